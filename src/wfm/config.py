@@ -1,0 +1,343 @@
+"""The centre file: queues and service targets, opening hours, shifts, breaks, contracts.
+
+A centre is described in one TOML file (see ``docs/data-formats.md`` and
+``data/sample/centre.toml``). It is parsed at the edge into frozen, validated models; every
+field has a unit in its name and a documented default. Paths in the file are relative to
+the file itself.
+
+Example
+-------
+>>> centre = load_centre("data/sample/centre.toml")  # doctest: +SKIP
+>>> centre.queue("sales").service_level_target        # doctest: +SKIP
+0.8
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wfm.errors import ConfigError
+from wfm.timegrid import (
+    ALLOWED_INTERVAL_MINUTES,
+    OpeningHours,
+    parse_clock,
+    weekday_index,
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class QueueConfig(_Frozen):
+    """A queue (skill) with its service targets."""
+
+    name: str = Field(description="Queue name as it appears in the history's `queue` column.")
+    service_level_target: float = Field(
+        0.8, gt=0, lt=1, description="Target fraction of contacts answered within the answer threshold (0.8 = 80 %)."
+    )
+    answer_threshold_seconds: float = Field(
+        20.0, ge=0, description="The T of 'X % within T seconds' [seconds]. Not the ASA."
+    )
+    max_occupancy: float | None = Field(
+        0.85, gt=0, le=1, description="Occupancy cap: offered load / productive agents at most this (fraction); none for no cap."
+    )
+    asa_target_seconds: float | None = Field(
+        None, gt=0, description="Optional average-speed-of-answer target [seconds]."
+    )
+    shrinkage_fraction: float | None = Field(
+        None, ge=0, lt=1, description="Shrinkage for this queue; defaults to `planning.shrinkage_fraction`."
+    )
+
+
+class BreakRule(_Frozen):
+    """A break or lunch placed by the scheduler inside every shift long enough to need it.
+
+    The scheduler chooses the break start (on the interval grid) between
+    ``earliest_start_after_minutes`` and ``latest_start_after_minutes`` after the shift start,
+    so break placement is part of the optimisation and coverage counts it.
+    """
+
+    name: str = Field(description="Name of the rule, e.g. 'lunch'.")
+    activity: Literal["break", "lunch"] = Field(description="Rota activity written for it.")
+    duration_minutes: int = Field(gt=0, description="Length of the break [minutes]; a multiple of the interval length.")
+    paid: bool = Field(description="Whether the break counts towards paid hours (lunches usually do not).")
+    min_shift_minutes: int = Field(
+        0, ge=0, description="The break is placed in every shift at least this long [minutes]."
+    )
+    earliest_start_after_minutes: int = Field(
+        ge=0, description="Earliest break start after the shift start [minutes]."
+    )
+    latest_start_after_minutes: int = Field(
+        ge=0, description="Latest break start after the shift start [minutes]."
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> BreakRule:
+        if self.latest_start_after_minutes < self.earliest_start_after_minutes:
+            raise ValueError(
+                f"break rule '{self.name}': latest_start_after_minutes ({self.latest_start_after_minutes}) "
+                f"is before earliest_start_after_minutes ({self.earliest_start_after_minutes})"
+            )
+        return self
+
+
+class ShiftTemplate(_Frozen):
+    """Which shifts may be worked: days, start window, start step and lengths."""
+
+    name: str = Field(description="Name of the template, e.g. 'early'.")
+    days: tuple[str, ...] = Field(
+        ("mon", "tue", "wed", "thu", "fri"), description="Weekdays on which the shift may start (mon..sun)."
+    )
+    earliest_start: str = Field(description="Earliest start, local time HH:MM.")
+    latest_start: str = Field(description="Latest start, local time HH:MM (may be before the earliest for a window over midnight).")
+    start_step_minutes: int = Field(30, gt=0, description="Starts every this many minutes [minutes].")
+    lengths_minutes: tuple[int, ...] = Field(
+        description="Shift lengths from start to end, unpaid lunch included [minutes]."
+    )
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, days: tuple[str, ...]) -> tuple[str, ...]:
+        for day in days:
+            weekday_index(day)
+        return days
+
+    @field_validator("earliest_start", "latest_start")
+    @classmethod
+    def _clock(cls, text: str) -> str:
+        parse_clock(text)
+        return text
+
+    @field_validator("lengths_minutes")
+    @classmethod
+    def _lengths(cls, lengths: tuple[int, ...]) -> tuple[int, ...]:
+        if not lengths or any(length <= 0 or length > 16 * 60 for length in lengths):
+            raise ValueError("shift lengths must be between 1 and 960 minutes")
+        return lengths
+
+    def start_minutes(self) -> list[int]:
+        """Allowed start times [minutes after local midnight], in order from the earliest."""
+        earliest, latest = parse_clock(self.earliest_start), parse_clock(self.latest_start)
+        span = (latest - earliest) % (24 * 60)
+        return [(earliest + step) % (24 * 60) for step in range(0, span + 1, self.start_step_minutes)]
+
+    def weekday_indices(self) -> list[int]:
+        """Weekday indices 0 (Monday) .. 6 (Sunday) on which the shift may start."""
+        return sorted({weekday_index(day) for day in self.days})
+
+
+class Contract(_Frozen):
+    """Hours and days an agent on this contract works in a week."""
+
+    name: str = Field(description="Contract name, referenced from the agents CSV.")
+    min_hours_per_week: float = Field(0.0, ge=0, description="Minimum paid hours in the week [hours].")
+    max_hours_per_week: float = Field(48.0, gt=0, description="Maximum paid hours in the week [hours].")
+    min_days_per_week: int = Field(0, ge=0, le=7, description="Minimum working days in the week.")
+    max_days_per_week: int = Field(5, ge=0, le=7, description="Maximum working days in the week.")
+    max_shift_minutes: int = Field(600, gt=0, description="Longest shift, unpaid lunch included [minutes].")
+    min_rest_hours: float = Field(11.0, ge=0, description="Minimum rest between the end of one shift and the next [hours].")
+    cost_per_paid_hour: float = Field(1.0, ge=0, description="Cost of one paid hour, in the centre's cost unit.")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Contract:
+        if self.max_hours_per_week < self.min_hours_per_week:
+            raise ValueError(f"contract '{self.name}': max_hours_per_week is below min_hours_per_week")
+        if self.max_days_per_week < self.min_days_per_week:
+            raise ValueError(f"contract '{self.name}': max_days_per_week is below min_days_per_week")
+        return self
+
+
+class PlanningSettings(_Frozen):
+    """What to plan: horizon, forecast model and shrinkage."""
+
+    start_date: dt.date | None = Field(
+        None, description="First local date planned; default: the Monday after the history ends."
+    )
+    horizon_days: int = Field(7, ge=1, le=366, description="Days to forecast and schedule [days].")
+    forecast_model: str = Field("auto", description="Forecast model name (see `wfm forecast --help`), or 'auto'.")
+    shrinkage_fraction: float = Field(
+        0.30,
+        ge=0,
+        lt=1,
+        description="Share of scheduled time not available for contacts and not placed in the rota "
+        "(absence, training, meetings; breaks and lunches are placed by the scheduler and are not part of it).",
+    )
+
+
+class SchedulingSettings(_Frozen):
+    """Objective weights and solver controls for the rota."""
+
+    under_staffing_cost_per_agent_hour: float = Field(
+        10.0, ge=0, description="Penalty for each agent-hour below the requirement (cost units)."
+    )
+    over_staffing_cost_per_agent_hour: float = Field(
+        0.5, ge=0, description="Penalty for each agent-hour above the requirement, on top of paid-hour cost (cost units)."
+    )
+    time_limit_seconds: float = Field(45.0, gt=0, description="Solver time limit [seconds].")
+    relative_gap: float = Field(0.01, ge=0, lt=1, description="Stop when (objective - bound) / objective is at most this (fraction).")
+    threads: int = Field(1, ge=1, description="Solver threads; 1 makes a rota reproducible.")
+    seed: int = Field(0, ge=0, description="Solver random seed, for a reproducible rota.")
+
+
+class Centre(_Frozen):
+    """A contact centre: everything needed to plan it, read from the centre TOML file."""
+
+    name: str = Field("Contact centre", description="Display name.")
+    timezone: str = Field(description="IANA time zone of the site, e.g. 'Europe/London'.")
+    country: str | None = Field(
+        None, description="Country code for national holidays from the `holidays` package (e.g. 'GB'); none for no holidays."
+    )
+    subdivision: str | None = Field(None, description="Holiday subdivision, e.g. 'ENG' for England.")
+    interval_minutes: int = Field(15, description="Planning interval [minutes]: 5, 6, 10, 15, 20, 30 or 60.")
+    history: Path | None = Field(None, description="Interval history CSV, relative to the centre file.")
+    agents: Path | None = Field(None, description="Agents CSV (agent_id, name, team, contract, queues), relative to the centre file.")
+    agent_states: Path | None = Field(None, description="Agent state events CSV, relative to the centre file.")
+    opening_hours: dict[str, str] = Field(
+        default_factory=lambda: {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        description="Local opening hours per weekday: 'HH:MM-HH:MM' or 'closed'; a missing day is closed.",
+    )
+    close_on_holidays: bool = Field(True, description="Whether the centre is closed on national holidays.")
+    queues: tuple[QueueConfig, ...] = Field(min_length=1, description="Queues with their service targets.")
+    shift_templates: tuple[ShiftTemplate, ...] = Field(default=(), description="Shifts the scheduler may use.")
+    break_rules: tuple[BreakRule, ...] = Field(default=(), description="Breaks and lunches placed inside shifts.")
+    contracts: tuple[Contract, ...] = Field(default=(), description="Contracts referenced by agents.")
+    planning: PlanningSettings = Field(default_factory=PlanningSettings)
+    scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
+    base_dir: Path = Field(Path("."), exclude=True, description="Folder the centre file's paths are relative to.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'") from None
+        return name
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _interval(cls, minutes: int) -> int:
+        if minutes not in ALLOWED_INTERVAL_MINUTES:
+            raise ValueError(f"interval_minutes must be one of {ALLOWED_INTERVAL_MINUTES}")
+        return minutes
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _opening(cls, spec: dict[str, str]) -> dict[str, str]:
+        OpeningHours.from_strings(spec)
+        return spec
+
+    @model_validator(mode="after")
+    def _references(self) -> Centre:
+        names = [queue.name for queue in self.queues]
+        if len(set(names)) != len(names):
+            raise ValueError(f"queue names must be unique, got {names}")
+        contract_names = [contract.name for contract in self.contracts]
+        if len(set(contract_names)) != len(contract_names):
+            raise ValueError(f"contract names must be unique, got {contract_names}")
+        for rule in self.break_rules:
+            if rule.duration_minutes % self.interval_minutes:
+                raise ValueError(
+                    f"break rule '{rule.name}': duration_minutes {rule.duration_minutes} is not a multiple of "
+                    f"interval_minutes {self.interval_minutes}"
+                )
+        for template in self.shift_templates:
+            for length in template.lengths_minutes:
+                if length % self.interval_minutes:
+                    raise ValueError(
+                        f"shift template '{template.name}': length {length} min is not a multiple of "
+                        f"interval_minutes {self.interval_minutes}"
+                    )
+        return self
+
+    # --- convenience -------------------------------------------------------------------
+    def queue(self, name: str) -> QueueConfig:
+        """The queue called ``name``."""
+        for queue in self.queues:
+            if queue.name == name:
+                return queue
+        raise ConfigError(f"no queue named '{name}'", column="queues", fix=f"use one of {[q.name for q in self.queues]}")
+
+    def contract(self, name: str) -> Contract:
+        """The contract called ``name``."""
+        for contract in self.contracts:
+            if contract.name == name:
+                return contract
+        raise ConfigError(
+            f"no contract named '{name}'", column="contracts", fix=f"use one of {[c.name for c in self.contracts]}"
+        )
+
+    def shrinkage_for(self, queue_name: str) -> float:
+        """Shrinkage fraction for a queue (its own, else the planning default)."""
+        own = self.queue(queue_name).shrinkage_fraction
+        return self.planning.shrinkage_fraction if own is None else own
+
+    def resolve(self, path: Path | None) -> Path | None:
+        """A path from the centre file, made absolute against the file's folder."""
+        if path is None:
+            return None
+        return path if path.is_absolute() else (self.base_dir / path)
+
+    def holiday_dates(self, years) -> dict[dt.date, str]:
+        """National holidays {local date: name} for ``years`` (empty without a country)."""
+        if not self.country:
+            return {}
+        import holidays
+
+        calendar = holidays.country_holidays(self.country, subdiv=self.subdivision, years=list(years))
+        return dict(calendar.items())
+
+    def opening_hours_for(self, years=()) -> OpeningHours:
+        """Opening hours, closed on national holidays when ``close_on_holidays`` is set."""
+        hours = OpeningHours.from_strings(self.opening_hours)
+        if self.close_on_holidays and years:
+            hours = hours.with_closed_dates(self.holiday_dates(years))
+        return hours
+
+
+def load_centre(path: str | Path) -> Centre:
+    """Read and validate a centre TOML file.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not TOML, or a field is missing or out of range; the
+        message names the file, the key path and the fix.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("centre file not found", source=str(path), fix="check the path, or run `wfm sample -o DIR` for an example") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", source=str(path), fix="check quotes, brackets and '=' signs") from None
+    return parse_centre(raw, source=str(path), base_dir=path.parent)
+
+
+def parse_centre(raw: dict, source: str = "centre file", base_dir: Path = Path(".")) -> Centre:
+    """Validate a centre given as a dict (as parsed from TOML or built in the app)."""
+    data = dict(raw.get("centre", {}))
+    for key, value in raw.items():
+        if key != "centre":
+            data[key] = value
+    data["base_dir"] = base_dir
+    try:
+        return Centre.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(
+            message,
+            source=source,
+            column=key,
+            value=first.get("input") if not isinstance(first.get("input"), dict) else None,
+            fix="see docs/data-formats.md for every field with its unit and default",
+        ) from None

@@ -1,0 +1,1 @@
+"""Data contracts, readers, writers and the sample-centre generator (layer 1)."""

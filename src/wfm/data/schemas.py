@@ -1,0 +1,105 @@
+"""Column contracts of the files wfm reads and writes, and the in-memory containers.
+
+See ``docs/data-formats.md`` for the prose version of each contract. Timestamps in frames
+are tz-aware in the centre's time zone; in files they are ISO 8601 with the UTC offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# --- interval history ------------------------------------------------------------------
+HISTORY_REQUIRED = ("interval_start", "queue", "offered", "aht_seconds")
+HISTORY_OPTIONAL = (
+    "handled",
+    "abandoned",
+    "answered_within_threshold",
+    "abandoned_within_threshold",
+    "total_handle_seconds",
+)
+#: Columns that hold counts (non-negative integers).
+HISTORY_COUNT_COLUMNS = ("offered", "handled", "abandoned", "answered_within_threshold", "abandoned_within_threshold")
+
+# --- forecast, requirements, rota, coverage --------------------------------------------
+FORECAST_COLUMNS = ("interval_start", "queue", "offered", "aht_seconds")
+REQUIREMENTS_COLUMNS = (
+    "interval_start",
+    "queue",
+    "offered",
+    "aht_seconds",
+    "traffic_erlangs",
+    "agents_required",
+    "agents_scheduled_required",
+    "service_level",
+    "asa_seconds",
+    "occupancy",
+)
+ROTA_COLUMNS = ("agent_id", "date", "activity", "start", "end")
+ROTA_ACTIVITIES = ("work", "break", "lunch")
+COVERAGE_COLUMNS = (
+    "interval_start",
+    "queue",
+    "agents_required",
+    "agents_scheduled_required",
+    "agents_scheduled",
+    "agents_productive",
+    "service_level",
+)
+AGENT_COLUMNS = ("agent_id", "name", "team", "contract", "queues")
+AGENT_STATE_COLUMNS = ("agent_id", "state", "start", "end")
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A named agent.
+
+    Parameters
+    ----------
+    agent_id
+        Stable identifier (used in rotas and state logs).
+    name
+        Display name.
+    team
+        Team name (rota exports are grouped by team).
+    contract
+        Name of a contract in the centre file.
+    queues
+        Queues the agent is skilled for.
+    """
+
+    agent_id: str
+    name: str
+    team: str
+    contract: str
+    queues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    """Validated interval history of one or more queues.
+
+    Parameters
+    ----------
+    frame
+        One row per interval and queue, sorted by queue then ``interval_start``; columns
+        :data:`HISTORY_REQUIRED` plus any of :data:`HISTORY_OPTIONAL`. ``interval_start`` is
+        tz-aware in ``timezone``; ``aht_seconds`` may be NaN where nothing was handled.
+    interval_minutes
+        Interval length [minutes].
+    timezone
+        IANA time zone the timestamps are expressed in (the centre's).
+    source
+        Where the history was read from (a path), for messages.
+    """
+
+    frame: pd.DataFrame
+    interval_minutes: int
+    timezone: str
+    source: str = "history"
+
+    @property
+    def queues(self) -> list[str]:
+        """Queue names in the history, sorted."""
+        return sorted(self.frame["queue"].unique())

@@ -1,0 +1,87 @@
+"""Errors raised by wfm.
+
+Every error a user can cause derives from :class:`WfmError`. Messages say what was wrong,
+where it came from (file, row, column, key) and how to fix it, so that the CLI can print
+them without a traceback and the app can show them in a box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class WfmError(Exception):
+    """Base class for every error wfm raises on purpose."""
+
+
+@dataclass(eq=False)
+class InputError(WfmError):
+    """Bad input data: a file, row, column or value that cannot be used.
+
+    Parameters
+    ----------
+    problem
+        What is wrong, in plain words ("offered is negative").
+    source
+        The file (or other source) the data came from.
+    row
+        1-based line number in the file, counting the header as line 1; ``None`` if not
+        about one row.
+    column
+        Column name as it appears in the file, if any.
+    value
+        The offending value, if any.
+    fix
+        What the user can do about it.
+    """
+
+    problem: str
+    source: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    fix: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = []
+        if self.source:
+            where.append(str(self.source))
+        if self.row is not None:
+            where.append(f"line {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where)
+        text = f"{text}: {self.problem}" if text else self.problem
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        if self.fix:
+            text += f". Fix: {self.fix}"
+        return text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(InputError):
+    """Bad centre configuration (TOML): the ``column`` field holds the key path."""
+
+    @property
+    def message(self) -> str:
+        where = str(self.source) if self.source else "centre file"
+        if self.column:
+            where += f", key '{self.column}'"
+        text = f"{where}: {self.problem}"
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        if self.fix:
+            text += f". Fix: {self.fix}"
+        return text
+
+
+class SolveError(WfmError):
+    """The scheduling model could not be built or solved at all (not infeasibility of soft
+    coverage, which is reported in the solve summary)."""

@@ -1,0 +1,1 @@
+"""staffing (layer 2)."""
