@@ -1,0 +1,275 @@
+"""The whole planning chain for a centre: history → forecast → requirements → rota → review.
+
+This is the orchestration layer (layer 3): it chains the library's steps and returns one
+:class:`PlanResult`; the CLI (``wfm plan``), the app and the notebook all call it.
+
+Example
+-------
+>>> from wfm.config import load_centre
+>>> from wfm.plan import run_plan, write_plan
+>>> result = run_plan(load_centre("data/sample/centre.toml"))   # doctest: +SKIP
+>>> write_plan(result, "out/plan")                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.config import Centre
+from wfm.data.agents import read_agents
+from wfm.data.history import read_history
+from wfm.data.io import write_files_atomic
+from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
+from wfm.errors import ConfigError
+from wfm.forecast import forecast_history
+from wfm.progress import ProgressCallback, scaled
+from wfm.review import project_service, summarise_service
+from wfm.scheduling import RotaResult, schedule_week
+from wfm.staffing import ServiceTarget, compute_requirements
+
+logger = logging.getLogger(__name__)
+
+#: Days the rota covers; the forecast and requirements cover the whole planning horizon.
+ROTA_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything one run of the planning chain produced.
+
+    Attributes
+    ----------
+    centre, history, agents
+        The inputs.
+    start_date
+        First local date planned.
+    forecast
+        ``interval_start, queue, offered, aht_seconds, model`` per open interval.
+    requirements
+        Output of :func:`wfm.staffing.compute_requirements`.
+    rota
+        The scheduler's result (rota, coverage, agent summary, solve summary).
+    projected
+        Output of :func:`wfm.review.project_service` for the rota's week.
+    summary
+        Output of :func:`wfm.review.summarise_service`.
+    timings_seconds
+        Wall time of each step [seconds].
+    """
+
+    centre: Centre
+    history: History
+    agents: tuple[Agent, ...]
+    start_date: dt.date
+    forecast: pd.DataFrame
+    requirements: pd.DataFrame
+    rota: RotaResult
+    projected: pd.DataFrame
+    summary: pd.DataFrame
+    timings_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def service_targets(centre: Centre) -> dict[str, ServiceTarget]:
+    """Service targets per queue from the centre file."""
+    return {queue.name: ServiceTarget.from_queue(queue) for queue in centre.queues}
+
+
+def shrinkage_by_queue(centre: Centre) -> dict[str, float]:
+    """Shrinkage fraction per queue from the centre file."""
+    return {queue.name: centre.shrinkage_for(queue.name) for queue in centre.queues}
+
+
+def default_start_date(history: History) -> dt.date:
+    """The Monday after the last day of history (local date)."""
+    last = history.frame["interval_start"].max().date()
+    return last + dt.timedelta(days=7 - last.weekday())
+
+
+def load_history(centre: Centre) -> History:
+    """Read the history the centre file names, in the centre's time zone and interval."""
+    path = centre.resolve(centre.history)
+    if path is None:
+        raise ConfigError("the centre file names no history", column="centre.history", fix='add history = "history.csv"')
+    return read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
+
+
+def load_agents(centre: Centre) -> list[Agent]:
+    """Read the agents CSV the centre file names, checked against its contracts and queues."""
+    path = centre.resolve(centre.agents)
+    if path is None:
+        raise ConfigError("the centre file names no agents file", column="centre.agents", fix='add agents = "agents.csv"')
+    return read_agents(path, centre)
+
+
+def forecast_centre(
+    centre: Centre,
+    history: History,
+    start_date: dt.date,
+    *,
+    horizon_days: int | None = None,
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> pd.DataFrame:
+    """Forecast every queue of the centre over the planning horizon, within opening hours."""
+    horizon_days = horizon_days or centre.planning.horizon_days
+    first_year = history.frame["interval_start"].min().year
+    last_year = (start_date + dt.timedelta(days=horizon_days)).year
+    opening_hours = centre.opening_hours_for(range(first_year, last_year + 1))
+    known = {queue.name for queue in centre.queues}
+    unknown = sorted(set(history.queues) - known)
+    if unknown:
+        logger.warning("history has queues not in the centre file, which are not planned: %s", unknown)
+    planned = History(
+        history.frame[history.frame["queue"].isin(known)].reset_index(drop=True),
+        history.interval_minutes,
+        history.timezone,
+        history.source,
+    )
+    return forecast_history(
+        planned,
+        start_date=start_date,
+        horizon_days=horizon_days,
+        opening_hours=opening_hours,
+        model=model or centre.planning.forecast_model,
+        progress=progress,
+    )
+
+
+def run_plan(
+    centre: Centre,
+    *,
+    history: History | None = None,
+    agents: Sequence[Agent] | None = None,
+    start_date: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+) -> PlanResult:
+    """Run forecast → requirements → rota → review for a centre.
+
+    Parameters
+    ----------
+    centre : Centre
+        The centre, as read by :func:`wfm.config.load_centre`.
+    history, agents : optional
+        Use these instead of reading the files the centre names.
+    start_date : datetime.date, optional
+        First local date; default ``centre.planning.start_date``, else the Monday after the
+        history.
+    progress : callable, optional
+        ``progress(fraction_done, message)``.
+
+    Returns
+    -------
+    PlanResult
+    """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    report = scaled(progress, 0.0, 1.0)
+    report(0.0, "reading history and agents")
+    history = history if history is not None else load_history(centre)
+    agents = tuple(agents if agents is not None else load_agents(centre))
+    start_date = start_date or centre.planning.start_date or default_start_date(history)
+    timings["read"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    forecast = forecast_centre(centre, history, start_date, progress=scaled(progress, 0.02, 0.3))
+    timings["forecast"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    report(0.3, "staffing requirements (Erlang C)")
+    targets = service_targets(centre)
+    requirements = compute_requirements(forecast, targets, shrinkage_by_queue(centre), centre.interval_minutes)
+    timings["staffing"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    rota = schedule_week(requirements, centre, list(agents), start_date, progress=scaled(progress, 0.32, 0.97))
+    timings["schedule"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    report(0.97, "projecting service for the rota")
+    week_end = pd.Timestamp(start_date + dt.timedelta(days=ROTA_DAYS)).tz_localize(centre.timezone)
+    in_week = requirements[requirements["interval_start"] < week_end]
+    projected = project_service(in_week, rota.coverage, targets)
+    summary = summarise_service(projected, centre.interval_minutes, targets)
+    timings["review"] = time.perf_counter() - clock
+    report(1.0, "done")
+    return PlanResult(centre, history, agents, start_date, forecast, requirements, rota, projected, summary, timings)
+
+
+def coverage_table(result: PlanResult) -> pd.DataFrame:
+    """The coverage CSV: per interval and queue, required and scheduled agents and service."""
+    projected = result.projected
+    extra = ["offered", "aht_seconds", "asa_seconds", "occupancy", "under_staffed", "over_staffed"]
+    return projected[[*COVERAGE_COLUMNS, *extra]]
+
+
+def plan_report(result: PlanResult) -> str:
+    """A short Markdown report of the plan: service, staffing, rota quality."""
+    solve = result.rota.summary
+    centre = result.centre
+    lines = [
+        f"# Plan for {centre.name}",
+        "",
+        f"Week starting {result.start_date.isoformat()} ({centre.timezone}), "
+        f"{centre.interval_minutes}-minute intervals, {len(result.agents)} agents.",
+        "",
+        "## Projected service for the rota",
+        "",
+        "| queue | contacts | service level | target | ASA (s) | intervals under-staffed | short agent-hours | scheduled agent-hours | required agent-hours |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result.summary.itertuples():
+        target = "" if pd.isna(row.service_level_target) else f"{row.service_level_target:.0%}"
+        lines.append(
+            f"| {row.queue} | {row.offered:,.0f} | {row.service_level:.1%} | {target} | {row.asa_seconds:.1f} | "
+            f"{row.intervals_under_staffed} of {row.intervals} | {row.under_staffed_agent_hours:.1f} | "
+            f"{row.scheduled_agent_hours:.1f} | {row.required_agent_hours:.1f} |"
+        )
+    paid_hours = float(result.rota.agent_summary["paid_hours"].sum())
+    lines += [
+        "",
+        "## Rota",
+        "",
+        f"- Solver: {solve.describe()}",
+        f"- Paid hours: {paid_hours:,.1f} over {int((result.rota.agent_summary['days_worked'] > 0).sum())} agents working",
+        f"- Forecast model per queue: "
+        + ", ".join(f"{queue}: {model}" for queue, model in result.forecast.groupby("queue")["model"].first().items()),
+        "",
+        "## Time taken",
+        "",
+        *[f"- {step}: {seconds:.1f} s" for step, seconds in result.timings_seconds.items()],
+        "",
+        "Service level is the share of the week's contacts answered within the threshold (Erlang C on "
+        "the rota's on-queue agents after shrinkage, interpolated between whole agents).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write the plan's files into ``out_dir``, all or nothing.
+
+    Files: ``forecast.csv``, ``requirements.csv``, ``rota.csv``, ``coverage.csv``,
+    ``agent_summary.csv``, ``service_summary.csv``, ``solve_summary.json``, ``report.md``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    solve = result.rota.summary
+    files = {
+        "forecast": (out_dir / "forecast.csv", result.forecast),
+        "requirements": (out_dir / "requirements.csv", result.requirements),
+        "rota": (out_dir / "rota.csv", result.rota.rota),
+        "coverage": (out_dir / "coverage.csv", coverage_table(result)),
+        "agent_summary": (out_dir / "agent_summary.csv", result.rota.agent_summary),
+        "service_summary": (out_dir / "service_summary.csv", result.summary),
+        "solve_summary": (out_dir / "solve_summary.json", json.dumps(solve.to_dict(), indent=2) + "\n"),
+        "report": (out_dir / "report.md", plan_report(result)),
+    }
+    write_files_atomic({path: content for path, content in files.values()})
+    return {name: path for name, (path, _) in files.items()}

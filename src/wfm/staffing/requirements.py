@@ -1,0 +1,354 @@
+"""Agents required per interval: Erlang C staffing to service targets, then shrinkage.
+
+The staffing search finds, for every interval at once, the smallest integer N > A meeting
+every active target (service level, ASA, occupancy cap), starting at ⌊A⌋ + 1, and reports
+which target binds. Shrinkage turns productive agents into scheduled agents with an exact
+integer ceiling: 21 productive agents at 30 % shrinkage are 30 scheduled, never 31.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from wfm.data.schemas import REQUIREMENTS_COLUMNS
+from wfm.errors import InputError
+from wfm.staffing.erlang import asa_seconds_from_c, erlang_c_from_b, service_level_from_c
+
+#: Tolerance when comparing a computed service level or ASA with its target, so that a
+#: level of exactly the target is not lost to rounding in the last bit.
+TARGET_TOLERANCE = 1e-12
+
+#: Names used in the ``binding_target`` column.
+BINDING_NONE, BINDING_SERVICE_LEVEL, BINDING_ASA, BINDING_OCCUPANCY = "none", "service_level", "asa", "occupancy"
+#: Binding name when only queue stability (N > A) decides the number.
+BINDING_STABILITY = "stability"
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """Service targets for one queue.
+
+    Parameters
+    ----------
+    service_level_target
+        Fraction of contacts to answer within the threshold, in (0, 1); ``None`` for no
+        service-level target.
+    answer_threshold_seconds
+        The T of "X % within T seconds" [seconds], ≥ 0.
+    max_occupancy
+        Occupancy cap A / N, in (0, 1]; ``None`` for no cap.
+    asa_target_seconds
+        Average speed of answer target [seconds]; ``None`` for none.
+    """
+
+    service_level_target: float | None = 0.8
+    answer_threshold_seconds: float = 20.0
+    max_occupancy: float | None = 0.85
+    asa_target_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.service_level_target is not None and not 0 < self.service_level_target < 1:
+            hint = " (it looks like a percentage: divide by 100)" if 1 < self.service_level_target <= 100 else ""
+            raise InputError(
+                "service-level target must be a fraction between 0 and 1" + hint,
+                value=self.service_level_target,
+                fix="e.g. 0.8 for 80 % within the threshold",
+            )
+        if self.answer_threshold_seconds < 0:
+            raise InputError("answer threshold must be zero or more seconds", value=self.answer_threshold_seconds)
+        if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
+            raise InputError(
+                "occupancy cap must be a fraction in (0, 1]", value=self.max_occupancy, fix="e.g. 0.85"
+            )
+        if self.asa_target_seconds is not None and self.asa_target_seconds <= 0:
+            raise InputError("ASA target must be more than 0 seconds", value=self.asa_target_seconds)
+        if self.service_level_target is None and self.asa_target_seconds is None and self.max_occupancy is None:
+            raise InputError("no staffing target is set", fix="set a service-level target, an ASA target or an occupancy cap")
+
+    @classmethod
+    def from_queue(cls, queue) -> ServiceTarget:
+        """Targets of a :class:`wfm.config.QueueConfig`."""
+        return cls(
+            service_level_target=queue.service_level_target,
+            answer_threshold_seconds=queue.answer_threshold_seconds,
+            max_occupancy=queue.max_occupancy,
+            asa_target_seconds=queue.asa_target_seconds,
+        )
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Result of the staffing search, one element per interval.
+
+    Attributes
+    ----------
+    agents_required : numpy.ndarray of int
+        Smallest productive agents meeting every target (0 where there is no traffic).
+    binding_target : numpy.ndarray of str
+        Which target decided the number: ``service_level``, ``asa``, ``occupancy``,
+        ``stability`` (N > A alone) or ``none`` (no traffic).
+    service_level, asa_seconds, occupancy : numpy.ndarray of float
+        Projected values at ``agents_required``.
+    """
+
+    agents_required: np.ndarray
+    binding_target: np.ndarray
+    service_level: np.ndarray
+    asa_seconds: np.ndarray
+    occupancy: np.ndarray
+
+
+def traffic_erlangs(offered: np.ndarray, aht_seconds: np.ndarray, interval_minutes: int) -> np.ndarray:
+    """Offered load A = contacts × AHT / interval length [Erlang].
+
+    Examples
+    --------
+    >>> float(traffic_erlangs(np.array([100.0]), np.array([180.0]), 30)[0])
+    10.0
+    """
+    return np.asarray(offered, dtype=float) * np.asarray(aht_seconds, dtype=float) / (interval_minutes * 60.0)
+
+
+def staff_to_target(traffic: np.ndarray, aht_seconds: np.ndarray, target: ServiceTarget) -> Staffing:
+    """Smallest integer productive agents per interval meeting every active target.
+
+    Parameters
+    ----------
+    traffic : numpy.ndarray
+        Offered load A per interval [Erlang], ≥ 0.
+    aht_seconds : numpy.ndarray
+        Average handle time per interval [seconds], > 0 where traffic > 0.
+    target : ServiceTarget
+        Targets to meet.
+
+    Returns
+    -------
+    Staffing
+
+    Notes
+    -----
+    The Erlang B recursion is run once for all intervals, agent by agent; an interval's
+    candidates start at ⌊A⌋ + 1 (the first stable N) and the first N meeting the service
+    level (SL ≥ target), ASA (ASA ≤ target) and occupancy (A / N ≤ cap) targets is kept.
+    The target whose own minimum is the largest is reported as binding.
+
+    Examples
+    --------
+    >>> s = staff_to_target(np.array([10.0]), np.array([180.0]), ServiceTarget(0.8, 20.0, None))
+    >>> int(s.agents_required[0]), str(s.binding_target[0])
+    (14, 'service_level')
+    """
+    traffic = np.asarray(traffic, dtype=float)
+    aht = np.broadcast_to(np.asarray(aht_seconds, dtype=float), traffic.shape)
+    size = traffic.shape
+    agents = np.zeros(size, dtype=np.int64)
+    level = np.ones(size)
+    asa = np.zeros(size)
+    # The smallest N for each target separately, to report which one binds.
+    need_service_level = np.zeros(size, dtype=np.int64)
+    need_asa = np.zeros(size, dtype=np.int64)
+    if target.max_occupancy is not None:
+        need_occupancy = _min_agents_for_occupancy(traffic, target.max_occupancy)
+    else:
+        need_occupancy = np.zeros(size, dtype=np.int64)
+    pending_service_level = (traffic > 0) & (target.service_level_target is not None)
+    pending_asa = (traffic > 0) & (target.asa_target_seconds is not None)
+    pending = traffic > 0
+    blocking = np.ones(size)
+    first_stable = np.floor(traffic).astype(np.int64) + 1
+    n = 0
+    while pending.any():
+        n += 1
+        blocking = traffic * blocking / (n + traffic * blocking)
+        candidate = pending & (n >= first_stable)
+        if not candidate.any():
+            continue
+        n_array = np.full(size, n, dtype=np.int64)
+        wait = erlang_c_from_b(n_array, traffic, blocking)
+        if target.service_level_target is not None:
+            level_n = service_level_from_c(n_array, traffic, aht, target.answer_threshold_seconds, wait)
+            met = pending_service_level & candidate & (level_n >= target.service_level_target - TARGET_TOLERANCE)
+            need_service_level[met] = n
+            pending_service_level &= ~met
+        else:
+            level_n = None
+        if target.asa_target_seconds is not None:
+            asa_n = asa_seconds_from_c(n_array, traffic, aht, wait)
+            met = pending_asa & candidate & (asa_n <= target.asa_target_seconds + TARGET_TOLERANCE)
+            need_asa[met] = n
+            pending_asa &= ~met
+        done = candidate & ~pending_service_level & ~pending_asa & (n >= need_occupancy)
+        if done.any():
+            agents[done] = n
+            level[done] = (
+                level_n[done] if level_n is not None
+                else service_level_from_c(n_array, traffic, aht, target.answer_threshold_seconds, wait)[done]
+            )
+            asa[done] = asa_seconds_from_c(n_array, traffic, aht, wait)[done]
+            pending &= ~done
+    binding = np.full(size, BINDING_NONE, dtype=object)
+    needs = np.stack([need_service_level, need_asa, need_occupancy, first_stable])
+    names = np.array([BINDING_SERVICE_LEVEL, BINDING_ASA, BINDING_OCCUPANCY, BINDING_STABILITY], dtype=object)
+    which = np.argmax(needs, axis=0)
+    binding[traffic > 0] = names[which][traffic > 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = np.where(agents > 0, traffic / np.maximum(agents, 1), 0.0)
+    return Staffing(agents, binding, level, asa, occ)
+
+
+def _min_agents_for_occupancy(traffic: np.ndarray, max_occupancy: float) -> np.ndarray:
+    """Smallest integer N with A / N ≤ cap, i.e. ⌈A / cap⌉, robust to the last bit."""
+    estimate = np.ceil(traffic / max_occupancy).astype(np.int64)
+    # Step down where one agent fewer still meets the cap (ceil of a value just above an integer).
+    lower = np.maximum(estimate - 1, 0)
+    ok_lower = (lower > 0) & (traffic <= max_occupancy * lower * (1 + 1e-12))
+    return np.where(ok_lower, lower, estimate)
+
+
+def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np.ndarray) -> np.ndarray:
+    """Scheduled (gross) agents ⌈N / (1 − s)⌉, computed exactly.
+
+    The shrinkage is read as the decimal it was written as (0.3 is 3/10), and the ceiling is
+    taken in integer arithmetic, so floating point cannot add an agent.
+
+    Parameters
+    ----------
+    agents_required : numpy.ndarray of int
+        Productive agents N.
+    shrinkage_fraction : float or numpy.ndarray
+        Shrinkage s in [0, 1).
+
+    Examples
+    --------
+    >>> scheduled_agents(np.array([21, 14, 40]), 0.3).tolist()
+    [30, 20, 58]
+    """
+    required = np.asarray(agents_required, dtype=np.int64)
+    shrinkage = np.broadcast_to(np.asarray(shrinkage_fraction, dtype=float), required.shape)
+    if ((shrinkage < 0) | (shrinkage >= 1)).any():
+        bad = shrinkage[(shrinkage < 0) | (shrinkage >= 1)][0]
+        raise InputError("shrinkage must be a fraction in [0, 1)", value=float(bad), fix="e.g. 0.3 for 30 %")
+    result = np.empty(required.shape, dtype=np.int64)
+    for value in np.unique(shrinkage):
+        exact = Fraction(repr(float(value))).limit_denominator(10**9)
+        available = exact.denominator - exact.numerator  # (1 - s) = available / denominator
+        mask = shrinkage == value
+        result[mask] = -((-required[mask] * exact.denominator) // available)
+    return result
+
+
+def compute_requirements(
+    forecast: pd.DataFrame,
+    targets: ServiceTarget | Mapping[str, ServiceTarget],
+    shrinkage_fraction: float | Mapping[str, float],
+    interval_minutes: int,
+    *,
+    source: str = "forecast",
+) -> pd.DataFrame:
+    """Requirements per interval and queue from a forecast.
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        Columns ``interval_start``, ``queue``, ``offered`` [contacts per interval],
+        ``aht_seconds`` [seconds]; other columns are ignored.
+    targets : ServiceTarget or mapping of queue name to ServiceTarget
+        One target for all queues, or one per queue.
+    shrinkage_fraction : float or mapping of queue name to float
+        Shrinkage s in [0, 1), for all queues or per queue.
+    interval_minutes : int
+        Interval length [minutes].
+    source : str
+        Name of the forecast's origin, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`wfm.data.schemas.REQUIREMENTS_COLUMNS` plus ``binding_target`` and
+        ``shrinkage_fraction``, in the forecast's row order.
+    """
+    _check_forecast(forecast, source)
+    frame = forecast.reset_index(drop=True)
+    offered = frame["offered"].to_numpy(dtype=float)
+    aht = frame["aht_seconds"].to_numpy(dtype=float)
+    traffic = traffic_erlangs(offered, np.where(offered > 0, aht, 0.0), interval_minutes)
+    queues = frame["queue"].astype(str).to_numpy()
+    agents = np.zeros(len(frame), dtype=np.int64)
+    binding = np.full(len(frame), BINDING_NONE, dtype=object)
+    level = np.ones(len(frame))
+    asa = np.zeros(len(frame))
+    occ = np.zeros(len(frame))
+    shrinkage = np.zeros(len(frame))
+    for queue in pd.unique(queues):
+        mask = queues == queue
+        target = targets if isinstance(targets, ServiceTarget) else _lookup(targets, queue, "service target")
+        staffing = staff_to_target(traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target)
+        agents[mask] = staffing.agents_required
+        binding[mask] = staffing.binding_target
+        level[mask] = staffing.service_level
+        asa[mask] = staffing.asa_seconds
+        occ[mask] = staffing.occupancy
+        shrinkage[mask] = (
+            shrinkage_fraction if isinstance(shrinkage_fraction, int | float)
+            else _lookup(shrinkage_fraction, queue, "shrinkage")
+        )
+    result = pd.DataFrame(
+        {
+            "interval_start": frame["interval_start"],
+            "queue": queues,
+            "offered": offered,
+            "aht_seconds": aht,
+            "traffic_erlangs": traffic,
+            "agents_required": agents,
+            "agents_scheduled_required": scheduled_agents(agents, shrinkage),
+            "service_level": level,
+            "asa_seconds": asa,
+            "occupancy": occ,
+            "binding_target": binding.astype(str),
+            "shrinkage_fraction": shrinkage,
+        }
+    )
+    return result[[*REQUIREMENTS_COLUMNS, "binding_target", "shrinkage_fraction"]]
+
+
+def _lookup(mapping: Mapping, queue: str, what: str):
+    try:
+        return mapping[queue]
+    except KeyError:
+        raise InputError(
+            f"no {what} for queue '{queue}'", fix=f"add queue '{queue}' to the centre file (known: {sorted(mapping)})"
+        ) from None
+
+
+def _check_forecast(forecast: pd.DataFrame, source: str) -> None:
+    """Raise :class:`InputError` for values staffing cannot use, naming the first bad row."""
+    missing = [column for column in ("interval_start", "queue", "offered", "aht_seconds") if column not in forecast]
+    if missing:
+        raise InputError(f"missing column(s) {missing}", source=source, fix="a forecast needs interval_start, queue, offered, aht_seconds")
+    offered = pd.to_numeric(forecast["offered"], errors="coerce").to_numpy(dtype=float)
+    aht = pd.to_numeric(forecast["aht_seconds"], errors="coerce").to_numpy(dtype=float)
+    checks = [
+        (~np.isfinite(offered), "offered", "offered is not a number", "write a non-negative number of contacts"),
+        (offered < 0, "offered", "offered is negative", "volumes must be zero or more"),
+        ((offered > 0) & ~np.isfinite(aht), "aht_seconds", "AHT is missing where contacts are offered",
+         "give aht_seconds in the forecast or a default AHT (--aht-seconds)"),
+        ((offered > 0) & (aht <= 0), "aht_seconds", "AHT must be more than 0 seconds", "give the handle time in seconds"),
+    ]
+    for bad, column, problem, fix in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            value = forecast[column].iloc[row]
+            raise InputError(problem, source=source, row=row + 2, column=column, value=value, fix=fix)
+    positive = aht[(offered > 0) & np.isfinite(aht)]
+    if positive.size and np.median(positive) < 15:
+        raise InputError(
+            f"AHT has a median of {np.median(positive):g}, which looks like minutes, not seconds",
+            source=source,
+            column="aht_seconds",
+            fix="give the handle time in seconds (e.g. 180 for 3 minutes)",
+        )
