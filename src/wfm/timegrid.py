@@ -20,7 +20,7 @@ from wfm.errors import InputError
 #: Interval lengths wfm plans on [minutes]; each divides a day.
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (5, 6, 10, 15, 20, 30, 60)
 
-#: Weekday keys as used in centre files, Monday first (``Timestamp.dayofweek`` order).
+#: Weekday keys as used in centre files, Monday first (``Timestamp.day_of_week`` order).
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 MINUTES_PER_DAY = 24 * 60
@@ -131,7 +131,7 @@ class OpeningHours:
         """
         starts = pd.DatetimeIndex(interval_start_local)
         minute_of_day = (starts.hour * 60 + starts.minute).to_numpy()
-        weekday = starts.dayofweek.to_numpy()
+        weekday = starts.day_of_week.to_numpy()
         dates = starts.date
         is_open = np.zeros(len(starts), dtype=bool)
         for day, (open_minute, close_minute) in self.minutes_by_weekday.items():
@@ -178,7 +178,8 @@ def infer_interval_minutes(interval_start: pd.Series | pd.DatetimeIndex, source:
             source=source,
             fix="pass the interval length explicitly (--interval-minutes)",
         )
-    gaps_seconds = np.diff(values.asi8) // 10**9
+    # as_unit: pandas 3 parses to microseconds by default, and asi8 counts in the unit.
+    gaps_seconds = np.diff(values.as_unit("ns").asi8) // 10**9
     gaps_seconds = gaps_seconds[gaps_seconds > 0]
     gcd_seconds = int(np.gcd.reduce(gaps_seconds.astype(np.int64)))
     if gcd_seconds % 60 or gcd_seconds // 60 not in ALLOWED_INTERVAL_MINUTES:
