@@ -62,7 +62,7 @@ def test_staff_percentage_target_is_explained(tmp_path, capsys):
 @pytest.mark.parametrize(
     "content,expected",
     [
-        ("interval_start,queue,offered\n2026-03-02T08:00:00+00:00,s,5\n", "aht_seconds"),
+        ("interval_start,queue,aht_seconds\n2026-03-02T08:00:00+00:00,s,200\n", "offered"),
         ("interval_start,queue,offered,aht_seconds\n2026-03-02T08:00:00+00:00,s,5,200\nnot a time,s,5,200\n", "line 3"),
         ("interval_start,queue,offered,aht_seconds\n2026-03-02T08:00:00+00:00,s,5,200\n2026-03-02T08:15:00+00:00,s,-5,200\n", "line 3"),
         ("interval_start,queue,offered,aht_seconds\n2026-03-02T08:00:00+00:00,s,5,200\n2026-03-02T08:00:00+00:00,s,5,200\n", "line 3"),

@@ -1,0 +1,391 @@
+"""Interval history: read a contact-centre export and check it row by row.
+
+The contract (see ``docs/data-formats.md``): one row per interval and queue with
+``interval_start`` (ISO 8601 with a UTC offset, or naive local time plus a time zone),
+``queue``, ``offered`` [contacts] and ``aht_seconds`` [s]; optionally ``handled``,
+``abandoned``, ``answered_within_threshold``, ``abandoned_within_threshold`` [contacts]
+and ``total_handle_seconds`` [s]. Column names match case-insensitively and a column
+mapping reads files whose columns are named differently.
+
+Every check is vectorised; a problem is reported as one :class:`~wfm.errors.InputError`
+naming the file, the line (header = line 1), the column, the value and a fix.
+
+Example
+-------
+>>> history = read_history(  # doctest: +SKIP
+...     "us_bank_calls_5min_2003.csv",
+...     column_map={"datetime": "interval_start", "calls": "offered"},
+...     timezone="America/New_York",
+...     default_aht_seconds=300,
+... )
+>>> history.interval_minutes  # doctest: +SKIP
+5
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wfm.data.io import (
+    check_not_empty,
+    check_timezone,
+    check_unique,
+    match_columns,
+    parse_numbers,
+    parse_text,
+    parse_timestamps,
+    raise_first,
+    read_raw_csv,
+)
+from wfm.data.schemas import HISTORY_COUNT_COLUMNS, HISTORY_OPTIONAL, HISTORY_REQUIRED, History
+from wfm.errors import InputError
+from wfm.timegrid import ALLOWED_INTERVAL_MINUTES, check_interval_minutes, infer_interval_minutes
+
+logger = logging.getLogger(__name__)
+
+#: Queue name used when the file has no ``queue`` column.
+DEFAULT_QUEUE = "default"
+
+#: Longest plausible average handle time [s] (4 hours); longer values are taken as a
+#: unit mistake (milliseconds) rather than data.
+MAX_AHT_SECONDS = 4 * 3600.0
+
+#: If no average handle time in a file exceeds this [s], the column is taken to be in
+#: minutes, not seconds: no real queue handles every contact in 15 seconds or less.
+MINUTES_SUSPECT_AHT_SECONDS = 15.0
+
+#: Columns a history file must have whatever the options (queue and AHT have defaults).
+_ALWAYS_REQUIRED = ("interval_start", "offered")
+
+
+def read_history(
+    path: str | Path,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    timezone: str | None = None,
+    interval_minutes: int | None = None,
+    default_queue: str = DEFAULT_QUEUE,
+    default_aht_seconds: float | None = None,
+) -> History:
+    """Read and validate an interval history CSV.
+
+    Parameters
+    ----------
+    path
+        The CSV file (delimiter ``,``, ``;`` or tab; UTF-8).
+    column_map
+        File column name -> wfm column name, e.g.
+        ``{"datetime": "interval_start", "calls": "offered"}``; names match
+        case-insensitively. File columns that match nothing are ignored.
+    timezone
+        IANA time zone of the site. Required when timestamps have no UTC offset (they are
+        then local wall-clock times); otherwise timestamps are converted to it, and kept in
+        UTC if it is ``None``.
+    interval_minutes
+        Interval length [minutes]; inferred from the timestamps if ``None``.
+    default_queue
+        Queue name used when the file has no ``queue`` column.
+    default_aht_seconds
+        Average handle time [s] used when the file has neither ``aht_seconds`` nor
+        ``total_handle_seconds`` with ``handled``. Without it the AHT is unknown (NaN):
+        enough to forecast volume, but staffing then needs an AHT.
+
+    Returns
+    -------
+    History
+        Validated history, see :func:`validate_history_frame`.
+
+    Raises
+    ------
+    InputError
+        For the first problem found, naming the file, line, column, value and fix.
+    """
+    source = str(path)
+    raw = read_raw_csv(path, source=source, text_columns=("queue",), column_map=column_map)
+    history = validate_history_frame(
+        raw,
+        source=source,
+        timezone=timezone,
+        interval_minutes=interval_minutes,
+        default_queue=default_queue,
+        default_aht_seconds=default_aht_seconds,
+        column_map=column_map,
+    )
+    logger.info(
+        "%s: %d rows, %d queue(s), %d-minute intervals, %s to %s (%s)",
+        source,
+        len(history.frame),
+        len(history.queues),
+        history.interval_minutes,
+        history.frame["interval_start"].min(),
+        history.frame["interval_start"].max(),
+        history.timezone,
+    )
+    return history
+
+
+def validate_history_frame(
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    timezone: str | None = None,
+    interval_minutes: int | None = None,
+    default_queue: str = DEFAULT_QUEUE,
+    default_aht_seconds: float | None = None,
+    column_map: Mapping[str, str] | None = None,
+) -> History:
+    """Validate a raw history frame (as read from a CSV or uploaded) into a :class:`History`.
+
+    Row ``i`` of ``frame`` (by position) is taken to be line ``i + 2`` of the file. The
+    input frame is not modified. Parameters are as in :func:`read_history`; ``source``
+    names the file in messages.
+
+    Checks, in order: required columns; at least one row; non-empty queue names; counts
+    are non-negative numbers; AHT is a plausible number of seconds (see
+    :data:`MAX_AHT_SECONDS` and :data:`MINUTES_SUSPECT_AHT_SECONDS`); timestamps parse
+    (and exist in the local time zone); no interval is repeated for a queue; the interval
+    length is supported; every timestamp is on the interval grid in local time.
+
+    Returns
+    -------
+    History
+        ``frame`` sorted by ``queue`` then ``interval_start`` with a fresh index and the
+        columns of :data:`~wfm.data.schemas.HISTORY_REQUIRED` followed by the optional ones
+        present. ``interval_start`` is tz-aware in ``History.timezone``; ``queue`` is text;
+        ``offered`` and the other counts are float64 [contacts] (non-negative, so that
+        history and forecasts share one dtype); ``aht_seconds`` and
+        ``total_handle_seconds`` are float64 [s], ``aht_seconds`` NaN where unknown.
+
+    Notes
+    -----
+    When ``aht_seconds`` is absent but ``total_handle_seconds`` and ``handled`` are
+    present, AHT = total_handle_seconds / handled (NaN where handled = 0): averages do not
+    aggregate, totals do. ``default_aht_seconds`` applies only when the file gives no way
+    to compute AHT; empty ``aht_seconds`` cells stay NaN.
+    """
+    if timezone is not None:
+        check_timezone(timezone, source)
+    if interval_minutes is not None:
+        check_interval_minutes(interval_minutes, source)
+    matched = match_columns(
+        frame,
+        required=_ALWAYS_REQUIRED,
+        optional=tuple(name for name in HISTORY_REQUIRED if name not in _ALWAYS_REQUIRED)
+        + HISTORY_OPTIONAL,
+        source=source,
+        column_map=column_map,
+    )
+    data, names = matched.frame, matched.file_names
+    check_not_empty(data, source, what="interval")
+
+    columns: dict[str, object] = {}
+    if "queue" in data:
+        queue = parse_text(
+            data["queue"],
+            source=source,
+            column=names["queue"],
+            fix=f"fill in every queue name, or drop the column to put every row in queue '{default_queue}'",
+        )
+    else:
+        queue = pd.Series(str(default_queue), index=data.index, dtype="str")
+        logger.info("%s: no queue column; every row is queue '%s'", source, default_queue)
+
+    for column in HISTORY_COUNT_COLUMNS:
+        if column in data:
+            columns[column] = parse_numbers(data[column], source=source, column=names[column])
+    if "total_handle_seconds" in data:
+        columns["total_handle_seconds"] = parse_numbers(
+            data["total_handle_seconds"], source=source, column=names["total_handle_seconds"]
+        )
+    columns["aht_seconds"] = _aht_seconds(
+        data, names, columns, source=source, default_aht_seconds=default_aht_seconds
+    )
+
+    interval_start, timezone_used = parse_timestamps(
+        data["interval_start"],
+        source=source,
+        column=names["interval_start"],
+        timezone=timezone,
+        order_key=queue,
+    )
+    keys = pd.DataFrame({"interval_start": interval_start, "queue": queue}, index=data.index)
+    check_unique(
+        keys,
+        ["interval_start", "queue"],
+        source=source,
+        file_names=names | {"queue": names.get("queue", "queue")},
+        fix="keep one row per interval and queue (remove the repeat, or add the rows up if they are parts of one interval)",
+    )
+    if interval_minutes is None:
+        interval_minutes = _infer_interval(
+            interval_start, queue, source=source, column=names["interval_start"]
+        )
+    _check_on_grid(
+        interval_start,
+        interval_minutes,
+        raw=data["interval_start"],
+        source=source,
+        column=names["interval_start"],
+    )
+
+    result = pd.DataFrame(
+        {
+            "interval_start": interval_start.reset_index(drop=True),
+            "queue": queue.astype("str").reset_index(drop=True),
+        }
+    )
+    for column in HISTORY_REQUIRED[2:] + HISTORY_OPTIONAL:
+        if column in columns:
+            result[column] = np.asarray(columns[column], dtype=np.float64)
+    result = result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)
+    return History(
+        frame=result, interval_minutes=int(interval_minutes), timezone=timezone_used, source=source
+    )
+
+
+def _aht_seconds(
+    data: pd.DataFrame,
+    names: Mapping[str, str],
+    columns: Mapping[str, object],
+    *,
+    source: str,
+    default_aht_seconds: float | None,
+) -> np.ndarray:
+    """Average handle time [s] per row: from the file, from totals, a default, or NaN."""
+    size = len(data)
+    if "aht_seconds" in data:
+        column = names["aht_seconds"]
+        aht = parse_numbers(data["aht_seconds"], source=source, column=column, allow_missing=True)
+        raise_first(
+            aht > MAX_AHT_SECONDS,
+            data["aht_seconds"],
+            problem=f"{column} is implausibly long for an average handle time (over {MAX_AHT_SECONDS:g} s)",
+            source=source,
+            column=column,
+            fix="give the AHT in seconds (is it in milliseconds?)",
+        )
+        _check_not_minutes(aht, source=source, column=column)
+        return aht
+    if "total_handle_seconds" in columns and "handled" in columns:
+        total = np.asarray(columns["total_handle_seconds"], dtype=np.float64)
+        handled = np.asarray(columns["handled"], dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            aht = np.where(handled > 0, total / handled, np.nan)
+        column = names["total_handle_seconds"]
+        too_long = aht > MAX_AHT_SECONDS
+        raise_first(
+            too_long,
+            data["total_handle_seconds"],
+            problem=f"{column} / {names['handled']} gives an implausibly long average handle time "
+            f"(over {MAX_AHT_SECONDS:g} s)",
+            source=source,
+            column=column,
+            fix="give the total handle time in seconds (is it in milliseconds?)",
+        )
+        _check_not_minutes(aht, source=source, column=column)
+        logger.info("%s: aht_seconds derived as %s / %s", source, column, names["handled"])
+        return aht
+    if default_aht_seconds is not None:
+        value = float(default_aht_seconds)
+        if not (np.isfinite(value) and 0 < value <= MAX_AHT_SECONDS):
+            raise InputError(
+                "the default average handle time must be a positive number of seconds",
+                source=source,
+                column="aht_seconds",
+                value=default_aht_seconds,
+                fix=f"pass a value between 1 and {MAX_AHT_SECONDS:g} seconds (--aht-seconds)",
+            )
+        _check_not_minutes(np.array([value]), source=source, column="aht_seconds (default)")
+        logger.info("%s: no aht_seconds column; using %g s for every row", source, value)
+        return np.full(size, value)
+    logger.warning(
+        "%s: no aht_seconds column (nor total_handle_seconds with handled): AHT is unknown. "
+        "Volume can be forecast; staffing needs an AHT (--aht-seconds).",
+        source,
+    )
+    return np.full(size, np.nan)
+
+
+def _check_not_minutes(aht: np.ndarray, *, source: str, column: str) -> None:
+    """Raise if every known AHT is at most 15 s: the column is in minutes, not seconds."""
+    known = aht[np.isfinite(aht)]
+    if not known.size:
+        return
+    largest = float(known.max())
+    if 0 < largest <= MINUTES_SUSPECT_AHT_SECONDS:
+        raise InputError(
+            f"AHT looks like minutes, not seconds: no value is above {MINUTES_SUSPECT_AHT_SECONDS:g}",
+            source=source,
+            column=column,
+            value=largest,
+            fix="convert the AHT to seconds (multiply minutes by 60)",
+        )
+    median = float(np.median(known))
+    if median < 10:
+        logger.warning(
+            "%s: median %s is %.3g s, which is very short; check the unit is seconds",
+            source,
+            column,
+            median,
+        )
+
+
+def _infer_interval(
+    interval_start: pd.Series, queue: pd.Series, *, source: str, column: str
+) -> int:
+    """Interval length [minutes] from the timestamps, or from the usual gap if some are off-grid.
+
+    :func:`~wfm.timegrid.infer_interval_minutes` takes the greatest common divisor of all
+    gaps, so one stray timestamp (08:07 in a quarter-hour file) makes it fail. Then the
+    most common gap between consecutive intervals of a queue is used, if it is a
+    supported length, so that the grid check can name the stray line.
+    """
+    try:
+        minutes = infer_interval_minutes(interval_start, source=source)
+    except InputError as error:
+        keys = pd.DataFrame(
+            {"queue": queue.to_numpy(), "start": interval_start.to_numpy()}
+        ).drop_duplicates()
+        keys = keys.sort_values(["queue", "start"], kind="stable")
+        gaps = keys.groupby("queue", sort=False)["start"].diff().dropna()
+        if gaps.empty:
+            raise
+        usual_minutes = gaps.mode().iloc[0] / pd.Timedelta(minutes=1)
+        if usual_minutes not in ALLOWED_INTERVAL_MINUTES:
+            raise error from None
+        minutes = int(usual_minutes)
+    logger.info(
+        "%s: interval length inferred as %d minutes from column '%s'", source, minutes, column
+    )
+    return minutes
+
+
+def _check_on_grid(
+    interval_start: pd.Series, interval_minutes: int, *, raw: pd.Series, source: str, column: str
+) -> None:
+    """Every interval must start on the grid in local time: minute of day a multiple of the length."""
+    local = interval_start.dt.tz_localize(None)
+    off_grid = (local != local.dt.floor(f"{interval_minutes}min")).to_numpy()
+    raise_first(
+        off_grid,
+        raw,
+        problem=f"{column} is not on the {interval_minutes}-minute grid (local time)",
+        source=source,
+        column=column,
+        fix=f"interval starts must be whole multiples of {interval_minutes} minutes after local midnight; "
+        "check the time zone, or pass --interval-minutes if the length is wrong",
+    )
+
+
+__all__ = [
+    "DEFAULT_QUEUE",
+    "MAX_AHT_SECONDS",
+    "MINUTES_SUSPECT_AHT_SECONDS",
+    "read_history",
+    "validate_history_frame",
+]
