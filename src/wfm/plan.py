@@ -232,6 +232,14 @@ def plan_report(result: PlanResult) -> str:
             f"{row.intervals_under_staffed} of {row.intervals} | {row.under_staffed_agent_hours:.1f} | "
             f"{row.scheduled_agent_hours:.1f} | {row.required_agent_hours:.1f} |"
         )
+    total = result.summary.set_index("queue").loc["all"]
+    if total["intervals_unstable"]:
+        lines += [
+            "",
+            f"{total['intervals_unstable']} queue-intervals ({total['offered_in_unstable_intervals']:,.0f} contacts) "
+            "have no more productive agents than Erlangs of load: their contacts count as not answered "
+            "in time, and the ASA is over the other intervals.",
+        ]
     paid_hours = float(result.rota.agent_summary["paid_hours"].sum())
     lines += [
         "",
@@ -239,7 +247,7 @@ def plan_report(result: PlanResult) -> str:
         "",
         f"- Solver: {solve.describe()}",
         f"- Paid hours: {paid_hours:,.1f} over {int((result.rota.agent_summary['days_worked'] > 0).sum())} agents working",
-        f"- Forecast model per queue: "
+        "- Forecast model per queue: "
         + ", ".join(f"{queue}: {model}" for queue, model in result.forecast.groupby("queue")["model"].first().items()),
         "",
         "## Time taken",

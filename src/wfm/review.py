@@ -93,28 +93,38 @@ def summarise_service(projected: pd.DataFrame, interval_minutes: int, targets: M
         One row per queue plus ``all``: ``offered`` [contacts], ``service_level`` (offered-
         weighted mean of the interval service levels, the share of the period's contacts
         answered within threshold), ``service_level_target``, ``asa_seconds`` (offered-
-        weighted; infinite when any interval with contacts has fewer agents than its load), ``intervals``, ``intervals_meeting_target``, ``intervals_under_staffed``,
+        weighted over the stable intervals), ``intervals_unstable`` and
+        ``offered_in_unstable_intervals`` (intervals with no more productive agents than
+        Erlangs of load, where the steady-state queue has no finite wait: their contacts are
+        counted as not answered in time and left out of the ASA, and said here), ``intervals``, ``intervals_meeting_target``, ``intervals_under_staffed``,
         ``intervals_over_staffed``, ``under_staffed_agent_hours``, ``over_staffed_agent_hours``,
         ``scheduled_agent_hours``, ``required_agent_hours``.
     """
     hours_per_interval = interval_minutes / 60.0
     frame = projected.assign(
         weight_level=projected["service_level"] * projected["offered"],
-        # An unstable interval (ASA infinite) makes the period's ASA infinite: said, not hidden.
-        weight_asa=np.where(projected["offered"] > 0, projected["asa_seconds"] * projected["offered"], 0.0),
+        stable=np.isfinite(projected["asa_seconds"]) | (projected["offered"] <= 0),
+        weight_asa=np.where(
+            np.isfinite(projected["asa_seconds"]) & (projected["offered"] > 0),
+            projected["asa_seconds"] * projected["offered"],
+            0.0,
+        ),
         target=projected["queue"].map({name: t.service_level_target or 0.0 for name, t in targets.items()}),
     )
     frame["meets"] = (frame["service_level"] >= frame["target"] - 1e-12) | (frame["offered"] <= 0)
     rows = []
     for name, group in [*frame.groupby("queue", sort=True), ("all", frame)]:
         offered = float(group["offered"].sum())
+        stable_offered = float(group.loc[group["stable"], "offered"].sum())
         rows.append(
             {
                 "queue": name,
                 "offered": offered,
                 "service_level": float(group["weight_level"].sum() / offered) if offered > 0 else 1.0,
                 "service_level_target": float(targets[name].service_level_target or 0.0) if name in targets else np.nan,
-                "asa_seconds": float(group["weight_asa"].sum() / offered) if offered > 0 else 0.0,
+                "asa_seconds": float(group["weight_asa"].sum() / stable_offered) if stable_offered > 0 else np.nan,
+                "intervals_unstable": int((~group["stable"]).sum()),
+                "offered_in_unstable_intervals": offered - stable_offered,
                 "intervals": int(len(group)),
                 "intervals_meeting_target": int(group["meets"].sum()),
                 "intervals_under_staffed": int((group["under_staffed"] > 0).sum()),

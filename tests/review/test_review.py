@@ -79,3 +79,15 @@ def test_scenario_rejects_nonsense():
 
     with pytest.raises(InputError, match="volume_factor"):
         Scenario(volume_factor=0)
+
+
+def test_unstable_intervals_are_counted_not_hidden_in_the_asa():
+    forecast = make_forecast()
+    requirements = compute_requirements(forecast, TARGETS, {"sales": 0.0}, 30)
+    coverage = forecast[["interval_start", "queue"]].assign(agents_scheduled=[14.0, 7.0, 0.0, 14.0])
+    projected = project_service(requirements, coverage, TARGETS)
+    summary = summarise_service(projected, 30, TARGETS).set_index("queue").loc["sales"]
+    assert summary["intervals_unstable"] == 1
+    assert summary["offered_in_unstable_intervals"] == 100
+    # ASA over the two stable intervals, both at 14 agents: the DOMAIN.md value 7.84 s.
+    assert summary["asa_seconds"] == pytest.approx(7.84, abs=5e-3)
