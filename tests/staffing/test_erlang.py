@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wfm.staffing import asa_seconds, erlang_b, erlang_c, occupancy, service_level, service_level_fractional
+from wfm.staffing import (
+    asa_seconds,
+    erlang_b,
+    erlang_c,
+    occupancy,
+    service_level,
+    service_level_fractional,
+)
 
 
 def erlang_c_by_factorials(agents: int, traffic: float) -> float:

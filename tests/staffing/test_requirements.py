@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wfm.errors import InputError
-from wfm.staffing import ServiceTarget, compute_requirements, scheduled_agents, service_level, staff_to_target
+from wfm.staffing import (
+    ServiceTarget,
+    compute_requirements,
+    scheduled_agents,
+    service_level,
+    staff_to_target,
+)
 
 
 def test_domain_vector_service_level_binds():
