@@ -90,3 +90,14 @@ def test_properties_against_theory(traffic, extra, threshold, aht):
     level, level_next = service_level([agents, agents + 1], traffic, aht, threshold)
     assert level <= level_next + 1e-12  # non-decreasing in agents
     assert 1.0 - waiting - 1e-12 <= level <= 1.0  # at least the share answered at once
+
+
+def test_direct_erlang_b_matches_the_recursion():
+    from wfm.staffing.erlang import erlang_b_direct
+
+    rng = np.random.default_rng(3)
+    traffic = np.concatenate([rng.uniform(0.01, 50, 300), rng.uniform(50, 2000, 100)])
+    agents = np.floor(traffic).astype(int) + rng.integers(-5, 60, traffic.size)
+    agents = np.maximum(agents, 1)
+    np.testing.assert_allclose(erlang_b_direct(agents, traffic), erlang_b(agents, traffic), rtol=1e-9, atol=1e-300)
+    assert float(erlang_b_direct(5000, 2000.0)) < 1e-100

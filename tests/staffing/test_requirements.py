@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from wfm.errors import InputError
 from wfm.staffing import (
     ServiceTarget,
+    asa_seconds,
     compute_requirements,
     scheduled_agents,
     service_level,
@@ -108,3 +109,21 @@ def test_minutes_passed_as_seconds_is_caught():
 def test_percentage_target_is_caught():
     with pytest.raises(InputError, match="percentage"):
         ServiceTarget(80, 20)
+
+
+def test_vectorised_search_equals_a_one_agent_at_a_time_search():
+    """The fast search agrees with walking N up from floor(A) + 1 with the plain formulas."""
+    rng = np.random.default_rng(11)
+    traffic = np.concatenate([rng.uniform(0.05, 30, 100), rng.uniform(30, 400, 20)])
+    aht = rng.uniform(60, 900, traffic.size)
+    target = ServiceTarget(0.8, 20, 0.85, asa_target_seconds=15)
+    fast = staff_to_target(traffic, aht, target).agents_required
+    for a, h, n_fast in zip(traffic, aht, fast, strict=True):
+        n = math.floor(a) + 1
+        while not (
+            float(service_level(n, a, h, 20)) >= 0.8
+            and float(asa_seconds(n, a, h)) <= 15
+            and a / n <= 0.85
+        ):
+            n += 1
+        assert n_fast == n

@@ -17,7 +17,12 @@ import pandas as pd
 
 from wfm.data.schemas import REQUIREMENTS_COLUMNS
 from wfm.errors import InputError
-from wfm.staffing.erlang import asa_seconds_from_c, erlang_c_from_b, service_level_from_c
+from wfm.staffing.erlang import (
+    asa_seconds_from_c,
+    erlang_b_direct,
+    erlang_c_from_b,
+    service_level_from_c,
+)
 
 #: Tolerance when comparing a computed service level or ASA with its target, so that a
 #: level of exactly the target is not lost to rounding in the last bit.
@@ -132,10 +137,13 @@ def staff_to_target(traffic: np.ndarray, aht_seconds: np.ndarray, target: Servic
 
     Notes
     -----
-    The Erlang B recursion is run once for all intervals, agent by agent; an interval's
-    candidates start at ⌊A⌋ + 1 (the first stable N) and the first N meeting the service
-    level (SL ≥ target), ASA (ASA ≤ target) and occupancy (A / N ≤ cap) targets is kept.
-    The target whose own minimum is the largest is reported as binding.
+    Each interval's search starts at the larger of ⌊A⌋ + 1 (the first stable N) and ⌈A / cap⌉
+    (the occupancy cap), where Erlang B is evaluated directly as a Poisson ratio,
+    B(N, A) = P(X = N) / P(X ≤ N) with X ~ Poisson(A) (:func:`wfm.staffing.erlang.erlang_b_direct`).
+    From there the stable recursion B(n + 1) = A·B(n) / (n + 1 + A·B(n)) steps only the
+    intervals whose service level (SL ≥ target) or ASA (ASA ≤ target) is still short, so the
+    work is a handful of vector steps rather than one per agent. The binding target is the one
+    that fails at N − 1 (service level first on a tie); ``stability`` when only N > A does.
 
     Examples
     --------
@@ -149,56 +157,66 @@ def staff_to_target(traffic: np.ndarray, aht_seconds: np.ndarray, target: Servic
     agents = np.zeros(size, dtype=np.int64)
     level = np.ones(size)
     asa = np.zeros(size)
-    # The smallest N for each target separately, to report which one binds.
-    need_service_level = np.zeros(size, dtype=np.int64)
-    need_asa = np.zeros(size, dtype=np.int64)
-    if target.max_occupancy is not None:
-        need_occupancy = _min_agents_for_occupancy(traffic, target.max_occupancy)
-    else:
-        need_occupancy = np.zeros(size, dtype=np.int64)
-    pending_service_level = (traffic > 0) & (target.service_level_target is not None)
-    pending_asa = (traffic > 0) & (target.asa_target_seconds is not None)
-    pending = traffic > 0
-    blocking = np.ones(size)
-    first_stable = np.floor(traffic).astype(np.int64) + 1
-    n = 0
-    while pending.any():
-        n += 1
-        blocking = traffic * blocking / (n + traffic * blocking)
-        candidate = pending & (n >= first_stable)
-        if not candidate.any():
-            continue
-        n_array = np.full(size, n, dtype=np.int64)
-        wait = erlang_c_from_b(n_array, traffic, blocking)
-        if target.service_level_target is not None:
-            level_n = service_level_from_c(n_array, traffic, aht, target.answer_threshold_seconds, wait)
-            met = pending_service_level & candidate & (level_n >= target.service_level_target - TARGET_TOLERANCE)
-            need_service_level[met] = n
-            pending_service_level &= ~met
-        else:
-            level_n = None
-        if target.asa_target_seconds is not None:
-            asa_n = asa_seconds_from_c(n_array, traffic, aht, wait)
-            met = pending_asa & candidate & (asa_n <= target.asa_target_seconds + TARGET_TOLERANCE)
-            need_asa[met] = n
-            pending_asa &= ~met
-        done = candidate & ~pending_service_level & ~pending_asa & (n >= need_occupancy)
-        if done.any():
-            agents[done] = n
-            level[done] = (
-                level_n[done] if level_n is not None
-                else service_level_from_c(n_array, traffic, aht, target.answer_threshold_seconds, wait)[done]
-            )
-            asa[done] = asa_seconds_from_c(n_array, traffic, aht, wait)[done]
-            pending &= ~done
     binding = np.full(size, BINDING_NONE, dtype=object)
-    needs = np.stack([need_service_level, need_asa, need_occupancy, first_stable])
-    names = np.array([BINDING_SERVICE_LEVEL, BINDING_ASA, BINDING_OCCUPANCY, BINDING_STABILITY], dtype=object)
-    which = np.argmax(needs, axis=0)
-    binding[traffic > 0] = names[which][traffic > 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        occ = np.where(agents > 0, traffic / np.maximum(agents, 1), 0.0)
+    busy = np.flatnonzero(traffic > 0)
+    if busy.size == 0:
+        return Staffing(agents, binding, level, asa, np.zeros(size))
+    load, handle = traffic.flat[busy], aht.flat[busy]
+    first_stable = np.floor(load).astype(np.int64) + 1
+    start = first_stable.copy()
+    if target.max_occupancy is not None:
+        start = np.maximum(start, _min_agents_for_occupancy(load, target.max_occupancy))
+    threshold = target.answer_threshold_seconds
+    n = start.copy()
+    blocking = erlang_b_direct(n, load)
+    found = np.zeros(busy.size, dtype=np.int64)
+    found_level = np.zeros(busy.size)
+    found_asa = np.zeros(busy.size)
+    pending = np.arange(busy.size)
+    while pending.size:
+        n_p, a_p, b_p = n[pending], load[pending], blocking[pending]
+        wait = erlang_c_from_b(n_p, a_p, b_p)
+        level_p = service_level_from_c(n_p, a_p, handle[pending], threshold, wait)
+        asa_p = asa_seconds_from_c(n_p, a_p, handle[pending], wait)
+        meets = np.ones(pending.size, dtype=bool)
+        if target.service_level_target is not None:
+            meets &= level_p >= target.service_level_target - TARGET_TOLERANCE
+        if target.asa_target_seconds is not None:
+            meets &= asa_p <= target.asa_target_seconds + TARGET_TOLERANCE
+        done = pending[meets]
+        found[done], found_level[done], found_asa[done] = n_p[meets], level_p[meets], asa_p[meets]
+        pending = pending[~meets]
+        # One agent more for the intervals still short.
+        n_next = n[pending] + 1
+        blocking[pending] = load[pending] * blocking[pending] / (n_next + load[pending] * blocking[pending])
+        n[pending] = n_next
+    agents.flat[busy] = found
+    level.flat[busy] = found_level
+    asa.flat[busy] = found_asa
+    binding.flat[busy] = _binding_targets(found, load, handle, target)
+    occ = np.where(agents > 0, traffic / np.maximum(agents, 1), 0.0)
     return Staffing(agents, binding, level, asa, occ)
+
+
+def _binding_targets(agents: np.ndarray, load: np.ndarray, handle: np.ndarray, target: ServiceTarget) -> np.ndarray:
+    """Which target fails with one agent fewer (service level, then ASA, then occupancy)."""
+    fewer = agents - 1
+    wait = erlang_c_from_b(fewer, load, erlang_b_direct(fewer, load))
+    names = np.full(agents.shape, BINDING_STABILITY, dtype=object)
+    checks = []
+    if target.service_level_target is not None:
+        level = service_level_from_c(fewer, load, handle, target.answer_threshold_seconds, wait)
+        checks.append((BINDING_SERVICE_LEVEL, level < target.service_level_target - TARGET_TOLERANCE))
+    if target.asa_target_seconds is not None:
+        checks.append((BINDING_ASA, asa_seconds_from_c(fewer, load, handle, wait) > target.asa_target_seconds + TARGET_TOLERANCE))
+    if target.max_occupancy is not None:
+        with np.errstate(divide="ignore"):
+            checks.append((BINDING_OCCUPANCY, (fewer <= 0) | (load > target.max_occupancy * fewer * (1 + 1e-12))))
+    assigned = np.zeros(agents.shape, dtype=bool)
+    for name, fails in checks:
+        names[fails & ~assigned] = name
+        assigned |= fails
+    return names
 
 
 def _min_agents_for_occupancy(traffic: np.ndarray, max_occupancy: float) -> np.ndarray:
