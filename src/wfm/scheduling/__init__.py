@@ -1,1 +1,53 @@
-"""scheduling (layer 2)."""
+"""Rota engine (layer 2): shifts and breaks for named agents, as a MILP solved by HiGHS.
+
+The steps are separate and public: :func:`prepare_week` (inputs in index form),
+:func:`check_contracts_reachable` (pre-check), :func:`build_rota_model` (one function per
+family of rules in :mod:`wfm.scheduling.model`), :func:`run_highs` (the solver boundary,
+:class:`SolveStatus`), :func:`solve_rota` (the LP-guided search of
+:mod:`wfm.scheduling.search`) and the readers in :mod:`wfm.scheduling.rota`.
+:func:`schedule_week` chains them.
+"""
+
+from wfm.scheduling.instance import (
+    RotaInstance,
+    StaffUnit,
+    Workforce,
+    agent_workforce,
+    pooled_workforce,
+    prepare_week,
+)
+from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.precheck import check_contracts_reachable
+from wfm.scheduling.rota import (
+    AGENT_SUMMARY_COLUMNS,
+    GROUP_COVERAGE_COLUMNS,
+    ROTA_COVERAGE_COLUMNS,
+    coverage_from_rota,
+    skill_group_name,
+)
+from wfm.scheduling.search import SearchResult, solve_rota
+from wfm.scheduling.solve import SolveStatus, SolveSummary, run_highs
+from wfm.scheduling.week import RotaResult, schedule_week
+
+__all__ = [
+    "AGENT_SUMMARY_COLUMNS",
+    "GROUP_COVERAGE_COLUMNS",
+    "ROTA_COVERAGE_COLUMNS",
+    "RotaInstance",
+    "RotaResult",
+    "StaffUnit",
+    "Workforce",
+    "agent_workforce",
+    "pooled_workforce",
+    "SolveStatus",
+    "SolveSummary",
+    "build_rota_model",
+    "check_contracts_reachable",
+    "coverage_from_rota",
+    "prepare_week",
+    "schedule_week",
+    "skill_group_name",
+    "run_highs",
+    "solve_rota",
+    "SearchResult",
+]

@@ -1,0 +1,393 @@
+"""The rota instance: the inputs of one scheduling run, checked and put into index form.
+
+:func:`prepare_week` turns the public inputs (requirements frame, centre, agents, start
+date) into a :class:`RotaInstance` of flat tables and arrays that the model builder, the
+pre-check and the rota extraction share. Nothing here knows about pyomo.
+
+Skill groups
+------------
+Agents with the same set of queues form a *skill group*. Coverage and break placement are
+modelled per skill group rather than per agent (agents of one group are interchangeable for
+coverage), which keeps the model small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Centre, Contract
+from wfm.data.schemas import Agent
+from wfm.errors import InputError
+from wfm.scheduling.shifts import (
+    WeekGrid,
+    break_options,
+    break_windows,
+    check_break_rules,
+    shift_candidates,
+    week_grid,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Columns the requirements frame must have.
+REQUIRED_REQUIREMENT_COLUMNS = ("interval_start", "queue", "agents_scheduled_required")
+
+
+@dataclass(frozen=True)
+class RotaInstance:
+    """Everything the rota model is built from, in index form.
+
+    Parameters
+    ----------
+    centre
+        The centre.
+    grid
+        Planning grid with opening hours (horizon plus spill-over tail).
+    agents
+        The agents, sorted by ``agent_id``; position in this tuple is the agent index.
+    contracts
+        The contract of each agent (same order as ``agents``).
+    queues
+        Queue names, sorted: the centre's queues plus any extra queue in the requirements.
+    groups
+        Skill groups: each a sorted tuple of queue names; position is the group index.
+    agent_group
+        Group index of each agent.
+    candidates
+        Shift candidates (see :func:`wfm.scheduling.shifts.shift_candidates`).
+    breaks
+        Break options (see :func:`wfm.scheduling.shifts.break_options`).
+    windows
+        Break windows grouped into chains (see :func:`wfm.scheduling.shifts.break_windows`).
+    eligible
+        Allowed (agent, candidate) pairs: columns ``agent`` and ``candidate`` (indices).
+    scheduled_required
+        Scheduled agents required [agents], shape (horizon intervals, queues).
+    required
+        Productive agents required [agents], same shape (reported, not optimised).
+    """
+
+    centre: Centre
+    grid: WeekGrid
+    agents: tuple[Agent, ...]
+    contracts: tuple[Contract, ...]
+    queues: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...]
+    agent_group: np.ndarray
+    candidates: pd.DataFrame
+    breaks: pd.DataFrame
+    windows: pd.DataFrame
+    eligible: pd.DataFrame
+    scheduled_required: np.ndarray
+    required: np.ndarray
+
+    @property
+    def interval_hours(self) -> float:
+        """Length of one interval [hours]."""
+        return self.grid.interval_minutes / 60.0
+
+    def describe(self) -> str:
+        """One line: agents, groups, candidates, break options and intervals."""
+        return (
+            f"{len(self.agents)} agents in {len(self.groups)} skill groups, {len(self.candidates)} shift "
+            f"candidates ({len(self.eligible)} agent-shift pairs), {len(self.breaks)} break options in "
+            f"{self.windows['chain'].nunique()} chains, "
+            f"{self.grid.n_horizon} intervals x {len(self.queues)} queues"
+        )
+
+
+@dataclass(frozen=True)
+class StaffUnit:
+    """Agents the model treats as one decision unit.
+
+    In the exact model every agent is its own unit. In the *pooled* relaxation the agents
+    of one unit are interchangeable (same contract, skill group and allowed shifts), and the
+    unit decides how many of them work each shift.
+
+    Parameters
+    ----------
+    unit_id
+        Name of the unit in the model (the agent id for a single agent).
+    agents
+        Indices into :attr:`RotaInstance.agents`.
+    contract
+        The contract all of them have.
+    group
+        Their skill group (index into :attr:`RotaInstance.groups`).
+    """
+
+    unit_id: str
+    agents: tuple[int, ...]
+    contract: Contract
+    group: int
+
+    @property
+    def size(self) -> int:
+        """Number of agents in the unit."""
+        return len(self.agents)
+
+
+@dataclass(frozen=True)
+class Workforce:
+    """The decision units of a model and the shifts each may take.
+
+    Parameters
+    ----------
+    units
+        The units; position is the unit index.
+    eligible
+        Allowed (unit, candidate) pairs: columns ``unit`` and ``candidate`` (indices),
+        sorted.
+    """
+
+    units: tuple[StaffUnit, ...]
+    eligible: pd.DataFrame
+
+    @property
+    def pooled(self) -> bool:
+        """Whether some unit holds more than one agent."""
+        return any(unit.size > 1 for unit in self.units)
+
+
+def agent_workforce(instance: RotaInstance, eligible: pd.DataFrame | None = None) -> Workforce:
+    """One unit per agent (the exact model).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    eligible
+        Allowed (agent, candidate) pairs; default ``instance.eligible``. A subset restricts
+        the model (see :func:`wfm.scheduling.week.schedule_week`).
+    """
+    pairs = instance.eligible if eligible is None else eligible
+    units = tuple(
+        StaffUnit(agent.agent_id, (a,), contract, int(group))
+        for a, (agent, contract, group) in enumerate(
+            zip(instance.agents, instance.contracts, instance.agent_group, strict=True)
+        )
+    )
+    frame = pd.DataFrame({"unit": pairs["agent"].to_numpy(dtype=np.int64), "candidate": pairs["candidate"].to_numpy(dtype=np.int64)})
+    return Workforce(units, frame.sort_values(["unit", "candidate"], ignore_index=True))
+
+
+def pooled_workforce(instance: RotaInstance) -> Workforce:
+    """One unit per class of interchangeable agents: same contract, skill group and allowed
+    shifts.
+
+    The pooled model is a relaxation of the exact one (a unit of :math:`m` agents may work
+    at most :math:`m` shifts a day, between :math:`m` times the contract's minimum and
+    maximum hours and days, ...), so its optimum is a lower bound on the exact optimum, and
+    it has no symmetry between interchangeable agents.
+    """
+    allowed = {
+        a: tuple(group["candidate"].tolist()) for a, group in instance.eligible.groupby("agent", sort=True)
+    }
+    classes: dict[tuple, list[int]] = {}
+    for a, (contract, group) in enumerate(zip(instance.contracts, instance.agent_group, strict=True)):
+        classes.setdefault((contract.name, int(group), allowed.get(a, ())), []).append(a)
+    units = []
+    pairs = []
+    for index, ((contract_name, group, candidates), members) in enumerate(classes.items()):
+        name = f"pool {index + 1}: {contract_name}, {'+'.join(instance.groups[group])}"
+        units.append(StaffUnit(name, tuple(members), instance.contracts[members[0]], group))
+        pairs.extend((index, c) for c in candidates)
+    frame = pd.DataFrame(pairs, columns=["unit", "candidate"], dtype=np.int64)
+    return Workforce(tuple(units), frame.sort_values(["unit", "candidate"], ignore_index=True))
+
+
+def prepare_week(
+    requirements: pd.DataFrame,
+    centre: Centre,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    days: int = 7,
+) -> RotaInstance:
+    """Check the inputs of a scheduling run and put them into index form.
+
+    Parameters
+    ----------
+    requirements
+        One row per (interval, queue) with at least :data:`REQUIRED_REQUIREMENT_COLUMNS`
+        (``agents_required`` is optional); ``interval_start`` tz-aware on the centre's grid.
+        Missing intervals count as zero; rows outside the horizon are ignored.
+    centre
+        The centre.
+    agents
+        The agents to schedule; ``agent_id`` must be unique.
+    start_date
+        First local date of the horizon.
+    days
+        Horizon length [days].
+
+    Raises
+    ------
+    InputError
+        For unknown contracts or queues, duplicate agents, or requirements off the grid.
+    ConfigError
+        For break rules that cannot be placed (see
+        :func:`wfm.scheduling.shifts.check_break_rules`).
+    """
+    check_break_rules(centre)
+    agents = tuple(sorted(agents, key=lambda agent: agent.agent_id))
+    ids = [agent.agent_id for agent in agents]
+    duplicates = sorted({agent_id for agent_id in ids if ids.count(agent_id) > 1})
+    if duplicates:
+        raise InputError(
+            "agent ids must be unique", column="agent_id", value=duplicates[0], fix="give every agent its own id"
+        )
+    contracts_by_name = {contract.name: contract for contract in centre.contracts}
+    for agent in agents:
+        if agent.contract not in contracts_by_name:
+            raise InputError(
+                f"agent '{agent.agent_id}' has contract '{agent.contract}', which the centre file does not define",
+                column="contract",
+                value=agent.contract,
+                fix=f"use one of {sorted(contracts_by_name)} or add the contract to the centre file",
+            )
+    contracts = tuple(contracts_by_name[agent.contract] for agent in agents)
+
+    grid = week_grid(centre, start_date, days)
+    requirement_queues = set(requirements["queue"].astype(str)) if "queue" in requirements else set()
+    queues = tuple(sorted({queue.name for queue in centre.queues} | requirement_queues))
+    for agent in agents:
+        unknown = [queue for queue in agent.queues if queue not in queues]
+        if unknown:
+            raise InputError(
+                f"agent '{agent.agent_id}' is skilled for queue '{unknown[0]}', which the centre does not have",
+                column="queues",
+                value=unknown[0],
+                fix=f"use queues from {list(queues)}",
+            )
+    groups = tuple(sorted({tuple(sorted(set(agent.queues))) for agent in agents}))
+    agent_group = np.array([groups.index(tuple(sorted(set(agent.queues)))) for agent in agents], dtype=np.int64)
+
+    candidates = shift_candidates(centre, grid)
+    breaks = break_options(centre, candidates)
+    eligible = eligible_pairs(candidates, contracts)
+    scheduled_required, required = requirement_matrices(requirements, grid, queues)
+    instance = RotaInstance(
+        centre=centre,
+        grid=grid,
+        agents=agents,
+        contracts=contracts,
+        queues=queues,
+        groups=groups,
+        agent_group=agent_group,
+        candidates=candidates,
+        breaks=breaks,
+        windows=break_windows(breaks),
+        eligible=eligible,
+        scheduled_required=scheduled_required,
+        required=required,
+    )
+    logger.info("rota instance: %s", instance.describe())
+    return instance
+
+
+def eligible_pairs(candidates: pd.DataFrame, contracts: Sequence[Contract]) -> pd.DataFrame:
+    """(agent, candidate) pairs allowed by each agent's contract.
+
+    An agent may take a candidate when its length is at most ``contract.max_shift_minutes``
+    and its paid time is at most ``contract.max_hours_per_week``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``agent`` and ``candidate`` (indices), sorted.
+    """
+    max_shift = np.array([contract.max_shift_minutes for contract in contracts], dtype=np.int64)
+    max_paid = np.array([contract.max_hours_per_week * 60.0 for contract in contracts])
+    length = candidates["length_minutes"].to_numpy(dtype=np.int64)
+    paid = candidates["paid_minutes"].to_numpy(dtype=np.int64)
+    allowed = (length[None, :] <= max_shift[:, None]) & (paid[None, :] <= max_paid[:, None] + 1e-9)
+    agent_index, candidate_index = np.nonzero(allowed)
+    return pd.DataFrame({"agent": agent_index.astype(np.int64), "candidate": candidate_index.astype(np.int64)})
+
+
+def requirement_matrices(
+    requirements: pd.DataFrame, grid: WeekGrid, queues: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scheduled and productive agents required as (horizon interval, queue) matrices.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``agents_scheduled_required`` and ``agents_required`` [agents], zero where the
+        requirements have no row.
+
+    Raises
+    ------
+    InputError
+        If a column is missing, a timestamp is naive or off the grid, a (interval, queue)
+        pair repeats, or a requirement is negative.
+    """
+    shape = (grid.n_horizon, len(queues))
+    missing = [column for column in REQUIRED_REQUIREMENT_COLUMNS if column not in requirements.columns]
+    if missing:
+        raise InputError(
+            f"requirements have no '{missing[0]}' column",
+            source="requirements",
+            column=missing[0],
+            fix=f"provide the columns {', '.join(REQUIRED_REQUIREMENT_COLUMNS)}",
+        )
+    if requirements.empty:
+        return np.zeros(shape), np.zeros(shape)
+    starts = pd.DatetimeIndex(requirements["interval_start"])
+    if starts.tz is None:
+        raise InputError(
+            "requirements' interval_start has no time zone",
+            source="requirements",
+            column="interval_start",
+            fix="use tz-aware timestamps (ISO 8601 with the UTC offset)",
+        )
+    horizon_ns = grid.horizon.as_unit("ns").asi8
+    start_ns = starts.as_unit("ns").asi8
+    position = np.searchsorted(horizon_ns, start_ns)
+    interval_ns = grid.interval_minutes * 60 * 10**9
+    end_ns = horizon_ns[-1] + interval_ns if len(horizon_ns) else 0
+    inside = (start_ns >= (horizon_ns[0] if len(horizon_ns) else 0)) & (start_ns < end_ns)
+    clipped = np.clip(position, 0, max(len(horizon_ns) - 1, 0))
+    on_grid = inside & (horizon_ns[clipped] == start_ns)
+    if (inside & ~on_grid).any():
+        bad = starts[inside & ~on_grid][0]
+        raise InputError(
+            f"requirement at {bad} is not on the {grid.interval_minutes}-minute interval grid",
+            source="requirements",
+            column="interval_start",
+            value=str(bad),
+            fix="aggregate the requirements to the centre's interval_minutes",
+        )
+    if (~inside).any():
+        logger.debug("ignoring %d requirement rows outside the horizon", int((~inside).sum()))
+    queue_index = pd.Index(queues).get_indexer(requirements["queue"].astype(str))
+    rows = position[inside]
+    columns = queue_index[inside]
+    pairs = rows * len(queues) + columns
+    if len(np.unique(pairs)) != len(pairs):
+        raise InputError(
+            "requirements repeat an (interval_start, queue) pair",
+            source="requirements",
+            fix="keep one row per interval and queue",
+        )
+    matrices = []
+    for column in ("agents_scheduled_required", "agents_required"):
+        matrix = np.zeros(shape)
+        if column in requirements.columns:
+            values = pd.to_numeric(requirements[column], errors="coerce").to_numpy(dtype=float)[inside]
+            if np.isnan(values).any() or (values < 0).any():
+                raise InputError(
+                    f"requirements' {column} must be non-negative numbers",
+                    source="requirements",
+                    column=column,
+                    fix="check the staffing step's output",
+                )
+            matrix[rows, columns] = values
+        matrices.append(matrix)
+    return matrices[0], matrices[1]

@@ -1,0 +1,291 @@
+"""The solver boundary: the one place that talks to HiGHS.
+
+:func:`run_highs` runs HiGHS through pyomo's newer solver interface
+(``pyomo.contrib.solver``) and translates pyomo's termination condition and solution
+status once, here, into :class:`SolveStatus`. Solutions are loaded into the model only when
+the solver has one. :class:`SolveSummary` is what a scheduling run reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+logger = logging.getLogger(__name__)
+
+#: Name of the solver in pyomo's (new) solver factory.
+SOLVER_NAME = "highs"
+
+
+class SolveStatus(enum.Enum):
+    """Outcome of a solve, independent of the solver.
+
+    ``optimal``: proven optimal within the relative gap setting; ``feasible``: a rota was
+    found but a limit stopped the search before the gap was closed; ``infeasible``: no rota
+    satisfies the hard rules; ``no_solution``: a limit stopped the search before any rota
+    was found; ``error``: the solver failed.
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"
+    ERROR = "error"
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether a rota can be read from the model."""
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """One call of the solver.
+
+    Parameters
+    ----------
+    status
+        Solver-independent outcome (for a relaxation: ``optimal`` when solved).
+    termination
+        The solver's termination condition, as text.
+    objective
+        Objective of the solution found (loaded into the model) [cost units], if any.
+    bound
+        Proven lower bound on the objective of the model solved [cost units], if known.
+    seconds
+        Wall time of the call, including handing the model to the solver [seconds].
+    """
+
+    status: SolveStatus
+    termination: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SolveSummary:
+    """What a rota solve achieved and what it cost.
+
+    Parameters
+    ----------
+    status
+        Solver-independent outcome; ``optimal`` means within ``relative_gap`` of the bound.
+    termination
+        How the search ended, in words (for logs and support).
+    objective
+        Cost of the rota found [cost units]; ``None`` without a rota.
+    bound
+        Best proven lower bound on the cost of any rota [cost units]; ``None`` if unknown.
+    gap
+        Relative gap :math:`(\\text{objective} - \\text{bound}) / |\\text{objective}|`
+        [fraction]; ``None`` when either is unknown.
+    build_seconds
+        Time to prepare the inputs and build the models [seconds].
+    solve_seconds
+        Time in the solver, including handing the models to it [seconds].
+    wall_seconds
+        Time of the whole scheduling run [seconds].
+    n_variables, n_integer_variables, n_constraints
+        Size of the model the rota was read from.
+    under_staffed_agent_hours, over_staffed_agent_hours
+        Agent-hours below and above the scheduled requirement, summed over intervals and
+        queues [agent-hours].
+    paid_hours
+        Paid hours in the rota [hours].
+    """
+
+    status: SolveStatus
+    termination: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    wall_seconds: float
+    n_variables: int
+    n_integer_variables: int
+    n_constraints: int
+    under_staffed_agent_hours: float = 0.0
+    over_staffed_agent_hours: float = 0.0
+    paid_hours: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields as JSON-ready values (``status`` as its text; infinities as ``None``).
+
+        >>> SolveSummary(SolveStatus.OPTIMAL, "done", 1.0, 1.0, 0.0, 0.1, 0.2, 0.3, 5, 2, 3).to_dict()["status"]
+        'optimal'
+        """
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, SolveStatus):
+                value = value.value
+            elif isinstance(value, float) and not math.isfinite(value):
+                value = None
+            values[field.name] = value
+        return values
+
+    def describe(self) -> str:
+        """One line for people, e.g. ``optimal: cost 2101.9 (bound 2099.9, gap 0.10 %), ...``."""
+        if self.objective is None:
+            result = f"{self.status.value}: no rota ({self.termination})"
+        else:
+            bound = "unknown" if self.bound is None else f"{self.bound:.1f}"
+            gap = "unknown" if self.gap is None else f"{100 * self.gap:.2f} %"
+            result = (
+                f"{self.status.value}: cost {self.objective:.1f} (bound {bound}, gap {gap}), "
+                f"{self.paid_hours:.1f} paid hours, {self.under_staffed_agent_hours:.1f} agent-hours under "
+                f"and {self.over_staffed_agent_hours:.1f} over"
+            )
+        return (
+            f"{result}; {self.n_variables} variables ({self.n_integer_variables} integer), "
+            f"{self.n_constraints} constraints; built in {self.build_seconds:.1f} s, solved in "
+            f"{self.solve_seconds:.1f} s, {self.wall_seconds:.1f} s in all"
+        )
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """:math:`(\\text{objective} - \\text{bound}) / |\\text{objective}|` [fraction].
+
+    Zero when both are zero (or the bound is above the objective by rounding), infinite
+    when only the objective is zero, ``None`` when either is unknown.
+
+    >>> relative_gap(100.0, 99.0)
+    0.01
+    >>> relative_gap(0.0, 0.0)
+    0.0
+    """
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    difference = max(objective - bound, 0.0)
+    if difference <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0
+    if objective == 0:
+        return math.inf
+    return difference / abs(objective)
+
+
+def translate_status(termination: TerminationCondition, solution: SolutionStatus) -> SolveStatus:
+    """The project's :class:`SolveStatus` for pyomo's termination condition and solution
+    status (the only place that knows pyomo's codes)."""
+    has_solution = solution in (SolutionStatus.optimal, SolutionStatus.feasible)
+    if termination == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+        return SolveStatus.OPTIMAL
+    if termination in (
+        TerminationCondition.provenInfeasible,
+        TerminationCondition.locallyInfeasible,
+        TerminationCondition.infeasibleOrUnbounded,
+    ):
+        return SolveStatus.INFEASIBLE
+    if termination in (
+        TerminationCondition.maxTimeLimit,
+        TerminationCondition.iterationLimit,
+        TerminationCondition.objectiveLimit,
+        TerminationCondition.interrupted,
+        TerminationCondition.convergenceCriteriaSatisfied,
+    ):
+        return SolveStatus.FEASIBLE if has_solution else SolveStatus.NO_SOLUTION
+    return SolveStatus.ERROR
+
+
+def model_size(model: pyo.ConcreteModel) -> tuple[int, int, int]:
+    """(variables, integer variables, constraints) of an active model, fixed variables
+    excluded."""
+    n_variables = n_integer = 0
+    for variable in model.component_data_objects(pyo.Var, active=True, descend_into=True):
+        if variable.fixed:
+            continue
+        n_variables += 1
+        n_integer += not variable.is_continuous()
+    n_constraints = sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True, descend_into=True))
+    return n_variables, n_integer, n_constraints
+
+
+def run_highs(
+    model: pyo.ConcreteModel,
+    *,
+    time_limit_seconds: float,
+    relative_gap: float = 0.0,
+    threads: int = 1,
+    seed: int = 0,
+    relaxation: bool = False,
+    objective_target: float | None = None,
+    tee: bool = False,
+) -> SolverRun:
+    """Solve ``model`` (or its LP relaxation) with HiGHS; load the solution if there is one.
+
+    Parameters
+    ----------
+    model
+        A pyomo model with one active objective (minimised).
+    time_limit_seconds
+        HiGHS ``time_limit`` [seconds].
+    relative_gap
+        HiGHS ``mip_rel_gap`` [fraction].
+    threads, seed
+        HiGHS ``threads`` and ``random_seed`` (one thread and a fixed seed make the result
+        reproducible).
+    relaxation
+        Solve the LP relaxation (integrality dropped) with the interior-point method and
+        crossover, which gives a vertex solution.
+    objective_target
+        Stop the MIP search at the first solution with an objective at most this [cost
+        units] (HiGHS ``objective_target``).
+    tee
+        Echo the solver log to the console (debugging); the log always goes to this
+        module's logger at DEBUG level.
+    """
+    options = {
+        "random_seed": int(seed),
+        "solve_relaxation": bool(relaxation),
+        "solver": "ipm" if relaxation else "choose",
+        "objective_target": -math.inf if objective_target is None else float(objective_target),
+    }
+    started = time.perf_counter()
+    if next(model.component_data_objects(pyo.Var, active=True, descend_into=True), None) is None:
+        constant = float(pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr))
+        return SolverRun(SolveStatus.OPTIMAL, "empty model", constant, constant, time.perf_counter() - started)
+    try:
+        results = SolverFactory(SOLVER_NAME).solve(
+            model,
+            tee=tee,
+            time_limit=max(float(time_limit_seconds), 0.01),
+            rel_gap=relative_gap,
+            threads=threads,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            solver_options=options,
+        )
+    except Exception as error:  # the solver boundary: any solver failure becomes a status
+        logger.exception("the solver failed")
+        return SolverRun(SolveStatus.ERROR, f"{type(error).__name__}: {error}", None, None, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    logger.debug("HiGHS log:\n%s", getattr(results, "solver_log", ""))
+    status = translate_status(results.termination_condition, results.solution_status)
+    objective = bound = None
+    if status.has_solution:
+        results.solution_loader.load_vars()
+        objective = results.incumbent_objective
+        bound = objective if relaxation else results.objective_bound
+        if bound is not None and not math.isfinite(bound):
+            bound = None
+    run = SolverRun(status, results.termination_condition.name, objective, bound, seconds)
+    logger.info(
+        "HiGHS %s: %s (%s) objective %s bound %s in %.2f s",
+        "LP relaxation" if relaxation else "MIP",
+        status.value,
+        run.termination,
+        objective,
+        bound,
+        seconds,
+    )
+    return run

@@ -1,0 +1,169 @@
+"""Schedule one week: prepare, pre-check, build, solve and read the rota.
+
+:func:`schedule_week` chains the separate steps of the rota engine and returns one
+:class:`RotaResult`. Each step is a public function of its own module, so that later
+features (warm starts, re-optimisation, diagnosis) can reuse them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from wfm.config import Centre, SchedulingSettings
+from wfm.data.schemas import Agent
+from wfm.errors import SolveError
+from wfm.progress import ProgressCallback, no_progress, scaled
+from wfm.scheduling.instance import RotaInstance, prepare_week
+from wfm.scheduling.precheck import check_contracts_reachable
+from wfm.scheduling.rota import (
+    agent_summary,
+    assign_breaks,
+    coverage_frame,
+    read_assignments,
+    read_break_starts,
+    rota_frame,
+    scheduled_by_queue,
+)
+from wfm.scheduling.search import solve_rota
+from wfm.scheduling.solve import SolveStatus, SolveSummary
+
+logger = logging.getLogger(__name__)
+
+#: Days in a planning week.
+DAYS_PER_WEEK = 7
+
+
+@dataclass(frozen=True)
+class RotaResult:
+    """A rota for named agents and what it achieves.
+
+    Parameters
+    ----------
+    rota
+        One row per activity (:data:`wfm.data.schemas.ROTA_COLUMNS`): work pieces, breaks
+        and lunches partitioning each shift; sorted by agent and start.
+    coverage
+        Per interval and queue over the whole week
+        (:data:`wfm.scheduling.rota.ROTA_COVERAGE_COLUMNS`) [agents].
+    agent_summary
+        Per agent (:data:`wfm.scheduling.rota.AGENT_SUMMARY_COLUMNS`).
+    summary
+        Solve status, objective, bound, gap, timings and totals.
+    """
+
+    rota: pd.DataFrame
+    coverage: pd.DataFrame
+    agent_summary: pd.DataFrame
+    summary: SolveSummary
+
+
+def schedule_week(
+    requirements: pd.DataFrame,
+    centre: Centre,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    *,
+    progress: ProgressCallback | None = None,
+    settings: SchedulingSettings | None = None,
+) -> RotaResult:
+    """Build the rota for one week (7 local days from ``start_date``).
+
+    Shifts come from ``centre.shift_templates`` (inside opening hours), breaks from
+    ``centre.break_rules`` (placed by the optimisation, so coverage counts them), hard
+    rules from each agent's contract; coverage is soft, with under-staffing penalised above
+    over-staffing (see :mod:`wfm.scheduling.model` for the formulation).
+
+    Parameters
+    ----------
+    requirements
+        One row per (interval, queue): ``interval_start`` (tz-aware), ``queue``,
+        ``agents_scheduled_required`` [agents] and optionally ``agents_required``
+        [agents]. Missing intervals count as zero.
+    centre
+        The centre.
+    agents
+        Agents to schedule.
+    start_date
+        First local date of the week.
+    progress
+        Called with (fraction done, message) between steps.
+    settings
+        Objective weights and solver controls; default ``centre.scheduling``.
+
+    Returns
+    -------
+    RotaResult
+        The best rota found; under-staffing that no rota can avoid is reported in
+        ``coverage`` and ``summary``, not raised.
+
+    Raises
+    ------
+    SolveError
+        If no rota satisfies every contract (the message names the agents and rules), or
+        the solver found no rota within its time limit or failed.
+    InputError, ConfigError
+        For inputs that cannot be used (unknown contract or queue, bad requirements,
+        break windows that can overlap).
+    """
+    report = progress or no_progress
+    settings = settings or centre.scheduling
+    started = time.perf_counter()
+
+    report(0.0, "preparing shifts and breaks")
+    instance = prepare_week(requirements, centre, agents, start_date, days=DAYS_PER_WEEK)
+    check_contracts_reachable(instance)
+    prepare_seconds = time.perf_counter() - started
+
+    search = solve_rota(instance, settings, progress=scaled(report, 0.05, 0.95))
+    summary = dataclasses.replace(search.summary, build_seconds=search.summary.build_seconds + prepare_seconds)
+    if search.model is None:
+        raise SolveError(_no_rota_message(summary, settings))
+
+    report(0.95, "reading the rota")
+    result = read_rota_result(search.model, instance, summary, started)
+    report(1.0, "rota ready")
+    logger.info("rota: %s", result.summary.describe())
+    return result
+
+
+def read_rota_result(model, instance: RotaInstance, summary: SolveSummary, started: float) -> RotaResult:
+    """Read the rota, coverage and agent summary from a solved model and complete the
+    summary's totals and wall time (``started`` is a :func:`time.perf_counter` value)."""
+    assignments = read_assignments(model, instance)
+    agent_breaks = assign_breaks(assignments, read_break_starts(model), instance)
+    rota = rota_frame(assignments, agent_breaks, instance)
+    coverage = coverage_frame(scheduled_by_queue(model, instance), instance)
+    agents = agent_summary(assignments, instance)
+    hours = instance.interval_hours
+    summary = dataclasses.replace(
+        summary,
+        under_staffed_agent_hours=float(coverage["under_staffed"].sum() * hours),
+        over_staffed_agent_hours=float(coverage["over_staffed"].sum() * hours),
+        paid_hours=float(agents["paid_hours"].sum()),
+        wall_seconds=time.perf_counter() - started,
+    )
+    return RotaResult(rota=rota, coverage=coverage, agent_summary=agents, summary=summary)
+
+
+def _no_rota_message(summary: SolveSummary, settings: SchedulingSettings) -> str:
+    if summary.status == SolveStatus.INFEASIBLE:
+        return (
+            "no rota satisfies every agent's contract and the rest rule together, although each contract passes "
+            "the quick check on its own: the minimum rest between shifts on consecutive days, or paid hours that no "
+            "combination of the allowed shift lengths adds up to, rules it out for some agents. Fix: lower the "
+            "contracts' minimum days or hours, widen their hour ranges, or add shift templates whose times leave "
+            "the minimum rest between days"
+        )
+    if summary.status == SolveStatus.NO_SOLUTION:
+        return (
+            f"the solver found no rota within the time limit of {settings.time_limit_seconds:g} seconds. "
+            "Fix: raise scheduling.time_limit_seconds, or relax the contracts' minimum hours and days"
+        )
+    return f"the solver failed ({summary.termination}). Fix: run again with a log level of DEBUG and report it"
