@@ -243,7 +243,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     _out(f"  rota          {result.rota.summary.describe()}")
     _out(
         f"  service       {total['service_level']:.1%} within threshold over the week, "
-        f"{total['intervals_under_staffed']} of {total['intervals']} queue-intervals under-staffed"
+        f"{int(total['intervals_under_staffed'])} of {int(total['intervals'])} queue-intervals under-staffed"
     )
     _out(f"  files         {', '.join(path.name for path in paths.values())} in {Path(args.output)}")
     return EXIT_OK

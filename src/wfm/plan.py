@@ -236,7 +236,7 @@ def plan_report(result: PlanResult) -> str:
     if total["intervals_unstable"]:
         lines += [
             "",
-            f"{total['intervals_unstable']} queue-intervals ({total['offered_in_unstable_intervals']:,.0f} contacts) "
+            f"{int(total['intervals_unstable'])} queue-intervals ({total['offered_in_unstable_intervals']:,.0f} contacts) "
             "have no more productive agents than Erlangs of load: their contacts count as not answered "
             "in time, and the ASA is over the other intervals.",
         ]

@@ -268,8 +268,16 @@ def _spike_days(history: pd.DataFrame, queue: str) -> set[dt.date]:
     return set(ratio[ratio > 1.7].index.get_level_values("day"))
 
 
-def test_history_has_outage_spikes_on_support_only(history):
-    assert 6 <= len(_spike_days(history, "support")) <= 10  # three to five a year
+def test_history_has_the_documented_outage_spikes_on_support_only(history):
+    readme = (SAMPLE / "README.md").read_text()
+    documented = {
+        dt.date.fromisoformat(day) for day in re.findall(r"(\d{4}-\d\d-\d\d) \d\d:\d\d\s+\(\d+ min", readme)
+    }
+    assert 6 <= len(documented) <= 10  # three to five a year
+    spikes = _spike_days(history, "support")
+    assert documented <= spikes, sorted(documented - spikes)
+    # Ordinary noise and after-holiday uplifts may cross the threshold on a few other days.
+    assert len(spikes - documented) <= 4, sorted(spikes - documented)
     assert not _spike_days(history, "sales")
 
 
@@ -278,7 +286,7 @@ def test_planning_week_is_calibrated_to_the_agents(centre):
     planning_start = DEFAULT_END_DATE + dt.timedelta(days=1)
     demand = expected_demand(centre, planning_start, 7)
     traffic_hours = (demand["offered"] * demand["aht_seconds"]).sum() / 3600
-    assert 900 <= traffic_hours <= 1000
+    assert 820 <= traffic_hours <= 920
     targets = {queue.name: staffing.ServiceTarget.from_queue(queue) for queue in centre.queues}
     requirements = staffing.compute_requirements(
         demand, targets, centre.planning.shrinkage_fraction, 15
@@ -288,7 +296,7 @@ def test_planning_week_is_calibrated_to_the_agents(centre):
     capacity_hours = (
         agents["contract"].map(lambda name: centre.contract(name).max_hours_per_week).sum()
     )
-    assert 0.90 <= gross_hours / capacity_hours <= 1.0, (gross_hours, capacity_hours)
+    assert 0.80 <= gross_hours / capacity_hours <= 0.95, (gross_hours, capacity_hours)
 
 
 # --- the committed sample: agents, rota, states ------------------------------------------------

@@ -134,7 +134,7 @@ class QueueProfile:
 
 SALES = QueueProfile(
     name="sales",
-    weekday_offered=745.0,
+    weekday_offered=670.0,
     trend_per_year=0.08,
     weekday_factors=(1.12, 1.04, 1.00, 0.98, 0.86, 0.50),
     # January sales, late-November (Black Friday) peak, summer lull.
@@ -149,7 +149,7 @@ SALES = QueueProfile(
 
 SUPPORT = QueueProfile(
     name="support",
-    weekday_offered=690.0,
+    weekday_offered=620.0,
     trend_per_year=0.04,
     weekday_factors=(1.16, 1.06, 1.00, 0.96, 0.84, 0.42),
     # Post-Christmas product problems in January, August holiday dip.
