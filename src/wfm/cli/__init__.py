@@ -1,0 +1,61 @@
+"""The ``wfm`` command line.
+
+Each command is a thin module here (`forecast`, `staff`, `schedule`, `plan`, `tools`) with a
+``register(commands)`` that adds its sub-parser and a handler that calls one library function,
+writes files atomically and prints a short result. Errors the user can fix are printed as one
+message without a traceback, with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+from wfm import __version__
+from wfm.cli import forecast, plan, schedule, staff, tools
+from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
+from wfm.errors import WfmError
+
+#: Command modules in the order `wfm --help` lists them.
+COMMAND_MODULES = (forecast, staff, schedule, plan, tools)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wfm",
+        description="Workforce management for contact centres: forecast, staff, schedule and review.",
+        epilog="Times are in seconds and minutes as named; fractions are 0..1 (0.8 = 80 %). "
+        "Run `wfm COMMAND --help` for each command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"wfm {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show log messages and full tracebacks")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.handler(args)
+    except WfmError as error:
+        if args.debug:
+            raise
+        warn(f"wfm {args.command}: error: {error}")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        warn("interrupted; no output was written")
+        return 130
+    except Exception as error:  # a bug: say so briefly, keep the traceback for --debug
+        if args.debug:
+            raise
+        warn(f"wfm {args.command}: internal error: {type(error).__name__}: {error}. Run with --debug for the traceback.")
+        return EXIT_INTERNAL

@@ -1,0 +1,7 @@
+"""``python -m wfm.cli``."""
+
+import sys
+
+from wfm.cli import main
+
+sys.exit(main())

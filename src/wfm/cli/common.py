@@ -1,0 +1,115 @@
+"""Helpers shared by the CLI commands: output, progress bar, option parsing."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from wfm.errors import InputError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USER_ERROR = 0, 1, 2
+
+
+def say(text: str = "") -> None:
+    """Write a line of the command's result to standard output."""
+    sys.stdout.write(text + "\n")
+
+
+def warn(text: str) -> None:
+    """Write a line to standard error."""
+    sys.stderr.write(text + "\n")
+
+
+@contextmanager
+def progress_bar(enabled: bool = True):
+    """A tqdm bar on stderr driven by a ``progress(fraction_done, message)`` callback."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, unit="%", bar_format="{l_bar}{bar}| {elapsed}", file=sys.stderr, disable=None if enabled else True)
+
+    def update(fraction_done: float, message: str) -> None:
+        target = round(100 * min(max(fraction_done, 0.0), 1.0))
+        if target > bar.n:
+            bar.update(target - bar.n)
+        bar.set_description_str(message[:40].ljust(40))
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str] | None:
+    """``["calls=offered", ...]`` -> ``{"calls": "offered", ...}``."""
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InputError("a --map option must be FILE_COLUMN=WFM_COLUMN", value=pair, fix="e.g. --map calls=offered")
+        source, target = pair.split("=", 1)
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """An ISO date from an option, or ``None``."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("not a date", value=text, fix="write it as YYYY-MM-DD") from None
+
+
+def number(text: str) -> float:
+    """An argparse type for a plain number (fractions are checked by the library)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def output_file(path: str) -> Path:
+    """An output file path whose folder exists; an error if it names a folder."""
+    result = Path(path)
+    if result.exists() and result.is_dir():
+        raise InputError("the output path is a folder", source=str(result), fix="give a file name, e.g. -o forecast.csv")
+    result.parent.mkdir(parents=True, exist_ok=True)
+    return result
+
+
+def quiet_options() -> argparse.ArgumentParser:
+    """Parent parser with ``-q/--quiet``."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def solver_options() -> argparse.ArgumentParser:
+    """Parent parser with the solver controls of the rota commands."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--time-limit-seconds", type=float, help="solver time limit [s] (default: centre file, 45)")
+    parser.add_argument("--relative-gap", type=number, help="stop at this relative gap (default: centre file, 0.01)")
+    parser.add_argument("--threads", type=int, help="solver threads (default: centre file, 1)")
+    parser.add_argument("--seed", type=int, help="solver random seed (default: centre file, 0)")
+    return parser
+
+
+def scheduling_settings(centre, args: argparse.Namespace):
+    """The centre's scheduling settings with the command-line solver controls applied."""
+    changes = {
+        key: value
+        for key, value in {
+            "time_limit_seconds": args.time_limit_seconds,
+            "relative_gap": args.relative_gap,
+            "threads": args.threads,
+            "seed": args.seed,
+        }.items()
+        if value is not None
+    }
+    return centre.scheduling.model_copy(update=changes) if changes else centre.scheduling

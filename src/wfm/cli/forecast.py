@@ -1,0 +1,79 @@
+"""`wfm forecast`: contacts and AHT per interval from an interval history."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from wfm.cli.common import (
+    EXIT_OK,
+    output_file,
+    parse_column_map,
+    parse_date,
+    progress_bar,
+    quiet_options,
+    say,
+)
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "forecast", parents=[quiet_options()], help="forecast contacts and AHT per interval from history",
+        description="Forecast offered contacts and AHT per interval and queue from an interval history CSV.",
+    )
+    parser.add_argument("history", help="interval history CSV (see docs/data-formats.md)")
+    parser.add_argument("--horizon-days", type=int, default=7, help="days to forecast [days] (default 7)")
+    parser.add_argument("--start-date", help="first date to forecast, YYYY-MM-DD (default: the Monday after the history)")
+    parser.add_argument("--interval-minutes", type=int, help="interval length [minutes] (default: inferred)")
+    parser.add_argument("--model", default="auto", help="forecast model name or 'auto' (default auto: lowest holdout WAPE)")
+    parser.add_argument("--timezone", help="IANA time zone of naive timestamps, e.g. Europe/London")
+    parser.add_argument("--map", action="append", metavar="FILE_COLUMN=WFM_COLUMN", help="read a differently named column (repeatable)")
+    parser.add_argument("--queue", default="default", help="queue name when the file has no queue column (default 'default')")
+    parser.add_argument("--aht-seconds", type=float, help="AHT [s] to use when the file has no handle times")
+    parser.add_argument("--country", help="country code for national holidays (closed days), e.g. GB, US")
+    parser.add_argument("--centre", help="centre TOML: time zone, opening hours and holidays from it")
+    parser.add_argument("-o", "--output", required=True, help="forecast CSV to write")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wfm.data.history import read_history
+    from wfm.data.io import write_csv_atomic
+    from wfm.forecast import forecast_history, infer_opening_hours
+    from wfm.plan import default_start_date
+
+    output = output_file(args.output)
+    centre = None
+    timezone = args.timezone
+    if args.centre:
+        from wfm.config import load_centre
+
+        centre = load_centre(args.centre)
+        timezone = timezone or centre.timezone
+    history = read_history(
+        args.history,
+        column_map=parse_column_map(args.map),
+        timezone=timezone,
+        interval_minutes=args.interval_minutes,
+        default_queue=args.queue,
+        default_aht_seconds=args.aht_seconds,
+    )
+    start_date = parse_date(args.start_date) or default_start_date(history)
+    years = range(history.frame["interval_start"].min().year, (start_date + dt.timedelta(days=args.horizon_days)).year + 1)
+    opening_hours = None
+    if centre is not None:
+        opening_hours = centre.opening_hours_for(years)
+    elif args.country:
+        import holidays
+
+        closed = holidays.country_holidays(args.country, years=list(years)).keys()
+        opening_hours = infer_opening_hours(history.frame, history.interval_minutes).with_closed_dates(closed)
+    with progress_bar(not args.quiet) as progress:
+        forecast = forecast_history(
+            history, start_date=start_date, horizon_days=args.horizon_days, opening_hours=opening_hours,
+            model=args.model, progress=progress,
+        )
+    write_csv_atomic(forecast, output)
+    models = ", ".join(f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items())
+    say(f"forecast: {len(forecast):,} intervals from {start_date} for {args.horizon_days} days ({models}) -> {output}")
+    return EXIT_OK

@@ -1,0 +1,51 @@
+"""`wfm plan`: the whole chain from the history the centre file names."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from wfm.cli.common import (
+    EXIT_OK,
+    parse_date,
+    progress_bar,
+    quiet_options,
+    say,
+    scheduling_settings,
+    solver_options,
+)
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "plan", parents=[quiet_options(), solver_options()], help="the whole chain: forecast, staff, rota, review",
+        description="Run forecast -> requirements -> rota -> review from the history the centre file names.",
+    )
+    parser.add_argument("--centre", required=True, help="centre TOML, e.g. data/sample/centre.toml")
+    parser.add_argument("--start-date", help="first date planned, YYYY-MM-DD (default: the Monday after the history)")
+    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wfm.config import load_centre
+    from wfm.plan import run_plan, write_plan
+
+    centre = load_centre(args.centre)
+    settings = scheduling_settings(centre, args)
+    if settings is not centre.scheduling:
+        centre = centre.model_copy(update={"scheduling": settings})
+    with progress_bar(not args.quiet) as progress:
+        result = run_plan(centre, start_date=parse_date(args.start_date), progress=progress)
+    paths = write_plan(result, args.output)
+    total = result.summary.set_index("queue").loc["all"]
+    say(f"plan for {centre.name}, week of {result.start_date}")
+    say(f"  forecast      {total['offered']:,.0f} contacts")
+    say(f"  requirements  {total['required_agent_hours']:,.1f} scheduled agent-hours needed")
+    say(f"  rota          {result.rota.summary.describe()}")
+    say(
+        f"  service       {total['service_level']:.1%} within threshold over the week, "
+        f"{int(total['intervals_under_staffed'])} of {int(total['intervals'])} queue-intervals under-staffed"
+    )
+    say(f"  files         {', '.join(path.name for path in paths.values())} in {Path(args.output)}")
+    return EXIT_OK
