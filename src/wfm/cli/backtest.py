@@ -1,0 +1,5 @@
+"""`wfm backtest` (being written)."""
+
+
+def register(commands) -> None:
+    """Add no command until this module is written."""
