@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pyomo.environ as pyo
@@ -48,6 +49,10 @@ def test_summary_describes_itself_in_one_line():
     assert "\n" not in text
     assert text.startswith("feasible: cost 2101.9 (bound 2099.9, gap 0.10 %)")
     assert "22.0 agent-hours under" in text and "solved in 12.3 s" in text
+    within_gap = dataclasses.replace(summary, status=SolveStatus.OPTIMAL)
+    assert within_gap.describe().startswith("within the gap target: cost 2101.9")
+    proven = dataclasses.replace(summary, status=SolveStatus.OPTIMAL, bound=2101.9, gap=0.0)
+    assert proven.describe().startswith("optimal: cost 2101.9")
     empty = SolveSummary(SolveStatus.NO_SOLUTION, "time limit", None, None, None, 0.1, 5.0, 5.1, 0, 0, 0)
     assert empty.describe().startswith("no_solution: no rota (time limit)")
 

@@ -141,8 +141,11 @@ class SolveSummary:
         else:
             bound = "unknown" if self.bound is None else f"{self.bound:.1f}"
             gap = "unknown" if self.gap is None else f"{100 * self.gap:.2f} %"
+            status = self.status.value
+            if self.status is SolveStatus.OPTIMAL and self.gap is not None and self.gap > 1e-6:
+                status = "within the gap target"  # not proven optimal: say how far it may be
             result = (
-                f"{self.status.value}: cost {self.objective:.1f} (bound {bound}, gap {gap}), "
+                f"{status}: cost {self.objective:.1f} (bound {bound}, gap {gap}), "
                 f"{self.paid_hours:.1f} paid hours, {self.under_staffed_agent_hours:.1f} agent-hours under "
                 f"and {self.over_staffed_agent_hours:.1f} over"
             )
