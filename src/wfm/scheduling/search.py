@@ -20,7 +20,7 @@ for tens of seconds before any heuristic. The relaxation is, however, very tight
 The reported bound is the best proven one (stage 1, or stage 3's when it proves more), so
 the reported gap is honest whichever stage found the rota.
 
-Measured on the synthetic 60-agent, two-queue week (``tests/scheduling/conftest.py``,
+Measured on the synthetic 60-agent, two-queue week (``tests/scheduling/scheduling_synthetic.py``,
 one thread): when demand is near or above what the contracts give, stage 2 ends the
 search at 0.0-0.7 % gap after 10-26 s in all; when the contracts' minimum hours force far
 more staff than needed, the relaxation's support is too narrow, stage 2 stops at 1.1-1.5 %
