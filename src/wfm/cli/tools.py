@@ -36,7 +36,11 @@ def run_app(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parents[3] / "apps" / "streamlit_app.py"
     if not app.exists():
         raise InputError("the app file is not found next to the package", source=str(app), fix="run from a source checkout")
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port),
+        "--browser.gatherUsageStats", "false",
+    ]
     if args.headless:
         command += ["--server.headless", "true"]
     return subprocess.call(command, env=os.environ.copy())
