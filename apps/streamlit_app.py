@@ -24,6 +24,7 @@ pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("views/forecast.py", title="Forecast", icon=":material/show_chart:"),
     st.Page("views/requirements.py", title="Requirements", icon=":material/grid_on:"),
+    st.Page("views/staffing.py", title="Staffing curve", icon=":material/stacked_line_chart:"),
     st.Page("views/rota.py", title="Rota", icon=":material/calendar_month:"),
     st.Page("views/whatif.py", title="What if", icon=":material/tune:"),
 ]

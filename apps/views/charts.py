@@ -203,7 +203,7 @@ def requirements_heatmap(frame: pd.DataFrame, title: str = "Scheduled agents req
                 alt.Tooltip("value:Q", title=title, format=",.1f"),
             ],
         )
-        .properties(height=max(160, 26 * len(days)))
+        .properties(height=alt.Step(28))  # one 28-px band per day, whatever the container
     )
 
 
@@ -265,7 +265,11 @@ def gantt_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             x=_time_x("start"),
             x2="end:T",
-            y=alt.Y("agent:N", title=None, sort=agents),
+            y=alt.Y(
+                "agent:N", title=None, sort=agents,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220),  # every agent named
+                scale=alt.Scale(paddingInner=0.25),
+            ),
             color=alt.Color(
                 "activity:N",
                 title="Activity",
@@ -279,7 +283,7 @@ def gantt_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("when:N", title="Time"),
             ],
         )
-        .properties(height=max(120, 22 * len(agents)))
+        .properties(height=max(120, 24 * len(agents)))
     )
 
 
@@ -366,3 +370,60 @@ def service_level_chart(frame: pd.DataFrame, target: float | None = None) -> alt
         y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".0%")]
     )
     return alt.layer(lines, rule)
+
+
+# --- staffing curves ------------------------------------------------------------------------
+#: Measures of the staffing curve: column -> (title, axis format).
+STAFFING_CURVE_MEASURES = {
+    "service_level": ("Service level", ".0%"),
+    "occupancy": ("Occupancy", ".0%"),
+    "abandon_probability": ("Abandoned", ".0%"),
+    "asa_seconds": ("ASA [s]", ",.0f"),
+}
+
+
+def staffing_curve_frame(curve: pd.DataFrame) -> pd.DataFrame:
+    """Long frame ``agents, measure, value`` of a :func:`wfm.staffing.curves.service_curve`.
+
+    Fractions stay fractions; infinite ASAs (an unstable queue) are dropped, since they
+    cannot be drawn.
+    """
+    long = curve.melt(id_vars="agents", value_vars=list(STAFFING_CURVE_MEASURES), var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map({key: title for key, (title, _) in STAFFING_CURVE_MEASURES.items()})
+    return long[pd.notna(long["value"]) & (long["value"].abs() != float("inf"))].reset_index(drop=True)
+
+
+def staffing_curve_chart(frame: pd.DataFrame, agents_required: int | None = None, target: float | None = None) -> alt.VConcatChart:
+    """Two panels against agents: the fractions (service level, occupancy, abandoned) and
+    the ASA; a dashed rule at the agents required and the service-level target."""
+    fractions = frame[frame["measure"] != STAFFING_CURVE_MEASURES["asa_seconds"][0]]
+    asa = frame[frame["measure"] == STAFFING_CURVE_MEASURES["asa_seconds"][0]]
+    names = [title for key, (title, _) in STAFFING_CURVE_MEASURES.items() if key != "asa_seconds"]
+    x = alt.X("agents:Q", title="Productive agents", axis=alt.Axis(tickMinStep=1, format="d"))
+    upper = (
+        alt.Chart(fractions)
+        .mark_line(point=True, strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title="Share of contacts / time", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=names), legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip("agents:Q", title="Agents"), alt.Tooltip("measure:N", title="Measure"),
+                     alt.Tooltip("value:Q", title="Value", format=".1%")],
+        )
+        .properties(height=260)
+    )
+    layers = [upper]
+    if target is not None:
+        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(strokeDash=[6, 4], color="#555").encode(y="target:Q"))
+    lower = (
+        alt.Chart(asa)
+        .mark_line(point=True, strokeWidth=1.5, color="#e45756")
+        .encode(x=x, y=alt.Y("value:Q", title="ASA [s]"),
+                tooltip=[alt.Tooltip("agents:Q", title="Agents"), alt.Tooltip("value:Q", title="ASA [s]", format=",.1f")])
+        .properties(height=160)
+    )
+    panels = [alt.layer(*layers), lower]
+    if agents_required is not None:
+        rule = alt.Chart(pd.DataFrame({"agents": [agents_required]})).mark_rule(strokeDash=[2, 2], color="#333").encode(x="agents:Q")
+        panels = [alt.layer(panels[0], rule), alt.layer(lower, rule)]
+    return alt.vconcat(*panels)

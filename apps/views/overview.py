@@ -62,7 +62,7 @@ with ui.friendly_errors():
     agent_summary = result.rota.agent_summary
     working = int((agent_summary["days_worked"] > 0).sum())
     columns = st.columns(6)
-    columns[0].metric("Solver status", solve.status.value.replace("_", " "))
+    columns[0].metric("Solver status", solve.status_label)
     columns[1].metric("Objective", ui.number(solve.objective), help="Cost of the rota found [cost units].")
     columns[2].metric("Bound", ui.number(solve.bound), help="Best proven lower bound on the cost [cost units].")
     columns[3].metric("Gap", ui.percent(solve.gap, 2), help="(objective − bound) / objective.")

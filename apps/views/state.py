@@ -21,3 +21,7 @@ WHATIF_VOLUME_CHANGE_PERCENT = "whatif_volume_change_percent"
 WHATIF_AHT_CHANGE_PERCENT = "whatif_aht_change_percent"
 WHATIF_SERVICE_LEVEL_TARGET_PERCENT = "whatif_service_level_target_percent"
 WHATIF_SHRINKAGE_PERCENT = "whatif_shrinkage_percent"
+#: Staffing page: the interval whose service curve is drawn, and the patience [seconds]
+#: (0 = callers never abandon: Erlang C).
+STAFFING_INTERVAL = "staffing_interval"
+STAFFING_PATIENCE_SECONDS = "staffing_patience_seconds"

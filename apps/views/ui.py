@@ -76,10 +76,13 @@ def number(value: float | None, digits: int = 1) -> str:
 
 def change(before: float | None, after: float | None, show: Callable[[float], str]) -> str | None:
     """``after - before`` with its sign (``+3.0 h``); ``None`` when either is missing or
-    infinite (an unstable queue's ASA), so that no delta is shown."""
+    infinite (an unstable queue's ASA), or when the change shows as zero, so that no delta
+    (and no misleading arrow) is shown."""
     if _missing(before) or _missing(after) or math.isinf(before) or math.isinf(after):
         return None
     text = show(after - before)
+    if not any(digit in "123456789" for digit in text):
+        return None
     return text if text.startswith(("+", "-")) else "+" + text
 
 

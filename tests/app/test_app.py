@@ -183,6 +183,7 @@ def test_numbers_are_shown_in_percent_and_units():
     assert ui.change(0.80, 0.85, ui.percentage_points) == "+5.0 pp"
     assert ui.change(10.0, 8.0, ui.hours) == "-2.0 h"
     assert ui.change(float("inf"), 3.0, ui.seconds) is None
+    assert ui.change(29.3, 29.3, ui.seconds) is None  # no arrow for no change
 
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):

@@ -54,7 +54,7 @@ def test_summary_describes_itself_in_one_line():
     proven = dataclasses.replace(summary, status=SolveStatus.OPTIMAL, bound=2101.9, gap=0.0)
     assert proven.describe().startswith("optimal: cost 2101.9")
     empty = SolveSummary(SolveStatus.NO_SOLUTION, "time limit", None, None, None, 0.1, 5.0, 5.1, 0, 0, 0)
-    assert empty.describe().startswith("no_solution: no rota (time limit)")
+    assert empty.describe().startswith("no solution: no rota (time limit)")
 
 
 def knapsack() -> pyo.ConcreteModel:

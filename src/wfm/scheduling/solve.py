@@ -134,18 +134,22 @@ class SolveSummary:
             values[field.name] = value
         return values
 
+    @property
+    def status_label(self) -> str:
+        """The status in words: "optimal" only when proven, else how the search ended."""
+        if self.status is SolveStatus.OPTIMAL and self.gap is not None and self.gap > 1e-6:
+            return "within the gap target"  # not proven optimal: the gap says how far it may be
+        return self.status.value.replace("_", " ")
+
     def describe(self) -> str:
         """One line for people, e.g. ``optimal: cost 2101.9 (bound 2099.9, gap 0.10 %), ...``."""
         if self.objective is None:
-            result = f"{self.status.value}: no rota ({self.termination})"
+            result = f"{self.status_label}: no rota ({self.termination})"
         else:
             bound = "unknown" if self.bound is None else f"{self.bound:.1f}"
             gap = "unknown" if self.gap is None else f"{100 * self.gap:.2f} %"
-            status = self.status.value
-            if self.status is SolveStatus.OPTIMAL and self.gap is not None and self.gap > 1e-6:
-                status = "within the gap target"  # not proven optimal: say how far it may be
             result = (
-                f"{status}: cost {self.objective:.1f} (bound {bound}, gap {gap}), "
+                f"{self.status_label}: cost {self.objective:.1f} (bound {bound}, gap {gap}), "
                 f"{self.paid_hours:.1f} paid hours, {self.under_staffed_agent_hours:.1f} agent-hours under "
                 f"and {self.over_staffed_agent_hours:.1f} over"
             )
