@@ -33,6 +33,7 @@ from wfm.forecast import forecast_history
 from wfm.progress import ProgressCallback, scaled
 from wfm.review import project_service, summarise_service
 from wfm.scheduling import RotaResult, schedule_week
+from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
 from wfm.staffing import ServiceTarget, compute_requirements
 
 logger = logging.getLogger(__name__)
@@ -264,7 +265,9 @@ def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the plan's files into ``out_dir``, all or nothing.
 
     Files: ``forecast.csv``, ``requirements.csv``, ``rota.csv``, ``coverage.csv``,
-    ``agent_summary.csv``, ``service_summary.csv``, ``solve_summary.json``, ``report.md``.
+    ``agent_summary.csv``, ``service_summary.csv``, ``solve_summary.json``, ``report.md``,
+    and the rota exports of :func:`wfm.scheduling.exports.rota_export_files`: ``rota.xlsx``
+    (when openpyxl is installed) and ``calendars/<agent_id>.ics``.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -279,5 +282,17 @@ def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
         "solve_summary": (out_dir / "solve_summary.json", json.dumps(solve.to_dict(), indent=2) + "\n"),
         "report": (out_dir / "report.md", plan_report(result)),
     }
-    write_files_atomic({path: content for path, content in files.values()})
-    return {name: path for name, (path, _) in files.items()}
+    exports = rota_export_files(
+        result.rota.rota,
+        result.agents,
+        out_dir,
+        timezone=result.centre.timezone,
+        summary=result.rota.agent_summary,
+        unpaid_activities=unpaid_activities_of(result.centre),
+    )
+    write_files_atomic({**{path: content for path, content in files.values()}, **exports})
+    written = {name: path for name, (path, _) in files.items()}
+    if out_dir / "rota.xlsx" in exports:
+        written["rota_excel"] = out_dir / "rota.xlsx"
+    written["calendars"] = out_dir / "calendars"
+    return written

@@ -14,12 +14,12 @@ import logging
 from collections.abc import Sequence
 
 from wfm import __version__
-from wfm.cli import backtest, forecast, plan, schedule, simulate, staff, tools
+from wfm.cli import backtest, check_rota, forecast, plan, schedule, simulate, staff, tools
 from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
-COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, plan, tools)
+COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, check_rota, plan, tools)
 
 
 def build_parser() -> argparse.ArgumentParser:

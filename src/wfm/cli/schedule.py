@@ -20,7 +20,8 @@ from wfm.cli.common import (
 def register(commands) -> None:
     parser = commands.add_parser(
         "schedule", parents=[quiet_options(), solver_options()], help="build a one-week rota for named agents (MILP, HiGHS)",
-        description="Build a rota for the centre's agents covering a requirements CSV; writes rota, coverage and solve summary.",
+        description="Build a rota for the centre's agents covering a requirements CSV; writes rota, coverage and solve "
+        "summary, and the rota as rota.xlsx (a sheet per team) and calendars/<agent_id>.ics.",
     )
     parser.add_argument("requirements", help="requirements CSV (from `wfm staff`)")
     parser.add_argument("--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)")
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.plan import load_agents, service_targets
     from wfm.review import project_service, summarise_service
     from wfm.scheduling import schedule_week
+    from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
 
     centre = load_centre(args.centre)
     settings = scheduling_settings(centre, args)
@@ -51,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
     summary = summarise_service(projected, centre.interval_minutes, targets)
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
+    exports = rota_export_files(
+        rota.rota, agents, out_dir, timezone=centre.timezone, summary=rota.agent_summary,
+        unpaid_activities=unpaid_activities_of(centre),
+    )
     write_files_atomic(
         {
             out_dir / "rota.csv": rota.rota,
@@ -58,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             out_dir / "agent_summary.csv": rota.agent_summary,
             out_dir / "service_summary.csv": summary,
             out_dir / "solve_summary.json": json.dumps(rota.summary.to_dict(), indent=2) + "\n",
+            **exports,
         }
     )
     total = summary.set_index("queue").loc["all"]

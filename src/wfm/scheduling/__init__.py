@@ -5,9 +5,19 @@ The steps are separate and public: :func:`prepare_week` (inputs in index form),
 family of rules in :mod:`wfm.scheduling.model`), :func:`run_highs` (the solver boundary,
 :class:`SolveStatus`), :func:`solve_rota` (the LP-guided search of
 :mod:`wfm.scheduling.search`) and the readers in :mod:`wfm.scheduling.rota`.
-:func:`schedule_week` chains them.
+:func:`schedule_week` chains them. :func:`check_rota` checks any rota against the Working
+Time Regulations and the contracts (:mod:`wfm.scheduling.compliance`);
+:mod:`wfm.scheduling.exports` writes it for planners (Excel, iCalendar).
 """
 
+from wfm.scheduling.compliance import (
+    UK_WORKING_TIME_REGULATIONS,
+    Violation,
+    WorkingTimeRules,
+    check_rota,
+    check_rota_frame,
+)
+from wfm.scheduling.exports import rota_to_excel, rota_to_icalendar, write_rota_exports
 from wfm.scheduling.instance import (
     RotaInstance,
     StaffUnit,
@@ -30,6 +40,14 @@ from wfm.scheduling.solve import SolveStatus, SolveSummary, run_highs
 from wfm.scheduling.week import RotaResult, schedule_week
 
 __all__ = [
+    "UK_WORKING_TIME_REGULATIONS",
+    "Violation",
+    "WorkingTimeRules",
+    "check_rota",
+    "check_rota_frame",
+    "rota_to_excel",
+    "rota_to_icalendar",
+    "write_rota_exports",
     "AGENT_SUMMARY_COLUMNS",
     "GROUP_COVERAGE_COLUMNS",
     "ROTA_COVERAGE_COLUMNS",

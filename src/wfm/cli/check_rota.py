@@ -1,0 +1,67 @@
+"""`wfm check-rota`: check a rota against the Working Time Regulations and the contracts."""
+
+from __future__ import annotations
+
+import argparse
+
+from wfm.cli.common import EXIT_OK, output_file, parse_date, say
+
+#: Exit code when the rota breaks a rule (0: none, 1: internal error, 2: bad input).
+EXIT_VIOLATIONS = 3
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "check-rota",
+        help="check a rota against working-time law (UK WTR 1998) and the centre's contracts",
+        description="Check a rota CSV (agent_id, date, activity, start, end) against the UK Working Time "
+        "Regulations 1998: 11 h daily rest (reg. 10), 24 h weekly rest or 48 h a fortnight (reg. 11), a 20-min "
+        "break in a day over 6 h (reg. 12), a 48-h average week over 17 weeks or the rota if shorter (reg. 4), "
+        "night workers' 8 h average in 24 (reg. 6); with --centre also each agent's contract (paid hours and "
+        "days per week, shift length, rest). Prints one line per violation.",
+        epilog="Exit codes: 0 no violations, 3 violations found, 2 bad input, 1 internal error.",
+    )
+    parser.add_argument("rota", help="rota CSV (from `wfm schedule`, or uploaded)")
+    parser.add_argument("--centre", help="centre TOML: time zone, contracts and the agents file")
+    parser.add_argument("--timezone", help="IANA time zone of the rota (default: the centre's; required without --centre)")
+    parser.add_argument("--week-start", help="first date of the rota's weeks, YYYY-MM-DD (default: the Monday on or before the first shift)")
+    parser.add_argument("--opted-out", action="append", default=[], metavar="AGENT_ID",
+                        help="agent who opted out of the 48-h average week (reg. 4); repeat for several")
+    parser.add_argument("-o", "--output", help="write the violations to this CSV")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wfm.config import load_centre
+    from wfm.data.io import read_rota, write_csv_atomic
+    from wfm.errors import InputError
+    from wfm.scheduling.compliance import check_rota, violations_frame
+
+    centre = load_centre(args.centre) if args.centre else None
+    timezone = args.timezone or (centre.timezone if centre else None)
+    if timezone is None:
+        raise InputError("the rota's time zone is unknown", fix="give --timezone Europe/London or --centre centre.toml")
+    agents = None
+    if centre is not None and centre.agents is not None:
+        from wfm.plan import load_agents
+
+        agents = load_agents(centre)
+    output = output_file(args.output) if args.output else None
+    rota = read_rota(args.rota, timezone)
+    violations = check_rota(
+        rota, centre=centre, agents=agents, opted_out=args.opted_out, week_start=parse_date(args.week_start)
+    )
+    for violation in violations:
+        say(violation.message)
+    if output is not None:
+        write_csv_atomic(violations_frame(violations), output)
+    checked = "working-time rules" + (" and contracts" if agents is not None else "")
+    agent_count = rota["agent_id"].nunique()
+    agents_text = "1 agent" if agent_count == 1 else f"{agent_count} agents"
+    if violations:
+        affected = len({violation.agent_id for violation in violations})
+        found = "1 violation" if len(violations) == 1 else f"{len(violations)} violations"
+        say(f"{found} of the {checked} for {affected} of {agents_text}")
+        return EXIT_VIOLATIONS
+    say(f"no violations of the {checked} ({agents_text})")
+    return EXIT_OK

@@ -1,0 +1,477 @@
+"""Rota exports planners hand out: an Excel workbook per team and an iCalendar file per agent.
+
+:func:`rota_to_excel` writes a workbook with one sheet per team (each activity with local
+times and paid hours) and a summary sheet (days, paid hours and weekend days per agent).
+:func:`rota_to_icalendar` writes one agent's shifts as an RFC 5545 calendar that phones and
+mail clients import. :func:`rota_export_files` builds both for a whole rota (so that a
+caller can add them to one atomic write) and :func:`write_rota_exports` writes them.
+
+Excel needs the optional ``openpyxl`` package; the calendar is plain text written here.
+
+References
+----------
+.. [1] B. Desruisseaux (ed.), "Internet Calendaring and Scheduling Core Object
+   Specification (iCalendar)", RFC 5545, IETF, 2009. https://www.rfc-editor.org/rfc/rfc5545
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import logging
+import re
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wfm.data.io import write_files_atomic
+from wfm.data.schemas import Agent
+from wfm.errors import WfmError
+from wfm.scheduling.compliance import duration_text, label_shifts, rota_timezone
+
+logger = logging.getLogger(__name__)
+
+#: Activities that are not paid when no centre says otherwise (the sample's unpaid lunch).
+DEFAULT_UNPAID_ACTIVITIES = ("lunch",)
+
+#: Columns of each team sheet of the workbook.
+TEAM_SHEET_COLUMNS = ("agent_id", "name", "date", "activity", "start", "end", "paid_hours")
+
+#: Columns of the summary sheet (as :data:`wfm.scheduling.rota.AGENT_SUMMARY_COLUMNS`).
+SUMMARY_COLUMNS = ("agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days")
+
+#: Name of the summary sheet.
+SUMMARY_SHEET = "Summary"
+
+#: Team of rota agents missing from the agents list.
+UNKNOWN_TEAM = "unknown team"
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_FILE_FORBIDDEN = re.compile(r"[^A-Za-z0-9._-]")
+_MAX_LINE_OCTETS = 75
+
+
+# --- tables -----------------------------------------------------------------------------------
+def unpaid_activities_of(centre) -> tuple[str, ...]:
+    """Activities of the centre's unpaid break rules (e.g. ``('lunch',)``)."""
+    return tuple(sorted({rule.activity for rule in centre.break_rules if not rule.paid}))
+
+
+def _local(rota: pd.DataFrame, timezone: str | None) -> tuple[pd.DataFrame, str]:
+    timezone = timezone or rota_timezone(rota)
+    frame = rota.copy()
+    frame["agent_id"] = frame["agent_id"].astype(str)
+    frame["start"] = frame["start"].dt.tz_convert(timezone)
+    frame["end"] = frame["end"].dt.tz_convert(timezone)
+    return frame.sort_values(["agent_id", "start"], kind="stable", ignore_index=True), timezone
+
+
+def rota_table(
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    *,
+    timezone: str | None = None,
+    unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+) -> pd.DataFrame:
+    """The rota as planners read it: local wall-clock times and paid hours per activity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TEAM_SHEET_COLUMNS` plus ``team``; ``start`` and ``end`` are tz-naive local
+        times in ``timezone`` (default: the rota's), ``date`` the local date of the shift
+        start, ``paid_hours`` the activity's length [hours] (0 for unpaid activities).
+    """
+    timezone = timezone or rota_timezone(rota)
+    frame = label_shifts(rota, timezone)
+    by_id = {agent.agent_id: agent for agent in agents}
+    seconds = (frame["end"] - frame["start"]).dt.total_seconds()
+    return pd.DataFrame(
+        {
+            "agent_id": frame["agent_id"],
+            "name": [by_id[a].name if a in by_id else a for a in frame["agent_id"]],
+            "team": [by_id[a].team if a in by_id else UNKNOWN_TEAM for a in frame["agent_id"]],
+            "date": frame["day"],
+            "activity": frame["activity"],
+            "start": frame["start"].dt.tz_localize(None),
+            "end": frame["end"].dt.tz_localize(None),
+            "paid_hours": (seconds.where(~frame["activity"].isin(list(unpaid_activities)), 0.0) / 3600.0).round(6),
+        }
+    )
+
+
+def agent_summary_from_rota(
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    *,
+    timezone: str | None = None,
+    unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+) -> pd.DataFrame:
+    """Days worked, paid hours and weekend days per agent, from any rota.
+
+    The same columns as :attr:`wfm.scheduling.RotaResult.agent_summary`
+    (:data:`SUMMARY_COLUMNS`); use that one when the rota comes from the scheduler. Agents
+    of ``agents`` without shifts get zeros; rota agents missing from ``agents`` are added.
+    """
+    table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
+    days = table.groupby("agent_id")["date"].agg(lambda dates: len(set(dates)))
+    weekend = table.groupby("agent_id")["date"].agg(lambda dates: sum(d.weekday() >= 5 for d in set(dates)))
+    paid = table.groupby("agent_id")["paid_hours"].sum()
+    listed = [agent.agent_id for agent in agents]
+    ids = listed + sorted(set(table["agent_id"]) - set(listed))
+    by_id = {agent.agent_id: agent for agent in agents}
+    return pd.DataFrame(
+        {
+            "agent_id": ids,
+            "name": [by_id[a].name if a in by_id else a for a in ids],
+            "team": [by_id[a].team if a in by_id else UNKNOWN_TEAM for a in ids],
+            "contract": [by_id[a].contract if a in by_id else "" for a in ids],
+            "days_worked": days.reindex(ids, fill_value=0).to_numpy(dtype=np.int64),
+            "paid_hours": paid.reindex(ids, fill_value=0.0).round(6).to_numpy(dtype=float),
+            "weekend_days": weekend.reindex(ids, fill_value=0).to_numpy(dtype=np.int64),
+        }
+    )
+
+
+# --- Excel ------------------------------------------------------------------------------------
+def sheet_names(teams: Sequence[str]) -> dict[str, str]:
+    """A valid, distinct Excel sheet name per team (31 characters, no ``[]:*?/\\``),
+    never the summary sheet's name.
+
+    >>> sheet_names(["Team Ada", "Summary", "a/b"])
+    {'Team Ada': 'Team Ada', 'Summary': 'Summary (2)', 'a/b': 'a_b'}
+    """
+    used = {SUMMARY_SHEET.lower()}
+    names = {}
+    for team in teams:
+        base = _SHEET_FORBIDDEN.sub("_", str(team)).strip("'")[:31] or "team"
+        name, n = base, 1
+        while name.lower() in used:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: 31 - len(suffix)] + suffix
+        used.add(name.lower())
+        names[team] = name
+    return names
+
+
+def rota_excel_bytes(
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    *,
+    timezone: str | None = None,
+    summary: pd.DataFrame | None = None,
+    unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+) -> bytes:
+    """The workbook of :func:`rota_to_excel` as bytes (to write atomically with others)."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise WfmError("the Excel export needs the openpyxl package: pip install openpyxl") from None
+    table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
+    timezone = timezone or rota_timezone(rota)
+    if summary is None:
+        summary = agent_summary_from_rota(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
+    teams = sorted({agent.team for agent in agents} | set(table["team"]))
+    names = sheet_names(teams)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM", date_format="YYYY-MM-DD") as writer:
+        summary[list(SUMMARY_COLUMNS)].to_excel(writer, sheet_name=SUMMARY_SHEET, index=False)
+        for team in teams:
+            table.loc[table["team"] == team, list(TEAM_SHEET_COLUMNS)].to_excel(
+                writer, sheet_name=names[team], index=False
+            )
+        book = writer.book
+        book.properties.title = "Rota"
+        book.properties.description = f"Times are local wall-clock times in {timezone}; paid_hours in hours."
+        for sheet in book.worksheets:
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
+                sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10) + 2, 40)
+    return buffer.getvalue()
+
+
+def rota_to_excel(
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    path: str | Path,
+    *,
+    timezone: str | None = None,
+    summary: pd.DataFrame | None = None,
+    unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+) -> Path:
+    """Write the rota as an .xlsx workbook: a sheet per team and a summary sheet.
+
+    Parameters
+    ----------
+    rota
+        Rota frame (:data:`wfm.data.schemas.ROTA_COLUMNS`, tz-aware times).
+    agents
+        The agents (names and teams); rota agents missing here go to the sheet
+        ``unknown team``.
+    path
+        The .xlsx file, written atomically.
+    timezone
+        Time zone of the local times written (default: the rota's). Excel has no time
+        zones: the workbook's description names it.
+    summary
+        Per-agent summary to put on the summary sheet, e.g.
+        :attr:`wfm.scheduling.RotaResult.agent_summary`; default
+        :func:`agent_summary_from_rota`.
+    unpaid_activities
+        Activities not paid (default ``lunch``; see :func:`unpaid_activities_of`).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    data = rota_excel_bytes(rota, agents, timezone=timezone, summary=summary, unpaid_activities=unpaid_activities)
+    return write_files_atomic({Path(path): data})[0]
+
+
+# --- iCalendar (RFC 5545) -----------------------------------------------------------------------
+def escape_text(text: str) -> str:
+    r"""Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma, newline.
+
+    >>> escape_text("Shift; breaks, lunch\nend")
+    'Shift\\; breaks\\, lunch\\nend'
+    """
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def fold_line(line: str) -> str:
+    """Fold a content line to at most 75 octets per line (RFC 5545 §3.1), CRLF-joined.
+
+    Continuation lines start with one space; multi-octet UTF-8 characters are never split.
+    """
+    pieces, current, size = [], [], 0
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        limit = _MAX_LINE_OCTETS if not pieces else _MAX_LINE_OCTETS - 1
+        if size + octets > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += octets
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+def _utc(stamp: pd.Timestamp | dt.datetime) -> str:
+    return pd.Timestamp(stamp).tz_convert("UTC").strftime("%Y%m%dT%H%M%SZ")
+
+
+def _uid_part(text: str) -> str:
+    return _FILE_FORBIDDEN.sub("_", text)
+
+
+def rota_to_icalendar(
+    rota: pd.DataFrame,
+    agent_id: str,
+    *,
+    timezone: str,
+    include_breaks: bool = False,
+    dtstamp: dt.datetime | pd.Timestamp | None = None,
+    calendar_name: str | None = None,
+    uid_domain: str = "wfm.invalid",
+) -> str:
+    """One agent's rota as an iCalendar (RFC 5545) calendar: a VEVENT per shift.
+
+    Parameters
+    ----------
+    rota
+        Rota frame (tz-aware times); only ``agent_id``'s rows are used.
+    agent_id
+        The agent.
+    timezone
+        Time zone the event descriptions give local times in (``DTSTART`` and ``DTEND``
+        are in UTC, with ``Z``, so no VTIMEZONE is needed).
+    include_breaks
+        Also a VEVENT for each break and lunch.
+    dtstamp
+        When the calendar was made (``DTSTAMP``); default now. Fix it for reproducible files.
+    calendar_name
+        ``X-WR-CALNAME``; default ``Rota <agent_id>``.
+    uid_domain
+        Right-hand side of each ``UID``; UIDs are stable for a given agent, activity and
+        start, so a re-imported rota updates the events it replaces.
+
+    Returns
+    -------
+    str
+        The calendar, CRLF line endings, lines folded at 75 octets, text escaped.
+
+    Raises
+    ------
+    WfmError
+        If the agent has no rows in the rota (a calendar needs at least one event).
+    """
+    mine = rota[rota["agent_id"].astype(str) == str(agent_id)]
+    if mine.empty:
+        raise WfmError(f"agent '{agent_id}' has no shifts in the rota, so there is no calendar to write")
+    stamp = pd.Timestamp.now(tz="UTC") if dtstamp is None else pd.Timestamp(dtstamp)
+    return _calendar(
+        label_shifts(mine, timezone), str(agent_id), timezone, include_breaks, stamp, calendar_name, uid_domain
+    )
+
+
+def _calendar(
+    rows: pd.DataFrame,
+    agent_id: str,
+    timezone: str,
+    include_breaks: bool,
+    dtstamp: pd.Timestamp,
+    calendar_name: str | None,
+    uid_domain: str,
+) -> str:
+    """The calendar of one agent's rows as labelled by :func:`label_shifts`."""
+    stamp = _utc(dtstamp)
+    uid_agent = _uid_part(agent_id)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//wfm//rota export//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(calendar_name or f'Rota {agent_id}')}",
+        f"X-WR-TIMEZONE:{timezone}",
+    ]
+
+    def event(kind: str, start: pd.Timestamp, end: pd.Timestamp, summary: str, description: str) -> None:
+        lines.extend(
+            [
+                "BEGIN:VEVENT",
+                f"UID:{uid_agent}-{kind}-{_utc(start)}@{uid_domain}",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{_utc(start)}",
+                f"DTEND:{_utc(end)}",
+                f"SUMMARY:{escape_text(summary)}",
+                f"DESCRIPTION:{escape_text(description)}",
+                "TRANSP:OPAQUE",
+                "END:VEVENT",
+            ]
+        )
+
+    records = zip(
+        rows["shift"].tolist(), rows["activity"].tolist(), rows["start"].tolist(), rows["end"].tolist(),
+        rows["seconds"].tolist(), strict=True,
+    )
+    for _, group in itertools.groupby(records, key=lambda record: record[0]):
+        pieces = list(group)
+        start, end = min(p[2] for p in pieces), max(p[3] for p in pieces)
+        working = sum(p[4] for p in pieces if p[1] == "work")
+        rests = [(a, b, e) for _, a, b, e, _ in pieces if a != "work"]
+        rest_text = "; ".join(f"{a} {b:%H:%M}-{e:%H:%M}" for a, b, e in rests) or "none"
+        description = (
+            f"Shift {start:%Y-%m-%d %H:%M}-{end:%H:%M} ({timezone}), "
+            f"{duration_text((end - start).total_seconds())} with {duration_text(working)} working.\n"
+            f"Breaks: {rest_text}"
+        )
+        event("shift", start, end, "Shift", description)
+        if include_breaks:
+            for activity, b, e in rests:
+                event(activity, b, e, activity.capitalize(), f"{activity} {b:%H:%M}-{e:%H:%M} ({timezone})")
+    lines.append("END:VCALENDAR")
+    return "".join(fold_line(line) + "\r\n" for line in lines)
+
+
+def calendar_file_name(agent_id: str) -> str:
+    """A safe file name for an agent's calendar, e.g. ``A001.ics``.
+
+    >>> calendar_file_name("team/7 x")
+    'team_7_x.ics'
+    """
+    return f"{_FILE_FORBIDDEN.sub('_', str(agent_id)) or 'agent'}.ics"
+
+
+# --- all files ----------------------------------------------------------------------------------
+def rota_export_files(
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    out_dir: str | Path,
+    *,
+    timezone: str | None = None,
+    summary: pd.DataFrame | None = None,
+    unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+    include_breaks: bool = True,
+    dtstamp: dt.datetime | pd.Timestamp | None = None,
+    excel: bool | None = None,
+) -> dict[Path, bytes | str]:
+    """The export files of a rota, path -> content, ready for :func:`write_files_atomic`.
+
+    ``out_dir/rota.xlsx`` (see :func:`rota_to_excel`) and ``out_dir/calendars/<agent>.ics``
+    for every agent with a shift (see :func:`rota_to_icalendar`). ``excel=None`` writes the
+    workbook when openpyxl is installed and logs a warning otherwise; ``True`` requires it.
+    """
+    out_dir = Path(out_dir)
+    timezone = timezone or rota_timezone(rota)
+    files: dict[Path, bytes | str] = {}
+    if excel is None:
+        try:
+            import openpyxl  # noqa: F401
+
+            excel = True
+        except ImportError:
+            logger.warning("openpyxl is not installed: rota.xlsx is not written")
+            excel = False
+    if excel:
+        files[out_dir / "rota.xlsx"] = rota_excel_bytes(
+            rota, agents, timezone=timezone, summary=summary, unpaid_activities=unpaid_activities
+        )
+    stamp = pd.Timestamp.now(tz="UTC").floor("s") if dtstamp is None else pd.Timestamp(dtstamp)
+    rows = label_shifts(rota, timezone)
+    names: dict[str, str] = {}
+    for agent_id, mine in rows.groupby("agent_id", sort=True):
+        name = calendar_file_name(agent_id)
+        if name in names:
+            raise WfmError(
+                f"agents '{names[name]}' and '{agent_id}' would share the calendar file {name}; "
+                "give agents ids that differ in letters, digits, '.', '_' or '-'"
+            )
+        names[name] = agent_id
+        files[out_dir / "calendars" / name] = _calendar(
+            mine, agent_id, timezone, include_breaks, stamp, None, "wfm.invalid"
+        )
+    return files
+
+
+def write_rota_exports(
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    out_dir: str | Path,
+    **options,
+) -> list[Path]:
+    """Write ``rota.xlsx`` and ``calendars/<agent_id>.ics`` into ``out_dir``, all or nothing.
+
+    ``options`` are those of :func:`rota_export_files`. Returns the paths written.
+    """
+    files: Mapping[Path, bytes | str] = rota_export_files(rota, agents, out_dir, **options)
+    return write_files_atomic(files)
+
+
+__all__ = [
+    "DEFAULT_UNPAID_ACTIVITIES",
+    "SUMMARY_COLUMNS",
+    "SUMMARY_SHEET",
+    "TEAM_SHEET_COLUMNS",
+    "UNKNOWN_TEAM",
+    "agent_summary_from_rota",
+    "calendar_file_name",
+    "escape_text",
+    "fold_line",
+    "rota_excel_bytes",
+    "rota_export_files",
+    "rota_table",
+    "rota_to_excel",
+    "rota_to_icalendar",
+    "sheet_names",
+    "unpaid_activities_of",
+    "write_rota_exports",
+]
