@@ -171,6 +171,29 @@ def test_service_level_chart_compares_scenarios_with_the_target():
     assert isinstance(charts.service_level_chart(frame), alt.Chart)
 
 
+def test_forecast_band_is_drawn_under_the_forecast_line():
+    forecast = small_forecast().assign(offered_p10=lambda f: f["offered"] - 3, offered_p90=lambda f: f["offered"] + 3)
+    band = charts.forecast_band_frame(forecast, "sales", 15)
+    assert len(band) == 16 and (band["low"] < band["high"]).all()
+    assert band["segment"].nunique() == 2  # the night between the two days is not bridged
+    frame = charts.forecast_frame(forecast.iloc[:0], forecast, "sales", history_weeks=1, interval_minutes=15)
+    spec = charts.forecast_band_chart(frame, band).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["area", "line"]
+    assert spec["layer"][0]["encoding"]["y2"]["field"] == "high"
+    assert charts.forecast_band_frame(small_forecast(), "sales", 15).empty  # no quantiles: no band
+
+
+def test_leaderboard_chart_has_one_row_per_horizon():
+    board = pd.DataFrame(
+        {"queue": "sales", "horizon_days": [1, 1, 7, 7], "rank": [1, 2, 1, 2], "model": ["top_down", "seasonal_naive"] * 2,
+         "wape": [0.07, 0.11, 0.08, 0.12], "mape": 0.1, "mase": 0.7, "bias": 0.0, "days": 4, "intervals": 100}
+    )
+    spec = charts.leaderboard_chart(board).to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["row"]["field"] == "horizon"
+    assert spec["encoding"]["y"]["sort"] == ["top_down", "seasonal_naive"]
+
+
 # --- formatting and settings -------------------------------------------------------------
 def test_numbers_are_shown_in_percent_and_units():
     assert ui.percent(0.8123) == "81.2 %"
@@ -255,7 +278,7 @@ def test_overview_shows_service_per_queue_and_the_solve(planned):
         assert metrics[label].endswith("%")
     for label in ("Solver status", "Objective", "Bound", "Gap", "Solve time", "Paid hours"):
         assert label in metrics
-    assert metrics["Solver status"] in {"optimal", "feasible"}
+    assert metrics["Solver status"] in {"optimal", "within the gap target", "feasible"}
     assert planned.button[0].label == "Re-run plan"
     assert len(planned.dataframe) == 2  # service per queue, time taken
 
@@ -269,6 +292,20 @@ def test_forecast_page_draws_history_and_forecast(planned):
     at.selectbox(key=state.QUEUE).set_value("support").run()
     _assert_clean(at)
     assert "Forecast contacts" in _metrics(at)
+    assert _metrics(at)["Overridden intervals"] == "0"
+    assert len(at.get("arrow_data_frame")) >= 1 or at.get("data_editor")  # the overrides table
+
+
+@pytest.mark.slow
+def test_forecast_page_backtest_shows_the_leaderboard(planned):
+    at = _open("views/forecast.py")
+    at.button(key=state.FORECAST_BACKTEST).click().run(timeout=PLAN_TIMEOUT_SECONDS)
+    _assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 3  # forecast with band, AHT, leaderboard
+    board = at.dataframe[-1].value
+    assert {"model", "wape", "rank", "horizon_days"} <= set(board.columns)
+    assert set(board["horizon_days"]) == {1, 7}
+    assert (board.groupby("horizon_days")["rank"].min() == 1).all()
 
 
 @pytest.mark.slow

@@ -72,6 +72,6 @@ def test_staffing_page_draws_the_curve_and_follows_the_patience(planned):
     at.number_input(key=state.STAFFING_PATIENCE_SECONDS).set_value(60).run()
     assert not at.exception and not at.error
     erlang_a_agents = int({m.label: m.value for m in at.metric}["Agents required"])
-    assert erlang_a_agents <= erlang_c_agents  # impatient callers leave: never more agents for the same target
+    assert 0 < erlang_a_agents <= erlang_c_agents  # at this centre's loads abandonment lowers the requirement
     at.selectbox(key=state.QUEUE).set_value("support").run()
     assert not at.exception and not at.error

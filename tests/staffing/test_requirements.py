@@ -127,3 +127,19 @@ def test_vectorised_search_equals_a_one_agent_at_a_time_search():
         ):
             n += 1
         assert n_fast == n
+
+
+@settings(max_examples=150, deadline=None)
+@given(traffic=st.floats(0.05, 400), aht=st.floats(30, 900), threshold=st.floats(5, 60), target=st.floats(0.5, 0.95),
+       cap=st.one_of(st.none(), st.floats(0.6, 1.0)), asa=st.one_of(st.none(), st.floats(2, 60)))
+def test_fractional_requirement_is_where_the_interpolated_curve_crosses(traffic, aht, threshold, target, cap, asa):
+    from wfm.staffing import service_level_fractional
+    from wfm.staffing.requirements import fractional_agents_required
+
+    goal = ServiceTarget(target, threshold, cap, asa_target_seconds=asa)
+    whole = int(staff_to_target(np.array([traffic]), np.array([aht]), goal).agents_required[0])
+    real = float(fractional_agents_required(np.array([traffic]), np.array([aht]), goal)[0])
+    assert whole - 1 < real <= whole and math.ceil(real - 1e-9) == whole
+    assert real >= traffic
+    if asa is None and cap is None and real > max(whole - 1, traffic) + 1e-9:  # the service level binds
+        assert float(service_level_fractional(real, traffic, aht, threshold)) == pytest.approx(target, abs=1e-9)

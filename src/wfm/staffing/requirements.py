@@ -32,6 +32,8 @@ TARGET_TOLERANCE = 1e-12
 BINDING_NONE, BINDING_SERVICE_LEVEL, BINDING_ASA, BINDING_OCCUPANCY = "none", "service_level", "asa", "occupancy"
 #: Binding name when only queue stability (N > A) decides the number.
 BINDING_STABILITY = "stability"
+#: Binding name of an abandonment cap (Erlang A).
+BINDING_ABANDONMENT = "abandonment"
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,10 @@ def _min_agents_for_occupancy(traffic: np.ndarray, max_occupancy: float) -> np.n
     return np.where(ok_lower, lower, estimate)
 
 
+#: Up to this many distinct shrinkage values the ceiling is taken in exact rational arithmetic.
+_EXACT_SHRINKAGE_VALUES = 64
+
+
 def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np.ndarray) -> np.ndarray:
     """Scheduled (gross) agents ⌈N / (1 − s)⌉, computed exactly.
 
@@ -252,7 +258,16 @@ def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np
         bad = shrinkage[(shrinkage < 0) | (shrinkage >= 1)][0]
         raise InputError("shrinkage must be a fraction in [0, 1)", value=float(bad), fix="e.g. 0.3 for 30 %")
     result = np.empty(required.shape, dtype=np.int64)
-    for value in np.unique(shrinkage):
+    values = np.unique(shrinkage)
+    if values.size > _EXACT_SHRINKAGE_VALUES:
+        # Many distinct values (a per-interval profile): the smallest M with
+        # M·(1 − s) ≥ N, where a product within 1e-12 of N counts as equal, so that a
+        # value such as 21 / 0.7 = 30.000000000000004 still gives 30.
+        available = 1.0 - shrinkage
+        estimate = np.ceil(required / available).astype(np.int64)
+        fewer_enough = (estimate - 1) * available >= required * (1.0 - 1e-12)
+        return np.where(required > 0, np.where(fewer_enough, estimate - 1, estimate), 0)
+    for value in values:
         exact = Fraction(repr(float(value))).limit_denominator(10**9)
         available = exact.denominator - exact.numerator  # (1 - s) = available / denominator
         mask = shrinkage == value
@@ -260,13 +275,77 @@ def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np
     return result
 
 
+def fractional_agents_required(traffic: np.ndarray, aht_seconds: np.ndarray, target: ServiceTarget) -> np.ndarray:
+    """Real-valued productive agents per interval: where the interpolated curves cross the targets.
+
+    For adding requirements across queues or intervals, rounding each up first overstates
+    the total; this gives the real N the integer requirement is rounded from.
+
+    Parameters
+    ----------
+    traffic : numpy.ndarray
+        Offered load A per interval [Erlang].
+    aht_seconds : numpy.ndarray
+        Average handle time [seconds].
+    target : ServiceTarget
+
+    Returns
+    -------
+    numpy.ndarray of float
+        0 where there is no traffic. ⌈result⌉ equals :func:`staff_to_target`'s integer.
+
+    Notes
+    -----
+    Definition: the smallest real N at which every target is met when the service level
+    and the ASA are interpolated linearly between whole agents (as
+    :func:`wfm.staffing.service_level_fractional` does, with SL = 0 and ASA = ∞ for N ≤ A)
+    and the occupancy is A / N. With N* the integer requirement and the service level
+    binding, N = N* − 1 + (target − SL(N* − 1)) / (SL(N*) − SL(N* − 1)); the ASA crossing is
+    found the same way (at N* itself when ASA(N* − 1) is infinite), the occupancy cap gives
+    A / cap, and the answer is the largest of these.
+
+    Examples
+    --------
+    >>> n = fractional_agents_required(np.array([10.0]), np.array([180.0]), ServiceTarget(0.8, 20.0, None))
+    >>> round(float(n[0]), 3)
+    13.047
+    """
+    traffic = np.asarray(traffic, dtype=float)
+    aht = np.broadcast_to(np.asarray(aht_seconds, dtype=float), traffic.shape)
+    whole = staff_to_target(traffic, aht, target).agents_required
+    busy = traffic > 0
+    below = np.maximum(whole - 1, 0)
+    crossings = np.zeros(traffic.shape)
+    handle = np.where(busy, aht, 1.0)
+    wait_below = erlang_c_from_b(below, traffic, erlang_b_direct(below, traffic))
+    wait_whole = erlang_c_from_b(whole, traffic, erlang_b_direct(whole, traffic))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if target.service_level_target is not None:
+            low = service_level_from_c(below, traffic, handle, target.answer_threshold_seconds, wait_below)
+            high = service_level_from_c(whole, traffic, handle, target.answer_threshold_seconds, wait_whole)
+            step = np.clip((target.service_level_target - low) / (high - low), 0.0, 1.0)
+            crossings = np.maximum(crossings, np.where(low >= target.service_level_target - TARGET_TOLERANCE, below, below + step))
+        if target.asa_target_seconds is not None:
+            low = asa_seconds_from_c(below, traffic, handle, wait_below)
+            high = asa_seconds_from_c(whole, traffic, handle, wait_whole)
+            step = np.where(np.isfinite(low), np.clip((low - target.asa_target_seconds) / (low - high), 0.0, 1.0), 1.0)
+            crossings = np.maximum(crossings, np.where(low <= target.asa_target_seconds + TARGET_TOLERANCE, below, below + step))
+    if target.max_occupancy is not None:
+        crossings = np.maximum(crossings, traffic / target.max_occupancy)
+    crossings = np.maximum(crossings, traffic)
+    return np.where(busy, np.minimum(crossings, whole), 0.0)
+
+
 def compute_requirements(
     forecast: pd.DataFrame,
     targets: ServiceTarget | Mapping[str, ServiceTarget],
-    shrinkage_fraction: float | Mapping[str, float],
+    shrinkage_fraction: float | Mapping[str, float] | np.ndarray | pd.Series,
     interval_minutes: int,
     *,
     source: str = "forecast",
+    include_fractional: bool = False,
+    patience_seconds: float | None = None,
+    max_abandon_probability: float | None = None,
 ) -> pd.DataFrame:
     """Requirements per interval and queue from a forecast.
 
@@ -277,18 +356,32 @@ def compute_requirements(
         ``aht_seconds`` [seconds]; other columns are ignored.
     targets : ServiceTarget or mapping of queue name to ServiceTarget
         One target for all queues, or one per queue.
-    shrinkage_fraction : float or mapping of queue name to float
-        Shrinkage s in [0, 1), for all queues or per queue.
+    shrinkage_fraction : float, mapping of queue name to float, or array_like per row
+        Shrinkage s in [0, 1): for all queues, per queue, or one value per forecast row
+        (e.g. from :func:`wfm.staffing.shrinkage.shrinkage_by_interval`).
     interval_minutes : int
         Interval length [minutes].
     source : str
         Name of the forecast's origin, for error messages.
+    include_fractional : bool
+        Add ``agents_required_fractional``, the real-valued requirement of
+        :func:`fractional_agents_required` (Erlang C only).
+    patience_seconds : float, optional
+        Mean patience of waiting callers [seconds]: staff with Erlang A
+        (:func:`wfm.staffing.erlang_a.staff_erlang_a`), where callers abandon and the
+        requirement may fall below the offered load; adds ``abandon_probability``. The
+        service level is then the share of all offered contacts answered within the
+        threshold, and ``binding_target`` names the target that fails with one agent fewer.
+    max_abandon_probability : float, optional
+        Cap on the share of contacts that abandon, in (0, 1) (Erlang A only; binding name
+        ``abandonment``).
 
     Returns
     -------
     pandas.DataFrame
         :data:`wfm.data.schemas.REQUIREMENTS_COLUMNS` plus ``binding_target`` and
-        ``shrinkage_fraction``, in the forecast's row order.
+        ``shrinkage_fraction`` (and ``agents_required_fractional`` if asked), in the
+        forecast's row order.
     """
     _check_forecast(forecast, source)
     frame = forecast.reset_index(drop=True)
@@ -302,19 +395,38 @@ def compute_requirements(
     asa = np.zeros(len(frame))
     occ = np.zeros(len(frame))
     shrinkage = np.zeros(len(frame))
+    fractional = np.zeros(len(frame))
+    abandon = np.zeros(len(frame))
+    if max_abandon_probability is not None and patience_seconds is None:
+        raise InputError("an abandonment cap needs a patience (Erlang A)", value=max_abandon_probability,
+                         fix="give the mean patience in seconds, e.g. --patience-seconds 120")
+    if patience_seconds is not None and include_fractional:
+        raise InputError("fractional requirements are defined for Erlang C only", fix="drop the patience or the fractional option")
+    per_row = _per_row_shrinkage(shrinkage_fraction, len(frame), source)
     for queue in pd.unique(queues):
         mask = queues == queue
         target = targets if isinstance(targets, ServiceTarget) else _lookup(targets, queue, "service target")
-        staffing = staff_to_target(traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target)
+        if patience_seconds is not None:
+            staffing = _staff_erlang_a(
+                traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target, patience_seconds, max_abandon_probability
+            )
+            abandon[mask] = staffing.abandon_probability
+        else:
+            staffing = staff_to_target(traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target)
         agents[mask] = staffing.agents_required
         binding[mask] = staffing.binding_target
         level[mask] = staffing.service_level
         asa[mask] = staffing.asa_seconds
         occ[mask] = staffing.occupancy
-        shrinkage[mask] = (
-            shrinkage_fraction if isinstance(shrinkage_fraction, int | float)
-            else _lookup(shrinkage_fraction, queue, "shrinkage")
-        )
+        if include_fractional:
+            fractional[mask] = fractional_agents_required(traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target)
+        if per_row is not None:
+            shrinkage[mask] = per_row[mask]
+        else:
+            shrinkage[mask] = (
+                shrinkage_fraction if isinstance(shrinkage_fraction, int | float)
+                else _lookup(shrinkage_fraction, queue, "shrinkage")
+            )
     result = pd.DataFrame(
         {
             "interval_start": frame["interval_start"],
@@ -331,7 +443,73 @@ def compute_requirements(
             "shrinkage_fraction": shrinkage,
         }
     )
-    return result[[*REQUIREMENTS_COLUMNS, "binding_target", "shrinkage_fraction"]]
+    columns = [*REQUIREMENTS_COLUMNS, "binding_target", "shrinkage_fraction"]
+    if include_fractional:
+        result["agents_required_fractional"] = fractional
+        columns.append("agents_required_fractional")
+    if patience_seconds is not None:
+        result["abandon_probability"] = abandon
+        columns.append("abandon_probability")
+    return result[columns]
+
+
+@dataclass(frozen=True)
+class _ErlangAStaffing:
+    agents_required: np.ndarray
+    binding_target: np.ndarray
+    service_level: np.ndarray
+    asa_seconds: np.ndarray
+    occupancy: np.ndarray
+    abandon_probability: np.ndarray
+
+
+def _staff_erlang_a(
+    traffic: np.ndarray, aht: np.ndarray, target: ServiceTarget, patience_seconds: float, max_abandon_probability: float | None
+) -> _ErlangAStaffing:
+    """Erlang A staffing of one queue, with the values at the answer and the binding target."""
+    from wfm.staffing.erlang_a import erlang_a, staff_erlang_a
+
+    agents = staff_erlang_a(
+        traffic, aht, patience_seconds,
+        service_level_target=target.service_level_target,
+        answer_threshold_seconds=target.answer_threshold_seconds,
+        asa_target_seconds=target.asa_target_seconds,
+        max_occupancy=target.max_occupancy,
+        max_abandon_probability=max_abandon_probability,
+    )
+    at = erlang_a(agents, traffic, aht, patience_seconds, target.answer_threshold_seconds)
+    fewer = erlang_a(np.maximum(agents - 1, 0), traffic, aht, patience_seconds, target.answer_threshold_seconds,
+                     with_asa=target.asa_target_seconds is not None)
+    names = np.full(agents.shape, BINDING_NONE, dtype=object)
+    assigned = traffic <= 0
+    checks = []
+    if target.service_level_target is not None:
+        checks.append((BINDING_SERVICE_LEVEL, fewer.service_level < target.service_level_target - TARGET_TOLERANCE))
+    if target.asa_target_seconds is not None:
+        checks.append((BINDING_ASA, ~(fewer.asa_seconds <= target.asa_target_seconds + TARGET_TOLERANCE)))
+    if max_abandon_probability is not None:
+        checks.append((BINDING_ABANDONMENT, fewer.abandon_probability > max_abandon_probability + TARGET_TOLERANCE))
+    if target.max_occupancy is not None:
+        checks.append((BINDING_OCCUPANCY, fewer.occupancy > target.max_occupancy * (1 + 1e-12)))
+    checks.append((BINDING_SERVICE_LEVEL, agents > 0))  # one agent is the least with any load
+    for name, fails in checks:
+        names[fails & ~assigned] = name
+        assigned |= fails
+    level = np.where(traffic > 0, at.service_level, 1.0)
+    return _ErlangAStaffing(agents, names, level, at.asa_seconds, at.occupancy, at.abandon_probability)
+
+
+def _per_row_shrinkage(shrinkage_fraction, rows: int, source: str) -> np.ndarray | None:
+    """The shrinkage as one value per row, or ``None`` for a scalar or per-queue mapping."""
+    if isinstance(shrinkage_fraction, int | float | Mapping):
+        return None
+    values = np.asarray(shrinkage_fraction, dtype=float)
+    if values.shape != (rows,):
+        raise InputError(
+            "per-interval shrinkage must have one value per forecast row",
+            source=source, value=values.shape, fix=f"give {rows} values, a single fraction, or one per queue",
+        )
+    return values
 
 
 def _lookup(mapping: Mapping, queue: str, what: str):
