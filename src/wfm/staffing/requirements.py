@@ -60,7 +60,7 @@ class ServiceTarget:
 
     def __post_init__(self) -> None:
         if self.service_level_target is not None and not 0 < self.service_level_target < 1:
-            hint = " (it looks like a percentage: divide by 100)" if 1 < self.service_level_target <= 100 else ""
+            hint = " (it looks like a percentage: divide by 100)" if 5 <= self.service_level_target <= 100 else ""
             raise InputError(
                 "service-level target must be a fraction between 0 and 1" + hint,
                 value=self.service_level_target,
