@@ -103,3 +103,14 @@ def test_missing_centre_file_is_a_user_error(tmp_path, capsys):
 
 def test_parser_builds():
     assert build_parser().prog == "wfm"
+
+
+def test_staff_at_a_forecast_quantile_needs_at_least_the_point_forecast(tmp_path):
+    write_forecast(tmp_path / "f.csv")
+    point, p90 = tmp_path / "point.csv", tmp_path / "p90.csv"
+    assert main(["staff", str(tmp_path / "f.csv"), "-o", str(point)]) == 0
+    assert main(["staff", str(tmp_path / "f.csv"), "--quantile", "0.9", "-o", str(p90)]) == 0
+    point_agents = pd.read_csv(point)["agents_required"]
+    p90_agents = pd.read_csv(p90)["agents_required"]
+    assert (p90_agents >= point_agents).all() and (p90_agents > point_agents).any()
+    assert (pd.read_csv(p90)["offered"] > 100).all()  # P90 of a Poisson with mean 100

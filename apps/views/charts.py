@@ -427,3 +427,65 @@ def staffing_curve_chart(frame: pd.DataFrame, agents_required: int | None = None
         rule = alt.Chart(pd.DataFrame({"agents": [agents_required]})).mark_rule(strokeDash=[2, 2], color="#333").encode(x="agents:Q")
         panels = [alt.layer(panels[0], rule), alt.layer(lower, rule)]
     return alt.vconcat(*panels)
+
+
+# --- forecast band and backtest leaderboard (forecast page) ---------------------------------
+def forecast_band_frame(forecast: pd.DataFrame, queue: str, interval_minutes: int) -> pd.DataFrame:
+    """One queue's P10–P90 band: ``time`` (naive local), ``when``, ``low``, ``high``, ``segment``."""
+    rows = forecast[forecast["queue"] == queue].sort_values("interval_start")
+    if "offered_p10" not in rows.columns:
+        return pd.DataFrame(columns=["time", "when", "low", "high", "segment"])
+    time = wall_clock(rows["interval_start"]).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "time": time,
+            "when": time.dt.strftime(WHEN_FORMAT),
+            "low": rows["offered_p10"].to_numpy(dtype=float),
+            "high": rows["offered_p90"].to_numpy(dtype=float),
+            "segment": "band-" + segments(time, interval_minutes).astype(str),
+        }
+    )
+
+
+def forecast_band_chart(frame: pd.DataFrame, band: pd.DataFrame) -> alt.LayerChart:
+    """The offered-contacts line chart of :func:`forecast_chart` over its P10–P90 band."""
+    area = (
+        alt.Chart(band)
+        .mark_area(opacity=0.25, color=SERIES_COLOURS["forecast"])
+        .encode(
+            x=_time_x("time"),
+            y=alt.Y("low:Q", title="Contacts offered per interval"),
+            y2="high:Q",
+            detail="segment:N",
+            tooltip=[
+                alt.Tooltip("when:N", title="Interval"),
+                alt.Tooltip("low:Q", title="P10", format=",.0f"),
+                alt.Tooltip("high:Q", title="P90", format=",.0f"),
+            ],
+        )
+    )
+    return alt.layer(area, forecast_chart(frame, "offered"))
+
+
+def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
+    """Bars of backtest WAPE per model, one row of bars per horizon (a leaderboard of one queue)."""
+    frame = board.assign(horizon=board["horizon_days"].map(lambda days: f"{days} day(s) ahead"))
+    order = frame.sort_values("wape")["model"].drop_duplicates().tolist()
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("wape:Q", title="WAPE", axis=alt.Axis(format=".0%")),
+            y=alt.Y("model:N", title=None, sort=order),
+            row=alt.Row("horizon:N", title=None),
+            color=alt.Color("rank:O", title="Rank", legend=None, scale=alt.Scale(scheme="blues", reverse=True)),
+            tooltip=[
+                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("horizon:N", title="Horizon"),
+                alt.Tooltip("wape:Q", title="WAPE", format=".1%"),
+                alt.Tooltip("mase:Q", title="MASE", format=".2f"),
+                alt.Tooltip("bias:Q", title="Bias", format="+.1%"),
+            ],
+        )
+        .properties(height=alt.Step(18))
+    )

@@ -196,3 +196,24 @@ def run_whatif(result: PlanResult, scenario: Scenario) -> ScenarioResult:
         result.centre.interval_minutes,
         scenario,
     )
+
+
+# --- forecast backtest (cached: a rolling-origin backtest takes seconds per queue) --------
+#: Target days and horizons [days] of the forecast page's backtest.
+BACKTEST_ORIGINS = 4
+BACKTEST_HORIZONS_DAYS = (1, 7)
+
+
+@st.cache_data(show_spinner="Backtesting the forecast models…", max_entries=16)
+def backtest_leaderboard(_result: PlanResult, centre_file: str, history_rows: int, queue: str) -> pd.DataFrame:
+    """The backtest leaderboard of one queue of the plan's history (cached per centre and queue)."""
+    from wfm.data.schemas import History
+    from wfm.forecast import backtest_history
+
+    history = _result.history
+    rows = history.frame[history.frame["queue"] == queue].reset_index(drop=True)
+    one_queue = History(rows, history.interval_minutes, history.timezone, history.source)
+    result = backtest_history(
+        one_queue, horizons_days=BACKTEST_HORIZONS_DAYS, origins=BACKTEST_ORIGINS, workers=1
+    )
+    return result.leaderboard

@@ -25,3 +25,6 @@ WHATIF_SHRINKAGE_PERCENT = "whatif_shrinkage_percent"
 #: (0 = callers never abandon: Erlang C).
 STAFFING_INTERVAL = "staffing_interval"
 STAFFING_PATIENCE_SECONDS = "staffing_patience_seconds"
+#: Forecast page: the overrides table and the button that runs the backtest.
+FORECAST_OVERRIDES = "forecast_overrides"
+FORECAST_BACKTEST = "forecast_backtest"

@@ -210,7 +210,7 @@ def test_auto_picks_the_average_over_seasonal_naive_on_stationary_noise() -> Non
     choice = select_model(y, 15, candidates=["seasonal_naive", "same_slot_average"])
     assert choice.name == "same_slot_average"
     assert choice.wape_by_model["same_slot_average"] < choice.wape_by_model["seasonal_naive"]
-    assert choice.holdout_days == 14
+    assert choice.lead_days == 7 and choice.origins == 5
 
 
 def test_auto_picks_ets_on_a_strong_trend() -> None:
@@ -227,7 +227,7 @@ def test_auto_on_a_short_history_uses_the_default() -> None:
     assert (
         choice.name == "same_slot_average"
         and choice.wape_by_model == {}
-        and choice.holdout_days == 0
+        and choice.lead_days == 0
     )
 
 

@@ -1,4 +1,8 @@
-"""`wfm forecast`: contacts and AHT per interval from an interval history."""
+"""`wfm forecast`: contacts and AHT per interval from an interval history.
+
+Also holds the history-reading options shared with `wfm backtest`
+(:func:`history_options`, :func:`read_history_args`, :func:`opening_hours_args`).
+"""
 
 from __future__ import annotations
 
@@ -16,33 +20,24 @@ from wfm.cli.common import (
 )
 
 
-def register(commands) -> None:
-    parser = commands.add_parser(
-        "forecast", parents=[quiet_options()], help="forecast contacts and AHT per interval from history",
-        description="Forecast offered contacts and AHT per interval and queue from an interval history CSV.",
-    )
+def history_options() -> argparse.ArgumentParser:
+    """Parent parser: the history file and the options that say how to read it and its calendar."""
+    parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("history", help="interval history CSV (see docs/data-formats.md)")
-    parser.add_argument("--horizon-days", type=int, default=7, help="days to forecast [days] (default 7)")
-    parser.add_argument("--start-date", help="first date to forecast, YYYY-MM-DD (default: the Monday after the history)")
     parser.add_argument("--interval-minutes", type=int, help="interval length [minutes] (default: inferred)")
-    parser.add_argument("--model", default="auto", help="forecast model name or 'auto' (default auto: lowest holdout WAPE)")
     parser.add_argument("--timezone", help="IANA time zone of naive timestamps, e.g. Europe/London")
     parser.add_argument("--map", action="append", metavar="FILE_COLUMN=WFM_COLUMN", help="read a differently named column (repeatable)")
     parser.add_argument("--queue", default="default", help="queue name when the file has no queue column (default 'default')")
     parser.add_argument("--aht-seconds", type=float, help="AHT [s] to use when the file has no handle times")
     parser.add_argument("--country", help="country code for national holidays (closed days), e.g. GB, US")
     parser.add_argument("--centre", help="centre TOML: time zone, opening hours and holidays from it")
-    parser.add_argument("-o", "--output", required=True, help="forecast CSV to write")
-    parser.set_defaults(handler=run)
+    return parser
 
 
-def run(args: argparse.Namespace) -> int:
+def read_history_args(args: argparse.Namespace):
+    """``(history, centre or None)`` as the options of :func:`history_options` say."""
     from wfm.data.history import read_history
-    from wfm.data.io import write_csv_atomic
-    from wfm.forecast import forecast_history, infer_opening_hours
-    from wfm.plan import default_start_date
 
-    output = output_file(args.output)
     centre = None
     timezone = args.timezone
     if args.centre:
@@ -54,24 +49,59 @@ def run(args: argparse.Namespace) -> int:
         args.history,
         column_map=parse_column_map(args.map),
         timezone=timezone,
-        interval_minutes=args.interval_minutes,
+        interval_minutes=args.interval_minutes or (centre.interval_minutes if centre else None),
         default_queue=args.queue,
         default_aht_seconds=args.aht_seconds,
     )
-    start_date = parse_date(args.start_date) or default_start_date(history)
-    years = range(history.frame["interval_start"].min().year, (start_date + dt.timedelta(days=args.horizon_days)).year + 1)
-    opening_hours = None
+    return history, centre
+
+
+def opening_hours_args(args: argparse.Namespace, history, centre, last_date: dt.date):
+    """Opening hours from the centre file, or inferred with ``--country`` holidays; else ``None``."""
+    from wfm.forecast import infer_opening_hours
+
+    years = range(history.frame["interval_start"].min().year, last_date.year + 1)
     if centre is not None:
-        opening_hours = centre.opening_hours_for(years)
-    elif args.country:
+        return centre.opening_hours_for(years)
+    if args.country:
         import holidays
 
         closed = holidays.country_holidays(args.country, years=list(years)).keys()
-        opening_hours = infer_opening_hours(history.frame, history.interval_minutes).with_closed_dates(closed)
+        return infer_opening_hours(history.frame, history.interval_minutes).with_closed_dates(closed)
+    return None
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "forecast", parents=[history_options(), quiet_options()], help="forecast contacts and AHT per interval from history",
+        description="Forecast offered contacts and AHT per interval and queue from an interval history CSV.",
+    )
+    parser.add_argument("--horizon-days", type=int, default=7, help="days to forecast [days] (default 7)")
+    parser.add_argument("--start-date", help="first date to forecast, YYYY-MM-DD (default: the Monday after the history)")
+    parser.add_argument("--model", default="auto", help="forecast model name or 'auto' (default auto: lowest backtest WAPE at the horizon)")
+    parser.add_argument("--special-days", help="special-days CSV: start_date,end_date,kind,factor,open,close,reason "
+                        "(kind closed, reduced_hours, uplift or outlier; outliers and past special days are not trained on)")
+    parser.add_argument("--overrides", help="overrides CSV: queue,start,end,multiplier,value,reason (applied after modelling)")
+    parser.add_argument("--workers", type=int, help="worker processes for several queues (default 2)")
+    parser.add_argument("-o", "--output", required=True, help="forecast CSV to write (offered with P10/P50/P90 [contacts])")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wfm.data.io import write_csv_atomic
+    from wfm.forecast import forecast_history, read_overrides, read_special_days
+    from wfm.plan import default_start_date
+
+    output = output_file(args.output)
+    special_days = read_special_days(args.special_days) if args.special_days else ()
+    overrides = read_overrides(args.overrides) if args.overrides else None
+    history, centre = read_history_args(args)
+    start_date = parse_date(args.start_date) or default_start_date(history)
+    opening_hours = opening_hours_args(args, history, centre, start_date + dt.timedelta(days=args.horizon_days))
     with progress_bar(not args.quiet) as progress:
         forecast = forecast_history(
             history, start_date=start_date, horizon_days=args.horizon_days, opening_hours=opening_hours,
-            model=args.model, progress=progress,
+            model=args.model, progress=progress, workers=args.workers, special_days=special_days, overrides=overrides,
         )
     write_csv_atomic(forecast, output)
     models = ", ".join(f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items())

@@ -44,6 +44,10 @@ def register(commands) -> None:
                         "see wfm.staffing.service_level_definitions)")
     parser.add_argument("--interval-minutes", type=int, help="interval length [minutes] (default: inferred)")
     parser.add_argument("--aht-seconds", type=float, help="AHT [s] where the forecast has none")
+    parser.add_argument(
+        "--quantile", type=number,
+        help="staff to this quantile of the forecast volume, e.g. 0.8 for P80 (fraction; default: the point forecast)",
+    )
     parser.add_argument("--timezone", default="UTC", help="time zone to write timestamps in (default UTC)")
     parser.add_argument("-o", "--output", required=True, help="requirements CSV to write")
     parser.set_defaults(handler=run)
@@ -76,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     forecast = read_forecast(args.forecast, args.timezone)
+    if args.quantile is not None:
+        from wfm.forecast import quantile_forecast
+
+        forecast = quantile_forecast(forecast, args.quantile)
     if args.aht_seconds is not None:
         forecast = forecast.assign(aht_seconds=forecast["aht_seconds"].fillna(args.aht_seconds))
     if args.interval_minutes:

@@ -1,20 +1,45 @@
 """Forecast offered contacts and AHT per interval (layer 2).
 
-The entry point is :func:`forecast_history`. Volume models share one contract
+The entry point is :func:`forecast_history`; :func:`backtest_history` scores the models
+by rolling origin, :func:`quantile_forecast` turns a forecast into one at a quantile
+(e.g. P80 for staffing). Volume models share one contract
 (:class:`Forecaster`: ``fit(y, interval_minutes)`` then ``predict(index)``) and are listed
 by name in :data:`MODELS`; :func:`make_model` builds one by name.
 """
 
 from wfm.forecast.aht import forecast_aht
+from wfm.forecast.backtest import BacktestResult, backtest_history, backtest_series, leaderboard
 from wfm.forecast.base import MODELS, Forecaster, NotFittedError, make_model, register
 from wfm.forecast.baselines import SameSlotAverage, SeasonalNaive
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
 from wfm.forecast.engine import FORECAST_RESULT_COLUMNS, MIN_HISTORY_DAYS, forecast_history
-from wfm.forecast.metrics import wape
+from wfm.forecast.intraday import HoltWintersIntraday, MSTLModel
+from wfm.forecast.metrics import bias, mape, mase, wape
 from wfm.forecast.models import DailyTotalsETS
+from wfm.forecast.overrides import apply_overrides, read_overrides
+from wfm.forecast.quantiles import fit_dispersion, poisson_gamma_quantile, quantile_forecast
 from wfm.forecast.selection import ModelSelection, select_model
+from wfm.forecast.special_days import SpecialDay, apply_special_days, read_special_days
+from wfm.forecast.topdown import TopDownCalendar, WeightedSameSlotAverage
 
 __all__ = [
+    "BacktestResult",
+    "HoltWintersIntraday",
+    "MSTLModel",
+    "SpecialDay",
+    "apply_overrides",
+    "apply_special_days",
+    "backtest_history",
+    "backtest_series",
+    "bias",
+    "fit_dispersion",
+    "leaderboard",
+    "mape",
+    "mase",
+    "poisson_gamma_quantile",
+    "quantile_forecast",
+    "read_overrides",
+    "read_special_days",
     "FORECAST_RESULT_COLUMNS",
     "MIN_HISTORY_DAYS",
     "MODELS",
@@ -24,6 +49,8 @@ __all__ = [
     "NotFittedError",
     "SameSlotAverage",
     "SeasonalNaive",
+    "TopDownCalendar",
+    "WeightedSameSlotAverage",
     "forecast_aht",
     "forecast_grid",
     "forecast_history",

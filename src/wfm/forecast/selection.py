@@ -1,4 +1,4 @@
-"""Automatic model choice by a holdout test on the most recent history."""
+"""Automatic model choice: the lowest rolling-origin WAPE at the requested horizon."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wfm.forecast.base import MODELS, make_model
-from wfm.forecast.metrics import wape
-from wfm.forecast.slots import wall_clock
+from wfm.forecast.backtest import DEFAULT_MODELS, backtest_series, leaderboard
+from wfm.forecast.base import make_model
 
 logger = logging.getLogger(__name__)
 
-#: Days held out at the end of the history to score the candidate models [days].
-HOLDOUT_DAYS = 14
+#: Target days scored per candidate when choosing a model.
+SELECTION_ORIGINS = 5
 
-#: Fewest days of history left to fit on after the holdout [days].
-MIN_TRAINING_DAYS = 14
+#: Longest lead the choice is scored at [days]: beyond a week the same-slot models
+#: repeat their last week, and a longer lead only needs more history.
+MAX_SELECTION_LEAD_DAYS = 7
 
-#: Model used when the history is too short to hold any out.
+#: Model used when the history is too short for a backtest.
 DEFAULT_MODEL = "same_slot_average"
 
 
@@ -34,31 +34,38 @@ class ModelSelection:
     name
         Registry name of the chosen model.
     wape_by_model
-        Holdout WAPE (fraction) of each candidate, ``inf`` for one that failed; empty when
-        the history was too short to hold out and :data:`DEFAULT_MODEL` was taken.
-    holdout_days
-        Days held out [days] (0 when no test was run).
+        Backtest WAPE (fraction) of each candidate that could be scored; empty when the
+        history was too short and :data:`DEFAULT_MODEL` was taken.
+    lead_days
+        Lead the candidates were scored at [days] (0 when no backtest was run).
+    origins
+        Target days scored (0 when no backtest was run).
+    detail
+        The backtest's per-interval frame (:data:`~wfm.forecast.backtest.DETAIL_COLUMNS`),
+        used to calibrate the prediction quantiles; ``None`` without a backtest.
     """
 
     name: str
     wape_by_model: dict[str, float] = field(default_factory=dict)
-    holdout_days: int = 0
+    lead_days: int = 0
+    origins: int = 0
+    detail: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
 
 def select_model(
     y: pd.Series,
     interval_minutes: int,
     candidates: Sequence[str] | None = None,
-    holdout_days: int = HOLDOUT_DAYS,
+    horizon_days: int = 7,
+    origins: int = SELECTION_ORIGINS,
 ) -> ModelSelection:
-    """Pick the candidate with the lowest WAPE on the last ``holdout_days`` of history.
+    """Pick the candidate with the lowest rolling-origin WAPE at the forecast's horizon.
 
-    Every candidate is fitted on the history before the holdout (calendar days, local
-    time) and forecasts the holdout's intervals; the lowest WAPE wins (ties go to the
-    earlier candidate). The holdout forecasts look up to ``holdout_days`` ahead, which
-    matches a plan made for the next one or two weeks. When fewer than
-    :data:`MIN_TRAINING_DAYS` days would be left to fit on, no test is run and
-    :data:`DEFAULT_MODEL` is chosen.
+    Each candidate forecasts each of the last ``origins`` observed days from the history
+    that ends ``lead`` days before it, with ``lead = min(horizon_days, 7)``
+    (:func:`~wfm.forecast.backtest.backtest_series`); errors are pooled over the days and
+    the lowest WAPE wins (ties go to the earlier candidate). Without enough history for
+    one such fit, :data:`DEFAULT_MODEL` is chosen.
 
     Parameters
     ----------
@@ -67,46 +74,41 @@ def select_model(
     interval_minutes
         Interval length [minutes].
     candidates
-        Registry names to compare; default all of :data:`~wfm.forecast.base.MODELS`.
-    holdout_days
-        Length of the holdout [days].
+        Registry names to compare; default :data:`~wfm.forecast.backtest.DEFAULT_MODELS`.
+    horizon_days
+        Days the forecast will cover [days].
+    origins
+        Target days scored.
 
     Returns
     -------
     ModelSelection
     """
-    candidates = list(MODELS) if candidates is None else list(candidates)
+    candidates = list(DEFAULT_MODELS if candidates is None else candidates)
     for name in candidates:
         make_model(name)  # unknown names raise here, before any fitting
     queue = "?" if y.name is None else str(y.name)
-    dates, _ = wall_clock(y.index)
-    cut = dates.max() - np.timedelta64(holdout_days, "D")
-    train, test = y[dates <= cut], y[dates > cut]
-    train_days = int((cut - dates.min()).astype(np.int64)) + 1 if len(train) else 0
-    if train_days < MIN_TRAINING_DAYS or test.sum() <= 0:
-        logger.info(
-            "queue %s: too little history to compare models (%d days before the %d-day holdout); using %s",
-            queue,
-            max(train_days, 0),
-            holdout_days,
-            DEFAULT_MODEL,
-        )
+    lead = int(max(1, min(horizon_days, MAX_SELECTION_LEAD_DAYS)))
+    detail = backtest_series(y, interval_minutes, models=candidates, horizons_days=(lead,), origins=origins)
+    board = leaderboard(detail)
+    board = board[np.isfinite(board["wape"].to_numpy(dtype=float))] if not board.empty else board
+    if board.empty:
+        logger.info("queue %s: too little history to compare models; using %s", queue, DEFAULT_MODEL)
         return ModelSelection(DEFAULT_MODEL)
-
-    scores: dict[str, float] = {}
-    for name in candidates:
-        try:
-            forecast = make_model(name).fit(train, interval_minutes).predict(test.index)
-            scores[name] = wape(test.to_numpy(dtype=float), forecast)
-        except Exception as error:  # a candidate that breaks is skipped, not fatal
-            logger.warning("queue %s: model %s failed in the holdout test (%s)", queue, name, error)
-            scores[name] = float("inf")
-    best = min(scores, key=scores.__getitem__)  # first of equal scores wins
+    scores = dict(zip(board["model"], board["wape"].astype(float), strict=True))
+    best = min((name for name in candidates if name in scores), key=scores.__getitem__)
     logger.info(
-        "queue %s: holdout WAPE over the last %d days: %s; chose %s",
+        "queue %s: WAPE %d day(s) ahead over the last %d days: %s; chose %s",
         queue,
-        holdout_days,
-        ", ".join(f"{name} {score:.3f}" for name, score in scores.items()),
+        lead,
+        int(board["days"].max()),
+        ", ".join(f"{name} {scores[name]:.3f}" for name in candidates if name in scores),
         best,
     )
-    return ModelSelection(best, scores, holdout_days)
+    return ModelSelection(
+        best,
+        {name: scores[name] for name in candidates if name in scores},
+        lead,
+        int(board["days"].max()),
+        detail,
+    )

@@ -1,0 +1,258 @@
+"""Rolling-origin backtests of the forecast models, and the leaderboard they give.
+
+For each *target date* among the last ``origins`` observed days of a queue and each
+horizon :math:`h` [days], every model is fitted on the history before
+``target - (h - 1)`` days (so the newest data it sees is :math:`h` days old: :math:`h = 1`
+is a day-ahead forecast made the evening before, :math:`h = 7` a forecast made a week
+before) and forecasts the target date's observed intervals. Fits that share a cut-off
+date are done once. Errors are pooled over all target dates per queue, horizon and model
+into the metrics of :mod:`wfm.forecast.metrics`.
+
+References
+----------
+.. [1] R. J. Hyndman and G. Athanasopoulos (2021), *Forecasting: Principles and Practice*,
+   3rd ed., §5.10 "Time series cross-validation". https://otexts.com/fpp3/
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.data.schemas import History
+from wfm.errors import InputError
+from wfm.forecast.base import MODELS, make_model
+from wfm.forecast.metrics import bias, mape, mase, seasonal_naive_scale, wape
+from wfm.forecast.parallel import map_queues
+from wfm.forecast.slots import slot_table, wall_clock
+from wfm.progress import ProgressCallback
+
+logger = logging.getLogger(__name__)
+
+#: Horizons scored by default [days]: day-ahead and week-ahead.
+DEFAULT_HORIZONS_DAYS = (1, 7)
+
+#: Target dates per queue by default.
+DEFAULT_ORIGINS = 8
+
+#: Fewest calendar days of history a fit in the backtest needs [days].
+MIN_TRAINING_DAYS = 14
+
+#: Models compared by default: the baselines, the statistical models and the combination.
+DEFAULT_MODELS = ("seasonal_naive", "same_slot_average", "weighted_same_slot", "daily_totals_ets", "top_down")
+
+#: Columns of the per-interval detail frame.
+DETAIL_COLUMNS = ("queue", "model", "horizon_days", "target_date", "interval_start", "actual", "forecast", "scale")
+
+#: Columns of the leaderboard.
+LEADERBOARD_COLUMNS = ("queue", "horizon_days", "rank", "model", "wape", "mape", "mase", "bias", "days", "intervals")
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Outcome of :func:`backtest_history`.
+
+    Parameters
+    ----------
+    detail
+        One row per queue, model, horizon and forecast interval: ``actual`` and
+        ``forecast`` [contacts], ``scale`` (the MASE denominator of the fit [contacts]).
+    leaderboard
+        One row per queue, horizon and model with ``wape``, ``mape``, ``mase``, ``bias``
+        (fractions, see :mod:`wfm.forecast.metrics`), the number of target ``days`` and
+        ``intervals`` scored; ``rank`` 1 is the lowest WAPE of its queue and horizon.
+    """
+
+    detail: pd.DataFrame
+    leaderboard: pd.DataFrame
+
+    def best_model(self, queue: str, horizon_days: int) -> str:
+        """The model with the lowest WAPE for ``queue`` at ``horizon_days``."""
+        rows = self.leaderboard[
+            (self.leaderboard["queue"] == queue) & (self.leaderboard["horizon_days"] == horizon_days)
+        ]
+        if rows.empty:
+            raise InputError(f"no backtest result for queue '{queue}' at {horizon_days} days ahead")
+        return str(rows.sort_values("rank").iloc[0]["model"])
+
+
+def backtest_series(
+    y: pd.Series,
+    interval_minutes: int,
+    *,
+    models: Sequence[str] = DEFAULT_MODELS,
+    horizons_days: Sequence[int] = DEFAULT_HORIZONS_DAYS,
+    origins: int = DEFAULT_ORIGINS,
+) -> pd.DataFrame:
+    """Rolling-origin backtest of one queue; the per-interval :data:`DETAIL_COLUMNS` frame.
+
+    Parameters
+    ----------
+    y
+        Offered contacts per interval of one queue (see :class:`~wfm.forecast.base.Forecaster`).
+    interval_minutes
+        Interval length [minutes].
+    models
+        Registry names to compare.
+    horizons_days
+        Horizons [days], each at least 1.
+    origins
+        Number of target dates: the last observed dates with volume.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Empty when the history is too short for any fit (logged). A model that fails on
+        a fit is logged as a warning naming queue and model and left out of that fit.
+    """
+    _check_options(models, horizons_days, origins)
+    queue = "?" if y.name is None else str(y.name)
+    y = y[np.isfinite(y.to_numpy(dtype=float))]
+    dates, _ = wall_clock(y.index)
+    daily = pd.Series(y.to_numpy(dtype=float)).groupby(dates).sum()
+    targets = daily.index[daily.to_numpy() > 0].to_numpy().astype("datetime64[D]")[-origins:]
+    first = dates.min()
+    pairs = [
+        (target, int(h), target - np.timedelta64(int(h) - 1, "D"))
+        for target in targets
+        for h in horizons_days
+    ]
+    pairs = [pair for pair in pairs if (pair[2] - first).astype(int) >= MIN_TRAINING_DAYS]
+    if not len(targets):
+        logger.warning("queue %s: no contacts offered in the history; nothing to backtest", queue)
+        return _empty_detail()
+    if not pairs:
+        logger.warning(
+            "queue %s: too little history for a backtest (need %d days before the first target)",
+            queue,
+            MIN_TRAINING_DAYS,
+        )
+        return _empty_detail()
+    pieces = []
+    for cut in sorted({pair[2] for pair in pairs}):
+        train = y[dates < cut]
+        scale = seasonal_naive_scale(slot_table(train))
+        wanted = [(target, h) for target, h, pair_cut in pairs if pair_cut == cut]
+        masks = [dates == target for target, _ in wanted]
+        union = np.logical_or.reduce(masks)
+        index = y.index[union]
+        for name in models:
+            try:
+                forecast = make_model(name).fit(train, interval_minutes).predict(index)
+            except Exception as error:  # a failing candidate is reported, not fatal
+                logger.warning("queue %s: model %s failed in the backtest at cut-off %s (%s)", queue, name, cut, error)
+                continue
+            for (target, h), mask in zip(wanted, masks, strict=True):
+                inside = mask[union]
+                pieces.append(
+                    pd.DataFrame(
+                        {
+                            "queue": queue,
+                            "model": name,
+                            "horizon_days": h,
+                            "target_date": pd.Timestamp(target).date(),
+                            "interval_start": index[inside],
+                            "actual": y.to_numpy(dtype=float)[mask],
+                            "forecast": forecast[inside],
+                            "scale": scale,
+                        }
+                    )
+                )
+    return pd.concat(pieces, ignore_index=True) if pieces else _empty_detail()
+
+
+def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:
+    """Metrics per queue, horizon and model from a detail frame (:data:`LEADERBOARD_COLUMNS`)."""
+    rows = []
+    for (queue, horizon, model), group in detail.groupby(["queue", "horizon_days", "model"], sort=True):
+        actual, forecast = group["actual"].to_numpy(), group["forecast"].to_numpy()
+        rows.append(
+            {
+                "queue": queue,
+                "horizon_days": int(horizon),
+                "model": model,
+                "wape": wape(actual, forecast),
+                "mape": mape(actual, forecast),
+                "mase": mase(actual, forecast, group["scale"].to_numpy()),
+                "bias": bias(actual, forecast),
+                "days": group["target_date"].nunique(),
+                "intervals": len(group),
+            }
+        )
+    board = pd.DataFrame(rows, columns=[c for c in LEADERBOARD_COLUMNS if c != "rank"])
+    if board.empty:
+        return board.assign(rank=pd.Series(dtype=int))[list(LEADERBOARD_COLUMNS)]
+    board = board.sort_values(["queue", "horizon_days", "wape", "model"], ignore_index=True, na_position="last")
+    board["rank"] = board.groupby(["queue", "horizon_days"]).cumcount() + 1
+    return board[list(LEADERBOARD_COLUMNS)]
+
+
+def backtest_history(
+    history: History,
+    *,
+    models: Sequence[str] | None = None,
+    horizons_days: Sequence[int] = DEFAULT_HORIZONS_DAYS,
+    origins: int = DEFAULT_ORIGINS,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> BacktestResult:
+    """Backtest every queue of a history; queues run in worker processes when worthwhile.
+
+    Parameters
+    ----------
+    history
+        Validated interval history.
+    models
+        Registry names; default :data:`DEFAULT_MODELS`.
+    horizons_days
+        Horizons [days] (1: day-ahead, 7: week-ahead).
+    origins
+        Target dates per queue.
+    workers
+        Worker processes (see :func:`~wfm.forecast.parallel.map_queues`).
+    progress
+        ``progress(fraction_done, message)``.
+
+    Returns
+    -------
+    BacktestResult
+    """
+    models = tuple(DEFAULT_MODELS if models is None else models)
+    _check_options(models, horizons_days, origins)
+    frame = history.frame
+    tasks, labels = [], []
+    for queue in history.queues:
+        rows = frame[frame["queue"] == queue]
+        y = pd.Series(rows["offered"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["interval_start"]), name=queue)
+        tasks.append((y, history.interval_minutes, models, tuple(horizons_days), origins))
+        labels.append(queue)
+    details = map_queues(
+        _backtest_task, tasks, labels=labels, workers=workers, rows=len(frame), progress=progress, what="backtesting"
+    )
+    if progress:
+        progress(1.0, "backtest done")
+    detail = pd.concat(details, ignore_index=True) if details else _empty_detail()
+    return BacktestResult(detail, leaderboard(detail))
+
+
+def _backtest_task(y, interval_minutes, models, horizons_days, origins) -> pd.DataFrame:
+    return backtest_series(y, interval_minutes, models=models, horizons_days=horizons_days, origins=origins)
+
+
+def _check_options(models: Sequence[str], horizons_days: Sequence[int], origins: int) -> None:
+    if not models:
+        raise InputError("a backtest needs at least one model", fix=f"use some of {', '.join(sorted(MODELS))}")
+    for name in models:
+        make_model(name)  # unknown names raise here, naming the known ones
+    if not horizons_days or any(int(h) != h or h < 1 for h in horizons_days):
+        raise InputError("backtest horizons must be whole numbers of days, at least 1", value=list(horizons_days))
+    if int(origins) != origins or origins < 1:
+        raise InputError("a backtest needs at least one origin", column="origins", value=origins)
+
+
+def _empty_detail() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in DETAIL_COLUMNS})

@@ -1,0 +1,98 @@
+"""Run one function per queue, in worker processes when there is enough work.
+
+Queues are independent, so fitting them is embarrassingly parallel. Results come back in
+the order of the tasks whatever order the workers finish in, and every model is
+deterministic, so the output does not depend on the number of workers. If the worker
+processes cannot be started or die, the queues are run one by one in this process with a
+warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from wfm.progress import ProgressCallback, no_progress
+
+logger = logging.getLogger(__name__)
+
+#: Default number of worker processes (the development machine has two cores).
+DEFAULT_WORKERS = 2
+
+#: Fewest history rows (all queues together) worth starting worker processes for: below
+#: this, starting the processes costs more than it saves.
+MIN_ROWS_FOR_WORKERS = 100_000
+
+T = TypeVar("T")
+
+
+def default_workers() -> int:
+    """Workers to use: :data:`DEFAULT_WORKERS`, at most the number of CPUs."""
+    return max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
+
+
+def map_queues(
+    function: Callable[..., T],
+    tasks: Sequence[tuple],
+    *,
+    labels: Sequence[str],
+    workers: int | None = None,
+    rows: int = 0,
+    progress: ProgressCallback | None = None,
+    what: str = "forecasting",
+) -> list[T]:
+    """``[function(*task) for task in tasks]``, in parallel when worthwhile.
+
+    Parameters
+    ----------
+    function
+        A module-level (picklable) function.
+    tasks
+        Argument tuples, one per queue.
+    labels
+        Queue names, for progress messages.
+    workers
+        Worker processes; ``None`` for :func:`default_workers`, 1 to run in this process.
+        Workers are used only with two or more tasks and at least
+        :data:`MIN_ROWS_FOR_WORKERS` ``rows``.
+    rows
+        Size of the work (history rows), to decide whether workers pay off.
+    progress
+        ``progress(fraction_done, message)``, called as queues finish.
+    """
+    report = progress or no_progress
+    workers = default_workers() if workers is None else max(1, int(workers))
+    count = len(tasks)
+    if workers == 1 or count < 2 or rows < MIN_ROWS_FOR_WORKERS:
+        results = []
+        for number, task in enumerate(tasks):
+            report(number / max(count, 1), f"{what} queue {labels[number]}")
+            results.append(function(*task))
+        return results
+    logger.info("%s %d queues in %d worker processes", what, count, min(workers, count))
+    try:
+        return _in_workers(function, tasks, labels, min(workers, count), report, what)
+    except (BrokenProcessPool, OSError) as error:  # cannot start or lost workers: do it here
+        logger.warning("%s: worker processes failed (%s); running the queues one by one", what, error)
+        return map_queues(function, tasks, labels=labels, workers=1, progress=progress, what=what)
+
+
+def _in_workers(function, tasks, labels, workers, report, what) -> list:
+    """Run the tasks in a pool of ``workers`` processes (the platform's default start method:
+    fork on Linux, so scripts need no ``if __name__ == "__main__"`` guard); results in task order."""
+    count = len(tasks)
+    results: list = [None] * count
+    done = 0
+    report(0.0, f"{what} {count} queues in {workers} processes")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(function, *task): number for number, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            number = futures[future]
+            results[number] = future.result()  # re-raises a worker's error here
+            done += 1
+            report(done / count, f"{what}: queue {labels[number]} done")
+    return results

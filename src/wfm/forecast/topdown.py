@@ -1,0 +1,293 @@
+"""Calendar-aware top-down model and a decayed same-slot average.
+
+:class:`TopDownCalendar` forecasts each open day's total from a recent level, a
+day-of-week index and a day-of-month index (pay days and month ends move contact
+volumes at banks and utilities), and splits it over the day with a smoothed intraday
+profile per weekday estimated over many weeks. :class:`WeightedSameSlotAverage` is the
+same-slot average of :mod:`wfm.forecast.baselines` with exponentially decaying weights.
+
+Both only look at *observed* open days, so a weekdays-only centre, holidays and missing
+days need no filling: the weekday and day of the month of every date are known.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError
+from wfm.forecast.base import Forecaster, register
+from wfm.forecast.baselines import SameSlotAverage
+from wfm.forecast.slots import DAYS_PER_WEEK, fill_from_coarser, slot_table, wall_clock, weekday_of
+
+logger = logging.getLogger(__name__)
+
+#: A day with fewer observed intervals than this share of its weekday's usual number is
+#: left out of the daily totals (partial export, early closing).
+PARTIAL_DAY_FRACTION = 0.5
+
+#: Fewest observed open days before the day-of-month index is estimated [days]; below
+#: this every day of the month gets the index 1.
+MIN_DAYS_FOR_MONTH_EFFECT = 60
+
+#: Days of a month, for the day-of-month index.
+DAYS_PER_MONTH = 31
+
+
+def _check_whole(model: Forecaster, **values: object) -> None:
+    for key, value in values.items():
+        if int(value) != value or value < 1:  # type: ignore[operator]
+            raise InputError(f"{model.name}: {key} must be a whole number, at least 1", column=key, value=value)
+
+
+def observed_days(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a slot table that are complete enough to count as an observed open day.
+
+    A day is kept when it has volume and at least :data:`PARTIAL_DAY_FRACTION` of the
+    usual (median) number of observed intervals of its weekday.
+    """
+    counts = table.notna().sum(axis=1)
+    totals = table.sum(axis=1, min_count=1)
+    weekday = table.index.day_of_week
+    usual = counts[counts > 0].groupby(weekday[counts > 0]).median().reindex(weekday).to_numpy()
+    keep = (totals > 0).to_numpy() & (counts.to_numpy() >= PARTIAL_DAY_FRACTION * np.nan_to_num(usual, nan=np.inf))
+    return table[keep]
+
+
+def weekday_profile(days: pd.DataFrame, weeks: int, smooth_intervals: int) -> pd.DataFrame:
+    r"""Intraday profile per weekday: the mean daily share of each slot, smoothed.
+
+    .. math:: \pi_{w,m} \propto \frac{1}{K}\sum_{k=1}^{K} \frac{y_{d_k,m}}{\sum_{m'} y_{d_k,m'}}
+
+    over the last :math:`K` = ``weeks`` observed days :math:`d_k` of weekday :math:`w`,
+    then a centred moving average over ``2 * smooth_intervals + 1`` neighbouring slots,
+    renormalised to sum to one. Rows 0..6 (NaN for weekdays never observed).
+    """
+    shares = days.div(days.sum(axis=1), axis=0)
+    weekday = days.index.day_of_week
+    recent = shares.groupby(weekday).tail(weeks)
+    mean = recent.groupby(recent.index.day_of_week).mean()
+    if smooth_intervals:
+        mean = mean.T.rolling(2 * smooth_intervals + 1, center=True, min_periods=1).mean().T.where(mean.notna())
+    mean = mean.reindex(range(DAYS_PER_WEEK))
+    return mean.div(mean.sum(axis=1).where(lambda s: s > 0), axis=0)
+
+
+@register
+class TopDownCalendar(Forecaster):
+    r"""Daily totals from level × day-of-week × day-of-month, split by a weekday profile.
+
+    For an observed open day :math:`t` with weekday :math:`w_t` and day of the month
+    :math:`m_t`, the daily total is modelled as
+
+    .. math:: Y_t = L\, s_{w_t}\, f_{m_t}\, \varepsilon_t
+
+    - :math:`s_w`: mean total of weekday :math:`w` over the last ``weekday_weeks`` weeks
+      divided by the mean total of those weeks' open days;
+    - :math:`f_m`: day-of-month index. Each deseasonalised total :math:`Y_t / s_{w_t}` is
+      divided by its centred moving average over ``detrend_days`` open days (which
+      removes level and trend), the ratios are averaged by day of the month, smoothed
+      circularly over :math:`m \pm` ``month_day_bandwidth`` days, shrunk towards 1 with
+      a prior worth two days, and normalised to mean 1. Estimated only with
+      :data:`MIN_DAYS_FOR_MONTH_EFFECT` observed days or more, else 1;
+    - :math:`L`: the mean of :math:`Y_t / (s_{w_t} f_{m_t})` over the last
+      ``level_days`` open days (no trend: the model is meant for day- and week-ahead
+      horizons, where Taylor (2008) found trends hard to exploit).
+
+    The forecast of slot :math:`m'` on day :math:`d` is
+    :math:`\hat y = L\, s_{w_d}\, f_{m_d}\, \pi_{w_d, m'}` with the profile :math:`\pi` of
+    :func:`weekday_profile`. Slots or weekdays the model has not seen use
+    :class:`~wfm.forecast.baselines.SameSlotAverage`.
+
+    Parameters
+    ----------
+    profile_weeks
+        Observed days of each weekday averaged into the intraday profile [weeks].
+    smooth_intervals
+        Half-width of the moving average across slots of the profile [intervals].
+    level_days
+        Open days averaged into the level [days].
+    weekday_weeks
+        Weeks over which the day-of-week index is estimated [weeks].
+    month_day_effect
+        Estimate the day-of-month index (set ``False`` for a centre without one).
+    detrend_days
+        Window of the centred moving average the day-of-month ratios are taken
+        against [open days].
+    month_day_bandwidth
+        Half-width of the circular smoothing of the day-of-month index [days].
+
+    Attributes
+    ----------
+    level_
+        :math:`L` [contacts per day].
+    weekday_index_
+        :math:`s_w`, 7 values (NaN for weekdays without history).
+    month_day_index_
+        :math:`f_m`, 32 values indexed by day of the month (entry 0 unused).
+    profile_
+        :math:`\pi`, rows weekday 0..6, columns minute of the day.
+
+    References
+    ----------
+    .. [1] J. W. Taylor (2008), "A comparison of univariate time series methods for
+       forecasting intraday arrivals at a call center", Management Science 54(2), 253–265.
+    .. [2] R. J. Hyndman and G. Athanasopoulos (2021), *Forecasting: Principles and
+       Practice*, 3rd ed., §3.4 "Classical decomposition" and §11.1 "Hierarchical and
+       grouped time series" (top-down forecasting with proportions). https://otexts.com/fpp3/
+    .. [3] H. Shen and J. Z. Huang (2008), "Interday forecasting and intraday updating of
+       call center arrivals", Manufacturing & Service Operations Management 10(3), 391–410.
+    """
+
+    name = "top_down"
+
+    def __init__(
+        self,
+        profile_weeks: int = 12,
+        smooth_intervals: int = 1,
+        level_days: int = 10,
+        weekday_weeks: int = 12,
+        month_day_effect: bool = True,
+        detrend_days: int = 15,
+        month_day_bandwidth: int = 1,
+    ) -> None:
+        self.profile_weeks = profile_weeks
+        self.smooth_intervals = smooth_intervals
+        self.level_days = level_days
+        self.weekday_weeks = weekday_weeks
+        self.month_day_effect = month_day_effect
+        self.detrend_days = detrend_days
+        self.month_day_bandwidth = month_day_bandwidth
+
+    def _fit(self, y: pd.Series) -> None:
+        _check_whole(
+            self,
+            profile_weeks=self.profile_weeks,
+            level_days=self.level_days,
+            weekday_weeks=self.weekday_weeks,
+            detrend_days=self.detrend_days,
+        )
+        if self.smooth_intervals < 0 or self.month_day_bandwidth < 0:
+            raise InputError(f"{self.name}: smoothing widths must be 0 or more", value=self.get_params())
+        table = slot_table(y)
+        self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
+        days = observed_days(table)
+        self.level_ = 0.0
+        self.weekday_index_ = np.full(DAYS_PER_WEEK, np.nan)
+        self.month_day_index_ = np.ones(DAYS_PER_MONTH + 1)
+        self.profile_ = weekday_profile(days, self.profile_weeks, self.smooth_intervals) if len(days) else None
+        if days.empty:
+            return
+        totals = days.sum(axis=1).to_numpy(dtype=float)
+        weekday = days.index.day_of_week.to_numpy()
+        month_day = days.index.day.to_numpy()
+        recent = days.index > days.index[-1] - pd.Timedelta(weeks=self.weekday_weeks)
+        by_weekday = pd.Series(totals[recent]).groupby(weekday[recent]).mean()
+        index = by_weekday / totals[recent].mean()
+        self.weekday_index_ = index.reindex(range(DAYS_PER_WEEK)).to_numpy(dtype=float)
+        seasonal = self.weekday_index_[weekday]
+        usable = np.isfinite(seasonal)  # weekdays seen only long ago carry no index
+        deseasonalised = totals[usable] / seasonal[usable]
+        if self.month_day_effect and usable.sum() >= MIN_DAYS_FOR_MONTH_EFFECT:
+            self.month_day_index_ = _month_day_index(
+                deseasonalised, month_day[usable], self.detrend_days, self.month_day_bandwidth
+            )
+        adjusted = deseasonalised / self.month_day_index_[month_day[usable]]
+        self.level_ = float(adjusted[-self.level_days :].mean()) if len(adjusted) else 0.0
+
+    def daily_totals(self, dates: np.ndarray) -> np.ndarray:
+        """Forecast daily totals [contacts per day] for local dates (datetime64[D])."""
+        days = pd.DatetimeIndex(dates)
+        return self.level_ * self.weekday_index_[weekday_of(dates)] * self.month_day_index_[days.day.to_numpy()]
+
+    def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:
+        if self.profile_ is None or self.level_ <= 0:
+            return self.backup_.predict(index)
+        dates, minutes = wall_clock(index)
+        columns = self.profile_.columns.get_indexer(minutes)
+        shares = np.where(
+            columns >= 0,
+            self.profile_.to_numpy(dtype=float)[weekday_of(dates), np.maximum(columns, 0)],
+            np.nan,
+        )
+        values = self.daily_totals(dates) * shares
+        missing = ~np.isfinite(values)
+        if missing.any():
+            values[missing] = self.backup_.predict(index[missing])
+        return values
+
+
+def _month_day_index(deseasonalised: np.ndarray, month_day: np.ndarray, window: int, bandwidth: int) -> np.ndarray:
+    """Day-of-month index (32 entries, entry 0 unused), see :class:`TopDownCalendar`."""
+    base = pd.Series(deseasonalised).rolling(window, center=True, min_periods=max(window // 2, 1)).mean()
+    ratio = deseasonalised / base.to_numpy()
+    ok = np.isfinite(ratio)
+    sums = np.bincount(month_day[ok] - 1, weights=ratio[ok], minlength=DAYS_PER_MONTH)
+    counts = np.bincount(month_day[ok] - 1, minlength=DAYS_PER_MONTH).astype(float)
+    kernel_sums = sum(np.roll(sums, shift) for shift in range(-bandwidth, bandwidth + 1))
+    kernel_counts = sum(np.roll(counts, shift) for shift in range(-bandwidth, bandwidth + 1))
+    prior = 2.0  # days' worth of "no effect"
+    index = (kernel_sums + prior) / (kernel_counts + prior)
+    index = index / index.mean()
+    return np.concatenate([[1.0], index])
+
+
+@register
+class WeightedSameSlotAverage(Forecaster):
+    r"""Same-slot average with exponentially decaying weights over the last weeks.
+
+    .. math:: \hat y_{w,m} = \frac{\sum_{k=1}^{K} \lambda^{k-1} y_{d_k,m}}{\sum_{k=1}^{K} \lambda^{k-1}}
+
+    over the :math:`K` = ``weeks`` most recent observations :math:`d_1 > d_2 > \dots` of
+    weekday :math:`w` at minute :math:`m` (missing days skipped), with decay
+    :math:`\lambda` = ``decay``. Every future date of weekday :math:`w` gets the same
+    value. ``decay = 1`` is :class:`~wfm.forecast.baselines.SameSlotAverage`.
+
+    Parameters
+    ----------
+    weeks
+        Observations per slot [weeks], at least 1.
+    decay
+        Weight ratio of each week to the next more recent one, in (0, 1].
+
+    References
+    ----------
+    .. [1] J. W. Taylor (2008), "A comparison of univariate time series methods for
+       forecasting intraday arrivals at a call center", Management Science 54(2), 253–265.
+    """
+
+    name = "weighted_same_slot"
+
+    def __init__(self, weeks: int = 12, decay: float = 0.8) -> None:
+        self.weeks = weeks
+        self.decay = decay
+
+    def _fit(self, y: pd.Series) -> None:
+        _check_whole(self, weeks=self.weeks)
+        if not 0 < self.decay <= 1:
+            raise InputError(f"{self.name}: decay must be in (0, 1]", column="decay", value=self.decay)
+        self.table_ = slot_table(y)
+        values = self.table_.to_numpy(dtype=float)
+        weekdays = self.table_.index.day_of_week.to_numpy()
+        state = np.full((DAYS_PER_WEEK, values.shape[1]), np.nan)
+        for weekday in range(DAYS_PER_WEEK):
+            rows = values[weekdays == weekday][::-1]  # most recent first
+            if not len(rows):
+                continue
+            valid = np.isfinite(rows)
+            rank = np.cumsum(valid, axis=0) - 1  # 0 for the latest observation of each slot
+            use = valid & (rank < self.weeks)
+            weights = np.where(use, float(self.decay) ** rank, 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                state[weekday] = (np.where(use, rows, 0.0) * weights).sum(axis=0) / weights.sum(axis=0)
+        self.state_ = pd.DataFrame(state, columns=self.table_.columns)
+
+    def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:
+        dates, minutes = wall_clock(index)
+        columns = self.state_.columns.get_indexer(minutes)
+        values = np.where(
+            columns >= 0, self.state_.to_numpy()[weekday_of(dates), np.maximum(columns, 0)], np.nan
+        )
+        return fill_from_coarser(values, minutes, self.table_)
