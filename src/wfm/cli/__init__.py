@@ -1,7 +1,6 @@
 """The ``wfm`` command line.
 
-Each command is a thin module here (`forecast`, `backtest`, `staff`, `simulate`, `schedule`,
-`plan`, `tools`) with a
+Each command is a thin module here (one per command, listed in :data:`COMMAND_MODULES`) with a
 ``register(commands)`` that adds its sub-parser and a handler that calls one library function,
 writes files atomically and prints a short result. Errors the user can fix are printed as one
 message without a traceback, with exit code 2.
@@ -14,12 +13,22 @@ import logging
 from collections.abc import Sequence
 
 from wfm import __version__
-from wfm.cli import backtest, check_rota, forecast, plan, schedule, simulate, staff, tools
+from wfm.cli import (
+    adherence,
+    backtest,
+    check_rota,
+    forecast,
+    plan,
+    schedule,
+    simulate,
+    staff,
+    tools,
+)
 from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
-COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, check_rota, plan, tools)
+COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, check_rota, adherence, plan, tools)
 
 
 def build_parser() -> argparse.ArgumentParser:
