@@ -184,6 +184,9 @@ class SchedulingSettings(_Frozen):
     relative_gap: float = Field(0.01, ge=0, lt=1, description="Stop when (objective - bound) / objective is at most this (fraction).")
     threads: int = Field(1, ge=1, description="Solver threads; 1 makes a rota reproducible.")
     seed: int = Field(0, ge=0, description="Solver random seed, for a reproducible rota.")
+    preference_cost: float = Field(
+        2.0, ge=0, description="Penalty for each shift that breaks an agent's preference, times its weight (cost units)."
+    )
 
 
 class Centre(_Frozen):
@@ -199,6 +202,12 @@ class Centre(_Frozen):
     history: Path | None = Field(None, description="Interval history CSV, relative to the centre file.")
     agents: Path | None = Field(None, description="Agents CSV (agent_id, name, team, contract, queues), relative to the centre file.")
     agent_states: Path | None = Field(None, description="Agent state events CSV, relative to the centre file.")
+    availability: Path | None = Field(
+        None, description="Agent availability and time off CSV (agent_id, start, end, kind), relative to the centre file."
+    )
+    preferences: Path | None = Field(
+        None, description="Agent shift preferences CSV (agent_id, kind, value, weight), relative to the centre file."
+    )
     opening_hours: dict[str, str] = Field(
         default_factory=lambda: {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
         description="Local opening hours per weekday: 'HH:MM-HH:MM' or 'closed'; a missing day is closed.",

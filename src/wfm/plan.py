@@ -25,8 +25,10 @@ import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.agents import read_agents
+from wfm.data.availability import read_availability
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
+from wfm.data.preferences import read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
 from wfm.forecast import forecast_history
@@ -110,6 +112,22 @@ def load_agents(centre: Centre) -> list[Agent]:
     return read_agents(path, centre)
 
 
+def load_availability(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
+    """Read the availability CSV the centre file names (``None`` if it names none)."""
+    path = centre.resolve(centre.availability)
+    if path is None:
+        return None
+    return read_availability(path, centre.timezone, [agent.agent_id for agent in agents])
+
+
+def load_preferences(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
+    """Read the preferences CSV the centre file names (``None`` if it names none)."""
+    path = centre.resolve(centre.preferences)
+    if path is None:
+        return None
+    return read_preferences(path, [agent.agent_id for agent in agents])
+
+
 def forecast_centre(
     centre: Centre,
     history: History,
@@ -190,7 +208,15 @@ def run_plan(
     timings["staffing"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    rota = schedule_week(requirements, centre, list(agents), start_date, progress=scaled(progress, 0.32, 0.97))
+    rota = schedule_week(
+        requirements,
+        centre,
+        list(agents),
+        start_date,
+        progress=scaled(progress, 0.32, 0.97),
+        availability=load_availability(centre, agents),
+        preferences=load_preferences(centre, agents),
+    )
     timings["schedule"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

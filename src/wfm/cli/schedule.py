@@ -33,7 +33,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.io import read_requirements, write_files_atomic
-    from wfm.plan import load_agents, service_targets
+    from wfm.plan import load_agents, load_availability, load_preferences, service_targets
     from wfm.review import project_service, summarise_service
     from wfm.scheduling import schedule_week
     from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
@@ -46,7 +46,16 @@ def run(args: argparse.Namespace) -> int:
     agents = load_agents(centre)
     start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
     with progress_bar(not args.quiet) as progress:
-        rota = schedule_week(requirements, centre, agents, start_date, progress=progress, settings=settings)
+        rota = schedule_week(
+            requirements,
+            centre,
+            agents,
+            start_date,
+            progress=progress,
+            settings=settings,
+            availability=load_availability(centre, agents),
+            preferences=load_preferences(centre, agents),
+        )
     targets = service_targets(centre)
     week = requirements[requirements["queue"].isin(targets) & requirements["interval_start"].isin(rota.coverage["interval_start"])]
     projected = project_service(week, rota.coverage, targets)

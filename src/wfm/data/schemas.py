@@ -49,6 +49,13 @@ COVERAGE_COLUMNS = (
 )
 AGENT_COLUMNS = ("agent_id", "name", "team", "contract", "queues")
 AGENT_STATE_COLUMNS = ("agent_id", "state", "start", "end")
+AVAILABILITY_COLUMNS = ("agent_id", "start", "end", "kind")
+#: Kinds of availability window: time off, and the only times an agent may work on a date.
+AVAILABILITY_KINDS = ("unavailable", "available_only")
+PREFERENCE_COLUMNS = ("agent_id", "kind", "value")
+PREFERENCE_OPTIONAL = ("weight",)
+#: Kinds of preference: a weekday off (mon..sun), earliest and latest preferred start (HH:MM).
+PREFERENCE_KINDS = ("day_off", "start_after", "start_before")
 
 
 @dataclass(frozen=True)

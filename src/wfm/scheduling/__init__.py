@@ -1,7 +1,8 @@
 """Rota engine (layer 2): shifts and breaks for named agents, as a MILP solved by HiGHS.
 
 The steps are separate and public: :func:`prepare_week` (inputs in index form),
-:func:`check_contracts_reachable` (pre-check), :func:`build_rota_model` (one function per
+:func:`check_contracts_reachable` (diagnosis of hard-rule conflicts, every one listed by
+:func:`rule_problems`), :func:`build_rota_model` (one function per
 family of rules in :mod:`wfm.scheduling.model`), :func:`run_highs` (the solver boundary,
 :class:`SolveStatus`), :func:`solve_rota` (the LP-guided search of
 :mod:`wfm.scheduling.search`) and the readers in :mod:`wfm.scheduling.rota`.
@@ -27,7 +28,7 @@ from wfm.scheduling.instance import (
     prepare_week,
 )
 from wfm.scheduling.model import build_rota_model
-from wfm.scheduling.precheck import check_contracts_reachable
+from wfm.scheduling.precheck import check_contracts_reachable, rule_problems
 from wfm.scheduling.rota import (
     AGENT_SUMMARY_COLUMNS,
     GROUP_COVERAGE_COLUMNS,
@@ -61,6 +62,7 @@ __all__ = [
     "SolveSummary",
     "build_rota_model",
     "check_contracts_reachable",
+    "rule_problems",
     "coverage_from_rota",
     "prepare_week",
     "schedule_week",

@@ -4,6 +4,14 @@
 date) into a :class:`RotaInstance` of flat tables and arrays that the model builder, the
 pre-check and the rota extraction share. Nothing here knows about pyomo.
 
+Availability and preferences
+----------------------------
+Approved time off and availability windows (:mod:`wfm.data.availability`) are hard: the
+shifts they rule out are removed from the agent's allowed (agent, candidate) pairs
+(:func:`availability_mask`). Preferences (:mod:`wfm.data.preferences`) are soft: each
+allowed pair gets the summed weight of the preferences it breaks
+(:func:`preference_weights`), which the model prices in the objective.
+
 Skill groups
 ------------
 Agents with the same set of queues form a *skill group*. Coverage and break placement are
@@ -26,6 +34,7 @@ from wfm.data.schemas import Agent
 from wfm.errors import InputError
 from wfm.scheduling.shifts import (
     WeekGrid,
+    break_fit_problems,
     break_options,
     break_windows,
     check_break_rules,
@@ -71,6 +80,13 @@ class RotaInstance:
         Scheduled agents required [agents], shape (horizon intervals, queues).
     required
         Productive agents required [agents], same shape (reported, not optimised).
+    availability
+        The availability windows used (:data:`wfm.data.schemas.AVAILABILITY_COLUMNS`), or
+        ``None``; already applied to ``eligible``.
+    preference_weight
+        Allowed (agent, candidate) pairs that break some of the agent's preferences:
+        columns ``agent``, ``candidate`` and ``weight`` (summed weights of the broken
+        preferences), or ``None`` without preferences.
     """
 
     centre: Centre
@@ -86,6 +102,8 @@ class RotaInstance:
     eligible: pd.DataFrame
     scheduled_required: np.ndarray
     required: np.ndarray
+    availability: pd.DataFrame | None = None
+    preference_weight: pd.DataFrame | None = None
 
     @property
     def interval_hours(self) -> float:
@@ -178,8 +196,8 @@ def agent_workforce(instance: RotaInstance, eligible: pd.DataFrame | None = None
 
 
 def pooled_workforce(instance: RotaInstance) -> Workforce:
-    """One unit per class of interchangeable agents: same contract, skill group and allowed
-    shifts.
+    """One unit per class of interchangeable agents: same contract, skill group, allowed
+    shifts (so the same availability) and preference weights on them.
 
     The pooled model is a relaxation of the exact one (a unit of :math:`m` agents may work
     at most :math:`m` shifts a day, between :math:`m` times the contract's minimum and
@@ -189,12 +207,19 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
     allowed = {
         a: tuple(group["candidate"].tolist()) for a, group in instance.eligible.groupby("agent", sort=True)
     }
+    weights: dict[int, tuple] = {}
+    if instance.preference_weight is not None and not instance.preference_weight.empty:
+        weights = {
+            int(a): tuple(zip(group["candidate"].tolist(), group["weight"].tolist(), strict=True))
+            for a, group in instance.preference_weight.groupby("agent", sort=True)
+        }
     classes: dict[tuple, list[int]] = {}
     for a, (contract, group) in enumerate(zip(instance.contracts, instance.agent_group, strict=True)):
-        classes.setdefault((contract.name, int(group), allowed.get(a, ())), []).append(a)
+        key = (contract.name, int(group), allowed.get(a, ()), weights.get(a, ()))
+        classes.setdefault(key, []).append(a)
     units = []
     pairs = []
-    for index, ((contract_name, group, candidates), members) in enumerate(classes.items()):
+    for index, ((contract_name, group, candidates, _), members) in enumerate(classes.items()):
         name = f"pool {index + 1}: {contract_name}, {'+'.join(instance.groups[group])}"
         units.append(StaffUnit(name, tuple(members), instance.contracts[members[0]], group))
         pairs.extend((index, c) for c in candidates)
@@ -208,6 +233,9 @@ def prepare_week(
     agents: Sequence[Agent],
     start_date: dt.date,
     days: int = 7,
+    *,
+    availability: pd.DataFrame | None = None,
+    preferences: pd.DataFrame | None = None,
 ) -> RotaInstance:
     """Check the inputs of a scheduling run and put them into index form.
 
@@ -225,16 +253,23 @@ def prepare_week(
         First local date of the horizon.
     days
         Horizon length [days].
+    availability
+        Time off and availability windows (:func:`wfm.data.availability.read_availability`);
+        hard rules. Windows of agents not scheduled are ignored.
+    preferences
+        Preferences (:func:`wfm.data.preferences.read_preferences`); soft rules.
 
     Raises
     ------
     InputError
         For unknown contracts or queues, duplicate agents, or requirements off the grid.
     ConfigError
-        For break rules that cannot be placed (see
-        :func:`wfm.scheduling.shifts.check_break_rules`).
+        For break rules whose windows can overlap (see
+        :func:`wfm.scheduling.shifts.check_break_rules`). Shifts whose breaks cannot be
+        placed at all are left out of every agent's choices; the pre-check names them
+        (:func:`wfm.scheduling.precheck.rule_problems`).
     """
-    check_break_rules(centre)
+    check_break_rules(centre, overlaps_only=True)  # breaks that cannot fit: see wfm.scheduling.precheck
     agents = tuple(sorted(agents, key=lambda agent: agent.agent_id))
     ids = [agent.agent_id for agent in agents]
     duplicates = sorted({agent_id for agent_id in ids if ids.count(agent_id) > 1})
@@ -270,7 +305,10 @@ def prepare_week(
 
     candidates = shift_candidates(centre, grid)
     breaks = break_options(centre, candidates)
-    eligible = eligible_pairs(candidates, contracts)
+    allowed = availability_mask(candidates, agents, availability)
+    unplaceable = {length for _, length, _ in break_fit_problems(centre)}
+    allowed &= ~candidates["length_minutes"].isin(unplaceable).to_numpy(dtype=bool)[None, :]
+    eligible = eligible_pairs(candidates, contracts, allowed)
     scheduled_required, required = requirement_matrices(requirements, grid, queues)
     instance = RotaInstance(
         centre=centre,
@@ -286,16 +324,21 @@ def prepare_week(
         eligible=eligible,
         scheduled_required=scheduled_required,
         required=required,
+        availability=availability,
+        preference_weight=preference_weights(candidates, agents, eligible, preferences),
     )
     logger.info("rota instance: %s", instance.describe())
     return instance
 
 
-def eligible_pairs(candidates: pd.DataFrame, contracts: Sequence[Contract]) -> pd.DataFrame:
-    """(agent, candidate) pairs allowed by each agent's contract.
+def eligible_pairs(
+    candidates: pd.DataFrame, contracts: Sequence[Contract], allowed: np.ndarray | None = None
+) -> pd.DataFrame:
+    """(agent, candidate) pairs allowed by each agent's contract and availability.
 
-    An agent may take a candidate when its length is at most ``contract.max_shift_minutes``
-    and its paid time is at most ``contract.max_hours_per_week``.
+    An agent may take a candidate when its length is at most ``contract.max_shift_minutes``,
+    its paid time is at most ``contract.max_hours_per_week`` and ``allowed`` (agents x
+    candidates, e.g. from :func:`availability_mask`; default all) permits it.
 
     Returns
     -------
@@ -306,9 +349,127 @@ def eligible_pairs(candidates: pd.DataFrame, contracts: Sequence[Contract]) -> p
     max_paid = np.array([contract.max_hours_per_week * 60.0 for contract in contracts])
     length = candidates["length_minutes"].to_numpy(dtype=np.int64)
     paid = candidates["paid_minutes"].to_numpy(dtype=np.int64)
-    allowed = (length[None, :] <= max_shift[:, None]) & (paid[None, :] <= max_paid[:, None] + 1e-9)
-    agent_index, candidate_index = np.nonzero(allowed)
+    fits = (length[None, :] <= max_shift[:, None]) & (paid[None, :] <= max_paid[:, None] + 1e-9)
+    if allowed is not None:
+        fits &= allowed
+    agent_index, candidate_index = np.nonzero(fits)
     return pd.DataFrame({"agent": agent_index.astype(np.int64), "candidate": candidate_index.astype(np.int64)})
+
+
+def availability_mask(
+    candidates: pd.DataFrame, agents: Sequence[Agent], availability: pd.DataFrame | None
+) -> np.ndarray:
+    """Which candidates each agent may take given time off and availability windows.
+
+    A shift :math:`[s, e)` is ruled out for an agent when it overlaps one of the agent's
+    ``unavailable`` windows :math:`[a, b)` (:math:`s < b` and :math:`e > a`), or when its
+    local start date has ``available_only`` windows and none of them holds it
+    (:math:`a \\le s` and :math:`e \\le b`). The date of an ``available_only`` window is the
+    local date of its start.
+
+    Parameters
+    ----------
+    candidates
+        The candidate table (``start``, ``end``, ``date``).
+    agents
+        The agents (row order of the result).
+    availability
+        Columns ``agent_id``, ``start``, ``end`` (tz-aware) and ``kind``; ``None`` for none.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, shape (agents, candidates): ``True`` where the shift is allowed.
+    """
+    allowed = np.ones((len(agents), len(candidates)), dtype=bool)
+    if availability is None or availability.empty or candidates.empty:
+        return allowed
+    timezone = pd.DatetimeIndex(candidates["start"]).tz
+    start = pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8
+    end = pd.DatetimeIndex(candidates["end"]).as_unit("ns").asi8
+    date = pd.to_datetime(candidates["date"]).to_numpy(dtype="datetime64[D]")
+    window_start = pd.DatetimeIndex(availability["start"]).tz_convert(timezone)
+    frame = pd.DataFrame(
+        {
+            "agent_id": availability["agent_id"].astype(str).to_numpy(),
+            "kind": availability["kind"].astype(str).to_numpy(),
+            "start": window_start.as_unit("ns").asi8,
+            "end": pd.DatetimeIndex(availability["end"]).as_unit("ns").asi8,
+            "date": window_start.tz_localize(None).normalize().to_numpy(dtype="datetime64[D]"),
+        }
+    )
+    index = {agent.agent_id: a for a, agent in enumerate(agents)}
+    for agent_id, windows in frame.groupby("agent_id", sort=False):
+        a = index.get(agent_id)
+        if a is None:
+            continue
+        off = windows[windows["kind"] == "unavailable"]
+        if len(off):
+            overlaps = (start[:, None] < off["end"].to_numpy()[None, :]) & (end[:, None] > off["start"].to_numpy()[None, :])
+            allowed[a] &= ~overlaps.any(axis=1)
+        only = windows[windows["kind"] == "available_only"]
+        if len(only):
+            inside = (
+                (start[:, None] >= only["start"].to_numpy()[None, :])
+                & (end[:, None] <= only["end"].to_numpy()[None, :])
+                & (date[:, None] == only["date"].to_numpy()[None, :])
+            ).any(axis=1)
+            restricted = np.isin(date, only["date"].to_numpy())
+            allowed[a] &= ~restricted | inside
+    return allowed
+
+
+def preference_weights(
+    candidates: pd.DataFrame, agents: Sequence[Agent], eligible: pd.DataFrame, preferences: pd.DataFrame | None
+) -> pd.DataFrame | None:
+    """Summed weight of the preferences each allowed (agent, candidate) pair breaks.
+
+    A shift breaks ``day_off`` ``w`` when it starts on weekday ``w``, ``start_after`` ``h``
+    when it starts before local time ``h``, and ``start_before`` ``h`` when it starts after
+    ``h``.
+
+    Parameters
+    ----------
+    candidates
+        The candidate table (``date``, ``start_minute``).
+    agents
+        The agents (``eligible["agent"]`` indexes them).
+    eligible
+        Allowed (agent, candidate) pairs.
+    preferences
+        Columns ``agent_id``, ``kind``, ``value`` (weekday index 0-6 for ``day_off``,
+        minutes after midnight otherwise) and ``weight``; ``None`` for none.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Columns ``agent``, ``candidate`` and ``weight`` for the pairs with a positive
+        weight; ``None`` without preferences.
+    """
+    if preferences is None or preferences.empty:
+        return None
+    weekday = pd.to_datetime(candidates["date"]).dt.day_of_week.to_numpy()
+    start_minute = candidates["start_minute"].to_numpy(dtype=np.int64)
+    index = {agent.agent_id: a for a, agent in enumerate(agents)}
+    weight = np.zeros((len(agents), len(candidates)))
+    for agent_id, kind, value, w in zip(
+        preferences["agent_id"], preferences["kind"], preferences["value"], preferences["weight"], strict=True
+    ):
+        a = index.get(str(agent_id))
+        if a is None:
+            continue
+        if kind == "day_off":
+            broken = weekday == int(value)
+        elif kind == "start_after":
+            broken = start_minute < int(value)
+        else:
+            broken = start_minute > int(value)
+        weight[a] += float(w) * broken
+    agent = eligible["agent"].to_numpy(dtype=np.int64)
+    candidate = eligible["candidate"].to_numpy(dtype=np.int64)
+    values = weight[agent, candidate]
+    keep = values > 0
+    return pd.DataFrame({"agent": agent[keep], "candidate": candidate[keep], "weight": values[keep]})
 
 
 def requirement_matrices(

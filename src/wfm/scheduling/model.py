@@ -40,7 +40,13 @@ Constraints (function in brackets):
   and :math:`\\sum_g z_{t,g,q} + u_{t,q} - v_{t,q} = r_{t,q}` (:func:`add_coverage`).
 
 Objective (:func:`add_cost_objective`), in cost units:
-:math:`\\sum_{u,c} k_u p_c x_{u,c} + h \\sum_{t,q} (U u_{t,q} + O v_{t,q})`.
+:math:`\\sum_{u,c} k_u p_c x_{u,c} + h \\sum_{t,q} (U u_{t,q} + O v_{t,q})
++ P \\sum_{u,c} w_{u,c} x_{u,c}`, the last term the broken preferences
+(:func:`add_preference_penalty`: :math:`w_{u,c}` the summed weight of the unit's
+preferences that shift :math:`c` breaks, :math:`P` ``preference_cost``).
+
+Availability and approved time off need no constraint: the shifts they rule out are not
+among a unit's allowed pairs (:func:`wfm.scheduling.instance.availability_mask`).
 
 Breaks are decided per skill group, not per agent: because the break windows of one shift
 do not overlap (checked by :func:`wfm.scheduling.shifts.check_break_rules`), the breaks of
@@ -117,6 +123,7 @@ def build_rota_model(
     add_group_shift_counts(model, workforce, shifts)
     add_break_placement(model, instance)
     add_coverage(model, instance)
+    add_preference_penalty(model, instance, settings, workforce, shifts)
     add_cost_objective(model, instance, settings, workforce, shifts)
     return model
 
@@ -477,6 +484,32 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
 # --- objective ---------------------------------------------------------------------------
 
 
+def add_preference_penalty(
+    model: pyo.ConcreteModel,
+    instance: RotaInstance,
+    settings: SchedulingSettings,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+) -> None:
+    """Cost of broken preferences [cost units]: ``preference_penalty``, the sum over
+    allowed shifts of ``preference_cost`` times the summed weight of the preferences the
+    shift breaks for the unit's agents (all agents of a pool have the same preferences,
+    see :func:`~wfm.scheduling.instance.pooled_workforce`), times the agents on it. Not
+    added when no allowed shift breaks a preference."""
+    weights = instance.preference_weight
+    if weights is None or weights.empty or settings.preference_cost <= 0:
+        return
+    first_agent = pd.DataFrame(
+        {"unit": np.arange(len(workforce.units)), "agent": [unit.agents[0] for unit in workforce.units]}
+    )
+    per_unit = first_agent.merge(weights, on="agent")[["unit", "candidate", "weight"]]
+    terms = shifts[["unit", "candidate", "var"]].merge(per_unit, on=["unit", "candidate"])
+    if terms.empty:
+        return
+    coefs = terms["weight"].to_numpy(dtype=float) * settings.preference_cost
+    model.preference_penalty = pyo.Expression(expr=_linear(coefs.tolist(), list(terms["var"])))
+
+
 def add_cost_objective(
     model: pyo.ConcreteModel,
     instance: RotaInstance,
@@ -484,8 +517,8 @@ def add_cost_objective(
     workforce: Workforce,
     shifts: pd.DataFrame,
 ) -> None:
-    """Minimise paid-hour cost plus under- and over-staffing penalties [cost units]:
-    ``cost``."""
+    """Minimise paid-hour cost plus under- and over-staffing penalties plus
+    ``preference_penalty`` when the model has one [cost units]: ``cost``."""
     cost_per_hour = np.array([unit.contract.cost_per_paid_hour for unit in workforce.units])
     coefs = list(shifts["paid_hours"].to_numpy() * cost_per_hour[shifts["unit"].to_numpy()])
     variables = list(shifts["var"])
@@ -494,4 +527,7 @@ def add_cost_objective(
     over = list(model.over.values())
     coefs += [settings.under_staffing_cost_per_agent_hour * hours] * len(under)
     coefs += [settings.over_staffing_cost_per_agent_hour * hours] * len(over)
-    model.cost = pyo.Objective(expr=_linear(coefs, variables + under + over), sense=pyo.minimize)
+    expression = _linear(coefs, variables + under + over)
+    if model.component("preference_penalty") is not None:
+        expression = expression + model.preference_penalty
+    model.cost = pyo.Objective(expr=expression, sense=pyo.minimize)

@@ -1,12 +1,22 @@
-"""Cheap checks, before solving, that every agent's contract can be met at all.
+"""Diagnosis before solving: hard rules that no rota can meet, named in plain words.
 
-The rota model has hard contract rules (minimum and maximum paid hours and days per week).
-When one agent's rules cannot be met by any choice of that agent's shifts, the whole model
-is infeasible and a MILP solver only says "infeasible". These checks look at each agent
-alone, with the shifts the agent may take, and name the agent and the rule instead.
+The rota model has hard rules (contract hours and days, maximum shift length, break
+windows, availability and time off). When they conflict, a MILP solver only says
+"infeasible". These checks look at the rules one centre, contract or agent at a time and
+name the rule, the agents and the numbers instead:
 
-The checks are necessary conditions, not sufficient ones: rest rules between days can
-still make a contract unreachable; the solve then reports ``infeasible``.
+- a break rule whose window cannot fit inside the shifts long enough to need it
+  (:func:`wfm.scheduling.shifts.break_fit_problems`);
+- a contract whose longest shift is shorter than every template length;
+- an agent with fewer days with an allowed shift than the contract's minimum days
+  (more days off than days), or whose allowed shifts (after availability and time off)
+  cannot give the contract's minimum hours, or whose shortest shifts on the minimum days
+  exceed its maximum hours.
+
+:func:`check_contracts_reachable` raises one :class:`~wfm.errors.SolveError` listing every
+problem found, one per line. The checks are necessary conditions, not sufficient ones:
+rest rules between days can still make a contract unreachable; the solve then reports
+``infeasible``.
 """
 
 from __future__ import annotations
@@ -16,19 +26,56 @@ import logging
 import numpy as np
 import pandas as pd
 
+from wfm.config import Contract
+from wfm.data.schemas import Agent
 from wfm.errors import SolveError
 from wfm.scheduling.instance import RotaInstance
+from wfm.scheduling.shifts import break_fit_problems
 
 logger = logging.getLogger(__name__)
 
-#: At most this many problems are listed in one error message.
-MAX_PROBLEMS_LISTED = 10
+
+def break_rule_problems(instance: RotaInstance) -> list[str]:
+    """Break rules that cannot be placed in shifts of the templates that need them."""
+    return [message for _, _, message in break_fit_problems(instance.centre)]
 
 
-def contract_problems(instance: RotaInstance) -> list[str]:
-    """Plain-language reasons why some agent's contract cannot be met, one per problem.
+def shift_length_problems(instance: RotaInstance) -> tuple[list[str], set[str]]:
+    """Contracts (of the agents scheduled) whose ``max_shift_minutes`` is below every
+    template length.
 
-    For each agent, let :math:`D` be the days on which the agent may take some shift, and
+    Returns
+    -------
+    (list of str, set of str)
+        The messages, and the names of those contracts (their agents' own checks would
+        only repeat it).
+    """
+    lengths = [length for template in instance.centre.shift_templates for length in template.lengths_minutes]
+    if not lengths:
+        return [], set()
+    shortest = min(lengths)
+    problems, names = [], set()
+    used: dict[str, list[str]] = {}
+    for agent, contract in zip(instance.agents, instance.contracts, strict=True):
+        used.setdefault(contract.name, []).append(agent.agent_id)
+    for contract in dict.fromkeys(instance.contracts):
+        if contract.max_shift_minutes < shortest and (contract.min_days_per_week > 0 or contract.min_hours_per_week > 0):
+            agents = used[contract.name]
+            problems.append(
+                f"contract '{contract.name}' allows shifts of at most {contract.max_shift_minutes} minutes, but the "
+                f"shortest shift of every template is {shortest} minutes, so its {len(agents)} agent"
+                f"{'s' if len(agents) > 1 else ''} ({', '.join(agents)}) can take no shift and cannot meet the "
+                f"contract's minimum days ({contract.min_days_per_week}) and hours ({contract.min_hours_per_week:g})"
+            )
+            names.add(contract.name)
+    return problems, names
+
+
+def contract_problems(instance: RotaInstance, skip_contracts: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Plain-language reasons why some agent's contract cannot be met, every one found.
+
+    For each agent, let :math:`D` be the days on which the agent may take some shift (the
+    templates, the contract's maximum shift length, availability and time off), and
     :math:`p^{max}_d`, :math:`p^{min}_d` the longest and shortest paid time of those shifts
     on day :math:`d`. With :math:`k = \\min(|D|, \\text{max days})`, the contract is
     unreachable when
@@ -36,6 +83,8 @@ def contract_problems(instance: RotaInstance) -> list[str]:
     - min days > :math:`|D|`;
     - min hours > the sum of the :math:`k` largest :math:`p^{max}_d`;
     - max hours < the sum of the min-days smallest :math:`p^{min}_d`.
+
+    Agents on a contract in ``skip_contracts`` are not checked.
     """
     per_day = (
         instance.eligible.merge(instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate")
@@ -44,53 +93,86 @@ def contract_problems(instance: RotaInstance) -> list[str]:
         .reset_index()
     )
     by_agent = {agent: frame for agent, frame in per_day.groupby("agent")}
+    restricted = set()  # agents with a window in the horizon: their shortfall is "availability"
+    if instance.availability is not None and not instance.availability.empty:
+        grid = instance.grid
+        horizon_end = grid.horizon[-1] + pd.Timedelta(minutes=grid.interval_minutes)
+        windows = instance.availability
+        in_horizon = (windows["end"] > grid.horizon[0]) & (windows["start"] < horizon_end)
+        restricted = set(windows.loc[in_horizon, "agent_id"].astype(str))
     problems: list[str] = []
     empty = pd.DataFrame({"min": [], "max": []})
     for index, (agent, contract) in enumerate(zip(instance.agents, instance.contracts, strict=True)):
+        if contract.name in skip_contracts:
+            continue
         frame = by_agent.get(index, empty)
-        who = f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}')"
-        n_days = len(frame)
-        if contract.min_days_per_week > n_days:
+        problems.extend(_agent_problems(agent, contract, frame, agent.agent_id in restricted))
+    return problems
+
+
+def _agent_problems(agent: Agent, contract: Contract, per_day: pd.DataFrame, has_availability: bool) -> list[str]:
+    """The contract problems of one agent; ``per_day`` has the ``min`` and ``max`` paid
+    minutes of the agent's allowed shifts on each day with any."""
+    who = f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}')"
+    n_days = len(per_day)
+    days = f"{n_days} day{'s' if n_days != 1 else ''}"
+    problems = []
+    if contract.min_days_per_week > n_days:
+        if has_availability:
+            problems.append(
+                f"{who}: available on only {days} with a shift they may take, but contract "
+                f"'{contract.name}' needs at least {contract.min_days_per_week} working days"
+            )
+        else:
             problems.append(
                 f"{who} must work at least {contract.min_days_per_week} days a week, but the shift templates "
                 f"offer shifts they may take (at most {contract.max_shift_minutes} minutes long) on only "
-                f"{n_days} days of the week"
+                f"{days} of the week"
             )
-            continue
-        k = min(n_days, contract.max_days_per_week)
-        longest = np.sort(frame["max"].to_numpy(dtype=float))[::-1][:k].sum() / 60.0
-        if contract.min_hours_per_week > longest + 1e-9:
+    k = min(n_days, contract.max_days_per_week)
+    longest = np.sort(per_day["max"].to_numpy(dtype=float))[::-1][:k].sum() / 60.0
+    if contract.min_hours_per_week > longest + 1e-9:
+        if has_availability:
+            problems.append(
+                f"{who}: available for {longest:.1f} h in the week but contract '{contract.name}' needs at least "
+                f"{contract.min_hours_per_week:g} h"
+            )
+        else:
             problems.append(
                 f"{who} must work at least {contract.min_hours_per_week:g} paid hours a week, but at most "
                 f"{k} days of their longest allowed shifts give only {longest:g} paid hours"
             )
-            continue
-        shortest = np.sort(frame["min"].to_numpy(dtype=float))[: contract.min_days_per_week].sum() / 60.0
-        if shortest > contract.max_hours_per_week + 1e-9:
-            problems.append(
-                f"{who} must work at least {contract.min_days_per_week} days a week, but even the shortest "
-                f"allowed shifts give {shortest:g} paid hours, more than the maximum of "
-                f"{contract.max_hours_per_week:g}"
-            )
+    shortest = np.sort(per_day["min"].to_numpy(dtype=float))[: contract.min_days_per_week].sum() / 60.0
+    if shortest > contract.max_hours_per_week + 1e-9:
+        problems.append(
+            f"{who} must work at least {contract.min_days_per_week} days a week, but even the shortest "
+            f"allowed shifts give {shortest:g} paid hours, more than the maximum of "
+            f"{contract.max_hours_per_week:g}"
+        )
     return problems
 
 
-def check_contracts_reachable(instance: RotaInstance) -> None:
-    """Raise :class:`~wfm.errors.SolveError` if some agent's contract cannot be met.
+def rule_problems(instance: RotaInstance) -> list[str]:
+    """Every hard-rule conflict found before solving, one plain-language line each:
+    break rules, contract shift lengths, then each agent's contract against the shifts
+    they may take."""
+    lengths, contracts = shift_length_problems(instance)
+    return break_rule_problems(instance) + lengths + contract_problems(instance, skip_contracts=contracts)
 
-    The message lists the agents and rules (see :func:`contract_problems`) and the fixes.
+
+def check_contracts_reachable(instance: RotaInstance) -> None:
+    """Raise :class:`~wfm.errors.SolveError` if the hard rules conflict before solving.
+
+    The message lists every problem of :func:`rule_problems`, one per line, then the fixes.
     """
-    problems = contract_problems(instance)
+    problems = rule_problems(instance)
     if not problems:
         return
-    listed = problems[:MAX_PROBLEMS_LISTED]
-    more = len(problems) - len(listed)
-    text = "no rota can meet every contract: " + "; ".join(listed)
-    if more:
-        text += f"; and {more} more"
-    text += (
-        ". Fix: lower the contract's minimum hours or days, allow longer shifts (max_shift_minutes), or add "
-        "shift templates on more days"
+    text = (
+        f"no rota can meet every hard rule ({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n"
+        + "\n".join(f"- {problem}" for problem in problems)
+        + "\nFix: lower the contract's minimum hours or days, allow longer shifts (max_shift_minutes), add shift "
+        "templates on more days, move break windows that cannot fit, or check the agent's time off"
     )
     logger.warning(text)
     raise SolveError(text)

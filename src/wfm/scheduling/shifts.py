@@ -174,13 +174,50 @@ def break_offsets_minutes(rule: BreakRule, length_minutes: int, interval_minutes
     return list(range(first, last + 1, interval_minutes))
 
 
-def check_break_rules(centre: Centre) -> None:
+def break_fit_problems(centre: Centre) -> list[tuple[str, int, str]]:
+    """Break rules that cannot be placed in shifts long enough to need them.
+
+    A rule applies to every shift at least ``min_shift_minutes`` long; it cannot be placed
+    in a shift of length :math:`L` when no start on the interval grid between
+    ``earliest_start_after_minutes`` and ``latest_start_after_minutes`` lets the break end
+    at least one interval before the shift ends (:func:`break_offsets_minutes` is empty).
+
+    Returns
+    -------
+    list of (str, int, str)
+        ``(rule name, shift length [minutes], message)``, one per rule and length, the
+        message naming the templates with shifts of that length.
+    """
+    problems = []
+    for rule in centre.break_rules:
+        by_length: dict[int, list[str]] = {}
+        for template in centre.shift_templates:
+            for length in template.lengths_minutes:
+                if length >= rule.min_shift_minutes and not break_offsets_minutes(rule, length, centre.interval_minutes):
+                    by_length.setdefault(length, []).append(template.name)
+        for length, templates in sorted(by_length.items()):
+            names = ", ".join(f"'{name}'" for name in dict.fromkeys(templates))
+            problems.append(
+                (
+                    rule.name,
+                    length,
+                    f"break rule '{rule.name}' applies to the {length}-minute shifts of template "
+                    f"{names} (min_shift_minutes {rule.min_shift_minutes}) but has no start between "
+                    f"{rule.earliest_start_after_minutes} and {rule.latest_start_after_minutes} minutes that "
+                    f"ends before the shift ends, so no agent can work those shifts",
+                )
+            )
+    return problems
+
+
+def check_break_rules(centre: Centre, *, overlaps_only: bool = False) -> None:
     """Check that every template length can hold its breaks without overlap.
 
     For each shift length of each template, every applicable break rule must have at least
-    one allowed start, and the windows of two applicable rules (from the earliest start to
-    the latest start plus the duration) must not overlap: the foundation of the rota engine
-    places breaks independently of one another, which is exact only then.
+    one allowed start (see :func:`break_fit_problems`; skipped with ``overlaps_only``), and
+    the windows of two applicable rules (from the earliest start to the latest start plus
+    the duration) must not overlap: the foundation of the rota engine places breaks
+    independently of one another, which is exact only then.
 
     Raises
     ------
@@ -188,20 +225,12 @@ def check_break_rules(centre: Centre) -> None:
         Naming the template, the length and the rules.
     """
     rules = centre.break_rules
+    if not overlaps_only:
+        for _, _, message in break_fit_problems(centre):
+            raise ConfigError(message, column="break_rules", fix="raise min_shift_minutes or move the break window earlier")
     for template in centre.shift_templates:
         for length in template.lengths_minutes:
             applicable = applicable_break_rules(rules, length)
-            for index in applicable:
-                rule = rules[index]
-                if not break_offsets_minutes(rule, length, centre.interval_minutes):
-                    raise ConfigError(
-                        f"break rule '{rule.name}' applies to the {length}-minute shifts of template "
-                        f"'{template.name}' (min_shift_minutes {rule.min_shift_minutes}) but has no start "
-                        f"between {rule.earliest_start_after_minutes} and {rule.latest_start_after_minutes} "
-                        f"minutes that ends before the shift ends",
-                        column="break_rules",
-                        fix="raise min_shift_minutes or move the break window earlier",
-                    )
             windows = sorted(
                 (
                     rules[index].earliest_start_after_minutes,

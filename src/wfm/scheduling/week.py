@@ -72,6 +72,8 @@ def schedule_week(
     *,
     progress: ProgressCallback | None = None,
     settings: SchedulingSettings | None = None,
+    availability: pd.DataFrame | None = None,
+    preferences: pd.DataFrame | None = None,
 ) -> RotaResult:
     """Build the rota for one week (7 local days from ``start_date``).
 
@@ -96,6 +98,12 @@ def schedule_week(
         Called with (fraction done, message) between steps.
     settings
         Objective weights and solver controls; default ``centre.scheduling``.
+    availability
+        Approved time off and availability windows, hard
+        (:func:`wfm.data.availability.read_availability`); ``None`` for none.
+    preferences
+        Agents' preferences, soft (:func:`wfm.data.preferences.read_preferences`); ``None``
+        for none.
 
     Returns
     -------
@@ -117,7 +125,9 @@ def schedule_week(
     started = time.perf_counter()
 
     report(0.0, "preparing shifts and breaks")
-    instance = prepare_week(requirements, centre, agents, start_date, days=DAYS_PER_WEEK)
+    instance = prepare_week(
+        requirements, centre, agents, start_date, days=DAYS_PER_WEEK, availability=availability, preferences=preferences
+    )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
 
