@@ -17,18 +17,22 @@ from wfm.cli import (
     adherence,
     backtest,
     check_rota,
+    db,
     forecast,
     plan,
+    privacy,
+    review,
     schedule,
     simulate,
     staff,
     tools,
+    whatif,
 )
 from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
-COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, check_rota, adherence, plan, tools)
+COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, check_rota, adherence, plan, review, whatif, db, privacy, tools)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,11 @@ def register(commands) -> None:
     parser.add_argument("--centre", required=True, help="centre TOML, e.g. data/sample/centre.toml")
     parser.add_argument("--start-date", help="first date planned, YYYY-MM-DD (default: the Monday after the history)")
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    parser.add_argument(
+        "--store", nargs="?", const="", metavar="URL",
+        help="also save forecast, requirements and rota (as a draft) in the store "
+        "(URL default: $WFM_DB_URL, else sqlite:///wfm.db)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -32,6 +37,10 @@ def run(args: argparse.Namespace) -> int:
     from wfm.plan import run_plan, write_plan
 
     centre = load_centre(args.centre)
+    if args.store is not None:  # fail before the long run, not after it
+        from wfm.store.repository import check_store
+
+        check_store(args.store or None)
     settings = scheduling_settings(centre, args)
     if settings is not centre.scheduling:
         centre = centre.model_copy(update={"scheduling": settings})
@@ -48,4 +57,15 @@ def run(args: argparse.Namespace) -> int:
         f"{int(total['intervals_under_staffed'])} of {int(total['intervals'])} queue-intervals under-staffed"
     )
     say(f"  files         {', '.join(path.name for path in paths.values())} in {Path(args.output)}")
+    if args.store is not None:
+        from wfm.store.repository import save_plan
+
+        rota = result.rota
+        ids = save_plan(
+            args.store or None, result.forecast, result.requirements, rota.rota, rota.coverage, rota.summary,
+            name=f"{centre.name} {result.start_date}", start_date=result.start_date,
+            meta={"timezone": centre.timezone, "centre": str(args.centre)},
+        )
+        say(f"  store         forecast {ids['forecast']}, requirements {ids['requirements']}, "
+            f"rota version {ids['rota_version']} (draft)")
     return EXIT_OK

@@ -1066,3 +1066,27 @@ __all__ = [
     "write_csv_atomic",
     "write_files_atomic",
 ]
+
+
+def read_coverage(path: str | Path, timezone: str, *, agents_column: str = "agents_scheduled") -> pd.DataFrame:
+    """Read a coverage CSV as written by ``wfm plan`` or ``wfm schedule``.
+
+    Needs ``interval_start``, ``queue`` and ``agents_column`` [agents, may be fractional];
+    ``agents_productive`` and the other columns of
+    :data:`~wfm.data.schemas.COVERAGE_COLUMNS` are kept when present. With
+    ``agents_column="agents_actual"`` it reads actual staff per interval.
+    """
+    frame, _ = _read_table(
+        path,
+        timezone,
+        ("interval_start", "queue", agents_column),
+        text=("queue",),
+        timestamps=("interval_start",),
+        numbers={agents_column: False},
+        unique=["interval_start", "queue"],
+        order_key="queue",
+    )
+    for column in ("agents_productive", "agents_required", "agents_scheduled_required"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
