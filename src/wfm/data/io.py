@@ -387,16 +387,15 @@ def parse_text(
     pandas.Series
         String dtype, same index as ``values``.
     """
+    return require_filled(values, source=source, column=column, fix=fix or f"fill in every {column}")
+
+
+def require_filled(values: pd.Series, *, source: str | None, column: str, fix: str) -> pd.Series:
+    """Raise :class:`InputError` at the first empty cell (missing or blank); return the
+    values as trimmed text."""
     text = values.astype("str").str.strip()
     missing = values.isna().to_numpy() | (text == "").to_numpy()
-    raise_first(
-        missing,
-        values,
-        problem=f"{column} is empty",
-        source=source,
-        column=column,
-        fix=fix or f"fill in every {column}",
-    )
+    raise_first(missing, values, problem=f"{column} is empty", source=source, column=column, fix=fix)
     return text
 
 
@@ -591,37 +590,14 @@ def parse_timestamps(
     if timezone is not None:
         check_timezone(timezone, source)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        raise_first(
-            values.isna().to_numpy(),
-            values,
-            problem=f"{column} is empty",
-            source=source,
-            column=column,
-            fix="fill in every timestamp",
-        )
+        require_filled(values, source=source, column=column, fix="fill in every timestamp")
         target = timezone or "UTC"
         return values.dt.tz_convert(target), target
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        raise_first(
-            values.isna().to_numpy(),
-            values,
-            problem=f"{column} is empty",
-            source=source,
-            column=column,
-            fix="fill in every timestamp",
-        )
+        require_filled(values, source=source, column=column, fix="fill in every timestamp")
         naive = values
     else:
-        text = values.astype("str").str.strip()
-        missing = values.isna().to_numpy() | (text == "").to_numpy()
-        raise_first(
-            missing,
-            values,
-            problem=f"{column} is empty",
-            source=source,
-            column=column,
-            fix="fill in every timestamp",
-        )
+        text = require_filled(values, source=source, column=column, fix="fill in every timestamp")
         has_offset = text.str.contains(_OFFSET_PATTERN, regex=True).to_numpy(dtype=bool)
         if has_offset.all():
             parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
