@@ -96,7 +96,7 @@ def test_plan_saves_forecast_requirements_and_draft_rota_in_the_store(tmp_path, 
     assert "wfm db init" in capsys.readouterr().err and not out.exists()
 
     assert main(["db", "init", "--url", url]) == 0
-    assert main(["plan", "--centre", str(centre), "-o", str(out), "--store", url, "-q", "--time-limit-seconds", "20"]) == 0
+    assert main(["plan", "--centre", str(centre), "-o", str(out), "--store", url, "-q", "--time-limit-seconds", "40"]) == 0
     assert "rota version 1 (draft)" in capsys.readouterr().out
     version = repository.load_rota(url, 1)
     assert version.status == "draft"

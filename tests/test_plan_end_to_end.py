@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def plan_dir(tmp_path_factory, sample_centre_path):
     out = tmp_path_factory.mktemp("plan")
-    code = main(["plan", "--centre", str(sample_centre_path), "-o", str(out), "--time-limit-seconds", "20", "-q"])
+    code = main(["plan", "--centre", str(sample_centre_path), "-o", str(out), "--time-limit-seconds", "40", "-q"])
     assert code == 0
     return out
 
