@@ -106,3 +106,15 @@ def test_service_is_reported_for_every_queue(plan_dir, centre):
         assert 0.0 <= summary.loc[queue.name, "service_level"] <= 1.0
     coverage = read(plan_dir, "coverage.csv")
     assert coverage["agents_scheduled"].ge(0).all()
+
+
+def test_schedule_command_rebuilds_the_same_rota_from_the_requirements(plan_dir, sample_centre_path, tmp_path):
+    out = tmp_path / "schedule"
+    code = main(["schedule", str(plan_dir / "requirements.csv"), "--centre", str(sample_centre_path),
+                 "-o", str(out), "--time-limit-seconds", "40", "-q"])
+    assert code == 0
+    plan_solve = json.loads((plan_dir / "solve_summary.json").read_text())
+    schedule_solve = json.loads((out / "solve_summary.json").read_text())
+    assert schedule_solve["objective"] == pytest.approx(plan_solve["objective"], rel=1e-6)
+    assert list(read(out, "coverage.csv").columns) == list(read(plan_dir, "coverage.csv").columns)
+    assert (out / "rota.xlsx").exists() and any((out / "calendars").glob("*.ics"))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.config import Centre
+from wfm.config import Centre, SchedulingSettings
 from wfm.data.agents import read_agents
 from wfm.data.availability import read_availability
 from wfm.data.history import read_history
@@ -208,33 +208,84 @@ def run_plan(
     timings["staffing"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    rota = schedule_week(
-        requirements,
-        centre,
-        list(agents),
-        start_date,
-        progress=scaled(progress, 0.32, 0.97),
-        availability=load_availability(centre, agents),
-        preferences=load_preferences(centre, agents),
-    )
+    rota = schedule_rota(centre, requirements, agents, start_date, progress=scaled(progress, 0.32, 0.97))
     timings["schedule"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     report(0.97, "projecting service for the rota")
-    week_end = pd.Timestamp(start_date + dt.timedelta(days=ROTA_DAYS)).tz_localize(centre.timezone)
-    in_week = requirements[requirements["interval_start"] < week_end]
-    projected = project_service(in_week, rota.coverage, targets)
-    summary = summarise_service(projected, centre.interval_minutes, targets)
+    projected, summary = review_rota(centre, requirements, rota, start_date)
     timings["review"] = time.perf_counter() - clock
     report(1.0, "done")
     return PlanResult(centre, history, agents, start_date, forecast, requirements, rota, projected, summary, timings)
 
 
-def coverage_table(result: PlanResult) -> pd.DataFrame:
+def schedule_rota(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    *,
+    settings: SchedulingSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> RotaResult:
+    """The week's rota for the centre's agents, with the availability and preferences its
+    file names."""
+    return schedule_week(
+        requirements,
+        centre,
+        list(agents),
+        start_date,
+        progress=progress,
+        settings=settings,
+        availability=load_availability(centre, agents),
+        preferences=load_preferences(centre, agents),
+    )
+
+
+def review_rota(
+    centre: Centre, requirements: pd.DataFrame, rota: RotaResult, start_date: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projected service per interval for the rota's week, and its summary per queue."""
+    targets = service_targets(centre)
+    week_start = pd.Timestamp(start_date).tz_localize(centre.timezone)
+    week_end = pd.Timestamp(start_date + dt.timedelta(days=ROTA_DAYS)).tz_localize(centre.timezone)
+    starts = requirements["interval_start"]
+    in_week = requirements[(starts >= week_start) & (starts < week_end) & requirements["queue"].isin(targets)]
+    projected = project_service(in_week, rota.coverage, targets)
+    return projected, summarise_service(projected, centre.interval_minutes, targets)
+
+
+def coverage_table(projected: pd.DataFrame) -> pd.DataFrame:
     """The coverage CSV: per interval and queue, required and scheduled agents and service."""
-    projected = result.projected
     extra = ["offered", "aht_seconds", "asa_seconds", "occupancy", "under_staffed", "over_staffed"]
     return projected[[*COVERAGE_COLUMNS, *extra]]
+
+
+def rota_files(
+    centre: Centre,
+    agents: Sequence[Agent],
+    rota: RotaResult,
+    projected: pd.DataFrame,
+    summary: pd.DataFrame,
+    out_dir: Path,
+) -> dict[Path, object]:
+    """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
+    ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
+    ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`)."""
+    files: dict[Path, object] = {
+        out_dir / "rota.csv": rota.rota,
+        out_dir / "coverage.csv": coverage_table(projected),
+        out_dir / "agent_summary.csv": rota.agent_summary,
+        out_dir / "service_summary.csv": summary,
+        out_dir / "solve_summary.json": json.dumps(rota.summary.to_dict(), indent=2) + "\n",
+    }
+    files.update(
+        rota_export_files(
+            rota.rota, agents, out_dir, timezone=centre.timezone, summary=rota.agent_summary,
+            unpaid_activities=unpaid_activities_of(centre),
+        )
+    )
+    return files
 
 
 def plan_report(result: PlanResult) -> str:
@@ -290,35 +341,16 @@ def plan_report(result: PlanResult) -> str:
 def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the plan's files into ``out_dir``, all or nothing.
 
-    Files: ``forecast.csv``, ``requirements.csv``, ``rota.csv``, ``coverage.csv``,
-    ``agent_summary.csv``, ``service_summary.csv``, ``solve_summary.json``, ``report.md``,
-    and the rota exports of :func:`wfm.scheduling.exports.rota_export_files`: ``rota.xlsx``
-    (when openpyxl is installed) and ``calendars/<agent_id>.ics``.
+    Files: ``forecast.csv``, ``requirements.csv``, ``report.md`` and those of
+    :func:`rota_files`. Returns the paths by file name (the calendars by their folder).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    solve = result.rota.summary
     files = {
-        "forecast": (out_dir / "forecast.csv", result.forecast),
-        "requirements": (out_dir / "requirements.csv", result.requirements),
-        "rota": (out_dir / "rota.csv", result.rota.rota),
-        "coverage": (out_dir / "coverage.csv", coverage_table(result)),
-        "agent_summary": (out_dir / "agent_summary.csv", result.rota.agent_summary),
-        "service_summary": (out_dir / "service_summary.csv", result.summary),
-        "solve_summary": (out_dir / "solve_summary.json", json.dumps(solve.to_dict(), indent=2) + "\n"),
-        "report": (out_dir / "report.md", plan_report(result)),
+        out_dir / "forecast.csv": result.forecast,
+        out_dir / "requirements.csv": result.requirements,
+        **rota_files(result.centre, result.agents, result.rota, result.projected, result.summary, out_dir),
+        out_dir / "report.md": plan_report(result),
     }
-    exports = rota_export_files(
-        result.rota.rota,
-        result.agents,
-        out_dir,
-        timezone=result.centre.timezone,
-        summary=result.rota.agent_summary,
-        unpaid_activities=unpaid_activities_of(result.centre),
-    )
-    write_files_atomic({**{path: content for path, content in files.values()}, **exports})
-    written = {name: path for name, (path, _) in files.items()}
-    if out_dir / "rota.xlsx" in exports:
-        written["rota_excel"] = out_dir / "rota.xlsx"
-    written["calendars"] = out_dir / "calendars"
-    return written
+    write_files_atomic(files)
+    return {path.name: path for path in files if path.parent == out_dir} | {"calendars": out_dir / "calendars"}

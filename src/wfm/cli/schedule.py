@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from wfm.cli.common import (
@@ -33,10 +32,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.io import read_requirements, write_files_atomic
-    from wfm.plan import load_agents, load_availability, load_preferences, service_targets
-    from wfm.review import project_service, summarise_service
-    from wfm.scheduling import schedule_week
-    from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
+    from wfm.plan import load_agents, review_rota, rota_files, schedule_rota
 
     centre = load_centre(args.centre)
     settings = scheduling_settings(centre, args)
@@ -46,36 +42,11 @@ def run(args: argparse.Namespace) -> int:
     agents = load_agents(centre)
     start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
     with progress_bar(not args.quiet) as progress:
-        rota = schedule_week(
-            requirements,
-            centre,
-            agents,
-            start_date,
-            progress=progress,
-            settings=settings,
-            availability=load_availability(centre, agents),
-            preferences=load_preferences(centre, agents),
-        )
-    targets = service_targets(centre)
-    week = requirements[requirements["queue"].isin(targets) & requirements["interval_start"].isin(rota.coverage["interval_start"])]
-    projected = project_service(week, rota.coverage, targets)
-    summary = summarise_service(projected, centre.interval_minutes, targets)
+        rota = schedule_rota(centre, requirements, agents, start_date, settings=settings, progress=progress)
+    projected, summary = review_rota(centre, requirements, rota, start_date)
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exports = rota_export_files(
-        rota.rota, agents, out_dir, timezone=centre.timezone, summary=rota.agent_summary,
-        unpaid_activities=unpaid_activities_of(centre),
-    )
-    write_files_atomic(
-        {
-            out_dir / "rota.csv": rota.rota,
-            out_dir / "coverage.csv": projected,
-            out_dir / "agent_summary.csv": rota.agent_summary,
-            out_dir / "service_summary.csv": summary,
-            out_dir / "solve_summary.json": json.dumps(rota.summary.to_dict(), indent=2) + "\n",
-            **exports,
-        }
-    )
+    write_files_atomic(rota_files(centre, agents, rota, projected, summary, out_dir))
     total = summary.set_index("queue").loc["all"]
     say(f"rota: {rota.summary.describe()}")
     say(f"projected service level {total['service_level']:.1%}, {total['under_staffed_agent_hours']:.1f} agent-hours short -> {out_dir}")
