@@ -3,9 +3,10 @@
 The contract (see ``docs/data-formats.md``): one row per interval and queue with
 ``interval_start`` (ISO 8601 with a UTC offset, or naive local time plus a time zone),
 ``queue``, ``offered`` [contacts] and ``aht_seconds`` [s]; optionally ``handled``,
-``abandoned``, ``answered_within_threshold``, ``abandoned_within_threshold`` [contacts]
-and ``total_handle_seconds`` [s]. Column names match case-insensitively and a column
-mapping reads files whose columns are named differently.
+``abandoned``, ``answered_within_threshold``, ``abandoned_within_threshold`` [contacts],
+``total_handle_seconds`` and ``total_wait_seconds`` [s] (see :data:`~wfm.data.schemas.HISTORY_OPTIONAL`).
+Column names match case-insensitively and a column mapping reads files whose columns are
+named differently.
 
 Every check is vectorised; a problem is reported as one :class:`~wfm.errors.InputError`
 naming the file, the line (header = line 1), the column, the value and a fix.
@@ -61,6 +62,7 @@ MINUTES_SUSPECT_AHT_SECONDS = 15.0
 
 #: Columns a history file must have whatever the options (queue and AHT have defaults).
 _ALWAYS_REQUIRED = ("interval_start", "offered")
+
 
 
 def read_history(
@@ -158,8 +160,9 @@ def validate_history_frame(
         columns of :data:`~wfm.data.schemas.HISTORY_REQUIRED` followed by the optional ones
         present. ``interval_start`` is tz-aware in ``History.timezone``; ``queue`` is text;
         ``offered`` and the other counts are float64 [contacts] (non-negative, so that
-        history and forecasts share one dtype); ``aht_seconds`` and
-        ``total_handle_seconds`` are float64 [s], ``aht_seconds`` NaN where unknown.
+        history and forecasts share one dtype); ``aht_seconds``,
+        ``total_handle_seconds`` and ``total_wait_seconds`` are float64 [s],
+        ``aht_seconds`` NaN where unknown, ``total_wait_seconds`` NaN where the cell is empty.
 
     Notes
     -----
@@ -202,6 +205,8 @@ def validate_history_frame(
         columns["total_handle_seconds"] = parse_numbers(
             data["total_handle_seconds"], source=source, column=names["total_handle_seconds"]
         )
+    if "total_wait_seconds" in data:
+        columns["total_wait_seconds"] = _wait_seconds(data, names, columns, source=source)
     columns["aht_seconds"] = _aht_seconds(
         data, names, columns, source=source, default_aht_seconds=default_aht_seconds
     )
@@ -246,6 +251,32 @@ def validate_history_frame(
     return History(
         frame=result, interval_minutes=int(interval_minutes), timezone=timezone_used, source=source
     )
+
+
+def _wait_seconds(
+    data: pd.DataFrame, names: Mapping[str, str], columns: Mapping[str, object], *, source: str
+) -> np.ndarray:
+    """Total answer wait [s] per row (NaN where empty), checked against ``handled``.
+
+    A wait total above zero in an interval where nothing was handled cannot be the waits of
+    answered contacts (the column holds something else, e.g. abandoned contacts' waits too).
+    """
+    column = names["total_wait_seconds"]
+    wait = parse_numbers(data["total_wait_seconds"], source=source, column=column, allow_missing=True)
+    if "handled" in columns:
+        handled = np.asarray(columns["handled"], dtype=np.float64)
+        raise_first(
+            (wait > 0) & (handled == 0),
+            data["total_wait_seconds"],
+            problem=f"{column} is above 0 in an interval with no contacts handled "
+            f"({names['handled']} = 0): it must be the waits of answered contacts only",
+            source=source,
+            column=column,
+            fix="give the sum of the answered contacts' waits (0 where none were answered)",
+        )
+    else:
+        logger.warning("%s: %s without a handled column: the ASA cannot be computed from it", source, column)
+    return wait
 
 
 def _aht_seconds(

@@ -1,0 +1,608 @@
+"""Shared parsing and validation of raw CSV columns, for every reader in :mod:`wfm.data`.
+
+Nothing here touches a file: these helpers take the raw frame that
+:func:`wfm.data.io.read_raw_csv` returns and turn it into checked, typed columns.
+
+- Column maps: :func:`match_columns` finds the columns a contract needs, case-insensitively
+  and ignoring surrounding spaces (:func:`normalise_name`), applying an optional column
+  mapping (file name -> wfm name); it returns a :class:`MatchedColumns`.
+- Cell parsing, vectorised: :func:`parse_text` (trimmed text, no empty cells, via
+  :func:`require_filled`), :func:`parse_numbers` (float64, optional bounds, whole numbers,
+  empty cells per :data:`MISSING_TEXTS`), :func:`parse_timestamps` (ISO 8601 [#iso]_, with a
+  UTC offset or as local wall-clock time in an IANA time zone [#tz]_, daylight-saving
+  changes resolved) and :func:`parse_dates` (``YYYY-MM-DD`` -> :class:`datetime.date`).
+- Checks: :func:`check_timezone`, :func:`check_not_empty`, :func:`check_unique`.
+- Error construction: :func:`raise_first` raises :class:`~wfm.errors.InputError` for the
+  *first* bad row, with its line number (:func:`line_number`: the header is line 1, the
+  first data row line :data:`FIRST_DATA_LINE` = 2), column, value, a fix, and how many
+  more rows are like it.
+
+Units: values are as in the file (the callers know the unit of each column); timestamps
+are tz-aware pandas timestamps; row positions are 0-based, line numbers 1-based.
+
+.. [#iso] ISO 8601-1:2019, Date and time -- Representations for information interchange.
+.. [#tz] The IANA time zone database, https://www.iana.org/time-zones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+#: Line number of the first data row in a CSV file (the header is line 1).
+FIRST_DATA_LINE = 2
+
+#: Cell texts read as "no value" in number columns (compared case-insensitively).
+MISSING_TEXTS = frozenset({"", "nan", "na", "n/a", "null", "none"})
+
+# An ISO 8601 date-time that ends in a UTC offset: "...T08:00:00+01:00", "...08:00Z", "...08:00-0500".
+# (No "\s" in it: pyarrow's regex engine runs it natively, ~5x faster than Python's.)
+_OFFSET_PATTERN = r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)? ?(?:[Zz]|[+-]\d{2}:?\d{2})$"
+
+_ISO_EXAMPLE = "2026-03-02T08:00:00+00:00"
+
+
+# --- small helpers -----------------------------------------------------------------------
+def line_number(position: int) -> int:
+    """1-based file line of the data row at 0-based ``position`` (the header is line 1)."""
+    return int(position) + FIRST_DATA_LINE
+
+
+def normalise_name(name: object) -> str:
+    """A column name as wfm compares it: trimmed, lower case, without a byte-order mark.
+
+    >>> normalise_name("  Interval_Start ")
+    'interval_start'
+    """
+    return str(name).replace("\ufeff", "").strip().lower()
+
+
+def check_timezone(timezone: str, source: str | None = None) -> str:
+    """Return ``timezone`` if it is a known IANA time zone, else raise :class:`InputError`."""
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            "unknown time zone",
+            source=source,
+            value=timezone,
+            fix="use an IANA name such as Europe/London or America/New_York",
+        ) from None
+    return str(timezone)
+
+
+def raise_first(
+    mask: np.ndarray | pd.Series,
+    values: pd.Series | np.ndarray,
+    *,
+    problem: str,
+    source: str | None,
+    column: str | None,
+    fix: str | None,
+) -> None:
+    """Raise :class:`InputError` for the first row where ``mask`` is true, if any.
+
+    Parameters
+    ----------
+    mask
+        Boolean per row (in file order) marking bad rows.
+    values
+        The raw values, for the message; same length and order as ``mask``.
+    problem, source, column, fix
+        As in :class:`InputError`; the number of further bad rows is added to ``problem``.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return
+    position = int(np.argmax(mask))
+    more = int(mask.sum()) - 1
+    if more:
+        problem += f" ({more} more row{'s' if more > 1 else ''} like it)"
+    value = values.iloc[position] if isinstance(values, pd.Series) else values[position]
+    if isinstance(value, np.generic):
+        value = value.item()
+    raise InputError(
+        problem, source=source, row=line_number(position), column=column, value=value, fix=fix
+    )
+
+
+# --- column maps, parsing and checks -----------------------------------------------------
+class MatchedColumns(NamedTuple):
+    """Result of :func:`match_columns`."""
+
+    #: The frame with wfm column names (a new frame; the input is not modified).
+    frame: pd.DataFrame
+    #: wfm column name -> the column's name as it appears in the file, for messages.
+    file_names: dict[str, str]
+
+
+def match_columns(
+    frame: pd.DataFrame,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    *,
+    source: str | None,
+    column_map: Mapping[str, str] | None = None,
+    keep_extra: bool = False,
+    map_hint: str = "--map",
+) -> MatchedColumns:
+    """Find the columns of a file contract, case-insensitively, with an optional mapping.
+
+    A file column matches a wfm column when its name, trimmed and lower-cased, equals the
+    wfm name, or when ``column_map`` maps it there. A mapped column wins over a column
+    that matches by name (the bank file's ``datetime`` mapped to ``interval_start``
+    replaces its own clock-time ``interval_start`` column, which is then ignored).
+
+    Parameters
+    ----------
+    frame
+        Raw frame as read from the file.
+    required
+        wfm column names that must be present.
+    optional
+        wfm column names that are used when present.
+    source
+        File name for messages.
+    column_map
+        File column name -> wfm column name, e.g. ``{"datetime": "interval_start"}``; both
+        sides match case-insensitively.
+    keep_extra
+        Keep columns that match nothing (under their file names); by default they are
+        dropped.
+    map_hint
+        How the user passes a mapping, for the fix text (the CLI's ``--map``).
+
+    Returns
+    -------
+    MatchedColumns
+        The frame restricted to (and renamed to) the wfm columns, required first, then
+        optional ones present, then any kept extras; and the file name of each.
+
+    Raises
+    ------
+    InputError
+        A required column is missing, two columns match the same wfm column, or the
+        mapping names a column the file does not have or a wfm column that does not exist.
+    """
+    required, optional = tuple(required), tuple(optional)
+    known = required + tuple(name for name in optional if name not in required)
+    mapping = {
+        normalise_name(key): normalise_name(value) for key, value in (column_map or {}).items()
+    }
+    found = [str(name) for name in frame.columns]
+    found_text = ", ".join(repr(name) for name in found) or "none"
+    for key, target in mapping.items():
+        if target not in known:
+            raise InputError(
+                "the column mapping names a wfm column that this file type does not have",
+                source=source,
+                column=key,
+                value=target,
+                fix=f"map to one of {', '.join(known)}",
+            )
+        if key not in {normalise_name(name) for name in found}:
+            raise InputError(
+                "the column mapping names a column that is not in the file",
+                source=source,
+                column=key,
+                fix=f"the file's columns are {found_text}",
+            )
+
+    mapped: dict[str, list[object]] = {}
+    by_name: dict[str, list[object]] = {}
+    extras: list[object] = []
+    for column in frame.columns:
+        key = normalise_name(column)
+        if key in mapping:
+            mapped.setdefault(mapping[key], []).append(column)
+        elif key in known:
+            by_name.setdefault(key, []).append(column)
+        else:
+            extras.append(column)
+
+    chosen: dict[str, object] = {}
+    for target in known:
+        if len(mapped.get(target, ())) > 1:
+            names = " and ".join(repr(str(name)) for name in mapped[target])
+            raise InputError(
+                f"columns {names} are both mapped to '{target}'",
+                source=source,
+                column=target,
+                fix="map only one file column to each wfm column",
+            )
+        if len(by_name.get(target, ())) > 1 and target not in mapped:
+            names = " and ".join(repr(str(name)) for name in by_name[target])
+            raise InputError(
+                f"columns {names} both match '{target}' (names match ignoring case and spaces)",
+                source=source,
+                column=target,
+                fix="remove or rename one of them",
+            )
+        if target in mapped:
+            chosen[target] = mapped[target][0]
+            for ignored in by_name.get(target, ()):
+                logger.info(
+                    "%s: ignoring column '%s': column '%s' is mapped to '%s'",
+                    source,
+                    ignored,
+                    chosen[target],
+                    target,
+                )
+        elif target in by_name:
+            chosen[target] = by_name[target][0]
+
+    missing = [name for name in required if name not in chosen]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise InputError(
+            f"required column{plural} {', '.join(repr(name) for name in missing)} not found; "
+            f"the file has columns {found_text}",
+            source=source,
+            column=missing[0],
+            fix=f"rename the column{plural} in the file, or map file columns to wfm names "
+            f"(e.g. {map_hint} 'Start Time={missing[0]}', column_map={{'Start Time': '{missing[0]}'}}); "
+            "names match ignoring case and surrounding spaces",
+        )
+
+    order = [name for name in known if name in chosen]
+    result = pd.DataFrame({name: frame[chosen[name]] for name in order}, index=frame.index)
+    file_names = {name: str(chosen[name]).strip() for name in order}
+    if keep_extra:
+        for column in extras:
+            if str(column) not in result.columns:
+                result[str(column)] = frame[column]
+                file_names[str(column)] = str(column)
+    return MatchedColumns(result, file_names)
+
+
+def check_not_empty(frame: pd.DataFrame, source: str | None, what: str = "data") -> None:
+    """Raise :class:`InputError` if ``frame`` has no rows."""
+    if len(frame) == 0:
+        raise InputError(
+            f"the file has a header but no {what} rows",
+            source=source,
+            fix="export the data again, or check that the right file was given",
+        )
+
+
+def parse_text(
+    values: pd.Series, *, source: str | None, column: str, fix: str | None = None
+) -> pd.Series:
+    """Trimmed text; empty cells are an error.
+
+    Returns
+    -------
+    pandas.Series
+        String dtype, same index as ``values``.
+    """
+    return require_filled(values, source=source, column=column, fix=fix or f"fill in every {column}")
+
+
+def require_filled(values: pd.Series, *, source: str | None, column: str, fix: str) -> pd.Series:
+    """Raise :class:`InputError` at the first empty cell (missing or blank); return the
+    values as trimmed text."""
+    text = values.astype("str").str.strip()
+    missing = values.isna().to_numpy() | (text == "").to_numpy()
+    raise_first(missing, values, problem=f"{column} is empty", source=source, column=column, fix=fix)
+    return text
+
+
+def parse_numbers(
+    values: pd.Series,
+    *,
+    source: str | None,
+    column: str,
+    allow_missing: bool = False,
+    minimum: float | None = 0.0,
+    maximum: float | None = None,
+    allow_infinite: bool = False,
+    whole: bool = False,
+) -> np.ndarray:
+    """Parse a raw column into floats, checking each row.
+
+    Parameters
+    ----------
+    values
+        Raw column (numbers, or text from the file).
+    source, column
+        For messages: the file and the column name as it appears in the file.
+    allow_missing
+        Whether empty cells (and ``NaN``, ``NA``, ``null``) are allowed; they become NaN.
+    minimum, maximum
+        Inclusive bounds; ``None`` for none.
+    allow_infinite
+        Whether ``inf`` is a valid value.
+    whole
+        Whether values must be whole numbers.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        One value per row, in file order.
+    """
+    if pd.api.types.is_bool_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=np.float64)
+        missing = np.zeros(len(values), dtype=bool)
+        numbers_raw = values
+    elif pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        missing = np.isnan(numbers)
+        numbers_raw = values
+    else:
+        numbers_raw = values.astype("str").str.strip()
+        missing = values.isna().to_numpy() | numbers_raw.str.lower().isin(MISSING_TEXTS).to_numpy()
+        numbers = pd.to_numeric(numbers_raw.where(~missing), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        raise_first(
+            np.isnan(numbers) & ~missing,
+            values,
+            problem=f"{column} is not a number",
+            source=source,
+            column=column,
+            fix="write plain numbers with a dot for decimals and no units or thousands separators",
+        )
+    if not allow_missing:
+        raise_first(
+            missing,
+            values,
+            problem=f"{column} is empty",
+            source=source,
+            column=column,
+            fix=f"fill in every {column} (0 if none)",
+        )
+    if not allow_infinite:
+        raise_first(
+            np.isinf(numbers),
+            values,
+            problem=f"{column} is infinite",
+            source=source,
+            column=column,
+            fix="write a finite number",
+        )
+    with np.errstate(invalid="ignore"):
+        if minimum is not None:
+            below = numbers < minimum
+            problem = f"{column} is negative" if minimum == 0 else f"{column} is below {minimum:g}"
+            raise_first(
+                below,
+                values,
+                problem=problem,
+                source=source,
+                column=column,
+                fix=f"{column} must be at least {minimum:g}",
+            )
+        if maximum is not None:
+            raise_first(
+                numbers > maximum,
+                values,
+                problem=f"{column} is above {maximum:g}",
+                source=source,
+                column=column,
+                fix=f"{column} must be at most {maximum:g}",
+            )
+        if whole:
+            fraction = np.isfinite(numbers) & (numbers != np.round(numbers))
+            raise_first(
+                fraction,
+                values,
+                problem=f"{column} is not a whole number",
+                source=source,
+                column=column,
+                fix=f"{column} counts things: write a whole number",
+            )
+    return numbers
+
+
+def _localise(
+    naive: pd.Series,
+    timezone: str,
+    *,
+    source: str | None,
+    column: str,
+    raw: pd.Series,
+    order_key: pd.Series | None,
+) -> pd.Series:
+    """Localise naive local times, resolving daylight-saving changes.
+
+    A local time that occurs twice (the hour when clocks go back) is taken as the summer
+    time on its first occurrence for its ``order_key`` (e.g. queue) in file order, and as
+    winter time on its second. A local time that does not exist (the hour when clocks go
+    forward) is an error.
+    """
+    localised = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    unresolved = localised.isna().to_numpy() & naive.notna().to_numpy()
+    if not unresolved.any():
+        return localised
+    keys = pd.DataFrame(
+        {"key": order_key if order_key is not None else 0, "time": naive}, index=naive.index
+    )
+    first_occurrence = ~keys.duplicated(keep="first").to_numpy()
+    localised = naive.dt.tz_localize(timezone, ambiguous=first_occurrence, nonexistent="NaT")
+    nonexistent = localised.isna().to_numpy() & naive.notna().to_numpy()
+    raise_first(
+        nonexistent,
+        raw,
+        problem=f"this local time does not exist in {timezone} (the clocks go forward at that time)",
+        source=source,
+        column=column,
+        fix="check the time zone, drop the row, or write timestamps with a UTC offset "
+        f"such as {_ISO_EXAMPLE}",
+    )
+    ambiguous = unresolved & ~nonexistent
+    alone = ambiguous & ~keys.duplicated(keep=False).to_numpy()
+    if alone.any():
+        logger.warning(
+            "%s: %d local time(s) in column '%s' fall in the repeated hour when clocks go back in %s and "
+            "occur only once; taken as summer time. Write UTC offsets to remove the doubt.",
+            source,
+            int(alone.sum()),
+            column,
+            timezone,
+        )
+    return localised
+
+
+def parse_timestamps(
+    values: pd.Series,
+    *,
+    source: str | None,
+    column: str,
+    timezone: str | None,
+    order_key: pd.Series | None = None,
+) -> tuple[pd.Series, str]:
+    """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
+
+    Timestamps with a UTC offset (``2026-03-02T08:00:00+00:00``, or ``Z``) are exact;
+    they are converted to ``timezone``, or kept in UTC when ``timezone`` is ``None``.
+    Timestamps without an offset are local wall-clock times in ``timezone``, which is
+    then required; see :func:`_localise` for the daylight-saving rules.
+
+    Parameters
+    ----------
+    values
+        Raw column: text, or datetimes (naive or tz-aware) from an uploaded frame.
+    source, column
+        For messages: the file and the column name as it appears in the file.
+    timezone
+        IANA time zone of the result (and of naive local times).
+    order_key
+        Per-row key (e.g. the queue) within which a repeated local time in the hour the
+        clocks go back is the second occurrence.
+
+    Returns
+    -------
+    (pandas.Series, str)
+        Tz-aware timestamps (same index as ``values``) and the time zone name used.
+    """
+    if timezone is not None:
+        check_timezone(timezone, source)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        require_filled(values, source=source, column=column, fix="fill in every timestamp")
+        target = timezone or "UTC"
+        return values.dt.tz_convert(target), target
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        require_filled(values, source=source, column=column, fix="fill in every timestamp")
+        naive = values
+    else:
+        text = require_filled(values, source=source, column=column, fix="fill in every timestamp")
+        has_offset = text.str.contains(_OFFSET_PATTERN, regex=True).to_numpy(dtype=bool)
+        if has_offset.all():
+            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+            raise_first(
+                parsed.isna().to_numpy(),
+                values,
+                problem=f"{column} is not a valid ISO 8601 timestamp",
+                source=source,
+                column=column,
+                fix=f"write it like {_ISO_EXAMPLE}",
+            )
+            target = timezone or "UTC"
+            return parsed.dt.tz_convert(target), target
+        if has_offset.any():
+            raise_first(
+                ~has_offset,
+                values,
+                problem=f"{column} mixes timestamps with and without a UTC offset; this one has none",
+                source=source,
+                column=column,
+                fix=f"write every timestamp with its offset, like {_ISO_EXAMPLE}, or none of them",
+            )
+        naive = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        raise_first(
+            naive.isna().to_numpy(),
+            values,
+            problem=f"{column} is not a valid ISO 8601 timestamp",
+            source=source,
+            column=column,
+            fix=f"write it like {_ISO_EXAMPLE}, or as local time 2026-03-02 08:00 with the time zone given separately",
+        )
+    if timezone is None:
+        raise InputError(
+            "timestamps have no UTC offset, so the time zone they are in is needed",
+            source=source,
+            row=FIRST_DATA_LINE,
+            column=column,
+            value=values.iloc[0] if len(values) else None,
+            fix="pass the site's time zone, e.g. --timezone Europe/London (timezone='Europe/London'), "
+            f"or write timestamps with an offset such as {_ISO_EXAMPLE}",
+        )
+    return _localise(
+        naive, timezone, source=source, column=column, raw=values, order_key=order_key
+    ), timezone
+
+
+def parse_dates(values: pd.Series, *, source: str | None, column: str) -> pd.Series:
+    """Parse ISO dates (``2026-03-02``) into :class:`datetime.date` objects."""
+    text = require_filled(values, source=source, column=column, fix="fill in every date")
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    raise_first(
+        parsed.isna().to_numpy(),
+        values,
+        problem=f"{column} is not a date",
+        source=source,
+        column=column,
+        fix="write dates as YYYY-MM-DD, e.g. 2026-03-02",
+    )
+    return pd.Series(parsed.dt.date, index=values.index, dtype=object)
+
+
+def check_unique(
+    frame: pd.DataFrame,
+    keys: list[str],
+    *,
+    source: str | None,
+    file_names: Mapping[str, str] | None = None,
+    fix: str = "remove one of the two rows",
+) -> None:
+    """Raise :class:`InputError` naming both lines of the first repeated key, if any.
+
+    ``frame`` must be in file order (row ``i`` on line ``i + 2``).
+    """
+    repeated = frame.duplicated(subset=keys, keep="first").to_numpy()
+    if not repeated.any():
+        return
+    position = int(np.argmax(repeated))
+    row = frame.iloc[position]
+    same = np.ones(len(frame), dtype=bool)
+    for key in keys:
+        same &= (frame[key] == row[key]).to_numpy()
+    first = int(np.argmax(same))
+    names = [(file_names or {}).get(key, key) for key in keys]
+    value = ", ".join(str(row[key]) for key in keys)
+    raise InputError(
+        f"repeats the {' and '.join(names)} of line {line_number(first)}",
+        source=source,
+        row=line_number(position),
+        column=names[0] if len(names) == 1 else None,
+        value=value,
+        fix=fix,
+    )
+
+
+__all__ = [
+    "FIRST_DATA_LINE",
+    "MISSING_TEXTS",
+    "MatchedColumns",
+    "check_not_empty",
+    "check_timezone",
+    "check_unique",
+    "line_number",
+    "match_columns",
+    "normalise_name",
+    "parse_dates",
+    "parse_numbers",
+    "parse_text",
+    "parse_timestamps",
+    "raise_first",
+    "require_filled",
+]
