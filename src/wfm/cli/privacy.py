@@ -18,9 +18,14 @@ def register(commands) -> None:
 
     purge = actions.add_parser(
         "purge", parents=[url_options()], help="delete agent state events older than the retention",
-        description="Delete agent state events that ended more than DAYS days ago; records a purge audit entry.",
+        description="Delete agent state events that ended more than DAYS days ago (--older-than, else the centre file's "
+        "retention); records a purge audit entry.",
     )
-    purge.add_argument("--older-than", type=number, required=True, metavar="DAYS", help="retention period [days]")
+    purge.add_argument(
+        "--older-than", type=number, metavar="DAYS",
+        help="retention period [days] (default: the centre file's privacy.agent_state_retention_days, with --centre)",
+    )
+    purge.add_argument("--centre", help="centre TOML whose [privacy] agent_state_retention_days is the retention")
     purge.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
     purge.add_argument("--actor", help="who purges (default: the OS user)")
     purge.set_defaults(handler=run_purge)
@@ -45,9 +50,21 @@ def register(commands) -> None:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    from wfm.store.privacy import purge_state_events
+    from wfm.errors import InputError
+    from wfm.store.privacy import purge_state_events, retention_days
 
-    result = purge_state_events(args.url, args.older_than, dry_run=args.dry_run, actor=args.actor)
+    if args.older_than is not None:
+        days = args.older_than
+    elif args.centre:
+        from wfm.config import load_centre
+
+        days = retention_days(load_centre(args.centre))
+    else:
+        raise InputError(
+            "no retention period given", column="--older-than",
+            fix="give --older-than DAYS, or --centre centre.toml to use its [privacy] agent_state_retention_days",
+        )
+    result = purge_state_events(args.url, days, dry_run=args.dry_run, actor=args.actor)
     verb = "would delete" if result.dry_run else "deleted"
     say(
         f"{verb} {result.events_purged} of {result.events_before} agent state events ended before "

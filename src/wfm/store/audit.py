@@ -35,6 +35,7 @@ ACTIONS = (
     "rota_published",
     "rota_deleted",
     "purge",
+    "settings_saved",
 )
 
 

@@ -1,7 +1,8 @@
 """Personal data in the store: retention purge and pseudonymised exports.
 
 Agent state events are personal data kept only for a retention period: :func:`purge_state_events`
-deletes the events that **ended** before the cutoff (``now - older_than_days``) and records a
+deletes the events that **ended** before the cutoff (``now - older_than_days``; the centre's
+``[privacy] agent_state_retention_days`` with :func:`purge_by_retention`) and records a
 ``purge`` audit entry with the counts, in one transaction. Pseudonymised exports replace agent
 ids by :func:`pseudonym` (HMAC-SHA256 keyed with a per-install salt kept in the store's
 ``settings`` table, truncated to :data:`PSEUDONYM_HEX_CHARS` hex characters) and drop names:
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select
 
+from wfm.config import Centre
 from wfm.errors import InputError
 from wfm.store import schema
 from wfm.store.audit import record
@@ -102,6 +104,26 @@ def purge_state_events(
             )
     logger.info("purge %s: %d of %d state events ended before %s", "dry run" if dry_run else "done", purged, before, cutoff)
     return PurgeResult(cutoff, before, purged, before if dry_run else before - purged, dry_run)
+
+
+def retention_days(centre: Centre) -> float:
+    """The centre's retention period for agent state events [days] (``[privacy]`` in the centre file)."""
+    return float(centre.privacy.agent_state_retention_days)
+
+
+def purge_by_retention(
+    store: str | Engine | None,
+    centre: Centre,
+    *,
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+) -> PurgeResult:
+    """Purge the agent state events older than the centre's retention (:func:`retention_days`).
+
+    Same as :func:`purge_state_events` with ``older_than_days`` from ``centre.privacy``.
+    """
+    return purge_state_events(store, retention_days(centre), now=now, dry_run=dry_run, actor=actor)
 
 
 def install_salt(conn: Connection) -> bytes:
