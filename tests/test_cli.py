@@ -5,7 +5,7 @@ import pytest
 
 from wfm.cli import build_parser, main
 
-COMMANDS = ["forecast", "backtest", "staff", "simulate", "schedule", "check-rota", "adherence", "plan", "review", "whatif", "db", "privacy", "sample", "app"]
+COMMANDS = ["forecast", "backtest", "staff", "simulate", "schedule", "check-rota", "adherence", "plan", "review", "whatif", "reoptimise", "db", "privacy", "sample", "app"]
 
 
 def test_top_level_help_lists_every_command(capsys):

@@ -144,6 +144,19 @@ class Contract(_Frozen):
     max_shift_minutes: int = Field(600, gt=0, description="Longest shift, unpaid lunch included [minutes].")
     min_rest_hours: float = Field(11.0, ge=0, description="Minimum rest between the end of one shift and the next [hours].")
     cost_per_paid_hour: float = Field(1.0, ge=0, description="Cost of one paid hour, in the centre's cost unit.")
+    max_consecutive_working_days: int = Field(
+        6,
+        ge=1,
+        description="Most working days in a row [days], also across the week boundary; 6 gives one day off in every "
+        "seven, within the Working Time Regulations' 24 hours' weekly rest.",
+    )
+    min_consecutive_days_off: int = Field(
+        2,
+        ge=0,
+        le=7,
+        description="Every week (each 7 days from the start date) has a run of at least this many days off in a row "
+        "[days], which may continue into the next week; 0 turns the rule off.",
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> Contract:
@@ -187,6 +200,58 @@ class SchedulingSettings(_Frozen):
     preference_cost: float = Field(
         2.0, ge=0, description="Penalty for each shift that breaks an agent's preference, times its weight (cost units)."
     )
+    fairness_cost: float = Field(
+        0.0,
+        ge=0,
+        description="Penalty per weekend day and per late shift of the agent who has the most of them in the horizon "
+        "(cost units per shift); spreads weekends and late shifts evenly. 0 (the default) turns it off.",
+    )
+    late_shift_end: str = Field(
+        "20:00",
+        description="A shift is late when it ends at or after this local time HH:MM, or on a later day than it starts.",
+    )
+    objective: Literal["cover_requirement", "weekly_service_level"] = Field(
+        "cover_requirement",
+        description="What the rota aims at: 'cover_requirement' prices agents below and above each interval's requirement; "
+        "'weekly_service_level' meets each queue's service-level target over the week, with a floor in every interval, "
+        "at the least paid-hour cost (see docs/scheduling-modes.md).",
+    )
+    weekly_service_level_floor_fraction: float = Field(
+        0.5,
+        ge=0,
+        lt=1,
+        description="With objective 'weekly_service_level': service level every interval with contacts must reach "
+        "(fraction; 0.5 = 50 % answered within the threshold).",
+    )
+    service_level_shortfall_cost_per_contact: float = Field(
+        1000.0,
+        gt=0,
+        description="With objective 'weekly_service_level': penalty for each contact below the weekly target or an "
+        "interval's floor that is not answered within the threshold (cost units per contact).",
+    )
+    change_cost_per_shift: float = Field(
+        4.0,
+        ge=0,
+        description="Re-optimisation (`wfm reoptimise`): penalty for each agent and day whose shift differs from the "
+        "published rota, added, removed or moved (cost units per changed shift).",
+    )
+
+    @field_validator("late_shift_end")
+    @classmethod
+    def _late_clock(cls, text: str) -> str:
+        parse_clock(text)
+        return text
+
+
+class PrivacySettings(_Frozen):
+    """How long personal data is kept in the store (see ``docs/privacy.md``)."""
+
+    agent_state_retention_days: float = Field(
+        90.0,
+        gt=0,
+        description="Agent state events are kept this many days after they end [days]; `wfm privacy purge --centre` "
+        "and the app's 'Purge now' delete older ones.",
+    )
 
 
 class Centre(_Frozen):
@@ -219,6 +284,7 @@ class Centre(_Frozen):
     contracts: tuple[Contract, ...] = Field(default=(), description="Contracts referenced by agents.")
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     base_dir: Path = Field(Path("."), exclude=True, description="Folder the centre file's paths are relative to.")
 
     @field_validator("timezone")

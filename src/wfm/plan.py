@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,14 +35,24 @@ from wfm.errors import ConfigError
 from wfm.forecast import forecast_history
 from wfm.progress import ProgressCallback, scaled
 from wfm.review import project_service, summarise_service
-from wfm.scheduling import RotaResult, schedule_week
+from wfm.scheduling import RotaResult
 from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
+from wfm.scheduling.week import schedule_horizon
 from wfm.staffing import ServiceTarget, compute_requirements
 
 logger = logging.getLogger(__name__)
 
-#: Days the rota covers; the forecast and requirements cover the whole planning horizon.
+#: Days in a rota week: the rota covers ``planning.horizon_days`` rounded up to whole weeks.
 ROTA_DAYS = 7
+
+
+def rota_weeks(centre: Centre) -> int:
+    """Weeks the plan schedules: ``planning.horizon_days`` rounded up to whole weeks.
+
+    The contracts' hours and days are weekly, so a rota covers whole weeks; the forecast and
+    requirements of :func:`run_plan` cover the same days.
+    """
+    return max(1, math.ceil(centre.planning.horizon_days / ROTA_DAYS))
 
 
 @dataclass(frozen=True)
@@ -198,7 +209,9 @@ def run_plan(
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    forecast = forecast_centre(centre, history, start_date, progress=scaled(progress, 0.02, 0.3))
+    forecast = forecast_centre(
+        centre, history, start_date, horizon_days=ROTA_DAYS * rota_weeks(centre), progress=scaled(progress, 0.02, 0.3)
+    )
     timings["forecast"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -227,14 +240,17 @@ def schedule_rota(
     *,
     settings: SchedulingSettings | None = None,
     progress: ProgressCallback | None = None,
+    weeks: int | None = None,
 ) -> RotaResult:
-    """The week's rota for the centre's agents, with the availability and preferences its
-    file names."""
-    return schedule_week(
+    """The rota for the centre's agents over ``weeks`` weeks from ``start_date`` (default
+    :func:`rota_weeks`: the planning horizon rounded up to whole weeks), in one model, with
+    the availability and preferences its file names."""
+    return schedule_horizon(
         requirements,
         centre,
         list(agents),
         start_date,
+        weeks=weeks or rota_weeks(centre),
         progress=progress,
         settings=settings,
         availability=load_availability(centre, agents),
@@ -245,10 +261,14 @@ def schedule_rota(
 def review_rota(
     centre: Centre, requirements: pd.DataFrame, rota: RotaResult, start_date: dt.date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Projected service per interval for the rota's week, and its summary per queue."""
+    """Projected service per interval for the rota's weeks, and its summary per queue."""
     targets = service_targets(centre)
     week_start = pd.Timestamp(start_date).tz_localize(centre.timezone)
-    week_end = pd.Timestamp(start_date + dt.timedelta(days=ROTA_DAYS)).tz_localize(centre.timezone)
+    days = ROTA_DAYS
+    if not rota.coverage.empty:
+        last = rota.coverage["interval_start"].max().tz_convert(centre.timezone).date()
+        days = ROTA_DAYS * max(1, math.ceil(((last - start_date).days + 1) / ROTA_DAYS))
+    week_end = pd.Timestamp(start_date + dt.timedelta(days=days)).tz_localize(centre.timezone)
     starts = requirements["interval_start"]
     in_week = requirements[(starts >= week_start) & (starts < week_end) & requirements["queue"].isin(targets)]
     projected = project_service(in_week, rota.coverage, targets)
@@ -295,7 +315,7 @@ def plan_report(result: PlanResult) -> str:
     lines = [
         f"# Plan for {centre.name}",
         "",
-        f"Week starting {result.start_date.isoformat()} ({centre.timezone}), "
+        f"{_weeks_text(rota_weeks(centre))} starting {result.start_date.isoformat()} ({centre.timezone}), "
         f"{centre.interval_minutes}-minute intervals, {len(result.agents)} agents.",
         "",
         "## Projected service for the rota",
@@ -336,6 +356,10 @@ def plan_report(result: PlanResult) -> str:
         "the rota's on-queue agents after shrinkage, interpolated between whole agents).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _weeks_text(weeks: int) -> str:
+    return "Week" if weeks == 1 else f"{weeks} weeks"
 
 
 def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:

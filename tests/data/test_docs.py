@@ -29,6 +29,7 @@ MODELS = {
     config.Contract: "`[[contracts]]` (Contract)",
     config.PlanningSettings: "`[planning]` (PlanningSettings)",
     config.SchedulingSettings: "`[scheduling]` (SchedulingSettings)",
+    config.PrivacySettings: "`[privacy]` (PrivacySettings)",
 }
 
 CONTRACTS = {
@@ -133,6 +134,7 @@ def test_every_centre_scalar_is_listed_under_the_centre_table(doc):
         "contracts",
         "planning",
         "scheduling",
+        "privacy",
     }
     scalars = [name for name in config.Centre.model_fields if name not in nested | {"base_dir"}]
     centre_row = layout["[centre]"][0]

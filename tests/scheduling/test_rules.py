@@ -257,7 +257,8 @@ def test_daylight_saving_week_is_scheduled_in_local_time():
     # Week of Monday 24 March 2025; clocks go forward on Sunday 30 March.
     template = ShiftTemplate(name="day", days=ALL_DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
     centre = make_centre(opening_hours={day: "08:00-20:00" for day in ALL_DAYS}, templates=(template,),
-                         contracts=(Contract(name="flex", max_days_per_week=7, max_hours_per_week=60),))
+                         contracts=(Contract(name="flex", max_days_per_week=7, max_hours_per_week=60,
+                                                  max_consecutive_working_days=7, min_consecutive_days_off=0),))
     monday = dt.date(2025, 3, 24)
     demand = {"sales": {(f"{monday + dt.timedelta(days=d)} 08:00", f"{monday + dt.timedelta(days=d)} 16:00"): 1 for d in range(7)}}
     result = schedule_week(requirements_frame(centre, monday, demand), centre, make_agents(1), monday)

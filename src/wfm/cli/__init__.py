@@ -21,6 +21,7 @@ from wfm.cli import (
     forecast,
     plan,
     privacy,
+    reoptimise,
     review,
     schedule,
     simulate,
@@ -32,7 +33,7 @@ from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
-COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, check_rota, adherence, plan, review, whatif, db, privacy, tools)
+COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, reoptimise, check_rota, adherence, plan, review, whatif, db, privacy, tools)
 
 
 def build_parser() -> argparse.ArgumentParser:

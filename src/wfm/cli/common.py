@@ -97,6 +97,12 @@ def solver_options() -> argparse.ArgumentParser:
     parser.add_argument("--relative-gap", type=number, help="stop at this relative gap (default: centre file, 0.01)")
     parser.add_argument("--threads", type=int, help="solver threads (default: centre file, 1)")
     parser.add_argument("--seed", type=int, help="solver random seed (default: centre file, 0)")
+    parser.add_argument(
+        "--objective",
+        choices=("cover_requirement", "weekly_service_level"),
+        help="cover each interval's requirement, or meet each queue's weekly service-level target "
+        "at least paid cost (default: centre file, cover_requirement; see docs/scheduling-modes.md)",
+    )
     return parser
 
 
@@ -109,6 +115,7 @@ def scheduling_settings(centre, args: argparse.Namespace):
             "relative_gap": args.relative_gap,
             "threads": args.threads,
             "seed": args.seed,
+            "objective": getattr(args, "objective", None),
         }.items()
         if value is not None
     }

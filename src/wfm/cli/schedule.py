@@ -1,4 +1,4 @@
-"""`wfm schedule`: a one-week rota for the centre's agents from a requirements CSV."""
+"""`wfm schedule`: a rota of one or more weeks for the centre's agents from a requirements CSV."""
 
 from __future__ import annotations
 
@@ -18,13 +18,17 @@ from wfm.cli.common import (
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "schedule", parents=[quiet_options(), solver_options()], help="build a one-week rota for named agents (MILP, HiGHS)",
+        "schedule", parents=[quiet_options(), solver_options()], help="build a rota of whole weeks for named agents (MILP, HiGHS)",
         description="Build a rota for the centre's agents covering a requirements CSV; writes rota, coverage and solve "
         "summary, and the rota as rota.xlsx (a sheet per team) and calendars/<agent_id>.ics.",
     )
     parser.add_argument("requirements", help="requirements CSV (from `wfm staff`)")
     parser.add_argument("--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)")
     parser.add_argument("--start-date", help="first date of the week, YYYY-MM-DD (default: first date in the requirements)")
+    parser.add_argument(
+        "--weeks", type=int, default=None,
+        help="weeks to schedule in one model (default: the centre's planning.horizon_days rounded up to whole weeks)",
+    )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.set_defaults(handler=run)
 
@@ -42,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     agents = load_agents(centre)
     start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
     with progress_bar(not args.quiet) as progress:
-        rota = schedule_rota(centre, requirements, agents, start_date, settings=settings, progress=progress)
+        rota = schedule_rota(
+            centre, requirements, agents, start_date, settings=settings, progress=progress, weeks=args.weeks
+        )
     projected, summary = review_rota(centre, requirements, rota, start_date)
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -851,6 +851,8 @@ min_days_per_week = 4
 max_days_per_week = 5
 max_shift_minutes = 540                 # unpaid lunch included [minutes]
 min_rest_hours = 11                     # between shifts [hours]
+max_consecutive_working_days = 6
+min_consecutive_days_off = 0            # split days off allowed (the default is 2 together)
 cost_per_paid_hour = 1.0                # [cost units]
 
 [[contracts]]
@@ -861,6 +863,8 @@ min_days_per_week = 3
 max_days_per_week = 5
 max_shift_minutes = 390                 # [minutes]
 min_rest_hours = 11                     # [hours]
+max_consecutive_working_days = 6
+min_consecutive_days_off = 0            # split days off allowed
 cost_per_paid_hour = 1.0                # [cost units]
 
 [planning]

@@ -38,7 +38,7 @@ from wfm.scheduling.rota import (
 )
 from wfm.scheduling.search import SearchResult, solve_rota
 from wfm.scheduling.solve import SolveStatus, SolveSummary, run_highs
-from wfm.scheduling.week import RotaResult, schedule_week
+from wfm.scheduling.week import RotaResult, schedule_horizon, schedule_week
 
 __all__ = [
     "UK_WORKING_TIME_REGULATIONS",
@@ -65,6 +65,7 @@ __all__ = [
     "rule_problems",
     "coverage_from_rota",
     "prepare_week",
+    "schedule_horizon",
     "schedule_week",
     "skill_group_name",
     "run_highs",

@@ -52,7 +52,11 @@ contract rules (centre and agents given)
     its minimum and maximum; per shift: length at most ``max_shift_minutes``; between
     working days: rest at least ``min_rest_hours`` from the end of one working day to the
     start of the next (reported only where it is stricter than the daily rest of the
-    Regulations). Only agents present in the rota are checked.
+    Regulations); runs of working days (consecutive local dates with a shift) at most
+    ``max_consecutive_working_days`` long; in each week a run of at least
+    ``min_consecutive_days_off`` days off that starts in the week (it may continue into the
+    next one; days after the rota's last week count as off, as they cannot be checked).
+    Only agents present in the rota are checked.
 
 Not checked: young workers (regs. 5A, 10(2), 11(3), 12(4)), night workers' 8-hour cap on
 special hazards work (reg. 6(7)), annual leave, and agreements that move the reference
@@ -200,8 +204,9 @@ class Violation:
     rule
         Short id: ``daily_rest``, ``weekly_rest``, ``rest_break``, ``average_weekly_hours``,
         ``night_work_hours``, ``contract_min_paid_hours``, ``contract_max_paid_hours``,
-        ``contract_min_days``, ``contract_max_days``, ``contract_max_shift`` or
-        ``contract_min_rest``.
+        ``contract_min_days``, ``contract_max_days``, ``contract_max_shift``,
+        ``contract_min_rest``, ``contract_max_consecutive_days`` or
+        ``contract_consecutive_days_off``.
     regulation
         Where the rule comes from (a regulation, or the contract in the centre file).
     start, end
@@ -633,8 +638,49 @@ def _contract_checks(
                         f"{agent}: {measured} in {week_text}, contract {contract.name} allows {bound} {limit_text}",
                     ))
         out.extend(_shift_length(shifts[shifts["agent_id"] == agent], contract, source))
+        out.extend(_consecutive_days(days[days["agent_id"] == agent], weeks, contract, source))
         if contract.min_rest_hours > rules.daily_rest_hours:
             out.extend(_contract_rest(days[days["agent_id"] == agent], contract, source))
+    return out
+
+
+def _consecutive_days(days: pd.DataFrame, weeks: list[pd.Timestamp], contract: Contract, source: str) -> list[Violation]:
+    """Runs of working days longer than ``max_consecutive_working_days``, and weeks without a
+    run of ``min_consecutive_days_off`` days off starting in them (days after the last week
+    count as off)."""
+    if days.empty:
+        return []
+    agent = str(days["agent_id"].iloc[0])
+    ordinal = np.array([day.toordinal() for day in days["day"]], dtype=np.int64)
+    order = np.argsort(ordinal, kind="stable")
+    ordinal = ordinal[order]
+    starts = days["start"].to_numpy()[order]
+    ends = days["end"].to_numpy()[order]
+    out: list[Violation] = []
+    limit = contract.max_consecutive_working_days
+    breaks = np.flatnonzero(np.diff(ordinal) != 1) + 1
+    for first, last in zip(np.r_[0, breaks], np.r_[breaks, len(ordinal)] - 1, strict=True):
+        length = int(last - first + 1)
+        if length > limit:
+            start, end = pd.Timestamp(starts[first]), pd.Timestamp(ends[last])
+            out.append(Violation(
+                agent, "contract_max_consecutive_days", source, start, end, float(length), float(limit), "days",
+                f"{agent}: {length} working days in a row from {dt.date.fromordinal(int(ordinal[first]))} to "
+                f"{dt.date.fromordinal(int(ordinal[last]))}, contract {contract.name} allows at most {limit}",
+            ))
+    run = contract.min_consecutive_days_off
+    if run <= 0:
+        return out
+    worked = set(ordinal.tolist())
+    for w in range(len(weeks) - 1):
+        monday = weeks[w].date().toordinal()
+        if not any(all(day + i not in worked for i in range(run)) for day in range(monday, monday + 7)):
+            week_text = f"the week {weeks[w].date()} to {(weeks[w + 1] - pd.Timedelta(hours=1)).date()}"
+            out.append(Violation(
+                agent, "contract_consecutive_days_off", source, weeks[w], weeks[w + 1], 0.0, float(run), "days",
+                f"{agent}: no {run} days off in a row starting in {week_text}, contract {contract.name} "
+                f"requires {run} consecutive days off every week",
+            ))
     return out
 
 

@@ -30,9 +30,16 @@ Variables:
 Constraints (function in brackets):
 
 - at most :math:`m_u` shifts per unit and day (:func:`add_one_shift_per_day`);
-- contract paid hours :math:`m_u H^{min}_u \\le \\sum_c p_c x_{u,c} \\le m_u H^{max}_u`
-  (:func:`add_contract_hours`) and days (:func:`add_contract_days`);
-- minimum rest between shifts as clique inequalities (:func:`add_rest_between_shifts`);
+- contract paid hours :math:`m_u H^{min}_u \\le \\sum_{c \\in b} p_c x_{u,c} \\le m_u H^{max}_u`
+  in each calendar week :math:`b` (7 days from the start date; :func:`add_contract_hours`)
+  and days (:func:`add_contract_days`);
+- minimum rest between shifts as clique inequalities, across week boundaries too
+  (:func:`add_rest_between_shifts`);
+- at most :math:`K` working days in a row and a run of :math:`L` days off in every week,
+  with the horizon read as a repeating pattern: one integer :math:`z_{u,b,p}` per unit,
+  week and allowed pattern of working days (:func:`add_consecutive_days_off`), plus rows
+  for the windows of :math:`K + 1` days over a week boundary
+  (:func:`add_max_consecutive_working_days`);
 - :math:`n_{g,c} = \\sum_{u \\in g} x_{u,c}` (:func:`add_group_shift_counts`);
 - Bechtold-Jacobs forward, backward and total break constraints per group and chain
   (:func:`add_break_placement`);
@@ -41,9 +48,16 @@ Constraints (function in brackets):
 
 Objective (:func:`add_cost_objective`), in cost units:
 :math:`\\sum_{u,c} k_u p_c x_{u,c} + h \\sum_{t,q} (U u_{t,q} + O v_{t,q})
-+ P \\sum_{u,c} w_{u,c} x_{u,c}`, the last term the broken preferences
-(:func:`add_preference_penalty`: :math:`w_{u,c}` the summed weight of the unit's
-preferences that shift :math:`c` breaks, :math:`P` ``preference_cost``).
++ P \\sum_{u,c} w_{u,c} x_{u,c} + F (M_{weekend} + M_{late})`, the third term the broken
+preferences (:func:`add_preference_penalty`: :math:`w_{u,c}` the summed weight of the
+unit's preferences that shift :math:`c` breaks, :math:`P` ``preference_cost``), the last
+the largest number of weekend days and of late shifts any agent has
+(:func:`add_fairness_penalty`, :math:`F` ``fairness_cost``).
+
+The horizon is one or more weeks in one model: shifts that start on the last day of a week
+and run past midnight cover the first intervals of the next week, and the rest and
+consecutive-day rules see both weeks. Shifts starting on the horizon's last day may run
+into the grid's spill-over tail, which has no requirement.
 
 Availability and approved time off need no constraint: the shifts they rule out are not
 among a unit's allowed pairs (:func:`wfm.scheduling.instance.availability_mask`).
@@ -68,7 +82,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -77,10 +93,14 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from wfm.config import SchedulingSettings
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce
+from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
 
 _NS_PER_MINUTE = 60 * 10**9
+
+#: Days in a calendar week of the horizon [days].
+DAYS_PER_WEEK = 7
 
 
 def _linear(coefs: Iterable[float], variables: Iterable) -> LinearExpression:
@@ -92,6 +112,7 @@ def build_rota_model(
     instance: RotaInstance,
     settings: SchedulingSettings,
     workforce: Workforce | None = None,
+    extensions: Sequence[ModelExtension] = (),
 ) -> pyo.ConcreteModel:
     """Build the rota MILP for ``instance``.
 
@@ -105,6 +126,11 @@ def build_rota_model(
         Decision units and their allowed shifts: default one unit per agent with every
         shift the contract allows (the exact model); :func:`~wfm.scheduling.instance.pooled_workforce`
         gives the pooled relaxation.
+    extensions
+        Further rules and costs from other modules, applied last (see
+        :func:`add_extensions`): the weekly service-level mode
+        (:class:`wfm.scheduling.service_target.WeeklyServiceLevel`) and the change penalty
+        of re-optimisation (:class:`wfm.scheduling.reoptimise.ChangePenalty`).
 
     Returns
     -------
@@ -117,15 +143,40 @@ def build_rota_model(
     add_shift_variables(model, instance, workforce)
     shifts = unit_shift_table(model, instance, workforce)
     add_one_shift_per_day(model, workforce, shifts)
-    add_contract_hours(model, workforce, shifts)
-    add_contract_days(model, workforce, shifts)
+    add_contract_hours(model, workforce, shifts, n_days=instance.grid.days)
+    add_contract_days(model, workforce, shifts, n_days=instance.grid.days)
     add_rest_between_shifts(model, instance, workforce)
+    add_max_consecutive_working_days(model, instance, workforce, shifts)
+    add_consecutive_days_off(model, instance, workforce, shifts)
     add_group_shift_counts(model, workforce, shifts)
     add_break_placement(model, instance)
     add_coverage(model, instance)
     add_preference_penalty(model, instance, settings, workforce, shifts)
+    add_fairness_penalty(model, instance, settings, workforce, shifts)
     add_cost_objective(model, instance, settings, workforce, shifts)
+    add_extensions(model, instance, settings, workforce, shifts, extensions)
     return model
+
+
+#: A further rule family from another module: called as ``extension(model, instance,
+#: settings, workforce, shifts)`` once the model is built, it adds its components and
+#: returns a cost expression [cost units] for the objective, or ``None``.
+ModelExtension = Callable[[pyo.ConcreteModel, RotaInstance, SchedulingSettings, Workforce, pd.DataFrame], object]
+
+
+def add_extensions(
+    model: pyo.ConcreteModel,
+    instance: RotaInstance,
+    settings: SchedulingSettings,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+    extensions: Sequence[ModelExtension],
+) -> None:
+    """Apply ``extensions`` in order and add the costs they return to the objective ``cost``."""
+    terms = [extension(model, instance, settings, workforce, shifts) for extension in extensions]
+    terms = [term for term in terms if term is not None]
+    if terms:
+        model.cost.set_value(model.cost.expr + sum(terms))
 
 
 # --- variables ---------------------------------------------------------------------------
@@ -183,43 +234,69 @@ def add_one_shift_per_day(model: pyo.ConcreteModel, workforce: Workforce, shifts
     )
 
 
-def add_contract_hours(model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame) -> None:
-    """Paid hours a week within the contract's minimum and maximum (times the unit size):
-    ``contract_hours[unit_id]``."""
+def week_lengths(n_days: int) -> list[int]:
+    """Days in each calendar week of a horizon of ``n_days`` days: each block of 7 days
+    from the start date, the last one shorter when ``n_days`` is not a multiple of 7.
+
+    >>> week_lengths(14), week_lengths(10)
+    ([7, 7], [7, 3])
+    """
+    return [min(DAYS_PER_WEEK, n_days - start) for start in range(0, n_days, DAYS_PER_WEEK)]
+
+
+def add_contract_hours(
+    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame, *, n_days: int | None = None
+) -> None:
+    """Paid hours in each calendar week (7 days from the start date, see :func:`week_lengths`)
+    within the contract's minimum and maximum (times the unit size):
+    ``contract_hours[unit_id, week]``. A shorter last week of a horizon of ``n_days``
+    days (default: whole weeks) gets only the maximum."""
     expressions = {}
     bounds = {}
-    for u, group in shifts.groupby("unit", sort=True):
+    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(["unit", "week"], sort=True):
         unit = workforce.units[u]
         contract = unit.contract
+        whole_week = _is_whole_week(n_days, int(week))
         most = float(group.groupby("day")["paid_hours"].max().nlargest(contract.max_days_per_week).sum())
-        lower = contract.min_hours_per_week * unit.size if contract.min_hours_per_week > 0 else None
+        lower = contract.min_hours_per_week * unit.size if contract.min_hours_per_week > 0 and whole_week else None
         upper = contract.max_hours_per_week * unit.size if contract.max_hours_per_week < most - 1e-9 else None
         if lower is None and upper is None:
             continue
-        expressions[unit.unit_id] = _linear(group["paid_hours"], group["var"])
-        bounds[unit.unit_id] = (lower, upper)
+        key = (unit.unit_id, int(week))
+        expressions[key] = _linear(group["paid_hours"], group["var"])
+        bounds[key] = (lower, upper)
     model.contract_hours = pyo.Constraint(
-        list(expressions), rule=lambda m, unit_id: (bounds[unit_id][0], expressions[unit_id], bounds[unit_id][1])
+        list(expressions), rule=lambda m, unit_id, week: (bounds[unit_id, week][0], expressions[unit_id, week], bounds[unit_id, week][1])
     )
 
 
-def add_contract_days(model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame) -> None:
-    """Working days a week within the contract's minimum and maximum (times the unit
-    size): ``contract_days[unit_id]``."""
+def _is_whole_week(n_days: int | None, week: int) -> bool:
+    """Whether calendar week ``week`` of a horizon of ``n_days`` days has all 7 days."""
+    return n_days is None or (week + 1) * DAYS_PER_WEEK <= n_days
+
+
+def add_contract_days(
+    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame, *, n_days: int | None = None
+) -> None:
+    """Working days in each calendar week within the contract's minimum and maximum (times
+    the unit size): ``contract_days[unit_id, week]``. A shorter last week gets only the
+    maximum."""
     expressions = {}
     bounds = {}
-    for u, group in shifts.groupby("unit", sort=True):
+    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(["unit", "week"], sort=True):
         unit = workforce.units[u]
         contract = unit.contract
-        n_days = group["day"].nunique()
-        lower = contract.min_days_per_week * unit.size if contract.min_days_per_week > 0 else None
-        upper = contract.max_days_per_week * unit.size if contract.max_days_per_week < n_days else None
+        working_days_offered = group["day"].nunique()
+        whole_week = _is_whole_week(n_days, int(week))
+        lower = contract.min_days_per_week * unit.size if contract.min_days_per_week > 0 and whole_week else None
+        upper = contract.max_days_per_week * unit.size if contract.max_days_per_week < working_days_offered else None
         if lower is None and upper is None:
             continue
-        expressions[unit.unit_id] = _linear([1.0] * len(group), group["var"])
-        bounds[unit.unit_id] = (lower, upper)
+        key = (unit.unit_id, int(week))
+        expressions[key] = _linear([1.0] * len(group), group["var"])
+        bounds[key] = (lower, upper)
     model.contract_days = pyo.Constraint(
-        list(expressions), rule=lambda m, unit_id: (bounds[unit_id][0], expressions[unit_id], bounds[unit_id][1])
+        list(expressions), rule=lambda m, unit_id, week: (bounds[unit_id, week][0], expressions[unit_id, week], bounds[unit_id, week][1])
     )
 
 
@@ -260,7 +337,7 @@ def rest_cliques(candidates: pd.DataFrame, min_rest_minutes: float) -> list[tupl
         for later in days[days > earlier]:
             in_later = day == later
             if start[in_later].min() >= reach:
-                continue
+                break  # later days start later still
             previous_left: frozenset[int] | None = None
             thresholds = np.unique(start[in_later])
             kept: list[tuple[np.ndarray, np.ndarray]] = []
@@ -313,6 +390,284 @@ def add_rest_between_shifts(model: pyo.ConcreteModel, instance: RotaInstance, wo
         <= rows[unit_id, k][1],
     )
     logger.debug("%d rest inequalities", len(rows))
+
+
+def working_days(shifts: pd.DataFrame) -> dict[int, dict[int, list]]:
+    """The shift variables of each unit on each day of the horizon: ``{unit: {day: [x, ...]}}``.
+
+    With at most one shift a day their sum is the agent's working indicator
+    :math:`w_{u,d} \\in \\{0, 1\\}` (agents working that day, for a pool).
+    """
+    days: dict[int, dict[int, list]] = defaultdict(dict)
+    for (u, d), group in shifts.groupby(["unit", "day"], sort=True):
+        days[int(u)][int(d)] = list(group["var"])
+    return days
+
+
+def add_max_consecutive_working_days(
+    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce, shifts: pd.DataFrame
+) -> None:
+    """At most ``contract.max_consecutive_working_days`` (:math:`K`) working days in a row:
+    ``max_consecutive_working_days[unit_id, first_day]``.
+
+    With :math:`w_{u,d}` the working indicator (:func:`working_days`), every window of
+    :math:`K + 1` consecutive days holds a day off:
+    :math:`\\sum_{i=0}^{K} w_{u,(d+i) \\bmod T} \\le K m_u` for each first day :math:`d` of a
+    horizon of :math:`T` days. The horizon is read as a repeating pattern (the day after its
+    last day is its first day), so a one-week rota also holds when it is worked week after
+    week; when :math:`K \\ge T` the horizon is too short to show a run longer than :math:`K`
+    and the rule adds nothing. Windows with at most :math:`K` days on which the unit may work
+    are implied and left out, and so are the windows that lie inside the days of a week with
+    day patterns (:func:`add_consecutive_days_off`), which keep the rule there exactly. The
+    rows left are the windows over a week boundary that no pattern sees whole, so the rule
+    holds across weeks.
+    """
+    n_days = instance.grid.days
+    days_of = working_days(shifts)
+    covered = {
+        (u, first) for (u, _), plan in day_pattern_plans(instance, workforce, days_of).items() for first in plan.windows
+    }
+    rows: dict[tuple[str, int], tuple[list, int]] = {}
+    for u, unit in enumerate(workforce.units):
+        limit = unit.contract.max_consecutive_working_days
+        mine = days_of.get(u, {})
+        if limit >= n_days:
+            continue  # the horizon is too short to show a longer run
+        for first in range(n_days):
+            window = [(first + i) % n_days for i in range(limit + 1)]
+            if sum(1 for d in window if d in mine) <= limit or (u, first) in covered:
+                continue
+            rows[unit.unit_id, first] = ([x for d in window for x in mine.get(d, [])], limit * unit.size)
+    model.max_consecutive_working_days = pyo.Constraint(
+        list(rows), rule=lambda m, unit_id, first: _linear([1.0] * len(rows[unit_id, first][0]), rows[unit_id, first][0])
+        <= rows[unit_id, first][1],
+    )
+
+
+@dataclass(frozen=True)
+class DayPatternPlan:
+    """The day patterns of one unit and calendar week (see :func:`day_pattern_plans`).
+
+    Parameters
+    ----------
+    days
+        The days of the horizon the patterns decide, in order: the week's own days, then the
+        first :math:`L - 1` days after it (cyclically), which a run of days off starting late
+        in the week reaches.
+    patterns
+        Boolean array (patterns, days): the working days of each allowed pattern.
+    windows
+        First days of the windows of :math:`K + 1` days of the most-days-in-a-row rule that
+        lie inside ``days`` (the patterns keep them).
+    """
+
+    days: tuple[int, ...]
+    patterns: np.ndarray
+    windows: tuple[int, ...]
+
+
+def day_pattern_plans(
+    instance: RotaInstance, workforce: Workforce, days_of: dict[int, dict[int, list]]
+) -> dict[tuple[int, int], DayPatternPlan]:
+    """Day patterns of each (unit index, week) on which the consecutive-day rules bind.
+
+    For unit :math:`u` with contract rules :math:`K` (most working days in a row) and
+    :math:`L` (run of days off) and calendar week :math:`b`, the pattern days are the week's
+    days and the :math:`L - 1` days after them, read cyclically over the horizon (the same
+    reading as the rows: see :func:`add_max_consecutive_working_days`). A pattern is a set of
+    working days among them that
+
+    - works only on days on which the unit has an allowed shift;
+    - works between ``min_days_per_week`` (whole weeks only) and ``max_days_per_week`` of
+      the week's own days (:func:`add_contract_days`);
+    - has a day off in every window of :math:`K + 1` consecutive days that lies inside the
+      pattern days (when :math:`K < T`);
+    - has a run of :math:`L` days off starting on one of the week's days (when
+      :math:`0 < L \\le T`).
+
+    A unit and week get no patterns (and keep the plain rows) when neither rule binds: no
+    window inside the pattern days has more than :math:`K` days on which the unit may work
+    (or the window is inside the week itself and ``max_days_per_week`` is at most :math:`K`),
+    and some run of :math:`L` days is made only of days on which it may not work. On those
+    weeks the remaining constraints (a cardinality bound on the working days) already have
+    integral vertices, so patterns would not tighten the relaxation.
+    """
+    n_days = instance.grid.days
+    plans: dict[tuple[int, int], DayPatternPlan] = {}
+    for u, unit in enumerate(workforce.units):
+        mine = days_of.get(u, {})
+        contract = unit.contract
+        limit = contract.max_consecutive_working_days
+        length = contract.min_consecutive_days_off
+        if not mine:
+            continue
+        runs_apply = 0 < length <= n_days
+        windows_apply = limit < n_days
+        if not runs_apply and not windows_apply:
+            continue
+        for week, week_days in enumerate(week_lengths(n_days)):
+            first_day = week * DAYS_PER_WEEK
+            own = [first_day + i for i in range(week_days)]
+            extra = max(length - 1, 0) if runs_apply else 0
+            days = list(dict.fromkeys((first_day + i) % n_days for i in range(week_days + extra)))
+            slot = {d: i for i, d in enumerate(days)}
+            blocked = tuple(d not in mine for d in days)
+            runs: tuple[tuple[int, ...], ...] = ()
+            runs_bind = False
+            if runs_apply:
+                runs = tuple(tuple(slot[(d + i) % n_days] for i in range(length)) for d in own)
+                runs_bind = not any(all(blocked[s] for s in run) for run in runs)
+            window_firsts: list[int] = []
+            windows: list[tuple[int, ...]] = []
+            windows_bind = False
+            if windows_apply:
+                own_set = set(own)
+                for first in range(n_days):
+                    window = [(first + i) % n_days for i in range(limit + 1)]
+                    if not all(d in slot for d in window):
+                        continue
+                    window_firsts.append(first)
+                    windows.append(tuple(slot[d] for d in window))
+                    free = sum(1 for d in window if d in mine)
+                    if free > limit and not (all(d in own_set for d in window) and contract.max_days_per_week <= limit):
+                        windows_bind = True
+            if not runs_bind and not windows_bind:
+                continue
+            whole = _is_whole_week(n_days, week)
+            patterns = enumerate_day_patterns(
+                len(days),
+                blocked=blocked,
+                counted=tuple(range(week_days)),
+                min_days=contract.min_days_per_week if whole else 0,
+                max_days=contract.max_days_per_week,
+                windows=tuple(windows),
+                runs=runs,
+            )
+            plans[u, week] = DayPatternPlan(tuple(days), patterns, tuple(window_firsts))
+    return plans
+
+
+@lru_cache(maxsize=1024)
+def enumerate_day_patterns(
+    n_slots: int,
+    *,
+    blocked: tuple[bool, ...],
+    counted: tuple[int, ...],
+    min_days: int,
+    max_days: int,
+    windows: tuple[tuple[int, ...], ...],
+    runs: tuple[tuple[int, ...], ...],
+) -> np.ndarray:
+    """Every set of working days among ``n_slots`` days that keeps the rules.
+
+    Parameters
+    ----------
+    n_slots
+        Days in the pattern (at most 7 + 6).
+    blocked
+        Per day, whether it must be off.
+    counted
+        The days counted for the minimum and maximum working days.
+    min_days, max_days
+        Bounds on the working days among ``counted``.
+    windows
+        Sets of days each of which must hold a day off.
+    runs
+        Sets of days of which at least one must be all off (none: no such rule).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array (patterns, n_slots), read-only, in increasing order of the bit masks.
+
+    >>> enumerate_day_patterns(3, blocked=(False,) * 3, counted=(0, 1, 2), min_days=1, max_days=1,
+    ...                        windows=(), runs=((0, 1),)).astype(int).tolist()
+    [[0, 0, 1]]
+    """
+    masks = np.arange(2**n_slots, dtype=np.int64)
+    work = ((masks[:, None] >> np.arange(n_slots)) & 1).astype(bool)
+    keep = ~work[:, np.array(blocked, dtype=bool)].any(axis=1)
+    count = work[:, list(counted)].sum(axis=1)
+    keep &= (count >= min_days) & (count <= max_days)
+    for window in windows:
+        keep &= ~work[:, list(window)].all(axis=1)
+    if runs:
+        has_run = np.zeros(len(work), dtype=bool)
+        for run in runs:
+            has_run |= ~work[:, list(run)].any(axis=1)
+        keep &= has_run
+    patterns = work[keep]
+    patterns.setflags(write=False)
+    return patterns
+
+
+def add_consecutive_days_off(
+    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce, shifts: pd.DataFrame
+) -> None:
+    """Each calendar week holds the start of a run of at least
+    ``contract.min_consecutive_days_off`` (:math:`L`) days off in a row, and at most
+    :math:`K` working days in a row, as a choice of day patterns.
+
+    For each unit and week on which either rule binds, :func:`day_pattern_plans` lists the
+    sets of working days :math:`p` that keep both rules, the minimum and maximum working
+    days and the days the unit may work. Integer :math:`z_{u,b,p} \\in \\{0, .., m_u\\}`
+    (binary for one agent) counts the unit's agents that work pattern :math:`p` in week
+    :math:`b`:
+
+    .. math::
+
+        \\sum_p z_{u,b,p} = m_u \\quad (\\text{day_pattern_choice}), \\qquad
+        w_{u,d} = \\sum_{p \\ni d} z_{u,b,p} \\quad (\\text{day_pattern_days}),
+
+    the second for each day :math:`d` of the pattern with an allowed shift. A run of days
+    off may continue into the next week (from the last week into the first, the horizon
+    being read as a repeating pattern), so a week's patterns also decide the first
+    :math:`L - 1` days after it. This is the standard rule ("two consecutive days off every
+    week"), not a conditional one: with :math:`L` = 2 a contract's working days a week are
+    at most 5. The patterns describe exactly the working days the rules allow, so the LP
+    relaxation of one unit and week is the convex hull of its allowed working-day sets
+    (with rows on :math:`w` alone, a window rule such as "at most 3 days in a row" lets the
+    relaxation work 3/4 of every day; see ``docs/scheduling.md`` for what this changes on
+    the sample). For a pool the :math:`m_u` agents each choose a pattern, so the pooled
+    model stays a relaxation, and its LP bound equals that of the exact model. A week with a run made only of days on which the
+    unit may not work, and no window of more than :math:`K` such days, gets no pattern.
+    """
+    days_of = working_days(shifts)
+    plans = day_pattern_plans(instance, workforce, days_of)
+    keys: list[tuple[str, int, int]] = []
+    choices: dict[tuple[str, int], tuple[list[tuple[str, int, int]], int]] = {}
+    links: dict[tuple[str, int, int], tuple[list, list[tuple[str, int, int]]]] = {}
+    for (u, week), plan in plans.items():
+        unit = workforce.units[u]
+        mine = days_of[u]
+        pattern_keys = [(unit.unit_id, week, p) for p in range(len(plan.patterns))]
+        keys.extend(pattern_keys)
+        choices[unit.unit_id, week] = (pattern_keys, unit.size)
+        for slot, day in enumerate(plan.days):
+            if day in mine:
+                working = np.flatnonzero(plan.patterns[:, slot])
+                links[unit.unit_id, week, day] = (mine[day], [pattern_keys[p] for p in working])
+    sizes = {unit.unit_id: unit.size for unit in workforce.units}
+    model.day_pattern = pyo.Var(
+        keys,
+        domain=pyo.Binary if not workforce.pooled else pyo.NonNegativeIntegers,
+        bounds=lambda m, unit_id, week, p: (0, sizes[unit_id]),
+    )
+    model.day_pattern_choice = pyo.Constraint(
+        list(choices),
+        rule=lambda m, unit_id, week: _linear(
+            [1.0] * len(choices[unit_id, week][0]), [m.day_pattern[k] for k in choices[unit_id, week][0]]
+        )
+        == choices[unit_id, week][1],
+    )
+
+    def link(m, unit_id, week, day):
+        working, patterns = links[unit_id, week, day]
+        variables = list(working) + [m.day_pattern[k] for k in patterns]
+        return _linear([1.0] * len(working) + [-1.0] * len(patterns), variables) == 0
+
+    model.day_pattern_days = pyo.Constraint(list(links), rule=link)
+    logger.debug("%d day patterns for %d unit-weeks", len(keys), len(choices))
 
 
 # --- group rules -------------------------------------------------------------------------
@@ -510,6 +865,82 @@ def add_preference_penalty(
     model.preference_penalty = pyo.Expression(expr=_linear(coefs.tolist(), list(terms["var"])))
 
 
+def late_and_weekend_shifts(candidates: pd.DataFrame, late_shift_end: str) -> pd.DataFrame:
+    """Which candidates are weekend shifts and which are late shifts.
+
+    A shift is a *weekend* shift when it starts on a Saturday or Sunday (local date), and
+    *late* when it ends at or after the local time ``late_shift_end`` (``"HH:MM"``) or on a
+    later local date than it starts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``candidate``, ``weekend`` and ``late`` (booleans).
+    """
+    end = pd.DatetimeIndex(candidates["end"])
+    end_minute = end.hour.to_numpy() * 60 + end.minute.to_numpy()
+    start_date = pd.to_datetime(candidates["date"]).to_numpy(dtype="datetime64[D]")
+    end_date = end.tz_localize(None).normalize().to_numpy(dtype="datetime64[D]")
+    weekday = pd.to_datetime(candidates["date"]).dt.day_of_week.to_numpy()
+    return pd.DataFrame(
+        {
+            "candidate": candidates["candidate"].to_numpy(dtype=np.int64),
+            "weekend": weekday >= 5,
+            "late": (end_date > start_date) | (end_minute >= parse_clock(late_shift_end)),
+        }
+    )
+
+
+def add_fairness_penalty(
+    model: pyo.ConcreteModel,
+    instance: RotaInstance,
+    settings: SchedulingSettings,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+) -> None:
+    r"""Spread weekend days and late shifts evenly: ``fairness_penalty`` [cost units].
+
+    For each kind :math:`k` (weekend shifts, late shifts, see
+    :func:`late_and_weekend_shifts`) a continuous :math:`M_k` bounds the number of such
+    shifts of every agent over the horizon, :math:`\sum_{c \in k} x_{u,c} \le m_u M_k`
+    (``fairness_weekend[unit_id]``, ``fairness_late[unit_id]``), and the objective adds
+    :math:`F (M_{weekend} + M_{late})` with :math:`F` ``fairness_cost``. Minimising the
+    largest load is one variable and one row per unit, so it costs the solver little; for a
+    pool :math:`M_k` bounds the pool's average, which is at most its largest, so the pooled
+    model stays a relaxation. Units that cannot take any shift of a kind get no row; a kind
+    no unit can take adds nothing.
+    """
+    if settings.fairness_cost <= 0 or shifts.empty:
+        return
+    kinds = shifts[["unit", "candidate", "var"]].merge(
+        late_and_weekend_shifts(instance.candidates, settings.late_shift_end), on="candidate"
+    )
+    terms = []
+    for kind in ("weekend", "late"):
+        chosen = kinds[kinds[kind]]
+        if chosen.empty:
+            continue
+        largest = pyo.Var(domain=pyo.NonNegativeReals)
+        model.add_component(f"most_{kind}_shifts", largest)
+        rows = {
+            workforce.units[u].unit_id: (list(group["var"]), workforce.units[u].size)
+            for u, group in chosen.groupby("unit", sort=True)
+        }
+        model.add_component(
+            f"fairness_{kind}",
+            pyo.Constraint(
+                list(rows),
+                rule=lambda m, unit_id, rows=rows, largest=largest: _linear(
+                    [1.0] * len(rows[unit_id][0]) + [-float(rows[unit_id][1])], rows[unit_id][0] + [largest]
+                )
+                <= 0,
+            ),
+        )
+        terms.append(largest)
+    if terms:
+        model.fairness_penalty = pyo.Expression(expr=_linear([settings.fairness_cost] * len(terms), terms))
+
+
 def add_cost_objective(
     model: pyo.ConcreteModel,
     instance: RotaInstance,
@@ -530,4 +961,6 @@ def add_cost_objective(
     expression = _linear(coefs, variables + under + over)
     if model.component("preference_penalty") is not None:
         expression = expression + model.preference_penalty
+    if model.component("fairness_penalty") is not None:
+        expression = expression + model.fairness_penalty
     model.cost = pyo.Objective(expr=expression, sense=pyo.minimize)

@@ -14,12 +14,32 @@ for tens of seconds before any heuristic. The relaxation is, however, very tight
    pool (every agent of a pool may take any shift the pool, or another pool of the same
    contract and skill group, uses and the agent is allowed), stopping at the first
    rota within ``relative_gap`` of the bound (HiGHS ``objective_target``). This is the
-   relaxation-induced neighbourhood idea of RENS (Berthold 2014).
+   relaxation-induced neighbourhood idea of RENS (Berthold 2014). It may use
+   ``STAGE2_TIME_SHARE`` of the time left, so that stage 3 always gets some.
 3. **Fallback.** If that does not reach the gap (or finds no rota) and time remains,
    solve the unrestricted exact model with the remaining time and keep the better rota.
+   When stage 2 found no rota (on a loaded machine HiGHS can spend its whole time in the
+   root LP and cuts without running a heuristic), a start rota is rounded from the
+   relaxation (:func:`rounded_start`: each pool's shift counts given greedily to its agents
+   within their allowed shifts and contract rules) and handed to HiGHS as a MIP start, so
+   that stage 3 has an incumbent at once; stage 3 then runs for at least
+   ``MIN_START_SECONDS``, even past the time limit. The summary's steps say whether a start
+   was rounded and given. Stages 2 and 3 raise HiGHS's ``mip_heuristic_effort`` to
+   ``MIP_HEURISTIC_EFFORT``.
+
+Progress messages after stage 2 give the gap of the rota found so far ("stage 2: rota
+within 0.8 % of the bound; searching all shifts"), and the last one that of the result.
 
 The reported bound is the best proven one (stage 1, or stage 3's when it proves more), so
 the reported gap is honest whichever stage found the rota.
+
+Starting from a known rota (``keep``, for warm starts and re-optimisation,
+:mod:`wfm.scheduling.reoptimise`): stage 2 offers every agent its kept shifts besides the
+relaxation's support, stages 2 and 3 hand the kept rota to HiGHS as a MIP start
+(:func:`~wfm.scheduling.solve.run_highs`), so the search never returns a rota worse than
+it when it meets the hard rules; with ``split_pools_by_keep`` the pools of stage 1 are split so that agents of one pool
+have the same kept shifts (:func:`split_pools`), which keeps the relaxation exact for
+per-agent change costs.
 
 Measured on the synthetic 60-agent, two-queue week (``tests/scheduling/scheduling_synthetic.py``,
 one thread): when demand is near or above what the contracts give, stage 2 ends the
@@ -37,8 +57,10 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -47,7 +69,7 @@ import pyomo.environ as pyo
 from wfm.config import SchedulingSettings
 from wfm.progress import ProgressCallback, no_progress
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, pooled_workforce
-from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.model import ModelExtension, build_rota_model
 from wfm.scheduling.solve import (
     SolverRun,
     SolveStatus,
@@ -61,6 +83,20 @@ logger = logging.getLogger(__name__)
 
 #: A shift is in the relaxation's support when its value exceeds this [shifts].
 SUPPORT_TOLERANCE = 1e-6
+
+#: HiGHS ``mip_heuristic_effort`` in stages 2 and 3 (HiGHS default 0.05). On a loaded
+#: 2-core machine stage 2 at the default sometimes spent its whole time in the root LP and
+#: cuts and found no rota; 0.3-0.5 found good rotas there (see docs/benchmarks.md, "Rota
+#: engine", for the measurement on the sample centre).
+MIP_HEURISTIC_EFFORT = 0.3
+
+#: Share of the time left after stage 1 that stage 2 may use, so that stage 3 (with a start
+#: rota rounded from the relaxation when stage 2 found none) always gets some time.
+STAGE2_TIME_SHARE = 0.75
+
+#: Stage 3 runs for at least this long when there is no rota yet but a start rota to give
+#: HiGHS, even past the time limit: a late rota is better than none [seconds].
+MIN_START_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -115,11 +151,187 @@ def relaxation_support(model: pyo.ConcreteModel, workforce: Workforce, instance:
     )
 
 
+def split_pools(workforce: Workforce, key_of_agent: Mapping[int, Hashable]) -> Workforce:
+    """Split each unit of ``workforce`` so that its agents share the same key.
+
+    Parameters
+    ----------
+    workforce
+        Units, e.g. from :func:`~wfm.scheduling.instance.pooled_workforce`.
+    key_of_agent
+        A key per agent index (e.g. the agent's kept shifts); agents missing share ``None``.
+
+    Returns
+    -------
+    Workforce
+        One unit per (unit, key); a unit left whole keeps its id, the parts of a split unit
+        are named ``"<id> (1)"``, ``"<id> (2)"``, ... Each part has the unit's shifts.
+    """
+    units: list = []
+    pairs: list[pd.DataFrame] = []
+    allowed = {u: group["candidate"] for u, group in workforce.eligible.groupby("unit", sort=True)}
+    for u, unit in enumerate(workforce.units):
+        classes: dict[Hashable, list[int]] = {}
+        for a in unit.agents:
+            classes.setdefault(key_of_agent.get(a), []).append(a)
+        for part, members in enumerate(classes.values(), start=1):
+            unit_id = unit.unit_id if len(classes) == 1 else f"{unit.unit_id} ({part})"
+            candidates = allowed.get(u, pd.Series([], dtype="int64"))
+            pairs.append(pd.DataFrame({"unit": len(units), "candidate": candidates.to_numpy(dtype="int64")}))
+            units.append(dataclasses.replace(unit, unit_id=unit_id, agents=tuple(members)))
+    frame = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame({"unit": [], "candidate": []}, dtype="int64")
+    return Workforce(tuple(units), frame.sort_values(["unit", "candidate"], ignore_index=True))
+
+
+def start_values(model: pyo.ConcreteModel, instance: RotaInstance, keep: pd.DataFrame) -> list[tuple[object, float]]:
+    """MIP start for an exact model, as (variable, value) pairs: ``x`` is 1 on the kept
+    (agent, candidate) pairs the model has and 0 elsewhere; the solver completes the rest
+    (breaks, coverage)."""
+    kept = {(instance.agents[int(a)].agent_id, int(c)) for a, c in zip(keep["agent"], keep["candidate"], strict=True)}
+    return [(variable, 1.0 if key in kept else 0.0) for key, variable in model.x.items()]
+
+
+def rounded_start(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance) -> pd.DataFrame | None:
+    """A start rota rounded from the pooled relaxation's solution, or ``None``.
+
+    The relaxed shift counts of each pool are rounded (largest first) and handed to the
+    pool's agents greedily, the agent with the fewest paid hours first, respecting each
+    agent's allowed pairs, one shift a day, the contract's maximum hours and days in each
+    calendar week, the minimum rest between shifts, the most working days in a row and a
+    run of days off in each week. Agents still below their minimum hours or days then get
+    further allowed shifts that fit. When an agent still misses a minimum of a whole week
+    the rounding is not a rota and ``None`` is returned. HiGHS checks the start against the
+    full model (breaks, coverage and extensions are left for it to complete).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        (agent, candidate) pairs, columns ``agent`` and ``candidate`` (indices).
+    """
+    candidates = instance.candidates.set_index("candidate")
+    day_of = candidates["day"].astype("int64").to_dict()
+    paid_of = (candidates["paid_minutes"].astype("float64") / 60.0).to_dict()
+    start_ns = dict(zip(candidates.index, pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8, strict=True))
+    end_ns = dict(zip(candidates.index, pd.DatetimeIndex(candidates["end"]).as_unit("ns").asi8, strict=True))
+    n_days = int(instance.grid.days)
+    allowed: dict[int, set[int]] = {}
+    for a, c in zip(instance.eligible["agent"], instance.eligible["candidate"], strict=True):
+        allowed.setdefault(int(a), set()).add(int(c))
+    shifts: dict[int, dict[int, int]] = {}  # agent -> day -> candidate
+
+    allowed_days = {agent: {day_of[c] for c in mine} for agent, mine in allowed.items()}
+
+    def runs_ok(agent: int, days: set[int], contract) -> bool:
+        """No run of working days too long, and in each week a run of days off that
+        leaves enough other days to reach the minimum days."""
+        limit = contract.max_consecutive_working_days
+        if limit < n_days:
+            for first in range(n_days):
+                if all((first + i) % n_days in days for i in range(limit + 1)):
+                    return False
+        rest_days = contract.min_consecutive_days_off if contract.min_consecutive_days_off < n_days else 0
+        for week_start in range(0, n_days, 7):
+            week = range(week_start, min(week_start + 7, n_days))
+            needed = contract.min_days_per_week if len(week) == 7 else 0
+            free = {d for d in week if d not in days and d in allowed_days.get(agent, ())}
+            worked = sum(1 for d in week if d in days)
+            windows = [
+                {(first + i) % n_days for i in range(rest_days)} for first in week
+            ] if rest_days > 0 else [set()]
+            if not any(not (window & days) and worked + len(free - window) >= needed for window in windows):
+                return False
+        return True
+
+    def fits(agent: int, c: int) -> bool:
+        contract = instance.contracts[agent]
+        mine = shifts.setdefault(agent, {})
+        day = day_of[c]
+        if c not in allowed.get(agent, ()) or day in mine:
+            return False
+        week = day // 7
+        in_week = [other for d, other in mine.items() if d // 7 == week]
+        if len(in_week) + 1 > contract.max_days_per_week:
+            return False
+        if sum(paid_of[o] for o in in_week) + paid_of[c] > contract.max_hours_per_week + 1e-9:
+            return False
+        rest_ns = contract.min_rest_hours * 3600e9
+        for d, other in mine.items():
+            if d < day and start_ns[c] - end_ns[other] < rest_ns:
+                return False
+            if d > day and start_ns[other] - end_ns[c] < rest_ns:
+                return False
+        return runs_ok(agent, set(mine) | {day}, contract)
+
+    def hours(agent: int, week: int | None = None) -> float:
+        return sum(paid_of[c] for d, c in shifts.get(agent, {}).items() if week is None or d // 7 == week)
+
+    units = {unit.unit_id: unit for unit in workforce.units}
+    wanted: dict[str, list[tuple[float, int]]] = {}
+    for (unit_id, candidate), var in model.x.items():
+        value = var.value or 0.0
+        if value > SUPPORT_TOLERANCE:
+            wanted.setdefault(unit_id, []).append((value, int(candidate)))
+    for unit_id, values in wanted.items():
+        agents = units[unit_id].agents
+        # Round each day's total, then give that day's shifts by largest remainder.
+        by_day: dict[int, list[tuple[float, int]]] = {}
+        for value, candidate in values:
+            by_day.setdefault(day_of[candidate], []).append((value, candidate))
+        chosen: list[int] = []
+        for day_values in by_day.values():
+            total = int(round(sum(value for value, _ in day_values)))
+            counts = {c: int(value) for value, c in day_values}
+            rest = sorted(day_values, key=lambda vc: vc[0] - int(vc[0]), reverse=True)
+            for _, c in rest[: max(total - sum(counts.values()), 0)]:
+                counts[c] += 1
+            chosen.extend(c for c, n in counts.items() for _ in range(n))
+        for candidate in sorted(chosen, key=lambda c: -paid_of[c]):
+            for agent in sorted(agents, key=lambda a: (len(shifts.get(a, {})), hours(a))):
+                if fits(agent, candidate):
+                    shifts[agent][day_of[candidate]] = candidate
+                    break
+    # Top up agents below a contract minimum with shifts that fit, longest first.
+    whole_weeks = n_days // 7
+    for agent, contract in enumerate(instance.contracts):
+        for week in range(whole_weeks):
+            def short(agent=agent, week=week, contract=contract) -> bool:
+                mine = [d for d in shifts.get(agent, {}) if d // 7 == week]
+                return hours(agent, week) < contract.min_hours_per_week - 1e-9 or len(mine) < contract.min_days_per_week
+            if not short():
+                continue
+            options = sorted(
+                (c for c in allowed.get(agent, ()) if day_of[c] // 7 == week), key=lambda c: -paid_of[c]
+            )
+            for c in options:
+                if not short():
+                    break
+                if fits(agent, c):
+                    shifts[agent][day_of[c]] = c
+            for c in options:  # still short of hours: swap a shift for a longer one that day
+                if not short():
+                    break
+                mine = shifts.setdefault(agent, {})
+                before = mine.get(day_of[c])
+                if before is None or paid_of[before] >= paid_of[c]:
+                    continue
+                del mine[day_of[c]]
+                mine[day_of[c]] = c if fits(agent, c) else before
+            if short():
+                return None
+    pairs = [(agent, c) for agent, mine in shifts.items() for c in mine.values()]
+    return pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
+        ["agent", "candidate"], ignore_index=True
+    )
+
+
 def solve_rota(
     instance: RotaInstance,
     settings: SchedulingSettings,
     *,
     progress: ProgressCallback | None = None,
+    extensions: Sequence[ModelExtension] = (),
+    keep: pd.DataFrame | None = None,
+    split_pools_by_keep: bool = False,
 ) -> SearchResult:
     """Find a rota for ``instance`` by the three-stage search of this module.
 
@@ -132,6 +344,16 @@ def solve_rota(
         is the target gap against the proven bound, ``threads`` and ``seed`` go to HiGHS.
     progress
         Called with (fraction done, message) between stages.
+    extensions
+        Further rules and costs for every model built (see
+        :func:`~wfm.scheduling.model.build_rota_model`).
+    keep
+        A rota to start from: (agent, candidate) pairs, columns ``agent`` and
+        ``candidate`` (indices); pairs no longer allowed are dropped. See the module
+        docstring.
+    split_pools_by_keep
+        Split the pools of stage 1 so that their agents have the same kept shifts (needed
+        when an extension prices agents' own shifts, as the change penalty does).
 
     Returns
     -------
@@ -151,14 +373,27 @@ def solve_rota(
     def build(workforce: Workforce | None) -> pyo.ConcreteModel:
         nonlocal build_seconds
         started = time.perf_counter()
-        model = build_rota_model(instance, settings, workforce)
+        model = build_rota_model(instance, settings, workforce, extensions)
         build_seconds += time.perf_counter() - started
         return model
 
+    if keep is not None:
+        keep = keep[["agent", "candidate"]].astype("int64").merge(instance.eligible, on=["agent", "candidate"])
+
+    start_rota = keep  # the MIP start of stages 2 and 3; a rounded one when stage 2 finds no rota
+    start_label = "the given rota"
+
     def solve(model: pyo.ConcreteModel, **options) -> SolverRun:
         nonlocal solve_seconds
-        run = run_highs(model, threads=settings.threads, seed=settings.seed, **options)
+        start = None
+        if start_rota is not None and not options.get("relaxation", False):
+            start = start_values(model, instance, start_rota)
+        if not options.get("relaxation", False):
+            options.setdefault("heuristic_effort", MIP_HEURISTIC_EFFORT)
+        run = run_highs(model, threads=settings.threads, seed=settings.seed, start=start, **options)
         solve_seconds += run.seconds
+        if run.warm_started:
+            steps.append(f"started from {start_label}")
         return run
 
     def target(bound: float | None) -> float | None:
@@ -169,6 +404,9 @@ def solve_rota(
     # Stage 1: the pooled relaxation gives the bound and the support.
     report(0.0, "bounding the rota cost (LP relaxation)")
     pooled = pooled_workforce(instance)
+    if keep is not None and split_pools_by_keep:
+        kept_shifts = {int(a): tuple(sorted(group["candidate"].tolist())) for a, group in keep.groupby("agent")}
+        pooled = split_pools(pooled, kept_shifts)
     relaxed_model = build(pooled)
     relaxed = solve(relaxed_model, time_limit_seconds=remaining(), relaxation=True)
     if relaxed.status == SolveStatus.INFEASIBLE:
@@ -183,10 +421,16 @@ def solve_rota(
         # Stage 2: the exact model on the relaxation's support.
         report(0.3, "searching the shifts the relaxation uses")
         support = relaxation_support(relaxed_model, pooled, instance)
+        if keep is not None:
+            support = (
+                pd.concat([support, keep], ignore_index=True)
+                .drop_duplicates()
+                .sort_values(["agent", "candidate"], ignore_index=True)
+            )
         restricted_model = build(agent_workforce(instance, support))
         restricted = solve(
             restricted_model,
-            time_limit_seconds=remaining(),
+            time_limit_seconds=remaining() * STAGE2_TIME_SHARE,
             relative_gap=gap_target,
             objective_target=target(bound),
         )
@@ -194,14 +438,28 @@ def solve_rota(
         if restricted.status.has_solution:
             best_model, best_objective = restricted_model, restricted.objective
 
+    if best_model is None and keep is None and relaxed.status.has_solution:
+        # No rota from stage 2: round the relaxation to a start rota for stage 3.
+        rounding_started = time.perf_counter()
+        start_rota = rounded_start(relaxed_model, pooled, instance)
+        build_seconds += time.perf_counter() - rounding_started
+        if start_rota is None:
+            steps.append("no start rota rounded from the LP relaxation (a contract minimum not met)")
+        else:
+            start_label = f"a rota rounded from the LP relaxation ({len(start_rota)} shifts)"
+            steps.append(f"start rota rounded from the LP relaxation: {len(start_rota)} shifts")
+
     gap = relative_gap(best_objective, bound)
-    if (gap is None or gap > gap_target + 1e-12) and remaining() > 0.5:
+    stage3_seconds = remaining()
+    if best_model is None and start_rota is not None:
+        stage3_seconds = max(stage3_seconds, MIN_START_SECONDS)
+    if (gap is None or gap > gap_target + 1e-12) and stage3_seconds > 0.5:
         # Stage 3: the unrestricted exact model with the time left.
-        report(0.7, "searching all shifts")
+        report(0.7, _with_gap("searching all shifts", "stage 2", gap))
         full_model = build(None)
         full = solve(
             full_model,
-            time_limit_seconds=remaining(),
+            time_limit_seconds=max(remaining(), stage3_seconds if best_model is None else 0.0),
             relative_gap=gap_target,
             objective_target=target(bound),
         )
@@ -224,7 +482,16 @@ def solve_rota(
     status = SolveStatus.OPTIMAL if gap is not None and gap <= gap_target + 1e-9 else SolveStatus.FEASIBLE
     summary = _summary(status, steps, best_objective, bound, build_seconds, solve_seconds, best_model)
     logger.info("rota search: %s", "; ".join(steps))
+    report(1.0, "rota found (bound unknown)" if gap is None else f"rota within {100 * gap:.1f} % of the bound")
     return SearchResult(best_model, summary)
+
+
+def _with_gap(message: str, stage: str, gap: float | None) -> str:
+    """``message`` with the gap of the rota found so far, e.g. "stage 2: rota within 0.8 %
+    of the bound; searching all shifts" (the app shows these on its progress bar)."""
+    if gap is None:
+        return f"{stage}: no rota yet; {message}"
+    return f"{stage}: rota within {100 * gap:.1f} % of the bound; {message}"
 
 
 def _summary(

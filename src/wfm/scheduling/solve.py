@@ -4,6 +4,15 @@
 (``pyomo.contrib.solver``) and translates pyomo's termination condition and solution
 status once, here, into :class:`SolveStatus`. Solutions are loaded into the model only when
 the solver has one. :class:`SolveSummary` is what a scheduling run reports.
+
+Warm start: pyomo's HiGHS interface has no MIP-start option, but it is persistent and keeps
+the ``highspy.Highs`` object it loads the model into (``_solver_model``) with its map from
+pyomo variables to HiGHS columns. :func:`run_highs` loads the model itself, hands the start
+values to ``Highs.setSolution`` (the sparse form: HiGHS fixes the given integer values and
+completes the rest, e.g. the break placement, by a sub-MIP) and then solves; the HiGHS log
+says "MIP start solution is feasible" and the start becomes the first incumbent. The
+attribute is private to pyomo, so when it is missing the solve goes on without the start
+and says so in the log (``SolverRun.warm_started`` is then false).
 """
 
 from __future__ import annotations
@@ -13,8 +22,10 @@ import enum
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
@@ -62,6 +73,8 @@ class SolverRun:
         Proven lower bound on the objective of the model solved [cost units], if known.
     seconds
         Wall time of the call, including handing the model to the solver [seconds].
+    warm_started
+        Whether a start solution was handed to the solver.
     """
 
     status: SolveStatus
@@ -69,6 +82,7 @@ class SolverRun:
     objective: float | None
     bound: float | None
     seconds: float
+    warm_started: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +240,8 @@ def run_highs(
     seed: int = 0,
     relaxation: bool = False,
     objective_target: float | None = None,
+    start: Sequence[tuple[object, float]] | None = None,
+    heuristic_effort: float | None = None,
     tee: bool = False,
 ) -> SolverRun:
     """Solve ``model`` (or its LP relaxation) with HiGHS; load the solution if there is one.
@@ -247,6 +263,12 @@ def run_highs(
     objective_target
         Stop the MIP search at the first solution with an objective at most this [cost
         units] (HiGHS ``objective_target``).
+    start
+        Start values of (some of) the model's variables, as (pyomo variable, value) pairs
+        (a MIP start, see the module docstring); ignored for a relaxation.
+    heuristic_effort
+        HiGHS ``mip_heuristic_effort`` (share of the MIP effort spent on primal
+        heuristics, HiGHS default 0.05); ``None`` leaves HiGHS's default.
     tee
         Echo the solver log to the console (debugging); the log always goes to this
         module's logger at DEBUG level.
@@ -257,12 +279,16 @@ def run_highs(
         "solver": "ipm" if relaxation else "choose",
         "objective_target": -math.inf if objective_target is None else float(objective_target),
     }
+    if heuristic_effort is not None and not relaxation:
+        options["mip_heuristic_effort"] = float(heuristic_effort)
     started = time.perf_counter()
     if next(model.component_data_objects(pyo.Var, active=True, descend_into=True), None) is None:
         constant = float(pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr))
         return SolverRun(SolveStatus.OPTIMAL, "empty model", constant, constant, time.perf_counter() - started)
     try:
-        results = SolverFactory(SOLVER_NAME).solve(
+        solver = SolverFactory(SOLVER_NAME)
+        warm_started = bool(start) and not relaxation and _set_start(solver, model, start)
+        results = solver.solve(
             model,
             tee=tee,
             time_limit=max(float(time_limit_seconds), 0.01),
@@ -285,7 +311,7 @@ def run_highs(
         bound = objective if relaxation else results.objective_bound
         if bound is not None and not math.isfinite(bound):
             bound = None
-    run = SolverRun(status, results.termination_condition.name, objective, bound, seconds)
+    run = SolverRun(status, results.termination_condition.name, objective, bound, seconds, warm_started)
     logger.info(
         "HiGHS %s: %s (%s) objective %s bound %s in %.2f s",
         "LP relaxation" if relaxation else "MIP",
@@ -296,3 +322,24 @@ def run_highs(
         seconds,
     )
     return run
+
+
+def _set_start(solver, model: pyo.ConcreteModel, start: Sequence[tuple[object, float]]) -> bool:
+    """Load ``model`` into the persistent HiGHS interface and give HiGHS the start values
+    (``Highs.setSolution`` with column indices and values); ``False`` when the interface
+    does not expose what this needs (the solve then runs without a start)."""
+    try:
+        solver.set_instance(model)
+        highs = solver._solver_model
+        columns = solver._pyomo_var_to_solver_var_map
+        pairs = [(columns[id(variable)], float(value)) for variable, value in start if id(variable) in columns]
+        if not pairs:
+            return False
+        index = np.array([column for column, _ in pairs], dtype=np.int32)
+        values = np.array([value for _, value in pairs], dtype=np.float64)
+        status = highs.setSolution(len(pairs), index, values)
+    except (AttributeError, TypeError) as error:
+        logger.warning("warm start not passed to HiGHS (%s); solving without it", error)
+        return False
+    logger.info("warm start: %d start values given to HiGHS (%s)", len(pairs), status)
+    return True

@@ -18,7 +18,7 @@ import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
 from wfm.data.schemas import Agent
-from wfm.errors import SolveError
+from wfm.errors import InputError, SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance, prepare_week
 from wfm.scheduling.precheck import check_contracts_reachable
@@ -31,7 +31,7 @@ from wfm.scheduling.rota import (
     rota_frame,
     scheduled_by_queue,
 )
-from wfm.scheduling.search import solve_rota
+from wfm.scheduling.service_target import solve_for_objective
 from wfm.scheduling.solve import SolveStatus, SolveSummary
 
 logger = logging.getLogger(__name__)
@@ -74,8 +74,10 @@ def schedule_week(
     settings: SchedulingSettings | None = None,
     availability: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
+    weeks: int = 1,
 ) -> RotaResult:
-    """Build the rota for one week (7 local days from ``start_date``).
+    """Build the rota for one week (7 local days from ``start_date``), or for ``weeks``
+    weeks in one model (see :func:`schedule_horizon`).
 
     Shifts come from ``centre.shift_templates`` (inside opening hours), breaks from
     ``centre.break_rules`` (placed by the optimisation, so coverage counts them), hard
@@ -104,6 +106,8 @@ def schedule_week(
     preferences
         Agents' preferences, soft (:func:`wfm.data.preferences.read_preferences`); ``None``
         for none.
+    weeks
+        Horizon length [weeks], at least 1.
 
     Returns
     -------
@@ -123,15 +127,18 @@ def schedule_week(
     report = progress or no_progress
     settings = settings or centre.scheduling
     started = time.perf_counter()
+    if int(weeks) != weeks or weeks < 1:
+        raise InputError("the rota horizon must be a whole number of weeks", value=weeks, fix="use weeks >= 1")
 
     report(0.0, "preparing shifts and breaks")
     instance = prepare_week(
-        requirements, centre, agents, start_date, days=DAYS_PER_WEEK, availability=availability, preferences=preferences
+        requirements, centre, agents, start_date, days=DAYS_PER_WEEK * int(weeks), availability=availability,
+        preferences=preferences,
     )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
 
-    search = solve_rota(instance, settings, progress=scaled(report, 0.05, 0.95))
+    search = solve_for_objective(instance, settings, requirements, progress=scaled(report, 0.05, 0.95))
     summary = dataclasses.replace(search.summary, build_seconds=search.summary.build_seconds + prepare_seconds)
     if search.model is None:
         raise SolveError(_no_rota_message(summary, settings))
@@ -141,6 +148,42 @@ def schedule_week(
     report(1.0, "rota ready")
     logger.info("rota: %s", result.summary.describe())
     return result
+
+
+def schedule_horizon(
+    requirements: pd.DataFrame,
+    centre: Centre,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    weeks: int = 1,
+    **options,
+) -> RotaResult:
+    """Build the rota for ``weeks`` whole weeks from ``start_date`` in one model.
+
+    Contract hours and days hold in each calendar week (each 7 days from ``start_date``);
+    rest between shifts, the most working days in a row and the runs of days off hold across
+    the week boundaries; a shift that starts on a Sunday evening and runs past midnight
+    covers the Monday of the next week. The horizon is read as a repeating pattern for the
+    consecutive-day rules (see :func:`wfm.scheduling.model.add_max_consecutive_working_days`).
+    One model rather than a week-by-week (rolling) solve, so that no week is fixed before
+    the next one is known: see ``docs/scheduling.md`` for the sizes and times measured.
+
+    Parameters
+    ----------
+    requirements, centre, agents, start_date
+        As for :func:`schedule_week`; the requirements should cover every week.
+    weeks
+        Horizon length [weeks], at least 1.
+    **options
+        ``progress``, ``settings``, ``availability`` and ``preferences`` as for
+        :func:`schedule_week`.
+
+    Returns
+    -------
+    RotaResult
+        The rota, coverage and per-agent totals over the whole horizon.
+    """
+    return schedule_week(requirements, centre, agents, start_date, weeks=weeks, **options)
 
 
 def read_rota_result(model, instance: RotaInstance, summary: SolveSummary, started: float) -> RotaResult:

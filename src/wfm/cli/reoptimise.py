@@ -1,0 +1,95 @@
+"""`wfm reoptimise`: re-solve a published rota after a change, keeping published shifts
+where it can (fewest changes)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from wfm.cli.common import (
+    EXIT_OK,
+    parse_date,
+    progress_bar,
+    quiet_options,
+    say,
+    scheduling_settings,
+    solver_options,
+)
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "reoptimise",
+        parents=[quiet_options(), solver_options()],
+        help="re-solve a published rota after a change (sick agents), keeping published shifts where it can",
+        description="Re-optimise a published rota after agents become unavailable: every (agent, day) whose shift "
+        "differs from the published rota costs scheduling.change_cost_per_shift, and the published rota is the "
+        "solver's starting point. Writes the new rota with its coverage and summaries (as `wfm schedule` does) and "
+        "changes.csv (agent_id, date, old_shift, new_shift, change).",
+    )
+    parser.add_argument("rota", help="the published rota CSV (from `wfm schedule` or `wfm plan`)")
+    parser.add_argument("--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)")
+    parser.add_argument("--requirements", required=True, help="requirements CSV (from `wfm staff`)")
+    parser.add_argument(
+        "--unavailable",
+        action="append",
+        default=[],
+        metavar="AGENT:DATE[..DATE]",
+        help="an agent off for whole local days, e.g. A07:2026-11-17 or A07:2026-11-17..2026-11-18 (repeatable)",
+    )
+    parser.add_argument("--availability", help="availability CSV with further changes (agent_id, start, end, kind)")
+    parser.add_argument("--start-date", help="first date of the week, YYYY-MM-DD (default: first date in the requirements)")
+    parser.add_argument(
+        "--change-cost", type=float, help="cost of each changed shift [cost units] (default: centre file, 4)"
+    )
+    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from wfm.config import load_centre
+    from wfm.data.availability import read_availability
+    from wfm.data.io import read_requirements, read_rota, write_files_atomic
+    from wfm.plan import load_agents, load_availability, load_preferences, review_rota, rota_files
+    from wfm.scheduling.reoptimise import parse_unavailable, reoptimise_rota, unavailable_days
+
+    centre = load_centre(args.centre)
+    settings = scheduling_settings(centre, args)
+    if args.change_cost is not None:
+        settings = settings.model_copy(update={"change_cost_per_shift": args.change_cost})
+    published = read_rota(args.rota, centre.timezone)
+    requirements = read_requirements(args.requirements, centre.timezone)
+    if "shrinkage_fraction" not in requirements:
+        requirements = requirements.assign(shrinkage_fraction=requirements["queue"].map(centre.shrinkage_for))
+    agents = load_agents(centre)
+    entries = [entry for text in args.unavailable for entry in parse_unavailable(text)]
+    changes = [unavailable_days(entries, centre.timezone)]
+    if args.availability:
+        changes.append(read_availability(args.availability, centre.timezone, [agent.agent_id for agent in agents]))
+    start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
+    with progress_bar(not args.quiet) as progress:
+        outcome = reoptimise_rota(
+            published, requirements, centre, agents, start_date,
+            changes=pd.concat(changes, ignore_index=True),
+            availability=load_availability(centre, agents),
+            preferences=load_preferences(centre, agents),
+            settings=settings,
+            progress=progress,
+        )
+    rota = outcome.result
+    projected, summary = review_rota(centre, requirements, rota, start_date)
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = rota_files(centre, agents, rota, projected, summary, out_dir)
+    files[out_dir / "changes.csv"] = outcome.changes
+    write_files_atomic(files)
+    total = summary.set_index("queue").loc["all"]
+    published_cost = "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
+    say(f"rota: {rota.summary.describe()}")
+    say(f"published rota under the change: cost {published_cost}; {len(outcome.changes)} shifts changed")
+    if not outcome.unmatched.empty:
+        say(f"{len(outcome.unmatched)} published shifts match no shift template and could not be kept")
+    say(f"projected service level {total['service_level']:.1%}, {total['under_staffed_agent_hours']:.1f} agent-hours short -> {out_dir}")
+    return EXIT_OK

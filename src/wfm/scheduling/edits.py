@@ -1,0 +1,753 @@
+"""Manual edits of a rota: move a shift or a break, remove a shift, add one from a template.
+
+A planner adjusts a generated rota by hand before publishing it. Each edit here is a pure
+function: it takes a rota frame (:data:`wfm.data.schemas.ROTA_COLUMNS`: ``agent_id``,
+``date``, ``activity``, ``start``, ``end``, tz-aware times) and returns a new one, or raises
+:class:`~wfm.errors.InputError` saying in plain words why the edit is impossible (it would
+overlap another shift of the agent, fall outside opening hours, or put a break outside its
+window). Rules that a rota may break and that a planner may accept knowingly (rest between
+shifts, weekly hours) are not checked here: :func:`wfm.scheduling.check_rota` reports them.
+
+Terms
+-----
+shift
+    The rows of one agent with one ``date`` (the local date of the shift start): work
+    pieces, breaks and lunches partitioning ``[start, end)``.
+break rule of a break
+    The centre's break rules that apply to a shift (:func:`~wfm.scheduling.shifts.
+    applicable_break_rules`), in the order of their windows, matched one to one with the
+    shift's breaks in time order (same activity and length). A rota whose breaks do not
+    match (an uploaded one) can still have its shifts moved with their breaks, removed and
+    added; moving a single break needs the match.
+offset
+    Minutes from the shift start (elapsed time, so also across a clock change).
+
+After an edit, :func:`coverage_after_edit` updates a rota's coverage per queue by the
+change the edit makes, so intervals the edit does not touch keep their coverage exactly.
+
+Example
+-------
+>>> import datetime as dt, pandas as pd
+>>> times = pd.to_datetime(["2026-11-16 09:00", "2026-11-16 13:00"]).tz_localize("Europe/London")
+>>> rota = pd.DataFrame({"agent_id": ["A1"], "date": [dt.date(2026, 11, 16)], "activity": ["work"],
+...                      "start": times[:1], "end": times[1:]})
+>>> remove_shift(rota, "A1", dt.date(2026, 11, 16)).empty
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import BreakRule, Centre
+from wfm.data.schemas import ROTA_COLUMNS
+from wfm.errors import InputError
+from wfm.scheduling.rota import coverage_from_rota, skill_group_name
+from wfm.scheduling.shifts import applicable_break_rules, break_offsets_minutes
+from wfm.timegrid import format_clock, interval_grid, parse_clock
+
+logger = logging.getLogger(__name__)
+
+#: ``source`` of the errors raised here.
+EDIT_SOURCE = "rota edit"
+#: How :func:`move_shift` treats the breaks of a moved shift.
+BreakHandling = Literal["move", "replace"]
+#: Columns of :func:`shifts_of`.
+SHIFT_COLUMNS = ("agent_id", "date", "start", "end", "length_minutes", "breaks")
+#: Tolerance when comparing coverage changes [agents].
+_AGENT_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One shift of a rota.
+
+    Parameters
+    ----------
+    agent_id
+        The agent.
+    date
+        Local date of the shift start.
+    start, end
+        Start and end (tz-aware).
+    breaks
+        ``(activity, start, end)`` of each break and lunch, in time order.
+    """
+
+    agent_id: str
+    date: dt.date
+    start: pd.Timestamp
+    end: pd.Timestamp
+    breaks: tuple[tuple[str, pd.Timestamp, pd.Timestamp], ...]
+
+    @property
+    def length_minutes(self) -> float:
+        """Start to end [minutes]."""
+        return (self.end - self.start).total_seconds() / 60.0
+
+    def label(self) -> str:
+        """``A001 on Tue 17 Nov 08:00–16:30``."""
+        return f"{self.agent_id} on {self.start:%a %d %b %H:%M}–{self.end:%H:%M}"
+
+
+# --- reading shifts -----------------------------------------------------------------------
+def _as_date(value) -> dt.date:
+    return pd.Timestamp(value).date() if not isinstance(value, dt.date) or isinstance(value, dt.datetime) else value
+
+
+def _dates(rota: pd.DataFrame) -> np.ndarray:
+    return np.array([_as_date(value) for value in rota["date"]], dtype=object)
+
+
+def _timezone(rota: pd.DataFrame, centre: Centre | None) -> str:
+    if centre is not None:
+        return centre.timezone
+    zone = getattr(rota["start"].dt, "tz", None)
+    if zone is None:
+        raise InputError("the rota's times have no time zone", source=EDIT_SOURCE, column="start",
+                         fix="give start and end with their UTC offset")
+    return str(zone)
+
+
+def _local_time(value, timezone: str, what: str) -> pd.Timestamp:
+    """A timestamp in ``timezone``; a naive one is read as local wall-clock time."""
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        return stamp.tz_convert(timezone)
+    try:
+        return stamp.tz_localize(timezone, nonexistent="raise", ambiguous="raise")
+    except Exception:  # noqa: BLE001 - pandas raises several types for clock changes
+        raise InputError(
+            f"{what} {stamp:%Y-%m-%d %H:%M} does not exist once in {timezone} (the clocks change then)",
+            source=EDIT_SOURCE,
+            fix="choose a time an hour earlier or later",
+        ) from None
+
+
+def shift_of(rota: pd.DataFrame, agent_id: str, date: dt.date) -> Shift:
+    """The shift of ``agent_id`` starting on local date ``date``.
+
+    Raises
+    ------
+    InputError
+        If the agent has no shift that day, or its rows there are not one back-to-back run.
+    """
+    date = _as_date(date)
+    rows = rota[(rota["agent_id"] == agent_id) & (_dates(rota) == date)].sort_values("start")
+    if rows.empty:
+        raise InputError(
+            f"{agent_id} has no shift on {date:%a %d %b %Y}",
+            source=EDIT_SOURCE,
+            fix="pick a day on which the agent works, or add a shift",
+        )
+    starts, ends = list(rows["start"]), list(rows["end"])
+    if any(end != start for end, start in zip(ends[:-1], starts[1:], strict=True)):
+        raise InputError(
+            f"{agent_id} has more than one shift on {date:%a %d %b %Y} (its activities there are not back to back)",
+            source=EDIT_SOURCE,
+            fix="edit such a split shift in the rota file",
+        )
+    breaks = tuple(
+        (str(activity), start, end)
+        for activity, start, end in zip(rows["activity"], rows["start"], rows["end"], strict=True)
+        if activity != "work"
+    )
+    return Shift(str(agent_id), date, starts[0], ends[-1], breaks)
+
+
+def shifts_of(rota: pd.DataFrame) -> pd.DataFrame:
+    """One row per shift (agent and date): :data:`SHIFT_COLUMNS`.
+
+    ``breaks`` is the number of breaks and lunches; ``length_minutes`` start to end.
+    """
+    if rota.empty:
+        return pd.DataFrame({column: [] for column in SHIFT_COLUMNS})
+    frame = rota.assign(date=_dates(rota), is_break=rota["activity"] != "work")
+    shifts = frame.groupby(["agent_id", "date"], sort=True).agg(
+        start=("start", "min"), end=("end", "max"), breaks=("is_break", "sum")
+    ).reset_index()
+    shifts["length_minutes"] = (shifts["end"] - shifts["start"]).dt.total_seconds() / 60.0
+    return shifts[list(SHIFT_COLUMNS)]
+
+
+def break_rules_of(shift: Shift, centre: Centre) -> list[BreakRule]:
+    """The centre's break rule of each break of ``shift``, in time order.
+
+    Raises
+    ------
+    InputError
+        If the breaks do not match the rules that apply to a shift of this length (another
+        number of breaks, or another activity or length), e.g. in an uploaded rota.
+    """
+    length = int(round(shift.length_minutes))
+    rules = sorted(
+        (centre.break_rules[index] for index in applicable_break_rules(centre.break_rules, length)),
+        key=lambda rule: (rule.earliest_start_after_minutes, rule.latest_start_after_minutes),
+    )
+    found = [(activity, (end - start).total_seconds() / 60.0) for activity, start, end in shift.breaks]
+    wanted = [(rule.activity, float(rule.duration_minutes)) for rule in rules]
+    if found != wanted:
+        described = ", ".join(f"{activity} {minutes:g} min" for activity, minutes in wanted) or "none"
+        have = ", ".join(f"{activity} {minutes:g} min" for activity, minutes in found) or "none"
+        raise InputError(
+            f"the breaks of {shift.label()} ({have}) do not match the centre's break rules for a "
+            f"{length}-minute shift ({described})",
+            source=EDIT_SOURCE,
+            fix="move the whole shift with its breaks, or remove it and add it again from a template",
+        )
+    return rules
+
+
+# --- checks -------------------------------------------------------------------------------
+def _check_open(centre: Centre, start: pd.Timestamp, end: pd.Timestamp, what: str) -> None:
+    """Raise unless the centre is open for every interval ``[start, end)`` touches."""
+    interval = centre.interval_minutes
+    first_day = start.tz_convert(centre.timezone).date() - dt.timedelta(days=1)
+    days = (end.tz_convert(centre.timezone).date() - first_day).days + 2
+    grid = interval_grid(first_day, days, interval, centre.timezone)
+    touched = grid[(grid < end) & (grid + pd.Timedelta(minutes=interval) > start)]
+    hours = centre.opening_hours_for(range(first_day.year, first_day.year + 2))
+    is_open = hours.is_open(touched, interval)
+    if not is_open.all():
+        closed = touched[~is_open][0]
+        weekday = closed.strftime("%a").lower()
+        spec = centre.opening_hours.get(weekday, "closed")
+        holiday = closed.date() in hours.closed_dates
+        when = "a holiday, closed all day" if holiday else f"opening hours on {weekday}: {spec}"
+        raise InputError(
+            f"{what} would run outside opening hours: the centre is closed at {closed:%a %d %b %H:%M} ({when})",
+            source=EDIT_SOURCE,
+            fix="choose a start that keeps the whole shift inside opening hours",
+        )
+
+
+def _check_no_overlap(rota: pd.DataFrame, agent_id: str, start: pd.Timestamp, end: pd.Timestamp, what: str) -> None:
+    """Raise if ``[start, end)`` overlaps another row of the agent in ``rota``."""
+    mine = rota[rota["agent_id"] == agent_id]
+    clash = mine[(mine["start"] < end) & (mine["end"] > start)]
+    if not clash.empty:
+        other = shift_of(rota, agent_id, _as_date(clash["date"].iloc[0]))
+        raise InputError(
+            f"{what} would overlap {other.agent_id}'s shift {other.start:%a %d %b %H:%M}–{other.end:%H:%M}",
+            source=EDIT_SOURCE,
+            fix="choose a start that leaves the other shift whole, or move or remove that shift first",
+        )
+
+
+def _check_break_offset(shift: Shift, rule: BreakRule, offset_minutes: float, interval_minutes: int) -> None:
+    allowed = break_offsets_minutes(rule, int(round(shift.length_minutes)), interval_minutes)
+    if offset_minutes not in allowed:
+        earliest = shift.start + pd.Timedelta(minutes=rule.earliest_start_after_minutes)
+        latest = shift.start + pd.Timedelta(minutes=allowed[-1] if allowed else rule.latest_start_after_minutes)
+        start = shift.start + pd.Timedelta(minutes=offset_minutes)
+        on_grid = offset_minutes % interval_minutes == 0
+        reason = (
+            f"between {earliest:%H:%M} and {latest:%H:%M} ({rule.earliest_start_after_minutes}–"
+            f"{rule.latest_start_after_minutes} minutes after the shift start, ending before the shift does)"
+            if on_grid
+            else f"on the {interval_minutes}-minute grid of the shift"
+        )
+        raise InputError(
+            f"the {rule.name} of {shift.label()} cannot start at {start:%H:%M}: it must start {reason}",
+            source=EDIT_SOURCE,
+            fix=f"choose a {rule.name} start inside its window",
+        )
+
+
+# --- building rows ------------------------------------------------------------------------
+def _shift_rows(shift: Shift) -> pd.DataFrame:
+    """The rows of ``shift``: its breaks and work pieces filling the rest."""
+    rows: list[tuple] = []
+    cursor = shift.start
+    for activity, start, end in sorted(shift.breaks, key=lambda item: item[1]):
+        if start < cursor or end > shift.end or start < shift.start:
+            raise InputError(
+                f"a {activity} at {start:%H:%M}–{end:%H:%M} would overlap another break or leave {shift.label()}",
+                source=EDIT_SOURCE,
+                fix="keep each break inside the shift and apart from the others",
+            )
+        if start > cursor:
+            rows.append((shift.agent_id, shift.date, "work", cursor, start))
+        rows.append((shift.agent_id, shift.date, activity, start, end))
+        cursor = end
+    if cursor < shift.end:
+        rows.append((shift.agent_id, shift.date, "work", cursor, shift.end))
+    return pd.DataFrame(rows, columns=list(ROTA_COLUMNS))
+
+
+def _replace(rota: pd.DataFrame, old: Shift | None, new: Shift | None) -> pd.DataFrame:
+    """``rota`` without the rows of ``old`` and with those of ``new``, sorted by agent and start."""
+    keep = rota
+    if old is not None:
+        keep = rota[~((rota["agent_id"] == old.agent_id) & (_dates(rota) == old.date))]
+    parts = [keep[list(ROTA_COLUMNS)]]
+    if new is not None:
+        added = _shift_rows(new)
+        timezone = rota["start"].dt.tz if len(rota) else new.start.tz
+        for column in ("start", "end"):
+            added[column] = pd.to_datetime(added[column]).dt.tz_convert(timezone)
+            if len(rota):
+                added[column] = added[column].astype(rota[column].dtype)
+        parts.append(added)
+    filled = [part for part in parts if len(part)]
+    frame = pd.concat(filled, ignore_index=True) if filled else parts[0]
+    return frame[list(ROTA_COLUMNS)].sort_values(["agent_id", "start"], kind="stable", ignore_index=True)
+
+
+def _shifted(shift: Shift, new_start: pd.Timestamp) -> Shift:
+    """``shift`` moved to ``new_start``, its breaks moving with it (offsets kept)."""
+    delta = new_start - shift.start
+    breaks = tuple((activity, start + delta, end + delta) for activity, start, end in shift.breaks)
+    timezone = str(shift.start.tz)
+    return Shift(shift.agent_id, new_start.tz_convert(timezone).date(), new_start, shift.end + delta, breaks)
+
+
+# --- the edits ----------------------------------------------------------------------------
+def move_shift(
+    rota: pd.DataFrame,
+    centre: Centre,
+    agent_id: str,
+    date: dt.date,
+    new_start,
+    *,
+    breaks: BreakHandling = "move",
+) -> pd.DataFrame:
+    """Move the shift of ``agent_id`` on ``date`` to start at ``new_start``, keeping its length.
+
+    Parameters
+    ----------
+    rota
+        The rota (not modified).
+    centre
+        Opening hours, interval length, break rules and time zone.
+    agent_id, date
+        The shift (local date of its start).
+    new_start
+        New start: a tz-aware timestamp, or a naive one read as local wall-clock time. The
+        shift's ``date`` becomes the local date of the new start.
+    breaks
+        ``"move"``: the breaks move with the shift (same minutes after the start, so they
+        stay inside their windows). ``"replace"``: each break goes to the start allowed by
+        its rule (inside its window, on the interval grid, see
+        :func:`~wfm.scheduling.shifts.break_offsets_minutes`) nearest to its old clock
+        time, so breaks stay where they were when the window allows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The edited rota, sorted by agent and start.
+
+    Raises
+    ------
+    InputError
+        If the agent has no shift that day, the moved shift would overlap another of the
+        agent's shifts or run outside opening hours, or (``"replace"``) the breaks do not
+        match the centre's break rules.
+    """
+    old = shift_of(rota, agent_id, date)
+    timezone = _timezone(rota, centre)
+    start = _local_time(new_start, timezone, "the new start")
+    moved = _shifted(old, start)
+    what = f"moving {old.label()} to {start:%a %d %b %H:%M}"
+    if breaks == "replace" and old.breaks:
+        rules = break_rules_of(old, centre)
+        placed = []
+        for rule, (activity, break_start, _end) in zip(rules, old.breaks, strict=True):
+            allowed = break_offsets_minutes(rule, int(round(old.length_minutes)), centre.interval_minutes)
+            if not allowed:
+                raise InputError(
+                    f"the {rule.name} has no allowed start in a {old.length_minutes:g}-minute shift",
+                    source=EDIT_SOURCE,
+                    fix="widen the break rule's window",
+                )
+            wanted = (break_start - start).total_seconds() / 60.0
+            offset = min(allowed, key=lambda minutes: (abs(minutes - wanted), minutes))
+            begin = start + pd.Timedelta(minutes=offset)
+            placed.append((activity, begin, begin + pd.Timedelta(minutes=rule.duration_minutes)))
+        moved = Shift(moved.agent_id, moved.date, moved.start, moved.end, tuple(placed))
+    elif breaks not in ("move", "replace"):
+        raise InputError("unknown way to treat breaks", source=EDIT_SOURCE, value=breaks, fix="use 'move' or 'replace'")
+    others = _replace(rota, old, None)
+    _check_no_overlap(others, old.agent_id, moved.start, moved.end, what)
+    _check_open(centre, moved.start, moved.end, what)
+    if moved.date != old.date and not others[(others["agent_id"] == old.agent_id) & (_dates(others) == moved.date)].empty:
+        raise InputError(
+            f"{what} would give {old.agent_id} two shifts on {moved.date:%a %d %b}",
+            source=EDIT_SOURCE,
+            fix="remove or move the agent's other shift that day first",
+        )
+    return _replace(rota, old, moved)
+
+
+def move_break(
+    rota: pd.DataFrame,
+    centre: Centre,
+    agent_id: str,
+    date: dt.date,
+    break_start,
+    new_start,
+) -> pd.DataFrame:
+    """Move one break (or lunch) of a shift to start at ``new_start``.
+
+    Parameters
+    ----------
+    rota, centre, agent_id, date
+        As for :func:`move_shift`.
+    break_start
+        Current start of the break to move (tz-aware, or naive local time).
+    new_start
+        Its new start. It must be a start the break's rule allows in this shift: inside the
+        rule's window, on the interval grid from the shift start, ending before the shift
+        does (:func:`~wfm.scheduling.shifts.break_offsets_minutes`), and not overlapping the
+        shift's other breaks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The edited rota.
+
+    Raises
+    ------
+    InputError
+        If there is no such shift or break, the breaks do not match the centre's break rules,
+        or the new start is outside the break's window or overlaps another break.
+    """
+    shift = shift_of(rota, agent_id, date)
+    timezone = _timezone(rota, centre)
+    old_start = _local_time(break_start, timezone, "the break start")
+    start = _local_time(new_start, timezone, "the new break start")
+    index = next((i for i, item in enumerate(shift.breaks) if item[1] == old_start), None)
+    if index is None:
+        raise InputError(
+            f"{shift.label()} has no break starting at {old_start:%H:%M}",
+            source=EDIT_SOURCE,
+            fix="pick one of the shift's breaks",
+        )
+    rule = break_rules_of(shift, centre)[index]
+    offset = (start - shift.start).total_seconds() / 60.0
+    _check_break_offset(shift, rule, offset, centre.interval_minutes)
+    end = start + pd.Timedelta(minutes=rule.duration_minutes)
+    for other, (activity, other_start, other_end) in enumerate(shift.breaks):
+        if other != index and other_start < end and other_end > start:
+            raise InputError(
+                f"the {rule.name} of {shift.label()} at {start:%H:%M}–{end:%H:%M} would overlap its {activity} at "
+                f"{other_start:%H:%M}–{other_end:%H:%M}",
+                source=EDIT_SOURCE,
+                fix=f"choose a {rule.name} start apart from the other breaks",
+            )
+    breaks = list(shift.breaks)
+    breaks[index] = (shift.breaks[index][0], start, end)
+    moved = Shift(shift.agent_id, shift.date, shift.start, shift.end, tuple(sorted(breaks, key=lambda b: b[1])))
+    return _replace(rota, shift, moved)
+
+
+def remove_shift(rota: pd.DataFrame, agent_id: str, date: dt.date) -> pd.DataFrame:
+    """The rota without the shift of ``agent_id`` on ``date``.
+
+    Raises
+    ------
+    InputError
+        If the agent has no shift that day.
+    """
+    return _replace(rota, shift_of(rota, agent_id, date), None)
+
+
+def add_shift(
+    rota: pd.DataFrame,
+    centre: Centre,
+    agent_id: str,
+    date: dt.date,
+    start_time: str,
+    length_minutes: int,
+    template: str,
+) -> pd.DataFrame:
+    """Add a shift of one of the centre's shift templates, with its breaks.
+
+    Parameters
+    ----------
+    rota
+        The rota (not modified); the agent may have no shifts in it yet.
+    centre
+        Shift templates, break rules, opening hours and time zone.
+    agent_id, date
+        Who works, and the local date of the shift start.
+    start_time
+        Local start time ``HH:MM``; one of the template's starts
+        (:meth:`~wfm.config.ShiftTemplate.start_minutes`).
+    length_minutes
+        Shift length [minutes], one of the template's lengths.
+    template
+        Name of the shift template.
+
+    Each break rule that applies to the shift is placed at the middle of its allowed starts
+    (:func:`~wfm.scheduling.shifts.break_offsets_minutes`); move it afterwards with
+    :func:`move_break`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The edited rota.
+
+    Raises
+    ------
+    InputError
+        If the template does not exist or does not allow this day, start or length, the
+        agent already works that day or the shift would overlap another of theirs, or it
+        would run outside opening hours.
+    """
+    date = _as_date(date)
+    chosen = next((item for item in centre.shift_templates if item.name == template), None)
+    names = ", ".join(item.name for item in centre.shift_templates) or "none"
+    if chosen is None:
+        raise InputError("no such shift template", source=EDIT_SOURCE, value=template, fix=f"use one of: {names}")
+    if date.weekday() not in chosen.weekday_indices():
+        raise InputError(
+            f"shift template '{template}' has no shifts on a {date:%A}",
+            source=EDIT_SOURCE,
+            fix=f"use a template for {date:%A}s, or a day among {', '.join(chosen.days)}",
+        )
+    if int(length_minutes) not in chosen.lengths_minutes:
+        raise InputError(
+            f"shift template '{template}' has no {length_minutes}-minute shifts",
+            source=EDIT_SOURCE,
+            fix=f"use one of its lengths: {', '.join(map(str, chosen.lengths_minutes))} minutes",
+        )
+    minute = parse_clock(start_time, "the start time")
+    if minute not in chosen.start_minutes():
+        raise InputError(
+            f"shift template '{template}' does not start shifts at {format_clock(minute)}",
+            source=EDIT_SOURCE,
+            fix=f"start between {chosen.earliest_start} and {chosen.latest_start} every "
+            f"{chosen.start_step_minutes} minutes",
+        )
+    existing = rota[(rota["agent_id"] == agent_id) & (_dates(rota) == date)]
+    if not existing.empty:
+        raise InputError(
+            f"{agent_id} already works on {date:%a %d %b %Y}",
+            source=EDIT_SOURCE,
+            fix="move or remove that shift instead",
+        )
+    start = _local_time(pd.Timestamp(date) + pd.Timedelta(minutes=minute), centre.timezone, "the shift start")
+    end = start + pd.Timedelta(minutes=int(length_minutes))
+    what = f"adding a {template} shift for {agent_id} at {start:%a %d %b %H:%M}–{end:%H:%M}"
+    _check_no_overlap(rota, agent_id, start, end, what)
+    _check_open(centre, start, end, what)
+    breaks = []
+    for index in applicable_break_rules(centre.break_rules, int(length_minutes)):
+        rule = centre.break_rules[index]
+        allowed = break_offsets_minutes(rule, int(length_minutes), centre.interval_minutes)
+        if not allowed:
+            raise InputError(
+                f"the {rule.name} has no allowed start in a {length_minutes}-minute shift",
+                source=EDIT_SOURCE,
+                fix="widen the break rule's window",
+            )
+        begin = start + pd.Timedelta(minutes=allowed[(len(allowed) - 1) // 2])
+        breaks.append((rule.activity, begin, begin + pd.Timedelta(minutes=rule.duration_minutes)))
+    new = Shift(str(agent_id), date, start, end, tuple(sorted(breaks, key=lambda item: item[1])))
+    return _replace(rota, None, new)
+
+
+# --- coverage after an edit ---------------------------------------------------------------
+def _changed_agents(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
+    """Agents whose rows differ between two rotas."""
+
+    def rows(frame: pd.DataFrame) -> dict[str, list[tuple]]:
+        keyed: dict[str, list[tuple]] = {}
+        for agent, activity, start, end in zip(frame["agent_id"], frame["activity"], frame["start"], frame["end"],
+                                               strict=True):
+            keyed.setdefault(agent, []).append((activity, pd.Timestamp(start), pd.Timestamp(end)))
+        return {agent: sorted(items, key=lambda item: item[1]) for agent, items in keyed.items()}
+
+    old, new = rows(before), rows(after)
+    return sorted(agent for agent in set(old) | set(new) if old.get(agent) != new.get(agent))
+
+
+def fill_levels(surplus: np.ndarray, change: float, floor: np.ndarray | None = None) -> np.ndarray:
+    """Split ``change`` agents between queues so that the lowest surplus rises first.
+
+    Water filling: adding agents (``change > 0``) raises the queues with the lowest
+    ``surplus`` (scheduled minus required agents) to a common level :math:`L` with
+    :math:`\\sum_q \\max(L - s_q, 0) = \\text{change}`; removing agents lowers the queues with
+    the highest surplus to a level :math:`L` with :math:`\\sum_q \\min(\\max(s_q - L, 0), f_q)
+    = -\\text{change}`, taking at most ``floor`` [agents] from each queue. This is how a
+    skills-based router sends a multi-skilled agent to the queue that needs them most.
+
+    Parameters
+    ----------
+    surplus
+        Scheduled minus required agents per queue [agents].
+    change
+        Agents added (positive) or removed (negative) [agents].
+    floor
+        Most agents that can be taken from each queue (default unlimited).
+
+    Returns
+    -------
+    numpy.ndarray
+        The change per queue [agents], summing to ``change`` (to what the floors allow).
+
+    Examples
+    --------
+    >>> np.round(fill_levels(np.array([-2.0, 0.0]), 3.0), 6).tolist()
+    [2.5, 0.5]
+    >>> np.round(fill_levels(np.array([-2.0, 1.0]), -1.0), 6).tolist()
+    [0.0, -1.0]
+    """
+    surplus = np.asarray(surplus, dtype=float)
+    if len(surplus) == 1:
+        taken = change if floor is None or change >= 0 else max(change, -float(floor[0]))
+        return np.array([taken])
+    if change >= 0:
+        def given(level: float) -> np.ndarray:
+            return np.maximum(level - surplus, 0.0)
+
+        low, high = surplus.min(), surplus.max() + change
+    else:
+        cap = np.full(len(surplus), np.inf) if floor is None else np.asarray(floor, dtype=float)
+
+        def given(level: float) -> np.ndarray:
+            return 0.0 - np.minimum(np.maximum(surplus - level, 0.0), cap)
+
+        if floor is not None and cap.sum() <= -change:
+            return -cap
+        reach = float(cap[np.isfinite(cap)].sum())
+        low, high = surplus.min() + change - reach, surplus.max()
+    target = abs(change)
+    for _ in range(200):
+        middle = (low + high) / 2.0
+        amount = np.abs(given(middle)).sum()
+        if (amount < target) == (change >= 0):
+            low = middle
+        else:
+            high = middle
+    split = given((low + high) / 2.0)
+    total = split.sum()
+    return split * (change / total) if total else split
+
+
+def coverage_after_edit(
+    coverage: pd.DataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    queues_by_agent: Mapping[str, Sequence[str]],
+    interval_minutes: int,
+) -> pd.DataFrame:
+    """A rota's coverage per queue, updated by the change from rota ``before`` to ``after``.
+
+    The change in agents working per skill group and interval comes from
+    :func:`~wfm.scheduling.rota.coverage_from_rota` on the agents whose rows differ (pro
+    rata for activities off the interval grid). A single-skill group's change goes to its
+    queue; a multi-skilled group's change is split between its queues by
+    :func:`fill_levels` (added agents to the queue shortest of its requirement, removed ones
+    from the queue with the most surplus), since the rota says who works, not which queue a
+    multi-skilled agent answers. Intervals whose agents working do not change keep their
+    coverage exactly.
+
+    Parameters
+    ----------
+    coverage
+        Coverage of ``before`` per interval and queue: ``interval_start``, ``queue``,
+        ``agents_scheduled_required``, ``agents_scheduled`` [agents] (and optionally
+        ``agents_required``), over consecutive intervals ``interval_minutes`` apart, e.g.
+        :attr:`wfm.scheduling.RotaResult.coverage`.
+    before, after
+        The rota before and after the edit.
+    queues_by_agent
+        Queues of each agent in either rota, by ``agent_id``.
+    interval_minutes
+        Interval length [minutes].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``coverage`` with ``agents_scheduled`` updated and ``under_staffed`` and
+        ``over_staffed`` recomputed against ``agents_scheduled_required`` [agents]. Time
+        outside the coverage's intervals is not counted.
+    """
+    result = coverage.copy().reset_index(drop=True)
+    changed = _changed_agents(before, after)
+    if not changed or result.empty:
+        return result
+    queues = {agent: tuple(queues_by_agent[agent]) for agent in changed if agent in queues_by_agent}
+    grid = pd.DatetimeIndex(pd.Series(result["interval_start"]).drop_duplicates().sort_values())
+    old = coverage_from_rota(before[before["agent_id"].isin(changed)], queues, grid, interval_minutes)
+    new = coverage_from_rota(after[after["agent_id"].isin(changed)], queues, grid, interval_minutes)
+    delta = new.assign(change=new["agents_working"].to_numpy() - old["agents_working"].to_numpy())
+    delta = delta[delta["change"].abs() > _AGENT_TOLERANCE]
+    if delta.empty:
+        return result
+    position = {key: i for i, key in enumerate(zip(result["interval_start"], result["queue"], strict=True))}
+    scheduled = result["agents_scheduled"].to_numpy(dtype=float).copy()
+    required = result["agents_scheduled_required"].to_numpy(dtype=float)
+    group_queues = {skill_group_name(qs): sorted(set(qs)) for qs in queues.values()}
+    for when, group, change in zip(delta["interval_start"], delta["skill_group"], delta["change"], strict=True):
+        rows = np.array([position[(when, queue)] for queue in group_queues[group] if (when, queue) in position])
+        if len(rows) == 0:
+            continue
+        split = fill_levels(scheduled[rows] - required[rows], float(change), floor=scheduled[rows])
+        scheduled[rows] = scheduled[rows] + split
+    scheduled = np.round(np.maximum(scheduled, 0.0), 9)
+    result["agents_scheduled"] = scheduled
+    result["under_staffed"] = np.maximum(required - scheduled, 0.0)
+    result["over_staffed"] = np.maximum(scheduled - required, 0.0)
+    return result
+
+
+def edit_summary(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Shifts added, removed or changed between two rotas, one row per agent and date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``agent_id, date, before, after`` (``HH:MM–HH:MM`` local times of the shift, or
+        empty text when there was or is none), for the shifts whose rows differ.
+    """
+    def keyed(frame: pd.DataFrame) -> dict[tuple, tuple]:
+        out: dict[tuple, list] = {}
+        dates = _dates(frame) if len(frame) else []
+        for agent, date, activity, start, end in zip(frame["agent_id"], dates, frame["activity"], frame["start"],
+                                                     frame["end"], strict=True):
+            out.setdefault((agent, date), []).append((activity, pd.Timestamp(start), pd.Timestamp(end)))
+        return {key: tuple(sorted(rows, key=lambda row: row[1])) for key, rows in out.items()}
+
+    def text(rows: tuple | None) -> str:
+        if not rows:
+            return ""
+        pauses = ", ".join(f"{a} {s:%H:%M}" for a, s, _ in rows if a != "work")
+        return f"{rows[0][1]:%H:%M}–{rows[-1][2]:%H:%M}" + (f" ({pauses})" if pauses else "")
+
+    old, new = keyed(before), keyed(after)
+    keys = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+    return pd.DataFrame(
+        {
+            "agent_id": [key[0] for key in keys],
+            "date": [key[1] for key in keys],
+            "before": [text(old.get(key)) for key in keys],
+            "after": [text(new.get(key)) for key in keys],
+        }
+    )
+
+
+__all__ = [
+    "EDIT_SOURCE",
+    "SHIFT_COLUMNS",
+    "Shift",
+    "add_shift",
+    "break_rules_of",
+    "coverage_after_edit",
+    "edit_summary",
+    "fill_levels",
+    "move_break",
+    "move_shift",
+    "remove_shift",
+    "shift_of",
+    "shifts_of",
+]

@@ -1,0 +1,95 @@
+"""The search never ends without a rota when the contracts allow one: a start rota rounded
+from the LP relaxation when stage 2 finds none; progress messages that give the gap."""
+
+from __future__ import annotations
+
+import pytest
+from scheduling_synthetic import MONDAY, synthetic_agents, synthetic_centre, synthetic_requirements
+
+from wfm.scheduling import search
+from wfm.scheduling.instance import pooled_workforce, prepare_week
+from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.solve import SolverRun, SolveStatus, run_highs
+
+N_AGENTS = 20
+
+
+@pytest.fixture(scope="module")
+def small_week():
+    centre = synthetic_centre(time_limit_seconds=120, relative_gap=0.0)
+    agents = synthetic_agents(N_AGENTS, seed=1)
+    requirements = synthetic_requirements(centre, MONDAY, peak_agents=5.0)
+    instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
+    return instance, centre.scheduling
+
+
+def starving_stage_two(monkeypatch):
+    """Make stage 2 (the first MIP the search runs) end with no rota, as on a loaded machine
+    where HiGHS spends its whole time in the root LP and cuts."""
+    calls = {"mip": 0}
+
+    def fake_run_highs(model, **options):
+        if not options.get("relaxation", False):
+            calls["mip"] += 1
+            if calls["mip"] == 1:
+                return SolverRun(SolveStatus.NO_SOLUTION, "maxTimeLimit", None, None, 0.0)
+        return run_highs(model, **options)
+
+    monkeypatch.setattr(search, "run_highs", fake_run_highs)
+    return calls
+
+
+def test_the_rounded_start_keeps_the_contracts(small_week):
+    instance, settings = small_week
+    pooled = pooled_workforce(instance)
+    relaxed_model = build_rota_model(instance, settings, pooled)
+    assert run_highs(relaxed_model, time_limit_seconds=120, relaxation=True).status.has_solution
+    start = search.rounded_start(relaxed_model, pooled, instance)
+    assert start is not None and len(start) > 0
+    assert len(start.merge(instance.eligible, on=["agent", "candidate"])) == len(start)  # allowed pairs only
+    shifts = start.merge(instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate")
+    assert not shifts.duplicated(["agent", "day"]).any()  # one shift a day
+    for agent, mine in shifts.groupby("agent"):
+        contract = instance.contracts[int(agent)]
+        hours = mine["paid_minutes"].sum() / 60
+        assert contract.min_hours_per_week - 1e-9 <= hours <= contract.max_hours_per_week + 1e-9
+        assert contract.min_days_per_week <= len(mine) <= contract.max_days_per_week
+
+
+def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
+    instance, settings = small_week
+    calls = starving_stage_two(monkeypatch)
+    seen: list[tuple[float, str]] = []
+    result = search.solve_rota(
+        instance, settings.model_copy(update={"relative_gap": 0.01}), progress=lambda f, m: seen.append((f, m))
+    )
+    assert calls["mip"] == 2  # stage 2 (starved) and stage 3
+    assert result.model is not None
+    assert result.summary.status.has_solution
+    assert result.summary.gap is not None
+    assert "start rota rounded from the LP relaxation" in result.summary.termination
+    assert "started from a rota rounded from the LP relaxation" in result.summary.termination
+    assert "stage 2: no rota yet" in seen[-2][1]
+    assert seen[-1][0] == 1.0 and "% of the bound" in seen[-1][1]
+
+
+def test_a_rota_is_found_with_almost_no_time_for_stage_two(small_week, monkeypatch):
+    instance, settings = small_week
+    monkeypatch.setattr(search, "STAGE2_TIME_SHARE", 1e-6)
+    result = search.solve_rota(instance, settings.model_copy(update={"time_limit_seconds": 60, "relative_gap": 0.01}))
+    assert result.model is not None
+    assert result.summary.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert result.summary.gap is not None
+
+
+def test_progress_messages_give_the_gap(small_week):
+    instance, settings = small_week
+    seen: list[tuple[float, str]] = []
+    result = search.solve_rota(
+        instance, settings.model_copy(update={"relative_gap": 0.01}), progress=lambda f, m: seen.append((f, m))
+    )
+    assert result.summary.gap is not None
+    assert seen[-1] == (1.0, f"rota within {100 * result.summary.gap:.1f} % of the bound")
+    for fraction, message in seen:
+        if fraction == 0.7:  # stage 3 runs only after stage 2; the message says how far stage 2 got
+            assert message.startswith("stage 2: ")
