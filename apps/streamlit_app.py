@@ -20,12 +20,21 @@ if str(APP_DIR) not in sys.path:
 
 st.set_page_config(page_title="wfm planner", page_icon=":material/support_agent:", layout="wide")
 
-pages = [
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("views/forecast.py", title="Forecast", icon=":material/show_chart:"),
-    st.Page("views/requirements.py", title="Requirements", icon=":material/grid_on:"),
-    st.Page("views/staffing.py", title="Staffing curve", icon=":material/stacked_line_chart:"),
-    st.Page("views/rota.py", title="Rota", icon=":material/calendar_month:"),
-    st.Page("views/whatif.py", title="What if", icon=":material/tune:"),
-]
+pages = {
+    "Plan": [
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/upload.py", title="Data", icon=":material/upload_file:"),
+        st.Page("views/forecast.py", title="Forecast", icon=":material/show_chart:"),
+        st.Page("views/staffing.py", title="Staffing", icon=":material/grid_on:"),
+        st.Page("views/rota_builder.py", title="Rota builder", icon=":material/calendar_month:"),
+    ],
+    "Check": [
+        st.Page("views/whatif.py", title="What if", icon=":material/tune:"),
+        st.Page("views/adherence.py", title="Adherence", icon=":material/fact_check:"),
+        st.Page("views/review.py", title="Review", icon=":material/insights:"),
+    ],
+    "Workspace": [
+        st.Page("views/settings.py", title="Settings", icon=":material/settings:"),
+    ],
+}
 st.navigation(pages).run()

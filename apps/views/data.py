@@ -1,28 +1,26 @@
-"""Which centre the app plans, with which solver settings, and the cached plan run.
+"""The app's workspace, centre and solver settings: the one module pages load data through.
 
 This is the only module that reads the app's environment variables:
 
 ``WFM_CENTRE``
     Path of the centre TOML file; default ``data/sample/centre.toml`` in the repository.
+    Used until the planner saves settings of their own (Settings page).
 ``WFM_APP_TIME_LIMIT_SECONDS``
-    Solver time limit for the rota [seconds]; default the centre file's
-    ``scheduling.time_limit_seconds``. Tests set it small.
+    Solver time limit for the rota [seconds]; default the centre's
+    ``scheduling.time_limit_seconds``. Tests set it.
+``WFM_DB_URL``
+    The store the app keeps its workspace in (SQLAlchemy URL); default
+    ``sqlite:///~/.local/share/wfm/app.db``, so a planner finds tomorrow what they left today.
 
-The plan (forecast, requirements, rota, review) takes tens of seconds, so one result per
-centre file and solver settings is kept for every session of the server
-(``st.cache_resource``). The cached object is a *slot* that the plan is run into, rather
-than the plan itself: the run happens outside the cached function, so it can drive an
-``st.progress`` bar through the library's progress callback (elements created inside a
-cached function would be replayed on every later cache hit), and the slot's lock makes a
-second session wait for the first run instead of starting another.
+Every step's result (centre settings, history, forecast, requirements, rota versions) is
+saved in the store through :class:`wfm.workspace.Workspace`: :func:`workspace` is the one
+object pages use (one per store, shared by the server's sessions: the store serialises
+writes), and :func:`require_step` ends a page politely when an earlier step is missing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,11 +28,17 @@ import streamlit as st
 
 from views import ui
 from wfm.config import Centre, load_centre
-from wfm.errors import ConfigError, WfmError
-from wfm.plan import ROTA_DAYS, PlanResult, run_plan, service_targets, shrinkage_by_queue
-from wfm.scenarios import Scenario, ScenarioResult, run_scenario
+from wfm.errors import ConfigError
+from wfm.plan import service_targets
+from wfm.review import project_service, summarise_service
+from wfm.store.audit import default_actor
+from wfm.store.repository import RotaVersion
+from wfm.workspace import Workspace
 
 CENTRE_ENV = "WFM_CENTRE"
+STORE_ENV = "WFM_DB_URL"
+#: The app's store when ``WFM_DB_URL`` is not set.
+DEFAULT_STORE = Path("~/.local/share/wfm/app.db").expanduser()
 TIME_LIMIT_ENV = "WFM_APP_TIME_LIMIT_SECONDS"
 #: The sample centre committed with the repository (``python -m wfm.data.sample data/sample``).
 DEFAULT_CENTRE = Path(__file__).resolve().parents[2] / "data" / "sample" / "centre.toml"
@@ -67,153 +71,97 @@ def time_limit_seconds() -> float | None:
     return value
 
 
+def store_url() -> str:
+    """The app's store: ``$WFM_DB_URL`` or the SQLite file :data:`DEFAULT_STORE`."""
+    return os.environ.get(STORE_ENV, "").strip() or f"sqlite:///{DEFAULT_STORE}"
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(url: str) -> Workspace:
+    return Workspace.open(url, actor=default_actor())
+
+
+def workspace() -> Workspace:
+    """The app's workspace (created on first use)."""
+    return _workspace(store_url())
+
+
+#: Pages that produce each workflow step (where :func:`require_step` sends the user).
+STEP_PAGES = {
+    "centre": ("views/upload.py", "Data"),
+    "history": ("views/upload.py", "Data"),
+    "forecast": ("views/forecast.py", "Forecast"),
+    "requirements": ("views/staffing.py", "Staffing"),
+    "rota": ("views/rota_builder.py", "Rota builder"),
+}
+
+
+def require_step(step: str, what: str):
+    """The saved result of ``step``, or an info box pointing to the page that makes it and the end of the page.
+
+    Parameters
+    ----------
+    step
+        ``"history"``, ``"forecast"``, ``"requirements"`` or ``"rota"``.
+    what
+        What the page needs it for, e.g. "draw the forecast".
+    """
+    ws = workspace()
+    loaders = {
+        "history": ws.latest_history,
+        "forecast": ws.latest_forecast,
+        "requirements": ws.latest_requirements,
+        "rota": ws.latest_rota,
+    }
+    try:
+        value = loaders[step]()
+    except Exception as error:  # noqa: BLE001 - the app must never show a traceback
+        ui.show_error(error)
+        st.stop()
+    if value is None:
+        page, title = STEP_PAGES[step]
+        st.info(f"There is no {step} yet to {what}. Make one on the {title} page first.", icon=":material/info:")
+        st.page_link(page, label=f"Go to {title}", icon=":material/arrow_forward:")
+        st.stop()
+    return value
+
+
+def rota_service(centre: Centre, requirements: pd.DataFrame, rota: RotaVersion) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projected service per interval for a stored rota version, and its summary per queue.
+
+    The requirements are cut to the days the rota's coverage spans (its horizon).
+    """
+    targets = service_targets(centre)
+    coverage = rota.coverage
+    first, last = coverage["interval_start"].min(), coverage["interval_start"].max()
+    starts = requirements["interval_start"]
+    in_rota = requirements[(starts >= first) & (starts <= last) & requirements["queue"].isin(targets)]
+    projected = project_service(in_rota, coverage, targets)
+    return projected, summarise_service(projected, centre.interval_minutes, targets)
+
+
+def rota_service_summary(centre: Centre, requirements: pd.DataFrame, rota: RotaVersion) -> pd.DataFrame:
+    """The summary per queue of :func:`rota_service`."""
+    return rota_service(centre, requirements, rota)[1]
+
+
+def file_centre() -> Centre:
+    """The centre file (``$WFM_CENTRE`` or the sample), with the app's solver time limit applied."""
+    return _with_time_limit(load_centre(centre_path()))
+
+
 def app_centre() -> Centre:
-    """The centre file, with the app's solver time limit applied."""
-    centre = load_centre(centre_path())
+    """The centre the app plans: the one saved in the workspace (Settings), else the centre file.
+
+    The app's solver time limit (``$WFM_APP_TIME_LIMIT_SECONDS``) is applied to either.
+    """
+    saved = workspace().centre()
+    return _with_time_limit(saved) if saved is not None else file_centre()
+
+
+def _with_time_limit(centre: Centre) -> Centre:
     limit = time_limit_seconds()
     if limit is not None:
         scheduling = centre.scheduling.model_copy(update={"time_limit_seconds": limit})
         centre = centre.model_copy(update={"scheduling": scheduling})
     return centre
-
-
-@dataclass(eq=False)
-class PlanSlot:
-    """Holds one plan run (or the error that stopped it) for every session."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    result: PlanResult | None = None
-    error: WfmError | None = None
-
-
-@st.cache_resource(show_spinner=False, max_entries=MAX_CACHED_PLANS)
-def _plan_slot(centre_file: str, modified_ns: int, solver_settings: tuple) -> PlanSlot:
-    """The slot for a centre file (as last modified) and solver settings."""
-    return PlanSlot()
-
-
-def _solver_settings(centre: Centre) -> tuple:
-    return tuple(sorted(centre.scheduling.model_dump().items()))
-
-
-class _PlanProgress:
-    """The library's ``progress(fraction_done, message)`` shown on an ``st.progress`` bar.
-
-    Streamlit interrupts a script when the user clicks elsewhere, by raising a control
-    exception (a ``BaseException``) from the next ``st`` call, here the bar's update.
-    Letting it through would abandon a plan that is tens of seconds along, and the next
-    page would start it again; so the interruption is held until the plan is done and
-    cached, then raised (:meth:`resume`) so that Streamlit still goes where the user asked.
-    """
-
-    def __init__(self, bar) -> None:
-        self.bar = bar
-        self.interruption: BaseException | None = None
-
-    def __call__(self, fraction_done: float, message: str) -> None:
-        if self.interruption is not None:
-            return
-        try:
-            self.bar.progress(min(max(fraction_done, 0.0), 1.0), text=f"Planning: {message}")
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as interruption:  # Streamlit's stop or rerun request
-            self.interruption = interruption
-
-    def finish(self) -> None:
-        """Remove the bar, or raise the interruption held back while planning."""
-        if self.interruption is not None:
-            raise self.interruption
-        self.bar.empty()
-
-
-def get_plan() -> PlanResult:
-    """The plan for the app's centre, run once per centre file and solver settings.
-
-    Raises
-    ------
-    WfmError
-        When the centre file or its data cannot be used, or no rota can be found.
-    """
-    centre = app_centre()
-    path = centre_path()
-    slot = _plan_slot(str(path), path.stat().st_mtime_ns, _solver_settings(centre))
-    with slot.lock:
-        if slot.result is None and slot.error is None:
-            progress = _PlanProgress(st.progress(0.0, text="Planning: starting"))
-            try:
-                slot.result = run_plan(centre, progress=progress)
-            except WfmError as error:
-                # Remembered, so that every page shows it without planning again;
-                # "Re-run plan" clears it.
-                slot.error = error
-            finally:
-                progress.finish()
-    if slot.error is not None:
-        raise slot.error
-    return slot.result
-
-
-def plan_or_stop(*, offer_rerun: bool = True) -> PlanResult:
-    """The plan; or an error box (with a button to plan again) and the end of the page."""
-    try:
-        return get_plan()
-    except Exception as error:  # noqa: BLE001 - the app must never show a traceback
-        ui.show_error(error)
-        if offer_rerun and st.button("Re-run plan", key="rerun_plan_after_error", icon=":material/refresh:"):
-            forget_plans()
-            st.rerun()
-        st.stop()
-
-
-def forget_plans() -> None:
-    """Drop every cached plan, so that the next page run plans again."""
-    _plan_slot.clear()
-
-
-# --- selections of the plan's frames (no domain logic: which rows to show) ---------------
-def rota_week_bounds(result: PlanResult) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start (inclusive) and end (exclusive) of the rota's week, tz-aware local time."""
-    start = pd.Timestamp(result.start_date).tz_localize(result.centre.timezone)
-    end = pd.Timestamp(result.start_date + dt.timedelta(days=ROTA_DAYS)).tz_localize(result.centre.timezone)
-    return start, end
-
-
-def in_rota_week(result: PlanResult, frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``frame`` whose ``interval_start`` falls in the rota's week."""
-    start, end = rota_week_bounds(result)
-    times = frame["interval_start"]
-    return frame[(times >= start) & (times < end)].reset_index(drop=True)
-
-
-def run_whatif(result: PlanResult, scenario: Scenario) -> ScenarioResult:
-    """The scenario on the rota's week of the plan's forecast, against the plan's rota."""
-    return run_scenario(
-        in_rota_week(result, result.forecast),
-        result.rota.coverage,
-        service_targets(result.centre),
-        shrinkage_by_queue(result.centre),
-        result.centre.interval_minutes,
-        scenario,
-    )
-
-
-# --- forecast backtest (cached: a rolling-origin backtest takes seconds per queue) --------
-#: Target days and horizons [days] of the forecast page's backtest.
-BACKTEST_ORIGINS = 4
-BACKTEST_HORIZONS_DAYS = (1, 7)
-
-
-@st.cache_data(show_spinner="Backtesting the forecast models…", max_entries=16)
-def backtest_leaderboard(_result: PlanResult, centre_file: str, history_rows: int, queue: str) -> pd.DataFrame:
-    """The backtest leaderboard of one queue of the plan's history (cached per centre and queue)."""
-    from wfm.data.schemas import History
-    from wfm.forecast import backtest_history
-
-    history = _result.history
-    rows = history.frame[history.frame["queue"] == queue].reset_index(drop=True)
-    one_queue = History(rows, history.interval_minutes, history.timezone, history.source)
-    result = backtest_history(
-        one_queue, horizons_days=BACKTEST_HORIZONS_DAYS, origins=BACKTEST_ORIGINS, workers=1
-    )
-    return result.leaderboard

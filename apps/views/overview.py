@@ -1,4 +1,9 @@
-"""Overview: the plan's projected service per queue, the rota solve and the time taken."""
+"""Overview: where the planner is in the workflow, the rota's projected service, recent changes.
+
+Everything shown comes from the workspace (the store), so it is what the planner left last
+time. "Plan everything" runs the whole chain (forecast -> requirements -> rota) on the
+saved inputs in one go and saves each step, for a planner who wants a first rota now.
+"""
 
 from __future__ import annotations
 
@@ -6,81 +11,109 @@ import pandas as pd
 import streamlit as st
 
 from views import data, ui
+from wfm.plan import run_plan
 
-st.title("Plan overview")
-if st.button("Re-run plan", icon=":material/refresh:", help="Plan again from the centre file: forecast, requirements, rota."):
-    data.forget_plans()
-    st.rerun()
-result = data.plan_or_stop(offer_rerun=False)
+#: Workflow steps as the planner reads them, with the page that does each.
+STEP_LABELS = {
+    "centre": ("Settings", "views/settings.py"),
+    "history": ("History", "views/upload.py"),
+    "forecast": ("Forecast", "views/forecast.py"),
+    "requirements": ("Staffing", "views/staffing.py"),
+    "rota": ("Rota", "views/rota_builder.py"),
+    "published": ("Published", "views/rota_builder.py"),
+}
+
+st.title("Overview")
 
 with ui.friendly_errors():
-    centre = result.centre
-    solve = result.rota.summary
-    st.caption(
-        f"**{centre.name}** · week starting {result.start_date:%A %d %B %Y} ({centre.timezone}) · "
-        f"{centre.interval_minutes}-minute intervals · {len(result.agents)} agents · "
-        f"centre file `{data.centre_path()}`"
-    )
+    ws = data.workspace()
+    steps = ws.steps().set_index("step")
 
-    st.subheader("Projected service level for the rota")
-    summary = result.summary.set_index("queue")
-    queues = [queue for queue in summary.index if queue != "all"]
-    for column, queue in zip(st.columns(len(queues) + 1), [*queues, "all"], strict=True):
-        row = summary.loc[queue]
-        target = row["service_level_target"]
-        with column:
-            st.metric(
-                "Service level — all queues" if queue == "all" else f"Service level — {queue}",
+    st.subheader("Workflow")
+    columns = st.columns(len(STEP_LABELS))
+    for column, (step, (label, page)) in zip(columns, STEP_LABELS.items(), strict=True):
+        row = steps.loc[step]
+        with column, st.container(border=True):
+            icon = ":material/check_circle:" if row["done"] else ":material/radio_button_unchecked:"
+            st.page_link(page, label=label, icon=icon)
+            if row["done"]:
+                st.caption(f"{row['detail']}  \n{ui.when(row['saved_at'])} by {row['saved_by']}")
+            else:
+                st.caption("not done yet")
+
+    history_done = bool(steps.loc["history", "done"])
+    if not history_done:
+        st.info(
+            "Start on the **Data** page: use the sample centre or upload your interval history.",
+            icon=":material/upload_file:",
+        )
+        st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
+    else:
+        with st.expander("Plan everything in one go", icon=":material/bolt:"):
+            st.write(
+                "Forecast, staff requirements and a rota draft from the saved history, agents and "
+                "settings, each saved like the pages do. Stop (top right) ends it at the next step."
+            )
+            if st.button("Plan everything", icon=":material/play_arrow:"):
+                centre = data.app_centre()
+                history = ws.latest_history()
+                agents = ws.agents() or None
+                bar = st.progress(0.0, text="Planning: starting")
+                result = run_plan(
+                    centre,
+                    history=history,
+                    agents=agents,
+                    progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=f"Planning: {message}"),
+                )
+                ws.save_plan(result)
+                bar.empty()
+                st.success(f"Planned the week starting {result.start_date:%A %d %B %Y}: rota saved as a draft.")
+                st.rerun()
+
+    rota = ws.latest_rota("published") or ws.latest_rota()
+    requirements = ws.latest_requirements()
+    if rota is not None and requirements is not None and rota.start_date is not None:
+        centre = data.app_centre()
+        st.subheader(f"Projected service level — rota version {rota.id} ({rota.status})")
+        summary = data.rota_service_summary(centre, requirements.frame, rota)
+        by_queue = summary.set_index("queue")
+        queues = [queue for queue in by_queue.index if queue != "all"]
+        for column, queue in zip(st.columns(len(queues) + 1), [*queues, "all"], strict=True):
+            row = by_queue.loc[queue]
+            target = row["service_level_target"]
+            column.metric(
+                "All queues" if queue == "all" else queue,
                 ui.percent(row["service_level"]),
                 delta=None if pd.isna(target) else f"{ui.percentage_points(row['service_level'] - target)} vs target {ui.percent(target, 0)}",
                 border=True,
+                help=f"ASA {ui.seconds(row['asa_seconds'])}; {int(row['intervals_meeting_target'])} of "
+                f"{int(row['intervals'])} intervals meet the target.",
             )
-            st.caption(
-                f"ASA {ui.seconds(row['asa_seconds'])} · {int(row['intervals_meeting_target'])} of "
-                f"{int(row['intervals'])} intervals meet the target"
-            )
+        solve = rota.solve_summary
+        st.caption(
+            f"Week starting {rota.start_date:%A %d %B %Y} · solver: {solve.get('status', '—')}, "
+            f"objective {ui.number(solve.get('objective'))}, bound {ui.number(solve.get('bound'))}, "
+            f"gap {ui.percent(solve.get('gap'), 2)} · short {ui.hours(by_queue.loc['all', 'under_staffed_agent_hours'])}"
+            if "all" in by_queue.index
+            else ""
+        )
 
-    table = pd.DataFrame(
-        {
-            "Queue": summary.index,
-            "Contacts": summary["offered"].map(lambda value: ui.number(value, 0)),
-            "Service level": summary["service_level"].map(ui.percent),
-            "Target": summary["service_level_target"].map(lambda value: ui.percent(value, 0)),
-            "ASA": summary["asa_seconds"].map(ui.seconds),
-            "Intervals under-staffed": summary["intervals_under_staffed"].astype(str) + " of " + summary["intervals"].astype(str),
-            "Short agent-hours": summary["under_staffed_agent_hours"].map(ui.hours),
-            "Scheduled agent-hours": summary["scheduled_agent_hours"].map(ui.hours),
-            "Required agent-hours": summary["required_agent_hours"].map(ui.hours),
-        }
-    )
-    st.dataframe(table, hide_index=True)
-    overloaded = summary.loc["all", "intervals_unstable"] if "all" in summary.index else 0
-    if overloaded:
-        st.caption(ui.overloaded_note(int(overloaded), float(summary.loc["all", "offered_in_unstable_intervals"])))
-
-    st.subheader("Rota")
-    agent_summary = result.rota.agent_summary
-    working = int((agent_summary["days_worked"] > 0).sum())
-    columns = st.columns(6)
-    columns[0].metric("Solver status", solve.status_label)
-    columns[1].metric("Objective", ui.number(solve.objective), help="Cost of the rota found [cost units].")
-    columns[2].metric("Bound", ui.number(solve.bound), help="Best proven lower bound on the cost [cost units].")
-    columns[3].metric("Gap", ui.percent(solve.gap, 2), help="(objective − bound) / objective.")
-    columns[4].metric("Solve time", ui.seconds(solve.wall_seconds), help="The whole scheduling run.")
-    columns[5].metric("Paid hours", ui.hours(float(agent_summary["paid_hours"].sum())), help=f"{working} agents working.")
-    st.caption(solve.describe())
-
-    st.subheader("Time taken")
-    timings = pd.DataFrame(
-        {"Step": list(result.timings_seconds), "Time": [ui.seconds(value) for value in result.timings_seconds.values()]}
-    )
-    st.dataframe(timings, hide_index=True, width="content")
-    models = result.forecast.groupby("queue")["model"].first()
-    st.caption("Forecast model per queue: " + ", ".join(f"{queue}: {model}" for queue, model in models.items()))
-
-    st.divider()
-    links = st.columns(4)
-    links[0].page_link("views/forecast.py", label="Forecast", icon=":material/show_chart:")
-    links[1].page_link("views/requirements.py", label="Requirements", icon=":material/grid_on:")
-    links[2].page_link("views/rota.py", label="Rota", icon=":material/calendar_month:")
-    links[3].page_link("views/whatif.py", label="What if", icon=":material/tune:")
+    st.subheader("Recent changes")
+    audit = ws.audit()
+    if audit.empty:
+        st.caption("Nothing has been done in this workspace yet.")
+    else:
+        recent = audit.sort_values("id", ascending=False).head(10)
+        st.dataframe(
+            recent[["at", "actor", "action", "object_type", "object_id"]],
+            hide_index=True,
+            column_config={
+                "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+                "actor": "Who",
+                "action": "What",
+                "object_type": "Object",
+                "object_id": "Id",
+            },
+        )
+        st.page_link("views/settings.py", label="The whole audit trail is on the Settings page", icon=":material/history:")
+    st.caption(f"Workspace: `{ui.hide_password(ws.url)}`")

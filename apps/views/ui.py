@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 
 from views import state
@@ -121,3 +122,25 @@ def friendly_errors() -> Iterator[None]:
     except Exception as error:  # noqa: BLE001 - the app must never show a traceback
         show_error(error)
         st.stop()
+
+
+def when(utc_text: str | None) -> str:
+    """A stored UTC ISO 8601 time as local-free text: ``'2026-11-22T13:05:09.1+00:00' -> '22 Nov 2026 13:05 UTC'``."""
+    if not utc_text:
+        return MISSING
+    try:
+        moment = pd.Timestamp(utc_text)
+    except ValueError:
+        return str(utc_text)
+    return f"{moment:%d %b %Y %H:%M} UTC"
+
+
+def hide_password(url: str) -> str:
+    """A database URL with its password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL: show it as given
+        return url
+

@@ -230,6 +230,82 @@ def service_by_day(result: ScenarioResult) -> pd.DataFrame:
     return table[["date", "queue", "offered", "service_level", "required_agents_intervals", "scheduled_agents_intervals"]].reset_index(drop=True)
 
 
+def projection_by_day(result: ScenarioResult, interval_minutes: int) -> pd.DataFrame:
+    """Projected service, waiting, occupancy and abandonment per site date and queue.
+
+    Every figure of a day is recomputed from the intervals' totals, as
+    :func:`wfm.review.summarise_service` does for the period: averages do not aggregate.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+    interval_minutes : int
+        Interval length [minutes] (agents per interval are summed to agent-hours).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per date and queue, plus queue ``all`` per date: ``date, queue, offered``
+        [contacts], ``service_level`` (offered-weighted: the share of the day's contacts
+        answered within threshold; 1 with nothing offered), ``asa_seconds`` [s]
+        (offered-weighted over the intervals with a finite wait; NaN when there are none),
+        ``offered_in_unstable_intervals`` [contacts] (left out of the ASA),
+        ``occupancy`` (Σ busy agents / Σ productive agents), ``abandonment_rate``
+        (offered-weighted Erlang A abandonment; only when the result was run with a
+        patience), ``required_agent_hours``, ``scheduled_agent_hours`` (present agents,
+        after headcount and absenteeism) and ``under_staffed_agent_hours`` [agent-hours].
+    """
+    projected = result.projected
+    hours = interval_minutes / 60.0
+    offered = projected["offered"].to_numpy(dtype=float)
+    asa = projected["asa_seconds"].to_numpy(dtype=float)
+    stable = np.isfinite(asa) & (offered > 0)
+    frame = pd.DataFrame(
+        {
+            # Local midnight as a tz-naive timestamp groups much faster than date objects.
+            "date": projected["interval_start"].dt.tz_localize(None).dt.normalize(),
+            "queue": projected["queue"],
+            "offered": offered,
+            "level_weight": projected["service_level"].to_numpy(dtype=float) * offered,
+            "stable_offered": np.where(stable, offered, 0.0),
+            "asa_weight": np.where(stable, asa * offered, 0.0),
+            "busy": projected["occupancy"].to_numpy(dtype=float) * projected["agents_productive"].to_numpy(dtype=float),
+            "productive": projected["agents_productive"].to_numpy(dtype=float),
+            "required": projected["agents_scheduled_required"].to_numpy(dtype=float),
+            "scheduled": projected["agents_scheduled"].to_numpy(dtype=float),
+            "under": projected["under_staffed"].to_numpy(dtype=float),
+        }
+    )
+    with_abandonment = "abandon_probability" in projected
+    if with_abandonment:
+        frame["abandon_weight"] = projected["abandon_probability"].to_numpy(dtype=float) * offered
+    parts = []
+    for keys in (["date", "queue"], ["date"]):
+        sums = frame.groupby(keys, sort=True).sum(numeric_only=True).reset_index()
+        if "queue" not in keys:
+            sums["queue"] = "all"
+        parts.append(sums)
+    table = pd.concat(parts, ignore_index=True)
+    table = table.assign(last=table["queue"] == "all").sort_values(["date", "last", "queue"], kind="stable")
+
+    def share(numerator: pd.Series, denominator: pd.Series, empty: float) -> np.ndarray:
+        positive = denominator.to_numpy(dtype=float) > 0
+        return np.where(positive, numerator.to_numpy(dtype=float) / np.where(positive, denominator, 1.0), empty)
+
+    out = table[["date", "queue", "offered"]].copy()
+    out["date"] = out["date"].dt.date
+    out["service_level"] = share(table["level_weight"], table["offered"], 1.0)
+    out["asa_seconds"] = share(table["asa_weight"], table["stable_offered"], np.nan)
+    out["offered_in_unstable_intervals"] = table["offered"] - table["stable_offered"]
+    out["occupancy"] = share(table["busy"], table["productive"], np.nan)
+    if with_abandonment:
+        out["abandonment_rate"] = share(table["abandon_weight"], table["offered"], 0.0)
+    out["required_agent_hours"] = table["required"] * hours
+    out["scheduled_agent_hours"] = table["scheduled"] * hours
+    out["under_staffed_agent_hours"] = table["under"] * hours
+    return out.reset_index(drop=True)
+
+
 #: Inputs varied by :func:`sensitivity`.
 SENSITIVITY_INPUTS = ("volume", "aht", "shrinkage", "absenteeism", "service_level_target")
 

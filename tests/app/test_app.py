@@ -5,43 +5,23 @@ Two kinds:
 - fast unit tests of the pure helpers (chart builders in ``views/charts.py``, number
   formatting in ``views/ui.py``, environment parsing in ``views/data.py``) on small frames;
 - AppTest smoke tests of every page, through the entry point ``apps/streamlit_app.py``
-  (a page file run alone fails on ``st.page_link``), on the sample centre.
-
-Planning the sample centre (forecast + rota MILP) takes tens of seconds, so the plan runs
-once per module: the ``planned`` fixture is module-scoped, clears Streamlit's caches once
-(they live for the whole pytest process, so another module's plan could leak in), sets a
-short solver time limit and runs the overview page, which plans. Every page test then
-starts a fresh ``AppTest`` (fresh session state, so tests do not depend on each other's
-widget values) and finds the plan in ``st.cache_resource``. Re-planning per test would cost
-about half a minute each.
+  (a page file run alone fails on ``st.page_link``), on an empty workspace and on one
+  holding a planned sample week (fixtures in ``conftest.py``). Each page's own flows are in
+  ``test_<page>_page.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
+from app_testing import assert_no_exception, open_page
 
-APP = Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py"
-sys.path.insert(0, str(APP.parent))
+from views import charts, data, ui
+from wfm.errors import ConfigError
 
-from views import charts, data, state, ui  # noqa: E402
-from wfm.errors import ConfigError  # noqa: E402
-
-#: Solver time limit for the app tests [seconds]: with 5 s HiGHS finds no rota for the
-#: sample centre yet; it solves it to optimality in about 12 s.
-SOLVER_TIME_LIMIT_SECONDS = 40  # the sample solves in about 15 s; room for a busy machine
-#: Seconds for the first run, which plans the sample centre.
-PLAN_TIMEOUT_SECONDS = 180
-#: Seconds for a page run once the plan is cached.
-PAGE_TIMEOUT_SECONDS = 30
-PAGES = ("views/overview.py", "views/forecast.py", "views/requirements.py", "views/rota.py", "views/whatif.py")
 TZ = "Europe/London"
 
 
@@ -212,8 +192,12 @@ def test_numbers_are_shown_in_percent_and_units():
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv(data.CENTRE_ENV, raising=False)
     monkeypatch.delenv(data.TIME_LIMIT_ENV, raising=False)
+    monkeypatch.delenv(data.STORE_ENV, raising=False)
     assert data.centre_path() == data.DEFAULT_CENTRE
     assert data.time_limit_seconds() is None
+    assert data.store_url() == f"sqlite:///{data.DEFAULT_STORE}"
+    monkeypatch.setenv(data.STORE_ENV, "sqlite:///elsewhere.db")
+    assert data.store_url() == "sqlite:///elsewhere.db"
     monkeypatch.setenv(data.CENTRE_ENV, str(tmp_path / "centre.toml"))
     monkeypatch.setenv(data.TIME_LIMIT_ENV, "7.5")
     assert data.centre_path() == tmp_path / "centre.toml"
@@ -223,132 +207,36 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
         data.time_limit_seconds()
 
 
-# --- the app through its entry point ----------------------------------------------------
-def _assert_clean(at: AppTest) -> None:
-    assert not at.exception, [element.value for element in at.exception]
-    assert not at.error, [element.value for element in at.error]
+# --- every page through the entry point -------------------------------------------------
+ALL_PAGES = (
+    "views/overview.py",
+    "views/upload.py",
+    "views/forecast.py",
+    "views/staffing.py",
+    "views/rota_builder.py",
+    "views/whatif.py",
+    "views/adherence.py",
+    "views/review.py",
+    "views/settings.py",
+)
 
 
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_opens_on_an_empty_workspace_without_a_traceback(app_env, page):
+    app = open_page(page)
+    assert_no_exception(app)
+    assert not app.error, [element.value for element in app.error]
 
 
-def _percent(text: str) -> float:
-    return float(text.removesuffix("%").strip())
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_opens_on_a_planned_workspace_without_a_traceback(planned_store, page):
+    app = open_page(page)
+    assert_no_exception(app)
+    assert not app.error, [element.value for element in app.error]
 
 
-def _open(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=PAGE_TIMEOUT_SECONDS).run()
-    if page != PAGES[0]:
-        at.switch_page(page).run()
-    return at
-
-
-def test_a_missing_centre_file_is_an_error_message_not_a_traceback(monkeypatch, tmp_path):
+def test_a_missing_centre_file_is_an_error_message_not_a_traceback(app_env, monkeypatch, tmp_path):
     monkeypatch.setenv(data.CENTRE_ENV, str(tmp_path / "nowhere.toml"))
-    at = AppTest.from_file(APP, default_timeout=PAGE_TIMEOUT_SECONDS).run()
-    assert not at.exception
-    assert len(at.error) == 1
-    assert "centre file not found" in at.error[0].value
-    at.switch_page("views/whatif.py").run()
-    assert not at.exception
-    assert "centre file not found" in at.error[0].value
-    assert at.button(key="rerun_plan_after_error")
-
-
-@pytest.fixture(scope="module")
-def planned():
-    """The overview page after planning the sample centre once for the whole module."""
-    if not data.DEFAULT_CENTRE.exists():
-        pytest.skip("no sample centre: run `python -m wfm.data.sample data/sample`")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv(data.CENTRE_ENV, raising=False)
-        patch.setenv(data.TIME_LIMIT_ENV, str(SOLVER_TIME_LIMIT_SECONDS))
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(APP, default_timeout=PLAN_TIMEOUT_SECONDS).run()
-        yield at
-
-
-@pytest.mark.slow
-def test_overview_shows_service_per_queue_and_the_solve(planned):
-    _assert_clean(planned)
-    metrics = _metrics(planned)
-    for label in ("Service level — sales", "Service level — support", "Service level — all queues"):
-        assert metrics[label].endswith("%")
-    for label in ("Solver status", "Objective", "Bound", "Gap", "Solve time", "Paid hours"):
-        assert label in metrics
-    assert metrics["Solver status"] in {"optimal", "within the gap target", "feasible"}
-    assert planned.button[0].label == "Re-run plan"
-    assert len(planned.dataframe) == 2  # service per queue, time taken
-
-
-@pytest.mark.slow
-def test_forecast_page_draws_history_and_forecast(planned):
-    at = _open("views/forecast.py")
-    _assert_clean(at)
-    assert len(at.get("vega_lite_chart")) == 2
-    assert at.selectbox(key=state.QUEUE).value == "sales"
-    at.selectbox(key=state.QUEUE).set_value("support").run()
-    _assert_clean(at)
-    assert "Forecast contacts" in _metrics(at)
-    assert _metrics(at)["Overridden intervals"] == "0"
-    assert len(at.get("arrow_data_frame")) >= 1 or at.get("data_editor")  # the overrides table
-
-
-@pytest.mark.slow
-def test_forecast_page_backtest_shows_the_leaderboard(planned):
-    at = _open("views/forecast.py")
-    at.button(key=state.FORECAST_BACKTEST).click().run(timeout=PLAN_TIMEOUT_SECONDS)
-    _assert_clean(at)
-    assert len(at.get("vega_lite_chart")) == 3  # forecast with band, AHT, leaderboard
-    board = at.dataframe[-1].value
-    assert {"model", "wape", "rank", "horizon_days"} <= set(board.columns)
-    assert set(board["horizon_days"]) == {1, 7}
-    assert (board.groupby("horizon_days")["rank"].min() == 1).all()
-
-
-@pytest.mark.slow
-def test_requirements_page_draws_a_heat_map(planned):
-    at = _open("views/requirements.py")
-    _assert_clean(at)
-    assert len(at.get("vega_lite_chart")) == 1
-    assert _metrics(at)["Shrinkage"] == "30 %"
-    at.selectbox(key=state.REQUIREMENTS_MEASURE).set_value("offered").run()
-    _assert_clean(at)
-
-
-@pytest.mark.slow
-def test_rota_page_draws_gantt_and_coverage(planned):
-    at = _open("views/rota.py")
-    _assert_clean(at)
-    assert len(at.get("vega_lite_chart")) == 2
-    assert len(at.dataframe) == 1  # hours per agent
-    assert at.selectbox(key=state.ROTA_DAY).index == 1  # the first day of the week
-    at.selectbox(key=state.ROTA_DAY).select_index(0).run()  # the whole week
-    _assert_clean(at)
-
-
-@pytest.mark.slow
-def test_whatif_more_volume_lowers_the_service_level(planned):
-    at = _open("views/whatif.py")
-    _assert_clean(at)
-    metrics = _metrics(at)
-    assert metrics["Service level (what if)"] == metrics["Service level (base)"]
-    assert len(at.get("vega_lite_chart")) == 1
-    at.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(20).run()
-    _assert_clean(at)
-    metrics = _metrics(at)
-    assert _percent(metrics["Service level (what if)"]) < _percent(metrics["Service level (base)"])
-    at.slider(key=state.WHATIF_SHRINKAGE_PERCENT).set_value(10).run()  # less shrinkage: better
-    _assert_clean(at)
-    assert _percent(_metrics(at)["Service level (what if)"]) > _percent(metrics["Service level (what if)"])
-
-
-@pytest.mark.slow
-def test_the_queue_choice_follows_the_user_between_pages(planned):
-    at = _open("views/forecast.py")
-    at.selectbox(key=state.QUEUE).set_value("support").run()
-    at.switch_page("views/rota.py").run()
-    _assert_clean(at)
-    assert at.selectbox(key=state.QUEUE).value == "support"
+    app = open_page("views/settings.py")  # no saved settings: the page reads the centre file
+    assert_no_exception(app)
+    assert any("centre file not found" in element.value for element in app.error)

@@ -1,32 +1,29 @@
-"""The staffing-curve page: its chart builders, and the page through the app's entry point.
+"""The Staffing page: its chart builders, and the page through the app's entry point.
 
-The page needs a plan; like ``test_app.py``, the sample centre is planned once for this
-module (module-scoped fixture, caches cleared first, short solver time limit).
+AppTest flows: an empty store and a store without a forecast (info boxes pointing to the
+Data and Forecast pages), the planned sample week (heat map, daily agent-hours, staffing
+curve; Erlang A with a patience), "Compute requirements" at the mean and at P80 (the saved
+requirements equal :func:`wfm.staffing.compute_requirements` on the stored forecast), and a
+forecast with a queue the centre does not know (an error box, nothing saved).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import altair as alt
 import numpy as np
+import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
+from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-APP = Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py"
-sys.path.insert(0, str(APP.parent))
+from views import charts, staffing_charts, state
+from wfm.daily_totals import requirements_daily_hours
+from wfm.staffing.curves import service_curve
+from wfm.workspace import Workspace
 
-from views import charts, data, state  # noqa: E402
-from wfm.staffing.curves import service_curve  # noqa: E402
-
-SOLVER_TIME_LIMIT_SECONDS = 40  # the sample solves in about 15 s; room for a busy machine
-PLAN_TIMEOUT_SECONDS = 180
-PAGE_TIMEOUT_SECONDS = 30
 PAGE = "views/staffing.py"
 
 
+# --- chart builders -----------------------------------------------------------------------------
 def test_curve_frame_and_chart():
     curve = service_curve(10.0, 180.0, 20.0, np.arange(8, 18))
     frame = charts.staffing_curve_frame(curve)
@@ -48,30 +45,112 @@ def test_erlang_a_curve_has_abandonment():
     assert np.isfinite(curve["asa_seconds"]).all()  # Erlang A is stable below the load
 
 
-@pytest.fixture(scope="module")
-def planned():
-    if not data.DEFAULT_CENTRE.exists():
-        pytest.skip("no sample centre: run `python -m wfm.data.sample data/sample`")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv(data.CENTRE_ENV, raising=False)
-        patch.setenv(data.TIME_LIMIT_ENV, str(SOLVER_TIME_LIMIT_SECONDS))
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        yield AppTest.from_file(APP, default_timeout=PLAN_TIMEOUT_SECONDS).run()
+def test_daily_hours_chart_is_valid_vega_lite():
+    times = pd.date_range("2026-03-30 08:00", periods=4, freq="30min", tz="Europe/London")
+    requirements = pd.DataFrame(
+        {"interval_start": times, "queue": "sales", "offered": 10.0, "agents_required": [2, 3, 3, 2],
+         "agents_scheduled_required": [3, 4, 4, 3]}
+    )
+    daily = requirements_daily_hours(requirements, 30)
+    assert daily["scheduled_agent_hours"].tolist() == [7.0]
+    for measure in staffing_charts.DAILY_MEASURES:
+        spec = staffing_charts.daily_hours_chart(daily, measure).to_dict()
+        assert spec["encoding"]["y"]["field"] == measure
 
 
-@pytest.mark.slow
-def test_staffing_page_draws_the_curve_and_follows_the_patience(planned):
-    at = AppTest.from_file(APP, default_timeout=PAGE_TIMEOUT_SECONDS).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    assert len(at.get("vega_lite_chart")) == 1
-    metrics = {m.label: m.value for m in at.metric}
+# --- the page -----------------------------------------------------------------------------------
+def _store(path) -> Workspace:
+    return Workspace.open(f"sqlite:///{path}", actor="test-planner")
+
+
+def test_an_empty_store_points_to_the_data_page(app_env):
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert any("Data" in str(info.value) for info in app.info)
+
+
+def test_a_store_without_forecast_points_to_the_forecast_page(app_env):
+    from wfm.config import load_centre
+    from wfm.plan import load_history
+
+    centre = load_centre(SAMPLE_CENTRE)
+    _store(app_env).save_history(load_history(centre))
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert any("no forecast" in str(info.value) and "Forecast" in str(info.value) for info in app.info)
+
+
+def test_a_planned_store_shows_the_requirements_and_the_curve(planned_store):
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    saved = _store(planned_store).latest_requirements()
+    captions = " ".join(str(c.value) for c in app.caption)
+    assert "by test-planner" in captions
+    assert len(app.get("vega_lite_chart")) == 3  # heat map, agent-hours per day, staffing curve
+    assert {b.label for b in app.get("download_button")} >= {"Download requirements (CSV)", "Download agent-hours per day (CSV)"}
+    queue = app.selectbox(key=state.QUEUE).value
+    metrics = {m.label: m.value for m in app.metric}
+    rows = saved.frame[saved.frame["queue"] == queue]
+    assert metrics["Peak scheduled agents"] == f"{rows['agents_scheduled_required'].max():,.0f}"
+    # the curve starts at the busiest interval, at the saved (Erlang C) requirement
+    busiest = rows.loc[rows["offered"] > 0].sort_values("traffic_erlangs", ascending=False, kind="stable").iloc[0]
     erlang_c_agents = int(metrics["Agents required"])
-    at.number_input(key=state.STAFFING_PATIENCE_SECONDS).set_value(60).run()
-    assert not at.exception and not at.error
-    erlang_a_agents = int({m.label: m.value for m in at.metric}["Agents required"])
+    assert erlang_c_agents == busiest["agents_required"]
+    app.number_input(key=state.STAFFING_PATIENCE_SECONDS).set_value(60).run()
+    assert_no_exception(app)
+    assert not app.error
+    erlang_a_agents = int({m.label: m.value for m in app.metric}["Agents required"])
     assert 0 < erlang_a_agents <= erlang_c_agents  # at this centre's loads abandonment lowers the requirement
-    at.selectbox(key=state.QUEUE).set_value("support").run()
-    assert not at.exception and not at.error
+    other = next(name for name in app.selectbox(key=state.QUEUE).options if name != queue)
+    app.selectbox(key=state.QUEUE).set_value(other).run()
+    assert_no_exception(app)
+    assert not app.error
+
+
+def test_compute_requirements_saves_erlang_c_of_the_stored_forecast(planned_store):
+    from wfm.forecast import quantile_forecast
+    from wfm.plan import service_targets, shrinkage_by_queue
+    from wfm.staffing import compute_requirements
+
+    ws = _store(planned_store)
+    before = ws.latest_requirements().id
+    forecast = ws.latest_forecast()
+    centre = ws.centre()
+    app = open_page(PAGE)
+    assert app.selectbox(key=state.STAFFING_QUANTILE).options == [
+        "Point forecast (mean)", "P50 of the volume", "P80 of the volume", "P90 of the volume"
+    ]
+    app.button(key=state.STAFFING_COMPUTE).click().run()
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    mean = ws.latest_requirements()
+    assert mean.id > before
+    assert mean.meta == {"start_date": forecast.meta["start_date"], "quantile": None, "forecast_id": forecast.id}
+    expected = compute_requirements(forecast.frame, service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes)
+    pd.testing.assert_frame_equal(mean.frame, expected)
+
+    app.selectbox(key=state.STAFFING_QUANTILE).set_value(0.8)
+    app.button(key=state.STAFFING_COMPUTE).click().run()
+    assert_no_exception(app)
+    p80 = ws.latest_requirements()
+    assert p80.id > mean.id and p80.meta["quantile"] == 0.8
+    expected = compute_requirements(
+        quantile_forecast(forecast.frame, 0.8), service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes
+    )
+    pd.testing.assert_frame_equal(p80.frame, expected)
+    assert p80.frame["agents_scheduled_required"].sum() > mean.frame["agents_scheduled_required"].sum()
+    assert any("Requirements" in str(s.value) and str(p80.id) in str(s.value) for s in app.subheader)
+
+
+def test_a_forecast_queue_the_centre_does_not_know_is_an_error(planned_store):
+    ws = _store(planned_store)
+    forecast = ws.latest_forecast()
+    ws.save_forecast(forecast.frame.assign(queue="billing"), meta=forecast.meta)
+    before = ws.latest_requirements().id
+    app = open_page(PAGE)
+    assert any(str(w.value).startswith("Forecast") and "newer" in str(w.value) for w in app.warning)
+    app.button(key=state.STAFFING_COMPUTE).click().run()
+    assert_no_exception(app)
+    assert app.error and "billing" in str(app.error[0].value)
+    assert ws.latest_requirements().id == before

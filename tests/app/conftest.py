@@ -1,0 +1,66 @@
+"""Fixtures for the app tests: a store per test, empty or holding a planned sample week.
+
+The app keeps every step's result in a store (``$WFM_DB_URL``, see ``apps/views/data.py``).
+Planning the sample centre takes tens of seconds, so it runs once per test session into a
+template store (:func:`planned_template`); each test that needs a plan gets its own copy of
+that file (:func:`planned_store`), so tests cannot see each other's edits. Streamlit's caches
+live for the whole pytest process and are cleared for every test.
+
+Helpers and constants the tests import are in ``app_testing.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from app_testing import (  # noqa: F401 - re-exported: import them from app_testing in test files
+    PAGE_TIMEOUT_SECONDS,
+    SAMPLE_CENTRE,
+    SOLVER_TIME_LIMIT_SECONDS,
+    TEMPLATE_TIME_LIMIT_SECONDS,
+    WORK_TIMEOUT_SECONDS,
+    assert_no_exception,
+    open_page,
+)
+
+
+def _clear_streamlit_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def planned_template(tmp_path_factory) -> Path:
+    """A store file holding the sample centre's settings, history, agents, forecast, requirements and a rota draft."""
+    from wfm.config import load_centre
+    from wfm.plan import run_plan
+    from wfm.workspace import Workspace
+
+    centre = load_centre(SAMPLE_CENTRE)
+    scheduling = centre.scheduling.model_copy(update={"time_limit_seconds": TEMPLATE_TIME_LIMIT_SECONDS})
+    centre = centre.model_copy(update={"scheduling": scheduling})
+    path = tmp_path_factory.mktemp("planned") / "template.db"
+    Workspace.open(f"sqlite:///{path}", actor="test-planner").save_plan(run_plan(centre))
+    return path
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path) -> Path:
+    """A fresh, empty store for the app; returns the database file's path."""
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("WFM_DB_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("WFM_APP_TIME_LIMIT_SECONDS", str(SOLVER_TIME_LIMIT_SECONDS))
+    monkeypatch.delenv("WFM_CENTRE", raising=False)
+    _clear_streamlit_caches()
+    yield path
+    _clear_streamlit_caches()
+
+
+@pytest.fixture
+def planned_store(app_env: Path, planned_template: Path) -> Path:
+    """The app's store holding a copy of the planned sample week; returns the file's path."""
+    shutil.copyfile(planned_template, app_env)
+    return app_env

@@ -1,0 +1,219 @@
+"""The Forecast page: its helpers and chart builders, and the page through the app's entry point.
+
+AppTest flows: an empty store (info box pointing to the Data page), the planned sample week
+(content, who made the forecast), "Run forecast" on a store holding only the sample centre
+and history (the saved forecast equals :func:`wfm.plan.forecast_centre` called directly), and
+a first date with too little history before it (an error box, nothing saved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import pytest
+from app_testing import SAMPLE_CENTRE, WORK_TIMEOUT_SECONDS, assert_no_exception, open_page
+
+from views import charts, forecast_charts, forecast_data, state
+from wfm.daily_totals import forecast_daily_totals
+from wfm.workspace import Workspace
+
+PAGE = "views/forecast.py"
+#: A fast named model for the run (the sample's "auto" backtests every model first).
+FAST_MODEL = "same_slot_average"
+TZ = "Europe/London"
+
+
+def small_forecast() -> pd.DataFrame:
+    times = pd.date_range("2026-03-30 08:00", periods=4, freq="15min", tz=TZ).append(
+        pd.date_range("2026-03-30 12:00", periods=2, freq="15min", tz=TZ)
+    )
+    return pd.DataFrame(
+        {
+            "interval_start": times,
+            "queue": "sales",
+            "offered": [10.0, 12.0, 14.0, 16.0, 8.0, 6.0],
+            "aht_seconds": 200.0,
+            "offered_p10": [6.0, 8.0, 9.0, 11.0, 4.0, 3.0],
+            "offered_p90": [14.0, 16.0, 19.0, 21.0, 12.0, 10.0],
+        }
+    )
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+def test_band_frame_follows_the_chosen_columns_and_splits_at_gaps():
+    band = forecast_charts.band_frame(small_forecast(), "sales", "offered_p10", "offered_p90", 15)
+    assert band["low"].tolist() == [6.0, 8.0, 9.0, 11.0, 4.0, 3.0]
+    assert band["high"].tolist() == [14.0, 16.0, 19.0, 21.0, 12.0, 10.0]
+    assert band["segment"].nunique() == 2  # the 09:00–12:00 gap is not bridged
+    assert band["time"].iloc[0] == pd.Timestamp("2026-03-30 08:00")  # wall-clock, zone dropped
+    # same rows as the fixed P10–P90 builder of views/charts.py
+    pd.testing.assert_frame_equal(band, charts.forecast_band_frame(small_forecast(), "sales", 15))
+    assert forecast_charts.band_frame(small_forecast(), "sales", "offered_p05", "offered_p95", 15).empty
+
+
+def test_quantile_column_names_match_the_library():
+    from wfm.forecast.quantiles import QUANTILE_COLUMNS, add_quantile_columns
+
+    assert all(forecast_charts.quantile_column(q) == name for q, name in QUANTILE_COLUMNS.items())
+    frame = add_quantile_columns(pd.DataFrame({"offered": [100.0], "dispersion": [0.01]}), levels=(0.05, 0.95))
+    assert {forecast_charts.quantile_column(0.05), forecast_charts.quantile_column(0.95)} <= set(frame.columns)
+    assert frame["offered_p05"].iloc[0] < 100 < frame["offered_p95"].iloc[0]
+
+
+def test_every_band_is_a_lower_and_an_upper_quantile():
+    for quantiles in forecast_charts.BANDS.values():
+        assert quantiles is None or 0 < quantiles[0] < 0.5 < quantiles[1] < 1
+
+
+def test_daily_totals_chart_is_valid_vega_lite():
+    chart = forecast_charts.daily_totals_chart(forecast_daily_totals(small_forecast()))
+    assert isinstance(chart, alt.Chart)
+    spec = chart.to_dict()  # validates against the Vega-Lite schema
+    assert spec["encoding"]["y"]["field"] == "offered"
+
+
+def test_band_chart_draws_with_an_empty_band():
+    frame = charts.forecast_frame(small_forecast().iloc[:0], small_forecast(), "sales", history_weeks=1, interval_minutes=15)
+    empty = forecast_charts.band_frame(small_forecast(), "sales", "", "", 15)
+    charts.forecast_band_chart(frame, empty).to_dict()
+
+
+def test_progress_bar_clamps_and_labels():
+    class Bar:
+        calls: list = []
+
+        def progress(self, value, text):
+            self.calls.append((value, text))
+
+    bar = Bar()
+    report = forecast_data.progress_bar(bar, "Forecasting")
+    report(-0.5, "starting")
+    report(0.5, "queue sales")
+    report(1.5, "done")
+    assert bar.calls == [(0.0, "Forecasting: starting"), (0.5, "Forecasting: queue sales"), (1.0, "Forecasting: done")]
+
+
+def test_progress_bar_lets_streamlits_stop_through():
+    class Stop(BaseException):
+        pass
+
+    class Bar:
+        def progress(self, value, text):
+            raise Stop
+
+    with pytest.raises(Stop):
+        forecast_data.progress_bar(Bar(), "Backtesting")(0.1, "x")
+
+
+def test_saved_when_reads_store_timestamps():
+    assert forecast_data.saved_when("2026-11-22T13:01:36.817457+00:00") == "Sun 22 Nov 2026 13:01 UTC"
+    assert forecast_data.saved_when("2026-11-22T14:01:00+01:00") == "Sun 22 Nov 2026 13:01 UTC"
+    assert forecast_data.saved_when("not a time") == "not a time"
+    assert forecast_data.saved_when(None) == "an unknown time"
+
+
+# --- the page -----------------------------------------------------------------------------------
+def _saved_sample_inputs(store_path):
+    """Save the sample centre and its history (no forecast) in the app's store."""
+    from wfm.config import load_centre
+    from wfm.plan import load_history
+
+    centre = load_centre(SAMPLE_CENTRE)
+    history = load_history(centre)
+    ws = Workspace.open(f"sqlite:///{store_path}", actor="test-planner")
+    ws.save_centre(centre)
+    ws.save_history(history)
+    return ws, centre, history
+
+
+def test_an_empty_store_points_to_the_data_page(app_env):
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert any("no history" in str(info.value) and "Data" in str(info.value) for info in app.info)
+    assert not [button for button in app.button if button.label == "Run forecast"]
+
+
+def test_a_planned_store_shows_the_saved_forecast(planned_store):
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert not app.error
+    saved = Workspace.open(f"sqlite:///{planned_store}").latest_forecast()
+    captions = " ".join(str(c.value) for c in app.caption)
+    assert "by test-planner" in captions and saved.meta["start_date"] in captions
+    metrics = {m.label: m.value for m in app.metric}
+    queue = app.selectbox(key=state.QUEUE).value
+    expected = saved.frame.loc[saved.frame["queue"] == queue, "offered"].sum()
+    assert metrics["Forecast contacts"] == f"{expected:,.0f}"
+    assert len(app.get("vega_lite_chart")) >= 3  # band, AHT, daily totals
+    assert {b.label for b in app.get("download_button")} >= {"Download forecast (CSV)", "Download daily totals (CSV)"}
+    # a band the saved forecast does not hold (P5–P95) is computed from its dispersion
+    app.selectbox(key=state.FORECAST_BAND).set_value("P5–P95 (90 % band)").run()
+    assert_no_exception(app)
+    assert not app.error
+    assert any("P5–P95" in str(c.value) for c in app.caption)
+
+
+@pytest.mark.slow
+def test_run_forecast_saves_what_forecast_centre_returns(app_env):
+    from wfm.plan import ROTA_DAYS, default_start_date, forecast_centre, rota_weeks
+
+    ws, centre, history = _saved_sample_inputs(app_env)
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert any("Run forecast" in str(info.value) for info in app.info)  # nothing saved yet
+    app.selectbox(key=state.FORECAST_MODEL).set_value(FAST_MODEL)
+    app.button(key=state.FORECAST_RUN).click()
+    app.run(timeout=WORK_TIMEOUT_SECONDS)
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+
+    saved = ws.latest_forecast()
+    assert saved is not None
+    start = default_start_date(history)
+    assert saved.meta["start_date"] == start.isoformat()
+    horizon_days = ROTA_DAYS * rota_weeks(centre)  # the planning horizon in whole weeks (7 days for the sample)
+    assert saved.meta["horizon_days"] == horizon_days
+    assert saved.meta["model"] == FAST_MODEL
+    expected = forecast_centre(centre, history, start, horizon_days=horizon_days, model=FAST_MODEL)
+    totals = saved.frame.groupby("queue")["offered"].sum()
+    assert totals.to_dict() == pytest.approx(expected.groupby("queue")["offered"].sum().to_dict())
+    assert len(saved.frame) == len(expected)
+    assert saved.frame["interval_start"].min().date() == start
+    # the page now shows it
+    assert any("Forecast" in str(s.value) and str(saved.id) in str(s.value) for s in app.subheader)
+
+
+def test_a_first_date_without_enough_history_is_an_error_and_saves_nothing(app_env):
+    ws, _, history = _saved_sample_inputs(app_env)
+    app = open_page(PAGE)
+    first_day = history.frame["interval_start"].min().date()
+    app.selectbox(key=state.FORECAST_MODEL).set_value(FAST_MODEL)
+    app.date_input(key=state.FORECAST_START_DATE).set_value(first_day + dt.timedelta(days=3))
+    app.button(key=state.FORECAST_RUN).click()
+    app.run(timeout=WORK_TIMEOUT_SECONDS)
+    assert_no_exception(app)
+    assert app.error and "14" in str(app.error[0].value)
+    assert ws.latest_forecast() is None
+
+
+def test_run_backtest_shows_the_leaderboard_of_the_queue(planned_store, monkeypatch):
+    # two fast models and two target days keep this run to seconds (the page backtests five models on four days)
+    monkeypatch.setattr(forecast_data, "DEFAULT_MODELS", ("seasonal_naive", "same_slot_average"))
+    monkeypatch.setattr(forecast_data, "BACKTEST_ORIGINS", 2)
+    app = open_page(PAGE)
+    queue = app.selectbox(key=state.QUEUE).value
+    app.button(key=state.FORECAST_BACKTEST).click()
+    app.run(timeout=WORK_TIMEOUT_SECONDS)
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    board = app.session_state[state.FORECAST_LEADERBOARD]["board"]
+    assert set(board["queue"]) == {queue}
+    assert set(board["model"]) == {"seasonal_naive", "same_slot_average"}
+    assert set(board["horizon_days"]) == set(forecast_data.BACKTEST_HORIZONS_DAYS)
+    assert (board["days"] == 2).all()
+    assert "Download leaderboard (CSV)" in {b.label for b in app.get("download_button")}
+    # kept for the session: still shown on the next run without backtesting again
+    app.run()
+    assert "Download leaderboard (CSV)" in {b.label for b in app.get("download_button")}
