@@ -489,3 +489,34 @@ def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=alt.Step(18))
     )
+
+
+def daily_queue_bars(daily: pd.DataFrame, measure: str, title: str, extra_tooltips: list | None = None) -> alt.Chart:
+    """Bars of one daily ``measure`` per local ``date``, side by side per ``queue``.
+
+    Days are labelled ``Mon 16 Nov`` and kept in date order; ``extra_tooltips`` are added
+    after day, queue and the measure.
+    """
+    frame = daily.assign(
+        day=pd.to_datetime(daily["date"]).dt.strftime("%a %d %b"),
+        sort_key=pd.to_datetime(daily["date"]).dt.strftime("%Y-%m-%d"),
+    )
+    days = frame.drop_duplicates("sort_key").sort_values("sort_key")["day"].tolist()
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("day:O", title=None, sort=days, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("queue:N"),
+            y=alt.Y(f"{measure}:Q", title=title),
+            color=alt.Color("queue:N", title="Queue", legend=alt.Legend(orient="top")),
+            tooltip=[
+                alt.Tooltip("day:O", title="Day"),
+                alt.Tooltip("queue:N", title="Queue"),
+                alt.Tooltip(f"{measure}:Q", title=title, format=",.1f"),
+                *(extra_tooltips or []),
+            ],
+        )
+        .properties(height=260)
+    )
+

@@ -29,8 +29,7 @@ import streamlit as st
 from views import ui
 from wfm.config import Centre, load_centre
 from wfm.errors import ConfigError
-from wfm.plan import service_targets
-from wfm.review import project_service, summarise_service
+from wfm.plan import review_coverage
 from wfm.store.audit import default_actor
 from wfm.store.repository import RotaVersion
 from wfm.workspace import Workspace
@@ -126,23 +125,10 @@ def require_step(step: str, what: str):
     return value
 
 
-def rota_service(centre: Centre, requirements: pd.DataFrame, rota: RotaVersion) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Projected service per interval for a stored rota version, and its summary per queue.
-
-    The requirements are cut to the days the rota's coverage spans (its horizon).
-    """
-    targets = service_targets(centre)
-    coverage = rota.coverage
-    first, last = coverage["interval_start"].min(), coverage["interval_start"].max()
-    starts = requirements["interval_start"]
-    in_rota = requirements[(starts >= first) & (starts <= last) & requirements["queue"].isin(targets)]
-    projected = project_service(in_rota, coverage, targets)
-    return projected, summarise_service(projected, centre.interval_minutes, targets)
-
-
 def rota_service_summary(centre: Centre, requirements: pd.DataFrame, rota: RotaVersion) -> pd.DataFrame:
-    """The summary per queue of :func:`rota_service`."""
-    return rota_service(centre, requirements, rota)[1]
+    """Projected service level per queue of a stored rota version (:func:`wfm.plan.review_coverage`)."""
+    start = rota.start_date or rota.coverage["interval_start"].min().tz_convert(centre.timezone).date()
+    return review_coverage(centre, requirements, rota.coverage, start)[1]
 
 
 def file_centre() -> Centre:

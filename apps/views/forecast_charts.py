@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from views import charts
 from views.charts import WHEN_FORMAT, segments, wall_clock
 
 #: Bands the page offers: label -> (low quantile, high quantile) as fractions; None draws no band.
@@ -55,25 +56,9 @@ def daily_totals_chart(daily: pd.DataFrame) -> alt.Chart:
     ``daily`` is :func:`wfm.daily_totals.forecast_daily_totals`' frame (``date``, ``queue``,
     ``offered`` [contacts per day], ``aht_seconds``).
     """
-    frame = daily.assign(
-        day=pd.to_datetime(daily["date"]).dt.strftime("%a %d %b"),
-        sort_key=pd.to_datetime(daily["date"]).dt.strftime("%Y-%m-%d"),
-    )
-    days = frame.drop_duplicates("sort_key").sort_values("sort_key")["day"].tolist()
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("day:O", title=None, sort=days, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("queue:N"),
-            y=alt.Y("offered:Q", title="Contacts forecast per day"),
-            color=alt.Color("queue:N", title="Queue", legend=alt.Legend(orient="top")),
-            tooltip=[
-                alt.Tooltip("day:O", title="Day"),
-                alt.Tooltip("queue:N", title="Queue"),
-                alt.Tooltip("offered:Q", title="Contacts", format=",.0f"),
-                alt.Tooltip("aht_seconds:Q", title="AHT [s]", format=",.0f"),
-            ],
-        )
-        .properties(height=260)
+    return charts.daily_queue_bars(
+        daily,
+        "offered",
+        "Contacts forecast per day",
+        [alt.Tooltip("aht_seconds:Q", title="AHT [s]", format=",.0f")],
     )

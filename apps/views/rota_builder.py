@@ -3,7 +3,7 @@
 The page needs the staffing requirements (Staffing page). Every rota is a stored version
 (:meth:`wfm.workspace.Workspace.rota_versions`): Generate saves a draft, manual edits replace
 a draft's rows, Publish freezes it. The library does the work: :func:`wfm.plan.schedule_rota`
-solves, :mod:`wfm.scheduling.edits` edits, :func:`wfm.review.project_service` projects the
+solves, :mod:`wfm.scheduling.edits` edits, :func:`wfm.plan.review_coverage` projects the
 service level, :func:`wfm.scheduling.check_rota_frame` checks working time, and
 :mod:`wfm.scheduling.exports` writes the files. Conversions live in ``views/rota_charts.py``.
 """
@@ -23,8 +23,7 @@ from views import rota_charts as rc
 from wfm.config import Centre
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
-from wfm.plan import ROTA_DAYS, load_agents, schedule_rota, service_targets
-from wfm.review import project_service, summarise_service
+from wfm.plan import coverage_days, load_agents, review_coverage, schedule_rota, service_targets
 from wfm.scheduling import check_rota_frame, edits
 from wfm.scheduling.exports import (
     agent_summary_from_rota,
@@ -216,11 +215,6 @@ with ui.friendly_errors():
     week_start = version.start_date or start_date
     agents = saved_agents
     queues_by_agent = {agent.agent_id: agent.queues for agent in agents}
-    targets = service_targets(centre)
-    first = pd.Timestamp(week_start).tz_localize(centre.timezone)
-    last = pd.Timestamp(week_start + dt.timedelta(days=ROTA_DAYS)).tz_localize(centre.timezone)
-    times = requirements.frame["interval_start"]
-    week_requirements = requirements.frame[(times >= first) & (times < last) & requirements.frame["queue"].isin(targets)]
 
     pending = st.session_state.get(state.ROTA_PENDING)
     if pending is not None and (pending["version"] != version.id or pending["updated_at"] != version.updated_at):
@@ -230,10 +224,14 @@ with ui.friendly_errors():
         edits.coverage_after_edit(version.coverage, version.rota, rota, queues_by_agent, centre.interval_minutes)
         if pending else version.coverage
     )
-    saved_projected = project_service(week_requirements, version.coverage, targets)
-    saved_service = summarise_service(saved_projected, centre.interval_minutes, targets)
-    projected = project_service(week_requirements, coverage, targets) if pending else saved_projected
-    service = summarise_service(projected, centre.interval_minutes, targets) if pending else saved_service
+    targets = service_targets(centre)
+    rota_dates = [
+        week_start + dt.timedelta(days=d) for d in range(coverage_days(version.coverage, week_start, centre.timezone))
+    ]
+    saved_projected, saved_service = review_coverage(centre, requirements.frame, version.coverage, week_start)
+    projected, service = (
+        review_coverage(centre, requirements.frame, coverage, week_start) if pending else (saved_projected, saved_service)
+    )
     unpaid = unpaid_activities_of(centre)
     summary = agent_summary_from_rota(rota, agents, timezone=centre.timezone, unpaid_activities=unpaid)
 
@@ -257,8 +255,7 @@ shifts_tab, coverage_tab, service_tab, agents_tab, compliance_tab = st.tabs(
 )
 with shifts_tab, ui.friendly_errors():
     teams = [ALL_TEAMS, *sorted(summary["team"].dropna().unique())]
-    dates = [week_start + dt.timedelta(days=d) for d in range(ROTA_DAYS)]
-    days = {WHOLE_WEEK: None} | {f"{date:%A %d %B}": date.isoformat() for date in dates}
+    days = {WHOLE_WEEK: None} | {f"{date:%A %d %B}": date.isoformat() for date in rota_dates}
     left, right = st.columns(2)
     team = left.selectbox("Team", teams, key=state.ROTA_TEAM)
     day = right.selectbox("Day", list(days), index=1, key=state.ROTA_DAY)
@@ -349,7 +346,7 @@ else:
     people = {agent.agent_id: f"{agent.name} ({agent.agent_id}), {agent.team}" for agent in agents}
     left, middle, right = st.columns(3)
     agent_id = left.selectbox("Agent", list(people), format_func=people.get, key=state.ROTA_EDIT_AGENT)
-    day_options = [week_start + dt.timedelta(days=d) for d in range(ROTA_DAYS)]
+    day_options = rota_dates
     edit_day = middle.selectbox("Day", day_options, format_func=lambda d: f"{d:%A %d %B}", key=state.ROTA_EDIT_DAY)
     action = right.selectbox("Edit", EDIT_ACTIONS, key=state.ROTA_EDIT_ACTION)
     try:

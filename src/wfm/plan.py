@@ -262,16 +262,32 @@ def review_rota(
     centre: Centre, requirements: pd.DataFrame, rota: RotaResult, start_date: dt.date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Projected service per interval for the rota's weeks, and its summary per queue."""
+    return review_coverage(centre, requirements, rota.coverage, start_date)
+
+
+def coverage_days(coverage: pd.DataFrame, start_date: dt.date, timezone: str) -> int:
+    """Days of the whole weeks from ``start_date`` that a rota's coverage spans [days] (7 at least)."""
+    if coverage.empty:
+        return ROTA_DAYS
+    last = coverage["interval_start"].max().tz_convert(timezone).date()
+    return ROTA_DAYS * max(1, math.ceil(((last - start_date).days + 1) / ROTA_DAYS))
+
+
+def review_coverage(
+    centre: Centre, requirements: pd.DataFrame, coverage: pd.DataFrame, start_date: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projected service per interval for a rota's coverage, and its summary per queue.
+
+    The requirements are cut to the whole weeks from ``start_date`` that the coverage spans
+    (one week at least), so a stored, uploaded or hand-edited rota is reviewed like a new one.
+    """
     targets = service_targets(centre)
     week_start = pd.Timestamp(start_date).tz_localize(centre.timezone)
-    days = ROTA_DAYS
-    if not rota.coverage.empty:
-        last = rota.coverage["interval_start"].max().tz_convert(centre.timezone).date()
-        days = ROTA_DAYS * max(1, math.ceil(((last - start_date).days + 1) / ROTA_DAYS))
+    days = coverage_days(coverage, start_date, centre.timezone)
     week_end = pd.Timestamp(start_date + dt.timedelta(days=days)).tz_localize(centre.timezone)
     starts = requirements["interval_start"]
     in_week = requirements[(starts >= week_start) & (starts < week_end) & requirements["queue"].isin(targets)]
-    projected = project_service(in_week, rota.coverage, targets)
+    projected = project_service(in_week, coverage, targets)
     return projected, summarise_service(projected, centre.interval_minutes, targets)
 
 
