@@ -7,7 +7,9 @@ contract rule: 200 agents reach a gap <= 1 % within 60 s; 500 agents a gap <= 2 
 The synthetic centres are the sample centre (``data/sample/centre.toml``: two queues,
 opening hours, shift templates, a morning break, an unpaid lunch and an afternoon break
 placed by the optimisation, full- and part-time contracts with min/max paid hours, min/max
-days and 11 h rest) with more agents and more demand:
+days and 11 h rest) with more agents and more demand, and with wfm's default day rules
+(at most 6 working days in a row, a run of 2 days off each week; ``--sample-day-rules``
+keeps the sample's split days off):
 
 - **demand**: the sample centre's true expected demand for the planning week (Monday
   2026-11-16, :func:`wfm.data.sample.expected_demand`) with the offered contacts of every
@@ -102,6 +104,24 @@ def load_text() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def with_default_day_rules(centre):
+    """The centre with wfm's default day rules in every contract: at most 6 working days in
+    a row and a run of 2 days off each week (the sample centre allows split days off)."""
+    from wfm.config import Contract
+
+    defaults = Contract(name="defaults")
+    contracts = tuple(
+        contract.model_copy(
+            update={
+                "min_consecutive_days_off": defaults.min_consecutive_days_off,
+                "max_consecutive_working_days": defaults.max_consecutive_working_days,
+            }
+        )
+        for contract in centre.contracts
+    )
+    return centre.model_copy(update={"contracts": contracts})
+
+
 def without_day_rules(centre):
     """The centre with the day-pattern rules off (no minimum run of days off, up to 7 working
     days in a row): a diagnostic of what those rules cost in solve time."""
@@ -126,6 +146,7 @@ def worker(
     relative_gap: float,
     threads: int,
     day_rules: bool = True,
+    sample_day_rules: bool = False,
 ) -> dict:
     """One rostering run in this process; returns its figures."""
     load_before = load_text()
@@ -137,6 +158,8 @@ def worker(
     centre, requirements, people = synthetic_centre(agents)
     if not day_rules:
         centre = without_day_rules(centre)
+    elif not sample_day_rules:
+        centre = with_default_day_rules(centre)
     settings = centre.scheduling.model_copy(
         update={
             "time_limit_seconds": time_limit_seconds,
@@ -213,6 +236,7 @@ def run_child(
     relative_gap: float,
     threads: int,
     day_rules: bool = True,
+    sample_day_rules: bool = False,
 ) -> dict:
     """One run in a fresh interpreter (so its peak memory is its own)."""
     completed = subprocess.run(
@@ -229,6 +253,7 @@ def run_child(
             "--threads",
             str(threads),
             *([] if day_rules else ["--without-day-rules"]),
+            *(["--sample-day-rules"] if sample_day_rules else []),
         ],
         capture_output=True,
         text=True,
@@ -238,7 +263,9 @@ def run_child(
     figures = json.loads(completed.stdout.strip().splitlines()[-1])
     # The solver stages, from the INFO log of wfm.scheduling (LP bound, restricted MIP, full MIP).
     figures["stages"] = [
-        line.split("HiGHS ", 1)[1] for line in completed.stderr.splitlines() if "HiGHS " in line
+        line.split("HiGHS ", 1)[1]
+        for line in completed.stderr.splitlines()
+        if "HiGHS MIP" in line or "HiGHS LP relaxation" in line
     ]
     return figures
 
@@ -355,6 +382,11 @@ def main(argv: list[str] | None = None) -> None:
         help="diagnostic: turn off the consecutive-days-off and consecutive-working-days rules",
     )
     parser.add_argument(
+        "--sample-day-rules",
+        action="store_true",
+        help="keep the sample's day rules (split days off allowed) instead of wfm's defaults",
+    )
+    parser.add_argument(
         "--json", type=Path, default=None, help="also write every run's figures here"
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -367,6 +399,7 @@ def main(argv: list[str] | None = None) -> None:
             default_gap(agents) if args.relative_gap is None else args.relative_gap,
             args.threads,
             day_rules=not args.without_day_rules,
+            sample_day_rules=args.sample_day_rules,
         )
         print(json.dumps(figures))
         return
@@ -375,13 +408,26 @@ def main(argv: list[str] | None = None) -> None:
         limit = args.time_limit or default_time_limit_seconds(agents)
         gap = default_gap(agents) if args.relative_gap is None else args.relative_gap
         for repeat in range(args.repeats):
-            run = run_child(agents, limit, gap, args.threads, day_rules=not args.without_day_rules)
+            run = run_child(
+                agents,
+                limit,
+                gap,
+                args.threads,
+                day_rules=not args.without_day_rules,
+                sample_day_rules=args.sample_day_rules,
+            )
             results.setdefault(agents, []).append(run)
             sys.stderr.write(f"{agents} agents, run {repeat + 1}: {json.dumps(run)}\n")
             sys.stderr.flush()
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
-    rules = " (consecutive-day rules off)" if args.without_day_rules else ""
+    rules = (
+        " (consecutive-day rules off)"
+        if args.without_day_rules
+        else " (the sample's day rules: split days off)"
+        if args.sample_day_rules
+        else " (wfm's default day rules: 2 days off together, at most 6 in a row)"
+    )
     print(
         f"Named rostering, `schedule_week`, sample centre scaled{rules}, {dt.date.today()}; medians:\n"
     )

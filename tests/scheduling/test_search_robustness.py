@@ -23,15 +23,20 @@ def small_week():
     return instance, centre.scheduling
 
 
+#: The MIPs before the last stage: the pooled rounding (stage 2) and the exact model on the
+#: LP support (stage 3).
+STARVED_MIPS = 2
+
+
 def starving_stage_two(monkeypatch):
-    """Make stage 2 (the first MIP the search runs) end with no rota, as on a loaded machine
-    where HiGHS spends its whole time in the root LP and cuts."""
+    """Make every MIP before the last stage end with no rota, as on a loaded machine where
+    HiGHS spends its whole time in the root LP and cuts."""
     calls = {"mip": 0}
 
     def fake_run_highs(model, **options):
         if not options.get("relaxation", False):
             calls["mip"] += 1
-            if calls["mip"] == 1:
+            if calls["mip"] <= STARVED_MIPS:
                 return SolverRun(SolveStatus.NO_SOLUTION, "maxTimeLimit", None, None, 0.0)
         return run_highs(model, **options)
 
@@ -63,13 +68,13 @@ def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
     result = search.solve_rota(
         instance, settings.model_copy(update={"relative_gap": 0.01}), progress=lambda f, m: seen.append((f, m))
     )
-    assert calls["mip"] == 2  # stage 2 (starved) and stage 3
+    assert calls["mip"] == STARVED_MIPS + 1  # stages 2 and 3 (starved) and the last stage
     assert result.model is not None
     assert result.summary.status.has_solution
     assert result.summary.gap is not None
     assert "start rota rounded from the LP relaxation" in result.summary.termination
     assert "started from a rota rounded from the LP relaxation" in result.summary.termination
-    assert "stage 2: no rota yet" in seen[-2][1]
+    assert "stage 3: no rota yet" in seen[-2][1]
     assert seen[-1][0] == 1.0 and "% of the bound" in seen[-1][1]
 
 
@@ -91,5 +96,7 @@ def test_progress_messages_give_the_gap(small_week):
     assert result.summary.gap is not None
     assert seen[-1] == (1.0, f"rota within {100 * result.summary.gap:.1f} % of the bound")
     for fraction, message in seen:
-        if fraction == 0.7:  # stage 3 runs only after stage 2; the message says how far stage 2 got
+        if fraction == 0.5:  # stage 3 runs after the pooled rounding; the message says how far it got
             assert message.startswith("stage 2: ")
+        if fraction == 0.7:  # the last stage runs only after stage 3; the message says how far it got
+            assert message.startswith("stage 3: ")

@@ -113,6 +113,8 @@ def build_rota_model(
     settings: SchedulingSettings,
     workforce: Workforce | None = None,
     extensions: Sequence[ModelExtension] = (),
+    *,
+    paid_hours_patterns: bool = True,
 ) -> pyo.ConcreteModel:
     """Build the rota MILP for ``instance``.
 
@@ -131,6 +133,10 @@ def build_rota_model(
         :func:`add_extensions`): the weekly service-level mode
         (:class:`wfm.scheduling.service_target.WeeklyServiceLevel`) and the change penalty
         of re-optimisation (:class:`wfm.scheduling.reoptimise.ChangePenalty`).
+    paid_hours_patterns
+        For a pooled workforce, week patterns with the paid hours of each day
+        (:func:`paid_hours_pattern_plans`, the tighter relaxation); ``False`` keeps plain day
+        patterns. Ignored for the exact model.
 
     Returns
     -------
@@ -147,7 +153,7 @@ def build_rota_model(
     add_contract_days(model, workforce, shifts, n_days=instance.grid.days)
     add_rest_between_shifts(model, instance, workforce)
     add_max_consecutive_working_days(model, instance, workforce, shifts)
-    add_consecutive_days_off(model, instance, workforce, shifts)
+    add_consecutive_days_off(model, instance, workforce, shifts, paid_hours_patterns=paid_hours_patterns)
     add_group_shift_counts(model, workforce, shifts)
     add_break_placement(model, instance)
     add_coverage(model, instance)
@@ -459,11 +465,16 @@ class DayPatternPlan:
     windows
         First days of the windows of :math:`K + 1` days of the most-days-in-a-row rule that
         lie inside ``days`` (the patterns keep them).
+    paid_minutes
+        For week patterns with paid hours (pooled models, :func:`paid_hours_pattern_plans`):
+        integer array (patterns, days of the week) of the paid minutes of the shift worked on
+        each of the week's own days (0 on a day off); ``None`` for plain day patterns.
     """
 
     days: tuple[int, ...]
     patterns: np.ndarray
     windows: tuple[int, ...]
+    paid_minutes: np.ndarray | None = None
 
 
 def day_pattern_plans(
@@ -601,8 +612,126 @@ def enumerate_day_patterns(
     return patterns
 
 
+#: Most week patterns with paid hours per unit and week in a pooled model; a unit-week with
+#: more keeps its plain day patterns (the pooled model is then a weaker relaxation, see
+#: :func:`paid_hours_pattern_plans`) [patterns].
+MAX_PAID_HOURS_PATTERNS = 4000
+
+
+def paid_hours_pattern_plans(
+    instance: RotaInstance,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+    plans: dict[tuple[int, int], DayPatternPlan],
+) -> dict[tuple[int, int], DayPatternPlan]:
+    """Week patterns that also fix the paid hours of each working day, for a pooled model.
+
+    A pool of :math:`m` agents keeps its contract's hours only on average in the pooled
+    model: :math:`m H^{min} \\le \\sum p_c x_{u,c}` lets one agent work 4 short shifts
+    while another works 5 long ones. Such a pooled solution cannot always be shared out
+    among the pool's agents (on the sample centre scaled to 200 agents no full-time pool
+    could be). A *week pattern with paid hours* gives each of the week's working days the
+    paid minutes of the shift worked that day; the patterns kept are those of the plain day
+    patterns (the same days, runs and windows) whose weekly paid hours lie within the
+    contract's minimum (whole weeks only) and maximum. With one pattern per agent the pooled
+    hours then hold agent by agent, so an integer pooled solution gives each agent a week
+    that keeps the contract (:func:`wfm.scheduling.pooled.share_out` hands them out), and
+    the pooled LP bound is tighter, still a valid bound on every rota.
+
+    Weeks on which no day rule binds (no plan in ``plans``) get week patterns too, from
+    every set of the week's days within the contract's minimum and maximum days.
+
+    Parameters
+    ----------
+    instance, workforce, shifts
+        As for :func:`build_rota_model` (``shifts`` from :func:`unit_shift_table`).
+    plans
+        The plain day patterns (:func:`day_pattern_plans`).
+
+    Returns
+    -------
+    dict
+        ``plans`` with each (unit index, week) refined where it has at most
+        :data:`MAX_PAID_HOURS_PATTERNS` patterns, and unchanged elsewhere.
+    """
+    n_days = instance.grid.days
+    minutes_of: dict[int, dict[int, np.ndarray]] = defaultdict(dict)
+    for (u, d), group in shifts.groupby(["unit", "day"], sort=True):
+        minutes_of[int(u)][int(d)] = np.unique(group["paid_minutes"].to_numpy(dtype=np.int64))
+    refined = dict(plans)
+    for u, unit in enumerate(workforce.units):
+        mine = minutes_of.get(u, {})
+        if not mine:
+            continue
+        contract = unit.contract
+        for week, week_days in enumerate(week_lengths(n_days)):
+            own = [week * DAYS_PER_WEEK + i for i in range(week_days)]
+            if not any(d in mine for d in own):
+                continue
+            whole = _is_whole_week(n_days, week)
+            plan = plans.get((u, week))
+            if plan is None:
+                blocked = tuple(d not in mine for d in own)
+                base = enumerate_day_patterns(
+                    week_days,
+                    blocked=blocked,
+                    counted=tuple(range(week_days)),
+                    min_days=contract.min_days_per_week if whole else 0,
+                    max_days=contract.max_days_per_week,
+                    windows=(),
+                    runs=(),
+                )
+                plan = DayPatternPlan(tuple(own), base, ())
+            lowest = contract.min_hours_per_week * 60.0 if whole else 0.0
+            highest = contract.max_hours_per_week * 60.0
+            patterns = _with_paid_minutes(plan, [mine.get(d) for d in own], lowest, highest)
+            if patterns is not None:
+                refined[u, week] = DayPatternPlan(plan.days, patterns[0], plan.windows, patterns[1])
+    return refined
+
+
+def _with_paid_minutes(
+    plan: DayPatternPlan, minutes: list[np.ndarray | None], lowest: float, highest: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every (day pattern, paid minutes of each working day of the week) of ``plan`` with
+    weekly paid minutes in ``[lowest, highest]``, as (working days, paid minutes) arrays;
+    ``None`` when there would be more than :data:`MAX_PAID_HOURS_PATTERNS`."""
+    week_days = len(minutes)
+    working_rows: list[np.ndarray] = []
+    minutes_rows: list[np.ndarray] = []
+    total = 0
+    for pattern in plan.patterns:
+        slots = [s for s in range(week_days) if pattern[s]]
+        options = [minutes[s] for s in slots]
+        if any(option is None or len(option) == 0 for option in options):
+            continue
+        size = int(np.prod([len(option) for option in options])) if options else 1
+        total += size
+        if total > 50 * MAX_PAID_HOURS_PATTERNS:
+            return None
+        grid = np.array(np.meshgrid(*options, indexing="ij")).reshape(len(options), -1).T if options else np.zeros((1, 0), dtype=np.int64)
+        weekly = grid.sum(axis=1)
+        grid = grid[(weekly >= lowest - 1e-9) & (weekly <= highest + 1e-9)]
+        if len(grid) == 0:
+            continue
+        paid = np.zeros((len(grid), week_days), dtype=np.int64)
+        paid[:, slots] = grid
+        minutes_rows.append(paid)
+        working_rows.append(np.repeat(pattern[None, :], len(grid), axis=0))
+        if sum(len(rows) for rows in minutes_rows) > MAX_PAID_HOURS_PATTERNS:
+            return None
+    if not minutes_rows:
+        return np.zeros((0, len(plan.days)), dtype=bool), np.zeros((0, week_days), dtype=np.int64)
+    return np.concatenate(working_rows), np.concatenate(minutes_rows)
+
+
 def add_consecutive_days_off(
-    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce, shifts: pd.DataFrame
+    model: pyo.ConcreteModel,
+    instance: RotaInstance,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+    *,
+    paid_hours_patterns: bool = True,
 ) -> None:
     """Each calendar week holds the start of a run of at least
     ``contract.min_consecutive_days_off`` (:math:`L`) days off in a row, and at most
@@ -634,9 +763,15 @@ def add_consecutive_days_off(
     """
     days_of = working_days(shifts)
     plans = day_pattern_plans(instance, workforce, days_of)
+    by_minutes: dict[tuple[int, int], dict[int, list]] = defaultdict(dict)
+    if workforce.pooled and paid_hours_patterns:
+        plans = paid_hours_pattern_plans(instance, workforce, shifts, plans)
+        for (u, d, k), group in shifts.groupby(["unit", "day", "paid_minutes"], sort=True):
+            by_minutes[int(u), int(d)][int(k)] = list(group["var"])
     keys: list[tuple[str, int, int]] = []
     choices: dict[tuple[str, int], tuple[list[tuple[str, int, int]], int]] = {}
     links: dict[tuple[str, int, int], tuple[list, list[tuple[str, int, int]]]] = {}
+    paid_links: dict[tuple[str, int, int, int], tuple[list, list[tuple[str, int, int]]]] = {}
     for (u, week), plan in plans.items():
         unit = workforce.units[u]
         mine = days_of[u]
@@ -644,10 +779,19 @@ def add_consecutive_days_off(
         keys.extend(pattern_keys)
         choices[unit.unit_id, week] = (pattern_keys, unit.size)
         for slot, day in enumerate(plan.days):
-            if day in mine:
-                working = np.flatnonzero(plan.patterns[:, slot])
-                links[unit.unit_id, week, day] = (mine[day], [pattern_keys[p] for p in working])
+            if day not in mine:
+                continue
+            if plan.paid_minutes is not None and slot < plan.paid_minutes.shape[1]:
+                for minutes, working_vars in by_minutes[u, day].items():
+                    working = np.flatnonzero(plan.paid_minutes[:, slot] == minutes)
+                    paid_links[unit.unit_id, week, day, minutes] = (working_vars, [pattern_keys[p] for p in working])
+                continue
+            working = np.flatnonzero(plan.patterns[:, slot])
+            links[unit.unit_id, week, day] = (mine[day], [pattern_keys[p] for p in working])
     sizes = {unit.unit_id: unit.size for unit in workforce.units}
+    # The plans, by (unit_id, week), for reading a pooled solution back agent by agent
+    # (wfm.scheduling.pooled.share_out).
+    model.day_pattern_plans = {(workforce.units[u].unit_id, week): plan for (u, week), plan in plans.items()}
     model.day_pattern = pyo.Var(
         keys,
         domain=pyo.Binary if not workforce.pooled else pyo.NonNegativeIntegers,
@@ -667,6 +811,14 @@ def add_consecutive_days_off(
         return _linear([1.0] * len(working) + [-1.0] * len(patterns), variables) == 0
 
     model.day_pattern_days = pyo.Constraint(list(links), rule=link)
+    if paid_links:
+
+        def paid_link(m, unit_id, week, day, minutes):
+            working, patterns = paid_links[unit_id, week, day, minutes]
+            variables = list(working) + [m.day_pattern[k] for k in patterns]
+            return _linear([1.0] * len(working) + [-1.0] * len(patterns), variables) == 0
+
+        model.day_pattern_paid_minutes = pyo.Constraint(list(paid_links), rule=paid_link)
     logger.debug("%d day patterns for %d unit-weeks", len(keys), len(choices))
 
 

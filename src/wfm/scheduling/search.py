@@ -1,53 +1,60 @@
-"""How the rota MILP is solved: an LP-guided search in three stages.
+"""How the rota MILP is solved: an LP-guided search in four stages.
 
 Solving the exact model directly with HiGHS is slow to find a first rota: with tens of
 interchangeable agents the LP relaxation is highly degenerate and the root cut loop runs
-for tens of seconds before any heuristic. The relaxation is, however, very tight (on the
-60-agent benchmark the optimum lies about 0.1 % above it), so the search uses it twice:
+for tens of seconds before any heuristic. The search therefore works on the *pooled* model
+(:func:`~wfm.scheduling.instance.pooled_workforce`: interchangeable agents pooled), which
+is a relaxation of the exact model, small whatever the number of agents, and free of
+symmetry:
 
-1. **Bound.** Solve the LP relaxation of the *pooled* model
-   (:func:`~wfm.scheduling.instance.pooled_workforce`: interchangeable agents pooled). Its
-   optimum equals that of the exact model's relaxation (split a pooled solution evenly
-   between the pool's agents), so it is a valid lower bound on every rota's cost, and it
-   is smaller and free of symmetry.
-2. **Rota.** Solve the exact model restricted to the shifts the relaxation uses for each
-   pool (every agent of a pool may take any shift the pool, or another pool of the same
-   contract and skill group, uses and the agent is allowed), stopping at the first
-   rota within ``relative_gap`` of the bound (HiGHS ``objective_target``). This is the
-   relaxation-induced neighbourhood idea of RENS (Berthold 2014). It may use
-   ``STAGE2_TIME_SHARE`` of the time left, so that stage 3 always gets some.
-3. **Fallback.** If that does not reach the gap (or finds no rota) and time remains,
-   solve the unrestricted exact model with the remaining time and keep the better rota.
-   When stage 2 found no rota (on a loaded machine HiGHS can spend its whole time in the
-   root LP and cuts without running a heuristic), a start rota is rounded from the
-   relaxation (:func:`rounded_start`: each pool's shift counts given greedily to its agents
-   within their allowed shifts and contract rules) and handed to HiGHS as a MIP start, so
-   that stage 3 has an incumbent at once; stage 3 then runs for at least
-   ``MIN_START_SECONDS``, even past the time limit. The summary's steps say whether a start
-   was rounded and given. Stages 2 and 3 raise HiGHS's ``mip_heuristic_effort`` to
-   ``MIP_HEURISTIC_EFFORT``.
+1. **Bound.** Solve the LP relaxation of the pooled model. Its week patterns carry the paid
+   hours of each day (:func:`~wfm.scheduling.model.paid_hours_pattern_plans`), so each
+   pool's agents keep their contract hours one by one, not only on average; its optimum is
+   a valid lower bound on every rota's cost.
+2. **Pooled rota.** Narrow the pooled integer variables to the integers next to their LP
+   values (RENS, Berthold 2014) and let HiGHS find an integer pooled solution there
+   (``POOLED_ROUNDING_TIME_SHARE`` of the time left, stopping within ``relative_gap`` of
+   the bound); share its counts out among the pools' agents
+   (:func:`wfm.scheduling.pooled.share_out`) and check that rota in the exact model (HiGHS
+   completes breaks and coverage for the given shifts). Its cost is that of the pooled
+   solution. On the 200- and 500-agent benchmarks this stage alone ends the search within
+   the gap target in about 7 s.
+3. **Exact model on the support.** If that rota misses the gap (small pools, where the
+   rounding matters more), solve the exact model restricted to the shifts the relaxation
+   (with plain day patterns, whose support is wider) and the pooled rota use for each
+   contract and skill group, stopping at the first rota within ``relative_gap`` of the bound
+   (HiGHS ``objective_target``). It may use ``STAGE2_TIME_SHARE`` of the time left.
+4. **Fallback.** If that does not reach the gap (or finds no rota) and time remains,
+   solve the unrestricted exact model with the remaining time, from the best rota so far,
+   and keep the better rota. When no stage found a rota (on a loaded machine HiGHS can
+   spend its whole time in the root LP and cuts without running a heuristic), a start rota
+   is rounded from the relaxation (:func:`rounded_start`: each pool's shift counts given
+   greedily to its agents within their allowed shifts and contract rules) and handed to
+   HiGHS as a MIP start, so that the last stage has an incumbent at once; it then runs for
+   at least ``MIN_START_SECONDS``, even past the time limit. The summary's steps say
+   whether a start was rounded and given. The MIP stages raise HiGHS's
+   ``mip_heuristic_effort`` to ``MIP_HEURISTIC_EFFORT``.
 
-Progress messages after stage 2 give the gap of the rota found so far ("stage 2: rota
-within 0.8 % of the bound; searching all shifts"), and the last one that of the result.
+Progress messages give the gap of the rota found so far ("stage 2: rota within 1.2 % of the
+bound; searching the shifts the relaxation uses"), and the last one that of the result.
 
-The reported bound is the best proven one (stage 1, or stage 3's when it proves more), so
-the reported gap is honest whichever stage found the rota.
+The reported bound is the best proven one (stage 1, or the last stage's when it proves
+more), so the reported gap is honest whichever stage found the rota.
 
 Starting from a known rota (``keep``, for warm starts and re-optimisation,
-:mod:`wfm.scheduling.reoptimise`): stage 2 offers every agent its kept shifts besides the
-relaxation's support, stages 2 and 3 hand the kept rota to HiGHS as a MIP start
-(:func:`~wfm.scheduling.solve.run_highs`), so the search never returns a rota worse than
-it when it meets the hard rules; with ``split_pools_by_keep`` the pools of stage 1 are split so that agents of one pool
-have the same kept shifts (:func:`split_pools`), which keeps the relaxation exact for
-per-agent change costs.
+:mod:`wfm.scheduling.reoptimise`): stage 2 is skipped, stage 3 offers every agent its kept
+shifts besides the relaxation's support, stages 3 and 4 hand the kept rota to HiGHS as a
+MIP start (:func:`~wfm.scheduling.solve.run_highs`), so the search never returns a rota
+worse than it when it meets the hard rules; with ``split_pools_by_keep`` the pools of stage
+1 are split so that agents of one pool have the same kept shifts (:func:`split_pools`),
+which keeps the relaxation exact for per-agent change costs.
 
-Measured on the synthetic 60-agent, two-queue week (``tests/scheduling/scheduling_synthetic.py``,
-one thread): when demand is near or above what the contracts give, stage 2 ends the
-search at 0.0-0.7 % gap after 10-26 s in all; when the contracts' minimum hours force far
-more staff than needed, the relaxation's support is too narrow, stage 2 stops at 1.1-1.5 %
-and stage 3 reaches the optimum after about 40 s. Breaking the symmetry between
-interchangeable agents with ordering constraints instead made HiGHS slower (a first
-feasible rota took 20 s instead of 3 s), hence the pooling.
+Measured (``benchmarks/bench_rostering.py``, docs/benchmarks.md, one thread, quiet
+machine): the sample centre scaled to 200 agents with two days off together reaches 0.73 %
+in 7 s and to 500 agents 0.01 % in 7 s, where the exact model on the LP support alone
+found no rota in 60 s and stopped at 23 % (against a weaker bound) in 300 s. Breaking the
+symmetry between interchangeable agents with ordering constraints instead made HiGHS
+slower (a first feasible rota took 20 s instead of 3 s on 60 agents), hence the pooling.
 
 References
 ----------
@@ -70,6 +77,7 @@ from wfm.config import SchedulingSettings
 from wfm.progress import ProgressCallback, no_progress
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, pooled_workforce
 from wfm.scheduling.model import ModelExtension, build_rota_model
+from wfm.scheduling.pooled import kept_values, rounding_bounds, share_out
 from wfm.scheduling.solve import (
     SolverRun,
     SolveStatus,
@@ -89,6 +97,13 @@ SUPPORT_TOLERANCE = 1e-6
 #: cuts and found no rota; 0.3-0.5 found good rotas there (see docs/benchmarks.md, "Rota
 #: engine", for the measurement on the sample centre).
 MIP_HEURISTIC_EFFORT = 0.3
+
+#: Share of the time left after stage 1 for rounding the pooled relaxation (stage 2).
+POOLED_ROUNDING_TIME_SHARE = 0.25
+
+#: Time for checking a shared-out rota in the exact model (HiGHS completes the breaks and
+#: coverage for the given shifts) [seconds].
+EXACT_CHECK_SECONDS = 10.0
 
 #: Share of the time left after stage 1 that stage 2 may use, so that stage 3 (with a start
 #: rota rounded from the relaxation when stage 2 found none) always gets some time.
@@ -370,10 +385,10 @@ def solve_rota(
     def remaining() -> float:
         return max(deadline - time.perf_counter(), 0.0)
 
-    def build(workforce: Workforce | None) -> pyo.ConcreteModel:
+    def build(workforce: Workforce | None, paid_hours_patterns: bool = True) -> pyo.ConcreteModel:
         nonlocal build_seconds
         started = time.perf_counter()
-        model = build_rota_model(instance, settings, workforce, extensions)
+        model = build_rota_model(instance, settings, workforce, extensions, paid_hours_patterns=paid_hours_patterns)
         build_seconds += time.perf_counter() - started
         return model
 
@@ -383,16 +398,16 @@ def solve_rota(
     start_rota = keep  # the MIP start of stages 2 and 3; a rounded one when stage 2 finds no rota
     start_label = "the given rota"
 
-    def solve(model: pyo.ConcreteModel, **options) -> SolverRun:
+    def solve(model: pyo.ConcreteModel, start: list | None = None, **options) -> SolverRun:
+        """Run HiGHS; ``start`` overrides the MIP start (default: ``start_rota``; ``[]``: none)."""
         nonlocal solve_seconds
-        start = None
-        if start_rota is not None and not options.get("relaxation", False):
+        if start is None and start_rota is not None and not options.get("relaxation", False):
             start = start_values(model, instance, start_rota)
         if not options.get("relaxation", False):
             options.setdefault("heuristic_effort", MIP_HEURISTIC_EFFORT)
         run = run_highs(model, threads=settings.threads, seed=settings.seed, start=start, **options)
         solve_seconds += run.seconds
-        if run.warm_started:
+        if run.warm_started and start_rota is not None:
             steps.append(f"started from {start_label}")
         return run
 
@@ -417,25 +432,50 @@ def solve_rota(
 
     best_model: pyo.ConcreteModel | None = None
     best_objective: float | None = None
-    if relaxed.status.has_solution:
-        # Stage 2: the exact model on the relaxation's support.
-        report(0.3, "searching the shifts the relaxation uses")
+    shared = _PooledOutcome()
+    if relaxed.status.has_solution and keep is None:
+        # Stage 2: an integer pooled solution, shared out among the pools' agents.
+        report(0.3, "rounding the pooled relaxation")
+        with kept_values(relaxed_model):  # stages 3 and 4 read the LP solution
+            shared = _pooled_rota(relaxed_model, pooled, instance, bound, solve, build, remaining, target, gap_target, steps)
+        if shared.model is not None:
+            best_model, best_objective = shared.model, shared.objective
+            start_rota, start_label = shared.pairs, "the shared-out pooled rota"
+    gap = relative_gap(best_objective, bound)
+    if relaxed.status.has_solution and (gap is None or gap > gap_target + 1e-12):
+        # Stage 3: the exact model on the relaxation's support (and the shifts of the rota
+        # found so far, its MIP start).
+        report(0.5, _with_gap("searching the shifts the relaxation uses", "stage 2", gap))
         support = relaxation_support(relaxed_model, pooled, instance)
-        if keep is not None:
+        if keep is None:
+            # The support of the relaxation with plain day patterns (each pool's hours held
+            # on average only): on the sample centre it gave a rota within the 1 % target in
+            # 30 s (0.95 %), that of the tighter relaxation 1.09 % and the union of both
+            # 1.70 % (HiGHS's first rotas below the target depend much on the model).
+            plain_model = build(pooled, paid_hours_patterns=False)
+            plain = solve(plain_model, time_limit_seconds=remaining(), relaxation=True)
+            if plain.status.has_solution:
+                support = relaxation_support(plain_model, pooled, instance)
+        extra = [frame for frame in (shared.support, start_rota) if frame is not None]
+        if extra:
             support = (
-                pd.concat([support, keep], ignore_index=True)
+                pd.concat([support, *(frame[["agent", "candidate"]] for frame in extra)], ignore_index=True)
                 .drop_duplicates()
                 .sort_values(["agent", "candidate"], ignore_index=True)
             )
         restricted_model = build(agent_workforce(instance, support))
         restricted = solve(
             restricted_model,
+            # Without a start from the shared-out rota: with one, HiGHS spent its time
+            # improving it and stopped above the gap target on the sample centre (1.25 %
+            # in 30 s), without it found a better rota (0.79 %).
+            start=[] if keep is None else None,
             time_limit_seconds=remaining() * STAGE2_TIME_SHARE,
             relative_gap=gap_target,
             objective_target=target(bound),
         )
         steps.append(f"MIP on {len(support)} agent-shift pairs of the LP support: {restricted.termination}")
-        if restricted.status.has_solution:
+        if restricted.status.has_solution and (best_objective is None or restricted.objective < best_objective - 1e-9):
             best_model, best_objective = restricted_model, restricted.objective
 
     if best_model is None and keep is None and relaxed.status.has_solution:
@@ -454,8 +494,8 @@ def solve_rota(
     if best_model is None and start_rota is not None:
         stage3_seconds = max(stage3_seconds, MIN_START_SECONDS)
     if (gap is None or gap > gap_target + 1e-12) and stage3_seconds > 0.5:
-        # Stage 3: the unrestricted exact model with the time left.
-        report(0.7, _with_gap("searching all shifts", "stage 2", gap))
+        # Stage 4: the unrestricted exact model with the time left.
+        report(0.7, _with_gap("searching all shifts", "stage 3", gap))
         full_model = build(None)
         full = solve(
             full_model,
@@ -484,6 +524,62 @@ def solve_rota(
     logger.info("rota search: %s", "; ".join(steps))
     report(1.0, "rota found (bound unknown)" if gap is None else f"rota within {100 * gap:.1f} % of the bound")
     return SearchResult(best_model, summary)
+
+
+@dataclass(frozen=True)
+class _PooledOutcome:
+    """What the pooled stage found: the exact model holding its rota, the rota's cost
+    [cost units] and its (agent, candidate) pairs; all ``None`` without a rota."""
+
+    model: pyo.ConcreteModel | None = None
+    objective: float | None = None
+    pairs: pd.DataFrame | None = None
+    support: pd.DataFrame | None = None
+
+
+def _pooled_rota(
+    pooled_model: pyo.ConcreteModel,
+    pooled: Workforce,
+    instance: RotaInstance,
+    bound: float | None,
+    solve,
+    build,
+    remaining,
+    target,
+    gap_target: float,
+    steps: list[str],
+) -> _PooledOutcome:
+    """Stage 2 of :func:`solve_rota`: round the pooled relaxation to an integer pooled
+    solution (HiGHS on the pooled model with its integer variables narrowed to the integers
+    next to their LP values), share it out among the agents (:mod:`wfm.scheduling.pooled`)
+    and check the rota in the exact model."""
+    with rounding_bounds([pooled_model.x, pooled_model.day_pattern, pooled_model.y]):
+        rounded = solve(
+            pooled_model,
+            time_limit_seconds=remaining() * POOLED_ROUNDING_TIME_SHARE,
+            relative_gap=gap_target / 2,
+            objective_target=target(bound),
+        )
+    steps.append(f"pooled MIP around the LP solution: {rounded.termination}")
+    if not rounded.status.has_solution:
+        return _PooledOutcome()
+    support = relaxation_support(pooled_model, pooled, instance)
+    pairs = share_out(pooled_model, pooled, instance)
+    if pairs is None:
+        steps.append("its counts could not be shared out among the agents")
+        return _PooledOutcome(support=support)
+    exact = build(agent_workforce(instance, pairs))
+    run = solve(
+        exact,
+        start=start_values(exact, instance, pairs),
+        time_limit_seconds=max(min(remaining(), EXACT_CHECK_SECONDS), 1.0),
+        relative_gap=gap_target,
+        objective_target=rounded.objective + 1e-6 * max(1.0, abs(rounded.objective)),
+    )
+    steps.append(f"shared out to {len(pairs)} agent-shifts: exact model {run.termination}")
+    if not run.status.has_solution:
+        return _PooledOutcome(support=support)
+    return _PooledOutcome(exact, run.objective, pairs, support)
 
 
 def _with_gap(message: str, stage: str, gap: float | None) -> str:
