@@ -199,3 +199,38 @@ def test_the_search_reports_the_pooled_stage(shared_week):
     assert result.summary.status.has_solution
     assert "shared out" in result.summary.termination
     assert result.summary.gap is not None and result.summary.gap <= 0.02 + 1e-9
+
+
+def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
+    # Two weeks in one model: each agent's patterns of the two weeks must agree on the days
+    # a run of days off carries into the next week, and no run of working days may pass 6.
+    centre = synthetic_centre(time_limit_seconds=60, relative_gap=0.02)
+    contracts = tuple(c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts)
+    centre = centre.model_copy(update={"contracts": contracts})
+    requirements = pd.concat(
+        [synthetic_requirements(centre, MONDAY + dt.timedelta(days=7 * week), peak_agents=5.0, seed=week) for week in range(2)],
+        ignore_index=True,
+    )
+    instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY, days=14)
+    pooled = pooled_workforce(instance)
+    model = build_rota_model(instance, centre.scheduling, pooled)
+    assert run_highs(model, time_limit_seconds=60, relaxation=True).status.has_solution
+    with rounding_bounds([model.x, model.day_pattern, model.y]):
+        assert run_highs(model, time_limit_seconds=60, relative_gap=0.02).status.has_solution
+    pairs = share_out(model, pooled, instance)
+    assert pairs is not None
+    shifts = pairs.merge(instance.candidates[["candidate", "day", "paid_minutes", "start", "end"]], on="candidate")
+    for agent in range(len(instance.agents)):
+        mine = shifts[shifts["agent"] == agent].sort_values("start")
+        contract = instance.contracts[agent]
+        worked = [d in set(mine["day"]) for d in range(14)]
+        for week in range(2):
+            days = range(7 * week, 7 * week + 7)
+            assert contract.min_days_per_week <= sum(worked[d] for d in days) <= contract.max_days_per_week
+            hours = mine[mine["day"].isin(days)]["paid_minutes"].sum() / 60
+            assert contract.min_hours_per_week - 1e-9 <= hours <= contract.max_hours_per_week + 1e-9
+            # a run of two days off starting in the week (it may end in the next, cyclically)
+            assert any(not worked[d] and not worked[(d + 1) % 14] for d in days)
+        assert not any(all(worked[(first + i) % 14] for i in range(7)) for first in range(14))
+        rests = (mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
+        assert (rests >= contract.min_rest_hours - 1e-9).all()

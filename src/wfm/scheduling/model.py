@@ -39,7 +39,9 @@ Constraints (function in brackets):
   with the horizon read as a repeating pattern: one integer :math:`z_{u,b,p}` per unit,
   week and allowed pattern of working days (:func:`add_consecutive_days_off`), plus rows
   for the windows of :math:`K + 1` days over a week boundary
-  (:func:`add_max_consecutive_working_days`);
+  (:func:`add_max_consecutive_working_days`); in a pooled model the patterns also carry
+  the paid minutes of each working day, so that each agent of a pool keeps the contract
+  hours (:func:`paid_hours_pattern_plans`, linking rows ``day_pattern_paid_minutes``);
 - :math:`n_{g,c} = \\sum_{u \\in g} x_{u,c}` (:func:`add_group_shift_counts`);
 - Bechtold-Jacobs forward, backward and total break constraints per group and chain
   (:func:`add_break_placement`);

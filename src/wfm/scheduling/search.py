@@ -21,9 +21,13 @@ symmetry:
    the gap target in about 7 s.
 3. **Exact model on the support.** If that rota misses the gap (small pools, where the
    rounding matters more), solve the exact model restricted to the shifts the relaxation
-   (with plain day patterns, whose support is wider) and the pooled rota use for each
-   contract and skill group, stopping at the first rota within ``relative_gap`` of the bound
-   (HiGHS ``objective_target``). It may use ``STAGE2_TIME_SHARE`` of the time left.
+   with plain day patterns uses for each contract and skill group (every agent of a pool
+   may take any shift the pool, or another pool of the same contract and skill group, uses
+   and the agent is allowed: the relaxation-induced neighbourhood of RENS), stopping at the
+   first rota within ``relative_gap`` of the bound (HiGHS ``objective_target``); the better
+   of the two rotas is kept. It may use ``STAGE2_TIME_SHARE`` of the time left. Nothing of
+   stage 2, which a time limit may stop anywhere, goes into this model, so a run that ends
+   here is as reproducible as HiGHS with one thread and a seed.
 4. **Fallback.** If that does not reach the gap (or finds no rota) and time remains,
    solve the unrestricted exact model with the remaining time, from the best rota so far,
    and keep the better rota. When no stage found a rota (on a loaded machine HiGHS can
@@ -99,7 +103,7 @@ SUPPORT_TOLERANCE = 1e-6
 MIP_HEURISTIC_EFFORT = 0.3
 
 #: Share of the time left after stage 1 for rounding the pooled relaxation (stage 2).
-POOLED_ROUNDING_TIME_SHARE = 0.25
+POOLED_ROUNDING_TIME_SHARE = 0.2
 
 #: Time for checking a shared-out rota in the exact model (HiGHS completes the breaks and
 #: coverage for the given shifts) [seconds].
@@ -348,7 +352,7 @@ def solve_rota(
     keep: pd.DataFrame | None = None,
     split_pools_by_keep: bool = False,
 ) -> SearchResult:
-    """Find a rota for ``instance`` by the three-stage search of this module.
+    """Find a rota for ``instance`` by the staged search of this module.
 
     Parameters
     ----------
@@ -449,17 +453,19 @@ def solve_rota(
         support = relaxation_support(relaxed_model, pooled, instance)
         if keep is None:
             # The support of the relaxation with plain day patterns (each pool's hours held
-            # on average only): on the sample centre it gave a rota within the 1 % target in
-            # 30 s (0.95 %), that of the tighter relaxation 1.09 % and the union of both
-            # 1.70 % (HiGHS's first rotas below the target depend much on the model).
+            # on average only), and nothing from stage 2, whose rota depends on where its
+            # time limit stopped it (stage 3 then depends only on the LP, so a seeded run
+            # that stops here gives the same rota). On the sample centre this support gave
+            # a rota within the 1 % target in 30 s, that of the tighter relaxation 1.09 %,
+            # the union of both with the pooled rota's shifts 1.70 % (HiGHS's first rotas
+            # below the target depend much on the model).
             plain_model = build(pooled, paid_hours_patterns=False)
             plain = solve(plain_model, time_limit_seconds=remaining(), relaxation=True)
             if plain.status.has_solution:
                 support = relaxation_support(plain_model, pooled, instance)
-        extra = [frame for frame in (shared.support, start_rota) if frame is not None]
-        if extra:
+        else:
             support = (
-                pd.concat([support, *(frame[["agent", "candidate"]] for frame in extra)], ignore_index=True)
+                pd.concat([support, keep[["agent", "candidate"]]], ignore_index=True)
                 .drop_duplicates()
                 .sort_values(["agent", "candidate"], ignore_index=True)
             )
@@ -534,7 +540,6 @@ class _PooledOutcome:
     model: pyo.ConcreteModel | None = None
     objective: float | None = None
     pairs: pd.DataFrame | None = None
-    support: pd.DataFrame | None = None
 
 
 def _pooled_rota(
@@ -563,11 +568,10 @@ def _pooled_rota(
     steps.append(f"pooled MIP around the LP solution: {rounded.termination}")
     if not rounded.status.has_solution:
         return _PooledOutcome()
-    support = relaxation_support(pooled_model, pooled, instance)
     pairs = share_out(pooled_model, pooled, instance)
     if pairs is None:
         steps.append("its counts could not be shared out among the agents")
-        return _PooledOutcome(support=support)
+        return _PooledOutcome()
     exact = build(agent_workforce(instance, pairs))
     run = solve(
         exact,
@@ -578,8 +582,8 @@ def _pooled_rota(
     )
     steps.append(f"shared out to {len(pairs)} agent-shifts: exact model {run.termination}")
     if not run.status.has_solution:
-        return _PooledOutcome(support=support)
-    return _PooledOutcome(exact, run.objective, pairs, support)
+        return _PooledOutcome()
+    return _PooledOutcome(exact, run.objective, pairs)
 
 
 def _with_gap(message: str, stage: str, gap: float | None) -> str:
