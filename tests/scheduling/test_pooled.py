@@ -234,3 +234,30 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
         assert not any(all(worked[(first + i) % 14] for i in range(7)) for first in range(14))
         rests = (mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
         assert (rests >= contract.min_rest_hours - 1e-9).all()
+
+
+def test_without_patterns_with_paid_hours_the_search_falls_back_to_the_exact_model(shared_week, monkeypatch):
+    # Above MAX_PAID_HOURS_PATTERNS a pool keeps plain day patterns, whose counts share_out
+    # does not hand out (the hours would hold only on average); the exact stages take over.
+    from wfm.scheduling.search import solve_rota
+
+    centre, instance, *_ = shared_week
+    monkeypatch.setattr(rota_model, "MAX_PAID_HOURS_PATTERNS", 0)
+    result = solve_rota(instance, centre.scheduling.model_copy(update={"relative_gap": 0.02}))
+    assert "could not be shared out" in result.summary.termination
+    assert "MIP on" in result.summary.termination
+    assert result.summary.status.has_solution and result.summary.gap is not None
+
+
+def test_a_pool_of_one_agent_is_shared_out_as_it_stands():
+    # One agent: the pooled model is the exact one (plain day patterns, binary shifts), and
+    # its shifts are the agent's rota.
+    _, instance = two_length_instance(CONTRACTS[0], n_agents=1)
+    pooled = pooled_workforce(instance)
+    assert not pooled.pooled
+    model = build_rota_model(instance, SchedulingSettings(), pooled)
+    assert run_highs(model, time_limit_seconds=60, relative_gap=0.0).status.has_solution
+    pairs = share_out(model, pooled, instance)
+    chosen = sorted(int(c) for (_, c), variable in model.x.items() if round(variable.value or 0) == 1)
+    assert pairs is not None and pairs["agent"].eq(0).all()
+    assert sorted(pairs["candidate"].tolist()) == chosen and len(chosen) >= CONTRACTS[0].min_days_per_week

@@ -127,6 +127,10 @@ def share_out(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInst
         mine = counts.get(unit.unit_id, {})
         if not mine:
             continue
+        if unit.size == 1:
+            # A pool of one agent is that agent's own (exact) part of the model.
+            pairs.extend((unit.agents[0], candidate) for candidate in mine)
+            continue
         weeks = _assign_week_patterns(model, unit.unit_id, unit.agents, plans, n_days, unit.contract)
         if weeks is None:
             return None
