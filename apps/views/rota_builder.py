@@ -233,7 +233,9 @@ with ui.friendly_errors():
         review_coverage(centre, requirements.frame, coverage, week_start) if pending else (saved_projected, saved_service)
     )
     unpaid = unpaid_activities_of(centre)
-    summary = agent_summary_from_rota(rota, agents, timezone=centre.timezone, unpaid_activities=unpaid)
+    summary = agent_summary_from_rota(
+        rota, agents, timezone=centre.timezone, unpaid_activities=unpaid, late_shift_end=centre.scheduling.late_shift_end
+    )
 
 status_text = "published: read-only" if version.status == "published" else "draft: editable"
 st.caption(f"Version {version.id} ({status_text}), week from {week_start:%a %d %b %Y}, {len(rota):,} rota rows.")
@@ -304,6 +306,9 @@ with agents_tab, ui.friendly_errors():
             "days_worked": st.column_config.NumberColumn("Days worked", format="%d"),
             "paid_hours": st.column_config.NumberColumn("Paid hours", format="%.1f h"),
             "weekend_days": st.column_config.NumberColumn("Weekend days", format="%d"),
+            "late_shifts": st.column_config.NumberColumn(
+                "Late shifts", format="%d", help=f"shifts ending at or after {centre.scheduling.late_shift_end}"
+            ),
         },
     )
     csv_button("Download hours per agent (CSV)", summary, f"agent_summary_v{version.id}.csv", "rota_csv_agents")

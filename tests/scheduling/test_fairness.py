@@ -10,6 +10,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import prepare_week, schedule_week
+from wfm.scheduling.exports import agent_summary_from_rota
 from wfm.scheduling.model import late_and_weekend_shifts
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -68,6 +69,11 @@ def test_late_shifts_spread_when_a_preference_would_give_them_all_to_one_agent()
                                preferences=preferences)
         shifts = result.rota.groupby(["agent_id", "date"])["end"].max()
         lates[cost] = (shifts.dt.hour == 22).groupby(level="agent_id").sum().to_dict()
+        # The agent summaries count the same late shifts: the scheduler's from its shifts,
+        # the one of any rota from the rota's activities.
+        assert result.agent_summary.set_index("agent_id")["late_shifts"].to_dict() == lates[cost]
+        from_rota = agent_summary_from_rota(result.rota, make_agents(2), timezone=centre.timezone)
+        assert from_rota.set_index("agent_id")["late_shifts"].to_dict() == lates[cost]
         assert result.summary.under_staffed_agent_hours == pytest.approx(0.0)
         if cost:
             assert result.summary.objective == pytest.approx(80 + 2 + 3 * 2)

@@ -41,7 +41,11 @@ DEFAULT_UNPAID_ACTIVITIES = ("lunch",)
 TEAM_SHEET_COLUMNS = ("agent_id", "name", "date", "activity", "start", "end", "paid_hours")
 
 #: Columns of the summary sheet (as :data:`wfm.scheduling.rota.AGENT_SUMMARY_COLUMNS`).
-SUMMARY_COLUMNS = ("agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days")
+SUMMARY_COLUMNS = ("agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days", "late_shifts")
+
+#: A shift is late when it ends at or after this local time, or on a later date than it
+#: starts: the default of ``scheduling.late_shift_end``.
+DEFAULT_LATE_SHIFT_END = "20:00"
 
 #: Name of the summary sheet.
 SUMMARY_SHEET = "Summary"
@@ -109,16 +113,24 @@ def agent_summary_from_rota(
     *,
     timezone: str | None = None,
     unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+    late_shift_end: str = DEFAULT_LATE_SHIFT_END,
 ) -> pd.DataFrame:
-    """Days worked, paid hours and weekend days per agent, from any rota.
+    """Days worked, paid hours, weekend days and late shifts per agent, from any rota.
 
     The same columns as :attr:`wfm.scheduling.RotaResult.agent_summary`
     (:data:`SUMMARY_COLUMNS`); use that one when the rota comes from the scheduler. Agents
     of ``agents`` without shifts get zeros; rota agents missing from ``agents`` are added.
+    A shift (an agent's activities on one start date) is late when its last activity ends
+    at or after the local time ``late_shift_end`` or on a later date.
     """
     table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
     days = table.groupby("agent_id")["date"].agg(lambda dates: len(set(dates)))
     weekend = table.groupby("agent_id")["date"].agg(lambda dates: sum(d.weekday() >= 5 for d in set(dates)))
+    hour, minute = (int(part) for part in late_shift_end.split(":"))
+    shift_end = table.groupby(["agent_id", "date"])["end"].max().reset_index()
+    late_cutoff = pd.to_datetime(shift_end["date"]) + pd.Timedelta(hours=hour, minutes=minute)
+    shift_end["late"] = shift_end["end"] >= late_cutoff
+    late = shift_end.groupby("agent_id")["late"].sum()
     paid = table.groupby("agent_id")["paid_hours"].sum()
     listed = [agent.agent_id for agent in agents]
     ids = listed + sorted(set(table["agent_id"]) - set(listed))
@@ -132,6 +144,7 @@ def agent_summary_from_rota(
             "days_worked": days.reindex(ids, fill_value=0).to_numpy(dtype=np.int64),
             "paid_hours": paid.reindex(ids, fill_value=0.0).round(6).to_numpy(dtype=float),
             "weekend_days": weekend.reindex(ids, fill_value=0).to_numpy(dtype=np.int64),
+            "late_shifts": late.reindex(ids, fill_value=0).to_numpy(dtype=np.int64),
         }
     )
 
@@ -179,7 +192,9 @@ def rota_excel_bytes(
     names = sheet_names(teams)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM", date_format="YYYY-MM-DD") as writer:
-        summary[list(SUMMARY_COLUMNS)].to_excel(writer, sheet_name=SUMMARY_SHEET, index=False)
+        summary[[column for column in SUMMARY_COLUMNS if column in summary.columns]].to_excel(
+            writer, sheet_name=SUMMARY_SHEET, index=False
+        )
         for team in teams:
             table.loc[table["team"] == team, list(TEAM_SHEET_COLUMNS)].to_excel(
                 writer, sheet_name=names[team], index=False

@@ -407,7 +407,7 @@ def reoptimise_rota(
             "change against the contracts (the precheck lists rule conflicts), or raise scheduling.time_limit_seconds"
         )
     report(0.95, "reading the rota")
-    result = read_rota_result(search.model, instance, search.summary, started)
+    result = read_rota_result(search.model, instance, search.summary, started, late_shift_end=settings.late_shift_end)
     table = changes_table(published_shifts, result.rota, instance)
     logger.info("re-optimised rota: %s; %d shifts changed", result.summary.describe(), len(table))
     report(1.0, "rota ready")

@@ -33,7 +33,9 @@ ROTA_COVERAGE_COLUMNS = (
 )
 
 #: Columns of the per-agent summary of a rota result.
-AGENT_SUMMARY_COLUMNS = ("agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days")
+AGENT_SUMMARY_COLUMNS = (
+    "agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days", "late_shifts",
+)
 
 #: Columns of :func:`coverage_from_rota`.
 GROUP_COVERAGE_COLUMNS = ("interval_start", "skill_group", "agents_working")
@@ -256,19 +258,34 @@ def coverage_frame(scheduled: np.ndarray, instance: RotaInstance) -> pd.DataFram
     return frame[list(ROTA_COVERAGE_COLUMNS)]
 
 
-def agent_summary(assignments: pd.DataFrame, instance: RotaInstance) -> pd.DataFrame:
-    """Days worked, paid hours and weekend days per agent (every agent, also without shifts).
+def agent_summary(assignments: pd.DataFrame, instance: RotaInstance, *, late_shift_end: str = "20:00") -> pd.DataFrame:
+    """Days worked, paid hours, weekend days and late shifts per agent (every agent, also
+    without shifts).
+
+    Parameters
+    ----------
+    late_shift_end
+        A shift is late when it ends at or after this local time (``"HH:MM"``) or on a
+        later date than it starts (``scheduling.late_shift_end``, the fairness rule's
+        reading, :func:`wfm.scheduling.model.late_and_weekend_shifts`).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`AGENT_SUMMARY_COLUMNS`; ``paid_hours`` [hours]; ``weekend_days``
-        counts shifts starting on a Saturday or Sunday.
+        counts shifts starting on a Saturday or Sunday, ``late_shifts`` late shifts.
     """
-    shifts = assignments.merge(instance.candidates[["candidate", "date", "paid_minutes"]], on="candidate")
-    shifts["weekend"] = [date.weekday() >= 5 for date in shifts["date"]]
+    from wfm.scheduling.model import late_and_weekend_shifts
+
+    kinds = late_and_weekend_shifts(instance.candidates, late_shift_end)
+    shifts = assignments.merge(instance.candidates[["candidate", "date", "paid_minutes"]], on="candidate").merge(
+        kinds, on="candidate"
+    )
     totals = shifts.groupby("agent").agg(
-        days_worked=("date", "nunique"), paid_minutes=("paid_minutes", "sum"), weekend_days=("weekend", "sum")
+        days_worked=("date", "nunique"),
+        paid_minutes=("paid_minutes", "sum"),
+        weekend_days=("weekend", "sum"),
+        late_shifts=("late", "sum"),
     )
     totals = totals.reindex(range(len(instance.agents)), fill_value=0)
     return pd.DataFrame(
@@ -280,6 +297,7 @@ def agent_summary(assignments: pd.DataFrame, instance: RotaInstance) -> pd.DataF
             "days_worked": totals["days_worked"].to_numpy(dtype=np.int64),
             "paid_hours": totals["paid_minutes"].to_numpy(dtype=float) / 60.0,
             "weekend_days": totals["weekend_days"].to_numpy(dtype=np.int64),
+            "late_shifts": totals["late_shifts"].to_numpy(dtype=np.int64),
         }
     )
 

@@ -144,7 +144,7 @@ def schedule_week(
         raise SolveError(_no_rota_message(summary, settings))
 
     report(0.95, "reading the rota")
-    result = read_rota_result(search.model, instance, summary, started)
+    result = read_rota_result(search.model, instance, summary, started, late_shift_end=settings.late_shift_end)
     report(1.0, "rota ready")
     logger.info("rota: %s", result.summary.describe())
     return result
@@ -186,14 +186,17 @@ def schedule_horizon(
     return schedule_week(requirements, centre, agents, start_date, weeks=weeks, **options)
 
 
-def read_rota_result(model, instance: RotaInstance, summary: SolveSummary, started: float) -> RotaResult:
+def read_rota_result(
+    model, instance: RotaInstance, summary: SolveSummary, started: float, *, late_shift_end: str = "20:00"
+) -> RotaResult:
     """Read the rota, coverage and agent summary from a solved model and complete the
-    summary's totals and wall time (``started`` is a :func:`time.perf_counter` value)."""
+    summary's totals and wall time (``started`` is a :func:`time.perf_counter` value;
+    ``late_shift_end`` as ``scheduling.late_shift_end``, for the agent summary)."""
     assignments = read_assignments(model, instance)
     agent_breaks = assign_breaks(assignments, read_break_starts(model), instance)
     rota = rota_frame(assignments, agent_breaks, instance)
     coverage = coverage_frame(scheduled_by_queue(model, instance), instance)
-    agents = agent_summary(assignments, instance)
+    agents = agent_summary(assignments, instance, late_shift_end=late_shift_end)
     hours = instance.interval_hours
     summary = dataclasses.replace(
         summary,
