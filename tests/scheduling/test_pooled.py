@@ -11,12 +11,26 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 import pytest
-from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame, synthetic_agents, synthetic_centre, synthetic_requirements
+from scheduling_synthetic import (
+    MONDAY,
+    make_agents,
+    make_centre,
+    requirements_frame,
+    synthetic_agents,
+    synthetic_centre,
+    synthetic_requirements,
+)
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import model as rota_model
 from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
-from wfm.scheduling.model import build_rota_model, day_pattern_plans, paid_hours_pattern_plans, unit_shift_table, working_days
+from wfm.scheduling.model import (
+    build_rota_model,
+    day_pattern_plans,
+    paid_hours_pattern_plans,
+    unit_shift_table,
+    working_days,
+)
 from wfm.scheduling.pooled import _assign_shifts, rounding_bounds, share_out
 from wfm.scheduling.solve import run_highs
 
