@@ -399,7 +399,9 @@ def solve_rota(
     if keep is not None:
         keep = keep[["agent", "candidate"]].astype("int64").merge(instance.eligible, on=["agent", "candidate"])
 
-    start_rota = keep  # the MIP start of stages 2 and 3; a rounded one when stage 2 finds no rota
+    # The MIP start of the exact stages: the given rota, else the shared-out pooled rota (for
+    # stage 4), else one rounded from the LP when no stage found a rota.
+    start_rota = keep
     start_label = "the given rota"
 
     def solve(model: pyo.ConcreteModel, start: list | None = None, **options) -> SolverRun:
@@ -447,10 +449,10 @@ def solve_rota(
             start_rota, start_label = shared.pairs, "the shared-out pooled rota"
     gap = relative_gap(best_objective, bound)
     if relaxed.status.has_solution and (gap is None or gap > gap_target + 1e-12):
-        # Stage 3: the exact model on the relaxation's support (and the shifts of the rota
-        # found so far, its MIP start).
+        # Stage 3: the exact model on the relaxation's support (with a given rota, also its
+        # shifts, and the rota as MIP start).
         report(0.5, _with_gap("searching the shifts the relaxation uses", "stage 2", gap))
-        support = relaxation_support(relaxed_model, pooled, instance)
+        support = None
         if keep is None:
             # The support of the relaxation with plain day patterns (each pool's hours held
             # on average only), and nothing from stage 2, whose rota depends on where its
@@ -463,7 +465,9 @@ def solve_rota(
             plain = solve(plain_model, time_limit_seconds=remaining(), relaxation=True)
             if plain.status.has_solution:
                 support = relaxation_support(plain_model, pooled, instance)
-        else:
+        if support is None:
+            support = relaxation_support(relaxed_model, pooled, instance)
+        if keep is not None:
             support = (
                 pd.concat([support, keep[["agent", "candidate"]]], ignore_index=True)
                 .drop_duplicates()
