@@ -27,10 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.config import SchedulingSettings
 from wfm.data.io import write_files_atomic
 from wfm.data.schemas import Agent
 from wfm.errors import WfmError
 from wfm.scheduling.compliance import duration_text, label_shifts, rota_timezone
+from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ SUMMARY_COLUMNS = ("agent_id", "name", "team", "contract", "days_worked", "paid_
 
 #: A shift is late when it ends at or after this local time, or on a later date than it
 #: starts: the default of ``scheduling.late_shift_end``.
-DEFAULT_LATE_SHIFT_END = "20:00"
+DEFAULT_LATE_SHIFT_END = SchedulingSettings.model_fields["late_shift_end"].default
 
 #: Name of the summary sheet.
 SUMMARY_SHEET = "Summary"
@@ -126,9 +128,8 @@ def agent_summary_from_rota(
     table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
     days = table.groupby("agent_id")["date"].agg(lambda dates: len(set(dates)))
     weekend = table.groupby("agent_id")["date"].agg(lambda dates: sum(d.weekday() >= 5 for d in set(dates)))
-    hour, minute = (int(part) for part in late_shift_end.split(":"))
     shift_end = table.groupby(["agent_id", "date"])["end"].max().reset_index()
-    late_cutoff = pd.to_datetime(shift_end["date"]) + pd.Timedelta(hours=hour, minutes=minute)
+    late_cutoff = pd.to_datetime(shift_end["date"]) + pd.Timedelta(minutes=parse_clock(late_shift_end))
     shift_end["late"] = shift_end["end"] >= late_cutoff
     late = shift_end.groupby("agent_id")["late"].sum()
     paid = table.groupby("agent_id")["paid_hours"].sum()

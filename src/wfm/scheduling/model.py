@@ -807,20 +807,19 @@ def add_consecutive_days_off(
         == choices[unit_id, week][1],
     )
 
-    def link(m, unit_id, week, day):
-        working, patterns = links[unit_id, week, day]
-        variables = list(working) + [m.day_pattern[k] for k in patterns]
-        return _linear([1.0] * len(working) + [-1.0] * len(patterns), variables) == 0
+    def linking(rows):
+        """Rule: the shifts worked (on a day, of a paid length) equal the patterns working them."""
 
-    model.day_pattern_days = pyo.Constraint(list(links), rule=link)
-    if paid_links:
-
-        def paid_link(m, unit_id, week, day, minutes):
-            working, patterns = paid_links[unit_id, week, day, minutes]
+        def rule(m, *key):
+            working, patterns = rows[key]
             variables = list(working) + [m.day_pattern[k] for k in patterns]
             return _linear([1.0] * len(working) + [-1.0] * len(patterns), variables) == 0
 
-        model.day_pattern_paid_minutes = pyo.Constraint(list(paid_links), rule=paid_link)
+        return rule
+
+    model.day_pattern_days = pyo.Constraint(list(links), rule=linking(links))
+    if paid_links:
+        model.day_pattern_paid_minutes = pyo.Constraint(list(paid_links), rule=linking(paid_links))
     logger.debug("%d day patterns for %d unit-weeks", len(keys), len(choices))
 
 

@@ -258,7 +258,7 @@ def coverage_frame(scheduled: np.ndarray, instance: RotaInstance) -> pd.DataFram
     return frame[list(ROTA_COVERAGE_COLUMNS)]
 
 
-def agent_summary(assignments: pd.DataFrame, instance: RotaInstance, *, late_shift_end: str = "20:00") -> pd.DataFrame:
+def agent_summary(assignments: pd.DataFrame, instance: RotaInstance, *, late_shift_end: str) -> pd.DataFrame:
     """Days worked, paid hours, weekend days and late shifts per agent (every agent, also
     without shifts).
 

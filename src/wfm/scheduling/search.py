@@ -455,12 +455,11 @@ def solve_rota(
         support = None
         if keep is None:
             # The support of the relaxation with plain day patterns (each pool's hours held
-            # on average only), and nothing from stage 2, whose rota depends on where its
-            # time limit stopped it (stage 3 then depends only on the LP, so a seeded run
-            # that stops here gives the same rota). On the sample centre this support gave
-            # a rota within the 1 % target in 30 s, that of the tighter relaxation 1.09 %,
-            # the union of both with the pooled rota's shifts 1.70 % (HiGHS's first rotas
-            # below the target depend much on the model).
+            # on average only): wider than that of the tighter relaxation, and on the
+            # sample centre the one that reaches the 1 % target in its 30 s
+            # (benchmarks/bench_plan.py). Nothing of stage 2 goes in, since its rota depends
+            # on where its time limit stopped it: stage 3 depends only on the LP, so a
+            # seeded run that stops here gives the same rota.
             plain_model = build(pooled, paid_hours_patterns=False)
             plain = solve(plain_model, time_limit_seconds=remaining(), relaxation=True)
             if plain.status.has_solution:
@@ -476,9 +475,8 @@ def solve_rota(
         restricted_model = build(agent_workforce(instance, support))
         restricted = solve(
             restricted_model,
-            # Without a start from the shared-out rota: with one, HiGHS spent its time
-            # improving it and stopped above the gap target on the sample centre (1.25 %
-            # in 30 s), without it found a better rota (0.79 %).
+            # Without a start from the shared-out rota: on the sample centre HiGHS then
+            # spent its time improving that rota and stopped above the gap target.
             start=[] if keep is None else None,
             time_limit_seconds=remaining() * STAGE2_TIME_SHARE,
             relative_gap=gap_target,

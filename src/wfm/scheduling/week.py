@@ -187,7 +187,7 @@ def schedule_horizon(
 
 
 def read_rota_result(
-    model, instance: RotaInstance, summary: SolveSummary, started: float, *, late_shift_end: str = "20:00"
+    model, instance: RotaInstance, summary: SolveSummary, started: float, *, late_shift_end: str
 ) -> RotaResult:
     """Read the rota, coverage and agent summary from a solved model and complete the
     summary's totals and wall time (``started`` is a :func:`time.perf_counter` value;
