@@ -1,7 +1,7 @@
 """wfm's planning app: ``streamlit run apps/streamlit_app.py``.
 
 This file only builds the navigation; each page lives in ``apps/views/`` and calls the
-library (see ``views/data.py`` for which centre is planned and how the plan is cached).
+library (see ``helpers/data.py`` for which centre is planned and how the plan is cached).
 Environment: ``WFM_CENTRE`` (centre TOML file, default the sample centre) and
 ``WFM_APP_TIME_LIMIT_SECONDS`` (rota solver time limit).
 """
@@ -20,21 +20,11 @@ if str(APP_DIR) not in sys.path:
 
 st.set_page_config(page_title="wfm planner", page_icon=":material/support_agent:", layout="wide")
 
-pages = {
-    "Plan": [
-        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("views/upload.py", title="Data", icon=":material/upload_file:"),
-        st.Page("views/forecast.py", title="Forecast", icon=":material/show_chart:"),
-        st.Page("views/staffing.py", title="Staffing", icon=":material/grid_on:"),
-        st.Page("views/rota_builder.py", title="Rota builder", icon=":material/calendar_month:"),
-    ],
-    "Check": [
-        st.Page("views/whatif.py", title="What if", icon=":material/tune:"),
-        st.Page("views/adherence.py", title="Adherence", icon=":material/fact_check:"),
-        st.Page("views/review.py", title="Review", icon=":material/insights:"),
-    ],
-    "Workspace": [
-        st.Page("views/settings.py", title="Settings", icon=":material/settings:"),
-    ],
-}
-st.navigation(pages).run()
+from helpers.pages import DEFAULT_PAGE, PAGES  # noqa: E402 (needs the path above)
+
+sections: dict[str, list] = {}
+for page in PAGES:
+    sections.setdefault(page.section, []).append(
+        st.Page(page.path, title=page.title, icon=page.icon, default=page.path == DEFAULT_PAGE)
+    )
+st.navigation(sections).run()

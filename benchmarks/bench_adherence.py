@@ -20,13 +20,20 @@ import time
 import numpy as np
 import pandas as pd
 
-from wfm.adherence import compute_adherence, summarise_adherence
 from wfm.data.states import validate_agent_states_frame
+from wfm.review.adherence import compute_adherence, summarise_adherence
 
 TIMEZONE = "Europe/London"
 #: Rota pieces of a day: (activity, start minute, end minute) after the shift start.
-DAY = (("work", 0, 120), ("break", 120, 135), ("work", 135, 240), ("lunch", 240, 270),
-       ("work", 270, 390), ("break", 390, 405), ("work", 405, 510))
+DAY = (
+    ("work", 0, 120),
+    ("break", 120, 135),
+    ("work", 135, 240),
+    ("lunch", 240, 270),
+    ("work", 270, 390),
+    ("break", 390, 405),
+    ("work", 405, 510),
+)
 EVENTS_PER_DAY = 100
 
 
@@ -42,13 +49,15 @@ def make_data(agents: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     shift_start = np.tile(starts_s, len(ids))
 
     pieces = len(DAY)
-    rota = pd.DataFrame({
-        "agent_id": np.repeat(ids[agent_of], pieces),
-        "date": np.repeat(np.tile(dates.date, len(ids)), pieces),
-        "activity": np.tile([p[0] for p in DAY], agent_days),
-        "start": np.repeat(shift_start, pieces) + np.tile([p[1] * 60 for p in DAY], agent_days),
-        "end": np.repeat(shift_start, pieces) + np.tile([p[2] * 60 for p in DAY], agent_days),
-    })
+    rota = pd.DataFrame(
+        {
+            "agent_id": np.repeat(ids[agent_of], pieces),
+            "date": np.repeat(np.tile(dates.date, len(ids)), pieces),
+            "activity": np.tile([p[0] for p in DAY], agent_days),
+            "start": np.repeat(shift_start, pieces) + np.tile([p[1] * 60 for p in DAY], agent_days),
+            "end": np.repeat(shift_start, pieces) + np.tile([p[2] * 60 for p in DAY], agent_days),
+        }
+    )
     for column in ("start", "end"):
         rota[column] = pd.to_datetime(rota[column], unit="s", utc=True).dt.tz_convert(TIMEZONE)
 
@@ -72,12 +81,18 @@ def make_data(agents: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     state[odd < 0.01] = "meeting"
     state[(odd >= 0.01) & (odd < 0.015)] = "offline"
     keep = ev_end > ev_start
-    states = pd.DataFrame({
-        "agent_id": np.repeat(ids[agent_of], EVENTS_PER_DAY)[keep.ravel()],
-        "state": state.ravel()[keep.ravel()],
-        "start": pd.to_datetime(ev_start.ravel()[keep.ravel()], unit="s", utc=True).tz_convert(TIMEZONE),
-        "end": pd.to_datetime(ev_end.ravel()[keep.ravel()], unit="s", utc=True).tz_convert(TIMEZONE),
-    })
+    states = pd.DataFrame(
+        {
+            "agent_id": np.repeat(ids[agent_of], EVENTS_PER_DAY)[keep.ravel()],
+            "state": state.ravel()[keep.ravel()],
+            "start": pd.to_datetime(ev_start.ravel()[keep.ravel()], unit="s", utc=True).tz_convert(
+                TIMEZONE
+            ),
+            "end": pd.to_datetime(ev_end.ravel()[keep.ravel()], unit="s", utc=True).tz_convert(
+                TIMEZONE
+            ),
+        }
+    )
     return rota, states
 
 
@@ -87,7 +102,12 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=500)
     args = parser.parse_args()
     rota, frame = make_data(args.agents)
-    timings: dict[str, list[float]] = {"validate": [], "compute": [], "by agent": [], "by interval": []}
+    timings: dict[str, list[float]] = {
+        "validate": [],
+        "compute": [],
+        "by agent": [],
+        "by interval": [],
+    }
     for _ in range(args.repeats):
         began = time.perf_counter()
         log = validate_agent_states_frame(frame, timezone=TIMEZONE, source="bench")
@@ -103,10 +123,14 @@ def main() -> None:
         timings["by interval"].append(time.perf_counter() - began)
     total = sum(statistics.median(values) for values in timings.values())
     adherence = daily["adherent_seconds"].sum() / daily["scheduled_seconds"].sum()
-    print(f"{args.agents} agents x 20 days: {len(frame):,} events, {len(rota):,} rota pieces, "
-          f"{len(result.events):,} out-of-adherence events, adherence {adherence:.3f}")
+    print(
+        f"{args.agents} agents x 20 days: {len(frame):,} events, {len(rota):,} rota pieces, "
+        f"{len(result.events):,} out-of-adherence events, adherence {adherence:.3f}"
+    )
     for name, values in timings.items():
-        print(f"  {name:<12} median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f})")
+        print(
+            f"  {name:<12} median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f})"
+        )
     print(f"  total        {total:.2f} s (medians of {args.repeats} runs)")
 
 

@@ -46,7 +46,9 @@ def load(name: str) -> History:
     return read_history(SAMPLE_CSV, timezone="Europe/London", interval_minutes=15)
 
 
-def auto_detail(history: History, targets: list[dt.date], horizons: tuple[int, ...]) -> pd.DataFrame:
+def auto_detail(
+    history: History, targets: list[dt.date], horizons: tuple[int, ...]
+) -> pd.DataFrame:
     """Per-interval actuals and the forecasts `--model auto` makes from the history before each cut-off."""
     frame = history.frame
     local = frame["interval_start"].dt.tz_localize(None).dt.date
@@ -57,7 +59,11 @@ def auto_detail(history: History, targets: list[dt.date], horizons: tuple[int, .
             result = forecast_history(history, start_date=start, horizon_days=horizon, model="auto")
             result = result[result["interval_start"].dt.tz_localize(None).dt.date == target]
             actual = frame.loc[local == target, ["interval_start", "queue", "offered"]]
-            merged = actual.merge(result[["interval_start", "queue", "offered", "model"]], on=["interval_start", "queue"], suffixes=("", "_forecast"))
+            merged = actual.merge(
+                result[["interval_start", "queue", "offered", "model"]],
+                on=["interval_start", "queue"],
+                suffixes=("", "_forecast"),
+            )
             pieces.append(
                 pd.DataFrame(
                     {
@@ -80,30 +86,44 @@ def accuracy(args) -> None:
     history = load(args.data)
     models = [name for name in MODELS if name not in args.skip.split(",")]
     began = time.perf_counter()
-    result = backtest_history(history, models=models, horizons_days=(1, 7), origins=args.origins, workers=2)
+    result = backtest_history(
+        history, models=models, horizons_days=(1, 7), origins=args.origins, workers=2
+    )
     seconds = time.perf_counter() - began
     detail = result.detail
     targets = sorted(detail["target_date"].unique())
     auto = auto_detail(history, targets, (1, 7))
     scale = detail.groupby(["queue", "horizon_days", "target_date"])["scale"].first()
-    auto["scale"] = scale.reindex(pd.MultiIndex.from_frame(auto[["queue", "horizon_days", "target_date"]])).to_numpy()
+    auto["scale"] = scale.reindex(
+        pd.MultiIndex.from_frame(auto[["queue", "horizon_days", "target_date"]])
+    ).to_numpy()
     board = leaderboard(pd.concat([detail, auto.drop(columns="chosen")], ignore_index=True))
-    print(f"# {args.data}: {history.frame['queue'].nunique()} queue(s), {len(targets)} target days {targets[0]} .. {targets[-1]}, "
-          f"backtest of {len(models)} models in {seconds:.0f} s")
-    chosen = auto.groupby(["queue", "horizon_days"])["chosen"].agg(lambda s: ", ".join(f"{k} {v}" for k, v in s.value_counts().items()))
+    print(
+        f"# {args.data}: {history.frame['queue'].nunique()} queue(s), {len(targets)} target days {targets[0]} .. {targets[-1]}, "
+        f"backtest of {len(models)} models in {seconds:.0f} s"
+    )
+    chosen = auto.groupby(["queue", "horizon_days"])["chosen"].agg(
+        lambda s: ", ".join(f"{k} {v}" for k, v in s.value_counts().items())
+    )
     print("auto chose (intervals):", chosen.to_dict())
-    table = board.pivot_table(index=["queue", "model"], columns="horizon_days", values=["wape", "mape", "mase", "bias"])
+    table = board.pivot_table(
+        index=["queue", "model"], columns="horizon_days", values=["wape", "mape", "mase", "bias"]
+    )
     print("| queue | model | WAPE 1 d | WAPE 7 d | MAPE 1 d | MASE 1 d | bias 1 d |")
     print("|---|---|---|---|---|---|---|")
     for (queue, model), row in table.sort_values(("wape", 1)).iterrows():
-        print(f"| {queue} | {model} | {row[('wape', 1)]:.3f} | {row[('wape', 7)]:.3f} | {row[('mape', 1)]:.3f} | "
-              f"{row[('mase', 1)]:.2f} | {row[('bias', 1)]:+.3f} |")
+        print(
+            f"| {queue} | {model} | {row[('wape', 1)]:.3f} | {row[('wape', 7)]:.3f} | {row[('mape', 1)]:.3f} | "
+            f"{row[('mase', 1)]:.2f} | {row[('bias', 1)]:+.3f} |"
+        )
 
 
 def synthetic_year(queues: int) -> History:
     """``queues`` queues, one year of 15-minute intervals, 7 days 08:00-20:00, Poisson counts."""
     rng = np.random.default_rng(0)
-    grid = pd.date_range("2024-01-01", "2025-01-01", freq="15min", tz="Europe/London", inclusive="left")
+    grid = pd.date_range(
+        "2024-01-01", "2025-01-01", freq="15min", tz="Europe/London", inclusive="left"
+    )
     local = grid.tz_localize(None)
     hours = local.hour + local.minute / 60
     grid = grid[(hours >= 8) & (hours < 20)]
@@ -114,7 +134,16 @@ def synthetic_year(queues: int) -> History:
     frames = []
     for queue in range(queues):
         mean = (20 + 10 * queue) * shape * weekly
-        frames.append(pd.DataFrame({"interval_start": grid, "queue": f"q{queue:02d}", "offered": rng.poisson(mean).astype(float), "aht_seconds": 300.0}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "interval_start": grid,
+                    "queue": f"q{queue:02d}",
+                    "offered": rng.poisson(mean).astype(float),
+                    "aht_seconds": 300.0,
+                }
+            )
+        )
     return History(pd.concat(frames, ignore_index=True), 15, "Europe/London", "synthetic")
 
 
@@ -130,13 +159,19 @@ def speed(args) -> None:
         forecast_history(many, horizon_days=7, model="auto", workers=2)
         forecasts.append(time.perf_counter() - began)
     load = os.getloadavg()
-    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+    )
     print("| what | median | runs |")
     print("|---|---|---|")
-    print(f"| backtest leaderboard, 1 queue × 1 year of 15-min ({len(one.frame):,} rows), {len(DEFAULT_MODELS)} models × 8 origins, day-ahead | "
-          f"{statistics.median(backtests):.1f} s | {', '.join(f'{t:.1f}' for t in backtests)} |")
-    print(f"| `forecast_history` auto, 7 days, 20 queues × 1 year of 15-min ({len(many.frame):,} rows), 2 workers | "
-          f"{statistics.median(forecasts):.1f} s | {', '.join(f'{t:.1f}' for t in forecasts)} |")
+    print(
+        f"| backtest leaderboard, 1 queue × 1 year of 15-min ({len(one.frame):,} rows), {len(DEFAULT_MODELS)} models × 8 origins, day-ahead | "
+        f"{statistics.median(backtests):.1f} s | {', '.join(f'{t:.1f}' for t in backtests)} |"
+    )
+    print(
+        f"| `forecast_history` auto, 7 days, 20 queues × 1 year of 15-min ({len(many.frame):,} rows), 2 workers | "
+        f"{statistics.median(forecasts):.1f} s | {', '.join(f'{t:.1f}' for t in forecasts)} |"
+    )
 
 
 def coverage(args) -> None:
@@ -148,17 +183,31 @@ def coverage(args) -> None:
     for horizon in (1, 7):
         inside = []
         for target in dates:
-            result = forecast_history(history, start_date=target - dt.timedelta(days=horizon - 1), horizon_days=horizon, model="auto")
+            result = forecast_history(
+                history,
+                start_date=target - dt.timedelta(days=horizon - 1),
+                horizon_days=horizon,
+                model="auto",
+            )
             result = result[result["interval_start"].dt.tz_localize(None).dt.date == target]
             merged = frame[local == target][["interval_start", "queue", "offered"]].merge(
                 result, on=["interval_start", "queue"], suffixes=("_actual", "")
             )
-            inside.append(((merged["offered_actual"] >= merged["offered_p10"]) & (merged["offered_actual"] <= merged["offered_p90"])).to_numpy())
-        print(f"{args.data}, {horizon} day(s) ahead, {len(dates)} days: P10-P90 coverage {np.concatenate(inside).mean():.3f}")
+            inside.append(
+                (
+                    (merged["offered_actual"] >= merged["offered_p10"])
+                    & (merged["offered_actual"] <= merged["offered_p90"])
+                ).to_numpy()
+            )
+        print(
+            f"{args.data}, {horizon} day(s) ahead, {len(dates)} days: P10-P90 coverage {np.concatenate(inside).mean():.3f}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     acc = commands.add_parser("accuracy")
     acc.add_argument("--data", choices=("bank", "sample"), default="bank")

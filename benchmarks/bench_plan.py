@@ -24,7 +24,17 @@ REPO = Path(__file__).resolve().parents[1]
 def run_once(out_dir: Path) -> dict[str, float]:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "wfm.cli", "plan", "--centre", str(REPO / "data/sample/centre.toml"), "-o", str(out_dir), "-q"],
+        [
+            sys.executable,
+            "-m",
+            "wfm.cli",
+            "plan",
+            "--centre",
+            str(REPO / "data/sample/centre.toml"),
+            "-o",
+            str(out_dir),
+            "-q",
+        ],
         check=True,
         capture_output=True,
     )
@@ -54,7 +64,9 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for key in runs[0]:
         values = [run[key] for run in runs]
-        print(f"| {key} | {statistics.median(values):.4g} | {min(values):.4g} | {max(values):.4g} |")
+        print(
+            f"| {key} | {statistics.median(values):.4g} | {min(values):.4g} | {max(values):.4g} |"
+        )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,10 @@ def main() -> None:
             history = read_history(path, timezone="Europe/London")
             times.append(time.perf_counter() - began)
         assert len(history.frame) == 1_000_000
-    print(f"read_history, 1,000,000 rows: median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}, {args.repeats} runs)")
+    print(
+        f"read_history, 1,000,000 rows: median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}, {args.repeats} runs)"
+    )
 
 
 if __name__ == "__main__":

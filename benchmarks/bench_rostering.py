@@ -75,7 +75,7 @@ def synthetic_centre(agents: int):
     from wfm.config import load_centre
     from wfm.data.sample import expected_demand
     from wfm.data.schemas import Agent
-    from wfm.plan import service_targets, shrinkage_by_queue
+    from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.staffing import compute_requirements
 
     centre = load_centre(SAMPLE_CENTRE)

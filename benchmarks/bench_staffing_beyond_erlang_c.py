@@ -49,20 +49,29 @@ def main() -> None:
     aht = forecast["aht_seconds"].to_numpy()
     traffic = forecast["offered"].to_numpy() * aht / 900.0
     seconds, agents = timed(lambda: staff_erlang_a(traffic, aht, 120.0), args.repeats)
-    print(f"staff_erlang_a, {traffic.size:,} intervals, 80/20, patience 120 s: median {seconds:.3f} s "
-          f"({(agents < traffic).mean():.0%} of intervals below the offered load)")
+    print(
+        f"staff_erlang_a, {traffic.size:,} intervals, 80/20, patience 120 s: median {seconds:.3f} s "
+        f"({(agents < traffic).mean():.0%} of intervals below the offered load)"
+    )
     seconds, _ = timed(lambda: erlang_a(agents, traffic, aht, 120.0, 20.0), args.repeats)
     print(f"erlang_a with ASA at those agents: median {seconds:.3f} s")
 
     slot = np.arange(96)
     offered = 5 + 295 * np.exp(-(((slot - 50) / 18) ** 2))
     day_aht = np.full(96, 240.0)
-    day_agents = staff_to_target(offered * day_aht / 900.0, day_aht, ServiceTarget(0.8, 20.0, None)).agents_required
+    day_agents = staff_to_target(
+        offered * day_aht / 900.0, day_aht, ServiceTarget(0.8, 20.0, None)
+    ).agents_required
     plan = DayPlan(slot * 900.0, 15, offered, day_aht, day_agents)
-    seconds, counts = timed(lambda: simulate_day(plan, 20.0, patience_seconds=120.0, replications=100, seed=1), args.repeats)
+    seconds, counts = timed(
+        lambda: simulate_day(plan, 20.0, patience_seconds=120.0, replications=100, seed=1),
+        args.repeats,
+    )
     calls = counts[:, :, 0].sum()
-    print(f"simulate_day, {offered.sum():,.0f} expected calls x 100 replications ({calls:,.0f} simulated): median {seconds:.2f} s "
-          f"({calls / seconds / 1e6:.2f} M calls/s)")
+    print(
+        f"simulate_day, {offered.sum():,.0f} expected calls x 100 replications ({calls:,.0f} simulated): median {seconds:.2f} s "
+        f"({calls / seconds / 1e6:.2f} M calls/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -38,22 +38,33 @@ from wfm.staffing import ServiceTarget, compute_requirements, scheduled_agents, 
 SERVICE_LEVEL, THRESHOLD_SECONDS, CAP, SHRINKAGE, INTERVAL_MINUTES = 0.8, 20.0, 0.85, 0.3, 15
 
 
-def peer_requirements(offered: np.ndarray, aht_seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def peer_requirements(
+    offered: np.ndarray, aht_seconds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float]:
     from pyworkforce.queuing import ErlangC
 
     raw, scheduled = np.zeros(offered.size, dtype=np.int64), np.zeros(offered.size, dtype=np.int64)
     began = time.perf_counter()
     for k, (contacts, aht) in enumerate(zip(offered, aht_seconds, strict=True)):
-        result = ErlangC(transactions=float(contacts), aht=aht / 60.0, asa=THRESHOLD_SECONDS / 60.0,
-                         interval=INTERVAL_MINUTES, shrinkage=SHRINKAGE).required_positions(SERVICE_LEVEL, CAP)
+        result = ErlangC(
+            transactions=float(contacts),
+            aht=aht / 60.0,
+            asa=THRESHOLD_SECONDS / 60.0,
+            interval=INTERVAL_MINUTES,
+            shrinkage=SHRINKAGE,
+        ).required_positions(SERVICE_LEVEL, CAP)
         raw[k], scheduled[k] = result["raw_positions"], result["positions"]
     return raw, scheduled, time.perf_counter() - began
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=5, help="runs of wfm (the peer runs once)")
-    parser.add_argument("--rows", type=int, default=35_040, help="intervals to compare (default a year)")
+    parser.add_argument(
+        "--rows", type=int, default=35_040, help="intervals to compare (default a year)"
+    )
     args = parser.parse_args()
     forecast = year_of_intervals().iloc[: args.rows].reset_index(drop=True)
     target = ServiceTarget(SERVICE_LEVEL, THRESHOLD_SECONDS, CAP)
@@ -68,7 +79,9 @@ def main() -> None:
 
     agents = table["agents_required"].to_numpy()
     traffic = table["traffic_erlangs"].to_numpy()
-    print(f"{len(forecast):,} intervals, 80/20, occupancy cap 0.85, shrinkage 0.3 (max {agents.max()} agents)")
+    print(
+        f"{len(forecast):,} intervals, 80/20, occupancy cap 0.85, shrinkage 0.3 (max {agents.max()} agents)"
+    )
     print(f"wfm compute_requirements: median {ours:.3f} s over {args.repeats} runs")
     print(f"pyworkforce ErlangC loop: {peer:.1f} s (one run)")
     print(f"speed ratio: {peer / ours:,.0f}x")
@@ -79,7 +92,10 @@ def main() -> None:
     reasons: dict[str, int] = {}
     for k in raw_differs:
         n_peer, n_ours, a, h = int(raw[k]), int(agents[k]), float(traffic[k]), float(aht[k])
-        meets_ours = float(service_level(n_ours, a, h, THRESHOLD_SECONDS)) >= SERVICE_LEVEL and a <= CAP * n_ours
+        meets_ours = (
+            float(service_level(n_ours, a, h, THRESHOLD_SECONDS)) >= SERVICE_LEVEL
+            and a <= CAP * n_ours
+        )
         if n_peer > n_ours and meets_ours:
             why = "peer one or more too high (search starts at round(A + 1), or float ceil of A / cap)"
         elif n_peer < n_ours:
@@ -89,15 +105,27 @@ def main() -> None:
         reasons[why] = reasons.get(why, 0) + 1
     exact_from_peer_raw = scheduled_agents(raw, SHRINKAGE)
     ceiling_wrong = int((exact_from_peer_raw != scheduled).sum())
-    same_raw_scheduled_differs = int(((raw == agents) & (scheduled != table["agents_scheduled_required"].to_numpy())).sum())
-    print(f"productive agents identical in {len(forecast) - raw_differs.size:,} of {len(forecast):,} intervals")
+    same_raw_scheduled_differs = int(
+        ((raw == agents) & (scheduled != table["agents_scheduled_required"].to_numpy())).sum()
+    )
+    print(
+        f"productive agents identical in {len(forecast) - raw_differs.size:,} of {len(forecast):,} intervals"
+    )
     for why, count in reasons.items():
         print(f"  {count:,} intervals: {why}")
-    print(f"scheduled agents: the peer's float ceil of raw / (1 - 0.3) is wrong in {ceiling_wrong:,} intervals "
-          f"(e.g. 21 / 0.7 = {21 / 0.7!r} -> {math.ceil(21 / 0.7)}); "
-          f"{same_raw_scheduled_differs:,} intervals with the same productive agents differ in scheduled agents")
-    mismatch = (raw == agents) & (scheduled != table["agents_scheduled_required"].to_numpy()) & (exact_from_peer_raw == scheduled)
-    print(f"differences not explained by the peer's search start, occupancy ceiling or shrinkage ceiling: {int(mismatch.sum())}")
+    print(
+        f"scheduled agents: the peer's float ceil of raw / (1 - 0.3) is wrong in {ceiling_wrong:,} intervals "
+        f"(e.g. 21 / 0.7 = {21 / 0.7!r} -> {math.ceil(21 / 0.7)}); "
+        f"{same_raw_scheduled_differs:,} intervals with the same productive agents differ in scheduled agents"
+    )
+    mismatch = (
+        (raw == agents)
+        & (scheduled != table["agents_scheduled_required"].to_numpy())
+        & (exact_from_peer_raw == scheduled)
+    )
+    print(
+        f"differences not explained by the peer's search start, occupancy ceiling or shrinkage ceiling: {int(mismatch.sum())}"
+    )
 
 
 if __name__ == "__main__":

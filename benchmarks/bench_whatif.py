@@ -2,7 +2,7 @@
 
 A seeded forecast (7 days × 96 intervals × 3 queues, open 08:00-20:00 local, closed
 intervals at zero volume) and a coverage frame near the requirement; times
-:func:`wfm.scenarios.run_scenario` for a +10 % volume scenario (requirements again, the
+:func:`wfm.review.scenarios.run_scenario` for a +10 % volume scenario (requirements again, the
 rota projected against them) with and without Erlang A abandonment, and the whole
 sensitivity table (5 inputs × 4 steps + base = 21 recomputations). Prints medians.
 
@@ -20,7 +20,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from wfm.scenarios import Scenario, run_scenario, sensitivity
+from wfm.review.scenarios import Scenario, run_scenario, sensitivity
 from wfm.staffing import ServiceTarget, compute_requirements
 
 QUEUES = ("sales", "support", "billing")
@@ -37,7 +37,16 @@ def make_inputs(seed: int = 6) -> tuple[pd.DataFrame, pd.DataFrame]:
     for number, queue in enumerate(QUEUES):
         level = (40, 25, 10)[number] * (1 + 0.4 * np.sin(np.arange(len(starts)) / 96 * 2 * np.pi))
         offered = np.where(open_, rng.poisson(level), 0).astype(float)
-        frames.append(pd.DataFrame({"interval_start": starts, "queue": queue, "offered": offered, "aht_seconds": 240.0 + 60 * number}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "interval_start": starts,
+                    "queue": queue,
+                    "offered": offered,
+                    "aht_seconds": 240.0 + 60 * number,
+                }
+            )
+        )
     forecast = pd.concat(frames, ignore_index=True)
     requirements = compute_requirements(forecast, TARGETS, SHRINKAGE, 15)
     noise = rng.normal(0, 1.5, len(requirements))
@@ -57,23 +66,35 @@ def timed(function, repeats: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     forecast, coverage = make_inputs()
     scenario = Scenario("busy", volume_factor=1.1)
     run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15, scenario)  # warm up imports and caches
     cases = {
-        "run_scenario (+10 % volume)": lambda: run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15, scenario),
+        "run_scenario (+10 % volume)": lambda: run_scenario(
+            forecast, coverage, TARGETS, SHRINKAGE, 15, scenario
+        ),
         "run_scenario with patience 120 s (Erlang A)": lambda: run_scenario(
             forecast, coverage, TARGETS, SHRINKAGE, 15, scenario, patience_seconds=120.0
         ),
-        "sensitivity (21 recomputations)": lambda: sensitivity(forecast, coverage, TARGETS, SHRINKAGE, 15),
+        "sensitivity (21 recomputations)": lambda: sensitivity(
+            forecast, coverage, TARGETS, SHRINKAGE, 15
+        ),
     }
-    print(f"{len(forecast):,} queue-intervals ({len(QUEUES)} queues × 7 days × 96); medians of {args.repeats} runs")
+    print(
+        f"{len(forecast):,} queue-intervals ({len(QUEUES)} queues × 7 days × 96); medians of {args.repeats} runs"
+    )
     for label, function in cases.items():
-        runs = timed(function, args.repeats if "sensitivity" not in label else max(3, args.repeats // 2))
-        print(f"{label:45s} median {statistics.median(runs):.3f} s (min {min(runs):.3f}, max {max(runs):.3f})")
+        runs = timed(
+            function, args.repeats if "sensitivity" not in label else max(3, args.repeats // 2)
+        )
+        print(
+            f"{label:45s} median {statistics.median(runs):.3f} s (min {min(runs):.3f}, max {max(runs):.3f})"
+        )
 
 
 if __name__ == "__main__":

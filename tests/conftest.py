@@ -10,6 +10,21 @@ BANK_CALLS = REPO.parent / "shared" / "data" / "us_bank_calls_5min_2003.csv"
 
 
 @pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_CENTRE.parent
+
+
+@pytest.fixture
+def store_url(tmp_path) -> str:
+    """A fresh SQLite store in the test's temporary folder."""
+    from wfm.store import init
+
+    url = f"sqlite:///{tmp_path / 'wfm.db'}"
+    init(url)
+    return url
+
+
+@pytest.fixture(scope="session")
 def sample_centre_path() -> Path:
     return SAMPLE_CENTRE
 

@@ -25,8 +25,16 @@ def test_minimal_centre_gets_documented_defaults():
     "change,key,message",
     [
         ({"centre": {"timezone": "Mars/Olympus"}}, "timezone", "unknown time zone"),
-        ({"centre": {"timezone": "UTC", "interval_minutes": 7}}, "interval_minutes", "must be one of"),
-        ({"queues": [{"name": "sales", "service_level_target": 80}]}, "queues.0.service_level_target", "less than 1"),
+        (
+            {"centre": {"timezone": "UTC", "interval_minutes": 7}},
+            "interval_minutes",
+            "must be one of",
+        ),
+        (
+            {"queues": [{"name": "sales", "service_level_target": 80}]},
+            "queues.0.service_level_target",
+            "less than 1",
+        ),
         ({"queues": [{"name": "sales", "colour": "red"}]}, "queues.0.colour", "Extra inputs"),
         ({"queues": [{"name": "a"}, {"name": "a"}]}, None, "unique"),
     ],
@@ -54,8 +62,14 @@ def test_break_not_on_grid_is_rejected():
     raw = {
         **MINIMAL,
         "break_rules": [
-            {"name": "b", "activity": "break", "duration_minutes": 10, "paid": True,
-             "earliest_start_after_minutes": 60, "latest_start_after_minutes": 90}
+            {
+                "name": "b",
+                "activity": "break",
+                "duration_minutes": 10,
+                "paid": True,
+                "earliest_start_after_minutes": 60,
+                "latest_start_after_minutes": 90,
+            }
         ],
     }
     with pytest.raises(ConfigError, match="multiple of interval_minutes"):
@@ -63,19 +77,32 @@ def test_break_not_on_grid_is_rejected():
 
 
 def test_opening_hours_and_holidays():
-    centre = parse_centre({**MINIMAL, "centre": {"timezone": "Europe/London", "country": "GB", "subdivision": "ENG"},
-                           "opening_hours": {"mon": "08:00-20:00", "sat": "09:00-17:00"}})
+    centre = parse_centre(
+        {
+            **MINIMAL,
+            "centre": {"timezone": "Europe/London", "country": "GB", "subdivision": "ENG"},
+            "opening_hours": {"mon": "08:00-20:00", "sat": "09:00-17:00"},
+        }
+    )
     hours = centre.opening_hours_for([2026])
     starts = pd.DatetimeIndex(
-        ["2026-03-02 07:45", "2026-03-02 08:00", "2026-03-02 19:45", "2026-03-02 20:00", "2026-03-08 10:00",
-         "2026-12-28 10:00"]  # Monday x4, Sunday, Boxing Day substitute (Monday 28 Dec 2026)
+        [
+            "2026-03-02 07:45",
+            "2026-03-02 08:00",
+            "2026-03-02 19:45",
+            "2026-03-02 20:00",
+            "2026-03-08 10:00",
+            "2026-12-28 10:00",
+        ]  # Monday x4, Sunday, Boxing Day substitute (Monday 28 Dec 2026)
     ).tz_localize("Europe/London")
     assert hours.is_open(starts, 15).tolist() == [False, True, True, False, False, False]
 
 
 def test_overnight_opening_hours():
     hours = OpeningHours.from_strings({"fri": "22:00-06:00"})
-    starts = pd.DatetimeIndex(["2026-03-06 23:00", "2026-03-07 05:45", "2026-03-07 06:00"]).tz_localize("UTC")
+    starts = pd.DatetimeIndex(
+        ["2026-03-06 23:00", "2026-03-07 05:45", "2026-03-07 06:00"]
+    ).tz_localize("UTC")
     assert hours.is_open(starts, 15).tolist() == [True, True, False]
 
 
@@ -86,8 +113,12 @@ def test_dst_days_have_23_and_25_hours():
 
 
 def test_interval_inference_survives_gaps_and_rejects_odd_lengths():
-    starts = pd.Series(pd.to_datetime(["2026-03-02 08:00", "2026-03-02 08:15", "2026-03-04 09:30"])).dt.tz_localize("UTC")
+    starts = pd.Series(
+        pd.to_datetime(["2026-03-02 08:00", "2026-03-02 08:15", "2026-03-04 09:30"])
+    ).dt.tz_localize("UTC")
     assert infer_interval_minutes(starts) == 15
-    odd = pd.Series(pd.to_datetime(["2026-03-02 08:00", "2026-03-02 08:07", "2026-03-02 08:14"])).dt.tz_localize("UTC")
+    odd = pd.Series(
+        pd.to_datetime(["2026-03-02 08:00", "2026-03-02 08:07", "2026-03-02 08:14"])
+    ).dt.tz_localize("UTC")
     with pytest.raises(InputError, match="not a supported interval length"):
         infer_interval_minutes(odd)

@@ -1,6 +1,6 @@
 """Forecast: run a forecast from the saved history, save it, and look at the latest one.
 
-The run (model, first date, horizon) calls :func:`wfm.plan.forecast_centre` with a progress
+The run (model, first date, horizon) calls :func:`wfm.plan.chain.forecast_centre` with a progress
 bar and saves the result in the workspace; the rest of the page shows the newest saved
 forecast (who made it and when), its P10–P90 band, daily totals, the overrides editor and
 the model leaderboard.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views import charts, data, forecast_charts, forecast_data, state, ui
-from wfm.daily_totals import forecast_daily_totals
+from helpers import charts, data, forecast_charts, forecast_data, state, ui
 from wfm.errors import WfmError
 from wfm.forecast import MODELS
 from wfm.forecast.quantiles import add_quantile_columns
-from wfm.plan import ROTA_DAYS, default_start_date, forecast_centre, rota_weeks
-from wfm.workflow import override_forecast
+from wfm.plan.chain import ROTA_DAYS, default_start_date, forecast_centre, rota_weeks
+from wfm.plan.steps import override_forecast
+from wfm.review.daily_totals import forecast_daily_totals
 
 #: Columns of the editable overrides table (see wfm.forecast.overrides).
 OVERRIDE_TABLE = pd.DataFrame(
@@ -42,55 +42,86 @@ with ui.friendly_errors():
     # --- run a forecast -----------------------------------------------------------------
     st.subheader("Run a forecast")
     models = ["auto", *sorted(MODELS)]
-    default_model = centre.planning.forecast_model if centre.planning.forecast_model in models else "auto"
+    default_model = (
+        centre.planning.forecast_model if centre.planning.forecast_model in models else "auto"
+    )
     left, middle, right = st.columns(3)
     with left:
         model = st.selectbox(
-            "Model", models, index=models.index(default_model), key=state.FORECAST_MODEL,
+            "Model",
+            models,
+            index=models.index(default_model),
+            key=state.FORECAST_MODEL,
             help="'auto' picks, per queue, the model with the lowest backtest WAPE.",
         )
     with middle:
         start_date = st.date_input(
-            "First date", value=default_start_date(history), key=state.FORECAST_START_DATE,
+            "First date",
+            value=default_start_date(history),
+            key=state.FORECAST_START_DATE,
             help="First local date forecast; only history before it is used.",
         )
     with right:
-        horizon_days = int(st.number_input(
-            "Horizon [days]", min_value=1, max_value=MAX_HORIZON_DAYS, value=ROTA_DAYS * rota_weeks(centre),
-            step=1, key=state.FORECAST_HORIZON_DAYS,
-            help=f"Default: the centre's planning horizon ({centre.planning.horizon_days} days) rounded up to whole "
-            "weeks, the days the rota covers.",
-        ))
+        horizon_days = int(
+            st.number_input(
+                "Horizon [days]",
+                min_value=1,
+                max_value=MAX_HORIZON_DAYS,
+                value=ROTA_DAYS * rota_weeks(centre),
+                step=1,
+                key=state.FORECAST_HORIZON_DAYS,
+                help=f"Default: the centre's planning horizon ({centre.planning.horizon_days} days) rounded up to whole "
+                "weeks, the days the rota covers.",
+            )
+        )
     st.caption(
         f"History: {len(history.frame):,} rows of {', '.join(history.queues)} "
         f"to {history.frame['interval_start'].max():%a %d %b %Y}. {forecast_data.STOP_NOTE}"
     )
-    if st.button("Run forecast", key=state.FORECAST_RUN, type="primary", icon=":material/play_arrow:"):
+    if st.button(
+        "Run forecast", key=state.FORECAST_RUN, type="primary", icon=":material/play_arrow:"
+    ):
         bar = st.progress(0.0, text="Forecasting: starting")
         try:
             frame = forecast_centre(
-                centre, history, start_date, horizon_days=horizon_days, model=model,
+                centre,
+                history,
+                start_date,
+                horizon_days=horizon_days,
+                model=model,
                 progress=forecast_data.progress_bar(bar, "Forecasting"),
             )
-            used = ", ".join(sorted(frame["model"].astype(str).unique())) if "model" in frame else ""
+            used = (
+                ", ".join(sorted(frame["model"].astype(str).unique())) if "model" in frame else ""
+            )
             forecast_id = ws.save_forecast(
                 frame,
-                meta={"start_date": start_date.isoformat(), "horizon_days": horizon_days, "model": model, "models_used": used},
+                meta={
+                    "start_date": start_date.isoformat(),
+                    "horizon_days": horizon_days,
+                    "model": model,
+                    "models_used": used,
+                },
             )
         except WfmError as error:
             bar.empty()
             ui.show_error(error)
         else:
             bar.empty()
-            st.success(f"Forecast {forecast_id} saved: {len(frame):,} intervals from {start_date:%a %d %b %Y}.",
-                       icon=":material/check_circle:")
+            st.success(
+                f"Forecast {forecast_id} saved: {len(frame):,} intervals from {start_date:%a %d %b %Y}.",
+                icon=":material/check_circle:",
+            )
 
     message = st.session_state.pop(state.FORECAST_MESSAGE, None)
     if message:
         st.success(message, icon=":material/check_circle:")
     saved = ws.latest_forecast()
     if saved is None:
-        st.info("No forecast saved yet: choose a model and dates above and press **Run forecast**.", icon=":material/info:")
+        st.info(
+            "No forecast saved yet: choose a model and dates above and press **Run forecast**.",
+            icon=":material/info:",
+        )
         st.stop()
 
     # --- the latest saved forecast ---------------------------------------------------------
@@ -100,7 +131,11 @@ with ui.friendly_errors():
     st.caption(
         f"Made {forecast_data.saved_when(saved.created_at)} by {saved.created_by}; "
         f"model {meta.get('model', ui.MISSING)}"
-        + (f" ({meta['models_used']})" if meta.get("models_used") and meta.get("models_used") != meta.get("model") else "")
+        + (
+            f" ({meta['models_used']})"
+            if meta.get("models_used") and meta.get("models_used") != meta.get("model")
+            else ""
+        )
         + f"; from {meta.get('start_date', ui.MISSING)} for {meta.get('horizon_days', ui.MISSING)} days"
         + (f"; overrides on forecast {meta['based_on']}" if meta.get("based_on") else "")
         + "."
@@ -115,10 +150,17 @@ with ui.friendly_errors():
         queue = ui.queue_picker(queues)
     with middle:
         weeks = st.slider(
-            "Weeks of history", min_value=1, max_value=8, value=3, key=state.HISTORY_WEEKS, persist_state="session"
+            "Weeks of history",
+            min_value=1,
+            max_value=8,
+            value=3,
+            key=state.HISTORY_WEEKS,
+            persist_state="session",
         )
     with right:
-        band_label = st.selectbox("Band", list(forecast_charts.BANDS), key=state.FORECAST_BAND, persist_state="session")
+        band_label = st.selectbox(
+            "Band", list(forecast_charts.BANDS), key=state.FORECAST_BAND, persist_state="session"
+        )
 
     # --- overrides ---------------------------------------------------------------------
     st.subheader("Overrides")
@@ -132,8 +174,12 @@ with ui.friendly_errors():
         num_rows="dynamic",
         key=state.FORECAST_OVERRIDES,
         column_config={
-            "start": st.column_config.DatetimeColumn("Start", format="ddd DD MMM HH:mm", step=60 * centre.interval_minutes),
-            "end": st.column_config.DatetimeColumn("End", format="ddd DD MMM HH:mm", step=60 * centre.interval_minutes),
+            "start": st.column_config.DatetimeColumn(
+                "Start", format="ddd DD MMM HH:mm", step=60 * centre.interval_minutes
+            ),
+            "end": st.column_config.DatetimeColumn(
+                "End", format="ddd DD MMM HH:mm", step=60 * centre.interval_minutes
+            ),
             "multiplier": st.column_config.NumberColumn("Multiplier", min_value=0.0, step=0.05),
             "value": st.column_config.NumberColumn("Value [contacts]", min_value=0.0),
             "reason": st.column_config.TextColumn("Reason"),
@@ -144,16 +190,24 @@ with ui.friendly_errors():
     overridden = None
     if len(complete):
         try:
-            overridden = override_forecast(whole, complete.assign(queue=queue, reason=complete["reason"].fillna("override")))
+            overridden = override_forecast(
+                whole, complete.assign(queue=queue, reason=complete["reason"].fillna("override"))
+            )
         except WfmError as error:
             st.warning(f"Overrides not applied: {error}", icon=":material/warning:")
     if overridden is not None:
         whole = overridden
-        if st.button("Save with overrides", key=state.FORECAST_SAVE_OVERRIDES, icon=":material/save:"):
-            new_id = ws.save_forecast(overridden, meta={**meta, "based_on": saved.id, "overrides": len(complete)})
+        if st.button(
+            "Save with overrides", key=state.FORECAST_SAVE_OVERRIDES, icon=":material/save:"
+        ):
+            new_id = ws.save_forecast(
+                overridden, meta={**meta, "based_on": saved.id, "overrides": len(complete)}
+            )
             # The saved forecast now holds the overrides: empty the table, or the next run would apply them twice.
             del st.session_state[state.FORECAST_OVERRIDES]
-            st.session_state[state.FORECAST_MESSAGE] = f"Forecast {new_id} saved with {len(complete)} override(s)."
+            st.session_state[state.FORECAST_MESSAGE] = (
+                f"Forecast {new_id} saved with {len(complete)} override(s)."
+            )
             st.rerun()
 
     # --- one queue ---------------------------------------------------------------------
@@ -161,27 +215,50 @@ with ui.friendly_errors():
     offered_total = float(forecast["offered"].sum())
     columns = st.columns(4)
     columns[0].metric("Forecast contacts", ui.number(offered_total, 0))
-    weighted_aht = (forecast["offered"] * forecast["aht_seconds"]).sum() / offered_total if offered_total > 0 else None
+    weighted_aht = (
+        (forecast["offered"] * forecast["aht_seconds"]).sum() / offered_total
+        if offered_total > 0
+        else None
+    )
     columns[1].metric("Forecast AHT (contact-weighted)", ui.seconds(weighted_aht, 0))
-    columns[2].metric("Model", ", ".join(forecast["model"].astype(str).unique()) if "model" in forecast else ui.MISSING)
+    columns[2].metric(
+        "Model",
+        ", ".join(forecast["model"].astype(str).unique()) if "model" in forecast else ui.MISSING,
+    )
     if "override" in forecast.columns:
-        columns[3].metric("Overridden intervals", f"{int((forecast['override'].fillna('') != '').sum()):,}")
+        columns[3].metric(
+            "Overridden intervals", f"{int((forecast['override'].fillna('') != '').sum()):,}"
+        )
 
     quantiles = forecast_charts.BANDS[band_label]
     low = high = ""  # no band
     if quantiles is not None:
         low, high = (forecast_charts.quantile_column(q) for q in quantiles)
-        missing = tuple(q for q in quantiles if forecast_charts.quantile_column(q) not in forecast.columns)
-        if missing and "dispersion" in forecast.columns:  # quantiles the saved forecast does not hold
+        missing = tuple(
+            q for q in quantiles if forecast_charts.quantile_column(q) not in forecast.columns
+        )
+        if (
+            missing and "dispersion" in forecast.columns
+        ):  # quantiles the saved forecast does not hold
             forecast = add_quantile_columns(forecast, levels=missing)
-    frame = charts.forecast_frame(history.frame, forecast, queue, history_weeks=weeks, interval_minutes=centre.interval_minutes)
+    frame = charts.forecast_frame(
+        history.frame,
+        forecast,
+        queue,
+        history_weeks=weeks,
+        interval_minutes=centre.interval_minutes,
+    )
     band = forecast_charts.band_frame(forecast, queue, low, high, centre.interval_minutes)
     st.subheader("Contacts offered per interval")
     st.altair_chart(charts.forecast_band_chart(frame, band), width="stretch")
     st.caption(
         f"Grey: the last {weeks} week(s) of history; blue: the forecast"
-        + (f"; shaded: {band_label.split(' ')[0]} of the forecast (Poisson–gamma, dispersion fitted on a backtest "
-           "of the model)." if len(band) else ".")
+        + (
+            f"; shaded: {band_label.split(' ')[0]} of the forecast (Poisson–gamma, dispersion fitted on a backtest "
+            "of the model)."
+            if len(band)
+            else "."
+        )
         + f" Local time ({centre.timezone}); {centre.interval_minutes}-minute intervals; closed hours are left out."
     )
     st.subheader("Average handle time")
@@ -203,16 +280,22 @@ with ui.friendly_errors():
         },
     )
     st.download_button(
-        "Download daily totals (CSV)", forecast_data.csv_bytes(daily), file_name=f"forecast_{saved.id}_daily.csv",
-        mime="text/csv", icon=":material/download:",
+        "Download daily totals (CSV)",
+        forecast_data.csv_bytes(daily),
+        file_name=f"forecast_{saved.id}_daily.csv",
+        mime="text/csv",
+        icon=":material/download:",
     )
 
     # --- the forecast table ------------------------------------------------------------
     with st.expander("Forecast table (every interval and queue)"):
         st.dataframe(whole, hide_index=True)
     st.download_button(
-        "Download forecast (CSV)", forecast_data.csv_bytes(whole), file_name=f"forecast_{saved.id}.csv",
-        mime="text/csv", icon=":material/download:",
+        "Download forecast (CSV)",
+        forecast_data.csv_bytes(whole),
+        file_name=f"forecast_{saved.id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
     )
 
     # --- model leaderboard -------------------------------------------------------------
@@ -226,7 +309,9 @@ with ui.friendly_errors():
     kept = st.session_state.get(state.FORECAST_LEADERBOARD)
     if st.button("Run backtest", key=state.FORECAST_BACKTEST, icon=":material/leaderboard:"):
         bar = st.progress(0.0, text="Backtesting: starting")
-        result = forecast_data.run_backtest(history, queue, forecast_data.progress_bar(bar, "Backtesting"))
+        result = forecast_data.run_backtest(
+            history, queue, forecast_data.progress_bar(bar, "Backtesting")
+        )
         bar.empty()
         kept = {"key": key, "board": result.leaderboard}
         st.session_state[state.FORECAST_LEADERBOARD] = kept
@@ -237,11 +322,16 @@ with ui.friendly_errors():
             board.drop(columns=["queue"]),
             hide_index=True,
             column_config={
-                name: st.column_config.NumberColumn(name.upper() if name != "bias" else "Bias", format="percent")
+                name: st.column_config.NumberColumn(
+                    name.upper() if name != "bias" else "Bias", format="percent"
+                )
                 for name in ("wape", "mape", "bias")
             },
         )
         st.download_button(
-            "Download leaderboard (CSV)", forecast_data.csv_bytes(board), file_name=f"leaderboard_{queue}.csv",
-            mime="text/csv", icon=":material/download:",
+            "Download leaderboard (CSV)",
+            forecast_data.csv_bytes(board),
+            file_name=f"leaderboard_{queue}.csv",
+            mime="text/csv",
+            icon=":material/download:",
         )

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views import data, ui
-from wfm.plan import run_plan
+from helpers import data, ui
+from wfm.plan.chain import run_plan
 
 #: Workflow steps as the planner reads them, with the page that does each.
 STEP_LABELS = {
@@ -63,11 +63,15 @@ with ui.friendly_errors():
                     centre,
                     history=history,
                     agents=agents,
-                    progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=f"Planning: {message}"),
+                    progress=lambda done, message: bar.progress(
+                        min(max(done, 0.0), 1.0), text=f"Planning: {message}"
+                    ),
                 )
                 ws.save_plan(result)
                 bar.empty()
-                st.success(f"Planned the week starting {result.start_date:%A %d %B %Y}: rota saved as a draft.")
+                st.success(
+                    f"Planned the week starting {result.start_date:%A %d %B %Y}: rota saved as a draft."
+                )
                 st.rerun()
 
     rota = ws.latest_rota("published") or ws.latest_rota()
@@ -84,7 +88,9 @@ with ui.friendly_errors():
             column.metric(
                 "All queues" if queue == "all" else queue,
                 ui.percent(row["service_level"]),
-                delta=None if pd.isna(target) else f"{ui.percentage_points(row['service_level'] - target)} vs target {ui.percent(target, 0)}",
+                delta=None
+                if pd.isna(target)
+                else f"{ui.percentage_points(row['service_level'] - target)} vs target {ui.percent(target, 0)}",
                 border=True,
                 help=f"ASA {ui.seconds(row['asa_seconds'])}; {int(row['intervals_meeting_target'])} of "
                 f"{int(row['intervals'])} intervals meet the target.",
@@ -115,5 +121,9 @@ with ui.friendly_errors():
                 "object_id": "Id",
             },
         )
-        st.page_link("views/settings.py", label="The whole audit trail is on the Settings page", icon=":material/history:")
+        st.page_link(
+            "views/settings.py",
+            label="The whole audit trail is on the Settings page",
+            icon=":material/history:",
+        )
     st.caption(f"Workspace: `{ui.hide_password(ws.url)}`")

@@ -1,11 +1,11 @@
 """Review (plan, do, check, act): what happened, from the history in the workspace.
 
-KPIs of a chosen period by :func:`wfm.kpi.review_kpis`: the service level under a chosen
+KPIs of a chosen period by :func:`wfm.review.kpi.review_kpis`: the service level under a chosen
 counting variant, ASA (from answer-wait totals, when the history has them), AHT,
 abandonment, occupancy (where a rota covers the period), forecast accuracy (WAPE, bias) of
 the saved forecast, or of a backtest forecast of the period made from the history before
 it, and required vs scheduled staff per interval. The HTML report is
-:func:`wfm.kpi_report.review_html`.
+:func:`wfm.review.kpi_report.review_html`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from views import data, review_charts, state, ui
-from wfm.kpi import review_kpis
-from wfm.kpi_report import review_html
-from wfm.plan import forecast_centre
+from helpers import data, review_charts, state, ui
+from wfm.plan.chain import forecast_centre
+from wfm.review.kpi import review_kpis
+from wfm.review.kpi_report import review_html
 from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION
 from wfm.store import repository
 
@@ -62,7 +62,9 @@ def _rota_for(ws, first: dt.date, last: dt.date) -> tuple[pd.DataFrame | None, s
     versions = ws.rota_versions()
     if versions.empty:
         return None, "no rota has been saved"
-    versions = versions.assign(published=versions["status"] == "published").sort_values(["published", "id"], ascending=False)
+    versions = versions.assign(published=versions["status"] == "published").sort_values(
+        ["published", "id"], ascending=False
+    )
     for row in versions.itertuples():
         coverage = _coverage(ws.url, int(row.id), str(row.updated_at))
         period = review_charts.in_period(coverage, first, last)
@@ -101,8 +103,12 @@ with ui.friendly_errors():
     with period_col:
         default_first = max(first_date, last_date - dt.timedelta(days=DEFAULT_DAYS - 1))
         chosen = st.date_input(
-            "Period reviewed", value=(default_first, last_date), min_value=first_date, max_value=last_date,
-            key=state.REVIEW_PERIOD, help="First and last date (site time) of the period.",
+            "Period reviewed",
+            value=(default_first, last_date),
+            min_value=first_date,
+            max_value=last_date,
+            key=state.REVIEW_PERIOD,
+            help="First and last date (site time) of the period.",
         )
     if not isinstance(chosen, tuple | list) or len(chosen) != 2:
         st.info("Pick the last date of the period too.", icon=":material/date_range:")
@@ -110,23 +116,35 @@ with ui.friendly_errors():
     first, last = chosen
     supported = review_charts.supported_definitions(frame.columns)
     if not supported:
-        st.error("The history has no answered and within-threshold counts, so no service level can be measured. "
-                 "Import a history with `handled` and `answered_within_threshold` on the Data page.", icon=":material/error:")
+        st.error(
+            "The history has no answered and within-threshold counts, so no service level can be measured. "
+            "Import a history with `handled` and `answered_within_threshold` on the Data page.",
+            icon=":material/error:",
+        )
         st.stop()
     with rule_col:
         rule = st.selectbox(
-            "Service level counted as", supported, index=supported.index(DEFAULT_DEFINITION) if DEFAULT_DEFINITION in supported else 0,
-            format_func=lambda r: r.value.replace("_", " "), key=state.REVIEW_SL_DEFINITION,
+            "Service level counted as",
+            supported,
+            index=supported.index(DEFAULT_DEFINITION) if DEFAULT_DEFINITION in supported else 0,
+            format_func=lambda r: r.value.replace("_", " "),
+            key=state.REVIEW_SL_DEFINITION,
             help="How abandoned contacts count (DOMAIN §4). Variants needing counts the history lacks are not offered.",
         )
     source = st.radio(
-        "Forecast compared with the actuals", list(FORECAST_CHOICES), format_func=FORECAST_CHOICES.get,
-        horizontal=True, key=state.REVIEW_FORECAST_SOURCE,
+        "Forecast compared with the actuals",
+        list(FORECAST_CHOICES),
+        format_func=FORECAST_CHOICES.get,
+        horizontal=True,
+        key=state.REVIEW_FORECAST_SOURCE,
     )
 
     actuals = review_charts.in_period(frame, first, last)
     if actuals.empty:
-        st.warning(f"The history has no intervals from {first:%d %b %Y} to {last:%d %b %Y}.", icon=":material/event_busy:")
+        st.warning(
+            f"The history has no intervals from {first:%d %b %Y} to {last:%d %b %Y}.",
+            icon=":material/event_busy:",
+        )
         st.stop()
 
     # --- the forecast compared --------------------------------------------------------------
@@ -134,8 +152,11 @@ with ui.friendly_errors():
     if source == SAVED:
         forecasts = repository.list_datasets(ws.url, "forecast")
         if forecasts.empty:
-            st.info("No forecast has been saved yet (Forecast page): forecast accuracy is left out. "
-                    "Choose the backtest to forecast the period from the history before it.", icon=":material/info:")
+            st.info(
+                "No forecast has been saved yet (Forecast page): forecast accuracy is left out. "
+                "Choose the backtest to forecast the period from the history before it.",
+                icon=":material/info:",
+            )
         else:
             saved = _dataset(ws.url, int(forecasts.iloc[-1]["id"]), "forecast")
             forecast = review_charts.in_period(saved, first, last)
@@ -151,13 +172,21 @@ with ui.friendly_errors():
     elif source == BACKTEST:
         key = f"{BACKTEST_PREFIX}{history_id}_{first}_{last}_{centre.planning.forecast_model}"
         if key not in st.session_state:
-            st.caption(f"Forecasts {first:%d %b} to {last:%d %b %Y} with the centre's model "
-                       f"({centre.planning.forecast_model}) from the history before {first:%d %b %Y} only, "
-                       "as a forecast made then would have been. Stop (top right) ends the work at the next step.")
-            if st.button("Run backtest forecast", key="review_run_backtest", icon=":material/history:"):
+            st.caption(
+                f"Forecasts {first:%d %b} to {last:%d %b %Y} with the centre's model "
+                f"({centre.planning.forecast_model}) from the history before {first:%d %b %Y} only, "
+                "as a forecast made then would have been. Stop (top right) ends the work at the next step."
+            )
+            if st.button(
+                "Run backtest forecast", key="review_run_backtest", icon=":material/history:"
+            ):
                 bar = st.progress(0.0, text="Forecasting: starting")
                 st.session_state[key] = forecast_centre(
-                    centre, history, first, horizon_days=(last - first).days + 1, progress=_progress(bar)
+                    centre,
+                    history,
+                    first,
+                    horizon_days=(last - first).days + 1,
+                    progress=_progress(bar),
                 )
                 bar.empty()
         if key in st.session_state:
@@ -167,11 +196,20 @@ with ui.friendly_errors():
     requirements = None
     saved_requirements = repository.list_datasets(ws.url, "requirements")
     if not saved_requirements.empty:
-        requirements = review_charts.in_period(_dataset(ws.url, int(saved_requirements.iloc[-1]["id"]), "requirements"), first, last)
+        requirements = review_charts.in_period(
+            _dataset(ws.url, int(saved_requirements.iloc[-1]["id"]), "requirements"), first, last
+        )
         requirements = requirements if not requirements.empty else None
     coverage, rota_note = _rota_for(ws, first, last)
 
-    review = review_kpis(actuals, history.interval_minutes, rule, forecast=forecast, requirements=requirements, coverage=coverage)
+    review = review_kpis(
+        actuals,
+        history.interval_minutes,
+        rule,
+        forecast=forecast,
+        requirements=requirements,
+        coverage=coverage,
+    )
     targets = {q.name: q.service_level_target for q in centre.queues}
     total = review.by_queue.set_index("queue").loc["all"]
 
@@ -179,19 +217,33 @@ with ui.friendly_errors():
     st.subheader(f"{first:%d %b} to {last:%d %b %Y}, all queues")
     figures = [
         ("Service level", ui.percent(total["service_level"])),
-        ("ASA", ui.seconds(total["asa_seconds"]) if pd.notna(total["asa_seconds"]) else "not available"),
+        (
+            "ASA",
+            ui.seconds(total["asa_seconds"]) if pd.notna(total["asa_seconds"]) else "not available",
+        ),
         ("AHT", ui.seconds(total["aht_seconds"], 0)),
         ("Abandoned", ui.percent(total["abandonment_rate"])),
-        ("Occupancy", ui.percent(total["occupancy"]) if pd.notna(total["occupancy"]) else "not available"),
-        ("Forecast WAPE", ui.percent(total["wape"]) if pd.notna(total["wape"]) else "not available"),
-        ("Forecast bias", ui.percent(total["bias"]) if pd.notna(total["bias"]) else "not available"),
+        (
+            "Occupancy",
+            ui.percent(total["occupancy"]) if pd.notna(total["occupancy"]) else "not available",
+        ),
+        (
+            "Forecast WAPE",
+            ui.percent(total["wape"]) if pd.notna(total["wape"]) else "not available",
+        ),
+        (
+            "Forecast bias",
+            ui.percent(total["bias"]) if pd.notna(total["bias"]) else "not available",
+        ),
     ]
     for column, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(label, value)
     notes = [f"Service level counted as “{review.definition.value.replace('_', ' ')}”."]
     if pd.isna(total["asa_seconds"]):
-        notes.append("ASA not available: the history has no answer-wait totals (`total_wait_seconds`, the sum of the "
-                     "answered contacts' waits per interval); import them on the Data page to see it.")
+        notes.append(
+            "ASA not available: the history has no answer-wait totals (`total_wait_seconds`, the sum of the "
+            "answered contacts' waits per interval); import them on the Data page to see it."
+        )
     if coverage is None:
         notes.append(f"Occupancy and scheduled staff not available: {rota_note}.")
     else:
@@ -202,12 +254,19 @@ with ui.friendly_errors():
 
     # --- per queue and per day --------------------------------------------------------------
     def pretty(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-        shown = {key.capitalize(): table[key].map(lambda v: f"{v:%a %d %b}" if isinstance(v, dt.date) else v) for key in keys}
+        shown = {
+            key.capitalize(): table[key].map(
+                lambda v: f"{v:%a %d %b}" if isinstance(v, dt.date) else v
+            )
+            for key in keys
+        }
         shown.update(
             {
                 "Offered": table["offered"].map(lambda v: ui.number(v, 0)),
                 "Service level": table["service_level"].map(ui.percent),
-                "Target": table["queue"].map(targets).map(lambda v: ui.percent(v, 0)) if "queue" in table else ui.MISSING,
+                "Target": table["queue"].map(targets).map(lambda v: ui.percent(v, 0))
+                if "queue" in table
+                else ui.MISSING,
                 "ASA": table["asa_seconds"].map(ui.seconds),
                 "AHT": table["aht_seconds"].map(lambda v: ui.seconds(v, 0)),
                 "Abandoned": table["abandonment_rate"].map(ui.percent),
@@ -224,31 +283,67 @@ with ui.friendly_errors():
     st.subheader("Per queue")
     st.dataframe(pretty(review.by_queue, ["queue"]), hide_index=True)
     st.subheader("Per day")
-    measures = {k: v[0] for k, v in review_charts.DAILY_MEASURES.items() if review.by_day[k].notna().any()}
-    measure = st.selectbox("Daily KPI drawn", list(measures), format_func=measures.get, key="review_daily_measure")
+    measures = {
+        k: v[0] for k, v in review_charts.DAILY_MEASURES.items() if review.by_day[k].notna().any()
+    }
+    measure = st.selectbox(
+        "Daily KPI drawn", list(measures), format_func=measures.get, key="review_daily_measure"
+    )
     target_values = set(targets.values())
-    target = next(iter(target_values)) if measure == "service_level" and len(target_values) == 1 else None
-    st.altair_chart(review_charts.daily_chart(review_charts.daily_frame(review.by_day, measure), measure, target), width="stretch")
+    target = (
+        next(iter(target_values))
+        if measure == "service_level" and len(target_values) == 1
+        else None
+    )
+    st.altair_chart(
+        review_charts.daily_chart(
+            review_charts.daily_frame(review.by_day, measure), measure, target
+        ),
+        width="stretch",
+    )
     st.dataframe(pretty(review.by_day, ["date", "queue"]), hide_index=True)
     downloads = st.columns(3)
-    downloads[0].download_button("Per day (CSV)", _csv(review.by_day), "kpi_by_day.csv", "text/csv", key="review_download_days")
-    downloads[1].download_button("Per interval (CSV)", _csv(review.by_interval), "kpi_by_interval.csv", "text/csv",
-                                 key="review_download_intervals")
+    downloads[0].download_button(
+        "Per day (CSV)",
+        _csv(review.by_day),
+        "kpi_by_day.csv",
+        "text/csv",
+        key="review_download_days",
+    )
+    downloads[1].download_button(
+        "Per interval (CSV)",
+        _csv(review.by_interval),
+        "kpi_by_interval.csv",
+        "text/csv",
+        key="review_download_intervals",
+    )
     page = review_html(review, title=centre.name, targets=targets, period=f"{first} to {last}")
-    downloads[2].download_button("HTML report", page.encode("utf-8"), f"review_{first}_{last}.html", "text/html",
-                                 key="review_download_html", icon=":material/description:")
+    downloads[2].download_button(
+        "HTML report",
+        page.encode("utf-8"),
+        f"review_{first}_{last}.html",
+        "text/html",
+        key="review_download_html",
+        icon=":material/description:",
+    )
 
     # --- per interval -----------------------------------------------------------------------
     st.subheader("Per interval")
     queue = st.selectbox("Queue", sorted(actuals["queue"].unique()), key=state.REVIEW_QUEUE)
     if review.by_interval["forecast_offered"].notna().any():
         st.markdown("**Forecast vs actual contacts offered**")
-        chart_frame = review_charts.forecast_vs_actual_frame(review.by_interval, queue, history.interval_minutes)
-        st.altair_chart(review_charts.interval_chart(chart_frame, "Contacts offered"), width="stretch")
+        chart_frame = review_charts.forecast_vs_actual_frame(
+            review.by_interval, queue, history.interval_minutes
+        )
+        st.altair_chart(
+            review_charts.interval_chart(chart_frame, "Contacts offered"), width="stretch"
+        )
     staff = review_charts.staff_frame(review.by_interval, queue, history.interval_minutes)
     if staff.empty:
-        st.caption("Required vs scheduled staff per interval: not available for this period (no requirements or rota "
-                   "saved for these dates). Actual staff per queue is not recorded by the agent states.")
+        st.caption(
+            "Required vs scheduled staff per interval: not available for this period (no requirements or rota "
+            "saved for these dates). Actual staff per queue is not recorded by the agent states."
+        )
     else:
         st.markdown("**Required vs scheduled agents**")
         st.altair_chart(review_charts.interval_chart(staff, "Agents"), width="stretch")

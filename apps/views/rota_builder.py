@@ -1,11 +1,11 @@
 """Rota builder: rules and agents for a run, Generate, review a version, edit, publish, export.
 
 The page needs the staffing requirements (Staffing page). Every rota is a stored version
-(:meth:`wfm.workspace.Workspace.rota_versions`): Generate saves a draft, manual edits replace
-a draft's rows, Publish freezes it. The library does the work: :func:`wfm.plan.schedule_rota`
-solves, :mod:`wfm.scheduling.edits` edits, :func:`wfm.plan.review_coverage` projects the
+(:meth:`wfm.plan.workspace.Workspace.rota_versions`): Generate saves a draft, manual edits replace
+a draft's rows, Publish freezes it. The library does the work: :func:`wfm.plan.chain.schedule_rota`
+solves, :mod:`wfm.scheduling.edits` edits, :func:`wfm.plan.chain.review_coverage` projects the
 service level, :func:`wfm.scheduling.check_rota_frame` checks working time, and
-:mod:`wfm.scheduling.exports` writes the files. Conversions live in ``views/rota_charts.py``.
+:mod:`wfm.scheduling.exports` writes the files. Conversions live in ``helpers/rota_charts.py``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,18 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from views import centre_editing, charts, data, state, ui
-from views import rota_charts as rc
+from helpers import centre_editing, charts, data, state, ui
+from helpers import rota_charts as rc
 from wfm.config import Centre
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
-from wfm.plan import coverage_days, load_agents, review_coverage, schedule_rota, service_targets
+from wfm.plan.chain import (
+    coverage_days,
+    load_agents,
+    review_coverage,
+    schedule_rota,
+    service_targets,
+)
 from wfm.scheduling import check_rota_frame, edits
 from wfm.scheduling.exports import (
     agent_summary_from_rota,
@@ -47,8 +53,10 @@ with ui.friendly_errors():
     ws = data.workspace()
     centre = data.app_centre()
     saved_agents = list(ws.agents()) or load_agents(centre)
-    start_date = dt.date.fromisoformat(requirements.meta["start_date"]) if requirements.meta.get("start_date") else (
-        requirements.frame["interval_start"].min().date()
+    start_date = (
+        dt.date.fromisoformat(requirements.meta["start_date"])
+        if requirements.meta.get("start_date")
+        else (requirements.frame["interval_start"].min().date())
     )
 
 message = st.session_state.pop(state.ROTA_MESSAGE, None)
@@ -58,8 +66,14 @@ if message:
 
 # --- cached library work (keyed by the data, so edits and new versions recompute) ---------
 @st.cache_data(show_spinner="Checking working time…", max_entries=8)
-def violations_of(rota: pd.DataFrame, centre_json: str, agents_key: tuple, week_start: dt.date, _centre: Centre,
-                  _agents) -> pd.DataFrame:
+def violations_of(
+    rota: pd.DataFrame,
+    centre_json: str,
+    agents_key: tuple,
+    week_start: dt.date,
+    _centre: Centre,
+    _agents,
+) -> pd.DataFrame:
     """Violations of the Working Time Regulations and the centre's contracts."""
     return check_rota_frame(rota, centre=_centre, agents=list(_agents), week_start=week_start)
 
@@ -69,14 +83,21 @@ def agents_key(agents) -> tuple:
 
 
 def violations(rota: pd.DataFrame, centre: Centre, agents, week_start: dt.date) -> pd.DataFrame:
-    return violations_of(rota, centre.model_dump_json(), agents_key(agents), week_start, centre, tuple(agents))
+    return violations_of(
+        rota, centre.model_dump_json(), agents_key(agents), week_start, centre, tuple(agents)
+    )
 
 
 def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
     """A CSV download of a table (no rerun on click)."""
     st.download_button(
-        label, frame_to_csv_text(frame), file_name=file_name, mime="text/csv", key=key,
-        icon=":material/download:", on_click="ignore",
+        label,
+        frame_to_csv_text(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
     )
 
 
@@ -88,26 +109,43 @@ st.caption(
 )
 run_centre: Centre | None = None
 run_agents = None
-with st.expander("Shift templates, breaks, contracts, solver and agents", expanded=False, icon=":material/tune:"):
-    tabs = st.tabs(["Shift templates", "Break rules", "Contracts", "Solver and objective", "Agents"])
+with st.expander(
+    "Shift templates, breaks, contracts, solver and agents", expanded=False, icon=":material/tune:"
+):
+    tabs = st.tabs(
+        ["Shift templates", "Break rules", "Contracts", "Solver and objective", "Agents"]
+    )
     with tabs[0]:
-        st.caption("Days and lengths as comma-separated lists (mon, tue; 240, 360); times as local HH:MM.")
+        st.caption(
+            "Days and lengths as comma-separated lists (mon, tue; 240, 360); times as local HH:MM."
+        )
         templates = st.data_editor(
-            centre_editing.shift_templates_table(centre), num_rows="dynamic", hide_index=True,
-            key=state.ROTA_TEMPLATES, width="stretch",
+            centre_editing.shift_templates_table(centre),
+            num_rows="dynamic",
+            hide_index=True,
+            key=state.ROTA_TEMPLATES,
+            width="stretch",
         )
     with tabs[1]:
         st.caption("Windows in minutes after the shift start; lengths in minutes.")
         break_rules = st.data_editor(
-            centre_editing.break_rules_table(centre), num_rows="dynamic", hide_index=True,
-            key=state.ROTA_BREAK_RULES, width="stretch",
-            column_config={"activity": st.column_config.SelectboxColumn("activity", options=["break", "lunch"])},
+            centre_editing.break_rules_table(centre),
+            num_rows="dynamic",
+            hide_index=True,
+            key=state.ROTA_BREAK_RULES,
+            width="stretch",
+            column_config={
+                "activity": st.column_config.SelectboxColumn("activity", options=["break", "lunch"])
+            },
         )
     with tabs[2]:
         st.caption("Hours are paid hours a week; shift lengths include the unpaid lunch [minutes].")
         contracts = st.data_editor(
-            centre_editing.contracts_table(centre), num_rows="dynamic", hide_index=True,
-            key=state.ROTA_CONTRACTS, width="stretch",
+            centre_editing.contracts_table(centre),
+            num_rows="dynamic",
+            hide_index=True,
+            key=state.ROTA_CONTRACTS,
+            width="stretch",
         )
     with tabs[3]:
         settings_values = {}
@@ -117,14 +155,23 @@ with st.expander("Shift templates, breaks, contracts, solver and agents", expand
             key = state.ROTA_SETTING_PREFIX + field.name
             with columns[i % 2]:
                 if field.kind == "choice":
-                    chosen = st.selectbox(field.label, list(field.options), index=list(field.options).index(value),
-                                          help=field.help, key=key)
+                    chosen = st.selectbox(
+                        field.label,
+                        list(field.options),
+                        index=list(field.options).index(value),
+                        help=field.help,
+                        key=key,
+                    )
                 elif field.kind == "switch":
                     chosen = st.toggle(field.label, value=bool(value), help=field.help, key=key)
                 elif field.kind == "integer":
-                    chosen = st.number_input(field.label, value=int(value), step=1, help=field.help, key=key)
+                    chosen = st.number_input(
+                        field.label, value=int(value), step=1, help=field.help, key=key
+                    )
                 elif field.kind in ("number", "percent"):
-                    chosen = st.number_input(field.label, value=float(value), help=field.help, key=key)
+                    chosen = st.number_input(
+                        field.label, value=float(value), help=field.help, key=key
+                    )
                 else:
                     chosen = st.text_input(field.label, value=str(value), help=field.help, key=key)
             settings_values[field.name] = rc.from_form(field, chosen)
@@ -134,7 +181,10 @@ with st.expander("Shift templates, breaks, contracts, solver and agents", expand
         st.caption("Untick agents to leave them out of the next rota; queues separated by |.")
         contract_names = [name for name in contracts["name"].dropna().astype(str) if name.strip()]
         agent_rows = st.data_editor(
-            rc.agents_table(saved_agents), hide_index=True, key=state.ROTA_AGENTS, width="stretch",
+            rc.agents_table(saved_agents),
+            hide_index=True,
+            key=state.ROTA_AGENTS,
+            width="stretch",
             disabled=["agent_id"],
             column_config={
                 "include": st.column_config.CheckboxColumn("Include"),
@@ -142,7 +192,9 @@ with st.expander("Shift templates, breaks, contracts, solver and agents", expand
             },
         )
     try:
-        run_centre = rc.centre_with_rules(centre, templates, break_rules, contracts, settings_values)
+        run_centre = rc.centre_with_rules(
+            centre, templates, break_rules, contracts, settings_values
+        )
         table_agents, run_agents = rc.agents_from_table(agent_rows, run_centre)
     except WfmError as error:
         ui.show_error(error)
@@ -152,12 +204,20 @@ with st.expander("Shift templates, breaks, contracts, solver and agents", expand
         run_centre = None
     if run_centre is not None:
         left, right = st.columns(2)
-        if left.button("Save as centre settings", icon=":material/save:", help="Saved in the workspace (audited)"):
+        if left.button(
+            "Save as centre settings",
+            icon=":material/save:",
+            help="Saved in the workspace (audited)",
+        ):
             with ui.friendly_errors():
                 ws.save_centre(run_centre)
-                st.session_state[state.ROTA_MESSAGE] = "Saved the rules and solver settings as the centre settings."
+                st.session_state[state.ROTA_MESSAGE] = (
+                    "Saved the rules and solver settings as the centre settings."
+                )
                 st.rerun()
-        if right.button("Save agents", icon=":material/group:", help="Contracts and queues; every agent is kept"):
+        if right.button(
+            "Save agents", icon=":material/group:", help="Contracts and queues; every agent is kept"
+        ):
             with ui.friendly_errors():
                 ws.save_agents(table_agents)
                 st.session_state[state.ROTA_MESSAGE] = f"Saved {len(table_agents)} agents."
@@ -165,7 +225,9 @@ with st.expander("Shift templates, breaks, contracts, solver and agents", expand
 
 # --- 2. generate ----------------------------------------------------------------------------
 st.header("Generate")
-name = st.text_input("Name of the new rota", value=f"rota {start_date:%d %b %Y}", key=state.ROTA_NAME)
+name = st.text_input(
+    "Name of the new rota", value=f"rota {start_date:%d %b %Y}", key=state.ROTA_NAME
+)
 if run_centre is not None:
     st.caption(
         f"Week from {start_date:%a %d %b %Y}, {len(run_agents)} agents, time limit "
@@ -173,7 +235,9 @@ if run_centre is not None:
         f"{ui.percent(run_centre.scheduling.relative_gap, 2)}. The solver works in stages (bound, then search); "
         "Stop (top right) ends the work at the next stage, and nothing is saved."
     )
-if st.button("Generate rota", type="primary", icon=":material/play_arrow:", disabled=run_centre is None):
+if st.button(
+    "Generate rota", type="primary", icon=":material/play_arrow:", disabled=run_centre is None
+):
     with ui.friendly_errors():
         bar = st.progress(0.0, text="Generating the rota: starting")
         clock = time.perf_counter()
@@ -181,14 +245,23 @@ if st.button("Generate rota", type="primary", icon=":material/play_arrow:", disa
         def progress(fraction_done: float, text: str) -> None:
             # Streamlit's stop request is raised from here and ends the solve: not caught.
             elapsed = time.perf_counter() - clock
-            bar.progress(min(max(fraction_done, 0.0), 1.0), text=f"Generating the rota: {text} ({elapsed:.0f} s)")
+            bar.progress(
+                min(max(fraction_done, 0.0), 1.0),
+                text=f"Generating the rota: {text} ({elapsed:.0f} s)",
+            )
 
-        result = schedule_rota(run_centre, requirements.frame, run_agents, start_date, progress=progress)
-        version_id = ws.save_rota(result.rota, result.coverage, result.summary, name=name, start_date=start_date)
+        result = schedule_rota(
+            run_centre, requirements.frame, run_agents, start_date, progress=progress
+        )
+        version_id = ws.save_rota(
+            result.rota, result.coverage, result.summary, name=name, start_date=start_date
+        )
         bar.empty()
         st.session_state.pop(state.ROTA_PENDING, None)
         st.session_state[state.ROTA_VERSION] = version_id
-        st.session_state[state.ROTA_MESSAGE] = f"Saved rota version {version_id} as a draft: {result.summary.describe()}"
+        st.session_state[state.ROTA_MESSAGE] = (
+            f"Saved rota version {version_id} as a draft: {result.summary.describe()}"
+        )
         st.rerun()
 
 # --- 3. the chosen version ------------------------------------------------------------------
@@ -205,8 +278,11 @@ wanted = st.session_state.get(state.ROTA_VERSION)
 ids = list(labels)
 picker_key = f"{state.ROTA_VERSION}_picker_{zlib.crc32(repr(sorted(labels.items())).encode())}"
 chosen = st.selectbox(
-    "Version (newest first)", ids, index=ids.index(wanted) if wanted in labels else 0,
-    format_func=labels.get, key=picker_key,
+    "Version (newest first)",
+    ids,
+    index=ids.index(wanted) if wanted in labels else 0,
+    format_func=labels.get,
+    key=picker_key,
 )
 st.session_state[state.ROTA_VERSION] = chosen
 
@@ -217,34 +293,54 @@ with ui.friendly_errors():
     queues_by_agent = {agent.agent_id: agent.queues for agent in agents}
 
     pending = st.session_state.get(state.ROTA_PENDING)
-    if pending is not None and (pending["version"] != version.id or pending["updated_at"] != version.updated_at):
+    if pending is not None and (
+        pending["version"] != version.id or pending["updated_at"] != version.updated_at
+    ):
         pending = None
     rota = pending["rota"] if pending else version.rota
     coverage = (
-        edits.coverage_after_edit(version.coverage, version.rota, rota, queues_by_agent, centre.interval_minutes)
-        if pending else version.coverage
+        edits.coverage_after_edit(
+            version.coverage, version.rota, rota, queues_by_agent, centre.interval_minutes
+        )
+        if pending
+        else version.coverage
     )
     targets = service_targets(centre)
     rota_dates = [
-        week_start + dt.timedelta(days=d) for d in range(coverage_days(version.coverage, week_start, centre.timezone))
+        week_start + dt.timedelta(days=d)
+        for d in range(coverage_days(version.coverage, week_start, centre.timezone))
     ]
-    saved_projected, saved_service = review_coverage(centre, requirements.frame, version.coverage, week_start)
+    saved_projected, saved_service = review_coverage(
+        centre, requirements.frame, version.coverage, week_start
+    )
     projected, service = (
-        review_coverage(centre, requirements.frame, coverage, week_start) if pending else (saved_projected, saved_service)
+        review_coverage(centre, requirements.frame, coverage, week_start)
+        if pending
+        else (saved_projected, saved_service)
     )
     unpaid = unpaid_activities_of(centre)
     summary = agent_summary_from_rota(
-        rota, agents, timezone=centre.timezone, unpaid_activities=unpaid, late_shift_end=centre.scheduling.late_shift_end
+        rota,
+        agents,
+        timezone=centre.timezone,
+        unpaid_activities=unpaid,
+        late_shift_end=centre.scheduling.late_shift_end,
     )
 
 status_text = "published: read-only" if version.status == "published" else "draft: editable"
-st.caption(f"Version {version.id} ({status_text}), week from {week_start:%a %d %b %Y}, {len(rota):,} rota rows.")
+st.caption(
+    f"Version {version.id} ({status_text}), week from {week_start:%a %d %b %Y}, {len(rota):,} rota rows."
+)
 figures = rc.solve_figures(version.solve_summary)
 for column, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
     column.metric(label, value)
 st.caption(
     "Figures of the solve that generated this version (manual edits since are not in them)"
-    + (f". Solver: {version.solve_summary['termination']}" if version.solve_summary.get("termination") else ".")
+    + (
+        f". Solver: {version.solve_summary['termination']}"
+        if version.solve_summary.get("termination")
+        else "."
+    )
 )
 if pending:
     st.warning(
@@ -261,7 +357,9 @@ with shifts_tab, ui.friendly_errors():
     left, right = st.columns(2)
     team = left.selectbox("Team", teams, key=state.ROTA_TEAM)
     day = right.selectbox("Day", list(days), index=1, key=state.ROTA_DAY)
-    gantt = charts.gantt_frame(rota, summary, team=None if team == ALL_TEAMS else team, day=days.get(day))
+    gantt = charts.gantt_frame(
+        rota, summary, team=None if team == ALL_TEAMS else team, day=days.get(day)
+    )
     if gantt.empty:
         st.info("Nobody in this selection works then.")
     else:
@@ -278,51 +376,86 @@ with coverage_tab, ui.friendly_errors():
     columns[1].metric("Required agent-hours", ui.hours(totals["required_agent_hours"]))
     before = saved_service.set_index("queue").loc[queue]["under_staffed_agent_hours"]
     columns[2].metric(
-        "Short agent-hours", ui.hours(totals["under_staffed_agent_hours"]),
-        delta=ui.change(before, totals["under_staffed_agent_hours"], ui.hours) if pending else None, delta_color="inverse",
+        "Short agent-hours",
+        ui.hours(totals["under_staffed_agent_hours"]),
+        delta=ui.change(before, totals["under_staffed_agent_hours"], ui.hours) if pending else None,
+        delta_color="inverse",
     )
-    st.altair_chart(charts.coverage_chart(charts.coverage_frame(coverage, queue, centre.interval_minutes)), width="stretch")
+    st.altair_chart(
+        charts.coverage_chart(charts.coverage_frame(coverage, queue, centre.interval_minutes)),
+        width="stretch",
+    )
     st.caption(
         "Agents on the queue per interval (on shift, not on a break) against the requirement after shrinkage. "
         "Multi-skilled agents count on the queue the solver (or, after an edit, the queue shortest of agents) gave them."
     )
-    csv_button("Download coverage (CSV)", coverage, f"coverage_v{version.id}.csv", "rota_csv_coverage")
+    csv_button(
+        "Download coverage (CSV)", coverage, f"coverage_v{version.id}.csv", "rota_csv_coverage"
+    )
 
 with service_tab, ui.friendly_errors():
-    series = {"saved": saved_projected, "edited": projected} if pending else {f"version {version.id}": projected}
+    series = (
+        {"saved": saved_projected, "edited": projected}
+        if pending
+        else {f"version {version.id}": projected}
+    )
     frame = charts.service_level_frame(series, queue, centre.interval_minutes)
     target = targets[queue].service_level_target if queue in targets else None
     st.altair_chart(charts.service_level_chart(frame, target), width="stretch")
-    st.caption(f"Projected service level of {queue} per interval (Erlang C on the scheduled agents after shrinkage).")
+    st.caption(
+        f"Projected service level of {queue} per interval (Erlang C on the scheduled agents after shrinkage)."
+    )
     st.subheader("The week")
     st.dataframe(rc.service_table(service), hide_index=True)
-    csv_button("Download the weekly figures (CSV)", service, f"service_v{version.id}.csv", "rota_csv_service")
+    csv_button(
+        "Download the weekly figures (CSV)",
+        service,
+        f"service_v{version.id}.csv",
+        "rota_csv_service",
+    )
 
 with agents_tab, ui.friendly_errors():
     st.dataframe(
-        summary, hide_index=True,
+        summary,
+        hide_index=True,
         column_config={
-            "agent_id": "Agent", "name": "Name", "team": "Team", "contract": "Contract",
+            "agent_id": "Agent",
+            "name": "Name",
+            "team": "Team",
+            "contract": "Contract",
             "days_worked": st.column_config.NumberColumn("Days worked", format="%d"),
             "paid_hours": st.column_config.NumberColumn("Paid hours", format="%.1f h"),
             "weekend_days": st.column_config.NumberColumn("Weekend days", format="%d"),
             "late_shifts": st.column_config.NumberColumn(
-                "Late shifts", format="%d", help=f"shifts ending at or after {centre.scheduling.late_shift_end}"
+                "Late shifts",
+                format="%d",
+                help=f"shifts ending at or after {centre.scheduling.late_shift_end}",
             ),
         },
     )
-    csv_button("Download hours per agent (CSV)", summary, f"agent_summary_v{version.id}.csv", "rota_csv_agents")
+    csv_button(
+        "Download hours per agent (CSV)",
+        summary,
+        f"agent_summary_v{version.id}.csv",
+        "rota_csv_agents",
+    )
 
 with compliance_tab, ui.friendly_errors():
     found = violations(rota, centre, agents, week_start)
     if found.empty:
         st.success(
-            "No violations of the UK Working Time Regulations or of the centre's contracts.", icon=":material/verified:"
+            "No violations of the UK Working Time Regulations or of the centre's contracts.",
+            icon=":material/verified:",
         )
     else:
-        st.error(f"{len(found)} violation(s) of the Working Time Regulations or the contracts.", icon=":material/gavel:")
+        st.error(
+            f"{len(found)} violation(s) of the Working Time Regulations or the contracts.",
+            icon=":material/gavel:",
+        )
         st.dataframe(rc.violations_table(found), hide_index=True)
-    csv_button("Download violations (CSV)", found, f"violations_v{version.id}.csv", "rota_csv_violations")
+    csv_button(
+        "Download violations (CSV)", found, f"violations_v{version.id}.csv", "rota_csv_violations"
+    )
 
 
 # --- 4. manual edits ------------------------------------------------------------------------
@@ -330,29 +463,44 @@ def apply(edited: pd.DataFrame, note: str) -> None:
     """Keep an edit as unsaved and redraw the page with it."""
     notes = (pending["notes"] if pending else []) + [note]
     st.session_state[state.ROTA_PENDING] = {
-        "version": version.id, "updated_at": version.updated_at, "rota": edited, "notes": notes,
+        "version": version.id,
+        "updated_at": version.updated_at,
+        "rota": edited,
+        "notes": notes,
     }
     st.rerun()
 
 
 st.header("Edit")
 if version.status == "published":
-    st.info("Published versions are read-only. Copy this one to a new draft to change it.", icon=":material/lock:")
+    st.info(
+        "Published versions are read-only. Copy this one to a new draft to change it.",
+        icon=":material/lock:",
+    )
     if st.button("Copy to a new draft", icon=":material/content_copy:"):
         with ui.friendly_errors():
             copy_id = ws.save_rota(
-                version.rota, version.coverage, version.solve_summary, name=f"copy of version {version.id}",
+                version.rota,
+                version.coverage,
+                version.solve_summary,
+                name=f"copy of version {version.id}",
                 start_date=version.start_date,
             )
             st.session_state[state.ROTA_VERSION] = copy_id
-            st.session_state[state.ROTA_MESSAGE] = f"Copied version {version.id} to draft {copy_id}."
+            st.session_state[state.ROTA_MESSAGE] = (
+                f"Copied version {version.id} to draft {copy_id}."
+            )
             st.rerun()
 else:
     people = {agent.agent_id: f"{agent.name} ({agent.agent_id}), {agent.team}" for agent in agents}
     left, middle, right = st.columns(3)
-    agent_id = left.selectbox("Agent", list(people), format_func=people.get, key=state.ROTA_EDIT_AGENT)
+    agent_id = left.selectbox(
+        "Agent", list(people), format_func=people.get, key=state.ROTA_EDIT_AGENT
+    )
     day_options = rota_dates
-    edit_day = middle.selectbox("Day", day_options, format_func=lambda d: f"{d:%A %d %B}", key=state.ROTA_EDIT_DAY)
+    edit_day = middle.selectbox(
+        "Day", day_options, format_func=lambda d: f"{d:%A %d %B}", key=state.ROTA_EDIT_DAY
+    )
     action = right.selectbox("Edit", EDIT_ACTIONS, key=state.ROTA_EDIT_ACTION)
     try:
         shift = edits.shift_of(rota, agent_id, edit_day)
@@ -361,59 +509,105 @@ else:
     st.caption(
         f"Now: {shift.start:%H:%M}–{shift.end:%H:%M}"
         + "".join(f", {activity} {s:%H:%M}–{e:%H:%M}" for activity, s, e in shift.breaks)
-        if shift else "Now: no shift that day."
+        if shift
+        else "Now: no shift that day."
     )
     step = dt.timedelta(minutes=centre.interval_minutes)
     key_suffix = f"{agent_id}_{edit_day}"
     try:
         if action == "Move the shift" and shift:
-            new_time = st.time_input("New start", value=shift.start.time(), step=step, key=f"rota_edit_start_{key_suffix}")
-            mode = st.radio("Breaks", list(BREAK_MODES), format_func=BREAK_MODES.get, key=state.ROTA_EDIT_BREAKS,
-                            horizontal=True)
+            new_time = st.time_input(
+                "New start",
+                value=shift.start.time(),
+                step=step,
+                key=f"rota_edit_start_{key_suffix}",
+            )
+            mode = st.radio(
+                "Breaks",
+                list(BREAK_MODES),
+                format_func=BREAK_MODES.get,
+                key=state.ROTA_EDIT_BREAKS,
+                horizontal=True,
+            )
             if st.button("Apply edit", icon=":material/schedule:"):
                 new_start = pd.Timestamp(dt.datetime.combine(edit_day, new_time))
                 edited = edits.move_shift(rota, centre, agent_id, edit_day, new_start, breaks=mode)
-                apply(edited, f"moved {agent_id}'s shift of {edit_day:%a %d %b} to {new_time:%H:%M}")
+                apply(
+                    edited, f"moved {agent_id}'s shift of {edit_day:%a %d %b} to {new_time:%H:%M}"
+                )
         elif action == "Move a break" and shift:
             if not shift.breaks:
                 st.info("This shift has no breaks.")
             else:
-                choices = {s.isoformat(): f"{activity} {s:%H:%M}–{e:%H:%M}" for activity, s, e in shift.breaks}
-                picked = st.selectbox("Break", list(choices), format_func=choices.get, key=state.ROTA_EDIT_BREAK)
+                choices = {
+                    s.isoformat(): f"{activity} {s:%H:%M}–{e:%H:%M}"
+                    for activity, s, e in shift.breaks
+                }
+                picked = st.selectbox(
+                    "Break", list(choices), format_func=choices.get, key=state.ROTA_EDIT_BREAK
+                )
                 break_start = pd.Timestamp(picked)
                 new_time = st.time_input(
-                    "New break start", value=break_start.time(), step=step, key=f"rota_edit_break_{key_suffix}_{picked}"
+                    "New break start",
+                    value=break_start.time(),
+                    step=step,
+                    key=f"rota_edit_break_{key_suffix}_{picked}",
                 )
                 if st.button("Apply edit", icon=":material/free_breakfast:"):
                     new_start = pd.Timestamp(dt.datetime.combine(edit_day, new_time))
-                    if new_start.tz_localize(centre.timezone) < shift.start:  # a break after midnight
+                    if (
+                        new_start.tz_localize(centre.timezone) < shift.start
+                    ):  # a break after midnight
                         new_start += pd.Timedelta(days=1)
-                    edited = edits.move_break(rota, centre, agent_id, edit_day, break_start, new_start)
-                    apply(edited, f"moved {agent_id}'s {choices[picked].split()[0]} of {edit_day:%a %d %b} to "
-                                  f"{new_time:%H:%M}")
+                    edited = edits.move_break(
+                        rota, centre, agent_id, edit_day, break_start, new_start
+                    )
+                    apply(
+                        edited,
+                        f"moved {agent_id}'s {choices[picked].split()[0]} of {edit_day:%a %d %b} to "
+                        f"{new_time:%H:%M}",
+                    )
         elif action == "Remove the shift" and shift:
             if st.button("Apply edit", icon=":material/event_busy:"):
-                apply(edits.remove_shift(rota, agent_id, edit_day), f"removed {agent_id}'s shift of {edit_day:%a %d %b}")
+                apply(
+                    edits.remove_shift(rota, agent_id, edit_day),
+                    f"removed {agent_id}'s shift of {edit_day:%a %d %b}",
+                )
         elif action == "Add a shift":
             if shift:
                 st.info("The agent already works that day: move or remove that shift instead.")
             else:
-                names = [t.name for t in centre.shift_templates if edit_day.weekday() in t.weekday_indices()]
+                names = [
+                    t.name
+                    for t in centre.shift_templates
+                    if edit_day.weekday() in t.weekday_indices()
+                ]
                 if not names:
                     st.info("No shift template has shifts on this day.")
                 else:
                     columns = st.columns(3)
-                    template_name = columns[0].selectbox("Template", names, key=state.ROTA_EDIT_TEMPLATE)
+                    template_name = columns[0].selectbox(
+                        "Template", names, key=state.ROTA_EDIT_TEMPLATE
+                    )
                     template = next(t for t in centre.shift_templates if t.name == template_name)
                     starts = [f"{m // 60:02d}:{m % 60:02d}" for m in template.start_minutes()]
-                    start_text = columns[1].selectbox("Start", starts, key=f"rota_edit_add_start_{template_name}")
+                    start_text = columns[1].selectbox(
+                        "Start", starts, key=f"rota_edit_add_start_{template_name}"
+                    )
                     length = columns[2].selectbox(
-                        "Length", list(template.lengths_minutes), format_func=lambda m: f"{m // 60} h {m % 60:02d}",
+                        "Length",
+                        list(template.lengths_minutes),
+                        format_func=lambda m: f"{m // 60} h {m % 60:02d}",
                         key=f"{state.ROTA_EDIT_LENGTH}_{template_name}",
                     )
                     if st.button("Apply edit", icon=":material/event_available:"):
-                        edited = edits.add_shift(rota, centre, agent_id, edit_day, start_text, int(length), template_name)
-                        apply(edited, f"added a {template_name} shift for {agent_id} on {edit_day:%a %d %b} at {start_text}")
+                        edited = edits.add_shift(
+                            rota, centre, agent_id, edit_day, start_text, int(length), template_name
+                        )
+                        apply(
+                            edited,
+                            f"added a {template_name} shift for {agent_id} on {edit_day:%a %d %b} at {start_text}",
+                        )
         elif not shift:
             st.info("The agent has no shift that day: pick another day, or add a shift.")
     except WfmError as error:
@@ -427,16 +621,27 @@ else:
             columns = st.columns(len(change))
             for column, row in zip(columns, change.to_dict("records"), strict=True):
                 column.metric(
-                    f"Service level, {row['queue']}", ui.percent(row["service_level_edited"]),
-                    delta=ui.change(row["service_level_saved"], row["service_level_edited"], ui.percentage_points),
+                    f"Service level, {row['queue']}",
+                    ui.percent(row["service_level_edited"]),
+                    delta=ui.change(
+                        row["service_level_saved"],
+                        row["service_level_edited"],
+                        ui.percentage_points,
+                    ),
                 )
                 column.metric(
-                    f"Short agent-hours, {row['queue']}", ui.hours(row["under_staffed_agent_hours_edited"]),
-                    delta=ui.change(row["under_staffed_agent_hours_saved"], row["under_staffed_agent_hours_edited"],
-                                    ui.hours),
+                    f"Short agent-hours, {row['queue']}",
+                    ui.hours(row["under_staffed_agent_hours_edited"]),
+                    delta=ui.change(
+                        row["under_staffed_agent_hours_saved"],
+                        row["under_staffed_agent_hours_edited"],
+                        ui.hours,
+                    ),
                     delta_color="inverse",
                 )
-            moved = rc.coverage_change_frame(version.coverage, coverage, queue, centre.interval_minutes)
+            moved = rc.coverage_change_frame(
+                version.coverage, coverage, queue, centre.interval_minutes
+            )
             if moved.empty:
                 st.caption(f"The edits do not change the agents on {queue}.")
             else:
@@ -444,11 +649,18 @@ else:
                 st.altair_chart(rc.coverage_change_chart(moved), width="stretch")
             added = rc.new_violations(violations(version.rota, centre, agents, week_start), found)
             if added.empty:
-                st.success("The edits add no working-time or contract violation.", icon=":material/verified:")
+                st.success(
+                    "The edits add no working-time or contract violation.",
+                    icon=":material/verified:",
+                )
             else:
                 st.error(f"The edits add {len(added)} violation(s):", icon=":material/gavel:")
                 st.dataframe(rc.violations_table(added), hide_index=True)
-            note = st.text_input("Note saved with the edit", value="; ".join(pending["notes"]), key=state.ROTA_EDIT_NOTE)
+            note = st.text_input(
+                "Note saved with the edit",
+                value="; ".join(pending["notes"]),
+                key=state.ROTA_EDIT_NOTE,
+            )
             left, right = st.columns(2)
             if left.button("Save edit", type="primary", icon=":material/save:"):
                 ws.edit_rota(version.id, rota, coverage, note=note)
@@ -464,9 +676,16 @@ else:
 # --- 5. publish and export ------------------------------------------------------------------
 st.header("Publish and export")
 if version.status == "draft":
-    st.caption("Publishing freezes this version (recorded in the audit trail); copy it to change it later.")
-    if st.button("Publish rota", type="primary", icon=":material/publish:", disabled=bool(pending),
-                 help="Save or discard the unsaved edits first" if pending else None):
+    st.caption(
+        "Publishing freezes this version (recorded in the audit trail); copy it to change it later."
+    )
+    if st.button(
+        "Publish rota",
+        type="primary",
+        icon=":material/publish:",
+        disabled=bool(pending),
+        help="Save or discard the unsaved edits first" if pending else None,
+    ):
         with ui.friendly_errors():
             ws.publish_rota(version.id)
             st.session_state[state.ROTA_MESSAGE] = f"Published version {version.id}."
@@ -479,7 +698,9 @@ stem = f"rota_v{version.id}_{version.status}"
 
 
 def excel_bytes() -> bytes:
-    return rota_excel_bytes(saved_rota, export_agents, timezone=centre.timezone, unpaid_activities=unpaid)
+    return rota_excel_bytes(
+        saved_rota, export_agents, timezone=centre.timezone, unpaid_activities=unpaid
+    )
 
 
 def calendars_zip() -> bytes:
@@ -489,20 +710,38 @@ def calendars_zip() -> bytes:
 with ui.friendly_errors():
     columns = st.columns(4)
     with columns[0]:
-        csv_button("Rota (CSV)", rota_table(saved_rota, agents, timezone=centre.timezone, unpaid_activities=unpaid),
-                   f"{stem}.csv", "rota_export_csv")
+        csv_button(
+            "Rota (CSV)",
+            rota_table(saved_rota, agents, timezone=centre.timezone, unpaid_activities=unpaid),
+            f"{stem}.csv",
+            "rota_export_csv",
+        )
     columns[1].download_button(
-        "Excel, a sheet per team", excel_bytes, file_name=f"{stem}.xlsx", icon=":material/table_view:",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+        "Excel, a sheet per team",
+        excel_bytes,
+        file_name=f"{stem}.xlsx",
+        icon=":material/table_view:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
         key="rota_export_excel",
     )
     columns[2].download_button(
-        "Calendars (.ics per agent, zip)", calendars_zip, file_name=f"{stem}_calendars.zip",
-        icon=":material/calendar_month:", mime="application/zip", on_click="ignore", key="rota_export_ics",
+        "Calendars (.ics per agent, zip)",
+        calendars_zip,
+        file_name=f"{stem}_calendars.zip",
+        icon=":material/calendar_month:",
+        mime="application/zip",
+        on_click="ignore",
+        key="rota_export_ics",
     )
     columns[3].download_button(
-        "Solve summary (JSON)", json.dumps(version.solve_summary, indent=2), file_name=f"{stem}_solve.json",
-        icon=":material/data_object:", mime="application/json", on_click="ignore", key="rota_export_solve",
+        "Solve summary (JSON)",
+        json.dumps(version.solve_summary, indent=2),
+        file_name=f"{stem}_solve.json",
+        icon=":material/data_object:",
+        mime="application/json",
+        on_click="ignore",
+        key="rota_export_solve",
     )
 if pending:
     st.caption("The exports are the saved version, without the unsaved edits.")

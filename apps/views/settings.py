@@ -3,7 +3,7 @@ the store, and personal data (retention of agent-state events, purge).
 
 Edits are validated by :func:`wfm.config.parse_centre`, exactly as a centre file is: an
 invalid value shows the field path and saves nothing. Conversions between the centre and
-the tables are in :mod:`views.centre_editing`.
+the tables are in :mod:`helpers.centre_editing`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import zoneinfo
 import pandas as pd
 import streamlit as st
 
-from views import audit_view, centre_editing, data, state, ui
+from helpers import audit_view, centre_editing, data, state, ui
 from wfm.config import Centre, parse_centre
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
@@ -71,17 +71,31 @@ def scalar_inputs(section: str, values, key: str) -> dict:
             column.caption(f"{name}: `{value}` (edit it in the centre file)")
             result[name] = value
         elif kind is bool:
-            result[name] = column.checkbox(name, value=value, help=field.description, key=widget_key)
+            result[name] = column.checkbox(
+                name, value=value, help=field.description, key=widget_key
+            )
         elif typing.get_origin(kind) is typing.Literal:
             options = list(args)
-            result[name] = column.selectbox(name, options, index=options.index(value), help=field.description, key=widget_key)
+            result[name] = column.selectbox(
+                name, options, index=options.index(value), help=field.description, key=widget_key
+            )
         elif kind is int:
-            result[name] = column.number_input(name, value=int(value), step=1, help=field.description, key=widget_key)
+            result[name] = column.number_input(
+                name, value=int(value), step=1, help=field.description, key=widget_key
+            )
         elif kind is float:
-            result[name] = column.number_input(name, value=float(value), format="%g", help=field.description, key=widget_key)
+            result[name] = column.number_input(
+                name, value=float(value), format="%g", help=field.description, key=widget_key
+            )
         else:  # text, dates (ISO) and optional values: empty for none
-            text = "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
-            entered = column.text_input(name, value=text, help=f"{field.description} Empty for none.", key=widget_key)
+            text = (
+                ""
+                if value is None
+                else (value.isoformat() if isinstance(value, dt.date) else str(value))
+            )
+            entered = column.text_input(
+                name, value=text, help=f"{field.description} Empty for none.", key=widget_key
+            )
             result[name] = entered.strip() or None
     return result
 
@@ -93,47 +107,85 @@ with st.form("centre_settings"):
     general = {
         "name": left.text_input("Name", value=centre.name),
         "timezone": middle.selectbox(
-            "Time zone", zones, index=zones.index(centre.timezone) if centre.timezone in zones else 0,
+            "Time zone",
+            zones,
+            index=zones.index(centre.timezone) if centre.timezone in zones else 0,
             help="IANA time zone of the site: opening hours, shifts and seasonality are in local time.",
         ),
         "interval_minutes": right.selectbox(
-            "Interval [minutes]", list(ALLOWED_INTERVAL_MINUTES),
+            "Interval [minutes]",
+            list(ALLOWED_INTERVAL_MINUTES),
             index=list(ALLOWED_INTERVAL_MINUTES).index(centre.interval_minutes),
         ),
-        "country": left.text_input("Country (holidays)", value=centre.country or "", help="e.g. GB; empty for no holidays.") or None,
-        "subdivision": middle.text_input("Subdivision", value=centre.subdivision or "", help="e.g. ENG for England.") or None,
-        "close_on_holidays": right.checkbox("Closed on national holidays", value=centre.close_on_holidays),
+        "country": left.text_input(
+            "Country (holidays)", value=centre.country or "", help="e.g. GB; empty for no holidays."
+        )
+        or None,
+        "subdivision": middle.text_input(
+            "Subdivision", value=centre.subdivision or "", help="e.g. ENG for England."
+        )
+        or None,
+        "close_on_holidays": right.checkbox(
+            "Closed on national holidays", value=centre.close_on_holidays
+        ),
     }
     st.subheader("Opening hours")
     st.caption("Local time, 'HH:MM-HH:MM' or 'closed'.")
     opening = st.data_editor(
-        centre_editing.opening_hours_table(centre), hide_index=True, disabled=["day"], key="settings_opening_hours"
+        centre_editing.opening_hours_table(centre),
+        hide_index=True,
+        disabled=["day"],
+        key="settings_opening_hours",
     )
     st.subheader("Queues")
-    st.caption("Percentages in percent (80 = 80 %). Empty occupancy cap: no cap; empty shrinkage: the planning shrinkage.")
+    st.caption(
+        "Percentages in percent (80 = 80 %). Empty occupancy cap: no cap; empty shrinkage: the planning shrinkage."
+    )
     queues = st.data_editor(
-        centre_editing.queues_table(centre), hide_index=True, num_rows="dynamic", key="settings_queues",
+        centre_editing.queues_table(centre),
+        hide_index=True,
+        num_rows="dynamic",
+        key="settings_queues",
         column_config={
-            "service_level_target_percent": st.column_config.NumberColumn("SL target [%]", min_value=0, max_value=100),
+            "service_level_target_percent": st.column_config.NumberColumn(
+                "SL target [%]", min_value=0, max_value=100
+            ),
             "answer_threshold_seconds": st.column_config.NumberColumn("threshold [s]", min_value=0),
-            "max_occupancy_percent": st.column_config.NumberColumn("occupancy cap [%]", min_value=0, max_value=100),
+            "max_occupancy_percent": st.column_config.NumberColumn(
+                "occupancy cap [%]", min_value=0, max_value=100
+            ),
             "asa_target_seconds": st.column_config.NumberColumn("ASA target [s]", min_value=0),
-            "shrinkage_percent": st.column_config.NumberColumn("shrinkage [%]", min_value=0, max_value=100),
+            "shrinkage_percent": st.column_config.NumberColumn(
+                "shrinkage [%]", min_value=0, max_value=100
+            ),
         },
     )
     st.subheader("Shift templates")
-    st.caption("Days and lengths as lists separated by commas: `mon, tue` and `240, 360` [minutes].")
+    st.caption(
+        "Days and lengths as lists separated by commas: `mon, tue` and `240, 360` [minutes]."
+    )
     shifts = st.data_editor(
-        centre_editing.shift_templates_table(centre), hide_index=True, num_rows="dynamic", key="settings_shifts"
+        centre_editing.shift_templates_table(centre),
+        hide_index=True,
+        num_rows="dynamic",
+        key="settings_shifts",
     )
     st.subheader("Break rules")
     breaks = st.data_editor(
-        centre_editing.break_rules_table(centre), hide_index=True, num_rows="dynamic", key="settings_breaks",
-        column_config={"activity": st.column_config.SelectboxColumn("activity", options=["break", "lunch"])},
+        centre_editing.break_rules_table(centre),
+        hide_index=True,
+        num_rows="dynamic",
+        key="settings_breaks",
+        column_config={
+            "activity": st.column_config.SelectboxColumn("activity", options=["break", "lunch"])
+        },
     )
     st.subheader("Contracts")
     contracts = st.data_editor(
-        centre_editing.contracts_table(centre), hide_index=True, num_rows="dynamic", key="settings_contracts"
+        centre_editing.contracts_table(centre),
+        hide_index=True,
+        num_rows="dynamic",
+        key="settings_contracts",
     )
     with st.expander("Planning: horizon, forecast model, shrinkage"):
         planning = scalar_inputs("planning", centre.planning, "settings")
@@ -162,7 +214,10 @@ if submitted:
             save(edited, "Settings saved in the workspace (and recorded in the audit trail).")
 
 st.download_button(
-    "Download centre TOML", centre_editing.centre_toml(centre), "centre.toml", "application/toml",
+    "Download centre TOML",
+    centre_editing.centre_toml(centre),
+    "centre.toml",
+    "application/toml",
     icon=":material/download:",
     help="The settings as saved (not unsaved edits), as a centre file for the CLI (`wfm plan --centre centre.toml`); "
     "file paths are written in full.",
@@ -174,22 +229,35 @@ st.header("Audit trail")
 with ui.friendly_errors():
     audit = ws.audit()
 if audit.empty:
-    st.info("Nothing recorded yet: imports, settings, forecasts and rotas appear here.", icon=":material/info:")
+    st.info(
+        "Nothing recorded yet: imports, settings, forecasts and rotas appear here.",
+        icon=":material/info:",
+    )
 else:
     left, right = st.columns(2)
-    actions = left.multiselect("Action", sorted(audit["action"].unique()), key=state.SETTINGS_AUDIT_ACTIONS)
-    actors = right.multiselect("Who", sorted(audit["actor"].unique()), key=state.SETTINGS_AUDIT_ACTORS)
+    actions = left.multiselect(
+        "Action", sorted(audit["action"].unique()), key=state.SETTINGS_AUDIT_ACTIONS
+    )
+    actors = right.multiselect(
+        "Who", sorted(audit["actor"].unique()), key=state.SETTINGS_AUDIT_ACTORS
+    )
     table = audit_view.audit_table(audit, actions, actors)
     st.caption(f"{len(table):,} of {len(audit):,} entries, newest first.")
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download audit trail (CSV)", frame_to_csv_text(table), "audit_trail.csv", "text/csv")
+    st.download_button(
+        "Download audit trail (CSV)", frame_to_csv_text(table), "audit_trail.csv", "text/csv"
+    )
 
 
 # --- store -------------------------------------------------------------------------------
 st.header("Store")
 with ui.friendly_errors():
     store_status = status(ws.url)
-    counts = {name: count_rows(ws.url, name) for name in schema.metadata.tables if name != "schema_version"}
+    counts = {
+        name: count_rows(ws.url, name)
+        for name in schema.metadata.tables
+        if name != "schema_version"
+    }
 st.write(f"Store: `{store_status.url}`")
 st.write(
     f"Schema version {store_status.version} (this wfm uses {store_status.current})"
@@ -197,7 +265,9 @@ st.write(
 )
 count_table = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
 st.dataframe(count_table, hide_index=True)
-st.download_button("Download counts (CSV)", frame_to_csv_text(count_table), "store_counts.csv", "text/csv")
+st.download_button(
+    "Download counts (CSV)", frame_to_csv_text(count_table), "store_counts.csv", "text/csv"
+)
 
 
 # --- personal data -----------------------------------------------------------------------
@@ -210,18 +280,27 @@ st.write(
 )
 with st.form("retention"):
     new_days = st.number_input(
-        "Keep agent-state events for [days]", min_value=1.0, value=float(days), step=1.0, format="%g",
+        "Keep agent-state events for [days]",
+        min_value=1.0,
+        value=float(days),
+        step=1.0,
+        format="%g",
         help="The centre file's [privacy] agent_state_retention_days; `wfm privacy purge --centre` uses it too.",
     )
     if st.form_submit_button("Save retention", icon=":material/save:"):
         try:
-            raw = centre_editing.raw_centre(centre, sections={"privacy": {"agent_state_retention_days": new_days}})
+            raw = centre_editing.raw_centre(
+                centre, sections={"privacy": {"agent_state_retention_days": new_days}}
+            )
             updated = parse_centre(raw, source="Settings", base_dir=centre.base_dir)
         except WfmError as error:
             ui.show_error(error)
         else:
             with ui.friendly_errors():
-                save(updated, f"Retention saved: agent-state events are kept {ui.number(new_days, 0)} days.")
+                save(
+                    updated,
+                    f"Retention saved: agent-state events are kept {ui.number(new_days, 0)} days.",
+                )
 
 with ui.friendly_errors():
     preview = purge_state_events(ws.url, days, dry_run=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import charts, data, forecast_data, staffing_charts, state, ui
-from wfm.daily_totals import requirements_daily_hours
+from helpers import charts, data, forecast_data, staffing_charts, state, ui
 from wfm.errors import WfmError
+from wfm.plan.steps import STAFFING_QUANTILES, centre_requirements
+from wfm.review.daily_totals import requirements_daily_hours
 from wfm.staffing.curves import service_curve
 from wfm.staffing.erlang_a import staff_erlang_a
-from wfm.workflow import STAFFING_QUANTILES, centre_requirements
 
 #: Agents drawn either side of the requirement.
 AGENTS_SPAN = 8
@@ -48,16 +48,28 @@ with ui.friendly_errors():
     has_band = "dispersion" in saved_forecast.frame.columns
     choices = [None, *STAFFING_QUANTILES] if has_band else [None]
     quantile = st.selectbox(
-        "Staff to", choices, format_func=quantile_label, key=state.STAFFING_QUANTILE,
+        "Staff to",
+        choices,
+        format_func=quantile_label,
+        key=state.STAFFING_QUANTILE,
         help="P80: enough agents for a volume the forecast exceeds one day in five (Poisson–gamma quantile "
         "per interval); the mean staffs to the point forecast.",
     )
     st.caption(
         f"From forecast {saved_forecast.id} (made {forecast_data.saved_when(saved_forecast.created_at)} by "
         f"{saved_forecast.created_by}); Erlang C with each queue's targets and shrinkage from the centre settings."
-        + ("" if has_band else " This forecast has no prediction band, so only its mean can be staffed.")
+        + (
+            ""
+            if has_band
+            else " This forecast has no prediction band, so only its mean can be staffed."
+        )
     )
-    if st.button("Compute requirements", key=state.STAFFING_COMPUTE, type="primary", icon=":material/calculate:"):
+    if st.button(
+        "Compute requirements",
+        key=state.STAFFING_COMPUTE,
+        type="primary",
+        icon=":material/calculate:",
+    ):
         try:
             with st.spinner("Computing requirements…"):
                 frame = centre_requirements(centre, saved_forecast.frame, quantile=quantile)
@@ -79,7 +91,9 @@ with ui.friendly_errors():
 
     saved = ws.latest_requirements()
     if saved is None:
-        st.info("No requirements saved yet: press **Compute requirements**.", icon=":material/info:")
+        st.info(
+            "No requirements saved yet: press **Compute requirements**.", icon=":material/info:"
+        )
         st.stop()
 
     # --- the latest saved requirements ------------------------------------------------------
@@ -97,7 +111,8 @@ with ui.friendly_errors():
     if newer or (meta.get("forecast_id") is None and saved.created_at < saved_forecast.created_at):
         st.warning(
             f"Forecast {saved_forecast.id} is newer than these requirements: press **Compute requirements** to "
-            "staff to it.", icon=":material/warning:",
+            "staff to it.",
+            icon=":material/warning:",
         )
     requirements = saved.frame
     queues = sorted(requirements["queue"].astype(str).unique())
@@ -120,20 +135,41 @@ with ui.friendly_errors():
     target = centre.queue(queue)
 
     columns = st.columns(4)
-    columns[0].metric("Scheduled agent-hours required", ui.hours(float(rows["agents_scheduled_required"].sum() * hours_per_interval)))
-    columns[1].metric("Peak scheduled agents", ui.number(float(rows["agents_scheduled_required"].max()), 0))
-    columns[2].metric("Service-level target", f"{ui.percent(target.service_level_target, 0)} in {ui.seconds(target.answer_threshold_seconds, 0)}")
-    columns[3].metric("Shrinkage", ui.percent(float(rows["shrinkage_fraction"].iloc[0]) if len(rows) and "shrinkage_fraction" in rows else None, 0))
+    columns[0].metric(
+        "Scheduled agent-hours required",
+        ui.hours(float(rows["agents_scheduled_required"].sum() * hours_per_interval)),
+    )
+    columns[1].metric(
+        "Peak scheduled agents", ui.number(float(rows["agents_scheduled_required"].max()), 0)
+    )
+    columns[2].metric(
+        "Service-level target",
+        f"{ui.percent(target.service_level_target, 0)} in {ui.seconds(target.answer_threshold_seconds, 0)}",
+    )
+    columns[3].metric(
+        "Shrinkage",
+        ui.percent(
+            float(rows["shrinkage_fraction"].iloc[0])
+            if len(rows) and "shrinkage_fraction" in rows
+            else None,
+            0,
+        ),
+    )
 
     st.subheader("Agents required by day and time of day")
     frame = charts.heatmap_frame(requirements, queue, measure)
-    st.altair_chart(charts.requirements_heatmap(frame, charts.REQUIREMENTS_MEASURES[measure]), width="stretch")
+    st.altair_chart(
+        charts.requirements_heatmap(frame, charts.REQUIREMENTS_MEASURES[measure]), width="stretch"
+    )
     if "binding_target" in rows.columns:
         binding = rows.loc[rows["offered"] > 0, "binding_target"].value_counts()
         if not binding.empty:
             st.caption(
                 "Target that decided the number of agents: "
-                + ", ".join(f"{name.replace('_', ' ')} in {count} intervals" for name, count in binding.items())
+                + ", ".join(
+                    f"{name.replace('_', ' ')} in {count} intervals"
+                    for name, count in binding.items()
+                )
                 + f". Local time ({centre.timezone}); closed intervals are blank."
             )
 
@@ -147,20 +183,32 @@ with ui.friendly_errors():
             "date": st.column_config.DateColumn("Date", format="ddd DD MMM YYYY"),
             "queue": "Queue",
             "offered": st.column_config.NumberColumn("Contacts", format="%.0f"),
-            "productive_agent_hours": st.column_config.NumberColumn("Productive agent-hours", format="%.1f"),
-            "scheduled_agent_hours": st.column_config.NumberColumn("Scheduled agent-hours", format="%.1f"),
-            "peak_scheduled_agents": st.column_config.NumberColumn("Peak scheduled agents", format="%d"),
+            "productive_agent_hours": st.column_config.NumberColumn(
+                "Productive agent-hours", format="%.1f"
+            ),
+            "scheduled_agent_hours": st.column_config.NumberColumn(
+                "Scheduled agent-hours", format="%.1f"
+            ),
+            "peak_scheduled_agents": st.column_config.NumberColumn(
+                "Peak scheduled agents", format="%d"
+            ),
         },
     )
     st.download_button(
-        "Download agent-hours per day (CSV)", forecast_data.csv_bytes(daily),
-        file_name=f"requirements_{saved.id}_daily.csv", mime="text/csv", icon=":material/download:",
+        "Download agent-hours per day (CSV)",
+        forecast_data.csv_bytes(daily),
+        file_name=f"requirements_{saved.id}_daily.csv",
+        mime="text/csv",
+        icon=":material/download:",
     )
     with st.expander("Requirements table (every interval and queue)"):
         st.dataframe(requirements, hide_index=True)
     st.download_button(
-        "Download requirements (CSV)", forecast_data.csv_bytes(requirements), file_name=f"requirements_{saved.id}.csv",
-        mime="text/csv", icon=":material/download:",
+        "Download requirements (CSV)",
+        forecast_data.csv_bytes(requirements),
+        file_name=f"requirements_{saved.id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
     )
 
     # --- staffing curve of one interval -------------------------------------------------------
@@ -176,7 +224,12 @@ with ui.friendly_errors():
         label = st.selectbox("Interval", labels, index=busiest, key=state.STAFFING_INTERVAL)
     with right:
         patience = st.number_input(
-            "Patience [s]", min_value=0, max_value=3600, value=0, step=10, key=state.STAFFING_PATIENCE_SECONDS,
+            "Patience [s]",
+            min_value=0,
+            max_value=3600,
+            value=0,
+            step=10,
+            key=state.STAFFING_PATIENCE_SECONDS,
             help="Mean time callers wait before abandoning (Erlang A); 0 for callers who never abandon (Erlang C).",
         )
     row = curve_rows.iloc[labels.index(label) if label in labels else busiest]
@@ -184,24 +237,41 @@ with ui.friendly_errors():
     patience_seconds = float(patience) if patience > 0 else None
     required = int(row["agents_required"])
     if patience_seconds is not None:
-        required = int(staff_erlang_a(
-            [traffic], [aht], [patience_seconds], service_level_target=target.service_level_target,
-            answer_threshold_seconds=target.answer_threshold_seconds, asa_target_seconds=target.asa_target_seconds,
-            max_occupancy=target.max_occupancy,
-        )[0])
+        required = int(
+            staff_erlang_a(
+                [traffic],
+                [aht],
+                [patience_seconds],
+                service_level_target=target.service_level_target,
+                answer_threshold_seconds=target.answer_threshold_seconds,
+                asa_target_seconds=target.asa_target_seconds,
+                max_occupancy=target.max_occupancy,
+            )[0]
+        )
     low = max(1, required - AGENTS_SPAN)
-    curve = service_curve(traffic, aht, target.answer_threshold_seconds, list(range(low, required + AGENTS_SPAN + 1)),
-                          patience_seconds=patience_seconds)
+    curve = service_curve(
+        traffic,
+        aht,
+        target.answer_threshold_seconds,
+        list(range(low, required + AGENTS_SPAN + 1)),
+        patience_seconds=patience_seconds,
+    )
     at_required = curve[curve["agents"] == required].iloc[0]
 
     columns = st.columns(5)
     columns[0].metric("Offered load", f"{ui.number(traffic, 2)} Erlang")
-    columns[1].metric("Agents required", ui.number(required, 0), help="Erlang A" if patience_seconds else "Erlang C, as computed")
+    columns[1].metric(
+        "Agents required",
+        ui.number(required, 0),
+        help="Erlang A" if patience_seconds else "Erlang C, as computed",
+    )
     columns[2].metric("Service level", ui.percent(float(at_required["service_level"])))
     columns[3].metric("ASA", ui.seconds(float(at_required["asa_seconds"])))
     columns[4].metric("Occupancy", ui.percent(float(at_required["occupancy"])))
     st.altair_chart(
-        charts.staffing_curve_chart(charts.staffing_curve_frame(curve), required, target.service_level_target),
+        charts.staffing_curve_chart(
+            charts.staffing_curve_frame(curve), required, target.service_level_target
+        ),
         width="stretch",
     )
     st.caption(

@@ -15,7 +15,7 @@ import zoneinfo
 
 import streamlit as st
 
-from views import data, state, ui
+from helpers import data, state, ui
 from wfm.data import mapping
 from wfm.data.io import frame_to_csv_text
 from wfm.data.state_vendors import VENDORS
@@ -42,7 +42,7 @@ STATE_FORMATS = {CANONICAL: None} | {name: name for name in VENDORS}
 def save_sample() -> list[str]:
     """Read the centre file's inputs and save them; return what was saved, one line each."""
     from wfm.data.states import read_agent_states
-    from wfm.plan import load_agents, load_history
+    from wfm.plan.chain import load_agents, load_history
 
     sample = data.file_centre()
     bar = st.progress(0.0, text="Reading the centre file")
@@ -53,7 +53,11 @@ def save_sample() -> list[str]:
     agents = load_agents(sample) if sample.agents is not None else []
     states_path = sample.resolve(sample.agent_states)
     bar.progress(0.4, text="Reading the agent states")
-    states = read_agent_states(states_path, timezone=sample.timezone) if states_path is not None else None
+    states = (
+        read_agent_states(states_path, timezone=sample.timezone)
+        if states_path is not None
+        else None
+    )
     bar.progress(0.55, text="Saving the centre settings")
     ws.save_centre(sample)
     saved.append(f"centre settings: {sample.name}")
@@ -74,7 +78,9 @@ def save_sample() -> list[str]:
         else:
             bar.progress(0.8, text="Saving the agent states")
             ws.save_agent_states(states)
-            saved.append(f"agent states: {len(states.frame):,} events of {states.frame['agent_id'].nunique()} agents")
+            saved.append(
+                f"agent states: {len(states.frame):,} events of {states.frame['agent_id'].nunique()} agents"
+            )
     bar.progress(1.0, text="Done")
     bar.empty()
     return saved
@@ -91,7 +97,10 @@ if st.button("Use the sample centre", icon=":material/download:", type="primary"
         st.session_state[state.DATA_SAMPLE_SAVED] = save_sample()
         st.session_state.pop(state.DATA_IMPORTS, None)
 if st.session_state.get(state.DATA_SAMPLE_SAVED):
-    st.success("Saved into the workspace:\n\n" + "\n".join(f"- {line}" for line in st.session_state[state.DATA_SAMPLE_SAVED]))
+    st.success(
+        "Saved into the workspace:\n\n"
+        + "\n".join(f"- {line}" for line in st.session_state[state.DATA_SAMPLE_SAVED])
+    )
 
 
 # --- uploads -----------------------------------------------------------------------------
@@ -100,7 +109,9 @@ zones = sorted(zoneinfo.available_timezones())
 if st.session_state.get(state.DATA_TIMEZONE) not in zones:
     st.session_state[state.DATA_TIMEZONE] = centre.timezone if centre.timezone in zones else "UTC"
 timezone = st.selectbox(
-    "Time zone of times written without a UTC offset", zones, key=state.DATA_TIMEZONE,
+    "Time zone of times written without a UTC offset",
+    zones,
+    key=state.DATA_TIMEZONE,
     help="Times such as 2026-11-16 09:00 are read as local times in this zone (the centre's by default); "
     "times with an offset (+01:00, Z) are exact whatever this says.",
 )
@@ -117,12 +128,17 @@ def column_choices(kind: str, columns: list[str], key: str) -> dict[str, str | N
     options = ["(none)", *columns]
     choices = {}
     with st.expander("Column mapping", expanded=any(suggested[name] is None for name in required)):
-        st.caption("Which column of the file holds each of wfm's columns (names matching ignoring case are pre-filled).")
+        st.caption(
+            "Which column of the file holds each of wfm's columns (names matching ignoring case are pre-filled)."
+        )
         grid = st.columns(3)
         for index, (target, column) in enumerate(suggested.items()):
             label = f"{target} (required)" if target in required else target
             chosen = grid[index % 3].selectbox(
-                label, options, index=options.index(column) if column in options else 0, key=f"{key}_map_{target}"
+                label,
+                options,
+                index=options.index(column) if column in options else 0,
+                key=f"{key}_map_{target}",
             )
             choices[target] = None if chosen == "(none)" else chosen
     return choices
@@ -152,13 +168,18 @@ def run_import(kind: str, key: str, validate, save) -> None:
         st.caption("Nothing was saved from this file.")
         return
     summary = report["summary"]
-    st.success(f"Valid: saved {summary.rows:,} {kind} rows into the workspace.", icon=":material/check_circle:")
+    st.success(
+        f"Valid: saved {summary.rows:,} {kind} rows into the workspace.",
+        icon=":material/check_circle:",
+    )
     st.dataframe(summary.table(), hide_index=True, width="stretch")
     for warning in summary.warnings:
         st.warning(warning, icon=":material/warning:")
 
 
-def upload_section(kind: str, label: str, help_text: str, *, validate, save, mapped: bool = True, extra: str = "") -> None:
+def upload_section(
+    kind: str, label: str, help_text: str, *, validate, save, mapped: bool = True, extra: str = ""
+) -> None:
     upload = st.file_uploader(label, type=["csv", "txt"], key=f"upload_{kind}", help=help_text)
     if upload is None:
         return
@@ -190,7 +211,11 @@ def upload_section(kind: str, label: str, help_text: str, *, validate, save, map
     # A file whose columns match wfm's names is checked and saved at once; a mapped file
     # when the user has finished choosing the columns.
     if not by_name and key not in imports():
-        if not st.button(f"Check and save {kind.replace('_', ' ')}", key=f"import_{kind}", icon=":material/check:"):
+        if not st.button(
+            f"Check and save {kind.replace('_', ' ')}",
+            key=f"import_{kind}",
+            icon=":material/check:",
+        ):
             st.caption("Nothing is saved until you check the file with the columns chosen above.")
             return
     run_import(kind, key, lambda: validate(content, upload.name, column_map), save)
@@ -205,9 +230,11 @@ def validate_history(content, name, column_map):
 
 
 upload_section(
-    "history", "History CSV",
+    "history",
+    "History CSV",
     "One row per interval and queue: interval_start, queue, offered, aht_seconds (see docs/data-formats.md).",
-    validate=validate_history, save=ws.save_history,
+    validate=validate_history,
+    save=ws.save_history,
 )
 
 st.subheader("Agents")
@@ -219,27 +246,39 @@ def validate_agents(content, name, column_map):
 
 
 upload_section(
-    "agents", "Agents CSV",
+    "agents",
+    "Agents CSV",
     "agent_id, name, team, contract, queues (queues separated by |); contracts and queues must be in Settings.",
-    validate=validate_agents, save=ws.save_agents,
+    validate=validate_agents,
+    save=ws.save_agents,
 )
 
 st.subheader("Agent states")
-state_format = st.radio("Format", list(STATE_FORMATS), horizontal=True, key=state.DATA_STATES_FORMAT)
+state_format = st.radio(
+    "Format", list(STATE_FORMATS), horizontal=True, key=state.DATA_STATES_FORMAT
+)
 vendor = STATE_FORMATS[state_format]
 if vendor is not None:
-    st.caption(f"The `{vendor}` layout names its own columns (see docs/data-formats.md, Vendor exports).")
+    st.caption(
+        f"The `{vendor}` layout names its own columns (see docs/data-formats.md, Vendor exports)."
+    )
 
 
 def validate_states(content, name, column_map):
-    log = mapping.read_states_upload(content, name, timezone=timezone, vendor=vendor, column_map=column_map)
+    log = mapping.read_states_upload(
+        content, name, timezone=timezone, vendor=vendor, column_map=column_map
+    )
     return log, mapping.states_summary(log)
 
 
 upload_section(
-    "agent_states", "Agent states CSV",
+    "agent_states",
+    "Agent states CSV",
     "Agent state events (personal data: kept for the retention period set in Settings). Each upload adds its events.",
-    validate=validate_states, save=ws.save_agent_states, mapped=vendor is None, extra=state_format,
+    validate=validate_states,
+    save=ws.save_agent_states,
+    mapped=vendor is None,
+    extra=state_format,
 )
 
 
@@ -256,26 +295,43 @@ st.header("Saved inputs")
 with ui.friendly_errors():
     steps = ws.steps()
     st.dataframe(steps, hide_index=True, width="stretch")
-    st.download_button("Download steps (CSV)", frame_to_csv_text(steps), "workflow_steps.csv", "text/csv")
+    st.download_button(
+        "Download steps (CSV)", frame_to_csv_text(steps), "workflow_steps.csv", "text/csv"
+    )
 
     histories = list_datasets(ws.url, "history")
     if histories.empty:
-        st.info("No history saved yet: use the sample centre or upload a history CSV above.", icon=":material/info:")
+        st.info(
+            "No history saved yet: use the sample centre or upload a history CSV above.",
+            icon=":material/info:",
+        )
     else:
         st.subheader("History")
         newest = histories.iloc[-1]
-        st.caption(f"Import {int(newest['id'])}, saved {newest['created_at'][:19]} UTC by {newest['created_by']}.")
-        table, warnings, csv_text = saved_history(ws.url, int(newest["id"]), centre.interval_minutes)
+        st.caption(
+            f"Import {int(newest['id'])}, saved {newest['created_at'][:19]} UTC by {newest['created_by']}."
+        )
+        table, warnings, csv_text = saved_history(
+            ws.url, int(newest["id"]), centre.interval_minutes
+        )
         st.dataframe(table, hide_index=True, width="stretch")
         for warning in warnings:
             st.warning(warning, icon=":material/warning:")
-        st.download_button("Download history (CSV)", csv_text, "history.csv", "text/csv", key="download_history")
+        st.download_button(
+            "Download history (CSV)", csv_text, "history.csv", "text/csv", key="download_history"
+        )
 
     agents = ws.agents()
     if agents:
         st.subheader("Agents")
         table = mapping.agents_table(agents)
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button("Download agents (CSV)", frame_to_csv_text(table), "agents.csv", "text/csv", key="download_agents")
+        st.download_button(
+            "Download agents (CSV)",
+            frame_to_csv_text(table),
+            "agents.csv",
+            "text/csv",
+            key="download_agents",
+        )
     events = count_rows(ws.url, "agent_state_events")
     st.caption(f"Agent-state events held: {events:,}.")

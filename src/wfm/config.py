@@ -40,19 +40,28 @@ class QueueConfig(_Frozen):
 
     name: str = Field(description="Queue name as it appears in the history's `queue` column.")
     service_level_target: float = Field(
-        0.8, gt=0, lt=1, description="Target fraction of contacts answered within the answer threshold (0.8 = 80 %)."
+        0.8,
+        gt=0,
+        lt=1,
+        description="Target fraction of contacts answered within the answer threshold (0.8 = 80 %).",
     )
     answer_threshold_seconds: float = Field(
         20.0, ge=0, description="The T of 'X % within T seconds' [seconds]. Not the ASA."
     )
     max_occupancy: float | None = Field(
-        0.85, gt=0, le=1, description="Occupancy cap: offered load / productive agents at most this (fraction); none for no cap."
+        0.85,
+        gt=0,
+        le=1,
+        description="Occupancy cap: offered load / productive agents at most this (fraction); none for no cap.",
     )
     asa_target_seconds: float | None = Field(
         None, gt=0, description="Optional average-speed-of-answer target [seconds]."
     )
     shrinkage_fraction: float | None = Field(
-        None, ge=0, lt=1, description="Shrinkage for this queue; defaults to `planning.shrinkage_fraction`."
+        None,
+        ge=0,
+        lt=1,
+        description="Shrinkage for this queue; defaults to `planning.shrinkage_fraction`.",
     )
 
 
@@ -66,8 +75,12 @@ class BreakRule(_Frozen):
 
     name: str = Field(description="Name of the rule, e.g. 'lunch'.")
     activity: Literal["break", "lunch"] = Field(description="Rota activity written for it.")
-    duration_minutes: int = Field(gt=0, description="Length of the break [minutes]; a multiple of the interval length.")
-    paid: bool = Field(description="Whether the break counts towards paid hours (lunches usually do not).")
+    duration_minutes: int = Field(
+        gt=0, description="Length of the break [minutes]; a multiple of the interval length."
+    )
+    paid: bool = Field(
+        description="Whether the break counts towards paid hours (lunches usually do not)."
+    )
     min_shift_minutes: int = Field(
         0, ge=0, description="The break is placed in every shift at least this long [minutes]."
     )
@@ -93,11 +106,16 @@ class ShiftTemplate(_Frozen):
 
     name: str = Field(description="Name of the template, e.g. 'early'.")
     days: tuple[str, ...] = Field(
-        ("mon", "tue", "wed", "thu", "fri"), description="Weekdays on which the shift may start (mon..sun)."
+        ("mon", "tue", "wed", "thu", "fri"),
+        description="Weekdays on which the shift may start (mon..sun).",
     )
     earliest_start: str = Field(description="Earliest start, local time HH:MM.")
-    latest_start: str = Field(description="Latest start, local time HH:MM (may be before the earliest for a window over midnight).")
-    start_step_minutes: int = Field(30, gt=0, description="Starts every this many minutes [minutes].")
+    latest_start: str = Field(
+        description="Latest start, local time HH:MM (may be before the earliest for a window over midnight)."
+    )
+    start_step_minutes: int = Field(
+        30, gt=0, description="Starts every this many minutes [minutes]."
+    )
     lengths_minutes: tuple[int, ...] = Field(
         description="Shift lengths from start to end, unpaid lunch included [minutes]."
     )
@@ -126,7 +144,9 @@ class ShiftTemplate(_Frozen):
         """Allowed start times [minutes after local midnight], in order from the earliest."""
         earliest, latest = parse_clock(self.earliest_start), parse_clock(self.latest_start)
         span = (latest - earliest) % (24 * 60)
-        return [(earliest + step) % (24 * 60) for step in range(0, span + 1, self.start_step_minutes)]
+        return [
+            (earliest + step) % (24 * 60) for step in range(0, span + 1, self.start_step_minutes)
+        ]
 
     def weekday_indices(self) -> list[int]:
         """Weekday indices 0 (Monday) .. 6 (Sunday) on which the shift may start."""
@@ -137,13 +157,23 @@ class Contract(_Frozen):
     """Hours and days an agent on this contract works in a week."""
 
     name: str = Field(description="Contract name, referenced from the agents CSV.")
-    min_hours_per_week: float = Field(0.0, ge=0, description="Minimum paid hours in the week [hours].")
-    max_hours_per_week: float = Field(48.0, gt=0, description="Maximum paid hours in the week [hours].")
+    min_hours_per_week: float = Field(
+        0.0, ge=0, description="Minimum paid hours in the week [hours]."
+    )
+    max_hours_per_week: float = Field(
+        48.0, gt=0, description="Maximum paid hours in the week [hours]."
+    )
     min_days_per_week: int = Field(0, ge=0, le=7, description="Minimum working days in the week.")
     max_days_per_week: int = Field(5, ge=0, le=7, description="Maximum working days in the week.")
-    max_shift_minutes: int = Field(600, gt=0, description="Longest shift, unpaid lunch included [minutes].")
-    min_rest_hours: float = Field(11.0, ge=0, description="Minimum rest between the end of one shift and the next [hours].")
-    cost_per_paid_hour: float = Field(1.0, ge=0, description="Cost of one paid hour, in the centre's cost unit.")
+    max_shift_minutes: int = Field(
+        600, gt=0, description="Longest shift, unpaid lunch included [minutes]."
+    )
+    min_rest_hours: float = Field(
+        11.0, ge=0, description="Minimum rest between the end of one shift and the next [hours]."
+    )
+    cost_per_paid_hour: float = Field(
+        1.0, ge=0, description="Cost of one paid hour, in the centre's cost unit."
+    )
     max_consecutive_working_days: int = Field(
         6,
         ge=1,
@@ -161,9 +191,13 @@ class Contract(_Frozen):
     @model_validator(mode="after")
     def _ranges(self) -> Contract:
         if self.max_hours_per_week < self.min_hours_per_week:
-            raise ValueError(f"contract '{self.name}': max_hours_per_week is below min_hours_per_week")
+            raise ValueError(
+                f"contract '{self.name}': max_hours_per_week is below min_hours_per_week"
+            )
         if self.max_days_per_week < self.min_days_per_week:
-            raise ValueError(f"contract '{self.name}': max_days_per_week is below min_days_per_week")
+            raise ValueError(
+                f"contract '{self.name}': max_days_per_week is below min_days_per_week"
+            )
         return self
 
 
@@ -174,7 +208,9 @@ class PlanningSettings(_Frozen):
         None, description="First local date planned; default: the Monday after the history ends."
     )
     horizon_days: int = Field(7, ge=1, le=366, description="Days to forecast and schedule [days].")
-    forecast_model: str = Field("auto", description="Forecast model name (see `wfm forecast --help`), or 'auto'.")
+    forecast_model: str = Field(
+        "auto", description="Forecast model name (see `wfm forecast --help`), or 'auto'."
+    )
     shrinkage_fraction: float = Field(
         0.30,
         ge=0,
@@ -191,14 +227,23 @@ class SchedulingSettings(_Frozen):
         10.0, ge=0, description="Penalty for each agent-hour below the requirement (cost units)."
     )
     over_staffing_cost_per_agent_hour: float = Field(
-        0.5, ge=0, description="Penalty for each agent-hour above the requirement, on top of paid-hour cost (cost units)."
+        0.5,
+        ge=0,
+        description="Penalty for each agent-hour above the requirement, on top of paid-hour cost (cost units).",
     )
     time_limit_seconds: float = Field(45.0, gt=0, description="Solver time limit [seconds].")
-    relative_gap: float = Field(0.01, ge=0, lt=1, description="Stop when (objective - bound) / objective is at most this (fraction).")
+    relative_gap: float = Field(
+        0.01,
+        ge=0,
+        lt=1,
+        description="Stop when (objective - bound) / objective is at most this (fraction).",
+    )
     threads: int = Field(1, ge=1, description="Solver threads; 1 makes a rota reproducible.")
     seed: int = Field(0, ge=0, description="Solver random seed, for a reproducible rota.")
     preference_cost: float = Field(
-        2.0, ge=0, description="Penalty for each shift that breaks an agent's preference, times its weight (cost units)."
+        2.0,
+        ge=0,
+        description="Penalty for each shift that breaks an agent's preference, times its weight (cost units).",
     )
     fairness_cost: float = Field(
         0.0,
@@ -260,32 +305,60 @@ class Centre(_Frozen):
     name: str = Field("Contact centre", description="Display name.")
     timezone: str = Field(description="IANA time zone of the site, e.g. 'Europe/London'.")
     country: str | None = Field(
-        None, description="Country code for national holidays from the `holidays` package (e.g. 'GB'); none for no holidays."
+        None,
+        description="Country code for national holidays from the `holidays` package (e.g. 'GB'); none for no holidays.",
     )
-    subdivision: str | None = Field(None, description="Holiday subdivision, e.g. 'ENG' for England.")
-    interval_minutes: int = Field(15, description="Planning interval [minutes]: 5, 6, 10, 15, 20, 30 or 60.")
-    history: Path | None = Field(None, description="Interval history CSV, relative to the centre file.")
-    agents: Path | None = Field(None, description="Agents CSV (agent_id, name, team, contract, queues), relative to the centre file.")
-    agent_states: Path | None = Field(None, description="Agent state events CSV, relative to the centre file.")
+    subdivision: str | None = Field(
+        None, description="Holiday subdivision, e.g. 'ENG' for England."
+    )
+    interval_minutes: int = Field(
+        15, description="Planning interval [minutes]: 5, 6, 10, 15, 20, 30 or 60."
+    )
+    history: Path | None = Field(
+        None, description="Interval history CSV, relative to the centre file."
+    )
+    agents: Path | None = Field(
+        None,
+        description="Agents CSV (agent_id, name, team, contract, queues), relative to the centre file.",
+    )
+    agent_states: Path | None = Field(
+        None, description="Agent state events CSV, relative to the centre file."
+    )
     availability: Path | None = Field(
-        None, description="Agent availability and time off CSV (agent_id, start, end, kind), relative to the centre file."
+        None,
+        description="Agent availability and time off CSV (agent_id, start, end, kind), relative to the centre file.",
     )
     preferences: Path | None = Field(
-        None, description="Agent shift preferences CSV (agent_id, kind, value, weight), relative to the centre file."
+        None,
+        description="Agent shift preferences CSV (agent_id, kind, value, weight), relative to the centre file.",
     )
     opening_hours: dict[str, str] = Field(
-        default_factory=lambda: {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        default_factory=lambda: {
+            day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        },
         description="Local opening hours per weekday: 'HH:MM-HH:MM' or 'closed'; a missing day is closed.",
     )
-    close_on_holidays: bool = Field(True, description="Whether the centre is closed on national holidays.")
-    queues: tuple[QueueConfig, ...] = Field(min_length=1, description="Queues with their service targets.")
-    shift_templates: tuple[ShiftTemplate, ...] = Field(default=(), description="Shifts the scheduler may use.")
-    break_rules: tuple[BreakRule, ...] = Field(default=(), description="Breaks and lunches placed inside shifts.")
-    contracts: tuple[Contract, ...] = Field(default=(), description="Contracts referenced by agents.")
+    close_on_holidays: bool = Field(
+        True, description="Whether the centre is closed on national holidays."
+    )
+    queues: tuple[QueueConfig, ...] = Field(
+        min_length=1, description="Queues with their service targets."
+    )
+    shift_templates: tuple[ShiftTemplate, ...] = Field(
+        default=(), description="Shifts the scheduler may use."
+    )
+    break_rules: tuple[BreakRule, ...] = Field(
+        default=(), description="Breaks and lunches placed inside shifts."
+    )
+    contracts: tuple[Contract, ...] = Field(
+        default=(), description="Contracts referenced by agents."
+    )
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
-    base_dir: Path = Field(Path("."), exclude=True, description="Folder the centre file's paths are relative to.")
+    base_dir: Path = Field(
+        Path("."), exclude=True, description="Folder the centre file's paths are relative to."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -293,7 +366,9 @@ class Centre(_Frozen):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'") from None
+            raise ValueError(
+                f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'"
+            ) from None
         return name
 
     @field_validator("interval_minutes")
@@ -338,7 +413,11 @@ class Centre(_Frozen):
         for queue in self.queues:
             if queue.name == name:
                 return queue
-        raise ConfigError(f"no queue named '{name}'", column="queues", fix=f"use one of {[q.name for q in self.queues]}")
+        raise ConfigError(
+            f"no queue named '{name}'",
+            column="queues",
+            fix=f"use one of {[q.name for q in self.queues]}",
+        )
 
     def contract(self, name: str) -> Contract:
         """The contract called ``name``."""
@@ -346,7 +425,9 @@ class Centre(_Frozen):
             if contract.name == name:
                 return contract
         raise ConfigError(
-            f"no contract named '{name}'", column="contracts", fix=f"use one of {[c.name for c in self.contracts]}"
+            f"no contract named '{name}'",
+            column="contracts",
+            fix=f"use one of {[c.name for c in self.contracts]}",
         )
 
     def shrinkage_for(self, queue_name: str) -> float:
@@ -366,7 +447,9 @@ class Centre(_Frozen):
             return {}
         import holidays
 
-        calendar = holidays.country_holidays(self.country, subdiv=self.subdivision, years=list(years))
+        calendar = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=list(years)
+        )
         return dict(calendar.items())
 
     def opening_hours_for(self, years=()) -> OpeningHours:
@@ -390,9 +473,15 @@ def load_centre(path: str | Path) -> Centre:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("centre file not found", source=str(path), fix="check the path, or run `wfm sample -o DIR` for an example") from None
+        raise ConfigError(
+            "centre file not found",
+            source=str(path),
+            fix="check the path, or run `wfm sample -o DIR` for an example",
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", source=str(path), fix="check quotes, brackets and '=' signs") from None
+        raise ConfigError(
+            f"not valid TOML: {error}", source=str(path), fix="check quotes, brackets and '=' signs"
+        ) from None
     return parse_centre(raw, source=str(path), base_dir=path.parent)
 
 

@@ -49,7 +49,9 @@ def parse_clock(text: str, what: str = "time") -> int:
         hours_text, minutes_text = str(text).strip().split(":")
         hours, minutes = int(hours_text), int(minutes_text)
     except ValueError:
-        raise InputError(f"{what} is not a clock time", value=text, fix="write it as HH:MM, e.g. 08:30") from None
+        raise InputError(
+            f"{what} is not a clock time", value=text, fix="write it as HH:MM, e.g. 08:30"
+        ) from None
     if not (0 <= minutes < 60 and 0 <= hours <= 24) or (hours == 24 and minutes):
         raise InputError(f"{what} is out of range", value=text, fix="use 00:00 to 24:00")
     return hours * 60 + minutes
@@ -110,7 +112,9 @@ class OpeningHours:
             open_minute = parse_clock(open_text, f"opening time for {day}")
             close_minute = parse_clock(close_text, f"closing time for {day}")
             if open_minute == close_minute:
-                raise InputError(f"opening hours for {day} are empty", value=text, fix='write "closed" instead')
+                raise InputError(
+                    f"opening hours for {day} are empty", value=text, fix='write "closed" instead'
+                )
             minutes[index] = (open_minute, close_minute)
         return cls(minutes_by_weekday=minutes, closed_dates=frozenset(closed_dates))
 
@@ -123,7 +127,9 @@ class OpeningHours:
         """A copy that is also closed on ``dates`` (local dates)."""
         return OpeningHours(dict(self.minutes_by_weekday), self.closed_dates | frozenset(dates))
 
-    def is_open(self, interval_start_local: pd.DatetimeIndex | pd.Series, interval_minutes: int) -> np.ndarray:
+    def is_open(
+        self, interval_start_local: pd.DatetimeIndex | pd.Series, interval_minutes: int
+    ) -> np.ndarray:
         """Boolean array: is the centre open for the whole interval starting at each time?
 
         ``interval_start_local`` must be in the centre's local time zone. Overnight hours
@@ -136,12 +142,16 @@ class OpeningHours:
         is_open = np.zeros(len(starts), dtype=bool)
         for day, (open_minute, close_minute) in self.minutes_by_weekday.items():
             if close_minute > open_minute:
-                is_open |= (weekday == day) & (minute_of_day >= open_minute) & (
-                    minute_of_day + interval_minutes <= close_minute
+                is_open |= (
+                    (weekday == day)
+                    & (minute_of_day >= open_minute)
+                    & (minute_of_day + interval_minutes <= close_minute)
                 )
             else:  # past midnight: evening of `day` and early morning of the next day
                 is_open |= (weekday == day) & (minute_of_day >= open_minute)
-                is_open |= (weekday == (day + 1) % 7) & (minute_of_day + interval_minutes <= close_minute)
+                is_open |= (weekday == (day + 1) % 7) & (
+                    minute_of_day + interval_minutes <= close_minute
+                )
         if self.closed_dates:
             closed = np.array([d in self.closed_dates for d in dates], dtype=bool)
             is_open &= ~closed
@@ -160,11 +170,18 @@ def interval_grid(
     first = pd.Timestamp(start_date).tz_localize(timezone)
     last = (pd.Timestamp(start_date) + pd.Timedelta(days=days)).tz_localize(timezone)
     # Step in UTC so that DST days get the right number of intervals.
-    grid = pd.date_range(first.tz_convert("UTC"), last.tz_convert("UTC"), freq=f"{interval_minutes}min", inclusive="left")
+    grid = pd.date_range(
+        first.tz_convert("UTC"),
+        last.tz_convert("UTC"),
+        freq=f"{interval_minutes}min",
+        inclusive="left",
+    )
     return grid.tz_convert(timezone)
 
 
-def infer_interval_minutes(interval_start: pd.Series | pd.DatetimeIndex, source: str | None = None) -> int:
+def infer_interval_minutes(
+    interval_start: pd.Series | pd.DatetimeIndex, source: str | None = None
+) -> int:
     """Infer the interval length [minutes] from the timestamps of one or more series.
 
     The length is the greatest common divisor of all gaps between consecutive distinct

@@ -1,6 +1,6 @@
 """Fixtures for the app tests: a store per test, empty or holding a planned sample week.
 
-The app keeps every step's result in a store (``$WFM_DB_URL``, see ``apps/views/data.py``).
+The app keeps every step's result in a store (``$WFM_DB_URL``, see ``apps/helpers/data.py``).
 Planning the sample centre takes tens of seconds, so it runs once per test session into a
 template store (:func:`planned_template`); each test that needs a plan gets its own copy of
 that file (:func:`planned_store`), so tests cannot see each other's edits. Streamlit's caches
@@ -36,11 +36,13 @@ def _clear_streamlit_caches() -> None:
 def planned_template(tmp_path_factory) -> Path:
     """A store file holding the sample centre's settings, history, agents, forecast, requirements and a rota draft."""
     from wfm.config import load_centre
-    from wfm.plan import run_plan
-    from wfm.workspace import Workspace
+    from wfm.plan.chain import run_plan
+    from wfm.plan.workspace import Workspace
 
     centre = load_centre(SAMPLE_CENTRE)
-    scheduling = centre.scheduling.model_copy(update={"time_limit_seconds": TEMPLATE_TIME_LIMIT_SECONDS})
+    scheduling = centre.scheduling.model_copy(
+        update={"time_limit_seconds": TEMPLATE_TIME_LIMIT_SECONDS}
+    )
     centre = centre.model_copy(update={"scheduling": scheduling})
     path = tmp_path_factory.mktemp("planned") / "template.db"
     Workspace.open(f"sqlite:///{path}", actor="test-planner").save_plan(run_plan(centre))

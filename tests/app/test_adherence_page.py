@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-from views import adherence_charts, state, ui
-from wfm.adherence import agent_totals, compute_adherence
+from helpers import adherence_charts, state, ui
 from wfm.config import load_centre
 from wfm.data.io import read_rota
 from wfm.data.states import read_agent_states
-from wfm.plan import load_agents
-from wfm.workspace import Workspace
+from wfm.plan.chain import load_agents
+from wfm.plan.workspace import Workspace
+from wfm.review.adherence import agent_totals, compute_adherence
 
 PAGE = "views/adherence.py"
 TZ = "Europe/London"
@@ -32,7 +32,8 @@ def rota_frame() -> pd.DataFrame:
         ("A1", dt.date(2026, 10, 20), "work", "2026-10-20 09:00", "2026-10-20 17:00"),
     ]
     return pd.DataFrame(
-        [(a, d, act, at(s), at(e)) for a, d, act, s, e in rows], columns=["agent_id", "date", "activity", "start", "end"]
+        [(a, d, act, at(s), at(e)) for a, d, act, s, e in rows],
+        columns=["agent_id", "date", "activity", "start", "end"],
     )
 
 
@@ -42,23 +43,32 @@ def states_frame() -> pd.DataFrame:
         ("A1", "lunch", "2026-10-19 12:05", "2026-10-19 12:30"),
         ("A1", "on_contact", "2026-10-19 12:30", "2026-10-19 18:30"),
     ]
-    return pd.DataFrame([(a, s, at(b), at(e)) for a, s, b, e in rows], columns=["agent_id", "state", "start", "end"])
+    return pd.DataFrame(
+        [(a, s, at(b), at(e)) for a, s, b, e in rows], columns=["agent_id", "state", "start", "end"]
+    )
 
 
 # --- pure helpers ---------------------------------------------------------------------------
 def test_overlap_and_whole_shifts_inside_the_log():
     rota, states = rota_frame(), states_frame()
-    assert adherence_charts.overlap(rota, states) == (at("2026-10-19 09:00"), at("2026-10-19 18:30"))
+    assert adherence_charts.overlap(rota, states) == (
+        at("2026-10-19 09:00"),
+        at("2026-10-19 18:30"),
+    )
     window = adherence_charts.rota_in_window(rota, *adherence_charts.overlap(rota, states))
     # the 20th is outside the log: left out rather than counted as absent
     assert set(window["date"]) == {dt.date(2026, 10, 19)} and len(window) == 3
-    later = states.assign(start=states["start"] + pd.Timedelta(days=30), end=states["end"] + pd.Timedelta(days=30))
+    later = states.assign(
+        start=states["start"] + pd.Timedelta(days=30), end=states["end"] + pd.Timedelta(days=30)
+    )
     assert adherence_charts.overlap(rota, later) is None
     assert adherence_charts.overlap(rota, states.iloc[0:0]) is None
 
 
 def test_timeline_has_the_scheduled_and_the_actual_row_clipped_to_the_shift():
-    frame = adherence_charts.timeline_frame(rota_frame(), states_frame(), "A1", dt.date(2026, 10, 19))
+    frame = adherence_charts.timeline_frame(
+        rota_frame(), states_frame(), "A1", dt.date(2026, 10, 19)
+    )
     scheduled = frame[frame["row"] == adherence_charts.SCHEDULED]
     actual = frame[frame["row"] == adherence_charts.ACTUAL]
     assert scheduled["what"].tolist() == ["work", "lunch", "work"]
@@ -69,7 +79,9 @@ def test_timeline_has_the_scheduled_and_the_actual_row_clipped_to_the_shift():
     assert scheduled["minutes"].tolist() == [180.0, 30.0, 270.0]
     assert frame["when"].iloc[1] == "12:00–12:30"
     adherence_charts.timeline_chart(frame).to_dict()  # validates against the Vega-Lite schema
-    assert adherence_charts.timeline_frame(rota_frame(), states_frame(), "A9", dt.date(2026, 10, 19)).empty
+    assert adherence_charts.timeline_frame(
+        rota_frame(), states_frame(), "A9", dt.date(2026, 10, 19)
+    ).empty
 
 
 def test_adherence_bar_chart_sorts_lowest_first():
@@ -104,7 +116,9 @@ def test_sample_states_against_the_published_rota_and_a_rota_of_another_week(sam
     # the default rota is the sample's published file, which the states follow
     assert app.selectbox(key=state.ADHERENCE_ROTA_SOURCE).value == "file"
     # the same figures as the library on the same files
-    result = compute_adherence(read_rota(centre.base_dir / "published_rota.csv", centre.timezone), log)
+    result = compute_adherence(
+        read_rota(centre.base_dir / "published_rota.csv", centre.timezone), log
+    )
     totals = agent_totals(result)
     expected = totals["adherent_seconds"].sum() / totals["scheduled_seconds"].sum()
     conformance = totals["on_queue_seconds"].sum() / totals["scheduled_on_queue_seconds"].sum()
@@ -118,9 +132,15 @@ def test_sample_states_against_the_published_rota_and_a_rota_of_another_week(sam
     app.number_input(key=state.ADHERENCE_BREAK_TOLERANCE_MINUTES).set_value(0.0).run()
     app.number_input(key=state.ADHERENCE_LUNCH_TOLERANCE_MINUTES).set_value(0.0).run()
     assert_no_exception(app)
-    strict = compute_adherence(read_rota(centre.base_dir / "published_rota.csv", centre.timezone), log, tolerance_seconds=0.0)
+    strict = compute_adherence(
+        read_rota(centre.base_dir / "published_rota.csv", centre.timezone),
+        log,
+        tolerance_seconds=0.0,
+    )
     strict_totals = agent_totals(strict)
-    strict_level = strict_totals["adherent_seconds"].sum() / strict_totals["scheduled_seconds"].sum()
+    strict_level = (
+        strict_totals["adherent_seconds"].sum() / strict_totals["scheduled_seconds"].sum()
+    )
     assert strict_level < expected
     assert {m.label: m.value for m in app.metric}["Adherence"] == ui.percent(strict_level)
 

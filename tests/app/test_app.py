@@ -2,8 +2,8 @@
 
 Two kinds:
 
-- fast unit tests of the pure helpers (chart builders in ``views/charts.py``, number
-  formatting in ``views/ui.py``, environment parsing in ``views/data.py``) on small frames;
+- fast unit tests of the pure helpers (chart builders in ``helpers/charts.py``, number
+  formatting in ``helpers/ui.py``, environment parsing in ``helpers/data.py``) on small frames;
 - AppTest smoke tests of every page, through the entry point ``apps/streamlit_app.py``
   (a page file run alone fails on ``st.page_link``), on an empty workspace and on one
   holding a planned sample week (fixtures in ``conftest.py``). Each page's own flows are in
@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 from app_testing import assert_no_exception, open_page
 
-from views import charts, data, ui
+from helpers import charts, data, ui
+from helpers.pages import PAGES
 from wfm.errors import ConfigError
 
 TZ = "Europe/London"
@@ -35,7 +36,12 @@ def small_forecast() -> pd.DataFrame:
     times = _times("2026-03-30", "08:00", 8).append(_times("2026-03-31", "08:00", 8))
     frames = [
         pd.DataFrame(
-            {"interval_start": times, "queue": queue, "offered": [10.0 + i for i in range(16)], "aht_seconds": 200.0}
+            {
+                "interval_start": times,
+                "queue": queue,
+                "offered": [10.0 + i for i in range(16)],
+                "aht_seconds": 200.0,
+            }
         )
         for queue in ("sales", "support")
     ]
@@ -73,21 +79,28 @@ def small_rota() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --- chart builders ------------------------------------------------------------------------
 def test_wall_clock_keeps_local_time_and_drops_the_zone():
-    times = pd.Series(pd.to_datetime(["2026-03-29 00:30", "2026-03-29 03:30"]).tz_localize(TZ))  # DST day
+    times = pd.Series(
+        pd.to_datetime(["2026-03-29 00:30", "2026-03-29 03:30"]).tz_localize(TZ)
+    )  # DST day
     local = charts.wall_clock(times)
     assert local.dt.tz is None
     assert local.dt.strftime("%H:%M").tolist() == ["00:30", "03:30"]
 
 
 def test_segments_start_again_after_closed_hours():
-    times = charts.wall_clock(pd.Series(small_forecast().query("queue == 'sales'")["interval_start"]))
+    times = charts.wall_clock(
+        pd.Series(small_forecast().query("queue == 'sales'")["interval_start"])
+    )
     assert charts.segments(times.reset_index(drop=True), 15).tolist() == [0] * 8 + [1] * 8
 
 
 def test_forecast_frame_takes_the_last_weeks_of_one_queue():
     forecast = small_forecast()
     history = pd.concat(
-        [forecast.assign(interval_start=forecast["interval_start"] - pd.Timedelta(weeks=weeks)) for weeks in (1, 2, 3)]
+        [
+            forecast.assign(interval_start=forecast["interval_start"] - pd.Timedelta(weeks=weeks))
+            for weeks in (1, 2, 3)
+        ]
     )
     frame = charts.forecast_frame(history, forecast, "sales", history_weeks=2, interval_minutes=15)
     assert set(frame["series"]) == {"history", "forecast"}
@@ -152,11 +165,15 @@ def test_service_level_chart_compares_scenarios_with_the_target():
 
 
 def test_forecast_band_is_drawn_under_the_forecast_line():
-    forecast = small_forecast().assign(offered_p10=lambda f: f["offered"] - 3, offered_p90=lambda f: f["offered"] + 3)
+    forecast = small_forecast().assign(
+        offered_p10=lambda f: f["offered"] - 3, offered_p90=lambda f: f["offered"] + 3
+    )
     band = charts.forecast_band_frame(forecast, "sales", 15)
     assert len(band) == 16 and (band["low"] < band["high"]).all()
     assert band["segment"].nunique() == 2  # the night between the two days is not bridged
-    frame = charts.forecast_frame(forecast.iloc[:0], forecast, "sales", history_weeks=1, interval_minutes=15)
+    frame = charts.forecast_frame(
+        forecast.iloc[:0], forecast, "sales", history_weeks=1, interval_minutes=15
+    )
     spec = charts.forecast_band_chart(frame, band).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["area", "line"]
     assert spec["layer"][0]["encoding"]["y2"]["field"] == "high"
@@ -165,8 +182,18 @@ def test_forecast_band_is_drawn_under_the_forecast_line():
 
 def test_leaderboard_chart_has_one_row_per_horizon():
     board = pd.DataFrame(
-        {"queue": "sales", "horizon_days": [1, 1, 7, 7], "rank": [1, 2, 1, 2], "model": ["top_down", "seasonal_naive"] * 2,
-         "wape": [0.07, 0.11, 0.08, 0.12], "mape": 0.1, "mase": 0.7, "bias": 0.0, "days": 4, "intervals": 100}
+        {
+            "queue": "sales",
+            "horizon_days": [1, 1, 7, 7],
+            "rank": [1, 2, 1, 2],
+            "model": ["top_down", "seasonal_naive"] * 2,
+            "wape": [0.07, 0.11, 0.08, 0.12],
+            "mape": 0.1,
+            "mase": 0.7,
+            "bias": 0.0,
+            "days": 4,
+            "intervals": 100,
+        }
     )
     spec = charts.leaderboard_chart(board).to_dict()
     assert spec["mark"]["type"] == "bar"
@@ -208,17 +235,7 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
 
 
 # --- every page through the entry point -------------------------------------------------
-ALL_PAGES = (
-    "views/overview.py",
-    "views/upload.py",
-    "views/forecast.py",
-    "views/staffing.py",
-    "views/rota_builder.py",
-    "views/whatif.py",
-    "views/adherence.py",
-    "views/review.py",
-    "views/settings.py",
-)
+ALL_PAGES = tuple(page.path for page in PAGES)
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

@@ -14,8 +14,8 @@ from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
 from wfm.data import mapping
 from wfm.errors import InputError
+from wfm.plan.workspace import Workspace
 from wfm.store.repository import count_rows
-from wfm.workspace import Workspace
 
 PAGE = "views/upload.py"
 TIMEZONE = "Europe/London"
@@ -60,9 +60,14 @@ def test_suggested_mapping_matches_names_ignoring_case_and_spaces():
 
 def test_choices_become_the_readers_column_map_and_bad_choices_are_named():
     choices = {"interval_start": "Datum", "offered": "Calls", "queue": None}
-    assert mapping.column_map_from_choices(choices, "history") == {"Datum": "interval_start", "Calls": "offered"}
+    assert mapping.column_map_from_choices(choices, "history") == {
+        "Datum": "interval_start",
+        "Calls": "offered",
+    }
     with pytest.raises(InputError) as missing:
-        mapping.column_map_from_choices({"interval_start": "Datum", "offered": None}, "history", source="f.csv")
+        mapping.column_map_from_choices(
+            {"interval_start": "Datum", "offered": None}, "history", source="f.csv"
+        )
     assert missing.value.column == "offered"
     with pytest.raises(InputError) as twice:
         mapping.column_map_from_choices({"interval_start": "Datum", "offered": "Datum"}, "history")
@@ -71,17 +76,29 @@ def test_choices_become_the_readers_column_map_and_bad_choices_are_named():
 
 def test_mapped_vendor_history_reads_with_the_right_values():
     content, total = vendor_history_csv(days=2)
-    column_map = {"Datum": "interval_start", "Calls": "offered", "Skill": "queue", "AHT": "aht_seconds"}
-    history = mapping.read_history_upload(content, "vendor.csv", timezone=TIMEZONE, column_map=column_map)
+    column_map = {
+        "Datum": "interval_start",
+        "Calls": "offered",
+        "Skill": "queue",
+        "AHT": "aht_seconds",
+    }
+    history = mapping.read_history_upload(
+        content, "vendor.csv", timezone=TIMEZONE, column_map=column_map
+    )
     assert len(history.frame) == 64
     assert history.frame["offered"].sum() == total
     assert history.interval_minutes == 15
     first = history.frame["interval_start"].min()
-    assert first == pd.Timestamp("2026-11-02 09:00", tz=TIMEZONE)  # naive times are local London times
+    assert first == pd.Timestamp(
+        "2026-11-02 09:00", tz=TIMEZONE
+    )  # naive times are local London times
     summary = mapping.history_summary(history, expected_interval_minutes=15)
     assert summary.rows == 64
     # 2 days of 32 intervals; 09:00 on day 1 to 16:45 on day 2 spans 31.75 h = 127 steps, so 128 intervals.
-    assert summary.facts["intervals of 'sales'"] == "64 of 128 between its first and last (64 absent: closed hours or gaps)"
+    assert (
+        summary.facts["intervals of 'sales'"]
+        == "64 of 128 between its first and last (64 absent: closed hours or gaps)"
+    )
     assert summary.warnings == ()
     other = mapping.history_summary(history, expected_interval_minutes=30)
     assert any("15-minute intervals" in warning for warning in other.warnings)
@@ -91,10 +108,15 @@ BROKEN = {
     "missing column": (b"interval_start,queue\n2026-11-02 09:00,sales\n", None, "offered"),
     "bad number in row 3": (
         b"interval_start,queue,offered\n2026-11-02 09:00,sales,3\n2026-11-02 09:15,sales,4\n2026-11-02 09:30,sales,x\n",
-        4, "offered",
+        4,
+        "offered",
     ),
     "empty file": (b"", None, None),
-    "not UTF-8": ("interval_start,queue,offered\n2026-11-02 09:00,caf\u00e9,3\n".encode("latin-1"), None, None),
+    "not UTF-8": (
+        "interval_start,queue,offered\n2026-11-02 09:00,caf\u00e9,3\n".encode("latin-1"),
+        None,
+        None,
+    ),
 }
 
 
@@ -130,13 +152,17 @@ def test_empty_store_offers_the_sample_and_uploads(app_env):
     app = open_page(PAGE)
     assert_no_exception(app)
     assert [button.label for button in app.button] == ["Use the sample centre"]
-    assert {widget.label for widget in app.file_uploader} == {"History CSV", "Agents CSV", "Agent states CSV"}
+    assert {widget.label for widget in app.file_uploader} == {
+        "History CSV",
+        "Agents CSV",
+        "Agent states CSV",
+    }
     assert any("No history saved yet" in box.value for box in app.info)
 
 
 def test_sample_button_saves_the_centre_and_its_inputs(app_env):
     from wfm.config import load_centre
-    from wfm.plan import load_agents, load_history
+    from wfm.plan.chain import load_agents, load_history
 
     app = open_page(PAGE)
     app.button[0].click().run()
@@ -150,7 +176,9 @@ def test_sample_button_saves_the_centre_and_its_inputs(app_env):
     assert history.frame["offered"].sum() == pytest.approx(expected.frame["offered"].sum())
     assert len(ws.agents()) == len(load_agents(centre))
     events = count_rows(ws.url, "agent_state_events")
-    assert events == len(pd.read_csv(centre.resolve(centre.agent_states)))  # the sample's events are all clean
+    assert events == len(
+        pd.read_csv(centre.resolve(centre.agent_states))
+    )  # the sample's events are all clean
     assert {"settings_saved", "import", "agents_saved"} <= set(ws.audit()["action"])
     assert "Saved into the workspace" in app.success[0].value
     # Clicking again adds a history version but does not duplicate the agent states.
@@ -171,7 +199,9 @@ def test_uploads_with_a_column_mapping_and_broken_files(app_env):
         assert errors(app), case
         assert f"{case}.csv" in errors(app)[0]
         history_upload = uploader(app, "History CSV")
-    history_upload.set_value(("bad number in row 3.csv", BROKEN["bad number in row 3"][0], "text/csv"))
+    history_upload.set_value(
+        ("bad number in row 3.csv", BROKEN["bad number in row 3"][0], "text/csv")
+    )
     app.run()
     assert "line 4, column 'offered'" in errors(app)[0]
     assert store(app_env).latest_history() is None

@@ -2,7 +2,7 @@
 
 AppTest flows: an empty store (info box pointing to the Data page), the planned sample week
 (content, who made the forecast), "Run forecast" on a store holding only the sample centre
-and history (the saved forecast equals :func:`wfm.plan.forecast_centre` called directly), and
+and history (the saved forecast equals :func:`wfm.plan.chain.forecast_centre` called directly), and
 a first date with too little history before it (an error box, nothing saved).
 """
 
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, WORK_TIMEOUT_SECONDS, assert_no_exception, open_page
 
-from views import charts, forecast_charts, forecast_data, state
-from wfm.daily_totals import forecast_daily_totals
-from wfm.workspace import Workspace
+from helpers import charts, forecast_charts, forecast_data, state
+from wfm.plan.workspace import Workspace
+from wfm.review.daily_totals import forecast_daily_totals
 
 PAGE = "views/forecast.py"
 #: A fast named model for the run (the sample's "auto" backtests every model first).
@@ -48,17 +48,23 @@ def test_band_frame_follows_the_chosen_columns_and_splits_at_gaps():
     assert band["high"].tolist() == [14.0, 16.0, 19.0, 21.0, 12.0, 10.0]
     assert band["segment"].nunique() == 2  # the 09:00–12:00 gap is not bridged
     assert band["time"].iloc[0] == pd.Timestamp("2026-03-30 08:00")  # wall-clock, zone dropped
-    # same rows as the fixed P10–P90 builder of views/charts.py
+    # same rows as the fixed P10–P90 builder of helpers/charts.py
     pd.testing.assert_frame_equal(band, charts.forecast_band_frame(small_forecast(), "sales", 15))
-    assert forecast_charts.band_frame(small_forecast(), "sales", "offered_p05", "offered_p95", 15).empty
+    assert forecast_charts.band_frame(
+        small_forecast(), "sales", "offered_p05", "offered_p95", 15
+    ).empty
 
 
 def test_quantile_column_names_match_the_library():
     from wfm.forecast.quantiles import QUANTILE_COLUMNS, add_quantile_columns
 
     assert all(forecast_charts.quantile_column(q) == name for q, name in QUANTILE_COLUMNS.items())
-    frame = add_quantile_columns(pd.DataFrame({"offered": [100.0], "dispersion": [0.01]}), levels=(0.05, 0.95))
-    assert {forecast_charts.quantile_column(0.05), forecast_charts.quantile_column(0.95)} <= set(frame.columns)
+    frame = add_quantile_columns(
+        pd.DataFrame({"offered": [100.0], "dispersion": [0.01]}), levels=(0.05, 0.95)
+    )
+    assert {forecast_charts.quantile_column(0.05), forecast_charts.quantile_column(0.95)} <= set(
+        frame.columns
+    )
     assert frame["offered_p05"].iloc[0] < 100 < frame["offered_p95"].iloc[0]
 
 
@@ -75,7 +81,9 @@ def test_daily_totals_chart_is_valid_vega_lite():
 
 
 def test_band_chart_draws_with_an_empty_band():
-    frame = charts.forecast_frame(small_forecast().iloc[:0], small_forecast(), "sales", history_weeks=1, interval_minutes=15)
+    frame = charts.forecast_frame(
+        small_forecast().iloc[:0], small_forecast(), "sales", history_weeks=1, interval_minutes=15
+    )
     empty = forecast_charts.band_frame(small_forecast(), "sales", "", "", 15)
     charts.forecast_band_chart(frame, empty).to_dict()
 
@@ -92,7 +100,11 @@ def test_progress_bar_clamps_and_labels():
     report(-0.5, "starting")
     report(0.5, "queue sales")
     report(1.5, "done")
-    assert bar.calls == [(0.0, "Forecasting: starting"), (0.5, "Forecasting: queue sales"), (1.0, "Forecasting: done")]
+    assert bar.calls == [
+        (0.0, "Forecasting: starting"),
+        (0.5, "Forecasting: queue sales"),
+        (1.0, "Forecasting: done"),
+    ]
 
 
 def test_progress_bar_lets_streamlits_stop_through():
@@ -108,7 +120,9 @@ def test_progress_bar_lets_streamlits_stop_through():
 
 
 def test_saved_when_reads_store_timestamps():
-    assert forecast_data.saved_when("2026-11-22T13:01:36.817457+00:00") == "Sun 22 Nov 2026 13:01 UTC"
+    assert (
+        forecast_data.saved_when("2026-11-22T13:01:36.817457+00:00") == "Sun 22 Nov 2026 13:01 UTC"
+    )
     assert forecast_data.saved_when("2026-11-22T14:01:00+01:00") == "Sun 22 Nov 2026 13:01 UTC"
     assert forecast_data.saved_when("not a time") == "not a time"
     assert forecast_data.saved_when(None) == "an unknown time"
@@ -118,7 +132,7 @@ def test_saved_when_reads_store_timestamps():
 def _saved_sample_inputs(store_path):
     """Save the sample centre and its history (no forecast) in the app's store."""
     from wfm.config import load_centre
-    from wfm.plan import load_history
+    from wfm.plan.chain import load_history
 
     centre = load_centre(SAMPLE_CENTRE)
     history = load_history(centre)
@@ -147,7 +161,10 @@ def test_a_planned_store_shows_the_saved_forecast(planned_store):
     expected = saved.frame.loc[saved.frame["queue"] == queue, "offered"].sum()
     assert metrics["Forecast contacts"] == f"{expected:,.0f}"
     assert len(app.get("vega_lite_chart")) >= 3  # band, AHT, daily totals
-    assert {b.label for b in app.get("download_button")} >= {"Download forecast (CSV)", "Download daily totals (CSV)"}
+    assert {b.label for b in app.get("download_button")} >= {
+        "Download forecast (CSV)",
+        "Download daily totals (CSV)",
+    }
     # a band the saved forecast does not hold (P5–P95) is computed from its dispersion
     app.selectbox(key=state.FORECAST_BAND).set_value("P5–P95 (90 % band)").run()
     assert_no_exception(app)
@@ -157,7 +174,7 @@ def test_a_planned_store_shows_the_saved_forecast(planned_store):
 
 @pytest.mark.slow
 def test_run_forecast_saves_what_forecast_centre_returns(app_env):
-    from wfm.plan import ROTA_DAYS, default_start_date, forecast_centre, rota_weeks
+    from wfm.plan.chain import ROTA_DAYS, default_start_date, forecast_centre, rota_weeks
 
     ws, centre, history = _saved_sample_inputs(app_env)
     app = open_page(PAGE)
@@ -173,7 +190,9 @@ def test_run_forecast_saves_what_forecast_centre_returns(app_env):
     assert saved is not None
     start = default_start_date(history)
     assert saved.meta["start_date"] == start.isoformat()
-    horizon_days = ROTA_DAYS * rota_weeks(centre)  # the planning horizon in whole weeks (7 days for the sample)
+    horizon_days = ROTA_DAYS * rota_weeks(
+        centre
+    )  # the planning horizon in whole weeks (7 days for the sample)
     assert saved.meta["horizon_days"] == horizon_days
     assert saved.meta["model"] == FAST_MODEL
     expected = forecast_centre(centre, history, start, horizon_days=horizon_days, model=FAST_MODEL)

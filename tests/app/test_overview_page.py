@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from app_testing import WORK_TIMEOUT_SECONDS, assert_no_exception, open_page
 
-from wfm.workspace import Workspace
+from wfm.plan.workspace import Workspace
 
 
 def _texts(app) -> str:
     return " ".join(
-        [str(m.value) for m in app.markdown] + [str(c.value) for c in app.caption] + [str(i.value) for i in app.info]
+        [str(m.value) for m in app.markdown]
+        + [str(c.value) for c in app.caption]
+        + [str(i.value) for i in app.info]
     )
 
 
@@ -36,7 +38,7 @@ def test_plan_everything_saves_each_step(app_env):
     from app_testing import SAMPLE_CENTRE
 
     from wfm.config import load_centre
-    from wfm.plan import load_agents, load_history
+    from wfm.plan.chain import load_agents, load_history
 
     centre = load_centre(SAMPLE_CENTRE)
     ws = Workspace.open(f"sqlite:///{app_env}", actor="test")

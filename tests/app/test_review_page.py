@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 from app_testing import assert_no_exception, open_page
 
-from views import review_charts, ui
+from helpers import review_charts, ui
 from wfm.data.history import validate_history_frame
+from wfm.plan.workspace import Workspace
 from wfm.staffing.service_level_definitions import ServiceLevelDefinition
-from wfm.workspace import Workspace
 
 PAGE = "views/review.py"
 TZ = "Europe/London"
@@ -20,16 +20,34 @@ TZ = "Europe/London"
 
 # --- pure helpers ---------------------------------------------------------------------------
 def test_only_the_variants_the_counts_allow_are_offered():
-    sample = ["interval_start", "queue", "offered", "aht_seconds", "handled", "abandoned", "answered_within_threshold"]
+    sample = [
+        "interval_start",
+        "queue",
+        "offered",
+        "aht_seconds",
+        "handled",
+        "abandoned",
+        "answered_within_threshold",
+    ]
     assert set(review_charts.supported_definitions(sample)) == {
-        ServiceLevelDefinition.ANSWERED_ONLY, ServiceLevelDefinition.ALL_ABANDONS_AGAINST,
+        ServiceLevelDefinition.ANSWERED_ONLY,
+        ServiceLevelDefinition.ALL_ABANDONS_AGAINST,
     }
     assert review_charts.supported_definitions(["offered", "handled"]) == []
-    assert len(review_charts.supported_definitions([*sample, "abandoned_within_threshold", "short_abandoned"])) == 5
+    assert (
+        len(
+            review_charts.supported_definitions(
+                [*sample, "abandoned_within_threshold", "short_abandoned"]
+            )
+        )
+        == 5
+    )
 
 
 def test_period_selection_is_by_local_date():
-    starts = pd.to_datetime(["2026-11-08 23:45", "2026-11-09 00:00", "2026-11-10 23:45"]).tz_localize(TZ)
+    starts = pd.to_datetime(
+        ["2026-11-08 23:45", "2026-11-09 00:00", "2026-11-10 23:45"]
+    ).tz_localize(TZ)
     frame = pd.DataFrame({"interval_start": starts, "queue": "sales", "offered": [1.0, 2.0, 3.0]})
     picked = review_charts.in_period(frame, dt.date(2026, 11, 9), dt.date(2026, 11, 10))
     assert picked["offered"].tolist() == [2.0, 3.0]
@@ -39,20 +57,35 @@ def test_period_selection_is_by_local_date():
 
 
 def test_daily_and_interval_charts():
-    by_day = pd.DataFrame({"date": [dt.date(2026, 11, 9), dt.date(2026, 11, 10)], "queue": "sales",
-                           "service_level": [0.8, np.nan]})
+    by_day = pd.DataFrame(
+        {
+            "date": [dt.date(2026, 11, 9), dt.date(2026, 11, 10)],
+            "queue": "sales",
+            "service_level": [0.8, np.nan],
+        }
+    )
     frame = review_charts.daily_frame(by_day, "service_level")
     assert len(frame) == 1 and frame["day"].iloc[0] == "Mon 09 Nov 2026"
     assert isinstance(review_charts.daily_chart(frame, "service_level", 0.8), alt.LayerChart)
     review_charts.daily_chart(frame, "service_level").to_dict()
     starts = pd.date_range("2026-11-09 08:00", periods=3, freq="15min", tz=TZ)
-    intervals = pd.DataFrame({"interval_start": starts, "queue": "sales", "offered": [5.0, 6.0, 7.0],
-                              "forecast_offered": [np.nan, 6.5, 6.0], "agents_required": np.nan,
-                              "agents_scheduled": np.nan, "agents_actual": np.nan})
+    intervals = pd.DataFrame(
+        {
+            "interval_start": starts,
+            "queue": "sales",
+            "offered": [5.0, 6.0, 7.0],
+            "forecast_offered": [np.nan, 6.5, 6.0],
+            "agents_required": np.nan,
+            "agents_scheduled": np.nan,
+            "agents_actual": np.nan,
+        }
+    )
     long = review_charts.forecast_vs_actual_frame(intervals, "sales", 15)
     assert long.groupby("series")["value"].count().to_dict() == {"actual": 3, "forecast": 2}
     review_charts.interval_chart(long, "Contacts offered").to_dict()
-    assert review_charts.staff_frame(intervals, "sales", 15).empty  # no staffing data: nothing to draw
+    assert review_charts.staff_frame(
+        intervals, "sales", 15
+    ).empty  # no staffing data: nothing to draw
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -80,9 +113,18 @@ def test_asa_comes_from_the_wait_totals(app_env):
     # Two days of sales: 8 + 27 answered with 80 s and 270 s of waiting, then 20 with 600 s.
     frame = pd.DataFrame(
         {
-            "interval_start": ["2026-11-09T08:00:00+00:00", "2026-11-09T08:15:00+00:00", "2026-11-10T08:00:00+00:00"],
-            "queue": "sales", "offered": [10, 30, 20], "aht_seconds": [100.0, 200.0, 300.0], "handled": [8, 27, 20],
-            "abandoned": [2, 3, 0], "answered_within_threshold": [8, 18, 10], "total_wait_seconds": [80.0, 270.0, 600.0],
+            "interval_start": [
+                "2026-11-09T08:00:00+00:00",
+                "2026-11-09T08:15:00+00:00",
+                "2026-11-10T08:00:00+00:00",
+            ],
+            "queue": "sales",
+            "offered": [10, 30, 20],
+            "aht_seconds": [100.0, 200.0, 300.0],
+            "handled": [8, 27, 20],
+            "abandoned": [2, 3, 0],
+            "answered_within_threshold": [8, 18, 10],
+            "total_wait_seconds": [80.0, 270.0, 600.0],
         }
     )
     history = validate_history_frame(frame, source="waits.csv", timezone=TZ, interval_minutes=15)
@@ -90,7 +132,9 @@ def test_asa_comes_from_the_wait_totals(app_env):
     app = open_page(PAGE)
     assert_no_exception(app)
     shown = {m.label: m.value for m in app.metric}
-    assert shown["ASA"] == ui.seconds(950 / 55)  # 17.3 s: the period's waits over its answered contacts
+    assert shown["ASA"] == ui.seconds(
+        950 / 55
+    )  # 17.3 s: the period's waits over its answered contacts
     assert shown["AHT"] == ui.seconds((800 + 5400 + 6000) / 55, 0)
     assert shown["Abandoned"] == ui.percent(5 / 60)
     # all abandons against: answered within threshold / offered = 36 / 60

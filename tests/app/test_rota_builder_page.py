@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, WORK_TIMEOUT_SECONDS, assert_no_exception, open_page
 
-from views import centre_editing, state
-from views import rota_charts as rc
+from helpers import centre_editing, state
+from helpers import rota_charts as rc
 from wfm.config import SchedulingSettings, load_centre
 from wfm.data.schemas import Agent
 from wfm.errors import ConfigError, InputError
+from wfm.plan.workspace import Workspace
 from wfm.scheduling import coverage_from_rota
-from wfm.workspace import Workspace
 
 PAGE = "views/rota_builder.py"
 SAMPLE = load_centre(SAMPLE_CENTRE)
@@ -44,7 +44,9 @@ def test_rule_tables_give_the_centre_back():
 
 
 def test_solver_settings_are_applied_and_checked():
-    changed = rc.centre_with_rules(SAMPLE, *rule_tables(SAMPLE), {"time_limit_seconds": 12.0, "seed": 7})
+    changed = rc.centre_with_rules(
+        SAMPLE, *rule_tables(SAMPLE), {"time_limit_seconds": 12.0, "seed": 7}
+    )
     assert changed.scheduling.time_limit_seconds == 12.0 and changed.scheduling.seed == 7
     with pytest.raises(ConfigError, match="scheduling.relative_gap"):
         rc.centre_with_rules(SAMPLE, *rule_tables(SAMPLE), {"relative_gap": 1.5})
@@ -53,7 +55,9 @@ def test_solver_settings_are_applied_and_checked():
 def test_a_bad_template_row_is_named():
     templates, breaks, contracts = rule_tables(SAMPLE)
     templates.loc[1, "lengths_minutes"] = "240, 365"  # not a multiple of 15 minutes
-    with pytest.raises(ConfigError, match="shift template 'weekday part-time': length 365 min is not a multiple"):
+    with pytest.raises(
+        ConfigError, match="shift template 'weekday part-time': length 365 min is not a multiple"
+    ):
         rc.centre_with_rules(SAMPLE, templates, breaks, contracts, {})
     templates, breaks, contracts = rule_tables(SAMPLE)
     breaks.loc[0, "latest_start_after_minutes"] = 30  # before its earliest start
@@ -71,12 +75,17 @@ def test_every_scheduling_setting_gets_a_field():
     assert rc.to_form(by_name["relative_gap"], 0.01) == pytest.approx(1.0)
     assert rc.from_form(by_name["relative_gap"], 2.5) == pytest.approx(0.025)
     if "objective" in by_name:
-        assert by_name["objective"].kind == "choice" and "cover_requirement" in by_name["objective"].options
+        assert (
+            by_name["objective"].kind == "choice"
+            and "cover_requirement" in by_name["objective"].options
+        )
 
 
 def test_agents_table_round_trip_and_exclusion():
-    agents = [Agent("A1", "Ann", "Team A", "full_time", ("sales",)), Agent("A2", "Bo", "Team B", "part_time",
-                                                                             ("sales", "support"))]
+    agents = [
+        Agent("A1", "Ann", "Team A", "full_time", ("sales",)),
+        Agent("A2", "Bo", "Team B", "part_time", ("sales", "support")),
+    ]
     table = rc.agents_table(agents)
     assert table["queues"].tolist() == ["sales", "sales|support"]
     table.loc[1, "include"] = False
@@ -90,11 +99,23 @@ def test_agents_table_round_trip_and_exclusion():
 
 
 def test_solve_figures_and_status():
-    summary = {"status": "optimal", "objective": 2101.94, "bound": 2099.9, "gap": 0.00097, "build_seconds": 1.26,
-               "solve_seconds": 12.04}
+    summary = {
+        "status": "optimal",
+        "objective": 2101.94,
+        "bound": 2099.9,
+        "gap": 0.00097,
+        "build_seconds": 1.26,
+        "solve_seconds": 12.04,
+    }
     figures = rc.solve_figures(summary)
-    assert figures == {"Status": "within the gap target", "Objective": "2,101.9", "Bound": "2,099.9",
-                       "Gap": "0.10 %", "Build time": "1.3 s", "Solve time": "12.0 s"}
+    assert figures == {
+        "Status": "within the gap target",
+        "Objective": "2,101.9",
+        "Bound": "2,099.9",
+        "Gap": "0.10 %",
+        "Build time": "1.3 s",
+        "Solve time": "12.0 s",
+    }
     assert rc.status_label({**summary, "gap": 0.0}) == "optimal"
     assert rc.status_label({"status": "no_solution"}) == "no solution"
     assert rc.solve_figures({})["Status"] == "—"
@@ -102,7 +123,9 @@ def test_solve_figures_and_status():
 
 def test_coverage_change_frame_keeps_only_changed_intervals():
     times = pd.date_range("2026-11-16 08:00", periods=4, freq="15min", tz="Europe/London")
-    before = pd.DataFrame({"interval_start": times, "queue": "sales", "agents_scheduled": [1.0, 1.0, 2.0, 2.0]})
+    before = pd.DataFrame(
+        {"interval_start": times, "queue": "sales", "agents_scheduled": [1.0, 1.0, 2.0, 2.0]}
+    )
     after = before.assign(agents_scheduled=[0.0, 1.0, 3.0, 2.0])
     frame = rc.coverage_change_frame(before, after, "sales", 15)
     assert frame["change"].tolist() == [-1.0, 1.0]
@@ -111,8 +134,13 @@ def test_coverage_change_frame_keeps_only_changed_intervals():
 
 
 def test_service_change_and_new_violations():
-    before = pd.DataFrame({"queue": ["sales", "all"], "service_level": [0.80, 0.75],
-                           "under_staffed_agent_hours": [10.0, 20.0]})
+    before = pd.DataFrame(
+        {
+            "queue": ["sales", "all"],
+            "service_level": [0.80, 0.75],
+            "under_staffed_agent_hours": [10.0, 20.0],
+        }
+    )
     after = before.assign(service_level=[0.78, 0.74], under_staffed_agent_hours=[11.0, 21.0])
     change = rc.service_change(before, after)
     assert change["service_level_change"].tolist() == pytest.approx([-0.02, -0.01])
@@ -128,13 +156,22 @@ def test_calendars_zip_has_one_calendar_per_agent_with_a_shift():
 
     begin = pd.Timestamp("2026-11-16 09:00", tz="Europe/London")
     hours = [pd.Timedelta(hours=h) for h in (0, 2, 2.25, 4)]
-    rota = pd.DataFrame({
-        "agent_id": ["A1", "A1", "A1"], "date": [begin.date()] * 3, "activity": ["work", "break", "work"],
-        "start": [begin + hours[0], begin + hours[1], begin + hours[2]],
-        "end": [begin + hours[1], begin + hours[2], begin + hours[3]],
-    })
-    agents = [Agent("A1", "Ann", "Team A", "full_time", ("sales",)), Agent("A2", "Bo", "Team A", "full_time", ("sales",))]
-    archive = zipfile.ZipFile(io.BytesIO(rc.calendars_zip(rota, agents, "Europe/London", ("lunch",))))
+    rota = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A1", "A1"],
+            "date": [begin.date()] * 3,
+            "activity": ["work", "break", "work"],
+            "start": [begin + hours[0], begin + hours[1], begin + hours[2]],
+            "end": [begin + hours[1], begin + hours[2], begin + hours[3]],
+        }
+    )
+    agents = [
+        Agent("A1", "Ann", "Team A", "full_time", ("sales",)),
+        Agent("A2", "Bo", "Team A", "full_time", ("sales",)),
+    ]
+    archive = zipfile.ZipFile(
+        io.BytesIO(rc.calendars_zip(rota, agents, "Europe/London", ("lunch",)))
+    )
     assert archive.namelist() == ["A1.ics"]
     text = archive.read("A1.ics").decode()
     assert text.startswith("BEGIN:VCALENDAR") and "DTSTART" in text
@@ -164,10 +201,19 @@ def test_planned_store_shows_the_rota_and_its_solve(planned_store):
     summary = store(planned_store).rota(1).solve_summary
     assert metrics["Status"] == rc.status_label(summary)
     assert metrics["Gap"] == rc.solve_figures(summary)["Gap"]
-    for label in ("Objective", "Bound", "Build time", "Solve time", "Scheduled agent-hours", "Short agent-hours"):
+    for label in (
+        "Objective",
+        "Bound",
+        "Build time",
+        "Solve time",
+        "Scheduled agent-hours",
+        "Short agent-hours",
+    ):
         assert metrics[label] not in ("", None)
     assert len(app.get("vega_lite_chart")) >= 3  # Gantt, coverage, service level
-    assert {"Generate rota", "Publish rota", "Save as centre settings"} <= {button.label for button in app.button}
+    assert {"Generate rota", "Publish rota", "Save as centre settings"} <= {
+        button.label for button in app.button
+    }
     # Saving the rules as the centre settings stores the same rules.
     next(b for b in app.button if b.label == "Save as centre settings").click().run()
     assert_no_exception(app)
@@ -185,10 +231,19 @@ def test_planned_store_shows_the_rota_and_its_solve(planned_store):
 def movable_shift(rota: pd.DataFrame, agents) -> tuple[str, dt.date, pd.Timestamp, pd.Timestamp]:
     """A single-skill agent's weekday shift that still fits opening hours (08:00-20:00) an hour later."""
     single = {a.agent_id for a in agents if len(a.queues) == 1}
-    shifts = rota.groupby(["agent_id", "date"]).agg(start=("start", "min"), end=("end", "max")).reset_index()
+    shifts = (
+        rota.groupby(["agent_id", "date"])
+        .agg(start=("start", "min"), end=("end", "max"))
+        .reset_index()
+    )
     for row in shifts.itertuples():
         late = row.end + pd.Timedelta(hours=1)
-        if row.agent_id in single and row.date.weekday() < 5 and (late.hour, late.minute) <= (20, 0) and late.date() == row.date:
+        if (
+            row.agent_id in single
+            and row.date.weekday() < 5
+            and (late.hour, late.minute) <= (20, 0)
+            and late.date() == row.date
+        ):
             return row.agent_id, row.date, row.start, row.end
     raise AssertionError("no movable shift in the sample rota")
 
@@ -234,8 +289,12 @@ def test_manual_edit_moves_coverage_by_exactly_the_moved_intervals_and_saves(pla
 
     # Coverage: only the agent's queue changes, by the change in the agent's working intervals.
     grid = pd.DatetimeIndex(saved.coverage["interval_start"].drop_duplicates().sort_values())
-    worked_before = coverage_from_rota(mine_before, {agent_id: (queue,)}, grid, 15)["agents_working"].to_numpy()
-    worked_after = coverage_from_rota(mine_after, {agent_id: (queue,)}, grid, 15)["agents_working"].to_numpy()
+    worked_before = coverage_from_rota(mine_before, {agent_id: (queue,)}, grid, 15)[
+        "agents_working"
+    ].to_numpy()
+    worked_after = coverage_from_rota(mine_after, {agent_id: (queue,)}, grid, 15)[
+        "agents_working"
+    ].to_numpy()
     expected = worked_after - worked_before
     assert (expected != 0).sum() > 0 and expected.sum() == 0
     keys = ["interval_start", "queue"]
@@ -269,7 +328,9 @@ def test_publish_marks_the_version_published_and_it_becomes_read_only(planned_st
 @pytest.mark.slow
 def test_generate_rota_saves_version_2(planned_store):
     app = open_page(PAGE, WORK_TIMEOUT_SECONDS)
-    next(b for b in app.button if b.label == "Generate rota").click().run(timeout=WORK_TIMEOUT_SECONDS)
+    next(b for b in app.button if b.label == "Generate rota").click().run(
+        timeout=WORK_TIMEOUT_SECONDS
+    )
     assert_no_exception(app)
     assert not app.error, texts(app.error)
     ws = store(planned_store)
@@ -279,4 +340,6 @@ def test_generate_rota_saves_version_2(planned_store):
     assert new.status == "draft" and not new.rota.empty
     assert new.solve_summary["status"] in ("optimal", "feasible")
     assert "Saved rota version 2 as a draft" in texts(app.success)
-    assert {metric.label: metric.value for metric in app.metric}["Status"] == rc.status_label(new.solve_summary)
+    assert {metric.label: metric.value for metric in app.metric}["Status"] == rc.status_label(
+        new.solve_summary
+    )

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-from views import audit_view, centre_editing
+from helpers import audit_view, centre_editing
 from wfm.config import load_centre, parse_centre
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import ConfigError
+from wfm.plan.workspace import Workspace
 from wfm.store.privacy import purge_by_retention, retention_days
 from wfm.store.repository import count_rows, save_state_log
-from wfm.workspace import Workspace
 
 PAGE = "views/settings.py"
 TIMEZONE = "Europe/London"
@@ -31,10 +31,16 @@ def sample():
 
 def state_log(ends_days_ago, now=NOW) -> StateLog:
     """One 10-minute event per entry, ending that many days before ``now``."""
-    ends = pd.Series([pd.Timestamp(now) - pd.Timedelta(days=d) for d in ends_days_ago]).dt.tz_convert(TIMEZONE)
+    ends = pd.Series(
+        [pd.Timestamp(now) - pd.Timedelta(days=d) for d in ends_days_ago]
+    ).dt.tz_convert(TIMEZONE)
     frame = pd.DataFrame(
-        {"agent_id": [f"A{i:03d}" for i in range(len(ends))], "state": "available",
-         "start": ends - pd.Timedelta(minutes=10), "end": ends}
+        {
+            "agent_id": [f"A{i:03d}" for i in range(len(ends))],
+            "state": "available",
+            "start": ends - pd.Timedelta(minutes=10),
+            "end": ends,
+        }
     )
     return StateLog(frame, TIMEZONE, StateLogReport())
 
@@ -47,7 +53,11 @@ def with_retention(centre, days):
 # --- retention ---------------------------------------------------------------------------
 def test_retention_defaults_to_90_days_and_is_validated():
     assert retention_days(sample()) == 90
-    raw = {"centre": {"timezone": TIMEZONE}, "queues": [{"name": "q"}], "privacy": {"agent_state_retention_days": 0}}
+    raw = {
+        "centre": {"timezone": TIMEZONE},
+        "queues": [{"name": "q"}],
+        "privacy": {"agent_state_retention_days": 0},
+    }
     with pytest.raises(ConfigError) as error:
         parse_centre(raw)
     assert error.value.column == "privacy.agent_state_retention_days"
@@ -63,7 +73,11 @@ def test_purge_by_the_configured_retention_removes_exactly_the_older_events(tmp_
     assert (result.events_before, result.events_purged, result.events_after) == (6, 3, 3)
     assert result.cutoff == NOW - dt.timedelta(days=30)
     remaining = ws.agent_states(TIMEZONE).frame
-    assert sorted(remaining["agent_id"]) == ["A003", "A004", "A005"]  # ended 30 (at the cutoff), 29.9999 and 1 days ago
+    assert sorted(remaining["agent_id"]) == [
+        "A003",
+        "A004",
+        "A005",
+    ]  # ended 30 (at the cutoff), 29.9999 and 1 days ago
     entry = ws.audit().iloc[-1]
     assert entry["action"] == "purge" and entry["actor"] == "dpo"
     assert json.loads(entry["details"])["older_than_days"] == 30
@@ -77,12 +91,17 @@ def test_cli_purge_takes_the_retention_from_the_centre_file(tmp_path, capsys):
     now = dt.datetime.now(dt.UTC)
     save_state_log(url, state_log([100, 50, 10], now=now))
     centre_file = tmp_path / "centre.toml"
-    centre_file.write_text(centre_editing.centre_toml(with_retention(sample(), 60)), encoding="utf-8")
+    centre_file.write_text(
+        centre_editing.centre_toml(with_retention(sample(), 60)), encoding="utf-8"
+    )
     assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file), "--dry-run"]) == 0
     assert count_rows(url, "agent_state_events") == 3
     assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file)]) == 0
     assert count_rows(url, "agent_state_events") == 2
-    assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file), "--older-than", "20"]) == 0
+    assert (
+        main(["privacy", "purge", "--url", url, "--centre", str(centre_file), "--older-than", "20"])
+        == 0
+    )
     assert count_rows(url, "agent_state_events") == 1  # --older-than wins over the centre file
     assert main(["privacy", "purge", "--url", url]) == 2  # neither: a clear error, not a traceback
     assert "--older-than" in capsys.readouterr().err
@@ -92,8 +111,16 @@ def test_cli_purge_takes_the_retention_from_the_centre_file(tmp_path, capsys):
 def test_toml_download_loads_back_to_the_same_centre(tmp_path):
     centre = sample()
     planning = centre.planning.model_copy(update={"start_date": dt.date(2026, 11, 16)})
-    queues = (centre.queues[0].model_copy(update={"asa_target_seconds": 25.0, "shrinkage_fraction": 0.25}), *centre.queues[1:])
-    centre = with_retention(centre.model_copy(update={"planning": planning, "queues": queues, "name": 'Quote "A" & Ü'}), 45)
+    queues = (
+        centre.queues[0].model_copy(
+            update={"asa_target_seconds": 25.0, "shrinkage_fraction": 0.25}
+        ),
+        *centre.queues[1:],
+    )
+    centre = with_retention(
+        centre.model_copy(update={"planning": planning, "queues": queues, "name": 'Quote "A" & Ü'}),
+        45,
+    )
     path = tmp_path / "elsewhere" / "centre.toml"
     path.parent.mkdir()
     path.write_text(centre_editing.centre_toml(centre), encoding="utf-8")
@@ -103,14 +130,19 @@ def test_toml_download_loads_back_to_the_same_centre(tmp_path):
     for name in centre_editing.PATH_FIELDS:  # written in full, so they resolve from any folder
         assert (loaded.resolve(getattr(loaded, name)) is None) == (getattr(centre, name) is None)
         if getattr(centre, name) is not None:
-            assert loaded.resolve(getattr(loaded, name)) == centre.resolve(getattr(centre, name)).resolve()
+            assert (
+                loaded.resolve(getattr(loaded, name))
+                == centre.resolve(getattr(centre, name)).resolve()
+            )
 
 
 def test_queue_without_cap_is_written_as_a_cap_that_never_binds(tmp_path):
     centre = sample()
     queues = (centre.queues[0].model_copy(update={"max_occupancy": None}), *centre.queues[1:])
     path = tmp_path / "centre.toml"
-    path.write_text(centre_editing.centre_toml(centre.model_copy(update={"queues": queues})), encoding="utf-8")
+    path.write_text(
+        centre_editing.centre_toml(centre.model_copy(update={"queues": queues})), encoding="utf-8"
+    )
     assert load_centre(path).queues[0].max_occupancy == 1.0
 
 
@@ -119,12 +151,19 @@ def test_tables_round_trip_to_the_same_centre():
     raw = centre_editing.raw_centre(
         centre,
         general=centre_editing.general_values(centre),
-        opening_hours=centre_editing.opening_hours_from_table(centre_editing.opening_hours_table(centre)),
+        opening_hours=centre_editing.opening_hours_from_table(
+            centre_editing.opening_hours_table(centre)
+        ),
         queues=centre_editing.queues_from_table(centre_editing.queues_table(centre)),
-        shift_templates=centre_editing.shift_templates_from_table(centre_editing.shift_templates_table(centre)),
+        shift_templates=centre_editing.shift_templates_from_table(
+            centre_editing.shift_templates_table(centre)
+        ),
         break_rules=centre_editing.break_rules_from_table(centre_editing.break_rules_table(centre)),
         contracts=centre_editing.contracts_from_table(centre_editing.contracts_table(centre)),
-        sections={name: getattr(centre, name).model_dump() for name in ("planning", "scheduling", "privacy")},
+        sections={
+            name: getattr(centre, name).model_dump()
+            for name in ("planning", "scheduling", "privacy")
+        },
     )
     assert parse_centre(raw, base_dir=centre.base_dir) == centre
 
@@ -132,7 +171,10 @@ def test_tables_round_trip_to_the_same_centre():
 def test_edited_tables_convert_percentages_empty_cells_and_lists():
     centre = sample()
     queues = centre_editing.queues_table(centre)
-    assert queues.loc[0, "service_level_target_percent"] == 80.0 and queues.loc[0, "max_occupancy_percent"] == 85.0
+    assert (
+        queues.loc[0, "service_level_target_percent"] == 80.0
+        and queues.loc[0, "max_occupancy_percent"] == 85.0
+    )
     queues.loc[0, "max_occupancy_percent"] = None  # empty: no cap
     queues.loc[1, "shrinkage_percent"] = 25.0
     queues.loc[2] = [None] * len(queues.columns)  # a row added and left blank
@@ -159,7 +201,10 @@ def test_invalid_table_edit_is_a_config_error_with_the_field_path():
     queues = centre_editing.queues_table(centre)
     queues.loc[1, "service_level_target_percent"] = 120.0
     with pytest.raises(ConfigError) as error:
-        parse_centre(centre_editing.raw_centre(centre, queues=centre_editing.queues_from_table(queues)), source="Settings")
+        parse_centre(
+            centre_editing.raw_centre(centre, queues=centre_editing.queues_from_table(queues)),
+            source="Settings",
+        )
     assert error.value.column == "queues.1.service_level_target"
     assert error.value.value == 1.2
 
@@ -169,12 +214,18 @@ def test_audit_table_filters_sorts_newest_first_and_spells_out_details():
     audit = pd.DataFrame(
         {
             "id": [1, 2, 3],
-            "at": pd.to_datetime(["2026-11-20T08:00:00Z", "2026-11-21T09:30:00Z", "2026-11-22T10:00:00Z"], utc=True),
+            "at": pd.to_datetime(
+                ["2026-11-20T08:00:00Z", "2026-11-21T09:30:00Z", "2026-11-22T10:00:00Z"], utc=True
+            ),
             "actor": ["ann", "bob", "ann"],
             "action": ["import", "purge", "import"],
             "object_type": ["history", "agent_state_events", "agent_states"],
             "object_id": ["1", "all", "x"],
-            "details": ['{"rows": 10}', '{"events_purged": 3, "older_than_days": 90.0}', "not json"],
+            "details": [
+                '{"rows": 10}',
+                '{"events_purged": 3, "older_than_days": 90.0}',
+                "not json",
+            ],
         }
     )
     table = audit_view.audit_table(audit)
@@ -193,7 +244,9 @@ def test_empty_store_shows_the_centre_file_settings(app_env):
     assert any("nothing is saved in the workspace yet" in box.value for box in app.info)
     assert app.text_input[0].value == sample().name
     assert any("Nothing recorded yet" in box.value for box in app.info)
-    assert {"Save settings", "Save retention", "Purge now"} <= {button.label for button in app.button}
+    assert {"Save settings", "Save retention", "Purge now"} <= {
+        button.label for button in app.button
+    }
 
 
 def test_save_settings_saves_valid_edits_and_refuses_invalid_ones(app_env):
@@ -222,7 +275,9 @@ def test_retention_is_saved_and_purge_now_removes_the_older_events(app_env):
     save_state_log(url, state_log([400, 200, 45, 5], now=dt.datetime.now(dt.UTC)))
     app = open_page(PAGE)
     assert any("2 of 4 events ended before" in caption.value for caption in app.caption)  # 90 days
-    next(n for n in app.number_input if n.label.startswith("Keep agent-state events")).set_value(30.0)
+    next(n for n in app.number_input if n.label.startswith("Keep agent-state events")).set_value(
+        30.0
+    )
     next(b for b in app.button if b.label == "Save retention").click().run()
     assert_no_exception(app)
     ws = Workspace(url)
@@ -241,9 +296,13 @@ def test_planned_store_shows_audit_trail_and_store_counts(planned_store):
     app = open_page(PAGE)
     assert_no_exception(app)
     tables = [frame.value for frame in app.dataframe]
-    audit = next(table for table in tables if "action" in table.columns and "details" in table.columns)
+    audit = next(
+        table for table in tables if "action" in table.columns and "details" in table.columns
+    )
     assert {"import", "agents_saved", "settings_saved"} <= set(audit["action"])
-    counts = next(table for table in tables if list(table.columns) == ["table", "rows"]).set_index("table")["rows"]
+    counts = next(table for table in tables if list(table.columns) == ["table", "rows"]).set_index(
+        "table"
+    )["rows"]
     assert counts["rota_versions"] == 1 and counts["agents"] > 0
     assert any("Schema version" in element.value for element in app.markdown)
     assert all("password" not in element.value for element in app.markdown)

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-from views import charts, staffing_charts, state
-from wfm.daily_totals import requirements_daily_hours
+from helpers import charts, staffing_charts, state
+from wfm.plan.workspace import Workspace
+from wfm.review.daily_totals import requirements_daily_hours
 from wfm.staffing.curves import service_curve
-from wfm.workspace import Workspace
 
 PAGE = "views/staffing.py"
 
@@ -48,8 +48,13 @@ def test_erlang_a_curve_has_abandonment():
 def test_daily_hours_chart_is_valid_vega_lite():
     times = pd.date_range("2026-03-30 08:00", periods=4, freq="30min", tz="Europe/London")
     requirements = pd.DataFrame(
-        {"interval_start": times, "queue": "sales", "offered": 10.0, "agents_required": [2, 3, 3, 2],
-         "agents_scheduled_required": [3, 4, 4, 3]}
+        {
+            "interval_start": times,
+            "queue": "sales",
+            "offered": 10.0,
+            "agents_required": [2, 3, 3, 2],
+            "agents_scheduled_required": [3, 4, 4, 3],
+        }
     )
     daily = requirements_daily_hours(requirements, 30)
     assert daily["scheduled_agent_hours"].tolist() == [7.0]
@@ -71,13 +76,15 @@ def test_an_empty_store_points_to_the_data_page(app_env):
 
 def test_a_store_without_forecast_points_to_the_forecast_page(app_env):
     from wfm.config import load_centre
-    from wfm.plan import load_history
+    from wfm.plan.chain import load_history
 
     centre = load_centre(SAMPLE_CENTRE)
     _store(app_env).save_history(load_history(centre))
     app = open_page(PAGE)
     assert_no_exception(app)
-    assert any("no forecast" in str(info.value) and "Forecast" in str(info.value) for info in app.info)
+    assert any(
+        "no forecast" in str(info.value) and "Forecast" in str(info.value) for info in app.info
+    )
 
 
 def test_a_planned_store_shows_the_requirements_and_the_curve(planned_store):
@@ -88,20 +95,29 @@ def test_a_planned_store_shows_the_requirements_and_the_curve(planned_store):
     captions = " ".join(str(c.value) for c in app.caption)
     assert "by test-planner" in captions
     assert len(app.get("vega_lite_chart")) == 3  # heat map, agent-hours per day, staffing curve
-    assert {b.label for b in app.get("download_button")} >= {"Download requirements (CSV)", "Download agent-hours per day (CSV)"}
+    assert {b.label for b in app.get("download_button")} >= {
+        "Download requirements (CSV)",
+        "Download agent-hours per day (CSV)",
+    }
     queue = app.selectbox(key=state.QUEUE).value
     metrics = {m.label: m.value for m in app.metric}
     rows = saved.frame[saved.frame["queue"] == queue]
     assert metrics["Peak scheduled agents"] == f"{rows['agents_scheduled_required'].max():,.0f}"
     # the curve starts at the busiest interval, at the saved (Erlang C) requirement
-    busiest = rows.loc[rows["offered"] > 0].sort_values("traffic_erlangs", ascending=False, kind="stable").iloc[0]
+    busiest = (
+        rows.loc[rows["offered"] > 0]
+        .sort_values("traffic_erlangs", ascending=False, kind="stable")
+        .iloc[0]
+    )
     erlang_c_agents = int(metrics["Agents required"])
     assert erlang_c_agents == busiest["agents_required"]
     app.number_input(key=state.STAFFING_PATIENCE_SECONDS).set_value(60).run()
     assert_no_exception(app)
     assert not app.error
     erlang_a_agents = int({m.label: m.value for m in app.metric}["Agents required"])
-    assert 0 < erlang_a_agents <= erlang_c_agents  # at this centre's loads abandonment lowers the requirement
+    assert (
+        0 < erlang_a_agents <= erlang_c_agents
+    )  # at this centre's loads abandonment lowers the requirement
     other = next(name for name in app.selectbox(key=state.QUEUE).options if name != queue)
     app.selectbox(key=state.QUEUE).set_value(other).run()
     assert_no_exception(app)
@@ -110,7 +126,7 @@ def test_a_planned_store_shows_the_requirements_and_the_curve(planned_store):
 
 def test_compute_requirements_saves_erlang_c_of_the_stored_forecast(planned_store):
     from wfm.forecast import quantile_forecast
-    from wfm.plan import service_targets, shrinkage_by_queue
+    from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.staffing import compute_requirements
 
     ws = _store(planned_store)
@@ -119,15 +135,24 @@ def test_compute_requirements_saves_erlang_c_of_the_stored_forecast(planned_stor
     centre = ws.centre()
     app = open_page(PAGE)
     assert app.selectbox(key=state.STAFFING_QUANTILE).options == [
-        "Point forecast (mean)", "P50 of the volume", "P80 of the volume", "P90 of the volume"
+        "Point forecast (mean)",
+        "P50 of the volume",
+        "P80 of the volume",
+        "P90 of the volume",
     ]
     app.button(key=state.STAFFING_COMPUTE).click().run()
     assert_no_exception(app)
     assert not app.error, [e.value for e in app.error]
     mean = ws.latest_requirements()
     assert mean.id > before
-    assert mean.meta == {"start_date": forecast.meta["start_date"], "quantile": None, "forecast_id": forecast.id}
-    expected = compute_requirements(forecast.frame, service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes)
+    assert mean.meta == {
+        "start_date": forecast.meta["start_date"],
+        "quantile": None,
+        "forecast_id": forecast.id,
+    }
+    expected = compute_requirements(
+        forecast.frame, service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes
+    )
     pd.testing.assert_frame_equal(mean.frame, expected)
 
     app.selectbox(key=state.STAFFING_QUANTILE).set_value(0.8)
@@ -136,11 +161,18 @@ def test_compute_requirements_saves_erlang_c_of_the_stored_forecast(planned_stor
     p80 = ws.latest_requirements()
     assert p80.id > mean.id and p80.meta["quantile"] == 0.8
     expected = compute_requirements(
-        quantile_forecast(forecast.frame, 0.8), service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes
+        quantile_forecast(forecast.frame, 0.8),
+        service_targets(centre),
+        shrinkage_by_queue(centre),
+        centre.interval_minutes,
     )
     pd.testing.assert_frame_equal(p80.frame, expected)
-    assert p80.frame["agents_scheduled_required"].sum() > mean.frame["agents_scheduled_required"].sum()
-    assert any("Requirements" in str(s.value) and str(p80.id) in str(s.value) for s in app.subheader)
+    assert (
+        p80.frame["agents_scheduled_required"].sum() > mean.frame["agents_scheduled_required"].sum()
+    )
+    assert any(
+        "Requirements" in str(s.value) and str(p80.id) in str(s.value) for s in app.subheader
+    )
 
 
 def test_a_forecast_queue_the_centre_does_not_know_is_an_error(planned_store):

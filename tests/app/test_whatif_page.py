@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-from views import state, ui, whatif_charts
+from helpers import state, ui, whatif_charts
 from wfm.config import load_centre
-from wfm.plan import service_targets, shrinkage_by_queue
-from wfm.scenarios import Scenario, compare_scenarios, run_scenario
+from wfm.plan.chain import service_targets, shrinkage_by_queue
+from wfm.plan.workspace import Workspace
+from wfm.review.scenarios import Scenario, compare_scenarios, run_scenario
 from wfm.store import repository
-from wfm.workspace import Workspace
 
 PAGE = "views/whatif.py"
 
@@ -24,7 +24,12 @@ PAGE = "views/whatif.py"
 # --- pure helpers ---------------------------------------------------------------------------
 def test_controls_become_a_scenario():
     scenario = whatif_charts.scenario_from_controls(
-        "x", volume_change_percent=10, aht_change_percent=-5, absenteeism_percent=4, headcount_change_agents=6, rota_agents=60
+        "x",
+        volume_change_percent=10,
+        aht_change_percent=-5,
+        absenteeism_percent=4,
+        headcount_change_agents=6,
+        rota_agents=60,
     )
     assert scenario.volume_factor == pytest.approx(1.10)
     assert scenario.aht_factor == pytest.approx(0.95)
@@ -33,35 +38,55 @@ def test_controls_become_a_scenario():
     assert scenario.service_level_target is None and scenario.shrinkage_fraction is None
     # present agents: 1.1 x 0.96
     assert scenario.presence_factor == pytest.approx(1.056)
-    kept = whatif_charts.scenario_from_controls("y", service_level_target_percent=90, shrinkage_percent=35)
-    assert kept.service_level_target == pytest.approx(0.9) and kept.shrinkage_fraction == pytest.approx(0.35)
+    kept = whatif_charts.scenario_from_controls(
+        "y", service_level_target_percent=90, shrinkage_percent=35
+    )
+    assert kept.service_level_target == pytest.approx(
+        0.9
+    ) and kept.shrinkage_fraction == pytest.approx(0.35)
     assert whatif_charts.scenario_from_controls("z") == Scenario("z")
     assert whatif_charts.describe_scenario(Scenario("z")) == "no change"
-    assert whatif_charts.describe_scenario(scenario) == "volume +10 %, handle time -5 %, absenteeism 4 %, headcount × 1.1"
+    assert (
+        whatif_charts.describe_scenario(scenario)
+        == "volume +10 %, handle time -5 %, absenteeism 4 %, headcount × 1.1"
+    )
 
 
 def test_removing_every_agent_leaves_none_present():
-    scenario = whatif_charts.scenario_from_controls("gone", headcount_change_agents=-80, rota_agents=60)
+    scenario = whatif_charts.scenario_from_controls(
+        "gone", headcount_change_agents=-80, rota_agents=60
+    )
     assert scenario.headcount_factor == 0.0
 
 
 def projection(values, asa):
-    starts = pd.date_range("2026-11-16 08:00", periods=len(values), freq="15min", tz="Europe/London")
-    frame = pd.DataFrame({"interval_start": starts, "queue": "sales", "service_level": values, "asa_seconds": asa})
+    starts = pd.date_range(
+        "2026-11-16 08:00", periods=len(values), freq="15min", tz="Europe/London"
+    )
+    frame = pd.DataFrame(
+        {"interval_start": starts, "queue": "sales", "service_level": values, "asa_seconds": asa}
+    )
     other = frame.assign(queue="support")
     return pd.concat([frame, other], ignore_index=True)
 
 
 def test_projection_frame_keeps_one_queue_and_drops_infinite_waits():
     frame = whatif_charts.projection_frame(
-        {"base": projection([0.8, 0.9, 0.7], [10.0, 5.0, np.inf]), "what if": projection([0.6, 0.7, 0.5], [20.0, np.inf, np.inf])},
-        "sales", "asa_seconds", 15,
+        {
+            "base": projection([0.8, 0.9, 0.7], [10.0, 5.0, np.inf]),
+            "what if": projection([0.6, 0.7, 0.5], [20.0, np.inf, np.inf]),
+        },
+        "sales",
+        "asa_seconds",
+        15,
     )
     assert frame.groupby("scenario")["value"].count().to_dict() == {"base": 2, "what if": 1}
     assert frame["time"].iloc[0] == pd.Timestamp("2026-11-16 08:00")  # wall clock, no zone
     chart = whatif_charts.projection_chart(frame, "asa_seconds")
     chart.to_dict()  # validates against the Vega-Lite schema
-    levels = whatif_charts.projection_frame({"base": projection([0.8, 0.9, 0.7], [1.0, 1.0, 1.0])}, "sales", "service_level", 15)
+    levels = whatif_charts.projection_frame(
+        {"base": projection([0.8, 0.9, 0.7], [1.0, 1.0, 1.0])}, "sales", "service_level", 15
+    )
     assert isinstance(whatif_charts.projection_chart(levels, "service_level", 0.8), alt.LayerChart)
 
 
@@ -69,10 +94,20 @@ def test_tornado_ranks_by_swing_and_keeps_the_extreme_steps():
     rows = []
     for name, slope in (("volume", -0.5), ("aht", -0.3), ("service_level_target", 0.0)):
         for step in (-0.10, -0.05, 0.05, 0.10):
-            rows.append({"input": name, "step": step, "scenario": f"{name} {step:+.0%}", "service_level": 0.8 + slope * step,
-                         "service_level_change": slope * step, "required_agent_hours_change": 0.0})
+            rows.append(
+                {
+                    "input": name,
+                    "step": step,
+                    "scenario": f"{name} {step:+.0%}",
+                    "service_level": 0.8 + slope * step,
+                    "service_level_change": slope * step,
+                    "required_agent_hours_change": 0.0,
+                }
+            )
     table = pd.DataFrame(rows)
-    table["swing"] = table["input"].map(table.groupby("input")["service_level"].agg(lambda v: v.max() - v.min()))
+    table["swing"] = table["input"].map(
+        table.groupby("input")["service_level"].agg(lambda v: v.max() - v.min())
+    )
     frame = whatif_charts.tornado_frame(table)
     assert list(dict.fromkeys(frame["input"])) == ["Volume", "Handle time", "Service-level target"]
     volume = frame[frame["input"] == "Volume"].set_index("side")
@@ -86,9 +121,18 @@ def test_tornado_ranks_by_swing_and_keeps_the_extreme_steps():
 
 def test_comparison_differences_are_from_the_first_scenario():
     table = pd.DataFrame(
-        {"scenario": ["base", "b"], "offered": [100.0, 110.0], "service_level": [0.8, 0.75], "asa_seconds": [10.0, np.inf],
-         "occupancy": [0.7, 0.75], "required_agent_hours": [100.0, 110.0], "scheduled_agent_hours": [90.0, 90.0],
-         "under_staffed_agent_hours": [5.0, 12.0], "offered_in_unstable_intervals": [0.0, 3.0], "service_level_change": [0.0, -0.05]}
+        {
+            "scenario": ["base", "b"],
+            "offered": [100.0, 110.0],
+            "service_level": [0.8, 0.75],
+            "asa_seconds": [10.0, np.inf],
+            "occupancy": [0.7, 0.75],
+            "required_agent_hours": [100.0, 110.0],
+            "scheduled_agent_hours": [90.0, 90.0],
+            "under_staffed_agent_hours": [5.0, 12.0],
+            "offered_in_unstable_intervals": [0.0, 3.0],
+            "service_level_change": [0.0, -0.05],
+        }
     )
     out = whatif_charts.comparison_with_differences(table)
     assert out["service_level_change"].tolist() == pytest.approx([0.0, -0.05])
@@ -110,11 +154,20 @@ def direct_result(store_url: str, scenario: Scenario):
     centre = load_centre(SAMPLE_CENTRE)
     version = workspace.latest_rota()
     start = pd.Timestamp(version.start_date).tz_localize(centre.timezone)
-    end = pd.Timestamp(version.coverage["interval_start"].dt.date.max() + dt.timedelta(days=1)).tz_localize(centre.timezone)
+    end = pd.Timestamp(
+        version.coverage["interval_start"].dt.date.max() + dt.timedelta(days=1)
+    ).tz_localize(centre.timezone)
     forecast = workspace.latest_forecast().frame
-    forecast = forecast[(forecast["interval_start"] >= start) & (forecast["interval_start"] < end)].reset_index(drop=True)
+    forecast = forecast[
+        (forecast["interval_start"] >= start) & (forecast["interval_start"] < end)
+    ].reset_index(drop=True)
     return run_scenario(
-        forecast, version.coverage, service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes, scenario,
+        forecast,
+        version.coverage,
+        service_targets(centre),
+        shrinkage_by_queue(centre),
+        centre.interval_minutes,
+        scenario,
         patience_seconds=120.0,
     )
 
@@ -135,7 +188,12 @@ def test_more_volume_lowers_the_projected_service_level_as_the_library_says(plan
     app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(20).run()
     assert_no_exception(app)
     after = metrics(app)
-    expected = compare_scenarios([direct_result(url, Scenario("base")), direct_result(url, Scenario("what if", volume_factor=1.2))])
+    expected = compare_scenarios(
+        [
+            direct_result(url, Scenario("base")),
+            direct_result(url, Scenario("what if", volume_factor=1.2)),
+        ]
+    )
     base_level, changed_level = expected["service_level"].tolist()
     assert changed_level < base_level  # Erlang C: more load on the same agents, lower service
     assert after["Service level (base)"] == ui.percent(base_level)

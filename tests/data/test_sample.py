@@ -48,7 +48,9 @@ def _history(path: Path) -> pd.DataFrame:
         "aht_seconds: one decimal or empty"
     )
     frame["aht_seconds"] = pd.to_numeric(frame["aht_seconds"].replace("", np.nan))
-    assert frame["total_wait_seconds"].str.fullmatch(r"\d+\.\d").all(), "total_wait_seconds: one decimal"
+    assert frame["total_wait_seconds"].str.fullmatch(r"\d+\.\d").all(), (
+        "total_wait_seconds: one decimal"
+    )
     frame["total_wait_seconds"] = pd.to_numeric(frame["total_wait_seconds"])
     return frame
 
@@ -220,11 +222,15 @@ def test_history_counts_are_consistent(history):
 
 def test_history_wait_totals_agree_with_the_threshold_counts(history, centre):
     """Contacts answered after the threshold T waited more than T; those within it at most T."""
-    threshold = history["queue"].map({queue.name: queue.answer_threshold_seconds for queue in centre.queues})
+    threshold = history["queue"].map(
+        {queue.name: queue.answer_threshold_seconds for queue in centre.queues}
+    )
     within = history["answered_within_threshold"]
     later = history["handled"] - within
     assert (history["total_wait_seconds"] >= later * threshold - 0.05).all()
-    assert (history["total_wait_seconds"] <= within * threshold + later * (threshold + 120) + 0.05).all()
+    assert (
+        history["total_wait_seconds"] <= within * threshold + later * (threshold + 120) + 0.05
+    ).all()
     totals = history.groupby("queue")[["total_wait_seconds", "handled"]].sum()
     asa_seconds = totals["total_wait_seconds"] / totals["handled"]
     assert asa_seconds.between(10, 40).all()  # an 80/20 and an 80/30 queue near target
@@ -285,7 +291,8 @@ def _spike_days(history: pd.DataFrame, queue: str) -> set[dt.date]:
 def test_history_has_the_documented_outage_spikes_on_support_only(history):
     readme = (SAMPLE / "README.md").read_text()
     documented = {
-        dt.date.fromisoformat(day) for day in re.findall(r"(\d{4}-\d\d-\d\d) \d\d:\d\d\s+\(\d+ min", readme)
+        dt.date.fromisoformat(day)
+        for day in re.findall(r"(\d{4}-\d\d-\d\d) \d\d:\d\d\s+\(\d+ min", readme)
     }
     assert 6 <= len(documented) <= 10  # three to five a year
     spikes = _spike_days(history, "support")

@@ -53,7 +53,9 @@ A2,available,2026-03-02T09:00:00+00:00,2026-03-02T09:10:00+00:00
 A2,on_contact,2026-03-02T08:00:00+00:00,2026-03-02T09:00:00+00:00
 A2,offline,2026-03-02T09:10:00-05:00,
 """
-    log = read_agent_states(write(tmp_path / "s.csv", text), timezone=LONDON, state_map={"lunch break": "lunch"})
+    log = read_agent_states(
+        write(tmp_path / "s.csv", text), timezone=LONDON, state_map={"lunch break": "lunch"}
+    )
     counts = log.report.counts
     assert counts == {
         "timezone_mismatch": 1,
@@ -62,7 +64,10 @@ A2,offline,2026-03-02T09:10:00-05:00,
         "open_last_event": 1,
         "overlapping": 1,
     }
-    assert "line 4" in log.report.examples["unknown_state"][0] and "coffee" in log.report.examples["unknown_state"][0]
+    assert (
+        "line 4" in log.report.examples["unknown_state"][0]
+        and "coffee" in log.report.examples["unknown_state"][0]
+    )
     assert "line 6" in log.report.examples["out_of_order"][0]
     assert "line 2" in log.report.examples["overlapping"][0]
     # The overlapping event is cut at the next start; the unknown state is kept.
@@ -73,7 +78,10 @@ A2,offline,2026-03-02T09:10:00-05:00,
 
 
 def test_examples_are_capped():
-    rows = [("A1", "mystery", f"2026-03-02T08:{m:02d}:00+00:00", f"2026-03-02T08:{m + 1:02d}:00+00:00") for m in range(20)]
+    rows = [
+        ("A1", "mystery", f"2026-03-02T08:{m:02d}:00+00:00", f"2026-03-02T08:{m + 1:02d}:00+00:00")
+        for m in range(20)
+    ]
     frame = pd.DataFrame(rows, columns=["agent_id", "state", "start", "end"])
     log = validate_agent_states_frame(frame, timezone=LONDON)
     assert log.report.counts["unknown_state"] == 20
@@ -84,8 +92,18 @@ def test_examples_are_capped():
     ("text", "line", "column", "words"),
     [
         ("agent_id,state,start\nA1,available,yesterday\n", 2, "start", "not a valid ISO 8601"),
-        ("agent_id,state,start,end\nA1,available,2026-03-02T08:00:00+00:00,\nA1,break,2026-03-02T09:00:00+00:00,soon\n", 3, "end", "not a valid ISO 8601"),
-        ("agent_id,state,start,end\nA1,available,2026-03-02T08:00:00+00:00,2026-03-02T07:00:00+00:00\n", 2, "end", "before start"),
+        (
+            "agent_id,state,start,end\nA1,available,2026-03-02T08:00:00+00:00,\nA1,break,2026-03-02T09:00:00+00:00,soon\n",
+            3,
+            "end",
+            "not a valid ISO 8601",
+        ),
+        (
+            "agent_id,state,start,end\nA1,available,2026-03-02T08:00:00+00:00,2026-03-02T07:00:00+00:00\n",
+            2,
+            "end",
+            "before start",
+        ),
         ("agent_id,state,start\nA1,,2026-03-02T08:00:00+00:00\n", 2, "state", "empty"),
     ],
 )
@@ -99,7 +117,9 @@ def test_bad_rows_name_file_line_column_value_and_fix(tmp_path, text, line, colu
 
 
 def test_missing_column_names_the_fix(tmp_path):
-    path = write(tmp_path / "bad.csv", "agent,state,start\nA1,available,2026-03-02T08:00:00+00:00\n")
+    path = write(
+        tmp_path / "bad.csv", "agent,state,start\nA1,available,2026-03-02T08:00:00+00:00\n"
+    )
     with pytest.raises(InputError, match="'agent_id' not found") as caught:
         read_agent_states(path, timezone=LONDON)
     assert caught.value.fix
@@ -150,7 +170,9 @@ def test_amazon_connect_round_trip(tmp_path, sample_log):
     # Without ends, each event ends at the next one; the agent's last event has no end.
     expected = events[events["agent_id"].duplicated(keep="last")]
     kept = log.frame[["agent_id", "state", "start"]].reset_index(drop=True)
-    pd.testing.assert_frame_equal(kept, expected[["agent_id", "state", "start"]].reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        kept, expected[["agent_id", "state", "start"]].reset_index(drop=True), check_dtype=False
+    )
     assert (log.frame["end"].to_numpy() == expected["end"].to_numpy()).all()
 
 
@@ -162,8 +184,12 @@ arn:a,STATE_CHANGE,2026-03-02T09:00:00.000Z,jo,Coffee Break
 arn:a,LOGOUT,2026-03-02T09:15:00.000Z,jo,Coffee Break
 arn:a,LOGIN,2026-03-02T10:00:00.000Z,jo,Available
 """
-    log = read_agent_states(write(tmp_path / "c.csv", text), timezone=LONDON, vendor="amazon-connect",
-                            state_map={"Coffee Break": "break"})
+    log = read_agent_states(
+        write(tmp_path / "c.csv", text),
+        timezone=LONDON,
+        vendor="amazon-connect",
+        state_map={"Coffee Break": "break"},
+    )
     assert list(log.frame["state"]) == ["available", "available", "break", "offline"]
     assert log.report.counts == {"open_last_event": 1}
 
@@ -188,11 +214,17 @@ def test_unknown_vendor(tmp_path):
 
 
 def test_exceptions_file(tmp_path):
-    path = write(tmp_path / "x.csv", "agent_id,start,end,reason\nA1,2026-03-02T08:00:00+00:00,2026-03-02T09:00:00+00:00,coaching\n")
+    path = write(
+        tmp_path / "x.csv",
+        "agent_id,start,end,reason\nA1,2026-03-02T08:00:00+00:00,2026-03-02T09:00:00+00:00,coaching\n",
+    )
     frame = read_adherence_exceptions(path, timezone=LONDON)
     assert list(frame.columns) == ["agent_id", "start", "end", "reason"]
     assert frame["reason"].iloc[0] == "coaching"
-    bad = write(tmp_path / "y.csv", "agent_id,start,end\nA1,2026-03-02T09:00:00+00:00,2026-03-02T08:00:00+00:00\n")
+    bad = write(
+        tmp_path / "y.csv",
+        "agent_id,start,end\nA1,2026-03-02T09:00:00+00:00,2026-03-02T08:00:00+00:00\n",
+    )
     with pytest.raises(InputError, match="not after start") as caught:
         read_adherence_exceptions(bad, timezone=LONDON)
     assert caught.value.row == 2

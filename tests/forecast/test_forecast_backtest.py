@@ -58,15 +58,22 @@ def test_each_fit_sees_only_history_before_its_cut_off(history) -> None:
     assert len(targets) == 3  # the last three weekdays with volume
     for (target, _horizon), rows in detail.groupby(["target_date", "horizon_days"]):
         # Seasonal naive reads the same slot a week before the target, which every cut-off allows...
-        earlier = y[y.index.tz_localize(None).normalize() == pd.Timestamp(target) - pd.Timedelta(days=7)]
+        earlier = y[
+            y.index.tz_localize(None).normalize() == pd.Timestamp(target) - pd.Timedelta(days=7)
+        ]
         np.testing.assert_array_equal(rows["forecast"].to_numpy(), earlier.to_numpy())
-        np.testing.assert_array_equal(rows["actual"].to_numpy(), y[y.index.tz_localize(None).normalize() == pd.Timestamp(target)].to_numpy())
+        np.testing.assert_array_equal(
+            rows["actual"].to_numpy(),
+            y[y.index.tz_localize(None).normalize() == pd.Timestamp(target)].to_numpy(),
+        )
     # ...and a model that sees the target day would forecast it exactly: the baseline does not.
     assert (detail["forecast"] != detail["actual"]).any()
 
 
 def test_leaderboard_ranks_by_wape_per_queue_and_horizon(history) -> None:
-    result = backtest_history(history, models=("seasonal_naive", "same_slot_average", "top_down"), origins=4, workers=1)
+    result = backtest_history(
+        history, models=("seasonal_naive", "same_slot_average", "top_down"), origins=4, workers=1
+    )
     board = result.leaderboard
     assert tuple(board.columns) == LEADERBOARD_COLUMNS
     assert len(board) == 2 * 2 * 3  # queues x horizons x models
@@ -75,12 +82,26 @@ def test_leaderboard_ranks_by_wape_per_queue_and_horizon(history) -> None:
         assert rows["wape"].is_monotonic_increasing
         assert (rows["days"] == 4).all()
     # Stationary Poisson data: averaging beats repeating one noisy week.
-    sales = board[(board["queue"] == "sales") & (board["horizon_days"] == 1)].set_index("model")["wape"]
+    sales = board[(board["queue"] == "sales") & (board["horizon_days"] == 1)].set_index("model")[
+        "wape"
+    ]
     assert sales["same_slot_average"] < sales["seasonal_naive"]
-    assert result.best_model("sales", 1) == board.loc[(board["queue"] == "sales") & (board["horizon_days"] == 1) & (board["rank"] == 1), "model"].item()
+    assert (
+        result.best_model("sales", 1)
+        == board.loc[
+            (board["queue"] == "sales") & (board["horizon_days"] == 1) & (board["rank"] == 1),
+            "model",
+        ].item()
+    )
     # The pooled detail gives the same WAPE as the leaderboard.
-    rows = result.detail[(result.detail["queue"] == "sales") & (result.detail["horizon_days"] == 1) & (result.detail["model"] == "seasonal_naive")]
-    assert np.abs(rows["actual"] - rows["forecast"]).sum() / rows["actual"].sum() == pytest.approx(sales["seasonal_naive"])
+    rows = result.detail[
+        (result.detail["queue"] == "sales")
+        & (result.detail["horizon_days"] == 1)
+        & (result.detail["model"] == "seasonal_naive")
+    ]
+    assert np.abs(rows["actual"] - rows["forecast"]).sum() / rows["actual"].sum() == pytest.approx(
+        sales["seasonal_naive"]
+    )
 
 
 def test_too_short_history_gives_an_empty_backtest() -> None:
@@ -89,7 +110,9 @@ def test_too_short_history_gives_an_empty_backtest() -> None:
     assert detail.empty and leaderboard(detail).empty
 
 
-@pytest.mark.parametrize("options", [{"models": ("nope",)}, {"horizons_days": (0,)}, {"origins": 0}, {"models": ()}])
+@pytest.mark.parametrize(
+    "options", [{"models": ("nope",)}, {"horizons_days": (0,)}, {"origins": 0}, {"models": ()}]
+)
 def test_bad_backtest_options_are_refused(history, options) -> None:
     with pytest.raises(InputError):
         backtest_history(history, **options)
@@ -99,11 +122,15 @@ def test_workers_do_not_change_the_results(history, monkeypatch) -> None:
     monkeypatch.setattr("wfm.forecast.parallel.MIN_ROWS_FOR_WORKERS", 0)
     serial = forecast_history(history, model="top_down", workers=1)
     calls = []
-    parallel = forecast_history(history, model="top_down", workers=2, progress=lambda done, message: calls.append(done))
+    parallel = forecast_history(
+        history, model="top_down", workers=2, progress=lambda done, message: calls.append(done)
+    )
     pd.testing.assert_frame_equal(serial, parallel)
     assert calls[-1] == 1.0 and calls == sorted(calls)
     board_serial = backtest_history(history, models=("top_down",), origins=2, workers=1).leaderboard
-    board_parallel = backtest_history(history, models=("top_down",), origins=2, workers=2).leaderboard
+    board_parallel = backtest_history(
+        history, models=("top_down",), origins=2, workers=2
+    ).leaderboard
     pd.testing.assert_frame_equal(board_serial, board_parallel)
 
 
@@ -115,5 +142,7 @@ def test_workers_that_cannot_start_fall_back_to_one_process(history, monkeypatch
     monkeypatch.setattr("wfm.forecast.parallel.ProcessPoolExecutor", broken)
     with caplog.at_level("WARNING"):
         result = forecast_history(history, model="seasonal_naive", workers=2)
-    pd.testing.assert_frame_equal(result, forecast_history(history, model="seasonal_naive", workers=1))
+    pd.testing.assert_frame_equal(
+        result, forecast_history(history, model="seasonal_naive", workers=1)
+    )
     assert any("one by one" in record.message for record in caplog.records)

@@ -225,9 +225,7 @@ def test_auto_on_a_short_history_uses_the_default() -> None:
     y = as_series(synthetic_frame(first_date=FIRST_DATE, days=21, seed=3))
     choice = select_model(y, 15)
     assert (
-        choice.name == "same_slot_average"
-        and choice.wape_by_model == {}
-        and choice.lead_days == 0
+        choice.name == "same_slot_average" and choice.wape_by_model == {} and choice.lead_days == 0
     )
 
 

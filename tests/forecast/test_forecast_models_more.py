@@ -34,11 +34,15 @@ def test_top_down_learns_the_day_of_month_effect(payday_history) -> None:
     assert np.all(without.month_day_index_ == 1.0)
     # Weekday index: Monday busiest, Friday quietest, as generated (1.25 vs 0.9).
     weekdays = model.weekday_index_
-    assert np.nanargmax(weekdays) == 0 and np.nanargmin(weekdays) == 4 and np.isnan(weekdays[5:]).all()
+    assert (
+        np.nanargmax(weekdays) == 0 and np.nanargmin(weekdays) == 4 and np.isnan(weekdays[5:]).all()
+    )
     # Forecast of a payday against a mid-month day of the same weekday.
     payday = pd.date_range("2024-07-01 08:00", periods=40, freq="15min", tz=TZ)  # Monday 1 July
     mid = pd.date_range("2024-07-15 08:00", periods=40, freq="15min", tz=TZ)  # Monday 15 July
-    assert model.predict(payday).sum() > 1.1 * model.predict(mid).sum()  # smoothed and shrunk: below 1.4
+    assert (
+        model.predict(payday).sum() > 1.1 * model.predict(mid).sum()
+    )  # smoothed and shrunk: below 1.4
     assert without.predict(payday).sum() == pytest.approx(without.predict(mid).sum())
 
 
@@ -48,12 +52,17 @@ def test_top_down_profile_sums_to_one_and_is_smoothed(payday_history) -> None:
     for profile in (rough, smooth):
         np.testing.assert_allclose(profile.loc[0:4].sum(axis=1), 1.0)
         assert profile.loc[5:6].isna().all().all()
-    assert np.abs(np.diff(smooth.loc[0].to_numpy())).sum() < np.abs(np.diff(rough.loc[0].to_numpy())).sum()
+    assert (
+        np.abs(np.diff(smooth.loc[0].to_numpy())).sum()
+        < np.abs(np.diff(rough.loc[0].to_numpy())).sum()
+    )
 
 
 def test_weighted_same_slot_weights_recent_weeks_more() -> None:
     frame = synthetic_frame(first_date=FIRST_DATE, days=56, noise=False)
-    weeks = ((frame["interval_start"].dt.tz_localize(None) - pd.Timestamp(FIRST_DATE)).dt.days // 7).to_numpy()
+    weeks = (
+        (frame["interval_start"].dt.tz_localize(None) - pd.Timestamp(FIRST_DATE)).dt.days // 7
+    ).to_numpy()
     frame["offered"] = 10.0 * (1 + weeks)  # 10, 20, ..., 80: a step up every week
     y = as_series(frame)
     monday = pd.date_range("2024-02-26 08:00", periods=40, freq="15min", tz=TZ)
@@ -74,12 +83,20 @@ def test_mstl_components_add_up_to_the_forecast() -> None:
     assert list(components.columns) == ["trend", "daily", "weekly"]
     np.testing.assert_allclose(np.expm1(components.sum(axis=1)), model.predict(future))
     assert components["trend"].nunique() == 1
-    np.testing.assert_allclose(components["daily"].iloc[:40], components["daily"].iloc[40:])  # one daily cycle
+    np.testing.assert_allclose(
+        components["daily"].iloc[:40], components["daily"].iloc[40:]
+    )  # one daily cycle
     _, minutes = wall_clock(future[:40])
     assert components["daily"].iloc[:40].idxmax().hour in range(9, 13)  # the late-morning peak
 
 
-@pytest.mark.parametrize("name,target", [("mstl", "wfm.forecast.intraday.MSTL"), ("holt_winters", "wfm.forecast.intraday.ExponentialSmoothing")])
+@pytest.mark.parametrize(
+    "name,target",
+    [
+        ("mstl", "wfm.forecast.intraday.MSTL"),
+        ("holt_winters", "wfm.forecast.intraday.ExponentialSmoothing"),
+    ],
+)
 def test_interval_models_fall_back_with_a_warning(name, target, monkeypatch, caplog) -> None:
     def broken(*args, **kwargs):
         raise np.linalg.LinAlgError("singular matrix")

@@ -37,7 +37,9 @@ def test_quantiles_are_ordered_and_poisson_when_dispersion_is_zero() -> None:
     assert (wider >= high).all() and wider[-1] > high[-1]
     from scipy import stats
 
-    np.testing.assert_array_equal(poisson_gamma_quantile(mean, 0.0, 0.8), np.where(mean > 0, stats.poisson.ppf(0.8, mean), 0))
+    np.testing.assert_array_equal(
+        poisson_gamma_quantile(mean, 0.0, 0.8), np.where(mean > 0, stats.poisson.ppf(0.8, mean), 0)
+    )
     with pytest.raises(InputError):
         poisson_gamma_quantile(mean, 0.01, 1.0)
 
@@ -57,17 +59,24 @@ def test_forecast_has_ordered_quantile_columns() -> None:
     assert (result["offered_p10"] <= result["offered_p50"]).all()
     assert (result["offered_p50"] <= result["offered_p90"]).all()
     assert (result["offered_p10"] < result["offered_p90"]).mean() > 0.9
-    assert np.isfinite(result[["offered_p10", "offered_p50", "offered_p90", "dispersion"]].to_numpy()).all()
+    assert np.isfinite(
+        result[["offered_p10", "offered_p50", "offered_p90", "dispersion"]].to_numpy()
+    ).all()
     assert (result["dispersion"] >= 0).all()
 
 
 def test_p10_p90_cover_about_80_percent_on_the_bank_data(bank_history: History) -> None:
     """Dispersion fitted on one set of backtest days, coverage checked on the next days."""
     frame = bank_history.frame
-    y = pd.Series(frame["offered"].to_numpy(), index=pd.DatetimeIndex(frame["interval_start"]), name="bank")
+    y = pd.Series(
+        frame["offered"].to_numpy(), index=pd.DatetimeIndex(frame["interval_start"]), name="bank"
+    )
     detail = backtest_series(y, 5, models=("top_down",), horizons_days=(1,), origins=30)
     dates = sorted(detail["target_date"].unique())
-    fit, check = detail[detail["target_date"].isin(dates[:15])], detail[detail["target_date"].isin(dates[15:])]
+    fit, check = (
+        detail[detail["target_date"].isin(dates[:15])],
+        detail[detail["target_date"].isin(dates[15:])],
+    )
     dispersion = fit_dispersion(fit["actual"], fit["forecast"])
     low = poisson_gamma_quantile(check["forecast"], dispersion, 0.1)
     high = poisson_gamma_quantile(check["forecast"], dispersion, 0.9)

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.adherence import NO_EVENT, agent_totals, compute_adherence, summarise_adherence
 from wfm.data.io import read_rota
 from wfm.data.states import StateLog, read_agent_states, validate_agent_states_frame
 from wfm.errors import InputError
+from wfm.review.adherence import NO_EVENT, agent_totals, compute_adherence, summarise_adherence
 
 LONDON = "Europe/London"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -66,7 +66,11 @@ def test_tolerance_edge_at_the_start(login, adherent_seconds, late_events):
     assert len(result.events) == late_events
     if late_events:
         event = result.events.iloc[0]
-        assert (event["scheduled_activity"], event["actual_state"], event["start"]) == ("work", "offline", at("09:00"))
+        assert (event["scheduled_activity"], event["actual_state"], event["start"]) == (
+            "work",
+            "offline",
+            at("09:00"),
+        )
         assert event["seconds"] == 3600.0 - adherent_seconds
 
 
@@ -88,13 +92,21 @@ def test_tolerance_at_the_end_and_never_in_the_middle():
 def test_late_break_costs_both_the_break_and_the_work_after_it():
     result = compute_adherence(
         rota(("work", "09:00", "10:00"), ("break", "10:00", "10:15"), ("work", "10:15", "11:00")),
-        states(("available", "09:00", "10:05"), ("break", "10:05", "10:20"), ("on_contact", "10:20", "11:00")),
+        states(
+            ("available", "09:00", "10:05"),
+            ("break", "10:05", "10:20"),
+            ("on_contact", "10:20", "11:00"),
+        ),
         tolerance_seconds=180,
-        activity_tolerance_seconds={"break": 360},  # 6 min on breaks: the 5-min late start is forgiven
+        activity_tolerance_seconds={
+            "break": 360
+        },  # 6 min on breaks: the 5-min late start is forgiven
     )
     events = result.events
     # Break: 5 min late start < 6 min tolerance -> forgiven. Work after it: 5 min of break >= 3 min.
-    assert events[["scheduled_activity", "actual_state", "seconds"]].values.tolist() == [["work", "break", 300.0]]
+    assert events[["scheduled_activity", "actual_state", "seconds"]].values.tolist() == [
+        ["work", "break", 300.0]
+    ]
     assert daily(result)["adherent_seconds"] == 7200.0 - 300.0
 
 
@@ -107,15 +119,20 @@ def test_overlapping_and_missing_events():
     assert log.report.counts == {"overlapping": 1}
     result = compute_adherence(rota(("work", "09:00", "10:00")), log, tolerance_seconds=0)
     assert daily(result)["adherent_seconds"] == 3600.0 - 15 * 60 - 5 * 60
-    assert result.events[["actual_state", "seconds"]].values.tolist() == [["offline", 900.0], [NO_EVENT, 300.0]]
+    assert result.events[["actual_state", "seconds"]].values.tolist() == [
+        ["offline", 900.0],
+        [NO_EVENT, 300.0],
+    ]
 
 
 def test_shift_across_midnight_belongs_to_its_start_date():
     next_day = "2026-03-03"
-    night = pd.concat([
-        rota(("work", "22:00", "02:00", next_day)),
-        rota(("break", "02:00", "02:30"), ("work", "02:30", "06:00"), day=next_day),
-    ])
+    night = pd.concat(
+        [
+            rota(("work", "22:00", "02:00", next_day)),
+            rota(("break", "02:00", "02:30"), ("work", "02:30", "06:00"), day=next_day),
+        ]
+    )
     night["date"] = dt.date(2026, 3, 2)  # the whole shift belongs to the date it starts
     log = states(("available", "21:58", "02:00", next_day))
     later = states(("break", "02:00", "02:30"), ("on_contact", "02:30", "06:10"), day=next_day)
@@ -136,13 +153,28 @@ def test_shift_across_midnight_belongs_to_its_start_date():
 def test_dst_day_counts_real_seconds():
     # 2026-10-25: clocks go back at 02:00 BST, so 00:00-04:00 local lasts five hours.
     shift = pd.DataFrame(
-        [("A1", dt.date(2026, 10, 25), "work", pd.Timestamp("2026-10-25T00:00:00+01:00"), pd.Timestamp("2026-10-25T04:00:00+00:00"))],
+        [
+            (
+                "A1",
+                dt.date(2026, 10, 25),
+                "work",
+                pd.Timestamp("2026-10-25T00:00:00+01:00"),
+                pd.Timestamp("2026-10-25T04:00:00+00:00"),
+            )
+        ],
         columns=["agent_id", "date", "activity", "start", "end"],
     )
     frame = pd.DataFrame(
-        [("A1", "available", "2026-10-25T00:00:00+01:00", "2026-10-25T01:30:00+01:00"),
-         ("A1", "offline", "2026-10-25T01:30:00+01:00", "2026-10-25T01:30:00+00:00"),  # the repeated hour
-         ("A1", "on_contact", "2026-10-25T01:30:00+00:00", "2026-10-25T04:00:00+00:00")],
+        [
+            ("A1", "available", "2026-10-25T00:00:00+01:00", "2026-10-25T01:30:00+01:00"),
+            (
+                "A1",
+                "offline",
+                "2026-10-25T01:30:00+01:00",
+                "2026-10-25T01:30:00+00:00",
+            ),  # the repeated hour
+            ("A1", "on_contact", "2026-10-25T01:30:00+00:00", "2026-10-25T04:00:00+00:00"),
+        ],
         columns=["agent_id", "state", "start", "end"],
     )
     result = compute_adherence(shift, validate_agent_states_frame(frame, timezone=LONDON))
@@ -153,7 +185,12 @@ def test_dst_day_counts_real_seconds():
     intervals = summarise_adherence(result, "interval", interval_minutes=60)
     assert len(intervals) == 5 and intervals["scheduled_seconds"].sum() == 5 * 3600
     assert intervals["interval_start"].dt.strftime("%H:%M%z").tolist() == [
-        "00:00+0100", "01:00+0100", "01:00+0000", "02:00+0000", "03:00+0000"]
+        "00:00+0100",
+        "01:00+0100",
+        "01:00+0000",
+        "02:00+0000",
+        "03:00+0000",
+    ]
 
 
 def test_conformance_can_exceed_one():
@@ -168,11 +205,21 @@ def test_conformance_can_exceed_one():
 
 def test_approved_exceptions_are_excluded_from_scheduled_time():
     shift = rota(("work", "09:00", "11:00"))
-    log = states(("available", "09:00", "09:30"), ("meeting", "09:30", "10:00"), ("available", "10:00", "11:00"))
+    log = states(
+        ("available", "09:00", "09:30"),
+        ("meeting", "09:30", "10:00"),
+        ("available", "10:00", "11:00"),
+    )
     without = daily(compute_adherence(shift, log))
     assert without["adherence"] == pytest.approx(0.75)
-    exceptions = pd.DataFrame({"agent_id": ["A1", "ZZ"], "start": [at("09:30"), at("09:00")], "end": [at("10:00"), at("12:00")],
-                               "reason": ["coaching", "someone else"]})
+    exceptions = pd.DataFrame(
+        {
+            "agent_id": ["A1", "ZZ"],
+            "start": [at("09:30"), at("09:00")],
+            "end": [at("10:00"), at("12:00")],
+            "reason": ["coaching", "someone else"],
+        }
+    )
     result = compute_adherence(shift, log, exceptions=exceptions)
     row = daily(result)
     assert row["scheduled_seconds"] == 5400.0
@@ -181,18 +228,30 @@ def test_approved_exceptions_are_excluded_from_scheduled_time():
 
 
 def test_lunch_offline_is_a_setting():
-    shift = rota(("work", "09:00", "12:00"), ("lunch", "12:00", "12:30"), ("work", "12:30", "14:00"))
-    log = states(("available", "09:00", "12:00"), ("offline", "12:00", "12:30"), ("available", "12:30", "14:00"))
+    shift = rota(
+        ("work", "09:00", "12:00"), ("lunch", "12:00", "12:30"), ("work", "12:30", "14:00")
+    )
+    log = states(
+        ("available", "09:00", "12:00"),
+        ("offline", "12:00", "12:30"),
+        ("available", "12:30", "14:00"),
+    )
     assert daily(compute_adherence(shift, log))["adherent_seconds"] == 5 * 3600 - 1800
     relaxed = compute_adherence(shift, log, adherent_states={"lunch": ("lunch", "offline")})
     assert daily(relaxed)["adherence"] == 1.0
 
 
 def test_agents_in_one_file_only_are_reported():
-    shift = pd.concat([rota(("work", "09:00", "10:00")), rota(("work", "09:00", "10:00"), agent="B2")])
+    shift = pd.concat(
+        [rota(("work", "09:00", "10:00")), rota(("work", "09:00", "10:00"), agent="B2")]
+    )
     log = validate_agent_states_frame(
-        pd.concat([states(("available", "09:00", "10:00")).frame, states(("available", "09:00", "10:00"), agent="C3").frame])[
-            ["agent_id", "state", "start", "end"]],
+        pd.concat(
+            [
+                states(("available", "09:00", "10:00")).frame,
+                states(("available", "09:00", "10:00"), agent="C3").frame,
+            ]
+        )[["agent_id", "state", "start", "end"]],
         timezone=LONDON,
     )
     result = compute_adherence(shift, log)
@@ -204,7 +263,10 @@ def test_agents_in_one_file_only_are_reported():
 
 def test_overlapping_rota_pieces_are_an_error():
     with pytest.raises(InputError, match="overlap"):
-        compute_adherence(rota(("work", "09:00", "10:00"), ("break", "09:50", "10:05")), states(("available", "09:00", "10:00")))
+        compute_adherence(
+            rota(("work", "09:00", "10:00"), ("break", "09:50", "10:05")),
+            states(("available", "09:00", "10:00")),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -240,8 +302,12 @@ def test_sample_absent_days_show_zero(sample_result):
 def test_sample_levels_add_up(sample_result):
     _, _, result = sample_result
     teams = {f"A{i:03d}": "odd" if i % 2 else "even" for i in range(1, 61)}
-    totals = {by: summarise_adherence(result, by, teams=teams, interval_minutes=15)[["scheduled_seconds", "adherent_seconds"]].sum()
-              for by in ("agent", "team", "day", "interval")}
+    totals = {
+        by: summarise_adherence(result, by, teams=teams, interval_minutes=15)[
+            ["scheduled_seconds", "adherent_seconds"]
+        ].sum()
+        for by in ("agent", "team", "day", "interval")
+    }
     for by in ("team", "day", "interval"):
         np.testing.assert_allclose(totals[by].to_numpy(), totals["agent"].to_numpy())
     assert len(summarise_adherence(result, "team", teams=teams)["team"].unique()) == 2
@@ -249,10 +315,16 @@ def test_sample_levels_add_up(sample_result):
 
 def test_a_hand_built_unsorted_log_gives_the_same_answer():
     shift = rota(("work", "09:00", "10:00"))
-    log = states(("offline", "08:00", "09:10"), ("available", "09:10", "09:30"), ("break", "09:30", "09:40"),
-                 ("on_contact", "09:40", "10:00"))
+    log = states(
+        ("offline", "08:00", "09:10"),
+        ("available", "09:10", "09:30"),
+        ("break", "09:30", "09:40"),
+        ("on_contact", "09:40", "10:00"),
+    )
     shuffled = StateLog(log.frame.iloc[[2, 0, 3, 1]].reset_index(drop=True), LONDON, log.report)
     expected, result = compute_adherence(shift, log), compute_adherence(shift, shuffled)
     assert daily(result) == daily(expected)
     assert daily(expected)["adherent_seconds"] == 2400.0
-    assert result.events["seconds"].tolist() == expected.events["seconds"].tolist() == [600.0, 600.0]
+    assert (
+        result.events["seconds"].tolist() == expected.events["seconds"].tolist() == [600.0, 600.0]
+    )

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from wfm.errors import InputError
-from wfm.kpi import review_kpis
+from wfm.review.kpi import review_kpis
 
 T0 = pd.Timestamp("2026-11-09 08:00", tz="Europe/London")
 
@@ -51,7 +51,9 @@ def test_aht_is_total_handle_seconds_over_handled_not_a_mean_of_means():
 
 
 def test_total_handle_seconds_wins_over_aht_and_wait_totals_give_the_asa():
-    frame = history(total_handle_seconds=[1000.0, 5000.0, 4000.0], total_wait_seconds=[80.0, 270.0, 0.0])
+    frame = history(
+        total_handle_seconds=[1000.0, 5000.0, 4000.0], total_wait_seconds=[80.0, 270.0, 0.0]
+    )
     review = review_kpis(frame, 15)
     total = review.by_queue.set_index("queue").loc["all"]
     assert total["aht_seconds"] == pytest.approx(10000 / 55)
@@ -67,8 +69,12 @@ def test_asa_is_left_out_and_said_without_wait_totals():
 
 def test_abandonment_rate_and_occupancy_from_totals():
     coverage = pd.DataFrame(
-        {"interval_start": history()["interval_start"], "queue": "sales", "agents_scheduled": [2.0, 10.0, 4.0],
-         "agents_productive": [1.0, 8.0, 4.0]}
+        {
+            "interval_start": history()["interval_start"],
+            "queue": "sales",
+            "agents_scheduled": [2.0, 10.0, 4.0],
+            "agents_productive": [1.0, 8.0, 4.0],
+        }
     )
     review = review_kpis(history(), 15, coverage=coverage)
     day1 = review.by_day.iloc[0]
@@ -99,7 +105,9 @@ def test_required_scheduled_and_actual_staff_per_interval():
     requirements = keys.assign(agents_scheduled_required=[3, 12, 5])
     coverage = keys.iloc[:2].assign(agents_scheduled=[2.0, 12.0])
     actual = keys.assign(agents_actual=[2.0, 11.0, 5.0])
-    review = review_kpis(frame, 15, requirements=requirements, coverage=coverage, actual_staff=actual)
+    review = review_kpis(
+        frame, 15, requirements=requirements, coverage=coverage, actual_staff=actual
+    )
     assert review.by_interval["agents_required"].tolist() == [3, 12, 5]
     assert review.by_interval["agents_scheduled"].iloc[:2].tolist() == [2.0, 12.0]
     assert np.isnan(review.by_interval["agents_scheduled"].iloc[2])
@@ -109,7 +117,9 @@ def test_required_scheduled_and_actual_staff_per_interval():
 
 
 def test_per_queue_rows_and_all():
-    frame = pd.concat([history(), history(queue="support", handled=[10, 30, 20], abandoned=[0, 0, 0])])
+    frame = pd.concat(
+        [history(), history(queue="support", handled=[10, 30, 20], abandoned=[0, 0, 0])]
+    )
     review = review_kpis(frame, 15, "answered_only")
     table = review.by_queue.set_index("queue")
     assert list(table.index) == ["sales", "support", "all"]

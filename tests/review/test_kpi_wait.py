@@ -10,8 +10,8 @@ import pytest
 
 from wfm.data.history import read_history, validate_history_frame
 from wfm.errors import InputError
-from wfm.kpi import review_kpis
-from wfm.workspace import Workspace
+from wfm.plan.workspace import Workspace
+from wfm.review.kpi import review_kpis
 
 HEADER = "interval_start,queue,offered,aht_seconds,handled,abandoned,answered_within_threshold,total_wait_seconds\n"
 # Day 1: 8 + 27 answered, waits 80 s and 270 s; day 2: 20 answered, 600 s of waiting.
@@ -51,8 +51,12 @@ def test_asa_is_total_wait_over_answered_per_day_and_period(tmp_path):
 def test_asa_matches_the_mean_wait_of_simulated_answered_calls():
     rng = np.random.default_rng(7)
     starts = pd.date_range("2026-11-09 08:00", periods=8, freq="15min", tz="Europe/London")
-    calls = pd.DataFrame({"interval": rng.integers(0, len(starts), 500), "wait": rng.exponential(25.0, 500)})
-    per_interval = calls.groupby("interval").agg(handled=("wait", "size"), total_wait_seconds=("wait", "sum"))
+    calls = pd.DataFrame(
+        {"interval": rng.integers(0, len(starts), 500), "wait": rng.exponential(25.0, 500)}
+    )
+    per_interval = calls.groupby("interval").agg(
+        handled=("wait", "size"), total_wait_seconds=("wait", "sum")
+    )
     per_interval = per_interval.reindex(range(len(starts)), fill_value=0)
     frame = pd.DataFrame(
         {
@@ -84,7 +88,9 @@ def test_without_wait_totals_asa_is_not_available_and_said(tmp_path):
 def test_a_vendor_column_is_mapped_and_empty_cells_stay_empty(tmp_path):
     text = HEADER.replace("total_wait_seconds", "Total Wait (s)") + ROWS.replace(",270\n", ",\n")
     history = read_history(
-        write(tmp_path, text), timezone="Europe/London", column_map={"Total Wait (s)": "total_wait_seconds"}
+        write(tmp_path, text),
+        timezone="Europe/London",
+        column_map={"Total Wait (s)": "total_wait_seconds"},
     )
     waits = history.frame["total_wait_seconds"]
     assert waits.isna().sum() == 1
@@ -95,7 +101,10 @@ def test_a_vendor_column_is_mapped_and_empty_cells_stay_empty(tmp_path):
 
 
 def test_a_wait_without_answered_contacts_is_an_error_naming_the_line(tmp_path):
-    bad = ROWS.replace("2026-11-10T08:00:00+00:00,sales,20,300,20,0,10,600", "2026-11-10T08:00:00+00:00,sales,20,300,0,20,0,600")
+    bad = ROWS.replace(
+        "2026-11-10T08:00:00+00:00,sales,20,300,20,0,10,600",
+        "2026-11-10T08:00:00+00:00,sales,20,300,0,20,0,600",
+    )
     with pytest.raises(InputError) as caught:
         read_history(write(tmp_path, HEADER + bad), timezone="Europe/London")
     message = str(caught.value)

@@ -1,10 +1,10 @@
-"""wfm.scenarios.projection_by_day: per-day figures recomputed from interval totals."""
+"""wfm.review.scenarios.projection_by_day: per-day figures recomputed from interval totals."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.scenarios import (
+from wfm.review.scenarios import (
     Scenario,
     ScenarioResult,
     compare_scenarios,
@@ -19,9 +19,9 @@ SHRINKAGE = {"sales": 0.3, "support": 0.25}
 
 def hand_result() -> ScenarioResult:
     """Three intervals of one queue on one day, one on the next; the third has no finite wait."""
-    starts = pd.to_datetime(["2026-11-09 08:00", "2026-11-09 08:15", "2026-11-09 08:30", "2026-11-10 08:00"]).tz_localize(
-        "Europe/London"
-    )
+    starts = pd.to_datetime(
+        ["2026-11-09 08:00", "2026-11-09 08:15", "2026-11-09 08:30", "2026-11-10 08:00"]
+    ).tz_localize("Europe/London")
     projected = pd.DataFrame(
         {
             "interval_start": starts,
@@ -67,21 +67,49 @@ def test_the_days_add_up_to_the_period_of_compare_scenarios():
     shape = 1 + 0.5 * np.sin(np.linspace(0, 5 * np.pi, len(starts)))
     forecast = pd.concat(
         [
-            pd.DataFrame({"interval_start": starts, "queue": "sales", "offered": 30 * shape, "aht_seconds": 240.0}),
-            pd.DataFrame({"interval_start": starts, "queue": "support", "offered": 20 * shape, "aht_seconds": 400.0}),
+            pd.DataFrame(
+                {
+                    "interval_start": starts,
+                    "queue": "sales",
+                    "offered": 30 * shape,
+                    "aht_seconds": 240.0,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "interval_start": starts,
+                    "queue": "support",
+                    "offered": 20 * shape,
+                    "aht_seconds": 400.0,
+                }
+            ),
         ],
         ignore_index=True,
     )
     requirements = compute_requirements(forecast, TARGETS, SHRINKAGE, 15)
-    coverage = requirements[["interval_start", "queue"]].assign(agents_scheduled=requirements["agents_scheduled_required"] * 0.95)
-    result = run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15, Scenario("busier", volume_factor=1.1), patience_seconds=120.0)
+    coverage = requirements[["interval_start", "queue"]].assign(
+        agents_scheduled=requirements["agents_scheduled_required"] * 0.95
+    )
+    result = run_scenario(
+        forecast,
+        coverage,
+        TARGETS,
+        SHRINKAGE,
+        15,
+        Scenario("busier", volume_factor=1.1),
+        patience_seconds=120.0,
+    )
     days = projection_by_day(result, 15)
     all_days = days[days["queue"] == "all"]
     period = compare_scenarios([result]).iloc[0]
     offered = all_days["offered"].sum()
     assert offered == pytest.approx(period["offered"])
-    assert (all_days["service_level"] * all_days["offered"]).sum() / offered == pytest.approx(period["service_level"])
-    assert (all_days["abandonment_rate"] * all_days["offered"]).sum() / offered == pytest.approx(period["abandonment_rate"])
+    assert (all_days["service_level"] * all_days["offered"]).sum() / offered == pytest.approx(
+        period["service_level"]
+    )
+    assert (all_days["abandonment_rate"] * all_days["offered"]).sum() / offered == pytest.approx(
+        period["abandonment_rate"]
+    )
     assert all_days["required_agent_hours"].sum() == pytest.approx(period["required_agent_hours"])
     assert all_days["scheduled_agent_hours"].sum() == pytest.approx(period["scheduled_agent_hours"])
     # a queue's rows and the 'all' row of a day agree
@@ -91,5 +119,10 @@ def test_the_days_add_up_to_the_period_of_compare_scenarios():
 
 def test_without_patience_there_is_no_abandonment_column():
     result = hand_result()
-    result = ScenarioResult(result.scenario, result.requirements, result.projected.drop(columns="abandon_probability"), result.summary)
+    result = ScenarioResult(
+        result.scenario,
+        result.requirements,
+        result.projected.drop(columns="abandon_probability"),
+        result.summary,
+    )
     assert "abandonment_rate" not in projection_by_day(result, 15)

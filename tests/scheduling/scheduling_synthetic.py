@@ -73,16 +73,27 @@ def make_centre(
     )
 
 
-def make_agents(n: int, *, contract: str = "flex", queues: tuple[str, ...] = ("sales",), prefix: str = "A") -> list[Agent]:
+def make_agents(
+    n: int, *, contract: str = "flex", queues: tuple[str, ...] = ("sales",), prefix: str = "A"
+) -> list[Agent]:
     """``n`` agents with ids ``A01``, ``A02``, ..."""
     return [
-        Agent(agent_id=f"{prefix}{i:02d}", name=f"Agent {prefix}{i:02d}", team="team 1", contract=contract, queues=queues)
+        Agent(
+            agent_id=f"{prefix}{i:02d}",
+            name=f"Agent {prefix}{i:02d}",
+            team="team 1",
+            contract=contract,
+            queues=queues,
+        )
         for i in range(1, n + 1)
     ]
 
 
 def requirements_frame(
-    centre: Centre, start_date: dt.date, demand: dict[str, dict[tuple[str, str], float]], days: int = 7
+    centre: Centre,
+    start_date: dt.date,
+    demand: dict[str, dict[tuple[str, str], float]],
+    days: int = 7,
 ) -> pd.DataFrame:
     """Requirements from ``{queue: {(local "YYYY-MM-DD HH:MM" from, to): agents}}``: every
     interval in each [from, to) gets that many scheduled agents (and 70 % of it required)."""
@@ -107,15 +118,62 @@ def synthetic_centre(*, time_limit_seconds: float = 30.0, relative_gap: float = 
     lengths 510/360/240 minutes, a lunch and up to two paid breaks."""
     weekday = ("mon", "tue", "wed", "thu", "fri")
     templates = (
-        ShiftTemplate(name="full", days=weekday, earliest_start="08:00", latest_start="11:30", lengths_minutes=(510,)),
-        ShiftTemplate(name="part", days=weekday, earliest_start="08:00", latest_start="14:00", lengths_minutes=(360,)),
-        ShiftTemplate(name="short", days=weekday, earliest_start="08:00", latest_start="16:00", lengths_minutes=(240,)),
-        ShiftTemplate(name="saturday", days=("sat",), earliest_start="09:00", latest_start="13:00", lengths_minutes=(480, 360, 240)),
+        ShiftTemplate(
+            name="full",
+            days=weekday,
+            earliest_start="08:00",
+            latest_start="11:30",
+            lengths_minutes=(510,),
+        ),
+        ShiftTemplate(
+            name="part",
+            days=weekday,
+            earliest_start="08:00",
+            latest_start="14:00",
+            lengths_minutes=(360,),
+        ),
+        ShiftTemplate(
+            name="short",
+            days=weekday,
+            earliest_start="08:00",
+            latest_start="16:00",
+            lengths_minutes=(240,),
+        ),
+        ShiftTemplate(
+            name="saturday",
+            days=("sat",),
+            earliest_start="09:00",
+            latest_start="13:00",
+            lengths_minutes=(480, 360, 240),
+        ),
     )
     contracts = (
-        Contract(name="full-time", min_hours_per_week=35, max_hours_per_week=40, min_days_per_week=5, max_days_per_week=5, cost_per_paid_hour=1.0),
-        Contract(name="part-time", min_hours_per_week=16, max_hours_per_week=30, min_days_per_week=3, max_days_per_week=5, max_shift_minutes=360, cost_per_paid_hour=1.0),
-        Contract(name="student", min_hours_per_week=8, max_hours_per_week=20, min_days_per_week=2, max_days_per_week=4, max_shift_minutes=240, cost_per_paid_hour=0.9),
+        Contract(
+            name="full-time",
+            min_hours_per_week=35,
+            max_hours_per_week=40,
+            min_days_per_week=5,
+            max_days_per_week=5,
+            cost_per_paid_hour=1.0,
+        ),
+        Contract(
+            name="part-time",
+            min_hours_per_week=16,
+            max_hours_per_week=30,
+            min_days_per_week=3,
+            max_days_per_week=5,
+            max_shift_minutes=360,
+            cost_per_paid_hour=1.0,
+        ),
+        Contract(
+            name="student",
+            min_hours_per_week=8,
+            max_hours_per_week=20,
+            min_days_per_week=2,
+            max_days_per_week=4,
+            max_shift_minutes=240,
+            cost_per_paid_hour=0.9,
+        ),
     )
     return make_centre(
         opening_hours={day: "08:00-20:00" for day in weekday} | {"sat": "09:00-17:00"},
@@ -123,7 +181,9 @@ def synthetic_centre(*, time_limit_seconds: float = 30.0, relative_gap: float = 
         break_rules=(MORNING_BREAK, LUNCH, AFTERNOON_BREAK),
         contracts=contracts,
         queues=("sales", "service"),
-        scheduling=SchedulingSettings(time_limit_seconds=time_limit_seconds, relative_gap=relative_gap, threads=1, seed=0),
+        scheduling=SchedulingSettings(
+            time_limit_seconds=time_limit_seconds, relative_gap=relative_gap, threads=1, seed=0
+        ),
     )
 
 
@@ -135,12 +195,20 @@ def synthetic_agents(n: int = 60, seed: int = 0) -> list[Agent]:
     skills = rng.choice(3, size=n, p=[0.45, 0.35, 0.2])
     queue_sets = [("sales",), ("service",), ("sales", "service")]
     return [
-        Agent(agent_id=f"S{i:03d}", name=f"Agent {i:03d}", team=f"team {i % 4 + 1}", contract=str(contract), queues=queue_sets[skill])
+        Agent(
+            agent_id=f"S{i:03d}",
+            name=f"Agent {i:03d}",
+            team=f"team {i % 4 + 1}",
+            contract=str(contract),
+            queues=queue_sets[skill],
+        )
         for i, (contract, skill) in enumerate(zip(contracts, skills, strict=True), start=1)
     ]
 
 
-def synthetic_requirements(centre: Centre, start_date: dt.date, peak_agents: float = 14.0, seed: int = 0) -> pd.DataFrame:
+def synthetic_requirements(
+    centre: Centre, start_date: dt.date, peak_agents: float = 14.0, seed: int = 0
+) -> pd.DataFrame:
     """A double-peaked (late morning, early afternoon) day shape per queue with Poisson
     noise, Friday busier and Saturday quieter; only open intervals."""
     rng = np.random.default_rng(seed)

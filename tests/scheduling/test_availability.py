@@ -16,19 +16,37 @@ from wfm.scheduling import pooled_workforce, prepare_week, schedule_week
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 TEMPLATES = (
-    ShiftTemplate(name="long", days=WEEKDAYS, earliest_start="08:00", latest_start="12:00", lengths_minutes=(480,)),
-    ShiftTemplate(name="short", days=WEEKDAYS, earliest_start="08:00", latest_start="16:00", lengths_minutes=(240,)),
+    ShiftTemplate(
+        name="long",
+        days=WEEKDAYS,
+        earliest_start="08:00",
+        latest_start="12:00",
+        lengths_minutes=(480,),
+    ),
+    ShiftTemplate(
+        name="short",
+        days=WEEKDAYS,
+        earliest_start="08:00",
+        latest_start="16:00",
+        lengths_minutes=(240,),
+    ),
 )
 CONTRACT = Contract(name="flex", max_days_per_week=5)
 
 
 def centre():
-    return make_centre(opening_hours={day: "08:00-20:00" for day in WEEKDAYS}, templates=TEMPLATES, contracts=(CONTRACT,))
+    return make_centre(
+        opening_hours={day: "08:00-20:00" for day in WEEKDAYS},
+        templates=TEMPLATES,
+        contracts=(CONTRACT,),
+    )
 
 
 def busy_week(c, agents_needed: float = 3.0):
     day = dt.timedelta(days=1)
-    demand = {(f"{MONDAY + d * day} 08:00", f"{MONDAY + d * day} 20:00"): agents_needed for d in range(5)}
+    demand = {
+        (f"{MONDAY + d * day} 08:00", f"{MONDAY + d * day} 20:00"): agents_needed for d in range(5)
+    }
     return requirements_frame(c, MONDAY, {"sales": demand})
 
 
@@ -59,22 +77,44 @@ def test_reader_parses_offset_and_local_times(tmp_path):
     assert frame["kind"].tolist() == ["unavailable", "available_only"]
     assert str(frame["start"].dt.tz) == TIMEZONE
     assert frame.loc[1, "start"] == pd.Timestamp("2025-06-03 08:00", tz=TIMEZONE)
-    path.write_text("agent_id,start,end,kind\nA01,2025-06-04 00:00,2025-06-05 00:00,unavailable\n", encoding="utf-8")
-    assert read_availability(path, TIMEZONE).loc[0, "start"] == pd.Timestamp("2025-06-04 00:00", tz=TIMEZONE)
+    path.write_text(
+        "agent_id,start,end,kind\nA01,2025-06-04 00:00,2025-06-05 00:00,unavailable\n",
+        encoding="utf-8",
+    )
+    assert read_availability(path, TIMEZONE).loc[0, "start"] == pd.Timestamp(
+        "2025-06-04 00:00", tz=TIMEZONE
+    )
 
 
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("A01,2025-06-04 00:00,2025-06-05 00:00,holiday", r"line 3, column 'kind': unknown kind \(value: 'holiday'\)"),
-        ("A01,2025-06-04 10:00,2025-06-04 09:00,unavailable", r"line 3, column 'end': end is not after start"),
-        ("Z99,2025-06-04 00:00,2025-06-05 00:00,unavailable", r"line 3, column 'agent_id': unknown agent"),
-        ("A01,tomorrow,2025-06-05 00:00,unavailable", r"line 3, column 'start'.*not a valid ISO 8601"),
+        (
+            "A01,2025-06-04 00:00,2025-06-05 00:00,holiday",
+            r"line 3, column 'kind': unknown kind \(value: 'holiday'\)",
+        ),
+        (
+            "A01,2025-06-04 10:00,2025-06-04 09:00,unavailable",
+            r"line 3, column 'end': end is not after start",
+        ),
+        (
+            "Z99,2025-06-04 00:00,2025-06-05 00:00,unavailable",
+            r"line 3, column 'agent_id': unknown agent",
+        ),
+        (
+            "A01,tomorrow,2025-06-05 00:00,unavailable",
+            r"line 3, column 'start'.*not a valid ISO 8601",
+        ),
     ],
 )
 def test_reader_names_line_column_value_and_fix(tmp_path, line, expected):
     path = tmp_path / "availability.csv"
-    path.write_text("agent_id,start,end,kind\nA01,2025-06-02 00:00,2025-06-03 00:00,unavailable\n" + line + "\n", encoding="utf-8")
+    path.write_text(
+        "agent_id,start,end,kind\nA01,2025-06-02 00:00,2025-06-03 00:00,unavailable\n"
+        + line
+        + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=expected) as error:
         read_availability(path, TIMEZONE, ["A01"])
     assert "Fix:" in str(error.value)
@@ -101,12 +141,17 @@ def test_time_off_and_available_only_remove_exactly_the_shifts_that_break_them()
     shifts = instance.eligible.merge(instance.candidates, on="candidate")
     by_agent = {a: frame for a, frame in shifts.groupby("agent")}
     wednesday_a01 = by_agent[0][by_agent[0]["day"] == 2]
-    assert ((wednesday_a01["end"] <= pd.Timestamp("2025-06-04 11:00", tz=TIMEZONE))
-            | (wednesday_a01["start"] >= pd.Timestamp("2025-06-04 13:00", tz=TIMEZONE))).all()
+    assert (
+        (wednesday_a01["end"] <= pd.Timestamp("2025-06-04 11:00", tz=TIMEZONE))
+        | (wednesday_a01["start"] >= pd.Timestamp("2025-06-04 13:00", tz=TIMEZONE))
+    ).all()
     # every 8-hour shift meets 11-13; of the 4-hour ones only those starting at 13:00 or later
     assert sorted(wednesday_a01["start_minute"].unique()) == list(range(13 * 60, 16 * 60 + 1, 30))
     tuesday_a02 = by_agent[1][by_agent[1]["day"] == 1]
-    assert sorted(zip(tuesday_a02["start_minute"], tuesday_a02["length_minutes"], strict=True)) == [(480, 240), (960, 240)]
+    assert sorted(zip(tuesday_a02["start_minute"], tuesday_a02["length_minutes"], strict=True)) == [
+        (480, 240),
+        (960, 240),
+    ]
     # other days and the agent without windows keep every shift
     assert len(by_agent[2]) == len(instance.candidates)
     assert (by_agent[1]["day"] != 1).sum() == (instance.candidates["day"] != 1).sum()
@@ -155,19 +200,31 @@ def test_available_only_keeps_shifts_inside_the_window():
 
 def test_centre_file_names_the_availability_and_preferences_files(tmp_path, sample_centre_path):
     from wfm.config import load_centre
-    from wfm.plan import load_agents, load_availability, load_preferences
+    from wfm.plan.chain import load_agents, load_availability, load_preferences
 
     text = sample_centre_path.read_text(encoding="utf-8")
-    text = text.replace("[centre]\n", '[centre]\navailability = "time_off.csv"\npreferences = "wishes.csv"\n', 1)
-    text = text.replace('agents = "agents.csv"', f'agents = "{(sample_centre_path.parent / "agents.csv").as_posix()}"')
+    text = text.replace(
+        "[centre]\n", '[centre]\navailability = "time_off.csv"\npreferences = "wishes.csv"\n', 1
+    )
+    text = text.replace(
+        'agents = "agents.csv"',
+        f'agents = "{(sample_centre_path.parent / "agents.csv").as_posix()}"',
+    )
     (tmp_path / "centre.toml").write_text(text, encoding="utf-8")
-    (tmp_path / "time_off.csv").write_text("agent_id,start,end,kind\nA001,2026-11-18 00:00,2026-11-19 00:00,unavailable\n")
+    (tmp_path / "time_off.csv").write_text(
+        "agent_id,start,end,kind\nA001,2026-11-18 00:00,2026-11-19 00:00,unavailable\n"
+    )
     (tmp_path / "wishes.csv").write_text("agent_id,kind,value,weight\nA002,day_off,fri,2\n")
     centre = load_centre(tmp_path / "centre.toml")
     agents = load_agents(centre)
     availability = load_availability(centre, agents)
-    assert availability["agent_id"].tolist() == ["A001"] and str(availability["start"].dt.tz) == centre.timezone
-    assert load_preferences(centre, agents)[["agent_id", "value", "weight"]].values.tolist() == [["A002", 4, 2.0]]
+    assert (
+        availability["agent_id"].tolist() == ["A001"]
+        and str(availability["start"].dt.tz) == centre.timezone
+    )
+    assert load_preferences(centre, agents)[["agent_id", "value", "weight"]].values.tolist() == [
+        ["A002", 4, 2.0]
+    ]
     (tmp_path / "wishes.csv").write_text("agent_id,kind,value,weight\nNOBODY,day_off,fri,2\n")
     with pytest.raises(InputError, match="wishes.csv, line 2, column 'agent_id': unknown agent"):
         load_preferences(centre, agents)
@@ -186,7 +243,8 @@ def test_stage_two_support_is_shared_between_pools_of_one_contract_and_never_bre
     model = build_rota_model(instance, c.scheduling, pooled)
     assert run_highs(model, time_limit_seconds=20, relaxation=True).status.has_solution
     used_by_pool = {
-        int(candidate) for (unit_id, candidate), var in model.x.items()
+        int(candidate)
+        for (unit_id, candidate), var in model.x.items()
         if unit_id == pooled.units[1].unit_id and (var.value or 0.0) > SUPPORT_TOLERANCE
     }
     support = relaxation_support(model, pooled, instance)

@@ -10,7 +10,7 @@ import pytest
 from wfm.config import load_centre, parse_centre
 from wfm.data.io import read_rota
 from wfm.data.schemas import Agent
-from wfm.plan import load_agents
+from wfm.plan.chain import load_agents
 from wfm.scheduling import UK_WORKING_TIME_REGULATIONS, check_rota, check_rota_frame
 from wfm.scheduling.compliance import (
     VIOLATION_COLUMNS,
@@ -26,7 +26,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 def rota(*rows) -> pd.DataFrame:
     """Rows of (agent_id, activity, start, end) with local clock times."""
     return pd.DataFrame(
-        [(agent, activity, pd.Timestamp(start, tz=TZ), pd.Timestamp(end, tz=TZ)) for agent, activity, start, end in rows],
+        [
+            (agent, activity, pd.Timestamp(start, tz=TZ), pd.Timestamp(end, tz=TZ))
+            for agent, activity, start, end in rows
+        ],
         columns=["agent_id", "activity", "start", "end"],
     )
 
@@ -35,7 +38,9 @@ def work(agent, start, end):
     return ("A1" if agent is None else agent, "work", start, end)
 
 
-def days(first: dt.date, count: int, start: str, end: str, agent: str = "A1", next_day_end: bool = False):
+def days(
+    first: dt.date, count: int, start: str, end: str, agent: str = "A1", next_day_end: bool = False
+):
     """One work piece a day for ``count`` days from ``first``."""
     rows = []
     for i in range(count):
@@ -55,7 +60,12 @@ MONDAY = dt.date(2025, 3, 3)
 # --- daily rest (reg. 10) ---------------------------------------------------------------------
 def test_daily_rest_edge_10_h_59_min_fails_and_11_h_passes():
     def rests(next_start):
-        found = check_rota(rota(work("A1", "2025-03-04 06:00", "2025-03-04 14:00"), work("A1", next_start, "2025-03-05 09:00")))
+        found = check_rota(
+            rota(
+                work("A1", "2025-03-04 06:00", "2025-03-04 14:00"),
+                work("A1", next_start, "2025-03-05 09:00"),
+            )
+        )
         return of_rule(found, "daily_rest")
 
     (violation,) = rests("2025-03-05 00:59")
@@ -63,7 +73,11 @@ def test_daily_rest_edge_10_h_59_min_fails_and_11_h_passes():
         "A1: 10 h 59 min rest between 2025-03-04 14:00 and 2025-03-05 00:59, minimum 11 h in the 24 hours "
         "from 2025-03-04 06:00 (WTR 1998 reg. 10(1))"
     )
-    assert (violation.agent_id, violation.regulation, violation.unit) == ("A1", "WTR 1998 reg. 10(1)", "hours")
+    assert (violation.agent_id, violation.regulation, violation.unit) == (
+        "A1",
+        "WTR 1998 reg. 10(1)",
+        "hours",
+    )
     assert violation.value == pytest.approx(10 + 59 / 60) and violation.limit == 11
     assert violation.start == pd.Timestamp("2025-03-04 14:00", tz=TZ)
     assert violation.end == pd.Timestamp("2025-03-05 00:59", tz=TZ)
@@ -71,35 +85,62 @@ def test_daily_rest_edge_10_h_59_min_fails_and_11_h_passes():
 
 
 def test_daily_rest_message_gives_the_end_date_only_when_it_differs():
-    found = check_rota(rota(work("A1", "2025-03-03 22:00", "2025-03-04 06:00"), work("A1", "2025-03-04 14:00", "2025-03-04 18:00")))
+    found = check_rota(
+        rota(
+            work("A1", "2025-03-03 22:00", "2025-03-04 06:00"),
+            work("A1", "2025-03-04 14:00", "2025-03-04 18:00"),
+        )
+    )
     (violation,) = of_rule(found, "daily_rest")
-    assert "A1: 8 h rest between 2025-03-04 06:00 and 14:00, minimum 11 h in the 24 hours from 2025-03-03 22:00" in violation.message
+    assert (
+        "A1: 8 h rest between 2025-03-04 06:00 and 14:00, minimum 11 h in the 24 hours from 2025-03-03 22:00"
+        in violation.message
+    )
 
 
 def test_split_shift_needs_11_hours_rest_in_its_24_hours():
     def rest(second_start, second_end):
-        frame = rota(work("A1", "2025-03-04 06:00", "2025-03-04 10:00"), work("A1", second_start, second_end))
+        frame = rota(
+            work("A1", "2025-03-04 06:00", "2025-03-04 10:00"), work("A1", second_start, second_end)
+        )
         return of_rule(check_rota(frame), "daily_rest")
 
     (violation,) = rest("2025-03-04 20:00", "2025-03-04 20:01")  # rests 10 h and 9 h 59 min
-    assert violation.value == pytest.approx(10.0) and violation.end == pd.Timestamp("2025-03-04 20:00", tz=TZ)
+    assert violation.value == pytest.approx(10.0) and violation.end == pd.Timestamp(
+        "2025-03-04 20:00", tz=TZ
+    )
     assert rest("2025-03-04 21:00", "2025-03-04 22:00") == []  # 11 h then 8 h: 11 h in the 24 hours
 
 
 def test_a_day_over_13_hours_leaves_less_than_11_hours_in_its_24():
-    assert of_rule(check_rota(rota(work("A1", "2025-03-04 08:00", "2025-03-04 21:00"))), "daily_rest") == []
-    (violation,) = of_rule(check_rota(rota(work("A1", "2025-03-04 08:00", "2025-03-04 21:01"))), "daily_rest")
+    assert (
+        of_rule(check_rota(rota(work("A1", "2025-03-04 08:00", "2025-03-04 21:00"))), "daily_rest")
+        == []
+    )
+    (violation,) = of_rule(
+        check_rota(rota(work("A1", "2025-03-04 08:00", "2025-03-04 21:01"))), "daily_rest"
+    )
     assert violation.value == pytest.approx(10 + 59 / 60)
 
 
 def test_daily_rest_is_elapsed_time_across_the_spring_clock_change():
     # Sat 21:00 GMT to Sun 08:00 BST is 11 h on the clock but 10 h elapsed.
-    found = check_rota(rota(work("A1", "2025-03-29 13:00", "2025-03-29 21:00"), work("A1", "2025-03-30 08:00", "2025-03-30 12:00")))
+    found = check_rota(
+        rota(
+            work("A1", "2025-03-29 13:00", "2025-03-29 21:00"),
+            work("A1", "2025-03-30 08:00", "2025-03-30 12:00"),
+        )
+    )
     (violation,) = of_rule(found, "daily_rest")
     assert violation.value == pytest.approx(10.0)
     assert "10 h rest between 2025-03-29 21:00 and 2025-03-30 08:00" in violation.message
     # Autumn: Sat 22:00 BST to Sun 08:00 GMT is 10 h on the clock but 11 h elapsed.
-    found = check_rota(rota(work("A1", "2025-10-25 14:00", "2025-10-25 22:00"), work("A1", "2025-10-26 08:00", "2025-10-26 12:00")))
+    found = check_rota(
+        rota(
+            work("A1", "2025-10-25 14:00", "2025-10-25 22:00"),
+            work("A1", "2025-10-26 08:00", "2025-10-26 12:00"),
+        )
+    )
     assert of_rule(found, "daily_rest") == []
 
 
@@ -146,13 +187,18 @@ def test_weekly_rest_edge_23_h_59_min_fails_and_24_h_passes():
     assert len(failing) == 1
     assert failing[0].value == pytest.approx(23 + 59 / 60)
     assert failing[0].end == pd.Timestamp("2025-03-10", tz=TZ)
-    assert "longest uninterrupted rest in the week 2025-03-03 to 2025-03-09 is 23 h 59 min, minimum 24 h" in failing[0].message
+    assert (
+        "longest uninterrupted rest in the week 2025-03-03 to 2025-03-09 is 23 h 59 min, minimum 24 h"
+        in failing[0].message
+    )
     assert "neither 48 h nor two rests of 24 h" in failing[0].message
     assert [v for v in week_with_longest_rest("18:00") if v.start == first_week] == []
 
 
 def test_weekly_rest_accepts_48_hours_in_the_fortnight_instead():
-    assert week_with_longest_rest("17:59", week_two_days=3) == []  # Wed 18:00 to Mon 00:00 of week three
+    assert (
+        week_with_longest_rest("17:59", week_two_days=3) == []
+    )  # Wed 18:00 to Mon 00:00 of week three
 
 
 def test_weekly_rest_says_when_the_rota_ends_before_the_fortnight():
@@ -163,12 +209,16 @@ def test_weekly_rest_says_when_the_rota_ends_before_the_fortnight():
 
 # --- rest breaks (reg. 12) --------------------------------------------------------------------
 def day_with_break(total_end: str, break_minutes: int):
-    break_end = (pd.Timestamp("2025-03-04 12:00") + pd.Timedelta(minutes=break_minutes)).strftime("%H:%M")
-    return check_rota(rota(
-        work("A1", "2025-03-04 09:00", "2025-03-04 12:00"),
-        ("A1", "break", "2025-03-04 12:00", f"2025-03-04 {break_end}"),
-        work("A1", f"2025-03-04 {break_end}", f"2025-03-04 {total_end}"),
-    ))
+    break_end = (pd.Timestamp("2025-03-04 12:00") + pd.Timedelta(minutes=break_minutes)).strftime(
+        "%H:%M"
+    )
+    return check_rota(
+        rota(
+            work("A1", "2025-03-04 09:00", "2025-03-04 12:00"),
+            ("A1", "break", "2025-03-04 12:00", f"2025-03-04 {break_end}"),
+            work("A1", f"2025-03-04 {break_end}", f"2025-03-04 {total_end}"),
+        )
+    )
 
 
 def test_rest_break_of_15_min_in_a_6_h_15_min_day_fails_and_20_min_passes():
@@ -190,12 +240,14 @@ def test_rest_break_is_needed_only_over_6_hours():
 
 
 def test_back_to_back_break_and_lunch_are_one_uninterrupted_rest():
-    found = check_rota(rota(
-        work("A1", "2025-03-04 09:00", "2025-03-04 12:00"),
-        ("A1", "break", "2025-03-04 12:00", "2025-03-04 12:10"),
-        ("A1", "lunch", "2025-03-04 12:10", "2025-03-04 12:20"),
-        work("A1", "2025-03-04 12:20", "2025-03-04 16:00"),
-    ))
+    found = check_rota(
+        rota(
+            work("A1", "2025-03-04 09:00", "2025-03-04 12:00"),
+            ("A1", "break", "2025-03-04 12:00", "2025-03-04 12:10"),
+            ("A1", "lunch", "2025-03-04 12:10", "2025-03-04 12:20"),
+            work("A1", "2025-03-04 12:20", "2025-03-04 16:00"),
+        )
+    )
     assert found == []
 
 
@@ -217,7 +269,10 @@ def test_average_week_of_48_h_passes_and_one_minute_more_fails():
     rows[-1] = work("A1", "2025-03-07 08:00", "2025-03-07 16:01")
     (violation,) = of_rule(check_rota(rota(*rows)), "average_weekly_hours")
     assert violation.value == pytest.approx(48 + 1 / 60) and violation.limit == 48
-    assert "over the rota's 1 week 2025-03-03 to 2025-03-09, shorter than the 17-week reference period" in violation.message
+    assert (
+        "over the rota's 1 week 2025-03-03 to 2025-03-09, shorter than the 17-week reference period"
+        in violation.message
+    )
     assert of_rule(check_rota(rota(*rows), opted_out={"A1"}), "average_weekly_hours") == []
 
 
@@ -250,7 +305,9 @@ def test_night_worker_average_of_8_h_in_24_passes_and_more_fails():
     nights[-1] = work("A1", "2025-03-08 22:00", "2025-03-09 06:06")
     (violation,) = of_rule(check_rota(rota(*nights)), "night_work_hours")
     assert violation.value == pytest.approx((48 + 0.1) / 6)
-    assert violation.message.startswith("A1 (night worker): average 8 h 1 min working time per 24 h")
+    assert violation.message.startswith(
+        "A1 (night worker): average 8 h 1 min working time per 24 h"
+    )
 
 
 # --- contracts ------------------------------------------------------------------------------
@@ -259,13 +316,35 @@ def small_centre(**contract):
         "centre": {"timezone": TZ},
         "queues": [{"name": "sales"}],
         "break_rules": [
-            {"name": "lunch", "activity": "lunch", "duration_minutes": 30, "paid": False,
-             "earliest_start_after_minutes": 180, "latest_start_after_minutes": 240},
-            {"name": "tea", "activity": "break", "duration_minutes": 15, "paid": True,
-             "earliest_start_after_minutes": 60, "latest_start_after_minutes": 120},
+            {
+                "name": "lunch",
+                "activity": "lunch",
+                "duration_minutes": 30,
+                "paid": False,
+                "earliest_start_after_minutes": 180,
+                "latest_start_after_minutes": 240,
+            },
+            {
+                "name": "tea",
+                "activity": "break",
+                "duration_minutes": 15,
+                "paid": True,
+                "earliest_start_after_minutes": 60,
+                "latest_start_after_minutes": 120,
+            },
         ],
-        "contracts": [{"name": "c", "min_hours_per_week": 16, "max_hours_per_week": 30, "min_days_per_week": 2,
-                       "max_days_per_week": 4, "max_shift_minutes": 390, "min_rest_hours": 11, **contract}],
+        "contracts": [
+            {
+                "name": "c",
+                "min_hours_per_week": 16,
+                "max_hours_per_week": 30,
+                "min_days_per_week": 2,
+                "max_days_per_week": 4,
+                "max_shift_minutes": 390,
+                "min_rest_hours": 11,
+                **contract,
+            }
+        ],
     }
     return parse_centre(raw), [Agent("A1", "Ann", "T", "c", ("sales",))]
 
@@ -283,7 +362,9 @@ def shift_with_lunch(day: dt.date, end: str = "15:00", agent: str = "A1"):
 
 def test_contract_paid_hours_leave_out_unpaid_lunch():
     centre, agents = small_centre(max_hours_per_week=22)
-    rows = [r for i in range(4) for r in shift_with_lunch(MONDAY + dt.timedelta(days=i))]  # 4 x 5.5 h paid
+    rows = [
+        r for i in range(4) for r in shift_with_lunch(MONDAY + dt.timedelta(days=i))
+    ]  # 4 x 5.5 h paid
     assert check_rota(rota(*rows), centre=centre, agents=agents) == []
     centre, agents = small_centre(max_hours_per_week=21.75)
     (violation,) = check_rota(rota(*rows), centre=centre, agents=agents)
@@ -295,24 +376,40 @@ def test_contract_paid_hours_leave_out_unpaid_lunch():
 
 
 def test_contract_minimums_days_and_shift_length():
-    centre, agents = small_centre(min_hours_per_week=5.5, min_days_per_week=1, max_days_per_week=1, max_shift_minutes=360)
+    centre, agents = small_centre(
+        min_hours_per_week=5.5, min_days_per_week=1, max_days_per_week=1, max_shift_minutes=360
+    )
     assert check_rota(rota(*shift_with_lunch(MONDAY)), centre=centre, agents=agents) == []
-    centre, agents = small_centre(min_hours_per_week=5.51, min_days_per_week=2, max_days_per_week=4, max_shift_minutes=359)
+    centre, agents = small_centre(
+        min_hours_per_week=5.51, min_days_per_week=2, max_days_per_week=4, max_shift_minutes=359
+    )
     found = check_rota(rota(*shift_with_lunch(MONDAY)), centre=centre, agents=agents)
-    assert sorted(v.rule for v in found) == ["contract_max_shift", "contract_min_days", "contract_min_paid_hours"]
+    assert sorted(v.rule for v in found) == [
+        "contract_max_shift",
+        "contract_min_days",
+        "contract_min_paid_hours",
+    ]
     rows = [r for i in range(2) for r in shift_with_lunch(MONDAY + dt.timedelta(days=i))]
     centre, agents = small_centre(max_days_per_week=1, min_days_per_week=0, min_hours_per_week=0)
-    assert [v.rule for v in check_rota(rota(*rows), centre=centre, agents=agents)] == ["contract_max_days"]
+    assert [v.rule for v in check_rota(rota(*rows), centre=centre, agents=agents)] == [
+        "contract_max_days"
+    ]
 
 
 def test_contract_rest_is_reported_only_when_stricter_than_the_law():
-    frame = rota(work("A1", "2025-03-04 08:00", "2025-03-04 12:00"), work("A1", "2025-03-05 00:00", "2025-03-05 04:00"))
+    frame = rota(
+        work("A1", "2025-03-04 08:00", "2025-03-04 12:00"),
+        work("A1", "2025-03-05 00:00", "2025-03-05 04:00"),
+    )
     centre, agents = small_centre(min_rest_hours=12, min_hours_per_week=0, min_days_per_week=0)
     assert check_rota(frame, centre=centre, agents=agents) == []
     centre, agents = small_centre(min_rest_hours=12.5, min_hours_per_week=0, min_days_per_week=0)
     (violation,) = check_rota(frame, centre=centre, agents=agents)
     assert violation.rule == "contract_min_rest"
-    assert violation.message == "A1: 12 h rest between 2025-03-04 12:00 and 2025-03-05 00:00, contract c requires at least 12.5 h"
+    assert (
+        violation.message
+        == "A1: 12 h rest between 2025-03-04 12:00 and 2025-03-05 00:00, contract c requires at least 12.5 h"
+    )
 
 
 def test_contract_rules_need_agents():
@@ -360,16 +457,30 @@ def test_a_changed_sample_rota_is_caught(sample):
     centre, agents, frame = sample
     # A003 works 08:00-16:30 Monday to Friday that week; add Sunday 20:00 to Monday 04:00
     # (the night the clocks go back, 8 h elapsed) without a break.
-    extra = pd.DataFrame([{
-        "agent_id": "A003", "date": dt.date(2026, 10, 25), "activity": "work",
-        "start": pd.Timestamp("2026-10-25 20:00", tz=TZ), "end": pd.Timestamp("2026-10-26 04:00", tz=TZ),
-    }])
+    extra = pd.DataFrame(
+        [
+            {
+                "agent_id": "A003",
+                "date": dt.date(2026, 10, 25),
+                "activity": "work",
+                "start": pd.Timestamp("2026-10-25 20:00", tz=TZ),
+                "end": pd.Timestamp("2026-10-26 04:00", tz=TZ),
+            }
+        ]
+    )
     found = check_rota(pd.concat([frame, extra], ignore_index=True), centre=centre, agents=agents)
-    assert {v.rule for v in found} == {"daily_rest", "rest_break", "contract_max_days", "contract_max_paid_hours"}
+    assert {v.rule for v in found} == {
+        "daily_rest",
+        "rest_break",
+        "contract_max_days",
+        "contract_max_paid_hours",
+    }
     assert {v.agent_id for v in found} == {"A003"}
     by_rule = {v.rule: v for v in found}
     assert by_rule["daily_rest"].value == 4.0 and by_rule["rest_break"].value == 0.0
-    assert by_rule["contract_max_days"].value == 6 and by_rule["contract_max_paid_hours"].value == 48.0
+    assert (
+        by_rule["contract_max_days"].value == 6 and by_rule["contract_max_paid_hours"].value == 48.0
+    )
 
 
 def test_a_rota_from_the_scheduler_keeps_every_rule():
@@ -380,6 +491,8 @@ def test_a_rota_from_the_scheduler_keeps_every_rule():
 
     centre = synthetic_centre(time_limit_seconds=20, relative_gap=0.02)
     agents = synthetic_agents(12, seed=1)
-    result = schedule_week(synthetic_requirements(centre, WEEK, peak_agents=4.0, seed=1), centre, agents, WEEK)
+    result = schedule_week(
+        synthetic_requirements(centre, WEEK, peak_agents=4.0, seed=1), centre, agents, WEEK
+    )
     assert not result.rota.empty
     assert check_rota(result.rota, centre=centre, agents=agents) == []

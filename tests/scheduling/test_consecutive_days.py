@@ -15,11 +15,17 @@ from wfm.scheduling import check_rota, schedule_week
 from wfm.scheduling.week import schedule_horizon
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_SHIFT = ShiftTemplate(name="day", days=ALL_DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
+DAY_SHIFT = ShiftTemplate(
+    name="day", days=ALL_DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,)
+)
 
 
 def centre_with(contract: Contract):
-    return make_centre(opening_hours={day: "08:00-16:00" for day in ALL_DAYS}, templates=(DAY_SHIFT,), contracts=(contract,))
+    return make_centre(
+        opening_hours={day: "08:00-16:00" for day in ALL_DAYS},
+        templates=(DAY_SHIFT,),
+        contracts=(contract,),
+    )
 
 
 def staff(centre, n: int = 1):
@@ -29,7 +35,12 @@ def staff(centre, n: int = 1):
 
 def day_demand(days: list[int]) -> dict:
     """One agent 08:00-16:00 on each of ``days`` (0 = MONDAY)."""
-    return {"sales": {(f"{MONDAY + dt.timedelta(days=d)} 08:00", f"{MONDAY + dt.timedelta(days=d)} 16:00"): 1 for d in days}}
+    return {
+        "sales": {
+            (f"{MONDAY + dt.timedelta(days=d)} 08:00", f"{MONDAY + dt.timedelta(days=d)} 16:00"): 1
+            for d in days
+        }
+    }
 
 
 def worked_days(result) -> list[int]:
@@ -45,7 +56,9 @@ def longest_run(days: list[int], n_days: int, cyclic: bool) -> int:
     best = 0
     for first in range(n_days):
         length = 0
-        while length < n_days and ((first + length) % n_days if cyclic else first + length) in worked:
+        while (
+            length < n_days and ((first + length) % n_days if cyclic else first + length) in worked
+        ):
             length += 1
             if not cyclic and first + length >= n_days:
                 break
@@ -62,19 +75,43 @@ def test_max_consecutive_days_hold_when_working_every_day_would_be_cheaper():
     # repeating week (7 days in a cycle), every 4 consecutive days hold a day off, so at
     # most 7 - ceil(7 / 4) = 5 days are worked and 2 x 8 agent-hours are short.
     demand = day_demand(list(range(7)))
-    free = centre_with(Contract(name="c", max_days_per_week=7, max_hours_per_week=60, max_consecutive_working_days=7, min_consecutive_days_off=0))
-    unlimited = schedule_week(requirements_frame(free, MONDAY, demand), free, staff(free, 1), MONDAY)
+    free = centre_with(
+        Contract(
+            name="c",
+            max_days_per_week=7,
+            max_hours_per_week=60,
+            max_consecutive_working_days=7,
+            min_consecutive_days_off=0,
+        )
+    )
+    unlimited = schedule_week(
+        requirements_frame(free, MONDAY, demand), free, staff(free, 1), MONDAY
+    )
     assert worked_days(unlimited) == list(range(7))
 
-    limited = centre_with(Contract(name="c", max_days_per_week=7, max_hours_per_week=60, max_consecutive_working_days=3, min_consecutive_days_off=0))
-    result = schedule_week(requirements_frame(limited, MONDAY, demand), limited, staff(limited, 1), MONDAY)
+    limited = centre_with(
+        Contract(
+            name="c",
+            max_days_per_week=7,
+            max_hours_per_week=60,
+            max_consecutive_working_days=3,
+            min_consecutive_days_off=0,
+        )
+    )
+    result = schedule_week(
+        requirements_frame(limited, MONDAY, demand), limited, staff(limited, 1), MONDAY
+    )
     days = worked_days(result)
     assert len(days) == 5
     assert longest_run(days, 7, cyclic=True) <= 3
     assert result.summary.under_staffed_agent_hours == pytest.approx(16.0)
     assert result.summary.objective == pytest.approx(5 * 8 * 1.0 + 16 * 10.0)
     agents = staff(limited)
-    assert [v for v in check_rota(result.rota, centre=limited, agents=agents) if v.rule.startswith("contract")] == []
+    assert [
+        v
+        for v in check_rota(result.rota, centre=limited, agents=agents)
+        if v.rule.startswith("contract")
+    ] == []
 
 
 def test_max_consecutive_days_hold_across_the_week_boundary():
@@ -84,11 +121,19 @@ def test_max_consecutive_days_hold_across_the_week_boundary():
     demand = day_demand([d for d in range(14) if d not in (0, 13)])
     rules = dict(name="c", max_days_per_week=6, min_consecutive_days_off=0)
     free = centre_with(Contract(**rules, max_consecutive_working_days=14))
-    unlimited = schedule_horizon(requirements_frame(free, MONDAY, demand, days=14), free, staff(free, 1), MONDAY, weeks=2)
+    unlimited = schedule_horizon(
+        requirements_frame(free, MONDAY, demand, days=14), free, staff(free, 1), MONDAY, weeks=2
+    )
     assert worked_days(unlimited) == list(range(1, 13))
 
     limited = centre_with(Contract(**rules, max_consecutive_working_days=6))
-    result = schedule_horizon(requirements_frame(limited, MONDAY, demand, days=14), limited, staff(limited, 1), MONDAY, weeks=2)
+    result = schedule_horizon(
+        requirements_frame(limited, MONDAY, demand, days=14),
+        limited,
+        staff(limited, 1),
+        MONDAY,
+        weeks=2,
+    )
     days = worked_days(result)
     assert len(days) == 11
     assert longest_run(days, 14, cyclic=True) <= 6
@@ -104,16 +149,24 @@ def test_two_consecutive_days_off_hold_when_split_days_off_would_be_cheaper():
     # off in a row one day with demand is left out: 8 agent-hours short.
     demand = day_demand([0, 1, 3, 4, 6])
     free = centre_with(Contract(name="c", max_days_per_week=5, min_consecutive_days_off=0))
-    unlimited = schedule_week(requirements_frame(free, MONDAY, demand), free, staff(free, 1), MONDAY)
+    unlimited = schedule_week(
+        requirements_frame(free, MONDAY, demand), free, staff(free, 1), MONDAY
+    )
     assert worked_days(unlimited) == [0, 1, 3, 4, 6]
 
     ruled = centre_with(Contract(name="c", max_days_per_week=5))  # two days off in a row by default
     assert ruled.contract("c").min_consecutive_days_off == 2
-    result = schedule_week(requirements_frame(ruled, MONDAY, demand), ruled, staff(ruled, 1), MONDAY)
+    result = schedule_week(
+        requirements_frame(ruled, MONDAY, demand), ruled, staff(ruled, 1), MONDAY
+    )
     off = sorted(set(range(7)) - set(worked_days(result)))
     assert any((d + 1) % 7 in off for d in off)  # a pair of days off in a row (the week repeats)
     assert result.summary.under_staffed_agent_hours == pytest.approx(8.0)
-    assert [v for v in check_rota(result.rota, centre=ruled, agents=staff(ruled)) if v.rule.startswith("contract")] == []
+    assert [
+        v
+        for v in check_rota(result.rota, centre=ruled, agents=staff(ruled))
+        if v.rule.startswith("contract")
+    ] == []
 
 
 def test_days_off_rule_needs_no_run_where_the_centre_is_closed_already():
@@ -121,9 +174,18 @@ def test_days_off_rule_needs_no_run_where_the_centre_is_closed_already():
     centre = make_centre(
         opening_hours={day: "08:00-16:00" for day in ALL_DAYS[:5]},
         templates=(DAY_SHIFT,),
-        contracts=(Contract(name="c", min_days_per_week=5, max_days_per_week=5, min_consecutive_days_off=2),),
+        contracts=(
+            Contract(
+                name="c", min_days_per_week=5, max_days_per_week=5, min_consecutive_days_off=2
+            ),
+        ),
     )
-    result = schedule_week(requirements_frame(centre, MONDAY, day_demand(list(range(5)))), centre, staff(centre, 1), MONDAY)
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, day_demand(list(range(5)))),
+        centre,
+        staff(centre, 1),
+        MONDAY,
+    )
     assert worked_days(result) == [0, 1, 2, 3, 4]
 
 
@@ -131,9 +193,18 @@ def test_days_off_rule_needs_no_run_where_the_centre_is_closed_already():
 
 
 def test_minimum_days_and_days_off_over_seven_name_the_contract_agents_and_rule():
-    centre = centre_with(Contract(name="six days", min_days_per_week=6, max_days_per_week=6, min_consecutive_days_off=2))
+    centre = centre_with(
+        Contract(
+            name="six days", min_days_per_week=6, max_days_per_week=6, min_consecutive_days_off=2
+        )
+    )
     with pytest.raises(SolveError) as error:
-        schedule_week(requirements_frame(centre, MONDAY, day_demand(list(range(7)))), centre, staff(centre, 2), MONDAY)
+        schedule_week(
+            requirements_frame(centre, MONDAY, day_demand(list(range(7)))),
+            centre,
+            staff(centre, 2),
+            MONDAY,
+        )
     message = str(error.value)
     assert (
         "contract 'six days' needs at least 6 working days a week and 2 consecutive days off every week, 8 days in "
@@ -142,10 +213,24 @@ def test_minimum_days_and_days_off_over_seven_name_the_contract_agents_and_rule(
 
 
 def test_minimum_days_above_what_the_longest_run_allows_is_named():
-    centre = centre_with(Contract(name="c", min_days_per_week=6, max_days_per_week=6, max_consecutive_working_days=2,
-                                  min_consecutive_days_off=0))
-    with pytest.raises(SolveError, match=r"with at most 2 working days in a row a week holds at most 5"):
-        schedule_week(requirements_frame(centre, MONDAY, day_demand(list(range(7)))), centre, staff(centre, 1), MONDAY)
+    centre = centre_with(
+        Contract(
+            name="c",
+            min_days_per_week=6,
+            max_days_per_week=6,
+            max_consecutive_working_days=2,
+            min_consecutive_days_off=0,
+        )
+    )
+    with pytest.raises(
+        SolveError, match=r"with at most 2 working days in a row a week holds at most 5"
+    ):
+        schedule_week(
+            requirements_frame(centre, MONDAY, day_demand(list(range(7)))),
+            centre,
+            staff(centre, 1),
+            MONDAY,
+        )
 
 
 def test_availability_that_leaves_no_run_of_days_off_names_the_agent_and_rule():
@@ -157,13 +242,20 @@ def test_availability_that_leaves_no_run_of_days_off_names_the_agent_and_rule():
         {
             "agent_id": "A01",
             "start": [pd.Timestamp(day).tz_localize("Europe/London") for day in off],
-            "end": [pd.Timestamp(day + dt.timedelta(days=1)).tz_localize("Europe/London") for day in off],
+            "end": [
+                pd.Timestamp(day + dt.timedelta(days=1)).tz_localize("Europe/London") for day in off
+            ],
             "kind": "unavailable",
         }
     )
     with pytest.raises(SolveError) as error:
-        schedule_week(requirements_frame(centre, MONDAY, day_demand(list(range(7)))), centre, staff(centre, 1), MONDAY,
-                      availability=availability)
+        schedule_week(
+            requirements_frame(centre, MONDAY, day_demand(list(range(7)))),
+            centre,
+            staff(centre, 1),
+            MONDAY,
+            availability=availability,
+        )
     assert (
         "agent 'A01' (Agent A01, contract 'four') may work only on Mon, Wed, Fri, Sun, where no choice of at least "
         "4 working days leaves the contract's 2 consecutive days off" in str(error.value)
@@ -184,7 +276,11 @@ def rota_of(days: list[int]) -> pd.DataFrame:
 
 
 def test_compliance_check_reports_long_runs_and_weeks_without_days_off():
-    centre = centre_with(Contract(name="c", max_days_per_week=7, max_hours_per_week=60, max_consecutive_working_days=6))
+    centre = centre_with(
+        Contract(
+            name="c", max_days_per_week=7, max_hours_per_week=60, max_consecutive_working_days=6
+        )
+    )
     agents = staff(centre)
     # Monday to the next Tuesday: 9 days in a row; week 1 has no two days off in a row.
     found = check_rota(rota_of(list(range(9))), centre=centre, agents=agents)

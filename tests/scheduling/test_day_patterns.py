@@ -26,18 +26,33 @@ from wfm.scheduling.model import (
 from wfm.scheduling.solve import run_highs
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_SHIFT = ShiftTemplate(name="day", days=ALL_DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
+DAY_SHIFT = ShiftTemplate(
+    name="day", days=ALL_DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,)
+)
 
 
-def instance_for(contract: Contract, *, n_agents: int = 1, days: int = 7, open_days=ALL_DAYS, demand_days=None,
-                 demand_agents: int = 1):
+def instance_for(
+    contract: Contract,
+    *,
+    n_agents: int = 1,
+    days: int = 7,
+    open_days=ALL_DAYS,
+    demand_days=None,
+    demand_agents: int = 1,
+):
     centre = make_centre(
-        opening_hours={day: "08:00-16:00" for day in open_days}, templates=(DAY_SHIFT,), contracts=(contract,)
+        opening_hours={day: "08:00-16:00" for day in open_days},
+        templates=(DAY_SHIFT,),
+        contracts=(contract,),
     )
     demand_days = range(days) if demand_days is None else demand_days
     demand = {
         "sales": {
-            (f"{MONDAY + dt.timedelta(days=d)} 08:00", f"{MONDAY + dt.timedelta(days=d)} 16:00"): demand_agents for d in demand_days
+            (
+                f"{MONDAY + dt.timedelta(days=d)} 08:00",
+                f"{MONDAY + dt.timedelta(days=d)} 16:00",
+            ): demand_agents
+            for d in demand_days
         }
     }
     requirements = requirements_frame(centre, MONDAY, demand, days=days)
@@ -45,7 +60,15 @@ def instance_for(contract: Contract, *, n_agents: int = 1, days: int = 7, open_d
     return centre, prepare_week(requirements, centre, agents, MONDAY, days=days)
 
 
-def allowed(days: tuple[int, ...], worked: set[int], *, n_days: int, week: int, contract: Contract, free: set[int]) -> bool:
+def allowed(
+    days: tuple[int, ...],
+    worked: set[int],
+    *,
+    n_days: int,
+    week: int,
+    contract: Contract,
+    free: set[int],
+) -> bool:
     """The rules read directly, for a set of working days among a week's pattern days."""
     own = [week * DAYS_PER_WEEK + i for i in range(week_lengths(n_days)[week])]
     if not worked <= free:
@@ -68,13 +91,32 @@ def allowed(days: tuple[int, ...], worked: set[int], *, n_days: int, week: int, 
 
 
 CONTRACTS = [
-    Contract(name="c", min_days_per_week=lo, max_days_per_week=hi, max_hours_per_week=60,
-             max_consecutive_working_days=k, min_consecutive_days_off=length)
-    for lo, hi, k, length in [(0, 7, 3, 0), (4, 5, 6, 2), (3, 5, 2, 3), (5, 5, 6, 2), (0, 6, 4, 1), (2, 4, 7, 2)]
+    Contract(
+        name="c",
+        min_days_per_week=lo,
+        max_days_per_week=hi,
+        max_hours_per_week=60,
+        max_consecutive_working_days=k,
+        min_consecutive_days_off=length,
+    )
+    for lo, hi, k, length in [
+        (0, 7, 3, 0),
+        (4, 5, 6, 2),
+        (3, 5, 2, 3),
+        (5, 5, 6, 2),
+        (0, 6, 4, 1),
+        (2, 4, 7, 2),
+    ]
 ]
 
 
-@pytest.mark.parametrize("contract", CONTRACTS, ids=lambda c: f"{c.min_days_per_week}-{c.max_days_per_week}-K{c.max_consecutive_working_days}-L{c.min_consecutive_days_off}")
+@pytest.mark.parametrize(
+    "contract",
+    CONTRACTS,
+    ids=lambda c: (
+        f"{c.min_days_per_week}-{c.max_days_per_week}-K{c.max_consecutive_working_days}-L{c.min_consecutive_days_off}"
+    ),
+)
 @pytest.mark.parametrize("days", [7, 10, 14])
 @pytest.mark.parametrize("open_days", [ALL_DAYS, ALL_DAYS[:6], ("mon", "tue", "thu", "fri", "sat")])
 def test_patterns_are_exactly_the_sets_the_rules_allow(contract, days, open_days):
@@ -82,7 +124,12 @@ def test_patterns_are_exactly_the_sets_the_rules_allow(contract, days, open_days
     workforce = agent_workforce(instance)
     model = pyo.ConcreteModel()
     model.x = pyo.Var(
-        [(workforce.units[u].unit_id, int(c)) for u, c in zip(workforce.eligible["unit"], workforce.eligible["candidate"], strict=True)],
+        [
+            (workforce.units[u].unit_id, int(c))
+            for u, c in zip(
+                workforce.eligible["unit"], workforce.eligible["candidate"], strict=True
+            )
+        ],
         domain=pyo.Binary,
     )
     days_of = working_days(unit_shift_table(model, instance, workforce))
@@ -102,7 +149,9 @@ def test_patterns_are_exactly_the_sets_the_rules_allow(contract, days, open_days
         }
         assert found == expected
         if days == DAYS_PER_WEEK:  # the whole horizon: every window is inside the pattern days
-            assert sorted(plan.windows) == (list(range(7)) if contract.max_consecutive_working_days < 7 else [])
+            assert sorted(plan.windows) == (
+                list(range(7)) if contract.max_consecutive_working_days < 7 else []
+            )
 
 
 @pytest.mark.parametrize("open_days", [ALL_DAYS, ALL_DAYS[:6]])
@@ -111,8 +160,14 @@ def test_model_keeps_exactly_the_working_days_the_rules_allow_over_two_weeks(ope
     # the integer points of the model (pattern rows plus the rows left over the week
     # boundary) are the sets that keep every rule, read cyclically over the horizon; with
     # Sunday closed, the sets that work no Sunday.
-    contract = Contract(name="c", min_days_per_week=3, max_days_per_week=5, max_hours_per_week=60,
-                        max_consecutive_working_days=4, min_consecutive_days_off=2)
+    contract = Contract(
+        name="c",
+        min_days_per_week=3,
+        max_days_per_week=5,
+        max_hours_per_week=60,
+        max_consecutive_working_days=4,
+        min_consecutive_days_off=2,
+    )
     centre, instance = instance_for(contract, days=14, open_days=open_days)
     model = build_rota_model(instance, centre.scheduling)
     shifts = unit_shift_table(model, instance, agent_workforce(instance))
@@ -123,17 +178,27 @@ def test_model_keeps_exactly_the_working_days_the_rules_allow_over_two_weeks(ope
             count = len([d for d in worked if d // 7 == week])
             if not 3 <= count <= 5:
                 return False
-            if not any(not ({(d + 7 * week) % 14, (d + 7 * week + 1) % 14} & worked) for d in range(7)):
+            if not any(
+                not ({(d + 7 * week) % 14, (d + 7 * week + 1) % 14} & worked) for d in range(7)
+            ):
                 return False
         return all(not {(f + i) % 14 for i in range(5)} <= worked for f in range(14))
 
-    components = [model.day_pattern_choice, model.day_pattern_days, model.max_consecutive_working_days,
-                  model.contract_days, model.one_shift_per_day]
+    components = [
+        model.day_pattern_choice,
+        model.day_pattern_days,
+        model.max_consecutive_working_days,
+        model.contract_days,
+        model.one_shift_per_day,
+    ]
     patterns = _pattern_days(model)
     checked = kept = 0
     for mask in np.random.default_rng(0).permutation(2**14)[:4000].tolist():
         worked = {d for d in range(14) if mask >> d & 1}
-        if not 3 <= len([d for d in worked if d < 7]) <= 5 or not 3 <= len([d for d in worked if d >= 7]) <= 5:
+        if (
+            not 3 <= len([d for d in worked if d < 7]) <= 5
+            or not 3 <= len([d for d in worked if d >= 7]) <= 5
+        ):
             continue  # the contract days alone rule these out; keep the test fast
         if not worked <= set(var_of_day):
             continue  # works a closed day: no shift to choose
@@ -188,14 +253,22 @@ def with_old_rows(model, instance, workforce) -> None:
     """Replace the day patterns of ``model`` by the row formulation they replaced: every
     window of K + 1 days holds a day off, and a binary start of a run of L days off per
     week whose runs cover each working day at most once."""
-    for name in ("day_pattern_days", "day_pattern_choice", "day_pattern", "max_consecutive_working_days"):
+    for name in (
+        "day_pattern_days",
+        "day_pattern_choice",
+        "day_pattern",
+        "max_consecutive_working_days",
+    ):
         model.del_component(name)
     days_of = working_days(unit_shift_table(model, instance, workforce))
     n_days = instance.grid.days
     model.old_rows = pyo.ConstraintList()
     for u, unit in enumerate(workforce.units):
         mine = days_of.get(u, {})
-        k, length = unit.contract.max_consecutive_working_days, unit.contract.min_consecutive_days_off
+        k, length = (
+            unit.contract.max_consecutive_working_days,
+            unit.contract.min_consecutive_days_off,
+        )
         if k < n_days:
             for first in range(n_days):
                 window = [x for i in range(k + 1) for x in mine.get((first + i) % n_days, [])]
@@ -216,7 +289,9 @@ def with_old_rows(model, instance, workforce) -> None:
                     model.old_rows.add(sum(covering) + sum(mine[day]) <= unit.size)
 
 
-def lp_bounds(contract: Contract, *, n_agents: int = 1, days: int = 7, pooled: bool = False, **options) -> tuple[float, float]:
+def lp_bounds(
+    contract: Contract, *, n_agents: int = 1, days: int = 7, pooled: bool = False, **options
+) -> tuple[float, float]:
     """LP bounds (patterns, old rows) of a small instance."""
     bounds = []
     for old in (False, True):
@@ -235,8 +310,13 @@ def test_patterns_lift_the_lp_bound_where_the_rows_are_weak():
     # 3/4 of every day (5.25 days), the patterns at most 5 days, as the integer rota does.
     # One agent needed 8 hours a day: the rows bound 5.25 x 8 paid + 1.75 x 8 x 10 short
     # = 182, the patterns 5 x 8 + 2 x 8 x 10 = 200, the integer optimum.
-    contract = Contract(name="c", max_days_per_week=7, max_hours_per_week=60, max_consecutive_working_days=3,
-                        min_consecutive_days_off=0)
+    contract = Contract(
+        name="c",
+        max_days_per_week=7,
+        max_hours_per_week=60,
+        max_consecutive_working_days=3,
+        min_consecutive_days_off=0,
+    )
     patterns, rows = lp_bounds(contract)
     assert rows == pytest.approx(182.0)
     assert patterns == pytest.approx(200.0)
@@ -249,12 +329,37 @@ def test_patterns_lift_the_lp_bound_where_the_rows_are_weak():
     ("contract", "options"),
     [
         (Contract(name="c", max_days_per_week=5), {"demand_days": [0, 1, 3, 4, 6]}),
-        (Contract(name="c", min_days_per_week=4, max_days_per_week=5, max_consecutive_working_days=4,
-                  min_consecutive_days_off=2), {"open_days": ALL_DAYS[:6]}),
-        (Contract(name="c", min_days_per_week=2, max_days_per_week=6, max_hours_per_week=60,
-                  max_consecutive_working_days=2, min_consecutive_days_off=3), {"days": 14}),
-        (Contract(name="c", min_days_per_week=3, max_days_per_week=5, max_consecutive_working_days=4,
-                  min_consecutive_days_off=2), {"days": 14, "demand_days": [0, 1, 2, 5, 6, 7, 8, 12, 13]}),
+        (
+            Contract(
+                name="c",
+                min_days_per_week=4,
+                max_days_per_week=5,
+                max_consecutive_working_days=4,
+                min_consecutive_days_off=2,
+            ),
+            {"open_days": ALL_DAYS[:6]},
+        ),
+        (
+            Contract(
+                name="c",
+                min_days_per_week=2,
+                max_days_per_week=6,
+                max_hours_per_week=60,
+                max_consecutive_working_days=2,
+                min_consecutive_days_off=3,
+            ),
+            {"days": 14},
+        ),
+        (
+            Contract(
+                name="c",
+                min_days_per_week=3,
+                max_days_per_week=5,
+                max_consecutive_working_days=4,
+                min_consecutive_days_off=2,
+            ),
+            {"days": 14, "demand_days": [0, 1, 2, 5, 6, 7, 8, 12, 13]},
+        ),
     ],
 )
 def test_patterns_lp_bound_is_at_least_the_rows(contract, options):

@@ -15,9 +15,23 @@ from wfm.scheduling import prepare_week, schedule_week
 from wfm.scheduling.precheck import rule_problems
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-DAY = ShiftTemplate(name="day", days=WEEKDAYS, earliest_start="08:00", latest_start="12:00", lengths_minutes=(480,))
-SHORT = ShiftTemplate(name="short", days=WEEKDAYS, earliest_start="08:00", latest_start="16:00", lengths_minutes=(240,))
-PART_TIME = Contract(name="part_time", min_hours_per_week=16, max_hours_per_week=30, min_days_per_week=2, max_days_per_week=5)
+DAY = ShiftTemplate(
+    name="day", days=WEEKDAYS, earliest_start="08:00", latest_start="12:00", lengths_minutes=(480,)
+)
+SHORT = ShiftTemplate(
+    name="short",
+    days=WEEKDAYS,
+    earliest_start="08:00",
+    latest_start="16:00",
+    lengths_minutes=(240,),
+)
+PART_TIME = Contract(
+    name="part_time",
+    min_hours_per_week=16,
+    max_hours_per_week=30,
+    min_days_per_week=2,
+    max_days_per_week=5,
+)
 FLEX = Contract(name="flex", max_days_per_week=5)
 
 
@@ -43,7 +57,9 @@ def time_off(agent_id, *days, hours=None):
     rows = []
     for d in days:
         date = MONDAY + dt.timedelta(days=d)
-        rows.append((agent_id, f"{date} 00:00", f"{date + dt.timedelta(days=1)} 00:00", "unavailable"))
+        rows.append(
+            (agent_id, f"{date} 00:00", f"{date + dt.timedelta(days=1)} 00:00", "unavailable")
+        )
     if hours is not None:
         for d in range(5):
             if d in days:
@@ -76,25 +92,45 @@ def test_availability_below_the_minimum_hours_names_agent_hours_and_contract():
 
 
 def test_more_days_off_than_days_names_the_agent():
-    c = centre(contracts=(Contract(name="four days", min_days_per_week=4, max_days_per_week=5), FLEX))
-    message = diagnose(c, [agent("A01", "four days"), agent("A02", "four days")], time_off("A02", 0, 1))
+    c = centre(
+        contracts=(Contract(name="four days", min_days_per_week=4, max_days_per_week=5), FLEX)
+    )
+    message = diagnose(
+        c, [agent("A01", "four days"), agent("A02", "four days")], time_off("A02", 0, 1)
+    )
     assert "agent 'A02'" in message and "available on only 3 days" in message
     assert "'four days' needs at least 4 working days" in message
     assert "A01" not in message
 
 
 def test_break_window_that_cannot_fit_names_the_rule_and_template():
-    late = BreakRule(name="late break", activity="break", duration_minutes=15, paid=True, min_shift_minutes=0,
-                     earliest_start_after_minutes=300, latest_start_after_minutes=330)
+    late = BreakRule(
+        name="late break",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=0,
+        earliest_start_after_minutes=300,
+        latest_start_after_minutes=330,
+    )
     c = centre(contracts=(FLEX,), break_rules=(late,))
     message = diagnose(c, [agent("A01", "flex")])
-    assert "break rule 'late break'" in message and "240-minute shifts of template 'short'" in message
+    assert (
+        "break rule 'late break'" in message and "240-minute shifts of template 'short'" in message
+    )
     assert "between 300 and 330 minutes" in message
 
 
 def test_break_window_problem_removes_only_those_shifts():
-    late = BreakRule(name="late break", activity="break", duration_minutes=15, paid=True, min_shift_minutes=0,
-                     earliest_start_after_minutes=300, latest_start_after_minutes=330)
+    late = BreakRule(
+        name="late break",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=0,
+        earliest_start_after_minutes=300,
+        latest_start_after_minutes=330,
+    )
     c = centre(contracts=(FLEX,), break_rules=(late,))
     instance = prepare_week(requirements(c), c, [agent("A01", "flex")], MONDAY)
     lengths = instance.candidates.loc[instance.eligible["candidate"], "length_minutes"]
@@ -114,11 +150,25 @@ def test_contract_max_shift_below_every_template_length_names_contract_and_agent
 def test_every_problem_is_listed_one_per_line():
     tiny = Contract(name="tiny", min_days_per_week=1, max_shift_minutes=180)
     four = Contract(name="four days", min_days_per_week=4, max_days_per_week=5)
-    late = BreakRule(name="late break", activity="break", duration_minutes=15, paid=True, min_shift_minutes=0,
-                     earliest_start_after_minutes=300, latest_start_after_minutes=330)
+    late = BreakRule(
+        name="late break",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=0,
+        earliest_start_after_minutes=300,
+        latest_start_after_minutes=330,
+    )
     c = centre(contracts=(tiny, four, PART_TIME, FLEX), break_rules=(late,))
-    agents = [agent("T1", "tiny"), agent("F1", "four days"), agent("P1", "part_time"), agent("OK", "flex")]
-    availability = pd.concat([time_off("F1", 0, 1, 2), time_off("P1", 0, 1, 2, 3)], ignore_index=True)
+    agents = [
+        agent("T1", "tiny"),
+        agent("F1", "four days"),
+        agent("P1", "part_time"),
+        agent("OK", "flex"),
+    ]
+    availability = pd.concat(
+        [time_off("F1", 0, 1, 2), time_off("P1", 0, 1, 2, 3)], ignore_index=True
+    )
     message = diagnose(c, agents, availability)
     lines = [line for line in message.splitlines() if line.startswith("- ")]
     assert len(lines) == 5, message
@@ -136,7 +186,8 @@ def test_every_problem_is_listed_one_per_line():
 def test_time_off_outside_the_week_does_not_count_as_availability():
     c = centre(contracts=(Contract(name="six days", min_days_per_week=6, max_days_per_week=6),))
     next_month = time_off("A01", 0).assign(
-        start=lambda f: f["start"] + pd.Timedelta(days=30), end=lambda f: f["end"] + pd.Timedelta(days=30)
+        start=lambda f: f["start"] + pd.Timedelta(days=30),
+        end=lambda f: f["end"] + pd.Timedelta(days=30),
     )
     message = diagnose(c, [agent("A01", "six days")], next_month)
     assert "must work at least 6 days a week" in message and "available on only" not in message

@@ -10,7 +10,7 @@ import pytest
 from wfm.config import load_centre
 from wfm.data.io import read_rota
 from wfm.data.schemas import Agent
-from wfm.plan import load_agents
+from wfm.plan.chain import load_agents
 from wfm.scheduling import rota_to_excel, rota_to_icalendar, write_rota_exports
 from wfm.scheduling.compliance import shifts_table
 from wfm.scheduling.exports import (
@@ -85,16 +85,22 @@ def test_calendar_has_one_event_per_shift_at_the_right_utc_times(sample):
 def test_calendar_with_breaks_adds_an_event_per_break(sample):
     _, _, rota = sample
     mine = rota[rota["agent_id"] == "A003"]
-    events = parse_ics(rota_to_icalendar(rota, "A003", timezone=TZ, include_breaks=True, dtstamp=STAMP))
+    events = parse_ics(
+        rota_to_icalendar(rota, "A003", timezone=TZ, include_breaks=True, dtstamp=STAMP)
+    )
     assert len(events) == len(shifts_table(mine)) + int((mine["activity"] != "work").sum())
     assert {e["SUMMARY"] for e in events} == {"Shift", "Break", "Lunch"}
 
 
 def test_a_night_shift_over_the_clock_change_keeps_its_elapsed_length():
-    rota = pd.DataFrame({
-        "agent_id": ["N1"], "activity": ["work"],
-        "start": [pd.Timestamp("2026-10-24 22:00", tz=TZ)], "end": [pd.Timestamp("2026-10-25 06:00", tz=TZ)],
-    })
+    rota = pd.DataFrame(
+        {
+            "agent_id": ["N1"],
+            "activity": ["work"],
+            "start": [pd.Timestamp("2026-10-24 22:00", tz=TZ)],
+            "end": [pd.Timestamp("2026-10-25 06:00", tz=TZ)],
+        }
+    )
     (event,) = parse_ics(rota_to_icalendar(rota, "N1", timezone=TZ, dtstamp=STAMP))
     assert (event["DTSTART"], event["DTEND"]) == ("20261024T210000Z", "20261025T060000Z")
     assert "9 h" in event["DESCRIPTION"]
@@ -134,8 +140,15 @@ def test_workbook_has_a_sheet_per_team_with_every_activity(sample, tmp_path):
     assert [cell.value for cell in summary[1]] == list(SUMMARY_COLUMNS)
     assert summary.max_row == len(agents) + 1
     # First row of A001 (Team Curie): local wall-clock times, paid hours of the work piece.
-    first = next(row for row in book["Team Curie"].iter_rows(min_row=2, values_only=True) if row[0] == "A001")
-    assert first[3:] == ("work", dt.datetime(2026, 10, 19, 9, 30), dt.datetime(2026, 10, 19, 12, 0), 2.5)
+    first = next(
+        row for row in book["Team Curie"].iter_rows(min_row=2, values_only=True) if row[0] == "A001"
+    )
+    assert first[3:] == (
+        "work",
+        dt.datetime(2026, 10, 19, 9, 30),
+        dt.datetime(2026, 10, 19, 12, 0),
+        2.5,
+    )
 
 
 def test_summary_paid_hours_leave_out_lunch(sample):
@@ -144,18 +157,28 @@ def test_summary_paid_hours_leave_out_lunch(sample):
     lunch = rota["activity"] == "lunch"
     hours = (rota["end"] - rota["start"]).dt.total_seconds() / 3600
     expected = hours[~lunch].groupby(rota["agent_id"]).sum()
-    assert summary.loc[expected.index, "paid_hours"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert summary.loc[expected.index, "paid_hours"].to_numpy() == pytest.approx(
+        expected.to_numpy()
+    )
     assert summary.loc["A003", "days_worked"] == len(shifts_table(rota[rota["agent_id"] == "A003"]))
 
 
 def test_a_given_summary_is_used_and_sheet_names_are_valid(tmp_path):
-    rota = pd.DataFrame({
-        "agent_id": ["a", "b"], "activity": ["work", "work"],
-        "start": pd.to_datetime(["2026-03-02 08:00", "2026-03-02 09:00"]).tz_localize(TZ),
-        "end": pd.to_datetime(["2026-03-02 12:00", "2026-03-02 10:00"]).tz_localize(TZ),
-    })
-    agents = [Agent("a", "Ann", "Summary", "c", ("q",)), Agent("b", "Bo", "x/y:z" * 10, "c", ("q",))]
-    given = pd.DataFrame({column: ["marker"] if column == "name" else [0] for column in SUMMARY_COLUMNS})
+    rota = pd.DataFrame(
+        {
+            "agent_id": ["a", "b"],
+            "activity": ["work", "work"],
+            "start": pd.to_datetime(["2026-03-02 08:00", "2026-03-02 09:00"]).tz_localize(TZ),
+            "end": pd.to_datetime(["2026-03-02 12:00", "2026-03-02 10:00"]).tz_localize(TZ),
+        }
+    )
+    agents = [
+        Agent("a", "Ann", "Summary", "c", ("q",)),
+        Agent("b", "Bo", "x/y:z" * 10, "c", ("q",)),
+    ]
+    given = pd.DataFrame(
+        {column: ["marker"] if column == "name" else [0] for column in SUMMARY_COLUMNS}
+    )
     book = openpyxl.load_workbook(rota_to_excel(rota, agents, tmp_path / "r.xlsx", summary=given))
     assert book.sheetnames[0] == "Summary" and book["Summary"]["B2"].value == "marker"
     assert all(len(name) <= 31 for name in book.sheetnames) and len(book.sheetnames) == 3
@@ -176,5 +199,7 @@ def test_write_rota_exports_writes_workbook_and_calendars(sample, tmp_path):
 
 def test_export_files_can_leave_out_excel(sample, tmp_path):
     _, agents, rota = sample
-    files = rota_export_files(rota[rota["agent_id"] == "A001"], agents, tmp_path, excel=False, dtstamp=STAMP)
+    files = rota_export_files(
+        rota[rota["agent_id"] == "A001"], agents, tmp_path, excel=False, dtstamp=STAMP
+    )
     assert list(files) == [tmp_path / "calendars" / "A001.ics"]

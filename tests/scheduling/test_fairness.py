@@ -18,7 +18,9 @@ WEEKDAYS = ALL_DAYS[:5]
 
 
 def settings(fairness_cost: float) -> SchedulingSettings:
-    return SchedulingSettings(time_limit_seconds=20, relative_gap=0.0, fairness_cost=fairness_cost, preference_cost=1.0)
+    return SchedulingSettings(
+        time_limit_seconds=20, relative_gap=0.0, fairness_cost=fairness_cost, preference_cost=1.0
+    )
 
 
 def test_weekend_days_spread_when_one_cheap_agent_would_take_them_all():
@@ -26,16 +28,30 @@ def test_weekend_days_spread_when_one_cheap_agent_would_take_them_all():
     # 1.0. Without fairness A01 works both days (cost 2 x 8 x 0.9 = 14.4); with a fairness
     # cost of 5 per weekend day of the busiest agent, 2 x 5 = 10 for A01 alone is dearer than
     # 0.8 more pay for giving Sunday to another agent: 14.4 + 0.8 + 5 = 20.2.
-    weekend = ShiftTemplate(name="weekend", days=("sat", "sun"), earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
+    weekend = ShiftTemplate(
+        name="weekend",
+        days=("sat", "sun"),
+        earliest_start="08:00",
+        latest_start="08:00",
+        lengths_minutes=(480,),
+    )
     contracts = (Contract(name="cheap", cost_per_paid_hour=0.9), Contract(name="standard"))
-    agents = make_agents(1, contract="cheap", prefix="A") + make_agents(2, contract="standard", prefix="B")
+    agents = make_agents(1, contract="cheap", prefix="A") + make_agents(
+        2, contract="standard", prefix="B"
+    )
     saturday, sunday = MONDAY + dt.timedelta(days=5), MONDAY + dt.timedelta(days=6)
     demand = {"sales": {(f"{day} 08:00", f"{day} 16:00"): 1 for day in (saturday, sunday)}}
     results = {}
     for cost in (0.0, 5.0):
-        centre = make_centre(opening_hours={"sat": "08:00-16:00", "sun": "08:00-16:00"}, templates=(weekend,),
-                             contracts=contracts, scheduling=settings(cost))
-        results[cost] = schedule_week(requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY)
+        centre = make_centre(
+            opening_hours={"sat": "08:00-16:00", "sun": "08:00-16:00"},
+            templates=(weekend,),
+            contracts=contracts,
+            scheduling=settings(cost),
+        )
+        results[cost] = schedule_week(
+            requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY
+        )
     unfair = results[0.0].agent_summary.set_index("agent_id")["weekend_days"]
     fair = results[5.0].agent_summary.set_index("agent_id")["weekend_days"]
     assert unfair.to_dict() == {"A01": 2, "B01": 0, "B02": 0}
@@ -52,21 +68,44 @@ def test_late_shifts_spread_when_a_preference_would_give_them_all_to_one_agent()
     # broken preferences: objective 80 paid hours + 2 + 3 x 2 = 88. (A minimum rest of 10 h
     # lets an agent go from a late shift to the next day's early one; with 11 h the lates
     # cannot be split between two agents at all.)
-    early = ShiftTemplate(name="early", days=WEEKDAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
-    late = ShiftTemplate(name="late", days=WEEKDAYS, earliest_start="14:00", latest_start="14:00", lengths_minutes=(480,))
+    early = ShiftTemplate(
+        name="early",
+        days=WEEKDAYS,
+        earliest_start="08:00",
+        latest_start="08:00",
+        lengths_minutes=(480,),
+    )
+    late = ShiftTemplate(
+        name="late",
+        days=WEEKDAYS,
+        earliest_start="14:00",
+        latest_start="14:00",
+        lengths_minutes=(480,),
+    )
     spans = {}
     for d in range(5):
         day = MONDAY + dt.timedelta(days=d)
         spans[(f"{day} 08:00", f"{day} 14:00")] = 1
         spans[(f"{day} 14:00", f"{day} 16:00")] = 2
         spans[(f"{day} 16:00", f"{day} 22:00")] = 1
-    preferences = pd.DataFrame([("A01", "start_after", 12 * 60, 1.0)], columns=["agent_id", "kind", "value", "weight"])
+    preferences = pd.DataFrame(
+        [("A01", "start_after", 12 * 60, 1.0)], columns=["agent_id", "kind", "value", "weight"]
+    )
     lates = {}
     for cost in (0.0, 2.0):
-        centre = make_centre(opening_hours={day: "08:00-22:00" for day in WEEKDAYS}, templates=(early, late),
-                             contracts=(Contract(name="flex", min_rest_hours=10),), scheduling=settings(cost))
-        result = schedule_week(requirements_frame(centre, MONDAY, {"sales": spans}), centre, make_agents(2), MONDAY,
-                               preferences=preferences)
+        centre = make_centre(
+            opening_hours={day: "08:00-22:00" for day in WEEKDAYS},
+            templates=(early, late),
+            contracts=(Contract(name="flex", min_rest_hours=10),),
+            scheduling=settings(cost),
+        )
+        result = schedule_week(
+            requirements_frame(centre, MONDAY, {"sales": spans}),
+            centre,
+            make_agents(2),
+            MONDAY,
+            preferences=preferences,
+        )
         shifts = result.rota.groupby(["agent_id", "date"])["end"].max()
         lates[cost] = (shifts.dt.hour == 22).groupby(level="agent_id").sum().to_dict()
         # The agent summaries count the same late shifts: the scheduler's from its shifts,
@@ -85,14 +124,33 @@ def test_late_shifts_spread_when_a_preference_would_give_them_all_to_one_agent()
 
 def test_late_means_ending_at_or_after_the_setting_or_past_midnight():
     templates = (
-        ShiftTemplate(name="day", days=("fri",), earliest_start="08:00", latest_start="12:00", start_step_minutes=240,
-                      lengths_minutes=(480,)),
-        ShiftTemplate(name="night", days=("sat",), earliest_start="20:00", latest_start="20:00", lengths_minutes=(360,)),
+        ShiftTemplate(
+            name="day",
+            days=("fri",),
+            earliest_start="08:00",
+            latest_start="12:00",
+            start_step_minutes=240,
+            lengths_minutes=(480,),
+        ),
+        ShiftTemplate(
+            name="night",
+            days=("sat",),
+            earliest_start="20:00",
+            latest_start="20:00",
+            lengths_minutes=(360,),
+        ),
     )
-    centre = make_centre(opening_hours={day: "00:00-24:00" for day in ALL_DAYS}, templates=templates)
+    centre = make_centre(
+        opening_hours={day: "00:00-24:00" for day in ALL_DAYS}, templates=templates
+    )
     instance = prepare_week(requirements_frame(centre, MONDAY, {}), centre, make_agents(1), MONDAY)
-    kinds = late_and_weekend_shifts(instance.candidates, "20:00").merge(instance.candidates[["candidate", "start", "end"]])
-    table = {(row.start.strftime("%a %H:%M"), row.end.strftime("%a %H:%M")): (row.weekend, row.late) for row in kinds.itertuples()}
+    kinds = late_and_weekend_shifts(instance.candidates, "20:00").merge(
+        instance.candidates[["candidate", "start", "end"]]
+    )
+    table = {
+        (row.start.strftime("%a %H:%M"), row.end.strftime("%a %H:%M")): (row.weekend, row.late)
+        for row in kinds.itertuples()
+    }
     assert table == {
         ("Fri 08:00", "Fri 16:00"): (False, False),
         ("Fri 12:00", "Fri 20:00"): (False, True),

@@ -11,7 +11,11 @@ from wfm.scheduling import SolveStatus, schedule_week
 
 TZ = "Europe/London"
 FOUR_HOURS = ShiftTemplate(
-    name="four hours", days=("mon",), earliest_start="08:00", latest_start="12:00", start_step_minutes=60,
+    name="four hours",
+    days=("mon",),
+    earliest_start="08:00",
+    latest_start="12:00",
+    start_step_minutes=60,
     lengths_minutes=(240,),
 )
 
@@ -36,12 +40,16 @@ def test_hand_checked_optimum_with_unavoidable_under_staffing():
     #   one agent or none: at least 8 h under                       -> >= 84
     # so the optimum is 48 with 4 agent-hours under-staffed and none over.
     centre = monday_centre()
-    demand = {"sales": {
-        ("2025-06-02 08:00", "2025-06-02 09:00"): 1,
-        ("2025-06-02 09:00", "2025-06-02 12:00"): 3,
-        ("2025-06-02 12:00", "2025-06-02 13:00"): 2,
-    }}
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY)
+    demand = {
+        "sales": {
+            ("2025-06-02 08:00", "2025-06-02 09:00"): 1,
+            ("2025-06-02 09:00", "2025-06-02 12:00"): 3,
+            ("2025-06-02 12:00", "2025-06-02 13:00"): 2,
+        }
+    }
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY
+    )
     summary = result.summary
     assert summary.status == SolveStatus.OPTIMAL
     assert summary.objective == pytest.approx(48.0)
@@ -59,12 +67,16 @@ def test_hand_checked_unique_optimum_with_three_agents():
     # cost 12); every other choice leaves an interval short (>= 10 per agent-hour) or costs
     # as much plus over-staffing.
     centre = monday_centre()
-    demand = {"sales": {
-        ("2025-06-02 08:00", "2025-06-02 09:00"): 1,
-        ("2025-06-02 09:00", "2025-06-02 12:00"): 3,
-        ("2025-06-02 12:00", "2025-06-02 13:00"): 2,
-    }}
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, make_agents(3), MONDAY)
+    demand = {
+        "sales": {
+            ("2025-06-02 08:00", "2025-06-02 09:00"): 1,
+            ("2025-06-02 09:00", "2025-06-02 12:00"): 3,
+            ("2025-06-02 12:00", "2025-06-02 13:00"): 2,
+        }
+    }
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), centre, make_agents(3), MONDAY
+    )
     assert result.summary.objective == pytest.approx(12.0)
     assert sorted(result.rota["start"].dt.strftime("%H:%M")) == ["08:00", "09:00", "09:00"]
     assert (result.coverage["under_staffed"] == 0).all()
@@ -74,8 +86,15 @@ def test_hand_checked_unique_optimum_with_three_agents():
 
 def test_cheaper_contract_is_preferred():
     # One 4-hour need at 08-12, two agents who could do it: the one at 0.8/hour is chosen.
-    centre = monday_centre(contracts=(Contract(name="dear", cost_per_paid_hour=1.2), Contract(name="cheap", cost_per_paid_hour=0.8)))
-    agents = make_agents(1, contract="dear", prefix="D") + make_agents(1, contract="cheap", prefix="C")
+    centre = monday_centre(
+        contracts=(
+            Contract(name="dear", cost_per_paid_hour=1.2),
+            Contract(name="cheap", cost_per_paid_hour=0.8),
+        )
+    )
+    agents = make_agents(1, contract="dear", prefix="D") + make_agents(
+        1, contract="cheap", prefix="C"
+    )
     demand = {"sales": {("2025-06-02 08:00", "2025-06-02 12:00"): 1}}
     result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY)
     assert set(result.rota["agent_id"]) == {"C01"}
@@ -86,12 +105,26 @@ def test_break_lands_where_demand_dips_and_coverage_counts_it():
     # One agent, one possible shift 08:00-12:00 with a paid 15-minute break starting 60..150
     # minutes in. Demand is 1 agent all morning except 0 at 10:00-10:15, so the only break
     # time without under- or over-staffing is 10:00 (cost: 4 paid hours = 4).
-    rule = BreakRule(name="break", activity="break", duration_minutes=15, paid=True, min_shift_minutes=240,
-                     earliest_start_after_minutes=60, latest_start_after_minutes=150)
+    rule = BreakRule(
+        name="break",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=240,
+        earliest_start_after_minutes=60,
+        latest_start_after_minutes=150,
+    )
     template = FOUR_HOURS.model_copy(update={"latest_start": "08:00"})
     centre = monday_centre(templates=(template,), break_rules=(rule,))
-    demand = {"sales": {("2025-06-02 08:00", "2025-06-02 10:00"): 1, ("2025-06-02 10:15", "2025-06-02 12:00"): 1}}
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY)
+    demand = {
+        "sales": {
+            ("2025-06-02 08:00", "2025-06-02 10:00"): 1,
+            ("2025-06-02 10:15", "2025-06-02 12:00"): 1,
+        }
+    }
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY
+    )
     rota = result.rota
     assert rota["activity"].tolist() == ["work", "break", "work"]
     assert rota["start"].tolist() == [at("08:00"), at("10:00"), at("10:15")]
@@ -106,18 +139,29 @@ def test_break_lands_where_demand_dips_and_coverage_counts_it():
 def test_two_agents_on_one_shift_get_different_forced_breaks():
     # Two agents on 08:00-12:00; demand 2 except 1 at 09:00-09:15 and 1 at 11:00-11:15:
     # the aggregate break counts must be split so each agent takes one of those times.
-    rule = BreakRule(name="break", activity="break", duration_minutes=15, paid=True, min_shift_minutes=240,
-                     earliest_start_after_minutes=60, latest_start_after_minutes=180)
+    rule = BreakRule(
+        name="break",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=240,
+        earliest_start_after_minutes=60,
+        latest_start_after_minutes=180,
+    )
     template = FOUR_HOURS.model_copy(update={"latest_start": "08:00"})
     centre = monday_centre(templates=(template,), break_rules=(rule,))
-    demand = {"sales": {
-        ("2025-06-02 08:00", "2025-06-02 09:00"): 2,
-        ("2025-06-02 09:00", "2025-06-02 09:15"): 1,
-        ("2025-06-02 09:15", "2025-06-02 11:00"): 2,
-        ("2025-06-02 11:00", "2025-06-02 11:15"): 1,
-        ("2025-06-02 11:15", "2025-06-02 12:00"): 2,
-    }}
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY)
+    demand = {
+        "sales": {
+            ("2025-06-02 08:00", "2025-06-02 09:00"): 2,
+            ("2025-06-02 09:00", "2025-06-02 09:15"): 1,
+            ("2025-06-02 09:15", "2025-06-02 11:00"): 2,
+            ("2025-06-02 11:00", "2025-06-02 11:15"): 1,
+            ("2025-06-02 11:15", "2025-06-02 12:00"): 2,
+        }
+    }
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY
+    )
     breaks = result.rota[result.rota["activity"] == "break"].sort_values("start")
     assert breaks["start"].tolist() == [at("09:00"), at("11:00")]
     assert breaks["agent_id"].nunique() == 2
@@ -125,14 +169,36 @@ def test_two_agents_on_one_shift_get_different_forced_breaks():
 
 
 def test_unpaid_lunch_is_not_paid_and_activities_partition_the_shift():
-    lunch = BreakRule(name="lunch", activity="lunch", duration_minutes=30, paid=False, min_shift_minutes=360,
-                      earliest_start_after_minutes=180, latest_start_after_minutes=240)
-    rest = BreakRule(name="break", activity="break", duration_minutes=15, paid=True, min_shift_minutes=240,
-                     earliest_start_after_minutes=60, latest_start_after_minutes=120)
-    template = ShiftTemplate(name="day", days=("mon",), earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
+    lunch = BreakRule(
+        name="lunch",
+        activity="lunch",
+        duration_minutes=30,
+        paid=False,
+        min_shift_minutes=360,
+        earliest_start_after_minutes=180,
+        latest_start_after_minutes=240,
+    )
+    rest = BreakRule(
+        name="break",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=240,
+        earliest_start_after_minutes=60,
+        latest_start_after_minutes=120,
+    )
+    template = ShiftTemplate(
+        name="day",
+        days=("mon",),
+        earliest_start="08:00",
+        latest_start="08:00",
+        lengths_minutes=(480,),
+    )
     centre = monday_centre(templates=(template,), break_rules=(rest, lunch))
     demand = {"sales": {("2025-06-02 08:00", "2025-06-02 16:00"): 1}}
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY)
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY
+    )
     rota = result.rota
     assert rota["activity"].tolist() == ["work", "break", "work", "lunch", "work"]
     assert rota["start"].iloc[0] == at("08:00") and rota["end"].iloc[-1] == at("16:00")

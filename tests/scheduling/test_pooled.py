@@ -43,9 +43,27 @@ def two_length_instance(contract: Contract, n_agents: int = 3):
     from scheduling_synthetic import LUNCH
 
     templates = (
-        ShiftTemplate(name="long", days=WEEKDAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,)),
-        ShiftTemplate(name="short", days=WEEKDAYS, earliest_start="12:00", latest_start="12:00", lengths_minutes=(240,)),
-        ShiftTemplate(name="sat", days=("sat",), earliest_start="09:00", latest_start="09:00", lengths_minutes=(360,)),
+        ShiftTemplate(
+            name="long",
+            days=WEEKDAYS,
+            earliest_start="08:00",
+            latest_start="08:00",
+            lengths_minutes=(480,),
+        ),
+        ShiftTemplate(
+            name="short",
+            days=WEEKDAYS,
+            earliest_start="12:00",
+            latest_start="12:00",
+            lengths_minutes=(240,),
+        ),
+        ShiftTemplate(
+            name="sat",
+            days=("sat",),
+            earliest_start="09:00",
+            latest_start="09:00",
+            lengths_minutes=(360,),
+        ),
     )
     centre = make_centre(
         opening_hours={day: "08:00-20:00" for day in (*WEEKDAYS, "sat")},
@@ -53,18 +71,44 @@ def two_length_instance(contract: Contract, n_agents: int = 3):
         break_rules=(LUNCH,),
         contracts=(contract,),
     )
-    demand = {"sales": {(f"{MONDAY + dt.timedelta(days=d)} 08:00", f"{MONDAY + dt.timedelta(days=d)} 16:00"): 2 for d in range(6)}}
+    demand = {
+        "sales": {
+            (f"{MONDAY + dt.timedelta(days=d)} 08:00", f"{MONDAY + dt.timedelta(days=d)} 16:00"): 2
+            for d in range(6)
+        }
+    }
     requirements = requirements_frame(centre, MONDAY, demand)
-    return centre, prepare_week(requirements, centre, make_agents(n_agents, contract=contract.name), MONDAY)
+    return centre, prepare_week(
+        requirements, centre, make_agents(n_agents, contract=contract.name), MONDAY
+    )
 
 
 CONTRACTS = [
-    Contract(name="c", min_hours_per_week=20, max_hours_per_week=30, min_days_per_week=3, max_days_per_week=5,
-             min_consecutive_days_off=2),
-    Contract(name="c", min_hours_per_week=30, max_hours_per_week=37.5, min_days_per_week=4, max_days_per_week=5,
-             min_consecutive_days_off=0),
-    Contract(name="c", min_hours_per_week=0, max_hours_per_week=16, min_days_per_week=0, max_days_per_week=3,
-             max_consecutive_working_days=2, min_consecutive_days_off=1),
+    Contract(
+        name="c",
+        min_hours_per_week=20,
+        max_hours_per_week=30,
+        min_days_per_week=3,
+        max_days_per_week=5,
+        min_consecutive_days_off=2,
+    ),
+    Contract(
+        name="c",
+        min_hours_per_week=30,
+        max_hours_per_week=37.5,
+        min_days_per_week=4,
+        max_days_per_week=5,
+        min_consecutive_days_off=0,
+    ),
+    Contract(
+        name="c",
+        min_hours_per_week=0,
+        max_hours_per_week=16,
+        min_days_per_week=0,
+        max_days_per_week=3,
+        max_consecutive_working_days=2,
+        min_consecutive_days_off=1,
+    ),
 ]
 
 
@@ -75,7 +119,9 @@ def test_paid_hours_patterns_are_exactly_the_weeks_the_contract_allows(contract)
     model = pyo.ConcreteModel()
     rota_model.add_shift_variables(model, instance, workforce)
     shifts = unit_shift_table(model, instance, workforce)
-    plans = paid_hours_pattern_plans(instance, workforce, shifts, day_pattern_plans(instance, workforce, working_days(shifts)))
+    plans = paid_hours_pattern_plans(
+        instance, workforce, shifts, day_pattern_plans(instance, workforce, working_days(shifts))
+    )
     plan = plans[0, 0]
     found = {tuple(int(m) for m in row) for row in plan.paid_minutes}
     assert len(found) == len(plan.paid_minutes)  # no pattern twice
@@ -93,7 +139,9 @@ def test_paid_hours_patterns_are_exactly_the_weeks_the_contract_allows(contract)
         if k < 7 and any(all(worked[(first + i) % 7] for i in range(k + 1)) for first in range(7)):
             continue
         length = contract.min_consecutive_days_off
-        if length > 0 and not any(not any(worked[(first + i) % 7] for i in range(length)) for first in range(7)):
+        if length > 0 and not any(
+            not any(worked[(first + i) % 7] for i in range(length)) for first in range(7)
+        ):
             continue
         expected.add(week)
     assert found == expected
@@ -109,9 +157,14 @@ def test_the_pooled_bound_lies_between_the_plain_bound_and_the_exact_optimum(mon
     with_hours = build_rota_model(instance, settings, pooled_workforce(instance))
     tight = run_highs(with_hours, time_limit_seconds=60, relaxation=True).objective
     monkeypatch.setattr(rota_model, "MAX_PAID_HOURS_PATTERNS", 0)  # plain day patterns only
-    plain = run_highs(build_rota_model(instance, settings, pooled_workforce(instance)), time_limit_seconds=60,
-                      relaxation=True).objective
-    exact = run_highs(build_rota_model(instance, settings), time_limit_seconds=120, relative_gap=0.0)
+    plain = run_highs(
+        build_rota_model(instance, settings, pooled_workforce(instance)),
+        time_limit_seconds=60,
+        relaxation=True,
+    ).objective
+    exact = run_highs(
+        build_rota_model(instance, settings), time_limit_seconds=120, relative_gap=0.0
+    )
     assert exact.status.value == "optimal"
     assert plain < tight - 1.0  # the patterns with paid hours tighten the bound (174 -> 181.5 here)
     assert tight <= exact.objective + 1e-6
@@ -122,7 +175,9 @@ def shared_week():
     """The synthetic 20-agent week with two days off together, its pooled model holding an
     integer solution, and that solution shared out."""
     centre = synthetic_centre(time_limit_seconds=60, relative_gap=0.0)
-    contracts = tuple(c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts)
+    contracts = tuple(
+        c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts
+    )
     centre = centre.model_copy(update={"contracts": contracts})
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=5.0)
     instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY)
@@ -139,8 +194,12 @@ def shared_week():
 def test_a_shared_out_rota_keeps_every_contract_rule(shared_week):
     centre, instance, _, _, _, pairs = shared_week
     assert pairs is not None and len(pairs) > 0
-    assert len(pairs.merge(instance.eligible, on=["agent", "candidate"])) == len(pairs)  # allowed shifts only
-    shifts = pairs.merge(instance.candidates[["candidate", "day", "paid_minutes", "start", "end"]], on="candidate")
+    assert len(pairs.merge(instance.eligible, on=["agent", "candidate"])) == len(
+        pairs
+    )  # allowed shifts only
+    shifts = pairs.merge(
+        instance.candidates[["candidate", "day", "paid_minutes", "start", "end"]], on="candidate"
+    )
     assert not shifts.duplicated(["agent", "day"]).any()
     for agent in range(len(instance.agents)):
         mine = shifts[shifts["agent"] == agent].sort_values("start")
@@ -148,10 +207,14 @@ def test_a_shared_out_rota_keeps_every_contract_rule(shared_week):
         hours = mine["paid_minutes"].sum() / 60
         assert contract.min_hours_per_week - 1e-9 <= hours <= contract.max_hours_per_week + 1e-9
         assert contract.min_days_per_week <= len(mine) <= contract.max_days_per_week
-        rests = (mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
+        rests = (
+            mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()
+        ) / np.timedelta64(1, "h")
         assert (rests >= contract.min_rest_hours - 1e-9).all()
         worked = [d in set(mine["day"]) for d in range(7)]
-        assert any(not worked[d] and not worked[(d + 1) % 7] for d in range(7))  # two days off together
+        assert any(
+            not worked[d] and not worked[(d + 1) % 7] for d in range(7)
+        )  # two days off together
 
 
 def test_a_shared_out_rota_has_the_pooled_counts_and_cost(shared_week):
@@ -162,7 +225,12 @@ def test_a_shared_out_rota_has_the_pooled_counts_and_cost(shared_week):
             if unit_id == unit.unit_id and round(variable.value or 0) > 0:
                 counts[unit.unit_id, c] = round(variable.value)
     unit_of_agent = {a: unit.unit_id for unit in pooled.units for a in unit.agents}
-    shared = pairs.assign(unit=pairs["agent"].map(unit_of_agent)).groupby(["unit", "candidate"]).size().to_dict()
+    shared = (
+        pairs.assign(unit=pairs["agent"].map(unit_of_agent))
+        .groupby(["unit", "candidate"])
+        .size()
+        .to_dict()
+    )
     assert shared == counts
     # The exact model on exactly these shifts costs no more than the pooled solution (same
     # coverage, breaks placed again), and no less than the pooled LP bound.
@@ -195,14 +263,26 @@ def test_shifts_are_paired_so_that_the_rest_holds_or_not_at_all():
     minutes = dict.fromkeys(start, 480)
     paid = {10: {0: 480, 1: 480}, 11: {0: 480, 1: 480}}
     contract = Contract(name="c", min_rest_hours=11)
-    pairs = _assign_shifts((10, 11), paid, dict.fromkeys(start, 1), day, minutes, start, end, 2, contract)
+    pairs = _assign_shifts(
+        (10, 11), paid, dict.fromkeys(start, 1), day, minutes, start, end, 2, contract
+    )
     assert pairs is not None
-    by_agent = pd.DataFrame(pairs, columns=["agent", "candidate"]).groupby("agent")["candidate"].apply(sorted).to_dict()
+    by_agent = (
+        pd.DataFrame(pairs, columns=["agent", "candidate"])
+        .groupby("agent")["candidate"]
+        .apply(sorted)
+        .to_dict()
+    )
     assert sorted(by_agent.values()) == [[0, 2], [1, 3]]  # early-early and late-late
     # Only early shifts on Tuesday: whoever works late on Monday has 8 h of rest.
     start[3] = 6 * ns + 24 * ns
     end[3] = start[3] + 8 * ns
-    assert _assign_shifts((10, 11), paid, dict.fromkeys(start, 1), day, minutes, start, end, 2, contract) is None
+    assert (
+        _assign_shifts(
+            (10, 11), paid, dict.fromkeys(start, 1), day, minutes, start, end, 2, contract
+        )
+        is None
+    )
 
 
 def test_the_search_reports_the_pooled_stage(shared_week):
@@ -219,10 +299,17 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
     # Two weeks in one model: each agent's patterns of the two weeks must agree on the days
     # a run of days off carries into the next week, and no run of working days may pass 6.
     centre = synthetic_centre(time_limit_seconds=60, relative_gap=0.02)
-    contracts = tuple(c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts)
+    contracts = tuple(
+        c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts
+    )
     centre = centre.model_copy(update={"contracts": contracts})
     requirements = pd.concat(
-        [synthetic_requirements(centre, MONDAY + dt.timedelta(days=7 * week), peak_agents=5.0, seed=week) for week in range(2)],
+        [
+            synthetic_requirements(
+                centre, MONDAY + dt.timedelta(days=7 * week), peak_agents=5.0, seed=week
+            )
+            for week in range(2)
+        ],
         ignore_index=True,
     )
     instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY, days=14)
@@ -233,24 +320,34 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
         assert run_highs(model, time_limit_seconds=60, relative_gap=0.02).status.has_solution
     pairs = share_out(model, pooled, instance)
     assert pairs is not None
-    shifts = pairs.merge(instance.candidates[["candidate", "day", "paid_minutes", "start", "end"]], on="candidate")
+    shifts = pairs.merge(
+        instance.candidates[["candidate", "day", "paid_minutes", "start", "end"]], on="candidate"
+    )
     for agent in range(len(instance.agents)):
         mine = shifts[shifts["agent"] == agent].sort_values("start")
         contract = instance.contracts[agent]
         worked = [d in set(mine["day"]) for d in range(14)]
         for week in range(2):
             days = range(7 * week, 7 * week + 7)
-            assert contract.min_days_per_week <= sum(worked[d] for d in days) <= contract.max_days_per_week
+            assert (
+                contract.min_days_per_week
+                <= sum(worked[d] for d in days)
+                <= contract.max_days_per_week
+            )
             hours = mine[mine["day"].isin(days)]["paid_minutes"].sum() / 60
             assert contract.min_hours_per_week - 1e-9 <= hours <= contract.max_hours_per_week + 1e-9
             # a run of two days off starting in the week (it may end in the next, cyclically)
             assert any(not worked[d] and not worked[(d + 1) % 14] for d in days)
         assert not any(all(worked[(first + i) % 14] for i in range(7)) for first in range(14))
-        rests = (mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
+        rests = (
+            mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()
+        ) / np.timedelta64(1, "h")
         assert (rests >= contract.min_rest_hours - 1e-9).all()
 
 
-def test_without_patterns_with_paid_hours_the_search_falls_back_to_the_exact_model(shared_week, monkeypatch):
+def test_without_patterns_with_paid_hours_the_search_falls_back_to_the_exact_model(
+    shared_week, monkeypatch
+):
     # Above MAX_PAID_HOURS_PATTERNS a pool keeps plain day patterns, whose counts share_out
     # does not hand out (the hours would hold only on average); the exact stages take over.
     from wfm.scheduling.search import solve_rota
@@ -272,6 +369,11 @@ def test_a_pool_of_one_agent_is_shared_out_as_it_stands():
     model = build_rota_model(instance, SchedulingSettings(), pooled)
     assert run_highs(model, time_limit_seconds=60, relative_gap=0.0).status.has_solution
     pairs = share_out(model, pooled, instance)
-    chosen = sorted(int(c) for (_, c), variable in model.x.items() if round(variable.value or 0) == 1)
+    chosen = sorted(
+        int(c) for (_, c), variable in model.x.items() if round(variable.value or 0) == 1
+    )
     assert pairs is not None and pairs["agent"].eq(0).all()
-    assert sorted(pairs["candidate"].tolist()) == chosen and len(chosen) >= CONTRACTS[0].min_days_per_week
+    assert (
+        sorted(pairs["candidate"].tolist()) == chosen
+        and len(chosen) >= CONTRACTS[0].min_days_per_week
+    )

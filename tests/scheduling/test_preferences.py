@@ -16,7 +16,13 @@ from wfm.scheduling import pooled_workforce, prepare_week, schedule_week
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 TEMPLATES = (
-    ShiftTemplate(name="day", days=WEEKDAYS, earliest_start="08:00", latest_start="12:00", lengths_minutes=(480,)),
+    ShiftTemplate(
+        name="day",
+        days=WEEKDAYS,
+        earliest_start="08:00",
+        latest_start="12:00",
+        lengths_minutes=(480,),
+    ),
 )
 FRIDAY = MONDAY + dt.timedelta(days=4)
 
@@ -32,7 +38,9 @@ def centre(contract: Contract):
 
 def demand(c, agents_needed: float):
     day = dt.timedelta(days=1)
-    spans = {(f"{MONDAY + d * day} 08:00", f"{MONDAY + d * day} 20:00"): agents_needed for d in range(5)}
+    spans = {
+        (f"{MONDAY + d * day} 08:00", f"{MONDAY + d * day} 20:00"): agents_needed for d in range(5)
+    }
     return requirements_frame(c, MONDAY, {"sales": spans})
 
 
@@ -50,7 +58,9 @@ def shifts_of(result, agent_id):
 
 def test_reader_turns_weekdays_and_times_into_numbers(tmp_path):
     path = tmp_path / "preferences.csv"
-    path.write_text("agent_id,kind,value,weight\nA01,day_off,Fri,\nA01,start_after,10:30,2.5\nA02,start_before,09:00,0\n")
+    path.write_text(
+        "agent_id,kind,value,weight\nA01,day_off,Fri,\nA01,start_after,10:30,2.5\nA02,start_before,09:00,0\n"
+    )
     frame = read_preferences(path, ["A01", "A02"])
     assert frame["value"].tolist() == [4, 630, 540]
     assert frame["weight"].tolist() == [1.0, 2.5, 0.0]
@@ -62,8 +72,14 @@ def test_reader_turns_weekdays_and_times_into_numbers(tmp_path):
     ("line", "expected"),
     [
         ("A01,night_off,fri,1", r"line 3, column 'kind': unknown kind \(value: 'night_off'\)"),
-        ("A01,day_off,funday,1", r"line 3, column 'value': not a valid value for a day_off preference \(value: 'funday'\)"),
-        ("A01,start_after,9.30,1", r"line 3, column 'value': not a valid value for a start_after preference"),
+        (
+            "A01,day_off,funday,1",
+            r"line 3, column 'value': not a valid value for a day_off preference \(value: 'funday'\)",
+        ),
+        (
+            "A01,start_after,9.30,1",
+            r"line 3, column 'value': not a valid value for a start_after preference",
+        ),
         ("A01,start_before,09:00,-1", r"line 3, column 'weight'"),
         ("Z99,day_off,fri,1", r"line 3, column 'agent_id': unknown agent"),
     ],
@@ -81,15 +97,23 @@ def test_reader_names_line_column_value_and_fix(tmp_path, line, expected):
 
 def test_broken_preferences_are_weighted_per_shift_and_split_pools():
     c = centre(Contract(name="flex", max_days_per_week=5))
-    prefs = preferences(("A01", "day_off", 4, 3.0), ("A01", "start_after", 600, 1.0), ("A02", "start_before", 540, 2.0))
+    prefs = preferences(
+        ("A01", "day_off", 4, 3.0),
+        ("A01", "start_after", 600, 1.0),
+        ("A02", "start_before", 540, 2.0),
+    )
     instance = prepare_week(demand(c, 1), c, make_agents(4), MONDAY, preferences=prefs)
     weights = instance.preference_weight.merge(instance.candidates, on="candidate")
     a01 = weights[weights["agent"] == 0]
     # Friday before 10:00 breaks both (3 + 1); other days before 10:00 break one (1)
     friday = a01["day"] == 4
     early = a01["start_minute"] < 600
-    assert (a01.loc[friday & early, "weight"] == 4.0).all() and (a01.loc[friday & ~early, "weight"] == 3.0).all()
-    assert (a01.loc[~friday, "weight"] == 1.0).all() and (a01.loc[~friday, "start_minute"] < 600).all()
+    assert (a01.loc[friday & early, "weight"] == 4.0).all() and (
+        a01.loc[friday & ~early, "weight"] == 3.0
+    ).all()
+    assert (a01.loc[~friday, "weight"] == 1.0).all() and (
+        a01.loc[~friday, "start_minute"] < 600
+    ).all()
     a02 = weights[weights["agent"] == 1]
     assert (a02["start_minute"] > 540).all() and (a02["weight"] == 2.0).all()
     assert set(weights["agent"]) == {0, 1}
@@ -106,7 +130,11 @@ def test_a_day_off_that_costs_nothing_is_honoured(day_off):
     c = centre(Contract(name="flex", min_days_per_week=4, max_days_per_week=4))
     index = WEEKDAYS.index(day_off)
     result = schedule_week(
-        demand(c, 0), c, make_agents(1), MONDAY, preferences=preferences(("A01", "day_off", index, 1.0))
+        demand(c, 0),
+        c,
+        make_agents(1),
+        MONDAY,
+        preferences=preferences(("A01", "day_off", index, 1.0)),
     )
     worked = set(shifts_of(result, "A01").index)
     assert len(worked) == 4
@@ -118,7 +146,9 @@ def test_a_day_off_that_costs_nothing_is_honoured(day_off):
 @pytest.mark.parametrize(("kind", "minute"), [("start_after", 10 * 60), ("start_before", 9 * 60)])
 def test_a_start_time_that_costs_nothing_is_honoured(kind, minute):
     c = centre(Contract(name="flex", min_days_per_week=2, max_days_per_week=2))
-    result = schedule_week(demand(c, 0), c, make_agents(1), MONDAY, preferences=preferences(("A01", kind, minute, 1.0)))
+    result = schedule_week(
+        demand(c, 0), c, make_agents(1), MONDAY, preferences=preferences(("A01", kind, minute, 1.0))
+    )
     starts = shifts_of(result, "A01")["start"]
     assert len(starts) == 2
     minutes = starts.dt.hour * 60 + starts.dt.minute
@@ -130,9 +160,17 @@ def test_a_light_preference_gives_way_to_coverage_and_a_heavy_one_does_not():
     # of under-staffing (80 cost units) for 8 paid hours.
     c = centre(Contract(name="flex", max_days_per_week=5))
     requirements = demand(c, 1)
-    light = schedule_week(requirements, c, make_agents(1), MONDAY, preferences=preferences(("A01", "day_off", 4, 1.0)))
+    light = schedule_week(
+        requirements, c, make_agents(1), MONDAY, preferences=preferences(("A01", "day_off", 4, 1.0))
+    )
     assert FRIDAY in set(shifts_of(light, "A01").index)  # 2 cost units of penalty: worth it
-    heavy = schedule_week(requirements, c, make_agents(1), MONDAY, preferences=preferences(("A01", "day_off", 4, 100.0)))
+    heavy = schedule_week(
+        requirements,
+        c,
+        make_agents(1),
+        MONDAY,
+        preferences=preferences(("A01", "day_off", 4, 100.0)),
+    )
     assert FRIDAY not in set(shifts_of(heavy, "A01").index)  # 200 cost units: not worth it
     assert heavy.summary.under_staffed_agent_hours > light.summary.under_staffed_agent_hours
     # the light preference's penalty is in the objective: one broken preference, weight 1 x 2

@@ -23,13 +23,19 @@ from wfm.scheduling.reoptimise import (
 TUESDAY = MONDAY + dt.timedelta(days=1)
 DAYS = ("2025-06-02", "2025-06-03", "2025-06-04")
 FOUR_HOURS = ShiftTemplate(
-    name="four hours", days=("mon", "tue", "wed"), earliest_start="08:00", latest_start="12:00",
-    start_step_minutes=60, lengths_minutes=(240,),
+    name="four hours",
+    days=("mon", "tue", "wed"),
+    earliest_start="08:00",
+    latest_start="12:00",
+    start_step_minutes=60,
+    lengths_minutes=(240,),
 )
 
 
 def three_day_centre(change_cost: float = 4.0):
-    settings = SchedulingSettings(time_limit_seconds=20, relative_gap=0.0, change_cost_per_shift=change_cost)
+    settings = SchedulingSettings(
+        time_limit_seconds=20, relative_gap=0.0, change_cost_per_shift=change_cost
+    )
     return make_centre(
         opening_hours={day: "08:00-16:00" for day in ("mon", "tue", "wed")},
         templates=(FOUR_HOURS,),
@@ -84,9 +90,17 @@ def test_a_sick_agent_changes_only_their_own_shift_and_one_cover():
     # A05's Tuesday morning goes, one spare agent (A01 or A02) takes it; nothing else moves.
     assert len(changes) == 2
     removed = changes[changes["change"] == "removed"].iloc[0]
-    assert (removed["agent_id"], removed["date"], removed["old_shift"]) == ("A05", TUESDAY, "08:00-12:00")
+    assert (removed["agent_id"], removed["date"], removed["old_shift"]) == (
+        "A05",
+        TUESDAY,
+        "08:00-12:00",
+    )
     added = changes[changes["change"] == "added"].iloc[0]
-    assert added["agent_id"] in ("A01", "A02") and added["new_shift"] == "08:00-12:00" and added["date"] == TUESDAY
+    assert (
+        added["agent_id"] in ("A01", "A02")
+        and added["new_shift"] == "08:00-12:00"
+        and added["date"] == TUESDAY
+    )
     kept = rota_shifts(outcome.result.rota)
     before = rota_shifts(published)
     others = before[~((before["agent_id"] == "A05") & (before["date"] == TUESDAY))]
@@ -112,7 +126,10 @@ def test_moving_a_shift_happens_only_when_it_saves_more_than_the_change_cost():
     requirements = two_and_two(centre)
     agents = make_agents(6)
     published = pd.concat(
-        [published_rota(centre.timezone), pd.DataFrame([shift_rows("A01", DAYS[0], "08:00", "12:00", centre.timezone)])],
+        [
+            published_rota(centre.timezone),
+            pd.DataFrame([shift_rows("A01", DAYS[0], "08:00", "12:00", centre.timezone)]),
+        ],
         ignore_index=True,
     )
     cheap = reoptimise_rota(published, requirements, centre, agents, MONDAY)
@@ -135,7 +152,9 @@ def test_warm_start_is_at_least_as_good_as_the_given_rota():
     wasteful = pd.concat(
         [
             published_rota(centre.timezone),
-            pd.DataFrame([shift_rows("A01", day, "10:00", "14:00", centre.timezone) for day in DAYS]),
+            pd.DataFrame(
+                [shift_rows("A01", day, "10:00", "14:00", centre.timezone) for day in DAYS]
+            ),
         ],
         ignore_index=True,
     )
@@ -154,7 +173,9 @@ def test_a_published_shift_off_the_templates_is_reported_and_replaced():
     published.loc[odd, "start"] = pd.Timestamp("2025-06-02 08:30", tz=centre.timezone)
     outcome = reoptimise_rota(published, requirements, centre, make_agents(6), MONDAY)
     assert outcome.unmatched[["agent_id", "date"]].values.tolist() == [["A06", MONDAY]]
-    moved = outcome.changes[(outcome.changes["agent_id"] == "A06") & (outcome.changes["date"] == MONDAY)]
+    moved = outcome.changes[
+        (outcome.changes["agent_id"] == "A06") & (outcome.changes["date"] == MONDAY)
+    ]
     assert moved["old_shift"].tolist() == ["08:30-12:00"]
 
 
@@ -213,24 +234,51 @@ change_cost_per_shift = 4.0
     requirements = two_and_two(centre)
     requirements.assign(
         interval_start=requirements["interval_start"].map(pd.Timestamp.isoformat),
-        offered=0.0, aht_seconds=None, traffic_erlangs=None, service_level=None, asa_seconds=None, occupancy=None,
+        offered=0.0,
+        aht_seconds=None,
+        traffic_erlangs=None,
+        service_level=None,
+        asa_seconds=None,
+        occupancy=None,
     ).to_csv(tmp_path / "requirements.csv", index=False)
     rota = published_rota(centre.timezone)
-    rota.assign(start=rota["start"].map(pd.Timestamp.isoformat), end=rota["end"].map(pd.Timestamp.isoformat)).to_csv(
-        tmp_path / "rota.csv", index=False
+    rota.assign(
+        start=rota["start"].map(pd.Timestamp.isoformat), end=rota["end"].map(pd.Timestamp.isoformat)
+    ).to_csv(tmp_path / "rota.csv", index=False)
+    code = main(
+        [
+            "reoptimise",
+            str(tmp_path / "rota.csv"),
+            "--centre",
+            str(centre_file),
+            "--requirements",
+            str(tmp_path / "requirements.csv"),
+            "--unavailable",
+            "A05:2025-06-03",
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+        ]
     )
-    code = main([
-        "reoptimise", str(tmp_path / "rota.csv"), "--centre", str(centre_file), "--requirements",
-        str(tmp_path / "requirements.csv"), "--unavailable", "A05:2025-06-03", "-o", str(tmp_path / "out"), "-q",
-    ])
     assert code == 0
     changes = pd.read_csv(tmp_path / "out" / "changes.csv")
     assert sorted(changes["change"]) == ["added", "removed"]
     new_rota = pd.read_csv(tmp_path / "out" / "rota.csv")
     assert not ((new_rota["agent_id"] == "A05") & (new_rota["date"] == "2025-06-03")).any()
 
-    code = main([
-        "reoptimise", str(tmp_path / "rota.csv"), "--centre", str(centre_file), "--requirements",
-        str(tmp_path / "requirements.csv"), "--unavailable", "A05:tuesday", "-o", str(tmp_path / "out2"), "-q",
-    ])
+    code = main(
+        [
+            "reoptimise",
+            str(tmp_path / "rota.csv"),
+            "--centre",
+            str(centre_file),
+            "--requirements",
+            str(tmp_path / "requirements.csv"),
+            "--unavailable",
+            "A05:tuesday",
+            "-o",
+            str(tmp_path / "out2"),
+            "-q",
+        ]
+    )
     assert code == 2

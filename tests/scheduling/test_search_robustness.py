@@ -51,7 +51,9 @@ def test_the_rounded_start_keeps_the_contracts(small_week):
     assert run_highs(relaxed_model, time_limit_seconds=120, relaxation=True).status.has_solution
     start = search.rounded_start(relaxed_model, pooled, instance)
     assert start is not None and len(start) > 0
-    assert len(start.merge(instance.eligible, on=["agent", "candidate"])) == len(start)  # allowed pairs only
+    assert len(start.merge(instance.eligible, on=["agent", "candidate"])) == len(
+        start
+    )  # allowed pairs only
     shifts = start.merge(instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate")
     assert not shifts.duplicated(["agent", "day"]).any()  # one shift a day
     for agent, mine in shifts.groupby("agent"):
@@ -66,7 +68,9 @@ def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
     calls = starving_stage_two(monkeypatch)
     seen: list[tuple[float, str]] = []
     result = search.solve_rota(
-        instance, settings.model_copy(update={"relative_gap": 0.01}), progress=lambda f, m: seen.append((f, m))
+        instance,
+        settings.model_copy(update={"relative_gap": 0.01}),
+        progress=lambda f, m: seen.append((f, m)),
     )
     assert calls["mip"] == STARVED_MIPS + 1  # stages 2 and 3 (starved) and the last stage
     assert result.model is not None
@@ -81,7 +85,9 @@ def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
 def test_a_rota_is_found_with_almost_no_time_for_stage_two(small_week, monkeypatch):
     instance, settings = small_week
     monkeypatch.setattr(search, "STAGE2_TIME_SHARE", 1e-6)
-    result = search.solve_rota(instance, settings.model_copy(update={"time_limit_seconds": 60, "relative_gap": 0.01}))
+    result = search.solve_rota(
+        instance, settings.model_copy(update={"time_limit_seconds": 60, "relative_gap": 0.01})
+    )
     assert result.model is not None
     assert result.summary.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     assert result.summary.gap is not None
@@ -91,12 +97,18 @@ def test_progress_messages_give_the_gap(small_week):
     instance, settings = small_week
     seen: list[tuple[float, str]] = []
     result = search.solve_rota(
-        instance, settings.model_copy(update={"relative_gap": 0.01}), progress=lambda f, m: seen.append((f, m))
+        instance,
+        settings.model_copy(update={"relative_gap": 0.01}),
+        progress=lambda f, m: seen.append((f, m)),
     )
     assert result.summary.gap is not None
     assert seen[-1] == (1.0, f"rota within {100 * result.summary.gap:.1f} % of the bound")
     for fraction, message in seen:
-        if fraction == 0.5:  # stage 3 runs after the pooled rounding; the message says how far it got
+        if (
+            fraction == 0.5
+        ):  # stage 3 runs after the pooled rounding; the message says how far it got
             assert message.startswith("stage 2: ")
-        if fraction == 0.7:  # the last stage runs only after stage 3; the message says how far it got
+        if (
+            fraction == 0.7
+        ):  # the last stage runs only after stage 3; the message says how far it got
             assert message.startswith("stage 3: ")

@@ -12,7 +12,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import SchedulingSettings, ShiftTemplate
 from wfm.errors import InputError
-from wfm.review import project_service, summarise_service
+from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import SolveStatus, schedule_week
 from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.rota import coverage_frame, scheduled_by_queue
@@ -39,7 +39,9 @@ CASES = [  # (load A [Erlang], AHT [s], threshold T [s])
 
 
 @pytest.mark.parametrize(("traffic", "aht", "threshold"), CASES)
-def test_envelope_never_overestimates_the_exact_service_level_at_whole_agents(traffic, aht, threshold):
+def test_envelope_never_overestimates_the_exact_service_level_at_whole_agents(
+    traffic, aht, threshold
+):
     intercepts, slopes = envelope_segments(traffic, aht, threshold)
     agents = np.arange(0, int(traffic) + 80)
     exact = service_level(agents, traffic, aht, threshold)
@@ -62,13 +64,19 @@ def test_envelope_between_whole_agents_is_the_reviews_interpolation():
     expected = service_level_fractional(agents, traffic, aht, threshold)
     np.testing.assert_allclose(envelope_value(agents, intercepts, slopes), expected, atol=1e-12)
     # Published vector: SL(14) = 0.8884 for A = 10, AHT 180 s, T = 20 s.
-    assert envelope_value(np.array([14.0]), intercepts, slopes)[0] == pytest.approx(0.8884, abs=1e-4)
+    assert envelope_value(np.array([14.0]), intercepts, slopes)[0] == pytest.approx(
+        0.8884, abs=1e-4
+    )
 
 
 # --- a tiny rota -------------------------------------------------------------------------
 
 FOUR_HOURS = ShiftTemplate(
-    name="four hours", days=("mon",), earliest_start="08:00", latest_start="12:00", start_step_minutes=60,
+    name="four hours",
+    days=("mon",),
+    earliest_start="08:00",
+    latest_start="12:00",
+    start_step_minutes=60,
     lengths_minutes=(240,),
 )
 OFFERED = np.array([10, 30, 45, 55, 40, 25, 15, 5.0])  # contacts per hour, 08:00-16:00
@@ -79,29 +87,43 @@ FLOOR = 0.3
 
 def tiny_centre(objective: str):
     settings = SchedulingSettings(
-        time_limit_seconds=20, relative_gap=0.0, objective=objective, weekly_service_level_floor_fraction=FLOOR
+        time_limit_seconds=20,
+        relative_gap=0.0,
+        objective=objective,
+        weekly_service_level_floor_fraction=FLOOR,
     )
     return make_centre(
-        opening_hours={"mon": "08:00-16:00"}, templates=(FOUR_HOURS,), interval_minutes=60, scheduling=settings
+        opening_hours={"mon": "08:00-16:00"},
+        templates=(FOUR_HOURS,),
+        interval_minutes=60,
+        scheduling=settings,
     )
 
 
 def tiny_requirements(centre) -> pd.DataFrame:
     grid = interval_grid(MONDAY, 1, 60, centre.timezone)
     starts = grid[(grid.hour >= 8) & (grid.hour < 16)]
-    forecast = pd.DataFrame({"interval_start": starts, "queue": "sales", "offered": OFFERED, "aht_seconds": AHT_SECONDS})
-    return compute_requirements(forecast, {"sales": ServiceTarget.from_queue(centre.queue("sales"))}, SHRINKAGE, 60)
+    forecast = pd.DataFrame(
+        {"interval_start": starts, "queue": "sales", "offered": OFFERED, "aht_seconds": AHT_SECONDS}
+    )
+    return compute_requirements(
+        forecast, {"sales": ServiceTarget.from_queue(centre.queue("sales"))}, SHRINKAGE, 60
+    )
 
 
 def review(centre, requirements, coverage) -> tuple[float, pd.Series]:
     """Weekly service level and per-interval service levels by the exact review."""
     targets = {"sales": ServiceTarget.from_queue(centre.queue("sales"))}
     projected = project_service(requirements, coverage, targets)
-    weekly = float(summarise_service(projected, 60, targets).set_index("queue").loc["all", "service_level"])
+    weekly = float(
+        summarise_service(projected, 60, targets).set_index("queue").loc["all", "service_level"]
+    )
     return weekly, projected["service_level"]
 
 
-def cheapest_by_enumeration(requirements: pd.DataFrame, max_per_start: int, max_agents: int) -> float:
+def cheapest_by_enumeration(
+    requirements: pd.DataFrame, max_per_start: int, max_agents: int
+) -> float:
     """Fewest paid hours of any choice of 4-hour shifts (starts 08..12, at most
     ``max_per_start`` agents each and ``max_agents`` in all) whose weekly service level
     reaches 80 % and every interval the floor, by Erlang C on the productive agents
@@ -174,7 +196,9 @@ def test_the_models_answered_contacts_never_exceed_the_reviews():
     curves = service_curves(requirements, instance, FLOOR)
     coverage = coverage_frame(scheduled_by_queue(search.model, instance), instance)
     _, levels = review(centre, requirements, coverage)
-    review_answered = dict(zip(requirements["interval_start"], levels.to_numpy() * OFFERED, strict=True))
+    review_answered = dict(
+        zip(requirements["interval_start"], levels.to_numpy() * OFFERED, strict=True)
+    )
     horizon = instance.grid.horizon
     for (t, _j), variable in search.model.answered.items():
         assert variable.value <= review_answered[horizon[t]] + 1e-6

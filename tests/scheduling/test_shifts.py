@@ -24,7 +24,14 @@ from wfm.timegrid import parse_clock
 def test_candidates_lie_inside_opening_hours_of_their_day():
     centre = synthetic_centre()
     candidates = shift_candidates(centre, week_grid(centre, MONDAY))
-    hours = {0: "08:00-20:00", 1: "08:00-20:00", 2: "08:00-20:00", 3: "08:00-20:00", 4: "08:00-20:00", 5: "09:00-17:00"}
+    hours = {
+        0: "08:00-20:00",
+        1: "08:00-20:00",
+        2: "08:00-20:00",
+        3: "08:00-20:00",
+        4: "08:00-20:00",
+        5: "09:00-17:00",
+    }
     for row in candidates.itertuples():
         opening, closing = (parse_clock(text) for text in hours[row.date.weekday()].split("-"))
         start_minute = row.start.hour * 60 + row.start.minute
@@ -53,8 +60,16 @@ def test_paid_minutes_exclude_unpaid_lunch_only():
 
 
 def test_shift_may_cross_midnight_when_open():
-    night = ShiftTemplate(name="night", days=("mon",), earliest_start="22:00", latest_start="22:00", lengths_minutes=(480,))
-    centre = make_centre(opening_hours={day: "00:00-24:00" for day in ("mon", "tue")}, templates=(night,))
+    night = ShiftTemplate(
+        name="night",
+        days=("mon",),
+        earliest_start="22:00",
+        latest_start="22:00",
+        lengths_minutes=(480,),
+    )
+    centre = make_centre(
+        opening_hours={day: "00:00-24:00" for day in ("mon", "tue")}, templates=(night,)
+    )
     candidates = shift_candidates(centre, week_grid(centre, MONDAY))
     assert len(candidates) == 1
     shift = candidates.iloc[0]
@@ -63,14 +78,28 @@ def test_shift_may_cross_midnight_when_open():
 
 
 def test_shift_crossing_into_a_closed_day_is_not_a_candidate():
-    night = ShiftTemplate(name="night", days=("mon",), earliest_start="22:00", latest_start="22:00", lengths_minutes=(480,))
+    night = ShiftTemplate(
+        name="night",
+        days=("mon",),
+        earliest_start="22:00",
+        latest_start="22:00",
+        lengths_minutes=(480,),
+    )
     centre = make_centre(opening_hours={"mon": "00:00-24:00"}, templates=(night,))
     assert shift_candidates(centre, week_grid(centre, MONDAY)).empty
 
 
 def test_shift_on_last_day_may_spill_past_the_week():
-    night = ShiftTemplate(name="night", days=("sun",), earliest_start="22:00", latest_start="22:00", lengths_minutes=(480,))
-    centre = make_centre(opening_hours={day: "00:00-24:00" for day in ("sun", "mon")}, templates=(night,))
+    night = ShiftTemplate(
+        name="night",
+        days=("sun",),
+        earliest_start="22:00",
+        latest_start="22:00",
+        lengths_minutes=(480,),
+    )
+    centre = make_centre(
+        opening_hours={day: "00:00-24:00" for day in ("sun", "mon")}, templates=(night,)
+    )
     grid = week_grid(centre, MONDAY)
     candidates = shift_candidates(centre, grid)
     assert len(candidates) == 1
@@ -79,10 +108,19 @@ def test_shift_on_last_day_may_spill_past_the_week():
 
 def test_daylight_saving_days_keep_wall_clock_starts_and_elapsed_lengths():
     template = ShiftTemplate(
-        name="all", days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"), earliest_start="00:00", latest_start="23:00",
-        start_step_minutes=60, lengths_minutes=(480,),
+        name="all",
+        days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        earliest_start="00:00",
+        latest_start="23:00",
+        start_step_minutes=60,
+        lengths_minutes=(480,),
     )
-    centre = make_centre(opening_hours={day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}, templates=(template,))
+    centre = make_centre(
+        opening_hours={
+            day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        },
+        templates=(template,),
+    )
     # Spring forward: Sunday 30 March 2025, 01:00 local does not exist.
     spring = shift_candidates(centre, week_grid(centre, dt.date(2025, 3, 24)))
     sunday = spring[spring["date"] == dt.date(2025, 3, 30)]
@@ -91,14 +129,20 @@ def test_daylight_saving_days_keep_wall_clock_starts_and_elapsed_lengths():
     assert shift["end"] == pd.Timestamp("2025-03-30 09:00", tz="Europe/London")  # 8 elapsed hours
     # Fall back: Sunday 26 October 2025, 01:00-02:00 happens twice; take the first.
     autumn = shift_candidates(centre, week_grid(centre, dt.date(2025, 10, 20)))
-    saturday_night = autumn[(autumn["date"] == dt.date(2025, 10, 25)) & (autumn["start_minute"] == 22 * 60)].iloc[0]
+    saturday_night = autumn[
+        (autumn["date"] == dt.date(2025, 10, 25)) & (autumn["start_minute"] == 22 * 60)
+    ].iloc[0]
     assert saturday_night["end"] == pd.Timestamp("2025-10-26 05:00", tz="Europe/London")
-    one_am = autumn[(autumn["date"] == dt.date(2025, 10, 26)) & (autumn["start_minute"] == 60)].iloc[0]
+    one_am = autumn[
+        (autumn["date"] == dt.date(2025, 10, 26)) & (autumn["start_minute"] == 60)
+    ].iloc[0]
     assert one_am["start"].utcoffset() == dt.timedelta(hours=1)
 
 
 def test_template_start_off_the_grid_is_rejected():
-    odd = ShiftTemplate(name="odd", earliest_start="08:10", latest_start="09:10", lengths_minutes=(240,))
+    odd = ShiftTemplate(
+        name="odd", earliest_start="08:10", latest_start="09:10", lengths_minutes=(240,)
+    )
     centre = make_centre(opening_hours={"mon": "08:00-20:00"}, templates=(odd,))
     with pytest.raises(ConfigError, match="not on the 15-minute interval grid"):
         shift_candidates(centre, week_grid(centre, MONDAY))
@@ -108,24 +152,49 @@ def test_break_offsets_stay_in_window_and_end_before_the_shift():
     assert break_offsets_minutes(LUNCH, 480, 15) == list(range(180, 301, 15))
     # A 360-minute shift: lunch must end at least one interval before the end (<= 315).
     assert break_offsets_minutes(LUNCH, 360, 15)[-1] == 300
-    short = BreakRule(name="b", activity="break", duration_minutes=15, paid=True, earliest_start_after_minutes=60,
-                      latest_start_after_minutes=200)
+    short = BreakRule(
+        name="b",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        earliest_start_after_minutes=60,
+        latest_start_after_minutes=200,
+    )
     assert break_offsets_minutes(short, 120, 15) == [60, 75, 90]
 
 
 def test_overlapping_break_windows_are_rejected_with_names():
-    early_lunch = LUNCH.model_copy(update={"earliest_start_after_minutes": 120})  # meets the morning window
-    template = ShiftTemplate(name="day", earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,))
-    centre = make_centre(opening_hours={"mon": "08:00-20:00"}, templates=(template,), break_rules=(MORNING_BREAK, early_lunch))
+    early_lunch = LUNCH.model_copy(
+        update={"earliest_start_after_minutes": 120}
+    )  # meets the morning window
+    template = ShiftTemplate(
+        name="day", earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,)
+    )
+    centre = make_centre(
+        opening_hours={"mon": "08:00-20:00"},
+        templates=(template,),
+        break_rules=(MORNING_BREAK, early_lunch),
+    )
     with pytest.raises(ConfigError, match="'morning break' and 'lunch' can overlap"):
         check_break_rules(centre)
 
 
 def test_break_that_cannot_fit_is_rejected():
-    late = BreakRule(name="late", activity="break", duration_minutes=15, paid=True, min_shift_minutes=0,
-                     earliest_start_after_minutes=300, latest_start_after_minutes=330)
-    template = ShiftTemplate(name="short", earliest_start="08:00", latest_start="08:00", lengths_minutes=(240,))
-    centre = make_centre(opening_hours={"mon": "08:00-20:00"}, templates=(template,), break_rules=(late,))
+    late = BreakRule(
+        name="late",
+        activity="break",
+        duration_minutes=15,
+        paid=True,
+        min_shift_minutes=0,
+        earliest_start_after_minutes=300,
+        latest_start_after_minutes=330,
+    )
+    template = ShiftTemplate(
+        name="short", earliest_start="08:00", latest_start="08:00", lengths_minutes=(240,)
+    )
+    centre = make_centre(
+        opening_hours={"mon": "08:00-20:00"}, templates=(template,), break_rules=(late,)
+    )
     with pytest.raises(ConfigError, match="no start between 300 and 330"):
         check_break_rules(centre)
 
@@ -144,4 +213,6 @@ def test_break_windows_form_chains_of_translates():
         assert chain["latest_interval"].is_monotonic_increasing
     # chains do not span days in a centre closed at night
     day_of = candidates.set_index("candidate")["day"]
-    assert (windows.assign(day=windows["candidate"].map(day_of)).groupby("chain")["day"].nunique() == 1).all()
+    assert (
+        windows.assign(day=windows["candidate"].map(day_of)).groupby("chain")["day"].nunique() == 1
+    ).all()

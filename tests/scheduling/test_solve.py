@@ -16,12 +16,20 @@ from wfm.scheduling.solve import relative_gap, translate_status
 @pytest.mark.parametrize(
     ("termination", "solution", "expected"),
     [
-        (TerminationCondition.convergenceCriteriaSatisfied, SolutionStatus.optimal, SolveStatus.OPTIMAL),
+        (
+            TerminationCondition.convergenceCriteriaSatisfied,
+            SolutionStatus.optimal,
+            SolveStatus.OPTIMAL,
+        ),
         (TerminationCondition.maxTimeLimit, SolutionStatus.feasible, SolveStatus.FEASIBLE),
         (TerminationCondition.maxTimeLimit, SolutionStatus.noSolution, SolveStatus.NO_SOLUTION),
         (TerminationCondition.objectiveLimit, SolutionStatus.feasible, SolveStatus.FEASIBLE),
         (TerminationCondition.provenInfeasible, SolutionStatus.noSolution, SolveStatus.INFEASIBLE),
-        (TerminationCondition.infeasibleOrUnbounded, SolutionStatus.noSolution, SolveStatus.INFEASIBLE),
+        (
+            TerminationCondition.infeasibleOrUnbounded,
+            SolutionStatus.noSolution,
+            SolveStatus.INFEASIBLE,
+        ),
         (TerminationCondition.error, SolutionStatus.noSolution, SolveStatus.ERROR),
         (TerminationCondition.unbounded, SolutionStatus.noSolution, SolveStatus.ERROR),
     ],
@@ -41,9 +49,20 @@ def test_relative_gap():
 
 def test_summary_describes_itself_in_one_line():
     summary = SolveSummary(
-        status=SolveStatus.FEASIBLE, termination="time limit", objective=2101.9, bound=2099.9, gap=0.00095,
-        build_seconds=1.2, solve_seconds=12.3, wall_seconds=14.0, n_variables=10, n_integer_variables=4,
-        n_constraints=7, under_staffed_agent_hours=22.0, over_staffed_agent_hours=87.75, paid_hours=1846.0,
+        status=SolveStatus.FEASIBLE,
+        termination="time limit",
+        objective=2101.9,
+        bound=2099.9,
+        gap=0.00095,
+        build_seconds=1.2,
+        solve_seconds=12.3,
+        wall_seconds=14.0,
+        n_variables=10,
+        n_integer_variables=4,
+        n_constraints=7,
+        under_staffed_agent_hours=22.0,
+        over_staffed_agent_hours=87.75,
+        paid_hours=1846.0,
     )
     text = summary.describe()
     assert "\n" not in text
@@ -53,7 +72,9 @@ def test_summary_describes_itself_in_one_line():
     assert within_gap.describe().startswith("within the gap target: cost 2101.9")
     proven = dataclasses.replace(summary, status=SolveStatus.OPTIMAL, bound=2101.9, gap=0.0)
     assert proven.describe().startswith("optimal: cost 2101.9")
-    empty = SolveSummary(SolveStatus.NO_SOLUTION, "time limit", None, None, None, 0.1, 5.0, 5.1, 0, 0, 0)
+    empty = SolveSummary(
+        SolveStatus.NO_SOLUTION, "time limit", None, None, None, 0.1, 5.0, 5.1, 0, 0, 0
+    )
     assert empty.describe().startswith("no solution: no rota (time limit)")
 
 
@@ -97,7 +118,9 @@ def test_run_highs_handles_an_empty_model():
 def test_summary_converts_to_json_ready_values():
     import json
 
-    summary = SolveSummary(SolveStatus.FEASIBLE, "time limit", 10.0, 9.0, math.inf, 1.0, 2.0, 3.0, 4, 2, 1)
+    summary = SolveSummary(
+        SolveStatus.FEASIBLE, "time limit", 10.0, 9.0, math.inf, 1.0, 2.0, 3.0, 4, 2, 1
+    )
     values = summary.to_dict()
     assert values["status"] == "feasible" and values["gap"] is None and values["objective"] == 10.0
     assert json.loads(json.dumps(values))["n_variables"] == 4

@@ -24,7 +24,9 @@ def check_rota(result, centre, agents) -> None:
     for (agent_id, _date), shift in rota.groupby(["agent_id", "date"]):
         shift = shift.sort_values("start")
         # activities partition the shift, start and end with work
-        assert (shift["start"].iloc[1:].to_numpy() == shift["end"].iloc[:-1].to_numpy()).all(), agent_id
+        assert (shift["start"].iloc[1:].to_numpy() == shift["end"].iloc[:-1].to_numpy()).all(), (
+            agent_id
+        )
         assert shift["activity"].iloc[0] == "work" and shift["activity"].iloc[-1] == "work"
         start, end = shift["start"].iloc[0], shift["end"].iloc[-1]
         length = (end - start) / pd.Timedelta(minutes=1)
@@ -32,20 +34,30 @@ def check_rota(result, centre, agents) -> None:
         breaks = shift[shift["activity"] != "work"]
         assert len(breaks) == len(applicable), (agent_id, length)
         for rule in applicable:
-            taken = breaks[(breaks["activity"] == rule.activity)
-                           & ((breaks["end"] - breaks["start"]) == pd.Timedelta(minutes=rule.duration_minutes))]
+            taken = breaks[
+                (breaks["activity"] == rule.activity)
+                & ((breaks["end"] - breaks["start"]) == pd.Timedelta(minutes=rule.duration_minutes))
+            ]
             offsets = (taken["start"] - start) / pd.Timedelta(minutes=1)
-            inside = offsets.between(rule.earliest_start_after_minutes, rule.latest_start_after_minutes)
+            inside = offsets.between(
+                rule.earliest_start_after_minutes, rule.latest_start_after_minutes
+            )
             assert inside.any(), (agent_id, rule.name, offsets.tolist())
     summary = result.agent_summary.set_index("agent_id")
     for agent in agents:
         contract = centre.contract(agent.contract)
         row = summary.loc[agent.agent_id]
-        assert contract.min_hours_per_week - 1e-9 <= row["paid_hours"] <= contract.max_hours_per_week + 1e-9
+        assert (
+            contract.min_hours_per_week - 1e-9
+            <= row["paid_hours"]
+            <= contract.max_hours_per_week + 1e-9
+        )
         assert contract.min_days_per_week <= row["days_worked"] <= contract.max_days_per_week
     # the rota realises exactly the coverage the model counted
     grid = interval_grid(MONDAY, 7, centre.interval_minutes, centre.timezone)
-    working = coverage_from_rota(rota, {a.agent_id: a.queues for a in agents}, grid, centre.interval_minutes)
+    working = coverage_from_rota(
+        rota, {a.agent_id: a.queues for a in agents}, grid, centre.interval_minutes
+    )
     total_working = working.groupby("interval_start")["agents_working"].sum()
     total_allocated = result.coverage.groupby("interval_start")["agents_scheduled"].sum()
     assert (total_working - total_allocated).abs().max() < 1e-6
@@ -62,7 +74,9 @@ def test_small_synthetic_week_satisfies_every_rule():
     coverage = result.coverage
     assert len(coverage) == 7 * 96 * 2
     assert set(coverage["queue"]) == {"sales", "service"}
-    assert coverage.loc[coverage["interval_start"].dt.day_of_week == 6, "agents_scheduled"].sum() == 0
+    assert (
+        coverage.loc[coverage["interval_start"].dt.day_of_week == 6, "agents_scheduled"].sum() == 0
+    )
 
 
 @pytest.mark.slow

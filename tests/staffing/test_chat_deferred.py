@@ -21,7 +21,12 @@ def test_one_chat_at_a_time_is_erlang_c():
 
 
 @settings(max_examples=80, deadline=None)
-@given(chats=st.floats(1, 800), aht=st.floats(60, 900), concurrency=st.integers(1, 5), slowdown=st.floats(0, 1))
+@given(
+    chats=st.floats(1, 800),
+    aht=st.floats(60, 900),
+    concurrency=st.integers(1, 5),
+    slowdown=st.floats(0, 1),
+)
 def test_agents_cover_the_slots_minimally(chats, aht, concurrency, slowdown):
     r = staff_chat([chats], [aht], 30, concurrency, TARGET, slowdown_per_extra_chat=slowdown)
     slots, agents = int(r.slots_required[0]), int(r.agents_required[0])
@@ -68,15 +73,19 @@ def fifo_meets_deadlines(starts, work, length, window, agents):
 )
 def test_level_is_the_smallest_meeting_every_deadline(items, handle, response_hours, gap_after):
     starts = np.arange(len(items)) * 900.0
-    starts[gap_after + 1:] += 12 * 3600.0  # a closed night somewhere
+    starts[gap_after + 1 :] += 12 * 3600.0  # a closed night somewhere
     starts = starts[: len(items)]
     result = staff_deferred_work(starts, items, handle, 15, response_hours)
     work = np.asarray(items, dtype=float) * handle
     if not work.any():
         assert result.agents_required == 0
         return
-    assert fifo_meets_deadlines(starts, work, 900.0, response_hours * 3600, result.agents_level * (1 + 1e-9))
-    assert not fifo_meets_deadlines(starts, work, 900.0, response_hours * 3600, result.agents_level * (1 - 1e-6))
+    assert fifo_meets_deadlines(
+        starts, work, 900.0, response_hours * 3600, result.agents_level * (1 + 1e-9)
+    )
+    assert not fifo_meets_deadlines(
+        starts, work, 900.0, response_hours * 3600, result.agents_level * (1 - 1e-6)
+    )
     assert result.agents_required == int(np.ceil(result.agents_level - 1e-9))
     assert (result.backlog_agent_seconds >= 0).all()
 

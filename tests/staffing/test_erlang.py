@@ -50,7 +50,9 @@ def test_published_vector_a_equals_20():
 
 @pytest.mark.parametrize("agents,traffic", [(1, 0.5), (3, 2.2), (10, 7.0), (25, 20.5), (60, 55.0)])
 def test_erlang_c_matches_factorial_formula(agents, traffic):
-    assert float(erlang_c(agents, traffic)) == pytest.approx(erlang_c_by_factorials(agents, traffic), rel=1e-10)
+    assert float(erlang_c(agents, traffic)) == pytest.approx(
+        erlang_c_by_factorials(agents, traffic), rel=1e-10
+    )
 
 
 def test_vectorised_equals_elementwise():
@@ -75,13 +77,20 @@ def test_no_traffic_is_perfect_service():
 
 def test_fractional_service_level_interpolates_and_matches_integers():
     integer = service_level([12, 13, 14], 10.0, 180, 20)
-    np.testing.assert_allclose(service_level_fractional([12.0, 13.0, 14.0], 10.0, 180, 20), integer, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        service_level_fractional([12.0, 13.0, 14.0], 10.0, 180, 20), integer, rtol=0, atol=1e-14
+    )
     quarter = float(service_level_fractional(13.25, 10.0, 180, 20))
     assert quarter == pytest.approx(0.75 * integer[1] + 0.25 * integer[2], abs=1e-14)
 
 
 @settings(max_examples=200, deadline=None)
-@given(traffic=st.floats(0.01, 300), extra=st.integers(0, 40), threshold=st.floats(0, 120), aht=st.floats(20, 1200))
+@given(
+    traffic=st.floats(0.01, 300),
+    extra=st.integers(0, 40),
+    threshold=st.floats(0, 120),
+    aht=st.floats(20, 1200),
+)
 def test_properties_against_theory(traffic, extra, threshold, aht):
     agents = math.floor(traffic) + 1 + extra
     blocking = float(erlang_b(agents, traffic))
@@ -99,5 +108,7 @@ def test_direct_erlang_b_matches_the_recursion():
     traffic = np.concatenate([rng.uniform(0.01, 50, 300), rng.uniform(50, 2000, 100)])
     agents = np.floor(traffic).astype(int) + rng.integers(-5, 60, traffic.size)
     agents = np.maximum(agents, 1)
-    np.testing.assert_allclose(erlang_b_direct(agents, traffic), erlang_b(agents, traffic), rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(
+        erlang_b_direct(agents, traffic), erlang_b(agents, traffic), rtol=1e-9, atol=1e-300
+    )
     assert float(erlang_b_direct(5000, 2000.0)) < 1e-100

@@ -35,18 +35,34 @@ def test_domain_vector_occupancy_binds():
     assert staffing.asa_seconds[0] == pytest.approx(3.43, abs=5e-3)
     assert scheduled_agents(staffing.agents_required, 0.3).tolist() == [58]
     # Without the cap 38 agents meet the service level.
-    assert staff_to_target(np.array([traffic]), np.array([120.0]), ServiceTarget(0.8, 20, None)).agents_required[0] == 38
+    assert (
+        staff_to_target(
+            np.array([traffic]), np.array([120.0]), ServiceTarget(0.8, 20, None)
+        ).agents_required[0]
+        == 38
+    )
 
 
 def test_asa_target_binds():
-    staffing = staff_to_target(np.array([10.0]), np.array([180.0]), ServiceTarget(0.8, 20, None, asa_target_seconds=3.0))
+    staffing = staff_to_target(
+        np.array([10.0]), np.array([180.0]), ServiceTarget(0.8, 20, None, asa_target_seconds=3.0)
+    )
     assert staffing.binding_target.tolist() == ["asa"]
     assert staffing.asa_seconds[0] <= 3.0
 
 
 @pytest.mark.parametrize(
     "required,shrinkage,expected",
-    [(21, 0.3, 30), (14, 0.3, 20), (40, 0.3, 58), (7, 0.3, 10), (0, 0.3, 0), (10, 0.0, 10), (9, 0.1, 10), (17, 0.15, 20)],
+    [
+        (21, 0.3, 30),
+        (14, 0.3, 20),
+        (40, 0.3, 58),
+        (7, 0.3, 10),
+        (0, 0.3, 0),
+        (10, 0.0, 10),
+        (9, 0.1, 10),
+        (17, 0.15, 20),
+    ],
 )
 def test_shrinkage_ceiling_is_exact(required, shrinkage, expected):
     # 21 / 0.7 is 30.000000000000004 in floating point; the answer must still be 30.
@@ -59,9 +75,16 @@ def test_shrinkage_out_of_range_is_an_error():
 
 
 @settings(max_examples=150, deadline=None)
-@given(traffic=st.floats(0.05, 400), aht=st.floats(30, 900), threshold=st.floats(5, 60), target=st.floats(0.5, 0.95))
+@given(
+    traffic=st.floats(0.05, 400),
+    aht=st.floats(30, 900),
+    threshold=st.floats(5, 60),
+    target=st.floats(0.5, 0.95),
+)
 def test_required_agents_are_minimal(traffic, aht, threshold, target):
-    staffing = staff_to_target(np.array([traffic]), np.array([aht]), ServiceTarget(target, threshold, None))
+    staffing = staff_to_target(
+        np.array([traffic]), np.array([aht]), ServiceTarget(target, threshold, None)
+    )
     agents = int(staffing.agents_required[0])
     assert agents >= math.floor(traffic) + 1
     assert float(service_level(agents, traffic, aht, threshold)) >= target - 1e-12
@@ -72,14 +95,18 @@ def test_required_agents_are_minimal(traffic, aht, threshold, target):
 def test_compute_requirements_table():
     forecast = pd.DataFrame(
         {
-            "interval_start": pd.date_range("2026-03-02 08:00", periods=3, freq="30min", tz="Europe/London"),
+            "interval_start": pd.date_range(
+                "2026-03-02 08:00", periods=3, freq="30min", tz="Europe/London"
+            ),
             "queue": ["sales", "sales", "support"],
             "offered": [100.0, 0.0, 1000.0],
             "aht_seconds": [180.0, float("nan"), 60.0],
         }
     )
     targets = {"sales": ServiceTarget(0.8, 20, None), "support": ServiceTarget(0.8, 20, 0.85)}
-    table = compute_requirements(forecast, targets, {"sales": 0.3, "support": 0.3}, interval_minutes=30)
+    table = compute_requirements(
+        forecast, targets, {"sales": 0.3, "support": 0.3}, interval_minutes=30
+    )
     assert table["agents_required"].tolist() == [14, 0, 40]
     assert table["agents_scheduled_required"].tolist() == [20, 0, 58]
     assert table["binding_target"].tolist() == ["service_level", "none", "occupancy"]
@@ -88,11 +115,20 @@ def test_compute_requirements_table():
 
 @pytest.mark.parametrize(
     "column,value,message",
-    [("offered", -5.0, "negative"), ("offered", "lots", "not a number"), ("aht_seconds", float("nan"), "AHT is missing")],
+    [
+        ("offered", -5.0, "negative"),
+        ("offered", "lots", "not a number"),
+        ("aht_seconds", float("nan"), "AHT is missing"),
+    ],
 )
 def test_bad_forecast_values_name_row_and_column(column, value, message):
     forecast = pd.DataFrame(
-        {"interval_start": [0, 1], "queue": ["q", "q"], "offered": [10.0, 10.0], "aht_seconds": [200.0, 200.0]}
+        {
+            "interval_start": [0, 1],
+            "queue": ["q", "q"],
+            "offered": [10.0, 10.0],
+            "aht_seconds": [200.0, 200.0],
+        }
     ).astype(object)
     forecast.loc[1, column] = value
     with pytest.raises(InputError, match=message) as info:
@@ -101,7 +137,14 @@ def test_bad_forecast_values_name_row_and_column(column, value, message):
 
 
 def test_minutes_passed_as_seconds_is_caught():
-    forecast = pd.DataFrame({"interval_start": [0, 1], "queue": ["q", "q"], "offered": [10.0, 12.0], "aht_seconds": [3.0, 4.0]})
+    forecast = pd.DataFrame(
+        {
+            "interval_start": [0, 1],
+            "queue": ["q", "q"],
+            "offered": [10.0, 12.0],
+            "aht_seconds": [3.0, 4.0],
+        }
+    )
     with pytest.raises(InputError, match="looks like minutes"):
         compute_requirements(forecast, ServiceTarget(), 0.3, 15)
 
@@ -130,9 +173,17 @@ def test_vectorised_search_equals_a_one_agent_at_a_time_search():
 
 
 @settings(max_examples=150, deadline=None)
-@given(traffic=st.floats(0.05, 400), aht=st.floats(30, 900), threshold=st.floats(5, 60), target=st.floats(0.5, 0.95),
-       cap=st.one_of(st.none(), st.floats(0.6, 1.0)), asa=st.one_of(st.none(), st.floats(2, 60)))
-def test_fractional_requirement_is_where_the_interpolated_curve_crosses(traffic, aht, threshold, target, cap, asa):
+@given(
+    traffic=st.floats(0.05, 400),
+    aht=st.floats(30, 900),
+    threshold=st.floats(5, 60),
+    target=st.floats(0.5, 0.95),
+    cap=st.one_of(st.none(), st.floats(0.6, 1.0)),
+    asa=st.one_of(st.none(), st.floats(2, 60)),
+)
+def test_fractional_requirement_is_where_the_interpolated_curve_crosses(
+    traffic, aht, threshold, target, cap, asa
+):
     from wfm.staffing import service_level_fractional
     from wfm.staffing.requirements import fractional_agents_required
 
@@ -141,5 +192,9 @@ def test_fractional_requirement_is_where_the_interpolated_curve_crosses(traffic,
     real = float(fractional_agents_required(np.array([traffic]), np.array([aht]), goal)[0])
     assert whole - 1 < real <= whole and math.ceil(real - 1e-9) == whole
     assert real >= traffic
-    if asa is None and cap is None and real > max(whole - 1, traffic) + 1e-9:  # the service level binds
-        assert float(service_level_fractional(real, traffic, aht, threshold)) == pytest.approx(target, abs=1e-9)
+    if (
+        asa is None and cap is None and real > max(whole - 1, traffic) + 1e-9
+    ):  # the service level binds
+        assert float(service_level_fractional(real, traffic, aht, threshold)) == pytest.approx(
+            target, abs=1e-9
+        )

@@ -35,7 +35,9 @@ def test_the_variants_follow_their_formulas_and_differ():
         "abandons_after_threshold_against": aw / (a + b - bw),
         "short_abandons_excluded": aw / (a + b - s),
     }
-    got = {d.value: float(measured_service_level(COUNTS, d).iloc[0]) for d in ServiceLevelDefinition}
+    got = {
+        d.value: float(measured_service_level(COUNTS, d).iloc[0]) for d in ServiceLevelDefinition
+    }
     assert got == pytest.approx(expected, abs=1e-15)
     assert len({round(v, 3) for v in got.values()}) == 5  # the DOMAIN point: five different answers
 
@@ -63,22 +65,45 @@ def test_bad_names_and_counts_are_input_errors():
 
 
 @given(
-    answered=st.integers(0, 1000), within_share=st.floats(0, 1), abandoned=st.integers(0, 300),
-    abandoned_within_share=st.floats(0, 1), short_share=st.floats(0, 1),
+    answered=st.integers(0, 1000),
+    within_share=st.floats(0, 1),
+    abandoned=st.integers(0, 300),
+    abandoned_within_share=st.floats(0, 1),
+    short_share=st.floats(0, 1),
 )
-def test_ordering_of_the_variants(answered, within_share, abandoned, abandoned_within_share, short_share):
+def test_ordering_of_the_variants(
+    answered, within_share, abandoned, abandoned_within_share, short_share
+):
     within = int(answered * within_share)
     abandoned_within = int(abandoned * abandoned_within_share)
     short = int(abandoned_within * short_share)  # short abandons are within T too
     values = {
-        d: float(service_level_parts(answered, within, abandoned, abandoned_within, short, definition=d)[0]
-                 / max(service_level_parts(answered, within, abandoned, abandoned_within, short, definition=d)[1], 1))
+        d: float(
+            service_level_parts(answered, within, abandoned, abandoned_within, short, definition=d)[
+                0
+            ]
+            / max(
+                service_level_parts(
+                    answered, within, abandoned, abandoned_within, short, definition=d
+                )[1],
+                1,
+            )
+        )
         for d in ServiceLevelDefinition
     }
     if answered + abandoned - abandoned_within > 0 and answered > 0:
         # Counting every abandon against is the strictest; ignoring them the most lenient.
-        assert values[ServiceLevelDefinition.ALL_ABANDONS_AGAINST] <= values[ServiceLevelDefinition.ABANDONS_AFTER_THRESHOLD_AGAINST] + 1e-12
-        assert values[ServiceLevelDefinition.ALL_ABANDONS_AGAINST] <= values[ServiceLevelDefinition.SHORT_ABANDONS_EXCLUDED] + 1e-12
-        assert values[ServiceLevelDefinition.ALL_ABANDONS_AGAINST] <= values[ServiceLevelDefinition.ANSWERED_ONLY] + 1e-12
+        assert (
+            values[ServiceLevelDefinition.ALL_ABANDONS_AGAINST]
+            <= values[ServiceLevelDefinition.ABANDONS_AFTER_THRESHOLD_AGAINST] + 1e-12
+        )
+        assert (
+            values[ServiceLevelDefinition.ALL_ABANDONS_AGAINST]
+            <= values[ServiceLevelDefinition.SHORT_ABANDONS_EXCLUDED] + 1e-12
+        )
+        assert (
+            values[ServiceLevelDefinition.ALL_ABANDONS_AGAINST]
+            <= values[ServiceLevelDefinition.ANSWERED_ONLY] + 1e-12
+        )
     for value in values.values():
         assert 0 <= value <= 1 or np.isnan(value)

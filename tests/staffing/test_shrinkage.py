@@ -53,8 +53,14 @@ def test_per_row_shrinkage_reaches_the_requirements():
         }
     )
     shrinkage = np.array([0.3, 0.0, 0.5])
-    table = compute_requirements(forecast, ServiceTarget(0.8, 20, None), shrinkage, 30, include_fractional=True)
-    assert table["agents_scheduled_required"].tolist() == scheduled_agents(np.array([14, 14, 14]), shrinkage).tolist() == [20, 14, 28]
+    table = compute_requirements(
+        forecast, ServiceTarget(0.8, 20, None), shrinkage, 30, include_fractional=True
+    )
+    assert (
+        table["agents_scheduled_required"].tolist()
+        == scheduled_agents(np.array([14, 14, 14]), shrinkage).tolist()
+        == [20, 14, 28]
+    )
     assert table["shrinkage_fraction"].tolist() == [0.3, 0.0, 0.5]
     assert (np.ceil(table["agents_required_fractional"]) == table["agents_required"]).all()
     with pytest.raises(InputError, match="one value per forecast row"):

@@ -27,7 +27,9 @@ NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 def state_log(ends_days_ago: list[float]) -> StateLog:
     """One 10-minute event per entry, ending that many days before NOW."""
-    ends = pd.Series([pd.Timestamp(NOW) - pd.Timedelta(days=d) for d in ends_days_ago]).dt.tz_convert(TIMEZONE)
+    ends = pd.Series(
+        [pd.Timestamp(NOW) - pd.Timedelta(days=d) for d in ends_days_ago]
+    ).dt.tz_convert(TIMEZONE)
     frame = pd.DataFrame(
         {
             "agent_id": [f"A{i:03d}" for i in range(len(ends))],
@@ -58,9 +60,17 @@ def test_purge_removes_exactly_the_events_older_than_the_cutoff(store_url):
     assert repository.count_rows(store_url, "agent_state_events") == 4
     assert stored_ends_days_ago(store_url) == [0, 30, 89.9999, 90]  # the boundary event is kept
     entry = audit_log(store_url).iloc[-1]
-    assert (entry["action"], entry["actor"], entry["object_type"]) == ("purge", "dpo", "agent_state_events")
+    assert (entry["action"], entry["actor"], entry["object_type"]) == (
+        "purge",
+        "dpo",
+        "agent_state_events",
+    )
     details = json.loads(entry["details"])
-    assert (details["events_before"], details["events_purged"], details["events_after"]) == (8, 4, 4)
+    assert (details["events_before"], details["events_purged"], details["events_after"]) == (
+        8,
+        4,
+        4,
+    )
 
     again = purge_state_events(store_url, 90, now=NOW)  # nothing left to purge
     assert (again.events_before, again.events_purged) == (4, 0)
@@ -117,13 +127,16 @@ def test_pseudonymised_rota_export(store_url, sample_dir):
     salt = store_salt(store_url)
     assert exported["agent_id"].tolist() == [pseudonym(a, salt) for a in rota["agent_id"]]
     pd.testing.assert_frame_equal(
-        exported.drop(columns="agent_id"), rota.drop(columns=["agent_id", "name"]).reset_index(drop=True)
+        exported.drop(columns="agent_id"),
+        rota.drop(columns=["agent_id", "name"]).reset_index(drop=True),
     )
     assert pseudonymised_rota(store_url, version_id).equals(exported)  # same install, same export
 
 
 def test_pseudonymise_frame_does_not_modify_its_input():
-    frame = pd.DataFrame({"agent_id": ["A1", "A2", "A1"], "name": ["x", "y", "x"], "adherence": [0.9, 0.8, 0.7]})
+    frame = pd.DataFrame(
+        {"agent_id": ["A1", "A2", "A1"], "name": ["x", "y", "x"], "adherence": [0.9, 0.8, 0.7]}
+    )
     copy = frame.copy()
     result = pseudonymise_frame(frame, b"s")
     pd.testing.assert_frame_equal(frame, copy)

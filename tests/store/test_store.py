@@ -61,7 +61,11 @@ def test_partial_database_gets_only_pending_migrations(tmp_path):
     with engine.begin() as conn:  # a store left at version 1
         tables.metadata.create_all(conn, tables=[tables.schema_version])
         MIGRATIONS[0][2](conn)
-        conn.execute(tables.schema_version.insert().values(version=1, description="x", applied_at="2026-01-01"))
+        conn.execute(
+            tables.schema_version.insert().values(
+                version=1, description="x", applied_at="2026-01-01"
+            )
+        )
     assert status(url).version == 1 and len(status(url).pending) == len(MIGRATIONS) - 1
     assert upgrade(url).version == SCHEMA_VERSION
 
@@ -99,9 +103,13 @@ def test_scenario_round_trip_keeps_settings(store_url):
 def test_history_round_trip(store_url, sample_dir):
     history = read_history(sample_dir / "history.csv", timezone=TIMEZONE)
     loaded = repository.load_history(store_url, repository.save_history(store_url, history))
-    pd.testing.assert_frame_equal(loaded.frame.reset_index(drop=True), history.frame.reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        loaded.frame.reset_index(drop=True), history.frame.reset_index(drop=True)
+    )
     assert (loaded.interval_minutes, loaded.timezone, loaded.source) == (
-        history.interval_minutes, history.timezone, history.source,
+        history.interval_minutes,
+        history.timezone,
+        history.source,
     )
 
 
@@ -127,7 +135,11 @@ def test_state_log_round_trip(store_url, sample_dir):
 
 def rota_and_coverage(sample_dir):
     rota = read_rota(sample_dir / "published_rota.csv", TIMEZONE)
-    coverage = interval_frame().drop(columns=["open", "date"]).rename(columns={"offered": "agents_scheduled"})
+    coverage = (
+        interval_frame()
+        .drop(columns=["open", "date"])
+        .rename(columns={"offered": "agents_scheduled"})
+    )
     return rota, coverage
 
 
@@ -141,7 +153,11 @@ def test_rota_version_round_trip(store_url, sample_dir):
     pd.testing.assert_frame_equal(version.rota, rota.reset_index(drop=True))
     pd.testing.assert_frame_equal(version.coverage, coverage)
     assert version.solve_summary == summary
-    assert (version.status, version.name, version.start_date) == ("draft", "week 43", dt.date(2026, 10, 19))
+    assert (version.status, version.name, version.start_date) == (
+        "draft",
+        "week 43",
+        dt.date(2026, 10, 19),
+    )
 
 
 def test_rota_lifecycle_draft_edit_publish_delete(store_url, sample_dir):
@@ -159,7 +175,12 @@ def test_rota_lifecycle_draft_edit_publish_delete(store_url, sample_dir):
     assert repository.list_rota_versions(store_url).empty
     assert repository.count_rows(store_url, "frames") == frames_before - 2
     log = audit_log(store_url)
-    assert log["action"].tolist() == ["rota_generated", "rota_edited", "rota_published", "rota_deleted"]
+    assert log["action"].tolist() == [
+        "rota_generated",
+        "rota_edited",
+        "rota_published",
+        "rota_deleted",
+    ]
     assert log["actor"].tolist() == ["ana", "ben", "cy", "cy"]
     assert set(log["object_id"]) == {str(version_id)}
 
@@ -249,7 +270,11 @@ def test_two_concurrent_writer_processes_lose_nothing(store_url):
     import sys
 
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER_SCRIPT, store_url, name], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER_SCRIPT, store_url, name],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("p1", "p2")
     ]
     errors = [writer.communicate(timeout=120)[1] for writer in writers]
@@ -276,7 +301,9 @@ def test_audit_log_is_append_only_and_ordered(store_url, tmp_path):
         source = inspect.getsource(module)
         assert "update(schema.audit_log" not in source and "delete(schema.audit_log" not in source
     public = [name for name in dir(audit_module) if not name.startswith("_")]
-    assert not [name for name in public if any(w in name for w in ("update", "delete", "remove", "edit"))]
+    assert not [
+        name for name in public if any(w in name for w in ("update", "delete", "remove", "edit"))
+    ]
 
     path = tmp_path / "audit.csv"
     assert write_audit_csv(store_url, path) == 3
@@ -286,5 +313,8 @@ def test_audit_log_is_append_only_and_ordered(store_url, tmp_path):
 
 
 def test_unknown_audit_action_is_refused(store_url):
-    with open_store(store_url).begin() as conn, pytest.raises(ValueError, match="unknown audit action"):
+    with (
+        open_store(store_url).begin() as conn,
+        pytest.raises(ValueError, match="unknown audit action"),
+    ):
         audit_module.record(conn, "rewrite_history", "x", 1)

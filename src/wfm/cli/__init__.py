@@ -33,7 +33,22 @@ from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
-COMMAND_MODULES = (forecast, backtest, staff, simulate, schedule, reoptimise, check_rota, adherence, plan, review, whatif, db, privacy, tools)
+COMMAND_MODULES = (
+    forecast,
+    backtest,
+    staff,
+    simulate,
+    schedule,
+    reoptimise,
+    check_rota,
+    adherence,
+    plan,
+    review,
+    whatif,
+    db,
+    privacy,
+    tools,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Run `wfm COMMAND --help` for each command's options.",
     )
     parser.add_argument("--version", action="version", version=f"wfm {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show log messages and full tracebacks")
+    parser.add_argument(
+        "--debug", action="store_true", help="show log messages and full tracebacks"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(commands)
@@ -72,5 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: say so briefly, keep the traceback for --debug
         if args.debug:
             raise
-        warn(f"wfm {args.command}: internal error: {type(error).__name__}: {error}. Run with --debug for the traceback.")
+        warn(
+            f"wfm {args.command}: internal error: {type(error).__name__}: {error}. Run with --debug for the traceback."
+        )
         return EXIT_INTERNAL

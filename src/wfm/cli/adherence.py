@@ -23,21 +23,54 @@ def register(commands) -> None:
     )
     parser.add_argument("rota", help="rota CSV (published rota)")
     parser.add_argument("states", help="agent state CSV, or a vendor export with --vendor")
-    parser.add_argument("--centre", help="centre TOML: time zone, interval length and the agents file (teams)")
-    parser.add_argument("--timezone", help="IANA time zone (default: the centre's; required without --centre)")
-    parser.add_argument("--tolerance-minutes", type=number, default=3.0,
-                        help="tolerance at the start and end of each scheduled piece [minutes] (default 3)")
-    parser.add_argument("--activity-tolerance", action="append", default=[], metavar="ACTIVITY=MINUTES",
-                        help="tolerance for one activity (work, break, lunch) [minutes]; repeat for several")
-    parser.add_argument("--exceptions", help="approved exceptions CSV: agent_id, start, end, reason")
-    parser.add_argument("--state-map", action="append", default=[], metavar="VENDOR_STATE=WFM_STATE",
-                        help="map a state name to a wfm state, e.g. 'Lunch Break=lunch'; repeat for several")
-    parser.add_argument("--vendor", help="vendor layout of the states file: amazon-connect or injixo")
-    parser.add_argument("--offline-at-lunch", action="store_true",
-                        help="count offline as adherent during a scheduled lunch (default: only lunch)")
-    parser.add_argument("--by", choices=("agent", "team", "day", "interval"), default="agent",
-                        help="rows of the output: agent and date (default), team and date, date, or interval")
-    parser.add_argument("--interval-minutes", type=int, help="interval length for --by interval (default: centre's, 15)")
+    parser.add_argument(
+        "--centre", help="centre TOML: time zone, interval length and the agents file (teams)"
+    )
+    parser.add_argument(
+        "--timezone", help="IANA time zone (default: the centre's; required without --centre)"
+    )
+    parser.add_argument(
+        "--tolerance-minutes",
+        type=number,
+        default=3.0,
+        help="tolerance at the start and end of each scheduled piece [minutes] (default 3)",
+    )
+    parser.add_argument(
+        "--activity-tolerance",
+        action="append",
+        default=[],
+        metavar="ACTIVITY=MINUTES",
+        help="tolerance for one activity (work, break, lunch) [minutes]; repeat for several",
+    )
+    parser.add_argument(
+        "--exceptions", help="approved exceptions CSV: agent_id, start, end, reason"
+    )
+    parser.add_argument(
+        "--state-map",
+        action="append",
+        default=[],
+        metavar="VENDOR_STATE=WFM_STATE",
+        help="map a state name to a wfm state, e.g. 'Lunch Break=lunch'; repeat for several",
+    )
+    parser.add_argument(
+        "--vendor", help="vendor layout of the states file: amazon-connect or injixo"
+    )
+    parser.add_argument(
+        "--offline-at-lunch",
+        action="store_true",
+        help="count offline as adherent during a scheduled lunch (default: only lunch)",
+    )
+    parser.add_argument(
+        "--by",
+        choices=("agent", "team", "day", "interval"),
+        default="agent",
+        help="rows of the output: agent and date (default), team and date, date, or interval",
+    )
+    parser.add_argument(
+        "--interval-minutes",
+        type=int,
+        help="interval length for --by interval (default: centre's, 15)",
+    )
     parser.add_argument("-o", "--output", required=True, help="output CSV")
     parser.add_argument("--events-out", help="write the out-of-adherence events to this CSV")
     parser.set_defaults(handler=run)
@@ -52,33 +85,54 @@ def _activity_tolerances(pairs: list[str]) -> dict[str, float]:
         try:
             result[name.strip().lower()] = float(minutes) * 60
         except ValueError:
-            raise InputError("an --activity-tolerance must be ACTIVITY=MINUTES", value=pair, fix="e.g. --activity-tolerance lunch=5") from None
+            raise InputError(
+                "an --activity-tolerance must be ACTIVITY=MINUTES",
+                value=pair,
+                fix="e.g. --activity-tolerance lunch=5",
+            ) from None
     return result
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.adherence import ADHERENT_STATES, agent_totals, compute_adherence, summarise_adherence
     from wfm.config import load_centre
     from wfm.data.io import read_rota, write_files_atomic
     from wfm.data.states import parse_state_map, read_adherence_exceptions, read_agent_states
     from wfm.errors import InputError
+    from wfm.review.adherence import (
+        ADHERENT_STATES,
+        agent_totals,
+        compute_adherence,
+        summarise_adherence,
+    )
 
     centre = load_centre(args.centre) if args.centre else None
     timezone = args.timezone or (centre.timezone if centre else None)
     if timezone is None:
-        raise InputError("the time zone is unknown", fix="give --timezone Europe/London or --centre centre.toml")
+        raise InputError(
+            "the time zone is unknown", fix="give --timezone Europe/London or --centre centre.toml"
+        )
     output = output_file(args.output)
     events_out = output_file(args.events_out) if args.events_out else None
     teams = None
     if centre is not None and centre.agents is not None:
-        from wfm.plan import load_agents
+        from wfm.plan.chain import load_agents
 
         teams = {agent.agent_id: agent.team for agent in load_agents(centre)}
     if args.by == "team" and teams is None:
-        raise InputError("--by team needs the agents file for the teams", fix="give --centre centre.toml with agents = \"agents.csv\"")
+        raise InputError(
+            "--by team needs the agents file for the teams",
+            fix='give --centre centre.toml with agents = "agents.csv"',
+        )
     rota = read_rota(args.rota, timezone)
-    log = read_agent_states(args.states, timezone=timezone, state_map=parse_state_map(args.state_map), vendor=args.vendor)
-    exceptions = read_adherence_exceptions(args.exceptions, timezone=timezone) if args.exceptions else None
+    log = read_agent_states(
+        args.states,
+        timezone=timezone,
+        state_map=parse_state_map(args.state_map),
+        vendor=args.vendor,
+    )
+    exceptions = (
+        read_adherence_exceptions(args.exceptions, timezone=timezone) if args.exceptions else None
+    )
     adherent = {"lunch": (*ADHERENT_STATES["lunch"], "offline")} if args.offline_at_lunch else None
     result = compute_adherence(
         rota,
@@ -108,10 +162,15 @@ def run(args: argparse.Namespace) -> int:
         f"(mean of agents {totals['adherence'].mean():.1%}; tolerance {args.tolerance_minutes:g} min)"
     )
     if len(low):
-        listed = ", ".join(f"{row.agent_id} {row.adherence:.1%}" for row in low.head(10).itertuples())
+        listed = ", ".join(
+            f"{row.agent_id} {row.adherence:.1%}" for row in low.head(10).itertuples()
+        )
         more = f" and {len(low) - 10} more" if len(low) > 10 else ""
         say(f"{len(low)} agents below {WARNING_ADHERENCE:.0%}: {listed}{more}")
     else:
         say(f"no agent below {WARNING_ADHERENCE:.0%}")
-    say(f"wrote {output} ({len(table)} rows, by {args.by})" + (f" and {events_out} ({len(result.events)} events)" if events_out else ""))
+    say(
+        f"wrote {output} ({len(table)} rows, by {args.by})"
+        + (f" and {events_out} ({len(result.events)} events)" if events_out else "")
+    )
     return EXIT_OK

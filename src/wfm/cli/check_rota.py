@@ -23,10 +23,21 @@ def register(commands) -> None:
     )
     parser.add_argument("rota", help="rota CSV (from `wfm schedule`, or uploaded)")
     parser.add_argument("--centre", help="centre TOML: time zone, contracts and the agents file")
-    parser.add_argument("--timezone", help="IANA time zone of the rota (default: the centre's; required without --centre)")
-    parser.add_argument("--week-start", help="first date of the rota's weeks, YYYY-MM-DD (default: the Monday on or before the first shift)")
-    parser.add_argument("--opted-out", action="append", default=[], metavar="AGENT_ID",
-                        help="agent who opted out of the 48-h average week (reg. 4); repeat for several")
+    parser.add_argument(
+        "--timezone",
+        help="IANA time zone of the rota (default: the centre's; required without --centre)",
+    )
+    parser.add_argument(
+        "--week-start",
+        help="first date of the rota's weeks, YYYY-MM-DD (default: the Monday on or before the first shift)",
+    )
+    parser.add_argument(
+        "--opted-out",
+        action="append",
+        default=[],
+        metavar="AGENT_ID",
+        help="agent who opted out of the 48-h average week (reg. 4); repeat for several",
+    )
     parser.add_argument("-o", "--output", help="write the violations to this CSV")
     parser.set_defaults(handler=run)
 
@@ -40,16 +51,23 @@ def run(args: argparse.Namespace) -> int:
     centre = load_centre(args.centre) if args.centre else None
     timezone = args.timezone or (centre.timezone if centre else None)
     if timezone is None:
-        raise InputError("the rota's time zone is unknown", fix="give --timezone Europe/London or --centre centre.toml")
+        raise InputError(
+            "the rota's time zone is unknown",
+            fix="give --timezone Europe/London or --centre centre.toml",
+        )
     agents = None
     if centre is not None and centre.agents is not None:
-        from wfm.plan import load_agents
+        from wfm.plan.chain import load_agents
 
         agents = load_agents(centre)
     output = output_file(args.output) if args.output else None
     rota = read_rota(args.rota, timezone)
     violations = check_rota(
-        rota, centre=centre, agents=agents, opted_out=args.opted_out, week_start=parse_date(args.week_start)
+        rota,
+        centre=centre,
+        agents=agents,
+        opted_out=args.opted_out,
+        week_start=parse_date(args.week_start),
     )
     for violation in violations:
         say(violation.message)

@@ -29,7 +29,13 @@ def progress_bar(enabled: bool = True):
     """A tqdm bar on stderr driven by a ``progress(fraction_done, message)`` callback."""
     from tqdm import tqdm
 
-    bar = tqdm(total=100, unit="%", bar_format="{l_bar}{bar}| {elapsed}", file=sys.stderr, disable=None if enabled else True)
+    bar = tqdm(
+        total=100,
+        unit="%",
+        bar_format="{l_bar}{bar}| {elapsed}",
+        file=sys.stderr,
+        disable=None if enabled else True,
+    )
 
     def update(fraction_done: float, message: str) -> None:
         target = round(100 * min(max(fraction_done, 0.0), 1.0))
@@ -50,7 +56,11 @@ def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str] | None:
     mapping = {}
     for pair in pairs:
         if "=" not in pair:
-            raise InputError("a --map option must be FILE_COLUMN=WFM_COLUMN", value=pair, fix="e.g. --map calls=offered")
+            raise InputError(
+                "a --map option must be FILE_COLUMN=WFM_COLUMN",
+                value=pair,
+                fix="e.g. --map calls=offered",
+            )
         source, target = pair.split("=", 1)
         mapping[source.strip()] = target.strip()
     return mapping
@@ -78,7 +88,11 @@ def output_file(path: str) -> Path:
     """An output file path whose folder exists; an error if it names a folder."""
     result = Path(path)
     if result.exists() and result.is_dir():
-        raise InputError("the output path is a folder", source=str(result), fix="give a file name, e.g. -o forecast.csv")
+        raise InputError(
+            "the output path is a folder",
+            source=str(result),
+            fix="give a file name, e.g. -o forecast.csv",
+        )
     result.parent.mkdir(parents=True, exist_ok=True)
     return result
 
@@ -93,8 +107,12 @@ def quiet_options() -> argparse.ArgumentParser:
 def solver_options() -> argparse.ArgumentParser:
     """Parent parser with the solver controls of the rota commands."""
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--time-limit-seconds", type=float, help="solver time limit [s] (default: centre file, 45)")
-    parser.add_argument("--relative-gap", type=number, help="stop at this relative gap (default: centre file, 0.01)")
+    parser.add_argument(
+        "--time-limit-seconds", type=float, help="solver time limit [s] (default: centre file, 45)"
+    )
+    parser.add_argument(
+        "--relative-gap", type=number, help="stop at this relative gap (default: centre file, 0.01)"
+    )
     parser.add_argument("--threads", type=int, help="solver threads (default: centre file, 1)")
     parser.add_argument("--seed", type=int, help="solver random seed (default: centre file, 0)")
     parser.add_argument(

@@ -19,7 +19,8 @@ def url_options() -> argparse.ArgumentParser:
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "db", help="the store: init, status, upgrade, audit",
+        "db",
+        help="the store: init, status, upgrade, audit",
         description="Create, inspect and upgrade the wfm store (a SQLite file by default) and export its audit trail.",
     )
     actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -28,14 +29,20 @@ def register(commands) -> None:
         ("status", "show the schema version and pending migrations"),
         ("upgrade", "apply pending migrations"),
     ):
-        action = actions.add_parser(name, parents=[url_options()], help=text, description=text[0].upper() + text[1:] + ".")
+        action = actions.add_parser(
+            name, parents=[url_options()], help=text, description=text[0].upper() + text[1:] + "."
+        )
         action.set_defaults(handler=run_schema, db_action=name)
     audit = actions.add_parser(
-        "audit", parents=[url_options()], help="show or export the audit trail",
+        "audit",
+        parents=[url_options()],
+        help="show or export the audit trail",
         description="Print the audit trail (oldest first) or export it to a CSV.",
     )
     audit.add_argument("-o", "--output", help="CSV file to write (default: print the last entries)")
-    audit.add_argument("--last", type=int, default=20, help="entries printed without -o (default 20)")
+    audit.add_argument(
+        "--last", type=int, default=20, help="entries printed without -o (default 20)"
+    )
     audit.set_defaults(handler=run_audit)
 
 
@@ -45,7 +52,10 @@ def run_schema(args: argparse.Namespace) -> int:
     function = {"init": init, "status": status, "upgrade": upgrade}[args.db_action]
     result = function(args.url)
     say(f"store   {result.url}")
-    say(f"schema  version {result.version} of {result.current}" + ("" if result.up_to_date else " (upgrade needed)"))
+    say(
+        f"schema  version {result.version} of {result.current}"
+        + ("" if result.up_to_date else " (upgrade needed)")
+    )
     for line in result.pending:
         say(f"  pending migration {line}")
     return EXIT_OK
@@ -65,6 +75,8 @@ def run_audit(args: argparse.Namespace) -> int:
             return EXIT_OK
         frame = audit_log(engine)
     for row in frame.tail(max(args.last, 0)).itertuples(index=False):
-        say(f"{row.id:>6}  {row.at.isoformat(timespec='seconds')}  {row.actor:<12} {row.action:<15} {row.object_type} {row.object_id}  {row.details}")
+        say(
+            f"{row.id:>6}  {row.at.isoformat(timespec='seconds')}  {row.actor:<12} {row.action:<15} {row.object_type} {row.object_id}  {row.details}"
+        )
     say(f"{len(frame)} audit entries")
     return EXIT_OK

@@ -24,13 +24,30 @@ def history_options() -> argparse.ArgumentParser:
     """Parent parser: the history file and the options that say how to read it and its calendar."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("history", help="interval history CSV (see docs/data-formats.md)")
-    parser.add_argument("--interval-minutes", type=int, help="interval length [minutes] (default: inferred)")
+    parser.add_argument(
+        "--interval-minutes", type=int, help="interval length [minutes] (default: inferred)"
+    )
     parser.add_argument("--timezone", help="IANA time zone of naive timestamps, e.g. Europe/London")
-    parser.add_argument("--map", action="append", metavar="FILE_COLUMN=WFM_COLUMN", help="read a differently named column (repeatable)")
-    parser.add_argument("--queue", default="default", help="queue name when the file has no queue column (default 'default')")
-    parser.add_argument("--aht-seconds", type=float, help="AHT [s] to use when the file has no handle times")
-    parser.add_argument("--country", help="country code for national holidays (closed days), e.g. GB, US")
-    parser.add_argument("--centre", help="centre TOML: time zone, opening hours and holidays from it")
+    parser.add_argument(
+        "--map",
+        action="append",
+        metavar="FILE_COLUMN=WFM_COLUMN",
+        help="read a differently named column (repeatable)",
+    )
+    parser.add_argument(
+        "--queue",
+        default="default",
+        help="queue name when the file has no queue column (default 'default')",
+    )
+    parser.add_argument(
+        "--aht-seconds", type=float, help="AHT [s] to use when the file has no handle times"
+    )
+    parser.add_argument(
+        "--country", help="country code for national holidays (closed days), e.g. GB, US"
+    )
+    parser.add_argument(
+        "--centre", help="centre TOML: time zone, opening hours and holidays from it"
+    )
     return parser
 
 
@@ -67,43 +84,82 @@ def opening_hours_args(args: argparse.Namespace, history, centre, last_date: dt.
         import holidays
 
         closed = holidays.country_holidays(args.country, years=list(years)).keys()
-        return infer_opening_hours(history.frame, history.interval_minutes).with_closed_dates(closed)
+        return infer_opening_hours(history.frame, history.interval_minutes).with_closed_dates(
+            closed
+        )
     return None
 
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "forecast", parents=[history_options(), quiet_options()], help="forecast contacts and AHT per interval from history",
+        "forecast",
+        parents=[history_options(), quiet_options()],
+        help="forecast contacts and AHT per interval from history",
         description="Forecast offered contacts and AHT per interval and queue from an interval history CSV.",
     )
-    parser.add_argument("--horizon-days", type=int, default=7, help="days to forecast [days] (default 7)")
-    parser.add_argument("--start-date", help="first date to forecast, YYYY-MM-DD (default: the Monday after the history)")
-    parser.add_argument("--model", default="auto", help="forecast model name or 'auto' (default auto: lowest backtest WAPE at the horizon)")
-    parser.add_argument("--special-days", help="special-days CSV: start_date,end_date,kind,factor,open,close,reason "
-                        "(kind closed, reduced_hours, uplift or outlier; outliers and past special days are not trained on)")
-    parser.add_argument("--overrides", help="overrides CSV: queue,start,end,multiplier,value,reason (applied after modelling)")
-    parser.add_argument("--workers", type=int, help="worker processes for several queues (default 2)")
-    parser.add_argument("-o", "--output", required=True, help="forecast CSV to write (offered with P10/P50/P90 [contacts])")
+    parser.add_argument(
+        "--horizon-days", type=int, default=7, help="days to forecast [days] (default 7)"
+    )
+    parser.add_argument(
+        "--start-date",
+        help="first date to forecast, YYYY-MM-DD (default: the Monday after the history)",
+    )
+    parser.add_argument(
+        "--model",
+        default="auto",
+        help="forecast model name or 'auto' (default auto: lowest backtest WAPE at the horizon)",
+    )
+    parser.add_argument(
+        "--special-days",
+        help="special-days CSV: start_date,end_date,kind,factor,open,close,reason "
+        "(kind closed, reduced_hours, uplift or outlier; outliers and past special days are not trained on)",
+    )
+    parser.add_argument(
+        "--overrides",
+        help="overrides CSV: queue,start,end,multiplier,value,reason (applied after modelling)",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="worker processes for several queues (default 2)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="forecast CSV to write (offered with P10/P50/P90 [contacts])",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_csv_atomic
     from wfm.forecast import forecast_history, read_overrides, read_special_days
-    from wfm.plan import default_start_date
+    from wfm.plan.chain import default_start_date
 
     output = output_file(args.output)
     special_days = read_special_days(args.special_days) if args.special_days else ()
     overrides = read_overrides(args.overrides) if args.overrides else None
     history, centre = read_history_args(args)
     start_date = parse_date(args.start_date) or default_start_date(history)
-    opening_hours = opening_hours_args(args, history, centre, start_date + dt.timedelta(days=args.horizon_days))
+    opening_hours = opening_hours_args(
+        args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
+    )
     with progress_bar(not args.quiet) as progress:
         forecast = forecast_history(
-            history, start_date=start_date, horizon_days=args.horizon_days, opening_hours=opening_hours,
-            model=args.model, progress=progress, workers=args.workers, special_days=special_days, overrides=overrides,
+            history,
+            start_date=start_date,
+            horizon_days=args.horizon_days,
+            opening_hours=opening_hours,
+            model=args.model,
+            progress=progress,
+            workers=args.workers,
+            special_days=special_days,
+            overrides=overrides,
         )
     write_csv_atomic(forecast, output)
-    models = ", ".join(f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items())
-    say(f"forecast: {len(forecast):,} intervals from {start_date} for {args.horizon_days} days ({models}) -> {output}")
+    models = ", ".join(
+        f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items()
+    )
+    say(
+        f"forecast: {len(forecast):,} intervals from {start_date} for {args.horizon_days} days ({models}) -> {output}"
+    )
     return EXIT_OK

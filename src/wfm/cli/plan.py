@@ -18,14 +18,22 @@ from wfm.cli.common import (
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "plan", parents=[quiet_options(), solver_options()], help="the whole chain: forecast, staff, rota, review",
+        "plan",
+        parents=[quiet_options(), solver_options()],
+        help="the whole chain: forecast, staff, rota, review",
         description="Run forecast -> requirements -> rota -> review from the history the centre file names.",
     )
     parser.add_argument("--centre", required=True, help="centre TOML, e.g. data/sample/centre.toml")
-    parser.add_argument("--start-date", help="first date planned, YYYY-MM-DD (default: the Monday after the history)")
+    parser.add_argument(
+        "--start-date",
+        help="first date planned, YYYY-MM-DD (default: the Monday after the history)",
+    )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.add_argument(
-        "--store", nargs="?", const="", metavar="URL",
+        "--store",
+        nargs="?",
+        const="",
+        metavar="URL",
         help="also save forecast, requirements and rota (as a draft) in the store "
         "(URL default: $WFM_DB_URL, else sqlite:///wfm.db)",
     )
@@ -34,7 +42,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.plan import run_plan, write_plan
+    from wfm.plan.chain import run_plan, write_plan
 
     centre = load_centre(args.centre)
     if args.store is not None:  # fail before the long run, not after it
@@ -62,10 +70,18 @@ def run(args: argparse.Namespace) -> int:
 
         rota = result.rota
         ids = save_plan(
-            args.store or None, result.forecast, result.requirements, rota.rota, rota.coverage, rota.summary,
-            name=f"{centre.name} {result.start_date}", start_date=result.start_date,
+            args.store or None,
+            result.forecast,
+            result.requirements,
+            rota.rota,
+            rota.coverage,
+            rota.summary,
+            name=f"{centre.name} {result.start_date}",
+            start_date=result.start_date,
             meta={"timezone": centre.timezone, "centre": str(args.centre)},
         )
-        say(f"  store         forecast {ids['forecast']}, requirements {ids['requirements']}, "
-            f"rota version {ids['rota_version']} (draft)")
+        say(
+            f"  store         forecast {ids['forecast']}, requirements {ids['requirements']}, "
+            f"rota version {ids['rota_version']} (draft)"
+        )
     return EXIT_OK

@@ -10,42 +10,57 @@ from wfm.cli.db import url_options
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "privacy", help="personal data: purge old state events, pseudonymised exports",
+        "privacy",
+        help="personal data: purge old state events, pseudonymised exports",
         description="Apply the retention period to agent state events and export data with pseudonymised agent ids. "
         "See docs/privacy.md.",
     )
     actions = parser.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
 
     purge = actions.add_parser(
-        "purge", parents=[url_options()], help="delete agent state events older than the retention",
+        "purge",
+        parents=[url_options()],
+        help="delete agent state events older than the retention",
         description="Delete agent state events that ended more than DAYS days ago (--older-than, else the centre file's "
         "retention); records a purge audit entry.",
     )
     purge.add_argument(
-        "--older-than", type=number, metavar="DAYS",
+        "--older-than",
+        type=number,
+        metavar="DAYS",
         help="retention period [days] (default: the centre file's privacy.agent_state_retention_days, with --centre)",
     )
-    purge.add_argument("--centre", help="centre TOML whose [privacy] agent_state_retention_days is the retention")
+    purge.add_argument(
+        "--centre", help="centre TOML whose [privacy] agent_state_retention_days is the retention"
+    )
     purge.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
     purge.add_argument("--actor", help="who purges (default: the OS user)")
     purge.set_defaults(handler=run_purge)
 
     rota = actions.add_parser(
-        "export-rota", parents=[url_options()], help="export a stored rota version with pseudonymised agent ids",
+        "export-rota",
+        parents=[url_options()],
+        help="export a stored rota version with pseudonymised agent ids",
         description="Write a stored rota version to CSV with agent ids replaced by per-install pseudonyms.",
     )
-    rota.add_argument("--rota-version", type=int, required=True, metavar="ID", help="rota version id")
+    rota.add_argument(
+        "--rota-version", type=int, required=True, metavar="ID", help="rota version id"
+    )
     rota.add_argument("-o", "--output", required=True, help="CSV file to write")
     rota.set_defaults(handler=run_export_rota)
 
     csv = actions.add_parser(
-        "pseudonymise", parents=[url_options()], help="pseudonymise a CSV (e.g. adherence results)",
+        "pseudonymise",
+        parents=[url_options()],
+        help="pseudonymise a CSV (e.g. adherence results)",
         description="Copy a CSV with its agent id column replaced by the store's per-install pseudonyms and "
         "any name column dropped (e.g. the output of `wfm adherence`).",
     )
     csv.add_argument("input", help="CSV with an agent_id column")
     csv.add_argument("-o", "--output", required=True, help="CSV file to write")
-    csv.add_argument("--column", action="append", help="id column(s) to pseudonymise (default agent_id)")
+    csv.add_argument(
+        "--column", action="append", help="id column(s) to pseudonymise (default agent_id)"
+    )
     csv.set_defaults(handler=run_pseudonymise)
 
 
@@ -61,7 +76,8 @@ def run_purge(args: argparse.Namespace) -> int:
         days = retention_days(load_centre(args.centre))
     else:
         raise InputError(
-            "no retention period given", column="--older-than",
+            "no retention period given",
+            column="--older-than",
             fix="give --older-than DAYS, or --centre centre.toml to use its [privacy] agent_state_retention_days",
         )
     result = purge_state_events(args.url, days, dry_run=args.dry_run, actor=args.actor)
@@ -83,7 +99,9 @@ def run_export_rota(args: argparse.Namespace) -> int:
             frame[column] = to_iso(frame[column])
     path = output_file(args.output)
     write_files_atomic({path: frame})
-    say(f"rota version {args.rota_version}: {len(frame)} rows, {frame['agent_id'].nunique()} pseudonymised agents -> {path}")
+    say(
+        f"rota version {args.rota_version}: {len(frame)} rows, {frame['agent_id'].nunique()} pseudonymised agents -> {path}"
+    )
     return EXIT_OK
 
 
@@ -96,7 +114,12 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     frame = read_raw_csv(args.input, source=args.input, text_columns=columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError("column not found", source=args.input, column=missing[0], fix="name the id column with --column")
+        raise InputError(
+            "column not found",
+            source=args.input,
+            column=missing[0],
+            fix="name the id column with --column",
+        )
     result = pseudonymise_frame(frame, store_salt(args.url), columns)
     path = output_file(args.output)
     write_files_atomic({path: result})

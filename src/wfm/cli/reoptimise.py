@@ -28,7 +28,9 @@ def register(commands) -> None:
         "changes.csv (agent_id, date, old_shift, new_shift, change).",
     )
     parser.add_argument("rota", help="the published rota CSV (from `wfm schedule` or `wfm plan`)")
-    parser.add_argument("--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)")
+    parser.add_argument(
+        "--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)"
+    )
     parser.add_argument("--requirements", required=True, help="requirements CSV (from `wfm staff`)")
     parser.add_argument(
         "--unavailable",
@@ -37,10 +39,17 @@ def register(commands) -> None:
         metavar="AGENT:DATE[..DATE]",
         help="an agent off for whole local days, e.g. A07:2026-11-17 or A07:2026-11-17..2026-11-18 (repeatable)",
     )
-    parser.add_argument("--availability", help="availability CSV with further changes (agent_id, start, end, kind)")
-    parser.add_argument("--start-date", help="first date of the week, YYYY-MM-DD (default: first date in the requirements)")
     parser.add_argument(
-        "--change-cost", type=float, help="cost of each changed shift [cost units] (default: centre file, 4)"
+        "--availability", help="availability CSV with further changes (agent_id, start, end, kind)"
+    )
+    parser.add_argument(
+        "--start-date",
+        help="first date of the week, YYYY-MM-DD (default: first date in the requirements)",
+    )
+    parser.add_argument(
+        "--change-cost",
+        type=float,
+        help="cost of each changed shift [cost units] (default: centre file, 4)",
     )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.set_defaults(handler=run)
@@ -52,7 +61,13 @@ def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.availability import read_availability
     from wfm.data.io import read_requirements, read_rota, write_files_atomic
-    from wfm.plan import load_agents, load_availability, load_preferences, review_rota, rota_files
+    from wfm.plan.chain import (
+        load_agents,
+        load_availability,
+        load_preferences,
+        review_rota,
+        rota_files,
+    )
     from wfm.scheduling.reoptimise import parse_unavailable, reoptimise_rota, unavailable_days
 
     centre = load_centre(args.centre)
@@ -62,16 +77,26 @@ def run(args: argparse.Namespace) -> int:
     published = read_rota(args.rota, centre.timezone)
     requirements = read_requirements(args.requirements, centre.timezone)
     if "shrinkage_fraction" not in requirements:
-        requirements = requirements.assign(shrinkage_fraction=requirements["queue"].map(centre.shrinkage_for))
+        requirements = requirements.assign(
+            shrinkage_fraction=requirements["queue"].map(centre.shrinkage_for)
+        )
     agents = load_agents(centre)
     entries = [entry for text in args.unavailable for entry in parse_unavailable(text)]
     changes = [unavailable_days(entries, centre.timezone)]
     if args.availability:
-        changes.append(read_availability(args.availability, centre.timezone, [agent.agent_id for agent in agents]))
+        changes.append(
+            read_availability(
+                args.availability, centre.timezone, [agent.agent_id for agent in agents]
+            )
+        )
     start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
     with progress_bar(not args.quiet) as progress:
         outcome = reoptimise_rota(
-            published, requirements, centre, agents, start_date,
+            published,
+            requirements,
+            centre,
+            agents,
+            start_date,
             changes=pd.concat(changes, ignore_index=True),
             availability=load_availability(centre, agents),
             preferences=load_preferences(centre, agents),
@@ -86,10 +111,18 @@ def run(args: argparse.Namespace) -> int:
     files[out_dir / "changes.csv"] = outcome.changes
     write_files_atomic(files)
     total = summary.set_index("queue").loc["all"]
-    published_cost = "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
+    published_cost = (
+        "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
+    )
     say(f"rota: {rota.summary.describe()}")
-    say(f"published rota under the change: cost {published_cost}; {len(outcome.changes)} shifts changed")
+    say(
+        f"published rota under the change: cost {published_cost}; {len(outcome.changes)} shifts changed"
+    )
     if not outcome.unmatched.empty:
-        say(f"{len(outcome.unmatched)} published shifts match no shift template and could not be kept")
-    say(f"projected service level {total['service_level']:.1%}, {total['under_staffed_agent_hours']:.1f} agent-hours short -> {out_dir}")
+        say(
+            f"{len(outcome.unmatched)} published shifts match no shift template and could not be kept"
+        )
+    say(
+        f"projected service level {total['service_level']:.1%}, {total['under_staffed_agent_hours']:.1f} agent-hours short -> {out_dir}"
+    )
     return EXIT_OK

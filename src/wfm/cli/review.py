@@ -12,21 +12,36 @@ from wfm.errors import InputError
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "review", help="KPI review of a past period: service level, AHT, abandons, forecast accuracy, staffing",
+        "review",
+        help="KPI review of a past period: service level, AHT, abandons, forecast accuracy, staffing",
         description="Measure what happened (service level with a named counting variant, AHT, ASA, abandonment, "
         "occupancy, forecast accuracy, required vs scheduled staff) and write kpi_by_interval.csv, "
         "kpi_by_day.csv and a self-contained review.html.",
     )
-    parser.add_argument("--history", required=True, help="interval history CSV with the actual counts")
-    parser.add_argument("--forecast", help="forecast CSV made for the period (wfm forecast / wfm plan)")
-    parser.add_argument("--requirements", help="requirements CSV for the period (wfm staff / wfm plan)")
+    parser.add_argument(
+        "--history", required=True, help="interval history CSV with the actual counts"
+    )
+    parser.add_argument(
+        "--forecast", help="forecast CSV made for the period (wfm forecast / wfm plan)"
+    )
+    parser.add_argument(
+        "--requirements", help="requirements CSV for the period (wfm staff / wfm plan)"
+    )
     parser.add_argument("--coverage", help="coverage CSV of the rota (wfm schedule / wfm plan)")
-    parser.add_argument("--actual-staff", help="CSV interval_start,queue,agents_actual (e.g. from adherence)")
+    parser.add_argument(
+        "--actual-staff", help="CSV interval_start,queue,agents_actual (e.g. from adherence)"
+    )
     parser.add_argument("--centre", help="centre TOML: time zone, interval, targets")
     parser.add_argument("--timezone", help="IANA time zone of the site (default: the centre's)")
-    parser.add_argument("--sl-definition", help="service-level counting variant (default: all_abandons_against)")
-    parser.add_argument("--from", dest="date_from", help="first date reviewed, YYYY-MM-DD (site time)")
-    parser.add_argument("--to", dest="date_to", help="last date reviewed, YYYY-MM-DD (site time, inclusive)")
+    parser.add_argument(
+        "--sl-definition", help="service-level counting variant (default: all_abandons_against)"
+    )
+    parser.add_argument(
+        "--from", dest="date_from", help="first date reviewed, YYYY-MM-DD (site time)"
+    )
+    parser.add_argument(
+        "--to", dest="date_to", help="last date reviewed, YYYY-MM-DD (site time, inclusive)"
+    )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.set_defaults(handler=run)
 
@@ -38,7 +53,9 @@ def _period(frame, date_from: dt.date | None, date_to: dt.date | None, source: s
     keep = (dates >= date_from if date_from else True) & (dates <= date_to if date_to else True)
     result = frame[keep] if not isinstance(keep, bool) else frame
     if result.empty:
-        raise InputError("no rows in the period reviewed", source=source, fix="check --from and --to")
+        raise InputError(
+            "no rows in the period reviewed", source=source, fix="check --from and --to"
+        )
     return result
 
 
@@ -51,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
         read_requirements,
         write_files_atomic,
     )
-    from wfm.kpi import review_kpis
-    from wfm.kpi_report import review_html
+    from wfm.review.kpi import review_kpis
+    from wfm.review.kpi_report import review_html
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition
 
     centre = None
@@ -62,46 +79,80 @@ def run(args: argparse.Namespace) -> int:
         centre = load_centre(args.centre)
     timezone = args.timezone or (centre.timezone if centre else None)
     if timezone is None:
-        raise InputError("no time zone", fix="give --timezone Europe/London or --centre CENTRE.toml")
+        raise InputError(
+            "no time zone", fix="give --timezone Europe/London or --centre CENTRE.toml"
+        )
     check_timezone(timezone)
     definition = parse_definition(args.sl_definition or DEFAULT_DEFINITION)
     date_from, date_to = parse_date(args.date_from), parse_date(args.date_to)
     if date_from and date_to and date_to < date_from:
         raise InputError("--to is before --from", value=f"{date_from} .. {date_to}")
-    history = read_history(args.history, timezone=timezone, interval_minutes=centre.interval_minutes if centre else None)
+    history = read_history(
+        args.history,
+        timezone=timezone,
+        interval_minutes=centre.interval_minutes if centre else None,
+    )
     forecast = read_forecast(args.forecast, timezone) if args.forecast else None
     if date_from is None and date_to is None and forecast is not None:
         # Without an explicit period, review the dates the forecast covers.
-        date_from, date_to = forecast["interval_start"].dt.date.min(), forecast["interval_start"].dt.date.max()
+        date_from, date_to = (
+            forecast["interval_start"].dt.date.min(),
+            forecast["interval_start"].dt.date.max(),
+        )
     actuals = _period(history.frame, date_from, date_to, args.history)
-    period_from, period_to = actuals["interval_start"].dt.date.min(), actuals["interval_start"].dt.date.max()
+    period_from, period_to = (
+        actuals["interval_start"].dt.date.min(),
+        actuals["interval_start"].dt.date.max(),
+    )
     forecast = _period(forecast, period_from, period_to, args.forecast)
     requirements = read_requirements(args.requirements, timezone) if args.requirements else None
     coverage = read_coverage(args.coverage, timezone) if args.coverage else None
-    actual_staff = read_coverage(args.actual_staff, timezone, agents_column="agents_actual") if args.actual_staff else None
+    actual_staff = (
+        read_coverage(args.actual_staff, timezone, agents_column="agents_actual")
+        if args.actual_staff
+        else None
+    )
     review = review_kpis(
-        actuals, history.interval_minutes, definition, forecast=forecast, requirements=requirements,
-        coverage=coverage, actual_staff=actual_staff,
+        actuals,
+        history.interval_minutes,
+        definition,
+        forecast=forecast,
+        requirements=requirements,
+        coverage=coverage,
+        actual_staff=actual_staff,
     )
     targets = {q.name: q.service_level_target for q in centre.queues} if centre else {}
     title = centre.name if centre else Path(args.history).stem
     page = review_html(review, title=title, targets=targets, period=f"{period_from} to {period_to}")
     out_dir = Path(args.output)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("the output path is a file", source=str(out_dir), fix="give a folder, e.g. -o review/")
+        raise InputError(
+            "the output path is a file", source=str(out_dir), fix="give a folder, e.g. -o review/"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
-    by_interval = review.by_interval.assign(interval_start=review.by_interval["interval_start"].map(lambda t: t.isoformat()))
+    by_interval = review.by_interval.assign(
+        interval_start=review.by_interval["interval_start"].map(lambda t: t.isoformat())
+    )
     write_files_atomic(
-        {out_dir / "kpi_by_interval.csv": by_interval, out_dir / "kpi_by_day.csv": review.by_day, out_dir / "review.html": page}
+        {
+            out_dir / "kpi_by_interval.csv": by_interval,
+            out_dir / "kpi_by_day.csv": review.by_day,
+            out_dir / "review.html": page,
+        }
     )
     total = review.by_queue.set_index("queue").loc["all"]
-    say(f"review of {title}, {period_from} to {period_to} (service level counted as {definition.value})")
-    say(f"  offered       {total['offered']:,.0f} contacts, {total['abandonment_rate']:.1%} abandoned")
+    say(
+        f"review of {title}, {period_from} to {period_to} (service level counted as {definition.value})"
+    )
+    say(
+        f"  offered       {total['offered']:,.0f} contacts, {total['abandonment_rate']:.1%} abandoned"
+    )
     say(f"  service level {total['service_level']:.1%}, AHT {total['aht_seconds']:.0f} s")
     if forecast is not None:
-        say(f"  forecast      WAPE {total['wape']:.1%}, bias {total['bias']:+.1%}, MAPE {total['mape']:.1%}")
+        say(
+            f"  forecast      WAPE {total['wape']:.1%}, bias {total['bias']:+.1%}, MAPE {total['mape']:.1%}"
+        )
     for note in review.notes:
         say(f"  note          {note}")
     say(f"  files         kpi_by_interval.csv, kpi_by_day.csv, review.html in {out_dir}")
     return EXIT_OK
-

@@ -9,27 +9,68 @@ from wfm.cli.common import EXIT_OK, number, output_file, say
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "simulate", help="simulate days of a requirements plan: service-level quantiles vs. the formula",
+        "simulate",
+        help="simulate days of a requirements plan: service-level quantiles vs. the formula",
         description="Simulate each day of each queue of a requirements CSV many times (Poisson arrivals at the "
         "interval rates, FCFS, exponential or lognormal handle times, optional exponential patience) and write "
         "the P10/P50/P90 service level per interval and per day beside the Erlang value.",
     )
-    parser.add_argument("requirements", help="requirements CSV (from `wfm staff`): interval_start, queue, offered, aht_seconds, agents")
-    parser.add_argument("--agents-column", default="agents_required",
-                        help="column with the productive agents per interval (default agents_required; fractions are rounded)")
-    parser.add_argument("--replications", type=int, default=200, help="simulated days per day of the plan (default 200)")
-    parser.add_argument("--handle-time-distribution", choices=("exponential", "lognormal"), default="exponential",
-                        help="handle times around the interval's AHT (default exponential)")
-    parser.add_argument("--handle-time-cv", type=number, default=1.0, help="coefficient of variation of lognormal handle times (default 1)")
-    parser.add_argument("--patience-seconds", type=float, help="mean caller patience [s] (default: callers never abandon)")
-    parser.add_argument("--answer-seconds", type=float, default=20.0, help="answer threshold T [s] (default 20)")
-    parser.add_argument("--short-abandon-seconds", type=float, default=5.0, help="abandons sooner than this [s] are short abandons (default 5)")
-    parser.add_argument("--sl-definition", default="all_abandons_against",
-                        help="how abandons count in the simulated service level (default all_abandons_against)")
-    parser.add_argument("--interval-minutes", type=int, help="interval length [minutes] (default: inferred)")
+    parser.add_argument(
+        "requirements",
+        help="requirements CSV (from `wfm staff`): interval_start, queue, offered, aht_seconds, agents",
+    )
+    parser.add_argument(
+        "--agents-column",
+        default="agents_required",
+        help="column with the productive agents per interval (default agents_required; fractions are rounded)",
+    )
+    parser.add_argument(
+        "--replications",
+        type=int,
+        default=200,
+        help="simulated days per day of the plan (default 200)",
+    )
+    parser.add_argument(
+        "--handle-time-distribution",
+        choices=("exponential", "lognormal"),
+        default="exponential",
+        help="handle times around the interval's AHT (default exponential)",
+    )
+    parser.add_argument(
+        "--handle-time-cv",
+        type=number,
+        default=1.0,
+        help="coefficient of variation of lognormal handle times (default 1)",
+    )
+    parser.add_argument(
+        "--patience-seconds",
+        type=float,
+        help="mean caller patience [s] (default: callers never abandon)",
+    )
+    parser.add_argument(
+        "--answer-seconds", type=float, default=20.0, help="answer threshold T [s] (default 20)"
+    )
+    parser.add_argument(
+        "--short-abandon-seconds",
+        type=float,
+        default=5.0,
+        help="abandons sooner than this [s] are short abandons (default 5)",
+    )
+    parser.add_argument(
+        "--sl-definition",
+        default="all_abandons_against",
+        help="how abandons count in the simulated service level (default all_abandons_against)",
+    )
+    parser.add_argument(
+        "--interval-minutes", type=int, help="interval length [minutes] (default: inferred)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--timezone", default="UTC", help="time zone: days are split at its midnight (default UTC)")
-    parser.add_argument("-o", "--output", required=True, help="CSV to write: one row per interval, then one per day")
+    parser.add_argument(
+        "--timezone", default="UTC", help="time zone: days are split at its midnight (default UTC)"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, help="CSV to write: one row per interval, then one per day"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -65,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     )
     write_csv_atomic(table, output)
     days = table[table["level"] == "day"]
-    say(f"simulated {len(days)} queue-day(s) x {args.replications} replications ({definition.value}) -> {output}")
+    say(
+        f"simulated {len(days)} queue-day(s) x {args.replications} replications ({definition.value}) -> {output}"
+    )
     for _, row in days.iterrows():
         say(
             f"  {row['queue']} {row['date']}: service level P10 {100 * row['service_level_p10']:.1f} %, "

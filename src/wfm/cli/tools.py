@@ -13,12 +13,16 @@ from wfm.errors import InputError
 
 
 def register(commands) -> None:
-    sample = commands.add_parser("sample", help="write the sample centre", description="Write the seeded sample centre.")
+    sample = commands.add_parser(
+        "sample", help="write the sample centre", description="Write the seeded sample centre."
+    )
     sample.add_argument("-o", "--output", required=True, help="folder to write into")
     sample.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     sample.set_defaults(handler=run_sample)
 
-    app = commands.add_parser("app", help="open the Streamlit app", description="Start the wfm Streamlit app.")
+    app = commands.add_parser(
+        "app", help="open the Streamlit app", description="Start the wfm Streamlit app."
+    )
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     app.add_argument("--headless", action="store_true", help="do not open a browser")
     app.set_defaults(handler=run_app)
@@ -35,11 +39,21 @@ def run_sample(args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parents[3] / "apps" / "streamlit_app.py"
     if not app.exists():
-        raise InputError("the app file is not found next to the package", source=str(app), fix="run from a source checkout")
+        raise InputError(
+            "the app file is not found next to the package",
+            source=str(app),
+            fix="run from a source checkout",
+        )
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port),
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
     ]
     if args.headless:
         command += ["--server.headless", "true"]

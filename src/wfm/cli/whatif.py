@@ -20,35 +20,64 @@ SCENARIO_KEYS = {
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "whatif", help="what-if: the plan's rota against changed volume, AHT, target, shrinkage or absence",
+        "whatif",
+        help="what-if: the plan's rota against changed volume, AHT, target, shrinkage or absence",
         description="Read forecast.csv and coverage.csv from a `wfm plan` folder, apply the changes, and compare the "
         "base with the scenarios (service level, ASA, occupancy, abandonment, staff needed); print a sensitivity "
         "ranking of the inputs.",
     )
-    parser.add_argument("--centre", required=True, help="centre TOML (targets, shrinkage, time zone)")
-    parser.add_argument("--plan", required=True, help="folder written by `wfm plan`")
-    parser.add_argument("--volume-change", type=number, default=0.0, help="relative volume change, e.g. 0.1 for +10 %%")
-    parser.add_argument("--aht-change", type=number, default=0.0, help="relative AHT change, e.g. -0.05 for 5 %% shorter")
-    parser.add_argument("--service-level", type=number, help="service-level target for every queue (fraction)")
-    parser.add_argument("--shrinkage", type=number, help="shrinkage for every queue (fraction)")
-    parser.add_argument("--absenteeism", type=number, default=0.0, help="share of rostered agents absent (fraction)")
-    parser.add_argument("--patience-seconds", type=number, help="mean caller patience [s]: abandonment by Erlang A")
     parser.add_argument(
-        "--scenario", action="append", default=[], metavar="NAME=KEY:VALUE,...",
+        "--centre", required=True, help="centre TOML (targets, shrinkage, time zone)"
+    )
+    parser.add_argument("--plan", required=True, help="folder written by `wfm plan`")
+    parser.add_argument(
+        "--volume-change",
+        type=number,
+        default=0.0,
+        help="relative volume change, e.g. 0.1 for +10 %%",
+    )
+    parser.add_argument(
+        "--aht-change",
+        type=number,
+        default=0.0,
+        help="relative AHT change, e.g. -0.05 for 5 %% shorter",
+    )
+    parser.add_argument(
+        "--service-level", type=number, help="service-level target for every queue (fraction)"
+    )
+    parser.add_argument("--shrinkage", type=number, help="shrinkage for every queue (fraction)")
+    parser.add_argument(
+        "--absenteeism", type=number, default=0.0, help="share of rostered agents absent (fraction)"
+    )
+    parser.add_argument(
+        "--patience-seconds", type=number, help="mean caller patience [s]: abandonment by Erlang A"
+    )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAME=KEY:VALUE,...",
         help="a named scenario, e.g. busy=volume:0.1,aht:0.05 (volume and aht are relative changes; "
         "service_level, shrinkage and absenteeism fractions); repeatable",
     )
-    parser.add_argument("--no-sensitivity", action="store_true", help="skip the sensitivity ranking")
-    parser.add_argument("--daily", help="also write the service level per day, queue and scenario to this CSV")
+    parser.add_argument(
+        "--no-sensitivity", action="store_true", help="skip the sensitivity ranking"
+    )
+    parser.add_argument(
+        "--daily", help="also write the service level per day, queue and scenario to this CSV"
+    )
     parser.add_argument("-o", "--output", required=True, help="CSV of the comparison")
     parser.set_defaults(handler=run)
 
 
 def parse_scenario(text: str):
-    """``NAME=volume:0.1,aht:0.05`` -> a :class:`~wfm.scenarios.Scenario`."""
-    from wfm.scenarios import Scenario
+    """``NAME=volume:0.1,aht:0.05`` -> a :class:`~wfm.review.scenarios.Scenario`."""
+    from wfm.review.scenarios import Scenario
 
-    fix = "write NAME=KEY:VALUE,..., e.g. busy=volume:0.1,absenteeism:0.05 with KEY one of " + ", ".join(SCENARIO_KEYS)
+    fix = (
+        "write NAME=KEY:VALUE,..., e.g. busy=volume:0.1,absenteeism:0.05 with KEY one of "
+        + ", ".join(SCENARIO_KEYS)
+    )
     if "=" not in text:
         raise InputError("a --scenario needs a name", value=text, fix=fix)
     name, body = text.split("=", 1)
@@ -71,44 +100,84 @@ def run(args: argparse.Namespace) -> int:
 
     from wfm.config import load_centre
     from wfm.data.io import read_coverage, read_forecast, write_csv_atomic, write_files_atomic
-    from wfm.plan import service_targets, shrinkage_by_queue
-    from wfm.scenarios import Scenario, compare_scenarios, run_scenario, sensitivity, service_by_day
+    from wfm.plan.chain import service_targets, shrinkage_by_queue
+    from wfm.review.scenarios import (
+        Scenario,
+        compare_scenarios,
+        run_scenario,
+        sensitivity,
+        service_by_day,
+    )
 
     centre = load_centre(args.centre)
     plan = Path(args.plan)
     for name in ("forecast.csv", "coverage.csv"):
         if not (plan / name).is_file():
-            raise InputError(f"no {name} in the plan folder", source=str(plan), fix="give the folder written by `wfm plan -o`")
+            raise InputError(
+                f"no {name} in the plan folder",
+                source=str(plan),
+                fix="give the folder written by `wfm plan -o`",
+            )
     output = output_file(args.output)
     forecast = read_forecast(plan / "forecast.csv", centre.timezone)
     coverage = read_coverage(plan / "coverage.csv", centre.timezone)
     targets, shrinkage = service_targets(centre), shrinkage_by_queue(centre)
     scenarios = [Scenario("base")]
     changed = Scenario(
-        "change", volume_factor=1.0 + args.volume_change, aht_factor=1.0 + args.aht_change,
-        service_level_target=args.service_level, shrinkage_fraction=args.shrinkage, absenteeism_fraction=args.absenteeism,
+        "change",
+        volume_factor=1.0 + args.volume_change,
+        aht_factor=1.0 + args.aht_change,
+        service_level_target=args.service_level,
+        shrinkage_fraction=args.shrinkage,
+        absenteeism_fraction=args.absenteeism,
     )
     if changed != Scenario("change"):
         scenarios.append(changed)
     scenarios += [parse_scenario(text) for text in args.scenario]
     results = [
-        run_scenario(forecast, coverage, targets, shrinkage, centre.interval_minutes, scenario, patience_seconds=args.patience_seconds)
+        run_scenario(
+            forecast,
+            coverage,
+            targets,
+            shrinkage,
+            centre.interval_minutes,
+            scenario,
+            patience_seconds=args.patience_seconds,
+        )
         for scenario in scenarios
     ]
     table = compare_scenarios(results)
     if args.daily:
-        daily = pd.concat([service_by_day(r).assign(scenario=r.scenario.name) for r in results], ignore_index=True)
+        daily = pd.concat(
+            [service_by_day(r).assign(scenario=r.scenario.name) for r in results], ignore_index=True
+        )
         daily = daily[["scenario", *[c for c in daily.columns if c != "scenario"]]]
         write_files_atomic({output: table, output_file(args.daily): daily})
     else:
         write_csv_atomic(table, output)
-    say(f"what-if for {centre.name}, plan in {plan} ({forecast['interval_start'].dt.date.min()} to "
-        f"{forecast['interval_start'].dt.date.max()})")
+    say(
+        f"what-if for {centre.name}, plan in {plan} ({forecast['interval_start'].dt.date.min()} to "
+        f"{forecast['interval_start'].dt.date.max()})"
+    )
     shown = table.set_index("scenario")
-    columns = [c for c in ("service_level", "service_level_change", "asa_seconds", "occupancy", "abandonment_rate",
-                           "required_agent_hours", "scheduled_agent_hours", "offered_in_unstable_intervals") if c in shown]
+    columns = [
+        c
+        for c in (
+            "service_level",
+            "service_level_change",
+            "asa_seconds",
+            "occupancy",
+            "abandonment_rate",
+            "required_agent_hours",
+            "scheduled_agent_hours",
+            "offered_in_unstable_intervals",
+        )
+        if c in shown
+    ]
     say(shown[columns].to_string(float_format=lambda v: f"{v:,.3f}"))
-    say("ASA is over the intervals with a finite wait; offered_in_unstable_intervals counts the contacts left out.")
+    say(
+        "ASA is over the intervals with a finite wait; offered_in_unstable_intervals counts the contacts left out."
+    )
     if not args.no_sensitivity:
         tornado = sensitivity(forecast, coverage, targets, shrinkage, centre.interval_minutes)
         ranking = tornado.groupby("input", sort=False).agg(
@@ -117,7 +186,9 @@ def run(args: argparse.Namespace) -> int:
             at_plus_10=("service_level_change", "last"),
             required_hours_at_plus_10=("required_agent_hours_change", "last"),
         )
-        say("sensitivity of the weekly service level to each input at -10 % / +10 % (largest swing first):")
+        say(
+            "sensitivity of the weekly service level to each input at -10 % / +10 % (largest swing first):"
+        )
         say(ranking.to_string(float_format=lambda v: f"{v:+,.3f}"))
     say(f"comparison -> {output}" + (f", per day -> {args.daily}" if args.daily else ""))
     return EXIT_OK

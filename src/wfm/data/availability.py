@@ -35,7 +35,9 @@ from wfm.data.schemas import AVAILABILITY_COLUMNS, AVAILABILITY_KINDS
 logger = logging.getLogger(__name__)
 
 
-def read_availability(path: str | Path, timezone: str, agent_ids: Sequence[str] | None = None) -> pd.DataFrame:
+def read_availability(
+    path: str | Path, timezone: str, agent_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Read and validate an availability CSV.
 
     Parameters
@@ -63,7 +65,9 @@ def read_availability(path: str | Path, timezone: str, agent_ids: Sequence[str] 
     source = str(path)
     raw = read_raw_csv(path, source=source, text_columns=("agent_id", "kind"))
     frame = validate_availability_frame(raw, source=source, timezone=timezone, agent_ids=agent_ids)
-    logger.info("%s: %d availability windows for %d agents", source, len(frame), frame["agent_id"].nunique())
+    logger.info(
+        "%s: %d availability windows for %d agents", source, len(frame), frame["agent_id"].nunique()
+    )
     return frame
 
 
@@ -94,7 +98,9 @@ def validate_availability_frame(
             column=names["agent_id"],
             fix="use an agent_id from the agents file",
         )
-    start, _ = parse_timestamps(data["start"], source=source, column=names["start"], timezone=timezone)
+    start, _ = parse_timestamps(
+        data["start"], source=source, column=names["start"], timezone=timezone
+    )
     end, _ = parse_timestamps(data["end"], source=source, column=names["end"], timezone=timezone)
     raise_first(
         (end <= start).to_numpy(),
@@ -105,7 +111,12 @@ def validate_availability_frame(
         fix="give each window an end after its start",
     )
     return pd.DataFrame(
-        {"agent_id": agent_id.to_numpy(dtype=object), "start": start, "end": end, "kind": kind.to_numpy(dtype=object)}
+        {
+            "agent_id": agent_id.to_numpy(dtype=object),
+            "start": start,
+            "end": end,
+            "kind": kind.to_numpy(dtype=object),
+        }
     ).reset_index(drop=True)
 
 
@@ -113,11 +124,18 @@ def empty_availability(timezone: str = "UTC") -> pd.DataFrame:
     """An availability frame without windows."""
     stamps = pd.Series(pd.DatetimeIndex([], tz=timezone))
     return pd.DataFrame(
-        {"agent_id": pd.Series([], dtype=object), "start": stamps, "end": stamps, "kind": pd.Series([], dtype=object)}
+        {
+            "agent_id": pd.Series([], dtype=object),
+            "start": stamps,
+            "end": stamps,
+            "kind": pd.Series([], dtype=object),
+        }
     )
 
 
-def windows_by_agent(availability: pd.DataFrame | None) -> dict[str, tuple[tuple[str, np.int64, np.int64], ...]]:
+def windows_by_agent(
+    availability: pd.DataFrame | None,
+) -> dict[str, tuple[tuple[str, np.int64, np.int64], ...]]:
     """Each agent's windows as sorted ``(kind, start ns, end ns)`` tuples (hashable, so
     agents with the same windows compare equal)."""
     if availability is None or availability.empty:
@@ -125,9 +143,16 @@ def windows_by_agent(availability: pd.DataFrame | None) -> dict[str, tuple[tuple
     start = pd.DatetimeIndex(availability["start"]).as_unit("ns").asi8
     end = pd.DatetimeIndex(availability["end"]).as_unit("ns").asi8
     result: dict[str, list] = {}
-    for agent_id, kind, s, e in zip(availability["agent_id"], availability["kind"], start, end, strict=True):
+    for agent_id, kind, s, e in zip(
+        availability["agent_id"], availability["kind"], start, end, strict=True
+    ):
         result.setdefault(str(agent_id), []).append((str(kind), int(s), int(e)))
     return {agent_id: tuple(sorted(rows)) for agent_id, rows in result.items()}
 
 
-__all__ = ["empty_availability", "read_availability", "validate_availability_frame", "windows_by_agent"]
+__all__ = [
+    "empty_availability",
+    "read_availability",
+    "validate_availability_frame",
+    "windows_by_agent",
+]

@@ -64,7 +64,6 @@ MINUTES_SUSPECT_AHT_SECONDS = 15.0
 _ALWAYS_REQUIRED = ("interval_start", "offered")
 
 
-
 def read_history(
     path: str | Path,
     *,
@@ -262,7 +261,9 @@ def _wait_seconds(
     answered contacts (the column holds something else, e.g. abandoned contacts' waits too).
     """
     column = names["total_wait_seconds"]
-    wait = parse_numbers(data["total_wait_seconds"], source=source, column=column, allow_missing=True)
+    wait = parse_numbers(
+        data["total_wait_seconds"], source=source, column=column, allow_missing=True
+    )
     if "handled" in columns:
         handled = np.asarray(columns["handled"], dtype=np.float64)
         raise_first(
@@ -275,7 +276,9 @@ def _wait_seconds(
             fix="give the sum of the answered contacts' waits (0 where none were answered)",
         )
     else:
-        logger.warning("%s: %s without a handled column: the ASA cannot be computed from it", source, column)
+        logger.warning(
+            "%s: %s without a handled column: the ASA cannot be computed from it", source, column
+        )
     return wait
 
 

@@ -488,7 +488,9 @@ def read_rota(path: str | Path, timezone: str) -> pd.DataFrame:
     return frame
 
 
-def read_coverage(path: str | Path, timezone: str, *, agents_column: str = "agents_scheduled") -> pd.DataFrame:
+def read_coverage(
+    path: str | Path, timezone: str, *, agents_column: str = "agents_scheduled"
+) -> pd.DataFrame:
     """Read a coverage CSV as written by ``wfm plan`` or ``wfm schedule``.
 
     Needs ``interval_start``, ``queue`` and ``agents_column`` [agents, may be fractional];

@@ -44,7 +44,9 @@ FILE_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 def wfm_columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Required and optional wfm columns of a file kind (``history``, ``agents``, ``agent_states``)."""
     if kind not in FILE_COLUMNS:
-        raise InputError("unknown file kind", value=kind, fix=f"use one of {', '.join(FILE_COLUMNS)}")
+        raise InputError(
+            "unknown file kind", value=kind, fix=f"use one of {', '.join(FILE_COLUMNS)}"
+        )
     return FILE_COLUMNS[kind]
 
 
@@ -61,7 +63,9 @@ def read_upload(
     UTF-8 text and malformed tables raise :class:`InputError`.
     """
     if not data or not data.strip():
-        raise InputError("the file is empty", source=name, fix="export the data again with a header line")
+        raise InputError(
+            "the file is empty", source=name, fix="export the data again with a header line"
+        )
     with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
         path = Path(folder) / "upload.csv"
         path.write_bytes(data)
@@ -88,7 +92,9 @@ def suggest_column_map(columns: Sequence[str], kind: str) -> dict[str, str | Non
     return {target: by_name.get(target) for target in (*required, *optional)}
 
 
-def column_map_from_choices(choices: Mapping[str, str | None], kind: str, *, source: str | None = None) -> dict[str, str]:
+def column_map_from_choices(
+    choices: Mapping[str, str | None], kind: str, *, source: str | None = None
+) -> dict[str, str]:
     """The readers' ``column_map`` (file column -> wfm column) from the user's choices.
 
     Parameters
@@ -109,7 +115,9 @@ def column_map_from_choices(choices: Mapping[str, str | None], kind: str, *, sou
     for target in required:
         if not choices.get(target):
             raise InputError(
-                "required column not chosen", source=source, column=target,
+                "required column not chosen",
+                source=source,
+                column=target,
                 fix=f"pick the file column that holds '{target}'",
             )
     mapping: dict[str, str] = {}
@@ -118,14 +126,18 @@ def column_map_from_choices(choices: Mapping[str, str | None], kind: str, *, sou
             continue
         if column in mapping:
             raise InputError(
-                f"file column chosen for both '{mapping[column]}' and '{target}'", source=source, column=column,
+                f"file column chosen for both '{mapping[column]}' and '{target}'",
+                source=source,
+                column=column,
                 fix="choose each file column for one wfm column only",
             )
         mapping[column] = target
     return mapping
 
 
-def _renamed(frame: pd.DataFrame, column_map: Mapping[str, str] | None) -> tuple[pd.DataFrame, dict[str, str]]:
+def _renamed(
+    frame: pd.DataFrame, column_map: Mapping[str, str] | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """``frame`` with mapped columns renamed to wfm names (others whose names would clash dropped)."""
     if not column_map:
         return frame, {}
@@ -150,13 +162,21 @@ def read_history_upload(
     """
     raw = read_upload(data, name, text_columns=("queue",), column_map=column_map)
     return validate_history_frame(
-        raw, source=name, timezone=timezone, interval_minutes=interval_minutes,
-        default_aht_seconds=default_aht_seconds, column_map=column_map,
+        raw,
+        source=name,
+        timezone=timezone,
+        interval_minutes=interval_minutes,
+        default_aht_seconds=default_aht_seconds,
+        column_map=column_map,
     )
 
 
 def read_agents_upload(
-    data: bytes, name: str, *, centre: Centre | None = None, column_map: Mapping[str, str] | None = None
+    data: bytes,
+    name: str,
+    *,
+    centre: Centre | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> list[Agent]:
     """Validate an uploaded agents CSV (see :func:`~wfm.data.agents.read_agents`)."""
     raw = read_upload(data, name, text_columns=AGENT_COLUMNS, column_map=column_map)
@@ -182,12 +202,18 @@ def read_states_upload(
     if vendor is None:
         raw = read_upload(data, name, text_columns=AGENT_STATE_COLUMNS, column_map=column_map)
         frame, file_names = _renamed(raw, column_map)
-        return validate_agent_states_frame(frame, timezone=timezone, source=name, state_map=state_map, file_names=file_names)
+        return validate_agent_states_frame(
+            frame, timezone=timezone, source=name, state_map=state_map, file_names=file_names
+        )
     layout = vendor_layout(vendor)
     raw = read_upload(data, name, text_columns=layout.text_columns)
     frame, file_names = layout.to_canonical(raw, name)
-    mapping = dict(layout.state_map) | {str(k).strip().lower(): str(v).strip().lower() for k, v in (state_map or {}).items()}
-    return validate_agent_states_frame(frame, timezone=timezone, source=name, state_map=mapping, file_names=file_names)
+    mapping = dict(layout.state_map) | {
+        str(k).strip().lower(): str(v).strip().lower() for k, v in (state_map or {}).items()
+    }
+    return validate_agent_states_frame(
+        frame, timezone=timezone, source=name, state_map=mapping, file_names=file_names
+    )
 
 
 # --- summaries ---------------------------------------------------------------------------
@@ -215,7 +241,9 @@ class ImportSummary:
         return pd.DataFrame(items, columns=["item", "value"])
 
 
-def history_summary(history: History, expected_interval_minutes: int | None = None) -> ImportSummary:
+def history_summary(
+    history: History, expected_interval_minutes: int | None = None
+) -> ImportSummary:
     """Rows, queues, first and last interval, interval length and warnings of a history.
 
     Facts include, per queue, the intervals present of those between its first and last
@@ -235,7 +263,9 @@ def history_summary(history: History, expected_interval_minutes: int | None = No
     }
     unknown_aht = int(frame["aht_seconds"].isna().sum())
     if unknown_aht:
-        warnings.append(f"{unknown_aht:,} rows have no AHT: enough to forecast volume, but staffing needs an AHT")
+        warnings.append(
+            f"{unknown_aht:,} rows have no AHT: enough to forecast volume, but staffing needs an AHT"
+        )
     for queue, rows in frame.groupby("queue", sort=True):
         span = rows["interval_start"].max() - rows["interval_start"].min()
         expected = int(span / step) + 1
@@ -244,7 +274,10 @@ def history_summary(history: History, expected_interval_minutes: int | None = No
             f"{len(rows):,} of {expected:,} between its first and last"
             + (f" ({absent:,} absent: closed hours or gaps)" if absent > 0 else "")
         )
-    if expected_interval_minutes is not None and history.interval_minutes != expected_interval_minutes:
+    if (
+        expected_interval_minutes is not None
+        and history.interval_minutes != expected_interval_minutes
+    ):
         warnings.append(
             f"the file has {history.interval_minutes}-minute intervals but the centre plans in "
             f"{expected_interval_minutes}-minute intervals: change the interval in Settings, or export again"
@@ -255,7 +288,8 @@ def history_summary(history: History, expected_interval_minutes: int | None = No
 def agents_table(agents: Sequence[Agent]) -> pd.DataFrame:
     """Agents as wfm's agents CSV layout (``queues`` joined with ``|``)."""
     return pd.DataFrame(
-        [(a.agent_id, a.name, a.team, a.contract, "|".join(a.queues)) for a in agents], columns=list(AGENT_COLUMNS)
+        [(a.agent_id, a.name, a.team, a.contract, "|".join(a.queues)) for a in agents],
+        columns=list(AGENT_COLUMNS),
     )
 
 

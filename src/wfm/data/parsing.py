@@ -284,7 +284,9 @@ def parse_text(
     pandas.Series
         String dtype, same index as ``values``.
     """
-    return require_filled(values, source=source, column=column, fix=fix or f"fill in every {column}")
+    return require_filled(
+        values, source=source, column=column, fix=fix or f"fill in every {column}"
+    )
 
 
 def require_filled(values: pd.Series, *, source: str | None, column: str, fix: str) -> pd.Series:
@@ -292,7 +294,9 @@ def require_filled(values: pd.Series, *, source: str | None, column: str, fix: s
     values as trimmed text."""
     text = values.astype("str").str.strip()
     missing = values.isna().to_numpy() | (text == "").to_numpy()
-    raise_first(missing, values, problem=f"{column} is empty", source=source, column=column, fix=fix)
+    raise_first(
+        missing, values, problem=f"{column} is empty", source=source, column=column, fix=fix
+    )
     return text
 
 

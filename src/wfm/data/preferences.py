@@ -101,7 +101,11 @@ def validate_preferences_frame(
         try:
             values.append(weekday_index(v) if k == "day_off" else parse_clock(v, what="value"))
         except InputError:
-            fix = "use a weekday mon..sun" if k == "day_off" else "write a local time as HH:MM, e.g. 09:30"
+            fix = (
+                "use a weekday mon..sun"
+                if k == "day_off"
+                else "write a local time as HH:MM, e.g. 09:30"
+            )
             raise InputError(
                 f"not a valid value for a {k} preference",
                 source=source,
@@ -111,7 +115,9 @@ def validate_preferences_frame(
                 fix=fix,
             ) from None
     if "weight" in data:
-        weight = parse_numbers(data["weight"], source=source, column=names["weight"], allow_missing=True, minimum=0.0)
+        weight = parse_numbers(
+            data["weight"], source=source, column=names["weight"], allow_missing=True, minimum=0.0
+        )
         weight = np.where(np.isnan(weight), DEFAULT_WEIGHT, weight)
     else:
         weight = np.full(len(data), DEFAULT_WEIGHT)

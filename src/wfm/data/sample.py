@@ -203,7 +203,9 @@ def intraday_weight(queue: str, weekday: np.ndarray, hour: np.ndarray) -> np.nda
         saturday_shape = 0.35 + 1.0 * _bump(hour, 11.0, 1.8)
     elif queue == "sales":
         evening = np.where(friday, 0.45, 0.75) * _bump(hour, 18.0, 1.3)
-        weekday_shape = 0.35 + 0.75 * _bump(hour, 11.25, 1.3) + 0.45 * _bump(hour, 14.5, 1.0) + evening
+        weekday_shape = (
+            0.35 + 0.75 * _bump(hour, 11.25, 1.3) + 0.45 * _bump(hour, 14.5, 1.0) + evening
+        )
         saturday_shape = 0.40 + 1.0 * _bump(hour, 11.75, 1.9)
     else:
         raise ValueError(f"no intraday shape for queue {queue!r}")
@@ -296,12 +298,21 @@ def expected_demand(
             * (1 + profile.aht_slope_per_hour * (hour - 14.0))
         )
         frames.append(
-            pd.DataFrame({"interval_start": grid, "queue": profile.name, "offered": daily * shape, "aht_seconds": aht})
+            pd.DataFrame(
+                {
+                    "interval_start": grid,
+                    "queue": profile.name,
+                    "offered": daily * shape,
+                    "aht_seconds": aht,
+                }
+            )
         )
     return pd.concat(frames, ignore_index=True)
 
 
-def _outage_multiplier(frame: pd.DataFrame, start_date: dt.date, years: int, rng: np.random.Generator) -> np.ndarray:
+def _outage_multiplier(
+    frame: pd.DataFrame, start_date: dt.date, years: int, rng: np.random.Generator
+) -> np.ndarray:
     """Multiplier per support interval: 3-5 outages a year of 2-4 hours at 2-3x volume."""
     multiplier = np.ones(len(frame))
     local = frame["interval_start"].dt.tz_localize(None)
@@ -318,7 +329,11 @@ def _outage_multiplier(frame: pd.DataFrame, start_date: dt.date, years: int, rng
             start_minute = int(rng.integers(36, 65)) * 15  # 09:00 .. 16:00
             length_minutes = int(rng.integers(8, 17)) * 15  # 2 .. 4 hours
             factor = float(rng.uniform(2.0, 3.0))
-            hit = (dates.to_numpy() == day) & (minute >= start_minute) & (minute < start_minute + length_minutes)
+            hit = (
+                (dates.to_numpy() == day)
+                & (minute >= start_minute)
+                & (minute < start_minute + length_minutes)
+            )
             multiplier[hit] = factor
             logger.info(
                 "support outage on %s from %02d:%02d for %d min at %.1fx volume",
@@ -369,7 +384,9 @@ def history_frame(
         day_noise = rng.gamma(DAY_NOISE_SHAPE, 1 / DAY_NOISE_SHAPE, size=n_days)[queue_day]
         rate = rows["offered"].to_numpy() * day_noise
         outage = (
-            _outage_multiplier(rows, start_date, years, rng) if profile.name == "support" else np.ones(len(rows))
+            _outage_multiplier(rows, start_date, years, rng)
+            if profile.name == "support"
+            else np.ones(len(rows))
         )
         rate = rate * outage
         in_outage = outage > 1
@@ -377,7 +394,9 @@ def history_frame(
 
         # Service gets worse as volume rises: load is the rate relative to a busy interval.
         load = np.minimum(rate / np.quantile(rows["offered"], 0.95), 1.5)
-        abandon_probability = np.clip(0.02 + 0.05 * load**2 + rng.normal(0, 0.005, len(rows)), 0.005, 0.12)
+        abandon_probability = np.clip(
+            0.02 + 0.05 * load**2 + rng.normal(0, 0.005, len(rows)), 0.005, 0.12
+        )
         abandon_probability[in_outage] = rng.uniform(0.15, 0.30, int(in_outage.sum()))
         abandoned = rng.binomial(offered, abandon_probability)
         handled = offered - abandoned
@@ -416,7 +435,10 @@ def history_frame(
 
 
 def _total_wait_seconds(
-    answered_within: np.ndarray, answered_later: np.ndarray, threshold_seconds: float, load: np.ndarray
+    answered_within: np.ndarray,
+    answered_later: np.ndarray,
+    threshold_seconds: float,
+    load: np.ndarray,
 ) -> np.ndarray:
     """Summed waits of the answered contacts of each interval [seconds] (see :func:`history_frame`)."""
     within = answered_within * WITHIN_WAIT_SHARE * threshold_seconds
@@ -473,7 +495,10 @@ def agents_frame(rng: np.random.Generator) -> pd.DataFrame:
     if len(skills) != count:
         raise AssertionError("contract and skill counts disagree")
     name_codes = rng.choice(len(_FIRST_NAMES) * len(_LAST_NAMES), size=count, replace=False)
-    names = [f"{_FIRST_NAMES[code // len(_LAST_NAMES)]} {_LAST_NAMES[code % len(_LAST_NAMES)]}" for code in name_codes]
+    names = [
+        f"{_FIRST_NAMES[code // len(_LAST_NAMES)]} {_LAST_NAMES[code % len(_LAST_NAMES)]}"
+        for code in name_codes
+    ]
     teams = np.resize(np.asarray(_TEAMS), count)
     return pd.DataFrame(
         {
@@ -530,7 +555,9 @@ def _rota_shifts(
         saturday_pt = set(rng.choice(part_time, size=10, replace=False).tolist())
         for agent in agents["agent_id"]:
             if agent in usual_start:
-                start = int(np.clip(usual_start[agent] + 30 * rng.integers(-1, 2), 8 * 60, 11 * 60 + 30))
+                start = int(
+                    np.clip(usual_start[agent] + 30 * rng.integers(-1, 2), 8 * 60, 11 * 60 + 30)
+                )
                 weekdays = [0, 1, 2, 3, 4]
                 if agent in saturday_ft:
                     weekdays.remove(int(rng.choice([1, 2, 3, 4])))  # Monday is busiest: keep it
@@ -549,7 +576,9 @@ def _rota_shifts(
                 while agent in saturday_pt and weekday_count * paid_hours + 4 < part_time_min_hours:
                     weekday_count += 1
                 if agent in saturday_pt and saturday not in closed:
-                    shifts.append(_Shift(agent, saturday, int(rng.choice([9 * 60, 10 * 60, 13 * 60])), 240))
+                    shifts.append(
+                        _Shift(agent, saturday, int(rng.choice([9 * 60, 10 * 60, 13 * 60])), 240)
+                    )
                 weekdays = np.sort(rng.choice(5, size=weekday_count, replace=False))
                 shifts += [
                     _Shift(agent, monday + dt.timedelta(days=int(day)), pt_start[agent], length)
@@ -559,7 +588,9 @@ def _rota_shifts(
     return sorted(shifts, key=lambda shift: (shift.agent_id, shift.date))
 
 
-def _place_breaks(shift: _Shift, centre: Centre, rng: np.random.Generator) -> list[tuple[str, int, int]]:
+def _place_breaks(
+    shift: _Shift, centre: Centre, rng: np.random.Generator
+) -> list[tuple[str, int, int]]:
     """The shift as (activity, start minute, end minute) pieces: work around its breaks.
 
     Each of the centre's break rules that applies to the shift's length is placed at a random
@@ -572,7 +603,9 @@ def _place_breaks(shift: _Shift, centre: Centre, rng: np.random.Generator) -> li
         if shift.length_minutes < rule.min_shift_minutes:
             continue
         offsets = np.arange(
-            rule.earliest_start_after_minutes, rule.latest_start_after_minutes + 1, centre.interval_minutes
+            rule.earliest_start_after_minutes,
+            rule.latest_start_after_minutes + 1,
+            centre.interval_minutes,
         )
         start = shift.start_minute + int(rng.choice(offsets))
         pieces.append(("work", cursor, start))
@@ -582,9 +615,13 @@ def _place_breaks(shift: _Shift, centre: Centre, rng: np.random.Generator) -> li
     return pieces
 
 
-def _local_times(dates: Sequence[dt.date], seconds: Sequence[float], timezone: str) -> pd.DatetimeIndex:
+def _local_times(
+    dates: Sequence[dt.date], seconds: Sequence[float], timezone: str
+) -> pd.DatetimeIndex:
     """Tz-aware local times from local dates and seconds after local midnight."""
-    naive = pd.to_datetime(pd.Series(dates)) + pd.to_timedelta(np.asarray(seconds, dtype=np.int64), unit="s")
+    naive = pd.to_datetime(pd.Series(dates)) + pd.to_timedelta(
+        np.asarray(seconds, dtype=np.int64), unit="s"
+    )
     return pd.DatetimeIndex(naive).tz_localize(timezone)
 
 
@@ -608,7 +645,9 @@ def rota_frame(shifts: list[_Shift], centre: Centre, rng: np.random.Generator) -
 
 
 # --- agent states -----------------------------------------------------------------------------
-def _work_states(begin: float, end: float, rng: np.random.Generator) -> list[tuple[str, float, float]]:
+def _work_states(
+    begin: float, end: float, rng: np.random.Generator
+) -> list[tuple[str, float, float]]:
     """Alternate available / on_contact / after_contact_work between two times [s].
 
     Runs are coarse: one ``on_contact`` run stands for several back-to-back contacts (drawn
@@ -634,7 +673,9 @@ def _work_states(begin: float, end: float, rng: np.random.Generator) -> list[tup
     return states
 
 
-def _day_states(pieces: list[tuple[str, int, int]], rng: np.random.Generator) -> list[tuple[str, float, float | None]]:
+def _day_states(
+    pieces: list[tuple[str, int, int]], rng: np.random.Generator
+) -> list[tuple[str, float, float | None]]:
     """Behaviour of one agent on one rota day: states as (state, start [s], end [s] or None)."""
     shift_start, shift_end = pieces[0][1] * 60, pieces[-1][2] * 60
     draw = rng.random()
@@ -953,7 +994,9 @@ def generate_sample_centre(
     history = history_frame(centre, end_date=end_date, years=years, rng=history_rng)
     history_text = history.assign(
         interval_start=_iso(history["interval_start"]),
-        aht_seconds=history["aht_seconds"].map(lambda value: "" if np.isnan(value) else f"{value:.1f}"),
+        aht_seconds=history["aht_seconds"].map(
+            lambda value: "" if np.isnan(value) else f"{value:.1f}"
+        ),
     )
 
     agents = agents_frame(agents_rng)
@@ -963,12 +1006,16 @@ def generate_sample_centre(
     first_monday = last_sunday - dt.timedelta(days=7 * STATE_WEEKS - 1)
     holidays = set(centre.holiday_dates(range(first_monday.year, last_sunday.year + 1)))
     part_time_min_hours = centre.contract("part_time").min_hours_per_week
-    shifts = _rota_shifts(agents, first_monday, STATE_WEEKS, holidays, part_time_min_hours, rota_rng)
+    shifts = _rota_shifts(
+        agents, first_monday, STATE_WEEKS, holidays, part_time_min_hours, rota_rng
+    )
     rota = rota_frame(shifts, centre, rota_rng)
     window_end = pd.Timestamp(last_sunday + dt.timedelta(days=1)).tz_localize(centre.timezone)
     states = agent_states_frame(rota, window_end, centre.timezone, states_rng)
 
-    rota_text = rota.assign(date=rota["date"].map(dt.date.isoformat), start=_iso(rota["start"]), end=_iso(rota["end"]))
+    rota_text = rota.assign(
+        date=rota["date"].map(dt.date.isoformat), start=_iso(rota["start"]), end=_iso(rota["end"])
+    )
     states_text = states.assign(start=_iso(states["start"]), end=_iso(states["end"]))
 
     files = {
@@ -986,16 +1033,25 @@ def generate_sample_centre(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m wfm.data.sample OUT_DIR [--seed N] [--end-date YYYY-MM-DD] [--years N]``."""
-    parser = argparse.ArgumentParser(prog="python -m wfm.data.sample", description="Write the sample contact centre.")
+    parser = argparse.ArgumentParser(
+        prog="python -m wfm.data.sample", description="Write the sample contact centre."
+    )
     parser.add_argument("out_dir", type=Path, help="folder to write into")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
     parser.add_argument(
         "--end-date",
         type=dt.date.fromisoformat,
         default=DEFAULT_END_DATE,
         help=f"last local date of the history (default {DEFAULT_END_DATE.isoformat()})",
     )
-    parser.add_argument("--years", type=int, default=DEFAULT_YEARS, help=f"years of history (default {DEFAULT_YEARS})")
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=DEFAULT_YEARS,
+        help=f"years of history (default {DEFAULT_YEARS})",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     generate_sample_centre(args.out_dir, seed=args.seed, end_date=args.end_date, years=args.years)

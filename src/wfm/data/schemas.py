@@ -19,12 +19,18 @@ HISTORY_OPTIONAL = (
     "abandoned_within_threshold",
     "total_handle_seconds",
     # Sum of the waits (arrival to answer) of the contacts answered in the interval [s]:
-    # ASA = sum of total_wait_seconds / sum of handled (wfm.kpi). Totals, not an average,
+    # ASA = sum of total_wait_seconds / sum of handled (wfm.review.kpi). Totals, not an average,
     # because averages do not aggregate over intervals.
     "total_wait_seconds",
 )
 #: Columns that hold counts (non-negative integers).
-HISTORY_COUNT_COLUMNS = ("offered", "handled", "abandoned", "answered_within_threshold", "abandoned_within_threshold")
+HISTORY_COUNT_COLUMNS = (
+    "offered",
+    "handled",
+    "abandoned",
+    "answered_within_threshold",
+    "abandoned_within_threshold",
+)
 
 # --- forecast, requirements, rota, coverage --------------------------------------------
 FORECAST_COLUMNS = ("interval_start", "queue", "offered", "aht_seconds")

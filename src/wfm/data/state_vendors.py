@@ -118,7 +118,13 @@ def _amazon_connect(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, dict[
     state = frame[_CONNECT_STATUS].astype("str").str.strip()
     state = state.where(frame[_CONNECT_STATUS].notna(), "")
     if _CONNECT_CONTACT in frame:
-        contact = frame[_CONNECT_CONTACT].astype("str").str.strip().str.upper().map(_CONNECT_CONTACT_STATES)
+        contact = (
+            frame[_CONNECT_CONTACT]
+            .astype("str")
+            .str.strip()
+            .str.upper()
+            .map(_CONNECT_CONTACT_STATES)
+        )
         busy = contact.notna() & state.str.lower().eq("available")
         state = state.where(~busy, contact)
     state = state.where(~event_type.eq("LOGOUT").to_numpy(), "offline")
@@ -137,13 +143,21 @@ def _amazon_connect(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, dict[
 
 
 def _injixo(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, dict[str, str]]:
-    frame, names = match_columns(raw, ("user", "status", "start"), ("end",), source=source, map_hint="(rename the column)")
+    frame, names = match_columns(
+        raw, ("user", "status", "start"), ("end",), source=source, map_hint="(rename the column)"
+    )
     canonical = pd.DataFrame(
-        {"agent_id": frame["user"], "state": frame["status"], "start": frame["start"]}, index=frame.index
+        {"agent_id": frame["user"], "state": frame["status"], "start": frame["start"]},
+        index=frame.index,
     )
     if "end" in frame:
         canonical["end"] = frame["end"]
-    file_names = {"agent_id": names["user"], "state": names["status"], "start": names["start"], "end": names.get("end", "end")}
+    file_names = {
+        "agent_id": names["user"],
+        "state": names["status"],
+        "start": names["start"],
+        "end": names.get("end", "end"),
+    }
     return canonical, file_names
 
 
@@ -152,10 +166,18 @@ VENDORS: dict[str, VendorLayout] = {
         "amazon-connect",
         _amazon_connect,
         dict(_COMMON_NAMES),
-        ("AgentARN", "EventType", "EventTimestamp", "CurrentAgentSnapshot.Configuration.Username",
-         "CurrentAgentSnapshot.AgentStatus.Name", "CurrentAgentSnapshot.Contacts.0.State"),
+        (
+            "AgentARN",
+            "EventType",
+            "EventTimestamp",
+            "CurrentAgentSnapshot.Configuration.Username",
+            "CurrentAgentSnapshot.AgentStatus.Name",
+            "CurrentAgentSnapshot.Contacts.0.State",
+        ),
     ),
-    "injixo": VendorLayout("injixo", _injixo, dict(_COMMON_NAMES), ("User", "Status", "Start", "End")),
+    "injixo": VendorLayout(
+        "injixo", _injixo, dict(_COMMON_NAMES), ("User", "Status", "Start", "End")
+    ),
 }
 
 
@@ -163,7 +185,9 @@ def vendor_layout(name: str) -> VendorLayout:
     """The :class:`VendorLayout` called ``name`` (case-insensitive)."""
     key = str(name).strip().lower()
     if key not in VENDORS:
-        raise InputError("unknown agent-state vendor", value=name, fix=f"use one of {', '.join(VENDORS)}")
+        raise InputError(
+            "unknown agent-state vendor", value=name, fix=f"use one of {', '.join(VENDORS)}"
+        )
     return VENDORS[key]
 
 
@@ -181,7 +205,8 @@ def to_amazon_connect(frame: pd.DataFrame) -> pd.DataFrame:
     stamps = pd.to_datetime(frame["start"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return pd.DataFrame(
         {
-            "AgentARN": "arn:aws:connect:eu-west-2:000000000000:instance/demo/agent/" + frame["agent_id"],
+            "AgentARN": "arn:aws:connect:eu-west-2:000000000000:instance/demo/agent/"
+            + frame["agent_id"],
             "EventType": np.where(state.eq("offline"), "LOGOUT", "STATE_CHANGE"),
             "EventTimestamp": stamps,
             "CurrentAgentSnapshot.Configuration.Username": frame["agent_id"],
@@ -193,8 +218,21 @@ def to_amazon_connect(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_injixo(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """wfm events as an injixo-style report (local times without offset; write with ``sep=';'``)."""
-    names = {v: k for k, v in _COMMON_NAMES.items() if k in {
-        "available", "on call", "after call work", "break", "lunch", "meeting", "training", "logged off"}}
+    names = {
+        v: k
+        for k, v in _COMMON_NAMES.items()
+        if k
+        in {
+            "available",
+            "on call",
+            "after call work",
+            "break",
+            "lunch",
+            "meeting",
+            "training",
+            "logged off",
+        }
+    }
 
     def local(values: pd.Series) -> pd.Series:
         stamps = pd.to_datetime(values, utc=True).dt.tz_convert(timezone)

@@ -261,7 +261,11 @@ def validate_agent_states_frame(
         mapped = np.array([mapping.get(name, name) for name in names_found], dtype=object)
         state = pd.Series(mapped[codes], index=state.index)
     start, _ = parse_timestamps(
-        matched["start"], source=source, column=names["start"], timezone=timezone, order_key=agent_id
+        matched["start"],
+        source=source,
+        column=names["start"],
+        timezone=timezone,
+        order_key=agent_id,
     )
     lines = np.arange(len(matched)) + line_number(0)
     if "end" in matched:
@@ -273,7 +277,10 @@ def validate_agent_states_frame(
         if present.any():
             try:
                 parsed, _ = parse_timestamps(
-                    raw_end[present], source=source, column=names["end"], timezone=timezone,
+                    raw_end[present],
+                    source=source,
+                    column=names["end"],
+                    timezone=timezone,
                     order_key=agent_id[present],
                 )
             except InputError as error:  # re-number the line in the full file
@@ -281,8 +288,12 @@ def validate_agent_states_frame(
                 if row is not None:
                     row = line_number(np.flatnonzero(present)[row - line_number(0)])
                 raise InputError(
-                    error.problem, source=source, row=row, column=error.column,
-                    value=error.value, fix=error.fix,
+                    error.problem,
+                    source=source,
+                    row=row,
+                    column=error.column,
+                    value=error.value,
+                    fix=error.fix,
                 ) from None
             end[present] = parsed
     else:
@@ -311,7 +322,11 @@ def validate_agent_states_frame(
         problems.add(
             "timezone_mismatch",
             int(mismatch.sum()),
-            _examples(table, mismatch, lambda r, c=column: f"line {r.line} {c} {r.value!r} is not in {timezone}"),
+            _examples(
+                table,
+                mismatch,
+                lambda r, c=column: f"line {r.line} {c} {r.value!r} is not in {timezone}",
+            ),
         )
 
     def when(value) -> str:
@@ -319,24 +334,39 @@ def validate_agent_states_frame(
 
     # Work on naive UTC datetime64 arrays (fast); back to ``timezone`` at the end.
     events = pd.DataFrame(
-        {"agent_id": agent_id.to_numpy(), "state": state.to_numpy(), "start": _utc(start),
-         "end": _utc(end), "line": lines},
+        {
+            "agent_id": agent_id.to_numpy(),
+            "state": state.to_numpy(),
+            "start": _utc(start),
+            "end": _utc(end),
+            "line": lines,
+        },
     )
 
     unknown = ~events["state"].isin(STATES).to_numpy()
     problems.add(
         "unknown_state",
         int(unknown.sum()),
-        _examples(events, unknown, lambda r: f"line {r.line} state {r.state!r} (kept; use --state-map NAME=STATE)"),
+        _examples(
+            events,
+            unknown,
+            lambda r: f"line {r.line} state {r.state!r} (kept; use --state-map NAME=STATE)",
+        ),
     )
 
     # Order: sorted by agent, then start (stable, so file order breaks ties).
     same_agent = events["agent_id"].to_numpy()[1:] == events["agent_id"].to_numpy()[:-1]
-    back = np.concatenate([[False], same_agent & (events["start"].to_numpy()[1:] < events["start"].to_numpy()[:-1])])
+    back = np.concatenate(
+        [[False], same_agent & (events["start"].to_numpy()[1:] < events["start"].to_numpy()[:-1])]
+    )
     problems.add(
         "out_of_order",
         int(back.sum()),
-        _examples(events, back, lambda r: f"line {r.line} {r.agent_id} at {when(r.start)} starts before the line above"),
+        _examples(
+            events,
+            back,
+            lambda r: f"line {r.line} {r.agent_id} at {when(r.start)} starts before the line above",
+        ),
     )
     events = events.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
 
@@ -351,13 +381,25 @@ def validate_agent_states_frame(
     problems.add(
         "open_last_event",
         int(last_open.sum()),
-        _examples(events, last_open, lambda r: f"line {r.line} {r.agent_id} {r.state} from {when(r.start)} has no end (dropped)"),
+        _examples(
+            events,
+            last_open,
+            lambda r: (
+                f"line {r.line} {r.agent_id} {r.state} from {when(r.start)} has no end (dropped)"
+            ),
+        ),
     )
     overlap = next_same & ~pd.isna(ends) & (ends > next_start)
     problems.add(
         "overlapping",
         int(overlap.sum()),
-        _examples(events, overlap, lambda r: f"line {r.line} {r.agent_id} {r.state} from {when(r.start)} runs into the next event (cut)"),
+        _examples(
+            events,
+            overlap,
+            lambda r: (
+                f"line {r.line} {r.agent_id} {r.state} from {when(r.start)} runs into the next event (cut)"
+            ),
+        ),
     )
     ends[overlap] = next_start[overlap]
     events["end"] = ends
@@ -365,7 +407,13 @@ def validate_agent_states_frame(
     problems.add(
         "zero_length",
         int(zero.sum()),
-        _examples(events, zero, lambda r: f"line {r.line} {r.agent_id} {r.state} at {when(r.start)} lasts 0 s (dropped)"),
+        _examples(
+            events,
+            zero,
+            lambda r: (
+                f"line {r.line} {r.agent_id} {r.state} at {when(r.start)} lasts 0 s (dropped)"
+            ),
+        ),
     )
     events = events[~(last_open | zero)].reset_index(drop=True)
     events["start"] = events["start"].dt.tz_localize("UTC").dt.tz_convert(timezone)
@@ -408,7 +456,9 @@ def read_agent_states(
     check_timezone(timezone, source)
     if vendor is None:
         raw = read_raw_csv(path, source=source, text_columns=AGENT_STATE_COLUMNS)
-        return validate_agent_states_frame(raw, timezone=timezone, source=source, state_map=state_map)
+        return validate_agent_states_frame(
+            raw, timezone=timezone, source=source, state_map=state_map
+        )
     layout = vendor_layout(vendor)
     raw = read_raw_csv(path, source=source, text_columns=layout.text_columns)
     frame, names = layout.to_canonical(raw, source)
@@ -426,8 +476,6 @@ def states_to_frame(log: StateLog) -> pd.DataFrame:
     frame["start"] = to_iso(frame["start"])
     frame["end"] = to_iso(frame["end"])
     return frame
-
-
 
 
 #: Columns of an approved-exceptions file (``reason`` optional).
@@ -456,8 +504,12 @@ def read_adherence_exceptions(path: str | Path, *, timezone: str) -> pd.DataFram
     frame, names = match_columns(raw, EXCEPTION_COLUMNS[:3], EXCEPTION_COLUMNS[3:], source=source)
     check_not_empty(frame, source, "exception")
     agent_id = parse_text(frame["agent_id"], source=source, column=names["agent_id"])
-    start, _ = parse_timestamps(frame["start"], source=source, column=names["start"], timezone=timezone, order_key=agent_id)
-    end, _ = parse_timestamps(frame["end"], source=source, column=names["end"], timezone=timezone, order_key=agent_id)
+    start, _ = parse_timestamps(
+        frame["start"], source=source, column=names["start"], timezone=timezone, order_key=agent_id
+    )
+    end, _ = parse_timestamps(
+        frame["end"], source=source, column=names["end"], timezone=timezone, order_key=agent_id
+    )
     raise_first(
         (end <= start).to_numpy(),
         frame["end"],

@@ -43,13 +43,39 @@ DEFAULT_ORIGINS = 8
 MIN_TRAINING_DAYS = 14
 
 #: Models compared by default: the baselines, the statistical models and the combination.
-DEFAULT_MODELS = ("seasonal_naive", "same_slot_average", "weighted_same_slot", "daily_totals_ets", "top_down")
+DEFAULT_MODELS = (
+    "seasonal_naive",
+    "same_slot_average",
+    "weighted_same_slot",
+    "daily_totals_ets",
+    "top_down",
+)
 
 #: Columns of the per-interval detail frame.
-DETAIL_COLUMNS = ("queue", "model", "horizon_days", "target_date", "interval_start", "actual", "forecast", "scale")
+DETAIL_COLUMNS = (
+    "queue",
+    "model",
+    "horizon_days",
+    "target_date",
+    "interval_start",
+    "actual",
+    "forecast",
+    "scale",
+)
 
 #: Columns of the leaderboard.
-LEADERBOARD_COLUMNS = ("queue", "horizon_days", "rank", "model", "wape", "mape", "mase", "bias", "days", "intervals")
+LEADERBOARD_COLUMNS = (
+    "queue",
+    "horizon_days",
+    "rank",
+    "model",
+    "wape",
+    "mape",
+    "mase",
+    "bias",
+    "days",
+    "intervals",
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +99,8 @@ class BacktestResult:
     def best_model(self, queue: str, horizon_days: int) -> str:
         """The model with the lowest WAPE for ``queue`` at ``horizon_days``."""
         rows = self.leaderboard[
-            (self.leaderboard["queue"] == queue) & (self.leaderboard["horizon_days"] == horizon_days)
+            (self.leaderboard["queue"] == queue)
+            & (self.leaderboard["horizon_days"] == horizon_days)
         ]
         if rows.empty:
             raise InputError(f"no backtest result for queue '{queue}' at {horizon_days} days ahead")
@@ -144,7 +171,13 @@ def backtest_series(
             try:
                 forecast = make_model(name).fit(train, interval_minutes).predict(index)
             except Exception as error:  # a failing candidate is reported, not fatal
-                logger.warning("queue %s: model %s failed in the backtest at cut-off %s (%s)", queue, name, cut, error)
+                logger.warning(
+                    "queue %s: model %s failed in the backtest at cut-off %s (%s)",
+                    queue,
+                    name,
+                    cut,
+                    error,
+                )
                 continue
             for (target, h), mask in zip(wanted, masks, strict=True):
                 inside = mask[union]
@@ -168,7 +201,9 @@ def backtest_series(
 def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:
     """Metrics per queue, horizon and model from a detail frame (:data:`LEADERBOARD_COLUMNS`)."""
     rows = []
-    for (queue, horizon, model), group in detail.groupby(["queue", "horizon_days", "model"], sort=True):
+    for (queue, horizon, model), group in detail.groupby(
+        ["queue", "horizon_days", "model"], sort=True
+    ):
         actual, forecast = group["actual"].to_numpy(), group["forecast"].to_numpy()
         rows.append(
             {
@@ -186,7 +221,9 @@ def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:
     board = pd.DataFrame(rows, columns=[c for c in LEADERBOARD_COLUMNS if c != "rank"])
     if board.empty:
         return board.assign(rank=pd.Series(dtype=int))[list(LEADERBOARD_COLUMNS)]
-    board = board.sort_values(["queue", "horizon_days", "wape", "model"], ignore_index=True, na_position="last")
+    board = board.sort_values(
+        ["queue", "horizon_days", "wape", "model"], ignore_index=True, na_position="last"
+    )
     board["rank"] = board.groupby(["queue", "horizon_days"]).cumcount() + 1
     return board[list(LEADERBOARD_COLUMNS)]
 
@@ -227,11 +264,21 @@ def backtest_history(
     tasks, labels = [], []
     for queue in history.queues:
         rows = frame[frame["queue"] == queue]
-        y = pd.Series(rows["offered"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["interval_start"]), name=queue)
+        y = pd.Series(
+            rows["offered"].to_numpy(dtype=float),
+            index=pd.DatetimeIndex(rows["interval_start"]),
+            name=queue,
+        )
         tasks.append((y, history.interval_minutes, models, tuple(horizons_days), origins))
         labels.append(queue)
     details = map_queues(
-        _backtest_task, tasks, labels=labels, workers=workers, rows=len(frame), progress=progress, what="backtesting"
+        _backtest_task,
+        tasks,
+        labels=labels,
+        workers=workers,
+        rows=len(frame),
+        progress=progress,
+        what="backtesting",
     )
     if progress:
         progress(1.0, "backtest done")
@@ -240,16 +287,22 @@ def backtest_history(
 
 
 def _backtest_task(y, interval_minutes, models, horizons_days, origins) -> pd.DataFrame:
-    return backtest_series(y, interval_minutes, models=models, horizons_days=horizons_days, origins=origins)
+    return backtest_series(
+        y, interval_minutes, models=models, horizons_days=horizons_days, origins=origins
+    )
 
 
 def _check_options(models: Sequence[str], horizons_days: Sequence[int], origins: int) -> None:
     if not models:
-        raise InputError("a backtest needs at least one model", fix=f"use some of {', '.join(sorted(MODELS))}")
+        raise InputError(
+            "a backtest needs at least one model", fix=f"use some of {', '.join(sorted(MODELS))}"
+        )
     for name in models:
         make_model(name)  # unknown names raise here, naming the known ones
     if not horizons_days or any(int(h) != h or h < 1 for h in horizons_days):
-        raise InputError("backtest horizons must be whole numbers of days, at least 1", value=list(horizons_days))
+        raise InputError(
+            "backtest horizons must be whole numbers of days, at least 1", value=list(horizons_days)
+        )
     if int(origins) != origins or origins < 1:
         raise InputError("a backtest needs at least one origin", column="origins", value=origins)
 

@@ -131,7 +131,10 @@ def forecast_history(
     before_start = np.asarray(local_dates < pd.Timestamp(start_date))
     if special_days:
         usable = training_mask(starts, tuple(special_days))
-        logger.info("special days: %d history intervals left out of training", int((before_start & ~usable).sum()))
+        logger.info(
+            "special days: %d history intervals left out of training",
+            int((before_start & ~usable).sum()),
+        )
         before_start &= usable
 
     queues = history.queues
@@ -140,10 +143,25 @@ def forecast_history(
         mask = before_start & (frame["queue"] == queue).to_numpy()
         rows = frame.loc[mask].assign(interval_start=starts[mask])
         tasks.append(
-            (rows, queue, start_date, horizon_days, history.interval_minutes, history.timezone, opening_hours, model, history.source)
+            (
+                rows,
+                queue,
+                start_date,
+                horizon_days,
+                history.interval_minutes,
+                history.timezone,
+                opening_hours,
+                model,
+                history.source,
+            )
         )
     pieces = map_queues(
-        _forecast_queue_task, tasks, labels=queues, workers=workers, rows=len(frame), progress=progress
+        _forecast_queue_task,
+        tasks,
+        labels=queues,
+        workers=workers,
+        rows=len(frame),
+        progress=progress,
     )
     report(1.0, "forecast done")
     if not pieces:
@@ -156,7 +174,9 @@ def forecast_history(
     ]
 
 
-def _forecast_queue_task(rows, queue, start_date, horizon_days, interval_minutes, timezone, opening_hours, model, source):
+def _forecast_queue_task(
+    rows, queue, start_date, horizon_days, interval_minutes, timezone, opening_hours, model, source
+):
     return _forecast_queue(
         rows,
         queue,
@@ -199,7 +219,9 @@ def _forecast_queue(
         name, offered = ZERO_MODEL, np.zeros(len(grid))
     else:
         candidates = None if model == "auto" else [model]
-        selection = select_model(y, interval_minutes, candidates=candidates, horizon_days=horizon_days)
+        selection = select_model(
+            y, interval_minutes, candidates=candidates, horizon_days=horizon_days
+        )
         name = selection.name if model == "auto" else model
         dispersion = _dispersion(selection, name, queue)
         fitted = make_model(name).fit(y, interval_minutes)
@@ -239,7 +261,9 @@ def _dispersion(selection, name: str, queue: str) -> float:
             DEFAULT_DISPERSION,
         )
         return DEFAULT_DISPERSION
-    return fit_dispersion(rows["actual"].to_numpy(dtype=float), rows["forecast"].to_numpy(dtype=float))
+    return fit_dispersion(
+        rows["actual"].to_numpy(dtype=float), rows["forecast"].to_numpy(dtype=float)
+    )
 
 
 def _check_history_length(rows: pd.DataFrame, queue: str, start_date: dt.date, source: str) -> None:

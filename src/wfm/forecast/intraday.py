@@ -58,10 +58,17 @@ class _RegularSeries:
         """(open days ahead, column) of each interval start; column -1 when not modelled."""
         dates, minutes = wall_clock(index)
         mask = "".join("1" if day in self.weekdays else "0" for day in range(DAYS_PER_WEEK))
-        ahead = np.busday_count(self.dates[-1], dates, weekmask=mask)  # counts open days in [last, date)
+        ahead = np.busday_count(
+            self.dates[-1], dates, weekmask=mask
+        )  # counts open days in [last, date)
         ok = np.is_busday(dates, weekmask=mask) & (ahead >= 1)
         column = np.searchsorted(self.minutes, minutes)
-        column = np.where((column < len(self.minutes)) & (self.minutes[np.minimum(column, len(self.minutes) - 1)] == minutes), column, -1)
+        column = np.where(
+            (column < len(self.minutes))
+            & (self.minutes[np.minimum(column, len(self.minutes) - 1)] == minutes),
+            column,
+            -1,
+        )
         return np.where(ok, ahead, 0), np.where(ok, column, -1)
 
 
@@ -73,13 +80,19 @@ class _IntervalModel(Forecaster):
 
     def _fit(self, y: pd.Series) -> None:
         if int(self.fit_weeks) != self.fit_weeks or self.fit_weeks < self.min_weeks:
-            raise InputError(f"{self.name}: fit_weeks must be a whole number, at least {self.min_weeks}", column="fit_weeks", value=self.fit_weeks)
+            raise InputError(
+                f"{self.name}: fit_weeks must be a whole number, at least {self.min_weeks}",
+                column="fit_weeks",
+                value=self.fit_weeks,
+            )
         self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
         self.series_ = _RegularSeries(y, int(self.fit_weeks))
         self.fallback_reason_ = None
         self.path_ = None
         if len(self.series_.values) < self.min_weeks * max(len(self.series_.weekdays), 1):
-            self._fall_back(f"{len(self.series_.values)} open days in the last {self.fit_weeks} weeks")
+            self._fall_back(
+                f"{len(self.series_.values)} open days in the last {self.fit_weeks} weeks"
+            )
             return
         try:
             self._fit_series(self.series_)
@@ -87,7 +100,12 @@ class _IntervalModel(Forecaster):
             self._fall_back(str(error) or type(error).__name__)
 
     def _fall_back(self, reason: str) -> None:
-        logger.warning("queue %s: model %s failed (%s); using same_slot_average instead", self.queue_, self.name, reason)
+        logger.warning(
+            "queue %s: model %s failed (%s); using same_slot_average instead",
+            self.queue_,
+            self.name,
+            reason,
+        )
         self.fallback_reason_ = reason
         self.path_ = None
 
@@ -97,7 +115,9 @@ class _IntervalModel(Forecaster):
         ahead, column = self.series_.positions(index)
         values = np.full(len(index), np.nan)
         ok = column >= 0
-        steps = (ahead[ok] - 1) * self.series_.per_day + column[ok]  # 0-based step after the last value
+        steps = (ahead[ok] - 1) * self.series_.per_day + column[
+            ok
+        ]  # 0-based step after the last value
         values[ok] = self._path(int(steps.max()) + 1)[steps] if ok.any() else values[ok]
         values[~np.isfinite(values) | (values < 0)] = np.nan
         missing = ~np.isfinite(values)
@@ -150,14 +170,18 @@ class MSTLModel(_IntervalModel):
 
     def _fit_series(self, series: _RegularSeries) -> None:
         z = np.log1p(series.values.ravel())
-        periods = (series.per_day, series.per_week) if len(series.weekdays) > 1 else (series.per_day,)
+        periods = (
+            (series.per_day, series.per_week) if len(series.weekdays) > 1 else (series.per_day,)
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = MSTL(z, periods=periods, iterate=1, stl_kwargs={"robust": False}).fit()
         seasonal = np.asarray(result.seasonal).reshape(len(z), -1)
         self.level_ = float(np.asarray(result.trend)[-series.per_day :].mean())
         self.daily_cycle_ = seasonal[-series.per_day :, 0]
-        self.weekly_cycle_ = seasonal[-series.per_week :, 1] if seasonal.shape[1] > 1 else np.zeros(series.per_week)
+        self.weekly_cycle_ = (
+            seasonal[-series.per_week :, 1] if seasonal.shape[1] > 1 else np.zeros(series.per_week)
+        )
         self.path_ = True
 
     def _components(self, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -225,7 +249,11 @@ class HoltWintersIntraday(_IntervalModel):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.results_ = ExponentialSmoothing(
-                z, trend=None, seasonal="add", seasonal_periods=series.per_week, initialization_method="heuristic"
+                z,
+                trend=None,
+                seasonal="add",
+                seasonal_periods=series.per_week,
+                initialization_method="heuristic",
             ).fit()
         if not np.isfinite(self.results_.sse):
             raise ValueError("non-finite fit")

@@ -29,7 +29,9 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        raise InputError("overrides file not found", source=str(path), fix="check the path") from None
+        raise InputError(
+            "overrides file not found", source=str(path), fix="check the path"
+        ) from None
     return check_overrides(frame, source=str(path))
 
 
@@ -54,7 +56,13 @@ def check_overrides(frame: pd.DataFrame, source: str = "overrides") -> pd.DataFr
 
     def column(name: str) -> pd.Series:
         if name in columns:
-            return frame[columns[name]].astype(object).where(frame[columns[name]].notna(), "").astype(str).str.strip()
+            return (
+                frame[columns[name]]
+                .astype(object)
+                .where(frame[columns[name]].notna(), "")
+                .astype(str)
+                .str.strip()
+            )
         return pd.Series("", index=frame.index)
 
     rows = []
@@ -69,16 +77,30 @@ def check_overrides(frame: pd.DataFrame, source: str = "overrides") -> pd.DataFr
                 end_time += pd.Timedelta(days=1)
             numbers = [float(text) if text else np.nan for text in (multiplier, value)]
         except ValueError as error:
-            raise InputError(f"bad override: {error}", source=source, row=line, fix="times as YYYY-MM-DD HH:MM, numbers as 1.2") from None
+            raise InputError(
+                f"bad override: {error}",
+                source=source,
+                row=line,
+                fix="times as YYYY-MM-DD HH:MM, numbers as 1.2",
+            ) from None
         if start_time.tzinfo is not None or end_time.tzinfo is not None:
             start_time, end_time = start_time.tz_localize(None), end_time.tz_localize(None)
         if not end_time > start_time:
-            raise InputError("override ends before it starts", source=source, row=line, column="end", value=end)
+            raise InputError(
+                "override ends before it starts", source=source, row=line, column="end", value=end
+            )
         given = [not np.isnan(number) for number in numbers]
         if sum(given) != 1:
-            raise InputError("give exactly one of multiplier and value", source=source, row=line, column="multiplier")
+            raise InputError(
+                "give exactly one of multiplier and value",
+                source=source,
+                row=line,
+                column="multiplier",
+            )
         if any(number < 0 for number in numbers if not np.isnan(number)):
-            raise InputError("override numbers must be 0 or more", source=source, row=line, value=numbers)
+            raise InputError(
+                "override numbers must be 0 or more", source=source, row=line, value=numbers
+            )
         rows.append((queue or "*", start_time, end_time, *numbers, reason or "override"))
     return pd.DataFrame(rows, columns=list(OVERRIDE_COLUMNS))
 
@@ -106,7 +128,13 @@ def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame | None) -> p
         if row.queue not in ("*", ""):
             hit &= queues == row.queue
         if not hit.any():
-            logger.warning("override '%s' (%s, %s to %s) matches no forecast interval", row.reason, row.queue, row.start, row.end)
+            logger.warning(
+                "override '%s' (%s, %s to %s) matches no forecast interval",
+                row.reason,
+                row.queue,
+                row.start,
+                row.end,
+            )
             continue
         offered[hit] = offered[hit] * row.multiplier if not np.isnan(row.multiplier) else row.value
         reasons[hit] = [f"{old}; {row.reason}" if old else row.reason for old in reasons[hit]]

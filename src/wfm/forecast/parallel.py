@@ -77,7 +77,9 @@ def map_queues(
     try:
         return _in_workers(function, tasks, labels, min(workers, count), report, what)
     except (BrokenProcessPool, OSError) as error:  # cannot start or lost workers: do it here
-        logger.warning("%s: worker processes failed (%s); running the queues one by one", what, error)
+        logger.warning(
+            "%s: worker processes failed (%s); running the queues one by one", what, error
+        )
         return map_queues(function, tasks, labels=labels, workers=1, progress=progress, what=what)
 
 

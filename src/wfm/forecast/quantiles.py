@@ -93,7 +93,12 @@ def poisson_gamma_quantile(mean, dispersion, q: float) -> np.ndarray:
     [0.0, 113.0, 118.0]
     """
     if not 0 < q < 1:
-        raise InputError("a forecast quantile must be between 0 and 1", column="quantile", value=q, fix="e.g. 0.8 for P80")
+        raise InputError(
+            "a forecast quantile must be between 0 and 1",
+            column="quantile",
+            value=q,
+            fix="e.g. 0.8 for P80",
+        )
     mean = np.asarray(mean, dtype=float)
     dispersion = np.broadcast_to(np.asarray(dispersion, dtype=float), mean.shape)
     result = np.zeros(mean.shape)
@@ -146,5 +151,7 @@ def quantile_forecast(forecast_frame: pd.DataFrame, q: float) -> pd.DataFrame:
         logger.warning("forecast has no dispersion column; quantile %.2f taken as Poisson", q)
         dispersion = np.zeros(len(result))
     result["offered_mean"] = result["offered"]
-    result["offered"] = poisson_gamma_quantile(result["offered"].to_numpy(dtype=float), np.nan_to_num(dispersion), q)
+    result["offered"] = poisson_gamma_quantile(
+        result["offered"].to_numpy(dtype=float), np.nan_to_num(dispersion), q
+    )
     return result

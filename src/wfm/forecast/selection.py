@@ -89,11 +89,15 @@ def select_model(
         make_model(name)  # unknown names raise here, before any fitting
     queue = "?" if y.name is None else str(y.name)
     lead = int(max(1, min(horizon_days, MAX_SELECTION_LEAD_DAYS)))
-    detail = backtest_series(y, interval_minutes, models=candidates, horizons_days=(lead,), origins=origins)
+    detail = backtest_series(
+        y, interval_minutes, models=candidates, horizons_days=(lead,), origins=origins
+    )
     board = leaderboard(detail)
     board = board[np.isfinite(board["wape"].to_numpy(dtype=float))] if not board.empty else board
     if board.empty:
-        logger.info("queue %s: too little history to compare models; using %s", queue, DEFAULT_MODEL)
+        logger.info(
+            "queue %s: too little history to compare models; using %s", queue, DEFAULT_MODEL
+        )
         return ModelSelection(DEFAULT_MODEL)
     scores = dict(zip(board["model"], board["wape"].astype(float), strict=True))
     best = min((name for name in candidates if name in scores), key=scores.__getitem__)

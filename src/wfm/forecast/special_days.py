@@ -53,12 +53,27 @@ class SpecialDay:
 
     def __post_init__(self) -> None:
         if self.kind not in SPECIAL_DAY_KINDS:
-            raise InputError("unknown special-day kind", column="kind", value=self.kind, fix=f"use one of {', '.join(SPECIAL_DAY_KINDS)}")
+            raise InputError(
+                "unknown special-day kind",
+                column="kind",
+                value=self.kind,
+                fix=f"use one of {', '.join(SPECIAL_DAY_KINDS)}",
+            )
         if self.end_date < self.start_date:
-            raise InputError("special day ends before it starts", column="end_date", value=str(self.end_date))
+            raise InputError(
+                "special day ends before it starts", column="end_date", value=str(self.end_date)
+            )
         if not (np.isfinite(self.factor) and self.factor >= 0):
-            raise InputError("special-day factor must be a number of at least 0", column="factor", value=self.factor)
-        if self.kind == "reduced_hours" and (self.open_minute is None or self.close_minute is None or self.close_minute <= self.open_minute):
+            raise InputError(
+                "special-day factor must be a number of at least 0",
+                column="factor",
+                value=self.factor,
+            )
+        if self.kind == "reduced_hours" and (
+            self.open_minute is None
+            or self.close_minute is None
+            or self.close_minute <= self.open_minute
+        ):
             raise InputError(
                 "reduced_hours needs open and close times with close after open",
                 column="open",
@@ -77,7 +92,9 @@ def read_special_days(path: str | Path) -> tuple[SpecialDay, ...]:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        raise InputError("special-days file not found", source=source, fix="check the path") from None
+        raise InputError(
+            "special-days file not found", source=source, fix="check the path"
+        ) from None
     return parse_special_days(frame, source=source)
 
 
@@ -86,14 +103,22 @@ def parse_special_days(frame: pd.DataFrame, source: str = "special days") -> tup
     columns = {str(name).strip().lower(): name for name in frame.columns}
     for required in ("start_date", "kind"):
         if required not in columns:
-            raise InputError(f"special days have no '{required}' column", source=source, fix=f"columns: {','.join(SPECIAL_DAY_COLUMNS)}")
+            raise InputError(
+                f"special days have no '{required}' column",
+                source=source,
+                fix=f"columns: {','.join(SPECIAL_DAY_COLUMNS)}",
+            )
     days = []
     for position, row in enumerate(frame.to_dict("records")):
         line = position + 2
 
         def cell(name: str, row=row) -> str:
             value = row.get(columns.get(name, ""), "")
-            return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+            return (
+                ""
+                if value is None or (isinstance(value, float) and np.isnan(value))
+                else str(value).strip()
+            )
 
         try:
             start = dt.date.fromisoformat(cell("start_date")[:10])
@@ -111,13 +136,27 @@ def parse_special_days(frame: pd.DataFrame, source: str = "special days") -> tup
                 )
             )
         except ValueError as error:
-            raise InputError(f"bad special day: {error}", source=source, row=line, fix="dates as YYYY-MM-DD, factor a number") from None
+            raise InputError(
+                f"bad special day: {error}",
+                source=source,
+                row=line,
+                fix="dates as YYYY-MM-DD, factor a number",
+            ) from None
         except InputError as error:
-            raise InputError(error.problem, source=source, row=line, column=error.column, value=error.value, fix=error.fix) from None
+            raise InputError(
+                error.problem,
+                source=source,
+                row=line,
+                column=error.column,
+                value=error.value,
+                fix=error.fix,
+            ) from None
     return tuple(days)
 
 
-def training_mask(interval_start: pd.Series | pd.DatetimeIndex, special_days: tuple[SpecialDay, ...]) -> np.ndarray:
+def training_mask(
+    interval_start: pd.Series | pd.DatetimeIndex, special_days: tuple[SpecialDay, ...]
+) -> np.ndarray:
     """Boolean array: ``True`` for history intervals outside every special day (local dates)."""
     dates = pd.DatetimeIndex(interval_start).tz_localize(None).to_numpy().astype("datetime64[D]")
     keep = np.ones(len(dates), dtype=bool)
@@ -126,7 +165,9 @@ def training_mask(interval_start: pd.Series | pd.DatetimeIndex, special_days: tu
     return keep
 
 
-def apply_special_days(forecast: pd.DataFrame, special_days: tuple[SpecialDay, ...]) -> pd.DataFrame:
+def apply_special_days(
+    forecast: pd.DataFrame, special_days: tuple[SpecialDay, ...]
+) -> pd.DataFrame:
     """Apply special days to a forecast frame (local ``interval_start``, ``offered``).
 
     ``closed`` drops the dates' rows, ``reduced_hours`` drops the rows outside the hours,
@@ -155,7 +196,13 @@ def apply_special_days(forecast: pd.DataFrame, special_days: tuple[SpecialDay, .
             keep &= ~(hit & ((minutes < day.open_minute) | (minutes >= day.close_minute)))
         factor[hit] *= day.factor
         reason[hit] = label
-        logger.info("special day %s to %s (%s): %d intervals", day.start_date, day.end_date, label, int(hit.sum()))
+        logger.info(
+            "special day %s to %s (%s): %d intervals",
+            day.start_date,
+            day.end_date,
+            label,
+            int(hit.sum()),
+        )
     result["special_day"] = reason
     result["offered"] = result["offered"].to_numpy(dtype=float) * factor
     return result[keep].reset_index(drop=True)

@@ -39,7 +39,9 @@ DAYS_PER_MONTH = 31
 def _check_whole(model: Forecaster, **values: object) -> None:
     for key, value in values.items():
         if int(value) != value or value < 1:  # type: ignore[operator]
-            raise InputError(f"{model.name}: {key} must be a whole number, at least 1", column=key, value=value)
+            raise InputError(
+                f"{model.name}: {key} must be a whole number, at least 1", column=key, value=value
+            )
 
 
 def observed_days(table: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +54,9 @@ def observed_days(table: pd.DataFrame) -> pd.DataFrame:
     totals = table.sum(axis=1, min_count=1)
     weekday = table.index.day_of_week
     usual = counts[counts > 0].groupby(weekday[counts > 0]).median().reindex(weekday).to_numpy()
-    keep = (totals > 0).to_numpy() & (counts.to_numpy() >= PARTIAL_DAY_FRACTION * np.nan_to_num(usual, nan=np.inf))
+    keep = (totals > 0).to_numpy() & (
+        counts.to_numpy() >= PARTIAL_DAY_FRACTION * np.nan_to_num(usual, nan=np.inf)
+    )
     return table[keep]
 
 
@@ -70,7 +74,11 @@ def weekday_profile(days: pd.DataFrame, weeks: int, smooth_intervals: int) -> pd
     recent = shares.groupby(weekday).tail(weeks)
     mean = recent.groupby(recent.index.day_of_week).mean()
     if smooth_intervals:
-        mean = mean.T.rolling(2 * smooth_intervals + 1, center=True, min_periods=1).mean().T.where(mean.notna())
+        mean = (
+            mean.T.rolling(2 * smooth_intervals + 1, center=True, min_periods=1)
+            .mean()
+            .T.where(mean.notna())
+        )
     mean = mean.reindex(range(DAYS_PER_WEEK))
     return mean.div(mean.sum(axis=1).where(lambda s: s > 0), axis=0)
 
@@ -170,14 +178,18 @@ class TopDownCalendar(Forecaster):
             detrend_days=self.detrend_days,
         )
         if self.smooth_intervals < 0 or self.month_day_bandwidth < 0:
-            raise InputError(f"{self.name}: smoothing widths must be 0 or more", value=self.get_params())
+            raise InputError(
+                f"{self.name}: smoothing widths must be 0 or more", value=self.get_params()
+            )
         table = slot_table(y)
         self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
         days = observed_days(table)
         self.level_ = 0.0
         self.weekday_index_ = np.full(DAYS_PER_WEEK, np.nan)
         self.month_day_index_ = np.ones(DAYS_PER_MONTH + 1)
-        self.profile_ = weekday_profile(days, self.profile_weeks, self.smooth_intervals) if len(days) else None
+        self.profile_ = (
+            weekday_profile(days, self.profile_weeks, self.smooth_intervals) if len(days) else None
+        )
         if days.empty:
             return
         totals = days.sum(axis=1).to_numpy(dtype=float)
@@ -200,7 +212,11 @@ class TopDownCalendar(Forecaster):
     def daily_totals(self, dates: np.ndarray) -> np.ndarray:
         """Forecast daily totals [contacts per day] for local dates (datetime64[D])."""
         days = pd.DatetimeIndex(dates)
-        return self.level_ * self.weekday_index_[weekday_of(dates)] * self.month_day_index_[days.day.to_numpy()]
+        return (
+            self.level_
+            * self.weekday_index_[weekday_of(dates)]
+            * self.month_day_index_[days.day.to_numpy()]
+        )
 
     def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:
         if self.profile_ is None or self.level_ <= 0:
@@ -219,9 +235,15 @@ class TopDownCalendar(Forecaster):
         return values
 
 
-def _month_day_index(deseasonalised: np.ndarray, month_day: np.ndarray, window: int, bandwidth: int) -> np.ndarray:
+def _month_day_index(
+    deseasonalised: np.ndarray, month_day: np.ndarray, window: int, bandwidth: int
+) -> np.ndarray:
     """Day-of-month index (32 entries, entry 0 unused), see :class:`TopDownCalendar`."""
-    base = pd.Series(deseasonalised).rolling(window, center=True, min_periods=max(window // 2, 1)).mean()
+    base = (
+        pd.Series(deseasonalised)
+        .rolling(window, center=True, min_periods=max(window // 2, 1))
+        .mean()
+    )
     ratio = deseasonalised / base.to_numpy()
     ok = np.isfinite(ratio)
     sums = np.bincount(month_day[ok] - 1, weights=ratio[ok], minlength=DAYS_PER_MONTH)
@@ -267,7 +289,9 @@ class WeightedSameSlotAverage(Forecaster):
     def _fit(self, y: pd.Series) -> None:
         _check_whole(self, weeks=self.weeks)
         if not 0 < self.decay <= 1:
-            raise InputError(f"{self.name}: decay must be in (0, 1]", column="decay", value=self.decay)
+            raise InputError(
+                f"{self.name}: decay must be in (0, 1]", column="decay", value=self.decay
+            )
         self.table_ = slot_table(y)
         values = self.table_.to_numpy(dtype=float)
         weekdays = self.table_.index.day_of_week.to_numpy()
@@ -281,7 +305,9 @@ class WeightedSameSlotAverage(Forecaster):
             use = valid & (rank < self.weeks)
             weights = np.where(use, float(self.decay) ** rank, 0.0)
             with np.errstate(invalid="ignore", divide="ignore"):
-                state[weekday] = (np.where(use, rows, 0.0) * weights).sum(axis=0) / weights.sum(axis=0)
+                state[weekday] = (np.where(use, rows, 0.0) * weights).sum(axis=0) / weights.sum(
+                    axis=0
+                )
         self.state_ = pd.DataFrame(state, columns=self.table_.columns)
 
     def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:

@@ -87,7 +87,17 @@ from wfm.errors import InputError
 logger = logging.getLogger(__name__)
 
 #: Columns of :func:`check_rota_frame`.
-VIOLATION_COLUMNS = ("agent_id", "rule", "regulation", "start", "end", "value", "limit", "unit", "message")
+VIOLATION_COLUMNS = (
+    "agent_id",
+    "rule",
+    "regulation",
+    "start",
+    "end",
+    "value",
+    "limit",
+    "unit",
+    "message",
+)
 
 _WTR = "WTR 1998"
 _SECONDS_PER_HOUR = 3600.0
@@ -152,13 +162,19 @@ class WorkingTimeRules:
     fortnightly_rest_hours: float = field(default=48.0, metadata={"regulation": "reg. 11(2)"})
     rest_break_after_hours: float = field(default=6.0, metadata={"regulation": "reg. 12(1)"})
     rest_break_minutes: float = field(default=20.0, metadata={"regulation": "reg. 12(3)"})
-    rest_break_day_measure: Literal["span", "working"] = field(default="span", metadata={"regulation": "reg. 12(1)"})
+    rest_break_day_measure: Literal["span", "working"] = field(
+        default="span", metadata={"regulation": "reg. 12(1)"}
+    )
     max_average_weekly_hours: float = field(default=48.0, metadata={"regulation": "reg. 4(1)"})
     reference_period_weeks: int = field(default=17, metadata={"regulation": "reg. 4(3)(b), 6(3)"})
     night_start: str = field(default="23:00", metadata={"regulation": "reg. 2 (night time)"})
     night_end: str = field(default="06:00", metadata={"regulation": "reg. 2 (night time)"})
-    night_worker_min_hours: float = field(default=3.0, metadata={"regulation": "reg. 2 (night worker)"})
-    night_worker_min_share: float = field(default=0.5, metadata={"regulation": "reg. 2 (night worker)"})
+    night_worker_min_hours: float = field(
+        default=3.0, metadata={"regulation": "reg. 2 (night worker)"}
+    )
+    night_worker_min_share: float = field(
+        default=0.5, metadata={"regulation": "reg. 2 (night worker)"}
+    )
     max_average_night_hours: float = field(default=8.0, metadata={"regulation": "reg. 6(1)"})
     source: str = field(
         default="The Working Time Regulations 1998 (SI 1998/1833), as amended; "
@@ -260,7 +276,11 @@ def _span_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
 
 
 def _seconds(delta: pd.Series | pd.TimedeltaIndex) -> np.ndarray:
-    return np.asarray(pd.to_timedelta(delta).dt.total_seconds() if isinstance(delta, pd.Series) else delta.total_seconds())
+    return np.asarray(
+        pd.to_timedelta(delta).dt.total_seconds()
+        if isinstance(delta, pd.Series)
+        else delta.total_seconds()
+    )
 
 
 def _midnight(date: dt.date, timezone: str) -> pd.Timestamp:
@@ -284,7 +304,9 @@ def _prepare(rota: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """Rows sorted by agent and start, local times, with ``shift`` ids and ``day`` dates."""
     missing = [column for column in ("agent_id", "activity", "start", "end") if column not in rota]
     if missing:
-        raise InputError(f"the rota has no column '{missing[0]}'", source="rota", fix="see docs/data-formats.md")
+        raise InputError(
+            f"the rota has no column '{missing[0]}'", source="rota", fix="see docs/data-formats.md"
+        )
     frame = rota[["agent_id", "activity", "start", "end"]].copy()
     frame["agent_id"] = frame["agent_id"].astype(str)
     frame["start"] = frame["start"].dt.tz_convert(timezone)
@@ -336,12 +358,21 @@ def shifts_table(rota: pd.DataFrame, timezone: str | None = None) -> pd.DataFram
 
 def _shifts(rows: pd.DataFrame) -> pd.DataFrame:
     work = rows["seconds"].where(rows["activity"] == "work", 0.0)
-    shifts = rows.assign(work_seconds=work).groupby("shift", sort=True).agg(
-        agent_id=("agent_id", "first"), date=("day", "first"), start=("start", "min"), end=("end", "max"),
-        work_seconds=("work_seconds", "sum"),
+    shifts = (
+        rows.assign(work_seconds=work)
+        .groupby("shift", sort=True)
+        .agg(
+            agent_id=("agent_id", "first"),
+            date=("day", "first"),
+            start=("start", "min"),
+            end=("end", "max"),
+            work_seconds=("work_seconds", "sum"),
+        )
     )
     shifts["span_seconds"] = _seconds(shifts["end"] - shifts["start"])
-    return shifts.reset_index()[["agent_id", "shift", "date", "start", "end", "span_seconds", "work_seconds"]]
+    return shifts.reset_index()[
+        ["agent_id", "shift", "date", "start", "end", "span_seconds", "work_seconds"]
+    ]
 
 
 def _days(rows: pd.DataFrame) -> pd.DataFrame:
@@ -350,11 +381,15 @@ def _days(rows: pd.DataFrame) -> pd.DataFrame:
     work = rows[rows["activity"] == "work"]
     key = [work["agent_id"], work["day"]]
     reached = work.groupby(key)["end"].cummax().groupby(key).shift()
-    gaps = pd.Series(_seconds(work["start"] - reached), index=work.index).fillna(0.0).clip(lower=0.0)
+    gaps = (
+        pd.Series(_seconds(work["start"] - reached), index=work.index).fillna(0.0).clip(lower=0.0)
+    )
     longest = gaps.groupby(key).max()
-    days = rows.assign(work_seconds=rows["seconds"].where(rows["activity"] == "work", 0.0)).groupby(
-        ["agent_id", "day"], sort=True
-    ).agg(start=("start", "min"), end=("end", "max"), work_seconds=("work_seconds", "sum"))
+    days = (
+        rows.assign(work_seconds=rows["seconds"].where(rows["activity"] == "work", 0.0))
+        .groupby(["agent_id", "day"], sort=True)
+        .agg(start=("start", "min"), end=("end", "max"), work_seconds=("work_seconds", "sum"))
+    )
     days["longest_break_seconds"] = longest.reindex(days.index).fillna(0.0).to_numpy()
     days["span_seconds"] = _seconds(days["end"] - days["start"])
     return days.reset_index()
@@ -383,8 +418,11 @@ def _night_seconds(rows: pd.DataFrame, rules: WorkingTimeRules, timezone: str) -
     return pd.Series(total, index=rows.index)
 
 
-def night_workers(rota: pd.DataFrame, rules: WorkingTimeRules = UK_WORKING_TIME_REGULATIONS,
-                  timezone: str | None = None) -> list[str]:
+def night_workers(
+    rota: pd.DataFrame,
+    rules: WorkingTimeRules = UK_WORKING_TIME_REGULATIONS,
+    timezone: str | None = None,
+) -> list[str]:
     """Agents who are night workers in the rota (reg. 2), by a simple documented test.
 
     A working day is a *night day* when at least ``rules.night_worker_min_hours`` of its
@@ -406,7 +444,9 @@ def _night_workers(rows: pd.DataFrame, rules: WorkingTimeRules, timezone: str) -
     return sorted(night_day[night_day > rules.night_worker_min_share].index)
 
 
-def _free_spans(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+def _free_spans(
+    starts: np.ndarray, ends: np.ndarray, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the times in ``[lo, hi)`` outside every ``[start, end)``.
 
     All in nanoseconds since the epoch (int64); empty spans (length 0) are included.
@@ -414,7 +454,11 @@ def _free_spans(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> tuple
     inside = (ends > lo) & (starts < hi)
     order = np.argsort(starts[inside], kind="stable")
     s = np.clip(starts[inside][order], lo, hi)
-    e = np.maximum.accumulate(np.clip(ends[inside][order], lo, hi)) if order.size else np.zeros(0, np.int64)
+    e = (
+        np.maximum.accumulate(np.clip(ends[inside][order], lo, hi))
+        if order.size
+        else np.zeros(0, np.int64)
+    )
     gap_from = np.concatenate([[lo], e])
     return gap_from, np.maximum(np.concatenate([s, [hi]]), gap_from)
 
@@ -433,7 +477,9 @@ def _longest_gap(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> tupl
 
 
 # --- the checks ------------------------------------------------------------------------------
-def _daily_rest(shifts: pd.DataFrame, days: pd.DataFrame, rules: WorkingTimeRules) -> list[Violation]:
+def _daily_rest(
+    shifts: pd.DataFrame, days: pd.DataFrame, rules: WorkingTimeRules
+) -> list[Violation]:
     """Reg. 10(1): 11 consecutive hours' rest in the 24 hours from the start of each working day."""
     regulation = rules.regulation("daily_rest_hours")
     limit_ns = int(round(rules.daily_rest_hours * _SECONDS_PER_HOUR * 1e9))
@@ -442,21 +488,33 @@ def _daily_rest(shifts: pd.DataFrame, days: pd.DataFrame, rules: WorkingTimeRule
     for agent, mine in shifts.groupby("agent_id", sort=True):
         starts = pd.DatetimeIndex(mine["start"]).as_unit("ns").asi8
         ends = pd.DatetimeIndex(mine["end"]).as_unit("ns").asi8
-        for day_start in pd.DatetimeIndex(days.loc[days["agent_id"] == agent, "start"]).as_unit("ns").asi8:
+        for day_start in (
+            pd.DatetimeIndex(days.loc[days["agent_id"] == agent, "start"]).as_unit("ns").asi8
+        ):
             window_end = int(day_start) + 24 * 3600 * 10**9
             gap_from, gap_to = _longest_gap(starts, ends, int(day_start), window_end)
             if gap_to - gap_from >= limit_ns or (gap_from, gap_to) in seen:
                 continue
             seen.add((gap_from, gap_to))
-            begin, finish = (pd.Timestamp(value, tz="UTC").tz_convert(timezone) for value in (gap_from, gap_to))
+            begin, finish = (
+                pd.Timestamp(value, tz="UTC").tz_convert(timezone) for value in (gap_from, gap_to)
+            )
             period = pd.Timestamp(int(day_start), tz="UTC").tz_convert(timezone)
             seconds = (gap_to - gap_from) / 1e9
-            out.append(Violation(
-                agent, "daily_rest", regulation, begin, finish, seconds / _SECONDS_PER_HOUR, rules.daily_rest_hours,
-                "hours",
-                f"{agent}: {duration_text(seconds)} rest between {_span_text(begin, finish)}, minimum "
-                f"{_number_text(rules.daily_rest_hours)} h in the 24 hours from {_when(period)} ({regulation})",
-            ))
+            out.append(
+                Violation(
+                    agent,
+                    "daily_rest",
+                    regulation,
+                    begin,
+                    finish,
+                    seconds / _SECONDS_PER_HOUR,
+                    rules.daily_rest_hours,
+                    "hours",
+                    f"{agent}: {duration_text(seconds)} rest between {_span_text(begin, finish)}, minimum "
+                    f"{_number_text(rules.daily_rest_hours)} h in the 24 hours from {_when(period)} ({regulation})",
+                )
+            )
     return out
 
 
@@ -468,38 +526,61 @@ def _contract_rest(days: pd.DataFrame, contract: Contract, source: str) -> list[
     bad = following.notna() & (rest < contract.min_rest_hours * _SECONDS_PER_HOUR)
     for i in days.index[bad]:
         agent, begin, finish = days.at[i, "agent_id"], days.at[i, "end"], following[i]
-        out.append(Violation(
-            agent, "contract_min_rest", source, begin, finish, float(rest[i] / _SECONDS_PER_HOUR),
-            contract.min_rest_hours, "hours",
-            f"{agent}: {duration_text(rest[i])} rest between {_span_text(begin, finish)}, "
-            f"contract {contract.name} requires at least {_number_text(contract.min_rest_hours)} h",
-        ))
+        out.append(
+            Violation(
+                agent,
+                "contract_min_rest",
+                source,
+                begin,
+                finish,
+                float(rest[i] / _SECONDS_PER_HOUR),
+                contract.min_rest_hours,
+                "hours",
+                f"{agent}: {duration_text(rest[i])} rest between {_span_text(begin, finish)}, "
+                f"contract {contract.name} requires at least {_number_text(contract.min_rest_hours)} h",
+            )
+        )
     return out
 
 
 def _rest_breaks(days: pd.DataFrame, rules: WorkingTimeRules) -> list[Violation]:
     regulation = rules.regulation("rest_break_minutes")
-    measure = days["span_seconds"] if rules.rest_break_day_measure == "span" else days["work_seconds"]
+    measure = (
+        days["span_seconds"] if rules.rest_break_day_measure == "span" else days["work_seconds"]
+    )
     needs = measure > rules.rest_break_after_hours * _SECONDS_PER_HOUR
     bad = needs & (days["longest_break_seconds"] < rules.rest_break_minutes * 60.0)
     out = []
     for i in days.index[bad]:
         row = days.loc[i]
         longest = row["longest_break_seconds"]
-        out.append(Violation(
-            row["agent_id"], "rest_break", regulation, row["start"], row["end"], float(longest / 60.0),
-            rules.rest_break_minutes, "minutes",
-            f"{row['agent_id']}: working day between {_span_text(row['start'], row['end'])} lasts "
-            f"{duration_text(measure[i])} with a longest uninterrupted break of {duration_text(longest)}, "
-            f"minimum {_number_text(rules.rest_break_minutes)} min after {_number_text(rules.rest_break_after_hours)} h "
-            f"({regulation})",
-        ))
+        out.append(
+            Violation(
+                row["agent_id"],
+                "rest_break",
+                regulation,
+                row["start"],
+                row["end"],
+                float(longest / 60.0),
+                rules.rest_break_minutes,
+                "minutes",
+                f"{row['agent_id']}: working day between {_span_text(row['start'], row['end'])} lasts "
+                f"{duration_text(measure[i])} with a longest uninterrupted break of {duration_text(longest)}, "
+                f"minimum {_number_text(rules.rest_break_minutes)} min after {_number_text(rules.rest_break_after_hours)} h "
+                f"({regulation})",
+            )
+        )
     return out
 
 
-def _weekly_rest(shifts: pd.DataFrame, weeks: list[pd.Timestamp], rules: WorkingTimeRules) -> list[Violation]:
+def _weekly_rest(
+    shifts: pd.DataFrame, weeks: list[pd.Timestamp], rules: WorkingTimeRules
+) -> list[Violation]:
     regulation = f"{_WTR} reg. 11(1), 11(2)"
-    weekly, fortnightly = rules.weekly_rest_hours * _SECONDS_PER_HOUR, rules.fortnightly_rest_hours * _SECONDS_PER_HOUR
+    weekly, fortnightly = (
+        rules.weekly_rest_hours * _SECONDS_PER_HOUR,
+        rules.fortnightly_rest_hours * _SECONDS_PER_HOUR,
+    )
     n_weeks = len(weeks) - 1
     out = []
     for agent, mine in shifts.groupby("agent_id", sort=True):
@@ -514,18 +595,28 @@ def _weekly_rest(shifts: pd.DataFrame, weeks: list[pd.Timestamp], rules: Working
                 pair = _gaps(starts, ends, weeks[first], weeks[first + 2])
                 if pair[0] >= fortnightly or (len(pair) > 1 and pair[1] >= weekly):
                     continue
-                why = (f"and the 14-day period from {weeks[first].date()} has neither "
-                       f"{_number_text(rules.fortnightly_rest_hours)} h nor two rests of "
-                       f"{_number_text(rules.weekly_rest_hours)} h")
+                why = (
+                    f"and the 14-day period from {weeks[first].date()} has neither "
+                    f"{_number_text(rules.fortnightly_rest_hours)} h nor two rests of "
+                    f"{_number_text(rules.weekly_rest_hours)} h"
+                )
             else:
                 why = "and the rota ends before the 14-day alternative of reg. 11(2) can be checked"
             last_day = (weeks[w + 1] - pd.Timedelta(hours=1)).date()
-            out.append(Violation(
-                agent, "weekly_rest", regulation, weeks[w], weeks[w + 1], float(gaps[0] / _SECONDS_PER_HOUR),
-                rules.weekly_rest_hours, "hours",
-                f"{agent}: longest uninterrupted rest in the week {weeks[w].date()} to {last_day} is "
-                f"{duration_text(gaps[0])}, minimum {_number_text(rules.weekly_rest_hours)} h, {why} ({regulation})",
-            ))
+            out.append(
+                Violation(
+                    agent,
+                    "weekly_rest",
+                    regulation,
+                    weeks[w],
+                    weeks[w + 1],
+                    float(gaps[0] / _SECONDS_PER_HOUR),
+                    rules.weekly_rest_hours,
+                    "hours",
+                    f"{agent}: longest uninterrupted rest in the week {weeks[w].date()} to {last_day} is "
+                    f"{duration_text(gaps[0])}, minimum {_number_text(rules.weekly_rest_hours)} h, {why} ({regulation})",
+                )
+            )
     return out
 
 
@@ -546,7 +637,10 @@ def _averages(
 ) -> list[Violation]:
     n_weeks = len(weeks) - 1
     weekly = (
-        days.assign(week=week_of_day).groupby(["agent_id", "week"])["work_seconds"].sum().unstack(fill_value=0.0)
+        days.assign(week=week_of_day)
+        .groupby(["agent_id", "week"])["work_seconds"]
+        .sum()
+        .unstack(fill_value=0.0)
         .reindex(columns=range(n_weeks), fill_value=0.0)
     )
     windows = _reference_windows(n_weeks, rules.reference_period_weeks)
@@ -555,8 +649,20 @@ def _averages(
     checks = (
         # reg. 4(6): hours / weeks. reg. 6(5): hours / (days - weekly rest days), with the
         # 24 h of weekly rest of reg. 11(1) a week: 6 days per week.
-        ("average_weekly_hours", rules.max_average_weekly_hours, f"{_WTR} reg. 4(1)", "a week", 1.0),
-        ("night_work_hours", rules.max_average_night_hours, f"{_WTR} reg. 6(1), 6(5)", "per 24 h", 6.0),
+        (
+            "average_weekly_hours",
+            rules.max_average_weekly_hours,
+            f"{_WTR} reg. 4(1)",
+            "a week",
+            1.0,
+        ),
+        (
+            "night_work_hours",
+            rules.max_average_night_hours,
+            f"{_WTR} reg. 6(1), 6(5)",
+            "per 24 h",
+            6.0,
+        ),
     )
     for agent, hours in weekly.iterrows():
         seconds = hours.to_numpy()
@@ -573,14 +679,27 @@ def _averages(
             a, b = windows[worst]
             weeks_text = "1 week" if b - a == 1 else f"{b - a} weeks"
             span = f"the rota's {weeks_text}" if short else f"the {weeks_text}"
-            note = f", shorter than the {rules.reference_period_weeks}-week reference period" if short else ""
+            note = (
+                f", shorter than the {rules.reference_period_weeks}-week reference period"
+                if short
+                else ""
+            )
             who = f"{agent} (night worker)" if rule == "night_work_hours" else agent
-            out.append(Violation(
-                agent, rule, regulation, weeks[a], weeks[b], float(value), limit, "hours",
-                f"{who}: average {duration_text(value * _SECONDS_PER_HOUR)} working time {per} over {span} "
-                f"{weeks[a].date()} to {(weeks[b] - pd.Timedelta(hours=1)).date()}{note}, maximum "
-                f"{_number_text(limit)} h ({regulation})",
-            ))
+            out.append(
+                Violation(
+                    agent,
+                    rule,
+                    regulation,
+                    weeks[a],
+                    weeks[b],
+                    float(value),
+                    limit,
+                    "hours",
+                    f"{who}: average {duration_text(value * _SECONDS_PER_HOUR)} working time {per} over {span} "
+                    f"{weeks[a].date()} to {(weeks[b] - pd.Timedelta(hours=1)).date()}{note}, maximum "
+                    f"{_number_text(limit)} h ({regulation})",
+                )
+            )
     return out
 
 
@@ -597,18 +716,30 @@ def _contract_checks(
     contract_of = {agent.agent_id: centre.contract(agent.contract) for agent in agents}
     unknown = sorted(set(rows["agent_id"]) - set(contract_of))
     if unknown:
-        logger.warning("contract rules not checked for %d agents missing from the agents file: %s", len(unknown), unknown[:5])
+        logger.warning(
+            "contract rules not checked for %d agents missing from the agents file: %s",
+            len(unknown),
+            unknown[:5],
+        )
     unpaid = {rule.activity for rule in centre.break_rules if not rule.paid}
     paid_seconds = rows["seconds"].where(~rows["activity"].isin(unpaid), 0.0)
     n_weeks = len(weeks) - 1
-    day_week = pd.Series(week_of_day.to_numpy(), index=pd.MultiIndex.from_frame(days[["agent_id", "day"]]))
+    day_week = pd.Series(
+        week_of_day.to_numpy(), index=pd.MultiIndex.from_frame(days[["agent_id", "day"]])
+    )
     row_week = day_week.reindex(pd.MultiIndex.from_frame(rows[["agent_id", "day"]])).to_numpy()
     paid = (
         pd.DataFrame({"agent_id": rows["agent_id"], "week": row_week, "paid": paid_seconds})
-        .groupby(["agent_id", "week"])["paid"].sum().unstack(fill_value=0.0).reindex(columns=range(n_weeks), fill_value=0.0)
+        .groupby(["agent_id", "week"])["paid"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(columns=range(n_weeks), fill_value=0.0)
     )
     worked = (
-        days.assign(week=week_of_day).groupby(["agent_id", "week"]).size().unstack(fill_value=0)
+        days.assign(week=week_of_day)
+        .groupby(["agent_id", "week"])
+        .size()
+        .unstack(fill_value=0)
         .reindex(columns=range(n_weeks), fill_value=0)
     )
     out: list[Violation] = []
@@ -616,27 +747,68 @@ def _contract_checks(
         contract = contract_of[agent]
         source = f"contract {contract.name} (centre file)"
         for w in range(n_weeks):
-            week_text = f"the week {weeks[w].date()} to {(weeks[w + 1] - pd.Timedelta(hours=1)).date()}"
+            week_text = (
+                f"the week {weeks[w].date()} to {(weeks[w + 1] - pd.Timedelta(hours=1)).date()}"
+            )
             hours = paid.at[agent, w] / _SECONDS_PER_HOUR
             count = int(worked.at[agent, w])
             tests = (
-                ("contract_max_paid_hours", hours > contract.max_hours_per_week + 1e-9, hours,
-                 contract.max_hours_per_week, "hours", f"{duration_text(hours * 3600)} paid", "at most",
-                 f"{_number_text(contract.max_hours_per_week)} h"),
-                ("contract_min_paid_hours", hours < contract.min_hours_per_week - 1e-9, hours,
-                 contract.min_hours_per_week, "hours", f"{duration_text(hours * 3600)} paid", "at least",
-                 f"{_number_text(contract.min_hours_per_week)} h"),
-                ("contract_max_days", count > contract.max_days_per_week, count, contract.max_days_per_week, "days",
-                 f"{count} working days", "at most", f"{contract.max_days_per_week}"),
-                ("contract_min_days", count < contract.min_days_per_week, count, contract.min_days_per_week, "days",
-                 f"{count} working days", "at least", f"{contract.min_days_per_week}"),
+                (
+                    "contract_max_paid_hours",
+                    hours > contract.max_hours_per_week + 1e-9,
+                    hours,
+                    contract.max_hours_per_week,
+                    "hours",
+                    f"{duration_text(hours * 3600)} paid",
+                    "at most",
+                    f"{_number_text(contract.max_hours_per_week)} h",
+                ),
+                (
+                    "contract_min_paid_hours",
+                    hours < contract.min_hours_per_week - 1e-9,
+                    hours,
+                    contract.min_hours_per_week,
+                    "hours",
+                    f"{duration_text(hours * 3600)} paid",
+                    "at least",
+                    f"{_number_text(contract.min_hours_per_week)} h",
+                ),
+                (
+                    "contract_max_days",
+                    count > contract.max_days_per_week,
+                    count,
+                    contract.max_days_per_week,
+                    "days",
+                    f"{count} working days",
+                    "at most",
+                    f"{contract.max_days_per_week}",
+                ),
+                (
+                    "contract_min_days",
+                    count < contract.min_days_per_week,
+                    count,
+                    contract.min_days_per_week,
+                    "days",
+                    f"{count} working days",
+                    "at least",
+                    f"{contract.min_days_per_week}",
+                ),
             )
             for rule, failed, value, limit, unit, measured, bound, limit_text in tests:
                 if failed:
-                    out.append(Violation(
-                        agent, rule, source, weeks[w], weeks[w + 1], float(float(value)), float(limit), unit,
-                        f"{agent}: {measured} in {week_text}, contract {contract.name} allows {bound} {limit_text}",
-                    ))
+                    out.append(
+                        Violation(
+                            agent,
+                            rule,
+                            source,
+                            weeks[w],
+                            weeks[w + 1],
+                            float(float(value)),
+                            float(limit),
+                            unit,
+                            f"{agent}: {measured} in {week_text}, contract {contract.name} allows {bound} {limit_text}",
+                        )
+                    )
         out.extend(_shift_length(shifts[shifts["agent_id"] == agent], contract, source))
         out.extend(_consecutive_days(days[days["agent_id"] == agent], weeks, contract, source))
         if contract.min_rest_hours > rules.daily_rest_hours:
@@ -644,7 +816,9 @@ def _contract_checks(
     return out
 
 
-def _consecutive_days(days: pd.DataFrame, weeks: list[pd.Timestamp], contract: Contract, source: str) -> list[Violation]:
+def _consecutive_days(
+    days: pd.DataFrame, weeks: list[pd.Timestamp], contract: Contract, source: str
+) -> list[Violation]:
     """Runs of working days longer than ``max_consecutive_working_days``, and weeks without a
     run of ``min_consecutive_days_off`` days off starting in them (days after the last week
     count as off)."""
@@ -663,24 +837,46 @@ def _consecutive_days(days: pd.DataFrame, weeks: list[pd.Timestamp], contract: C
         length = int(last - first + 1)
         if length > limit:
             start, end = pd.Timestamp(starts[first]), pd.Timestamp(ends[last])
-            out.append(Violation(
-                agent, "contract_max_consecutive_days", source, start, end, float(length), float(limit), "days",
-                f"{agent}: {length} working days in a row from {dt.date.fromordinal(int(ordinal[first]))} to "
-                f"{dt.date.fromordinal(int(ordinal[last]))}, contract {contract.name} allows at most {limit}",
-            ))
+            out.append(
+                Violation(
+                    agent,
+                    "contract_max_consecutive_days",
+                    source,
+                    start,
+                    end,
+                    float(length),
+                    float(limit),
+                    "days",
+                    f"{agent}: {length} working days in a row from {dt.date.fromordinal(int(ordinal[first]))} to "
+                    f"{dt.date.fromordinal(int(ordinal[last]))}, contract {contract.name} allows at most {limit}",
+                )
+            )
     run = contract.min_consecutive_days_off
     if run <= 0:
         return out
     worked = set(ordinal.tolist())
     for w in range(len(weeks) - 1):
         monday = weeks[w].date().toordinal()
-        if not any(all(day + i not in worked for i in range(run)) for day in range(monday, monday + 7)):
-            week_text = f"the week {weeks[w].date()} to {(weeks[w + 1] - pd.Timedelta(hours=1)).date()}"
-            out.append(Violation(
-                agent, "contract_consecutive_days_off", source, weeks[w], weeks[w + 1], 0.0, float(run), "days",
-                f"{agent}: no {run} days off in a row starting in {week_text}, contract {contract.name} "
-                f"requires {run} consecutive days off every week",
-            ))
+        if not any(
+            all(day + i not in worked for i in range(run)) for day in range(monday, monday + 7)
+        ):
+            week_text = (
+                f"the week {weeks[w].date()} to {(weeks[w + 1] - pd.Timedelta(hours=1)).date()}"
+            )
+            out.append(
+                Violation(
+                    agent,
+                    "contract_consecutive_days_off",
+                    source,
+                    weeks[w],
+                    weeks[w + 1],
+                    0.0,
+                    float(run),
+                    "days",
+                    f"{agent}: no {run} days off in a row starting in {week_text}, contract {contract.name} "
+                    f"requires {run} consecutive days off every week",
+                )
+            )
     return out
 
 
@@ -688,8 +884,14 @@ def _shift_length(shifts: pd.DataFrame, contract: Contract, source: str) -> list
     bad = shifts["span_seconds"] > contract.max_shift_minutes * 60.0
     return [
         Violation(
-            row.agent_id, "contract_max_shift", source, row.start, row.end, float(row.span_seconds / 60.0),
-            float(contract.max_shift_minutes), "minutes",
+            row.agent_id,
+            "contract_max_shift",
+            source,
+            row.start,
+            row.end,
+            float(row.span_seconds / 60.0),
+            float(contract.max_shift_minutes),
+            "minutes",
             f"{row.agent_id}: shift between {_span_text(row.start, row.end)} lasts {duration_text(row.span_seconds)}, "
             f"contract {contract.name} allows at most {duration_text(contract.max_shift_minutes * 60)}",
         )
@@ -771,7 +973,9 @@ def check_rota(
     violations += _rest_breaks(days, rules)
     violations += _averages(days, weeks, week_of_day, rules, set(opted_out), set(night))
     if centre is not None and agents is not None:
-        violations += _contract_checks(rows, shifts, days, weeks, week_of_day, centre, agents, rules)
+        violations += _contract_checks(
+            rows, shifts, days, weeks, week_of_day, centre, agents, rules
+        )
     elif centre is not None:
         logger.info("no agents given: contract rules are not checked")
     violations.sort(key=lambda v: (v.agent_id, v.start, v.rule))
@@ -781,7 +985,9 @@ def check_rota(
 
 def violations_frame(violations: Sequence[Violation]) -> pd.DataFrame:
     """Violations as a table with columns :data:`VIOLATION_COLUMNS`."""
-    frame = pd.DataFrame([dataclasses.astuple(v) for v in violations], columns=list(VIOLATION_COLUMNS))
+    frame = pd.DataFrame(
+        [dataclasses.astuple(v) for v in violations], columns=list(VIOLATION_COLUMNS)
+    )
     if frame.empty:
         frame = frame.astype({"value": float, "limit": float})
     return frame

@@ -99,7 +99,11 @@ class Shift:
 
 # --- reading shifts -----------------------------------------------------------------------
 def _as_date(value) -> dt.date:
-    return pd.Timestamp(value).date() if not isinstance(value, dt.date) or isinstance(value, dt.datetime) else value
+    return (
+        pd.Timestamp(value).date()
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+        else value
+    )
 
 
 def _dates(rota: pd.DataFrame) -> np.ndarray:
@@ -111,8 +115,12 @@ def _timezone(rota: pd.DataFrame, centre: Centre | None) -> str:
         return centre.timezone
     zone = getattr(rota["start"].dt, "tz", None)
     if zone is None:
-        raise InputError("the rota's times have no time zone", source=EDIT_SOURCE, column="start",
-                         fix="give start and end with their UTC offset")
+        raise InputError(
+            "the rota's times have no time zone",
+            source=EDIT_SOURCE,
+            column="start",
+            fix="give start and end with their UTC offset",
+        )
     return str(zone)
 
 
@@ -170,9 +178,11 @@ def shifts_of(rota: pd.DataFrame) -> pd.DataFrame:
     if rota.empty:
         return pd.DataFrame({column: [] for column in SHIFT_COLUMNS})
     frame = rota.assign(date=_dates(rota), is_break=rota["activity"] != "work")
-    shifts = frame.groupby(["agent_id", "date"], sort=True).agg(
-        start=("start", "min"), end=("end", "max"), breaks=("is_break", "sum")
-    ).reset_index()
+    shifts = (
+        frame.groupby(["agent_id", "date"], sort=True)
+        .agg(start=("start", "min"), end=("end", "max"), breaks=("is_break", "sum"))
+        .reset_index()
+    )
     shifts["length_minutes"] = (shifts["end"] - shifts["start"]).dt.total_seconds() / 60.0
     return shifts[list(SHIFT_COLUMNS)]
 
@@ -191,10 +201,14 @@ def break_rules_of(shift: Shift, centre: Centre) -> list[BreakRule]:
         (centre.break_rules[index] for index in applicable_break_rules(centre.break_rules, length)),
         key=lambda rule: (rule.earliest_start_after_minutes, rule.latest_start_after_minutes),
     )
-    found = [(activity, (end - start).total_seconds() / 60.0) for activity, start, end in shift.breaks]
+    found = [
+        (activity, (end - start).total_seconds() / 60.0) for activity, start, end in shift.breaks
+    ]
     wanted = [(rule.activity, float(rule.duration_minutes)) for rule in rules]
     if found != wanted:
-        described = ", ".join(f"{activity} {minutes:g} min" for activity, minutes in wanted) or "none"
+        described = (
+            ", ".join(f"{activity} {minutes:g} min" for activity, minutes in wanted) or "none"
+        )
         have = ", ".join(f"{activity} {minutes:g} min" for activity, minutes in found) or "none"
         raise InputError(
             f"the breaks of {shift.label()} ({have}) do not match the centre's break rules for a "
@@ -228,7 +242,9 @@ def _check_open(centre: Centre, start: pd.Timestamp, end: pd.Timestamp, what: st
         )
 
 
-def _check_no_overlap(rota: pd.DataFrame, agent_id: str, start: pd.Timestamp, end: pd.Timestamp, what: str) -> None:
+def _check_no_overlap(
+    rota: pd.DataFrame, agent_id: str, start: pd.Timestamp, end: pd.Timestamp, what: str
+) -> None:
     """Raise if ``[start, end)`` overlaps another row of the agent in ``rota``."""
     mine = rota[rota["agent_id"] == agent_id]
     clash = mine[(mine["start"] < end) & (mine["end"] > start)]
@@ -241,11 +257,15 @@ def _check_no_overlap(rota: pd.DataFrame, agent_id: str, start: pd.Timestamp, en
         )
 
 
-def _check_break_offset(shift: Shift, rule: BreakRule, offset_minutes: float, interval_minutes: int) -> None:
+def _check_break_offset(
+    shift: Shift, rule: BreakRule, offset_minutes: float, interval_minutes: int
+) -> None:
     allowed = break_offsets_minutes(rule, int(round(shift.length_minutes)), interval_minutes)
     if offset_minutes not in allowed:
         earliest = shift.start + pd.Timedelta(minutes=rule.earliest_start_after_minutes)
-        latest = shift.start + pd.Timedelta(minutes=allowed[-1] if allowed else rule.latest_start_after_minutes)
+        latest = shift.start + pd.Timedelta(
+            minutes=allowed[-1] if allowed else rule.latest_start_after_minutes
+        )
         start = shift.start + pd.Timedelta(minutes=offset_minutes)
         on_grid = offset_minutes % interval_minutes == 0
         reason = (
@@ -298,7 +318,9 @@ def _replace(rota: pd.DataFrame, old: Shift | None, new: Shift | None) -> pd.Dat
         parts.append(added)
     filled = [part for part in parts if len(part)]
     frame = pd.concat(filled, ignore_index=True) if filled else parts[0]
-    return frame[list(ROTA_COLUMNS)].sort_values(["agent_id", "start"], kind="stable", ignore_index=True)
+    return frame[list(ROTA_COLUMNS)].sort_values(
+        ["agent_id", "start"], kind="stable", ignore_index=True
+    )
 
 
 def _shifted(shift: Shift, new_start: pd.Timestamp) -> Shift:
@@ -306,7 +328,9 @@ def _shifted(shift: Shift, new_start: pd.Timestamp) -> Shift:
     delta = new_start - shift.start
     breaks = tuple((activity, start + delta, end + delta) for activity, start, end in shift.breaks)
     timezone = str(shift.start.tz)
-    return Shift(shift.agent_id, new_start.tz_convert(timezone).date(), new_start, shift.end + delta, breaks)
+    return Shift(
+        shift.agent_id, new_start.tz_convert(timezone).date(), new_start, shift.end + delta, breaks
+    )
 
 
 # --- the edits ----------------------------------------------------------------------------
@@ -360,7 +384,9 @@ def move_shift(
         rules = break_rules_of(old, centre)
         placed = []
         for rule, (activity, break_start, _end) in zip(rules, old.breaks, strict=True):
-            allowed = break_offsets_minutes(rule, int(round(old.length_minutes)), centre.interval_minutes)
+            allowed = break_offsets_minutes(
+                rule, int(round(old.length_minutes)), centre.interval_minutes
+            )
             if not allowed:
                 raise InputError(
                     f"the {rule.name} has no allowed start in a {old.length_minutes:g}-minute shift",
@@ -373,11 +399,19 @@ def move_shift(
             placed.append((activity, begin, begin + pd.Timedelta(minutes=rule.duration_minutes)))
         moved = Shift(moved.agent_id, moved.date, moved.start, moved.end, tuple(placed))
     elif breaks not in ("move", "replace"):
-        raise InputError("unknown way to treat breaks", source=EDIT_SOURCE, value=breaks, fix="use 'move' or 'replace'")
+        raise InputError(
+            "unknown way to treat breaks",
+            source=EDIT_SOURCE,
+            value=breaks,
+            fix="use 'move' or 'replace'",
+        )
     others = _replace(rota, old, None)
     _check_no_overlap(others, old.agent_id, moved.start, moved.end, what)
     _check_open(centre, moved.start, moved.end, what)
-    if moved.date != old.date and not others[(others["agent_id"] == old.agent_id) & (_dates(others) == moved.date)].empty:
+    if (
+        moved.date != old.date
+        and not others[(others["agent_id"] == old.agent_id) & (_dates(others) == moved.date)].empty
+    ):
         raise InputError(
             f"{what} would give {old.agent_id} two shifts on {moved.date:%a %d %b}",
             source=EDIT_SOURCE,
@@ -444,7 +478,13 @@ def move_break(
             )
     breaks = list(shift.breaks)
     breaks[index] = (shift.breaks[index][0], start, end)
-    moved = Shift(shift.agent_id, shift.date, shift.start, shift.end, tuple(sorted(breaks, key=lambda b: b[1])))
+    moved = Shift(
+        shift.agent_id,
+        shift.date,
+        shift.start,
+        shift.end,
+        tuple(sorted(breaks, key=lambda b: b[1])),
+    )
     return _replace(rota, shift, moved)
 
 
@@ -506,7 +546,9 @@ def add_shift(
     chosen = next((item for item in centre.shift_templates if item.name == template), None)
     names = ", ".join(item.name for item in centre.shift_templates) or "none"
     if chosen is None:
-        raise InputError("no such shift template", source=EDIT_SOURCE, value=template, fix=f"use one of: {names}")
+        raise InputError(
+            "no such shift template", source=EDIT_SOURCE, value=template, fix=f"use one of: {names}"
+        )
     if date.weekday() not in chosen.weekday_indices():
         raise InputError(
             f"shift template '{template}' has no shifts on a {date:%A}",
@@ -534,7 +576,9 @@ def add_shift(
             source=EDIT_SOURCE,
             fix="move or remove that shift instead",
         )
-    start = _local_time(pd.Timestamp(date) + pd.Timedelta(minutes=minute), centre.timezone, "the shift start")
+    start = _local_time(
+        pd.Timestamp(date) + pd.Timedelta(minutes=minute), centre.timezone, "the shift start"
+    )
     end = start + pd.Timedelta(minutes=int(length_minutes))
     what = f"adding a {template} shift for {agent_id} at {start:%a %d %b %H:%M}–{end:%H:%M}"
     _check_no_overlap(rota, agent_id, start, end, what)
@@ -561,8 +605,9 @@ def _changed_agents(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
 
     def rows(frame: pd.DataFrame) -> dict[str, list[tuple]]:
         keyed: dict[str, list[tuple]] = {}
-        for agent, activity, start, end in zip(frame["agent_id"], frame["activity"], frame["start"], frame["end"],
-                                               strict=True):
+        for agent, activity, start, end in zip(
+            frame["agent_id"], frame["activity"], frame["start"], frame["end"], strict=True
+        ):
             keyed.setdefault(agent, []).append((activity, pd.Timestamp(start), pd.Timestamp(end)))
         return {agent: sorted(items, key=lambda item: item[1]) for agent, items in keyed.items()}
 
@@ -606,6 +651,7 @@ def fill_levels(surplus: np.ndarray, change: float, floor: np.ndarray | None = N
         taken = change if floor is None or change >= 0 else max(change, -float(floor[0]))
         return np.array([taken])
     if change >= 0:
+
         def given(level: float) -> np.ndarray:
             return np.maximum(level - surplus, 0.0)
 
@@ -678,18 +724,26 @@ def coverage_after_edit(
         return result
     queues = {agent: tuple(queues_by_agent[agent]) for agent in changed if agent in queues_by_agent}
     grid = pd.DatetimeIndex(pd.Series(result["interval_start"]).drop_duplicates().sort_values())
-    old = coverage_from_rota(before[before["agent_id"].isin(changed)], queues, grid, interval_minutes)
+    old = coverage_from_rota(
+        before[before["agent_id"].isin(changed)], queues, grid, interval_minutes
+    )
     new = coverage_from_rota(after[after["agent_id"].isin(changed)], queues, grid, interval_minutes)
     delta = new.assign(change=new["agents_working"].to_numpy() - old["agents_working"].to_numpy())
     delta = delta[delta["change"].abs() > _AGENT_TOLERANCE]
     if delta.empty:
         return result
-    position = {key: i for i, key in enumerate(zip(result["interval_start"], result["queue"], strict=True))}
+    position = {
+        key: i for i, key in enumerate(zip(result["interval_start"], result["queue"], strict=True))
+    }
     scheduled = result["agents_scheduled"].to_numpy(dtype=float).copy()
     required = result["agents_scheduled_required"].to_numpy(dtype=float)
     group_queues = {skill_group_name(qs): sorted(set(qs)) for qs in queues.values()}
-    for when, group, change in zip(delta["interval_start"], delta["skill_group"], delta["change"], strict=True):
-        rows = np.array([position[(when, queue)] for queue in group_queues[group] if (when, queue) in position])
+    for when, group, change in zip(
+        delta["interval_start"], delta["skill_group"], delta["change"], strict=True
+    ):
+        rows = np.array(
+            [position[(when, queue)] for queue in group_queues[group] if (when, queue) in position]
+        )
         if len(rows) == 0:
             continue
         split = fill_levels(scheduled[rows] - required[rows], float(change), floor=scheduled[rows])
@@ -710,12 +764,16 @@ def edit_summary(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         ``agent_id, date, before, after`` (``HH:MM–HH:MM`` local times of the shift, or
         empty text when there was or is none), for the shifts whose rows differ.
     """
+
     def keyed(frame: pd.DataFrame) -> dict[tuple, tuple]:
         out: dict[tuple, list] = {}
         dates = _dates(frame) if len(frame) else []
-        for agent, date, activity, start, end in zip(frame["agent_id"], dates, frame["activity"], frame["start"],
-                                                     frame["end"], strict=True):
-            out.setdefault((agent, date), []).append((activity, pd.Timestamp(start), pd.Timestamp(end)))
+        for agent, date, activity, start, end in zip(
+            frame["agent_id"], dates, frame["activity"], frame["start"], frame["end"], strict=True
+        ):
+            out.setdefault((agent, date), []).append(
+                (activity, pd.Timestamp(start), pd.Timestamp(end))
+            )
         return {key: tuple(sorted(rows, key=lambda row: row[1])) for key, rows in out.items()}
 
     def text(rows: tuple | None) -> str:

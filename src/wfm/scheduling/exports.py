@@ -43,7 +43,16 @@ DEFAULT_UNPAID_ACTIVITIES = ("lunch",)
 TEAM_SHEET_COLUMNS = ("agent_id", "name", "date", "activity", "start", "end", "paid_hours")
 
 #: Columns of the summary sheet (as :data:`wfm.scheduling.rota.AGENT_SUMMARY_COLUMNS`).
-SUMMARY_COLUMNS = ("agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days", "late_shifts")
+SUMMARY_COLUMNS = (
+    "agent_id",
+    "name",
+    "team",
+    "contract",
+    "days_worked",
+    "paid_hours",
+    "weekend_days",
+    "late_shifts",
+)
 
 #: A shift is late when it ends at or after this local time, or on a later date than it
 #: starts: the default of ``scheduling.late_shift_end``.
@@ -104,7 +113,9 @@ def rota_table(
             "activity": frame["activity"],
             "start": frame["start"].dt.tz_localize(None),
             "end": frame["end"].dt.tz_localize(None),
-            "paid_hours": (seconds.where(~frame["activity"].isin(list(unpaid_activities)), 0.0) / 3600.0).round(6),
+            "paid_hours": (
+                seconds.where(~frame["activity"].isin(list(unpaid_activities)), 0.0) / 3600.0
+            ).round(6),
         }
     )
 
@@ -127,9 +138,13 @@ def agent_summary_from_rota(
     """
     table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
     days = table.groupby("agent_id")["date"].agg(lambda dates: len(set(dates)))
-    weekend = table.groupby("agent_id")["date"].agg(lambda dates: sum(d.weekday() >= 5 for d in set(dates)))
+    weekend = table.groupby("agent_id")["date"].agg(
+        lambda dates: sum(d.weekday() >= 5 for d in set(dates))
+    )
     shift_end = table.groupby(["agent_id", "date"])["end"].max().reset_index()
-    late_cutoff = pd.to_datetime(shift_end["date"]) + pd.Timedelta(minutes=parse_clock(late_shift_end))
+    late_cutoff = pd.to_datetime(shift_end["date"]) + pd.Timedelta(
+        minutes=parse_clock(late_shift_end)
+    )
     shift_end["late"] = shift_end["end"] >= late_cutoff
     late = shift_end.groupby("agent_id")["late"].sum()
     paid = table.groupby("agent_id")["paid_hours"].sum()
@@ -184,15 +199,21 @@ def rota_excel_bytes(
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        raise WfmError("the Excel export needs the openpyxl package: pip install openpyxl") from None
+        raise WfmError(
+            "the Excel export needs the openpyxl package: pip install openpyxl"
+        ) from None
     table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
     timezone = timezone or rota_timezone(rota)
     if summary is None:
-        summary = agent_summary_from_rota(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
+        summary = agent_summary_from_rota(
+            rota, agents, timezone=timezone, unpaid_activities=unpaid_activities
+        )
     teams = sorted({agent.team for agent in agents} | set(table["team"]))
     names = sheet_names(teams)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM", date_format="YYYY-MM-DD") as writer:
+    with pd.ExcelWriter(
+        buffer, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM", date_format="YYYY-MM-DD"
+    ) as writer:
         summary[[column for column in SUMMARY_COLUMNS if column in summary.columns]].to_excel(
             writer, sheet_name=SUMMARY_SHEET, index=False
         )
@@ -202,11 +223,15 @@ def rota_excel_bytes(
             )
         book = writer.book
         book.properties.title = "Rota"
-        book.properties.description = f"Times are local wall-clock times in {timezone}; paid_hours in hours."
+        book.properties.description = (
+            f"Times are local wall-clock times in {timezone}; paid_hours in hours."
+        )
         for sheet in book.worksheets:
             sheet.freeze_panes = "A2"
             for column in sheet.columns:
-                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
+                width = max(
+                    len(str(cell.value)) if cell.value is not None else 0 for cell in column
+                )
                 sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10) + 2, 40)
     return buffer.getvalue()
 
@@ -246,7 +271,9 @@ def rota_to_excel(
     pathlib.Path
         The file written.
     """
-    data = rota_excel_bytes(rota, agents, timezone=timezone, summary=summary, unpaid_activities=unpaid_activities)
+    data = rota_excel_bytes(
+        rota, agents, timezone=timezone, summary=summary, unpaid_activities=unpaid_activities
+    )
     return write_files_atomic({Path(path): data})[0]
 
 
@@ -258,7 +285,11 @@ def escape_text(text: str) -> str:
     'Shift\\; breaks\\, lunch\\nend'
     """
     return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
     )
 
 
@@ -331,10 +362,18 @@ def rota_to_icalendar(
     """
     mine = rota[rota["agent_id"].astype(str) == str(agent_id)]
     if mine.empty:
-        raise WfmError(f"agent '{agent_id}' has no shifts in the rota, so there is no calendar to write")
+        raise WfmError(
+            f"agent '{agent_id}' has no shifts in the rota, so there is no calendar to write"
+        )
     stamp = pd.Timestamp.now(tz="UTC") if dtstamp is None else pd.Timestamp(dtstamp)
     return _calendar(
-        label_shifts(mine, timezone), str(agent_id), timezone, include_breaks, stamp, calendar_name, uid_domain
+        label_shifts(mine, timezone),
+        str(agent_id),
+        timezone,
+        include_breaks,
+        stamp,
+        calendar_name,
+        uid_domain,
     )
 
 
@@ -360,7 +399,9 @@ def _calendar(
         f"X-WR-TIMEZONE:{timezone}",
     ]
 
-    def event(kind: str, start: pd.Timestamp, end: pd.Timestamp, summary: str, description: str) -> None:
+    def event(
+        kind: str, start: pd.Timestamp, end: pd.Timestamp, summary: str, description: str
+    ) -> None:
         lines.extend(
             [
                 "BEGIN:VEVENT",
@@ -376,8 +417,12 @@ def _calendar(
         )
 
     records = zip(
-        rows["shift"].tolist(), rows["activity"].tolist(), rows["start"].tolist(), rows["end"].tolist(),
-        rows["seconds"].tolist(), strict=True,
+        rows["shift"].tolist(),
+        rows["activity"].tolist(),
+        rows["start"].tolist(),
+        rows["end"].tolist(),
+        rows["seconds"].tolist(),
+        strict=True,
     )
     for _, group in itertools.groupby(records, key=lambda record: record[0]):
         pieces = list(group)
@@ -393,7 +438,13 @@ def _calendar(
         event("shift", start, end, "Shift", description)
         if include_breaks:
             for activity, b, e in rests:
-                event(activity, b, e, activity.capitalize(), f"{activity} {b:%H:%M}-{e:%H:%M} ({timezone})")
+                event(
+                    activity,
+                    b,
+                    e,
+                    activity.capitalize(),
+                    f"{activity} {b:%H:%M}-{e:%H:%M} ({timezone})",
+                )
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
 

@@ -191,7 +191,12 @@ def agent_workforce(instance: RotaInstance, eligible: pd.DataFrame | None = None
             zip(instance.agents, instance.contracts, instance.agent_group, strict=True)
         )
     )
-    frame = pd.DataFrame({"unit": pairs["agent"].to_numpy(dtype=np.int64), "candidate": pairs["candidate"].to_numpy(dtype=np.int64)})
+    frame = pd.DataFrame(
+        {
+            "unit": pairs["agent"].to_numpy(dtype=np.int64),
+            "candidate": pairs["candidate"].to_numpy(dtype=np.int64),
+        }
+    )
     return Workforce(units, frame.sort_values(["unit", "candidate"], ignore_index=True))
 
 
@@ -205,7 +210,8 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
     it has no symmetry between interchangeable agents.
     """
     allowed = {
-        a: tuple(group["candidate"].tolist()) for a, group in instance.eligible.groupby("agent", sort=True)
+        a: tuple(group["candidate"].tolist())
+        for a, group in instance.eligible.groupby("agent", sort=True)
     }
     weights: dict[int, tuple] = {}
     if instance.preference_weight is not None and not instance.preference_weight.empty:
@@ -214,7 +220,9 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
             for a, group in instance.preference_weight.groupby("agent", sort=True)
         }
     classes: dict[tuple, list[int]] = {}
-    for a, (contract, group) in enumerate(zip(instance.contracts, instance.agent_group, strict=True)):
+    for a, (contract, group) in enumerate(
+        zip(instance.contracts, instance.agent_group, strict=True)
+    ):
         key = (contract.name, int(group), allowed.get(a, ()), weights.get(a, ()))
         classes.setdefault(key, []).append(a)
     units = []
@@ -269,13 +277,18 @@ def prepare_week(
         placed at all are left out of every agent's choices; the pre-check names them
         (:func:`wfm.scheduling.precheck.rule_problems`).
     """
-    check_break_rules(centre, overlaps_only=True)  # breaks that cannot fit: see wfm.scheduling.precheck
+    check_break_rules(
+        centre, overlaps_only=True
+    )  # breaks that cannot fit: see wfm.scheduling.precheck
     agents = tuple(sorted(agents, key=lambda agent: agent.agent_id))
     ids = [agent.agent_id for agent in agents]
     duplicates = sorted({agent_id for agent_id in ids if ids.count(agent_id) > 1})
     if duplicates:
         raise InputError(
-            "agent ids must be unique", column="agent_id", value=duplicates[0], fix="give every agent its own id"
+            "agent ids must be unique",
+            column="agent_id",
+            value=duplicates[0],
+            fix="give every agent its own id",
         )
     contracts_by_name = {contract.name: contract for contract in centre.contracts}
     for agent in agents:
@@ -289,7 +302,9 @@ def prepare_week(
     contracts = tuple(contracts_by_name[agent.contract] for agent in agents)
 
     grid = week_grid(centre, start_date, days)
-    requirement_queues = set(requirements["queue"].astype(str)) if "queue" in requirements else set()
+    requirement_queues = (
+        set(requirements["queue"].astype(str)) if "queue" in requirements else set()
+    )
     queues = tuple(sorted({queue.name for queue in centre.queues} | requirement_queues))
     for agent in agents:
         unknown = [queue for queue in agent.queues if queue not in queues]
@@ -301,7 +316,9 @@ def prepare_week(
                 fix=f"use queues from {list(queues)}",
             )
     groups = tuple(sorted({tuple(sorted(set(agent.queues))) for agent in agents}))
-    agent_group = np.array([groups.index(tuple(sorted(set(agent.queues)))) for agent in agents], dtype=np.int64)
+    agent_group = np.array(
+        [groups.index(tuple(sorted(set(agent.queues)))) for agent in agents], dtype=np.int64
+    )
 
     candidates = shift_candidates(centre, grid)
     breaks = break_options(centre, candidates)
@@ -353,7 +370,9 @@ def eligible_pairs(
     if allowed is not None:
         fits &= allowed
     agent_index, candidate_index = np.nonzero(fits)
-    return pd.DataFrame({"agent": agent_index.astype(np.int64), "candidate": candidate_index.astype(np.int64)})
+    return pd.DataFrame(
+        {"agent": agent_index.astype(np.int64), "candidate": candidate_index.astype(np.int64)}
+    )
 
 
 def availability_mask(
@@ -405,7 +424,9 @@ def availability_mask(
             continue
         off = windows[windows["kind"] == "unavailable"]
         if len(off):
-            overlaps = (start[:, None] < off["end"].to_numpy()[None, :]) & (end[:, None] > off["start"].to_numpy()[None, :])
+            overlaps = (start[:, None] < off["end"].to_numpy()[None, :]) & (
+                end[:, None] > off["start"].to_numpy()[None, :]
+            )
             allowed[a] &= ~overlaps.any(axis=1)
         only = windows[windows["kind"] == "available_only"]
         if len(only):
@@ -420,7 +441,10 @@ def availability_mask(
 
 
 def preference_weights(
-    candidates: pd.DataFrame, agents: Sequence[Agent], eligible: pd.DataFrame, preferences: pd.DataFrame | None
+    candidates: pd.DataFrame,
+    agents: Sequence[Agent],
+    eligible: pd.DataFrame,
+    preferences: pd.DataFrame | None,
 ) -> pd.DataFrame | None:
     """Summed weight of the preferences each allowed (agent, candidate) pair breaks.
 
@@ -453,7 +477,11 @@ def preference_weights(
     index = {agent.agent_id: a for a, agent in enumerate(agents)}
     weight = np.zeros((len(agents), len(candidates)))
     for agent_id, kind, value, w in zip(
-        preferences["agent_id"], preferences["kind"], preferences["value"], preferences["weight"], strict=True
+        preferences["agent_id"],
+        preferences["kind"],
+        preferences["value"],
+        preferences["weight"],
+        strict=True,
     ):
         a = index.get(str(agent_id))
         if a is None:
@@ -469,7 +497,9 @@ def preference_weights(
     candidate = eligible["candidate"].to_numpy(dtype=np.int64)
     values = weight[agent, candidate]
     keep = values > 0
-    return pd.DataFrame({"agent": agent[keep], "candidate": candidate[keep], "weight": values[keep]})
+    return pd.DataFrame(
+        {"agent": agent[keep], "candidate": candidate[keep], "weight": values[keep]}
+    )
 
 
 def requirement_matrices(
@@ -490,7 +520,9 @@ def requirement_matrices(
         pair repeats, or a requirement is negative.
     """
     shape = (grid.n_horizon, len(queues))
-    missing = [column for column in REQUIRED_REQUIREMENT_COLUMNS if column not in requirements.columns]
+    missing = [
+        column for column in REQUIRED_REQUIREMENT_COLUMNS if column not in requirements.columns
+    ]
     if missing:
         raise InputError(
             f"requirements have no '{missing[0]}' column",
@@ -541,7 +573,9 @@ def requirement_matrices(
     for column in ("agents_scheduled_required", "agents_required"):
         matrix = np.zeros(shape)
         if column in requirements.columns:
-            values = pd.to_numeric(requirements[column], errors="coerce").to_numpy(dtype=float)[inside]
+            values = pd.to_numeric(requirements[column], errors="coerce").to_numpy(dtype=float)[
+                inside
+            ]
             if np.isnan(values).any() or (values < 0).any():
                 raise InputError(
                     f"requirements' {column} must be non-negative numbers",

@@ -155,7 +155,9 @@ def build_rota_model(
     add_contract_days(model, workforce, shifts, n_days=instance.grid.days)
     add_rest_between_shifts(model, instance, workforce)
     add_max_consecutive_working_days(model, instance, workforce, shifts)
-    add_consecutive_days_off(model, instance, workforce, shifts, paid_hours_patterns=paid_hours_patterns)
+    add_consecutive_days_off(
+        model, instance, workforce, shifts, paid_hours_patterns=paid_hours_patterns
+    )
     add_group_shift_counts(model, workforce, shifts)
     add_break_placement(model, instance)
     add_coverage(model, instance)
@@ -169,7 +171,9 @@ def build_rota_model(
 #: A further rule family from another module: called as ``extension(model, instance,
 #: settings, workforce, shifts)`` once the model is built, it adds its components and
 #: returns a cost expression [cost units] for the objective, or ``None``.
-ModelExtension = Callable[[pyo.ConcreteModel, RotaInstance, SchedulingSettings, Workforce, pd.DataFrame], object]
+ModelExtension = Callable[
+    [pyo.ConcreteModel, RotaInstance, SchedulingSettings, Workforce, pd.DataFrame], object
+]
 
 
 def add_extensions(
@@ -190,12 +194,16 @@ def add_extensions(
 # --- variables ---------------------------------------------------------------------------
 
 
-def add_shift_variables(model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce) -> None:
+def add_shift_variables(
+    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce
+) -> None:
     """Shift choice ``x[unit_id, candidate]`` (binary for a single agent, at most the unit
     size for a pool) and group counts ``n[group, candidate]``."""
     units = workforce.units
     pairs = workforce.eligible
-    keys = [(units[u].unit_id, int(c)) for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)]
+    keys = [
+        (units[u].unit_id, int(c)) for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)
+    ]
     sizes = {unit.unit_id: unit.size for unit in units}
     model.x = pyo.Var(
         keys,
@@ -203,24 +211,33 @@ def add_shift_variables(model: pyo.ConcreteModel, instance: RotaInstance, workfo
         bounds=lambda m, unit_id, c: (0, sizes[unit_id]),
     )
     group_pairs = (
-        pd.DataFrame({"group": [units[u].group for u in pairs["unit"]], "candidate": pairs["candidate"]})
+        pd.DataFrame(
+            {"group": [units[u].group for u in pairs["unit"]], "candidate": pairs["candidate"]}
+        )
         .drop_duplicates()
         .sort_values(["group", "candidate"], ignore_index=True)
     )
     model.n = pyo.Var(
-        [(int(g), int(c)) for g, c in zip(group_pairs["group"], group_pairs["candidate"], strict=True)],
+        [
+            (int(g), int(c))
+            for g, c in zip(group_pairs["group"], group_pairs["candidate"], strict=True)
+        ],
         domain=pyo.NonNegativeReals,
     )
 
 
-def unit_shift_table(model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce) -> pd.DataFrame:
+def unit_shift_table(
+    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce
+) -> pd.DataFrame:
     """Allowed (unit, candidate) pairs with the candidate's ``day`` and ``paid_hours`` and
     the pyomo variable ``var`` (``x[unit_id, candidate]``)."""
     frame = workforce.eligible.merge(
         instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate", how="left"
     )
     unit_ids = [unit.unit_id for unit in workforce.units]
-    frame["var"] = [model.x[unit_ids[u], int(c)] for u, c in zip(frame["unit"], frame["candidate"], strict=True)]
+    frame["var"] = [
+        model.x[unit_ids[u], int(c)] for u, c in zip(frame["unit"], frame["candidate"], strict=True)
+    ]
     frame["paid_hours"] = frame["paid_minutes"] / 60.0
     return frame
 
@@ -228,7 +245,9 @@ def unit_shift_table(model: pyo.ConcreteModel, instance: RotaInstance, workforce
 # --- agent rules -------------------------------------------------------------------------
 
 
-def add_one_shift_per_day(model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame) -> None:
+def add_one_shift_per_day(
+    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame
+) -> None:
     """At most one shift per agent and local start date (at most the unit size for a
     pool): ``one_shift_per_day[unit_id, day]``."""
     rows = {}
@@ -237,8 +256,11 @@ def add_one_shift_per_day(model: pyo.ConcreteModel, workforce: Workforce, shifts
         if len(group) > 1:
             rows[unit.unit_id, int(d)] = (list(group["var"]), unit.size)
     model.one_shift_per_day = pyo.Constraint(
-        list(rows), rule=lambda m, unit_id, day: _linear([1.0] * len(rows[unit_id, day][0]), rows[unit_id, day][0])
-        <= rows[unit_id, day][1],
+        list(rows),
+        rule=lambda m, unit_id, day: (
+            _linear([1.0] * len(rows[unit_id, day][0]), rows[unit_id, day][0])
+            <= rows[unit_id, day][1]
+        ),
     )
 
 
@@ -253,7 +275,11 @@ def week_lengths(n_days: int) -> list[int]:
 
 
 def add_contract_hours(
-    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame, *, n_days: int | None = None
+    model: pyo.ConcreteModel,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+    *,
+    n_days: int | None = None,
 ) -> None:
     """Paid hours in each calendar week (7 days from the start date, see :func:`week_lengths`)
     within the contract's minimum and maximum (times the unit size):
@@ -261,20 +287,37 @@ def add_contract_hours(
     days (default: whole weeks) gets only the maximum."""
     expressions = {}
     bounds = {}
-    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(["unit", "week"], sort=True):
+    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(
+        ["unit", "week"], sort=True
+    ):
         unit = workforce.units[u]
         contract = unit.contract
         whole_week = _is_whole_week(n_days, int(week))
-        most = float(group.groupby("day")["paid_hours"].max().nlargest(contract.max_days_per_week).sum())
-        lower = contract.min_hours_per_week * unit.size if contract.min_hours_per_week > 0 and whole_week else None
-        upper = contract.max_hours_per_week * unit.size if contract.max_hours_per_week < most - 1e-9 else None
+        most = float(
+            group.groupby("day")["paid_hours"].max().nlargest(contract.max_days_per_week).sum()
+        )
+        lower = (
+            contract.min_hours_per_week * unit.size
+            if contract.min_hours_per_week > 0 and whole_week
+            else None
+        )
+        upper = (
+            contract.max_hours_per_week * unit.size
+            if contract.max_hours_per_week < most - 1e-9
+            else None
+        )
         if lower is None and upper is None:
             continue
         key = (unit.unit_id, int(week))
         expressions[key] = _linear(group["paid_hours"], group["var"])
         bounds[key] = (lower, upper)
     model.contract_hours = pyo.Constraint(
-        list(expressions), rule=lambda m, unit_id, week: (bounds[unit_id, week][0], expressions[unit_id, week], bounds[unit_id, week][1])
+        list(expressions),
+        rule=lambda m, unit_id, week: (
+            bounds[unit_id, week][0],
+            expressions[unit_id, week],
+            bounds[unit_id, week][1],
+        ),
     )
 
 
@@ -284,31 +327,52 @@ def _is_whole_week(n_days: int | None, week: int) -> bool:
 
 
 def add_contract_days(
-    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame, *, n_days: int | None = None
+    model: pyo.ConcreteModel,
+    workforce: Workforce,
+    shifts: pd.DataFrame,
+    *,
+    n_days: int | None = None,
 ) -> None:
     """Working days in each calendar week within the contract's minimum and maximum (times
     the unit size): ``contract_days[unit_id, week]``. A shorter last week gets only the
     maximum."""
     expressions = {}
     bounds = {}
-    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(["unit", "week"], sort=True):
+    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(
+        ["unit", "week"], sort=True
+    ):
         unit = workforce.units[u]
         contract = unit.contract
         working_days_offered = group["day"].nunique()
         whole_week = _is_whole_week(n_days, int(week))
-        lower = contract.min_days_per_week * unit.size if contract.min_days_per_week > 0 and whole_week else None
-        upper = contract.max_days_per_week * unit.size if contract.max_days_per_week < working_days_offered else None
+        lower = (
+            contract.min_days_per_week * unit.size
+            if contract.min_days_per_week > 0 and whole_week
+            else None
+        )
+        upper = (
+            contract.max_days_per_week * unit.size
+            if contract.max_days_per_week < working_days_offered
+            else None
+        )
         if lower is None and upper is None:
             continue
         key = (unit.unit_id, int(week))
         expressions[key] = _linear([1.0] * len(group), group["var"])
         bounds[key] = (lower, upper)
     model.contract_days = pyo.Constraint(
-        list(expressions), rule=lambda m, unit_id, week: (bounds[unit_id, week][0], expressions[unit_id, week], bounds[unit_id, week][1])
+        list(expressions),
+        rule=lambda m, unit_id, week: (
+            bounds[unit_id, week][0],
+            expressions[unit_id, week],
+            bounds[unit_id, week][1],
+        ),
     )
 
 
-def rest_cliques(candidates: pd.DataFrame, min_rest_minutes: float) -> list[tuple[np.ndarray, np.ndarray]]:
+def rest_cliques(
+    candidates: pd.DataFrame, min_rest_minutes: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Maximal sets of shifts on two days that pairwise break a minimum rest.
 
     Shift :math:`c` on day :math:`d` and shift :math:`c'` on a later day :math:`d'` conflict
@@ -364,13 +428,16 @@ def rest_cliques(candidates: pd.DataFrame, min_rest_minutes: float) -> list[tupl
     return cliques
 
 
-def add_rest_between_shifts(model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce) -> None:
+def add_rest_between_shifts(
+    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce
+) -> None:
     """Minimum rest (``contract.min_rest_hours``) between the end of one shift and the
     start of the next, as clique inequalities (see :func:`rest_cliques`); a pool of
     :math:`m` agents may take at most :math:`m` shifts of a clique:
     ``rest_between_shifts[unit_id, k]``."""
     allowed_by_unit = {
-        u: set(group["candidate"].tolist()) for u, group in workforce.eligible.groupby("unit", sort=True)
+        u: set(group["candidate"].tolist())
+        for u, group in workforce.eligible.groupby("unit", sort=True)
     }
     cliques_by_rest: dict[float, list] = {}
     rows: dict[tuple[str, int], tuple[list[int], int]] = {}
@@ -392,10 +459,12 @@ def add_rest_between_shifts(model: pyo.ConcreteModel, instance: RotaInstance, wo
             rows[unit.unit_id, len(seen) - 1] = (left_ok + right_ok, unit.size)
     model.rest_between_shifts = pyo.Constraint(
         list(rows),
-        rule=lambda m, unit_id, k: _linear(
-            [1.0] * len(rows[unit_id, k][0]), [m.x[unit_id, c] for c in rows[unit_id, k][0]]
-        )
-        <= rows[unit_id, k][1],
+        rule=lambda m, unit_id, k: (
+            _linear(
+                [1.0] * len(rows[unit_id, k][0]), [m.x[unit_id, c] for c in rows[unit_id, k][0]]
+            )
+            <= rows[unit_id, k][1]
+        ),
     )
     logger.debug("%d rest inequalities", len(rows))
 
@@ -433,7 +502,9 @@ def add_max_consecutive_working_days(
     n_days = instance.grid.days
     days_of = working_days(shifts)
     covered = {
-        (u, first) for (u, _), plan in day_pattern_plans(instance, workforce, days_of).items() for first in plan.windows
+        (u, first)
+        for (u, _), plan in day_pattern_plans(instance, workforce, days_of).items()
+        for first in plan.windows
     }
     rows: dict[tuple[str, int], tuple[list, int]] = {}
     for u, unit in enumerate(workforce.units):
@@ -445,10 +516,16 @@ def add_max_consecutive_working_days(
             window = [(first + i) % n_days for i in range(limit + 1)]
             if sum(1 for d in window if d in mine) <= limit or (u, first) in covered:
                 continue
-            rows[unit.unit_id, first] = ([x for d in window for x in mine.get(d, [])], limit * unit.size)
+            rows[unit.unit_id, first] = (
+                [x for d in window for x in mine.get(d, [])],
+                limit * unit.size,
+            )
     model.max_consecutive_working_days = pyo.Constraint(
-        list(rows), rule=lambda m, unit_id, first: _linear([1.0] * len(rows[unit_id, first][0]), rows[unit_id, first][0])
-        <= rows[unit_id, first][1],
+        list(rows),
+        rule=lambda m, unit_id, first: (
+            _linear([1.0] * len(rows[unit_id, first][0]), rows[unit_id, first][0])
+            <= rows[unit_id, first][1]
+        ),
     )
 
 
@@ -542,7 +619,9 @@ def day_pattern_plans(
                     window_firsts.append(first)
                     windows.append(tuple(slot[d] for d in window))
                     free = sum(1 for d in window if d in mine)
-                    if free > limit and not (all(d in own_set for d in window) and contract.max_days_per_week <= limit):
+                    if free > limit and not (
+                        all(d in own_set for d in window) and contract.max_days_per_week <= limit
+                    ):
                         windows_bind = True
             if not runs_bind and not windows_bind:
                 continue
@@ -711,7 +790,11 @@ def _with_paid_minutes(
         total += size
         if total > 50 * MAX_PAID_HOURS_PATTERNS:
             return None
-        grid = np.array(np.meshgrid(*options, indexing="ij")).reshape(len(options), -1).T if options else np.zeros((1, 0), dtype=np.int64)
+        grid = (
+            np.array(np.meshgrid(*options, indexing="ij")).reshape(len(options), -1).T
+            if options
+            else np.zeros((1, 0), dtype=np.int64)
+        )
         weekly = grid.sum(axis=1)
         grid = grid[(weekly >= lowest - 1e-9) & (weekly <= highest + 1e-9)]
         if len(grid) == 0:
@@ -786,14 +869,19 @@ def add_consecutive_days_off(
             if plan.paid_minutes is not None and slot < plan.paid_minutes.shape[1]:
                 for minutes, working_vars in by_minutes[u, day].items():
                     working = np.flatnonzero(plan.paid_minutes[:, slot] == minutes)
-                    paid_links[unit.unit_id, week, day, minutes] = (working_vars, [pattern_keys[p] for p in working])
+                    paid_links[unit.unit_id, week, day, minutes] = (
+                        working_vars,
+                        [pattern_keys[p] for p in working],
+                    )
                 continue
             working = np.flatnonzero(plan.patterns[:, slot])
             links[unit.unit_id, week, day] = (mine[day], [pattern_keys[p] for p in working])
     sizes = {unit.unit_id: unit.size for unit in workforce.units}
     # The plans, by (unit_id, week), for reading a pooled solution back agent by agent
     # (wfm.scheduling.pooled.share_out).
-    model.day_pattern_plans = {(workforce.units[u].unit_id, week): plan for (u, week), plan in plans.items()}
+    model.day_pattern_plans = {
+        (workforce.units[u].unit_id, week): plan for (u, week), plan in plans.items()
+    }
     model.day_pattern = pyo.Var(
         keys,
         domain=pyo.Binary if not workforce.pooled else pyo.NonNegativeIntegers,
@@ -801,10 +889,13 @@ def add_consecutive_days_off(
     )
     model.day_pattern_choice = pyo.Constraint(
         list(choices),
-        rule=lambda m, unit_id, week: _linear(
-            [1.0] * len(choices[unit_id, week][0]), [m.day_pattern[k] for k in choices[unit_id, week][0]]
-        )
-        == choices[unit_id, week][1],
+        rule=lambda m, unit_id, week: (
+            _linear(
+                [1.0] * len(choices[unit_id, week][0]),
+                [m.day_pattern[k] for k in choices[unit_id, week][0]],
+            )
+            == choices[unit_id, week][1]
+        ),
     )
 
     def linking(rows):
@@ -826,14 +917,21 @@ def add_consecutive_days_off(
 # --- group rules -------------------------------------------------------------------------
 
 
-def add_group_shift_counts(model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame) -> None:
+def add_group_shift_counts(
+    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame
+) -> None:
     """Agents of each skill group on each shift: ``group_shift_counts[group, candidate]``."""
     group_of_unit = np.array([unit.group for unit in workforce.units], dtype=np.int64)
     frame = shifts.assign(group=group_of_unit[shifts["unit"].to_numpy()])
-    members = {(int(g), int(c)): list(group["var"]) for (g, c), group in frame.groupby(["group", "candidate"])}
+    members = {
+        (int(g), int(c)): list(group["var"])
+        for (g, c), group in frame.groupby(["group", "candidate"])
+    }
     model.group_shift_counts = pyo.Constraint(
         list(model.n.index_set()),
-        rule=lambda m, g, c: _linear([1.0] * len(members[g, c]) + [-1.0], members[g, c] + [m.n[g, c]]) == 0,
+        rule=lambda m, g, c: (
+            _linear([1.0] * len(members[g, c]) + [-1.0], members[g, c] + [m.n[g, c]]) == 0
+        ),
     )
 
 
@@ -928,7 +1026,9 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     first = candidates.loc[n_frame["candidate"], "first_interval"].to_numpy(dtype=np.int64)
     count = candidates.loc[n_frame["candidate"], "n_intervals"].to_numpy(dtype=np.int64)
     rows, interval = _covered_intervals(first, count)
-    on_shift = pd.DataFrame({"row": rows, "t": interval, "group": n_frame["group"].to_numpy()[rows]})
+    on_shift = pd.DataFrame(
+        {"row": rows, "t": interval, "group": n_frame["group"].to_numpy()[rows]}
+    )
     on_shift = on_shift[on_shift["t"] < n_horizon]
 
     y_keys = list(model.y.index_set())
@@ -936,7 +1036,9 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     duration = instance.windows.groupby("chain")["n_intervals"].first()
     count = duration.reindex(y_frame["chain"]).to_numpy(dtype=np.int64)
     rows_b, interval_b = _covered_intervals(y_frame["t"].to_numpy(dtype=np.int64), count)
-    on_break = pd.DataFrame({"row": rows_b, "t": interval_b, "group": y_frame["group"].to_numpy()[rows_b]})
+    on_break = pd.DataFrame(
+        {"row": rows_b, "t": interval_b, "group": y_frame["group"].to_numpy()[rows_b]}
+    )
     on_break = on_break[on_break["t"] < n_horizon]
 
     n_vars = [model.n[key] for key in n_keys]
@@ -946,7 +1048,8 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     working_keys = sorted((int(t), int(g)) for t, g in shift_terms)
 
     model.z = pyo.Var(
-        [(t, g, q) for t, g in working_keys for q in instance.groups[g]], domain=pyo.NonNegativeReals
+        [(t, g, q) for t, g in working_keys for q in instance.groups[g]],
+        domain=pyo.NonNegativeReals,
     )
 
     def allocation(m, t, g):
@@ -971,9 +1074,12 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     ]
     queue_index = {q: j for j, q in enumerate(instance.queues)}
     model.under = pyo.Var(
-        [(t, q) for t, q in balance_keys if required[t, queue_index[q]] > 0], domain=pyo.NonNegativeReals
+        [(t, q) for t, q in balance_keys if required[t, queue_index[q]] > 0],
+        domain=pyo.NonNegativeReals,
     )
-    model.over = pyo.Var([key for key in balance_keys if key in allocated_by_queue], domain=pyo.NonNegativeReals)
+    model.over = pyo.Var(
+        [key for key in balance_keys if key in allocated_by_queue], domain=pyo.NonNegativeReals
+    )
 
     def balance(m, t, q):
         variables = list(allocated_by_queue.get((t, q), []))
@@ -1008,7 +1114,10 @@ def add_preference_penalty(
     if weights is None or weights.empty or settings.preference_cost <= 0:
         return
     first_agent = pd.DataFrame(
-        {"unit": np.arange(len(workforce.units)), "agent": [unit.agents[0] for unit in workforce.units]}
+        {
+            "unit": np.arange(len(workforce.units)),
+            "agent": [unit.agents[0] for unit in workforce.units],
+        }
     )
     per_unit = first_agent.merge(weights, on="agent")[["unit", "candidate", "weight"]]
     terms = shifts[["unit", "candidate", "var"]].merge(per_unit, on=["unit", "candidate"])
@@ -1083,15 +1192,20 @@ def add_fairness_penalty(
             f"fairness_{kind}",
             pyo.Constraint(
                 list(rows),
-                rule=lambda m, unit_id, rows=rows, largest=largest: _linear(
-                    [1.0] * len(rows[unit_id][0]) + [-float(rows[unit_id][1])], rows[unit_id][0] + [largest]
-                )
-                <= 0,
+                rule=lambda m, unit_id, rows=rows, largest=largest: (
+                    _linear(
+                        [1.0] * len(rows[unit_id][0]) + [-float(rows[unit_id][1])],
+                        rows[unit_id][0] + [largest],
+                    )
+                    <= 0
+                ),
             ),
         )
         terms.append(largest)
     if terms:
-        model.fairness_penalty = pyo.Expression(expr=_linear([settings.fairness_cost] * len(terms), terms))
+        model.fairness_penalty = pyo.Expression(
+            expr=_linear([settings.fairness_cost] * len(terms), terms)
+        )
 
 
 def add_cost_objective(

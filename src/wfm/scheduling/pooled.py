@@ -91,7 +91,9 @@ def _count(value: float | None) -> int:
     return int(round(value or 0.0))
 
 
-def share_out(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance) -> pd.DataFrame | None:
+def share_out(
+    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+) -> pd.DataFrame | None:
     """Give the integer shift and pattern counts of a pooled solution to the pools' agents.
 
     Parameters
@@ -113,8 +115,12 @@ def share_out(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInst
     candidates = instance.candidates.set_index("candidate")
     day_of = candidates["day"].astype("int64").to_dict()
     minutes_of = candidates["paid_minutes"].astype("int64").to_dict()
-    start_ns = dict(zip(candidates.index, pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8, strict=True))
-    end_ns = dict(zip(candidates.index, pd.DatetimeIndex(candidates["end"]).as_unit("ns").asi8, strict=True))
+    start_ns = dict(
+        zip(candidates.index, pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8, strict=True)
+    )
+    end_ns = dict(
+        zip(candidates.index, pd.DatetimeIndex(candidates["end"]).as_unit("ns").asi8, strict=True)
+    )
     plans: dict[tuple[str, int], DayPatternPlan] = getattr(model, "day_pattern_plans", {})
     counts: dict[str, dict[int, int]] = {}
     for (unit_id, candidate), variable in model.x.items():
@@ -131,10 +137,14 @@ def share_out(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInst
             # A pool of one agent is that agent's own (exact) part of the model.
             pairs.extend((unit.agents[0], candidate) for candidate in mine)
             continue
-        weeks = _assign_week_patterns(model, unit.unit_id, unit.agents, plans, n_days, unit.contract)
+        weeks = _assign_week_patterns(
+            model, unit.unit_id, unit.agents, plans, n_days, unit.contract
+        )
         if weeks is None:
             return None
-        shifts = _assign_shifts(unit.agents, weeks, mine, day_of, minutes_of, start_ns, end_ns, n_days, unit.contract)
+        shifts = _assign_shifts(
+            unit.agents, weeks, mine, day_of, minutes_of, start_ns, end_ns, n_days, unit.contract
+        )
         if shifts is None:
             return None
         pairs.extend(shifts)
@@ -189,7 +199,9 @@ def _assign_week_patterns(
     return paid
 
 
-def _compatible(decided: dict[int, bool], days: tuple[int, ...], pattern: np.ndarray, limit: int, n_days: int) -> bool:
+def _compatible(
+    decided: dict[int, bool], days: tuple[int, ...], pattern: np.ndarray, limit: int, n_days: int
+) -> bool:
     """Whether ``pattern`` on ``days`` agrees with the days already ``decided`` and, with
     them, has no run of more than ``limit`` working days (read cyclically)."""
     merged = dict(decided)
@@ -226,7 +238,9 @@ def _assign_shifts(
     rest_ns = int(round(contract.min_rest_hours * 3600 * 1e9))
     by_day_minutes: dict[tuple[int, int], list[int]] = {}
     for candidate, count in counts.items():
-        by_day_minutes.setdefault((day_of[candidate], minutes_of[candidate]), []).extend([candidate] * count)
+        by_day_minutes.setdefault((day_of[candidate], minutes_of[candidate]), []).extend(
+            [candidate] * count
+        )
     last_end: dict[int, int] = {}
     pairs: list[tuple[int, int]] = []
     for day in range(n_days):

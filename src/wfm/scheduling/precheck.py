@@ -59,7 +59,11 @@ def shift_length_problems(instance: RotaInstance) -> tuple[list[str], set[str]]:
         The messages, and the names of those contracts (their agents' own checks would
         only repeat it).
     """
-    lengths = [length for template in instance.centre.shift_templates for length in template.lengths_minutes]
+    lengths = [
+        length
+        for template in instance.centre.shift_templates
+        for length in template.lengths_minutes
+    ]
     if not lengths:
         return [], set()
     shortest = min(lengths)
@@ -68,7 +72,9 @@ def shift_length_problems(instance: RotaInstance) -> tuple[list[str], set[str]]:
     for agent, contract in zip(instance.agents, instance.contracts, strict=True):
         used.setdefault(contract.name, []).append(agent.agent_id)
     for contract in dict.fromkeys(instance.contracts):
-        if contract.max_shift_minutes < shortest and (contract.min_days_per_week > 0 or contract.min_hours_per_week > 0):
+        if contract.max_shift_minutes < shortest and (
+            contract.min_days_per_week > 0 or contract.min_hours_per_week > 0
+        ):
             agents = used[contract.name]
             problems.append(
                 f"contract '{contract.name}' allows shifts of at most {contract.max_shift_minutes} minutes, but the "
@@ -80,7 +86,9 @@ def shift_length_problems(instance: RotaInstance) -> tuple[list[str], set[str]]:
     return problems, names
 
 
-def contract_problems(instance: RotaInstance, skip_contracts: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def contract_problems(
+    instance: RotaInstance, skip_contracts: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
     """Plain-language reasons why some agent's contract cannot be met, every one found.
 
     For each agent, let :math:`D` be the days on which the agent may take some shift (the
@@ -96,13 +104,18 @@ def contract_problems(instance: RotaInstance, skip_contracts: set[str] | frozens
     Agents on a contract in ``skip_contracts`` are not checked.
     """
     per_day = (
-        instance.eligible.merge(instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate")
+        instance.eligible.merge(
+            instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate"
+        )
         .groupby(["agent", "day"])["paid_minutes"]
         .agg(["min", "max"])
         .reset_index()
     )
     per_day["week"] = per_day["day"] // DAYS_PER_WEEK
-    by_agent = {(int(agent), int(week)): frame for (agent, week), frame in per_day.groupby(["agent", "week"])}
+    by_agent = {
+        (int(agent), int(week)): frame
+        for (agent, week), frame in per_day.groupby(["agent", "week"])
+    }
     restricted = set()  # agents with a window in the horizon: their shortfall is "availability"
     if instance.availability is not None and not instance.availability.empty:
         grid = instance.grid
@@ -113,13 +126,17 @@ def contract_problems(instance: RotaInstance, skip_contracts: set[str] | frozens
     problems: list[str] = []
     empty = pd.DataFrame({"min": [], "max": []})
     weeks = whole_weeks(instance.grid.days)
-    for index, (agent, contract) in enumerate(zip(instance.agents, instance.contracts, strict=True)):
+    for index, (agent, contract) in enumerate(
+        zip(instance.agents, instance.contracts, strict=True)
+    ):
         if contract.name in skip_contracts:
             continue
         for week in weeks:
             frame = by_agent.get((index, week), empty)
             found = _agent_problems(agent, contract, frame, agent.agent_id in restricted)
-            problems.extend(found if len(weeks) == 1 else [_in_week(text, instance, week) for text in found])
+            problems.extend(
+                found if len(weeks) == 1 else [_in_week(text, instance, week) for text in found]
+            )
     return problems
 
 
@@ -139,7 +156,9 @@ def _in_week(text: str, instance: RotaInstance, week: int) -> str:
     return f"week from {first.isoformat()}: {text}"
 
 
-def _agent_problems(agent: Agent, contract: Contract, per_day: pd.DataFrame, has_availability: bool) -> list[str]:
+def _agent_problems(
+    agent: Agent, contract: Contract, per_day: pd.DataFrame, has_availability: bool
+) -> list[str]:
     """The contract problems of one agent; ``per_day`` has the ``min`` and ``max`` paid
     minutes of the agent's allowed shifts on each day with any."""
     who = f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}')"
@@ -171,7 +190,9 @@ def _agent_problems(agent: Agent, contract: Contract, per_day: pd.DataFrame, has
                 f"{who} must work at least {contract.min_hours_per_week:g} paid hours a week, but at most "
                 f"{k} days of their longest allowed shifts give only {longest:g} paid hours"
             )
-    shortest = np.sort(per_day["min"].to_numpy(dtype=float))[: contract.min_days_per_week].sum() / 60.0
+    shortest = (
+        np.sort(per_day["min"].to_numpy(dtype=float))[: contract.min_days_per_week].sum() / 60.0
+    )
     if shortest > contract.max_hours_per_week + 1e-9:
         problems.append(
             f"{who} must work at least {contract.min_days_per_week} days a week, but even the shortest "
@@ -201,7 +222,9 @@ def pattern_rules(patterns: np.ndarray, contract: Contract) -> tuple[np.ndarray,
         Booleans per pattern: has the days-off run; keeps the longest run of working days.
     """
     length = contract.min_consecutive_days_off
-    off = np.concatenate([~patterns, np.ones((len(patterns), max(length - 1, 0)), dtype=bool)], axis=1)
+    off = np.concatenate(
+        [~patterns, np.ones((len(patterns), max(length - 1, 0)), dtype=bool)], axis=1
+    )
     if length == 0:
         has_run = np.ones(len(patterns), dtype=bool)
     else:
@@ -255,10 +278,14 @@ def day_pattern_problems(instance: RotaInstance) -> list[str]:
             broken.add(contract.name)
     if instance.eligible.empty:
         return problems
-    worked = instance.eligible.merge(instance.candidates[["candidate", "day"]], on="candidate")[["agent", "day"]]
+    worked = instance.eligible.merge(instance.candidates[["candidate", "day"]], on="candidate")[
+        ["agent", "day"]
+    ]
     offered = {int(a): set(group["day"].tolist()) for a, group in worked.groupby("agent")}
     weeks = whole_weeks(instance.grid.days)
-    for index, (agent, contract) in enumerate(zip(instance.agents, instance.contracts, strict=True)):
+    for index, (agent, contract) in enumerate(
+        zip(instance.agents, instance.contracts, strict=True)
+    ):
         if contract.name in broken or contract.min_days_per_week == 0:
             continue
         has_run, short_runs = pattern_rules(patterns, contract)
@@ -275,7 +302,9 @@ def day_pattern_problems(instance: RotaInstance) -> list[str]:
                 else f"at most {contract.max_consecutive_working_days} working days in a row"
             )
             weekdays = [
-                (instance.grid.start_date + dt.timedelta(days=week * DAYS_PER_WEEK + d)).strftime("%a")
+                (instance.grid.start_date + dt.timedelta(days=week * DAYS_PER_WEEK + d)).strftime(
+                    "%a"
+                )
                 for d in range(DAYS_PER_WEEK)
                 if allowed[d]
             ]

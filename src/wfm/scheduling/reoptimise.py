@@ -124,13 +124,17 @@ def unavailable_days(entries: Iterable[tuple[str, dt.date]], timezone: str) -> p
     ]
     frame = pd.DataFrame(rows, columns=list(AVAILABILITY_COLUMNS))
     for column in ("start", "end"):
-        frame[column] = pd.DatetimeIndex(frame[column]).tz_convert(timezone) if len(frame) else pd.Series(
-            dtype=f"datetime64[ns, {timezone}]"
+        frame[column] = (
+            pd.DatetimeIndex(frame[column]).tz_convert(timezone)
+            if len(frame)
+            else pd.Series(dtype=f"datetime64[ns, {timezone}]")
         )
     return frame
 
 
-_UNAVAILABLE = re.compile(r"^(?P<agent>[^:]+):(?P<first>\d{4}-\d{2}-\d{2})(?:\.\.(?P<last>\d{4}-\d{2}-\d{2}))?$")
+_UNAVAILABLE = re.compile(
+    r"^(?P<agent>[^:]+):(?P<first>\d{4}-\d{2}-\d{2})(?:\.\.(?P<last>\d{4}-\d{2}-\d{2}))?$"
+)
 
 
 def parse_unavailable(text: str) -> list[tuple[str, dt.date]]:
@@ -147,14 +151,20 @@ def parse_unavailable(text: str) -> list[tuple[str, dt.date]]:
     match = _UNAVAILABLE.match(text.strip())
     fix = "write AGENT:YYYY-MM-DD or AGENT:YYYY-MM-DD..YYYY-MM-DD, e.g. A07:2026-11-17"
     if match is None:
-        raise InputError("cannot read the unavailability", column="--unavailable", value=text, fix=fix)
+        raise InputError(
+            "cannot read the unavailability", column="--unavailable", value=text, fix=fix
+        )
     try:
         first = dt.date.fromisoformat(match["first"])
         last = dt.date.fromisoformat(match["last"]) if match["last"] else first
     except ValueError:
-        raise InputError("not a calendar date", column="--unavailable", value=text, fix=fix) from None
+        raise InputError(
+            "not a calendar date", column="--unavailable", value=text, fix=fix
+        ) from None
     if last < first:
-        raise InputError("the last date is before the first", column="--unavailable", value=text, fix=fix)
+        raise InputError(
+            "the last date is before the first", column="--unavailable", value=text, fix=fix
+        )
     return [(match["agent"], first + dt.timedelta(days=k)) for k in range((last - first).days + 1)]
 
 
@@ -163,7 +173,9 @@ def rota_shifts(rota: pd.DataFrame) -> pd.DataFrame:
     first activity) and ``end`` (its last), sorted."""
     if rota.empty:
         return pd.DataFrame({column: [] for column in SHIFT_COLUMNS})
-    shifts = rota.groupby(["agent_id", "date"], sort=True).agg(start=("start", "min"), end=("end", "max"))
+    shifts = rota.groupby(["agent_id", "date"], sort=True).agg(
+        start=("start", "min"), end=("end", "max")
+    )
     return shifts.reset_index()[list(SHIFT_COLUMNS)]
 
 
@@ -262,12 +274,18 @@ class ChangePenalty:
         for u, unit in enumerate(workforce.units):
             published = by_agent.get(unit.agents[0], {})
             if any(by_agent.get(a, {}) != published for a in unit.agents[1:]):
-                raise ValueError(f"unit {unit.unit_id} mixes agents with different published shifts")
-            constant += cost * unit.size * len(published)  # every published shift, less those kept below
+                raise ValueError(
+                    f"unit {unit.unit_id} mixes agents with different published shifts"
+                )
+            constant += (
+                cost * unit.size * len(published)
+            )  # every published shift, less those kept below
             group = days_by_unit.get(u)
             if group is None:
                 continue
-            for day, candidate, variable in zip(group["day"], group["candidate"], group["var"], strict=True):
+            for day, candidate, variable in zip(
+                group["day"], group["candidate"], group["var"], strict=True
+            ):
                 kept = published.get(int(day))
                 if kept is None:
                     coefs.append(cost)  # a shift on a published day off
@@ -314,7 +332,11 @@ def evaluate_rota(
     """Objective of a fixed rota [cost units]: the exact model restricted to
     ``assignments`` (``agent``, ``candidate``) with every shift fixed on, breaks placed
     optimally. ``None`` when the rota breaks a hard rule or the solver stops first."""
-    pairs = assignments[["agent", "candidate"]].astype("int64").merge(instance.eligible, on=["agent", "candidate"])
+    pairs = (
+        assignments[["agent", "candidate"]]
+        .astype("int64")
+        .merge(instance.eligible, on=["agent", "candidate"])
+    )
     model = build_rota_model(instance, settings, agent_workforce(instance, pairs), extensions)
     for variable in model.x.values():
         variable.fix(1.0)
@@ -379,27 +401,44 @@ def reoptimise_rota(
     windows = [frame for frame in (availability, changes) if frame is not None and not frame.empty]
     combined = pd.concat(windows, ignore_index=True) if windows else None
     instance = prepare_week(
-        requirements, centre, agents, start_date, days=DAYS_PER_WEEK * int(weeks), availability=combined,
+        requirements,
+        centre,
+        agents,
+        start_date,
+        days=DAYS_PER_WEEK * int(weeks),
+        availability=combined,
         preferences=preferences,
     )
     published_shifts = rota_shifts(published_rota)
     published, unmatched = match_shifts(published_shifts, instance)
     if not unmatched.empty:
-        logger.warning("%d published shifts match no shift template and cannot be kept", len(unmatched))
+        logger.warning(
+            "%d published shifts match no shift template and cannot be kept", len(unmatched)
+        )
     allowed = published.merge(instance.eligible, on=["agent", "candidate"])
-    lost = published.merge(allowed[["agent", "candidate"]], on=["agent", "candidate"], how="left", indicator=True)
+    lost = published.merge(
+        allowed[["agent", "candidate"]], on=["agent", "candidate"], how="left", indicator=True
+    )
     lost = lost[lost["_merge"] == "left_only"]
     instance = relieve_contracts(instance, lost)
     check_contracts_reachable(instance)
 
     extensions = list(weekly_service_level_extensions(requirements, instance, settings))
     if settings.change_cost_per_shift > 0:
-        extensions.append(ChangePenalty(published[["agent", "candidate", "day"]], settings.change_cost_per_shift))
+        extensions.append(
+            ChangePenalty(published[["agent", "candidate", "day"]], settings.change_cost_per_shift)
+        )
     report(0.05, "evaluating the published rota")
-    published_cost = evaluate_rota(instance, settings, allowed, extensions, time_limit_seconds=settings.time_limit_seconds / 4)
+    published_cost = evaluate_rota(
+        instance, settings, allowed, extensions, time_limit_seconds=settings.time_limit_seconds / 4
+    )
     search = solve_rota(
-        instance, settings, progress=scaled(report, 0.1, 0.95), extensions=extensions,
-        keep=allowed[["agent", "candidate"]], split_pools_by_keep=settings.change_cost_per_shift > 0,
+        instance,
+        settings,
+        progress=scaled(report, 0.1, 0.95),
+        extensions=extensions,
+        keep=allowed[["agent", "candidate"]],
+        split_pools_by_keep=settings.change_cost_per_shift > 0,
     )
     if search.model is None:
         raise SolveError(
@@ -407,7 +446,9 @@ def reoptimise_rota(
             "change against the contracts (the precheck lists rule conflicts), or raise scheduling.time_limit_seconds"
         )
     report(0.95, "reading the rota")
-    result = read_rota_result(search.model, instance, search.summary, started, late_shift_end=settings.late_shift_end)
+    result = read_rota_result(
+        search.model, instance, search.summary, started, late_shift_end=settings.late_shift_end
+    )
     table = changes_table(published_shifts, result.rota, instance)
     logger.info("re-optimised rota: %s; %d shifts changed", result.summary.describe(), len(table))
     report(1.0, "rota ready")
@@ -418,7 +459,9 @@ def _label(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
-def changes_table(published_shifts: pd.DataFrame, new_rota: pd.DataFrame, instance: RotaInstance) -> pd.DataFrame:
+def changes_table(
+    published_shifts: pd.DataFrame, new_rota: pd.DataFrame, instance: RotaInstance
+) -> pd.DataFrame:
     """(agent, date) pairs of the horizon whose shift differs between the published shifts
     (:func:`rota_shifts`) and a new rota (:data:`CHANGE_COLUMNS`), sorted."""
     dates = set(instance.grid.dates)
@@ -440,6 +483,12 @@ def changes_table(published_shifts: pd.DataFrame, new_rota: pd.DataFrame, instan
             continue
         change = "added" if before is None else "removed" if after is None else "moved"
         rows.append(
-            (key[0], key[1], "" if before is None else _label(*before), "" if after is None else _label(*after), change)
+            (
+                key[0],
+                key[1],
+                "" if before is None else _label(*before),
+                "" if after is None else _label(*after),
+                change,
+            )
         )
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))

@@ -34,7 +34,14 @@ ROTA_COVERAGE_COLUMNS = (
 
 #: Columns of the per-agent summary of a rota result.
 AGENT_SUMMARY_COLUMNS = (
-    "agent_id", "name", "team", "contract", "days_worked", "paid_hours", "weekend_days", "late_shifts",
+    "agent_id",
+    "name",
+    "team",
+    "contract",
+    "days_worked",
+    "paid_hours",
+    "weekend_days",
+    "late_shifts",
 )
 
 #: Columns of :func:`coverage_from_rota`.
@@ -56,7 +63,9 @@ def skill_group_name(queues: Sequence[str]) -> str:
 def read_assignments(model: pyo.ConcreteModel, instance: RotaInstance) -> pd.DataFrame:
     """Shifts chosen by the solved model: columns ``agent`` (index) and ``candidate``."""
     index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
-    chosen = [(index[agent_id], c) for (agent_id, c), var in model.x.items() if (var.value or 0.0) > 0.5]
+    chosen = [
+        (index[agent_id], c) for (agent_id, c), var in model.x.items() if (var.value or 0.0) > 0.5
+    ]
     return pd.DataFrame(chosen, columns=["agent", "candidate"], dtype=np.int64).sort_values(
         ["agent", "candidate"], ignore_index=True
     )
@@ -70,7 +79,9 @@ def read_break_starts(model: pyo.ConcreteModel) -> pd.DataFrame:
     return frame[frame["count"] > 0].reset_index(drop=True)
 
 
-def match_breaks(shift_counts: dict[int, int], windows: pd.DataFrame, starts: dict[int, int]) -> dict[int, list[int]]:
+def match_breaks(
+    shift_counts: dict[int, int], windows: pd.DataFrame, starts: dict[int, int]
+) -> dict[int, list[int]]:
     """Match break starts to shifts of one chain, earliest deadline first.
 
     Parameters
@@ -96,7 +107,9 @@ def match_breaks(shift_counts: dict[int, int], windows: pd.DataFrame, starts: di
     order = windows.sort_values(["earliest_interval", "latest_interval", "candidate"])
     pending = [
         (int(a), int(b), int(c))
-        for c, a, b in zip(order["candidate"], order["earliest_interval"], order["latest_interval"], strict=True)
+        for c, a, b in zip(
+            order["candidate"], order["earliest_interval"], order["latest_interval"], strict=True
+        )
         if shift_counts.get(int(c), 0) > 0
     ]
     remaining = {c: shift_counts[c] for _, _, c in pending}
@@ -119,7 +132,9 @@ def match_breaks(shift_counts: dict[int, int], windows: pd.DataFrame, starts: di
     return given
 
 
-def assign_breaks(assignments: pd.DataFrame, break_starts: pd.DataFrame, instance: RotaInstance) -> pd.DataFrame:
+def assign_breaks(
+    assignments: pd.DataFrame, break_starts: pd.DataFrame, instance: RotaInstance
+) -> pd.DataFrame:
     """Give the breaks the model placed per skill group to the group's agents.
 
     For each group and chain, :func:`match_breaks` gives break starts to shifts; the agents
@@ -137,7 +152,8 @@ def assign_breaks(assignments: pd.DataFrame, break_starts: pd.DataFrame, instanc
     first_interval = instance.candidates.set_index("candidate")["first_interval"]
     frame = assignments.assign(group=instance.agent_group[assignments["agent"].to_numpy()])
     agents_on = {
-        (int(g), int(c)): sorted(group["agent"].tolist()) for (g, c), group in frame.groupby(["group", "candidate"])
+        (int(g), int(c)): sorted(group["agent"].tolist())
+        for (g, c), group in frame.groupby(["group", "candidate"])
     }
     starts_by_chain = {
         (int(g), int(k)): dict(zip(group["t"].tolist(), group["count"].tolist(), strict=True))
@@ -150,22 +166,31 @@ def assign_breaks(assignments: pd.DataFrame, break_starts: pd.DataFrame, instanc
         for k, chain in mine.groupby("chain", sort=True):
             counts = {int(c): len(agents_on[g, int(c)]) for c in chain["candidate"]}
             given = match_breaks(counts, chain, starts_by_chain.get((g, int(k)), {}))
-            for c, rule, earliest in zip(chain["candidate"], chain["rule"], chain["earliest_interval"], strict=True):
+            for c, rule, earliest in zip(
+                chain["candidate"], chain["rule"], chain["earliest_interval"], strict=True
+            ):
                 agents = agents_on[g, int(c)]
                 times = sorted(given.get(int(c), []))
                 if len(times) != len(agents):
                     logger.warning(
                         "break matching left %d of %d agents on shift %d without break rule %d; placing them "
                         "at the window start",
-                        len(agents) - len(times), len(agents), int(c), int(rule),
+                        len(agents) - len(times),
+                        len(agents),
+                        int(c),
+                        int(rule),
                     )
                     times = (times + [int(earliest)] * len(agents))[: len(agents)]
                 offsets = [(t - int(first_interval[int(c)])) * interval for t in times]
                 rows.extend((a, int(c), int(rule), o) for a, o in zip(agents, offsets, strict=True))
-    return pd.DataFrame(rows, columns=["agent", "candidate", "rule", "offset_minutes"], dtype=np.int64)
+    return pd.DataFrame(
+        rows, columns=["agent", "candidate", "rule", "offset_minutes"], dtype=np.int64
+    )
 
 
-def rota_frame(assignments: pd.DataFrame, agent_breaks: pd.DataFrame, instance: RotaInstance) -> pd.DataFrame:
+def rota_frame(
+    assignments: pd.DataFrame, agent_breaks: pd.DataFrame, instance: RotaInstance
+) -> pd.DataFrame:
     """The rota: one row per activity, the activities of a shift partitioning it.
 
     Returns
@@ -192,10 +217,21 @@ def rota_frame(assignments: pd.DataFrame, agent_breaks: pd.DataFrame, instance: 
             rule = rules[b]
             if offset > cursor:
                 rows.append((agent_id, shift["date"], "work", cursor, offset, start))
-            rows.append((agent_id, shift["date"], rule.activity, offset, offset + rule.duration_minutes, start))
+            rows.append(
+                (
+                    agent_id,
+                    shift["date"],
+                    rule.activity,
+                    offset,
+                    offset + rule.duration_minutes,
+                    start,
+                )
+            )
             cursor = offset + rule.duration_minutes
         if cursor < shift["length_minutes"]:
-            rows.append((agent_id, shift["date"], "work", cursor, int(shift["length_minutes"]), start))
+            rows.append(
+                (agent_id, shift["date"], "work", cursor, int(shift["length_minutes"]), start)
+            )
     if not rows:
         return pd.DataFrame(
             {
@@ -206,10 +242,16 @@ def rota_frame(assignments: pd.DataFrame, agent_breaks: pd.DataFrame, instance: 
                 "end": pd.Series(dtype=f"datetime64[ns, {timezone}]"),
             }
         )
-    frame = pd.DataFrame(rows, columns=["agent_id", "date", "activity", "from_minute", "to_minute", "shift_start"])
+    frame = pd.DataFrame(
+        rows, columns=["agent_id", "date", "activity", "from_minute", "to_minute", "shift_start"]
+    )
     shift_start = pd.DatetimeIndex(frame["shift_start"]).tz_convert(timezone)
-    frame["start"] = (shift_start + pd.to_timedelta(frame["from_minute"].to_numpy(), unit="min")).tz_convert(timezone)
-    frame["end"] = (shift_start + pd.to_timedelta(frame["to_minute"].to_numpy(), unit="min")).tz_convert(timezone)
+    frame["start"] = (
+        shift_start + pd.to_timedelta(frame["from_minute"].to_numpy(), unit="min")
+    ).tz_convert(timezone)
+    frame["end"] = (
+        shift_start + pd.to_timedelta(frame["to_minute"].to_numpy(), unit="min")
+    ).tz_convert(timezone)
     frame = frame.sort_values(["agent_id", "start"], kind="stable", ignore_index=True)
     return frame[list(ROTA_COLUMNS)]
 
@@ -254,11 +296,15 @@ def coverage_frame(scheduled: np.ndarray, instance: RotaInstance) -> pd.DataFram
             "over_staffed": np.maximum(scheduled - required, 0.0).reshape(-1),
         }
     )
-    frame["interval_start"] = pd.DatetimeIndex(frame["interval_start"]).tz_convert(instance.grid.timezone)
+    frame["interval_start"] = pd.DatetimeIndex(frame["interval_start"]).tz_convert(
+        instance.grid.timezone
+    )
     return frame[list(ROTA_COVERAGE_COLUMNS)]
 
 
-def agent_summary(assignments: pd.DataFrame, instance: RotaInstance, *, late_shift_end: str) -> pd.DataFrame:
+def agent_summary(
+    assignments: pd.DataFrame, instance: RotaInstance, *, late_shift_end: str
+) -> pd.DataFrame:
     """Days worked, paid hours, weekend days and late shifts per agent (every agent, also
     without shifts).
 
@@ -278,9 +324,9 @@ def agent_summary(assignments: pd.DataFrame, instance: RotaInstance, *, late_shi
     from wfm.scheduling.model import late_and_weekend_shifts
 
     kinds = late_and_weekend_shifts(instance.candidates, late_shift_end)
-    shifts = assignments.merge(instance.candidates[["candidate", "date", "paid_minutes"]], on="candidate").merge(
-        kinds, on="candidate"
-    )
+    shifts = assignments.merge(
+        instance.candidates[["candidate", "date", "paid_minutes"]], on="candidate"
+    ).merge(kinds, on="candidate")
     totals = shifts.groupby("agent").agg(
         days_worked=("date", "nunique"),
         paid_minutes=("paid_minutes", "sum"),
@@ -372,21 +418,33 @@ def coverage_from_rota(
             fix="add the agent to the agents file",
         )
     grid = pd.DatetimeIndex(grid)
-    edges = np.concatenate([grid.as_unit("ns").asi8, [grid.as_unit("ns").asi8[-1] + interval_minutes * 60 * 10**9]])
+    edges = np.concatenate(
+        [grid.as_unit("ns").asi8, [grid.as_unit("ns").asi8[-1] + interval_minutes * 60 * 10**9]]
+    )
     edges = edges.astype(float) if len(grid) else np.zeros(1)
     positions = np.arange(len(edges), dtype=float)
     groups = sorted({skill_group_name(queues) for queues in queues_by_agent.values()})
     work = rota[rota["activity"] == "work"]
-    group_of_row = np.array([skill_group_name(queues_by_agent[a]) for a in work["agent_id"]], dtype=object)
-    starts = np.interp(pd.DatetimeIndex(work["start"]).as_unit("ns").asi8.astype(float), edges, positions)
-    ends = np.interp(pd.DatetimeIndex(work["end"]).as_unit("ns").asi8.astype(float), edges, positions)
+    group_of_row = np.array(
+        [skill_group_name(queues_by_agent[a]) for a in work["agent_id"]], dtype=object
+    )
+    starts = np.interp(
+        pd.DatetimeIndex(work["start"]).as_unit("ns").asi8.astype(float), edges, positions
+    )
+    ends = np.interp(
+        pd.DatetimeIndex(work["end"]).as_unit("ns").asi8.astype(float), edges, positions
+    )
     parts = []
     for group in groups:
         mine = group_of_row == group
         cumulative = _ramp_sums(starts[mine], positions) - _ramp_sums(ends[mine], positions)
         parts.append(
             pd.DataFrame(
-                {"interval_start": grid, "skill_group": group, "agents_working": np.round(np.diff(cumulative), 9)}
+                {
+                    "interval_start": grid,
+                    "skill_group": group,
+                    "agents_working": np.round(np.diff(cumulative), 9),
+                }
             )
         )
     if not parts:

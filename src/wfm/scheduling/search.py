@@ -136,7 +136,9 @@ class SearchResult:
     summary: SolveSummary
 
 
-def relaxation_support(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance) -> pd.DataFrame:
+def relaxation_support(
+    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+) -> pd.DataFrame:
     """(agent, candidate) pairs allowed in stage 2: every shift the relaxed solution uses
     for any pool of the same contract and skill group, for each agent of those pools to
     whom it is allowed. Columns ``agent`` and ``candidate``.
@@ -196,21 +198,34 @@ def split_pools(workforce: Workforce, key_of_agent: Mapping[int, Hashable]) -> W
         for part, members in enumerate(classes.values(), start=1):
             unit_id = unit.unit_id if len(classes) == 1 else f"{unit.unit_id} ({part})"
             candidates = allowed.get(u, pd.Series([], dtype="int64"))
-            pairs.append(pd.DataFrame({"unit": len(units), "candidate": candidates.to_numpy(dtype="int64")}))
+            pairs.append(
+                pd.DataFrame({"unit": len(units), "candidate": candidates.to_numpy(dtype="int64")})
+            )
             units.append(dataclasses.replace(unit, unit_id=unit_id, agents=tuple(members)))
-    frame = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame({"unit": [], "candidate": []}, dtype="int64")
+    frame = (
+        pd.concat(pairs, ignore_index=True)
+        if pairs
+        else pd.DataFrame({"unit": [], "candidate": []}, dtype="int64")
+    )
     return Workforce(tuple(units), frame.sort_values(["unit", "candidate"], ignore_index=True))
 
 
-def start_values(model: pyo.ConcreteModel, instance: RotaInstance, keep: pd.DataFrame) -> list[tuple[object, float]]:
+def start_values(
+    model: pyo.ConcreteModel, instance: RotaInstance, keep: pd.DataFrame
+) -> list[tuple[object, float]]:
     """MIP start for an exact model, as (variable, value) pairs: ``x`` is 1 on the kept
     (agent, candidate) pairs the model has and 0 elsewhere; the solver completes the rest
     (breaks, coverage)."""
-    kept = {(instance.agents[int(a)].agent_id, int(c)) for a, c in zip(keep["agent"], keep["candidate"], strict=True)}
+    kept = {
+        (instance.agents[int(a)].agent_id, int(c))
+        for a, c in zip(keep["agent"], keep["candidate"], strict=True)
+    }
     return [(variable, 1.0 if key in kept else 0.0) for key, variable in model.x.items()]
 
 
-def rounded_start(model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance) -> pd.DataFrame | None:
+def rounded_start(
+    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+) -> pd.DataFrame | None:
     """A start rota rounded from the pooled relaxation's solution, or ``None``.
 
     The relaxed shift counts of each pool are rounded (largest first) and handed to the
@@ -230,8 +245,12 @@ def rounded_start(model: pyo.ConcreteModel, workforce: Workforce, instance: Rota
     candidates = instance.candidates.set_index("candidate")
     day_of = candidates["day"].astype("int64").to_dict()
     paid_of = (candidates["paid_minutes"].astype("float64") / 60.0).to_dict()
-    start_ns = dict(zip(candidates.index, pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8, strict=True))
-    end_ns = dict(zip(candidates.index, pd.DatetimeIndex(candidates["end"]).as_unit("ns").asi8, strict=True))
+    start_ns = dict(
+        zip(candidates.index, pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8, strict=True)
+    )
+    end_ns = dict(
+        zip(candidates.index, pd.DatetimeIndex(candidates["end"]).as_unit("ns").asi8, strict=True)
+    )
     n_days = int(instance.grid.days)
     allowed: dict[int, set[int]] = {}
     for a, c in zip(instance.eligible["agent"], instance.eligible["candidate"], strict=True):
@@ -248,16 +267,22 @@ def rounded_start(model: pyo.ConcreteModel, workforce: Workforce, instance: Rota
             for first in range(n_days):
                 if all((first + i) % n_days in days for i in range(limit + 1)):
                     return False
-        rest_days = contract.min_consecutive_days_off if contract.min_consecutive_days_off < n_days else 0
+        rest_days = (
+            contract.min_consecutive_days_off if contract.min_consecutive_days_off < n_days else 0
+        )
         for week_start in range(0, n_days, 7):
             week = range(week_start, min(week_start + 7, n_days))
             needed = contract.min_days_per_week if len(week) == 7 else 0
             free = {d for d in week if d not in days and d in allowed_days.get(agent, ())}
             worked = sum(1 for d in week if d in days)
-            windows = [
-                {(first + i) % n_days for i in range(rest_days)} for first in week
-            ] if rest_days > 0 else [set()]
-            if not any(not (window & days) and worked + len(free - window) >= needed for window in windows):
+            windows = (
+                [{(first + i) % n_days for i in range(rest_days)} for first in week]
+                if rest_days > 0
+                else [set()]
+            )
+            if not any(
+                not (window & days) and worked + len(free - window) >= needed for window in windows
+            ):
                 return False
         return True
 
@@ -282,7 +307,9 @@ def rounded_start(model: pyo.ConcreteModel, workforce: Workforce, instance: Rota
         return runs_ok(agent, set(mine) | {day}, contract)
 
     def hours(agent: int, week: int | None = None) -> float:
-        return sum(paid_of[c] for d, c in shifts.get(agent, {}).items() if week is None or d // 7 == week)
+        return sum(
+            paid_of[c] for d, c in shifts.get(agent, {}).items() if week is None or d // 7 == week
+        )
 
     units = {unit.unit_id: unit for unit in workforce.units}
     wanted: dict[str, list[tuple[float, int]]] = {}
@@ -313,13 +340,19 @@ def rounded_start(model: pyo.ConcreteModel, workforce: Workforce, instance: Rota
     whole_weeks = n_days // 7
     for agent, contract in enumerate(instance.contracts):
         for week in range(whole_weeks):
+
             def short(agent=agent, week=week, contract=contract) -> bool:
                 mine = [d for d in shifts.get(agent, {}) if d // 7 == week]
-                return hours(agent, week) < contract.min_hours_per_week - 1e-9 or len(mine) < contract.min_days_per_week
+                return (
+                    hours(agent, week) < contract.min_hours_per_week - 1e-9
+                    or len(mine) < contract.min_days_per_week
+                )
+
             if not short():
                 continue
             options = sorted(
-                (c for c in allowed.get(agent, ()) if day_of[c] // 7 == week), key=lambda c: -paid_of[c]
+                (c for c in allowed.get(agent, ()) if day_of[c] // 7 == week),
+                key=lambda c: -paid_of[c],
             )
             for c in options:
                 if not short():
@@ -392,12 +425,18 @@ def solve_rota(
     def build(workforce: Workforce | None, paid_hours_patterns: bool = True) -> pyo.ConcreteModel:
         nonlocal build_seconds
         started = time.perf_counter()
-        model = build_rota_model(instance, settings, workforce, extensions, paid_hours_patterns=paid_hours_patterns)
+        model = build_rota_model(
+            instance, settings, workforce, extensions, paid_hours_patterns=paid_hours_patterns
+        )
         build_seconds += time.perf_counter() - started
         return model
 
     if keep is not None:
-        keep = keep[["agent", "candidate"]].astype("int64").merge(instance.eligible, on=["agent", "candidate"])
+        keep = (
+            keep[["agent", "candidate"]]
+            .astype("int64")
+            .merge(instance.eligible, on=["agent", "candidate"])
+        )
 
     # The MIP start of the exact stages: the given rota, else the shared-out pooled rota (for
     # stage 4), else one rounded from the LP when no stage found a rota.
@@ -426,15 +465,22 @@ def solve_rota(
     report(0.0, "bounding the rota cost (LP relaxation)")
     pooled = pooled_workforce(instance)
     if keep is not None and split_pools_by_keep:
-        kept_shifts = {int(a): tuple(sorted(group["candidate"].tolist())) for a, group in keep.groupby("agent")}
+        kept_shifts = {
+            int(a): tuple(sorted(group["candidate"].tolist())) for a, group in keep.groupby("agent")
+        }
         pooled = split_pools(pooled, kept_shifts)
     relaxed_model = build(pooled)
     relaxed = solve(relaxed_model, time_limit_seconds=remaining(), relaxation=True)
     if relaxed.status == SolveStatus.INFEASIBLE:
         steps.append("the LP relaxation is infeasible")
-        return SearchResult(None, _summary(SolveStatus.INFEASIBLE, steps, None, None, build_seconds, solve_seconds, None))
+        return SearchResult(
+            None,
+            _summary(SolveStatus.INFEASIBLE, steps, None, None, build_seconds, solve_seconds, None),
+        )
     bound = relaxed.bound if relaxed.status == SolveStatus.OPTIMAL else None
-    steps.append(f"LP bound {bound:.2f}" if bound is not None else f"LP relaxation {relaxed.termination}")
+    steps.append(
+        f"LP bound {bound:.2f}" if bound is not None else f"LP relaxation {relaxed.termination}"
+    )
 
     best_model: pyo.ConcreteModel | None = None
     best_objective: float | None = None
@@ -443,7 +489,18 @@ def solve_rota(
         # Stage 2: an integer pooled solution, shared out among the pools' agents.
         report(0.3, "rounding the pooled relaxation")
         with kept_values(relaxed_model):  # stages 3 and 4 read the LP solution
-            shared = _pooled_rota(relaxed_model, pooled, instance, bound, solve, build, remaining, target, gap_target, steps)
+            shared = _pooled_rota(
+                relaxed_model,
+                pooled,
+                instance,
+                bound,
+                solve,
+                build,
+                remaining,
+                target,
+                gap_target,
+                steps,
+            )
         if shared.model is not None:
             best_model, best_objective = shared.model, shared.objective
             start_rota, start_label = shared.pairs, "the shared-out pooled rota"
@@ -482,8 +539,12 @@ def solve_rota(
             relative_gap=gap_target,
             objective_target=target(bound),
         )
-        steps.append(f"MIP on {len(support)} agent-shift pairs of the LP support: {restricted.termination}")
-        if restricted.status.has_solution and (best_objective is None or restricted.objective < best_objective - 1e-9):
+        steps.append(
+            f"MIP on {len(support)} agent-shift pairs of the LP support: {restricted.termination}"
+        )
+        if restricted.status.has_solution and (
+            best_objective is None or restricted.objective < best_objective - 1e-9
+        ):
             best_model, best_objective = restricted_model, restricted.objective
 
     if best_model is None and keep is None and relaxed.status.has_solution:
@@ -492,7 +553,9 @@ def solve_rota(
         start_rota = rounded_start(relaxed_model, pooled, instance)
         build_seconds += time.perf_counter() - rounding_started
         if start_rota is None:
-            steps.append("no start rota rounded from the LP relaxation (a contract minimum not met)")
+            steps.append(
+                "no start rota rounded from the LP relaxation (a contract minimum not met)"
+            )
         else:
             start_label = f"a rota rounded from the LP relaxation ({len(start_rota)} shifts)"
             steps.append(f"start rota rounded from the LP relaxation: {len(start_rota)} shifts")
@@ -514,23 +577,43 @@ def solve_rota(
         steps.append(f"MIP on all shifts: {full.termination}")
         if full.status == SolveStatus.INFEASIBLE and best_model is None:
             return SearchResult(
-                None, _summary(SolveStatus.INFEASIBLE, steps, None, None, build_seconds, solve_seconds, None)
+                None,
+                _summary(
+                    SolveStatus.INFEASIBLE, steps, None, None, build_seconds, solve_seconds, None
+                ),
             )
         if full.bound is not None:
             bound = full.bound if bound is None else max(bound, full.bound)
-        if full.status.has_solution and (best_objective is None or full.objective < best_objective - 1e-9):
+        if full.status.has_solution and (
+            best_objective is None or full.objective < best_objective - 1e-9
+        ):
             best_model, best_objective = full_model, full.objective
 
     if best_model is None:
-        status = SolveStatus.NO_SOLUTION if relaxed.status != SolveStatus.ERROR else SolveStatus.ERROR
-        return SearchResult(None, _summary(status, steps, None, bound, build_seconds, solve_seconds, None))
+        status = (
+            SolveStatus.NO_SOLUTION if relaxed.status != SolveStatus.ERROR else SolveStatus.ERROR
+        )
+        return SearchResult(
+            None, _summary(status, steps, None, bound, build_seconds, solve_seconds, None)
+        )
     if bound is not None and bound > best_objective:
         bound = best_objective  # numerical noise at optimality
     gap = relative_gap(best_objective, bound)
-    status = SolveStatus.OPTIMAL if gap is not None and gap <= gap_target + 1e-9 else SolveStatus.FEASIBLE
-    summary = _summary(status, steps, best_objective, bound, build_seconds, solve_seconds, best_model)
+    status = (
+        SolveStatus.OPTIMAL
+        if gap is not None and gap <= gap_target + 1e-9
+        else SolveStatus.FEASIBLE
+    )
+    summary = _summary(
+        status, steps, best_objective, bound, build_seconds, solve_seconds, best_model
+    )
     logger.info("rota search: %s", "; ".join(steps))
-    report(1.0, "rota found (bound unknown)" if gap is None else f"rota within {100 * gap:.1f} % of the bound")
+    report(
+        1.0,
+        "rota found (bound unknown)"
+        if gap is None
+        else f"rota within {100 * gap:.1f} % of the bound",
+    )
     return SearchResult(best_model, summary)
 
 

@@ -129,7 +129,9 @@ class ServiceCurves:
     floor_fraction: float
 
 
-def service_curves(requirements: pd.DataFrame, instance: RotaInstance, floor_fraction: float) -> ServiceCurves:
+def service_curves(
+    requirements: pd.DataFrame, instance: RotaInstance, floor_fraction: float
+) -> ServiceCurves:
     """The per-interval inputs of the weekly service-level mode, from a requirements frame.
 
     Parameters
@@ -169,36 +171,55 @@ def service_curves(requirements: pd.DataFrame, instance: RotaInstance, floor_fra
     offered = np.zeros(shape)
     aht = np.ones(shape)
     shrinkage = np.zeros(shape)
-    offered_values = pd.to_numeric(requirements["offered"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    offered_values = (
+        pd.to_numeric(requirements["offered"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    )
     aht_values = pd.to_numeric(requirements["aht_seconds"], errors="coerce").to_numpy(dtype=float)
     busy = keep & (offered_values > 0)
     if (busy & ~(aht_values > 0)).any():
         row = int(np.flatnonzero(busy & ~(aht_values > 0))[0])
         raise InputError(
             "AHT must be more than 0 seconds where contacts are offered",
-            source="requirements", row=row + 2, column="aht_seconds", value=aht_values[row],
+            source="requirements",
+            row=row + 2,
+            column="aht_seconds",
+            value=aht_values[row],
             fix="give the handle time in seconds",
         )
     offered[rows[keep], columns[keep]] = offered_values[keep]
     aht[rows[busy], columns[busy]] = aht_values[busy]
     queue_names = {queue.name for queue in centre.queues}
     if "shrinkage_fraction" in requirements.columns:
-        values = pd.to_numeric(requirements["shrinkage_fraction"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+        values = (
+            pd.to_numeric(requirements["shrinkage_fraction"], errors="coerce")
+            .fillna(0.0)
+            .to_numpy(dtype=float)
+        )
         shrinkage[rows[keep], columns[keep]] = values[keep]
     else:
         for j, queue in enumerate(instance.queues):
             shrinkage[:, j] = centre.shrinkage_for(queue) if queue in queue_names else 0.0
     traffic = offered * aht / (instance.grid.interval_minutes * 60.0)
-    missing = [q for j, q in enumerate(instance.queues) if q not in queue_names and offered[:, j].sum() > 0]
+    missing = [
+        q for j, q in enumerate(instance.queues) if q not in queue_names and offered[:, j].sum() > 0
+    ]
     if missing:
         raise InputError(
             f"queue '{missing[0]}' has contacts but no service target in the centre file",
-            source="requirements", column="queue", value=missing[0], fix="add the queue to the centre file",
+            source="requirements",
+            column="queue",
+            value=missing[0],
+            fix="add the queue to the centre file",
         )
     threshold = np.array(
-        [centre.queue(q).answer_threshold_seconds if q in queue_names else 0.0 for q in instance.queues]
+        [
+            centre.queue(q).answer_threshold_seconds if q in queue_names else 0.0
+            for q in instance.queues
+        ]
     )
-    target = np.array([centre.queue(q).service_level_target if q in queue_names else 0.0 for q in instance.queues])
+    target = np.array(
+        [centre.queue(q).service_level_target if q in queue_names else 0.0 for q in instance.queues]
+    )
     return ServiceCurves(offered, traffic, aht, shrinkage, threshold, target, float(floor_fraction))
 
 
@@ -264,11 +285,15 @@ def envelope_segments(
 def envelope_value(agents: np.ndarray, intercepts: np.ndarray, slopes: np.ndarray) -> np.ndarray:
     """:math:`\\min_k a_k + b_k n` for each ``n`` in ``agents`` [fraction]."""
     agents = np.asarray(agents, dtype=float)
-    return np.min(intercepts[None, :] + slopes[None, :] * agents.reshape(-1)[:, None], axis=1).reshape(agents.shape)
+    return np.min(
+        intercepts[None, :] + slopes[None, :] * agents.reshape(-1)[:, None], axis=1
+    ).reshape(agents.shape)
 
 
 def _linear(coefs, variables, constant: float = 0.0) -> LinearExpression:
-    return LinearExpression(constant=constant, linear_coefs=list(coefs), linear_vars=list(variables))
+    return LinearExpression(
+        constant=constant, linear_coefs=list(coefs), linear_vars=list(variables)
+    )
 
 
 @dataclass(frozen=True)
@@ -292,7 +317,9 @@ class WeeklyServiceLevel:
         curves = self.curves
         return {
             (int(t), int(j)): envelope_segments(
-                curves.traffic_erlangs[t, j], curves.aht_seconds[t, j], curves.answer_threshold_seconds[j]
+                curves.traffic_erlangs[t, j],
+                curves.aht_seconds[t, j],
+                curves.answer_threshold_seconds[j],
             )
             for t, j in zip(*np.nonzero(curves.offered > 0), strict=True)
         }
@@ -316,7 +343,9 @@ class WeeklyServiceLevel:
             on_queue.setdefault((int(t), queue_index[q]), []).append(variable)
         busy = [(int(t), int(j)) for t, j in zip(*np.nonzero(curves.offered > 0), strict=True)]
         coverable = [key for key in busy if key in on_queue]
-        model.answered = pyo.Var(coverable, domain=pyo.Reals, bounds=lambda m, t, j: (None, curves.offered[t, j]))
+        model.answered = pyo.Var(
+            coverable, domain=pyo.Reals, bounds=lambda m, t, j: (None, curves.offered[t, j])
+        )
         rows: dict[tuple[int, int, int], tuple[list[float], list, float]] = {}
         for t, j in coverable:
             offered = curves.offered[t, j]
@@ -325,16 +354,23 @@ class WeeklyServiceLevel:
             agents = on_queue[t, j]
             for k, (a, b) in enumerate(zip(intercepts, slopes, strict=True)):
                 # answered - offered * b * productive * sum(z) <= offered * a
-                rows[t, j, k] = ([1.0] + [-offered * b * productive] * len(agents), [model.answered[t, j], *agents], offered * a)
+                rows[t, j, k] = (
+                    [1.0] + [-offered * b * productive] * len(agents),
+                    [model.answered[t, j], *agents],
+                    offered * a,
+                )
         model.service_envelope = pyo.Constraint(
-            list(rows), rule=lambda m, t, j, k: _linear(rows[t, j, k][0], rows[t, j, k][1]) <= rows[t, j, k][2]
+            list(rows),
+            rule=lambda m, t, j, k: _linear(rows[t, j, k][0], rows[t, j, k][1]) <= rows[t, j, k][2],
         )
         floor = curves.floor_fraction
         floor_keys = coverable if floor > 0 else []
         model.floor_shortfall = pyo.Var(floor_keys, domain=pyo.NonNegativeReals)
         model.service_floor = pyo.Constraint(
             floor_keys,
-            rule=lambda m, t, j: m.answered[t, j] + m.floor_shortfall[t, j] >= floor * curves.offered[t, j],
+            rule=lambda m, t, j: (
+                m.answered[t, j] + m.floor_shortfall[t, j] >= floor * curves.offered[t, j]
+            ),
         )
         queues = [j for j in range(len(instance.queues)) if curves.offered[:, j].sum() > 0]
         model.weekly_shortfall = pyo.Var(queues, domain=pyo.NonNegativeReals)
@@ -347,7 +383,9 @@ class WeeklyServiceLevel:
         model.weekly_service_level = pyo.Constraint(queues, rule=weekly)
         logger.debug(
             "weekly service level: %d queue-intervals with contacts (%d coverable), %d envelope rows",
-            len(busy), len(coverable), len(rows),
+            len(busy),
+            len(coverable),
+            len(rows),
         )
         shortfalls = [*model.floor_shortfall.values(), *model.weekly_shortfall.values()]
         cost = settings.service_level_shortfall_cost_per_contact
@@ -361,10 +399,16 @@ def weekly_service_level_extensions(
     or none for the covering objective."""
     if settings.objective != WEEKLY_SERVICE_LEVEL:
         return ()
-    return (WeeklyServiceLevel(service_curves(requirements, instance, settings.weekly_service_level_floor_fraction)),)
+    return (
+        WeeklyServiceLevel(
+            service_curves(requirements, instance, settings.weekly_service_level_floor_fraction)
+        ),
+    )
 
 
-def model_service_level(model: pyo.ConcreteModel, curves: ServiceCurves, queues: tuple[str, ...]) -> dict[str, float]:
+def model_service_level(
+    model: pyo.ConcreteModel, curves: ServiceCurves, queues: tuple[str, ...]
+) -> dict[str, float]:
     """The weekly service level of each queue as the solved model estimates it
     [fraction]: answered within the threshold over offered (for checks and logs)."""
     totals = np.zeros(len(queues))
@@ -408,32 +452,50 @@ def solve_for_objective(
     report(0.0, "the service profile of the relaxation")
     relaxed_model = build_rota_model(instance, settings, pooled_workforce(instance), extensions)
     relaxed = run_highs(
-        relaxed_model, time_limit_seconds=budget * COVER_START_SHARE / 2, threads=settings.threads,
-        seed=settings.seed, relaxation=True,
+        relaxed_model,
+        time_limit_seconds=budget * COVER_START_SHARE / 2,
+        threads=settings.threads,
+        seed=settings.seed,
+        relaxation=True,
     )
     profiled = instance
     if relaxed.status.has_solution:
-        profiled = dataclasses.replace(instance, scheduled_required=scheduled_by_queue(relaxed_model, instance))
+        profiled = dataclasses.replace(
+            instance, scheduled_required=scheduled_by_queue(relaxed_model, instance)
+        )
     covering_settings = settings.model_copy(
         update={
             "objective": "cover_requirement",
-            "time_limit_seconds": max(budget * COVER_START_SHARE - (time.perf_counter() - started), 1.0),
+            "time_limit_seconds": max(
+                budget * COVER_START_SHARE - (time.perf_counter() - started), 1.0
+            ),
         }
     )
     report(0.1, "a rota covering the service profile")
-    covering = solve_rota(profiled, covering_settings, progress=scaled(report, 0.1, COVER_START_SHARE))
+    covering = solve_rota(
+        profiled, covering_settings, progress=scaled(report, 0.1, COVER_START_SHARE)
+    )
     keep = read_assignments(covering.model, instance) if covering.model is not None else None
     spent = time.perf_counter() - started
     weekly_settings = settings.model_copy(update={"time_limit_seconds": max(budget - spent, 1.0)})
     weekly = solve_rota(
-        instance, weekly_settings, progress=scaled(report, COVER_START_SHARE, 1.0), extensions=extensions, keep=keep
+        instance,
+        weekly_settings,
+        progress=scaled(report, COVER_START_SHARE, 1.0),
+        extensions=extensions,
+        keep=keep,
     )
     summary = dataclasses.replace(
         weekly.summary,
         termination=f"start covering the relaxation's service profile: {covering.summary.status.value}; "
         f"weekly service level: {weekly.summary.termination}",
-        build_seconds=weekly.summary.build_seconds + spent - relaxed.seconds - covering.summary.solve_seconds,
-        solve_seconds=weekly.summary.solve_seconds + relaxed.seconds + covering.summary.solve_seconds,
+        build_seconds=weekly.summary.build_seconds
+        + spent
+        - relaxed.seconds
+        - covering.summary.solve_seconds,
+        solve_seconds=weekly.summary.solve_seconds
+        + relaxed.seconds
+        + covering.summary.solve_seconds,
         wall_seconds=weekly.summary.wall_seconds + spent,
     )
     return SearchResult(weekly.model, summary)

@@ -45,7 +45,14 @@ CANDIDATE_COLUMNS = (
 )
 
 #: Columns of the break-window table returned by :func:`break_windows`.
-BREAK_WINDOW_COLUMNS = ("candidate", "rule", "chain", "earliest_interval", "latest_interval", "n_intervals")
+BREAK_WINDOW_COLUMNS = (
+    "candidate",
+    "rule",
+    "chain",
+    "earliest_interval",
+    "latest_interval",
+    "n_intervals",
+)
 
 #: Columns of the break-option table returned by :func:`break_options`.
 BREAK_OPTION_COLUMNS = (
@@ -120,11 +127,15 @@ def week_grid(
         template length, so that a shift starting late on the last day fits.
     """
     if spill_minutes is None:
-        lengths = [length for template in centre.shift_templates for length in template.lengths_minutes]
+        lengths = [
+            length for template in centre.shift_templates for length in template.lengths_minutes
+        ]
         spill_minutes = max(lengths, default=0)
     spill_days = math.ceil(spill_minutes / (24 * 60))
     horizon = interval_grid(start_date, days, centre.interval_minutes, centre.timezone)
-    extended = interval_grid(start_date, days + spill_days, centre.interval_minutes, centre.timezone)
+    extended = interval_grid(
+        start_date, days + spill_days, centre.interval_minutes, centre.timezone
+    )
     n_spill = math.ceil(spill_minutes / centre.interval_minutes)
     intervals = extended[: len(horizon) + n_spill]
     last_date = start_date + dt.timedelta(days=days + spill_days)
@@ -170,7 +181,9 @@ def break_offsets_minutes(rule: BreakRule, length_minutes: int, interval_minutes
     [60, 75, 90]
     """
     first = math.ceil(rule.earliest_start_after_minutes / interval_minutes) * interval_minutes
-    last = min(rule.latest_start_after_minutes, length_minutes - rule.duration_minutes - interval_minutes)
+    last = min(
+        rule.latest_start_after_minutes, length_minutes - rule.duration_minutes - interval_minutes
+    )
     return list(range(first, last + 1, interval_minutes))
 
 
@@ -193,7 +206,9 @@ def break_fit_problems(centre: Centre) -> list[tuple[str, int, str]]:
         by_length: dict[int, list[str]] = {}
         for template in centre.shift_templates:
             for length in template.lengths_minutes:
-                if length >= rule.min_shift_minutes and not break_offsets_minutes(rule, length, centre.interval_minutes):
+                if length >= rule.min_shift_minutes and not break_offsets_minutes(
+                    rule, length, centre.interval_minutes
+                ):
                     by_length.setdefault(length, []).append(template.name)
         for length, templates in sorted(by_length.items()):
             names = ", ".join(f"'{name}'" for name in dict.fromkeys(templates))
@@ -227,7 +242,11 @@ def check_break_rules(centre: Centre, *, overlaps_only: bool = False) -> None:
     rules = centre.break_rules
     if not overlaps_only:
         for _, _, message in break_fit_problems(centre):
-            raise ConfigError(message, column="break_rules", fix="raise min_shift_minutes or move the break window earlier")
+            raise ConfigError(
+                message,
+                column="break_rules",
+                fix="raise min_shift_minutes or move the break window earlier",
+            )
     for template in centre.shift_templates:
         for length in template.lengths_minutes:
             applicable = applicable_break_rules(rules, length)
@@ -301,20 +320,26 @@ def shift_candidates(centre: Centre, grid: WeekGrid) -> pd.DataFrame:
             for start_minute in starts:
                 for length in template.lengths_minutes:
                     rows.append((template.name, day, date, start_minute, length))
-    frame = pd.DataFrame(rows, columns=["template", "day", "date", "start_minute", "length_minutes"])
+    frame = pd.DataFrame(
+        rows, columns=["template", "day", "date", "start_minute", "length_minutes"]
+    )
     if frame.empty:
         return _empty_candidates()
     frame = frame.drop_duplicates(["day", "start_minute", "length_minutes"], keep="first")
 
     naive = pd.to_datetime(frame["date"]) + pd.to_timedelta(frame["start_minute"], unit="min")
     # Wall-clock starts: skipped when the clock jumps over them, first occurrence when repeated.
-    start = naive.dt.tz_localize(grid.timezone, nonexistent="NaT", ambiguous=np.ones(len(naive), dtype=bool))
+    start = naive.dt.tz_localize(
+        grid.timezone, nonexistent="NaT", ambiguous=np.ones(len(naive), dtype=bool)
+    )
     exists = start.notna().to_numpy()
     grid_ns = grid.intervals.as_unit("ns").asi8
     start_ns = start.dt.as_unit("ns").astype("int64").to_numpy()
     first = np.searchsorted(grid_ns, start_ns)
     first = np.where(exists, first, -1)
-    on_grid = exists & (first < len(grid_ns)) & (grid_ns[np.clip(first, 0, len(grid_ns) - 1)] == start_ns)
+    on_grid = (
+        exists & (first < len(grid_ns)) & (grid_ns[np.clip(first, 0, len(grid_ns) - 1)] == start_ns)
+    )
     n_intervals = (frame["length_minutes"].to_numpy() // interval).astype(np.int64)
     fits = on_grid & (first + n_intervals <= len(grid_ns))
 
@@ -333,10 +358,14 @@ def shift_candidates(centre: Centre, grid: WeekGrid) -> pd.DataFrame:
         )
         for length in frame["length_minutes"].unique()
     }
-    frame["paid_minutes"] = frame["length_minutes"] - frame["length_minutes"].map(unpaid).astype(np.int64)
+    frame["paid_minutes"] = frame["length_minutes"] - frame["length_minutes"].map(unpaid).astype(
+        np.int64
+    )
     frame["end"] = frame["start"] + pd.to_timedelta(frame["length_minutes"], unit="min")
     frame["end"] = frame["end"].dt.tz_convert(grid.timezone)
-    frame = frame.sort_values(["day", "start_minute", "length_minutes"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["day", "start_minute", "length_minutes"], kind="stable").reset_index(
+        drop=True
+    )
     frame.insert(0, "candidate", np.arange(len(frame), dtype=np.int64))
     logger.debug("%d shift candidates over %d days", len(frame), grid.days)
     return frame[list(CANDIDATE_COLUMNS)]
@@ -371,9 +400,15 @@ def break_options(centre: Centre, candidates: pd.DataFrame) -> pd.DataFrame:
             rule = centre.break_rules[index]
             for offset in break_offsets_minutes(rule, int(length), interval):
                 per_length.append((int(length), index, offset, rule.duration_minutes // interval))
-    table = pd.DataFrame(per_length, columns=["length_minutes", "rule", "offset_minutes", "n_intervals"])
-    merged = candidates[["candidate", "length_minutes", "first_interval"]].merge(table, on="length_minutes")
-    merged = merged.sort_values(["candidate", "rule", "offset_minutes"], kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(
+        per_length, columns=["length_minutes", "rule", "offset_minutes", "n_intervals"]
+    )
+    merged = candidates[["candidate", "length_minutes", "first_interval"]].merge(
+        table, on="length_minutes"
+    )
+    merged = merged.sort_values(["candidate", "rule", "offset_minutes"], kind="stable").reset_index(
+        drop=True
+    )
     merged["first_interval"] = merged["first_interval"] + merged["offset_minutes"] // interval
     merged.insert(0, "option", np.arange(len(merged), dtype=np.int64))
     return merged[list(BREAK_OPTION_COLUMNS)].astype(
@@ -416,11 +451,15 @@ def break_windows(break_options_table: pd.DataFrame) -> pd.DataFrame:
     if windows.empty:
         return pd.DataFrame({column: pd.Series(dtype=np.int64) for column in BREAK_WINDOW_COLUMNS})
     windows["width"] = windows["latest_interval"] - windows["earliest_interval"]
-    windows = windows.sort_values(["rule", "width", "earliest_interval", "candidate"], ignore_index=True)
+    windows = windows.sort_values(
+        ["rule", "width", "earliest_interval", "candidate"], ignore_index=True
+    )
     same_family = (windows["rule"].diff() == 0) & (windows["width"].diff() == 0)
     reach = windows.groupby(["rule", "width"])["latest_interval"].cummax().shift(1)
     new_chain = ~same_family | (windows["earliest_interval"] > reach)
     windows["chain"] = np.cumsum(new_chain.to_numpy()) - 1
-    return windows[list(BREAK_WINDOW_COLUMNS)].astype(np.int64).sort_values(
-        ["chain", "earliest_interval", "candidate"], ignore_index=True
+    return (
+        windows[list(BREAK_WINDOW_COLUMNS)]
+        .astype(np.int64)
+        .sort_values(["chain", "earliest_interval", "candidate"], ignore_index=True)
     )

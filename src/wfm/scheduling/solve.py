@@ -227,7 +227,9 @@ def model_size(model: pyo.ConcreteModel) -> tuple[int, int, int]:
             continue
         n_variables += 1
         n_integer += not variable.is_continuous()
-    n_constraints = sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True, descend_into=True))
+    n_constraints = sum(
+        1 for _ in model.component_data_objects(pyo.Constraint, active=True, descend_into=True)
+    )
     return n_variables, n_integer, n_constraints
 
 
@@ -283,8 +285,12 @@ def run_highs(
         options["mip_heuristic_effort"] = float(heuristic_effort)
     started = time.perf_counter()
     if next(model.component_data_objects(pyo.Var, active=True, descend_into=True), None) is None:
-        constant = float(pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr))
-        return SolverRun(SolveStatus.OPTIMAL, "empty model", constant, constant, time.perf_counter() - started)
+        constant = float(
+            pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr)
+        )
+        return SolverRun(
+            SolveStatus.OPTIMAL, "empty model", constant, constant, time.perf_counter() - started
+        )
     try:
         solver = SolverFactory(SOLVER_NAME)
         warm_started = bool(start) and not relaxation and _set_start(solver, model, start)
@@ -300,7 +306,13 @@ def run_highs(
         )
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         logger.exception("the solver failed")
-        return SolverRun(SolveStatus.ERROR, f"{type(error).__name__}: {error}", None, None, time.perf_counter() - started)
+        return SolverRun(
+            SolveStatus.ERROR,
+            f"{type(error).__name__}: {error}",
+            None,
+            None,
+            time.perf_counter() - started,
+        )
     seconds = time.perf_counter() - started
     logger.debug("HiGHS log:\n%s", getattr(results, "solver_log", ""))
     status = translate_status(results.termination_condition, results.solution_status)
@@ -311,7 +323,9 @@ def run_highs(
         bound = objective if relaxation else results.objective_bound
         if bound is not None and not math.isfinite(bound):
             bound = None
-    run = SolverRun(status, results.termination_condition.name, objective, bound, seconds, warm_started)
+    run = SolverRun(
+        status, results.termination_condition.name, objective, bound, seconds, warm_started
+    )
     logger.info(
         "HiGHS %s: %s (%s) objective %s bound %s in %.2f s",
         "LP relaxation" if relaxation else "MIP",
@@ -332,7 +346,11 @@ def _set_start(solver, model: pyo.ConcreteModel, start: Sequence[tuple[object, f
         solver.set_instance(model)
         highs = solver._solver_model
         columns = solver._pyomo_var_to_solver_var_map
-        pairs = [(columns[id(variable)], float(value)) for variable, value in start if id(variable) in columns]
+        pairs = [
+            (columns[id(variable)], float(value))
+            for variable, value in start
+            if id(variable) in columns
+        ]
         if not pairs:
             return False
         index = np.array([column for column, _ in pairs], dtype=np.int32)

@@ -128,23 +128,36 @@ def schedule_week(
     settings = settings or centre.scheduling
     started = time.perf_counter()
     if int(weeks) != weeks or weeks < 1:
-        raise InputError("the rota horizon must be a whole number of weeks", value=weeks, fix="use weeks >= 1")
+        raise InputError(
+            "the rota horizon must be a whole number of weeks", value=weeks, fix="use weeks >= 1"
+        )
 
     report(0.0, "preparing shifts and breaks")
     instance = prepare_week(
-        requirements, centre, agents, start_date, days=DAYS_PER_WEEK * int(weeks), availability=availability,
+        requirements,
+        centre,
+        agents,
+        start_date,
+        days=DAYS_PER_WEEK * int(weeks),
+        availability=availability,
         preferences=preferences,
     )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
 
-    search = solve_for_objective(instance, settings, requirements, progress=scaled(report, 0.05, 0.95))
-    summary = dataclasses.replace(search.summary, build_seconds=search.summary.build_seconds + prepare_seconds)
+    search = solve_for_objective(
+        instance, settings, requirements, progress=scaled(report, 0.05, 0.95)
+    )
+    summary = dataclasses.replace(
+        search.summary, build_seconds=search.summary.build_seconds + prepare_seconds
+    )
     if search.model is None:
         raise SolveError(_no_rota_message(summary, settings))
 
     report(0.95, "reading the rota")
-    result = read_rota_result(search.model, instance, summary, started, late_shift_end=settings.late_shift_end)
+    result = read_rota_result(
+        search.model, instance, summary, started, late_shift_end=settings.late_shift_end
+    )
     report(1.0, "rota ready")
     logger.info("rota: %s", result.summary.describe())
     return result

@@ -67,7 +67,9 @@ class ChatStaffing:
     slots: Staffing
 
 
-def chat_aht_seconds(aht_single_chat_seconds: npt.ArrayLike, concurrency: int, slowdown_per_extra_chat: float) -> np.ndarray:
+def chat_aht_seconds(
+    aht_single_chat_seconds: npt.ArrayLike, concurrency: int, slowdown_per_extra_chat: float
+) -> np.ndarray:
     """Handle time of a chat worked with ``concurrency`` − 1 others [seconds].
 
     AHT_k = AHT_1 · (1 + slowdown · (k − 1)).
@@ -78,15 +80,24 @@ def chat_aht_seconds(aht_single_chat_seconds: npt.ArrayLike, concurrency: int, s
     450.0
     """
     _check(concurrency, slowdown_per_extra_chat)
-    return np.asarray(aht_single_chat_seconds, dtype=float) * (1.0 + slowdown_per_extra_chat * (concurrency - 1))
+    return np.asarray(aht_single_chat_seconds, dtype=float) * (
+        1.0 + slowdown_per_extra_chat * (concurrency - 1)
+    )
 
 
 def _check(concurrency: int, slowdown: float) -> None:
     if not (isinstance(concurrency, int | np.integer) and concurrency >= 1):
-        raise InputError("chat concurrency must be a whole number of chats, 1 or more", value=concurrency, fix="e.g. --chat-concurrency 3")
+        raise InputError(
+            "chat concurrency must be a whole number of chats, 1 or more",
+            value=concurrency,
+            fix="e.g. --chat-concurrency 3",
+        )
     if not 0 <= slowdown <= 1:
-        raise InputError("chat slowdown per extra chat must be a fraction in [0, 1]", value=slowdown,
-                         fix="e.g. 0.25: each extra chat makes every chat 25 % slower")
+        raise InputError(
+            "chat slowdown per extra chat must be a fraction in [0, 1]",
+            value=slowdown,
+            fix="e.g. 0.25: each extra chat makes every chat 25 % slower",
+        )
 
 
 def staff_chat(
@@ -130,11 +141,19 @@ def staff_chat(
     """
     _check(concurrency, slowdown_per_extra_chat)
     chats = np.atleast_1d(np.asarray(chats_offered, dtype=float))
-    aht = np.broadcast_to(chat_aht_seconds(aht_single_chat_seconds, concurrency, slowdown_per_extra_chat), chats.shape)
+    aht = np.broadcast_to(
+        chat_aht_seconds(aht_single_chat_seconds, concurrency, slowdown_per_extra_chat), chats.shape
+    )
     if (chats < 0).any() or not np.isfinite(chats).all():
-        raise InputError("chats offered must be a number, zero or more", value=float(chats[~(chats >= 0)][0]) if (~(chats >= 0)).any() else None)
+        raise InputError(
+            "chats offered must be a number, zero or more",
+            value=float(chats[~(chats >= 0)][0]) if (~(chats >= 0)).any() else None,
+        )
     if ((chats > 0) & ~(aht > 0)).any():
-        raise InputError("chat handle time must be more than 0 seconds", value=float(aht[(chats > 0) & ~(aht > 0)][0]))
+        raise InputError(
+            "chat handle time must be more than 0 seconds",
+            value=float(aht[(chats > 0) & ~(aht > 0)][0]),
+        )
     load = traffic_erlangs(chats, np.where(chats > 0, aht, 0.0), interval_minutes)
     slots = staff_to_target(load, np.where(chats > 0, aht, 1.0), target)
     agents = -(-slots.agents_required // concurrency)  # exact integer ceiling
@@ -166,12 +185,28 @@ def compute_chat_requirements(
     queues = frame["queue"].astype(str).to_numpy()
     per_row = _per_row_shrinkage(shrinkage_fraction, len(frame), source)
     shrinkage = per_row if per_row is not None else np.full(len(frame), float(shrinkage_fraction))
-    columns = {name: np.zeros(len(frame)) for name in ("traffic_erlangs", "service_level", "asa_seconds", "occupancy", "chat_aht_seconds")}
+    columns = {
+        name: np.zeros(len(frame))
+        for name in (
+            "traffic_erlangs",
+            "service_level",
+            "asa_seconds",
+            "occupancy",
+            "chat_aht_seconds",
+        )
+    }
     agents, slots = np.zeros(len(frame), dtype=np.int64), np.zeros(len(frame), dtype=np.int64)
     binding = np.full(len(frame), "none", dtype=object)
     for queue in pd.unique(queues):
         mask = queues == queue
-        result = staff_chat(offered[mask], aht[mask], interval_minutes, concurrency, target, slowdown_per_extra_chat=slowdown_per_extra_chat)
+        result = staff_chat(
+            offered[mask],
+            aht[mask],
+            interval_minutes,
+            concurrency,
+            target,
+            slowdown_per_extra_chat=slowdown_per_extra_chat,
+        )
         agents[mask], slots[mask] = result.agents_required, result.slots_required
         columns["traffic_erlangs"][mask] = result.slot_traffic_erlangs
         columns["chat_aht_seconds"][mask] = result.chat_aht_seconds

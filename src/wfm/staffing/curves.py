@@ -53,18 +53,26 @@ def service_curve(
     if (counts < 0).any():
         raise InputError("agents must be zero or more", value=int(counts[counts < 0][0]))
     if not aht_seconds > 0:
-        raise InputError("aht_seconds must be more than 0", value=aht_seconds, fix="give the handle time in seconds")
+        raise InputError(
+            "aht_seconds must be more than 0",
+            value=aht_seconds,
+            fix="give the handle time in seconds",
+        )
     if patience_seconds is None:
         return pd.DataFrame(
             {
                 "agents": counts,
-                "service_level": service_level(counts, traffic_erlangs, aht_seconds, answer_threshold_seconds),
+                "service_level": service_level(
+                    counts, traffic_erlangs, aht_seconds, answer_threshold_seconds
+                ),
                 "asa_seconds": asa_seconds(counts, traffic_erlangs, aht_seconds),
                 "occupancy": occupancy(counts, traffic_erlangs),
                 "abandon_probability": 0.0,
             }
         )
-    result = erlang_a(counts, traffic_erlangs, aht_seconds, patience_seconds, answer_threshold_seconds)
+    result = erlang_a(
+        counts, traffic_erlangs, aht_seconds, patience_seconds, answer_threshold_seconds
+    )
     return pd.DataFrame(
         {
             "agents": counts,

@@ -108,16 +108,33 @@ def staff_deferred_work(
     count = np.asarray(items, dtype=float)
     handle = np.broadcast_to(np.asarray(handle_time_seconds, dtype=float), count.shape)
     if starts.shape != count.shape or starts.ndim != 1:
-        raise InputError("items and interval starts must be one value per interval", value=(starts.shape, count.shape))
+        raise InputError(
+            "items and interval starts must be one value per interval",
+            value=(starts.shape, count.shape),
+        )
     if not (response_hours > 0):
-        raise InputError("response time must be more than 0 hours", value=response_hours, fix="e.g. --deferred-response-hours 24")
+        raise InputError(
+            "response time must be more than 0 hours",
+            value=response_hours,
+            fix="e.g. --deferred-response-hours 24",
+        )
     if (count < 0).any() or not np.isfinite(count).all():
-        raise InputError("deferred items must be a number, zero or more", value=float(count[~(count >= 0)][0]) if (~(count >= 0)).any() else None)
+        raise InputError(
+            "deferred items must be a number, zero or more",
+            value=float(count[~(count >= 0)][0]) if (~(count >= 0)).any() else None,
+        )
     if ((count > 0) & ~(handle > 0)).any():
-        raise InputError("handle time per item must be more than 0 seconds", value=float(handle[(count > 0) & ~(handle > 0)][0]))
+        raise InputError(
+            "handle time per item must be more than 0 seconds",
+            value=float(handle[(count > 0) & ~(handle > 0)][0]),
+        )
     busy = handle[count > 0]
     if busy.size and np.median(busy) < 15:
-        raise InputError("handle time per item looks like minutes, not seconds", value=float(np.median(busy)), fix="give it in seconds (e.g. 360 for 6 minutes)")
+        raise InputError(
+            "handle time per item looks like minutes, not seconds",
+            value=float(np.median(busy)),
+            fix="give it in seconds (e.g. 360 for 6 minutes)",
+        )
     if starts.size > 1 and (np.diff(starts) <= 0).any():
         raise InputError("interval starts must increase", fix="sort the intervals by time")
     length = interval_minutes * 60.0
@@ -126,7 +143,9 @@ def staff_deferred_work(
     if size == 0 or not work.any():
         return DeferredStaffing(0.0, 0, work, np.zeros(size), -1)
     ends = starts + length
-    open_before = np.concatenate([[0.0], np.cumsum(np.full(size, length))])  # open time before interval k
+    open_before = np.concatenate(
+        [[0.0], np.cumsum(np.full(size, length))]
+    )  # open time before interval k
 
     def open_time_until(t: np.ndarray) -> np.ndarray:
         """Open time from the first interval's start up to clock time t."""
@@ -194,7 +213,9 @@ def compute_deferred_requirements(
         rows = np.flatnonzero(queues == queue)
         rows = rows[np.argsort(times.iloc[rows].to_numpy(), kind="stable")]
         offset = (times.iloc[rows] - times.iloc[rows[0]]).dt.total_seconds().to_numpy()
-        result = staff_deferred_work(offset, offered[rows], aht[rows], interval_minutes, response_hours)
+        result = staff_deferred_work(
+            offset, offered[rows], aht[rows], interval_minutes, response_hours
+        )
         agents[rows], level[rows] = result.agents_required, result.agents_level
         backlog[rows], work[rows] = result.backlog_agent_seconds, result.workload_agent_seconds
     capacity = agents * interval_minutes * 60.0

@@ -47,7 +47,9 @@ def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     >>> float(erlang_b(2, 1.0))
     0.2
     """
-    agents_array, traffic = np.broadcast_arrays(np.asarray(agents), np.asarray(traffic_erlangs, dtype=float))
+    agents_array, traffic = np.broadcast_arrays(
+        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float)
+    )
     agents_array = agents_array.astype(np.int64)
     blocking = np.ones(agents_array.shape, dtype=float)
     result = np.ones(agents_array.shape, dtype=float)
@@ -86,15 +88,21 @@ def erlang_b_direct(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray
     >>> round(float(erlang_b_direct(2, 1.0)), 12)
     0.2
     """
-    agents_array, traffic = np.broadcast_arrays(np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float))
+    agents_array, traffic = np.broadcast_arrays(
+        np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float)
+    )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         log_pmf = agents_array * np.log(traffic) - traffic - gammaln(agents_array + 1.0)
         blocking = np.exp(log_pmf) / gammaincc(agents_array + 1.0, traffic)
     blocking = np.where(agents_array <= 0, 1.0, blocking)
-    return np.where(traffic <= 0, np.where(agents_array <= 0, 1.0, 0.0), np.clip(blocking, 0.0, 1.0))
+    return np.where(
+        traffic <= 0, np.where(agents_array <= 0, 1.0, 0.0), np.clip(blocking, 0.0, 1.0)
+    )
 
 
-def erlang_c_from_b(agents: np.ndarray, traffic_erlangs: np.ndarray, blocking: np.ndarray) -> np.ndarray:
+def erlang_c_from_b(
+    agents: np.ndarray, traffic_erlangs: np.ndarray, blocking: np.ndarray
+) -> np.ndarray:
     """Erlang C from Erlang B: C = N·B / (N − A·(1 − B)) for N > A, else 1."""
     stable = agents > traffic_erlangs
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -128,7 +136,9 @@ def erlang_c(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     >>> round(float(erlang_c(14, 10.0)), 4)
     0.1741
     """
-    agents_array, traffic = np.broadcast_arrays(np.asarray(agents), np.asarray(traffic_erlangs, dtype=float))
+    agents_array, traffic = np.broadcast_arrays(
+        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float)
+    )
     agents_array = agents_array.astype(np.int64)
     return erlang_c_from_b(agents_array, traffic, erlang_b(agents_array, traffic))
 
@@ -142,13 +152,18 @@ def service_level_from_c(
 ) -> np.ndarray:
     """SL(T) = 1 − C·exp(−(N − A)·T / AHT) given C; 0 where N ≤ A; 1 where A = 0."""
     with np.errstate(over="ignore", invalid="ignore"):
-        level = 1.0 - wait_probability * np.exp(-(agents - traffic_erlangs) * answer_threshold_seconds / aht_seconds)
+        level = 1.0 - wait_probability * np.exp(
+            -(agents - traffic_erlangs) * answer_threshold_seconds / aht_seconds
+        )
     level = np.where(agents > traffic_erlangs, level, 0.0)
     return np.where(traffic_erlangs == 0, 1.0, np.clip(level, 0.0, 1.0))
 
 
 def asa_seconds_from_c(
-    agents: np.ndarray, traffic_erlangs: np.ndarray, aht_seconds: np.ndarray, wait_probability: np.ndarray
+    agents: np.ndarray,
+    traffic_erlangs: np.ndarray,
+    aht_seconds: np.ndarray,
+    wait_probability: np.ndarray,
 ) -> np.ndarray:
     """ASA = C·AHT / (N − A) [seconds]; infinite where N ≤ A; 0 where A = 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -158,7 +173,10 @@ def asa_seconds_from_c(
 
 
 def service_level(
-    agents: ArrayLike, traffic_erlangs: ArrayLike, aht_seconds: ArrayLike, answer_threshold_seconds: ArrayLike
+    agents: ArrayLike,
+    traffic_erlangs: ArrayLike,
+    aht_seconds: ArrayLike,
+    answer_threshold_seconds: ArrayLike,
 ) -> np.ndarray:
     """Fraction of contacts answered within ``answer_threshold_seconds`` (Erlang C).
 
@@ -184,7 +202,9 @@ def service_level(
     0.8884
     """
     agents_array, traffic, aht, threshold = np.broadcast_arrays(
-        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float), np.asarray(aht_seconds, dtype=float),
+        np.asarray(agents),
+        np.asarray(traffic_erlangs, dtype=float),
+        np.asarray(aht_seconds, dtype=float),
         np.asarray(answer_threshold_seconds, dtype=float),
     )
     agents_array = agents_array.astype(np.int64)
@@ -192,7 +212,9 @@ def service_level(
     return service_level_from_c(agents_array, traffic, aht, threshold, wait)
 
 
-def asa_seconds(agents: ArrayLike, traffic_erlangs: ArrayLike, aht_seconds: ArrayLike) -> np.ndarray:
+def asa_seconds(
+    agents: ArrayLike, traffic_erlangs: ArrayLike, aht_seconds: ArrayLike
+) -> np.ndarray:
     """Average speed of answer [seconds] (Erlang C): C(N, A)·AHT / (N − A).
 
     Examples
@@ -201,7 +223,9 @@ def asa_seconds(agents: ArrayLike, traffic_erlangs: ArrayLike, aht_seconds: Arra
     7.84
     """
     agents_array, traffic, aht = np.broadcast_arrays(
-        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float), np.asarray(aht_seconds, dtype=float)
+        np.asarray(agents),
+        np.asarray(traffic_erlangs, dtype=float),
+        np.asarray(aht_seconds, dtype=float),
     )
     agents_array = agents_array.astype(np.int64)
     return asa_seconds_from_c(agents_array, traffic, aht, erlang_c(agents_array, traffic))
@@ -215,14 +239,19 @@ def occupancy(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     >>> round(float(occupancy(14, 10.0)), 3)
     0.714
     """
-    agents_array, traffic = np.broadcast_arrays(np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float))
+    agents_array, traffic = np.broadcast_arrays(
+        np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(agents_array > 0, traffic / agents_array, np.where(traffic > 0, 1.0, 0.0))
     return np.minimum(share, 1.0)
 
 
 def service_level_fractional(
-    agents: ArrayLike, traffic_erlangs: ArrayLike, aht_seconds: ArrayLike, answer_threshold_seconds: ArrayLike
+    agents: ArrayLike,
+    traffic_erlangs: ArrayLike,
+    aht_seconds: ArrayLike,
+    answer_threshold_seconds: ArrayLike,
 ) -> np.ndarray:
     """Service level for a non-integer number of agents, by linear interpolation.
 
@@ -238,8 +267,10 @@ def service_level_fractional(
     True
     """
     agents_array, traffic, aht, threshold = np.broadcast_arrays(
-        np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float),
-        np.asarray(aht_seconds, dtype=float), np.asarray(answer_threshold_seconds, dtype=float),
+        np.asarray(agents, dtype=float),
+        np.asarray(traffic_erlangs, dtype=float),
+        np.asarray(aht_seconds, dtype=float),
+        np.asarray(answer_threshold_seconds, dtype=float),
     )
     agents_array = np.maximum(agents_array, 0.0)
     lower = np.floor(agents_array + 1e-9)

@@ -100,15 +100,26 @@ def _check_positive(name: str, values: np.ndarray, fix: str) -> None:
 
 def _prepare(agents, traffic_erlangs, aht_seconds, patience_seconds):
     agents_array, traffic, aht, patience = np.broadcast_arrays(
-        np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float),
-        np.asarray(aht_seconds, dtype=float), np.asarray(patience_seconds, dtype=float),
+        np.asarray(agents, dtype=float),
+        np.asarray(traffic_erlangs, dtype=float),
+        np.asarray(aht_seconds, dtype=float),
+        np.asarray(patience_seconds, dtype=float),
     )
     if (traffic < 0).any() or not np.isfinite(traffic).all():
-        raise InputError("offered load must be a finite number of Erlang, zero or more", value=float(traffic[~(traffic >= 0) | ~np.isfinite(traffic)][0]))
+        raise InputError(
+            "offered load must be a finite number of Erlang, zero or more",
+            value=float(traffic[~(traffic >= 0) | ~np.isfinite(traffic)][0]),
+        )
     if (agents_array < 0).any():
-        raise InputError("agents must be zero or more", value=float(agents_array[agents_array < 0][0]))
+        raise InputError(
+            "agents must be zero or more", value=float(agents_array[agents_array < 0][0])
+        )
     _check_positive("aht_seconds", aht, "give the average handle time in seconds")
-    _check_positive("patience_seconds", patience, "give the mean patience in seconds (e.g. 120); use Erlang C for no abandonment")
+    _check_positive(
+        "patience_seconds",
+        patience,
+        "give the mean patience in seconds (e.g. 120); use Erlang C for no abandonment",
+    )
     return agents_array, traffic, aht, patience
 
 
@@ -133,7 +144,9 @@ def _log_j(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return log_j
 
 
-def _answered_within_given_wait(x: np.ndarray, y: np.ndarray, decay: np.ndarray, log_j: np.ndarray) -> np.ndarray:
+def _answered_within_given_wait(
+    x: np.ndarray, y: np.ndarray, decay: np.ndarray, log_j: np.ndarray
+) -> np.ndarray:
     """P(answered within T | wait), with ``decay`` = θ·T.
 
     (x / y)·[P(x + 1, y) − P(x + 1, u)] / P(x, y) with u = y·e^(−θT), written with J
@@ -194,10 +207,15 @@ def erlang_a(
     >>> round(float(r.service_level), 3), round(float(r.abandon_probability), 4)
     (0.933, 0.0228)
     """
-    agents_array, traffic, aht, patience = _prepare(agents, traffic_erlangs, aht_seconds, patience_seconds)
+    agents_array, traffic, aht, patience = _prepare(
+        agents, traffic_erlangs, aht_seconds, patience_seconds
+    )
     threshold = np.broadcast_to(np.asarray(answer_threshold_seconds, dtype=float), traffic.shape)
     if (threshold < 0).any():
-        raise InputError("answer threshold must be zero or more seconds", value=float(threshold[threshold < 0][0]))
+        raise InputError(
+            "answer threshold must be zero or more seconds",
+            value=float(threshold[threshold < 0][0]),
+        )
     shape = traffic.shape
     wait = np.zeros(shape)
     abandon = np.zeros(shape)
@@ -208,7 +226,13 @@ def erlang_a(
     asa[no_agents] = np.nan
     work = (agents_array > 0) & (traffic > 0)
     if work.any():
-        n, a, h, p, t = agents_array[work], traffic[work], aht[work], patience[work], threshold[work]
+        n, a, h, p, t = (
+            agents_array[work],
+            traffic[work],
+            aht[work],
+            patience[work],
+            threshold[work],
+        )
         x = n * p / h
         y = a * p / h
         theta = 1.0 / p
@@ -225,14 +249,26 @@ def erlang_a(
         abandon[work] = wait_w * abandon_given_wait
         level[work] = (1.0 - wait_w) + wait_w * within
         if with_asa:
-            asa[work] = wait_w * _answered_wait_given_wait(x, y, theta, log_j) / (1.0 - wait_w * abandon_given_wait)
+            asa[work] = (
+                wait_w
+                * _answered_wait_given_wait(x, y, theta, log_j)
+                / (1.0 - wait_w * abandon_given_wait)
+            )
     level = np.clip(level, 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        occ = np.where(agents_array > 0, traffic * (1.0 - abandon) / np.maximum(agents_array, 1.0), np.where(traffic > 0, 1.0, 0.0))
-    return ErlangAResult(wait, abandon, level, asa if with_asa else np.full(shape, np.nan), np.minimum(occ, 1.0))
+        occ = np.where(
+            agents_array > 0,
+            traffic * (1.0 - abandon) / np.maximum(agents_array, 1.0),
+            np.where(traffic > 0, 1.0, 0.0),
+        )
+    return ErlangAResult(
+        wait, abandon, level, asa if with_asa else np.full(shape, np.nan), np.minimum(occ, 1.0)
+    )
 
 
-def _answered_wait_given_wait(x: np.ndarray, y: np.ndarray, theta: np.ndarray, log_j: np.ndarray) -> np.ndarray:
+def _answered_wait_given_wait(
+    x: np.ndarray, y: np.ndarray, theta: np.ndarray, log_j: np.ndarray
+) -> np.ndarray:
     """E[W·1{answered} | wait] [seconds] by the series over the queue length found, j."""
     total = np.zeros(x.shape)
     mass = np.zeros(x.shape)
@@ -249,7 +285,11 @@ def _answered_wait_given_wait(x: np.ndarray, y: np.ndarray, theta: np.ndarray, l
         xa = x[active, None]
         log_weight = base[active, None] + j * log_y[active, None] - gammaln(xa + j + 1.0)
         weight = np.exp(log_weight)  # P(j callers queued | wait)
-        answered_wait = xa * (digamma(xa + j + 2.0) - digamma_start[active, None]) / (theta[active, None] * (xa + j + 1.0))
+        answered_wait = (
+            xa
+            * (digamma(xa + j + 2.0) - digamma_start[active, None])
+            / (theta[active, None] * (xa + j + 1.0))
+        )
         total[active] += (weight * answered_wait).sum(axis=1)
         mass[active] += weight.sum(axis=1)
         # Done once past the mode (j > y − x) and the last terms are negligible.
@@ -316,18 +356,42 @@ def staff_erlang_a(
     traffic = np.atleast_1d(np.asarray(traffic_erlangs, dtype=float))
     aht = np.broadcast_to(np.asarray(aht_seconds, dtype=float), traffic.shape)
     patience = np.broadcast_to(np.asarray(patience_seconds, dtype=float), traffic.shape)
-    for name, value in (("service-level target", service_level_target), ("abandon cap", max_abandon_probability)):
+    for name, value in (
+        ("service-level target", service_level_target),
+        ("abandon cap", max_abandon_probability),
+    ):
         if value is not None and not 0 < value < 1:
-            raise InputError(f"{name} must be a fraction between 0 and 1", value=value, fix="e.g. 0.8 (not 80)")
+            raise InputError(
+                f"{name} must be a fraction between 0 and 1", value=value, fix="e.g. 0.8 (not 80)"
+            )
     if max_occupancy is not None and not 0 < max_occupancy <= 1:
-        raise InputError("occupancy cap must be a fraction in (0, 1]", value=max_occupancy, fix="e.g. 0.85")
+        raise InputError(
+            "occupancy cap must be a fraction in (0, 1]", value=max_occupancy, fix="e.g. 0.85"
+        )
     if answer_threshold_seconds < 0:
-        raise InputError("answer threshold must be zero or more seconds", value=answer_threshold_seconds)
-    if service_level_target is None and max_abandon_probability is None and asa_target_seconds is None and max_occupancy is None:
-        raise InputError("no staffing target is set", fix="set a service-level target, an abandon cap, an ASA target or an occupancy cap")
+        raise InputError(
+            "answer threshold must be zero or more seconds", value=answer_threshold_seconds
+        )
+    if (
+        service_level_target is None
+        and max_abandon_probability is None
+        and asa_target_seconds is None
+        and max_occupancy is None
+    ):
+        raise InputError(
+            "no staffing target is set",
+            fix="set a service-level target, an abandon cap, an ASA target or an occupancy cap",
+        )
 
     def meets(n: np.ndarray, index: np.ndarray) -> np.ndarray:
-        r = erlang_a(n, traffic[index], aht[index], patience[index], answer_threshold_seconds, with_asa=asa_target_seconds is not None)
+        r = erlang_a(
+            n,
+            traffic[index],
+            aht[index],
+            patience[index],
+            answer_threshold_seconds,
+            with_asa=asa_target_seconds is not None,
+        )
         ok = np.ones(index.size, dtype=bool)
         if service_level_target is not None:
             ok &= r.service_level >= service_level_target - 1e-12
@@ -354,7 +418,8 @@ def staff_erlang_a(
     else:
         first = busy[pending[0]]
         raise InputError(
-            "no number of agents meets the targets", value=float(traffic[first]),
+            "no number of agents meets the targets",
+            value=float(traffic[first]),
             fix="check the offered load [Erlang], AHT [s] and patience [s] of this interval",
         )
     low = np.zeros(busy.size, dtype=np.int64)  # 0 agents never meets a target with load

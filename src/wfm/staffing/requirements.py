@@ -29,7 +29,12 @@ from wfm.staffing.erlang import (
 TARGET_TOLERANCE = 1e-12
 
 #: Names used in the ``binding_target`` column.
-BINDING_NONE, BINDING_SERVICE_LEVEL, BINDING_ASA, BINDING_OCCUPANCY = "none", "service_level", "asa", "occupancy"
+BINDING_NONE, BINDING_SERVICE_LEVEL, BINDING_ASA, BINDING_OCCUPANCY = (
+    "none",
+    "service_level",
+    "asa",
+    "occupancy",
+)
 #: Binding name when only queue stability (N > A) decides the number.
 BINDING_STABILITY = "stability"
 #: Binding name of an abandonment cap (Erlang A).
@@ -60,22 +65,39 @@ class ServiceTarget:
 
     def __post_init__(self) -> None:
         if self.service_level_target is not None and not 0 < self.service_level_target < 1:
-            hint = " (it looks like a percentage: divide by 100)" if 5 <= self.service_level_target <= 100 else ""
+            hint = (
+                " (it looks like a percentage: divide by 100)"
+                if 5 <= self.service_level_target <= 100
+                else ""
+            )
             raise InputError(
                 "service-level target must be a fraction between 0 and 1" + hint,
                 value=self.service_level_target,
                 fix="e.g. 0.8 for 80 % within the threshold",
             )
         if self.answer_threshold_seconds < 0:
-            raise InputError("answer threshold must be zero or more seconds", value=self.answer_threshold_seconds)
+            raise InputError(
+                "answer threshold must be zero or more seconds", value=self.answer_threshold_seconds
+            )
         if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
             raise InputError(
-                "occupancy cap must be a fraction in (0, 1]", value=self.max_occupancy, fix="e.g. 0.85"
+                "occupancy cap must be a fraction in (0, 1]",
+                value=self.max_occupancy,
+                fix="e.g. 0.85",
             )
         if self.asa_target_seconds is not None and self.asa_target_seconds <= 0:
-            raise InputError("ASA target must be more than 0 seconds", value=self.asa_target_seconds)
-        if self.service_level_target is None and self.asa_target_seconds is None and self.max_occupancy is None:
-            raise InputError("no staffing target is set", fix="set a service-level target, an ASA target or an occupancy cap")
+            raise InputError(
+                "ASA target must be more than 0 seconds", value=self.asa_target_seconds
+            )
+        if (
+            self.service_level_target is None
+            and self.asa_target_seconds is None
+            and self.max_occupancy is None
+        ):
+            raise InputError(
+                "no staffing target is set",
+                fix="set a service-level target, an ASA target or an occupancy cap",
+            )
 
     @classmethod
     def from_queue(cls, queue) -> ServiceTarget:
@@ -110,7 +132,9 @@ class Staffing:
     occupancy: np.ndarray
 
 
-def traffic_erlangs(offered: np.ndarray, aht_seconds: np.ndarray, interval_minutes: int) -> np.ndarray:
+def traffic_erlangs(
+    offered: np.ndarray, aht_seconds: np.ndarray, interval_minutes: int
+) -> np.ndarray:
     """Offered load A = contacts × AHT / interval length [Erlang].
 
     Examples
@@ -118,10 +142,16 @@ def traffic_erlangs(offered: np.ndarray, aht_seconds: np.ndarray, interval_minut
     >>> float(traffic_erlangs(np.array([100.0]), np.array([180.0]), 30)[0])
     10.0
     """
-    return np.asarray(offered, dtype=float) * np.asarray(aht_seconds, dtype=float) / (interval_minutes * 60.0)
+    return (
+        np.asarray(offered, dtype=float)
+        * np.asarray(aht_seconds, dtype=float)
+        / (interval_minutes * 60.0)
+    )
 
 
-def staff_to_target(traffic: np.ndarray, aht_seconds: np.ndarray, target: ServiceTarget) -> Staffing:
+def staff_to_target(
+    traffic: np.ndarray, aht_seconds: np.ndarray, target: ServiceTarget
+) -> Staffing:
     """Smallest integer productive agents per interval meeting every active target.
 
     Parameters
@@ -190,7 +220,9 @@ def staff_to_target(traffic: np.ndarray, aht_seconds: np.ndarray, target: Servic
         pending = pending[~meets]
         # One agent more for the intervals still short.
         n_next = n[pending] + 1
-        blocking[pending] = load[pending] * blocking[pending] / (n_next + load[pending] * blocking[pending])
+        blocking[pending] = (
+            load[pending] * blocking[pending] / (n_next + load[pending] * blocking[pending])
+        )
         n[pending] = n_next
     agents.flat[busy] = found
     level.flat[busy] = found_level
@@ -200,7 +232,9 @@ def staff_to_target(traffic: np.ndarray, aht_seconds: np.ndarray, target: Servic
     return Staffing(agents, binding, level, asa, occ)
 
 
-def _binding_targets(agents: np.ndarray, load: np.ndarray, handle: np.ndarray, target: ServiceTarget) -> np.ndarray:
+def _binding_targets(
+    agents: np.ndarray, load: np.ndarray, handle: np.ndarray, target: ServiceTarget
+) -> np.ndarray:
     """Which target fails with one agent fewer (service level, then ASA, then occupancy)."""
     fewer = agents - 1
     wait = erlang_c_from_b(fewer, load, erlang_b_direct(fewer, load))
@@ -208,12 +242,25 @@ def _binding_targets(agents: np.ndarray, load: np.ndarray, handle: np.ndarray, t
     checks = []
     if target.service_level_target is not None:
         level = service_level_from_c(fewer, load, handle, target.answer_threshold_seconds, wait)
-        checks.append((BINDING_SERVICE_LEVEL, level < target.service_level_target - TARGET_TOLERANCE))
+        checks.append(
+            (BINDING_SERVICE_LEVEL, level < target.service_level_target - TARGET_TOLERANCE)
+        )
     if target.asa_target_seconds is not None:
-        checks.append((BINDING_ASA, asa_seconds_from_c(fewer, load, handle, wait) > target.asa_target_seconds + TARGET_TOLERANCE))
+        checks.append(
+            (
+                BINDING_ASA,
+                asa_seconds_from_c(fewer, load, handle, wait)
+                > target.asa_target_seconds + TARGET_TOLERANCE,
+            )
+        )
     if target.max_occupancy is not None:
         with np.errstate(divide="ignore"):
-            checks.append((BINDING_OCCUPANCY, (fewer <= 0) | (load > target.max_occupancy * fewer * (1 + 1e-12))))
+            checks.append(
+                (
+                    BINDING_OCCUPANCY,
+                    (fewer <= 0) | (load > target.max_occupancy * fewer * (1 + 1e-12)),
+                )
+            )
     assigned = np.zeros(agents.shape, dtype=bool)
     for name, fails in checks:
         names[fails & ~assigned] = name
@@ -234,7 +281,9 @@ def _min_agents_for_occupancy(traffic: np.ndarray, max_occupancy: float) -> np.n
 _EXACT_SHRINKAGE_VALUES = 64
 
 
-def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np.ndarray) -> np.ndarray:
+def scheduled_agents(
+    agents_required: np.ndarray, shrinkage_fraction: float | np.ndarray
+) -> np.ndarray:
     """Scheduled (gross) agents ⌈N / (1 − s)⌉, computed exactly.
 
     The shrinkage is read as the decimal it was written as (0.3 is 3/10), and the ceiling is
@@ -256,7 +305,9 @@ def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np
     shrinkage = np.broadcast_to(np.asarray(shrinkage_fraction, dtype=float), required.shape)
     if ((shrinkage < 0) | (shrinkage >= 1)).any():
         bad = shrinkage[(shrinkage < 0) | (shrinkage >= 1)][0]
-        raise InputError("shrinkage must be a fraction in [0, 1)", value=float(bad), fix="e.g. 0.3 for 30 %")
+        raise InputError(
+            "shrinkage must be a fraction in [0, 1)", value=float(bad), fix="e.g. 0.3 for 30 %"
+        )
     result = np.empty(required.shape, dtype=np.int64)
     values = np.unique(shrinkage)
     if values.size > _EXACT_SHRINKAGE_VALUES:
@@ -275,7 +326,9 @@ def scheduled_agents(agents_required: np.ndarray, shrinkage_fraction: float | np
     return result
 
 
-def fractional_agents_required(traffic: np.ndarray, aht_seconds: np.ndarray, target: ServiceTarget) -> np.ndarray:
+def fractional_agents_required(
+    traffic: np.ndarray, aht_seconds: np.ndarray, target: ServiceTarget
+) -> np.ndarray:
     """Real-valued productive agents per interval: where the interpolated curves cross the targets.
 
     For adding requirements across queues or intervals, rounding each up first overstates
@@ -321,15 +374,31 @@ def fractional_agents_required(traffic: np.ndarray, aht_seconds: np.ndarray, tar
     wait_whole = erlang_c_from_b(whole, traffic, erlang_b_direct(whole, traffic))
     with np.errstate(invalid="ignore", divide="ignore"):
         if target.service_level_target is not None:
-            low = service_level_from_c(below, traffic, handle, target.answer_threshold_seconds, wait_below)
-            high = service_level_from_c(whole, traffic, handle, target.answer_threshold_seconds, wait_whole)
+            low = service_level_from_c(
+                below, traffic, handle, target.answer_threshold_seconds, wait_below
+            )
+            high = service_level_from_c(
+                whole, traffic, handle, target.answer_threshold_seconds, wait_whole
+            )
             step = np.clip((target.service_level_target - low) / (high - low), 0.0, 1.0)
-            crossings = np.maximum(crossings, np.where(low >= target.service_level_target - TARGET_TOLERANCE, below, below + step))
+            crossings = np.maximum(
+                crossings,
+                np.where(
+                    low >= target.service_level_target - TARGET_TOLERANCE, below, below + step
+                ),
+            )
         if target.asa_target_seconds is not None:
             low = asa_seconds_from_c(below, traffic, handle, wait_below)
             high = asa_seconds_from_c(whole, traffic, handle, wait_whole)
-            step = np.where(np.isfinite(low), np.clip((low - target.asa_target_seconds) / (low - high), 0.0, 1.0), 1.0)
-            crossings = np.maximum(crossings, np.where(low <= target.asa_target_seconds + TARGET_TOLERANCE, below, below + step))
+            step = np.where(
+                np.isfinite(low),
+                np.clip((low - target.asa_target_seconds) / (low - high), 0.0, 1.0),
+                1.0,
+            )
+            crossings = np.maximum(
+                crossings,
+                np.where(low <= target.asa_target_seconds + TARGET_TOLERANCE, below, below + step),
+            )
     if target.max_occupancy is not None:
         crossings = np.maximum(crossings, traffic / target.max_occupancy)
     crossings = np.maximum(crossings, traffic)
@@ -398,33 +467,52 @@ def compute_requirements(
     fractional = np.zeros(len(frame))
     abandon = np.zeros(len(frame))
     if max_abandon_probability is not None and patience_seconds is None:
-        raise InputError("an abandonment cap needs a patience (Erlang A)", value=max_abandon_probability,
-                         fix="give the mean patience in seconds, e.g. --patience-seconds 120")
+        raise InputError(
+            "an abandonment cap needs a patience (Erlang A)",
+            value=max_abandon_probability,
+            fix="give the mean patience in seconds, e.g. --patience-seconds 120",
+        )
     if patience_seconds is not None and include_fractional:
-        raise InputError("fractional requirements are defined for Erlang C only", fix="drop the patience or the fractional option")
+        raise InputError(
+            "fractional requirements are defined for Erlang C only",
+            fix="drop the patience or the fractional option",
+        )
     per_row = _per_row_shrinkage(shrinkage_fraction, len(frame), source)
     for queue in pd.unique(queues):
         mask = queues == queue
-        target = targets if isinstance(targets, ServiceTarget) else _lookup(targets, queue, "service target")
+        target = (
+            targets
+            if isinstance(targets, ServiceTarget)
+            else _lookup(targets, queue, "service target")
+        )
         if patience_seconds is not None:
             staffing = _staff_erlang_a(
-                traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target, patience_seconds, max_abandon_probability
+                traffic[mask],
+                np.where(offered[mask] > 0, aht[mask], 1.0),
+                target,
+                patience_seconds,
+                max_abandon_probability,
             )
             abandon[mask] = staffing.abandon_probability
         else:
-            staffing = staff_to_target(traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target)
+            staffing = staff_to_target(
+                traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target
+            )
         agents[mask] = staffing.agents_required
         binding[mask] = staffing.binding_target
         level[mask] = staffing.service_level
         asa[mask] = staffing.asa_seconds
         occ[mask] = staffing.occupancy
         if include_fractional:
-            fractional[mask] = fractional_agents_required(traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target)
+            fractional[mask] = fractional_agents_required(
+                traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target
+            )
         if per_row is not None:
             shrinkage[mask] = per_row[mask]
         else:
             shrinkage[mask] = (
-                shrinkage_fraction if isinstance(shrinkage_fraction, int | float)
+                shrinkage_fraction
+                if isinstance(shrinkage_fraction, int | float)
                 else _lookup(shrinkage_fraction, queue, "shrinkage")
             )
     result = pd.DataFrame(
@@ -464,13 +552,19 @@ class _ErlangAStaffing:
 
 
 def _staff_erlang_a(
-    traffic: np.ndarray, aht: np.ndarray, target: ServiceTarget, patience_seconds: float, max_abandon_probability: float | None
+    traffic: np.ndarray,
+    aht: np.ndarray,
+    target: ServiceTarget,
+    patience_seconds: float,
+    max_abandon_probability: float | None,
 ) -> _ErlangAStaffing:
     """Erlang A staffing of one queue, with the values at the answer and the binding target."""
     from wfm.staffing.erlang_a import erlang_a, staff_erlang_a
 
     agents = staff_erlang_a(
-        traffic, aht, patience_seconds,
+        traffic,
+        aht,
+        patience_seconds,
         service_level_target=target.service_level_target,
         answer_threshold_seconds=target.answer_threshold_seconds,
         asa_target_seconds=target.asa_target_seconds,
@@ -478,17 +572,35 @@ def _staff_erlang_a(
         max_abandon_probability=max_abandon_probability,
     )
     at = erlang_a(agents, traffic, aht, patience_seconds, target.answer_threshold_seconds)
-    fewer = erlang_a(np.maximum(agents - 1, 0), traffic, aht, patience_seconds, target.answer_threshold_seconds,
-                     with_asa=target.asa_target_seconds is not None)
+    fewer = erlang_a(
+        np.maximum(agents - 1, 0),
+        traffic,
+        aht,
+        patience_seconds,
+        target.answer_threshold_seconds,
+        with_asa=target.asa_target_seconds is not None,
+    )
     names = np.full(agents.shape, BINDING_NONE, dtype=object)
     assigned = traffic <= 0
     checks = []
     if target.service_level_target is not None:
-        checks.append((BINDING_SERVICE_LEVEL, fewer.service_level < target.service_level_target - TARGET_TOLERANCE))
+        checks.append(
+            (
+                BINDING_SERVICE_LEVEL,
+                fewer.service_level < target.service_level_target - TARGET_TOLERANCE,
+            )
+        )
     if target.asa_target_seconds is not None:
-        checks.append((BINDING_ASA, ~(fewer.asa_seconds <= target.asa_target_seconds + TARGET_TOLERANCE)))
+        checks.append(
+            (BINDING_ASA, ~(fewer.asa_seconds <= target.asa_target_seconds + TARGET_TOLERANCE))
+        )
     if max_abandon_probability is not None:
-        checks.append((BINDING_ABANDONMENT, fewer.abandon_probability > max_abandon_probability + TARGET_TOLERANCE))
+        checks.append(
+            (
+                BINDING_ABANDONMENT,
+                fewer.abandon_probability > max_abandon_probability + TARGET_TOLERANCE,
+            )
+        )
     if target.max_occupancy is not None:
         checks.append((BINDING_OCCUPANCY, fewer.occupancy > target.max_occupancy * (1 + 1e-12)))
     checks.append((BINDING_SERVICE_LEVEL, agents > 0))  # one agent is the least with any load
@@ -496,7 +608,9 @@ def _staff_erlang_a(
         names[fails & ~assigned] = name
         assigned |= fails
     level = np.where(traffic > 0, at.service_level, 1.0)
-    return _ErlangAStaffing(agents, names, level, at.asa_seconds, at.occupancy, at.abandon_probability)
+    return _ErlangAStaffing(
+        agents, names, level, at.asa_seconds, at.occupancy, at.abandon_probability
+    )
 
 
 def _per_row_shrinkage(shrinkage_fraction, rows: int, source: str) -> np.ndarray | None:
@@ -507,7 +621,9 @@ def _per_row_shrinkage(shrinkage_fraction, rows: int, source: str) -> np.ndarray
     if values.shape != (rows,):
         raise InputError(
             "per-interval shrinkage must have one value per forecast row",
-            source=source, value=values.shape, fix=f"give {rows} values, a single fraction, or one per queue",
+            source=source,
+            value=values.shape,
+            fix=f"give {rows} values, a single fraction, or one per queue",
         )
     return values
 
@@ -517,29 +633,54 @@ def _lookup(mapping: Mapping, queue: str, what: str):
         return mapping[queue]
     except KeyError:
         raise InputError(
-            f"no {what} for queue '{queue}'", fix=f"add queue '{queue}' to the centre file (known: {sorted(mapping)})"
+            f"no {what} for queue '{queue}'",
+            fix=f"add queue '{queue}' to the centre file (known: {sorted(mapping)})",
         ) from None
 
 
 def _check_forecast(forecast: pd.DataFrame, source: str) -> None:
     """Raise :class:`InputError` for values staffing cannot use, naming the first bad row."""
-    missing = [column for column in ("interval_start", "queue", "offered", "aht_seconds") if column not in forecast]
+    missing = [
+        column
+        for column in ("interval_start", "queue", "offered", "aht_seconds")
+        if column not in forecast
+    ]
     if missing:
-        raise InputError(f"missing column(s) {missing}", source=source, fix="a forecast needs interval_start, queue, offered, aht_seconds")
+        raise InputError(
+            f"missing column(s) {missing}",
+            source=source,
+            fix="a forecast needs interval_start, queue, offered, aht_seconds",
+        )
     offered = pd.to_numeric(forecast["offered"], errors="coerce").to_numpy(dtype=float)
     aht = pd.to_numeric(forecast["aht_seconds"], errors="coerce").to_numpy(dtype=float)
     checks = [
-        (~np.isfinite(offered), "offered", "offered is not a number", "write a non-negative number of contacts"),
+        (
+            ~np.isfinite(offered),
+            "offered",
+            "offered is not a number",
+            "write a non-negative number of contacts",
+        ),
         (offered < 0, "offered", "offered is negative", "volumes must be zero or more"),
-        ((offered > 0) & ~np.isfinite(aht), "aht_seconds", "AHT is missing where contacts are offered",
-         "give aht_seconds in the forecast or a default AHT (--aht-seconds)"),
-        ((offered > 0) & (aht <= 0), "aht_seconds", "AHT must be more than 0 seconds", "give the handle time in seconds"),
+        (
+            (offered > 0) & ~np.isfinite(aht),
+            "aht_seconds",
+            "AHT is missing where contacts are offered",
+            "give aht_seconds in the forecast or a default AHT (--aht-seconds)",
+        ),
+        (
+            (offered > 0) & (aht <= 0),
+            "aht_seconds",
+            "AHT must be more than 0 seconds",
+            "give the handle time in seconds",
+        ),
     ]
     for bad, column, problem, fix in checks:
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             value = forecast[column].iloc[row]
-            raise InputError(problem, source=source, row=row + 2, column=column, value=value, fix=fix)
+            raise InputError(
+                problem, source=source, row=row + 2, column=column, value=value, fix=fix
+            )
     positive = aht[(offered > 0) & np.isfinite(aht)]
     if positive.size and np.median(positive) < 15:
         raise InputError(

@@ -56,11 +56,30 @@ DEFAULT_DEFINITION = ServiceLevelDefinition.ALL_ABANDONS_AGAINST
 
 #: Count columns each definition needs (``answered`` may be given as ``handled``).
 REQUIRED_COUNTS = {
-    ServiceLevelDefinition.ANSWERED_AND_ABANDONED_WITHIN: ("answered", "answered_within_threshold", "abandoned", "abandoned_within_threshold"),
+    ServiceLevelDefinition.ANSWERED_AND_ABANDONED_WITHIN: (
+        "answered",
+        "answered_within_threshold",
+        "abandoned",
+        "abandoned_within_threshold",
+    ),
     ServiceLevelDefinition.ANSWERED_ONLY: ("answered", "answered_within_threshold"),
-    ServiceLevelDefinition.ALL_ABANDONS_AGAINST: ("answered", "answered_within_threshold", "abandoned"),
-    ServiceLevelDefinition.ABANDONS_AFTER_THRESHOLD_AGAINST: ("answered", "answered_within_threshold", "abandoned", "abandoned_within_threshold"),
-    ServiceLevelDefinition.SHORT_ABANDONS_EXCLUDED: ("answered", "answered_within_threshold", "abandoned", "short_abandoned"),
+    ServiceLevelDefinition.ALL_ABANDONS_AGAINST: (
+        "answered",
+        "answered_within_threshold",
+        "abandoned",
+    ),
+    ServiceLevelDefinition.ABANDONS_AFTER_THRESHOLD_AGAINST: (
+        "answered",
+        "answered_within_threshold",
+        "abandoned",
+        "abandoned_within_threshold",
+    ),
+    ServiceLevelDefinition.SHORT_ABANDONS_EXCLUDED: (
+        "answered",
+        "answered_within_threshold",
+        "abandoned",
+        "short_abandoned",
+    ),
 }
 
 
@@ -70,7 +89,9 @@ def parse_definition(value: str | ServiceLevelDefinition) -> ServiceLevelDefinit
         return ServiceLevelDefinition(value)
     except ValueError:
         names = ", ".join(d.value for d in ServiceLevelDefinition)
-        raise InputError("unknown service-level definition", value=value, fix=f"use one of: {names}") from None
+        raise InputError(
+            "unknown service-level definition", value=value, fix=f"use one of: {names}"
+        ) from None
 
 
 def service_level_parts(
@@ -102,13 +123,39 @@ def service_level_parts(
     [80.0, 90.0]
     """
     rule = parse_definition(definition)
-    a, aw, b, bw, s = (np.asarray(v, dtype=float) for v in (answered, answered_within_threshold, abandoned, abandoned_within_threshold, short_abandoned))
-    for name, values in (("answered", a), ("answered_within_threshold", aw), ("abandoned", b), ("abandoned_within_threshold", bw), ("short_abandoned", s)):
+    a, aw, b, bw, s = (
+        np.asarray(v, dtype=float)
+        for v in (
+            answered,
+            answered_within_threshold,
+            abandoned,
+            abandoned_within_threshold,
+            short_abandoned,
+        )
+    )
+    for name, values in (
+        ("answered", a),
+        ("answered_within_threshold", aw),
+        ("abandoned", b),
+        ("abandoned_within_threshold", bw),
+        ("short_abandoned", s),
+    ):
         bad = ~(values >= 0)
         if bad.any():
-            raise InputError(f"{name} must be a count, zero or more", column=name, value=float(np.broadcast_to(values, bad.shape)[bad][0]))
-    if (np.broadcast_to(aw, np.broadcast(a, aw).shape) > np.broadcast_to(a, np.broadcast(a, aw).shape)).any():
-        raise InputError("answered_within_threshold exceeds answered", column="answered_within_threshold", fix="check the columns are mapped correctly")
+            raise InputError(
+                f"{name} must be a count, zero or more",
+                column=name,
+                value=float(np.broadcast_to(values, bad.shape)[bad][0]),
+            )
+    if (
+        np.broadcast_to(aw, np.broadcast(a, aw).shape)
+        > np.broadcast_to(a, np.broadcast(a, aw).shape)
+    ).any():
+        raise InputError(
+            "answered_within_threshold exceeds answered",
+            column="answered_within_threshold",
+            fix="check the columns are mapped correctly",
+        )
     if rule is ServiceLevelDefinition.ANSWERED_AND_ABANDONED_WITHIN:
         parts = aw + bw, a + b
     elif rule is ServiceLevelDefinition.ANSWERED_ONLY:
@@ -125,9 +172,14 @@ def service_level_parts(
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, NaN where nothing was counted."""
-    numerator, denominator = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    numerator, denominator = (
+        np.asarray(numerator, dtype=float),
+        np.asarray(denominator, dtype=float),
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan
+        )
 
 
 def measured_service_level(
@@ -168,12 +220,26 @@ def measured_service_level(
             source=source,
             fix="add them to the history, or choose a definition the data supports, e.g. --sl-definition answered_only",
         )
-    columns = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) if c in frame else 0.0 for c in
-               ("answered", "answered_within_threshold", "abandoned", "abandoned_within_threshold", "short_abandoned")}
+    columns = {
+        c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) if c in frame else 0.0
+        for c in (
+            "answered",
+            "answered_within_threshold",
+            "abandoned",
+            "abandoned_within_threshold",
+            "short_abandoned",
+        )
+    }
     numerator, denominator = service_level_parts(*columns.values(), definition=rule)
     if by is None:
-        return pd.Series(ratio(numerator, denominator), index=history.index, name=f"service_level_{rule.value}")
+        return pd.Series(
+            ratio(numerator, denominator), index=history.index, name=f"service_level_{rule.value}"
+        )
     parts = pd.DataFrame({"numerator": numerator, "denominator": denominator}, index=history.index)
     keys = [history[c] for c in ([by] if isinstance(by, str) else by)]
     sums = parts.groupby(keys, sort=True).sum()
-    return pd.Series(ratio(sums["numerator"], sums["denominator"]), index=sums.index, name=f"service_level_{rule.value}")
+    return pd.Series(
+        ratio(sums["numerator"], sums["denominator"]),
+        index=sums.index,
+        name=f"service_level_{rule.value}",
+    )

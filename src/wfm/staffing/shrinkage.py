@@ -30,8 +30,14 @@ from wfm.errors import InputError
 
 def _check_fraction(value: float, what: str) -> None:
     if not (isinstance(value, int | float | np.floating) and 0 <= value < 1):
-        hint = " (it looks like a percentage: divide by 100)" if isinstance(value, int | float) and 1 <= value < 100 else ""
-        raise InputError(f"{what} must be a fraction in [0, 1){hint}", value=value, fix="e.g. 0.1 for 10 %")
+        hint = (
+            " (it looks like a percentage: divide by 100)"
+            if isinstance(value, int | float) and 1 <= value < 100
+            else ""
+        )
+        raise InputError(
+            f"{what} must be a fraction in [0, 1){hint}", value=value, fix="e.g. 0.1 for 10 %"
+        )
 
 
 @dataclass(frozen=True)
@@ -64,10 +70,15 @@ class ShrinkageComponent:
             values = self.weekday_time_profile.to_numpy(dtype=float)
             bad = ~np.isnan(values) & ~((values >= 0) & (values < 1))
             if bad.any():
-                raise InputError(f"shrinkage profile of '{self.name}' must hold fractions in [0, 1)", value=float(values[bad][0]))
+                raise InputError(
+                    f"shrinkage profile of '{self.name}' must hold fractions in [0, 1)",
+                    value=float(values[bad][0]),
+                )
             if not set(self.weekday_time_profile.index) <= set(range(7)):
-                raise InputError(f"shrinkage profile of '{self.name}' must be indexed by weekday 0–6 (Monday = 0)",
-                                 value=sorted(self.weekday_time_profile.index))
+                raise InputError(
+                    f"shrinkage profile of '{self.name}' must be indexed by weekday 0–6 (Monday = 0)",
+                    value=sorted(self.weekday_time_profile.index),
+                )
 
     def by_interval(self, interval_start: pd.Series) -> np.ndarray:
         """This component's shrinkage for each interval start (tz-aware local times)."""
@@ -83,7 +94,9 @@ class ShrinkageComponent:
             table = np.full((7, 24 * 60), np.nan)
             for column in profile.columns:
                 minute = _minute_of_day(column, self.name)
-                table[profile.index.to_numpy(dtype=int), minute] = profile[column].to_numpy(dtype=float)
+                table[profile.index.to_numpy(dtype=int), minute] = profile[column].to_numpy(
+                    dtype=float
+                )
             minute_of_day = (times.dt.hour * 60 + times.dt.minute).to_numpy()
             looked_up = table[weekday, minute_of_day]
         return np.where(np.isnan(looked_up), result, looked_up)
@@ -97,11 +110,17 @@ def _minute_of_day(text: str, name: str) -> int:
     except ValueError:
         value = -1
     if not 0 <= value < 24 * 60:
-        raise InputError(f"shrinkage profile of '{name}' has a column that is not a time of day", value=text, fix="write HH:MM, e.g. 09:15")
+        raise InputError(
+            f"shrinkage profile of '{name}' has a column that is not a time of day",
+            value=text,
+            fix="write HH:MM, e.g. 09:15",
+        )
     return value
 
 
-def compound_shrinkage(fractions: Sequence[npt.ArrayLike] | Mapping[str, npt.ArrayLike]) -> np.ndarray:
+def compound_shrinkage(
+    fractions: Sequence[npt.ArrayLike] | Mapping[str, npt.ArrayLike],
+) -> np.ndarray:
     """Total shrinkage of components that compound: s = 1 − Π(1 − sᵢ).
 
     Parameters
@@ -126,12 +145,18 @@ def compound_shrinkage(fractions: Sequence[npt.ArrayLike] | Mapping[str, npt.Arr
     for value in values:
         array = np.asarray(value, dtype=float)
         if ((array < 0) | (array >= 1) | np.isnan(array)).any():
-            raise InputError("shrinkage components must be fractions in [0, 1)", value=value, fix="e.g. 0.1 for 10 %")
+            raise InputError(
+                "shrinkage components must be fractions in [0, 1)",
+                value=value,
+                fix="e.g. 0.1 for 10 %",
+            )
         available = available * (1.0 - array)
     return 1.0 - available
 
 
-def shrinkage_by_interval(interval_start: pd.Series, components: Sequence[ShrinkageComponent]) -> np.ndarray:
+def shrinkage_by_interval(
+    interval_start: pd.Series, components: Sequence[ShrinkageComponent]
+) -> np.ndarray:
     """Compounded shrinkage for each interval, from components with optional profiles.
 
     Parameters
@@ -175,6 +200,10 @@ def parse_components(pairs: Sequence[str]) -> list[ShrinkageComponent]:
         except ValueError:
             value = None
         if not sep or not name.strip() or value is None:
-            raise InputError("a shrinkage component must be NAME=FRACTION", value=pair, fix="e.g. --shrinkage-component holidays=0.1")
+            raise InputError(
+                "a shrinkage component must be NAME=FRACTION",
+                value=pair,
+                fix="e.g. --shrinkage-component holidays=0.1",
+            )
         components.append(ShrinkageComponent(name.strip(), value))
     return components

@@ -93,16 +93,28 @@ class DayPlan:
             if values.shape != np.shape(self.interval_offset_seconds):
                 raise InputError(f"{name} must have one value per interval", value=values.shape)
             if not np.isfinite(values).all() or (values < 0).any():
-                raise InputError(f"{name} must be finite and zero or more", value=float(values[~(values >= 0)][0]) if (~(values >= 0)).any() else None)
+                raise InputError(
+                    f"{name} must be finite and zero or more",
+                    value=float(values[~(values >= 0)][0]) if (~(values >= 0)).any() else None,
+                )
         aht = np.asarray(self.aht_seconds, dtype=float)
         busy = np.asarray(self.offered, dtype=float) > 0
         if (aht[busy] <= 0).any():
-            raise InputError("aht_seconds must be more than 0 where contacts are offered", value=float(aht[busy][aht[busy] <= 0][0]))
+            raise InputError(
+                "aht_seconds must be more than 0 where contacts are offered",
+                value=float(aht[busy][aht[busy] <= 0][0]),
+            )
         if busy.any() and np.median(aht[busy]) < 15:
-            raise InputError("aht_seconds looks like minutes, not seconds", value=float(np.median(aht[busy])), fix="give the handle time in seconds")
+            raise InputError(
+                "aht_seconds looks like minutes, not seconds",
+                value=float(np.median(aht[busy])),
+                fix="give the handle time in seconds",
+            )
 
 
-def _handle_times(rng: np.random.Generator, means: np.ndarray, distribution: str, cv: float) -> np.ndarray:
+def _handle_times(
+    rng: np.random.Generator, means: np.ndarray, distribution: str, cv: float
+) -> np.ndarray:
     if distribution == "exponential":
         return rng.exponential(1.0, means.size) * means
     sigma2 = math.log(1.0 + cv * cv)
@@ -126,24 +138,44 @@ def _replicate(
     arrival = starts[interval] + rng.uniform(0.0, length, interval.size)
     order = np.argsort(arrival, kind="stable")
     arrival, interval = arrival[order], interval[order]
-    handle = _handle_times(rng, np.asarray(plan.aht_seconds, dtype=float)[interval], distribution, handle_time_cv)
-    patience = rng.exponential(patience_seconds, interval.size) if patience_seconds else np.full(interval.size, np.inf)
-    wait = _fcfs_waits(arrival.tolist(), handle.tolist(), patience.tolist(), starts.tolist(), np.asarray(plan.agents, dtype=np.int64).tolist())
+    handle = _handle_times(
+        rng, np.asarray(plan.aht_seconds, dtype=float)[interval], distribution, handle_time_cv
+    )
+    patience = (
+        rng.exponential(patience_seconds, interval.size)
+        if patience_seconds
+        else np.full(interval.size, np.inf)
+    )
+    wait = _fcfs_waits(
+        arrival.tolist(),
+        handle.tolist(),
+        patience.tolist(),
+        starts.tolist(),
+        np.asarray(plan.agents, dtype=np.int64).tolist(),
+    )
     answered = (wait <= patience) & np.isfinite(wait)
     abandon_time = np.where(answered, np.inf, np.minimum(patience, wait))
     size = starts.size
     result = np.zeros((size, len(COUNT_COLUMNS)))
     result[:, 0] = np.bincount(interval, minlength=size)
     result[:, 1] = np.bincount(interval, weights=answered, minlength=size)
-    result[:, 2] = np.bincount(interval, weights=answered & (wait <= answer_threshold_seconds), minlength=size)
+    result[:, 2] = np.bincount(
+        interval, weights=answered & (wait <= answer_threshold_seconds), minlength=size
+    )
     result[:, 3] = np.bincount(interval, weights=~answered, minlength=size)
-    result[:, 4] = np.bincount(interval, weights=~answered & (abandon_time <= answer_threshold_seconds), minlength=size)
-    result[:, 5] = np.bincount(interval, weights=~answered & (abandon_time < short_abandon_seconds), minlength=size)
+    result[:, 4] = np.bincount(
+        interval, weights=~answered & (abandon_time <= answer_threshold_seconds), minlength=size
+    )
+    result[:, 5] = np.bincount(
+        interval, weights=~answered & (abandon_time < short_abandon_seconds), minlength=size
+    )
     result[:, 6] = np.bincount(interval, weights=np.where(answered, wait, 0.0), minlength=size)
     return result
 
 
-def _fcfs_waits(arrival: list, handle: list, patience: list, boundary: list, agents: list) -> np.ndarray:
+def _fcfs_waits(
+    arrival: list, handle: list, patience: list, boundary: list, agents: list
+) -> np.ndarray:
     """Wait for an agent of each contact, FCFS, agents changing at ``boundary`` times.
 
     A contact whose wait would exceed its patience abandons and takes no agent; ``inf`` when
@@ -216,11 +248,25 @@ def simulate_day(
     >>> simulate_day(plan, 20.0, replications=3, seed=1).shape
     (3, 1, 7)
     """
-    _check_settings(answer_threshold_seconds, patience_seconds, handle_time_distribution, handle_time_cv, replications)
+    _check_settings(
+        answer_threshold_seconds,
+        patience_seconds,
+        handle_time_distribution,
+        handle_time_cv,
+        replications,
+    )
     rng = np.random.default_rng(seed)
     return np.stack(
         [
-            _replicate(rng, plan, answer_threshold_seconds, patience_seconds, handle_time_distribution, handle_time_cv, short_abandon_seconds)
+            _replicate(
+                rng,
+                plan,
+                answer_threshold_seconds,
+                patience_seconds,
+                handle_time_distribution,
+                handle_time_cv,
+                short_abandon_seconds,
+            )
             for _ in range(replications)
         ]
     )
@@ -230,9 +276,17 @@ def _check_settings(threshold, patience, distribution, cv, replications) -> None
     if not threshold >= 0:
         raise InputError("answer threshold must be zero or more seconds", value=threshold)
     if patience is not None and not patience > 0:
-        raise InputError("patience_seconds must be more than 0", value=patience, fix="give the mean patience in seconds, or none for no abandonment")
+        raise InputError(
+            "patience_seconds must be more than 0",
+            value=patience,
+            fix="give the mean patience in seconds, or none for no abandonment",
+        )
     if distribution not in HANDLE_TIME_DISTRIBUTIONS:
-        raise InputError("unknown handle-time distribution", value=distribution, fix=f"use one of {HANDLE_TIME_DISTRIBUTIONS}")
+        raise InputError(
+            "unknown handle-time distribution",
+            value=distribution,
+            fix=f"use one of {HANDLE_TIME_DISTRIBUTIONS}",
+        )
     if not cv > 0:
         raise InputError("handle_time_cv must be more than 0", value=cv)
     if not (isinstance(replications, int | np.integer) and replications >= 1):
@@ -268,10 +322,15 @@ def simulate_interval_queue(
     interval_minutes = 60
     intervals = max(1, math.ceil(horizon_seconds / 3600.0))
     plan = DayPlan(
-        np.arange(intervals) * 3600.0, interval_minutes, np.full(intervals, arrival_rate_per_second * 3600.0),
-        np.full(intervals, float(aht_seconds)), np.full(intervals, int(agents)),
+        np.arange(intervals) * 3600.0,
+        interval_minutes,
+        np.full(intervals, arrival_rate_per_second * 3600.0),
+        np.full(intervals, float(aht_seconds)),
+        np.full(intervals, int(agents)),
     )
-    totals = simulate_day(plan, answer_threshold_seconds, patience_seconds=patience_seconds, replications=1, seed=seed)[0].sum(axis=0)
+    totals = simulate_day(
+        plan, answer_threshold_seconds, patience_seconds=patience_seconds, replications=1, seed=seed
+    )[0].sum(axis=0)
     offered, answered, within, abandoned = totals[0], totals[1], totals[2], totals[3]
     return {
         "offered": float(offered),
@@ -306,7 +365,12 @@ def summarise_simulation(
         sum of denominators).
     """
     numerator, denominator = service_level_parts(
-        counts[:, :, 1], counts[:, :, 2], counts[:, :, 3], counts[:, :, 4], counts[:, :, 5], definition=definition
+        counts[:, :, 1],
+        counts[:, :, 2],
+        counts[:, :, 3],
+        counts[:, :, 4],
+        counts[:, :, 5],
+        definition=definition,
     )
     per_interval = ratio(numerator, denominator)
     per_day = ratio(numerator.sum(axis=1), denominator.sum(axis=1))
@@ -316,10 +380,15 @@ def summarise_simulation(
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN intervals (no contacts)
-            table = {name: np.nanquantile(per_interval, q, axis=0) for name, q in zip(names, quantiles, strict=True)}
+            table = {
+                name: np.nanquantile(per_interval, q, axis=0)
+                for name, q in zip(names, quantiles, strict=True)
+            }
             table["service_level_mean"] = np.nanmean(per_interval, axis=0)
     table["abandoned_mean"] = counts[:, :, 3].mean(axis=0)
-    day = {name: float(np.nanquantile(per_day, q)) for name, q in zip(names, quantiles, strict=True)}
+    day = {
+        name: float(np.nanquantile(per_day, q)) for name, q in zip(names, quantiles, strict=True)
+    }
     day["service_level_mean"] = float(np.nanmean(per_day))
     day["abandoned_mean"] = float(counts[:, :, 3].sum(axis=1).mean())
     return pd.DataFrame(table), day
@@ -376,13 +445,21 @@ def simulate_requirements(
     needed = ["interval_start", "queue", "offered", "aht_seconds", agents_column]
     missing = [c for c in needed if c not in requirements]
     if missing:
-        raise InputError(f"missing column(s) {missing}", source=source,
-                         fix="simulate a requirements file from `wfm staff`, or name the agents column with --agents-column")
+        raise InputError(
+            f"missing column(s) {missing}",
+            source=source,
+            fix="simulate a requirements file from `wfm staff`, or name the agents column with --agents-column",
+        )
     frame = requirements.sort_values(["queue", "interval_start"]).reset_index(drop=True)
     agents_real = pd.to_numeric(frame[agents_column], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(agents_real).all() or (agents_real < 0).any():
         row = int(np.flatnonzero(~(agents_real >= 0))[0])
-        raise InputError("agents must be a number, zero or more", source=source, column=agents_column, value=frame[agents_column].iloc[row])
+        raise InputError(
+            "agents must be a number, zero or more",
+            source=source,
+            column=agents_column,
+            value=frame[agents_column].iloc[row],
+        )
     agents = np.rint(agents_real).astype(np.int64)
     offered = frame["offered"].to_numpy(dtype=float)
     aht = np.where(offered > 0, frame["aht_seconds"].to_numpy(dtype=float), 1.0)
@@ -390,9 +467,15 @@ def simulate_requirements(
     if patience_seconds is None:
         formula = service_level_fractional(agents, traffic, aht, answer_threshold_seconds)
     else:
-        formula = erlang_a(agents, traffic, aht, patience_seconds, answer_threshold_seconds, with_asa=False).service_level
+        formula = erlang_a(
+            agents, traffic, aht, patience_seconds, answer_threshold_seconds, with_asa=False
+        ).service_level
     times = frame["interval_start"]
-    local_date = times.dt.tz_localize(None).dt.date if isinstance(times.dtype, pd.DatetimeTZDtype) else pd.to_datetime(times).dt.date
+    local_date = (
+        times.dt.tz_localize(None).dt.date
+        if isinstance(times.dtype, pd.DatetimeTZDtype)
+        else pd.to_datetime(times).dt.date
+    )
     seeds = np.random.SeedSequence(seed).spawn(frame.groupby(["queue", local_date]).ngroups)
     parts = []
     for (queue, date), rows in frame.groupby(["queue", local_date], sort=True):
@@ -400,25 +483,57 @@ def simulate_requirements(
         offsets = (times.iloc[index] - times.iloc[index[0]]).dt.total_seconds().to_numpy()
         plan = DayPlan(offsets, interval_minutes, offered[index], aht[index], agents[index])
         counts = simulate_day(
-            plan, answer_threshold_seconds, patience_seconds=patience_seconds,
-            handle_time_distribution=handle_time_distribution, handle_time_cv=handle_time_cv,
-            short_abandon_seconds=short_abandon_seconds, replications=replications,
+            plan,
+            answer_threshold_seconds,
+            patience_seconds=patience_seconds,
+            handle_time_distribution=handle_time_distribution,
+            handle_time_cv=handle_time_cv,
+            short_abandon_seconds=short_abandon_seconds,
+            replications=replications,
             seed=np.random.default_rng(seeds[len(parts)]).integers(2**63),
         )
         per_interval, day = summarise_simulation(counts, definition)
         weight = offered[index].sum()
         interval_rows = per_interval.assign(
-            level="interval", queue=queue, date=date, interval_start=times.iloc[index].reset_index(drop=True),
-            offered=offered[index], agents=agents[index], service_level_formula=formula[index],
+            level="interval",
+            queue=queue,
+            date=date,
+            interval_start=times.iloc[index].reset_index(drop=True),
+            offered=offered[index],
+            agents=agents[index],
+            service_level_formula=formula[index],
         )
-        day_row = pd.DataFrame([{
-            **day, "level": "day", "queue": queue, "date": date, "interval_start": times.iloc[index[0]],
-            "offered": weight, "agents": np.nan,
-            "service_level_formula": float((formula[index] * offered[index]).sum() / weight) if weight > 0 else 1.0,
-        }])
+        day_row = pd.DataFrame(
+            [
+                {
+                    **day,
+                    "level": "day",
+                    "queue": queue,
+                    "date": date,
+                    "interval_start": times.iloc[index[0]],
+                    "offered": weight,
+                    "agents": np.nan,
+                    "service_level_formula": float((formula[index] * offered[index]).sum() / weight)
+                    if weight > 0
+                    else 1.0,
+                }
+            ]
+        )
         parts.append(pd.concat([interval_rows, day_row], ignore_index=True))
-    columns = ["level", "queue", "date", "interval_start", "offered", "agents", "service_level_formula",
-               "service_level_p10", "service_level_p50", "service_level_p90", "service_level_mean", "abandoned_mean"]
+    columns = [
+        "level",
+        "queue",
+        "date",
+        "interval_start",
+        "offered",
+        "agents",
+        "service_level_formula",
+        "service_level_p10",
+        "service_level_p50",
+        "service_level_p90",
+        "service_level_mean",
+        "abandoned_mean",
+    ]
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True)[columns]

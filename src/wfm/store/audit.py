@@ -90,7 +90,9 @@ def audit_log(store: str | Engine | None = None) -> pd.DataFrame:
         :data:`AUDIT_COLUMNS`; ``at`` tz-aware UTC; ``details`` as JSON text.
     """
     with connected(store) as engine, engine.connect() as conn:
-        rows = conn.execute(select(schema.audit_log).order_by(schema.audit_log.c.id)).mappings().all()
+        rows = (
+            conn.execute(select(schema.audit_log).order_by(schema.audit_log.c.id)).mappings().all()
+        )
     frame = pd.DataFrame([dict(row) for row in rows], columns=list(AUDIT_COLUMNS))
     frame["id"] = frame["id"].astype("int64")
     frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")

@@ -76,7 +76,9 @@ def open_store(url: str | Engine | None = None) -> Engine:
             "not a database URL", value=text, fix="give a SQLAlchemy URL such as sqlite:///wfm.db"
         ) from None
     is_sqlite = parsed.get_backend_name() == "sqlite"
-    kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MILLISECONDS / 1000}} if is_sqlite else {}
+    kwargs = (
+        {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MILLISECONDS / 1000}} if is_sqlite else {}
+    )
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as error:  # a missing driver, a malformed option
@@ -116,6 +118,11 @@ def sqlite_file_missing(store: str | Engine | None) -> bool:
     except ArgumentError:  # open_store reports it
         return False
     database = url.database
-    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if (
+        url.get_backend_name() != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+    ):
         return False
     return not os.path.exists(database)

@@ -32,7 +32,9 @@ def _column_kind(series: pd.Series) -> str:
     if isinstance(dtype, pd.DatetimeTZDtype):
         return "datetime_tz"
     if pd.api.types.is_datetime64_dtype(dtype):
-        raise WfmError(f"column '{series.name}' holds timestamps without a time zone; localise them before storing")
+        raise WfmError(
+            f"column '{series.name}' holds timestamps without a time zone; localise them before storing"
+        )
     if pd.api.types.is_bool_dtype(dtype):
         return "bool"
     if pd.api.types.is_integer_dtype(dtype):
@@ -68,7 +70,9 @@ def _decode(values: list, column: dict) -> pd.Series:
         parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
         return parsed.dt.tz_convert(column["tz"]).astype(dtype)
     if kind == "date":
-        return pd.Series([None if v is None else dt.date.fromisoformat(v) for v in values], dtype=object)
+        return pd.Series(
+            [None if v is None else dt.date.fromisoformat(v) for v in values], dtype=object
+        )
     if kind == "float":
         return pd.Series([np.nan if v is None else v for v in values], dtype=dtype)
     return pd.Series(values, dtype=dtype)
@@ -89,10 +93,14 @@ def save_frame(conn: Connection, frame: pd.DataFrame) -> int:
     frame_id = conn.execute(
         insert(schema.frames).values(columns_json=json.dumps(columns), n_rows=len(frame))
     ).inserted_primary_key[0]
-    rows = [
-        {"frame_id": frame_id, "row_number": i, "values_json": json.dumps(list(values))}
-        for i, values in enumerate(zip(*encoded, strict=True))
-    ] if encoded else []
+    rows = (
+        [
+            {"frame_id": frame_id, "row_number": i, "values_json": json.dumps(list(values))}
+            for i, values in enumerate(zip(*encoded, strict=True))
+        ]
+        if encoded
+        else []
+    )
     for start in range(0, len(rows), BATCH_ROWS):
         conn.execute(insert(schema.frame_rows), rows[start : start + BATCH_ROWS])
     logger.debug("frame %d stored: %d rows x %d columns", frame_id, len(frame), len(columns))
@@ -105,13 +113,18 @@ def load_frame(conn: Connection, frame_id: int) -> pd.DataFrame:
         select(schema.frames.c.columns_json).where(schema.frames.c.id == frame_id)
     ).scalar_one()
     columns = json.loads(columns_json)
-    rows = conn.execute(
-        select(schema.frame_rows.c.values_json)
-        .where(schema.frame_rows.c.frame_id == frame_id)
-        .order_by(schema.frame_rows.c.row_number)
-    ).scalars().all()
+    rows = (
+        conn.execute(
+            select(schema.frame_rows.c.values_json)
+            .where(schema.frame_rows.c.frame_id == frame_id)
+            .order_by(schema.frame_rows.c.row_number)
+        )
+        .scalars()
+        .all()
+    )
     values = [json.loads(row) for row in rows]
     data = {
-        column["name"]: _decode([row[i] for row in values], column) for i, column in enumerate(columns)
+        column["name"]: _decode([row[i] for row in values], column)
+        for i, column in enumerate(columns)
     }
     return pd.DataFrame(data, columns=[column["name"] for column in columns])

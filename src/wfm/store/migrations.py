@@ -52,7 +52,11 @@ def _install_salt(conn: Connection) -> None:
 
 #: (version, description, function), in order; the last version is the current one.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
-    (1, "tables for datasets, agents, state events, rota versions and the audit log", _create_tables),
+    (
+        1,
+        "tables for datasets, agents, state events, rota versions and the audit log",
+        _create_tables,
+    ),
     (2, "per-install salt for pseudonymised exports", _install_salt),
 )
 #: The schema version this code reads and writes.

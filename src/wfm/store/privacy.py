@@ -81,7 +81,12 @@ def purge_state_events(
         Who purged (default: the OS user).
     """
     if not older_than_days > 0:
-        raise InputError("the retention period must be positive", column="older_than_days", value=older_than_days, fix="e.g. --older-than 90")
+        raise InputError(
+            "the retention period must be positive",
+            column="older_than_days",
+            value=older_than_days,
+            fix="e.g. --older-than 90",
+        )
     now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
         raise InputError("the reference time needs a time zone", value=now)
@@ -97,12 +102,26 @@ def purge_state_events(
             if deleted != purged:  # cannot happen inside one immediate transaction; be sure
                 raise RuntimeError(f"purge counted {purged} events but deleted {deleted}")
             record(
-                conn, "purge", "agent_state_events", "all",
-                {"cutoff": cutoff.isoformat(), "older_than_days": older_than_days, "events_before": before,
-                 "events_purged": purged, "events_after": before - purged},
+                conn,
+                "purge",
+                "agent_state_events",
+                "all",
+                {
+                    "cutoff": cutoff.isoformat(),
+                    "older_than_days": older_than_days,
+                    "events_before": before,
+                    "events_purged": purged,
+                    "events_after": before - purged,
+                },
                 actor=actor,
             )
-    logger.info("purge %s: %d of %d state events ended before %s", "dry run" if dry_run else "done", purged, before, cutoff)
+    logger.info(
+        "purge %s: %d of %d state events ended before %s",
+        "dry run" if dry_run else "done",
+        purged,
+        before,
+        cutoff,
+    )
     return PurgeResult(cutoff, before, purged, before if dry_run else before - purged, dry_run)
 
 
@@ -128,7 +147,9 @@ def purge_by_retention(
 
 def install_salt(conn: Connection) -> bytes:
     """The per-install pseudonymisation salt from the ``settings`` table."""
-    value = conn.execute(select(schema.settings.c.value).where(schema.settings.c.key == SALT_KEY)).scalar_one_or_none()
+    value = conn.execute(
+        select(schema.settings.c.value).where(schema.settings.c.key == SALT_KEY)
+    ).scalar_one_or_none()
     if value is None:
         raise InputError("the store has no pseudonymisation salt", fix="run `wfm db upgrade`")
     return bytes.fromhex(value)
@@ -144,7 +165,9 @@ def pseudonym(agent_id: str, salt: bytes) -> str:
     return digest[:PSEUDONYM_HEX_CHARS]
 
 
-def pseudonymise_frame(frame: pd.DataFrame, salt: bytes, id_columns: Iterable[str] = ("agent_id",)) -> pd.DataFrame:
+def pseudonymise_frame(
+    frame: pd.DataFrame, salt: bytes, id_columns: Iterable[str] = ("agent_id",)
+) -> pd.DataFrame:
     """A copy of ``frame`` with agent ids replaced by pseudonyms and names dropped."""
     result = frame.drop(columns=[c for c in IDENTIFYING_COLUMNS if c in frame.columns])
     for column in id_columns:

@@ -45,7 +45,9 @@ ROTA_STATUSES = ("draft", "published")
 
 def _check_exists(store: str | Engine | None) -> None:
     if sqlite_file_missing(store):  # do not leave an empty file behind
-        raise SchemaError(f"there is no store at {resolve_url(store)}; create it with `wfm db init`")
+        raise SchemaError(
+            f"there is no store at {resolve_url(store)}; create it with `wfm db init`"
+        )
 
 
 @contextmanager
@@ -105,11 +107,19 @@ def save_dataset(
 
 
 def insert_dataset(
-    conn: Connection, kind: str, name: str, frame: pd.DataFrame, meta: dict | None = None, *, actor: str | None = None
+    conn: Connection,
+    kind: str,
+    name: str,
+    frame: pd.DataFrame,
+    meta: dict | None = None,
+    *,
+    actor: str | None = None,
 ) -> int:
     """:func:`save_dataset` inside the caller's transaction (with its audit entry)."""
     if kind not in DATASET_ACTIONS:
-        raise InputError("unknown dataset kind", value=kind, fix=f"use one of {', '.join(DATASET_ACTIONS)}")
+        raise InputError(
+            "unknown dataset kind", value=kind, fix=f"use one of {', '.join(DATASET_ACTIONS)}"
+        )
     frame_id = save_frame(conn, frame)
     who = actor or default_actor()
     dataset_id = conn.execute(
@@ -122,16 +132,27 @@ def insert_dataset(
             frame_id=frame_id,
         )
     ).inserted_primary_key[0]
-    record(conn, DATASET_ACTIONS[kind], kind, dataset_id, {"name": name, "rows": len(frame)}, actor=who)
+    record(
+        conn, DATASET_ACTIONS[kind], kind, dataset_id, {"name": name, "rows": len(frame)}, actor=who
+    )
     return dataset_id
 
 
-def load_dataset(store: str | Engine | None, dataset_id: int, kind: str | None = None) -> tuple[pd.DataFrame, dict]:
+def load_dataset(
+    store: str | Engine | None, dataset_id: int, kind: str | None = None
+) -> tuple[pd.DataFrame, dict]:
     """The frame and metadata of dataset ``dataset_id`` (checked to be of ``kind`` if given)."""
     with reading(store) as conn:
-        row = conn.execute(select(schema.datasets).where(schema.datasets.c.id == dataset_id)).mappings().first()
+        row = (
+            conn.execute(select(schema.datasets).where(schema.datasets.c.id == dataset_id))
+            .mappings()
+            .first()
+        )
         if row is None or (kind is not None and row["kind"] != kind):
-            raise InputError(f"no {kind or 'dataset'} with id {dataset_id} in the store", fix="list them with list_datasets")
+            raise InputError(
+                f"no {kind or 'dataset'} with id {dataset_id} in the store",
+                fix="list them with list_datasets",
+            )
         return load_frame(conn, row["frame_id"]), json.loads(row["meta_json"])
 
 
@@ -153,12 +174,18 @@ def list_datasets(store: str | Engine | None, kind: str | None = None) -> pd.Dat
         query = query.where(schema.datasets.c.kind == kind)
     with reading(store) as conn:
         rows = conn.execute(query).mappings().all()
-    return pd.DataFrame([dict(r) for r in rows], columns=["id", "kind", "name", "created_at", "created_by", "rows"])
+    return pd.DataFrame(
+        [dict(r) for r in rows], columns=["id", "kind", "name", "created_at", "created_by", "rows"]
+    )
 
 
 def save_history(store: str | Engine | None, history: History, *, actor: str | None = None) -> int:
     """Store a history import; return its dataset id."""
-    meta = {"interval_minutes": history.interval_minutes, "timezone": history.timezone, "source": history.source}
+    meta = {
+        "interval_minutes": history.interval_minutes,
+        "timezone": history.timezone,
+        "source": history.source,
+    }
     return save_dataset(store, "history", history.source, history.frame, meta, actor=actor)
 
 
@@ -168,7 +195,14 @@ def load_history(store: str | Engine | None, dataset_id: int) -> History:
     return History(frame, meta["interval_minutes"], meta["timezone"], meta["source"])
 
 
-def save_forecast(store, forecast: pd.DataFrame, name: str = "forecast", meta: dict | None = None, *, actor: str | None = None) -> int:
+def save_forecast(
+    store,
+    forecast: pd.DataFrame,
+    name: str = "forecast",
+    meta: dict | None = None,
+    *,
+    actor: str | None = None,
+) -> int:
     """Store a forecast run (``interval_start, queue, offered, aht_seconds, ...``); return its id."""
     return save_dataset(store, "forecast", name, forecast, meta, actor=actor)
 
@@ -178,7 +212,14 @@ def load_forecast(store, dataset_id: int) -> pd.DataFrame:
     return load_dataset(store, dataset_id, "forecast")[0]
 
 
-def save_requirements(store, requirements: pd.DataFrame, name: str = "requirements", meta: dict | None = None, *, actor: str | None = None) -> int:
+def save_requirements(
+    store,
+    requirements: pd.DataFrame,
+    name: str = "requirements",
+    meta: dict | None = None,
+    *,
+    actor: str | None = None,
+) -> int:
     """Store staffing requirements; return their id."""
     return save_dataset(store, "requirements", name, requirements, meta, actor=actor)
 
@@ -188,7 +229,9 @@ def load_requirements(store, dataset_id: int) -> pd.DataFrame:
     return load_dataset(store, dataset_id, "requirements")[0]
 
 
-def save_scenario(store, name: str, results: pd.DataFrame, meta: dict | None = None, *, actor: str | None = None) -> int:
+def save_scenario(
+    store, name: str, results: pd.DataFrame, meta: dict | None = None, *, actor: str | None = None
+) -> int:
     """Store a scenario's results table and its settings (``meta``); return its id."""
     return save_dataset(store, "scenario", name, results, meta, actor=actor)
 
@@ -199,7 +242,9 @@ def load_scenario(store, dataset_id: int) -> tuple[pd.DataFrame, dict]:
 
 
 # --- agents ------------------------------------------------------------------------------
-def save_agents(store: str | Engine | None, agents: Sequence[Agent], *, actor: str | None = None) -> int:
+def save_agents(
+    store: str | Engine | None, agents: Sequence[Agent], *, actor: str | None = None
+) -> int:
     """Replace the stored agent list with ``agents``; return the number stored."""
     with transaction(store) as conn:
         conn.execute(delete(schema.agents))
@@ -224,9 +269,13 @@ def save_agents(store: str | Engine | None, agents: Sequence[Agent], *, actor: s
 def load_agents(store: str | Engine | None) -> tuple[Agent, ...]:
     """The stored agents, sorted by id."""
     with reading(store) as conn:
-        rows = conn.execute(select(schema.agents).order_by(schema.agents.c.agent_id)).mappings().all()
+        rows = (
+            conn.execute(select(schema.agents).order_by(schema.agents.c.agent_id)).mappings().all()
+        )
     return tuple(
-        Agent(r["agent_id"], r["name"], r["team"], r["contract"], tuple(json.loads(r["queues_json"])))
+        Agent(
+            r["agent_id"], r["name"], r["team"], r["contract"], tuple(json.loads(r["queues_json"]))
+        )
         for r in rows
     )
 
@@ -251,12 +300,23 @@ def save_state_log(store: str | Engine | None, log: StateLog, *, actor: str | No
                 "timezone": log.timezone,
             }
             for agent, state, start, end in zip(
-                frame["agent_id"], frame["state"], _epoch_us(frame["start"]), _epoch_us(frame["end"]), strict=True
+                frame["agent_id"],
+                frame["state"],
+                _epoch_us(frame["start"]),
+                _epoch_us(frame["end"]),
+                strict=True,
             )
         ]
         if rows:
             conn.execute(insert(schema.agent_state_events), rows)
-        record(conn, "import", "agent_states", import_id, {"source": log.source, "events": len(rows)}, actor=actor)
+        record(
+            conn,
+            "import",
+            "agent_states",
+            import_id,
+            {"source": log.source, "events": len(rows)},
+            actor=actor,
+        )
     return len(rows)
 
 
@@ -269,11 +329,15 @@ def load_state_log(store: str | Engine | None, timezone: str) -> StateLog:
                 schema.agent_state_events.c.state,
                 schema.agent_state_events.c.start_epoch_us,
                 schema.agent_state_events.c.end_epoch_us,
-            ).order_by(schema.agent_state_events.c.agent_id, schema.agent_state_events.c.start_epoch_us)
+            ).order_by(
+                schema.agent_state_events.c.agent_id, schema.agent_state_events.c.start_epoch_us
+            )
         ).all()
     frame = pd.DataFrame(rows, columns=["agent_id", "state", "start", "end"])
     for column in ("start", "end"):
-        frame[column] = pd.to_datetime(frame[column].astype("int64"), unit="us", utc=True).dt.tz_convert(timezone)
+        frame[column] = pd.to_datetime(
+            frame[column].astype("int64"), unit="us", utc=True
+        ).dt.tz_convert(timezone)
     frame["agent_id"] = frame["agent_id"].astype("str")
     frame["state"] = frame["state"].astype("str")
     return StateLog(frame, timezone, StateLogReport(), source="store")
@@ -337,7 +401,9 @@ def save_rota(
     r.summary)``.
     """
     with transaction(store) as conn:
-        return insert_rota(conn, rota, coverage, solve_summary, name=name, start_date=start_date, actor=actor)
+        return insert_rota(
+            conn, rota, coverage, solve_summary, name=name, start_date=start_date, actor=actor
+        )
 
 
 def insert_rota(
@@ -369,8 +435,12 @@ def insert_rota(
         )
     ).inserted_primary_key[0]
     record(
-        conn, "rota_generated", "rota_version", version,
-        {"name": name, "rows": len(rota), "status": summary.get("status")}, actor=who,
+        conn,
+        "rota_generated",
+        "rota_version",
+        version,
+        {"name": name, "rows": len(rota), "status": summary.get("status")},
+        actor=who,
     )
     return version
 
@@ -398,7 +468,9 @@ def save_plan(
     with transaction(store) as conn:
         return {
             "forecast": insert_dataset(conn, "forecast", name, forecast, meta, actor=actor),
-            "requirements": insert_dataset(conn, "requirements", name, requirements, meta, actor=actor),
+            "requirements": insert_dataset(
+                conn, "requirements", name, requirements, meta, actor=actor
+            ),
             "rota_version": insert_rota(
                 conn, rota, coverage, solve_summary, name=name, start_date=start_date, actor=actor
             ),
@@ -406,11 +478,16 @@ def save_plan(
 
 
 def _version_row(conn: Connection, version_id: int):
-    row = conn.execute(
-        select(schema.rota_versions).where(schema.rota_versions.c.id == version_id)
-    ).mappings().first()
+    row = (
+        conn.execute(select(schema.rota_versions).where(schema.rota_versions.c.id == version_id))
+        .mappings()
+        .first()
+    )
     if row is None:
-        raise InputError(f"no rota version {version_id} in the store", fix="list them with `wfm db status` or list_rota_versions")
+        raise InputError(
+            f"no rota version {version_id} in the store",
+            fix="list them with `wfm db status` or list_rota_versions",
+        )
     return row
 
 
@@ -437,7 +514,9 @@ def list_rota_versions(store: str | Engine | None) -> pd.DataFrame:
     columns = ["id", "name", "status", "start_date", "created_at", "created_by", "updated_at"]
     with reading(store) as conn:
         rows = conn.execute(
-            select(*(schema.rota_versions.c[c] for c in columns)).order_by(schema.rota_versions.c.id)
+            select(*(schema.rota_versions.c[c] for c in columns)).order_by(
+                schema.rota_versions.c.id
+            )
         ).all()
     return pd.DataFrame(rows, columns=columns)
 
@@ -467,11 +546,22 @@ def edit_rota(
         changes = {"rota_frame_id": save_frame(conn, rota), "updated_at": utc_now_text()}
         if coverage is not None:
             changes["coverage_frame_id"] = save_frame(conn, coverage)
-        conn.execute(update(schema.rota_versions).where(schema.rota_versions.c.id == version_id).values(**changes))
+        conn.execute(
+            update(schema.rota_versions)
+            .where(schema.rota_versions.c.id == version_id)
+            .values(**changes)
+        )
         _delete_frame(conn, row["rota_frame_id"])
         if coverage is not None:
             _delete_frame(conn, row["coverage_frame_id"])
-        record(conn, "rota_edited", "rota_version", version_id, {"rows": len(rota), "note": note}, actor=actor)
+        record(
+            conn,
+            "rota_edited",
+            "rota_version",
+            version_id,
+            {"rows": len(rota), "note": note},
+            actor=actor,
+        )
 
 
 def publish_rota(store: str | Engine | None, version_id: int, *, actor: str | None = None) -> None:
@@ -485,7 +575,9 @@ def publish_rota(store: str | Engine | None, version_id: int, *, actor: str | No
             .where(schema.rota_versions.c.id == version_id)
             .values(status="published", updated_at=utc_now_text())
         )
-        record(conn, "rota_published", "rota_version", version_id, {"name": row["name"]}, actor=actor)
+        record(
+            conn, "rota_published", "rota_version", version_id, {"name": row["name"]}, actor=actor
+        )
 
 
 def delete_rota(store: str | Engine | None, version_id: int, *, actor: str | None = None) -> None:
@@ -495,10 +587,19 @@ def delete_rota(store: str | Engine | None, version_id: int, *, actor: str | Non
         conn.execute(delete(schema.rota_versions).where(schema.rota_versions.c.id == version_id))
         _delete_frame(conn, row["rota_frame_id"])
         _delete_frame(conn, row["coverage_frame_id"])
-        record(conn, "rota_deleted", "rota_version", version_id, {"name": row["name"], "status": row["status"]}, actor=actor)
+        record(
+            conn,
+            "rota_deleted",
+            "rota_version",
+            version_id,
+            {"name": row["name"], "status": row["status"]},
+            actor=actor,
+        )
 
 
 def count_rows(store: str | Engine | None, table: str) -> int:
     """Number of rows in one of the store's tables (for status and tests)."""
     with reading(store) as conn:
-        return conn.execute(select(func.count()).select_from(schema.metadata.tables[table])).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(schema.metadata.tables[table])
+        ).scalar_one()

@@ -1,0 +1,438 @@
+"""The whole planning chain for a centre: history → forecast → requirements → rota → review.
+
+This is the orchestration layer (layer 3): it chains the library's steps and returns one
+:class:`PlanResult`; the CLI (``wfm plan``), the app and the notebook all call it.
+
+Example
+-------
+>>> from wfm.config import load_centre
+>>> from wfm.plan.chain import run_plan, write_plan
+>>> result = run_plan(load_centre("data/sample/centre.toml"))   # doctest: +SKIP
+>>> write_plan(result, "out/plan")                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.config import Centre, SchedulingSettings
+from wfm.data.agents import read_agents
+from wfm.data.availability import read_availability
+from wfm.data.history import read_history
+from wfm.data.io import write_files_atomic
+from wfm.data.preferences import read_preferences
+from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
+from wfm.errors import ConfigError
+from wfm.forecast import forecast_history
+from wfm.progress import ProgressCallback, scaled
+from wfm.review.projection import project_service, summarise_service
+from wfm.scheduling import RotaResult
+from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
+from wfm.scheduling.week import schedule_horizon
+from wfm.staffing import ServiceTarget, compute_requirements
+
+logger = logging.getLogger(__name__)
+
+#: Days in a rota week: the rota covers ``planning.horizon_days`` rounded up to whole weeks.
+ROTA_DAYS = 7
+
+
+def rota_weeks(centre: Centre) -> int:
+    """Weeks the plan schedules: ``planning.horizon_days`` rounded up to whole weeks.
+
+    The contracts' hours and days are weekly, so a rota covers whole weeks; the forecast and
+    requirements of :func:`run_plan` cover the same days.
+    """
+    return max(1, math.ceil(centre.planning.horizon_days / ROTA_DAYS))
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything one run of the planning chain produced.
+
+    Attributes
+    ----------
+    centre, history, agents
+        The inputs.
+    start_date
+        First local date planned.
+    forecast
+        ``interval_start, queue, offered, aht_seconds, model`` per open interval.
+    requirements
+        Output of :func:`wfm.staffing.compute_requirements`.
+    rota
+        The scheduler's result (rota, coverage, agent summary, solve summary).
+    projected
+        Output of :func:`wfm.review.projection.project_service` for the rota's week.
+    summary
+        Output of :func:`wfm.review.projection.summarise_service`.
+    timings_seconds
+        Wall time of each step [seconds].
+    """
+
+    centre: Centre
+    history: History
+    agents: tuple[Agent, ...]
+    start_date: dt.date
+    forecast: pd.DataFrame
+    requirements: pd.DataFrame
+    rota: RotaResult
+    projected: pd.DataFrame
+    summary: pd.DataFrame
+    timings_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def service_targets(centre: Centre) -> dict[str, ServiceTarget]:
+    """Service targets per queue from the centre file."""
+    return {queue.name: ServiceTarget.from_queue(queue) for queue in centre.queues}
+
+
+def shrinkage_by_queue(centre: Centre) -> dict[str, float]:
+    """Shrinkage fraction per queue from the centre file."""
+    return {queue.name: centre.shrinkage_for(queue.name) for queue in centre.queues}
+
+
+def default_start_date(history: History) -> dt.date:
+    """The Monday after the last day of history (local date)."""
+    last = history.frame["interval_start"].max().date()
+    return last + dt.timedelta(days=7 - last.weekday())
+
+
+def load_history(centre: Centre) -> History:
+    """Read the history the centre file names, in the centre's time zone and interval."""
+    path = centre.resolve(centre.history)
+    if path is None:
+        raise ConfigError(
+            "the centre file names no history",
+            column="centre.history",
+            fix='add history = "history.csv"',
+        )
+    return read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
+
+
+def load_agents(centre: Centre) -> list[Agent]:
+    """Read the agents CSV the centre file names, checked against its contracts and queues."""
+    path = centre.resolve(centre.agents)
+    if path is None:
+        raise ConfigError(
+            "the centre file names no agents file",
+            column="centre.agents",
+            fix='add agents = "agents.csv"',
+        )
+    return read_agents(path, centre)
+
+
+def load_availability(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
+    """Read the availability CSV the centre file names (``None`` if it names none)."""
+    path = centre.resolve(centre.availability)
+    if path is None:
+        return None
+    return read_availability(path, centre.timezone, [agent.agent_id for agent in agents])
+
+
+def load_preferences(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
+    """Read the preferences CSV the centre file names (``None`` if it names none)."""
+    path = centre.resolve(centre.preferences)
+    if path is None:
+        return None
+    return read_preferences(path, [agent.agent_id for agent in agents])
+
+
+def forecast_centre(
+    centre: Centre,
+    history: History,
+    start_date: dt.date,
+    *,
+    horizon_days: int | None = None,
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> pd.DataFrame:
+    """Forecast every queue of the centre over the planning horizon, within opening hours."""
+    horizon_days = horizon_days or centre.planning.horizon_days
+    first_year = history.frame["interval_start"].min().year
+    last_year = (start_date + dt.timedelta(days=horizon_days)).year
+    opening_hours = centre.opening_hours_for(range(first_year, last_year + 1))
+    known = {queue.name for queue in centre.queues}
+    unknown = sorted(set(history.queues) - known)
+    if unknown:
+        logger.warning(
+            "history has queues not in the centre file, which are not planned: %s", unknown
+        )
+    planned = History(
+        history.frame[history.frame["queue"].isin(known)].reset_index(drop=True),
+        history.interval_minutes,
+        history.timezone,
+        history.source,
+    )
+    return forecast_history(
+        planned,
+        start_date=start_date,
+        horizon_days=horizon_days,
+        opening_hours=opening_hours,
+        model=model or centre.planning.forecast_model,
+        progress=progress,
+    )
+
+
+def run_plan(
+    centre: Centre,
+    *,
+    history: History | None = None,
+    agents: Sequence[Agent] | None = None,
+    start_date: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+) -> PlanResult:
+    """Run forecast → requirements → rota → review for a centre.
+
+    Parameters
+    ----------
+    centre : Centre
+        The centre, as read by :func:`wfm.config.load_centre`.
+    history, agents : optional
+        Use these instead of reading the files the centre names.
+    start_date : datetime.date, optional
+        First local date; default ``centre.planning.start_date``, else the Monday after the
+        history.
+    progress : callable, optional
+        ``progress(fraction_done, message)``.
+
+    Returns
+    -------
+    PlanResult
+    """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    report = scaled(progress, 0.0, 1.0)
+    report(0.0, "reading history and agents")
+    history = history if history is not None else load_history(centre)
+    agents = tuple(agents if agents is not None else load_agents(centre))
+    start_date = start_date or centre.planning.start_date or default_start_date(history)
+    timings["read"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    forecast = forecast_centre(
+        centre,
+        history,
+        start_date,
+        horizon_days=ROTA_DAYS * rota_weeks(centre),
+        progress=scaled(progress, 0.02, 0.3),
+    )
+    timings["forecast"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    report(0.3, "staffing requirements (Erlang C)")
+    targets = service_targets(centre)
+    requirements = compute_requirements(
+        forecast, targets, shrinkage_by_queue(centre), centre.interval_minutes
+    )
+    timings["staffing"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    rota = schedule_rota(
+        centre, requirements, agents, start_date, progress=scaled(progress, 0.32, 0.97)
+    )
+    timings["schedule"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    report(0.97, "projecting service for the rota")
+    projected, summary = review_rota(centre, requirements, rota, start_date)
+    timings["review"] = time.perf_counter() - clock
+    report(1.0, "done")
+    return PlanResult(
+        centre,
+        history,
+        agents,
+        start_date,
+        forecast,
+        requirements,
+        rota,
+        projected,
+        summary,
+        timings,
+    )
+
+
+def schedule_rota(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    *,
+    settings: SchedulingSettings | None = None,
+    progress: ProgressCallback | None = None,
+    weeks: int | None = None,
+) -> RotaResult:
+    """The rota for the centre's agents over ``weeks`` weeks from ``start_date`` (default
+    :func:`rota_weeks`: the planning horizon rounded up to whole weeks), in one model, with
+    the availability and preferences its file names."""
+    return schedule_horizon(
+        requirements,
+        centre,
+        list(agents),
+        start_date,
+        weeks=weeks or rota_weeks(centre),
+        progress=progress,
+        settings=settings,
+        availability=load_availability(centre, agents),
+        preferences=load_preferences(centre, agents),
+    )
+
+
+def review_rota(
+    centre: Centre, requirements: pd.DataFrame, rota: RotaResult, start_date: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projected service per interval for the rota's weeks, and its summary per queue."""
+    return review_coverage(centre, requirements, rota.coverage, start_date)
+
+
+def coverage_days(coverage: pd.DataFrame, start_date: dt.date, timezone: str) -> int:
+    """Days of the whole weeks from ``start_date`` that a rota's coverage spans [days] (7 at least)."""
+    if coverage.empty:
+        return ROTA_DAYS
+    last = coverage["interval_start"].max().tz_convert(timezone).date()
+    return ROTA_DAYS * max(1, math.ceil(((last - start_date).days + 1) / ROTA_DAYS))
+
+
+def review_coverage(
+    centre: Centre, requirements: pd.DataFrame, coverage: pd.DataFrame, start_date: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projected service per interval for a rota's coverage, and its summary per queue.
+
+    The requirements are cut to the whole weeks from ``start_date`` that the coverage spans
+    (one week at least), so a stored, uploaded or hand-edited rota is reviewed like a new one.
+    """
+    targets = service_targets(centre)
+    week_start = pd.Timestamp(start_date).tz_localize(centre.timezone)
+    days = coverage_days(coverage, start_date, centre.timezone)
+    week_end = pd.Timestamp(start_date + dt.timedelta(days=days)).tz_localize(centre.timezone)
+    starts = requirements["interval_start"]
+    in_week = requirements[
+        (starts >= week_start) & (starts < week_end) & requirements["queue"].isin(targets)
+    ]
+    projected = project_service(in_week, coverage, targets)
+    return projected, summarise_service(projected, centre.interval_minutes, targets)
+
+
+def coverage_table(projected: pd.DataFrame) -> pd.DataFrame:
+    """The coverage CSV: per interval and queue, required and scheduled agents and service."""
+    extra = ["offered", "aht_seconds", "asa_seconds", "occupancy", "under_staffed", "over_staffed"]
+    return projected[[*COVERAGE_COLUMNS, *extra]]
+
+
+def rota_files(
+    centre: Centre,
+    agents: Sequence[Agent],
+    rota: RotaResult,
+    projected: pd.DataFrame,
+    summary: pd.DataFrame,
+    out_dir: Path,
+) -> dict[Path, object]:
+    """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
+    ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
+    ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`)."""
+    files: dict[Path, object] = {
+        out_dir / "rota.csv": rota.rota,
+        out_dir / "coverage.csv": coverage_table(projected),
+        out_dir / "agent_summary.csv": rota.agent_summary,
+        out_dir / "service_summary.csv": summary,
+        out_dir / "solve_summary.json": json.dumps(rota.summary.to_dict(), indent=2) + "\n",
+    }
+    files.update(
+        rota_export_files(
+            rota.rota,
+            agents,
+            out_dir,
+            timezone=centre.timezone,
+            summary=rota.agent_summary,
+            unpaid_activities=unpaid_activities_of(centre),
+        )
+    )
+    return files
+
+
+def plan_report(result: PlanResult) -> str:
+    """A short Markdown report of the plan: service, staffing, rota quality."""
+    solve = result.rota.summary
+    centre = result.centre
+    lines = [
+        f"# Plan for {centre.name}",
+        "",
+        f"{_weeks_text(rota_weeks(centre))} starting {result.start_date.isoformat()} ({centre.timezone}), "
+        f"{centre.interval_minutes}-minute intervals, {len(result.agents)} agents.",
+        "",
+        "## Projected service for the rota",
+        "",
+        "| queue | contacts | service level | target | ASA (s) | intervals under-staffed | short agent-hours | scheduled agent-hours | required agent-hours |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result.summary.itertuples():
+        target = "" if pd.isna(row.service_level_target) else f"{row.service_level_target:.0%}"
+        lines.append(
+            f"| {row.queue} | {row.offered:,.0f} | {row.service_level:.1%} | {target} | {row.asa_seconds:.1f} | "
+            f"{row.intervals_under_staffed} of {row.intervals} | {row.under_staffed_agent_hours:.1f} | "
+            f"{row.scheduled_agent_hours:.1f} | {row.required_agent_hours:.1f} |"
+        )
+    total = result.summary.set_index("queue").loc["all"]
+    if total["intervals_unstable"]:
+        lines += [
+            "",
+            f"{int(total['intervals_unstable'])} queue-intervals ({total['offered_in_unstable_intervals']:,.0f} contacts) "
+            "have no more productive agents than Erlangs of load: their contacts count as not answered "
+            "in time, and the ASA is over the other intervals.",
+        ]
+    paid_hours = float(result.rota.agent_summary["paid_hours"].sum())
+    lines += [
+        "",
+        "## Rota",
+        "",
+        f"- Solver: {solve.describe()}",
+        f"- Paid hours: {paid_hours:,.1f} over {int((result.rota.agent_summary['days_worked'] > 0).sum())} agents working",
+        "- Forecast model per queue: "
+        + ", ".join(
+            f"{queue}: {model}"
+            for queue, model in result.forecast.groupby("queue")["model"].first().items()
+        ),
+        "",
+        "## Time taken",
+        "",
+        *[f"- {step}: {seconds:.1f} s" for step, seconds in result.timings_seconds.items()],
+        "",
+        "Service level is the share of the week's contacts answered within the threshold (Erlang C on "
+        "the rota's on-queue agents after shrinkage, interpolated between whole agents).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _weeks_text(weeks: int) -> str:
+    return "Week" if weeks == 1 else f"{weeks} weeks"
+
+
+def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write the plan's files into ``out_dir``, all or nothing.
+
+    Files: ``forecast.csv``, ``requirements.csv``, ``report.md`` and those of
+    :func:`rota_files`. Returns the paths by file name (the calendars by their folder).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {
+        out_dir / "forecast.csv": result.forecast,
+        out_dir / "requirements.csv": result.requirements,
+        **rota_files(
+            result.centre, result.agents, result.rota, result.projected, result.summary, out_dir
+        ),
+        out_dir / "report.md": plan_report(result),
+    }
+    write_files_atomic(files)
+    return {path.name: path for path in files if path.parent == out_dir} | {
+        "calendars": out_dir / "calendars"
+    }

@@ -1,0 +1,374 @@
+"""The planner's workspace: the latest result of each workflow step, kept in the store.
+
+A planner works in steps (centre settings -> history import -> forecast -> requirements ->
+rota draft -> edits -> published rota) and expects to find tomorrow what they left today.
+:class:`Workspace` is that memory: each ``save_*`` writes one step's result to the store
+(:mod:`wfm.store`) in one transaction with its audit entry, and each ``latest_*`` reads the
+newest one back, or ``None`` when the step has not been done yet. Older versions stay in the
+store (datasets and rota versions are never overwritten), so the audit trail can point at
+them.
+
+The app (``apps/views``) holds one :class:`Workspace`; the CLI and notebooks can use the same
+class on the same store.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> ws = Workspace.open(f"sqlite:///{folder / 'wfm.db'}", actor="planner")
+>>> ws.latest_forecast() is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from wfm.config import Centre, parse_centre
+from wfm.data.schemas import Agent, History
+from wfm.data.states import StateLog
+from wfm.plan.chain import PlanResult
+from wfm.store import repository, schema
+from wfm.store.audit import audit_log, default_actor, record
+from wfm.store.migrations import init, status
+
+#: Settings-table key of the centre configuration (JSON of :class:`~wfm.config.Centre`).
+CENTRE_SETTING = "centre"
+#: Workflow steps in order, as reported by :meth:`Workspace.steps`.
+WORKFLOW_STEPS = ("centre", "history", "forecast", "requirements", "rota", "published")
+#: Columns of :meth:`Workspace.steps`.
+STEP_COLUMNS = ("step", "done", "saved_at", "saved_by", "detail")
+
+
+@dataclass(frozen=True)
+class SavedFrame:
+    """A stored frame with where it came from.
+
+    Parameters
+    ----------
+    id
+        Dataset id in the store.
+    frame
+        The data.
+    meta
+        Metadata saved with it (model, start date, ...).
+    created_at, created_by
+        When (UTC ISO 8601 text) and by whom it was saved.
+    """
+
+    id: int
+    frame: pd.DataFrame
+    meta: dict
+    created_at: str
+    created_by: str
+
+
+class Workspace:
+    """The latest result of each workflow step in one store.
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL of the store (``sqlite:///path/wfm.db`` for a file).
+    actor
+        Who is working (recorded in the audit trail); default the OS user.
+    """
+
+    def __init__(self, url: str, actor: str | None = None) -> None:
+        self.url = url
+        self.actor = actor or default_actor()
+
+    @classmethod
+    def open(cls, url: str, actor: str | None = None) -> Workspace:
+        """The workspace at ``url``, created or upgraded to the current schema first.
+
+        A SQLite file's folder is created when missing.
+        """
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(
+                parents=True, exist_ok=True
+            )
+        if status(url).pending:
+            init(url)
+        return cls(url, actor)
+
+    # --- centre configuration -----------------------------------------------------------
+    def save_centre(self, centre: Centre) -> None:
+        """Save the centre configuration (the Settings page), replacing the previous one."""
+        value = json.dumps(
+            {"centre": centre.model_dump(mode="json"), "base_dir": str(centre.base_dir)}
+        )
+        with repository.transaction(self.url) as conn:
+            table = schema.settings
+            exists = conn.execute(select(table.c.key).where(table.c.key == CENTRE_SETTING)).first()
+            if exists:
+                conn.execute(
+                    table.update().where(table.c.key == CENTRE_SETTING).values(value=value)
+                )
+            else:
+                conn.execute(table.insert().values(key=CENTRE_SETTING, value=value))
+            record(
+                conn,
+                "settings_saved",
+                "centre",
+                centre.name,
+                {"name": centre.name},
+                actor=self.actor,
+            )
+
+    def centre(self) -> Centre | None:
+        """The saved centre configuration, or ``None`` before the first save."""
+        with repository.reading(self.url) as conn:
+            row = conn.execute(
+                select(schema.settings.c.value).where(schema.settings.c.key == CENTRE_SETTING)
+            ).first()
+        if row is None:
+            return None
+        saved = json.loads(row[0])
+        return parse_centre(
+            saved["centre"],
+            source="the workspace's saved settings",
+            base_dir=Path(saved["base_dir"]),
+        )
+
+    # --- inputs ---------------------------------------------------------------------------
+    def save_history(self, history: History) -> int:
+        """Save a history import; return its dataset id."""
+        return repository.save_history(self.url, history, actor=self.actor)
+
+    def latest_history(self) -> History | None:
+        """The newest history import, or ``None``."""
+        saved = self._latest("history")
+        if saved is None:
+            return None
+        meta = saved.meta
+        return History(saved.frame, meta["interval_minutes"], meta["timezone"], meta["source"])
+
+    def save_agents(self, agents: Sequence[Agent]) -> None:
+        """Replace the agent list."""
+        repository.save_agents(self.url, agents, actor=self.actor)
+
+    def agents(self) -> tuple[Agent, ...]:
+        """The saved agents (empty before the first save)."""
+        return repository.load_agents(self.url)
+
+    def save_agent_states(self, log: StateLog) -> int:
+        """Append an agent-state import."""
+        return repository.save_state_log(self.url, log, actor=self.actor)
+
+    def agent_states(self, timezone: str) -> StateLog | None:
+        """Every stored agent-state event, or ``None`` when there are none."""
+        if repository.count_rows(self.url, "agent_state_events") == 0:
+            return None
+        return repository.load_state_log(self.url, timezone)
+
+    # --- step results ---------------------------------------------------------------------
+    def save_forecast(self, forecast: pd.DataFrame, meta: dict | None = None) -> int:
+        """Save a forecast run (``meta``: model, start date, horizon, ...); return its id."""
+        return repository.save_forecast(self.url, forecast, "forecast", meta, actor=self.actor)
+
+    def latest_forecast(self) -> SavedFrame | None:
+        """The newest forecast, or ``None``."""
+        return self._latest("forecast")
+
+    def save_requirements(self, requirements: pd.DataFrame, meta: dict | None = None) -> int:
+        """Save staffing requirements; return their id."""
+        return repository.save_requirements(
+            self.url, requirements, "requirements", meta, actor=self.actor
+        )
+
+    def latest_requirements(self) -> SavedFrame | None:
+        """The newest requirements, or ``None``."""
+        return self._latest("requirements")
+
+    def save_scenario(self, name: str, results: pd.DataFrame, meta: dict | None = None) -> int:
+        """Save a what-if scenario's results."""
+        return repository.save_scenario(self.url, name, results, meta, actor=self.actor)
+
+    # --- rota versions --------------------------------------------------------------------
+    def save_rota(
+        self,
+        rota: pd.DataFrame,
+        coverage: pd.DataFrame,
+        solve_summary=None,
+        *,
+        name: str = "rota",
+        start_date: dt.date | None = None,
+    ) -> int:
+        """Save a new rota version as a draft; return its version id."""
+        return repository.save_rota(
+            self.url,
+            rota,
+            coverage,
+            solve_summary,
+            name=name,
+            start_date=start_date,
+            actor=self.actor,
+        )
+
+    def rota_versions(self) -> pd.DataFrame:
+        """Every rota version: ``id, name, status, start_date, created_at, created_by, updated_at``."""
+        return repository.list_rota_versions(self.url)
+
+    def rota(self, version_id: int) -> repository.RotaVersion:
+        """One rota version."""
+        return repository.load_rota(self.url, version_id)
+
+    def latest_rota(self, status: str | None = None) -> repository.RotaVersion | None:
+        """The newest rota version (of ``status`` ``"draft"`` or ``"published"`` if given), or ``None``."""
+        versions = self.rota_versions()
+        if status is not None:
+            versions = versions[versions["status"] == status]
+        if versions.empty:
+            return None
+        return self.rota(int(versions["id"].max()))
+
+    def edit_rota(
+        self,
+        version_id: int,
+        rota: pd.DataFrame,
+        coverage: pd.DataFrame | None = None,
+        *,
+        note: str = "",
+    ) -> None:
+        """Replace a draft's rows (published versions are frozen)."""
+        repository.edit_rota(self.url, version_id, rota, coverage, note=note, actor=self.actor)
+
+    def publish_rota(self, version_id: int) -> None:
+        """Publish a draft."""
+        repository.publish_rota(self.url, version_id, actor=self.actor)
+
+    def delete_rota(self, version_id: int) -> None:
+        """Delete a rota version (its audit entries stay)."""
+        repository.delete_rota(self.url, version_id, actor=self.actor)
+
+    # --- a whole plan at once -------------------------------------------------------------
+    def save_plan(self, result: PlanResult) -> dict[str, int]:
+        """Save every step of a :func:`wfm.plan.chain.run_plan` result (the "plan everything" button).
+
+        The centre, history and agents are saved first; the forecast, requirements and rota
+        draft then in one transaction. Metadata: forecast ``{"start_date", "horizon_days",
+        "model"}``, requirements ``{"start_date"}`` (ISO dates).
+
+        Returns
+        -------
+        dict
+            ``{"history": id, "forecast": id, "requirements": id, "rota_version": id}``.
+        """
+        self.save_centre(result.centre)
+        history_id = self.save_history(result.history)
+        self.save_agents(result.agents)
+        start = result.start_date.isoformat()
+        models = (
+            sorted(result.forecast["model"].astype(str).unique())
+            if "model" in result.forecast
+            else []
+        )
+        forecast_meta = {
+            "start_date": start,
+            "horizon_days": result.centre.planning.horizon_days,
+            "model": ", ".join(models),
+        }
+        with repository.transaction(self.url) as conn:
+            ids = {
+                "forecast": repository.insert_dataset(
+                    conn, "forecast", "forecast", result.forecast, forecast_meta, actor=self.actor
+                ),
+                "requirements": repository.insert_dataset(
+                    conn,
+                    "requirements",
+                    "requirements",
+                    result.requirements,
+                    {"start_date": start},
+                    actor=self.actor,
+                ),
+                "rota_version": repository.insert_rota(
+                    conn,
+                    result.rota.rota,
+                    result.rota.coverage,
+                    result.rota.summary,
+                    name="plan",
+                    start_date=result.start_date,
+                    actor=self.actor,
+                ),
+            }
+        return {"history": history_id, **ids}
+
+    # --- overview -------------------------------------------------------------------------
+    def audit(self) -> pd.DataFrame:
+        """The audit trail, oldest first (see :func:`wfm.store.audit.audit_log`)."""
+        return audit_log(self.url)
+
+    def steps(self) -> pd.DataFrame:
+        """One row per workflow step (:data:`WORKFLOW_STEPS`): done or not, when, by whom.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`STEP_COLUMNS`; ``saved_at`` is UTC ISO 8601 text or ``None``.
+        """
+        rows = []
+        centre = self.centre()
+        centre_entry = self._last_audit("settings_saved")
+        rows.append(("centre", centre is not None, *centre_entry, centre.name if centre else ""))
+        for step in ("history", "forecast", "requirements"):
+            datasets = repository.list_datasets(self.url, step)
+            if datasets.empty:
+                rows.append((step, False, None, None, ""))
+            else:
+                newest = datasets.iloc[-1]
+                rows.append(
+                    (
+                        step,
+                        True,
+                        newest["created_at"],
+                        newest["created_by"],
+                        f"{int(newest['rows']):,} rows",
+                    )
+                )
+        versions = self.rota_versions()
+        for step, wanted in (("rota", None), ("published", "published")):
+            chosen = versions if wanted is None else versions[versions["status"] == wanted]
+            if chosen.empty:
+                rows.append((step, False, None, None, ""))
+            else:
+                newest = chosen.iloc[-1]
+                rows.append(
+                    (
+                        step,
+                        True,
+                        newest["updated_at"],
+                        newest["created_by"],
+                        f"version {newest['id']} ({newest['status']})",
+                    )
+                )
+        return pd.DataFrame(rows, columns=list(STEP_COLUMNS))
+
+    # --- internals ------------------------------------------------------------------------
+    def _latest(self, kind: str) -> SavedFrame | None:
+        datasets = repository.list_datasets(self.url, kind)
+        if datasets.empty:
+            return None
+        newest = datasets.iloc[-1]
+        frame, meta = repository.load_dataset(self.url, int(newest["id"]), kind)
+        return SavedFrame(
+            int(newest["id"]), frame, meta, newest["created_at"], newest["created_by"]
+        )
+
+    def _last_audit(self, action: str) -> tuple[str | None, str | None]:
+        with repository.reading(self.url) as conn:
+            table = schema.audit_log
+            row = conn.execute(
+                select(table.c.at, table.c.actor)
+                .where(table.c.action == action)
+                .order_by(table.c.id.desc())
+                .limit(1)
+            ).first()
+        return (row[0], row[1]) if row else (None, None)

@@ -1,0 +1,175 @@
+"""Review a plan: projected service per interval for a rota, and a summary per queue.
+
+The rota's coverage gives scheduled agents on each queue per interval (on shift, not on a
+break). Productive agents are scheduled agents × (1 − shrinkage), the shrinkage not placed
+in the rota (absence, training); the service level then follows from Erlang C, interpolated
+between whole agents (:func:`wfm.staffing.service_level_fractional`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from wfm.staffing import ServiceTarget, service_level_fractional
+from wfm.staffing.erlang import asa_seconds
+
+#: Tolerance [agents] when deciding whether an interval is under- or over-staffed.
+STAFFING_TOLERANCE_AGENTS = 1e-6
+
+
+def project_service(
+    requirements: pd.DataFrame,
+    coverage: pd.DataFrame,
+    targets: Mapping[str, ServiceTarget],
+) -> pd.DataFrame:
+    """Projected service level, ASA and occupancy per interval and queue for a rota.
+
+    Parameters
+    ----------
+    requirements : pandas.DataFrame
+        Output of :func:`wfm.staffing.compute_requirements` (needs ``interval_start``,
+        ``queue``, ``offered``, ``aht_seconds``, ``traffic_erlangs``, ``agents_required``,
+        ``agents_scheduled_required``, ``shrinkage_fraction``).
+    coverage : pandas.DataFrame
+        ``interval_start``, ``queue``, ``agents_scheduled`` [agents on the queue, may be
+        fractional]. Intervals missing from it have no agents.
+    targets : mapping of queue name to ServiceTarget
+        For the answer threshold of each queue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per requirement row: ``interval_start, queue, offered, aht_seconds,
+        traffic_erlangs, agents_required, agents_scheduled_required, agents_scheduled,
+        agents_productive, service_level, asa_seconds, occupancy, under_staffed,
+        over_staffed``.
+    """
+    keys = ["interval_start", "queue"]
+    merged = requirements.merge(coverage[[*keys, "agents_scheduled"]], on=keys, how="left")
+    merged["agents_scheduled"] = merged["agents_scheduled"].fillna(0.0).astype(float)
+    shrinkage = (
+        merged["shrinkage_fraction"].to_numpy(dtype=float)
+        if "shrinkage_fraction" in merged
+        else 0.0
+    )
+    productive = merged["agents_scheduled"].to_numpy() * (1.0 - shrinkage)
+    traffic = merged["traffic_erlangs"].to_numpy(dtype=float)
+    aht = np.where(traffic > 0, merged["aht_seconds"].to_numpy(dtype=float), 1.0)
+    threshold = merged["queue"].map(
+        {name: target.answer_threshold_seconds for name, target in targets.items()}
+    )
+    threshold = threshold.to_numpy(dtype=float)
+    merged["agents_productive"] = productive
+    merged["service_level"] = service_level_fractional(productive, traffic, aht, threshold)
+    lower = np.floor(productive + 1e-9).astype(np.int64)
+    weight = productive - lower
+    with np.errstate(invalid="ignore"):
+        asa = (1 - weight) * asa_seconds(lower, traffic, aht) + weight * asa_seconds(
+            lower + 1, traffic, aht
+        )
+    merged["asa_seconds"] = np.where(np.isnan(asa), np.inf, asa)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["occupancy"] = np.where(
+            productive > 0, np.minimum(traffic / productive, 1.0), np.where(traffic > 0, 1.0, 0.0)
+        )
+    gap = merged["agents_scheduled"] - merged["agents_scheduled_required"]
+    merged["under_staffed"] = np.maximum(-gap, 0.0).where(gap < -STAFFING_TOLERANCE_AGENTS, 0.0)
+    merged["over_staffed"] = np.maximum(gap, 0.0).where(gap > STAFFING_TOLERANCE_AGENTS, 0.0)
+    columns = [
+        "interval_start",
+        "queue",
+        "offered",
+        "aht_seconds",
+        "traffic_erlangs",
+        "agents_required",
+        "agents_scheduled_required",
+        "agents_scheduled",
+        "agents_productive",
+        "service_level",
+        "asa_seconds",
+        "occupancy",
+        "under_staffed",
+        "over_staffed",
+    ]
+    return merged[columns]
+
+
+def summarise_service(
+    projected: pd.DataFrame, interval_minutes: int, targets: Mapping[str, ServiceTarget]
+) -> pd.DataFrame:
+    """Summary per queue and for the whole centre.
+
+    Parameters
+    ----------
+    projected : pandas.DataFrame
+        Output of :func:`project_service`.
+    interval_minutes : int
+        Interval length [minutes].
+    targets : mapping of queue name to ServiceTarget
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per queue plus ``all``: ``offered`` [contacts], ``service_level`` (offered-
+        weighted mean of the interval service levels, the share of the period's contacts
+        answered within threshold), ``service_level_target``, ``asa_seconds`` (offered-
+        weighted over the stable intervals), ``intervals_unstable`` and
+        ``offered_in_unstable_intervals`` (intervals with no more productive agents than
+        Erlangs of load, where the steady-state queue has no finite wait: their contacts are
+        counted as not answered in time and left out of the ASA, and said here), ``intervals``, ``intervals_meeting_target``, ``intervals_under_staffed``,
+        ``intervals_over_staffed``, ``under_staffed_agent_hours``, ``over_staffed_agent_hours``,
+        ``scheduled_agent_hours``, ``required_agent_hours``.
+    """
+    hours_per_interval = interval_minutes / 60.0
+    frame = projected.assign(
+        weight_level=projected["service_level"] * projected["offered"],
+        stable=np.isfinite(projected["asa_seconds"]) | (projected["offered"] <= 0),
+        weight_asa=np.where(
+            np.isfinite(projected["asa_seconds"]) & (projected["offered"] > 0),
+            projected["asa_seconds"] * projected["offered"],
+            0.0,
+        ),
+        target=projected["queue"].map(
+            {name: t.service_level_target or 0.0 for name, t in targets.items()}
+        ),
+    )
+    frame["meets"] = (frame["service_level"] >= frame["target"] - 1e-12) | (frame["offered"] <= 0)
+    rows = []
+    for name, group in [*frame.groupby("queue", sort=True), ("all", frame)]:
+        offered = float(group["offered"].sum())
+        stable_offered = float(group.loc[group["stable"], "offered"].sum())
+        rows.append(
+            {
+                "queue": name,
+                "offered": offered,
+                "service_level": float(group["weight_level"].sum() / offered)
+                if offered > 0
+                else 1.0,
+                "service_level_target": float(targets[name].service_level_target or 0.0)
+                if name in targets
+                else np.nan,
+                "asa_seconds": float(group["weight_asa"].sum() / stable_offered)
+                if stable_offered > 0
+                else np.nan,
+                "intervals_unstable": int((~group["stable"]).sum()),
+                "offered_in_unstable_intervals": offered - stable_offered,
+                "intervals": int(len(group)),
+                "intervals_meeting_target": int(group["meets"].sum()),
+                "intervals_under_staffed": int((group["under_staffed"] > 0).sum()),
+                "intervals_over_staffed": int((group["over_staffed"] > 0).sum()),
+                "under_staffed_agent_hours": float(
+                    group["under_staffed"].sum() * hours_per_interval
+                ),
+                "over_staffed_agent_hours": float(group["over_staffed"].sum() * hours_per_interval),
+                "scheduled_agent_hours": float(
+                    group["agents_scheduled"].sum() * hours_per_interval
+                ),
+                "required_agent_hours": float(
+                    group["agents_scheduled_required"].sum() * hours_per_interval
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
