@@ -16,6 +16,7 @@ from wfm import __version__
 from wfm.cli import (
     adherence,
     backtest,
+    capacity,
     check_rota,
     db,
     forecast,
@@ -45,6 +46,7 @@ COMMAND_MODULES = (
     plan,
     review,
     whatif,
+    capacity,
     db,
     privacy,
     tools,

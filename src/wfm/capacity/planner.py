@@ -1,0 +1,631 @@
+"""A capacity plan for the next months: demand, required FTE, supply, the gap and hiring.
+
+:func:`prepare_capacity` does the slow part once (the long-range forecast and the week
+shapes); :func:`plan_capacity` turns it into a plan for one :class:`Scenario` in well under a
+second, so the app's scenario controls stay live; :func:`compare_scenarios` puts several side
+by side.
+
+All FTE are paid FTE of fully productive, tenured agents per week (see
+:mod:`wfm.capacity.requirement`); supply counts hires by their ramp-up. Agents are pooled
+across queues: a capacity plan sizes the whole centre, and the per-queue columns say where the
+requirement comes from.
+
+Example
+-------
+>>> from wfm.config import load_centre
+>>> inputs = prepare_capacity(load_centre("data/sample/centre.toml"), months=12)  # doctest: +SKIP
+>>> plan = plan_capacity(inputs)                                                  # doctest: +SKIP
+>>> plan.summary["hires"]                                                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from wfm.capacity.demand import LongRangeForecast, forecast_weekly_demand
+from wfm.capacity.hiring import HiringPlan, fixed_plan_cover, optimise_hiring
+from wfm.capacity.profile import WeekProfile, week_profiles
+from wfm.capacity.requirement import (
+    QueueWeeks,
+    average_traffic_agent_hours,
+    interval_demand,
+    paid_fte,
+    shrinkage_per_week,
+    staff_weeks,
+    weekly_requirement_frame,
+    workload_agent_hours,
+)
+from wfm.capacity.settings import CapacitySettings, VolumeEvent
+from wfm.capacity.supply import (
+    check_classes,
+    class_matrix,
+    contract_fte,
+    hire_curve,
+    movements_fte,
+    retention_of_tenured,
+    week_index,
+)
+from wfm.config import Centre
+from wfm.data.schemas import Agent, History
+from wfm.errors import InputError
+from wfm.progress import ProgressCallback, no_progress
+from wfm.staffing.requirements import ServiceTarget
+from wfm.timegrid import OpeningHours
+
+logger = logging.getLogger(__name__)
+
+#: Longest plan [months].
+MAX_MONTHS = 36
+#: Shift length a paid-break share is read for when the settings give none [minutes].
+REFERENCE_SHIFT_MINUTES = 480
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Changes to the base assumptions, as fractions (0.1 = +10 %).
+
+    ``attrition_change`` and ``shrinkage_change`` are added to the rates (0.01 = one
+    percentage point more attrition a month); volume and AHT changes multiply.
+    """
+
+    name: str = "base"
+    volume_change: float = 0.0
+    aht_change: float = 0.0
+    attrition_change: float = 0.0
+    shrinkage_change: float = 0.0
+
+    def __post_init__(self) -> None:
+        for option, value, low in (
+            ("volume change", self.volume_change, -0.9),
+            ("AHT change", self.aht_change, -0.9),
+        ):
+            if not math.isfinite(value) or value <= low or value > 10:
+                raise InputError(
+                    f"scenario '{self.name}': {option} must be a fraction above {low} and at "
+                    "most 10",
+                    value=value,
+                    fix="e.g. 0.1 for +10 %",
+                )
+        for option, value in (
+            ("attrition change", self.attrition_change),
+            ("shrinkage change", self.shrinkage_change),
+        ):
+            if not math.isfinite(value) or not -1 < value < 1:
+                raise InputError(
+                    f"scenario '{self.name}': {option} must be a fraction between -1 and 1",
+                    value=value,
+                    fix="e.g. 0.01 for one percentage point more",
+                )
+
+
+@dataclass(frozen=True)
+class CapacityInputs:
+    """Everything a scenario does not change, computed once by :func:`prepare_capacity`."""
+
+    centre_name: str
+    first_week: dt.date
+    week_starts: tuple[dt.date, ...]
+    interval_minutes: int
+    forecast: LongRangeForecast
+    profiles: Mapping[str, WeekProfile]
+    targets: Mapping[str, ServiceTarget]
+    shrinkage_fraction: Mapping[str, float]
+    closed_dates: frozenset[dt.date]
+    agents_by_contract: Mapping[str, int]
+    agents_by_queues: Mapping[str, int]
+    fte_per_agent: Mapping[str, float]
+    pay_per_hour: float
+    paid_break_fraction: float
+    settings: CapacitySettings
+
+    @property
+    def weeks(self) -> int:
+        return len(self.week_starts)
+
+    @property
+    def current_fte(self) -> float:
+        """Contracted FTE of today's agents."""
+        return float(
+            sum(count * self.fte_per_agent[c] for c, count in self.agents_by_contract.items())
+        )
+
+
+@dataclass(frozen=True)
+class CapacityPlan:
+    """A scenario's plan.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    weekly : pandas.DataFrame
+        One row per week for the centre (columns documented in docs/capacity.md).
+    by_queue : pandas.DataFrame
+        One row per week and queue: contacts, AHT, agent-hours, required FTE, service level.
+    classes : pandas.DataFrame
+        Hiring classes (planned and proposed): ``start``, ``size``, ``productive_from``,
+        ``source``.
+    hiring : HiringPlan or None
+        The optimiser's answer (``None`` when not optimised).
+    summary : dict
+        Headline figures: hires, costs [cost units], weeks short, and how far the
+        workload and average-traffic shortcuts are from the interval method.
+    """
+
+    scenario: Scenario
+    weekly: pd.DataFrame
+    by_queue: pd.DataFrame
+    classes: pd.DataFrame
+    hiring: HiringPlan | None
+    summary: dict = field(default_factory=dict)
+
+
+def first_monday_after(day: dt.date) -> dt.date:
+    """The Monday after ``day`` (the day itself is never returned)."""
+    return day + dt.timedelta(days=7 - day.weekday())
+
+
+def weeks_in_months(months: int) -> int:
+    """Whole weeks that cover ``months`` average months."""
+    return math.ceil(months * 365.2425 / 12 / 7)
+
+
+def paid_break_fraction_of(centre: Centre, settings: CapacitySettings) -> float:
+    """Share of paid time spent on paid breaks: the setting, else the centre's paid break
+    rules that apply to an 8-hour shift, over its paid minutes."""
+    if settings.paid_break_fraction is not None:
+        return settings.paid_break_fraction
+    paid_breaks = sum(
+        rule.duration_minutes
+        for rule in centre.break_rules
+        if rule.paid and rule.min_shift_minutes <= REFERENCE_SHIFT_MINUTES
+    )
+    unpaid = sum(
+        rule.duration_minutes
+        for rule in centre.break_rules
+        if not rule.paid and rule.min_shift_minutes <= REFERENCE_SHIFT_MINUTES
+    )
+    paid_minutes = REFERENCE_SHIFT_MINUTES - unpaid
+    return paid_breaks / paid_minutes if paid_minutes > 0 else 0.0
+
+
+def prepare_capacity(
+    centre: Centre,
+    history: History,
+    agents: Sequence[Agent],
+    settings: CapacitySettings | None = None,
+    *,
+    months: int = 18,
+    first_week: dt.date | None = None,
+    default_aht_seconds: Mapping[str, float] | None = None,
+    progress: ProgressCallback | None = None,
+) -> CapacityInputs:
+    """Forecast the months ahead and read the week shapes: the part of a plan that does not
+    change with a scenario.
+
+    Parameters
+    ----------
+    centre : Centre
+        Queues, targets, occupancy caps, shrinkage, contracts, opening hours and holidays.
+    history : History
+        Interval history (two years let the forecast learn the seasons).
+    agents : sequence of Agent
+        Today's agents (their contracts give today's FTE).
+    settings : CapacitySettings, optional
+        Attrition, hiring, costs, events; the documented defaults when ``None``.
+    months : int
+        Horizon [months], 1 to :data:`MAX_MONTHS`.
+    first_week : datetime.date, optional
+        First week planned (moved back to its Monday); default the Monday after the history.
+    default_aht_seconds : mapping, optional
+        AHT per queue [s] when the history has no handle times.
+    progress : callable, optional
+    """
+    report = progress or no_progress
+    settings = settings or CapacitySettings()
+    if not 1 <= months <= MAX_MONTHS:
+        raise InputError(
+            f"a capacity plan covers 1 to {MAX_MONTHS} months", column="--months", value=months
+        )
+    last_day = history.frame["interval_start"].max().date()
+    if first_week is None:
+        first_week = first_monday_after(last_day)
+    else:
+        first_week = first_week - dt.timedelta(days=first_week.weekday())
+    weeks = weeks_in_months(months)
+    week_starts = tuple(first_week + dt.timedelta(weeks=w) for w in range(weeks))
+    queues = [queue.name for queue in centre.queues if queue.name in set(history.queues)]
+    if not queues:
+        raise InputError(
+            "no queue of the centre file is in the history",
+            source=history.source,
+            value=", ".join(history.queues),
+            fix=f"name the centre's queues ({', '.join(q.name for q in centre.queues)}) in the history",
+        )
+    open_weekdays = sorted(OpeningHours.from_strings(centre.opening_hours).minutes_by_weekday)
+    report(0.05, "forecasting the months ahead")
+    history_years = range(history.frame["interval_start"].min().year, week_starts[-1].year + 2)
+    holidays = centre.holiday_dates(history_years)
+    forecast = forecast_weekly_demand(
+        _only_queues(history, queues),
+        first_week,
+        weeks,
+        holiday_dates=centre.holiday_dates if centre.country else None,
+        open_weekdays=open_weekdays,
+        default_aht_seconds=default_aht_seconds,
+    )
+    report(0.6, "reading the shape of a week")
+    profiles = week_profiles(
+        _only_queues(history, queues), settings.history_weeks_for_profile, holidays
+    )
+    closed = frozenset(day for day in holidays if centre.close_on_holidays)
+    agents_by_contract = dict(Counter(agent.contract for agent in agents))
+    agents_by_queues = dict(Counter("|".join(sorted(agent.queues)) for agent in agents))
+    contract_hours = {
+        contract.name: (contract.min_hours_per_week, contract.max_hours_per_week)
+        for contract in centre.contracts
+    }
+    fte = contract_fte(agents_by_contract, contract_hours, settings)
+    pay = settings.costs.cost_per_paid_hour
+    if pay is None:
+        pay = centre.contracts[0].cost_per_paid_hour if centre.contracts else 1.0
+    check_classes(
+        [(item.start, item.size) for item in settings.planned_classes], first_week, settings.hiring
+    )
+    for event in settings.events:
+        unknown = [queue for queue in event.queues if queue not in queues]
+        if unknown:
+            raise InputError(
+                f"event '{event.name}' names queues the centre does not plan",
+                column="events.queues",
+                value=", ".join(unknown),
+                fix=f"use any of {', '.join(queues)}",
+            )
+    report(1.0, "ready")
+    return CapacityInputs(
+        centre_name=centre.name,
+        first_week=first_week,
+        week_starts=week_starts,
+        interval_minutes=history.interval_minutes,
+        forecast=forecast,
+        profiles=profiles,
+        targets={q: ServiceTarget.from_queue(centre.queue(q)) for q in queues},
+        shrinkage_fraction={q: centre.shrinkage_for(q) for q in queues},
+        closed_dates=closed,
+        agents_by_contract=agents_by_contract,
+        agents_by_queues=agents_by_queues,
+        fte_per_agent=fte,
+        pay_per_hour=float(pay),
+        paid_break_fraction=paid_break_fraction_of(centre, settings),
+        settings=settings,
+    )
+
+
+def _only_queues(history: History, queues: Sequence[str]) -> History:
+    frame = history.frame[history.frame["queue"].isin(queues)]
+    return replace(history, frame=frame.reset_index(drop=True))
+
+
+def _queue_weeks(
+    inputs: CapacityInputs, scenario: Scenario, column: str, events: Sequence[VolumeEvent]
+) -> dict[str, QueueWeeks]:
+    weekly = inputs.forecast.weekly
+    result = {}
+    for queue, profile in inputs.profiles.items():
+        own = weekly[weekly["queue"] == queue]
+        offered, aht = interval_demand(
+            queue,
+            own[column].to_numpy() * (1.0 + scenario.volume_change),
+            own["aht_seconds"].to_numpy() * (1.0 + scenario.aht_change),
+            inputs.week_starts,
+            profile,
+            set(inputs.closed_dates),
+            events,
+        )
+        result[queue] = staff_weeks(
+            queue, offered, aht, inputs.targets[queue], inputs.interval_minutes
+        )
+    return result
+
+
+def plan_capacity(
+    inputs: CapacityInputs, scenario: Scenario | None = None, *, optimise: bool = True
+) -> CapacityPlan:
+    """The plan for one scenario: requirement, supply, gap, hiring classes and service.
+
+    Parameters
+    ----------
+    inputs : CapacityInputs
+        From :func:`prepare_capacity`.
+    scenario : Scenario, optional
+        Changes to the base assumptions.
+    optimise : bool
+        Choose new hiring classes with :func:`wfm.capacity.hiring.optimise_hiring`; when
+        false, only the planned classes and overtime cover the requirement.
+    """
+    scenario = scenario or Scenario()
+    settings = inputs.settings
+    attrition = settings.attrition.model_copy(
+        update={
+            "monthly_fraction": _rate(
+                settings.attrition.monthly_fraction + scenario.attrition_change
+            ),
+            "tenure_bands": tuple(
+                band.model_copy(
+                    update={
+                        "monthly_fraction": _rate(band.monthly_fraction + scenario.attrition_change)
+                    }
+                )
+                for band in settings.attrition.tenure_bands
+            ),
+        }
+    )
+    weeks = inputs.weeks
+    hours = settings.fte_paid_hours_per_week
+    week_starts = list(inputs.week_starts)
+    queue_rows, required, required_low, required_high = [], 0.0, 0.0, 0.0
+    required_avg, required_work = 0.0, 0.0
+    staffed = {}
+    for column in ("offered", "offered_p10", "offered_p90"):
+        staffed[column] = _queue_weeks(inputs, scenario, column, settings.events)
+    for queue, weeks_q in staffed["offered"].items():
+        shrink = np.clip(
+            shrinkage_per_week(
+                week_starts, inputs.shrinkage_fraction[queue], settings.shrinkage_by_month
+            )
+            + scenario.shrinkage_change,
+            0.0,
+            0.95,
+        )
+        fte = paid_fte(weeks_q.productive_agent_hours, shrink, inputs.paid_break_fraction, hours)
+        fte_avg = paid_fte(
+            average_traffic_agent_hours(weeks_q, inputs.targets[queue]),
+            shrink,
+            inputs.paid_break_fraction,
+            hours,
+        )
+        fte_work = paid_fte(
+            workload_agent_hours(weeks_q, inputs.targets[queue]),
+            shrink,
+            inputs.paid_break_fraction,
+            hours,
+        )
+        required_work = required_work + fte_work
+        low = paid_fte(
+            staffed["offered_p10"][queue].productive_agent_hours,
+            shrink,
+            inputs.paid_break_fraction,
+            hours,
+        )
+        high = paid_fte(
+            staffed["offered_p90"][queue].productive_agent_hours,
+            shrink,
+            inputs.paid_break_fraction,
+            hours,
+        )
+        required, required_avg = required + fte, required_avg + fte_avg
+        required_low, required_high = required_low + low, required_high + high
+        queue_rows.append(
+            weekly_requirement_frame(week_starts, weeks_q, fte, fte_avg, fte_work, shrink)
+        )
+
+    curve = hire_curve(weeks, settings.hiring, attrition)
+    current = inputs.current_fte * retention_of_tenured(weeks, attrition)
+    moved = movements_fte(settings.movements, inputs.first_week, weeks, attrition)
+    planned_starts = [
+        week_index(item.start, inputs.first_week) for item in settings.planned_classes
+    ]
+    planned_sizes = np.array([item.size for item in settings.planned_classes], dtype=float)
+    planned_productive = class_matrix(curve.productive_fte, planned_starts, weeks) @ planned_sizes
+    planned_paid = class_matrix(curve.paid_fte, planned_starts, weeks) @ planned_sizes
+    planned_heads = class_matrix(curve.headcount, planned_starts, weeks) @ planned_sizes
+    base_productive = current + moved + planned_productive
+
+    if optimise:
+        hiring = optimise_hiring(
+            required,
+            base_productive,
+            curve,
+            settings.hiring,
+            settings.costs,
+            inputs.pay_per_hour,
+            hours,
+        )
+        new_sizes = hiring.class_sizes
+        overtime, shortfall = hiring.overtime_fte, hiring.shortfall_fte
+    else:
+        hiring = None
+        new_sizes = np.zeros(weeks, dtype=int)
+        overtime, shortfall = fixed_plan_cover(
+            required, base_productive, settings.costs.max_overtime_fraction
+        )
+    new_starts = [w for w in range(weeks) if new_sizes[w] > 0]
+    sizes = new_sizes[new_starts].astype(float)
+    new_productive = class_matrix(curve.productive_fte, new_starts, weeks) @ sizes
+    new_paid = class_matrix(curve.paid_fte, new_starts, weeks) @ sizes
+    new_heads = class_matrix(curve.headcount, new_starts, weeks) @ sizes
+    supply = base_productive + new_productive
+    paid_supply = current + moved + planned_paid + new_paid
+    fte_per_head = inputs.current_fte / max(sum(inputs.agents_by_contract.values()), 1)
+    headcount = (
+        (current + np.maximum(moved, 0.0)) / max(fte_per_head, 1e-9) + planned_heads + new_heads
+    )
+
+    # Service level per week: each interval gets its requirement × cover ratio.
+    ratio_no_hiring = np.divide(base_productive, required, out=np.ones(weeks), where=required > 0)
+    ratio_planned = np.divide(supply + overtime, required, out=np.ones(weeks), where=required > 0)
+    sl_none = np.zeros(weeks)
+    sl_plan = np.zeros(weeks)
+    volume_total = np.zeros(weeks)
+    by_queue = pd.concat(queue_rows, ignore_index=True)
+    sl_queue_plan = []
+    for queue, weeks_q in staffed["offered"].items():
+        target = inputs.targets[queue]
+        volume = weeks_q.offered.sum(axis=1)
+        none_q = weeks_q.service_level(ratio_no_hiring, target)
+        plan_q = weeks_q.service_level(ratio_planned, target)
+        sl_none += none_q * volume
+        sl_plan += plan_q * volume
+        volume_total += volume
+        sl_queue_plan.append(plan_q)
+    by_queue["service_level_planned"] = np.concatenate(sl_queue_plan)
+    by_queue["service_level_target"] = by_queue["queue"].map(
+        {q: t.service_level_target for q, t in inputs.targets.items()}
+    )
+    sl_none = np.divide(sl_none, volume_total, out=np.ones(weeks), where=volume_total > 0)
+    sl_plan = np.divide(sl_plan, volume_total, out=np.ones(weeks), where=volume_total > 0)
+
+    totals = by_queue.groupby("week_start", sort=True)[["offered", "productive_agent_hours"]].sum()
+    weekly = pd.DataFrame(
+        {
+            "week_start": week_starts,
+            "month": [f"{(s + dt.timedelta(days=3)):%Y-%m}" for s in week_starts],
+            "offered": totals["offered"].to_numpy(),
+            "required_fte": required,
+            "required_fte_p10": required_low,
+            "required_fte_p90": required_high,
+            "required_fte_average_method": required_avg,
+            "required_fte_workload_method": required_work,
+            "current_agents_fte": current,
+            "movements_fte": moved,
+            "planned_classes_fte": planned_productive,
+            "new_classes_fte": new_productive,
+            "supply_fte": supply,
+            "paid_fte": paid_supply,
+            "hires_paid_fte": planned_paid + new_paid,
+            "headcount": headcount,
+            "overtime_fte": overtime,
+            "overtime_hours": overtime * hours,
+            "shortfall_fte": shortfall,
+            "gap_fte": supply - required,
+            "class_starts": new_sizes
+            + np.bincount(
+                [s for s in planned_starts if 0 <= s < weeks],
+                weights=[
+                    item.size
+                    for s, item in zip(planned_starts, settings.planned_classes, strict=True)
+                    if 0 <= s < weeks
+                ],
+                minlength=weeks,
+            ).astype(int),
+            "service_level_no_hiring": sl_none,
+            "service_level_planned": sl_plan,
+        }
+    )
+    classes = _classes_frame(inputs, settings, planned_starts, new_starts, new_sizes)
+    summary = _summary(inputs, scenario, weekly, by_queue, classes, hiring, hours)
+    return CapacityPlan(scenario, weekly, by_queue, classes, hiring, summary)
+
+
+def _rate(value: float) -> float:
+    if not 0 <= value < 1:
+        raise InputError(
+            "attrition after the scenario's change is outside [0, 1)",
+            value=round(value, 4),
+            fix="a monthly attrition of 100 % or more, or below 0, is not a plan: change the "
+            "attrition or the scenario",
+        )
+    return value
+
+
+def _classes_frame(inputs, settings, planned_starts, new_starts, new_sizes) -> pd.DataFrame:
+    training = dt.timedelta(weeks=settings.hiring.training_weeks)
+    rows = [
+        (item.start, item.size, item.start + training, "planned")
+        for item in settings.planned_classes
+    ]
+    rows += [
+        (inputs.week_starts[w], int(new_sizes[w]), inputs.week_starts[w] + training, "proposed")
+        for w in new_starts
+    ]
+    frame = pd.DataFrame(rows, columns=["start", "size", "productive_from", "source"])
+    lead = dt.timedelta(weeks=settings.hiring.recruitment_lead_weeks)
+    frame["recruit_by"] = frame["start"] - lead
+    return frame.sort_values("start", ignore_index=True)
+
+
+def _summary(inputs, scenario, weekly, by_queue, classes, hiring, hours) -> dict:
+    proposed = classes[classes["source"] == "proposed"]
+    costs = inputs.settings.costs
+    hire_cost = float(classes["size"].sum()) * inputs.settings.hiring.cost_per_hire
+    hires_pay = float(weekly["hires_paid_fte"].sum()) * hours * inputs.pay_per_hour
+    overtime_cost = (
+        float(weekly["overtime_hours"].sum()) * inputs.pay_per_hour * costs.overtime_premium
+    )
+    interval_fte = float(weekly["required_fte"].sum())
+    average_fte = float(weekly["required_fte_average_method"].sum())
+    workload_fte = float(weekly["required_fte_workload_method"].sum())
+    target_by_queue = {q: t.service_level_target for q, t in inputs.targets.items()}
+    short = by_queue[
+        by_queue["service_level_planned"] + 1e-9 < by_queue["queue"].map(target_by_queue).fillna(0)
+    ]
+    return {
+        "scenario": scenario.name,
+        "first_week": str(inputs.first_week),
+        "weeks": inputs.weeks,
+        "current_agents": int(sum(inputs.agents_by_contract.values())),
+        "current_fte": round(inputs.current_fte, 2),
+        "peak_required_fte": round(float(weekly["required_fte"].max()), 2),
+        "peak_week": str(weekly.loc[weekly["required_fte"].idxmax(), "week_start"]),
+        "hires": int(classes["size"].sum()),
+        "proposed_classes": len(proposed),
+        "hiring_cost": round(hire_cost, 2),
+        "hires_pay": round(hires_pay, 2),
+        "overtime_hours": round(float(weekly["overtime_hours"].sum()), 1),
+        "overtime_cost": round(overtime_cost, 2),
+        "weeks_short": int((weekly["shortfall_fte"] > 1e-6).sum()),
+        "shortfall_fte_weeks": round(float(weekly["shortfall_fte"].sum()), 2),
+        "queue_weeks_below_target": len(short),
+        "total_cost": round(hire_cost + hires_pay + overtime_cost, 2),
+        "workload_method_understatement": round(1 - workload_fte / interval_fte, 4)
+        if interval_fte
+        else 0.0,
+        "average_traffic_method_difference": round(average_fte / interval_fte - 1, 4)
+        if interval_fte
+        else 0.0,
+        "optimiser_status": hiring.status if hiring else "not run",
+        "optimiser_gap": round(hiring.gap, 5) if hiring else None,
+        "paid_hours_per_fte_week": hours,
+    }
+
+
+def compare_scenarios(
+    inputs: CapacityInputs,
+    scenarios: Sequence[Scenario],
+    *,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[CapacityPlan], pd.DataFrame]:
+    """Plans for several scenarios and a table of their headline figures, side by side."""
+    report = progress or no_progress
+    plans = []
+    for index, scenario in enumerate(scenarios):
+        report(index / max(len(scenarios), 1), f"scenario '{scenario.name}'")
+        plans.append(plan_capacity(inputs, scenario))
+    report(1.0, "scenarios done")
+    table = pd.DataFrame([plan.summary for plan in plans])
+    return plans, table
+
+
+def monthly_view(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Monthly figures from a plan's weeks (a week counts in the month of its Thursday)."""
+    grouped = weekly.groupby("month", sort=True)
+    return pd.DataFrame(
+        {
+            "offered": grouped["offered"].sum(),
+            "required_fte_mean": grouped["required_fte"].mean(),
+            "required_fte_peak": grouped["required_fte"].max(),
+            "supply_fte_mean": grouped["supply_fte"].mean(),
+            "headcount_end": grouped["headcount"].last(),
+            "hires": grouped["class_starts"].sum(),
+            "overtime_hours": grouped["overtime_hours"].sum(),
+            "shortfall_fte_weeks": grouped["shortfall_fte"].sum(),
+            "service_level_planned_min": grouped["service_level_planned"].min(),
+        }
+    ).reset_index()
