@@ -27,6 +27,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Check", "views/whatif.py", "What if", ":material/tune:"),
     PageSpec("Check", "views/adherence.py", "Adherence", ":material/fact_check:"),
     PageSpec("Check", "views/review.py", "Review", ":material/insights:"),
+    PageSpec("Check", "views/capacity.py", "Capacity", ":material/groups:"),
     PageSpec("Workspace", "views/settings.py", "Settings", ":material/settings:"),
 )
 

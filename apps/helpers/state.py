@@ -114,3 +114,16 @@ REVIEW_PERIOD = "review_period"
 REVIEW_SL_DEFINITION = "review_sl_definition"
 REVIEW_FORECAST_SOURCE = "review_forecast_source"
 REVIEW_QUEUE = "review_queue"
+
+# --- Capacity page (views/capacity.py) ---
+#: Horizon [months] and the scenario sliders (percent and percentage points).
+CAPACITY_MONTHS = "capacity_months"
+CAPACITY_VOLUME_CHANGE_PERCENT = "capacity_volume_change_percent"
+CAPACITY_AHT_CHANGE_PERCENT = "capacity_aht_change_percent"
+CAPACITY_ATTRITION_CHANGE_POINTS = "capacity_attrition_change_points"
+CAPACITY_SHRINKAGE_CHANGE_POINTS = "capacity_shrinkage_change_points"
+#: Scenarios kept for side-by-side comparison: name -> summary dict; optimised plans by
+#: scenario key; an uploaded capacity TOML (text).
+CAPACITY_KEPT = "capacity_kept"
+CAPACITY_OPTIMISED = "capacity_optimised"
+CAPACITY_SETTINGS_TEXT = "capacity_settings_text"

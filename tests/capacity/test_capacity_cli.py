@@ -36,6 +36,7 @@ def sample_plan(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_the_sample_plan_writes_every_file_and_covers_the_horizon(sample_plan):
     for name in (
         "weekly.csv",
@@ -71,6 +72,7 @@ def test_the_sample_plan_writes_every_file_and_covers_the_horizon(sample_plan):
     assert scenarios.loc[1, "peak_required_fte"] > scenarios.loc[0, "peak_required_fte"]
 
 
+@pytest.mark.slow
 def test_the_report_and_workbook_are_readable_and_hold_no_formula(sample_plan):
     report = (sample_plan / "report.html").read_text()
     assert "<svg" in report and "Hiring classes" in report and "<script" not in report
@@ -91,6 +93,7 @@ def test_the_report_and_workbook_are_readable_and_hold_no_formula(sample_plan):
     ]
 
 
+@pytest.mark.slow
 def test_the_same_inputs_give_the_same_plan(sample_plan, tmp_path):
     assert (
         main(
@@ -171,6 +174,7 @@ def test_a_scenario_that_pushes_attrition_to_100_percent_is_named(capsys, tmp_pa
     assert "100 %" in err
 
 
+@pytest.mark.slow
 def test_a_volume_only_history_needs_an_aht(tmp_path, capsys):
     centre = tmp_path / "centre"
     shutil.copytree(SAMPLE, centre)
@@ -206,6 +210,7 @@ def test_a_volume_only_history_needs_an_aht(tmp_path, capsys):
     }
 
 
+@pytest.mark.slow
 def test_writing_is_all_or_nothing(tmp_path, monkeypatch):
     from wfm.capacity import report
 

@@ -125,6 +125,9 @@ class CapacityInputs:
     pay_per_hour: float
     paid_break_fraction: float
     settings: CapacitySettings
+    #: Interval staffing per (column, volume change, AHT change): the slow part of a plan,
+    #: which only volume and AHT change. Kept for the last few scenarios.
+    staffing_memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def weeks(self) -> int:
@@ -313,7 +316,24 @@ def _only_queues(history: History, queues: Sequence[str]) -> History:
     return replace(history, frame=frame.reset_index(drop=True))
 
 
+#: Scenarios whose interval staffing :class:`CapacityInputs` keeps.
+STAFFING_MEMO_ENTRIES = 24
+
+
 def _queue_weeks(
+    inputs: CapacityInputs, scenario: Scenario, column: str, events: Sequence[VolumeEvent]
+) -> dict[str, QueueWeeks]:
+    key = (column, scenario.volume_change, scenario.aht_change)
+    memo = inputs.staffing_memo
+    if key in memo:
+        return memo[key]
+    if len(memo) >= STAFFING_MEMO_ENTRIES:
+        memo.pop(next(iter(memo)))
+    memo[key] = _staff_queue_weeks(inputs, scenario, column, events)
+    return memo[key]
+
+
+def _staff_queue_weeks(
     inputs: CapacityInputs, scenario: Scenario, column: str, events: Sequence[VolumeEvent]
 ) -> dict[str, QueueWeeks]:
     weekly = inputs.forecast.weekly
@@ -336,7 +356,11 @@ def _queue_weeks(
 
 
 def plan_capacity(
-    inputs: CapacityInputs, scenario: Scenario | None = None, *, optimise: bool = True
+    inputs: CapacityInputs,
+    scenario: Scenario | None = None,
+    *,
+    optimise: bool = True,
+    new_classes: Sequence[tuple[dt.date, int]] | None = None,
 ) -> CapacityPlan:
     """The plan for one scenario: requirement, supply, gap, hiring classes and service.
 
@@ -348,8 +372,14 @@ def plan_capacity(
         Changes to the base assumptions.
     optimise : bool
         Choose new hiring classes with :func:`wfm.capacity.hiring.optimise_hiring`; when
-        false, only the planned classes and overtime cover the requirement.
+        false, only the planned classes (and ``new_classes``) and overtime cover the
+        requirement.
+    new_classes : sequence of (date, size), optional
+        Classes to add as they are (e.g. another scenario's proposal), instead of optimising:
+        the way to see what a changed scenario does to a hiring plan already chosen.
     """
+    if new_classes is not None:
+        optimise = False
     scenario = scenario or Scenario()
     settings = inputs.settings
     attrition = settings.attrition.model_copy(
@@ -443,8 +473,15 @@ def plan_capacity(
     else:
         hiring = None
         new_sizes = np.zeros(weeks, dtype=int)
+        for start, size in new_classes or ():
+            index = week_index(start, inputs.first_week)
+            if 0 <= index < weeks:
+                new_sizes[index] += int(size)
+        curve_fixed = class_matrix(
+            curve.productive_fte, [w for w in range(weeks) if new_sizes[w] > 0], weeks
+        ) @ new_sizes[new_sizes > 0].astype(float)
         overtime, shortfall = fixed_plan_cover(
-            required, base_productive, settings.costs.max_overtime_fraction
+            required, base_productive + curve_fixed, settings.costs.max_overtime_fraction
         )
     new_starts = [w for w in range(weeks) if new_sizes[w] > 0]
     sizes = new_sizes[new_starts].astype(float)

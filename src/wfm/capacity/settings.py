@@ -166,7 +166,7 @@ class CostSettings(_Frozen):
         0.10,
         ge=0,
         le=1,
-        description="Overtime at most this share of the week's contracted paid hours [fraction].",
+        description="Overtime at most this share of the week's productive FTE (agents taking contacts) [fraction].",
     )
     shortfall_cost_per_fte_week: float = Field(
         50000.0,
@@ -198,7 +198,7 @@ class VolumeEvent(_Frozen):
     start: dt.date = Field(description="First local date affected.")
     end: dt.date = Field(description="Last local date affected.")
     volume_multiplier: float = Field(
-        gt=0, le=20, description="Volume is multiplied by this in the weeks affected (1.2 = +20 %)."
+        gt=0, le=20, description="Volume is multiplied by this on the days affected (1.2 = +20 %)."
     )
     queues: tuple[str, ...] = Field(default=(), description="Queues affected; empty for all.")
 
