@@ -182,12 +182,20 @@ def headline(plan: CapacityPlan) -> list[str]:
         )
     else:
         lines.append("Every week is covered (hires and overtime within its cap).")
-    lines.append(
-        f"Sizing from weekly workload ÷ occupancy would understate the need by "
-        f"{s['workload_method_understatement']:.0%}; Erlang C on each week's average traffic "
-        f"gives {s['average_traffic_method_difference']:+.1%} in total but puts the hours in the "
-        "wrong intervals."
-    )
+    under = s["workload_method_understatement"]
+    if under >= 0.01:
+        lines.append(
+            f"Sizing from weekly workload ÷ occupancy would understate the need by {under:.0%}; "
+            f"Erlang C on each week's average traffic gives "
+            f"{s['average_traffic_method_difference']:+.1%} in total but puts the hours in the "
+            "wrong intervals."
+        )
+    else:
+        lines.append(
+            "At these volumes the occupancy cap decides almost every interval, so workload ÷ "
+            f"occupancy comes within {abs(under):.1%} of the interval method; it still cannot "
+            "say where in the week the hours are needed."
+        )
     return lines
 
 
