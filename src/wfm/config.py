@@ -356,6 +356,12 @@ class Centre(_Frozen):
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    cluster: str | None = Field(
+        None,
+        description="Dask scheduler for fanned-out work (tcp://HOST:8786, or local:N); "
+        "--cluster and $WFM_DASK_SCHEDULER come first; none runs on this machine "
+        "(docs/scaling.md).",
+    )
     base_dir: Path = Field(
         Path("."), exclude=True, description="Folder the centre file's paths are relative to."
     )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, output_file, progress_bar, quiet_options, say
+from wfm.cli.common import (
+    EXIT_OK,
+    cluster_options,
+    open_executor,
+    output_file,
+    progress_bar,
+    quiet_options,
+    say,
+)
 from wfm.cli.forecast import history_options, read_history_args
 from wfm.errors import InputError
 
@@ -25,7 +33,7 @@ def register(commands) -> None:
     """Add the `backtest` command."""
     parser = commands.add_parser(
         "backtest",
-        parents=[history_options(), quiet_options()],
+        parents=[history_options(), quiet_options(), cluster_options()],
         help="compare forecast models by rolling-origin backtest",
         description="Fit every model on the history before each of the last ORIGINS days and score its forecast "
         "of that day at each horizon: WAPE, MAPE (non-zero intervals), MASE and bias per queue, horizon and model.",
@@ -65,13 +73,14 @@ def run(args: argparse.Namespace) -> int:
     models = (
         [name.strip() for name in args.models.split(",") if name.strip()] if args.models else None
     )
-    with progress_bar(not args.quiet) as progress:
+    with open_executor(args) as executor, progress_bar(not args.quiet) as progress:
         result = backtest_history(
             history,
             models=models,
             horizons_days=_horizons(args.horizons),
             origins=args.origins,
             workers=args.workers,
+            executor=executor,
             progress=progress,
         )
     if result.leaderboard.empty:

@@ -138,3 +138,33 @@ def scheduling_settings(centre, args: argparse.Namespace):
         if value is not None
     }
     return centre.scheduling.model_copy(update=changes) if changes else centre.scheduling
+
+
+def cluster_options() -> argparse.ArgumentParser:
+    """Parent parser with ``--cluster`` (where fanned-out work runs; docs/scaling.md)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the per-queue (or per-scenario) work on a Dask cluster: tcp://HOST:8786 for a "
+        "running scheduler, local:N for N worker processes here (default: $WFM_DASK_SCHEDULER, "
+        "else the centre file's cluster, else this machine); results are the same",
+    )
+    return parser
+
+
+@contextmanager
+def open_executor(args: argparse.Namespace, *, workers: int = 1, centre=None):
+    """The executor ``--cluster`` asks for (see :func:`wfm.execution.executor_for`), closed
+    after the command; a cluster that cannot be used is an error before any work starts."""
+    from wfm.execution import executor_for
+
+    executor = executor_for(
+        getattr(args, "cluster", None),
+        workers=workers,
+        centre_cluster=getattr(centre, "cluster", None),
+    )
+    try:
+        yield executor
+    finally:
+        executor.close()

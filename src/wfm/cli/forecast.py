@@ -11,6 +11,8 @@ import datetime as dt
 
 from wfm.cli.common import (
     EXIT_OK,
+    cluster_options,
+    open_executor,
     output_file,
     parse_column_map,
     parse_date,
@@ -93,7 +95,7 @@ def opening_hours_args(args: argparse.Namespace, history, centre, last_date: dt.
 def register(commands) -> None:
     parser = commands.add_parser(
         "forecast",
-        parents=[history_options(), quiet_options()],
+        parents=[history_options(), quiet_options(), cluster_options()],
         help="forecast contacts and AHT per interval from history",
         description="Forecast offered contacts and AHT per interval and queue from an interval history CSV.",
     )
@@ -143,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     opening_hours = opening_hours_args(
         args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
     )
-    with progress_bar(not args.quiet) as progress:
+    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
         forecast = forecast_history(
             history,
             start_date=start_date,
@@ -152,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
             model=args.model,
             progress=progress,
             workers=args.workers,
+            executor=executor,
             special_days=special_days,
             overrides=overrides,
         )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from wfm.cli.common import (
     EXIT_OK,
+    cluster_options,
+    open_executor,
     parse_date,
     progress_bar,
     quiet_options,
@@ -19,7 +21,7 @@ from wfm.cli.common import (
 def register(commands) -> None:
     parser = commands.add_parser(
         "plan",
-        parents=[quiet_options(), solver_options()],
+        parents=[quiet_options(), solver_options(), cluster_options()],
         help="the whole chain: forecast, staff, rota, review",
         description="Run forecast -> requirements -> rota -> review from the history the centre file names.",
     )
@@ -52,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
     settings = scheduling_settings(centre, args)
     if settings is not centre.scheduling:
         centre = centre.model_copy(update={"scheduling": settings})
-    with progress_bar(not args.quiet) as progress:
-        result = run_plan(centre, start_date=parse_date(args.start_date), progress=progress)
+    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+        result = run_plan(
+            centre, start_date=parse_date(args.start_date), progress=progress, executor=executor
+        )
     paths = write_plan(result, args.output)
     total = result.summary.set_index("queue").loc["all"]
     say(f"plan for {centre.name}, week of {result.start_date}")

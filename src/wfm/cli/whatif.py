@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wfm.cli.common import EXIT_OK, number, output_file, say
+from wfm.cli.common import EXIT_OK, cluster_options, number, open_executor, output_file, say
 from wfm.errors import InputError
 
 #: Keys of a ``--scenario NAME=key:value,...`` option and the Scenario field each sets.
@@ -21,6 +21,7 @@ SCENARIO_KEYS = {
 def register(commands) -> None:
     parser = commands.add_parser(
         "whatif",
+        parents=[cluster_options()],
         help="what-if: the plan's rota against changed volume, AHT, target, shrinkage or absence",
         description="Read forecast.csv and coverage.csv from a `wfm plan` folder, apply the changes, and compare the "
         "base with the scenarios (service level, ASA, occupancy, abandonment, staff needed); print a sensitivity "
@@ -179,7 +180,10 @@ def run(args: argparse.Namespace) -> int:
         "ASA is over the intervals with a finite wait; offered_in_unstable_intervals counts the contacts left out."
     )
     if not args.no_sensitivity:
-        tornado = sensitivity(forecast, coverage, targets, shrinkage, centre.interval_minutes)
+        with open_executor(args, centre=centre) as executor:
+            tornado = sensitivity(
+                forecast, coverage, targets, shrinkage, centre.interval_minutes, executor=executor
+            )
         ranking = tornado.groupby("input", sort=False).agg(
             swing=("swing", "first"),
             at_minus_10=("service_level_change", "first"),

@@ -25,6 +25,7 @@ import pandas as pd
 
 from wfm.data.schemas import History
 from wfm.errors import InputError
+from wfm.execution import Executor
 from wfm.forecast.base import MODELS, make_model
 from wfm.forecast.metrics import bias, mape, mase, seasonal_naive_scale, wape
 from wfm.forecast.parallel import map_queues
@@ -235,6 +236,7 @@ def backtest_history(
     horizons_days: Sequence[int] = DEFAULT_HORIZONS_DAYS,
     origins: int = DEFAULT_ORIGINS,
     workers: int | None = None,
+    executor: Executor | None = None,
     progress: ProgressCallback | None = None,
 ) -> BacktestResult:
     """Backtest every queue of a history; queues run in worker processes when worthwhile.
@@ -251,6 +253,9 @@ def backtest_history(
         Target dates per queue.
     workers
         Worker processes (see :func:`~wfm.forecast.parallel.map_queues`).
+    executor
+        Where the queues run (:mod:`wfm.execution`): local by default; a Dask cluster
+        gives the same result.
     progress
         ``progress(fraction_done, message)``.
 
@@ -276,6 +281,7 @@ def backtest_history(
         tasks,
         labels=labels,
         workers=workers,
+        executor=executor,
         rows=len(frame),
         progress=progress,
         what="backtesting",

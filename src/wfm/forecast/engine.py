@@ -15,6 +15,7 @@ import pandas as pd
 
 from wfm.data.schemas import FORECAST_COLUMNS, History
 from wfm.errors import InputError
+from wfm.execution import Executor
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
@@ -63,6 +64,7 @@ def forecast_history(
     model: str = "auto",
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    executor: Executor | None = None,
     special_days: tuple[SpecialDay, ...] = (),
     overrides: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -91,6 +93,9 @@ def forecast_history(
         Worker processes for several queues (:func:`~wfm.forecast.parallel.map_queues`:
         default 2, used only when there is enough work); 1 runs in this process. The
         result does not depend on it.
+    executor
+        Where the queues run (:mod:`wfm.execution`): local by default; a Dask cluster
+        gives the same result.
     special_days
         :class:`~wfm.forecast.special_days.SpecialDay` ranges: history on these dates is
         left out of training; on forecast dates they close, shorten or uplift the day
@@ -160,6 +165,7 @@ def forecast_history(
         tasks,
         labels=queues,
         workers=workers,
+        executor=executor,
         rows=len(frame),
         progress=progress,
     )

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from wfm.execution import Executor, LocalExecutor
 from wfm.progress import ProgressCallback, no_progress
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def map_queues(
     rows: int = 0,
     progress: ProgressCallback | None = None,
     what: str = "forecasting",
+    executor: Executor | None = None,
 ) -> list[T]:
     """``[function(*task) for task in tasks]``, in parallel when worthwhile.
 
@@ -63,7 +65,12 @@ def map_queues(
         Size of the work (history rows), to decide whether workers pay off.
     progress
         ``progress(fraction_done, message)``, called as queues finish.
+    executor
+        Where to run the queues (:mod:`wfm.execution`): a cluster executor runs every queue
+        as one task there; ``None`` or a local one uses the worker processes above.
     """
+    if executor is not None and not isinstance(executor, LocalExecutor):
+        return executor.map(function, tasks, labels=labels, progress=progress, what=what)
     report = progress or no_progress
     workers = default_workers() if workers is None else max(1, int(workers))
     count = len(tasks)

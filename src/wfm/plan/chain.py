@@ -32,6 +32,7 @@ from wfm.data.io import write_files_atomic
 from wfm.data.preferences import read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
+from wfm.execution import Executor
 from wfm.forecast import forecast_history
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
@@ -155,8 +156,10 @@ def forecast_centre(
     horizon_days: int | None = None,
     model: str | None = None,
     progress: ProgressCallback | None = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
-    """Forecast every queue of the centre over the planning horizon, within opening hours."""
+    """Forecast every queue of the centre over the planning horizon, within opening hours
+    (per queue on ``executor``, :mod:`wfm.execution`, when given)."""
     horizon_days = horizon_days or centre.planning.horizon_days
     first_year = history.frame["interval_start"].min().year
     last_year = (start_date + dt.timedelta(days=horizon_days)).year
@@ -180,6 +183,7 @@ def forecast_centre(
         opening_hours=opening_hours,
         model=model or centre.planning.forecast_model,
         progress=progress,
+        executor=executor,
     )
 
 
@@ -190,6 +194,7 @@ def run_plan(
     agents: Sequence[Agent] | None = None,
     start_date: dt.date | None = None,
     progress: ProgressCallback | None = None,
+    executor: Executor | None = None,
 ) -> PlanResult:
     """Run forecast → requirements → rota → review for a centre.
 
@@ -225,6 +230,7 @@ def run_plan(
         start_date,
         horizon_days=ROTA_DAYS * rota_weeks(centre),
         progress=scaled(progress, 0.02, 0.3),
+        executor=executor,
     )
     timings["forecast"] = time.perf_counter() - clock
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError
+from wfm.execution import Executor, LocalExecutor
 from wfm.review.projection import project_service, summarise_service
 from wfm.staffing import ServiceTarget, compute_requirements, erlang_a
 
@@ -425,6 +426,21 @@ def _stepped(
     )
 
 
+def _scenario_total(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    coverage: pd.DataFrame,
+    targets: Mapping[str, ServiceTarget],
+    shrinkage_by_queue: Mapping[str, float],
+    interval_minutes: int,
+) -> pd.Series:
+    """The whole period's row of one scenario's summary (one task of :func:`sensitivity`)."""
+    result = run_scenario(
+        forecast, coverage, targets, shrinkage_by_queue, interval_minutes, scenario
+    )
+    return result.summary.set_index("queue").loc["all"]
+
+
 def sensitivity(
     forecast: pd.DataFrame,
     coverage: pd.DataFrame,
@@ -435,6 +451,7 @@ def sensitivity(
     *,
     base: Scenario = Scenario(),
     inputs: Sequence[str] = SENSITIVITY_INPUTS,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """A tornado table: the change in the period's service level as each input moves.
 
@@ -455,6 +472,9 @@ def sensitivity(
         The scenario the steps start from.
     inputs : sequence of str
         Which of :data:`SENSITIVITY_INPUTS` to vary.
+    executor : Executor, optional
+        Where the scenarios run (:mod:`wfm.execution`); in this process by default. The
+        table is the same whichever runs them.
 
     Returns
     -------
@@ -464,33 +484,34 @@ def sensitivity(
         largest minus smallest service level over its steps, for ranking), sorted by swing
         (largest first) then step.
     """
-    base_total = (
-        run_scenario(forecast, coverage, targets, shrinkage_by_queue, interval_minutes, base)
-        .summary.set_index("queue")
-        .loc["all"]
+    grid = [(base, None, 0.0)] + [
+        (_stepped(base, name, float(step), targets, shrinkage_by_queue), name, float(step))
+        for name in inputs
+        for step in steps
+    ]
+    shared = (forecast, coverage, dict(targets), dict(shrinkage_by_queue), interval_minutes)
+    # One task per scenario; the frames every scenario reads are sent to the workers once.
+    totals = (executor or LocalExecutor()).map(
+        _scenario_total,
+        [(scenario,) for scenario, _, _ in grid],
+        labels=[scenario.name for scenario, _, _ in grid],
+        shared=shared,
+        what="sensitivity",
     )
+    base_total = totals[0]
     rows = []
-    for name in inputs:
-        for step in steps:
-            scenario = _stepped(base, name, float(step), targets, shrinkage_by_queue)
-            total = (
-                run_scenario(
-                    forecast, coverage, targets, shrinkage_by_queue, interval_minutes, scenario
-                )
-                .summary.set_index("queue")
-                .loc["all"]
-            )
-            rows.append(
-                {
-                    "input": name,
-                    "step": float(step),
-                    "scenario": scenario.name,
-                    "service_level": total["service_level"],
-                    "service_level_change": total["service_level"] - base_total["service_level"],
-                    "required_agent_hours_change": total["required_agent_hours"]
-                    - base_total["required_agent_hours"],
-                }
-            )
+    for (scenario, name, step), total in zip(grid[1:], totals[1:], strict=True):
+        rows.append(
+            {
+                "input": name,
+                "step": step,
+                "scenario": scenario.name,
+                "service_level": total["service_level"],
+                "service_level_change": total["service_level"] - base_total["service_level"],
+                "required_agent_hours_change": total["required_agent_hours"]
+                - base_total["required_agent_hours"],
+            }
+        )
     table = pd.DataFrame(rows)
     if table.empty:
         return table.assign(swing=pd.Series(dtype=float))

@@ -1,0 +1,320 @@
+"""Where fanned-out work runs: in this process, in local worker processes, or on a Dask cluster.
+
+The places that fan out independent work (forecasting and backtesting per queue, what-if and
+sensitivity grids) take an :class:`Executor`. Its :meth:`~Executor.map` runs
+``function(*task)`` for every task and returns the results **in task order**, whatever order
+the workers finish in; every task is deterministic, so the results are identical whichever
+executor runs them.
+
+- :class:`LocalExecutor` (the default): in this process, or a pool of local worker processes.
+- :class:`DaskExecutor`: a `dask.distributed <https://distributed.dask.org>`_ cluster, through
+  ``Client.map``. Tasks are plain module-level functions with their inputs, built and solved
+  inside the worker; inputs every task shares are scattered once (``shared=``), not sent per
+  task; results stream back as they finish (the progress callback moves per task). A worker
+  that dies mid-run loses only its running tasks, which the scheduler runs again elsewhere
+  (Dask's own recovery); a task that fails with an error is retried :data:`TASK_RETRIES`
+  times, then the error names the task.
+
+:func:`executor_for` picks one from ``--cluster`` (or ``$WFM_DASK_SCHEDULER``, or the centre
+file's ``cluster``): ``tcp://host:8786`` connects to a running scheduler, ``local:N`` starts a
+``LocalCluster`` of N worker processes on this machine, and nothing means local.
+See docs/scaling.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from wfm.errors import WfmError
+from wfm.progress import ProgressCallback, no_progress
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Environment variable naming the Dask scheduler when ``--cluster`` is not given.
+SCHEDULER_ENV = "WFM_DASK_SCHEDULER"
+#: Times a task that raised is run again on the cluster before its error is reported.
+TASK_RETRIES = 2
+#: Seconds to wait for a scheduler to answer before saying it cannot be reached.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class ClusterError(WfmError):
+    """The cluster cannot be used: unreachable, no workers, or workers without this wfm."""
+
+
+class Executor(Protocol):
+    """Runs ``function(*task)`` for each task; results in task order."""
+
+    name: str
+
+    def map(
+        self,
+        function: Callable[..., T],
+        tasks: Sequence[tuple],
+        *,
+        labels: Sequence[str] | None = None,
+        shared: tuple = (),
+        progress: ProgressCallback | None = None,
+        what: str = "working",
+    ) -> list[T]:
+        """``[function(*task, *shared) for task in tasks]``."""
+        ...
+
+    def close(self) -> None:
+        """Release workers the executor started (nothing for one it was given)."""
+        ...
+
+
+@dataclass
+class LocalExecutor:
+    """In this process (``workers=1``) or a pool of local worker processes.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes; 1 runs every task here, one after the other.
+    """
+
+    workers: int = 1
+    name: str = "local"
+
+    def map(
+        self,
+        function: Callable[..., T],
+        tasks: Sequence[tuple],
+        *,
+        labels: Sequence[str] | None = None,
+        shared: tuple = (),
+        progress: ProgressCallback | None = None,
+        what: str = "working",
+    ) -> list[T]:
+        report = progress or no_progress
+        labels = _labels(labels, tasks)
+        count = len(tasks)
+        if self.workers <= 1 or count < 2:
+            results = []
+            for number, task in enumerate(tasks):
+                report(number / max(count, 1), f"{what} {labels[number]}")
+                results.append(function(*task, *shared))
+            report(1.0, f"{what}: done")
+            return results
+        results: list = [None] * count
+        done = 0
+        with ProcessPoolExecutor(max_workers=min(self.workers, count)) as pool:
+            futures = {
+                pool.submit(function, *task, *shared): number for number, task in enumerate(tasks)
+            }
+            for future in as_completed(futures):
+                number = futures[future]
+                results[number] = future.result()
+                done += 1
+                report(done / count, f"{what}: {labels[number]} done")
+        return results
+
+    def close(self) -> None:
+        return None
+
+
+class DaskExecutor:
+    """A Dask cluster, through a ``distributed.Client``.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        A connected client.
+    owns_cluster : object, optional
+        A ``LocalCluster`` this executor started and closes with it.
+    """
+
+    def __init__(self, client, owns_cluster=None) -> None:
+        self.client = client
+        self._cluster = owns_cluster
+        self.name = f"dask {client.scheduler.address}"
+
+    def map(
+        self,
+        function: Callable[..., T],
+        tasks: Sequence[tuple],
+        *,
+        labels: Sequence[str] | None = None,
+        shared: tuple = (),
+        progress: ProgressCallback | None = None,
+        what: str = "working",
+    ) -> list[T]:
+        from distributed import as_completed as dask_completed
+
+        report = progress or no_progress
+        labels = _labels(labels, tasks)
+        count = len(tasks)
+        if count == 0:
+            return []
+        run = uuid.uuid4().hex[:8]
+        # Inputs every task shares go to the workers once, not with every task.
+        # (a list of one, so that a dict or list is sent as one object, not element-wise)
+        shared_futures = [self.client.scatter([value], broadcast=True)[0] for value in shared]
+        futures = [
+            self.client.submit(
+                function,
+                *task,
+                *shared_futures,
+                key=f"wfm-{_slug(what)}-{number}-{run}",
+                retries=TASK_RETRIES,
+                pure=False,
+            )
+            for number, task in enumerate(tasks)
+        ]
+        index = {future.key: number for number, future in enumerate(futures)}
+        results: list = [None] * count
+        done = 0
+        report(0.0, f"{what}: {count} tasks on {self.name}")
+        try:
+            with self.client.as_current():  # as_completed looks for the current client
+                for future in dask_completed(futures):
+                    number = index[future.key]
+                    results[number] = future.result()
+                    done += 1
+                    report(done / count, f"{what}: {labels[number]} done")
+        except WfmError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a lost task becomes one clear message
+            name = type(error).__name__
+            if name == "KilledWorker":
+                raise ClusterError(
+                    f"{what}: a task was lost with every worker that ran it ({error}); its "
+                    "workers died (out of memory?). Give the workers more memory, or run "
+                    "without --cluster"
+                ) from None
+            raise
+        finally:
+            for future in futures:
+                future.release()
+        return results
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _labels(labels: Sequence[str] | None, tasks: Sequence[tuple]) -> list[str]:
+    return list(labels) if labels is not None else [f"task {n + 1}" for n in range(len(tasks))]
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-") or "task"
+
+
+def worker_wfm_version() -> str:
+    """The wfm version a worker imports (run on each worker by :func:`connect`)."""
+    import wfm
+
+    return wfm.__version__
+
+
+def check_worker_versions(versions: Mapping[str, Any], local_version: str, address: str) -> None:
+    """Every worker must import the same wfm as this process.
+
+    Parameters
+    ----------
+    versions : mapping
+        Worker address → the version it reported (or the error it raised importing wfm).
+    """
+    if not versions:
+        raise ClusterError(
+            f"the Dask scheduler at {address} has no workers",
+        )
+    wrong = {worker: v for worker, v in versions.items() if v != local_version}
+    if wrong:
+        shown = ", ".join(f"{worker}: {v}" for worker, v in sorted(wrong.items())[:5])
+        raise ClusterError(
+            f"workers of the Dask cluster at {address} do not run wfm {local_version} "
+            f"({shown}). Install the same wfm on every worker (pip install wfm=={local_version})"
+        )
+
+
+def connect(address: str, *, timeout_seconds: float = CONNECT_TIMEOUT_SECONDS) -> DaskExecutor:
+    """A :class:`DaskExecutor` on the scheduler at ``address``, or on a new ``LocalCluster``
+    for ``local:N``; checked to have workers that import this wfm.
+
+    Raises
+    ------
+    ClusterError
+        When Dask is not installed, the scheduler cannot be reached, or its workers lack wfm
+        or run another version of it.
+    """
+    import wfm
+
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterError(f'--cluster {address} needs Dask: pip install "wfm[dask]"') from None
+    cluster = None
+    if address.startswith("local:"):
+        count = address.removeprefix("local:")
+        if not count.isdigit() or not 1 <= int(count) <= 256:
+            raise ClusterError(
+                f"--cluster {address}: write local:N with N worker processes, e.g. local:2"
+            )
+        cluster = LocalCluster(
+            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        target = cluster
+    else:
+        if "://" not in address:
+            raise ClusterError(
+                f"--cluster {address!r} is not a scheduler address: write tcp://HOST:8786, or "
+                "local:N for N worker processes on this machine"
+            )
+        target = address
+    try:
+        client = Client(target, timeout=f"{timeout_seconds}s", set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        if cluster is not None:
+            cluster.close()
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {address} ({type(error).__name__}: {error}). "
+            "Start it (dask scheduler; dask worker tcp://HOST:8786, see docs/scaling.md), check "
+            "the address and port, or leave --cluster out to run on this machine"
+        ) from None
+    try:
+        if cluster is None:
+            client.wait_for_workers(1, timeout=timeout_seconds)
+        versions = client.run(worker_wfm_version, on_error="return")
+    except (OSError, TimeoutError):
+        client.close()
+        raise ClusterError(
+            f"the Dask scheduler at {address} has no workers (none joined within "
+            f"{timeout_seconds:g} s). Start some: dask worker {address}"
+        ) from None
+    versions = {
+        worker: (value if isinstance(value, str) else f"cannot import wfm ({value!r})")
+        for worker, value in versions.items()
+    }
+    try:
+        check_worker_versions(versions, wfm.__version__, address)
+    except ClusterError:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        raise
+    logger.info("connected to %s: %d workers", address, len(versions))
+    return DaskExecutor(client, owns_cluster=cluster)
+
+
+def executor_for(
+    cluster: str | None = None, *, workers: int = 1, centre_cluster: str | None = None
+) -> Executor:
+    """The executor for ``--cluster`` (else ``$WFM_DASK_SCHEDULER``, else the centre file's
+    ``cluster``), or local with ``workers`` processes."""
+    address = cluster or os.environ.get(SCHEDULER_ENV) or centre_cluster
+    if not address:
+        return LocalExecutor(workers=max(1, workers))
+    return connect(address.strip())
