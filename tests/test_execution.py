@@ -205,7 +205,10 @@ def test_the_cli_by_address_against_a_scheduler_in_another_process(tmp_path):
             process.wait(timeout=30)
 
 
-def test_an_unreachable_scheduler_is_one_clear_error_and_nothing_is_written(tmp_path, capsys):
+def test_an_unreachable_scheduler_is_one_clear_error_and_nothing_is_written(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr("wfm.execution.CONNECT_TIMEOUT_SECONDS", 2)
     out = tmp_path / "forecast.csv"
     code = main(
         [

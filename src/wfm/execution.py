@@ -240,7 +240,7 @@ def check_worker_versions(versions: Mapping[str, Any], local_version: str, addre
         )
 
 
-def connect(address: str, *, timeout_seconds: float = CONNECT_TIMEOUT_SECONDS) -> DaskExecutor:
+def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecutor:
     """A :class:`DaskExecutor` on the scheduler at ``address``, or on a new ``LocalCluster``
     for ``local:N``; checked to have workers that import this wfm.
 
@@ -252,6 +252,7 @@ def connect(address: str, *, timeout_seconds: float = CONNECT_TIMEOUT_SECONDS) -
     """
     import wfm
 
+    timeout_seconds = timeout_seconds or CONNECT_TIMEOUT_SECONDS
     try:
         from distributed import Client, LocalCluster
     except ImportError:
