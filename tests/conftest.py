@@ -34,3 +34,10 @@ def bank_calls_path() -> Path:
     if not BANK_CALLS.exists():
         pytest.skip("../shared/data/us_bank_calls_5min_2003.csv is not beside the repository")
     return BANK_CALLS
+
+
+@pytest.fixture(autouse=True)
+def _private_user_data_folder(tmp_path_factory, monkeypatch):
+    """Keep tests out of the user's own store: the default store (``wfm.db`` in the user data
+    folder, see :func:`wfm.store.default_store_path`) lives in a temporary folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))

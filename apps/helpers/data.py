@@ -9,8 +9,10 @@ This is the only module that reads the app's environment variables:
     Solver time limit for the rota [seconds]; default the centre's
     ``scheduling.time_limit_seconds``. Tests set it.
 ``WFM_DB_URL``
-    The store the app keeps its workspace in (SQLAlchemy URL); default
-    ``sqlite:///~/.local/share/wfm/app.db``, so a planner finds tomorrow what they left today.
+    The store the app keeps its workspace in (SQLAlchemy URL); default the same store as the
+    CLI's, ``wfm.db`` in the user data folder (:func:`wfm.store.default_store_path`), so a
+    planner finds tomorrow what they left today and ``wfm plan --store`` saves where the app
+    looks.
 
 Every step's result (centre settings, history, forecast, requirements, rota versions) is
 saved in the store through :class:`wfm.plan.workspace.Workspace`: :func:`workspace` is the one
@@ -33,12 +35,11 @@ from wfm.errors import ConfigError
 from wfm.plan.chain import review_coverage
 from wfm.plan.workspace import Workspace
 from wfm.store.audit import default_actor
+from wfm.store.engine import URL_ENV, resolve_url
 from wfm.store.repository import RotaVersion
 
 CENTRE_ENV = "WFM_CENTRE"
-STORE_ENV = "WFM_DB_URL"
-#: The app's store when ``WFM_DB_URL`` is not set.
-DEFAULT_STORE = Path("~/.local/share/wfm/app.db").expanduser()
+STORE_ENV = URL_ENV
 TIME_LIMIT_ENV = "WFM_APP_TIME_LIMIT_SECONDS"
 #: The sample centre committed with the repository (``python -m wfm.data.sample data/sample``).
 DEFAULT_CENTRE = Path(__file__).resolve().parents[2] / "data" / "sample" / "centre.toml"
@@ -72,8 +73,8 @@ def time_limit_seconds() -> float | None:
 
 
 def store_url() -> str:
-    """The app's store: ``$WFM_DB_URL`` or the SQLite file :data:`DEFAULT_STORE`."""
-    return os.environ.get(STORE_ENV, "").strip() or f"sqlite:///{DEFAULT_STORE}"
+    """The app's store: ``$WFM_DB_URL``, else the CLI's default store (one rule for both)."""
+    return resolve_url()
 
 
 @st.cache_resource(show_spinner=False)

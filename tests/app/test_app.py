@@ -222,7 +222,8 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv(data.STORE_ENV, raising=False)
     assert data.centre_path() == data.DEFAULT_CENTRE
     assert data.time_limit_seconds() is None
-    assert data.store_url() == f"sqlite:///{data.DEFAULT_STORE}"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert data.store_url() == f"sqlite:///{tmp_path / 'wfm' / 'wfm.db'}"  # the CLI's default
     monkeypatch.setenv(data.STORE_ENV, "sqlite:///elsewhere.db")
     assert data.store_url() == "sqlite:///elsewhere.db"
     monkeypatch.setenv(data.CENTRE_ENV, str(tmp_path / "centre.toml"))

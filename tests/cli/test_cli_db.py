@@ -8,7 +8,7 @@ import pytest
 import wfm.store.repository as repository
 from wfm.cli import main
 from wfm.data.io import read_rota
-from wfm.store import SCHEMA_VERSION, audit_log, status
+from wfm.store import SCHEMA_VERSION, audit_log, default_store_path, resolve_url, status
 from wfm.store.privacy import pseudonym, store_salt
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -30,11 +30,38 @@ def test_db_init_status_upgrade(tmp_path, capsys):
     assert status(url).up_to_date
 
 
-def test_db_default_url_is_a_file_in_the_current_folder(tmp_path, monkeypatch):
+def test_db_default_store_is_in_the_user_data_folder_whatever_the_current_folder(
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("WFM_DB_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))  # platformdirs on Linux
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     assert main(["db", "init"]) == 0
-    assert (tmp_path / "wfm.db").is_file()
+    store = tmp_path / "data-home" / "wfm" / "wfm.db"
+    assert store.is_file()
+    assert not (work / "wfm.db").exists()
+    assert default_store_path() == store
+
+
+def test_store_option_is_the_same_on_db_privacy_and_plan(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("WFM_DB_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'given.db'}"
+    assert main(["db", "init", "--store", url]) == 0
+    assert (tmp_path / "given.db").is_file()
+    assert main(["privacy", "purge", "--older-than", "90", "--store", url]) == 0
+    assert "0 of 0" in capsys.readouterr().out
+    assert main(["db", "status", "--url", url]) == 0  # the older spelling still works
+
+
+def test_the_app_and_the_cli_share_the_default_store(tmp_path, monkeypatch):
+    monkeypatch.delenv("WFM_DB_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert resolve_url() == f"sqlite:///{tmp_path / 'wfm' / 'wfm.db'}"
+    monkeypatch.setenv("WFM_DB_URL", "sqlite:///elsewhere.db")
+    assert resolve_url() == "sqlite:///elsewhere.db"
+    assert resolve_url("sqlite:///given.db") == "sqlite:///given.db"
 
 
 def test_db_url_from_environment(tmp_path, monkeypatch):

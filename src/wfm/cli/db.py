@@ -8,11 +8,15 @@ from wfm.cli.common import EXIT_OK, output_file, say
 
 
 def url_options() -> argparse.ArgumentParser:
-    """Parent parser with ``--url`` (the store)."""
+    """Parent parser with ``--store URL`` (``--url`` is its older spelling)."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument(
+        "--store",
         "--url",
-        help="SQLAlchemy database URL (default: $WFM_DB_URL, else sqlite:///wfm.db in the current folder)",
+        dest="url",
+        metavar="URL",
+        help="the store, a SQLAlchemy database URL (default: $WFM_DB_URL, else wfm.db in the "
+        "user data folder, e.g. ~/.local/share/wfm/wfm.db; see docs/privacy.md)",
     )
     return parser
 

@@ -37,7 +37,7 @@ def register(commands) -> None:
         const="",
         metavar="URL",
         help="also save forecast, requirements and rota (as a draft) in the store "
-        "(URL default: $WFM_DB_URL, else sqlite:///wfm.db)",
+        "(URL default: $WFM_DB_URL, else wfm.db in the user data folder, as for `wfm db`)",
     )
     parser.set_defaults(handler=run)
 

@@ -9,15 +9,16 @@ and pseudonymised export).
 """
 
 from wfm.store.audit import AUDIT_COLUMNS, audit_log, write_audit_csv
-from wfm.store.engine import DEFAULT_URL, open_store, resolve_url
+from wfm.store.engine import default_store_path, default_url, open_store, resolve_url
 from wfm.store.migrations import SCHEMA_VERSION, SchemaStatus, init, status, upgrade
 
 __all__ = [
     "AUDIT_COLUMNS",
-    "DEFAULT_URL",
     "SCHEMA_VERSION",
     "SchemaStatus",
     "audit_log",
+    "default_store_path",
+    "default_url",
     "init",
     "open_store",
     "resolve_url",

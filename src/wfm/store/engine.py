@@ -1,8 +1,12 @@
 """Database URLs and engines.
 
-The default store is a SQLite file, ``wfm.db`` in the current folder: nothing to start or
-administer. Any SQLAlchemy URL (e.g. ``postgresql+psycopg://...``) can be given instead, by
-argument or the ``WFM_DB_URL`` environment variable.
+The default store is a SQLite file, ``wfm.db`` in the platform's user data folder
+(:func:`default_store_path`: ``~/.local/share/wfm/wfm.db`` on Linux, ``$XDG_DATA_HOME`` if
+set; ``~/Library/Application Support/wfm`` on macOS; ``%LOCALAPPDATA%\\wfm`` on Windows), the
+same for the CLI and the app: nothing to start or administer, and the same store whichever
+folder a command runs in. Any SQLAlchemy URL (e.g. ``postgresql+psycopg://...``) can be given
+instead, by argument (``--store`` on every command) or the ``WFM_DB_URL`` environment
+variable.
 
 For SQLite, every connection turns on write-ahead logging (readers do not block the writer)
 and a busy timeout, and each transaction starts with ``BEGIN IMMEDIATE`` so that two writers
@@ -16,7 +20,10 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 
+import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -25,17 +32,49 @@ from wfm.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-#: The store used when no URL is given and ``WFM_DB_URL`` is not set.
-DEFAULT_URL = "sqlite:///wfm.db"
+#: Folder name of wfm's data under the platform's user data folder.
+APP_NAME = "wfm"
+#: File name of the default store.
+STORE_FILE_NAME = "wfm.db"
 #: Environment variable naming the store URL.
 URL_ENV = "WFM_DB_URL"
 #: How long a SQLite writer waits for another writer's lock [milliseconds].
 SQLITE_BUSY_TIMEOUT_MILLISECONDS = 30_000
 
 
+def default_store_path() -> Path:
+    """The default store: ``wfm.db`` in the platform's user data folder.
+
+    ``platformdirs.user_data_dir("wfm")``: ``$XDG_DATA_HOME/wfm`` (default
+    ``~/.local/share/wfm``) on Linux, ``~/Library/Application Support/wfm`` on macOS,
+    ``%LOCALAPPDATA%\\wfm`` on Windows. Read on every call, so a changed ``XDG_DATA_HOME``
+    applies.
+    """
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / STORE_FILE_NAME
+
+
+def default_url() -> str:
+    """SQLAlchemy URL of :func:`default_store_path`."""
+    return f"sqlite:///{default_store_path()}"
+
+
 def resolve_url(url: str | None = None) -> str:
-    """The store URL: ``url`` if given, else ``$WFM_DB_URL``, else :data:`DEFAULT_URL`."""
-    return url or os.environ.get(URL_ENV) or DEFAULT_URL
+    """The store URL: ``url`` if given, else ``$WFM_DB_URL``, else :func:`default_url`."""
+    return (url or "").strip() or os.environ.get(URL_ENV, "").strip() or default_url()
+
+
+@cache
+def _warn_about_old_stores(default: Path) -> None:
+    """Say once where stores of earlier versions are, which the default no longer opens."""
+    for old in (Path.cwd() / STORE_FILE_NAME, default.parent / "app.db"):
+        if old.is_file() and old.resolve() != default.resolve():
+            logger.warning(
+                "%s is a store of an earlier wfm version (the default store is now %s); "
+                "use it with --store sqlite:///%s or WFM_DB_URL",
+                old,
+                default,
+                old.resolve(),
+            )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -69,6 +108,10 @@ def open_store(url: str | Engine | None = None) -> Engine:
     if isinstance(url, Engine):
         return url
     text = resolve_url(url)
+    if text == default_url():
+        default = default_store_path()
+        default.parent.mkdir(parents=True, exist_ok=True)
+        _warn_about_old_stores(default)
     try:
         parsed = make_url(text)
     except ArgumentError:
