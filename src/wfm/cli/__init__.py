@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wfm {__version__}")
     parser.add_argument(
-        "--debug", action="store_true", help="show log messages and full tracebacks"
+        "--debug",
+        action="store_true",
+        help="show wfm's own log messages (including each solver run's summary) and full "
+        "tracebacks; other libraries' logs stay at warnings",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
@@ -70,14 +73,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Loggers of libraries wfm uses that are kept at warnings even with ``--debug`` (pyomo alone
+#: writes hundreds of thousands of debug lines while building a rota model).
+QUIET_LOGGERS = ("pyomo", "highspy", "numba", "matplotlib", "PIL", "urllib3", "asyncio", "fsspec")
+
+
+def configure_logging(debug: bool) -> None:
+    """Log warnings to stderr; with ``debug``, also every message of wfm's own loggers.
+
+    Only the ``wfm`` logger tree is lowered to DEBUG, so other libraries' debug output
+    (pyomo, ...) stays out; :data:`QUIET_LOGGERS` are pinned at WARNING in case a library
+    sets its own level.
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("wfm").setLevel(logging.DEBUG if debug else logging.NOTSET)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(debug=args.debug)
     try:
         return args.handler(args)
     except WfmError as error:

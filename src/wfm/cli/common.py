@@ -168,3 +168,34 @@ def open_executor(args: argparse.Namespace, *, workers: int = 1, centre=None):
         yield executor
     finally:
         executor.close()
+
+
+def site_timezone(
+    timezone: str | None, centre, path: str | None = None, column: str = "interval_start"
+) -> str:
+    """The time zone output timestamps are written in: ``--timezone``, else the centre's,
+    else the one UTC offset every ``column`` timestamp of the input file ``path`` carries.
+
+    Every wfm output carries local time of the centre with its UTC offset
+    (docs/data-formats.md, "Timestamps"); a file whose offsets change (daylight saving)
+    without a centre or ``--timezone`` is an error, not a guess.
+    """
+    zone = timezone or (centre.timezone if centre is not None else None)
+    if zone is None and path is not None:
+        import pandas as pd
+
+        from wfm.data.parsing import timezone_of_offsets
+
+        try:
+            texts = pd.read_csv(path, usecols=[column], dtype=str)[column].dropna()
+        except (OSError, ValueError):  # the reader that follows names the problem
+            return "UTC"
+        zone = timezone_of_offsets(texts)
+    if zone is None:
+        raise InputError(
+            "the time zone is unknown (the timestamps' UTC offsets change inside the file)",
+            source=path,
+            column="--timezone",
+            fix="give --centre centre.toml (its time zone) or --timezone, e.g. Europe/London",
+        )
+    return zone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, number, output_file, say
+from wfm.cli.common import EXIT_OK, number, output_file, say, site_timezone
 
 
 def register(commands) -> None:
@@ -48,7 +48,13 @@ def register(commands) -> None:
         help="mean caller patience [s] (default: callers never abandon)",
     )
     parser.add_argument(
-        "--answer-seconds", type=float, default=20.0, help="answer threshold T [s] (default 20)"
+        "--centre",
+        help="centre TOML: each queue's own answer threshold and the time zone",
+    )
+    parser.add_argument(
+        "--answer-seconds",
+        type=float,
+        help="answer threshold T [s] for every queue (default: each queue's in --centre, else 20)",
     )
     parser.add_argument(
         "--short-abandon-seconds",
@@ -66,7 +72,9 @@ def register(commands) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
-        "--timezone", default="UTC", help="time zone: days are split at its midnight (default UTC)"
+        "--timezone",
+        help="IANA time zone: days are split at its midnight and timestamps written in it "
+        "(default: the centre's; required without --centre)",
     )
     parser.add_argument(
         "-o", "--output", required=True, help="CSV to write: one row per interval, then one per day"
@@ -74,15 +82,41 @@ def register(commands) -> None:
     parser.set_defaults(handler=run)
 
 
+#: Answer threshold without ``--centre`` or ``--answer-seconds`` [seconds].
+DEFAULT_ANSWER_SECONDS = 20.0
+
+
+def answer_thresholds(answer_seconds, centre, queues) -> dict[str, float]:
+    """Answer threshold per queue [seconds]: ``--answer-seconds`` for all, else each queue's
+    from the centre (the default for a queue the centre does not name), else the default."""
+    by_queue = (
+        {queue.name: float(queue.answer_threshold_seconds) for queue in centre.queues}
+        if centre is not None
+        else {}
+    )
+    return {
+        str(queue): float(answer_seconds)
+        if answer_seconds is not None
+        else by_queue.get(str(queue), DEFAULT_ANSWER_SECONDS)
+        for queue in queues
+    }
+
+
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from wfm.config import load_centre
     from wfm.data.io import read_requirements, write_csv_atomic
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.staffing.simulation import simulate_requirements
     from wfm.timegrid import check_interval_minutes, infer_interval_minutes
 
+    centre = load_centre(args.centre) if args.centre else None
+    timezone = site_timezone(args.timezone, centre, args.requirements)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
-    requirements = read_requirements(args.requirements, args.timezone)
+    requirements = read_requirements(args.requirements, timezone)
+    thresholds = answer_thresholds(args.answer_seconds, centre, requirements["queue"].unique())
     if args.interval_minutes:
         interval_minutes = check_interval_minutes(args.interval_minutes)
     else:
@@ -90,20 +124,28 @@ def run(args: argparse.Namespace) -> int:
             infer_interval_minutes(group["interval_start"], source=str(args.requirements))
             for _, group in requirements.groupby("queue")
         )
-    table = simulate_requirements(
-        requirements,
-        interval_minutes,
-        args.answer_seconds,
-        agents_column=args.agents_column,
-        patience_seconds=args.patience_seconds,
-        handle_time_distribution=args.handle_time_distribution,
-        handle_time_cv=args.handle_time_cv,
-        short_abandon_seconds=args.short_abandon_seconds,
-        definition=definition,
-        replications=args.replications,
-        seed=args.seed,
-        source=str(args.requirements),
-    )
+    parts = []
+    for threshold in sorted(set(thresholds.values())):  # one run per threshold: one seed each
+        queues = [queue for queue, seconds in thresholds.items() if seconds == threshold]
+        parts.append(
+            simulate_requirements(
+                requirements[requirements["queue"].isin(queues)],
+                interval_minutes,
+                threshold,
+                agents_column=args.agents_column,
+                patience_seconds=args.patience_seconds,
+                handle_time_distribution=args.handle_time_distribution,
+                handle_time_cv=args.handle_time_cv,
+                short_abandon_seconds=args.short_abandon_seconds,
+                definition=definition,
+                replications=args.replications,
+                seed=args.seed,
+                source=str(args.requirements),
+            )
+        )
+    table = pd.concat(parts, ignore_index=True).sort_values(
+        "level", key=lambda level: level.ne("interval"), kind="stable", ignore_index=True
+    )  # every interval row, then every day row
     write_csv_atomic(table, output)
     days = table[table["level"] == "day"]
     say(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, number, output_file, say
+from wfm.cli.common import EXIT_OK, number, output_file, say, site_timezone
 
 
 def register(commands) -> None:
@@ -19,23 +19,34 @@ def register(commands) -> None:
         "forecast", help="forecast CSV: interval_start, queue, offered, aht_seconds"
     )
     parser.add_argument(
-        "--service-level",
-        type=number,
-        default=0.8,
-        help="target fraction answered within the threshold (default 0.8)",
+        "--centre",
+        help="centre TOML: each queue's own target, threshold and occupancy cap, the "
+        "shrinkage, interval and time zone (options given below override it for every queue)",
     )
     parser.add_argument(
-        "--answer-seconds", type=float, default=20.0, help="answer threshold T [s] (default 20)"
+        "--service-level",
+        type=number,
+        help="target fraction answered within the threshold (default: each queue's in "
+        "--centre, else 0.8)",
+    )
+    parser.add_argument(
+        "--answer-seconds",
+        type=float,
+        help="answer threshold T [s] (default: each queue's in --centre, else 20)",
     )
     parser.add_argument(
         "--max-occupancy",
         type=number,
-        default=0.85,
-        help="occupancy cap, fraction; 0 for none (default 0.85)",
+        help="occupancy cap, fraction; 0 for none (default: each queue's in --centre, else 0.85)",
     )
-    parser.add_argument("--asa-seconds", type=float, help="ASA target [s] (default: none)")
     parser.add_argument(
-        "--shrinkage", type=number, default=0.3, help="shrinkage fraction (default 0.3)"
+        "--asa-seconds", type=float, help="ASA target [s] (default: each queue's, else none)"
+    )
+    parser.add_argument(
+        "--shrinkage",
+        type=number,
+        help="shrinkage fraction (default: the centre's planning.shrinkage_fraction per "
+        "queue, else 0.3)",
     )
     parser.add_argument(
         "--shrinkage-component",
@@ -101,16 +112,90 @@ def register(commands) -> None:
         help="staff to this quantile of the forecast volume, e.g. 0.8 for P80 (fraction; default: the point forecast)",
     )
     parser.add_argument(
-        "--timezone", default="UTC", help="time zone to write timestamps in (default UTC)"
+        "--timezone",
+        help="IANA time zone timestamps are written in (default: the centre's; required "
+        "without --centre)",
     )
     parser.add_argument("-o", "--output", required=True, help="requirements CSV to write")
     parser.set_defaults(handler=run)
 
 
-def _shrinkage(args: argparse.Namespace, forecast):
-    """The shrinkage argument for the library: a fraction, or one per row from components."""
+#: Targets used without ``--centre`` for options not given.
+DEFAULT_TARGET_OPTIONS = {
+    "service_level_target": 0.8,
+    "answer_threshold_seconds": 20.0,
+    "max_occupancy": 0.85,
+    "asa_target_seconds": None,
+}
+#: Shrinkage used without ``--centre`` or ``--shrinkage`` [fraction].
+DEFAULT_SHRINKAGE_FRACTION = 0.3
+
+
+def _target_overrides(args: argparse.Namespace) -> dict:
+    """Target fields given on the command line (``--max-occupancy 0`` means no cap)."""
+    given = {
+        "service_level_target": args.service_level,
+        "answer_threshold_seconds": args.answer_seconds,
+        "max_occupancy": args.max_occupancy,
+        "asa_target_seconds": args.asa_seconds,
+    }
+    overrides = {name: value for name, value in given.items() if value is not None}
+    if overrides.get("max_occupancy") == 0:
+        overrides["max_occupancy"] = None
+    return overrides
+
+
+def service_targets_for(args: argparse.Namespace, centre, queues):
+    """One :class:`~wfm.staffing.ServiceTarget` per queue of the forecast: the centre's
+    queue targets with the options given on the command line replacing their fields, or
+    the options and the defaults without a centre."""
+    import dataclasses
+
+    from wfm.errors import InputError
+    from wfm.plan.chain import service_targets
+    from wfm.staffing import ServiceTarget
+
+    overrides = _target_overrides(args)
+    if centre is None:
+        target = ServiceTarget(**{**DEFAULT_TARGET_OPTIONS, **overrides})
+        return dict.fromkeys(queues, target)
+    by_queue = service_targets(centre)
+    missing = sorted(set(queues) - set(by_queue))
+    if missing:
+        raise InputError(
+            f"queue(s) {', '.join(missing)} of the forecast are not in the centre file",
+            source=str(args.centre),
+            value=", ".join(missing),
+            fix="add a [[queues]] entry for each, or staff without --centre",
+        )
+    return {queue: dataclasses.replace(by_queue[queue], **overrides) for queue in queues}
+
+
+def describe_target(target) -> str:
+    """``80 % within 20 s, occupancy at most 85 %`` for the command's summary."""
+    parts = []
+    if target.service_level_target is not None:
+        parts.append(
+            f"{100 * target.service_level_target:g} % within {target.answer_threshold_seconds:g} s"
+        )
+    if target.asa_target_seconds is not None:
+        parts.append(f"ASA at most {target.asa_target_seconds:g} s")
+    if target.max_occupancy is not None:
+        parts.append(f"occupancy at most {100 * target.max_occupancy:g} %")
+    return ", ".join(parts) or "no target"
+
+
+def _shrinkage(args: argparse.Namespace, forecast, centre):
+    """The shrinkage argument for the library: a fraction, one per queue from the centre, or
+    one per row from components."""
     if not args.shrinkage_component and not args.shrinkage_profile:
-        return args.shrinkage
+        if args.shrinkage is not None:
+            return args.shrinkage
+        if centre is not None:
+            from wfm.plan.chain import shrinkage_by_queue
+
+            return shrinkage_by_queue(centre)
+        return DEFAULT_SHRINKAGE_FRACTION
     import pandas as pd
 
     from wfm.data.io import read_raw_csv
@@ -132,15 +217,25 @@ def _shrinkage(args: argparse.Namespace, forecast):
     return shrinkage_by_interval(forecast["interval_start"], components)
 
 
+def _per_row(values, forecast):
+    """A per-queue mapping as one value per forecast row (for chat and deferred work)."""
+    if isinstance(values, dict):
+        return forecast["queue"].map(values).to_numpy(dtype=float)
+    return values
+
+
 def run(args: argparse.Namespace) -> int:
+    from wfm.config import load_centre
     from wfm.data.io import read_forecast, write_csv_atomic
-    from wfm.staffing import ServiceTarget, compute_requirements
+    from wfm.staffing import compute_requirements
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.timegrid import check_interval_minutes, infer_interval_minutes
 
+    centre = load_centre(args.centre) if args.centre else None
+    timezone = site_timezone(args.timezone, centre, args.forecast)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
-    forecast = read_forecast(args.forecast, args.timezone)
+    forecast = read_forecast(args.forecast, timezone)
     if args.quantile is not None:
         from wfm.forecast import quantile_forecast
 
@@ -149,44 +244,59 @@ def run(args: argparse.Namespace) -> int:
         forecast = forecast.assign(aht_seconds=forecast["aht_seconds"].fillna(args.aht_seconds))
     if args.interval_minutes:
         interval_minutes = check_interval_minutes(args.interval_minutes)
+    elif centre is not None:
+        interval_minutes = centre.interval_minutes
     else:  # the finest spacing of any queue's timestamps
         interval_minutes = min(
             infer_interval_minutes(group["interval_start"], source=str(args.forecast))
             for _, group in forecast.groupby("queue")
         )
-    shrinkage = _shrinkage(args, forecast)
+    shrinkage = _shrinkage(args, forecast, centre)
     source = str(args.forecast)
+    targets = None
     if args.deferred_response_hours is not None:
         from wfm.staffing.deferred import compute_deferred_requirements
 
         requirements = compute_deferred_requirements(
-            forecast, shrinkage, interval_minutes, args.deferred_response_hours, source=source
+            forecast,
+            _per_row(shrinkage, forecast),
+            interval_minutes,
+            args.deferred_response_hours,
+            source=source,
         )
         method = f"deferred work within {args.deferred_response_hours:g} h (level staffing)"
     else:
-        target = ServiceTarget(
-            service_level_target=args.service_level,
-            answer_threshold_seconds=args.answer_seconds,
-            max_occupancy=args.max_occupancy if args.max_occupancy > 0 else None,
-            asa_target_seconds=args.asa_seconds,
-        )
+        import pandas as pd
+
+        targets = service_targets_for(args, centre, sorted(forecast["queue"].unique()))
         if args.chat_concurrency is not None:
+            import numpy as np
+
             from wfm.staffing.chat import compute_chat_requirements
 
-            requirements = compute_chat_requirements(
-                forecast,
-                target,
-                shrinkage,
-                interval_minutes,
-                args.chat_concurrency,
-                slowdown_per_extra_chat=args.chat_slowdown,
-                source=source,
+            rows_shrinkage = np.broadcast_to(
+                np.asarray(_per_row(shrinkage, forecast), dtype=float), (len(forecast),)
             )
+            parts = []
+            for queue, target in targets.items():
+                mask = (forecast["queue"] == queue).to_numpy()
+                parts.append(
+                    compute_chat_requirements(
+                        forecast[mask],
+                        target,
+                        rows_shrinkage[mask],
+                        interval_minutes,
+                        args.chat_concurrency,
+                        slowdown_per_extra_chat=args.chat_slowdown,
+                        source=source,
+                    )
+                )
+            requirements = pd.concat(parts, ignore_index=True)
             method = f"chat, {args.chat_concurrency} at once, {args.chat_slowdown:g} slowdown per extra chat"
         else:
             requirements = compute_requirements(
                 forecast,
-                target,
+                targets,
                 shrinkage,
                 interval_minutes,
                 source=source,
@@ -206,11 +316,13 @@ def run(args: argparse.Namespace) -> int:
         f"requirements ({method}): {len(requirements):,} intervals, peak {peak} scheduled agents, "
         f"{hours:,.1f} scheduled agent-hours ({interval_minutes}-minute intervals) -> {output}"
     )
+    for queue, target in (targets or {}).items():
+        say(f"  {queue}: {describe_target(target)}")
     if args.history:
         from wfm.data.history import read_history
         from wfm.staffing.service_level_definitions import measured_service_level
 
-        history = read_history(args.history, timezone=args.timezone)
+        history = read_history(args.history, timezone=timezone)
         measured = measured_service_level(
             history.frame, definition, by="queue", source=str(args.history)
         )

@@ -11,6 +11,9 @@ from pathlib import Path
 from wfm.cli.common import EXIT_OK, say
 from wfm.errors import InputError
 
+#: The app listens on this computer only unless ``--address`` says otherwise.
+LOCAL_ADDRESS = "127.0.0.1"
+
 
 def register(commands) -> None:
     sample = commands.add_parser(
@@ -24,6 +27,12 @@ def register(commands) -> None:
         "app", help="open the Streamlit app", description="Start the wfm Streamlit app."
     )
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    app.add_argument(
+        "--address",
+        default=LOCAL_ADDRESS,
+        help=f"network address to listen on (default {LOCAL_ADDRESS}: this computer only); "
+        "give 0.0.0.0 to let other computers open the app, on purpose",
+    )
     app.add_argument("--headless", action="store_true", help="do not open a browser")
     app.set_defaults(handler=run_app)
 
@@ -50,6 +59,8 @@ def run_app(args: argparse.Namespace) -> int:
         "streamlit",
         "run",
         str(app),
+        "--server.address",
+        args.address,
         "--server.port",
         str(args.port),
         "--browser.gatherUsageStats",

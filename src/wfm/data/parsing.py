@@ -27,7 +27,8 @@ are tz-aware pandas timestamps; row positions are 0-based, line numbers 1-based.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -78,6 +79,40 @@ def check_timezone(timezone: str, source: str | None = None) -> str:
             fix="use an IANA name such as Europe/London or America/New_York",
         ) from None
     return str(timezone)
+
+
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+def timezone_of_offsets(texts: Sequence[str] | pd.Series) -> str | None:
+    """An IANA zone for timestamps that all carry one whole-hour UTC offset, else ``None``.
+
+    A file written by wfm carries local time with its offset; when every row has the same
+    offset (no daylight-saving change inside the file), writing in that fixed zone keeps
+    the file's own local time. ``Etc/GMT-1`` is UTC+01:00 (POSIX signs are inverted).
+
+    >>> timezone_of_offsets(["2026-06-01T08:00:00+01:00", "2026-06-01T08:15:00+01:00"])
+    'Etc/GMT-1'
+    >>> timezone_of_offsets(["2026-11-16T08:00:00+00:00"])
+    'UTC'
+    >>> timezone_of_offsets(["2026-03-28T08:00:00+00:00", "2026-03-30T08:00:00+01:00"]) is None
+    True
+    """
+    offsets = {
+        match.group(1) if (match := _OFFSET.search(str(text).strip())) else None for text in texts
+    }
+    if len(offsets) != 1 or None in offsets:
+        return None
+    (offset,) = offsets
+    if offset == "Z":
+        return "UTC"
+    digits = offset.replace(":", "")
+    hours, minutes = int(digits[1:3]), int(digits[3:5])
+    if minutes:
+        return None
+    if hours == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if digits[0] == '+' else '+'}{hours}"
 
 
 def raise_first(
