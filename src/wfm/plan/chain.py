@@ -34,6 +34,7 @@ from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
 from wfm.execution import Executor
 from wfm.forecast import forecast_history
+from wfm.plan.report import plan_report
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import RotaResult
@@ -363,63 +364,6 @@ def rota_files(
         )
     )
     return files
-
-
-def plan_report(result: PlanResult) -> str:
-    """A short Markdown report of the plan: service, staffing, rota quality."""
-    solve = result.rota.summary
-    centre = result.centre
-    lines = [
-        f"# Plan for {centre.name}",
-        "",
-        f"{_weeks_text(rota_weeks(centre))} starting {result.start_date.isoformat()} ({centre.timezone}), "
-        f"{centre.interval_minutes}-minute intervals, {len(result.agents)} agents.",
-        "",
-        "## Projected service for the rota",
-        "",
-        "| queue | contacts | service level | target | ASA (s) | intervals under-staffed | short agent-hours | scheduled agent-hours | required agent-hours |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in result.summary.itertuples():
-        target = "" if pd.isna(row.service_level_target) else f"{row.service_level_target:.0%}"
-        lines.append(
-            f"| {row.queue} | {row.offered:,.0f} | {row.service_level:.1%} | {target} | {row.asa_seconds:.1f} | "
-            f"{row.intervals_under_staffed} of {row.intervals} | {row.under_staffed_agent_hours:.1f} | "
-            f"{row.scheduled_agent_hours:.1f} | {row.required_agent_hours:.1f} |"
-        )
-    total = result.summary.set_index("queue").loc["all"]
-    if total["intervals_unstable"]:
-        lines += [
-            "",
-            f"{int(total['intervals_unstable'])} queue-intervals ({total['offered_in_unstable_intervals']:,.0f} contacts) "
-            "have no more productive agents than Erlangs of load: their contacts count as not answered "
-            "in time, and the ASA is over the other intervals.",
-        ]
-    paid_hours = float(result.rota.agent_summary["paid_hours"].sum())
-    lines += [
-        "",
-        "## Rota",
-        "",
-        f"- Solver: {solve.describe()}",
-        f"- Paid hours: {paid_hours:,.1f} over {int((result.rota.agent_summary['days_worked'] > 0).sum())} agents working",
-        "- Forecast model per queue: "
-        + ", ".join(
-            f"{queue}: {model}"
-            for queue, model in result.forecast.groupby("queue")["model"].first().items()
-        ),
-        "",
-        "## Time taken",
-        "",
-        *[f"- {step}: {seconds:.1f} s" for step, seconds in result.timings_seconds.items()],
-        "",
-        "Service level is the share of the week's contacts answered within the threshold (Erlang C on "
-        "the rota's on-queue agents after shrinkage, interpolated between whole agents).",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _weeks_text(weeks: int) -> str:
-    return "Week" if weeks == 1 else f"{weeks} weeks"
 
 
 def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:

@@ -1,0 +1,460 @@
+"""The plan's ``report.md``: whether the plan meets its targets, in words a planner reads.
+
+:func:`plan_report` writes, in this order: a verdict (each queue's projected service level
+against its target "80 % within 20 s", and whether the rota search reached its gap target),
+the targets and what decides the staffing of each queue (the service-level target, the
+occupancy cap or the ASA target, see :func:`binding_shares`), the cost with its unit and
+where it comes from, a view by day, the worst intervals, and a glossary. Technical solver
+figures (model size, timings) come last.
+
+The numbers are those of :func:`wfm.review.projection.summarise_service`: the service level of
+a period is the offered-weighted mean of its intervals' projected service levels, i.e. the
+share of the period's contacts answered within the threshold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Centre
+from wfm.review.projection import summarise_service
+from wfm.scheduling.solve import SolveSummary
+from wfm.staffing import ServiceTarget
+from wfm.staffing.requirements import (
+    BINDING_ASA,
+    BINDING_OCCUPANCY,
+    BINDING_SERVICE_LEVEL,
+)
+
+if TYPE_CHECKING:
+    from wfm.plan.chain import PlanResult
+
+#: Intervals listed under "Worst intervals".
+WORST_INTERVALS = 10
+
+#: What decides the staffing, in words, by ``binding_target``.
+BINDING_WORDS = {
+    BINDING_SERVICE_LEVEL: "the service-level target",
+    BINDING_OCCUPANCY: "the occupancy cap",
+    BINDING_ASA: "the ASA target",
+}
+
+GLOSSARY = (
+    "- **Service level**: the share of contacts answered within the threshold (the T of "
+    '"80 % within T seconds"), projected with Erlang C from the agents the rota puts on '
+    "each queue after shrinkage.",
+    "- **ASA** (average speed of answer): the mean wait of answered contacts, in seconds.",
+    "- **Occupancy cap**: the most a queue's agents may be busy with contacts (85 % means "
+    "each agent is idle 15 % of the time at least); above it agents burn out.",
+    "- **Shrinkage**: paid time not available for contacts beyond the breaks in the rota "
+    "(absence, meetings, training); scheduled agents = productive agents / (1 - shrinkage).",
+    "- **Agent-hours short / over**: agents below or above the scheduled requirement, times "
+    "the hours of the intervals concerned.",
+    "- **Queue-interval**: one queue in one planning interval.",
+    "- **Cost units**: the unit of the centre file's costs (`cost_per_paid_hour` of each "
+    "contract, `under_staffing_cost_per_agent_hour`, `over_staffing_cost_per_agent_hour`); "
+    "with a cost of 1 per paid hour, one cost unit is one paid hour.",
+    "- **Bound and gap**: the rota search proves that no rota can cost less than the bound; "
+    "the gap, (cost - bound) / cost, is how much cheaper the best possible rota could at "
+    "most be. The search stops at the centre's gap target or its time limit.",
+)
+
+
+def plan_report(result: PlanResult) -> str:
+    """``report.md`` of a plan (see the module docstring)."""
+    from wfm.plan.chain import rota_weeks, service_targets
+
+    return planner_report(
+        centre=result.centre,
+        start_date=result.start_date,
+        weeks=rota_weeks(result.centre),
+        n_agents=len(result.agents),
+        targets=service_targets(result.centre),
+        requirements=result.requirements,
+        projected=result.projected,
+        summary=result.summary,
+        solve=result.rota.summary,
+        agent_summary=result.rota.agent_summary,
+        forecast_models=result.forecast.groupby("queue")["model"].first().to_dict(),
+        timings_seconds=result.timings_seconds,
+    )
+
+
+def planner_report(
+    *,
+    centre: Centre,
+    start_date: dt.date,
+    weeks: int,
+    n_agents: int,
+    targets: Mapping[str, ServiceTarget],
+    requirements: pd.DataFrame,
+    projected: pd.DataFrame,
+    summary: pd.DataFrame,
+    solve: SolveSummary,
+    agent_summary: pd.DataFrame,
+    forecast_models: Mapping[str, str] | None = None,
+    timings_seconds: Mapping[str, float] | None = None,
+) -> str:
+    """The report's Markdown from its parts.
+
+    Parameters
+    ----------
+    centre
+        The centre (name, time zone, interval, costs, gap target).
+    start_date, weeks, n_agents
+        First local date, rota weeks [weeks], agents in the rota.
+    targets
+        Service target per queue.
+    requirements
+        Requirements with ``binding_target`` (:func:`wfm.staffing.compute_requirements`).
+    projected, summary
+        :func:`wfm.review.projection.project_service` for the rota's weeks and its
+        :func:`~wfm.review.projection.summarise_service`.
+    solve
+        The rota search's summary.
+    agent_summary
+        Per agent: ``contract``, ``paid_hours``, ``days_worked``.
+    forecast_models, timings_seconds
+        Forecast model per queue; time per step [seconds] (technical details).
+    """
+    period = "Week" if weeks == 1 else f"{weeks} weeks"
+    lines = [
+        f"# Plan for {centre.name}",
+        "",
+        f"{period} starting {start_date:%A %d %B %Y} ({centre.timezone} local time), "
+        f"{centre.interval_minutes}-minute intervals, {n_agents} agents.",
+        "",
+        "## Does the plan meet its targets?",
+        "",
+        *verdict_lines(summary, targets, solve, centre.scheduling.relative_gap),
+        *missed_days_lines(projected, centre.interval_minutes, targets, centre.timezone),
+        "",
+        "## Targets and what decides the staffing",
+        "",
+        *target_lines(summary, targets, requirements, projected),
+        "",
+        "## Cost",
+        "",
+        *cost_lines(centre, solve, agent_summary),
+        "",
+        "## By day",
+        "",
+        *day_lines(projected, centre.interval_minutes, targets, centre.timezone),
+        "",
+        f"## The {WORST_INTERVALS} worst intervals",
+        "",
+        *worst_interval_lines(projected, centre.timezone),
+        "",
+        "## Words used here",
+        "",
+        *GLOSSARY,
+        "",
+        "## Technical details",
+        "",
+        f"- Rota search: {solve.describe()}; the search stopped because: {solve.termination}",
+    ]
+    if forecast_models:
+        models = ", ".join(f"{queue}: {model}" for queue, model in forecast_models.items())
+        lines.append(f"- Forecast model per queue: {models}")
+    if timings_seconds:
+        steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings_seconds.items())
+        lines.append(f"- Time taken: {steps}")
+    return "\n".join(lines) + "\n"
+
+
+def target_text(target: ServiceTarget) -> str:
+    """``80 % within 20 s`` (and the ASA target, if any).
+
+    >>> target_text(ServiceTarget(0.8, 20, 0.85))
+    '80 % within 20 s'
+    """
+    parts = []
+    if target.service_level_target is not None:
+        parts.append(
+            f"{100 * target.service_level_target:g} % within {target.answer_threshold_seconds:g} s"
+        )
+    if target.asa_target_seconds is not None:
+        parts.append(f"ASA at most {target.asa_target_seconds:g} s")
+    return ", ".join(parts) or "no service target"
+
+
+def _percent(value: float, decimals: int = 1) -> str:
+    return f"{100 * value:.{decimals}f} %"
+
+
+def verdict_lines(
+    summary: pd.DataFrame,
+    targets: Mapping[str, ServiceTarget],
+    solve: SolveSummary,
+    gap_target: float,
+) -> list[str]:
+    """Plain sentences: each queue meets or misses its target; the search meets or misses its
+    gap target."""
+    lines = []
+    by_queue = summary.set_index("queue")
+    misses = 0
+    for queue, target in targets.items():
+        if queue not in by_queue.index:
+            continue
+        row = by_queue.loc[queue]
+        level = float(row["service_level"])
+        if target.service_level_target is None:
+            lines.append(f"- **{queue}**: no service-level target; projected {_percent(level)}.")
+            continue
+        threshold = f"{target.answer_threshold_seconds:g} s"
+        if level + 1e-12 >= target.service_level_target:
+            verdict = "**meets its target**"
+        else:
+            misses += 1
+            shortfall = 100 * (target.service_level_target - level)
+            verdict = f"**misses its target** by {shortfall:.1f} percentage points"
+        short = float(row["under_staffed_agent_hours"])
+        lines.append(
+            f"- **{queue}** {verdict} of {target_text(target)}: {_percent(level)} of its "
+            f"{float(row['offered']):,.0f} contacts are projected to be answered within "
+            f"{threshold}. In {int(row['intervals_under_staffed'])} of its "
+            f"{int(row['intervals'])} intervals the rota has fewer agents than needed "
+            f"({short:,.1f} agent-hours short in all)."
+        )
+        if int(row.get("intervals_unstable", 0)):
+            lines.append(
+                f"  - In {int(row['intervals_unstable'])} intervals "
+                f"({float(row['offered_in_unstable_intervals']):,.0f} contacts) the queue cannot "
+                "keep up at all (no more agents than the workload needs): those contacts are "
+                "counted as not answered in time, and the ASA leaves them out."
+            )
+    if solve.objective is None:
+        lines.append(
+            f"- **The rota search found no rota** ({solve.status_label}: {solve.termination})."
+        )
+    elif solve.gap is None:
+        lines.append(
+            "- The rota search did not prove how far its rota is from the best possible (no bound)."
+        )
+    elif solve.gap <= gap_target + 1e-9:
+        lines.append(
+            f"- The rota search **reached its gap target**: the best possible rota costs at most "
+            f"{_percent(solve.gap, 2)} less (target {_percent(gap_target, 2)})."
+        )
+    else:
+        lines.append(
+            f"- The rota search **missed its gap target**: the best possible rota may cost up to "
+            f"{_percent(solve.gap, 2)} less, against a target of {_percent(gap_target, 2)}. It "
+            "stopped at its time limit; a longer `--time-limit-seconds` may find a cheaper rota."
+        )
+    queues = [queue for queue in targets if queue in by_queue.index]
+    short = (
+        "the plan meets every queue's service target over the period"
+        if not misses
+        else f"the plan misses the service target of {misses} of its {len(queues)} queues"
+    )
+    if solve.objective is not None and solve.gap is not None and solve.gap > gap_target + 1e-9:
+        short += ", and the rota search missed its gap target"
+    lines[:0] = [f"**In short: {short}.**", ""]
+    return lines
+
+
+def missed_days_lines(
+    projected: pd.DataFrame,
+    interval_minutes: int,
+    targets: Mapping[str, ServiceTarget],
+    timezone: str,
+) -> list[str]:
+    """A sentence per queue naming the days below its target, if any."""
+    table = daily_service(projected, interval_minutes, targets, timezone)
+    lines = []
+    for queue, days in table.groupby("queue", sort=False):
+        target = targets[queue].service_level_target
+        if target is None:
+            continue
+        below = days[days["service_level"] + 1e-12 < target]
+        if not below.empty:
+            names = ", ".join(
+                f"{date:%a %d %b} ({_percent(level)})"
+                for date, level in zip(below["date"], below["service_level"], strict=True)
+            )
+            lines.append(f"- **{queue}** is below its target on {len(below)} day(s): {names}.")
+    return lines
+
+
+def daily_service(
+    projected: pd.DataFrame,
+    interval_minutes: int,
+    targets: Mapping[str, ServiceTarget],
+    timezone: str,
+) -> pd.DataFrame:
+    """:func:`~wfm.review.projection.summarise_service` per local date and queue (no
+    ``all`` rows), with a ``date`` column."""
+    if projected.empty:
+        return pd.DataFrame(columns=["date", "queue", "service_level"])
+    dates = pd.DatetimeIndex(projected["interval_start"]).tz_convert(timezone).date
+    parts = []
+    for date in sorted(set(dates)):
+        day = summarise_service(projected[dates == date], interval_minutes, targets)
+        parts.append(day[day["queue"] != "all"].assign(date=date))
+    return pd.concat(parts, ignore_index=True)
+
+
+def binding_shares(requirements: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
+    """Share of each queue's open intervals (offered > 0) in the rota's weeks that each target
+    decides: one row per queue, one column per ``binding_target`` value [fraction]."""
+    keys = projected.loc[projected["offered"] > 0, ["interval_start", "queue"]]
+    if "binding_target" not in requirements or keys.empty:
+        return pd.DataFrame()
+    rows = requirements[["interval_start", "queue", "binding_target"]].merge(
+        keys, on=["interval_start", "queue"]
+    )
+    return pd.crosstab(rows["queue"], rows["binding_target"], normalize="index")
+
+
+def target_lines(
+    summary: pd.DataFrame,
+    targets: Mapping[str, ServiceTarget],
+    requirements: pd.DataFrame,
+    projected: pd.DataFrame,
+) -> list[str]:
+    """The targets table and, per queue, which target decides the number of agents."""
+    shares = binding_shares(requirements, projected)
+    by_queue = summary.set_index("queue")
+    lines = [
+        "| queue | target | occupancy cap | projected service level | ASA (s) | staffing decided by |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    notes = []
+    for queue, target in targets.items():
+        if queue not in by_queue.index:
+            continue
+        row = by_queue.loc[queue]
+        cap = "none" if target.max_occupancy is None else f"{100 * target.max_occupancy:g} %"
+        decided = "—"
+        if queue in shares.index:
+            parts = [
+                f"{BINDING_WORDS.get(name, name)} {100 * share:.0f} %"
+                for name, share in shares.loc[queue].sort_values(ascending=False).items()
+                if share > 0
+            ]
+            decided = ", ".join(parts) + " of intervals"
+            occupancy_share = float(shares.loc[queue].get(BINDING_OCCUPANCY, 0.0))
+            if occupancy_share >= 1 - 1e-9 and target.max_occupancy is not None:
+                notes.append(
+                    f"- **{queue}**: the occupancy cap ({cap}) decides the staffing of every "
+                    f"interval. Keeping agents at most {cap} busy needs more agents than "
+                    f"{target_text(target)} would, which is why the projected service level "
+                    f"({_percent(float(row['service_level']))}) and ASA "
+                    f"({float(row['asa_seconds']):.1f} s) are far better than the target."
+                )
+            elif occupancy_share > 0.5 and target.max_occupancy is not None:
+                notes.append(
+                    f"- **{queue}**: the occupancy cap ({cap}) decides most intervals "
+                    f"({100 * occupancy_share:.0f} %), so service runs above the target there."
+                )
+        lines.append(
+            f"| {queue} | {target_text(target)} | {cap} | "
+            f"{_percent(float(row['service_level']))} | {float(row['asa_seconds']):.1f} | {decided} |"
+        )
+    return lines + ([""] + notes if notes else [])
+
+
+def cost_lines(centre: Centre, solve: SolveSummary, agent_summary: pd.DataFrame) -> list[str]:
+    """The rota's cost in cost units and its parts."""
+    if solve.objective is None:
+        return ["No rota, so no cost."]
+    settings = centre.scheduling
+    rates = {contract.name: contract.cost_per_paid_hour for contract in centre.contracts}
+    paid_hours = agent_summary["paid_hours"].astype(float)
+    paid_cost = float(
+        (paid_hours * agent_summary["contract"].map(rates).fillna(0.0).astype(float)).sum()
+    )
+    under_cost = solve.under_staffed_agent_hours * settings.under_staffing_cost_per_agent_hour
+    over_cost = solve.over_staffed_agent_hours * settings.over_staffing_cost_per_agent_hour
+    other = solve.objective - paid_cost - under_cost - over_cost
+    lines = [
+        f"The rota costs **{solve.objective:,.1f} cost units**"
+        + ("" if solve.bound is None else f" (no rota can cost less than {solve.bound:,.1f})")
+        + ":",
+        "",
+        f"- paid time: {paid_hours.sum():,.1f} paid hours, {paid_cost:,.1f} cost units",
+        f"- under-staffing: {solve.under_staffed_agent_hours:,.1f} agent-hours short at "
+        f"{settings.under_staffing_cost_per_agent_hour:g} per agent-hour, {under_cost:,.1f} cost units",
+        f"- over-staffing: {solve.over_staffed_agent_hours:,.1f} agent-hours over at "
+        f"{settings.over_staffing_cost_per_agent_hour:g} per agent-hour, {over_cost:,.1f} cost units",
+    ]
+    if abs(other) >= 0.05:
+        lines.append(f"- preferences, fairness and other penalties: {other:,.1f} cost units")
+    return lines
+
+
+def day_lines(
+    projected: pd.DataFrame,
+    interval_minutes: int,
+    targets: Mapping[str, ServiceTarget],
+    timezone: str,
+) -> list[str]:
+    """One row per local day and queue: contacts, service level against the target, agent-hours."""
+    if projected.empty:
+        return ["No intervals."]
+    dates = pd.DatetimeIndex(projected["interval_start"]).tz_convert(timezone).date
+    lines = [
+        "| day | queue | contacts | service level | target met | agent-hours required | scheduled | short |",
+        "|---|---|---:|---:|:---:|---:|---:|---:|",
+    ]
+    for date in sorted(set(dates)):
+        day = summarise_service(projected[dates == date], interval_minutes, targets)
+        for row in day[day["queue"] != "all"].itertuples():
+            target = targets[row.queue].service_level_target
+            met = (
+                ""
+                if target is None
+                else ("yes" if row.service_level + 1e-12 >= target else "**no**")
+            )
+            lines.append(
+                f"| {date:%a %d %b} | {row.queue} | {row.offered:,.0f} | "
+                f"{_percent(row.service_level)} | {met} | {row.required_agent_hours:,.1f} | "
+                f"{row.scheduled_agent_hours:,.1f} | {row.under_staffed_agent_hours:,.1f} |"
+            )
+    return lines
+
+
+def worst_intervals(projected: pd.DataFrame, count: int = WORST_INTERVALS) -> pd.DataFrame:
+    """The ``count`` queue-intervals with contacts and the lowest projected service level
+    (most contacts first among equals)."""
+    rows = projected[projected["offered"] > 0]
+    return rows.sort_values(
+        ["service_level", "offered", "interval_start", "queue"],
+        ascending=[True, False, True, True],
+        kind="stable",
+    ).head(count)
+
+
+def worst_interval_lines(projected: pd.DataFrame, timezone: str) -> list[str]:
+    """The worst intervals as a table: when, queue, contacts, agents needed and scheduled."""
+    rows = worst_intervals(projected)
+    if rows.empty:
+        return ["No intervals with contacts."]
+    lines = [
+        "| when | queue | contacts | agents needed | agents scheduled | service level | ASA (s) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows.itertuples():
+        when = pd.Timestamp(row.interval_start).tz_convert(timezone)
+        asa = "no finite wait" if not np.isfinite(row.asa_seconds) else f"{row.asa_seconds:.0f}"
+        lines.append(
+            f"| {when:%a %d %b %H:%M} | {row.queue} | {row.offered:,.1f} | "
+            f"{int(row.agents_scheduled_required)} | {row.agents_scheduled:g} | "
+            f"{_percent(row.service_level)} | {asa} |"
+        )
+    return lines
+
+
+__all__: Sequence[str] = (
+    "binding_shares",
+    "plan_report",
+    "planner_report",
+    "target_text",
+    "worst_intervals",
+)
