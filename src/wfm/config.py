@@ -280,6 +280,12 @@ class SchedulingSettings(_Frozen):
         description="Re-optimisation (`wfm reoptimise`): penalty for each agent and day whose shift differs from the "
         "published rota, added, removed or moved (cost units per changed shift).",
     )
+    change_cost_per_break: float = Field(
+        1.0,
+        ge=0,
+        description="Re-optimisation (`wfm reoptimise`): penalty for each published break or lunch of a kept shift "
+        "that moves to another time (cost units per moved break).",
+    )
 
     @field_validator("late_shift_end")
     @classmethod

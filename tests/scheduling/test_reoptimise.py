@@ -90,7 +90,7 @@ def test_a_sick_agent_changes_only_their_own_shift_and_one_cover():
     # A05's Tuesday morning goes, one spare agent (A01 or A02) takes it; nothing else moves.
     assert len(changes) == 2
     removed = changes[changes["change"] == "removed"].iloc[0]
-    assert (removed["agent_id"], removed["date"], removed["old_shift"]) == (
+    assert (removed["agent_id"], removed["date"], removed["old_time"]) == (
         "A05",
         TUESDAY,
         "08:00-12:00",
@@ -98,7 +98,7 @@ def test_a_sick_agent_changes_only_their_own_shift_and_one_cover():
     added = changes[changes["change"] == "added"].iloc[0]
     assert (
         added["agent_id"] in ("A01", "A02")
-        and added["new_shift"] == "08:00-12:00"
+        and added["new_time"] == "08:00-12:00"
         and added["date"] == TUESDAY
     )
     kept = rota_shifts(outcome.result.rota)
@@ -113,7 +113,7 @@ def test_a_sick_agent_changes_only_their_own_shift_and_one_cover():
     # A plain re-solve with the same change covers the demand as cheaply but moves others.
     plain = schedule_week(requirements, centre, agents, MONDAY, availability=sick)
     instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
-    plain_changes = changes_table(before, plain.rota, instance)
+    plain_changes = changes_table(published, plain.rota, instance)
     assert plain.summary.paid_hours == pytest.approx(outcome.result.summary.paid_hours)
     assert len(plain_changes) > len(changes)
 
@@ -176,7 +176,7 @@ def test_a_published_shift_off_the_templates_is_reported_and_replaced():
     moved = outcome.changes[
         (outcome.changes["agent_id"] == "A06") & (outcome.changes["date"] == MONDAY)
     ]
-    assert moved["old_shift"].tolist() == ["08:30-12:00"]
+    assert moved["old_time"].tolist() == ["08:30-12:00"]
 
 
 def test_parse_unavailable():

@@ -23,9 +23,11 @@ def register(commands) -> None:
         parents=[quiet_options(), solver_options()],
         help="re-solve a published rota after a change (sick agents), keeping published shifts where it can",
         description="Re-optimise a published rota after agents become unavailable: every (agent, day) whose shift "
-        "differs from the published rota costs scheduling.change_cost_per_shift, and the published rota is the "
-        "solver's starting point. Writes the new rota with its coverage and summaries (as `wfm schedule` does) and "
-        "changes.csv (agent_id, date, old_shift, new_shift, change).",
+        "differs from the published rota costs scheduling.change_cost_per_shift, every published break or lunch "
+        "of a kept shift that moves costs scheduling.change_cost_per_break, and the published rota less the lost "
+        "shifts is the starting point (the result never costs more). Writes the new rota with its coverage and "
+        "summaries (as `wfm schedule` does) and changes.csv (agent_id, date, activity, old_time, new_time, "
+        "change), one row per changed shift, break or lunch.",
     )
     parser.add_argument("rota", help="the published rota CSV (from `wfm schedule` or `wfm plan`)")
     parser.add_argument(
@@ -51,6 +53,11 @@ def register(commands) -> None:
         type=float,
         help="cost of each changed shift [cost units] (default: centre file, 4)",
     )
+    parser.add_argument(
+        "--break-change-cost",
+        type=float,
+        help="cost of each moved break or lunch [cost units] (default: centre file, 1)",
+    )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.set_defaults(handler=run)
 
@@ -74,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     settings = scheduling_settings(centre, args)
     if args.change_cost is not None:
         settings = settings.model_copy(update={"change_cost_per_shift": args.change_cost})
+    if args.break_change_cost is not None:
+        settings = settings.model_copy(update={"change_cost_per_break": args.break_change_cost})
     published = read_rota(args.rota, centre.timezone)
     requirements = read_requirements(args.requirements, centre.timezone)
     if "shrinkage_fraction" not in requirements:
@@ -115,8 +124,11 @@ def run(args: argparse.Namespace) -> int:
         "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
     )
     say(f"rota: {rota.summary.describe()}")
+    kinds = outcome.changes["activity"].value_counts()
+    shifts = int(kinds.get("shift", 0))
     say(
-        f"published rota under the change: cost {published_cost}; {len(outcome.changes)} shifts changed"
+        f"published rota less the lost shifts: cost {published_cost}; {len(outcome.changes)} changes "
+        f"({shifts} shifts, {len(outcome.changes) - shifts} breaks and lunches) in changes.csv"
     )
     if not outcome.unmatched.empty:
         say(

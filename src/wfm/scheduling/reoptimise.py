@@ -15,15 +15,32 @@ them. :func:`reoptimise_rota` solves the rota again with the change applied and
   result is never worse than the published rota patched by dropping the ruled-out shifts;
 - **contract relief** for the agents the change takes shifts from: their contract's minimum
   hours and days a week are lowered by the shifts lost (those hours are sick pay or leave,
-  not rota hours), so that a sick day does not force other shifts onto them.
+  not rota hours), so that a sick day does not force other shifts onto them;
+- a **break change penalty** (:class:`BreakChangePenalty`): ``change_cost_per_break`` for
+  each published break or lunch of a kept shift that the new rota does not start at the
+  same time, so breaks stay where they were published unless moving one is worth its cost;
+  after the solve, :func:`keep_published_breaks` gives every agent back their published
+  break times wherever the solution's break starts allow it (a maximum matching);
+- a **guarantee**: the published rota less the ruled-out shifts, with its published breaks,
+  is evaluated under the same objective (:func:`evaluate_published`); if the search ends
+  above that cost (a time limit on a loaded machine) the published rota less the lost
+  shifts is the result, so re-optimising never costs more than simply dropping the shifts.
 
 The penalty is linear in the shift variables: with :math:`c_{a,d}` the published shift of
 agent :math:`a` on day :math:`d`, the changes are
 :math:`\\sum_{(a,d): c_{a,d}} (1 - x_{a,c_{a,d}}) + \\sum_{(a,d): \\text{off}} \\sum_{c \\in d} x_{a,c}`.
 With change costs the pooled relaxation of the search splits pools by published shifts,
-so it stays exact and its bound valid. Breaks may move without a penalty.
+so it stays exact and its bound valid. Breaks are placed per skill group (implicit break
+placement, :func:`wfm.scheduling.model.add_break_placement`), so the break penalty is
+:math:`\\sum_{g,k,t} \\max(0, P_{g,k,t} - y_{g,k,t})` with :math:`P` the published break
+starts of kept shifts: the fewest breaks that must move given the new break counts, which
+:func:`keep_published_breaks` then achieves where the windows allow.
 
-With ``change_cost_per_shift = 0`` this is a plain warm-started re-solve.
+Every change is listed in ``changes.csv`` (:func:`changes_table`), one row per shift, break
+or lunch that was added, removed or moved.
+
+With ``change_cost_per_shift = 0`` and ``change_cost_per_break = 0`` this is a plain
+warm-started re-solve.
 """
 
 from __future__ import annotations
@@ -48,6 +65,7 @@ from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.precheck import check_contracts_reachable
+from wfm.scheduling.rota import assign_breaks, read_assignments, read_break_starts, rota_frame
 from wfm.scheduling.search import solve_rota
 from wfm.scheduling.service_target import weekly_service_level_extensions
 from wfm.scheduling.solve import SolveStatus, run_highs
@@ -55,8 +73,15 @@ from wfm.scheduling.week import DAYS_PER_WEEK, RotaResult, read_rota_result
 
 logger = logging.getLogger(__name__)
 
-#: Columns of the changes table.
-CHANGE_COLUMNS = ("agent_id", "date", "old_shift", "new_shift", "change")
+#: Columns of the changes table: one row per changed shift, break or lunch.
+CHANGE_COLUMNS = ("agent_id", "date", "activity", "old_time", "new_time", "change")
+
+#: Columns of :func:`published_breaks`: agent index, shift candidate, break rule, its chain
+#: and the grid position ``t`` of the break start.
+BREAK_COLUMNS = ("agent", "candidate", "rule", "chain", "t")
+
+#: The activity of a shift's row in the changes table.
+SHIFT_ACTIVITY = "shift"
 
 #: Columns of :func:`rota_shifts`.
 SHIFT_COLUMNS = ("agent_id", "date", "start", "end")
@@ -71,12 +96,12 @@ class Reoptimisation:
     result
         The new rota, coverage, agent summary and solve summary.
     changes
-        One row per (agent, date) whose shift differs from the published rota
-        (:data:`CHANGE_COLUMNS`): ``old_shift`` and ``new_shift`` as local ``HH:MM-HH:MM``
-        (empty for a day off), ``change`` one of ``added``, ``removed``, ``moved``.
+        One row per shift, break or lunch that differs from the published rota
+        (:data:`CHANGE_COLUMNS`, see :func:`changes_table`).
     published_cost
-        Objective of the published rota under the change (its ruled-out shifts dropped,
-        breaks re-placed) [cost units]; ``None`` if it cannot be evaluated.
+        Objective of the published rota under the change: its ruled-out shifts dropped,
+        the rest with their published breaks (re-placed only if those break a rule)
+        [cost units]; ``None`` if it cannot be evaluated.
     unmatched
         Published shifts that are not among the centre's shift candidates (e.g. edited by
         hand), by ``agent_id``, ``date``, ``start`` and ``end``; they cannot be kept.
@@ -296,6 +321,214 @@ class ChangePenalty:
         return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
 
 
+def _ns(values) -> np.ndarray:
+    return pd.DatetimeIndex(values).as_unit("ns").asi8
+
+
+def published_breaks(
+    published_rota: pd.DataFrame, shifts: pd.DataFrame, instance: RotaInstance
+) -> pd.DataFrame:
+    """The published breaks and lunches of ``shifts`` (``agent``, ``candidate``) as break
+    starts on the instance's grid (:data:`BREAK_COLUMNS`).
+
+    A break row belongs to the shift of its agent that it starts inside; its rule is the
+    rule whose window (on that shift) holds its start and whose activity it has. Rows that
+    start off the interval grid or outside every window are left out (they cannot be kept).
+    """
+    empty = pd.DataFrame({column: [] for column in BREAK_COLUMNS}, dtype="int64")
+    agent_index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
+    rows = published_rota[
+        (published_rota["activity"] != "work")
+        & published_rota["agent_id"].astype(str).isin(agent_index)
+    ]
+    if rows.empty or shifts.empty:
+        return empty
+    candidates = instance.candidates.set_index("candidate")
+    chosen = shifts[["agent", "candidate"]].astype("int64")
+    shift_table = chosen.assign(
+        shift_start_ns=_ns(candidates.loc[chosen["candidate"], "start"]),
+        shift_end_ns=_ns(candidates.loc[chosen["candidate"], "end"]),
+        first_interval=candidates.loc[chosen["candidate"], "first_interval"].to_numpy(np.int64),
+    )
+    breaks = pd.DataFrame(
+        {
+            "agent": rows["agent_id"].astype(str).map(agent_index).to_numpy(np.int64),
+            "start_ns": _ns(rows["start"]),
+            "activity": rows["activity"].astype(str).to_numpy(),
+        }
+    ).merge(shift_table, on="agent")
+    breaks = breaks[
+        (breaks["start_ns"] >= breaks["shift_start_ns"])
+        & (breaks["start_ns"] < breaks["shift_end_ns"])
+    ]
+    interval_ns = instance.grid.interval_minutes * 60 * 10**9
+    offset_ns = breaks["start_ns"] - breaks["shift_start_ns"]
+    breaks = breaks[(offset_ns % interval_ns) == 0].assign(
+        t=lambda frame: (
+            frame["first_interval"] + (frame["start_ns"] - frame["shift_start_ns"]) // interval_ns
+        )
+    )
+    windows = instance.windows[
+        ["candidate", "rule", "chain", "earliest_interval", "latest_interval"]
+    ]
+    placed = breaks.merge(windows, on="candidate")
+    activities = {r: rule.activity for r, rule in enumerate(instance.centre.break_rules)}
+    placed = placed[
+        (placed["t"] >= placed["earliest_interval"])
+        & (placed["t"] <= placed["latest_interval"])
+        & (placed["activity"] == placed["rule"].map(activities))
+    ]
+    if placed.empty:
+        return empty
+    result = placed[list(BREAK_COLUMNS)].astype("int64")
+    return result.drop_duplicates(["agent", "candidate", "rule"]).sort_values(
+        list(BREAK_COLUMNS), ignore_index=True
+    )
+
+
+def break_start_counts(breaks: pd.DataFrame, instance: RotaInstance) -> pd.DataFrame:
+    """Break starts per skill group, chain and grid position: ``group``, ``chain``, ``t``,
+    ``count`` (the :math:`P_{g,k,t}` of the module docstring)."""
+    if breaks.empty:
+        return pd.DataFrame({c: [] for c in ("group", "chain", "t", "count")}, dtype="int64")
+    grouped = breaks.assign(group=instance.agent_group[breaks["agent"].to_numpy(np.int64)])
+    return grouped.groupby(["group", "chain", "t"]).size().rename("count").reset_index()
+
+
+@dataclass(frozen=True)
+class BreakChangePenalty:
+    """Model extension: ``cost_per_break`` for each published break start of a kept shift
+    that the model's break counts cannot keep [cost units].
+
+    Parameters
+    ----------
+    published
+        :func:`break_start_counts` of the published breaks of kept shifts.
+    cost_per_break
+        ``change_cost_per_break`` [cost units per moved break].
+
+    Adds ``break_moved[i] >= P_i - y[g, k, t]`` (``break_moved >= 0``) for each published
+    start the model has a ``y`` for; published starts outside the model's break windows
+    (shifts it cannot choose) are a constant.
+    """
+
+    published: pd.DataFrame
+    cost_per_break: float
+
+    def __call__(
+        self,
+        model: pyo.ConcreteModel,
+        instance: RotaInstance,
+        settings: SchedulingSettings,
+        workforce: Workforce,
+        shifts: pd.DataFrame,
+    ) -> object:
+        index = model.y.index_set()
+        keys: list[tuple[int, int, int]] = []
+        counts: list[float] = []
+        missing = 0.0
+        for g, k, t, count in self.published[["group", "chain", "t", "count"]].itertuples(
+            index=False
+        ):
+            key = (int(g), int(k), int(t))
+            if key in index:
+                keys.append(key)
+                counts.append(float(count))
+            else:
+                missing += float(count)
+        rows = range(len(keys))
+        model.break_moved = pyo.Var(rows, domain=pyo.NonNegativeReals)
+
+        def kept_or_moved(m, i):
+            return m.break_moved[i] + m.y[keys[i]] >= counts[i]
+
+        model.break_moved_count = pyo.Constraint(rows, rule=kept_or_moved)
+        return LinearExpression(
+            constant=self.cost_per_break * missing,
+            linear_coefs=[self.cost_per_break] * len(keys),
+            linear_vars=[model.break_moved[i] for i in rows],
+        )
+
+
+#: Cost of a pairing outside a break window in :func:`keep_published_breaks` (forbidden).
+_OUTSIDE_WINDOW = 1e9
+
+
+def keep_published_breaks(
+    agent_breaks: pd.DataFrame, published: pd.DataFrame, instance: RotaInstance
+) -> pd.DataFrame:
+    """Give agents back their published break times where the new break starts allow.
+
+    The model decides how many agents of a skill group start a break of a chain at each
+    interval, not who; :func:`wfm.scheduling.rota.assign_breaks` hands them out in agent
+    order. Here, for each group and chain, the same break starts are handed out again by a
+    minimum-cost assignment (:func:`scipy.optimize.linear_sum_assignment`): cost 0 for an
+    agent's published start on the same shift, 1 for another start inside the break's
+    window, forbidden outside it. Coverage and cost are unchanged (the same starts, each
+    inside its window); the number of moved breaks is the least those starts allow.
+
+    Parameters
+    ----------
+    agent_breaks
+        ``agent``, ``candidate``, ``rule``, ``offset_minutes`` (from ``assign_breaks``).
+    published
+        :func:`published_breaks` of the published rota.
+    instance
+        The instance solved.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``agent_breaks`` with ``offset_minutes`` re-paired.
+    """
+    if agent_breaks.empty or published.empty:
+        return agent_breaks
+    from scipy.optimize import linear_sum_assignment
+
+    interval = instance.grid.interval_minutes
+    first = instance.candidates.set_index("candidate")["first_interval"]
+    windows = instance.windows[
+        ["candidate", "rule", "chain", "earliest_interval", "latest_interval"]
+    ]
+    frame = agent_breaks.reset_index(drop=True).merge(
+        windows, on=["candidate", "rule"], how="left", validate="many_to_one"
+    )
+    first_of_row = first.loc[frame["candidate"]].to_numpy(np.int64)
+    t = first_of_row + frame["offset_minutes"].to_numpy(np.int64) // interval
+    wanted_by_key = {
+        (int(a), int(c), int(r)): int(w)
+        for a, c, r, w in published[["agent", "candidate", "rule", "t"]].itertuples(index=False)
+    }
+    wanted = np.array(
+        [
+            wanted_by_key.get((int(a), int(c), int(r)), -1)
+            for a, c, r in frame[["agent", "candidate", "rule"]].itertuples(index=False)
+        ],
+        dtype=np.int64,
+    )
+    group = instance.agent_group[frame["agent"].to_numpy(np.int64)]
+    new_t = t.copy()
+    keys = pd.DataFrame({"group": group, "chain": frame["chain"].to_numpy()})
+    for rows in keys.groupby(["group", "chain"]).indices.values():
+        want = wanted[rows]
+        if not (want >= 0).any() or (want == t[rows]).all():
+            continue
+        slots = t[rows]
+        lower = frame["earliest_interval"].to_numpy(np.int64)[rows]
+        upper = frame["latest_interval"].to_numpy(np.int64)[rows]
+        inside = (slots[None, :] >= lower[:, None]) & (slots[None, :] <= upper[:, None])
+        cost = np.where(
+            inside, np.where(slots[None, :] == want[:, None], 0.0, 1.0), _OUTSIDE_WINDOW
+        )
+        agent_rows, slot_columns = linear_sum_assignment(cost)
+        if cost[agent_rows, slot_columns].max() >= _OUTSIDE_WINDOW:
+            continue  # cannot happen for a valid matching; keep the solver's assignment
+        new_t[rows[agent_rows]] = slots[slot_columns]
+    result = agent_breaks.reset_index(drop=True).copy()
+    result["offset_minutes"] = ((new_t - first_of_row) * interval).astype(np.int64)
+    return result
+
+
 # --- re-optimisation ---------------------------------------------------------------------
 
 
@@ -322,6 +555,49 @@ def relieve_contracts(instance: RotaInstance, lost: pd.DataFrame) -> RotaInstanc
     return dataclasses.replace(instance, contracts=tuple(contracts))
 
 
+def evaluate_published(
+    instance: RotaInstance,
+    settings: SchedulingSettings,
+    assignments: pd.DataFrame,
+    breaks: pd.DataFrame,
+    extensions: Sequence = (),
+    time_limit_seconds: float | None = None,
+) -> tuple[float | None, pyo.ConcreteModel | None]:
+    """Objective [cost units] and solved model of a fixed rota: the exact model restricted
+    to ``assignments`` (``agent``, ``candidate``) with every shift fixed on and the break
+    starts fixed to ``breaks`` (:func:`published_breaks`); if those breaks break a rule
+    (missing or off their windows), with breaks placed optimally instead. ``(None, None)``
+    when the rota breaks a hard rule or the solver stops first."""
+    limit = settings.time_limit_seconds if time_limit_seconds is None else time_limit_seconds
+    pairs = (
+        assignments[["agent", "candidate"]]
+        .astype("int64")
+        .merge(instance.eligible, on=["agent", "candidate"])
+    )
+    counts = {
+        (int(g), int(k), int(t)): int(n)
+        for g, k, t, n in break_start_counts(breaks, instance).itertuples(index=False)
+    }
+    for fix_breaks in (True, False) if counts else (False,):
+        model = build_rota_model(instance, settings, agent_workforce(instance, pairs), extensions)
+        for variable in model.x.values():
+            variable.fix(1.0)
+        if fix_breaks:
+            for key, variable in model.y.items():
+                variable.fix(float(counts.get(tuple(int(v) for v in key), 0)))
+        run = run_highs(
+            model, time_limit_seconds=limit, threads=settings.threads, seed=settings.seed
+        )
+        if run.status == SolveStatus.OPTIMAL:
+            return run.objective, model
+        logger.info(
+            "the published rota %s: %s",
+            "with its published breaks" if fix_breaks else "with breaks re-placed",
+            run.status.value,
+        )
+    return None, None
+
+
 def evaluate_rota(
     instance: RotaInstance,
     settings: SchedulingSettings,
@@ -329,20 +605,13 @@ def evaluate_rota(
     extensions: Sequence = (),
     time_limit_seconds: float | None = None,
 ) -> float | None:
-    """Objective of a fixed rota [cost units]: the exact model restricted to
-    ``assignments`` (``agent``, ``candidate``) with every shift fixed on, breaks placed
-    optimally. ``None`` when the rota breaks a hard rule or the solver stops first."""
-    pairs = (
-        assignments[["agent", "candidate"]]
-        .astype("int64")
-        .merge(instance.eligible, on=["agent", "candidate"])
+    """Objective of a fixed rota [cost units] with breaks placed optimally (see
+    :func:`evaluate_published` with no published breaks)."""
+    empty = pd.DataFrame({column: [] for column in BREAK_COLUMNS}, dtype="int64")
+    objective, _ = evaluate_published(
+        instance, settings, assignments, empty, extensions, time_limit_seconds
     )
-    model = build_rota_model(instance, settings, agent_workforce(instance, pairs), extensions)
-    for variable in model.x.values():
-        variable.fix(1.0)
-    limit = settings.time_limit_seconds if time_limit_seconds is None else time_limit_seconds
-    run = run_highs(model, time_limit_seconds=limit, threads=settings.threads, seed=settings.seed)
-    return run.objective if run.status == SolveStatus.OPTIMAL else None
+    return objective
 
 
 def reoptimise_rota(
@@ -423,14 +692,26 @@ def reoptimise_rota(
     instance = relieve_contracts(instance, lost)
     check_contracts_reachable(instance)
 
+    kept_breaks = published_breaks(published_rota, allowed, instance)
     extensions = list(weekly_service_level_extensions(requirements, instance, settings))
     if settings.change_cost_per_shift > 0:
         extensions.append(
             ChangePenalty(published[["agent", "candidate", "day"]], settings.change_cost_per_shift)
         )
+    if settings.change_cost_per_break > 0 and not kept_breaks.empty:
+        extensions.append(
+            BreakChangePenalty(
+                break_start_counts(kept_breaks, instance), settings.change_cost_per_break
+            )
+        )
     report(0.05, "evaluating the published rota")
-    published_cost = evaluate_rota(
-        instance, settings, allowed, extensions, time_limit_seconds=settings.time_limit_seconds / 4
+    published_cost, published_model = evaluate_published(
+        instance,
+        settings,
+        allowed,
+        kept_breaks,
+        extensions,
+        time_limit_seconds=settings.time_limit_seconds / 4,
     )
     search = solve_rota(
         instance,
@@ -440,55 +721,129 @@ def reoptimise_rota(
         keep=allowed[["agent", "candidate"]],
         split_pools_by_keep=settings.change_cost_per_shift > 0,
     )
-    if search.model is None:
+    model, summary = search.model, search.summary
+    if published_model is not None and (
+        model is None or summary.objective is None or summary.objective > published_cost + 1e-6
+    ):
+        summary = _kept_published_summary(summary, published_cost, settings.relative_gap)
+        model = published_model
+    if model is None:
         raise SolveError(
-            f"no rota after the change ({search.summary.status.value}: {search.summary.termination}). Fix: check the "
+            f"no rota after the change ({summary.status.value}: {summary.termination}). Fix: check the "
             "change against the contracts (the precheck lists rule conflicts), or raise scheduling.time_limit_seconds"
         )
     report(0.95, "reading the rota")
     result = read_rota_result(
-        search.model, instance, search.summary, started, late_shift_end=settings.late_shift_end
+        model, instance, summary, started, late_shift_end=settings.late_shift_end
     )
-    table = changes_table(published_shifts, result.rota, instance)
-    logger.info("re-optimised rota: %s; %d shifts changed", result.summary.describe(), len(table))
+    assignments = read_assignments(model, instance)
+    agent_breaks = keep_published_breaks(
+        assign_breaks(assignments, read_break_starts(model), instance), kept_breaks, instance
+    )
+    result = dataclasses.replace(result, rota=rota_frame(assignments, agent_breaks, instance))
+    table = changes_table(published_rota, result.rota, instance)
+    logger.info(
+        "re-optimised rota: %s; %d shifts, breaks and lunches changed",
+        result.summary.describe(),
+        len(table),
+    )
     report(1.0, "rota ready")
     return Reoptimisation(result, table, published_cost, unmatched)
+
+
+def _kept_published_summary(summary, published_cost: float, gap_target: float):
+    """The search's summary when the published rota less the lost shifts is kept: its cost,
+    the search's bound (valid for the same objective) and the gap between them."""
+    bound = summary.bound
+    if bound is not None and bound > published_cost:
+        bound = published_cost
+    gap = (
+        None if bound is None else max(published_cost - bound, 0.0) / max(abs(published_cost), 1e-9)
+    )
+    status = (
+        SolveStatus.OPTIMAL
+        if gap is not None and gap <= gap_target + 1e-12
+        else SolveStatus.FEASIBLE
+    )
+    searched = "no rota" if summary.objective is None else f"cost {summary.objective:.1f}"
+    return dataclasses.replace(
+        summary,
+        status=status,
+        objective=published_cost,
+        bound=bound,
+        gap=gap,
+        termination=f"{summary.termination}; kept the published rota less the lost shifts "
+        f"(cost {published_cost:.1f}; the search ended with {searched})",
+    )
 
 
 def _label(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
+def _activity_spans(rota: pd.DataFrame, dates: set, timezone: str) -> dict:
+    """``(agent_id, date, activity, n) -> (start, end)`` for each shift (activity
+    :data:`SHIFT_ACTIVITY`, its first to last activity) and each break or lunch (the n-th of
+    its kind that day), local times, dates of the horizon only."""
+    spans = {}
+    for a, d, start, end in rota_shifts(rota)[list(SHIFT_COLUMNS)].itertuples(index=False):
+        if d in dates:
+            spans[str(a), d, SHIFT_ACTIVITY, 0] = (
+                pd.Timestamp(start).tz_convert(timezone),
+                pd.Timestamp(end).tz_convert(timezone),
+            )
+    if "activity" not in rota:  # shifts only (rota_shifts)
+        return spans
+    rows = rota[rota["activity"] != "work"].sort_values(["agent_id", "start"], kind="stable")
+    ordinal = rows.groupby(["agent_id", "date", "activity"]).cumcount()
+    for (a, d, activity, start, end), n in zip(
+        rows[["agent_id", "date", "activity", "start", "end"]].itertuples(index=False),
+        ordinal,
+        strict=True,
+    ):
+        if d in dates:
+            spans[str(a), d, str(activity), int(n)] = (
+                pd.Timestamp(start).tz_convert(timezone),
+                pd.Timestamp(end).tz_convert(timezone),
+            )
+    return spans
+
+
 def changes_table(
-    published_shifts: pd.DataFrame, new_rota: pd.DataFrame, instance: RotaInstance
+    published_rota: pd.DataFrame, new_rota: pd.DataFrame, instance: RotaInstance
 ) -> pd.DataFrame:
-    """(agent, date) pairs of the horizon whose shift differs between the published shifts
-    (:func:`rota_shifts`) and a new rota (:data:`CHANGE_COLUMNS`), sorted."""
+    """Every shift, break and lunch of the horizon that differs between the published rota
+    and a new one (:data:`CHANGE_COLUMNS`), sorted by agent, date and time.
+
+    ``activity`` is ``shift`` (the span from its first to its last activity), ``break`` or
+    ``lunch`` (matched by order within the day: the first break with the first break);
+    ``old_time`` and ``new_time`` are local ``HH:MM-HH:MM`` (empty when there is none);
+    ``change`` is ``added``, ``removed`` or ``moved``. A removed shift lists its breaks as
+    removed too: each row is something an agent is told.
+    """
     dates = set(instance.grid.dates)
     timezone = instance.grid.timezone
-    old = {
-        (str(a), d): (pd.Timestamp(s).tz_convert(timezone), pd.Timestamp(e).tz_convert(timezone))
-        for a, d, s, e in published_shifts[list(SHIFT_COLUMNS)].itertuples(index=False)
-        if d in dates
-    }
-    new_shifts = rota_shifts(new_rota)
-    new = {
-        (str(a), d): (pd.Timestamp(s).tz_convert(timezone), pd.Timestamp(e).tz_convert(timezone))
-        for a, d, s, e in new_shifts[list(SHIFT_COLUMNS)].itertuples(index=False)
-    }
+    old = _activity_spans(published_rota, dates, timezone)
+    new = _activity_spans(new_rota, dates, timezone)
     rows = []
-    for key in sorted(set(old) | set(new)):
+    for key in set(old) | set(new):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
         change = "added" if before is None else "removed" if after is None else "moved"
+        when = (before or after)[0]
         rows.append(
             (
                 key[0],
                 key[1],
+                key[2],
                 "" if before is None else _label(*before),
                 "" if after is None else _label(*after),
                 change,
+                key[2] != SHIFT_ACTIVITY,
+                when,
             )
         )
-    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*CHANGE_COLUMNS, "_not_shift", "_when"])
+    frame = frame.sort_values(["agent_id", "date", "_not_shift", "_when"], ignore_index=True)
+    return frame[list(CHANGE_COLUMNS)]
