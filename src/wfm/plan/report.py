@@ -131,8 +131,13 @@ def planner_report(
         "",
         "## Does the plan meet its targets?",
         "",
-        *verdict_lines(summary, targets, solve, centre.scheduling.relative_gap),
-        *missed_days_lines(projected, centre.interval_minutes, targets, centre.timezone),
+        *verdict_lines(
+            summary,
+            targets,
+            solve,
+            centre.scheduling.relative_gap,
+            missed_days_lines(projected, centre.interval_minutes, targets, centre.timezone),
+        ),
         "",
         "## Targets and what decides the staffing",
         "",
@@ -192,9 +197,10 @@ def verdict_lines(
     targets: Mapping[str, ServiceTarget],
     solve: SolveSummary,
     gap_target: float,
+    day_notes: Sequence[str] = (),
 ) -> list[str]:
-    """Plain sentences: each queue meets or misses its target; the search meets or misses its
-    gap target."""
+    """Plain sentences: each queue meets or misses its target (then ``day_notes``, the days
+    below target); the search meets or misses its gap target."""
     lines = []
     by_queue = summary.set_index("queue")
     misses = 0
@@ -228,6 +234,7 @@ def verdict_lines(
                 "keep up at all (no more agents than the workload needs): those contacts are "
                 "counted as not answered in time, and the ASA leaves them out."
             )
+    lines.extend(day_notes)
     if solve.objective is None:
         lines.append(
             f"- **The rota search found no rota** ({solve.status_label}: {solve.termination})."
