@@ -449,7 +449,7 @@ def worst_interval_lines(projected: pd.DataFrame, timezone: str) -> list[str]:
     ]
     for row in rows.itertuples():
         when = pd.Timestamp(row.interval_start).tz_convert(timezone)
-        asa = "no finite wait" if not np.isfinite(row.asa_seconds) else f"{row.asa_seconds:.0f}"
+        asa = "cannot keep up" if not np.isfinite(row.asa_seconds) else f"{row.asa_seconds:.0f}"
         lines.append(
             f"| {when:%a %d %b %H:%M} | {row.queue} | {row.offered:,.1f} | "
             f"{int(row.agents_scheduled_required)} | {row.agents_scheduled:g} | "
