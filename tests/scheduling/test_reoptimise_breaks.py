@@ -8,23 +8,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 from scheduling_synthetic import MONDAY, MORNING_BREAK, make_agents, make_centre, requirements_frame
+from test_reoptimise import DAYS, FOUR_HOURS, TUESDAY
 
 import wfm.scheduling.reoptimise as reoptimise
-from wfm.config import Contract, SchedulingSettings, ShiftTemplate
+from wfm.config import Contract, SchedulingSettings
 from wfm.scheduling.reoptimise import reoptimise_rota, unavailable_days
 from wfm.scheduling.search import SearchResult
 from wfm.scheduling.solve import SolveStatus, SolveSummary
 
-TUESDAY = MONDAY + dt.timedelta(days=1)
-DAYS = ("2025-06-02", "2025-06-03", "2025-06-04")
-FOUR_HOURS = ShiftTemplate(
-    name="four hours",
-    days=("mon", "tue", "wed"),
-    earliest_start="08:00",
-    latest_start="12:00",
-    start_step_minutes=60,
-    lengths_minutes=(240,),
-)
 #: Published break of each agent: the morning pair at 09:30 and 09:45, the afternoon pair
 #: at 13:00 and 13:15 (the break window is 60 to 150 minutes after the shift start).
 BREAKS = {"A06": "09:30", "A05": "09:45", "A04": "13:00", "A03": "13:15"}

@@ -171,20 +171,6 @@ def service_targets_for(args: argparse.Namespace, centre, queues):
     return {queue: dataclasses.replace(by_queue[queue], **overrides) for queue in queues}
 
 
-def describe_target(target) -> str:
-    """``80 % within 20 s, occupancy at most 85 %`` for the command's summary."""
-    parts = []
-    if target.service_level_target is not None:
-        parts.append(
-            f"{100 * target.service_level_target:g} % within {target.answer_threshold_seconds:g} s"
-        )
-    if target.asa_target_seconds is not None:
-        parts.append(f"ASA at most {target.asa_target_seconds:g} s")
-    if target.max_occupancy is not None:
-        parts.append(f"occupancy at most {100 * target.max_occupancy:g} %")
-    return ", ".join(parts) or "no target"
-
-
 def _shrinkage(args: argparse.Namespace, forecast, centre):
     """The shrinkage argument for the library: a fraction, one per queue from the centre, or
     one per row from components."""
@@ -227,6 +213,7 @@ def _per_row(values, forecast):
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.io import read_forecast, write_csv_atomic
+    from wfm.plan.report import target_text
     from wfm.staffing import compute_requirements
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.timegrid import check_interval_minutes, infer_interval_minutes
@@ -317,7 +304,7 @@ def run(args: argparse.Namespace) -> int:
         f"{hours:,.1f} scheduled agent-hours ({interval_minutes}-minute intervals) -> {output}"
     )
     for queue, target in (targets or {}).items():
-        say(f"  {queue}: {describe_target(target)}")
+        say(f"  {queue}: {target_text(target, with_occupancy=True)}")
     if args.history:
         from wfm.data.history import read_history
         from wfm.staffing.service_level_definitions import measured_service_level

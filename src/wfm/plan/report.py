@@ -172,11 +172,13 @@ def planner_report(
     return "\n".join(lines) + "\n"
 
 
-def target_text(target: ServiceTarget) -> str:
-    """``80 % within 20 s`` (and the ASA target, if any).
+def target_text(target: ServiceTarget, *, with_occupancy: bool = False) -> str:
+    """``80 % within 20 s`` (and the ASA target, and the occupancy cap if asked).
 
     >>> target_text(ServiceTarget(0.8, 20, 0.85))
     '80 % within 20 s'
+    >>> target_text(ServiceTarget(0.8, 30, 0.85), with_occupancy=True)
+    '80 % within 30 s, occupancy at most 85 %'
     """
     parts = []
     if target.service_level_target is not None:
@@ -185,6 +187,8 @@ def target_text(target: ServiceTarget) -> str:
         )
     if target.asa_target_seconds is not None:
         parts.append(f"ASA at most {target.asa_target_seconds:g} s")
+    if with_occupancy and target.max_occupancy is not None:
+        parts.append(f"occupancy at most {100 * target.max_occupancy:g} %")
     return ", ".join(parts) or "no service target"
 
 
