@@ -153,6 +153,33 @@ class ShiftTemplate(_Frozen):
         return sorted({weekday_index(day) for day in self.days})
 
 
+class ShiftType(_Frozen):
+    """A kind of shift by its start time (early, late, night), for the rules on shift types."""
+
+    name: str = Field(description="Name of the shift type, e.g. 'night'.")
+    start_from: str = Field(description="Earliest local start time HH:MM of a shift of this type.")
+    start_until: str = Field(
+        description="Latest local start time HH:MM (may be before start_from for a window over midnight)."
+    )
+
+    @field_validator("start_from", "start_until")
+    @classmethod
+    def _clock(cls, text: str) -> str:
+        parse_clock(text)
+        return text
+
+    def includes(self, start_minute: int) -> bool:
+        """Whether a shift starting ``start_minute`` minutes after local midnight is of this type.
+
+        >>> ShiftType(name="night", start_from="21:00", start_until="03:00").includes(22 * 60)
+        True
+        """
+        first, last = parse_clock(self.start_from), parse_clock(self.start_until)
+        if first <= last:
+            return first <= start_minute <= last
+        return start_minute >= first or start_minute <= last
+
+
 class Contract(_Frozen):
     """Hours and days an agent on this contract works in a week."""
 
@@ -188,6 +215,67 @@ class Contract(_Frozen):
         "[days], which may continue into the next week; 0 turns the rule off.",
     )
 
+    shift_templates: tuple[str, ...] = Field(
+        (),
+        description="Names of the shift templates this contract's agents may work; empty (the default) allows "
+        "every template. E.g. ['early', 'late'] keeps full-time agents off the part-time templates.",
+    )
+    shift_lengths_minutes: tuple[int, ...] = Field(
+        (),
+        description="Shift lengths this contract's agents may work [minutes], start to end, unpaid lunch "
+        "included; empty (the default) allows every length of the allowed templates.",
+    )
+    max_working_weekends: int | None = Field(
+        None,
+        ge=0,
+        description="Most weekends (a Saturday and the Sunday after it) with a shift starting on either day over "
+        "the horizon [weekends], hard; none (the default) for no limit.",
+    )
+    min_hours_per_horizon: float | None = Field(
+        None,
+        ge=0,
+        description="Minimum paid hours over the whole horizon [hours], besides the weekly minimum; none for none.",
+    )
+    max_hours_per_horizon: float | None = Field(
+        None,
+        gt=0,
+        description="Maximum paid hours over the whole horizon [hours], besides the weekly maximum; none for none.",
+    )
+    min_consecutive_working_days: int = Field(
+        1,
+        ge=1,
+        le=7,
+        description="Every run of working days is at least this long [days] (the horizon read as a repeating "
+        "pattern, as for max_consecutive_working_days); 1 turns the rule off.",
+    )
+    min_days_off_run_length: int = Field(
+        1,
+        ge=1,
+        le=7,
+        description="Every run of days off between two working days is at least this long [days] (no single "
+        "day off when 2), besides the weekly run of min_consecutive_days_off; 1 turns the rule off.",
+    )
+    max_shifts_per_type: tuple[tuple[str, int], ...] = Field(
+        (),
+        description="Most shifts of each shift type over the horizon [shifts], e.g. {night = 3}; the types are "
+        "the centre's [[shift_types]].",
+    )
+    forbidden_shift_sequences: tuple[tuple[str, str], ...] = Field(
+        (),
+        description="Pairs of shift types that may not be worked on consecutive days, first then second, e.g. "
+        "[['night', 'early']]; the types are the centre's [[shift_types]].",
+    )
+
+    @field_validator("max_shifts_per_type", mode="before")
+    @classmethod
+    def _type_limits(cls, value):
+        # A TOML table {night = 3} becomes sorted (name, count) pairs: a contract stays hashable.
+        return tuple(sorted(value.items())) if isinstance(value, dict) else value
+
+    def shift_type_limits(self) -> dict[str, int]:
+        """``max_shifts_per_type`` as ``{type name: most shifts}``."""
+        return dict(self.max_shifts_per_type)
+
     @model_validator(mode="after")
     def _ranges(self) -> Contract:
         if self.max_hours_per_week < self.min_hours_per_week:
@@ -198,6 +286,16 @@ class Contract(_Frozen):
             raise ValueError(
                 f"contract '{self.name}': max_days_per_week is below min_days_per_week"
             )
+        if (
+            self.min_hours_per_horizon is not None
+            and self.max_hours_per_horizon is not None
+            and self.max_hours_per_horizon < self.min_hours_per_horizon
+        ):
+            raise ValueError(
+                f"contract '{self.name}': max_hours_per_horizon is below min_hours_per_horizon"
+            )
+        if any(count < 0 for _, count in self.max_shifts_per_type):
+            raise ValueError(f"contract '{self.name}': max_shifts_per_type must be 0 or more")
         return self
 
 
@@ -359,6 +457,11 @@ class Centre(_Frozen):
     contracts: tuple[Contract, ...] = Field(
         default=(), description="Contracts referenced by agents."
     )
+    shift_types: tuple[ShiftType, ...] = Field(
+        default=(),
+        description="Kinds of shift by start window (early, late, night), for the contracts' "
+        "max_shifts_per_type and forbidden_shift_sequences.",
+    )
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
@@ -409,6 +512,24 @@ class Centre(_Frozen):
                 raise ValueError(
                     f"break rule '{rule.name}': duration_minutes {rule.duration_minutes} is not a multiple of "
                     f"interval_minutes {self.interval_minutes}"
+                )
+        template_names = {template.name for template in self.shift_templates}
+        type_names = {shift_type.name for shift_type in self.shift_types}
+        for contract in self.contracts:
+            unknown = sorted(set(contract.shift_templates) - template_names)
+            if unknown:
+                raise ValueError(
+                    f"contract '{contract.name}': shift_templates names {unknown}, which are not shift templates "
+                    f"of the centre; use some of {sorted(template_names)}"
+                )
+            named = set(contract.shift_type_limits()) | {
+                name for pair in contract.forbidden_shift_sequences for name in pair
+            }
+            unknown = sorted(named - type_names)
+            if unknown:
+                raise ValueError(
+                    f"contract '{contract.name}': shift type {unknown} is not among the centre's shift_types "
+                    f"{sorted(type_names)}; add [[shift_types]] with a start window for it"
                 )
         for template in self.shift_templates:
             for length in template.lengths_minutes:

@@ -1,4 +1,4 @@
-"""Day patterns of the consecutive-day rules (:func:`wfm.scheduling.model.day_pattern_plans`):
+"""Day patterns of the consecutive-day rules (:func:`wfm.scheduling.day_patterns.day_pattern_plans`):
 the enumeration against a brute-force reading of the rules, and the LP relaxation against the
 row formulation they replaced."""
 
@@ -14,15 +14,10 @@ import pytest
 from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
 
 from wfm.config import Contract, ShiftTemplate
+from wfm.scheduling.day_patterns import day_pattern_plans
 from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
-from wfm.scheduling.model import (
-    DAYS_PER_WEEK,
-    build_rota_model,
-    day_pattern_plans,
-    unit_shift_table,
-    week_lengths,
-    working_days,
-)
+from wfm.scheduling.model import build_rota_model, unit_shift_table
+from wfm.scheduling.rules.base import DAYS_PER_WEEK, week_lengths, working_days
 from wfm.scheduling.solve import run_highs
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -13,8 +13,8 @@ from wfm.config import Centre, Contract, PlanningSettings, ShiftTemplate
 from wfm.errors import InputError
 from wfm.plan.chain import rota_weeks
 from wfm.scheduling import check_rota, prepare_week, schedule_week
-from wfm.scheduling.model import week_lengths
 from wfm.scheduling.precheck import rule_problems
+from wfm.scheduling.rules.base import week_lengths
 from wfm.scheduling.week import schedule_horizon
 
 TZ = "Europe/London"

@@ -22,16 +22,13 @@ from scheduling_synthetic import (
 )
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
+from wfm.scheduling import day_patterns
 from wfm.scheduling import model as rota_model
+from wfm.scheduling.day_patterns import day_pattern_plans, paid_hours_pattern_plans
 from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
-from wfm.scheduling.model import (
-    build_rota_model,
-    day_pattern_plans,
-    paid_hours_pattern_plans,
-    unit_shift_table,
-    working_days,
-)
+from wfm.scheduling.model import build_rota_model, unit_shift_table
 from wfm.scheduling.pooled import _assign_shifts, rounding_bounds, share_out
+from wfm.scheduling.rules.base import working_days
 from wfm.scheduling.solve import run_highs
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -156,7 +153,7 @@ def test_the_pooled_bound_lies_between_the_plain_bound_and_the_exact_optimum(mon
     settings = centre.scheduling
     with_hours = build_rota_model(instance, settings, pooled_workforce(instance))
     tight = run_highs(with_hours, time_limit_seconds=60, relaxation=True).objective
-    monkeypatch.setattr(rota_model, "MAX_PAID_HOURS_PATTERNS", 0)  # plain day patterns only
+    monkeypatch.setattr(day_patterns, "MAX_PAID_HOURS_PATTERNS", 0)  # plain day patterns only
     plain = run_highs(
         build_rota_model(instance, settings, pooled_workforce(instance)),
         time_limit_seconds=60,
@@ -353,7 +350,7 @@ def test_without_patterns_with_paid_hours_the_search_falls_back_to_the_exact_mod
     from wfm.scheduling.search import solve_rota
 
     centre, instance, *_ = shared_week
-    monkeypatch.setattr(rota_model, "MAX_PAID_HOURS_PATTERNS", 0)
+    monkeypatch.setattr(day_patterns, "MAX_PAID_HOURS_PATTERNS", 0)
     result = solve_rota(instance, centre.scheduling.model_copy(update={"relative_gap": 0.02}))
     assert "could not be shared out" in result.summary.termination
     assert "MIP on" in result.summary.termination

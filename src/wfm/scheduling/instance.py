@@ -353,20 +353,27 @@ def eligible_pairs(
 ) -> pd.DataFrame:
     """(agent, candidate) pairs allowed by each agent's contract and availability.
 
-    An agent may take a candidate when its length is at most ``contract.max_shift_minutes``,
-    its paid time is at most ``contract.max_hours_per_week`` and ``allowed`` (agents x
-    candidates, e.g. from :func:`availability_mask`; default all) permits it.
+    An agent may take a candidate when its contract allows it
+    (:func:`wfm.scheduling.rules.allowed_shifts.allowed_mask`: the longest shift, and the
+    templates and lengths the contract names), its paid time is at most
+    ``contract.max_hours_per_week`` and ``allowed`` (agents x candidates, e.g. from
+    :func:`availability_mask`; default all) permits it.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``agent`` and ``candidate`` (indices), sorted.
     """
-    max_shift = np.array([contract.max_shift_minutes for contract in contracts], dtype=np.int64)
+    from wfm.scheduling.rules.allowed_shifts import allowed_mask
+
     max_paid = np.array([contract.max_hours_per_week * 60.0 for contract in contracts])
-    length = candidates["length_minutes"].to_numpy(dtype=np.int64)
     paid = candidates["paid_minutes"].to_numpy(dtype=np.int64)
-    fits = (length[None, :] <= max_shift[:, None]) & (paid[None, :] <= max_paid[:, None] + 1e-9)
+    by_contract = list(dict.fromkeys(contracts))
+    mask = allowed_mask(candidates, by_contract)
+    row_of = {contract: i for i, contract in enumerate(by_contract)}
+    shape = (len(contracts), len(candidates))
+    fits = mask[[row_of[contract] for contract in contracts]].reshape(shape)
+    fits &= paid[None, :] <= max_paid[:, None] + 1e-9
     if allowed is not None:
         fits &= allowed
     agent_index, candidate_index = np.nonzero(fits)

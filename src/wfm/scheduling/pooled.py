@@ -43,6 +43,7 @@ import pyomo.environ as pyo
 
 from wfm.scheduling.instance import RotaInstance, Workforce
 from wfm.scheduling.model import DAYS_PER_WEEK, DayPatternPlan, week_lengths
+from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 
 #: Tolerance for reading integers from a solution [count].
 INTEGER_TOLERANCE = 1e-6
@@ -166,7 +167,7 @@ def _assign_week_patterns(
     patterns with paid minutes or the patterns cannot be given out consistently."""
     decided: dict[int, dict[int, bool]] = {a: {} for a in agents}  # agent -> day -> working
     paid: dict[int, dict[int, int]] = {a: {} for a in agents}
-    limit = contract.max_consecutive_working_days
+    limit = limit_of(contract)
     for week, week_days in enumerate(week_lengths(n_days)):
         plan = plans.get((unit_id, week))
         if plan is None or plan.paid_minutes is None:
@@ -210,17 +211,7 @@ def _compatible(
         if merged.get(day, working) != working:
             return False
         merged[day] = working
-    if limit >= n_days:
-        return True
-    run = 0
-    for i in range(2 * n_days):
-        if merged.get(i % n_days, False):
-            run += 1
-            if run > limit:
-                return False
-        else:
-            run = 0
-    return True
+    return not breaks_run({day for day, working in merged.items() if working}, n_days, limit)
 
 
 def _assign_shifts(

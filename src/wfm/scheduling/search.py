@@ -82,6 +82,7 @@ from wfm.progress import ProgressCallback, no_progress
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, pooled_workforce
 from wfm.scheduling.model import ModelExtension, build_rota_model
 from wfm.scheduling.pooled import kept_values, rounding_bounds, share_out
+from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 from wfm.scheduling.solve import (
     SolverRun,
     SolveStatus,
@@ -262,11 +263,8 @@ def rounded_start(
     def runs_ok(agent: int, days: set[int], contract) -> bool:
         """No run of working days too long, and in each week a run of days off that
         leaves enough other days to reach the minimum days."""
-        limit = contract.max_consecutive_working_days
-        if limit < n_days:
-            for first in range(n_days):
-                if all((first + i) % n_days in days for i in range(limit + 1)):
-                    return False
+        if breaks_run(days, n_days, limit_of(contract)):
+            return False
         rest_days = (
             contract.min_consecutive_days_off if contract.min_consecutive_days_off < n_days else 0
         )

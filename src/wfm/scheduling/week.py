@@ -177,7 +177,7 @@ def schedule_horizon(
     rest between shifts, the most working days in a row and the runs of days off hold across
     the week boundaries; a shift that starts on a Sunday evening and runs past midnight
     covers the Monday of the next week. The horizon is read as a repeating pattern for the
-    consecutive-day rules (see :func:`wfm.scheduling.model.add_max_consecutive_working_days`).
+    consecutive-day rules (see :mod:`wfm.scheduling.rules.max_consecutive_working_days`).
     One model rather than a week-by-week (rolling) solve, so that no week is fixed before
     the next one is known: see ``docs/scheduling.md`` for the sizes and times measured.
 

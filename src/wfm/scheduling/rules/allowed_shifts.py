@@ -1,0 +1,166 @@
+"""Which shifts a contract's agents may work: the longest shift, and the templates and lengths.
+
+Settings (each ``[[contracts]]``): ``max_shift_minutes`` [minutes], ``shift_templates``
+(names; empty for all) and ``shift_lengths_minutes`` [minutes] (empty for all). The rule needs
+no rows in the model: the shifts it rules out are not among an agent's choices
+(:func:`allowed_mask`, used by :func:`wfm.scheduling.instance.eligible_pairs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Contract
+from wfm.scheduling.rota_view import Violation, contract_source, duration_text, span_text
+from wfm.scheduling.rules.base import Rule, Setting, agents_of_contracts, who
+
+
+def allowed_mask(candidates: pd.DataFrame, contracts: Sequence[Contract]) -> np.ndarray:
+    """Boolean (contracts, candidates): which shift candidates each contract allows.
+
+    A candidate is allowed when its length (start to end) is at most ``max_shift_minutes``,
+    its template is among ``shift_templates`` (when any are named) and its length among
+    ``shift_lengths_minutes`` (when any are given).
+    """
+    length = candidates["length_minutes"].to_numpy(dtype=np.int64)
+    template = candidates["template"].astype(str).to_numpy()
+    rows = []
+    for contract in contracts:
+        fits = length <= contract.max_shift_minutes
+        if contract.shift_templates:
+            fits &= np.isin(template, list(contract.shift_templates))
+        if contract.shift_lengths_minutes:
+            fits &= np.isin(length, list(contract.shift_lengths_minutes))
+        rows.append(fits)
+    return np.array(rows, dtype=bool).reshape(len(contracts), len(candidates))
+
+
+def _offered_lengths(instance, contract: Contract) -> list[int]:
+    """Template lengths the contract's templates offer, before the length limits."""
+    return [
+        length
+        for template in instance.centre.shift_templates
+        if not contract.shift_templates or template.name in contract.shift_templates
+        for length in template.lengths_minutes
+    ]
+
+
+def unusable_contracts(instance) -> set[str]:
+    """Contracts (of the agents scheduled) that allow no template length at all."""
+    out = set()
+    for contract in dict.fromkeys(instance.contracts):
+        lengths = _offered_lengths(instance, contract)
+        allowed = [
+            length
+            for length in lengths
+            if length <= contract.max_shift_minutes
+            and (not contract.shift_lengths_minutes or length in contract.shift_lengths_minutes)
+        ]
+        if (
+            lengths
+            and not allowed
+            and (contract.min_days_per_week > 0 or contract.min_hours_per_week > 0)
+        ):
+            out.add(contract.name)
+    return out
+
+
+class AllowedShifts(Rule):
+    """The shifts a contract allows."""
+
+    name = "allowed_shifts"
+    title = "Shift length and templates"
+    description = (
+        "An agent works only shifts of at most max_shift_minutes (unpaid lunch included), of "
+        "the templates the contract names in shift_templates and of the lengths in "
+        "shift_lengths_minutes (both empty: all), so full-time agents are kept off part-time "
+        "shifts."
+    )
+    settings = (
+        Setting.of(Contract, "max_shift_minutes", "minutes"),
+        Setting.of(Contract, "shift_templates", "names"),
+        Setting.of(Contract, "shift_lengths_minutes", "minutes"),
+    )
+
+    def diagnose(self, instance) -> list[str]:
+        """Contracts with a minimum of days or hours that allow no template length."""
+        problems = []
+        agents_of = agents_of_contracts(instance)
+        bad = unusable_contracts(instance)
+        for contract in dict.fromkeys(instance.contracts):
+            if contract.name not in bad:
+                continue
+            lengths = _offered_lengths(instance, contract)
+            names = agents_of[contract.name]
+            if contract.shift_templates or contract.shift_lengths_minutes:
+                problems.append(
+                    f"contract '{contract.name}' allows only templates "
+                    f"{list(contract.shift_templates) or 'all'} with lengths "
+                    f"{list(contract.shift_lengths_minutes) or 'any'} of at most "
+                    f"{contract.max_shift_minutes} minutes, but those templates offer only "
+                    f"{sorted(set(lengths))} minutes, so its {who(names)} can take no shift and "
+                    f"cannot meet the contract's minimum days ({contract.min_days_per_week}) and "
+                    f"hours ({contract.min_hours_per_week:g})"
+                )
+                continue
+            shortest = min(lengths)
+            problems.append(
+                f"contract '{contract.name}' allows shifts of at most {contract.max_shift_minutes} "
+                f"minutes, but the shortest shift of every template is {shortest} minutes, so its "
+                f"{len(names)} agent{'s' if len(names) > 1 else ''} ({', '.join(names)}) can take no "
+                f"shift and cannot meet the contract's minimum days ({contract.min_days_per_week}) "
+                f"and hours ({contract.min_hours_per_week:g})"
+            )
+        return problems
+
+    def check(self, view) -> list[Violation]:
+        out = []
+        shifts = view.shifts
+        for agent in view.contracted_agents():
+            contract = view.contract_of[agent]
+            source = contract_source(contract)
+            mine = shifts[shifts["agent_id"] == agent]
+            long = mine[mine["span_seconds"] > contract.max_shift_minutes * 60.0]
+            out.extend(
+                Violation(
+                    row.agent_id,
+                    "contract_max_shift",
+                    source,
+                    row.start,
+                    row.end,
+                    float(row.span_seconds / 60.0),
+                    float(contract.max_shift_minutes),
+                    "minutes",
+                    f"{row.agent_id}: shift between {span_text(row.start, row.end)} lasts "
+                    f"{duration_text(row.span_seconds)}, contract {contract.name} allows at most "
+                    f"{duration_text(contract.max_shift_minutes * 60)}",
+                )
+                for row in long.itertuples()
+            )
+            if contract.shift_lengths_minutes:
+                minutes = np.rint(mine["span_seconds"].to_numpy() / 60.0).astype(np.int64)
+                other = mine[~np.isin(minutes, list(contract.shift_lengths_minutes))]
+                allowed = ", ".join(str(m) for m in contract.shift_lengths_minutes)
+                out.extend(
+                    Violation(
+                        row.agent_id,
+                        "contract_shift_length",
+                        source,
+                        row.start,
+                        row.end,
+                        float(round(row.span_seconds / 60.0)),
+                        float(max(contract.shift_lengths_minutes)),
+                        "minutes",
+                        f"{row.agent_id}: shift between {span_text(row.start, row.end)} lasts "
+                        f"{duration_text(row.span_seconds)}, contract {contract.name} allows only "
+                        f"shifts of {allowed} minutes",
+                    )
+                    for row in other.itertuples()
+                )
+        return out
+
+
+RULE = AllowedShifts()

@@ -1,0 +1,219 @@
+"""The rule protocol: what every labour or contract rule of the rota engine provides.
+
+A rule is one module of :mod:`wfm.scheduling.rules` with one object implementing
+:class:`Rule`:
+
+- ``settings``: the fields of the centre file it reads, each with unit, default and doc
+  (:class:`Setting`, read from the pydantic field so the doc has one home);
+- :meth:`Rule.diagnose`: plain-language problems no rota can get round, found before solving
+  (:mod:`wfm.scheduling.precheck` joins them into one :class:`~wfm.errors.SolveError`);
+- :meth:`Rule.add_constraints`: its rows in a rota model, exact or pooled (a pooled unit of
+  :math:`m` agents keeps the rule summed over its agents, so the pooled model stays a
+  relaxation), given a :class:`ModelContext`;
+- :meth:`Rule.check`: its breaches in any rota (:func:`wfm.scheduling.compliance.check_rota`
+  and ``wfm check-rota``), given a :class:`~wfm.scheduling.rota_view.RotaView`;
+- ``title`` and ``description``: for the docs' rule table and the app.
+
+The helpers here are shared by the rules and the model: day arithmetic of the horizon and a
+fast linear expression.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+
+    from wfm.config import SchedulingSettings
+    from wfm.scheduling.instance import RotaInstance, Workforce
+    from wfm.scheduling.rota_view import RotaView, Violation
+
+#: Days in a calendar week of the horizon [days].
+DAYS_PER_WEEK = 7
+
+
+def linear(coefs: Iterable[float], variables: Iterable) -> LinearExpression:
+    """A pyomo linear expression built directly from coefficients and variables (fast)."""
+    return LinearExpression(constant=0.0, linear_coefs=list(coefs), linear_vars=list(variables))
+
+
+def combined(terms: Iterable[tuple[float, object]]) -> tuple[list[float], list]:
+    """Coefficients and variables of ``(coef, var)`` terms, a variable listed twice summed once.
+
+    >>> combined([(1.0, "a"), (-1.0, "b"), (-1.0, "a")])
+    ([0.0, -1.0], ['a', 'b'])
+    """
+    coefs: dict[int, float] = {}
+    variables: dict[int, object] = {}
+    for coef, variable in terms:
+        key = id(variable)
+        coefs[key] = coefs.get(key, 0.0) + coef
+        variables[key] = variable
+    return list(coefs.values()), list(variables.values())
+
+
+def week_lengths(n_days: int) -> list[int]:
+    """Days in each calendar week of a horizon of ``n_days`` days: each block of 7 days
+    from the start date, the last one shorter when ``n_days`` is not a multiple of 7.
+
+    >>> week_lengths(14), week_lengths(10)
+    ([7, 7], [7, 3])
+    """
+    return [min(DAYS_PER_WEEK, n_days - start) for start in range(0, n_days, DAYS_PER_WEEK)]
+
+
+def is_whole_week(n_days: int | None, week: int) -> bool:
+    """Whether calendar week ``week`` of a horizon of ``n_days`` days has all 7 days.
+
+    >>> is_whole_week(10, 0), is_whole_week(10, 1), is_whole_week(None, 3)
+    (True, False, True)
+    """
+    return n_days is None or (week + 1) * DAYS_PER_WEEK <= n_days
+
+
+def working_days(shifts: pd.DataFrame) -> dict[int, dict[int, list]]:
+    """The shift variables of each unit on each day of the horizon: ``{unit: {day: [x, ...]}}``.
+
+    With at most one shift a day their sum is the agent's working indicator
+    :math:`w_{u,d} \\in \\{0, 1\\}` (agents working that day, for a pool).
+    """
+    days: dict[int, dict[int, list]] = defaultdict(dict)
+    for (u, d), group in shifts.groupby(["unit", "day"], sort=True):
+        days[int(u)][int(d)] = list(group["var"])
+    return days
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting a rule reads: a field of a centre-file table.
+
+    Parameters
+    ----------
+    name
+        Field name, e.g. ``max_consecutive_working_days``.
+    table
+        Where it is set: ``contract`` (each ``[[contracts]]``) or ``scheduling``.
+    unit
+        Unit of the value (``days``, ``hours``, ``minutes``, ``-``).
+    default
+        Default value.
+    doc
+        What it means (the field's description in :mod:`wfm.config`).
+    """
+
+    name: str
+    table: str
+    unit: str
+    default: Any
+    doc: str
+
+    @classmethod
+    def of(cls, model: type, name: str, unit: str, table: str = "contract") -> Setting:
+        """The setting of the pydantic field ``name`` of ``model`` (default and doc from it)."""
+        info = model.model_fields[name]
+        default = info.get_default(call_default_factory=True)
+        return cls(name, table, unit, default, info.description or "")
+
+
+@dataclass
+class ModelContext:
+    """What a rule needs to add its rows to a rota model.
+
+    Parameters
+    ----------
+    model
+        The pyomo model being built (shift variables ``x`` exist).
+    instance
+        The prepared inputs.
+    workforce
+        Decision units (one agent each, or pools of interchangeable agents).
+    shifts
+        Allowed (unit, candidate) pairs with ``day``, ``paid_minutes``, ``paid_hours`` and the
+        variable ``var`` (:func:`wfm.scheduling.model.unit_shift_table`).
+    settings
+        The scheduling settings (objective weights).
+    paid_hours_patterns
+        For pooled models: week patterns with paid hours (see
+        :func:`wfm.scheduling.day_patterns.paid_hours_pattern_plans`).
+    """
+
+    model: pyo.ConcreteModel
+    instance: RotaInstance
+    workforce: Workforce
+    shifts: pd.DataFrame
+    settings: SchedulingSettings
+    paid_hours_patterns: bool = True
+    _days_of: dict | None = None
+
+    @property
+    def days_of(self) -> dict[int, dict[int, list]]:
+        """:func:`working_days` of :attr:`shifts`, computed once."""
+        if self._days_of is None:
+            self._days_of = working_days(self.shifts)
+        return self._days_of
+
+    @property
+    def n_days(self) -> int:
+        """Days in the horizon."""
+        return int(self.instance.grid.days)
+
+
+class Rule:
+    """Base of the rule plug-ins: every hook does nothing until a rule overrides it.
+
+    Attributes
+    ----------
+    name
+        Short id, also the prefix of the rule's violations and model components.
+    title
+        A few words for tables.
+    description
+        What the rule requires, in plain words (the docs and the app).
+    settings
+        The centre-file settings it reads.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    settings: ClassVar[tuple[Setting, ...]] = ()
+
+    def diagnose(self, instance: RotaInstance) -> list[str]:
+        """Problems with this rule that no rota can get round, one sentence each."""
+        return []
+
+    def add_constraints(self, context: ModelContext) -> Any:
+        """Add the rule's rows to ``context.model``; return a cost expression for a soft
+        rule [cost units], else ``None``."""
+        return None
+
+    def check(self, view: RotaView) -> list[Violation]:
+        """The rule's breaches in the rota ``view``."""
+        return []
+
+    def __repr__(self) -> str:
+        return f"<rule {self.name}>"
+
+
+def agents_of_contracts(instance: RotaInstance) -> dict[str, list[str]]:
+    """Agent ids by contract name, in agent order."""
+    out: dict[str, list[str]] = {}
+    for agent, contract in zip(instance.agents, instance.contracts, strict=True):
+        out.setdefault(contract.name, []).append(agent.agent_id)
+    return out
+
+
+def who(names: list[str]) -> str:
+    """``3 agents (A1, A2, A3)`` / ``1 agent (A1)``.
+
+    >>> who(["A1"]), who(["A1", "A2"])
+    ('1 agent (A1)', '2 agents (A1, A2)')
+    """
+    return f"{len(names)} agent{'s' if len(names) > 1 else ''} ({', '.join(names)})"

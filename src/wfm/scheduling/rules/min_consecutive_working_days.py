@@ -1,0 +1,116 @@
+"""Every run of working days is at least M days long.
+
+Setting (each ``[[contracts]]``): ``min_consecutive_working_days`` [days]; 1 (the default)
+turns it off. Model, with :math:`w_{u,d}` the working indicator (agents working, for a pool)
+and the horizon read as a repeating pattern (as for the most working days in a row): a run
+that starts on day :math:`d` (worked, day before off) goes on for :math:`M - 1` more days,
+:math:`w_{u,d} - w_{u,d-1} - w_{u,d+i} \\le 0` for :math:`i = 1 .. M-1`
+(``min_consecutive_working_days[unit_id, d, i]``). Summed over a pool's agents the rows
+hold for the pool, so the pooled model stays a relaxation. A rota check reports runs
+shorter than M that lie inside the checked weeks (a run touching the first or last day may
+continue outside the rota and is not reported).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from wfm.config import Contract
+from wfm.scheduling.rota_view import Violation, contract_source
+from wfm.scheduling.rules.base import (
+    ModelContext,
+    Rule,
+    Setting,
+    agents_of_contracts,
+    combined,
+    linear,
+    who,
+)
+from wfm.scheduling.rules.day_runs import runs
+from wfm.scheduling.rules.max_consecutive_working_days import limit_of
+
+
+class MinConsecutiveWorkingDays(Rule):
+    """Shortest run of working days."""
+
+    name = "min_consecutive_working_days"
+    title = "Fewest working days in a row"
+    description = (
+        "Every run of working days is at least min_consecutive_working_days long (no lone "
+        "working day when 2), the horizon read as a repeating pattern."
+    )
+    settings = (Setting.of(Contract, "min_consecutive_working_days", "days"),)
+
+    def diagnose(self, instance) -> list[str]:
+        problems = []
+        agents_of = agents_of_contracts(instance)
+        for contract in dict.fromkeys(instance.contracts):
+            least = contract.min_consecutive_working_days
+            if least > limit_of(contract) and contract.min_days_per_week > 0:
+                problems.append(
+                    f"contract '{contract.name}' needs every run of working days to be at least "
+                    f"{least} days but allows at most {limit_of(contract)} working days in a row "
+                    f"(max_consecutive_working_days), so its {who(agents_of[contract.name])} "
+                    f"cannot work the contract's {contract.min_days_per_week} days a week"
+                )
+        return problems
+
+    def add_constraints(self, context: ModelContext) -> None:
+        n_days = context.n_days
+        rows = {}
+        for u, unit in enumerate(context.workforce.units):
+            least = unit.contract.min_consecutive_working_days
+            mine = context.days_of.get(u, {})
+            if least <= 1 or not mine:
+                continue
+            for d in sorted(mine):
+                before = mine.get((d - 1) % n_days, [])
+                for i in range(1, least):
+                    later = (d + i) % n_days
+                    if later == d:
+                        continue
+                    after = mine.get(later, [])
+                    rows[unit.unit_id, d, i] = combined(
+                        [(1.0, x) for x in mine[d]] + [(-1.0, x) for x in [*before, *after]]
+                    )
+        if not rows:
+            return
+        context.model.min_consecutive_working_days = pyo.Constraint(
+            list(rows), rule=lambda m, *key: linear(*rows[key]) <= 0
+        )
+
+    def check(self, view) -> list[Violation]:
+        out = []
+        first_day = view.weeks[0].date()
+        last_day = (view.weeks[-1] - pd.Timedelta(hours=1)).date()
+        for agent in view.contracted_agents():
+            contract = view.contract_of[agent]
+            least = contract.min_consecutive_working_days
+            days = view.days_of(agent)
+            if least <= 1 or days.empty:
+                continue
+            for start, end in runs(days["day"]):
+                length = (end - start).days + 1
+                if length >= least or start == first_day or end == last_day:
+                    continue
+                mine = days[(days["day"] >= start) & (days["day"] <= end)]
+                out.append(
+                    Violation(
+                        agent,
+                        "contract_min_consecutive_days",
+                        contract_source(contract),
+                        mine["start"].min(),
+                        mine["end"].max(),
+                        float(length),
+                        float(least),
+                        "days",
+                        f"{agent}: a run of only {length} working day{'s' if length > 1 else ''} "
+                        f"from {start} to {end}, contract {contract.name} requires at least "
+                        f"{least} in a row",
+                    )
+                )
+        return out
+
+
+RULE = MinConsecutiveWorkingDays()

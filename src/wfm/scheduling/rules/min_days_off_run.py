@@ -1,0 +1,131 @@
+"""Every run of days off between two working days is at least L days long.
+
+Setting (each ``[[contracts]]``): ``min_days_off_run_length`` [days]; 1 (the default) turns
+it off. This is stricter than ``min_consecutive_days_off`` (one such run each week): with 2,
+no agent gets a lone day off. Model, with :math:`w_{u,d}` the working indicator and the
+horizon read as a repeating pattern: a run of days off that starts on day :math:`d` (day
+before worked, day :math:`d` off) lasts :math:`L` days,
+:math:`w_{u,d-1} - w_{u,d} + w_{u,d+i} \\le m_u` for :math:`i = 1 .. L-1`
+(``min_days_off_run_length[unit_id, d, i]``). A day on which the agent may take no shift
+(the centre closed, time off) is a day off like any other.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from wfm.config import Contract
+from wfm.scheduling.rota_view import Violation, contract_source
+from wfm.scheduling.rules.base import (
+    DAYS_PER_WEEK,
+    ModelContext,
+    Rule,
+    Setting,
+    agents_of_contracts,
+    combined,
+    linear,
+    who,
+)
+from wfm.scheduling.rules.day_runs import gaps
+
+
+class MinDaysOffRun(Rule):
+    """Shortest run of days off."""
+
+    name = "min_days_off_run"
+    title = "Fewest days off in a row"
+    description = (
+        "Every run of days off between two working days is at least min_days_off_run_length "
+        "days long (no lone day off when 2), the horizon read as a repeating pattern; stricter "
+        "than the weekly run of min_consecutive_days_off."
+    )
+    settings = (Setting.of(Contract, "min_days_off_run_length", "days"),)
+
+    def diagnose(self, instance) -> list[str]:
+        """A contract that must leave days off in every week (``max_days_per_week`` below 7)
+        but whose ``min_days_per_week`` leaves fewer days off than one run needs: a run can
+        take at most 7 - min days from a week, and from two weeks when it crosses their
+        boundary."""
+        problems = []
+        agents_of = agents_of_contracts(instance)
+        weeks = max(1, int(instance.grid.days) // DAYS_PER_WEEK)
+        for contract in dict.fromkeys(instance.contracts):
+            length = contract.min_days_off_run_length
+            off = DAYS_PER_WEEK - contract.min_days_per_week
+            room = off if weeks == 1 else 2 * off
+            if (
+                length > 1
+                and contract.max_days_per_week < DAYS_PER_WEEK
+                and contract.min_days_per_week > 0
+                and room < length
+            ):
+                problems.append(
+                    f"contract '{contract.name}' needs every run of days off to be at least {length} "
+                    f"days, but with {contract.min_days_per_week} working days a week a run can hold "
+                    f"at most {room} days off, for its {who(agents_of[contract.name])}"
+                )
+        return problems
+
+    def add_constraints(self, context: ModelContext) -> None:
+        n_days = context.n_days
+        rows = {}
+        for u, unit in enumerate(context.workforce.units):
+            length = unit.contract.min_days_off_run_length
+            mine = context.days_of.get(u, {})
+            if length <= 1 or not mine:
+                continue
+            for d in range(n_days):
+                before = mine.get((d - 1) % n_days, [])
+                today = mine.get(d, [])
+                if not before or (d - 1) % n_days == d:
+                    continue
+                for i in range(1, length):
+                    later = (d + i) % n_days
+                    if later in (d, (d - 1) % n_days) or later not in mine:
+                        continue
+                    after = mine[later]
+                    coefs, variables = combined(
+                        [(1.0, x) for x in before]
+                        + [(-1.0, x) for x in today]
+                        + [(1.0, x) for x in after]
+                    )
+                    rows[unit.unit_id, d, i] = (coefs, variables, unit.size)
+        if not rows:
+            return
+        context.model.min_days_off_run_length = pyo.Constraint(
+            list(rows), rule=lambda m, *key: linear(rows[key][0], rows[key][1]) <= rows[key][2]
+        )
+
+    def check(self, view) -> list[Violation]:
+        out = []
+        for agent in view.contracted_agents():
+            contract = view.contract_of[agent]
+            length = contract.min_days_off_run_length
+            days = view.days_of(agent)
+            if length <= 1 or days.empty:
+                continue
+            for first, last in gaps(days["day"]):
+                off = (last - first).days + 1
+                if off >= length:
+                    continue
+                before = days[days["day"] < first]["end"].max()
+                after = days[days["day"] > last]["start"].min()
+                out.append(
+                    Violation(
+                        agent,
+                        "contract_min_days_off_run",
+                        contract_source(contract),
+                        before,
+                        after,
+                        float(off),
+                        float(length),
+                        "days",
+                        f"{agent}: only {off} day{'s' if off > 1 else ''} off from {first} to {last}, "
+                        f"contract {contract.name} requires every run of days off to be at least "
+                        f"{length} days",
+                    )
+                )
+        return out
+
+
+RULE = MinDaysOffRun()
