@@ -32,7 +32,7 @@ def breaks_run(days: Collection[int], n_days: int, limit: int) -> bool:
     """Whether the working days ``days`` of a horizon of ``n_days`` days, read as a
     repeating pattern, hold more than ``limit`` working days in a row.
 
-    >>> breaks_run({0, 1, 2}, 7, 2), breaks_run({0, 1, 3, 6}, 7, 2), breaks_run({5, 6, 0}, 7, 2)
+    >>> breaks_run({0, 1, 2}, 7, 2), breaks_run({0, 1, 3, 5}, 7, 2), breaks_run({5, 6, 0}, 7, 2)
     (True, False, True)
     """
     if limit >= n_days:
