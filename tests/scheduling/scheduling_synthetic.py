@@ -8,7 +8,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from wfm.config import BreakRule, Centre, Contract, QueueConfig, SchedulingSettings, ShiftTemplate
+from wfm.config import (
+    BreakRule,
+    Centre,
+    Contract,
+    QueueConfig,
+    SchedulingSettings,
+    ShiftTemplate,
+    ShiftType,
+)
 from wfm.data.schemas import Agent
 from wfm.timegrid import interval_grid
 
@@ -55,6 +63,7 @@ def make_centre(
     interval_minutes: int = 15,
     scheduling: SchedulingSettings | None = None,
     timezone: str = TIMEZONE,
+    shift_types: tuple[ShiftType, ...] = (),
 ) -> Centre:
     """A centre without holidays; every day closed unless ``opening_hours`` opens it."""
     hours = {day: "closed" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -70,6 +79,7 @@ def make_centre(
         break_rules=break_rules,
         contracts=contracts,
         scheduling=scheduling or SchedulingSettings(time_limit_seconds=20, relative_gap=0.0),
+        shift_types=shift_types,
     )
 
 
