@@ -30,7 +30,7 @@ from wfm.plan.chain import (
     schedule_rota,
     service_targets,
 )
-from wfm.scheduling import check_rota_frame, edits
+from wfm.scheduling import check_rota_frame, edits, law_for_centre, rule_set_text
 from wfm.scheduling.exports import (
     agent_summary_from_rota,
     rota_excel_bytes,
@@ -74,7 +74,7 @@ def violations_of(
     _centre: Centre,
     _agents,
 ) -> pd.DataFrame:
-    """Violations of the Working Time Regulations and the centre's contracts."""
+    """Violations of the working-time law of the centre's country and of its contracts."""
     return check_rota_frame(rota, centre=_centre, agents=list(_agents), week_start=week_start)
 
 
@@ -442,14 +442,20 @@ with agents_tab, ui.friendly_errors():
 
 with compliance_tab, ui.friendly_errors():
     found = violations(rota, centre, agents, week_start)
+    law = law_for_centre(centre)
+    rule_set = law.name if law is not None else "the centre's contracts"
+    if law is None:
+        st.info(rule_set_text(None, centre.country), icon=":material/info:")
     if found.empty:
         st.success(
-            "No violations of the UK Working Time Regulations or of the centre's contracts.",
+            f"No violations of the {rule_set}"
+            + (" or of the centre's contracts." if law is not None else "."),
             icon=":material/verified:",
         )
     else:
         st.error(
-            f"{len(found)} violation(s) of the Working Time Regulations or the contracts.",
+            f"{len(found)} violation(s) of the {rule_set}"
+            + (" or the contracts." if law is not None else "."),
             icon=":material/gavel:",
         )
         st.dataframe(rc.violations_table(found), hide_index=True)

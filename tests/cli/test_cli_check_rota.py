@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from wfm.cli import main
-from wfm.scheduling.compliance import VIOLATION_COLUMNS
+from wfm.scheduling.rota_view import VIOLATION_COLUMNS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -30,7 +30,10 @@ def test_sample_rota_is_clean_and_exits_0(capsys):
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert out.strip() == "no violations of the working-time rules and contracts (60 agents)"
+    assert out.strip().splitlines() == [
+        "rules: UK Working Time Regulations 1998 and the contracts",
+        "no violations of the working-time rules and contracts (60 agents)",
+    ]
 
 
 def test_violations_exit_3_with_one_line_each_and_a_csv(tmp_path, capsys):
@@ -40,6 +43,7 @@ def test_violations_exit_3_with_one_line_each_and_a_csv(tmp_path, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert code == 3
     assert lines == [
+        "rules: UK Working Time Regulations 1998",
         "A1: 10 h 59 min rest between 2025-03-04 14:00 and 2025-03-05 00:59, minimum 11 h in the 24 hours from "
         "2025-03-04 08:00 (WTR 1998 reg. 10(1))",
         "1 violation of the working-time rules for 1 of 1 agent",
@@ -124,3 +128,31 @@ def test_help_documents_the_exit_codes(capsys):
         main(["check-rota", "--help"])
     text = capsys.readouterr().out
     assert "usage: wfm check-rota" in text and "3 violations found" in text and "reg. 10" in text
+
+
+def test_a_centre_without_a_law_table_is_checked_against_its_contracts_with_a_note(
+    tmp_path, capsys
+):
+    # A US centre (DOMAIN §14): no federal rest or break minimum, so the 10 h 59 min rest is
+    # no legal violation; the contract's 11 h rest still applies and is reported.
+    text = (SAMPLE / "centre.toml").read_text(encoding="utf-8")
+    assert 'country = "GB"' in text
+    centre = tmp_path / "centre.toml"
+    centre.write_text(
+        text.replace('country = "GB"', 'country = "US"')
+        .replace('subdivision = "ENG"', "")
+        .replace('agents = "agents.csv"', f'agents = "{(SAMPLE / "agents.csv").as_posix()}"'),
+        encoding="utf-8",
+    )
+    agent = pd.read_csv(SAMPLE / "agents.csv")["agent_id"].iloc[0]
+    rows = [(agent, *row[1:]) for row in BAD_ROWS]
+    code = main(
+        ["check-rota", str(write_rota(tmp_path / "rota.csv", rows)), "--centre", str(centre)]
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert code == 3
+    assert lines[0].startswith(
+        "rules: wfm has no working-time law table for country 'US': only the contract"
+    )
+    assert "WTR" not in "\n".join(lines)
+    assert any("contract" in line and "requires at least 11 h" in line for line in lines[1:])

@@ -12,12 +12,9 @@ from wfm.data.io import read_rota
 from wfm.data.schemas import Agent
 from wfm.plan.chain import load_agents
 from wfm.scheduling import UK_WORKING_TIME_REGULATIONS, check_rota, check_rota_frame
-from wfm.scheduling.compliance import (
-    VIOLATION_COLUMNS,
-    WorkingTimeRules,
-    night_workers,
-    shifts_table,
-)
+from wfm.scheduling.compliance import night_workers
+from wfm.scheduling.rota_view import VIOLATION_COLUMNS, shifts_table
+from wfm.scheduling.working_time_law import WorkingTimeRules
 
 TZ = "Europe/London"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

@@ -12,7 +12,6 @@ from wfm.data.io import read_rota
 from wfm.data.schemas import Agent
 from wfm.plan.chain import load_agents
 from wfm.scheduling import rota_to_excel, rota_to_icalendar, write_rota_exports
-from wfm.scheduling.compliance import shifts_table
 from wfm.scheduling.exports import (
     SUMMARY_COLUMNS,
     TEAM_SHEET_COLUMNS,
@@ -22,6 +21,7 @@ from wfm.scheduling.exports import (
     rota_export_files,
     sheet_names,
 )
+from wfm.scheduling.rota_view import shifts_table
 
 TZ = "Europe/London"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

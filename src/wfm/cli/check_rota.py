@@ -1,4 +1,4 @@
-"""`wfm check-rota`: check a rota against the Working Time Regulations and the contracts."""
+"""`wfm check-rota`: check a rota against the working-time law of the centre's country and the contracts."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ EXIT_VIOLATIONS = 3
 def register(commands) -> None:
     parser = commands.add_parser(
         "check-rota",
-        help="check a rota against working-time law (UK WTR 1998) and the centre's contracts",
-        description="Check a rota CSV (agent_id, date, activity, start, end) against the UK Working Time "
-        "Regulations 1998: 11 h daily rest (reg. 10), 24 h weekly rest or 48 h a fortnight (reg. 11), a 20-min "
-        "break in a day over 6 h (reg. 12), a 48-h average week over 17 weeks or the rota if shorter (reg. 4), "
-        "night workers' 8 h average in 24 (reg. 6); with --centre also each agent's contract (paid hours and "
-        "days per week, shift length, rest). Prints one line per violation.",
+        help="check a rota against the working-time law of the centre's country and its contracts",
+        description="Check a rota CSV (agent_id, date, activity, start, end) against working-time law: the UK "
+        "Working Time Regulations 1998 (for a centre in GB, or without --centre) with 11 h daily rest (reg. 10), 24 h "
+        "weekly rest or 48 h a fortnight (reg. 11), a 20-min break in a day over 6 h (reg. 12), a 48-h average week "
+        "over 17 weeks or the rota if shorter (reg. 4), night workers' 8 h average in 24 (reg. 6); the EU Working "
+        "Time Directive 2003/88/EC for a centre in the EU or EEA; for another country (e.g. US) no law table, the "
+        "contracts only, as the output notes. With --centre also each agent's contract rules (see the rule table "
+        "in docs/scheduling.md). Prints the rule set checked, then one line per violation.",
         epilog="Exit codes: 0 no violations, 3 violations found, 2 bad input, 1 internal error.",
     )
     parser.add_argument("rota", help="rota CSV (from `wfm schedule`, or uploaded)")
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.io import read_rota, write_csv_atomic
     from wfm.errors import InputError
-    from wfm.scheduling.compliance import check_rota, violations_frame
+    from wfm.scheduling.compliance import check_rota, law_for_centre, rule_set_text
+    from wfm.scheduling.rota_view import violations_frame
 
     centre = load_centre(args.centre) if args.centre else None
     timezone = args.timezone or (centre.timezone if centre else None)
@@ -62,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
         agents = load_agents(centre)
     output = output_file(args.output) if args.output else None
     rota = read_rota(args.rota, timezone)
+    law = law_for_centre(centre)
+    country = centre.country if centre is not None else None
+    say(
+        f"rules: {rule_set_text(law, country)}"
+        + (" and the contracts" if agents is not None else "")
+    )
     violations = check_rota(
         rota,
         centre=centre,
@@ -73,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
         say(violation.message)
     if output is not None:
         write_csv_atomic(violations_frame(violations), output)
-    checked = "working-time rules" + (" and contracts" if agents is not None else "")
+    checked = ("working-time rules" if law is not None else "rules") + (
+        " and contracts" if agents is not None else ""
+    )
     agent_count = rota["agent_id"].nunique()
     agents_text = "1 agent" if agent_count == 1 else f"{agent_count} agents"
     if violations:

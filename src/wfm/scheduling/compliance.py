@@ -83,25 +83,20 @@ import pandas as pd
 from wfm.config import Centre
 from wfm.data.schemas import Agent
 from wfm.scheduling.rota_view import (
-    VIOLATION_COLUMNS,
     RotaView,
     Violation,
     _prepare,
     duration_text,
-    label_shifts,
     number_text,
     read_rota_view,
     rota_timezone,
-    shifts_table,
     span_text,
     violations_frame,
-    week_start_for,
     when_text,
 )
 from wfm.scheduling.rules import RULES
 from wfm.scheduling.rules.shift_types import start_windows
 from wfm.scheduling.working_time_law import (
-    EU_WORKING_TIME_DIRECTIVE,
     UK_WORKING_TIME_REGULATIONS,
     WorkingTimeRules,
     clock_minutes,
@@ -531,20 +526,10 @@ def check_rota_frame(rota: pd.DataFrame, **options) -> pd.DataFrame:
 
 
 __all__ = [
-    "EU_WORKING_TIME_DIRECTIVE",
-    "UK_WORKING_TIME_REGULATIONS",
-    "VIOLATION_COLUMNS",
-    "Violation",
-    "WorkingTimeRules",
     "check_rota",
     "check_rota_frame",
-    "duration_text",
-    "label_shifts",
     "law_for_centre",
     "law_violations",
-    "rule_set_text",
     "night_workers",
-    "shifts_table",
-    "violations_frame",
-    "week_start_for",
+    "rule_set_text",
 ]

@@ -31,7 +31,7 @@ from wfm.config import SchedulingSettings
 from wfm.data.io import write_files_atomic
 from wfm.data.schemas import Agent
 from wfm.errors import WfmError
-from wfm.scheduling.compliance import duration_text, label_shifts, rota_timezone
+from wfm.scheduling.rota_view import duration_text, label_shifts, rota_timezone
 from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
