@@ -5,15 +5,25 @@ an optional ``weight`` (default 1), one row per preference:
 
 - ``day_off`` with a weekday ``mon`` .. ``sun``: no shift starting on that weekday;
 - ``start_after`` with a local time ``HH:MM``: shifts start at or after it;
-- ``start_before`` with a local time ``HH:MM``: shifts start at or before it.
+- ``start_before`` with a local time ``HH:MM``: shifts start at or before it;
+- ``request_on`` with a local date ``YYYY-MM-DD``, optionally followed by a space and a shift
+  type of the centre (``2025-06-03 late``): a shift (of that type) on that date;
+- ``request_off`` with a date (and shift type) as for ``request_on``: no shift (of that type)
+  on that date.
+
+A ``request_on`` and a ``request_off`` of one agent for the same date and a shift type both
+cover (the same type, or either without one) contradict each other: the reader names both
+lines.
 
 Each shift that breaks a preference costs ``weight`` times
 ``scheduling.preference_cost`` in the rota objective
-(:func:`wfm.scheduling.model.add_preference_penalty`).
+(:func:`wfm.scheduling.model.add_preference_penalty`); a ``request_on`` costs it when the
+agent has no such shift on the date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +48,9 @@ logger = logging.getLogger(__name__)
 #: Weight of a preference without one.
 DEFAULT_WEIGHT = 1.0
 
+#: Kinds that request a shift or a day off on one date.
+REQUEST_KINDS = ("request_on", "request_off")
+
 
 def read_preferences(path: str | Path, agent_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """Read and validate a preferences CSV.
@@ -53,7 +66,9 @@ def read_preferences(path: str | Path, agent_ids: Sequence[str] | None = None) -
     -------
     pandas.DataFrame
         Columns ``agent_id``, ``kind``, ``value`` (weekday index 0 = Monday .. 6 for
-        ``day_off``, minutes after local midnight otherwise) and ``weight`` [≥ 0].
+        ``day_off``, the date's proleptic ordinal for requests, minutes after local midnight
+        otherwise), ``weight`` [≥ 0], ``shift_type`` (the request's shift type, ``""`` for
+        any) and ``line`` (line in the file).
 
     Raises
     ------
@@ -97,13 +112,23 @@ def validate_preferences_frame(
         )
     text = parse_text(data["value"], source=source, column=names["value"])
     values = []
+    shift_types = []
     for position, (k, v) in enumerate(zip(kind, text, strict=True)):
+        shift_types.append("")
         try:
-            values.append(weekday_index(v) if k == "day_off" else parse_clock(v, what="value"))
-        except InputError:
+            if k in REQUEST_KINDS:
+                day, _, shift_type = v.strip().partition(" ")
+                values.append(dt.date.fromisoformat(day).toordinal())
+                shift_types[-1] = shift_type.strip()
+            else:
+                values.append(weekday_index(v) if k == "day_off" else parse_clock(v, what="value"))
+        except (InputError, ValueError):
             fix = (
                 "use a weekday mon..sun"
                 if k == "day_off"
+                else "write a local date as YYYY-MM-DD, optionally followed by a shift type, "
+                "e.g. 2025-06-03 late"
+                if k in REQUEST_KINDS
                 else "write a local time as HH:MM, e.g. 09:30"
             )
             raise InputError(
@@ -121,14 +146,58 @@ def validate_preferences_frame(
         weight = np.where(np.isnan(weight), DEFAULT_WEIGHT, weight)
     else:
         weight = np.full(len(data), DEFAULT_WEIGHT)
-    return pd.DataFrame(
+    result = pd.DataFrame(
         {
             "agent_id": agent_id.to_numpy(dtype=object),
             "kind": kind.to_numpy(dtype=object),
             "value": np.array(values, dtype=np.int64),
             "weight": weight.astype(float),
+            "shift_type": np.array(shift_types, dtype=object),
+            "line": np.arange(2, len(data) + 2, dtype=np.int64),
         }
+    )
+    check_requests_agree(result, source)
+    return result
+
+
+def check_requests_agree(preferences: pd.DataFrame, source: str) -> None:
+    """Raise :class:`~wfm.errors.InputError` naming both lines when one agent asks to work
+    and to be off on the same date for a shift type both cover (the same type, or either
+    request without one)."""
+    requests = preferences[preferences["kind"].isin(REQUEST_KINDS)]
+    on = requests[requests["kind"] == "request_on"]
+    off = requests[requests["kind"] == "request_off"]
+    pairs = on.merge(off, on=["agent_id", "value"], suffixes=("_on", "_off"))
+    clash = pairs[
+        (pairs["shift_type_on"] == pairs["shift_type_off"])
+        | (pairs["shift_type_on"] == "")
+        | (pairs["shift_type_off"] == "")
+    ].sort_values(["line_on", "line_off"])
+    if clash.empty:
+        return
+    first = clash.iloc[0]
+    day = dt.date.fromordinal(int(first["value"])).isoformat()
+
+    def what(shift_type: str) -> str:
+        return f"a '{shift_type}' shift" if shift_type else "any shift"
+
+    later = max(int(first["line_on"]), int(first["line_off"]))
+    raise InputError(
+        f"contradictory requests: line {int(first['line_on'])} asks agent '{first['agent_id']}' to work "
+        f"{what(first['shift_type_on'])} on {day}, line {int(first['line_off'])} asks them to be off "
+        f"({what(first['shift_type_off'])}) on {day}"
+        + (f"; {len(clash) - 1} more such pair(s)" if len(clash) > 1 else ""),
+        source=source,
+        row=later,
+        column="kind",
+        fix="keep one of the two requests, or give them different shift types",
     )
 
 
-__all__ = ["DEFAULT_WEIGHT", "read_preferences", "validate_preferences_frame"]
+__all__ = [
+    "DEFAULT_WEIGHT",
+    "REQUEST_KINDS",
+    "check_requests_agree",
+    "read_preferences",
+    "validate_preferences_frame",
+]

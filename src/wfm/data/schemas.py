@@ -64,8 +64,10 @@ AVAILABILITY_COLUMNS = ("agent_id", "start", "end", "kind")
 AVAILABILITY_KINDS = ("unavailable", "available_only")
 PREFERENCE_COLUMNS = ("agent_id", "kind", "value")
 PREFERENCE_OPTIONAL = ("weight",)
-#: Kinds of preference: a weekday off (mon..sun), earliest and latest preferred start (HH:MM).
-PREFERENCE_KINDS = ("day_off", "start_after", "start_before")
+#: Kinds of preference: a weekday off (mon..sun), earliest and latest preferred start (HH:MM),
+#: and requests to work or be off on a date (``YYYY-MM-DD``, optionally followed by a space
+#: and a shift type name: ``2025-06-03 night``).
+PREFERENCE_KINDS = ("day_off", "start_after", "start_before", "request_on", "request_off")
 
 
 @dataclass(frozen=True)

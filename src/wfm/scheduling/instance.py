@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wfm.config import Centre, Contract
+from wfm.config import Centre, Contract, ShiftType
 from wfm.data.schemas import Agent
 from wfm.errors import InputError
 from wfm.scheduling.shifts import (
@@ -86,7 +86,12 @@ class RotaInstance:
     preference_weight
         Allowed (agent, candidate) pairs that break some of the agent's preferences:
         columns ``agent``, ``candidate`` and ``weight`` (summed weights of the broken
-        preferences), or ``None`` without preferences.
+        preferences, less the weights of the ``request_on`` requests the shift meets), or
+        ``None`` without preferences.
+    requested_weight
+        Summed weight of the ``request_on`` requests in the horizon: the cost of meeting
+        none of them, which the shifts that meet one take back (see
+        :func:`preference_weights`).
     """
 
     centre: Centre
@@ -104,6 +109,7 @@ class RotaInstance:
     required: np.ndarray
     availability: pd.DataFrame | None = None
     preference_weight: pd.DataFrame | None = None
+    requested_weight: float = 0.0
 
     @property
     def interval_hours(self) -> float:
@@ -342,7 +348,10 @@ def prepare_week(
         scheduled_required=scheduled_required,
         required=required,
         availability=availability,
-        preference_weight=preference_weights(candidates, agents, eligible, preferences),
+        preference_weight=preference_weights(
+            candidates, agents, eligible, preferences, shift_types=centre.shift_types
+        ),
+        requested_weight=requested_weight(preferences, agents, candidates),
     )
     logger.info("rota instance: %s", instance.describe())
     return instance
@@ -452,12 +461,18 @@ def preference_weights(
     agents: Sequence[Agent],
     eligible: pd.DataFrame,
     preferences: pd.DataFrame | None,
+    *,
+    shift_types: Sequence[ShiftType] = (),
 ) -> pd.DataFrame | None:
     """Summed weight of the preferences each allowed (agent, candidate) pair breaks.
 
     A shift breaks ``day_off`` ``w`` when it starts on weekday ``w``, ``start_after`` ``h``
-    when it starts before local time ``h``, and ``start_before`` ``h`` when it starts after
-    ``h``.
+    when it starts before local time ``h``, ``start_before`` ``h`` when it starts after
+    ``h``, and ``request_off`` for a date (and shift type) when it starts on that date (and
+    is of that type). A ``request_on`` of weight :math:`w` costs :math:`w` unless the agent
+    works a shift it asks for, at most one a day: :math:`w (1 - \\sum_{c \\in R} x_c)`; the
+    constant :math:`w` is :attr:`RotaInstance.requested_weight` and each shift of :math:`R`
+    gets :math:`-w` here.
 
     Parameters
     ----------
@@ -468,26 +483,38 @@ def preference_weights(
     eligible
         Allowed (agent, candidate) pairs.
     preferences
-        Columns ``agent_id``, ``kind``, ``value`` (weekday index 0-6 for ``day_off``,
-        minutes after midnight otherwise) and ``weight``; ``None`` for none.
+        As from :func:`wfm.data.preferences.read_preferences`; ``None`` for none.
+    shift_types
+        The centre's shift types, for requests that name one.
 
     Returns
     -------
     pandas.DataFrame or None
-        Columns ``agent``, ``candidate`` and ``weight`` for the pairs with a positive
+        Columns ``agent``, ``candidate`` and ``weight`` for the pairs with a non-zero
         weight; ``None`` without preferences.
+
+    Raises
+    ------
+    InputError
+        A request names a shift type the centre does not define.
     """
     if preferences is None or preferences.empty:
         return None
+    from wfm.scheduling.rules.shift_types import in_window, start_windows
+
+    windows = start_windows(shift_types)
     weekday = pd.to_datetime(candidates["date"]).dt.day_of_week.to_numpy()
+    ordinal = np.array([day.toordinal() for day in pd.to_datetime(candidates["date"]).dt.date])
     start_minute = candidates["start_minute"].to_numpy(dtype=np.int64)
     index = {agent.agent_id: a for a, agent in enumerate(agents)}
     weight = np.zeros((len(agents), len(candidates)))
-    for agent_id, kind, value, w in zip(
+    kinds = preferences.get("shift_type", pd.Series([""] * len(preferences)))
+    for agent_id, kind, value, w, shift_type in zip(
         preferences["agent_id"],
         preferences["kind"],
         preferences["value"],
         preferences["weight"],
+        kinds,
         strict=True,
     ):
         a = index.get(str(agent_id))
@@ -497,16 +524,48 @@ def preference_weights(
             broken = weekday == int(value)
         elif kind == "start_after":
             broken = start_minute < int(value)
-        else:
+        elif kind == "start_before":
             broken = start_minute > int(value)
+        else:
+            matches = ordinal == int(value)
+            if shift_type:
+                if shift_type not in windows:
+                    raise InputError(
+                        f"a {kind} of agent '{agent_id}' names shift type '{shift_type}', which the "
+                        "centre file does not define",
+                        source="preferences",
+                        column="value",
+                        value=shift_type,
+                        fix=f"use one of {sorted(windows)} or add a [[shift_types]] table for it",
+                    )
+                matches &= in_window(start_minute, windows[shift_type])
+            weight[a] += (float(w) if kind == "request_off" else -float(w)) * matches
+            continue
         weight[a] += float(w) * broken
     agent = eligible["agent"].to_numpy(dtype=np.int64)
     candidate = eligible["candidate"].to_numpy(dtype=np.int64)
     values = weight[agent, candidate]
-    keep = values > 0
+    keep = values != 0
     return pd.DataFrame(
         {"agent": agent[keep], "candidate": candidate[keep], "weight": values[keep]}
     )
+
+
+def requested_weight(
+    preferences: pd.DataFrame | None, agents: Sequence[Agent], candidates: pd.DataFrame
+) -> float:
+    """Summed weight of the ``request_on`` requests of ``agents`` on a date of the horizon
+    (the dates of ``candidates``) [weight units]."""
+    if preferences is None or preferences.empty:
+        return 0.0
+    dates = {day.toordinal() for day in pd.to_datetime(candidates["date"]).dt.date}
+    known = {agent.agent_id for agent in agents}
+    on = preferences[
+        (preferences["kind"] == "request_on")
+        & preferences["agent_id"].astype(str).isin(known)
+        & preferences["value"].isin(dates)
+    ]
+    return float(on["weight"].sum())
 
 
 def requirement_matrices(

@@ -462,10 +462,19 @@ def add_preference_penalty(
     """Cost of broken preferences [cost units]: ``preference_penalty``, the sum over
     allowed shifts of ``preference_cost`` times the summed weight of the preferences the
     shift breaks for the unit's agents (all agents of a pool have the same preferences,
-    see :func:`~wfm.scheduling.instance.pooled_workforce`), times the agents on it. Not
-    added when no allowed shift breaks a preference."""
+    see :func:`~wfm.scheduling.instance.pooled_workforce`), times the agents on it, plus
+    ``preference_cost`` times the weight of the requests to work
+    (:attr:`~wfm.scheduling.instance.RotaInstance.requested_weight`), which the shifts that
+    meet a request take back (their weight is negative, see
+    :func:`~wfm.scheduling.instance.preference_weights`). Not added when no preference
+    applies."""
     weights = instance.preference_weight
-    if weights is None or weights.empty or settings.preference_cost <= 0:
+    if settings.preference_cost <= 0:
+        return
+    constant = instance.requested_weight * settings.preference_cost
+    if weights is None or weights.empty:
+        if constant > 0:  # requests to work on dates no allowed shift meets
+            model.preference_penalty = pyo.Expression(expr=constant)
         return
     first_agent = pd.DataFrame(
         {
@@ -475,10 +484,13 @@ def add_preference_penalty(
     )
     per_unit = first_agent.merge(weights, on="agent")[["unit", "candidate", "weight"]]
     terms = shifts[["unit", "candidate", "var"]].merge(per_unit, on=["unit", "candidate"])
-    if terms.empty:
+    if terms.empty and constant <= 0:
         return
     coefs = terms["weight"].to_numpy(dtype=float) * settings.preference_cost
-    model.preference_penalty = pyo.Expression(expr=_linear(coefs.tolist(), list(terms["var"])))
+    expression = _linear(coefs.tolist(), list(terms["var"]))
+    model.preference_penalty = pyo.Expression(
+        expr=expression + constant if constant > 0 else expression
+    )
 
 
 def late_and_weekend_shifts(candidates: pd.DataFrame, late_shift_end: str) -> pd.DataFrame:
