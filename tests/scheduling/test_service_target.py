@@ -203,3 +203,38 @@ def test_the_models_answered_contacts_never_exceed_the_reviews():
     for (t, _j), variable in search.model.answered.items():
         assert variable.value <= review_answered[horizon[t]] + 1e-6
     assert model_service_level(search.model, curves, instance.queues)["sales"] >= 0.8 - 1e-6
+
+
+def test_the_weekly_objective_aims_at_the_targets_the_requirements_were_staffed_to():
+    # Issue 12 item 4: the targets travel with the requirements, not re-read from the centre.
+    from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
+
+    from wfm.config import ShiftTemplate
+    from wfm.scheduling.instance import prepare_week
+    from wfm.scheduling.service_target import staffed_targets
+
+    centre = make_centre(
+        opening_hours={"mon": "08:00-16:00"},
+        templates=(
+            ShiftTemplate(
+                name="d",
+                days=("mon",),
+                earliest_start="08:00",
+                latest_start="08:00",
+                lengths_minutes=(480,),
+            ),
+        ),
+    )
+    requirements = requirements_frame(
+        centre, MONDAY, {"sales": {(f"{MONDAY} 08:00", f"{MONDAY} 09:00"): 1}}
+    )
+    instance = prepare_week(requirements, centre, make_agents(1), MONDAY, days=7)
+    queue = centre.queue("sales")
+    threshold, target = staffed_targets(requirements, instance, centre)
+    assert (threshold.tolist(), target.tolist()) == (
+        [queue.answer_threshold_seconds],
+        [queue.service_level_target],
+    )
+    staffed = requirements.assign(service_level_target=0.9, answer_threshold_seconds=15.0)
+    threshold, target = staffed_targets(staffed, instance, centre)
+    assert (threshold.tolist(), target.tolist()) == ([15.0], [0.9])

@@ -211,16 +211,36 @@ def service_curves(
             value=missing[0],
             fix="add the queue to the centre file",
         )
-    threshold = np.array(
-        [
-            centre.queue(q).answer_threshold_seconds if q in queue_names else 0.0
-            for q in instance.queues
-        ]
-    )
-    target = np.array(
-        [centre.queue(q).service_level_target if q in queue_names else 0.0 for q in instance.queues]
-    )
+    threshold, target = staffed_targets(requirements, instance, centre)
     return ServiceCurves(offered, traffic, aht, shrinkage, threshold, target, float(floor_fraction))
+
+
+def staffed_targets(
+    requirements: pd.DataFrame, instance: RotaInstance, centre
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each queue's answer threshold [seconds] and weekly service-level target [fraction].
+
+    The targets the requirements were computed with (their ``answer_threshold_seconds`` and
+    ``service_level_target`` columns, written by :func:`wfm.staffing.compute_requirements`)
+    when they carry them, so that a rota aims at what it was staffed for; the centre's for a
+    queue the requirements give none for (a file from an older version)."""
+    queue_names = {queue.name for queue in centre.queues}
+
+    def from_centre(q: str) -> tuple[float, float]:
+        if q not in queue_names:
+            return 0.0, 0.0
+        queue = centre.queue(q)
+        return float(queue.answer_threshold_seconds), float(queue.service_level_target or 0.0)
+
+    own: dict[str, tuple[float, float]] = {}
+    if {"answer_threshold_seconds", "service_level_target"} <= set(requirements.columns):
+        for q, rows in requirements.groupby(requirements["queue"].astype(str), sort=False):
+            seconds = pd.to_numeric(rows["answer_threshold_seconds"], errors="coerce").dropna()
+            level = pd.to_numeric(rows["service_level_target"], errors="coerce").dropna()
+            if len(seconds) and len(level):
+                own[q] = (float(seconds.iloc[0]), float(level.iloc[0]))
+    values = [own.get(q) or from_centre(q) for q in instance.queues]
+    return np.array([v[0] for v in values]), np.array([v[1] for v in values])
 
 
 def envelope_segments(

@@ -448,9 +448,11 @@ def compute_requirements(
     Returns
     -------
     pandas.DataFrame
-        :data:`wfm.data.schemas.REQUIREMENTS_COLUMNS` plus ``binding_target`` and
-        ``shrinkage_fraction`` (and ``agents_required_fractional`` if asked), in the
-        forecast's row order.
+        :data:`wfm.data.schemas.REQUIREMENTS_COLUMNS` plus ``binding_target``,
+        ``shrinkage_fraction``, and the queue's ``service_level_target`` [fraction; NaN
+        without one] and ``answer_threshold_seconds`` [seconds] the row was staffed to (the
+        weekly service-level objective of the rota reads them), and
+        ``agents_required_fractional`` if asked, in the forecast's row order.
     """
     _check_forecast(forecast, source)
     frame = forecast.reset_index(drop=True)
@@ -464,6 +466,8 @@ def compute_requirements(
     asa = np.zeros(len(frame))
     occ = np.zeros(len(frame))
     shrinkage = np.zeros(len(frame))
+    level_target = np.full(len(frame), np.nan)
+    threshold = np.zeros(len(frame))
     fractional = np.zeros(len(frame))
     abandon = np.zeros(len(frame))
     if max_abandon_probability is not None and patience_seconds is None:
@@ -500,6 +504,9 @@ def compute_requirements(
             )
         agents[mask] = staffing.agents_required
         binding[mask] = staffing.binding_target
+        if target.service_level_target is not None:
+            level_target[mask] = target.service_level_target
+        threshold[mask] = target.answer_threshold_seconds
         level[mask] = staffing.service_level
         asa[mask] = staffing.asa_seconds
         occ[mask] = staffing.occupancy
@@ -529,9 +536,17 @@ def compute_requirements(
             "occupancy": occ,
             "binding_target": binding.astype(str),
             "shrinkage_fraction": shrinkage,
+            "service_level_target": level_target,
+            "answer_threshold_seconds": threshold,
         }
     )
-    columns = [*REQUIREMENTS_COLUMNS, "binding_target", "shrinkage_fraction"]
+    columns = [
+        *REQUIREMENTS_COLUMNS,
+        "binding_target",
+        "shrinkage_fraction",
+        "service_level_target",
+        "answer_threshold_seconds",
+    ]
     if include_fractional:
         result["agents_required_fractional"] = fractional
         columns.append("agents_required_fractional")
