@@ -266,6 +266,19 @@ class Contract(_Frozen):
         "[['night', 'early']]; the types are the centre's [[shift_types]].",
     )
 
+    max_start_times_per_week: int | None = Field(
+        None,
+        ge=1,
+        description="Most different local start times (HH:MM) of an agent's shifts in each calendar week, hard; 1 "
+        "keeps an agent's start time the same all week. None (the default) for no limit.",
+    )
+    extra_start_time_cost: float = Field(
+        0.0,
+        ge=0,
+        description="Soft version: cost of each different start time beyond the first in an agent's week (cost "
+        "units); 0 (the default) turns it off.",
+    )
+
     @field_validator("max_shifts_per_type", mode="before")
     @classmethod
     def _type_limits(cls, value):

@@ -227,6 +227,24 @@ CASES: dict[str, Case] = {
         templates=(EARLY, LATE),
         impossible_templates=(LATE,),
     ),
+    # Demand Mon 06-14 and Tue 08-16. Free: an early Monday and a day Tuesday, 16. One start
+    # time a week: both shifts at 06:00 (or both at 08:00) leave 2 h short and 2 h over on
+    # one day: 16 + 2 x 10 + 2 x 0.5 = 37 (one shift only: 8 + 80 = 88).
+    "same_start_time": Case(
+        free={},
+        bound={"max_start_times_per_week": 1},
+        free_cost=16.0,
+        bound_cost=37.0,
+        violation="contract_start_times",
+        impossible={"max_start_times_per_week": 1, "min_days_per_week": 2},
+        named="on only 1 days",
+        demand={span(0, "06:00", "14:00"): 1, span(1, "08:00", "16:00"): 1},
+        templates=(EARLY, DAY),
+        impossible_templates=(
+            template("early", "06:00", 480, days=("mon",)),
+            template("day", "08:00", 480, days=("tue",)),
+        ),
+    ),
 }
 
 
@@ -322,3 +340,13 @@ def test_a_contract_naming_an_unknown_template_or_shift_type_is_a_config_error()
         centre_for(CASES["allowed_shifts"], {"shift_templates": ("nights",)})
     with pytest.raises(ValueError, match="shift type \\['night'\\] is not among"):
         centre_for(CASES["allowed_shifts"], {"max_shifts_per_type": {"night": 2}})
+
+
+def test_the_soft_start_time_price_is_paid_only_when_the_shortfall_is_dearer():
+    # Same demand as the same_start_time case. Each start time beyond the first costs 5: two
+    # start times (16 + 5 = 21) beat one (37); at a price of 30, one start time (37) wins.
+    case = CASES["same_start_time"]
+    _, _, cheap = solve(case, {"extra_start_time_cost": 5.0})
+    assert cheap.summary.objective == pytest.approx(21.0)
+    _, _, dear = solve(case, {"extra_start_time_cost": 30.0})
+    assert dear.summary.objective == pytest.approx(37.0)

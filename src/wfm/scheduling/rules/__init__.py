@@ -18,6 +18,7 @@ from wfm.scheduling.rules import (
     min_consecutive_working_days,
     min_days_off_run,
     min_rest,
+    same_start_time,
     shift_types,
     weekly_hours_and_days,
 )
@@ -36,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     min_days_off_run.RULE,
     shift_types.SEQUENCES,
     shift_types.LIMITS,
+    same_start_time.RULE,
 )
 
 
