@@ -361,7 +361,7 @@ def centre_toml(centre: Centre, *, absolute_paths: bool = True) -> str:
     ]
     lines += _toml_table(top, {})
     lines += ["", "[opening_hours]"] + _toml_table(data.pop("opening_hours"), {})
-    for array in ("queues", "shift_templates", "break_rules", "contracts"):
+    for array in ("queues", "shift_templates", "break_rules", "contracts", "shift_types"):
         for item in data.pop(array):
             if array == "queues" and item.get("max_occupancy") is None:
                 item["max_occupancy"] = 1.0
