@@ -14,7 +14,6 @@ continue outside the rota and is not reported).
 from __future__ import annotations
 
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
@@ -22,9 +21,9 @@ from wfm.scheduling.rules.base import (
     ModelContext,
     Rule,
     Setting,
+    add_upper_rows,
     agents_of_contracts,
     combined,
-    linear,
     who,
 )
 from wfm.scheduling.rules.day_runs import runs
@@ -71,14 +70,13 @@ class MinConsecutiveWorkingDays(Rule):
                     if later == d:
                         continue
                     after = mine.get(later, [])
-                    rows[unit.unit_id, d, i] = combined(
-                        [(1.0, x) for x in mine[d]] + [(-1.0, x) for x in [*before, *after]]
+                    rows[unit.unit_id, d, i] = (
+                        *combined(
+                            [(1.0, x) for x in mine[d]] + [(-1.0, x) for x in [*before, *after]]
+                        ),
+                        0.0,
                     )
-        if not rows:
-            return
-        context.model.min_consecutive_working_days = pyo.Constraint(
-            list(rows), rule=lambda m, *key: linear(*rows[key]) <= 0
-        )
+        add_upper_rows(context.model, "min_consecutive_working_days", rows)
 
     def check(self, view) -> list[Violation]:
         out = []

@@ -12,8 +12,6 @@ before worked, day :math:`d` off) lasts :math:`L` days,
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
@@ -21,9 +19,9 @@ from wfm.scheduling.rules.base import (
     ModelContext,
     Rule,
     Setting,
+    add_upper_rows,
     agents_of_contracts,
     combined,
-    linear,
     who,
 )
 from wfm.scheduling.rules.day_runs import gaps
@@ -90,11 +88,7 @@ class MinDaysOffRun(Rule):
                         + [(1.0, x) for x in after]
                     )
                     rows[unit.unit_id, d, i] = (coefs, variables, unit.size)
-        if not rows:
-            return
-        context.model.min_days_off_run_length = pyo.Constraint(
-            list(rows), rule=lambda m, *key: linear(rows[key][0], rows[key][1]) <= rows[key][2]
-        )
+        add_upper_rows(context.model, "min_days_off_run_length", rows)
 
     def check(self, view) -> list[Violation]:
         out = []

@@ -21,11 +21,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract, ShiftType
 from wfm.scheduling.rota_view import Violation, contract_source, span_text
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, linear
+from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, add_upper_rows
 from wfm.timegrid import parse_clock
 
 
@@ -119,13 +118,13 @@ class ForbiddenShiftSequences(Rule):
                 for d, earlier in by_day_first.items():
                     later = by_day_second.get(d + 1)
                     if later:
-                        rows[unit.unit_id, k, int(d)] = (earlier + later, unit.size)
-        if not rows:
-            return
-        context.model.forbidden_shift_sequence = pyo.Constraint(
-            list(rows),
-            rule=lambda m, *key: linear([1.0] * len(rows[key][0]), rows[key][0]) <= rows[key][1],
-        )
+                        variables = earlier + later
+                        rows[unit.unit_id, k, int(d)] = (
+                            [1.0] * len(variables),
+                            variables,
+                            unit.size,
+                        )
+        add_upper_rows(context.model, "forbidden_shift_sequence", rows)
 
     def check(self, view) -> list[Violation]:
         out = []
@@ -214,13 +213,12 @@ class MaxShiftsPerType(Rule):
             for name, limit in unit.contract.shift_type_limits().items():
                 chosen = group[group["candidate"].isin(types[name])]
                 if len(chosen) > limit:
-                    rows[unit.unit_id, name] = (list(chosen["var"]), limit * unit.size)
-        if not rows:
-            return
-        context.model.max_shifts_per_type = pyo.Constraint(
-            list(rows),
-            rule=lambda m, *key: linear([1.0] * len(rows[key][0]), rows[key][0]) <= rows[key][1],
-        )
+                    rows[unit.unit_id, name] = (
+                        [1.0] * len(chosen),
+                        list(chosen["var"]),
+                        limit * unit.size,
+                    )
+        add_upper_rows(context.model, "max_shifts_per_type", rows)
 
     def check(self, view) -> list[Violation]:
         out = []
