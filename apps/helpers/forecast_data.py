@@ -10,6 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
+from wfm.data.safe_cells import neutralise_frame
 from wfm.data.schemas import History
 from wfm.forecast.backtest import DEFAULT_MODELS, BacktestResult
 from wfm.plan.steps import backtest_models
@@ -79,4 +80,4 @@ def run_backtest(history: History, queue: str, progress: ProgressCallback) -> Ba
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A frame as UTF-8 CSV for ``st.download_button`` (timestamps in ISO 8601 with their offset)."""
-    return frame.to_csv(index=False).encode("utf-8")
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")

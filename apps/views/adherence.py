@@ -15,6 +15,7 @@ import streamlit as st
 
 from helpers import adherence_charts, data, state, ui
 from wfm.data.io import read_rota
+from wfm.data.safe_cells import neutralise_frame
 from wfm.data.states import StateLog
 from wfm.review.adherence import (
     DEFAULT_TOLERANCE_SECONDS,
@@ -36,7 +37,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].map(lambda t: t.isoformat())
-    return out.to_csv(index=False).encode("utf-8")
+    return neutralise_frame(out).to_csv(index=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

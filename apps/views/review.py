@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import data, review_charts, state, ui
+from wfm.data.safe_cells import neutralise_frame
 from wfm.plan.chain import forecast_centre
 from wfm.review.kpi import review_kpis
 from wfm.review.kpi_report import review_html
@@ -39,7 +40,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].map(lambda t: t.isoformat())
-    return out.to_csv(index=False).encode("utf-8")
+    return neutralise_frame(out).to_csv(index=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

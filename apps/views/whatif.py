@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import data, state, ui, whatif_charts
+from wfm.data.safe_cells import neutralise_frame
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 from wfm.review.scenarios import (
     Scenario,
@@ -130,7 +131,7 @@ def _percent_slider(label: str, low: int, high: int, default: int, key: str, hel
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
 
 
 st.title("What if")

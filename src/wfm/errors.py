@@ -9,6 +9,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Longest excerpt of a user's value an error message quotes [characters].
+MAX_VALUE_CHARACTERS = 60
+
+
+def show_value(value: object) -> str:
+    """A value as a message quotes it: as the user wrote it, short and on one line.
+
+    NumPy scalars are shown as plain numbers (``0.0``, not ``np.float64(0.0)``); text is
+    quoted with control characters escaped and cut to :data:`MAX_VALUE_CHARACTERS`, so that
+    an error never echoes a long excerpt of a file.
+
+    >>> show_value(3.0), show_value("x" * 100)[-3:], show_value("a" + chr(9) + "b")
+    ('3.0', "x…'", "'a\\\\tb'")
+    """
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        try:
+            value = item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        text = value if len(value) <= MAX_VALUE_CHARACTERS else value[:MAX_VALUE_CHARACTERS] + "…"
+        return repr(text)
+    text = str(value)
+    if len(text) > MAX_VALUE_CHARACTERS:
+        text = text[:MAX_VALUE_CHARACTERS] + "…"
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+
 
 class WfmError(Exception):
     """Base class for every error wfm raises on purpose."""
@@ -57,7 +87,7 @@ class InputError(WfmError):
         text = ", ".join(where)
         text = f"{text}: {self.problem}" if text else self.problem
         if self.value is not None:
-            text += f" (value: {self.value!r})"
+            text += f" (value: {show_value(self.value)})"
         if self.fix:
             text += f". Fix: {self.fix}"
         return text
@@ -76,7 +106,7 @@ class ConfigError(InputError):
             where += f", key '{self.column}'"
         text = f"{where}: {self.problem}"
         if self.value is not None:
-            text += f" (value: {self.value!r})"
+            text += f" (value: {show_value(self.value)})"
         if self.fix:
             text += f". Fix: {self.fix}"
         return text

@@ -30,7 +30,7 @@ from wfm.cli import (
     tools,
     whatif,
 )
-from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, warn
+from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, check_numeric_options, warn
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(commands)
+    check_numeric_options(parser)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -77,11 +78,51 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 def number(text: str) -> float:
-    """An argparse type for a plain number (fractions are checked by the library)."""
+    """An argparse type for a plain, finite number of at most
+    :data:`~wfm.limits.MAX_OPTION_MAGNITUDE` in size (fractions and the limits of each
+    quantity are checked by the library)."""
+    from wfm.limits import MAX_OPTION_MAGNITUDE
+
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number; give a plain number")
+    if abs(value) > MAX_OPTION_MAGNITUDE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is beyond wfm's limit of {MAX_OPTION_MAGNITUDE:g} for any option"
+        )
+    return value
+
+
+def whole_number(text: str) -> int:
+    """An argparse type for a whole number of at most
+    :data:`~wfm.limits.MAX_OPTION_MAGNITUDE` in size."""
+    from wfm.limits import MAX_OPTION_MAGNITUDE
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if abs(value) > MAX_OPTION_MAGNITUDE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is beyond wfm's limit of {MAX_OPTION_MAGNITUDE:g} for any option"
+        )
+    return value
+
+
+def check_numeric_options(parser: argparse.ArgumentParser) -> None:
+    """Make every ``float`` or ``int`` option of ``parser`` and its sub-commands finite and
+    bounded: the one place where numeric options are checked, whatever a command declares."""
+    for action in parser._actions:
+        if action.type in (float, number):
+            action.type = number
+        elif action.type is int:
+            action.type = whole_number
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                check_numeric_options(sub)
 
 
 def output_file(path: str) -> Path:

@@ -45,6 +45,7 @@ from wfm.data.io import (
 )
 from wfm.data.schemas import HISTORY_COUNT_COLUMNS, HISTORY_OPTIONAL, HISTORY_REQUIRED, History
 from wfm.errors import InputError
+from wfm.limits import MAX_CONTACTS_PER_INTERVAL
 from wfm.timegrid import ALLOWED_INTERVAL_MINUTES, check_interval_minutes, infer_interval_minutes
 
 logger = logging.getLogger(__name__)
@@ -199,7 +200,12 @@ def validate_history_frame(
 
     for column in HISTORY_COUNT_COLUMNS:
         if column in data:
-            columns[column] = parse_numbers(data[column], source=source, column=names[column])
+            columns[column] = parse_numbers(
+                data[column],
+                source=source,
+                column=names[column],
+                maximum=MAX_CONTACTS_PER_INTERVAL,
+            )
     if "total_handle_seconds" in data:
         columns["total_handle_seconds"] = parse_numbers(
             data["total_handle_seconds"], source=source, column=names["total_handle_seconds"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterable, Mapping
@@ -42,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.data.parsing import (
+    FILE_LINE_INDEX,
     FIRST_DATA_LINE,
     MISSING_TEXTS,
     MatchedColumns,
@@ -58,6 +60,7 @@ from wfm.data.parsing import (
     raise_first,
     require_filled,
 )
+from wfm.data.safe_cells import neutralise_frame
 from wfm.data.schemas import (
     FORECAST_COLUMNS,
     REQUIREMENTS_COLUMNS,
@@ -105,31 +108,18 @@ def read_raw_csv(
     Returns
     -------
     pandas.DataFrame
-        The file's columns, unvalidated; row ``i`` is on line ``i + 2`` of the file.
+        The file's columns, unvalidated, indexed by each row's line in the file (index
+        name :data:`~wfm.data.parsing.FILE_LINE_INDEX`; blank lines are dropped).
     """
     path = Path(path)
     source = source or str(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header_line = handle.readline()
-    except FileNotFoundError:
-        raise InputError(
-            "file not found", source=source, fix="check the path and the current folder"
-        ) from None
-    except IsADirectoryError:
-        raise InputError(
-            "is a folder, not a file", source=source, fix="give the path of the CSV file"
-        ) from None
-    except PermissionError:
-        raise InputError(
-            "cannot read the file (permission denied)",
-            source=source,
-            fix="check the file's permissions",
-        ) from None
     except UnicodeDecodeError:
-        raise InputError(
-            "the file is not UTF-8 text", source=source, fix="save it as CSV UTF-8"
-        ) from None
+        raise _not_utf8(path, source) from None
+    except OSError as error:
+        raise file_error(error, source, what="the CSV file") from None
     if not header_line.strip():
         raise InputError(
             "the file is empty", source=source, fix="export the data again with a header line"
@@ -145,6 +135,9 @@ def read_raw_csv(
         keep_default_na=False,
         na_values=[""],
         skipinitialspace=True,
+        # Blank lines are read as empty rows and dropped below, so that a row's index
+        # stays its position among the file's lines and line numbers in messages are right.
+        skip_blank_lines=False,
     )
     try:
         names = pd.read_csv(path, nrows=0, **options).columns
@@ -153,21 +146,96 @@ def read_raw_csv(
             for name in names
             if mapping.get(normalise_name(name), normalise_name(name)) in text_keys
         }
-        return pd.read_csv(path, dtype=dtype, **options)
+        frame = pd.read_csv(path, dtype=dtype, **options)
     except pd.errors.EmptyDataError:
         raise InputError(
             "the file is empty", source=source, fix="export the data again with a header line"
         ) from None
     except pd.errors.ParserError as error:
-        raise InputError(
-            f"the file is not a well-formed CSV table: {error}".strip(),
-            source=source,
-            fix=f"check the delimiter ({delimiter!r} was detected from the header) and the quoting on that line",
-        ) from None
+        raise _malformed(error, source, delimiter) from None
     except UnicodeDecodeError:
-        raise InputError(
-            "the file is not UTF-8 text", source=source, fix="save it as CSV UTF-8"
-        ) from None
+        raise _not_utf8(path, source) from None
+    except OSError as error:
+        raise file_error(error, source, what="the CSV file") from None
+    frame.index = pd.RangeIndex(len(frame), name=FILE_LINE_INDEX)
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame = frame.loc[~blank]
+    return frame
+
+
+def file_error(error: OSError, source: str, *, what: str = "the file") -> InputError:
+    """An :class:`InputError` for an operating-system error opening an input file."""
+    if isinstance(error, FileNotFoundError):
+        return InputError(
+            "file not found", source=source, fix="check the path and the current folder"
+        )
+    if isinstance(error, IsADirectoryError):
+        return InputError("is a folder, not a file", source=source, fix=f"give the path of {what}")
+    if isinstance(error, PermissionError):
+        return InputError(
+            "cannot read the file (permission denied)",
+            source=source,
+            fix="check the file's permissions",
+        )
+    return InputError(
+        f"cannot read the file ({error.strerror or type(error).__name__})",
+        source=source,
+        fix=f"check that the path names {what}",
+    )
+
+
+def _not_utf8(path: Path, source: str) -> InputError:
+    """The error for a file that is not UTF-8, naming the first bad line and byte."""
+    line_number, column = None, None
+    try:
+        with path.open("rb") as handle:
+            for number, raw_line in enumerate(handle, start=1):
+                try:
+                    raw_line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    line_number, column = number, error.start + 1
+                    break
+    except OSError:
+        pass
+    where = f" (byte {column} of the line)" if column else ""
+    return InputError(
+        f"the file is not UTF-8 text{where}",
+        source=source,
+        row=line_number,
+        fix="save it as CSV UTF-8 (in Excel: Save As > CSV UTF-8); it may be in Latin-1 or Windows-1252",
+    )
+
+
+_EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _malformed(error: Exception, source: str, delimiter: str) -> InputError:
+    """The error for a CSV file pandas cannot tokenise, with the file line it is on."""
+    text = str(error)
+    unclosed = _EOF_IN_QUOTE.search(text)
+    if unclosed:  # pandas counts rows from 0 at the header: row r is on line r + 1
+        return InputError(
+            "a quoted cell is never closed (a '\"' without its partner)",
+            source=source,
+            row=int(unclosed.group(1)) + 1,
+            fix="close the quote or remove the stray '\"' on that line",
+        )
+    fields = _FIELD_COUNT.search(text)
+    if fields:
+        expected, line, seen = fields.groups()
+        return InputError(
+            f"the line has {seen} cells but the header has {expected}",
+            source=source,
+            row=int(line),
+            fix=f"check the delimiter ({delimiter!r} was detected from the header) and the quoting on that line",
+        )
+    return InputError(
+        "the file is not a well-formed CSV table",
+        source=source,
+        fix=f"check the delimiter ({delimiter!r} was detected from the header) and the quoting",
+    )
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -217,12 +285,14 @@ def to_iso(values: pd.Series | pd.DatetimeIndex) -> pd.Series:
 
 
 def frame_to_csv_text(frame: pd.DataFrame) -> str:
-    """CSV text of ``frame`` as wfm writes it: no index, tz-aware timestamps via :func:`to_iso`."""
+    """CSV text of ``frame`` as wfm writes it: no index, tz-aware timestamps via :func:`to_iso`,
+    text cells a spreadsheet would run as a formula neutralised
+    (:func:`wfm.data.safe_cells.neutralise_frame`)."""
     output = frame.copy(deep=False)
     for column in output.columns:
         if isinstance(output[column].dtype, pd.DatetimeTZDtype):
             output[column] = to_iso(output[column])
-    return output.to_csv(index=False, lineterminator="\n")
+    return neutralise_frame(output).to_csv(index=False, lineterminator="\n")
 
 
 def _payload_bytes(content: pd.DataFrame | str | bytes, path: Path) -> bytes:
@@ -380,7 +450,7 @@ def _read_table(
         )
     if unique:
         check_unique(result, unique, source=source, file_names=names)
-    return result, names
+    return result.reset_index(drop=True), names
 
 
 def read_forecast(path: str | Path, timezone: str) -> pd.DataFrame:

@@ -35,12 +35,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from wfm.data.safe_cells import restore_text
 from wfm.errors import InputError
 
 logger = logging.getLogger(__name__)
 
 #: Line number of the first data row in a CSV file (the header is line 1).
 FIRST_DATA_LINE = 2
+
+#: Name of the index that holds each row's 1-based file line (see :func:`file_line`).
+FILE_LINE_INDEX = "file_line"
 
 #: Cell texts read as "no value" in number columns (compared case-insensitively).
 MISSING_TEXTS = frozenset({"", "nan", "na", "n/a", "null", "none"})
@@ -146,8 +150,62 @@ def raise_first(
     if isinstance(value, np.generic):
         value = value.item()
     raise InputError(
-        problem, source=source, row=line_number(position), column=column, value=value, fix=fix
+        problem, source=source, row=file_line(values, position), column=column, value=value, fix=fix
     )
+
+
+def file_lines(frame: pd.DataFrame | pd.Series) -> np.ndarray:
+    """1-based file line of every row of ``frame``, as :func:`file_line` gives one."""
+    if frame.index.name == FILE_LINE_INDEX:
+        return frame.index.to_numpy(dtype=np.int64) + FIRST_DATA_LINE
+    return np.arange(len(frame), dtype=np.int64) + FIRST_DATA_LINE
+
+
+def file_line(values: pd.Series | pd.DataFrame | np.ndarray, position: int) -> int:
+    """1-based file line of the row at 0-based ``position`` of ``values``.
+
+    Frames read by :func:`wfm.data.io.read_raw_csv` carry an index named
+    :data:`FILE_LINE_INDEX` whose label is the row's place among the file's lines after
+    the header (blank lines are dropped, leaving gaps), so the row is on line
+    ``label + 2``; for anything else the row at ``position`` is on line ``position + 2``.
+    """
+    index = getattr(values, "index", None)
+    if index is not None and index.name == FILE_LINE_INDEX and len(index) > position:
+        return line_number(int(index[position]))
+    return line_number(position)
+
+
+# A header cell that reads like a column name; anything else (a line of some other file, such
+# as "API_KEY=..." from a secrets file named by mistake) is never quoted in a message.
+_COLUMN_NAME = re.compile(r"[\w .()/%#&+-]{1,40}")
+
+#: Most column names a message lists.
+MAX_COLUMNS_SHOWN = 20
+
+
+def describe_columns(names: Iterable[object]) -> str:
+    """The file's column names for a message, short and sanitised.
+
+    Names that do not read like column names (too long, or with characters such as ``=``,
+    ``:`` or quotes that a header line rarely has) are not quoted, only counted, so that
+    naming the wrong file (a key file, a password list) never echoes its content.
+
+    >>> describe_columns(["interval_start", "API_KEY=sk_live_123"])
+    "'interval_start' and 1 more that does not look like a column name (not shown)"
+    """
+    names = [str(name).replace("\ufeff", "").strip() for name in names]
+    shown = [name for name in names if _COLUMN_NAME.fullmatch(name)]
+    hidden = len(names) - len(shown)
+    text = ", ".join(repr(name) for name in shown[:MAX_COLUMNS_SHOWN])
+    if len(shown) > MAX_COLUMNS_SHOWN:
+        text += f" and {len(shown) - MAX_COLUMNS_SHOWN} more"
+    if hidden:
+        more = f"{hidden} more" if shown else f"{hidden} column{'s' if hidden > 1 else ''}"
+        text += (" and " if shown else "") + (
+            f"{more} that do{'es' if hidden == 1 else ''} not look like "
+            f"{'a column name' if hidden == 1 else 'column names'} (not shown)"
+        )
+    return text or "none"
 
 
 # --- column maps, parsing and checks -----------------------------------------------------
@@ -214,7 +272,7 @@ def match_columns(
         normalise_name(key): normalise_name(value) for key, value in (column_map or {}).items()
     }
     found = [str(name) for name in frame.columns]
-    found_text = ", ".join(repr(name) for name in found) or "none"
+    found_text = describe_columns(found)
     for key, target in mapping.items():
         if target not in known:
             raise InputError(
@@ -319,9 +377,10 @@ def parse_text(
     pandas.Series
         String dtype, same index as ``values``.
     """
-    return require_filled(
+    text = require_filled(
         values, source=source, column=column, fix=fix or f"fill in every {column}"
     )
+    return restore_text(text)  # undo the quote that wfm's writers put before "=", "+", "-", "@"
 
 
 def require_filled(values: pd.Series, *, source: str | None, column: str, fix: str) -> pd.Series:
@@ -501,6 +560,38 @@ def parse_timestamps(
 ) -> tuple[pd.Series, str]:
     """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
 
+    Years outside :data:`wfm.limits.MIN_YEAR` .. :data:`wfm.limits.MAX_YEAR` are an error
+    (a typo such as 3026 for 2026). A file whose timestamps carry more than one UTC offset
+    must change offset only as daylight saving does (see :func:`check_offsets`).
+    See :func:`_parse_timestamps` for the rest.
+    """
+    parsed, timezone_used = _parse_timestamps(
+        values, source=source, column=column, timezone=timezone, order_key=order_key
+    )
+    from wfm.limits import MAX_YEAR, MIN_YEAR
+
+    years = parsed.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    raise_first(
+        (years < MIN_YEAR) | (years > MAX_YEAR),
+        values,
+        problem=f"{column} has a year outside {MIN_YEAR}..{MAX_YEAR}",
+        source=source,
+        column=column,
+        fix="check the year (a typo such as 3026 for 2026?)",
+    )
+    return parsed, timezone_used
+
+
+def _parse_timestamps(
+    values: pd.Series,
+    *,
+    source: str | None,
+    column: str,
+    timezone: str | None,
+    order_key: pd.Series | None = None,
+) -> tuple[pd.Series, str]:
+    """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
+
     Timestamps with a UTC offset (``2026-03-02T08:00:00+00:00``, or ``Z``) are exact;
     they are converted to ``timezone``, or kept in UTC when ``timezone`` is ``None``.
     Timestamps without an offset are local wall-clock times in ``timezone``, which is
@@ -619,9 +710,9 @@ def check_unique(
     names = [(file_names or {}).get(key, key) for key in keys]
     value = ", ".join(str(row[key]) for key in keys)
     raise InputError(
-        f"repeats the {' and '.join(names)} of line {line_number(first)}",
+        f"repeats the {' and '.join(names)} of line {file_line(frame, first)}",
         source=source,
-        row=line_number(position),
+        row=file_line(frame, position),
         column=names[0] if len(names) == 1 else None,
         value=value,
         fix=fix,
@@ -629,12 +720,16 @@ def check_unique(
 
 
 __all__ = [
+    "FILE_LINE_INDEX",
     "FIRST_DATA_LINE",
     "MISSING_TEXTS",
     "MatchedColumns",
     "check_not_empty",
     "check_timezone",
     "check_unique",
+    "describe_columns",
+    "file_line",
+    "file_lines",
     "line_number",
     "match_columns",
     "normalise_name",

@@ -48,6 +48,7 @@ from wfm.data.io import (
     read_raw_csv,
     to_iso,
 )
+from wfm.data.parsing import FILE_LINE_INDEX, file_lines
 from wfm.data.schemas import AGENT_STATE_COLUMNS
 from wfm.errors import InputError
 
@@ -267,7 +268,7 @@ def validate_agent_states_frame(
         timezone=timezone,
         order_key=agent_id,
     )
-    lines = np.arange(len(matched)) + line_number(0)
+    lines = file_lines(matched)
     if "end" in matched:
         raw_end = matched["end"]
         present = raw_end.notna().to_numpy().copy()
@@ -285,7 +286,7 @@ def validate_agent_states_frame(
                 )
             except InputError as error:  # re-number the line in the full file
                 row = error.row
-                if row is not None:
+                if row is not None and raw_end.index.name != FILE_LINE_INDEX:
                     row = line_number(np.flatnonzero(present)[row - line_number(0)])
                 raise InputError(
                     error.problem,

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from wfm.errors import InputError
+from wfm.limits import MAX_CONTACTS_PER_INTERVAL
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ QUANTILE_COLUMNS = {0.1: "offered_p10", 0.5: "offered_p50", 0.9: "offered_p90"}
 #: Dispersion used when no backtest residuals are available: a rate uncertain by
 #: about 10 % (standard deviation), typical of day-ahead call-centre forecasts.
 DEFAULT_DISPERSION = 0.01
+
+#: Largest dispersion used: a rate uncertain by 1000 % (standard deviation); larger fitted
+#: values come from one absurd count, and are capped here.
+MAX_DISPERSION = 100.0
 
 
 def fit_dispersion(actual, forecast) -> float:
@@ -101,6 +106,17 @@ def poisson_gamma_quantile(mean, dispersion, q: float) -> np.ndarray:
         )
     mean = np.asarray(mean, dtype=float)
     dispersion = np.broadcast_to(np.asarray(dispersion, dtype=float), mean.shape)
+    # Bounded inputs keep scipy's discrete quantile search short (it can run for minutes on
+    # absurd means); a forecast this large comes from a bad history, not a real queue.
+    too_large = ~(np.isfinite(mean) & (mean <= 100 * MAX_CONTACTS_PER_INTERVAL))
+    if too_large.any():
+        raise InputError(
+            "a forecast mean is not finite or beyond wfm's limits",
+            column="offered",
+            value=float(mean[too_large][0]),
+            fix=f"check the history: at most {MAX_CONTACTS_PER_INTERVAL:,} contacts per interval",
+        )
+    dispersion = np.clip(np.nan_to_num(dispersion, nan=DEFAULT_DISPERSION), 0.0, MAX_DISPERSION)
     result = np.zeros(mean.shape)
     positive = mean > 0
     poisson = positive & (dispersion <= 1e-9)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from wfm.config import SchedulingSettings
 from wfm.data.io import write_files_atomic
+from wfm.data.safe_cells import neutralise_workbook
 from wfm.data.schemas import Agent
 from wfm.errors import WfmError
 from wfm.scheduling.rota_view import duration_text, label_shifts, rota_timezone
@@ -222,6 +223,7 @@ def rota_excel_bytes(
                 writer, sheet_name=names[team], index=False
             )
         book = writer.book
+        neutralise_workbook(book)  # names from user files are text, never formulas
         book.properties.title = "Rota"
         book.properties.description = (
             f"Times are local wall-clock times in {timezone}; paid_hours in hours."

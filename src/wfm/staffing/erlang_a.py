@@ -53,6 +53,7 @@ import numpy.typing as npt
 from scipy.special import digamma, gammainc, gammaln
 
 from wfm.errors import InputError
+from wfm.limits import MAX_WAIT_SECONDS, check_range
 from wfm.staffing.erlang import erlang_b_direct
 
 ArrayLike = npt.ArrayLike
@@ -356,6 +357,15 @@ def staff_erlang_a(
     traffic = np.atleast_1d(np.asarray(traffic_erlangs, dtype=float))
     aht = np.broadcast_to(np.asarray(aht_seconds, dtype=float), traffic.shape)
     patience = np.broadcast_to(np.asarray(patience_seconds, dtype=float), traffic.shape)
+    check_range(answer_threshold_seconds, name="answer threshold [s]", maximum=MAX_WAIT_SECONDS)
+    if asa_target_seconds is not None:
+        check_range(asa_target_seconds, name="ASA target [s]", maximum=MAX_WAIT_SECONDS)
+    if patience.size and not (np.isnan(patience) | (patience <= MAX_WAIT_SECONDS)).all():
+        raise InputError(
+            f"patience is above wfm's limit of {MAX_WAIT_SECONDS:g} seconds (one day)",
+            value=float(patience[patience > MAX_WAIT_SECONDS][0]),
+            fix="give the mean patience in seconds (e.g. 120)",
+        )
     for name, value in (
         ("service-level target", service_level_target),
         ("abandon cap", max_abandon_probability),

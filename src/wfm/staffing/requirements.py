@@ -17,6 +17,13 @@ import pandas as pd
 
 from wfm.data.schemas import REQUIREMENTS_COLUMNS
 from wfm.errors import InputError
+from wfm.limits import (
+    MAX_AHT_SECONDS,
+    MAX_CONTACTS_PER_INTERVAL,
+    MAX_WAIT_SECONDS,
+    check_finite,
+    check_range,
+)
 from wfm.staffing.erlang import (
     asa_seconds_from_c,
     erlang_b_direct,
@@ -64,6 +71,20 @@ class ServiceTarget:
     asa_target_seconds: float | None = None
 
     def __post_init__(self) -> None:
+        for name, value in (
+            ("service-level target", self.service_level_target),
+            ("answer threshold [s]", self.answer_threshold_seconds),
+            ("occupancy cap", self.max_occupancy),
+            ("ASA target [s]", self.asa_target_seconds),
+        ):
+            if value is not None:
+                check_finite(value, name=name)
+        for name, value in (
+            ("answer threshold [s]", self.answer_threshold_seconds),
+            ("ASA target [s]", self.asa_target_seconds),
+        ):
+            if value is not None:
+                check_range(value, name=name, maximum=MAX_WAIT_SECONDS)
         if self.service_level_target is not None and not 0 < self.service_level_target < 1:
             hint = (
                 " (it looks like a percentage: divide by 100)"
@@ -205,7 +226,12 @@ def staff_to_target(
     found_level = np.zeros(busy.size)
     found_asa = np.zeros(busy.size)
     pending = np.arange(busy.size)
-    while pending.size:
+    # Past the first stable N, the service level rises to the target within a few multiples
+    # of sqrt(A) agents (square-root staffing); the bound only stops a runaway search.
+    max_steps = int(10 * np.sqrt(load.max()) + 1000)
+    for _ in range(max_steps):
+        if not pending.size:
+            break
         n_p, a_p, b_p = n[pending], load[pending], blocking[pending]
         wait = erlang_c_from_b(n_p, a_p, b_p)
         level_p = service_level_from_c(n_p, a_p, handle[pending], threshold, wait)
@@ -224,6 +250,13 @@ def staff_to_target(
             load[pending] * blocking[pending] / (n_next + load[pending] * blocking[pending])
         )
         n[pending] = n_next
+    if pending.size:
+        first = busy[pending[0]]
+        raise InputError(
+            "no number of agents meets the targets",
+            value=float(traffic.flat[first]),
+            fix="check the offered load [Erlang], AHT [s] and the service targets of this interval",
+        )
     agents.flat[busy] = found
     level.flat[busy] = found_level
     asa.flat[busy] = found_asa
@@ -303,8 +336,9 @@ def scheduled_agents(
     """
     required = np.asarray(agents_required, dtype=np.int64)
     shrinkage = np.broadcast_to(np.asarray(shrinkage_fraction, dtype=float), required.shape)
-    if ((shrinkage < 0) | (shrinkage >= 1)).any():
-        bad = shrinkage[(shrinkage < 0) | (shrinkage >= 1)][0]
+    outside = ~((shrinkage >= 0) & (shrinkage < 1))  # NaN is outside too
+    if outside.any():
+        bad = shrinkage[outside][0]
         raise InputError(
             "shrinkage must be a fraction in [0, 1)", value=float(bad), fix="e.g. 0.3 for 30 %"
         )
@@ -677,7 +711,25 @@ def _check_forecast(forecast: pd.DataFrame, source: str) -> None:
         ),
         (offered < 0, "offered", "offered is negative", "volumes must be zero or more"),
         (
-            (offered > 0) & ~np.isfinite(aht),
+            offered > MAX_CONTACTS_PER_INTERVAL,
+            "offered",
+            f"offered is above wfm's limit of {MAX_CONTACTS_PER_INTERVAL:,} contacts in one interval",
+            "check the volume: it is far beyond any contact centre",
+        ),
+        (
+            (offered > 0) & np.isinf(aht),
+            "aht_seconds",
+            "AHT is infinite",
+            "give the handle time in seconds as a finite number",
+        ),
+        (
+            (offered > 0) & (aht > MAX_AHT_SECONDS),
+            "aht_seconds",
+            f"AHT is above wfm's limit of {MAX_AHT_SECONDS:g} seconds (one day)",
+            "give the handle time in seconds (e.g. 180 for 3 minutes)",
+        ),
+        (
+            (offered > 0) & np.isnan(aht),
             "aht_seconds",
             "AHT is missing where contacts are offered",
             "give aht_seconds in the forecast or a default AHT (--aht-seconds)",

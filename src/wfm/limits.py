@@ -1,0 +1,83 @@
+"""Documented limits on input values: what wfm treats as absurd rather than large.
+
+Every number that enters wfm from a file or an option must be finite and inside these
+limits; values outside are input errors naming the value and the limit, never a search that
+runs for ever or an overflow deep inside a model. The limits are far beyond any real contact
+centre, so they only catch typos and hostile input. They are listed in
+``docs/data-formats.md`` ("Limits").
+"""
+
+from __future__ import annotations
+
+import math
+
+from wfm.errors import InputError
+
+#: Most contacts offered to one queue in one interval [contacts].
+MAX_CONTACTS_PER_INTERVAL = 1_000_000
+
+#: Longest average handle time [seconds] (one day).
+MAX_AHT_SECONDS = 86_400.0
+
+#: Longest answer threshold, ASA target or patience [seconds] (one day).
+MAX_WAIT_SECONDS = 86_400.0
+
+#: Largest magnitude of any numeric command-line option.
+MAX_OPTION_MAGNITUDE = 1e9
+
+#: Earliest and latest calendar year of a timestamp in an input file.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def check_finite(value: float, *, name: str, fix: str | None = None) -> float:
+    """``value`` as a float if it is a finite number, else :class:`InputError` naming ``name``.
+
+    >>> check_finite(2, name="--answer-seconds")
+    2.0
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} is not a number", value=value, fix=fix) from None
+    if not math.isfinite(number):
+        raise InputError(
+            f"{name} must be a finite number", value=value, fix=fix or "give a plain number"
+        )
+    return number
+
+
+def check_range(
+    value: float,
+    *,
+    name: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    fix: str | None = None,
+) -> float:
+    """``value`` if it is finite and within ``[minimum, maximum]``, else :class:`InputError`."""
+    number = check_finite(value, name=name, fix=fix)
+    if minimum is not None and number < minimum:
+        raise InputError(
+            f"{name} must be at least {minimum:g}",
+            value=value,
+            fix=fix or f"use {minimum:g} or more",
+        )
+    if maximum is not None and number > maximum:
+        raise InputError(
+            f"{name} must be at most {maximum:g}",
+            value=value,
+            fix=fix or f"use {maximum:g} or less",
+        )
+    return number
+
+
+__all__ = [
+    "MAX_AHT_SECONDS",
+    "MAX_CONTACTS_PER_INTERVAL",
+    "MAX_OPTION_MAGNITUDE",
+    "MAX_WAIT_SECONDS",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "check_finite",
+    "check_range",
+]
