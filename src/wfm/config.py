@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wfm.errors import ConfigError
+from wfm.errors import ConfigError, InputError, show_value
 from wfm.timegrid import (
     ALLOWED_INTERVAL_MINUTES,
     OpeningHours,
@@ -509,7 +509,11 @@ class Centre(_Frozen):
     @field_validator("opening_hours")
     @classmethod
     def _opening(cls, spec: dict[str, str]) -> dict[str, str]:
-        OpeningHours.from_strings(spec)
+        try:
+            OpeningHours.from_strings(spec)
+        except InputError as error:  # pydantic then names the file and the key
+            value = f" (value: {show_value(error.value)})" if error.value is not None else ""
+            raise ValueError(f"{error.problem}{value}; {error.fix or ''}".rstrip("; ")) from None
         return spec
 
     @model_validator(mode="after")
@@ -623,6 +627,32 @@ def load_centre(path: str | Path) -> Centre:
             "centre file not found",
             source=str(path),
             fix="check the path, or run `wfm sample -o DIR` for an example",
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            "is a folder, not a centre file",
+            source=str(path),
+            fix=f"give the centre TOML file itself, e.g. {path / 'centre.toml'}",
+        ) from None
+    except PermissionError:
+        raise ConfigError(
+            "cannot read the centre file (permission denied)",
+            source=str(path),
+            fix="check the file's permissions",
+        ) from None
+    except UnicodeDecodeError as error:
+        text = path.read_bytes()
+        line = text[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"the centre file is not UTF-8 text (line {line})",
+            source=str(path),
+            fix="save it as UTF-8 (TOML files must be UTF-8); it may be in Latin-1 or Windows-1252",
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"cannot read the centre file ({error.strerror or type(error).__name__})",
+            source=str(path),
+            fix="check the path",
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(

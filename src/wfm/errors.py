@@ -63,6 +63,9 @@ class InputError(WfmError):
         The offending value, if any.
     fix
         What the user can do about it.
+    option
+        The command-line option (``-o``, ``--model``) or API argument the value came
+        from, if any.
     """
 
     problem: str
@@ -71,6 +74,7 @@ class InputError(WfmError):
     column: str | None = None
     value: object = None
     fix: str | None = None
+    option: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -84,6 +88,8 @@ class InputError(WfmError):
             where.append(f"line {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
+        if self.option:
+            where.append(f"option {self.option}")
         text = ", ".join(where)
         text = f"{text}: {self.problem}" if text else self.problem
         if self.value is not None:

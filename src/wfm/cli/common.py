@@ -125,17 +125,21 @@ def check_numeric_options(parser: argparse.ArgumentParser) -> None:
                 check_numeric_options(sub)
 
 
-def output_file(path: str) -> Path:
-    """An output file path whose folder exists; an error if it names a folder."""
-    result = Path(path)
-    if result.exists() and result.is_dir():
-        raise InputError(
-            "the output path is a folder",
-            source=str(result),
-            fix="give a file name, e.g. -o forecast.csv",
-        )
-    result.parent.mkdir(parents=True, exist_ok=True)
-    return result
+def output_file(path: str, option: str = "-o") -> Path:
+    """An output file path that can be written: not a folder, not inside a file, in a
+    writable folder. Checked before any work starts; nothing is created."""
+    from wfm.data.output_paths import check_output_file
+
+    return check_output_file(path, option=option)
+
+
+def output_folder(path: str, subfolders: Sequence[str] = (), option: str = "-o") -> Path:
+    """An output folder that can be written (see
+    :func:`wfm.data.output_paths.check_output_folder`); created only when the files are
+    written, so a failed run leaves no empty folder behind."""
+    from wfm.data.output_paths import check_output_folder
+
+    return check_output_folder(path, subfolders=subfolders, option=option)
 
 
 def quiet_options() -> argparse.ArgumentParser:

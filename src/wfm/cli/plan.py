@@ -9,6 +9,7 @@ from wfm.cli.common import (
     EXIT_OK,
     cluster_options,
     open_executor,
+    output_folder,
     parse_date,
     progress_bar,
     quiet_options,
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.plan.chain import run_plan, write_plan
 
+    output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
     if args.store is not None:  # fail before the long run, not after it
         from wfm.store.repository import check_store

@@ -4,10 +4,10 @@ where it can (fewest changes)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from wfm.cli.common import (
     EXIT_OK,
+    output_folder,
     parse_date,
     progress_bar,
     quiet_options,
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from wfm.scheduling.reoptimise import parse_unavailable, reoptimise_rota, unavailable_days
 
+    out_dir = output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
     settings = scheduling_settings(centre, args)
     if args.change_cost is not None:
@@ -114,8 +115,6 @@ def run(args: argparse.Namespace) -> int:
         )
     rota = outcome.result
     projected, summary = review_rota(centre, requirements, rota, start_date)
-    out_dir = Path(args.output)
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = rota_files(centre, agents, rota, projected, summary, out_dir)
     files[out_dir / "changes.csv"] = outcome.changes
     write_files_atomic(files)

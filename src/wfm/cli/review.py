@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from wfm.cli.common import EXIT_OK, parse_date, say
+from wfm.cli.common import EXIT_OK, output_folder, parse_date, say
 from wfm.errors import InputError
 
 
@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition
 
     centre = None
+    out_dir = output_folder(args.output)
     if args.centre:
         from wfm.config import load_centre
 
@@ -124,12 +125,6 @@ def run(args: argparse.Namespace) -> int:
     targets = {q.name: q.service_level_target for q in centre.queues} if centre else {}
     title = centre.name if centre else Path(args.history).stem
     page = review_html(review, title=title, targets=targets, period=f"{period_from} to {period_to}")
-    out_dir = Path(args.output)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(
-            "the output path is a file", source=str(out_dir), fix="give a folder, e.g. -o review/"
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
     by_interval = review.by_interval.assign(
         interval_start=review.by_interval["interval_start"].map(lambda t: t.isoformat())
     )

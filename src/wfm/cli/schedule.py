@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from wfm.cli.common import (
     EXIT_OK,
+    output_folder,
     parse_date,
     progress_bar,
     quiet_options,
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import read_requirements, write_files_atomic
     from wfm.plan.chain import load_agents, review_rota, rota_files, schedule_rota
 
+    out_dir = output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
     settings = scheduling_settings(centre, args)
     requirements = read_requirements(args.requirements, centre.timezone)
@@ -67,8 +68,6 @@ def run(args: argparse.Namespace) -> int:
             weeks=args.weeks,
         )
     projected, summary = review_rota(centre, requirements, rota, start_date)
-    out_dir = Path(args.output)
-    out_dir.mkdir(parents=True, exist_ok=True)
     write_files_atomic(rota_files(centre, agents, rota, projected, summary, out_dir))
     total = summary.set_index("queue").loc["all"]
     say(f"rota: {rota.summary.describe()}")

@@ -36,12 +36,14 @@ import os
 import re
 import secrets
 import shutil
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from wfm.data.output_paths import create_folders, remove_created_folders, write_error
 from wfm.data.parsing import (
     FILE_LINE_INDEX,
     FIRST_DATA_LINE,
@@ -50,6 +52,7 @@ from wfm.data.parsing import (
     check_not_empty,
     check_timezone,
     check_unique,
+    file_lines,
     line_number,
     match_columns,
     normalise_name,
@@ -357,7 +360,8 @@ def write_files_atomic(files: Mapping[str | Path, pd.DataFrame | str | bytes]) -
     ----------
     files
         Target path -> content: a DataFrame (written as CSV, see :func:`frame_to_csv_text`),
-        text (written as UTF-8) or bytes. Missing folders are created.
+        text (written as UTF-8) or bytes. Missing folders are created, and removed again
+        if the write fails.
 
     Returns
     -------
@@ -369,9 +373,16 @@ def write_files_atomic(files: Mapping[str | Path, pd.DataFrame | str | bytes]) -
     temporaries: list[tuple[Path, Path]] = []
     backups: list[tuple[Path, Path | None]] = []
     replaced: list[tuple[Path, Path | None]] = []
+    for path, _ in payloads:
+        if path.is_dir():
+            raise InputError(
+                "a folder is in the way of this output file",
+                source=str(path),
+                fix="move or remove the folder, or choose another output location",
+            )
+    created = create_folders(dict.fromkeys(path.parent for path, _ in payloads))
     try:
         for path, data in payloads:
-            path.parent.mkdir(parents=True, exist_ok=True)
             temporaries.append((path, _write_temporary(path, data)))
         for path, _ in temporaries:
             backups.append((path, _backup(path)))
@@ -392,6 +403,10 @@ def write_files_atomic(files: Mapping[str | Path, pd.DataFrame | str | bytes]) -
         for _, backup in backups:
             if backup is not None:
                 backup.unlink(missing_ok=True)
+        remove_created_folders(created)
+        if isinstance(sys.exc_info()[1], PermissionError | IsADirectoryError | NotADirectoryError):
+            failed = payloads[min(len(temporaries), len(payloads) - 1)][0]
+            raise write_error(sys.exc_info()[1], failed) from None
         raise
     for _, backup in backups:
         if backup is not None:
@@ -450,7 +465,7 @@ def _read_table(
         )
     if unique:
         check_unique(result, unique, source=source, file_names=names)
-    return result.reset_index(drop=True), names
+    return result, names
 
 
 def read_forecast(path: str | Path, timezone: str) -> pd.DataFrame:
@@ -479,7 +494,7 @@ def read_forecast(path: str | Path, timezone: str) -> pd.DataFrame:
         unique=["interval_start", "queue"],
         order_key="queue",
     )
-    return frame
+    return frame.reset_index(drop=True)
 
 
 def read_requirements(path: str | Path, timezone: str) -> pd.DataFrame:
@@ -514,7 +529,7 @@ def read_requirements(path: str | Path, timezone: str) -> pd.DataFrame:
         allow_missing=True,
         allow_infinite=True,
     )
-    return frame
+    return frame.reset_index(drop=True)
 
 
 def read_rota(path: str | Path, timezone: str) -> pd.DataFrame:
@@ -555,7 +570,57 @@ def read_rota(path: str | Path, timezone: str) -> pd.DataFrame:
         column=names["end"],
         fix="check the times; a shift over midnight ends on the next day's date",
     )
-    return frame
+    check_rota_overlaps(frame, source=source, file_names=names, lines=file_lines(frame))
+    return frame.reset_index(drop=True)
+
+
+def check_rota_overlaps(
+    rota: pd.DataFrame,
+    *,
+    source: str | None,
+    file_names: Mapping[str, str] | None = None,
+    lines: np.ndarray | None = None,
+) -> None:
+    """Raise :class:`InputError` if two pieces of one agent's rota overlap in time.
+
+    Every reader of a rota file (``check-rota``, ``adherence``, ``reoptimise``, the app)
+    goes through :func:`read_rota` and so through this check: a rota that double-books an
+    agent is bad input, whatever the command. ``lines`` are the rows' file lines (default:
+    row ``i`` on line ``i + 2``); the message names both lines.
+    """
+    if len(rota) < 2:
+        return
+    table = pd.DataFrame(
+        {
+            "agent": rota["agent_id"].to_numpy(),
+            "start": rota["start"].dt.tz_convert("UTC").to_numpy(),
+            "end": rota["end"].dt.tz_convert("UTC").to_numpy(),
+            "line": np.arange(len(rota)) + FIRST_DATA_LINE if lines is None else lines,
+            "position": np.arange(len(rota)),
+        }
+    ).sort_values(["agent", "start", "line"], kind="stable")
+    # The latest end so far of the agent's earlier pieces, and the line it came from.
+    latest_end = table.groupby("agent", sort=False)["end"].cummax()
+    previous_end = latest_end.groupby(table["agent"], sort=False).shift(1)
+    overlap = (table["start"] < previous_end).to_numpy()
+    if not overlap.any():
+        return
+    position = int(np.argmax(overlap))
+    row = table.iloc[position]
+    mine = table.iloc[:position]
+    earlier = mine[(mine["agent"] == row["agent"]) & (mine["end"] > row["start"])]
+    other_line = int(earlier["line"].iloc[0])
+    column = (file_names or {}).get("start", "start")
+    raise InputError(
+        f"agent {row['agent']}'s piece overlaps the piece on line {other_line} "
+        f"({int(overlap.sum())} overlap{'s' if overlap.sum() > 1 else ''} in the file)",
+        source=source,
+        row=int(row["line"]),
+        column=column,
+        value=to_iso(rota["start"]).iloc[int(row["position"])],
+        fix="an agent's work, break and lunch pieces must follow one another without overlapping; "
+        "a break is its own row between two work rows",
+    )
 
 
 def read_coverage(
@@ -578,6 +643,7 @@ def read_coverage(
         unique=["interval_start", "queue"],
         order_key="queue",
     )
+    frame = frame.reset_index(drop=True)
     for column in ("agents_productive", "agents_required", "agents_scheduled_required"):
         if column in frame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
@@ -608,6 +674,7 @@ __all__ = [
     "read_raw_csv",
     "read_requirements",
     "read_rota",
+    "check_rota_overlaps",
     "to_iso",
     "write_csv_atomic",
     "write_files_atomic",

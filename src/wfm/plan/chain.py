@@ -373,7 +373,6 @@ def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
     :func:`rota_files`. Returns the paths by file name (the calendars by their folder).
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         out_dir / "forecast.csv": result.forecast,
         out_dir / "requirements.csv": result.requirements,

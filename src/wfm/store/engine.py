@@ -11,13 +11,17 @@ variable.
 For SQLite, every connection turns on write-ahead logging (readers do not block the writer)
 and a busy timeout, and each transaction starts with ``BEGIN IMMEDIATE`` so that two writers
 queue for the write lock instead of failing when a read transaction tries to become a write
-transaction.
+transaction. A store whose file or folder is read-only is opened for reading only (and
+without locks when its folder is read-only), so it can still be read; database errors (a
+damaged file, a read-only store, a lock) become :class:`~wfm.errors.InputError` with the
+fix (:func:`store_error`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -26,7 +30,7 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from wfm.errors import InputError
 
@@ -82,9 +86,95 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MILLISECONDS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    try:  # switching to WAL writes to the file: a read-only store is read as it is
+        cursor.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as error:
+        logger.debug("journal_mode = WAL not set (%s); reading the store as it is", error)
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _sqlite_begin_read_only(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def sqlite_path(url) -> Path | None:
+    """The file of a SQLite file URL (``None`` for other databases and in-memory ones)."""
+    database = url.database
+    if (
+        url.get_backend_name() != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+    ):
+        return None
+    return Path(database).expanduser()
+
+
+def _read_only_reason(path: Path) -> str | None:
+    """Why a SQLite store at ``path`` can only be read, or ``None`` if it can be written."""
+    if not path.exists():
+        return None
+    if not os.access(path, os.W_OK):
+        return "the store file is read-only"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "the store's folder is read-only"
+    return None
+
+
+def _sqlite_file_checks(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise InputError(
+            "the store URL names a folder, not a database file",
+            value=text,
+            fix=f"name a file in it, e.g. sqlite:///{path / 'wfm.db'}",
+        )
+    if not path.parent.is_dir():
+        problem = (
+            "the store's folder is a file"
+            if path.parent.exists()
+            else "the store's folder does not exist"
+        )
+        raise InputError(
+            problem, value=text, fix=f"create the folder {path.parent} first, or give another path"
+        )
+
+
+def store_error(error: Exception, text: str) -> InputError:
+    """An :class:`InputError` with the fix for a database error on the store ``text``."""
+    message = str(getattr(error, "orig", error)).lower()
+    if "file is not a database" in message or "malformed" in message or "corrupt" in message:
+        return InputError(
+            "the store file is damaged or is not a wfm store",
+            value=text,
+            fix="restore it from a backup, or point --url / WFM_DB_URL at another file and run "
+            "`wfm db init` to create a new store",
+        )
+    if "readonly" in message or "read-only" in message:
+        return InputError(
+            "the store is read-only: it can be read but not changed",
+            value=text,
+            fix="give write access to the store file and its folder (SQLite writes a journal "
+            "next to the file), or copy the store somewhere writable",
+        )
+    if "unable to open" in message:
+        return InputError(
+            "cannot open the store file",
+            value=text,
+            fix="check that the URL names a file in an existing folder you can read",
+        )
+    if "locked" in message or "busy" in message:
+        return InputError(
+            "the store is locked by another writer",
+            value=text,
+            fix="try again when the other wfm command or app has finished",
+        )
+    return InputError(
+        f"the store cannot be used ({type(getattr(error, 'orig', error)).__name__}: "
+        f"{str(getattr(error, 'orig', error))[:120]})",
+        value=text,
+        fix="check the URL, that the database is running and that you may use it",
+    )
 
 
 def _sqlite_begin(connection) -> None:
@@ -110,7 +200,14 @@ def open_store(url: str | Engine | None = None) -> Engine:
     text = resolve_url(url)
     if text == default_url():
         default = default_store_path()
-        default.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            default.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(
+                f"cannot create the folder of the default store ({error.strerror})",
+                value=str(default.parent),
+                fix="give a store you can write with --store or $WFM_DB_URL",
+            ) from None
         _warn_about_old_stores(default)
     try:
         parsed = make_url(text)
@@ -122,6 +219,19 @@ def open_store(url: str | Engine | None = None) -> Engine:
     kwargs = (
         {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MILLISECONDS / 1000}} if is_sqlite else {}
     )
+    path = sqlite_path(parsed) if is_sqlite else None
+    read_only = None
+    if path is not None:
+        _sqlite_file_checks(path, text)
+        read_only = _read_only_reason(path)
+        if read_only:  # open read-only; without a writable folder, without locks (immutable)
+            flags = "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"
+            uri = f"{path.resolve().as_uri()}?{flags}"
+            kwargs["connect_args"] |= {"uri": True}
+            kwargs["creator"] = lambda: sqlite3.connect(
+                uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MILLISECONDS / 1000
+            )
+            logger.info("%s: %s; opened for reading only", text, read_only)
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as error:  # a missing driver, a malformed option
@@ -132,7 +242,7 @@ def open_store(url: str | Engine | None = None) -> Engine:
         ) from None
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin_read_only if read_only else _sqlite_begin)
     logger.debug("store opened: %s", parsed.render_as_string(hide_password=True))
     return engine
 
@@ -147,6 +257,8 @@ def connected(store: str | Engine | None) -> Iterator[Engine]:
     engine = open_store(store)
     try:
         yield engine
+    except DBAPIError as error:  # a damaged file, a read-only store, a lock: say what to do
+        raise store_error(error, str(engine.url.render_as_string(hide_password=True))) from None
     finally:
         if engine is not store:
             engine.dispose()
