@@ -428,3 +428,112 @@ def test_read_only_store_can_be_read_not_written(tmp_path, capsys, monkeypatch):
     assert migrations.status(url).up_to_date  # reading works
     with pytest.raises(InputError, match="read-only"):
         repository.save_dataset(url, "forecast", "x", pd.DataFrame({"a": [1]}))
+
+
+# --- silent wrong inference, messages, limits -----------------------------------------------
+def _hourly_with_stray_offsets() -> str:
+    starts = pd.date_range("2026-01-05 08:00", periods=24 * 28, freq="h", tz="UTC")
+    text = pd.Series(starts.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    for i in (100, 101, 102, 103):  # four rows from a site half an hour off
+        text.iloc[i] = (
+            (starts[i] + pd.Timedelta(minutes=30))
+            .tz_convert("Asia/Kolkata")
+            .strftime("%Y-%m-%dT%H:%M:%S+05:30")
+        )
+    return pd.DataFrame({"interval_start": text, "offered": 50, "aht_seconds": 200.0}).to_csv(
+        index=False
+    )
+
+
+def test_stray_utc_offsets_are_an_error_naming_the_row(tmp_path, capsys):
+    path = write(tmp_path / "h.csv", _hourly_with_stray_offsets())
+    code, err = run(["forecast", path, "-q", "-o", tmp_path / "out" / "f.csv"], capsys)
+    assert code == EXIT_USER_ERROR
+    assert "line 102" in err and "offset" in err  # row 100 of the data is on line 102
+    assert not (tmp_path / "out").exists()
+
+
+def test_daylight_saving_offsets_are_accepted():
+    from wfm.data.parsing import parse_timestamps
+
+    starts = pd.date_range("2026-03-01", "2026-11-30", freq="h", tz="Europe/London")
+    text = pd.Series(starts.strftime("%Y-%m-%dT%H:%M:%S%z")).str.replace(
+        r"(\d{2})(\d{2})$", r"\1:\2", regex=True
+    )
+    parsed, _ = parse_timestamps(text, source="f", column="c", timezone="Europe/London")
+    assert parsed.is_monotonic_increasing and len(parsed) == len(starts)
+
+
+def test_inferred_interval_is_stated(tmp_path, capsys):
+    path = write(tmp_path / "h.csv", history_text())
+    code = main(["forecast", str(path), "-q", "--horizon-days", "1", "-o", str(tmp_path / "f.csv")])
+    assert code == EXIT_OK
+    assert "60-minute intervals inferred" in capsys.readouterr().out
+
+
+def test_day_first_date_is_not_reported_as_mixed_offsets():
+    from wfm.data.parsing import parse_timestamps
+    from wfm.errors import InputError
+
+    values = pd.Series(["2026-01-05T08:00:00+00:00", "13/01/2026 08:00"])
+    with pytest.raises(InputError) as caught:
+        parse_timestamps(values, source="f", column="c", timezone="UTC")
+    assert "day/month/year" in str(caught.value) and "mixes" not in str(caught.value)
+    assert caught.value.row == 3
+
+
+def test_unknown_model_is_named_as_an_option(tmp_path, capsys):
+    path = write(tmp_path / "h.csv", history_text())
+    code, err = run(
+        ["forecast", path, "--model", "nonsense", "-q", "-o", tmp_path / "f.csv"], capsys
+    )
+    assert code == EXIT_USER_ERROR
+    assert "option --model" in err and "column" not in err
+
+
+def test_values_are_quoted_as_written():
+    from wfm.errors import InputError
+
+    error = InputError("bad", value=np.float64(0.0))
+    assert "(value: 0.0)" in str(error) and "np." not in str(error)
+    long = InputError("bad", value="k" * 500)
+    assert len(str(long)) < 120
+
+
+@pytest.mark.parametrize(
+    "offered, aht, words",
+    [(1e308, 180.0, "1,000,000"), (10.0, float("inf"), "infinite"), (10.0, 1e7, "86400")],
+)
+def test_staffing_rejects_absurd_forecasts_quickly(offered, aht, words):
+    from wfm.errors import InputError
+    from wfm.staffing import ServiceTarget, compute_requirements
+
+    forecast = pd.DataFrame(
+        {
+            "interval_start": pd.date_range("2026-03-02 08:00", periods=2, freq="15min", tz="UTC"),
+            "queue": "sales",
+            "offered": [offered, 5.0],
+            "aht_seconds": [aht, 180.0],
+        }
+    )
+    with pytest.raises(InputError, match=words):
+        compute_requirements(forecast, ServiceTarget(), 0.3, 15, source="f.csv")
+
+
+@pytest.mark.parametrize("field", ["answer_threshold_seconds", "asa_target_seconds"])
+def test_service_target_rejects_nan(field):
+    from wfm.errors import InputError
+    from wfm.staffing import ServiceTarget
+
+    with pytest.raises(InputError, match="finite"):
+        ServiceTarget(**{field: float("nan")})
+
+
+def test_staffing_search_is_bounded_for_the_largest_allowed_volume():
+    from wfm.staffing import ServiceTarget
+    from wfm.staffing.requirements import staff_to_target
+
+    traffic = np.array([1_000_000 * 300 / 900.0])  # 10^6 contacts of 300 s in 15 minutes
+    result = staff_to_target(traffic, np.array([300.0]), ServiceTarget(0.8, 20.0, None))
+    # Square-root staffing: N ≈ A + β·sqrt(A) with β < 3 at 80/20 (Halfin–Whitt).
+    assert traffic[0] < result.agents_required[0] < traffic[0] + 3 * np.sqrt(traffic[0])

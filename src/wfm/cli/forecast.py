@@ -162,7 +162,12 @@ def run(args: argparse.Namespace) -> int:
     models = ", ".join(
         f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items()
     )
+    inferred = not (args.interval_minutes or (centre and centre.interval_minutes))
+    grid = f"{history.interval_minutes}-minute intervals" + (
+        " inferred from the timestamps; --interval-minutes to set" if inferred else ""
+    )
     say(
-        f"forecast: {len(forecast):,} intervals from {start_date} for {args.horizon_days} days ({models}) -> {output}"
+        f"forecast: {len(forecast):,} intervals from {start_date} for {args.horizon_days} days ({models}; "
+        f"{grid}) -> {output}"
     )
     return EXIT_OK

@@ -301,7 +301,8 @@ def run(args: argparse.Namespace) -> int:
     hours = requirements["agents_scheduled_required"].sum() * interval_minutes / 60
     say(
         f"requirements ({method}): {len(requirements):,} intervals, peak {peak} scheduled agents, "
-        f"{hours:,.1f} scheduled agent-hours ({interval_minutes}-minute intervals) -> {output}"
+        f"{hours:,.1f} scheduled agent-hours ({interval_minutes}-minute intervals"
+        f"{'' if args.interval_minutes else ' inferred from the forecast'}) -> {output}"
     )
     for queue, target in (targets or {}).items():
         say(f"  {queue}: {target_text(target, with_occupancy=True)}")

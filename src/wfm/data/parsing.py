@@ -347,7 +347,10 @@ def match_columns(
         )
 
     order = [name for name in known if name in chosen]
-    result = pd.DataFrame({name: frame[chosen[name]] for name in order}, index=frame.index)
+    # No copy: the columns are only read from here on (a history can have millions of rows).
+    result = pd.DataFrame(
+        {name: frame[chosen[name]] for name in order}, index=frame.index, copy=False
+    )
     file_names = {name: str(chosen[name]).strip() for name in order}
     if keep_extra:
         for column in extras:
@@ -386,12 +389,39 @@ def parse_text(
 def require_filled(values: pd.Series, *, source: str | None, column: str, fix: str) -> pd.Series:
     """Raise :class:`InputError` at the first empty cell (missing or blank); return the
     values as trimmed text."""
-    text = values.astype("str").str.strip()
-    missing = values.isna().to_numpy() | (text == "").to_numpy()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques) or 2 * len(uniques) > len(values):  # mostly distinct (or all empty)
+        text = values.astype("str").str.strip()
+        missing = values.isna().to_numpy() | (text == "").to_numpy()
+    else:  # few distinct values (queue names, interval starts shared by queues)
+        stripped = pd.Series(uniques).astype("str").str.strip()
+        blank = (stripped == "").to_numpy(dtype=bool)
+        missing = (codes < 0) | blank[np.maximum(codes, 0)]
+        text = None
     raise_first(
         missing, values, problem=f"{column} is empty", source=source, column=column, fix=fix
     )
+    if text is None:
+        text = pd.Series(stripped.array.take(codes), index=values.index, name=values.name)
     return text
+
+
+def _distinct_text(
+    values: pd.Series, *, source: str | None, column: str
+) -> tuple[np.ndarray, pd.Series]:
+    """Codes per row and the distinct trimmed texts of ``values``; empty cells are an error."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series(uniques).astype("str").str.strip()
+    blank = np.append((distinct == "").to_numpy(dtype=bool), True)  # code -1 -> missing
+    raise_first(
+        blank[codes],
+        values,
+        problem=f"{column} is empty",
+        source=source,
+        column=column,
+        fix="fill in every timestamp",
+    )
+    return codes, distinct
 
 
 def parse_numbers(
@@ -550,6 +580,25 @@ def _localise(
     return localised
 
 
+def _check_iso_dates(text: pd.Series, values: pd.Series, *, source, column: str) -> None:
+    """Raise for the first timestamp whose date is not ISO ``YYYY-MM-DD`` (before any check
+    of offsets, so that a day-first date is reported as a date, not as a mix of offsets)."""
+    iso = text.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+    if iso.all():
+        return
+    first = text[~iso].iloc[0]
+    day_first = bool(pd.Series([first]).str.match(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}").iloc[0])
+    raise_first(
+        ~iso,
+        values,
+        problem=f"{column} is not a valid ISO 8601 timestamp"
+        + (" (the date looks like day/month/year or month/day/year)" if day_first else ""),
+        source=source,
+        column=column,
+        fix=f"write dates year first, like {_ISO_EXAMPLE}",
+    )
+
+
 def parse_timestamps(
     values: pd.Series,
     *,
@@ -624,10 +673,19 @@ def _parse_timestamps(
         require_filled(values, source=source, column=column, fix="fill in every timestamp")
         naive = values
     else:
-        text = require_filled(values, source=source, column=column, fix="fill in every timestamp")
-        has_offset = text.str.contains(_OFFSET_PATTERN, regex=True).to_numpy(dtype=bool)
+        # Work on the distinct texts and map back by code: a history repeats each interval
+        # start once per queue, and millions of per-row strings cost memory (benchmarks.md).
+        codes, distinct = _distinct_text(values, source=source, column=column)
+
+        def per_row(result: pd.Series) -> pd.Series:
+            return pd.Series(result.array.take(codes), index=values.index, name=values.name)
+
+        iso = distinct.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+        if not iso.all():
+            _check_iso_dates(per_row(distinct), values, source=source, column=column)
+        has_offset = distinct.str.contains(_OFFSET_PATTERN, regex=True).to_numpy(dtype=bool)[codes]
         if has_offset.all():
-            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+            parsed = per_row(pd.to_datetime(distinct, utc=True, format="ISO8601", errors="coerce"))
             raise_first(
                 parsed.isna().to_numpy(),
                 values,
@@ -635,6 +693,15 @@ def _parse_timestamps(
                 source=source,
                 column=column,
                 fix=f"write it like {_ISO_EXAMPLE}",
+            )
+            check_offsets(
+                distinct,
+                parsed,
+                source=source,
+                column=column,
+                order_key=order_key,
+                codes=codes,
+                raw=values,
             )
             target = timezone or "UTC"
             return parsed.dt.tz_convert(target), target
@@ -647,7 +714,7 @@ def _parse_timestamps(
                 column=column,
                 fix=f"write every timestamp with its offset, like {_ISO_EXAMPLE}, or none of them",
             )
-        naive = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        naive = per_row(pd.to_datetime(distinct, format="ISO8601", errors="coerce"))
         raise_first(
             naive.isna().to_numpy(),
             values,
@@ -671,6 +738,86 @@ def _parse_timestamps(
     ), timezone
 
 
+#: Shortest stretch of one UTC offset between two others [days]: daylight saving lasts months.
+MIN_OFFSET_RUN_DAYS = 7
+
+_OFFSET_SUFFIX = r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})$"
+
+
+def check_offsets(
+    text: pd.Series,
+    parsed: pd.Series,
+    *,
+    source: str | None,
+    column: str,
+    order_key: pd.Series | None = None,
+    codes: np.ndarray | None = None,
+    raw: pd.Series | None = None,
+) -> None:
+    """Raise :class:`InputError` when UTC offsets change other than as daylight saving does.
+
+    A file may switch offset when the clocks change (``+00:00`` in winter, ``+01:00`` in
+    summer), so each offset holds for months. A few rows with another offset in the middle
+    of the file (an export that mixed sites or time zones) would make the grid look finer
+    than it is, so an offset that holds for less than :data:`MIN_OFFSET_RUN_DAYS` days
+    between two stretches of another is an error naming its first row.
+    """
+    # Work on the few distinct endings, not on every row (a history has millions of rows).
+    # With ``codes``, ``text`` holds the distinct texts and row i has text[codes[i]].
+    ending_codes, endings = pd.factorize(text.str[-6:])
+    codes = ending_codes if codes is None else ending_codes[codes]
+    raw = text if raw is None else raw
+    if len(endings) <= 1:
+        return
+    parts = pd.Series(endings, dtype=object).astype(str).str.extract(_OFFSET_SUFFIX)
+    sign = np.where(parts["sign"].to_numpy() == "-", -1.0, 1.0)
+    by_ending = (
+        parts["hours"].astype(float).to_numpy() * 60 + parts["minutes"].astype(float).to_numpy()
+    ) * sign
+    by_ending = np.where(
+        pd.Series(endings).astype(str).str.upper().str.endswith("Z"), 0.0, by_ending
+    )
+    if np.unique(by_ending[~np.isnan(by_ending)]).size <= 1:
+        return
+    minutes = by_ending[codes]
+    table = pd.DataFrame(
+        {
+            "key": order_key.to_numpy() if order_key is not None else 0,
+            "instant": parsed.to_numpy(),
+            "offset": minutes,
+            "position": np.arange(len(raw)),
+        }
+    ).sort_values(["key", "instant"], kind="stable")
+    # A repeated instant is reported by the duplicate check, which names both lines.
+    table = table[~table.duplicated(["key", "instant"], keep=False).to_numpy()]
+    new_run = (table["offset"] != table["offset"].shift()) | (table["key"] != table["key"].shift())
+    table["run"] = new_run.cumsum().to_numpy()
+    runs = table.groupby("run", sort=True).agg(
+        key=("key", "first"),
+        first=("instant", "min"),
+        last=("instant", "max"),
+        position=("position", "first"),
+        rows=("position", "size"),
+    )
+    inner = (runs["key"] == runs["key"].shift()) & (runs["key"] == runs["key"].shift(-1))
+    short = inner & ((runs["last"] - runs["first"]) < pd.Timedelta(days=MIN_OFFSET_RUN_DAYS))
+    if not short.any():
+        return
+    run = runs[short].iloc[0]
+    position = int(run["position"])
+    raise InputError(
+        f"{column} changes UTC offset for only {int(run['rows'])} row(s) from this line, then "
+        f"changes back; offsets may change only when the clocks change "
+        f"({int(short.sum())} such stretch{'es' if short.sum() > 1 else ''} in the file)",
+        source=source,
+        row=file_line(raw, position),
+        column=column,
+        value=raw.iloc[position],
+        fix="export every timestamp in the site's time zone (or all in UTC), or remove the rows "
+        "from the other site",
+    )
+
+
 def parse_dates(values: pd.Series, *, source: str | None, column: str) -> pd.Series:
     """Parse ISO dates (``2026-03-02``) into :class:`datetime.date` objects."""
     text = require_filled(values, source=source, column=column, fix="fill in every date")
@@ -686,6 +833,15 @@ def parse_dates(values: pd.Series, *, source: str | None, column: str) -> pd.Ser
     return pd.Series(parsed.dt.date, index=values.index, dtype=object)
 
 
+def _key_codes(values: pd.Series) -> np.ndarray:
+    """Integers equal where ``values`` are equal (nanoseconds for timestamps)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+        values.dtype
+    ):
+        return values.array.as_unit("ns").asi8
+    return pd.factorize(values)[0]
+
+
 def check_unique(
     frame: pd.DataFrame,
     keys: list[str],
@@ -698,7 +854,9 @@ def check_unique(
 
     ``frame`` must be in file order (row ``i`` on line ``i + 2``).
     """
-    repeated = frame.duplicated(subset=keys, keep="first").to_numpy()
+    # On integer codes per key column: hashing millions of texts twice costs memory.
+    coded = pd.DataFrame({key: _key_codes(frame[key]) for key in keys})
+    repeated = coded.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
     position = int(np.argmax(repeated))
@@ -725,6 +883,7 @@ __all__ = [
     "MISSING_TEXTS",
     "MatchedColumns",
     "check_not_empty",
+    "check_offsets",
     "check_timezone",
     "check_unique",
     "describe_columns",

@@ -119,6 +119,9 @@ def restore_text(values: pd.Series) -> pd.Series:
     ['-east', "'quoted", 'sales']
     """
     text = values.astype("str")
+    starts_quoted = text.str.startswith(TEXT_PREFIX).to_numpy(dtype=bool)
+    if not starts_quoted.any():  # the usual case: no work on the (maybe millions of) rows
+        return values
     quoted = text.str.startswith(TEXT_PREFIX) & text.str[1:2].isin(FORMULA_TRIGGERS)
     if not quoted.any():
         return values

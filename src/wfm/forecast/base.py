@@ -164,7 +164,7 @@ def make_model(name: str, **params: object) -> Forecaster:
     except KeyError:
         raise InputError(
             "unknown forecast model",
-            column="forecast_model",
+            option="--model (centre file: planning.forecast_model)",
             value=name,
             fix=f"use 'auto' or one of {', '.join(sorted(MODELS))}",
         ) from None

@@ -100,7 +100,7 @@ def poisson_gamma_quantile(mean, dispersion, q: float) -> np.ndarray:
     if not 0 < q < 1:
         raise InputError(
             "a forecast quantile must be between 0 and 1",
-            column="quantile",
+            option="--quantile",
             value=q,
             fix="e.g. 0.8 for P80",
         )
@@ -112,7 +112,6 @@ def poisson_gamma_quantile(mean, dispersion, q: float) -> np.ndarray:
     if too_large.any():
         raise InputError(
             "a forecast mean is not finite or beyond wfm's limits",
-            column="offered",
             value=float(mean[too_large][0]),
             fix=f"check the history: at most {MAX_CONTACTS_PER_INTERVAL:,} contacts per interval",
         )
