@@ -338,7 +338,7 @@ def match_columns(
         plural = "s" if len(missing) > 1 else ""
         raise InputError(
             f"required column{plural} {', '.join(repr(name) for name in missing)} not found; "
-            f"the file has columns {found_text}",
+            f"the file's columns: {found_text}",
             source=source,
             column=missing[0],
             fix=f"rename the column{plural} in the file, or map file columns to wfm names "
