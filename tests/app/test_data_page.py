@@ -114,7 +114,7 @@ BROKEN = {
     "empty file": (b"", None, None),
     "not UTF-8": (
         "interval_start,queue,offered\n2026-11-02 09:00,caf\u00e9,3\n".encode("latin-1"),
-        None,
+        2,  # the line with the Latin-1 byte
         None,
     ),
 }
