@@ -130,6 +130,7 @@ def test_every_centre_scalar_is_listed_under_the_centre_table(doc):
         "opening_hours",
         "queues",
         "shift_templates",
+        "shift_types",
         "break_rules",
         "contracts",
         "planning",
