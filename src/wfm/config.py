@@ -342,7 +342,13 @@ class SchedulingSettings(_Frozen):
         ge=0,
         description="Penalty for each agent-hour above the requirement, on top of paid-hour cost (cost units).",
     )
-    time_limit_seconds: float = Field(45.0, gt=0, description="Solver time limit [seconds].")
+    time_limit_seconds: float = Field(
+        45.0,
+        gt=0,
+        description="Wall-clock limit of the whole rota search, model building included [seconds]: a "
+        "safety net (the search stops on deterministic work budgets first, so a rerun gives the same "
+        "rota); when it fires, the summary says so and the rota depends on the machine's load.",
+    )
     relative_gap: float = Field(
         0.01,
         ge=0,

@@ -7,6 +7,7 @@ import pytest
 from scheduling_synthetic import MONDAY, synthetic_agents, synthetic_centre, synthetic_requirements
 
 from wfm.scheduling import search
+from wfm.scheduling.budget import SearchBudget
 from wfm.scheduling.instance import pooled_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.solve import SolverRun, SolveStatus, run_highs
@@ -29,15 +30,15 @@ STARVED_MIPS = 2
 
 
 def starving_stage_two(monkeypatch):
-    """Make every MIP before the last stage end with no rota, as on a loaded machine where
-    HiGHS spends its whole time in the root LP and cuts."""
+    """Make every MIP before the last stage end with no rota, as when HiGHS spends its whole
+    node budget without a heuristic finding one."""
     calls = {"mip": 0}
 
     def fake_run_highs(model, **options):
         if not options.get("relaxation", False):
             calls["mip"] += 1
             if calls["mip"] <= STARVED_MIPS:
-                return SolverRun(SolveStatus.NO_SOLUTION, "maxTimeLimit", None, None, 0.0)
+                return SolverRun(SolveStatus.NO_SOLUTION, "iterationLimit", None, None, 0.0)
         return run_highs(model, **options)
 
     monkeypatch.setattr(search, "run_highs", fake_run_highs)
@@ -78,15 +79,17 @@ def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
     assert result.summary.gap is not None
     assert "start rota rounded from the LP relaxation" in result.summary.termination
     assert "started from a rota rounded from the LP relaxation" in result.summary.termination
-    assert "stage 3: no rota yet" in seen[-2][1]
+    assert "stage 4: no rota yet" in seen[-2][1]
+    assert not result.summary.time_limit_reached
     assert seen[-1][0] == 1.0 and "% of the bound" in seen[-1][1]
 
 
-def test_a_rota_is_found_with_almost_no_time_for_stage_two(small_week, monkeypatch):
+def test_a_rota_is_found_with_almost_no_budget_for_stages_two_and_three(small_week):
     instance, settings = small_week
-    monkeypatch.setattr(search, "STAGE2_TIME_SHARE", 1e-6)
     result = search.solve_rota(
-        instance, settings.model_copy(update={"time_limit_seconds": 60, "relative_gap": 0.01})
+        instance,
+        settings.model_copy(update={"time_limit_seconds": 120, "relative_gap": 0.01}),
+        budget=SearchBudget(pooled_rounding_nodes=1, share_out_check_nodes=1, support_nodes=1),
     )
     assert result.model is not None
     assert result.summary.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
@@ -103,12 +106,10 @@ def test_progress_messages_give_the_gap(small_week):
     )
     assert result.summary.gap is not None
     assert seen[-1] == (1.0, f"rota within {100 * result.summary.gap:.1f} % of the bound")
-    for fraction, message in seen:
-        if (
-            fraction == 0.5
-        ):  # stage 3 runs after the pooled rounding; the message says how far it got
-            assert message.startswith("stage 2: ")
-        if (
-            fraction == 0.7
-        ):  # the last stage runs only after stage 3; the message says how far it got
-            assert message.startswith("stage 3: ")
+    stages = [message.split(":")[0] for _, message in seen[:-1]]
+    assert stages[0] == "stage 1"
+    assert stages == sorted(stages)  # the stages in order, each announced when it starts
+    for fraction, message in seen[1:-1]:
+        # Each later stage's message gives the gap of the best rota so far.
+        assert "no rota yet" in message or "% of the bound" in message
+        assert 0.0 < fraction < 1.0

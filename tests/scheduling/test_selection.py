@@ -10,6 +10,7 @@ import pytest
 
 from wfm.errors import InputError
 from wfm.scheduling.selection import (
+    CatalogueShift,
     ShiftType,
     covering_rows,
     select_shifts,
@@ -178,3 +179,90 @@ def test_bad_input_names_the_problem(kwargs, column):
         select_shifts(**arguments)
     assert error.value.column == column
     assert "Fix:" in str(error.value)
+
+
+# --- an explicit catalogue and priced staffing (issue 17, item 3) -------------------------
+
+
+def test_a_catalogue_with_full_cover_takes_the_cheapest_covering_shifts():
+    # Two hours needing 2 agents each; a 2-hour shift at 0:00 (cost 5) and a 1-hour shift at
+    # 0:00 (cost 1.5). Only the 2-hour shift reaches hour 1: two of them, cost 10.
+    catalogue = [CatalogueShift(0, 120, cost=5.0), CatalogueShift(0, 60, cost=1.5)]
+    selection = select_shifts([2, 2, 0, 0], HOURLY, catalogue=catalogue, cyclic=False)
+    assert selection.objective == pytest.approx(10.0)
+    assert selection.proven_optimal
+    assert selection.counts[["start_minute", "length_minutes", "count"]].values.tolist() == [
+        [0, 120, 2]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("under_price", "expected_objective", "expected_count"),
+    [
+        # A 2-hour shift (cost 5) removes 2 agent-hours of under-staffing.
+        (3.0, 10.0, 2),  # 5 < 2 x 3: two shifts, no under-staffing
+        (2.0, 8.0, 0),  # 5 > 2 x 2: no shifts, 4 agent-hours under at 2 each
+    ],
+)
+def test_priced_under_staffing_is_chosen_where_cheaper_than_a_shift(
+    under_price, expected_objective, expected_count
+):
+    catalogue = [CatalogueShift(0, 120, cost=5.0)]
+    selection = select_shifts(
+        [2, 2, 0, 0],
+        HOURLY,
+        catalogue=catalogue,
+        under_staffing_cost_per_agent_hour=under_price,
+        cyclic=False,
+    )
+    assert selection.objective == pytest.approx(expected_objective)
+    assert int(selection.counts["count"].sum()) == expected_count
+    assert selection.under_staffed_agent_hours == pytest.approx(4 - 2 * expected_count)
+
+
+def test_over_staffing_is_priced_on_top_of_the_shifts():
+    # Hours needing 1 and 2 agents, one 2-hour shift (cost 2) at 0:00, under-staffing at 10
+    # and over-staffing at 1 per agent-hour: two shifts (4) and one agent-hour over (1) cost
+    # 5, less than one shift and one agent-hour under (12).
+    selection = select_shifts(
+        [1, 2],
+        HOURLY,
+        catalogue=[CatalogueShift(0, 120, cost=2.0)],
+        under_staffing_cost_per_agent_hour=10.0,
+        over_staffing_cost_per_agent_hour=1.0,
+        cyclic=False,
+    )
+    assert selection.objective == pytest.approx(5.0)
+    assert selection.over_staffed_agent_hours == pytest.approx(1.0)
+    assert selection.under_staffed_agent_hours == pytest.approx(0.0)
+
+
+def test_priced_demand_is_not_rounded_up():
+    # Half an agent for an hour: a 1-hour shift costs 1, leaving it uncovered 0.5 x 1.5.
+    selection = select_shifts(
+        [0.5],
+        HOURLY,
+        catalogue=[CatalogueShift(0, 60, cost=1.0)],
+        under_staffing_cost_per_agent_hour=1.5,
+        cyclic=False,
+    )
+    assert selection.objective == pytest.approx(0.75)
+    assert selection.counts.empty
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "column"),
+    [
+        ({"catalogue": [CatalogueShift(30, 60)]}, "start_minute"),  # off the hourly grid
+        ({"catalogue": [CatalogueShift(180, 120)], "cyclic": False}, "length_minutes"),
+        ({"catalogue": []}, "catalogue"),
+        (
+            {"catalogue": [CatalogueShift(0, 60)], "under_staffing_cost_per_agent_hour": -1.0},
+            "under_staffing_cost_per_agent_hour",
+        ),
+    ],
+)
+def test_bad_catalogue_and_prices_name_the_problem(kwargs, column):
+    with pytest.raises(InputError) as raised:
+        select_shifts([1, 1, 1, 1], HOURLY, **kwargs)
+    assert raised.value.column == column

@@ -8,7 +8,13 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
+from scheduling_synthetic import (
+    MONDAY,
+    SAFETY_NET_SECONDS,
+    make_agents,
+    make_centre,
+    requirements_frame,
+)
 
 from wfm.config import SchedulingSettings, ShiftTemplate
 from wfm.errors import InputError
@@ -87,7 +93,7 @@ FLOOR = 0.3
 
 def tiny_centre(objective: str):
     settings = SchedulingSettings(
-        time_limit_seconds=20,
+        time_limit_seconds=SAFETY_NET_SECONDS,
         relative_gap=0.0,
         objective=objective,
         weekly_service_level_floor_fraction=FLOOR,

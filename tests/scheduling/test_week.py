@@ -7,7 +7,13 @@ import logging
 
 import pandas as pd
 import pytest
-from scheduling_synthetic import MONDAY, synthetic_agents, synthetic_centre, synthetic_requirements
+from scheduling_synthetic import (
+    MONDAY,
+    SAFETY_NET_SECONDS,
+    synthetic_agents,
+    synthetic_centre,
+    synthetic_requirements,
+)
 
 from wfm.scheduling import SolveStatus, coverage_from_rota, schedule_week
 from wfm.timegrid import interval_grid
@@ -64,7 +70,7 @@ def check_rota(result, centre, agents) -> None:
 
 
 def test_small_synthetic_week_satisfies_every_rule():
-    centre = synthetic_centre(time_limit_seconds=20, relative_gap=0.02)
+    centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.02)
     agents = synthetic_agents(12, seed=1)
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=4.0, seed=1)
     result = schedule_week(requirements, centre, agents, MONDAY)

@@ -153,7 +153,11 @@ def solver_options() -> argparse.ArgumentParser:
     """Parent parser with the solver controls of the rota commands."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument(
-        "--time-limit-seconds", type=float, help="solver time limit [s] (default: centre file, 45)"
+        "--time-limit-seconds",
+        type=float,
+        help="wall-clock limit of the whole rota search, model building included [s]; a safety "
+        "net: the search stops on deterministic work budgets first, so a rerun gives the same "
+        "rota, and the summary says when this limit fired (default: centre file, 45)",
     )
     parser.add_argument(
         "--relative-gap", type=number, help="stop at this relative gap (default: centre file, 0.01)"

@@ -532,6 +532,33 @@ def read_requirements(path: str | Path, timezone: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def read_shift_catalogue(path: str | Path, timezone: str) -> pd.DataFrame:
+    """Read a shift catalogue CSV for shift selection: one row per shift that may be
+    worked, ``start`` and ``end`` (local times, tz-aware in ``timezone``, ``end`` after
+    ``start``) and ``cost`` [cost units; empty for the shift's length in hours]; an optional
+    ``name`` column is kept.
+    """
+    source = str(path)
+    frame, names = _read_table(
+        path,
+        timezone,
+        ("start", "end", "cost"),
+        timestamps=("start", "end"),
+        numbers={"cost": True},
+    )
+    bad = np.flatnonzero((frame["end"] <= frame["start"]).to_numpy())
+    if bad.size:
+        raise InputError(
+            "a shift ends at or before its start",
+            source=source,
+            row=int(bad[0]) + 2,
+            column=names["end"],
+            value=str(frame["end"].iloc[bad[0]]),
+            fix="give an end after the start (a night shift ends on the next day's date)",
+        )
+    return frame
+
+
 def read_rota(path: str | Path, timezone: str) -> pd.DataFrame:
     """Read a rota CSV (:data:`~wfm.data.schemas.ROTA_COLUMNS`).
 

@@ -915,7 +915,7 @@ forecast_model = "auto"
 shrinkage_fraction = 0.30               # absence, meetings, training [fraction]; breaks are in the rota
 
 [scheduling]
-time_limit_seconds = 30                 # [seconds]
+time_limit_seconds = 180                # [seconds]: wall-clock safety net of the whole rota search
 relative_gap = 0.01                     # stop at (objective - bound) / objective <= this [fraction]
 threads = 1                             # 1 for a reproducible rota
 seed = 0

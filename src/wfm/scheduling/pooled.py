@@ -21,9 +21,11 @@ shared out among the pool's agents:
 The patterns keep each agent's working days, days off, runs and paid hours; the shift counts
 of every pool, hence the coverage, the breaks and the cost, are those of the pooled
 solution. :func:`share_out` returns ``None`` when it cannot pair the counts (a pool with
-plain day patterns, or a rest conflict the pairing cannot avoid); the caller then falls back
-to the exact model (:mod:`wfm.scheduling.search`), and the exact model always checks a
-shared-out rota against every rule before it is used.
+plain day patterns, or a rest conflict the pairing cannot avoid); :func:`share_out_pools`
+says which pools failed, so that the search repairs only those: a small exact model in
+which the placed pools keep their shifts and the agents of the failed pools may take any
+shift their contract and skill group use (:mod:`wfm.scheduling.search`). The exact model
+always checks a shared-out rota against every rule before it is used.
 
 References
 ----------
@@ -36,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -92,6 +95,30 @@ def _count(value: float | None) -> int:
     return int(round(value or 0.0))
 
 
+@dataclass(frozen=True)
+class ShareOut:
+    """The outcome of :func:`share_out_pools`.
+
+    Parameters
+    ----------
+    pairs
+        (agent, candidate) pairs (columns ``agent`` and ``candidate``, indices) of the pools
+        whose counts were shared out, one shift per agent and working day.
+    unplaced
+        Ids of the pools whose counts could not be shared out among their agents, with the
+        reason for each (``{unit_id: reason}``).
+    """
+
+    pairs: pd.DataFrame
+    unplaced: dict[str, str]
+
+    def unplaced_agents(self, workforce: Workforce) -> list[int]:
+        """Agent indices of the unplaced pools."""
+        return sorted(
+            a for unit in workforce.units if unit.unit_id in self.unplaced for a in unit.agents
+        )
+
+
 def share_out(
     model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
 ) -> pd.DataFrame | None:
@@ -111,8 +138,19 @@ def share_out(
     -------
     pandas.DataFrame or None
         (agent, candidate) pairs (columns ``agent`` and ``candidate``, indices), one shift per
-        agent and working day; ``None`` when the counts cannot be shared out this way.
+        agent and working day; ``None`` when the counts of some pool cannot be shared out this
+        way (:func:`share_out_pools` says which).
     """
+    outcome = share_out_pools(model, workforce, instance)
+    return None if outcome.unplaced else outcome.pairs
+
+
+def share_out_pools(
+    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+) -> ShareOut:
+    """:func:`share_out` pool by pool: the pairs of every pool whose counts can be shared out,
+    and the pools whose counts cannot (for the repair model of
+    :func:`wfm.scheduling.search.solve_rota`)."""
     candidates = instance.candidates.set_index("candidate")
     day_of = candidates["day"].astype("int64").to_dict()
     minutes_of = candidates["paid_minutes"].astype("int64").to_dict()
@@ -130,6 +168,7 @@ def share_out(
             counts.setdefault(unit_id, {})[int(candidate)] = count
     n_days = int(instance.grid.days)
     pairs: list[tuple[int, int]] = []
+    unplaced: dict[str, str] = {}
     for unit in workforce.units:
         mine = counts.get(unit.unit_id, {})
         if not mine:
@@ -142,16 +181,22 @@ def share_out(
             model, unit.unit_id, unit.agents, plans, n_days, unit.contract
         )
         if weeks is None:
-            return None
+            unplaced[unit.unit_id] = "its week patterns could not be given out consistently"
+            continue
         shifts = _assign_shifts(
             unit.agents, weeks, mine, day_of, minutes_of, start_ns, end_ns, n_days, unit.contract
         )
         if shifts is None:
-            return None
+            unplaced[unit.unit_id] = (
+                f"its shifts could not be paired with its agents with {unit.contract.min_rest_hours:g} "
+                "hours' rest between shifts"
+            )
+            continue
         pairs.extend(shifts)
-    return pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
+    frame = pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
         ["agent", "candidate"], ignore_index=True
     )
+    return ShareOut(frame, unplaced)
 
 
 def _assign_week_patterns(

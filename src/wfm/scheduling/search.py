@@ -12,35 +12,40 @@ symmetry:
    pool's agents keep their contract hours one by one, not only on average; its optimum is
    a valid lower bound on every rota's cost.
 2. **Pooled rota.** Narrow the pooled integer variables to the integers next to their LP
-   values (RENS, Berthold 2014) and let HiGHS find an integer pooled solution there
-   (``POOLED_ROUNDING_TIME_SHARE`` of the time left, stopping within ``relative_gap`` of
-   the bound); share its counts out among the pools' agents
-   (:func:`wfm.scheduling.pooled.share_out`) and check that rota in the exact model (HiGHS
-   completes breaks and coverage for the given shifts). Its cost is that of the pooled
-   solution. On the 200- and 500-agent benchmarks this stage alone ends the search within
-   the gap target in about 7 s.
-3. **Exact model on the support.** If that rota misses the gap (small pools, where the
-   rounding matters more), solve the exact model restricted to the shifts the relaxation
-   with plain day patterns uses for each contract and skill group (every agent of a pool
-   may take any shift the pool, or another pool of the same contract and skill group, uses
-   and the agent is allowed: the relaxation-induced neighbourhood of RENS), stopping at the
-   first rota within ``relative_gap`` of the bound (HiGHS ``objective_target``); the better
-   of the two rotas is kept. It may use ``STAGE2_TIME_SHARE`` of the time left. Nothing of
-   stage 2, which a time limit may stop anywhere, goes into this model, so a run that ends
-   here is as reproducible as HiGHS with one thread and a seed.
-4. **Fallback.** If that does not reach the gap (or finds no rota) and time remains,
-   solve the unrestricted exact model with the remaining time, from the best rota so far,
-   and keep the better rota. When no stage found a rota (on a loaded machine HiGHS can
-   spend its whole time in the root LP and cuts without running a heuristic), a start rota
-   is rounded from the relaxation (:func:`rounded_start`: each pool's shift counts given
-   greedily to its agents within their allowed shifts and contract rules) and handed to
-   HiGHS as a MIP start, so that the last stage has an incumbent at once; it then runs for
-   at least ``MIN_START_SECONDS``, even past the time limit. The summary's steps say
-   whether a start was rounded and given. The MIP stages raise HiGHS's
-   ``mip_heuristic_effort`` to ``MIP_HEURISTIC_EFFORT``.
+   values (RENS, Berthold 2014) and let HiGHS find an integer pooled solution there; share
+   its counts out among the pools' agents (:func:`wfm.scheduling.pooled.share_out_pools`)
+   and complete that rota in the exact model (HiGHS places breaks and may drop shifts for
+   the given shifts). Pools whose counts cannot be shared out (the rest between a late
+   finish and an early start, say) are *repaired*: a small exact model in which the other
+   pools keep their shifts and the clashing pools' agents choose among the shifts their
+   contract and skill group use (:func:`repair_pairs`), or every allowed shift if that is
+   not enough; the whole exact model is never needed for this.
+3. **Exact model on the support.** If that rota misses the gap, solve the exact model
+   restricted to the shifts the relaxation with plain day patterns uses for each contract
+   and skill group (the relaxation-induced neighbourhood of RENS), stopping at the first
+   rota within ``relative_gap`` of the LP bound (HiGHS ``objective_target``); the better of
+   the two rotas is kept. Nothing of stage 2 goes into this model.
+4. **Fallback.** If that does not reach the gap (or finds no rota), solve the unrestricted
+   exact model from the best rota so far, and keep the better rota. When no stage found a
+   rota, a start rota is rounded from the relaxation (:func:`rounded_start`) and handed to
+   HiGHS as a MIP start. The MIP stages raise HiGHS's ``mip_heuristic_effort`` to
+   ``MIP_HEURISTIC_EFFORT``.
 
-Progress messages give the gap of the rota found so far ("stage 2: rota within 1.2 % of the
-bound; searching the shifts the relaxation uses"), and the last one that of the result.
+**Deterministic budgets.** Every MIP stage stops on a work limit, HiGHS's node limit
+(:class:`~wfm.scheduling.budget.SearchBudget`), or on reaching the gap target; never on a
+share of the wall-clock time. With one thread and a seed, HiGHS does the same work on an
+idle and on a loaded machine, so a rerun gives the same rota
+(``tests/scheduling/test_determinism.py`` checks this beside a CPU-burning process).
+``settings.time_limit_seconds`` is a safety net on the whole search, model building and
+loading included (:class:`~wfm.scheduling.budget.WallClock`): each HiGHS call gets the time
+left, a stage whose model would not be built in the time left is skipped, and the summary
+(``time_limit_reached`` and its steps) says where the limit fired. The one exception: a
+shared-out rota whose completion the limit would cut off gets up to
+``COMPLETION_GRACE_SECONDS`` more, so that a search holding a rota returns it.
+
+Progress messages name each stage as it starts and give the gap of the best rota found so far
+("stage 3: rota within 1.2 % of the bound; searching the shifts the relaxation uses"); the
+last one gives that of the result.
 
 The reported bound is the best proven one (stage 1, or the last stage's when it proves
 more), so the reported gap is honest whichever stage found the rota.
@@ -54,7 +59,7 @@ worse than it when it meets the hard rules; with ``split_pools_by_keep`` the poo
 which keeps the relaxation exact for per-agent change costs.
 
 Measured (``benchmarks/bench_rostering.py``, docs/benchmarks.md, one thread, quiet
-machine): the sample centre scaled to 200 agents with two days off together reaches 0.73 %
+machine, when the stages still stopped on shares of the time limit): the sample centre scaled to 200 agents with two days off together reaches 0.73 %
 in 7 s and to 500 agents 0.01 % in 7 s, where the exact model on the LP support alone
 found no rota in 60 s and stopped at 23 % (against a weaker bound) in 300 s. Breaking the
 symmetry between interchangeable agents with ordering constraints instead made HiGHS
@@ -79,9 +84,10 @@ import pyomo.environ as pyo
 
 from wfm.config import SchedulingSettings
 from wfm.progress import ProgressCallback, no_progress
+from wfm.scheduling.budget import DEFAULT_BUDGET, SearchBudget, WallClock
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, pooled_workforce
 from wfm.scheduling.model import ModelExtension, build_rota_model
-from wfm.scheduling.pooled import kept_values, rounding_bounds, share_out
+from wfm.scheduling.pooled import ShareOut, kept_values, rounding_bounds, share_out_pools
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 from wfm.scheduling.solve import (
     SolverRun,
@@ -97,26 +103,16 @@ logger = logging.getLogger(__name__)
 #: A shift is in the relaxation's support when its value exceeds this [shifts].
 SUPPORT_TOLERANCE = 1e-6
 
+#: A shared-out rota has its shifts fixed; HiGHS completes its breaks within a second or
+#: two. When the time limit comes before that, the completion may run this much longer, so
+#: that a search which has a rota returns it [seconds].
+COMPLETION_GRACE_SECONDS = 5.0
+
 #: HiGHS ``mip_heuristic_effort`` in stages 2 and 3 (HiGHS default 0.05). On a loaded
 #: 2-core machine stage 2 at the default sometimes spent its whole time in the root LP and
 #: cuts and found no rota; 0.3-0.5 found good rotas there (see docs/benchmarks.md, "Rota
 #: engine", for the measurement on the sample centre).
 MIP_HEURISTIC_EFFORT = 0.3
-
-#: Share of the time left after stage 1 for rounding the pooled relaxation (stage 2).
-POOLED_ROUNDING_TIME_SHARE = 0.2
-
-#: Time for checking a shared-out rota in the exact model (HiGHS completes the breaks and
-#: coverage for the given shifts) [seconds].
-EXACT_CHECK_SECONDS = 10.0
-
-#: Share of the time left after stage 1 that stage 2 may use, so that stage 3 (with a start
-#: rota rounded from the relaxation when stage 2 found none) always gets some time.
-STAGE2_TIME_SHARE = 0.75
-
-#: Stage 3 runs for at least this long when there is no rota yet but a start rota to give
-#: HiGHS, even past the time limit: a late rota is better than none [seconds].
-MIN_START_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -152,12 +148,7 @@ def relaxation_support(
     preferences (one thread): each pool's own support gave 1.11 % after the full time
     limit (stage 2 stopped above the gap target); the shared support 0.83 % in 17.5 s.
     """
-    units = {unit.unit_id: unit for unit in workforce.units}
-    used: dict[tuple[str, int], set[int]] = {}
-    for (unit_id, candidate), var in model.x.items():
-        if (var.value or 0.0) > SUPPORT_TOLERANCE:
-            unit = units[unit_id]
-            used.setdefault((unit.contract.name, unit.group), set()).add(int(candidate))
+    used = shifts_used_by_group(model, workforce)
     wanted = pd.DataFrame(
         [
             (agent, candidate)
@@ -171,6 +162,20 @@ def relaxation_support(
     return wanted.merge(instance.eligible, on=["agent", "candidate"]).sort_values(
         ["agent", "candidate"], ignore_index=True
     )
+
+
+def shifts_used_by_group(
+    model: pyo.ConcreteModel, workforce: Workforce
+) -> dict[tuple[str, int], set[int]]:
+    """The candidates a pooled solution (or relaxation) in ``model`` uses, by (contract
+    name, skill group) of the pools that use them."""
+    units = {unit.unit_id: unit for unit in workforce.units}
+    used: dict[tuple[str, int], set[int]] = {}
+    for (unit_id, candidate), var in model.x.items():
+        if (var.value or 0.0) > SUPPORT_TOLERANCE:
+            unit = units[unit_id]
+            used.setdefault((unit.contract.name, unit.group), set()).add(int(candidate))
+    return used
 
 
 def split_pools(workforce: Workforce, key_of_agent: Mapping[int, Hashable]) -> Workforce:
@@ -382,6 +387,7 @@ def solve_rota(
     extensions: Sequence[ModelExtension] = (),
     keep: pd.DataFrame | None = None,
     split_pools_by_keep: bool = False,
+    budget: SearchBudget | None = None,
 ) -> SearchResult:
     """Find a rota for ``instance`` by the staged search of this module.
 
@@ -390,10 +396,12 @@ def solve_rota(
     instance
         Prepared inputs.
     settings
-        Objective weights; ``time_limit_seconds`` bounds the whole search, ``relative_gap``
-        is the target gap against the proven bound, ``threads`` and ``seed`` go to HiGHS.
+        Objective weights; ``time_limit_seconds`` is the wall-clock limit of the whole
+        search (a safety net, see :mod:`wfm.scheduling.budget`), ``relative_gap`` the target
+        gap against the proven bound, ``threads`` and ``seed`` go to HiGHS.
     progress
-        Called with (fraction done, message) between stages.
+        Called with (fraction done, message) at the start and end of each stage; the
+        messages name the stage and the gap of the best rota found so far.
     extensions
         Further rules and costs for every model built (see
         :func:`~wfm.scheduling.model.build_rota_model`).
@@ -404,21 +412,25 @@ def solve_rota(
     split_pools_by_keep
         Split the pools of stage 1 so that their agents have the same kept shifts (needed
         when an extension prices agents' own shifts, as the change penalty does).
+    budget
+        Deterministic work limits of the stages (default
+        :data:`~wfm.scheduling.budget.DEFAULT_BUDGET`).
 
     Returns
     -------
     SearchResult
         The exact model with the best rota loaded, or ``None`` and a summary whose status
-        says why there is no rota (``infeasible``, ``no_solution`` or ``error``).
+        says why there is no rota (``infeasible``, ``no_solution`` or ``error``) and whose
+        ``termination`` names each stage's outcome.
     """
     report = progress or no_progress
-    deadline = time.perf_counter() + settings.time_limit_seconds
+    clock = WallClock(settings.time_limit_seconds)
+    budget = budget or DEFAULT_BUDGET
     gap_target = settings.relative_gap
     build_seconds = solve_seconds = 0.0
     steps: list[str] = []
-
-    def remaining() -> float:
-        return max(deadline - time.perf_counter(), 0.0)
+    # The largest model built so far, (agent-shift pairs, seconds), to predict build times.
+    largest_build = [1, 0.0]
 
     def build(workforce: Workforce | None, paid_hours_patterns: bool = True) -> pyo.ConcreteModel:
         nonlocal build_seconds
@@ -426,8 +438,25 @@ def solve_rota(
         model = build_rota_model(
             instance, settings, workforce, extensions, paid_hours_patterns=paid_hours_patterns
         )
-        build_seconds += time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        build_seconds += seconds
+        pairs = len(workforce.eligible) if workforce is not None else len(instance.eligible)
+        if pairs >= largest_build[0]:
+            largest_build[:] = [pairs, seconds]
         return model
+
+    def fits(stage: str, n_pairs: int) -> bool:
+        """Whether a model of ``n_pairs`` agent-shift pairs can be built and loaded into
+        HiGHS in the time left: the largest build so far, scaled by the square root of the
+        size ratio (the coverage, break and pattern parts do not grow with the agents) and
+        by 1.5 for loading."""
+        ratio = max(n_pairs / max(largest_build[0], 1), 1.0)
+        expected = 1.5 * largest_build[1] * ratio**0.5
+        if clock.fits(expected):
+            return True
+        clock.fired(f"{stage} (its model would not be built in the {clock.remaining():.0f} s left)")
+        steps.append(f"{stage} skipped: the time limit is near")
+        return False
 
     if keep is not None:
         keep = (
@@ -441,16 +470,39 @@ def solve_rota(
     start_rota = keep
     start_label = "the given rota"
 
-    def solve(model: pyo.ConcreteModel, start: list | None = None, **options) -> SolverRun:
-        """Run HiGHS; ``start`` overrides the MIP start (default: ``start_rota``; ``[]``: none)."""
+    def solve(
+        model: pyo.ConcreteModel,
+        stage: str,
+        start: list | None = None,
+        grace: bool = False,
+        **options,
+    ) -> SolverRun:
+        """Run HiGHS until the stage's work limit or the search's deadline; ``start``
+        overrides the MIP start (default: ``start_rota``; ``[]``: none); with ``grace`` the
+        call may run ``COMPLETION_GRACE_SECONDS`` past the deadline."""
         nonlocal solve_seconds
-        if start is None and start_rota is not None and not options.get("relaxation", False):
+        limit = clock.remaining()
+        deadline: float | None = clock.deadline
+        if grace and limit < COMPLETION_GRACE_SECONDS:
+            limit, deadline = COMPLETION_GRACE_SECONDS, None
+        relaxation = options.get("relaxation", False)
+        if start is None and start_rota is not None and not relaxation:
             start = start_values(model, instance, start_rota)
-        if not options.get("relaxation", False):
+        if not relaxation:
             options.setdefault("heuristic_effort", MIP_HEURISTIC_EFFORT)
-        run = run_highs(model, threads=settings.threads, seed=settings.seed, start=start, **options)
+        run = run_highs(
+            model,
+            threads=settings.threads,
+            seed=settings.seed,
+            start=start,
+            time_limit_seconds=limit,
+            deadline=deadline,
+            **options,
+        )
         solve_seconds += run.seconds
-        if run.warm_started and start_rota is not None:
+        if run.time_limited:
+            clock.fired(stage)
+        if run.warm_started and start_rota is not None and start is not None:
             steps.append(f"started from {start_label}")
         return run
 
@@ -459,8 +511,20 @@ def solve_rota(
             return None
         return bound / (1.0 - gap_target) if bound > 0 else bound * (1.0 - gap_target)
 
+    def finish(status: SolveStatus, objective, bound, model) -> SearchResult:
+        fired = clock.describe()
+        if fired is not None:
+            steps.append(fired)
+        summary = _summary(status, steps, objective, bound, build_seconds, solve_seconds, model)
+        summary = dataclasses.replace(summary, time_limit_reached=bool(clock.fired_in))
+        if model is None:
+            logger.warning("rota search found no rota: %s", summary.termination)
+        else:
+            logger.info("rota search: %s", summary.termination)
+        return SearchResult(model, summary)
+
     # Stage 1: the pooled relaxation gives the bound and the support.
-    report(0.0, "bounding the rota cost (LP relaxation)")
+    report(0.0, "stage 1: bounding the rota cost (LP relaxation)")
     pooled = pooled_workforce(instance)
     if keep is not None and split_pools_by_keep:
         kept_shifts = {
@@ -468,24 +532,23 @@ def solve_rota(
         }
         pooled = split_pools(pooled, kept_shifts)
     relaxed_model = build(pooled)
-    relaxed = solve(relaxed_model, time_limit_seconds=remaining(), relaxation=True)
+    relaxed = solve(relaxed_model, "stage 1 (the LP relaxation)", relaxation=True)
     if relaxed.status == SolveStatus.INFEASIBLE:
-        steps.append("the LP relaxation is infeasible")
-        return SearchResult(
-            None,
-            _summary(SolveStatus.INFEASIBLE, steps, None, None, build_seconds, solve_seconds, None),
-        )
+        steps.append("stage 1: the LP relaxation is infeasible")
+        return finish(SolveStatus.INFEASIBLE, None, None, None)
     bound = relaxed.bound if relaxed.status == SolveStatus.OPTIMAL else None
     steps.append(
-        f"LP bound {bound:.2f}" if bound is not None else f"LP relaxation {relaxed.termination}"
+        f"LP bound {bound:.2f}"
+        if bound is not None
+        else f"stage 1: LP relaxation {relaxed.termination}"
     )
 
     best_model: pyo.ConcreteModel | None = None
     best_objective: float | None = None
     shared = _PooledOutcome()
-    if relaxed.status.has_solution and keep is None:
+    if relaxed.status.has_solution and keep is None and clock.remaining() > 0:
         # Stage 2: an integer pooled solution, shared out among the pools' agents.
-        report(0.3, "rounding the pooled relaxation")
+        report(0.2, _with_gap("rounding the pooled relaxation and sharing it out", "stage 2", None))
         with kept_values(relaxed_model):  # stages 3 and 4 read the LP solution
             shared = _pooled_rota(
                 relaxed_model,
@@ -494,29 +557,30 @@ def solve_rota(
                 bound,
                 solve,
                 build,
-                remaining,
                 target,
-                gap_target,
+                budget,
                 steps,
+                gap_target,
             )
         if shared.model is not None:
             best_model, best_objective = shared.model, shared.objective
-            start_rota, start_label = shared.pairs, "the shared-out pooled rota"
+            start_rota, start_label = shared.pairs, shared.label
     gap = relative_gap(best_objective, bound)
-    if relaxed.status.has_solution and (gap is None or gap > gap_target + 1e-12):
+    if (
+        relaxed.status.has_solution
+        and (gap is None or gap > gap_target + 1e-12)
+        and clock.remaining() > 0
+    ):
         # Stage 3: the exact model on the relaxation's support (with a given rota, also its
         # shifts, and the rota as MIP start).
-        report(0.5, _with_gap("searching the shifts the relaxation uses", "stage 2", gap))
+        report(0.45, _with_gap("searching the shifts the relaxation uses", "stage 3", gap))
         support = None
         if keep is None:
             # The support of the relaxation with plain day patterns (each pool's hours held
-            # on average only): wider than that of the tighter relaxation, and on the
-            # sample centre the one that reaches the 1 % target in its 30 s
-            # (benchmarks/bench_plan.py). Nothing of stage 2 goes in, since its rota depends
-            # on where its time limit stopped it: stage 3 depends only on the LP, so a
-            # seeded run that stops here gives the same rota.
+            # on average only): wider than that of the tighter relaxation. Nothing of stage
+            # 2 goes in, so stage 3 depends only on the LP.
             plain_model = build(pooled, paid_hours_patterns=False)
-            plain = solve(plain_model, time_limit_seconds=remaining(), relaxation=True)
+            plain = solve(plain_model, "stage 3 (the plain LP relaxation)", relaxation=True)
             if plain.status.has_solution:
                 support = relaxation_support(plain_model, pooled, instance)
         if support is None:
@@ -527,26 +591,31 @@ def solve_rota(
                 .drop_duplicates()
                 .sort_values(["agent", "candidate"], ignore_index=True)
             )
-        restricted_model = build(agent_workforce(instance, support))
-        restricted = solve(
-            restricted_model,
-            # Without a start from the shared-out rota: on the sample centre HiGHS then
-            # spent its time improving that rota and stopped above the gap target.
-            start=[] if keep is None else None,
-            time_limit_seconds=remaining() * STAGE2_TIME_SHARE,
-            relative_gap=gap_target,
-            objective_target=target(bound),
-        )
-        steps.append(
-            f"MIP on {len(support)} agent-shift pairs of the LP support: {restricted.termination}"
-        )
-        if restricted.status.has_solution and (
-            best_objective is None or restricted.objective < best_objective - 1e-9
-        ):
-            best_model, best_objective = restricted_model, restricted.objective
+        if fits("stage 3 (exact model on the LP support)", len(support)):
+            restricted_model = build(agent_workforce(instance, support))
+            restricted = solve(
+                restricted_model,
+                "stage 3 (exact model on the LP support)",
+                # Without a start from the shared-out rota: on the sample centre HiGHS then
+                # spent its budget improving that rota and stopped above the gap target.
+                start=[] if keep is None else None,
+                # Stop at the target against the LP bound, not at HiGHS's own gap: this
+                # model's bound holds only for its shifts.
+                relative_gap=0.0,
+                objective_target=target(bound),
+                node_limit=budget.support_nodes,
+            )
+            steps.append(
+                f"stage 3: MIP on {len(support)} agent-shift pairs of the LP support: "
+                f"{_outcome(restricted)}"
+            )
+            if restricted.status.has_solution and (
+                best_objective is None or restricted.objective < best_objective - 1e-9
+            ):
+                best_model, best_objective = restricted_model, restricted.objective
 
     if best_model is None and keep is None and relaxed.status.has_solution:
-        # No rota from stage 2: round the relaxation to a start rota for stage 3.
+        # No rota from stages 2 and 3: round the relaxation to a start rota for stage 4.
         rounding_started = time.perf_counter()
         start_rota = rounded_start(relaxed_model, pooled, instance)
         build_seconds += time.perf_counter() - rounding_started
@@ -559,27 +628,24 @@ def solve_rota(
             steps.append(f"start rota rounded from the LP relaxation: {len(start_rota)} shifts")
 
     gap = relative_gap(best_objective, bound)
-    stage3_seconds = remaining()
-    if best_model is None and start_rota is not None:
-        stage3_seconds = max(stage3_seconds, MIN_START_SECONDS)
-    if (gap is None or gap > gap_target + 1e-12) and stage3_seconds > 0.5:
-        # Stage 4: the unrestricted exact model with the time left.
-        report(0.7, _with_gap("searching all shifts", "stage 3", gap))
+    if (
+        (gap is None or gap > gap_target + 1e-12)
+        and clock.remaining() > 0
+        and fits("stage 4 (exact model on all shifts)", len(instance.eligible))
+    ):
+        # Stage 4: the unrestricted exact model.
+        report(0.7, _with_gap("searching all shifts", "stage 4", gap))
         full_model = build(None)
         full = solve(
             full_model,
-            time_limit_seconds=max(remaining(), stage3_seconds if best_model is None else 0.0),
+            "stage 4 (exact model on all shifts)",
             relative_gap=gap_target,
             objective_target=target(bound),
+            node_limit=budget.full_nodes,
         )
-        steps.append(f"MIP on all shifts: {full.termination}")
+        steps.append(f"stage 4: MIP on all shifts: {_outcome(full)}")
         if full.status == SolveStatus.INFEASIBLE and best_model is None:
-            return SearchResult(
-                None,
-                _summary(
-                    SolveStatus.INFEASIBLE, steps, None, None, build_seconds, solve_seconds, None
-                ),
-            )
+            return finish(SolveStatus.INFEASIBLE, None, None, None)
         if full.bound is not None:
             bound = full.bound if bound is None else max(bound, full.bound)
         if full.status.has_solution and (
@@ -591,9 +657,7 @@ def solve_rota(
         status = (
             SolveStatus.NO_SOLUTION if relaxed.status != SolveStatus.ERROR else SolveStatus.ERROR
         )
-        return SearchResult(
-            None, _summary(status, steps, None, bound, build_seconds, solve_seconds, None)
-        )
+        return finish(status, None, bound, None)
     if bound is not None and bound > best_objective:
         bound = best_objective  # numerical noise at optimality
     gap = relative_gap(best_objective, bound)
@@ -602,17 +666,14 @@ def solve_rota(
         if gap is not None and gap <= gap_target + 1e-9
         else SolveStatus.FEASIBLE
     )
-    summary = _summary(
-        status, steps, best_objective, bound, build_seconds, solve_seconds, best_model
-    )
-    logger.info("rota search: %s", "; ".join(steps))
+    result = finish(status, best_objective, bound, best_model)
     report(
         1.0,
         "rota found (bound unknown)"
         if gap is None
         else f"rota within {100 * gap:.1f} % of the bound",
     )
-    return SearchResult(best_model, summary)
+    return result
 
 
 @dataclass(frozen=True)
@@ -623,6 +684,7 @@ class _PooledOutcome:
     model: pyo.ConcreteModel | None = None
     objective: float | None = None
     pairs: pd.DataFrame | None = None
+    label: str = "the shared-out pooled rota"
 
 
 def _pooled_rota(
@@ -632,46 +694,159 @@ def _pooled_rota(
     bound: float | None,
     solve,
     build,
-    remaining,
     target,
-    gap_target: float,
+    budget: SearchBudget,
     steps: list[str],
+    gap_target: float = 0.0,
 ) -> _PooledOutcome:
     """Stage 2 of :func:`solve_rota`: round the pooled relaxation to an integer pooled
     solution (HiGHS on the pooled model with its integer variables narrowed to the integers
-    next to their LP values), share it out among the agents (:mod:`wfm.scheduling.pooled`)
-    and check the rota in the exact model."""
+    next to their LP values), share it out among the agents (:mod:`wfm.scheduling.pooled`),
+    repair the pools that cannot be shared out (:func:`repair_pairs`) and complete the rota
+    in the exact model."""
+    stage = "stage 2 (pooled MIP around the LP solution)"
     with rounding_bounds([pooled_model.x, pooled_model.day_pattern, pooled_model.y]):
         rounded = solve(
             pooled_model,
-            time_limit_seconds=remaining() * POOLED_ROUNDING_TIME_SHARE,
+            stage,
+            start=[],
             relative_gap=gap_target / 2,
             objective_target=target(bound),
+            node_limit=budget.pooled_rounding_nodes,
         )
-    steps.append(f"pooled MIP around the LP solution: {rounded.termination}")
+    steps.append(f"stage 2: pooled MIP around the LP solution: {_outcome(rounded)}")
     if not rounded.status.has_solution:
         return _PooledOutcome()
-    pairs = share_out(pooled_model, pooled, instance)
-    if pairs is None:
-        steps.append("its counts could not be shared out among the agents")
-        return _PooledOutcome()
-    exact = build(agent_workforce(instance, pairs))
-    run = solve(
-        exact,
-        start=start_values(exact, instance, pairs),
-        time_limit_seconds=max(min(remaining(), EXACT_CHECK_SECONDS), 1.0),
-        relative_gap=gap_target,
-        objective_target=rounded.objective + 1e-6 * max(1.0, abs(rounded.objective)),
-    )
-    steps.append(f"shared out to {len(pairs)} agent-shifts: exact model {run.termination}")
+    outcome = share_out_pools(pooled_model, pooled, instance)
+    if not outcome.unplaced:
+        exact = build(agent_workforce(instance, outcome.pairs))
+        run = solve(
+            exact,
+            "stage 2 (completing the shared-out rota)",
+            start=start_values(exact, instance, outcome.pairs),
+            grace=True,
+            relative_gap=0.0,
+            objective_target=rounded.objective + 1e-6 * max(1.0, abs(rounded.objective)),
+            node_limit=budget.share_out_check_nodes,
+        )
+        steps.append(
+            f"stage 2: shared out to {len(outcome.pairs)} agent-shifts: exact model {_outcome(run)}"
+        )
+        pairs = outcome.pairs
+    else:
+        reasons = "; ".join(f"pool {unit}: {why}" for unit, why in outcome.unplaced.items())
+        n_agents = len(outcome.unplaced_agents(pooled))
+        steps.append(
+            f"stage 2: {len(outcome.unplaced)} pools not shared out ({reasons}); repair model "
+            f"over their {n_agents} agents"
+        )
+        pairs = None
+        for every_shift in (False, True):
+            allowed = repair_pairs(outcome, pooled_model, pooled, instance, every_shift=every_shift)
+            exact = build(agent_workforce(instance, allowed))
+            run = solve(
+                exact,
+                "stage 2 (repairing the share-out)",
+                start=start_values(exact, instance, outcome.pairs),
+                relative_gap=0.0,
+                objective_target=target(bound),
+                node_limit=budget.repair_nodes,
+            )
+            scope = "every allowed shift" if every_shift else "the shifts the pooled solution uses"
+            steps.append(
+                f"stage 2: repair model on {len(allowed)} agent-shift pairs ({scope}): "
+                f"{_outcome(run)}"
+            )
+            if run.status.has_solution:
+                pairs = read_pairs(exact, instance)
+                break
+            if run.time_limited:
+                break
     if not run.status.has_solution:
         return _PooledOutcome()
+    if outcome.unplaced:
+        return _PooledOutcome(exact, run.objective, pairs, "the repaired share-out")
     return _PooledOutcome(exact, run.objective, pairs)
 
 
+def repair_pairs(
+    outcome: ShareOut,
+    pooled_model: pyo.ConcreteModel,
+    pooled: Workforce,
+    instance: RotaInstance,
+    *,
+    every_shift: bool = False,
+) -> pd.DataFrame:
+    """The (agent, candidate) pairs of the repair model: the placed pools' agents keep their
+    shared-out shifts; each agent of an unplaced pool may take every shift that the pooled
+    solution gives any pool of the agent's contract and skill group (and that the agent is
+    allowed), or with ``every_shift`` every shift the agent is allowed (when the rest rule
+    needs shifts the pooled solution does not use). Columns ``agent`` and ``candidate``.
+
+    The repair model is small (only the clashing pools' agents choose), holds every rule of
+    the exact model and starts from the placed pools' shifts; unlike the pooled counts it
+    lets HiGHS move the clashing agents' shifts (e.g. an early start after a late finish)
+    to where the rest between shifts holds.
+    """
+    units = {unit.unit_id: unit for unit in pooled.units}
+    used = shifts_used_by_group(pooled_model, pooled)
+    if every_shift:
+        agents = outcome.unplaced_agents(pooled)
+        free = instance.eligible[instance.eligible["agent"].isin(agents)][["agent", "candidate"]]
+        return (
+            pd.concat([outcome.pairs, free], ignore_index=True)
+            .drop_duplicates()
+            .sort_values(["agent", "candidate"], ignore_index=True)
+        )
+    free = pd.DataFrame(
+        [
+            (agent, candidate)
+            for unit_id in outcome.unplaced
+            for agent in units[unit_id].agents
+            for candidate in used.get((units[unit_id].contract.name, units[unit_id].group), ())
+        ],
+        columns=["agent", "candidate"],
+        dtype="int64",
+    ).merge(instance.eligible, on=["agent", "candidate"])
+    return (
+        pd.concat([outcome.pairs, free], ignore_index=True)
+        .drop_duplicates()
+        .sort_values(["agent", "candidate"], ignore_index=True)
+    )
+
+
+def read_pairs(model: pyo.ConcreteModel, instance: RotaInstance) -> pd.DataFrame:
+    """The (agent, candidate) pairs an exact model's solution works (columns ``agent`` and
+    ``candidate``, indices)."""
+    index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
+    pairs = [
+        (index[agent_id], int(candidate))
+        for (agent_id, candidate), var in model.x.items()
+        if (var.value or 0.0) > 0.5
+    ]
+    return pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
+        ["agent", "candidate"], ignore_index=True
+    )
+
+
+def _outcome(run: SolverRun) -> str:
+    """A HiGHS call's ending in words for the summary's steps."""
+    words = {
+        "iterationLimit": "node budget spent",
+        "objectiveLimit": "rota within the gap target",
+        "convergenceCriteriaSatisfied": "optimal",
+        "maxTimeLimit": "time limit reached",
+        "provenInfeasible": "infeasible",
+    }.get(run.termination, run.termination)
+    if run.status.has_solution:
+        return f"{words}, cost {run.objective:.2f}"
+    return f"{words}, no rota"
+
+
 def _with_gap(message: str, stage: str, gap: float | None) -> str:
-    """``message`` with the gap of the rota found so far, e.g. "stage 2: rota within 0.8 %
-    of the bound; searching all shifts" (the app shows these on its progress bar)."""
+    """``message`` of the stage starting, with the gap of the best rota found so far, e.g.
+    "stage 4: rota within 0.8 % of the bound; searching all shifts" (the app shows these on
+    its progress bar)."""
     if gap is None:
         return f"{stage}: no rota yet; {message}"
     return f"{stage}: rota within {100 * gap:.1f} % of the bound; {message}"

@@ -67,11 +67,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
+import scipy.sparse as sparse
 
 from wfm.errors import InputError
-from wfm.scheduling.solve import SolveStatus, relative_gap, run_highs
+from wfm.scheduling.solve import MatrixModel, SolveStatus, relative_gap, run_highs_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +112,44 @@ class ShiftType:
 #: The usual contact-centre shift types: 8, 6 and 4 hours, cost in agent-hours.
 DEFAULT_SHIFT_TYPES = (ShiftType(480), ShiftType(360), ShiftType(240))
 
+
+@dataclass(frozen=True)
+class CatalogueShift:
+    """One shift of an explicit catalogue: a fixed start, a length and a cost.
+
+    Parameters
+    ----------
+    start_minute
+        Start [minutes after the horizon start]; on the interval grid.
+    length_minutes
+        Length [minutes]; a multiple of the interval length.
+    cost
+        Cost of one such shift [cost units]; default its length in hours (agent-hours).
+    name
+        Label in the result; default the start and length, e.g. ``"Mon 07:00 8h"``.
+    """
+
+    start_minute: int
+    length_minutes: int
+    cost: float | None = None
+    name: str | None = None
+
+    @property
+    def shift_type(self) -> ShiftType:
+        """The shift as a :class:`ShiftType` (its length, cost and label)."""
+        return ShiftType(self.length_minutes, self.cost, self.label)
+
+    @property
+    def label(self) -> str:
+        """The name, or e.g. ``Mon 07:00 8h`` (day of a week from Monday)."""
+        if self.name:
+            return self.name
+        day, minute = divmod(self.start_minute, 24 * 60)
+        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        length = ShiftType(self.length_minutes).label
+        return f"{days[day % 7]} {minute // 60:02d}:{minute % 60:02d} {length}"
+
+
 #: Columns of :attr:`ShiftSelection.counts`.
 SELECTION_COLUMNS = (
     "start_interval",
@@ -152,6 +189,9 @@ class ShiftSelection:
         Time in HiGHS, handing the model over included [seconds].
     n_variables, n_constraints
         Size of the model.
+    under_staffed_agent_hours, over_staffed_agent_hours
+        Agent-hours below and above the requirement, summed over intervals
+        [agent-hours] (below is 0 when full cover is required).
     """
 
     counts: pd.DataFrame
@@ -164,6 +204,8 @@ class ShiftSelection:
     solve_seconds: float
     n_variables: int
     n_constraints: int
+    under_staffed_agent_hours: float = 0.0
+    over_staffed_agent_hours: float = 0.0
 
     @property
     def gap(self) -> float | None:
@@ -306,29 +348,102 @@ def check_selection_inputs(
         )
 
 
-def build_selection_model(
-    demand: np.ndarray, columns: pd.DataFrame, rows: list[list[int]]
-) -> pyo.ConcreteModel:
-    """The set-covering model: ``x[j]`` shifts of column ``j``, ``coverage[t]`` constraints
-    and the objective ``cost``."""
-    model = pyo.ConcreteModel(name="shift selection")
-    model.x = pyo.Var(range(len(columns)), domain=pyo.NonNegativeIntegers)
-    x = [model.x[j] for j in range(len(columns))]
-    needed = [t for t in range(len(rows)) if demand[t] > 0]
+def catalogue_columns(
+    catalogue: Sequence[CatalogueShift], n_intervals: int, interval_minutes: int, cyclic: bool
+) -> pd.DataFrame:
+    """The columns of an explicit catalogue, as :func:`shift_columns` gives them (``type`` is
+    the index into ``catalogue``); raise :class:`~wfm.errors.InputError` for a shift off the
+    grid or outside the horizon."""
+    horizon_minutes = n_intervals * interval_minutes
+    rows = []
+    for k, shift in enumerate(catalogue):
+        where = f"catalogue shift {k + 1} ('{shift.label}')"
+        if shift.start_minute % interval_minutes or not 0 <= shift.start_minute < horizon_minutes:
+            raise InputError(
+                f"{where} does not start on the {interval_minutes}-minute grid of the horizon",
+                column="start_minute",
+                value=shift.start_minute,
+                fix=f"start at a multiple of {interval_minutes} minutes below {horizon_minutes}",
+            )
+        if not cyclic and shift.start_minute + shift.length_minutes > horizon_minutes:
+            raise InputError(
+                f"{where} runs past the end of a horizon that does not wrap round",
+                column="length_minutes",
+                value=shift.length_minutes,
+                fix="shorten or move the shift, or use a cyclic horizon",
+            )
+        rows.append(
+            (
+                shift.start_minute // interval_minutes,
+                k,
+                shift.length_minutes // interval_minutes,
+                shift.shift_type.cost_of(),
+            )
+        )
+    frame = pd.DataFrame(rows, columns=["start_interval", "type", "n_intervals", "cost"])
+    return frame.sort_values(["start_interval", "type"], ignore_index=True)
 
-    def cover(m, t):
-        return LinearExpression(
-            constant=0.0, linear_coefs=[1.0] * len(rows[t]), linear_vars=[x[j] for j in rows[t]]
-        ) >= float(demand[t])
 
-    model.coverage = pyo.Constraint(needed, rule=cover)
-    model.cost = pyo.Objective(
-        expr=LinearExpression(
-            constant=0.0, linear_coefs=columns["cost"].astype(float).tolist(), linear_vars=x
-        ),
-        sense=pyo.minimize,
+def coverage_matrix(columns: pd.DataFrame, n_intervals: int) -> sparse.csr_matrix:
+    """:math:`A = (a_{t,j})`: 1 where column ``j`` covers interval ``t`` (modulo
+    ``n_intervals``), shape (intervals, columns), built from arrays."""
+    lengths = columns["n_intervals"].to_numpy(dtype=np.int64)
+    starts = columns["start_interval"].to_numpy(dtype=np.int64)
+    column_of = np.repeat(np.arange(len(columns)), lengths)
+    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    row_of = (np.repeat(starts, lengths) + offset) % n_intervals
+    return sparse.csr_matrix(
+        (np.ones(row_of.size), (row_of, column_of)), shape=(n_intervals, len(columns))
     )
-    return model
+
+
+def selection_model(
+    demand: np.ndarray,
+    columns: pd.DataFrame,
+    interval_hours: float,
+    under_cost_per_agent_hour: float | None,
+    over_cost_per_agent_hour: float,
+) -> MatrixModel:
+    """The selection MILP as arrays (:class:`~wfm.scheduling.solve.MatrixModel`).
+
+    Without ``under_cost_per_agent_hour`` it is the set-covering model of the module
+    docstring over the intervals that need agents (``demand`` rounded up). With it, every
+    interval gets under- and over-staffing columns :math:`u_t, o_t \\ge 0` and the rows
+    :math:`\\sum_j a_{t,j} x_j + u_t - o_t = r_t`, priced at ``under_cost_per_agent_hour``
+    and ``over_cost_per_agent_hour`` times the interval length [hours]; ``demand`` is then
+    used as given (fractional agents are priced, not rounded up).
+    """
+    matrix = coverage_matrix(columns, demand.size)
+    n_columns = len(columns)
+    cost = columns["cost"].to_numpy(dtype=np.float64)
+    if under_cost_per_agent_hour is None:
+        needed = np.flatnonzero(demand > 0)
+        return MatrixModel(
+            cost=cost,
+            matrix=matrix[needed],
+            row_lower=demand[needed],
+            row_upper=np.full(needed.size, np.inf),
+            col_lower=np.zeros(n_columns),
+            col_upper=np.full(n_columns, np.inf),
+            integer=np.ones(n_columns, dtype=bool),
+        )
+    n = demand.size
+    identity = sparse.identity(n, format="csr")
+    return MatrixModel(
+        cost=np.concatenate(
+            [
+                cost,
+                np.full(n, under_cost_per_agent_hour * interval_hours),
+                np.full(n, over_cost_per_agent_hour * interval_hours),
+            ]
+        ),
+        matrix=sparse.hstack([matrix, identity, -identity], format="csr"),
+        row_lower=demand,
+        row_upper=demand,
+        col_lower=np.zeros(n_columns + 2 * n),
+        col_upper=np.full(n_columns + 2 * n, np.inf),
+        integer=np.concatenate([np.ones(n_columns, dtype=bool), np.zeros(2 * n, dtype=bool)]),
+    )
 
 
 def select_shifts(
@@ -337,10 +452,14 @@ def select_shifts(
     shift_types: Sequence[ShiftType] = DEFAULT_SHIFT_TYPES,
     start_step_minutes: int = 30,
     *,
+    catalogue: Sequence[CatalogueShift] | None = None,
+    under_staffing_cost_per_agent_hour: float | None = None,
+    over_staffing_cost_per_agent_hour: float = 0.0,
     cyclic: bool = True,
     relaxation: bool = False,
     time_limit_seconds: float = 60.0,
     relative_gap: float = 0.0,
+    node_limit: int | None = None,
     threads: int = 1,
     seed: int = 0,
 ) -> ShiftSelection:
@@ -351,14 +470,25 @@ def select_shifts(
     ----------
     demand_agents
         Agents required in each interval of the horizon [agents], from its start (e.g. a
-        week from Monday 00:00). Fractional requirements are covered up to the next
-        integer.
+        week from Monday 00:00). With full cover, fractional requirements are covered up to
+        the next integer.
     interval_minutes
         Interval length [minutes].
     shift_types
-        The shift types (default 8, 6 and 4 hours, cost in agent-hours).
+        The shift types (default 8, 6 and 4 hours, cost in agent-hours); ignored with a
+        ``catalogue``.
     start_step_minutes
-        Shifts start every this many minutes from the horizon start [minutes].
+        Shifts start every this many minutes from the horizon start [minutes]; ignored
+        with a ``catalogue``.
+    catalogue
+        An explicit list of the shifts that may be worked, each with a fixed start, length
+        and cost (:class:`CatalogueShift`), instead of every start of every shift type.
+    under_staffing_cost_per_agent_hour
+        Price each agent-hour below the requirement [cost units per agent-hour] instead of
+        requiring full cover (``None``, the default, requires it).
+    over_staffing_cost_per_agent_hour
+        Price of each agent-hour above the requirement [cost units per agent-hour], on top
+        of the shifts' cost; only with ``under_staffing_cost_per_agent_hour``.
     cyclic
         Shifts started near the end of the horizon wrap round to its start (a cyclic
         week); otherwise they must end by the horizon end.
@@ -368,6 +498,8 @@ def select_shifts(
         HiGHS time limit [seconds].
     relative_gap
         Stop when within this relative gap of the bound [fraction]; 0 proves the optimum.
+    node_limit
+        HiGHS branch-and-bound node limit, a deterministic work limit; ``None`` for none.
     threads, seed
         HiGHS threads and random seed.
 
@@ -379,41 +511,75 @@ def select_shifts(
     ------
     InputError
         For a requirement that is negative or not a number, shift lengths or start steps
-        off the interval grid, or lengths longer than the horizon.
+        off the interval grid, catalogue shifts outside the horizon, lengths longer than
+        the horizon, or negative prices.
+
+    Notes
+    -----
+    The model is built as arrays (:func:`selection_model`) and handed to HiGHS directly
+    (:func:`~wfm.scheduling.solve.run_highs_matrix`), without pyomo.
     """
     started = time.perf_counter()
     raw = np.asarray(demand_agents, dtype=float)
-    check_selection_inputs(raw, interval_minutes, shift_types, start_step_minutes, cyclic)
-    demand = np.ceil(raw - 1e-9)
-    n_intervals = demand.size
-    columns = shift_columns(
-        n_intervals, interval_minutes, shift_types, start_step_minutes, cyclic=cyclic
-    )
-    rows = covering_rows(columns, n_intervals)
-    uncovered = [t for t in range(n_intervals) if demand[t] > 0 and not rows[t]]
-    if uncovered:
+    types = [shift.shift_type for shift in catalogue] if catalogue else list(shift_types)
+    if catalogue is not None and not catalogue:
         raise InputError(
-            f"no shift can cover interval {uncovered[0]}, which needs agents",
-            column="demand",
-            value=float(demand[uncovered[0]]),
-            fix="allow shifts that reach it (cyclic horizon or an earlier start) or drop its requirement",
+            "the shift catalogue is empty", column="catalogue", fix="give at least one shift"
         )
-    model = build_selection_model(demand, columns, rows)
+    check_selection_inputs(
+        raw, interval_minutes, types, interval_minutes if catalogue else start_step_minutes, cyclic
+    )
+    for name, price in (
+        ("under_staffing_cost_per_agent_hour", under_staffing_cost_per_agent_hour),
+        ("over_staffing_cost_per_agent_hour", over_staffing_cost_per_agent_hour),
+    ):
+        if price is not None and (not math.isfinite(price) or price < 0):
+            raise InputError(
+                "a staffing price must be a finite number >= 0",
+                column=name,
+                value=price,
+                fix="give a price in cost units per agent-hour, e.g. 10",
+            )
+    priced = under_staffing_cost_per_agent_hour is not None
+    demand = raw if priced else np.ceil(raw - 1e-9)
+    n_intervals = demand.size
+    if catalogue:
+        columns = catalogue_columns(catalogue, n_intervals, interval_minutes, cyclic)
+    else:
+        columns = shift_columns(
+            n_intervals, interval_minutes, types, start_step_minutes, cyclic=cyclic
+        )
+    matrix_model = selection_model(
+        demand,
+        columns,
+        interval_minutes / 60.0,
+        under_staffing_cost_per_agent_hour,
+        over_staffing_cost_per_agent_hour,
+    )
+    if not priced:
+        reach = np.asarray(coverage_matrix(columns, n_intervals).sum(axis=1)).ravel()
+        uncovered = np.flatnonzero((demand > 0) & (reach == 0))
+        if uncovered.size:
+            raise InputError(
+                f"no shift can cover interval {uncovered[0]}, which needs agents",
+                column="demand",
+                value=float(demand[uncovered[0]]),
+                fix="allow shifts that reach it (cyclic horizon, an earlier start or a catalogue "
+                "shift), price under-staffing instead, or drop its requirement",
+            )
     build_seconds = time.perf_counter() - started
 
-    run = run_highs(
-        model,
+    run, values = run_highs_matrix(
+        matrix_model,
         time_limit_seconds=time_limit_seconds,
         relative_gap=relative_gap,
         threads=threads,
         seed=seed,
         relaxation=relaxation,
+        node_limit=node_limit,
     )
-    counts_all = (
-        np.array([pyo.value(model.x[j]) or 0.0 for j in range(len(columns))])
-        if run.status.has_solution
-        else None
-    )
+    n_columns = len(columns)
+    counts_all = values[:n_columns] if values is not None else None
     if counts_all is not None and not relaxation:
         counts_all = np.round(counts_all)
     objective = run.objective if run.status.has_solution else None
@@ -427,17 +593,17 @@ def select_shifts(
     )
     coverage = np.zeros(n_intervals)
     if counts_all is not None:
-        for t, members in enumerate(rows):
-            coverage[t] = counts_all[members].sum() if members else 0.0
+        coverage = coverage_matrix(columns, n_intervals) @ counts_all
         chosen = columns.assign(count=counts_all)[counts_all > 1e-9]
     else:
-        chosen = columns.assign(count=np.zeros(len(columns)))[[False] * len(columns)]
+        chosen = columns.assign(count=np.zeros(n_columns))[[False] * n_columns]
+    hours = interval_minutes / 60.0
     counts = pd.DataFrame(
         {
             "start_interval": chosen["start_interval"].to_numpy(dtype=np.int64),
             "start_minute": chosen["start_interval"].to_numpy(dtype=np.int64) * interval_minutes,
-            "shift_type": [shift_types[k].label for k in chosen["type"]],
-            "length_minutes": [shift_types[k].length_minutes for k in chosen["type"]],
+            "shift_type": [types[k].label for k in chosen["type"]],
+            "length_minutes": [types[k].length_minutes for k in chosen["type"]],
             "count": chosen["count"].to_numpy(dtype=float)
             if relaxation
             else chosen["count"].to_numpy().astype(np.int64),
@@ -454,8 +620,14 @@ def select_shifts(
         status=run.status,
         build_seconds=build_seconds,
         solve_seconds=run.seconds,
-        n_variables=len(columns),
-        n_constraints=len(model.coverage),
+        n_variables=matrix_model.cost.size,
+        n_constraints=matrix_model.row_lower.size,
+        under_staffed_agent_hours=float(np.clip(raw - coverage, 0, None).sum() * hours)
+        if counts_all is not None
+        else 0.0,
+        over_staffed_agent_hours=float(np.clip(coverage - raw, 0, None).sum() * hours)
+        if counts_all is not None
+        else 0.0,
     )
     logger.info(
         "shift selection: %s, objective %s, bound %s, built in %.2f s, solved in %.2f s",

@@ -84,6 +84,12 @@ class SolverRun:
     seconds: float
     warm_started: bool = False
 
+    @property
+    def time_limited(self) -> bool:
+        """Whether the wall-clock limit stopped the call (the outcome then depends on the
+        machine's speed)."""
+        return self.termination == TerminationCondition.maxTimeLimit.name
+
 
 @dataclass(frozen=True)
 class SolveSummary:
@@ -115,6 +121,9 @@ class SolveSummary:
         queues [agent-hours].
     paid_hours
         Paid hours in the rota [hours].
+    time_limit_reached
+        Whether the wall-clock limit (a safety net) stopped a stage of the search: the
+        rota then depends on the machine's speed and load (see :mod:`wfm.scheduling.budget`).
     """
 
     status: SolveStatus
@@ -131,6 +140,7 @@ class SolveSummary:
     under_staffed_agent_hours: float = 0.0
     over_staffed_agent_hours: float = 0.0
     paid_hours: float = 0.0
+    time_limit_reached: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The fields as JSON-ready values (``status`` as its text; infinities as ``None``).
@@ -244,6 +254,8 @@ def run_highs(
     objective_target: float | None = None,
     start: Sequence[tuple[object, float]] | None = None,
     heuristic_effort: float | None = None,
+    node_limit: int | None = None,
+    deadline: float | None = None,
     tee: bool = False,
 ) -> SolverRun:
     """Solve ``model`` (or its LP relaxation) with HiGHS; load the solution if there is one.
@@ -271,6 +283,13 @@ def run_highs(
     heuristic_effort
         HiGHS ``mip_heuristic_effort`` (share of the MIP effort spent on primal
         heuristics, HiGHS default 0.05); ``None`` leaves HiGHS's default.
+    node_limit
+        HiGHS ``mip_max_nodes``: a deterministic work limit [branch-and-bound nodes];
+        ``None`` for none. Ignored for a relaxation.
+    deadline
+        A :func:`time.perf_counter` value the call must end by (the wall-clock limit of a
+        whole search): the model is loaded into HiGHS first and HiGHS gets the smaller of
+        ``time_limit_seconds`` and the time then left. ``None`` for none.
     tee
         Echo the solver log to the console (debugging); the log always goes to this
         module's logger at DEBUG level.
@@ -283,6 +302,8 @@ def run_highs(
     }
     if heuristic_effort is not None and not relaxation:
         options["mip_heuristic_effort"] = float(heuristic_effort)
+    if node_limit is not None and not relaxation:
+        options["mip_max_nodes"] = int(node_limit)
     started = time.perf_counter()
     if next(model.component_data_objects(pyo.Var, active=True, descend_into=True), None) is None:
         constant = float(
@@ -294,10 +315,15 @@ def run_highs(
     try:
         solver = SolverFactory(SOLVER_NAME)
         warm_started = bool(start) and not relaxation and _set_start(solver, model, start)
+        limit_seconds = float(time_limit_seconds)
+        if deadline is not None:
+            if not warm_started:
+                solver.set_instance(model)  # loading counts against the deadline
+            limit_seconds = min(limit_seconds, deadline - time.perf_counter())
         results = solver.solve(
             model,
             tee=tee,
-            time_limit=max(float(time_limit_seconds), 0.01),
+            time_limit=max(limit_seconds, 0.01),
             rel_gap=relative_gap,
             threads=threads,
             load_solutions=False,
@@ -361,3 +387,133 @@ def _set_start(solver, model: pyo.ConcreteModel, start: Sequence[tuple[object, f
         return False
     logger.info("warm start: %d start values given to HiGHS (%s)", len(pairs), status)
     return True
+
+
+@dataclass(frozen=True)
+class MatrixModel:
+    """A MILP as arrays, for :func:`run_highs_matrix`: minimise ``cost @ x`` subject to
+    ``row_lower <= A @ x <= row_upper`` and ``col_lower <= x <= col_upper``.
+
+    Parameters
+    ----------
+    cost
+        Objective coefficient of each column [cost units per unit of the column].
+    matrix
+        Constraint matrix, shape (rows, columns) (a :mod:`scipy.sparse` matrix).
+    row_lower, row_upper
+        Row bounds (``±inf`` for none).
+    col_lower, col_upper
+        Column bounds (``±inf`` for none).
+    integer
+        Whether each column is integer.
+    """
+
+    cost: np.ndarray
+    matrix: object
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+
+
+#: HiGHS model status (by name) -> whether a time limit stopped the call, for :func:`run_highs_matrix`.
+_HIGHS_LIMIT_NAMES = {"kTimeLimit": "maxTimeLimit", "kIterationLimit": "iterationLimit"}
+
+
+def run_highs_matrix(
+    model: MatrixModel,
+    *,
+    time_limit_seconds: float,
+    relative_gap: float = 0.0,
+    threads: int = 1,
+    seed: int = 0,
+    relaxation: bool = False,
+    node_limit: int | None = None,
+) -> tuple[SolverRun, np.ndarray | None]:
+    """Solve a :class:`MatrixModel` with highspy directly (no pyomo): the arrays go to
+    ``Highs.passModel`` in compressed-column form and the solution comes back as an array.
+
+    Parameters
+    ----------
+    model
+        The MILP.
+    time_limit_seconds, relative_gap, threads, seed, relaxation, node_limit
+        As for :func:`run_highs`.
+
+    Returns
+    -------
+    tuple
+        The :class:`SolverRun` (termination named as pyomo names it, so that the rest of the
+        package reads both alike) and the column values (``None`` without a solution).
+    """
+    import highspy
+    import scipy.sparse as sparse
+
+    started = time.perf_counter()
+    matrix = sparse.csc_matrix(model.matrix)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("threads", int(threads))
+    highs.setOptionValue("random_seed", int(seed))
+    highs.setOptionValue("time_limit", max(float(time_limit_seconds), 0.01))
+    highs.setOptionValue("mip_rel_gap", float(relative_gap))
+    if node_limit is not None:
+        highs.setOptionValue("mip_max_nodes", int(node_limit))
+    lp = highspy.HighsLp()
+    lp.num_col_ = matrix.shape[1]
+    lp.num_row_ = matrix.shape[0]
+    lp.col_cost_ = np.asarray(model.cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(model.col_lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(model.col_upper, dtype=np.float64)
+    lp.row_lower_ = np.asarray(model.row_lower, dtype=np.float64)
+    lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(np.float64)
+    if not relaxation and np.any(model.integer):
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+            for flag in model.integer
+        ]
+    try:
+        highs.passModel(lp)
+        highs.run()
+    except Exception as error:  # the solver boundary: any solver failure becomes a status
+        logger.exception("the solver failed")
+        return SolverRun(
+            SolveStatus.ERROR, f"{type(error).__name__}: {error}", None, None, 0.0
+        ), None
+    seconds = time.perf_counter() - started
+    status_name = highs.getModelStatus().name
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status_name == "kOptimal":
+        status, termination = SolveStatus.OPTIMAL, "convergenceCriteriaSatisfied"
+    elif status_name in ("kInfeasible", "kUnboundedOrInfeasible"):
+        status, termination = SolveStatus.INFEASIBLE, "provenInfeasible"
+    elif status_name in ("kTimeLimit", "kIterationLimit", "kSolutionLimit", "kObjectiveTarget"):
+        termination = _HIGHS_LIMIT_NAMES.get(status_name, "iterationLimit")
+        status = SolveStatus.FEASIBLE if has_solution else SolveStatus.NO_SOLUTION
+    else:
+        status, termination = SolveStatus.ERROR, status_name
+    values = objective = bound = None
+    if status.has_solution:
+        values = np.asarray(highs.getSolution().col_value, dtype=np.float64)
+        objective = float(info.objective_function_value)
+        is_mip = not relaxation and bool(np.any(model.integer))
+        bound = float(info.mip_dual_bound) if is_mip else objective
+        if not math.isfinite(bound):
+            bound = None
+    run = SolverRun(status, termination, objective, bound, seconds)
+    logger.info(
+        "HiGHS (arrays) %s: %s (%s) objective %s bound %s in %.2f s",
+        "LP" if relaxation else "MIP",
+        status.value,
+        termination,
+        objective,
+        bound,
+        seconds,
+    )
+    return run, values

@@ -152,7 +152,9 @@ def schedule_week(
         search.summary, build_seconds=search.summary.build_seconds + prepare_seconds
     )
     if search.model is None:
-        raise SolveError(_no_rota_message(summary, settings))
+        message = _no_rota_message(summary, settings)
+        logger.error("no rota for %d agents from %s: %s", len(agents), start_date, message)
+        raise SolveError(message)
 
     report(0.95, "reading the rota")
     result = read_rota_result(
@@ -231,8 +233,18 @@ def _no_rota_message(summary: SolveSummary, settings: SchedulingSettings) -> str
             "the minimum rest between days"
         )
     if summary.status == SolveStatus.NO_SOLUTION:
+        if summary.time_limit_reached:
+            fix = (
+                f"raise scheduling.time_limit_seconds (now {settings.time_limit_seconds:g} s; the "
+                "limit stopped the search before its work budgets were spent)"
+            )
+        else:
+            fix = (
+                "relax the contracts' minimum hours and days or the minimum rest, or add shift "
+                "templates whose times leave the minimum rest between days (every stage spent "
+                "its work budget without a rota)"
+            )
         return (
-            f"the solver found no rota within the time limit of {settings.time_limit_seconds:g} seconds. "
-            "Fix: raise scheduling.time_limit_seconds, or relax the contracts' minimum hours and days"
+            f"no rota found. How each stage of the search ended: {summary.termination}. Fix: {fix}"
         )
     return f"the solver failed ({summary.termination}). Fix: run again with a log level of DEBUG and report it"

@@ -1,0 +1,120 @@
+"""Deterministic work budgets for the rota search, and the wall-clock limit as a safety net.
+
+A search stage that stops on a share of the wall-clock time gives a rota that depends on how
+busy the machine was: two runs of one plan then differ. The stages of
+:func:`wfm.scheduling.search.solve_rota` therefore stop on *work* limits that do not depend
+on the machine: HiGHS's branch-and-bound node limit (``mip_max_nodes``), its objective
+target and relative gap, and a stall rule (a stage whose node budget ends without a rota
+within the gap target hands over to the next one). HiGHS with one thread and a fixed seed
+explores the same nodes in the same order on any machine, so the same inputs, settings and
+seed give the same rota, whatever the load.
+
+The wall-clock limit (``scheduling.time_limit_seconds``) stays, as a safety net on the
+whole search: every HiGHS call gets the time left as its own limit, a stage whose model
+would not be built in the time left is skipped, and when the limit stops a stage the summary
+says so (the rota then depends on the machine's speed). :class:`WallClock` keeps that
+deadline and records where it fired.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchBudget:
+    """Deterministic work limits of the stages of the rota search [branch-and-bound nodes].
+
+    Parameters
+    ----------
+    pooled_rounding_nodes
+        Stage 2: the pooled MIP around the LP solution (RENS).
+    share_out_check_nodes
+        Stage 2: completing the breaks and coverage of the shared-out rota in the exact
+        model (the shifts are fixed; HiGHS completes the MIP start).
+    repair_nodes
+        Stage 2: the exact repair model over the agents whose shifts could not be shared
+        out (:func:`wfm.scheduling.pooled.share_out`).
+    support_nodes
+        Stage 3: the exact model on the shifts the relaxation uses.
+    full_nodes
+        Stage 4: the exact model on every allowed shift.
+
+    Notes
+    -----
+    A node of HiGHS's search costs more on a larger model, so these limits bound the work
+    in a way that grows with the instance; the wall-clock limit bounds the time. The
+    defaults were chosen on the sample centre and the benchmarks of
+    ``benchmarks/bench_rostering.py`` (docs/benchmarks.md, "Deterministic search").
+    """
+
+    pooled_rounding_nodes: int = 10
+    share_out_check_nodes: int = 50
+    repair_nodes: int = 200
+    support_nodes: int = 200
+    full_nodes: int = 200
+
+    def scaled(self, factor: float) -> SearchBudget:
+        """Every limit times ``factor`` (at least one node each)."""
+        return SearchBudget(
+            **{name: max(int(round(value * factor)), 1) for name, value in self.__dict__.items()}
+        )
+
+
+#: The budget of :func:`wfm.scheduling.search.solve_rota` unless one is given.
+DEFAULT_BUDGET = SearchBudget()
+
+
+@dataclass
+class WallClock:
+    """The wall-clock limit of one search: a deadline and where it stopped the search.
+
+    Parameters
+    ----------
+    limit_seconds
+        The limit on the whole search [seconds].
+    started
+        :func:`time.perf_counter` value at the start (default: now).
+    """
+
+    limit_seconds: float
+    started: float = field(default_factory=time.perf_counter)
+    fired_in: list[str] = field(default_factory=list)
+
+    @property
+    def deadline(self) -> float:
+        """:func:`time.perf_counter` value at which the limit is reached."""
+        return self.started + self.limit_seconds
+
+    def remaining(self) -> float:
+        """Seconds left before the limit (0 once reached)."""
+        return max(self.deadline - time.perf_counter(), 0.0)
+
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return time.perf_counter() - self.started
+
+    def fits(self, seconds: float) -> bool:
+        """Whether work expected to take ``seconds`` ends before the limit."""
+        return seconds < self.remaining()
+
+    def fired(self, stage: str) -> None:
+        """Record that the limit stopped (or ruled out) ``stage``."""
+        logger.warning(
+            "the time limit of %.0f s stopped the rota search in %s", self.limit_seconds, stage
+        )
+        self.fired_in.append(stage)
+
+    def describe(self) -> str | None:
+        """Where the limit fired, in words; ``None`` when it did not."""
+        if not self.fired_in:
+            return None
+        return (
+            f"the time limit of {self.limit_seconds:g} s (a safety net) stopped "
+            + ", ".join(self.fired_in)
+            + ": the rota depends on the machine's speed and load"
+        )
