@@ -113,3 +113,12 @@ def test_progress_messages_give_the_gap(small_week):
         # Each later stage's message gives the gap of the best rota so far.
         assert "no rota yet" in message or "% of the bound" in message
         assert 0.0 < fraction < 1.0
+
+
+def test_the_time_limit_is_a_safety_net_that_says_when_it_fired(small_week):
+    # 10 ms: no model is built and solved in that time on any machine, so the limit fires.
+    instance, settings = small_week
+    result = search.solve_rota(instance, settings.model_copy(update={"time_limit_seconds": 0.01}))
+    assert result.summary.time_limit_reached
+    assert "the time limit of 0.01 s (a safety net) stopped stage 1" in result.summary.termination
+    assert result.model is None and result.summary.status == SolveStatus.NO_SOLUTION

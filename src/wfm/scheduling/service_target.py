@@ -92,7 +92,8 @@ SATURATION_TOLERANCE = 1e-3
 #: Chords evaluated per interval at most (agents above the stability point).
 MAX_SEGMENTS = 200
 
-#: Share of the time limit spent on the covering rota that starts the weekly search.
+#: Share of the progress bar given to the covering rota that starts the weekly search (it
+#: stops on its deterministic work budgets, not on a share of the time).
 COVER_START_SHARE = 0.3
 
 
@@ -454,9 +455,9 @@ def solve_for_objective(
 
     1. solve the LP relaxation of the weekly model (pooled) and read the agents it puts on
        each queue in each interval, the *service profile*;
-    2. cover that profile with the covering search (``COVER_START_SHARE`` of the time
-       limit): a rota close to the relaxation's weekly optimum, and feasible for the weekly
-       model, whose targets are soft;
+    2. cover that profile with the covering search (which stops on its deterministic work
+       budgets): a rota close to the relaxation's weekly optimum, and feasible for the
+       weekly model, whose targets are soft;
     3. run the weekly search from it (MIP start, and its shifts offered in stage 2) in the
        time left.
 
@@ -473,7 +474,7 @@ def solve_for_objective(
     relaxed_model = build_rota_model(instance, settings, pooled_workforce(instance), extensions)
     relaxed = run_highs(
         relaxed_model,
-        time_limit_seconds=budget * COVER_START_SHARE / 2,
+        time_limit_seconds=budget,
         threads=settings.threads,
         seed=settings.seed,
         relaxation=True,
@@ -486,9 +487,9 @@ def solve_for_objective(
     covering_settings = settings.model_copy(
         update={
             "objective": "cover_requirement",
-            "time_limit_seconds": max(
-                budget * COVER_START_SHARE - (time.perf_counter() - started), 1.0
-            ),
+            # The covering search stops on its work budgets; the time left is only its
+            # safety net, so that the start rota does not depend on the machine's load.
+            "time_limit_seconds": max(budget - (time.perf_counter() - started), 1.0),
         }
     )
     report(0.1, "a rota covering the service profile")
