@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 import pytest
 from scheduling_synthetic import (
     MONDAY,
+    SAFETY_NET_SECONDS,
     make_agents,
     make_centre,
     requirements_frame,
@@ -152,15 +153,17 @@ def test_the_pooled_bound_lies_between_the_plain_bound_and_the_exact_optimum(mon
     centre, instance = two_length_instance(contract, n_agents=4)
     settings = centre.scheduling
     with_hours = build_rota_model(instance, settings, pooled_workforce(instance))
-    tight = run_highs(with_hours, time_limit_seconds=60, relaxation=True).objective
+    tight = run_highs(with_hours, time_limit_seconds=SAFETY_NET_SECONDS, relaxation=True).objective
     monkeypatch.setattr(day_patterns, "MAX_PAID_HOURS_PATTERNS", 0)  # plain day patterns only
     plain = run_highs(
         build_rota_model(instance, settings, pooled_workforce(instance)),
-        time_limit_seconds=60,
+        time_limit_seconds=SAFETY_NET_SECONDS,
         relaxation=True,
     ).objective
     exact = run_highs(
-        build_rota_model(instance, settings), time_limit_seconds=120, relative_gap=0.0
+        build_rota_model(instance, settings),
+        time_limit_seconds=SAFETY_NET_SECONDS,
+        relative_gap=0.0,
     )
     assert exact.status.value == "optimal"
     assert plain < tight - 1.0  # the patterns with paid hours tighten the bound (174 -> 181.5 here)
@@ -171,7 +174,7 @@ def test_the_pooled_bound_lies_between_the_plain_bound_and_the_exact_optimum(mon
 def shared_week():
     """The synthetic 20-agent week with two days off together, its pooled model holding an
     integer solution, and that solution shared out."""
-    centre = synthetic_centre(time_limit_seconds=60, relative_gap=0.0)
+    centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.0)
     contracts = tuple(
         c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts
     )
@@ -180,9 +183,11 @@ def shared_week():
     instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY)
     pooled = pooled_workforce(instance)
     model = build_rota_model(instance, centre.scheduling, pooled)
-    assert run_highs(model, time_limit_seconds=60, relaxation=True).status.has_solution
+    assert run_highs(
+        model, time_limit_seconds=SAFETY_NET_SECONDS, relaxation=True
+    ).status.has_solution
     with rounding_bounds([model.x, model.day_pattern, model.y]):
-        run = run_highs(model, time_limit_seconds=60, relative_gap=0.01)
+        run = run_highs(model, time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.01)
     assert run.status.has_solution
     pairs = share_out(model, pooled, instance)
     return centre, instance, pooled, model, run, pairs
@@ -234,7 +239,7 @@ def test_a_shared_out_rota_has_the_pooled_counts_and_cost(shared_week):
     exact = build_rota_model(instance, centre.scheduling, agent_workforce(instance, pairs))
     for variable in exact.x.values():
         variable.fix(1)
-    checked = run_highs(exact, time_limit_seconds=60, relative_gap=0.0)
+    checked = run_highs(exact, time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.0)
     assert checked.status.value == "optimal"
     assert checked.objective <= run.objective + 1e-6
 
@@ -295,7 +300,7 @@ def test_the_search_reports_the_pooled_stage(shared_week):
 def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
     # Two weeks in one model: each agent's patterns of the two weeks must agree on the days
     # a run of days off carries into the next week, and no run of working days may pass 6.
-    centre = synthetic_centre(time_limit_seconds=60, relative_gap=0.02)
+    centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.02)
     contracts = tuple(
         c.model_copy(update={"min_consecutive_days_off": 2}) for c in centre.contracts
     )
@@ -312,9 +317,13 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
     instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY, days=14)
     pooled = pooled_workforce(instance)
     model = build_rota_model(instance, centre.scheduling, pooled)
-    assert run_highs(model, time_limit_seconds=60, relaxation=True).status.has_solution
+    assert run_highs(
+        model, time_limit_seconds=SAFETY_NET_SECONDS, relaxation=True
+    ).status.has_solution
     with rounding_bounds([model.x, model.day_pattern, model.y]):
-        assert run_highs(model, time_limit_seconds=60, relative_gap=0.02).status.has_solution
+        assert run_highs(
+            model, time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.02
+        ).status.has_solution
     pairs = share_out(model, pooled, instance)
     assert pairs is not None
     shifts = pairs.merge(
@@ -364,7 +373,9 @@ def test_a_pool_of_one_agent_is_shared_out_as_it_stands():
     pooled = pooled_workforce(instance)
     assert not pooled.pooled
     model = build_rota_model(instance, SchedulingSettings(), pooled)
-    assert run_highs(model, time_limit_seconds=60, relative_gap=0.0).status.has_solution
+    assert run_highs(
+        model, time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.0
+    ).status.has_solution
     pairs = share_out(model, pooled, instance)
     chosen = sorted(
         int(c) for (_, c), variable in model.x.items() if round(variable.value or 0) == 1

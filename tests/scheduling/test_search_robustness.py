@@ -4,7 +4,13 @@ from the LP relaxation when stage 2 finds none; progress messages that give the 
 from __future__ import annotations
 
 import pytest
-from scheduling_synthetic import MONDAY, synthetic_agents, synthetic_centre, synthetic_requirements
+from scheduling_synthetic import (
+    MONDAY,
+    SAFETY_NET_SECONDS,
+    synthetic_agents,
+    synthetic_centre,
+    synthetic_requirements,
+)
 
 from wfm.scheduling import search
 from wfm.scheduling.budget import SearchBudget
@@ -17,7 +23,7 @@ N_AGENTS = 20
 
 @pytest.fixture(scope="module")
 def small_week():
-    centre = synthetic_centre(time_limit_seconds=120, relative_gap=0.0)
+    centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.0)
     agents = synthetic_agents(N_AGENTS, seed=1)
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=5.0)
     instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
@@ -49,7 +55,9 @@ def test_the_rounded_start_keeps_the_contracts(small_week):
     instance, settings = small_week
     pooled = pooled_workforce(instance)
     relaxed_model = build_rota_model(instance, settings, pooled)
-    assert run_highs(relaxed_model, time_limit_seconds=120, relaxation=True).status.has_solution
+    assert run_highs(
+        relaxed_model, time_limit_seconds=SAFETY_NET_SECONDS, relaxation=True
+    ).status.has_solution
     start = search.rounded_start(relaxed_model, pooled, instance)
     assert start is not None and len(start) > 0
     assert len(start.merge(instance.eligible, on=["agent", "candidate"])) == len(
@@ -88,7 +96,9 @@ def test_a_rota_is_found_with_almost_no_budget_for_stages_two_and_three(small_we
     instance, settings = small_week
     result = search.solve_rota(
         instance,
-        settings.model_copy(update={"time_limit_seconds": 120, "relative_gap": 0.01}),
+        settings.model_copy(
+            update={"time_limit_seconds": SAFETY_NET_SECONDS, "relative_gap": 0.01}
+        ),
         budget=SearchBudget(pooled_rounding_nodes=1, share_out_check_nodes=1, support_nodes=1),
     )
     assert result.model is not None

@@ -41,7 +41,9 @@ loading included (:class:`~wfm.scheduling.budget.WallClock`): each HiGHS call ge
 left, a stage whose model would not be built in the time left is skipped, and the summary
 (``time_limit_reached`` and its steps) says where the limit fired. The one exception: a
 shared-out rota whose completion the limit would cut off gets up to
-``COMPLETION_GRACE_SECONDS`` more, so that a search holding a rota returns it.
+``COMPLETION_GRACE_SECONDS`` more, and so does the completion of a start rota (the given one,
+or one rounded from the relaxation) when no stage found a rota, so that a search holding a
+rota returns it.
 
 Progress messages name each stage as it starts and give the gap of the best rota found so far
 ("stage 3: rota within 1.2 % of the bound; searching the shifts the relaxation uses"); the
@@ -652,6 +654,22 @@ def solve_rota(
             best_objective is None or full.objective < best_objective - 1e-9
         ):
             best_model, best_objective = full_model, full.objective
+
+    if best_model is None and start_rota is not None:
+        # No rota, and stage 4 skipped or stopped by the time limit: complete the start rota
+        # (its shifts fixed, a small model) so that the search returns a rota, at most
+        # COMPLETION_GRACE_SECONDS past the limit.
+        completion = build(agent_workforce(instance, start_rota))
+        run = solve(
+            completion,
+            "completing the start rota",
+            grace=True,
+            relative_gap=gap_target,
+            node_limit=budget.share_out_check_nodes,
+        )
+        steps.append(f"{start_label} completed in the exact model: {_outcome(run)}")
+        if run.status.has_solution:
+            best_model, best_objective = completion, run.objective
 
     if best_model is None:
         status = (
