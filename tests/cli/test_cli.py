@@ -11,6 +11,7 @@ COMMANDS = [
     "staff",
     "simulate",
     "schedule",
+    "select-shifts",
     "check-rota",
     "adherence",
     "plan",
