@@ -750,9 +750,10 @@ def _pooled_rota(
         steps.append(
             f"stage 2: shared out to {len(outcome.pairs)} agent-shifts: exact model {_outcome(run)}"
         )
-        pairs = outcome.pairs
+        # HiGHS may drop shifts that cost more than they cover: read back what it kept.
+        pairs = read_pairs(exact, instance) if run.status.has_solution else None
     else:
-        reasons = "; ".join(f"pool {unit}: {why}" for unit, why in outcome.unplaced.items())
+        reasons = "; ".join(f"{unit}: {why}" for unit, why in outcome.unplaced.items())
         n_agents = len(outcome.unplaced_agents(pooled))
         steps.append(
             f"stage 2: {len(outcome.unplaced)} pools not shared out ({reasons}); repair model "
