@@ -57,7 +57,8 @@ def register(commands) -> None:
     parser.add_argument(
         "--no-wrap",
         action="store_true",
-        help="shifts must end by the end of the requirement (default: a week wraps round)",
+        help="shifts must end by the end of the last day (default: a horizon of whole weeks wraps "
+        "round, Sunday night into Monday morning; any other horizon does not)",
     )
     parser.add_argument(
         "--time-limit-seconds", type=float, default=60.0, help="solver time limit [s] (default 60)"
@@ -89,12 +90,12 @@ def run(args: argparse.Namespace) -> int:
     interval_minutes = infer_interval_minutes(
         requirements["interval_start"], source=str(args.requirements)
     )
-    first = requirements["interval_start"].min()
-    grid = pd.date_range(
-        first,
-        requirements["interval_start"].max(),
-        freq=pd.Timedelta(minutes=interval_minutes),
-    )
+    # Whole local days from the first interval's midnight: shifts may start before the first
+    # interval that needs agents, and a horizon of whole weeks wraps round.
+    first = requirements["interval_start"].min().normalize()
+    end = requirements["interval_start"].max().normalize() + pd.Timedelta(days=1)
+    grid = pd.date_range(first, end, freq=pd.Timedelta(minutes=interval_minutes), inclusive="left")
+    whole_weeks = (end - first) % pd.Timedelta(days=7) == pd.Timedelta(0)
     demand = (
         requirements.groupby("interval_start")[args.agents_column]
         .sum()
@@ -127,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         catalogue=catalogue,
         under_staffing_cost_per_agent_hour=args.under_staffing_cost_per_agent_hour,
         over_staffing_cost_per_agent_hour=args.over_staffing_cost_per_agent_hour,
-        cyclic=not args.no_wrap,
+        cyclic=whole_weeks and not args.no_wrap,
         time_limit_seconds=args.time_limit_seconds,
     )
     if selection.objective is None:
