@@ -12,7 +12,7 @@ days and 11 h rest) with more agents and more demand, and with wfm's default day
 keeps the sample's split days off):
 
 - **demand**: the sample centre's true expected demand for the planning week (Monday
-  2026-11-16, :func:`wfm.data.sample.expected_demand`) with the offered contacts of every
+  2026-11-16, :func:`wfm.data.synthetic.expected_demand`) with the offered contacts of every
   interval multiplied by ``agents / 60`` (the sample has 60 agents), staffed to each
   queue's service target and shrinkage by :func:`wfm.staffing.compute_requirements`;
 - **agents**: the sample's mix scaled to ``agents``: 2/3 full-time, 1/3 part-time;
@@ -73,7 +73,7 @@ def synthetic_centre(agents: int):
         ``agents_scheduled_required`` [agents].
     """
     from wfm.config import load_centre
-    from wfm.data.sample import expected_demand
+    from wfm.data.synthetic import expected_demand
     from wfm.data.schemas import Agent
     from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.staffing import compute_requirements

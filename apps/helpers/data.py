@@ -41,7 +41,7 @@ from wfm.store.repository import RotaVersion
 CENTRE_ENV = "WFM_CENTRE"
 STORE_ENV = URL_ENV
 TIME_LIMIT_ENV = "WFM_APP_TIME_LIMIT_SECONDS"
-#: The sample centre committed with the repository (``python -m wfm.data.sample data/sample``).
+#: The sample centre committed with the repository (``python -m wfm.data.synthetic data/sample``).
 DEFAULT_CENTRE = Path(__file__).resolve().parents[2] / "data" / "sample" / "centre.toml"
 #: Plans kept in memory at once (one per centre file and solver settings).
 MAX_CACHED_PLANS = 4

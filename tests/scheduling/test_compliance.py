@@ -442,7 +442,7 @@ def sample():
 
 def test_the_sample_rota_keeps_every_rule_as_it_was_generated(sample):
     centre, agents, frame = sample
-    # The generator (wfm.data.sample._rota_shifts) draws shifts from the centre's templates
+    # The generator (wfm.data.synthetic.rota.rota_shifts) draws shifts from the centre's templates
     # and contracts: 240/360/480/510-minute shifts, days 08:00-20:00, same start all week.
     shifts = shifts_table(frame)
     assert set(shifts["span_seconds"] // 60) == {240, 360, 480, 510}

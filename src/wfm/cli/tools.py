@@ -38,7 +38,7 @@ def register(commands) -> None:
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    from wfm.data.sample import generate_sample_centre
+    from wfm.data.synthetic import generate_sample_centre
 
     centre_path = generate_sample_centre(args.output, seed=args.seed)
     say(f"sample centre written: {centre_path}")

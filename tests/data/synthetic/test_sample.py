@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from wfm.config import load_centre
-from wfm.data.sample import (
+from wfm.data.synthetic import (
     AGENT_STATES,
     DEFAULT_END_DATE,
     expected_demand,
@@ -21,7 +21,7 @@ from wfm.data.sample import (
 )
 from wfm.timegrid import parse_clock
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 FILES = ("centre.toml", "history.csv", "agents.csv", "published_rota.csv", "agent_states.csv")
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 TIMEZONE = "Europe/London"
@@ -106,7 +106,7 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path):
     generate_sample_centre(tmp_path)
     for name in FILES:
         assert (SAMPLE / name).read_bytes() == (tmp_path / name).read_bytes(), (
-            f"data/sample/{name} is stale: run `python -m wfm.data.sample data/sample`"
+            f"data/sample/{name} is stale: run `python -m wfm.data.synthetic data/sample`"
         )
 
 
@@ -466,3 +466,17 @@ def test_agent_states_follow_the_rota(states, rota):
         states["state"].isin(["available", "on_contact", "after_contact_work"])
     ].sum()
     assert 0.75 < busy / working < 0.95
+
+
+# --- the centre file is written from data ------------------------------------------------------
+def test_centre_file_reads_back_to_the_settings_it_was_written_from(small_sample):
+    import tomllib
+
+    from wfm.data.synthetic.centre import centre_settings
+
+    written = tomllib.loads((small_sample / "centre.toml").read_text(encoding="utf-8"))
+    assert written == centre_settings()
+    # Lists of tables are written one [[block]] per item, so the file reads like the docs.
+    text = (small_sample / "centre.toml").read_text(encoding="utf-8")
+    assert text.count("[[shift_templates]]") == len(centre_settings()["shift_templates"])
+    assert text.count("[[contracts]]") == 2
