@@ -12,7 +12,6 @@ import pytest
 
 import wfm.data.io as wio
 from wfm.data.io import (
-    match_columns,
     read_forecast,
     read_raw_csv,
     read_requirements,
@@ -21,6 +20,7 @@ from wfm.data.io import (
     write_csv_atomic,
     write_files_atomic,
 )
+from wfm.data.parsing import match_columns
 from wfm.data.schemas import FORECAST_COLUMNS, REQUIREMENTS_COLUMNS, ROTA_COLUMNS
 from wfm.errors import InputError
 

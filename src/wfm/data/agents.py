@@ -17,14 +17,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Centre
-from wfm.data.io import (
-    check_not_empty,
-    check_unique,
-    match_columns,
-    parse_text,
-    raise_first,
-    read_raw_csv,
-)
+from wfm.data.io import read_raw_csv
+from wfm.data.parsing import check_not_empty, check_unique, match_columns, parse_text, raise_first
 from wfm.data.schemas import AGENT_COLUMNS, Agent
 
 logger = logging.getLogger(__name__)

@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.io import (
+from wfm.data.io import read_raw_csv
+from wfm.data.parsing import (
     check_not_empty,
     match_columns,
     parse_text,
     parse_timestamps,
     raise_first,
-    read_raw_csv,
 )
 from wfm.data.schemas import AVAILABILITY_COLUMNS, AVAILABILITY_KINDS
 

@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.io import (
+from wfm.data.io import read_raw_csv
+from wfm.data.parsing import (
     check_not_empty,
     check_timezone,
     check_unique,
@@ -41,7 +42,6 @@ from wfm.data.io import (
     parse_text,
     parse_timestamps,
     raise_first,
-    read_raw_csv,
 )
 from wfm.data.schemas import HISTORY_COUNT_COLUMNS, HISTORY_OPTIONAL, HISTORY_REQUIRED, History
 from wfm.errors import InputError

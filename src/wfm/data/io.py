@@ -13,8 +13,7 @@ Every reader in :mod:`wfm.data` goes through the same few steps:
    and report the *first* bad row with its line number (the header is line 1, the first
    data row line 2), column, value and a fix.
 
-Steps 2 and 3 live in :mod:`wfm.data.parsing`; their names are re-exported here, so
-``from wfm.data.io import match_columns`` keeps working.
+Steps 2 and 3 live in :mod:`wfm.data.parsing`: import them from there.
 
 This module also reads wfm's own outputs, the contracts of :mod:`wfm.data.schemas`:
 :func:`read_forecast` (``offered`` [contacts], ``aht_seconds`` [s]), :func:`read_requirements`
@@ -47,13 +46,10 @@ from wfm.data.output_paths import create_folders, remove_created_folders, write_
 from wfm.data.parsing import (
     FILE_LINE_INDEX,
     FIRST_DATA_LINE,
-    MISSING_TEXTS,
-    MatchedColumns,
     check_not_empty,
     check_timezone,
     check_unique,
     file_lines,
-    line_number,
     match_columns,
     normalise_name,
     parse_dates,
@@ -61,7 +57,6 @@ from wfm.data.parsing import (
     parse_text,
     parse_timestamps,
     raise_first,
-    require_filled,
 )
 from wfm.data.safe_cells import neutralise_frame
 from wfm.data.schemas import (
@@ -678,23 +673,6 @@ def read_coverage(
 
 
 __all__ = [
-    # moved to wfm.data.parsing, re-exported here
-    "FIRST_DATA_LINE",
-    "MISSING_TEXTS",
-    "MatchedColumns",
-    "check_not_empty",
-    "check_timezone",
-    "check_unique",
-    "line_number",
-    "match_columns",
-    "normalise_name",
-    "parse_dates",
-    "parse_numbers",
-    "parse_text",
-    "parse_timestamps",
-    "raise_first",
-    "require_filled",
-    # defined here
     "frame_to_csv_text",
     "read_coverage",
     "read_forecast",

@@ -31,14 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.io import (
-    check_not_empty,
-    match_columns,
-    parse_numbers,
-    parse_text,
-    raise_first,
-    read_raw_csv,
-)
+from wfm.data.io import read_raw_csv
+from wfm.data.parsing import check_not_empty, match_columns, parse_numbers, parse_text, raise_first
 from wfm.data.schemas import PREFERENCE_COLUMNS, PREFERENCE_KINDS, PREFERENCE_OPTIONAL
 from wfm.errors import InputError
 from wfm.timegrid import parse_clock, weekday_index

@@ -37,7 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.io import (
+from wfm.data.io import read_raw_csv, to_iso
+from wfm.data.parsing import (
     check_not_empty,
     check_timezone,
     line_number,
@@ -45,8 +46,6 @@ from wfm.data.io import (
     parse_text,
     parse_timestamps,
     raise_first,
-    read_raw_csv,
-    to_iso,
 )
 from wfm.data.parsing import FILE_LINE_INDEX, file_lines
 from wfm.data.schemas import AGENT_STATE_COLUMNS
