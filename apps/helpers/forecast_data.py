@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
-from wfm.data.safe_cells import neutralise_frame
 from wfm.data.schemas import History
 from wfm.forecast.backtest import DEFAULT_MODELS, BacktestResult
 from wfm.plan.steps import backtest_models
@@ -76,8 +73,3 @@ def run_backtest(history: History, queue: str, progress: ProgressCallback) -> Ba
         origins=BACKTEST_ORIGINS,
         progress=progress,
     )
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as UTF-8 CSV for ``st.download_button`` (timestamps in ISO 8601 with their offset)."""
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")

@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import adherence_charts, data, state, ui
-from wfm.data.io import read_rota
-from wfm.data.safe_cells import neutralise_frame
+from wfm.data.io import frame_to_csv_text, read_rota
 from wfm.data.states import StateLog
 from wfm.review.adherence import (
     DEFAULT_TOLERANCE_SECONDS,
@@ -30,14 +29,6 @@ PUBLISHED_ROTA_FILE = "published_rota.csv"
 FILE_CHOICE = "file"
 #: Agents below this adherence are flagged (a common service target; DOMAIN §8).
 LOW_ADHERENCE = 0.85
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].map(lambda t: t.isoformat())
-    return neutralise_frame(out).to_csv(index=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -294,7 +285,7 @@ with ui.friendly_errors():
     )
     st.download_button(
         "Per agent (CSV)",
-        _csv(totals),
+        frame_to_csv_text(totals),
         "adherence_by_agent.csv",
         "text/csv",
         key="adherence_download_agents",
@@ -303,7 +294,7 @@ with ui.friendly_errors():
         st.dataframe(shown(by_agent_day, {"agent_id": "Agent", "date": "Date"}), hide_index=True)
         st.download_button(
             "Per agent and day (CSV)",
-            _csv(by_agent_day),
+            frame_to_csv_text(by_agent_day),
             "adherence_by_agent_day.csv",
             "text/csv",
             key="adherence_download_agent_days",
@@ -317,7 +308,7 @@ with ui.friendly_errors():
         st.dataframe(shown(by_team, {"team": "Team", "date": "Date"}), hide_index=True)
         st.download_button(
             "Per team (CSV)",
-            _csv(by_team),
+            frame_to_csv_text(by_team),
             "adherence_by_team.csv",
             "text/csv",
             key="adherence_download_teams",
@@ -331,7 +322,7 @@ with ui.friendly_errors():
         st.dataframe(shown(by_day, {"date": "Date"}), hide_index=True)
         st.download_button(
             "Per day (CSV)",
-            _csv(by_day),
+            frame_to_csv_text(by_day),
             "adherence_by_day.csv",
             "text/csv",
             key="adherence_download_days",
@@ -387,7 +378,7 @@ with ui.friendly_errors():
     st.dataframe(shown_events, hide_index=True)
     st.download_button(
         "Events (CSV)",
-        _csv(events),
+        frame_to_csv_text(events),
         "adherence_events.csv",
         "text/csv",
         key="adherence_download_events",

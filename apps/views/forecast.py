@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import charts, data, forecast_charts, forecast_data, state, ui
+from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.forecast import MODELS
 from wfm.forecast.quantiles import add_quantile_columns
@@ -281,7 +282,7 @@ with ui.friendly_errors():
     )
     st.download_button(
         "Download daily totals (CSV)",
-        forecast_data.csv_bytes(daily),
+        frame_to_csv_text(daily),
         file_name=f"forecast_{saved.id}_daily.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -292,7 +293,7 @@ with ui.friendly_errors():
         st.dataframe(whole, hide_index=True)
     st.download_button(
         "Download forecast (CSV)",
-        forecast_data.csv_bytes(whole),
+        frame_to_csv_text(whole),
         file_name=f"forecast_{saved.id}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -330,7 +331,7 @@ with ui.friendly_errors():
         )
         st.download_button(
             "Download leaderboard (CSV)",
-            forecast_data.csv_bytes(board),
+            frame_to_csv_text(board),
             file_name=f"leaderboard_{queue}.csv",
             mime="text/csv",
             icon=":material/download:",

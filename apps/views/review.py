@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import data, review_charts, state, ui
-from wfm.data.safe_cells import neutralise_frame
+from wfm.data.io import frame_to_csv_text
 from wfm.plan.chain import forecast_centre
 from wfm.review.kpi import review_kpis
 from wfm.review.kpi_report import review_html
@@ -33,14 +33,6 @@ FORECAST_CHOICES = {
 BACKTEST_PREFIX = "review_backtest_"
 #: Days reviewed by default (the last week of history).
 DEFAULT_DAYS = 7
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].map(lambda t: t.isoformat())
-    return neutralise_frame(out).to_csv(index=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -306,14 +298,14 @@ with ui.friendly_errors():
     downloads = st.columns(3)
     downloads[0].download_button(
         "Per day (CSV)",
-        _csv(review.by_day),
+        frame_to_csv_text(review.by_day),
         "kpi_by_day.csv",
         "text/csv",
         key="review_download_days",
     )
     downloads[1].download_button(
         "Per interval (CSV)",
-        _csv(review.by_interval),
+        frame_to_csv_text(review.by_interval),
         "kpi_by_interval.csv",
         "text/csv",
         key="review_download_intervals",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from helpers import charts, data, forecast_data, staffing_charts, state, ui
+from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.plan.steps import STAFFING_QUANTILES, centre_requirements
 from wfm.review.daily_totals import requirements_daily_hours
@@ -196,7 +197,7 @@ with ui.friendly_errors():
     )
     st.download_button(
         "Download agent-hours per day (CSV)",
-        forecast_data.csv_bytes(daily),
+        frame_to_csv_text(daily),
         file_name=f"requirements_{saved.id}_daily.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -205,7 +206,7 @@ with ui.friendly_errors():
         st.dataframe(requirements, hide_index=True)
     st.download_button(
         "Download requirements (CSV)",
-        forecast_data.csv_bytes(requirements),
+        frame_to_csv_text(requirements),
         file_name=f"requirements_{saved.id}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import data, state, ui, whatif_charts
-from wfm.data.safe_cells import neutralise_frame
+from wfm.data.io import frame_to_csv_text
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 from wfm.review.scenarios import (
     Scenario,
@@ -128,10 +128,6 @@ def _percent_slider(label: str, low: int, high: int, default: int, key: str, hel
     return st.slider(
         label, low, high, default, step=1, key=key, help=help_text, persist_state="session"
     )
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
 
 
 st.title("What if")
@@ -362,7 +358,7 @@ with ui.friendly_errors():
     )
     st.download_button(
         "Download per interval (CSV)",
-        _csv(interval_table),
+        frame_to_csv_text(interval_table),
         "whatif_by_interval.csv",
         "text/csv",
         key="whatif_download_intervals",
@@ -392,7 +388,7 @@ with ui.friendly_errors():
     st.dataframe(pd.DataFrame(table), hide_index=True)
     st.download_button(
         "Download per day (CSV)",
-        _csv(daily.assign(scenario=WHAT_IF)),
+        frame_to_csv_text(daily.assign(scenario=WHAT_IF)),
         "whatif_by_day.csv",
         "text/csv",
         key="whatif_download_days",
@@ -511,7 +507,7 @@ with ui.friendly_errors():
             st.rerun()
     st.download_button(
         "Download the comparison (CSV)",
-        _csv(side_by_side),
+        frame_to_csv_text(side_by_side),
         "whatif_comparison.csv",
         "text/csv",
         key="whatif_download_comparison",
@@ -541,7 +537,7 @@ with ui.friendly_errors():
     )
     st.download_button(
         "Download the sensitivity table (CSV)",
-        _csv(tornado),
+        frame_to_csv_text(tornado),
         "whatif_sensitivity.csv",
         "text/csv",
         key="whatif_download_sensitivity",

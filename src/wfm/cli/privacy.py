@@ -90,13 +90,10 @@ def run_purge(args: argparse.Namespace) -> int:
 
 
 def run_export_rota(args: argparse.Namespace) -> int:
-    from wfm.data.io import to_iso, write_files_atomic
+    from wfm.data.io import write_files_atomic
     from wfm.store.privacy import pseudonymised_rota
 
     frame = pseudonymised_rota(args.url, args.rota_version)
-    for column in ("start", "end"):
-        if column in frame:
-            frame[column] = to_iso(frame[column])
     path = output_file(args.output)
     write_files_atomic({path: frame})
     say(

@@ -120,12 +120,9 @@ def run(args: argparse.Namespace) -> int:
     targets = {q.name: q.service_level_target for q in centre.queues} if centre else {}
     title = centre.name if centre else Path(args.history).stem
     page = review_html(review, title=title, targets=targets, period=f"{period_from} to {period_to}")
-    by_interval = review.by_interval.assign(
-        interval_start=review.by_interval["interval_start"].map(lambda t: t.isoformat())
-    )
     write_files_atomic(
         {
-            out_dir / "kpi_by_interval.csv": by_interval,
+            out_dir / "kpi_by_interval.csv": review.by_interval,
             out_dir / "kpi_by_day.csv": review.by_day,
             out_dir / "review.html": page,
         }

@@ -101,9 +101,8 @@ def audit_log(store: str | Engine | None = None) -> pd.DataFrame:
 
 def write_audit_csv(store: str | Engine | None, path: str | Path) -> int:
     """Export the audit trail to a CSV (``at`` as UTC ISO 8601); return the number of entries."""
-    from wfm.data.io import to_iso, write_files_atomic
+    from wfm.data.io import write_files_atomic
 
     frame = audit_log(store)
-    frame["at"] = to_iso(frame["at"])
     write_files_atomic({path: frame})
     return len(frame)
