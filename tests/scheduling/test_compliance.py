@@ -10,6 +10,7 @@ import pytest
 from wfm.config import load_centre, parse_centre
 from wfm.data.io import read_rota
 from wfm.data.schemas import Agent
+from wfm.errors import InputError
 from wfm.plan.chain import load_agents
 from wfm.scheduling import UK_WORKING_TIME_REGULATIONS, check_rota, check_rota_frame
 from wfm.scheduling.compliance import night_workers
@@ -423,7 +424,7 @@ def test_every_legal_figure_has_a_regulation_and_a_date():
     assert table.set_index("rule").loc["daily_rest_hours", "value"] == 11.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         UK_WORKING_TIME_REGULATIONS.daily_rest_hours = 10  # type: ignore[misc]
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="night_start is out of range"):
         WorkingTimeRules(night_start="25:00")
 
 

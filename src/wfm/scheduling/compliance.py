@@ -99,10 +99,10 @@ from wfm.scheduling.rules.shift_types import start_windows
 from wfm.scheduling.working_time_law import (
     UK_WORKING_TIME_REGULATIONS,
     WorkingTimeRules,
-    clock_minutes,
     no_law_note,
     working_time_law_for,
 )
+from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ _COUNTRY_LAW = object()
 
 def _night_seconds(rows: pd.DataFrame, rules: WorkingTimeRules, timezone: str) -> pd.Series:
     """Seconds of each row in night time (elapsed time, across clock changes)."""
-    start_minute, end_minute = clock_minutes(rules.night_start), clock_minutes(rules.night_end)
+    start_minute, end_minute = parse_clock(rules.night_start), parse_clock(rules.night_end)
     length_days = 1 if end_minute <= start_minute else 0
     local_day = pd.to_datetime(rows["start"].dt.date)
     longest = int(np.ceil(rows["seconds"].max() / 86400.0)) if len(rows) else 0

@@ -24,22 +24,14 @@ from typing import Literal
 
 import pandas as pd
 
+from wfm.timegrid import parse_clock
+
 #: What the checks that cite several regulations cite, in the UK Regulations.
 _UK_CHECK_CITATIONS = {
     "weekly_rest": "reg. 11(1), 11(2)",
     "average_weekly_hours": "reg. 4(1)",
     "night_work_hours": "reg. 6(1), 6(5)",
 }
-
-
-def clock_minutes(text: str) -> int:
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-    except ValueError:
-        raise ValueError(f"not a clock time HH:MM: {text!r}") from None
-    if not (0 <= hours < 24 and 0 <= minutes < 60):
-        raise ValueError(f"not a clock time HH:MM: {text!r}")
-    return hours * 60 + minutes
 
 
 @dataclass(frozen=True)
@@ -124,7 +116,7 @@ class WorkingTimeRules:
 
     def __post_init__(self) -> None:
         for name in ("night_start", "night_end"):
-            clock_minutes(getattr(self, name))
+            parse_clock(getattr(self, name), name)
         if self.rest_break_day_measure not in ("span", "working"):
             raise ValueError("rest_break_day_measure must be 'span' or 'working'")
         if self.reference_period_weeks < 1:
