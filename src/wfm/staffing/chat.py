@@ -39,7 +39,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from wfm.errors import InputError
-from wfm.staffing.requirements import ServiceTarget, Staffing, staff_to_target, traffic_erlangs
+from wfm.staffing.forecast_rows import ShrinkageInput, forecast_rows
+from wfm.staffing.requirements import (
+    ServiceTarget,
+    Staffing,
+    scheduled_agents,
+    staff_to_target,
+    traffic_erlangs,
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ def staff_chat(
 def compute_chat_requirements(
     forecast: pd.DataFrame,
     target: ServiceTarget,
-    shrinkage_fraction: float | np.ndarray,
+    shrinkage_fraction: ShrinkageInput,
     interval_minutes: int,
     concurrency: int,
     *,
@@ -176,15 +183,9 @@ def compute_chat_requirements(
     ``service_level``, ``asa_seconds``, ``occupancy`` and ``binding_target`` are those of
     the chat slots) plus ``slots_required``, ``chat_aht_seconds`` and ``concurrency``.
     """
-    from wfm.staffing.requirements import _check_forecast, _per_row_shrinkage, scheduled_agents
-
-    _check_forecast(forecast, source)
-    frame = forecast.reset_index(drop=True)
-    offered = frame["offered"].to_numpy(dtype=float)
-    aht = np.where(offered > 0, frame["aht_seconds"].to_numpy(dtype=float), 1.0)
-    queues = frame["queue"].astype(str).to_numpy()
-    per_row = _per_row_shrinkage(shrinkage_fraction, len(frame), source)
-    shrinkage = per_row if per_row is not None else np.full(len(frame), float(shrinkage_fraction))
+    checked = forecast_rows(forecast, shrinkage_fraction, source=source)
+    frame, queues, offered = checked.frame, checked.queues, checked.offered
+    aht, shrinkage = checked.staffing_aht_seconds, checked.shrinkage_fraction
     columns = {
         name: np.zeros(len(frame))
         for name in (

@@ -39,6 +39,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from wfm.errors import InputError
+from wfm.staffing.forecast_rows import ShrinkageInput, forecast_rows
+from wfm.staffing.requirements import scheduled_agents
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def staff_deferred_work(
 
 def compute_deferred_requirements(
     forecast: pd.DataFrame,
-    shrinkage_fraction: float | np.ndarray,
+    shrinkage_fraction: ShrinkageInput,
     interval_minutes: int,
     response_hours: float,
     *,
@@ -195,15 +197,9 @@ def compute_deferred_requirements(
     ``binding_target`` = ``response_time``) plus ``agents_level`` and
     ``backlog_agent_seconds``.
     """
-    from wfm.staffing.requirements import _check_forecast, _per_row_shrinkage, scheduled_agents
-
-    _check_forecast(forecast, source)
-    frame = forecast.reset_index(drop=True)
-    offered = frame["offered"].to_numpy(dtype=float)
-    aht = np.where(offered > 0, frame["aht_seconds"].to_numpy(dtype=float), 1.0)
-    queues = frame["queue"].astype(str).to_numpy()
-    per_row = _per_row_shrinkage(shrinkage_fraction, len(frame), source)
-    shrinkage = per_row if per_row is not None else np.full(len(frame), float(shrinkage_fraction))
+    checked = forecast_rows(forecast, shrinkage_fraction, source=source)
+    frame, queues, offered = checked.frame, checked.queues, checked.offered
+    aht, shrinkage = checked.staffing_aht_seconds, checked.shrinkage_fraction
     times = pd.to_datetime(frame["interval_start"])
     agents = np.zeros(len(frame), dtype=np.int64)
     level = np.zeros(len(frame))

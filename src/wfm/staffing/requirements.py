@@ -18,8 +18,6 @@ import pandas as pd
 from wfm.data.schemas import REQUIREMENTS_COLUMNS
 from wfm.errors import InputError
 from wfm.limits import (
-    MAX_AHT_SECONDS,
-    MAX_CONTACTS_PER_INTERVAL,
     MAX_WAIT_SECONDS,
     check_finite,
     check_range,
@@ -30,6 +28,7 @@ from wfm.staffing.erlang import (
     erlang_c_from_b,
     service_level_from_c,
 )
+from wfm.staffing.forecast_rows import ShrinkageInput, forecast_rows, queue_value
 
 #: Tolerance when comparing a computed service level or ASA with its target, so that a
 #: level of exactly the target is not lost to rounding in the last bit.
@@ -442,7 +441,7 @@ def fractional_agents_required(
 def compute_requirements(
     forecast: pd.DataFrame,
     targets: ServiceTarget | Mapping[str, ServiceTarget],
-    shrinkage_fraction: float | Mapping[str, float] | np.ndarray | pd.Series,
+    shrinkage_fraction: ShrinkageInput,
     interval_minutes: int,
     *,
     source: str = "forecast",
@@ -488,18 +487,20 @@ def compute_requirements(
         weekly service-level objective of the rota reads them), and
         ``agents_required_fractional`` if asked, in the forecast's row order.
     """
-    _check_forecast(forecast, source)
-    frame = forecast.reset_index(drop=True)
-    offered = frame["offered"].to_numpy(dtype=float)
-    aht = frame["aht_seconds"].to_numpy(dtype=float)
+    checked = forecast_rows(forecast, shrinkage_fraction, source=source)
+    frame, queues, offered, aht = (
+        checked.frame,
+        checked.queues,
+        checked.offered,
+        checked.aht_seconds,
+    )
+    shrinkage = checked.shrinkage_fraction
     traffic = traffic_erlangs(offered, np.where(offered > 0, aht, 0.0), interval_minutes)
-    queues = frame["queue"].astype(str).to_numpy()
     agents = np.zeros(len(frame), dtype=np.int64)
     binding = np.full(len(frame), BINDING_NONE, dtype=object)
     level = np.ones(len(frame))
     asa = np.zeros(len(frame))
     occ = np.zeros(len(frame))
-    shrinkage = np.zeros(len(frame))
     level_target = np.full(len(frame), np.nan)
     threshold = np.zeros(len(frame))
     fractional = np.zeros(len(frame))
@@ -515,13 +516,12 @@ def compute_requirements(
             "fractional requirements are defined for Erlang C only",
             fix="drop the patience or the fractional option",
         )
-    per_row = _per_row_shrinkage(shrinkage_fraction, len(frame), source)
     for queue in pd.unique(queues):
         mask = queues == queue
         target = (
             targets
             if isinstance(targets, ServiceTarget)
-            else _lookup(targets, queue, "service target")
+            else queue_value(targets, queue, "service target")
         )
         if patience_seconds is not None:
             staffing = _staff_erlang_a(
@@ -547,14 +547,6 @@ def compute_requirements(
         if include_fractional:
             fractional[mask] = fractional_agents_required(
                 traffic[mask], np.where(offered[mask] > 0, aht[mask], 1.0), target
-            )
-        if per_row is not None:
-            shrinkage[mask] = per_row[mask]
-        else:
-            shrinkage[mask] = (
-                shrinkage_fraction
-                if isinstance(shrinkage_fraction, int | float)
-                else _lookup(shrinkage_fraction, queue, "shrinkage")
             )
     result = pd.DataFrame(
         {
@@ -660,99 +652,3 @@ def _staff_erlang_a(
     return _ErlangAStaffing(
         agents, names, level, at.asa_seconds, at.occupancy, at.abandon_probability
     )
-
-
-def _per_row_shrinkage(shrinkage_fraction, rows: int, source: str) -> np.ndarray | None:
-    """The shrinkage as one value per row, or ``None`` for a scalar or per-queue mapping."""
-    if isinstance(shrinkage_fraction, int | float | Mapping):
-        return None
-    values = np.asarray(shrinkage_fraction, dtype=float)
-    if values.shape != (rows,):
-        raise InputError(
-            "per-interval shrinkage must have one value per forecast row",
-            source=source,
-            value=values.shape,
-            fix=f"give {rows} values, a single fraction, or one per queue",
-        )
-    return values
-
-
-def _lookup(mapping: Mapping, queue: str, what: str):
-    try:
-        return mapping[queue]
-    except KeyError:
-        raise InputError(
-            f"no {what} for queue '{queue}'",
-            fix=f"add queue '{queue}' to the centre file (known: {sorted(mapping)})",
-        ) from None
-
-
-def _check_forecast(forecast: pd.DataFrame, source: str) -> None:
-    """Raise :class:`InputError` for values staffing cannot use, naming the first bad row."""
-    missing = [
-        column
-        for column in ("interval_start", "queue", "offered", "aht_seconds")
-        if column not in forecast
-    ]
-    if missing:
-        raise InputError(
-            f"missing column(s) {missing}",
-            source=source,
-            fix="a forecast needs interval_start, queue, offered, aht_seconds",
-        )
-    offered = pd.to_numeric(forecast["offered"], errors="coerce").to_numpy(dtype=float)
-    aht = pd.to_numeric(forecast["aht_seconds"], errors="coerce").to_numpy(dtype=float)
-    checks = [
-        (
-            ~np.isfinite(offered),
-            "offered",
-            "offered is not a number",
-            "write a non-negative number of contacts",
-        ),
-        (offered < 0, "offered", "offered is negative", "volumes must be zero or more"),
-        (
-            offered > MAX_CONTACTS_PER_INTERVAL,
-            "offered",
-            f"offered is above wfm's limit of {MAX_CONTACTS_PER_INTERVAL:,} contacts in one interval",
-            "check the volume: it is far beyond any contact centre",
-        ),
-        (
-            (offered > 0) & np.isinf(aht),
-            "aht_seconds",
-            "AHT is infinite",
-            "give the handle time in seconds as a finite number",
-        ),
-        (
-            (offered > 0) & (aht > MAX_AHT_SECONDS),
-            "aht_seconds",
-            f"AHT is above wfm's limit of {MAX_AHT_SECONDS:g} seconds (one day)",
-            "give the handle time in seconds (e.g. 180 for 3 minutes)",
-        ),
-        (
-            (offered > 0) & np.isnan(aht),
-            "aht_seconds",
-            "AHT is missing where contacts are offered",
-            "give aht_seconds in the forecast or a default AHT (--aht-seconds)",
-        ),
-        (
-            (offered > 0) & (aht <= 0),
-            "aht_seconds",
-            "AHT must be more than 0 seconds",
-            "give the handle time in seconds",
-        ),
-    ]
-    for bad, column, problem, fix in checks:
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            value = forecast[column].iloc[row]
-            raise InputError(
-                problem, source=source, row=row + 2, column=column, value=value, fix=fix
-            )
-    positive = aht[(offered > 0) & np.isfinite(aht)]
-    if positive.size and np.median(positive) < 15:
-        raise InputError(
-            f"AHT has a median of {np.median(positive):g}, which looks like minutes, not seconds",
-            source=source,
-            column="aht_seconds",
-            fix="give the handle time in seconds (e.g. 180 for 3 minutes)",
-        )
