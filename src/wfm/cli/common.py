@@ -52,19 +52,11 @@ def progress_bar(enabled: bool = True):
 
 def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str] | None:
     """``["calls=offered", ...]`` -> ``{"calls": "offered", ...}``."""
-    if not pairs:
-        return None
-    mapping = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise InputError(
-                "a --map option must be FILE_COLUMN=WFM_COLUMN",
-                value=pair,
-                fix="e.g. --map calls=offered",
-            )
-        source, target = pair.split("=", 1)
-        mapping[source.strip()] = target.strip()
-    return mapping
+    from wfm.data.parsing import parse_name_pairs
+
+    return parse_name_pairs(
+        pairs, option="--map", form="FILE_COLUMN=WFM_COLUMN", example="calls=offered"
+    )
 
 
 def parse_date(text: str | None) -> dt.date | None:

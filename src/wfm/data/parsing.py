@@ -899,3 +899,35 @@ __all__ = [
     "raise_first",
     "require_filled",
 ]
+
+
+def parse_name_pairs(
+    pairs: Sequence[str] | None, *, option: str, form: str, example: str, lower: bool = False
+) -> dict[str, str] | None:
+    """Name pairs given as ``OLD=NEW`` options, as a mapping; ``None`` if there are none.
+
+    Parameters
+    ----------
+    pairs
+        The option values, e.g. ``["calls=offered"]``.
+    option, form, example
+        The option's name, the form it takes and an example, for the error message.
+    lower
+        Lower-case both names (for case-insensitive lookups).
+
+    Examples
+    --------
+    >>> parse_name_pairs(["calls = offered"], option="--map", form="A=B", example="calls=offered")
+    {'calls': 'offered'}
+    """
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InputError(
+                f"a {option} option must be {form}", value=pair, fix=f"e.g. {option} {example}"
+            )
+        name, target = (part.strip() for part in pair.split("=", 1))
+        mapping[name.lower() if lower else name] = target.lower() if lower else target
+    return mapping

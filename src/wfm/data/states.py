@@ -43,6 +43,7 @@ from wfm.data.parsing import (
     check_timezone,
     line_number,
     match_columns,
+    parse_name_pairs,
     parse_text,
     parse_timestamps,
     raise_first,
@@ -181,19 +182,13 @@ def _utc(values: pd.Series) -> np.ndarray:
 
 def parse_state_map(pairs) -> dict[str, str] | None:
     """``["Lunch Break=lunch", ...]`` -> ``{"lunch break": "lunch"}`` (names normalised)."""
-    if not pairs:
-        return None
-    mapping = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise InputError(
-                "a --state-map option must be VENDOR_STATE=WFM_STATE",
-                value=pair,
-                fix="e.g. --state-map 'Lunch Break=lunch'",
-            )
-        name, target = pair.split("=", 1)
-        mapping[name.strip().lower()] = target.strip().lower()
-    return mapping
+    return parse_name_pairs(
+        pairs,
+        option="--state-map",
+        form="VENDOR_STATE=WFM_STATE",
+        example="'Lunch Break=lunch'",
+        lower=True,
+    )
 
 
 def _check_state_map(state_map: Mapping[str, str]) -> dict[str, str]:

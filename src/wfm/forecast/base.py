@@ -74,6 +74,19 @@ class Forecaster:
         self._fit(y)
         return self
 
+    def _record_fallback(self, reason: str) -> None:
+        """Log that the model failed on this queue and keep ``reason`` in ``fallback_reason_``.
+
+        Subclasses that can fail call this and then forecast as ``same_slot_average``.
+        """
+        logger.warning(
+            "queue %s: model %s failed (%s); using same_slot_average instead",
+            self.queue_,
+            self.name,
+            reason,
+        )
+        self.fallback_reason_ = reason
+
     def predict(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Forecast offered contacts for each interval start in ``index``.
 

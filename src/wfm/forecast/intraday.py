@@ -100,13 +100,7 @@ class _IntervalModel(Forecaster):
             self._fall_back(str(error) or type(error).__name__)
 
     def _fall_back(self, reason: str) -> None:
-        logger.warning(
-            "queue %s: model %s failed (%s); using same_slot_average instead",
-            self.queue_,
-            self.name,
-            reason,
-        )
-        self.fallback_reason_ = reason
+        self._record_fallback(reason)
         self.path_ = None
 
     def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:

@@ -186,14 +186,8 @@ class DailyTotalsETS(Forecaster):
         return results
 
     def _fall_back(self, reason: str) -> None:
-        logger.warning(
-            "queue %s: model %s failed (%s); using same_slot_average instead",
-            self.queue_,
-            self.name,
-            reason,
-        )
+        self._record_fallback(reason)
         self.results_ = None
-        self.fallback_reason_ = reason
 
     def _check_params(self) -> None:
         for key, allowed in (("trend", ("add", "mul", None)), ("seasonal", ("add", "mul", None))):

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from wfm.data.schemas import REQUIREMENTS_COLUMNS
 from wfm.staffing import ServiceTarget, service_level_fractional
 from wfm.staffing.erlang import asa_seconds
 
@@ -78,19 +79,13 @@ def project_service(
     gap = merged["agents_scheduled"] - merged["agents_scheduled_required"]
     merged["under_staffed"] = np.maximum(-gap, 0.0).where(gap < -STAFFING_TOLERANCE_AGENTS, 0.0)
     merged["over_staffed"] = np.maximum(gap, 0.0).where(gap > STAFFING_TOLERANCE_AGENTS, 0.0)
+    # The requirement columns, with the scheduled and productive agents beside the required.
+    beside = REQUIREMENTS_COLUMNS.index("agents_scheduled_required") + 1
     columns = [
-        "interval_start",
-        "queue",
-        "offered",
-        "aht_seconds",
-        "traffic_erlangs",
-        "agents_required",
-        "agents_scheduled_required",
+        *REQUIREMENTS_COLUMNS[:beside],
         "agents_scheduled",
         "agents_productive",
-        "service_level",
-        "asa_seconds",
-        "occupancy",
+        *REQUIREMENTS_COLUMNS[beside:],
         "under_staffed",
         "over_staffed",
     ]
