@@ -73,8 +73,8 @@ def synthetic_centre(agents: int):
         ``agents_scheduled_required`` [agents].
     """
     from wfm.config import load_centre
-    from wfm.data.synthetic import expected_demand
     from wfm.data.schemas import Agent
+    from wfm.data.synthetic import expected_demand
     from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.staffing import compute_requirements
 

@@ -10,7 +10,7 @@ import pytest
 from forecast_synthetic import as_series, synthetic_frame
 
 from wfm.errors import InputError
-from wfm.forecast import SameSlotAverage, SeasonalNaive, forecast_grid
+from wfm.forecast import SameSlotAverage, SeasonalNaive, forecast_grid, make_model
 from wfm.timegrid import OpeningHours
 
 FIRST_DATE = dt.date(2024, 1, 1)  # a Monday
@@ -110,3 +110,18 @@ def test_same_slot_average_in_sample_uses_only_earlier_weeks(history: pd.Series)
 def test_same_slot_average_rejects_bad_weeks(history: pd.Series, weeks: float) -> None:
     with pytest.raises(InputError, match="weeks"):
         SameSlotAverage(weeks=weeks).fit(history, 15)
+
+
+def test_weighted_same_slot_weights_recent_weeks_more() -> None:
+    frame = synthetic_frame(first_date=FIRST_DATE, days=56, noise=False)
+    weeks = (
+        (frame["interval_start"].dt.tz_localize(None) - pd.Timestamp(FIRST_DATE)).dt.days // 7
+    ).to_numpy()
+    frame["offered"] = 10.0 * (1 + weeks)  # 10, 20, ..., 80: a step up every week
+    y = as_series(frame)
+    monday = pd.date_range("2024-02-26 08:00", periods=40, freq="15min", tz=TZ)
+    flat = make_model("weighted_same_slot", weeks=4, decay=1.0).fit(y, 15).predict(monday)
+    decayed = make_model("weighted_same_slot", weeks=4, decay=0.5).fit(y, 15).predict(monday)
+    np.testing.assert_allclose(flat, (50 + 60 + 70 + 80) / 4)
+    np.testing.assert_allclose(decayed, (80 + 70 * 0.5 + 60 * 0.25 + 50 * 0.125) / 1.875)
+    np.testing.assert_allclose(make_model("same_slot_average").fit(y, 15).predict(monday), flat)

@@ -53,8 +53,13 @@ Example
 ...                     start_step_minutes=60)
 >>> sel.objective, sel.proven_optimal
 (5.0, True)
->>> sel.counts[["start_interval", "length_minutes", "count"]].values.tolist()
-[[1, 180, 1], [7, 120, 1]]
+>>> sel.coverage.tolist()  # the day wraps: a shift from 07:00 covers 00:00-01:00 too
+[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+>>> sorted(sel.counts["length_minutes"].repeat(sel.counts["count"]).tolist())
+[120, 180]
+
+Two 5-hour solutions tie (a 3 h shift from 01:00 or from 07:00); which one the solver
+returns is not specified, so the example shows what both share.
 """
 
 from __future__ import annotations

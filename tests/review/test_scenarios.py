@@ -8,7 +8,9 @@ from wfm.errors import InputError
 from wfm.review.projection import project_service, summarise_service
 from wfm.review.scenarios import (
     Scenario,
+    ScenarioResult,
     compare_scenarios,
+    projection_by_day,
     run_scenario,
     sensitivity,
     service_by_day,
@@ -19,10 +21,11 @@ TARGETS = {"sales": ServiceTarget(0.8, 20.0), "support": ServiceTarget(0.8, 30.0
 SHRINKAGE = {"sales": 0.3, "support": 0.25}
 
 
-def plan_inputs(days=2):
+def plan_inputs(days=2, waves=3, coverage_share=0.97):
+    """Two queues over ``days`` open days of a sine-shaped forecast, staffed at a share of the need."""
     starts = pd.date_range("2026-11-09 08:00", periods=days * 96, freq="15min", tz="Europe/London")
     starts = starts[(starts.hour >= 8) & (starts.hour < 20)]
-    shape = 1 + 0.5 * np.sin(np.linspace(0, 3 * np.pi, len(starts)))
+    shape = 1 + 0.5 * np.sin(np.linspace(0, waves * np.pi, len(starts)))
     forecast = pd.concat(
         [
             pd.DataFrame(
@@ -46,7 +49,7 @@ def plan_inputs(days=2):
     )
     requirements = compute_requirements(forecast, TARGETS, SHRINKAGE, 15)
     coverage = requirements[["interval_start", "queue"]].assign(
-        agents_scheduled=requirements["agents_scheduled_required"] * 0.97
+        agents_scheduled=requirements["agents_scheduled_required"] * coverage_share
     )
     return forecast, coverage
 
@@ -160,3 +163,88 @@ def test_nonsense_changes_are_input_errors():
     forecast, coverage = plan_inputs(days=1)
     with pytest.raises(InputError):
         sensitivity(forecast, coverage, TARGETS, SHRINKAGE, 15, inputs=("weather",))
+
+
+# --- per-day figures (projection_by_day) ---------------------------------------------------
+def hand_result() -> ScenarioResult:
+    """Three intervals of one queue on one day, one on the next; the third has no finite wait."""
+    starts = pd.to_datetime(
+        ["2026-11-09 08:00", "2026-11-09 08:15", "2026-11-09 08:30", "2026-11-10 08:00"]
+    ).tz_localize("Europe/London")
+    projected = pd.DataFrame(
+        {
+            "interval_start": starts,
+            "queue": "sales",
+            "offered": [10.0, 30.0, 20.0, 5.0],
+            "service_level": [0.9, 0.7, 0.0, 1.0],
+            "asa_seconds": [5.0, 20.0, np.inf, 2.0],
+            "occupancy": [0.8, 0.9, 1.0, 0.5],
+            "agents_productive": [10.0, 20.0, 4.0, 2.0],
+            "agents_scheduled_required": [14.0, 28.0, 30.0, 3.0],
+            "agents_scheduled": [14.0, 28.0, 6.0, 3.0],
+            "under_staffed": [0.0, 0.0, 24.0, 0.0],
+            "abandon_probability": [0.05, 0.1, 0.5, 0.0],
+        }
+    )
+    return ScenarioResult(Scenario("hand"), pd.DataFrame(), projected, pd.DataFrame())
+
+
+def test_day_figures_match_hand_computed_totals():
+    table = projection_by_day(hand_result(), 15)
+    first = table[(table["queue"] == "sales")].iloc[0]
+    # service level: (0.9 x 10 + 0.7 x 30 + 0 x 20) / 60 = 30 / 60
+    assert first["service_level"] == pytest.approx(0.5)
+    # ASA over the stable intervals only: (5 x 10 + 20 x 30) / 40 = 16.25 s, 20 contacts left out
+    assert first["asa_seconds"] == pytest.approx(16.25)
+    assert first["offered_in_unstable_intervals"] == pytest.approx(20.0)
+    # occupancy: busy (8 + 18 + 4) / productive (10 + 20 + 4) = 30 / 34, not the mean of 0.8, 0.9, 1.0
+    assert first["occupancy"] == pytest.approx(30 / 34)
+    # abandonment: (0.5 + 3 + 10) / 60
+    assert first["abandonment_rate"] == pytest.approx(13.5 / 60)
+    # agent-hours: 15-minute intervals are a quarter hour each
+    assert first["required_agent_hours"] == pytest.approx(72 / 4)
+    assert first["scheduled_agent_hours"] == pytest.approx(48 / 4)
+    assert first["under_staffed_agent_hours"] == pytest.approx(6.0)
+    assert table["queue"].tolist() == ["sales", "all", "sales", "all"]
+    second = table.iloc[2]
+    assert second["service_level"] == 1.0 and second["asa_seconds"] == pytest.approx(2.0)
+
+
+def test_the_days_add_up_to_the_period_of_compare_scenarios():
+    forecast, coverage = plan_inputs(days=3, waves=5, coverage_share=0.95)
+    result = run_scenario(
+        forecast,
+        coverage,
+        TARGETS,
+        SHRINKAGE,
+        15,
+        Scenario("busier", volume_factor=1.1),
+        patience_seconds=120.0,
+    )
+    days = projection_by_day(result, 15)
+    all_days = days[days["queue"] == "all"]
+    period = compare_scenarios([result]).iloc[0]
+    offered = all_days["offered"].sum()
+    assert offered == pytest.approx(period["offered"])
+    assert (all_days["service_level"] * all_days["offered"]).sum() / offered == pytest.approx(
+        period["service_level"]
+    )
+    assert (all_days["abandonment_rate"] * all_days["offered"]).sum() / offered == pytest.approx(
+        period["abandonment_rate"]
+    )
+    assert all_days["required_agent_hours"].sum() == pytest.approx(period["required_agent_hours"])
+    assert all_days["scheduled_agent_hours"].sum() == pytest.approx(period["scheduled_agent_hours"])
+    # a queue's rows and the 'all' row of a day agree
+    per_queue = days[days["queue"] != "all"].groupby("date")["offered"].sum()
+    assert per_queue.to_numpy() == pytest.approx(all_days["offered"].to_numpy())
+
+
+def test_without_patience_there_is_no_abandonment_column():
+    result = hand_result()
+    result = ScenarioResult(
+        result.scenario,
+        result.requirements,
+        result.projected.drop(columns="abandon_probability"),
+        result.summary,
+    )
+    assert "abandonment_rate" not in projection_by_day(result, 15)
