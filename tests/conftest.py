@@ -1,5 +1,8 @@
 """Shared fixtures: paths of the repository, the sample centre and the shared real data."""
 
+import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +17,57 @@ def sample_dir() -> Path:
     return SAMPLE_CENTRE.parent
 
 
+#: A PostgreSQL URL to run the store tests against as well (a database the tests may create
+#: databases beside), e.g. postgresql+psycopg://wfm@127.0.0.1:5432/wfm; see .ci/postgres.
+POSTGRES_URL_ENV = "WFM_TEST_POSTGRES_URL"
+#: Set to 1 (as CI does) to fail, not run SQLite only, when no PostgreSQL URL is given.
+REQUIRE_POSTGRES_ENV = "WFM_REQUIRE_POSTGRES"
+
+
+def _store_backends() -> list[str]:
+    if os.environ.get(POSTGRES_URL_ENV):
+        return ["sqlite", "postgresql"]
+    if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+        raise pytest.UsageError(
+            f"{REQUIRE_POSTGRES_ENV}=1 but {POSTGRES_URL_ENV} is not set: start a server "
+            "(.ci/postgres start DIR) and export its URL"
+        )
+    return ["sqlite"]
+
+
+@pytest.fixture(params=_store_backends())
+def empty_store_url(request, tmp_path) -> Iterator[str]:
+    """The URL of a new, empty store: a SQLite file, or a new PostgreSQL database.
+
+    The PostgreSQL database is created beside the one :data:`POSTGRES_URL_ENV` names and
+    dropped after the test, so every test starts from nothing on either backend.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'wfm.db'}"
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    server = make_url(os.environ[POSTGRES_URL_ENV])
+    name = f"wfm_test_{secrets.token_hex(6)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture
-def store_url(tmp_path) -> str:
-    """A fresh SQLite store in the test's temporary folder."""
+def store_url(empty_store_url) -> str:
+    """A new store at the current schema version (SQLite, and PostgreSQL when configured)."""
     from wfm.store import init
 
-    url = f"sqlite:///{tmp_path / 'wfm.db'}"
-    init(url)
-    return url
+    init(empty_store_url)
+    return empty_store_url
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from wfm.store.privacy import pseudonym, store_salt
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
-def test_db_init_status_upgrade(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_db_init_status_upgrade(empty_store_url, capsys):
+    url = empty_store_url
     assert main(["db", "status", "--url", url]) == 0
     out = capsys.readouterr().out
     assert (
@@ -82,8 +82,8 @@ def test_bad_url_is_a_user_error(capsys):
     assert "not a database URL" in capsys.readouterr().err
 
 
-def test_audit_export_and_privacy_commands(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'wfm.db'}"
+def test_audit_export_and_privacy_commands(tmp_path, empty_store_url, capsys):
+    url = empty_store_url
     assert main(["db", "init", "--url", url]) == 0
     rota = read_rota(SAMPLE / "published_rota.csv", "Europe/London")
     version_id = repository.save_rota(url, rota, rota[["agent_id"]], actor="ana")

@@ -40,8 +40,8 @@ def interval_frame(n: int = 8, offset: int = 0) -> pd.DataFrame:
 
 
 # --- migrations --------------------------------------------------------------------------
-def test_empty_database_migrates_to_current_version(tmp_path):
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+def test_empty_database_migrates_to_current_version(empty_store_url):
+    url = empty_store_url
     before = status(url)
     assert before.version == 0 and before.current == SCHEMA_VERSION == len(MIGRATIONS)
     assert len(before.pending) == len(MIGRATIONS) and not before.up_to_date
@@ -55,8 +55,8 @@ def test_empty_database_migrates_to_current_version(tmp_path):
     assert upgrade(url).version == SCHEMA_VERSION  # idempotent: nothing applied twice
 
 
-def test_partial_database_gets_only_pending_migrations(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_partial_database_gets_only_pending_migrations(empty_store_url):
+    url = empty_store_url
     engine = open_store(url)
     with engine.begin() as conn:  # a store left at version 1
         tables.metadata.create_all(conn, tables=[tables.schema_version])
@@ -70,9 +70,9 @@ def test_partial_database_gets_only_pending_migrations(tmp_path):
     assert upgrade(url).version == SCHEMA_VERSION
 
 
-def test_writes_need_a_current_schema(tmp_path):
+def test_writes_need_a_current_schema(empty_store_url):
     with pytest.raises(SchemaError, match="wfm db init"):
-        repository.save_forecast(f"sqlite:///{tmp_path / 'empty.db'}", interval_frame())
+        repository.save_forecast(empty_store_url, interval_frame())
 
 
 # --- round trips -------------------------------------------------------------------------
@@ -222,6 +222,60 @@ def test_failed_audit_write_rolls_back_the_change(store_url, monkeypatch):
     assert repository.count_rows(store_url, "frames") == 1
 
 
+KILLED_WRITER_SCRIPT = """
+import sys
+import time
+
+import pandas as pd
+
+import wfm.store.repository as repository
+
+
+def stall(*args, **kwargs):  # the frame rows are written; the audit entry never is
+    print("written", flush=True)
+    time.sleep(600)
+
+
+repository.record = stall
+frame = pd.DataFrame({"queue": ["q"] * 500, "offered": range(500)})
+repository.save_forecast(sys.argv[1], frame, name="killed")
+"""
+
+
+def test_a_writer_killed_halfway_through_its_transaction_leaves_nothing(store_url):
+    """SIGKILL in the middle of a write: its rows vanish, and the store stays writable."""
+    import signal
+    import subprocess
+    import sys
+
+    first = repository.save_forecast(store_url, interval_frame())
+    counts = {t: repository.count_rows(store_url, t) for t in ("frames", "frame_rows", "audit_log")}
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER_SCRIPT, store_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(120, writer.kill)  # never hang the suite
+    watchdog.start()
+    try:
+        line = writer.stdout.readline()
+        assert line.strip() == "written", writer.stderr.read()
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=60)
+    finally:
+        watchdog.cancel()
+        writer.kill()
+        writer.stdout.close()
+        writer.stderr.close()
+    assert writer.returncode == -signal.SIGKILL
+
+    assert {t: repository.count_rows(store_url, t) for t in counts} == counts
+    second = repository.save_forecast(store_url, interval_frame(offset=1))  # not locked out
+    assert repository.list_datasets(store_url)["id"].tolist() == [first, second]
+    assert audit_log(store_url)["action"].tolist() == ["forecast_run", "forecast_run"]
+
+
 # --- concurrency -------------------------------------------------------------------------
 def test_two_concurrent_writers_lose_nothing(store_url):
     errors = []
@@ -249,8 +303,9 @@ def test_two_concurrent_writers_lose_nothing(store_url):
     assert datasets["rows"].sum() == 400
     log = audit_log(store_url)
     assert len(log) == 100 and log["id"].is_unique
-    with open_store(store_url).connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    if store_url.startswith("sqlite"):
+        with open_store(store_url).connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 WRITER_SCRIPT = """
@@ -318,3 +373,14 @@ def test_unknown_audit_action_is_refused(store_url):
         pytest.raises(ValueError, match="unknown audit action"),
     ):
         audit_module.record(conn, "rewrite_history", "x", 1)
+
+
+# --- servers -----------------------------------------------------------------------------
+def test_a_server_that_is_not_there_is_a_user_error_without_the_password():
+    pytest.importorskip("psycopg")
+    from wfm.errors import InputError
+
+    url = "postgresql+psycopg://wfm:secret@127.0.0.1:1/wfm"  # port 1: nothing listens
+    with pytest.raises(InputError, match="cannot connect to the database") as caught:
+        status(url)
+    assert "secret" not in str(caught.value) and "wfm:***@127.0.0.1:1" in str(caught.value)

@@ -4,9 +4,10 @@ The default store is a SQLite file, ``wfm.db`` in the platform's user data folde
 (:func:`default_store_path`: ``~/.local/share/wfm/wfm.db`` on Linux, ``$XDG_DATA_HOME`` if
 set; ``~/Library/Application Support/wfm`` on macOS; ``%LOCALAPPDATA%\\wfm`` on Windows), the
 same for the CLI and the app: nothing to start or administer, and the same store whichever
-folder a command runs in. Any SQLAlchemy URL (e.g. ``postgresql+psycopg://...``) can be given
+folder a command runs in. Any SQLAlchemy URL can be given
 instead, by argument (``--store`` on every command) or the ``WFM_DB_URL`` environment
-variable.
+variable; PostgreSQL is tested (``pip install "wfm[postgres]"`` for the psycopg driver, then
+``postgresql://USER:PASSWORD@HOST:5432/DATABASE``; see the README).
 
 For SQLite, every connection turns on write-ahead logging (readers do not block the writer)
 and a busy timeout, and each transaction starts with ``BEGIN IMMEDIATE`` so that two writers
@@ -30,7 +31,7 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 
 from wfm.errors import InputError
 
@@ -235,10 +236,13 @@ def open_store(url: str | Engine | None = None) -> Engine:
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as error:  # a missing driver, a malformed option
+        postgres = parsed.get_backend_name() == "postgresql"
         raise InputError(
             f"cannot open the database ({type(error).__name__}: {error})",
-            value=text,
-            fix="check the URL and that its database driver is installed",
+            value=parsed.render_as_string(hide_password=True),
+            fix='install the PostgreSQL driver: pip install "wfm[postgres]"'
+            if postgres and isinstance(error, ImportError)
+            else "check the URL and that its database driver is installed",
         ) from None
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -256,12 +260,30 @@ def connected(store: str | Engine | None) -> Iterator[Engine]:
     """
     engine = open_store(store)
     try:
+        if engine is not store and engine.url.get_backend_name() != "sqlite":
+            _check_reachable(engine)  # a server: reachable? (SQLite files: store_error says)
         yield engine
     except DBAPIError as error:  # a damaged file, a read-only store, a lock: say what to do
         raise store_error(error, str(engine.url.render_as_string(hide_password=True))) from None
     finally:
         if engine is not store:
             engine.dispose()
+
+
+def _check_reachable(engine: Engine) -> None:
+    """Connect once, so that a server that is down or a wrong name is a user error, not a bug."""
+    try:
+        with engine.connect():
+            pass
+    except (OperationalError, InterfaceError) as error:
+        engine.dispose()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise InputError(
+            f"cannot connect to the database ({reason})",
+            value=engine.url.render_as_string(hide_password=True),
+            fix="check that the server is running and the host, port, database name, user "
+            "and password in the URL",
+        ) from None
 
 
 def sqlite_file_missing(store: str | Engine | None) -> bool:
