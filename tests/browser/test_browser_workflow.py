@@ -3,9 +3,11 @@
 The app runs as ``streamlit run apps/streamlit_app.py`` on a free local port (see
 ``conftest.py``) and headless Chromium drives it the way a planner would: clicking the
 sidebar navigation and the pages' buttons, uploading files. Every page of the navigation
-is visited; each gets a full-page screenshot in ``docs/screenshots/<page>.png`` (the
-README shows them) and must show no traceback (``stException``) and no error box. A
-broken upload must give a clear validation message instead of a traceback.
+is visited; each gets a full-page screenshot and must show no traceback (``stException``)
+and no error box. A broken upload must give a clear validation message instead of a
+traceback. The screenshots go to a temporary folder, so that ``pytest`` changes no tracked
+file; ``WFM_WRITE_SCREENSHOTS=1 pytest tests/browser`` writes them to
+``docs/screenshots/<page>.png`` instead, where the README shows them.
 
 Streamlit 1.x markup relied on (checked against the installed frontend bundle):
 ``[data-testid="stApp"]`` carries ``data-test-script-state`` (``notRunning`` when a run
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,9 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "docs" / "screenshots"
+#: Set to 1 to refresh the README's screenshots in docs/screenshots/.
+WRITE_SCREENSHOTS_ENV = "WFM_WRITE_SCREENSHOTS"
+DOC_SCREENSHOTS = REPO / "docs" / "screenshots"
 SAMPLE_HISTORY = REPO / "data" / "sample" / "history.csv"
 
 pytestmark = pytest.mark.slow
@@ -143,14 +148,22 @@ def slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
+def screenshot_folder() -> Path:
+    """``docs/screenshots`` when asked for (:data:`WRITE_SCREENSHOTS_ENV`), else a temporary folder."""
+    if os.environ.get(WRITE_SCREENSHOTS_ENV) == "1":
+        return DOC_SCREENSHOTS
+    return Path(tempfile.gettempdir()) / "wfm-browser-screenshots"
+
+
 def screenshot(page: Any, title: str) -> Path:
-    """Full-page screenshot into ``docs/screenshots/<page>.png`` (overwritten).
+    """Full-page screenshot into ``<screenshot_folder()>/<page>.png`` (overwritten).
 
     Streamlit scrolls inside ``stMain``, not the document, so the window is made as tall
     as that content for the shot and restored afterwards.
     """
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{slug(title)}.png"
+    folder = screenshot_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug(title)}.png"
     viewport = page.viewport_size
     content_px = page.evaluate(
         "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
