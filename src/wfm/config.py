@@ -422,6 +422,16 @@ class PrivacySettings(_Frozen):
     )
 
 
+def _named(items, name: str, what: str, column: str):
+    """The item of ``items`` whose ``name`` is ``name``; a ConfigError listing the names if none."""
+    for item in items:
+        if item.name == name:
+            return item
+    raise ConfigError(
+        f"no {what} named '{name}'", column=column, fix=f"use one of {[i.name for i in items]}"
+    )
+
+
 class Centre(_Frozen):
     """A contact centre: everything needed to plan it, read from the centre TOML file."""
 
@@ -566,25 +576,11 @@ class Centre(_Frozen):
     # --- convenience -------------------------------------------------------------------
     def queue(self, name: str) -> QueueConfig:
         """The queue called ``name``."""
-        for queue in self.queues:
-            if queue.name == name:
-                return queue
-        raise ConfigError(
-            f"no queue named '{name}'",
-            column="queues",
-            fix=f"use one of {[q.name for q in self.queues]}",
-        )
+        return _named(self.queues, name, "queue", "queues")
 
     def contract(self, name: str) -> Contract:
         """The contract called ``name``."""
-        for contract in self.contracts:
-            if contract.name == name:
-                return contract
-        raise ConfigError(
-            f"no contract named '{name}'",
-            column="contracts",
-            fix=f"use one of {[c.name for c in self.contracts]}",
-        )
+        return _named(self.contracts, name, "contract", "contracts")
 
     def shrinkage_for(self, queue_name: str) -> float:
         """Shrinkage fraction for a queue (its own, else the planning default)."""

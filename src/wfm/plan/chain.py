@@ -109,28 +109,27 @@ def default_start_date(history: History) -> dt.date:
     return last + dt.timedelta(days=7 - last.weekday())
 
 
-def load_history(centre: Centre) -> History:
-    """Read the history the centre file names, in the centre's time zone and interval."""
-    path = centre.resolve(centre.history)
+def _named_file(centre: Centre, field: str, what: str) -> Path:
+    """The file ``centre.<field>`` names, resolved; a ConfigError if it names none."""
+    path = centre.resolve(getattr(centre, field))
     if path is None:
         raise ConfigError(
-            "the centre file names no history",
-            column="centre.history",
-            fix='add history = "history.csv"',
+            f"the centre file names no {what}",
+            column=f"centre.{field}",
+            fix=f'add {field} = "{field}.csv"',
         )
+    return path
+
+
+def load_history(centre: Centre) -> History:
+    """Read the history the centre file names, in the centre's time zone and interval."""
+    path = _named_file(centre, "history", "history")
     return read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
 
 
 def load_agents(centre: Centre) -> list[Agent]:
     """Read the agents CSV the centre file names, checked against its contracts and queues."""
-    path = centre.resolve(centre.agents)
-    if path is None:
-        raise ConfigError(
-            "the centre file names no agents file",
-            column="centre.agents",
-            fix='add agents = "agents.csv"',
-        )
-    return read_agents(path, centre)
+    return read_agents(_named_file(centre, "agents", "agents file"), centre)
 
 
 def load_availability(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
