@@ -12,10 +12,15 @@ Nothing here touches a file: these helpers take the raw frame that
   UTC offset or as local wall-clock time in an IANA time zone [#tz]_, daylight-saving
   changes resolved) and :func:`parse_dates` (``YYYY-MM-DD`` -> :class:`datetime.date`).
 - Checks: :func:`check_timezone`, :func:`check_not_empty`, :func:`check_unique`.
+- Options: :func:`parse_name_pairs` reads ``NAME=NAME`` pairs (``--map calls=offered``,
+  ``--state-map 'Lunch Break=lunch'``) into a column or state map.
 - Error construction: :func:`raise_first` raises :class:`~wfm.errors.InputError` for the
   *first* bad row, with its line number (:func:`line_number`: the header is line 1, the
   first data row line :data:`FIRST_DATA_LINE` = 2), column, value, a fix, and how many
   more rows are like it.
+
+Why one module of over 600 lines: every reader uses these helpers together, and most of
+the length is the docstrings and the error messages (problem, column, fix) of each check.
 
 Units: values are as in the file (the callers know the unit of each column); timestamps
 are tz-aware pandas timestamps; row positions are 0-based, line numbers 1-based.
