@@ -27,6 +27,17 @@ from app_testing import (  # noqa: F401 - re-exported: import them from app_test
 )
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests on the planned sample week are ``slow``: the week is a solve of tens of seconds.
+
+    The plan runs once per session (:func:`planned_template`), but a fast loop
+    (``pytest -m "not slow"``) that used it would pay for all of it.
+    """
+    for item in items:
+        if "planned_template" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def _clear_streamlit_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()

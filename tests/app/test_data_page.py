@@ -160,6 +160,7 @@ def test_empty_store_offers_the_sample_and_uploads(app_env):
     assert any("No history saved yet" in box.value for box in app.info)
 
 
+@pytest.mark.slow
 def test_sample_button_saves_the_centre_and_its_inputs(app_env):
     from wfm.config import load_centre
     from wfm.plan.chain import load_agents, load_history

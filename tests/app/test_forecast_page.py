@@ -204,6 +204,7 @@ def test_run_forecast_saves_what_forecast_centre_returns(app_env):
     assert any("Forecast" in str(s.value) and str(saved.id) in str(s.value) for s in app.subheader)
 
 
+@pytest.mark.slow
 def test_a_first_date_without_enough_history_is_an_error_and_saves_nothing(app_env):
     ws, _, history = _saved_sample_inputs(app_env)
     app = open_page(PAGE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from app_testing import WORK_TIMEOUT_SECONDS, assert_no_exception, open_page
 
 from wfm.plan.workspace import Workspace
@@ -34,6 +35,7 @@ def test_a_planned_workspace_shows_the_rota_service_level_and_the_audit_trail(pl
     assert {"rota_generated", "forecast_run", "import"} <= set(audit["action"])
 
 
+@pytest.mark.slow
 def test_plan_everything_saves_each_step(app_env):
     from app_testing import SAMPLE_CENTRE
 

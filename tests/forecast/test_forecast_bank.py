@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from wfm.data.schemas import History
 from wfm.forecast import forecast_history, wape
@@ -28,6 +29,7 @@ def day_ahead(
     return np.concatenate(actual), np.concatenate(forecast), chosen
 
 
+@pytest.mark.slow
 def test_auto_beats_seasonal_naive_day_ahead(bank_history: History) -> None:
     actual, auto_forecast, chosen = day_ahead(bank_history, "auto")
     _, naive_forecast, _ = day_ahead(bank_history, "seasonal_naive")

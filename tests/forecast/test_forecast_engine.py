@@ -186,6 +186,7 @@ def moving_peak_history(weeks: int = 12) -> pd.Series:
     return pd.Series(values[open_], index=grid[open_], name="moving")
 
 
+@pytest.mark.slow
 def test_auto_picks_seasonal_naive_when_the_pattern_moves_weekly() -> None:
     y = moving_peak_history()
     frame = pd.DataFrame(
@@ -213,6 +214,7 @@ def test_auto_picks_the_average_over_seasonal_naive_on_stationary_noise() -> Non
     assert choice.lead_days == 7 and choice.origins == 5
 
 
+@pytest.mark.slow
 def test_auto_picks_ets_on_a_strong_trend() -> None:
     frame = synthetic_frame(
         first_date=FIRST_DATE, days=84, daily_volume=3000.0, trend_per_day=0.02, seed=4
@@ -236,6 +238,7 @@ def test_intraday_shape_is_positive() -> None:  # guards the synthetic generator
 # --- speed --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_queues_two_years_of_quarter_hours_give_a_full_week() -> None:
     frames = [
         synthetic_frame(

@@ -481,6 +481,7 @@ def test_a_changed_sample_rota_is_caught(sample):
     )
 
 
+@pytest.mark.slow
 def test_a_rota_from_the_scheduler_keeps_every_rule():
     from scheduling_synthetic import MONDAY as WEEK
     from scheduling_synthetic import synthetic_agents, synthetic_centre, synthetic_requirements

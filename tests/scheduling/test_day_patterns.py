@@ -150,6 +150,7 @@ def test_patterns_are_exactly_the_sets_the_rules_allow(contract, days, open_days
 
 
 @pytest.mark.parametrize("open_days", [ALL_DAYS, ALL_DAYS[:6]])
+@pytest.mark.slow
 def test_model_keeps_exactly_the_working_days_the_rules_allow_over_two_weeks(open_days):
     # Brute force over (a random sample of) the 2^14 working-day sets of a two-week horizon:
     # the integer points of the model (pattern rows plus the rows left over the week

@@ -124,6 +124,7 @@ def test_calendar_of_an_agent_without_shifts_is_an_error(sample):
 
 
 # --- Excel --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_workbook_has_a_sheet_per_team_with_every_activity(sample, tmp_path):
     _, agents, rota = sample
     path = rota_to_excel(rota, agents, tmp_path / "rota.xlsx")
@@ -186,6 +187,7 @@ def test_a_given_summary_is_used_and_sheet_names_are_valid(tmp_path):
 
 
 # --- all files ------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_write_rota_exports_writes_workbook_and_calendars(sample, tmp_path):
     _, agents, rota = sample
     paths = write_rota_exports(rota, agents, tmp_path, dtstamp=STAMP)

@@ -193,6 +193,7 @@ def shared_week():
     return centre, instance, pooled, model, run, pairs
 
 
+@pytest.mark.slow
 def test_a_shared_out_rota_keeps_every_contract_rule(shared_week):
     centre, instance, _, _, _, pairs = shared_week
     assert pairs is not None and len(pairs) > 0
@@ -287,6 +288,7 @@ def test_shifts_are_paired_so_that_the_rest_holds_or_not_at_all():
     )
 
 
+@pytest.mark.slow
 def test_the_search_reports_the_pooled_stage(shared_week):
     from wfm.scheduling.search import solve_rota
 
@@ -297,6 +299,7 @@ def test_the_search_reports_the_pooled_stage(shared_week):
     assert result.summary.gap is not None and result.summary.gap <= 0.02 + 1e-9
 
 
+@pytest.mark.slow
 def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
     # Two weeks in one model: each agent's patterns of the two weeks must agree on the days
     # a run of days off carries into the next week, and no run of working days may pass 6.
@@ -351,6 +354,7 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
         assert (rests >= contract.min_rest_hours - 1e-9).all()
 
 
+@pytest.mark.slow
 def test_without_patterns_with_paid_hours_the_search_falls_back_to_the_exact_model(
     shared_week, monkeypatch
 ):

@@ -72,6 +72,7 @@ def test_the_rounded_start_keeps_the_contracts(small_week):
         assert contract.min_days_per_week <= len(mine) <= contract.max_days_per_week
 
 
+@pytest.mark.slow
 def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
     instance, settings = small_week
     calls = starving_stage_two(monkeypatch)
@@ -92,6 +93,7 @@ def test_a_rota_is_found_when_stage_two_finds_none(small_week, monkeypatch):
     assert seen[-1][0] == 1.0 and "% of the bound" in seen[-1][1]
 
 
+@pytest.mark.slow
 def test_a_rota_is_found_with_almost_no_budget_for_stages_two_and_three(small_week):
     instance, settings = small_week
     result = search.solve_rota(
@@ -106,6 +108,7 @@ def test_a_rota_is_found_with_almost_no_budget_for_stages_two_and_three(small_we
     assert result.summary.gap is not None
 
 
+@pytest.mark.slow
 def test_progress_messages_give_the_gap(small_week):
     instance, settings = small_week
     seen: list[tuple[float, str]] = []

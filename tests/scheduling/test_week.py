@@ -69,6 +69,7 @@ def check_rota(result, centre, agents) -> None:
     assert (total_working - total_allocated).abs().max() < 1e-6
 
 
+@pytest.mark.slow
 def test_small_synthetic_week_satisfies_every_rule():
     centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.02)
     agents = synthetic_agents(12, seed=1)

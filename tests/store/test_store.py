@@ -320,6 +320,7 @@ for i in range(50):
 """
 
 
+@pytest.mark.slow
 def test_two_concurrent_writer_processes_lose_nothing(store_url):
     import subprocess
     import sys

@@ -62,6 +62,7 @@ def small_sample(tmp_path_factory) -> Path:
     return generate_sample_centre(tmp_path_factory.mktemp("first"), seed=11, years=1).parent
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_bytes(small_sample, tmp_path):
     again = generate_sample_centre(tmp_path, seed=11, years=1).parent
     for name in FILES:
