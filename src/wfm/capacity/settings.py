@@ -11,8 +11,8 @@ Example
 >>> settings = parse_capacity_settings({"attrition": {"monthly_fraction": 0.02}})
 >>> settings.attrition.monthly_fraction
 0.02
->>> round(settings.attrition.weekly_fraction(), 5)
-0.00465
+>>> round(settings.attrition.weekly_fraction(), 5)  # 1 - 0.98 ** (1 / 4.348 weeks a month)
+0.00464
 """
 
 from __future__ import annotations
