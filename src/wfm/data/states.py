@@ -39,8 +39,10 @@ import pandas as pd
 
 from wfm.data.io import read_raw_csv, to_iso
 from wfm.data.parsing import (
+    FILE_LINE_INDEX,
     check_not_empty,
     check_timezone,
+    file_lines,
     line_number,
     match_columns,
     parse_name_pairs,
@@ -48,7 +50,6 @@ from wfm.data.parsing import (
     parse_timestamps,
     raise_first,
 )
-from wfm.data.parsing import FILE_LINE_INDEX, file_lines
 from wfm.data.schemas import AGENT_STATE_COLUMNS
 from wfm.errors import InputError
 
