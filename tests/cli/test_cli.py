@@ -6,6 +6,7 @@ import pytest
 from wfm.cli import build_parser, main
 
 COMMANDS = [
+    "import-contacts",
     "forecast",
     "backtest",
     "staff",

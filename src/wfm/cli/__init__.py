@@ -20,6 +20,7 @@ from wfm.cli import (
     check_rota,
     db,
     forecast,
+    import_contacts,
     plan,
     privacy,
     reoptimise,
@@ -36,6 +37,7 @@ from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
 COMMAND_MODULES = (
+    import_contacts,
     forecast,
     backtest,
     staff,
