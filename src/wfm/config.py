@@ -63,6 +63,12 @@ class QueueConfig(_Frozen):
         lt=1,
         description="Shrinkage for this queue; defaults to `planning.shrinkage_fraction`.",
     )
+    aht_seconds: float | None = Field(
+        None,
+        ge=1,
+        le=14400,
+        description="Average handle time [seconds] to use when the history has no handle time for this queue (volume-only exports).",
+    )
 
 
 class BreakRule(_Frozen):
@@ -449,6 +455,10 @@ class Centre(_Frozen):
     )
     history: Path | None = Field(
         None, description="Interval history CSV, relative to the centre file."
+    )
+    aht_profile: Path | None = Field(
+        None,
+        description="AHT profile CSV (weekday, time, aht_seconds[, queue]) for queues whose history has no handle time, relative to the centre file.",
     )
     agents: Path | None = Field(
         None,

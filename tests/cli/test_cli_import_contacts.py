@@ -206,3 +206,36 @@ def test_contact_records_to_a_rota_through_the_cli(tmp_path, sample_centre_path,
     assert main(
         ["check-rota", str(rota_dir / "rota.csv"), "--centre", str(sample_centre_path)]
     ) in (0, 3)
+
+
+def test_volume_only_bank_data_asks_for_aht_and_staffing_explains(
+    tmp_path, bank_calls_path, capsys
+):
+    """The bank data has no handle time: the forecast says so (not a silent NaN), staffing
+    names the missing AHT without quoting numpy, and a per-queue AHT fills it."""
+    forecast = tmp_path / "forecast.csv"
+    base = [
+        "forecast",
+        str(bank_calls_path),
+        "--map",
+        "datetime=interval_start",
+        "--map",
+        "calls=offered",
+        "--timezone",
+        "America/New_York",
+        "--horizon-days",
+        "2",
+        "--model",
+        "same_slot_average",
+        "-q",
+    ]
+    assert main([*base, "-o", str(forecast)]) == 0
+    err = capsys.readouterr().err
+    assert "no handle time for queue(s) 'default'" in err and "--aht-seconds" in err
+    code = main(["staff", str(forecast), "-o", str(tmp_path / "req.csv")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "AHT is missing" in err and "np.float64" not in err and "nan" not in err.lower()
+    assert main([*base, "--aht-seconds", "default=280", "-o", str(forecast)]) == 0
+    assert pd.read_csv(forecast)["aht_seconds"].eq(280).all()
+    assert main(["staff", str(forecast), "-o", str(tmp_path / "req.csv")]) == 0

@@ -19,6 +19,7 @@ from wfm.cli.common import (
     progress_bar,
     quiet_options,
     say,
+    warn,
 )
 
 
@@ -42,7 +43,17 @@ def history_options() -> argparse.ArgumentParser:
         help="queue name when the file has no queue column (default 'default')",
     )
     parser.add_argument(
-        "--aht-seconds", type=float, help="AHT [s] to use when the file has no handle times"
+        "--aht-seconds",
+        action="append",
+        metavar="[QUEUE=]SECONDS",
+        help="AHT [s] for a history without handle times: one value, or QUEUE=SECONDS per queue "
+        "(repeatable; default: the centre's queues' aht_seconds)",
+    )
+    parser.add_argument(
+        "--aht-profile",
+        metavar="CSV",
+        help="AHT by weekday and time of day for a history without handle times: "
+        "weekday, time, aht_seconds[, queue] (see docs/data-formats.md)",
     )
     parser.add_argument(
         "--country", help="country code for national holidays (closed days), e.g. GB, US"
@@ -55,6 +66,7 @@ def history_options() -> argparse.ArgumentParser:
 
 def read_history_args(args: argparse.Namespace):
     """``(history, centre or None)`` as the options of :func:`history_options` say."""
+    from wfm.data.handle_time import aht_assumption, fill_missing_aht
     from wfm.data.history import read_history
 
     centre = None
@@ -70,9 +82,9 @@ def read_history_args(args: argparse.Namespace):
         timezone=timezone,
         interval_minutes=args.interval_minutes or (centre.interval_minutes if centre else None),
         default_queue=args.queue,
-        default_aht_seconds=args.aht_seconds,
     )
-    return history, centre
+    assumption = aht_assumption(centre, values=args.aht_seconds, profile_path=args.aht_profile)
+    return fill_missing_aht(history, assumption), centre
 
 
 def opening_hours_args(args: argparse.Namespace, history, centre, last_date: dt.date):
@@ -133,6 +145,7 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from wfm.data.handle_time import missing_aht_question, queues_without_aht
     from wfm.data.io import write_csv_atomic
     from wfm.forecast import forecast_history, read_overrides, read_special_days
     from wfm.plan.chain import default_start_date
@@ -159,6 +172,9 @@ def run(args: argparse.Namespace) -> int:
             overrides=overrides,
         )
     write_csv_atomic(forecast, output)
+    without_aht = queues_without_aht(history)
+    if without_aht:
+        warn(f"note: {missing_aht_question(without_aht)}; the forecast's aht_seconds is empty")
     models = ", ".join(
         f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items()
     )

@@ -123,8 +123,11 @@ def _named_file(centre: Centre, field: str, what: str) -> Path:
 
 def load_history(centre: Centre) -> History:
     """Read the history the centre file names, in the centre's time zone and interval."""
+    from wfm.data.handle_time import aht_assumption, fill_missing_aht
+
     path = _named_file(centre, "history", "history")
-    return read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
+    history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
+    return fill_missing_aht(history, aht_assumption(centre))
 
 
 def load_agents(centre: Centre) -> list[Agent]:

@@ -214,8 +214,10 @@ def check_forecast(forecast: pd.DataFrame, source: str) -> None:
         (
             (offered > 0) & np.isnan(aht),
             "aht_seconds",
-            "AHT is missing where contacts are offered",
-            "give aht_seconds in the forecast or a default AHT (--aht-seconds)",
+            "AHT is missing where contacts are offered (the history has no handle time)",
+            "give the queue's average handle time: --aht-seconds on the command line "
+            "(one value or QUEUE=SECONDS), aht_seconds in the centre's [[queues]], or the "
+            "AHT field on the app's Data page",
         ),
         (
             (offered > 0) & (aht <= 0),
@@ -228,6 +230,10 @@ def check_forecast(forecast: pd.DataFrame, source: str) -> None:
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             value = forecast[column].iloc[row]
+            if isinstance(value, np.generic):
+                value = value.item()
+            if isinstance(value, float) and np.isnan(value):
+                value = "empty"
             raise InputError(
                 problem, source=source, row=row + 2, column=column, value=value, fix=fix
             )
