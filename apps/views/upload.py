@@ -15,7 +15,7 @@ import zoneinfo
 
 import streamlit as st
 
-from helpers import data, state, ui
+from helpers import data, history_import, state, ui
 from wfm.data import mapping
 from wfm.data.io import frame_to_csv_text
 from wfm.data.state_vendors import VENDORS
@@ -222,20 +222,10 @@ def upload_section(
 
 
 st.subheader("History")
+history_import.history_upload_section(ws, centre, timezone)
 
-
-def validate_history(content, name, column_map):
-    history = mapping.read_history_upload(content, name, timezone=timezone, column_map=column_map)
-    return history, mapping.history_summary(history, centre.interval_minutes)
-
-
-upload_section(
-    "history",
-    "History CSV",
-    "One row per interval and queue: interval_start, queue, offered, aht_seconds (see docs/data-formats.md).",
-    validate=validate_history,
-    save=ws.save_history,
-)
+st.subheader("Contacts (one row per contact)")
+history_import.contacts_upload_section(ws, centre, timezone)
 
 st.subheader("Agents")
 

@@ -154,6 +154,7 @@ def test_empty_store_offers_the_sample_and_uploads(app_env):
     assert [button.label for button in app.button] == ["Use the sample centre"]
     assert {widget.label for widget in app.file_uploader} == {
         "History CSV",
+        "Contacts CSV (one row per contact)",
         "Agents CSV",
         "Agent states CSV",
     }
@@ -207,24 +208,30 @@ def test_uploads_with_a_column_mapping_and_broken_files(app_env):
     assert "line 4, column 'offered'" in errors(app)[0]
     assert store(app_env).latest_history() is None
 
-    # A vendor file: the required columns are not found by name until mapped.
+    # A vendor file: the columns are guessed from names and content (Datum holds dates and
+    # times), shown with the file's first rows and the mapped result, saved on request.
     content, total = vendor_history_csv(days=2)
     uploader(app, "History CSV").set_value(("vendor.csv", content, "text/csv"))
     app.run()
     assert_no_exception(app)
-    assert any("required column not chosen" in text for text in errors(app))
-    assert store(app_env).latest_history() is None
-    app.selectbox(key="upload_history_map_interval_start").select("Datum")
-    app.selectbox(key="upload_history_map_offered").select("Calls")
-    app.selectbox(key="upload_history_map_queue").select("Skill")
+    assert not errors(app)
+    assert app.selectbox(key="upload_history_map_interval_start").value == "Datum"
+    assert app.selectbox(key="upload_history_map_offered").value == "Calls"
+    assert app.selectbox(key="upload_history_map_queue").value == "Skill"
+    assert app.selectbox(key="upload_history_map_aht_seconds").value is None or (
+        app.selectbox(key="upload_history_map_aht_seconds").value == "AHT"
+    )
     app.selectbox(key="upload_history_map_aht_seconds").select("AHT")
     app.run()
     assert_no_exception(app)
-    assert store(app_env).latest_history() is None  # a mapped file waits for the user's check
-    app.button(key="import_history").click().run()
+    assert store(app_env).latest_history() is None  # nothing saved before the user saves
+    previews = [frame.value for frame in app.dataframe]
+    assert any("Datum" in frame.columns for frame in previews)  # the file's first rows
+    assert any("interval_start" in frame.columns for frame in previews)  # the mapped result
+    app.button(key="save_history").click().run()
     assert_no_exception(app)
     assert not errors(app)
-    assert any("saved 64 history rows" in box.value for box in app.success)
+    assert any("Saved 64 history rows" in box.value for box in app.success)
     history = store(app_env).latest_history()
     assert len(history.frame) == 64 and history.frame["offered"].sum() == total
     assert list(history.queues) == ["sales"]

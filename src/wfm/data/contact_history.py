@@ -221,23 +221,33 @@ def intervals_from_contacts(
     threshold = by_queue[contacts.queue_code]
     with np.errstate(invalid="ignore"):
         within = wait <= threshold
-    rows = pd.DataFrame(
+    # One integer key per (queue, interval) and np.bincount per measure: no frame of
+    # 10 million rows, so memory stays at a few arrays of one number per contact.
+    start_ms = _interval_start_ms(contacts.arrival_ms, contacts.timezone, interval_minutes)
+    first_ms = int(start_ms.min()) if len(start_ms) else 0
+    slots = (start_ms - first_ms) // step_ms
+    slot_count = int(slots.max()) + 1 if len(slots) else 1
+    key = contacts.queue_code.astype(np.int64) * slot_count + slots
+    present, key = np.unique(key, return_inverse=True)
+    size = len(present)
+
+    def total(weights=None) -> np.ndarray:
+        return np.bincount(key, weights=weights, minlength=size).astype(np.float64)
+
+    counts = pd.DataFrame(
         {
-            "queue_code": contacts.queue_code,
-            "start_ms": _interval_start_ms(
-                contacts.arrival_ms, contacts.timezone, interval_minutes
-            ),
-            "offered": np.ones(len(outcome)),
-            "handled": answered.astype(np.float64),
-            "abandoned": abandoned.astype(np.float64),
-            "answered_within_threshold": (answered & within).astype(np.float64),
-            "abandoned_within_threshold": (abandoned & within).astype(np.float64),
-            "total_handle_seconds": np.where(answered, contacts.handle_seconds, 0.0),
-            "total_wait_seconds": np.where(answered, np.nan_to_num(wait), 0.0),
-            "wait_all": np.nan_to_num(wait),
+            "queue_code": (present // slot_count).astype(np.int64),
+            "start_ms": first_ms + (present % slot_count) * step_ms,
+            "offered": total(),
+            "handled": total(answered),
+            "abandoned": total(abandoned),
+            "answered_within_threshold": total(answered & within),
+            "abandoned_within_threshold": total(abandoned & within),
+            "total_handle_seconds": total(np.where(answered, contacts.handle_seconds, 0.0)),
+            "total_wait_seconds": total(np.where(answered, np.nan_to_num(wait), 0.0)),
+            "wait_all": total(np.nan_to_num(wait)),
         }
     )
-    counts = rows.groupby(["queue_code", "start_ms"], sort=True).sum().reset_index()
     patience = counts.groupby("queue_code")[["offered", "abandoned", "wait_all"]].sum()
     counts = _fill_quiet_intervals(counts.drop(columns="wait_all"), contacts.timezone, step_ms)
     with np.errstate(divide="ignore", invalid="ignore"):

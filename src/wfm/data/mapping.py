@@ -156,6 +156,7 @@ def read_history_upload(
     column_map: Mapping[str, str] | None = None,
     interval_minutes: int | None = None,
     default_aht_seconds: float | None = None,
+    default_queue: str = "default",
 ) -> History:
     """Validate an uploaded history CSV (see :func:`~wfm.data.history.read_history`).
 
@@ -168,6 +169,7 @@ def read_history_upload(
         timezone=timezone,
         interval_minutes=interval_minutes,
         default_aht_seconds=default_aht_seconds,
+        default_queue=default_queue,
         column_map=column_map,
     )
 
