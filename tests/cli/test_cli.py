@@ -7,6 +7,7 @@ from wfm.cli import build_parser, main
 
 COMMANDS = [
     "import-contacts",
+    "init",
     "forecast",
     "backtest",
     "staff",

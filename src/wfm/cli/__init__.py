@@ -21,6 +21,7 @@ from wfm.cli import (
     db,
     forecast,
     import_contacts,
+    init,
     plan,
     privacy,
     reoptimise,
@@ -53,6 +54,7 @@ COMMAND_MODULES = (
     capacity,
     db,
     privacy,
+    init,
     tools,
 )
 
