@@ -121,7 +121,7 @@ def history_upload_section(ws, centre, timezone: str) -> None:
     """Upload an interval history: mapping, queue, AHT, preview, then save."""
     upload = st.file_uploader(
         "History CSV",
-        type=["csv", "txt"],
+        type=["csv", "txt", "xlsx"],
         key="upload_history",
         help="One row per interval (and queue): a start time, contacts offered and, when the "
         "export has it, handle time. Other column names are mapped below.",
@@ -163,11 +163,25 @@ def history_upload_section(ws, centre, timezone: str) -> None:
             accept_new_options=True,
             help="The centre's queues are offered; type another name to add a queue.",
         )
-    key = json.dumps([upload.file_id, column_map, timezone, queue])
+    date_format = (
+        st.text_input(
+            "Date format (only when asked)",
+            key="upload_history_date_format",
+            placeholder="e.g. %d/%m/%Y %H:%M",
+            help="Needed only when every date fits both day-first and month-first order.",
+        ).strip()
+        or None
+    )
+    key = json.dumps([upload.file_id, column_map, timezone, queue, date_format])
     status, history = _remember(
         key,
         lambda: upload_history.read_history_upload_with(
-            content, upload.name, timezone=timezone, column_map=column_map, queue=queue
+            content,
+            upload.name,
+            timezone=timezone,
+            column_map=column_map,
+            queue=queue,
+            date_format=date_format,
         ),
     )
     if status == "error":
@@ -298,3 +312,56 @@ def contacts_upload_section(ws, centre, timezone: str) -> None:
 
 
 __all__ = ["contacts_upload_section", "history_upload_section", "save_history"]
+
+
+#: Session key of the centre proposed from the saved history.
+PROPOSAL = "history_import_proposal"
+
+
+def proposal_section(ws, centre, timezone: str) -> None:
+    """Propose a centre from the saved history (queues, hours, shifts, a placeholder team)
+    and use it: a first rota without writing TOML or CSV by hand."""
+    from wfm.data.handle_time import aht_assumption
+    from wfm.plan.proposal import propose_centre
+
+    history = ws.latest_history()
+    if history is None:
+        st.caption("Save a history above first; wfm then proposes a centre from it.")
+        return
+    st.write(
+        f"From the saved history (queues {', '.join(history.queues)}, "
+        f"{history.interval_minutes}-minute intervals), wfm proposes the queues, opening hours, "
+        f"shifts and a placeholder team, in the time zone chosen above ({timezone}). Every "
+        "default is listed; edit them later on Settings and the Rota builder."
+    )
+    name = st.text_input("Centre name", value="My contact centre", key="proposal_name")
+    if st.button("Propose a centre", key="propose_centre", icon=":material/auto_awesome:"):
+        with ui.friendly_errors():
+            st.session_state[PROPOSAL] = propose_centre(
+                history, timezone=timezone, name=name, aht=aht_assumption(centre)
+            )
+    proposal = st.session_state.get(PROPOSAL)
+    if proposal is None:
+        return
+    st.markdown("\n".join(f"- {note}" for note in proposal.notes))
+    team = st.number_input(
+        "Full-time agents in the placeholder team",
+        min_value=1,
+        value=len(proposal.agents),
+        step=1,
+        key="proposal_team",
+    )
+    if st.button("Use this centre", key="use_proposal", icon=":material/check:", type="primary"):
+        with ui.friendly_errors():
+            from wfm.plan.proposal import with_team_size
+
+            chosen = with_team_size(proposal, int(team))
+            ws.save_centre(chosen.centre.model_copy(update={"history": None, "agents": None}))
+            ws.save_history(chosen.history)
+            ws.save_agents(chosen.agents)
+            st.session_state.pop(PROPOSAL, None)
+            st.success(
+                f"Centre '{chosen.centre.name}' saved with {len(chosen.agents)} agents: go to "
+                "Forecast, Staffing and the Rota builder.",
+                icon=":material/check_circle:",
+            )

@@ -227,6 +227,10 @@ history_import.history_upload_section(ws, centre, timezone)
 st.subheader("Contacts (one row per contact)")
 history_import.contacts_upload_section(ws, centre, timezone)
 
+st.subheader("New centre from the history")
+with ui.friendly_errors():
+    history_import.proposal_section(ws, centre, timezone)
+
 st.subheader("Agents")
 
 

@@ -32,6 +32,11 @@ def history_options() -> argparse.ArgumentParser:
     )
     parser.add_argument("--timezone", help="IANA time zone of naive timestamps, e.g. Europe/London")
     parser.add_argument(
+        "--date-format",
+        help="format of non-ISO dates, e.g. '%%d/%%m/%%Y %%H:%%M' (default: day or month first "
+        "as the data shows; asked when every date fits both)",
+    )
+    parser.add_argument(
         "--map",
         action="append",
         metavar="FILE_COLUMN=WFM_COLUMN",
@@ -82,6 +87,7 @@ def read_history_args(args: argparse.Namespace):
         timezone=timezone,
         interval_minutes=args.interval_minutes or (centre.interval_minutes if centre else None),
         default_queue=args.queue,
+        date_format=args.date_format,
     )
     assumption = aht_assumption(centre, values=args.aht_seconds, profile_path=args.aht_profile)
     return fill_missing_aht(history, assumption), centre

@@ -25,6 +25,7 @@ def register(commands) -> None:
         help="the centre's IANA time zone, e.g. America/New_York (asked, never guessed)",
     )
     parser.add_argument("--name", default="My contact centre", help="display name")
+    parser.add_argument("--date-format", help="format of non-ISO dates, e.g. '%%d/%%m/%%Y %%H:%%M'")
     parser.add_argument(
         "--map",
         action="append",
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         interval_minutes=args.interval_minutes,
         default_queue=args.queue,
+        date_format=args.date_format,
     )
     proposal = propose_centre(
         history,

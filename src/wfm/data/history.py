@@ -73,8 +73,9 @@ def read_history(
     interval_minutes: int | None = None,
     default_queue: str = DEFAULT_QUEUE,
     default_aht_seconds: float | None = None,
+    date_format: str | None = None,
 ) -> History:
-    """Read and validate an interval history CSV.
+    """Read and validate an interval history CSV (or ``.xlsx`` workbook).
 
     Parameters
     ----------
@@ -96,6 +97,9 @@ def read_history(
         Average handle time [s] used when the file has neither ``aht_seconds`` nor
         ``total_handle_seconds`` with ``handled``. Without it the AHT is unknown (NaN):
         enough to forecast volume, but staffing then needs an AHT.
+    date_format
+        strftime format of non-ISO dates, e.g. ``%d/%m/%Y %H:%M``; by default day-first and
+        month-first dates are told apart from the data, and asked for when ambiguous.
 
     Returns
     -------
@@ -117,6 +121,7 @@ def read_history(
         default_queue=default_queue,
         default_aht_seconds=default_aht_seconds,
         column_map=column_map,
+        date_format=date_format,
     )
     logger.info(
         "%s: %d rows, %d queue(s), %d-minute intervals, %s to %s (%s)",
@@ -140,6 +145,7 @@ def validate_history_frame(
     default_queue: str = DEFAULT_QUEUE,
     default_aht_seconds: float | None = None,
     column_map: Mapping[str, str] | None = None,
+    date_format: str | None = None,
 ) -> History:
     """Validate a raw history frame (as read from a CSV or uploaded) into a :class:`History`.
 
@@ -175,6 +181,9 @@ def validate_history_frame(
         check_timezone(timezone, source)
     if interval_minutes is not None:
         check_interval_minutes(interval_minutes, source)
+    from wfm.data.locale_formats import combine_date_and_time
+
+    frame, column_map = combine_date_and_time(frame, column_map)
     matched = match_columns(
         frame,
         required=_ALWAYS_REQUIRED,
@@ -222,6 +231,7 @@ def validate_history_frame(
         column=names["interval_start"],
         timezone=timezone,
         order_key=queue,
+        date_format=date_format,
     )
     keys = pd.DataFrame({"interval_start": interval_start, "queue": queue}, index=data.index)
     check_unique(

@@ -111,6 +111,10 @@ def read_raw_csv(
     """
     path = Path(path)
     source = source or str(path)
+    from wfm.data.excel import is_excel, read_excel_raw
+
+    if is_excel(path):
+        return read_excel_raw(path, source=source)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header_line = handle.readline()

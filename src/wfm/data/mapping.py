@@ -68,7 +68,7 @@ def read_upload(
             "the file is empty", source=name, fix="export the data again with a header line"
         )
     with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
-        path = Path(folder) / "upload.csv"
+        path = Path(folder) / ("upload.xlsx" if name.lower().endswith(".xlsx") else "upload.csv")
         path.write_bytes(data)
         return read_raw_csv(path, source=name, text_columns=text_columns, column_map=column_map)
 
@@ -157,6 +157,7 @@ def read_history_upload(
     interval_minutes: int | None = None,
     default_aht_seconds: float | None = None,
     default_queue: str = "default",
+    date_format: str | None = None,
 ) -> History:
     """Validate an uploaded history CSV (see :func:`~wfm.data.history.read_history`).
 
@@ -171,6 +172,7 @@ def read_history_upload(
         default_aht_seconds=default_aht_seconds,
         default_queue=default_queue,
         column_map=column_map,
+        date_format=date_format,
     )
 
 

@@ -476,6 +476,8 @@ def parse_numbers(
         numbers = pd.to_numeric(numbers_raw.where(~missing), errors="coerce").to_numpy(
             dtype=np.float64, na_value=np.nan
         )
+        if (np.isnan(numbers) & ~missing).any():
+            numbers = _decimal_comma_or(numbers, numbers_raw.where(~missing), source, column)
         raise_first(
             np.isnan(numbers) & ~missing,
             values,
@@ -534,6 +536,41 @@ def parse_numbers(
                 fix=f"{column} counts things: write a whole number",
             )
     return numbers
+
+
+def _dates_as_iso(
+    distinct: pd.Series,
+    codes: np.ndarray,
+    *,
+    source: str | None,
+    column: str,
+    date_format: str | None,
+) -> pd.Series:
+    """Day-first or month-first dates rewritten as ISO 8601 (see
+    :func:`wfm.data.locale_formats.to_iso_dates`), with the file line of an error."""
+    from wfm.data.locale_formats import to_iso_dates
+
+    try:
+        return to_iso_dates(distinct, source=source, column=column, date_format=date_format)
+    except InputError as error:
+        if error.row is not None:  # a position among the distinct texts -> the first file row
+            rows = np.flatnonzero(codes == error.row - FIRST_DATA_LINE)
+            if len(rows):
+                error.row = line_number(int(rows[0]))
+        raise
+
+
+def _decimal_comma_or(
+    numbers: np.ndarray, text: pd.Series, source: str | None, column: str
+) -> np.ndarray:
+    """The column read with a decimal comma when it is written that way, else ``numbers``."""
+    from wfm.data.locale_formats import decimal_comma_numbers
+
+    converted = decimal_comma_numbers(text)
+    if converted is None:
+        return numbers
+    logger.info("%s: column '%s' read with a decimal comma", source, column)
+    return converted
 
 
 def _localise(
@@ -611,6 +648,7 @@ def parse_timestamps(
     column: str,
     timezone: str | None,
     order_key: pd.Series | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.Series, str]:
     """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
 
@@ -662,6 +700,10 @@ def _parse_timestamps(
     order_key
         Per-row key (e.g. the queue) within which a repeated local time in the hour the
         clocks go back is the second occurrence.
+    date_format
+        strftime format of dates that are not ISO 8601 (``%d/%m/%Y %H:%M``); without it,
+        ``dd/mm/yyyy`` and ``mm/dd/yyyy`` dates are read in the order the column shows
+        (:func:`wfm.data.locale_formats.to_iso_dates`), and an ambiguous column is an error.
 
     Returns
     -------
@@ -681,6 +723,9 @@ def _parse_timestamps(
         # Work on the distinct texts and map back by code: a history repeats each interval
         # start once per queue, and millions of per-row strings cost memory (benchmarks.md).
         codes, distinct = _distinct_text(values, source=source, column=column)
+        distinct = _dates_as_iso(
+            distinct, codes, source=source, column=column, date_format=date_format
+        )
 
         def per_row(result: pd.Series) -> pd.Series:
             return pd.Series(result.array.take(codes), index=values.index, name=values.name)

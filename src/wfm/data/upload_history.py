@@ -128,6 +128,7 @@ def read_history_upload_with(
     queue: str = "default",
     aht: AhtAssumption | None = None,
     interval_minutes: int | None = None,
+    date_format: str | None = None,
 ) -> History:
     """Validate an uploaded history with a queue name for a file without a queue column and
     the user's AHT for queues without handle time (see :func:`~wfm.data.mapping.read_history_upload`)."""
@@ -138,6 +139,7 @@ def read_history_upload_with(
         column_map=column_map,
         interval_minutes=interval_minutes,
         default_queue=queue,
+        date_format=date_format,
     )
     if aht is not None and not aht.empty:
         history = fill_missing_aht(history, aht)

@@ -347,6 +347,18 @@ def propose_centre(
     return CentreProposal(centre, agents, history, peak, fte, notes)
 
 
+def with_team_size(proposal: CentreProposal, team_size: int) -> CentreProposal:
+    """The proposal with ``team_size`` placeholder agents instead (at least 1)."""
+    from dataclasses import replace
+
+    template = proposal.agents[0]
+    agents = tuple(
+        Agent(f"A{i:03d}", f"Agent {i}", template.team, template.contract, template.queues)
+        for i in range(1, max(int(team_size), 1) + 1)
+    )
+    return replace(proposal, agents=agents)
+
+
 def proposal_files(proposal: CentreProposal) -> dict[str, pd.DataFrame | str]:
     """The proposal as files: ``centre.toml``, ``history.csv`` and ``agents.csv``."""
     from wfm.config_toml import centre_toml
@@ -381,5 +393,6 @@ __all__ = [
     "propose_centre",
     "proposal_files",
     "typical_week",
+    "with_team_size",
     "write_proposal",
 ]
