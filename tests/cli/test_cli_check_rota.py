@@ -106,11 +106,10 @@ def test_opted_out_agent_is_not_held_to_the_48_hour_average(tmp_path):
     assert "average_weekly_hours" not in set(pd.read_csv(tmp_path / "v.csv")["rule"])
 
 
-def test_without_time_zone_or_centre_exit_2(tmp_path, capsys):
-    rota = write_rota(tmp_path / "rota.csv", BAD_ROWS)
-    assert main(["check-rota", str(rota)]) == 2
-    err = capsys.readouterr().err
-    assert "time zone" in err and "--timezone" in err and "Traceback" not in err
+def test_without_time_zone_or_centre_the_one_offset_is_used(tmp_path, capsys, caplog):
+    rota = write_rota(tmp_path / "rota.csv", BAD_ROWS)  # every timestamp carries +00:00
+    assert main(["check-rota", str(rota)]) == 3  # checked, violations found
+    assert "carries UTC+00:00" in caplog.text and "Traceback" not in capsys.readouterr().err
 
 
 def test_bad_rota_file_exits_2_and_writes_nothing(tmp_path, capsys):

@@ -224,7 +224,7 @@ def test_volume_only_bank_data_asks_for_aht_and_staffing_explains(
         "--timezone",
         "America/New_York",
         "--horizon-days",
-        "2",
+        "4",
         "--model",
         "same_slot_average",
         "-q",

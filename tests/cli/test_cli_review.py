@@ -97,19 +97,26 @@ def test_review_period_options_select_the_dates(tmp_path):
         ["--sl-definition", "nonsense"],
         ["--from", "2030-01-01"],
         ["--from", "2026-11-10", "--to", "2026-11-09"],
-        [],  # no time zone
     ],
 )
 def test_review_bad_input_exits_2_and_writes_nothing(tmp_path, extra, capsys):
     write_inputs(tmp_path)
     out = tmp_path / "out"
-    timezone = ["--timezone", "UTC"] if extra else []
+    timezone = ["--timezone", "UTC"]
     code = main(
         ["review", "--history", str(tmp_path / "history.csv"), *timezone, *extra, "-o", str(out)]
     )
     assert code == 2
     assert not (out / "review.html").exists()
     assert "error" in capsys.readouterr().err
+
+
+def test_review_without_a_zone_uses_the_one_offset_of_the_history(tmp_path, caplog):
+    write_inputs(tmp_path)  # every timestamp carries +00:00
+    out = tmp_path / "out"
+    assert main(["review", "--history", str(tmp_path / "history.csv"), "-o", str(out)]) == 0
+    assert "carries UTC+00:00" in caplog.text
+    assert (out / "review.html").exists()
 
 
 def test_report_draws_plain_svg_without_vl_convert(tmp_path, monkeypatch):

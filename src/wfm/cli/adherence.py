@@ -108,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
     centre = load_centre(args.centre) if args.centre else None
     timezone = args.timezone or (centre.timezone if centre else None)
     if timezone is None:
-        raise InputError(
-            "the time zone is unknown", fix="give --timezone Europe/London or --centre centre.toml"
-        )
+        from wfm.data.offsets import zone_from_file
+
+        timezone = zone_from_file(args.rota, "start")
     output = output_file(args.output)
     events_out = output_file(args.events_out) if args.events_out else None
     teams = None

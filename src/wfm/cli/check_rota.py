@@ -47,17 +47,15 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.io import read_rota, write_csv_atomic
-    from wfm.errors import InputError
     from wfm.scheduling.compliance import check_rota, law_for_centre, rule_set_text
     from wfm.scheduling.rota_view import violations_frame
 
     centre = load_centre(args.centre) if args.centre else None
     timezone = args.timezone or (centre.timezone if centre else None)
     if timezone is None:
-        raise InputError(
-            "the rota's time zone is unknown",
-            fix="give --timezone Europe/London or --centre centre.toml",
-        )
+        from wfm.data.offsets import zone_from_file
+
+        timezone = zone_from_file(args.rota, "start")
     agents = None
     if centre is not None and centre.agents is not None:
         from wfm.plan.chain import load_agents

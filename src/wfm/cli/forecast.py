@@ -122,7 +122,8 @@ def register(commands) -> None:
     )
     parser.add_argument(
         "--start-date",
-        help="first date to forecast, YYYY-MM-DD (default: the Monday after the history)",
+        help="first date to forecast, YYYY-MM-DD (default: right after the last history interval: "
+        "the rest of that day if the centre is still open, else the next day)",
     )
     parser.add_argument(
         "--model",
@@ -154,16 +155,19 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.handle_time import missing_aht_question, queues_without_aht
     from wfm.data.io import write_csv_atomic
     from wfm.forecast import forecast_history, read_overrides, read_special_days
-    from wfm.plan.chain import default_start_date
+    from wfm.plan.chain import start_after_history
 
     output = output_file(args.output)
     special_days = read_special_days(args.special_days) if args.special_days else ()
     overrides = read_overrides(args.overrides) if args.overrides else None
     history, centre = read_history_args(args)
-    start_date = parse_date(args.start_date) or default_start_date(history)
+    last_date = history.frame["interval_start"].max().date()
     opening_hours = opening_hours_args(
-        args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
+        args, history, centre, last_date + dt.timedelta(days=args.horizon_days + 1)
     )
+    start_date, already_history = parse_date(args.start_date), None
+    if start_date is None:
+        start_date, already_history = start_after_history(history, opening_hours)
     with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
         forecast = forecast_history(
             history,
@@ -176,6 +180,19 @@ def run(args: argparse.Namespace) -> int:
             executor=executor,
             special_days=special_days,
             overrides=overrides,
+        )
+    if already_history is not None:  # the rest of the history's last day only
+        forecast = forecast.loc[forecast["interval_start"] > already_history].reset_index(drop=True)
+    if forecast.empty:
+        from wfm.errors import InputError
+
+        end = start_date + dt.timedelta(days=args.horizon_days - 1)
+        raise InputError(
+            f"no open interval to forecast from {start_date} to {end}: the centre is closed "
+            "on all of those days",
+            column="--horizon-days",
+            value=args.horizon_days,
+            fix="forecast more days (--horizon-days), or choose another --start-date",
         )
     write_csv_atomic(forecast, output)
     without_aht = queues_without_aht(history)

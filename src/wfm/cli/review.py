@@ -75,9 +75,9 @@ def run(args: argparse.Namespace) -> int:
         centre = load_centre(args.centre)
     timezone = args.timezone or (centre.timezone if centre else None)
     if timezone is None:
-        raise InputError(
-            "no time zone", fix="give --timezone Europe/London or --centre CENTRE.toml"
-        )
+        from wfm.data.offsets import zone_from_file
+
+        timezone = zone_from_file(args.history, "interval_start")
     check_timezone(timezone)
     definition = parse_definition(args.sl_definition or DEFAULT_DEFINITION)
     date_from, date_to = parse_date(args.date_from), parse_date(args.date_to)

@@ -560,6 +560,13 @@ def _dates_as_iso(
         raise
 
 
+def _single_offset_zone(text: pd.Series, source: str | None) -> str | None:
+    """The fixed-offset zone of timestamps that all carry one offset (see :mod:`wfm.data.offsets`)."""
+    from wfm.data.offsets import single_offset_zone
+
+    return single_offset_zone(text, source=source)
+
+
 def _decimal_comma_or(
     numbers: np.ndarray, text: pd.Series, source: str | None, column: str
 ) -> np.ndarray:
@@ -658,7 +665,12 @@ def parse_timestamps(
     See :func:`_parse_timestamps` for the rest.
     """
     parsed, timezone_used = _parse_timestamps(
-        values, source=source, column=column, timezone=timezone, order_key=order_key
+        values,
+        source=source,
+        column=column,
+        timezone=timezone,
+        order_key=order_key,
+        date_format=date_format,
     )
     from wfm.limits import MAX_YEAR, MIN_YEAR
 
@@ -681,6 +693,7 @@ def _parse_timestamps(
     column: str,
     timezone: str | None,
     order_key: pd.Series | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.Series, str]:
     """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
 
@@ -753,7 +766,7 @@ def _parse_timestamps(
                 codes=codes,
                 raw=values,
             )
-            target = timezone or "UTC"
+            target = timezone or _single_offset_zone(distinct, source) or "UTC"
             return parsed.dt.tz_convert(target), target
         if has_offset.any():
             raise_first(

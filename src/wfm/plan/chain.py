@@ -109,6 +109,32 @@ def default_start_date(history: History) -> dt.date:
     return last + dt.timedelta(days=7 - last.weekday())
 
 
+def start_after_history(
+    history: History, opening_hours=None
+) -> tuple[dt.date, pd.Timestamp | None]:
+    """Where a forecast that continues the history starts: right after its last interval.
+
+    Returns the first local date to forecast and, when the history ends before that day's
+    closing time (``opening_hours``, else as inferred from the history), the last history
+    interval start: the forecast rows up to it are already history and are left out.
+    Otherwise the forecast starts the next day (``None``).
+    """
+    from wfm.forecast import infer_opening_hours
+
+    last = history.frame["interval_start"].max().tz_convert(history.timezone)
+    hours = opening_hours or infer_opening_hours(history.frame, history.interval_minutes)
+    day = last.date()
+    span = hours.minutes_by_weekday.get(last.weekday())
+    if span is None:
+        return day + dt.timedelta(days=1), None
+    open_minute, close_minute = span
+    close = close_minute if close_minute > open_minute else close_minute + 24 * 60
+    last_end = last.hour * 60 + last.minute + history.interval_minutes
+    if last_end >= close:
+        return day + dt.timedelta(days=1), None
+    return day, last
+
+
 def _named_file(centre: Centre, field: str, what: str) -> Path:
     """The file ``centre.<field>`` names, resolved; a ConfigError if it names none."""
     path = centre.resolve(getattr(centre, field))
