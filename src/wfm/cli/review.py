@@ -6,7 +6,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from wfm.cli.common import EXIT_OK, output_folder, parse_date, say
+import pandas as pd
+
+from wfm.cli.common import EXIT_OK, output_folder, parse_date, say, warn
 from wfm.errors import InputError
 
 
@@ -42,8 +44,59 @@ def register(commands) -> None:
     parser.add_argument(
         "--to", dest="date_to", help="last date reviewed, YYYY-MM-DD (site time, inclusive)"
     )
+    parser.add_argument(
+        "--contacts",
+        help="per-contact export for quality of service: first-contact resolution, repeats, "
+        "satisfaction and categories per queue, team, agent and day (customer ids are pseudonymised)",
+    )
+    parser.add_argument(
+        "--contacts-layout",
+        default="generic",
+        help="layout of --contacts: generic, amazon-connect or genesys-cloud (default generic)",
+    )
+    parser.add_argument(
+        "--fcr-days",
+        type=float,
+        default=7.0,
+        help="a contact is resolved when the customer does not contact again within this many days (default 7)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="store whose per-install salt pseudonymises customer ids "
+        "(default: $WFM_DB_URL, else sqlite:///wfm.db)",
+    )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.set_defaults(handler=run)
+
+
+def _contact_quality(args, centre, timezone: str, out_dir: Path) -> dict:
+    """The contact-quality tables of ``--contacts``, as files to write (empty without it)."""
+    if not args.contacts:
+        return {}
+    from wfm.data.contacts import read_contacts
+    from wfm.data.vendors import contact_layout
+    from wfm.review.contact_quality import contact_details, contact_quality, quality_files
+    from wfm.store.privacy import store_salt
+    from wfm.store.repository import check_store
+
+    check_store(args.store)
+    contacts, problems = read_contacts(
+        args.contacts,
+        contact_layout(args.contacts_layout),
+        timezone=timezone,
+        extras=True,
+        salt=store_salt(args.store),
+    )
+    for line in problems.lines():
+        warn(line)
+    teams = None
+    if centre is not None and centre.agents is not None:
+        from wfm.plan.chain import load_agents
+
+        teams = {agent.agent_id: agent.team for agent in load_agents(centre)}
+    quality = contact_quality(contact_details(contacts), fcr_days=args.fcr_days, teams=teams)
+    return quality_files(quality, out_dir)
 
 
 def _period(frame, date_from: dt.date | None, date_to: dt.date | None, source: str):
@@ -120,12 +173,14 @@ def run(args: argparse.Namespace) -> int:
     targets = {q.name: q.service_level_target for q in centre.queues} if centre else {}
     title = centre.name if centre else Path(args.history).stem
     page = review_html(review, title=title, targets=targets, period=f"{period_from} to {period_to}")
+    quality_tables = _contact_quality(args, centre, timezone, out_dir)
     write_files_atomic(
         {
             out_dir / "kpi_by_interval.csv": review.by_interval,
             out_dir / "kpi_by_day.csv": review.by_day,
             out_dir / "review.html": page,
         }
+        | quality_tables
     )
     total = review.by_queue.set_index("queue").loc["all"]
     say(
@@ -141,5 +196,14 @@ def run(args: argparse.Namespace) -> int:
         )
     for note in review.notes:
         say(f"  note          {note}")
-    say(f"  files         kpi_by_interval.csv, kpi_by_day.csv, review.html in {out_dir}")
+    for path, table in quality_tables.items():
+        if path.name == "contact_quality_by_queue.csv":
+            for row in table.itertuples():
+                fcr = "n/a" if pd.isna(row.fcr) else f"{row.fcr:.1%}"
+                say(
+                    f"  contacts      {row.queue}: FCR {fcr} of {row.fcr_judged:,} judged "
+                    f"({args.fcr_days:g} days), {row.repeat_contacts:,} repeat contacts"
+                )
+    extra = "".join(f", {path.name}" for path in quality_tables)
+    say(f"  files         kpi_by_interval.csv, kpi_by_day.csv, review.html{extra} in {out_dir}")
     return EXIT_OK

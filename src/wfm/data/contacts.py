@@ -794,6 +794,36 @@ def _repeated(hashes: np.ndarray) -> np.ndarray:
     return repeat
 
 
+def _details(
+    frame: pd.DataFrame, keep: np.ndarray, salt: bytes | None, source: str
+) -> pd.DataFrame:
+    """The optional details of the kept rows of a chunk, customer ids pseudonymised."""
+    from wfm.data.pseudonyms import pseudonymise_values
+
+    result = pd.DataFrame(index=range(int(keep.sum())))
+    for column in EXTRA_COLUMNS:
+        if column not in frame:
+            continue
+        values = frame[column][keep].reset_index(drop=True)
+        if column == "customer_id":
+            if salt is None:
+                raise InputError(
+                    "customer ids need the install's salt to be pseudonymised",
+                    source=source,
+                    column=column,
+                    fix="pass the store (--store) so that customer ids are hashed with its salt",
+                )
+            result[column] = pseudonymise_values(values, salt).to_numpy()
+        elif column == "satisfaction_score":
+            result[column] = pd.to_numeric(
+                values.astype("str").str.replace(",", ".").where(values.notna()), errors="coerce"
+            ).to_numpy(dtype=float)
+        else:
+            text = values.astype("str").str.strip().where(values.notna())
+            result[column] = text.astype(object).to_numpy()
+    return result
+
+
 def read_contacts(
     path: str | Path,
     layout,
@@ -804,6 +834,8 @@ def read_contacts(
     outcome_map: Mapping[str, str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,
+    extras: bool = False,
+    salt: bytes | None = None,
 ) -> tuple[ContactArrays, ContactProblems]:
     """Read a per-contact file in chunks into :class:`ContactArrays`, excluding bad rows.
 
@@ -825,6 +857,14 @@ def read_contacts(
         Rows read at a time (memory grows with it, not with the file).
     progress
         ``progress(fraction_done, message)``.
+    extras
+        Also keep the optional details (:data:`EXTRA_COLUMNS`) of each contact in
+        ``ContactArrays.extras``; ``customer_id`` is replaced by its pseudonym
+        (:func:`wfm.data.pseudonyms.pseudonym` keyed with ``salt``) as each chunk is read, so no
+        raw customer identifier is kept.
+    salt
+        The per-install salt (:func:`wfm.store.privacy.store_salt`); required when
+        ``extras`` and the file has customer ids.
 
     Returns
     -------
@@ -847,7 +887,8 @@ def read_contacts(
     outcomes = outcome_values(outcome_map)
     problems = ContactProblems(source)
     header, _ = _header(path, source)
-    wanted = layout.columns(header, column_map)
+    wanted = layout.columns(header, column_map, extras=extras)
+    details: list[pd.DataFrame] = []
     total_lines = path.stat().st_size / _bytes_per_line(path)
     parts: dict[str, list[np.ndarray]] = {
         key: [] for key in ("arrival_ms", "queue", "outcome", "wait", "handle", "line")
@@ -886,6 +927,8 @@ def read_contacts(
                 id_hashes(kept_ids.slice(start, 200_000))
                 for start in range(0, len(kept_ids), 200_000)
             )
+        if extras:
+            details.append(_details(frame, keep, salt, problems.source))
         rows += len(raw)
         progress(min(rows / total_lines, 0.99), f"read {rows:,} contacts")
     if rows == 0:
@@ -925,6 +968,11 @@ def read_contacts(
             line=arrays["line"][keep],
             queues=list(queues),
             timezone=timezone or "UTC",
+            extras=(
+                pd.concat(details, ignore_index=True)[keep].reset_index(drop=True)
+                if extras and details
+                else None
+            ),
         ),
         problems,
     )

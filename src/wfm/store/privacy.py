@@ -12,8 +12,6 @@ stable within one install, so analyses can join exports, and not linkable across
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from wfm.config import Centre
+from wfm.data.pseudonyms import pseudonym
 from wfm.errors import InputError
 from wfm.store import schema
 from wfm.store.audit import record
@@ -30,8 +29,6 @@ from wfm.store.repository import load_rota, reading, transaction
 
 logger = logging.getLogger(__name__)
 
-#: Hex characters kept of the HMAC-SHA256 digest (64 bits: collisions negligible for a centre).
-PSEUDONYM_HEX_CHARS = 16
 #: Columns dropped from pseudonymised exports (direct identifiers other than the id).
 IDENTIFYING_COLUMNS = ("name",)
 
@@ -153,16 +150,6 @@ def install_salt(conn: Connection) -> bytes:
     if value is None:
         raise InputError("the store has no pseudonymisation salt", fix="run `wfm db upgrade`")
     return bytes.fromhex(value)
-
-
-def pseudonym(agent_id: str, salt: bytes) -> str:
-    """The pseudonym of one agent id: HMAC-SHA256(salt, id), first 16 hex characters.
-
-    >>> pseudonym("A001", b"salt")
-    'b4654f3403a6accd'
-    """
-    digest = hmac.new(salt, str(agent_id).encode("utf-8"), hashlib.sha256).hexdigest()
-    return digest[:PSEUDONYM_HEX_CHARS]
 
 
 def pseudonymise_frame(
