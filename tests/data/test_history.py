@@ -353,12 +353,24 @@ def test_invalid_default_aht(tmp_path):
 
 
 # --- time ---------------------------------------------------------------------------------
-def test_offsets_without_timezone_stay_utc(tmp_path):
+def test_one_offset_without_timezone_is_the_fixed_offset(tmp_path):
+    # issue 14: every timestamp carries +01:00 and no zone is given -> that fixed offset
     rows = quarter_hours(3, start="2026-07-01T09:00:00+01:00")
     history = read_history(write(tmp_path, csv_text(rows)))
+    assert history.timezone == "Etc/GMT-1"  # IANA's name for UTC+01:00
+    first = history.frame["interval_start"].iloc[0]
+    assert first == pd.Timestamp("2026-07-01T08:00:00Z") and (first.hour, first.minute) == (9, 0)
+
+
+def test_several_offsets_without_timezone_stay_utc(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "interval_start,queue,offered,aht_seconds\n"
+        "2026-03-28T09:00:00+00:00,q,1,100\n2026-03-30T09:00:00+01:00,q,1,100\n"
+    )
+    history = read_history(path, interval_minutes=15)
     assert history.timezone == "UTC"
-    assert str(history.frame["interval_start"].dt.tz) == "UTC"
-    assert history.frame["interval_start"].iloc[0] == pd.Timestamp("2026-07-01T08:00:00Z")
+    assert history.frame["interval_start"].iloc[1] == pd.Timestamp("2026-03-30T08:00:00Z")
 
 
 def test_offsets_converted_to_timezone(tmp_path):
