@@ -347,3 +347,8 @@ with ui.friendly_errors():
         with st.expander("What the review could not compute"):
             for note in review.notes:
                 st.markdown(f"- {note}")
+
+# --- quality of service from contacts (issue 14) -----------------------------------------------
+from helpers.contact_quality_view import contact_quality_section  # noqa: E402
+
+contact_quality_section(data.workspace(), data.app_centre())
