@@ -20,8 +20,6 @@ from test_browser_workflow import (
     wait_idle,
 )
 
-BANK = Path("/work/shared/data/us_bank_calls_5min_2003.csv")
-
 pytestmark = pytest.mark.slow
 
 
@@ -38,16 +36,16 @@ def choose(page: Any, label: str, option: str) -> None:
     wait_idle(page)
 
 
-def test_bank_data_to_a_rota_in_the_browser(page: Any, app_server: Any, tmp_path: Path) -> None:
-    if not BANK.exists():
-        pytest.skip("the shared bank data is not on this machine")
+def test_bank_data_to_a_rota_in_the_browser(
+    page: Any, app_server: Any, tmp_path: Path, bank_calls_path: Path
+) -> None:
     folder = Path(__import__("os").environ.get("WFM_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         open_app(page, app_server.url)
         go_to_page(page, "Data")
         choose(page, "Time zone of times", "America/New_York")
-        upload(page, "History CSV", BANK)
+        upload(page, "History CSV", bank_calls_path)
         main = page.locator('[data-testid="stMain"]')
         assert main.get_by_text("no handle time").count() > 0
         shot(page, folder, "1-bank-upload-asks-aht")

@@ -227,6 +227,7 @@ def test_workflow_upload_forecast_rota_publish(page: Any, app_server: Any, tmp_p
         assert_no_errors(page, "Data, after choosing the sample centre")
         successes = success_count(page)
         upload(page, "History CSV", SAMPLE_HISTORY)
+        click_button(page, "Save history")  # saved after its preview is shown (issue 14)
         assert success_count(page) > successes, "Data: no success message for a valid history"
         visit(page, "Data", visited)
 
