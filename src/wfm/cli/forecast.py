@@ -190,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"no open interval to forecast from {start_date} to {end}: the centre is closed "
             "on all of those days",
+            source=str(args.centre or args.history),
             column="--horizon-days",
             value=args.horizon_days,
             fix="forecast more days (--horizon-days), or choose another --start-date",
