@@ -61,7 +61,10 @@ def history_options() -> argparse.ArgumentParser:
         "weekday, time, aht_seconds[, queue] (see docs/data-formats.md)",
     )
     parser.add_argument(
-        "--country", help="country code for national holidays (closed days), e.g. GB, US"
+        "--country",
+        help="country code for national holidays, e.g. GB, US, IL: holidays, their eves and the "
+        "days after are day types whose effect is learned from the history (closed only where "
+        "the history shows it closed)",
     )
     parser.add_argument(
         "--centre", help="centre TOML: time zone, opening hours and holidays from it"
@@ -94,20 +97,40 @@ def read_history_args(args: argparse.Namespace):
 
 
 def opening_hours_args(args: argparse.Namespace, history, centre, last_date: dt.date):
-    """Opening hours from the centre file, or inferred with ``--country`` holidays; else ``None``."""
-    from wfm.forecast import infer_opening_hours
+    """Opening hours from the centre file; else ``None`` (inferred per queue from the history).
 
+    ``--country`` holidays do not close the centre: see :func:`holiday_calendar_args`.
+    """
     years = range(history.frame["interval_start"].min().year, last_date.year + 1)
     if centre is not None:
         return centre.opening_hours_for(years)
-    if args.country:
-        import holidays
-
-        closed = holidays.country_holidays(args.country, years=list(years)).keys()
-        return infer_opening_hours(history.frame, history.interval_minutes).with_closed_dates(
-            closed
-        )
     return None
+
+
+def holiday_calendar_args(args: argparse.Namespace, history, centre, last_date: dt.date):
+    """The holiday calendar of ``--country`` or the centre's country; ``None`` without one."""
+    from wfm.forecast.holiday_effects import HolidayCalendar
+
+    years = range(history.frame["interval_start"].min().year, last_date.year + 1)
+    if getattr(args, "country", None):
+        return HolidayCalendar.from_country(args.country, years)
+    if centre is not None and centre.country:
+        return HolidayCalendar(centre.holiday_dates(years), f"centre country {centre.country}")
+    return None
+
+
+def parse_as_of(text: str | None) -> dt.datetime | None:
+    """The ``--as-of`` local date and time, or ``None``."""
+    from wfm.errors import InputError
+
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            "not a date and time", column="--as-of", value=text, fix="write it as 2003-10-20T10:00"
+        ) from None
 
 
 def register(commands) -> None:
@@ -140,6 +163,12 @@ def register(commands) -> None:
         help="overrides CSV: queue,start,end,multiplier,value,reason (applied after modelling)",
     )
     parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="intraday update: re-forecast the rest of that day from the arrivals in the "
+        "history up to this local time (shrunk day factor); the forecast starts that day",
+    )
+    parser.add_argument(
         "--workers", type=int, help="worker processes for several queues (default 2)"
     )
     parser.add_argument(
@@ -162,11 +191,14 @@ def run(args: argparse.Namespace) -> int:
     overrides = read_overrides(args.overrides) if args.overrides else None
     history, centre = read_history_args(args)
     last_date = history.frame["interval_start"].max().date()
+    as_of = parse_as_of(args.as_of)
     opening_hours = opening_hours_args(
         args, history, centre, last_date + dt.timedelta(days=args.horizon_days + 1)
     )
     start_date, already_history = parse_date(args.start_date), None
-    if start_date is None:
+    if start_date is None and as_of is not None:
+        start_date = as_of.date()  # the whole as-of day, updated from its arrivals so far
+    elif start_date is None:
         start_date, already_history = start_after_history(history, opening_hours)
     with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
         forecast = forecast_history(
@@ -180,6 +212,10 @@ def run(args: argparse.Namespace) -> int:
             executor=executor,
             special_days=special_days,
             overrides=overrides,
+            as_of=as_of,
+            holidays=holiday_calendar_args(
+                args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
+            ),
         )
     if already_history is not None:  # the rest of the history's last day only
         forecast = forecast.loc[forecast["interval_start"] > already_history].reset_index(drop=True)

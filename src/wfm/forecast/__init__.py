@@ -12,12 +12,20 @@ from wfm.forecast.backtest import BacktestResult, backtest_history, backtest_ser
 from wfm.forecast.base import MODELS, Forecaster, NotFittedError, make_model, register
 from wfm.forecast.baselines import SameSlotAverage, SeasonalNaive
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
+from wfm.forecast.combination import BacktestWeightedCombination, EqualWeightCombination
 from wfm.forecast.engine import FORECAST_RESULT_COLUMNS, MIN_HISTORY_DAYS, forecast_history
+from wfm.forecast.factor import FactorModel
 from wfm.forecast.intraday import HoltWintersIntraday, MSTLModel
 from wfm.forecast.metrics import bias, mape, mase, wape
 from wfm.forecast.models import DailyTotalsETS
 from wfm.forecast.overrides import apply_overrides, read_overrides
-from wfm.forecast.quantiles import fit_dispersion, poisson_gamma_quantile, quantile_forecast
+from wfm.forecast.quantiles import (
+    calibrate_dispersion,
+    dispersion_by_lead,
+    fit_dispersion,
+    poisson_gamma_quantile,
+    quantile_forecast,
+)
 from wfm.forecast.selection import ModelSelection, select_model
 from wfm.forecast.special_days import SpecialDay, apply_special_days, read_special_days
 from wfm.forecast.topdown import TopDownCalendar, WeightedSameSlotAverage
@@ -32,6 +40,8 @@ __all__ = [
     "backtest_history",
     "backtest_series",
     "bias",
+    "calibrate_dispersion",
+    "dispersion_by_lead",
     "fit_dispersion",
     "leaderboard",
     "mape",
@@ -43,7 +53,10 @@ __all__ = [
     "FORECAST_RESULT_COLUMNS",
     "MIN_HISTORY_DAYS",
     "MODELS",
+    "BacktestWeightedCombination",
     "DailyTotalsETS",
+    "EqualWeightCombination",
+    "FactorModel",
     "Forecaster",
     "ModelSelection",
     "NotFittedError",

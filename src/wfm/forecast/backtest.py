@@ -199,6 +199,97 @@ def backtest_series(
     return pd.concat(pieces, ignore_index=True) if pieces else _empty_detail()
 
 
+def origin_dates(
+    y: pd.Series, origins: int, max_lead_days: int, min_training_days: int = MIN_TRAINING_DAYS
+) -> np.ndarray:
+    """Cut-off dates of a multi-lead rolling-origin backtest (datetime64[D]).
+
+    The last ``origins`` observed dates with volume that leave at least
+    ``min_training_days`` days of history before them, preferring those whose following
+    ``max_lead_days`` days all lie inside the history (so every lead is scored from
+    every origin); empty when the history is too short.
+    """
+    values = y.to_numpy(dtype=float)
+    dates, _ = wall_clock(y.index)
+    daily = pd.Series(np.where(np.isfinite(values), values, 0.0)).groupby(dates).sum()
+    observed = daily.index[daily.to_numpy() > 0].to_numpy().astype("datetime64[D]")
+    if not len(observed):
+        return observed
+    eligible = observed[(observed - dates.min()).astype(int) >= min_training_days]
+    complete = eligible[eligible <= observed[-1] - np.timedelta64(max_lead_days - 1, "D")]
+    chosen = complete if len(complete) >= origins else eligible
+    return chosen[-origins:]
+
+
+def backtest_origins(
+    y: pd.Series,
+    interval_minutes: int,
+    *,
+    models: Sequence[str],
+    cuts: np.ndarray,
+    max_lead_days: int,
+) -> pd.DataFrame:
+    """Rolling-origin backtest with every lead from each origin; :data:`DETAIL_COLUMNS` frame.
+
+    For each cut-off date *c* in ``cuts`` every model is fitted once on the history
+    before *c* and forecasts every observed interval of the dates *c* .. *c* +
+    ``max_lead_days`` − 1; ``horizon_days`` is the lead *date* − *c* + 1 (1: day-ahead).
+    One fit per origin serves all leads, so scoring day-ahead and week-ahead costs no
+    more than scoring one of them.
+
+    A model that fails, or that falls back to another model because the history before
+    *c* is too short for it (``fallback_reason_``), is skipped at that origin with a
+    warning naming the queue and the model.
+    """
+    queue = "?" if y.name is None else str(y.name)
+    y = y[np.isfinite(y.to_numpy(dtype=float))]
+    dates, _ = wall_clock(y.index)
+    actual = y.to_numpy(dtype=float)
+    pieces = []
+    for cut in np.asarray(cuts, dtype="datetime64[D]"):
+        train = y[dates < cut]
+        window = (dates >= cut) & (dates < cut + np.timedelta64(int(max_lead_days), "D"))
+        if not window.any() or train.empty:
+            continue
+        index = y.index[window]
+        lead = (dates[window] - cut).astype(int) + 1
+        scale = seasonal_naive_scale(slot_table(train))
+        for name in models:
+            try:
+                fitted = make_model(name).fit(train, interval_minutes)
+                forecast = fitted.predict(index)
+            except Exception as error:  # a failing candidate is reported, not fatal
+                logger.warning(
+                    "queue %s: model %s failed in the backtest at cut-off %s (%s); skipped",
+                    queue,
+                    name,
+                    cut,
+                    error,
+                )
+                continue
+            reason = getattr(fitted, "fallback_reason_", None)
+            if reason:
+                logger.warning(
+                    "queue %s: model %s skipped at cut-off %s: %s", queue, name, cut, reason
+                )
+                continue
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "queue": queue,
+                        "model": name,
+                        "horizon_days": lead,
+                        "target_date": pd.DatetimeIndex(dates[window]).date,
+                        "interval_start": index,
+                        "actual": actual[window],
+                        "forecast": forecast,
+                        "scale": scale,
+                    }
+                )
+            )
+    return pd.concat(pieces, ignore_index=True) if pieces else _empty_detail()
+
+
 def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:
     """Metrics per queue, horizon and model from a detail frame (:data:`LEADERBOARD_COLUMNS`)."""
     rows = []

@@ -19,15 +19,23 @@ from wfm.execution import Executor
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
+from wfm.forecast.holiday_effects import (
+    HolidayCalendar,
+    holiday_dates_mask,
+    holiday_factors,
+    learn_holiday_effects,
+)
+from wfm.forecast.intraday_update import fit_update_strength, update_rest_of_day
 from wfm.forecast.overrides import apply_overrides
 from wfm.forecast.parallel import map_queues
 from wfm.forecast.quantiles import (
     DEFAULT_DISPERSION,
     QUANTILE_COLUMNS,
     add_quantile_columns,
-    fit_dispersion,
+    dispersion_by_lead,
 )
 from wfm.forecast.selection import select_model
+from wfm.forecast.slots import wall_clock
 from wfm.forecast.special_days import SpecialDay, apply_special_days, training_mask
 from wfm.progress import ProgressCallback, no_progress
 from wfm.timegrid import OpeningHours
@@ -67,6 +75,8 @@ def forecast_history(
     executor: Executor | None = None,
     special_days: tuple[SpecialDay, ...] = (),
     overrides: pd.DataFrame | None = None,
+    as_of: pd.Timestamp | dt.datetime | None = None,
+    holidays: HolidayCalendar | None = None,
 ) -> pd.DataFrame:
     """Forecast offered contacts and AHT per open interval for every queue.
 
@@ -103,6 +113,21 @@ def forecast_history(
     overrides
         Planner overrides (:mod:`wfm.forecast.overrides`), applied last; the modelled
         value is kept in ``offered_before_override`` and the reason in ``override``.
+    as_of
+        Intraday update time (local wall clock if naive): the forecast starts on its
+        date, the models learn from the days before it, and the rest of that day (the
+        intervals starting at or after ``as_of``) is scaled by the shrunk day factor of
+        the arrivals so far (:mod:`wfm.forecast.intraday_update`); the ``model`` column
+        of those rows names the update and its factor.
+    holidays
+        Holiday calendar (:class:`~wfm.forecast.holiday_effects.HolidayCalendar`, e.g.
+        from a country): holidays, their eves and the days after are day types whose
+        effect per minute of the day is learned from the queue's history
+        (:mod:`wfm.forecast.holiday_effects`); they are left out of model training, and
+        on forecast dates the ordinary-day forecast is multiplied by the effect (closed,
+        i.e. 0, only where the history shows the centre closed). The ``model`` column
+        names the day type, its ratio and where the effect comes from. Special days and
+        overrides still apply on top.
 
     Returns
     -------
@@ -131,6 +156,9 @@ def forecast_history(
     frame = history.frame
     starts = pd.DatetimeIndex(frame["interval_start"]).tz_convert(history.timezone)
     local_dates = starts.tz_localize(None).normalize()
+    if as_of is not None:
+        as_of = _as_of_timestamp(as_of, history.timezone, start_date)
+        start_date = as_of.tz_localize(None).date()
     if start_date is None:
         start_date = (local_dates.max() + pd.Timedelta(days=1)).date()
     before_start = np.asarray(local_dates < pd.Timestamp(start_date))
@@ -147,6 +175,16 @@ def forecast_history(
     for queue in queues:
         mask = before_start & (frame["queue"] == queue).to_numpy()
         rows = frame.loc[mask].assign(interval_start=starts[mask])
+        morning = None
+        if as_of is not None:
+            today = (
+                np.asarray(local_dates == pd.Timestamp(start_date))
+                & (frame["queue"] == queue).to_numpy()
+                & np.asarray(starts + pd.Timedelta(minutes=history.interval_minutes) <= as_of)
+            )
+            morning = pd.Series(
+                frame.loc[today, "offered"].to_numpy(dtype=float), index=starts[today]
+            )
         tasks.append(
             (
                 rows,
@@ -158,6 +196,9 @@ def forecast_history(
                 opening_hours,
                 model,
                 history.source,
+                as_of,
+                morning,
+                holidays,
             )
         )
     pieces = map_queues(
@@ -181,7 +222,18 @@ def forecast_history(
 
 
 def _forecast_queue_task(
-    rows, queue, start_date, horizon_days, interval_minutes, timezone, opening_hours, model, source
+    rows,
+    queue,
+    start_date,
+    horizon_days,
+    interval_minutes,
+    timezone,
+    opening_hours,
+    model,
+    source,
+    as_of=None,
+    morning=None,
+    holidays=None,
 ):
     return _forecast_queue(
         rows,
@@ -193,6 +245,9 @@ def _forecast_queue_task(
         opening_hours=opening_hours,
         model=model,
         source=source,
+        as_of=as_of,
+        morning=morning,
+        holidays=holidays,
     )
 
 
@@ -207,6 +262,9 @@ def _forecast_queue(
     opening_hours: OpeningHours | None,
     model: str,
     source: str,
+    as_of: pd.Timestamp | None = None,
+    morning: pd.Series | None = None,
+    holidays: HolidayCalendar | None = None,
 ) -> pd.DataFrame:
     """Forecast one queue from its history rows (all before ``start_date``)."""
     _check_history_length(rows, queue, start_date, source)
@@ -219,29 +277,39 @@ def _forecast_queue(
         index=pd.DatetimeIndex(rows["interval_start"]),
         name=queue,
     )
-    dispersion = 0.0
+    dispersion = np.zeros(len(grid))
     if not (y.fillna(0) > 0).any():
         logger.warning("queue %s: no contacts offered in the history; forecasting zero", queue)
-        name, offered = ZERO_MODEL, np.zeros(len(grid))
+        names, offered = np.full(len(grid), ZERO_MODEL, dtype=object), np.zeros(len(grid))
     else:
-        candidates = None if model == "auto" else [model]
-        selection = select_model(
-            y, interval_minutes, candidates=candidates, horizon_days=horizon_days
+        train, effects = y, {}
+        if holidays is not None and holidays.names:
+            effects = learn_holiday_effects(y, holidays)
+            train = y[~holiday_dates_mask(y.index, holidays)]
+            if not (train.fillna(0) > 0).any():
+                train = y
+        names, offered, dispersion, selection = _model_forecast(
+            train, grid, queue, start_date, horizon_days, interval_minutes, model
         )
-        name = selection.name if model == "auto" else model
-        dispersion = _dispersion(selection, name, queue)
-        fitted = make_model(name).fit(y, interval_minutes)
-        offered = fitted.predict(grid)
-        if getattr(fitted, "fallback_reason_", None):
-            # Say in the output which model really produced the numbers.
-            name = f"{name} -> same_slot_average ({fitted.fallback_reason_})"
+        if holidays is not None and holidays.names:
+            factor, label = holiday_factors(grid, holidays, effects, queue)
+            offered = offered * factor
+            special = label != ""
+            names[special] = [
+                f"{n} + holiday {lab}"
+                for n, lab in zip(names[special], label[special], strict=True)
+            ]
+        if as_of is not None:
+            names, offered = _intraday_update(
+                names, offered, grid, selection, morning, as_of, interval_minutes, queue
+            )
     aht_seconds = forecast_aht(rows, grid)
     logger.info(
         "queue %s: %d intervals from %s forecast with %s, %.0f contacts",
         queue,
         len(grid),
         start_date,
-        name,
+        ", ".join(pd.unique(names)),
         offered.sum(),
     )
     return pd.DataFrame(
@@ -250,14 +318,88 @@ def _forecast_queue(
             "queue": queue,
             "offered": offered,
             "aht_seconds": aht_seconds,
-            "model": name,
+            "model": names,
             "dispersion": dispersion,
         },
     ).pipe(add_quantile_columns)[list(_MODEL_COLUMNS)]
 
 
-def _dispersion(selection, name: str, queue: str) -> float:
-    """Poisson–gamma dispersion of the chosen model from its backtest residuals."""
+def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, model):
+    """``(model name, offered, dispersion)`` per grid interval of one queue.
+
+    ``auto`` uses the model chosen for each interval's lead (:func:`select_model`); the
+    dispersion of the quantiles is calibrated per lead on the chosen model's backtest.
+    """
+    candidates = None if model == "auto" else [model]
+    selection = select_model(y, interval_minutes, candidates=candidates, horizon_days=horizon_days)
+    dates, _ = wall_clock(grid)
+    lead = (dates - np.datetime64(start_date, "D")).astype(int) + 1
+    chosen = (
+        np.array([selection.model_for_lead(int(day)) for day in lead], dtype=object)
+        if model == "auto"
+        else np.full(len(grid), model, dtype=object)
+    )
+    names = chosen.copy()
+    offered = np.zeros(len(grid))
+    dispersion = np.zeros(len(grid))
+    for name in pd.unique(chosen):
+        rows = chosen == name
+        fitted = make_model(name, **selection.params.get(name, {})).fit(y, interval_minutes)
+        offered[rows] = fitted.predict(grid[rows])
+        dispersion[rows] = _dispersion(selection, name, queue, lead[rows])
+        if getattr(fitted, "fallback_reason_", None):
+            # Say in the output which model really produced the numbers.
+            names[rows] = f"{name} -> same_slot_average ({fitted.fallback_reason_})"
+    return names, offered, dispersion, selection
+
+
+def _intraday_update(names, offered, grid, selection, morning, as_of, interval_minutes, queue):
+    """Scale the rest of the as-of day by the shrunk day factor of the arrivals so far."""
+    day_ahead = selection.model_for_lead(1)
+    detail = selection.detail
+    rows = (
+        detail[(detail["model"] == day_ahead) & (detail["horizon_days"] == 1)]
+        if detail is not None and not detail.empty
+        else None
+    )
+    strength = fit_update_strength(rows)
+    morning = morning if morning is not None else pd.Series(dtype=float)
+    updated, factor, so_far = update_rest_of_day(
+        offered, grid, morning, as_of, interval_minutes, strength
+    )
+    rest = np.asarray(grid >= as_of) & np.asarray(
+        grid.tz_localize(None).normalize() == as_of.tz_localize(None).normalize()
+    )
+    logger.info(
+        "queue %s: intraday update at %s: %.0f contacts so far, prior strength %.0f contacts, "
+        "rest of the day x %.3f",
+        queue,
+        as_of,
+        so_far,
+        strength,
+        factor,
+    )
+    names = names.copy()
+    names[rest] = [f"{name} + intraday update x{factor:.3f}" for name in names[rest]]
+    return names, updated
+
+
+def _as_of_timestamp(as_of, timezone: str, start_date) -> pd.Timestamp:
+    """The update time as a tz-aware timestamp in the centre's zone; checks ``start_date``."""
+    stamp = pd.Timestamp(as_of)
+    stamp = stamp.tz_localize(timezone) if stamp.tz is None else stamp.tz_convert(timezone)
+    if start_date is not None and stamp.tz_localize(None).date() != start_date:
+        raise InputError(
+            "an intraday update re-forecasts the day of its as-of time",
+            column="as_of",
+            value=str(as_of),
+            fix=f"leave the start date out or set it to {stamp.date()}",
+        )
+    return stamp
+
+
+def _dispersion(selection, name: str, queue: str, lead: np.ndarray) -> np.ndarray:
+    """Poisson–gamma dispersion per lead of the chosen model, calibrated on its backtest."""
     detail = selection.detail
     rows = detail[detail["model"] == name] if detail is not None and not detail.empty else None
     if rows is None or rows.empty:
@@ -266,10 +408,13 @@ def _dispersion(selection, name: str, queue: str) -> float:
             queue,
             DEFAULT_DISPERSION,
         )
-        return DEFAULT_DISPERSION
-    return fit_dispersion(
-        rows["actual"].to_numpy(dtype=float), rows["forecast"].to_numpy(dtype=float)
+        return np.full(len(lead), DEFAULT_DISPERSION)
+    by_lead = dispersion_by_lead(
+        rows["horizon_days"].to_numpy(dtype=int),
+        rows["actual"].to_numpy(dtype=float),
+        rows["forecast"].to_numpy(dtype=float),
     )
+    return by_lead[np.clip(lead, 1, len(by_lead) - 1)]
 
 
 def _check_history_length(rows: pd.DataFrame, queue: str, start_date: dt.date, source: str) -> None:

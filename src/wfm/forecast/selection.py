@@ -1,4 +1,21 @@
-"""Automatic model choice: the lowest rolling-origin WAPE at the requested horizon."""
+"""Automatic model choice per queue and lead time, by rolling-origin error.
+
+From each of the last :data:`SELECTION_ORIGINS` origins every candidate is fitted once on
+the history before it and forecasts the next days (:func:`~wfm.forecast.backtest.backtest_origins`),
+so one fit scores every lead. Candidates are single models and forecast combinations; a
+combination is scored from its members' backtest forecasts without refitting, its
+inverse-MSE weights measured on the *other* origins (leave one origin out), so the score
+is out of sample. Errors are pooled per *lead band*: day-ahead (lead 1) and the rest of
+the horizon (leads 2 to 7); the lowest WAPE in each band wins, and beyond seven days the
+second band's choice applies, except that a combination within
+:data:`COMBINATION_PREFERENCE` of the best is preferred. The leaderboard says what was
+chosen and why.
+
+Expensive candidates (:data:`SCREENED_MODELS`, the Holt–Winters fits) are screened: they
+are first scored on the :data:`SCREEN_ORIGINS` most recent origins only, and scored on
+all origins only when they come within :data:`SCREEN_MARGIN` of the best cheap single
+model there.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +26,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wfm.forecast.backtest import DEFAULT_MODELS, backtest_series, leaderboard
+from wfm.forecast.backtest import backtest_origins, origin_dates
 from wfm.forecast.base import make_model
+from wfm.forecast.combination import DEFAULT_MEMBERS, combination_weights
+from wfm.forecast.metrics import wape
 
 logger = logging.getLogger(__name__)
 
-#: Target days scored per candidate when choosing a model.
-SELECTION_ORIGINS = 5
+#: Origins (cut-off dates) scored per candidate when choosing a model.
+SELECTION_ORIGINS = 10
 
 #: Longest lead the choice is scored at [days]: beyond a week the same-slot models
 #: repeat their last week, and a longer lead only needs more history.
@@ -23,6 +42,50 @@ MAX_SELECTION_LEAD_DAYS = 7
 
 #: Model used when the history is too short for a backtest.
 DEFAULT_MODEL = "same_slot_average"
+
+#: Single models ``auto`` compares.
+AUTO_CANDIDATES = (
+    "seasonal_naive",
+    "same_slot_average",
+    "weighted_same_slot",
+    "top_down",
+    "factor",
+    "daily_totals_ets",
+)
+
+#: Candidates whose fit is expensive; screened on the most recent origins first.
+SCREENED_MODELS = ("daily_totals_ets", "holt_winters", "mstl")
+
+#: Recent origins a screened candidate is first scored on.
+SCREEN_ORIGINS = 3
+
+#: A screened candidate is scored on all origins when its screening WAPE is at most this
+#: multiple of the best cheap single model's.
+SCREEN_MARGIN = 1.03
+
+#: Combinations ``auto`` scores from the backtest of their members: name → members.
+AUTO_COMBINATIONS = {
+    "combination": DEFAULT_MEMBERS,
+    "combination_weighted": DEFAULT_MEMBERS,
+}
+
+#: A combination within this share of the best candidate's WAPE is chosen over it:
+#: differences that small over a few origins are noise, and a combination's error varies
+#: less out of sample than its members' (Smith & Wallis 2009).
+COMBINATION_PREFERENCE = 0.02
+
+#: Columns of :attr:`ModelSelection.leaderboard`.
+SELECTION_COLUMNS = (
+    "queue",
+    "first_lead_days",
+    "last_lead_days",
+    "rank",
+    "model",
+    "wape",
+    "bias",
+    "origins",
+    "chosen",
+)
 
 
 @dataclass(frozen=True)
@@ -32,17 +95,26 @@ class ModelSelection:
     Parameters
     ----------
     name
-        Registry name of the chosen model.
+        Registry name of the model chosen day-ahead (lead 1).
     wape_by_model
-        Backtest WAPE (fraction) of each candidate that could be scored; empty when the
-        history was too short and :data:`DEFAULT_MODEL` was taken.
+        Day-ahead backtest WAPE (fraction) of each candidate that could be scored; empty
+        when the history was too short and :data:`DEFAULT_MODEL` was taken.
     lead_days
-        Lead the candidates were scored at [days] (0 when no backtest was run).
+        Longest lead scored [days] (0 when no backtest was run).
     origins
-        Target days scored (0 when no backtest was run).
+        Origins scored (0 when no backtest was run).
     detail
-        The backtest's per-interval frame (:data:`~wfm.forecast.backtest.DETAIL_COLUMNS`),
-        used to calibrate the prediction quantiles; ``None`` without a backtest.
+        The backtest's per-interval frame (:data:`~wfm.forecast.backtest.DETAIL_COLUMNS`,
+        ``horizon_days`` the lead), with combinations added; used to calibrate the
+        prediction quantiles per lead. ``None`` without a backtest.
+    bands
+        ``(first_lead, last_lead, model)`` per lead band; the last band also covers
+        leads beyond it.
+    params
+        Constructor parameters of each chosen model (the measured weights of a
+        backtest-weighted combination).
+    leaderboard
+        One row per lead band and candidate (:data:`SELECTION_COLUMNS`).
     """
 
     name: str
@@ -50,6 +122,16 @@ class ModelSelection:
     lead_days: int = 0
     origins: int = 0
     detail: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    bands: tuple[tuple[int, int, str], ...] = ()
+    params: dict[str, dict] = field(default_factory=dict, compare=False)
+    leaderboard: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def model_for_lead(self, lead_days: int) -> str:
+        """The model chosen for a lead [days] (1: the day after the history)."""
+        for first, last, name in self.bands:
+            if first <= lead_days <= last:
+                return name
+        return self.bands[-1][2] if self.bands else self.name
 
 
 def select_model(
@@ -59,13 +141,7 @@ def select_model(
     horizon_days: int = 7,
     origins: int = SELECTION_ORIGINS,
 ) -> ModelSelection:
-    """Pick the candidate with the lowest rolling-origin WAPE at the forecast's horizon.
-
-    Each candidate forecasts each of the last ``origins`` observed days from the history
-    that ends ``lead`` days before it, with ``lead = min(horizon_days, 7)``
-    (:func:`~wfm.forecast.backtest.backtest_series`); errors are pooled over the days and
-    the lowest WAPE wins (ties go to the earlier candidate). Without enough history for
-    one such fit, :data:`DEFAULT_MODEL` is chosen.
+    """Pick per lead band the candidate with the lowest rolling-origin WAPE (module docstring).
 
     Parameters
     ----------
@@ -74,45 +150,206 @@ def select_model(
     interval_minutes
         Interval length [minutes].
     candidates
-        Registry names to compare; default :data:`~wfm.forecast.backtest.DEFAULT_MODELS`.
+        Registry names to compare (singles or combinations); default
+        :data:`AUTO_CANDIDATES` plus :data:`AUTO_COMBINATIONS`.
     horizon_days
         Days the forecast will cover [days].
     origins
-        Target days scored.
+        Origins scored.
 
     Returns
     -------
     ModelSelection
     """
-    candidates = list(DEFAULT_MODELS if candidates is None else candidates)
-    for name in candidates:
+    if candidates is None:
+        singles = list(AUTO_CANDIDATES)
+        combos = dict(AUTO_COMBINATIONS)
+    else:
+        singles = [name for name in candidates if name not in AUTO_COMBINATIONS]
+        combos = {name: AUTO_COMBINATIONS[name] for name in candidates if name in AUTO_COMBINATIONS}
+    for name in singles:
         make_model(name)  # unknown names raise here, before any fitting
+    members = sorted({m for names in combos.values() for m in names} - set(singles))
     queue = "?" if y.name is None else str(y.name)
-    lead = int(max(1, min(horizon_days, MAX_SELECTION_LEAD_DAYS)))
-    detail = backtest_series(
-        y, interval_minutes, models=candidates, horizons_days=(lead,), origins=origins
-    )
-    board = leaderboard(detail)
-    board = board[np.isfinite(board["wape"].to_numpy(dtype=float))] if not board.empty else board
-    if board.empty:
+    max_lead = int(max(1, min(horizon_days, MAX_SELECTION_LEAD_DAYS)))
+    cuts = origin_dates(y, origins, max_lead)
+    cheap = [name for name in [*singles, *members] if name not in SCREENED_MODELS]
+    screened = [name for name in singles if name in SCREENED_MODELS]
+    detail = backtest_origins(y, interval_minutes, models=cheap, cuts=cuts, max_lead_days=max_lead)
+    detail = _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queue)
+    detail = _add_combinations(detail, combos)
+    scored = [name for name in [*singles, *combos] if name in set(detail["model"])]
+    if detail.empty or not scored:
         logger.info(
             "queue %s: too little history to compare models; using %s", queue, DEFAULT_MODEL
         )
-        return ModelSelection(DEFAULT_MODEL)
-    scores = dict(zip(board["model"], board["wape"].astype(float), strict=True))
-    best = min((name for name in candidates if name in scores), key=scores.__getitem__)
-    logger.info(
-        "queue %s: WAPE %d day(s) ahead over the last %d days: %s; chose %s",
-        queue,
-        lead,
-        int(board["days"].max()),
-        ", ".join(f"{name} {scores[name]:.3f}" for name in candidates if name in scores),
-        best,
-    )
+        return ModelSelection(DEFAULT_MODEL, bands=((1, max_lead, DEFAULT_MODEL),))
+    bands = [(1, 1)] + ([(2, max_lead)] if max_lead > 1 else [])
+    rows, chosen = [], []
+    for first, last in bands:
+        band = detail[(detail["horizon_days"] >= first) & (detail["horizon_days"] <= last)]
+        scores = {}
+        for name in scored:
+            part = band[band["model"] == name]
+            if len(part):
+                actual = part["actual"].to_numpy(dtype=float)
+                forecast = part["forecast"].to_numpy(dtype=float)
+                scores[name] = (
+                    wape(actual, forecast),
+                    float((forecast - actual).sum() / max(actual.sum(), 1e-9)),
+                )
+        if not scores:
+            continue
+        best = min((n for n in scored if n in scores), key=lambda n: scores[n][0])
+        combined = [n for n in combos if n in scores]
+        if combined and best not in combos:
+            steady = min(combined, key=lambda n: scores[n][0])
+            if scores[steady][0] <= (1 + COMBINATION_PREFERENCE) * scores[best][0]:
+                best = steady
+        chosen.append((first, last, best))
+        order = sorted(scores, key=lambda n: (scores[n][0], scored.index(n)))
+        for rank, name in enumerate(order, start=1):
+            rows.append(
+                {
+                    "queue": queue,
+                    "first_lead_days": first,
+                    "last_lead_days": last,
+                    "rank": rank,
+                    "model": name,
+                    "wape": scores[name][0],
+                    "bias": scores[name][1],
+                    "origins": int(band[band["model"] == name]["target_date"].nunique()),
+                    "chosen": name == best,
+                }
+            )
+        logger.info(
+            "queue %s: leads %d-%d days, WAPE over %d origins: %s; chose %s",
+            queue,
+            first,
+            last,
+            len(cuts),
+            ", ".join(f"{n} {scores[n][0]:.3f}" for n in order),
+            best,
+        )
+    board = pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
+    day_ahead = board[board["first_lead_days"] == 1]
+    params = {
+        name: _combination_params(detail, name, combos[name])
+        for _, _, name in chosen
+        if name == "combination_weighted"
+    }
     return ModelSelection(
-        best,
-        {name: scores[name] for name in candidates if name in scores},
-        lead,
-        int(board["days"].max()),
+        chosen[0][2],
+        dict(zip(day_ahead["model"], day_ahead["wape"].astype(float), strict=True)),
+        max_lead,
+        len(cuts),
         detail,
+        tuple(chosen),
+        params,
+        board,
     )
+
+
+def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queue) -> pd.DataFrame:
+    """Add the screened candidates' backtest: recent origins first, all only if promising."""
+    if not screened or not len(cuts):
+        return detail
+    recent = cuts[-SCREEN_ORIGINS:]
+    trial = backtest_origins(
+        y, interval_minutes, models=screened, cuts=recent, max_lead_days=max_lead
+    )
+    origin = _origin_of(detail)
+    near = detail[np.isin(origin, recent) & detail["model"].isin(singles)]
+    benchmark = min(
+        (
+            wape(group["actual"].to_numpy(), group["forecast"].to_numpy())
+            for _, group in near.groupby("model")
+        ),
+        default=np.inf,
+    )
+    pieces = [detail, trial]
+    for name in screened:
+        part = trial[trial["model"] == name]
+        if part.empty:
+            continue
+        score = wape(part["actual"].to_numpy(), part["forecast"].to_numpy())
+        if score <= SCREEN_MARGIN * benchmark:
+            older = cuts[:-SCREEN_ORIGINS]
+            if len(older):
+                pieces.append(
+                    backtest_origins(
+                        y, interval_minutes, models=[name], cuts=older, max_lead_days=max_lead
+                    )
+                )
+        else:
+            logger.info(
+                "queue %s: %s screened out (WAPE %.3f on the last %d origins, best cheap model %.3f)",
+                queue,
+                name,
+                score,
+                len(recent),
+                benchmark,
+            )
+            pieces[1] = pieces[1][pieces[1]["model"] != name]
+    return pd.concat([piece for piece in pieces if not piece.empty], ignore_index=True)
+
+
+def _origin_of(detail: pd.DataFrame) -> np.ndarray:
+    """Cut-off date (datetime64[D]) of each detail row: target date − (lead − 1)."""
+    target = pd.to_datetime(detail["target_date"]).to_numpy().astype("datetime64[D]")
+    return target - (detail["horizon_days"].to_numpy(dtype=int) - 1).astype("timedelta64[D]")
+
+
+def _member_matrix(detail: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """Members' forecasts side by side per (interval, lead); rows where all members forecast."""
+    part = detail[detail["model"].isin(members)]
+    if part.empty or set(part["model"]) != set(members):
+        return pd.DataFrame()
+    wide = part.pivot_table(
+        index=["interval_start", "horizon_days"],
+        columns="model",
+        values="forecast",
+        aggfunc="first",
+    ).dropna()
+    first = part.drop_duplicates(["interval_start", "horizon_days"]).set_index(
+        ["interval_start", "horizon_days"]
+    )
+    keep = first.loc[wide.index]
+    return pd.concat([keep.drop(columns=["model", "forecast"]), wide[list(members)]], axis=1)
+
+
+def _add_combinations(detail: pd.DataFrame, combos: dict[str, Sequence[str]]) -> pd.DataFrame:
+    """Detail rows of each combination from its members' forecasts (weights out of sample)."""
+    if detail.empty or not combos:
+        return detail
+    pieces = [detail]
+    for name, members in combos.items():
+        wide = _member_matrix(detail, members)
+        if wide.empty:
+            continue
+        forecasts = wide[list(members)].to_numpy(dtype=float)
+        if name == "combination":
+            combined = forecasts.mean(axis=1)
+        else:
+            origin = _origin_of(wide.reset_index())
+            combined = np.empty(len(wide))
+            actual = wide["actual"].to_numpy(dtype=float)
+            for cut in np.unique(origin):
+                inside = origin == cut
+                others = ~inside
+                weights = combination_weights(actual[others], forecasts[others].T)
+                combined[inside] = forecasts[inside] @ weights
+        frame = wide.reset_index()[
+            ["queue", "horizon_days", "target_date", "interval_start", "actual", "scale"]
+        ]
+        pieces.append(frame.assign(model=name, forecast=combined))
+    return pd.concat(pieces, ignore_index=True)[list(detail.columns)]
+
+
+def _combination_params(detail: pd.DataFrame, name: str, members: Sequence[str]) -> dict:
+    """Constructor parameters of a backtest-weighted combination: weights from all origins."""
+    wide = _member_matrix(detail, members)
+    weights = combination_weights(
+        wide["actual"].to_numpy(dtype=float), wide[list(members)].to_numpy(dtype=float).T
+    )
+    return {"members": tuple(members), "weights": tuple(float(w) for w in weights)}

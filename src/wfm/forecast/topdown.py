@@ -235,6 +235,34 @@ class TopDownCalendar(Forecaster):
         return values
 
 
+def month_day_factors(
+    days: pd.DataFrame,
+    weekday_weeks: int = 12,
+    detrend_days: int = 15,
+    bandwidth: int = 1,
+) -> np.ndarray:
+    r"""Day-of-month index (32 entries, entry 0 unused) from the observed open days.
+
+    The index :math:`f_m` of :class:`TopDownCalendar`, for other models to share: daily
+    totals of ``days`` (rows of :func:`observed_days`) are divided by their weekday index
+    over the last ``weekday_weeks`` weeks, then by a centred moving average over
+    ``detrend_days`` open days; the ratios are averaged by day of the month, smoothed
+    over :math:`m \pm` ``bandwidth``, shrunk towards 1 and normalised to mean 1.
+    """
+    totals = days.sum(axis=1).to_numpy(dtype=float)
+    weekday = days.index.day_of_week.to_numpy()
+    recent = days.index > days.index[-1] - pd.Timedelta(weeks=weekday_weeks)
+    by_weekday = pd.Series(totals[recent]).groupby(weekday[recent]).mean() / totals[recent].mean()
+    seasonal = by_weekday.reindex(range(DAYS_PER_WEEK)).to_numpy(dtype=float)[weekday]
+    usable = np.isfinite(seasonal)
+    return _month_day_index(
+        totals[usable] / seasonal[usable],
+        days.index.day.to_numpy()[usable],
+        detrend_days,
+        bandwidth,
+    )
+
+
 def _month_day_index(
     deseasonalised: np.ndarray, month_day: np.ndarray, window: int, bandwidth: int
 ) -> np.ndarray:

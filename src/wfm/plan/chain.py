@@ -34,6 +34,7 @@ from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
 from wfm.execution import Executor
 from wfm.forecast import forecast_history
+from wfm.forecast.holiday_effects import HolidayCalendar
 from wfm.plan.report import plan_report
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
@@ -205,6 +206,7 @@ def forecast_centre(
         history.timezone,
         history.source,
     )
+    holiday_names = centre.holiday_dates(range(first_year, last_year + 1))
     return forecast_history(
         planned,
         start_date=start_date,
@@ -213,6 +215,9 @@ def forecast_centre(
         model=model or centre.planning.forecast_model,
         progress=progress,
         executor=executor,
+        holidays=HolidayCalendar(holiday_names, f"centre country {centre.country}")
+        if holiday_names
+        else None,
     )
 
 

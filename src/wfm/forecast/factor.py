@@ -1,0 +1,219 @@
+r"""Factor model of daily intraday profiles (Shen & Huang): SVD of the day × slot matrix.
+
+Each observed open day :math:`d` is a vector of counts over the slots of the day. After
+the root-unroot transform :math:`x_{d,m} = \sqrt{y_{d,m} + 1/4}` (variance about 1/4 for
+Poisson counts whatever the rate) the matrix :math:`X` (days × slots) is reduced by a
+singular value decomposition to :math:`K` factors:
+
+.. math:: x_{d,m} \approx \sum_{k=1}^{K} \beta_{d,k}\, f_k(m) .
+
+The intraday *factors* :math:`f_k` (right singular vectors, the functional principal
+components of the daily profiles) are fixed; the day-level *scores* :math:`\beta_{d,k}`
+are a short multivariate series that is forecast. Each score series is modelled as a
+mean per weekday plus an AR(1) deviation over consecutive open days (Shen & Huang 2005,
+§3), so a busy yesterday lifts tomorrow and the lift decays with the lead:
+
+.. math:: \hat\beta_{T+h,k} = \mu_{k,w(T+h)} + \rho_k^{h}\,(\beta_{T,k} - \mu_{k,w(T)}) .
+
+Counts are first divided by a day-of-month index (:func:`~wfm.forecast.topdown.month_day_index`,
+pay days and month ends move bank volumes), and multiplied back after. The forecast is
+unrooted with the bias correction of the transform:
+:math:`\hat y = \hat x^2 + \hat\sigma^2 - 1/4`, :math:`\hat\sigma^2` the in-sample
+residual variance on the root scale.
+
+References
+----------
+.. [1] H. Shen and J. Z. Huang (2005), "Analysis of call centre arrival data using
+   singular value decomposition", Applied Stochastic Models in Business and Industry
+   21(3), 251–263.
+.. [2] H. Shen and J. Z. Huang (2008), "Interday forecasting and intraday updating of
+   call center arrivals", Manufacturing & Service Operations Management 10(3), 391–410.
+.. [3] L. Brown et al. (2005), "Statistical analysis of a telephone call center: a
+   queueing-science perspective", JASA 100(469), 36–50 (the root-unroot transform).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy.signal import lfilter
+
+from wfm.errors import InputError
+from wfm.forecast.base import Forecaster, register
+from wfm.forecast.baselines import SameSlotAverage
+from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
+from wfm.forecast.topdown import MIN_DAYS_FOR_MONTH_EFFECT, month_day_factors, observed_days
+
+logger = logging.getLogger(__name__)
+
+#: Fewest observed open days the factor model needs; with fewer it falls back [days].
+MIN_FACTOR_DAYS = 15
+
+#: Offset of the root-unroot transform (Brown et al. 2005).
+ROOT_OFFSET = 0.25
+
+
+@register
+class FactorModel(Forecaster):
+    r"""Shen & Huang's SVD factor model with AR(1) day-level scores (module docstring).
+
+    Parameters
+    ----------
+    factors
+        Number of intraday factors :math:`K` kept, at least 1.
+    fit_weeks
+        Weeks of history whose observed open days form the matrix [weeks].
+    month_day_effect
+        Divide by the day-of-month index before the SVD (needs
+        :data:`~wfm.forecast.topdown.MIN_DAYS_FOR_MONTH_EFFECT` observed days).
+
+    Attributes
+    ----------
+    factors_
+        Intraday factors, ``(K, slots)`` array on the root scale.
+    minutes_
+        Minute of the day of each slot column.
+    weekday_means_
+        Mean score per weekday, ``(7, K)`` (NaN rows for weekdays never open).
+    ar_
+        AR(1) coefficient of each score's deviation, ``(K,)``.
+    last_deviation_
+        Deviation of the last observed day's scores from their weekday means.
+    fallback_reason_
+        Why :class:`~wfm.forecast.baselines.SameSlotAverage` is used instead, or ``None``.
+    """
+
+    name = "factor"
+
+    def __init__(self, factors: int = 4, fit_weeks: int = 30, month_day_effect: bool = True):
+        self.factors = factors
+        self.fit_weeks = fit_weeks
+        self.month_day_effect = month_day_effect
+
+    def _fit(self, y: pd.Series) -> None:
+        for key in ("factors", "fit_weeks"):
+            value = getattr(self, key)
+            if int(value) != value or value < 1:
+                raise InputError(
+                    f"{self.name}: {key} must be a whole number, at least 1",
+                    column=key,
+                    value=value,
+                )
+        self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
+        self.fallback_reason_ = None
+        table = slot_table(y)
+        days = observed_days(table)
+        self.month_index_ = np.ones(32)
+        if self.month_day_effect and len(days) >= MIN_DAYS_FOR_MONTH_EFFECT:
+            self.month_index_ = month_day_factors(days)
+        if len(days):
+            days = days[days.index > days.index[-1] - pd.Timedelta(weeks=int(self.fit_weeks))]
+        if len(days) < MIN_FACTOR_DAYS:
+            self._fall_back(f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}")
+            return
+        weekday = days.index.day_of_week.to_numpy()
+        # Slots never open on a weekday are zero there; a missing slot on an open day
+        # takes its weekday's mean.
+        filled = days.fillna(days.groupby(weekday).transform("mean")).fillna(0.0)
+        values = (
+            filled.to_numpy(dtype=float) / self.month_index_[days.index.day.to_numpy()][:, None]
+        )
+        root = np.sqrt(values + ROOT_OFFSET)
+        k = int(min(self.factors, root.shape[0] - 1, root.shape[1]))
+        left, singular, right = np.linalg.svd(root, full_matrices=False)
+        scores = left[:, :k] * singular[:k]
+        self.factors_ = right[:k]
+        self.minutes_ = np.asarray(filled.columns, dtype=np.int64)
+        means = np.full((DAYS_PER_WEEK, k), np.nan)
+        for day in np.unique(weekday):
+            means[day] = scores[weekday == day].mean(axis=0)
+        self.weekday_means_ = means
+        deviation = scores - means[weekday]
+        self.smoothing_ = np.zeros(k)
+        self.ar_ = np.zeros(k)
+        self.level_ = np.zeros(k)
+        self.last_deviation_ = np.zeros(k)
+        one_step = means[weekday].copy()
+        for j in range(k):
+            fit = _local_level_ar(deviation[:, j])
+            self.smoothing_[j], self.ar_[j], self.level_[j], self.last_deviation_[j] = fit[:4]
+            one_step[:, j] += fit[4]
+        self.open_weekdays_ = "".join("1" if d in set(weekday) else "0" for d in range(7))
+        self.last_date_ = days.index[-1].to_datetime64().astype("datetime64[D]")
+        self.root_variance_ = float(np.mean((root - one_step @ self.factors_) ** 2))
+
+    def _fall_back(self, reason: str) -> None:
+        logger.warning(
+            "queue %s: model %s has too little history (%s); using same_slot_average instead",
+            self.queue_,
+            self.name,
+            reason,
+        )
+        self.fallback_reason_ = reason
+
+    def day_scores(self, dates: np.ndarray) -> np.ndarray:
+        """Forecast scores ``(len(dates), K)`` for local dates after the history (datetime64[D])."""
+        steps = np.busday_count(self.last_date_, dates, weekmask=self.open_weekdays_)
+        steps = np.maximum(steps, 1)
+        decay = self.ar_[None, :] ** steps[:, None]
+        deviation = self.level_[None, :] + decay * (self.last_deviation_ - self.level_)[None, :]
+        return self.weekday_means_[weekday_of(dates)] + deviation
+
+    def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:
+        if self.fallback_reason_ is not None:
+            return self.backup_.predict(index)
+        dates, minutes = wall_clock(index)
+        unique_dates, position = np.unique(dates, return_inverse=True)
+        scores = self.day_scores(unique_dates)[position]
+        columns = np.searchsorted(self.minutes_, minutes)
+        columns = np.minimum(columns, len(self.minutes_) - 1)
+        known = self.minutes_[columns] == minutes
+        root = np.einsum("ik,ki->i", scores, self.factors_[:, columns])
+        values = np.maximum(root, 0.0) ** 2 + self.root_variance_ - ROOT_OFFSET
+        values = np.maximum(values, 0.0) * self.month_index_[pd.DatetimeIndex(dates).day.to_numpy()]
+        values = np.where(known & np.isfinite(values), values, np.nan)
+        missing = ~np.isfinite(values)
+        if missing.any():
+            values[missing] = self.backup_.predict(index[missing])
+        return values
+
+
+#: Smoothing constants tried for the local level of the score deviations.
+SMOOTHING_GRID = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+
+
+def _local_level_ar(deviation: np.ndarray) -> tuple[float, float, float, float, np.ndarray]:
+    r"""Local level plus AR(1) of one score's deviations from its weekday means.
+
+    The level :math:`\ell_t = \ell_{t-1} + \alpha (d_t - \ell_{t-1})` (simple exponential
+    smoothing, :math:`\ell_0 = 0`) follows slow drifts of the volume; the remainder
+    :math:`d_t - \ell_{t-1}` is AR(1) with coefficient :math:`\rho` (least squares,
+    clipped to [0, 0.99]). :math:`\alpha` minimises the one-step squared error over
+    :data:`SMOOTHING_GRID`. The forecast :math:`h` open days ahead is
+    :math:`\ell_T + \rho^h (d_T - \ell_T)`.
+
+    Returns
+    -------
+    tuple
+        ``(alpha, rho, level_T, d_T, one_step)``, ``one_step`` the in-sample one-step
+        forecasts of the deviations.
+    """
+    best = None
+    for alpha in SMOOTHING_GRID:
+        levels = np.zeros(len(deviation) + 1)
+        levels[1:] = lfilter(
+            [alpha], [1.0, alpha - 1.0], deviation
+        )  # l_t = l_{t-1} + a (d_t - l_{t-1})
+        before = levels[:-1]
+        remainder = deviation - before
+        x, z = remainder[:-1], remainder[1:]
+        denominator = float(x @ x)
+        rho = float(np.clip(x @ z / denominator, 0.0, 0.99)) if denominator > 0 else 0.0
+        one_step = before.copy()
+        one_step[1:] = levels[1:-1] + rho * (deviation[:-1] - levels[1:-1])
+        error = float(((deviation - one_step) ** 2).sum())
+        if best is None or error < best[0]:
+            best = (error, alpha, rho, float(levels[-1]), float(deviation[-1]), one_step)
+    return best[1:]

@@ -1,0 +1,361 @@
+r"""Holidays as day types whose effect is learned from the history.
+
+A national holiday does not close every contact centre: a bank may close, a utility's
+emergency line is busier, a retailer's lines are half as busy and close early. So a
+holiday is not a closed day by default; it is a *day type* whose effect is estimated from
+the centre's own past holidays:
+
+- the holiday itself, and each day of a multi-day festival separately (the k-th
+  consecutive day with the same name, e.g. the days of Eid al-Fitr);
+- its *eve* (the day before) and the *day after*: holidays of the Hebrew and Islamic
+  calendars begin at sunset, so the eve's evening is quiet (or closed) while its morning
+  is normal; the intraday profile of past eves carries that.
+
+The effect of a day type is a ratio per minute of the day: the counts observed on its
+past occurrences over the counts *expected* there, the mean of the same weekday and
+minute over the ``window_weeks`` surrounding weeks that are ordinary days (no holiday,
+eve or day after). Sums are pooled over the occurrences, smoothed over neighbouring
+slots, and shrunk towards the day's overall ratio where volumes are small:
+
+.. math:: r_m = \frac{\tilde O_m + c\, R}{\tilde E_m + c}, \qquad R = \frac{\sum_m O_m}{\sum_m E_m}
+
+(:math:`\tilde{}` a moving sum over ``2 * smooth_intervals + 1`` slots, :math:`c` =
+:data:`SHRINK_CONTACTS`). A past holiday absent from the history on a weekday that is
+otherwise open counts as closed (observed 0): a day is closed only when the history shows
+it closed (or the centre's calendar or special days say so).
+
+A day type the history has never seen *borrows* (stated in :attr:`HolidayEffect.source`):
+first from the same holiday's other days, then from the pooled effect of every past day
+of the same kind (holiday, eve, day after); without any past holiday in the history it
+is treated as an ordinary day, with a warning.
+
+Holiday dates come from the ``holidays`` package (:meth:`HolidayCalendar.from_country`),
+which computes Hebrew and Islamic calendar holidays for the countries that keep them
+(e.g. IL, SA, AE, EG).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError
+from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock
+
+logger = logging.getLogger(__name__)
+
+#: Surrounding weeks on each side whose same weekday gives the expected counts [weeks].
+WINDOW_WEEKS = 4
+
+#: Half-width of the moving sums across slots [intervals].
+SMOOTH_INTERVALS = 2
+
+#: Prior worth of the day's overall ratio in each slot [contacts].
+SHRINK_CONTACTS = 5.0
+
+#: Kinds of holiday day type and their offset from the holiday [days].
+KIND_OFFSETS = {"eve": -1, "holiday": 0, "after": 1}
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Holiday dates (local, civil) and their names.
+
+    Parameters
+    ----------
+    names
+        Holiday name per date.
+    source
+        Where the dates come from (for messages), e.g. ``"holidays package, country IL"``.
+    """
+
+    names: Mapping[dt.date, str] = field(default_factory=dict)
+    source: str = "holidays"
+
+    @classmethod
+    def from_country(
+        cls, country: str, years: Iterable[int], subdivision: str | None = None
+    ) -> HolidayCalendar:
+        """Public holidays of a country (and subdivision) from the ``holidays`` package.
+
+        Raises
+        ------
+        InputError
+            For a country code the package does not know.
+        """
+        import holidays
+
+        try:
+            table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
+        except NotImplementedError:
+            raise InputError(
+                "unknown country for holidays",
+                column="country",
+                value=country,
+                fix="use an ISO 3166 code the holidays package supports, e.g. US, GB, IL, SA",
+            ) from None
+        names = {date: _base_name(name) for date, name in sorted(table.items())}
+        where = f"{country}" + (f"-{subdivision}" if subdivision else "")
+        return cls(names, f"holidays package, country {where}")
+
+    def day_types(self, dates: np.ndarray) -> np.ndarray:
+        """Day-type key per local date (datetime64[D]); ``""`` for an ordinary day.
+
+        The holiday itself wins over an eve or a day after; the k-th consecutive day of a
+        holiday with the same name is ``"<name> (day k)"`` for k ≥ 2.
+        """
+        keys = _holiday_keys(self.names)
+        lookup = {np.datetime64(date, "D"): key for date, key in keys.items()}
+        result = np.full(len(dates), "", dtype=object)
+        dates = np.asarray(dates, dtype="datetime64[D]")
+        for kind, prefix in (("after", "after "), ("eve", "eve of "), ("holiday", "")):
+            offset = np.timedelta64(KIND_OFFSETS[kind], "D")  # later kinds take precedence
+            for position, date in enumerate(dates):
+                key = lookup.get(date - offset)
+                if key is not None:
+                    result[position] = prefix + key
+        return result
+
+
+@dataclass(frozen=True)
+class HolidayEffect:
+    """The learned (or borrowed) effect of one day type.
+
+    Parameters
+    ----------
+    key
+        Day-type key (see :meth:`HolidayCalendar.day_types`).
+    ratio_by_minute
+        Multiplier of the ordinary-day forecast per minute of the day.
+    day_ratio
+        Observed over expected volume of the whole day, :math:`R`.
+    occurrences
+        Past occurrences it was learned from (0 when borrowed).
+    source
+        ``"learned from N days"``, ``"borrowed from ..."`` or ``"ordinary day (...)"``.
+    """
+
+    key: str
+    ratio_by_minute: pd.Series
+    day_ratio: float
+    occurrences: int
+    source: str
+
+    def ratios(self, minutes: np.ndarray) -> np.ndarray:
+        """Multiplier per minute of the day; the day ratio for minutes never seen."""
+        values = self.ratio_by_minute.reindex(minutes).to_numpy(dtype=float)
+        return np.where(np.isfinite(values), values, self.day_ratio)
+
+
+def _base_name(name: str) -> str:
+    """A holiday name without the package's ``(observed)``/``(estimated)`` notes."""
+    name = re.sub(r"\s*\((observed|estimated)[^)]*\)", "", name, flags=re.IGNORECASE)
+    return re.sub(r"^\s*\*\s*", "", name).strip()
+
+
+def _holiday_keys(names: Mapping[dt.date, str]) -> dict[dt.date, str]:
+    """Date → key, numbering consecutive days of the same holiday (day 2, day 3, ...)."""
+    keys: dict[dt.date, str] = {}
+    for date in sorted(names):
+        name = names[date]
+        run = 1
+        previous = date - dt.timedelta(days=1)
+        while names.get(previous) == name:
+            run += 1
+            previous -= dt.timedelta(days=1)
+        keys[date] = name if run == 1 else f"{name} (day {run})"
+    return keys
+
+
+def _kind(key: str) -> str:
+    return (
+        "eve" if key.startswith("eve of ") else "after" if key.startswith("after ") else "holiday"
+    )
+
+
+def _holiday_of(key: str) -> str:
+    """The holiday name a key belongs to, without the day number or the eve/after prefix."""
+    key = re.sub(r"^(eve of|after) ", "", key)
+    return re.sub(r" \(day \d+\)$", "", key)
+
+
+def learn_holiday_effects(
+    y: pd.Series,
+    calendar: HolidayCalendar,
+    window_weeks: int = WINDOW_WEEKS,
+    smooth_intervals: int = SMOOTH_INTERVALS,
+) -> dict[str, HolidayEffect]:
+    """Effects of the day types that occur in the history ``y`` (module docstring).
+
+    Parameters
+    ----------
+    y
+        Offered contacts per interval of one queue, tz-aware local index (open intervals).
+    calendar
+        Holiday dates.
+    window_weeks
+        Surrounding weeks on each side giving the expected counts [weeks].
+    smooth_intervals
+        Half-width of the moving sums across slots [intervals].
+
+    Returns
+    -------
+    dict
+        Day-type key → :class:`HolidayEffect`, for the types with at least one past
+        occurrence whose expectation could be formed.
+    """
+    table = slot_table(y)
+    if table.empty or not calendar.names:
+        return {}
+    dates = table.index.to_numpy().astype("datetime64[D]")
+    types = calendar.day_types(dates)
+    values = table.to_numpy(dtype=float)
+    ordinary = types == ""
+    weekday_open = _open_weekdays(table, ordinary)
+    observed_sums: dict[str, np.ndarray] = {}
+    expected_sums: dict[str, np.ndarray] = {}
+    counts: dict[str, int] = {}
+    for row in np.flatnonzero(~ordinary):
+        neighbours = [
+            row + DAYS_PER_WEEK * k
+            for k in range(-window_weeks, window_weeks + 1)
+            if k and 0 <= row + DAYS_PER_WEEK * k < len(dates) and ordinary[row + DAYS_PER_WEEK * k]
+        ]
+        if not neighbours:
+            continue
+        expected = np.nanmean(values[neighbours], axis=0) if neighbours else None
+        if expected is None or not np.isfinite(expected).any() or np.nansum(expected) <= 0:
+            continue
+        observed = values[row]
+        if not np.isfinite(observed).any():
+            if not weekday_open[table.index[row].day_of_week]:
+                continue
+            observed = np.where(np.isfinite(expected), 0.0, np.nan)  # absent: closed that day
+        both = np.isfinite(observed) & np.isfinite(expected)
+        key = types[row]
+        observed_sums.setdefault(key, np.zeros(values.shape[1]))
+        expected_sums.setdefault(key, np.zeros(values.shape[1]))
+        observed_sums[key] += np.where(both, observed, 0.0)
+        expected_sums[key] += np.where(both, expected, 0.0)
+        counts[key] = counts.get(key, 0) + 1
+    minutes = np.asarray(table.columns, dtype=np.int64)
+    return {
+        key: _effect(
+            key,
+            observed_sums[key],
+            expected_sums[key],
+            minutes,
+            smooth_intervals,
+            counts[key],
+            f"learned from {counts[key]} day(s)",
+        )
+        for key in observed_sums
+    }
+
+
+def _open_weekdays(table: pd.DataFrame, ordinary: np.ndarray) -> np.ndarray:
+    """Whether each weekday usually has volume (on most of its ordinary dates)."""
+    has_volume = (table.fillna(0).sum(axis=1) > 0).to_numpy()
+    weekday = table.index.day_of_week.to_numpy()
+    share = np.zeros(DAYS_PER_WEEK)
+    for day in range(DAYS_PER_WEEK):
+        rows = ordinary & (weekday == day)
+        share[day] = has_volume[rows].mean() if rows.any() else 0.0
+    return share >= 0.5
+
+
+def _effect(key, observed, expected, minutes, smooth_intervals, occurrences, source):
+    total_expected = float(expected.sum())
+    day_ratio = float(observed.sum() / total_expected) if total_expected > 0 else 1.0
+    width = 2 * smooth_intervals + 1
+    kernel = np.ones(width)
+    smooth_observed = np.convolve(observed, kernel, mode="same")
+    smooth_expected = np.convolve(expected, kernel, mode="same")
+    ratio = (smooth_observed + SHRINK_CONTACTS * day_ratio) / (smooth_expected + SHRINK_CONTACTS)
+    return HolidayEffect(key, pd.Series(ratio, index=minutes), day_ratio, occurrences, source)
+
+
+def holiday_factors(
+    index: pd.DatetimeIndex,
+    calendar: HolidayCalendar,
+    effects: Mapping[str, HolidayEffect],
+    queue: str = "?",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multiplier and label per interval start for the holiday day types in ``index``.
+
+    Parameters
+    ----------
+    index
+        Tz-aware local interval starts of a forecast.
+    calendar
+        Holiday dates.
+    effects
+        Learned effects (:func:`learn_holiday_effects`).
+    queue
+        Queue name for messages.
+
+    Returns
+    -------
+    factor : numpy.ndarray
+        1 on ordinary days.
+    label : numpy.ndarray of str
+        ``""`` on ordinary days, else ``"<day type>: x<ratio> (<source>)"``.
+    """
+    dates, minutes = wall_clock(index)
+    types = calendar.day_types(dates)
+    factor = np.ones(len(index))
+    label = np.full(len(index), "", dtype=object)
+    for key in pd.unique(types[types != ""]):
+        rows = types == key
+        effect = effects.get(key) or borrow_effect(key, effects, queue)
+        factor[rows] = effect.ratios(minutes[rows])
+        label[rows] = f"{key}: x{effect.day_ratio:.2f} ({effect.source})"
+        logger.info("queue %s: %s x%.2f (%s)", queue, key, effect.day_ratio, effect.source)
+    return factor, label
+
+
+def borrow_effect(
+    key: str, effects: Mapping[str, HolidayEffect], queue: str = "?"
+) -> HolidayEffect:
+    """The effect of a day type never seen: from the same holiday, else its kind, else none.
+
+    1. other days of the same holiday and kind (e.g. day 1 of a festival for day 3);
+    2. the pooled effect of all learned day types of the same kind (holiday, eve, after),
+       weighted by their occurrences;
+    3. an ordinary day (ratio 1), with a warning.
+    """
+    kind, name = _kind(key), _holiday_of(key)
+    same = [e for k, e in effects.items() if _kind(k) == kind and _holiday_of(k) == name]
+    if same:
+        return _pool(key, same, f"borrowed from {', '.join(e.key for e in same)}")
+    similar = [e for k, e in effects.items() if _kind(k) == kind]
+    if similar:
+        return _pool(key, similar, f"borrowed: mean of {len(similar)} past {kind} day type(s)")
+    if kind == "holiday":
+        logger.warning(
+            "queue %s: %s is not in the history and no other holiday is; forecast as an "
+            "ordinary day (add a special day if the centre closes)",
+            queue,
+            key,
+        )
+    return HolidayEffect(key, pd.Series(dtype=float), 1.0, 0, "ordinary day: no past example")
+
+
+def _pool(key: str, pool: list[HolidayEffect], source: str) -> HolidayEffect:
+    weights = np.array([max(e.occurrences, 1) for e in pool], dtype=float)
+    frame = pd.concat([e.ratio_by_minute for e in pool], axis=1)
+    ratio = (frame * weights).sum(axis=1, min_count=1) / (frame.notna() * weights).sum(axis=1)
+    day_ratio = float(np.average([e.day_ratio for e in pool], weights=weights))
+    return HolidayEffect(key, ratio, day_ratio, 0, source)
+
+
+def holiday_dates_mask(index: pd.DatetimeIndex, calendar: HolidayCalendar) -> np.ndarray:
+    """``True`` for intervals on a holiday, eve or day after (left out of model training)."""
+    dates, _ = wall_clock(index)
+    return calendar.day_types(dates) != ""
