@@ -10,6 +10,13 @@ the days. Speed: a backtest leaderboard of one queue with one year of 15-minute 
     python benchmarks/bench_forecast.py accuracy --data sample --origins 20
     python benchmarks/bench_forecast.py coverage --data bank --origins 20
     python benchmarks/bench_forecast.py speed --repeats 3
+    python benchmarks/bench_forecast.py auto --data bank --origins 20
+    python benchmarks/bench_forecast.py intraday --data bank --origins 20 --as-of 10:00
+
+``auto``: WAPE and P10-P90 coverage of `--model auto` alone (day- and week-ahead) and
+the models it chose, without the backtest of every model. ``intraday``: rest-of-day WAPE
+of the day-ahead `auto` forecast updated at a time of day (``forecast_history(as_of=...)``)
+against no update and against scaling by the raw morning ratio.
 """
 
 from __future__ import annotations
@@ -204,6 +211,90 @@ def coverage(args) -> None:
         )
 
 
+def auto_only(args) -> None:
+    """WAPE, P10-P90 coverage and choices of `--model auto`, day- and week-ahead."""
+    history = load(args.data)
+    frame = history.frame
+    local = frame["interval_start"].dt.tz_convert(history.timezone).dt.tz_localize(None).dt.date
+    dates = sorted(local.unique())[-args.origins :]
+    began = time.perf_counter()
+    for horizon in (1, 7):
+        actual, forecast, inside, chosen = [], [], [], []
+        for target in dates:
+            result = forecast_history(
+                history, start_date=target - dt.timedelta(days=horizon - 1), horizon_days=horizon
+            )
+            result = result[result["interval_start"].dt.tz_localize(None).dt.date == target]
+            merged = frame[local == target][["interval_start", "queue", "offered"]].merge(
+                result, on=["interval_start", "queue"], suffixes=("_actual", "")
+            )
+            actual.append(merged["offered_actual"].to_numpy())
+            forecast.append(merged["offered"].to_numpy())
+            inside.append(
+                (
+                    (merged["offered_actual"] >= merged["offered_p10"])
+                    & (merged["offered_actual"] <= merged["offered_p90"])
+                ).to_numpy()
+            )
+            chosen += list(merged.groupby("queue")["model"].first())
+        a, f = np.concatenate(actual), np.concatenate(forecast)
+        print(
+            f"{args.data}, auto, {horizon} day(s) ahead, {len(dates)} days {dates[0]} .. {dates[-1]}: "
+            f"WAPE {np.abs(a - f).sum() / a.sum():.4f}, P10-P90 coverage {np.concatenate(inside).mean():.3f}, "
+            f"chose {pd.Series(chosen).value_counts().to_dict()} ({time.perf_counter() - began:.0f} s)"
+        )
+    load_average = os.getloadavg()
+    print(
+        f"load average at the end: {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f}"
+    )
+
+
+def intraday(args) -> None:
+    """Rest-of-day WAPE after an update at ``--as-of`` (local clock) vs none vs raw ratio."""
+    history = load(args.data)
+    frame = history.frame
+    starts = frame["interval_start"].dt.tz_convert(history.timezone)
+    local = starts.dt.tz_localize(None)
+    dates = sorted(local.dt.date.unique())[-args.origins :]
+    clock = dt.time.fromisoformat(args.as_of)
+    length = pd.Timedelta(minutes=history.interval_minutes)
+    errors = {"no update": 0.0, "raw morning ratio": 0.0, "shrunk update": 0.0}
+    total = 0.0
+    for target in dates:
+        as_of = pd.Timestamp(dt.datetime.combine(target, clock)).tz_localize(history.timezone)
+        result = forecast_history(history, as_of=as_of, horizon_days=1)
+        merged = (
+            frame[local.dt.date == target][["interval_start", "queue", "offered"]]
+            .assign(interval_start=starts[local.dt.date == target])
+            .merge(result, on=["interval_start", "queue"], suffixes=("_actual", ""))
+        )
+        rest = (merged["interval_start"] >= as_of).to_numpy()
+        morning = (merged["interval_start"] + length <= as_of).to_numpy()
+        factor = (
+            merged["model"].str.extract(r"intraday update x([0-9.]+)")[0].astype(float).fillna(1.0)
+        ).to_numpy()
+        updated = merged["offered"].to_numpy()
+        plain = np.where(rest, updated / factor, updated)
+        actual = merged["offered_actual"].to_numpy()
+        for queue in merged["queue"].unique():
+            mine = (merged["queue"] == queue).to_numpy()
+            ratio = actual[mine & morning].sum() / max(plain[mine & morning].sum(), 1e-9)
+            keep = mine & rest
+            errors["no update"] += np.abs(actual[keep] - plain[keep]).sum()
+            errors["raw morning ratio"] += np.abs(actual[keep] - ratio * plain[keep]).sum()
+            errors["shrunk update"] += np.abs(actual[keep] - updated[keep]).sum()
+            total += actual[keep].sum()
+    print(
+        f"{args.data}: rest-of-day WAPE from {args.as_of}, {len(dates)} days {dates[0]} .. {dates[-1]}"
+    )
+    for name, error in errors.items():
+        print(f"| {name} | {error / total:.4f} |")
+    load_average = os.getloadavg()
+    print(
+        f"load average at the end: {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -221,6 +312,15 @@ def main() -> None:
     spd = commands.add_parser("speed")
     spd.add_argument("--repeats", type=int, default=3)
     spd.set_defaults(run=speed)
+    aut = commands.add_parser("auto")
+    aut.add_argument("--data", choices=("bank", "sample"), default="bank")
+    aut.add_argument("--origins", type=int, default=20)
+    aut.set_defaults(run=auto_only)
+    day = commands.add_parser("intraday")
+    day.add_argument("--data", choices=("bank", "sample"), default="bank")
+    day.add_argument("--origins", type=int, default=20)
+    day.add_argument("--as-of", default="10:00", help="local clock time of the update, HH:MM")
+    day.set_defaults(run=intraday)
     args = parser.parse_args()
     args.run(args)
     sys.stdout.flush()

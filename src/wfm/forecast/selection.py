@@ -61,7 +61,7 @@ SCREEN_ORIGINS = 3
 
 #: A screened candidate is scored on all origins when its screening WAPE is at most this
 #: multiple of the best cheap single model's.
-SCREEN_MARGIN = 1.03
+SCREEN_MARGIN = 1.0
 
 #: Combinations ``auto`` scores from the backtest of their members: name → members.
 AUTO_COMBINATIONS = {
@@ -178,7 +178,8 @@ def select_model(
     detail = backtest_origins(y, interval_minutes, models=cheap, cuts=cuts, max_lead_days=max_lead)
     detail = _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queue)
     detail = _add_combinations(detail, combos)
-    scored = [name for name in [*singles, *combos] if name in set(detail["model"])]
+    present = set(pd.unique(detail["model"])) if not detail.empty else set()
+    scored = [name for name in [*singles, *combos] if name in present]
     if detail.empty or not scored:
         logger.info(
             "queue %s: too little history to compare models; using %s", queue, DEFAULT_MODEL

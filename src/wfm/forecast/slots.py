@@ -13,6 +13,8 @@ the spring day one hour does not exist, so it has no cells to read.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 
@@ -47,6 +49,14 @@ def weekday_of(dates: np.ndarray) -> np.ndarray:
     return (dates.astype(np.int64) + 3) % DAYS_PER_WEEK
 
 
+#: Slot tables kept by :func:`slot_table` (content hash → table); a backtest fits several
+#: models on the same training history, and each would rebuild the same table.
+_TABLE_CACHE: dict[bytes, pd.DataFrame] = {}
+
+#: Tables kept in the cache.
+_TABLE_CACHE_SIZE = 8
+
+
 def slot_table(y: pd.Series) -> pd.DataFrame:
     """Counts per local date (rows) and minute of the day (columns).
 
@@ -61,11 +71,30 @@ def slot_table(y: pd.Series) -> pd.DataFrame:
         Index: every calendar date from the first to the last date of ``y`` (a
         ``DatetimeIndex`` at daily frequency, naive local dates), so that missing days
         are rows of NaN; columns: the minutes after midnight seen in ``y``; values: the
-        count, NaN where the interval is absent from ``y``.
+        count, NaN where the interval is absent from ``y``. A fresh copy: the last few
+        tables are cached by content, since every model fitted on the same history in a
+        backtest asks for the same table.
     """
     values = y.to_numpy(dtype=float)
+    index = pd.DatetimeIndex(y.index)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(values.tobytes())
+    digest.update(index.asi8.tobytes())
+    digest.update(str(index.tz).encode())
+    key = digest.digest()
+    cached = _TABLE_CACHE.get(key)
+    if cached is not None:
+        return cached.copy()
+    table = _build_slot_table(values, index)
+    if len(_TABLE_CACHE) >= _TABLE_CACHE_SIZE:
+        _TABLE_CACHE.pop(next(iter(_TABLE_CACHE)))
+    _TABLE_CACHE[key] = table
+    return table.copy()
+
+
+def _build_slot_table(values: np.ndarray, index: pd.DatetimeIndex) -> pd.DataFrame:
     keep = np.isfinite(values)
-    dates, minutes = wall_clock(y.index[keep])
+    dates, minutes = wall_clock(index[keep])
     long = pd.DataFrame({"date": dates, "minute": minutes, "value": values[keep]})
     table = long.groupby(["date", "minute"])["value"].mean().unstack("minute")
     if table.empty:
