@@ -25,9 +25,10 @@ otherwise open counts as closed (observed 0): a day is closed only when the hist
 it closed (or the centre's calendar or special days say so).
 
 A day type the history has never seen *borrows* (stated in :attr:`HolidayEffect.source`):
-first from the same holiday's other days, then from the pooled effect of every past day
-of the same kind (holiday, eve, day after); without any past holiday in the history it
-is treated as an ordinary day, with a warning.
+first from the same holiday's other days, then from the past days of the same kind
+(holiday, eve, day after): closed if the centre closed on most of them, else their mean
+effect; without any past holiday in the history it is treated as an ordinary day, with a
+warning.
 
 Holiday dates come from the ``holidays`` package (:meth:`HolidayCalendar.from_country`),
 which computes Hebrew and Islamic calendar holidays for the countries that keep them
@@ -58,6 +59,9 @@ SMOOTH_INTERVALS = 2
 
 #: Prior worth of the day's overall ratio in each slot [contacts].
 SHRINK_CONTACTS = 5.0
+
+#: A day type whose volume is below this share of an ordinary day's counts as closed.
+CLOSED_RATIO = 0.05
 
 #: Kinds of holiday day type and their offset from the holiday [days].
 KIND_OFFSETS = {"eve": -1, "holiday": 0, "after": 1}
@@ -326,8 +330,9 @@ def borrow_effect(
     """The effect of a day type never seen: from the same holiday, else its kind, else none.
 
     1. other days of the same holiday and kind (e.g. day 1 of a festival for day 3);
-    2. the pooled effect of all learned day types of the same kind (holiday, eve, after),
-       weighted by their occurrences;
+    2. the learned day types of the same kind (holiday, eve, after): closed when the
+       centre closed on most of their past occurrences, else the occurrence-weighted
+       mean effect of the open ones (a mean of closed and open days would be neither);
     3. an ordinary day (ratio 1), with a warning.
     """
     kind, name = _kind(key), _holiday_of(key)
@@ -336,7 +341,12 @@ def borrow_effect(
         return _pool(key, same, f"borrowed from {', '.join(e.key for e in same)}")
     similar = [e for k, e in effects.items() if _kind(k) == kind]
     if similar:
-        return _pool(key, similar, f"borrowed: mean of {len(similar)} past {kind} day type(s)")
+        closed = [e for e in similar if e.day_ratio < CLOSED_RATIO]
+        open_ = [e for e in similar if e.day_ratio >= CLOSED_RATIO]
+        weight = sum(max(e.occurrences, 1) for e in closed)
+        if weight > sum(max(e.occurrences, 1) for e in open_):
+            return _pool(key, closed, f"borrowed: closed on {len(closed)} past {kind} day type(s)")
+        return _pool(key, open_, f"borrowed: mean of {len(open_)} past open {kind} day type(s)")
     if kind == "holiday":
         logger.warning(
             "queue %s: %s is not in the history and no other holiday is; forecast as an "

@@ -1,0 +1,130 @@
+"""`wfm forecast --as-of` (intraday update) and `--country` (holidays learned, not closed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from forecast_synthetic import synthetic_frame
+
+from wfm.cli import main
+
+BANK_OPTIONS = [
+    "--map",
+    "datetime=interval_start",
+    "--map",
+    "calls=offered",
+    "--timezone",
+    "America/New_York",
+    "--queue",
+    "bank",
+]
+
+
+@pytest.fixture()
+def history_csv(tmp_path):
+    frame = synthetic_frame(first_date=dt.date(2024, 1, 1), days=56, seed=3, queue="sales")
+    path = tmp_path / "history.csv"
+    frame.assign(
+        interval_start=frame["interval_start"].map(lambda stamp: stamp.isoformat())
+    ).to_csv(path, index=False)
+    return path
+
+
+def test_as_of_updates_the_rest_of_that_day(history_csv, tmp_path) -> None:
+    out = tmp_path / "forecast.csv"
+    code = main(
+        [
+            "forecast",
+            str(history_csv),
+            "--model",
+            "top_down",
+            "--as-of",
+            "2024-02-21T12:00",
+            "--horizon-days",
+            "1",
+            "-o",
+            str(out),
+            "-q",
+        ]
+    )
+    assert code == 0
+    result = pd.read_csv(out)
+    local = pd.to_datetime(result["interval_start"].str[:19])
+    assert (local.dt.date == dt.date(2024, 2, 21)).all() and len(result) == 40
+    afternoon = local.dt.hour >= 12
+    assert result.loc[afternoon, "model"].str.contains("intraday update x").all()
+    assert not result.loc[~afternoon, "model"].str.contains("intraday update").any()
+
+
+def test_bad_as_of_exits_2_naming_the_option(history_csv, tmp_path, capsys) -> None:
+    code = main(
+        ["forecast", str(history_csv), "--as-of", "tomorrow 10am", "-o", str(tmp_path / "f.csv")]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "--as-of" in err and "Traceback" not in err
+
+
+def test_country_holiday_is_open_when_the_history_was_open_on_holidays(
+    history_csv, tmp_path
+) -> None:
+    """The history (Jan-Feb 2024) was open and busy on New Year's Day, Martin Luther King
+    Jr. Day and Washington's Birthday; Memorial Day is then forecast as open, not closed."""
+    out = tmp_path / "forecast.csv"
+    code = main(
+        [
+            "forecast",
+            str(history_csv),
+            "--country",
+            "US",
+            "--model",
+            "top_down",
+            "--start-date",
+            "2024-05-27",
+            "--horizon-days",
+            "1",
+            "-o",
+            str(out),
+            "-q",
+        ]
+    )
+    assert code == 0
+    result = pd.read_csv(out)
+    assert len(result) == 40  # every interval of the open day, 08:00-18:00
+    assert result["model"].str.contains("Memorial Day: x(0.9|1.0|1.1)").all()
+    assert "borrowed: mean of 3 past open holiday" in result["model"].iloc[0]
+    # A Monday of about 2,000 x 1.25 contacts.
+    assert 2000 < result["offered"].sum() < 3000
+
+
+def test_country_holiday_closed_in_the_history_is_forecast_closed(bank_calls_path, tmp_path):
+    """The bank was closed on Memorial Day, 4 July and Labor Day 2003 (absent from the
+    data); Columbus Day 2003, not yet seen, borrows their closure and is written as 0."""
+    out = tmp_path / "forecast.csv"
+    code = main(
+        [
+            "forecast",
+            str(bank_calls_path),
+            *BANK_OPTIONS,
+            "--country",
+            "US",
+            "--model",
+            "top_down",
+            "--start-date",
+            "2003-10-13",
+            "--horizon-days",
+            "2",
+            "-o",
+            str(out),
+            "-q",
+        ]
+    )
+    assert code == 0
+    result = pd.read_csv(out)
+    day = result["interval_start"].str[:10]
+    holiday = result[day == "2003-10-13"]
+    assert len(holiday) == 169 and (holiday["offered"] == 0).all()
+    assert holiday["model"].str.contains("borrowed: closed on 3 past holiday").all()
+    after = result[day == "2003-10-14"]
+    assert len(after) == 169 and after["offered"].sum() > 20_000
