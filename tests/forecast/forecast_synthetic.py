@@ -104,3 +104,72 @@ def as_series(frame: pd.DataFrame) -> pd.Series:
         index=pd.DatetimeIndex(frame["interval_start"]),
         name=frame["queue"].iloc[0],
     )
+
+
+#: Relative volume by weekday of the Sunday-to-Thursday centre, Monday first
+#: (Friday short, Saturday closed).
+SUN_THU_WEEKLY_SHAPE = (1.0, 0.95, 0.95, 0.9, 0.45, 0.0, 1.15)
+
+#: Planted effects of the synthetic Sunday-to-Thursday centre's holidays: name → ratio
+#: of an ordinary day's volume (0: closed).
+PLANTED_HOLIDAY_RATIOS = {
+    "Rosh Hashanah": 0.0,
+    "Yom Kippur": 0.0,
+    "Sukkot": 0.5,
+    "Simchat Torah / Shemini Atzeret": 0.5,
+    "Pesach": 0.5,
+    "Seventh day of Pesach": 0.5,
+    "Shavuot": 0.5,
+    "Independence Day": 0.3,
+}
+
+#: Eves of the synthetic centre's holidays: the volume after EVE_CLOSE_HOUR is this share.
+EVE_EVENING_RATIO = 0.15
+EVE_CLOSE_HOUR = 14
+
+
+def sun_thu_centre(
+    first_date: dt.date = dt.date(2023, 1, 1),
+    last_date: dt.date = dt.date(2024, 10, 31),
+    daily_volume: float = 3000.0,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, dict]:
+    """A centre unlike the bank: 24 hours, a Sunday-to-Thursday week, moving holidays.
+
+    15-minute intervals in Asia/Jerusalem, open around the clock Sunday to Thursday,
+    Friday until 14:00, closed Saturday; a night trough and a day peak; Israeli holidays
+    from the ``holidays`` package (Hebrew calendar, so they move against the civil
+    calendar) with the :data:`PLANTED_HOLIDAY_RATIOS` effects, and eves whose evening
+    drops to :data:`EVE_EVENING_RATIO` (the holiday begins at sunset). Day levels vary
+    with a gamma factor (sd 5 %). Returns the history frame and the holiday names.
+    """
+    import holidays
+
+    rng = np.random.default_rng(seed)
+    names = holidays.country_holidays("IL", years=range(first_date.year, last_date.year + 2))
+    names = {day: name.replace(" (observed)", "") for day, name in names.items()}
+    days = (last_date - first_date).days + 1
+    grid = interval_grid(first_date, days, 15, "Asia/Jerusalem")
+    local = grid.tz_localize(None)
+    hours = (local.hour + local.minute / 60).to_numpy()
+    weekday = local.day_of_week.to_numpy()
+    date = local.normalize().date
+    open_ = (weekday != 5) & ~((weekday == 4) & (hours >= 14))
+    shape = 0.15 + np.exp(-(((hours - 11) / 3.0) ** 2)) + 0.6 * np.exp(-(((hours - 19) / 2.5) ** 2))
+    level = daily_volume * np.asarray(SUN_THU_WEEKLY_SHAPE)[weekday] / 96
+    unique = sorted(set(date))
+    day_level = dict(zip(unique, rng.gamma(400.0, 1 / 400.0, len(unique)), strict=True))
+    factor = np.array([day_level[d] for d in date])
+    holiday = np.array([PLANTED_HOLIDAY_RATIOS.get(names.get(d, ""), 1.0) for d in date])
+    eve = np.array([(d + dt.timedelta(days=1)) in names for d in date]) & (hours >= EVE_CLOSE_HOUR)
+    mean = level * shape / shape.mean() * factor * holiday * np.where(eve, EVE_EVENING_RATIO, 1.0)
+    keep = open_ & (holiday > 0)
+    frame = pd.DataFrame(
+        {
+            "interval_start": grid[keep],
+            "queue": "support",
+            "offered": rng.poisson(mean[keep]).astype(float),
+            "aht_seconds": 240.0,
+        }
+    )
+    return frame, names
