@@ -128,3 +128,18 @@ def test_country_holiday_closed_in_the_history_is_forecast_closed(bank_calls_pat
     assert holiday["model"].str.contains("borrowed: closed on 3 past holiday").all()
     after = result[day == "2003-10-14"]
     assert len(after) == 169 and after["offered"].sum() > 20_000
+
+
+def test_leaderboard_says_what_auto_chose_and_why(history_csv, tmp_path) -> None:
+    out, board = tmp_path / "forecast.csv", tmp_path / "choice.csv"
+    code = main(["forecast", str(history_csv), "--leaderboard", str(board), "-o", str(out), "-q"])
+    assert code == 0
+    choice = pd.read_csv(board)
+    assert set(choice["first_lead_days"]) == {1, 2} and set(choice["last_lead_days"]) == {1, 7}
+    assert {"top_down", "factor", "combination"} <= set(choice["model"])
+    for _, band in choice.groupby("first_lead_days"):
+        assert band["chosen"].sum() == 1
+        assert band["wape"].is_monotonic_increasing and band["rank"].tolist()[0] == 1
+    result = pd.read_csv(out)
+    chosen = choice[choice["chosen"]].set_index("first_lead_days")["model"]
+    assert result["model"].iloc[0] == chosen[1] and result["model"].iloc[-1] == chosen[2]

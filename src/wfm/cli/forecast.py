@@ -169,6 +169,11 @@ def register(commands) -> None:
         "history up to this local time (shrunk day factor); the forecast starts that day",
     )
     parser.add_argument(
+        "--leaderboard",
+        help="CSV to write the model choice to: per queue and lead band, every candidate's "
+        "rolling-origin WAPE and bias, and which was chosen",
+    )
+    parser.add_argument(
         "--workers", type=int, help="worker processes for several queues (default 2)"
     )
     parser.add_argument(
@@ -187,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.plan.chain import start_after_history
 
     output = output_file(args.output)
+    leaderboard = output_file(args.leaderboard) if args.leaderboard else None
     special_days = read_special_days(args.special_days) if args.special_days else ()
     overrides = read_overrides(args.overrides) if args.overrides else None
     history, centre = read_history_args(args)
@@ -235,6 +241,8 @@ def run(args: argparse.Namespace) -> int:
     without_aht = queues_without_aht(history)
     if without_aht:
         warn(f"note: {missing_aht_question(without_aht)}; the forecast's aht_seconds is empty")
+    if leaderboard is not None:
+        write_csv_atomic(forecast.attrs["model_choice"], leaderboard)
     models = ", ".join(
         f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items()
     )

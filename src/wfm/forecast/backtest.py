@@ -43,13 +43,16 @@ DEFAULT_ORIGINS = 8
 #: Fewest calendar days of history a fit in the backtest needs [days].
 MIN_TRAINING_DAYS = 14
 
-#: Models compared by default: the baselines, the statistical models and the combination.
+#: Models compared by default: the baselines, the statistical models, the factor model and
+#: the equal-weight combination of ``top_down`` and ``factor``.
 DEFAULT_MODELS = (
     "seasonal_naive",
     "same_slot_average",
     "weighted_same_slot",
     "daily_totals_ets",
     "top_down",
+    "factor",
+    "combination",
 )
 
 #: Columns of the per-interval detail frame.

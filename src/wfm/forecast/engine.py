@@ -34,7 +34,7 @@ from wfm.forecast.quantiles import (
     add_quantile_columns,
     dispersion_by_lead,
 )
-from wfm.forecast.selection import select_model
+from wfm.forecast.selection import SELECTION_COLUMNS, select_model
 from wfm.forecast.slots import wall_clock
 from wfm.forecast.special_days import SpecialDay, apply_special_days, training_mask
 from wfm.progress import ProgressCallback, no_progress
@@ -139,6 +139,9 @@ def forecast_history(
         [contacts] and the Poisson–gamma ``dispersion`` they come from
         (:mod:`wfm.forecast.quantiles`, fitted on a backtest of the model at the
         horizon's lead); one row per open interval and queue, sorted by queue then time.
+        ``attrs["model_choice"]`` holds the leaderboard of the model choice per queue and
+        lead band (:data:`~wfm.forecast.selection.SELECTION_COLUMNS`; the ``chosen`` row
+        is what was used and the WAPE column why).
 
     Raises
     ------
@@ -213,12 +216,18 @@ def forecast_history(
     report(1.0, "forecast done")
     if not pieces:
         return _empty_forecast(history.timezone)
+    boards = [piece.attrs.get("model_choice") for piece in pieces]
     result = pd.concat(pieces, ignore_index=True)
     result = apply_overrides(apply_special_days(result, tuple(special_days)), overrides)
     result = add_quantile_columns(result)  # again: special days and overrides move the mean
-    return result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)[
+    result = result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)[
         list(FORECAST_RESULT_COLUMNS)
     ]
+    boards = [board for board in boards if board is not None and not board.empty]
+    result.attrs["model_choice"] = (
+        pd.concat(boards, ignore_index=True) if boards else pd.DataFrame(columns=SELECTION_COLUMNS)
+    )
+    return result
 
 
 def _forecast_queue_task(
@@ -278,6 +287,7 @@ def _forecast_queue(
         name=queue,
     )
     dispersion = np.zeros(len(grid))
+    selection = None
     if not (y.fillna(0) > 0).any():
         logger.warning("queue %s: no contacts offered in the history; forecasting zero", queue)
         names, offered = np.full(len(grid), ZERO_MODEL, dtype=object), np.zeros(len(grid))
@@ -312,7 +322,7 @@ def _forecast_queue(
         ", ".join(pd.unique(names)),
         offered.sum(),
     )
-    return pd.DataFrame(
+    result = pd.DataFrame(
         {
             "interval_start": grid,
             "queue": queue,
@@ -322,6 +332,9 @@ def _forecast_queue(
             "dispersion": dispersion,
         },
     ).pipe(add_quantile_columns)[list(_MODEL_COLUMNS)]
+    if selection is not None and selection.leaderboard is not None:
+        result.attrs["model_choice"] = selection.leaderboard
+    return result
 
 
 def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, model):
