@@ -157,14 +157,16 @@ def synthetic_year(queues: int) -> History:
 def speed(args) -> None:
     one = synthetic_year(1)
     many = synthetic_year(20)
-    backtests, forecasts = [], []
+    backtests, forecasts, cpu = [], [], []
     for _ in range(args.repeats):
         began = time.perf_counter()
         backtest_history(one, models=DEFAULT_MODELS, horizons_days=(1,), origins=8)
         backtests.append(time.perf_counter() - began)
         began = time.perf_counter()
+        cpu_before = _cpu_seconds()
         forecast_history(many, horizon_days=7, model="auto", workers=2)
         forecasts.append(time.perf_counter() - began)
+        cpu.append(_cpu_seconds() - cpu_before)
     load = os.getloadavg()
     print(
         f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
@@ -179,6 +181,19 @@ def speed(args) -> None:
         f"| `forecast_history` auto, 7 days, 20 queues × 1 year of 15-min ({len(many.frame):,} rows), 2 workers | "
         f"{statistics.median(forecasts):.1f} s | {', '.join(f'{t:.1f}' for t in forecasts)} |"
     )
+    print(
+        f"| the same: CPU time of this process and its workers (≈ wall time × 2 on two free cores) | "
+        f"{statistics.median(cpu):.1f} CPU-s | {', '.join(f'{t:.1f}' for t in cpu)} |"
+    )
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children [s]."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def coverage(args) -> None:

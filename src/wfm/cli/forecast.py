@@ -242,7 +242,12 @@ def run(args: argparse.Namespace) -> int:
     if without_aht:
         warn(f"note: {missing_aht_question(without_aht)}; the forecast's aht_seconds is empty")
     if leaderboard is not None:
-        write_csv_atomic(forecast.attrs["model_choice"], leaderboard)
+        import pandas as pd
+
+        from wfm.forecast.selection import SELECTION_COLUMNS
+
+        choice = pd.DataFrame(forecast.attrs.get("model_choice", []), columns=SELECTION_COLUMNS)
+        write_csv_atomic(choice, leaderboard)
     models = ", ".join(
         f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items()
     )

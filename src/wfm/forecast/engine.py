@@ -34,7 +34,7 @@ from wfm.forecast.quantiles import (
     add_quantile_columns,
     dispersion_by_lead,
 )
-from wfm.forecast.selection import SELECTION_COLUMNS, select_model
+from wfm.forecast.selection import select_model
 from wfm.forecast.slots import wall_clock
 from wfm.forecast.special_days import SpecialDay, apply_special_days, training_mask
 from wfm.progress import ProgressCallback, no_progress
@@ -140,8 +140,9 @@ def forecast_history(
         (:mod:`wfm.forecast.quantiles`, fitted on a backtest of the model at the
         horizon's lead); one row per open interval and queue, sorted by queue then time.
         ``attrs["model_choice"]`` holds the leaderboard of the model choice per queue and
-        lead band (:data:`~wfm.forecast.selection.SELECTION_COLUMNS`; the ``chosen`` row
-        is what was used and the WAPE column why).
+        lead band as records (``pd.DataFrame(result.attrs["model_choice"])``, columns
+        :data:`~wfm.forecast.selection.SELECTION_COLUMNS`; the ``chosen`` row is what was
+        used and the WAPE column why).
 
     Raises
     ------
@@ -216,17 +217,14 @@ def forecast_history(
     report(1.0, "forecast done")
     if not pieces:
         return _empty_forecast(history.timezone)
-    boards = [piece.attrs.get("model_choice") for piece in pieces]
+    choice = [row for piece in pieces for row in piece.attrs.pop("model_choice", [])]
     result = pd.concat(pieces, ignore_index=True)
     result = apply_overrides(apply_special_days(result, tuple(special_days)), overrides)
     result = add_quantile_columns(result)  # again: special days and overrides move the mean
     result = result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)[
         list(FORECAST_RESULT_COLUMNS)
     ]
-    boards = [board for board in boards if board is not None and not board.empty]
-    result.attrs["model_choice"] = (
-        pd.concat(boards, ignore_index=True) if boards else pd.DataFrame(columns=SELECTION_COLUMNS)
-    )
+    result.attrs["model_choice"] = choice
     return result
 
 
@@ -333,7 +331,8 @@ def _forecast_queue(
         },
     ).pipe(add_quantile_columns)[list(_MODEL_COLUMNS)]
     if selection is not None and selection.leaderboard is not None:
-        result.attrs["model_choice"] = selection.leaderboard
+        # Plain records, not a frame: pandas compares attrs when frames are concatenated.
+        result.attrs["model_choice"] = selection.leaderboard.to_dict("records")
     return result
 
 
