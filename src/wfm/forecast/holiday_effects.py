@@ -233,8 +233,10 @@ def learn_holiday_effects(
         ]
         if not neighbours:
             continue
-        expected = np.nanmean(values[neighbours], axis=0) if neighbours else None
-        if expected is None or not np.isfinite(expected).any() or np.nansum(expected) <= 0:
+        block = values[neighbours]
+        seen = np.isfinite(block).sum(axis=0)
+        expected = np.where(seen > 0, np.nansum(block, axis=0) / np.maximum(seen, 1), np.nan)
+        if not np.isfinite(expected).any() or np.nansum(expected) <= 0:
             continue
         observed = values[row]
         if not np.isfinite(observed).any():
