@@ -163,10 +163,11 @@ def speed(args) -> None:
         backtest_history(one, models=DEFAULT_MODELS, horizons_days=(1,), origins=8)
         backtests.append(time.perf_counter() - began)
         began = time.perf_counter()
-        cpu_before = _cpu_seconds()
         forecast_history(many, horizon_days=7, model="auto", workers=2)
         forecasts.append(time.perf_counter() - began)
-        cpu.append(_cpu_seconds() - cpu_before)
+        began, cpu_before = time.perf_counter(), time.process_time()
+        forecast_history(many, horizon_days=7, model="auto", workers=1)
+        cpu.append(time.process_time() - cpu_before)
     load = os.getloadavg()
     print(
         f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
@@ -182,18 +183,9 @@ def speed(args) -> None:
         f"{statistics.median(forecasts):.1f} s | {', '.join(f'{t:.1f}' for t in forecasts)} |"
     )
     print(
-        f"| the same: CPU time of this process and its workers (≈ wall time × 2 on two free cores) | "
+        f"| the same in one process: its CPU time (≈ twice the wall time on two free cores) | "
         f"{statistics.median(cpu):.1f} CPU-s | {', '.join(f'{t:.1f}' for t in cpu)} |"
     )
-
-
-def _cpu_seconds() -> float:
-    """User + system CPU time of this process and its finished children [s]."""
-    import resource
-
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def coverage(args) -> None:
