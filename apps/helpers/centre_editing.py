@@ -6,8 +6,8 @@ and the edited tables back into the raw dict that :func:`wfm.config.parse_centre
 It holds no domain rules: every check is the config models' own. Fractions are shown as
 percentages in the tables (``service_level_target_percent = 80`` for 0.8) and converted back.
 
-It also writes a centre as TOML text (:func:`centre_toml`) that
-:func:`wfm.config.load_centre` reads back: the "Download centre TOML" button.
+The centre as TOML text (the "Download centre TOML" button) is
+:func:`wfm.data.centre_file.centre_toml`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from wfm.config import Centre
-from wfm.config_toml import PATH_FIELDS, centre_toml  # noqa: F401 - centre_toml used by the pages
+from wfm.data import centre_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Centre fields edited as scalars in the "General" section.
@@ -31,6 +31,7 @@ GENERAL_FIELDS = (
     "close_on_holidays",
 )
 #: Centre fields that name files (kept as saved; not edited on the page).
+PATH_FIELDS = centre_file.PATH_FIELDS
 #: Nested settings edited with one input per field.
 SETTINGS_SECTIONS = ("planning", "scheduling", "privacy")
 #: Queue fields shown in percent in the queues table: field -> table column.

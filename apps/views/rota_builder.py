@@ -31,6 +31,7 @@ from wfm.plan.chain import (
     service_targets,
 )
 from wfm.scheduling import check_rota_frame, edits, law_for_centre, rule_set_text
+from wfm.scheduling.edit_session import PendingEdits, time_in_shift
 from wfm.scheduling.exports import (
     agent_summary_from_rota,
     rota_excel_bytes,
@@ -292,12 +293,10 @@ with ui.friendly_errors():
     agents = saved_agents
     queues_by_agent = {agent.agent_id: agent.queues for agent in agents}
 
-    pending = st.session_state.get(state.ROTA_PENDING)
-    if pending is not None and (
-        pending["version"] != version.id or pending["updated_at"] != version.updated_at
-    ):
+    pending: PendingEdits | None = st.session_state.get(state.ROTA_PENDING)
+    if pending is not None and not pending.applies_to(version.id, version.updated_at):
         pending = None
-    rota = pending["rota"] if pending else version.rota
+    rota = pending.rota if pending else version.rota
     coverage = (
         edits.coverage_after_edit(
             version.coverage, version.rota, rota, queues_by_agent, centre.interval_minutes
@@ -344,7 +343,7 @@ st.caption(
 )
 if pending:
     st.warning(
-        f"Showing {len(pending['notes'])} unsaved edit(s) of this draft; save or discard them below.",
+        f"Showing {pending.count} unsaved edit(s) of this draft; save or discard them below.",
         icon=":material/edit_note:",
     )
 
@@ -467,13 +466,8 @@ with compliance_tab, ui.friendly_errors():
 # --- 4. manual edits ------------------------------------------------------------------------
 def apply(edited: pd.DataFrame, note: str) -> None:
     """Keep an edit as unsaved and redraw the page with it."""
-    notes = (pending["notes"] if pending else []) + [note]
-    st.session_state[state.ROTA_PENDING] = {
-        "version": version.id,
-        "updated_at": version.updated_at,
-        "rota": edited,
-        "notes": notes,
-    }
+    edits_so_far = pending or PendingEdits.start(version.id, version.updated_at)
+    st.session_state[state.ROTA_PENDING] = edits_so_far.add(edited, note)
     st.rerun()
 
 
@@ -560,11 +554,7 @@ else:
                     key=f"rota_edit_break_{key_suffix}_{picked}",
                 )
                 if st.button("Apply edit", icon=":material/free_breakfast:"):
-                    new_start = pd.Timestamp(dt.datetime.combine(edit_day, new_time))
-                    if (
-                        new_start.tz_localize(centre.timezone) < shift.start
-                    ):  # a break after midnight
-                        new_start += pd.Timedelta(days=1)
+                    new_start = time_in_shift(shift, new_time)  # a break after midnight too
                     edited = edits.move_break(
                         rota, centre, agent_id, edit_day, break_start, new_start
                     )
@@ -662,21 +652,22 @@ else:
             else:
                 st.error(f"The edits add {len(added)} violation(s):", icon=":material/gavel:")
                 st.dataframe(rc.violations_table(added), hide_index=True)
+            # The widget's key changes with every edit, so the note lists each edit made
+            # (a fixed key would keep the text of the first edit only).
             note = st.text_input(
                 "Note saved with the edit",
-                value="; ".join(pending["notes"]),
-                key=state.ROTA_EDIT_NOTE,
+                value=pending.note,
+                key=f"{state.ROTA_EDIT_NOTE}_{pending.count}_{zlib.crc32(pending.note.encode())}",
+                help="Recorded in the audit trail with the saved edits. Each edit adds its own line.",
             )
             left, right = st.columns(2)
             if left.button("Save edit", type="primary", icon=":material/save:"):
                 ws.edit_rota(version.id, rota, coverage, note=note)
                 st.session_state.pop(state.ROTA_PENDING, None)
-                st.session_state.pop(state.ROTA_EDIT_NOTE, None)
                 st.session_state[state.ROTA_MESSAGE] = f"Saved the edits to version {version.id}."
                 st.rerun()
             if right.button("Discard edits", icon=":material/undo:"):
                 st.session_state.pop(state.ROTA_PENDING, None)
-                st.session_state.pop(state.ROTA_EDIT_NOTE, None)
                 st.rerun()
 
 # --- 5. publish and export ------------------------------------------------------------------

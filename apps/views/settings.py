@@ -17,6 +17,7 @@ import streamlit as st
 
 from helpers import audit_view, centre_editing, data, state, ui
 from wfm.config import Centre, parse_centre
+from wfm.data import centre_file
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.store import schema
@@ -215,7 +216,7 @@ if submitted:
 
 st.download_button(
     "Download centre TOML",
-    centre_editing.centre_toml(centre),
+    centre_file.centre_toml(centre),
     "centre.toml",
     "application/toml",
     icon=":material/download:",

@@ -9,6 +9,8 @@ exactly the moved intervals and is saved to the store; "Publish rota" publishes;
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pandas as pd
 import pytest
@@ -343,3 +345,39 @@ def test_generate_rota_saves_version_2(planned_store):
     assert {metric.label: metric.value for metric in app.metric}["Status"] == rc.status_label(
         new.solve_summary
     )
+
+
+def test_the_audit_note_lists_every_edit_a_shift_move_then_a_break_move(planned_store):
+    """Regression (issue 16, item 3): the note kept the first edit's text only."""
+    ws = store(planned_store)
+    saved = ws.rota(1)
+    agent_id, day, start, _ = movable_shift(saved.rota, ws.agents())
+    app = open_page(PAGE, WORK_TIMEOUT_SECONDS)
+    app.selectbox(key=state.ROTA_EDIT_AGENT).set_value(agent_id)
+    app.selectbox(key=state.ROTA_EDIT_DAY).set_value(day)
+    app.run()
+    app.time_input[0].set_value((start + pd.Timedelta(hours=1)).time())
+    next(b for b in app.button if b.label == "Apply edit").click().run()
+    assert_no_exception(app)
+    assert not app.error, texts(app.error)
+
+    app.selectbox(key=state.ROTA_EDIT_ACTION).set_value("Move a break").run()
+    moved = False
+    for minutes in (15, -15, 30, -30):
+        picker = app.time_input[0]
+        current = dt.datetime.combine(day, picker.value)
+        picker.set_value((current + dt.timedelta(minutes=minutes)).time())
+        next(b for b in app.button if b.label == "Apply edit").click().run()
+        assert_no_exception(app)
+        if not app.error:
+            moved = True
+            break
+    assert moved, texts(app.error)
+    note_box = next(t for t in app.text_input if t.label == "Note saved with the edit")
+    assert "shift" in note_box.value and re.search("break|lunch", note_box.value), note_box.value
+    next(b for b in app.button if b.label == "Save edit").click().run()
+    assert_no_exception(app)
+    entry = ws.audit().query("action == 'rota_edited'").iloc[-1]
+    note = json.loads(entry["details"])["note"]
+    assert f"moved {agent_id}'s shift" in note
+    assert re.search(rf"moved {agent_id}'s (break|lunch)", note), note

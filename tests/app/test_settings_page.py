@@ -14,6 +14,7 @@ from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
 from helpers import audit_view, centre_editing
 from wfm.config import load_centre, parse_centre
+from wfm.data import centre_file
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import ConfigError
 from wfm.plan.workspace import Workspace
@@ -91,9 +92,7 @@ def test_cli_purge_takes_the_retention_from_the_centre_file(tmp_path, capsys):
     now = dt.datetime.now(dt.UTC)
     save_state_log(url, state_log([100, 50, 10], now=now))
     centre_file = tmp_path / "centre.toml"
-    centre_file.write_text(
-        centre_editing.centre_toml(with_retention(sample(), 60)), encoding="utf-8"
-    )
+    centre_file.write_text(centre_file.centre_toml(with_retention(sample(), 60)), encoding="utf-8")
     assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file), "--dry-run"]) == 0
     assert count_rows(url, "agent_state_events") == 3
     assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file)]) == 0
@@ -123,7 +122,7 @@ def test_toml_download_loads_back_to_the_same_centre(tmp_path):
     )
     path = tmp_path / "elsewhere" / "centre.toml"
     path.parent.mkdir()
-    path.write_text(centre_editing.centre_toml(centre), encoding="utf-8")
+    path.write_text(centre_file.centre_toml(centre), encoding="utf-8")
     loaded = load_centre(path)
     paths = set(centre_editing.PATH_FIELDS)
     assert loaded.model_dump(exclude=paths) == centre.model_dump(exclude=paths)
@@ -141,7 +140,7 @@ def test_queue_without_cap_is_written_as_a_cap_that_never_binds(tmp_path):
     queues = (centre.queues[0].model_copy(update={"max_occupancy": None}), *centre.queues[1:])
     path = tmp_path / "centre.toml"
     path.write_text(
-        centre_editing.centre_toml(centre.model_copy(update={"queues": queues})), encoding="utf-8"
+        centre_file.centre_toml(centre.model_copy(update={"queues": queues})), encoding="utf-8"
     )
     assert load_centre(path).queues[0].max_occupancy == 1.0
 

@@ -1,5 +1,7 @@
 """Scenarios: absenteeism/headcount, Erlang A abandonment, per-day results, sensitivity."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,24 +92,69 @@ def test_absenteeism_equals_scaling_the_coverage_computed_independently():
     np.testing.assert_allclose(headcount.projected["service_level"], expected["service_level"])
 
 
-def test_patience_gives_erlang_a_abandonment_on_whole_present_agents():
+def test_patience_gives_erlang_a_throughout_interpolated_between_whole_agents():
+    """Regression (issue 16, item 2): with a patience, SL and ASA were Erlang C and only the
+    abandonment Erlang A. Every figure is now Erlang A, interpolated between whole agents."""
     forecast, coverage = plan_inputs(days=1)
     result = run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15, patience_seconds=120.0)
-    row = result.projected.iloc[10]
-    expected = erlang_a(
-        int(np.floor(row["agents_productive"] + 1e-9)),
-        row["traffic_erlangs"],
-        row["aht_seconds"],
-        120.0,
-        20.0,
-    )
-    assert row["abandon_probability"] == pytest.approx(float(expected.abandon_probability))
+    assert result.model == "Erlang A (patience 120 s)"
+    loaded = result.projected[result.projected["traffic_erlangs"] > 0]
+    row = loaded.iloc[len(loaded) // 2]
+    productive = float(row["agents_productive"])
+    lower = int(np.floor(productive + 1e-9))
+    weight = productive - lower
+    threshold = TARGETS[row["queue"]].answer_threshold_seconds
+
+    def at(agents: int):
+        return erlang_a(agents, row["traffic_erlangs"], row["aht_seconds"], 120.0, threshold)
+
+    low, high = at(lower), at(lower + 1)
+    for column, field in (
+        ("abandon_probability", "abandon_probability"),
+        ("service_level", "service_level"),
+        ("asa_seconds", "asa_seconds"),
+    ):
+        expected = (1 - weight) * float(getattr(low, field)) + weight * float(getattr(high, field))
+        assert row[column] == pytest.approx(expected), column
+    # The requirements are Erlang A's too: they carry its abandonment.
+    assert "abandon_probability" in result.requirements
     total = result.summary.set_index("queue").loc["all", "abandonment_rate"]
     weights = result.projected["offered"]
     assert total == pytest.approx(
         float((result.projected["abandon_probability"] * weights).sum() / weights.sum())
     )
     assert "abandonment_rate" in compare_scenarios([result]).columns
+    assert run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15).model == "Erlang C"
+
+
+def test_more_agents_never_raise_the_asa_with_patience_or_report_it_unbounded_without():
+    """Regression (issue 16, item 2): +2 agents moved the what-if ASA from 63.4 s to 82.9 s
+    because the intervals without a finite wait were left out. With a patience every interval
+    has a finite wait and the ASA falls as agents are added; without, the ASA's coverage
+    says over what share of contacts it is, and it never rises while that share stays 1."""
+    forecast, coverage = plan_inputs(days=1)
+    busy = Scenario("busy", volume_factor=1.6)
+    for patience in (120.0, None):
+        asas, shares = [], []
+        for factor in (0.7, 0.8, 0.9, 1.0, 1.1, 1.2):
+            scenario = dataclasses.replace(busy, headcount_factor=factor)
+            total = (
+                run_scenario(
+                    forecast, coverage, TARGETS, SHRINKAGE, 15, scenario, patience_seconds=patience
+                )
+                .summary.set_index("queue")
+                .loc["all"]
+            )
+            asas.append(float(total["asa_seconds"]))
+            shares.append(float(total["asa_covered_share"]))
+        if patience is not None:
+            assert shares == [1.0] * len(shares)
+            assert all(np.diff(asas) <= 1e-9), asas
+        else:
+            assert all(np.diff(shares) >= 0), shares
+            assert shares[0] < 1.0  # the busiest case has intervals without a finite wait
+            full = [a for a, s in zip(asas, shares, strict=True) if s == 1.0]
+            assert all(np.diff(full) <= 1e-9), asas
 
 
 def test_service_by_day_weights_by_offered_contacts():
@@ -194,8 +241,9 @@ def test_day_figures_match_hand_computed_totals():
     first = table[(table["queue"] == "sales")].iloc[0]
     # service level: (0.9 x 10 + 0.7 x 30 + 0 x 20) / 60 = 30 / 60
     assert first["service_level"] == pytest.approx(0.5)
-    # ASA over the stable intervals only: (5 x 10 + 20 x 30) / 40 = 16.25 s, 20 contacts left out
-    assert first["asa_seconds"] == pytest.approx(16.25)
+    # ASA: the mean wait of answered contacts over the stable intervals only, answered =
+    # offered x (1 - abandoned): (5 x 9.5 + 20 x 27) / (9.5 + 27) = 587.5 / 36.5 s; 20 left out
+    assert first["asa_seconds"] == pytest.approx(587.5 / 36.5)
     assert first["offered_in_unstable_intervals"] == pytest.approx(20.0)
     # occupancy: busy (8 + 18 + 4) / productive (10 + 20 + 4) = 30 / 34, not the mean of 0.8, 0.9, 1.0
     assert first["occupancy"] == pytest.approx(30 / 34)

@@ -34,7 +34,9 @@ from sqlalchemy import select
 from wfm.config import Centre, parse_centre
 from wfm.data.schemas import Agent, History
 from wfm.data.states import StateLog
+from wfm.errors import InputError
 from wfm.plan.chain import PlanResult
+from wfm.plan.rota_choice import SPAN_COLUMNS, applying, order_versions, rota_dates
 from wfm.store import repository, schema
 from wfm.store.audit import audit_log, default_actor, record
 from wfm.store.migrations import init, status
@@ -84,6 +86,8 @@ class Workspace:
     def __init__(self, url: str, actor: str | None = None) -> None:
         self.url = url
         self.actor = actor or default_actor()
+        # (version id, updated_at, time zone) -> (first date, last date, queues) of a rota.
+        self._span_cache: dict[tuple, tuple] = {}
 
     @classmethod
     def open(cls, url: str, actor: str | None = None) -> Workspace:
@@ -188,9 +192,91 @@ class Workspace:
         """The newest requirements, or ``None``."""
         return self._latest("requirements")
 
-    def save_scenario(self, name: str, results: pd.DataFrame, meta: dict | None = None) -> int:
-        """Save a what-if scenario's results."""
-        return repository.save_scenario(self.url, name, results, meta, actor=self.actor)
+    def forecasts(self) -> pd.DataFrame:
+        """Saved forecasts: ``id, kind, name, created_at, created_by, rows``, oldest first."""
+        return repository.list_datasets(self.url, "forecast")
+
+    def histories(self) -> pd.DataFrame:
+        """Saved history imports, oldest first (columns as :meth:`forecasts`)."""
+        return repository.list_datasets(self.url, "history")
+
+    def history(self, dataset_id: int) -> History:
+        """One saved history import."""
+        return repository.load_history(self.url, dataset_id)
+
+    def frame(self, dataset_id: int, kind: str) -> SavedFrame:
+        """One saved dataset (a forecast, requirements, scenario) with its metadata."""
+        rows = repository.list_datasets(self.url, kind)
+        row = rows[rows["id"] == dataset_id]
+        if row.empty:
+            raise InputError(
+                f"there is no saved {kind} with id {dataset_id}",
+                source="the workspace",
+                value=dataset_id,
+                fix=f"pick one of the saved {kind} datasets",
+            )
+        frame, meta = repository.load_dataset(self.url, dataset_id, kind)
+        found = row.iloc[0]
+        return SavedFrame(dataset_id, frame, meta, found["created_at"], found["created_by"])
+
+    def covering(
+        self, kind: str, first: dt.date, last: dt.date, timezone: str
+    ) -> SavedFrame | None:
+        """The newest saved ``kind`` (``"forecast"``, ``"requirements"``) whose intervals overlap
+        ``first`` to ``last`` (local dates, inclusive), or ``None`` when none does.
+
+        Only the newest datasets are opened until one overlaps, so a store with many
+        forecasts is not read whole.
+        """
+        for dataset_id in reversed(repository.list_datasets(self.url, kind)["id"].tolist()):
+            saved = self.frame(int(dataset_id), kind)
+            if saved.frame.empty:
+                continue
+            dates = saved.frame["interval_start"].dt.tz_convert(timezone).dt.date
+            if dates.min() <= last and dates.max() >= first:
+                return saved
+        return None
+
+    def save_scenario(
+        self, name: str, results: pd.DataFrame, meta: dict | None = None, *, replace: bool = False
+    ) -> int:
+        """Save a what-if scenario's results under ``name``.
+
+        Names are unique in the list of scenarios (:meth:`scenarios`): saving under a name
+        already used raises :class:`~wfm.errors.InputError` unless ``replace`` is true, in
+        which case the new results take the name's place in the list (the older results stay
+        in the store, so the audit trail can still point at them).
+        """
+        clean = name.strip()
+        if not clean:
+            raise InputError(
+                "a scenario needs a name",
+                source="scenario name",
+                value=name,
+                fix="type a name for the scenario",
+            )
+        if not replace and clean in set(self.scenarios()["name"]):
+            raise InputError(
+                f"a scenario named {clean!r} is already saved",
+                source="scenario name",
+                value=clean,
+                fix="choose another name, or tick “Replace the saved scenario of that name”",
+            )
+        return repository.save_scenario(self.url, clean, results, meta, actor=self.actor)
+
+    def scenarios(self) -> pd.DataFrame:
+        """Saved scenarios, one per name (the newest saved under it), newest first:
+        ``id, name, created_at, created_by, rows``."""
+        saved = repository.list_datasets(self.url, "scenario")
+        columns = ["id", "name", "created_at", "created_by", "rows"]
+        if saved.empty:
+            return pd.DataFrame(columns=columns)
+        newest = saved.sort_values("id").drop_duplicates("name", keep="last")
+        return newest.sort_values("id", ascending=False)[columns].reset_index(drop=True)
+
+    def scenario(self, dataset_id: int) -> SavedFrame:
+        """One saved scenario: its per-interval results and its settings (``meta``)."""
+        return self.frame(dataset_id, "scenario")
 
     # --- rota versions --------------------------------------------------------------------
     def save_rota(
@@ -229,6 +315,50 @@ class Workspace:
         if versions.empty:
             return None
         return self.rota(int(versions["id"].max()))
+
+    def rota_spans(self, timezone: str) -> pd.DataFrame:
+        """Every rota version with the dates and queues it covers, offered order (published
+        first, newest first): :data:`wfm.plan.rota_choice.SPAN_COLUMNS` plus ``name,
+        start_date, updated_at``.
+
+        Each version's coverage is read once per edit (kept by ``id`` and ``updated_at``).
+        """
+        versions = self.rota_versions()
+        columns = [*SPAN_COLUMNS, "name", "start_date", "updated_at"]
+        if versions.empty:
+            return pd.DataFrame(columns=columns)
+        cache = self._span_cache
+        rows = []
+        for row in versions.to_dict("records"):
+            key = (int(row["id"]), str(row["updated_at"]), timezone)
+            if key not in cache:
+                coverage = self.rota(int(row["id"])).coverage
+                dates = rota_dates(coverage, timezone)
+                queues = tuple(sorted(coverage["queue"].astype(str).unique()))
+                cache[key] = (*(dates or (None, None)), queues)
+            first, last, queues = cache[key]
+            rows.append(
+                {
+                    "id": int(row["id"]),
+                    "status": row["status"],
+                    "first_date": first,
+                    "last_date": last,
+                    "queues": queues,
+                    "name": row["name"],
+                    "start_date": row["start_date"],
+                    "updated_at": row["updated_at"],
+                }
+            )
+        return order_versions(pd.DataFrame(rows, columns=columns))
+
+    def rota_for_period(
+        self, first: dt.date, last: dt.date, timezone: str, queues=None
+    ) -> repository.RotaVersion | None:
+        """The rota that applies to ``first`` to ``last`` (:func:`wfm.plan.rota_choice.applying`):
+        the newest published version overlapping the period, else the newest draft, among those
+        staffing one of ``queues`` when given; ``None`` when no version applies."""
+        found = applying(self.rota_spans(timezone), first, last, queues=queues)
+        return None if found.empty else self.rota(int(found.iloc[0]["id"]))
 
     def edit_rota(
         self,

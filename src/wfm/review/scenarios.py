@@ -17,8 +17,8 @@ import pandas as pd
 
 from wfm.errors import InputError
 from wfm.execution import Executor, LocalExecutor
-from wfm.review.projection import project_service, summarise_service
-from wfm.staffing import ServiceTarget, compute_requirements, erlang_a
+from wfm.review.projection import asa_weights, project_service, summarise_service
+from wfm.staffing import ServiceTarget, compute_requirements
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +99,33 @@ class Scenario:
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """Requirements, projected service and the summary of one scenario."""
+    """Requirements, projected service and the summary of one scenario.
+
+    ``patience_seconds`` is the caller patience it was run with (``None``: Erlang C, callers
+    never abandon); :attr:`model` says which queueing model every figure comes from.
+    """
 
     scenario: Scenario
     requirements: pd.DataFrame
     projected: pd.DataFrame
     summary: pd.DataFrame
+    patience_seconds: float | None = None
+
+    @property
+    def model(self) -> str:
+        """``"Erlang C"``, or ``"Erlang A (patience 120 s)"``."""
+        if self.patience_seconds is None:
+            return "Erlang C"
+        return f"Erlang A (patience {self.patience_seconds:g} s)"
+
+    @property
+    def binding_share(self) -> pd.Series:
+        """Share of the loaded intervals whose requirement each target decides (by
+        ``binding_target``: service level, ASA, occupancy cap, ...), summing to 1."""
+        loaded = self.requirements[self.requirements["offered"] > 0]
+        if loaded.empty or "binding_target" not in loaded:
+            return pd.Series(dtype=float)
+        return loaded["binding_target"].value_counts(normalize=True)
 
 
 def run_scenario(
@@ -130,10 +151,10 @@ def run_scenario(
     interval_minutes : int
     scenario : Scenario
     patience_seconds : float, optional
-        Mean caller patience [s]: when given, the projection gets ``abandon_probability``
-        from Erlang A (:func:`wfm.staffing.erlang_a`) on the present productive agents
-        (rounded down to whole agents), and the summary an offered-weighted
-        ``abandonment_rate``.
+        Mean caller patience [s]: when given, Erlang A is used throughout: the requirements
+        are staffed with it, and the projection's service level, ASA, occupancy and
+        ``abandon_probability`` come from it (:func:`wfm.review.projection.project_service`);
+        the summary gets an offered-weighted ``abandonment_rate``. ``None``: Erlang C.
 
     Returns
     -------
@@ -160,36 +181,24 @@ def run_scenario(
             agents_scheduled=coverage["agents_scheduled"] * scenario.presence_factor
         )
     requirements = compute_requirements(
-        changed, scenario_targets, shrinkage, interval_minutes, source=f"scenario '{scenario.name}'"
+        changed,
+        scenario_targets,
+        shrinkage,
+        interval_minutes,
+        source=f"scenario '{scenario.name}'",
+        patience_seconds=patience_seconds,
     )
-    projected = project_service(requirements, present, scenario_targets)
+    projected = project_service(
+        requirements, present, scenario_targets, patience_seconds=patience_seconds
+    )
     summary = summarise_service(projected, interval_minutes, scenario_targets)
     if patience_seconds is not None:
-        projected, summary = _with_abandonment(
-            projected, summary, scenario_targets, patience_seconds
-        )
-    return ScenarioResult(scenario, requirements, projected, summary)
+        summary = _with_abandonment(projected, summary)
+    return ScenarioResult(scenario, requirements, projected, summary, patience_seconds)
 
 
-def _with_abandonment(
-    projected: pd.DataFrame,
-    summary: pd.DataFrame,
-    targets: Mapping[str, ServiceTarget],
-    patience_seconds: float,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add Erlang A abandonment per interval and an offered-weighted rate per queue."""
-    traffic = projected["traffic_erlangs"].to_numpy(dtype=float)
-    aht = np.where(traffic > 0, projected["aht_seconds"].to_numpy(dtype=float), 1.0)
-    agents = np.floor(projected["agents_productive"].to_numpy(dtype=float) + 1e-9).astype(np.int64)
-    threshold = (
-        projected["queue"]
-        .map({q: t.answer_threshold_seconds for q, t in targets.items()})
-        .to_numpy(dtype=float)
-    )
-    result = erlang_a(agents, traffic, aht, patience_seconds, threshold, with_asa=False)
-    projected = projected.assign(
-        abandon_probability=np.where(traffic > 0, result.abandon_probability, 0.0)
-    )
+def _with_abandonment(projected: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with an offered-weighted Erlang A abandonment rate per queue."""
     weighted = (
         (projected["abandon_probability"] * projected["offered"]).groupby(projected["queue"]).sum()
     )
@@ -197,7 +206,7 @@ def _with_abandonment(
     rates = (weighted / offered.where(offered > 0)).to_dict()
     total = float(offered.sum())
     rates["all"] = float(weighted.sum() / total) if total > 0 else np.nan
-    return projected, summary.assign(abandonment_rate=summary["queue"].map(rates))
+    return summary.assign(abandonment_rate=summary["queue"].map(rates))
 
 
 def compare_scenarios(results: list[ScenarioResult]) -> pd.DataFrame:
@@ -231,6 +240,7 @@ def compare_scenarios(results: list[ScenarioResult]) -> pd.DataFrame:
             "scheduled_agent_hours": total["scheduled_agent_hours"],
             "under_staffed_agent_hours": total["under_staffed_agent_hours"],
             "offered_in_unstable_intervals": total["offered_in_unstable_intervals"],
+            "asa_covered_share": total["asa_covered_share"],
         }
         if "abandonment_rate" in total:
             row["abandonment_rate"] = total["abandonment_rate"]
@@ -323,8 +333,7 @@ def projection_by_day(result: ScenarioResult, interval_minutes: int) -> pd.DataF
     projected = result.projected
     hours = interval_minutes / 60.0
     offered = projected["offered"].to_numpy(dtype=float)
-    asa = projected["asa_seconds"].to_numpy(dtype=float)
-    stable = np.isfinite(asa) & (offered > 0)
+    answered, stable, asa_weight = asa_weights(projected)
     frame = pd.DataFrame(
         {
             # Local midnight as a tz-naive timestamp groups much faster than date objects.
@@ -333,7 +342,8 @@ def projection_by_day(result: ScenarioResult, interval_minutes: int) -> pd.DataF
             "offered": offered,
             "level_weight": projected["service_level"].to_numpy(dtype=float) * offered,
             "stable_offered": np.where(stable, offered, 0.0),
-            "asa_weight": np.where(stable, asa * offered, 0.0),
+            "stable_answered": answered,
+            "asa_weight": asa_weight,
             "busy": projected["occupancy"].to_numpy(dtype=float)
             * projected["agents_productive"].to_numpy(dtype=float),
             "productive": projected["agents_productive"].to_numpy(dtype=float),
@@ -365,7 +375,7 @@ def projection_by_day(result: ScenarioResult, interval_minutes: int) -> pd.DataF
     out = table[["date", "queue", "offered"]].copy()
     out["date"] = out["date"].dt.date
     out["service_level"] = share(table["level_weight"], table["offered"], 1.0)
-    out["asa_seconds"] = share(table["asa_weight"], table["stable_offered"], np.nan)
+    out["asa_seconds"] = share(table["asa_weight"], table["stable_answered"], np.nan)
     out["offered_in_unstable_intervals"] = table["offered"] - table["stable_offered"]
     out["occupancy"] = share(table["busy"], table["productive"], np.nan)
     if with_abandonment:
