@@ -87,7 +87,8 @@ class SettingField:
 SOLVER_CONTROLS = ("time_limit_seconds", "relative_gap", "threads", "seed")
 
 
-def _label(name: str) -> str:
+def setting_label(name: str) -> str:
+    """A setting's name in a planner's words with its unit: ``relative_gap -> 'Relative gap [%]'``."""
     words = name.replace("_per_", " per ").replace("_", " ")
     for unit, short in ((" seconds", " [s]"), (" minutes", " [min]"), (" fraction", " [%]")):
         if words.endswith(unit):
@@ -95,6 +96,11 @@ def _label(name: str) -> str:
     if name == "relative_gap":
         words += " [%]"
     return words[0].upper() + words[1:]
+
+
+def is_fraction_setting(name: str) -> bool:
+    """Whether a setting is a fraction, shown in percent (``relative_gap``, ``*_fraction``)."""
+    return name.endswith("_fraction") or name == "relative_gap"
 
 
 def setting_fields(settings_type: type = SchedulingSettings) -> list[SettingField]:
@@ -110,11 +116,13 @@ def setting_fields(settings_type: type = SchedulingSettings) -> list[SettingFiel
         elif annotation is int:
             kind, options = "integer", ()
         elif annotation is float:
-            kind = "percent" if name.endswith("_fraction") or name == "relative_gap" else "number"
+            kind = "percent" if is_fraction_setting(name) else "number"
             options = ()
         else:
             kind, options = "text", ()
-        fields.append(SettingField(name, _label(name), kind, info.description or "", options))
+        fields.append(
+            SettingField(name, setting_label(name), kind, info.description or "", options)
+        )
     order = {name: i for i, name in enumerate(SOLVER_CONTROLS)}
     return sorted(fields, key=lambda field: order.get(field.name, len(order)))
 

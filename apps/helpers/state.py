@@ -99,6 +99,14 @@ WHATIF_MEASURE = "whatif_measure"
 WHATIF_SCENARIO_NAME = "whatif_scenario_name"
 WHATIF_KEPT_SCENARIOS = "whatif_kept_scenarios"
 WHATIF_SENSITIVITY_FROM_SCENARIO = "whatif_sensitivity_from_scenario"
+#: What if: the rota version tested, the saved scenario picked to reopen, "replace the saved
+#: scenario of that name", a message kept across a rerun, and whether the page's full run
+#: (not only its live part) is drawing now.
+WHATIF_ROTA_VERSION = "whatif_rota_version"
+WHATIF_SAVED_PICK = "whatif_saved_pick"
+WHATIF_REPLACE = "whatif_replace"
+WHATIF_MESSAGE = "whatif_message"
+WHATIF_FULL_RUN = "whatif_full_run"
 #: Adherence: which rota (a stored version id, or the sample's published rota), tolerances
 #: [minutes], team and day filters, the agent of the timeline.
 ADHERENCE_ROTA_SOURCE = "adherence_rota_source"

@@ -25,8 +25,9 @@ MISSING = "—"
 INFINITE = "∞"
 #: Message for an error that is not one of wfm's own (a bug): no traceback in the app.
 GENERIC_ERROR = (
-    "Something went wrong that wfm did not expect. The details are in the server log; "
-    "please report it with the centre file that caused it."
+    "Something went wrong that wfm did not expect, and nothing was changed. Try the step again; "
+    "if it happens again, tell your wfm administrator what you were doing (the details are in "
+    "the server's log)."
 )
 
 
@@ -73,6 +74,57 @@ def number(value: float | None, digits: int = 1) -> str:
     if math.isinf(value):
         return INFINITE
     return f"{value:,.{digits}f}"
+
+
+#: Shown for an ASA over a period where some intervals have no finite wait (Erlang C).
+UNBOUNDED = "unbounded"
+
+
+def compact(value: float | None, unit: str = "", digits: int = 1) -> str:
+    """A figure short enough for a metric tile at 1280 px: ``23290.4, "h" -> '23.3k h'``,
+    ``1234.5 -> '1,234.5'``, ``2.5e6 -> '2.5M'``; below 10,000 as :func:`number`."""
+    if _missing(value):
+        return MISSING
+    if math.isinf(value):
+        return INFINITE
+    size = abs(value)
+    suffix = f" {unit}" if unit else ""
+    for limit, letter in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
+        if size >= limit:
+            return f"{value / limit:,.{digits}f}{letter}{suffix}"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def compact_hours(value: float | None) -> str:
+    """Agent-hours for a metric tile: ``23290.4 -> '23.3k h'``, ``812.25 -> '812.3 h'``."""
+    return compact(value, "h")
+
+
+def asa_text(asa: float | None, covered_share: float | None = 1.0) -> str:
+    """A period's ASA, honest about intervals with no finite wait.
+
+    When some of the period's contacts fall in intervals with no more productive agents
+    than Erlangs (Erlang C: the queue grows without bound), the period's ASA is unbounded;
+    an average over the other intervals alone would move the wrong way as agents are added
+    (they bring intervals back into the average). ``covered_share`` is the share of the
+    contacts in intervals with a finite wait (``asa_covered_share``).
+    """
+    if covered_share is not None and not _missing(covered_share) and covered_share < 1 - 1e-9:
+        return UNBOUNDED
+    return seconds(asa)
+
+
+def asa_note(asa: float | None, covered_share: float, contacts_left_out: float) -> str | None:
+    """What an unbounded ASA means, with the ASA over the part of the period that has one."""
+    if _missing(covered_share) or covered_share >= 1 - 1e-9:
+        return None
+    return (
+        f"ASA unbounded: {number(contacts_left_out, 0)} contacts ({percent(1 - covered_share)}) fall in "
+        "intervals with no more productive agents than the offered load, where the queue grows without "
+        f"bound (Erlang C) and they count as not answered in time. Over the other {percent(covered_share)} "
+        f"of contacts the ASA is {seconds(asa)}. Set a caller patience to use Erlang A, where callers "
+        "abandon and every wait is finite."
+    )
 
 
 def change(before: float | None, after: float | None, show: Callable[[float], str]) -> str | None:

@@ -92,6 +92,29 @@ def scenario_from_controls(
     )
 
 
+def controls_from_scenario(
+    scenario: Scenario, *, rota_agents: int, target_default: int, shrinkage_default: int
+) -> dict[str, int]:
+    """The page's control values [%, agents] that give ``scenario`` back (a saved scenario
+    reopened): the inverse of :func:`scenario_from_controls`, keyed by the controls' names.
+
+    Targets and shrinkage left as the queues' own are the sliders' start values.
+    """
+    headcount = round((scenario.headcount_factor - 1.0) * rota_agents) if rota_agents > 0 else 0
+    return {
+        "volume_change_percent": round(100 * (scenario.volume_factor - 1.0)),
+        "aht_change_percent": round(100 * (scenario.aht_factor - 1.0)),
+        "service_level_target_percent": target_default
+        if scenario.service_level_target is None
+        else round(100 * scenario.service_level_target),
+        "shrinkage_percent": shrinkage_default
+        if scenario.shrinkage_fraction is None
+        else round(100 * scenario.shrinkage_fraction),
+        "absenteeism_percent": round(100 * scenario.absenteeism_fraction),
+        "headcount_change_agents": headcount,
+    }
+
+
 def describe_scenario(scenario: Scenario) -> str:
     """One line of what a scenario changes, e.g. ``volume +10 %, absenteeism 5 %``."""
     parts = []

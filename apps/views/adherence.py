@@ -16,13 +16,13 @@ import streamlit as st
 from helpers import adherence_charts, data, state, ui
 from wfm.data.io import frame_to_csv_text, read_rota
 from wfm.data.states import StateLog
+from wfm.plan.rota_choice import applying
 from wfm.review.adherence import (
     DEFAULT_TOLERANCE_SECONDS,
     agent_totals,
     compute_adherence,
     summarise_adherence,
 )
-from wfm.store import repository
 
 #: File of the sample centre's published rota (the one its agent states follow).
 PUBLISHED_ROTA_FILE = "published_rota.csv"
@@ -32,8 +32,8 @@ LOW_ADHERENCE = 0.85
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _stored_rota(url: str, version_id: int, updated_at: str) -> pd.DataFrame:
-    return repository.load_rota(url, version_id).rota
+def _stored_rota(_ws, url: str, version_id: int, updated_at: str) -> pd.DataFrame:
+    return _ws.rota(version_id).rota
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -57,6 +57,13 @@ def _adherence(
     )
 
 
+def _version_label(row: dict) -> str:
+    dates = (
+        f", {row['first_date']:%d %b} to {row['last_date']:%d %b %Y}" if row["first_date"] else ""
+    )
+    return f"Version {int(row['id'])} ({row['status']}{dates})"
+
+
 def _fmt_span(span) -> str:
     return f"{span[0]:%a %d %b %Y %H:%M} to {span[1]:%a %d %b %Y %H:%M}"
 
@@ -77,21 +84,19 @@ with ui.friendly_errors():
         st.stop()
 
     # --- which rota -------------------------------------------------------------------------
-    versions = ws.rota_versions()
+    spans = ws.rota_spans(centre.timezone)  # published first, newest first
     published_file = Path(centre.base_dir) / PUBLISHED_ROTA_FILE
     choices: dict[str, str] = {}
+    log_first, log_last = (
+        t.tz_convert(centre.timezone).date() for t in adherence_charts.time_span(states.frame)
+    )
+    fitting = applying(spans, log_first, log_last)
+    for row in fitting.to_dict("records"):  # the rotas the agent states overlap come first
+        choices[str(int(row["id"]))] = _version_label(row)
     if published_file.is_file():
         choices[FILE_CHOICE] = f"The sample's published rota ({PUBLISHED_ROTA_FILE})"
-    ordered = (
-        versions.assign(published=versions["status"] == "published").sort_values(
-            ["published", "id"], ascending=False
-        )
-        if not versions.empty
-        else versions
-    )
-    for row in ordered.itertuples():
-        start = f", week of {row.start_date}" if row.start_date else ""
-        choices[str(int(row.id))] = f"Version {int(row.id)} ({row.status}{start})"
+    for row in spans.to_dict("records"):
+        choices.setdefault(str(int(row["id"])), _version_label(row))
     if not choices:
         data.require_step("rota", "measure adherence against")
     log_span = adherence_charts.time_span(states.frame)
@@ -107,8 +112,8 @@ with ui.friendly_errors():
         rota = _file_rota(str(published_file), published_file.stat().st_mtime_ns, centre.timezone)
         rota_key = (str(published_file), published_file.stat().st_mtime_ns)
     else:
-        row = versions.set_index("id").loc[int(source)]
-        rota = _stored_rota(ws.url, int(source), str(row["updated_at"]))
+        row = spans.set_index("id").loc[int(source)]
+        rota = _stored_rota(ws, ws.url, int(source), str(row["updated_at"]))
         rota_key = (int(source), str(row["updated_at"]))
     shared = adherence_charts.overlap(rota, states.frame)
     if shared is None:

@@ -23,6 +23,35 @@ STEP_LABELS = {
     "published": ("Published", "views/rota_builder.py"),
 }
 
+
+def _projected_service(centre, requirements, rota) -> None:
+    """The projected service level per queue of the rota that applies to the requirements."""
+    st.subheader(f"Projected service level — rota version {rota.id} ({rota.status})")
+    summary = data.rota_service_summary(centre, requirements.frame, rota)
+    by_queue = summary.set_index("queue")
+    queues = [queue for queue in by_queue.index if queue != "all"]
+    for column, queue in zip(st.columns(len(queues) + 1), [*queues, "all"], strict=True):
+        row = by_queue.loc[queue]
+        target = row["service_level_target"]
+        column.metric(
+            "All queues" if queue == "all" else queue,
+            ui.percent(row["service_level"]),
+            delta=None
+            if pd.isna(target)
+            else f"{ui.percentage_points(row['service_level'] - target)} vs target {ui.percent(target, 0)}",
+            border=True,
+            help=f"ASA {ui.asa_text(row['asa_seconds'], row['asa_covered_share'])}; "
+            f"{int(row['intervals_meeting_target'])} of {int(row['intervals'])} intervals meet the target.",
+        )
+    solve = rota.solve_summary
+    start = f"Week starting {rota.start_date:%A %d %B %Y} · " if rota.start_date else ""
+    st.caption(
+        f"{start}solver: {solve.get('status', '—')}, "
+        f"objective {ui.compact(solve.get('objective'))}, bound {ui.compact(solve.get('bound'))}, "
+        f"gap {ui.percent(solve.get('gap'), 2)} · short {ui.hours(by_queue.loc['all', 'under_staffed_agent_hours'])}"
+    )
+
+
 st.title("Overview")
 
 with ui.friendly_errors():
@@ -74,35 +103,30 @@ with ui.friendly_errors():
                 )
                 st.rerun()
 
-    rota = ws.latest_rota("published") or ws.latest_rota()
     requirements = ws.latest_requirements()
-    if rota is not None and requirements is not None and rota.start_date is not None:
+    if requirements is not None and not ws.rota_versions().empty:
         centre = data.app_centre()
-        st.subheader(f"Projected service level — rota version {rota.id} ({rota.status})")
-        summary = data.rota_service_summary(centre, requirements.frame, rota)
-        by_queue = summary.set_index("queue")
-        queues = [queue for queue in by_queue.index if queue != "all"]
-        for column, queue in zip(st.columns(len(queues) + 1), [*queues, "all"], strict=True):
-            row = by_queue.loc[queue]
-            target = row["service_level_target"]
-            column.metric(
-                "All queues" if queue == "all" else queue,
-                ui.percent(row["service_level"]),
-                delta=None
-                if pd.isna(target)
-                else f"{ui.percentage_points(row['service_level'] - target)} vs target {ui.percent(target, 0)}",
-                border=True,
-                help=f"ASA {ui.seconds(row['asa_seconds'])}; {int(row['intervals_meeting_target'])} of "
-                f"{int(row['intervals'])} intervals meet the target.",
+        own_queues = [queue.name for queue in centre.queues]
+        local = requirements.frame["interval_start"].dt.tz_convert(centre.timezone).dt.date
+        found = set(requirements.frame["queue"].astype(str))
+        if requirements.frame.empty or not found & set(own_queues):
+            st.info(
+                f"The saved requirements are for queues {', '.join(sorted(found)) or 'none'}, which this "
+                f"centre ({', '.join(own_queues)}) does not have: they are from another centre and are set "
+                "aside. Compute requirements on the Staffing page to see the rota's projected service.",
+                icon=":material/swap_horiz:",
             )
-        solve = rota.solve_summary
-        st.caption(
-            f"Week starting {rota.start_date:%A %d %B %Y} · solver: {solve.get('status', '—')}, "
-            f"objective {ui.number(solve.get('objective'))}, bound {ui.number(solve.get('bound'))}, "
-            f"gap {ui.percent(solve.get('gap'), 2)} · short {ui.hours(by_queue.loc['all', 'under_staffed_agent_hours'])}"
-            if "all" in by_queue.index
-            else ""
-        )
+        else:
+            rota = ws.rota_for_period(local.min(), local.max(), centre.timezone, own_queues)
+            if rota is None:
+                st.info(
+                    f"No saved rota of this centre covers the requirements' dates ({local.min():%d %b} to "
+                    f"{local.max():%d %b %Y}): rotas for other weeks or other centres are set aside. "
+                    "Generate one on the Rota builder page.",
+                    icon=":material/event_busy:",
+                )
+            else:
+                _projected_service(centre, requirements, rota)
 
     st.subheader("Recent changes")
     audit = ws.audit()

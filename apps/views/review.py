@@ -21,7 +21,6 @@ from wfm.plan.chain import forecast_centre
 from wfm.review.kpi import review_kpis
 from wfm.review.kpi_report import review_html
 from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION
-from wfm.store import repository
 
 SAVED, BACKTEST, NONE = "saved", "backtest", "none"
 FORECAST_CHOICES = {
@@ -36,34 +35,32 @@ DEFAULT_DAYS = 7
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _history(url: str, dataset_id: int):
-    return repository.load_history(url, dataset_id)
+def _history(_ws, url: str, dataset_id: int):
+    return _ws.history(dataset_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _dataset(url: str, dataset_id: int, kind: str) -> pd.DataFrame:
-    return repository.load_dataset(url, dataset_id, kind)[0]
+def _covering(
+    _ws, url: str, newest_id: int, kind: str, first: dt.date, last: dt.date, timezone: str
+):
+    """The newest saved ``kind`` overlapping the period: (id, frame), or None."""
+    saved = _ws.covering(kind, first, last, timezone)
+    return None if saved is None else (saved.id, saved.frame)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _coverage(url: str, version_id: int, updated_at: str) -> pd.DataFrame:
-    return repository.load_rota(url, version_id).coverage
-
-
-def _rota_for(ws, first: dt.date, last: dt.date) -> tuple[pd.DataFrame | None, str]:
-    """Coverage of the newest rota version (published first) whose week overlaps the period."""
-    versions = ws.rota_versions()
-    if versions.empty:
-        return None, "no rota has been saved"
-    versions = versions.assign(published=versions["status"] == "published").sort_values(
-        ["published", "id"], ascending=False
-    )
-    for row in versions.itertuples():
-        coverage = _coverage(ws.url, int(row.id), str(row.updated_at))
-        period = review_charts.in_period(coverage, first, last)
-        if period is not None and not period.empty:
-            return period, f"rota version {int(row.id)} ({row.status})"
-    return None, "no saved rota covers these dates (the rotas are for other weeks)"
+def _rota_for(
+    _ws, url: str, versions_key: str, first: dt.date, last: dt.date, timezone: str, queues: tuple
+):
+    """Coverage (in the period) of the rota that applies to it, and where it comes from."""
+    version = _ws.rota_for_period(first, last, timezone, queues)
+    if version is None:
+        return (
+            None,
+            "no saved rota of this centre covers these dates (the rotas are for other weeks)",
+        )
+    period = review_charts.in_period(version.coverage, first, last)
+    return period, f"rota version {version.id} ({version.status})"
 
 
 def _progress(bar):
@@ -78,11 +75,11 @@ st.title("Review")
 
 with ui.friendly_errors():
     ws = data.workspace()
-    histories = repository.list_datasets(ws.url, "history")
+    histories = ws.histories()
     if histories.empty:
         data.require_step("history", "review")
     history_id = int(histories.iloc[-1]["id"])
-    history = _history(ws.url, history_id)
+    history = _history(ws, ws.url, history_id)
     centre = data.app_centre()
     frame = history.frame
     first_date, last_date = review_charts.date_span(frame)
@@ -109,10 +106,13 @@ with ui.friendly_errors():
     first, last = chosen
     supported = review_charts.supported_definitions(frame.columns)
     if not supported:
-        st.error(
-            "The history has no answered and within-threshold counts, so no service level can be measured. "
-            "Import a history with `handled` and `answered_within_threshold` on the Data page.",
-            icon=":material/error:",
+        st.info(
+            "This history has contacts offered but not how many were answered, or answered in time, so the "
+            "service level, ASA and abandonment of the past cannot be measured: a history of volumes only is "
+            "enough to forecast and plan, not to review. To review, import a history with the answered "
+            "contacts and those answered within the answer time (“handled” and “answered within threshold” "
+            "columns) on the Data page.",
+            icon=":material/info:",
         )
         st.stop()
     with rule_col:
@@ -143,25 +143,25 @@ with ui.friendly_errors():
     # --- the forecast compared --------------------------------------------------------------
     forecast = None
     if source == SAVED:
-        forecasts = repository.list_datasets(ws.url, "forecast")
-        if forecasts.empty:
+        forecasts = ws.forecasts()
+        found = (
+            None
+            if forecasts.empty
+            else _covering(
+                ws, ws.url, int(forecasts.iloc[-1]["id"]), "forecast", first, last, history.timezone
+            )
+        )
+        if found is None:
             st.info(
-                "No forecast has been saved yet (Forecast page): forecast accuracy is left out. "
-                "Choose the backtest to forecast the period from the history before it.",
+                f"No saved forecast covers {first:%d %b} to {last:%d %b %Y} (saved forecasts are for the "
+                "future, which has no actuals yet), so forecast accuracy is left out. Choose the backtest to "
+                "measure the forecasting method on this period.",
                 icon=":material/info:",
             )
         else:
-            saved = _dataset(ws.url, int(forecasts.iloc[-1]["id"]), "forecast")
+            forecast_id, saved = found
             forecast = review_charts.in_period(saved, first, last)
-            if forecast.empty:
-                span = review_charts.date_span(saved)
-                st.info(
-                    f"The saved forecast covers {span[0]:%d %b %Y} to {span[1]:%d %b %Y}, which does not overlap the "
-                    f"period reviewed ({first:%d %b} to {last:%d %b %Y}): it forecasts the future, and there are no "
-                    "actuals for it yet. Choose the backtest to measure the forecasting method on this period instead.",
-                    icon=":material/info:",
-                )
-                forecast = None
+            st.caption(f"Forecast {forecast_id}, the newest saved one covering the period.")
     elif source == BACKTEST:
         key = f"{BACKTEST_PREFIX}{history_id}_{first}_{last}_{centre.planning.forecast_model}"
         if key not in st.session_state:
@@ -187,13 +187,27 @@ with ui.friendly_errors():
 
     # --- staffing of the period -------------------------------------------------------------
     requirements = None
-    saved_requirements = repository.list_datasets(ws.url, "requirements")
-    if not saved_requirements.empty:
-        requirements = review_charts.in_period(
-            _dataset(ws.url, int(saved_requirements.iloc[-1]["id"]), "requirements"), first, last
+    listed = ws.datasets("requirements")
+    found = (
+        None
+        if listed.empty
+        else _covering(
+            ws, ws.url, int(listed.iloc[-1]["id"]), "requirements", first, last, history.timezone
         )
+    )
+    if found is not None:
+        requirements = review_charts.in_period(found[1], first, last)
         requirements = requirements if not requirements.empty else None
-    coverage, rota_note = _rota_for(ws, first, last)
+    versions = ws.rota_versions()
+    coverage, rota_note = _rota_for(
+        ws,
+        ws.url,
+        versions[["id", "updated_at"]].to_json(),
+        first,
+        last,
+        history.timezone,
+        tuple(q.name for q in centre.queues),
+    )
 
     review = review_kpis(
         actuals,
@@ -212,21 +226,21 @@ with ui.friendly_errors():
         ("Service level", ui.percent(total["service_level"])),
         (
             "ASA",
-            ui.seconds(total["asa_seconds"]) if pd.notna(total["asa_seconds"]) else "not available",
+            ui.seconds(total["asa_seconds"]) if pd.notna(total["asa_seconds"]) else ui.MISSING,
         ),
         ("AHT", ui.seconds(total["aht_seconds"], 0)),
         ("Abandoned", ui.percent(total["abandonment_rate"])),
         (
             "Occupancy",
-            ui.percent(total["occupancy"]) if pd.notna(total["occupancy"]) else "not available",
+            ui.percent(total["occupancy"]) if pd.notna(total["occupancy"]) else ui.MISSING,
         ),
         (
             "Forecast WAPE",
-            ui.percent(total["wape"]) if pd.notna(total["wape"]) else "not available",
+            ui.percent(total["wape"]) if pd.notna(total["wape"]) else ui.MISSING,
         ),
         (
             "Forecast bias",
-            ui.percent(total["bias"]) if pd.notna(total["bias"]) else "not available",
+            ui.percent(total["bias"]) if pd.notna(total["bias"]) else ui.MISSING,
         ),
     ]
     for column, (label, value) in zip(st.columns(len(figures)), figures, strict=True):

@@ -64,6 +64,29 @@ message = st.session_state.pop(state.ROTA_MESSAGE, None)
 if message:
     st.success(message, icon=":material/check_circle:")
 
+own_queues = {queue.name for queue in centre.queues}
+requirement_queues = set(requirements.frame["queue"].astype(str))
+if not requirement_queues & own_queues:
+    st.warning(
+        f"The saved requirements are for queues {', '.join(sorted(requirement_queues)) or 'none'}, which "
+        f"this centre ({', '.join(sorted(own_queues))}) does not have: they are from another centre. "
+        "Compute requirements for this centre on the Staffing page first.",
+        icon=":material/swap_horiz:",
+    )
+    st.page_link(
+        data.STEP_PAGES["requirements"][0], label="Go to Staffing", icon=":material/arrow_forward:"
+    )
+    st.stop()
+agent_queues = {queue for agent in saved_agents for queue in agent.queues}
+foreign_team = bool(saved_agents) and not agent_queues & own_queues
+if foreign_team:
+    st.warning(
+        f"The saved agents work on queues {', '.join(sorted(agent_queues))}, which this centre does not "
+        "have: they are another centre's team. Import your agents on the Data page (or edit their "
+        "queues in “Agents” below) before generating a rota.",
+        icon=":material/group_off:",
+    )
+
 
 # --- cached library work (keyed by the data, so edits and new versions recompute) ---------
 @st.cache_data(show_spinner="Checking working time…", max_entries=8)
@@ -177,7 +200,7 @@ with st.expander(
                     chosen = st.text_input(field.label, value=str(value), help=field.help, key=key)
             settings_values[field.name] = rc.from_form(field, chosen)
         if data.time_limit_seconds() is not None:
-            st.caption(f"The time limit's starting value comes from `${data.TIME_LIMIT_ENV}`.")
+            st.caption("The time limit starts at the value this app is set up with.")
     with tabs[4]:
         st.caption("Untick agents to leave them out of the next rota; queues separated by |.")
         contract_names = [name for name in contracts["name"].dropna().astype(str) if name.strip()]
@@ -198,7 +221,8 @@ with st.expander(
         )
         table_agents, run_agents = rc.agents_from_table(agent_rows, run_centre)
     except WfmError as error:
-        ui.show_error(error)
+        if not foreign_team:  # else the warning above already says what to do
+            ui.show_error(error)
         run_centre = None
     except Exception as error:  # noqa: BLE001 - never a traceback
         ui.show_error(error)
@@ -289,6 +313,15 @@ st.session_state[state.ROTA_VERSION] = chosen
 
 with ui.friendly_errors():
     version = ws.rota(int(chosen))
+    version_queues = set(version.coverage["queue"].astype(str))
+    if not version_queues & own_queues:
+        st.warning(
+            f"Version {version.id} staffs queues {', '.join(sorted(version_queues)) or 'none'}, which this "
+            "centre does not have: it is another centre's rota, kept in the store but not reviewed here. "
+            "Pick another version or generate one above.",
+            icon=":material/swap_horiz:",
+        )
+        st.stop()
     week_start = version.start_date or start_date
     agents = saved_agents
     queues_by_agent = {agent.agent_id: agent.queues for agent in agents}

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import audit_view, centre_editing, data, state, ui
+from helpers import rota_charts as rc
 from wfm.config import Centre, parse_centre
 from wfm.data import centre_file
 from wfm.data.io import frame_to_csv_text
@@ -49,16 +50,17 @@ def save(new: Centre, what: str) -> None:
 st.header("Centre")
 if saved_centre is None:
     st.info(
-        f"These are the settings of the centre file `{data.centre_path().name}`; nothing is saved in the workspace yet. "
-        "Save them to keep your changes.",
+        "These are the starting settings; nothing is saved in the workspace yet. "
+        "Change them below and press “Save settings” to keep them.",
         icon=":material/info:",
     )
 if data.time_limit_seconds() is not None:
-    st.caption(f"The solver time limit shown comes from `${data.TIME_LIMIT_ENV}`.")
+    st.caption("The solver time limit shown is the one this app is set up with.")
 
 
 def scalar_inputs(section: str, values, key: str) -> dict:
-    """One input per field of a settings model (planning, scheduling), typed from its annotation."""
+    """One input per field of a settings model (planning, scheduling), typed from its
+    annotation, labelled in words with units; fractions are shown in percent."""
     model = type(values)
     result = {}
     grid = st.columns(3)
@@ -68,25 +70,42 @@ def scalar_inputs(section: str, values, key: str) -> dict:
         args = typing.get_args(kind)
         column = grid[index % 3]
         widget_key = f"{key}_{section}_{name}"
+        label = rc.setting_label(name)
         if isinstance(value, dict | list | tuple):  # not editable as one input: kept as it is
-            column.caption(f"{name}: `{value}` (edit it in the centre file)")
+            column.caption(f"{label}: {value} (kept as it is)")
             result[name] = value
         elif kind is bool:
             result[name] = column.checkbox(
-                name, value=value, help=field.description, key=widget_key
+                label, value=value, help=field.description, key=widget_key
             )
         elif typing.get_origin(kind) is typing.Literal:
             options = list(args)
             result[name] = column.selectbox(
-                name, options, index=options.index(value), help=field.description, key=widget_key
+                label,
+                options,
+                index=options.index(value),
+                format_func=lambda option: str(option).replace("_", " "),
+                help=field.description,
+                key=widget_key,
             )
         elif kind is int:
             result[name] = column.number_input(
-                name, value=int(value), step=1, help=field.description, key=widget_key
+                label, value=int(value), step=1, help=field.description, key=widget_key
             )
+        elif kind is float and rc.is_fraction_setting(name):
+            shown = column.number_input(
+                label,
+                value=100.0 * float(value),
+                format="%g",
+                min_value=0.0,
+                max_value=100.0,
+                help=field.description,
+                key=widget_key,
+            )
+            result[name] = shown / 100.0
         elif kind is float:
             result[name] = column.number_input(
-                name, value=float(value), format="%g", help=field.description, key=widget_key
+                label, value=float(value), format="%g", help=field.description, key=widget_key
             )
         else:  # text, dates (ISO) and optional values: empty for none
             text = (
@@ -95,7 +114,7 @@ def scalar_inputs(section: str, values, key: str) -> dict:
                 else (value.isoformat() if isinstance(value, dt.date) else str(value))
             )
             entered = column.text_input(
-                name, value=text, help=f"{field.description} Empty for none.", key=widget_key
+                label, value=text, help=f"{field.description} Empty for none.", key=widget_key
             )
             result[name] = entered.strip() or None
     return result
@@ -149,15 +168,17 @@ with st.form("centre_settings"):
         key="settings_queues",
         column_config={
             "service_level_target_percent": st.column_config.NumberColumn(
-                "SL target [%]", min_value=0, max_value=100
+                "Service-level target [%]", min_value=0, max_value=100
             ),
-            "answer_threshold_seconds": st.column_config.NumberColumn("threshold [s]", min_value=0),
+            "answer_threshold_seconds": st.column_config.NumberColumn(
+                "Answer within [s]", min_value=0
+            ),
             "max_occupancy_percent": st.column_config.NumberColumn(
-                "occupancy cap [%]", min_value=0, max_value=100
+                "Occupancy cap [%]", min_value=0, max_value=100
             ),
             "asa_target_seconds": st.column_config.NumberColumn("ASA target [s]", min_value=0),
             "shrinkage_percent": st.column_config.NumberColumn(
-                "shrinkage [%]", min_value=0, max_value=100
+                "Shrinkage [%]", min_value=0, max_value=100
             ),
         },
     )
@@ -220,7 +241,7 @@ st.download_button(
     "centre.toml",
     "application/toml",
     icon=":material/download:",
-    help="The settings as saved (not unsaved edits), as a centre file for the CLI (`wfm plan --centre centre.toml`); "
+    help="The settings as saved (not unsaved edits), as a file an analyst can plan with outside the app; "
     "file paths are written in full.",
 )
 
@@ -277,7 +298,7 @@ days = retention_days(centre)
 events = counts.get("agent_state_events", 0)
 st.write(
     f"Agent-state events are kept **{ui.number(days, 0)} days** after they end; the store holds {events:,}. "
-    "Purging deletes older events (recorded in the audit trail); see docs/privacy.md."
+    "Purging deletes older events (recorded in the audit trail)."
 )
 with st.form("retention"):
     new_days = st.number_input(
@@ -286,7 +307,7 @@ with st.form("retention"):
         value=float(days),
         step=1.0,
         format="%g",
-        help="The centre file's [privacy] agent_state_retention_days; `wfm privacy purge --centre` uses it too.",
+        help="How long agent-state events (personal data) are kept after they end; older ones are purged.",
     )
     if st.form_submit_button("Save retention", icon=":material/save:"):
         try:

@@ -116,9 +116,25 @@ with ui.friendly_errors():
             icon=":material/warning:",
         )
     requirements = saved.frame
+    own_queues = {queue.name for queue in centre.queues}
+    found = set(requirements["queue"].astype(str).unique())
+    foreign = sorted(found - own_queues)
+    if foreign:
+        st.warning(
+            f"These requirements include queues this centre does not have ({', '.join(foreign)}): "
+            "they were computed for another centre"
+            + (
+                ", so they are set aside. Press **Compute requirements** to staff this centre's forecast."
+                if not found & own_queues
+                else "; only this centre's queues are shown. Press **Compute requirements** to refresh them."
+            ),
+            icon=":material/swap_horiz:",
+        )
+        requirements = requirements[requirements["queue"].isin(own_queues)]
     queues = sorted(requirements["queue"].astype(str).unique())
     if not queues:
-        st.info("The saved requirements have no intervals.", icon=":material/info:")
+        if not foreign:
+            st.info("The saved requirements have no intervals.", icon=":material/info:")
         st.stop()
     left, right = st.columns([1, 2])
     with left:

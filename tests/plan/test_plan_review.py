@@ -51,3 +51,24 @@ def test_review_keeps_only_the_requirements_of_the_rotas_weeks():
     ]
     assert (uncovered["agents_scheduled"] == 0).all() and len(uncovered) == 5 * 2
     assert set(summary["queue"]) >= {"sales"}
+
+
+def test_review_of_another_centres_rota_sets_its_queues_aside_and_does_not_crash():
+    """Regression (issue 16, item 1): a rota and requirements kept from the sample (queue
+    'sales') reviewed against the planner's own centre (queue 'calls') raised a TypeError."""
+    sample = load_centre(CENTRE)
+    forecast = _rows(7).assign(offered=20.0, aht_seconds=180.0)
+    requirements = compute_requirements(
+        forecast, service_targets(sample), shrinkage_by_queue(sample), sample.interval_minutes
+    )
+    coverage = _rows(7).assign(agents_scheduled=5.0)
+    own = sample.model_copy(
+        update={"queues": [sample.queues[0].model_copy(update={"name": "calls"})]}
+    )
+    projected, summary = review_coverage(own, requirements, coverage, MONDAY)
+    assert projected.empty
+    assert summary["queue"].tolist() == ["all"]
+    assert summary["offered"].tolist() == [0.0]
+    # The same rota against the sample is reviewed: the queue is kept.
+    _, kept = review_coverage(sample, requirements, coverage, MONDAY)
+    assert kept.set_index("queue").loc["sales", "offered"] == 20.0 * 14

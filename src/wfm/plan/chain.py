@@ -349,6 +349,9 @@ def review_coverage(
 
     The requirements are cut to the whole weeks from ``start_date`` that the coverage spans
     (one week at least), so a stored, uploaded or hand-edited rota is reviewed like a new one.
+    Only the centre's queues are reviewed: requirements or coverage of queues the centre does
+    not have (results kept from another centre) are left out, and with none left the summary
+    has the ``all`` row only, with nothing offered.
     """
     targets = service_targets(centre)
     week_start = pd.Timestamp(start_date).tz_localize(centre.timezone)

@@ -192,13 +192,18 @@ class Workspace:
         """The newest requirements, or ``None``."""
         return self._latest("requirements")
 
+    def datasets(self, kind: str) -> pd.DataFrame:
+        """Saved datasets of ``kind`` (``"history"``, ``"forecast"``, ``"requirements"``,
+        ``"scenario"``): ``id, kind, name, created_at, created_by, rows``, oldest first."""
+        return repository.list_datasets(self.url, kind)
+
     def forecasts(self) -> pd.DataFrame:
-        """Saved forecasts: ``id, kind, name, created_at, created_by, rows``, oldest first."""
-        return repository.list_datasets(self.url, "forecast")
+        """Saved forecasts, oldest first (columns as :meth:`datasets`)."""
+        return self.datasets("forecast")
 
     def histories(self) -> pd.DataFrame:
-        """Saved history imports, oldest first (columns as :meth:`forecasts`)."""
-        return repository.list_datasets(self.url, "history")
+        """Saved history imports, oldest first (columns as :meth:`datasets`)."""
+        return self.datasets("history")
 
     def history(self, dataset_id: int) -> History:
         """One saved history import."""

@@ -194,9 +194,9 @@ def summarise_service(
         stable=stable,
         answered=answered,
         weight_asa=weight_asa,
-        target=projected["queue"].map(
-            {name: t.service_level_target or 0.0 for name, t in targets.items()}
-        ),
+        target=projected["queue"]
+        .map({name: t.service_level_target or 0.0 for name, t in targets.items()})
+        .astype(float),
     )
     frame["meets"] = (frame["service_level"] >= frame["target"] - 1e-12) | (frame["offered"] <= 0)
     rows = []
