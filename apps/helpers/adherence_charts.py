@@ -130,16 +130,20 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
                 "start:T",
                 title="Local time",
                 scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format="%H:%M", labelAngle=0),
+                axis=alt.Axis(format="%H:%M", labelAngle=0, labelOverlap=True),
             ),
             x2="end:T",
             y=alt.Y(
-                "row:N", title=None, sort=[SCHEDULED, ACTUAL], scale=alt.Scale(paddingInner=0.3)
+                "row:N",
+                title=None,
+                sort=[SCHEDULED, ACTUAL],
+                scale=alt.Scale(paddingInner=0.3),
+                axis=alt.Axis(labelLimit=200, labelOverlap=False),
             ),
             color=alt.Color(
                 "what:N",
                 title="Activity / state",
-                legend=alt.Legend(orient="top", columns=6),
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=200),
                 scale=alt.Scale(domain=domain, range=[colours.get(n, "#e45756") for n in domain]),
             ),
             tooltip=[
@@ -149,7 +153,9 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("minutes:Q", title="Minutes", format=",.1f"),
             ],
         )
-        .properties(height=140)
+        # A 48-px band per row whatever the container (a fixed total height collapsed the
+        # bands to nothing once the legend took its share, and the labels overlapped).
+        .properties(height=alt.Step(48))
     )
 
 
@@ -167,13 +173,16 @@ def adherence_bar_chart(table: pd.DataFrame, label: str) -> alt.Chart:
                 scale=alt.Scale(domain=[0, 1]),
             ),
             y=alt.Y(
-                f"{label}:N", title=None, sort=list(frame[label]), axis=alt.Axis(labelLimit=200)
+                f"{label}:N",
+                title=None,
+                sort=list(frame[label]),
+                axis=alt.Axis(labelLimit=200, labelOverlap=False),  # every name shown
             ),
             tooltip=[
                 alt.Tooltip(f"{label}:N"),
                 alt.Tooltip("adherence:Q", title="Adherence", format=".1%"),
             ],
         )
-        .properties(height=alt.Step(14))
+        .properties(height=alt.Step(20))  # room for every label (at 14 px, half were hidden)
     )
     return bars

@@ -30,7 +30,11 @@ SERIES_COLOURS = {
     "scheduled": "#4c78a8",
     "base": "#4c78a8",
     "what if": "#e45756",
+    "saved": "#4c78a8",
+    "edited": "#e45756",
 }
+#: Colours of series without one of their own, in order (never two alike in one chart).
+FALLBACK_COLOURS = ("#54a24b", "#f58518", "#b279a2", "#72b7b2", "#9d755d", "#bab0ac")
 #: Tooltip text of a time: weekday, date and local clock time.
 WHEN_FORMAT = "%a %d %b %H:%M"
 #: Axis labels of a time axis.
@@ -73,13 +77,25 @@ def _time_x(field: str, title: str | None = "Local time") -> alt.X:
     )
 
 
+def series_colours(names: list[str]) -> list[str]:
+    """One colour per series: its own (:data:`SERIES_COLOURS`) or the next unused fallback,
+    so that two series of one chart never share a colour."""
+    used = {SERIES_COLOURS[name] for name in names if name in SERIES_COLOURS}
+    spare = [colour for colour in FALLBACK_COLOURS if colour not in used]
+    colours = []
+    for name in names:
+        if name in SERIES_COLOURS:
+            colours.append(SERIES_COLOURS[name])
+        else:
+            colours.append(spare.pop(0) if spare else FALLBACK_COLOURS[len(colours) % 6])
+    return colours
+
+
 def _colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
     return alt.Color(
         f"{field}:N",
         title=title,
-        scale=alt.Scale(
-            domain=domain, range=[SERIES_COLOURS.get(name, "#72b7b2") for name in domain]
-        ),
+        scale=alt.Scale(domain=domain, range=series_colours(domain)),
         legend=alt.Legend(orient="top"),
     )
 
@@ -217,7 +233,7 @@ def requirements_heatmap(
                 "value:Q",
                 title=title,
                 scale=alt.Scale(scheme="blues"),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top", titleLimit=600, gradientLength=240),
             ),
             tooltip=[
                 alt.Tooltip("day:O", title="Day"),
@@ -278,6 +294,45 @@ def gantt_frame(
             "when": (start.dt.strftime("%a %H:%M") + "–" + end.dt.strftime("%H:%M")).to_numpy(),
         }
     )
+
+
+#: Agents drawn on one page of the Gantt chart (24 px each: about 1,200 px).
+GANTT_PAGE_AGENTS = 50
+
+
+def gantt_page(
+    frame: pd.DataFrame, *, search: str = "", page: int = 1, page_agents: int = GANTT_PAGE_AGENTS
+) -> tuple[pd.DataFrame, int, int]:
+    """One page of a :func:`gantt_frame`: the agents matching ``search``, ``page_agents`` at a time.
+
+    Parameters
+    ----------
+    frame
+        A :func:`gantt_frame` (agents in drawing order).
+    search
+        Text the agent's label (name and id) or team contains, case-insensitive; empty for all.
+    page
+        1-based page number; clipped to the pages there are.
+    page_agents
+        Agents per page.
+
+    Returns
+    -------
+    tuple
+        (the page's rows, agents matching, pages).
+    """
+    text = search.strip().lower()
+    matching = frame
+    if text:
+        hit = frame["agent"].str.lower().str.contains(text, regex=False) | frame["team"].fillna(
+            ""
+        ).str.lower().str.contains(text, regex=False)
+        matching = frame[hit]
+    agents = list(dict.fromkeys(matching["agent"]))
+    pages = max(1, -(-len(agents) // page_agents))
+    page = min(max(int(page), 1), pages)
+    shown = set(agents[(page - 1) * page_agents : page * page_agents])
+    return matching[matching["agent"].isin(shown)], len(agents), pages
 
 
 def gantt_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -422,6 +477,15 @@ STAFFING_CURVE_MEASURES = {
 }
 
 
+#: Colours of the staffing curve: abandonment in red, the ASA in its own colour (not red).
+STAFFING_CURVE_COLOURS = {
+    "Service level": "#1f77b4",
+    "Occupancy": "#9ecae9",
+    "Abandoned": "#e45756",
+}
+ASA_COLOUR = "#7b4173"
+
+
 def staffing_curve_frame(curve: pd.DataFrame) -> pd.DataFrame:
     """Long frame ``agents, measure, value`` of a :func:`wfm.staffing.curves.service_curve`.
 
@@ -442,15 +506,25 @@ def staffing_curve_frame(curve: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def staffing_curve_chart(
+def staffing_curve_charts(
     frame: pd.DataFrame, agents_required: int | None = None, target: float | None = None
-) -> alt.VConcatChart:
-    """Two panels against agents: the fractions (service level, occupancy, abandoned) and
-    the ASA; a dashed rule at the agents required and the service-level target."""
+) -> tuple[alt.LayerChart | alt.Chart, alt.LayerChart | alt.Chart]:
+    """Two charts against agents on one agent axis, drawn one above the other (two charts,
+    not a concatenation, so each fills the page's width): the fractions (service level,
+    occupancy, abandoned) and the ASA; a dashed rule at the agents required and the
+    service-level target."""
     fractions = frame[frame["measure"] != STAFFING_CURVE_MEASURES["asa_seconds"][0]]
     asa = frame[frame["measure"] == STAFFING_CURVE_MEASURES["asa_seconds"][0]]
     names = [title for key, (title, _) in STAFFING_CURVE_MEASURES.items() if key != "asa_seconds"]
-    x = alt.X("agents:Q", title="Productive agents", axis=alt.Axis(tickMinStep=1, format="d"))
+    colours = [STAFFING_CURVE_COLOURS[name] for name in names]
+    # Both panels on one agent axis (the ASA panel has no points where the queue is unstable).
+    domain = [float(frame["agents"].min()), float(frame["agents"].max())] if len(frame) else None
+    x = alt.X(
+        "agents:Q",
+        title="Productive agents",
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(domain=domain, nice=False) if domain else alt.Undefined,
+    )
     upper = (
         alt.Chart(fractions)
         .mark_line(point=True, strokeWidth=1.5)
@@ -465,7 +539,7 @@ def staffing_curve_chart(
             color=alt.Color(
                 "measure:N",
                 title=None,
-                scale=alt.Scale(domain=names),
+                scale=alt.Scale(domain=names, range=colours),
                 legend=alt.Legend(orient="top"),
             ),
             tooltip=[
@@ -485,7 +559,7 @@ def staffing_curve_chart(
         )
     lower = (
         alt.Chart(asa)
-        .mark_line(point=True, strokeWidth=1.5, color="#e45756")
+        .mark_line(point=True, strokeWidth=1.5, color=ASA_COLOUR)
         .encode(
             x=x,
             y=alt.Y("value:Q", title="ASA [s]"),
@@ -504,7 +578,7 @@ def staffing_curve_chart(
             .encode(x="agents:Q")
         )
         panels = [alt.layer(panels[0], rule), alt.layer(lower, rule)]
-    return alt.vconcat(*panels)
+    return panels[0], panels[1]
 
 
 # --- forecast band and backtest leaderboard (forecast page) ---------------------------------

@@ -79,11 +79,13 @@ def daily_chart(
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=1.5)
         .encode(
+            # One band per day (ordinal), so each date is labelled once, never repeated
+            # between days as a time axis with half-day ticks did.
             x=alt.X(
-                "date:T",
+                "day:O",
                 title="Date",
-                scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format="%a %d %b", labelAngle=0),
+                sort=list(dict.fromkeys(frame.sort_values("date")["day"])),
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
             ),
             y=alt.Y("value:Q", title=title, axis=alt.Axis(format=axis_format)),
             color=alt.Color("queue:N", title="Queue", legend=alt.Legend(orient="top")),

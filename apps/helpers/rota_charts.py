@@ -199,8 +199,8 @@ def solve_figures(summary: Mapping) -> dict[str, str]:
     solve = summary.get("solve_seconds")
     return {
         "Status": status_label(summary),
-        "Objective": ui.number(summary.get("objective"), 1),
-        "Bound": ui.number(summary.get("bound"), 1),
+        "Objective": ui.compact(summary.get("objective")),
+        "Bound": ui.compact(summary.get("bound")),
         "Gap": ui.percent(summary.get("gap"), 2),
         "Build time": ui.seconds(build),
         "Solve time": ui.seconds(solve),
@@ -281,23 +281,25 @@ def coverage_change_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X(
                 "time:T",
                 title="Local time",
-                axis=alt.Axis(format=charts.AXIS_FORMAT, labelAngle=-30),
+                scale=alt.Scale(type="utc"),
+                axis=alt.Axis(format=charts.AXIS_FORMAT, labelAngle=0, labelOverlap=True),
             ),
             x2="end:T",
-            y=alt.Y("change:Q", title="Change in agents on the queue"),
+            y=alt.Y("change:Q", title="Change [agents]", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "direction:N",
                 title=None,
                 scale=alt.Scale(
                     domain=["more agents", "fewer agents"], range=["#54a24b", "#e45756"]
                 ),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=[
                 alt.Tooltip("when:N", title="Interval"),
                 alt.Tooltip("change:Q", title="Change [agents]", format="+.2f"),
             ],
         )
-        .properties(height=200)
+        .properties(height=260)
     )
 
 
@@ -333,3 +335,20 @@ def calendars_zip(
         for path, content in sorted(files.items()):
             archive.writestr(path.name, content)
     return buffer.getvalue()
+
+
+def time_limit_note(took_seconds: float, limit_seconds: float | None, summary) -> str:
+    """Why a solve took longer than its time limit, or nothing when it kept it.
+
+    The limit is the solver's (HiGHS's time across the search's stages); building the model
+    and reading the rota come on top, and a stage ends at its own next check.
+    """
+    if limit_seconds is None or took_seconds <= limit_seconds + 1.0:
+        return ""
+    build = float(getattr(summary, "build_seconds", 0.0) or 0.0)
+    solve = float(getattr(summary, "solve_seconds", 0.0) or 0.0)
+    return (
+        f" It took {took_seconds:.0f} s against the {limit_seconds:.0f} s limit: the limit is the "
+        f"solver's ({solve:.0f} s), building the model took {build:.0f} s and reading and saving the "
+        f"rota the other {max(took_seconds - solve - build, 0.0):.0f} s."
+    )

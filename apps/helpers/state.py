@@ -16,6 +16,9 @@ REQUIREMENTS_MEASURE = "requirements_measure"
 #: Team and day filters of the rota Gantt chart.
 ROTA_TEAM = "rota_team"
 ROTA_DAY = "rota_day"
+#: Rota Gantt chart: the agent search and the page shown (key prefix).
+ROTA_SEARCH = "rota_search"
+ROTA_GANTT_PAGE = "rota_gantt_page"
 #: What-if sliders, all in percent (the library takes fractions and factors).
 WHATIF_VOLUME_CHANGE_PERCENT = "whatif_volume_change_percent"
 WHATIF_AHT_CHANGE_PERCENT = "whatif_aht_change_percent"

@@ -82,16 +82,18 @@ UNBOUNDED = "unbounded"
 
 def compact(value: float | None, unit: str = "", digits: int = 1) -> str:
     """A figure short enough for a metric tile at 1280 px: ``23290.4, "h" -> '23.3k h'``,
-    ``1234.5 -> '1,234.5'``, ``2.5e6 -> '2.5M'``; below 10,000 as :func:`number`."""
+    ``1580.04, "h" -> '1,580 h'``, ``2.5e6 -> '2.5M'``, ``20.84, "h" -> '20.8 h'``."""
     if _missing(value):
         return MISSING
     if math.isinf(value):
         return INFINITE
     size = abs(value)
     suffix = f" {unit}" if unit else ""
-    for limit, letter in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
+    for limit, letter, unit_size in ((1e9, "G", 1e9), (1e6, "M", 1e6), (1e4, "k", 1e3)):
         if size >= limit:
-            return f"{value / limit:,.{digits}f}{letter}{suffix}"
+            return f"{value / unit_size:,.{digits}f}{letter}{suffix}"
+    if size >= 1000:
+        return f"{value:,.0f}{suffix}"
     return f"{value:,.{digits}f}{suffix}"
 
 

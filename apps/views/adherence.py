@@ -87,14 +87,13 @@ with ui.friendly_errors():
     spans = ws.rota_spans(centre.timezone)  # published first, newest first
     published_file = Path(centre.base_dir) / PUBLISHED_ROTA_FILE
     choices: dict[str, str] = {}
-    log_first, log_last = (
-        t.tz_convert(centre.timezone).date() for t in adherence_charts.time_span(states.frame)
-    )
-    fitting = applying(spans, log_first, log_last)
-    for row in fitting.to_dict("records"):  # the rotas the agent states overlap come first
-        choices[str(int(row["id"]))] = _version_label(row)
+    log_start, log_end = adherence_charts.time_span(states.frame)
+    log_first = log_start.tz_convert(centre.timezone).date()
+    log_last = (log_end - pd.Timedelta(microseconds=1)).tz_convert(centre.timezone).date()
     if published_file.is_file():
         choices[FILE_CHOICE] = f"The sample's published rota ({PUBLISHED_ROTA_FILE})"
+    for row in applying(spans, log_first, log_last).to_dict("records"):
+        choices[str(int(row["id"]))] = _version_label(row)  # rotas the states overlap next
     for row in spans.to_dict("records"):
         choices.setdefault(str(int(row["id"])), _version_label(row))
     if not choices:
@@ -235,7 +234,7 @@ with ui.friendly_errors():
             else float("nan")
         ),
     )
-    m3.metric("Scheduled", ui.hours(scheduled / 3600))
+    m3.metric("Scheduled", ui.compact_hours(scheduled / 3600))
     m4.metric("Agents", ui.number(by_agent_day["agent_id"].nunique(), 0))
     st.caption(
         "Adherence: time in the scheduled activity at the scheduled time / scheduled time. Conformance: time on "

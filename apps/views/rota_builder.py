@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import zlib
 
 import pandas as pd
 import streamlit as st
 
-from helpers import centre_editing, charts, data, state, ui
+from helpers import centre_editing, charts, data, live_progress, state, ui
 from helpers import rota_charts as rc
 from wfm.config import Centre
 from wfm.data.io import frame_to_csv_text
@@ -257,35 +256,30 @@ if run_centre is not None:
     st.caption(
         f"Week from {start_date:%a %d %b %Y}, {len(run_agents)} agents, time limit "
         f"{ui.seconds(run_centre.scheduling.time_limit_seconds, 0)}, relative gap "
-        f"{ui.percent(run_centre.scheduling.relative_gap, 2)}. The solver works in stages (bound, then search); "
-        "Stop (top right) ends the work at the next stage, and nothing is saved."
+        f"{ui.percent(run_centre.scheduling.relative_gap, 2)}. The solver works in stages (a bound, then "
+        "rotas from the pooled team, the shifts the bound uses, all shifts); the bar shows each stage and "
+        "the best rota so far. Stop (top right) ends the work at the next stage, and nothing is saved."
     )
 if st.button(
     "Generate rota", type="primary", icon=":material/play_arrow:", disabled=run_centre is None
 ):
     with ui.friendly_errors():
-        bar = st.progress(0.0, text="Generating the rota: starting")
-        clock = time.perf_counter()
-
-        def progress(fraction_done: float, text: str) -> None:
-            # Streamlit's stop request is raised from here and ends the solve: not caught.
-            elapsed = time.perf_counter() - clock
-            bar.progress(
-                min(max(fraction_done, 0.0), 1.0),
-                text=f"Generating the rota: {text} ({elapsed:.0f} s)",
-            )
-
-        result = schedule_rota(
-            run_centre, requirements.frame, run_agents, start_date, progress=progress
+        limit = run_centre.scheduling.time_limit_seconds
+        result, took_seconds, _ = live_progress.run_with_progress(
+            lambda progress: schedule_rota(
+                run_centre, requirements.frame, run_agents, start_date, progress=progress
+            ),
+            label="Generating the rota",
+            limit_seconds=limit,
         )
         version_id = ws.save_rota(
             result.rota, result.coverage, result.summary, name=name, start_date=start_date
         )
-        bar.empty()
         st.session_state.pop(state.ROTA_PENDING, None)
         st.session_state[state.ROTA_VERSION] = version_id
         st.session_state[state.ROTA_MESSAGE] = (
             f"Saved rota version {version_id} as a draft: {result.summary.describe()}"
+            + rc.time_limit_note(took_seconds, limit, result.summary)
         )
         st.rerun()
 
@@ -386,16 +380,41 @@ shifts_tab, coverage_tab, service_tab, agents_tab, compliance_tab = st.tabs(
 with shifts_tab, ui.friendly_errors():
     teams = [ALL_TEAMS, *sorted(summary["team"].dropna().unique())]
     days = {WHOLE_WEEK: None} | {f"{date:%A %d %B}": date.isoformat() for date in rota_dates}
-    left, right = st.columns(2)
+    left, middle, right = st.columns([2, 2, 3])
     team = left.selectbox("Team", teams, key=state.ROTA_TEAM)
-    day = right.selectbox("Day", list(days), index=1, key=state.ROTA_DAY)
+    day = middle.selectbox("Day", list(days), index=1, key=state.ROTA_DAY)
+    search = right.text_input(
+        "Find an agent", key=state.ROTA_SEARCH, placeholder="name, agent id or team"
+    )
     gantt = charts.gantt_frame(
         rota, summary, team=None if team == ALL_TEAMS else team, day=days.get(day)
     )
-    if gantt.empty:
-        st.info("Nobody in this selection works then.")
+    _, matching, pages = charts.gantt_page(gantt, search=search)
+    page_number = 1
+    if pages > 1:
+        page_number = st.number_input(
+            f"Page (of {pages}, {charts.GANTT_PAGE_AGENTS} agents each)",
+            min_value=1,
+            max_value=pages,
+            value=1,
+            step=1,
+            key=f"{state.ROTA_GANTT_PAGE}_{team}_{day}_{search}",
+        )
+    shown, matching, pages = charts.gantt_page(gantt, search=search, page=page_number)
+    if shown.empty:
+        st.info(
+            "Nobody in this selection works then."
+            if not search.strip()
+            else f"No agent working then matches “{search.strip()}”."
+        )
     else:
-        st.altair_chart(charts.gantt_chart(gantt), width="stretch")
+        st.altair_chart(charts.gantt_chart(shown), width="stretch")
+        if pages > 1:
+            low = (page_number - 1) * charts.GANTT_PAGE_AGENTS + 1
+            st.caption(
+                f"Agents {low}–{min(page_number * charts.GANTT_PAGE_AGENTS, matching)} of {matching}. "
+                "Pick a team or a day, or find an agent, to see fewer."
+            )
     table = rota_table(rota, agents, timezone=centre.timezone, unpaid_activities=unpaid)
     csv_button("Download the rota (CSV)", table, f"rota_v{version.id}.csv", "rota_csv_shifts")
 
@@ -404,8 +423,8 @@ with coverage_tab, ui.friendly_errors():
     queue = ui.queue_picker(queues)
     totals = service.set_index("queue").loc[queue]
     columns = st.columns(3)
-    columns[0].metric("Scheduled agent-hours", ui.hours(totals["scheduled_agent_hours"]))
-    columns[1].metric("Required agent-hours", ui.hours(totals["required_agent_hours"]))
+    columns[0].metric("Scheduled agent-hours", ui.compact_hours(totals["scheduled_agent_hours"]))
+    columns[1].metric("Required agent-hours", ui.compact_hours(totals["required_agent_hours"]))
     before = saved_service.set_index("queue").loc[queue]["under_staffed_agent_hours"]
     columns[2].metric(
         "Short agent-hours",

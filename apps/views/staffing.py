@@ -154,7 +154,7 @@ with ui.friendly_errors():
     columns = st.columns(4)
     columns[0].metric(
         "Scheduled agent-hours required",
-        ui.hours(float(rows["agents_scheduled_required"].sum() * hours_per_interval)),
+        ui.compact_hours(float(rows["agents_scheduled_required"].sum() * hours_per_interval)),
     )
     columns[1].metric(
         "Peak scheduled agents", ui.number(float(rows["agents_scheduled_required"].max()), 0)
@@ -276,7 +276,7 @@ with ui.friendly_errors():
     at_required = curve[curve["agents"] == required].iloc[0]
 
     columns = st.columns(5)
-    columns[0].metric("Offered load", f"{ui.number(traffic, 2)} Erlang")
+    columns[0].metric("Offered load [Erlang]", ui.number(traffic, 2))
     columns[1].metric(
         "Agents required",
         ui.number(required, 0),
@@ -285,12 +285,11 @@ with ui.friendly_errors():
     columns[2].metric("Service level", ui.percent(float(at_required["service_level"])))
     columns[3].metric("ASA", ui.seconds(float(at_required["asa_seconds"])))
     columns[4].metric("Occupancy", ui.percent(float(at_required["occupancy"])))
-    st.altair_chart(
-        charts.staffing_curve_chart(
-            charts.staffing_curve_frame(curve), required, target.service_level_target
-        ),
-        width="stretch",
+    shares_chart, asa_chart = charts.staffing_curve_charts(
+        charts.staffing_curve_frame(curve), required, target.service_level_target
     )
+    st.altair_chart(shares_chart, width="stretch")
+    st.altair_chart(asa_chart, width="stretch")
     st.caption(
         f"Productive agents for {label} ({queue}). Target {ui.percent(target.service_level_target, 0)} in "
         f"{ui.seconds(target.answer_threshold_seconds, 0)}"

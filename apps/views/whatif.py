@@ -542,7 +542,12 @@ with ui.friendly_errors():
             "the workspace to reopen it later.",
         )
     clean_name = name.strip()
-    keep = keep_col.button("Keep for comparison", key="whatif_keep", icon=":material/bookmark_add:")
+    keep = keep_col.button(
+        "Compare",
+        key="whatif_keep",
+        icon=":material/bookmark_add:",
+        help="Keep the sliders' scenario for this session, to compare it side by side and on the chart.",
+    )
     save = save_col.button(
         "Save scenario",
         key="whatif_save",
@@ -595,6 +600,8 @@ with ui.friendly_errors():
     if not saved_list.empty:
         pick_col, open_col = st.columns([4, 1], vertical_alignment="bottom")
         choices = {int(r["id"]): r for r in saved_list.to_dict("records")}
+        if st.session_state.get(state.WHATIF_SAVED_PICK) not in choices:
+            st.session_state.pop(state.WHATIF_SAVED_PICK, None)  # replaced since it was picked
         picked = pick_col.selectbox(
             "Saved scenarios (newest first)",
             list(choices),

@@ -258,3 +258,21 @@ def test_a_missing_centre_file_is_an_error_message_not_a_traceback(app_env, monk
     app = open_page("views/settings.py")  # no saved settings: the page reads the centre file
     assert_no_exception(app)
     assert any("centre file not found" in element.value for element in app.error)
+
+
+def test_compact_figures_fit_a_metric_tile():
+    """Regression (issue 16, item 7): "23,290.…" at 1280 px. Long figures are shortened with
+    a thousands letter; nothing becomes longer than 8 characters before its unit."""
+    from helpers import ui
+
+    assert ui.compact(23290.4, "h") == "23.3k h"
+    assert ui.compact(1580.04, "h") == "1,580 h"
+    assert ui.compact(20.84, "h") == "20.8 h"
+    assert ui.compact(-2_500_000) == "-2.5M"
+    assert ui.compact(float("nan")) == ui.MISSING
+    for value in (0.5, 999.95, 9_999.4, 10_000, 123_456.7, 9.9e8, 3.2e9):
+        assert len(ui.compact(value)) <= 8, ui.compact(value)
+    assert ui.asa_text(63.4, 0.97) == ui.UNBOUNDED
+    assert ui.asa_text(63.4, 1.0) == ui.seconds(63.4)
+    assert ui.asa_note(63.4, 1.0, 0.0) is None
+    assert "3.0 %" in ui.asa_note(63.4, 0.97, 120.0)

@@ -103,8 +103,8 @@ def test_planned_store_reviews_the_last_week_and_explains_what_is_missing(planne
     shown = {m.label: m.value for m in app.metric}
     # The sample history has wait totals (ASA = sum of waits / handled): an 80/20 and an 80/30 queue.
     assert shown["ASA"].endswith(" s") and 10 < float(shown["ASA"].removesuffix(" s")) < 40
-    assert shown["Forecast WAPE"] == "not available"
-    assert any("does not overlap the period reviewed" in info.value for info in app.info)
+    assert shown["Forecast WAPE"] == ui.MISSING
+    assert any("No saved forecast covers" in info.value for info in app.info)
     assert len(app.get("download_button")) == 3  # per day, per interval, the HTML report
     assert app.get("vega_lite_chart")
 
@@ -139,3 +139,47 @@ def test_asa_comes_from_the_wait_totals(app_env):
     assert shown["Abandoned"] == ui.percent(5 / 60)
     # all abandons against: answered within threshold / offered = 36 / 60
     assert shown["Service level"] == ui.percent(36 / 60)
+
+
+def test_first_visit_says_no_saved_forecast_covers_the_period_as_a_note(planned_store):
+    """Regression (issue 16, item 9): the first visit compared the saved (future) forecast with
+    a past week; now the page looks for a saved forecast covering the period and says, as a
+    note, that there is none."""
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    assert any("No saved forecast covers" in box.value for box in app.info)
+
+
+def test_the_saved_forecast_covering_the_period_is_used_even_when_a_newer_one_is_not(planned_store):
+    """Item 9: the forecast compared is the newest one covering the period, not the newest."""
+    ws = Workspace(f"sqlite:///{planned_store}")
+    history = ws.latest_history().frame
+    dates = history["interval_start"].dt.date
+    last_week = history[dates >= dates.max() - dt.timedelta(days=6)]
+    future = ws.latest_forecast()
+    ws.save_forecast(
+        last_week[["interval_start", "queue", "offered", "aht_seconds"]].reset_index(drop=True)
+    )
+    ws.save_forecast(future.frame, future.meta)  # the newest again: a forecast of the future
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Forecast WAPE"] == ui.percent(0.0)  # the forecast is the actuals themselves
+
+
+def test_a_volume_only_history_is_a_note_not_an_error(app_env):
+    frame = pd.DataFrame(
+        {
+            "interval_start": ["2026-11-09T08:00:00+00:00", "2026-11-09T08:15:00+00:00"],
+            "queue": "sales",
+            "offered": [10, 30],
+            "aht_seconds": [100.0, 200.0],
+        }
+    )
+    history = validate_history_frame(frame, source="volumes.csv", timezone=TZ, interval_minutes=15)
+    Workspace.open(f"sqlite:///{app_env}", actor="test").save_history(history)
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    assert any("volumes only" in box.value for box in app.info)

@@ -381,3 +381,40 @@ def test_the_audit_note_lists_every_edit_a_shift_move_then_a_break_move(planned_
     note = json.loads(entry["details"])["note"]
     assert f"moved {agent_id}'s shift" in note
     assert re.search(rf"moved {agent_id}'s (break|lunch)", note), note
+
+
+def test_the_gantt_of_a_big_centre_is_paged_and_searchable():
+    """Regression (issue 16, item 11): 650 agents made a Gantt about 9,000 px tall."""
+    from helpers import charts
+
+    day = pd.Timestamp("2026-11-16 08:00", tz="Europe/London")
+    rota = pd.DataFrame(
+        {
+            "agent_id": [f"A{i:03d}" for i in range(650)],
+            "date": dt.date(2026, 11, 16),
+            "activity": "work",
+            "start": day,
+            "end": day + pd.Timedelta(hours=8),
+        }
+    )
+    people = pd.DataFrame(
+        {
+            "agent_id": rota["agent_id"],
+            "name": [f"Agent {i}" for i in range(650)],
+            "team": ["North" if i < 400 else "South" for i in range(650)],
+        }
+    )
+    frame = charts.gantt_frame(rota, people)
+    page, matching, pages = charts.gantt_page(frame)
+    assert (matching, pages) == (650, 13)
+    assert page["agent"].nunique() == charts.GANTT_PAGE_AGENTS
+    chart = charts.gantt_chart(page).to_dict()
+    assert chart["height"] <= 24 * charts.GANTT_PAGE_AGENTS
+    last, _, _ = charts.gantt_page(frame, page=99)  # clipped to the last page
+    assert last["agent"].nunique() == 650 - 12 * charts.GANTT_PAGE_AGENTS
+    found, matching, pages = charts.gantt_page(frame, search="a0 4")
+    assert matching == 0 and pages == 1 and found.empty
+    found, matching, _ = charts.gantt_page(frame, search="(A64")
+    assert matching == 10  # A640 ... A649
+    south, matching, _ = charts.gantt_page(frame, search="south")
+    assert matching == 250 and south["team"].eq("South").all()

@@ -14,7 +14,7 @@ from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
 from helpers import audit_view, centre_editing
 from wfm.config import load_centre, parse_centre
-from wfm.data import centre_file
+from wfm.data.centre_file import centre_toml
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import ConfigError
 from wfm.plan.workspace import Workspace
@@ -92,7 +92,7 @@ def test_cli_purge_takes_the_retention_from_the_centre_file(tmp_path, capsys):
     now = dt.datetime.now(dt.UTC)
     save_state_log(url, state_log([100, 50, 10], now=now))
     centre_file = tmp_path / "centre.toml"
-    centre_file.write_text(centre_file.centre_toml(with_retention(sample(), 60)), encoding="utf-8")
+    centre_file.write_text(centre_toml(with_retention(sample(), 60)), encoding="utf-8")
     assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file), "--dry-run"]) == 0
     assert count_rows(url, "agent_state_events") == 3
     assert main(["privacy", "purge", "--url", url, "--centre", str(centre_file)]) == 0
@@ -122,7 +122,7 @@ def test_toml_download_loads_back_to_the_same_centre(tmp_path):
     )
     path = tmp_path / "elsewhere" / "centre.toml"
     path.parent.mkdir()
-    path.write_text(centre_file.centre_toml(centre), encoding="utf-8")
+    path.write_text(centre_toml(centre), encoding="utf-8")
     loaded = load_centre(path)
     paths = set(centre_editing.PATH_FIELDS)
     assert loaded.model_dump(exclude=paths) == centre.model_dump(exclude=paths)
@@ -139,9 +139,7 @@ def test_queue_without_cap_is_written_as_a_cap_that_never_binds(tmp_path):
     centre = sample()
     queues = (centre.queues[0].model_copy(update={"max_occupancy": None}), *centre.queues[1:])
     path = tmp_path / "centre.toml"
-    path.write_text(
-        centre_file.centre_toml(centre.model_copy(update={"queues": queues})), encoding="utf-8"
-    )
+    path.write_text(centre_toml(centre.model_copy(update={"queues": queues})), encoding="utf-8")
     assert load_centre(path).queues[0].max_occupancy == 1.0
 
 
@@ -250,14 +248,20 @@ def test_empty_store_shows_the_centre_file_settings(app_env):
 
 def test_save_settings_saves_valid_edits_and_refuses_invalid_ones(app_env):
     app = open_page(PAGE)
-    app.number_input(key="settings_scheduling_relative_gap").set_value(2.0)
+    # Regression (issue 16, item 10): settings in words with units, fractions in percent.
+    gap = app.number_input(key="settings_scheduling_relative_gap")
+    assert gap.label == "Relative gap [%]"
+    assert gap.value == pytest.approx(100 * sample().scheduling.relative_gap)
+    assert "relative_gap" not in {widget.label for widget in app.number_input}
+    app.number_input(key="settings_planning_horizon_days").set_value(0)
     next(b for b in app.button if b.label == "Save settings").click().run()
     assert_no_exception(app)
-    assert "scheduling.relative_gap" in app.error[0].value
+    assert "planning.horizon_days" in app.error[0].value
     ws = Workspace(f"sqlite:///{app_env}")
     assert ws.centre() is None  # nothing saved
 
-    app.number_input(key="settings_scheduling_relative_gap").set_value(0.02)
+    app.number_input(key="settings_planning_horizon_days").set_value(sample().planning.horizon_days)
+    app.number_input(key="settings_scheduling_relative_gap").set_value(2.0)  # percent
     app.text_input[0].set_value("Edited centre")
     next(b for b in app.button if b.label == "Save settings").click().run()
     assert_no_exception(app)

@@ -9,7 +9,6 @@ forecast with a queue the centre does not know (an error box, nothing saved).
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,10 +32,25 @@ def test_curve_frame_and_chart():
     level = frame[frame["measure"] == "Service level"].set_index("agents")["value"]
     assert level[14] == pytest.approx(0.8884, abs=5e-5)
     assert (np.diff(level.to_numpy()) >= 0).all()
-    chart = charts.staffing_curve_chart(frame, agents_required=14, target=0.8)
-    assert isinstance(chart, alt.VConcatChart)
-    spec = chart.to_dict()  # validates against the Vega-Lite schema
-    assert len(spec["vconcat"]) == 2
+    shares, waits = charts.staffing_curve_charts(frame, agents_required=14, target=0.8)
+    upper, lower = shares.to_dict(), waits.to_dict()  # validate against the Vega-Lite schema
+
+    def x_domains(spec):
+        found = []
+        for layer in spec.get("layer", [spec]):
+            found += x_domains(layer) if "layer" in layer else []
+            domain = layer.get("encoding", {}).get("x", {}).get("scale", {}).get("domain")
+            if domain:
+                found.append(domain)
+        return found
+
+    # Regression (issue 16, item 6): one agent axis for both charts, and the ASA not in the
+    # "Abandoned" red.
+    assert x_domains(upper) == x_domains(lower) != []
+    assert x_domains(upper)[0] == [8.0, 17.0]
+    colours = charts.STAFFING_CURVE_COLOURS
+    assert charts.ASA_COLOUR not in colours.values()
+    assert "#e45756" not in str(lower)
 
 
 def test_erlang_a_curve_has_abandonment():
@@ -94,7 +108,7 @@ def test_a_planned_store_shows_the_requirements_and_the_curve(planned_store):
     saved = _store(planned_store).latest_requirements()
     captions = " ".join(str(c.value) for c in app.caption)
     assert "by test-planner" in captions
-    assert len(app.get("vega_lite_chart")) == 3  # heat map, agent-hours per day, staffing curve
+    assert len(app.get("vega_lite_chart")) == 4  # heat map, hours per day, the curve's two charts
     assert {b.label for b in app.get("download_button")} >= {
         "Download requirements (CSV)",
         "Download agent-hours per day (CSV)",

@@ -176,6 +176,10 @@ def metrics(app) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
+def captions(app) -> str:
+    return " ".join(caption.value for caption in app.caption)
+
+
 def test_more_volume_lowers_the_projected_service_level_as_the_library_says(planned_store):
     url = f"sqlite:///{planned_store}"
     app = open_page(PAGE)
@@ -183,7 +187,9 @@ def test_more_volume_lowers_the_projected_service_level_as_the_library_says(plan
     assert not app.error, [e.value for e in app.error]
     assert len(app.get("vega_lite_chart")) == 2  # per-interval projection and the tornado
     before = metrics(app)
-    assert before["Service level (base)"] == before["Service level (what if)"]
+    assert "base: " + before["Service level"] in captions(app)
+    # The page names its model: with the default patience, Erlang A throughout.
+    assert "Every figure: Erlang A (patience 120 s)" in captions(app)
 
     app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(20).run()
     assert_no_exception(app)
@@ -195,10 +201,11 @@ def test_more_volume_lowers_the_projected_service_level_as_the_library_says(plan
         ]
     )
     base_level, changed_level = expected["service_level"].tolist()
-    assert changed_level < base_level  # Erlang C: more load on the same agents, lower service
-    assert after["Service level (base)"] == ui.percent(base_level)
-    assert after["Service level (what if)"] == ui.percent(changed_level)
-    assert after["Abandoned (what if)"] == ui.percent(expected["abandonment_rate"].iloc[1])
+    assert changed_level < base_level  # more load on the same agents, lower service
+    assert after["Service level"] == ui.percent(changed_level)
+    assert f"base: {ui.percent(base_level)}" in captions(app)
+    assert after["Abandoned"] == ui.percent(expected["abandonment_rate"].iloc[1])
+    assert after["ASA"] == ui.seconds(expected["asa_seconds"].iloc[1])
 
     # a reserved name is refused, nothing saved
     app.text_input(key=state.WHATIF_SCENARIO_NAME).set_value("base").run()
@@ -217,5 +224,76 @@ def test_more_volume_lowers_the_projected_service_level_as_the_library_says(plan
     assert saved["name"].tolist() == ["busy week"]
     frame, meta = repository.load_scenario(url, int(saved["id"].iloc[0]))
     assert meta["scenario"]["volume_factor"] == pytest.approx(1.2)
+    assert meta["controls"]["volume_change_percent"] == 20
     assert len(frame) == len(direct_result(url, Scenario("x")).projected)
     assert "busy week" in Workspace(url).audit().to_string()
+
+
+def test_saved_scenarios_are_listed_once_per_name_and_reopen_the_sliders(planned_store):
+    """Regression (issue 16, item 8): scenarios could be saved but never listed or reopened,
+    and saving twice under one name made duplicates."""
+    url = f"sqlite:///{planned_store}"
+    app = open_page(PAGE)
+    app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(15).run()
+    app.slider(key=state.WHATIF_ABSENTEEISM_PERCENT).set_value(6).run()
+    app.text_input(key=state.WHATIF_SCENARIO_NAME).set_value("flu week").run()
+    app.button(key="whatif_save").click().run()
+    assert_no_exception(app)
+    assert Workspace(url).scenarios()["name"].tolist() == ["flu week"]
+
+    # Saving again under the same name is refused unless "replace" is ticked.
+    app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(25).run()
+    app.text_input(key=state.WHATIF_SCENARIO_NAME).set_value("flu week").run()
+    app.button(key="whatif_save").click().run()
+    assert_no_exception(app)
+    assert any("already saved" in e.value for e in app.error)
+    assert len(repository.list_datasets(url, "scenario")) == 1
+    app.checkbox(key=state.WHATIF_REPLACE).check().run()
+    app.button(key="whatif_save").click().run()
+    assert_no_exception(app)
+    listed = Workspace(url).scenarios()
+    assert listed["name"].tolist() == ["flu week"]  # one per name, the newest
+    newest = Workspace(url).scenario(int(listed["id"].iloc[0]))
+    assert newest.meta["controls"]["volume_change_percent"] == 25
+
+    # Move the sliders away, then reopen the saved scenario: they come back.
+    app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(0).run()
+    app.slider(key=state.WHATIF_ABSENTEEISM_PERCENT).set_value(0).run()
+    app.button(key="whatif_reopen").click().run()
+    assert_no_exception(app)
+    assert app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).value == 25
+    assert app.slider(key=state.WHATIF_ABSENTEEISM_PERCENT).value == 6
+    assert "volume +25 %, absenteeism 6 %" in captions(app)
+
+
+def test_a_draft_for_another_week_can_be_tested_before_it_is_published(planned_store):
+    """Regression (issue 16, item 8): What if always tested the newest published rota."""
+    url = f"sqlite:///{planned_store}"
+    ws = Workspace(url)
+    ws.publish_rota(1)
+    plan = ws.rota(1)
+    ws.save_rota(
+        plan.rota, plan.coverage, plan.solve_summary, name="next draft", start_date=plan.start_date
+    )
+    app = open_page(PAGE)
+    assert_no_exception(app)
+    picker = app.selectbox(key=state.WHATIF_ROTA_VERSION)
+    assert picker.value == 1  # the published rota covering the forecast comes first
+    assert 2 in picker.options or "Version 2 (draft, “next draft”" in " ".join(picker.options)
+    picker.set_value(2).run()
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    assert "draft" in app.selectbox(key=state.WHATIF_ROTA_VERSION).format_func(2)
+
+
+def test_without_patience_an_overloaded_period_shows_an_unbounded_asa(planned_store):
+    """Regression (issue 16, item 2): the ASA over the stable intervals alone moved the wrong
+    way as agents were added; it is "unbounded" while some contacts have no finite wait."""
+    app = open_page(PAGE)
+    app.number_input(key=state.WHATIF_PATIENCE_SECONDS).set_value(0).run()
+    assert "Every figure: Erlang C" in captions(app)
+    app.slider(key=state.WHATIF_VOLUME_CHANGE_PERCENT).set_value(100).run()
+    assert_no_exception(app)
+    assert metrics(app)["ASA"] == ui.UNBOUNDED
+    assert "ASA unbounded" in captions(app)
+    assert "Abandoned" not in metrics(app)
