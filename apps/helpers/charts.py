@@ -484,6 +484,8 @@ STAFFING_CURVE_COLOURS = {
     "Abandoned": "#e45756",
 }
 ASA_COLOUR = "#7b4173"
+#: Width kept for the y axes of the two staffing-curve charts, so their agent axes line up [px].
+Y_AXIS_EXTENT_PX = 48
 
 
 def staffing_curve_frame(curve: pd.DataFrame) -> pd.DataFrame:
@@ -533,7 +535,7 @@ def staffing_curve_charts(
             y=alt.Y(
                 "value:Q",
                 title="Share of contacts / time",
-                axis=alt.Axis(format=".0%"),
+                axis=alt.Axis(format=".0%", minExtent=Y_AXIS_EXTENT_PX),
                 scale=alt.Scale(domain=[0, 1]),
             ),
             color=alt.Color(
@@ -559,10 +561,10 @@ def staffing_curve_charts(
         )
     lower = (
         alt.Chart(asa)
-        .mark_line(point=True, strokeWidth=1.5, color=ASA_COLOUR)
+        .mark_line(point=alt.OverlayMarkDef(color=ASA_COLOUR), strokeWidth=1.5, color=ASA_COLOUR)
         .encode(
             x=x,
-            y=alt.Y("value:Q", title="ASA [s]"),
+            y=alt.Y("value:Q", title="ASA [s]", axis=alt.Axis(minExtent=Y_AXIS_EXTENT_PX)),
             tooltip=[
                 alt.Tooltip("agents:Q", title="Agents"),
                 alt.Tooltip("value:Q", title="ASA [s]", format=",.1f"),

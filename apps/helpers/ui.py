@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -155,10 +156,34 @@ def queue_picker(queues: Sequence[str], *, label: str = "Queue") -> str:
     return st.selectbox(label, list(queues), key=state.QUEUE, persist_state="session")
 
 
+#: The library's words for the command line and the files, and the app's for the same thing.
+_PLANNER_WORDS = (
+    (re.compile(r"\s*\((?:see )?docs/[\w./-]+[^)]*\)"), ""),
+    (re.compile(r";?\s*see docs/[\w./-]+(?: for [^.;]*)?"), ""),
+    (re.compile(r"\s*\(--[\w-]+[^)]*\)"), ""),
+    (re.compile(r",?\s*e\.g\. --[\w-]+(?: [^\s,;.]+)?"), ""),
+    (re.compile(r"\bthe centre file\b"), "the centre settings (Settings page)"),
+    (re.compile(r"\bcentre file\b"), "centre settings (Settings page)"),
+)
+
+
+def planner_words(message: str) -> str:
+    """An error message of the library as a planner reads it in the app: the centre file is
+    the Settings page; references to docs/ and to command-line options are left out.
+
+    >>> planner_words("unknown queue. Fix: add the queue to the centre file (see docs/data-formats.md)")
+    'unknown queue. Fix: add the queue to the centre settings (Settings page)'
+    """
+    for pattern, words in _PLANNER_WORDS:
+        message = pattern.sub(words, message)
+    return message.strip()
+
+
 def show_error(error: BaseException) -> None:
-    """One box for an error: wfm's own message, or a friendly note for anything else."""
+    """One box for an error: wfm's own message (in the app's words), or a friendly note for
+    anything else."""
     if isinstance(error, WfmError):
-        st.error(str(error), icon=":material/error:")
+        st.error(planner_words(str(error)), icon=":material/error:")
     else:
         logger.error("unexpected error in the app", exc_info=error)
         st.error(GENERIC_ERROR, icon=":material/error:")

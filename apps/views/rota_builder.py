@@ -775,7 +775,7 @@ with ui.friendly_errors():
         key="rota_export_excel",
     )
     columns[2].download_button(
-        "Calendars (.ics per agent, zip)",
+        "Calendars (.ics, zip)",
         calendars_zip,
         file_name=f"{stem}_calendars.zip",
         icon=":material/calendar_month:",

@@ -276,3 +276,19 @@ def test_compact_figures_fit_a_metric_tile():
     assert ui.asa_text(63.4, 1.0) == ui.seconds(63.4)
     assert ui.asa_note(63.4, 1.0, 0.0) is None
     assert "3.0 %" in ui.asa_note(63.4, 0.97, 120.0)
+
+
+def test_errors_speak_of_the_app_not_of_files_docs_or_options():
+    """Regression (issue 16, item 10): errors pointed to "the centre file", docs/ and CLI flags."""
+    from helpers import ui
+
+    said = ui.planner_words(
+        "the agents table, line 2, column 'queues': unknown queue (value: 'sales'). "
+        "Fix: use queues defined in the centre file (calls)"
+    )
+    assert "centre file" not in said and "centre settings (Settings page)" in said
+    said = ui.planner_words("Fix: give the mean patience in seconds, e.g. --patience-seconds 120")
+    assert "--" not in said and said.endswith("in seconds")
+    said = ui.planner_words("bad column. Fix: see docs/data-formats.md for every field")
+    assert "docs/" not in said
+    assert ui.planner_words("plain words stay") == "plain words stay"

@@ -112,8 +112,8 @@ def test_solve_figures_and_status():
     figures = rc.solve_figures(summary)
     assert figures == {
         "Status": "within the gap target",
-        "Objective": "2,101.9",
-        "Bound": "2,099.9",
+        "Objective": "2,102",  # compact: whole units above 1,000
+        "Bound": "2,100",
         "Gap": "0.10 %",
         "Build time": "1.3 s",
         "Solve time": "12.0 s",
