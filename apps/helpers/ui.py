@@ -162,8 +162,8 @@ _PLANNER_WORDS = (
     (re.compile(r";?\s*see docs/[\w./-]+(?: for [^.;]*)?"), ""),
     (re.compile(r"\s*\(--[\w-]+[^)]*\)"), ""),
     (re.compile(r",?\s*e\.g\. --[\w-]+(?: [^\s,;.]+)?"), ""),
-    (re.compile(r"\bthe centre file\b"), "the centre settings (Settings page)"),
-    (re.compile(r"\bcentre file\b"), "centre settings (Settings page)"),
+    # "add it to / define it in the centre file": in the app, that is the Settings page.
+    (re.compile(r"\b(to|in) the centre file\b"), r"\1 the centre settings (Settings page)"),
 )
 
 
