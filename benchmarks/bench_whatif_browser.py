@@ -122,10 +122,14 @@ def main(argv: list[str] | None = None) -> None:
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{url}/whatif", wait_until="domcontentloaded")
-            page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=180_000)
+            page.goto(url, wait_until="domcontentloaded")
+            page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=180_000)
             wait(page, IDLE_JS, 180)
-            thumb = page.locator('[data-testid="stSlider"]').first.locator('[role="slider"]')
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            nav.get_by_role("link", name="What if", exact=True).click()
+            page.locator('[data-testid="stSlider"]').first.wait_for(timeout=180_000)
+            wait(page, IDLE_JS, 180)
+            thumb = page.locator('[data-testid="stSlider"]').first.locator('input[type="range"]')
             for move in range(args.moves + 1):
                 before = page.evaluate(METRICS_JS)
                 page.evaluate(WATCH_JS, before)

@@ -330,7 +330,7 @@ def test_manager_what_if_path_is_live_and_keeps_scenarios(
         main = page.locator('[data-testid="stMain"]')
         assert "Rota tested" in main.inner_text()
         before = page.evaluate(METRICS_JS)
-        thumb = page.locator('[data-testid="stSlider"]').first.locator('[role="slider"]')
+        thumb = page.locator('[data-testid="stSlider"]').first.locator('input[type="range"]')
         thumb.focus()
         for _ in range(10):  # volume +10 %
             page.keyboard.press("ArrowRight")
