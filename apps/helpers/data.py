@@ -130,6 +130,32 @@ def require_step(step: str, what: str):
     return value
 
 
+def stop_for_another_centre(what: str, found, own, step: str, action: str):
+    """A warning that saved results are another centre's (they staff queues this centre does
+    not have), a link to the page that makes them anew, and the end of the page.
+
+    Parameters
+    ----------
+    what
+        The results, e.g. "The saved rotas".
+    found, own
+        Their queues and the centre's.
+    step
+        The workflow step that makes them (a key of :data:`STEP_PAGES`).
+    action
+        What to do there, e.g. "Generate a rota for this centre".
+    """
+    page, title = STEP_PAGES[step]
+    st.warning(
+        f"{what} are for queues {', '.join(sorted(found)) or 'none'}, which this centre "
+        f"({', '.join(sorted(own))}) does not have: they are from another centre, so they are set "
+        f"aside. {action} on the {title} page.",
+        icon=":material/swap_horiz:",
+    )
+    st.page_link(page, label=f"Go to {title}", icon=":material/arrow_forward:")
+    st.stop()
+
+
 def rota_service_summary(
     centre: Centre, requirements: pd.DataFrame, rota: RotaVersion
 ) -> pd.DataFrame:

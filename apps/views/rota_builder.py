@@ -66,16 +66,13 @@ if message:
 own_queues = {queue.name for queue in centre.queues}
 requirement_queues = set(requirements.frame["queue"].astype(str))
 if not requirement_queues & own_queues:
-    st.warning(
-        f"The saved requirements are for queues {', '.join(sorted(requirement_queues)) or 'none'}, which "
-        f"this centre ({', '.join(sorted(own_queues))}) does not have: they are from another centre. "
-        "Compute requirements for this centre on the Staffing page first.",
-        icon=":material/swap_horiz:",
+    data.stop_for_another_centre(
+        "The saved requirements",
+        requirement_queues,
+        own_queues,
+        "requirements",
+        "Compute requirements for this centre",
     )
-    st.page_link(
-        data.STEP_PAGES["requirements"][0], label="Go to Staffing", icon=":material/arrow_forward:"
-    )
-    st.stop()
 agent_queues = {queue for agent in saved_agents for queue in agent.queues}
 foreign_team = bool(saved_agents) and not agent_queues & own_queues
 if foreign_team:

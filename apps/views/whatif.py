@@ -353,17 +353,13 @@ with ui.friendly_errors():
     targets, shrinkage = service_targets(centre), shrinkage_by_queue(centre)
     usable = spans[spans["queues"].map(lambda found: bool(set(targets) & set(found)))]
     if usable.empty:
-        others = sorted({q for found in spans["queues"] for q in found})
-        st.warning(
-            f"The saved rotas staff other queues ({', '.join(others)}) than this centre's "
-            f"({', '.join(targets)}): they are from another centre, so they are set aside. "
-            "Generate a rota for this centre on the Rota builder page.",
-            icon=":material/swap_horiz:",
+        data.stop_for_another_centre(
+            "The saved rotas",
+            {q for found in spans["queues"] for q in found},
+            targets,
+            "rota",
+            "Generate a rota for this centre",
         )
-        st.page_link(
-            data.STEP_PAGES["rota"][0], label="Go to Rota builder", icon=":material/arrow_forward:"
-        )
-        st.stop()
 
     # --- which rota --------------------------------------------------------------------------
     newest_forecast = ws.frame(int(forecasts.iloc[-1]["id"]), "forecast").frame
