@@ -292,3 +292,13 @@ def test_errors_speak_of_the_app_not_of_files_docs_or_options():
     said = ui.planner_words("bad column. Fix: see docs/data-formats.md for every field")
     assert "docs/" not in said
     assert ui.planner_words("plain words stay") == "plain words stay"
+
+
+def test_two_series_of_one_chart_never_share_a_colour():
+    """Regression (issue 16, item 6): the saved and edited service-level lines were one colour."""
+    from helpers import charts
+
+    assert charts.series_colours(["saved", "edited"]) == ["#4c78a8", "#e45756"]
+    for names in (["version 3"], ["a", "b", "c"], ["base", "what if", "kept 1", "kept 2"]):
+        colours = charts.series_colours(names)
+        assert len(set(colours)) == len(names), (names, colours)
