@@ -36,7 +36,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "apps" / "streamlit_app.py"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
 #: The page's metric values, joined: a change of any of them is an update of the headline.
 METRICS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
   .map(e => e.innerText).join('|')"""

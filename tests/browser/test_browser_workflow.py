@@ -339,7 +339,7 @@ def test_manager_what_if_path_is_live_and_keeps_scenarios(
         assert page.evaluate(METRICS_JS) != before, "the headline did not follow the slider"
         assert "volume +10 %" in main.inner_text()
 
-        name = main.get_by_label("Scenario name")
+        name = main.get_by_label("Scenario name", exact=True)
         name.fill("ten percent more")
         name.press("Enter")
         wait_idle(page)
