@@ -110,6 +110,8 @@ WHATIF_SAVED_PICK = "whatif_saved_pick"
 WHATIF_REPLACE = "whatif_replace"
 WHATIF_MESSAGE = "whatif_message"
 WHATIF_FULL_RUN = "whatif_full_run"
+#: What if: the (scenario, patience) the live part last drew; the rest of the page draws the same.
+WHATIF_DRAWN_WITH = "whatif_drawn_with"
 #: Adherence: which rota (a stored version id, or the sample's published rota), tolerances
 #: [minutes], team and day filters, the agent of the timeline.
 ADHERENCE_ROTA_SOURCE = "adherence_rota_source"

@@ -318,12 +318,12 @@ def live(inputs: Inputs) -> None:
     )
     drawn_with = (scenario, patience)
     if not st.session_state.get(state.WHATIF_FULL_RUN) and (
-        st.session_state.get("whatif_drawn_with") != drawn_with
+        st.session_state.get(state.WHATIF_DRAWN_WITH) != drawn_with
     ):
         # Only this fragment ran (a slider moved): the rest of the page follows.
-        st.session_state["whatif_drawn_with"] = drawn_with
+        st.session_state[state.WHATIF_DRAWN_WITH] = drawn_with
         st.rerun()
-    st.session_state["whatif_drawn_with"] = drawn_with
+    st.session_state[state.WHATIF_DRAWN_WITH] = drawn_with
 
 
 def _reopen(controls: dict[str, int], patience: float | None, version_id: int | None) -> None:
@@ -444,7 +444,7 @@ finally:
     st.session_state[state.WHATIF_FULL_RUN] = False
 
 with ui.friendly_errors():
-    scenario, patience = st.session_state["whatif_drawn_with"]
+    scenario, patience = st.session_state[state.WHATIF_DRAWN_WITH]
     key = inputs.key
     base = _run(inputs, key, Scenario(name=BASE), patience)
     changed = _run(inputs, key, scenario, patience)

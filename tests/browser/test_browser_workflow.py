@@ -302,6 +302,17 @@ CUT_FIGURES_JS = """() => Array.from(document.querySelectorAll(
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
 
 
+def move_first_slider(page: Any, steps: int) -> None:
+    """Move the page's first slider ``steps`` steps (negative: left) with the keyboard, one
+    step at a time: each step reruns the page, which may take the focus from the slider."""
+    key = "ArrowRight" if steps > 0 else "ArrowLeft"
+    for _ in range(abs(steps)):
+        thumb = page.locator('[data-testid="stSlider"]').first.locator('input[type="range"]')
+        thumb.focus()
+        page.keyboard.press(key)
+        wait_idle(page)
+
+
 def ensure_a_rota(page: Any, app_server: Any) -> None:
     """A rota in the app's store: the workflow test above leaves one; alone, plan the sample."""
     from wfm.plan.workspace import Workspace
@@ -330,11 +341,7 @@ def test_manager_what_if_path_is_live_and_keeps_scenarios(
         main = page.locator('[data-testid="stMain"]')
         assert "Rota tested" in main.inner_text()
         before = page.evaluate(METRICS_JS)
-        thumb = page.locator('[data-testid="stSlider"]').first.locator('input[type="range"]')
-        thumb.focus()
-        for _ in range(10):  # volume +10 %
-            page.keyboard.press("ArrowRight")
-        wait_idle(page)
+        move_first_slider(page, 10)  # volume +10 %
         assert_no_errors(page, "What if, after moving the volume slider")
         assert page.evaluate(METRICS_JS) != before, "the headline did not follow the slider"
         assert "volume +10 %" in main.inner_text()
@@ -347,10 +354,7 @@ def test_manager_what_if_path_is_live_and_keeps_scenarios(
         assert_no_errors(page, "What if, after saving the scenario")
         assert success_count(page) >= 1, "no message that the scenario was saved"
 
-        thumb.focus()
-        for _ in range(10):  # back to no change
-            page.keyboard.press("ArrowLeft")
-        wait_idle(page)
+        move_first_slider(page, -10)  # back to no change
         assert "What if: no change" in main.inner_text()
         click_button(page, "Reopen")
         assert_no_errors(page, "What if, after reopening the scenario")
