@@ -21,10 +21,8 @@ from wfm.config import Centre, parse_centre
 from wfm.data import centre_file
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
-from wfm.store import schema
 from wfm.store.migrations import status
 from wfm.store.privacy import purge_by_retention, purge_state_events, retention_days
-from wfm.store.repository import count_rows
 from wfm.timegrid import ALLOWED_INTERVAL_MINUTES
 
 st.title("Settings")
@@ -275,11 +273,7 @@ else:
 st.header("Store")
 with ui.friendly_errors():
     store_status = status(ws.url)
-    counts = {
-        name: count_rows(ws.url, name)
-        for name in schema.metadata.tables
-        if name != "schema_version"
-    }
+    counts = ws.row_counts()
 st.write(f"Store: `{store_status.url}`")
 st.write(
     f"Schema version {store_status.version} (this wfm uses {store_status.current})"

@@ -107,3 +107,12 @@ def test_scenarios_are_one_per_name_and_a_second_save_needs_replace(tmp_path):
     assert ws.scenario(second).meta == {"v": 2}
     with pytest.raises(InputError, match="no saved scenario"):
         ws.scenario(10_000)
+
+
+def test_row_counts_count_every_table_but_the_schema_version(tmp_path):
+    ws = Workspace.open(f"sqlite:///{tmp_path / 'w.db'}", actor="t")
+    ws.save_scenario("a", pd.DataFrame({"x": [1.0, 2.0]}))
+    counts = ws.row_counts()
+    assert "schema_version" not in counts
+    assert counts["datasets"] == 1 and counts["frame_rows"] == 2
+    assert counts["rota_versions"] == 0

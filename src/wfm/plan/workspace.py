@@ -437,6 +437,14 @@ class Workspace:
         return {"history": history_id, **ids}
 
     # --- overview -------------------------------------------------------------------------
+    def row_counts(self) -> dict[str, int]:
+        """Rows in each table of the store (the schema version table left out), by table name."""
+        return {
+            name: repository.count_rows(self.url, name)
+            for name in schema.metadata.tables
+            if name != "schema_version"
+        }
+
     def audit(self) -> pd.DataFrame:
         """The audit trail, oldest first (see :func:`wfm.store.audit.audit_log`)."""
         return audit_log(self.url)
