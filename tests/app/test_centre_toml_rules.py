@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from app_testing import SAMPLE_CENTRE
 
-from helpers import centre_editing
 from wfm.config import ShiftType, load_centre
+from wfm.data.centre_file import centre_toml
 
 
 def test_shift_types_and_contract_rules_round_trip(tmp_path):
@@ -30,7 +30,7 @@ def test_shift_types_and_contract_rules_round_trip(tmp_path):
         }
     )
     path = tmp_path / "centre.toml"
-    path.write_text(centre_editing.centre_toml(centre), encoding="utf-8")
+    path.write_text(centre_toml(centre), encoding="utf-8")
     loaded = load_centre(path)
     assert loaded.shift_types == centre.shift_types
     assert loaded.contracts == centre.contracts
