@@ -7,7 +7,7 @@ It holds no domain rules: every check is the config models' own. Fractions are s
 percentages in the tables (``service_level_target_percent = 80`` for 0.8) and converted back.
 
 The centre as TOML text (the "Download centre TOML" button) is
-:func:`wfm.data.centre_file.centre_toml`.
+:func:`wfm.config_toml.centre_toml`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from wfm import config_toml
 from wfm.config import Centre
-from wfm.data import centre_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Centre fields edited as scalars in the "General" section.
@@ -31,7 +31,7 @@ GENERAL_FIELDS = (
     "close_on_holidays",
 )
 #: Centre fields that name files (kept as saved; not edited on the page).
-PATH_FIELDS = centre_file.PATH_FIELDS
+PATH_FIELDS = config_toml.PATH_FIELDS
 #: Nested settings edited with one input per field.
 SETTINGS_SECTIONS = ("planning", "scheduling", "privacy")
 #: Queue fields shown in percent in the queues table: field -> table column.

@@ -17,8 +17,8 @@ import streamlit as st
 
 from helpers import audit_view, centre_editing, data, state, ui
 from helpers import rota_charts as rc
+from wfm import config_toml
 from wfm.config import Centre, parse_centre
-from wfm.data import centre_file
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.store.migrations import status
@@ -235,7 +235,7 @@ if submitted:
 
 st.download_button(
     "Download centre TOML",
-    centre_file.centre_toml(centre),
+    config_toml.centre_toml(centre),
     "centre.toml",
     "application/toml",
     icon=":material/download:",

@@ -480,7 +480,7 @@ with ui.friendly_errors():
     downloads = st.columns(2)
     downloads[0].download_button(
         "Download per day (CSV)",
-        frame_to_csv_text(daily.assign(scenario=WHAT_IF)).encode(\"utf-8\"),
+        frame_to_csv_text(daily.assign(scenario=WHAT_IF)).encode("utf-8"),
         "whatif_by_day.csv",
         "text/csv",
         key="whatif_download_days",
@@ -488,11 +488,11 @@ with ui.friendly_errors():
     )
     downloads[1].download_button(
         "Download per interval (CSV)",
-        lambda: _csv(
+        lambda: frame_to_csv_text(
             pd.concat(
                 [base.projected.assign(scenario=BASE), changed.projected.assign(scenario=WHAT_IF)]
             )
-        ),
+        ).encode("utf-8"),
         "whatif_by_interval.csv",
         "text/csv",
         key="whatif_download_intervals",
@@ -695,7 +695,7 @@ with ui.friendly_errors():
             st.rerun()
     st.download_button(
         "Download the comparison (CSV)",
-        frame_to_csv_text(side_by_side).encode(\"utf-8\"),
+        frame_to_csv_text(side_by_side).encode("utf-8"),
         "whatif_comparison.csv",
         "text/csv",
         key="whatif_download_comparison",
@@ -724,7 +724,7 @@ with ui.friendly_errors():
     )
     st.download_button(
         "Download the sensitivity table (CSV)",
-        frame_to_csv_text(tornado).encode(\"utf-8\"),
+        frame_to_csv_text(tornado).encode("utf-8"),
         "whatif_sensitivity.csv",
         "text/csv",
         key="whatif_download_sensitivity",

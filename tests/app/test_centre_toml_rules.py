@@ -6,7 +6,7 @@ from __future__ import annotations
 from app_testing import SAMPLE_CENTRE
 
 from wfm.config import ShiftType, load_centre
-from wfm.data.centre_file import centre_toml
+from wfm.config_toml import centre_toml
 
 
 def test_shift_types_and_contract_rules_round_trip(tmp_path):

@@ -14,7 +14,7 @@ from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
 from helpers import audit_view, centre_editing
 from wfm.config import load_centre, parse_centre
-from wfm.data.centre_file import centre_toml
+from wfm.config_toml import centre_toml
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import ConfigError
 from wfm.plan.workspace import Workspace
