@@ -24,6 +24,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Plan", "views/forecast.py", "Forecast", ":material/show_chart:"),
     PageSpec("Plan", "views/staffing.py", "Staffing", ":material/grid_on:"),
     PageSpec("Plan", "views/rota_builder.py", "Rota builder", ":material/calendar_month:"),
+    PageSpec("Check", "views/today.py", "Today", ":material/schedule:"),
     PageSpec("Check", "views/whatif.py", "What if", ":material/tune:"),
     PageSpec("Check", "views/adherence.py", "Adherence", ":material/fact_check:"),
     PageSpec("Check", "views/review.py", "Review", ":material/insights:"),

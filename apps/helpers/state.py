@@ -140,3 +140,9 @@ CAPACITY_SHRINKAGE_CHANGE_POINTS = "capacity_shrinkage_change_points"
 CAPACITY_KEPT = "capacity_kept"
 CAPACITY_OPTIMISED = "capacity_optimised"
 CAPACITY_SETTINGS_TEXT = "capacity_settings_text"
+
+# --- Today page (views/today.py) ---
+#: The feed folder typed in, the folder a played sample day was written to, the as-of time.
+TODAY_FOLDER = "today_folder"
+TODAY_FOLDER_PLAYED = "today_folder_played"
+TODAY_AS_OF = "today_as_of"

@@ -1,0 +1,224 @@
+"""Today (for team leaders and planners watching the day): position, service level, who is
+out of adherence now.
+
+The day's feed is a folder holding ``arrivals.csv`` (today's interval history so far) and
+``states.csv`` (today's agent states, open events allowed) as a telephony system exports
+them, with the day's ``forecast.csv`` and ``rota.csv``; "Play the sample day" writes such a
+folder from the sample centre (a volume spike, two agents absent). The live part of the page
+re-reads the feed and recomputes the position every minute on its own (``st.fragment`` with
+``run_every``), without rerunning the rest of the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from helpers import data, state, ui
+from wfm.data.agents import read_agents
+from wfm.data.history import read_history
+from wfm.data.io import read_forecast, read_rota
+from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
+from wfm.intraday.feed import parse_as_of, read_states_today
+from wfm.intraday.position import day_position
+from wfm.plan.chain import service_targets, shrinkage_by_queue
+
+#: Seconds between refreshes of the live part.
+REFRESH_SECONDS = 60
+
+st.title("Today")
+st.caption(
+    "The day as it goes: contacts so far against the forecast, the rest of the day "
+    "re-forecast from them, agents required, scheduled and present, the day's projected "
+    "service level, and who is out of adherence now. Refreshes every minute."
+)
+
+with ui.friendly_errors():
+    centre = data.file_centre()
+    folder = st.text_input(
+        "Feed folder (arrivals.csv, states.csv, forecast.csv, rota.csv)",
+        key=state.TODAY_FOLDER,
+        help="The folder your telephony export writes to; or play the sample day below.",
+    )
+    if st.button("Play the sample day", icon=":material/play_arrow:"):
+        from wfm.intraday.sample_day import play_day, write_played_day
+
+        day = dt.date(2026, 10, 20)
+        target = Path(tempfile.mkdtemp(prefix="wfm-today-"))
+        with st.spinner("Playing 20 Oct 2026 of the sample centre up to 11:00…"):
+            played = play_day(
+                centre,
+                day,
+                parse_as_of("11:00", day, centre.timezone),
+                rota_path=centre.base_dir / "published_rota.csv",
+            )
+            write_played_day(played, target)
+        st.session_state[state.TODAY_FOLDER_PLAYED] = str(target)
+        st.session_state[state.TODAY_AS_OF] = "11:00"
+    folder = folder or st.session_state.get(state.TODAY_FOLDER_PLAYED, "")
+    if not folder:
+        st.info("Give the feed folder, or play the sample day.", icon=":material/info:")
+        st.stop()
+    feed = Path(folder)
+    missing = [
+        name
+        for name in ("arrivals.csv", "states.csv", "forecast.csv", "rota.csv")
+        if not (feed / name).is_file()
+    ]
+    if missing:
+        st.error(f"The feed folder {feed} has no {', '.join(missing)}.", icon=":material/error:")
+        st.stop()
+    as_of_text = st.text_input(
+        "Time (HH:MM; empty for now)", key=state.TODAY_AS_OF, help="The time of the position."
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _static(folder: str, timezone: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return read_forecast(Path(folder) / "forecast.csv", timezone), read_rota(
+        Path(folder) / "rota.csv", timezone
+    )
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live() -> None:
+    """Re-read the feed and redraw the position (runs on its own every minute)."""
+    with ui.friendly_errors():
+        forecast, rota = _static(str(feed), centre.timezone)
+        day = min(rota["date"])
+        now = pd.Timestamp.now(tz=centre.timezone)
+        as_of = parse_as_of(as_of_text, day, centre.timezone) if as_of_text else now
+        rota_today = rota[rota["date"] == day]
+        states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
+        arrivals = read_history(
+            feed / "arrivals.csv",
+            timezone=centre.timezone,
+            interval_minutes=centre.interval_minutes,
+        ).frame
+        agents = read_agents(centre.resolve(centre.agents), centre)
+        position = day_position(
+            forecast,
+            rota_today,
+            states,
+            arrivals,
+            as_of,
+            queues_by_agent={a.agent_id: a.queues for a in agents},
+            targets=service_targets(centre),
+            shrinkage_by_queue=shrinkage_by_queue(centre),
+            interval_minutes=centre.interval_minutes,
+        )
+        teams = {a.agent_id: a.team for a in agents}
+        out = out_of_adherence_now(rota_today, states, as_of, teams=teams)
+    feed_line = position.feed.describe()
+    (st.warning if position.feed.stale else st.caption)(
+        f"{day:%A %d %B %Y} at {as_of:%H:%M}: {feed_line}."
+    )
+    total = position.summary.set_index("queue").loc["all"]
+    cols = st.columns(5)
+    cols[0].metric(
+        "Contacts so far",
+        ui.number(total["offered_so_far"], 0),
+        delta=ui.number(total["offered_so_far"] - total["forecast_so_far"], 0) + " vs forecast",
+        delta_color="off",
+    )
+    cols[1].metric("Service level so far", ui.percent(total["service_level_so_far"]))
+    cols[2].metric("Rest of day (projected)", ui.percent(total["service_level_rest_projected"]))
+    cols[3].metric("Whole day (projected)", ui.percent(total["service_level_day_projected"]))
+    cols[4].metric(
+        "Out of adherence now",
+        f"{len(out)}",
+        help=f"absent today: {', '.join(position.absent_agents) or 'nobody'}",
+    )
+    intervals = position.intervals
+    queue = ui.queue_picker(sorted(intervals["queue"].unique()))
+    own = intervals[intervals["queue"] == queue]
+    long = own.melt(
+        id_vars=["interval_start"],
+        value_vars=["agents_required", "agents_scheduled", "agents_present"],
+        var_name="series",
+        value_name="agents",
+    )
+    long["series"] = long["series"].map(
+        {
+            "agents_required": "required",
+            "agents_scheduled": "scheduled",
+            "agents_present": "present (projected later)",
+        }
+    )
+    long["time"] = long["interval_start"].dt.tz_convert(centre.timezone).dt.tz_localize(None)
+    now_rule = (
+        alt.Chart(pd.DataFrame({"time": [as_of.tz_localize(None)]}))
+        .mark_rule(color="gray", strokeDash=[4, 4])
+        .encode(x="time:T")
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("time:T", title=None, axis=alt.Axis(format="%H:%M")),
+            y=alt.Y("agents:Q", title="Agents"),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("time:T", format="%H:%M"),
+                "series:N",
+                alt.Tooltip("agents:Q", format=".1f"),
+            ],
+        )
+    )
+    st.altair_chart((chart + now_rule).properties(height=260), width="stretch")
+    volume = own.melt(
+        id_vars=["interval_start"],
+        value_vars=["offered_planned", "offered_updated"],
+        var_name="series",
+        value_name="contacts",
+    )
+    volume["series"] = volume["series"].map(
+        {"offered_planned": "forecast as planned", "offered_updated": "actual, then re-forecast"}
+    )
+    volume["time"] = volume["interval_start"].dt.tz_convert(centre.timezone).dt.tz_localize(None)
+    st.altair_chart(
+        (
+            alt.Chart(volume)
+            .mark_line(interpolate="step-after")
+            .encode(
+                x=alt.X("time:T", title=None, axis=alt.Axis(format="%H:%M")),
+                y=alt.Y("contacts:Q", title="Contacts per interval"),
+                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            )
+            + now_rule
+        ).properties(height=220),
+        width="stretch",
+    )
+    left, right = st.columns([3, 2])
+    left.subheader("Out of adherence now")
+    if len(out):
+        left.dataframe(
+            out.assign(since=out["since"].dt.strftime("%H:%M")).rename(
+                columns={
+                    "agent_id": "Agent",
+                    "team": "Team",
+                    "scheduled_activity": "Scheduled",
+                    "actual_state": "Doing",
+                    "since": "Since",
+                    "minutes": "Minutes",
+                }
+            ),
+            hide_index=True,
+        )
+    else:
+        left.write("Everyone is where the rota says.")
+    right.subheader("By team")
+    right.dataframe(
+        count_by_team(out, teams).rename(
+            columns={"team": "Team", "agents": "Agents", "out_of_adherence": "Out of adherence"}
+        ),
+        hide_index=True,
+    )
+
+
+live()
