@@ -200,3 +200,27 @@ def test_the_sample_day_from_the_cli(tmp_path, capsys):
     assert 0 <= summary.loc["all", "service_level_day_projected"] <= 1
     out = capsys.readouterr().out
     assert "absent" in out and "out of adherence now" in out
+    common = [
+        "--centre",
+        "data/sample/centre.toml",
+        "--forecast",
+        str(day / "forecast.csv"),
+        "--rota",
+        str(day / "rota.csv"),
+        "--history-today",
+        str(day / "arrivals.csv"),
+        "--states-today",
+        str(day / "states.csv"),
+        "--as-of",
+        "11:00",
+    ]
+    assert main(["intraday", "replan", *common, "--accept", "all", "-o", str(tmp_path / "re")]) == 0
+    suggestions = pd.read_csv(tmp_path / "re" / "suggestions.csv")
+    changes = pd.read_csv(tmp_path / "re" / "changes.csv")
+    assert len(changes) == len(suggestions)
+    assert (
+        pd.to_datetime(suggestions["new_start"], utc=True)
+        >= pd.Timestamp("2026-10-20 10:15", tz="UTC")
+    ).all()
+    assert main(["intraday", "replan", *common, "--accept", "99", "-o", str(tmp_path / "bad")]) == 2
+    assert not (tmp_path / "bad").exists()

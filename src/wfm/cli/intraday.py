@@ -37,6 +37,34 @@ def register(commands) -> None:
     status.add_argument("--date", help="the day, YYYY-MM-DD (default: the rota's first day)")
     status.add_argument("-o", "--output", required=True, help="folder for the output files")
     status.set_defaults(handler=run_status)
+    replan = actions.add_parser(
+        "replan",
+        help="suggest the fewest changes for the rest of the day (breaks, overtime, VTO)",
+        description="Re-plan the rest of the day from --as-of with the past frozen: move "
+        "breaks and lunches within their windows, offer overtime and voluntary time off. "
+        "Writes suggestions.csv (each change with its cost and its own service-level gain); "
+        "with --accept, also rota.csv (the rota with the accepted changes) and changes.csv.",
+    )
+    for action in (replan,):
+        for option in (
+            "--centre",
+            "--forecast",
+            "--rota",
+            "--history-today",
+            "--states-today",
+            "--as-of",
+        ):
+            action.add_argument(option, required=True)
+        action.add_argument("--date", help="the day, YYYY-MM-DD (default: the rota's first day)")
+        action.add_argument("-o", "--output", required=True, help="folder for the output files")
+    replan.add_argument(
+        "--accept", help="changes to accept: 'all' or their ids, e.g. 1,3,4 (default: none)"
+    )
+    replan.add_argument(
+        "--max-overtime-minutes", type=int, default=60, help="overtime per agent [minutes]"
+    )
+    replan.add_argument("--max-vto-minutes", type=int, default=120, help="VTO per agent [minutes]")
+    replan.set_defaults(handler=run_replan)
     sample = actions.add_parser(
         "sample",
         help="play a day of the sample centre up to --as-of (a spike, agents absent)",
@@ -81,15 +109,13 @@ def run_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_status(args: argparse.Namespace) -> int:
+def _load_day(args: argparse.Namespace):
+    """Centre, today's rota, as-of time, forecast, arrivals, states and agents from the options."""
     from wfm.config import load_centre
     from wfm.data.agents import read_agents
     from wfm.data.history import read_history
-    from wfm.data.io import read_forecast, read_rota, write_files_atomic
-    from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
+    from wfm.data.io import read_forecast, read_rota
     from wfm.intraday.feed import parse_as_of, read_states_today
-    from wfm.intraday.position import day_position
-    from wfm.plan.chain import service_targets, shrinkage_by_queue
 
     centre = load_centre(args.centre)
     output = Path(args.output)
@@ -109,6 +135,98 @@ def run_status(args: argparse.Namespace) -> int:
     ).frame
     states = read_states_today(args.states_today, timezone=centre.timezone, as_of=as_of)
     agents = read_agents(centre.resolve(centre.agents), centre)
+    return centre, output, day, rota, as_of, forecast, arrivals, states, agents
+
+
+def run_replan(args: argparse.Namespace) -> int:
+    from wfm.data.io import write_files_atomic
+    from wfm.intraday.position import day_position
+    from wfm.intraday.replan import ReplanSettings, apply_changes, replan_day
+    from wfm.plan.chain import service_targets, shrinkage_by_queue
+
+    centre, output, day, rota, as_of, forecast, arrivals, states, agents = _load_day(args)
+    for option, value in (
+        ("--max-overtime-minutes", args.max_overtime_minutes),
+        ("--max-vto-minutes", args.max_vto_minutes),
+    ):
+        if not 0 <= value <= 480:
+            raise InputError("must be 0 to 480 minutes", column=option, value=value)
+    options = dict(
+        queues_by_agent={a.agent_id: a.queues for a in agents},
+        targets=service_targets(centre),
+        shrinkage_by_queue=shrinkage_by_queue(centre),
+        interval_minutes=centre.interval_minutes,
+    )
+    position = day_position(forecast, rota, states, arrivals, as_of, **options)
+
+    def day_service_level(candidate) -> float:
+        summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
+        return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
+
+    required = position.intervals.groupby("interval_start")["agents_required"].sum()
+    result = replan_day(
+        rota,
+        required,
+        as_of,
+        centre,
+        contract_of={a.agent_id: a.contract for a in agents},
+        settings=ReplanSettings(
+            max_overtime_minutes=args.max_overtime_minutes, max_vto_minutes=args.max_vto_minutes
+        ),
+        service_level_of=day_service_level,
+    )
+    files = {output / "suggestions.csv": result.changes}
+    before = day_service_level(rota)
+    say(f"{centre.name}, {day} at {as_of:%H:%M}: {len(result.changes)} suggested changes")
+    say(
+        f"  day's projected service level now {before:.1%}; with every suggestion {day_service_level(result.rota):.1%}"
+    )
+    for change in result.changes.itertuples(index=False):
+        say(
+            f"  {change.change_id:3d}. {change.agent_id} {change.kind} {change.activity} "
+            f"{change.old_start:%H:%M}-{change.old_end:%H:%M} -> {change.new_start:%H:%M}-{change.new_end:%H:%M}"
+            f"  cost {change.cost:+.2f}, service level {change.service_level_gain:+.2%}"
+        )
+    if args.accept:
+        if args.accept.strip().lower() == "all":
+            accepted = result.changes
+        else:
+            try:
+                ids = {int(part) for part in args.accept.split(",") if part.strip()}
+            except ValueError:
+                raise InputError(
+                    "--accept takes 'all' or change ids",
+                    column="--accept",
+                    value=args.accept,
+                    fix="e.g. --accept 1,3",
+                ) from None
+            unknown = ids - set(result.changes["change_id"])
+            if unknown:
+                raise InputError(
+                    "no suggested change has these ids",
+                    column="--accept",
+                    value=", ".join(map(str, sorted(unknown))),
+                    fix=f"use ids 1 to {len(result.changes)} from suggestions.csv",
+                )
+            accepted = result.changes[result.changes["change_id"].isin(ids)]
+        new_rota = apply_changes(rota, accepted)
+        files[output / "rota.csv"] = new_rota[["agent_id", "date", "activity", "start", "end"]]
+        files[output / "changes.csv"] = accepted
+        say(
+            f"  accepted {len(accepted)}: day's projected service level {day_service_level(new_rota):.1%}"
+        )
+    write_files_atomic(files)
+    say(f"  files in {output}")
+    return EXIT_OK
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from wfm.data.io import write_files_atomic
+    from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
+    from wfm.intraday.position import day_position
+    from wfm.plan.chain import service_targets, shrinkage_by_queue
+
+    centre, output, day, rota, as_of, forecast, arrivals, states, agents = _load_day(args)
     position = day_position(
         forecast,
         rota,
