@@ -34,7 +34,13 @@ from wfm.cli import (
     tools,
     whatif,
 )
-from wfm.cli.common import EXIT_INTERNAL, EXIT_USER_ERROR, check_numeric_options, warn
+from wfm.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_USER_ERROR,
+    check_numeric_options,
+    silence_solver_banner,
+    warn,
+)
 from wfm.errors import WfmError
 
 #: Command modules in the order `wfm --help` lists them.
@@ -106,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(debug=args.debug)
+    silence_solver_banner()
     try:
         return args.handler(args)
     except WfmError as error:
