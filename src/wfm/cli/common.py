@@ -257,7 +257,11 @@ def silence_solver_banner() -> None:
     except ImportError:  # pragma: no cover - highspy is a core dependency
         return
     sys.stdout.flush()
-    saved = os.dup(1)
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output to protect (a closed descriptor)
+        highspy.Highs()
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 1)
