@@ -256,7 +256,8 @@ def silence_solver_banner() -> None:
         import highspy
     except ImportError:  # pragma: no cover - highspy is a core dependency
         return
-    sys.stdout.flush()
+    if sys.stdout is not None:
+        sys.stdout.flush()
     try:
         saved = os.dup(1)
     except OSError:  # no standard output to protect (a closed descriptor)
