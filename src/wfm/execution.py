@@ -23,11 +23,13 @@ See docs/scaling.md.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -106,18 +108,7 @@ class LocalExecutor:
                 results.append(function(*task, *shared))
             report(1.0, f"{what}: done")
             return results
-        results: list = [None] * count
-        done = 0
-        with ProcessPoolExecutor(max_workers=min(self.workers, count)) as pool:
-            futures = {
-                pool.submit(function, *task, *shared): number for number, task in enumerate(tasks)
-            }
-            for future in as_completed(futures):
-                number = futures[future]
-                results[number] = future.result()
-                done += 1
-                report(done / count, f"{what}: {labels[number]} done")
-        return results
+        return run_in_processes(function, tasks, labels, self.workers, report, what, shared=shared)
 
     def close(self) -> None:
         return None
@@ -202,6 +193,53 @@ class DaskExecutor:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def run_in_processes(
+    function: Callable[..., T],
+    tasks: Sequence[tuple],
+    labels: Sequence[str],
+    workers: int,
+    report: ProgressCallback,
+    what: str,
+    *,
+    shared: tuple = (),
+) -> list[T]:
+    """Run the tasks in a pool of ``workers`` local processes; results in task order.
+
+    Workers start from a fork server (a small, clean process), not as forks of this one, so
+    each holds only its own task's data rather than a copy of everything loaded here; and
+    at most ``workers`` tasks are handed out at a time, so the inputs are not pickled all
+    at once. Together these keep the memory of a large history near one copy
+    (see docs/benchmarks.md).
+    """
+    count = len(tasks)
+    workers = max(1, min(workers, count))
+    results: list = [None] * count
+    done = 0
+    report(0.0, f"{what}: {count} tasks in {workers} processes")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+        waiting = iter(enumerate(tasks))
+        running = {}
+        for number, task in itertools.islice(waiting, workers):
+            running[pool.submit(function, *task, *shared)] = number
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                number = running.pop(future)
+                results[number] = future.result()  # re-raises a worker's error here
+                done += 1
+                report(done / count, f"{what}: {labels[number]} done")
+                for next_number, task in itertools.islice(waiting, 1):
+                    running[pool.submit(function, *task, *shared)] = next_number
+    return results
+
+
+def _worker_context():
+    """The fork-server start method where the platform has it (Linux), else the default."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return None
 
 
 def _labels(labels: Sequence[str] | None, tasks: Sequence[tuple]) -> list[str]:

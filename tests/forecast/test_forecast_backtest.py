@@ -139,7 +139,7 @@ def test_workers_that_cannot_start_fall_back_to_one_process(history, monkeypatch
         raise OSError("no more processes")
 
     monkeypatch.setattr("wfm.forecast.parallel.MIN_ROWS_FOR_WORKERS", 0)
-    monkeypatch.setattr("wfm.forecast.parallel.ProcessPoolExecutor", broken)
+    monkeypatch.setattr("wfm.execution.ProcessPoolExecutor", broken)
     with caplog.at_level("WARNING"):
         result = forecast_history(history, model="seasonal_naive", workers=2)
     pd.testing.assert_frame_equal(

@@ -9,16 +9,13 @@ warning.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-from wfm.execution import Executor, LocalExecutor
+from wfm.execution import Executor, LocalExecutor, run_in_processes
 from wfm.progress import ProgressCallback, no_progress
 
 logger = logging.getLogger(__name__)
@@ -93,37 +90,7 @@ def map_queues(
 
 
 def _in_workers(function, tasks, labels, workers, report, what) -> list:
-    """Run the tasks in a pool of ``workers`` processes; results in task order.
-
-    Workers start from a fork server (a small, clean process), not as forks of this one, so
-    each holds only its own queue's data rather than a copy of everything loaded here; and
-    at most ``workers`` tasks are handed out at a time, so the queues' data is not pickled
-    all at once. Together these keep the memory of a large history near one copy
-    (see docs/benchmarks.md).
-    """
-    count = len(tasks)
-    results: list = [None] * count
-    done = 0
-    report(0.0, f"{what} {count} queues in {workers} processes")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
-        waiting = iter(enumerate(tasks))
-        running = {}
-        for number, task in itertools.islice(waiting, workers):
-            running[pool.submit(function, *task)] = number
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                number = running.pop(future)
-                results[number] = future.result()  # re-raises a worker's error here
-                done += 1
-                report(done / count, f"{what}: queue {labels[number]} done")
-                for next_number, task in itertools.islice(waiting, 1):
-                    running[pool.submit(function, *task)] = next_number
-    return results
-
-
-def _worker_context():
-    """The fork-server start method where the platform has it (Linux), else the default."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return None
+    """Run the queues in local worker processes (:func:`wfm.execution.run_in_processes`)."""
+    return run_in_processes(
+        function, tasks, [f"queue {label}" for label in labels], workers, report, what
+    )
