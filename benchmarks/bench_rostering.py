@@ -45,6 +45,8 @@ import sys
 import time
 from pathlib import Path
 
+from wfm.scheduling.site import rota_site
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CENTRE = REPO / "data" / "sample" / "centre.toml"
 #: Agents in the committed sample centre.
@@ -174,7 +176,9 @@ def worker(
     )
     began = time.perf_counter()
     try:
-        result = schedule_week(requirements, centre, people, WEEK_START, settings=settings)
+        result = schedule_week(
+            requirements, rota_site(centre), people, WEEK_START, settings=settings
+        )
     except SolveError as error:
         return {
             "agents": agents,

@@ -44,6 +44,8 @@ import sys
 import time
 from pathlib import Path
 
+from wfm.scheduling.site import rota_site
+
 HERE = Path(__file__).resolve().parent
 PERIOD_MINUTES = 15
 PERIODS_PER_DAY = 24 * 60 // PERIOD_MINUTES
@@ -144,8 +146,8 @@ def peer_problem(
     from wfm.scheduling.shifts import shift_candidates, week_grid
 
     centre, requirements, people = synthetic_centre(agents)
-    grid = week_grid(centre, WEEK_START, 7)
-    candidates = shift_candidates(centre, grid)
+    grid = week_grid(rota_site(centre), WEEK_START, 7)
+    candidates = shift_candidates(centre.shift_templates, centre.break_rules, grid)
     candidates["name"] = [
         f"{m // 60:02d}:{m % 60:02d}+{length}"
         for m, length in zip(candidates["start_minute"], candidates["length_minutes"], strict=True)

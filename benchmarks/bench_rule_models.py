@@ -25,6 +25,7 @@ from wfm.config import load_centre
 from wfm.plan.chain import load_agents, load_availability, load_preferences
 from wfm.scheduling.instance import pooled_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.site import rota_site
 
 
 def fingerprint(model: pyo.ConcreteModel) -> tuple[int, str]:
@@ -51,7 +52,7 @@ def main() -> None:
     agents = load_agents(centre)
     instance = prepare_week(
         requirements,
-        centre,
+        rota_site(centre),
         agents,
         requirements["interval_start"].min().date(),
         days=7,

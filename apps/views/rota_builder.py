@@ -29,7 +29,7 @@ from wfm.plan.chain import (
     schedule_rota,
     service_targets,
 )
-from wfm.scheduling import check_rota_frame, edits, law_for_centre, rule_set_text
+from wfm.scheduling import check_rota_frame, edits, rota_site, rule_set_text, working_time_law_for
 from wfm.scheduling.edit_session import PendingEdits, time_in_shift
 from wfm.scheduling.exports import (
     agent_summary_from_rota,
@@ -95,7 +95,9 @@ def violations_of(
     _agents,
 ) -> pd.DataFrame:
     """Violations of the working-time law of the centre's country and of its contracts."""
-    return check_rota_frame(rota, centre=_centre, agents=list(_agents), week_start=week_start)
+    return check_rota_frame(
+        rota, site=rota_site(_centre), agents=list(_agents), week_start=week_start
+    )
 
 
 def agents_key(agents) -> tuple:
@@ -490,7 +492,7 @@ with agents_tab, ui.friendly_errors():
 
 with compliance_tab, ui.friendly_errors():
     found = violations(rota, centre, agents, week_start)
-    law = law_for_centre(centre)
+    law = working_time_law_for(centre.country)
     rule_set = law.name if law is not None else "the centre's contracts"
     if law is None:
         st.info(rule_set_text(None, centre.country), icon=":material/info:")
@@ -580,7 +582,9 @@ else:
             )
             if st.button("Apply edit", icon=":material/schedule:"):
                 new_start = pd.Timestamp(dt.datetime.combine(edit_day, new_time))
-                edited = edits.move_shift(rota, centre, agent_id, edit_day, new_start, breaks=mode)
+                edited = edits.move_shift(
+                    rota, rota_site(centre), agent_id, edit_day, new_start, breaks=mode
+                )
                 apply(
                     edited, f"moved {agent_id}'s shift of {edit_day:%a %d %b} to {new_time:%H:%M}"
                 )
@@ -605,7 +609,7 @@ else:
                 if st.button("Apply edit", icon=":material/free_breakfast:"):
                     new_start = time_in_shift(shift, new_time)  # a break after midnight too
                     edited = edits.move_break(
-                        rota, centre, agent_id, edit_day, break_start, new_start
+                        rota, rota_site(centre), agent_id, edit_day, break_start, new_start
                     )
                     apply(
                         edited,
@@ -647,7 +651,13 @@ else:
                     )
                     if st.button("Apply edit", icon=":material/event_available:"):
                         edited = edits.add_shift(
-                            rota, centre, agent_id, edit_day, start_text, int(length), template_name
+                            rota,
+                            rota_site(centre),
+                            agent_id,
+                            edit_day,
+                            start_text,
+                            int(length),
+                            template_name,
                         )
                         apply(
                             edited,

@@ -6,6 +6,7 @@ import pandas as pd
 
 from wfm.config import load_centre
 from wfm.intraday.replan import ReplanSettings, apply_changes, replan_day
+from wfm.scheduling.site import rota_site
 
 TZ = "Europe/London"
 CENTRE = load_centre("data/sample/centre.toml")
@@ -137,8 +138,8 @@ def test_every_suggested_rota_passes_the_compliance_check_the_published_one_pass
         shrinkage_fraction=0.0,
     )
     assert len(result.changes) > 0
-    before = {(v.rule, v.agent_id) for v in check_rota(rota, centre=CENTRE)}
-    after = {(v.rule, v.agent_id) for v in check_rota(result.rota, centre=CENTRE)}
+    before = {(v.rule, v.agent_id) for v in check_rota(rota, site=rota_site(CENTRE))}
+    after = {(v.rule, v.agent_id) for v in check_rota(result.rota, site=rota_site(CENTRE))}
     assert after <= before
     # Applying the changes one by one gives the same rota as all at once.
     one_by_one = rota

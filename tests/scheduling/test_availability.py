@@ -13,6 +13,7 @@ from wfm.config import Contract, ShiftTemplate
 from wfm.data.availability import read_availability
 from wfm.errors import InputError
 from wfm.scheduling import pooled_workforce, prepare_week, schedule_week
+from wfm.scheduling.site import rota_site
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 TEMPLATES = (
@@ -137,7 +138,9 @@ def test_time_off_and_available_only_remove_exactly_the_shifts_that_break_them()
         ("A02", "2025-06-03 08:00", "2025-06-03 12:00", "available_only"),  # Tuesday mornings only
         ("A02", "2025-06-03 16:00", "2025-06-03 20:00", "available_only"),
     )
-    instance = prepare_week(busy_week(c), c, make_agents(3), MONDAY, availability=availability)
+    instance = prepare_week(
+        busy_week(c), rota_site(c), make_agents(3), MONDAY, availability=availability
+    )
     shifts = instance.eligible.merge(instance.candidates, on="candidate")
     by_agent = {a: frame for a, frame in shifts.groupby("agent")}
     wednesday_a01 = by_agent[0][by_agent[0]["day"] == 2]
@@ -160,7 +163,9 @@ def test_time_off_and_available_only_remove_exactly_the_shifts_that_break_them()
 def test_agents_with_different_availability_are_not_pooled():
     c = centre()
     availability = windows(("A01", "2025-06-04 00:00", "2025-06-05 00:00", "unavailable"))
-    instance = prepare_week(busy_week(c), c, make_agents(3), MONDAY, availability=availability)
+    instance = prepare_week(
+        busy_week(c), rota_site(c), make_agents(3), MONDAY, availability=availability
+    )
     units = pooled_workforce(instance).units
     assert sorted(unit.agents for unit in units) == [(0,), (1, 2)]
 
@@ -172,11 +177,11 @@ def test_time_off_holds_although_working_would_be_cheaper():
     c = centre()
     agents = make_agents(2)
     requirements = busy_week(c)
-    free = schedule_week(requirements, c, agents, MONDAY)
+    free = schedule_week(requirements, rota_site(c), agents, MONDAY)
     wednesday = MONDAY + dt.timedelta(days=2)
     assert wednesday in set(shifts_of(free, "A01").index)  # without time off A01 works Wednesday
     off = windows(("A01", "2025-06-04 00:00", "2025-06-05 00:00", "unavailable"))
-    kept = schedule_week(requirements, c, agents, MONDAY, availability=off)
+    kept = schedule_week(requirements, rota_site(c), agents, MONDAY, availability=off)
     assert wednesday not in set(shifts_of(kept, "A01").index)
     # it costs coverage: under-staffing rises, so breaking the rule would have been cheaper
     assert kept.summary.under_staffed_agent_hours > free.summary.under_staffed_agent_hours
@@ -187,7 +192,7 @@ def test_available_only_keeps_shifts_inside_the_window():
     c = centre()
     agents = make_agents(2)
     only = windows(("A01", "2025-06-03 12:00", "2025-06-03 18:00", "available_only"))
-    result = schedule_week(busy_week(c), c, agents, MONDAY, availability=only)
+    result = schedule_week(busy_week(c), rota_site(c), agents, MONDAY, availability=only)
     a01 = shifts_of(result, "A01")
     tuesday = MONDAY + dt.timedelta(days=1)
     assert tuesday in set(a01.index)  # it still works Tuesday, inside the window
@@ -238,7 +243,9 @@ def test_stage_two_support_is_shared_between_pools_of_one_contract_and_never_bre
 
     c = centre()
     availability = windows(("A01", "2025-06-04 00:00", "2025-06-05 00:00", "unavailable"))
-    instance = prepare_week(busy_week(c, 2.0), c, make_agents(3), MONDAY, availability=availability)
+    instance = prepare_week(
+        busy_week(c, 2.0), rota_site(c), make_agents(3), MONDAY, availability=availability
+    )
     pooled = pooled_workforce(instance)
     model = build_rota_model(instance, c.scheduling, pooled)
     assert run_highs(model, time_limit_seconds=20, relaxation=True).status.has_solution

@@ -15,6 +15,7 @@ from wfm.plan.chain import load_agents
 from wfm.scheduling import UK_WORKING_TIME_REGULATIONS, check_rota, check_rota_frame
 from wfm.scheduling.compliance import night_workers
 from wfm.scheduling.rota_view import VIOLATION_COLUMNS, shifts_table
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.working_time_law import WorkingTimeRules
 
 TZ = "Europe/London"
@@ -363,9 +364,9 @@ def test_contract_paid_hours_leave_out_unpaid_lunch():
     rows = [
         r for i in range(4) for r in shift_with_lunch(MONDAY + dt.timedelta(days=i))
     ]  # 4 x 5.5 h paid
-    assert check_rota(rota(*rows), centre=centre, agents=agents) == []
+    assert check_rota(rota(*rows), site=rota_site(centre), agents=agents) == []
     centre, agents = small_centre(max_hours_per_week=21.75)
-    (violation,) = check_rota(rota(*rows), centre=centre, agents=agents)
+    (violation,) = check_rota(rota(*rows), site=rota_site(centre), agents=agents)
     assert violation.rule == "contract_max_paid_hours" and violation.value == 22.0
     assert violation.message == (
         "A1: 22 h paid in the week 2025-03-03 to 2025-03-09, contract c allows at most 21.8 h"
@@ -377,11 +378,11 @@ def test_contract_minimums_days_and_shift_length():
     centre, agents = small_centre(
         min_hours_per_week=5.5, min_days_per_week=1, max_days_per_week=1, max_shift_minutes=360
     )
-    assert check_rota(rota(*shift_with_lunch(MONDAY)), centre=centre, agents=agents) == []
+    assert check_rota(rota(*shift_with_lunch(MONDAY)), site=rota_site(centre), agents=agents) == []
     centre, agents = small_centre(
         min_hours_per_week=5.51, min_days_per_week=2, max_days_per_week=4, max_shift_minutes=359
     )
-    found = check_rota(rota(*shift_with_lunch(MONDAY)), centre=centre, agents=agents)
+    found = check_rota(rota(*shift_with_lunch(MONDAY)), site=rota_site(centre), agents=agents)
     assert sorted(v.rule for v in found) == [
         "contract_max_shift",
         "contract_min_days",
@@ -389,7 +390,7 @@ def test_contract_minimums_days_and_shift_length():
     ]
     rows = [r for i in range(2) for r in shift_with_lunch(MONDAY + dt.timedelta(days=i))]
     centre, agents = small_centre(max_days_per_week=1, min_days_per_week=0, min_hours_per_week=0)
-    assert [v.rule for v in check_rota(rota(*rows), centre=centre, agents=agents)] == [
+    assert [v.rule for v in check_rota(rota(*rows), site=rota_site(centre), agents=agents)] == [
         "contract_max_days"
     ]
 
@@ -400,9 +401,9 @@ def test_contract_rest_is_reported_only_when_stricter_than_the_law():
         work("A1", "2025-03-05 00:00", "2025-03-05 04:00"),
     )
     centre, agents = small_centre(min_rest_hours=12, min_hours_per_week=0, min_days_per_week=0)
-    assert check_rota(frame, centre=centre, agents=agents) == []
+    assert check_rota(frame, site=rota_site(centre), agents=agents) == []
     centre, agents = small_centre(min_rest_hours=12.5, min_hours_per_week=0, min_days_per_week=0)
-    (violation,) = check_rota(frame, centre=centre, agents=agents)
+    (violation,) = check_rota(frame, site=rota_site(centre), agents=agents)
     assert violation.rule == "contract_min_rest"
     assert (
         violation.message
@@ -412,7 +413,10 @@ def test_contract_rest_is_reported_only_when_stricter_than_the_law():
 
 def test_contract_rules_need_agents():
     centre, _ = small_centre(max_shift_minutes=60)
-    assert check_rota(rota(work("A1", "2025-03-04 09:00", "2025-03-04 12:00")), centre=centre) == []
+    assert (
+        check_rota(rota(work("A1", "2025-03-04 09:00", "2025-03-04 12:00")), site=rota_site(centre))
+        == []
+    )
 
 
 # --- the rules and the table -------------------------------------------------------------------
@@ -448,7 +452,7 @@ def test_the_sample_rota_keeps_every_rule_as_it_was_generated(sample):
     shifts = shifts_table(frame)
     assert set(shifts["span_seconds"] // 60) == {240, 360, 480, 510}
     assert shifts["agent_id"].nunique() == len(agents) == 60
-    assert check_rota(frame, centre=centre, agents=agents) == []
+    assert check_rota(frame, site=rota_site(centre), agents=agents) == []
 
 
 def test_a_changed_sample_rota_is_caught(sample):
@@ -466,7 +470,9 @@ def test_a_changed_sample_rota_is_caught(sample):
             }
         ]
     )
-    found = check_rota(pd.concat([frame, extra], ignore_index=True), centre=centre, agents=agents)
+    found = check_rota(
+        pd.concat([frame, extra], ignore_index=True), site=rota_site(centre), agents=agents
+    )
     assert {v.rule for v in found} == {
         "daily_rest",
         "rest_break",
@@ -491,7 +497,10 @@ def test_a_rota_from_the_scheduler_keeps_every_rule():
     centre = synthetic_centre(time_limit_seconds=20, relative_gap=0.02)
     agents = synthetic_agents(12, seed=1)
     result = schedule_week(
-        synthetic_requirements(centre, WEEK, peak_agents=4.0, seed=1), centre, agents, WEEK
+        synthetic_requirements(centre, WEEK, peak_agents=4.0, seed=1),
+        rota_site(centre),
+        agents,
+        WEEK,
     )
     assert not result.rota.empty
-    assert check_rota(result.rota, centre=centre, agents=agents) == []
+    assert check_rota(result.rota, site=rota_site(centre), agents=agents) == []

@@ -12,6 +12,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 from wfm.config import Contract, ShiftTemplate
 from wfm.errors import SolveError
 from wfm.scheduling import check_rota, schedule_week
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,7 +86,7 @@ def test_max_consecutive_days_hold_when_working_every_day_would_be_cheaper():
         )
     )
     unlimited = schedule_week(
-        requirements_frame(free, MONDAY, demand), free, staff(free, 1), MONDAY
+        requirements_frame(free, MONDAY, demand), rota_site(free), staff(free, 1), MONDAY
     )
     assert worked_days(unlimited) == list(range(7))
 
@@ -99,7 +100,7 @@ def test_max_consecutive_days_hold_when_working_every_day_would_be_cheaper():
         )
     )
     result = schedule_week(
-        requirements_frame(limited, MONDAY, demand), limited, staff(limited, 1), MONDAY
+        requirements_frame(limited, MONDAY, demand), rota_site(limited), staff(limited, 1), MONDAY
     )
     days = worked_days(result)
     assert len(days) == 5
@@ -109,7 +110,7 @@ def test_max_consecutive_days_hold_when_working_every_day_would_be_cheaper():
     agents = staff(limited)
     assert [
         v
-        for v in check_rota(result.rota, centre=limited, agents=agents)
+        for v in check_rota(result.rota, site=rota_site(limited), agents=agents)
         if v.rule.startswith("contract")
     ] == []
 
@@ -122,14 +123,18 @@ def test_max_consecutive_days_hold_across_the_week_boundary():
     rules = dict(name="c", max_days_per_week=6, min_consecutive_days_off=0)
     free = centre_with(Contract(**rules, max_consecutive_working_days=14))
     unlimited = schedule_horizon(
-        requirements_frame(free, MONDAY, demand, days=14), free, staff(free, 1), MONDAY, weeks=2
+        requirements_frame(free, MONDAY, demand, days=14),
+        rota_site(free),
+        staff(free, 1),
+        MONDAY,
+        weeks=2,
     )
     assert worked_days(unlimited) == list(range(1, 13))
 
     limited = centre_with(Contract(**rules, max_consecutive_working_days=6))
     result = schedule_horizon(
         requirements_frame(limited, MONDAY, demand, days=14),
-        limited,
+        rota_site(limited),
         staff(limited, 1),
         MONDAY,
         weeks=2,
@@ -150,21 +155,21 @@ def test_two_consecutive_days_off_hold_when_split_days_off_would_be_cheaper():
     demand = day_demand([0, 1, 3, 4, 6])
     free = centre_with(Contract(name="c", max_days_per_week=5, min_consecutive_days_off=0))
     unlimited = schedule_week(
-        requirements_frame(free, MONDAY, demand), free, staff(free, 1), MONDAY
+        requirements_frame(free, MONDAY, demand), rota_site(free), staff(free, 1), MONDAY
     )
     assert worked_days(unlimited) == [0, 1, 3, 4, 6]
 
     ruled = centre_with(Contract(name="c", max_days_per_week=5))  # two days off in a row by default
     assert ruled.contract("c").min_consecutive_days_off == 2
     result = schedule_week(
-        requirements_frame(ruled, MONDAY, demand), ruled, staff(ruled, 1), MONDAY
+        requirements_frame(ruled, MONDAY, demand), rota_site(ruled), staff(ruled, 1), MONDAY
     )
     off = sorted(set(range(7)) - set(worked_days(result)))
     assert any((d + 1) % 7 in off for d in off)  # a pair of days off in a row (the week repeats)
     assert result.summary.under_staffed_agent_hours == pytest.approx(8.0)
     assert [
         v
-        for v in check_rota(result.rota, centre=ruled, agents=staff(ruled))
+        for v in check_rota(result.rota, site=rota_site(ruled), agents=staff(ruled))
         if v.rule.startswith("contract")
     ] == []
 
@@ -182,7 +187,7 @@ def test_days_off_rule_needs_no_run_where_the_centre_is_closed_already():
     )
     result = schedule_week(
         requirements_frame(centre, MONDAY, day_demand(list(range(5)))),
-        centre,
+        rota_site(centre),
         staff(centre, 1),
         MONDAY,
     )
@@ -201,7 +206,7 @@ def test_minimum_days_and_days_off_over_seven_name_the_contract_agents_and_rule(
     with pytest.raises(SolveError) as error:
         schedule_week(
             requirements_frame(centre, MONDAY, day_demand(list(range(7)))),
-            centre,
+            rota_site(centre),
             staff(centre, 2),
             MONDAY,
         )
@@ -227,7 +232,7 @@ def test_minimum_days_above_what_the_longest_run_allows_is_named():
     ):
         schedule_week(
             requirements_frame(centre, MONDAY, day_demand(list(range(7)))),
-            centre,
+            rota_site(centre),
             staff(centre, 1),
             MONDAY,
         )
@@ -251,7 +256,7 @@ def test_availability_that_leaves_no_run_of_days_off_names_the_agent_and_rule():
     with pytest.raises(SolveError) as error:
         schedule_week(
             requirements_frame(centre, MONDAY, day_demand(list(range(7)))),
-            centre,
+            rota_site(centre),
             staff(centre, 1),
             MONDAY,
             availability=availability,
@@ -283,7 +288,7 @@ def test_compliance_check_reports_long_runs_and_weeks_without_days_off():
     )
     agents = staff(centre)
     # Monday to the next Tuesday: 9 days in a row; week 1 has no two days off in a row.
-    found = check_rota(rota_of(list(range(9))), centre=centre, agents=agents)
+    found = check_rota(rota_of(list(range(9))), site=rota_site(centre), agents=agents)
     by_rule = {v.rule: v for v in found if v.rule.startswith("contract")}
     assert set(by_rule) == {"contract_max_consecutive_days", "contract_consecutive_days_off"}
     assert by_rule["contract_max_consecutive_days"].message == (
@@ -295,5 +300,7 @@ def test_compliance_check_reports_long_runs_and_weeks_without_days_off():
         "consecutive days off every week"
     )
     # Tuesday to Saturday, then Sunday and Monday off: compliant (the run crosses the week).
-    clean = check_rota(rota_of([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]), centre=centre, agents=agents)
+    clean = check_rota(
+        rota_of([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]), site=rota_site(centre), agents=agents
+    )
     assert [v for v in clean if v.rule.startswith("contract")] == []

@@ -18,6 +18,7 @@ from wfm.scheduling.day_patterns import day_pattern_plans
 from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model, unit_shift_table
 from wfm.scheduling.rules.base import DAYS_PER_WEEK, week_lengths, working_days
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -52,7 +53,7 @@ def instance_for(
     }
     requirements = requirements_frame(centre, MONDAY, demand, days=days)
     agents = make_agents(n_agents, contract=contract.name)
-    return centre, prepare_week(requirements, centre, agents, MONDAY, days=days)
+    return centre, prepare_week(requirements, rota_site(centre), agents, MONDAY, days=days)
 
 
 def allowed(

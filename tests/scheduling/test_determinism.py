@@ -12,6 +12,7 @@ from scheduling_synthetic import MONDAY, synthetic_agents, synthetic_centre, syn
 from wfm.scheduling.budget import SearchBudget
 from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.search import read_pairs, solve_rota
+from wfm.scheduling.site import rota_site
 
 #: Budgets small enough for a test, large enough that every stage runs and stops on them
 #: (with ``relative_gap`` 0 no stage can stop early at the gap target).
@@ -32,7 +33,7 @@ def test_the_same_rota_beside_a_cpu_heavy_process():
     centre = synthetic_centre(time_limit_seconds=900, relative_gap=0.0)
     agents = synthetic_agents(12, seed=3)
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=4.0)
-    instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=7)
     quiet_pairs, quiet = rota_of(instance, centre.scheduling)
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:

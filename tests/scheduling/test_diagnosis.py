@@ -13,6 +13,7 @@ from wfm.data.schemas import Agent
 from wfm.errors import SolveError
 from wfm.scheduling import prepare_week, schedule_week
 from wfm.scheduling.precheck import rule_problems
+from wfm.scheduling.site import rota_site
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 DAY = ShiftTemplate(
@@ -74,7 +75,7 @@ def time_off(agent_id, *days, hours=None):
 
 def diagnose(c, agents, availability=None):
     with pytest.raises(SolveError) as error:
-        schedule_week(requirements(c), c, agents, MONDAY, availability=availability)
+        schedule_week(requirements(c), rota_site(c), agents, MONDAY, availability=availability)
     return str(error.value)
 
 
@@ -88,7 +89,7 @@ def test_availability_below_the_minimum_hours_names_agent_hours_and_contract():
     assert "available for 8.0 h in the week but contract 'part_time' needs at least 16 h" in message
     assert "A013" not in message
     # without the time off the same agents are scheduled
-    assert schedule_week(requirements(c), c, agents, MONDAY).summary.status.has_solution
+    assert schedule_week(requirements(c), rota_site(c), agents, MONDAY).summary.status.has_solution
 
 
 def test_more_days_off_than_days_names_the_agent():
@@ -132,7 +133,7 @@ def test_break_window_problem_removes_only_those_shifts():
         latest_start_after_minutes=330,
     )
     c = centre(contracts=(FLEX,), break_rules=(late,))
-    instance = prepare_week(requirements(c), c, [agent("A01", "flex")], MONDAY)
+    instance = prepare_week(requirements(c), rota_site(c), [agent("A01", "flex")], MONDAY)
     lengths = instance.candidates.loc[instance.eligible["candidate"], "length_minutes"]
     assert set(lengths) == {480}
 
@@ -179,7 +180,9 @@ def test_every_problem_is_listed_one_per_line():
     assert "'P1'" in lines[4] and "available for 8.0 h in the week" in lines[4]
     assert "OK" not in message
     assert message.splitlines()[-1].startswith("Fix:")
-    instance = prepare_week(requirements(c), c, agents, MONDAY, availability=availability)
+    instance = prepare_week(
+        requirements(c), rota_site(c), agents, MONDAY, availability=availability
+    )
     assert len(rule_problems(instance)) == 5
 
 

@@ -28,6 +28,7 @@ from wfm.scheduling.edits import (
     shift_of,
     shifts_of,
 )
+from wfm.scheduling.site import rota_site
 
 TZ = "Europe/London"
 MONDAY = dt.date(2026, 11, 16)
@@ -147,7 +148,7 @@ def pieces(rota: pd.DataFrame, agent: str, date: dt.date) -> list[tuple[str, str
 
 # --- moving a shift ---------------------------------------------------------------------------
 def test_moved_shift_keeps_its_length_and_its_breaks_move_with_it(rota):
-    edited = move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY, "10:00"))
+    edited = move_shift(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "10:00"))
     assert pieces(edited, "A1", MONDAY) == [
         ("work", "10:00", "11:30"),
         ("break", "11:30", "11:45"),
@@ -168,7 +169,7 @@ def test_moved_shift_keeps_its_length_and_its_breaks_move_with_it(rota):
 
 
 def test_naive_new_start_is_local_time(rota):
-    edited = move_shift(rota, CENTRE, "A1", MONDAY, pd.Timestamp(f"{MONDAY} 10:00"))
+    edited = move_shift(rota, rota_site(CENTRE), "A1", MONDAY, pd.Timestamp(f"{MONDAY} 10:00"))
     assert shift_of(edited, "A1", MONDAY).start == at(MONDAY, "10:00")
 
 
@@ -177,7 +178,9 @@ def test_replaced_breaks_stay_at_their_clock_time_when_the_window_allows(rota):
     # (90-150 min), so it goes to the window's start, 10:30; lunch at 12:00 is 180 min after
     # 09:00, inside its window, and stays; the 14:30 break would be at 330 min, before its
     # window (360-420), so it goes to 15:00.
-    edited = move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY, "09:00"), breaks="replace")
+    edited = move_shift(
+        rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "09:00"), breaks="replace"
+    )
     assert pieces(edited, "A1", MONDAY) == [
         ("work", "09:00", "10:30"),
         ("break", "10:30", "10:45"),
@@ -191,14 +194,14 @@ def test_replaced_breaks_stay_at_their_clock_time_when_the_window_allows(rota):
 
 def test_a_shift_moved_to_another_day_takes_that_date(rota):
     wednesday = MONDAY + dt.timedelta(days=2)
-    edited = move_shift(rota, CENTRE, "A2", MONDAY, at(wednesday, "09:00"))
+    edited = move_shift(rota, rota_site(CENTRE), "A2", MONDAY, at(wednesday, "09:00"))
     assert pieces(edited, "A2", MONDAY) == []
     assert pieces(edited, "A2", wednesday)[0] == ("work", "09:00", "11:00")
 
 
 def test_moving_onto_another_shift_is_refused(rota):
     with pytest.raises(InputError, match="overlap A1's shift Tue 17 Nov 08:00–16:30"):
-        move_shift(rota, CENTRE, "A1", MONDAY, at(TUESDAY, "11:00"))
+        move_shift(rota, rota_site(CENTRE), "A1", MONDAY, at(TUESDAY, "11:00"))
 
 
 def test_moving_past_closing_time_is_refused(rota):
@@ -206,25 +209,29 @@ def test_moving_past_closing_time_is_refused(rota):
     with pytest.raises(
         InputError, match="outside opening hours: the centre is closed at Mon 16 Nov 20:00"
     ):
-        move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY, "12:00"))
+        move_shift(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "12:00"))
     with pytest.raises(
         InputError, match="closed at Sun 22 Nov 10:00 \\(opening hours on sun: closed\\)"
     ):
-        move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY + dt.timedelta(days=6), "10:00"))
+        move_shift(
+            rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY + dt.timedelta(days=6), "10:00")
+        )
     # The last start that fits: 11:30 ends at 20:00.
     assert shift_of(
-        move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY, "11:30")), "A1", MONDAY
+        move_shift(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "11:30")), "A1", MONDAY
     ).end == at(MONDAY, "20:00")
 
 
 def test_moving_a_missing_shift_says_so(rota):
     with pytest.raises(InputError, match="A2 has no shift on Tue 17 Nov 2026"):
-        move_shift(rota, CENTRE, "A2", TUESDAY, at(TUESDAY, "09:00"))
+        move_shift(rota, rota_site(CENTRE), "A2", TUESDAY, at(TUESDAY, "09:00"))
 
 
 # --- moving a break ---------------------------------------------------------------------------
 def test_a_break_moves_inside_its_window(rota):
-    edited = move_break(rota, CENTRE, "A1", MONDAY, at(MONDAY, "12:00"), at(MONDAY, "13:00"))
+    edited = move_break(
+        rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "12:00"), at(MONDAY, "13:00")
+    )
     assert pieces(edited, "A1", MONDAY) == [
         ("work", "08:00", "09:30"),
         ("break", "09:30", "09:45"),
@@ -244,11 +251,11 @@ def test_a_break_outside_its_window_is_refused(rota):
         match="lunch of A1 on Mon 16 Nov 08:00–16:30 cannot start at 13:15: it must start "
         "between 11:00 and 13:00",
     ):
-        move_break(rota, CENTRE, "A1", MONDAY, at(MONDAY, "12:00"), at(MONDAY, "13:15"))
+        move_break(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "12:00"), at(MONDAY, "13:15"))
     with pytest.raises(InputError, match="on the 15-minute grid"):
-        move_break(rota, CENTRE, "A1", MONDAY, at(MONDAY, "12:00"), at(MONDAY, "12:05"))
+        move_break(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "12:00"), at(MONDAY, "12:05"))
     with pytest.raises(InputError, match="no break starting at 12:15"):
-        move_break(rota, CENTRE, "A1", MONDAY, at(MONDAY, "12:15"), at(MONDAY, "12:30"))
+        move_break(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "12:15"), at(MONDAY, "12:30"))
 
 
 def test_breaks_that_do_not_match_the_rules_cannot_be_moved_one_by_one():
@@ -268,14 +275,14 @@ def test_breaks_that_do_not_match_the_rules_cannot_be_moved_one_by_one():
     with pytest.raises(InputError, match=r"\(break 15 min\) do not match the centre's break rules"):
         move_break(
             rota,
-            CENTRE,
+            rota_site(CENTRE),
             "A9",
             MONDAY,
             begin + pd.Timedelta(hours=2),
             begin + pd.Timedelta(minutes=150),
         )
     # The whole shift can still move, with its break.
-    moved = move_shift(rota, CENTRE, "A9", MONDAY, at(MONDAY, "09:00"))
+    moved = move_shift(rota, rota_site(CENTRE), "A9", MONDAY, at(MONDAY, "09:00"))
     assert pieces(moved, "A9", MONDAY)[1] == ("break", "11:00", "11:15")
 
 
@@ -290,7 +297,7 @@ def test_remove_shift(rota):
 
 def test_add_shift_from_a_template_places_each_break_mid_window(rota):
     wednesday = MONDAY + dt.timedelta(days=2)
-    edited = add_shift(rota, CENTRE, "A2", wednesday, "09:00", 510, "weekday full")
+    edited = add_shift(rota, rota_site(CENTRE), "A2", wednesday, "09:00", 510, "weekday full")
     # Allowed offsets: morning 90..150 (middle 120), lunch 180..300 (240), afternoon 360..420 (390).
     assert pieces(edited, "A2", wednesday) == [
         ("work", "09:00", "11:00"),
@@ -303,7 +310,7 @@ def test_add_shift_from_a_template_places_each_break_mid_window(rota):
     ]
     saturday = MONDAY + dt.timedelta(days=5)
     edited = add_shift(
-        edited, CENTRE, "A3", saturday, "13:00", 240, "saturday"
+        edited, rota_site(CENTRE), "A3", saturday, "13:00", 240, "saturday"
     )  # a new agent, ends 17:00
     assert pieces(edited, "A3", saturday) == [
         ("work", "13:00", "15:00"),
@@ -315,15 +322,15 @@ def test_add_shift_from_a_template_places_each_break_mid_window(rota):
 def test_impossible_additions_are_refused(rota):
     saturday = MONDAY + dt.timedelta(days=5)
     with pytest.raises(InputError, match="A1 already works on Mon 16 Nov 2026"):
-        add_shift(rota, CENTRE, "A1", MONDAY, "09:00", 510, "weekday full")
+        add_shift(rota, rota_site(CENTRE), "A1", MONDAY, "09:00", 510, "weekday full")
     with pytest.raises(InputError, match="'weekday full' has no shifts on a Saturday"):
-        add_shift(rota, CENTRE, "A1", saturday, "09:00", 510, "weekday full")
+        add_shift(rota, rota_site(CENTRE), "A1", saturday, "09:00", 510, "weekday full")
     with pytest.raises(InputError, match="does not start shifts at 12:00"):
-        add_shift(rota, CENTRE, "A2", TUESDAY, "12:00", 510, "weekday full")
+        add_shift(rota, rota_site(CENTRE), "A2", TUESDAY, "12:00", 510, "weekday full")
     with pytest.raises(InputError, match="no 240-minute shifts"):
-        add_shift(rota, CENTRE, "A2", TUESDAY, "09:00", 240, "weekday full")
+        add_shift(rota, rota_site(CENTRE), "A2", TUESDAY, "09:00", 240, "weekday full")
     with pytest.raises(InputError, match="no such shift template"):
-        add_shift(rota, CENTRE, "A2", TUESDAY, "09:00", 510, "night")
+        add_shift(rota, rota_site(CENTRE), "A2", TUESDAY, "09:00", 510, "night")
 
 
 def test_shifts_of_lists_one_row_per_shift(rota):
@@ -338,7 +345,7 @@ def test_shifts_of_lists_one_row_per_shift(rota):
 
 
 def test_edit_summary_names_the_changed_shift(rota):
-    edited = move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY, "10:00"))
+    edited = move_shift(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "10:00"))
     summary = edit_summary(rota, edited)
     assert summary.to_dict("records") == [
         {
@@ -384,7 +391,7 @@ def coverage_for(
 def test_coverage_changes_by_exactly_the_moved_intervals(rota):
     queues = {"A1": ("sales",), "A2": ("support",)}
     before = coverage_for(rota, queues, {"sales": 1.0, "support": 1.0})
-    edited = move_shift(rota, CENTRE, "A1", MONDAY, at(MONDAY, "09:00"))
+    edited = move_shift(rota, rota_site(CENTRE), "A1", MONDAY, at(MONDAY, "09:00"))
     after = coverage_after_edit(before, rota, edited, queues, INTERVAL)
     change = after["agents_scheduled"] - before["agents_scheduled"]
     moved = after.assign(change=change)[change != 0]
@@ -425,7 +432,7 @@ def test_a_multi_skilled_agent_goes_to_the_queue_that_is_short(rota):
     before = coverage_for(
         rota, {"A1": ("sales",), "A2": ("support",)}, {"sales": 1.0, "support": 0.0}
     )
-    edited = add_shift(rota, CENTRE, "A3", wednesday, "09:00", 510, "weekday full")
+    edited = add_shift(rota, rota_site(CENTRE), "A3", wednesday, "09:00", 510, "weekday full")
     after = coverage_after_edit(before, rota, edited, queues, INTERVAL)
     change = (after["agents_scheduled"] - before["agents_scheduled"]).to_numpy()
     sales = (after["queue"] == "sales").to_numpy()
@@ -460,4 +467,4 @@ def test_a_start_that_the_clock_change_skips_is_refused():
         }
     )
     with pytest.raises(InputError, match="2026-03-29 01:30 does not exist once in Europe/London"):
-        move_shift(rota, CENTRE, "A1", begin.date(), pd.Timestamp(f"{sunday} 01:30"))
+        move_shift(rota, rota_site(CENTRE), "A1", begin.date(), pd.Timestamp(f"{sunday} 01:30"))

@@ -12,6 +12,7 @@ from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import prepare_week, schedule_week
 from wfm.scheduling.exports import agent_summary_from_rota
 from wfm.scheduling.model import late_and_weekend_shifts
+from wfm.scheduling.site import rota_site
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = ALL_DAYS[:5]
@@ -50,7 +51,7 @@ def test_weekend_days_spread_when_one_cheap_agent_would_take_them_all():
             scheduling=settings(cost),
         )
         results[cost] = schedule_week(
-            requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY
+            requirements_frame(centre, MONDAY, demand), rota_site(centre), agents, MONDAY
         )
     unfair = results[0.0].agent_summary.set_index("agent_id")["weekend_days"]
     fair = results[5.0].agent_summary.set_index("agent_id")["weekend_days"]
@@ -101,7 +102,7 @@ def test_late_shifts_spread_when_a_preference_would_give_them_all_to_one_agent()
         )
         result = schedule_week(
             requirements_frame(centre, MONDAY, {"sales": spans}),
-            centre,
+            rota_site(centre),
             make_agents(2),
             MONDAY,
             preferences=preferences,
@@ -143,7 +144,9 @@ def test_late_means_ending_at_or_after_the_setting_or_past_midnight():
     centre = make_centre(
         opening_hours={day: "00:00-24:00" for day in ALL_DAYS}, templates=templates
     )
-    instance = prepare_week(requirements_frame(centre, MONDAY, {}), centre, make_agents(1), MONDAY)
+    instance = prepare_week(
+        requirements_frame(centre, MONDAY, {}), rota_site(centre), make_agents(1), MONDAY
+    )
     kinds = late_and_weekend_shifts(instance.candidates, "20:00").merge(
         instance.candidates[["candidate", "start", "end"]]
     )

@@ -15,6 +15,7 @@ from wfm.plan.chain import rota_weeks
 from wfm.scheduling import check_rota, prepare_week, schedule_week
 from wfm.scheduling.precheck import rule_problems
 from wfm.scheduling.rules.base import week_lengths
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 
 TZ = "Europe/London"
@@ -55,7 +56,7 @@ def test_a_sunday_night_shift_covers_the_next_weeks_monday_and_rest_holds_across
     requirements = requirements_frame(centre, MONDAY, demand, days=14)
 
     # Two agents: the night shift of week 1 covers Monday 00:00-06:00 of week 2, nothing short.
-    result = schedule_horizon(requirements, centre, make_agents(2), MONDAY, weeks=2)
+    result = schedule_horizon(requirements, rota_site(centre), make_agents(2), MONDAY, weeks=2)
     coverage = result.coverage.set_index("interval_start")
     early_monday = coverage.loc[
         pd.Timestamp(f"{NEXT_MONDAY} 00:00", tz=TZ) : pd.Timestamp(f"{NEXT_MONDAY} 05:45", tz=TZ)
@@ -76,7 +77,7 @@ def test_a_sunday_night_shift_covers_the_next_weeks_monday_and_rest_holds_across
     )
 
     # One agent: 2 hours' rest across the week boundary is too little, so one shift is left.
-    alone = schedule_horizon(requirements, centre, make_agents(1), MONDAY, weeks=2)
+    alone = schedule_horizon(requirements, rota_site(centre), make_agents(1), MONDAY, weeks=2)
     assert alone.agent_summary["days_worked"].tolist() == [1]
     assert alone.summary.under_staffed_agent_hours == pytest.approx(8.0)
     assert [
@@ -114,7 +115,11 @@ def test_contract_days_and_hours_hold_in_each_calendar_week():
         }
     }
     result = schedule_horizon(
-        requirements_frame(centre, MONDAY, demand, days=14), centre, make_agents(1), MONDAY, weeks=2
+        requirements_frame(centre, MONDAY, demand, days=14),
+        rota_site(centre),
+        make_agents(1),
+        MONDAY,
+        weeks=2,
     )
     weeks = pd.Series([(date - MONDAY).days // 7 for date in result.rota["date"].unique()])
     assert weeks.value_counts().sort_index().tolist() == [3, 2]
@@ -141,8 +146,8 @@ def test_one_week_and_schedule_week_agree():
         }
     }
     requirements = requirements_frame(centre, MONDAY, demand)
-    week = schedule_week(requirements, centre, make_agents(2), MONDAY)
-    horizon = schedule_horizon(requirements, centre, make_agents(2), MONDAY, weeks=1)
+    week = schedule_week(requirements, rota_site(centre), make_agents(2), MONDAY)
+    horizon = schedule_horizon(requirements, rota_site(centre), make_agents(2), MONDAY, weeks=1)
     assert week.summary.objective == pytest.approx(horizon.summary.objective)
     assert len(week.coverage) == len(horizon.coverage) == 7 * 96
 
@@ -151,7 +156,11 @@ def test_the_horizon_must_be_whole_weeks():
     centre = make_centre()
     with pytest.raises(InputError, match="whole number of weeks"):
         schedule_horizon(
-            requirements_frame(centre, MONDAY, {}), centre, make_agents(1), MONDAY, weeks=0
+            requirements_frame(centre, MONDAY, {}),
+            rota_site(centre),
+            make_agents(1),
+            MONDAY,
+            weeks=0,
         )
 
 
@@ -181,7 +190,7 @@ def test_weeks_and_diagnosis_per_week():
     )
     instance = prepare_week(
         requirements_frame(centre, MONDAY, {}, days=14),
-        centre,
+        rota_site(centre),
         make_agents(1),
         MONDAY,
         days=14,

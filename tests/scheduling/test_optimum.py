@@ -8,6 +8,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import BreakRule, Contract, ShiftTemplate
 from wfm.scheduling import SolveStatus, schedule_week
+from wfm.scheduling.site import rota_site
 
 TZ = "Europe/London"
 FOUR_HOURS = ShiftTemplate(
@@ -48,7 +49,7 @@ def test_hand_checked_optimum_with_unavoidable_under_staffing():
         }
     }
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(2), MONDAY
     )
     summary = result.summary
     assert summary.status == SolveStatus.OPTIMAL
@@ -75,7 +76,7 @@ def test_hand_checked_unique_optimum_with_three_agents():
         }
     }
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(3), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(3), MONDAY
     )
     assert result.summary.objective == pytest.approx(12.0)
     assert sorted(result.rota["start"].dt.strftime("%H:%M")) == ["08:00", "09:00", "09:00"]
@@ -96,7 +97,9 @@ def test_cheaper_contract_is_preferred():
         1, contract="cheap", prefix="C"
     )
     demand = {"sales": {("2025-06-02 08:00", "2025-06-02 12:00"): 1}}
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY)
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), agents, MONDAY
+    )
     assert set(result.rota["agent_id"]) == {"C01"}
     assert result.summary.objective == pytest.approx(3.2)
 
@@ -123,7 +126,7 @@ def test_break_lands_where_demand_dips_and_coverage_counts_it():
         }
     }
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(1), MONDAY
     )
     rota = result.rota
     assert rota["activity"].tolist() == ["work", "break", "work"]
@@ -160,7 +163,7 @@ def test_two_agents_on_one_shift_get_different_forced_breaks():
         }
     }
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(2), MONDAY
     )
     breaks = result.rota[result.rota["activity"] == "break"].sort_values("start")
     assert breaks["start"].tolist() == [at("09:00"), at("11:00")]
@@ -197,7 +200,7 @@ def test_unpaid_lunch_is_not_paid_and_activities_partition_the_shift():
     centre = monday_centre(templates=(template,), break_rules=(rest, lunch))
     demand = {"sales": {("2025-06-02 08:00", "2025-06-02 16:00"): 1}}
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(1), MONDAY
     )
     rota = result.rota
     assert rota["activity"].tolist() == ["work", "break", "work", "lunch", "work"]

@@ -30,6 +30,7 @@ from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_w
 from wfm.scheduling.model import build_rota_model, unit_shift_table
 from wfm.scheduling.pooled import _assign_shifts, rounding_bounds, share_out
 from wfm.scheduling.rules.base import working_days
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -77,7 +78,7 @@ def two_length_instance(contract: Contract, n_agents: int = 3):
     }
     requirements = requirements_frame(centre, MONDAY, demand)
     return centre, prepare_week(
-        requirements, centre, make_agents(n_agents, contract=contract.name), MONDAY
+        requirements, rota_site(centre), make_agents(n_agents, contract=contract.name), MONDAY
     )
 
 
@@ -180,7 +181,7 @@ def shared_week():
     )
     centre = centre.model_copy(update={"contracts": contracts})
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=5.0)
-    instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY)
+    instance = prepare_week(requirements, rota_site(centre), synthetic_agents(20, seed=3), MONDAY)
     pooled = pooled_workforce(instance)
     model = build_rota_model(instance, centre.scheduling, pooled)
     assert run_highs(
@@ -317,7 +318,9 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
         ],
         ignore_index=True,
     )
-    instance = prepare_week(requirements, centre, synthetic_agents(20, seed=3), MONDAY, days=14)
+    instance = prepare_week(
+        requirements, rota_site(centre), synthetic_agents(20, seed=3), MONDAY, days=14
+    )
     pooled = pooled_workforce(instance)
     model = build_rota_model(instance, centre.scheduling, pooled)
     assert run_highs(

@@ -13,6 +13,7 @@ from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.data.preferences import read_preferences
 from wfm.errors import InputError
 from wfm.scheduling import pooled_workforce, prepare_week, schedule_week
+from wfm.scheduling.site import rota_site
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 TEMPLATES = (
@@ -102,7 +103,7 @@ def test_broken_preferences_are_weighted_per_shift_and_split_pools():
         ("A01", "start_after", 600, 1.0),
         ("A02", "start_before", 540, 2.0),
     )
-    instance = prepare_week(demand(c, 1), c, make_agents(4), MONDAY, preferences=prefs)
+    instance = prepare_week(demand(c, 1), rota_site(c), make_agents(4), MONDAY, preferences=prefs)
     weights = instance.preference_weight.merge(instance.candidates, on="candidate")
     a01 = weights[weights["agent"] == 0]
     # Friday before 10:00 breaks both (3 + 1); other days before 10:00 break one (1)
@@ -131,7 +132,7 @@ def test_a_day_off_that_costs_nothing_is_honoured(day_off):
     index = WEEKDAYS.index(day_off)
     result = schedule_week(
         demand(c, 0),
-        c,
+        rota_site(c),
         make_agents(1),
         MONDAY,
         preferences=preferences(("A01", "day_off", index, 1.0)),
@@ -147,7 +148,11 @@ def test_a_day_off_that_costs_nothing_is_honoured(day_off):
 def test_a_start_time_that_costs_nothing_is_honoured(kind, minute):
     c = centre(Contract(name="flex", min_days_per_week=2, max_days_per_week=2))
     result = schedule_week(
-        demand(c, 0), c, make_agents(1), MONDAY, preferences=preferences(("A01", kind, minute, 1.0))
+        demand(c, 0),
+        rota_site(c),
+        make_agents(1),
+        MONDAY,
+        preferences=preferences(("A01", kind, minute, 1.0)),
     )
     starts = shifts_of(result, "A01")["start"]
     assert len(starts) == 2
@@ -161,12 +166,16 @@ def test_a_light_preference_gives_way_to_coverage_and_a_heavy_one_does_not():
     c = centre(Contract(name="flex", max_days_per_week=5))
     requirements = demand(c, 1)
     light = schedule_week(
-        requirements, c, make_agents(1), MONDAY, preferences=preferences(("A01", "day_off", 4, 1.0))
+        requirements,
+        rota_site(c),
+        make_agents(1),
+        MONDAY,
+        preferences=preferences(("A01", "day_off", 4, 1.0)),
     )
     assert FRIDAY in set(shifts_of(light, "A01").index)  # 2 cost units of penalty: worth it
     heavy = schedule_week(
         requirements,
-        c,
+        rota_site(c),
         make_agents(1),
         MONDAY,
         preferences=preferences(("A01", "day_off", 4, 100.0)),
@@ -174,5 +183,5 @@ def test_a_light_preference_gives_way_to_coverage_and_a_heavy_one_does_not():
     assert FRIDAY not in set(shifts_of(heavy, "A01").index)  # 200 cost units: not worth it
     assert heavy.summary.under_staffed_agent_hours > light.summary.under_staffed_agent_hours
     # the light preference's penalty is in the objective: one broken preference, weight 1 x 2
-    none = schedule_week(requirements, c, make_agents(1), MONDAY)
+    none = schedule_week(requirements, rota_site(c), make_agents(1), MONDAY)
     assert light.summary.objective == pytest.approx(none.summary.objective + 2.0)

@@ -19,6 +19,7 @@ from wfm.scheduling.reoptimise import (
     rota_shifts,
     unavailable_days,
 )
+from wfm.scheduling.site import rota_site
 
 TUESDAY = MONDAY + dt.timedelta(days=1)
 DAYS = ("2025-06-02", "2025-06-03", "2025-06-04")
@@ -84,7 +85,9 @@ def test_a_sick_agent_changes_only_their_own_shift_and_one_cover():
     published = published_rota(centre.timezone)
     sick = unavailable_days([("A05", TUESDAY)], centre.timezone)
 
-    outcome = reoptimise_rota(published, requirements, centre, agents, MONDAY, changes=sick)
+    outcome = reoptimise_rota(
+        published, requirements, rota_site(centre), agents, MONDAY, changes=sick
+    )
 
     changes = outcome.changes
     # A05's Tuesday morning goes, one spare agent (A01 or A02) takes it; nothing else moves.
@@ -111,8 +114,8 @@ def test_a_sick_agent_changes_only_their_own_shift_and_one_cover():
     assert outcome.result.summary.under_staffed_agent_hours == pytest.approx(0.0)
 
     # A plain re-solve with the same change covers the demand as cheaply but moves others.
-    plain = schedule_week(requirements, centre, agents, MONDAY, availability=sick)
-    instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
+    plain = schedule_week(requirements, rota_site(centre), agents, MONDAY, availability=sick)
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=7)
     plain_changes = changes_table(published, plain.rota, instance)
     assert plain.summary.paid_hours == pytest.approx(outcome.result.summary.paid_hours)
     assert len(plain_changes) > len(changes)
@@ -132,13 +135,15 @@ def test_moving_a_shift_happens_only_when_it_saves_more_than_the_change_cost():
         ],
         ignore_index=True,
     )
-    cheap = reoptimise_rota(published, requirements, centre, agents, MONDAY)
+    cheap = reoptimise_rota(published, requirements, rota_site(centre), agents, MONDAY)
     assert cheap.changes[["agent_id", "change"]].values.tolist() == [["A01", "removed"]]
     assert cheap.published_cost == pytest.approx(48.0 + 4.0 + 0.5 * 4.0)
     assert cheap.result.summary.objective == pytest.approx(48.0 + 4.0)
 
     dear_settings = centre.scheduling.model_copy(update={"change_cost_per_shift": 10.0})
-    dear = reoptimise_rota(published, requirements, centre, agents, MONDAY, settings=dear_settings)
+    dear = reoptimise_rota(
+        published, requirements, rota_site(centre), agents, MONDAY, settings=dear_settings
+    )
     assert dear.changes.empty
     assert dear.result.summary.objective == pytest.approx(dear.published_cost)
 
@@ -158,7 +163,7 @@ def test_warm_start_is_at_least_as_good_as_the_given_rota():
         ],
         ignore_index=True,
     )
-    outcome = reoptimise_rota(wasteful, requirements, centre, agents, MONDAY)
+    outcome = reoptimise_rota(wasteful, requirements, rota_site(centre), agents, MONDAY)
     assert outcome.published_cost == pytest.approx(48.0 + 12.0 + 0.5 * 12.0)
     assert outcome.result.summary.objective <= outcome.published_cost + 1e-9
     assert outcome.result.summary.objective == pytest.approx(48.0)
@@ -171,7 +176,7 @@ def test_a_published_shift_off_the_templates_is_reported_and_replaced():
     published = published_rota(centre.timezone)
     odd = (published["agent_id"] == "A06") & (published["date"] == MONDAY)
     published.loc[odd, "start"] = pd.Timestamp("2025-06-02 08:30", tz=centre.timezone)
-    outcome = reoptimise_rota(published, requirements, centre, make_agents(6), MONDAY)
+    outcome = reoptimise_rota(published, requirements, rota_site(centre), make_agents(6), MONDAY)
     assert outcome.unmatched[["agent_id", "date"]].values.tolist() == [["A06", MONDAY]]
     moved = outcome.changes[
         (outcome.changes["agent_id"] == "A06") & (outcome.changes["date"] == MONDAY)

@@ -14,6 +14,7 @@ import wfm.scheduling.reoptimise as reoptimise
 from wfm.config import Contract, SchedulingSettings
 from wfm.scheduling.reoptimise import reoptimise_rota, unavailable_days
 from wfm.scheduling.search import SearchResult
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import SolveStatus, SolveSummary
 
 #: Published break of each agent: the morning pair at 09:30 and 09:45, the afternoon pair
@@ -83,7 +84,12 @@ def test_a_sick_day_leaves_every_other_break_where_it_was():
     published = published_rota(centre.timezone)
     sick = unavailable_days([("A05", TUESDAY)], centre.timezone)
     outcome = reoptimise_rota(
-        published, requirements(centre, False), centre, make_agents(6), MONDAY, changes=sick
+        published,
+        requirements(centre, False),
+        rota_site(centre),
+        make_agents(6),
+        MONDAY,
+        changes=sick,
     )
     changes = outcome.changes
     lost = changes[changes["agent_id"] == "A05"]
@@ -108,7 +114,7 @@ def test_a_break_moves_only_when_it_saves_more_than_its_change_cost():
         centre = centre_with_breaks(break_cost)
         published = published_rota(centre.timezone)
         outcome = reoptimise_rota(
-            published, requirements(centre, True), centre, make_agents(6), MONDAY
+            published, requirements(centre, True), rota_site(centre), make_agents(6), MONDAY
         )
         changes = outcome.changes
         assert len(changes) == moves, changes
@@ -139,7 +145,12 @@ def test_when_the_search_ends_above_it_the_published_rota_less_the_lost_shift_is
 
     monkeypatch.setattr(reoptimise, "solve_rota", starved)
     outcome = reoptimise_rota(
-        published, requirements(centre, False), centre, make_agents(6), MONDAY, changes=sick
+        published,
+        requirements(centre, False),
+        rota_site(centre),
+        make_agents(6),
+        MONDAY,
+        changes=sick,
     )
     # 44 paid hours (11 shifts of 4 h); 10 per agent-hour short: Tuesday 08-12 one agent
     # short (4 h) and each of the 11 kept breaks one agent short for 0.25 h; the sick shift is

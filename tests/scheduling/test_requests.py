@@ -17,6 +17,7 @@ from test_rule_contract import ALL_DAYS, BASE, DAY, EARLY, LATE, SHIFT_TYPES, sp
 from wfm.config import Contract
 from wfm.data.preferences import validate_preferences_frame
 from wfm.errors import InputError
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_week
 
 WEDNESDAY = MONDAY + dt.timedelta(days=2)
@@ -48,7 +49,11 @@ def solve(preferences, demand=None, templates=(EARLY, LATE)):
             }
         )
     return schedule_week(
-        requirements, centre, make_agents(1, contract="c"), MONDAY, preferences=preferences
+        requirements,
+        rota_site(centre),
+        make_agents(1, contract="c"),
+        MONDAY,
+        preferences=preferences,
     )
 
 

@@ -24,6 +24,7 @@ from wfm.errors import SolveError
 from wfm.scheduling import check_rota
 from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.rules import RULES, rule_named
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -262,12 +263,12 @@ def solve(case: Case, settings: dict):
     centre = centre_for(case, settings)
     agents = make_agents(1, contract="c")
     requirements = requirements_frame(centre, MONDAY, {"sales": case.demand}, days=7 * case.weeks)
-    result = schedule_horizon(requirements, centre, agents, MONDAY, weeks=case.weeks)
+    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=case.weeks)
     return centre, agents, result
 
 
 def violations_of(case: Case, result, centre, agents) -> list:
-    found = check_rota(result.rota, centre=centre, agents=agents, week_start=MONDAY)
+    found = check_rota(result.rota, site=rota_site(centre), agents=agents, week_start=MONDAY)
     return [v for v in found if v.rule == case.violation]
 
 
@@ -307,11 +308,11 @@ def test_an_impossible_setting_is_named_before_solving(name):
     )
     agents = make_agents(1, contract="c")
     requirements = requirements_frame(centre, MONDAY, {"sales": case.demand}, days=7 * case.weeks)
-    instance = prepare_week(requirements, centre, agents, MONDAY, days=7 * case.weeks)
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=7 * case.weeks)
     problems = rule_named(case.diagnosed_by or name).diagnose(instance)
     assert any(case.named in problem for problem in problems), problems
     with pytest.raises(SolveError, match="no rota can meet every hard rule") as raised:
-        schedule_horizon(requirements, centre, agents, MONDAY, weeks=case.weeks)
+        schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=case.weeks)
     assert case.named in str(raised.value)
     assert "'c'" in str(raised.value) or "A01" in str(raised.value)
 

@@ -20,6 +20,7 @@ from wfm.scheduling import (
     schedule_week,
     skill_group_name,
 )
+from wfm.scheduling.site import rota_site
 from wfm.timegrid import interval_grid
 
 TZ = "Europe/London"
@@ -88,7 +89,9 @@ def test_contract_hours_and_days_hold_for_every_agent():
     )
     # Demand well above what six agents can give, so hours are pushed to their maxima.
     demand = week_demand("sales", 6)
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY)
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), agents, MONDAY
+    )
     summary = result.agent_summary.set_index("agent_id")
     assert tuple(result.agent_summary.columns) == AGENT_SUMMARY_COLUMNS
     for agent in agents:
@@ -118,7 +121,7 @@ def test_under_staffing_is_reported_not_raised():
     centre = small_week_centre(contracts=(Contract(name="flex", max_days_per_week=5),))
     demand = week_demand("sales", 10)  # 10 agents all day, every weekday; only 2 agents
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(2), MONDAY
     )
     assert result.summary.status == SolveStatus.OPTIMAL
     # each agent can give at most 5 x 8 = 40 hours of the 5 x 12 x 10 = 600 needed
@@ -162,7 +165,7 @@ def test_rest_rule_holds_even_when_breaking_it_would_be_cheaper():
             opening_hours=OPEN_24_7, templates=(late, early), contracts=(contract,)
         )
         result = schedule_week(
-            requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY
+            requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(1), MONDAY
         )
         assert result.agent_summary["days_worked"].tolist() == [expected_days]
         assert result.summary.objective == pytest.approx(expected_cost)
@@ -195,7 +198,7 @@ def test_rest_rule_spreads_late_and_early_over_two_agents():
         }
     }
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(2), MONDAY
     )
     assert result.summary.objective == pytest.approx(16.0)
     assert sorted(result.agent_summary["days_worked"]) == [1, 1]
@@ -212,7 +215,7 @@ def test_night_shift_over_midnight_is_scheduled_and_dated_by_its_start():
     centre = make_centre(opening_hours=OPEN_24_7, templates=(night,))
     demand = {"sales": {("2025-06-02 22:00", "2025-06-03 06:00"): 1}}
     result = schedule_week(
-        requirements_frame(centre, MONDAY, demand), centre, make_agents(1), MONDAY
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(1), MONDAY
     )
     row = result.rota.iloc[0]
     assert row["date"] == MONDAY
@@ -230,7 +233,10 @@ def test_agents_cover_only_queues_they_are_skilled_for():
     ]
     # Sales needs 3 every weekday; service needs nothing: only A1 and A3 may help sales.
     result = schedule_week(
-        requirements_frame(centre, MONDAY, week_demand("sales", 3)), centre, agents, MONDAY
+        requirements_frame(centre, MONDAY, week_demand("sales", 3)),
+        rota_site(centre),
+        agents,
+        MONDAY,
     )
     coverage = result.coverage
     working = coverage_from_rota(
@@ -265,7 +271,9 @@ def test_coverage_from_rota_agrees_with_the_model():
         2, queues=("sales", "service"), prefix="M"
     )
     demand = week_demand("sales", 3) | week_demand("service", 1, "10:00", "14:00")
-    result = schedule_week(requirements_frame(centre, MONDAY, demand), centre, agents, MONDAY)
+    result = schedule_week(
+        requirements_frame(centre, MONDAY, demand), rota_site(centre), agents, MONDAY
+    )
     grid = interval_grid(MONDAY, 7, 15, TZ)
     working = coverage_from_rota(result.rota, {a.agent_id: a.queues for a in agents}, grid, 15)
     assert set(working["skill_group"]) == {skill_group_name(["sales"]), "sales+service"}
@@ -330,8 +338,8 @@ def test_seeded_solve_gives_the_same_rota_twice():
     rng = np.random.default_rng(3)
     requirements = requirements_frame(centre, MONDAY, week_demand("sales", 2))
     requirements["agents_scheduled_required"] = rng.integers(0, 4, len(requirements)).astype(float)
-    first = schedule_week(requirements, centre, make_agents(4, contract="part"), MONDAY)
-    second = schedule_week(requirements, centre, make_agents(4, contract="part"), MONDAY)
+    first = schedule_week(requirements, rota_site(centre), make_agents(4, contract="part"), MONDAY)
+    second = schedule_week(requirements, rota_site(centre), make_agents(4, contract="part"), MONDAY)
     assert tuple(first.rota.columns) == ROTA_COLUMNS
     assert len(first.rota) > 0
     pd.testing.assert_frame_equal(first.rota, second.rota)
@@ -351,7 +359,10 @@ def test_precheck_names_the_agent_whose_minimum_hours_cannot_be_reached():
     ]
     with pytest.raises(SolveError) as error:
         schedule_week(
-            requirements_frame(centre, MONDAY, week_demand("sales", 1)), centre, agents, MONDAY
+            requirements_frame(centre, MONDAY, week_demand("sales", 1)),
+            rota_site(centre),
+            agents,
+            MONDAY,
         )
     message = str(error.value)
     assert "'Z9'" in message and "30 paid hours" in message and "20 paid hours" in message
@@ -364,7 +375,7 @@ def test_precheck_names_the_agent_whose_minimum_days_cannot_be_reached():
     with pytest.raises(SolveError, match=r"agent 'A01'.*at least 6 days.*only 5 days"):
         schedule_week(
             requirements_frame(centre, MONDAY, week_demand("sales", 1)),
-            centre,
+            rota_site(centre),
             make_agents(1, contract="six days"),
             MONDAY,
         )
@@ -392,7 +403,7 @@ def test_rest_conflict_that_the_precheck_cannot_see_is_reported_as_no_rota():
     with pytest.raises(SolveError, match="rest"):
         schedule_week(
             requirements_frame(centre, MONDAY, {"sales": {}}),
-            centre,
+            rota_site(centre),
             make_agents(1, contract="two days"),
             MONDAY,
         )
@@ -402,9 +413,13 @@ def test_unknown_contract_and_queue_are_input_errors():
     centre = small_week_centre(contracts=(Contract(name="flex"),))
     requirements = requirements_frame(centre, MONDAY, week_demand("sales", 1))
     with pytest.raises(InputError, match="contract 'ghost'"):
-        schedule_week(requirements, centre, [Agent("A1", "A", "t", "ghost", ("sales",))], MONDAY)
+        schedule_week(
+            requirements, rota_site(centre), [Agent("A1", "A", "t", "ghost", ("sales",))], MONDAY
+        )
     with pytest.raises(InputError, match="queue 'chat'"):
-        schedule_week(requirements, centre, [Agent("A1", "A", "t", "flex", ("chat",))], MONDAY)
+        schedule_week(
+            requirements, rota_site(centre), [Agent("A1", "A", "t", "flex", ("chat",))], MONDAY
+        )
 
 
 def test_overlapping_break_windows_raise_config_error_before_solving():
@@ -428,7 +443,7 @@ def test_overlapping_break_windows_raise_config_error_before_solving():
     with pytest.raises(ConfigError, match="'one' and 'two' can overlap"):
         schedule_week(
             requirements_frame(centre, MONDAY, week_demand("sales", 1)),
-            centre,
+            rota_site(centre),
             make_agents(1),
             MONDAY,
         )
@@ -464,7 +479,7 @@ def test_daylight_saving_week_is_scheduled_in_local_time():
         }
     }
     result = schedule_week(
-        requirements_frame(centre, monday, demand), centre, make_agents(1), monday
+        requirements_frame(centre, monday, demand), rota_site(centre), make_agents(1), monday
     )
     assert len(result.coverage) == 6 * 96 + 92
     sunday = result.rota[result.rota["date"] == dt.date(2025, 3, 30)].iloc[0]
@@ -479,7 +494,7 @@ def test_progress_is_reported_from_zero_to_one():
     seen: list[tuple[float, str]] = []
     schedule_week(
         requirements_frame(centre, MONDAY, week_demand("sales", 1)),
-        centre,
+        rota_site(centre),
         make_agents(1),
         MONDAY,
         progress=lambda fraction, message: seen.append((fraction, message)),
@@ -492,10 +507,12 @@ def test_progress_is_reported_from_zero_to_one():
 def test_no_agents_leaves_everything_under_staffed():
     centre = small_week_centre(contracts=(Contract(name="flex"),))
     result = schedule_week(
-        requirements_frame(centre, MONDAY, week_demand("sales", 2)), centre, [], MONDAY
+        requirements_frame(centre, MONDAY, week_demand("sales", 2)), rota_site(centre), [], MONDAY
     )
     assert result.rota.empty and tuple(result.rota.columns) == ROTA_COLUMNS
     assert result.summary.under_staffed_agent_hours == pytest.approx(5 * 12 * 2)
     assert result.summary.objective == pytest.approx(5 * 12 * 2 * 10.0)
-    empty = schedule_week(requirements_frame(centre, MONDAY, {"sales": {}}), centre, [], MONDAY)
+    empty = schedule_week(
+        requirements_frame(centre, MONDAY, {"sales": {}}), rota_site(centre), [], MONDAY
+    )
     assert empty.summary.objective == 0.0 and empty.summary.status is SolveStatus.OPTIMAL

@@ -16,6 +16,7 @@ from wfm.scheduling import search
 from wfm.scheduling.budget import SearchBudget
 from wfm.scheduling.instance import pooled_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import SolverRun, SolveStatus, run_highs
 
 N_AGENTS = 20
@@ -26,7 +27,7 @@ def small_week():
     centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.0)
     agents = synthetic_agents(N_AGENTS, seed=1)
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=5.0)
-    instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=7)
     return instance, centre.scheduling
 
 

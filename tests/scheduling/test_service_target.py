@@ -29,6 +29,7 @@ from wfm.scheduling.service_target import (
     service_curves,
     solve_for_objective,
 )
+from wfm.scheduling.site import rota_site
 from wfm.staffing import ServiceTarget, compute_requirements, service_level_fractional
 from wfm.staffing.erlang import service_level
 from wfm.timegrid import interval_grid
@@ -154,8 +155,8 @@ def test_weekly_mode_finds_the_enumerated_optimum_with_fewer_hours_than_covering
     requirements = tiny_requirements(covering_centre)
     agents = make_agents(12)
 
-    covering = schedule_week(requirements, covering_centre, agents, MONDAY)
-    weekly = schedule_week(requirements, weekly_centre, agents, MONDAY)
+    covering = schedule_week(requirements, rota_site(covering_centre), agents, MONDAY)
+    weekly = schedule_week(requirements, rota_site(weekly_centre), agents, MONDAY)
     assert weekly.summary.status == SolveStatus.OPTIMAL
 
     best = cheapest_by_enumeration(requirements, max_per_start=6, max_agents=12)
@@ -175,8 +176,10 @@ def test_a_higher_floor_costs_hours_and_holds_in_every_interval():
     )
     centre = tiny_centre("weekly_service_level")
     requirements = tiny_requirements(centre)
-    low = schedule_week(requirements, centre, make_agents(12), MONDAY)
-    high = schedule_week(requirements, centre, make_agents(12), MONDAY, settings=settings)
+    low = schedule_week(requirements, rota_site(centre), make_agents(12), MONDAY)
+    high = schedule_week(
+        requirements, rota_site(centre), make_agents(12), MONDAY, settings=settings
+    )
     _, levels = review(centre, requirements, high.coverage)
     assert (levels >= 0.75 - 1e-9).all()
     assert high.summary.paid_hours >= low.summary.paid_hours
@@ -186,7 +189,9 @@ def test_weekly_mode_needs_offered_contacts():
     centre = tiny_centre("weekly_service_level")
     demand = {"sales": {("2025-06-02 08:00", "2025-06-02 12:00"): 2}}
     with pytest.raises(InputError, match="offered"):
-        schedule_week(requirements_frame(centre, MONDAY, demand), centre, make_agents(2), MONDAY)
+        schedule_week(
+            requirements_frame(centre, MONDAY, demand), rota_site(centre), make_agents(2), MONDAY
+        )
 
 
 def test_unknown_objective_is_rejected():
@@ -197,7 +202,7 @@ def test_unknown_objective_is_rejected():
 def test_the_models_answered_contacts_never_exceed_the_reviews():
     centre = tiny_centre("weekly_service_level")
     requirements = tiny_requirements(centre)
-    instance = prepare_week(requirements, centre, make_agents(12), MONDAY, days=7)
+    instance = prepare_week(requirements, rota_site(centre), make_agents(12), MONDAY, days=7)
     search = solve_for_objective(instance, centre.scheduling, requirements)
     curves = service_curves(requirements, instance, FLOOR)
     coverage = coverage_frame(scheduled_by_queue(search.model, instance), instance)
@@ -234,13 +239,13 @@ def test_the_weekly_objective_aims_at_the_targets_the_requirements_were_staffed_
     requirements = requirements_frame(
         centre, MONDAY, {"sales": {(f"{MONDAY} 08:00", f"{MONDAY} 09:00"): 1}}
     )
-    instance = prepare_week(requirements, centre, make_agents(1), MONDAY, days=7)
+    instance = prepare_week(requirements, rota_site(centre), make_agents(1), MONDAY, days=7)
     queue = centre.queue("sales")
-    threshold, target = staffed_targets(requirements, instance, centre)
+    threshold, target = staffed_targets(requirements, instance)
     assert (threshold.tolist(), target.tolist()) == (
         [queue.answer_threshold_seconds],
         [queue.service_level_target],
     )
     staffed = requirements.assign(service_level_target=0.9, answer_threshold_seconds=15.0)
-    threshold, target = staffed_targets(staffed, instance, centre)
+    threshold, target = staffed_targets(staffed, instance)
     assert (threshold.tolist(), target.tolist()) == ([15.0], [0.9])

@@ -16,6 +16,7 @@ from wfm.scheduling.instance import pooled_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.pooled import share_out, share_out_pools
 from wfm.scheduling.search import read_pairs, solve_rota
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,7 +67,7 @@ def clash_week():
         spans[(f"{date} 15:00", f"{date} 21:00")] = evening
     requirements = requirements_frame(centre, MONDAY, {"sales": spans})
     agents = make_agents(N_AGENTS, contract="c")
-    instance = prepare_week(requirements, centre, agents, MONDAY, days=7)
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=7)
     return instance, centre.scheduling
 
 

@@ -18,12 +18,15 @@ from wfm.scheduling.shifts import (
     shift_candidates,
     week_grid,
 )
+from wfm.scheduling.site import rota_site
 from wfm.timegrid import parse_clock
 
 
 def test_candidates_lie_inside_opening_hours_of_their_day():
     centre = synthetic_centre()
-    candidates = shift_candidates(centre, week_grid(centre, MONDAY))
+    candidates = shift_candidates(
+        centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+    )
     hours = {
         0: "08:00-20:00",
         1: "08:00-20:00",
@@ -45,7 +48,9 @@ def test_candidates_lie_inside_opening_hours_of_their_day():
 
 def test_weekday_template_gives_expected_number_of_candidates():
     centre = synthetic_centre()
-    candidates = shift_candidates(centre, week_grid(centre, MONDAY))
+    candidates = shift_candidates(
+        centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+    )
     monday = candidates[candidates["day"] == 0]
     # 510 min from 08:00..11:30 (8 starts), 360 from 08:00..14:00 (13), 240 from 08:00..16:00 (17).
     assert monday.groupby("length_minutes").size().to_dict() == {240: 17, 360: 13, 510: 8}
@@ -53,7 +58,9 @@ def test_weekday_template_gives_expected_number_of_candidates():
 
 def test_paid_minutes_exclude_unpaid_lunch_only():
     centre = synthetic_centre()
-    candidates = shift_candidates(centre, week_grid(centre, MONDAY))
+    candidates = shift_candidates(
+        centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+    )
     paid = candidates.groupby("length_minutes")["paid_minutes"].first().to_dict()
     # lunch (30 min, unpaid) applies from 360 minutes; paid breaks do not reduce paid time.
     assert paid == {240: 240, 360: 330, 480: 450, 510: 480}
@@ -70,7 +77,9 @@ def test_shift_may_cross_midnight_when_open():
     centre = make_centre(
         opening_hours={day: "00:00-24:00" for day in ("mon", "tue")}, templates=(night,)
     )
-    candidates = shift_candidates(centre, week_grid(centre, MONDAY))
+    candidates = shift_candidates(
+        centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+    )
     assert len(candidates) == 1
     shift = candidates.iloc[0]
     assert shift["date"] == MONDAY
@@ -86,7 +95,9 @@ def test_shift_crossing_into_a_closed_day_is_not_a_candidate():
         lengths_minutes=(480,),
     )
     centre = make_centre(opening_hours={"mon": "00:00-24:00"}, templates=(night,))
-    assert shift_candidates(centre, week_grid(centre, MONDAY)).empty
+    assert shift_candidates(
+        centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+    ).empty
 
 
 def test_shift_on_last_day_may_spill_past_the_week():
@@ -100,8 +111,8 @@ def test_shift_on_last_day_may_spill_past_the_week():
     centre = make_centre(
         opening_hours={day: "00:00-24:00" for day in ("sun", "mon")}, templates=(night,)
     )
-    grid = week_grid(centre, MONDAY)
-    candidates = shift_candidates(centre, grid)
+    grid = week_grid(rota_site(centre), MONDAY)
+    candidates = shift_candidates(centre.shift_templates, centre.break_rules, grid)
     assert len(candidates) == 1
     assert candidates.iloc[0]["first_interval"] + 32 > grid.n_horizon  # ends next Monday 06:00
 
@@ -122,13 +133,21 @@ def test_daylight_saving_days_keep_wall_clock_starts_and_elapsed_lengths():
         templates=(template,),
     )
     # Spring forward: Sunday 30 March 2025, 01:00 local does not exist.
-    spring = shift_candidates(centre, week_grid(centre, dt.date(2025, 3, 24)))
+    spring = shift_candidates(
+        centre.shift_templates,
+        centre.break_rules,
+        week_grid(rota_site(centre), dt.date(2025, 3, 24)),
+    )
     sunday = spring[spring["date"] == dt.date(2025, 3, 30)]
     assert 60 not in sunday["start_minute"].tolist()
     shift = sunday[sunday["start_minute"] == 0].iloc[0]
     assert shift["end"] == pd.Timestamp("2025-03-30 09:00", tz="Europe/London")  # 8 elapsed hours
     # Fall back: Sunday 26 October 2025, 01:00-02:00 happens twice; take the first.
-    autumn = shift_candidates(centre, week_grid(centre, dt.date(2025, 10, 20)))
+    autumn = shift_candidates(
+        centre.shift_templates,
+        centre.break_rules,
+        week_grid(rota_site(centre), dt.date(2025, 10, 20)),
+    )
     saturday_night = autumn[
         (autumn["date"] == dt.date(2025, 10, 25)) & (autumn["start_minute"] == 22 * 60)
     ].iloc[0]
@@ -145,7 +164,9 @@ def test_template_start_off_the_grid_is_rejected():
     )
     centre = make_centre(opening_hours={"mon": "08:00-20:00"}, templates=(odd,))
     with pytest.raises(ConfigError, match="not on the 15-minute interval grid"):
-        shift_candidates(centre, week_grid(centre, MONDAY))
+        shift_candidates(
+            centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+        )
 
 
 def test_break_offsets_stay_in_window_and_end_before_the_shift():
@@ -176,7 +197,7 @@ def test_overlapping_break_windows_are_rejected_with_names():
         break_rules=(MORNING_BREAK, early_lunch),
     )
     with pytest.raises(ConfigError, match="'morning break' and 'lunch' can overlap"):
-        check_break_rules(centre)
+        check_break_rules(centre.break_rules, centre.shift_templates, centre.interval_minutes)
 
 
 def test_break_that_cannot_fit_is_rejected():
@@ -196,13 +217,15 @@ def test_break_that_cannot_fit_is_rejected():
         opening_hours={"mon": "08:00-20:00"}, templates=(template,), break_rules=(late,)
     )
     with pytest.raises(ConfigError, match="no start between 300 and 330"):
-        check_break_rules(centre)
+        check_break_rules(centre.break_rules, centre.shift_templates, centre.interval_minutes)
 
 
 def test_break_windows_form_chains_of_translates():
     centre = synthetic_centre()
-    candidates = shift_candidates(centre, week_grid(centre, MONDAY))
-    options = break_options(centre, candidates)
+    candidates = shift_candidates(
+        centre.shift_templates, centre.break_rules, week_grid(rota_site(centre), MONDAY)
+    )
+    options = break_options(centre.break_rules, candidates, centre.interval_minutes)
     windows = break_windows(options)
     assert len(windows) == len(options.groupby(["candidate", "rule"]))
     for _, chain in windows.groupby("chain"):

@@ -16,6 +16,7 @@ from scheduling_synthetic import (
 )
 
 from wfm.scheduling import SolveStatus, coverage_from_rota, schedule_week
+from wfm.scheduling.site import rota_site
 from wfm.timegrid import interval_grid
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def test_small_synthetic_week_satisfies_every_rule():
     centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.02)
     agents = synthetic_agents(12, seed=1)
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=4.0, seed=1)
-    result = schedule_week(requirements, centre, agents, MONDAY)
+    result = schedule_week(requirements, rota_site(centre), agents, MONDAY)
     assert result.summary.status.has_solution
     assert result.summary.gap is not None and result.summary.gap <= 0.05
     check_rota(result, centre, agents)
@@ -93,7 +94,7 @@ def test_sixty_agents_reach_one_percent_on_the_work_budgets():
     centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.01)
     agents = synthetic_agents(60, seed=0)
     requirements = synthetic_requirements(centre, MONDAY, peak_agents=22.0, seed=0)
-    result = schedule_week(requirements, centre, agents, MONDAY)
+    result = schedule_week(requirements, rota_site(centre), agents, MONDAY)
     summary = result.summary
     logger.info("60 agents: %s", summary.describe())
     assert summary.status is SolveStatus.OPTIMAL

@@ -8,7 +8,8 @@ import pytest
 from scheduling_synthetic import make_agents, make_centre
 
 from wfm.config import Contract
-from wfm.scheduling import check_rota, law_for_centre, rule_set_text
+from wfm.scheduling import check_rota, rule_set_text
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.working_time_law import (
     EU_WORKING_TIME_DIRECTIVE,
     UK_WORKING_TIME_REGULATIONS,
@@ -49,7 +50,7 @@ def rota(*spans) -> pd.DataFrame:
 )
 def test_the_law_follows_the_centre_country(country, law):
     assert working_time_law_for(country) is law
-    assert law_for_centre(centre_in(country)) is law
+    assert working_time_law_for(centre_in(country).country) is law
 
 
 def test_the_directive_table_cites_its_articles_and_is_dated():
@@ -75,7 +76,9 @@ WEEK = [
 
 def rules_broken(country: str | None) -> set[str]:
     found = check_rota(
-        rota(*WEEK), centre=centre_in(country), week_start=pd.Timestamp("2025-06-02").date()
+        rota(*WEEK),
+        site=rota_site(centre_in(country)),
+        week_start=pd.Timestamp("2025-06-02").date(),
     )
     return {v.rule for v in found}, found
 
@@ -103,12 +106,15 @@ def test_a_country_without_a_table_checks_the_contracts_only_and_says_so():
     )
     centre = centre_in("US")
     agents = make_agents(1)
-    found = check_rota(short_rest, centre=centre, agents=agents)
+    found = check_rota(short_rest, site=rota_site(centre), agents=agents)
     assert [v.rule for v in found] == ["contract_min_rest"]
-    assert {v.rule for v in check_rota(short_rest, centre=centre_in("GB"), agents=agents)} == {
-        "daily_rest"
-    }
-    note = rule_set_text(law_for_centre(centre), centre.country)
+    assert {
+        v.rule for v in check_rota(short_rest, site=rota_site(centre_in("GB")), agents=agents)
+    } == {"daily_rest"}
+    note = rule_set_text(working_time_law_for(centre.country), centre.country)
     assert "no working-time law table for country 'US'" in note
     assert "only the contract rules" in note
-    assert rule_set_text(law_for_centre(centre_in("FR"))) == "EU Working Time Directive 2003/88/EC"
+    assert (
+        rule_set_text(working_time_law_for(centre_in("FR").country))
+        == "EU Working Time Directive 2003/88/EC"
+    )

@@ -47,8 +47,10 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
     from wfm.data.io import read_rota, write_csv_atomic
-    from wfm.scheduling.compliance import check_rota, law_for_centre, rule_set_text
+    from wfm.scheduling.compliance import check_rota, rule_set_text
     from wfm.scheduling.rota_view import violations_frame
+    from wfm.scheduling.site import rota_site
+    from wfm.scheduling.working_time_law import working_time_law_for
 
     centre = load_centre(args.centre) if args.centre else None
     timezone = args.timezone or (centre.timezone if centre else None)
@@ -63,15 +65,15 @@ def run(args: argparse.Namespace) -> int:
         agents = load_agents(centre)
     output = output_file(args.output) if args.output else None
     rota = read_rota(args.rota, timezone)
-    law = law_for_centre(centre)
     country = centre.country if centre is not None else None
+    law = working_time_law_for(country)
     say(
         f"rules: {rule_set_text(law, country)}"
         + (" and the contracts" if agents is not None else "")
     )
     violations = check_rota(
         rota,
-        centre=centre,
+        site=rota_site(centre) if centre is not None else None,
         agents=agents,
         opted_out=args.opted_out,
         week_start=parse_date(args.week_start),

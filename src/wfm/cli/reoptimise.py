@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         rota_files,
     )
     from wfm.scheduling.reoptimise import parse_unavailable, reoptimise_rota, unavailable_days
+    from wfm.scheduling.site import rota_site
 
     out_dir = output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = reoptimise_rota(
             published,
             requirements,
-            centre,
+            rota_site(centre),
             agents,
             start_date,
             changes=pd.concat(changes, ignore_index=True),

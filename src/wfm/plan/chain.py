@@ -40,6 +40,7 @@ from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import RotaResult
 from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 from wfm.staffing import ServiceTarget, compute_requirements
 
@@ -316,7 +317,7 @@ def schedule_rota(
     the availability and preferences its file names."""
     return schedule_horizon(
         requirements,
-        centre,
+        rota_site(centre),
         list(agents),
         start_date,
         weeks=weeks or rota_weeks(centre),

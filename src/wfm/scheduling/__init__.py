@@ -7,7 +7,8 @@ family of constraints in :mod:`wfm.scheduling.model`, one plug-in per labour or 
 in :mod:`wfm.scheduling.rules`), :func:`run_highs` (the solver boundary,
 :class:`SolveStatus`), :func:`solve_rota` (the LP-guided search of
 :mod:`wfm.scheduling.search`) and the readers in :mod:`wfm.scheduling.rota`.
-:func:`schedule_week` chains them. :func:`check_rota` checks any rota against the
+:func:`schedule_week` chains them. The engine reads the centre configuration in one place,
+:func:`rota_site` (:mod:`wfm.scheduling.site`); the entry points call it at the top. :func:`check_rota` checks any rota against the
 working-time law of the centre's country and the contracts (:mod:`wfm.scheduling.compliance`);
 :mod:`wfm.scheduling.exports` writes it for planners (Excel, iCalendar).
 """
@@ -15,7 +16,6 @@ working-time law of the centre's country and the contracts (:mod:`wfm.scheduling
 from wfm.scheduling.compliance import (
     check_rota,
     check_rota_frame,
-    law_for_centre,
     rule_set_text,
 )
 from wfm.scheduling.exports import rota_to_excel, rota_to_icalendar, write_rota_exports
@@ -39,6 +39,7 @@ from wfm.scheduling.rota import (
 from wfm.scheduling.rota_view import Violation
 from wfm.scheduling.rules import RULES
 from wfm.scheduling.search import SearchResult, solve_rota
+from wfm.scheduling.site import QueueTarget, RotaSite, rota_site
 from wfm.scheduling.solve import SolveStatus, SolveSummary, run_highs
 from wfm.scheduling.week import RotaResult, schedule_horizon, schedule_week
 from wfm.scheduling.working_time_law import (
@@ -56,7 +57,6 @@ __all__ = [
     "WorkingTimeRules",
     "check_rota",
     "check_rota_frame",
-    "law_for_centre",
     "rule_set_text",
     "working_time_law_for",
     "rota_to_excel",
@@ -84,4 +84,7 @@ __all__ = [
     "run_highs",
     "solve_rota",
     "SearchResult",
+    "QueueTarget",
+    "RotaSite",
+    "rota_site",
 ]

@@ -53,7 +53,7 @@ What is checked (limits from :class:`WorkingTimeRules`)
 ``night_work_hours`` (reg. 6(1), 6(5))
     Night workers (see :func:`night_workers`) work on average at most 8 hours in 24 over
     the same periods, averaged as in reg. 6(5): hours / (days − weekly rest days).
-contract rules (centre and agents given)
+contract rules (site and agents given)
     Each registered rule's :meth:`~wfm.scheduling.rules.base.Rule.check` (see the rule table
     in ``docs/scheduling.md``): per week paid hours (work and paid breaks; the activities of
     unpaid break rules, such as lunch, are unpaid) and working days; per shift its length;
@@ -80,7 +80,6 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import pandas as pd
 
-from wfm.config import Centre
 from wfm.data.schemas import Agent
 from wfm.scheduling.rota_view import (
     RotaView,
@@ -96,6 +95,7 @@ from wfm.scheduling.rota_view import (
 )
 from wfm.scheduling.rules import RULES
 from wfm.scheduling.rules.shift_types import start_windows
+from wfm.scheduling.site import RotaSite
 from wfm.scheduling.working_time_law import (
     UK_WORKING_TIME_REGULATIONS,
     WorkingTimeRules,
@@ -395,13 +395,6 @@ def _averages(
     return out
 
 
-def law_for_centre(centre: Centre | None) -> WorkingTimeRules | None:
-    """The working-time law that applies to ``centre`` (see
-    :func:`~wfm.scheduling.working_time_law.working_time_law_for`): the UK Regulations
-    without a centre or a country, ``None`` for a country wfm has no table for."""
-    return working_time_law_for(centre.country if centre is not None else None)
-
-
 def rule_set_text(law: WorkingTimeRules | None, country: str | None = None) -> str:
     """What a check covers, in plain words, e.g. ``'UK Working Time Regulations 1998'``, or
     the note that only the contract rules are checked."""
@@ -411,7 +404,7 @@ def rule_set_text(law: WorkingTimeRules | None, country: str | None = None) -> s
 def check_rota(
     rota: pd.DataFrame,
     *,
-    centre: Centre | None = None,
+    site: RotaSite | None = None,
     agents: Sequence[Agent] | None = None,
     rules: WorkingTimeRules | None | object = _COUNTRY_LAW,
     opted_out: Collection[str] = (),
@@ -425,15 +418,16 @@ def check_rota(
         Columns ``agent_id``, ``activity`` (``work``, ``break``, ``lunch``), ``start`` and
         ``end`` (tz-aware), as from :func:`wfm.data.io.read_rota` or a
         :class:`~wfm.scheduling.RotaResult`; not modified.
-    centre
-        The centre: its time zone is used for local times, its country picks the law, and
+    site
+        What the engine uses of the centre (:func:`wfm.scheduling.site.rota_site`): its
+        time zone is used for local times, its country picks the law, and
         with ``agents`` its contracts and break rules (which activities are unpaid) are
         checked too, one registered rule at a time (:data:`wfm.scheduling.rules.RULES`).
     agents
         The agents, for their contracts.
     rules
         The legal limits. Default: the law of the centre's country
-        (:func:`law_for_centre`: the UK Working Time Regulations 1998 for GB or no country,
+        (:func:`~wfm.scheduling.working_time_law.working_time_law_for`: the UK Working Time Regulations 1998 for GB or no country,
         the EU Working Time Directive for EU and EEA countries); ``None`` checks the contract
         rules only (a country wfm has no table for, such as the US, gets ``None`` by default).
     opted_out
@@ -465,28 +459,29 @@ def check_rota(
     """
     if rota.empty:
         return []
-    law = law_for_centre(centre) if rules is _COUNTRY_LAW else rules
+    country = site.country if site is not None else None
+    law = working_time_law_for(country) if rules is _COUNTRY_LAW else rules
     rota_timezone(rota)  # an error for naive times, also when the centre names the zone
-    timezone = centre.timezone if centre is not None else rota_timezone(rota)
+    timezone = site.timezone if site is not None else rota_timezone(rota)
     contract_of = {}
-    if centre is not None and agents is not None:
-        contract_of = {agent.agent_id: centre.contract(agent.contract) for agent in agents}
+    if site is not None and agents is not None:
+        contract_of = {agent.agent_id: site.contract(agent.contract) for agent in agents}
     view = read_rota_view(
         rota,
         timezone,
         week_start=week_start,
         contract_of=contract_of,
-        unpaid_activities=frozenset(rule.activity for rule in centre.break_rules if not rule.paid)
-        if centre is not None
+        unpaid_activities=frozenset(rule.activity for rule in site.break_rules if not rule.paid)
+        if site is not None
         else frozenset(),
         daily_rest_hours=law.daily_rest_hours if law is not None else None,
-        shift_types=start_windows(centre.shift_types) if centre is not None else {},
+        shift_types=start_windows(site.shift_types) if site is not None else {},
     )
     violations: list[Violation] = []
     if law is not None:
         violations += law_violations(view, law, timezone, opted_out)
     else:
-        logger.info("%s", rule_set_text(None, centre.country if centre is not None else None))
+        logger.info("%s", rule_set_text(None, country))
     if contract_of:
         unknown = sorted(set(view.rows["agent_id"]) - set(contract_of))
         if unknown:
@@ -497,7 +492,7 @@ def check_rota(
             )
         for rule in RULES:
             violations += rule.check(view)
-    elif centre is not None:
+    elif site is not None:
         logger.info("no agents given: contract rules are not checked")
     violations.sort(key=lambda v: (v.agent_id, v.start, v.rule))
     logger.info(
@@ -528,7 +523,6 @@ def check_rota_frame(rota: pd.DataFrame, **options) -> pd.DataFrame:
 __all__ = [
     "check_rota",
     "check_rota_frame",
-    "law_for_centre",
     "law_violations",
     "night_workers",
     "rule_set_text",

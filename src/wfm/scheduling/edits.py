@@ -46,11 +46,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from wfm.config import BreakRule, Centre
+from wfm.config import BreakRule
 from wfm.data.schemas import ROTA_COLUMNS
 from wfm.errors import InputError
 from wfm.scheduling.rota import coverage_from_rota, skill_group_name
 from wfm.scheduling.shifts import applicable_break_rules, break_offsets_minutes
+from wfm.scheduling.site import RotaSite
 from wfm.timegrid import format_clock, interval_grid, parse_clock
 
 logger = logging.getLogger(__name__)
@@ -110,9 +111,9 @@ def _dates(rota: pd.DataFrame) -> np.ndarray:
     return np.array([_as_date(value) for value in rota["date"]], dtype=object)
 
 
-def _timezone(rota: pd.DataFrame, centre: Centre | None) -> str:
-    if centre is not None:
-        return centre.timezone
+def _timezone(rota: pd.DataFrame, site: RotaSite | None) -> str:
+    if site is not None:
+        return site.timezone
     zone = getattr(rota["start"].dt, "tz", None)
     if zone is None:
         raise InputError(
@@ -187,7 +188,7 @@ def shifts_of(rota: pd.DataFrame) -> pd.DataFrame:
     return shifts[list(SHIFT_COLUMNS)]
 
 
-def break_rules_of(shift: Shift, centre: Centre) -> list[BreakRule]:
+def break_rules_of(shift: Shift, break_rules: Sequence[BreakRule]) -> list[BreakRule]:
     """The centre's break rule of each break of ``shift``, in time order.
 
     Raises
@@ -198,7 +199,7 @@ def break_rules_of(shift: Shift, centre: Centre) -> list[BreakRule]:
     """
     length = int(round(shift.length_minutes))
     rules = sorted(
-        (centre.break_rules[index] for index in applicable_break_rules(centre.break_rules, length)),
+        (break_rules[index] for index in applicable_break_rules(break_rules, length)),
         key=lambda rule: (rule.earliest_start_after_minutes, rule.latest_start_after_minutes),
     )
     found = [
@@ -220,19 +221,19 @@ def break_rules_of(shift: Shift, centre: Centre) -> list[BreakRule]:
 
 
 # --- checks -------------------------------------------------------------------------------
-def _check_open(centre: Centre, start: pd.Timestamp, end: pd.Timestamp, what: str) -> None:
+def _check_open(site: RotaSite, start: pd.Timestamp, end: pd.Timestamp, what: str) -> None:
     """Raise unless the centre is open for every interval ``[start, end)`` touches."""
-    interval = centre.interval_minutes
-    first_day = start.tz_convert(centre.timezone).date() - dt.timedelta(days=1)
-    days = (end.tz_convert(centre.timezone).date() - first_day).days + 2
-    grid = interval_grid(first_day, days, interval, centre.timezone)
+    interval = site.interval_minutes
+    first_day = start.tz_convert(site.timezone).date() - dt.timedelta(days=1)
+    days = (end.tz_convert(site.timezone).date() - first_day).days + 2
+    grid = interval_grid(first_day, days, interval, site.timezone)
     touched = grid[(grid < end) & (grid + pd.Timedelta(minutes=interval) > start)]
-    hours = centre.opening_hours_for(range(first_day.year, first_day.year + 2))
+    hours = site.opening_hours_for(range(first_day.year, first_day.year + 2))
     is_open = hours.is_open(touched, interval)
     if not is_open.all():
         closed = touched[~is_open][0]
         weekday = closed.strftime("%a").lower()
-        spec = centre.opening_hours.get(weekday, "closed")
+        spec = site.opening_hours.get(weekday, "closed")
         holiday = closed.date() in hours.closed_dates
         when = "a holiday, closed all day" if holiday else f"opening hours on {weekday}: {spec}"
         raise InputError(
@@ -336,7 +337,7 @@ def _shifted(shift: Shift, new_start: pd.Timestamp) -> Shift:
 # --- the edits ----------------------------------------------------------------------------
 def move_shift(
     rota: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agent_id: str,
     date: dt.date,
     new_start,
@@ -349,8 +350,9 @@ def move_shift(
     ----------
     rota
         The rota (not modified).
-    centre
-        Opening hours, interval length, break rules and time zone.
+    site
+        Opening hours, interval length, break rules and time zone
+        (:func:`wfm.scheduling.site.rota_site` of the centre).
     agent_id, date
         The shift (local date of its start).
     new_start
@@ -376,16 +378,16 @@ def move_shift(
         match the centre's break rules.
     """
     old = shift_of(rota, agent_id, date)
-    timezone = _timezone(rota, centre)
+    timezone = _timezone(rota, site)
     start = _local_time(new_start, timezone, "the new start")
     moved = _shifted(old, start)
     what = f"moving {old.label()} to {start:%a %d %b %H:%M}"
     if breaks == "replace" and old.breaks:
-        rules = break_rules_of(old, centre)
+        rules = break_rules_of(old, site.break_rules)
         placed = []
         for rule, (activity, break_start, _end) in zip(rules, old.breaks, strict=True):
             allowed = break_offsets_minutes(
-                rule, int(round(old.length_minutes)), centre.interval_minutes
+                rule, int(round(old.length_minutes)), site.interval_minutes
             )
             if not allowed:
                 raise InputError(
@@ -407,7 +409,7 @@ def move_shift(
         )
     others = _replace(rota, old, None)
     _check_no_overlap(others, old.agent_id, moved.start, moved.end, what)
-    _check_open(centre, moved.start, moved.end, what)
+    _check_open(site, moved.start, moved.end, what)
     if (
         moved.date != old.date
         and not others[(others["agent_id"] == old.agent_id) & (_dates(others) == moved.date)].empty
@@ -422,7 +424,7 @@ def move_shift(
 
 def move_break(
     rota: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agent_id: str,
     date: dt.date,
     break_start,
@@ -432,7 +434,7 @@ def move_break(
 
     Parameters
     ----------
-    rota, centre, agent_id, date
+    rota, site, agent_id, date
         As for :func:`move_shift`.
     break_start
         Current start of the break to move (tz-aware, or naive local time).
@@ -454,7 +456,7 @@ def move_break(
         or the new start is outside the break's window or overlaps another break.
     """
     shift = shift_of(rota, agent_id, date)
-    timezone = _timezone(rota, centre)
+    timezone = _timezone(rota, site)
     old_start = _local_time(break_start, timezone, "the break start")
     start = _local_time(new_start, timezone, "the new break start")
     index = next((i for i, item in enumerate(shift.breaks) if item[1] == old_start), None)
@@ -464,9 +466,9 @@ def move_break(
             source=EDIT_SOURCE,
             fix="pick one of the shift's breaks",
         )
-    rule = break_rules_of(shift, centre)[index]
+    rule = break_rules_of(shift, site.break_rules)[index]
     offset = (start - shift.start).total_seconds() / 60.0
-    _check_break_offset(shift, rule, offset, centre.interval_minutes)
+    _check_break_offset(shift, rule, offset, site.interval_minutes)
     end = start + pd.Timedelta(minutes=rule.duration_minutes)
     for other, (activity, other_start, other_end) in enumerate(shift.breaks):
         if other != index and other_start < end and other_end > start:
@@ -501,7 +503,7 @@ def remove_shift(rota: pd.DataFrame, agent_id: str, date: dt.date) -> pd.DataFra
 
 def add_shift(
     rota: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agent_id: str,
     date: dt.date,
     start_time: str,
@@ -514,8 +516,9 @@ def add_shift(
     ----------
     rota
         The rota (not modified); the agent may have no shifts in it yet.
-    centre
-        Shift templates, break rules, opening hours and time zone.
+    site
+        Shift templates, break rules, opening hours and time zone
+        (:func:`wfm.scheduling.site.rota_site` of the centre).
     agent_id, date
         Who works, and the local date of the shift start.
     start_time
@@ -543,8 +546,8 @@ def add_shift(
         would run outside opening hours.
     """
     date = _as_date(date)
-    chosen = next((item for item in centre.shift_templates if item.name == template), None)
-    names = ", ".join(item.name for item in centre.shift_templates) or "none"
+    chosen = next((item for item in site.shift_templates if item.name == template), None)
+    names = ", ".join(item.name for item in site.shift_templates) or "none"
     if chosen is None:
         raise InputError(
             "no such shift template", source=EDIT_SOURCE, value=template, fix=f"use one of: {names}"
@@ -577,16 +580,16 @@ def add_shift(
             fix="move or remove that shift instead",
         )
     start = _local_time(
-        pd.Timestamp(date) + pd.Timedelta(minutes=minute), centre.timezone, "the shift start"
+        pd.Timestamp(date) + pd.Timedelta(minutes=minute), site.timezone, "the shift start"
     )
     end = start + pd.Timedelta(minutes=int(length_minutes))
     what = f"adding a {template} shift for {agent_id} at {start:%a %d %b %H:%M}–{end:%H:%M}"
     _check_no_overlap(rota, agent_id, start, end, what)
-    _check_open(centre, start, end, what)
+    _check_open(site, start, end, what)
     breaks = []
-    for index in applicable_break_rules(centre.break_rules, int(length_minutes)):
-        rule = centre.break_rules[index]
-        allowed = break_offsets_minutes(rule, int(length_minutes), centre.interval_minutes)
+    for index in applicable_break_rules(site.break_rules, int(length_minutes)):
+        rule = site.break_rules[index]
+        allowed = break_offsets_minutes(rule, int(length_minutes), site.interval_minutes)
         if not allowed:
             raise InputError(
                 f"the {rule.name} has no allowed start in a {length_minutes}-minute shift",

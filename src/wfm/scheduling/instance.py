@@ -1,7 +1,7 @@
 """The rota instance: the inputs of one scheduling run, checked and put into index form.
 
-:func:`prepare_week` turns the public inputs (requirements frame, centre, agents, start
-date) into a :class:`RotaInstance` of flat tables and arrays that the model builder, the
+:func:`prepare_week` turns the public inputs (requirements frame, the centre's
+:class:`~wfm.scheduling.site.RotaSite`, agents, start date) into a :class:`RotaInstance` of flat tables and arrays that the model builder, the
 pre-check and the rota extraction share. Nothing here knows about pyomo.
 
 Availability and preferences
@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from wfm.config import Centre, Contract, ShiftType
+from wfm.config import BreakRule, Contract, ShiftTemplate, ShiftType
 from wfm.data.schemas import Agent
 from wfm.errors import InputError
 from wfm.scheduling.shifts import (
@@ -41,6 +41,7 @@ from wfm.scheduling.shifts import (
     shift_candidates,
     week_grid,
 )
+from wfm.scheduling.site import QueueTarget, RotaSite
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ class RotaInstance:
 
     Parameters
     ----------
-    centre
-        The centre.
     grid
         Planning grid with opening hours (horizon plus spill-over tail).
     agents
@@ -92,9 +91,14 @@ class RotaInstance:
         Summed weight of the ``request_on`` requests in the horizon: the cost of meeting
         none of them, which the shifts that meet one take back (see
         :func:`preference_weights`).
+    shift_templates, break_rules, shift_types
+        The centre's shift templates, break rules (``breaks["rule"]`` indexes them) and
+        shift types.
+    queue_targets
+        ``{queue: QueueTarget}`` for the queues the centre file defines (service target and
+        shrinkage of the weekly service-level objective).
     """
 
-    centre: Centre
     grid: WeekGrid
     agents: tuple[Agent, ...]
     contracts: tuple[Contract, ...]
@@ -110,6 +114,10 @@ class RotaInstance:
     availability: pd.DataFrame | None = None
     preference_weight: pd.DataFrame | None = None
     requested_weight: float = 0.0
+    shift_templates: tuple[ShiftTemplate, ...] = ()
+    break_rules: tuple[BreakRule, ...] = ()
+    shift_types: tuple[ShiftType, ...] = ()
+    queue_targets: Mapping[str, QueueTarget] = field(default_factory=dict)
 
     @property
     def interval_hours(self) -> float:
@@ -243,7 +251,7 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
 
 def prepare_week(
     requirements: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agents: Sequence[Agent],
     start_date: dt.date,
     days: int = 7,
@@ -259,8 +267,8 @@ def prepare_week(
         One row per (interval, queue) with at least :data:`REQUIRED_REQUIREMENT_COLUMNS`
         (``agents_required`` is optional); ``interval_start`` tz-aware on the centre's grid.
         Missing intervals count as zero; rows outside the horizon are ignored.
-    centre
-        The centre.
+    site
+        What the engine uses of the centre (:func:`wfm.scheduling.site.rota_site`).
     agents
         The agents to schedule; ``agent_id`` must be unique.
     start_date
@@ -283,9 +291,10 @@ def prepare_week(
         placed at all are left out of every agent's choices; the pre-check names them
         (:func:`wfm.scheduling.precheck.rule_problems`).
     """
+    # Breaks that cannot fit are the pre-check's (wfm.scheduling.precheck).
     check_break_rules(
-        centre, overlaps_only=True
-    )  # breaks that cannot fit: see wfm.scheduling.precheck
+        site.break_rules, site.shift_templates, site.interval_minutes, overlaps_only=True
+    )
     agents = tuple(sorted(agents, key=lambda agent: agent.agent_id))
     ids = [agent.agent_id for agent in agents]
     duplicates = sorted({agent_id for agent_id in ids if ids.count(agent_id) > 1})
@@ -296,7 +305,7 @@ def prepare_week(
             value=duplicates[0],
             fix="give every agent its own id",
         )
-    contracts_by_name = {contract.name: contract for contract in centre.contracts}
+    contracts_by_name = {contract.name: contract for contract in site.contracts}
     for agent in agents:
         if agent.contract not in contracts_by_name:
             raise InputError(
@@ -307,11 +316,11 @@ def prepare_week(
             )
     contracts = tuple(contracts_by_name[agent.contract] for agent in agents)
 
-    grid = week_grid(centre, start_date, days)
+    grid = week_grid(site, start_date, days)
     requirement_queues = (
         set(requirements["queue"].astype(str)) if "queue" in requirements else set()
     )
-    queues = tuple(sorted({queue.name for queue in centre.queues} | requirement_queues))
+    queues = tuple(sorted(set(site.queue_names) | requirement_queues))
     for agent in agents:
         unknown = [queue for queue in agent.queues if queue not in queues]
         if unknown:
@@ -326,15 +335,19 @@ def prepare_week(
         [groups.index(tuple(sorted(set(agent.queues)))) for agent in agents], dtype=np.int64
     )
 
-    candidates = shift_candidates(centre, grid)
-    breaks = break_options(centre, candidates)
+    candidates = shift_candidates(site.shift_templates, site.break_rules, grid)
+    breaks = break_options(site.break_rules, candidates, site.interval_minutes)
     allowed = availability_mask(candidates, agents, availability)
-    unplaceable = {length for _, length, _ in break_fit_problems(centre)}
+    unplaceable = {
+        length
+        for _, length, _ in break_fit_problems(
+            site.break_rules, site.shift_templates, site.interval_minutes
+        )
+    }
     allowed &= ~candidates["length_minutes"].isin(unplaceable).to_numpy(dtype=bool)[None, :]
     eligible = eligible_pairs(candidates, contracts, allowed)
     scheduled_required, required = requirement_matrices(requirements, grid, queues)
     instance = RotaInstance(
-        centre=centre,
         grid=grid,
         agents=agents,
         contracts=contracts,
@@ -349,9 +362,13 @@ def prepare_week(
         required=required,
         availability=availability,
         preference_weight=preference_weights(
-            candidates, agents, eligible, preferences, shift_types=centre.shift_types
+            candidates, agents, eligible, preferences, shift_types=site.shift_types
         ),
         requested_weight=requested_weight(preferences, agents, candidates),
+        shift_templates=site.shift_templates,
+        break_rules=site.break_rules,
+        shift_types=site.shift_types,
+        queue_targets=dict(site.queue_targets),
     )
     logger.info("rota instance: %s", instance.describe())
     return instance

@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 def break_rule_problems(instance: RotaInstance) -> list[str]:
     """Break rules that cannot be placed in shifts of the templates that need them."""
-    return [message for _, _, message in break_fit_problems(instance.centre)]
+    problems = break_fit_problems(
+        instance.break_rules, instance.shift_templates, instance.grid.interval_minutes
+    )
+    return [message for _, _, message in problems]
 
 
 def rule_problems(instance: RotaInstance) -> list[str]:

@@ -58,7 +58,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from wfm.config import Centre, SchedulingSettings
+from wfm.config import SchedulingSettings
 from wfm.data.schemas import AVAILABILITY_COLUMNS, Agent
 from wfm.errors import InputError, SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
@@ -68,6 +68,7 @@ from wfm.scheduling.precheck import check_contracts_reachable
 from wfm.scheduling.rota import assign_breaks, read_assignments, read_break_starts, rota_frame
 from wfm.scheduling.search import solve_rota
 from wfm.scheduling.service_target import weekly_service_level_extensions
+from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, run_highs
 from wfm.scheduling.week import DAYS_PER_WEEK, RotaResult, read_rota_result
 
@@ -372,7 +373,7 @@ def published_breaks(
         ["candidate", "rule", "chain", "earliest_interval", "latest_interval"]
     ]
     placed = breaks.merge(windows, on="candidate")
-    activities = {r: rule.activity for r, rule in enumerate(instance.centre.break_rules)}
+    activities = {r: rule.activity for r, rule in enumerate(instance.break_rules)}
     placed = placed[
         (placed["t"] >= placed["earliest_interval"])
         & (placed["t"] <= placed["latest_interval"])
@@ -617,7 +618,7 @@ def evaluate_rota(
 def reoptimise_rota(
     published_rota: pd.DataFrame,
     requirements: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agents: Sequence[Agent],
     start_date: dt.date,
     *,
@@ -635,7 +636,7 @@ def reoptimise_rota(
     published_rota
         The published rota (:data:`wfm.data.schemas.ROTA_COLUMNS`, e.g. from
         :func:`wfm.data.io.read_rota`).
-    requirements, centre, agents, start_date
+    requirements, site, agents, start_date
         As for :func:`wfm.scheduling.schedule_week`; ``agents`` may add agents (they have no
         published shifts) or leave some out (their shifts count as removed).
     changes
@@ -647,7 +648,7 @@ def reoptimise_rota(
     preferences
         Agents' preferences (soft), as for scheduling.
     settings
-        Default ``centre.scheduling``; ``change_cost_per_shift`` prices each changed shift.
+        Default ``site.scheduling``; ``change_cost_per_shift`` prices each changed shift.
     weeks
         Horizon length [weeks].
     progress
@@ -664,14 +665,14 @@ def reoptimise_rota(
         If no rota meets the hard rules after the change, or the solver found none in time.
     """
     report = progress or no_progress
-    settings = settings or centre.scheduling
+    settings = settings or site.scheduling
     started = time.perf_counter()
     report(0.0, "preparing the change")
     windows = [frame for frame in (availability, changes) if frame is not None and not frame.empty]
     combined = pd.concat(windows, ignore_index=True) if windows else None
     instance = prepare_week(
         requirements,
-        centre,
+        site,
         agents,
         start_date,
         days=DAYS_PER_WEEK * int(weeks),

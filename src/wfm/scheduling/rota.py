@@ -202,7 +202,7 @@ def rota_frame(
     """
     timezone = instance.grid.timezone
     candidates = instance.candidates.set_index("candidate")
-    rules = instance.centre.break_rules
+    rules = instance.break_rules
     breaks_by_shift = {
         key: sorted(zip(group["offset_minutes"], group["rule"], strict=True))
         for key, group in agent_breaks.groupby(["agent", "candidate"])

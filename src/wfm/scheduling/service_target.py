@@ -143,7 +143,7 @@ def service_curves(
         used when present, else computed from the interval length and the centre's
         shrinkage). Rows outside the horizon are ignored.
     instance
-        The rota instance (grid, queues and centre).
+        The rota instance (grid, queues and the centre's queue targets).
     floor_fraction
         Per-interval floor [fraction].
 
@@ -162,7 +162,7 @@ def service_curves(
                 fix="use a requirements file written by `wfm staff` or `wfm plan`, or set "
                 'scheduling.objective = "cover_requirement"',
             )
-    centre = instance.centre
+    targets = instance.queue_targets
     shape = (instance.grid.n_horizon, len(instance.queues))
     horizon_ns = instance.grid.horizon.as_unit("ns").asi8
     starts = pd.DatetimeIndex(requirements["interval_start"]).as_unit("ns").asi8
@@ -189,7 +189,7 @@ def service_curves(
         )
     offered[rows[keep], columns[keep]] = offered_values[keep]
     aht[rows[busy], columns[busy]] = aht_values[busy]
-    queue_names = {queue.name for queue in centre.queues}
+    queue_names = set(targets)
     if "shrinkage_fraction" in requirements.columns:
         values = (
             pd.to_numeric(requirements["shrinkage_fraction"], errors="coerce")
@@ -199,7 +199,7 @@ def service_curves(
         shrinkage[rows[keep], columns[keep]] = values[keep]
     else:
         for j, queue in enumerate(instance.queues):
-            shrinkage[:, j] = centre.shrinkage_for(queue) if queue in queue_names else 0.0
+            shrinkage[:, j] = targets[queue].shrinkage_fraction if queue in queue_names else 0.0
     traffic = offered * aht / (instance.grid.interval_minutes * 60.0)
     missing = [
         q for j, q in enumerate(instance.queues) if q not in queue_names and offered[:, j].sum() > 0
@@ -212,12 +212,12 @@ def service_curves(
             value=missing[0],
             fix="add the queue to the centre file",
         )
-    threshold, target = staffed_targets(requirements, instance, centre)
+    threshold, target = staffed_targets(requirements, instance)
     return ServiceCurves(offered, traffic, aht, shrinkage, threshold, target, float(floor_fraction))
 
 
 def staffed_targets(
-    requirements: pd.DataFrame, instance: RotaInstance, centre
+    requirements: pd.DataFrame, instance: RotaInstance
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each queue's answer threshold [seconds] and weekly service-level target [fraction].
 
@@ -225,13 +225,12 @@ def staffed_targets(
     ``service_level_target`` columns, written by :func:`wfm.staffing.compute_requirements`)
     when they carry them, so that a rota aims at what it was staffed for; the centre's for a
     queue the requirements give none for (a file from an older version)."""
-    queue_names = {queue.name for queue in centre.queues}
+    targets = instance.queue_targets
 
     def from_centre(q: str) -> tuple[float, float]:
-        if q not in queue_names:
+        if q not in targets:
             return 0.0, 0.0
-        queue = centre.queue(q)
-        return float(queue.answer_threshold_seconds), float(queue.service_level_target or 0.0)
+        return targets[q].answer_threshold_seconds, targets[q].service_level_target
 
     own: dict[str, tuple[float, float]] = {}
     if {"answer_threshold_seconds", "service_level_target"} <= set(requirements.columns):

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wfm.config import BreakRule, Centre
+from wfm.config import BreakRule, ShiftTemplate
 from wfm.errors import ConfigError
+from wfm.scheduling.site import RotaSite
 from wfm.timegrid import OpeningHours, interval_grid
 
 logger = logging.getLogger(__name__)
@@ -110,14 +111,15 @@ class WeekGrid:
 
 
 def week_grid(
-    centre: Centre, start_date: dt.date, days: int = 7, spill_minutes: int | None = None
+    site: RotaSite, start_date: dt.date, days: int = 7, spill_minutes: int | None = None
 ) -> WeekGrid:
     """The planning grid for ``days`` local days from ``start_date``, with opening hours.
 
     Parameters
     ----------
-    centre
-        The centre (time zone, interval length, opening hours, holidays).
+    site
+        Time zone, interval length, opening hours and holidays, and the shift templates
+        (for the default ``spill_minutes``).
     start_date
         First local date planned.
     days
@@ -128,24 +130,22 @@ def week_grid(
     """
     if spill_minutes is None:
         lengths = [
-            length for template in centre.shift_templates for length in template.lengths_minutes
+            length for template in site.shift_templates for length in template.lengths_minutes
         ]
         spill_minutes = max(lengths, default=0)
     spill_days = math.ceil(spill_minutes / (24 * 60))
-    horizon = interval_grid(start_date, days, centre.interval_minutes, centre.timezone)
-    extended = interval_grid(
-        start_date, days + spill_days, centre.interval_minutes, centre.timezone
-    )
-    n_spill = math.ceil(spill_minutes / centre.interval_minutes)
+    horizon = interval_grid(start_date, days, site.interval_minutes, site.timezone)
+    extended = interval_grid(start_date, days + spill_days, site.interval_minutes, site.timezone)
+    n_spill = math.ceil(spill_minutes / site.interval_minutes)
     intervals = extended[: len(horizon) + n_spill]
     last_date = start_date + dt.timedelta(days=days + spill_days)
-    opening: OpeningHours = centre.opening_hours_for(range(start_date.year, last_date.year + 1))
-    is_open = opening.is_open(intervals, centre.interval_minutes)
+    opening: OpeningHours = site.opening_hours_for(range(start_date.year, last_date.year + 1))
+    is_open = opening.is_open(intervals, site.interval_minutes)
     return WeekGrid(
         start_date=start_date,
         days=days,
-        interval_minutes=centre.interval_minutes,
-        timezone=centre.timezone,
+        interval_minutes=site.interval_minutes,
+        timezone=site.timezone,
         intervals=intervals,
         n_horizon=len(horizon),
         is_open=is_open,
@@ -187,13 +187,24 @@ def break_offsets_minutes(rule: BreakRule, length_minutes: int, interval_minutes
     return list(range(first, last + 1, interval_minutes))
 
 
-def break_fit_problems(centre: Centre) -> list[tuple[str, int, str]]:
+def break_fit_problems(
+    break_rules: Sequence[BreakRule],
+    shift_templates: Sequence[ShiftTemplate],
+    interval_minutes: int,
+) -> list[tuple[str, int, str]]:
     """Break rules that cannot be placed in shifts long enough to need them.
 
     A rule applies to every shift at least ``min_shift_minutes`` long; it cannot be placed
     in a shift of length :math:`L` when no start on the interval grid between
     ``earliest_start_after_minutes`` and ``latest_start_after_minutes`` lets the break end
     at least one interval before the shift ends (:func:`break_offsets_minutes` is empty).
+
+    Parameters
+    ----------
+    break_rules, shift_templates
+        The centre's break rules and shift templates.
+    interval_minutes
+        Planning interval [minutes].
 
     Returns
     -------
@@ -202,12 +213,12 @@ def break_fit_problems(centre: Centre) -> list[tuple[str, int, str]]:
         message naming the templates with shifts of that length.
     """
     problems = []
-    for rule in centre.break_rules:
+    for rule in break_rules:
         by_length: dict[int, list[str]] = {}
-        for template in centre.shift_templates:
+        for template in shift_templates:
             for length in template.lengths_minutes:
                 if length >= rule.min_shift_minutes and not break_offsets_minutes(
-                    rule, length, centre.interval_minutes
+                    rule, length, interval_minutes
                 ):
                     by_length.setdefault(length, []).append(template.name)
         for length, templates in sorted(by_length.items()):
@@ -225,29 +236,36 @@ def break_fit_problems(centre: Centre) -> list[tuple[str, int, str]]:
     return problems
 
 
-def check_break_rules(centre: Centre, *, overlaps_only: bool = False) -> None:
+def check_break_rules(
+    break_rules: Sequence[BreakRule],
+    shift_templates: Sequence[ShiftTemplate],
+    interval_minutes: int,
+    *,
+    overlaps_only: bool = False,
+) -> None:
     """Check that every template length can hold its breaks without overlap.
 
     For each shift length of each template, every applicable break rule must have at least
     one allowed start (see :func:`break_fit_problems`; skipped with ``overlaps_only``), and
     the windows of two applicable rules (from the earliest start to the latest start plus
     the duration) must not overlap: the foundation of the rota engine places breaks
-    independently of one another, which is exact only then.
+    independently of one another, which is exact only then. Arguments as for
+    :func:`break_fit_problems`.
 
     Raises
     ------
     ConfigError
         Naming the template, the length and the rules.
     """
-    rules = centre.break_rules
+    rules = break_rules
     if not overlaps_only:
-        for _, _, message in break_fit_problems(centre):
+        for _, _, message in break_fit_problems(break_rules, shift_templates, interval_minutes):
             raise ConfigError(
                 message,
                 column="break_rules",
                 fix="raise min_shift_minutes or move the break window earlier",
             )
-    for template in centre.shift_templates:
+    for template in shift_templates:
         for length in template.lengths_minutes:
             applicable = applicable_break_rules(rules, length)
             windows = sorted(
@@ -270,7 +288,9 @@ def check_break_rules(centre: Centre, *, overlaps_only: bool = False) -> None:
                     )
 
 
-def shift_candidates(centre: Centre, grid: WeekGrid) -> pd.DataFrame:
+def shift_candidates(
+    shift_templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule], grid: WeekGrid
+) -> pd.DataFrame:
     """Every shift the centre's templates allow in the horizon of ``grid``.
 
     For each template, each horizon day whose weekday is in ``template.days``, each start in
@@ -281,8 +301,10 @@ def shift_candidates(centre: Centre, grid: WeekGrid) -> pd.DataFrame:
 
     Parameters
     ----------
-    centre
-        Templates, break rules, interval length and time zone.
+    shift_templates
+        The centre's shift templates.
+    break_rules
+        The centre's break rules (unpaid breaks make ``paid_minutes``).
     grid
         The planning grid from :func:`week_grid`.
 
@@ -303,7 +325,7 @@ def shift_candidates(centre: Centre, grid: WeekGrid) -> pd.DataFrame:
     """
     interval = grid.interval_minutes
     rows: list[tuple] = []
-    for template in centre.shift_templates:
+    for template in shift_templates:
         weekdays = set(template.weekday_indices())
         starts = template.start_minutes()
         off_grid = [minute for minute in starts if minute % interval]
@@ -352,9 +374,9 @@ def shift_candidates(centre: Centre, grid: WeekGrid) -> pd.DataFrame:
     frame = frame.assign(start=start, first_interval=first, n_intervals=n_intervals)[all_open]
     unpaid = {
         length: sum(
-            centre.break_rules[index].duration_minutes
-            for index in applicable_break_rules(centre.break_rules, length)
-            if not centre.break_rules[index].paid
+            break_rules[index].duration_minutes
+            for index in applicable_break_rules(break_rules, length)
+            if not break_rules[index].paid
         )
         for length in frame["length_minutes"].unique()
     }
@@ -375,29 +397,33 @@ def _empty_candidates() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in CANDIDATE_COLUMNS})
 
 
-def break_options(centre: Centre, candidates: pd.DataFrame) -> pd.DataFrame:
+def break_options(
+    break_rules: Sequence[BreakRule], candidates: pd.DataFrame, interval_minutes: int
+) -> pd.DataFrame:
     """Every allowed start of every applicable break rule in every candidate shift.
 
     Parameters
     ----------
-    centre
-        Break rules and interval length.
+    break_rules
+        The centre's break rules.
     candidates
         The table from :func:`shift_candidates`.
+    interval_minutes
+        Planning interval [minutes].
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`BREAK_OPTION_COLUMNS`: ``option`` (0-based id), ``candidate``,
-        ``rule`` (index into ``centre.break_rules``), ``offset_minutes`` (break start after
+        ``rule`` (index into ``break_rules``), ``offset_minutes`` (break start after
         the shift start [minutes]), ``first_interval`` (grid position of the break start)
         and ``n_intervals`` (intervals the break covers).
     """
-    interval = centre.interval_minutes
+    interval = interval_minutes
     per_length: list[tuple[int, int, int, int]] = []
     for length in sorted(candidates["length_minutes"].unique()):
-        for index in applicable_break_rules(centre.break_rules, int(length)):
-            rule = centre.break_rules[index]
+        for index in applicable_break_rules(break_rules, int(length)):
+            rule = break_rules[index]
             for offset in break_offsets_minutes(rule, int(length), interval):
                 per_length.append((int(length), index, offset, rule.duration_minutes // interval))
     table = pd.DataFrame(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wfm.config import Centre, SchedulingSettings
+from wfm.config import SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.errors import InputError, SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
@@ -32,6 +32,7 @@ from wfm.scheduling.rota import (
     scheduled_by_queue,
 )
 from wfm.scheduling.service_target import solve_for_objective
+from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, SolveSummary
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class RotaResult:
 
 def schedule_week(
     requirements: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agents: Sequence[Agent],
     start_date: dt.date,
     *,
@@ -79,8 +80,8 @@ def schedule_week(
     """Build the rota for one week (7 local days from ``start_date``), or for ``weeks``
     weeks in one model (see :func:`schedule_horizon`).
 
-    Shifts come from ``centre.shift_templates`` (inside opening hours), breaks from
-    ``centre.break_rules`` (placed by the optimisation, so coverage counts them), hard
+    Shifts come from ``site.shift_templates`` (inside opening hours), breaks from
+    ``site.break_rules`` (placed by the optimisation, so coverage counts them), hard
     rules from each agent's contract; coverage is soft, with under-staffing penalised above
     over-staffing (see :mod:`wfm.scheduling.model` for the formulation).
 
@@ -90,8 +91,8 @@ def schedule_week(
         One row per (interval, queue): ``interval_start`` (tz-aware), ``queue``,
         ``agents_scheduled_required`` [agents] and optionally ``agents_required``
         [agents]. Missing intervals count as zero.
-    centre
-        The centre.
+    site
+        What the engine uses of the centre: :func:`wfm.scheduling.site.rota_site` of it.
     agents
         Agents to schedule.
     start_date
@@ -99,7 +100,7 @@ def schedule_week(
     progress
         Called with (fraction done, message) between steps.
     settings
-        Objective weights and solver controls; default ``centre.scheduling``.
+        Objective weights and solver controls; default ``site.scheduling``.
     availability
         Approved time off and availability windows, hard
         (:func:`wfm.data.availability.read_availability`); ``None`` for none.
@@ -125,7 +126,7 @@ def schedule_week(
         break windows that can overlap).
     """
     report = progress or no_progress
-    settings = settings or centre.scheduling
+    settings = settings or site.scheduling
     started = time.perf_counter()
     if int(weeks) != weeks or weeks < 1:
         raise InputError(
@@ -135,7 +136,7 @@ def schedule_week(
     report(0.0, "preparing shifts and breaks")
     instance = prepare_week(
         requirements,
-        centre,
+        site,
         agents,
         start_date,
         days=DAYS_PER_WEEK * int(weeks),
@@ -167,7 +168,7 @@ def schedule_week(
 
 def schedule_horizon(
     requirements: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agents: Sequence[Agent],
     start_date: dt.date,
     weeks: int = 1,
@@ -185,7 +186,7 @@ def schedule_horizon(
 
     Parameters
     ----------
-    requirements, centre, agents, start_date
+    requirements, site, agents, start_date
         As for :func:`schedule_week`; the requirements should cover every week.
     weeks
         Horizon length [weeks], at least 1.
@@ -198,7 +199,7 @@ def schedule_horizon(
     RotaResult
         The rota, coverage and per-agent totals over the whole horizon.
     """
-    return schedule_week(requirements, centre, agents, start_date, weeks=weeks, **options)
+    return schedule_week(requirements, site, agents, start_date, weeks=weeks, **options)
 
 
 def read_rota_result(

@@ -42,7 +42,7 @@ def _offered_lengths(instance, contract: Contract) -> list[int]:
     """Template lengths the contract's templates offer, before the length limits."""
     return [
         length
-        for template in instance.centre.shift_templates
+        for template in instance.shift_templates
         if not contract.shift_templates or template.name in contract.shift_templates
         for length in template.lengths_minutes
     ]

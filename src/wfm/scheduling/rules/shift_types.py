@@ -79,7 +79,7 @@ class ForbiddenShiftSequences(Rule):
         """Agents whose only shifts are of a type that may not follow itself, on a contract
         needing 4 or more days every week (a week read as repeating then holds at most 3)."""
         problems = []
-        types = candidate_types(instance.candidates, start_windows(instance.centre.shift_types))
+        types = candidate_types(instance.candidates, start_windows(instance.shift_types))
         allowed = _allowed_by_agent(instance)
         for index, (agent, contract) in enumerate(
             zip(instance.agents, instance.contracts, strict=True)
@@ -104,7 +104,7 @@ class ForbiddenShiftSequences(Rule):
         if not any(unit.contract.forbidden_shift_sequences for unit in context.workforce.units):
             return
         types = candidate_types(
-            context.instance.candidates, start_windows(context.instance.centre.shift_types)
+            context.instance.candidates, start_windows(context.instance.shift_types)
         )
         frame = context.shifts
         rows = {}
@@ -184,7 +184,7 @@ class MaxShiftsPerType(Rule):
         """Agents whose every allowed shift is of a limited type, on a contract whose minimum
         days over the horizon's whole weeks exceed the limit."""
         problems = []
-        types = candidate_types(instance.candidates, start_windows(instance.centre.shift_types))
+        types = candidate_types(instance.candidates, start_windows(instance.shift_types))
         allowed = _allowed_by_agent(instance)
         weeks = int(instance.grid.days) // DAYS_PER_WEEK
         for index, (agent, contract) in enumerate(
@@ -205,7 +205,7 @@ class MaxShiftsPerType(Rule):
         if not any(unit.contract.max_shifts_per_type for unit in context.workforce.units):
             return
         types = candidate_types(
-            context.instance.candidates, start_windows(context.instance.centre.shift_types)
+            context.instance.candidates, start_windows(context.instance.shift_types)
         )
         rows = {}
         for u, group in context.shifts.groupby("unit", sort=True):
