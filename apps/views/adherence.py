@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from helpers import adherence_charts, data, state, ui
-from wfm.data.io import frame_to_csv_text, read_rota
+from wfm.data.io import frame_to_csv_text
+from wfm.data.output_files import read_rota
 from wfm.data.states import StateLog
 from wfm.plan.rota_choice import applying
 from wfm.review.adherence import (

@@ -22,7 +22,7 @@ import streamlit as st
 from helpers import data, state, ui
 from wfm.data.agents import read_agents
 from wfm.data.history import read_history
-from wfm.data.io import read_forecast, read_rota
+from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
 from wfm.intraday.feed import parse_as_of, read_states_today
 from wfm.intraday.position import day_position

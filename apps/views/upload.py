@@ -20,8 +20,7 @@ from wfm.data import mapping
 from wfm.data.io import frame_to_csv_text
 from wfm.data.state_vendors import VENDORS
 from wfm.errors import WfmError
-from wfm.store.repository import count_rows, list_datasets
-from wfm.store.repository import load_history as load_stored_history
+from wfm.plan.workspace import Workspace
 
 st.title("Data")
 st.caption(
@@ -69,7 +68,7 @@ def save_sample() -> list[str]:
         ws.save_agents(agents)
         saved.append(f"agents: {len(agents)}")
     if states is not None:
-        held = count_rows(ws.url, "agent_state_events")
+        held = ws.agent_state_event_count()
         if held:
             saved.append(
                 f"agent states: not added again, the workspace already holds {held:,} events "
@@ -280,7 +279,7 @@ upload_section(
 @st.cache_data(show_spinner=False, max_entries=4)
 def saved_history(url: str, dataset_id: int, interval_minutes: int):
     """Summary table, warnings and CSV text of a stored history import (cached: imports never change)."""
-    history = load_stored_history(url, dataset_id)
+    history = Workspace(url).history(dataset_id)
     summary = mapping.history_summary(history, interval_minutes)
     return summary.table(), summary.warnings, frame_to_csv_text(history.frame)
 
@@ -293,7 +292,7 @@ with ui.friendly_errors():
         "Download steps (CSV)", frame_to_csv_text(steps), "workflow_steps.csv", "text/csv"
     )
 
-    histories = list_datasets(ws.url, "history")
+    histories = ws.histories()
     if histories.empty:
         st.info(
             "No history saved yet: use the sample centre or upload a history CSV above.",
@@ -327,5 +326,5 @@ with ui.friendly_errors():
             "text/csv",
             key="download_agents",
         )
-    events = count_rows(ws.url, "agent_state_events")
+    events = ws.agent_state_event_count()
     st.caption(f"Agent-state events held: {events:,}.")

@@ -10,7 +10,7 @@ from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
 from helpers import adherence_charts, state, ui
 from wfm.config import load_centre
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.data.states import read_agent_states
 from wfm.plan.chain import load_agents
 from wfm.plan.workspace import Workspace

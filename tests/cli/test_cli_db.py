@@ -7,7 +7,7 @@ import pytest
 
 import wfm.store.repository as repository
 from wfm.cli import main
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.store import SCHEMA_VERSION, audit_log, default_store_path, resolve_url, status
 from wfm.store.privacy import pseudonym, store_salt
 

@@ -112,3 +112,21 @@ def test_reopening_a_workspace_finds_what_was_left(tmp_path):
     Workspace.open(url).save_requirements(_frame([1.0]), {"start_date": "2026-03-30"})
     again = Workspace.open(url)  # a restart: a new object on the same file
     assert again.latest_requirements().meta == {"start_date": "2026-03-30"}
+
+
+def test_agent_state_events_are_counted_across_imports(ws, tmp_path):
+    from wfm.data.states import read_agent_states
+
+    path = tmp_path / "states.csv"
+    path.write_text(
+        "agent_id,state,start,end\n"
+        "A1,available,2026-03-30T09:00:00+01:00,2026-03-30T09:05:00+01:00\n"
+        "A1,on_contact,2026-03-30T09:05:00+01:00,2026-03-30T09:20:00+01:00\n"
+        "A2,available,2026-03-30T09:00:00+01:00,2026-03-30T09:30:00+01:00\n",
+        encoding="utf-8",
+    )
+    assert ws.agent_state_event_count() == 0
+    ws.save_agent_states(read_agent_states(path, timezone=TZ))
+    assert ws.agent_state_event_count() == 3
+    ws.save_agent_states(read_agent_states(path, timezone=TZ))
+    assert ws.agent_state_event_count() == 6

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.data.states import StateLog, read_agent_states, validate_agent_states_frame
 from wfm.errors import InputError
 from wfm.review.adherence import NO_EVENT, agent_totals, compute_adherence, summarise_adherence

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from wfm.config import load_centre
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.data.schemas import Agent
 from wfm.plan.chain import load_agents
 from wfm.scheduling import rota_to_excel, rota_to_icalendar, write_rota_exports

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 import wfm.store.repository as repository
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import InputError
 from wfm.store import audit_log, open_store

@@ -15,7 +15,7 @@ import wfm.store.audit as audit_module
 import wfm.store.repository as repository
 from wfm.data.agents import read_agents
 from wfm.data.history import read_history
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.data.states import read_agent_states
 from wfm.store import SCHEMA_VERSION, audit_log, init, open_store, status, upgrade, write_audit_csv
 from wfm.store import schema as tables

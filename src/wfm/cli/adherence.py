@@ -95,7 +95,8 @@ def _activity_tolerances(pairs: list[str]) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.data.io import read_rota, write_files_atomic
+    from wfm.data.io import write_files_atomic
+    from wfm.data.output_files import read_rota
     from wfm.data.states import parse_state_map, read_adherence_exceptions, read_agent_states
     from wfm.errors import InputError
     from wfm.review.adherence import (

@@ -46,7 +46,8 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.data.io import read_rota, write_csv_atomic
+    from wfm.data.io import write_csv_atomic
+    from wfm.data.output_files import read_rota
     from wfm.scheduling.compliance import check_rota, rule_set_text
     from wfm.scheduling.rota_view import violations_frame
     from wfm.scheduling.site import rota_site

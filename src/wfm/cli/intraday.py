@@ -114,7 +114,7 @@ def _load_day(args: argparse.Namespace):
     from wfm.config import load_centre
     from wfm.data.agents import read_agents
     from wfm.data.history import read_history
-    from wfm.data.io import read_forecast, read_rota
+    from wfm.data.output_files import read_forecast, read_rota
     from wfm.intraday.feed import parse_as_of, read_states_today
 
     centre = load_centre(args.centre)

@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     from wfm.config import load_centre
     from wfm.data.availability import read_availability
-    from wfm.data.io import read_requirements, read_rota, write_files_atomic
+    from wfm.data.io import write_files_atomic
+    from wfm.data.output_files import read_requirements, read_rota
     from wfm.plan.chain import (
         load_agents,
         load_availability,

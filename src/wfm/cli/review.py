@@ -114,7 +114,8 @@ def _period(frame, date_from: dt.date | None, date_to: dt.date | None, source: s
 
 def run(args: argparse.Namespace) -> int:
     from wfm.data.history import read_history
-    from wfm.data.io import read_coverage, read_forecast, read_requirements, write_files_atomic
+    from wfm.data.io import write_files_atomic
+    from wfm.data.output_files import read_coverage, read_forecast, read_requirements
     from wfm.data.parsing import check_timezone
     from wfm.review.kpi import review_kpis
     from wfm.review.kpi_report import review_html

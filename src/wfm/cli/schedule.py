@@ -44,7 +44,8 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.data.io import read_requirements, write_files_atomic
+    from wfm.data.io import write_files_atomic
+    from wfm.data.output_files import read_requirements
     from wfm.plan.chain import load_agents, review_rota, rota_files, schedule_rota
 
     out_dir = output_folder(args.output, subfolders=("calendars",))

@@ -73,7 +73,8 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from wfm.data.io import read_requirements, read_shift_catalogue, write_csv_atomic
+    from wfm.data.io import write_csv_atomic
+    from wfm.data.output_files import read_requirements, read_shift_catalogue
     from wfm.errors import InputError
     from wfm.scheduling.selection import CatalogueShift, ShiftType, select_shifts
     from wfm.timegrid import infer_interval_minutes

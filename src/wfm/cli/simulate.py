@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from wfm.config import load_centre
-    from wfm.data.io import read_requirements, write_csv_atomic
+    from wfm.data.io import write_csv_atomic
+    from wfm.data.output_files import read_requirements
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.staffing.simulation import simulate_requirements
     from wfm.timegrid import check_interval_minutes, infer_interval_minutes

@@ -212,7 +212,8 @@ def _per_row(values, forecast):
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.data.io import read_forecast, write_csv_atomic
+    from wfm.data.io import write_csv_atomic
+    from wfm.data.output_files import read_forecast
     from wfm.plan.report import target_text
     from wfm.staffing import compute_requirements
     from wfm.staffing.service_level_definitions import parse_definition

@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from wfm.config import load_centre
-    from wfm.data.io import read_coverage, read_forecast, write_csv_atomic, write_files_atomic
+    from wfm.data.io import write_csv_atomic, write_files_atomic
+    from wfm.data.output_files import read_coverage, read_forecast
     from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.review.scenarios import (
         Scenario,

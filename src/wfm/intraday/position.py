@@ -136,7 +136,7 @@ def day_position(
         The planned forecast (``interval_start``, ``queue``, ``offered``, ``aht_seconds``),
         covering today.
     rota : pandas.DataFrame
-        The published rota (:func:`wfm.data.io.read_rota`).
+        The published rota (:func:`wfm.data.output_files.read_rota`).
     states : StateLog
         Today's agent states (:func:`wfm.intraday.feed.read_states_today`).
     arrivals : pandas.DataFrame

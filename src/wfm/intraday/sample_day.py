@@ -20,7 +20,8 @@ import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.history import read_history
-from wfm.data.io import read_rota, write_files_atomic
+from wfm.data.io import write_files_atomic
+from wfm.data.output_files import read_rota
 from wfm.data.schemas import History
 from wfm.data.states import read_agent_states
 from wfm.errors import InputError

@@ -167,6 +167,10 @@ class Workspace:
         """Append an agent-state import."""
         return repository.save_state_log(self.url, log, actor=self.actor)
 
+    def agent_state_event_count(self) -> int:
+        """Number of agent-state events the workspace holds (every import together)."""
+        return repository.count_rows(self.url, "agent_state_events")
+
     def agent_states(self, timezone: str) -> StateLog | None:
         """Every stored agent-state event, or ``None`` when there are none."""
         if repository.count_rows(self.url, "agent_state_events") == 0:

@@ -201,7 +201,7 @@ def compute_adherence(
     Parameters
     ----------
     rota
-        As read by :func:`wfm.data.io.read_rota`: ``agent_id``, ``date``, ``activity``,
+        As read by :func:`wfm.data.output_files.read_rota`: ``agent_id``, ``date``, ``activity``,
         ``start``, ``end`` (tz-aware); pieces of one agent must not overlap.
     states
         As read by :func:`wfm.data.states.read_agent_states`.

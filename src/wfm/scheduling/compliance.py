@@ -416,7 +416,7 @@ def check_rota(
     ----------
     rota
         Columns ``agent_id``, ``activity`` (``work``, ``break``, ``lunch``), ``start`` and
-        ``end`` (tz-aware), as from :func:`wfm.data.io.read_rota` or a
+        ``end`` (tz-aware), as from :func:`wfm.data.output_files.read_rota` or a
         :class:`~wfm.scheduling.RotaResult`; not modified.
     site
         What the engine uses of the centre (:func:`wfm.scheduling.site.rota_site`): its

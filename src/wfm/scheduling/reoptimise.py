@@ -635,7 +635,7 @@ def reoptimise_rota(
     ----------
     published_rota
         The published rota (:data:`wfm.data.schemas.ROTA_COLUMNS`, e.g. from
-        :func:`wfm.data.io.read_rota`).
+        :func:`wfm.data.output_files.read_rota`).
     requirements, site, agents, start_date
         As for :func:`wfm.scheduling.schedule_week`; ``agents`` may add agents (they have no
         published shifts) or leave some out (their shifts count as removed).

@@ -131,7 +131,7 @@ def rota_timezone(rota: pd.DataFrame) -> str:
             "the rota's start times have no time zone",
             source="rota",
             column="start",
-            fix="read the rota with wfm.data.io.read_rota, or localise start and end",
+            fix="read the rota with wfm.data.output_files.read_rota, or localise start and end",
         )
     return str(dtype.tz)
 
