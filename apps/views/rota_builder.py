@@ -29,7 +29,14 @@ from wfm.plan.chain import (
     schedule_rota,
     service_targets,
 )
-from wfm.scheduling import check_rota_frame, edits, rota_site, rule_set_text, working_time_law_for
+from wfm.scheduling import (
+    check_rota_frame,
+    edit_coverage,
+    edits,
+    rota_site,
+    rule_set_text,
+    working_time_law_for,
+)
 from wfm.scheduling.edit_session import PendingEdits, time_in_shift
 from wfm.scheduling.exports import (
     agent_summary_from_rota,
@@ -324,7 +331,7 @@ with ui.friendly_errors():
         pending = None
     rota = pending.rota if pending else version.rota
     coverage = (
-        edits.coverage_after_edit(
+        edit_coverage.coverage_after_edit(
             version.coverage, version.rota, rota, queues_by_agent, centre.interval_minutes
         )
         if pending
@@ -671,7 +678,7 @@ else:
     if pending:
         with ui.friendly_errors():
             st.subheader("Unsaved edits")
-            st.dataframe(edits.edit_summary(version.rota, rota), hide_index=True)
+            st.dataframe(edit_coverage.edit_summary(version.rota, rota), hide_index=True)
             change = rc.service_change(saved_service, service)
             columns = st.columns(len(change))
             for column, row in zip(columns, change.to_dict("records"), strict=True):

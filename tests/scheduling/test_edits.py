@@ -17,11 +17,9 @@ import pytest
 from wfm.config import parse_centre
 from wfm.errors import InputError
 from wfm.scheduling import coverage_from_rota
+from wfm.scheduling.edit_coverage import coverage_after_edit, edit_summary, fill_levels
 from wfm.scheduling.edits import (
     add_shift,
-    coverage_after_edit,
-    edit_summary,
-    fill_levels,
     move_break,
     move_shift,
     remove_shift,
