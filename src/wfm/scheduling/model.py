@@ -138,7 +138,7 @@ def build_rota_model(
         Further rules and costs from other modules, applied last (see
         :func:`add_extensions`): the weekly service-level mode
         (:class:`wfm.scheduling.service_target.WeeklyServiceLevel`) and the change penalty
-        of re-optimisation (:class:`wfm.scheduling.reoptimise.ChangePenalty`).
+        of re-optimisation (:class:`wfm.scheduling.change_penalties.ChangePenalty`).
     paid_hours_patterns
         For a pooled workforce, week patterns with the paid hours of each day
         (:func:`paid_hours_pattern_plans`, the tighter relaxation); ``False`` keeps plain day
