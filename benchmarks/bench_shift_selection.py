@@ -28,7 +28,8 @@ import time
 
 import numpy as np
 
-from wfm.scheduling.selection import DEFAULT_SHIFT_TYPES, select_shifts
+from wfm.scheduling.selection import select_shifts
+from wfm.scheduling.selection_columns import DEFAULT_SHIFT_TYPES
 
 #: (label, interval [minutes], start step [minutes]) of the benchmarked resolutions.
 RESOLUTIONS = (

@@ -9,13 +9,8 @@ import numpy as np
 import pytest
 
 from wfm.errors import InputError
-from wfm.scheduling.selection import (
-    CatalogueShift,
-    ShiftType,
-    covering_rows,
-    select_shifts,
-    shift_columns,
-)
+from wfm.scheduling.selection import select_shifts
+from wfm.scheduling.selection_columns import CatalogueShift, ShiftType, covering_rows, shift_columns
 from wfm.scheduling.solve import SolveStatus
 
 HOURLY = 60

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_requirements, read_shift_catalogue
     from wfm.errors import InputError
-    from wfm.scheduling.selection import CatalogueShift, ShiftType, select_shifts
+    from wfm.scheduling.selection import select_shifts
+    from wfm.scheduling.selection_columns import CatalogueShift, ShiftType
     from wfm.timegrid import infer_interval_minutes
 
     output = output_file(args.output)

@@ -10,7 +10,7 @@ Contract (see ``docs/data-formats.md``): a CSV with ``agent_id``, ``start``, ``e
 Timestamps are ISO 8601, with a UTC offset or as local wall-clock times in the centre's
 time zone. Column names match case-insensitively. The rules are hard: the rota engine
 removes every shift that breaks them from the agent's choices
-(:func:`wfm.scheduling.instance.availability_mask`).
+(:func:`wfm.scheduling.availability_and_preferences.availability_mask`).
 """
 
 from __future__ import annotations

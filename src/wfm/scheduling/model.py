@@ -62,7 +62,7 @@ consecutive-day rules see both weeks. Shifts starting on the horizon's last day 
 into the grid's spill-over tail, which has no requirement.
 
 Availability and approved time off need no constraint: the shifts they rule out are not
-among a unit's allowed pairs (:func:`wfm.scheduling.instance.availability_mask`).
+among a unit's allowed pairs (:func:`wfm.scheduling.availability_and_preferences.availability_mask`).
 
 Breaks are decided per skill group, not per agent: because the break windows of one shift
 do not overlap (checked by :func:`wfm.scheduling.shifts.check_break_rules`), the breaks of
@@ -466,7 +466,7 @@ def add_preference_penalty(
     ``preference_cost`` times the weight of the requests to work
     (:attr:`~wfm.scheduling.instance.RotaInstance.requested_weight`), which the shifts that
     meet a request take back (their weight is negative, see
-    :func:`~wfm.scheduling.instance.preference_weights`). Not added when no preference
+    :func:`~wfm.scheduling.availability_and_preferences.preference_weights`). Not added when no preference
     applies."""
     weights = instance.preference_weight
     if settings.preference_cost <= 0:
