@@ -29,7 +29,7 @@ from wfm.capacity.settings import (
 from wfm.capacity.supply import hire_curve, movements_fte, retention_of_tenured
 from wfm.data.schemas import History
 from wfm.staffing.erlang import service_level
-from wfm.staffing.requirements import ServiceTarget
+from wfm.staffing.targets import ServiceTarget
 
 MONDAY = dt.date(2027, 1, 4)
 

@@ -533,7 +533,7 @@ def test_service_target_rejects_nan(field):
 
 def test_staffing_search_is_bounded_for_the_largest_allowed_volume():
     from wfm.staffing import ServiceTarget
-    from wfm.staffing.requirements import staff_to_target
+    from wfm.staffing.targets import staff_to_target
 
     traffic = np.array([1_000_000 * 300 / 900.0])  # 10^6 contacts of 300 s in 15 minutes
     result = staff_to_target(traffic, np.array([300.0]), ServiceTarget(0.8, 20.0, None))

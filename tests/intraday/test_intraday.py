@@ -12,7 +12,7 @@ from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
 from wfm.intraday.feed import feed_status, parse_as_of, read_states_today
 from wfm.intraday.position import day_position
 from wfm.staffing.erlang import service_level
-from wfm.staffing.requirements import ServiceTarget
+from wfm.staffing.targets import ServiceTarget
 
 TZ = "Europe/London"
 

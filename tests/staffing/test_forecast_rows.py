@@ -10,7 +10,8 @@ from wfm.errors import InputError
 from wfm.staffing.chat import compute_chat_requirements
 from wfm.staffing.deferred import compute_deferred_requirements
 from wfm.staffing.forecast_rows import forecast_rows, shrinkage_per_row
-from wfm.staffing.requirements import ServiceTarget, compute_requirements
+from wfm.staffing.requirements import compute_requirements
+from wfm.staffing.targets import ServiceTarget
 
 
 def _forecast() -> pd.DataFrame:

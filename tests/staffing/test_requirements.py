@@ -185,7 +185,7 @@ def test_fractional_requirement_is_where_the_interpolated_curve_crosses(
     traffic, aht, threshold, target, cap, asa
 ):
     from wfm.staffing import service_level_fractional
-    from wfm.staffing.requirements import fractional_agents_required
+    from wfm.staffing.targets import fractional_agents_required
 
     goal = ServiceTarget(target, threshold, cap, asa_target_seconds=asa)
     whole = int(staff_to_target(np.array([traffic]), np.array([aht]), goal).agents_required[0])

@@ -57,7 +57,7 @@ from wfm.config import Centre
 from wfm.data.schemas import Agent, History
 from wfm.errors import InputError
 from wfm.progress import ProgressCallback, no_progress
-from wfm.staffing.requirements import ServiceTarget
+from wfm.staffing.targets import ServiceTarget
 from wfm.timegrid import OpeningHours
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 For each queue and week w: the week's contacts V_w and AHT are spread over its intervals with
 the queue's :class:`~wfm.capacity.profile.WeekProfile` (days a holiday closes get nothing;
 known events multiply the days they cover), each interval is staffed to the queue's targets
-with :func:`wfm.staffing.requirements.staff_to_target` (service level, ASA, occupancy cap:
+with :func:`wfm.staffing.targets.staff_to_target` (service level, ASA, occupancy cap:
 exact integer agents), and
 
     required FTE_w = Σ_i N_i · Δ / (1 − s_month) / (1 − b) / H
@@ -34,7 +34,7 @@ import pandas as pd
 from wfm.capacity.profile import WeekProfile
 from wfm.capacity.settings import VolumeEvent
 from wfm.staffing.erlang import service_level_fractional
-from wfm.staffing.requirements import ServiceTarget, staff_to_target
+from wfm.staffing.targets import ServiceTarget, staff_to_target
 
 
 @dataclass(frozen=True)

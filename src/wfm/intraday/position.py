@@ -35,7 +35,8 @@ from wfm.data.states import PRODUCTIVE_STATES, StateLog
 from wfm.forecast.intraday_update import DEFAULT_STRENGTH_CONTACTS, update_rest_of_day
 from wfm.intraday.feed import FeedStatus, feed_status
 from wfm.staffing.erlang import service_level_fractional
-from wfm.staffing.requirements import ServiceTarget, compute_requirements
+from wfm.staffing.requirements import compute_requirements
+from wfm.staffing.targets import ServiceTarget
 
 #: Columns of :attr:`DayPosition.intervals`.
 POSITION_COLUMNS = (

@@ -129,12 +129,8 @@ def typical_week(history: History, weeks: int = PROFILE_WEEKS) -> pd.DataFrame:
 
 
 def _requirements(profile: pd.DataFrame, interval_minutes: int, shrinkage: float) -> pd.DataFrame:
-    from wfm.staffing.requirements import (
-        ServiceTarget,
-        scheduled_agents,
-        staff_to_target,
-        traffic_erlangs,
-    )
+    from wfm.staffing.requirements import scheduled_agents
+    from wfm.staffing.targets import ServiceTarget, staff_to_target, traffic_erlangs
 
     aht = profile["aht_seconds"].fillna(0).to_numpy(dtype=float)
     offered = profile["offered"].to_numpy(dtype=float)

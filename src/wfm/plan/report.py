@@ -25,11 +25,7 @@ from wfm.config import Centre
 from wfm.review.projection import summarise_service
 from wfm.scheduling.solve import SolveSummary
 from wfm.staffing import ServiceTarget
-from wfm.staffing.requirements import (
-    BINDING_ASA,
-    BINDING_OCCUPANCY,
-    BINDING_SERVICE_LEVEL,
-)
+from wfm.staffing.targets import BINDING_ASA, BINDING_OCCUPANCY, BINDING_SERVICE_LEVEL
 
 if TYPE_CHECKING:
     from wfm.plan.chain import PlanResult

@@ -2,7 +2,8 @@
 
 - :mod:`~wfm.staffing.erlang`: Erlang B and C (M/M/N), vectorised over intervals.
 - :mod:`~wfm.staffing.erlang_a`: Erlang A (M/M/N+M), callers who abandon.
-- :mod:`~wfm.staffing.requirements`: staffing to targets, fractional requirements, shrinkage ceiling.
+- :mod:`~wfm.staffing.targets`: service targets, staffing to them, fractional requirements.
+- :mod:`~wfm.staffing.requirements`: the requirement table, shrinkage ceiling.
 - :mod:`~wfm.staffing.shrinkage`: shrinkage components compounded, per interval.
 - :mod:`~wfm.staffing.chat`, :mod:`~wfm.staffing.deferred`: chat with concurrency, deferred work.
 - :mod:`~wfm.staffing.service_level_definitions`: measured service level, counting variants.
@@ -21,18 +22,17 @@ from wfm.staffing.erlang import (
     service_level_fractional,
 )
 from wfm.staffing.erlang_a import ErlangAResult, erlang_a, staff_erlang_a
-from wfm.staffing.requirements import (
-    ServiceTarget,
-    Staffing,
-    compute_requirements,
-    fractional_agents_required,
-    scheduled_agents,
-    staff_to_target,
-    traffic_erlangs,
-)
+from wfm.staffing.requirements import compute_requirements, scheduled_agents
 from wfm.staffing.service_level_definitions import ServiceLevelDefinition, measured_service_level
 from wfm.staffing.shrinkage import ShrinkageComponent, compound_shrinkage, shrinkage_by_interval
 from wfm.staffing.simulation import DayPlan, simulate_day, summarise_simulation
+from wfm.staffing.targets import (
+    ServiceTarget,
+    Staffing,
+    fractional_agents_required,
+    staff_to_target,
+    traffic_erlangs,
+)
 
 __all__ = [
     "ChatStaffing",

@@ -40,13 +40,8 @@ import pandas as pd
 
 from wfm.errors import InputError
 from wfm.staffing.forecast_rows import ShrinkageInput, forecast_rows
-from wfm.staffing.requirements import (
-    ServiceTarget,
-    Staffing,
-    scheduled_agents,
-    staff_to_target,
-    traffic_erlangs,
-)
+from wfm.staffing.requirements import scheduled_agents
+from wfm.staffing.targets import ServiceTarget, Staffing, staff_to_target, traffic_erlangs
 
 
 @dataclass(frozen=True)
