@@ -25,7 +25,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from wfm.capacity.planner import Scenario, plan_capacity, prepare_capacity
+from wfm.capacity.inputs import prepare_capacity
+from wfm.capacity.planner import Scenario, plan_capacity
 from wfm.capacity.settings import load_capacity_settings
 from wfm.config import QueueConfig, load_centre
 from wfm.plan.chain import load_agents, load_history

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from helpers import capacity_charts, data, state, ui
-from wfm.capacity.planner import CapacityInputs, Scenario, plan_capacity, prepare_capacity
+from wfm.capacity.inputs import CapacityInputs, prepare_capacity
+from wfm.capacity.planner import Scenario, plan_capacity
 from wfm.capacity.report import capacity_html, capacity_workbook_bytes, headline
 from wfm.capacity.settings import CapacitySettings, load_capacity_settings, parse_capacity_settings
 

@@ -1,7 +1,7 @@
 """A capacity plan for the next months: demand, required FTE, supply, the gap and hiring.
 
-:func:`prepare_capacity` does the slow part once (the long-range forecast and the week
-shapes); :func:`plan_capacity` turns it into a plan for one :class:`Scenario` in well under a
+:func:`wfm.capacity.inputs.prepare_capacity` does the slow part once (the long-range
+forecast and the week shapes); :func:`plan_capacity` turns it into a plan for one :class:`Scenario` in well under a
 second, so the app's scenario controls stay live; :func:`compare_scenarios` puts several side
 by side.
 
@@ -12,6 +12,7 @@ requirement comes from.
 
 Example
 -------
+>>> from wfm.capacity.inputs import prepare_capacity
 >>> from wfm.config import load_centre
 >>> inputs = prepare_capacity(load_centre("data/sample/centre.toml"), months=12)  # doctest: +SKIP
 >>> plan = plan_capacity(inputs)                                                  # doctest: +SKIP
@@ -23,16 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from wfm.capacity.demand import LongRangeForecast, forecast_weekly_demand
 from wfm.capacity.hiring import HiringPlan, fixed_plan_cover, optimise_hiring
-from wfm.capacity.profile import WeekProfile, week_profiles
+from wfm.capacity.inputs import (
+    CapacityInputs,
+)
 from wfm.capacity.requirement import (
     QueueWeeks,
     average_traffic_agent_hours,
@@ -43,29 +44,18 @@ from wfm.capacity.requirement import (
     weekly_requirement_frame,
     workload_agent_hours,
 )
-from wfm.capacity.settings import CapacitySettings, VolumeEvent
+from wfm.capacity.settings import VolumeEvent
 from wfm.capacity.supply import (
-    check_classes,
     class_matrix,
-    contract_fte,
     hire_curve,
     movements_fte,
     retention_of_tenured,
     week_index,
 )
-from wfm.config import Centre
-from wfm.data.schemas import Agent, History
 from wfm.errors import InputError
 from wfm.progress import ProgressCallback, no_progress
-from wfm.staffing.targets import ServiceTarget
-from wfm.timegrid import OpeningHours
 
 logger = logging.getLogger(__name__)
-
-#: Longest plan [months].
-MAX_MONTHS = 36
-#: Shift length a paid-break share is read for when the settings give none [minutes].
-REFERENCE_SHIFT_MINUTES = 480
 
 
 @dataclass(frozen=True)
@@ -107,41 +97,6 @@ class Scenario:
 
 
 @dataclass(frozen=True)
-class CapacityInputs:
-    """Everything a scenario does not change, computed once by :func:`prepare_capacity`."""
-
-    centre_name: str
-    first_week: dt.date
-    week_starts: tuple[dt.date, ...]
-    interval_minutes: int
-    forecast: LongRangeForecast
-    profiles: Mapping[str, WeekProfile]
-    targets: Mapping[str, ServiceTarget]
-    shrinkage_fraction: Mapping[str, float]
-    closed_dates: frozenset[dt.date]
-    agents_by_contract: Mapping[str, int]
-    agents_by_queues: Mapping[str, int]
-    fte_per_agent: Mapping[str, float]
-    pay_per_hour: float
-    paid_break_fraction: float
-    settings: CapacitySettings
-    #: Interval staffing per (column, volume change, AHT change): the slow part of a plan,
-    #: which only volume and AHT change. Kept for the last few scenarios.
-    staffing_memo: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def weeks(self) -> int:
-        return len(self.week_starts)
-
-    @property
-    def current_fte(self) -> float:
-        """Contracted FTE of today's agents."""
-        return float(
-            sum(count * self.fte_per_agent[c] for c, count in self.agents_by_contract.items())
-        )
-
-
-@dataclass(frozen=True)
 class CapacityPlan:
     """A scenario's plan.
 
@@ -168,152 +123,6 @@ class CapacityPlan:
     classes: pd.DataFrame
     hiring: HiringPlan | None
     summary: dict = field(default_factory=dict)
-
-
-def first_monday_after(day: dt.date) -> dt.date:
-    """The Monday after ``day`` (the day itself is never returned)."""
-    return day + dt.timedelta(days=7 - day.weekday())
-
-
-def weeks_in_months(months: int) -> int:
-    """Whole weeks that cover ``months`` average months."""
-    return math.ceil(months * 365.2425 / 12 / 7)
-
-
-def paid_break_fraction_of(centre: Centre, settings: CapacitySettings) -> float:
-    """Share of paid time spent on paid breaks: the setting, else the centre's paid break
-    rules that apply to an 8-hour shift, over its paid minutes."""
-    if settings.paid_break_fraction is not None:
-        return settings.paid_break_fraction
-    paid_breaks = sum(
-        rule.duration_minutes
-        for rule in centre.break_rules
-        if rule.paid and rule.min_shift_minutes <= REFERENCE_SHIFT_MINUTES
-    )
-    unpaid = sum(
-        rule.duration_minutes
-        for rule in centre.break_rules
-        if not rule.paid and rule.min_shift_minutes <= REFERENCE_SHIFT_MINUTES
-    )
-    paid_minutes = REFERENCE_SHIFT_MINUTES - unpaid
-    return paid_breaks / paid_minutes if paid_minutes > 0 else 0.0
-
-
-def prepare_capacity(
-    centre: Centre,
-    history: History,
-    agents: Sequence[Agent],
-    settings: CapacitySettings | None = None,
-    *,
-    months: int = 18,
-    first_week: dt.date | None = None,
-    default_aht_seconds: Mapping[str, float] | None = None,
-    progress: ProgressCallback | None = None,
-) -> CapacityInputs:
-    """Forecast the months ahead and read the week shapes: the part of a plan that does not
-    change with a scenario.
-
-    Parameters
-    ----------
-    centre : Centre
-        Queues, targets, occupancy caps, shrinkage, contracts, opening hours and holidays.
-    history : History
-        Interval history (two years let the forecast learn the seasons).
-    agents : sequence of Agent
-        Today's agents (their contracts give today's FTE).
-    settings : CapacitySettings, optional
-        Attrition, hiring, costs, events; the documented defaults when ``None``.
-    months : int
-        Horizon [months], 1 to :data:`MAX_MONTHS`.
-    first_week : datetime.date, optional
-        First week planned (moved back to its Monday); default the Monday after the history.
-    default_aht_seconds : mapping, optional
-        AHT per queue [s] when the history has no handle times.
-    progress : callable, optional
-    """
-    report = progress or no_progress
-    settings = settings or CapacitySettings()
-    if not 1 <= months <= MAX_MONTHS:
-        raise InputError(
-            f"a capacity plan covers 1 to {MAX_MONTHS} months", column="--months", value=months
-        )
-    last_day = history.frame["interval_start"].max().date()
-    if first_week is None:
-        first_week = first_monday_after(last_day)
-    else:
-        first_week = first_week - dt.timedelta(days=first_week.weekday())
-    weeks = weeks_in_months(months)
-    week_starts = tuple(first_week + dt.timedelta(weeks=w) for w in range(weeks))
-    queues = [queue.name for queue in centre.queues if queue.name in set(history.queues)]
-    if not queues:
-        raise InputError(
-            "no queue of the centre file is in the history",
-            source=history.source,
-            value=", ".join(history.queues),
-            fix=f"name the centre's queues ({', '.join(q.name for q in centre.queues)}) in the history",
-        )
-    open_weekdays = sorted(OpeningHours.from_strings(centre.opening_hours).minutes_by_weekday)
-    report(0.05, "forecasting the months ahead")
-    history_years = range(history.frame["interval_start"].min().year, week_starts[-1].year + 2)
-    holidays = centre.holiday_dates(history_years)
-    forecast = forecast_weekly_demand(
-        _only_queues(history, queues),
-        first_week,
-        weeks,
-        holiday_dates=centre.holiday_dates if centre.country else None,
-        open_weekdays=open_weekdays,
-        default_aht_seconds=default_aht_seconds,
-    )
-    report(0.6, "reading the shape of a week")
-    profiles = week_profiles(
-        _only_queues(history, queues), settings.history_weeks_for_profile, holidays
-    )
-    closed = frozenset(day for day in holidays if centre.close_on_holidays)
-    agents_by_contract = dict(Counter(agent.contract for agent in agents))
-    agents_by_queues = dict(Counter("|".join(sorted(agent.queues)) for agent in agents))
-    contract_hours = {
-        contract.name: (contract.min_hours_per_week, contract.max_hours_per_week)
-        for contract in centre.contracts
-    }
-    fte = contract_fte(agents_by_contract, contract_hours, settings)
-    pay = settings.costs.cost_per_paid_hour
-    if pay is None:
-        pay = centre.contracts[0].cost_per_paid_hour if centre.contracts else 1.0
-    check_classes(
-        [(item.start, item.size) for item in settings.planned_classes], first_week, settings.hiring
-    )
-    for event in settings.events:
-        unknown = [queue for queue in event.queues if queue not in queues]
-        if unknown:
-            raise InputError(
-                f"event '{event.name}' names queues the centre does not plan",
-                column="events.queues",
-                value=", ".join(unknown),
-                fix=f"use any of {', '.join(queues)}",
-            )
-    report(1.0, "ready")
-    return CapacityInputs(
-        centre_name=centre.name,
-        first_week=first_week,
-        week_starts=week_starts,
-        interval_minutes=history.interval_minutes,
-        forecast=forecast,
-        profiles=profiles,
-        targets={q: ServiceTarget.from_queue(centre.queue(q)) for q in queues},
-        shrinkage_fraction={q: centre.shrinkage_for(q) for q in queues},
-        closed_dates=closed,
-        agents_by_contract=agents_by_contract,
-        agents_by_queues=agents_by_queues,
-        fte_per_agent=fte,
-        pay_per_hour=float(pay),
-        paid_break_fraction=paid_break_fraction_of(centre, settings),
-        settings=settings,
-    )
-
-
-def _only_queues(history: History, queues: Sequence[str]) -> History:
-    frame = history.frame[history.frame["queue"].isin(queues)]
-    return replace(history, frame=frame.reset_index(drop=True))
 
 
 #: Scenarios whose interval staffing :class:`CapacityInputs` keeps.

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.capacity.planner import CapacityInputs, CapacityPlan, monthly_view
+from wfm.capacity.inputs import CapacityInputs
+from wfm.capacity.planner import CapacityPlan, monthly_view
 from wfm.data.io import write_files_atomic
 
 _CSS = """

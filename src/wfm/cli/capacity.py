@@ -124,7 +124,8 @@ def parse_aht(pairs) -> dict[str, float] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.capacity.planner import Scenario, compare_scenarios, prepare_capacity
+    from wfm.capacity.inputs import prepare_capacity
+    from wfm.capacity.planner import Scenario, compare_scenarios
     from wfm.capacity.report import headline, write_capacity
     from wfm.capacity.settings import load_capacity_settings
     from wfm.config import load_centre
