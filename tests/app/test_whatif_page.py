@@ -222,7 +222,7 @@ def test_more_volume_lowers_the_projected_service_level_as_the_library_says(plan
     assert_no_exception(app)
     saved = repository.list_datasets(url, "scenario")
     assert saved["name"].tolist() == ["busy week"]
-    frame, meta = repository.load_scenario(url, int(saved["id"].iloc[0]))
+    frame, meta = repository.load_dataset(url, int(saved["id"].iloc[0]), "scenario")
     assert meta["scenario"]["volume_factor"] == pytest.approx(1.2)
     assert meta["controls"]["volume_change_percent"] == 20
     assert len(frame) == len(direct_result(url, Scenario("x")).projected)

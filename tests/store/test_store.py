@@ -72,17 +72,15 @@ def test_partial_database_gets_only_pending_migrations(empty_store_url):
 
 def test_writes_need_a_current_schema(empty_store_url):
     with pytest.raises(SchemaError, match="wfm db init"):
-        repository.save_forecast(empty_store_url, interval_frame())
+        repository.save_dataset(empty_store_url, "forecast", "forecast", interval_frame())
 
 
 # --- round trips -------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", ["forecast", "requirements"])
 def test_interval_frames_round_trip_with_time_zones(store_url, kind):
     frame = interval_frame()
-    save = getattr(repository, f"save_{kind}")
-    load = getattr(repository, f"load_{kind}")
-    dataset_id = save(store_url, frame, actor="ana")
-    loaded = load(store_url, dataset_id)
+    dataset_id = repository.save_dataset(store_url, kind, kind, frame, actor="ana")
+    loaded, _ = repository.load_dataset(store_url, dataset_id, kind)
     pd.testing.assert_frame_equal(loaded, frame)
     assert str(loaded["interval_start"].dt.tz) == TIMEZONE
     assert loaded["interval_start"].dt.strftime("%z").tolist()[:3] == ["+0000", "+0000", "+0100"]
@@ -92,12 +90,14 @@ def test_interval_frames_round_trip_with_time_zones(store_url, kind):
 def test_scenario_round_trip_keeps_settings(store_url):
     frame = interval_frame()
     settings = {"aht_change_fraction": 0.1, "queues": ["sales"]}
-    dataset_id = repository.save_scenario(store_url, "aht+10%", frame, settings)
-    loaded, meta = repository.load_scenario(store_url, dataset_id)
+    dataset_id = repository.save_dataset(store_url, "scenario", "aht+10%", frame, settings)
+    loaded, meta = repository.load_dataset(store_url, dataset_id, "scenario")
     pd.testing.assert_frame_equal(loaded, frame)
     assert meta == settings
     with pytest.raises(Exception, match="no forecast with id"):
-        repository.load_forecast(store_url, dataset_id)  # a scenario is not a forecast
+        repository.load_dataset(store_url, dataset_id, "forecast")[
+            0
+        ]  # a scenario is not a forecast
 
 
 def test_history_round_trip(store_url, sample_dir):
@@ -208,14 +208,14 @@ def test_failed_edit_leaves_previous_version_and_no_audit_entry(store_url, sampl
 
 
 def test_failed_audit_write_rolls_back_the_change(store_url, monkeypatch):
-    first = repository.save_forecast(store_url, interval_frame())
+    first = repository.save_dataset(store_url, "forecast", "forecast", interval_frame())
 
     def die(*args, **kwargs):
         raise RuntimeError("audit failed")
 
     monkeypatch.setattr(repository, "record", die)
     with pytest.raises(RuntimeError):
-        repository.save_forecast(store_url, interval_frame(offset=100))
+        repository.save_dataset(store_url, "forecast", "forecast", interval_frame(offset=100))
     monkeypatch.undo()
     assert repository.list_datasets(store_url)["id"].tolist() == [first]
     assert len(audit_log(store_url)) == 1
@@ -238,7 +238,7 @@ def stall(*args, **kwargs):  # the frame rows are written; the audit entry never
 
 repository.record = stall
 frame = pd.DataFrame({"queue": ["q"] * 500, "offered": range(500)})
-repository.save_forecast(sys.argv[1], frame, name="killed")
+repository.save_dataset(sys.argv[1], "forecast", "killed", frame)
 """
 
 
@@ -248,7 +248,7 @@ def test_a_writer_killed_halfway_through_its_transaction_leaves_nothing(store_ur
     import subprocess
     import sys
 
-    first = repository.save_forecast(store_url, interval_frame())
+    first = repository.save_dataset(store_url, "forecast", "forecast", interval_frame())
     counts = {t: repository.count_rows(store_url, t) for t in ("frames", "frame_rows", "audit_log")}
     writer = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER_SCRIPT, store_url],
@@ -271,7 +271,9 @@ def test_a_writer_killed_halfway_through_its_transaction_leaves_nothing(store_ur
     assert writer.returncode == -signal.SIGKILL
 
     assert {t: repository.count_rows(store_url, t) for t in counts} == counts
-    second = repository.save_forecast(store_url, interval_frame(offset=1))  # not locked out
+    second = repository.save_dataset(
+        store_url, "forecast", "forecast", interval_frame(offset=1)
+    )  # not locked out
     assert repository.list_datasets(store_url)["id"].tolist() == [first, second]
     assert audit_log(store_url)["action"].tolist() == ["forecast_run", "forecast_run"]
 
@@ -286,7 +288,9 @@ def test_two_concurrent_writers_lose_nothing(store_url):
         start.wait()
         try:
             for i in range(50):
-                repository.save_forecast(engine, interval_frame(4, offset=i), name=name, actor=name)
+                repository.save_dataset(
+                    engine, "forecast", name, interval_frame(4, offset=i), actor=name
+                )
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:
@@ -311,12 +315,12 @@ def test_two_concurrent_writers_lose_nothing(store_url):
 WRITER_SCRIPT = """
 import sys
 import pandas as pd
-from wfm.store.repository import save_forecast
+from wfm.store.repository import save_dataset
 
 url, name = sys.argv[1], sys.argv[2]
 for i in range(50):
     frame = pd.DataFrame({"queue": [name], "offered": [i]})
-    save_forecast(url, frame, name=name, actor=name)
+    save_dataset(url, "forecast", name, frame, actor=name)
 """
 
 
@@ -342,8 +346,10 @@ def test_two_concurrent_writer_processes_lose_nothing(store_url):
 
 # --- audit trail -------------------------------------------------------------------------
 def test_audit_log_is_append_only_and_ordered(store_url, tmp_path):
-    repository.save_forecast(store_url, interval_frame())
-    repository.save_requirements(store_url, interval_frame(), actor="ana")
+    repository.save_dataset(store_url, "forecast", "forecast", interval_frame())
+    repository.save_dataset(
+        store_url, "requirements", "requirements", interval_frame(), actor="ana"
+    )
     repository.save_agents(store_url, [])
     log = audit_log(store_url)
     assert log["action"].tolist() == ["forecast_run", "requirements_saved", "agents_saved"]

@@ -180,7 +180,9 @@ class Workspace:
     # --- step results ---------------------------------------------------------------------
     def save_forecast(self, forecast: pd.DataFrame, meta: dict | None = None) -> int:
         """Save a forecast run (``meta``: model, start date, horizon, ...); return its id."""
-        return repository.save_forecast(self.url, forecast, "forecast", meta, actor=self.actor)
+        return repository.save_dataset(
+            self.url, "forecast", "forecast", forecast, meta, actor=self.actor
+        )
 
     def latest_forecast(self) -> SavedFrame | None:
         """The newest forecast, or ``None``."""
@@ -188,8 +190,8 @@ class Workspace:
 
     def save_requirements(self, requirements: pd.DataFrame, meta: dict | None = None) -> int:
         """Save staffing requirements; return their id."""
-        return repository.save_requirements(
-            self.url, requirements, "requirements", meta, actor=self.actor
+        return repository.save_dataset(
+            self.url, "requirements", "requirements", requirements, meta, actor=self.actor
         )
 
     def latest_requirements(self) -> SavedFrame | None:
@@ -271,7 +273,7 @@ class Workspace:
                 value=clean,
                 fix="choose another name, or tick “Replace the saved scenario of that name”",
             )
-        return repository.save_scenario(self.url, clean, results, meta, actor=self.actor)
+        return repository.save_dataset(self.url, "scenario", clean, results, meta, actor=self.actor)
 
     def scenarios(self) -> pd.DataFrame:
         """Saved scenarios, one per name (the newest saved under it), newest first:

@@ -195,52 +195,6 @@ def load_history(store: str | Engine | None, dataset_id: int) -> History:
     return History(frame, meta["interval_minutes"], meta["timezone"], meta["source"])
 
 
-def save_forecast(
-    store,
-    forecast: pd.DataFrame,
-    name: str = "forecast",
-    meta: dict | None = None,
-    *,
-    actor: str | None = None,
-) -> int:
-    """Store a forecast run (``interval_start, queue, offered, aht_seconds, ...``); return its id."""
-    return save_dataset(store, "forecast", name, forecast, meta, actor=actor)
-
-
-def load_forecast(store, dataset_id: int) -> pd.DataFrame:
-    """A stored forecast."""
-    return load_dataset(store, dataset_id, "forecast")[0]
-
-
-def save_requirements(
-    store,
-    requirements: pd.DataFrame,
-    name: str = "requirements",
-    meta: dict | None = None,
-    *,
-    actor: str | None = None,
-) -> int:
-    """Store staffing requirements; return their id."""
-    return save_dataset(store, "requirements", name, requirements, meta, actor=actor)
-
-
-def load_requirements(store, dataset_id: int) -> pd.DataFrame:
-    """Stored staffing requirements."""
-    return load_dataset(store, dataset_id, "requirements")[0]
-
-
-def save_scenario(
-    store, name: str, results: pd.DataFrame, meta: dict | None = None, *, actor: str | None = None
-) -> int:
-    """Store a scenario's results table and its settings (``meta``); return its id."""
-    return save_dataset(store, "scenario", name, results, meta, actor=actor)
-
-
-def load_scenario(store, dataset_id: int) -> tuple[pd.DataFrame, dict]:
-    """A stored scenario: results table and settings."""
-    return load_dataset(store, dataset_id, "scenario")
-
-
 # --- agents ------------------------------------------------------------------------------
 def save_agents(
     store: str | Engine | None, agents: Sequence[Agent], *, actor: str | None = None
