@@ -5,6 +5,14 @@ A centre is described in one TOML file (see ``docs/data-formats.md`` and
 field has a unit in its name and a documented default. Paths in the file are relative to
 the file itself.
 
+Why one module of about 700 lines: it is one schema, the centre file, table by table
+(queues, breaks, shift templates and types, contracts, planning, scheduling and privacy
+settings, the centre itself) with its loader. Every model is a validated description of
+one TOML table whose checks refer to the others (a contract names shift templates, a break
+rule must fit a template); splitting it would scatter one file format over several modules
+and make ``docs/data-formats.md`` harder to keep in step with it. The rota engine reads
+only the part it needs (:mod:`wfm.scheduling.site`).
+
 Example
 -------
 >>> centre = load_centre("data/sample/centre.toml")  # doctest: +SKIP
