@@ -8,10 +8,10 @@ the file itself.
 Why one module of about 700 lines: it is one schema, the centre file, table by table
 (queues, breaks, shift templates and types, contracts, planning, scheduling and privacy
 settings, the centre itself) with its loader. Every model is a validated description of
-one TOML table whose checks refer to the others (a contract names shift templates, a break
-rule must fit a template); splitting it would scatter one file format over several modules
-and make ``docs/data-formats.md`` harder to keep in step with it. The rota engine reads
-only the part it needs (:mod:`wfm.scheduling.site`).
+one TOML table, and the centre's checks tie the tables together (a contract names shift
+templates and types, a break lasts whole intervals); splitting it would scatter one file
+format over several modules and make ``docs/data-formats.md`` harder to keep in step with
+it. The rota engine reads only the part it needs (:mod:`wfm.scheduling.site`).
 
 Example
 -------
