@@ -165,6 +165,43 @@ def solver_options() -> argparse.ArgumentParser:
     return parser
 
 
+def rota_command(commands, name: str, *, help: str, description: str) -> argparse.ArgumentParser:
+    """The parser of a command that builds a rota from a centre's agents (``wfm schedule``,
+    ``wfm reoptimise``): quiet and solver options and a required ``--centre``."""
+    parser = commands.add_parser(
+        name, parents=[quiet_options(), solver_options()], help=help, description=description
+    )
+    parser.add_argument(
+        "--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)"
+    )
+    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    return parser
+
+
+def rota_command_inputs(args: argparse.Namespace, requirements_path: str):
+    """What a rota command starts from: the output folder (checked first), the centre, its
+    scheduling settings with the solver options applied, the requirements read for a rota
+    (:func:`wfm.plan.chain.load_rota_requirements`) and the centre's agents."""
+    from wfm.config import load_centre
+    from wfm.plan.chain import load_agents, load_rota_requirements
+
+    out_dir = output_folder(args.output, subfolders=("calendars",))
+    centre = load_centre(args.centre)
+    settings = scheduling_settings(centre, args)
+    requirements = load_rota_requirements(requirements_path, centre)
+    return out_dir, centre, settings, requirements, load_agents(centre)
+
+
+def say_projected_service(summary, out_dir: Path) -> None:
+    """The last line of a rota command: the projected service over all queues and where the
+    files went (``summary``: :func:`wfm.review.projection.summarise_service`)."""
+    total = summary.set_index("queue").loc["all"]
+    say(
+        f"projected service level {total['service_level']:.1%}, "
+        f"{total['under_staffed_agent_hours']:.1f} agent-hours short -> {out_dir}"
+    )
+
+
 def scheduling_settings(centre, args: argparse.Namespace):
     """The centre's scheduling settings with the command-line solver controls applied."""
     changes = {

@@ -7,20 +7,19 @@ import argparse
 
 from wfm.cli.common import (
     EXIT_OK,
-    output_folder,
     parse_date,
     progress_bar,
-    quiet_options,
+    rota_command,
+    rota_command_inputs,
     say,
-    scheduling_settings,
-    solver_options,
+    say_projected_service,
 )
 
 
 def register(commands) -> None:
-    parser = commands.add_parser(
+    parser = rota_command(
+        commands,
         "reoptimise",
-        parents=[quiet_options(), solver_options()],
         help="re-solve a published rota after a change (sick agents), keeping published shifts where it can",
         description="Re-optimise a published rota after agents become unavailable: every (agent, day) whose shift "
         "differs from the published rota costs scheduling.change_cost_per_shift, every published break or lunch "
@@ -30,9 +29,6 @@ def register(commands) -> None:
         "change), one row per changed shift, break or lunch.",
     )
     parser.add_argument("rota", help="the published rota CSV (from `wfm schedule` or `wfm plan`)")
-    parser.add_argument(
-        "--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)"
-    )
     parser.add_argument("--requirements", required=True, help="requirements CSV (from `wfm staff`)")
     parser.add_argument(
         "--unavailable",
@@ -58,41 +54,25 @@ def register(commands) -> None:
         type=float,
         help="cost of each moved break or lunch [cost units] (default: centre file, 1)",
     )
-    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from wfm.config import load_centre
     from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
-    from wfm.data.output_files import read_requirements, read_rota
-    from wfm.plan.chain import (
-        load_agents,
-        load_availability,
-        load_preferences,
-        review_rota,
-        rota_files,
-    )
+    from wfm.data.output_files import read_rota
+    from wfm.plan.chain import load_availability, load_preferences, review_rota, rota_files
     from wfm.scheduling.reoptimise import parse_unavailable, reoptimise_rota, unavailable_days
     from wfm.scheduling.site import rota_site
 
-    out_dir = output_folder(args.output, subfolders=("calendars",))
-    centre = load_centre(args.centre)
-    settings = scheduling_settings(centre, args)
+    out_dir, centre, settings, requirements, agents = rota_command_inputs(args, args.requirements)
     if args.change_cost is not None:
         settings = settings.model_copy(update={"change_cost_per_shift": args.change_cost})
     if args.break_change_cost is not None:
         settings = settings.model_copy(update={"change_cost_per_break": args.break_change_cost})
     published = read_rota(args.rota, centre.timezone)
-    requirements = read_requirements(args.requirements, centre.timezone)
-    if "shrinkage_fraction" not in requirements:
-        requirements = requirements.assign(
-            shrinkage_fraction=requirements["queue"].map(centre.shrinkage_for)
-        )
-    agents = load_agents(centre)
     entries = [entry for text in args.unavailable for entry in parse_unavailable(text)]
     changes = [unavailable_days(entries, centre.timezone)]
     if args.availability:
@@ -120,7 +100,6 @@ def run(args: argparse.Namespace) -> int:
     files = rota_files(centre, agents, rota, projected, summary, out_dir)
     files[out_dir / "changes.csv"] = outcome.changes
     write_files_atomic(files)
-    total = summary.set_index("queue").loc["all"]
     published_cost = (
         "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
     )
@@ -135,7 +114,5 @@ def run(args: argparse.Namespace) -> int:
         say(
             f"{len(outcome.unmatched)} published shifts match no shift template and could not be kept"
         )
-    say(
-        f"projected service level {total['service_level']:.1%}, {total['under_staffed_agent_hours']:.1f} agent-hours short -> {out_dir}"
-    )
+    say_projected_service(summary, out_dir)
     return EXIT_OK

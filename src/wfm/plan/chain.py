@@ -29,6 +29,7 @@ from wfm.data.agents import read_agents
 from wfm.data.availability import read_availability
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
+from wfm.data.output_files import read_requirements
 from wfm.data.preferences import read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
@@ -156,6 +157,18 @@ def load_history(centre: Centre) -> History:
     path = _named_file(centre, "history", "history")
     history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
     return fill_missing_aht(history, aht_assumption(centre))
+
+
+def load_rota_requirements(path: str | Path, centre: Centre) -> pd.DataFrame:
+    """A requirements CSV (from ``wfm staff`` or ``wfm plan``) read for a rota of ``centre``:
+    local times in the centre's zone, and each queue's shrinkage from the centre file where
+    the file carries none (a file written before the column existed)."""
+    requirements = read_requirements(path, centre.timezone)
+    if "shrinkage_fraction" not in requirements:
+        requirements = requirements.assign(
+            shrinkage_fraction=requirements["queue"].map(centre.shrinkage_for)
+        )
+    return requirements
 
 
 def load_agents(centre: Centre) -> list[Agent]:
