@@ -45,15 +45,22 @@ def _remember(key: str, work):
     return cache[key]
 
 
-def _column_choices(suggested: dict[str, str | None], columns: list[str], key: str) -> dict:
-    required, _ = mapping.wfm_columns("history")
+def column_mapping(
+    kind: str,
+    suggested: dict[str, str | None],
+    columns: list[str],
+    key: str,
+    *,
+    caption: str,
+    expanded: bool,
+) -> dict[str, str | None]:
+    """Selectboxes mapping each wfm column of ``kind`` to a file column, pre-filled with
+    ``suggested``; ``{wfm column: file column or None}``."""
+    required, _ = mapping.wfm_columns(kind)
     options = ["(none)", *columns]
     choices = {}
-    with st.expander("Column mapping", expanded=True):
-        st.caption(
-            "Which column of the file holds each of wfm's columns (guessed from the names and the "
-            "content: a column with a full date and time is preferred over a clock time alone)."
-        )
+    with st.expander("Column mapping", expanded=expanded):
+        st.caption(caption)
         grid = st.columns(3)
         for index, (target, column) in enumerate(suggested.items()):
             label = f"{target} (required)" if target in required else target
@@ -145,8 +152,14 @@ def history_upload_section(ws, centre, timezone: str) -> None:
     st.caption(f"`{upload.name}`: the first rows of the file")
     st.dataframe(sample.head(upload_history.PREVIEW_ROWS).astype("str"), hide_index=True)
     columns = [str(c) for c in sample.columns]
-    choices = _column_choices(
-        upload_history.suggest_history_columns(sample), columns, "upload_history"
+    choices = column_mapping(
+        "history",
+        upload_history.suggest_history_columns(sample),
+        columns,
+        "upload_history",
+        caption="Which column of the file holds each of wfm's columns (guessed from the names and "
+        "the content: a column with a full date and time is preferred over a clock time alone).",
+        expanded=True,
     )
     try:
         column_map = mapping.column_map_from_choices(choices, "history", source=upload.name)

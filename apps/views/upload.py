@@ -124,23 +124,15 @@ def column_choices(kind: str, columns: list[str], key: str) -> dict[str, str | N
     """Selectboxes mapping each wfm column of ``kind`` to a file column, pre-filled by name."""
     required, _ = mapping.wfm_columns(kind)
     suggested = mapping.suggest_column_map(columns, kind)
-    options = ["(none)", *columns]
-    choices = {}
-    with st.expander("Column mapping", expanded=any(suggested[name] is None for name in required)):
-        st.caption(
-            "Which column of the file holds each of wfm's columns (names matching ignoring case are pre-filled)."
-        )
-        grid = st.columns(3)
-        for index, (target, column) in enumerate(suggested.items()):
-            label = f"{target} (required)" if target in required else target
-            chosen = grid[index % 3].selectbox(
-                label,
-                options,
-                index=options.index(column) if column in options else 0,
-                key=f"{key}_map_{target}",
-            )
-            choices[target] = None if chosen == "(none)" else chosen
-    return choices
+    return history_import.column_mapping(
+        kind,
+        suggested,
+        columns,
+        key,
+        caption="Which column of the file holds each of wfm's columns (names matching ignoring "
+        "case are pre-filled).",
+        expanded=any(suggested[name] is None for name in required),
+    )
 
 
 def run_import(kind: str, key: str, validate, save) -> None:
