@@ -32,6 +32,7 @@ from wfm.data.io import write_files_atomic
 from wfm.data.safe_cells import neutralise_workbook
 from wfm.data.schemas import Agent
 from wfm.errors import WfmError
+from wfm.scheduling.rota import AGENT_SUMMARY_COLUMNS
 from wfm.scheduling.rota_view import duration_text, label_shifts, rota_timezone
 from wfm.timegrid import parse_clock
 
@@ -43,17 +44,8 @@ DEFAULT_UNPAID_ACTIVITIES = ("lunch",)
 #: Columns of each team sheet of the workbook.
 TEAM_SHEET_COLUMNS = ("agent_id", "name", "date", "activity", "start", "end", "paid_hours")
 
-#: Columns of the summary sheet (as :data:`wfm.scheduling.rota.AGENT_SUMMARY_COLUMNS`).
-SUMMARY_COLUMNS = (
-    "agent_id",
-    "name",
-    "team",
-    "contract",
-    "days_worked",
-    "paid_hours",
-    "weekend_days",
-    "late_shifts",
-)
+#: Columns of the summary sheet: those of the per-agent summary of a rota result.
+SUMMARY_COLUMNS = AGENT_SUMMARY_COLUMNS
 
 #: A shift is late when it ends at or after this local time, or on a later date than it
 #: starts: the default of ``scheduling.late_shift_end``.
