@@ -143,3 +143,44 @@ def test_all_zero_history_predicts_zero() -> None:
     grid = forecast_grid(FIRST_DATE + dt.timedelta(days=28), 7, 15, TZ, WEEKDAYS)
     forecast = DailyTotalsETS().fit(history, 15).predict(grid)
     np.testing.assert_array_equal(forecast, np.zeros(len(grid)))
+
+
+def test_smoothing_reused_across_backtest_origins() -> None:
+    """Fitted once at the newest origin; the other origins reuse its smoothing constants
+    and give nearly the forecasts of a full fit (estimated initial states)."""
+    import datetime as _dt
+
+    from wfm.errors import InputError
+    from wfm.forecast.backtest import backtest_origins
+
+    y = as_series(synthetic_frame(first_date=FIRST_DATE, days=140, seed=5))
+    cuts = np.array(["2024-05-06", "2024-05-13", "2024-05-20"], dtype="datetime64[D]")
+    learnt = {"daily_totals_ets": {}}
+    reused = backtest_origins(
+        y, 15, models=["daily_totals_ets"], cuts=cuts, max_lead_days=3, reuse=learnt
+    )
+    full = backtest_origins(y, 15, models=["daily_totals_ets"], cuts=cuts, max_lead_days=3)
+    smoothing = learnt["daily_totals_ets"]["smoothing"]
+    assert set(smoothing) == {
+        "smoothing_level",
+        "smoothing_trend",
+        "smoothing_seasonal",
+        "damping_trend",
+    }
+    # Rows in the order of the cuts either way; the newest cut is identical.
+    assert reused["target_date"].tolist() == full["target_date"].tolist()
+    last = reused["target_date"] >= _dt.date(2024, 5, 20)
+    assert np.allclose(reused.loc[last, "forecast"], full.loc[last, "forecast"])
+    # Elsewhere within 2 % of a full refit, day by day.
+    by_day = (
+        reused.groupby("target_date")["forecast"].sum()
+        / full.groupby("target_date")["forecast"].sum()
+    )
+    assert np.abs(by_day - 1).max() < 0.02
+    fixed = DailyTotalsETS(smoothing=smoothing).fit(y, 15)
+    for key, value in smoothing.items():
+        assert fixed.smoothing_[key] == pytest.approx(value)
+    with pytest.raises(InputError, match="smoothing"):
+        DailyTotalsETS(smoothing={"smoothing_level": 2.0}).fit(y, 15)
+    with pytest.raises(InputError, match="smoothing"):
+        DailyTotalsETS(smoothing={"alpha": 0.1}).fit(y, 15)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wfm.forecast.quantiles import band_coverage, calibrate_dispersion, dispersion_by_lead
+from wfm.forecast.quantiles import (
+    band_coverage,
+    calibrate_dispersion,
+    dispersion_by_lead,
+    isotonic_increasing,
+)
 
 
 def gamma_poisson(rng, mean: float, dispersion: float, size: int) -> np.ndarray:
@@ -36,5 +41,40 @@ def test_dispersion_grows_with_the_lead_and_fills_gaps() -> None:
     assert len(by_lead) == 5
     assert by_lead[1] < by_lead[2]
     assert by_lead[3] == by_lead[2]  # no pairs at lead 3: the previous lead's value
-    assert by_lead[4] == by_lead[2]  # running maximum
+    assert by_lead[4] == by_lead[2]  # pooled: lead 4 may not be below lead 2
     assert by_lead[0] == by_lead[1]
+    # Pooled to the mean of the two leads' own calibrations (equal pair counts), not
+    # raised to the larger one: a running maximum would over-cover at lead 4.
+    own = {h: calibrate_dispersion(actual[leads == h], np.full(4000, 50.0)) for h in (2, 4)}
+    assert by_lead[2] == pytest.approx((own[2] + own[4]) / 2)
+    assert own[4] < by_lead[4] < own[2]
+
+
+def test_isotonic_pooling_by_hand() -> None:
+    # 3, 1, 2 with weights 1, 1, 2: pool (3, 1) -> 2 (weight 2); then 2 <= 2, done.
+    assert isotonic_increasing([3.0, 1.0, 2.0], [1, 1, 2]).tolist() == [2.0, 2.0, 2.0]
+    # 1, 4, 2, 3 with weights 1, 3, 1, 1: pool (4, 2) -> 3.5 (weight 4), then
+    # (3.5, 3) -> (14 + 3) / 5 = 3.4.
+    assert np.allclose(isotonic_increasing([1.0, 4.0, 2.0, 3.0], [1, 3, 1, 1]), [1, 3.4, 3.4, 3.4])
+    already = np.array([0.0, 0.01, 0.01, 0.2])
+    assert isotonic_increasing(already, np.ones(4)).tolist() == already.tolist()
+
+
+def test_isotonic_matches_brute_force_least_squares() -> None:
+    """Against an independent method: the best non-decreasing fit on a fine grid."""
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        values = rng.normal(size=3)
+        weights = rng.uniform(0.5, 2.0, size=3)
+        grid = np.linspace(-3, 3, 241)
+        a, b, c = np.meshgrid(grid, grid, grid, indexing="ij")
+        ok = (a <= b) & (b <= c)
+        loss = (
+            weights[0] * (a - values[0]) ** 2
+            + weights[1] * (b - values[1]) ** 2
+            + weights[2] * (c - values[2]) ** 2
+        )
+        loss = np.where(ok, loss, np.inf)
+        best = np.unravel_index(np.argmin(loss), loss.shape)
+        brute = grid[list(best)]
+        assert np.allclose(isotonic_increasing(values, weights), brute, atol=0.03)

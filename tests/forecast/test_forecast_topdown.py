@@ -54,3 +54,34 @@ def test_top_down_profile_sums_to_one_and_is_smoothed(payday_history) -> None:
         np.abs(np.diff(smooth.loc[0].to_numpy())).sum()
         < np.abs(np.diff(rough.loc[0].to_numpy())).sum()
     )
+
+
+def _two_mondays() -> pd.DataFrame:
+    """Two Mondays of 3 slots: shares (0.2, 0.3, 0.5) then, a week later, (0.4, 0.4, 0.2)."""
+    days = pd.to_datetime(["2024-01-01", "2024-01-08"])
+    return pd.DataFrame(
+        [[20.0, 30.0, 50.0], [40.0, 40.0, 20.0]], index=days, columns=[480, 495, 510]
+    )
+
+
+def test_decayed_profile_weights_recent_weeks_by_hand() -> None:
+    from wfm.forecast.topdown import weekday_profile
+
+    plain = weekday_profile(_two_mondays(), weeks=2, smooth_intervals=0)
+    assert np.allclose(plain.loc[0], [0.3, 0.35, 0.35])
+    # Decay 0.5: the newer Monday weighs 1, the older 0.5 -> (0.4 + 0.5 * 0.2) / 1.5 ...
+    decayed = weekday_profile(_two_mondays(), weeks=2, smooth_intervals=0, decay=0.5)
+    expected = (np.array([0.4, 0.4, 0.2]) + 0.5 * np.array([0.2, 0.3, 0.5])) / 1.5
+    assert np.allclose(decayed.loc[0], expected)
+    assert decayed.loc[1:].isna().all().all()  # weekdays never seen
+    # Only the last `weeks` observations count, whatever the decay.
+    last = weekday_profile(_two_mondays(), weeks=1, smooth_intervals=0, decay=0.5)
+    assert np.allclose(last.loc[0], [0.4, 0.4, 0.2])
+
+
+def test_profile_decay_must_be_a_share(payday_history) -> None:
+    from wfm.errors import InputError
+
+    for bad in (0.0, 1.5, -0.1):
+        with pytest.raises(InputError, match="profile_decay"):
+            make_model("top_down", profile_decay=bad).fit(payday_history, 15)

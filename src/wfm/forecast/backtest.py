@@ -231,6 +231,7 @@ def backtest_origins(
     models: Sequence[str],
     cuts: np.ndarray,
     max_lead_days: int,
+    reuse: dict[str, dict] | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin backtest with every lead from each origin; :data:`DETAIL_COLUMNS` frame.
 
@@ -243,13 +244,24 @@ def backtest_origins(
     A model that fails, or that falls back to another model because the history before
     *c* is too short for it (``fallback_reason_``), is skipped at that origin with a
     warning naming the queue and the model.
+
+    ``reuse`` maps model names to constructor parameters learnt elsewhere
+    (:meth:`~wfm.forecast.base.Forecaster.reusable_params`). A model named there with an
+    empty dict is fitted in full at the most recent cut only; what that fit learnt is
+    stored in the dict (in place, so a later call can reuse it) and passed to the fits
+    at the other cuts, which then only estimate the rest (for Holt–Winters: the initial
+    states, not the smoothing constants). The cuts are fitted newest first; the rows
+    come back in the order of ``cuts``.
     """
     queue = "?" if y.name is None else str(y.name)
     y = y[np.isfinite(y.to_numpy(dtype=float))]
     dates, _ = wall_clock(y.index)
     actual = y.to_numpy(dtype=float)
-    pieces = []
-    for cut in np.asarray(cuts, dtype="datetime64[D]"):
+    reuse = {} if reuse is None else reuse
+    cuts = np.asarray(cuts, dtype="datetime64[D]")
+    pieces: dict[int, list[pd.DataFrame]] = {}
+    for position in range(len(cuts) - 1, -1, -1):
+        cut = cuts[position]
         train = y[dates < cut]
         window = (dates >= cut) & (dates < cut + np.timedelta64(int(max_lead_days), "D"))
         if not window.any() or train.empty:
@@ -259,8 +271,10 @@ def backtest_origins(
         scale = seasonal_naive_scale(slot_table(train))
         for name in models:
             try:
-                fitted = make_model(name).fit(train, interval_minutes)
+                fitted = make_model(name, **reuse.get(name, {})).fit(train, interval_minutes)
                 forecast = fitted.predict(index)
+                if name in reuse and not reuse[name]:
+                    reuse[name].update(fitted.reusable_params())
             except Exception as error:  # a failing candidate is reported, not fatal
                 logger.warning(
                     "queue %s: model %s failed in the backtest at cut-off %s (%s); skipped",
@@ -276,7 +290,7 @@ def backtest_origins(
                     "queue %s: model %s skipped at cut-off %s: %s", queue, name, cut, reason
                 )
                 continue
-            pieces.append(
+            pieces.setdefault(position, []).append(
                 pd.DataFrame(
                     {
                         "queue": queue,
@@ -290,7 +304,8 @@ def backtest_origins(
                     }
                 )
             )
-    return pd.concat(pieces, ignore_index=True) if pieces else _empty_detail()
+    ordered = [piece for position in sorted(pieces) for piece in pieces[position]]
+    return pd.concat(ordered, ignore_index=True) if ordered else _empty_detail()
 
 
 def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:

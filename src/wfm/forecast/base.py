@@ -134,6 +134,15 @@ class Forecaster:
         raise NotImplementedError
 
     # --- parameters -------------------------------------------------------------------
+    def reusable_params(self) -> dict[str, object]:
+        """Constructor parameters learnt by this fit that a fit on a little more or less
+        history may reuse instead of estimating them again (e.g. smoothing constants).
+
+        A rolling-origin backtest fits such a model once with full estimation and passes
+        these to the fits at its other origins. Empty (the default): nothing to reuse.
+        """
+        return {}
+
     def get_params(self) -> dict[str, object]:
         """The constructor parameters and their current values."""
         names = [

@@ -165,20 +165,70 @@ def dispersion_by_lead(
     numpy.ndarray
         Entry ``h`` is the dispersion at lead ``h`` (entry 0 repeats lead 1); leads
         without pairs take the previous lead's value. Forecast errors do not shrink
-        with the lead, so a noisy estimate is made monotone by a running maximum.
+        with the lead, so the noisy per-lead estimates are made non-decreasing by
+        isotonic regression (pool-adjacent-violators, each lead weighted by its pairs):
+        a lead whose estimate is above a later one's is *averaged* with it. (A running
+        maximum instead lets one noisy middle lead widen every later band; on the bank
+        data it put week-ahead P10–P90 coverage at 0.84.)
+
+    Examples
+    --------
+    Leads 1..3 calibrated to 0.01, 0.03 and 0.02 (equal weights): leads 2 and 3 pool to
+    0.025.
+
+    >>> np.round(isotonic_increasing([0.01, 0.03, 0.02], [1, 1, 1]), 4).tolist()
+    [0.01, 0.025, 0.025]
     """
     lead_days = np.asarray(lead_days, dtype=int)
     actual = np.asarray(actual, dtype=float)
     forecast = np.asarray(forecast, dtype=float)
     longest = int(lead_days.max()) if lead_days.size else 1
     values = np.full(longest + 1, np.nan)
+    counts = np.zeros(longest + 1)
     for lead in range(1, longest + 1):
         inside = lead_days == lead
         if inside.any():
             values[lead] = calibrate_dispersion(actual[inside], forecast[inside], coverage)
+            counts[lead] = inside.sum()
+    seen = np.isfinite(values)
+    values[seen] = isotonic_increasing(values[seen], counts[seen])
     values[0] = values[1] if np.isfinite(values[1]) else DEFAULT_DISPERSION
-    values = pd.Series(values).ffill().to_numpy()
-    return np.maximum.accumulate(values)
+    return pd.Series(values).ffill().to_numpy()
+
+
+def isotonic_increasing(values, weights) -> np.ndarray:
+    """The non-decreasing sequence closest to ``values`` in weighted least squares.
+
+    Pool-adjacent-violators (Barlow et al. 1972, *Statistical Inference under Order
+    Restrictions*): adjacent blocks that decrease are merged into their weighted mean.
+
+    Parameters
+    ----------
+    values
+        The sequence, array-like.
+    weights
+        Positive weight of each value.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same length as ``values``.
+    """
+    blocks: list[list[float]] = []  # [weighted mean, weight, length]
+    for value, weight in zip(np.asarray(values, float), np.asarray(weights, float), strict=True):
+        blocks.append([value, max(weight, 1e-12), 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean_b, weight_b, length_b = blocks.pop()
+            mean_a, weight_a, length_a = blocks.pop()
+            total = weight_a + weight_b
+            blocks.append(
+                [(mean_a * weight_a + mean_b * weight_b) / total, total, length_a + length_b]
+            )
+    return (
+        np.concatenate([np.full(length, mean) for mean, _, length in blocks])
+        if blocks
+        else np.zeros(0)
+    )
 
 
 def poisson_gamma_quantile(mean, dispersion, q: float) -> np.ndarray:

@@ -256,8 +256,10 @@ def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queu
     if not screened or not len(cuts):
         return detail
     recent = cuts[-SCREEN_ORIGINS:]
+    # Smoothing constants are estimated once, at the newest origin, and reused elsewhere.
+    learnt: dict[str, dict] = {name: {} for name in screened}
     trial = backtest_origins(
-        y, interval_minutes, models=screened, cuts=recent, max_lead_days=max_lead
+        y, interval_minutes, models=screened, cuts=recent, max_lead_days=max_lead, reuse=learnt
     )
     origin = _origin_of(detail)
     near = detail[np.isin(origin, recent) & detail["model"].isin(singles)]
@@ -279,7 +281,12 @@ def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queu
             if len(older):
                 pieces.append(
                     backtest_origins(
-                        y, interval_minutes, models=[name], cuts=older, max_lead_days=max_lead
+                        y,
+                        interval_minutes,
+                        models=[name],
+                        cuts=older,
+                        max_lead_days=max_lead,
+                        reuse={name: learnt[name]},
                     )
                 )
         else:

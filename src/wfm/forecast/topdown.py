@@ -60,19 +60,38 @@ def observed_days(table: pd.DataFrame) -> pd.DataFrame:
     return table[keep]
 
 
-def weekday_profile(days: pd.DataFrame, weeks: int, smooth_intervals: int) -> pd.DataFrame:
+def weekday_profile(
+    days: pd.DataFrame, weeks: int, smooth_intervals: int, decay: float = 1.0
+) -> pd.DataFrame:
     r"""Intraday profile per weekday: the mean daily share of each slot, smoothed.
 
-    .. math:: \pi_{w,m} \propto \frac{1}{K}\sum_{k=1}^{K} \frac{y_{d_k,m}}{\sum_{m'} y_{d_k,m'}}
+    .. math:: \pi_{w,m} \propto \frac{\sum_{k=1}^{K} \delta^{k-1}\, y_{d_k,m} / \sum_{m'} y_{d_k,m'}}
+       {\sum_{k=1}^{K} \delta^{k-1}}
 
-    over the last :math:`K` = ``weeks`` observed days :math:`d_k` of weekday :math:`w`,
-    then a centred moving average over ``2 * smooth_intervals + 1`` neighbouring slots,
-    renormalised to sum to one. Rows 0..6 (NaN for weekdays never observed).
+    over the last :math:`K` = ``weeks`` observed days :math:`d_1, d_2, \dots` (newest
+    first) of weekday :math:`w`, with weight :math:`\delta` = ``decay`` per older
+    observation (1: a plain mean), then a centred moving average over
+    ``2 * smooth_intervals + 1`` neighbouring slots, renormalised to sum to one. Rows
+    0..6 (NaN for weekdays never observed). A slot missing on a day is left out of that
+    slot's average.
     """
     shares = days.div(days.sum(axis=1), axis=0)
     weekday = days.index.day_of_week
     recent = shares.groupby(weekday).tail(weeks)
-    mean = recent.groupby(recent.index.day_of_week).mean()
+    if decay == 1.0:
+        mean = recent.groupby(recent.index.day_of_week).mean()
+    else:
+        # Age of each day among its weekday's kept days: 0 for the newest.
+        age = recent.groupby(recent.index.day_of_week).cumcount(ascending=False).to_numpy()
+        weights = pd.DataFrame(
+            np.where(recent.notna(), (float(decay) ** age)[:, None], 0.0),
+            index=recent.index,
+            columns=recent.columns,
+        )
+        by_weekday = recent.index.day_of_week
+        mean = (recent.fillna(0.0) * weights).groupby(by_weekday).sum() / weights.groupby(
+            by_weekday
+        ).sum().where(lambda w: w > 0)
     if smooth_intervals:
         mean = (
             mean.T.rolling(2 * smooth_intervals + 1, center=True, min_periods=1)
@@ -113,6 +132,12 @@ class TopDownCalendar(Forecaster):
     ----------
     profile_weeks
         Observed days of each weekday averaged into the intraday profile [weeks].
+    profile_decay
+        Weight of each older observation of a weekday in the profile, in (0, 1]; 1 is a
+        plain mean. The default 0.9 (half the weight within the last 6.6 weeks) was chosen
+        on the bank data's two 20-day periods *before* the benchmark's test period
+        (2003-07-31 .. 2003-09-25), where it cut day-ahead WAPE by 0.5–1.4 % against a
+        plain 12-week mean.
     smooth_intervals
         Half-width of the moving average across slots of the profile [intervals].
     level_days
@@ -153,15 +178,17 @@ class TopDownCalendar(Forecaster):
 
     def __init__(
         self,
-        profile_weeks: int = 12,
+        profile_weeks: int = 30,
         smooth_intervals: int = 1,
         level_days: int = 10,
         weekday_weeks: int = 12,
         month_day_effect: bool = True,
         detrend_days: int = 15,
         month_day_bandwidth: int = 1,
+        profile_decay: float = 0.9,
     ) -> None:
         self.profile_weeks = profile_weeks
+        self.profile_decay = profile_decay
         self.smooth_intervals = smooth_intervals
         self.level_days = level_days
         self.weekday_weeks = weekday_weeks
@@ -177,6 +204,13 @@ class TopDownCalendar(Forecaster):
             weekday_weeks=self.weekday_weeks,
             detrend_days=self.detrend_days,
         )
+        if not 0 < self.profile_decay <= 1:
+            raise InputError(
+                f"{self.name}: profile_decay must be in (0, 1]",
+                column="profile_decay",
+                value=self.profile_decay,
+                fix="e.g. 0.9; 1 weights every week of the profile equally",
+            )
         if self.smooth_intervals < 0 or self.month_day_bandwidth < 0:
             raise InputError(
                 f"{self.name}: smoothing widths must be 0 or more", value=self.get_params()
@@ -188,7 +222,9 @@ class TopDownCalendar(Forecaster):
         self.weekday_index_ = np.full(DAYS_PER_WEEK, np.nan)
         self.month_day_index_ = np.ones(DAYS_PER_MONTH + 1)
         self.profile_ = (
-            weekday_profile(days, self.profile_weeks, self.smooth_intervals) if len(days) else None
+            weekday_profile(days, self.profile_weeks, self.smooth_intervals, self.profile_decay)
+            if len(days)
+            else None
         )
         if days.empty:
             return
