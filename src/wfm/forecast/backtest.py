@@ -247,21 +247,18 @@ def backtest_origins(
 
     ``reuse`` maps model names to constructor parameters learnt elsewhere
     (:meth:`~wfm.forecast.base.Forecaster.reusable_params`). A model named there with an
-    empty dict is fitted in full at the most recent cut only; what that fit learnt is
-    stored in the dict (in place, so a later call can reuse it) and passed to the fits
-    at the other cuts, which then only estimate the rest (for Holt–Winters: the initial
-    states, not the smoothing constants). The cuts are fitted newest first; the rows
-    come back in the order of ``cuts``.
+    empty dict is fitted in full at the *oldest* cut only (so no fit sees the days it is
+    scored on); what that fit learnt is stored in the dict (in place) and passed to the
+    fits at the later cuts, which then only estimate the rest (for Holt–Winters: the
+    initial states, not the smoothing constants).
     """
     queue = "?" if y.name is None else str(y.name)
     y = y[np.isfinite(y.to_numpy(dtype=float))]
     dates, _ = wall_clock(y.index)
     actual = y.to_numpy(dtype=float)
     reuse = {} if reuse is None else reuse
-    cuts = np.asarray(cuts, dtype="datetime64[D]")
-    pieces: dict[int, list[pd.DataFrame]] = {}
-    for position in range(len(cuts) - 1, -1, -1):
-        cut = cuts[position]
+    pieces = []
+    for cut in np.sort(np.asarray(cuts, dtype="datetime64[D]")):
         train = y[dates < cut]
         window = (dates >= cut) & (dates < cut + np.timedelta64(int(max_lead_days), "D"))
         if not window.any() or train.empty:
@@ -290,7 +287,7 @@ def backtest_origins(
                     "queue %s: model %s skipped at cut-off %s: %s", queue, name, cut, reason
                 )
                 continue
-            pieces.setdefault(position, []).append(
+            pieces.append(
                 pd.DataFrame(
                     {
                         "queue": queue,
@@ -304,8 +301,7 @@ def backtest_origins(
                     }
                 )
             )
-    ordered = [piece for position in sorted(pieces) for piece in pieces[position]]
-    return pd.concat(ordered, ignore_index=True) if ordered else _empty_detail()
+    return pd.concat(pieces, ignore_index=True) if pieces else _empty_detail()
 
 
 def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,7 @@ AUTO_CANDIDATES = (
 SCREENED_MODELS = ("daily_totals_ets", "holt_winters", "mstl")
 
 #: Recent origins a screened candidate is first scored on.
-SCREEN_ORIGINS = 3
+SCREEN_ORIGINS = 2
 
 #: A screened candidate is scored on all origins when its screening WAPE is at most this
 #: multiple of the best cheap single model's.
@@ -256,7 +256,8 @@ def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queu
     if not screened or not len(cuts):
         return detail
     recent = cuts[-SCREEN_ORIGINS:]
-    # Smoothing constants are estimated once, at the newest origin, and reused elsewhere.
+    # Smoothing constants are estimated once, at the oldest origin of each call, and
+    # reused at the later ones (never learnt from days an origin is scored on).
     learnt: dict[str, dict] = {name: {} for name in screened}
     trial = backtest_origins(
         y, interval_minutes, models=screened, cuts=recent, max_lead_days=max_lead, reuse=learnt
@@ -286,7 +287,7 @@ def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queu
                         models=[name],
                         cuts=older,
                         max_lead_days=max_lead,
-                        reuse={name: learnt[name]},
+                        reuse={name: {}},
                     )
                 )
         else:
@@ -313,12 +314,12 @@ def _member_matrix(detail: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame
     part = detail[detail["model"].isin(members)]
     if part.empty or set(part["model"]) != set(members):
         return pd.DataFrame()
-    wide = part.pivot_table(
-        index=["interval_start", "horizon_days"],
-        columns="model",
-        values="forecast",
-        aggfunc="first",
-    ).dropna()
+    wide = (
+        part.drop_duplicates(["interval_start", "horizon_days", "model"])
+        .set_index(["interval_start", "horizon_days", "model"])["forecast"]
+        .unstack("model")
+        .dropna()
+    )
     first = part.drop_duplicates(["interval_start", "horizon_days"]).set_index(
         ["interval_start", "horizon_days"]
     )

@@ -75,31 +75,31 @@ def weekday_profile(
     0..6 (NaN for weekdays never observed). A slot missing on a day is left out of that
     slot's average.
     """
-    shares = days.div(days.sum(axis=1), axis=0)
-    weekday = days.index.day_of_week
-    recent = shares.groupby(weekday).tail(weeks)
-    if decay == 1.0:
-        mean = recent.groupby(recent.index.day_of_week).mean()
-    else:
-        # Age of each day among its weekday's kept days: 0 for the newest.
-        age = recent.groupby(recent.index.day_of_week).cumcount(ascending=False).to_numpy()
-        weights = pd.DataFrame(
-            np.where(recent.notna(), (float(decay) ** age)[:, None], 0.0),
-            index=recent.index,
-            columns=recent.columns,
-        )
-        by_weekday = recent.index.day_of_week
-        mean = (recent.fillna(0.0) * weights).groupby(by_weekday).sum() / weights.groupby(
-            by_weekday
-        ).sum().where(lambda w: w > 0)
+    values = days.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = values / np.nansum(values, axis=1, keepdims=True)
+    weekday = days.index.day_of_week.to_numpy()
+    mean = np.full((DAYS_PER_WEEK, values.shape[1]), np.nan)
+    for day in np.unique(weekday):
+        rows = shares[weekday == day][-int(weeks) :]
+        weights = float(decay) ** np.arange(len(rows))[::-1]  # 1 for the newest
+        seen = np.isfinite(rows)
+        weight_sum = (seen * weights[:, None]).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean[day] = np.where(seen, rows, 0.0).T @ weights / weight_sum
     if smooth_intervals:
-        mean = (
-            mean.T.rolling(2 * smooth_intervals + 1, center=True, min_periods=1)
-            .mean()
-            .T.where(mean.notna())
-        )
-    mean = mean.reindex(range(DAYS_PER_WEEK))
-    return mean.div(mean.sum(axis=1).where(lambda s: s > 0), axis=0)
+        # Centred moving average over the slots, skipping missing ones (as pandas'
+        # rolling mean with min_periods=1), missing slots kept missing.
+        kernel = np.ones(2 * int(smooth_intervals) + 1)
+        seen = np.isfinite(mean)
+        sums = np.array([np.convolve(row, kernel, "same") for row in np.where(seen, mean, 0.0)])
+        counts = np.array([np.convolve(row, kernel, "same") for row in seen.astype(float)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(seen, sums / counts, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        totals = np.nansum(mean, axis=1, keepdims=True)
+        mean = mean / np.where(totals > 0, totals, np.nan)
+    return pd.DataFrame(mean, index=range(DAYS_PER_WEEK), columns=days.columns)
 
 
 @register
