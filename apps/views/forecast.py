@@ -8,6 +8,8 @@ the model leaderboard.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -75,6 +77,33 @@ with ui.friendly_errors():
                 "weeks, the days the rota covers.",
             )
         )
+    left, middle, right = st.columns(3)
+    with left:
+        holiday_country = st.text_input(
+            "Holidays of country",
+            value=centre.country or "",
+            max_chars=6,
+            key=state.FORECAST_HOLIDAY_COUNTRY,
+            help="ISO code (US, GB, IL, SA…): its holidays, their eves and the days after are "
+            "day types whose effect is learned from the history (a holiday never seen borrows "
+            "from similar days). Empty: no holiday effects. Special days still override.",
+        )
+    with middle:
+        update_today = st.toggle(
+            "Update the first date from its arrivals so far",
+            key=state.FORECAST_AS_OF_ON,
+            help="Intraday re-forecast: the history must hold the first date's intervals up to "
+            "the time on the right; the rest of that day is scaled by a shrunk day factor.",
+        )
+    with right:
+        as_of_time = st.time_input(
+            "As of (local time)",
+            value=dt.time(10, 0),
+            step=dt.timedelta(minutes=history.interval_minutes),
+            key=state.FORECAST_AS_OF_TIME,
+            disabled=not update_today,
+        )
+    as_of = dt.datetime.combine(start_date, as_of_time) if update_today else None
     st.caption(
         f"History: {len(history.frame):,} rows of {', '.join(history.queues)} "
         f"to {history.frame['interval_start'].max():%a %d %b %Y}. {forecast_data.STOP_NOTE}"
@@ -91,6 +120,10 @@ with ui.friendly_errors():
                 horizon_days=horizon_days,
                 model=model,
                 progress=forecast_data.progress_bar(bar, "Forecasting"),
+                as_of=as_of,
+                holiday_country=holiday_country
+                if holiday_country.strip() != (centre.country or "")
+                else None,
             )
             used = (
                 ", ".join(sorted(frame["model"].astype(str).unique())) if "model" in frame else ""
@@ -102,6 +135,8 @@ with ui.friendly_errors():
                     "horizon_days": horizon_days,
                     "model": model,
                     "models_used": used,
+                    **({"as_of": as_of.isoformat(timespec="minutes")} if as_of else {}),
+                    "holidays": holiday_country.strip().upper() or "none",
                 },
             )
         except WfmError as error:

@@ -204,6 +204,48 @@ def test_run_forecast_saves_what_forecast_centre_returns(app_env):
     assert any("Forecast" in str(s.value) and str(saved.id) in str(s.value) for s in app.subheader)
 
 
+def test_as_of_update_and_holiday_country_reach_the_forecast(app_env):
+    """The as-of toggle and time and the holiday country go to forecast_centre unchanged."""
+    from wfm.plan.chain import ROTA_DAYS, forecast_centre, rota_weeks
+
+    ws, centre, history = _saved_sample_inputs(app_env)
+    last_day = history.frame["interval_start"].max().tz_convert(TZ).date()
+    app = open_page(PAGE)
+    assert app.text_input(key=state.FORECAST_HOLIDAY_COUNTRY).value == centre.country
+    assert app.time_input(key=state.FORECAST_AS_OF_TIME).disabled  # until the toggle is on
+    app.selectbox(key=state.FORECAST_MODEL).set_value(FAST_MODEL)
+    app.date_input(key=state.FORECAST_START_DATE).set_value(last_day)
+    app.text_input(key=state.FORECAST_HOLIDAY_COUNTRY).set_value("")
+    app.toggle(key=state.FORECAST_AS_OF_ON).set_value(True)
+    app.run(timeout=WORK_TIMEOUT_SECONDS)
+    app.time_input(key=state.FORECAST_AS_OF_TIME).set_value(dt.time(11, 0))
+    app.button(key=state.FORECAST_RUN).click()
+    app.run(timeout=WORK_TIMEOUT_SECONDS)
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+
+    saved = ws.latest_forecast()
+    as_of = dt.datetime.combine(last_day, dt.time(11, 0))
+    assert saved.meta["as_of"] == as_of.isoformat(timespec="minutes")
+    assert saved.meta["holidays"] == "none"
+    horizon_days = ROTA_DAYS * rota_weeks(centre)
+    expected = forecast_centre(
+        centre,
+        history,
+        last_day,
+        horizon_days=horizon_days,
+        model=FAST_MODEL,
+        as_of=as_of,
+        holiday_country="",
+    )
+    assert saved.frame["offered"].to_numpy() == pytest.approx(expected["offered"].to_numpy())
+    # The rest of the as-of day says it was updated; the morning and later days do not.
+    starts = saved.frame["interval_start"].dt.tz_convert(TZ).dt.tz_localize(None)
+    updated = saved.frame["model"].astype(str).str.contains("intraday update")
+    rest = (starts >= pd.Timestamp(as_of)) & (starts.dt.date == last_day)
+    assert updated.any() and (updated == rest).all()
+
+
 @pytest.mark.slow
 def test_a_first_date_without_enough_history_is_an_error_and_saves_nothing(app_env):
     ws, _, history = _saved_sample_inputs(app_env)

@@ -201,9 +201,18 @@ def forecast_centre(
     model: str | None = None,
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
+    as_of: dt.datetime | None = None,
+    holiday_country: str | None = None,
 ) -> pd.DataFrame:
     """Forecast every queue of the centre over the planning horizon, within opening hours
-    (per queue on ``executor``, :mod:`wfm.execution`, when given)."""
+    (per queue on ``executor``, :mod:`wfm.execution`, when given).
+
+    ``as_of`` (local date and time on ``start_date``): re-forecast the rest of that day
+    from its arrivals so far in ``history`` (:func:`~wfm.forecast.engine.forecast_history`).
+    ``holiday_country``: ``None`` learns the effects of the centre's country's holidays
+    (as the centre file says), ``""`` learns none, an ISO code (``"US"``, ``"IL"``) those
+    of that country's holidays from the ``holidays`` package.
+    """
     horizon_days = horizon_days or centre.planning.horizon_days
     first_year = history.frame["interval_start"].min().year
     last_year = (start_date + dt.timedelta(days=horizon_days)).year
@@ -220,7 +229,18 @@ def forecast_centre(
         history.timezone,
         history.source,
     )
-    holiday_names = centre.holiday_dates(range(first_year, last_year + 1))
+    years = range(first_year, last_year + 1)
+    if holiday_country is None:
+        holiday_names = centre.holiday_dates(years)
+        calendar = (
+            HolidayCalendar(holiday_names, f"centre country {centre.country}")
+            if holiday_names
+            else None
+        )
+    elif holiday_country.strip():
+        calendar = HolidayCalendar.from_country(holiday_country.strip().upper(), years)
+    else:
+        calendar = None
     return forecast_history(
         planned,
         start_date=start_date,
@@ -229,9 +249,8 @@ def forecast_centre(
         model=model or centre.planning.forecast_model,
         progress=progress,
         executor=executor,
-        holidays=HolidayCalendar(holiday_names, f"centre country {centre.country}")
-        if holiday_names
-        else None,
+        holidays=calendar,
+        as_of=as_of,
     )
 
 
