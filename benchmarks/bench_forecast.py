@@ -11,6 +11,7 @@ the days. Speed: a backtest leaderboard of one queue with one year of 15-minute 
     python benchmarks/bench_forecast.py coverage --data bank --origins 20
     python benchmarks/bench_forecast.py speed --repeats 3
     python benchmarks/bench_forecast.py auto --data bank --origins 20
+    python benchmarks/bench_forecast.py auto --data sample --origins 20 --horizons 1
     python benchmarks/bench_forecast.py intraday --data bank --origins 20 --as-of 10:00
 
 ``auto``: WAPE and P10-P90 coverage of `--model auto` alone (day- and week-ahead) and
@@ -225,7 +226,7 @@ def auto_only(args) -> None:
     local = frame["interval_start"].dt.tz_convert(history.timezone).dt.tz_localize(None).dt.date
     dates = sorted(local.unique())[-args.origins :]
     began = time.perf_counter()
-    for horizon in (1, 7):
+    for horizon in (int(h) for h in args.horizons.split(",")):
         actual, forecast, inside, chosen = [], [], [], []
         for target in dates:
             result = forecast_history(
@@ -322,6 +323,7 @@ def main() -> None:
     aut = commands.add_parser("auto")
     aut.add_argument("--data", choices=("bank", "sample"), default="bank")
     aut.add_argument("--origins", type=int, default=20)
+    aut.add_argument("--horizons", default="1,7", help="comma-separated leads [days], e.g. 1")
     aut.set_defaults(run=auto_only)
     day = commands.add_parser("intraday")
     day.add_argument("--data", choices=("bank", "sample"), default="bank")
