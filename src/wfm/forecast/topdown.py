@@ -136,8 +136,9 @@ class TopDownCalendar(Forecaster):
         Weight of each older observation of a weekday in the profile, in (0, 1]; 1 is a
         plain mean. The default 0.9 (half the weight within the last 6.6 weeks) was chosen
         on the bank data's two 20-day periods *before* the benchmark's test period
-        (2003-07-31 .. 2003-09-25), where it cut day-ahead WAPE by 0.5–1.4 % against a
-        plain 12-week mean.
+        (2003-07-31 .. 2003-09-25), where it cut day-ahead WAPE by about 1 % against a
+        plain 12-week mean (0.0701 → 0.0694 and 0.0897 → 0.0887 with the same daily
+        totals).
     smooth_intervals
         Half-width of the moving average across slots of the profile [intervals].
     level_days
