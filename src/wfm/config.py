@@ -436,6 +436,59 @@ class PrivacySettings(_Frozen):
     )
 
 
+class Site(_Frozen):
+    """A site of a multi-site centre: its own time zone, opening hours, agents and contracts.
+
+    A centre with ``[[sites]]`` is planned as staffing groups (:mod:`wfm.plan.groups`): agents
+    who share no queue are scheduled in separate models, and sites whose agents share a queue
+    (a virtual queue served from several sites) are scheduled together. Every field left out
+    is the centre's.
+    """
+
+    name: str = Field(description="Site name, e.g. 'leeds'; unique in the centre.")
+    timezone: str | None = Field(
+        None, description="IANA time zone of the site; default: the centre's `timezone`."
+    )
+    country: str | None = Field(
+        None, description="Country code for the site's national holidays; default: the centre's."
+    )
+    subdivision: str | None = Field(
+        None, description="Holiday subdivision of the site; default: the centre's."
+    )
+    opening_hours: dict[str, str] | None = Field(
+        None,
+        description="Local opening hours of the site per weekday ('HH:MM-HH:MM' or 'closed'); "
+        "default: the centre's.",
+    )
+    close_on_holidays: bool | None = Field(
+        None, description="Whether the site closes on its national holidays; default: the centre's."
+    )
+    queues: tuple[str, ...] = Field(
+        min_length=1,
+        description="Names of the centre's queues this site serves; a queue named by several "
+        "sites is a virtual queue, planned with all of them together.",
+    )
+    agents: Path = Field(
+        description="The site's agents CSV (agent_id, name, team, contract, queues), relative to "
+        "the centre file; agent ids are unique across sites."
+    )
+    availability: Path | None = Field(
+        None, description="The site's availability and time off CSV; none for none."
+    )
+    preferences: Path | None = Field(
+        None, description="The site's shift preferences CSV; none for none."
+    )
+    contracts: tuple[Contract, ...] = Field(
+        (), description="The site's contracts; empty (the default) for the centre's."
+    )
+    shift_templates: tuple[ShiftTemplate, ...] = Field(
+        (), description="The site's shift templates (local time); empty for the centre's."
+    )
+    break_rules: tuple[BreakRule, ...] = Field(
+        (), description="The site's break and lunch rules; empty for the centre's."
+    )
+
+
 def _named(items, name: str, what: str, column: str):
     """The item of ``items`` whose ``name`` is ``name``; a ConfigError listing the names if none."""
     for item in items:
@@ -518,6 +571,11 @@ class Centre(_Frozen):
         "--cluster and $WFM_DASK_SCHEDULER come first; none runs on this machine "
         "(docs/scaling.md).",
     )
+    sites: tuple[Site, ...] = Field(
+        default=(),
+        description="Sites of a multi-site centre, each with its own time zone, opening hours, "
+        "queues, agents and contracts (docs/data-formats.md, 'Sites'); empty for one site.",
+    )
     base_dir: Path = Field(
         Path("."), exclude=True, description="Folder the centre file's paths are relative to."
     )
@@ -582,6 +640,7 @@ class Centre(_Frozen):
                     f"contract '{contract.name}': shift type {unknown} is not among the centre's shift_types "
                     f"{sorted(type_names)}; add [[shift_types]] with a start window for it"
                 )
+        self._check_sites()
         for template in self.shift_templates:
             for length in template.lengths_minutes:
                 if length % self.interval_minutes:
@@ -590,6 +649,50 @@ class Centre(_Frozen):
                         f"interval_minutes {self.interval_minutes}"
                     )
         return self
+
+    def _check_sites(self) -> None:
+        site_names = [site.name for site in self.sites]
+        if len(set(site_names)) != len(site_names):
+            raise ValueError(f"site names must be unique, got {site_names}")
+        if self.sites and self.agents is not None:
+            raise ValueError(
+                "a centre with [[sites]] names its agents per site: move `agents` into each site"
+            )
+        for site in self.sites:
+            try:
+                self.site_centre(site.name)
+            except ConfigError as error:
+                raise ValueError(f"site '{site.name}': {error.problem}") from None
+            except ValidationError as error:
+                first = error.errors()[0]
+                key = ".".join(str(part) for part in first["loc"])
+                message = str(first["msg"]).removeprefix("Value error, ")
+                raise ValueError(f"site '{site.name}': {key}: {message}") from None
+
+    def site(self, name: str) -> Site:
+        """The site called ``name``."""
+        return _named(self.sites, name, "site", "sites")
+
+    def site_centre(self, name: str) -> Centre:
+        """One site as a centre of its own: the site's time zone, opening hours, holidays,
+        queues, agents and contracts, and the centre's targets and settings for the rest."""
+        site = self.site(name)
+        queues = tuple(self.queue(queue) for queue in site.queues)
+        data = self.model_dump(exclude={"sites", "base_dir"})
+        data.update(
+            name=f"{self.name} / {site.name}",
+            queues=[queue.model_dump() for queue in queues],
+            agents=site.agents,
+            availability=site.availability,
+            preferences=site.preferences,
+        )
+        for key in ("timezone", "country", "subdivision", "opening_hours", "close_on_holidays"):
+            if getattr(site, key) is not None:
+                data[key] = getattr(site, key)
+        for key in ("contracts", "shift_templates", "break_rules"):
+            if getattr(site, key):
+                data[key] = [item.model_dump() for item in getattr(site, key)]
+        return Centre.model_validate({**data, "base_dir": self.base_dir})
 
     # --- convenience -------------------------------------------------------------------
     def queue(self, name: str) -> QueueConfig:

@@ -76,7 +76,7 @@ def centre_toml(centre: Centre, *, absolute_paths: bool = True) -> str:
     defaults. A queue without an occupancy cap (``max_occupancy`` none, whose default is
     0.85) is written as ``max_occupancy = 1.0``: a 100 % cap, which never binds.
     """
-    data = centre.model_dump(exclude={"base_dir"})
+    data = centre.model_dump(exclude={"base_dir", "sites"})
     top = {}
     for key in list(data):
         if not isinstance(data[key], dict | list | tuple):
@@ -101,4 +101,25 @@ def centre_toml(centre: Centre, *, absolute_paths: bool = True) -> str:
         lines += ["", f"[{name}]"] + _toml_table(
             values, {"start_date": "not set: the Monday after the history ends"}
         )
+    if centre.sites:
+        lines += ["", _sites_toml(centre, absolute_paths=absolute_paths)]
     return "\n".join(lines) + "\n"
+
+
+def _sites_toml(centre: Centre, *, absolute_paths: bool) -> str:
+    """The centre's ``[[sites]]`` tables (fields left out take the centre's values)."""
+    import tomli_w
+
+    sites = []
+    for site in centre.sites:
+        values = {
+            key: value
+            for key, value in site.model_dump(mode="json", exclude_none=True).items()
+            if value != []
+        }
+        for name in ("agents", "availability", "preferences"):
+            path = getattr(site, name)
+            if path is not None:
+                values[name] = str(centre.resolve(path).resolve() if absolute_paths else path)
+        sites.append(values)
+    return tomli_w.dumps({"sites": sites}).rstrip()

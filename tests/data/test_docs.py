@@ -30,6 +30,7 @@ MODELS = {
     config.PlanningSettings: "`[planning]` (PlanningSettings)",
     config.SchedulingSettings: "`[scheduling]` (SchedulingSettings)",
     config.PrivacySettings: "`[privacy]` (PrivacySettings)",
+    config.Site: "`[[sites]]` (Site)",
 }
 
 CONTRACTS = {
@@ -136,6 +137,7 @@ def test_every_centre_scalar_is_listed_under_the_centre_table(doc):
         "planning",
         "scheduling",
         "privacy",
+        "sites",
     }
     scalars = [name for name in config.Centre.model_fields if name not in nested | {"base_dir"}]
     centre_row = layout["[centre]"][0]

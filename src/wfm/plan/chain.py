@@ -33,9 +33,17 @@ from wfm.data.output_files import read_requirements
 from wfm.data.preferences import read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
-from wfm.execution import Executor
+from wfm.execution import Executor, LocalExecutor
 from wfm.forecast import forecast_history
 from wfm.forecast.holiday_effects import HolidayCalendar
+from wfm.plan.groups import (
+    GroupSolve,
+    StaffingGroup,
+    concat_in_timezone,
+    merge_rotas,
+    solve_group,
+    staffing_groups,
+)
 from wfm.plan.report import plan_report
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
@@ -82,6 +90,9 @@ class PlanResult:
         Output of :func:`wfm.review.projection.summarise_service`.
     timings_seconds
         Wall time of each step [seconds].
+    groups
+        One solve summary per staffing group when the rota was solved as several models
+        (:mod:`wfm.plan.groups`); empty for one model.
     """
 
     centre: Centre
@@ -94,6 +105,7 @@ class PlanResult:
     projected: pd.DataFrame
     summary: pd.DataFrame
     timings_seconds: dict[str, float] = field(default_factory=dict)
+    groups: tuple[GroupSolve, ...] = ()
 
 
 def service_targets(centre: Centre) -> dict[str, ServiceTarget]:
@@ -286,38 +298,99 @@ def run_plan(
     report = scaled(progress, 0.0, 1.0)
     report(0.0, "reading history and agents")
     history = history if history is not None else load_history(centre)
-    agents = tuple(agents if agents is not None else load_agents(centre))
+    groups = staffing_groups(centre, agents)
+    agents = tuple(agent for group in groups for agent in group.agents)
     start_date = start_date or centre.planning.start_date or default_start_date(history)
     timings["read"] = time.perf_counter() - clock
+    weeks = rota_weeks(centre)
 
     clock = time.perf_counter()
-    forecast = forecast_centre(
-        centre,
-        history,
-        start_date,
-        horizon_days=ROTA_DAYS * rota_weeks(centre),
-        progress=scaled(progress, 0.02, 0.3),
-        executor=executor,
-    )
+    if centre.sites:  # each group in its own time zone and opening hours
+        forecasts = [
+            forecast_centre(
+                group.centre,
+                group_history(history, group),
+                start_date,
+                horizon_days=ROTA_DAYS * weeks,
+                progress=scaled(
+                    progress, 0.02 + 0.28 * n / len(groups), 0.02 + 0.28 * (n + 1) / len(groups)
+                ),
+                executor=executor,
+            )
+            for n, group in enumerate(groups)
+        ]
+        forecast = concat_in_timezone(forecasts, centre.timezone)
+    else:
+        forecast = forecast_centre(
+            centre,
+            history,
+            start_date,
+            horizon_days=ROTA_DAYS * weeks,
+            progress=scaled(progress, 0.02, 0.3),
+            executor=executor,
+        )
+        forecasts = None
     timings["forecast"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     report(0.3, "staffing requirements (Erlang C)")
-    targets = service_targets(centre)
-    requirements = compute_requirements(
-        forecast, targets, shrinkage_by_queue(centre), centre.interval_minutes
-    )
+    if forecasts is not None:
+        group_requirements = [
+            compute_requirements(
+                group_forecast,
+                service_targets(group.centre),
+                shrinkage_by_queue(group.centre),
+                centre.interval_minutes,
+            )
+            for group, group_forecast in zip(groups, forecasts, strict=True)
+        ]
+        requirements = concat_in_timezone(group_requirements, centre.timezone)
+    else:
+        requirements = compute_requirements(
+            forecast, service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes
+        )
+        group_requirements = [
+            requirements[requirements["queue"].isin(group.queues)].reset_index(drop=True)
+            for group in groups
+        ]
     timings["staffing"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    rota = schedule_rota(
-        centre, requirements, agents, start_date, progress=scaled(progress, 0.32, 0.97)
-    )
+    solves: tuple[GroupSolve, ...] = ()
+    if len(groups) == 1 and not centre.sites:
+        rota = schedule_rota(
+            centre, requirements, agents, start_date, progress=scaled(progress, 0.32, 0.97)
+        )
+    else:
+        rota, solves = schedule_groups(
+            groups,
+            group_requirements,
+            start_date,
+            weeks,
+            timezone=centre.timezone,
+            executor=executor,
+            progress=scaled(progress, 0.32, 0.97),
+        )
     timings["schedule"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     report(0.97, "projecting service for the rota")
-    projected, summary = review_rota(centre, requirements, rota, start_date)
+    if centre.sites:
+        projected = concat_in_timezone(
+            [
+                review_coverage(
+                    group.centre,
+                    group_reqs,
+                    rota.coverage[rota.coverage["queue"].isin(group.queues)],
+                    start_date,
+                )[0]
+                for group, group_reqs in zip(groups, group_requirements, strict=True)
+            ],
+            centre.timezone,
+        )
+        summary = summarise_service(projected, centre.interval_minutes, service_targets(centre))
+    else:
+        projected, summary = review_rota(centre, requirements, rota, start_date)
     timings["review"] = time.perf_counter() - clock
     report(1.0, "done")
     return PlanResult(
@@ -331,7 +404,57 @@ def run_plan(
         projected,
         summary,
         timings,
+        solves,
     )
+
+
+def group_history(history: History, group: StaffingGroup) -> History:
+    """The history of a staffing group's queues, in the group's time zone."""
+    frame = history.frame[history.frame["queue"].isin(group.queues)].reset_index(drop=True)
+    frame = frame.assign(
+        interval_start=frame["interval_start"].dt.tz_convert(group.centre.timezone)
+    )
+    return History(frame, history.interval_minutes, group.centre.timezone, history.source)
+
+
+def schedule_groups(
+    groups: Sequence[StaffingGroup],
+    requirements: Sequence[pd.DataFrame],
+    start_date: dt.date,
+    weeks: int,
+    *,
+    timezone: str,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[RotaResult, tuple[GroupSolve, ...]]:
+    """Each staffing group's rota as one task on ``executor`` (one model per group, built and
+    solved in the worker), merged into one rota in ``timezone`` with a summary per group."""
+    executor = executor or LocalExecutor()
+    started = time.perf_counter()
+    tasks = [
+        (
+            group.centre,
+            group_requirements,
+            group.agents,
+            group.availability,
+            group.preferences,
+            start_date,
+            weeks,
+        )
+        for group, group_requirements in zip(groups, requirements, strict=True)
+    ]
+    results = executor.map(
+        solve_group,
+        tasks,
+        labels=[group.name for group in groups],
+        progress=progress,
+        what="scheduling",
+    )
+    solves = tuple(
+        GroupSolve(group.name, group.sites, group.queues, len(group.agents), result.summary)
+        for group, result in zip(groups, results, strict=True)
+    )
+    return merge_rotas(results, timezone, time.perf_counter() - started), solves
 
 
 def schedule_rota(
@@ -411,16 +534,21 @@ def rota_files(
     projected: pd.DataFrame,
     summary: pd.DataFrame,
     out_dir: Path,
+    groups: Sequence[GroupSolve] = (),
 ) -> dict[Path, object]:
     """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
     ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
-    ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`)."""
+    ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`).
+    With staffing groups, ``solve_summary.json`` adds ``groups``: one summary per group."""
+    solve = rota.summary.to_dict()
+    if groups:
+        solve["groups"] = [group.to_dict() for group in groups]
     files: dict[Path, object] = {
         out_dir / "rota.csv": rota.rota,
         out_dir / "coverage.csv": coverage_table(projected),
         out_dir / "agent_summary.csv": rota.agent_summary,
         out_dir / "service_summary.csv": summary,
-        out_dir / "solve_summary.json": json.dumps(rota.summary.to_dict(), indent=2) + "\n",
+        out_dir / "solve_summary.json": json.dumps(solve, indent=2) + "\n",
     }
     files.update(
         rota_export_files(
@@ -446,7 +574,13 @@ def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
         out_dir / "forecast.csv": result.forecast,
         out_dir / "requirements.csv": result.requirements,
         **rota_files(
-            result.centre, result.agents, result.rota, result.projected, result.summary, out_dir
+            result.centre,
+            result.agents,
+            result.rota,
+            result.projected,
+            result.summary,
+            out_dir,
+            result.groups,
         ),
         out_dir / "report.md": plan_report(result),
     }

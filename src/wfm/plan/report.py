@@ -29,6 +29,7 @@ from wfm.staffing.targets import BINDING_ASA, BINDING_OCCUPANCY, BINDING_SERVICE
 
 if TYPE_CHECKING:
     from wfm.plan.chain import PlanResult
+    from wfm.plan.groups import GroupSolve
 
 #: Intervals listed under "Worst intervals".
 WORST_INTERVALS = 10
@@ -78,7 +79,38 @@ def plan_report(result: PlanResult) -> str:
         agent_summary=result.rota.agent_summary,
         forecast_models=result.forecast.groupby("queue")["model"].first().to_dict(),
         timings_seconds=result.timings_seconds,
+        groups=result.groups,
     )
+
+
+def group_lines(groups: Sequence[GroupSolve]) -> list[str]:
+    """The staffing groups' solve summaries as a Markdown table (empty for one model).
+
+    Objective and bound in cost units, gap in per cent, time in seconds of wall clock.
+    """
+    if not groups:
+        return []
+    lines = [
+        "## Staffing groups",
+        "",
+        "Agents who share no queue cannot cover for each other, so each group below was "
+        "scheduled as a model of its own (sites sharing a queue together); the rota above is "
+        "their union.",
+        "",
+        "| group | sites | queues | agents | status | cost | bound | gap | time |",
+        "|---|---|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for group in groups:
+        solve = group.summary
+        cost = "-" if solve.objective is None else f"{solve.objective:,.1f}"
+        bound = "-" if solve.bound is None else f"{solve.bound:,.1f}"
+        gap = "-" if solve.gap is None else _percent(solve.gap, 2)
+        lines.append(
+            f"| {group.name} | {', '.join(group.sites) or '-'} | {', '.join(group.queues)} | "
+            f"{group.agent_count} | {solve.status_label} | {cost} | {bound} | {gap} | "
+            f"{solve.wall_seconds:.1f} s |"
+        )
+    return [*lines, ""]
 
 
 def planner_report(
@@ -95,6 +127,7 @@ def planner_report(
     agent_summary: pd.DataFrame,
     forecast_models: Mapping[str, str] | None = None,
     timings_seconds: Mapping[str, float] | None = None,
+    groups: Sequence[GroupSolve] = (),
 ) -> str:
     """The report's Markdown from its parts.
 
@@ -117,6 +150,8 @@ def planner_report(
         Per agent: ``contract``, ``paid_hours``, ``days_worked``.
     forecast_models, timings_seconds
         Forecast model per queue; time per step [seconds] (technical details).
+    groups
+        Solve summaries per staffing group (:mod:`wfm.plan.groups`), when several.
     """
     period = "Week" if weeks == 1 else f"{weeks} weeks"
     lines = [
@@ -151,6 +186,7 @@ def planner_report(
         "",
         *worst_interval_lines(projected, centre.timezone),
         "",
+        *group_lines(groups),
         "## Words used here",
         "",
         *GLOSSARY,

@@ -1,0 +1,450 @@
+"""Staffing groups: a centre split into rota models that can be solved apart (layer 3).
+
+Agents who share no queue, directly or through colleagues, cannot cover for each other, so
+their rotas are independent: each connected component of the agent–queue skill graph is a
+**staffing group**, scheduled in its own model (:func:`staffing_groups`). A centre with
+``[[sites]]`` (:class:`wfm.config.Site`) is split the same way over the agents of every site:
+sites whose agents share a queue (a virtual queue served from several sites) land in one
+group and are solved together, in one model; sites that share nothing are solved apart.
+
+Each group is one task for an executor (:mod:`wfm.execution`): :func:`solve_group` builds
+and solves the group's model inside the worker (no pyomo or HiGHS object crosses a process),
+with the centre's ``scheduling.threads`` (1 by default, one HiGHS thread per task). The
+groups' rotas are merged into one (:func:`merge_rotas`) with one solve summary per group
+(:class:`GroupSolve`). The search of each group stops on deterministic work budgets, so the
+merged rota is the same whichever executor runs the groups.
+
+Limits: the sites of one group must share a time zone, country and holiday rules (one model
+has one local clock); their opening hours are merged (earliest opening, latest closing).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from wfm.config import Centre
+from wfm.data.agents import read_agents
+from wfm.data.availability import read_availability
+from wfm.data.preferences import read_preferences
+from wfm.data.schemas import Agent
+from wfm.errors import ConfigError, InputError
+from wfm.scheduling import RotaResult, SolveStatus, SolveSummary
+from wfm.scheduling.week import schedule_horizon
+from wfm.timegrid import parse_clock
+
+logger = logging.getLogger(__name__)
+
+#: Worst first: the merged status of several groups is the worst of theirs.
+_STATUS_ORDER = (
+    SolveStatus.ERROR,
+    SolveStatus.INFEASIBLE,
+    SolveStatus.NO_SOLUTION,
+    SolveStatus.FEASIBLE,
+    SolveStatus.OPTIMAL,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class StaffingGroup:
+    """Agents and queues scheduled together in one model.
+
+    Attributes
+    ----------
+    name
+        ``group N: sites`` or ``group N: queues``, for messages and the summary.
+    sites
+        Names of the sites the group's agents work at (empty for a centre without sites).
+    centre
+        The centre the group is planned with: one time zone and opening hours, the group's
+        queues only, and the contracts, shift templates and break rules of its sites.
+    agents
+        The group's agents, in file order (sites in centre order).
+    availability, preferences
+        Rows of the group's agents, or ``None`` when no file is named.
+    """
+
+    name: str
+    sites: tuple[str, ...]
+    centre: Centre
+    agents: tuple[Agent, ...]
+    availability: pd.DataFrame | None = None
+    preferences: pd.DataFrame | None = None
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """The group's queue names, in centre order."""
+        return tuple(queue.name for queue in self.centre.queues)
+
+
+@dataclass(frozen=True)
+class GroupSolve:
+    """How one staffing group's rota was solved (for the results and the report)."""
+
+    name: str
+    sites: tuple[str, ...]
+    queues: tuple[str, ...]
+    agent_count: int
+    summary: SolveSummary
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: name, sites, queues, agents and the solve summary's fields."""
+        return {
+            "group": self.name,
+            "sites": list(self.sites),
+            "queues": list(self.queues),
+            "agents": self.agent_count,
+            **self.summary.to_dict(),
+        }
+
+
+def skill_components(
+    agents: Sequence[Agent], queue_names: Sequence[str], anchors: dict[str, str] | None = None
+) -> list[tuple[list[Agent], list[str]]]:
+    """Connected components of the agent–queue skill graph.
+
+    Parameters
+    ----------
+    agents
+        Every agent, in order.
+    queue_names
+        Every queue, in order; a queue no agent serves joins the component of the agent
+        ``anchors[queue]`` names (else the first agent's), so that it is still planned.
+    anchors
+        Queue → agent id for queues without agents (the first agent of a site serving it).
+
+    Returns
+    -------
+    list of (agents, queues)
+        Ordered by each component's first agent; agents and queues keep the input order.
+
+    >>> a = [Agent("1", "A", "t", "c", ("x",)), Agent("2", "B", "t", "c", ("y",)),
+    ...      Agent("3", "C", "t", "c", ("y", "z"))]
+    >>> [([x.agent_id for x in g], q) for g, q in skill_components(a, ["x", "y", "z"])]
+    [(['1'], ['x']), (['2', '3'], ['y', 'z'])]
+    """
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(node):
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(first, second):
+        root_first, root_second = find(first), find(second)
+        if root_first != root_second:
+            parent[root_second] = root_first
+
+    for agent in agents:
+        find(("agent", agent.agent_id))
+        for queue in agent.queues:
+            union(("agent", agent.agent_id), ("queue", queue))
+    served = {queue for agent in agents for queue in agent.queues}
+    for queue in queue_names:
+        if queue not in served and agents:
+            anchor = (anchors or {}).get(queue, agents[0].agent_id)
+            union(("agent", anchor), ("queue", queue))
+    components: dict[tuple[str, str], tuple[list[Agent], list[str]]] = {}
+    for agent in agents:
+        components.setdefault(find(("agent", agent.agent_id)), ([], []))[0].append(agent)
+    for queue in queue_names:
+        root = find(("queue", queue))
+        if root in components:
+            components[root][1].append(queue)
+    return list(components.values())
+
+
+def staffing_groups(centre: Centre, agents: Sequence[Agent] | None = None) -> list[StaffingGroup]:
+    """The centre's staffing groups, with their agents, availability and preferences.
+
+    Parameters
+    ----------
+    centre
+        A centre, with or without ``[[sites]]``.
+    agents
+        Use these instead of the agents file (a centre without sites only).
+
+    Raises
+    ------
+    ConfigError
+        Sites in one group (sharing a queue) with different time zones, countries or
+        contracts of one name; agent ids repeated across sites; agents given for a centre
+        with sites.
+    """
+    if not centre.sites:
+        return _groups_of_one_site(centre, agents)
+    if agents is not None:
+        raise InputError(
+            "agents were given for a centre with [[sites]]",
+            fix="leave them out: each site's agents file is read",
+        )
+    members = []  # (site name, site centre, agents, availability, preferences)
+    owner: dict[str, str] = {}
+    for site in centre.sites:
+        site_centre = centre.site_centre(site.name)
+        site_agents = read_agents(site_centre.resolve(site.agents), site_centre)
+        for agent in site_agents:
+            if agent.agent_id in owner:
+                raise ConfigError(
+                    f"agent_id {agent.agent_id!r} is at site '{owner[agent.agent_id]}' and at "
+                    f"site '{site.name}'",
+                    source=str(site_centre.resolve(site.agents)),
+                    column="agent_id",
+                    fix="give every agent one id, unique across the centre's sites",
+                )
+            owner[agent.agent_id] = site.name
+        members.append(
+            (site.name, site_centre, site_agents, *_agent_files(site_centre, site_agents))
+        )
+    all_agents = [agent for member in members for agent in member[2]]
+    anchors = {}
+    for _, site_centre, site_agents, *_ in members:
+        for queue in site_centre.queues:
+            if site_agents:
+                anchors.setdefault(queue.name, site_agents[0].agent_id)
+    queue_names = [queue.name for queue in centre.queues]
+    groups = []
+    for number, (group_agents, queues) in enumerate(
+        skill_components(all_agents, queue_names, anchors), start=1
+    ):
+        ids = {agent.agent_id for agent in group_agents}
+        site_names = tuple(name for name, *_ in members if any(owner[i] == name for i in ids))
+        site_centres = [member[1] for member in members if member[0] in site_names]
+        group_centre = merge_site_centres(site_centres, site_names, queues)
+        groups.append(
+            StaffingGroup(
+                f"group {number}: {'+'.join(site_names)}",
+                site_names,
+                group_centre,
+                tuple(group_agents),
+                _rows_of([member[3] for member in members if member[0] in site_names], ids, centre),
+                _rows_of([member[4] for member in members if member[0] in site_names], ids, centre),
+            )
+        )
+    logger.info("%s: %d sites in %d staffing groups", centre.name, len(centre.sites), len(groups))
+    return groups
+
+
+def _groups_of_one_site(centre: Centre, agents: Sequence[Agent] | None) -> list[StaffingGroup]:
+    from wfm.plan.chain import load_agents
+
+    agents = list(agents) if agents is not None else load_agents(centre)
+    availability, preferences = _agent_files(centre, agents)
+    queue_names = [queue.name for queue in centre.queues]
+    components = skill_components(agents, queue_names)
+    if len(components) <= 1:
+        return [StaffingGroup("group 1", (), centre, tuple(agents), availability, preferences)]
+    groups = []
+    for number, (group_agents, queues) in enumerate(components, start=1):
+        ids = {agent.agent_id for agent in group_agents}
+        group_centre = centre.model_copy(
+            update={"queues": tuple(centre.queue(name) for name in queues)}
+        )
+        groups.append(
+            StaffingGroup(
+                f"group {number}: {'+'.join(queues)}",
+                (),
+                group_centre,
+                tuple(group_agents),
+                _rows_of([availability], ids, centre),
+                _rows_of([preferences], ids, centre),
+            )
+        )
+    logger.info("%s: %d staffing groups", centre.name, len(groups))
+    return groups
+
+
+def _agent_files(centre: Centre, agents: Sequence[Agent]):
+    ids = [agent.agent_id for agent in agents]
+    availability_path = centre.resolve(centre.availability)
+    preferences_path = centre.resolve(centre.preferences)
+    availability = (
+        None
+        if availability_path is None
+        else read_availability(availability_path, centre.timezone, ids)
+    )
+    preferences = None if preferences_path is None else read_preferences(preferences_path, ids)
+    return availability, preferences
+
+
+def _rows_of(frames, ids: set[str], centre: Centre) -> pd.DataFrame | None:
+    frames = [frame for frame in frames if frame is not None]
+    if not frames:
+        return None
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return rows[rows["agent_id"].astype(str).isin(ids)].reset_index(drop=True)
+
+
+def merge_site_centres(
+    centres: Sequence[Centre], site_names: Sequence[str], queues: Sequence[str]
+) -> Centre:
+    """One centre for the sites of a staffing group, with the group's ``queues``.
+
+    The sites must share a time zone, country and holiday rules; opening hours are merged
+    per weekday (earliest opening, latest closing); contracts, shift templates and break
+    rules are the union of the sites' (one name, one definition).
+    """
+    first = centres[0]
+    update: dict[str, object] = {"queues": tuple(first_queue(centres, name) for name in queues)}
+    if len(centres) > 1:
+        for key in ("timezone", "country", "subdivision", "close_on_holidays"):
+            values = {getattr(c, key) for c in centres}
+            if len(values) > 1:
+                raise ConfigError(
+                    f"sites {list(site_names)} share a queue, so they are scheduled together, "
+                    f"but their {key} differs ({sorted(map(str, values))})",
+                    column=f"sites.{key}",
+                    fix=f"give them the same {key}, or give each site its own queue instead of "
+                    "the shared one (one model has one local clock)",
+                )
+        update["name"] = f"{first.name.split(' / ')[0]} / {'+'.join(site_names)}"
+        update["opening_hours"] = merged_opening_hours([c.opening_hours for c in centres])
+        for key in ("contracts", "shift_templates", "break_rules"):
+            update[key] = _union_by_name([getattr(c, key) for c in centres], key, site_names)
+    return first.model_copy(update=update)
+
+
+def first_queue(centres: Sequence[Centre], name: str):
+    """The queue ``name`` of the first of ``centres`` that has it."""
+    for centre in centres:
+        for queue in centre.queues:
+            if queue.name == name:
+                return queue
+    raise ConfigError(f"no site of the group serves queue '{name}'", column="sites.queues")
+
+
+def _union_by_name(collections, key: str, site_names) -> tuple:
+    merged: dict[str, object] = {}
+    for items in collections:
+        for item in items:
+            if item.name in merged and merged[item.name] != item:
+                raise ConfigError(
+                    f"sites {list(site_names)} are scheduled together (they share a queue) but "
+                    f"define {key} '{item.name}' differently",
+                    column=f"sites.{key}",
+                    fix=f"give the differing {key} different names",
+                )
+            merged.setdefault(item.name, item)
+    return tuple(merged.values())
+
+
+def merged_opening_hours(specs: Sequence[dict[str, str]]) -> dict[str, str]:
+    """Opening hours open whenever one of ``specs`` is: per weekday the earliest opening to
+    the latest closing of the open sites (days over midnight must be the same at every site).
+
+    >>> merged_opening_hours([{"mon": "08:00-18:00"}, {"mon": "09:00-20:00", "sat": "10:00-14:00"}])
+    {'mon': '08:00-20:00', 'sat': '10:00-14:00'}
+    """
+    merged: dict[str, str] = {}
+    for day in _WEEKDAYS:
+        spans = {spec[day] for spec in specs if spec.get(day, "closed").strip() != "closed"}
+        if not spans:
+            continue
+        if len(spans) == 1:
+            merged[day] = spans.pop()
+            continue
+        opens, closes = [], []
+        for span in sorted(spans):
+            start, end = (parse_clock(part.strip()) for part in span.split("-"))
+            if end <= start:
+                raise ConfigError(
+                    f"sites scheduled together open over midnight on {day} with different "
+                    f"hours ({sorted(spans)})",
+                    column="sites.opening_hours",
+                    fix="give them the same opening hours on that day",
+                )
+            opens.append(start)
+            closes.append(end)
+        merged[day] = f"{_clock(min(opens))}-{_clock(max(closes))}"
+    return merged
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def solve_group(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    agents: tuple[Agent, ...],
+    availability: pd.DataFrame | None,
+    preferences: pd.DataFrame | None,
+    start_date: dt.date,
+    weeks: int,
+) -> RotaResult:
+    """One staffing group's rota (an executor task: the model is built and solved here)."""
+    return schedule_horizon(
+        requirements,
+        centre,
+        list(agents),
+        start_date,
+        weeks=weeks,
+        settings=centre.scheduling,
+        availability=availability,
+        preferences=preferences,
+    )
+
+
+def _in_timezone(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            frame[column] = frame[column].dt.tz_convert(timezone)
+    return frame
+
+
+def concat_in_timezone(frames: Sequence[pd.DataFrame], timezone: str) -> pd.DataFrame:
+    """The frames one under the other, every time-zone-aware column in ``timezone``."""
+    frames = [_in_timezone(frame, timezone) for frame in frames]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def merge_rotas(results: Sequence[RotaResult], timezone: str, wall_seconds: float) -> RotaResult:
+    """One rota from the groups' rotas (group order kept), with a combined summary.
+
+    The combined summary adds the groups' objectives, bounds, sizes and hours (so its gap
+    is the gap of the whole rota) and takes the worst status; ``wall_seconds`` is the wall
+    time of the whole scheduling step.
+    """
+    summaries = [result.summary for result in results]
+    objectives = [s.objective for s in summaries]
+    bounds = [s.bound for s in summaries]
+    objective = None if any(v is None for v in objectives) else float(sum(objectives))
+    bound = None if any(v is None for v in bounds) else float(sum(bounds))
+    gap = None
+    if objective is not None and bound is not None:
+        gap = 0.0 if abs(objective) < 1e-9 else max(0.0, (objective - bound) / abs(objective))
+    status = min((s.status for s in summaries), key=_STATUS_ORDER.index)
+    termination = "; ".join(f"group {n}: {s.termination}" for n, s in enumerate(summaries, start=1))
+    summary = dataclasses.replace(
+        summaries[0],
+        status=status,
+        termination=termination,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        build_seconds=sum(s.build_seconds for s in summaries),
+        solve_seconds=sum(s.solve_seconds for s in summaries),
+        wall_seconds=wall_seconds,
+        n_variables=sum(s.n_variables for s in summaries),
+        n_integer_variables=sum(s.n_integer_variables for s in summaries),
+        n_constraints=sum(s.n_constraints for s in summaries),
+        under_staffed_agent_hours=sum(s.under_staffed_agent_hours for s in summaries),
+        over_staffed_agent_hours=sum(s.over_staffed_agent_hours for s in summaries),
+        paid_hours=sum(s.paid_hours for s in summaries),
+        time_limit_reached=any(s.time_limit_reached for s in summaries),
+    )
+    return RotaResult(
+        rota=concat_in_timezone([r.rota for r in results], timezone),
+        coverage=concat_in_timezone([r.coverage for r in results], timezone),
+        agent_summary=concat_in_timezone([r.agent_summary for r in results], timezone),
+        summary=summary,
+    )
