@@ -150,6 +150,32 @@ def test_a_multi_site_plan_on_a_local_cluster_writes_the_same_files(local_cluste
 
 
 @pytest.mark.slow
+def test_a_what_if_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
+    from wfm.config import load_centre
+    from wfm.plan.chain import service_targets, shrinkage_by_queue
+    from wfm.review.scenarios import Scenario, compare_scenarios, run_scenarios
+    from wfm.staffing import compute_requirements
+
+    centre = load_centre(SAMPLE / "centre.toml")
+    history = queue_history(queues=2)
+    history.frame["queue"] = history.frame["queue"].map({"q0": "sales", "q1": "support"})
+    forecast = forecast_history(history, horizon_days=2, model="weighted_same_slot", workers=1)
+    targets, shrinkage = service_targets(centre), shrinkage_by_queue(centre)
+    requirements = compute_requirements(forecast, targets, shrinkage, 60)
+    coverage = requirements[["interval_start", "queue"]].assign(
+        agents_scheduled=requirements["agents_scheduled_required"]
+    )
+    grid = [Scenario("base")] + [
+        Scenario(f"volume {factor}", volume_factor=factor) for factor in (0.9, 1.1, 1.2)
+    ]
+    args = (forecast, coverage, targets, shrinkage, 60, grid)
+    local = compare_scenarios(run_scenarios(*args, patience_seconds=120.0))
+    remote = compare_scenarios(run_scenarios(*args, patience_seconds=120.0, executor=local_cluster))
+    pd.testing.assert_frame_equal(remote, local)
+    assert local["service_level"].is_monotonic_decreasing  # more volume, same staff
+
+
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_still_gives_every_result(local_cluster):
     client = local_cluster.client
     pids = client.run(os.getpid)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, number, output_file, say, site_timezone
+from wfm.cli.common import (
+    EXIT_OK,
+    cluster_options,
+    number,
+    open_executor,
+    output_file,
+    say,
+    site_timezone,
+)
 
 
 def register(commands) -> None:
     parser = commands.add_parser(
         "staff",
+        parents=[cluster_options()],
         help="agents required per interval (Erlang C/A, chat, deferred work) from a forecast",
         description="Turn a forecast into productive and scheduled agents required per interval. Voice by "
         "Erlang C, or Erlang A with --patience-seconds; chat with --chat-concurrency; email and back office "
@@ -215,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_forecast
     from wfm.plan.report import target_text
-    from wfm.staffing import compute_requirements
+    from wfm.staffing.requirements_tasks import compute_requirements_on
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.timegrid import check_interval_minutes, infer_interval_minutes
 
@@ -282,16 +291,18 @@ def run(args: argparse.Namespace) -> int:
             requirements = pd.concat(parts, ignore_index=True)
             method = f"chat, {args.chat_concurrency} at once, {args.chat_slowdown:g} slowdown per extra chat"
         else:
-            requirements = compute_requirements(
-                forecast,
-                targets,
-                shrinkage,
-                interval_minutes,
-                source=source,
-                include_fractional=args.fractional,
-                patience_seconds=args.patience_seconds,
-                max_abandon_probability=args.max_abandon,
-            )
+            with open_executor(args, centre=centre) as executor:
+                requirements = compute_requirements_on(
+                    executor,
+                    forecast,
+                    targets,
+                    shrinkage,
+                    interval_minutes,
+                    source=source,
+                    include_fractional=args.fractional,
+                    patience_seconds=args.patience_seconds,
+                    max_abandon_probability=args.max_abandon,
+                )
             method = (
                 "Erlang C"
                 if args.patience_seconds is None

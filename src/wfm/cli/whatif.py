@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.review.scenarios import (
         Scenario,
         compare_scenarios,
-        run_scenario,
+        run_scenarios,
         sensitivity,
         service_by_day,
     )
@@ -136,18 +136,22 @@ def run(args: argparse.Namespace) -> int:
     if changed != Scenario("change"):
         scenarios.append(changed)
     scenarios += [parse_scenario(text) for text in args.scenario]
-    results = [
-        run_scenario(
+    with open_executor(args, centre=centre) as executor:
+        results = run_scenarios(
             forecast,
             coverage,
             targets,
             shrinkage,
             centre.interval_minutes,
-            scenario,
+            scenarios,
             patience_seconds=args.patience_seconds,
+            executor=executor,
         )
-        for scenario in scenarios
-    ]
+        tornado = None
+        if not args.no_sensitivity:
+            tornado = sensitivity(
+                forecast, coverage, targets, shrinkage, centre.interval_minutes, executor=executor
+            )
     table = compare_scenarios(results)
     if args.daily:
         daily = pd.concat(
@@ -180,11 +184,7 @@ def run(args: argparse.Namespace) -> int:
     say(
         "ASA is over the intervals with a finite wait; offered_in_unstable_intervals counts the contacts left out."
     )
-    if not args.no_sensitivity:
-        with open_executor(args, centre=centre) as executor:
-            tornado = sensitivity(
-                forecast, coverage, targets, shrinkage, centre.interval_minutes, executor=executor
-            )
+    if tornado is not None:
         ranking = tornado.groupby("input", sort=False).agg(
             swing=("swing", "first"),
             at_minus_10=("service_level_change", "first"),

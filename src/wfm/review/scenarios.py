@@ -17,6 +17,7 @@ import pandas as pd
 
 from wfm.errors import InputError
 from wfm.execution import Executor, LocalExecutor
+from wfm.progress import ProgressCallback
 from wfm.review.projection import asa_weights, project_service, summarise_service
 from wfm.staffing import ServiceTarget, compute_requirements
 
@@ -207,6 +208,63 @@ def _with_abandonment(projected: pd.DataFrame, summary: pd.DataFrame) -> pd.Data
     total = float(offered.sum())
     rates["all"] = float(weighted.sum() / total) if total > 0 else np.nan
     return summary.assign(abandonment_rate=summary["queue"].map(rates))
+
+
+def _scenario_task(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    coverage: pd.DataFrame,
+    targets: Mapping[str, ServiceTarget],
+    shrinkage_by_queue: Mapping[str, float],
+    interval_minutes: int,
+    patience_seconds: float | None,
+) -> ScenarioResult:
+    """One scenario of :func:`run_scenarios` (an executor task; shared inputs last)."""
+    return run_scenario(
+        forecast,
+        coverage,
+        targets,
+        shrinkage_by_queue,
+        interval_minutes,
+        scenario,
+        patience_seconds=patience_seconds,
+    )
+
+
+def run_scenarios(
+    forecast: pd.DataFrame,
+    coverage: pd.DataFrame,
+    targets: Mapping[str, ServiceTarget],
+    shrinkage_by_queue: Mapping[str, float],
+    interval_minutes: int,
+    scenarios: Sequence[Scenario],
+    *,
+    patience_seconds: float | None = None,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[ScenarioResult]:
+    """:func:`run_scenario` for each scenario of a what-if grid, one task per scenario.
+
+    The forecast and coverage every scenario reads are sent to the workers once (``shared``);
+    results come back in scenario order and are the same whichever executor runs them
+    (:mod:`wfm.execution`; in this process by default).
+    """
+    shared = (
+        forecast,
+        coverage,
+        dict(targets),
+        dict(shrinkage_by_queue),
+        interval_minutes,
+        patience_seconds,
+    )
+    return (executor or LocalExecutor()).map(
+        _scenario_task,
+        [(scenario,) for scenario in scenarios],
+        labels=[scenario.name for scenario in scenarios],
+        shared=shared,
+        progress=progress,
+        what="what-if",
+    )
 
 
 def compare_scenarios(results: list[ScenarioResult]) -> pd.DataFrame:
