@@ -56,6 +56,14 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of the calling process [seconds]."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queues", type=int, default=40)
@@ -63,14 +71,19 @@ def main() -> None:
     args = parser.parse_args()
     history = make_history(args.queues)
     load_before = os.getloadavg()[0]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     local = forecast_history(history, horizon_days=7, model=args.model, workers=1)
-    local_s = time.perf_counter() - start
+    local_s, local_cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
     executor = connect("local:2")
     try:
+        worker_cpu_before = executor.client.run(cpu_seconds)
         start = time.perf_counter()
         remote = forecast_history(history, horizon_days=7, model=args.model, executor=executor)
         remote_s = time.perf_counter() - start
+        worker_cpu = {
+            worker: cpu - worker_cpu_before[worker]
+            for worker, cpu in executor.client.run(cpu_seconds).items()
+        }
         memory = executor.client.run(peak_rss_bytes)
     finally:
         executor.close()
@@ -84,6 +97,17 @@ def main() -> None:
         f"  one worker (this process)   {local_s:7.1f} s  ({local_s / args.queues:.2f} s a queue)"
     )
     print(f"  LocalCluster, 2 workers     {remote_s:7.1f} s  speed-up {local_s / remote_s:.2f}×")
+    busiest = max(worker_cpu.values())
+    print(
+        f"  CPU: one worker {local_cpu:.1f} s; per Dask worker "
+        + ", ".join(f"{value:.1f} s" for value in worker_cpu.values())
+        + f" (balance {min(worker_cpu.values()) / busiest:.2f}; CPU-bound speed-up on free "
+        f"cores, local CPU / busiest worker's CPU: {local_cpu / busiest:.2f}×)"
+    )
+    print(
+        f"  1,000 queues at this CPU per queue: {local_cpu / args.queues * 1000 / 3600:.2f} h on "
+        f"one core, {sum(worker_cpu.values()) / args.queues * 1000 / 3600 / 2:.2f} h on 2 free cores"
+    )
     print(
         "  peak memory per worker      "
         + ", ".join(f"{value / 2**20:,.0f} MiB" for value in memory.values())

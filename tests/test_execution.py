@@ -172,7 +172,8 @@ def test_a_what_if_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
     local = compare_scenarios(run_scenarios(*args, patience_seconds=120.0))
     remote = compare_scenarios(run_scenarios(*args, patience_seconds=120.0, executor=local_cluster))
     pd.testing.assert_frame_equal(remote, local)
-    assert local["service_level"].is_monotonic_decreasing  # more volume, same staff
+    base, lower, higher, highest = local["service_level"]  # more volume, same staff: worse
+    assert lower > base > higher > highest
 
 
 @pytest.mark.slow

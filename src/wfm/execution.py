@@ -66,8 +66,14 @@ class Executor(Protocol):
         shared: tuple = (),
         progress: ProgressCallback | None = None,
         what: str = "working",
+        on_result: Callable[[int, T], None] | None = None,
     ) -> list[T]:
-        """``[function(*task, *shared) for task in tasks]``."""
+        """``[function(*task, *shared) for task in tasks]``.
+
+        With ``on_result``, each result is handed to ``on_result(task_number, result)`` as
+        soon as its task finishes (in finishing order) and not kept: the list returned
+        holds ``None`` for it, so results can be written as they arrive.
+        """
         ...
 
     def close(self) -> None:
@@ -97,6 +103,7 @@ class LocalExecutor:
         shared: tuple = (),
         progress: ProgressCallback | None = None,
         what: str = "working",
+        on_result: Callable[[int, T], None] | None = None,
     ) -> list[T]:
         report = progress or no_progress
         labels = _labels(labels, tasks)
@@ -105,10 +112,19 @@ class LocalExecutor:
             results = []
             for number, task in enumerate(tasks):
                 report(number / max(count, 1), f"{what} {labels[number]}")
-                results.append(function(*task, *shared))
+                results.append(_deliver(on_result, number, function(*task, *shared)))
             report(1.0, f"{what}: done")
             return results
-        return run_in_processes(function, tasks, labels, self.workers, report, what, shared=shared)
+        return run_in_processes(
+            function,
+            tasks,
+            labels,
+            self.workers,
+            report,
+            what,
+            shared=shared,
+            on_result=on_result,
+        )
 
     def close(self) -> None:
         return None
@@ -139,6 +155,7 @@ class DaskExecutor:
         shared: tuple = (),
         progress: ProgressCallback | None = None,
         what: str = "working",
+        on_result: Callable[[int, T], None] | None = None,
     ) -> list[T]:
         from distributed import as_completed as dask_completed
 
@@ -170,7 +187,8 @@ class DaskExecutor:
             with self.client.as_current():  # as_completed looks for the current client
                 for future in dask_completed(futures):
                     number = index[future.key]
-                    results[number] = future.result()
+                    results[number] = _deliver(on_result, number, future.result())
+                    future.release()  # the worker may drop it: it is here now
                     done += 1
                     report(done / count, f"{what}: {labels[number]} done")
         except WfmError:
@@ -204,8 +222,10 @@ def run_in_processes(
     what: str,
     *,
     shared: tuple = (),
+    on_result: Callable[[int, T], None] | None = None,
 ) -> list[T]:
-    """Run the tasks in a pool of ``workers`` local processes; results in task order.
+    """Run the tasks in a pool of ``workers`` local processes; results in task order
+    (or handed to ``on_result`` as they finish, see :meth:`Executor.map`).
 
     Workers start from a fork server (a small, clean process), not as forks of this one, so
     each holds only its own task's data rather than a copy of everything loaded here; and
@@ -227,12 +247,21 @@ def run_in_processes(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 number = running.pop(future)
-                results[number] = future.result()  # re-raises a worker's error here
+                # re-raises a worker's error here
+                results[number] = _deliver(on_result, number, future.result())
                 done += 1
                 report(done / count, f"{what}: {labels[number]} done")
                 for next_number, task in itertools.islice(waiting, 1):
                     running[pool.submit(function, *task, *shared)] = next_number
     return results
+
+
+def _deliver(on_result, number: int, result):
+    """``result``, or ``None`` once handed to ``on_result`` (which then owns it)."""
+    if on_result is None:
+        return result
+    on_result(number, result)
+    return None
 
 
 def _worker_context():

@@ -188,7 +188,9 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from wfm.data.handle_time import missing_aht_question, queues_without_aht
     from wfm.data.io import write_csv_atomic
+    from wfm.data.streamed import StreamedCsv
     from wfm.forecast import forecast_history, read_overrides, read_special_days
+    from wfm.forecast.engine import FORECAST_RESULT_COLUMNS
     from wfm.plan.chain import start_after_history
 
     output = output_file(args.output)
@@ -206,7 +208,21 @@ def run(args: argparse.Namespace) -> int:
         start_date = as_of.date()  # the whole as-of day, updated from its arrivals so far
     elif start_date is None:
         start_date, already_history = start_after_history(history, opening_hours)
-    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+    models: dict[str, str] = {}
+
+    def write_queue(number, piece) -> None:
+        """Each queue's forecast goes to the output's spill folder as soon as it arrives."""
+        if already_history is not None:  # the rest of the history's last day only
+            piece = piece.loc[piece["interval_start"] > already_history].reset_index(drop=True)
+        if len(piece):
+            models[str(piece["queue"].iloc[0])] = str(piece["model"].iloc[0])
+        sink.add(number, piece)
+
+    with (
+        StreamedCsv(output, FORECAST_RESULT_COLUMNS) as sink,
+        open_executor(args, centre=centre) as executor,
+        progress_bar(not args.quiet) as progress,
+    ):
         forecast = forecast_history(
             history,
             start_date=start_date,
@@ -222,22 +238,20 @@ def run(args: argparse.Namespace) -> int:
             holidays=holiday_calendar_args(
                 args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
             ),
+            on_queue=write_queue,
         )
-    if already_history is not None:  # the rest of the history's last day only
-        forecast = forecast.loc[forecast["interval_start"] > already_history].reset_index(drop=True)
-    if forecast.empty:
-        from wfm.errors import InputError
+        if sink.rows == 0:  # raised inside: the streamed parts are dropped, nothing written
+            from wfm.errors import InputError
 
-        end = start_date + dt.timedelta(days=args.horizon_days - 1)
-        raise InputError(
-            f"no open interval to forecast from {start_date} to {end}: the centre is closed "
-            "on all of those days",
-            source=str(args.centre or args.history),
-            column="--horizon-days",
-            value=args.horizon_days,
-            fix="forecast more days (--horizon-days), or choose another --start-date",
-        )
-    write_csv_atomic(forecast, output)
+            end = start_date + dt.timedelta(days=args.horizon_days - 1)
+            raise InputError(
+                f"no open interval to forecast from {start_date} to {end}: the centre is closed "
+                "on all of those days",
+                source=str(args.centre or args.history),
+                column="--horizon-days",
+                value=args.horizon_days,
+                fix="forecast more days (--horizon-days), or choose another --start-date",
+            )
     without_aht = queues_without_aht(history)
     if without_aht:
         warn(f"note: {missing_aht_question(without_aht)}; the forecast's aht_seconds is empty")
@@ -248,15 +262,14 @@ def run(args: argparse.Namespace) -> int:
 
         choice = pd.DataFrame(forecast.attrs.get("model_choice", []), columns=SELECTION_COLUMNS)
         write_csv_atomic(choice, leaderboard)
-    models = ", ".join(
-        f"{queue}: {model}" for queue, model in forecast.groupby("queue")["model"].first().items()
-    )
+    rows = sink.rows
+    models = ", ".join(f"{queue}: {model}" for queue, model in sorted(models.items()))
     inferred = not (args.interval_minutes or (centre and centre.interval_minutes))
     grid = f"{history.interval_minutes}-minute intervals" + (
         " inferred from the timestamps; --interval-minutes to set" if inferred else ""
     )
     say(
-        f"forecast: {len(forecast):,} intervals from {start_date} for {args.horizon_days} days ({models}; "
+        f"forecast: {rows:,} intervals from {start_date} for {args.horizon_days} days ({models}; "
         f"{grid}) -> {output}"
     )
     return EXIT_OK

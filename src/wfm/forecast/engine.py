@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,7 @@ def forecast_history(
     overrides: pd.DataFrame | None = None,
     as_of: pd.Timestamp | dt.datetime | None = None,
     holidays: HolidayCalendar | None = None,
+    on_queue: Callable[[int, pd.DataFrame], None] | None = None,
 ) -> pd.DataFrame:
     """Forecast offered contacts and AHT per open interval for every queue.
 
@@ -128,6 +130,12 @@ def forecast_history(
         i.e. 0, only where the history shows the centre closed). The ``model`` column
         names the day type, its ratio and where the effect comes from. Special days and
         overrides still apply on top.
+    on_queue
+        ``on_queue(number, frame)`` receives each queue's finished forecast as soon as it
+        arrives (``number``: the queue's place in the sorted queue names, the order one call
+        returns them in), so a caller can write it away rather than hold every queue; the
+        frame returned is then empty, with ``attrs["model_choice"]``. With ``overrides``
+        (checked against all queues at once) the queues are handed over at the end.
 
     Returns
     -------
@@ -205,6 +213,21 @@ def forecast_history(
                 holidays,
             )
         )
+
+    def finish(piece: pd.DataFrame) -> pd.DataFrame:
+        result = apply_overrides(apply_special_days(piece, tuple(special_days)), overrides)
+        result = add_quantile_columns(result)  # again: special days and overrides move the mean
+        return result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)[
+            list(FORECAST_RESULT_COLUMNS)
+        ]
+
+    choice: list = []
+    streamed = on_queue is not None and overrides is None
+
+    def deliver(number: int, piece: pd.DataFrame) -> None:
+        choice.extend(piece.attrs.pop("model_choice", []))
+        on_queue(number, finish(piece))
+
     pieces = map_queues(
         _forecast_queue_task,
         tasks,
@@ -213,19 +236,29 @@ def forecast_history(
         executor=executor,
         rows=len(frame),
         progress=progress,
+        on_result=deliver if streamed else None,
     )
     report(1.0, "forecast done")
+    if streamed:
+        empty = _empty_forecast(history.timezone)
+        # in queue order, as one call would list them (finishing order varies)
+        empty.attrs["model_choice"] = sorted(choice, key=lambda row: queues.index(row["queue"]))
+        return empty
     if not pieces:
         return _empty_forecast(history.timezone)
     choice = [row for piece in pieces for row in piece.attrs.pop("model_choice", [])]
-    result = pd.concat(pieces, ignore_index=True)
-    result = apply_overrides(apply_special_days(result, tuple(special_days)), overrides)
-    result = add_quantile_columns(result)  # again: special days and overrides move the mean
-    result = result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)[
-        list(FORECAST_RESULT_COLUMNS)
-    ]
+    result = finish(pd.concat(pieces, ignore_index=True))
     result.attrs["model_choice"] = choice
+    if on_queue is not None:  # overrides are checked against every queue at once
+        for number, queue in enumerate(queues):
+            on_queue(number, result[result["queue"] == queue].reset_index(drop=True))
+        return _empty_forecast(history.timezone).pipe(_with_attrs, result.attrs)
     return result
+
+
+def _with_attrs(frame: pd.DataFrame, attrs: dict) -> pd.DataFrame:
+    frame.attrs.update(attrs)
+    return frame
 
 
 def _forecast_queue_task(

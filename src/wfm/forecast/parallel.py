@@ -45,6 +45,7 @@ def map_queues(
     progress: ProgressCallback | None = None,
     what: str = "forecasting",
     executor: Executor | None = None,
+    on_result: Callable[[int, T], None] | None = None,
 ) -> list[T]:
     """``[function(*task) for task in tasks]``, in parallel when worthwhile.
 
@@ -69,7 +70,9 @@ def map_queues(
         as one task there; ``None`` or a local one uses the worker processes above.
     """
     if executor is not None and not isinstance(executor, LocalExecutor):
-        return executor.map(function, tasks, labels=labels, progress=progress, what=what)
+        return executor.map(
+            function, tasks, labels=labels, progress=progress, what=what, on_result=on_result
+        )
     report = progress or no_progress
     workers = default_workers() if workers is None else max(1, int(workers))
     count = len(tasks)
@@ -77,20 +80,33 @@ def map_queues(
         results = []
         for number, task in enumerate(tasks):
             report(number / max(count, 1), f"{what} queue {labels[number]}")
-            results.append(function(*task))
+            result = function(*task)
+            if on_result is not None:
+                on_result(number, result)
+                result = None
+            results.append(result)
         return results
     logger.info("%s %d queues in %d worker processes", what, count, min(workers, count))
     try:
-        return _in_workers(function, tasks, labels, min(workers, count), report, what)
+        return run_in_processes(
+            function,
+            tasks,
+            [f"queue {label}" for label in labels],
+            min(workers, count),
+            report,
+            what,
+            on_result=on_result,
+        )
     except (BrokenProcessPool, OSError) as error:  # cannot start or lost workers: do it here
         logger.warning(
             "%s: worker processes failed (%s); running the queues one by one", what, error
         )
-        return map_queues(function, tasks, labels=labels, workers=1, progress=progress, what=what)
-
-
-def _in_workers(function, tasks, labels, workers, report, what) -> list:
-    """Run the queues in local worker processes (:func:`wfm.execution.run_in_processes`)."""
-    return run_in_processes(
-        function, tasks, [f"queue {label}" for label in labels], workers, report, what
-    )
+        return map_queues(
+            function,
+            tasks,
+            labels=labels,
+            workers=1,
+            progress=progress,
+            what=what,
+            on_result=on_result,
+        )

@@ -1,0 +1,109 @@
+"""A CSV file written part by part as results arrive, and moved into place whole.
+
+Fanned-out work (one forecast per queue on a cluster, :mod:`wfm.execution`) finishes in any
+order. :class:`StreamedCsv` writes each part to a hidden spill folder next to the target as
+soon as it arrives, so the parts need not all be held in memory, then joins them **in part
+order** into a hidden temporary file and renames it over the target (atomic on one file
+system). The file is byte for byte what :func:`wfm.data.io.write_csv_atomic` writes for the
+parts joined in that order; a run that fails (an exception inside the ``with`` block)
+leaves no output file and no spill behind, and an existing target stays as it was.
+
+Example
+-------
+>>> import pandas as pd, tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> with StreamedCsv(folder / "out.csv", ["queue", "offered"]) as sink:
+...     sink.add(1, pd.DataFrame({"queue": ["b"], "offered": [2.0]}))
+...     sink.add(0, pd.DataFrame({"queue": ["a"], "offered": [1.0]}))
+>>> (folder / "out.csv").read_text()
+'queue,offered\\na,1.0\\nb,2.0\\n'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.data.io import _temporary_path, frame_to_csv_text
+
+logger = logging.getLogger(__name__)
+
+
+class StreamedCsv:
+    """Write a CSV part by part (any order), joined in part order at the end.
+
+    Parameters
+    ----------
+    path
+        The CSV file to write.
+    columns
+        Its columns: every part must have them, in this order (the header of an empty file).
+    """
+
+    def __init__(self, path: str | Path, columns: Sequence[str]) -> None:
+        self.path = Path(path)
+        self.columns = list(columns)
+        self._spill: Path | None = None
+        self._parts: list[int] = []
+        self.rows = 0
+
+    def __enter__(self) -> StreamedCsv:
+        return self
+
+    def add(self, number: int, frame: pd.DataFrame) -> None:
+        """Write part ``number`` (its place in the file) now."""
+        if list(frame.columns) != self.columns:
+            raise ValueError(f"part {number} has columns {list(frame.columns)}, not {self.columns}")
+        if self._spill is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._spill = _temporary_path(self.path, "parts")
+            self._spill.mkdir()
+        text = frame_to_csv_text(frame)
+        body = text.split("\n", 1)[1] if "\n" in text else ""
+        (self._spill / f"{number}.csv").write_text(body, encoding="utf-8")
+        self._parts.append(number)
+        self.rows += len(frame)
+
+    def finish(self) -> Path:
+        """Join the parts in order into the target, atomically; returns its path."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary_path(self.path, "tmp")
+        header = frame_to_csv_text(pd.DataFrame(columns=self.columns))
+        try:
+            with open(temporary, "xb") as out:
+                out.write(header.encode("utf-8"))
+                for number in sorted(self._parts):
+                    with open(self._spill / f"{number}.csv", "rb") as part:
+                        shutil.copyfileobj(part, out)
+                out.flush()
+                os.fsync(out.fileno())
+            if self.path.exists():
+                shutil.copymode(self.path, temporary)
+            os.replace(temporary, self.path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        finally:
+            self._remove_spill()
+        logger.info("%s: %d rows from %d parts", self.path, self.rows, len(self._parts))
+        return self.path
+
+    def abort(self) -> None:
+        """Drop everything written so far; the target is untouched."""
+        self._remove_spill()
+
+    def _remove_spill(self) -> None:
+        if self._spill is not None:
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.abort()
