@@ -45,6 +45,13 @@ def main() -> None:
     parser.add_argument("--history-weeks", type=int, default=6)
     parser.add_argument("--model", default="weighted_same_slot")
     parser.add_argument("--cluster", default=None, help="local:N or tcp://HOST:8786")
+    parser.add_argument(
+        "--time-limit-seconds",
+        type=float,
+        default=600.0,
+        help="scheduling.time_limit_seconds, the wall-clock safety net per group (the centre's "
+        "is 180 s; a loaded machine needs more)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = generate_multi_site_centre(
@@ -55,6 +62,13 @@ def main() -> None:
             forecast_model=args.model,
         )
         centre = load_centre(path)
+        centre = centre.model_copy(
+            update={
+                "scheduling": centre.scheduling.model_copy(
+                    update={"time_limit_seconds": args.time_limit_seconds}
+                )
+            }
+        )
         executor = connect(args.cluster) if args.cluster else LocalExecutor(1)
         try:
             workers_before = executor.client.run(cpu_seconds) if hasattr(executor, "client") else {}

@@ -90,11 +90,11 @@ def test_a_forecast_on_a_local_cluster_is_byte_identical_to_the_local_one(local_
     assert len(steps) >= 6 and steps[-1] == pytest.approx(1.0)  # one step per queue
 
 
-@pytest.mark.slow
-def test_a_sensitivity_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
+def sample_week_inputs(staffed: float) -> tuple:
+    """Forecast, coverage (``staffed`` × the requirement), targets, shrinkage and interval of
+    two days of the sample centre's queues, for the scenario grids."""
     from wfm.config import load_centre
     from wfm.plan.chain import service_targets, shrinkage_by_queue
-    from wfm.review.scenarios import sensitivity
     from wfm.staffing import compute_requirements
 
     centre = load_centre(SAMPLE / "centre.toml")
@@ -104,9 +104,16 @@ def test_a_sensitivity_grid_on_a_local_cluster_equals_the_local_one(local_cluste
     targets, shrinkage = service_targets(centre), shrinkage_by_queue(centre)
     requirements = compute_requirements(forecast, targets, shrinkage, 60)
     coverage = requirements[["interval_start", "queue"]].assign(
-        agents_scheduled=requirements["agents_scheduled_required"] * 0.95
+        agents_scheduled=requirements["agents_scheduled_required"] * staffed
     )
-    args = (forecast, coverage, targets, shrinkage, 60)
+    return forecast, coverage, targets, shrinkage, 60
+
+
+@pytest.mark.slow
+def test_a_sensitivity_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
+    from wfm.review.scenarios import sensitivity
+
+    args = sample_week_inputs(staffed=0.95)
     local = sensitivity(*args)
     remote = sensitivity(*args, executor=local_cluster)
     pd.testing.assert_frame_equal(remote, local)
@@ -151,24 +158,12 @@ def test_a_multi_site_plan_on_a_local_cluster_writes_the_same_files(local_cluste
 
 @pytest.mark.slow
 def test_a_what_if_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
-    from wfm.config import load_centre
-    from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.review.scenarios import Scenario, compare_scenarios, run_scenarios
-    from wfm.staffing import compute_requirements
 
-    centre = load_centre(SAMPLE / "centre.toml")
-    history = queue_history(queues=2)
-    history.frame["queue"] = history.frame["queue"].map({"q0": "sales", "q1": "support"})
-    forecast = forecast_history(history, horizon_days=2, model="weighted_same_slot", workers=1)
-    targets, shrinkage = service_targets(centre), shrinkage_by_queue(centre)
-    requirements = compute_requirements(forecast, targets, shrinkage, 60)
-    coverage = requirements[["interval_start", "queue"]].assign(
-        agents_scheduled=requirements["agents_scheduled_required"]
-    )
     grid = [Scenario("base")] + [
         Scenario(f"volume {factor}", volume_factor=factor) for factor in (0.9, 1.1, 1.2)
     ]
-    args = (forecast, coverage, targets, shrinkage, 60, grid)
+    args = (*sample_week_inputs(staffed=1.0), grid)
     local = compare_scenarios(run_scenarios(*args, patience_seconds=120.0))
     remote = compare_scenarios(run_scenarios(*args, patience_seconds=120.0, executor=local_cluster))
     pd.testing.assert_frame_equal(remote, local)
@@ -318,3 +313,21 @@ def test_the_environment_and_centre_choose_the_cluster_after_the_option(monkeypa
     monkeypatch.delenv("WFM_DASK_SCHEDULER")
     with pytest.raises(ClusterError, match="not a scheduler address"):
         executor_for(None, centre_cluster="also-nonsense")
+
+
+def fail_with_input_error(calls_file: str) -> None:
+    from wfm.errors import InputError
+
+    with open(calls_file, "a") as handle:
+        handle.write("call\n")
+    raise InputError("no rota for this group", fix="give it more agents")
+
+
+@pytest.mark.slow
+def test_a_wfm_error_in_a_task_comes_back_once_without_retries(local_cluster, tmp_path):
+    from wfm.errors import InputError
+
+    calls = tmp_path / "calls.txt"
+    with pytest.raises(InputError, match="no rota for this group"):
+        local_cluster.map(fail_with_input_error, [(str(calls),)])
+    assert calls.read_text().count("call") == 1  # not retried: it would fail the same way

@@ -12,8 +12,9 @@ executor runs them.
   inside the worker; inputs every task shares are scattered once (``shared=``), not sent per
   task; results stream back as they finish (the progress callback moves per task). A worker
   that dies mid-run loses only its running tasks, which the scheduler runs again elsewhere
-  (Dask's own recovery); a task that fails with an error is retried :data:`TASK_RETRIES`
-  times, then the error names the task.
+  (Dask's own recovery); a task that fails with an unexpected error is retried
+  :data:`TASK_RETRIES` times, then the error names the task; wfm's own errors (bad input,
+  no rota) come back at once, as they would fail the same way again.
 
 :func:`executor_for` picks one from ``--cluster`` (or ``$WFM_DASK_SCHEDULER``, or the centre
 file's ``cluster``): ``tcp://host:8786`` connects to a running scheduler, ``local:N`` starts a
@@ -170,6 +171,7 @@ class DaskExecutor:
         shared_futures = [self.client.scatter([value], broadcast=True)[0] for value in shared]
         futures = [
             self.client.submit(
+                _returning_wfm_errors,
                 function,
                 *task,
                 *shared_futures,
@@ -187,7 +189,10 @@ class DaskExecutor:
             with self.client.as_current():  # as_completed looks for the current client
                 for future in dask_completed(futures):
                     number = index[future.key]
-                    results[number] = _deliver(on_result, number, future.result())
+                    result = future.result()
+                    if isinstance(result, _TaskError):  # wfm's own error: not worth a retry
+                        raise result.error
+                    results[number] = _deliver(on_result, number, result)
                     future.release()  # the worker may drop it: it is here now
                     done += 1
                     report(done / count, f"{what}: {labels[number]} done")
@@ -254,6 +259,22 @@ def run_in_processes(
                 for next_number, task in itertools.islice(waiting, 1):
                     running[pool.submit(function, *task, *shared)] = next_number
     return results
+
+
+@dataclass(frozen=True)
+class _TaskError:
+    """A :class:`~wfm.errors.WfmError` a task raised, sent back as its result."""
+
+    error: WfmError
+
+
+def _returning_wfm_errors(function, *args):
+    """``function(*args)``; a WfmError (bad input, no rota) comes back as a value, so the
+    cluster does not retry a task that would fail the same way (retries are for crashes)."""
+    try:
+        return function(*args)
+    except WfmError as error:
+        return _TaskError(error)
 
 
 def _deliver(on_result, number: int, result):

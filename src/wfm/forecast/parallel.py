@@ -99,7 +99,13 @@ def map_queues(
         )
     except (BrokenProcessPool, OSError) as error:  # cannot start or lost workers: do it here
         logger.warning(
-            "%s: worker processes failed (%s); running the queues one by one", what, error
+            "%s: worker processes failed (%s); running the queues one by one in this process "
+            "(same results, slower). Worker processes start from a fresh interpreter that "
+            "imports the main script again: a script needs its code under "
+            '`if __name__ == "__main__":`, and code run from standard input or a notebook '
+            "cell without a file cannot start them; pass workers=1 to skip them",
+            what,
+            error,
         )
         return map_queues(
             function,

@@ -494,19 +494,10 @@ def _stepped(
     )
 
 
-def _scenario_total(
-    scenario: Scenario,
-    forecast: pd.DataFrame,
-    coverage: pd.DataFrame,
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-    interval_minutes: int,
-) -> pd.Series:
-    """The whole period's row of one scenario's summary (one task of :func:`sensitivity`)."""
-    result = run_scenario(
-        forecast, coverage, targets, shrinkage_by_queue, interval_minutes, scenario
-    )
-    return result.summary.set_index("queue").loc["all"]
+def _scenario_total(scenario: Scenario, *shared) -> pd.Series:
+    """The whole period's row of one scenario's summary (one task of :func:`sensitivity`;
+    ``shared``: forecast, coverage, targets, shrinkage by queue, interval minutes)."""
+    return _scenario_task(scenario, *shared, None).summary.set_index("queue").loc["all"]
 
 
 def sensitivity(
