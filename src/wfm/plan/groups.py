@@ -35,6 +35,7 @@ from wfm.data.preferences import read_preferences
 from wfm.data.schemas import Agent
 from wfm.errors import ConfigError, InputError
 from wfm.scheduling import RotaResult, SolveStatus, SolveSummary
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 from wfm.timegrid import parse_clock
 
@@ -383,7 +384,7 @@ def solve_group(
     """One staffing group's rota (an executor task: the model is built and solved here)."""
     return schedule_horizon(
         requirements,
-        centre,
+        rota_site(centre),
         list(agents),
         start_date,
         weeks=weeks,
