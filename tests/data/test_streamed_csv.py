@@ -82,3 +82,12 @@ def test_executor_results_arrive_through_the_callback_and_are_not_kept():
     seen = {}
     results = LocalExecutor(2).map(pow, [(n, 2) for n in range(5)], on_result=seen.__setitem__)
     assert results == [None] * 5 and seen == {n: n * n for n in range(5)}
+
+
+def test_a_failure_removes_the_folders_made_for_the_file(tmp_path):
+    frame = pd.DataFrame({"queue": ["a"], "offered": [1.0]})
+    with pytest.raises(RuntimeError):
+        with StreamedCsv(tmp_path / "new" / "deeper" / "out.csv", ["queue", "offered"]) as sink:
+            sink.add(0, frame)
+            raise RuntimeError("lost")
+    assert list(tmp_path.iterdir()) == []

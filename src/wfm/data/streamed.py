@@ -50,6 +50,7 @@ class StreamedCsv:
         self.columns = list(columns)
         self._spill: Path | None = None
         self._parts: list[int] = []
+        self._made_folders: list[Path] = []
         self.rows = 0
 
     def __enter__(self) -> StreamedCsv:
@@ -60,7 +61,7 @@ class StreamedCsv:
         if list(frame.columns) != self.columns:
             raise ValueError(f"part {number} has columns {list(frame.columns)}, not {self.columns}")
         if self._spill is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder()
             self._spill = _temporary_path(self.path, "parts")
             self._spill.mkdir()
         text = frame_to_csv_text(frame)
@@ -71,7 +72,7 @@ class StreamedCsv:
 
     def finish(self) -> Path:
         """Join the parts in order into the target, atomically; returns its path."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder()
         temporary = _temporary_path(self.path, "tmp")
         header = frame_to_csv_text(pd.DataFrame(columns=self.columns))
         try:
@@ -87,6 +88,7 @@ class StreamedCsv:
             os.replace(temporary, self.path)
         except BaseException:
             temporary.unlink(missing_ok=True)
+            self._remove_made_folders()
             raise
         finally:
             self._remove_spill()
@@ -94,8 +96,28 @@ class StreamedCsv:
         return self.path
 
     def abort(self) -> None:
-        """Drop everything written so far; the target is untouched."""
+        """Drop everything written so far (and folders made for it); the target is untouched."""
         self._remove_spill()
+        self._remove_made_folders()
+
+    def _make_folder(self) -> None:
+        """Create the target's missing folders, remembering them to remove on failure."""
+        missing = []
+        folder = self.path.parent
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            folder.mkdir()
+            self._made_folders.append(folder)
+
+    def _remove_made_folders(self) -> None:
+        for folder in reversed(self._made_folders):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: something else wrote there
+                break
+        self._made_folders = []
 
     def _remove_spill(self) -> None:
         if self._spill is not None:

@@ -29,8 +29,8 @@ def queue_chunks(queues: pd.Series, rows_per_task: int) -> list[np.ndarray]:
     """Row positions of whole queues, grouped in first-appearance order into chunks of at
     least ``rows_per_task`` rows (the last chunk may be smaller).
 
-    >>> [list(c) for c in queue_chunks(pd.Series(["a", "b", "a", "c"]), 2)]
-    [[0, 1, 2], [3]]
+    >>> [c.tolist() for c in queue_chunks(pd.Series(["a", "b", "a", "c"]), 2)]
+    [[0, 2], [1, 3]]
     """
     positions = pd.Series(np.arange(len(queues))).groupby(queues.to_numpy(), sort=False)
     chunks, current = [], []

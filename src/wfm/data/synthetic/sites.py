@@ -110,7 +110,11 @@ def multi_site_settings(
         "shift_templates": base["shift_templates"],
         "break_rules": base["break_rules"],
         "contracts": base["contracts"],
-        "planning": {"horizon_days": 7, "forecast_model": forecast_model, "shrinkage_fraction": 0.3},
+        "planning": {
+            "horizon_days": 7,
+            "forecast_model": forecast_model,
+            "shrinkage_fraction": 0.3,
+        },
         "scheduling": base["scheduling"],
         "sites": site_tables,
     }
