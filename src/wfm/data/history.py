@@ -357,9 +357,11 @@ def _aht_seconds(
         _check_not_minutes(np.array([value]), source=source, column="aht_seconds (default)")
         logger.info("%s: no aht_seconds column; using %g s for every row", source, value)
         return np.full(size, value)
-    logger.warning(
-        "%s: no aht_seconds column (nor total_handle_seconds with handled): AHT is unknown. "
-        "Volume can be forecast; staffing needs an AHT (--aht-seconds).",
+    # Not a warning: the caller may still supply the AHT (--aht-seconds, per queue, a profile
+    # or the centre, through wfm.data.handle_time.fill_missing_aht); whoever needs it and
+    # finds it still missing asks for it (missing_aht_question).
+    logger.info(
+        "%s: no aht_seconds column (nor total_handle_seconds with handled): AHT not in the file",
         source,
     )
     return np.full(size, np.nan)
