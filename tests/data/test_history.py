@@ -333,14 +333,18 @@ def test_aht_column_wins_over_totals(tmp_path):
     assert history.frame["aht_seconds"].tolist() == [row[3] for row in rows]
 
 
-def test_no_aht_warns_and_stays_unknown(tmp_path, caplog):
+def test_no_aht_stays_unknown_and_is_noted_without_a_warning(tmp_path, caplog):
+    # The AHT may still be given after reading (--aht-seconds, per queue, a profile, the
+    # centre): reading notes it at INFO and whoever still lacks it asks (issue 14).
     rows = [row[:3] for row in quarter_hours(3)]
-    with caplog.at_level(logging.WARNING, logger="wfm.data.history"):
+    with caplog.at_level(logging.INFO, logger="wfm.data.history"):
         history = read_history(
             write(tmp_path, csv_text(rows, header="interval_start,queue,offered"))
         )
     assert history.frame["aht_seconds"].isna().all()
-    assert "aht" in caplog.text.lower() and "staffing" in caplog.text
+    noted = [r for r in caplog.records if "aht_seconds" in r.getMessage()]
+    assert noted and all(r.levelno == logging.INFO for r in noted)
+    assert "--aht-seconds" not in caplog.text
 
 
 def test_invalid_default_aht(tmp_path):
@@ -555,3 +559,33 @@ def test_validate_frame_reports_lines_by_position():
     with pytest.raises(InputError) as caught:
         validate_history_frame(raw, source="upload.csv")
     assert_error(caught.value, line=3, column="offered", value=-1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_check_unique_names_the_first_repeat_like_pandas(seed):
+    # check_unique sorts integer codes instead of hashing rows (memory, issue 15): the line it
+    # names must be the first repeated row in file order, as pandas' duplicated finds it.
+    from wfm.data.parsing import check_unique
+
+    rng = np.random.default_rng(seed)
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "interval_start": pd.Timestamp("2026-03-02", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 400, n) * 15, unit="min"),
+            "queue": rng.choice(["a", "b", "c"], n),
+        }
+    )
+    expected = int(np.argmax(frame.duplicated(keep="first").to_numpy()))
+    first = int(
+        np.argmax(
+            (frame["interval_start"] == frame["interval_start"].iloc[expected])
+            & (frame["queue"] == frame["queue"].iloc[expected])
+        )
+    )
+    with pytest.raises(InputError) as error:
+        check_unique(frame, ["interval_start", "queue"], source="h.csv")
+    assert error.value.row == expected + 2
+    assert f"of line {first + 2}" in str(error.value)
+    unique = frame.drop_duplicates()
+    check_unique(unique.reset_index(drop=True), ["interval_start", "queue"], source="h.csv")

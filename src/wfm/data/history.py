@@ -112,8 +112,10 @@ def read_history(
         For the first problem found, naming the file, line, column, value and fix.
     """
     source = str(path)
-    raw = read_raw_csv(path, source=source, text_columns=("queue",), column_map=column_map)
-    history = validate_history_frame(
+    # Handed over in a list that the validation empties, so that the raw columns are freed
+    # as soon as they are parsed (a large history would otherwise be held twice; issue 15).
+    raw = [read_raw_csv(path, source=source, text_columns=("queue",), column_map=column_map)]
+    history = _validate_history(
         raw,
         source=source,
         timezone=timezone,
@@ -177,6 +179,32 @@ def validate_history_frame(
     aggregate, totals do. ``default_aht_seconds`` applies only when the file gives no way
     to compute AHT; empty ``aht_seconds`` cells stay NaN.
     """
+    return _validate_history(
+        [frame],
+        source=source,
+        timezone=timezone,
+        interval_minutes=interval_minutes,
+        default_queue=default_queue,
+        default_aht_seconds=default_aht_seconds,
+        column_map=column_map,
+        date_format=date_format,
+    )
+
+
+def _validate_history(
+    frames: list[pd.DataFrame],
+    *,
+    source: str,
+    timezone: str | None,
+    interval_minutes: int | None,
+    default_queue: str,
+    default_aht_seconds: float | None,
+    column_map: Mapping[str, str] | None,
+    date_format: str | None,
+) -> History:
+    """:func:`validate_history_frame` on the one frame in ``frames``, which it takes out of
+    the list: once the count columns are parsed, the raw ones are no longer referenced here."""
+    frame = frames.pop()
     if timezone is not None:
         check_timezone(timezone, source)
     if interval_minutes is not None:
@@ -224,6 +252,9 @@ def validate_history_frame(
     columns["aht_seconds"] = _aht_seconds(
         data, names, columns, source=source, default_aht_seconds=default_aht_seconds
     )
+    # Only the timestamps (and queue) are read from the raw frame from here on.
+    data = data[[column for column in ("interval_start", "queue") if column in data]]
+    del frame, matched
 
     interval_start, timezone_used = parse_timestamps(
         data["interval_start"],
@@ -258,12 +289,20 @@ def validate_history_frame(
     queue_text = queue.astype("str")
     queue_codes, queue_names = pd.factorize(queue_text, sort=True)
     order = np.lexsort((interval_start.array.asi8, queue_codes))
+    del queue_codes, keys
+    # A file already in (queue, time) order, as exports usually are, needs no sorted copy:
+    # the parsed columns become the result as they are (no second copy of a large history).
+    in_order = bool(len(order) == 0 or (order[1:] > order[:-1]).all())
+    if in_order:
+        order = slice(None)
     result = pd.DataFrame(
         {
-            "interval_start": interval_start.array.take(order),
-            "queue": queue_text.array.take(order),
-        }
+            "interval_start": interval_start.array[order],
+            "queue": queue_text.array[order],
+        },
+        copy=False,
     )
+    del interval_start, queue, queue_text
     for column in HISTORY_REQUIRED[2:] + HISTORY_OPTIONAL:
         if column in columns:  # pop: each unsorted column is freed once it is taken
             result[column] = np.asarray(columns.pop(column), dtype=np.float64)[order]

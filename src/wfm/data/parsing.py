@@ -917,12 +917,21 @@ def check_unique(
 
     ``frame`` must be in file order (row ``i`` on line ``i + 2``).
     """
-    # On integer codes per key column: hashing millions of texts twice costs memory.
-    coded = pd.DataFrame({key: _key_codes(frame[key]) for key in keys})
-    repeated = coded.duplicated(keep="first").to_numpy()
-    if not repeated.any():
+    # On integer codes per key column, by a stable sort rather than a hash table of rows:
+    # hashing millions of keys costs several times the memory of the codes (issue 15).
+    codes = [_key_codes(frame[key]) for key in keys]
+    if len(frame) < 2:
         return
-    position = int(np.argmax(repeated))
+    order = np.lexsort(codes[::-1])  # stable: equal keys keep file order
+    same_as_previous = np.ones(len(order) - 1, dtype=bool)
+    for code in codes:
+        ordered = code[order]
+        same_as_previous &= ordered[1:] == ordered[:-1]
+        del ordered
+    del codes
+    if not same_as_previous.any():
+        return
+    position = int(order[1:][same_as_previous].min())  # the first repeat in file order
     row = frame.iloc[position]
     same = np.ones(len(frame), dtype=bool)
     for key in keys:
