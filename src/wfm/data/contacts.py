@@ -146,7 +146,7 @@ class ContactProblems:
         kind: str,
         mask: np.ndarray,
         *,
-        first_line: int,
+        first_line: int | np.ndarray,
         column: str,
         values: pd.Series | np.ndarray,
         fix: str,
@@ -166,7 +166,12 @@ class ContactProblems:
             if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 value = ""
             examples.append(
-                {"line": first_line + int(position), "column": column, "value": value, "fix": fix}
+                {
+                    "line": line_at(first_line, position),
+                    "column": column,
+                    "value": value,
+                    "fix": fix,
+                }
             )
 
     def lines(self) -> list[str]:
@@ -227,6 +232,14 @@ class ContactArrays:
 
     def __len__(self) -> int:
         return len(self.arrival_ms)
+
+
+def line_at(first_line: int | np.ndarray, position: int) -> int:
+    """File line of the chunk row at ``position``: ``first_line`` is the line of row 0, or an
+    array with each row's line (layouts that reduce events to contacts)."""
+    if isinstance(first_line, np.ndarray):
+        return int(first_line[int(position)])
+    return int(first_line) + int(position)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -361,7 +374,12 @@ def encode_text(values: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def parse_instants_ms(
-    values: pd.Series, *, timezone: str | None, source: str, column: str, first_line: int
+    values: pd.Series,
+    *,
+    timezone: str | None,
+    source: str,
+    column: str,
+    first_line: int | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """ISO 8601 text -> instants [ms since epoch UTC], NaN where missing or unreadable.
 
@@ -404,7 +422,7 @@ def parse_instants_ms(
                 raise InputError(
                     "timestamps have no UTC offset, so the time zone they are in is needed",
                     source=source,
-                    row=first_line + position,
+                    row=line_at(first_line, position),
                     column=column,
                     value=values.iloc[position],
                     fix="pass the site's time zone, e.g. --timezone Europe/London",
@@ -488,7 +506,7 @@ def check_contacts(
     frame: pd.DataFrame,
     file_names: Mapping[str, str],
     *,
-    first_line: int,
+    first_line: int | np.ndarray,
     problems: ContactProblems,
     timezone: str | None,
     outcomes: Mapping[str, str],
@@ -824,6 +842,17 @@ def _details(
     return result
 
 
+def _with_last(chunks):
+    """``(first_line, frame)`` items as ``(first_line, frame, is_last)``."""
+    previous = None
+    for item in chunks:
+        if previous is not None:
+            yield (*previous, False)
+        previous = item
+    if previous is not None:
+        yield (*previous, True)
+
+
 def read_contacts(
     path: str | Path,
     layout,
@@ -896,14 +925,25 @@ def read_contacts(
     queues: dict[str, int] = {}
     ids: list[np.ndarray] = []
     rows = 0
-    for first_line, raw in iter_raw_chunks(
-        path, columns=wanted, chunk_rows=chunk_rows, source=source
+    carried: pd.DataFrame | None = None
+    reduce_events = getattr(layout, "reduce_events", None)
+    for first_line, raw, last in _with_last(
+        iter_raw_chunks(path, columns=wanted, chunk_rows=chunk_rows, source=source)
     ):
-        frame, file_names = layout.to_canonical(raw, column_map, source)
+        lines: int | np.ndarray = first_line
+        if reduce_events is not None:  # events -> one contact per task, carried over chunks
+            events = raw.assign(file_line=np.arange(len(raw), dtype=np.int64) + first_line)
+            if carried is not None:
+                events = pd.concat([carried, events], ignore_index=True)
+            frame, carried = reduce_events(events, last, source)
+            lines = frame.pop("file_line").to_numpy(dtype=np.int64)
+            file_names = dict(layout.message_names or {})
+        else:
+            frame, file_names = layout.to_canonical(raw, column_map, source)
         checked = check_contacts(
             frame,
             file_names,
-            first_line=first_line,
+            first_line=lines,
             problems=problems,
             timezone=timezone,
             outcomes=outcomes,
@@ -920,7 +960,11 @@ def read_contacts(
         parts["outcome"].append(checked["outcome"][keep])
         parts["wait"].append(checked["wait_seconds"][keep].astype(np.float32))
         parts["handle"].append(checked["handle_seconds"][keep].astype(np.float32))
-        parts["line"].append(np.flatnonzero(keep).astype(np.int64) + first_line)
+        parts["line"].append(
+            lines[keep]
+            if isinstance(lines, np.ndarray)
+            else np.flatnonzero(keep).astype(np.int64) + first_line
+        )
         if "contact_id" in frame:
             kept_ids = _arrow(frame["contact_id"]).filter(pa.array(keep))
             ids.extend(  # in slices: the hash's temporaries are ~30 bytes per id byte

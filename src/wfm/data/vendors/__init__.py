@@ -3,7 +3,8 @@
 A :class:`ContactLayout` says which file columns to read and turns a chunk of them into the
 canonical columns of :data:`wfm.data.contacts.CONTACT_COLUMNS` (text cells; durations may be
 float seconds). Layouts: ``generic`` (wfm's own column names, any ``--map``),
-``amazon-connect`` (:mod:`.amazon_connect`) and ``genesys-cloud`` (:mod:`.genesys_cloud`).
+``amazon-connect`` (:mod:`.amazon_connect`), ``genesys-cloud`` (:mod:`.genesys_cloud`) and
+``twilio-taskrouter`` (:mod:`.twilio_taskrouter`, an events export reduced per task).
 See ``docs/data-formats.md``, "Per-contact records".
 """
 
@@ -36,6 +37,13 @@ class ContactLayout:
         canonical frame``; ``None`` when renaming is enough.
     duration_scale
         Seconds per unit of a numeric duration cell (0.001 for milliseconds).
+    reduce_events
+        For an export with one row per *event* (several per contact):
+        ``(raw chunk with a file_line column, is_last_chunk, source) -> (canonical contacts
+        with file_line, events to carry into the next chunk or None)``; ``None`` for one row
+        per contact.
+    message_names
+        Canonical column -> how messages name it, for ``reduce_events`` layouts.
     """
 
     name: str
@@ -43,6 +51,10 @@ class ContactLayout:
     file_columns: Mapping[str, str]
     convert: Callable[[pd.DataFrame, str], pd.DataFrame] | None = None
     duration_scale: float = 1.0
+    reduce_events: (
+        Callable[[pd.DataFrame, bool, str], tuple[pd.DataFrame, pd.DataFrame | None]] | None
+    ) = None
+    message_names: Mapping[str, str] | None = None
 
     def columns(
         self, header: list[str], column_map: Mapping[str, str] | None, extras: bool = False
@@ -113,8 +125,9 @@ def contact_layouts() -> dict[str, ContactLayout]:
     """Every layout by name."""
     from wfm.data.vendors.amazon_connect import LAYOUT as connect
     from wfm.data.vendors.genesys_cloud import LAYOUT as genesys
+    from wfm.data.vendors.twilio_taskrouter import LAYOUT as twilio
 
-    return {layout.name: layout for layout in (_generic(), connect, genesys)}
+    return {layout.name: layout for layout in (_generic(), connect, genesys, twilio)}
 
 
 def contact_layout(name: str) -> ContactLayout:
