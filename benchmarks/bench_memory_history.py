@@ -5,7 +5,8 @@ intervals = 3,900,000 rows, about 226 MB, every optional column), then reads it 
 :func:`wfm.data.history.read_history` in a fresh process and reports that process's peak
 resident memory (``ru_maxrss``). The file is deleted afterwards. Issue 15's target is under
 5× the file. With ``--command`` the whole ``wfm forecast`` is measured instead, summing the
-memory of the command and its worker processes every 0.1 s.
+memory of the command and its worker processes every 0.1 s (resident set size, pages
+shared between processes counted in each; and the proportional set size, which divides them).
 
     python benchmarks/bench_memory_history.py [--queues 20] [--command]
 """
@@ -57,8 +58,10 @@ def write_history(path: Path, queues: int, intervals: int = 195_000) -> None:
             ).to_csv(handle, header=False, index=False)
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants [MB]."""
+def tree_rss_mb(root: int, field: str = "VmRSS:", name: str = "status") -> float:
+    """Resident memory of ``root`` and all its descendants [MB] (``field`` of
+    ``/proc/PID/name``: ``VmRSS:`` of ``status``, or ``Pss:`` of ``smaps_rollup`` for the
+    proportional set size, which shares pages common to several processes among them)."""
     children: dict[int, list[int]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -71,8 +74,8 @@ def tree_rss_mb(root: int) -> float:
     while stack:
         pid = stack.pop()
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -95,9 +98,10 @@ def main() -> None:
             command += ["--horizon-days", "1", "--model", "seasonal_naive"]
             command += ["-o", str(Path(folder) / "f.csv")]
             process = subprocess.Popen(command)
-            peak_mb = 0.0
+            peak_mb = peak_pss_mb = 0.0
             while process.poll() is None:
                 peak_mb = max(peak_mb, tree_rss_mb(process.pid))
+                peak_pss_mb = max(peak_pss_mb, tree_rss_mb(process.pid, "Pss:", "smaps_rollup"))
                 time.sleep(0.1)
             what = "wfm forecast, process tree"
         else:
@@ -111,6 +115,11 @@ def main() -> None:
         f"{what}: file {size_mb:,.0f} MB, peak {peak_mb:,.0f} MB = {peak_mb / size_mb:.1f}x "
         f"the file, {seconds:.0f} s"
     )
+    if args.command:
+        print(
+            f"proportional set size (shared pages divided among the processes): peak "
+            f"{peak_pss_mb:,.0f} MB = {peak_pss_mb / size_mb:.1f}x the file"
+        )
 
 
 if __name__ == "__main__":

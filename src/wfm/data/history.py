@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.free_memory import release_free_memory
 from wfm.data.io import read_raw_csv
 from wfm.data.parsing import (
     check_not_empty,
@@ -114,7 +115,17 @@ def read_history(
     source = str(path)
     # Handed over in a list that the validation empties, so that the raw columns are freed
     # as soon as they are parsed (a large history would otherwise be held twice; issue 15).
-    raw = [read_raw_csv(path, source=source, text_columns=("queue",), column_map=column_map)]
+    raw = [
+        read_raw_csv(
+            path,
+            source=source,
+            text_columns=("queue",),
+            column_map=column_map,
+            float_columns=HISTORY_COUNT_COLUMNS
+            + ("aht_seconds", "total_handle_seconds", "total_wait_seconds"),
+        )
+    ]
+    release_free_memory()  # the parser's buffers
     history = _validate_history(
         raw,
         source=source,
@@ -125,6 +136,7 @@ def read_history(
         column_map=column_map,
         date_format=date_format,
     )
+    release_free_memory()  # the parsing temporaries' pages, kept by the allocators otherwise
     logger.info(
         "%s: %d rows, %d queue(s), %d-minute intervals, %s to %s (%s)",
         source,
@@ -255,6 +267,7 @@ def _validate_history(
     # Only the timestamps (and queue) are read from the raw frame from here on.
     data = data[[column for column in ("interval_start", "queue") if column in data]]
     del frame, matched
+    release_free_memory()
 
     interval_start, timezone_used = parse_timestamps(
         data["interval_start"],

@@ -64,6 +64,7 @@ def read_raw_csv(
     source: str | None = None,
     text_columns: Iterable[str] = (),
     column_map: Mapping[str, str] | None = None,
+    float_columns: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Read a CSV file into a raw frame, turning I/O problems into :class:`InputError`.
 
@@ -82,6 +83,10 @@ def read_raw_csv(
         wfm column names to read as text.
     column_map
         File column name -> wfm column name, as in :func:`match_columns`.
+    float_columns
+        wfm column names to read straight into float64 when every cell is a plain number
+        (a large file then holds no second, converted copy); if any cell is not, the file is
+        read again with those columns typed by pandas, for the validation to report.
 
     Returns
     -------
@@ -121,6 +126,7 @@ def read_raw_csv(
         # stays its position among the file's lines and line numbers in messages are right.
         skip_blank_lines=False,
     )
+    float_keys = {normalise_name(name) for name in float_columns} - text_keys
     try:
         names = pd.read_csv(path, nrows=0, **options).columns
         dtype = {
@@ -128,7 +134,17 @@ def read_raw_csv(
             for name in names
             if mapping.get(normalise_name(name), normalise_name(name)) in text_keys
         }
-        frame = pd.read_csv(path, dtype=dtype, **options)
+        floats = {
+            name: np.float64
+            for name in names
+            if mapping.get(normalise_name(name), normalise_name(name)) in float_keys
+        }
+        try:
+            frame = pd.read_csv(path, dtype=dtype | floats, **options) if floats else None
+        except (ValueError, TypeError):  # a cell that is not a plain number: read as found
+            frame = None
+        if frame is None:
+            frame = pd.read_csv(path, dtype=dtype, **options)
     except pd.errors.EmptyDataError:
         raise InputError(
             "the file is empty", source=source, fix="export the data again with a header line"

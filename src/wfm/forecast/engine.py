@@ -28,7 +28,7 @@ from wfm.forecast.holiday_effects import (
 )
 from wfm.forecast.intraday_update import fit_update_strength, update_rest_of_day
 from wfm.forecast.overrides import apply_overrides
-from wfm.forecast.parallel import map_queues
+from wfm.forecast.parallel import LazyTasks, map_queues
 from wfm.forecast.quantiles import (
     DEFAULT_DISPERSION,
     QUANTILE_COLUMNS,
@@ -183,8 +183,9 @@ def forecast_history(
         before_start &= usable
 
     queues = history.queues
-    tasks = []
-    for queue in queues:
+
+    def queue_task(number: int) -> tuple:
+        queue = queues[number]
         mask = before_start & (frame["queue"] == queue).to_numpy()
         rows = frame.loc[mask].assign(interval_start=starts[mask])
         morning = None
@@ -197,21 +198,19 @@ def forecast_history(
             morning = pd.Series(
                 frame.loc[today, "offered"].to_numpy(dtype=float), index=starts[today]
             )
-        tasks.append(
-            (
-                rows,
-                queue,
-                start_date,
-                horizon_days,
-                history.interval_minutes,
-                history.timezone,
-                opening_hours,
-                model,
-                history.source,
-                as_of,
-                morning,
-                holidays,
-            )
+        return (
+            rows,
+            queue,
+            start_date,
+            horizon_days,
+            history.interval_minutes,
+            history.timezone,
+            opening_hours,
+            model,
+            history.source,
+            as_of,
+            morning,
+            holidays,
         )
 
     def finish(piece: pd.DataFrame) -> pd.DataFrame:
@@ -230,7 +229,9 @@ def forecast_history(
 
     pieces = map_queues(
         _forecast_queue_task,
-        tasks,
+        # each queue's rows are taken from the history only when its task is handed out,
+        # not all at once (that would hold a second copy of a large history; issue 15)
+        LazyTasks(queue_task, len(queues)),
         labels=queues,
         workers=workers,
         executor=executor,

@@ -35,6 +35,27 @@ def default_workers() -> int:
     return max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
 
 
+class LazyTasks(Sequence):
+    """A sequence of task tuples built one at a time, when asked for.
+
+    ``LazyTasks(build, count)[i]`` is ``build(i)``: a task's inputs (e.g. one queue's rows of
+    a large history) exist only while it is handed out, rather than all tasks' inputs at once.
+    """
+
+    def __init__(self, build: Callable[[int], tuple], count: int) -> None:
+        self._build, self._count = build, int(count)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._build(i) for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        return self._build(index % self._count)
+
+
 def map_queues(
     function: Callable[..., T],
     tasks: Sequence[tuple],
