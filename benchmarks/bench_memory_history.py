@@ -58,9 +58,9 @@ def write_history(path: Path, queues: int, intervals: int = 195_000) -> None:
             ).to_csv(handle, header=False, index=False)
 
 
-def tree_rss_mb(root: int, field: str = "VmRSS:", name: str = "status") -> float:
+def tree_rss_mb(root: int, field: str = "VmRSS:", proc_file: str = "status") -> float:
     """Resident memory of ``root`` and all its descendants [MB] (``field`` of
-    ``/proc/PID/name``: ``VmRSS:`` of ``status``, or ``Pss:`` of ``smaps_rollup`` for the
+    ``/proc/PID/proc_file``: ``VmRSS:`` of ``status``, or ``Pss:`` of ``smaps_rollup`` for the
     proportional set size, which shares pages common to several processes among them)."""
     children: dict[int, list[int]] = {}
     for name in os.listdir("/proc"):
@@ -74,7 +74,7 @@ def tree_rss_mb(root: int, field: str = "VmRSS:", name: str = "status") -> float
     while stack:
         pid = stack.pop()
         try:
-            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            for line in Path(f"/proc/{pid}/{proc_file}").read_text().splitlines():
                 if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:

@@ -25,6 +25,12 @@ MAX_WAIT_SECONDS = 86_400.0
 #: Largest magnitude of any numeric command-line option.
 MAX_OPTION_MAGNITUDE = 1e9
 
+#: Most columns in an input CSV file's header (a longer header is not a table wfm reads).
+MAX_COLUMNS = 1_000
+
+#: Longest text cell in an input CSV file [characters] (names, queues, timestamps are short).
+MAX_CELL_CHARACTERS = 10_000
+
 #: Earliest and latest calendar year of a timestamp in an input file.
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -73,6 +79,8 @@ def check_range(
 
 __all__ = [
     "MAX_AHT_SECONDS",
+    "MAX_CELL_CHARACTERS",
+    "MAX_COLUMNS",
     "MAX_CONTACTS_PER_INTERVAL",
     "MAX_OPTION_MAGNITUDE",
     "MAX_WAIT_SECONDS",

@@ -18,7 +18,15 @@ import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, check_unique, match_columns, parse_text, raise_first
+from wfm.data.parsing import (
+    check_not_empty,
+    check_unique,
+    clean_label,
+    match_columns,
+    parse_text,
+    raise_first,
+    reject_control_characters,
+)
 from wfm.data.schemas import AGENT_COLUMNS, Agent
 
 logger = logging.getLogger(__name__)
@@ -86,6 +94,14 @@ def validate_agents_frame(
         column=names["contract"],
         fix="give every agent the name of a contract",
     )
+    for column, values in (("agent_id", agent_id), ("contract", contract)):
+        reject_control_characters(values, data[column], source=source, column=names[column])
+    reject_control_characters(
+        data["queues"].astype("str").where(data["queues"].notna(), ""),
+        data["queues"],
+        source=source,
+        column=names["queues"],
+    )
     name = _optional_text(data, "name", default=agent_id)
     team = _optional_text(data, "team", default=pd.Series(DEFAULT_TEAM, index=data.index))
 
@@ -134,10 +150,11 @@ def validate_agents_frame(
 
 
 def _optional_text(data: pd.DataFrame, column: str, default: pd.Series) -> pd.Series:
-    """Trimmed text of an optional column; empty cells (or a missing column) take ``default``."""
+    """Text of an optional column as :func:`~wfm.data.parsing.clean_label` keeps it (control
+    characters made spaces, trimmed); empty cells (or a missing column) take ``default``."""
     if column not in data:
         return default.astype("str")
-    text = data[column].astype("str").str.strip()
+    text = clean_label(data[column])
     empty = data[column].isna() | (text == "")
     return text.where(~empty, default.astype("str"))
 

@@ -165,6 +165,8 @@ class ContactProblems:
                 value = value.item()
             if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 value = ""
+            if isinstance(value, str) and len(value) > 80:  # a short excerpt, never a whole cell
+                value = value[:77] + "..."
             examples.append(
                 {
                     "line": line_at(first_line, position),
@@ -260,9 +262,13 @@ def _header(path: Path, source: str) -> tuple[list[str], str]:
         ) from None
     if not header_line.strip():
         raise InputError("the file is empty", source=source, fix="export it again with a header")
+    from wfm.data.io import check_header, check_no_nul
+
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
     delimiter = max(counts, key=counts.get)
     delimiter = delimiter if counts[delimiter] else ","
+    check_header(header_line, delimiter, source)
+    check_no_nul(path, source)
     columns = list(pd.read_csv(io.StringIO(header_line), sep=delimiter, nrows=0).columns)
     return [str(column).replace("\ufeff", "") for column in columns], delimiter
 
@@ -316,9 +322,7 @@ def iter_raw_chunks(
             ),
         )
     except pa.ArrowInvalid as error:
-        raise InputError(
-            f"cannot read the file as CSV: {error}", source=source, fix="export it again as CSV"
-        ) from None
+        raise _not_csv(error, path, source, delimiter, len(header)) from None
     first_line = FIRST_DATA_LINE
     pending: list[pa.RecordBatch] = []
     while True:
@@ -327,11 +331,7 @@ def iter_raw_chunks(
         except StopIteration:
             batch = None
         except pa.ArrowInvalid as error:
-            raise InputError(
-                f"cannot read the file as CSV after line {first_line}: {error}",
-                source=source,
-                fix="check that every row has as many cells as the header",
-            ) from None
+            raise _not_csv(error, path, source, delimiter, len(header)) from None
         if batch is not None and batch.num_rows:
             pending.append(batch)
         rows = sum(part.num_rows for part in pending)
@@ -343,6 +343,40 @@ def iter_raw_chunks(
             pending = []
         if batch is None:
             break
+
+
+def _not_csv(
+    error: Exception, path: Path, source: str, delimiter: str, header_cells: int
+) -> InputError:
+    """The error for a file Arrow cannot parse, naming the first line whose number of cells
+    differs from the header's; never quoting the file's content (it may hold personal data)."""
+    import csv
+
+    line, cells = None, None
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            next(reader, None)
+            for row in reader:
+                if row and len(row) != header_cells:
+                    line, cells = reader.line_num, len(row)
+                    break
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    if line is not None:
+        return InputError(
+            f"the line has {cells} cells but the header has {header_cells}",
+            source=source,
+            row=line,
+            fix=f"make the line's cells match the header (check the delimiter: {delimiter!r} was "
+            "detected from the header; quote cells that contain it)",
+        )
+    reason = str(error).split(":", 1)[0] if "CSV parse error" not in str(error) else "parse error"
+    return InputError(
+        f"the file is not a well-formed CSV table ({reason})",
+        source=source,
+        fix=f"export it again as CSV (delimiter {delimiter!r} detected from the header)",
+    )
 
 
 def _arrow(values: pd.Series) -> pa.ChunkedArray | pa.Array:

@@ -27,6 +27,7 @@ timestamps are written as ISO 8601 with the UTC offset (:func:`to_iso`,
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import re
@@ -58,6 +59,84 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def check_header(header_line: str, delimiter: str, source: str) -> list[str]:
+    """The header's column names, checked: at most :data:`~wfm.limits.MAX_COLUMNS` of them
+    and no name twice (pandas would rename the second ``offered`` to ``offered.1`` and read
+    the first silently)."""
+    from wfm.limits import MAX_COLUMNS
+
+    if header_line.count(delimiter) >= MAX_COLUMNS:
+        raise InputError(
+            f"the header has {header_line.count(delimiter) + 1:,} columns (at most "
+            f"{MAX_COLUMNS:,} are read)",
+            source=source,
+            row=1,
+            fix="check that this is the right file and that its first line is the header",
+        )
+    names = next(csv.reader([header_line.rstrip("\r\n")], delimiter=delimiter), [])
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        key = normalise_name(name)
+        if key and key in seen:
+            raise InputError(
+                f"the header names column {name.strip()!r} twice (columns {seen[key]} and "
+                f"{position})",
+                source=source,
+                row=1,
+                column=name.strip(),
+                fix="rename or remove one of the two columns",
+            )
+        seen[key] = position
+    return names
+
+
+def check_no_nul(path: Path, source: str) -> None:
+    """A text file holds no NUL byte: one means a binary or UTF-16 file, or a damaged one."""
+    import mmap
+
+    try:
+        with path.open("rb") as handle:
+            if path.stat().st_size == 0:
+                return
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                position = data.find(b"\x00")
+                if position < 0:
+                    return
+                line = data[:position].count(b"\n") + 1
+    except (OSError, ValueError):  # unreadable: the reader that follows says why
+        return
+    raise InputError(
+        "the file contains a NUL byte (it is binary, UTF-16, or damaged)",
+        source=source,
+        row=line,
+        fix="save it as CSV UTF-8 (in Excel: Save As > CSV UTF-8)",
+    )
+
+
+def check_cell_lengths(frame: pd.DataFrame, source: str) -> None:
+    """No text cell longer than :data:`~wfm.limits.MAX_CELL_CHARACTERS` (a message quoting it
+    would be unreadable, and no wfm field is that long)."""
+    from wfm.limits import MAX_CELL_CHARACTERS
+
+    for column in frame.columns:
+        values = frame[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        lengths = values.astype("str").str.len().to_numpy(dtype=np.float64, na_value=0.0)
+        too_long = lengths > MAX_CELL_CHARACTERS
+        if too_long.any():
+            position = int(np.argmax(too_long))
+            raise InputError(
+                f"a cell is {int(lengths[position]):,} characters long (at most "
+                f"{MAX_CELL_CHARACTERS:,})",
+                source=source,
+                row=position + FIRST_DATA_LINE,  # frame in file order, blank lines kept
+                column=str(column),
+                fix="check the quoting on that line (an unclosed quote swallows the lines after "
+                "it) and that the file is the right one",
+            )
+
+
 def read_raw_csv(
     path: str | Path,
     *,
@@ -65,6 +144,7 @@ def read_raw_csv(
     text_columns: Iterable[str] = (),
     column_map: Mapping[str, str] | None = None,
     float_columns: Iterable[str] = (),
+    all_text: bool = False,
 ) -> pd.DataFrame:
     """Read a CSV file into a raw frame, turning I/O problems into :class:`InputError`.
 
@@ -83,6 +163,8 @@ def read_raw_csv(
         wfm column names to read as text.
     column_map
         File column name -> wfm column name, as in :func:`match_columns`.
+    all_text
+        Read every column as text (for small files whose readers parse each cell).
     float_columns
         wfm column names to read straight into float64 when every cell is a plain number
         (a large file then holds no second, converted copy); if any cell is not, the file is
@@ -112,6 +194,8 @@ def read_raw_csv(
             "the file is empty", source=source, fix="export the data again with a header line"
         )
     delimiter = _sniff_delimiter(header_line)
+    check_header(header_line, delimiter, source)
+    check_no_nul(path, source)
     text_keys = {normalise_name(name) for name in text_columns}
     mapping = {
         normalise_name(key): normalise_name(value) for key, value in (column_map or {}).items()
@@ -132,7 +216,7 @@ def read_raw_csv(
         dtype = {
             name: str
             for name in names
-            if mapping.get(normalise_name(name), normalise_name(name)) in text_keys
+            if all_text or mapping.get(normalise_name(name), normalise_name(name)) in text_keys
         }
         floats = {
             name: np.float64
@@ -155,7 +239,20 @@ def read_raw_csv(
         raise _not_utf8(path, source) from None
     except OSError as error:
         raise file_error(error, source, what="the CSV file") from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes extra leading cells of the first data row as an index, shifting every
+        # column silently: a row with more cells than the header is an error here.
+        raise InputError(
+            f"the line has {len(frame.columns) + frame.index.nlevels} cells but the header "
+            f"has {len(frame.columns)}",
+            source=source,
+            row=FIRST_DATA_LINE,
+            fix=f"remove the extra cells (or the trailing {delimiter!r}) on that line, or add "
+            "the missing column names to the header; quote cells that contain "
+            f"{delimiter!r}",
+        )
     frame.index = pd.RangeIndex(len(frame), name=FILE_LINE_INDEX)
+    check_cell_lengths(frame, source)
     blank = frame.isna().all(axis=1).to_numpy()
     if blank.any():
         frame = frame.loc[~blank]
@@ -227,7 +324,8 @@ def _malformed(error: Exception, source: str, delimiter: str) -> InputError:
             f"the line has {seen} cells but the header has {expected}",
             source=source,
             row=int(line),
-            fix=f"check the delimiter ({delimiter!r} was detected from the header) and the quoting on that line",
+            fix=f"make the line's cells match the header's {expected} (check the delimiter: "
+            f"{delimiter!r} was detected from the header; quote cells that contain it)",
         )
     return InputError(
         "the file is not a well-formed CSV table",
@@ -290,7 +388,17 @@ def frame_to_csv_text(frame: pd.DataFrame) -> str:
     for column in output.columns:
         if isinstance(output[column].dtype, pd.DatetimeTZDtype):
             output[column] = to_iso(output[column])
-    return neutralise_frame(output).to_csv(index=False, lineterminator="\n")
+    output = neutralise_frame(output)
+    # Python's csv writer quotes a cell holding "\n" but not one holding a bare "\r", which
+    # readers take as the end of a row: such a file is written with every cell quoted.
+    bare_cr = any(
+        output[column].astype("str").str.contains("\r", regex=False).any()
+        for column in output.columns
+        if output[column].dtype == object or pd.api.types.is_string_dtype(output[column].dtype)
+    )
+    if bare_cr:
+        return output.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    return output.to_csv(index=False, lineterminator="\n")
 
 
 def _payload_bytes(content: pd.DataFrame | str | bytes, path: Path) -> bytes:

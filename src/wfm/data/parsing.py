@@ -391,6 +391,47 @@ def parse_text(
     return restore_text(text)  # undo the quote that wfm's writers put before "=", "+", "-", "@"
 
 
+#: C0 control characters and DEL (tab, carriage return, line feed, NUL, ...).
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
+
+
+def clean_label(values: pd.Series) -> pd.Series:
+    """Display text (a name, a team) as wfm keeps it: the writers' formula quote undone
+    (:func:`~wfm.data.safe_cells.restore_text`), every run of control characters and
+    spaces made one space, trimmed. A tab or carriage return inside a name would otherwise
+    not survive a CSV round trip (a bare CR ends a row for some readers).
+
+    >>> clean_label(pd.Series(["Ann\rLee", " Bob\t Smith ", "'=Cat"])).tolist()
+    ['Ann Lee', 'Bob Smith', '=Cat']
+    """
+    text = restore_text(values.astype("str"))
+    return (
+        text.str.replace(CONTROL_CHARACTERS, " ", regex=True)
+        .str.replace(r" {2,}", " ", regex=True)
+        .str.strip()
+    )
+
+
+def reject_control_characters(
+    values: pd.Series, raw: pd.Series, *, source: str | None, column: str
+) -> None:
+    """Raise :class:`InputError` for the first identifier holding a control character."""
+    mask = (
+        values.astype("str")
+        .str.contains(CONTROL_CHARACTERS, regex=True)
+        .to_numpy(dtype=bool, na_value=False)
+    )
+    raise_first(
+        mask,
+        raw.astype("str").str.replace(CONTROL_CHARACTERS, "?", regex=True),
+        problem=f"{column} contains a control character (tab, carriage return, line break or "
+        "NUL; shown as '?')",
+        source=source,
+        column=column,
+        fix="remove it: identifiers are matched exactly, so wfm does not change them for you",
+    )
+
+
 def require_filled(values: pd.Series, *, source: str | None, column: str, fix: str) -> pd.Series:
     """Raise :class:`InputError` at the first empty cell (missing or blank); return the
     values as trimmed text."""
@@ -958,6 +999,7 @@ __all__ = [
     "check_offsets",
     "check_timezone",
     "check_unique",
+    "clean_label",
     "describe_columns",
     "file_line",
     "file_lines",
@@ -969,6 +1011,7 @@ __all__ = [
     "parse_text",
     "parse_timestamps",
     "raise_first",
+    "reject_control_characters",
     "require_filled",
 ]
 

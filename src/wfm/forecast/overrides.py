@@ -26,12 +26,11 @@ OVERRIDE_COLUMNS = ("queue", "start", "end", "multiplier", "value", "reason")
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
     """Read an overrides CSV into a checked frame (:func:`check_overrides`)."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(
-            "overrides file not found", source=str(path), fix="check the path"
-        ) from None
+    from wfm.data.io import read_raw_csv
+
+    # one CSV reader for every file: I/O, encoding, malformed rows and extra cells are
+    # clear errors with the line (issue 15); cells stay text as the parser below expects
+    frame = read_raw_csv(path, source=str(path), all_text=True).fillna("")
     return check_overrides(frame, source=str(path))
 
 

@@ -89,12 +89,11 @@ class SpecialDay:
 def read_special_days(path: str | Path) -> tuple[SpecialDay, ...]:
     """Read and check a special-days CSV (see the module docstring)."""
     source = str(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(
-            "special-days file not found", source=source, fix="check the path"
-        ) from None
+    from wfm.data.io import read_raw_csv
+
+    # one CSV reader for every file: I/O, encoding, malformed rows and extra cells are
+    # clear errors with the line (issue 15); cells stay text as the parser below expects
+    frame = read_raw_csv(path, source=str(path), all_text=True).fillna("")
     return parse_special_days(frame, source=source)
 
 
