@@ -241,3 +241,73 @@ def test_agents_file_with_an_extra_cell_is_not_read_as_an_index(tmp_path):
     with pytest.raises(InputError) as error:
         read_agents(path)
     assert "line 2" in str(error.value) and "6 cells" in str(error.value)
+
+
+def _workbook(path: Path, *, extra_cell=False, formula=False, notes_sheet_first=False) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if notes_sheet_first:
+        sheet.title = "Notes"
+        sheet.append(["read me"])
+        sheet = book.create_sheet("Data")
+    sheet.append(["interval_start", "queue", "offered", "aht_seconds"])
+    for number, line in enumerate(LINES[1:]):
+        start, queue, offered, aht = line.split(",")
+        row = [start, queue, "=1+1" if formula and number == 3 else int(offered), float(aht)]
+        sheet.append(row + ([SECRET] if extra_cell and number == 5 else []))
+    book.save(path)
+    return path
+
+
+def _zip_bomb(path: Path) -> Path:
+    """A valid workbook whose sheet unpacks to ~190 MB from half a megabyte."""
+    import zipfile
+
+    source = _workbook(path.with_name("plain.xlsx"))
+    head = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>'
+    )
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(source) as plain, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in plain.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                z.writestr(item.filename, head + row * 4_000_000 + b"</sheetData></worksheet>")
+            else:
+                z.writestr(item, plain.read(item.filename))
+    source.unlink()
+    return path
+
+
+WORKBOOKS = {
+    "a value right of the header": (
+        lambda p: _workbook(p, extra_cell=True),
+        ["line 7", "column 5", "header's 4 columns"],
+    ),
+    "a formula without a saved value": (lambda p: _workbook(p, formula=True), ["line 5"]),
+    "the data on the second sheet": (
+        lambda p: _workbook(p, notes_sheet_first=True),
+        ["'interval_start'", "not found"],
+    ),
+    "a zip bomb": (_zip_bomb, ["unpacks to", "CSV UTF-8"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WORKBOOKS))
+def test_hostile_workbook_is_a_clear_error(case, tmp_path, capsys):
+    make, words = WORKBOOKS[case]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    book = make(inputs / "history.xlsx")
+    out = tmp_path / "out" / "forecast.csv"
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with time_limit():
+        code = main(["forecast", str(book), "-q", "--model", "seasonal_naive", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err and SECRET not in err
+    for word in words:
+        assert word in err, err[:500]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before

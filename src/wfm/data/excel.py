@@ -43,6 +43,37 @@ def _text(value) -> object:
     return text if text.strip() else None
 
 
+#: Most bytes a workbook's parts may unpack to (a 1,048,576-row sheet of a few columns is
+#: about 150 MB), and the highest packing ratio of a large workbook: a "zip bomb" unpacks a
+#: small file into gigabytes and would keep the reader busy for many minutes.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_PACKING_RATIO = 100
+_RATIO_CHECKED_ABOVE_BYTES = 16 * 1024 * 1024
+
+
+def _check_unpacked_size(path: Path, source: str) -> None:
+    """Refuse a workbook whose parts unpack to too much, before reading any of it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip archive: openpyxl's error follows
+    unpacked = sum(part.file_size for part in parts)
+    packed = max(sum(part.compress_size for part in parts), 1)
+    if unpacked > MAX_UNPACKED_BYTES or (
+        unpacked > _RATIO_CHECKED_ABOVE_BYTES and unpacked / packed > MAX_PACKING_RATIO
+    ):
+        raise InputError(
+            f"the workbook unpacks to {unpacked / 2**20:,.0f} MB from {packed / 2**20:,.1f} MB "
+            f"(at most {MAX_UNPACKED_BYTES / 2**20:,.0f} MB, packed at most "
+            f"{MAX_PACKING_RATIO}:1); it is too large or not a real export",
+            source=source,
+            fix="export the sheet as CSV UTF-8 (File > Save As > CSV UTF-8) and read that",
+        )
+
+
 def read_excel_raw(
     path: str | Path, *, source: str | None = None, sheet: str | None = None
 ) -> pd.DataFrame:
@@ -67,6 +98,7 @@ def read_excel_raw(
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = source or str(path)
+    _check_unpacked_size(Path(path), source)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -98,6 +130,16 @@ def read_excel_raw(
     while width and not header[width - 1]:
         width -= 1
     header = header[:width]
+    for number, row in enumerate(values[1:], start=2):
+        extra = [cell for cell in row[width:] if cell is not None]
+        if extra:  # a cell right of the header would be dropped or shift the columns
+            raise InputError(
+                f"row {number} has a value in column {width + 1 + row[width:].index(extra[0])}, "
+                f"right of the header's {width} columns",
+                source=source,
+                row=number,
+                fix="give that column a name in the header row, or clear the cell",
+            )
     body = [row[:width] + [None] * (width - len(row)) for row in values[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=object)
     logger.info("%s: %d rows read from sheet %s", source, len(frame), sheet or book.sheetnames[0])
