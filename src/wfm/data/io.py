@@ -43,6 +43,7 @@ import pandas as pd
 from wfm.data.output_paths import create_folders, remove_created_folders, write_error
 from wfm.data.parsing import (
     FILE_LINE_INDEX,
+    FIRST_DATA_LINE,
     normalise_name,
 )
 from wfm.data.safe_cells import neutralise_frame
