@@ -396,7 +396,7 @@ CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 
 
 def clean_label(values: pd.Series) -> pd.Series:
-    """Display text (a name, a team) as wfm keeps it: the writers' formula quote undone
+    r"""Display text (a name, a team) as wfm keeps it: the writers' formula quote undone
     (:func:`~wfm.data.safe_cells.restore_text`), every run of control characters and
     spaces made one space, trimmed. A tab or carriage return inside a name would otherwise
     not survive a CSV round trip (a bare CR ends a row for some readers).
