@@ -11,7 +11,8 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import ACTIVITY_COLOURS, wall_clock
+from helpers.charts import wall_clock
+from helpers.gantt_charts import ACTIVITY_COLOURS
 
 #: Colours of the agent states (wfm.data.states.STATES) in the timeline.
 STATE_COLOURS = {

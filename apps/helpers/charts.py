@@ -10,6 +10,9 @@ passing naive local times and reading them as UTC (``scale type utc``): 09:00 in
 drawn at 09:00 wherever the planner sits. Tooltips get preformatted text for the same
 reason.
 
+The Gantt chart of a rota is in ``helpers/gantt_charts.py``; the staffing curves are in
+``helpers/staffing_charts.py``.
+
 Gaps. Closed hours (nights, holidays) have no rows in a forecast or a rota's coverage. A
 line drawn through them would suggest demand at 3 a.m., so each run of consecutive
 intervals is its own ``segment`` and lines are drawn per segment.
@@ -20,8 +23,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-#: Colour of each rota activity in the Gantt chart.
-ACTIVITY_COLOURS = {"work": "#4c78a8", "break": "#f58518", "lunch": "#54a24b"}
 #: Colours of the series compared in line charts.
 SERIES_COLOURS = {
     "history": "#9e9e9e",
@@ -68,7 +69,8 @@ def segments(times: pd.Series, interval_minutes: int) -> pd.Series:
     return gaps.cumsum().astype(int)
 
 
-def _time_x(field: str, title: str | None = "Local time") -> alt.X:
+def time_x(field: str, title: str | None = "Local time") -> alt.X:
+    """A time axis in the site's wall-clock time (see the module's note on time)."""
     return alt.X(
         f"{field}:T",
         title=title,
@@ -173,7 +175,7 @@ def forecast_chart(frame: pd.DataFrame, measure: str = "offered") -> alt.Chart:
         alt.Chart(frame)
         .mark_line(strokeWidth=1.5)
         .encode(
-            x=_time_x("time"),
+            x=time_x("time"),
             y=alt.Y(f"{measure}:Q", title=titles.get(measure, measure)),
             color=_colour("series", ["history", "forecast"]),
             detail="segment:N",
@@ -246,130 +248,6 @@ def requirements_heatmap(
 
 
 # --- rota ---------------------------------------------------------------------------------
-def gantt_frame(
-    rota: pd.DataFrame,
-    agent_summary: pd.DataFrame,
-    *,
-    team: str | None = None,
-    day: str | None = None,
-) -> pd.DataFrame:
-    """Rota activities with the agent's name and team, optionally one team and one day.
-
-    Parameters
-    ----------
-    rota
-        ``agent_id, date, activity, start, end``.
-    agent_summary
-        ``agent_id, name, team`` (other columns ignored).
-    team
-        Keep only this team; ``None`` for all.
-    day
-        Keep only shifts of this local date (ISO text ``YYYY-MM-DD``); ``None`` for the week.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``agent`` (label ``name (agent_id)``), ``team``, ``date``, ``activity``, ``start``,
-        ``end`` (naive local), ``when`` (``HH:MM–HH:MM``).
-    """
-    people = agent_summary[["agent_id", "name", "team"]].drop_duplicates("agent_id")
-    frame = rota.merge(people, on="agent_id", how="left")
-    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
-    if team is not None:
-        frame = frame[frame["team"] == team]
-    if day is not None:
-        frame = frame[frame["date"] == day]
-    frame = frame.sort_values(["team", "name", "agent_id", "start"])
-    start, end = wall_clock(frame["start"]), wall_clock(frame["end"])
-    return pd.DataFrame(
-        {
-            "agent": (
-                frame["name"].fillna(frame["agent_id"]) + " (" + frame["agent_id"].astype(str) + ")"
-            ).to_numpy(),
-            "team": frame["team"].to_numpy(),
-            "date": frame["date"].to_numpy(),
-            "activity": frame["activity"].to_numpy(),
-            "start": start.to_numpy(),
-            "end": end.to_numpy(),
-            "when": (start.dt.strftime("%a %H:%M") + "–" + end.dt.strftime("%H:%M")).to_numpy(),
-        }
-    )
-
-
-#: Agents drawn on one page of the Gantt chart (24 px each: about 1,200 px).
-GANTT_PAGE_AGENTS = 50
-
-
-def gantt_page(
-    frame: pd.DataFrame, *, search: str = "", page: int = 1, page_agents: int = GANTT_PAGE_AGENTS
-) -> tuple[pd.DataFrame, int, int]:
-    """One page of a :func:`gantt_frame`: the agents matching ``search``, ``page_agents`` at a time.
-
-    Parameters
-    ----------
-    frame
-        A :func:`gantt_frame` (agents in drawing order).
-    search
-        Text the agent's label (name and id) or team contains, case-insensitive; empty for all.
-    page
-        1-based page number; clipped to the pages there are.
-    page_agents
-        Agents per page.
-
-    Returns
-    -------
-    tuple
-        (the page's rows, agents matching, pages).
-    """
-    text = search.strip().lower()
-    matching = frame
-    if text:
-        hit = frame["agent"].str.lower().str.contains(text, regex=False) | frame["team"].fillna(
-            ""
-        ).str.lower().str.contains(text, regex=False)
-        matching = frame[hit]
-    agents = list(dict.fromkeys(matching["agent"]))
-    pages = max(1, -(-len(agents) // page_agents))
-    page = min(max(int(page), 1), pages)
-    shown = set(agents[(page - 1) * page_agents : page * page_agents])
-    return matching[matching["agent"].isin(shown)], len(agents), pages
-
-
-def gantt_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Gantt chart: one row per agent, bars coloured by activity (work, break, lunch)."""
-    agents = list(dict.fromkeys(frame["agent"]))
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=_time_x("start"),
-            x2="end:T",
-            y=alt.Y(
-                "agent:N",
-                title=None,
-                sort=agents,
-                axis=alt.Axis(labelOverlap=False, labelLimit=220),  # every agent named
-                scale=alt.Scale(paddingInner=0.25),
-            ),
-            color=alt.Color(
-                "activity:N",
-                title="Activity",
-                scale=alt.Scale(
-                    domain=list(ACTIVITY_COLOURS), range=list(ACTIVITY_COLOURS.values())
-                ),
-                legend=alt.Legend(orient="top"),
-            ),
-            tooltip=[
-                alt.Tooltip("agent:N", title="Agent"),
-                alt.Tooltip("team:N", title="Team"),
-                alt.Tooltip("activity:N", title="Activity"),
-                alt.Tooltip("when:N", title="Time"),
-            ],
-        )
-        .properties(height=max(120, 24 * len(agents)))
-    )
-
-
 def coverage_frame(coverage: pd.DataFrame, queue: str, interval_minutes: int) -> pd.DataFrame:
     """Scheduled agents and the scheduled requirement of one queue, in long format.
 
@@ -393,7 +271,7 @@ def coverage_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(interpolate="step-after", strokeWidth=1.5)
         .encode(
-            x=_time_x("time"),
+            x=time_x("time"),
             y=alt.Y("value:Q", title="Agents on the queue"),
             color=_colour("series", ["required", "scheduled"]),
             detail="segment:N",
@@ -440,7 +318,7 @@ def service_level_chart(
         alt.Chart(frame)
         .mark_line(strokeWidth=1.5)
         .encode(
-            x=_time_x("time"),
+            x=time_x("time"),
             y=alt.Y(
                 "value:Q",
                 title="Service level",
@@ -467,122 +345,6 @@ def service_level_chart(
     return alt.layer(lines, rule)
 
 
-# --- staffing curves ------------------------------------------------------------------------
-#: Measures of the staffing curve: column -> (title, axis format).
-STAFFING_CURVE_MEASURES = {
-    "service_level": ("Service level", ".0%"),
-    "occupancy": ("Occupancy", ".0%"),
-    "abandon_probability": ("Abandoned", ".0%"),
-    "asa_seconds": ("ASA [s]", ",.0f"),
-}
-
-
-#: Colours of the staffing curve: abandonment in red, the ASA in its own colour (not red).
-STAFFING_CURVE_COLOURS = {
-    "Service level": "#1f77b4",
-    "Occupancy": "#9ecae9",
-    "Abandoned": "#e45756",
-}
-ASA_COLOUR = "#7b4173"
-#: Width kept for the y axes of the two staffing-curve charts, so their agent axes line up [px].
-Y_AXIS_EXTENT_PX = 48
-
-
-def staffing_curve_frame(curve: pd.DataFrame) -> pd.DataFrame:
-    """Long frame ``agents, measure, value`` of a :func:`wfm.staffing.curves.service_curve`.
-
-    Fractions stay fractions; infinite ASAs (an unstable queue) are dropped, since they
-    cannot be drawn.
-    """
-    long = curve.melt(
-        id_vars="agents",
-        value_vars=list(STAFFING_CURVE_MEASURES),
-        var_name="measure",
-        value_name="value",
-    )
-    long["measure"] = long["measure"].map(
-        {key: title for key, (title, _) in STAFFING_CURVE_MEASURES.items()}
-    )
-    return long[pd.notna(long["value"]) & (long["value"].abs() != float("inf"))].reset_index(
-        drop=True
-    )
-
-
-def staffing_curve_charts(
-    frame: pd.DataFrame, agents_required: int | None = None, target: float | None = None
-) -> tuple[alt.LayerChart | alt.Chart, alt.LayerChart | alt.Chart]:
-    """Two charts against agents on one agent axis, drawn one above the other (two charts,
-    not a concatenation, so each fills the page's width): the fractions (service level,
-    occupancy, abandoned) and the ASA; a dashed rule at the agents required and the
-    service-level target."""
-    fractions = frame[frame["measure"] != STAFFING_CURVE_MEASURES["asa_seconds"][0]]
-    asa = frame[frame["measure"] == STAFFING_CURVE_MEASURES["asa_seconds"][0]]
-    names = [title for key, (title, _) in STAFFING_CURVE_MEASURES.items() if key != "asa_seconds"]
-    colours = [STAFFING_CURVE_COLOURS[name] for name in names]
-    # Both panels on one agent axis (the ASA panel has no points where the queue is unstable).
-    domain = [float(frame["agents"].min()), float(frame["agents"].max())] if len(frame) else None
-    x = alt.X(
-        "agents:Q",
-        title="Productive agents",
-        axis=alt.Axis(tickMinStep=1, format="d"),
-        scale=alt.Scale(domain=domain, nice=False) if domain else alt.Undefined,
-    )
-    upper = (
-        alt.Chart(fractions)
-        .mark_line(point=True, strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "value:Q",
-                title="Share of contacts / time",
-                axis=alt.Axis(format=".0%", minExtent=Y_AXIS_EXTENT_PX),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                scale=alt.Scale(domain=names, range=colours),
-                legend=alt.Legend(orient="top"),
-            ),
-            tooltip=[
-                alt.Tooltip("agents:Q", title="Agents"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("value:Q", title="Value", format=".1%"),
-            ],
-        )
-        .properties(height=260)
-    )
-    layers = [upper]
-    if target is not None:
-        layers.append(
-            alt.Chart(pd.DataFrame({"target": [target]}))
-            .mark_rule(strokeDash=[6, 4], color="#555")
-            .encode(y="target:Q")
-        )
-    lower = (
-        alt.Chart(asa)
-        .mark_line(point=alt.OverlayMarkDef(color=ASA_COLOUR), strokeWidth=1.5, color=ASA_COLOUR)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", title="ASA [s]", axis=alt.Axis(minExtent=Y_AXIS_EXTENT_PX)),
-            tooltip=[
-                alt.Tooltip("agents:Q", title="Agents"),
-                alt.Tooltip("value:Q", title="ASA [s]", format=",.1f"),
-            ],
-        )
-        .properties(height=160)
-    )
-    panels = [alt.layer(*layers), lower]
-    if agents_required is not None:
-        rule = (
-            alt.Chart(pd.DataFrame({"agents": [agents_required]}))
-            .mark_rule(strokeDash=[2, 2], color="#333")
-            .encode(x="agents:Q")
-        )
-        panels = [alt.layer(panels[0], rule), alt.layer(lower, rule)]
-    return panels[0], panels[1]
-
-
 # --- forecast band and backtest leaderboard (forecast page) ---------------------------------
 def forecast_band_frame(forecast: pd.DataFrame, queue: str, interval_minutes: int) -> pd.DataFrame:
     """One queue's P10–P90 band: ``time`` (naive local), ``when``, ``low``, ``high``, ``segment``."""
@@ -607,7 +369,7 @@ def forecast_band_chart(frame: pd.DataFrame, band: pd.DataFrame) -> alt.LayerCha
         alt.Chart(band)
         .mark_area(opacity=0.25, color=SERIES_COLOURS["forecast"])
         .encode(
-            x=_time_x("time"),
+            x=time_x("time"),
             y=alt.Y("low:Q", title="Contacts offered per interval"),
             y2="high:Q",
             detail="segment:N",

@@ -222,6 +222,14 @@ def history_upload_section(ws, centre, timezone: str) -> None:
     unknown_queues = sorted(set(history.queues) - {q.name for q in centre.queues})
     for warning in summary.warnings:
         st.warning(warning, icon=":material/warning:")
+    if history.interval_minutes != centre.interval_minutes:
+        st.info(
+            f"This history has {history.interval_minutes}-minute intervals and the current centre "
+            f"(“{centre.name}”) plans in {centre.interval_minutes}-minute ones. To plan this "
+            "data, save it, then use **Propose a centre** under “New centre from the history” "
+            "below: it plans in the history's intervals.",
+            icon=":material/lightbulb:",
+        )
     if unknown_queues:
         st.warning(
             f"Queue(s) {', '.join(unknown_queues)} are not among the centre's queues: they are "

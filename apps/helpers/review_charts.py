@@ -22,6 +22,7 @@ DAILY_MEASURES = {
     "asa_seconds": ("ASA [s]", ",.0f"),
     "occupancy": ("Occupancy", ".0%"),
     "wape": ("Forecast WAPE", ".0%"),
+    "offered": ("Contacts offered", ",.0f"),
 }
 #: Series of the staffing chart: column of ``KpiReview.by_interval`` -> label.
 STAFF_SERIES = {

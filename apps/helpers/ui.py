@@ -167,6 +167,31 @@ _PLANNER_WORDS = (
 )
 
 
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None) -> None:
+    """A download button for ``frame`` as CSV (formulas neutralised by
+    :func:`wfm.data.io.frame_to_csv_text`); clicking it does not rerun the page."""
+    from wfm.data.io import frame_to_csv_text
+
+    st.download_button(
+        label,
+        frame_to_csv_text(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def table_with_download(
+    title: str, frame: pd.DataFrame, label: str, file_name: str, key: str | None = None
+) -> None:
+    """The whole table in a closed expander, and its CSV download below it."""
+    with st.expander(title):
+        st.dataframe(frame, hide_index=True)
+    csv_download(label, frame, file_name, key)
+
+
 def planner_words(message: str) -> str:
     """An error message of the library as a planner reads it in the app: the centre file is
     the Settings page; references to docs/ and to command-line options are left out.

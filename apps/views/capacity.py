@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import capacity_charts, data, state, ui
+from wfm.capacity.demand import MIN_HISTORY_WEEKS, short_histories
 from wfm.capacity.inputs import CapacityInputs, prepare_capacity
 from wfm.capacity.planner import Scenario, plan_capacity
 from wfm.capacity.report import capacity_html, capacity_workbook_bytes, headline
@@ -61,6 +62,18 @@ with ui.friendly_errors():
         st.info(
             "There are no agents yet: capacity starts from today's team. Load them on the Data "
             "page (or use the sample centre).",
+            icon=":material/info:",
+        )
+        st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
+        st.stop()
+    short = short_histories(history)
+    if short:
+        st.info(
+            f"Capacity planning forecasts the months ahead from at least {MIN_HISTORY_WEEKS} "
+            "complete weeks of history per queue; this history has "
+            + ", ".join(f"{weeks} for {queue}" for queue, weeks in short.items())
+            + ". Upload a longer history on the Data page (two years let the forecast learn "
+            "the seasons); forecasting, staffing and rotas for the weeks ahead work already.",
             icon=":material/info:",
         )
         st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")

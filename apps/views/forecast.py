@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from helpers import charts, data, forecast_charts, forecast_data, state, ui
-from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.forecast import MODELS
 from wfm.forecast.quantiles import add_quantile_columns
@@ -315,23 +314,14 @@ with ui.friendly_errors():
             "open_intervals": st.column_config.NumberColumn("Open intervals", format="%d"),
         },
     )
-    st.download_button(
-        "Download daily totals (CSV)",
-        frame_to_csv_text(daily),
-        file_name=f"forecast_{saved.id}_daily.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
+    ui.csv_download("Download daily totals (CSV)", daily, f"forecast_{saved.id}_daily.csv")
 
     # --- the forecast table ------------------------------------------------------------
-    with st.expander("Forecast table (every interval and queue)"):
-        st.dataframe(whole, hide_index=True)
-    st.download_button(
+    ui.table_with_download(
+        "Forecast table (every interval and queue)",
+        whole,
         "Download forecast (CSV)",
-        frame_to_csv_text(whole),
-        file_name=f"forecast_{saved.id}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        f"forecast_{saved.id}.csv",
     )
 
     # --- model leaderboard -------------------------------------------------------------
@@ -364,10 +354,4 @@ with ui.friendly_errors():
                 for name in ("wape", "mape", "bias")
             },
         )
-        st.download_button(
-            "Download leaderboard (CSV)",
-            frame_to_csv_text(board),
-            file_name=f"leaderboard_{queue}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
+        ui.csv_download("Download leaderboard (CSV)", board, f"leaderboard_{queue}.csv")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import streamlit as st
 
 from helpers import charts, data, forecast_data, staffing_charts, state, ui
-from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.plan.steps import STAFFING_QUANTILES, centre_requirements
 from wfm.review.daily_totals import requirements_daily_hours
@@ -211,21 +210,14 @@ with ui.friendly_errors():
             ),
         },
     )
-    st.download_button(
-        "Download agent-hours per day (CSV)",
-        frame_to_csv_text(daily),
-        file_name=f"requirements_{saved.id}_daily.csv",
-        mime="text/csv",
-        icon=":material/download:",
+    ui.csv_download(
+        "Download agent-hours per day (CSV)", daily, f"requirements_{saved.id}_daily.csv"
     )
-    with st.expander("Requirements table (every interval and queue)"):
-        st.dataframe(requirements, hide_index=True)
-    st.download_button(
+    ui.table_with_download(
+        "Requirements table (every interval and queue)",
+        requirements,
         "Download requirements (CSV)",
-        frame_to_csv_text(requirements),
-        file_name=f"requirements_{saved.id}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        f"requirements_{saved.id}.csv",
     )
 
     # --- staffing curve of one interval -------------------------------------------------------
@@ -285,8 +277,8 @@ with ui.friendly_errors():
     columns[2].metric("Service level", ui.percent(float(at_required["service_level"])))
     columns[3].metric("ASA", ui.seconds(float(at_required["asa_seconds"])))
     columns[4].metric("Occupancy", ui.percent(float(at_required["occupancy"])))
-    shares_chart, asa_chart = charts.staffing_curve_charts(
-        charts.staffing_curve_frame(curve), required, target.service_level_target
+    shares_chart, asa_chart = staffing_charts.staffing_curve_charts(
+        staffing_charts.staffing_curve_frame(curve), required, target.service_level_target
     )
     st.altair_chart(shares_chart, width="stretch")
     st.altair_chart(asa_chart, width="stretch")

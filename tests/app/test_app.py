@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from app_testing import assert_no_exception, open_page
 
-from helpers import charts, data, ui
+from helpers import charts, data, gantt_charts, ui
 from helpers.pages import PAGES
 from wfm.errors import ConfigError
 
@@ -129,20 +129,20 @@ def test_heatmap_frame_is_day_by_time_of_day():
 
 def test_gantt_frame_filters_by_team_and_day():
     rota, people = small_rota()
-    everything = charts.gantt_frame(rota, people)
+    everything = gantt_charts.gantt_frame(rota, people)
     assert len(everything) == 9
     assert everything["agent"].iloc[0] == "Bo (A2)"  # sorted by team, then name
     assert set(everything["activity"]) == {"work", "break"}
-    red = charts.gantt_frame(rota, people, team="Red")
+    red = gantt_charts.gantt_frame(rota, people, team="Red")
     assert set(red["agent"]) == {"Ada (A1)"}
-    tuesday = charts.gantt_frame(rota, people, day="2026-03-31")
+    tuesday = gantt_charts.gantt_frame(rota, people, day="2026-03-31")
     assert set(tuesday["agent"]) == {"Bo (A2)"} and len(tuesday) == 3
     assert tuesday["when"].iloc[0] == "Tue 08:00–09:30"
-    spec = charts.gantt_chart(everything).to_dict()
+    spec = gantt_charts.gantt_chart(everything).to_dict()
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["color"]["scale"]["domain"] == ["work", "break", "lunch"]
     assert spec["encoding"]["x2"]["field"] == "end"
-    assert charts.gantt_frame(rota, people, team="Red", day="2026-03-31").empty
+    assert gantt_charts.gantt_frame(rota, people, team="Red", day="2026-03-31").empty
 
 
 def test_coverage_frame_has_scheduled_and_required():

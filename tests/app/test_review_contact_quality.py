@@ -38,11 +38,11 @@ def test_contact_quality_on_the_review_page(app_env):
     upload.set_value(("contacts.csv", CONTACTS.encode(), "text/csv")).run()
     assert_no_exception(app)
     tables = [element.value for element in app.dataframe]
-    by_queue = next(t for t in tables if "fcr_judged" in t.columns and "queue" in t.columns)
+    by_queue = next(t for t in tables if "Judged for FCR" in t.columns and "Queue" in t.columns)
     row = by_queue.iloc[0]
     # CUST-1's first contact is followed within 7 days; CUST-1's second and CUST-2's are
     # resolved; CUST-3 on 20 Nov is the last day: not judged.
-    assert (row["contacts"], row["fcr_judged"], row["fcr_resolved"]) == (4, 3, 2)
-    assert row["repeat_contacts"] == 1
+    assert (row["Contacts"], row["Judged for FCR"], row["Resolved first time"]) == (4, 3, 2)
+    assert row["Repeat contacts"] == 1
     shown = " ".join(t.to_csv() for t in tables)
     assert "CUST-" not in shown

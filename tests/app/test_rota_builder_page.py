@@ -385,7 +385,7 @@ def test_the_audit_note_lists_every_edit_a_shift_move_then_a_break_move(planned_
 
 def test_the_gantt_of_a_big_centre_is_paged_and_searchable():
     """Regression (issue 16, item 11): 650 agents made a Gantt about 9,000 px tall."""
-    from helpers import charts
+    from helpers import gantt_charts
 
     day = pd.Timestamp("2026-11-16 08:00", tz="Europe/London")
     rota = pd.DataFrame(
@@ -404,17 +404,17 @@ def test_the_gantt_of_a_big_centre_is_paged_and_searchable():
             "team": ["North" if i < 400 else "South" for i in range(650)],
         }
     )
-    frame = charts.gantt_frame(rota, people)
-    page, matching, pages = charts.gantt_page(frame)
+    frame = gantt_charts.gantt_frame(rota, people)
+    page, matching, pages = gantt_charts.gantt_page(frame)
     assert (matching, pages) == (650, 13)
-    assert page["agent"].nunique() == charts.GANTT_PAGE_AGENTS
-    chart = charts.gantt_chart(page).to_dict()
-    assert chart["height"] <= 24 * charts.GANTT_PAGE_AGENTS
-    last, _, _ = charts.gantt_page(frame, page=99)  # clipped to the last page
-    assert last["agent"].nunique() == 650 - 12 * charts.GANTT_PAGE_AGENTS
-    found, matching, pages = charts.gantt_page(frame, search="a0 4")
+    assert page["agent"].nunique() == gantt_charts.GANTT_PAGE_AGENTS
+    chart = gantt_charts.gantt_chart(page).to_dict()
+    assert chart["height"] <= 24 * gantt_charts.GANTT_PAGE_AGENTS
+    last, _, _ = gantt_charts.gantt_page(frame, page=99)  # clipped to the last page
+    assert last["agent"].nunique() == 650 - 12 * gantt_charts.GANTT_PAGE_AGENTS
+    found, matching, pages = gantt_charts.gantt_page(frame, search="a0 4")
     assert matching == 0 and pages == 1 and found.empty
-    found, matching, _ = charts.gantt_page(frame, search="(A64")
+    found, matching, _ = gantt_charts.gantt_page(frame, search="(A64")
     assert matching == 10  # A640 ... A649
-    south, matching, _ = charts.gantt_page(frame, search="south")
+    south, matching, _ = gantt_charts.gantt_page(frame, search="south")
     assert matching == 250 and south["team"].eq("South").all()

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-from helpers import charts, staffing_charts, state
+from helpers import staffing_charts, state
 from wfm.plan.workspace import Workspace
 from wfm.review.daily_totals import requirements_daily_hours
 from wfm.staffing.curves import service_curve
@@ -25,14 +25,14 @@ PAGE = "views/staffing.py"
 # --- chart builders -----------------------------------------------------------------------------
 def test_curve_frame_and_chart():
     curve = service_curve(10.0, 180.0, 20.0, np.arange(8, 18))
-    frame = charts.staffing_curve_frame(curve)
+    frame = staffing_charts.staffing_curve_frame(curve)
     assert set(frame["measure"]) == {"Service level", "Occupancy", "Abandoned", "ASA [s]"}
     asa = frame[frame["measure"] == "ASA [s]"]
     assert asa["agents"].min() == 11  # 8–10 agents cannot carry 10 Erlang: no finite ASA to draw
     level = frame[frame["measure"] == "Service level"].set_index("agents")["value"]
     assert level[14] == pytest.approx(0.8884, abs=5e-5)
     assert (np.diff(level.to_numpy()) >= 0).all()
-    shares, waits = charts.staffing_curve_charts(frame, agents_required=14, target=0.8)
+    shares, waits = staffing_charts.staffing_curve_charts(frame, agents_required=14, target=0.8)
     upper, lower = shares.to_dict(), waits.to_dict()  # validate against the Vega-Lite schema
 
     def x_domains(spec):
@@ -48,8 +48,8 @@ def test_curve_frame_and_chart():
     # "Abandoned" red.
     assert x_domains(upper) == x_domains(lower) != []
     assert x_domains(upper)[0] == [8.0, 17.0]
-    colours = charts.STAFFING_CURVE_COLOURS
-    assert charts.ASA_COLOUR not in colours.values()
+    colours = staffing_charts.STAFFING_CURVE_COLOURS
+    assert staffing_charts.ASA_COLOUR not in colours.values()
     assert "#e45756" not in str(lower)
 
 

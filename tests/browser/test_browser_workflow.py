@@ -155,13 +155,14 @@ def screenshot_folder() -> Path:
     return Path(tempfile.gettempdir()) / "wfm-browser-screenshots"
 
 
-def screenshot(page: Any, title: str) -> Path:
-    """Full-page screenshot into ``<screenshot_folder()>/<page>.png`` (overwritten).
+def screenshot(page: Any, title: str, folder: Path | None = None) -> Path:
+    """Full-page screenshot into ``<folder>/<page>.png`` (overwritten; the folder is
+    :func:`screenshot_folder` unless given).
 
     Streamlit scrolls inside ``stMain``, not the document, so the window is made as tall
     as that content for the shot and restored afterwards.
     """
-    folder = screenshot_folder()
+    folder = folder or screenshot_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug(title)}.png"
     viewport = page.viewport_size

@@ -113,6 +113,28 @@ def complete_weeks(days: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def short_histories(history: History) -> dict[str, int]:
+    """Queues with fewer than :data:`MIN_HISTORY_WEEKS` complete weeks of history, and how
+    many complete weeks each has: the long-range forecast cannot be made for them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wfm.data.history import validate_history_frame
+    >>> frame = pd.DataFrame({"interval_start": pd.date_range("2026-11-02 09:00", periods=14,
+    ...     freq="D", tz="UTC"), "queue": "sales", "offered": 10})
+    >>> short_histories(validate_history_frame(frame, source="h.csv", interval_minutes=60))
+    {'sales': 2}
+    """
+    past = complete_weeks(daily_totals(history))
+    counts = past.groupby("queue").size()
+    return {
+        queue: int(counts.get(queue, 0))
+        for queue in history.queues
+        if counts.get(queue, 0) < MIN_HISTORY_WEEKS
+    }
+
+
 def fourier_harmonics(weeks: int) -> int:
     """Annual harmonics K a history of ``weeks`` complete weeks supports (0, 2 or 3)."""
     if weeks >= 104:

@@ -111,6 +111,8 @@ class ContactQuality:
     by_day: pd.DataFrame
     categories_by_day: pd.DataFrame | None
     fcr_days: float
+    #: The same measures over every contact (one row, ``scope`` = ``"all"``).
+    overall: pd.DataFrame | None = None
 
 
 def _summary(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -171,6 +173,7 @@ def contact_quality(
         by_day=_summary(frame, ["day", "queue"]),
         categories_by_day=categories,
         fcr_days=float(fcr_days),
+        overall=_summary(frame.assign(scope="all"), ["scope"]),
     )
 
 

@@ -82,7 +82,7 @@ class KpiReview:
     by_interval: pd.DataFrame
     by_day: pd.DataFrame
     by_queue: pd.DataFrame
-    definition: ServiceLevelDefinition
+    definition: ServiceLevelDefinition | None
     interval_minutes: int
     notes: tuple[str, ...] = field(default=())
 
@@ -94,7 +94,7 @@ def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
 def interval_kpis(
     history: pd.DataFrame,
     interval_minutes: int,
-    definition: str | ServiceLevelDefinition = DEFAULT_DEFINITION,
+    definition: str | ServiceLevelDefinition | None = DEFAULT_DEFINITION,
     *,
     forecast: pd.DataFrame | None = None,
     requirements: pd.DataFrame | None = None,
@@ -112,8 +112,9 @@ def interval_kpis(
         or ``aht_seconds`` [s]; optionally ``total_wait_seconds`` [s].
     interval_minutes : int
         Interval length [minutes].
-    definition : ServiceLevelDefinition or str
-        Service-level counting variant.
+    definition : ServiceLevelDefinition or str or None
+        Service-level counting variant; ``None`` for a history of volumes only (no answered
+        counts): the service level is left out (NaN) and the other KPIs are kept.
     forecast : pandas.DataFrame, optional
         ``interval_start, queue, offered`` [contacts] of a stored forecast.
     requirements : pandas.DataFrame, optional
@@ -132,7 +133,7 @@ def interval_kpis(
     """
     if interval_minutes <= 0:
         raise InputError("interval_minutes must be more than 0", value=interval_minutes)
-    rule = parse_definition(definition)
+    rule = None if definition is None else parse_definition(definition)
     notes: list[str] = []
     frame = history.copy()
     if "handled" not in frame and "answered" in frame:
@@ -153,7 +154,7 @@ def interval_kpis(
     }
     missing = [
         c
-        for c in REQUIRED_COUNTS[rule]
+        for c in (REQUIRED_COUNTS[rule] if rule is not None else ())
         if c not in frame and not (c == "answered" and "handled" in history)
     ]
     if missing:
@@ -162,21 +163,31 @@ def interval_kpis(
             source="history",
             fix="add them to the history, or choose a definition the data supports, e.g. --sl-definition answered_only",
         )
-    valid = np.isfinite(handled) & np.isfinite(counts["answered_within_threshold"])
-    numerator, denominator = service_level_parts(
-        np.where(valid, handled, 0.0),
-        np.where(valid, counts["answered_within_threshold"], 0.0),
-        np.nan_to_num(counts["abandoned"]),
-        np.nan_to_num(counts["abandoned_within_threshold"]),
-        np.nan_to_num(counts["short_abandoned"]),
-        definition=rule,
-    )
+    if rule is None:
+        numerator = denominator = np.full(len(frame), np.nan)
+        notes.append("service level left out: the history has no answered counts")
+    else:
+        valid = np.isfinite(handled) & np.isfinite(counts["answered_within_threshold"])
+        numerator, denominator = service_level_parts(
+            np.where(valid, handled, 0.0),
+            np.where(valid, counts["answered_within_threshold"], 0.0),
+            np.nan_to_num(counts["abandoned"]),
+            np.nan_to_num(counts["abandoned_within_threshold"]),
+            np.nan_to_num(counts["short_abandoned"]),
+            definition=rule,
+        )
     frame["sl_numerator"], frame["sl_denominator"] = numerator, denominator
     frame["service_level"] = ratio(numerator, denominator)
     if "total_handle_seconds" in frame:
         handle = _numbers(frame, "total_handle_seconds")
     elif "aht_seconds" in frame:
-        handle = np.nan_to_num(_numbers(frame, "aht_seconds") * handled, nan=0.0)
+        # An AHT without handled counts (a volume-only history whose AHT was assumed) measures
+        # no handle time: NaN, never 0.
+        handle = np.where(
+            np.isnan(handled),
+            np.nan,
+            np.nan_to_num(_numbers(frame, "aht_seconds") * handled, nan=0.0),
+        )
     else:
         handle = np.full(len(frame), np.nan)
         notes.append("no handle times in the history: AHT and occupancy left out")
@@ -296,7 +307,7 @@ def aggregate_kpis(
 def review_kpis(
     history: pd.DataFrame,
     interval_minutes: int,
-    definition: str | ServiceLevelDefinition = DEFAULT_DEFINITION,
+    definition: str | ServiceLevelDefinition | None = DEFAULT_DEFINITION,
     *,
     forecast: pd.DataFrame | None = None,
     requirements: pd.DataFrame | None = None,
@@ -322,7 +333,7 @@ def review_kpis(
     >>> round(float(row["service_level"]), 3), float(row["aht_seconds"]), float(row["abandonment_rate"])
     (0.75, 175.0, 0.1)
     """
-    rule = parse_definition(definition)
+    rule = None if definition is None else parse_definition(definition)
     intervals, notes = interval_kpis(
         history,
         interval_minutes,

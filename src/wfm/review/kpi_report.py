@@ -308,8 +308,13 @@ def review_html(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — review</title>'
         f"<style>{_CSS}</style></head><body>"
         f"<h1>{html.escape(title)}: review {html.escape(period)}</h1>"
-        f"<p>Service level counted as <b>{html.escape(review.definition.value)}</b> "
-        f"(the counting variant in use, DOMAIN §4); {review.interval_minutes}-minute intervals. "
+        + (
+            f"<p>Service level counted as <b>{html.escape(review.definition.value)}</b> "
+            "(the counting variant in use, DOMAIN §4); "
+            if review.definition is not None
+            else "<p>Service level not measured: the history has no answered counts; "
+        )
+        + f"{review.interval_minutes}-minute intervals. "
         "Every figure of a day or queue is recomputed from summed counts and totals.</p>"
         f"<h2>Plan</h2><p>{_plan_text(review)}</p>"
         f"<h2>Do</h2><p>{_do_text(review)}</p>"
