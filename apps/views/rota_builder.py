@@ -77,7 +77,6 @@ if foreign_team:
 
 
 # --- 1. rules and agents for the next run --------------------------------------------------
-st.header("Rules and agents for the next rota")
 run_centre, run_agents = rota_rules_form.rules_and_agents(ws, centre, saved_agents, foreign_team)
 
 # --- 2. generate ----------------------------------------------------------------------------
