@@ -128,6 +128,20 @@ def _series(
     )
 
 
+def with_target(
+    lines: alt.Chart, target: float | None, tip_format: str = ".0%"
+) -> alt.Chart | alt.LayerChart:
+    """``lines`` with the target as a dashed horizontal rule (no rule without a target)."""
+    if target is None:
+        return lines
+    rule = (
+        alt.Chart(pd.DataFrame({"target": [target]}))
+        .mark_rule(strokeDash=[6, 4], color="#555")
+        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=tip_format)])
+    )
+    return alt.layer(lines, rule)
+
+
 # --- forecast -----------------------------------------------------------------------------
 def forecast_frame(
     history: pd.DataFrame,
@@ -335,14 +349,7 @@ def service_level_chart(
         )
         .properties(height=320)
     )
-    if target is None:
-        return lines
-    rule = (
-        alt.Chart(pd.DataFrame({"target": [target]}))
-        .mark_rule(strokeDash=[6, 4], color="#555")
-        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".0%")])
-    )
-    return alt.layer(lines, rule)
+    return with_target(lines, target)
 
 
 # --- forecast band and backtest leaderboard (forecast page) ---------------------------------

@@ -11,7 +11,14 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import AXIS_FORMAT, SERIES_COLOURS, WHEN_FORMAT, segments, wall_clock
+from helpers.charts import (
+    AXIS_FORMAT,
+    SERIES_COLOURS,
+    WHEN_FORMAT,
+    segments,
+    wall_clock,
+    with_target,
+)
 from wfm.staffing.service_level_definitions import REQUIRED_COUNTS, ServiceLevelDefinition
 
 #: Daily KPIs the review can draw: column -> (title, axis format).
@@ -98,14 +105,7 @@ def daily_chart(
         )
         .properties(height=280)
     )
-    if target is None:
-        return lines
-    rule = (
-        alt.Chart(pd.DataFrame({"target": [target]}))
-        .mark_rule(strokeDash=[6, 4], color="#555")
-        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".0%")])
-    )
-    return alt.layer(lines, rule)
+    return with_target(lines, target)
 
 
 def _long(

@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from helpers.charts import AXIS_FORMAT, WHEN_FORMAT, segments, wall_clock
+from helpers.charts import AXIS_FORMAT, WHEN_FORMAT, segments, wall_clock, with_target
 from wfm.review.scenarios import Scenario
 
 #: Measures of the per-interval projection: column -> (title, axis format, tooltip format).
@@ -211,14 +211,7 @@ def projection_chart(
         )
         .properties(height=300)
     )
-    if target is None:
-        return lines
-    rule = (
-        alt.Chart(pd.DataFrame({"target": [target]}))
-        .mark_rule(strokeDash=[6, 4], color="#555")
-        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=tip_format)])
-    )
-    return alt.layer(lines, rule)
+    return with_target(lines, target, tip_format)
 
 
 def tornado_frame(table: pd.DataFrame) -> pd.DataFrame:
