@@ -280,3 +280,56 @@ def raw_centre(
     for name, values in (sections or {}).items():
         data[name] = {key: _plain(value) for key, value in values.items()}
     return data
+
+
+#: Table headings in the planner's words, with units, where the generic rule of
+#: :func:`column_label` would read badly.
+COLUMN_LABELS = {
+    "name": "Name",
+    "day": "Day",
+    "hours": "Opening hours",
+    "days": "Days",
+    "earliest_start": "Earliest start",
+    "latest_start": "Latest start",
+    "paid": "Paid",
+    "earliest_start_after_minutes": "Earliest start after shift start [min]",
+    "latest_start_after_minutes": "Latest start after shift start [min]",
+    "min_rest_hours": "Shortest rest between shifts [h]",
+    "cost_per_paid_hour": "Cost per paid hour",
+    "shift_templates": "Shift templates",
+    "shift_lengths_minutes": "Shift lengths [min]",
+    "forbidden_shift_sequences": "Forbidden shift sequences",
+    "extra_start_time_cost": "Cost of each extra start time",
+    "min_days_off_run_length": "Shortest run of days off [days]",
+    "asa_target_seconds": "ASA target [s]",
+    "lengths_minutes": "Shift lengths [min]",
+    "min_shift_minutes": "Shortest shift that gets it [min]",
+}
+#: Name endings turned into units by :func:`column_label`.
+_UNIT_SUFFIXES = (
+    ("_minutes", " [min]"),
+    ("_seconds", " [s]"),
+    ("_percent", " [%]"),
+    ("_per_week", " a week"),
+    ("_per_horizon", " over the horizon"),
+)
+
+
+def column_label(column: str) -> str:
+    """A table heading in words: ``'max_hours_per_week' -> 'Max hours a week'``,
+    ``'start_step_minutes' -> 'Start step [min]'`` (or :data:`COLUMN_LABELS`'s)."""
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    text, unit = column, ""
+    for suffix, words in _UNIT_SUFFIXES:
+        if text.endswith(suffix):
+            text, unit = text[: -len(suffix)], words + unit
+    text = text.replace("min_", "shortest " if "consecutive" in text else "min ", 1)
+    text = text.replace("max_", "most " if "consecutive" in text else "max ", 1)
+    return (text.replace("_", " ").strip().capitalize() + unit).strip()
+
+
+def column_labels(table: pd.DataFrame, **explicit) -> dict:
+    """``column_config`` for a table editor: every column headed by :func:`column_label`,
+    with ``explicit`` column configs taking precedence."""
+    return {column: column_label(column) for column in table.columns} | explicit

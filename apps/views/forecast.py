@@ -248,7 +248,7 @@ with ui.friendly_errors():
     # --- one queue ---------------------------------------------------------------------
     forecast = whole[whole["queue"] == queue]
     offered_total = float(forecast["offered"].sum())
-    columns = st.columns(4)
+    columns = st.columns(3)
     columns[0].metric("Forecast contacts", ui.number(offered_total, 0))
     weighted_aht = (
         (forecast["offered"] * forecast["aht_seconds"]).sum() / offered_total
@@ -256,14 +256,13 @@ with ui.friendly_errors():
         else None
     )
     columns[1].metric("Forecast AHT (contact-weighted)", ui.seconds(weighted_aht, 0))
-    columns[2].metric(
-        "Model",
-        ", ".join(forecast["model"].astype(str).unique()) if "model" in forecast else ui.MISSING,
-    )
     if "override" in forecast.columns:
-        columns[3].metric(
+        columns[2].metric(
             "Overridden intervals", f"{int((forecast['override'].fillna('') != '').sum()):,}"
         )
+
+    if "model" in forecast:  # a caption, not a tile: a model name is too long for a tile
+        st.caption(f"Model of {queue}: {', '.join(forecast['model'].astype(str).unique())}.")
 
     quantiles = forecast_charts.BANDS[band_label]
     low = high = ""  # no band

@@ -149,11 +149,13 @@ with st.form("centre_settings"):
     }
     st.subheader("Opening hours")
     st.caption("Local time, 'HH:MM-HH:MM' or 'closed'.")
+    opening_table = centre_editing.opening_hours_table(centre)
     opening = st.data_editor(
-        centre_editing.opening_hours_table(centre),
+        opening_table,
         hide_index=True,
         disabled=["day"],
         key="settings_opening_hours",
+        column_config=centre_editing.column_labels(opening_table),
     )
     st.subheader("Queues")
     st.caption(
@@ -184,28 +186,34 @@ with st.form("centre_settings"):
     st.caption(
         "Days and lengths as lists separated by commas: `mon, tue` and `240, 360` [minutes]."
     )
+    shift_table = centre_editing.shift_templates_table(centre)
     shifts = st.data_editor(
-        centre_editing.shift_templates_table(centre),
+        shift_table,
         hide_index=True,
         num_rows="dynamic",
         key="settings_shifts",
+        column_config=centre_editing.column_labels(shift_table),
     )
     st.subheader("Break rules")
+    break_table = centre_editing.break_rules_table(centre)
     breaks = st.data_editor(
-        centre_editing.break_rules_table(centre),
+        break_table,
         hide_index=True,
         num_rows="dynamic",
         key="settings_breaks",
-        column_config={
-            "activity": st.column_config.SelectboxColumn("activity", options=["break", "lunch"])
-        },
+        column_config=centre_editing.column_labels(
+            break_table,
+            activity=st.column_config.SelectboxColumn("Activity", options=["break", "lunch"]),
+        ),
     )
     st.subheader("Contracts")
+    contract_table = centre_editing.contracts_table(centre)
     contracts = st.data_editor(
-        centre_editing.contracts_table(centre),
+        contract_table,
         hide_index=True,
         num_rows="dynamic",
         key="settings_contracts",
+        column_config=centre_editing.column_labels(contract_table),
     )
     with st.expander("Planning: horizon, forecast model, shrinkage"):
         planning = scalar_inputs("planning", centre.planning, "settings")
