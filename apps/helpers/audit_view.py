@@ -14,6 +14,16 @@ import pandas as pd
 #: Columns of :func:`audit_table`, in display order.
 AUDIT_TABLE_COLUMNS = ("id", "at", "actor", "action", "object", "details")
 
+#: Column headings of :func:`audit_table` in planners' words.
+AUDIT_TABLE_LABELS = {
+    "id": "Entry",
+    "at": "When (UTC)",
+    "actor": "Who",
+    "action": "What",
+    "object": "Object",
+    "details": "Details",
+}
+
 
 def readable_details(text: object) -> str:
     """Audit details (JSON text) as ``key: value; key: value`` (text that is not JSON as is).

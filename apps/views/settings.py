@@ -167,6 +167,7 @@ with st.form("centre_settings"):
         num_rows="dynamic",
         key="settings_queues",
         column_config={
+            "name": st.column_config.TextColumn("Queue"),
             "service_level_target_percent": st.column_config.NumberColumn(
                 "Service-level target [%]", min_value=0, max_value=100
             ),
@@ -271,7 +272,9 @@ else:
     )
     table = audit_view.audit_table(audit, actions, actors)
     st.caption(f"{len(table):,} of {len(audit):,} entries, newest first.")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table, hide_index=True, width="stretch", column_config=audit_view.AUDIT_TABLE_LABELS
+    )
     st.download_button(
         "Download audit trail (CSV)", frame_to_csv_text(table), "audit_trail.csv", "text/csv"
     )

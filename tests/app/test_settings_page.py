@@ -232,6 +232,9 @@ def test_audit_table_filters_sorts_newest_first_and_spells_out_details():
     assert table.loc[2, "at"] == "2026-11-20 08:00:00 UTC"
     assert list(audit_view.audit_table(audit, actions=["import"], actors=["ann"])["id"]) == [3, 1]
     assert audit_view.audit_table(audit, actors=["nobody"]).empty
+    # every column has a heading in words, none left in snake_case
+    assert set(audit_view.AUDIT_TABLE_LABELS) == set(table.columns)
+    assert all(label[0].isupper() for label in audit_view.AUDIT_TABLE_LABELS.values())
 
 
 # --- the page ----------------------------------------------------------------------------
