@@ -104,6 +104,31 @@ def test_mapped_vendor_history_reads_with_the_right_values():
     assert any("15-minute intervals" in warning for warning in other.warnings)
 
 
+def test_summary_warns_only_about_rows_with_contacts_and_no_aht():
+    """An interval where nothing was handled has no AHT to miss; one with contacts does."""
+    frame = pd.DataFrame(
+        {
+            "interval_start": pd.date_range(
+                "2026-11-02 09:00", periods=4, freq="15min", tz=TIMEZONE
+            ),
+            "queue": "sales",
+            "offered": [0.0, 1.0, 5.0, 4.0],
+            "handled": [0.0, 0.0, 5.0, 4.0],
+            "aht_seconds": [float("nan"), float("nan"), float("nan"), 300.0],
+        }
+    )
+    from wfm.data.schemas import History
+
+    summary = mapping.history_summary(History(frame, interval_minutes=15, timezone=TIMEZONE))
+    # rows 1 and 2 handled nothing (one abandoned contact): only row 3 lacks an AHT
+    assert summary.warnings == (
+        "1 rows with contacts have no AHT: enough to forecast volume, but staffing needs an AHT",
+    )
+    volume_only = frame.drop(columns="handled")
+    summary = mapping.history_summary(History(volume_only, interval_minutes=15, timezone=TIMEZONE))
+    assert summary.warnings[0].startswith("2 rows with contacts have no AHT")
+
+
 BROKEN = {
     "missing column": (b"interval_start,queue\n2026-11-02 09:00,sales\n", None, "offered"),
     "bad number in row 3": (

@@ -253,7 +253,7 @@ def history_summary(
 
     Facts include, per queue, the intervals present of those between its first and last
     (counted in absolute time, so DST changes do not count; absent ones are closed hours or
-    gaps). Warnings: rows with unknown AHT; an interval length different from
+    gaps). Warnings: rows with contacts but unknown AHT; an interval length different from
     ``expected_interval_minutes`` (the centre's).
     """
     frame = history.frame
@@ -266,10 +266,14 @@ def history_summary(
         "interval length": f"{history.interval_minutes} min",
         "time zone": history.timezone,
     }
-    unknown_aht = int(frame["aht_seconds"].isna().sum())
+    # An interval where no contact was handled has no AHT to report: only rows with
+    # contacts handled (or offered, without a handled column) and no AHT are missing one.
+    busy = frame["handled"] if "handled" in frame.columns else frame["offered"]
+    unknown_aht = int((frame["aht_seconds"].isna() & (busy.fillna(1) > 0)).sum())
     if unknown_aht:
         warnings.append(
-            f"{unknown_aht:,} rows have no AHT: enough to forecast volume, but staffing needs an AHT"
+            f"{unknown_aht:,} rows with contacts have no AHT: enough to forecast volume, "
+            "but staffing needs an AHT"
         )
     for queue, rows in frame.groupby("queue", sort=True):
         span = rows["interval_start"].max() - rows["interval_start"].min()
