@@ -21,7 +21,14 @@ import altair as alt
 import pandas as pd
 
 #: Colour of each rota activity in the Gantt chart.
-ACTIVITY_COLOURS = {"work": "#4c78a8", "break": "#f58518", "lunch": "#54a24b"}
+ACTIVITY_COLOURS = {
+    "work": "#4c78a8",
+    "break": "#f58518",
+    "lunch": "#54a24b",
+    "coaching": "#b279a2",
+    "meeting": "#e45756",
+    "training": "#9d755d",
+}
 #: Colours of the series compared in line charts.
 SERIES_COLOURS = {
     "history": "#9e9e9e",
