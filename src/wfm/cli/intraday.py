@@ -70,6 +70,9 @@ def register(commands) -> None:
         help="overtime, early starts and call-ins today at most [hours]",
     )
     replan.add_argument(
+        "--max-changes", type=int, help="agent-activities changed at most (default: no cap)"
+    )
+    replan.add_argument(
         "--change-cost", type=float, default=5.0, help="cost of one changed agent-activity"
     )
     replan.add_argument(
@@ -208,10 +211,9 @@ def _load_day(args: argparse.Namespace):
 
 
 def _arrivals_day(arrivals, timezone: str):
-    """Today is the day of the arrivals so far (``None`` when there are none yet)."""
-    if arrivals.empty:
-        return None
-    return arrivals["interval_start"].max().tz_convert(timezone).date()
+    from wfm.intraday.feed import day_of_arrivals
+
+    return day_of_arrivals(arrivals, timezone)
 
 
 def _rota_from_store(args, centre, arrivals):
@@ -246,17 +248,10 @@ def run_replan(args: argparse.Namespace) -> int:
     from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
     from wfm.intraday.accept import BASE_VERSION_COLUMN, publish_changes, select_changes
+    from wfm.intraday.day_replan import replan_today
     from wfm.intraday.position import day_position
-    from wfm.intraday.replan import (
-        ReplanSettings,
-        apply_changes,
-        point_value,
-        replan_day,
-        working_time_context,
-    )
-    from wfm.intraday.service_value import day_target, recovered_share, service_value_curves
+    from wfm.intraday.replan import ReplanSettings, apply_changes
     from wfm.plan.chain import service_targets, shrinkage_by_queue
-    from wfm.scheduling.exports import unpaid_activities_of
 
     for option, value, top in (
         ("--max-overtime-minutes", args.max_overtime_minutes, 480),
@@ -265,6 +260,7 @@ def run_replan(args: argparse.Namespace) -> int:
         ("--max-overtime-hours", args.max_overtime_hours, 5000),
         ("--change-cost", args.change_cost, 1e6),
         ("--notice-minutes", args.notice_minutes, 480),
+        ("--max-changes", 0 if args.max_changes is None else args.max_changes, 10000),
         ("--value-per-point", 0 if args.value_per_point is None else args.value_per_point, 1e9),
     ):
         if not (value == value and 0 <= value <= top):  # NaN fails too
@@ -272,19 +268,6 @@ def run_replan(args: argparse.Namespace) -> int:
     (centre, output, day, rota, as_of, forecast, arrivals, states, agents, whole, base_version) = (
         _load_day(args)
     )
-    targets = service_targets(centre)
-    options = dict(
-        queues_by_agent={a.agent_id: a.queues for a in agents},
-        targets=targets,
-        shrinkage_by_queue=shrinkage_by_queue(centre),
-        interval_minutes=centre.interval_minutes,
-    )
-    position = day_position(forecast, rota, states, arrivals, as_of, **options)
-
-    def day_service_level(candidate) -> float:
-        summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
-        return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
-
     settings = ReplanSettings(
         notice_minutes=args.notice_minutes,
         max_overtime_minutes=args.max_overtime_minutes,
@@ -293,42 +276,43 @@ def run_replan(args: argparse.Namespace) -> int:
         max_overtime_hours_per_day=args.max_overtime_hours,
         change_cost=args.change_cost,
         value_per_point=args.value_per_point,
+        max_changes=args.max_changes,
     )
     unavailable = (
         read_availability(centre.resolve(centre.availability), centre.timezone)
         if centre.availability
         else None
     )
-    context = working_time_context(
-        whole, day, unpaid_activities=unpaid_activities_of(centre), unavailable=unavailable
-    )
-    required = position.intervals.groupby("interval_start")["agents_required"].sum()
-    curves = service_value_curves(
-        position.intervals,
-        targets,
-        interval_minutes=centre.interval_minutes,
-        value_per_point=point_value(settings, centre),
-        from_time=as_of,
-    )
-    before = day_service_level(rota)
-    target = day_target(position.intervals, targets)
-    result = replan_day(
-        rota,
-        required,
-        as_of,
+    done = replan_today(
         centre,
-        contract_of={a.agent_id: a.contract for a in agents},
+        forecast=forecast,
+        rota_day=rota,
+        whole_rota=whole,
+        states=states,
+        arrivals=arrivals,
+        as_of=as_of,
+        agents=agents,
+        day=day,
         settings=settings,
-        service_level_of=day_service_level,
-        value_curves=curves,
-        context=context,
-        absent_agents=position.absent_agents,
+        unavailable=unavailable,
     )
+    result, before, after = done.replan, done.service_level_before, done.service_level_after
+    target = done.service_level_target
+    options = dict(
+        queues_by_agent={a.agent_id: a.queues for a in agents},
+        targets=service_targets(centre),
+        shrinkage_by_queue=shrinkage_by_queue(centre),
+        interval_minutes=centre.interval_minutes,
+    )
+
+    def day_service_level(candidate) -> float:
+        summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
+        return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
+
     suggestions = result.changes.copy()
     if base_version is not None:
         suggestions[BASE_VERSION_COLUMN] = base_version
     files = {output / "suggestions.csv": suggestions}
-    after = day_service_level(result.rota)
     say(
         f"{centre.name}, {day} at {as_of:%H:%M}: {len(result.changes)} suggested changes "
         f"({result.status})"
@@ -336,7 +320,7 @@ def run_replan(args: argparse.Namespace) -> int:
     say(
         f"  day's projected service level now {before:.1%} against a target of {target:.1%}; "
         f"with every suggestion {after:.1%} ({result.changes['agent_activities'].sum()} "
-        f"agent-activities changed, {recovered_share(before, after, target):.0%} of the "
+        f"agent-activities changed, {done.recovered:.0%} of the "
         "shortfall recovered)"
     )
     for change in result.changes.itertuples(index=False):
@@ -361,7 +345,7 @@ def run_replan(args: argparse.Namespace) -> int:
             day,
             accepted,
             timezone=centre.timezone,
-            queues_by_agent=options["queues_by_agent"],
+            queues_by_agent={a.agent_id: a.queues for a in agents},
             interval_minutes=centre.interval_minutes,
             source="--accept",
             before_commit=lambda _: write_files_atomic(files),

@@ -75,7 +75,7 @@ def read_suggestions(path: str | Path, timezone: str) -> pd.DataFrame:
             source=source,
             fix="use the suggestions.csv written by `wfm intraday replan`",
         ) from None
-    needed = [c for c in CHANGE_COLUMNS if c != "service_level_gain"]
+    needed = [c for c in CHANGE_COLUMNS if not c.startswith("service_level_gain")]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
         raise InputError(
@@ -124,8 +124,9 @@ def read_suggestions(path: str | Path, timezone: str) -> pd.DataFrame:
             )
         frame[column] = numbers.astype("int64")
     frame["cost"] = pd.to_numeric(frame["cost"], errors="coerce")
-    if "service_level_gain" in frame:
-        frame["service_level_gain"] = pd.to_numeric(frame["service_level_gain"], errors="coerce")
+    for column in ("service_level_gain", "service_level_gain_in_plan"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame
 
 

@@ -100,6 +100,9 @@ class ReplanSettings:
         Cost of calling an agent in (the disturbance, on top of the pay) [cost units].
     overtime_premium
         Overtime pay as a multiple of the hourly pay.
+    max_changes
+        Most agent-activities changed in all (a session counts each attendee); ``None``: no
+        cap.
     value_per_point
         Cost units one point (0.01) of the day's projected service level is worth (used by
         :func:`wfm.intraday.service_value.service_value_curves`); ``None``: the centre's
@@ -117,6 +120,7 @@ class ReplanSettings:
     call_in_cost: float = 10.0
     overtime_premium: float = 1.5
     value_per_point: float | None = None
+    max_changes: int | None = None
 
 
 #: Default worth of one point of the day's service level, in agent-hours of under-staffing.
@@ -243,7 +247,7 @@ class _Columns:
     def __init__(self, grid: pd.DatetimeIndex, step: pd.Timedelta) -> None:
         self.origin, self.step, self.n_t = grid[0], step, len(grid)
         self.items: list[dict] = []
-        self.cover: list[tuple[int, int, int, float]] = []  # (column, lo, hi, sign)
+        self.cover: list[tuple[int, str, int, int, float]] = []  # (column, agent, lo, hi, sign)
         self.busy: list[tuple[int, str, int, int]] = []  # (column, agent, lo, hi)
         self.exactly_one: list[list[int]] = []
         self.at_most_one: list[list[int]] = []
@@ -255,8 +259,8 @@ class _Columns:
     def add(self, item: dict, cover=(), busy=()) -> int:
         column = len(self.items)
         self.items.append(item)
-        for start, end, sign in cover:
-            self.cover.append((column, self.slot(start), self.slot(end), sign))
+        for agent, start, end, sign in cover:
+            self.cover.append((column, agent, self.slot(start), self.slot(end), sign))
         for agent, start, end in busy:
             self.busy.append((column, agent, self.slot(start), self.slot(end)))
         return column
@@ -281,6 +285,7 @@ def replan_day(
     value_curves: ValueCurves | None = None,
     context: WorkingTimeContext | None = None,
     absent_agents: Sequence[str] = (),
+    queues_by_agent: Mapping[str, Sequence[str]] | None = None,
 ) -> Replan:
     """Suggest the fewest changes that best cover the rest of the day.
 
@@ -315,6 +320,10 @@ def replan_day(
         agent is called in and only ``next_shift_start`` limits overtime.
     absent_agents : sequence of str
         Agents absent today: never changed, never called in.
+    queues_by_agent : mapping, optional
+        Agent → queues, for value curves per queue: an agent's change counts on their own
+        queues, split in proportion to the queues' required agents (the position's routing
+        assumption).
     """
     settings = settings or ReplanSettings()
     step = pd.Timedelta(minutes=centre.interval_minutes)
@@ -407,7 +416,7 @@ def replan_day(
                         "agent_activities": 1,
                         "cost": settings.change_cost if moved else 0.0,
                     },
-                    cover=[(start, start + duration, -1.0)],
+                    cover=[(agent, start, start + duration, -1.0)],
                     busy=[(agent, start, start + duration)],
                 )
             )
@@ -443,7 +452,7 @@ def replan_day(
                         "agent_activities": n,
                         "cost": 0.0 if kind == "keep" else settings.change_cost * n,
                     },
-                    cover=[(start, start + duration, -1.0)] * n,
+                    cover=[(a, start, start + duration, -1.0) for a in names],
                     busy=[(a, start, start + duration) for a in names],
                 )
             )
@@ -505,7 +514,7 @@ def replan_day(
                         "agent_activities": 1,
                         "cost": settings.change_cost + k * step_h * pay * settings.overtime_premium,
                     },
-                    cover=[(shift["end"], new_end, 1.0)],
+                    cover=[(agent, shift["end"], new_end, 1.0)],
                 )
                 ot_minutes[column] = k * centre.interval_minutes
                 group.append(column)
@@ -530,7 +539,7 @@ def replan_day(
                         "agent_activities": 1,
                         "cost": settings.change_cost + k * step_h * pay * settings.overtime_premium,
                     },
-                    cover=[(new_start, shift["start"], 1.0)],
+                    cover=[(agent, new_start, shift["start"], 1.0)],
                 )
                 ot_minutes[column] = k * centre.interval_minutes
                 group.append(column)
@@ -556,7 +565,7 @@ def replan_day(
                             "agent_activities": 1,
                             "cost": settings.change_cost - k * step_h * pay,
                         },
-                        cover=[(new_end, shift["end"], -1.0)],
+                        cover=[(agent, new_end, shift["end"], -1.0)],
                         busy=[(agent, new_end, shift["end"])],
                     )
                 )
@@ -605,7 +614,7 @@ def replan_day(
                             "cost": settings.call_in_cost
                             + length / 60 * hourly(agent) * settings.overtime_premium,
                         },
-                        cover=[(start, end, 1.0)],
+                        cover=[(agent, start, end, 1.0)],
                     )
                     ot_minutes[column] = length
                     call_ins.append(column)
@@ -625,7 +634,46 @@ def replan_day(
         ot_minutes,
         call_ins,
         service_level_of,
+        queues_by_agent or {},
     )
+
+
+def _cover_rows(
+    cols: _Columns, curves: ValueCurves, queues_by_agent: Mapping[str, Sequence[str]]
+) -> sparse.csr_matrix:
+    """Change in productive agents (before shrinkage) of each curve row per column.
+
+    A row is an interval, or an interval and a queue; an agent's change is split between the
+    rows of their queues in proportion to the rows' required agents (equally when none is
+    required).
+    """
+    slots = pd.date_range(cols.origin, periods=cols.n_t, freq=cols.step)
+    slot_of = {stamp: k for k, stamp in enumerate(slots)}
+    rows_at: dict[int, list[int]] = {}
+    for r, stamp in enumerate(curves.grid):
+        rows_at.setdefault(slot_of[stamp], []).append(r)
+    weights = curves.weights if curves.weights is not None else np.ones(len(curves.grid))
+    r_idx, c_idx, vals = [], [], []
+    share_cache: dict[tuple, list[tuple[int, float]]] = {}
+    for column, agent, lo, hi, sign in cols.cover:
+        own = tuple(queues_by_agent.get(agent, ()))
+        for t in range(lo, hi):
+            key = (t, own)
+            if key not in share_cache:
+                rows = rows_at.get(t, [])
+                if curves.queues is not None:
+                    mine = [r for r in rows if curves.queues[r] in own] or rows
+                else:
+                    mine = rows
+                total = sum(weights[r] for r in mine)
+                share_cache[key] = [
+                    (r, weights[r] / total if total > 0 else 1.0 / len(mine)) for r in mine
+                ]
+            for r, share in share_cache[key]:
+                r_idx.append(r)
+                c_idx.append(column)
+                vals.append(sign * share)
+    return sparse.csr_matrix((vals, (r_idx, c_idx)), shape=(len(curves.grid), len(cols.items)))
 
 
 def _solve(
@@ -640,18 +688,14 @@ def _solve(
     ot_minutes: Mapping[int, float],
     call_ins: Sequence[int],
     service_level_of,
+    queues_by_agent: Mapping[str, Sequence[str]],
 ) -> Replan:
     n_x, n_t = len(cols.items), cols.n_t
     step_h = centre.interval_minutes / 60.0
-    rows_c, cols_c, vals_c = [], [], []
-    for column, lo, hi, sign in cols.cover:
-        rows_c.extend(range(lo, hi))
-        cols_c.extend([column] * (hi - lo))
-        vals_c.extend([sign] * (hi - lo))
-    cover = sparse.csr_matrix((vals_c, (rows_c, cols_c)), shape=(n_t, n_x))
     keep = np.array([1.0 if c["kind"] == "keep" else 0.0 for c in cols.items])
-    status_quo = base + cover @ keep  # agents on shift now, per interval
     if value_curves is None:
+        pooled = ValueCurves(pd.DatetimeIndex(required.index), ())
+        status_quo = base + _cover_rows(cols, pooled, {}) @ keep  # agents on shift now
         value_curves = staffing_curves(
             required,
             productive * status_quo,
@@ -665,12 +709,14 @@ def _solve(
             raise SolveError(
                 "the value curves do not cover the rest of the day's intervals"
             ) from None
+    cover = _cover_rows(cols, value_curves, queues_by_agent)
+    n_rows = len(value_curves.grid)  # one per interval, or per interval and queue
     # Columns: x (n_x binaries), then per interval its curve's segments s (continuous, filled
     # from the lowest point up: Δ_t = x_0 + Σ s), then ordering binaries z where the curve is
     # not concave (the incremental formulation of a piecewise-linear function).
     seg_cost, seg_upper, seg_of = [], [], []
     order_pairs = []  # (segment j, segment j+1): j full before j+1 starts
-    offsets, floors = np.zeros(n_t), np.zeros(n_t)
+    offsets, floors = np.zeros(n_rows), np.zeros(n_rows)
     # The change in productive agents each interval can reach, to trim the curves.
     keep_cover = cover @ keep
     reach_low = productive * (cover.minimum(0).sum(axis=1).A1 - keep_cover)
@@ -700,8 +746,8 @@ def _solve(
     cost = np.concatenate([[c["cost"] for c in cols.items], seg_cost, np.zeros(n_z)])
     blocks, lo, hi = [], [], []
     # Σ s_t - p (C x)_t = -x0_t - p (C keep)_t: the segments add up to the change in agents.
-    seg_sum = sparse.csr_matrix((np.ones(n_s), (seg_of, np.arange(n_s))), shape=(n_t, n_s))
-    blocks.append(sparse.hstack([-productive * cover, seg_sum, sparse.csr_matrix((n_t, n_z))]))
+    seg_sum = sparse.csr_matrix((np.ones(n_s), (seg_of, np.arange(n_s))), shape=(n_rows, n_s))
+    blocks.append(sparse.hstack([-productive * cover, seg_sum, sparse.csr_matrix((n_rows, n_z))]))
     rhs = -offsets - productive * keep_cover
     lo.append(rhs)
     hi.append(rhs)
@@ -765,6 +811,19 @@ def _solve(
         )
         lo.append(np.array([-highspy.kHighsInf]))
         hi.append(np.array([settings.max_overtime_hours_per_day * 60.0]))
+    if settings.max_changes is not None:
+        changing = [k for k, c in enumerate(cols.items) if c["kind"] != "keep"]
+        blocks.append(
+            sparse.csr_matrix(
+                (
+                    [float(cols.items[k]["agent_activities"]) for k in changing],
+                    ([0] * len(changing), changing),
+                ),
+                shape=(1, n_col),
+            )
+        )
+        lo.append(np.array([-highspy.kHighsInf]))
+        hi.append(np.array([float(settings.max_changes)]))
     if call_ins:
         blocks.append(
             sparse.csr_matrix(

@@ -1,18 +1,21 @@
 """What one more (or one fewer) productive agent is worth in each interval of the rest of the day.
 
 The re-plan (:mod:`wfm.intraday.replan`) weighs each change against the day's projected service
-level, not against a linear price per agent short. In interval t, with ``n_q`` productive
-agents projected on queue q (:func:`wfm.intraday.position.day_position`) and Δ productive
-agents added (negative: removed), shared between the queues in proportion to their required
-agents (the position's routing assumption), the contacts answered within the threshold are
+level, not against a linear price per agent short. In interval t and queue q, with ``n_q``
+productive agents projected (:func:`wfm.intraday.position.day_position`) and Δ productive
+agents added (negative: removed), the contacts answered within the threshold are
 
-    a_t(Δ) = Σ_q offered_q · SL_q(n_q + Δ · share_q)
+    a_tq(Δ) = offered_q · SL_q(n_q + Δ)
+
+An agent's change counts on their own queues, split in proportion to the queues' required
+agents (the position's routing assumption), so a single-skilled agent is valued on their queue
+only.
 
 with SL the Erlang C service level (:func:`wfm.staffing.erlang.service_level_fractional`). The
 day's service level is Σ_t a_t / Σ_t offered_t (contact-weighted, as the position's summary),
 so one contact answered in time is worth ``value_per_point × 100 / offered_day`` cost units.
 
-a_t is given at whole agents Δ from −(agents present) to +span and is linear between them;
+a_tq is given at whole agents Δ from −(agents present) to +span and is linear between them;
 it is not concave where the queue is unstable (no contact is answered in time until the
 agents exceed the traffic), and the re-plan models it exactly with ordered segments
 (binaries where the slope rises), so the first agents added to a deep shortfall are valued
@@ -50,15 +53,22 @@ class ValueCurves:
     Parameters
     ----------
     grid
-        Interval starts (tz-aware), one per curve.
+        Interval start (tz-aware) of each curve.
     points
-        Per interval, ``(x, f)``: productive agents added (increasing; the first is the
+        Per curve, ``(x, f)``: productive agents added (increasing; the first is the
         lowest possible) and the value there [cost units], with f = 0 at x = 0. Beyond the
         last point the value stays flat.
+    queues
+        The queue of each curve, or ``None`` when a curve pools the interval's queues.
+    weights
+        Required agents of each curve (how an agent of several queues is split between
+        them), or ``None``.
     """
 
     grid: pd.DatetimeIndex
     points: tuple[tuple[np.ndarray, np.ndarray], ...]
+    queues: tuple[str, ...] | None = None
+    weights: np.ndarray | None = None
 
     def value(self, delta) -> np.ndarray:
         """The curves at ``delta`` productive agents per interval [cost units]."""
@@ -66,11 +76,21 @@ class ValueCurves:
         return np.array([np.interp(d, x, f) for d, (x, f) in zip(delta, self.points, strict=True)])
 
     def take(self, grid: pd.DatetimeIndex) -> ValueCurves:
-        """The curves of the intervals ``grid`` (each must be in :attr:`grid`)."""
-        at = pd.DatetimeIndex(self.grid).get_indexer(grid)
-        if (at < 0).any():
+        """The curves of the intervals ``grid`` (each must have one), in its order."""
+        mine = pd.DatetimeIndex(self.grid)
+        wanted = pd.DatetimeIndex(grid)
+        if not wanted.isin(mine).all():
             raise ValueError("the value curves do not cover every interval asked for")
-        return ValueCurves(pd.DatetimeIndex(grid), tuple(self.points[k] for k in at))
+        order = {stamp: k for k, stamp in enumerate(wanted)}
+        rows = sorted(
+            (k for k, stamp in enumerate(mine) if stamp in order), key=lambda k: order[mine[k]]
+        )
+        return ValueCurves(
+            mine[rows],
+            tuple(self.points[k] for k in rows),
+            None if self.queues is None else tuple(self.queues[k] for k in rows),
+            None if self.weights is None else np.asarray(self.weights)[rows],
+        )
 
 
 def service_value_curves(
@@ -100,30 +120,27 @@ def service_value_curves(
     """
     offered_day = float(intervals["offered_updated"].fillna(0.0).sum())
     per_answered = value_per_point * 100.0 / offered_day if offered_day > 0 else 0.0
-    rest = intervals[intervals["interval_start"] >= from_time]
-    grid = pd.DatetimeIndex(sorted(rest["interval_start"].unique()))
+    rest = intervals[intervals["interval_start"] >= from_time].sort_values(
+        ["interval_start", "queue"]
+    )
+    deltas = np.arange(0.0, span_agents + 1)
     points = []
-    for _, own in rest.groupby("interval_start", sort=True):
-        offered = own["offered_updated"].fillna(0.0).to_numpy(dtype=float)
-        required = own["agents_required"].fillna(0.0).to_numpy(dtype=float)
-        weights = required if required.sum() > 0 else offered
-        share = weights / weights.sum() if weights.sum() > 0 else np.zeros(len(own))
-        aht = own["aht_seconds"].clip(lower=1.0).to_numpy(dtype=float)
+    for row in rest.itertuples(index=False):
+        offered = 0.0 if pd.isna(row.offered_updated) else float(row.offered_updated)
+        aht = max(float(row.aht_seconds), 1.0) if pd.notna(row.aht_seconds) else 1.0
         traffic = offered * aht / (interval_minutes * 60.0)
-        threshold = own["queue"].map(lambda q: targets[q].answer_threshold_seconds)
-        present = own["agents_present"].to_numpy(dtype=float)
-        lowest = -float(np.ceil(present.sum()))
-        deltas = np.concatenate(
-            [[lowest], np.arange(lowest + 1, 0.0), np.arange(0.0, span_agents + 1)]
-        )
-        deltas = np.unique(deltas)
-        agents = np.maximum(present[None, :] + deltas[:, None] * share[None, :], 0.0)
-        level = service_level_fractional(agents, traffic, aht, threshold.to_numpy(dtype=float))
-        level = np.where(offered[None, :] > 0, level, 0.0)
-        answered = (level * offered[None, :]).sum(axis=1) * per_answered
-        answered = answered - answered[deltas == 0.0][0]
-        points.append((deltas, answered))
-    return ValueCurves(grid, tuple(points))
+        threshold = float(targets[row.queue].answer_threshold_seconds)
+        present = float(row.agents_present)
+        x = np.unique(np.concatenate([[-present], np.arange(-np.floor(present), 0.0), deltas]))
+        level = service_level_fractional(np.maximum(present + x, 0.0), traffic, aht, threshold)
+        answered = np.asarray(level) * offered * per_answered if offered > 0 else np.zeros(len(x))
+        points.append((x, answered - answered[x == 0.0][0]))
+    return ValueCurves(
+        pd.DatetimeIndex(rest["interval_start"]),
+        tuple(points),
+        tuple(rest["queue"]),
+        rest["agents_required"].fillna(0.0).to_numpy(dtype=float),
+    )
 
 
 def staffing_curves(
