@@ -719,8 +719,19 @@ def _solve(
     offsets, floors = np.zeros(n_rows), np.zeros(n_rows)
     # The change in productive agents each interval can reach, to trim the curves.
     keep_cover = cover @ keep
-    reach_low = productive * (cover.minimum(0).sum(axis=1).A1 - keep_cover)
-    reach_high = productive * (cover.maximum(0).sum(axis=1).A1 - keep_cover)
+    # At most one column of a group is chosen: its reach is its most extreme column's.
+    reach_low, reach_high = -keep_cover.copy(), -keep_cover.copy()
+    grouped = np.zeros(n_x, dtype=bool)
+    csc = cover.tocsc()
+    for group in cols.exactly_one + cols.at_most_one:
+        part = csc[:, group].toarray()
+        reach_low += np.minimum(part.min(axis=1), 0.0)
+        reach_high += np.maximum(part.max(axis=1), 0.0)
+        grouped[group] = True
+    free = csc[:, np.flatnonzero(~grouped)]
+    reach_low += free.minimum(0).sum(axis=1).A1
+    reach_high += free.maximum(0).sum(axis=1).A1
+    reach_low, reach_high = productive * reach_low, productive * reach_high
     for t, (x, f) in enumerate(value_curves.points):
         inside = (x >= np.floor(reach_low[t]) - 1) & (x <= np.ceil(reach_high[t]) + 1)
         inside |= x == 0.0
