@@ -148,6 +148,7 @@ def main() -> None:
             people=people,
             as_of=as_of,
             measure_each=True,
+            size=agents,
         ):
             return replan_today(
                 centre,
@@ -163,7 +164,7 @@ def main() -> None:
                 # A point of a centre's service level is worth more where more contacts are
                 # answered: the default (20 cost units, for the sample's 60 agents) scaled.
                 settings=ReplanSettings(
-                    value_per_point=point_value(ReplanSettings(), centre) * agents / 60
+                    value_per_point=point_value(ReplanSettings(), centre) * size / 60
                 ),
             )
 
