@@ -292,7 +292,8 @@ if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
 
 saved = st.session_state.get(state.TODAY_REPLAN)
 if saved is not None and saved[0] == str(feed):
-    _, replan_day_, done = saved
+    _, replan_day_, done = saved[:3]
+    accepted_already = len(saved) > 3
     changes = done.replan.changes
     cols = st.columns(3)
     cols[0].metric("Day's service level now", ui.percent(done.service_level_before))
@@ -309,7 +310,7 @@ if saved is not None and saved[0] == str(feed):
     )
     if changes.empty:
         st.info("No change is worth its cost now.", icon=":material/check_circle:")
-    else:
+    elif not accepted_already:
         table = pd.DataFrame(
             {
                 "accept": True,
@@ -317,12 +318,16 @@ if saved is not None and saved[0] == str(feed):
                 "agent": changes["agent_id"],
                 "change": changes["kind"].str.replace("_", " "),
                 "activity": changes["activity"],
-                "from": changes["old_start"].dt.strftime("%H:%M")
-                + "–"
-                + changes["old_end"].dt.strftime("%H:%M"),
-                "to": changes["new_start"].dt.strftime("%H:%M")
-                + "–"
-                + changes["new_end"].dt.strftime("%H:%M"),
+                "from": (
+                    changes["old_start"].dt.strftime("%H:%M")
+                    + "–"
+                    + changes["old_end"].dt.strftime("%H:%M")
+                ).where(changes["old_start"] != changes["old_end"], "—"),
+                "to": (
+                    changes["new_start"].dt.strftime("%H:%M")
+                    + "–"
+                    + changes["new_end"].dt.strftime("%H:%M")
+                ).where(changes["new_start"] != changes["new_end"], "—"),
                 "cost": changes["cost"],
                 "service level (alone)": changes["service_level_gain"] * 100,
                 "service level (in the plan)": changes["service_level_gain_in_plan"] * 100,
@@ -381,7 +386,7 @@ if saved is not None and saved[0] == str(feed):
             )
             st.session_state[state.TODAY_REPLAN] = (str(feed), replan_day_, done, published)
             st.rerun()
-    if len(saved) > 3:
+    if accepted_already:
         published = saved[3]
         st.subheader(f"Published version {published.version_id}: the changed agents today")
         changed = set()
