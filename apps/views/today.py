@@ -59,7 +59,6 @@ st.caption(
 
 with ui.friendly_errors():
     centre = data.file_centre()
-    ws = data.workspace()
     folder = st.text_input(
         "Feed folder (arrivals.csv, states.csv, forecast.csv, rota.csv)",
         key=state.TODAY_FOLDER,
@@ -78,7 +77,7 @@ with ui.friendly_errors():
                 rota_path=centre.base_dir / "published_rota.csv",
             )
             write_played_day(played, target)
-            _publish_sample_rota(ws, centre, day)
+            _publish_sample_rota(data.workspace(), centre, day)
         st.session_state[state.TODAY_FOLDER_PLAYED] = str(target)
         st.session_state.pop(state.TODAY_REPLAN, None)
         st.session_state[state.TODAY_AS_OF] = "11:00"
@@ -356,6 +355,7 @@ if saved is not None and saved[0] == str(feed):
             from wfm.store import repository
 
             with ui.friendly_errors():
+                ws = data.workspace()
                 if chosen.empty:
                     st.warning("Tick at least one change.", icon=":material/warning:")
                     st.stop()
