@@ -78,8 +78,12 @@ def test_the_replan_recovers_half_the_shortfall_with_fewer_than_ten_changes(play
     others = day.rota[day.rota["date"] != DAY]
     week_before = pd.concat([others, rota_day], ignore_index=True)
     week_after = pd.concat([others, new], ignore_index=True)
-    found = {(v.rule, v.agent_id) for v in check_rota(week_after, site=rota_site(CENTRE), agents=agents)}
-    known = {(v.rule, v.agent_id) for v in check_rota(week_before, site=rota_site(CENTRE), agents=agents)}
+    found = {
+        (v.rule, v.agent_id) for v in check_rota(week_after, site=rota_site(CENTRE), agents=agents)
+    }
+    known = {
+        (v.rule, v.agent_id) for v in check_rota(week_before, site=rota_site(CENTRE), agents=agents)
+    }
     assert found <= known, found - known
 
 

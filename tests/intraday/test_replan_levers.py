@@ -348,3 +348,20 @@ def test_applying_a_cancel_and_a_call_in_gives_the_expected_rows():
         ["a", "work", t("08:00"), t("12:00")],
         ["c", "work", t("17:00"), t("19:00")],
     ]
+
+
+def test_overtime_stops_at_the_contracts_weekly_paid_hours():
+    # Part-time: at most 30 h a week; 27 h elsewhere this week and 2.75 h today leave 15 min.
+    rota = pd.DataFrame([piece("a", "work", "09:00", "11:45")])
+    need = requirement({"11:45": 1.0, "12:00": 1.0, "12:15": 1.0}, base=0.0)
+    result = replan_day(
+        rota,
+        need,
+        t("09:00"),
+        CENTRE,
+        contract_of={"a": "part_time"},
+        settings=ReplanSettings(max_vto_minutes=0, max_call_ins_per_day=0, change_cost=0.1),
+        shrinkage_fraction=0.0,
+        context=WorkingTimeContext({}, {}, {"a": 27 * 60.0}, {"a": 3}),
+    )
+    assert result.changes[["kind", "new_end"]].values.tolist() == [["overtime", t("12:00")]]

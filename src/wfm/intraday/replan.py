@@ -10,9 +10,9 @@ levers, each priced by :class:`ReplanSettings`:
   ``window_start``/``window_end`` columns, else the agent's shift. A session several agents
   attend (same activity, start and end) moves or is cancelled as a whole;
 - **overtime**: extend a shift at its end, or **start early**, by whole intervals, only
-  where the contract's longest shift, the break rules (a longer shift would need another
-  break) and the rest since the previous shift and before the next one allow, at most
-  ``max_overtime_minutes`` per agent;
+  where the contract's longest shift and weekly paid hours, the break rules (a longer shift
+  would need another break) and the rest since the previous shift and before the next one
+  allow, at most ``max_overtime_minutes`` per agent;
 - **call in** an agent not working today for a short shift (no break needed), only where
   their availability, the rest rules and the contract's weekly hours and days allow;
 - **voluntary time off (VTO)**: end a shift early (an offer the agent may decline).
@@ -485,6 +485,19 @@ def replan_day(
                 _longest_without_new_break(centre.break_rules, length_min),
             )
             room = min(settings.max_overtime_minutes, longest - length_min)
+            if context is not None:
+                # The contract's weekly paid hours: the rest of the week plus today's.
+                own = present_rota[present_rota["agent_id"] == agent]
+                unpaid = own["activity"].isin(
+                    [r.activity for r in centre.break_rules if not r.paid]
+                )
+                today_paid = (own["end"] - own["start"])[~unpaid].dt.total_seconds().sum() / 60
+                room = min(
+                    room,
+                    contract.max_hours_per_week * 60
+                    - context.week_paid_minutes.get(agent, 0.0)
+                    - today_paid,
+                )
             rest = pd.Timedelta(hours=contract.min_rest_hours)
             after = (
                 (nexts[agent] - rest - shift["end"]).total_seconds() / 60
