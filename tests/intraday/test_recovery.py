@@ -14,7 +14,6 @@ from wfm.config import load_centre
 from wfm.data.agents import read_agents
 from wfm.intraday.day_replan import replan_today
 from wfm.intraday.feed import parse_as_of
-from wfm.intraday.replan import ReplanSettings
 from wfm.intraday.sample_day import play_day
 from wfm.plan.workspace import Workspace
 from wfm.scheduling.compliance import check_rota
@@ -54,8 +53,6 @@ def test_the_replan_recovers_half_the_shortfall_with_fewer_than_ten_changes(play
         as_of=as_of,
         agents=agents,
         day=DAY,
-        # The target's own bound on changes; every other setting is the default.
-        settings=ReplanSettings(max_changes=9),
     )
     # The measure: the day's projected service level (the past counted as it happened).
     assert done.service_level_target == pytest.approx(0.8)
