@@ -33,7 +33,8 @@ import pandas as pd
 from wfm.config import load_centre
 from wfm.data.agents import read_agents
 from wfm.data.history import read_history
-from wfm.data.io import read_forecast, read_rota, write_files_atomic
+from wfm.data.io import write_files_atomic
+from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.adherence_now import out_of_adherence_now
 from wfm.intraday.day_replan import replan_today
 from wfm.intraday.feed import parse_as_of, read_states_today

@@ -11,7 +11,7 @@ import pytest
 
 from wfm.cli import main
 from wfm.config import load_centre
-from wfm.data.io import read_rota
+from wfm.data.output_files import read_rota
 from wfm.intraday.accept import StaleSuggestionsError, publish_changes, read_suggestions
 from wfm.plan.workspace import Workspace
 

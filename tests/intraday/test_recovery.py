@@ -90,7 +90,7 @@ def test_cli_replan_with_a_store_publishes_the_accepted_changes(tmp_path, capsys
     assert main(["intraday", "sample", "-o", str(folder)]) == 0
     ws = Workspace.open(f"sqlite:///{tmp_path / 'wfm.db'}")
     rota = pd.read_csv(folder / "rota.csv")
-    from wfm.data.io import read_rota
+    from wfm.data.output_files import read_rota
 
     week = read_rota(folder / "rota.csv", CENTRE.timezone)
     assert len(week) == len(rota) and week["date"].nunique() > 1
