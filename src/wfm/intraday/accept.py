@@ -30,7 +30,7 @@ from sqlalchemy import Connection, select
 
 from wfm.errors import InputError
 from wfm.intraday.replan import ATTENDEE_SEPARATOR, CHANGE_COLUMNS, CHANGE_KINDS, apply_changes
-from wfm.scheduling.edits import coverage_after_edit
+from wfm.scheduling.edit_coverage import coverage_after_edit
 from wfm.store import repository, schema
 from wfm.store.audit import record
 from wfm.store.frames import load_frame
