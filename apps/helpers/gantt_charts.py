@@ -12,7 +12,14 @@ import pandas as pd
 from helpers import charts
 
 #: Colour of each rota activity in the Gantt chart.
-ACTIVITY_COLOURS = {"work": "#4c78a8", "break": "#f58518", "lunch": "#54a24b"}
+ACTIVITY_COLOURS = {
+    "work": "#4c78a8",
+    "break": "#f58518",
+    "lunch": "#54a24b",
+    "coaching": "#b279a2",
+    "meeting": "#e45756",
+    "training": "#9d755d",
+}
 
 
 def gantt_frame(

@@ -1,5 +1,6 @@
 """Today (for team leaders and planners watching the day): position, service level, who is
-out of adherence now.
+out of adherence now, and a re-plan of the rest of the day whose accepted changes are
+published as a new rota version.
 
 The day's feed is a folder holding ``arrivals.csv`` (today's interval history so far) and
 ``states.csv`` (today's agent states, open events allowed) as a telephony system exports
@@ -24,12 +25,30 @@ from wfm.data.agents import read_agents
 from wfm.data.history import read_history
 from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
-from wfm.intraday.feed import parse_as_of, read_states_today
+from wfm.intraday.feed import day_of_arrivals, parse_as_of, read_states_today
 from wfm.intraday.position import day_position
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 
 #: Seconds between refreshes of the live part.
 REFRESH_SECONDS = 60
+
+
+def _publish_sample_rota(ws, centre, day: dt.date) -> None:
+    """The sample's published rota, published in the store when no version covers ``day``
+    (so accepted changes have a version to start from)."""
+    from wfm.intraday.accept import published_version_for
+    from wfm.store import repository
+
+    with repository.reading(ws.url) as conn:
+        if published_version_for(conn, day, centre.timezone) is not None:
+            return
+    week = read_rota(centre.base_dir / "published_rota.csv", centre.timezone)
+    week = week[
+        (week["date"] >= day - dt.timedelta(days=6)) & (week["date"] <= day + dt.timedelta(days=6))
+    ]
+    version = ws.save_rota(week, pd.DataFrame(), name="sample published rota", start_date=day)
+    ws.publish_rota(version)
+
 
 st.title("Today")
 st.caption(
@@ -58,7 +77,9 @@ with ui.friendly_errors():
                 rota_path=centre.base_dir / "published_rota.csv",
             )
             write_played_day(played, target)
+            _publish_sample_rota(data.workspace(), centre, day)
         st.session_state[state.TODAY_FOLDER_PLAYED] = str(target)
+        st.session_state.pop(state.TODAY_REPLAN, None)
         st.session_state[state.TODAY_AS_OF] = "11:00"
     folder = folder or st.session_state.get(state.TODAY_FOLDER_PLAYED, "")
     if not folder:
@@ -90,16 +111,16 @@ def live() -> None:
     """Re-read the feed and redraw the position (runs on its own every minute)."""
     with ui.friendly_errors():
         forecast, rota = _static(str(feed), centre.timezone)
-        day = min(rota["date"])
-        now = pd.Timestamp.now(tz=centre.timezone)
-        as_of = parse_as_of(as_of_text, day, centre.timezone) if as_of_text else now
-        rota_today = rota[rota["date"] == day]
-        states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
         arrivals = read_history(
             feed / "arrivals.csv",
             timezone=centre.timezone,
             interval_minutes=centre.interval_minutes,
         ).frame
+        day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
+        now = pd.Timestamp.now(tz=centre.timezone)
+        as_of = parse_as_of(as_of_text, day, centre.timezone) if as_of_text else now
+        rota_today = rota[rota["date"] == day]
+        states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
         agents = read_agents(centre.resolve(centre.agents), centre)
         position = day_position(
             forecast,
@@ -222,3 +243,159 @@ def live() -> None:
 
 
 live()
+
+
+# --- re-plan the rest of the day -------------------------------------------------------------
+st.header("Re-plan the rest of the day")
+st.caption(
+    "The fewest changes that best protect the day's service level from now on: breaks, "
+    "lunches and off-phone activities moved, postponed or cancelled; overtime, early starts "
+    "and call-ins where the rules allow; voluntary time off where over-staffed. Tick the "
+    "changes to accept: they are published as a new rota version (with the audit trail)."
+)
+message = st.session_state.pop(state.TODAY_MESSAGE, None)
+if message:
+    st.success(message, icon=":material/publish:")
+if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
+    from wfm.data.availability import read_availability
+    from wfm.intraday.day_replan import replan_today
+
+    with ui.friendly_errors(), st.spinner("Re-planning the rest of the day…"):
+        forecast, rota = _static(str(feed), centre.timezone)
+        arrivals = read_history(
+            feed / "arrivals.csv",
+            timezone=centre.timezone,
+            interval_minutes=centre.interval_minutes,
+        ).frame
+        day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
+        as_of = (
+            parse_as_of(as_of_text, day, centre.timezone)
+            if as_of_text
+            else pd.Timestamp.now(tz=centre.timezone)
+        )
+        done = replan_today(
+            centre,
+            forecast=forecast,
+            rota_day=rota[rota["date"] == day],
+            whole_rota=rota,
+            states=read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of),
+            arrivals=arrivals,
+            as_of=as_of,
+            agents=read_agents(centre.resolve(centre.agents), centre),
+            day=day,
+            unavailable=read_availability(centre.resolve(centre.availability), centre.timezone)
+            if centre.availability
+            else None,
+        )
+        st.session_state[state.TODAY_REPLAN] = (str(feed), day, done)
+
+saved = st.session_state.get(state.TODAY_REPLAN)
+if saved is not None and saved[0] == str(feed):
+    _, replan_day_, done = saved[:3]
+    accepted_already = len(saved) > 3
+    changes = done.replan.changes
+    cols = st.columns(3)
+    cols[0].metric("Day's service level now", ui.percent(done.service_level_before))
+    cols[1].metric(
+        "With every suggestion",
+        ui.percent(done.service_level_after),
+        delta=f"{(done.service_level_after - done.service_level_before) * 100:+.1f} points",
+    )
+    cols[2].metric(
+        "Shortfall recovered",
+        ui.percent(done.recovered),
+        help=f"Against the day's target of {ui.percent(done.service_level_target)}; "
+        f"{done.agent_activities_changed} agent-activities changed.",
+    )
+    if changes.empty:
+        st.info("No change is worth its cost now.", icon=":material/check_circle:")
+    elif not accepted_already:
+        table = pd.DataFrame(
+            {
+                "accept": True,
+                "id": changes["change_id"],
+                "agent": changes["agent_id"],
+                "change": changes["kind"].str.replace("_", " "),
+                "activity": changes["activity"],
+                "from": (
+                    changes["old_start"].dt.strftime("%H:%M")
+                    + "–"
+                    + changes["old_end"].dt.strftime("%H:%M")
+                ).where(changes["old_start"] != changes["old_end"], "—"),
+                "to": (
+                    changes["new_start"].dt.strftime("%H:%M")
+                    + "–"
+                    + changes["new_end"].dt.strftime("%H:%M")
+                ).where(changes["new_start"] != changes["new_end"], "—"),
+                "cost": changes["cost"],
+                "service level (alone)": changes["service_level_gain"] * 100,
+                "service level (in the plan)": changes["service_level_gain_in_plan"] * 100,
+            }
+        )
+        edited = st.data_editor(
+            table,
+            hide_index=True,
+            disabled=[c for c in table.columns if c != "accept"],
+            column_config={
+                "accept": st.column_config.CheckboxColumn("accept"),
+                "cost": st.column_config.NumberColumn(format="%.2f"),
+                "service level (alone)": st.column_config.NumberColumn(format="%+.2f pts"),
+                "service level (in the plan)": st.column_config.NumberColumn(format="%+.2f pts"),
+            },
+            key="today_replan_table",
+        )
+        left, right = st.columns(2)
+        chosen = None
+        if left.button("Accept selected", icon=":material/done:"):
+            chosen = changes[changes["change_id"].isin(edited.loc[edited["accept"], "id"])]
+        if right.button("Accept all", icon=":material/done_all:"):
+            chosen = changes
+        if chosen is not None:
+            from wfm.intraday.accept import publish_changes, published_version_for
+            from wfm.store import repository
+
+            with ui.friendly_errors():
+                ws = data.workspace()
+                if chosen.empty:
+                    st.warning("Tick at least one change.", icon=":material/warning:")
+                    st.stop()
+                with repository.reading(ws.url) as conn:
+                    base = published_version_for(conn, replan_day_, centre.timezone)
+                if base is None:
+                    st.error(
+                        f"The store has no published rota for {replan_day_:%d %B}: publish it "
+                        "in the Rota builder first.",
+                        icon=":material/error:",
+                    )
+                    st.stop()
+                agents = read_agents(centre.resolve(centre.agents), centre)
+                published = publish_changes(
+                    ws.url,
+                    base,
+                    replan_day_,
+                    chosen,
+                    timezone=centre.timezone,
+                    queues_by_agent={a.agent_id: a.queues for a in agents},
+                    interval_minutes=centre.interval_minutes,
+                    actor=ws.actor,
+                    note="accepted on the Today page",
+                )
+            st.session_state[state.TODAY_MESSAGE] = (
+                f"Published rota version {published.version_id} (from version {base}) with "
+                f"{len(chosen)} changes."
+            )
+            st.session_state[state.TODAY_REPLAN] = (str(feed), replan_day_, done, published)
+            st.rerun()
+    if accepted_already:
+        published = saved[3]
+        st.subheader(f"Published version {published.version_id}: the changed agents today")
+        changed = set()
+        for agent in published.changes["agent_id"]:
+            changed.update(str(agent).split("|"))
+        shown = published.rota_day[published.rota_day["agent_id"].isin(changed)]
+        st.dataframe(
+            shown.assign(
+                start=shown["start"].dt.strftime("%H:%M"), end=shown["end"].dt.strftime("%H:%M")
+            )[["agent_id", "activity", "start", "end"]],
+            hide_index=True,
+        )

@@ -418,3 +418,12 @@ def test_the_gantt_of_a_big_centre_is_paged_and_searchable():
     assert matching == 10  # A640 ... A649
     south, matching, _ = gantt_charts.gantt_page(frame, search="south")
     assert matching == 250 and south["team"].eq("South").all()
+
+
+def test_every_rota_activity_has_its_own_gantt_colour():
+    """A new activity type (e.g. an off-phone session) must not fall back to a shared colour."""
+    from helpers import gantt_charts
+    from wfm.data.schemas import ROTA_ACTIVITIES
+
+    assert set(gantt_charts.ACTIVITY_COLOURS) == set(ROTA_ACTIVITIES)
+    assert len(set(gantt_charts.ACTIVITY_COLOURS.values())) == len(ROTA_ACTIVITIES)

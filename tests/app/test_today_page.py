@@ -31,3 +31,26 @@ def test_the_played_sample_day(app_env):
     assert set(labels) >= {"Contacts so far", "Service level so far", "Out of adherence now"}
     assert int(labels["Out of adherence now"]) >= 2  # the two absent agents at least
     assert len(app.get("vega_lite_chart")) == 2
+
+
+@pytest.mark.slow
+def test_a_replan_is_accepted_and_published_as_a_new_version(app_env):
+    from wfm.plan.workspace import Workspace
+
+    app = open_page(PAGE, timeout=WORK_TIMEOUT_SECONDS)
+    next(b for b in app.button if "sample day" in b.label).click().run()
+    next(b for b in app.button if "Re-plan now" in b.label).click().run()
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    labels = {m.label: m.value for m in app.metric}
+    assert {"Day's service level now", "With every suggestion", "Shortfall recovered"} <= set(
+        labels
+    )
+    next(b for b in app.button if b.label == "Accept all").click().run()
+    assert_no_exception(app)
+    assert any("Published rota version" in s.value for s in app.success)
+    assert any("Published version" in h.value for h in app.subheader)
+    # In the store: the sample's week published, then the version with the changes.
+    versions = Workspace.open(f"sqlite:///{app_env}").rota_versions()
+    assert versions["status"].tolist() == ["published", "published"]
+    assert "intraday 2026-10-20" in versions["name"].iloc[1]

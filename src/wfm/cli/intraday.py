@@ -39,24 +39,20 @@ def register(commands) -> None:
     status.set_defaults(handler=run_status)
     replan = actions.add_parser(
         "replan",
-        help="suggest the fewest changes for the rest of the day (breaks, overtime, VTO)",
+        help="suggest the fewest changes for the rest of the day; accept them into the store",
         description="Re-plan the rest of the day from --as-of with the past frozen: move "
-        "breaks and lunches within their windows, offer overtime and voluntary time off. "
-        "Writes suggestions.csv (each change with its cost and its own service-level gain); "
-        "with --accept, also rota.csv (the rota with the accepted changes) and changes.csv.",
+        "breaks, lunches and off-phone activities within their windows, postpone or cancel "
+        "activities, offer overtime, early starts and call-ins where the rules allow, and "
+        "voluntary time off. Writes suggestions.csv (each change with its cost and its own "
+        "service-level gain); with --accept, also rota.csv (the day with the accepted changes) "
+        "and changes.csv, and with --store publishes them as a new rota version.",
     )
-    for action in (replan,):
-        for option in (
-            "--centre",
-            "--forecast",
-            "--rota",
-            "--history-today",
-            "--states-today",
-            "--as-of",
-        ):
-            action.add_argument(option, required=True)
-        action.add_argument("--date", help="the day, YYYY-MM-DD (default: the rota's first day)")
-        action.add_argument("-o", "--output", required=True, help="folder for the output files")
+    for option in ("--centre", "--forecast", "--history-today", "--states-today", "--as-of"):
+        replan.add_argument(option, required=True)
+    replan.add_argument("--rota", help="the published rota CSV (or take it from --store)")
+    replan.add_argument("--date", help="the day, YYYY-MM-DD (default: the arrivals' day)")
+    replan.add_argument("-o", "--output", required=True, help="folder for the output files")
+    _store_options(replan)
     replan.add_argument(
         "--accept", help="changes to accept: 'all' or their ids, e.g. 1,3,4 (default: none)"
     )
@@ -64,7 +60,46 @@ def register(commands) -> None:
         "--max-overtime-minutes", type=int, default=60, help="overtime per agent [minutes]"
     )
     replan.add_argument("--max-vto-minutes", type=int, default=120, help="VTO per agent [minutes]")
+    replan.add_argument(
+        "--max-call-ins", type=int, default=4, help="agents called in today at most (0: none)"
+    )
+    replan.add_argument(
+        "--max-overtime-hours",
+        type=float,
+        default=16.0,
+        help="overtime, early starts and call-ins today at most [hours]",
+    )
+    replan.add_argument(
+        "--max-changes", type=int, help="agent-activities changed at most (default: no cap)"
+    )
+    replan.add_argument(
+        "--change-cost", type=float, default=5.0, help="cost of one changed agent-activity"
+    )
+    replan.add_argument(
+        "--value-per-point",
+        type=float,
+        help="cost units one point of the day's service level is worth "
+        "(default: 2 × the centre's under-staffing cost per agent-hour)",
+    )
+    replan.add_argument(
+        "--notice-minutes", type=int, default=15, help="nothing changes this soon [minutes]"
+    )
     replan.set_defaults(handler=run_replan)
+    accept = actions.add_parser(
+        "accept",
+        help="publish accepted suggestions as a new rota version in the store",
+        description="Read a suggestions.csv written by `wfm intraday replan --store`, check "
+        "that it was made on the rota version still published for its day, apply the accepted "
+        "changes and publish the result as a new version (audit trail: rota_generated, "
+        "rota_edited with the changes, rota_published). Writes rota.csv and changes.csv.",
+    )
+    accept.add_argument("--centre", required=True, help="centre TOML")
+    accept.add_argument("--suggestions", required=True, help="suggestions.csv of a re-plan")
+    accept.add_argument("--accept", default="all", help="'all' (default) or change ids, e.g. 1,3,4")
+    accept.add_argument("--note", default="", help="note for the audit trail")
+    accept.add_argument("-o", "--output", required=True, help="folder for the output files")
+    _store_options(accept, required=True)
+    accept.set_defaults(handler=run_accept)
     sample = actions.add_parser(
         "sample",
         help="play a day of the sample centre up to --as-of (a spike, agents absent)",
@@ -109,8 +144,25 @@ def run_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store_options(parser, required: bool = False) -> None:
+    parser.add_argument(
+        "--store",
+        nargs="?",
+        const="",
+        default="" if required else None,
+        metavar="URL",
+        help="the store: the rota is its published version for the day, and accepted changes "
+        "are published as a new version (URL default: $WFM_DB_URL, else wfm.db in the user "
+        "data folder, as for `wfm db`)",
+    )
+    parser.add_argument(
+        "--rota-version", type=int, help="the rota version to re-plan (default: the published one)"
+    )
+
+
 def _load_day(args: argparse.Namespace):
-    """Centre, today's rota, as-of time, forecast, arrivals, states and agents from the options."""
+    """Centre, the day, today's rota (and the whole rota), as-of time, forecast, arrivals,
+    states, agents and the store's base version from the options."""
     from wfm.config import load_centre
     from wfm.data.agents import read_agents
     from wfm.data.history import read_history
@@ -121,101 +173,264 @@ def _load_day(args: argparse.Namespace):
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise InputError("the output path is a file, not a folder", source=str(output))
-    rota = read_rota(args.rota, centre.timezone)
-    day = parse_date(args.date) or min(rota["date"])
-    rota = rota[rota["date"] == day]
-    if rota.empty:
-        raise InputError(
-            "the rota has no shift on the day", source=args.rota, value=str(day), fix="give --date"
-        )
-    as_of = parse_as_of(args.as_of, day, centre.timezone)
-    forecast = read_forecast(args.forecast, centre.timezone)
     arrivals = read_history(
         args.history_today, timezone=centre.timezone, interval_minutes=centre.interval_minutes
     ).frame
+    store = getattr(args, "store", None)
+    base_version = None
+    if store is not None:
+        rota, base_version = _rota_from_store(args, centre, arrivals)
+        source = f"rota version {base_version}"
+    elif args.rota:
+        rota, source = read_rota(args.rota, centre.timezone), args.rota
+    else:
+        raise InputError("give the rota", option="--rota", fix="give --rota FILE or --store")
+    day = parse_date(args.date) or _arrivals_day(arrivals, centre.timezone) or min(rota["date"])
+    rota_day = rota[rota["date"] == day]
+    if rota_day.empty:
+        raise InputError(
+            "the rota has no shift on the day", source=source, value=str(day), fix="give --date"
+        )
+    as_of = parse_as_of(args.as_of, day, centre.timezone)
+    forecast = read_forecast(args.forecast, centre.timezone)
     states = read_states_today(args.states_today, timezone=centre.timezone, as_of=as_of)
     agents = read_agents(centre.resolve(centre.agents), centre)
-    return centre, output, day, rota, as_of, forecast, arrivals, states, agents
+    return (
+        centre,
+        output,
+        day,
+        rota_day,
+        as_of,
+        forecast,
+        arrivals,
+        states,
+        agents,
+        rota,
+        base_version,
+    )
+
+
+def _arrivals_day(arrivals, timezone: str):
+    from wfm.intraday.feed import day_of_arrivals
+
+    return day_of_arrivals(arrivals, timezone)
+
+
+def _rota_from_store(args, centre, arrivals):
+    """The whole rota of the store's published version for the day, and its id."""
+    import pandas as pd
+
+    from wfm.intraday.accept import published_version_for
+    from wfm.store import repository
+
+    url = args.store or None
+    day = parse_date(args.date) or _arrivals_day(arrivals, centre.timezone)
+    if args.rota_version is not None:
+        version_id = args.rota_version
+    else:
+        with repository.reading(url) as conn:
+            version_id = published_version_for(conn, day, centre.timezone) if day else None
+        if version_id is None:
+            raise InputError(
+                f"the store has no published rota for {day}",
+                option="--store",
+                fix="publish the rota first (Rota builder or `wfm db`), or give --rota FILE",
+            )
+    version = repository.load_rota(url, version_id)
+    rota = version.rota.copy()
+    for column in ("start", "end"):
+        rota[column] = rota[column].dt.tz_convert(centre.timezone)
+    rota["date"] = [pd.Timestamp(d).date() for d in rota["date"]]
+    return rota, version_id
 
 
 def run_replan(args: argparse.Namespace) -> int:
+    from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
+    from wfm.intraday.accept import BASE_VERSION_COLUMN, publish_changes, select_changes
+    from wfm.intraday.day_replan import replan_today
     from wfm.intraday.position import day_position
-    from wfm.intraday.replan import ReplanSettings, apply_changes, replan_day
+    from wfm.intraday.replan import ReplanSettings, apply_changes
     from wfm.plan.chain import service_targets, shrinkage_by_queue
 
-    centre, output, day, rota, as_of, forecast, arrivals, states, agents = _load_day(args)
-    for option, value in (
-        ("--max-overtime-minutes", args.max_overtime_minutes),
-        ("--max-vto-minutes", args.max_vto_minutes),
+    for option, value, top in (
+        ("--max-overtime-minutes", args.max_overtime_minutes, 480),
+        ("--max-vto-minutes", args.max_vto_minutes, 480),
+        ("--max-call-ins", args.max_call_ins, 500),
+        ("--max-overtime-hours", args.max_overtime_hours, 5000),
+        ("--change-cost", args.change_cost, 1e6),
+        ("--notice-minutes", args.notice_minutes, 480),
+        ("--max-changes", 0 if args.max_changes is None else args.max_changes, 10000),
+        ("--value-per-point", 0 if args.value_per_point is None else args.value_per_point, 1e9),
     ):
-        if not 0 <= value <= 480:
-            raise InputError("must be 0 to 480 minutes", column=option, value=value)
+        if not (value == value and 0 <= value <= top):  # NaN fails too
+            raise InputError(f"must be 0 to {top:g}", option=option, value=value)
+    (centre, output, day, rota, as_of, forecast, arrivals, states, agents, whole, base_version) = (
+        _load_day(args)
+    )
+    settings = ReplanSettings(
+        notice_minutes=args.notice_minutes,
+        max_overtime_minutes=args.max_overtime_minutes,
+        max_vto_minutes=args.max_vto_minutes,
+        max_call_ins_per_day=args.max_call_ins,
+        max_overtime_hours_per_day=args.max_overtime_hours,
+        change_cost=args.change_cost,
+        value_per_point=args.value_per_point,
+        max_changes=args.max_changes,
+    )
+    unavailable = (
+        read_availability(centre.resolve(centre.availability), centre.timezone)
+        if centre.availability
+        else None
+    )
+    done = replan_today(
+        centre,
+        forecast=forecast,
+        rota_day=rota,
+        whole_rota=whole,
+        states=states,
+        arrivals=arrivals,
+        as_of=as_of,
+        agents=agents,
+        day=day,
+        settings=settings,
+        unavailable=unavailable,
+    )
+    result, before, after = done.replan, done.service_level_before, done.service_level_after
+    target = done.service_level_target
     options = dict(
         queues_by_agent={a.agent_id: a.queues for a in agents},
         targets=service_targets(centre),
         shrinkage_by_queue=shrinkage_by_queue(centre),
         interval_minutes=centre.interval_minutes,
     )
-    position = day_position(forecast, rota, states, arrivals, as_of, **options)
 
     def day_service_level(candidate) -> float:
         summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
         return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
 
-    required = position.intervals.groupby("interval_start")["agents_required"].sum()
-    result = replan_day(
-        rota,
-        required,
-        as_of,
-        centre,
-        contract_of={a.agent_id: a.contract for a in agents},
-        settings=ReplanSettings(
-            max_overtime_minutes=args.max_overtime_minutes, max_vto_minutes=args.max_vto_minutes
-        ),
-        service_level_of=day_service_level,
-    )
-    files = {output / "suggestions.csv": result.changes}
-    before = day_service_level(rota)
-    say(f"{centre.name}, {day} at {as_of:%H:%M}: {len(result.changes)} suggested changes")
+    suggestions = result.changes.copy()
+    if base_version is not None:
+        suggestions[BASE_VERSION_COLUMN] = base_version
+    files = {output / "suggestions.csv": suggestions}
     say(
-        f"  day's projected service level now {before:.1%}; with every suggestion {day_service_level(result.rota):.1%}"
+        f"{centre.name}, {day} at {as_of:%H:%M}: {len(result.changes)} suggested changes "
+        f"({result.status})"
+    )
+    say(
+        f"  day's projected service level now {before:.1%} against a target of {target:.1%}; "
+        f"with every suggestion {after:.1%} ({result.changes['agent_activities'].sum()} "
+        f"agent-activities changed, {done.recovered:.0%} of the "
+        "shortfall recovered)"
     )
     for change in result.changes.itertuples(index=False):
         say(
-            f"  {change.change_id:3d}. {change.agent_id} {change.kind} {change.activity} "
-            f"{change.old_start:%H:%M}-{change.old_end:%H:%M} -> {change.new_start:%H:%M}-{change.new_end:%H:%M}"
+            f"  {change.change_id:3d}. {describe_change(change)}"
             f"  cost {change.cost:+.2f}, service level {change.service_level_gain:+.2%}"
         )
+    accepted = None
     if args.accept:
-        if args.accept.strip().lower() == "all":
-            accepted = result.changes
-        else:
-            try:
-                ids = {int(part) for part in args.accept.split(",") if part.strip()}
-            except ValueError:
-                raise InputError(
-                    "--accept takes 'all' or change ids",
-                    column="--accept",
-                    value=args.accept,
-                    fix="e.g. --accept 1,3",
-                ) from None
-            unknown = ids - set(result.changes["change_id"])
-            if unknown:
-                raise InputError(
-                    "no suggested change has these ids",
-                    column="--accept",
-                    value=", ".join(map(str, sorted(unknown))),
-                    fix=f"use ids 1 to {len(result.changes)} from suggestions.csv",
-                )
-            accepted = result.changes[result.changes["change_id"].isin(ids)]
+        accepted = select_changes(result.changes, args.accept)
         new_rota = apply_changes(rota, accepted)
         files[output / "rota.csv"] = new_rota[["agent_id", "date", "activity", "start", "end"]]
         files[output / "changes.csv"] = accepted
         say(
-            f"  accepted {len(accepted)}: day's projected service level {day_service_level(new_rota):.1%}"
+            f"  accepted {len(accepted)}: day's projected service level "
+            f"{day_service_level(new_rota):.1%}"
         )
-    write_files_atomic(files)
+    if accepted is not None and base_version is not None:
+        published = publish_changes(
+            args.store or None,
+            base_version,
+            day,
+            accepted,
+            timezone=centre.timezone,
+            queues_by_agent={a.agent_id: a.queues for a in agents},
+            interval_minutes=centre.interval_minutes,
+            source="--accept",
+            before_commit=lambda _: write_files_atomic(files),
+        )
+        say(f"  published rota version {published.version_id} (from {base_version})")
+    else:
+        write_files_atomic(files)
+    say(f"  files in {output}")
+    return EXIT_OK
+
+
+def describe_change(change) -> str:
+    from wfm.intraday.accept import describe
+
+    return describe(change)
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    from wfm.config import load_centre
+    from wfm.data.agents import read_agents
+    from wfm.data.io import write_files_atomic
+    from wfm.intraday.accept import (
+        BASE_VERSION_COLUMN,
+        publish_changes,
+        read_suggestions,
+        select_changes,
+    )
+
+    centre = load_centre(args.centre)
+    output = Path(args.output)
+    if output.exists() and not output.is_dir():
+        raise InputError("the output path is a file, not a folder", source=str(output))
+    suggestions = read_suggestions(args.suggestions, centre.timezone)
+    if suggestions.empty:
+        raise InputError("the suggestions file lists no change", source=args.suggestions)
+    if BASE_VERSION_COLUMN not in suggestions:
+        raise InputError(
+            f"the suggestions file has no {BASE_VERSION_COLUMN} column (made without a store)",
+            source=args.suggestions,
+            fix="re-run `wfm intraday replan --store` to make suggestions you can publish",
+        )
+    bases = suggestions[BASE_VERSION_COLUMN].unique()
+    if len(bases) != 1:
+        raise InputError(
+            "the suggestions were made on several rota versions",
+            source=args.suggestions,
+            column=BASE_VERSION_COLUMN,
+            value=", ".join(map(str, bases)),
+        )
+    if args.rota_version is not None and args.rota_version != bases[0]:
+        raise InputError(
+            "the suggestions were made on another rota version",
+            option="--rota-version",
+            value=args.rota_version,
+            fix=f"the file says {bases[0]}",
+        )
+    accepted = select_changes(suggestions, args.accept)
+    accepted = accepted.drop(columns=[BASE_VERSION_COLUMN])
+    day = accepted["new_start"].min().date()
+    agents = read_agents(centre.resolve(centre.agents), centre)
+    published = publish_changes(
+        args.store or None,
+        int(bases[0]),
+        day,
+        accepted,
+        timezone=centre.timezone,
+        queues_by_agent={a.agent_id: a.queues for a in agents},
+        interval_minutes=centre.interval_minutes,
+        note=args.note,
+        source=args.suggestions,
+        before_commit=lambda result: write_files_atomic(
+            {
+                output / "rota.csv": result.rota_day[
+                    ["agent_id", "date", "activity", "start", "end"]
+                ],
+                output / "changes.csv": accepted,
+            }
+        ),
+    )
+    say(
+        f"published rota version {published.version_id} for {day}: {len(accepted)} changes "
+        f"on version {published.base_version_id}"
+    )
+    for change in accepted.itertuples(index=False):
+        say(f"  {change.change_id:3d}. {describe_change(change)}")
     say(f"  files in {output}")
     return EXIT_OK
 
@@ -226,7 +441,7 @@ def run_status(args: argparse.Namespace) -> int:
     from wfm.intraday.position import day_position
     from wfm.plan.chain import service_targets, shrinkage_by_queue
 
-    centre, output, day, rota, as_of, forecast, arrivals, states, agents = _load_day(args)
+    centre, output, day, rota, as_of, forecast, arrivals, states, agents, *_ = _load_day(args)
     position = day_position(
         forecast,
         rota,

@@ -47,7 +47,10 @@ REQUIREMENTS_COLUMNS = (
     "occupancy",
 )
 ROTA_COLUMNS = ("agent_id", "date", "activity", "start", "end")
-ROTA_ACTIVITIES = ("work", "break", "lunch")
+#: Off-phone activities a rota can place (coaching sessions, team meetings, training): paid,
+#: not on the phones, attended by named agents.
+OFF_PHONE_ACTIVITIES = ("coaching", "meeting", "training")
+ROTA_ACTIVITIES = ("work", "break", "lunch", *OFF_PHONE_ACTIVITIES)
 COVERAGE_COLUMNS = (
     "interval_start",
     "queue",

@@ -19,7 +19,15 @@ from wfm.data.states import StateLog
 from wfm.review.adherence import ADHERENT_STATES, NO_EVENT
 
 #: Minutes a mismatch may last before an agent shows as out of adherence, per activity.
-DEFAULT_THRESHOLD_MINUTES: dict[str, float] = {"work": 3.0, "break": 2.0, "lunch": 5.0, "off": 5.0}
+DEFAULT_THRESHOLD_MINUTES: dict[str, float] = {
+    "work": 3.0,
+    "break": 2.0,
+    "lunch": 5.0,
+    "coaching": 5.0,
+    "meeting": 5.0,
+    "training": 5.0,
+    "off": 5.0,
+}
 #: States adherent to being off shift.
 OFF_SHIFT_STATES = ("offline",)
 #: Columns of :func:`out_of_adherence_now`.

@@ -60,6 +60,13 @@ class FeedStatus:
         return text
 
 
+def day_of_arrivals(arrivals: pd.DataFrame, timezone: str) -> dt.date | None:
+    """Today: the local day of the latest arrivals so far (``None`` before the first)."""
+    if arrivals.empty:
+        return None
+    return pd.Timestamp(arrivals["interval_start"].max()).tz_convert(timezone).date()
+
+
 def parse_as_of(text: str, day: dt.date, timezone: str) -> pd.Timestamp:
     """``"HH:MM"`` on ``day``, or a full ISO timestamp, as a tz-aware time in ``timezone``."""
     text = str(text).strip()

@@ -29,7 +29,8 @@ from wfm.errors import InputError
 
 @dataclass(frozen=True)
 class PlayedDay:
-    """The files of a played day (all tz-aware in the centre's zone)."""
+    """The files of a played day (all tz-aware in the centre's zone); ``rota`` holds the days
+    from a week before to a week after the day played (the rules need them)."""
 
     forecast: pd.DataFrame
     arrivals: pd.DataFrame
@@ -108,7 +109,11 @@ def play_day(
         sorted(rng.choice(candidates, size=min(absent, len(candidates)), replace=False))
     )
     events = events[~events["agent_id"].isin(absent_agents)]
-    return PlayedDay(forecast, arrivals, events, rota_today, absent_agents)
+    # The rota file holds the week around the day, for the rest and weekly-hours rules.
+    near = (rota["date"] >= day - dt.timedelta(days=6)) & (
+        rota["date"] <= day + dt.timedelta(days=6)
+    )
+    return PlayedDay(forecast, arrivals, events, rota[near].reset_index(drop=True), absent_agents)
 
 
 def write_played_day(played: PlayedDay, out_dir: str | Path) -> dict[str, Path]:

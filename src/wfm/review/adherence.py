@@ -12,8 +12,9 @@ For one agent and one scheduled activity piece :math:`[s, e)` of the rota (``wor
   ``offline`` during lunch is **not** adherent by default (an agent who logs out at lunch
   and does not come back would otherwise look adherent for the whole lunch); pass
   ``adherent_states={"lunch": ("lunch", "offline"), ...}`` where agents log out for lunch.
-  ``meeting`` and ``training`` are never adherent to the rota's activities: put them in
-  the rota or in the approved exceptions.
+  The off-phone activities (``coaching``, ``meeting``, ``training``) take the ``meeting``
+  and ``training`` states (a coaching session either); those states are not adherent to
+  work, a break or a lunch: put the activity in the rota or in the approved exceptions.
 - **Tolerance** (per activity, default :data:`DEFAULT_TOLERANCE_SECONDS`): inside each
   piece, the time not adherent forms *runs* (maximal stretches). A run that touches the
   piece's start or its end and lasts **strictly less** than the tolerance is forgiven
@@ -57,6 +58,10 @@ ADHERENT_STATES: dict[str, tuple[str, ...]] = {
     "work": PRODUCTIVE_STATES,
     "break": ("break",),
     "lunch": ("lunch",),
+    # Off-phone activities: a coaching session is logged as a meeting or a training state.
+    "coaching": ("meeting", "training"),
+    "meeting": ("meeting",),
+    "training": ("training",),
 }
 #: Default tolerance at the start and end of each scheduled piece [s].
 DEFAULT_TOLERANCE_SECONDS = 180.0

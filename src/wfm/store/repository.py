@@ -521,17 +521,20 @@ def edit_rota(
 def publish_rota(store: str | Engine | None, version_id: int, *, actor: str | None = None) -> None:
     """Mark a draft rota version published (then frozen)."""
     with transaction(store) as conn:
-        row = _version_row(conn, version_id)
-        if row["status"] == "published":
-            raise InputError(f"rota version {version_id} is already published")
-        conn.execute(
-            update(schema.rota_versions)
-            .where(schema.rota_versions.c.id == version_id)
-            .values(status="published", updated_at=utc_now_text())
-        )
-        record(
-            conn, "rota_published", "rota_version", version_id, {"name": row["name"]}, actor=actor
-        )
+        mark_published(conn, version_id, actor=actor)
+
+
+def mark_published(conn: Connection, version_id: int, *, actor: str | None = None) -> None:
+    """:func:`publish_rota` inside the caller's transaction (with its audit entry)."""
+    row = _version_row(conn, version_id)
+    if row["status"] == "published":
+        raise InputError(f"rota version {version_id} is already published")
+    conn.execute(
+        update(schema.rota_versions)
+        .where(schema.rota_versions.c.id == version_id)
+        .values(status="published", updated_at=utc_now_text())
+    )
+    record(conn, "rota_published", "rota_version", version_id, {"name": row["name"]}, actor=actor)
 
 
 def delete_rota(store: str | Engine | None, version_id: int, *, actor: str | None = None) -> None:

@@ -1,0 +1,147 @@
+"""The re-plan of today from the day's files: position, value of agents, rules, suggestions.
+
+One call chains what the CLI (``wfm intraday replan``), the Today page and the benchmarks
+need: today's position (:func:`wfm.intraday.position.day_position`), the service-level value
+of agents per interval (:func:`wfm.intraday.service_value.service_value_curves`), the
+working-time context from the whole rota and the availability file
+(:func:`wfm.intraday.replan.working_time_context`), and the re-plan itself
+(:func:`wfm.intraday.replan.replan_day`), with the day's projected service level before and
+after and the share of the shortfall recovered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from wfm.config import Centre
+from wfm.data.schemas import Agent
+from wfm.data.states import StateLog
+from wfm.intraday.position import DayPosition, day_position
+from wfm.intraday.replan import (
+    Replan,
+    ReplanSettings,
+    point_value,
+    replan_day,
+    working_time_context,
+)
+from wfm.intraday.service_value import day_target, recovered_share, service_value_curves
+from wfm.plan.chain import service_targets, shrinkage_by_queue
+from wfm.scheduling.exports import unpaid_activities_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DayReplan:
+    """A re-plan of today with its measures.
+
+    Attributes
+    ----------
+    replan
+        The suggestions and the rota with all of them.
+    position
+        Today's position without changes.
+    service_level_before, service_level_after
+        The day's projected service level without changes and with every suggestion.
+    service_level_target
+        The day's target (the queues' targets weighted by their contacts).
+    recovered
+        Share of the shortfall (target − before) the suggestions win back.
+    """
+
+    replan: Replan
+    position: DayPosition
+    service_level_before: float
+    service_level_after: float
+    service_level_target: float
+    recovered: float
+
+    @property
+    def agent_activities_changed(self) -> int:
+        """Agent-activities the suggestions change (a session counts each attendee)."""
+        return int(self.replan.changes["agent_activities"].sum())
+
+
+def replan_today(
+    centre: Centre,
+    *,
+    forecast: pd.DataFrame,
+    rota_day: pd.DataFrame,
+    whole_rota: pd.DataFrame,
+    states: StateLog,
+    arrivals: pd.DataFrame,
+    as_of: pd.Timestamp,
+    agents: Sequence[Agent],
+    day: dt.date,
+    settings: ReplanSettings | None = None,
+    unavailable: pd.DataFrame | None = None,
+    measure_each: bool = True,
+) -> DayReplan:
+    """Re-plan the rest of ``day`` from ``as_of`` (see the module docstring).
+
+    Parameters
+    ----------
+    centre : Centre
+    forecast, rota_day, states, arrivals, as_of
+        As :func:`wfm.intraday.position.day_position` (``rota_day``: today's rows).
+    whole_rota : pandas.DataFrame
+        The rota with the days around today (rest and weekly limits); may equal ``rota_day``.
+    agents : sequence of Agent
+        Everyone who may be changed or called in.
+    day : datetime.date
+    settings : ReplanSettings, optional
+    unavailable : pandas.DataFrame, optional
+        The availability file (:func:`wfm.data.availability.read_availability`).
+    measure_each : bool
+        Measure each suggestion's own service-level gain (two projections per change).
+    """
+    settings = settings or ReplanSettings()
+    targets = service_targets(centre)
+    options = dict(
+        queues_by_agent={a.agent_id: a.queues for a in agents},
+        targets=targets,
+        shrinkage_by_queue=shrinkage_by_queue(centre),
+        interval_minutes=centre.interval_minutes,
+    )
+    position = day_position(forecast, rota_day, states, arrivals, as_of, **options)
+
+    def day_service_level(candidate: pd.DataFrame) -> float:
+        summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
+        return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
+
+    context = working_time_context(
+        whole_rota, day, unpaid_activities=unpaid_activities_of(centre), unavailable=unavailable
+    )
+    curves = service_value_curves(
+        position.intervals,
+        targets,
+        interval_minutes=centre.interval_minutes,
+        value_per_point=point_value(settings, centre),
+        from_time=as_of,
+    )
+    result = replan_day(
+        rota_day,
+        position.intervals.groupby("interval_start")["agents_required"].sum(),
+        as_of,
+        centre,
+        contract_of={a.agent_id: a.contract for a in agents},
+        settings=settings,
+        service_level_of=day_service_level if measure_each else None,
+        value_curves=curves,
+        context=context,
+        absent_agents=position.absent_agents,
+        queues_by_agent=options["queues_by_agent"],
+    )
+    summary = position.summary.set_index("queue").loc["all"]
+    before = float(summary["service_level_day_projected"])
+    after = day_service_level(result.rota) if len(result.changes) else before
+    target = day_target(position.intervals, targets)
+    logger.info("re-plan of %s at %s: %.4f -> %.4f", day, as_of, before, after)
+    return DayReplan(
+        result, position, before, after, target, recovered_share(before, after, target)
+    )
