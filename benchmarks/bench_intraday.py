@@ -36,12 +36,11 @@ from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
 from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.adherence_now import out_of_adherence_now
+from wfm.intraday.centre_day import centre_day_position
 from wfm.intraday.day_replan import replan_today
 from wfm.intraday.feed import parse_as_of, read_states_today
-from wfm.intraday.position import day_position
 from wfm.intraday.replan import ReplanSettings, point_value
 from wfm.intraday.sample_day import play_day, write_played_day
-from wfm.plan.chain import service_targets, shrinkage_by_queue
 
 DAY = dt.date(2026, 10, 20)
 
@@ -92,16 +91,14 @@ def refresh(centre, folder: Path, agents, as_of):
         folder / "arrivals.csv", timezone=centre.timezone, interval_minutes=centre.interval_minutes
     ).frame
     states = read_states_today(folder / "states.csv", timezone=centre.timezone, as_of=as_of)
-    position = day_position(
-        forecast,
-        rota_today,
-        states,
-        arrivals,
-        as_of,
-        queues_by_agent={a.agent_id: a.queues for a in agents},
-        targets=service_targets(centre),
-        shrinkage_by_queue=shrinkage_by_queue(centre),
-        interval_minutes=centre.interval_minutes,
+    position = centre_day_position(
+        centre,
+        agents,
+        forecast=forecast,
+        rota_day=rota_today,
+        states=states,
+        arrivals=arrivals,
+        as_of=as_of,
     )
     out = out_of_adherence_now(
         rota_today, states, as_of, teams={a.agent_id: a.team for a in agents}

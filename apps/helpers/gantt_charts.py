@@ -112,8 +112,18 @@ def gantt_page(
 
 
 def gantt_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Gantt chart: one row per agent, bars coloured by activity (work, break, lunch)."""
+    """Gantt chart: one row per agent, bars coloured by activity.
+
+    The legend always lists work, break and lunch (the same colours on every page), and an
+    off-phone activity (coaching, meeting, training) only where the rota has one.
+    """
     agents = list(dict.fromkeys(frame["agent"]))
+    present = set(frame["activity"])
+    activities = [
+        activity
+        for activity in ACTIVITY_COLOURS
+        if activity in ("work", "break", "lunch") or activity in present
+    ]
     return (
         alt.Chart(frame)
         .mark_bar()
@@ -130,9 +140,7 @@ def gantt_chart(frame: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "activity:N",
                 title="Activity",
-                scale=alt.Scale(
-                    domain=list(ACTIVITY_COLOURS), range=list(ACTIVITY_COLOURS.values())
-                ),
+                scale=alt.Scale(domain=activities, range=[ACTIVITY_COLOURS[a] for a in activities]),
                 legend=alt.Legend(orient="top"),
             ),
             tooltip=[

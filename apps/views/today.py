@@ -25,9 +25,8 @@ from wfm.data.agents import read_agents
 from wfm.data.history import read_history
 from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
+from wfm.intraday.centre_day import centre_day_position
 from wfm.intraday.feed import day_of_arrivals, parse_as_of, read_states_today
-from wfm.intraday.position import day_position
-from wfm.plan.chain import service_targets, shrinkage_by_queue
 
 #: Seconds between refreshes of the live part.
 REFRESH_SECONDS = 60
@@ -122,16 +121,14 @@ def live() -> None:
         rota_today = rota[rota["date"] == day]
         states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
         agents = read_agents(centre.resolve(centre.agents), centre)
-        position = day_position(
-            forecast,
-            rota_today,
-            states,
-            arrivals,
-            as_of,
-            queues_by_agent={a.agent_id: a.queues for a in agents},
-            targets=service_targets(centre),
-            shrinkage_by_queue=shrinkage_by_queue(centre),
-            interval_minutes=centre.interval_minutes,
+        position = centre_day_position(
+            centre,
+            agents,
+            forecast=forecast,
+            rota_day=rota_today,
+            states=states,
+            arrivals=arrivals,
+            as_of=as_of,
         )
         teams = {a.agent_id: a.team for a in agents}
         out = out_of_adherence_now(rota_today, states, as_of, teams=teams)

@@ -141,6 +141,12 @@ def test_gantt_frame_filters_by_team_and_day():
     spec = gantt_charts.gantt_chart(everything).to_dict()
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["color"]["scale"]["domain"] == ["work", "break", "lunch"]
+    # an off-phone session appears in the legend only when the rota has one
+    coached = everything.copy()
+    coached.loc[coached.index[0], "activity"] = "coaching"
+    colour = gantt_charts.gantt_chart(coached).to_dict()["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["work", "break", "lunch", "coaching"]
+    assert colour["range"][-1] == gantt_charts.ACTIVITY_COLOURS["coaching"]
     assert spec["encoding"]["x2"]["field"] == "end"
     assert gantt_charts.gantt_frame(rota, people, team="Red", day="2026-03-31").empty
 

@@ -248,10 +248,10 @@ def run_replan(args: argparse.Namespace) -> int:
     from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
     from wfm.intraday.accept import BASE_VERSION_COLUMN, publish_changes, select_changes
+    from wfm.intraday.centre_day import position_options, projected_day_service_level
     from wfm.intraday.day_replan import replan_today
     from wfm.intraday.position import day_position
     from wfm.intraday.replan import ReplanSettings, apply_changes
-    from wfm.plan.chain import service_targets, shrinkage_by_queue
 
     for option, value, top in (
         ("--max-overtime-minutes", args.max_overtime_minutes, 480),
@@ -298,16 +298,12 @@ def run_replan(args: argparse.Namespace) -> int:
     )
     result, before, after = done.replan, done.service_level_before, done.service_level_after
     target = done.service_level_target
-    options = dict(
-        queues_by_agent={a.agent_id: a.queues for a in agents},
-        targets=service_targets(centre),
-        shrinkage_by_queue=shrinkage_by_queue(centre),
-        interval_minutes=centre.interval_minutes,
-    )
+    options = position_options(centre, agents)
 
     def day_service_level(candidate) -> float:
-        summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
-        return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
+        return projected_day_service_level(
+            day_position(forecast, candidate, states, arrivals, as_of, **options)
+        )
 
     suggestions = result.changes.copy()
     if base_version is not None:
@@ -438,20 +434,17 @@ def run_accept(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
     from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
-    from wfm.intraday.position import day_position
-    from wfm.plan.chain import service_targets, shrinkage_by_queue
+    from wfm.intraday.centre_day import centre_day_position
 
     centre, output, day, rota, as_of, forecast, arrivals, states, agents, *_ = _load_day(args)
-    position = day_position(
-        forecast,
-        rota,
-        states,
-        arrivals,
-        as_of,
-        queues_by_agent={a.agent_id: a.queues for a in agents},
-        targets=service_targets(centre),
-        shrinkage_by_queue=shrinkage_by_queue(centre),
-        interval_minutes=centre.interval_minutes,
+    position = centre_day_position(
+        centre,
+        agents,
+        forecast=forecast,
+        rota_day=rota,
+        states=states,
+        arrivals=arrivals,
+        as_of=as_of,
     )
     teams = {a.agent_id: a.team for a in agents}
     now = out_of_adherence_now(rota, states, as_of, teams=teams)

@@ -21,6 +21,7 @@ import pandas as pd
 from wfm.config import Centre
 from wfm.data.schemas import Agent
 from wfm.data.states import StateLog
+from wfm.intraday.centre_day import position_options, projected_day_service_level
 from wfm.intraday.position import DayPosition, day_position
 from wfm.intraday.replan import (
     Replan,
@@ -30,7 +31,6 @@ from wfm.intraday.replan import (
     working_time_context,
 )
 from wfm.intraday.service_value import day_target, recovered_share, service_value_curves
-from wfm.plan.chain import service_targets, shrinkage_by_queue
 from wfm.scheduling.exports import unpaid_activities_of
 
 logger = logging.getLogger(__name__)
@@ -101,18 +101,14 @@ def replan_today(
         Measure each suggestion's own service-level gain (two projections per change).
     """
     settings = settings or ReplanSettings()
-    targets = service_targets(centre)
-    options = dict(
-        queues_by_agent={a.agent_id: a.queues for a in agents},
-        targets=targets,
-        shrinkage_by_queue=shrinkage_by_queue(centre),
-        interval_minutes=centre.interval_minutes,
-    )
+    options = position_options(centre, agents)
+    targets = options["targets"]
     position = day_position(forecast, rota_day, states, arrivals, as_of, **options)
 
     def day_service_level(candidate: pd.DataFrame) -> float:
-        summary = day_position(forecast, candidate, states, arrivals, as_of, **options).summary
-        return float(summary.set_index("queue").loc["all", "service_level_day_projected"])
+        return projected_day_service_level(
+            day_position(forecast, candidate, states, arrivals, as_of, **options)
+        )
 
     context = working_time_context(
         whole_rota, day, unpaid_activities=unpaid_activities_of(centre), unavailable=unavailable
