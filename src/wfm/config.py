@@ -374,9 +374,9 @@ class SchedulingSettings(_Frozen):
         250_000,
         ge=0,
         description="A rota of several weeks whose one model would have more agent-shift pairs than this "
-        "(agents x allowed shifts over the horizon) is solved week by week, each agent's rest, working "
-        "days in a row and horizon budgets carried over (see docs/scheduling.md, 'Long horizons') "
-        "[pairs]; 0 always rolls.",
+        "(agents x allowed shifts over the horizon) is solved week by week, each agent's rest, working days "
+        "in a row and horizon budgets carried over (docs/scheduling.md, 'Long horizons: the rolling "
+        "horizon'); 0 always rolls.",
     )
     seed: int = Field(0, ge=0, description="Solver random seed, for a reproducible rota.")
     preference_cost: float = Field(
