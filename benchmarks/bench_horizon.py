@@ -150,7 +150,9 @@ def worker(agents: int, weeks: int, bank: bool, time_limit: float, gap: float) -
             bound=summary.bound,
             termination=summary.termination,
             rule_breaches=int(len(problems)),
-            shifts=int(len(result.rota)),
+            shifts=int(len(result.rota.groupby(["agent_id", "date"]))),
+            under_staffed_agent_hours=summary.under_staffed_agent_hours,
+            time_limit_reached=summary.time_limit_reached,
         )
     figures.update(
         wall_seconds=time.perf_counter() - began,

@@ -164,3 +164,80 @@ def test_the_repair_model_finds_the_exact_optimum_and_keeps_the_rest(clash_week)
         )
         assert (rest >= pd.Timedelta(hours=REST_HOURS)).all()
         assert 3 <= len(mine) <= 5  # the contract's days
+
+
+def test_a_two_week_clash_gets_a_rota_from_the_pooled_stage_that_passes_every_check():
+    # The clash week's demand twice over (week 2 reversed): the share-out as it was (pairing
+    # the counts exactly) gave no rota here; the pooled stage alone now gives one that the
+    # compliance checker passes (later stages improve it to the gap target).
+    from wfm.scheduling import check_rota, schedule_horizon
+
+    contract = Contract(
+        name="c",
+        min_hours_per_week=24,
+        max_hours_per_week=40,
+        min_days_per_week=3,
+        max_days_per_week=5,
+        min_rest_hours=REST_HOURS,
+    )
+    templates = tuple(
+        ShiftTemplate(
+            name=name, days=DAYS, earliest_start=start, latest_start=start, lengths_minutes=(480,)
+        )
+        for name, start in (("early", "07:00"), ("late", "13:00"))
+    )
+    centre = make_centre(
+        opening_hours=dict.fromkeys(DAYS, "07:00-21:00"),
+        templates=templates,
+        contracts=(contract,),
+        scheduling=SchedulingSettings(time_limit_seconds=600, relative_gap=0.01),
+    )
+    spans = {}
+    for day, (morning, evening) in enumerate(
+        zip(MORNING + MORNING[::-1], EVENING + EVENING[::-1], strict=True)
+    ):
+        date = MONDAY + dt.timedelta(days=day)
+        spans[(f"{date} 07:00", f"{date} 13:00")] = morning
+        spans[(f"{date} 15:00", f"{date} 21:00")] = evening
+    requirements = requirements_frame(centre, MONDAY, {"sales": spans}, days=14)
+    agents = make_agents(N_AGENTS, contract="c")
+    instance = prepare_week(requirements, centre, agents, MONDAY, days=14)
+    pooled = pooled_workforce(instance)
+    model = build_rota_model(instance, centre.scheduling, pooled)
+    assert run_highs(model, time_limit_seconds=600, relative_gap=0.0).status.has_solution
+    unit = pooled.units[0]
+    candidates = instance.candidates.set_index("candidate")
+    counts = {
+        int(candidate): round(variable.value)
+        for (_, candidate), variable in model.x.items()
+        if (variable.value or 0.0) > 0.5
+    }
+    paid = _assign_week_patterns(
+        model, unit.unit_id, unit.agents, model.day_pattern_plans, 14, unit.contract
+    )
+    as_ns = {
+        column: dict(
+            zip(
+                candidates.index,
+                pd.DatetimeIndex(candidates[column]).as_unit("ns").asi8,
+                strict=True,
+            )
+        )
+        for column in ("start", "end")
+    }
+    old = paid and _assign_shifts(
+        unit.agents,
+        paid,
+        counts,
+        candidates["day"].to_dict(),
+        candidates["paid_minutes"].to_dict(),
+        as_ns["start"],
+        as_ns["end"],
+        14,
+        unit.contract,
+    )
+    assert not old  # the exact pairing (the old share-out) has no rota here
+    result = schedule_horizon(requirements, centre, agents, MONDAY, weeks=2)
+    assert "stage 2: repair model" in result.summary.termination  # the pooled stage's rota
+    assert result.summary.gap <= 0.01 + 1e-9
+    assert check_rota(result.rota, centre=centre, agents=agents, rules=None) == []

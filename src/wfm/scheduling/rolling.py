@@ -16,7 +16,9 @@ state (:class:`AgentState`) and turned into that week's inputs:
   model would allow);
 - **runs of days off** (``min_days_off_run_length`` = L): an agent whose frozen weeks end
   with j < L days off after a working day is unavailable on the new week's first L − j
-  days;
+  days; and the weekly run of ``min_consecutive_days_off`` days off that a week's model
+  placed over its own Sunday and Monday (it reads the week as repeating) is finished at the
+  start of the next week, whose first days are then off for that agent;
 - **limits over the whole horizon** (``max_hours_per_horizon``, ``max_working_weekends``,
   ``max_shifts_per_type``): each week gets what is left of the agent's budget, and
   ``min_hours_per_horizon`` what is left minus what the remaining weeks can still give
@@ -79,6 +81,10 @@ class AgentState:
         Saturday dates of the weekends with a shift starting on the Saturday or Sunday.
     shifts_of_type
         Shifts so far of each of the centre's shift types [shifts].
+    leading_days_off
+        Days the next week must start with off [days]: the weekly run of
+        ``min_consecutive_days_off`` that the last frozen week starts on its last days and
+        the next week must finish (the week's model read it as wrapping to its own Monday).
     """
 
     last_end: pd.Timestamp | None = None
@@ -87,6 +93,7 @@ class AgentState:
     paid_hours: float = 0.0
     weekends: set[dt.date] = field(default_factory=set)
     shifts_of_type: dict[str, int] = field(default_factory=dict)
+    leading_days_off: int = 0
 
 
 def shifts_of_rota(rota: pd.DataFrame) -> pd.DataFrame:
@@ -108,6 +115,7 @@ def advance_states(
     centre: Centre,
     horizon_start: dt.date,
     days_done: int,
+    contract_of: dict[str, Contract],
 ) -> None:
     """Fold one frozen week into the agents' states (in place).
 
@@ -125,6 +133,8 @@ def advance_states(
         First local date of the horizon.
     days_done
         Days of the horizon frozen once this week is folded in [days].
+    contract_of
+        Each agent's contract (``{agent_id: Contract}``).
     """
     windows = start_windows(centre.shift_types)
     shifts = shifts_of_rota(week_rota)
@@ -166,6 +176,22 @@ def advance_states(
             # The whole week was worked: the run goes on into the weeks before.
             run += state.trailing_working_days
         state.trailing_working_days = run
+    week_first = days_done - DAYS_PER_WEEK
+    for agent_id, state in states.items():
+        days = by_agent.get(agent_id, set())
+        needed = contract_of[agent_id].min_consecutive_days_off
+        state.leading_days_off = 0
+        if needed <= 0:
+            continue
+        if any(
+            all(d + i not in days for i in range(needed))
+            for d in range(week_first, days_done - needed + 1)
+        ):
+            continue  # the week's run of days off lies inside it
+        off_at_end = 0
+        while off_at_end < DAYS_PER_WEEK and last_day - off_at_end not in days:
+            off_at_end += 1
+        state.leading_days_off = max(needed - off_at_end, 0)
 
 
 def boundary_availability(
@@ -202,6 +228,8 @@ def boundary_availability(
         rest_until = state.last_end + pd.Timedelta(hours=contract.min_rest_hours)
         if rest_until > midnight:
             rows.append((agent.agent_id, midnight, rest_until, "unavailable"))
+        for offset in range(min(state.leading_days_off, DAYS_PER_WEEK)):
+            day_window(agent.agent_id, offset)
         run = state.trailing_working_days
         if run > 0:
             off_day = contract.max_consecutive_working_days - run
@@ -329,7 +357,7 @@ def schedule_rolling(
         :func:`wfm.scheduling.week.schedule_week` (passed in: that module calls this one).
     settings
         The scheduling settings; ``time_limit_seconds`` is the safety net of the whole
-        horizon, shared out over the weeks still to solve.
+        horizon (each week may use all the time left).
 
     Returns
     -------
@@ -372,12 +400,10 @@ def schedule_rolling(
         )
         week_centre = centre.model_copy(update={"contracts": week_contract_set})
         spent = time.perf_counter() - started
+        # The safety net is on the whole horizon: each week may use all the time left (the
+        # weeks stop on their work budgets first; a share per week fired under load).
         week_settings = settings.model_copy(
-            update={
-                "time_limit_seconds": max(
-                    (settings.time_limit_seconds - spent) / (weeks - week), 1.0
-                )
-            }
+            update={"time_limit_seconds": max(settings.time_limit_seconds - spent, 1.0)}
         )
         report(
             week / weeks,
@@ -400,6 +426,7 @@ def schedule_rolling(
             centre,
             start_date,
             DAYS_PER_WEEK * (week + 1),
+            {agent.agent_id: contracts[agent.contract] for agent in agents},
         )
         results.append(result)
         steps.append(
