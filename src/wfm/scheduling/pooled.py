@@ -12,19 +12,23 @@ shared out among the pool's agents:
    their LP values (the relaxation-induced neighbourhood of RENS, Berthold 2014), where
    HiGHS finds an integer solution within seconds;
 2. :func:`share_out` gives each agent of a pool one of the pool's week patterns (week by
-   week, agreeing on the days a pattern decides beyond its week) and then, day by day, one
-   of the shifts the pool works with the paid minutes its pattern gives that day, pairing
-   the latest shifts with the agents who finished latest the day before so that the
-   minimum rest holds (for one day and threshold conflicts, pairing in that order meets
-   the rest whenever any pairing does).
+   week, by a maximum matching of agents to the pattern counts so that the days a pattern
+   decides beyond its week agree) and then, day by day, one of the shifts the pool works
+   with the paid minutes its pattern gives that day, pairing the latest shifts with the
+   agents who finished latest the day before so that the minimum rest holds (for one day
+   and threshold conflicts, pairing in that order meets the rest whenever any pairing
+   does). Each agent's last finish and last shift are carried from day to day as state;
+   an agent whom no counted shift fits (rest, or a forbidden shift sequence) is moved to
+   the earliest allowed shift of the same day and paid minutes that fits.
 
 The patterns keep each agent's working days, days off, runs and paid hours; the shift counts
 of every pool, hence the coverage, the breaks and the cost, are those of the pooled
-solution. :func:`share_out` returns ``None`` when it cannot pair the counts (a pool with
-plain day patterns, or a rest conflict the pairing cannot avoid); :func:`share_out_pools`
-says which pools failed, so that the search repairs only those: a small exact model in
-which the placed pools keep their shifts and the agents of the failed pools may take any
-shift their contract and skill group use (:mod:`wfm.scheduling.search`). The exact model
+solution, except for the moved agent-days. :func:`share_out` returns ``None`` when it
+cannot give every agent its days (a pool with plain day patterns, or an agent no pattern or
+shift fits); :func:`share_out_pools` says which pools and agents failed, so that the search
+repairs only those: a small exact model in which everyone else keeps their shifts and the
+failed agents may take any shift their contract and skill group use
+(:mod:`wfm.scheduling.search`). The exact model
 always checks a shared-out rota against every rule before it is used.
 
 References

@@ -15,11 +15,14 @@ symmetry:
    values (RENS, Berthold 2014) and let HiGHS find an integer pooled solution there; share
    its counts out among the pools' agents (:func:`wfm.scheduling.pooled.share_out_pools`)
    and complete that rota in the exact model (HiGHS places breaks and may drop shifts for
-   the given shifts). Pools whose counts cannot be shared out (the rest between a late
-   finish and an early start, say) are *repaired*: a small exact model in which the other
-   pools keep their shifts and the clashing pools' agents choose among the shifts their
-   contract and skill group use (:func:`repair_pairs`), or every allowed shift if that is
-   not enough; the whole exact model is never needed for this.
+   the given shifts). The share-out carries each agent's last finish from day to day; an
+   agent whom no shift of its pool's counts leaves its rest (a 21:00 finish before a 07:00
+   start, say) is *moved* to the earliest allowed shift of that day and paid minutes that
+   does. Agents that still clash (no week pattern or no shift fits) are *repaired*: a small
+   exact model in which every other agent keeps its shifts and the clashing agents choose
+   among the shifts their contract and skill group use (:func:`repair_pairs`), or every
+   allowed shift if that is not enough; the moved agents get the same repair when the
+   completed rota misses the gap. The whole exact model is never needed for this.
 3. **Exact model on the support.** If that rota misses the gap, solve the exact model
    restricted to the shifts the relaxation with plain day patterns uses for each contract
    and skill group (the relaxation-induced neighbourhood of RENS), stopping at the first
