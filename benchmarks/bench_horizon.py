@@ -7,10 +7,12 @@ with 800 agents gets a rota.
 Synthetic centres (``--agents N --weeks W``) are those of ``benchmarks/bench_rostering.py``
 (the sample centre with its demand scaled to ``N / 60``, wfm's default day rules: at most
 6 working days in a row, 2 days off together each week, 11 h rest) over ``W`` weeks from
-Monday 2026-11-16. ``--bank`` plans the first ``W`` weeks of 2003-09 of the US bank
-history (``/work/shared/data/us_bank_calls_5min_2003.csv``, volume only, AHT 300 s,
-80 % in 20 s) on 30-minute intervals with ``N`` agents and the centre of
-``tests/plan/test_proposal.py``'s bank set-up (open 07:00–21:05 every day).
+Monday 2026-11-16, open on public holidays. ``--bank`` plans ``W`` weeks from Monday 2003-09-01 of the US bank
+history (``/work/shared/data/us_bank_calls_5min_2003.csv``, volume only, AHT 300 s) with
+``N`` agents on the centre :func:`wfm.plan.proposal.propose_centre` proposes from it (5-minute
+intervals, open 07:00–21:05 on weekdays, 8 h 30 and 4 h shifts starting 07:00–12:30 and
+07:00–17:00, full-time 32–40 h and 4–5 days, 11 hours' rest), the weeks' own calls as the
+forecast.
 
 Each run is a fresh child process (``--worker``) so that its CPU time and peak resident
 memory (``ru_maxrss``) are its own; the load average is recorded at its start and end.
@@ -55,7 +57,12 @@ def synthetic_horizon(agents: int, weeks: int):
     from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.staffing import compute_requirements
 
-    centre = with_default_day_rules(load_centre(SAMPLE_CENTRE))
+    # Open on public holidays: with them closed, a quarter from 2026-11-16 has weeks (the
+    # Christmas week) in which the full-time minimum of 32 hours cannot be met, which the
+    # check before solving reports (correctly) for every full-time agent.
+    centre = with_default_day_rules(load_centre(SAMPLE_CENTRE)).model_copy(
+        update={"close_on_holidays": False}
+    )
     demand = expected_demand(centre, WEEK_START, 7 * weeks)
     demand["offered"] = demand["offered"] * agents / SAMPLE_AGENTS
     requirements = compute_requirements(

@@ -52,6 +52,7 @@ import pandas as pd
 
 from wfm.config import Centre, Contract, SchedulingSettings
 from wfm.data.schemas import Agent
+from wfm.errors import SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance, pooled_workforce
 from wfm.scheduling.model import build_rota_model
@@ -409,16 +410,23 @@ def schedule_rolling(
             week / weeks,
             f"rolling horizon: week {week + 1} of {weeks} from {week_start}",
         )
-        result = schedule_one_week(
-            _in_week(requirements, week_start, centre.timezone, column="interval_start"),
-            week_centre,
-            week_agents,
-            week_start,
-            settings=week_settings,
-            availability=week_availability,
-            preferences=preferences,
-            progress=scaled(report, week / weeks, (week + 1) / weeks),
-        )
+        try:
+            result = schedule_one_week(
+                _in_week(requirements, week_start, centre.timezone, column="interval_start"),
+                week_centre,
+                week_agents,
+                week_start,
+                settings=week_settings,
+                availability=week_availability,
+                preferences=preferences,
+                progress=scaled(report, week / weeks, (week + 1) / weeks),
+            )
+        except SolveError as error:
+            raise SolveError(
+                f"rolling horizon of {weeks} weeks (rolling_horizon_above_pairs = "
+                f"{settings.rolling_horizon_above_pairs}): no rota for week {week + 1} from "
+                f"{week_start}, the weeks before it frozen: {error}"
+            ) from error
         advance_states(
             states,
             result.rota,
