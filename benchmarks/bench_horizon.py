@@ -131,6 +131,7 @@ def worker(agents: int, weeks: int, bank: bool, time_limit: float, gap: float) -
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     from wfm.errors import SolveError
     from wfm.scheduling import check_rota, schedule_horizon
+    from wfm.scheduling.site import rota_site
 
     centre, requirements, people, start = (
         bank_horizon(agents, weeks) if bank else synthetic_horizon(agents, weeks)
@@ -142,14 +143,13 @@ def worker(agents: int, weeks: int, bank: bool, time_limit: float, gap: float) -
     began = time.perf_counter()
     figures: dict = {"agents": agents, "weeks": weeks, "bank": bank, "load_before": load_before}
     try:
-        result = schedule_horizon(
-            requirements, centre, people, start, weeks=weeks, settings=settings
-        )
+        site = rota_site(centre)
+        result = schedule_horizon(requirements, site, people, start, weeks=weeks, settings=settings)
     except SolveError as error:
         figures.update(status="no rota", termination=str(error))
     else:
         summary = result.summary
-        problems = check_rota(result.rota, centre=centre, agents=people, week_start=start)
+        problems = check_rota(result.rota, site=site, agents=people, week_start=start)
         figures.update(
             status=summary.status.value,
             gap=summary.gap,

@@ -12,6 +12,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import check_rota
 from wfm.scheduling.rolling import AgentState, boundary_availability, week_contracts
+from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -59,7 +60,7 @@ def test_the_rest_is_carried_across_the_week_boundary():
     }
     requirements = requirements_frame(centre, MONDAY, demand, days=14)
     agents = make_agents(1, contract="c")
-    result = schedule_horizon(requirements, centre, agents, MONDAY, weeks=2)
+    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
     assert "rolling horizon of 2 weeks" in result.summary.termination
     worked = shifts(result)
     sunday = worked[worked["date"] == SUNDAY]
@@ -68,7 +69,7 @@ def test_the_rest_is_carried_across_the_week_boundary():
     # Either no Monday shift, or one starting at least 11 hours after 21:00 (none exists
     # before 13:00 here: the late shift).
     assert monday.empty or pd.Timestamp(monday["start"].iloc[0]).hour >= 8
-    assert check_rota(result.rota, centre=centre, agents=agents, rules=None) == []
+    assert check_rota(result.rota, site=rota_site(centre), agents=agents, rules=None) == []
     # The carried window itself: unavailable from Monday 00:00 to Monday 08:00 (and, the
     # contract's default of 6 days in a row with 1 worked, Saturday off: day 6 - 1).
     state = AgentState(
@@ -104,12 +105,12 @@ def test_working_days_in_a_row_are_carried_across_the_week_boundary():
         spans[(f"{date} 07:00", f"{date} 15:00")] = 1
     requirements = requirements_frame(centre, MONDAY, {"sales": spans}, days=14)
     agents = make_agents(1, contract="c")
-    result = schedule_horizon(requirements, centre, agents, MONDAY, weeks=2)
+    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
     dates = set(shifts(result)["date"])
     week_one = {MONDAY + dt.timedelta(days=d) for d in range(2, 7)}
     assert week_one <= dates  # Wednesday to Sunday worked: cheaper than leaving them short
     assert NEXT_MONDAY not in dates  # the sixth day in a row
-    assert check_rota(result.rota, centre=centre, agents=agents, rules=None) == []
+    assert check_rota(result.rota, site=rota_site(centre), agents=agents, rules=None) == []
     # Hand check of the window: 5 days worked up to Sunday, limit 5: day 0 (Monday) off.
     state = AgentState(
         last_end=pd.Timestamp(f"{SUNDAY} 15:00").tz_localize(centre.timezone),
@@ -161,9 +162,9 @@ def test_a_rolling_rota_passes_every_check_and_is_the_same_on_a_rerun():
         ],
         ignore_index=True,
     )
-    first = schedule_horizon(requirements, centre, agents, MONDAY, weeks=2)
-    second = schedule_horizon(requirements, centre, agents, MONDAY, weeks=2)
+    first = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
+    second = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
     assert "rolling horizon" in first.summary.termination
-    assert check_rota(first.rota, centre=centre, agents=agents, rules=None) == []
+    assert check_rota(first.rota, site=rota_site(centre), agents=agents, rules=None) == []
     pd.testing.assert_frame_equal(first.rota, second.rota)
     assert first.summary.bound <= first.summary.objective

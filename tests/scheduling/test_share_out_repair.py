@@ -171,6 +171,7 @@ def test_a_two_week_clash_gets_a_rota_from_the_pooled_stage_that_passes_every_ch
     # the counts exactly) gave no rota here; the pooled stage alone now gives one that the
     # compliance checker passes (later stages improve it to the gap target).
     from wfm.scheduling import check_rota, schedule_horizon
+    from wfm.scheduling.site import rota_site
 
     contract = Contract(
         name="c",
@@ -201,7 +202,7 @@ def test_a_two_week_clash_gets_a_rota_from_the_pooled_stage_that_passes_every_ch
         spans[(f"{date} 15:00", f"{date} 21:00")] = evening
     requirements = requirements_frame(centre, MONDAY, {"sales": spans}, days=14)
     agents = make_agents(N_AGENTS, contract="c")
-    instance = prepare_week(requirements, centre, agents, MONDAY, days=14)
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=14)
     pooled = pooled_workforce(instance)
     model = build_rota_model(instance, centre.scheduling, pooled)
     assert run_highs(model, time_limit_seconds=600, relative_gap=0.0).status.has_solution
@@ -237,7 +238,7 @@ def test_a_two_week_clash_gets_a_rota_from_the_pooled_stage_that_passes_every_ch
         unit.contract,
     )
     assert not old  # the exact pairing (the old share-out) has no rota here
-    result = schedule_horizon(requirements, centre, agents, MONDAY, weeks=2)
+    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
     assert "stage 2: repair model" in result.summary.termination  # the pooled stage's rota
     assert result.summary.gap <= 0.01 + 1e-9
-    assert check_rota(result.rota, centre=centre, agents=agents, rules=None) == []
+    assert check_rota(result.rota, site=rota_site(centre), agents=agents, rules=None) == []

@@ -273,9 +273,7 @@ def _forbidden_pairs(instance: RotaInstance, day_of: dict[int, int]):
             return None
         if key not in cache:
             if types is None:
-                types = candidate_types(
-                    instance.candidates, start_windows(instance.centre.shift_types)
-                )
+                types = candidate_types(instance.candidates, start_windows(instance.shift_types))
             pairs: set[tuple[int, int]] = set()
             for first, second in key:
                 later_by_day: dict[int, list[int]] = {}

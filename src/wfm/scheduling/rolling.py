@@ -50,13 +50,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wfm.config import Centre, Contract, SchedulingSettings
+from wfm.config import Contract, SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.errors import SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance, pooled_workforce
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rules.shift_types import in_window, start_windows
+from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, SolveSummary, relative_gap, run_highs
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def advance_states(
     states: dict[str, AgentState],
     week_rota: pd.DataFrame,
     week_summary: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     horizon_start: dt.date,
     days_done: int,
     contract_of: dict[str, Contract],
@@ -128,8 +129,8 @@ def advance_states(
         The week's rota (:data:`wfm.data.schemas.ROTA_COLUMNS`).
     week_summary
         The week's agent summary (``agent_id``, ``paid_hours``).
-    centre
-        The centre (its shift types).
+    site
+        The site (its shift types and time zone).
     horizon_start
         First local date of the horizon.
     days_done
@@ -137,14 +138,14 @@ def advance_states(
     contract_of
         Each agent's contract (``{agent_id: Contract}``).
     """
-    windows = start_windows(centre.shift_types)
+    windows = start_windows(site.shift_types)
     shifts = shifts_of_rota(week_rota)
     paid = dict(zip(week_summary["agent_id"], week_summary["paid_hours"], strict=True))
     for agent_id, state in states.items():
         state.paid_hours += float(paid.get(agent_id, 0.0))
     for agent_id, mine in shifts.groupby("agent_id", sort=True):
         state = states[agent_id]
-        start = pd.DatetimeIndex(mine["start"]).tz_convert(centre.timezone)
+        start = pd.DatetimeIndex(mine["start"]).tz_convert(site.timezone)
         minutes = (start.hour * 60 + start.minute).to_numpy()
         for name, window in windows.items():
             count = int(in_window(minutes, window).sum())
@@ -332,7 +333,7 @@ WeekSolver = Callable[..., object]
 
 def schedule_rolling(
     requirements: pd.DataFrame,
-    centre: Centre,
+    site: RotaSite,
     agents: Sequence[Agent],
     start_date: dt.date,
     weeks: int,
@@ -348,7 +349,7 @@ def schedule_rolling(
 
     Parameters
     ----------
-    requirements, centre, agents, start_date, availability, preferences
+    requirements, site, agents, start_date, availability, preferences
         As for :func:`wfm.scheduling.week.schedule_week`.
     weeks
         Horizon length [weeks].
@@ -371,7 +372,7 @@ def schedule_rolling(
 
     report = progress or no_progress
     started = time.perf_counter()
-    contracts = {contract.name: contract for contract in centre.contracts}
+    contracts = {contract.name: contract for contract in site.contracts}
     states = {agent.agent_id: AgentState() for agent in agents}
     report(0.0, f"rolling horizon: bounding the cost of all {weeks} weeks (LP relaxation)")
     bound_started = time.perf_counter()
@@ -387,9 +388,9 @@ def schedule_rolling(
     for week in range(weeks):
         week_start = start_date + dt.timedelta(days=DAYS_PER_WEEK * week)
         carried = boundary_availability(
-            states, agents, contracts, week_start, centre.timezone, start_date
+            states, agents, contracts, week_start, site.timezone, start_date
         )
-        week_availability = _in_week(availability, week_start, centre.timezone)
+        week_availability = _in_week(availability, week_start, site.timezone)
         if not carried.empty:
             week_availability = (
                 carried
@@ -399,7 +400,7 @@ def schedule_rolling(
         week_contract_set, week_agents = week_contracts(
             states, agents, contracts, weeks - week, week + 1
         )
-        week_centre = centre.model_copy(update={"contracts": week_contract_set})
+        week_site = dataclasses.replace(site, contracts=week_contract_set)
         spent = time.perf_counter() - started
         # The safety net is on the whole horizon: each week may use all the time left (the
         # weeks stop on their work budgets first; a share per week fired under load).
@@ -412,8 +413,8 @@ def schedule_rolling(
         )
         try:
             result = schedule_one_week(
-                _in_week(requirements, week_start, centre.timezone, column="interval_start"),
-                week_centre,
+                _in_week(requirements, week_start, site.timezone, column="interval_start"),
+                week_site,
                 week_agents,
                 week_start,
                 settings=week_settings,
@@ -431,7 +432,7 @@ def schedule_rolling(
             states,
             result.rota,
             result.agent_summary,
-            centre,
+            site,
             start_date,
             DAYS_PER_WEEK * (week + 1),
             {agent.agent_id: contracts[agent.contract] for agent in agents},
@@ -448,7 +449,7 @@ def schedule_rolling(
         bound = float(sum(r.summary.bound for r in results if r.summary.bound is not None))
     if bound > objective:
         bound = objective
-    breaches = check_rota(rota, centre=centre, agents=agents, rules=None, week_start=start_date)
+    breaches = check_rota(rota, site=site, agents=agents, rules=None, week_start=start_date)
     if breaches:
         logger.error("rolling horizon: the rota breaks %d rules: %s", len(breaches), breaches[:5])
         steps.append(f"{len(breaches)} rule breaches across week boundaries (see the log)")

@@ -156,7 +156,7 @@ def schedule_week(
         )
         return schedule_rolling(
             requirements,
-            centre,
+            site,
             agents,
             start_date,
             int(weeks),
