@@ -736,6 +736,20 @@ def _pooled_rota(
             node_limit=budget.pooled_rounding_nodes,
         )
     steps.append(f"stage 2: pooled MIP around the LP solution: {_outcome(rounded)}")
+    if not rounded.status.has_solution and not rounded.time_limited:
+        # The neighbourhood of the LP solution holds no integer pooled solution (e.g. pools
+        # split by carried availability): the whole pooled model is still small, whatever
+        # the number of agents, so search it on the repair budget before the exact stages.
+        # (The caller restores the LP values for stages 3 and 4.)
+        rounded = solve(
+            pooled_model,
+            "stage 2 (pooled MIP)",
+            start=[],
+            relative_gap=gap_target / 2,
+            objective_target=target(bound),
+            node_limit=budget.repair_nodes,
+        )
+        steps.append(f"stage 2: pooled MIP on all shifts: {_outcome(rounded)}")
     if not rounded.status.has_solution:
         return _PooledOutcome()
     outcome = share_out_pools(pooled_model, pooled, instance)
