@@ -284,20 +284,21 @@ def week_contracts(
                 (name, max(limit - state.shifts_of_type.get(name, 0), 0))
                 for name, limit in contract.max_shifts_per_type
             )
-        key = tuple(sorted((k, str(v)) for k, v in update.items()))
-        name = f"{contract.name} (week {week_number}, budget {abs(hash(key)) % 10**8:08d})"
+        wanted = contract.model_copy(update=update)
         name = next(
             (
                 existing.name
                 for existing in out.values()
                 if existing.name.startswith(f"{contract.name} (week ")
-                and existing.model_dump(exclude={"name"})
-                == contract.model_copy(update=update).model_dump(exclude={"name"})
+                and existing.model_dump(exclude={"name"}) == wanted.model_dump(exclude={"name"})
             ),
-            name,
+            None,
         )
-        if name not in out:
-            out[name] = contract.model_copy(update={**update, "name": name})
+        if name is None:
+            # Numbered in the agents' order: the same inputs give the same names (no hash).
+            number = sum(1 for n in out if n.startswith(f"{contract.name} (week ")) + 1
+            name = f"{contract.name} (week {week_number}, budget {number})"
+            out[name] = wanted.model_copy(update={"name": name})
         pointed.append(dataclasses.replace(agent, contract=name))
     return tuple(out.values()), pointed
 
