@@ -360,7 +360,7 @@ def schedule_rolling(
         :func:`wfm.scheduling.week.schedule_week` (passed in: that module calls this one).
     settings
         The scheduling settings; ``time_limit_seconds`` is the safety net of the whole
-        horizon (each week may use all the time left).
+        horizon (each week may use all the time left, and at least ``1 / weeks`` of it).
 
     Returns
     -------
@@ -404,9 +404,16 @@ def schedule_rolling(
         week_site = dataclasses.replace(site, contracts=week_contract_set)
         spent = time.perf_counter() - started
         # The safety net is on the whole horizon: each week may use all the time left (the
-        # weeks stop on their work budgets first; a share per week fired under load).
+        # weeks stop on their work budgets first; a share per week fired under load), and at
+        # least its share of the limit, so that a net spent by earlier weeks on a loaded
+        # machine still leaves each later week a search (the horizon may then run past the
+        # limit, by at most the limit; the summary says the net fired).
         week_settings = settings.model_copy(
-            update={"time_limit_seconds": max(settings.time_limit_seconds - spent, 1.0)}
+            update={
+                "time_limit_seconds": max(
+                    settings.time_limit_seconds - spent, settings.time_limit_seconds / weeks
+                )
+            }
         )
         report(
             week / weeks,
