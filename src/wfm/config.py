@@ -370,6 +370,14 @@ class SchedulingSettings(_Frozen):
         description="Stop when (objective - bound) / objective is at most this (fraction).",
     )
     threads: int = Field(1, ge=1, description="Solver threads; 1 makes a rota reproducible.")
+    rolling_horizon_above_pairs: int = Field(
+        250_000,
+        ge=0,
+        description="A rota of several weeks whose one model would have more agent-shift pairs than this "
+        "(agents x allowed shifts over the horizon) is solved week by week, each agent's rest, working days "
+        "in a row and horizon budgets carried over (docs/scheduling.md, 'Long horizons: the rolling "
+        "horizon'); 0 always rolls.",
+    )
     seed: int = Field(0, ge=0, description="Solver random seed, for a reproducible rota.")
     preference_cost: float = Field(
         2.0,

@@ -12,19 +12,23 @@ shared out among the pool's agents:
    their LP values (the relaxation-induced neighbourhood of RENS, Berthold 2014), where
    HiGHS finds an integer solution within seconds;
 2. :func:`share_out` gives each agent of a pool one of the pool's week patterns (week by
-   week, agreeing on the days a pattern decides beyond its week) and then, day by day, one
-   of the shifts the pool works with the paid minutes its pattern gives that day, pairing
-   the latest shifts with the agents who finished latest the day before so that the
-   minimum rest holds (for one day and threshold conflicts, pairing in that order meets
-   the rest whenever any pairing does).
+   week, by a maximum matching of agents to the pattern counts so that the days a pattern
+   decides beyond its week agree) and then, day by day, one of the shifts the pool works
+   with the paid minutes its pattern gives that day, pairing the latest shifts with the
+   agents who finished latest the day before so that the minimum rest holds (for one day
+   and threshold conflicts, pairing in that order meets the rest whenever any pairing
+   does). Each agent's last finish and last shift are carried from day to day as state;
+   an agent whom no counted shift fits (rest, or a forbidden shift sequence) is moved to
+   the earliest allowed shift of the same day and paid minutes that fits.
 
 The patterns keep each agent's working days, days off, runs and paid hours; the shift counts
 of every pool, hence the coverage, the breaks and the cost, are those of the pooled
-solution. :func:`share_out` returns ``None`` when it cannot pair the counts (a pool with
-plain day patterns, or a rest conflict the pairing cannot avoid); :func:`share_out_pools`
-says which pools failed, so that the search repairs only those: a small exact model in
-which the placed pools keep their shifts and the agents of the failed pools may take any
-shift their contract and skill group use (:mod:`wfm.scheduling.search`). The exact model
+solution, except for the moved agent-days. :func:`share_out` returns ``None`` when it
+cannot give every agent its days (a pool with plain day patterns, or an agent no pattern or
+shift fits); :func:`share_out_pools` says which pools and agents failed, so that the search
+repairs only those: a small exact model in which everyone else keeps their shifts and the
+failed agents may take any shift their contract and skill group use
+(:mod:`wfm.scheduling.search`). The exact model
 always checks a shared-out rota against every rule before it is used.
 
 References
@@ -36,7 +40,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -107,16 +111,33 @@ class ShareOut:
     unplaced
         Ids of the pools whose counts could not be shared out among their agents, with the
         reason for each (``{unit_id: reason}``).
+    clashing
+        Agents of shared-out pools who could take no shift on one of their pattern's working
+        days without breaking the rest or a forbidden sequence (that day is left empty).
+    moved
+        Agent-days that took an allowed shift of the same day and paid minutes instead of
+        one of the pool's counted shifts, to keep the rest or a forbidden sequence.
+    moved_agents
+        The agents of those agent-days.
     """
 
     pairs: pd.DataFrame
     unplaced: dict[str, str]
+    clashing: tuple[int, ...] = ()
+    moved: int = 0
+    moved_agents: tuple[int, ...] = ()
 
     def unplaced_agents(self, workforce: Workforce) -> list[int]:
-        """Agent indices of the unplaced pools."""
+        """Agent indices of the unplaced pools and the clashing agents."""
         return sorted(
-            a for unit in workforce.units if unit.unit_id in self.unplaced for a in unit.agents
+            {a for unit in workforce.units if unit.unit_id in self.unplaced for a in unit.agents}
+            | set(self.clashing)
         )
+
+    @property
+    def complete(self) -> bool:
+        """Whether every pool's counts went to its agents (some perhaps moved)."""
+        return not self.unplaced and not self.clashing
 
 
 def share_out(
@@ -142,7 +163,7 @@ def share_out(
         way (:func:`share_out_pools` says which).
     """
     outcome = share_out_pools(model, workforce, instance)
-    return None if outcome.unplaced else outcome.pairs
+    return outcome.pairs if outcome.complete else None
 
 
 def share_out_pools(
@@ -167,8 +188,12 @@ def share_out_pools(
         if count > 0:
             counts.setdefault(unit_id, {})[int(candidate)] = count
     n_days = int(instance.grid.days)
+    allowed = _allowed_by_day_and_minutes(instance, day_of, minutes_of)
+    forbidden_of = _forbidden_pairs(instance, day_of)
     pairs: list[tuple[int, int]] = []
     unplaced: dict[str, str] = {}
+    clashing: list[int] = []
+    moved_agents: list[int] = []
     for unit in workforce.units:
         mine = counts.get(unit.unit_id, {})
         if not mine:
@@ -178,13 +203,25 @@ def share_out_pools(
             pairs.extend((unit.agents[0], candidate) for candidate in mine)
             continue
         weeks = _assign_week_patterns(
-            model, unit.unit_id, unit.agents, plans, n_days, unit.contract
+            model, unit.unit_id, unit.agents, plans, n_days, unit.contract, clashing
         )
         if weeks is None:
             unplaced[unit.unit_id] = "its week patterns could not be given out consistently"
             continue
         shifts = _assign_shifts(
-            unit.agents, weeks, mine, day_of, minutes_of, start_ns, end_ns, n_days, unit.contract
+            unit.agents,
+            weeks,
+            mine,
+            day_of,
+            minutes_of,
+            start_ns,
+            end_ns,
+            n_days,
+            unit.contract,
+            allowed=allowed,
+            forbidden=forbidden_of(unit.contract),
+            clashing=clashing,
+            moved=moved_agents,
         )
         if shifts is None:
             unplaced[unit.unit_id] = (
@@ -196,7 +233,58 @@ def share_out_pools(
     frame = pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
         ["agent", "candidate"], ignore_index=True
     )
-    return ShareOut(frame, unplaced)
+    return ShareOut(
+        frame,
+        unplaced,
+        tuple(sorted(set(clashing))),
+        len(moved_agents),
+        tuple(sorted(set(moved_agents))),
+    )
+
+
+def _allowed_by_day_and_minutes(
+    instance: RotaInstance, day_of: dict[int, int], minutes_of: dict[int, int]
+) -> dict[int, dict[tuple[int, int], list[int]]]:
+    """Each agent's allowed candidates by (day, paid minutes): the shifts a share-out may
+    move an agent to when the pool's own would break its rest."""
+    out: dict[int, dict[tuple[int, int], list[int]]] = {}
+    for a, c in zip(
+        instance.eligible["agent"].to_numpy(),
+        instance.eligible["candidate"].to_numpy(),
+        strict=True,
+    ):
+        c = int(c)
+        out.setdefault(int(a), {}).setdefault((day_of[c], minutes_of[c]), []).append(c)
+    return out
+
+
+def _forbidden_pairs(instance: RotaInstance, day_of: dict[int, int]):
+    """A function of a contract giving the (candidate, next day's candidate) pairs its
+    ``forbidden_shift_sequences`` rule out (``None`` when it has none)."""
+    from wfm.scheduling.rules.shift_types import candidate_types, start_windows
+
+    cache: dict[tuple, set[tuple[int, int]] | None] = {}
+    types: dict[str, set[int]] | None = None
+
+    def of(contract) -> set[tuple[int, int]] | None:
+        nonlocal types
+        key = tuple(contract.forbidden_shift_sequences)
+        if not key:
+            return None
+        if key not in cache:
+            if types is None:
+                types = candidate_types(instance.candidates, start_windows(instance.shift_types))
+            pairs: set[tuple[int, int]] = set()
+            for first, second in key:
+                later_by_day: dict[int, list[int]] = {}
+                for c in types.get(second, ()):
+                    later_by_day.setdefault(day_of[c], []).append(c)
+                for c in types.get(first, ()):
+                    pairs.update((c, later) for later in later_by_day.get(day_of[c] + 1, ()))
+            cache[key] = pairs
+        return cache[key]
+
+    return of
 
 
 def _assign_week_patterns(
@@ -206,10 +294,18 @@ def _assign_week_patterns(
     plans: dict[tuple[str, int], DayPatternPlan],
     n_days: int,
     contract,
+    clashing: list[int] | None = None,
 ) -> dict[int, dict[int, int]] | None:
     """Each agent's paid minutes on each working day of the horizon (``{agent: {day:
     minutes}}``), from the pool's pattern counts week by week; ``None`` when a week has no
-    patterns with paid minutes or the patterns cannot be given out consistently."""
+    patterns with paid minutes or (without ``clashing``) the patterns cannot be given out
+    consistently.
+
+    Each week's patterns go to the agents by a maximum matching (:func:`_match_patterns`)
+    between agents and the pool's pattern counts, an agent and a pattern matching when the
+    pattern agrees with the days earlier weeks decided and makes no run of working days too
+    long. An agent left without a pattern is appended to ``clashing`` and works no day of
+    that week here (the repair model gives it its shifts)."""
     decided: dict[int, dict[int, bool]] = {a: {} for a in agents}  # agent -> day -> working
     paid: dict[int, dict[int, int]] = {a: {} for a in agents}
     limit = limit_of(contract)
@@ -222,27 +318,83 @@ def _assign_week_patterns(
             expanded.extend([p] * _count(model.day_pattern[unit_id, week, p].value))
         if len(expanded) != len(agents):
             return None
-        remaining = list(expanded)
         # Agents with the most days already decided by earlier weeks choose first.
         order = sorted(agents, key=lambda a: -sum(1 for d in plan.days if d in decided[a]))
+        chosen = _match_patterns(
+            order,
+            expanded,
+            lambda agent, p, plan=plan: _compatible(
+                decided[agent], plan.days, plan.patterns[p], limit, n_days
+            ),
+        )
         for agent in order:
-            choice = next(
-                (
-                    i
-                    for i, p in enumerate(remaining)
-                    if _compatible(decided[agent], plan.days, plan.patterns[p], limit, n_days)
-                ),
-                None,
-            )
-            if choice is None:
-                return None
-            p = remaining.pop(choice)
+            p = chosen.get(agent)
+            if p is None:
+                if clashing is None:
+                    return None
+                clashing.append(agent)  # no pattern this week: the repair model decides
+                continue
             for slot, day in enumerate(plan.days):
                 decided[agent][day] = bool(plan.patterns[p, slot])
             for slot in range(week_days):
                 if plan.paid_minutes[p, slot] > 0:
                     paid[agent][week * DAYS_PER_WEEK + slot] = int(plan.paid_minutes[p, slot])
     return paid
+
+
+def _match_patterns(
+    agents: list[int], slots: list[int], compatible: Callable[[int, int], bool]
+) -> dict[int, int]:
+    """A maximum matching of ``agents`` to pattern ``slots`` (pattern indices, one per
+    agent the pool's counts give that pattern to): Kuhn's augmenting paths with the slots of
+    one pattern as its capacity, the agents tried in the given order and the patterns in
+    index order (deterministic). Returns ``{agent: pattern}`` for the matched agents.
+
+    References
+    ----------
+    .. [1] Kuhn, H. W. (1955). "The Hungarian method for the assignment problem". Naval
+       Research Logistics Quarterly 2, 83-97.
+    """
+    capacity: dict[int, int] = {}
+    for p in slots:
+        capacity[p] = capacity.get(p, 0) + 1
+    patterns = sorted(capacity)
+    holders: dict[int, list[int]] = {p: [] for p in patterns}
+    chosen: dict[int, int] = {}
+    cache: dict[tuple[int, int], bool] = {}
+
+    def fits(agent: int, p: int) -> bool:
+        key = (agent, p)
+        if key not in cache:
+            cache[key] = compatible(agent, p)
+        return cache[key]
+
+    def augment(agent: int, visited: set[int]) -> bool:
+        for p in patterns:
+            if p in visited or not fits(agent, p):
+                continue
+            visited.add(p)
+            if len(holders[p]) < capacity[p]:
+                holders[p].append(agent)
+                chosen[agent] = p
+                return True
+            for other in list(holders[p]):
+                if augment(other, visited):
+                    holders[p].remove(other)
+                    holders[p].append(agent)
+                    chosen[agent] = p
+                    return True
+        return False
+
+    for agent in agents:
+        # Greedy first (most agents take a free compatible pattern), then an augmenting path.
+        free = next((p for p in patterns if len(holders[p]) < capacity[p] and fits(agent, p)), None)
+        if free is not None:
+            holders[free].append(agent)
+            chosen[agent] = free
+        else:
+            augment(agent, set())
+    return chosen
 
 
 def _compatible(
@@ -269,8 +421,25 @@ def _assign_shifts(
     end_ns: dict[int, int],
     n_days: int,
     contract,
+    *,
+    allowed: dict[int, dict[tuple[int, int], list[int]]] | None = None,
+    forbidden: set[tuple[int, int]] | None = None,
+    clashing: list[int] | None = None,
+    moved: list[int] | None = None,
 ) -> list[tuple[int, int]] | None:
-    """Pair the pool's shifts with its agents day by day (see the module docstring)."""
+    """Pair the pool's shifts with its agents day by day (see the module docstring).
+
+    Each agent's state is carried from day to day: the end of its last shift (for the
+    minimum rest) and that shift (for ``forbidden`` sequences, pairs (earlier candidate,
+    candidate of the next day)). Each day, the agents who finished latest take the latest
+    starts first. Without ``allowed`` the pool's counts must pair exactly (``None`` when an
+    agent's rest or sequence would break). With ``allowed`` (``{agent: {(day, paid
+    minutes): candidates}}``), an agent whom no shift of the pool's counts fits takes the
+    earliest-starting allowed shift of the same day and paid minutes that does (the pool's
+    shift it leaves is dropped: the completion in the exact model prices the coverage); an
+    agent whom none fits is appended to ``clashing`` and gets no shift that day (the
+    repair model gives it one). Moved agents are appended to ``moved``.
+    """
     rest_ns = int(round(contract.min_rest_hours * 3600 * 1e9))
     by_day_minutes: dict[tuple[int, int], list[int]] = {}
     for candidate, count in counts.items():
@@ -278,6 +447,17 @@ def _assign_shifts(
             [candidate] * count
         )
     last_end: dict[int, int] = {}
+    last_shift: dict[int, tuple[int, int]] = {}  # agent -> (day, candidate)
+
+    def fits(agent: int, candidate: int, day: int) -> bool:
+        if agent in last_end and start_ns[candidate] - last_end[agent] < rest_ns:
+            return False
+        if forbidden and agent in last_shift:
+            previous_day, previous = last_shift[agent]
+            if previous_day == day - 1 and (previous, candidate) in forbidden:
+                return False
+        return True
+
     pairs: list[tuple[int, int]] = []
     for day in range(n_days):
         working: dict[int, list[int]] = {}
@@ -287,7 +467,7 @@ def _assign_shifts(
                 working.setdefault(minutes, []).append(agent)
         for minutes, members in working.items():
             shifts = by_day_minutes.pop((day, minutes), [])
-            if len(shifts) != len(members):
+            if len(shifts) != len(members) and allowed is None:
                 return None
             # Latest starts to the agents who may start latest; among equals, to those off
             # tomorrow (a late shift today pushes tomorrow's start later).
@@ -296,11 +476,31 @@ def _assign_shifts(
                 key=lambda a: (last_end.get(a, -(2**62)), (day + 1) not in paid[a]),
                 reverse=True,
             )
-            for agent, candidate in zip(members, shifts, strict=True):
-                if agent in last_end and start_ns[candidate] - last_end[agent] < rest_ns:
+            for agent in members:
+                choice = next(
+                    (i for i, c in enumerate(shifts) if fits(agent, c, day)),
+                    None,
+                )
+                if choice is not None:
+                    candidate = shifts.pop(choice)
+                elif allowed is None:
                     return None
+                else:
+                    options = [
+                        c
+                        for c in allowed.get(agent, {}).get((day, minutes), ())
+                        if fits(agent, c, day)
+                    ]
+                    if not options:
+                        if clashing is not None:
+                            clashing.append(agent)
+                        continue
+                    candidate = min(options, key=lambda c: (start_ns[c], end_ns[c], c))
+                    if moved is not None:
+                        moved.append(agent)
                 pairs.append((agent, candidate))
                 last_end[agent] = end_ns[candidate]
-    if any(by_day_minutes.values()):
+                last_shift[agent] = (day, candidate)
+    if allowed is None and any(by_day_minutes.values()):
         return None  # shifts counted on days no pattern works
     return pairs

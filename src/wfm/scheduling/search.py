@@ -15,11 +15,14 @@ symmetry:
    values (RENS, Berthold 2014) and let HiGHS find an integer pooled solution there; share
    its counts out among the pools' agents (:func:`wfm.scheduling.pooled.share_out_pools`)
    and complete that rota in the exact model (HiGHS places breaks and may drop shifts for
-   the given shifts). Pools whose counts cannot be shared out (the rest between a late
-   finish and an early start, say) are *repaired*: a small exact model in which the other
-   pools keep their shifts and the clashing pools' agents choose among the shifts their
-   contract and skill group use (:func:`repair_pairs`), or every allowed shift if that is
-   not enough; the whole exact model is never needed for this.
+   the given shifts). The share-out carries each agent's last finish from day to day; an
+   agent whom no shift of its pool's counts leaves its rest (a 21:00 finish before a 07:00
+   start, say) is *moved* to the earliest allowed shift of that day and paid minutes that
+   does. Agents that still clash (no week pattern or no shift fits) are *repaired*: a small
+   exact model in which every other agent keeps its shifts and the clashing agents choose
+   among the shifts their contract and skill group use (:func:`repair_pairs`), or every
+   allowed shift if that is not enough; the moved agents get the same repair when the
+   completed rota misses the gap. The whole exact model is never needed for this.
 3. **Exact model on the support.** If that rota misses the gap, solve the exact model
    restricted to the shifts the relaxation with plain day patterns uses for each contract
    and skill group (the relaxation-induced neighbourhood of RENS), stopping at the first
@@ -733,59 +736,133 @@ def _pooled_rota(
             node_limit=budget.pooled_rounding_nodes,
         )
     steps.append(f"stage 2: pooled MIP around the LP solution: {_outcome(rounded)}")
+    if not rounded.status.has_solution and not rounded.time_limited:
+        # The neighbourhood of the LP solution holds no integer pooled solution (e.g. pools
+        # split by carried availability): the whole pooled model is still small, whatever
+        # the number of agents, so search it on the repair budget before the exact stages.
+        # (The caller restores the LP values for stages 3 and 4.)
+        rounded = solve(
+            pooled_model,
+            "stage 2 (pooled MIP)",
+            start=[],
+            relative_gap=gap_target / 2,
+            objective_target=target(bound),
+            node_limit=budget.repair_nodes,
+        )
+        steps.append(f"stage 2: pooled MIP on all shifts: {_outcome(rounded)}")
     if not rounded.status.has_solution:
         return _PooledOutcome()
     outcome = share_out_pools(pooled_model, pooled, instance)
-    if not outcome.unplaced:
+    moved = (
+        f" ({outcome.moved} agent-days moved to another shift for the rest between shifts)"
+        if outcome.moved
+        else ""
+    )
+    if outcome.complete:
         exact = build(agent_workforce(instance, outcome.pairs))
+        objective_target = rounded.objective + 1e-6 * max(1.0, abs(rounded.objective))
+        if outcome.moved and bound is not None:
+            # Moved shifts change the coverage: stop at the gap target instead.
+            objective_target = max(objective_target, target(bound))
         run = solve(
             exact,
             "stage 2 (completing the shared-out rota)",
             start=start_values(exact, instance, outcome.pairs),
             grace=True,
             relative_gap=0.0,
-            objective_target=rounded.objective + 1e-6 * max(1.0, abs(rounded.objective)),
+            objective_target=objective_target,
             node_limit=budget.share_out_check_nodes,
         )
         steps.append(
-            f"stage 2: shared out to {len(outcome.pairs)} agent-shifts: exact model {_outcome(run)}"
+            f"stage 2: shared out to {len(outcome.pairs)} agent-shifts{moved}: exact model "
+            f"{_outcome(run)}"
         )
         # HiGHS may drop shifts that cost more than they cover: read back what it kept.
         pairs = read_pairs(exact, instance) if run.status.has_solution else None
+        if (
+            pairs is not None
+            and outcome.moved_agents
+            and (relative_gap(run.objective, bound) or 0.0) > gap_target + 1e-12
+        ):
+            # The moved shifts cost coverage: let the moved agents choose again, the others
+            # keeping the completed rota.
+            steps.append(f"stage 2: repair model over the {len(outcome.moved_agents)} moved agents")
+            retry = dataclasses.replace(outcome, pairs=pairs, clashing=outcome.moved_agents)
+            repaired = _repair(
+                retry,
+                pooled_model,
+                pooled,
+                instance,
+                bound,
+                solve,
+                build,
+                target,
+                budget,
+                steps,
+                scopes=(False,),
+            )
+            if repaired.model is not None and repaired.objective < run.objective - 1e-9:
+                return repaired
     else:
         reasons = "; ".join(f"{unit}: {why}" for unit, why in outcome.unplaced.items())
+        clashing = (
+            f"{len(outcome.clashing)} agents with no shift that keeps their rest on a working day"
+            if outcome.clashing
+            else ""
+        )
         n_agents = len(outcome.unplaced_agents(pooled))
         steps.append(
-            f"stage 2: {len(outcome.unplaced)} pools not shared out ({reasons}); repair model "
-            f"over their {n_agents} agents"
+            f"stage 2: {len(outcome.unplaced)} pools not shared out"
+            f"{f' ({reasons})' if reasons else ''}{'; ' + clashing if clashing else ''}{moved}; "
+            f"repair model over their {n_agents} agents"
         )
-        pairs = None
-        for every_shift in (False, True):
-            allowed = repair_pairs(outcome, pooled_model, pooled, instance, every_shift=every_shift)
-            exact = build(agent_workforce(instance, allowed))
-            run = solve(
-                exact,
-                "stage 2 (repairing the share-out)",
-                start=start_values(exact, instance, outcome.pairs),
-                relative_gap=0.0,
-                objective_target=target(bound),
-                node_limit=budget.repair_nodes,
-            )
-            scope = "every allowed shift" if every_shift else "the shifts the pooled solution uses"
-            steps.append(
-                f"stage 2: repair model on {len(allowed)} agent-shift pairs ({scope}): "
-                f"{_outcome(run)}"
-            )
-            if run.status.has_solution:
-                pairs = read_pairs(exact, instance)
-                break
-            if run.time_limited:
-                break
+        return _repair(
+            outcome, pooled_model, pooled, instance, bound, solve, build, target, budget, steps
+        )
     if not run.status.has_solution:
         return _PooledOutcome()
-    if outcome.unplaced:
-        return _PooledOutcome(exact, run.objective, pairs, "the repaired share-out")
     return _PooledOutcome(exact, run.objective, pairs)
+
+
+def _repair(
+    outcome: ShareOut,
+    pooled_model: pyo.ConcreteModel,
+    pooled: Workforce,
+    instance: RotaInstance,
+    bound: float | None,
+    solve,
+    build,
+    target,
+    budget: SearchBudget,
+    steps: list[str],
+    scopes: tuple[bool, ...] = (False, True),
+) -> _PooledOutcome:
+    """The repair model of stage 2 (:func:`repair_pairs`): the agents of ``outcome``'s
+    unplaced pools and its clashing agents choose their shifts again, the others keep theirs;
+    first among the shifts the pooled solution uses, then (``scopes``) among every allowed
+    shift."""
+    for every_shift in scopes:
+        allowed = repair_pairs(outcome, pooled_model, pooled, instance, every_shift=every_shift)
+        exact = build(agent_workforce(instance, allowed))
+        run = solve(
+            exact,
+            "stage 2 (repairing the share-out)",
+            start=start_values(exact, instance, outcome.pairs),
+            relative_gap=0.0,
+            objective_target=target(bound),
+            node_limit=budget.repair_nodes,
+        )
+        scope = "every allowed shift" if every_shift else "the shifts the pooled solution uses"
+        steps.append(
+            f"stage 2: repair model on {len(allowed)} agent-shift pairs ({scope}): {_outcome(run)}"
+        )
+        if run.status.has_solution:
+            return _PooledOutcome(
+                exact, run.objective, read_pairs(exact, instance), "the repaired share-out"
+            )
+        if run.time_limited:
+            break
+    return _PooledOutcome()
 
 
 def repair_pairs(
@@ -807,23 +884,18 @@ def repair_pairs(
     lets HiGHS move the clashing agents' shifts (e.g. an early start after a late finish)
     to where the rest between shifts holds.
     """
-    units = {unit.unit_id: unit for unit in pooled.units}
     used = shifts_used_by_group(pooled_model, pooled)
+    agents = outcome.unplaced_agents(pooled)
     if every_shift:
-        agents = outcome.unplaced_agents(pooled)
         free = instance.eligible[instance.eligible["agent"].isin(agents)][["agent", "candidate"]]
         return (
             pd.concat([outcome.pairs, free], ignore_index=True)
             .drop_duplicates()
             .sort_values(["agent", "candidate"], ignore_index=True)
         )
+    key_of = {a: (unit.contract.name, unit.group) for unit in pooled.units for a in unit.agents}
     free = pd.DataFrame(
-        [
-            (agent, candidate)
-            for unit_id in outcome.unplaced
-            for agent in units[unit_id].agents
-            for candidate in used.get((units[unit_id].contract.name, units[unit_id].group), ())
-        ],
+        [(agent, candidate) for agent in agents for candidate in used.get(key_of[agent], ())],
         columns=["agent", "candidate"],
         dtype="int64",
     ).merge(instance.eligible, on=["agent", "candidate"])

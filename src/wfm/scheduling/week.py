@@ -145,6 +145,28 @@ def schedule_week(
     )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
+    if weeks > 1 and len(instance.eligible) > settings.rolling_horizon_above_pairs:
+        from wfm.scheduling.rolling import schedule_rolling
+
+        logger.info(
+            "%d agent-shift pairs over %d weeks > rolling_horizon_above_pairs = %d: rolling horizon",
+            len(instance.eligible),
+            weeks,
+            settings.rolling_horizon_above_pairs,
+        )
+        return schedule_rolling(
+            requirements,
+            site,
+            agents,
+            start_date,
+            int(weeks),
+            instance,
+            schedule_week,
+            settings=settings,
+            availability=availability,
+            preferences=preferences,
+            progress=scaled(report, 0.05, 1.0),
+        )
 
     search = solve_for_objective(
         instance, settings, requirements, progress=scaled(report, 0.05, 0.95)
