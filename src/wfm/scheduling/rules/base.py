@@ -291,6 +291,11 @@ def agents_of_contracts(instance: RotaInstance) -> dict[str, list[str]]:
     return out
 
 
+def agent_text(agent, contract) -> str:
+    """An agent named in a diagnosis: ``agent 'A1' (Ann, contract 'full_time')``."""
+    return f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}')"
+
+
 def who(names: list[str]) -> str:
     """``3 agents (A1, A2, A3)`` / ``1 agent (A1)``.
 
