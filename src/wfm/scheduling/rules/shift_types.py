@@ -89,12 +89,17 @@ def _only_type_text(agent, contract, type_name: str) -> str:
     return f"{agent_text(agent, contract)} may take only '{type_name}' shifts"
 
 
-def _unit_shift_types(context: ModelContext, setting: str) -> dict[str, set[int]] | None:
-    """The candidate shifts of each shift type, for a rule's model rows; ``None`` when no
-    unit's contract sets ``setting`` (the rule adds no row)."""
+def _units_with_types(context: ModelContext, setting: str):
+    """For a shift-type rule's model rows: each unit with its allowed shifts (rows of
+    ``context.shifts``) and the candidate shifts of each shift type; nothing when no unit's
+    contract sets ``setting``."""
     if not any(getattr(unit.contract, setting) for unit in context.workforce.units):
-        return None
-    return candidate_types(context.instance.candidates, start_windows(context.instance.shift_types))
+        return
+    types = candidate_types(
+        context.instance.candidates, start_windows(context.instance.shift_types)
+    )
+    for u, group in context.shifts.groupby("unit", sort=True):
+        yield context.workforce.units[u], group, types
 
 
 class ForbiddenShiftSequences(Rule):
@@ -131,13 +136,8 @@ class ForbiddenShiftSequences(Rule):
         return problems
 
     def add_constraints(self, context: ModelContext) -> None:
-        types = _unit_shift_types(context, "forbidden_shift_sequences")
-        if types is None:
-            return
-        frame = context.shifts
         rows = {}
-        for u, group in frame.groupby("unit", sort=True):
-            unit = context.workforce.units[u]
+        for unit, group, types in _units_with_types(context, "forbidden_shift_sequences"):
             for k, (first, second) in enumerate(unit.contract.forbidden_shift_sequences):
                 is_first = group["candidate"].isin(types[first])
                 is_second = group["candidate"].isin(types[second])
@@ -226,12 +226,8 @@ class MaxShiftsPerType(Rule):
         return problems
 
     def add_constraints(self, context: ModelContext) -> None:
-        types = _unit_shift_types(context, "max_shifts_per_type")
-        if types is None:
-            return
         rows = {}
-        for u, group in context.shifts.groupby("unit", sort=True):
-            unit = context.workforce.units[u]
+        for unit, group, types in _units_with_types(context, "max_shifts_per_type"):
             for name, limit in unit.contract.shift_type_limits().items():
                 chosen = group[group["candidate"].isin(types[name])]
                 if len(chosen) > limit:
