@@ -294,6 +294,15 @@ def open_executor(args: argparse.Namespace, *, workers: int = 1, centre=None):
         executor.close()
 
 
+def centre_and_timezone(args: argparse.Namespace, path: str):
+    """The centre of an optional ``--centre`` (``None`` without it) and the time zone of a
+    command's output (:func:`site_timezone`, reading the input file ``path`` if needed)."""
+    from wfm.config import load_centre
+
+    centre = load_centre(args.centre) if args.centre else None
+    return centre, site_timezone(args.timezone, centre, path)
+
+
 def site_timezone(
     timezone: str | None, centre, path: str | None = None, column: str = "interval_start"
 ) -> str:

@@ -7,11 +7,11 @@ import argparse
 from wfm.cli.common import (
     EXIT_OK,
     add_interval_minutes_option,
+    centre_and_timezone,
     interval_minutes_of,
     number,
     output_file,
     say,
-    site_timezone,
 )
 
 
@@ -111,14 +111,12 @@ def answer_thresholds(answer_seconds, centre, queues) -> dict[str, float]:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from wfm.config import load_centre
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_requirements
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.staffing.simulation import simulate_requirements
 
-    centre = load_centre(args.centre) if args.centre else None
-    timezone = site_timezone(args.timezone, centre, args.requirements)
+    centre, timezone = centre_and_timezone(args, args.requirements)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     requirements = read_requirements(args.requirements, timezone)

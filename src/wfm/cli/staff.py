@@ -7,13 +7,13 @@ import argparse
 from wfm.cli.common import (
     EXIT_OK,
     add_interval_minutes_option,
+    centre_and_timezone,
     cluster_options,
     interval_minutes_of,
     number,
     open_executor,
     output_file,
     say,
-    site_timezone,
 )
 
 
@@ -220,15 +220,13 @@ def _per_row(values, forecast):
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.config import load_centre
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_forecast
     from wfm.plan.report import target_text
     from wfm.staffing.requirements_tasks import compute_requirements_on
     from wfm.staffing.service_level_definitions import parse_definition
 
-    centre = load_centre(args.centre) if args.centre else None
-    timezone = site_timezone(args.timezone, centre, args.forecast)
+    centre, timezone = centre_and_timezone(args, args.forecast)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     forecast = read_forecast(args.forecast, timezone)
