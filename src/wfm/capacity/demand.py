@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from wfm.capacity.workload import known_workload
 from wfm.data.schemas import History
 from wfm.errors import InputError
 
@@ -70,19 +71,14 @@ def daily_totals(history: History) -> pd.DataFrame:
         ``handled`` (the contacts the handle seconds belong to).
     """
     frame = history.frame
-    handled = frame["handled"] if "handled" in frame else frame["offered"]
-    if "total_handle_seconds" in frame:
-        handle_seconds = frame["total_handle_seconds"]
-    else:
-        handle_seconds = frame["aht_seconds"] * handled
-    known = handle_seconds.notna()
+    handle_seconds, handled = known_workload(frame)
     data = pd.DataFrame(
         {
             "date": frame["interval_start"].dt.date,
             "queue": frame["queue"].to_numpy(),
             "offered": frame["offered"].to_numpy(dtype=float),
-            "handle_seconds": handle_seconds.where(known, 0.0).to_numpy(dtype=float),
-            "handled": handled.where(known, 0.0).to_numpy(dtype=float),
+            "handle_seconds": handle_seconds,
+            "handled": handled,
         }
     )
     return data.groupby(["date", "queue"], as_index=False, sort=True).sum()

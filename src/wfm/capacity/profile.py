@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from wfm.capacity.workload import known_workload
 from wfm.data.schemas import History
 from wfm.errors import InputError
 
@@ -107,19 +108,14 @@ def week_profiles(
         local[keep].dt.day_of_week * slots_per_day
         + (local[keep].dt.hour * 60 + local[keep].dt.minute) // interval
     )
-    handled = data["handled"] if "handled" in data else data["offered"]
-    if "total_handle_seconds" in data:
-        handle = data["total_handle_seconds"]
-    else:
-        handle = data["aht_seconds"] * handled
-    known = handle.notna()
+    handle, handled = known_workload(data)
     table = pd.DataFrame(
         {
             "queue": data["queue"].to_numpy(),
             "slot": slot.to_numpy(),
             "offered": data["offered"].to_numpy(dtype=float),
-            "handle": handle.where(known, 0.0).to_numpy(dtype=float),
-            "handled": handled.where(known, 0.0).to_numpy(dtype=float),
+            "handle": handle,
+            "handled": handled,
         }
     )
     # Days of each weekday in the window that are not holidays (a weekday with no rows at

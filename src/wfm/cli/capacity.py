@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wfm.cli.common import EXIT_OK, parse_date, progress_bar, quiet_options, say
+from wfm.cli.common import (
+    EXIT_OK,
+    add_output_folder_option,
+    parse_date,
+    progress_bar,
+    quiet_options,
+    say,
+)
 from wfm.errors import InputError
 
 #: Scenario keys on the command line → :class:`wfm.capacity.planner.Scenario` fields.
@@ -59,7 +66,7 @@ def register(commands) -> None:
         action="store_true",
         help="do not propose new classes: show what today's agents and the planned classes give",
     )
-    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    add_output_folder_option(parser)
     parser.set_defaults(handler=run)
 
 

@@ -134,6 +134,52 @@ def output_folder(path: str, subfolders: Sequence[str] = (), option: str = "-o")
     return check_output_folder(path, subfolders=subfolders, option=option)
 
 
+def add_output_folder_option(parser: argparse.ArgumentParser) -> None:
+    """The required ``-o/--output`` of a command that writes a folder of files."""
+    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+
+
+def add_interval_minutes_option(parser: argparse.ArgumentParser) -> None:
+    """``--interval-minutes`` [minutes] of a command that otherwise infers the interval length
+    from its input's timestamps (see :func:`interval_minutes_of`)."""
+    parser.add_argument(
+        "--interval-minutes", type=int, help="interval length [minutes] (default: inferred)"
+    )
+
+
+def interval_minutes_of(args: argparse.Namespace, frame, source: str, centre=None) -> int:
+    """The interval length [minutes] of a command's per-queue input ``frame``.
+
+    ``--interval-minutes`` when given (checked), else the centre's when ``centre`` is given,
+    else the finest spacing of any queue's ``interval_start`` timestamps
+    (:func:`wfm.timegrid.infer_interval_minutes`; ``source`` names the file in its errors).
+    """
+    from wfm.timegrid import check_interval_minutes, infer_interval_minutes
+
+    if args.interval_minutes:
+        return check_interval_minutes(args.interval_minutes)
+    if centre is not None:
+        return centre.interval_minutes
+    return min(
+        infer_interval_minutes(group["interval_start"], source=source)
+        for _, group in frame.groupby("queue")
+    )
+
+
+def add_rota_start_option(parser: argparse.ArgumentParser) -> None:
+    """``--start-date`` of a command that builds a rota from a requirements CSV (see
+    :func:`rota_start_date`)."""
+    parser.add_argument(
+        "--start-date",
+        help="first date of the week, YYYY-MM-DD (default: first date in the requirements)",
+    )
+
+
+def rota_start_date(args: argparse.Namespace, requirements) -> dt.date:
+    """The first date of a rota: ``--start-date``, else the requirements' first date."""
+    return parse_date(args.start_date) or requirements["interval_start"].min().date()
+
+
 def quiet_options() -> argparse.ArgumentParser:
     """Parent parser with ``-q/--quiet``."""
     parser = argparse.ArgumentParser(add_help=False)
@@ -174,7 +220,7 @@ def rota_command(commands, name: str, *, help: str, description: str) -> argpars
     parser.add_argument(
         "--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)"
     )
-    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    add_output_folder_option(parser)
     return parser
 
 
@@ -246,6 +292,15 @@ def open_executor(args: argparse.Namespace, *, workers: int = 1, centre=None):
         yield executor
     finally:
         executor.close()
+
+
+def centre_and_timezone(args: argparse.Namespace, path: str):
+    """The centre of an optional ``--centre`` (``None`` without it) and the time zone of a
+    command's output (:func:`site_timezone`, reading the input file ``path`` if needed)."""
+    from wfm.config import load_centre
+
+    centre = load_centre(args.centre) if args.centre else None
+    return centre, site_timezone(args.timezone, centre, path)
 
 
 def site_timezone(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, parse_column_map, say
+from wfm.cli.common import EXIT_OK, add_interval_minutes_option, parse_column_map, say
 
 
 def register(commands) -> None:
@@ -46,9 +46,7 @@ def register(commands) -> None:
         metavar="CSV",
         help="AHT by weekday and time of day (weekday, time, aht_seconds[, queue])",
     )
-    parser.add_argument(
-        "--interval-minutes", type=int, help="interval length [minutes] (default: inferred)"
-    )
+    add_interval_minutes_option(parser)
     parser.add_argument(
         "--country", help="country code for national holidays (default none: the history decides)"
     )

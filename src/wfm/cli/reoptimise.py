@@ -7,10 +7,11 @@ import argparse
 
 from wfm.cli.common import (
     EXIT_OK,
-    parse_date,
+    add_rota_start_option,
     progress_bar,
     rota_command,
     rota_command_inputs,
+    rota_start_date,
     say,
     say_projected_service,
 )
@@ -40,10 +41,7 @@ def register(commands) -> None:
     parser.add_argument(
         "--availability", help="availability CSV with further changes (agent_id, start, end, kind)"
     )
-    parser.add_argument(
-        "--start-date",
-        help="first date of the week, YYYY-MM-DD (default: first date in the requirements)",
-    )
+    add_rota_start_option(parser)
     parser.add_argument(
         "--change-cost",
         type=float,
@@ -81,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 args.availability, centre.timezone, [agent.agent_id for agent in agents]
             )
         )
-    start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
+    start_date = rota_start_date(args, requirements)
     with progress_bar(not args.quiet) as progress:
         outcome = reoptimise_rota(
             published,

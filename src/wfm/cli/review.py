@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.cli.common import EXIT_OK, output_folder, parse_date, say, warn
+from wfm.cli.common import EXIT_OK, add_output_folder_option, output_folder, parse_date, say, warn
 from wfm.errors import InputError
 
 
@@ -66,7 +66,7 @@ def register(commands) -> None:
         help="store whose per-install salt pseudonymises customer ids "
         "(default: $WFM_DB_URL, else sqlite:///wfm.db)",
     )
-    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    add_output_folder_option(parser)
     parser.set_defaults(handler=run)
 
 

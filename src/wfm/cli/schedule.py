@@ -6,10 +6,11 @@ import argparse
 
 from wfm.cli.common import (
     EXIT_OK,
-    parse_date,
+    add_rota_start_option,
     progress_bar,
     rota_command,
     rota_command_inputs,
+    rota_start_date,
     say,
     say_projected_service,
 )
@@ -24,10 +25,7 @@ def register(commands) -> None:
         "summary, and the rota as rota.xlsx (a sheet per team) and calendars/<agent_id>.ics.",
     )
     parser.add_argument("requirements", help="requirements CSV (from `wfm staff`)")
-    parser.add_argument(
-        "--start-date",
-        help="first date of the week, YYYY-MM-DD (default: first date in the requirements)",
-    )
+    add_rota_start_option(parser)
     parser.add_argument(
         "--weeks",
         type=int,
@@ -42,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.plan.chain import review_rota, rota_files, schedule_rota
 
     out_dir, centre, settings, requirements, agents = rota_command_inputs(args, args.requirements)
-    start_date = parse_date(args.start_date) or requirements["interval_start"].min().date()
+    start_date = rota_start_date(args, requirements)
     with progress_bar(not args.quiet) as progress:
         rota = schedule_rota(
             centre,

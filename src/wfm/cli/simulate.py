@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, number, output_file, say, site_timezone
+from wfm.cli.common import (
+    EXIT_OK,
+    add_interval_minutes_option,
+    centre_and_timezone,
+    interval_minutes_of,
+    number,
+    output_file,
+    say,
+)
 
 
 def register(commands) -> None:
@@ -67,9 +75,7 @@ def register(commands) -> None:
         default="all_abandons_against",
         help="how abandons count in the simulated service level (default all_abandons_against)",
     )
-    parser.add_argument(
-        "--interval-minutes", type=int, help="interval length [minutes] (default: inferred)"
-    )
+    add_interval_minutes_option(parser)
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
         "--timezone",
@@ -105,26 +111,17 @@ def answer_thresholds(answer_seconds, centre, queues) -> dict[str, float]:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from wfm.config import load_centre
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_requirements
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.staffing.simulation import simulate_requirements
-    from wfm.timegrid import check_interval_minutes, infer_interval_minutes
 
-    centre = load_centre(args.centre) if args.centre else None
-    timezone = site_timezone(args.timezone, centre, args.requirements)
+    centre, timezone = centre_and_timezone(args, args.requirements)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     requirements = read_requirements(args.requirements, timezone)
     thresholds = answer_thresholds(args.answer_seconds, centre, requirements["queue"].unique())
-    if args.interval_minutes:
-        interval_minutes = check_interval_minutes(args.interval_minutes)
-    else:
-        interval_minutes = min(
-            infer_interval_minutes(group["interval_start"], source=str(args.requirements))
-            for _, group in requirements.groupby("queue")
-        )
+    interval_minutes = interval_minutes_of(args, requirements, str(args.requirements))
     parts = []
     for threshold in sorted(set(thresholds.values())):  # one run per threshold: one seed each
         queues = [queue for queue, seconds in thresholds.items() if seconds == threshold]

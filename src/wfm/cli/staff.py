@@ -6,12 +6,14 @@ import argparse
 
 from wfm.cli.common import (
     EXIT_OK,
+    add_interval_minutes_option,
+    centre_and_timezone,
     cluster_options,
+    interval_minutes_of,
     number,
     open_executor,
     output_file,
     say,
-    site_timezone,
 )
 
 
@@ -111,9 +113,7 @@ def register(commands) -> None:
         help="how abandons count in the measured service level (default all_abandons_against; "
         "see wfm.staffing.service_level_definitions)",
     )
-    parser.add_argument(
-        "--interval-minutes", type=int, help="interval length [minutes] (default: inferred)"
-    )
+    add_interval_minutes_option(parser)
     parser.add_argument("--aht-seconds", type=float, help="AHT [s] where the forecast has none")
     parser.add_argument(
         "--quantile",
@@ -220,16 +220,13 @@ def _per_row(values, forecast):
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.config import load_centre
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_forecast
     from wfm.plan.report import target_text
     from wfm.staffing.requirements_tasks import compute_requirements_on
     from wfm.staffing.service_level_definitions import parse_definition
-    from wfm.timegrid import check_interval_minutes, infer_interval_minutes
 
-    centre = load_centre(args.centre) if args.centre else None
-    timezone = site_timezone(args.timezone, centre, args.forecast)
+    centre, timezone = centre_and_timezone(args, args.forecast)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     forecast = read_forecast(args.forecast, timezone)
@@ -239,15 +236,7 @@ def run(args: argparse.Namespace) -> int:
         forecast = quantile_forecast(forecast, args.quantile)
     if args.aht_seconds is not None:
         forecast = forecast.assign(aht_seconds=forecast["aht_seconds"].fillna(args.aht_seconds))
-    if args.interval_minutes:
-        interval_minutes = check_interval_minutes(args.interval_minutes)
-    elif centre is not None:
-        interval_minutes = centre.interval_minutes
-    else:  # the finest spacing of any queue's timestamps
-        interval_minutes = min(
-            infer_interval_minutes(group["interval_start"], source=str(args.forecast))
-            for _, group in forecast.groupby("queue")
-        )
+    interval_minutes = interval_minutes_of(args, forecast, str(args.forecast), centre)
     shrinkage = _shrinkage(args, forecast, centre)
     source = str(args.forecast)
     targets = None

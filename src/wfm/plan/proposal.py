@@ -43,6 +43,7 @@ from wfm.data.handle_time import (
     queues_without_aht,
 )
 from wfm.data.schemas import Agent, History
+from wfm.data.standard_breaks import standard_break_rules
 from wfm.errors import InputError
 from wfm.timegrid import WEEKDAYS
 
@@ -274,35 +275,7 @@ def propose_centre(
         "opening_hours": opening_hours,
         "queues": queues,
         "shift_templates": templates,
-        "break_rules": [
-            {
-                "name": "morning break",
-                "activity": "break",
-                "duration_minutes": break_minutes,
-                "paid": True,
-                "min_shift_minutes": 240,
-                "earliest_start_after_minutes": 90,
-                "latest_start_after_minutes": 150,
-            },
-            {
-                "name": "lunch",
-                "activity": "lunch",
-                "duration_minutes": lunch_minutes,
-                "paid": False,
-                "min_shift_minutes": 360,
-                "earliest_start_after_minutes": 180,
-                "latest_start_after_minutes": 300,
-            },
-            {
-                "name": "afternoon break",
-                "activity": "break",
-                "duration_minutes": break_minutes,
-                "paid": True,
-                "min_shift_minutes": 480,
-                "earliest_start_after_minutes": 360,
-                "latest_start_after_minutes": 420,
-            },
-        ],
+        "break_rules": standard_break_rules(break_minutes, lunch_minutes),
         "contracts": [
             {
                 "name": "full_time",

@@ -419,10 +419,10 @@ class Workspace:
         }
         with repository.transaction(self.url) as conn:
             ids = {
-                "forecast": repository.insert_dataset(
+                "forecast": repository.save_dataset(
                     conn, "forecast", "forecast", result.forecast, forecast_meta, actor=self.actor
                 ),
-                "requirements": repository.insert_dataset(
+                "requirements": repository.save_dataset(
                     conn,
                     "requirements",
                     "requirements",
@@ -430,7 +430,7 @@ class Workspace:
                     {"start_date": start},
                     actor=self.actor,
                 ),
-                "rota_version": repository.insert_rota(
+                "rota_version": repository.save_rota(
                     conn,
                     result.rota.rota,
                     result.rota.coverage,

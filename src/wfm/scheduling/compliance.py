@@ -16,11 +16,10 @@ figures and articles differ where its table says (35 hours' weekly rest includin
 
 Terms
 -----
-shift
-    A maximal run of back-to-back activities (work, break, lunch) of one agent.
-working day
-    The shifts of one agent starting on one local date; a shift crossing midnight belongs
-    to the date it starts on. Gaps between the shifts of one working day are rest breaks.
+Shift and working day as in :mod:`wfm.scheduling.rota_view`, and:
+
+rest break
+    A gap between the shifts of one working day.
 working time
     Time in ``work`` activities. Breaks and lunches, paid or not, are rest (reg. 2 defines
     working time as time the worker is working and at the employer's disposal).

@@ -41,7 +41,13 @@ import pandas as pd
 from wfm.errors import InputError
 from wfm.staffing.forecast_rows import ShrinkageInput, forecast_rows
 from wfm.staffing.requirements import scheduled_agents
-from wfm.staffing.targets import ServiceTarget, Staffing, staff_to_target, traffic_erlangs
+from wfm.staffing.targets import (
+    ServiceTarget,
+    Staffing,
+    check_workload,
+    staff_to_target,
+    traffic_erlangs,
+)
 
 
 @dataclass(frozen=True)
@@ -146,16 +152,7 @@ def staff_chat(
     aht = np.broadcast_to(
         chat_aht_seconds(aht_single_chat_seconds, concurrency, slowdown_per_extra_chat), chats.shape
     )
-    if (chats < 0).any() or not np.isfinite(chats).all():
-        raise InputError(
-            "chats offered must be a number, zero or more",
-            value=float(chats[~(chats >= 0)][0]) if (~(chats >= 0)).any() else None,
-        )
-    if ((chats > 0) & ~(aht > 0)).any():
-        raise InputError(
-            "chat handle time must be more than 0 seconds",
-            value=float(aht[(chats > 0) & ~(aht > 0)][0]),
-        )
+    check_workload(chats, aht, counts_text="chats offered", handle_text="chat handle time")
     load = traffic_erlangs(chats, np.where(chats > 0, aht, 0.0), interval_minutes)
     slots = staff_to_target(load, np.where(chats > 0, aht, 1.0), target)
     agents = -(-slots.agents_required // concurrency)  # exact integer ceiling

@@ -41,6 +41,7 @@ import pandas as pd
 from wfm.errors import InputError
 from wfm.staffing.forecast_rows import ShrinkageInput, forecast_rows
 from wfm.staffing.requirements import scheduled_agents
+from wfm.staffing.targets import check_workload
 
 
 @dataclass(frozen=True)
@@ -120,16 +121,7 @@ def staff_deferred_work(
             value=response_hours,
             fix="e.g. --deferred-response-hours 24",
         )
-    if (count < 0).any() or not np.isfinite(count).all():
-        raise InputError(
-            "deferred items must be a number, zero or more",
-            value=float(count[~(count >= 0)][0]) if (~(count >= 0)).any() else None,
-        )
-    if ((count > 0) & ~(handle > 0)).any():
-        raise InputError(
-            "handle time per item must be more than 0 seconds",
-            value=float(handle[(count > 0) & ~(handle > 0)][0]),
-        )
+    check_workload(count, handle, counts_text="deferred items", handle_text="handle time per item")
     busy = handle[count > 0]
     if busy.size and np.median(busy) < 15:
         raise InputError(

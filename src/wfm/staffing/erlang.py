@@ -22,6 +22,17 @@ from scipy.special import gammaincc, gammaln
 ArrayLike = npt.ArrayLike
 
 
+def _servers_and_load(
+    agents: ArrayLike, traffic_erlangs: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers of servers N (int64) and offered loads A [Erlang] (float), broadcast
+    to one shape."""
+    agents_array, traffic = np.broadcast_arrays(
+        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float)
+    )
+    return agents_array.astype(np.int64), traffic
+
+
 def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     """Blocking probability of the M/M/N/N queue (Erlang B).
 
@@ -47,10 +58,7 @@ def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     >>> float(erlang_b(2, 1.0))
     0.2
     """
-    agents_array, traffic = np.broadcast_arrays(
-        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float)
-    )
-    agents_array = agents_array.astype(np.int64)
+    agents_array, traffic = _servers_and_load(agents, traffic_erlangs)
     blocking = np.ones(agents_array.shape, dtype=float)
     result = np.ones(agents_array.shape, dtype=float)
     max_agents = int(agents_array.max(initial=0))
@@ -136,10 +144,7 @@ def erlang_c(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     >>> round(float(erlang_c(14, 10.0)), 4)
     0.1741
     """
-    agents_array, traffic = np.broadcast_arrays(
-        np.asarray(agents), np.asarray(traffic_erlangs, dtype=float)
-    )
-    agents_array = agents_array.astype(np.int64)
+    agents_array, traffic = _servers_and_load(agents, traffic_erlangs)
     return erlang_c_from_b(agents_array, traffic, erlang_b(agents_array, traffic))
 
 

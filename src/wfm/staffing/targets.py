@@ -153,6 +153,38 @@ class Staffing:
     occupancy: np.ndarray
 
 
+def check_workload(
+    counts: np.ndarray, handle_seconds: np.ndarray, *, counts_text: str, handle_text: str
+) -> None:
+    """Reject a workload that no staffing can be computed for.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Contacts or items per interval; each must be a finite number, 0 or more.
+    handle_seconds : numpy.ndarray
+        Handle time per contact or item [seconds], same shape; more than 0 wherever
+        ``counts`` is.
+    counts_text, handle_text : str
+        What the two are called in the messages (``"chats offered"``, ``"chat handle time"``).
+
+    Raises
+    ------
+    InputError
+        Naming the first bad value.
+    """
+    if (counts < 0).any() or not np.isfinite(counts).all():
+        raise InputError(
+            f"{counts_text} must be a number, zero or more",
+            value=float(counts[~(counts >= 0)][0]) if (~(counts >= 0)).any() else None,
+        )
+    if ((counts > 0) & ~(handle_seconds > 0)).any():
+        raise InputError(
+            f"{handle_text} must be more than 0 seconds",
+            value=float(handle_seconds[(counts > 0) & ~(handle_seconds > 0)][0]),
+        )
+
+
 def traffic_erlangs(
     offered: np.ndarray, aht_seconds: np.ndarray, interval_minutes: int
 ) -> np.ndarray:

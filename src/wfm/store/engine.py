@@ -294,12 +294,4 @@ def sqlite_file_missing(store: str | Engine | None) -> bool:
         url = make_url(resolve_url(store))
     except ArgumentError:  # open_store reports it
         return False
-    database = url.database
-    if (
-        url.get_backend_name() != "sqlite"
-        or not database
-        or database == ":memory:"
-        or database.startswith("file:")
-    ):
-        return False
-    return not os.path.exists(database)
+    return sqlite_path(url) is not None and not os.path.exists(url.database)

@@ -51,8 +51,16 @@ def _check_exists(store: str | Engine | None) -> None:
 
 
 @contextmanager
-def transaction(store: str | Engine | None) -> Iterator[Connection]:
-    """One write transaction on a store at the current schema version."""
+def transaction(store: str | Engine | Connection | None) -> Iterator[Connection]:
+    """One write transaction on a store at the current schema version.
+
+    An open :class:`~sqlalchemy.Connection` is yielded as is: the work joins the caller's
+    transaction, which commits or rolls back with everything else it holds (so several
+    ``save_*`` calls can be one transaction, as in :func:`save_plan`).
+    """
+    if isinstance(store, Connection):
+        yield store
+        return
     _check_exists(store)
     with connected(store) as engine, engine.begin() as conn:
         require_current(conn)
@@ -76,7 +84,7 @@ def check_store(store: str | Engine | None) -> None:
 
 # --- datasets ----------------------------------------------------------------------------
 def save_dataset(
-    store: str | Engine | None,
+    store: str | Engine | Connection | None,
     kind: str,
     name: str,
     frame: pd.DataFrame,
@@ -89,7 +97,7 @@ def save_dataset(
     Parameters
     ----------
     store
-        Store URL or engine.
+        Store URL or engine, or an open connection whose transaction the save joins.
     kind
         One of :data:`DATASET_ACTIONS` (``history``, ``forecast``, ``requirements``,
         ``scenario``).
@@ -102,40 +110,32 @@ def save_dataset(
     actor
         Who did it (default: the OS user).
     """
-    with transaction(store) as conn:
-        return insert_dataset(conn, kind, name, frame, meta, actor=actor)
-
-
-def insert_dataset(
-    conn: Connection,
-    kind: str,
-    name: str,
-    frame: pd.DataFrame,
-    meta: dict | None = None,
-    *,
-    actor: str | None = None,
-) -> int:
-    """:func:`save_dataset` inside the caller's transaction (with its audit entry)."""
     if kind not in DATASET_ACTIONS:
         raise InputError(
             "unknown dataset kind", value=kind, fix=f"use one of {', '.join(DATASET_ACTIONS)}"
         )
-    frame_id = save_frame(conn, frame)
-    who = actor or default_actor()
-    dataset_id = conn.execute(
-        insert(schema.datasets).values(
-            kind=kind,
-            name=name,
-            created_at=utc_now_text(),
-            created_by=who,
-            meta_json=json.dumps(meta or {}, sort_keys=True),
-            frame_id=frame_id,
+    with transaction(store) as conn:
+        frame_id = save_frame(conn, frame)
+        who = actor or default_actor()
+        dataset_id = conn.execute(
+            insert(schema.datasets).values(
+                kind=kind,
+                name=name,
+                created_at=utc_now_text(),
+                created_by=who,
+                meta_json=json.dumps(meta or {}, sort_keys=True),
+                frame_id=frame_id,
+            )
+        ).inserted_primary_key[0]
+        record(
+            conn,
+            DATASET_ACTIONS[kind],
+            kind,
+            dataset_id,
+            {"name": name, "rows": len(frame)},
+            actor=who,
         )
-    ).inserted_primary_key[0]
-    record(
-        conn, DATASET_ACTIONS[kind], kind, dataset_id, {"name": name, "rows": len(frame)}, actor=who
-    )
-    return dataset_id
+        return dataset_id
 
 
 def load_dataset(
@@ -339,7 +339,7 @@ def _summary_dict(summary) -> dict:
 
 
 def save_rota(
-    store: str | Engine | None,
+    store: str | Engine | Connection | None,
     rota: pd.DataFrame,
     coverage: pd.DataFrame,
     solve_summary=None,
@@ -352,51 +352,35 @@ def save_rota(
 
     ``solve_summary`` is a :class:`~wfm.scheduling.solve.SolveSummary` or a dict. To store a
     :class:`~wfm.scheduling.week.RotaResult` ``r``: ``save_rota(store, r.rota, r.coverage,
-    r.summary)``.
+    r.summary)``. ``store`` may be an open connection: the save then joins its transaction.
     """
-    with transaction(store) as conn:
-        return insert_rota(
-            conn, rota, coverage, solve_summary, name=name, start_date=start_date, actor=actor
-        )
-
-
-def insert_rota(
-    conn: Connection,
-    rota: pd.DataFrame,
-    coverage: pd.DataFrame,
-    solve_summary=None,
-    *,
-    name: str = "rota",
-    start_date: dt.date | None = None,
-    actor: str | None = None,
-) -> int:
-    """:func:`save_rota` inside the caller's transaction (with its audit entry)."""
     summary = _summary_dict(solve_summary)
-    who, now = actor or default_actor(), utc_now_text()
-    rota_id = save_frame(conn, rota)
-    coverage_id = save_frame(conn, coverage)
-    version = conn.execute(
-        insert(schema.rota_versions).values(
-            name=name,
-            status="draft",
-            start_date=start_date.isoformat() if start_date else None,
-            created_at=now,
-            created_by=who,
-            updated_at=now,
-            rota_frame_id=rota_id,
-            coverage_frame_id=coverage_id,
-            solve_summary_json=json.dumps(summary, sort_keys=True),
+    with transaction(store) as conn:
+        who, now = actor or default_actor(), utc_now_text()
+        rota_id = save_frame(conn, rota)
+        coverage_id = save_frame(conn, coverage)
+        version = conn.execute(
+            insert(schema.rota_versions).values(
+                name=name,
+                status="draft",
+                start_date=start_date.isoformat() if start_date else None,
+                created_at=now,
+                created_by=who,
+                updated_at=now,
+                rota_frame_id=rota_id,
+                coverage_frame_id=coverage_id,
+                solve_summary_json=json.dumps(summary, sort_keys=True),
+            )
+        ).inserted_primary_key[0]
+        record(
+            conn,
+            "rota_generated",
+            "rota_version",
+            version,
+            {"name": name, "rows": len(rota), "status": summary.get("status")},
+            actor=who,
         )
-    ).inserted_primary_key[0]
-    record(
-        conn,
-        "rota_generated",
-        "rota_version",
-        version,
-        {"name": name, "rows": len(rota), "status": summary.get("status")},
-        actor=who,
-    )
-    return version
+        return version
 
 
 def save_plan(
@@ -421,11 +405,11 @@ def save_plan(
     """
     with transaction(store) as conn:
         return {
-            "forecast": insert_dataset(conn, "forecast", name, forecast, meta, actor=actor),
-            "requirements": insert_dataset(
+            "forecast": save_dataset(conn, "forecast", name, forecast, meta, actor=actor),
+            "requirements": save_dataset(
                 conn, "requirements", name, requirements, meta, actor=actor
             ),
-            "rota_version": insert_rota(
+            "rota_version": save_rota(
                 conn, rota, coverage, solve_summary, name=name, start_date=start_date, actor=actor
             ),
         }

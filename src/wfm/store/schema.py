@@ -23,12 +23,38 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+
+def _surrogate_key() -> Column:
+    """``id``: the integer primary key the database assigns to each new row."""
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _utc_text(name: str) -> Column:
+    """A required timestamp of a record: UTC ISO 8601 text (``2026-11-16T09:30:00+00:00``)."""
+    return Column(name, String(40), nullable=False)
+
+
+def _actor(name: str) -> Column:
+    """A required user name: who did something (``wfm.store.audit.default_actor``)."""
+    return Column(name, String(200), nullable=False)
+
+
+def _frame_ref(name: str) -> Column:
+    """A required reference to a stored DataFrame (``frames.id``)."""
+    return Column(name, Integer, ForeignKey("frames.id"), nullable=False)
+
+
+def _creation_stamp() -> tuple[Column, Column]:
+    """``created_at`` (UTC text) and ``created_by`` (user) of a versioned record."""
+    return _utc_text("created_at"), _actor("created_by")
+
+
 schema_version = Table(
     "schema_version",
     metadata,
     Column("version", Integer, primary_key=True),
     Column("description", Text, nullable=False),
-    Column("applied_at", String(40), nullable=False),
+    _utc_text("applied_at"),
 )
 
 settings = Table(
@@ -41,9 +67,9 @@ settings = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String(40), nullable=False),
-    Column("actor", String(200), nullable=False),
+    _surrogate_key(),
+    _utc_text("at"),
+    _actor("actor"),
     Column("action", String(50), nullable=False),
     Column("object_type", String(50), nullable=False),
     Column("object_id", String(100), nullable=False),
@@ -53,7 +79,7 @@ audit_log = Table(
 frames = Table(
     "frames",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _surrogate_key(),
     Column("columns_json", Text, nullable=False),
     Column("n_rows", Integer, nullable=False),
 )
@@ -70,13 +96,12 @@ frame_rows = Table(
 datasets = Table(
     "datasets",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _surrogate_key(),
     Column("kind", String(30), nullable=False),
     Column("name", String(200), nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("created_by", String(200), nullable=False),
+    *_creation_stamp(),
     Column("meta_json", Text, nullable=False),
-    Column("frame_id", Integer, ForeignKey("frames.id"), nullable=False),
+    _frame_ref("frame_id"),
     Index("ix_datasets_kind_name", "kind", "name"),
 )
 
@@ -93,7 +118,7 @@ agents = Table(
 agent_state_events = Table(
     "agent_state_events",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _surrogate_key(),
     Column("import_id", String(100), nullable=False),
     Column("agent_id", String(100), nullable=False),
     Column("state", String(50), nullable=False),
@@ -106,14 +131,13 @@ agent_state_events = Table(
 rota_versions = Table(
     "rota_versions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _surrogate_key(),
     Column("name", String(200), nullable=False),
     Column("status", String(20), nullable=False),
     Column("start_date", String(10), nullable=True),
-    Column("created_at", String(40), nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("updated_at", String(40), nullable=False),
-    Column("rota_frame_id", Integer, ForeignKey("frames.id"), nullable=False),
-    Column("coverage_frame_id", Integer, ForeignKey("frames.id"), nullable=False),
+    *_creation_stamp(),
+    _utc_text("updated_at"),
+    _frame_ref("rota_frame_id"),
+    _frame_ref("coverage_frame_id"),
     Column("solve_summary_json", Text, nullable=False),
 )

@@ -13,6 +13,7 @@ from typing import Any
 
 import tomli_w
 
+from wfm.data.standard_breaks import standard_break_rules
 from wfm.data.synthetic.defaults import INTERVAL_MINUTES, STATE_WEEKS, TIMEZONE
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -82,36 +83,7 @@ def centre_settings() -> dict[str, Any]:
                 "lengths_minutes": [240, 480],
             },
         ],
-        # The windows of one shift do not overlap: each break ends before the next opens.
-        "break_rules": [
-            {
-                "name": "morning break",
-                "activity": "break",
-                "duration_minutes": 15,
-                "paid": True,
-                "min_shift_minutes": 240,
-                "earliest_start_after_minutes": 90,
-                "latest_start_after_minutes": 150,
-            },
-            {
-                "name": "lunch",
-                "activity": "lunch",
-                "duration_minutes": 30,
-                "paid": False,
-                "min_shift_minutes": 360,
-                "earliest_start_after_minutes": 180,
-                "latest_start_after_minutes": 300,
-            },
-            {
-                "name": "afternoon break",
-                "activity": "break",
-                "duration_minutes": 15,
-                "paid": True,
-                "min_shift_minutes": 480,
-                "earliest_start_after_minutes": 360,
-                "latest_start_after_minutes": 420,
-            },
-        ],
+        "break_rules": standard_break_rules(break_minutes=15, lunch_minutes=30),
         "contracts": [
             _contract(
                 "full_time",

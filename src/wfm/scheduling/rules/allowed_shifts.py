@@ -68,6 +68,14 @@ def unusable_contracts(instance) -> set[str]:
     return out
 
 
+def _no_shift_text(contract: Contract, names: list[str]) -> str:
+    """The end of a diagnosis of a contract whose agents ``names`` can take no shift."""
+    return (
+        f"so its {who(names)} can take no shift and cannot meet the contract's minimum days "
+        f"({contract.min_days_per_week}) and hours ({contract.min_hours_per_week:g})"
+    )
+
+
 class AllowedShifts(Rule):
     """The shifts a contract allows."""
 
@@ -101,18 +109,14 @@ class AllowedShifts(Rule):
                     f"{list(contract.shift_templates) or 'all'} with lengths "
                     f"{list(contract.shift_lengths_minutes) or 'any'} of at most "
                     f"{contract.max_shift_minutes} minutes, but those templates offer only "
-                    f"{sorted(set(lengths))} minutes, so its {who(names)} can take no shift and "
-                    f"cannot meet the contract's minimum days ({contract.min_days_per_week}) and "
-                    f"hours ({contract.min_hours_per_week:g})"
+                    f"{sorted(set(lengths))} minutes, {_no_shift_text(contract, names)}"
                 )
                 continue
             shortest = min(lengths)
             problems.append(
                 f"contract '{contract.name}' allows shifts of at most {contract.max_shift_minutes} "
-                f"minutes, but the shortest shift of every template is {shortest} minutes, so its "
-                f"{len(names)} agent{'s' if len(names) > 1 else ''} ({', '.join(names)}) can take no "
-                f"shift and cannot meet the contract's minimum days ({contract.min_days_per_week}) "
-                f"and hours ({contract.min_hours_per_week:g})"
+                f"minutes, but the shortest shift of every template is {shortest} minutes, "
+                f"{_no_shift_text(contract, names)}"
             )
         return problems
 

@@ -21,7 +21,7 @@ fast linear expression.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -217,12 +217,83 @@ class Rule:
         return f"<rule {self.name}>"
 
 
+def run_length_applies(days: int) -> bool:
+    """Whether a shortest-run setting [days] binds: 1 (the default) allows every run.
+
+    >>> run_length_applies(1), run_length_applies(2)
+    (False, True)
+    """
+    return days > 1
+
+
+def units_bound_by(
+    context: ModelContext, setting: str, applies: Callable[[Any], bool]
+) -> Iterator[tuple[Any, Any, dict[int, list]]]:
+    """The decision units a contract day-run setting binds, for a rule's model rows.
+
+    Parameters
+    ----------
+    context
+        The model being built.
+    setting
+        Name of the :class:`wfm.config.Contract` field the rule reads (e.g.
+        ``"min_days_off_run_length"`` [days]).
+    applies
+        Whether a value of the setting switches the rule on (e.g. ``lambda n: n > 1``).
+
+    Yields
+    ------
+    tuple
+        ``(unit, value, days)``: the unit, its contract's value of ``setting`` and its
+        :attr:`ModelContext.days_of` entry (day index -> shift variables); units with no
+        candidate working day are skipped.
+    """
+    for u, unit in enumerate(context.workforce.units):
+        value = getattr(unit.contract, setting)
+        mine = context.days_of.get(u, {})
+        if applies(value) and mine:
+            yield unit, value, mine
+
+
+def agents_bound_by(
+    view: RotaView, setting: str, applies: Callable[[Any], bool]
+) -> Iterator[tuple[str, Any, Any, pd.DataFrame]]:
+    """The agents of a rota a contract day-run setting binds, for a rule's check.
+
+    Parameters
+    ----------
+    view
+        The rota being checked.
+    setting
+        Name of the :class:`wfm.config.Contract` field the rule reads.
+    applies
+        Whether a value of the setting switches the rule on.
+
+    Yields
+    ------
+    tuple
+        ``(agent_id, contract, value, days)``: ``days`` is :meth:`RotaView.days_of` the agent
+        (one row per working day); agents with no working day are skipped.
+    """
+    for agent in view.contracted_agents():
+        contract = view.contract_of[agent]
+        value = getattr(contract, setting)
+        days = view.days_of(agent)
+        if applies(value) and not days.empty:
+            yield agent, contract, value, days
+
+
 def agents_of_contracts(instance: RotaInstance) -> dict[str, list[str]]:
     """Agent ids by contract name, in agent order."""
     out: dict[str, list[str]] = {}
     for agent, contract in zip(instance.agents, instance.contracts, strict=True):
         out.setdefault(contract.name, []).append(agent.agent_id)
     return out
+
+
+def agent_text(agent, contract) -> str:
+    """An agent named in a diagnosis: ``agent 'A1' (Ann, contract 'full_time')``."""
+    return f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}')"
 
 
 def who(names: list[str]) -> str:

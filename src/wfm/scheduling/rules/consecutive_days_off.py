@@ -16,7 +16,7 @@ import numpy as np
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting
+from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, agents_bound_by
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
 from wfm.scheduling.rules.weekly_hours_and_days import in_week, whole_weeks
 
@@ -138,6 +138,11 @@ def day_pattern_problems(instance) -> list[str]:
     return problems
 
 
+def _is_positive(days: int) -> bool:
+    """``min_consecutive_days_off`` of 0 days asks for no run of days off."""
+    return days > 0
+
+
 class ConsecutiveDaysOff(Rule):
     """A run of days off every week."""
 
@@ -166,12 +171,9 @@ class ConsecutiveDaysOff(Rule):
 
     def check(self, view) -> list[Violation]:
         out: list[Violation] = []
-        for agent in view.contracted_agents():
-            contract = view.contract_of[agent]
-            run = contract.min_consecutive_days_off
-            days = view.days_of(agent)
-            if run <= 0 or days.empty:
-                continue
+        for agent, contract, run, days in agents_bound_by(
+            view, "min_consecutive_days_off", _is_positive
+        ):
             worked = {day.toordinal() for day in days["day"]}
             for w in range(view.n_weeks):
                 monday = view.weeks[w].date().toordinal()

@@ -22,7 +22,15 @@ import pyomo.environ as pyo
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, linear
+from wfm.scheduling.rules.base import (
+    DAYS_PER_WEEK,
+    ModelContext,
+    Rule,
+    Setting,
+    agents_bound_by,
+    linear,
+    units_bound_by,
+)
 
 SATURDAY, SUNDAY = 5, 6
 
@@ -44,6 +52,11 @@ def weekends(start_date: dt.date, n_days: int) -> list[tuple[int, ...]]:
         elif weekday == SUNDAY and day == 0:
             out.append((0,))
     return out
+
+
+def _is_set(limit: int | None) -> bool:
+    """``max_working_weekends`` unset (``None``) leaves weekends unlimited."""
+    return limit is not None
 
 
 class MaxWorkingWeekends(Rule):
@@ -101,11 +114,7 @@ class MaxWorkingWeekends(Rule):
         model, instance = context.model, context.instance
         ends = weekends(instance.grid.start_date, context.n_days)
         keys, lower_sat, lower_sun, totals = [], {}, {}, {}
-        for u, unit in enumerate(context.workforce.units):
-            limit = unit.contract.max_working_weekends
-            mine = context.days_of.get(u, {})
-            if limit is None or not mine:
-                continue
+        for unit, limit, mine in units_bound_by(context, "max_working_weekends", _is_set):
             terms: list = []
             coefs: list[float] = []
             counted = 0
@@ -155,12 +164,7 @@ class MaxWorkingWeekends(Rule):
 
     def check(self, view) -> list[Violation]:
         out = []
-        for agent in view.contracted_agents():
-            contract = view.contract_of[agent]
-            limit = contract.max_working_weekends
-            days = view.days_of(agent)
-            if limit is None or days.empty:
-                continue
+        for agent, contract, limit, days in agents_bound_by(view, "max_working_weekends", _is_set):
             saturdays = sorted(
                 {
                     day - dt.timedelta(days=day.weekday() - SATURDAY)

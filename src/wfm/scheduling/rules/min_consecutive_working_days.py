@@ -22,8 +22,11 @@ from wfm.scheduling.rules.base import (
     Rule,
     Setting,
     add_upper_rows,
+    agents_bound_by,
     agents_of_contracts,
     combined,
+    run_length_applies,
+    units_bound_by,
     who,
 )
 from wfm.scheduling.rules.day_runs import runs
@@ -58,11 +61,7 @@ class MinConsecutiveWorkingDays(Rule):
     def add_constraints(self, context: ModelContext) -> None:
         n_days = context.n_days
         rows = {}
-        for u, unit in enumerate(context.workforce.units):
-            least = unit.contract.min_consecutive_working_days
-            mine = context.days_of.get(u, {})
-            if least <= 1 or not mine:
-                continue
+        for unit, least, mine in units_bound_by(context, self.name, run_length_applies):
             for d in sorted(mine):
                 before = mine.get((d - 1) % n_days, [])
                 for i in range(1, least):
@@ -82,12 +81,7 @@ class MinConsecutiveWorkingDays(Rule):
         out = []
         first_day = view.weeks[0].date()
         last_day = (view.weeks[-1] - pd.Timedelta(hours=1)).date()
-        for agent in view.contracted_agents():
-            contract = view.contract_of[agent]
-            least = contract.min_consecutive_working_days
-            days = view.days_of(agent)
-            if least <= 1 or days.empty:
-                continue
+        for agent, contract, least, days in agents_bound_by(view, self.name, run_length_applies):
             for start, end in runs(days["day"]):
                 length = (end - start).days + 1
                 if length >= least or start == first_day or end == last_day:

@@ -20,8 +20,11 @@ from wfm.scheduling.rules.base import (
     Rule,
     Setting,
     add_upper_rows,
+    agents_bound_by,
     agents_of_contracts,
     combined,
+    run_length_applies,
+    units_bound_by,
     who,
 )
 from wfm.scheduling.rules.day_runs import gaps
@@ -67,11 +70,9 @@ class MinDaysOffRun(Rule):
     def add_constraints(self, context: ModelContext) -> None:
         n_days = context.n_days
         rows = {}
-        for u, unit in enumerate(context.workforce.units):
-            length = unit.contract.min_days_off_run_length
-            mine = context.days_of.get(u, {})
-            if length <= 1 or not mine:
-                continue
+        for unit, length, mine in units_bound_by(
+            context, "min_days_off_run_length", run_length_applies
+        ):
             for d in range(n_days):
                 before = mine.get((d - 1) % n_days, [])
                 today = mine.get(d, [])
@@ -92,12 +93,9 @@ class MinDaysOffRun(Rule):
 
     def check(self, view) -> list[Violation]:
         out = []
-        for agent in view.contracted_agents():
-            contract = view.contract_of[agent]
-            length = contract.min_days_off_run_length
-            days = view.days_of(agent)
-            if length <= 1 or days.empty:
-                continue
+        for agent, contract, length, days in agents_bound_by(
+            view, "min_days_off_run_length", run_length_applies
+        ):
             for first, last in gaps(days["day"]):
                 off = (last - first).days + 1
                 if off >= length:

@@ -24,7 +24,14 @@ import pandas as pd
 
 from wfm.config import Contract, ShiftType
 from wfm.scheduling.rota_view import Violation, contract_source, span_text
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, add_upper_rows
+from wfm.scheduling.rules.base import (
+    DAYS_PER_WEEK,
+    ModelContext,
+    Rule,
+    Setting,
+    add_upper_rows,
+    agent_text,
+)
 from wfm.timegrid import parse_clock
 
 
@@ -63,6 +70,38 @@ def _allowed_by_agent(instance) -> dict[int, set[int]]:
     }
 
 
+def _agents_allowed_types(instance) -> tuple[dict[str, set[int]], list[tuple]]:
+    """What a shift-type diagnosis reads: the candidate shifts of each shift type, and each
+    agent with its contract and the set of candidate shifts it may take (empty: none)."""
+    types = candidate_types(instance.candidates, start_windows(instance.shift_types))
+    allowed = _allowed_by_agent(instance)
+    agents = [
+        (agent, contract, allowed.get(index, set()))
+        for index, (agent, contract) in enumerate(
+            zip(instance.agents, instance.contracts, strict=True)
+        )
+    ]
+    return types, agents
+
+
+def _only_type_text(agent, contract, type_name: str) -> str:
+    """The start of a diagnosis of an agent whose every allowed shift is of one type."""
+    return f"{agent_text(agent, contract)} may take only '{type_name}' shifts"
+
+
+def _units_with_types(context: ModelContext, setting: str):
+    """For a shift-type rule's model rows: each unit with its allowed shifts (rows of
+    ``context.shifts``) and the candidate shifts of each shift type; nothing when no unit's
+    contract sets ``setting``."""
+    if not any(getattr(unit.contract, setting) for unit in context.workforce.units):
+        return
+    types = candidate_types(
+        context.instance.candidates, start_windows(context.instance.shift_types)
+    )
+    for u, group in context.shifts.groupby("unit", sort=True):
+        yield context.workforce.units[u], group, types
+
+
 class ForbiddenShiftSequences(Rule):
     """Shift types that may not follow each other."""
 
@@ -79,12 +118,8 @@ class ForbiddenShiftSequences(Rule):
         """Agents whose only shifts are of a type that may not follow itself, on a contract
         needing 4 or more days every week (a week read as repeating then holds at most 3)."""
         problems = []
-        types = candidate_types(instance.candidates, start_windows(instance.shift_types))
-        allowed = _allowed_by_agent(instance)
-        for index, (agent, contract) in enumerate(
-            zip(instance.agents, instance.contracts, strict=True)
-        ):
-            mine = allowed.get(index, set())
+        types, agents = _agents_allowed_types(instance)
+        for agent, contract, mine in agents:
             for first, second in contract.forbidden_shift_sequences:
                 if (
                     first == second
@@ -93,23 +128,16 @@ class ForbiddenShiftSequences(Rule):
                     and contract.min_days_per_week >= 4
                 ):
                     problems.append(
-                        f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}') may take "
-                        f"only '{first}' shifts, which may not follow each other "
+                        f"{_only_type_text(agent, contract, first)}, which may not follow "
+                        f"each other "
                         f"(forbidden_shift_sequences), so they cannot work two days in a row nor the "
                         f"contract's {contract.min_days_per_week} days a week"
                     )
         return problems
 
     def add_constraints(self, context: ModelContext) -> None:
-        if not any(unit.contract.forbidden_shift_sequences for unit in context.workforce.units):
-            return
-        types = candidate_types(
-            context.instance.candidates, start_windows(context.instance.shift_types)
-        )
-        frame = context.shifts
         rows = {}
-        for u, group in frame.groupby("unit", sort=True):
-            unit = context.workforce.units[u]
+        for unit, group, types in _units_with_types(context, "forbidden_shift_sequences"):
             for k, (first, second) in enumerate(unit.contract.forbidden_shift_sequences):
                 is_first = group["candidate"].isin(types[first])
                 is_second = group["candidate"].isin(types[second])
@@ -184,32 +212,22 @@ class MaxShiftsPerType(Rule):
         """Agents whose every allowed shift is of a limited type, on a contract whose minimum
         days over the horizon's whole weeks exceed the limit."""
         problems = []
-        types = candidate_types(instance.candidates, start_windows(instance.shift_types))
-        allowed = _allowed_by_agent(instance)
+        types, agents = _agents_allowed_types(instance)
         weeks = int(instance.grid.days) // DAYS_PER_WEEK
-        for index, (agent, contract) in enumerate(
-            zip(instance.agents, instance.contracts, strict=True)
-        ):
-            mine = allowed.get(index, set())
+        for agent, contract, mine in agents:
             needed = contract.min_days_per_week * weeks
             for name, limit in contract.shift_type_limits().items():
                 if mine and mine <= types[name] and needed > limit:
                     problems.append(
-                        f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}') may take "
-                        f"only '{name}' shifts, at most {limit} of them (max_shifts_per_type), but "
+                        f"{_only_type_text(agent, contract, name)}, at most {limit} of them "
+                        f"(max_shifts_per_type), but "
                         f"the contract needs at least {needed} working days over the horizon"
                     )
         return problems
 
     def add_constraints(self, context: ModelContext) -> None:
-        if not any(unit.contract.max_shifts_per_type for unit in context.workforce.units):
-            return
-        types = candidate_types(
-            context.instance.candidates, start_windows(context.instance.shift_types)
-        )
         rows = {}
-        for u, group in context.shifts.groupby("unit", sort=True):
-            unit = context.workforce.units[u]
+        for unit, group, types in _units_with_types(context, "max_shifts_per_type"):
             for name, limit in unit.contract.shift_type_limits().items():
                 chosen = group[group["candidate"].isin(types[name])]
                 if len(chosen) > limit:

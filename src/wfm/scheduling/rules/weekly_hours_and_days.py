@@ -26,6 +26,7 @@ from wfm.scheduling.rules.base import (
     ModelContext,
     Rule,
     Setting,
+    agent_text,
     is_whole_week,
     linear,
 )
@@ -47,11 +48,27 @@ def in_week(text: str, start_date: dt.date, week: int) -> str:
     return f"week from {first.isoformat()}: {text}"
 
 
-def add_contract_hours(context: ModelContext) -> None:
-    """Paid hours in each calendar week within the contract's minimum and maximum (times
-    the unit size): ``contract_hours[unit_id, week]``. A shorter last week gets only the
-    maximum; a maximum that the unit's longest shifts on its most days cannot reach is
-    left out."""
+def add_weekly_contract_rows(context: ModelContext, name: str, row_of) -> None:
+    """Add range rows ``name[unit_id, week]``: a weekly contract amount of each unit within
+    its contract's minimum and maximum (times the unit size), per calendar week.
+
+    Parameters
+    ----------
+    context
+        The model being built.
+    name
+        Name of the constraint component.
+    row_of
+        ``row_of(unit, group) -> (coefs, minimum, maximum, reachable)`` for the unit's
+        candidate shifts ``group`` in one week: the coefficient of each shift variable, the
+        contract's weekly minimum and maximum, and the most the unit can reach that week.
+
+    Notes
+    -----
+    The minimum binds only in a whole week (a shorter last week gets only the maximum); a
+    maximum at or above ``reachable`` cannot bind and is left out, and a week with neither
+    bound gets no row.
+    """
     shifts, workforce, n_days = context.shifts, context.workforce, context.n_days
     expressions = {}
     bounds = {}
@@ -59,73 +76,63 @@ def add_contract_hours(context: ModelContext) -> None:
         ["unit", "week"], sort=True
     ):
         unit = workforce.units[u]
-        contract = unit.contract
-        whole_week = is_whole_week(n_days, int(week))
-        most = float(
-            group.groupby("day")["paid_hours"].max().nlargest(contract.max_days_per_week).sum()
-        )
-        lower = (
-            contract.min_hours_per_week * unit.size
-            if contract.min_hours_per_week > 0 and whole_week
-            else None
-        )
-        upper = (
-            contract.max_hours_per_week * unit.size
-            if contract.max_hours_per_week < most - 1e-9
-            else None
-        )
+        coefs, minimum, maximum, reachable = row_of(unit, group)
+        lower = minimum * unit.size if minimum > 0 and is_whole_week(n_days, int(week)) else None
+        upper = maximum * unit.size if maximum < reachable else None
         if lower is None and upper is None:
             continue
         key = (unit.unit_id, int(week))
-        expressions[key] = linear(group["paid_hours"], group["var"])
+        expressions[key] = linear(coefs, group["var"])
         bounds[key] = (lower, upper)
-    context.model.contract_hours = pyo.Constraint(
-        list(expressions),
-        rule=lambda m, unit_id, week: (
-            bounds[unit_id, week][0],
-            expressions[unit_id, week],
-            bounds[unit_id, week][1],
+    context.model.add_component(
+        name,
+        pyo.Constraint(
+            list(expressions),
+            rule=lambda m, unit_id, week: (
+                bounds[unit_id, week][0],
+                expressions[unit_id, week],
+                bounds[unit_id, week][1],
+            ),
         ),
     )
+
+
+def add_contract_hours(context: ModelContext) -> None:
+    """Paid hours in each calendar week within the contract's minimum and maximum (times
+    the unit size): ``contract_hours[unit_id, week]``. A shorter last week gets only the
+    maximum; a maximum that the unit's longest shifts on its most days cannot reach is
+    left out."""
+
+    def hours(unit, group):
+        contract = unit.contract
+        most = float(
+            group.groupby("day")["paid_hours"].max().nlargest(contract.max_days_per_week).sum()
+        )
+        return (
+            group["paid_hours"],
+            contract.min_hours_per_week,
+            contract.max_hours_per_week,
+            most - 1e-9,
+        )
+
+    add_weekly_contract_rows(context, "contract_hours", hours)
 
 
 def add_contract_days(context: ModelContext) -> None:
     """Working days in each calendar week within the contract's minimum and maximum (times
     the unit size): ``contract_days[unit_id, week]``. A shorter last week gets only the
     maximum."""
-    shifts, workforce, n_days = context.shifts, context.workforce, context.n_days
-    expressions = {}
-    bounds = {}
-    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(
-        ["unit", "week"], sort=True
-    ):
-        unit = workforce.units[u]
+
+    def days(unit, group):
         contract = unit.contract
-        working_days_offered = group["day"].nunique()
-        whole_week = is_whole_week(n_days, int(week))
-        lower = (
-            contract.min_days_per_week * unit.size
-            if contract.min_days_per_week > 0 and whole_week
-            else None
+        return (
+            [1.0] * len(group),
+            contract.min_days_per_week,
+            contract.max_days_per_week,
+            group["day"].nunique(),
         )
-        upper = (
-            contract.max_days_per_week * unit.size
-            if contract.max_days_per_week < working_days_offered
-            else None
-        )
-        if lower is None and upper is None:
-            continue
-        key = (unit.unit_id, int(week))
-        expressions[key] = linear([1.0] * len(group), group["var"])
-        bounds[key] = (lower, upper)
-    context.model.contract_days = pyo.Constraint(
-        list(expressions),
-        rule=lambda m, unit_id, week: (
-            bounds[unit_id, week][0],
-            expressions[unit_id, week],
-            bounds[unit_id, week][1],
-        ),
-    )
+
+    add_weekly_contract_rows(context, "contract_days", days)
 
 
 def _agent_problems(
@@ -133,7 +140,7 @@ def _agent_problems(
 ) -> list[str]:
     """The contract problems of one agent; ``per_day`` has the ``min`` and ``max`` paid
     minutes of the agent's allowed shifts on each day with any."""
-    who = f"agent '{agent.agent_id}' ({agent.name}, contract '{contract.name}')"
+    who = agent_text(agent, contract)
     n_days = len(per_day)
     days = f"{n_days} day{'s' if n_days != 1 else ''}"
     problems = []
