@@ -12,6 +12,34 @@ SAMPLE_CENTRE = REPO / "data" / "sample" / "centre.toml"
 BANK_CALLS = REPO.parent / "shared" / "data" / "us_bank_calls_5min_2003.csv"
 
 
+#: The longest test files (minutes each on 2 cores), in the order they start. pytest runs them,
+#: then every other file holding a ``slow`` test, before the rest, so that under pytest-xdist
+#: (``-n auto --dist loadfile``, see pyproject.toml) no worker is left with a long file at the
+#: end while the other idles: longest first is what keeps two workers evenly busy.
+LONGEST_FILES = (
+    "tests/test_readme_commands.py",
+    "tests/browser/test_browser_workflow.py",
+    "tests/browser/test_browser_volume_only.py",
+    "tests/test_notebook.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the files longest first (:data:`LONGEST_FILES`, then files with a slow test);
+    each file's tests stay together and in their order, so module fixtures run once."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def rank(name: str) -> tuple[int, int]:
+        if name in LONGEST_FILES:
+            return (0, LONGEST_FILES.index(name))
+        return (1 if any(item.get_closest_marker("slow") for item in files[name]) else 2, 0)
+
+    items[:] = [item for name in sorted(files, key=rank) for item in files[name]]
+
+
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE_CENTRE.parent

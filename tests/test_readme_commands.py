@@ -4,9 +4,11 @@ The commands are read from README.md itself (``bash`` blocks, ``python`` blocks 
 example column of the command table), so the README cannot drift from what works. A few
 parts are not run, each for a stated reason (:func:`skip_reason`): creating and activating
 the virtual environment and ``pip install`` (the test runs inside the installed
-environment), ``pytest`` (the test runs inside pytest), the app (a server that does not end)
-and the benchmark (it times the Quick start's ``wfm plan`` three times). Commands reading
-``../shared/data`` run when that folder is beside the repository.
+environment), ``pytest`` (the test runs inside pytest), the app (a server that does not end),
+the benchmark (it times the Quick start's ``wfm plan`` three times) and the notebook
+(``tests/test_notebook.py`` executes it with nbclient from its own folder, which is what
+``jupyter execute`` does; here it would solve the sample week a second time). Commands
+reading ``../shared/data`` run when that folder is beside the repository.
 
 The store goes to a temporary ``WFM_DB_URL``; the user's own data folder is never touched.
 """
@@ -25,6 +27,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+#: The walkthrough notebook, as the README names it; tests/test_notebook.py runs it.
+NOTEBOOK = "notebooks/walkthrough.ipynb"
 
 #: Each README command may take this long on a busy 2-core machine [seconds].
 COMMAND_TIMEOUT_SECONDS = 1800
@@ -100,6 +104,8 @@ def skip_reason(part: str) -> str | None:
         return "the app is a server that does not end (tests/app and tests/browser test it)"
     if words[:2] == ["python", "benchmarks/bench_plan.py"]:
         return "a benchmark: it times the Quick start's `wfm plan` three times"
+    if words[:2] == ["jupyter", "execute"] and words[2:] == [NOTEBOOK]:
+        return "tests/test_notebook.py executes the notebook as `jupyter execute` does"
     return None
 
 

@@ -1,16 +1,19 @@
 """Fixtures for the app tests: a store per test, empty or holding a planned sample week.
 
 The app keeps every step's result in a store (``$WFM_DB_URL``, see ``apps/helpers/data.py``).
-Planning the sample centre takes tens of seconds, so it runs once per test session into a
-template store (:func:`planned_template`); each test that needs a plan gets its own copy of
-that file (:func:`planned_store`), so tests cannot see each other's edits. Streamlit's caches
-live for the whole pytest process and are cleared for every test.
+Planning the sample centre takes tens of seconds, so it runs once per test session (once for
+all pytest-xdist workers) into a template store (:func:`planned_template`); each test that
+needs a plan gets its own copy of that file (:func:`planned_store`), so tests cannot see each
+other's edits. Streamlit's caches live for the whole pytest process and are cleared for every
+test.
 
 Helpers and constants the tests import are in ``app_testing.py``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -55,8 +58,21 @@ def planned_template(tmp_path_factory) -> Path:
         update={"time_limit_seconds": TEMPLATE_TIME_LIMIT_SECONDS}
     )
     centre = centre.model_copy(update={"scheduling": scheduling})
-    path = tmp_path_factory.mktemp("planned") / "template.db"
-    Workspace.open(f"sqlite:///{path}", actor="test-planner").save_plan(run_plan(centre))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        path = tmp_path_factory.mktemp("planned") / "template.db"
+        Workspace.open(f"sqlite:///{path}", actor="test-planner").save_plan(run_plan(centre))
+        return path
+    # Under pytest-xdist the workers share one template: the first to take the lock plans it
+    # into the run's common temporary folder, the others wait for it and read the same file.
+    shared = tmp_path_factory.getbasetemp().parent
+    path = shared / "planned-template.db"
+    with (shared / "planned-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            draft = shared / f"planned-template-{worker}.db"
+            Workspace.open(f"sqlite:///{draft}", actor="test-planner").save_plan(run_plan(centre))
+            os.replace(draft, path)
     return path
 
 
