@@ -306,7 +306,7 @@ def publish_changes(
             coverage = coverage_after_edit(
                 coverage, rota, new_rota, queues_by_agent, interval_minutes
             )
-        version_id = repository.insert_rota(
+        version_id = repository.save_rota(
             conn,
             new_rota,
             coverage,
