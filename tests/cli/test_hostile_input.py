@@ -455,6 +455,21 @@ def test_stray_utc_offsets_are_an_error_naming_the_row(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_stray_utc_offsets_at_the_start_of_the_file_are_an_error(tmp_path, capsys):
+    """Rows from another zone before the file's usual offset begins: no stretch of another
+    offset surrounds them, but +05:30 beside +00:00 is no daylight-saving change."""
+    starts = pd.date_range("2026-01-05 08:00", periods=24 * 28, freq="h", tz="UTC")
+    text = pd.Series(starts.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    for i in (0, 1, 2):
+        text.iloc[i] = starts[i].tz_convert("Asia/Kolkata").strftime("%Y-%m-%dT%H:%M:%S+05:30")
+    frame = pd.DataFrame({"interval_start": text, "offered": 50, "aht_seconds": 200.0})
+    path = write(tmp_path / "h.csv", frame.to_csv(index=False))
+    code, err = run(["forecast", path, "-q", "-o", tmp_path / "out" / "f.csv"], capsys)
+    assert code == EXIT_USER_ERROR
+    assert "line 2" in err and "5.5 hours apart" in err and "3 row(s)" in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_daylight_saving_offsets_are_accepted():
     from wfm.data.parsing import parse_timestamps
 

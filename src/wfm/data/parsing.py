@@ -697,13 +697,15 @@ def parse_timestamps(
     timezone: str | None,
     order_key: pd.Series | None = None,
     date_format: str | None = None,
+    other_zones_allowed: bool = False,
 ) -> tuple[pd.Series, str]:
     """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
 
     Years outside :data:`wfm.limits.MIN_YEAR` .. :data:`wfm.limits.MAX_YEAR` are an error
     (a typo such as 3026 for 2026). A file whose timestamps carry more than one UTC offset
-    must change offset only as daylight saving does (see :func:`check_offsets`).
-    See :func:`_parse_timestamps` for the rest.
+    must change offset only as daylight saving does (see :func:`check_offsets`), unless
+    ``other_zones_allowed`` (a reader that reports rows from another zone itself, as the
+    agent-state feed does). See :func:`_parse_timestamps` for the rest.
     """
     parsed, timezone_used = _parse_timestamps(
         values,
@@ -712,6 +714,7 @@ def parse_timestamps(
         timezone=timezone,
         order_key=order_key,
         date_format=date_format,
+        other_zones_allowed=other_zones_allowed,
     )
     from wfm.limits import MAX_YEAR, MIN_YEAR
 
@@ -735,6 +738,7 @@ def _parse_timestamps(
     timezone: str | None,
     order_key: pd.Series | None = None,
     date_format: str | None = None,
+    other_zones_allowed: bool = False,
 ) -> tuple[pd.Series, str]:
     """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
 
@@ -758,6 +762,9 @@ def _parse_timestamps(
         strftime format of dates that are not ISO 8601 (``%d/%m/%Y %H:%M``); without it,
         ``dd/mm/yyyy`` and ``mm/dd/yyyy`` dates are read in the order the column shows
         (:func:`wfm.data.locale_formats.to_iso_dates`), and an ambiguous column is an error.
+    other_zones_allowed
+        Accept offsets of one series further apart than daylight saving moves clocks (the
+        caller reports such rows itself); otherwise they are an error.
 
     Returns
     -------
@@ -806,6 +813,7 @@ def _parse_timestamps(
                 order_key=order_key,
                 codes=codes,
                 raw=values,
+                other_zones_allowed=other_zones_allowed,
             )
             target = timezone or _single_offset_zone(distinct, source) or "UTC"
             return parsed.dt.tz_convert(target), target
@@ -857,8 +865,12 @@ def check_offsets(
     order_key: pd.Series | None = None,
     codes: np.ndarray | None = None,
     raw: pd.Series | None = None,
+    other_zones_allowed: bool = False,
 ) -> None:
     """Raise :class:`InputError` when UTC offsets change other than as daylight saving does.
+
+    Unless ``other_zones_allowed``, offsets of one series further apart than any
+    daylight-saving change are an error too (:func:`_check_offset_spread`).
 
     A file may switch offset when the clocks change (``+00:00`` in winter, ``+01:00`` in
     summer), so each offset holds for months. A few rows with another offset in the middle
@@ -894,6 +906,8 @@ def check_offsets(
     ).sort_values(["key", "instant"], kind="stable")
     # A repeated instant is reported by the duplicate check, which names both lines.
     table = table[~table.duplicated(["key", "instant"], keep=False).to_numpy()]
+    if not other_zones_allowed:
+        _check_offset_spread(table, raw, source=source, column=column)
     new_run = (table["offset"] != table["offset"].shift()) | (table["key"] != table["key"].shift())
     table["run"] = new_run.cumsum().to_numpy()
     runs = table.groupby("run", sort=True).agg(
@@ -913,6 +927,40 @@ def check_offsets(
         f"{column} changes UTC offset for only {int(run['rows'])} row(s) from this line, then "
         f"changes back; offsets may change only when the clocks change "
         f"({int(short.sum())} such stretch{'es' if short.sum() > 1 else ''} in the file)",
+        source=source,
+        row=file_line(raw, position),
+        column=column,
+        value=raw.iloc[position],
+        fix="export every timestamp in the site's time zone (or all in UTC), or remove the rows "
+        "from the other site",
+    )
+
+
+#: Largest difference between the UTC offsets of one series [minutes]: daylight saving moves
+#: clocks by an hour (two at the most, e.g. Antarctica/Troll), never by more.
+MAX_DST_SHIFT_MINUTES = 120
+
+
+def _check_offset_spread(
+    table: pd.DataFrame, raw: pd.Series, *, source: str | None, column: str
+) -> None:
+    """Raise :class:`InputError` when one series (``key``) carries UTC offsets further apart
+    than any daylight-saving change (:data:`MAX_DST_SHIFT_MINUTES`): rows from another time
+    zone, wherever they stand in the file (at its start or end as well as in the middle).
+    The first row whose offset differs from the series' most common one is named."""
+    spread = table.groupby("key", sort=False)["offset"].agg(["min", "max"])
+    wide = spread[(spread["max"] - spread["min"]) > MAX_DST_SHIFT_MINUTES]
+    if wide.empty:
+        return
+    rows = table[table["key"] == wide.index[0]]
+    usual = rows["offset"].mode().iloc[0]
+    odd = rows[rows["offset"] != usual]
+    position = int(odd["position"].iloc[0])
+    hours = abs(float(odd["offset"].iloc[0]) - float(usual)) / 60
+    raise InputError(
+        f"{column} carries UTC offsets {hours:g} hours apart in one series ({len(odd)} row(s) "
+        f"differ from the usual offset); daylight saving moves clocks by at most "
+        f"{MAX_DST_SHIFT_MINUTES // 60} hours, so these rows come from another time zone",
         source=source,
         row=file_line(raw, position),
         column=column,

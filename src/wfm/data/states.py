@@ -262,6 +262,7 @@ def validate_agent_states_frame(
         column=names["start"],
         timezone=timezone,
         order_key=agent_id,
+        other_zones_allowed=True,  # reported as timezone_mismatch (rule 7)
     )
     lines = file_lines(matched)
     if "end" in matched:
@@ -278,6 +279,7 @@ def validate_agent_states_frame(
                     column=names["end"],
                     timezone=timezone,
                     order_key=agent_id[present],
+                    other_zones_allowed=True,
                 )
             except InputError as error:  # re-number the line in the full file
                 row = error.row
