@@ -139,7 +139,14 @@ st.session_state[state.ROTA_VERSION] = chosen
 
 with ui.friendly_errors():
     version = ws.rota(int(chosen))
-    version_queues = set(version.coverage["queue"].astype(str))
+    version_queues = set(version.queues)
+    if not version_queues:
+        st.info(
+            f"Version {version.id} ({version.name}) was stored without coverage, so there is "
+            "nothing to review or edit here. Pick another version or generate one above.",
+            icon=":material/info:",
+        )
+        st.stop()
     if not version_queues & own_queues:
         st.warning(
             f"Version {version.id} staffs queues {', '.join(sorted(version_queues)) or 'none'}, which this "

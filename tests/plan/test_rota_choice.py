@@ -81,6 +81,13 @@ def test_workspace_finds_the_rota_and_the_forecast_of_a_period(tmp_path):
     found = ws.rota_for_period(dt.date(2026, 11, 17), dt.date(2026, 11, 18), TZ, ["sales"])
     assert found.id == draft  # the published rota of that week is another centre's
     assert ws.rota_for_period(dt.date(2026, 11, 17), dt.date(2026, 11, 18), TZ).id == other
+    # a version stored without coverage (the Today page's played day) is listed, covering
+    # nothing, and never chosen for a period
+    bare = ws.save_rota(rota_rows("2026-11-16"), pd.DataFrame())
+    ws.publish_rota(bare)
+    listed = ws.rota_spans(TZ).set_index("id").loc[bare]
+    assert listed["queues"] == () and listed["first_date"] is None
+    assert ws.rota_for_period(dt.date(2026, 11, 17), dt.date(2026, 11, 18), TZ).id == other
 
     past = coverage("2026-11-09", 7).assign(offered=1.0, aht_seconds=100.0)
     future = coverage("2026-11-16", 7).assign(offered=2.0, aht_seconds=100.0)

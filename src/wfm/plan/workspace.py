@@ -343,9 +343,9 @@ class Workspace:
         for row in versions.to_dict("records"):
             key = (int(row["id"]), str(row["updated_at"]), timezone)
             if key not in cache:
-                coverage = self.rota(int(row["id"])).coverage
-                dates = rota_dates(coverage, timezone)
-                queues = tuple(sorted(coverage["queue"].astype(str).unique()))
+                version = self.rota(int(row["id"]))
+                dates = rota_dates(version.coverage, timezone)
+                queues = version.queues
                 cache[key] = (*(dates or (None, None)), queues)
             first, last, queues = cache[key]
             rows.append(

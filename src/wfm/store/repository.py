@@ -333,6 +333,14 @@ class RotaVersion:
     created_by: str
     updated_at: str
 
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """Queues the version's coverage staffs, sorted; none for a version stored without
+        coverage (e.g. the Today page's played sample day)."""
+        if "queue" not in self.coverage.columns:
+            return ()
+        return tuple(sorted(self.coverage["queue"].astype(str).unique()))
+
 
 def _summary_dict(summary) -> dict:
     return summary.to_dict() if hasattr(summary, "to_dict") else dict(summary or {})
