@@ -470,6 +470,24 @@ def test_stray_utc_offsets_at_the_start_of_the_file_are_an_error(tmp_path, capsy
     assert not (tmp_path / "out").exists()
 
 
+def test_stray_offset_beside_daylight_saving_names_the_stray_row_not_the_summer_rows():
+    """A London year (+00:00 and +01:00) with one +05:30 row late in the file: the +01:00
+    summer rows are daylight saving, the +05:30 row is the one named."""
+    from wfm.data.parsing import parse_timestamps
+    from wfm.errors import InputError
+
+    starts = pd.date_range("2026-01-05", "2026-10-20", freq="h", tz="Europe/London")
+    text = pd.Series(starts.strftime("%Y-%m-%dT%H:%M:%S%z")).str.replace(
+        r"(\d{2})(\d{2})$", r"\1:\2", regex=True
+    )
+    stray = len(text) - 10
+    text.iloc[stray] = starts[stray].tz_convert("Asia/Kolkata").strftime("%Y-%m-%dT%H:%M:%S+05:30")
+    with pytest.raises(InputError) as caught:
+        parse_timestamps(text, source="f", column="c", timezone="Europe/London")
+    assert caught.value.row == stray + 2  # header on line 1
+    assert "1 row(s)" in str(caught.value) and "4.5 hours apart" in str(caught.value)
+
+
 def test_daylight_saving_offsets_are_accepted():
     from wfm.data.parsing import parse_timestamps
 

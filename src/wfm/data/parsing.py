@@ -947,16 +947,21 @@ def _check_offset_spread(
     """Raise :class:`InputError` when one series (``key``) carries UTC offsets further apart
     than any daylight-saving change (:data:`MAX_DST_SHIFT_MINUTES`): rows from another time
     zone, wherever they stand in the file (at its start or end as well as in the middle).
-    The first row whose offset differs from the series' most common one is named."""
+    The first line (in file order) whose offset is further than a daylight-saving change
+    from the series' most common one is named; rows at the other daylight-saving offset are
+    not counted."""
     spread = table.groupby("key", sort=False)["offset"].agg(["min", "max"])
     wide = spread[(spread["max"] - spread["min"]) > MAX_DST_SHIFT_MINUTES]
     if wide.empty:
         return
     rows = table[table["key"] == wide.index[0]]
-    usual = rows["offset"].mode().iloc[0]
-    odd = rows[rows["offset"] != usual]
-    position = int(odd["position"].iloc[0])
-    hours = abs(float(odd["offset"].iloc[0]) - float(usual)) / 60
+    distance = (rows["offset"] - rows["offset"].mode().iloc[0]).abs()
+    odd = rows[distance > MAX_DST_SHIFT_MINUTES]
+    if odd.empty:  # e.g. +01:00 usual, +00:00 and +03:00 beside it: name the farthest
+        odd = rows[distance == distance.max()]
+    first = odd["position"].idxmin()
+    position = int(odd.loc[first, "position"])
+    hours = float(distance.loc[first]) / 60
     raise InputError(
         f"{column} carries UTC offsets {hours:g} hours apart in one series ({len(odd)} row(s) "
         f"differ from the usual offset); daylight saving moves clocks by at most "
