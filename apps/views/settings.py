@@ -291,7 +291,7 @@ st.write(
     + ("" if store_status.up_to_date else f"; pending: {', '.join(store_status.pending)}")
 )
 count_table = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
-st.dataframe(count_table, hide_index=True)
+st.dataframe(count_table, hide_index=True, column_config={"table": "Store table", "rows": "Rows"})
 st.download_button(
     "Download counts (CSV)", frame_to_csv_text(count_table), "store_counts.csv", "text/csv"
 )
