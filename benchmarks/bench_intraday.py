@@ -5,9 +5,10 @@ The sample centre's played day (20 Oct 2026 at 11:00: a volume spike, agents abs
 …, same team, contract, queues, rota and states) up to ``--agents``, and the forecast and
 arrivals are multiplied by agents ÷ 60, so the centre keeps its shape. Times, per size:
 
-- **re-plan**: :func:`wfm.intraday.day_replan.replan_today` with default settings but the
-  value of a service-level point scaled by agents ÷ 60 (position, value curves, the MILP,
-  and each suggestion's own gains; also without the gains);
+- **re-plan**: :func:`wfm.intraday.day_replan.replan_today` with default settings (the value
+  of a service-level point scales with the day's workload,
+  :func:`wfm.intraday.replan_settings.point_value`): position, value curves, the MILP, and
+  each suggestion's own gains (also without the gains);
 - **page refresh**: what the Today page's live fragment does each minute: read the feed
   files (arrivals, states, forecast, rota), the position, and who is out of adherence now
   (the Streamlit drawing is not included).
@@ -39,7 +40,7 @@ from wfm.intraday.adherence_now import out_of_adherence_now
 from wfm.intraday.centre_day import centre_day_position
 from wfm.intraday.day_replan import replan_today
 from wfm.intraday.feed import parse_as_of, read_states_today
-from wfm.intraday.replan import ReplanSettings, point_value
+from wfm.intraday.replan_settings import ReplanSettings
 from wfm.intraday.sample_day import play_day, write_played_day
 
 DAY = dt.date(2026, 10, 20)
@@ -146,7 +147,6 @@ def main() -> None:
             people=people,
             as_of=as_of,
             measure_each=True,
-            size=agents,
         ):
             return replan_today(
                 centre,
@@ -159,11 +159,8 @@ def main() -> None:
                 agents=people,
                 day=DAY,
                 measure_each=measure_each,
-                # A point of a centre's service level is worth more where more contacts are
-                # answered: the default (20 cost units, for the sample's 60 agents) scaled.
-                settings=ReplanSettings(
-                    value_per_point=point_value(ReplanSettings(), centre) * size / 60
-                ),
+                # The default value of a point scales with the day's workload (point_value).
+                settings=ReplanSettings(),
             )
 
         wall, cpu, _ = timed(lambda: run(measure_each=False), args.repeats)

@@ -11,7 +11,9 @@ import pytest
 
 from wfm.cli import main
 from wfm.config import load_centre
+from wfm.data.io import write_csv_atomic
 from wfm.data.output_files import read_rota
+from wfm.errors import InputError
 from wfm.intraday.accept import StaleSuggestionsError, publish_changes, read_suggestions
 from wfm.plan.workspace import Workspace
 
@@ -187,3 +189,38 @@ def test_cli_accept_publishes_a_suggestions_file_and_refuses_bad_ones(store, tmp
     assert main([*common, "--suggestions", str(path), "-o", str(tmp_path / "o3")]) == 2
     assert "re-run" in capsys.readouterr().err
     assert not (tmp_path / "o3").exists() and len(ws.rota_versions()) == 2
+
+
+def test_read_suggestions_goes_through_the_csv_readers(store, tmp_path):
+    _, _, week = store
+    suggestions = overtime_and_call_in(week).assign(cost=[6.5, -12.0])
+    # wfm's writer quotes a text cell that starts like a formula; the reader undoes it.
+    suggestions.loc[1, "activity"] = "=work"
+    good = tmp_path / "good.csv"
+    write_csv_atomic(suggestions, good)
+    assert "'=work" in good.read_text()
+    read = read_suggestions(good, TZ)
+    assert read["activity"].tolist() == ["work", "=work"]
+    assert read["cost"].tolist() == [6.5, -12.0]  # VTO saves pay: a cost may be negative
+    pd.testing.assert_series_equal(
+        read["new_end"], suggestions["new_end"].dt.tz_convert(TZ), check_names=False
+    )
+    # Semicolons, as a spreadsheet in a decimal-comma locale saves them: the same rows.
+    semi = tmp_path / "semi.csv"
+    semi.write_text(good.read_text().replace(",", ";"))
+    pd.testing.assert_frame_equal(read_suggestions(semi, TZ), read)
+    # A row with more cells than the header names its line.
+    lines = good.read_text().splitlines()
+    extra = tmp_path / "extra.csv"
+    extra.write_text("\n".join([lines[0], lines[1] + ",surplus", lines[2]]) + "\n")
+    with pytest.raises(InputError, match="line 2"):
+        read_suggestions(extra, TZ)
+    # A cost that is not a number names its line, column and value.
+    text = good.read_text().splitlines()
+    text[2] = text[2].replace("-12.0", "lots")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(text) + "\n")
+    with pytest.raises(InputError) as caught:
+        read_suggestions(bad, TZ)
+    message = str(caught.value)
+    assert "line 3" in message and "cost" in message and "lots" in message

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from wfm.config import load_centre
-from wfm.intraday.replan import ReplanSettings, apply_changes, replan_day
+from wfm.intraday.replan import replan_day
+from wfm.intraday.replan_settings import ReplanSettings
+from wfm.intraday.rota_changes import apply_changes
 from wfm.scheduling.site import rota_site
 
 TZ = "Europe/London"

@@ -8,14 +8,11 @@ import pandas as pd
 import pytest
 
 from wfm.config import load_centre
-from wfm.intraday.replan import (
-    ReplanSettings,
-    WorkingTimeContext,
-    apply_changes,
-    replan_day,
-    working_time_context,
-)
+from wfm.intraday.replan import replan_day
+from wfm.intraday.replan_settings import ReplanSettings
+from wfm.intraday.rota_changes import apply_changes
 from wfm.intraday.service_value import ValueCurves, recovered_share
+from wfm.intraday.working_time import WorkingTimeContext, working_time_context
 from wfm.staffing.erlang import service_level
 
 TZ = "Europe/London"

@@ -251,7 +251,8 @@ def run_replan(args: argparse.Namespace) -> int:
     from wfm.intraday.centre_day import position_options, projected_day_service_level
     from wfm.intraday.day_replan import replan_today
     from wfm.intraday.position import day_position
-    from wfm.intraday.replan import ReplanSettings, apply_changes
+    from wfm.intraday.replan_settings import ReplanSettings
+    from wfm.intraday.rota_changes import apply_changes
 
     for option, value, top in (
         ("--max-overtime-minutes", args.max_overtime_minutes, 480),

@@ -28,8 +28,22 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from wfm.data.io import read_raw_csv
+from wfm.data.parsing import (
+    check_timezone,
+    match_columns,
+    parse_numbers,
+    parse_text,
+    parse_timestamps,
+    raise_first,
+)
 from wfm.errors import InputError
-from wfm.intraday.replan import ATTENDEE_SEPARATOR, CHANGE_COLUMNS, CHANGE_KINDS, apply_changes
+from wfm.intraday.rota_changes import (
+    ATTENDEE_SEPARATOR,
+    CHANGE_COLUMNS,
+    CHANGE_KINDS,
+    apply_changes,
+)
 from wfm.scheduling.edit_coverage import coverage_after_edit
 from wfm.store import repository, schema
 from wfm.store.audit import record
@@ -59,75 +73,56 @@ class Published:
 def read_suggestions(path: str | Path, timezone: str) -> pd.DataFrame:
     """Read a ``suggestions.csv`` written by ``wfm intraday replan`` (every cell checked).
 
+    Read through wfm's CSV reader (:func:`wfm.data.io.read_raw_csv`: delimiter, encoding,
+    NUL bytes, oversized cells and rows, an ``.xlsx`` too) and its cell parsers, so a bad cell
+    is reported with its file, line and column, and the formula quote wfm's writers put
+    before ``=``, ``+``, ``-``, ``@`` is undone in text cells.
+
     Raises
     ------
     InputError
         Naming the file, line, column and value of the first bad cell.
     """
     source = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError("the suggestions file does not exist", source=source) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise InputError(
-            f"the suggestions file is not a readable CSV ({type(error).__name__})",
-            source=source,
-            fix="use the suggestions.csv written by `wfm intraday replan`",
-        ) from None
-    needed = [c for c in CHANGE_COLUMNS if not c.startswith("service_level_gain")]
-    missing = [c for c in needed if c not in raw.columns]
-    if missing:
-        raise InputError(
-            f"the suggestions file has no column {', '.join(missing)}",
-            source=source,
-            fix="use the suggestions.csv written by `wfm intraday replan`",
-        )
-    frame = raw.copy()
-    for row, kind in enumerate(frame["kind"], start=2):
-        if kind not in CHANGE_KINDS:
-            raise InputError(
-                "unknown kind of change",
-                source=source,
-                row=row,
-                column="kind",
-                value=kind,
-                fix=f"use one of {', '.join(CHANGE_KINDS)}",
-            )
+    check_timezone(timezone, source)
+    gains = ("service_level_gain", "service_level_gain_in_plan")
+    needed = [c for c in CHANGE_COLUMNS if c not in gains]
+    text = ("agent_id", "kind", "activity")
+    raw = read_raw_csv(path, source=source, text_columns=text, all_text=True)
+    frame, names = match_columns(
+        raw, needed, (*gains, BASE_VERSION_COLUMN), source=source, keep_extra=True
+    )
+    result = frame.copy()
+    for column in text:
+        result[column] = parse_text(frame[column], source=source, column=names[column])
+    raise_first(
+        ~result["kind"].isin(CHANGE_KINDS).to_numpy(),
+        frame["kind"],
+        problem="unknown kind of change",
+        source=source,
+        column=names["kind"],
+        fix=f"use one of {', '.join(CHANGE_KINDS)}",
+    )
     for column in _TIME_COLUMNS:
-        parsed = pd.to_datetime(frame[column], errors="coerce", utc=True, format="ISO8601")
-        bad = parsed.isna()
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise InputError(
-                "not an ISO 8601 timestamp",
-                source=source,
-                row=row + 2,
-                column=column,
-                value=frame[column].iloc[row],
-                fix="e.g. 2026-10-20T17:00:00+01:00",
-            )
-        frame[column] = parsed.dt.tz_convert(timezone)
+        result[column], _ = parse_timestamps(
+            frame[column], source=source, column=names[column], timezone=timezone
+        )
     for column in ("change_id", "agent_activities", BASE_VERSION_COLUMN):
-        if column not in frame:
-            continue
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        bad = numbers.isna() | (numbers != numbers.round())
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise InputError(
-                "not a whole number",
-                source=source,
-                row=row + 2,
-                column=column,
-                value=frame[column].iloc[row],
-            )
-        frame[column] = numbers.astype("int64")
-    frame["cost"] = pd.to_numeric(frame["cost"], errors="coerce")
-    for column in ("service_level_gain", "service_level_gain_in_plan"):
         if column in frame:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    return frame
+            values = parse_numbers(frame[column], source=source, column=names[column], whole=True)
+            result[column] = values.astype("int64")
+    result["cost"] = parse_numbers(frame["cost"], source=source, column=names["cost"], minimum=None)
+    for column in gains:
+        if column in frame:
+            result[column] = parse_numbers(
+                frame[column],
+                source=source,
+                column=names[column],
+                allow_missing=True,
+                minimum=-1.0,
+                maximum=1.0,
+            )
+    return result.reset_index(drop=True)
 
 
 def select_changes(changes: pd.DataFrame, accept: str, *, option: str = "--accept") -> pd.DataFrame:

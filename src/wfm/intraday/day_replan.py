@@ -4,7 +4,7 @@ One call chains what the CLI (``wfm intraday replan``), the Today page and the b
 need: today's position (:func:`wfm.intraday.position.day_position`), the service-level value
 of agents per interval (:func:`wfm.intraday.service_value.service_value_curves`), the
 working-time context from the whole rota and the availability file
-(:func:`wfm.intraday.replan.working_time_context`), and the re-plan itself
+(:func:`wfm.intraday.working_time.working_time_context`), and the re-plan itself
 (:func:`wfm.intraday.replan.replan_day`), with the day's projected service level before and
 after and the share of the shortfall recovered.
 """
@@ -22,15 +22,13 @@ from wfm.config import Centre
 from wfm.data.schemas import Agent
 from wfm.data.states import StateLog
 from wfm.intraday.centre_day import position_options, projected_day_service_level
+from wfm.intraday.change_gains import change_gains
 from wfm.intraday.position import DayPosition, day_position
-from wfm.intraday.replan import (
-    Replan,
-    ReplanSettings,
-    point_value,
-    replan_day,
-    working_time_context,
-)
+from wfm.intraday.replan import Replan, replan_day
+from wfm.intraday.replan_settings import ReplanSettings, point_value
+from wfm.intraday.rota_projection import RotaProjection
 from wfm.intraday.service_value import day_target, recovered_share, service_value_curves
+from wfm.intraday.working_time import working_time_context
 from wfm.scheduling.exports import unpaid_activities_of
 
 logger = logging.getLogger(__name__)
@@ -98,12 +96,14 @@ def replan_today(
     unavailable : pandas.DataFrame, optional
         The availability file (:func:`wfm.data.availability.read_availability`).
     measure_each : bool
-        Measure each suggestion's own service-level gain (two projections per change).
+        Measure each suggestion's own service-level gains, alone and in the plan
+        (:func:`wfm.intraday.change_gains.change_gains`, on the intervals each touches).
     """
     settings = settings or ReplanSettings()
     options = position_options(centre, agents)
     targets = options["targets"]
     position = day_position(forecast, rota_day, states, arrivals, as_of, **options)
+    projection = RotaProjection.of(position, **options)
 
     def day_service_level(candidate: pd.DataFrame) -> float:
         return projected_day_service_level(
@@ -117,7 +117,7 @@ def replan_today(
         position.intervals,
         targets,
         interval_minutes=centre.interval_minutes,
-        value_per_point=point_value(settings, centre),
+        value_per_point=point_value(settings, centre, position.intervals),
         from_time=as_of,
     )
     result = replan_day(
@@ -127,7 +127,9 @@ def replan_today(
         centre,
         contract_of={a.agent_id: a.contract for a in agents},
         settings=settings,
-        service_level_of=day_service_level if measure_each else None,
+        gains_of=(lambda rota, changes: change_gains(projection, rota, changes))
+        if measure_each
+        else None,
         value_curves=curves,
         context=context,
         absent_agents=position.absent_agents,

@@ -81,7 +81,7 @@ class DayPosition:
     absent_agents: tuple[str, ...]
 
 
-def _occupancy_matrix(
+def occupancy_matrix(
     starts: pd.Series, ends: pd.Series, grid: pd.DatetimeIndex, interval_minutes: int
 ) -> np.ndarray:
     """Fraction of each grid interval covered by each [start, end) piece: (pieces, intervals)."""
@@ -96,7 +96,7 @@ def _occupancy_matrix(
     return overlap / (interval_minutes * 60 * 10**9)
 
 
-def _split_by_queue(
+def split_by_queue(
     per_agent: np.ndarray,
     agents: Sequence[str],
     queues_by_agent: Mapping[str, Sequence[str]],
@@ -208,9 +208,9 @@ def day_position(
     agents = sorted(work["agent_id"].unique())
     per_agent = np.zeros((len(agents), len(grid)))
     agent_index = {agent: k for k, agent in enumerate(agents)}
-    cover = _occupancy_matrix(work["start"], work["end"], grid, interval_minutes)
+    cover = occupancy_matrix(work["start"], work["end"], grid, interval_minutes)
     np.add.at(per_agent, [agent_index[a] for a in work["agent_id"]], cover)
-    scheduled = _split_by_queue(per_agent, agents, queues_by_agent, queues, required)
+    scheduled = split_by_queue(per_agent, agents, queues_by_agent, queues, required)
 
     # Present: productive states in elapsed intervals; the scheduled less the absent later.
     events = states.frame
@@ -219,7 +219,7 @@ def day_position(
     ]
     measured = np.zeros_like(per_agent)
     if len(productive):
-        cover = _occupancy_matrix(productive["start"], productive["end"], grid, interval_minutes)
+        cover = occupancy_matrix(productive["start"], productive["end"], grid, interval_minutes)
         np.add.at(measured, [agent_index[a] for a in productive["agent_id"]], cover)
     started = work.groupby("agent_id")["start"].min()
     seen_productive = set(productive["agent_id"])
@@ -234,8 +234,8 @@ def day_position(
     for agent in absent:
         expected[agent_index[agent]] = 0.0
     shrink = np.array([shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None]
-    future = _split_by_queue(expected, agents, queues_by_agent, queues, required) * (1.0 - shrink)
-    now = _split_by_queue(measured, agents, queues_by_agent, queues, required)
+    future = split_by_queue(expected, agents, queues_by_agent, queues, required) * (1.0 - shrink)
+    now = split_by_queue(measured, agents, queues_by_agent, queues, required)
     present = np.where(elapsed[None, :], now, future)
     position["agents_scheduled"] = scheduled.reshape(-1)
     position["agents_present"] = present.reshape(-1)
