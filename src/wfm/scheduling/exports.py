@@ -30,6 +30,7 @@ import pandas as pd
 from wfm.config import SchedulingSettings
 from wfm.data.io import write_files_atomic
 from wfm.data.safe_cells import neutralise_workbook
+from wfm.data.schemas import OFF_PHONE_ACTIVITIES as OFF_PHONE
 from wfm.data.schemas import Agent
 from wfm.errors import WfmError
 from wfm.scheduling.rota import AGENT_SUMMARY_COLUMNS
@@ -335,7 +336,8 @@ def rota_to_icalendar(
         Time zone the event descriptions give local times in (``DTSTART`` and ``DTEND``
         are in UTC, with ``Z``, so no VTIMEZONE is needed).
     include_breaks
-        Also a VEVENT for each break and lunch.
+        Also a VEVENT for each break and lunch (coaching, meetings and training always have
+        one, and the shift's description lists them under "Activities").
     dtstamp
         When the calendar was made (``DTSTAMP``); default now. Fix it for reproducible files.
     calendar_name
@@ -422,23 +424,28 @@ def _calendar(
         pieces = list(group)
         start, end = min(p[2] for p in pieces), max(p[3] for p in pieces)
         working = sum(p[4] for p in pieces if p[1] == "work")
-        rests = [(a, b, e) for _, a, b, e, _ in pieces if a != "work"]
+        rests = [(a, b, e) for _, a, b, e, _ in pieces if a != "work" and a not in OFF_PHONE]
+        # Coaching, meetings and training: listed apart from the breaks, and always an event
+        # of their own (the agent must be there).
+        sessions = [(a, b, e) for _, a, b, e, _ in pieces if a in OFF_PHONE]
         rest_text = "; ".join(f"{a} {b:%H:%M}-{e:%H:%M}" for a, b, e in rests) or "none"
         description = (
             f"Shift {start:%Y-%m-%d %H:%M}-{end:%H:%M} ({timezone}), "
             f"{duration_text((end - start).total_seconds())} with {duration_text(working)} working.\n"
             f"Breaks: {rest_text}"
         )
+        if sessions:
+            session_text = "; ".join(f"{a} {b:%H:%M}-{e:%H:%M}" for a, b, e in sessions)
+            description += f"\nActivities: {session_text}"
         event("shift", start, end, "Shift", description)
-        if include_breaks:
-            for activity, b, e in rests:
-                event(
-                    activity,
-                    b,
-                    e,
-                    activity.capitalize(),
-                    f"{activity} {b:%H:%M}-{e:%H:%M} ({timezone})",
-                )
+        for activity, b, e in (rests if include_breaks else []) + sessions:
+            event(
+                activity,
+                b,
+                e,
+                activity.capitalize(),
+                f"{activity} {b:%H:%M}-{e:%H:%M} ({timezone})",
+            )
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
 
