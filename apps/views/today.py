@@ -1,6 +1,7 @@
 """Today (for team leaders and planners watching the day): position, service level, who is
-out of adherence now, and a re-plan of the rest of the day whose accepted changes are
-published as a new rota version.
+out of adherence now, a re-plan of the rest of the day whose accepted changes are published as
+a new rota version, and a coaching session, meeting or training placed where the rest of the
+day's service level loses least.
 
 The day's feed is a folder holding ``arrivals.csv`` (today's interval history so far) and
 ``states.csv`` (today's agent states, open events allowed) as a telephony system exports
@@ -396,3 +397,103 @@ if saved is not None and saved[0] == str(feed):
             )[["agent_id", "activity", "start", "end"]],
             hide_index=True,
         )
+
+
+# --- place an off-phone activity -------------------------------------------------------------
+st.header("Place a coaching session, meeting or training")
+st.caption(
+    "Where it costs the day's service level least: every attendee on shift and not on a break "
+    "or another activity, all together, from the notice period on. For the weekly rota, "
+    "`wfm place-activities` places a file of sessions (see docs/intraday.md)."
+)
+with ui.friendly_errors():
+    forecast, rota = _static(str(feed), centre.timezone)
+    arrivals = read_history(
+        feed / "arrivals.csv", timezone=centre.timezone, interval_minutes=centre.interval_minutes
+    ).frame
+    day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
+    rota_today = rota[rota["date"] == day]
+    with st.form("today_place_activity"):
+        kind_col, who_col = st.columns([1, 3])
+        kind = kind_col.selectbox("Activity", ["coaching", "meeting", "training"])
+        attendees = who_col.multiselect(
+            "Attendees (all together)", sorted(rota_today["agent_id"].unique())
+        )
+        minutes_col, window_col = st.columns(2)
+        minutes = minutes_col.selectbox(
+            "Duration",
+            [centre.interval_minutes * k for k in range(1, 9)],
+            index=1,
+            format_func=lambda m: f"{m} min",
+        )
+        part = window_col.selectbox(
+            "When", ["rest of the day", "morning", "afternoon", "evening"], index=0
+        )
+        placed_now = st.form_submit_button("Find the best time", icon=":material/event:")
+    if placed_now:
+        from wfm.data.activities import one_session
+        from wfm.intraday.activity_placement import place_for_centre
+        from wfm.intraday.replan_settings import ReplanSettings
+
+        as_of = (
+            parse_as_of(as_of_text, day, centre.timezone)
+            if as_of_text
+            else pd.Timestamp.now(tz=centre.timezone)
+        )
+        agents = read_agents(centre.resolve(centre.agents), centre)
+        states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
+        position = centre_day_position(
+            centre,
+            agents,
+            forecast=forecast,
+            rota_day=rota_today,
+            states=states,
+            arrivals=arrivals,
+            as_of=as_of,
+        )
+        window = day.isoformat() + ("" if part == "rest of the day" else f" {part}")
+        notice = pd.Timedelta(minutes=ReplanSettings().notice_minutes)
+        result = place_for_centre(
+            centre,
+            agents,
+            rota=rota_today,
+            activities=one_session("session", kind, attendees, minutes, window),
+            position=position,
+            not_before=(as_of + notice).ceil(f"{centre.interval_minutes}min"),
+        )
+        row = result.placements.iloc[0]
+        if not row["placed"]:
+            st.warning(f"It cannot go today: {row['reason']}.", icon=":material/event_busy:")
+        else:
+            start = row["start"].tz_convert(centre.timezone)
+            end = row["end"].tz_convert(centre.timezone)
+            st.success(
+                f"{kind.capitalize()} for {', '.join(attendees)}: **{start:%H:%M}–{end:%H:%M}**, "
+                f"costing {row['service_level_loss'] * 100:.2f} points of the day's projected "
+                f"service level (the best of {row['candidates']} possible starts).",
+                icon=":material/event_available:",
+            )
+            tried = result.candidates.assign(
+                time=lambda f: f["start"].dt.tz_convert(centre.timezone).dt.tz_localize(None),
+                points=lambda f: f["service_level_loss"] * 100,
+                choice=lambda f: f["chosen"].map({True: "chosen", False: "possible"}),
+            )
+            st.altair_chart(
+                alt.Chart(tried)
+                .mark_bar()
+                .encode(
+                    x=alt.X("time:T", title="Start", axis=alt.Axis(format="%H:%M")),
+                    y=alt.Y("points:Q", title="Service level lost (points)"),
+                    color=alt.Color("choice:N", title=None),
+                    tooltip=[
+                        alt.Tooltip("time:T", format="%H:%M", title="Start"),
+                        alt.Tooltip("points:Q", format=".3f", title="Points lost"),
+                    ],
+                )
+                .properties(height=220),
+                width="stretch",
+            )
+            st.caption(
+                "Not published: add the session to the rota in the Rota builder, or place a "
+                "file of sessions with `wfm place-activities`."
+            )

@@ -54,3 +54,63 @@ def test_a_replan_is_accepted_and_published_as_a_new_version(app_env):
     versions = Workspace.open(f"sqlite:///{app_env}").rota_versions()
     assert versions["status"].tolist() == ["published", "published"]
     assert "intraday 2026-10-20" in versions["name"].iloc[1]
+
+
+@pytest.mark.slow
+def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
+    import datetime as dt
+
+    import pandas as pd
+
+    from wfm.config import load_centre
+    from wfm.data.activities import one_session
+    from wfm.data.agents import read_agents
+    from wfm.data.output_files import read_rota
+    from wfm.intraday.activity_placement import place_for_centre
+    from wfm.intraday.centre_day import centre_day_position
+    from wfm.intraday.feed import parse_as_of, read_states_today
+    from wfm.intraday.sample_day import play_day
+
+    app = open_page(PAGE, timeout=WORK_TIMEOUT_SECONDS)
+    next(b for b in app.button if "sample day" in b.label).click().run()
+    [s for s in app.selectbox if s.label == "Activity"][0].set_value("meeting")
+    [s for s in app.selectbox if s.label == "When"][0].set_value("afternoon")
+    app.multiselect[0].set_value(["A003", "A009"])
+    next(b for b in app.button if "best time" in b.label).click().run()
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    shown = next(s.value for s in app.success if "Meeting for A003, A009" in s.value)
+    # The same placement computed with the library on the played day.
+    centre = load_centre("data/sample/centre.toml")
+    day = dt.date(2026, 10, 20)
+    as_of = parse_as_of("11:00", day, centre.timezone)
+    played = play_day(centre, day, as_of, rota_path=centre.base_dir / "published_rota.csv")
+    folder = app.session_state["today_folder_played"]
+    agents = read_agents(centre.resolve(centre.agents), centre)
+    rota = read_rota(f"{folder}/rota.csv", centre.timezone)
+    rota_day = rota[rota["date"] == day]
+    position = centre_day_position(
+        centre,
+        agents,
+        forecast=played.forecast,
+        rota_day=rota_day,
+        states=read_states_today(f"{folder}/states.csv", timezone=centre.timezone, as_of=as_of),
+        arrivals=played.arrivals,
+        as_of=as_of,
+    )
+    expected = place_for_centre(
+        centre,
+        agents,
+        rota=rota_day,
+        activities=one_session("s", "meeting", ["A003", "A009"], 30, f"{day} afternoon"),
+        position=position,
+        not_before=as_of + pd.Timedelta(minutes=15),
+    ).placements.iloc[0]
+    assert expected["placed"]
+    start = expected["start"].tz_convert(centre.timezone)
+    assert f"**{start:%H:%M}–" in shown and 12 <= start.hour < 17
+    # Both attendees work (not on a break) through the meeting.
+    for agent in ("A003", "A009"):
+        work = rota_day[(rota_day["agent_id"] == agent) & (rota_day["activity"] == "work")]
+        assert ((work["start"] <= expected["start"]) & (work["end"] >= expected["end"])).any()
+    assert len(app.get("vega_lite_chart")) == 3

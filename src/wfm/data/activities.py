@@ -246,3 +246,44 @@ def resolve_attendees(
         else:
             out.add(name)
     return tuple(sorted(out))
+
+
+def one_session(
+    activity_id: str, activity: str, attendees: list[str], duration_minutes: int, window: str
+) -> pd.DataFrame:
+    """One session as :func:`read_activities` returns it (a form's entry, e.g. the Today
+    page's), checked the same way.
+
+    Raises
+    ------
+    InputError
+        An activity that is not off-phone, no attendee, a duration under one minute, or a
+        window that is not one.
+    """
+    rule = parse_window(window)
+    problems = [
+        (
+            activity not in OFF_PHONE_ACTIVITIES,
+            "activity",
+            activity,
+            "coaching, meeting or training",
+        ),
+        (not attendees, "attendees", "", "choose at least one agent"),
+        (duration_minutes < 1, "duration_minutes", duration_minutes, "a positive duration"),
+        (rule is None, "window", window, _WINDOW_FIX),
+    ]
+    for bad, column, value, fix in problems:
+        if bad:
+            raise InputError(
+                f"the session's {column} is not valid", column=column, value=value, fix=fix
+            )
+    return pd.DataFrame(
+        {
+            "activity_id": [activity_id],
+            "activity": [activity],
+            "attendees": [tuple(sorted(set(attendees)))],
+            "duration_minutes": [int(duration_minutes)],
+            "window": [window],
+            "window_rule": [rule],
+        }
+    )

@@ -73,12 +73,16 @@ class ActivityPlacement:
         ``candidates`` (starts that were possible), ``placed`` and, if not, ``reason``.
     service_level_before, service_level_after : float
         The period's projected service level without and with the placed sessions.
+    candidates : pandas.DataFrame
+        Every start tried: ``activity_id``, ``start``, ``service_level_loss`` [fraction],
+        ``chosen`` (to show the planner the alternatives).
     """
 
     rota: pd.DataFrame
     placements: pd.DataFrame
     service_level_before: float
     service_level_after: float
+    candidates: pd.DataFrame
 
 
 def _work_spans(rota: pd.DataFrame, agent: str) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -151,7 +155,7 @@ def place_activities(
     present = projection.present.copy()
     before = projection.service_level(present)
     rows = rota.copy()
-    placed = []
+    placed, tried = [], []
     for k, session in enumerate(activities.itertuples(index=False)):
         row = activities.iloc[k]
         attendees = tuple(attendees_of(row) if attendees_of else session.attendees)
@@ -187,9 +191,11 @@ def place_activities(
             for s in starts:
                 change = _away(projection, attendees, s, s + duration)
                 loss = -projection.gain(change, present)
+                tried.append([session.activity_id, s, loss, False])
                 if loss < best_loss - TIE_TOLERANCE:
                     best, best_loss, best_change = s, loss, change
             present = present + best_change
+            tried[len(tried) - len(starts) + starts.index(best)][3] = True
             for agent in attendees:
                 rows = place_piece(rows, agent, best, best + duration, session.activity)
             record |= {
@@ -212,7 +218,11 @@ def place_activities(
         after,
     )
     return ActivityPlacement(
-        rows, pd.DataFrame(placed, columns=list(PLACEMENT_COLUMNS)), before, after
+        rows,
+        pd.DataFrame(placed, columns=list(PLACEMENT_COLUMNS)),
+        before,
+        after,
+        pd.DataFrame(tried, columns=["activity_id", "start", "service_level_loss", "chosen"]),
     )
 
 
