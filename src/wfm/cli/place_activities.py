@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             say(
                 f"{row.activity_id} ({row.activity}, {row.attendees}): "
                 f"{local:%a %d %b %H:%M}-{row.end.tz_convert(centre.timezone):%H:%M}, "
-                f"service level -{100 * row.service_level_loss:.2f} points "
+                f"service level -{100 * row.service_level_loss:.3f} points "
                 f"(best of {row.candidates} starts)"
             )
         else:
