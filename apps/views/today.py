@@ -469,7 +469,7 @@ with ui.friendly_errors():
             end = row["end"].tz_convert(centre.timezone)
             st.success(
                 f"{kind.capitalize()} for {', '.join(attendees)}: **{start:%H:%M}–{end:%H:%M}**, "
-                f"costing {row['service_level_loss'] * 100:.2f} points of the day's projected "
+                f"costing {row['service_level_loss'] * 100:.3f} points of the day's projected "
                 f"service level (the best of {row['candidates']} possible starts).",
                 icon=":material/event_available:",
             )
