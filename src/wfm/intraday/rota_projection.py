@@ -89,37 +89,17 @@ class RotaProjection:
         interval_minutes: int,
     ) -> RotaProjection:
         """Today's arrays from ``position`` (made with the same centre options)."""
-        frame = position.intervals
-        queues = tuple(sorted(frame["queue"].unique()))
-        grid = pd.DatetimeIndex(sorted(frame["interval_start"].unique()))
-
-        def table(column: str) -> np.ndarray:
-            wide = frame.pivot(index="queue", columns="interval_start", values=column)
-            return wide.reindex(index=list(queues), columns=grid).to_numpy(dtype=float)
-
-        offered = np.nan_to_num(table("offered_updated"), nan=0.0)
-        aht = table("aht_seconds")
-        elapsed = (
-            frame.groupby("interval_start")["elapsed"].any().reindex(grid).to_numpy(dtype=bool)
-        )
-        return cls(
-            grid=grid,
-            queues=queues,
-            offered=offered,
-            traffic_erlangs=offered * aht / (interval_minutes * 60.0),
-            aht_seconds=np.clip(aht, 1.0, None),
-            threshold_seconds=np.array(
-                [float(targets[q].answer_threshold_seconds) for q in queues]
-            )[:, None],
-            weights=table("agents_required"),
-            productive_fraction=1.0
-            - np.array([shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None],
-            present=table("agents_present"),
-            changeable=~elapsed,
+        frame = position.intervals.rename(columns={"offered_updated": "offered"})
+        elapsed = frame.groupby("interval_start")["elapsed"].any()
+        return cls._of_frame(
+            frame,
+            present_column="agents_present",
+            changeable=lambda grid: ~elapsed.reindex(grid).to_numpy(dtype=bool),
             absent_agents=frozenset(position.absent_agents),
             queues_by_agent=queues_by_agent,
+            targets=targets,
+            shrinkage_by_queue=shrinkage_by_queue,
             interval_minutes=interval_minutes,
-            offered_day=float(offered.sum()),
         )
 
     @classmethod
@@ -151,6 +131,36 @@ class RotaProjection:
         frame = rows[["interval_start", "queue", "offered", "aht_seconds"]].assign(
             agents_required=required["agents_required"].to_numpy(dtype=float)
         )
+        empty = cls._of_frame(
+            frame,
+            present_column=None,
+            changeable=lambda grid: np.ones(len(grid), dtype=bool),
+            absent_agents=frozenset(),
+            queues_by_agent=queues_by_agent,
+            targets=targets,
+            shrinkage_by_queue=shrinkage_by_queue,
+            interval_minutes=interval_minutes,
+        )
+        agents = sorted(set(rota["agent_id"]))
+        present = empty.present_change(empty.work_by_agent(rota, agents), agents)
+        return replace(empty, present=present)
+
+    @classmethod
+    def _of_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        present_column: str | None,
+        changeable,
+        absent_agents: frozenset[str],
+        queues_by_agent: Mapping[str, Sequence[str]],
+        targets: Mapping[str, ServiceTarget],
+        shrinkage_by_queue: Mapping[str, float],
+        interval_minutes: int,
+    ) -> RotaProjection:
+        """The arrays of a long frame (``interval_start``, ``queue``, ``offered``,
+        ``aht_seconds``, ``agents_required`` and ``present_column``; none present without
+        it); ``changeable`` maps the grid to the intervals a change may move."""
         queues = tuple(sorted(frame["queue"].unique()))
         grid = pd.DatetimeIndex(sorted(frame["interval_start"].unique()))
 
@@ -160,9 +170,7 @@ class RotaProjection:
 
         offered = np.nan_to_num(table("offered"), nan=0.0)
         aht = np.nan_to_num(table("aht_seconds"), nan=0.0)
-        weights = np.nan_to_num(table("agents_required"), nan=0.0)
-        productive = 1.0 - np.array([shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None]
-        empty = cls(
+        return cls(
             grid=grid,
             queues=queues,
             offered=offered,
@@ -171,18 +179,16 @@ class RotaProjection:
             threshold_seconds=np.array(
                 [float(targets[q].answer_threshold_seconds) for q in queues]
             )[:, None],
-            weights=weights,
-            productive_fraction=productive,
-            present=np.zeros_like(offered),
-            changeable=np.ones(len(grid), dtype=bool),
-            absent_agents=frozenset(),
+            weights=np.nan_to_num(table("agents_required"), nan=0.0),
+            productive_fraction=1.0
+            - np.array([shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None],
+            present=table(present_column) if present_column else np.zeros_like(offered),
+            changeable=changeable(grid),
+            absent_agents=absent_agents,
             queues_by_agent=queues_by_agent,
             interval_minutes=interval_minutes,
             offered_day=float(offered.sum()),
         )
-        agents = sorted(set(rota["agent_id"]))
-        present = empty.present_change(empty.work_by_agent(rota, agents), agents)
-        return replace(empty, present=present)
 
     def service_level(self, present: np.ndarray | None = None) -> float:
         """The period's service level [fraction]: Erlang C per queue and interval on
