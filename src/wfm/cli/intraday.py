@@ -79,7 +79,8 @@ def register(commands) -> None:
         "--value-per-point",
         type=float,
         help="cost units one point of the day's service level is worth "
-        "(default: 2 × the centre's under-staffing cost per agent-hour)",
+        "(default: the under-staffing cost of 1 %% of the day's workload, so it grows with "
+        "the centre's volume; see docs/intraday.md)",
     )
     replan.add_argument(
         "--notice-minutes", type=int, default=15, help="nothing changes this soon [minutes]"
