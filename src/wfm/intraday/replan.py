@@ -29,9 +29,14 @@ under- and over-staffing prices per agent-hour against ``required_agents``. The 
 attendance, ``call_in_cost`` per call-in, overtime pay at ``overtime_premium`` × the hourly
 pay, less the pay VTO saves. Nothing before t + notice changes.
 
-Each suggestion carries its own service-level gain (the day's projected service level with
-that change alone, against none) and its cost; :func:`apply_changes` turns accepted ones
-into a new rota.
+Each suggestion carries its own service-level gains (alone and in the plan,
+:mod:`wfm.intraday.change_gains`) and its cost;
+:func:`wfm.intraday.rota_changes.apply_changes` turns accepted ones into a new rota.
+
+This module builds the levers as columns; the model and its solve are in
+:mod:`wfm.intraday.replan_milp`, the settings and the value of a point in
+:mod:`wfm.intraday.replan_settings`, the rest and weekly limits in
+:mod:`wfm.intraday.working_time`.
 """
 
 from __future__ import annotations
