@@ -1,8 +1,12 @@
 """Shared fixtures: paths of the repository, the sample centre and the shared real data."""
 
+import contextlib
+import fcntl
+import io
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ BANK_CALLS = REPO.parent / "shared" / "data" / "us_bank_calls_5min_2003.csv"
 LONGEST_FILES = (
     "tests/test_readme_commands.py",
     "tests/browser/test_browser_workflow.py",
-    "tests/browser/test_browser_volume_only.py",
+    "tests/browser/test_browser_new_user_path.py",
     "tests/test_notebook.py",
 )
 
@@ -115,3 +119,68 @@ def _private_user_data_folder(tmp_path_factory, monkeypatch):
     """Keep tests out of the user's own store: the default store (``wfm.db`` in the user data
     folder, see :func:`wfm.store.default_store_path`) lives in a temporary folder."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """The folder ``name``, filled by ``build(folder)`` once per test run.
+
+    Under pytest-xdist the workers share it: the first to take the lock builds it in the
+    run's common temporary folder (into a draft folder renamed when complete), the others wait
+    for it and use the same folder. Without xdist it is built in this run's temporary folder.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent
+    folder = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.exists():
+            draft = shared / f"{name}-{os.environ['PYTEST_XDIST_WORKER']}"
+            draft.mkdir()
+            build(draft)
+            os.replace(draft, folder)
+    return folder
+
+
+@dataclass(frozen=True)
+class CliPlan:
+    """One ``wfm plan --centre data/sample/centre.toml -o OUT --store URL -q`` run."""
+
+    #: The plan's output folder (read it; never write into it: other tests share it).
+    out: Path
+    #: The store the plan saved its forecast, requirements and rota draft in.
+    store_url: str
+    #: What the command printed on standard output.
+    stdout: str
+    #: Its exit code.
+    exit_code: int
+
+
+@pytest.fixture(scope="session")
+def sample_cli_plan(tmp_path_factory) -> CliPlan:
+    """The sample centre planned once through the CLI, for every test that reads its files or
+    its store (a solve of tens of seconds: shared, not repeated per test file)."""
+    from wfm.cli import main
+
+    def build(folder: Path) -> None:
+        url = f"sqlite:///{folder / 'store.db'}"
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["db", "init", "--url", url]) == 0
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = main(["plan", "--centre", str(SAMPLE_CENTRE), "-o", str(folder / "plan"),
+                         "--store", url, "-q"])  # fmt: skip
+        (folder / "stdout.txt").write_text(printed.getvalue())
+        (folder / "exit_code.txt").write_text(str(code))
+
+    folder = built_once(tmp_path_factory, "sample-cli-plan", build)
+    return CliPlan(
+        out=folder / "plan",
+        store_url=f"sqlite:///{folder / 'store.db'}",
+        stdout=(folder / "stdout.txt").read_text(),
+        exit_code=int((folder / "exit_code.txt").read_text()),
+    )

@@ -135,39 +135,26 @@ def test_audit_export_and_privacy_commands(tmp_path, empty_store_url, capsys):
     assert "2 audit entries" in capsys.readouterr().out
 
 
-@pytest.mark.slow
-def test_plan_saves_forecast_requirements_and_draft_rota_in_the_store(tmp_path, capsys):
+def test_plan_into_a_store_not_initialised_fails_before_the_run(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'plan.db'}"
-    centre = SAMPLE / "centre.toml"
     out = tmp_path / "plan"
-    assert (
-        main(["plan", "--centre", str(centre), "-o", str(out), "--store", url, "-q"]) == 2
-    )  # not initialised
+    code = main(["plan", "--centre", str(SAMPLE / "centre.toml"), "-o", str(out), "--store", url])
+    assert code == 2
     assert "wfm db init" in capsys.readouterr().err and not out.exists()
 
-    assert main(["db", "init", "--url", url]) == 0
-    assert (
-        main(
-            [
-                "plan",
-                "--centre",
-                str(centre),
-                "-o",
-                str(out),
-                "--store",
-                url,
-                "-q",
-                "--time-limit-seconds",
-                "40",
-            ]
-        )
-        == 0
-    )
-    assert "rota version 1 (draft)" in capsys.readouterr().out
+
+@pytest.mark.slow
+def test_plan_saves_forecast_requirements_and_draft_rota_in_the_store(sample_cli_plan):
+    """``wfm plan --store URL`` (run once for the session, see tests/conftest.py)."""
+    url = sample_cli_plan.store_url
+    assert sample_cli_plan.exit_code == 0
+    assert "rota version 1 (draft)" in sample_cli_plan.stdout
     version = repository.load_rota(url, 1)
     assert version.status == "draft"
     pd.testing.assert_frame_equal(
-        version.rota, read_rota(out / "rota.csv", "Europe/London"), check_dtype=False
+        version.rota,
+        read_rota(sample_cli_plan.out / "rota.csv", "Europe/London"),
+        check_dtype=False,
     )
     assert set(repository.list_datasets(url)["kind"]) == {"forecast", "requirements"}
     assert audit_log(url)["action"].tolist() == [

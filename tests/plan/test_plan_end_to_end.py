@@ -14,22 +14,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def plan_dir(tmp_path_factory, sample_centre_path):
-    out = tmp_path_factory.mktemp("plan")
-    code = main(
-        [
-            "plan",
-            "--centre",
-            str(sample_centre_path),
-            "-o",
-            str(out),
-            "-q",
-        ]
-    )
-    # The centre's time limit, as the plan had: the search stops on its deterministic work
-    # budgets before that safety net, so the same requirements give the same rota.
-    assert code == 0
-    return out
+def plan_dir(sample_cli_plan):
+    """The sample planned by ``wfm plan`` with the centre's own time limit (shared with the
+    store tests, see tests/conftest.py): the search stops on its deterministic work budgets
+    before that safety net, so the same requirements give the same rota."""
+    assert sample_cli_plan.exit_code == 0, sample_cli_plan.stdout
+    return sample_cli_plan.out
 
 
 @pytest.fixture(scope="module")
