@@ -204,6 +204,7 @@ def test_run_forecast_saves_what_forecast_centre_returns(app_env):
     assert any("Forecast" in str(s.value) and str(saved.id) in str(s.value) for s in app.subheader)
 
 
+@pytest.mark.slow  # over 3 s of CPU (the fast loop's limit, pyproject.toml)
 def test_as_of_update_and_holiday_country_reach_the_forecast(app_env):
     """The as-of toggle and time and the holiday country go to forecast_centre unchanged."""
     from wfm.plan.chain import ROTA_DAYS, forecast_centre, rota_weeks

@@ -282,6 +282,7 @@ CELL = st.one_of(
 )
 
 
+@pytest.mark.slow  # over 3 s of CPU (the fast loop's limit, pyproject.toml)
 @settings(
     max_examples=25,
     deadline=None,

@@ -60,6 +60,7 @@ def test_isotonic_pooling_by_hand() -> None:
     assert isotonic_increasing(already, np.ones(4)).tolist() == already.tolist()
 
 
+@pytest.mark.slow  # over 3 s of CPU (the fast loop's limit, pyproject.toml)
 def test_isotonic_matches_brute_force_least_squares() -> None:
     """Against an independent method: the best non-decreasing fit on a fine grid."""
     rng = np.random.default_rng(11)

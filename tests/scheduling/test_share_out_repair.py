@@ -166,6 +166,7 @@ def test_the_repair_model_finds_the_exact_optimum_and_keeps_the_rest(clash_week)
         assert 3 <= len(mine) <= 5  # the contract's days
 
 
+@pytest.mark.slow  # over 3 s of CPU (the fast loop's limit, pyproject.toml)
 def test_a_two_week_clash_gets_a_rota_from_the_pooled_stage_that_passes_every_check():
     # The clash week's demand twice over (week 2 reversed): the share-out as it was (pairing
     # the counts exactly) gave no rota here; the pooled stage alone now gives one that the

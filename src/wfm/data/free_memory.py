@@ -12,10 +12,30 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import logging
+from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
+
+#: The garbage collector's youngest generations, where a read's temporaries are: a full
+#: collection walks every object of the process (tenths of a second in a large one, on every
+#: read) and finds no more of them.
+YOUNG_GENERATIONS = 1
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, looked up once (``find_library`` runs ``ldconfig``), or
+    ``None`` where the C library has none."""
+    name = ctypes.util.find_library("c")
+    if not name:  # pragma: no cover - not Linux/glibc
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # pragma: no cover - musl, macOS, Windows
+        return None
 
 
 def release_free_memory() -> None:
@@ -23,19 +43,15 @@ def release_free_memory() -> None:
 
     Harmless where unsupported (another C library, no pyarrow): it does nothing there.
     """
-    gc.collect()
+    gc.collect(YOUNG_GENERATIONS)
     try:
         import pyarrow as pa
 
         pa.default_memory_pool().release_unused()
     except (ImportError, AttributeError):  # pragma: no cover - pyarrow is a dependency
         pass
-    name = ctypes.util.find_library("c")
-    if not name:  # pragma: no cover - not Linux/glibc
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # pragma: no cover - musl, macOS, Windows
+    trim = _malloc_trim()
+    if trim is None:  # pragma: no cover - not glibc
         return
     trim(0)
     logger.debug("freed heap pages returned to the operating system")

@@ -69,6 +69,7 @@ def test_same_seed_gives_identical_bytes(small_sample, tmp_path):
         assert (small_sample / name).read_bytes() == (again / name).read_bytes(), name
 
 
+@pytest.mark.slow  # over 3 s of CPU (the fast loop's limit, pyproject.toml)
 def test_other_seed_gives_other_data(small_sample, tmp_path):
     other = generate_sample_centre(tmp_path, seed=12, years=1).parent
     for name in ("history.csv", "agents.csv", "agent_states.csv"):
