@@ -28,7 +28,7 @@ from wfm.errors import InputError
 from wfm.execution import Executor
 from wfm.forecast.base import MODELS, make_model
 from wfm.forecast.metrics import bias, mape, mase, seasonal_naive_scale, wape
-from wfm.forecast.parallel import map_queues
+from wfm.forecast.parallel import map_queues, one_blas_thread
 from wfm.forecast.slots import slot_table, wall_clock
 from wfm.progress import ProgressCallback
 
@@ -398,9 +398,10 @@ def backtest_history(
 
 
 def _backtest_task(y, interval_minutes, models, horizons_days, origins) -> pd.DataFrame:
-    return backtest_series(
-        y, interval_minutes, models=models, horizons_days=horizons_days, origins=origins
-    )
+    with one_blas_thread():
+        return backtest_series(
+            y, interval_minutes, models=models, horizons_days=horizons_days, origins=origins
+        )
 
 
 def _check_options(models: Sequence[str], horizons_days: Sequence[int], origins: int) -> None:

@@ -28,7 +28,7 @@ from wfm.forecast.holiday_effects import (
 )
 from wfm.forecast.intraday_update import fit_update_strength, update_rest_of_day
 from wfm.forecast.overrides import apply_overrides
-from wfm.forecast.parallel import LazyTasks, map_queues
+from wfm.forecast.parallel import LazyTasks, map_queues, one_blas_thread
 from wfm.forecast.quantiles import (
     DEFAULT_DISPERSION,
     QUANTILE_COLUMNS,
@@ -276,20 +276,21 @@ def _forecast_queue_task(
     morning=None,
     holidays=None,
 ):
-    return _forecast_queue(
-        rows,
-        queue,
-        start_date=start_date,
-        horizon_days=horizon_days,
-        interval_minutes=interval_minutes,
-        timezone=timezone,
-        opening_hours=opening_hours,
-        model=model,
-        source=source,
-        as_of=as_of,
-        morning=morning,
-        holidays=holidays,
-    )
+    with one_blas_thread():
+        return _forecast_queue(
+            rows,
+            queue,
+            start_date=start_date,
+            horizon_days=horizon_days,
+            interval_minutes=interval_minutes,
+            timezone=timezone,
+            opening_hours=opening_hours,
+            model=model,
+            source=source,
+            as_of=as_of,
+            morning=morning,
+            holidays=holidays,
+        )
 
 
 def _forecast_queue(

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from threadpoolctl import threadpool_limits
+
 from wfm.execution import Executor, LocalExecutor, run_in_processes
 from wfm.progress import ProgressCallback, no_progress
 
@@ -28,6 +30,18 @@ DEFAULT_WORKERS = 2
 MIN_ROWS_FOR_WORKERS = 100_000
 
 T = TypeVar("T")
+
+
+def one_blas_thread() -> threadpool_limits:
+    """Context in which numpy's BLAS/LAPACK run on one thread.
+
+    A queue's models work on small matrices (days × slots of the day); multi-threaded
+    OpenBLAS spends more CPU starting and spinning its threads than on the arithmetic,
+    most of all on a busy machine (an eigendecomposition of a 48 × 48 Gram matrix took
+    6.3 ms of CPU with the default threads at load 20 against 0.2 ms on one). Queues run
+    in parallel in worker processes instead.
+    """
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def default_workers() -> int:
