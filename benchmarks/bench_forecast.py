@@ -271,18 +271,22 @@ def intraday(args) -> None:
     for target in dates:
         as_of = pd.Timestamp(dt.datetime.combine(target, clock)).tz_localize(history.timezone)
         result = forecast_history(history, as_of=as_of, horizon_days=1)
+        plain_result = forecast_history(history, start_date=target, horizon_days=1)
         merged = (
             frame[local.dt.date == target][["interval_start", "queue", "offered"]]
             .assign(interval_start=starts[local.dt.date == target])
             .merge(result, on=["interval_start", "queue"], suffixes=("_actual", ""))
+            .merge(
+                plain_result[["interval_start", "queue", "offered"]].rename(
+                    columns={"offered": "offered_plain"}
+                ),
+                on=["interval_start", "queue"],
+            )
         )
         rest = (merged["interval_start"] >= as_of).to_numpy()
         morning = (merged["interval_start"] + length <= as_of).to_numpy()
-        factor = (
-            merged["model"].str.extract(r"intraday update x([0-9.]+)")[0].astype(float).fillna(1.0)
-        ).to_numpy()
         updated = merged["offered"].to_numpy()
-        plain = np.where(rest, updated / factor, updated)
+        plain = merged["offered_plain"].to_numpy()
         actual = merged["offered_actual"].to_numpy()
         for queue in merged["queue"].unique():
             mine = (merged["queue"] == queue).to_numpy()

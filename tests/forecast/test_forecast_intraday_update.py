@@ -1,4 +1,4 @@
-"""Intraday update: a shrunk day factor from the arrivals so far."""
+"""Intraday update: a shrunk day factor, and the state-space update of day level and recent deviation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ from forecast_synthetic import as_history, synthetic_frame
 
 from wfm.errors import InputError
 from wfm.forecast import forecast_history
-from wfm.forecast.intraday_update import day_factor, fit_update_strength, update_rest_of_day
+from wfm.forecast.intraday_update import (
+    DEFAULT_UPDATE,
+    UpdateParameters,
+    day_factor,
+    filter_day,
+    fit_update_parameters,
+    fit_update_strength,
+    update_rest_of_day,
+    update_rest_of_day_state,
+)
 
 FIRST_DATE = dt.date(2024, 1, 1)
 TARGET = dt.date(2024, 4, 1)  # a Monday, day 91
@@ -113,3 +122,138 @@ def test_as_of_on_another_day_than_the_start_is_refused() -> None:
         forecast_history(
             history, start_date=dt.date(2024, 4, 2), as_of=dt.datetime(2024, 4, 1, 10, 0)
         )
+
+
+# --- state-space update: day level and a fading recent deviation ---------------------
+
+
+def test_level_only_filter_is_the_gamma_poisson_posterior_mean() -> None:
+    # e_t = G + noise (var 1/f_t), G ~ N(0, tau^2): the posterior mean of G is
+    # (n - F) / (1/tau^2 + F), i.e. the day factor (n + k)/(F + k) - 1 with k = 1/tau^2.
+    forecast = np.array([100.0, 80.0, 120.0, 90.0])
+    actual = np.array([130.0, 70.0, 150.0, 95.0])
+    tau = 0.05
+    levels, recents = filter_day(
+        actual, forecast, np.arange(4) * 15.0, np.array([tau]), np.array([0.0]), np.array([60.0])
+    )
+    n, f = actual.sum(), forecast.sum()
+    assert levels[-1, 0] == pytest.approx(day_factor(n, f, 1 / tau**2) - 1.0)
+    assert levels[0, 0] == pytest.approx((130 - 100) / (1 / tau**2 + 100))
+    np.testing.assert_array_equal(recents, 0.0)
+
+
+def test_recent_deviation_fades_with_its_time_constant() -> None:
+    # One observation, no day level: z = w^2 e / (w^2 + 1/f); h minutes later it is
+    # z exp(-h / T).
+    index = pd.date_range("2024-04-01 08:00", periods=9, freq="15min", tz="UTC")
+    prior = UpdateParameters(level_sd=0.0, recent_sd=0.1, recent_minutes=60.0)
+    so_far = pd.Series([150.0], index=index[:1])
+    updated, _, so_far_total = update_rest_of_day_state(
+        np.full(9, 100.0), index, so_far, index[1], 15, prior
+    )
+    z = 0.01 * 0.5 / (0.01 + 1 / 100)
+    ahead = np.arange(1, 9) * 15.0
+    np.testing.assert_allclose(updated[1:], 100.0 * (1 + z * np.exp(-ahead / 60.0)))
+    assert updated[0] == 100.0 and so_far_total == 150.0
+
+
+def test_state_update_without_arrivals_is_neutral() -> None:
+    index = pd.date_range("2024-04-01 08:00", periods=8, freq="15min", tz="Europe/London")
+    offered = np.full(8, 10.0)
+    for actual in (pd.Series(dtype=float), pd.Series(np.nan, index=index[:4])):
+        result, factor, so_far = update_rest_of_day_state(
+            offered, index, actual, index[4], 15, DEFAULT_UPDATE
+        )
+        assert factor == 1.0 and so_far == 0.0
+        np.testing.assert_array_equal(result, offered)
+    # Before the first interval has ended nothing is counted, even a partial interval.
+    partial = pd.Series([50.0], index=index[:1])
+    result, factor, _ = update_rest_of_day_state(
+        offered, index, partial, index[0] + pd.Timedelta(minutes=5), 15, DEFAULT_UPDATE
+    )
+    np.testing.assert_array_equal(result, offered)
+
+
+def _past_days(kind: str) -> pd.DataFrame:
+    """Ten past days of 15-minute intervals with a planted kind of deviation."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for number in range(10):
+        starts = pd.date_range(f"2024-01-{number + 1:02d} 08:00", periods=48, freq="15min")
+        if kind == "level":  # the whole day 20 % high or low
+            ratio = np.full(48, rng.choice([0.8, 1.2]))
+        else:  # a two-hour burst at a random time, nothing else
+            ratio = np.ones(48)
+            begin = rng.integers(0, 40)
+            ratio[begin : begin + 8] = 1.6
+        rows.append(
+            pd.DataFrame(
+                {
+                    "target_date": starts[0].date(),
+                    "interval_start": starts,
+                    "actual": rng.poisson(400 * ratio).astype(float),
+                    "forecast": 400.0,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_prior_is_learnt_from_the_kind_of_deviation_in_past_days() -> None:
+    level = fit_update_parameters(_past_days("level"))
+    burst = fit_update_parameters(_past_days("burst"))
+    # Whole-day deviations: a day level that carries to the evening.
+    assert level.level_sd >= 0.12 and level.level_sd > level.recent_sd
+    # Bursts of two hours: a recent deviation that fades within hours, little day level.
+    assert burst.recent_sd >= 0.1 and burst.recent_minutes <= 240
+    assert burst.level_sd < level.level_sd
+    assert fit_update_parameters(None) == DEFAULT_UPDATE
+
+
+def _mixed_days(seed: int) -> pd.DataFrame:
+    """Ten past days 15 % high or low, each with a one-hour burst of x1.8 at a random time."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for number in range(10):
+        starts = pd.date_range(f"2024-01-{number + 1:02d} 08:00", periods=48, freq="15min")
+        ratio = np.full(48, rng.choice([0.85, 1.15]))
+        begin = rng.integers(0, 44)
+        ratio[begin : begin + 4] *= 1.8
+        rows.append(
+            pd.DataFrame(
+                {
+                    "target_date": starts[0].date(),
+                    "interval_start": starts,
+                    "actual": rng.poisson(400 * ratio).astype(float),
+                    "forecast": 400.0,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_fading_update_beats_the_day_factor_when_bursts_pass() -> None:
+    # Days run high or low AND have bursts: the day factor reads the morning's burst as
+    # a busy day; the state-space update separates the fading burst from the day level.
+    index = pd.date_range("2024-02-01 08:00", periods=48, freq="15min", tz="UTC")
+    errors = {"state": 0.0, "day factor": 0.0}
+    for seed in range(5):
+        past = _mixed_days(seed)
+        prior, strength = fit_update_parameters(past), fit_update_strength(past)
+        ratio = np.full(48, 1.15)
+        ratio[2:6] *= 1.8  # a burst 08:30-09:30; the update is at 11:00
+        actual = np.random.default_rng(100 + seed).poisson(400 * ratio).astype(float)
+        so_far = pd.Series(actual[:12], index=index[:12])
+        forecast = np.full(48, 400.0)
+        state, _, _ = update_rest_of_day_state(forecast, index, so_far, index[12], 15, prior)
+        gamma, _, _ = update_rest_of_day(forecast, index, so_far, index[12], 15, strength)
+        errors["state"] += np.abs(actual[12:] - state[12:]).sum()
+        errors["day factor"] += np.abs(actual[12:] - gamma[12:]).sum()
+    assert errors["state"] < 0.8 * errors["day factor"]
+
+
+def test_bad_prior_is_refused() -> None:
+    with pytest.raises(InputError, match="recent_minutes"):
+        UpdateParameters(level_sd=0.01, recent_sd=0.01, recent_minutes=0.0)
+    with pytest.raises(InputError, match="level_sd"):
+        UpdateParameters(level_sd=float("nan"), recent_sd=0.01, recent_minutes=60.0)

@@ -2,8 +2,8 @@
 
 The entry point is :func:`forecast_history`; :func:`backtest_history` scores the models
 by rolling origin, :func:`quantile_forecast` turns a forecast into one at a quantile
-(e.g. P80 for staffing), :func:`update_rest_of_day` re-forecasts the rest of a day from
-its arrivals so far, and :class:`HolidayCalendar` holidays are day types whose effect
+(e.g. P80 for staffing), :func:`update_rest_of_day_state` (and the simpler day factor of
+:func:`update_rest_of_day`) re-forecasts the rest of a day from its arrivals so far, and :class:`HolidayCalendar` holidays are day types whose effect
 :func:`learn_holiday_effects` learns from the history. Volume models share one contract
 (:class:`Forecaster`: ``fit(y, interval_minutes)`` then ``predict(index)``) and are listed
 by name in :data:`MODELS`; :func:`make_model` builds one by name.
@@ -19,7 +19,13 @@ from wfm.forecast.engine import FORECAST_RESULT_COLUMNS, MIN_HISTORY_DAYS, forec
 from wfm.forecast.factor import FactorModel
 from wfm.forecast.holiday_effects import HolidayCalendar, learn_holiday_effects
 from wfm.forecast.intraday import HoltWintersIntraday, MSTLModel
-from wfm.forecast.intraday_update import day_factor, update_rest_of_day
+from wfm.forecast.intraday_update import (
+    UpdateParameters,
+    day_factor,
+    fit_update_parameters,
+    update_rest_of_day,
+    update_rest_of_day_state,
+)
 from wfm.forecast.metrics import bias, mape, mase, wape
 from wfm.forecast.models import DailyTotalsETS
 from wfm.forecast.overrides import apply_overrides, read_overrides
@@ -46,6 +52,9 @@ __all__ = [
     "day_factor",
     "learn_holiday_effects",
     "update_rest_of_day",
+    "update_rest_of_day_state",
+    "UpdateParameters",
+    "fit_update_parameters",
     "backtest_series",
     "bias",
     "calibrate_dispersion",

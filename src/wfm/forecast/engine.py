@@ -26,7 +26,7 @@ from wfm.forecast.holiday_effects import (
     holiday_factors,
     learn_holiday_effects,
 )
-from wfm.forecast.intraday_update import fit_update_strength, update_rest_of_day
+from wfm.forecast.intraday_update import fit_update_parameters, update_rest_of_day_state
 from wfm.forecast.overrides import apply_overrides
 from wfm.forecast.parallel import LazyTasks, map_queues, one_blas_thread
 from wfm.forecast.quantiles import (
@@ -118,9 +118,10 @@ def forecast_history(
     as_of
         Intraday update time (local wall clock if naive): the forecast starts on its
         date, the models learn from the days before it, and the rest of that day (the
-        intervals starting at or after ``as_of``) is scaled by the shrunk day factor of
-        the arrivals so far (:mod:`wfm.forecast.intraday_update`); the ``model`` column
-        of those rows names the update and its factor.
+        intervals starting at or after ``as_of``) is re-forecast from the arrivals so
+        far by a shrunk update of the day level and of a fading recent deviation
+        (:func:`~wfm.forecast.intraday_update.update_rest_of_day_state`); the ``model``
+        column of those rows names the update and its factor over the rest of the day.
     holidays
         Holiday calendar (:class:`~wfm.forecast.holiday_effects.HolidayCalendar`, e.g.
         from a country): holidays, their eves and the days after are day types whose
@@ -401,7 +402,7 @@ def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, 
 
 
 def _intraday_update(names, offered, grid, selection, morning, as_of, interval_minutes, queue):
-    """Scale the rest of the as-of day by the shrunk day factor of the arrivals so far."""
+    """Re-forecast the rest of the as-of day from the arrivals so far (state-space update)."""
     day_ahead = selection.model_for_lead(1)
     detail = selection.detail
     rows = (
@@ -409,21 +410,23 @@ def _intraday_update(names, offered, grid, selection, morning, as_of, interval_m
         if detail is not None and not detail.empty
         else None
     )
-    strength = fit_update_strength(rows)
+    prior = fit_update_parameters(rows)
     morning = morning if morning is not None else pd.Series(dtype=float)
-    updated, factor, so_far = update_rest_of_day(
-        offered, grid, morning, as_of, interval_minutes, strength
+    updated, factor, so_far = update_rest_of_day_state(
+        offered, grid, morning, as_of, interval_minutes, prior
     )
     rest = np.asarray(grid >= as_of) & np.asarray(
         grid.tz_localize(None).normalize() == as_of.tz_localize(None).normalize()
     )
     logger.info(
-        "queue %s: intraday update at %s: %.0f contacts so far, prior strength %.0f contacts, "
-        "rest of the day x %.3f",
+        "queue %s: intraday update at %s: %.0f contacts so far, prior: day level sd %.2f, "
+        "recent deviation sd %.2f fading over %.0f min; rest of the day x %.3f",
         queue,
         as_of,
         so_far,
-        strength,
+        prior.level_sd,
+        prior.recent_sd,
+        prior.recent_minutes,
         factor,
     )
     names = names.copy()
