@@ -174,24 +174,18 @@ def test_state_update_without_arrivals_is_neutral() -> None:
     np.testing.assert_array_equal(result, offered)
 
 
-def _past_days(kind: str) -> pd.DataFrame:
-    """Ten past days of 15-minute intervals with a planted kind of deviation."""
-    rng = np.random.default_rng(3)
+def _past_days(ratio_of, seed: int = 3) -> pd.DataFrame:
+    """Ten past days of 48 quarter-hours forecast at 400, arrivals 400 x ``ratio_of(rng)``."""
+    rng = np.random.default_rng(seed)
     rows = []
     for number in range(10):
         starts = pd.date_range(f"2024-01-{number + 1:02d} 08:00", periods=48, freq="15min")
-        if kind == "level":  # the whole day 20 % high or low
-            ratio = np.full(48, rng.choice([0.8, 1.2]))
-        else:  # a two-hour burst at a random time, nothing else
-            ratio = np.ones(48)
-            begin = rng.integers(0, 40)
-            ratio[begin : begin + 8] = 1.6
         rows.append(
             pd.DataFrame(
                 {
                     "target_date": starts[0].date(),
                     "interval_start": starts,
-                    "actual": rng.poisson(400 * ratio).astype(float),
+                    "actual": rng.poisson(400 * ratio_of(rng)).astype(float),
                     "forecast": 400.0,
                 }
             )
@@ -199,9 +193,27 @@ def _past_days(kind: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def _level(rng: np.random.Generator) -> np.ndarray:
+    """The whole day 20 % high or low."""
+    return np.full(48, rng.choice([0.8, 1.2]))
+
+
+def _burst(rng: np.random.Generator, height: float = 1.6, length: int = 8) -> np.ndarray:
+    """A burst of ``length`` intervals at a random time, nothing else."""
+    ratio = np.ones(48)
+    begin = rng.integers(0, 48 - length)
+    ratio[begin : begin + length] = height
+    return ratio
+
+
+def _level_and_burst(rng: np.random.Generator) -> np.ndarray:
+    """The day 15 % high or low with a one-hour burst of x1.8 at a random time."""
+    return rng.choice([0.85, 1.15]) * _burst(rng, 1.8, 4)
+
+
 def test_prior_is_learnt_from_the_kind_of_deviation_in_past_days() -> None:
-    level = fit_update_parameters(_past_days("level"))
-    burst = fit_update_parameters(_past_days("burst"))
+    level = fit_update_parameters(_past_days(_level))
+    burst = fit_update_parameters(_past_days(_burst))
     # Whole-day deviations: a day level that carries to the evening.
     assert level.level_sd >= 0.12 and level.level_sd > level.recent_sd
     # Bursts of two hours: a recent deviation that fades within hours, little day level.
@@ -210,35 +222,13 @@ def test_prior_is_learnt_from_the_kind_of_deviation_in_past_days() -> None:
     assert fit_update_parameters(None) == DEFAULT_UPDATE
 
 
-def _mixed_days(seed: int) -> pd.DataFrame:
-    """Ten past days 15 % high or low, each with a one-hour burst of x1.8 at a random time."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for number in range(10):
-        starts = pd.date_range(f"2024-01-{number + 1:02d} 08:00", periods=48, freq="15min")
-        ratio = np.full(48, rng.choice([0.85, 1.15]))
-        begin = rng.integers(0, 44)
-        ratio[begin : begin + 4] *= 1.8
-        rows.append(
-            pd.DataFrame(
-                {
-                    "target_date": starts[0].date(),
-                    "interval_start": starts,
-                    "actual": rng.poisson(400 * ratio).astype(float),
-                    "forecast": 400.0,
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
-
-
 def test_fading_update_beats_the_day_factor_when_bursts_pass() -> None:
     # Days run high or low AND have bursts: the day factor reads the morning's burst as
     # a busy day; the state-space update separates the fading burst from the day level.
     index = pd.date_range("2024-02-01 08:00", periods=48, freq="15min", tz="UTC")
     errors = {"state": 0.0, "day factor": 0.0}
     for seed in range(5):
-        past = _mixed_days(seed)
+        past = _past_days(_level_and_burst, seed)
         prior, strength = fit_update_parameters(past), fit_update_strength(past)
         ratio = np.full(48, 1.15)
         ratio[2:6] *= 1.8  # a burst 08:30-09:30; the update is at 11:00

@@ -108,6 +108,15 @@ def day_factor(actual_so_far: float, forecast_so_far: float, strength_contacts: 
     return float((actual_so_far + strength_contacts) / denominator)
 
 
+def _past_days(detail: pd.DataFrame):
+    """``(elapsed minutes, actual, forecast)`` arrays of each past day in ``detail``."""
+    for _, day in detail.groupby("target_date"):
+        day = day.sort_values("interval_start")
+        start = pd.DatetimeIndex(day["interval_start"])
+        elapsed = (start - start[0]).total_seconds().to_numpy() / 60.0
+        yield elapsed, day["actual"].to_numpy(dtype=float), day["forecast"].to_numpy(dtype=float)
+
+
 def fit_update_strength(detail: pd.DataFrame, step_minutes: int = UPDATE_STEP_MINUTES) -> float:
     """The prior strength [contacts] with the lowest rest-of-day error on past days.
 
@@ -132,12 +141,7 @@ def fit_update_strength(detail: pd.DataFrame, step_minutes: int = UPDATE_STEP_MI
     grid = np.asarray(STRENGTH_GRID_CONTACTS)
     errors = np.zeros(len(grid))
     scored = 0
-    for _, day in detail.groupby("target_date"):
-        day = day.sort_values("interval_start")
-        start = pd.DatetimeIndex(day["interval_start"])
-        elapsed = (start - start[0]).total_seconds().to_numpy() / 60.0
-        actual = day["actual"].to_numpy(dtype=float)
-        forecast = day["forecast"].to_numpy(dtype=float)
+    for elapsed, actual, forecast in _past_days(detail):
         for cut in np.arange(step_minutes, elapsed[-1] + 1e-9, step_minutes):
             before = elapsed < cut
             if before.all():
@@ -335,14 +339,7 @@ def fit_update_parameters(
 ) -> UpdateParameters:
     """The prior with the lowest rest-of-day error on past days (state-space update).
 
-    Parameters
-    ----------
-    detail
-        Backtest rows of one queue and model at lead 1 (``target_date``,
-        ``interval_start``, ``actual``, ``forecast``; see
-        :data:`~wfm.forecast.backtest.DETAIL_COLUMNS`).
-    step_minutes
-        Update times are every ``step_minutes`` from the first interval of each day.
+    The arguments are those of :func:`fit_update_strength`.
 
     Returns
     -------
@@ -357,12 +354,7 @@ def fit_update_parameters(
     grid = np.array(list(itertools.product(LEVEL_SD_GRID, RECENT_SD_GRID, RECENT_MINUTES_GRID)))
     errors = np.zeros(len(grid))
     scored = 0
-    for _, day in detail.groupby("target_date"):
-        day = day.sort_values("interval_start")
-        start = pd.DatetimeIndex(day["interval_start"])
-        elapsed = (start - start[0]).total_seconds().to_numpy() / 60.0
-        actual = day["actual"].to_numpy(dtype=float)
-        forecast = day["forecast"].to_numpy(dtype=float)
+    for elapsed, actual, forecast in _past_days(detail):
         levels, recents = filter_day(actual, forecast, elapsed, *grid.T)
         for cut in np.arange(step_minutes, elapsed[-1] + 1e-9, step_minutes):
             seen = int(np.searchsorted(elapsed, cut, side="left"))
@@ -390,31 +382,11 @@ def update_rest_of_day_state(
 ) -> tuple[np.ndarray, float, float]:
     """Re-forecast one queue's rest of the as-of day with the state-space update.
 
-    Parameters
-    ----------
-    offered
-        Forecast offered contacts [contacts] per entry of ``interval_start``.
-    interval_start
-        Tz-aware interval starts of the forecast.
-    actual
-        Offered contacts so far [contacts], indexed by tz-aware interval start; only the
-        intervals of the as-of day that ended by ``as_of`` count.
-    as_of
-        Tz-aware time of the update.
-    interval_minutes
-        Interval length [minutes].
-    parameters
-        The prior (:func:`fit_update_parameters`).
-
-    Returns
-    -------
-    offered : numpy.ndarray
-        The forecast with the as-of day's intervals starting at or after ``as_of``
-        re-forecast; other intervals unchanged (a new array).
-    factor : float
-        Updated over original contacts of the rest of the day (1 when nothing changed).
-    actual_so_far : float
-        Contacts counted so far [contacts].
+    The arguments are those of :func:`update_rest_of_day` with the prior ``parameters``
+    (:class:`UpdateParameters`, e.g. from :func:`fit_update_parameters`) in place of the
+    day factor's strength. The as-of day's intervals starting at or after ``as_of`` are
+    re-forecast; the result's ``factor`` is the rest of the day's updated total over its
+    original (1 when nothing changed).
 
     Examples
     --------
