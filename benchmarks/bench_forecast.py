@@ -13,11 +13,14 @@ the days. Speed: a backtest leaderboard of one queue with one year of 15-minute 
     python benchmarks/bench_forecast.py auto --data bank --origins 20
     python benchmarks/bench_forecast.py auto --data sample --origins 20 --horizons 1
     python benchmarks/bench_forecast.py intraday --data bank --origins 20 --as-of 10:00
+    python benchmarks/bench_forecast.py oracle --origins 20
 
 ``auto``: WAPE and P10-P90 coverage of `--model auto` alone (day- and week-ahead) and
 the models it chose, without the backtest of every model. ``intraday``: rest-of-day WAPE
 of the day-ahead `auto` forecast updated at a time of day (``forecast_history(as_of=...)``)
-against no update and against scaling by the raw morning ratio.
+against no update and against scaling by the raw morning ratio. ``oracle``: WAPE of the
+sample centre's true expected demand (the generator's mean before noise) over the same
+days, the best a forecaster can expect there.
 """
 
 from __future__ import annotations
@@ -307,6 +310,31 @@ def intraday(args) -> None:
     )
 
 
+def oracle(args) -> None:
+    """WAPE of the sample centre's true expected demand (no forecaster can expect to beat it)."""
+    from wfm.config import load_centre
+    from wfm.data.synthetic.demand import expected_demand
+
+    centre = load_centre(REPO / "data" / "sample" / "centre.toml")
+    history = load("sample")
+    frame = history.frame.assign(
+        interval_start=history.frame["interval_start"].dt.tz_convert(centre.timezone)
+    )
+    local = frame["interval_start"].dt.tz_localize(None).dt.date
+    dates = sorted(local.unique())[-args.origins :]
+    truth = expected_demand(centre, dates[0], (dates[-1] - dates[0]).days + 1)
+    merged = frame[local.isin(dates)].merge(
+        truth[["interval_start", "queue", "offered"]],
+        on=["interval_start", "queue"],
+        suffixes=("", "_expected"),
+    )
+    error = (merged["offered"] - merged["offered_expected"]).abs()
+    print(
+        f"sample, true expected demand as the forecast, {len(dates)} days {dates[0]} .. "
+        f"{dates[-1]}: WAPE {error.sum() / merged['offered'].sum():.4f} ({len(merged)} intervals)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -334,6 +362,9 @@ def main() -> None:
     day.add_argument("--origins", type=int, default=20)
     day.add_argument("--as-of", default="10:00", help="local clock time of the update, HH:MM")
     day.set_defaults(run=intraday)
+    best = commands.add_parser("oracle")
+    best.add_argument("--origins", type=int, default=20)
+    best.set_defaults(run=oracle)
     args = parser.parse_args()
     args.run(args)
     sys.stdout.flush()
