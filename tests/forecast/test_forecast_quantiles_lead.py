@@ -10,6 +10,7 @@ from wfm.forecast.quantiles import (
     calibrate_dispersion,
     dispersion_by_lead,
     isotonic_increasing,
+    poisson_gamma_quantile,
 )
 
 
@@ -79,3 +80,18 @@ def test_isotonic_matches_brute_force_least_squares() -> None:
         best = np.unravel_index(np.argmin(loss), loss.shape)
         brute = grid[list(best)]
         assert np.allclose(isotonic_increasing(values, weights), brute, atol=0.03)
+
+
+@pytest.mark.parametrize("dispersion", [0.0, 0.003, 0.05, 1.0])
+def test_band_coverage_from_the_cdf_equals_the_quantile_band(dispersion) -> None:
+    # Independent method: the band drawn from the quantiles themselves, with zero
+    # means, means under one contact and fractional actuals among the pairs.
+    rng = np.random.default_rng(4)
+    forecast = np.concatenate([rng.gamma(2.0, 20.0, 2000), np.zeros(40), rng.uniform(0, 2, 200)])
+    actual = rng.poisson(forecast * rng.gamma(10.0, 0.1, forecast.size)).astype(float)
+    actual[:100] += 0.5
+    lower = poisson_gamma_quantile(forecast, dispersion, 0.1)
+    upper = poisson_gamma_quantile(forecast, dispersion, 0.9)
+    expected = ((actual >= lower) & (actual <= upper)).mean()
+    assert band_coverage(actual, forecast, dispersion) == pytest.approx(expected, abs=1e-12)
+    assert 0.3 < expected < 1.0  # the band neither empty nor everything

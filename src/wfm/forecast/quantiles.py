@@ -30,7 +30,7 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from wfm.errors import InputError
 from wfm.limits import MAX_CONTACTS_PER_INTERVAL
@@ -92,13 +92,59 @@ CALIBRATION_STEPS = 14
 def band_coverage(
     actual, forecast, dispersion: float, low: float = 0.1, high: float = 0.9
 ) -> float:
-    """Share of ``actual`` inside the Poisson–gamma ``[low, high]`` quantile band of ``forecast``."""
+    r"""Share of ``actual`` inside the Poisson–gamma ``[low, high]`` quantile band of ``forecast``.
+
+    Read from the distribution function :math:`F` instead of the quantiles (the same
+    band, several times faster; the calibration calls this at every bisection step):
+    for the integer quantile :math:`Q(q) = \min\{k : F(k) \ge q\}`,
+    :math:`a \ge Q(\text{low}) \iff F(\lfloor a \rfloor) \ge \text{low}` and
+    :math:`a \le Q(\text{high}) \iff F(\lceil a \rceil - 1) < \text{high}`.
+    """
     actual = np.asarray(actual, dtype=float)
     if actual.size == 0:
         return float("nan")
-    lower = poisson_gamma_quantile(forecast, dispersion, low)
-    upper = poisson_gamma_quantile(forecast, dispersion, high)
-    return float(((actual >= lower) & (actual <= upper)).mean())
+    forecast = np.broadcast_to(np.asarray(forecast, dtype=float), actual.shape)
+    above_low = count_cdf(np.floor(actual), forecast, dispersion) >= low
+    below_high = count_cdf(np.ceil(actual) - 1.0, forecast, dispersion) < high
+    return float((above_low & below_high).mean())
+
+
+def count_cdf(count, mean, dispersion) -> np.ndarray:
+    r"""Distribution function :math:`P(N \le k)` of the Poisson–gamma count of :func:`poisson_gamma_quantile`.
+
+    Poisson :math:`Q(k + 1, \mu)` (regularised upper incomplete gamma) when
+    :math:`\phi = 0`, else negative binomial :math:`I_p(1/\phi, k + 1)` (regularised
+    incomplete beta) with :math:`p = 1/(1 + \phi\mu)`; 0 for :math:`k < 0`, 1 for a
+    zero mean and :math:`k \ge 0`.
+
+    Parameters
+    ----------
+    count
+        :math:`k`, whole numbers (array-like).
+    mean
+        :math:`\mu` [contacts per interval], array-like, non-negative.
+    dispersion
+        :math:`\phi`, scalar or array-like, clipped to [0, :data:`MAX_DISPERSION`].
+
+    Examples
+    --------
+    >>> count_cdf([-1.0, 0.0, 2.0], 2.0, 0.0).round(4).tolist()
+    [0.0, 0.1353, 0.6767]
+    """
+    count = np.asarray(count, dtype=float)
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), count.shape)
+    dispersion = np.broadcast_to(np.asarray(dispersion, dtype=float), count.shape)
+    dispersion = np.clip(np.nan_to_num(dispersion, nan=DEFAULT_DISPERSION), 0.0, MAX_DISPERSION)
+    result = np.zeros(count.shape)
+    valid = count >= 0
+    result[valid & (mean <= 0)] = 1.0
+    positive = valid & (mean > 0)
+    poisson = positive & (dispersion <= 1e-9)
+    result[poisson] = special.pdtr(count[poisson], mean[poisson])
+    mixed = positive & ~poisson
+    n = 1.0 / dispersion[mixed]
+    result[mixed] = special.betainc(n, count[mixed] + 1.0, n / (n + mean[mixed]))
+    return result
 
 
 def calibrate_dispersion(actual, forecast, coverage: float = TARGET_COVERAGE) -> float:
