@@ -37,8 +37,8 @@ def test_mstl_components_add_up_to_the_forecast() -> None:
 @pytest.mark.parametrize(
     "name,target",
     [
-        ("mstl", "wfm.forecast.intraday.MSTL"),
-        ("holt_winters", "wfm.forecast.intraday.ExponentialSmoothing"),
+        ("mstl", "statsmodels.tsa.seasonal.MSTL"),  # imported where used
+        ("holt_winters", "statsmodels.tsa.holtwinters.ExponentialSmoothing"),
     ],
 )
 def test_interval_models_fall_back_with_a_warning(name, target, monkeypatch, caplog) -> None:

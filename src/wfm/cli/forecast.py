@@ -191,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.streamed import StreamedCsv
     from wfm.forecast import forecast_history, read_overrides, read_special_days
     from wfm.forecast.engine import FORECAST_RESULT_COLUMNS
-    from wfm.plan.chain import start_after_history
+    from wfm.forecast.calendar import start_after_history
 
     output = output_file(args.output)
     leaderboard = output_file(args.leaderboard) if args.leaderboard else None

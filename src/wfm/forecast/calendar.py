@@ -12,6 +12,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from wfm.data.schemas import History
 from wfm.errors import InputError
 from wfm.forecast.slots import DAYS_PER_WEEK, wall_clock, weekday_of
 from wfm.timegrid import WEEKDAYS, OpeningHours, check_interval_minutes, format_clock, interval_grid
@@ -64,8 +65,14 @@ def infer_opening_hours(
             "cannot infer opening hours from an empty history",
             fix="supply interval history or explicit opening hours",
         )
-    dates, minutes = wall_clock(pd.DatetimeIndex(history_frame["interval_start"]))
-    offered = history_frame["offered"].to_numpy(dtype=float)
+    starts = pd.DatetimeIndex(history_frame["interval_start"])
+    # Only the last weeks are looked at: the rows within them (plus two days for any UTC
+    # offset) are taken before the wall-clock arrays are built, which on a whole large
+    # history would be several temporaries the size of a column each (issue 15).
+    window = starts >= starts.max() - pd.Timedelta(days=lookback_weeks * DAYS_PER_WEEK + 2)
+    dates, minutes = wall_clock(starts[window])
+    offered = history_frame["offered"].to_numpy(dtype=float)[window]
+    del starts
     recent = dates > dates.max() - np.timedelta64(lookback_weeks * DAYS_PER_WEEK, "D")
     busy = recent & (offered > 0)
     if not busy.any():
@@ -88,6 +95,30 @@ def infer_opening_hours(
         ),
     )
     return OpeningHours(minutes_by_weekday=hours)
+
+
+def start_after_history(
+    history: History, opening_hours=None
+) -> tuple[dt.date, pd.Timestamp | None]:
+    """Where a forecast that continues the history starts: right after its last interval.
+
+    Returns the first local date to forecast and, when the history ends before that day's
+    closing time (``opening_hours``, else as inferred from the history), the last history
+    interval start: the forecast rows up to it are already history and are left out.
+    Otherwise the forecast starts the next day (``None``).
+    """
+    last = history.frame["interval_start"].max().tz_convert(history.timezone)
+    hours = opening_hours or infer_opening_hours(history.frame, history.interval_minutes)
+    day = last.date()
+    span = hours.minutes_by_weekday.get(last.weekday())
+    if span is None:
+        return day + dt.timedelta(days=1), None
+    open_minute, close_minute = span
+    close = close_minute if close_minute > open_minute else close_minute + 24 * 60
+    last_end = last.hour * 60 + last.minute + history.interval_minutes
+    if last_end >= close:
+        return day + dt.timedelta(days=1), None
+    return day, last
 
 
 def forecast_grid(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from wfm.data.free_memory import release_free_memory
 from wfm.data.schemas import FORECAST_COLUMNS, History
 from wfm.errors import InputError
 from wfm.execution import Executor
@@ -168,13 +169,23 @@ def forecast_history(
     report = progress or no_progress
     frame = history.frame
     starts = pd.DatetimeIndex(frame["interval_start"]).tz_convert(history.timezone)
-    local_dates = starts.tz_localize(None).normalize()
+    # Local wall-clock times, compared with local midnights (a date before D is a wall time
+    # before D 00:00): one temporary the size of a column, freed before the fan-out, rather
+    # than local dates held through it (issue 15).
+    local = starts.tz_localize(None)
     if as_of is not None:
         as_of = _as_of_timestamp(as_of, history.timezone, start_date)
         start_date = as_of.tz_localize(None).date()
     if start_date is None:
-        start_date = (local_dates.max() + pd.Timedelta(days=1)).date()
-    before_start = np.asarray(local_dates < pd.Timestamp(start_date))
+        start_date = (local.max().normalize() + pd.Timedelta(days=1)).date()
+    first_local = pd.Timestamp(start_date)
+    before_start = np.asarray(local < first_local)
+    on_start_date = None
+    if as_of is not None:
+        on_start_date = np.asarray(local >= first_local) & np.asarray(
+            local < first_local + pd.Timedelta(days=1)
+        )
+    del local
     if special_days:
         usable = training_mask(starts, tuple(special_days))
         logger.info(
@@ -192,7 +203,7 @@ def forecast_history(
         morning = None
         if as_of is not None:
             today = (
-                np.asarray(local_dates == pd.Timestamp(start_date))
+                on_start_date
                 & (frame["queue"] == queue).to_numpy()
                 & np.asarray(starts + pd.Timedelta(minutes=history.interval_minutes) <= as_of)
             )
@@ -228,6 +239,7 @@ def forecast_history(
         choice.extend(piece.attrs.pop("model_choice", []))
         on_queue(number, finish(piece))
 
+    release_free_memory()  # what reading and checking the history left, before the fan-out
     pieces = map_queues(
         _forecast_queue_task,
         # each queue's rows are taken from the history only when its task is handed out,
@@ -278,7 +290,7 @@ def _forecast_queue_task(
     holidays=None,
 ):
     with one_blas_thread():
-        return _forecast_queue(
+        result = _forecast_queue(
             rows,
             queue,
             start_date=start_date,
@@ -292,6 +304,11 @@ def _forecast_queue_task(
             morning=morning,
             holidays=holidays,
         )
+    # A worker process runs many queues: its heap would otherwise keep the pages of each
+    # queue's temporaries and grow by tens of MB over a large history (issue 15).
+    del rows, morning
+    release_free_memory()
+    return result
 
 
 def _forecast_queue(

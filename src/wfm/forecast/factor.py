@@ -38,7 +38,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
 
 from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
@@ -203,6 +202,8 @@ def _local_level_ar(deviation: np.ndarray) -> tuple[float, float, float, float, 
         ``(alpha, rho, level_T, d_T, one_step)``, ``one_step`` the in-sample one-step
         forecasts of the deviations.
     """
+    from scipy.signal import lfilter  # heavy import, only where used (issue 15)
+
     best = None
     for alpha in SMOOTHING_GRID:
         levels = np.zeros(len(deviation) + 1)

@@ -16,8 +16,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
-from statsmodels.tsa.seasonal import MSTL
 
 from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
@@ -167,6 +165,8 @@ class MSTLModel(_IntervalModel):
         periods = (
             (series.per_day, series.per_week) if len(series.weekdays) > 1 else (series.per_day,)
         )
+        from statsmodels.tsa.seasonal import MSTL  # heavy import, only where used
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = MSTL(z, periods=periods, iterate=1, stl_kwargs={"robust": False}).fit()
@@ -240,6 +240,8 @@ class HoltWintersIntraday(_IntervalModel):
 
     def _fit_series(self, series: _RegularSeries) -> None:
         z = np.log1p(series.values.ravel())
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing  # heavy, only here
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.results_ = ExponentialSmoothing(

@@ -30,7 +30,7 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special  # scipy.stats (~50 MB a process) only where unavoidable
 
 from wfm.errors import InputError
 from wfm.limits import MAX_CONTACTS_PER_INTERVAL
@@ -323,11 +323,38 @@ def poisson_gamma_quantile(mean, dispersion, q: float) -> np.ndarray:
     result = np.zeros(mean.shape)
     positive = mean > 0
     poisson = positive & (dispersion <= 1e-9)
-    result[poisson] = stats.poisson.ppf(q, mean[poisson])
+    result[poisson] = _poisson_ppf(q, mean[poisson])
     mixed = positive & ~poisson
     n = 1.0 / dispersion[mixed]
-    result[mixed] = stats.nbinom.ppf(q, n, n / (n + mean[mixed]))
+    result[mixed] = _nbinom_ppf(q, n, n / (n + mean[mixed]))
     return result
+
+
+def _poisson_ppf(q: float, mean: np.ndarray) -> np.ndarray:
+    """``scipy.stats.poisson.ppf(q, mean)`` for ``0 < q < 1`` and ``mean > 0``.
+
+    The same computation as scipy's (``pdtrik``, then the step down where the CDF one count
+    lower already reaches ``q``), from :mod:`scipy.special`: importing :mod:`scipy.stats`
+    costs about 50 MB in every process that computes quantiles, each forecast worker
+    among them (issue 15; ``tests/forecast/test_quantile_functions.py`` checks equality).
+    """
+    vals = np.ceil(special.pdtrik(q, mean))
+    vals1 = np.maximum(vals - 1, 0)
+    return np.where(special.pdtr(vals1, mean) >= q, vals1, vals)
+
+
+def _nbinom_ppf(q: float, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``scipy.stats.nbinom.ppf(q, n, p)`` for ``0 < q < 1``, ``n > 0``, ``0 < p <= 1``:
+    the Boost inverse that :mod:`scipy.stats` calls, without importing it (see
+    :func:`_poisson_ppf`)."""
+    try:
+        from scipy.special._ufuncs import _nbinom_ppf as boost_nbinom_ppf
+    except ImportError:  # pragma: no cover - a scipy that moved it: the public, heavier way
+        from scipy import stats
+
+        return stats.nbinom.ppf(q, n, p)
+    with np.errstate(over="ignore"):  # as scipy.stats does (scipy gh-17432)
+        return np.asarray(boost_nbinom_ppf(q, n, p), dtype=float)
 
 
 def add_quantile_columns(frame: pd.DataFrame, levels=tuple(QUANTILE_COLUMNS)) -> pd.DataFrame:

@@ -35,6 +35,7 @@ from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
 from wfm.execution import Executor, LocalExecutor
 from wfm.forecast import forecast_history
+from wfm.forecast.calendar import start_after_history  # noqa: F401  (moved there; issue 15)
 from wfm.forecast.holiday_effects import HolidayCalendar
 from wfm.plan.groups import (
     GroupSolve,
@@ -122,32 +123,6 @@ def default_start_date(history: History) -> dt.date:
     """The Monday after the last day of history (local date)."""
     last = history.frame["interval_start"].max().date()
     return last + dt.timedelta(days=7 - last.weekday())
-
-
-def start_after_history(
-    history: History, opening_hours=None
-) -> tuple[dt.date, pd.Timestamp | None]:
-    """Where a forecast that continues the history starts: right after its last interval.
-
-    Returns the first local date to forecast and, when the history ends before that day's
-    closing time (``opening_hours``, else as inferred from the history), the last history
-    interval start: the forecast rows up to it are already history and are left out.
-    Otherwise the forecast starts the next day (``None``).
-    """
-    from wfm.forecast import infer_opening_hours
-
-    last = history.frame["interval_start"].max().tz_convert(history.timezone)
-    hours = opening_hours or infer_opening_hours(history.frame, history.interval_minutes)
-    day = last.date()
-    span = hours.minutes_by_weekday.get(last.weekday())
-    if span is None:
-        return day + dt.timedelta(days=1), None
-    open_minute, close_minute = span
-    close = close_minute if close_minute > open_minute else close_minute + 24 * 60
-    last_end = last.hour * 60 + last.minute + history.interval_minutes
-    if last_end >= close:
-        return day + dt.timedelta(days=1), None
-    return day, last
 
 
 def _named_file(centre: Centre, field: str, what: str) -> Path:
