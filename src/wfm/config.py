@@ -480,6 +480,9 @@ class Site(_Frozen):
         description="The site's agents CSV (agent_id, name, team, contract, queues), relative to "
         "the centre file; agent ids are unique across sites."
     )
+    agents_sheet: str | None = Field(
+        None, description="Sheet of an .xlsx agents file to read; the first sheet if none."
+    )
     availability: Path | None = Field(
         None, description="The site's availability and time off CSV; none for none."
     )
@@ -525,6 +528,9 @@ class Centre(_Frozen):
     history: Path | None = Field(
         None, description="Interval history CSV, relative to the centre file."
     )
+    history_sheet: str | None = Field(
+        None, description="Sheet of an .xlsx history to read; the first sheet if none."
+    )
     aht_profile: Path | None = Field(
         None,
         description="AHT profile CSV (weekday, time, aht_seconds[, queue]) for queues whose history has no handle time, relative to the centre file.",
@@ -532,6 +538,9 @@ class Centre(_Frozen):
     agents: Path | None = Field(
         None,
         description="Agents CSV (agent_id, name, team, contract, queues), relative to the centre file.",
+    )
+    agents_sheet: str | None = Field(
+        None, description="Sheet of an .xlsx agents file to read; the first sheet if none."
     )
     agent_states: Path | None = Field(
         None, description="Agent state events CSV, relative to the centre file."
@@ -691,6 +700,7 @@ class Centre(_Frozen):
             name=f"{self.name} / {site.name}",
             queues=[queue.model_dump() for queue in queues],
             agents=site.agents,
+            agents_sheet=site.agents_sheet,
             availability=site.availability,
             preferences=site.preferences,
         )

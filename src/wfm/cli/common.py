@@ -59,14 +59,16 @@ def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str] | None:
     )
 
 
-def parse_date(text: str | None) -> dt.date | None:
-    """An ISO date from an option, or ``None``."""
+def parse_date(text: str | None, option: str | None = None) -> dt.date | None:
+    """An ISO date from an option (named in the error, e.g. ``--start-date``), or ``None``."""
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError("not a date", value=text, fix="write it as YYYY-MM-DD") from None
+        raise InputError(
+            "not a date", option=option, value=text, fix="write it as YYYY-MM-DD"
+        ) from None
 
 
 def number(text: str) -> float:
@@ -177,7 +179,9 @@ def add_rota_start_option(parser: argparse.ArgumentParser) -> None:
 
 def rota_start_date(args: argparse.Namespace, requirements) -> dt.date:
     """The first date of a rota: ``--start-date``, else the requirements' first date."""
-    return parse_date(args.start_date) or requirements["interval_start"].min().date()
+    return (
+        parse_date(args.start_date, "--start-date") or requirements["interval_start"].min().date()
+    )
 
 
 def quiet_options() -> argparse.ArgumentParser:

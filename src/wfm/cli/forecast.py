@@ -69,6 +69,11 @@ def history_options() -> argparse.ArgumentParser:
     parser.add_argument(
         "--centre", help="centre TOML: time zone, opening hours and holidays from it"
     )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="sheet of an .xlsx history to read (default: the first sheet)",
+    )
     return parser
 
 
@@ -91,6 +96,7 @@ def read_history_args(args: argparse.Namespace):
         interval_minutes=args.interval_minutes or (centre.interval_minutes if centre else None),
         default_queue=args.queue,
         date_format=args.date_format,
+        sheet=args.sheet,
     )
     assumption = aht_assumption(centre, values=args.aht_seconds, profile_path=args.aht_profile)
     return fill_missing_aht(history, assumption), centre
@@ -190,8 +196,8 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_csv_atomic
     from wfm.data.streamed import StreamedCsv
     from wfm.forecast import forecast_history, read_overrides, read_special_days
-    from wfm.forecast.engine import FORECAST_RESULT_COLUMNS
     from wfm.forecast.calendar import start_after_history
+    from wfm.forecast.engine import FORECAST_RESULT_COLUMNS
 
     output = output_file(args.output)
     leaderboard = output_file(args.leaderboard) if args.leaderboard else None
@@ -203,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     opening_hours = opening_hours_args(
         args, history, centre, last_date + dt.timedelta(days=args.horizon_days + 1)
     )
-    start_date, already_history = parse_date(args.start_date), None
+    start_date, already_history = parse_date(args.start_date, "--start-date"), None
     if start_date is None and as_of is not None:
         start_date = as_of.date()  # the whole as-of day, updated from its arrivals so far
     elif start_date is None:

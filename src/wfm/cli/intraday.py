@@ -125,7 +125,7 @@ def run_sample(args: argparse.Namespace) -> int:
     from wfm.intraday.sample_day import play_day, write_played_day
 
     centre = load_centre(args.centre)
-    day = parse_date(args.date)
+    day = parse_date(args.date, "--date")
     as_of = parse_as_of(args.as_of, day, centre.timezone)
     if not 1.0 <= args.spike <= 5.0 or not 0 <= args.absent <= 50:
         raise InputError(
@@ -186,7 +186,11 @@ def _load_day(args: argparse.Namespace):
         rota, source = read_rota(args.rota, centre.timezone), args.rota
     else:
         raise InputError("give the rota", option="--rota", fix="give --rota FILE or --store")
-    day = parse_date(args.date) or _arrivals_day(arrivals, centre.timezone) or min(rota["date"])
+    day = (
+        parse_date(args.date, "--date")
+        or _arrivals_day(arrivals, centre.timezone)
+        or min(rota["date"])
+    )
     rota_day = rota[rota["date"] == day]
     if rota_day.empty:
         raise InputError(
@@ -195,7 +199,7 @@ def _load_day(args: argparse.Namespace):
     as_of = parse_as_of(args.as_of, day, centre.timezone)
     forecast = read_forecast(args.forecast, centre.timezone)
     states = read_states_today(args.states_today, timezone=centre.timezone, as_of=as_of)
-    agents = read_agents(centre.resolve(centre.agents), centre)
+    agents = read_agents(centre.resolve(centre.agents), centre, sheet=centre.agents_sheet)
     return (
         centre,
         output,
@@ -225,7 +229,7 @@ def _rota_from_store(args, centre, arrivals):
     from wfm.store import repository
 
     url = args.store or None
-    day = parse_date(args.date) or _arrivals_day(arrivals, centre.timezone)
+    day = parse_date(args.date, "--date") or _arrivals_day(arrivals, centre.timezone)
     if args.rota_version is not None:
         version_id = args.rota_version
     else:
@@ -248,7 +252,12 @@ def _rota_from_store(args, centre, arrivals):
 def run_replan(args: argparse.Namespace) -> int:
     from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
-    from wfm.intraday.accept import BASE_VERSION_COLUMN, publish_changes, select_changes
+    from wfm.intraday.accept import (
+        BASE_VERSION_COLUMN,
+        parse_change_ids,
+        publish_changes,
+        select_changes,
+    )
     from wfm.intraday.centre_day import position_options, projected_day_service_level
     from wfm.intraday.day_replan import replan_today
     from wfm.intraday.position import day_position
@@ -266,7 +275,11 @@ def run_replan(args: argparse.Namespace) -> int:
         ("--value-per-point", 0 if args.value_per_point is None else args.value_per_point, 1e9),
     ):
         if not (value == value and 0 <= value <= top):  # NaN fails too
-            raise InputError(f"must be 0 to {top:g}", option=option, value=value)
+            raise InputError(
+                f"must be 0 to {top:g}", option=option, value=value, fix=f"give 0 to {top:g}"
+            )
+    if args.accept:
+        parse_change_ids(args.accept)  # a typo fails now, not after the re-plan
     (centre, output, day, rota, as_of, forecast, arrivals, states, agents, whole, base_version) = (
         _load_day(args)
     )
@@ -403,7 +416,7 @@ def run_accept(args: argparse.Namespace) -> int:
     accepted = select_changes(suggestions, args.accept)
     accepted = accepted.drop(columns=[BASE_VERSION_COLUMN])
     day = accepted["new_start"].min().date()
-    agents = read_agents(centre.resolve(centre.agents), centre)
+    agents = read_agents(centre.resolve(centre.agents), centre, sheet=centre.agents_sheet)
     published = publish_changes(
         args.store or None,
         int(bases[0]),

@@ -41,7 +41,13 @@ _SPLIT = re.compile("|".join(re.escape(separator) for separator in QUEUE_SEPARAT
 _REQUIRED = ("agent_id", "contract", "queues")
 
 
-def read_agents(path: str | Path, centre: Centre | None = None) -> list[Agent]:
+def read_agents(
+    path: str | Path,
+    centre: Centre | None = None,
+    *,
+    sheet: str | None = None,
+    sheet_option: str = "agents_sheet =",
+) -> list[Agent]:
     """Read and validate an agents CSV.
 
     Parameters
@@ -50,6 +56,10 @@ def read_agents(path: str | Path, centre: Centre | None = None) -> list[Agent]:
         The CSV file. Every cell is read as text, so ids such as ``007`` keep their zeros.
     centre
         If given, every contract and queue must be defined in it.
+    sheet, sheet_option
+        The sheet of an ``.xlsx`` workbook to read (default the first) and how the user
+        chooses it (the centre file's ``agents_sheet``), named when the first sheet has no
+        data or not the agents columns.
 
     Returns
     -------
@@ -64,7 +74,9 @@ def read_agents(path: str | Path, centre: Centre | None = None) -> list[Agent]:
         known names.
     """
     source = str(path)
-    raw = read_raw_csv(path, source=source, text_columns=AGENT_COLUMNS)
+    raw = read_raw_csv(
+        path, source=source, text_columns=AGENT_COLUMNS, sheet=sheet, sheet_option=sheet_option
+    )
     agents = validate_agents_frame(raw, source=source, centre=centre)
     logger.info("%s: %d agents", source, len(agents))
     return agents

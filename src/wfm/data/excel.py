@@ -74,8 +74,47 @@ def _check_unpacked_size(path: Path, source: str) -> None:
         )
 
 
+#: Key of ``DataFrame.attrs`` that says which sheet of which workbook a raw frame came from,
+#: so that a reader finding no data or not its columns can name the other sheets.
+WORKBOOK_ATTR = "workbook"
+
+
+def other_sheets_hint(frame: pd.DataFrame | dict) -> tuple[str, str] | None:
+    """``(what was read, fix)`` when ``frame`` is the first sheet of a workbook with others.
+
+    For messages about a frame with no data or not the expected columns: which sheet was
+    read, the workbook's other sheets, and the option (or centre-file key) that chooses one.
+    ``None`` when the frame is not from a workbook, its sheet was chosen, or it has one sheet.
+    ``frame`` may also be the ``attrs["workbook"]`` record itself.
+    """
+    workbook = frame.attrs.get(WORKBOOK_ATTR) if isinstance(frame, pd.DataFrame) else frame
+    if not workbook or workbook["chosen"] or len(workbook["sheets"]) < 2:
+        return None
+    others = [name for name in workbook["sheets"] if name != workbook["sheet"]]
+    listed = ", ".join(_sheet_name(name) for name in others[:10])
+    if len(others) > 10:
+        listed += f" and {len(others) - 10} more"
+    read = (
+        f"the first sheet, {_sheet_name(workbook['sheet'])}, was read; the workbook also has "
+        f"sheet{'s' if len(others) > 1 else ''} {listed}"
+    )
+    option = workbook["option"]
+    fix = f"choose the sheet that holds the data: {option} {_sheet_name(others[0])}"
+    return read, fix
+
+
+def _sheet_name(name: str) -> str:
+    """A sheet name quoted for a message, control characters dropped and cut at 40 characters."""
+    text = "".join(ch for ch in str(name) if ch.isprintable())
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
 def read_excel_raw(
-    path: str | Path, *, source: str | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    source: str | None = None,
+    sheet: str | None = None,
+    sheet_option: str = "--sheet",
 ) -> pd.DataFrame:
     """Read a sheet of an ``.xlsx`` file into a raw frame of text cells.
 
@@ -87,12 +126,17 @@ def read_excel_raw(
         Name in messages (default: the path).
     sheet
         Sheet name; the first sheet by default.
+    sheet_option
+        How the user chooses a sheet (``--sheet``, or a centre-file key such as
+        ``agents_sheet =``), named in messages when the first sheet has no data or not the
+        expected columns and the workbook has other sheets (:func:`other_sheets_hint`).
 
     Returns
     -------
     pandas.DataFrame
         Header from the first row; row ``i`` is spreadsheet row ``i + 2``; empty cells are
-        missing; fully empty rows at the end are dropped.
+        missing; fully empty rows at the end are dropped. ``attrs["workbook"]`` names the
+        sheet read, the workbook's sheets and whether the sheet was chosen.
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -110,21 +154,36 @@ def read_excel_raw(
             fix="save it as an Excel workbook (.xlsx), or export the sheet as CSV UTF-8",
         ) from None
     try:
-        if sheet is not None and sheet not in book.sheetnames:
+        sheets = list(book.sheetnames)
+        if sheet is not None and sheet not in sheets:
             raise InputError(
-                "no such sheet",
+                "the workbook has no such sheet",
                 source=source,
+                column=sheet_option,
                 value=sheet,
-                fix=f"use one of {', '.join(book.sheetnames)}",
+                fix=f"use one of {', '.join(_sheet_name(name) for name in sheets[:10])}",
             )
         rows = book[sheet] if sheet is not None else book.worksheets[0]
         values = [[_text(cell) for cell in row] for row in rows.iter_rows(values_only=True)]
     finally:
         book.close()
+    workbook = {
+        "sheet": sheet if sheet is not None else sheets[0],
+        "sheets": sheets,
+        "chosen": sheet is not None,
+        "option": sheet_option,
+    }
     while values and all(cell is None for cell in values[-1]):
         values.pop()
     if not values or all(cell is None for cell in values[0]):
-        raise InputError("the sheet is empty", source=source, fix="put a header in the first row")
+        hint = other_sheets_hint(workbook)
+        if hint is not None:
+            raise InputError(f"the sheet is empty: {hint[0]}", source=source, fix=hint[1])
+        raise InputError(
+            f"the sheet {_sheet_name(workbook['sheet'])} is empty",
+            source=source,
+            fix="put a header in the first row",
+        )
     header = [str(cell).strip() if cell is not None else "" for cell in values[0]]
     width = len(header)
     while width and not header[width - 1]:
@@ -142,5 +201,6 @@ def read_excel_raw(
             )
     body = [row[:width] + [None] * (width - len(row)) for row in values[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=object)
-    logger.info("%s: %d rows read from sheet %s", source, len(frame), sheet or book.sheetnames[0])
+    frame.attrs[WORKBOOK_ATTR] = workbook
+    logger.info("%s: %d rows read from sheet %s", source, len(frame), workbook["sheet"])
     return frame

@@ -75,6 +75,8 @@ def read_history(
     default_queue: str = DEFAULT_QUEUE,
     default_aht_seconds: float | None = None,
     date_format: str | None = None,
+    sheet: str | None = None,
+    sheet_option: str = "--sheet",
 ) -> History:
     """Read and validate an interval history CSV (or ``.xlsx`` workbook).
 
@@ -101,6 +103,9 @@ def read_history(
     date_format
         strftime format of non-ISO dates, e.g. ``%d/%m/%Y %H:%M``; by default day-first and
         month-first dates are told apart from the data, and asked for when ambiguous.
+    sheet, sheet_option
+        The sheet of an ``.xlsx`` workbook to read (default the first) and how the user
+        chooses it, named when the first sheet has no data or not these columns.
 
     Returns
     -------
@@ -123,6 +128,8 @@ def read_history(
             column_map=column_map,
             float_columns=HISTORY_COUNT_COLUMNS
             + ("aht_seconds", "total_handle_seconds", "total_wait_seconds"),
+            sheet=sheet,
+            sheet_option=sheet_option,
         )
     ]
     release_free_memory()  # the parser's buffers

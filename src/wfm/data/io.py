@@ -146,6 +146,8 @@ def read_raw_csv(
     column_map: Mapping[str, str] | None = None,
     float_columns: Iterable[str] = (),
     all_text: bool = False,
+    sheet: str | None = None,
+    sheet_option: str = "--sheet",
 ) -> pd.DataFrame:
     """Read a CSV file into a raw frame, turning I/O problems into :class:`InputError`.
 
@@ -170,6 +172,10 @@ def read_raw_csv(
         wfm column names to read straight into float64 when every cell is a plain number
         (a large file then holds no second, converted copy); if any cell is not, the file is
         read again with those columns typed by pandas, for the validation to report.
+    sheet, sheet_option
+        For an ``.xlsx`` workbook: the sheet to read (default the first) and how the user
+        chooses it, for messages (:func:`wfm.data.excel.read_excel_raw`). A CSV file given
+        a sheet is an error.
 
     Returns
     -------
@@ -182,7 +188,15 @@ def read_raw_csv(
     from wfm.data.excel import is_excel, read_excel_raw
 
     if is_excel(path):
-        return read_excel_raw(path, source=source)
+        return read_excel_raw(path, source=source, sheet=sheet, sheet_option=sheet_option)
+    if sheet is not None:
+        raise InputError(
+            "a sheet is chosen but the file is not an Excel workbook (.xlsx)",
+            source=source,
+            column=sheet_option,
+            value=sheet,
+            fix=f"drop {sheet_option}, or give the .xlsx workbook",
+        )
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header_line = handle.readline()

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from wfm.data.excel import other_sheets_hint
 from wfm.data.safe_cells import restore_text
 from wfm.errors import InputError
 
@@ -341,21 +342,26 @@ def match_columns(
     missing = [name for name in required if name not in chosen]
     if missing:
         plural = "s" if len(missing) > 1 else ""
-        raise InputError(
+        problem = (
             f"required column{plural} {', '.join(repr(name) for name in missing)} not found; "
-            f"the file's columns: {found_text}",
-            source=source,
-            column=missing[0],
-            fix=f"rename the column{plural} in the file, or map file columns to wfm names "
-            f"(e.g. {map_hint} 'Start Time={missing[0]}', column_map={{'Start Time': '{missing[0]}'}}); "
-            "names match ignoring case and surrounding spaces",
+            f"the file's columns: {found_text}"
         )
+        fix = (
+            f"rename the column{plural} in the file, or map file columns to wfm names "
+            f"(e.g. {map_hint} 'Start Time={missing[0]}', column_map={{'Start Time': '{missing[0]}'}}); "
+            "names match ignoring case and surrounding spaces"
+        )
+        sheets = other_sheets_hint(frame)
+        if sheets is not None:  # an .xlsx whose data is on another sheet
+            problem, fix = f"{problem} ({sheets[0]})", f"{sheets[1]}; or {fix}"
+        raise InputError(problem, source=source, column=missing[0], fix=fix)
 
     order = [name for name in known if name in chosen]
     # No copy: the columns are only read from here on (a history can have millions of rows).
     result = pd.DataFrame(
         {name: frame[chosen[name]] for name in order}, index=frame.index, copy=False
     )
+    result.attrs.update(frame.attrs)  # e.g. the workbook sheet it came from
     file_names = {name: str(chosen[name]).strip() for name in order}
     if keep_extra:
         for column in extras:
@@ -368,6 +374,13 @@ def match_columns(
 def check_not_empty(frame: pd.DataFrame, source: str | None, what: str = "data") -> None:
     """Raise :class:`InputError` if ``frame`` has no rows."""
     if len(frame) == 0:
+        sheets = other_sheets_hint(frame)
+        if sheets is not None:  # an .xlsx whose data is on another sheet
+            raise InputError(
+                f"the file has a header but no {what} rows ({sheets[0]})",
+                source=source,
+                fix=sheets[1],
+            )
         raise InputError(
             f"the file has a header but no {what} rows",
             source=source,

@@ -142,7 +142,13 @@ def load_history(centre: Centre) -> History:
     from wfm.data.handle_time import aht_assumption, fill_missing_aht
 
     path = _named_file(centre, "history", "history")
-    history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
+    history = read_history(
+        path,
+        timezone=centre.timezone,
+        interval_minutes=centre.interval_minutes,
+        sheet=centre.history_sheet,
+        sheet_option="history_sheet =",
+    )
     return fill_missing_aht(history, aht_assumption(centre))
 
 
@@ -160,7 +166,9 @@ def load_rota_requirements(path: str | Path, centre: Centre) -> pd.DataFrame:
 
 def load_agents(centre: Centre) -> list[Agent]:
     """Read the agents CSV the centre file names, checked against its contracts and queues."""
-    return read_agents(_named_file(centre, "agents", "agents file"), centre)
+    return read_agents(
+        _named_file(centre, "agents", "agents file"), centre, sheet=centre.agents_sheet
+    )
 
 
 def load_availability(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:

@@ -191,7 +191,9 @@ def staffing_groups(centre: Centre, agents: Sequence[Agent] | None = None) -> li
     owner: dict[str, str] = {}
     for site in centre.sites:
         site_centre = centre.site_centre(site.name)
-        site_agents = read_agents(site_centre.resolve(site.agents), site_centre)
+        site_agents = read_agents(
+            site_centre.resolve(site.agents), site_centre, sheet=site.agents_sheet
+        )
         for agent in site_agents:
             if agent.agent_id in owner:
                 raise ConfigError(
