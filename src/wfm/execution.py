@@ -365,6 +365,13 @@ def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecut
         target = address
     try:
         client = Client(target, timeout=f"{timeout_seconds}s", set_as_default=False)
+    except ValueError as error:  # an address Dask cannot parse (http://, a stray bracket)
+        if cluster is not None:
+            cluster.close()
+        raise ClusterError(
+            f"--cluster {address} is not a Dask scheduler address ({error}); write "
+            "tcp://HOST:8786, or local:N for N worker processes on this machine"
+        ) from None
     except (OSError, TimeoutError) as error:
         if cluster is not None:
             cluster.close()

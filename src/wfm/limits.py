@@ -16,6 +16,14 @@ from wfm.errors import InputError
 #: Most contacts offered to one queue in one interval [contacts].
 MAX_CONTACTS_PER_INTERVAL = 1_000_000
 
+#: Most agents in one count of a file (required, scheduled, shift counts) [agents]; a count
+#: beyond it is a typo, and would overflow the whole-number column it is stored in.
+MAX_AGENTS_COUNT = 1_000_000_000
+
+#: Largest cost in a file [cost units], e.g. one shift's in a shift catalogue: as large as
+#: any numeric option; beyond it a solver takes the cost for infinite.
+MAX_COST_UNITS = 1e9
+
 #: Longest average handle time [seconds] (one day).
 MAX_AHT_SECONDS = 86_400.0
 

@@ -100,6 +100,17 @@ def paid_break_fraction_of(centre: Centre, settings: CapacitySettings) -> float:
     return paid_breaks / paid_minutes if paid_minutes > 0 else 0.0
 
 
+def check_months(months: int) -> None:
+    """Raise unless ``months`` is a horizon a capacity plan covers (1 to :data:`MAX_MONTHS`)."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise InputError(
+            f"a capacity plan covers 1 to {MAX_MONTHS} months",
+            option="--months",
+            value=months,
+            fix=f"give --months between 1 and {MAX_MONTHS}, e.g. --months 18",
+        )
+
+
 def prepare_capacity(
     centre: Centre,
     history: History,
@@ -134,10 +145,7 @@ def prepare_capacity(
     """
     report = progress or no_progress
     settings = settings or CapacitySettings()
-    if not 1 <= months <= MAX_MONTHS:
-        raise InputError(
-            f"a capacity plan covers 1 to {MAX_MONTHS} months", column="--months", value=months
-        )
+    check_months(months)
     last_day = history.frame["interval_start"].max().date()
     if first_week is None:
         first_week = first_monday_after(last_day)

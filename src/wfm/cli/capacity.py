@@ -131,7 +131,7 @@ def parse_aht(pairs) -> dict[str, float] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.capacity.inputs import prepare_capacity
+    from wfm.capacity.inputs import check_months, prepare_capacity
     from wfm.capacity.planner import Scenario, compare_scenarios
     from wfm.capacity.report import headline, write_capacity
     from wfm.capacity.settings import load_capacity_settings
@@ -149,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
             fix="give each scenario its own name ('base' is taken)",
         )
     aht = parse_aht(args.aht_seconds)
+    check_months(args.months)
+    first_week = parse_date(args.start_date, "--start-date")
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise InputError(
@@ -171,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
             agents,
             settings,
             months=args.months,
-            first_week=parse_date(args.start_date),
+            first_week=first_week,
             default_aht_seconds=aht,
             progress=lambda f, m: progress(0.5 * f, m),
         )

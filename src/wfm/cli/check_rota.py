@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         site=rota_site(centre) if centre is not None else None,
         agents=agents,
         opted_out=args.opted_out,
-        week_start=parse_date(args.week_start),
+        week_start=parse_date(args.week_start, "--week-start"),
     )
     for violation in violations:
         say(violation.message)

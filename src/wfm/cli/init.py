@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, add_interval_minutes_option, parse_column_map, say
+from wfm.cli.common import (
+    EXIT_OK,
+    add_interval_minutes_option,
+    output_folder,
+    parse_column_map,
+    say,
+)
 
 
 def register(commands) -> None:
@@ -59,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.history import read_history
     from wfm.plan.proposal import propose_centre, write_proposal
 
+    output = output_folder(args.output)  # before any work: a file there is a clear error
     history = read_history(
         args.history,
         column_map=parse_column_map(args.map),
@@ -74,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         aht=aht_assumption(values=args.aht_seconds, profile_path=args.aht_profile),
         country=args.country,
     )
-    paths = write_proposal(proposal, args.output)
+    paths = write_proposal(proposal, output)
     say(f"proposed centre '{proposal.centre.name}':")
     for note in proposal.notes:
         say(f"  - {note}")

@@ -58,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
         centre = centre.model_copy(update={"scheduling": settings})
     with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
         result = run_plan(
-            centre, start_date=parse_date(args.start_date), progress=progress, executor=executor
+            centre,
+            start_date=parse_date(args.start_date, "--start-date"),
+            progress=progress,
+            executor=executor,
         )
     paths = write_plan(result, args.output)
     total = result.summary.set_index("queue").loc["all"]

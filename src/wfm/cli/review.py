@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         timezone = zone_from_file(args.history, "interval_start")
     check_timezone(timezone)
     definition = parse_definition(args.sl_definition or DEFAULT_DEFINITION)
-    date_from, date_to = parse_date(args.date_from), parse_date(args.date_to)
+    date_from, date_to = parse_date(args.date_from, "--from"), parse_date(args.date_to, "--to")
     if date_from and date_to and date_to < date_from:
         raise InputError("--to is before --from", value=f"{date_from} .. {date_to}")
     history = read_history(

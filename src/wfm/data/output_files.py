@@ -40,6 +40,7 @@ from wfm.data.schemas import (
     ROTA_COLUMNS,
 )
 from wfm.errors import InputError
+from wfm.limits import MAX_AGENTS_COUNT, MAX_COST_UNITS
 
 
 def _read_table(
@@ -72,7 +73,13 @@ def _read_table(
             frame[column], source=source, column=names[column], allow_missing=allow_missing
         )
     for column in counts:
-        values = parse_numbers(frame[column], source=source, column=names[column], whole=True)
+        values = parse_numbers(
+            frame[column],
+            source=source,
+            column=names[column],
+            whole=True,
+            maximum=MAX_AGENTS_COUNT,  # beyond it int64 overflows silently (issue 15)
+        )
         result[column] = values.astype(np.int64)
     key = result[order_key] if order_key else None
     for column in timestamps:
@@ -162,6 +169,16 @@ def read_shift_catalogue(path: str | Path, timezone: str) -> pd.DataFrame:
         timestamps=("start", "end"),
         numbers={"cost": True},
     )
+    too_dear = np.flatnonzero((frame["cost"] > MAX_COST_UNITS).to_numpy())
+    if too_dear.size:  # HiGHS reads 1e20 and above as infinite: an absurd cost, not a price
+        raise InputError(
+            f"a shift's cost is above {MAX_COST_UNITS:g} cost units",
+            source=source,
+            row=int(too_dear[0]) + 2,
+            column=names["cost"],
+            value=float(frame["cost"].iloc[too_dear[0]]),
+            fix="give the shift's cost in cost units (e.g. its paid hours), or leave it empty",
+        )
     bad = np.flatnonzero((frame["end"] <= frame["start"]).to_numpy())
     if bad.size:
         raise InputError(

@@ -125,16 +125,32 @@ def read_suggestions(path: str | Path, timezone: str) -> pd.DataFrame:
     return result.reset_index(drop=True)
 
 
-def select_changes(changes: pd.DataFrame, accept: str, *, option: str = "--accept") -> pd.DataFrame:
-    """The rows of ``changes`` named by ``accept``: ``"all"`` or change ids like ``"1,3"``."""
+def parse_change_ids(accept: str, *, option: str = "--accept") -> set[int] | None:
+    """The change ids ``accept`` names (``"1,3"``), or ``None`` for ``"all"``; checked before
+    any work, so that a typo does not cost a whole re-plan (issue 15)."""
     if accept.strip().lower() == "all":
-        return changes
+        return None
     try:
         ids = {int(part) for part in accept.split(",") if part.strip()}
     except ValueError:
         raise InputError(
             "takes 'all' or change ids", option=option, value=accept, fix=f"e.g. {option} 1,3"
         ) from None
+    if not ids or min(ids) < 1:
+        raise InputError(
+            "takes 'all' or change ids (whole numbers from 1)",
+            option=option,
+            value=accept,
+            fix=f"e.g. {option} 1,3",
+        )
+    return ids
+
+
+def select_changes(changes: pd.DataFrame, accept: str, *, option: str = "--accept") -> pd.DataFrame:
+    """The rows of ``changes`` named by ``accept``: ``"all"`` or change ids like ``"1,3"``."""
+    ids = parse_change_ids(accept, option=option)
+    if ids is None:
+        return changes
     unknown = ids - set(changes["change_id"])
     if unknown or not ids:
         raise InputError(
