@@ -344,3 +344,37 @@ def test_newer_commands_give_one_clear_error_and_write_nothing(case, tmp_path, c
     after = sorted(str(path) for path in tmp_path.rglob("*") if not path.name.startswith("store"))
     assert after == [p for p in before if not Path(p).name.startswith("store")]
     assert not out.exists()
+
+
+def test_was_a_preference_weight_of_1e308_accepted(tmp_path):
+    """A weight is a cost in the rota model: beyond MAX_COST_UNITS it is a typo (HiGHS would
+    read it as infinite), an error naming the line, the column and the value."""
+    from wfm.data.preferences import read_preferences
+    from wfm.errors import InputError
+
+    path = write(tmp_path / "prefs.csv", "agent_id,kind,value,weight\nA001,day_off,sat,1e308\n")
+    with pytest.raises(InputError, match=r"line 2, column 'weight'.*1e\+308"):
+        read_preferences(path)
+
+
+def test_was_a_twilio_timestamp_of_1e300_a_numpy_warning(tmp_path, capsys):
+    """An event time outside the years wfm reads is unreadable like text, without a numpy
+    RuntimeWarning (an invalid cast) printed to the user."""
+    import warnings
+
+    header = "EventType,Timestamp,TaskSid,TaskQueueName,WorkerName"
+    events = [
+        "task.created,1772438400,WT01,,",
+        "task-queue.entered,1e300,WT01,Sales,",
+        "reservation.accepted,1772438425,WT01,Sales,alice",
+        "task.completed,1772438725,WT01,Sales,alice",
+    ]
+    path = write(tmp_path / "events.csv", "\n".join([header, *events]) + "\n")
+    out = tmp_path / "history.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        code = main(
+            ["import-contacts", str(path), "--layout", "twilio-taskrouter", "-q", "-o", str(out)]
+        )
+    err = capsys.readouterr().err
+    assert code in (0, 2) and "RuntimeWarning" not in err and "Traceback" not in err

@@ -35,6 +35,7 @@ from wfm.data.io import read_raw_csv
 from wfm.data.parsing import check_not_empty, match_columns, parse_numbers, parse_text, raise_first
 from wfm.data.schemas import PREFERENCE_COLUMNS, PREFERENCE_KINDS, PREFERENCE_OPTIONAL
 from wfm.errors import InputError
+from wfm.limits import MAX_COST_UNITS
 from wfm.timegrid import parse_clock, weekday_index
 
 logger = logging.getLogger(__name__)
@@ -135,7 +136,12 @@ def validate_preferences_frame(
             ) from None
     if "weight" in data:
         weight = parse_numbers(
-            data["weight"], source=source, column=names["weight"], allow_missing=True, minimum=0.0
+            data["weight"],
+            source=source,
+            column=names["weight"],
+            allow_missing=True,
+            minimum=0.0,
+            maximum=MAX_COST_UNITS,  # a weight is a cost; 1e20 and above is a solver's infinity
         )
         weight = np.where(np.isnan(weight), DEFAULT_WEIGHT, weight)
     else:

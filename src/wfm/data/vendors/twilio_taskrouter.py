@@ -45,6 +45,7 @@ import pandas as pd
 
 from wfm.data.vendors import ContactLayout
 from wfm.errors import InputError
+from wfm.limits import MAX_YEAR, MIN_YEAR
 
 #: Events that end a task.
 FINAL_EVENTS = ("task.completed", "task.canceled", "task.deleted", "task.system-deleted")
@@ -88,6 +89,13 @@ def _text(frame: pd.DataFrame, name: str) -> pd.Series | None:
     return values.str.strip().where(frame[column].notna() & (values.str.strip() != ""))
 
 
+#: Instants [ms since 1970-01-01 UTC] of the first and last years a timestamp may have.
+_FIRST_MS = (pd.Timestamp(year=MIN_YEAR, month=1, day=1) - pd.Timestamp(0)) // pd.Timedelta(1, "ms")
+_LAST_MS = (pd.Timestamp(year=MAX_YEAR + 1, month=1, day=1) - pd.Timestamp(0)) // pd.Timedelta(
+    1, "ms"
+)
+
+
 def _event_ms(frame: pd.DataFrame) -> np.ndarray:
     """Event time [ms since 1970-01-01 UTC] per row; NaN where unreadable."""
     result = np.full(len(frame), np.nan)
@@ -104,7 +112,11 @@ def _event_ms(frame: pd.DataFrame) -> np.ndarray:
             iso = parsed.dt.as_unit("ms").astype("int64").to_numpy(dtype=np.float64)
             numbers = np.where(parsed.notna().to_numpy(), iso, numbers)
         result = np.where(np.isnan(result), numbers, result)
-    return result
+    # An instant outside the years wfm reads (1e300, a typo) is unreadable, not an overflow
+    # into a nonsense date (issue 15): it is then reported as not a timestamp.
+    with np.errstate(invalid="ignore"):
+        outside = ~((result >= _FIRST_MS) & (result < _LAST_MS))
+    return np.where(outside, np.nan, result)
 
 
 def _iso(ms: np.ndarray) -> pd.Series:
