@@ -378,3 +378,45 @@ def test_was_a_twilio_timestamp_of_1e300_a_numpy_warning(tmp_path, capsys):
         )
     err = capsys.readouterr().err
     assert code in (0, 2) and "RuntimeWarning" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["capacity", "--centre", SAMPLE / "centre.toml", "-q"],
+        ["init", "--history", SAMPLE / "history.csv", "--timezone", "Europe/London"],
+        ["intraday", "sample", "--centre", SAMPLE / "centre.toml", "--as-of", "11:00"],
+        [
+            "intraday",
+            "accept",
+            "--centre",
+            SAMPLE / "centre.toml",
+            "--suggestions",
+            "suggestions.csv",
+            "--store",
+            "sqlite:///:memory:",
+        ],
+    ],
+    ids=lambda argv: " ".join(map(str, argv[:2])),
+)
+def test_read_only_output_folder_fails_before_any_work(command, tmp_path, capsys, monkeypatch):
+    """(was: capacity and intraday checked only that -o was not a file, so a folder without
+    write access failed after the work). No write access is simulated: tests may run as root."""
+    import os
+
+    import wfm.data.output_paths as output_paths
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        output_paths.os,
+        "access",
+        lambda path, mode: False if Path(path) == folder else real_access(path, mode),
+    )
+    with time_limit():
+        code = main([str(part) for part in command] + ["-o", str(folder / "out")])
+    err = capsys.readouterr().err
+    assert code == EXIT_USER_ERROR, err
+    assert "permission denied" in err and "option -o" in err
+    assert list(folder.iterdir()) == []

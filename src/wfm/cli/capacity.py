@@ -8,6 +8,7 @@ from pathlib import Path
 from wfm.cli.common import (
     EXIT_OK,
     add_output_folder_option,
+    output_folder,
     parse_date,
     progress_bar,
     quiet_options,
@@ -151,13 +152,7 @@ def run(args: argparse.Namespace) -> int:
     aht = parse_aht(args.aht_seconds)
     check_months(args.months)
     first_week = parse_date(args.start_date, "--start-date")
-    output = Path(args.output)
-    if output.exists() and not output.is_dir():
-        raise InputError(
-            "the output path is a file, not a folder",
-            source=str(output),
-            fix="give a folder, e.g. -o out/capacity",
-        )
+    output = output_folder(args.output)  # a file there, or no write access: a clear error now
     centre = load_centre(args.centre)
     capacity_path = args.capacity
     if capacity_path is None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from wfm.cli.common import EXIT_OK, parse_date, say
+from wfm.cli.common import EXIT_OK, output_folder, parse_date, say
 from wfm.errors import InputError
 
 
@@ -124,6 +123,7 @@ def run_sample(args: argparse.Namespace) -> int:
     from wfm.intraday.feed import parse_as_of
     from wfm.intraday.sample_day import play_day, write_played_day
 
+    output = output_folder(args.output)
     centre = load_centre(args.centre)
     day = parse_date(args.date, "--date")
     as_of = parse_as_of(args.as_of, day, centre.timezone)
@@ -137,11 +137,11 @@ def run_sample(args: argparse.Namespace) -> int:
     played = play_day(
         centre, day, as_of, rota_path=rota_path, spike_factor=args.spike, absent=args.absent
     )
-    paths = write_played_day(played, args.output)
+    paths = write_played_day(played, output)
     say(
         f"played {day} of {centre.name} up to {as_of:%H:%M}: absent {', '.join(played.absent_agents)}"
     )
-    say(f"  files: {', '.join(p.name for p in paths.values())} in {Path(args.output)}")
+    say(f"  files: {', '.join(p.name for p in paths.values())} in {output}")
     return EXIT_OK
 
 
@@ -171,9 +171,7 @@ def _load_day(args: argparse.Namespace):
     from wfm.intraday.feed import parse_as_of, read_states_today
 
     centre = load_centre(args.centre)
-    output = Path(args.output)
-    if output.exists() and not output.is_dir():
-        raise InputError("the output path is a file, not a folder", source=str(output))
+    output = output_folder(args.output)  # a file there, or no write access: a clear error now
     arrivals = read_history(
         args.history_today, timezone=centre.timezone, interval_minutes=centre.interval_minutes
     ).frame
@@ -386,9 +384,7 @@ def run_accept(args: argparse.Namespace) -> int:
     )
 
     centre = load_centre(args.centre)
-    output = Path(args.output)
-    if output.exists() and not output.is_dir():
-        raise InputError("the output path is a file, not a folder", source=str(output))
+    output = output_folder(args.output)  # a file there, or no write access: a clear error now
     suggestions = read_suggestions(args.suggestions, centre.timezone)
     if suggestions.empty:
         raise InputError("the suggestions file lists no change", source=args.suggestions)
