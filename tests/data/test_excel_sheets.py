@@ -128,3 +128,19 @@ def test_cli_forecast_sheet_option(tmp_path, capsys):
     )
     assert code == 0
     assert len(pd.read_csv(out)) == 7 * 10  # a week of 10 open hours
+
+
+def test_uploaded_workbook_says_what_to_upload(tmp_path):
+    """The app has no --sheet: an upload's message says which sheet to upload instead."""
+    from wfm.data.mapping import read_upload
+    from wfm.data.parsing import match_columns
+
+    path = workbook(
+        tmp_path / "export.xlsx",
+        {"Notes": [["nothing here"]], "Data": [HISTORY_HEADER, *history_rows(1)]},
+    )
+    frame = read_upload(path.read_bytes(), "export.xlsx")
+    with pytest.raises(InputError) as caught:
+        match_columns(frame, ["interval_start", "offered"], source="export.xlsx")
+    message = str(caught.value)
+    assert "save sheet 'Data' as CSV UTF-8" in message and "--sheet" not in message

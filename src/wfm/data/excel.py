@@ -98,9 +98,10 @@ def other_sheets_hint(frame: pd.DataFrame | dict) -> tuple[str, str] | None:
         f"the first sheet, {_sheet_name(workbook['sheet'])}, was read; the workbook also has "
         f"sheet{'s' if len(others) > 1 else ''} {listed}"
     )
-    option = workbook["option"]
-    fix = f"choose the sheet that holds the data: {option} {_sheet_name(others[0])}"
-    return read, fix
+    option, first_other = workbook["option"], _sheet_name(others[0])
+    if "{sheet}" in option:  # a whole sentence, e.g. for an upload in the app
+        return read, option.format(sheet=first_other)
+    return read, f"choose the sheet that holds the data: {option} {first_other}"
 
 
 def _sheet_name(name: str) -> str:
@@ -129,7 +130,8 @@ def read_excel_raw(
     sheet_option
         How the user chooses a sheet (``--sheet``, or a centre-file key such as
         ``agents_sheet =``), named in messages when the first sheet has no data or not the
-        expected columns and the workbook has other sheets (:func:`other_sheets_hint`).
+        expected columns and the workbook has other sheets (:func:`other_sheets_hint`); a
+        text with ``{sheet}`` is the whole fix, the sheet's name put in.
 
     Returns
     -------

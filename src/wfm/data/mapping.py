@@ -70,7 +70,14 @@ def read_upload(
     with tempfile.TemporaryDirectory(prefix="wfm-upload-") as folder:
         path = Path(folder) / ("upload.xlsx" if name.lower().endswith(".xlsx") else "upload.csv")
         path.write_bytes(data)
-        return read_raw_csv(path, source=name, text_columns=text_columns, column_map=column_map)
+        return read_raw_csv(
+            path,
+            source=name,
+            text_columns=text_columns,
+            column_map=column_map,
+            sheet_option="save sheet {sheet} as CSV UTF-8 (or as a workbook of its own) and "
+            "upload that",
+        )
 
 
 def file_columns(data: bytes, name: str) -> list[str]:
