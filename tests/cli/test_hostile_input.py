@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hostile_helpers import deny_write_access
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -370,16 +371,9 @@ def test_output_folder_blocked_by_a_calendars_file_fails_before_work(tmp_path, c
 
 
 def test_read_only_output_folder_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    import wfm.data.output_paths as output_paths
-
     folder = tmp_path / "ro"
     folder.mkdir()
-    real_access = os.access
-    monkeypatch.setattr(
-        output_paths.os,
-        "access",
-        lambda path, mode: False if Path(path) == folder else real_access(path, mode),
-    )
+    deny_write_access(monkeypatch, folder)
     code, err = run(["staff", tmp_path / "f.csv", "-o", folder / "x.csv"], capsys)
     assert code == EXIT_USER_ERROR
     assert "permission denied" in err and "option -o" in err

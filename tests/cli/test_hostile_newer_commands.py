@@ -9,11 +9,10 @@ value, and that nothing was written. Rows marked "was" were defects before this 
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hostile_helpers import deny_write_access, time_limit
 
 from wfm.cli import main
 from wfm.cli.common import EXIT_USER_ERROR
@@ -33,20 +32,6 @@ FORECAST = (
     "2026-11-16T08:00:00+00:00,sales,10,180\n2026-11-16T08:15:00+00:00,sales,12,180\n"
 )
 SUGGESTIONS_HEADER = "change_id,kind,agent_id,activity,old_start,old_end,new_start,new_end\n"
-
-
-@contextmanager
-def time_limit(seconds: int = SECONDS_ALLOWED):
-    def stop(signum, frame):
-        raise AssertionError(f"no answer within {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
@@ -331,7 +316,7 @@ def test_newer_commands_give_one_clear_error_and_write_nothing(case, tmp_path, c
     build, words = CASES[case]
     argv = [str(part) for part in build(inputs, out)]
     before = sorted(str(path) for path in tmp_path.rglob("*"))
-    with time_limit():
+    with time_limit(SECONDS_ALLOWED):
         try:
             code = main(argv)
         except SystemExit as stop:  # argparse
@@ -402,19 +387,10 @@ def test_was_a_twilio_timestamp_of_1e300_a_numpy_warning(tmp_path, capsys):
 def test_read_only_output_folder_fails_before_any_work(command, tmp_path, capsys, monkeypatch):
     """(was: capacity and intraday checked only that -o was not a file, so a folder without
     write access failed after the work). No write access is simulated: tests may run as root."""
-    import os
-
-    import wfm.data.output_paths as output_paths
-
     folder = tmp_path / "ro"
     folder.mkdir()
-    real_access = os.access
-    monkeypatch.setattr(
-        output_paths.os,
-        "access",
-        lambda path, mode: False if Path(path) == folder else real_access(path, mode),
-    )
-    with time_limit():
+    deny_write_access(monkeypatch, folder)
+    with time_limit(SECONDS_ALLOWED):
         code = main([str(part) for part in command] + ["-o", str(folder / "out")])
     err = capsys.readouterr().err
     assert code == EXIT_USER_ERROR, err

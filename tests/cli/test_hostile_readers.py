@@ -8,34 +8,17 @@ row with more cells than the header is never read as an index (shifting columns)
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hostile_helpers import time_limit
 
 from wfm.cli import main
 from wfm.data.agents import read_agents
 from wfm.data.io import frame_to_csv_text, write_csv_atomic
 from wfm.data.mapping import agents_table
 from wfm.errors import InputError
-
-SECONDS_ALLOWED = 60  # generous for a loaded machine; a hang is minutes
-
-
-@contextmanager
-def time_limit(seconds: int = SECONDS_ALLOWED):
-    def stop(signum, frame):
-        raise AssertionError(f"no answer within {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def history_text(days: int = 21) -> str:
