@@ -87,8 +87,18 @@ def working_days(shifts: pd.DataFrame) -> dict[int, dict[int, list]]:
     :math:`w_{u,d} \\in \\{0, 1\\}` (agents working that day, for a pool).
     """
     days: dict[int, dict[int, list]] = defaultdict(dict)
-    for (u, d), group in shifts.groupby(["unit", "day"], sort=True):
-        days[int(u)][int(d)] = list(group["var"])
+    if shifts.empty:
+        return days
+    unit = shifts["unit"].to_numpy(dtype=np.int64)
+    day = shifts["day"].to_numpy(dtype=np.int64)
+    order = np.lexsort((day, unit))  # stable: a day's shifts keep the table's order
+    unit, day, var = unit[order], day[order], shifts["var"].to_numpy()[order]
+    cuts = np.flatnonzero((np.diff(unit) != 0) | (np.diff(day) != 0)) + 1
+    firsts = np.concatenate([[0], cuts])
+    for u, d, columns in zip(
+        unit[firsts].tolist(), day[firsts].tolist(), np.split(var, cuts), strict=True
+    ):
+        days[u][d] = columns.tolist()
     return days
 
 
