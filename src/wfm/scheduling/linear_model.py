@@ -512,15 +512,17 @@ class LinearModel:
             lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
             lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
             lp.a_matrix_.value_ = matrix.data.astype(np.float64)
-            lp.integrality_ = [
-                highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-                for flag in self.col_integer[columns]
-            ]
             highs = highspy.Highs()
             highs.setOptionValue("output_flag", False)
             status = highs.passModel(lp)
             if status == highspy.HighsStatus.kError:
                 raise RuntimeError(f"HiGHS refused the model {self.name!r}")
+            # Integrality as one array (HighsVarType values: 0 continuous, 1 integer).
+            highs.changeColsIntegrality(
+                len(columns),
+                np.arange(len(columns), dtype=np.int32),
+                self.col_integer[columns].astype(np.uint8),
+            )
             self._highs = HighsState(
                 highs,
                 columns,
