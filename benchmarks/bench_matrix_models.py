@@ -14,7 +14,7 @@ to the tree), alternating trees so that both see the same machine load:
   a hash of the rota.
 
     python benchmarks/bench_matrix_models.py --tree before=/tmp/orig/src --tree after=src \\
-        --workload plan --workload 8000
+        --workload 8000 --workload plan --plan-time-limit 1500
 
 A tree is a ``src`` directory; ``before`` is typically ``git archive`` of the commit before
 the change. Figures go to stdout as a Markdown table (one row per run) with the load
@@ -113,15 +113,17 @@ def run_agents(tree: str, agents: int) -> dict:
     return figures
 
 
-def run_plan(tree: str) -> dict:
+def run_plan(tree: str, time_limit_seconds: float | None = None) -> dict:
     env = {**os.environ, "PYTHONPATH": tree}
+    limit = [] if time_limit_seconds is None else ["--time-limit-seconds", str(time_limit_seconds)]
     load = _load()
     with tempfile.TemporaryDirectory() as out:
         before = os.times()
         wall = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "wfm.cli", "plan", "--centre", "data/sample/centre.toml"]
-            + ["-o", out],
+            + ["-o", out]
+            + limit,
             env=env,
             capture_output=True,
             text=True,
@@ -149,6 +151,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tree", action="append", default=[], help="NAME=path/to/src")
     parser.add_argument("--workload", action="append", default=[], help="plan or a number")
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument(
+        "--plan-time-limit",
+        type=float,
+        default=None,
+        help="wfm plan --time-limit-seconds (a safety net; raise it on a loaded machine so that "
+        "the work budgets, not the clock, end the search)",
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -165,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
             for name, tree in trees.items():
                 tree = str(Path(tree).resolve())
                 if workload == "plan":
-                    f = run_plan(tree)
+                    f = run_plan(tree, args.plan_time_limit)
                     inside, outside = "", ""
                 else:
                     f = run_agents(tree, int(workload))

@@ -268,13 +268,26 @@ def _allowed_by_day_and_minutes(
     """Each agent's allowed candidates by (day, paid minutes): the shifts a share-out may
     move an agent to when the pool's own would break its rest."""
     out: dict[int, dict[tuple[int, int], list[int]]] = {}
-    for a, c in zip(
-        instance.eligible["agent"].to_numpy(),
-        instance.eligible["candidate"].to_numpy(),
+    agent = instance.eligible["agent"].to_numpy(dtype=np.int64)
+    candidate = instance.eligible["candidate"].to_numpy(dtype=np.int64)
+    if len(agent) == 0:
+        return out
+    day = np.fromiter((day_of[c] for c in candidate.tolist()), dtype=np.int64, count=len(agent))
+    minutes = np.fromiter(
+        (minutes_of[c] for c in candidate.tolist()), dtype=np.int64, count=len(agent)
+    )
+    order = np.lexsort((minutes, day, agent))  # stable: a key's candidates keep their order
+    agent, day, minutes, candidate = agent[order], day[order], minutes[order], candidate[order]
+    cuts = np.flatnonzero((np.diff(agent) != 0) | (np.diff(day) != 0) | (np.diff(minutes) != 0))
+    firsts = np.concatenate([[0], cuts + 1])
+    for a, d, m, chunk in zip(
+        agent[firsts].tolist(),
+        day[firsts].tolist(),
+        minutes[firsts].tolist(),
+        np.split(candidate, cuts + 1),
         strict=True,
     ):
-        c = int(c)
-        out.setdefault(int(a), {}).setdefault((day_of[c], minutes_of[c]), []).append(c)
+        out.setdefault(a, {})[d, m] = chunk.tolist()
     return out
 
 

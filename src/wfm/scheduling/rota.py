@@ -203,37 +203,41 @@ def rota_frame(
         ``end`` (tz-aware, centre time zone); sorted by agent and start.
     """
     timezone = instance.grid.timezone
-    candidates = instance.candidates.set_index("candidate")
+    candidates = instance.candidates
+    index = dict(zip(candidates["candidate"].tolist(), range(len(candidates)), strict=True))
+    starts = candidates["start"].tolist()
+    dates = candidates["date"].tolist()
+    lengths = candidates["length_minutes"].tolist()
     rules = instance.break_rules
-    breaks_by_shift = {
-        key: sorted(zip(group["offset_minutes"], group["rule"], strict=True))
-        for key, group in agent_breaks.groupby(["agent", "candidate"])
-    }
+    # Each shift's breaks by start offset (then rule), as one sorted pass over the table.
+    breaks_by_shift: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    ordered = agent_breaks.sort_values(
+        ["agent", "candidate", "offset_minutes", "rule"], kind="stable"
+    )
+    for a, c, offset, b in zip(
+        ordered["agent"].tolist(),
+        ordered["candidate"].tolist(),
+        ordered["offset_minutes"].tolist(),
+        ordered["rule"].tolist(),
+        strict=True,
+    ):
+        breaks_by_shift.setdefault((a, c), []).append((offset, b))
     rows: list[tuple] = []
-    for a, c in zip(assignments["agent"], assignments["candidate"], strict=True):
-        shift = candidates.loc[c]
+    for a, c in zip(assignments["agent"].tolist(), assignments["candidate"].tolist(), strict=True):
+        i = index[c]
+        date, start, length = dates[i], starts[i], lengths[i]
         agent_id = instance.agents[a].agent_id
-        start = shift["start"]
         cursor = 0
         for offset, b in breaks_by_shift.get((a, c), []):
             rule = rules[b]
             if offset > cursor:
-                rows.append((agent_id, shift["date"], "work", cursor, offset, start))
+                rows.append((agent_id, date, "work", cursor, offset, start))
             rows.append(
-                (
-                    agent_id,
-                    shift["date"],
-                    rule.activity,
-                    offset,
-                    offset + rule.duration_minutes,
-                    start,
-                )
+                (agent_id, date, rule.activity, offset, offset + rule.duration_minutes, start)
             )
             cursor = offset + rule.duration_minutes
-        if cursor < shift["length_minutes"]:
-            rows.append(
-                (agent_id, shift["date"], "work", cursor, int(shift["length_minutes"]), start)
-            )
+        if cursor < length:
+            rows.append((agent_id, date, "work", cursor, int(length), start))
     if not rows:
         return pd.DataFrame(
             {

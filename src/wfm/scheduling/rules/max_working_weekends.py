@@ -20,6 +20,7 @@ import datetime as dt
 import pandas as pd
 
 from wfm.config import Contract
+from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
     DAYS_PER_WEEK,
@@ -79,7 +80,9 @@ class MaxWorkingWeekends(Rule):
         worked = instance.eligible.merge(instance.candidates[["candidate", "day"]], on="candidate")[
             ["agent", "day"]
         ]
-        offered = {int(a): set(g["day"].tolist()) for a, g in worked.groupby("agent")}
+        offered = {
+            a: set(days) for a, days in values_by_agent(worked["agent"], worked["day"]).items()
+        }
         for index, (agent, contract) in enumerate(
             zip(instance.agents, instance.contracts, strict=True)
         ):
