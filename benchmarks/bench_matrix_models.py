@@ -66,6 +66,7 @@ def agents_worker(agents: int) -> dict:
             inside["calls"] += 1
 
     highspy.Highs.run = timed_run
+    parts = _timed_parts()
     centre, requirements, people = rostering.synthetic_centre(agents)
     centre = rostering.with_default_day_rules(centre)
     settings = centre.scheduling.model_copy(
@@ -94,7 +95,54 @@ def agents_worker(agents: int) -> dict:
         "gap": summary.gap,
         "time_limit_reached": summary.time_limit_reached,
         "rota_hash": hashlib.sha256(rota.encode()).hexdigest()[:12],
+        "parts_cpu_seconds": parts,
     }
+
+
+def _timed_parts() -> dict[str, float]:
+    """Wrap the steps around HiGHS to add up their CPU time [s]: ``build`` (the search's
+    model builds), ``pass`` (handing a model to HiGHS: ``LinearModel.highs`` of the array
+    build, pyomo's ``set_instance`` of the pyomo one), ``read`` (reading the rota back from
+    the model) and ``diagnose`` (the rules' pre-solve diagnosis)."""
+    import wfm.scheduling.precheck as precheck
+    import wfm.scheduling.search as search
+    import wfm.scheduling.week as week
+
+    parts = {"build": 0.0, "pass": 0.0, "read": 0.0, "diagnose": 0.0}
+
+    def wrap(owner, name: str, part: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            cpu = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                parts[part] += time.process_time() - cpu
+
+        setattr(owner, name, timed)
+
+    wrap(search, "build_rota_model", "build")
+    wrap(week, "read_rota_result", "read")
+    wrap(precheck, "rule_problems", "diagnose")
+    try:
+        from wfm.scheduling.linear_model import LinearModel
+
+        inner_highs = LinearModel.highs
+
+        def timed_highs(self):
+            cpu = time.process_time()
+            try:
+                return inner_highs(self)
+            finally:
+                parts["pass"] += time.process_time() - cpu
+
+        LinearModel.highs = timed_highs
+    except ImportError:  # the pyomo build
+        from pyomo.contrib.solver.solvers.highs import Highs
+
+        wrap(Highs, "set_instance", "pass")
+    return parts
 
 
 def run_agents(tree: str, agents: int) -> dict:
@@ -180,6 +228,8 @@ def main(argv: list[str] | None = None) -> None:
                     f = run_agents(tree, int(workload))
                     rest = f["wall_seconds"] - f["highs_wall_seconds"]
                     inside = f"{f['highs_wall_seconds']:.1f} / {f['highs_cpu_seconds']:.1f}"
+                    parts = ", ".join(f"{k} {v:.1f}" for k, v in f["parts_cpu_seconds"].items())
+                    print(f"<!-- {workload} {name}: CPU [s] {parts} -->", flush=True)
                     outside = f"{rest:.1f} s ({100 * rest / f['wall_seconds']:.0f} %)"
                 gap = "none" if f["gap"] is None else f"{100 * f['gap']:.2f} %"
                 print(
