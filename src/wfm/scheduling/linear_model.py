@@ -392,10 +392,10 @@ class LinearModel:
             upper = [np.nan if upper(key) is None else upper(key) for key in keys]
         return self.add_rows_coo(name, keys, row, col, coef, lower=lower, upper=upper)
 
-    def add_upper_rows(self, name: str, rows: dict) -> RowBlock | None:
+    def add_upper_rows(self, name: str, rows: dict, *, keep_empty: bool = False) -> RowBlock | None:
         """Rows ``sum(coefs * columns) <= bound`` from ``{key: (coefs, columns, bound)}``;
-        nothing when ``rows`` is empty."""
-        if not rows:
+        nothing when ``rows`` is empty, unless ``keep_empty`` (an empty block then)."""
+        if not rows and not keep_empty:
             return None
         return self.add_rows(
             name,

@@ -376,7 +376,7 @@ class WeeklyServiceLevel:
                     [answered[t, j], *agents],
                     offered * a,
                 )
-        model.add_upper_rows("service_envelope", rows)
+        model.add_upper_rows("service_envelope", rows, keep_empty=True)
         floor = curves.floor_fraction
         floor_keys = coverable if floor > 0 else []
         shortfall = model.add_variables("floor_shortfall", floor_keys, lower=0.0)

@@ -86,6 +86,7 @@ def add_max_consecutive_working_days(
     model.add_upper_rows(
         "max_consecutive_working_days",
         {key: ([1.0] * len(columns), columns, bound) for key, (columns, bound) in rows.items()},
+        keep_empty=True,
     )
 
 

@@ -132,6 +132,7 @@ def add_rest_between_shifts(context: ModelContext) -> None:
             )
             for (unit_id, k), (candidates, bound) in rows.items()
         },
+        keep_empty=True,
     )
     logger.debug("%d rest inequalities", len(rows))
 
