@@ -9,14 +9,14 @@ import itertools
 from collections import defaultdict
 
 import numpy as np
-import pyomo.environ as pyo
 import pytest
 from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
 
 from wfm.config import Contract, ShiftTemplate
 from wfm.scheduling.day_patterns import day_pattern_plans
 from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
-from wfm.scheduling.model import build_rota_model, unit_shift_table
+from wfm.scheduling.linear_model import LinearModel
+from wfm.scheduling.model import add_shift_variables, build_rota_model, unit_shift_table
 from wfm.scheduling.rules.base import DAYS_PER_WEEK, week_lengths, working_days
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
@@ -118,16 +118,8 @@ CONTRACTS = [
 def test_patterns_are_exactly_the_sets_the_rules_allow(contract, days, open_days):
     _, instance = instance_for(contract, days=days, open_days=open_days)
     workforce = agent_workforce(instance)
-    model = pyo.ConcreteModel()
-    model.x = pyo.Var(
-        [
-            (workforce.units[u].unit_id, int(c))
-            for u, c in zip(
-                workforce.eligible["unit"], workforce.eligible["candidate"], strict=True
-            )
-        ],
-        domain=pyo.Binary,
-    )
+    model = LinearModel()
+    add_shift_variables(model, instance, workforce)
     days_of = working_days(unit_shift_table(model, instance, workforce))
     free = set(days_of[0])
     plans = day_pattern_plans(instance, workforce, days_of)
@@ -199,48 +191,48 @@ def test_model_keeps_exactly_the_working_days_the_rules_allow_over_two_weeks(ope
             continue  # the contract days alone rule these out; keep the test fast
         if not worked <= set(var_of_day):
             continue  # works a closed day: no shift to choose
-        for d, variable in var_of_day.items():
-            variable.fix(1 if d in worked else 0)
-        feasible = _feasible_patterns(model, patterns, var_of_day, components)
+        values = np.zeros(model.n_columns)
+        for d, column in var_of_day.items():
+            values[column] = 1 if d in worked else 0
+        feasible = _feasible_patterns(model, patterns, var_of_day, components, values)
         assert feasible == rules_hold(worked), sorted(worked)
         checked += 1
         kept += feasible
     assert checked > 300 and 20 < kept < checked
 
 
-def _pattern_days(model) -> dict[tuple[str, int], dict[frozenset, object]]:
-    """For each (unit, week): the day pattern variable of each set of linked days it works,
-    read from the rows ``day_pattern_days`` (its negative terms)."""
-    works: dict[tuple, set[int]] = defaultdict(set)
+def _pattern_days(model) -> dict[tuple[str, int], dict[frozenset, int]]:
+    """For each (unit, week): the day pattern column of each set of linked days it works,
+    read from the rows ``day_pattern_days`` (their negative terms)."""
+    works: dict[int, set[int]] = defaultdict(set)
     linked: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for (unit_id, week, day), row in model.day_pattern_days.items():
+    rows = model.day_pattern_days
+    for r, (unit_id, week, day) in enumerate(rows.keys):
         linked[unit_id, week].add(day)
-        for coef, variable in zip(row.body.linear_coefs, row.body.linear_vars, strict=True):
-            if coef < 0:
-                works[variable.index()].add(day)
-    patterns: dict[tuple[str, int], dict[frozenset, object]] = defaultdict(dict)
-    for (unit_id, week, p), variable in model.day_pattern.items():
-        patterns[unit_id, week][frozenset(works[unit_id, week, p])] = variable
+        mine = (rows.row == r) & (rows.coef < 0)
+        for column in rows.col[mine].tolist():
+            works[column].add(day)
+    patterns: dict[tuple[str, int], dict[frozenset, int]] = defaultdict(dict)
+    for (unit_id, week, _p), column in zip(
+        model.day_pattern.keys, model.day_pattern.columns.tolist(), strict=True
+    ):
+        patterns[unit_id, week][frozenset(works[column])] = column
     return patterns
 
 
-def _feasible_patterns(model, patterns, var_of_day, components) -> bool:
-    """Whether some 0/1 choice of day patterns satisfies ``components`` with ``x`` fixed.
+def _feasible_patterns(model, patterns, var_of_day, components, values) -> bool:
+    """Whether some 0/1 choice of day patterns satisfies ``components`` with the shift
+    columns set in ``values``.
 
     With one agent the pattern rows tie each week's pattern to the working days, so the
     only candidate in a week is the pattern that works exactly the linked days worked.
     """
     for by_days in patterns.values():
         linked = set().union(*by_days) if by_days else set()
-        worked = frozenset(d for d in linked if var_of_day[d].value > 0.5)
-        for days, variable in by_days.items():
-            variable.value = 1 if days == worked else 0
-    return all(
-        (row.lower is None or pyo.value(row.body) >= pyo.value(row.lower) - 1e-9)
-        and (row.upper is None or pyo.value(row.body) <= pyo.value(row.upper) + 1e-9)
-        for component in components
-        for row in component.values()
-    )
+        worked = frozenset(d for d in linked if values[var_of_day[d]] > 0.5)
+        for days, column in by_days.items():
+            values[column] = 1 if days == worked else 0
+    return all(component.holds(values) for component in components)
 
 
 # --- LP relaxation against the rows ---------------------------------------------------------
@@ -250,16 +242,20 @@ def with_old_rows(model, instance, workforce) -> None:
     """Replace the day patterns of ``model`` by the row formulation they replaced: every
     window of K + 1 days holds a day off, and a binary start of a run of L days off per
     week whose runs cover each working day at most once."""
-    for name in (
-        "day_pattern_days",
-        "day_pattern_choice",
-        "day_pattern",
-        "max_consecutive_working_days",
-    ):
-        model.del_component(name)
+    for name in ("day_pattern_days", "day_pattern_choice", "max_consecutive_working_days"):
+        block = model.component(name)
+        if block is not None:
+            block.deactivate()
     days_of = working_days(unit_shift_table(model, instance, workforce))
     n_days = instance.grid.days
-    model.old_rows = pyo.ConstraintList()
+    rows: dict = {}
+    lower: dict = {}
+    upper: dict = {}
+
+    def add(key, coefs, columns, low=None, high=None):
+        rows[key] = (coefs, columns)
+        lower[key], upper[key] = low, high
+
     for u, unit in enumerate(workforce.units):
         mine = days_of.get(u, {})
         k, length = (
@@ -269,7 +265,7 @@ def with_old_rows(model, instance, workforce) -> None:
         if k < n_days:
             for first in range(n_days):
                 window = [x for i in range(k + 1) for x in mine.get((first + i) % n_days, [])]
-                model.old_rows.add(sum(window) <= k * unit.size)
+                add(("window", u, first), [1.0] * len(window), window, high=k * unit.size)
         if not 0 < length <= n_days:
             continue
         for week, week_days in enumerate(week_lengths(n_days)):
@@ -277,13 +273,16 @@ def with_old_rows(model, instance, workforce) -> None:
             runs = {d: [(d + i) % n_days for i in range(length)] for d in starts}
             if any(all(day not in mine for day in run) for run in runs.values()):
                 continue
-            s = pyo.Var(list(starts), bounds=(0, unit.size))
-            model.add_component(f"old_start_{u}_{week}", s)
-            model.old_rows.add(sum(s[d] for d in starts) >= unit.size)
+            s = model.add_variables(
+                f"old_start_{u}_{week}", list(starts), lower=0.0, upper=unit.size
+            )
+            add(("start", u, week), [1.0] * len(starts), s.column_of(starts), low=unit.size)
             for day in mine:
                 covering = [s[d] for d, run in runs.items() if day in run]
                 if covering:
-                    model.old_rows.add(sum(covering) + sum(mine[day]) <= unit.size)
+                    columns = covering + list(mine[day])
+                    add(("cover", u, week, day), [1.0] * len(columns), columns, high=unit.size)
+    model.add_rows("old_rows", rows, lower=lambda key: lower[key], upper=lambda key: upper[key])
 
 
 def lp_bounds(

@@ -27,6 +27,7 @@ from wfm.scheduling import day_patterns
 from wfm.scheduling import model as rota_model
 from wfm.scheduling.day_patterns import day_pattern_plans, paid_hours_pattern_plans
 from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
+from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model, unit_shift_table
 from wfm.scheduling.pooled import _assign_shifts, rounding_bounds, share_out
 from wfm.scheduling.rules.base import working_days
@@ -115,7 +116,7 @@ CONTRACTS = [
 def test_paid_hours_patterns_are_exactly_the_weeks_the_contract_allows(contract):
     _, instance = two_length_instance(contract)
     workforce = pooled_workforce(instance)
-    model = pyo.ConcreteModel()
+    model = LinearModel()
     rota_model.add_shift_variables(model, instance, workforce)
     shifts = unit_shift_table(model, instance, workforce)
     plans = paid_hours_pattern_plans(

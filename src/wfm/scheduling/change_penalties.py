@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from wfm.config import SchedulingSettings
 from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.linear_model import LinearModel
 
 #: Columns of :func:`published_breaks`: agent index, shift candidate, break rule, its chain
 #: and the grid position ``t`` of the break start.
@@ -49,7 +48,7 @@ class ChangePenalty:
 
     def __call__(
         self,
-        model: pyo.ConcreteModel,
+        model: LinearModel,
         instance: RotaInstance,
         settings: SchedulingSettings,
         workforce: Workforce,
@@ -86,7 +85,7 @@ class ChangePenalty:
                 elif int(candidate) == kept:
                     coefs.append(-cost)  # the published shift kept
                     variables.append(variable)
-        return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
+        return model.add_expression("shift_change_cost", variables, coefs, constant)
 
 
 def _ns(values) -> np.ndarray:
@@ -185,13 +184,13 @@ class BreakChangePenalty:
 
     def __call__(
         self,
-        model: pyo.ConcreteModel,
+        model: LinearModel,
         instance: RotaInstance,
         settings: SchedulingSettings,
         workforce: Workforce,
         shifts: pd.DataFrame,
     ) -> object:
-        index = model.y.index_set()
+        index = model.y.position()
         keys: list[tuple[int, int, int]] = []
         counts: list[float] = []
         missing = 0.0
@@ -204,17 +203,18 @@ class BreakChangePenalty:
                 counts.append(float(count))
             else:
                 missing += float(count)
-        rows = range(len(keys))
-        model.break_moved = pyo.Var(rows, domain=pyo.NonNegativeReals)
-
-        def kept_or_moved(m, i):
-            return m.break_moved[i] + m.y[keys[i]] >= counts[i]
-
-        model.break_moved_count = pyo.Constraint(rows, rule=kept_or_moved)
-        return LinearExpression(
-            constant=self.cost_per_break * missing,
-            linear_coefs=[self.cost_per_break] * len(keys),
-            linear_vars=[model.break_moved[i] for i in rows],
+        rows = list(range(len(keys)))
+        moved = model.add_variables("break_moved", rows, lower=0.0)
+        model.add_rows(
+            "break_moved_count",
+            {i: ([1.0, 1.0], [moved[i], model.y[keys[i]]]) for i in rows},
+            lower=counts,
+        )
+        return model.add_expression(
+            "break_move_cost",
+            moved.columns,
+            [self.cost_per_break] * len(keys),
+            self.cost_per_break * missing,
         )
 
 

@@ -19,13 +19,12 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules.base import (
     DAYS_PER_WEEK,
     is_whole_week,
-    linear,
     week_lengths,
     working_days,
 )
@@ -316,7 +315,7 @@ def _with_paid_minutes(
 
 
 def add_consecutive_days_off(
-    model: pyo.ConcreteModel,
+    model: LinearModel,
     instance: RotaInstance,
     workforce: Workforce,
     shifts: pd.DataFrame,
@@ -382,38 +381,40 @@ def add_consecutive_days_off(
             working = np.flatnonzero(plan.patterns[:, slot])
             links[unit.unit_id, week, day] = (mine[day], [pattern_keys[p] for p in working])
     sizes = {unit.unit_id: unit.size for unit in workforce.units}
+    pooled = workforce.pooled
     # The plans, by (unit_id, week), for reading a pooled solution back agent by agent
     # (wfm.scheduling.pooled.share_out).
     model.day_pattern_plans = {
         (workforce.units[u].unit_id, week): plan for (u, week), plan in plans.items()
     }
-    model.day_pattern = pyo.Var(
+    pattern = model.add_variables(
+        "day_pattern",
         keys,
-        domain=pyo.Binary if not workforce.pooled else pyo.NonNegativeIntegers,
-        bounds=lambda m, unit_id, week, p: (0, sizes[unit_id]),
+        lower=0.0,
+        upper=[sizes[unit_id] if pooled else min(sizes[unit_id], 1) for unit_id, _, _ in keys],
+        integer=True,
     )
-    model.day_pattern_choice = pyo.Constraint(
-        list(choices),
-        rule=lambda m, unit_id, week: (
-            linear(
-                [1.0] * len(choices[unit_id, week][0]),
-                [m.day_pattern[k] for k in choices[unit_id, week][0]],
-            )
-            == choices[unit_id, week][1]
-        ),
+    model.add_rows(
+        "day_pattern_choice",
+        {
+            key: ([1.0] * len(pattern_keys), pattern.column_of(pattern_keys).tolist())
+            for key, (pattern_keys, _) in choices.items()
+        },
+        lower=[size for _, size in choices.values()],
+        upper=[size for _, size in choices.values()],
     )
 
     def linking(rows):
-        """Rule: the shifts worked (on a day, of a paid length) equal the patterns working them."""
+        """The shifts worked (on a day, of a paid length) equal the patterns working them."""
+        return {
+            key: (
+                [1.0] * len(working) + [-1.0] * len(patterns),
+                list(working) + pattern.column_of(patterns).tolist(),
+            )
+            for key, (working, patterns) in rows.items()
+        }
 
-        def rule(m, *key):
-            working, patterns = rows[key]
-            variables = list(working) + [m.day_pattern[k] for k in patterns]
-            return linear([1.0] * len(working) + [-1.0] * len(patterns), variables) == 0
-
-        return rule
-
-    model.day_pattern_days = pyo.Constraint(list(links), rule=linking(links))
+    model.add_rows("day_pattern_days", linking(links), lower=0.0, upper=0.0)
     if paid_links:
-        model.day_pattern_paid_minutes = pyo.Constraint(list(paid_links), rule=linking(paid_links))
+        model.add_rows("day_pattern_paid_minutes", linking(paid_links), lower=0.0, upper=0.0)
     logger.debug("%d day patterns for %d unit-weeks", len(keys), len(choices))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -54,6 +55,26 @@ logger = logging.getLogger(__name__)
 
 #: Columns the requirements frame must have.
 REQUIRED_REQUIREMENT_COLUMNS = ("interval_start", "queue", "agents_scheduled_required")
+
+
+def values_by_agent(agents, values) -> dict[int, list]:
+    """``{agent: [value, ...]}``, each agent's values in their given order (what
+    ``frame.groupby("agent")`` gives, without a pandas group per agent).
+
+    >>> values_by_agent([1, 0, 1], [10, 20, 30])
+    {0: [20], 1: [10, 30]}
+    """
+    agents = np.asarray(agents, dtype=np.int64)
+    if len(agents) == 0:
+        return {}
+    order = np.argsort(agents, kind="stable")
+    agents, values = agents[order], np.asarray(values)[order]
+    cuts = np.flatnonzero(np.diff(agents)) + 1
+    firsts = np.concatenate([[0], cuts]).astype(np.int64)
+    return {
+        agent: chunk.tolist()
+        for agent, chunk in zip(agents[firsts].tolist(), np.split(values, cuts), strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -231,8 +252,10 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
     it has no symmetry between interchangeable agents.
     """
     allowed = {
-        a: tuple(group["candidate"].tolist())
-        for a, group in instance.eligible.groupby("agent", sort=True)
+        a: tuple(candidates)
+        for a, candidates in values_by_agent(
+            instance.eligible["agent"], instance.eligible["candidate"]
+        ).items()
     }
     weights: dict[int, tuple] = {}
     if instance.preference_weight is not None and not instance.preference_weight.empty:
@@ -304,7 +327,7 @@ def prepare_week(
     )
     agents = tuple(sorted(agents, key=lambda agent: agent.agent_id))
     ids = [agent.agent_id for agent in agents]
-    duplicates = sorted({agent_id for agent_id in ids if ids.count(agent_id) > 1})
+    duplicates = sorted(agent_id for agent_id, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise InputError(
             "agent ids must be unique",

@@ -1,10 +1,13 @@
 """The rota MILP: variables and one function per family of constraints.
 
 Building, solving and reading results are separate steps (as in linopy / PyPSA):
-:func:`build_rota_model` assembles a pyomo model from a
+:func:`build_rota_model` assembles the model as arrays (a
+:class:`~wfm.scheduling.linear_model.LinearModel`, handed to HiGHS in bulk) from a
 :class:`~wfm.scheduling.instance.RotaInstance` by calling one small function per family of
 constraints and one plug-in per labour or contract rule (:mod:`wfm.scheduling.rules`);
 :mod:`wfm.scheduling.solve` solves it and :mod:`wfm.scheduling.rota` reads the rota back.
+Each family is added as one block of rows in the order listed below (the row order HiGHS
+sees; the columns follow it, see :mod:`wfm.scheduling.linear_model`).
 
 Formulation
 -----------
@@ -88,7 +91,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import SchedulingSettings
 from wfm.scheduling.day_patterns import (  # noqa: F401 (the names model users import)
@@ -99,19 +101,18 @@ from wfm.scheduling.day_patterns import (  # noqa: F401 (the names model users i
     paid_hours_pattern_plans,
 )
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce
+from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules import RULES
 from wfm.scheduling.rules.base import (  # noqa: F401 (the names model users import)
     DAYS_PER_WEEK,
     ModelContext,
-    linear,
+    grouped_rows,
     week_lengths,
     working_days,
 )
 from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
-
-_linear = linear
 
 
 def build_rota_model(
@@ -121,7 +122,7 @@ def build_rota_model(
     extensions: Sequence[ModelExtension] = (),
     *,
     paid_hours_patterns: bool = True,
-) -> pyo.ConcreteModel:
+) -> LinearModel:
     """Build the rota MILP for ``instance``.
 
     Parameters
@@ -146,12 +147,12 @@ def build_rota_model(
 
     Returns
     -------
-    pyomo.environ.ConcreteModel
-        Components ``x``, ``n``, ``y``, ``z``, ``under``, ``over``, one constraint
-        component per rule family, and the objective ``cost``.
+    LinearModel
+        Variable blocks ``x``, ``n``, ``y``, ``z``, ``under``, ``over``, one row block per
+        rule family, and the objective (minimised).
     """
     workforce = workforce or agent_workforce(instance)
-    model = pyo.ConcreteModel(name="rota (pooled)" if workforce.pooled else "rota")
+    model = LinearModel(name="rota (pooled)" if workforce.pooled else "rota")
     add_shift_variables(model, instance, workforce)
     shifts = unit_shift_table(model, instance, workforce)
     add_one_shift_per_day(model, workforce, shifts)
@@ -165,83 +166,79 @@ def build_rota_model(
     add_preference_penalty(model, instance, settings, workforce, shifts)
     add_fairness_penalty(model, instance, settings, workforce, shifts)
     add_cost_objective(model, instance, settings, workforce, shifts)
-    rule_costs = [cost for cost in rule_costs if cost is not None]
-    if rule_costs:
-        model.cost.set_value(model.cost.expr + sum(rule_costs))
+    for cost in rule_costs:
+        if cost is not None:
+            model.add_objective_expression(cost)
     add_extensions(model, instance, settings, workforce, shifts, extensions)
     return model
 
 
 #: A further rule family from another module: called as ``extension(model, instance,
-#: settings, workforce, shifts)`` once the model is built, it adds its components and
-#: returns a cost expression [cost units] for the objective, or ``None``.
+#: settings, workforce, shifts)`` once the model is built, it adds its blocks and returns a
+#: cost :class:`~wfm.scheduling.linear_model.Expression` [cost units] for the objective, or
+#: ``None``.
 ModelExtension = Callable[
-    [pyo.ConcreteModel, RotaInstance, SchedulingSettings, Workforce, pd.DataFrame], object
+    [LinearModel, RotaInstance, SchedulingSettings, Workforce, pd.DataFrame], object
 ]
 
 
 def add_extensions(
-    model: pyo.ConcreteModel,
+    model: LinearModel,
     instance: RotaInstance,
     settings: SchedulingSettings,
     workforce: Workforce,
     shifts: pd.DataFrame,
     extensions: Sequence[ModelExtension],
 ) -> None:
-    """Apply ``extensions`` in order and add the costs they return to the objective ``cost``."""
-    terms = [extension(model, instance, settings, workforce, shifts) for extension in extensions]
-    terms = [term for term in terms if term is not None]
-    if terms:
-        model.cost.set_value(model.cost.expr + sum(terms))
+    """Apply ``extensions`` in order and add the costs they return to the objective."""
+    for extension in extensions:
+        term = extension(model, instance, settings, workforce, shifts)
+        if term is not None:
+            model.add_objective_expression(term)
 
 
 # --- variables ---------------------------------------------------------------------------
 
 
-def add_shift_variables(
-    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce
-) -> None:
+def add_shift_variables(model: LinearModel, instance: RotaInstance, workforce: Workforce) -> None:
     """Shift choice ``x[unit_id, candidate]`` (binary for a single agent, at most the unit
     size for a pool) and group counts ``n[group, candidate]``."""
     units = workforce.units
     pairs = workforce.eligible
-    keys = [
-        (units[u].unit_id, int(c)) for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)
-    ]
-    sizes = {unit.unit_id: unit.size for unit in units}
-    model.x = pyo.Var(
-        keys,
-        domain=pyo.Binary if not workforce.pooled else pyo.NonNegativeIntegers,
-        bounds=lambda m, unit_id, c: (0, sizes[unit_id]),
-    )
+    unit_index = pairs["unit"].to_numpy(dtype=np.int64)
+    unit_ids = [unit.unit_id for unit in units]
+    keys = [(unit_ids[u], int(c)) for u, c in zip(unit_index, pairs["candidate"], strict=True)]
+    sizes = np.array([unit.size for unit in units], dtype=np.float64)
+    upper = sizes[unit_index] if len(units) else np.zeros(0)
+    if not workforce.pooled:
+        upper = np.minimum(upper, 1.0)
+    model.add_variables("x", keys, lower=0.0, upper=upper, integer=True)
+    group_of_unit = np.array([unit.group for unit in units], dtype=np.int64)
     group_pairs = (
-        pd.DataFrame(
-            {"group": [units[u].group for u in pairs["unit"]], "candidate": pairs["candidate"]}
-        )
+        pd.DataFrame({"group": group_of_unit[unit_index], "candidate": pairs["candidate"]})
         .drop_duplicates()
         .sort_values(["group", "candidate"], ignore_index=True)
     )
-    model.n = pyo.Var(
+    model.add_variables(
+        "n",
         [
             (int(g), int(c))
             for g, c in zip(group_pairs["group"], group_pairs["candidate"], strict=True)
         ],
-        domain=pyo.NonNegativeReals,
+        lower=0.0,
     )
 
 
 def unit_shift_table(
-    model: pyo.ConcreteModel, instance: RotaInstance, workforce: Workforce
+    model: LinearModel, instance: RotaInstance, workforce: Workforce
 ) -> pd.DataFrame:
     """Allowed (unit, candidate) pairs with the candidate's ``day`` and ``paid_hours`` and
-    the pyomo variable ``var`` (``x[unit_id, candidate]``)."""
+    the column ``var`` of ``x[unit_id, candidate]``."""
     frame = workforce.eligible.merge(
         instance.candidates[["candidate", "day", "paid_minutes"]], on="candidate", how="left"
     )
-    unit_ids = [unit.unit_id for unit in workforce.units]
-    frame["var"] = [
-        model.x[unit_ids[u], int(c)] for u, c in zip(frame["unit"], frame["candidate"], strict=True)
-    ]
+    # x was declared in the order of workforce.eligible, which the merge keeps.
+    frame["var"] = model.x.columns
     frame["paid_hours"] = frame["paid_minutes"] / 60.0
     return frame
 
@@ -249,47 +246,56 @@ def unit_shift_table(
 # --- agent rules -------------------------------------------------------------------------
 
 
-def add_one_shift_per_day(
-    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame
-) -> None:
+def add_one_shift_per_day(model: LinearModel, workforce: Workforce, shifts: pd.DataFrame) -> None:
     """At most one shift per agent and local start date (at most the unit size for a
     pool): ``one_shift_per_day[unit_id, day]``."""
-    rows = {}
-    for (u, d), group in shifts.groupby(["unit", "day"], sort=True):
-        unit = workforce.units[u]
-        if len(group) > 1:
-            rows[unit.unit_id, int(d)] = (list(group["var"]), unit.size)
-    model.one_shift_per_day = pyo.Constraint(
-        list(rows),
-        rule=lambda m, unit_id, day: (
-            _linear([1.0] * len(rows[unit_id, day][0]), rows[unit_id, day][0])
-            <= rows[unit_id, day][1]
-        ),
+    keys, group, order = grouped_rows(shifts, ["unit", "day"])
+    counts = np.bincount(group, minlength=len(keys))
+    several = counts > 1
+    renumber = np.cumsum(several) - 1
+    kept = several[group]
+    unit_ids = [unit.unit_id for unit in workforce.units]
+    sizes = np.array([unit.size for unit in workforce.units], dtype=np.float64)
+    chosen = keys[several]
+    model.add_rows_coo(
+        "one_shift_per_day",
+        [(unit_ids[u], int(d)) for u, d in zip(chosen["unit"], chosen["day"], strict=True)],
+        renumber[group[kept]],
+        shifts["var"].to_numpy(dtype=np.int64)[order[kept]],
+        np.ones(int(kept.sum())),
+        upper=sizes[chosen["unit"].to_numpy(dtype=np.int64)] if len(chosen) else [],
     )
 
 
 # --- group rules -------------------------------------------------------------------------
 
 
-def add_group_shift_counts(
-    model: pyo.ConcreteModel, workforce: Workforce, shifts: pd.DataFrame
-) -> None:
-    """Agents of each skill group on each shift: ``group_shift_counts[group, candidate]``."""
+def add_group_shift_counts(model: LinearModel, workforce: Workforce, shifts: pd.DataFrame) -> None:
+    """Agents of each skill group on each shift: ``group_shift_counts[group, candidate]``,
+    :math:`\\sum_{u \\in g} x_{u,c} - n_{g,c} = 0`."""
     group_of_unit = np.array([unit.group for unit in workforce.units], dtype=np.int64)
     frame = shifts.assign(group=group_of_unit[shifts["unit"].to_numpy()])
-    members = {
-        (int(g), int(c)): list(group["var"])
-        for (g, c), group in frame.groupby(["group", "candidate"])
-    }
-    model.group_shift_counts = pyo.Constraint(
-        list(model.n.index_set()),
-        rule=lambda m, g, c: (
-            _linear([1.0] * len(members[g, c]) + [-1.0], members[g, c] + [m.n[g, c]]) == 0
-        ),
+    _, group, order = grouped_rows(frame, ["group", "candidate"])
+    # The groups in sorted (group, candidate) order are n's keys in order.
+    n_columns = model.n.columns
+    counts = np.bincount(group, minlength=len(n_columns))
+    ends = np.cumsum(counts + 1)  # each row: its x terms, then n
+    starts = ends - counts - 1
+    total = int(ends[-1]) if len(ends) else 0
+    col = np.empty(total, dtype=np.int64)
+    coef = np.empty(total)
+    row = np.repeat(np.arange(len(n_columns)), counts + 1)
+    position = starts[group] + (
+        np.arange(len(group)) - np.repeat(np.cumsum(counts) - counts, counts)
     )
+    col[position] = frame["var"].to_numpy(dtype=np.int64)[order]
+    coef[position] = 1.0
+    col[ends - 1] = n_columns
+    coef[ends - 1] = -1.0
+    model.add_rows_coo("group_shift_counts", model.n.keys, row, col, coef, lower=0.0, upper=0.0)
 
 
-def add_break_placement(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
+def add_break_placement(model: LinearModel, instance: RotaInstance) -> None:
     """Every agent on a shift takes each applicable break once, inside its window.
 
     Implicit break placement (Bechtold and Jacobs 1990): ``y[group, chain, t]`` counts the
@@ -317,22 +323,25 @@ def add_break_placement(model: pyo.ConcreteModel, instance: RotaInstance) -> Non
     ----------
     .. [1] Bechtold, S. E. and Jacobs, L. W. (1990). Management Science 36(11), 1339-1351.
     """
-    n_keys = pd.DataFrame(list(model.n.index_set()), columns=["group", "candidate"])
+    n_keys = pd.DataFrame(model.n.keys, columns=["group", "candidate"])
+    n_keys["n"] = model.n.columns
     windows = n_keys.merge(instance.windows, on="candidate")
     y_keys: list[tuple[int, int, int]] = []
-    totals: dict[tuple[int, int], tuple[list, list]] = {}
-    forward: dict[tuple[int, int, int], tuple[list, list]] = {}
-    backward: dict[tuple[int, int, int], tuple[list, list]] = {}
     chains = list(windows.groupby(["group", "chain"], sort=True))
     for (g, k), chain in chains:
         first, last = int(chain["earliest_interval"].min()), int(chain["latest_interval"].max())
         y_keys.extend((int(g), int(k), t) for t in range(first, last + 1))
-    model.y = pyo.Var(y_keys, domain=pyo.NonNegativeIntegers)
+    y_block = model.add_variables("y", y_keys, lower=0.0, integer=True)
+    totals: dict[tuple[int, int], tuple[list, list]] = {}
+    forward: dict[tuple[int, int, int], tuple[list, list]] = {}
+    backward: dict[tuple[int, int, int], tuple[list, list]] = {}
+    next_y = y_block.start
     for (g, k), chain in chains:
         g, k = int(g), int(k)
         first, last = int(chain["earliest_interval"].min()), int(chain["latest_interval"].max())
-        y = [model.y[g, k, t] for t in range(first, last + 1)]
-        n = [model.n[g, int(c)] for c in chain["candidate"]]
+        y = list(range(next_y, next_y + last - first + 1))
+        next_y += last - first + 1
+        n = chain["n"].tolist()
         earliest = chain["earliest_interval"].to_numpy()
         latest = chain["latest_interval"].to_numpy()
         totals[g, k] = (y, n)
@@ -345,17 +354,15 @@ def add_break_placement(model: pyo.ConcreteModel, instance: RotaInstance) -> Non
                 starts = [n[i] for i in np.flatnonzero(earliest >= tau)]
                 backward[g, k, int(tau)] = (y[tau - first :], starts)
 
-    def balance(rows, sense):
-        def rule(m, *key):
-            breaks, shifts = rows[key]
-            expression = _linear([1.0] * len(breaks) + [-1.0] * len(shifts), breaks + shifts)
-            return expression == 0 if sense == "==" else expression >= 0
+    def balance(rows):
+        return {
+            key: ([1.0] * len(breaks) + [-1.0] * len(shifts), breaks + shifts)
+            for key, (breaks, shifts) in rows.items()
+        }
 
-        return rule
-
-    model.break_total = pyo.Constraint(list(totals), rule=balance(totals, "=="))
-    model.break_forward = pyo.Constraint(list(forward), rule=balance(forward, ">="))
-    model.break_backward = pyo.Constraint(list(backward), rule=balance(backward, ">="))
+    model.add_rows("break_total", balance(totals), lower=0.0, upper=0.0)
+    model.add_rows("break_forward", balance(forward), lower=0.0)
+    model.add_rows("break_backward", balance(backward), lower=0.0)
 
 
 def _covered_intervals(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -365,7 +372,7 @@ def _covered_intervals(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray
     return rows, np.repeat(first, count) + offsets
 
 
-def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
+def add_coverage(model: LinearModel, instance: RotaInstance) -> None:
     """Soft coverage per interval and queue.
 
     Working agents of a group (on shift and not on break) are allocated to the group's
@@ -375,8 +382,7 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     """
     n_horizon = instance.grid.n_horizon
     candidates = instance.candidates.set_index("candidate")
-    n_keys = list(model.n.index_set())
-    n_frame = pd.DataFrame(n_keys, columns=["group", "candidate"])
+    n_frame = pd.DataFrame(model.n.keys, columns=["group", "candidate"])
     first = candidates.loc[n_frame["candidate"], "first_interval"].to_numpy(dtype=np.int64)
     count = candidates.loc[n_frame["candidate"], "n_intervals"].to_numpy(dtype=np.int64)
     rows, interval = _covered_intervals(first, count)
@@ -385,8 +391,7 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     )
     on_shift = on_shift[on_shift["t"] < n_horizon]
 
-    y_keys = list(model.y.index_set())
-    y_frame = pd.DataFrame(y_keys, columns=["group", "chain", "t"])
+    y_frame = pd.DataFrame(model.y.keys, columns=["group", "chain", "t"])
     duration = instance.windows.groupby("chain")["n_intervals"].first()
     count = duration.reindex(y_frame["chain"]).to_numpy(dtype=np.int64)
     rows_b, interval_b = _covered_intervals(y_frame["t"].to_numpy(dtype=np.int64), count)
@@ -395,30 +400,33 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
     )
     on_break = on_break[on_break["t"] < n_horizon]
 
-    n_vars = [model.n[key] for key in n_keys]
-    y_vars = [model.y[key] for key in y_keys]
-    shift_terms = {key: group["row"].tolist() for key, group in on_shift.groupby(["t", "group"])}
-    break_terms = {key: group["row"].tolist() for key, group in on_break.groupby(["t", "group"])}
+    n_start, y_start = model.n.start, model.y.start
+    shift_terms = {
+        key: (group["row"].to_numpy() + n_start).tolist()
+        for key, group in on_shift.groupby(["t", "group"])
+    }
+    break_terms = {
+        key: (group["row"].to_numpy() + y_start).tolist()
+        for key, group in on_break.groupby(["t", "group"])
+    }
     working_keys = sorted((int(t), int(g)) for t, g in shift_terms)
 
-    model.z = pyo.Var(
-        [(t, g, q) for t, g in working_keys for q in instance.groups[g]],
-        domain=pyo.NonNegativeReals,
-    )
-
-    def allocation(m, t, g):
-        on = [n_vars[r] for r in shift_terms[t, g]]
-        off = [y_vars[r] for r in break_terms.get((t, g), [])]
-        allocated = [m.z[t, g, q] for q in instance.groups[g]]
+    z_keys = [(t, g, q) for t, g in working_keys for q in instance.groups[g]]
+    z_block = model.add_variables("z", z_keys, lower=0.0)
+    z_of = z_block.position()
+    allocation = {}
+    for t, g in working_keys:
+        on = shift_terms[t, g]
+        off = break_terms.get((t, g), [])
+        allocated = [z_block.start + z_of[t, g, q] for q in instance.groups[g]]
         coefs = [1.0] * len(allocated) + [-1.0] * len(on) + [1.0] * len(off)
-        return _linear(coefs, allocated + on + off) == 0
-
-    model.working_allocation = pyo.Constraint(working_keys, rule=allocation)
+        allocation[t, g] = (coefs, allocated + on + off)
+    model.add_rows("working_allocation", allocation, lower=0.0, upper=0.0)
 
     allocated_by_queue: dict[tuple[int, str], list] = defaultdict(list)
     for t, g in working_keys:
         for q in instance.groups[g]:
-            allocated_by_queue[t, q].append(model.z[t, g, q])
+            allocated_by_queue[t, q].append(z_block.start + z_of[t, g, q])
     required = instance.scheduled_required
     balance_keys = [
         (t, q)
@@ -427,33 +435,35 @@ def add_coverage(model: pyo.ConcreteModel, instance: RotaInstance) -> None:
         if (t, q) in allocated_by_queue or required[t, j] > 0
     ]
     queue_index = {q: j for j, q in enumerate(instance.queues)}
-    model.under = pyo.Var(
+    under = model.add_variables(
+        "under",
         [(t, q) for t, q in balance_keys if required[t, queue_index[q]] > 0],
-        domain=pyo.NonNegativeReals,
+        lower=0.0,
     )
-    model.over = pyo.Var(
-        [key for key in balance_keys if key in allocated_by_queue], domain=pyo.NonNegativeReals
+    over = model.add_variables(
+        "over", [key for key in balance_keys if key in allocated_by_queue], lower=0.0
     )
-
-    def balance(m, t, q):
+    under_of, over_of = under.position(), over.position()
+    rows = {}
+    for t, q in balance_keys:
         variables = list(allocated_by_queue.get((t, q), []))
         coefs = [1.0] * len(variables)
-        if (t, q) in m.under:
-            variables.append(m.under[t, q])
+        if (t, q) in under_of:
+            variables.append(under.start + under_of[t, q])
             coefs.append(1.0)
-        if (t, q) in m.over:
-            variables.append(m.over[t, q])
+        if (t, q) in over_of:
+            variables.append(over.start + over_of[t, q])
             coefs.append(-1.0)
-        return _linear(coefs, variables) == float(required[t, queue_index[q]])
-
-    model.coverage_balance = pyo.Constraint(balance_keys, rule=balance)
+        rows[t, q] = (coefs, variables)
+    rhs = [float(required[t, queue_index[q]]) for t, q in balance_keys]
+    model.add_rows("coverage_balance", rows, lower=rhs, upper=rhs)
 
 
 # --- objective ---------------------------------------------------------------------------
 
 
 def add_preference_penalty(
-    model: pyo.ConcreteModel,
+    model: LinearModel,
     instance: RotaInstance,
     settings: SchedulingSettings,
     workforce: Workforce,
@@ -474,7 +484,7 @@ def add_preference_penalty(
     constant = instance.requested_weight * settings.preference_cost
     if weights is None or weights.empty:
         if constant > 0:  # requests to work on dates no allowed shift meets
-            model.preference_penalty = pyo.Expression(expr=constant)
+            model.add_expression("preference_penalty", [], [], constant)
         return
     first_agent = pd.DataFrame(
         {
@@ -487,9 +497,11 @@ def add_preference_penalty(
     if terms.empty and constant <= 0:
         return
     coefs = terms["weight"].to_numpy(dtype=float) * settings.preference_cost
-    expression = _linear(coefs.tolist(), list(terms["var"]))
-    model.preference_penalty = pyo.Expression(
-        expr=expression + constant if constant > 0 else expression
+    model.add_expression(
+        "preference_penalty",
+        terms["var"].to_numpy(dtype=np.int64),
+        coefs,
+        constant if constant > 0 else 0.0,
     )
 
 
@@ -520,7 +532,7 @@ def late_and_weekend_shifts(candidates: pd.DataFrame, late_shift_end: str) -> pd
 
 
 def add_fairness_penalty(
-    model: pyo.ConcreteModel,
+    model: LinearModel,
     instance: RotaInstance,
     settings: SchedulingSettings,
     workforce: Workforce,
@@ -544,56 +556,61 @@ def add_fairness_penalty(
         late_and_weekend_shifts(instance.candidates, settings.late_shift_end), on="candidate"
     )
     terms = []
+    sizes = np.array([unit.size for unit in workforce.units], dtype=np.float64)
     for kind in ("weekend", "late"):
         chosen = kinds[kinds[kind]]
         if chosen.empty:
             continue
-        largest = pyo.Var(domain=pyo.NonNegativeReals)
-        model.add_component(f"most_{kind}_shifts", largest)
-        rows = {
-            workforce.units[u].unit_id: (list(group["var"]), workforce.units[u].size)
-            for u, group in chosen.groupby("unit", sort=True)
-        }
-        model.add_component(
+        largest = model.add_variables(f"most_{kind}_shifts", [None], lower=0.0).start
+        keys, group, order = grouped_rows(chosen, ["unit"])
+        counts = np.bincount(group, minlength=len(keys))
+        ends = np.cumsum(counts + 1)
+        starts = ends - counts - 1
+        col = np.empty(int(ends[-1]), dtype=np.int64)
+        coef = np.empty(int(ends[-1]))
+        position = starts[group] + (
+            np.arange(len(group)) - np.repeat(np.cumsum(counts) - counts, counts)
+        )
+        col[position] = chosen["var"].to_numpy(dtype=np.int64)[order]
+        coef[position] = 1.0
+        units = keys["unit"].to_numpy(dtype=np.int64)
+        col[ends - 1] = largest
+        coef[ends - 1] = -sizes[units]
+        model.add_rows_coo(
             f"fairness_{kind}",
-            pyo.Constraint(
-                list(rows),
-                rule=lambda m, unit_id, rows=rows, largest=largest: (
-                    _linear(
-                        [1.0] * len(rows[unit_id][0]) + [-float(rows[unit_id][1])],
-                        rows[unit_id][0] + [largest],
-                    )
-                    <= 0
-                ),
-            ),
+            [workforce.units[u].unit_id for u in units],
+            np.repeat(np.arange(len(keys)), counts + 1),
+            col,
+            coef,
+            upper=0.0,
         )
         terms.append(largest)
     if terms:
-        model.fairness_penalty = pyo.Expression(
-            expr=_linear([settings.fairness_cost] * len(terms), terms)
-        )
+        model.add_expression("fairness_penalty", terms, [settings.fairness_cost] * len(terms))
 
 
 def add_cost_objective(
-    model: pyo.ConcreteModel,
+    model: LinearModel,
     instance: RotaInstance,
     settings: SchedulingSettings,
     workforce: Workforce,
     shifts: pd.DataFrame,
 ) -> None:
     """Minimise paid-hour cost plus under- and over-staffing penalties plus
-    ``preference_penalty`` when the model has one [cost units]: ``cost``."""
+    ``preference_penalty`` and ``fairness_penalty`` when the model has them [cost units]."""
     cost_per_hour = np.array([unit.contract.cost_per_paid_hour for unit in workforce.units])
-    coefs = list(shifts["paid_hours"].to_numpy() * cost_per_hour[shifts["unit"].to_numpy()])
-    variables = list(shifts["var"])
+    coefs = shifts["paid_hours"].to_numpy() * cost_per_hour[shifts["unit"].to_numpy()]
     hours = instance.interval_hours
-    under = list(model.under.values())
-    over = list(model.over.values())
-    coefs += [settings.under_staffing_cost_per_agent_hour * hours] * len(under)
-    coefs += [settings.over_staffing_cost_per_agent_hour * hours] * len(over)
-    expression = _linear(coefs, variables + under + over)
-    if model.component("preference_penalty") is not None:
-        expression = expression + model.preference_penalty
-    if model.component("fairness_penalty") is not None:
-        expression = expression + model.fairness_penalty
-    model.cost = pyo.Objective(expr=expression, sense=pyo.minimize)
+    model.add_objective(shifts["var"].to_numpy(dtype=np.int64), coefs)
+    model.add_objective(
+        model.under.columns,
+        np.full(len(model.under), settings.under_staffing_cost_per_agent_hour * hours),
+    )
+    model.add_objective(
+        model.over.columns,
+        np.full(len(model.over), settings.over_staffing_cost_per_agent_hour * hours),
+    )
+    for name in ("preference_penalty", "fairness_penalty"):
+        expression = model.component(name)
+        if expression is not None:
+            model.add_objective_expression(expression)

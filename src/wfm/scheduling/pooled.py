@@ -49,6 +49,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.linear_model import LinearModel, VarBlock
 from wfm.scheduling.model import DAYS_PER_WEEK, DayPatternPlan, week_lengths
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 
@@ -57,16 +58,27 @@ INTEGER_TOLERANCE = 1e-6
 
 
 @contextmanager
-def rounding_bounds(variables: Iterable[pyo.Var]) -> Iterator[int]:
+def rounding_bounds(variables: Iterable[pyo.Var | VarBlock]) -> Iterator[int]:
     """Bound each variable to the integers next to its current (LP) value, and restore the
     bounds on exit. Yields the number of variables narrowed.
 
     A variable at an integer value is fixed there; one at a fractional value :math:`v` may
-    take :math:`\\lfloor v \\rfloor` or :math:`\\lceil v \\rceil`.
+    take :math:`\\lfloor v \\rfloor` or :math:`\\lceil v \\rceil`. The variables are
+    pyomo variable components or blocks of an array model (narrowed as arrays; the model's
+    HiGHS object gets the new bounds on its next solve).
     """
     saved: list[tuple[pyo.Var, object, object]] = []
+    saved_blocks: list[tuple[VarBlock, np.ndarray, np.ndarray]] = []
     try:
         for component in variables:
+            if isinstance(component, VarBlock):
+                model, columns = component.model, component.columns
+                lower, upper = model.col_lower[columns].copy(), model.col_upper[columns].copy()
+                saved_blocks.append((component, lower, upper))
+                value = component.solution()
+                model.col_lower[columns] = np.maximum(np.floor(value + INTEGER_TOLERANCE), lower)
+                model.col_upper[columns] = np.minimum(np.ceil(value - INTEGER_TOLERANCE), upper)
+                continue
             for variable in component.values():
                 value = variable.value or 0.0
                 lower, upper = variable.lb, variable.ub
@@ -75,17 +87,27 @@ def rounding_bounds(variables: Iterable[pyo.Var]) -> Iterator[int]:
                 high = math.ceil(value - INTEGER_TOLERANCE)
                 variable.setlb(low if lower is None else max(low, lower))
                 variable.setub(high if upper is None else min(high, upper))
-        yield len(saved)
+        yield len(saved) + sum(len(block) for block, _, _ in saved_blocks)
     finally:
         for variable, lower, upper in saved:
             variable.setlb(lower)
             variable.setub(upper)
+        for block, lower, upper in saved_blocks:
+            block.model.col_lower[block.columns] = lower
+            block.model.col_upper[block.columns] = upper
 
 
 @contextmanager
-def kept_values(model: pyo.ConcreteModel) -> Iterator[None]:
+def kept_values(model: pyo.ConcreteModel | LinearModel) -> Iterator[None]:
     """Restore the values of every variable of ``model`` on exit (e.g. the LP solution,
     after a MIP on the same model has loaded its own)."""
+    if isinstance(model, LinearModel):
+        values = model.values.copy()
+        try:
+            yield
+        finally:
+            model.values[:] = values
+        return
     variables = list(model.component_data_objects(pyo.Var, descend_into=True))
     values = [variable.value for variable in variables]
     try:
@@ -141,7 +163,7 @@ class ShareOut:
 
 
 def share_out(
-    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+    model: LinearModel, workforce: Workforce, instance: RotaInstance
 ) -> pd.DataFrame | None:
     """Give the integer shift and pattern counts of a pooled solution to the pools' agents.
 
@@ -166,9 +188,7 @@ def share_out(
     return outcome.pairs if outcome.complete else None
 
 
-def share_out_pools(
-    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
-) -> ShareOut:
+def share_out_pools(model: LinearModel, workforce: Workforce, instance: RotaInstance) -> ShareOut:
     """:func:`share_out` pool by pool: the pairs of every pool whose counts can be shared out,
     and the pools whose counts cannot (for the repair model of
     :func:`wfm.scheduling.search.solve_rota`)."""
@@ -248,13 +268,26 @@ def _allowed_by_day_and_minutes(
     """Each agent's allowed candidates by (day, paid minutes): the shifts a share-out may
     move an agent to when the pool's own would break its rest."""
     out: dict[int, dict[tuple[int, int], list[int]]] = {}
-    for a, c in zip(
-        instance.eligible["agent"].to_numpy(),
-        instance.eligible["candidate"].to_numpy(),
+    agent = instance.eligible["agent"].to_numpy(dtype=np.int64)
+    candidate = instance.eligible["candidate"].to_numpy(dtype=np.int64)
+    if len(agent) == 0:
+        return out
+    day = np.fromiter((day_of[c] for c in candidate.tolist()), dtype=np.int64, count=len(agent))
+    minutes = np.fromiter(
+        (minutes_of[c] for c in candidate.tolist()), dtype=np.int64, count=len(agent)
+    )
+    order = np.lexsort((minutes, day, agent))  # stable: a key's candidates keep their order
+    agent, day, minutes, candidate = agent[order], day[order], minutes[order], candidate[order]
+    cuts = np.flatnonzero((np.diff(agent) != 0) | (np.diff(day) != 0) | (np.diff(minutes) != 0))
+    firsts = np.concatenate([[0], cuts + 1])
+    for a, d, m, chunk in zip(
+        agent[firsts].tolist(),
+        day[firsts].tolist(),
+        minutes[firsts].tolist(),
+        np.split(candidate, cuts + 1),
         strict=True,
     ):
-        c = int(c)
-        out.setdefault(int(a), {}).setdefault((day_of[c], minutes_of[c]), []).append(c)
+        out.setdefault(a, {})[d, m] = chunk.tolist()
     return out
 
 
@@ -288,7 +321,7 @@ def _forbidden_pairs(instance: RotaInstance, day_of: dict[int, int]):
 
 
 def _assign_week_patterns(
-    model: pyo.ConcreteModel,
+    model: LinearModel,
     unit_id: str,
     agents: tuple[int, ...],
     plans: dict[tuple[str, int], DayPatternPlan],
@@ -315,7 +348,7 @@ def _assign_week_patterns(
             return None
         expanded: list[int] = []
         for p in range(len(plan.patterns)):
-            expanded.extend([p] * _count(model.day_pattern[unit_id, week, p].value))
+            expanded.extend([p] * _count(model.day_pattern.ref((unit_id, week, p)).value))
         if len(expanded) != len(agents):
             return None
         # Agents with the most days already decided by earlier weeks choose first.

@@ -55,7 +55,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import SchedulingSettings
 from wfm.data.schemas import AVAILABILITY_COLUMNS, Agent
@@ -70,6 +69,7 @@ from wfm.scheduling.change_penalties import (
     published_breaks,
 )
 from wfm.scheduling.instance import RotaInstance, agent_workforce, prepare_week
+from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.precheck import check_contracts_reachable
 from wfm.scheduling.rota import assign_breaks, read_assignments, read_break_starts, rota_frame
@@ -295,7 +295,7 @@ def evaluate_published(
     breaks: pd.DataFrame,
     extensions: Sequence = (),
     time_limit_seconds: float | None = None,
-) -> tuple[float | None, pyo.ConcreteModel | None]:
+) -> tuple[float | None, LinearModel | None]:
     """Objective [cost units] and solved model of a fixed rota: the exact model restricted
     to ``assignments`` (``agent``, ``candidate``) with every shift fixed on and the break
     starts fixed to ``breaks`` (:func:`published_breaks`); if those breaks break a rule

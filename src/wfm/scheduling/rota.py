@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.data.schemas import ROTA_COLUMNS
 from wfm.errors import InputError
 from wfm.scheduling.instance import RotaInstance
+from wfm.scheduling.linear_model import LinearModel
 
 logger = logging.getLogger(__name__)
 
@@ -60,21 +60,23 @@ def skill_group_name(queues: Sequence[str]) -> str:
     return "+".join(sorted(set(queues)))
 
 
-def read_assignments(model: pyo.ConcreteModel, instance: RotaInstance) -> pd.DataFrame:
+def read_assignments(model: LinearModel, instance: RotaInstance) -> pd.DataFrame:
     """Shifts chosen by the solved model: columns ``agent`` (index) and ``candidate``."""
     index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
-    chosen = [
-        (index[agent_id], c) for (agent_id, c), var in model.x.items() if (var.value or 0.0) > 0.5
-    ]
+    keys = model.x.keys
+    chosen = [(index[keys[i][0]], keys[i][1]) for i in np.flatnonzero(model.x.solution() > 0.5)]
     return pd.DataFrame(chosen, columns=["agent", "candidate"], dtype=np.int64).sort_values(
         ["agent", "candidate"], ignore_index=True
     )
 
 
-def read_break_starts(model: pyo.ConcreteModel) -> pd.DataFrame:
+def read_break_starts(model: LinearModel) -> pd.DataFrame:
     """Breaks chosen by the solved model: columns ``group``, ``chain``, ``t`` (grid
     position of the break start) and ``count`` (agents)."""
-    counts = [(g, k, t, int(round(var.value or 0.0))) for (g, k, t), var in model.y.items()]
+    counts = [
+        (g, k, t, int(round(value)))
+        for (g, k, t), value in zip(model.y.keys, model.y.solution().tolist(), strict=True)
+    ]
     frame = pd.DataFrame(counts, columns=["group", "chain", "t", "count"], dtype=np.int64)
     return frame[frame["count"] > 0].reset_index(drop=True)
 
@@ -201,37 +203,41 @@ def rota_frame(
         ``end`` (tz-aware, centre time zone); sorted by agent and start.
     """
     timezone = instance.grid.timezone
-    candidates = instance.candidates.set_index("candidate")
+    candidates = instance.candidates
+    index = dict(zip(candidates["candidate"].tolist(), range(len(candidates)), strict=True))
+    starts = candidates["start"].tolist()
+    dates = candidates["date"].tolist()
+    lengths = candidates["length_minutes"].tolist()
     rules = instance.break_rules
-    breaks_by_shift = {
-        key: sorted(zip(group["offset_minutes"], group["rule"], strict=True))
-        for key, group in agent_breaks.groupby(["agent", "candidate"])
-    }
+    # Each shift's breaks by start offset (then rule), as one sorted pass over the table.
+    breaks_by_shift: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    ordered = agent_breaks.sort_values(
+        ["agent", "candidate", "offset_minutes", "rule"], kind="stable"
+    )
+    for a, c, offset, b in zip(
+        ordered["agent"].tolist(),
+        ordered["candidate"].tolist(),
+        ordered["offset_minutes"].tolist(),
+        ordered["rule"].tolist(),
+        strict=True,
+    ):
+        breaks_by_shift.setdefault((a, c), []).append((offset, b))
     rows: list[tuple] = []
-    for a, c in zip(assignments["agent"], assignments["candidate"], strict=True):
-        shift = candidates.loc[c]
+    for a, c in zip(assignments["agent"].tolist(), assignments["candidate"].tolist(), strict=True):
+        i = index[c]
+        date, start, length = dates[i], starts[i], lengths[i]
         agent_id = instance.agents[a].agent_id
-        start = shift["start"]
         cursor = 0
         for offset, b in breaks_by_shift.get((a, c), []):
             rule = rules[b]
             if offset > cursor:
-                rows.append((agent_id, shift["date"], "work", cursor, offset, start))
+                rows.append((agent_id, date, "work", cursor, offset, start))
             rows.append(
-                (
-                    agent_id,
-                    shift["date"],
-                    rule.activity,
-                    offset,
-                    offset + rule.duration_minutes,
-                    start,
-                )
+                (agent_id, date, rule.activity, offset, offset + rule.duration_minutes, start)
             )
             cursor = offset + rule.duration_minutes
-        if cursor < shift["length_minutes"]:
-            rows.append(
-                (agent_id, shift["date"], "work", cursor, int(shift["length_minutes"]), start)
-            )
+        if cursor < length:
+            rows.append((agent_id, date, "work", cursor, int(length), start))
     if not rows:
         return pd.DataFrame(
             {
@@ -256,12 +262,12 @@ def rota_frame(
     return frame[list(ROTA_COLUMNS)]
 
 
-def scheduled_by_queue(model: pyo.ConcreteModel, instance: RotaInstance) -> np.ndarray:
+def scheduled_by_queue(model: LinearModel, instance: RotaInstance) -> np.ndarray:
     """Agents the model allocated to each queue [agents], shape (horizon intervals, queues)."""
     queue_index = {q: j for j, q in enumerate(instance.queues)}
     scheduled = np.zeros((instance.grid.n_horizon, len(instance.queues)))
-    for (t, _g, q), var in model.z.items():
-        scheduled[t, queue_index[q]] += var.value or 0.0
+    for (t, _g, q), value in zip(model.z.keys, model.z.solution().tolist(), strict=True):
+        scheduled[t, queue_index[q]] += value
     return np.round(scheduled, _DECIMALS)
 
 

@@ -84,13 +84,14 @@ import time
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import SchedulingSettings
 from wfm.progress import ProgressCallback, no_progress
 from wfm.scheduling.budget import DEFAULT_BUDGET, SearchBudget, WallClock
 from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, pooled_workforce
+from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import ModelExtension, build_rota_model
 from wfm.scheduling.pooled import ShareOut, kept_values, rounding_bounds, share_out_pools
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
@@ -134,12 +135,12 @@ class SearchResult:
         is read.
     """
 
-    model: pyo.ConcreteModel | None
+    model: LinearModel | None
     summary: SolveSummary
 
 
 def relaxation_support(
-    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+    model: LinearModel, workforce: Workforce, instance: RotaInstance
 ) -> pd.DataFrame:
     """(agent, candidate) pairs allowed in stage 2: every shift the relaxed solution uses
     for any pool of the same contract and skill group, for each agent of those pools to
@@ -170,16 +171,17 @@ def relaxation_support(
 
 
 def shifts_used_by_group(
-    model: pyo.ConcreteModel, workforce: Workforce
+    model: LinearModel, workforce: Workforce
 ) -> dict[tuple[str, int], set[int]]:
     """The candidates a pooled solution (or relaxation) in ``model`` uses, by (contract
     name, skill group) of the pools that use them."""
     units = {unit.unit_id: unit for unit in workforce.units}
     used: dict[tuple[str, int], set[int]] = {}
-    for (unit_id, candidate), var in model.x.items():
-        if (var.value or 0.0) > SUPPORT_TOLERANCE:
-            unit = units[unit_id]
-            used.setdefault((unit.contract.name, unit.group), set()).add(int(candidate))
+    values = model.x.solution()
+    for i in np.flatnonzero(values > SUPPORT_TOLERANCE):
+        unit_id, candidate = model.x.keys[i]
+        unit = units[unit_id]
+        used.setdefault((unit.contract.name, unit.group), set()).add(int(candidate))
     return used
 
 
@@ -222,20 +224,23 @@ def split_pools(workforce: Workforce, key_of_agent: Mapping[int, Hashable]) -> W
 
 
 def start_values(
-    model: pyo.ConcreteModel, instance: RotaInstance, keep: pd.DataFrame
+    model: LinearModel, instance: RotaInstance, keep: pd.DataFrame
 ) -> list[tuple[object, float]]:
-    """MIP start for an exact model, as (variable, value) pairs: ``x`` is 1 on the kept
+    """MIP start for an exact model, as (column, value) pairs: ``x`` is 1 on the kept
     (agent, candidate) pairs the model has and 0 elsewhere; the solver completes the rest
     (breaks, coverage)."""
     kept = {
         (instance.agents[int(a)].agent_id, int(c))
         for a, c in zip(keep["agent"], keep["candidate"], strict=True)
     }
-    return [(variable, 1.0 if key in kept else 0.0) for key, variable in model.x.items()]
+    return [
+        (column, 1.0 if key in kept else 0.0)
+        for key, column in zip(model.x.keys, model.x.columns.tolist(), strict=True)
+    ]
 
 
 def rounded_start(
-    model: pyo.ConcreteModel, workforce: Workforce, instance: RotaInstance
+    model: LinearModel, workforce: Workforce, instance: RotaInstance
 ) -> pd.DataFrame | None:
     """A start rota rounded from the pooled relaxation's solution, or ``None``.
 
@@ -321,10 +326,10 @@ def rounded_start(
 
     units = {unit.unit_id: unit for unit in workforce.units}
     wanted: dict[str, list[tuple[float, int]]] = {}
-    for (unit_id, candidate), var in model.x.items():
-        value = var.value or 0.0
-        if value > SUPPORT_TOLERANCE:
-            wanted.setdefault(unit_id, []).append((value, int(candidate)))
+    solution = model.x.solution()
+    for i in np.flatnonzero(solution > SUPPORT_TOLERANCE):
+        unit_id, candidate = model.x.keys[i]
+        wanted.setdefault(unit_id, []).append((float(solution[i]), int(candidate)))
     for unit_id, values in wanted.items():
         agents = units[unit_id].agents
         # Round each day's total, then give that day's shifts by largest remainder.
@@ -437,7 +442,7 @@ def solve_rota(
     # The largest model built so far, (agent-shift pairs, seconds), to predict build times.
     largest_build = [1, 0.0]
 
-    def build(workforce: Workforce | None, paid_hours_patterns: bool = True) -> pyo.ConcreteModel:
+    def build(workforce: Workforce | None, paid_hours_patterns: bool = True) -> LinearModel:
         nonlocal build_seconds
         started = time.perf_counter()
         model = build_rota_model(
@@ -476,7 +481,7 @@ def solve_rota(
     start_label = "the given rota"
 
     def solve(
-        model: pyo.ConcreteModel,
+        model: LinearModel,
         stage: str,
         start: list | None = None,
         grace: bool = False,
@@ -525,6 +530,7 @@ def solve_rota(
         if model is None:
             logger.warning("rota search found no rota: %s", summary.termination)
         else:
+            model.drop_highs()  # the solution is read from the arrays; free HiGHS's copy
             logger.info("rota search: %s", summary.termination)
         return SearchResult(model, summary)
 
@@ -548,7 +554,7 @@ def solve_rota(
         else f"stage 1: LP relaxation {relaxed.termination}"
     )
 
-    best_model: pyo.ConcreteModel | None = None
+    best_model: LinearModel | None = None
     best_objective: float | None = None
     shared = _PooledOutcome()
     if relaxed.status.has_solution and keep is None and clock.remaining() > 0:
@@ -702,14 +708,14 @@ class _PooledOutcome:
     """What the pooled stage found: the exact model holding its rota, the rota's cost
     [cost units] and its (agent, candidate) pairs; all ``None`` without a rota."""
 
-    model: pyo.ConcreteModel | None = None
+    model: LinearModel | None = None
     objective: float | None = None
     pairs: pd.DataFrame | None = None
     label: str = "the shared-out pooled rota"
 
 
 def _pooled_rota(
-    pooled_model: pyo.ConcreteModel,
+    pooled_model: LinearModel,
     pooled: Workforce,
     instance: RotaInstance,
     bound: float | None,
@@ -826,7 +832,7 @@ def _pooled_rota(
 
 def _repair(
     outcome: ShareOut,
-    pooled_model: pyo.ConcreteModel,
+    pooled_model: LinearModel,
     pooled: Workforce,
     instance: RotaInstance,
     bound: float | None,
@@ -867,7 +873,7 @@ def _repair(
 
 def repair_pairs(
     outcome: ShareOut,
-    pooled_model: pyo.ConcreteModel,
+    pooled_model: LinearModel,
     pooled: Workforce,
     instance: RotaInstance,
     *,
@@ -906,15 +912,12 @@ def repair_pairs(
     )
 
 
-def read_pairs(model: pyo.ConcreteModel, instance: RotaInstance) -> pd.DataFrame:
+def read_pairs(model: LinearModel, instance: RotaInstance) -> pd.DataFrame:
     """The (agent, candidate) pairs an exact model's solution works (columns ``agent`` and
     ``candidate``, indices)."""
     index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
-    pairs = [
-        (index[agent_id], int(candidate))
-        for (agent_id, candidate), var in model.x.items()
-        if (var.value or 0.0) > 0.5
-    ]
+    keys = model.x.keys
+    pairs = [(index[keys[i][0]], int(keys[i][1])) for i in np.flatnonzero(model.x.solution() > 0.5)]
     return pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
         ["agent", "candidate"], ignore_index=True
     )
@@ -950,7 +953,7 @@ def _summary(
     bound: float | None,
     build_seconds: float,
     solve_seconds: float,
-    model: pyo.ConcreteModel | None,
+    model: LinearModel | None,
 ) -> SolveSummary:
     n_variables, n_integer, n_constraints = model_size(model) if model is not None else (0, 0, 0)
     return SolveSummary(

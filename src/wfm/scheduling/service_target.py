@@ -67,13 +67,12 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from wfm.config import SchedulingSettings
 from wfm.errors import InputError
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance, Workforce, pooled_workforce
+from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rota import read_assignments, scheduled_by_queue
 from wfm.scheduling.search import SearchResult, solve_rota
@@ -310,12 +309,6 @@ def envelope_value(agents: np.ndarray, intercepts: np.ndarray, slopes: np.ndarra
     ).reshape(agents.shape)
 
 
-def _linear(coefs, variables, constant: float = 0.0) -> LinearExpression:
-    return LinearExpression(
-        constant=constant, linear_coefs=list(coefs), linear_vars=list(variables)
-    )
-
-
 @dataclass(frozen=True)
 class WeeklyServiceLevel:
     """Model extension of the weekly service-level mode (see the module docstring).
@@ -346,7 +339,7 @@ class WeeklyServiceLevel:
 
     def __call__(
         self,
-        model: pyo.ConcreteModel,
+        model: LinearModel,
         instance: RotaInstance,
         settings: SchedulingSettings,
         workforce: Workforce,
@@ -355,16 +348,20 @@ class WeeklyServiceLevel:
         curves = self.curves
         if model.component("coverage_balance") is not None:
             model.coverage_balance.deactivate()
-        for variable in [*model.under.values(), *model.over.values()]:
-            variable.fix(0.0)
+        for block in (model.under, model.over):
+            model.col_lower[block.columns] = 0.0
+            model.col_upper[block.columns] = 0.0
         on_queue: dict[tuple[int, int], list] = {}
         queue_index = {q: j for j, q in enumerate(instance.queues)}
-        for (t, _g, q), variable in model.z.items():
-            on_queue.setdefault((int(t), queue_index[q]), []).append(variable)
+        for (t, _g, q), column in zip(model.z.keys, model.z.columns.tolist(), strict=True):
+            on_queue.setdefault((int(t), queue_index[q]), []).append(column)
         busy = [(int(t), int(j)) for t, j in zip(*np.nonzero(curves.offered > 0), strict=True)]
         coverable = [key for key in busy if key in on_queue]
-        model.answered = pyo.Var(
-            coverable, domain=pyo.Reals, bounds=lambda m, t, j: (None, curves.offered[t, j])
+        answered = model.add_variables(
+            "answered",
+            coverable,
+            lower=None,
+            upper=[curves.offered[t, j] for t, j in coverable],
         )
         rows: dict[tuple[int, int, int], tuple[list[float], list, float]] = {}
         for t, j in coverable:
@@ -376,40 +373,38 @@ class WeeklyServiceLevel:
                 # answered - offered * b * productive * sum(z) <= offered * a
                 rows[t, j, k] = (
                     [1.0] + [-offered * b * productive] * len(agents),
-                    [model.answered[t, j], *agents],
+                    [answered[t, j], *agents],
                     offered * a,
                 )
-        model.service_envelope = pyo.Constraint(
-            list(rows),
-            rule=lambda m, t, j, k: _linear(rows[t, j, k][0], rows[t, j, k][1]) <= rows[t, j, k][2],
-        )
+        model.add_upper_rows("service_envelope", rows, keep_empty=True)
         floor = curves.floor_fraction
         floor_keys = coverable if floor > 0 else []
-        model.floor_shortfall = pyo.Var(floor_keys, domain=pyo.NonNegativeReals)
-        model.service_floor = pyo.Constraint(
-            floor_keys,
-            rule=lambda m, t, j: (
-                m.answered[t, j] + m.floor_shortfall[t, j] >= floor * curves.offered[t, j]
-            ),
+        shortfall = model.add_variables("floor_shortfall", floor_keys, lower=0.0)
+        model.add_rows(
+            "service_floor",
+            {key: ([1.0, 1.0], [answered[key], shortfall[key]]) for key in floor_keys},
+            lower=[floor * curves.offered[t, j] for t, j in floor_keys],
         )
         queues = [j for j in range(len(instance.queues)) if curves.offered[:, j].sum() > 0]
-        model.weekly_shortfall = pyo.Var(queues, domain=pyo.NonNegativeReals)
-
-        def weekly(m, j):
-            answered = [m.answered[t, jj] for t, jj in coverable if jj == j]
-            expression = _linear([1.0] * (len(answered) + 1), [*answered, m.weekly_shortfall[j]])
-            return expression >= float(curves.target_fraction[j] * curves.offered[:, j].sum())
-
-        model.weekly_service_level = pyo.Constraint(queues, rule=weekly)
+        weekly = model.add_variables("weekly_shortfall", queues, lower=0.0)
+        weekly_rows = {}
+        for j in queues:
+            mine = [answered[key] for key in coverable if key[1] == j]
+            weekly_rows[j] = ([1.0] * (len(mine) + 1), [*mine, weekly[j]])
+        model.add_rows(
+            "weekly_service_level",
+            weekly_rows,
+            lower=[float(curves.target_fraction[j] * curves.offered[:, j].sum()) for j in queues],
+        )
         logger.debug(
             "weekly service level: %d queue-intervals with contacts (%d coverable), %d envelope rows",
             len(busy),
             len(coverable),
             len(rows),
         )
-        shortfalls = [*model.floor_shortfall.values(), *model.weekly_shortfall.values()]
+        columns = np.concatenate([shortfall.columns, weekly.columns])
         cost = settings.service_level_shortfall_cost_per_contact
-        return _linear([cost] * len(shortfalls), shortfalls)
+        return model.add_expression("service_shortfall_cost", columns, np.full(len(columns), cost))
 
 
 def weekly_service_level_extensions(
@@ -427,7 +422,7 @@ def weekly_service_level_extensions(
 
 
 def model_service_level(
-    model: pyo.ConcreteModel, curves: ServiceCurves, queues: tuple[str, ...]
+    model: LinearModel, curves: ServiceCurves, queues: tuple[str, ...]
 ) -> dict[str, float]:
     """The weekly service level of each queue as the solved model estimates it
     [fraction]: answered within the threshold over offered (for checks and logs)."""

@@ -1,11 +1,15 @@
 """The solver boundary: the one place that talks to HiGHS.
 
-:func:`run_highs` runs HiGHS through pyomo's newer solver interface
-(``pyomo.contrib.solver``) and translates pyomo's termination condition and solution
-status once, here, into :class:`SolveStatus`. Solutions are loaded into the model only when
-the solver has one. :class:`SolveSummary` is what a scheduling run reports.
+:func:`run_highs` runs HiGHS on an array model (:class:`~wfm.scheduling.linear_model.LinearModel`,
+the rota models: straight into ``highspy``, the model's ``Highs`` object kept between the
+calls of one search, see :func:`_run_linear_model`) or on a pyomo model (small models
+elsewhere, through pyomo's newer solver interface ``pyomo.contrib.solver``), and translates
+the termination condition and solution status once, here, into :class:`SolveStatus`.
+Solutions are loaded into the model only when the solver has one. :class:`SolveSummary` is
+what a scheduling run reports.
 
-Warm start: pyomo's HiGHS interface has no MIP-start option, but it is persistent and keeps
+Warm start of an array model: the start values go to ``Highs.setSolution`` by column.
+Warm start of a pyomo model: pyomo's HiGHS interface has no MIP-start option, but it is persistent and keeps
 the ``highspy.Highs`` object it loads the model into (``_solver_model``) with its map from
 pyomo variables to HiGHS columns. :func:`run_highs` loads the model itself, hands the start
 values to ``Highs.setSolution`` (the sparse form: HiGHS fixes the given integer values and
@@ -29,6 +33,8 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+from wfm.scheduling.linear_model import LinearModel
 
 logger = logging.getLogger(__name__)
 
@@ -228,9 +234,11 @@ def translate_status(termination: TerminationCondition, solution: SolutionStatus
     return SolveStatus.ERROR
 
 
-def model_size(model: pyo.ConcreteModel) -> tuple[int, int, int]:
+def model_size(model: pyo.ConcreteModel | LinearModel) -> tuple[int, int, int]:
     """(variables, integer variables, constraints) of an active model, fixed variables
     excluded."""
+    if isinstance(model, LinearModel):
+        return model.size()
     n_variables = n_integer = 0
     for variable in model.component_data_objects(pyo.Var, active=True, descend_into=True):
         if variable.fixed:
@@ -244,7 +252,7 @@ def model_size(model: pyo.ConcreteModel) -> tuple[int, int, int]:
 
 
 def run_highs(
-    model: pyo.ConcreteModel,
+    model: pyo.ConcreteModel | LinearModel,
     *,
     time_limit_seconds: float,
     relative_gap: float = 0.0,
@@ -263,7 +271,9 @@ def run_highs(
     Parameters
     ----------
     model
-        A pyomo model with one active objective (minimised).
+        A pyomo model with one active objective (minimised), or an array model
+        (:class:`~wfm.scheduling.linear_model.LinearModel`, the rota models), which goes to
+        HiGHS without pyomo (:func:`_run_linear_model`).
     time_limit_seconds
         HiGHS ``time_limit`` [seconds].
     relative_gap
@@ -278,8 +288,9 @@ def run_highs(
         Stop the MIP search at the first solution with an objective at most this [cost
         units] (HiGHS ``objective_target``).
     start
-        Start values of (some of) the model's variables, as (pyomo variable, value) pairs
-        (a MIP start, see the module docstring); ignored for a relaxation.
+        Start values of (some of) the model's variables, as (pyomo variable, value) pairs,
+        or for an array model as (column index, value) pairs (a MIP start, see the module
+        docstring); ignored for a relaxation.
     heuristic_effort
         HiGHS ``mip_heuristic_effort`` (share of the MIP effort spent on primal
         heuristics, HiGHS default 0.05); ``None`` leaves HiGHS's default.
@@ -305,6 +316,17 @@ def run_highs(
     if node_limit is not None and not relaxation:
         options["mip_max_nodes"] = int(node_limit)
     started = time.perf_counter()
+    if isinstance(model, LinearModel):
+        return _run_linear_model(
+            model,
+            options,
+            time_limit_seconds=time_limit_seconds,
+            relative_gap=relative_gap,
+            threads=threads,
+            relaxation=relaxation,
+            start=start,
+            deadline=deadline,
+        )
     if next(model.component_data_objects(pyo.Var, active=True, descend_into=True), None) is None:
         constant = float(
             pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr)
@@ -354,6 +376,113 @@ def run_highs(
     )
     logger.info(
         "HiGHS %s: %s (%s) objective %s bound %s in %.2f s",
+        "LP relaxation" if relaxation else "MIP",
+        status.value,
+        run.termination,
+        objective,
+        bound,
+        seconds,
+    )
+    return run
+
+
+#: HiGHS model status (by name) -> pyomo's termination condition, as pyomo's HiGHS
+#: interface maps them (so that pyomo and array models are read alike).
+_TERMINATION_OF_STATUS = {
+    "kOptimal": TerminationCondition.convergenceCriteriaSatisfied,
+    "kInfeasible": TerminationCondition.provenInfeasible,
+    "kUnboundedOrInfeasible": TerminationCondition.infeasibleOrUnbounded,
+    "kUnbounded": TerminationCondition.unbounded,
+    "kObjectiveBound": TerminationCondition.objectiveLimit,
+    "kObjectiveTarget": TerminationCondition.objectiveLimit,
+    "kTimeLimit": TerminationCondition.maxTimeLimit,
+    "kIterationLimit": TerminationCondition.iterationLimit,
+    "kSolutionLimit": TerminationCondition.iterationLimit,
+    "kLoadError": TerminationCondition.error,
+    "kModelError": TerminationCondition.error,
+    "kPresolveError": TerminationCondition.error,
+    "kSolveError": TerminationCondition.error,
+    "kPostsolveError": TerminationCondition.error,
+}
+
+
+def _run_linear_model(
+    model: LinearModel,
+    options: dict,
+    *,
+    time_limit_seconds: float,
+    relative_gap: float,
+    threads: int,
+    relaxation: bool,
+    start: Sequence[tuple[int, float]] | None,
+    deadline: float | None,
+) -> SolverRun:
+    """:func:`run_highs` for an array model: the model's own ``highspy.Highs`` object (passed
+    once, kept between the calls of one search, bounds brought up to date), its solver state
+    cleared and its options reset before each call, so that every call starts as on a fresh
+    object; the solution is loaded into the model as one array."""
+    started = time.perf_counter()
+    if model.n_columns == 0:
+        constant = float(model.objective_offset)
+        return SolverRun(
+            SolveStatus.OPTIMAL, "empty model", constant, constant, time.perf_counter() - started
+        )
+    try:
+        highs = model.highs()
+        highs.clearSolver()
+        highs.resetOptions()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", int(threads))
+        highs.setOptionValue("mip_rel_gap", float(relative_gap))
+        for key, value in options.items():
+            highs.setOptionValue(key, value)
+        warm_started = False
+        if start and not relaxation:
+            columns = np.fromiter((int(c) for c, _ in start), dtype=np.int64, count=len(start))
+            values = np.fromiter((float(v) for _, v in start), dtype=np.float64, count=len(start))
+            index = model.highs_columns(columns)
+            passed = index >= 0
+            if passed.any():
+                highs.setSolution(int(passed.sum()), index[passed].astype(np.int32), values[passed])
+                warm_started = True
+                logger.info("warm start: %d start values given to HiGHS", int(passed.sum()))
+        limit_seconds = float(time_limit_seconds)
+        if deadline is not None:
+            limit_seconds = min(limit_seconds, deadline - time.perf_counter())
+        highs.setOptionValue("time_limit", max(limit_seconds, 0.01))
+        highs.run()
+    except Exception as error:  # the solver boundary: any solver failure becomes a status
+        logger.exception("the solver failed")
+        return SolverRun(
+            SolveStatus.ERROR,
+            f"{type(error).__name__}: {error}",
+            None,
+            None,
+            time.perf_counter() - started,
+        )
+    seconds = time.perf_counter() - started
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    status_name = highs.getModelStatus().name
+    termination = _TERMINATION_OF_STATUS.get(status_name, TerminationCondition.unknown)
+    if status_name == "kOptimal":
+        solution = SolutionStatus.optimal
+    else:
+        solution = SolutionStatus.feasible if has_solution else SolutionStatus.noSolution
+    status = translate_status(termination, solution)
+    objective = bound = None
+    if status.has_solution:
+        model.load(highs.getSolution().col_value)
+        objective = float(info.objective_function_value)
+        if relaxation or info.mip_node_count == -1:
+            bound = objective if (relaxation or status == SolveStatus.OPTIMAL) else None
+        else:
+            bound = float(info.mip_dual_bound)
+        if bound is not None and not math.isfinite(bound):
+            bound = None
+    run = SolverRun(status, termination.name, objective, bound, seconds, warm_started)
+    logger.info(
+        "HiGHS %s (arrays): %s (%s) objective %s bound %s in %.2f s",
         "LP relaxation" if relaxation else "MIP",
         status.value,
         run.termination,

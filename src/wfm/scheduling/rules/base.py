@@ -9,13 +9,17 @@ A rule is one module of :mod:`wfm.scheduling.rules` with one object implementing
   (:mod:`wfm.scheduling.precheck` joins them into one :class:`~wfm.errors.SolveError`);
 - :meth:`Rule.add_constraints`: its rows in a rota model, exact or pooled (a pooled unit of
   :math:`m` agents keeps the rule summed over its agents, so the pooled model stays a
-  relaxation), given a :class:`ModelContext`;
+  relaxation), given a :class:`ModelContext`: the rows go into an array model
+  (:class:`~wfm.scheduling.linear_model.LinearModel`: ``add_variables`` for a block of
+  columns, ``add_rows`` / ``add_upper_rows`` for rows as ``(coefs, columns)`` per key,
+  ``add_rows_coo`` for COO triplets), the shift columns being ``context.shifts["var"]``;
+  a soft rule returns its cost as an expression (``model.add_expression``);
 - :meth:`Rule.check`: its breaches in any rota (:func:`wfm.scheduling.compliance.check_rota`
   and ``wfm check-rota``), given a :class:`~wfm.scheduling.rota_view.RotaView`;
 - ``title`` and ``description``: for the docs' rule table and the app.
 
-The helpers here are shared by the rules and the model: day arithmetic of the horizon and a
-fast linear expression.
+The helpers here are shared by the rules and the model: day arithmetic of the horizon and
+rows built from dictionaries.
 """
 
 from __future__ import annotations
@@ -25,53 +29,36 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
 import pandas as pd
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pyomo.environ as pyo
-
     from wfm.config import SchedulingSettings
     from wfm.scheduling.instance import RotaInstance, Workforce
+    from wfm.scheduling.linear_model import LinearModel
     from wfm.scheduling.rota_view import RotaView, Violation
 
 #: Days in a calendar week of the horizon [days].
 DAYS_PER_WEEK = 7
 
 
-def linear(coefs: Iterable[float], variables: Iterable) -> LinearExpression:
-    """A pyomo linear expression built directly from coefficients and variables (fast)."""
-    return LinearExpression(constant=0.0, linear_coefs=list(coefs), linear_vars=list(variables))
+def combined(terms: Iterable[tuple[float, int]]) -> tuple[list[float], list[int]]:
+    """Coefficients and columns of ``(coef, column)`` terms, a column listed twice summed once
+    (in the order columns first occur).
 
-
-def combined(terms: Iterable[tuple[float, object]]) -> tuple[list[float], list]:
-    """Coefficients and variables of ``(coef, var)`` terms, a variable listed twice summed once.
-
-    >>> combined([(1.0, "a"), (-1.0, "b"), (-1.0, "a")])
-    ([0.0, -1.0], ['a', 'b'])
+    >>> combined([(1.0, 7), (-1.0, 9), (-1.0, 7)])
+    ([0.0, -1.0], [7, 9])
     """
     coefs: dict[int, float] = {}
-    variables: dict[int, object] = {}
-    for coef, variable in terms:
-        key = id(variable)
-        coefs[key] = coefs.get(key, 0.0) + coef
-        variables[key] = variable
-    return list(coefs.values()), list(variables.values())
+    for coef, column in terms:
+        coefs[column] = coefs.get(column, 0.0) + coef
+    return list(coefs.values()), list(coefs)
 
 
-def add_upper_rows(model, name: str, rows: dict) -> None:
-    """Add the constraint component ``name`` with one row ``sum(coefs * vars) <= bound`` per
-    key of ``rows`` (``{key: (coefs, vars, bound)}``); nothing when ``rows`` is empty."""
-    if not rows:
-        return
-    import pyomo.environ as pyo
-
-    model.add_component(
-        name,
-        pyo.Constraint(
-            list(rows), rule=lambda m, *key: linear(rows[key][0], rows[key][1]) <= rows[key][2]
-        ),
-    )
+def add_upper_rows(model: LinearModel, name: str, rows: dict) -> None:
+    """Add the row block ``name`` with one row ``sum(coefs * columns) <= bound`` per key of
+    ``rows`` (``{key: (coefs, columns, bound)}``); nothing when ``rows`` is empty."""
+    model.add_upper_rows(name, rows)
 
 
 def week_lengths(n_days: int) -> list[int]:
@@ -94,15 +81,44 @@ def is_whole_week(n_days: int | None, week: int) -> bool:
 
 
 def working_days(shifts: pd.DataFrame) -> dict[int, dict[int, list]]:
-    """The shift variables of each unit on each day of the horizon: ``{unit: {day: [x, ...]}}``.
+    """The shift columns of each unit on each day of the horizon: ``{unit: {day: [x, ...]}}``.
 
     With at most one shift a day their sum is the agent's working indicator
     :math:`w_{u,d} \\in \\{0, 1\\}` (agents working that day, for a pool).
     """
     days: dict[int, dict[int, list]] = defaultdict(dict)
-    for (u, d), group in shifts.groupby(["unit", "day"], sort=True):
-        days[int(u)][int(d)] = list(group["var"])
+    if shifts.empty:
+        return days
+    unit = shifts["unit"].to_numpy(dtype=np.int64)
+    day = shifts["day"].to_numpy(dtype=np.int64)
+    order = np.lexsort((day, unit))  # stable: a day's shifts keep the table's order
+    unit, day, var = unit[order], day[order], shifts["var"].to_numpy()[order]
+    cuts = np.flatnonzero((np.diff(unit) != 0) | (np.diff(day) != 0)) + 1
+    firsts = np.concatenate([[0], cuts])
+    for u, d, columns in zip(
+        unit[firsts].tolist(), day[firsts].tolist(), np.split(var, cuts), strict=True
+    ):
+        days[u][d] = columns.tolist()
     return days
+
+
+def grouped_rows(frame: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Rows of ``frame`` grouped by the columns ``by`` (groups in sorted key order, a
+    group's rows in frame order), as for one model row per group.
+
+    Returns
+    -------
+    tuple
+        The group keys (one row per group, columns ``by``), the group of each of
+        ``frame``'s rows in grouped order, and the position in ``frame`` of those rows.
+    """
+    if frame.empty:
+        empty = np.zeros(0, dtype=np.int64)
+        return pd.DataFrame({column: [] for column in by}), empty, empty
+    group = frame.groupby(by, sort=True).ngroup().to_numpy(dtype=np.int64)
+    order = np.argsort(group, kind="stable")
+    keys = frame.iloc[order].drop_duplicates(subset=by)[by].reset_index(drop=True)
+    return keys, group[order], order
 
 
 @dataclass(frozen=True)
@@ -144,14 +160,14 @@ class ModelContext:
     Parameters
     ----------
     model
-        The pyomo model being built (shift variables ``x`` exist).
+        The array model being built (the shift columns ``x`` exist).
     instance
         The prepared inputs.
     workforce
         Decision units (one agent each, or pools of interchangeable agents).
     shifts
         Allowed (unit, candidate) pairs with ``day``, ``paid_minutes``, ``paid_hours`` and the
-        variable ``var`` (:func:`wfm.scheduling.model.unit_shift_table`).
+        column ``var`` of the shift variable (:func:`wfm.scheduling.model.unit_shift_table`).
     settings
         The scheduling settings (objective weights).
     paid_hours_patterns
@@ -159,7 +175,7 @@ class ModelContext:
         :func:`wfm.scheduling.day_patterns.paid_hours_pattern_plans`).
     """
 
-    model: pyo.ConcreteModel
+    model: LinearModel
     instance: RotaInstance
     workforce: Workforce
     shifts: pd.DataFrame
@@ -205,8 +221,9 @@ class Rule:
         return []
 
     def add_constraints(self, context: ModelContext) -> Any:
-        """Add the rule's rows to ``context.model``; return a cost expression for a soft
-        rule [cost units], else ``None``."""
+        """Add the rule's rows to ``context.model``; return a cost
+        :class:`~wfm.scheduling.linear_model.Expression` for a soft rule [cost units], else
+        ``None``."""
         return None
 
     def check(self, view: RotaView) -> list[Violation]:

@@ -15,6 +15,7 @@ import itertools
 import numpy as np
 
 from wfm.config import Contract
+from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, agents_bound_by
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
@@ -100,7 +101,7 @@ def day_pattern_problems(instance) -> list[str]:
     worked = instance.eligible.merge(instance.candidates[["candidate", "day"]], on="candidate")[
         ["agent", "day"]
     ]
-    offered = {int(a): set(group["day"].tolist()) for a, group in worked.groupby("agent")}
+    offered = {a: set(days) for a, days in values_by_agent(worked["agent"], worked["day"]).items()}
     weeks = whole_weeks(instance.grid.days)
     for index, (agent, contract) in enumerate(
         zip(instance.agents, instance.contracts, strict=True)

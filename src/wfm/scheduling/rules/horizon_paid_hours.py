@@ -8,11 +8,9 @@ monthly-hours contract planned over several weeks).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source, duration_text, number_text
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, linear
+from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting
 
 
 class HorizonPaidHours(Rule):
@@ -68,20 +66,18 @@ class HorizonPaidHours(Rule):
             low, high = contract.min_hours_per_horizon, contract.max_hours_per_horizon
             if low is None and high is None:
                 continue
-            expressions[unit.unit_id] = linear(group["paid_hours"], group["var"])
+            expressions[unit.unit_id] = (group["paid_hours"].tolist(), group["var"].tolist())
             bounds[unit.unit_id] = (
                 None if low is None else low * unit.size,
                 None if high is None else high * unit.size,
             )
         if not expressions:
             return
-        context.model.horizon_paid_hours = pyo.Constraint(
-            list(expressions),
-            rule=lambda m, unit_id: (
-                bounds[unit_id][0],
-                expressions[unit_id],
-                bounds[unit_id][1],
-            ),
+        context.model.add_rows(
+            "horizon_paid_hours",
+            expressions,
+            lower=lambda key: bounds[key][0],
+            upper=lambda key: bounds[key][1],
         )
 
     def check(self, view) -> list[Violation]:

@@ -16,11 +16,10 @@ from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import ModelContext, Rule, Setting, linear
+from wfm.scheduling.rules.base import ModelContext, Rule, Setting
 
 
 def limit_of(contract: Contract) -> int:
@@ -84,12 +83,10 @@ def add_max_consecutive_working_days(
                 [x for d in window for x in mine.get(d, [])],
                 limit * unit.size,
             )
-    model.max_consecutive_working_days = pyo.Constraint(
-        list(rows),
-        rule=lambda m, unit_id, first: (
-            linear([1.0] * len(rows[unit_id, first][0]), rows[unit_id, first][0])
-            <= rows[unit_id, first][1]
-        ),
+    model.add_upper_rows(
+        "max_consecutive_working_days",
+        {key: ([1.0] * len(columns), columns, bound) for key, (columns, bound) in rows.items()},
+        keep_empty=True,
     )
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract
+from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
     DAYS_PER_WEEK,
@@ -28,7 +28,6 @@ from wfm.scheduling.rules.base import (
     Rule,
     Setting,
     agents_bound_by,
-    linear,
     units_bound_by,
 )
 
@@ -81,7 +80,9 @@ class MaxWorkingWeekends(Rule):
         worked = instance.eligible.merge(instance.candidates[["candidate", "day"]], on="candidate")[
             ["agent", "day"]
         ]
-        offered = {int(a): set(g["day"].tolist()) for a, g in worked.groupby("agent")}
+        offered = {
+            a: set(days) for a, days in values_by_agent(worked["agent"], worked["day"]).items()
+        }
         for index, (agent, contract) in enumerate(
             zip(instance.agents, instance.contracts, strict=True)
         ):
@@ -138,29 +139,29 @@ class MaxWorkingWeekends(Rule):
             return
         keys = [key for key in keys if key[0] in totals]
         sizes = {unit.unit_id: unit.size for unit in context.workforce.units}
-        model.working_weekend = pyo.Var(
-            keys, domain=pyo.NonNegativeReals, bounds=lambda m, unit_id, k: (0, sizes[unit_id])
+        weekend = model.add_variables(
+            "working_weekend", keys, lower=0.0, upper=[sizes[unit_id] for unit_id, _ in keys]
         )
 
         def at_least(rows):
-            def rule(m, unit_id, k):
-                working = rows[unit_id, k]
-                return (
-                    linear([1.0] * len(working) + [-1.0], working + [m.working_weekend[unit_id, k]])
-                    <= 0
+            return {
+                key: ([1.0] * len(rows[key]) + [-1.0], list(rows[key]) + [weekend[key]])
+                for key in keys
+            }
+
+        model.add_rows("working_weekend_sat", at_least(lower_sat), upper=0.0)
+        model.add_rows("working_weekend_sun", at_least(lower_sun), upper=0.0)
+        model.add_upper_rows(
+            "max_working_weekends",
+            {
+                unit_id: (
+                    coefs,
+                    [weekend[t] if isinstance(t, tuple) else t for t in terms],
+                    bound,
                 )
-
-            return rule
-
-        model.working_weekend_sat = pyo.Constraint(keys, rule=at_least(lower_sat))
-        model.working_weekend_sun = pyo.Constraint(keys, rule=at_least(lower_sun))
-
-        def total(m, unit_id):
-            coefs, terms, bound = totals[unit_id]
-            variables = [m.working_weekend[t] if isinstance(t, tuple) else t for t in terms]
-            return linear(coefs, variables) <= bound
-
-        model.max_working_weekends = pyo.Constraint(list(totals), rule=total)
+                for unit_id, (coefs, terms, bound) in totals.items()
+            },
+        )
 
     def check(self, view) -> list[Violation]:
         out = []

@@ -12,7 +12,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import (
@@ -28,7 +27,6 @@ from wfm.scheduling.rules.base import (
     Rule,
     Setting,
     agents_of_contracts,
-    linear,
     who,
 )
 
@@ -123,12 +121,18 @@ def add_rest_between_shifts(context: ModelContext) -> None:
                 continue
             seen.add(key)
             rows[unit.unit_id, len(seen) - 1] = (left_ok + right_ok, unit.size)
-    model.rest_between_shifts = pyo.Constraint(
-        list(rows),
-        rule=lambda m, unit_id, k: (
-            linear([1.0] * len(rows[unit_id, k][0]), [m.x[unit_id, c] for c in rows[unit_id, k][0]])
-            <= rows[unit_id, k][1]
-        ),
+    x = model.x
+    model.add_upper_rows(
+        "rest_between_shifts",
+        {
+            (unit_id, k): (
+                [1.0] * len(candidates),
+                [x[unit_id, c] for c in candidates],
+                bound,
+            )
+            for (unit_id, k), (candidates, bound) in rows.items()
+        },
+        keep_empty=True,
     )
     logger.debug("%d rest inequalities", len(rows))
 

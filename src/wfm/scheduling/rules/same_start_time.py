@@ -19,11 +19,10 @@ import datetime as dt
 import itertools
 
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, linear
+from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting
 
 #: Most combinations of start times the diagnosis tries per agent and week.
 MAX_COMBINATIONS = 5000
@@ -120,38 +119,43 @@ class SameStartTime(Rule):
         if not keys:
             return None
         model = context.model
-        model.start_time = pyo.Var(
-            keys, domain=pyo.NonNegativeReals, bounds=lambda m, *key: (0, sizes[key])
+        start_time = model.add_variables(
+            "start_time", keys, lower=0.0, upper=[sizes[key] for key in keys]
         )
-        model.start_time_used = pyo.Constraint(
-            list(used),
-            rule=lambda m, *key: (
-                linear([1.0] * len(used[key]) + [-1.0], used[key] + [m.start_time[key[:3]]]) <= 0
-            ),
+        model.add_rows(
+            "start_time_used",
+            {
+                key: ([1.0] * len(columns) + [-1.0], list(columns) + [start_time[key[:3]]])
+                for key, columns in used.items()
+            },
+            upper=0.0,
         )
         if totals:
-            model.max_start_times_per_week = pyo.Constraint(
-                list(totals),
-                rule=lambda m, *key: (
-                    linear([1.0] * len(totals[key][0]), [m.start_time[k] for k in totals[key][0]])
-                    <= totals[key][1]
-                ),
+            model.add_upper_rows(
+                "max_start_times_per_week",
+                {
+                    key: ([1.0] * len(mine), [start_time[k] for k in mine], bound)
+                    for key, (mine, bound) in totals.items()
+                },
             )
         if not extras:
             return None
-        model.extra_start_times = pyo.Var(list(extras), domain=pyo.NonNegativeReals)
-        model.extra_start_times_row = pyo.Constraint(
-            list(extras),
-            rule=lambda m, *key: (
-                linear(
-                    [1.0] * len(extras[key][0]) + [-1.0],
-                    [m.start_time[k] for k in extras[key][0]] + [m.extra_start_times[key]],
+        extra = model.add_variables("extra_start_times", list(extras), lower=0.0)
+        model.add_upper_rows(
+            "extra_start_times_row",
+            {
+                key: (
+                    [1.0] * len(mine) + [-1.0],
+                    [start_time[k] for k in mine] + [extra[key]],
+                    size,
                 )
-                <= extras[key][1]
-            ),
+                for key, (mine, size, _) in extras.items()
+            },
         )
-        return linear(
-            [extras[key][2] for key in extras], [model.extra_start_times[key] for key in extras]
+        return model.add_expression(
+            "extra_start_times_cost",
+            extra.column_of(list(extras)),
+            [extras[key][2] for key in extras],
         )
 
     def check(self, view) -> list[Violation]:

@@ -65,8 +65,13 @@ def _shift_start_minutes(shifts: pd.DataFrame) -> np.ndarray:
 
 
 def _allowed_by_agent(instance) -> dict[int, set[int]]:
+    from wfm.scheduling.instance import values_by_agent
+
     return {
-        int(a): set(group["candidate"].tolist()) for a, group in instance.eligible.groupby("agent")
+        a: set(candidates)
+        for a, candidates in values_by_agent(
+            instance.eligible["agent"], instance.eligible["candidate"]
+        ).items()
     }
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import Contract
 from wfm.data.schemas import Agent
@@ -27,8 +26,8 @@ from wfm.scheduling.rules.base import (
     Rule,
     Setting,
     agent_text,
+    grouped_rows,
     is_whole_week,
-    linear,
 )
 
 
@@ -48,7 +47,14 @@ def in_week(text: str, start_date: dt.date, week: int) -> str:
     return f"week from {first.isoformat()}: {text}"
 
 
-def add_weekly_contract_rows(context: ModelContext, name: str, row_of) -> None:
+def add_weekly_contract_rows(
+    context: ModelContext,
+    name: str,
+    coefs: np.ndarray,
+    minimum: np.ndarray,
+    maximum: np.ndarray,
+    reachable: np.ndarray,
+) -> None:
     """Add range rows ``name[unit_id, week]``: a weekly contract amount of each unit within
     its contract's minimum and maximum (times the unit size), per calendar week.
 
@@ -57,44 +63,47 @@ def add_weekly_contract_rows(context: ModelContext, name: str, row_of) -> None:
     context
         The model being built.
     name
-        Name of the constraint component.
-    row_of
-        ``row_of(unit, group) -> (coefs, minimum, maximum, reachable)`` for the unit's
-        candidate shifts ``group`` in one week: the coefficient of each shift variable, the
-        contract's weekly minimum and maximum, and the most the unit can reach that week.
+        Name of the row block.
+    coefs
+        The coefficient of each shift of ``context.shifts`` (e.g. its paid hours).
+    minimum, maximum
+        The contract's weekly minimum and maximum of each unit.
+    reachable
+        The most each unit can reach in each week, shape (units, weeks).
 
     Notes
     -----
     The minimum binds only in a whole week (a shorter last week gets only the maximum); a
     maximum at or above ``reachable`` cannot bind and is left out, and a week with neither
-    bound gets no row.
+    bound gets no row. Rows go in (unit, week) order, a row's shifts in table order.
     """
     shifts, workforce, n_days = context.shifts, context.workforce, context.n_days
-    expressions = {}
-    bounds = {}
-    for (u, week), group in shifts.assign(week=shifts["day"] // DAYS_PER_WEEK).groupby(
-        ["unit", "week"], sort=True
-    ):
-        unit = workforce.units[u]
-        coefs, minimum, maximum, reachable = row_of(unit, group)
-        lower = minimum * unit.size if minimum > 0 and is_whole_week(n_days, int(week)) else None
-        upper = maximum * unit.size if maximum < reachable else None
-        if lower is None and upper is None:
-            continue
-        key = (unit.unit_id, int(week))
-        expressions[key] = linear(coefs, group["var"])
-        bounds[key] = (lower, upper)
-    context.model.add_component(
+    frame = shifts[["unit"]].assign(week=shifts["day"].to_numpy() // DAYS_PER_WEEK)
+    keys, group, order = grouped_rows(frame, ["unit", "week"])
+    if keys.empty:
+        return
+    unit = keys["unit"].to_numpy(dtype=np.int64)
+    week = keys["week"].to_numpy(dtype=np.int64)
+    size = np.array([u.size for u in workforce.units], dtype=np.float64)[unit]
+    whole = np.array([is_whole_week(n_days, int(w)) for w in range(int(week.max()) + 1)])
+    lower = np.where((minimum[unit] > 0) & whole[week], minimum[unit] * size, np.nan)
+    upper = np.where(maximum[unit] < reachable[unit, week], maximum[unit] * size, np.nan)
+    kept = ~(np.isnan(lower) & np.isnan(upper))
+    renumber = np.cumsum(kept) - 1
+    entries = kept[group]
+    context.model.add_rows_coo(
         name,
-        pyo.Constraint(
-            list(expressions),
-            rule=lambda m, unit_id, week: (
-                bounds[unit_id, week][0],
-                expressions[unit_id, week],
-                bounds[unit_id, week][1],
-            ),
-        ),
+        [(workforce.units[u].unit_id, int(w)) for u, w in zip(unit[kept], week[kept], strict=True)],
+        renumber[group[entries]],
+        shifts["var"].to_numpy(dtype=np.int64)[order[entries]],
+        np.asarray(coefs, dtype=np.float64)[order[entries]],
+        lower=lower[kept],
+        upper=upper[kept],
     )
+
+
+def _contract_array(workforce, field: str) -> np.ndarray:
+    return np.array([getattr(u.contract, field) for u in workforce.units], dtype=np.float64)
 
 
 def add_contract_hours(context: ModelContext) -> None:
@@ -102,37 +111,63 @@ def add_contract_hours(context: ModelContext) -> None:
     the unit size): ``contract_hours[unit_id, week]``. A shorter last week gets only the
     maximum; a maximum that the unit's longest shifts on its most days cannot reach is
     left out."""
-
-    def hours(unit, group):
-        contract = unit.contract
-        most = float(
-            group.groupby("day")["paid_hours"].max().nlargest(contract.max_days_per_week).sum()
-        )
-        return (
-            group["paid_hours"],
-            contract.min_hours_per_week,
-            contract.max_hours_per_week,
-            most - 1e-9,
-        )
-
-    add_weekly_contract_rows(context, "contract_hours", hours)
+    shifts, workforce = context.shifts, context.workforce
+    n_weeks = (context.n_days + DAYS_PER_WEEK - 1) // DAYS_PER_WEEK
+    # The most paid hours a unit can reach in a week: its longest shift on each day, the
+    # max-days largest of those.
+    longest = (
+        shifts.groupby(["unit", "day"], sort=True)["paid_hours"]
+        .max()
+        .reset_index()
+        .assign(week=lambda f: f["day"] // DAYS_PER_WEEK)
+        .sort_values(["unit", "week", "paid_hours"], ascending=[True, True, False], kind="stable")
+    )
+    most_days = _contract_array(workforce, "max_days_per_week")
+    rank = longest.groupby(["unit", "week"]).cumcount().to_numpy()
+    units = longest["unit"].to_numpy(dtype=np.int64)
+    chosen = longest[rank < most_days[units]]
+    reachable = np.zeros((len(workforce.units), n_weeks))
+    totals = chosen.groupby(["unit", "week"], sort=True)["paid_hours"].sum()
+    reachable[
+        totals.index.get_level_values(0).to_numpy(dtype=np.int64),
+        totals.index.get_level_values(1).to_numpy(dtype=np.int64),
+    ] = totals.to_numpy()
+    add_weekly_contract_rows(
+        context,
+        "contract_hours",
+        shifts["paid_hours"].to_numpy(dtype=np.float64),
+        _contract_array(workforce, "min_hours_per_week"),
+        _contract_array(workforce, "max_hours_per_week"),
+        reachable - 1e-9,
+    )
 
 
 def add_contract_days(context: ModelContext) -> None:
     """Working days in each calendar week within the contract's minimum and maximum (times
     the unit size): ``contract_days[unit_id, week]``. A shorter last week gets only the
     maximum."""
-
-    def days(unit, group):
-        contract = unit.contract
-        return (
-            [1.0] * len(group),
-            contract.min_days_per_week,
-            contract.max_days_per_week,
-            group["day"].nunique(),
-        )
-
-    add_weekly_contract_rows(context, "contract_days", days)
+    shifts, workforce = context.shifts, context.workforce
+    n_weeks = (context.n_days + DAYS_PER_WEEK - 1) // DAYS_PER_WEEK
+    days = (
+        shifts[["unit", "day"]]
+        .drop_duplicates()
+        .assign(week=lambda f: f["day"] // DAYS_PER_WEEK)
+        .groupby(["unit", "week"], sort=True)
+        .size()
+    )
+    reachable = np.zeros((len(workforce.units), n_weeks))
+    reachable[
+        days.index.get_level_values(0).to_numpy(dtype=np.int64),
+        days.index.get_level_values(1).to_numpy(dtype=np.int64),
+    ] = days.to_numpy()
+    add_weekly_contract_rows(
+        context,
+        "contract_days",
+        np.ones(len(shifts)),
+        _contract_array(workforce, "min_days_per_week"),
+        _contract_array(workforce, "max_days_per_week"),
+        reachable,
+    )
 
 
 def _agent_problems(
