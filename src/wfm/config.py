@@ -5,9 +5,9 @@ A centre is described in one TOML file (see ``docs/data-formats.md`` and
 field has a unit in its name and a documented default. Paths in the file are relative to
 the file itself.
 
-Why one module of about 700 lines: it is one schema, the centre file, table by table
+Why one module of over 800 lines: it is one schema, the centre file, table by table
 (queues, breaks, shift templates and types, contracts, planning, scheduling and privacy
-settings, the centre itself) with its loader. Every model is a validated description of
+settings, ``[[sites]]``, the centre itself) with its loader. Every model is a validated description of
 one TOML table, and the centre's checks tie the tables together (a contract names shift
 templates and types, a break lasts whole intervals); splitting it would scatter one file
 format over several modules and make ``docs/data-formats.md`` harder to keep in step with

@@ -468,7 +468,7 @@ def test_stray_utc_offsets_at_the_start_of_the_file_are_an_error(tmp_path, capsy
 def test_stray_offset_beside_daylight_saving_names_the_stray_row_not_the_summer_rows():
     """A London year (+00:00 and +01:00) with one +05:30 row late in the file: the +01:00
     summer rows are daylight saving, the +05:30 row is the one named."""
-    from wfm.data.parsing import parse_timestamps
+    from wfm.data.timestamps import parse_timestamps
     from wfm.errors import InputError
 
     starts = pd.date_range("2026-01-05", "2026-10-20", freq="h", tz="Europe/London")
@@ -484,7 +484,7 @@ def test_stray_offset_beside_daylight_saving_names_the_stray_row_not_the_summer_
 
 
 def test_daylight_saving_offsets_are_accepted():
-    from wfm.data.parsing import parse_timestamps
+    from wfm.data.timestamps import parse_timestamps
 
     starts = pd.date_range("2026-03-01", "2026-11-30", freq="h", tz="Europe/London")
     text = pd.Series(starts.strftime("%Y-%m-%dT%H:%M:%S%z")).str.replace(
@@ -502,7 +502,7 @@ def test_inferred_interval_is_stated(tmp_path, capsys):
 
 
 def test_day_first_date_is_not_reported_as_mixed_offsets():
-    from wfm.data.parsing import parse_timestamps
+    from wfm.data.timestamps import parse_timestamps
     from wfm.errors import InputError
 
     values = pd.Series(["2026-01-05T08:00:00+00:00", "13/01/2026 08:00"])

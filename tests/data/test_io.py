@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import wfm.data.io as wio
+from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv, to_iso, write_csv_atomic, write_files_atomic
 from wfm.data.output_files import read_forecast, read_requirements, read_rota
-from wfm.data.parsing import match_columns
 from wfm.data.schemas import FORECAST_COLUMNS, REQUIREMENTS_COLUMNS, ROTA_COLUMNS
 from wfm.errors import InputError
 

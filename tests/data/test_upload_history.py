@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wfm.config import load_centre
-from wfm.data.contacts import id_hashes
+from wfm.data.contact_ids import id_hashes
 from wfm.data.handle_time import AhtAssumption
 from wfm.data.upload_history import (
     centre_for_history,

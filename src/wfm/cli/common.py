@@ -52,7 +52,7 @@ def progress_bar(enabled: bool = True):
 
 def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str] | None:
     """``["calls=offered", ...]`` -> ``{"calls": "offered", ...}``."""
-    from wfm.data.parsing import parse_name_pairs
+    from wfm.data.column_matching import parse_name_pairs
 
     return parse_name_pairs(
         pairs, option="--map", form="FILE_COLUMN=WFM_COLUMN", example="calls=offered"
@@ -321,7 +321,7 @@ def site_timezone(
     if zone is None and path is not None:
         import pandas as pd
 
-        from wfm.data.parsing import timezone_of_offsets
+        from wfm.data.offsets import timezone_of_offsets
 
         try:
             texts = pd.read_csv(path, usecols=[column], dtype=str)[column].dropna()

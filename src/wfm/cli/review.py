@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.history import read_history
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_coverage, read_forecast, read_requirements
-    from wfm.data.parsing import check_timezone
+    from wfm.data.timestamps import check_timezone
     from wfm.review.kpi import review_kpis
     from wfm.review.kpi_report import review_html
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition

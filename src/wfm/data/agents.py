@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Centre
+from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
 from wfm.data.parsing import (
     check_not_empty,
     check_unique,
     clean_label,
-    match_columns,
     parse_text,
-    raise_first,
     reject_control_characters,
 )
+from wfm.data.row_errors import raise_first
 from wfm.data.schemas import AGENT_COLUMNS, Agent
 
 logger = logging.getLogger(__name__)

@@ -22,15 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import (
-    check_not_empty,
-    match_columns,
-    parse_text,
-    parse_timestamps,
-    raise_first,
-)
+from wfm.data.parsing import check_not_empty, parse_text
+from wfm.data.row_errors import raise_first
 from wfm.data.schemas import AVAILABILITY_COLUMNS, AVAILABILITY_KINDS
+from wfm.data.timestamps import parse_timestamps
 
 logger = logging.getLogger(__name__)
 

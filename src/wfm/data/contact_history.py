@@ -33,14 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.contacts import (
-    ABANDONED,
-    ANSWERED,
-    CHUNK_ROWS,
-    ContactArrays,
-    ContactProblems,
-    read_contacts,
-)
+from wfm.data.chunked_csv import CHUNK_ROWS
+from wfm.data.contact_schema import ABANDONED, ANSWERED, ContactArrays, ContactProblems
+from wfm.data.contacts import read_contacts
 from wfm.data.schemas import History
 from wfm.progress import ProgressCallback, scaled
 from wfm.timegrid import check_interval_minutes
@@ -321,7 +316,7 @@ def import_contacts(
     layout
         ``generic``, ``amazon-connect`` or ``genesys-cloud`` (:mod:`wfm.data.vendors`).
     column_map
-        File column -> canonical contact column (:data:`wfm.data.contacts.CONTACT_COLUMNS`).
+        File column -> canonical contact column (:data:`wfm.data.contact_schema.CONTACT_COLUMNS`).
     timezone
         The centre's IANA zone: of naive timestamps, and of the local interval grid. Without
         it, timestamps must carry offsets and the grid is UTC.

@@ -27,8 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import match_columns, parse_numbers, parse_text, raise_first
+from wfm.data.parsing import parse_numbers, parse_text
+from wfm.data.row_errors import raise_first
 from wfm.data.schemas import History
 from wfm.errors import InputError
 from wfm.timegrid import WEEKDAYS

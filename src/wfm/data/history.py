@@ -32,19 +32,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import match_columns
 from wfm.data.free_memory import release_free_memory
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import (
-    check_not_empty,
-    check_timezone,
-    check_unique,
-    match_columns,
-    parse_numbers,
-    parse_text,
-    parse_timestamps,
-    raise_first,
-)
+from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
+from wfm.data.row_errors import raise_first
 from wfm.data.schemas import HISTORY_COUNT_COLUMNS, HISTORY_OPTIONAL, HISTORY_REQUIRED, History
+from wfm.data.timestamps import check_timezone, parse_timestamps
 from wfm.errors import InputError
 from wfm.limits import MAX_CONTACTS_PER_INTERVAL
 from wfm.timegrid import ALLOWED_INTERVAL_MINUTES, check_interval_minutes, infer_interval_minutes

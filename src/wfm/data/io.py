@@ -5,15 +5,16 @@ Every reader in :mod:`wfm.data` goes through the same few steps:
 1. :func:`read_raw_csv` (here) reads a file into a raw frame (delimiter ``,``, ``;`` or tab,
    UTF-8 with or without a byte-order mark) and turns I/O problems into
    :class:`~wfm.errors.InputError`.
-2. :func:`~wfm.data.parsing.match_columns` finds the columns a contract needs,
+2. :func:`~wfm.data.column_matching.match_columns` finds the columns a contract needs,
    case-insensitively and ignoring surrounding spaces, applying an optional column mapping
    (file name -> wfm name).
 3. :func:`~wfm.data.parsing.parse_numbers`, :func:`~wfm.data.parsing.parse_text` and
-   :func:`~wfm.data.parsing.parse_timestamps` turn raw columns into typed ones, vectorised,
-   and report the *first* bad row with its line number (the header is line 1, the first
-   data row line 2), column, value and a fix.
+   :func:`~wfm.data.timestamps.parse_timestamps` turn raw columns into typed ones, vectorised,
+   and report the *first* bad row (:func:`~wfm.data.row_errors.raise_first`) with its line
+   number (the header is line 1, the first data row line 2), column, value and a fix.
 
-Steps 2 and 3 live in :mod:`wfm.data.parsing`: import them from there.
+Steps 2 and 3 live in :mod:`wfm.data.column_matching`, :mod:`wfm.data.parsing` and
+:mod:`wfm.data.timestamps`: import them from there.
 
 wfm's own outputs (forecast, requirements, rota, coverage, shift catalogue) are read by
 :mod:`wfm.data.output_files`.
@@ -40,12 +41,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import normalise_name
 from wfm.data.output_paths import create_folders, remove_created_folders, write_error
-from wfm.data.parsing import (
-    FILE_LINE_INDEX,
-    FIRST_DATA_LINE,
-    normalise_name,
-)
+from wfm.data.row_errors import FILE_LINE_INDEX, FIRST_DATA_LINE
 from wfm.data.safe_cells import neutralise_frame
 from wfm.errors import InputError
 
@@ -53,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 
 # --- reading -----------------------------------------------------------------------------
-def _sniff_delimiter(header_line: str) -> str:
+def sniff_delimiter(header_line: str) -> str:
     """The delimiter used in a header line: the most frequent of ``,``, ``;`` and tab."""
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
     best = max(counts, key=counts.get)
@@ -181,7 +179,7 @@ def read_raw_csv(
     -------
     pandas.DataFrame
         The file's columns, unvalidated, indexed by each row's line in the file (index
-        name :data:`~wfm.data.parsing.FILE_LINE_INDEX`; blank lines are dropped).
+        name :data:`~wfm.data.row_errors.FILE_LINE_INDEX`; blank lines are dropped).
     """
     path = Path(path)
     source = source or str(path)
@@ -208,7 +206,7 @@ def read_raw_csv(
         raise InputError(
             "the file is empty", source=source, fix="export the data again with a header line"
         )
-    delimiter = _sniff_delimiter(header_line)
+    delimiter = sniff_delimiter(header_line)
     check_header(header_line, delimiter, source)
     check_no_nul(path, source)
     text_keys = {normalise_name(name) for name in text_columns}

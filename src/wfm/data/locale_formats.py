@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from wfm.data.parsing import normalise_name
+from wfm.data.column_matching import normalise_name
 from wfm.errors import InputError
 
 logger = logging.getLogger(__name__)

@@ -27,9 +27,9 @@ import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.agents import validate_agents_frame
+from wfm.data.column_matching import normalise_name
 from wfm.data.history import validate_history_frame
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import normalise_name
 from wfm.data.schemas import AGENT_COLUMNS, AGENT_STATE_COLUMNS, HISTORY_OPTIONAL, Agent, History
 from wfm.data.states import StateLog, validate_agent_states_frame
 from wfm.errors import InputError

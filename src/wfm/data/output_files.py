@@ -5,7 +5,8 @@
 :func:`read_shift_catalogue`, :func:`read_rota` (shifts with tz-aware ``start`` and ``end``,
 checked for overlaps by :func:`check_rota_overlaps`) and :func:`read_coverage` (agents per
 interval, may be fractional). Timestamps are read into the centre's IANA time zone. Each
-goes through :func:`wfm.data.io.read_raw_csv` and the parsers of :mod:`wfm.data.parsing`.
+goes through :func:`wfm.data.io.read_raw_csv` and the parsers of :mod:`wfm.data.parsing` and
+:mod:`wfm.data.timestamps`.
 """
 
 from __future__ import annotations
@@ -16,29 +17,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import match_columns
 from wfm.data.io import (
     read_raw_csv,
     to_iso,
 )
-from wfm.data.parsing import (
-    FIRST_DATA_LINE,
-    check_not_empty,
-    check_timezone,
-    check_unique,
-    file_lines,
-    match_columns,
-    parse_dates,
-    parse_numbers,
-    parse_text,
-    parse_timestamps,
-    raise_first,
-)
+from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
+from wfm.data.row_errors import FIRST_DATA_LINE, file_lines, raise_first
 from wfm.data.schemas import (
     FORECAST_COLUMNS,
     REQUIREMENTS_COLUMNS,
     ROTA_ACTIVITIES,
     ROTA_COLUMNS,
 )
+from wfm.data.timestamps import check_timezone, parse_dates, parse_timestamps
 from wfm.errors import InputError
 from wfm.limits import MAX_AGENTS_COUNT, MAX_COST_UNITS
 

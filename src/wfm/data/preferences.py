@@ -31,8 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, match_columns, parse_numbers, parse_text, raise_first
+from wfm.data.parsing import check_not_empty, parse_numbers, parse_text
+from wfm.data.row_errors import raise_first
 from wfm.data.schemas import PREFERENCE_COLUMNS, PREFERENCE_KINDS, PREFERENCE_OPTIONAL
 from wfm.errors import InputError
 from wfm.limits import MAX_COST_UNITS

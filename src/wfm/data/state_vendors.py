@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wfm.data.parsing import match_columns, normalise_name
+from wfm.data.column_matching import match_columns, normalise_name
 from wfm.errors import InputError
 
 logger = logging.getLogger(__name__)

@@ -37,20 +37,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.column_matching import match_columns, parse_name_pairs
 from wfm.data.io import read_raw_csv, to_iso
-from wfm.data.parsing import (
-    FILE_LINE_INDEX,
-    check_not_empty,
-    check_timezone,
-    file_lines,
-    line_number,
-    match_columns,
-    parse_name_pairs,
-    parse_text,
-    parse_timestamps,
-    raise_first,
-)
+from wfm.data.parsing import check_not_empty, parse_text
+from wfm.data.row_errors import FILE_LINE_INDEX, file_lines, line_number, raise_first
 from wfm.data.schemas import AGENT_STATE_COLUMNS
+from wfm.data.timestamps import check_timezone, parse_timestamps
 from wfm.errors import InputError
 
 logger = logging.getLogger(__name__)

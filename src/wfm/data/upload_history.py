@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from wfm.data.column_matching import normalise_name
 from wfm.data.handle_time import AhtAssumption, fill_missing_aht, queues_without_aht
 from wfm.data.mapping import read_history_upload, read_upload, wfm_columns
-from wfm.data.parsing import normalise_name
 from wfm.data.schemas import History
 
 #: Rows shown in the previews.

@@ -36,8 +36,8 @@ DEFAULT_FCR_DAYS = 7
 
 def contact_details(contacts) -> pd.DataFrame:
     """One row per offered contact: ``arrival`` (tz-aware, local), ``queue``, ``outcome``
-    (answered/abandoned) and the kept details (:class:`~wfm.data.contacts.ContactArrays`)."""
-    from wfm.data.contacts import ABANDONED
+    (answered/abandoned) and the kept details (:class:`~wfm.data.contact_schema.ContactArrays`)."""
+    from wfm.data.contact_schema import ABANDONED
 
     arrival = (
         pd.DatetimeIndex(contacts.arrival_ms.astype("datetime64[ms]"))

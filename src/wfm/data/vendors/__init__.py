@@ -1,7 +1,7 @@
 """Per-contact export layouts: each vendor's columns mapped to wfm's canonical contact.
 
 A :class:`ContactLayout` says which file columns to read and turns a chunk of them into the
-canonical columns of :data:`wfm.data.contacts.CONTACT_COLUMNS` (text cells; durations may be
+canonical columns of :data:`wfm.data.contact_schema.CONTACT_COLUMNS` (text cells; durations may be
 float seconds). Layouts: ``generic`` (wfm's own column names, any ``--map``),
 ``amazon-connect`` (:mod:`.amazon_connect`), ``genesys-cloud`` (:mod:`.genesys_cloud`) and
 ``twilio-taskrouter`` (:mod:`.twilio_taskrouter`, an events export reduced per task).
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wfm.data.contacts import CONTACT_COLUMNS, EXTRA_COLUMNS
-from wfm.data.parsing import match_columns, normalise_name
+from wfm.data.column_matching import match_columns, normalise_name
+from wfm.data.contact_schema import CONTACT_COLUMNS, EXTRA_COLUMNS
 from wfm.errors import InputError
 
 
@@ -60,7 +60,7 @@ class ContactLayout:
         self, header: list[str], column_map: Mapping[str, str] | None, extras: bool = False
     ) -> list[str]:
         """The file columns to read: those the layout or the mapping uses; the optional
-        per-contact details (:data:`~wfm.data.contacts.EXTRA_COLUMNS`) only when ``extras``."""
+        per-contact details (:data:`~wfm.data.contact_schema.EXTRA_COLUMNS`) only when ``extras``."""
         skip = set() if extras else set(EXTRA_COLUMNS)
         keys = {normalise_name(v) for k, v in self.file_columns.items() if k not in skip}
         keys |= {normalise_name(name) for name in CONTACT_COLUMNS if name not in skip}

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wfm.data.contacts import parse_seconds
+from wfm.data.arrow_cells import parse_seconds
 from wfm.data.vendors import ContactLayout
 
 FILE_COLUMNS = {
