@@ -19,7 +19,7 @@ from helpers import rota_charts as rc
 from helpers import state, ui
 from wfm.config import Centre
 from wfm.errors import WfmError
-from wfm.scheduling import check_rota_frame, edit_coverage, edits, rota_site
+from wfm.scheduling import check_rota_frame, edit_coverage, edits, rota_shifts, rota_site
 from wfm.scheduling.edit_session import PendingEdits, time_in_shift
 
 EDIT_ACTIONS = ("Move the shift", "Move a break", "Remove the shift", "Add a shift")
@@ -111,7 +111,7 @@ def edit_section(
         )
         action = right.selectbox("Edit", EDIT_ACTIONS, key=state.ROTA_EDIT_ACTION)
         try:
-            shift = edits.shift_of(rota, agent_id, edit_day)
+            shift = rota_shifts.shift_of(rota, agent_id, edit_day)
         except WfmError:
             shift = None
         st.caption(
@@ -243,25 +243,30 @@ def edit_section(
                 change = rc.service_change(saved_service, service)
                 columns = st.columns(len(change))
                 for column, row in zip(columns, change.to_dict("records"), strict=True):
-                    column.metric(
-                        f"Service level, {row['queue']}",
-                        ui.percent(row["service_level_edited"]),
-                        delta=ui.change(
-                            row["service_level_saved"],
-                            row["service_level_edited"],
+                    for title, measure, show, show_change, colour in (
+                        (
+                            "Service level",
+                            "service_level",
+                            ui.percent,
                             ui.percentage_points,
+                            "normal",
                         ),
-                    )
-                    column.metric(
-                        f"Short agent-hours, {row['queue']}",
-                        ui.hours(row["under_staffed_agent_hours_edited"]),
-                        delta=ui.change(
-                            row["under_staffed_agent_hours_saved"],
-                            row["under_staffed_agent_hours_edited"],
+                        (
+                            "Short agent-hours",
+                            "under_staffed_agent_hours",
                             ui.hours,
+                            ui.hours,
+                            "inverse",
                         ),
-                        delta_color="inverse",
-                    )
+                    ):
+                        column.metric(
+                            f"{title}, {row['queue']}",
+                            show(row[f"{measure}_edited"]),
+                            delta=ui.change(
+                                row[f"{measure}_saved"], row[f"{measure}_edited"], show_change
+                            ),
+                            delta_color=colour,
+                        )
                 moved = rc.coverage_change_frame(
                     version.coverage, coverage, queue, centre.interval_minutes
                 )

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from wfm.scheduling.edit_session import PendingEdits, time_in_shift
-from wfm.scheduling.edits import Shift
+from wfm.scheduling.rota_shifts import Shift
 
 TZ = "Europe/London"
 

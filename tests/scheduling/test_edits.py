@@ -18,14 +18,8 @@ from wfm.config import parse_centre
 from wfm.errors import InputError
 from wfm.scheduling import coverage_from_rota
 from wfm.scheduling.edit_coverage import coverage_after_edit, edit_summary, fill_levels
-from wfm.scheduling.edits import (
-    add_shift,
-    move_break,
-    move_shift,
-    remove_shift,
-    shift_of,
-    shifts_of,
-)
+from wfm.scheduling.edits import add_shift, move_break, move_shift, remove_shift
+from wfm.scheduling.rota_shifts import shift_of, shifts_of
 from wfm.scheduling.site import rota_site
 
 TZ = "Europe/London"

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.edits import shift_dates
 from wfm.scheduling.rota import coverage_from_rota, skill_group_name
+from wfm.scheduling.rota_shifts import shift_dates
 
 #: Tolerance when comparing coverage changes [agents].
 _AGENT_TOLERANCE = 1e-9

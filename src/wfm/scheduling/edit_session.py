@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from wfm.scheduling.edits import Shift
+from wfm.scheduling.rota_shifts import Shift
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ break rule of a break
 offset
     Minutes from the shift start (elapsed time, so also across a clock change).
 
+Shifts are read from a rota by :mod:`wfm.scheduling.rota_shifts` (:func:`~wfm.scheduling.
+rota_shifts.shift_of`, :func:`~wfm.scheduling.rota_shifts.break_rules_of`).
+
 After an edit, :func:`wfm.scheduling.edit_coverage.coverage_after_edit` updates a rota's
 coverage per queue by the change the edit makes, so intervals the edit does not touch keep
 their coverage exactly.
@@ -40,74 +43,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from wfm.config import BreakRule
 from wfm.data.schemas import ROTA_COLUMNS
 from wfm.errors import InputError
+from wfm.scheduling.rota_shifts import (
+    EDIT_SOURCE,
+    Shift,
+    as_date,
+    break_rules_of,
+    shift_dates,
+    shift_of,
+)
 from wfm.scheduling.shifts import applicable_break_rules, break_offsets_minutes
 from wfm.scheduling.site import RotaSite
 from wfm.timegrid import format_clock, interval_grid, parse_clock
 
 logger = logging.getLogger(__name__)
 
-#: ``source`` of the errors raised here.
-EDIT_SOURCE = "rota edit"
 #: How :func:`move_shift` treats the breaks of a moved shift.
 BreakHandling = Literal["move", "replace"]
-#: Columns of :func:`shifts_of`.
-SHIFT_COLUMNS = ("agent_id", "date", "start", "end", "length_minutes", "breaks")
-
-
-@dataclass(frozen=True)
-class Shift:
-    """One shift of a rota.
-
-    Parameters
-    ----------
-    agent_id
-        The agent.
-    date
-        Local date of the shift start.
-    start, end
-        Start and end (tz-aware).
-    breaks
-        ``(activity, start, end)`` of each break and lunch, in time order.
-    """
-
-    agent_id: str
-    date: dt.date
-    start: pd.Timestamp
-    end: pd.Timestamp
-    breaks: tuple[tuple[str, pd.Timestamp, pd.Timestamp], ...]
-
-    @property
-    def length_minutes(self) -> float:
-        """Start to end [minutes]."""
-        return (self.end - self.start).total_seconds() / 60.0
-
-    def label(self) -> str:
-        """``A001 on Tue 17 Nov 08:00–16:30``."""
-        return f"{self.agent_id} on {self.start:%a %d %b %H:%M}–{self.end:%H:%M}"
-
-
-# --- reading shifts -----------------------------------------------------------------------
-def _as_date(value) -> dt.date:
-    return (
-        pd.Timestamp(value).date()
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime)
-        else value
-    )
-
-
-def shift_dates(rota: pd.DataFrame) -> np.ndarray:
-    """The ``date`` column of a rota as :class:`datetime.date` objects (the shift dates)."""
-    return np.array([_as_date(value) for value in rota["date"]], dtype=object)
 
 
 def _timezone(rota: pd.DataFrame, site: RotaSite | None) -> str:
@@ -137,86 +95,6 @@ def _local_time(value, timezone: str, what: str) -> pd.Timestamp:
             source=EDIT_SOURCE,
             fix="choose a time an hour earlier or later",
         ) from None
-
-
-def shift_of(rota: pd.DataFrame, agent_id: str, date: dt.date) -> Shift:
-    """The shift of ``agent_id`` starting on local date ``date``.
-
-    Raises
-    ------
-    InputError
-        If the agent has no shift that day, or its rows there are not one back-to-back run.
-    """
-    date = _as_date(date)
-    rows = rota[(rota["agent_id"] == agent_id) & (shift_dates(rota) == date)].sort_values("start")
-    if rows.empty:
-        raise InputError(
-            f"{agent_id} has no shift on {date:%a %d %b %Y}",
-            source=EDIT_SOURCE,
-            fix="pick a day on which the agent works, or add a shift",
-        )
-    starts, ends = list(rows["start"]), list(rows["end"])
-    if any(end != start for end, start in zip(ends[:-1], starts[1:], strict=True)):
-        raise InputError(
-            f"{agent_id} has more than one shift on {date:%a %d %b %Y} (its activities there are not back to back)",
-            source=EDIT_SOURCE,
-            fix="edit such a split shift in the rota file",
-        )
-    breaks = tuple(
-        (str(activity), start, end)
-        for activity, start, end in zip(rows["activity"], rows["start"], rows["end"], strict=True)
-        if activity != "work"
-    )
-    return Shift(str(agent_id), date, starts[0], ends[-1], breaks)
-
-
-def shifts_of(rota: pd.DataFrame) -> pd.DataFrame:
-    """One row per shift (agent and date): :data:`SHIFT_COLUMNS`.
-
-    ``breaks`` is the number of breaks and lunches; ``length_minutes`` start to end.
-    """
-    if rota.empty:
-        return pd.DataFrame({column: [] for column in SHIFT_COLUMNS})
-    frame = rota.assign(date=shift_dates(rota), is_break=rota["activity"] != "work")
-    shifts = (
-        frame.groupby(["agent_id", "date"], sort=True)
-        .agg(start=("start", "min"), end=("end", "max"), breaks=("is_break", "sum"))
-        .reset_index()
-    )
-    shifts["length_minutes"] = (shifts["end"] - shifts["start"]).dt.total_seconds() / 60.0
-    return shifts[list(SHIFT_COLUMNS)]
-
-
-def break_rules_of(shift: Shift, break_rules: Sequence[BreakRule]) -> list[BreakRule]:
-    """The centre's break rule of each break of ``shift``, in time order.
-
-    Raises
-    ------
-    InputError
-        If the breaks do not match the rules that apply to a shift of this length (another
-        number of breaks, or another activity or length), e.g. in an uploaded rota.
-    """
-    length = int(round(shift.length_minutes))
-    rules = sorted(
-        (break_rules[index] for index in applicable_break_rules(break_rules, length)),
-        key=lambda rule: (rule.earliest_start_after_minutes, rule.latest_start_after_minutes),
-    )
-    found = [
-        (activity, (end - start).total_seconds() / 60.0) for activity, start, end in shift.breaks
-    ]
-    wanted = [(rule.activity, float(rule.duration_minutes)) for rule in rules]
-    if found != wanted:
-        described = (
-            ", ".join(f"{activity} {minutes:g} min" for activity, minutes in wanted) or "none"
-        )
-        have = ", ".join(f"{activity} {minutes:g} min" for activity, minutes in found) or "none"
-        raise InputError(
-            f"the breaks of {shift.label()} ({have}) do not match the centre's break rules for a "
-            f"{length}-minute shift ({described})",
-            source=EDIT_SOURCE,
-            fix="move the whole shift with its breaks, or remove it and add it again from a template",
-        )
-    return rules
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -249,7 +127,7 @@ def _check_no_overlap(
     mine = rota[rota["agent_id"] == agent_id]
     clash = mine[(mine["start"] < end) & (mine["end"] > start)]
     if not clash.empty:
-        other = shift_of(rota, agent_id, _as_date(clash["date"].iloc[0]))
+        other = shift_of(rota, agent_id, as_date(clash["date"].iloc[0]))
         raise InputError(
             f"{what} would overlap {other.agent_id}'s shift {other.start:%a %d %b %H:%M}–{other.end:%H:%M}",
             source=EDIT_SOURCE,
@@ -546,7 +424,7 @@ def add_shift(
         agent already works that day or the shift would overlap another of theirs, or it
         would run outside opening hours.
     """
-    date = _as_date(date)
+    date = as_date(date)
     chosen = next((item for item in site.shift_templates if item.name == template), None)
     names = ", ".join(item.name for item in site.shift_templates) or "none"
     if chosen is None:
@@ -603,19 +481,4 @@ def add_shift(
     return _replace(rota, None, new)
 
 
-# --- coverage after an edit ---------------------------------------------------------------
-
-
-__all__ = [
-    "EDIT_SOURCE",
-    "SHIFT_COLUMNS",
-    "Shift",
-    "add_shift",
-    "break_rules_of",
-    "move_break",
-    "move_shift",
-    "remove_shift",
-    "shift_dates",
-    "shift_of",
-    "shifts_of",
-]
+__all__ = ["BreakHandling", "add_shift", "move_break", "move_shift", "remove_shift"]
