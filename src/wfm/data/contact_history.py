@@ -36,7 +36,7 @@ import pandas as pd
 from wfm.data.chunked_csv import CHUNK_ROWS
 from wfm.data.contact_schema import ABANDONED, ANSWERED, ContactArrays, ContactProblems
 from wfm.data.contacts import read_contacts
-from wfm.data.schemas import History
+from wfm.data.schemas import HISTORY_COUNT_COLUMNS, History
 from wfm.progress import ProgressCallback, scaled
 from wfm.timegrid import check_interval_minutes
 
@@ -49,16 +49,9 @@ MIN_ABANDON_FRACTION_FOR_PATIENCE = 0.01
 
 #: Column order of the history written from contacts.
 CONTACT_HISTORY_COLUMNS = (
-    "interval_start",
-    "queue",
-    "offered",
-    "handled",
-    "abandoned",
-    "answered_within_threshold",
-    "abandoned_within_threshold",
-    "total_handle_seconds",
-    "total_wait_seconds",
-    "aht_seconds",
+    ("interval_start", "queue")
+    + HISTORY_COUNT_COLUMNS
+    + ("total_handle_seconds", "total_wait_seconds", "aht_seconds")
 )
 
 

@@ -177,16 +177,14 @@ def check_offsets(
         return
     run = runs[short].iloc[0]
     position = int(run["position"])
-    raise InputError(
+    raise _other_zone_error(
         f"{column} changes UTC offset for only {int(run['rows'])} row(s) from this line, then "
         f"changes back; offsets may change only when the clocks change "
         f"({int(short.sum())} such stretch{'es' if short.sum() > 1 else ''} in the file)",
+        raw,
+        position,
         source=source,
-        row=file_line(raw, position),
         column=column,
-        value=raw.iloc[position],
-        fix="export every timestamp in the site's time zone (or all in UTC), or remove the rows "
-        "from the other site",
     )
 
 
@@ -216,10 +214,24 @@ def _check_offset_spread(
     first = odd["position"].idxmin()
     position = int(odd.loc[first, "position"])
     hours = float(distance.loc[first]) / 60
-    raise InputError(
+    raise _other_zone_error(
         f"{column} carries UTC offsets {hours:g} hours apart in one series ({len(odd)} row(s) "
         f"differ from the usual offset); daylight saving moves clocks by at most "
         f"{MAX_DST_SHIFT_MINUTES // 60} hours, so these rows come from another time zone",
+        raw,
+        position,
+        source=source,
+        column=column,
+    )
+
+
+def _other_zone_error(
+    problem: str, raw: pd.Series, position: int, *, source: str | None, column: str
+) -> InputError:
+    """The error for rows whose UTC offset comes from another time zone, naming the row at
+    ``position`` of ``raw``."""
+    return InputError(
+        problem,
         source=source,
         row=file_line(raw, position),
         column=column,

@@ -160,33 +160,8 @@ def _check_iso_dates(text: pd.Series, values: pd.Series, *, source, column: str)
     )
 
 
-def parse_timestamps(
-    values: pd.Series,
-    *,
-    source: str | None,
-    column: str,
-    timezone: str | None,
-    order_key: pd.Series | None = None,
-    date_format: str | None = None,
-    other_zones_allowed: bool = False,
-) -> tuple[pd.Series, str]:
-    """Parse ISO 8601 timestamps into tz-aware ones in ``timezone``.
-
-    Years outside :data:`wfm.limits.MIN_YEAR` .. :data:`wfm.limits.MAX_YEAR` are an error
-    (a typo such as 3026 for 2026). A file whose timestamps carry more than one UTC offset
-    must change offset only as daylight saving does (see :func:`check_offsets`), unless
-    ``other_zones_allowed`` (a reader that reports rows from another zone itself, as the
-    agent-state feed does). See :func:`_parse_timestamps` for the rest.
-    """
-    parsed, timezone_used = _parse_timestamps(
-        values,
-        source=source,
-        column=column,
-        timezone=timezone,
-        order_key=order_key,
-        date_format=date_format,
-        other_zones_allowed=other_zones_allowed,
-    )
+def _in_years(parsed: pd.Series, values: pd.Series, column: str, source: str | None) -> pd.Series:
+    """``parsed``, after an error for the first year outside wfm's limits."""
     years = parsed.dt.year.to_numpy(dtype=float, na_value=np.nan)
     raise_first(
         (years < MIN_YEAR) | (years > MAX_YEAR),
@@ -196,10 +171,10 @@ def parse_timestamps(
         column=column,
         fix="check the year (a typo such as 3026 for 2026?)",
     )
-    return parsed, timezone_used
+    return parsed
 
 
-def _parse_timestamps(
+def parse_timestamps(
     values: pd.Series,
     *,
     source: str | None,
@@ -215,6 +190,11 @@ def _parse_timestamps(
     they are converted to ``timezone``, or kept in UTC when ``timezone`` is ``None``.
     Timestamps without an offset are local wall-clock times in ``timezone``, which is
     then required; see :func:`_localise` for the daylight-saving rules.
+
+    A file whose timestamps carry more than one UTC offset must change offset only as
+    daylight saving does (:func:`wfm.data.offsets.check_offsets`), unless
+    ``other_zones_allowed``. Years outside :data:`wfm.limits.MIN_YEAR` ..
+    :data:`wfm.limits.MAX_YEAR` are an error (a typo such as 3026 for 2026).
 
     Parameters
     ----------
@@ -232,8 +212,9 @@ def _parse_timestamps(
         ``dd/mm/yyyy`` and ``mm/dd/yyyy`` dates are read in the order the column shows
         (:func:`wfm.data.locale_formats.to_iso_dates`), and an ambiguous column is an error.
     other_zones_allowed
-        Accept offsets of one series further apart than daylight saving moves clocks (the
-        caller reports such rows itself); otherwise they are an error.
+        Accept offsets of one series further apart than daylight saving moves clocks (a
+        reader that reports such rows itself, as the agent-state feed does); otherwise they
+        are an error.
 
     Returns
     -------
@@ -245,7 +226,7 @@ def _parse_timestamps(
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         require_filled(values, source=source, column=column, fix="fill in every timestamp")
         target = timezone or "UTC"
-        return values.dt.tz_convert(target), target
+        return _in_years(values.dt.tz_convert(target), values, column, source), target
     if pd.api.types.is_datetime64_dtype(values.dtype):
         require_filled(values, source=source, column=column, fix="fill in every timestamp")
         naive = values
@@ -285,7 +266,7 @@ def _parse_timestamps(
                 other_zones_allowed=other_zones_allowed,
             )
             target = timezone or single_offset_zone(distinct, source=source) or "UTC"
-            return parsed.dt.tz_convert(target), target
+            return _in_years(parsed.dt.tz_convert(target), values, column, source), target
         if has_offset.any():
             raise_first(
                 ~has_offset,
@@ -314,9 +295,10 @@ def _parse_timestamps(
             fix="pass the site's time zone, e.g. --timezone Europe/London (timezone='Europe/London'), "
             f"or write timestamps with an offset such as {_ISO_EXAMPLE}",
         )
-    return _localise(
+    localised = _localise(
         naive, timezone, source=source, column=column, raw=values, order_key=order_key
-    ), timezone
+    )
+    return _in_years(localised, values, column, source), timezone
 
 
 def parse_dates(values: pd.Series, *, source: str | None, column: str) -> pd.Series:
