@@ -102,30 +102,38 @@ def _colour(field: str, domain: list[str], title: str | None = None) -> alt.Colo
     )
 
 
-def _series(
-    frame: pd.DataFrame, queue: str, interval_minutes: int, columns: dict[str, str]
+def queue_series(
+    frame: pd.DataFrame,
+    queue: str,
+    interval_minutes: int,
+    columns: dict[str, str],
+    *,
+    drop_missing: bool = False,
 ) -> pd.DataFrame:
-    """Long frame ``time, when, series, value, segment`` of one queue's columns."""
+    """Long frame ``time, when, series, value, segment`` of one queue's columns (column ->
+    series name), a segment per run of consecutive intervals. With ``drop_missing``, columns
+    that are absent or empty are left out, and so are intervals without a value."""
     rows = frame[frame["queue"] == queue].sort_values("interval_start")
     time = wall_clock(rows["interval_start"]).reset_index(drop=True)
     parts = []
     for column, name in columns.items():
+        if drop_missing and (column not in rows or rows[column].isna().all()):
+            continue
         parts.append(
             pd.DataFrame(
                 {
                     "time": time,
                     "when": time.dt.strftime(WHEN_FORMAT),
                     "series": name,
-                    "value": rows[column].to_numpy(dtype=float),
+                    "value": pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float),
                     "segment": f"{name}-" + segments(time, interval_minutes).astype(str),
                 }
             )
         )
-    return (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["time", "when", "series", "value", "segment"])
-    )
+    if not parts:
+        return pd.DataFrame(columns=["time", "when", "series", "value", "segment"])
+    long = pd.concat(parts, ignore_index=True)
+    return long.dropna(subset=["value"]).reset_index(drop=True) if drop_missing else long
 
 
 def with_target(
@@ -271,7 +279,7 @@ def coverage_frame(coverage: pd.DataFrame, queue: str, interval_minutes: int) ->
         ``time, when, series`` (``scheduled`` or ``required``), ``value`` [agents],
         ``segment``.
     """
-    return _series(
+    return queue_series(
         coverage,
         queue,
         interval_minutes,
@@ -317,7 +325,7 @@ def service_level_frame(
         ``segment``.
     """
     parts = [
-        _series(frame, queue, interval_minutes, {"service_level": name})
+        queue_series(frame, queue, interval_minutes, {"service_level": name})
         for name, frame in projected.items()
     ]
     return pd.concat(parts, ignore_index=True)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from helpers import ui
 from wfm.data import mapping, upload_history
-from wfm.data.handle_time import AhtAssumption, aht_profile_from_frame
+from wfm.data.handle_time import MAX_AHT_SECONDS, AhtAssumption, aht_profile_from_frame
 from wfm.errors import WfmError
 
 #: Session key of the per-file results kept between reruns.
@@ -74,6 +74,19 @@ def column_mapping(
     return choices
 
 
+def _aht_input(label: str, key: str) -> float | None:
+    """An AHT typed by the planner [s]: empty until given, at most four hours."""
+    return st.number_input(
+        label,
+        min_value=0.0,
+        max_value=MAX_AHT_SECONDS,
+        value=None,
+        step=10.0,
+        key=key,
+        placeholder="e.g. 300",
+    )
+
+
 def _aht_inputs(queues: list[str], key: str) -> AhtAssumption | None:
     """Ask for the AHT of queues without handle time; ``None`` until it is given."""
     st.warning(
@@ -85,28 +98,12 @@ def _aht_inputs(queues: list[str], key: str) -> AhtAssumption | None:
     shape = st.radio("AHT given as", [ONE_VALUE, PER_QUEUE, PROFILE], key=f"{key}_aht_shape")
     try:
         if shape == ONE_VALUE:
-            value = st.number_input(
-                "AHT [seconds]",
-                min_value=0.0,
-                max_value=14400.0,
-                value=None,
-                step=10.0,
-                key=f"{key}_aht_value",
-                placeholder="e.g. 300",
-            )
+            value = _aht_input("AHT [seconds]", f"{key}_aht_value")
             return None if not value else AhtAssumption(aht_seconds=float(value))
         if shape == PER_QUEUE:
             values = {}
             for queue in queues:
-                value = st.number_input(
-                    f"AHT of {queue} [seconds]",
-                    min_value=0.0,
-                    max_value=14400.0,
-                    value=None,
-                    step=10.0,
-                    key=f"{key}_aht_{queue}",
-                    placeholder="e.g. 300",
-                )
+                value = _aht_input(f"AHT of {queue} [seconds]", f"{key}_aht_{queue}")
                 if value:
                     values[queue] = float(value)
             return AhtAssumption(by_queue=values) if len(values) == len(queues) else None

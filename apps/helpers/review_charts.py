@@ -14,9 +14,7 @@ import pandas as pd
 from helpers.charts import (
     AXIS_FORMAT,
     SERIES_COLOURS,
-    WHEN_FORMAT,
-    segments,
-    wall_clock,
+    queue_series,
     with_target,
 )
 from wfm.staffing.service_level_definitions import REQUIRED_COUNTS, ServiceLevelDefinition
@@ -108,44 +106,23 @@ def daily_chart(
     return with_target(lines, target)
 
 
-def _long(
-    by_interval: pd.DataFrame, queue: str, interval_minutes: int, columns: dict[str, str]
-) -> pd.DataFrame:
-    rows = by_interval[by_interval["queue"] == queue].sort_values("interval_start")
-    time = wall_clock(rows["interval_start"]).reset_index(drop=True)
-    parts = []
-    for column, label in columns.items():
-        if column not in rows or rows[column].isna().all():
-            continue
-        parts.append(
-            pd.DataFrame(
-                {
-                    "time": time,
-                    "when": time.dt.strftime(WHEN_FORMAT),
-                    "series": label,
-                    "value": pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float),
-                    "segment": f"{label}-" + segments(time, interval_minutes).astype(str),
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame(columns=["time", "when", "series", "value", "segment"])
-    return pd.concat(parts, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
-
-
 def forecast_vs_actual_frame(
     by_interval: pd.DataFrame, queue: str, interval_minutes: int
 ) -> pd.DataFrame:
     """Actual and forecast offered contacts per interval of one queue, long format
     (``time, when, series, value, segment``); the forecast only where there is one."""
-    return _long(
-        by_interval, queue, interval_minutes, {"offered": "actual", "forecast_offered": "forecast"}
+    return queue_series(
+        by_interval,
+        queue,
+        interval_minutes,
+        {"offered": "actual", "forecast_offered": "forecast"},
+        drop_missing=True,
     )
 
 
 def staff_frame(by_interval: pd.DataFrame, queue: str, interval_minutes: int) -> pd.DataFrame:
     """Required, scheduled and actual agents per interval of one queue (the series that exist)."""
-    return _long(by_interval, queue, interval_minutes, STAFF_SERIES)
+    return queue_series(by_interval, queue, interval_minutes, STAFF_SERIES, drop_missing=True)
 
 
 def interval_chart(frame: pd.DataFrame, y_title: str) -> alt.Chart:

@@ -38,43 +38,22 @@ def rules_and_agents(ws, centre: Centre, saved_agents, foreign_team: bool):
             st.caption(
                 "Days and lengths as comma-separated lists (mon, tue; 240, 360); times as local HH:MM."
             )
-            shift_table = centre_editing.shift_templates_table(centre)
-            templates = st.data_editor(
-                shift_table,
-                num_rows="dynamic",
-                hide_index=True,
-                key=state.ROTA_TEMPLATES,
-                width="stretch",
-                column_config=centre_editing.column_labels(shift_table),
+            templates = ui.table_editor(
+                centre_editing.shift_templates_table(centre), state.ROTA_TEMPLATES
             )
         with tabs[1]:
             st.caption("Windows in minutes after the shift start; lengths in minutes.")
-            break_table = centre_editing.break_rules_table(centre)
-            break_rules = st.data_editor(
-                break_table,
-                num_rows="dynamic",
-                hide_index=True,
-                key=state.ROTA_BREAK_RULES,
-                width="stretch",
-                column_config=centre_editing.column_labels(
-                    break_table,
-                    activity=st.column_config.SelectboxColumn(
-                        "Activity", options=["break", "lunch"]
-                    ),
-                ),
+            break_rules = ui.table_editor(
+                centre_editing.break_rules_table(centre),
+                state.ROTA_BREAK_RULES,
+                activity=st.column_config.SelectboxColumn("Activity", options=["break", "lunch"]),
             )
         with tabs[2]:
             st.caption(
                 "Hours are paid hours a week; shift lengths include the unpaid lunch [minutes]."
             )
-            contract_table = centre_editing.contracts_table(centre)
-            contracts = st.data_editor(
-                contract_table,
-                num_rows="dynamic",
-                hide_index=True,
-                key=state.ROTA_CONTRACTS,
-                width="stretch",
-                column_config=centre_editing.column_labels(contract_table),
+            contracts = ui.table_editor(
+                centre_editing.contracts_table(centre), state.ROTA_CONTRACTS
             )
         with tabs[3]:
             settings_values = {}

@@ -183,6 +183,43 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str | Non
     )
 
 
+def go_to_data(message: str, icon: str = ":material/info:") -> None:
+    """Say what is missing, with a link to the Data page where it is loaded."""
+    st.info(message, icon=icon)
+    st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
+
+
+def daily_table(frame: pd.DataFrame, **columns) -> None:
+    """A table of one row per day and queue: the date, the queue and its contacts headed in
+    words, with ``columns`` configuring the page's own columns."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="ddd DD MMM YYYY"),
+            "queue": "Queue",
+            "offered": st.column_config.NumberColumn("Contacts", format="%.0f"),
+        }
+        | columns,
+    )
+
+
+def table_editor(table: pd.DataFrame, key: str, **columns) -> pd.DataFrame:
+    """An editable table of the centre's settings (rows may be added and removed), every
+    column headed in words (:func:`helpers.centre_editing.column_labels`); ``columns`` are
+    explicit column configs. Returns the edited table."""
+    from helpers.centre_editing import column_labels
+
+    return st.data_editor(
+        table,
+        num_rows="dynamic",
+        hide_index=True,
+        key=key,
+        width="stretch",
+        column_config=column_labels(table, **columns),
+    )
+
+
 def table_with_download(
     title: str, frame: pd.DataFrame, label: str, file_name: str, key: str | None = None
 ) -> None:

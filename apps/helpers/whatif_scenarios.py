@@ -14,7 +14,6 @@ import streamlit as st
 
 from helpers import state, ui, whatif_charts, whatif_controls, whatif_inputs
 from helpers.whatif_inputs import BASE, WHAT_IF, Inputs
-from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.review.scenarios import Scenario, ScenarioResult, compare_scenarios
 
@@ -203,11 +202,9 @@ def scenarios_section(
         ):
             kept.clear()
             st.rerun()
-    st.download_button(
+    ui.csv_download(
         "Download the comparison (CSV)",
-        frame_to_csv_text(side_by_side).encode("utf-8"),
+        side_by_side,
         "whatif_comparison.csv",
-        "text/csv",
         key="whatif_download_comparison",
-        on_click="ignore",
     )

@@ -76,12 +76,10 @@ with ui.friendly_errors():
     centre = data.app_centre()
     states = ws.agent_states(centre.timezone)
     if states is None:
-        st.info(
+        ui.go_to_data(
             "There are no agent states yet to compare with a rota. Import them on the Data page "
             "(a CSV `agent_id, state, start, end` or a vendor export).",
-            icon=":material/info:",
         )
-        st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
         st.stop()
 
     # --- which rota -------------------------------------------------------------------------

@@ -302,16 +302,10 @@ with ui.friendly_errors():
     st.subheader("Daily totals")
     daily = forecast_daily_totals(whole)
     st.altair_chart(forecast_charts.daily_totals_chart(daily), width="stretch")
-    st.dataframe(
+    ui.daily_table(
         daily,
-        hide_index=True,
-        column_config={
-            "date": st.column_config.DateColumn("Date", format="ddd DD MMM YYYY"),
-            "queue": "Queue",
-            "offered": st.column_config.NumberColumn("Contacts", format="%.0f"),
-            "aht_seconds": st.column_config.NumberColumn("AHT [s]", format="%.0f"),
-            "open_intervals": st.column_config.NumberColumn("Open intervals", format="%d"),
-        },
+        aht_seconds=st.column_config.NumberColumn("AHT [s]", format="%.0f"),
+        open_intervals=st.column_config.NumberColumn("Open intervals", format="%d"),
     )
     ui.csv_download("Download daily totals (CSV)", daily, f"forecast_{saved.id}_daily.csv")
 

@@ -72,11 +72,10 @@ with ui.friendly_errors():
 
     history_done = bool(steps.loc["history", "done"])
     if not history_done:
-        st.info(
+        ui.go_to_data(
             "Start on the **Data** page: use the sample centre or upload your interval history.",
             icon=":material/upload_file:",
         )
-        st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
     else:
         with st.expander("Plan everything in one go", icon=":material/bolt:"):
             st.write(

@@ -187,35 +187,15 @@ with st.form("centre_settings"):
     st.caption(
         "Days and lengths as lists separated by commas: `mon, tue` and `240, 360` [minutes]."
     )
-    shift_table = centre_editing.shift_templates_table(centre)
-    shifts = st.data_editor(
-        shift_table,
-        hide_index=True,
-        num_rows="dynamic",
-        key="settings_shifts",
-        column_config=centre_editing.column_labels(shift_table),
-    )
+    shifts = ui.table_editor(centre_editing.shift_templates_table(centre), "settings_shifts")
     st.subheader("Break rules")
-    break_table = centre_editing.break_rules_table(centre)
-    breaks = st.data_editor(
-        break_table,
-        hide_index=True,
-        num_rows="dynamic",
-        key="settings_breaks",
-        column_config=centre_editing.column_labels(
-            break_table,
-            activity=st.column_config.SelectboxColumn("Activity", options=["break", "lunch"]),
-        ),
+    breaks = ui.table_editor(
+        centre_editing.break_rules_table(centre),
+        "settings_breaks",
+        activity=st.column_config.SelectboxColumn("Activity", options=["break", "lunch"]),
     )
     st.subheader("Contracts")
-    contract_table = centre_editing.contracts_table(centre)
-    contracts = st.data_editor(
-        contract_table,
-        hide_index=True,
-        num_rows="dynamic",
-        key="settings_contracts",
-        column_config=centre_editing.column_labels(contract_table),
-    )
+    contracts = ui.table_editor(centre_editing.contracts_table(centre), "settings_contracts")
     with st.expander("Planning: horizon, forecast model, shrinkage"):
         planning = scalar_inputs("planning", centre.planning, "settings")
     with st.expander("Scheduling: objective weights and solver settings"):

@@ -192,23 +192,13 @@ with ui.friendly_errors():
     st.subheader("Agent-hours per queue and day")
     daily = requirements_daily_hours(requirements, centre.interval_minutes)
     st.altair_chart(staffing_charts.daily_hours_chart(daily), width="stretch")
-    st.dataframe(
+    ui.daily_table(
         daily,
-        hide_index=True,
-        column_config={
-            "date": st.column_config.DateColumn("Date", format="ddd DD MMM YYYY"),
-            "queue": "Queue",
-            "offered": st.column_config.NumberColumn("Contacts", format="%.0f"),
-            "productive_agent_hours": st.column_config.NumberColumn(
-                "Productive agent-hours", format="%.1f"
-            ),
-            "scheduled_agent_hours": st.column_config.NumberColumn(
-                "Scheduled agent-hours", format="%.1f"
-            ),
-            "peak_scheduled_agents": st.column_config.NumberColumn(
-                "Peak scheduled agents", format="%d"
-            ),
-        },
+        productive_agent_hours=st.column_config.NumberColumn(
+            "Productive agent-hours", format="%.1f"
+        ),
+        scheduled_agent_hours=st.column_config.NumberColumn("Scheduled agent-hours", format="%.1f"),
+        peak_scheduled_agents=st.column_config.NumberColumn("Peak scheduled agents", format="%d"),
     )
     ui.csv_download(
         "Download agent-hours per day (CSV)", daily, f"requirements_{saved.id}_daily.csv"

@@ -106,19 +106,29 @@ def _static(folder: str, timezone: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
+def _feed_day() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dt.date, pd.Timestamp]:
+    """The feed's forecast, rota and arrivals, the day they are of (the rota's first when no
+    contact has arrived yet) and the time of the position (typed, or now)."""
+    forecast, rota = _static(str(feed), centre.timezone)
+    arrivals = read_history(
+        feed / "arrivals.csv",
+        timezone=centre.timezone,
+        interval_minutes=centre.interval_minutes,
+    ).frame
+    day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
+    as_of = (
+        parse_as_of(as_of_text, day, centre.timezone)
+        if as_of_text
+        else pd.Timestamp.now(tz=centre.timezone)
+    )
+    return forecast, rota, arrivals, day, as_of
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live() -> None:
     """Re-read the feed and redraw the position (runs on its own every minute)."""
     with ui.friendly_errors():
-        forecast, rota = _static(str(feed), centre.timezone)
-        arrivals = read_history(
-            feed / "arrivals.csv",
-            timezone=centre.timezone,
-            interval_minutes=centre.interval_minutes,
-        ).frame
-        day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
-        now = pd.Timestamp.now(tz=centre.timezone)
-        as_of = parse_as_of(as_of_text, day, centre.timezone) if as_of_text else now
+        forecast, rota, arrivals, day, as_of = _feed_day()
         rota_today = rota[rota["date"] == day]
         states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
         agents = read_agents(centre.resolve(centre.agents), centre)
@@ -259,18 +269,7 @@ if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
     from wfm.intraday.day_replan import replan_today
 
     with ui.friendly_errors(), st.spinner("Re-planning the rest of the day…"):
-        forecast, rota = _static(str(feed), centre.timezone)
-        arrivals = read_history(
-            feed / "arrivals.csv",
-            timezone=centre.timezone,
-            interval_minutes=centre.interval_minutes,
-        ).frame
-        day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
-        as_of = (
-            parse_as_of(as_of_text, day, centre.timezone)
-            if as_of_text
-            else pd.Timestamp.now(tz=centre.timezone)
-        )
+        forecast, rota, arrivals, day, as_of = _feed_day()
         done = replan_today(
             centre,
             forecast=forecast,

@@ -192,11 +192,9 @@ with ui.friendly_errors():
         "The target changes the agents required, not the service the rota gives, so its bar is empty; "
         "its effect is in the required agent-hours of the CSV."
     )
-    st.download_button(
+    ui.csv_download(
         "Download the sensitivity table (CSV)",
-        frame_to_csv_text(tornado).encode("utf-8"),
+        tornado,
         "whatif_sensitivity.csv",
-        "text/csv",
         key="whatif_download_sensitivity",
-        on_click="ignore",
     )
