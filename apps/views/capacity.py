@@ -18,7 +18,12 @@ from helpers import capacity_charts, data, state, ui
 from wfm.capacity.demand import MIN_HISTORY_WEEKS, short_histories
 from wfm.capacity.inputs import CapacityInputs, prepare_capacity
 from wfm.capacity.planner import Scenario, plan_capacity
-from wfm.capacity.report import capacity_html, capacity_workbook_bytes, headline
+from wfm.capacity.report import (
+    COMPARISON_COLUMNS,
+    capacity_html,
+    capacity_workbook_bytes,
+    headline,
+)
 from wfm.capacity.settings import CapacitySettings, load_capacity_settings, parse_capacity_settings
 
 MONTH_CHOICES = (6, 12, 18, 24, 36)
@@ -59,24 +64,20 @@ with ui.friendly_errors():
     history = data.require_step("history", "plan capacity")
     agents = data.workspace().agents()
     if not agents:
-        st.info(
+        ui.go_to_data(
             "There are no agents yet: capacity starts from today's team. Load them on the Data "
             "page (or use the sample centre).",
-            icon=":material/info:",
         )
-        st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
         st.stop()
     short = short_histories(history)
     if short:
-        st.info(
+        ui.go_to_data(
             f"Capacity planning forecasts the months ahead from at least {MIN_HISTORY_WEEKS} "
             "complete weeks of history per queue; this history has "
             + ", ".join(f"{weeks} for {queue}" for queue, weeks in short.items())
             + ". Upload a longer history on the Data page (two years let the forecast learn "
             "the seasons); forecasting, staffing and rotas for the weeks ahead work already.",
-            icon=":material/info:",
         )
-        st.page_link("views/upload.py", label="Go to Data", icon=":material/arrow_forward:")
         st.stop()
     with st.expander("Assumptions: attrition, hiring, costs, events", icon=":material/tune:"):
         upload = st.file_uploader("Use another capacity file (TOML)", type=["toml"])
@@ -215,17 +216,7 @@ def scenario_view() -> None:
         kept[scenario.name] = dict(s, scenario=scenario.name)
     if kept:
         st.subheader("Scenarios side by side")
-        table = pd.DataFrame(list(kept.values()))[
-            [
-                "scenario",
-                "peak_required_fte",
-                "hires",
-                "proposed_classes",
-                "total_cost",
-                "overtime_hours",
-                "weeks_short",
-            ]
-        ]
+        table = pd.DataFrame(list(kept.values()))[list(COMPARISON_COLUMNS)]
         st.dataframe(table, hide_index=True)
     downloads = st.columns(2)
     downloads[0].download_button(

@@ -24,6 +24,17 @@ from wfm.capacity.inputs import CapacityInputs
 from wfm.capacity.planner import CapacityPlan, monthly_view
 from wfm.data.io import write_files_atomic
 
+#: Columns of the scenarios compared side by side (the report and the app's Capacity page).
+COMPARISON_COLUMNS = (
+    "scenario",
+    "peak_required_fte",
+    "hires",
+    "proposed_classes",
+    "total_cost",
+    "overtime_hours",
+    "weeks_short",
+)
+
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:1150px;margin:2em auto;color:#222;line-height:1.4}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
@@ -241,16 +252,10 @@ def capacity_html(
         else "<p>None.</p>",
     ]
     if comparison is not None and len(comparison) > 1:
-        columns = [
-            "scenario",
-            "peak_required_fte",
-            "hires",
-            "proposed_classes",
-            "total_cost",
-            "overtime_hours",
-            "weeks_short",
+        parts += [
+            "<h2>Scenarios side by side</h2>",
+            _table(comparison[list(COMPARISON_COLUMNS)]),
         ]
-        parts += ["<h2>Scenarios side by side</h2>", _table(comparison[columns])]
     monthly = monthly_view(weekly)
     parts += [
         "<h2>By month</h2>",

@@ -50,6 +50,13 @@ def progress_bar(enabled: bool = True):
         bar.close()
 
 
+def add_column_map_option(
+    parser: argparse.ArgumentParser, help: str = "read a differently named column (repeatable)"
+) -> None:
+    """``--map FILE_COLUMN=WFM_COLUMN`` (repeatable), read by :func:`parse_column_map`."""
+    parser.add_argument("--map", action="append", metavar="FILE_COLUMN=WFM_COLUMN", help=help)
+
+
 def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str] | None:
     """``["calls=offered", ...]`` -> ``{"calls": "offered", ...}``."""
     from wfm.data.column_matching import parse_name_pairs

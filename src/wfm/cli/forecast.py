@@ -11,6 +11,7 @@ import datetime as dt
 
 from wfm.cli.common import (
     EXIT_OK,
+    add_column_map_option,
     cluster_options,
     open_executor,
     output_file,
@@ -36,12 +37,7 @@ def history_options() -> argparse.ArgumentParser:
         help="format of non-ISO dates, e.g. '%%d/%%m/%%Y %%H:%%M' (default: day or month first "
         "as the data shows; asked when every date fits both)",
     )
-    parser.add_argument(
-        "--map",
-        action="append",
-        metavar="FILE_COLUMN=WFM_COLUMN",
-        help="read a differently named column (repeatable)",
-    )
+    add_column_map_option(parser)
     parser.add_argument(
         "--queue",
         default="default",

@@ -6,6 +6,7 @@ import argparse
 
 from wfm.cli.common import (
     EXIT_OK,
+    add_column_map_option,
     output_file,
     parse_column_map,
     progress_bar,
@@ -36,10 +37,8 @@ def register(commands) -> None:
         choices=sorted(layouts),
         help="export layout (default generic)",
     )
-    parser.add_argument(
-        "--map",
-        action="append",
-        metavar="FILE_COLUMN=WFM_COLUMN",
+    add_column_map_option(
+        parser,
         help="read a differently named column as a canonical contact column, e.g. "
         "'Start=arrival_time' (repeatable; see docs/data-formats.md)",
     )

@@ -6,6 +6,7 @@ import argparse
 
 from wfm.cli.common import (
     EXIT_OK,
+    add_column_map_option,
     add_interval_minutes_option,
     output_folder,
     parse_column_map,
@@ -32,12 +33,7 @@ def register(commands) -> None:
     )
     parser.add_argument("--name", default="My contact centre", help="display name")
     parser.add_argument("--date-format", help="format of non-ISO dates, e.g. '%%d/%%m/%%Y %%H:%%M'")
-    parser.add_argument(
-        "--map",
-        action="append",
-        metavar="FILE_COLUMN=WFM_COLUMN",
-        help="read a differently named column (repeatable)",
-    )
+    add_column_map_option(parser)
     parser.add_argument(
         "--queue", default="default", help="queue name when the file has no queue column"
     )
