@@ -11,7 +11,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import wall_clock
+from helpers.charts import time_x, wall_clock
 from helpers.gantt_charts import ACTIVITY_COLOURS
 
 #: Colours of the agent states (wfm.data.states.STATES) in the timeline.
@@ -127,12 +127,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "start:T",
-                title="Local time",
-                scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format="%H:%M", labelAngle=0, labelOverlap=True),
-            ),
+            x=time_x("start", axis_format="%H:%M"),
             x2="end:T",
             y=alt.Y(
                 "row:N",

@@ -69,13 +69,13 @@ def segments(times: pd.Series, interval_minutes: int) -> pd.Series:
     return gaps.cumsum().astype(int)
 
 
-def time_x(field: str, title: str | None = "Local time") -> alt.X:
+def time_x(field: str, title: str | None = "Local time", axis_format: str = AXIS_FORMAT) -> alt.X:
     """A time axis in the site's wall-clock time (see the module's note on time)."""
     return alt.X(
         f"{field}:T",
         title=title,
         scale=alt.Scale(type="utc"),
-        axis=alt.Axis(format=AXIS_FORMAT, labelAngle=0, labelOverlap=True),
+        axis=alt.Axis(format=axis_format, labelAngle=0, labelOverlap=True),
     )
 
 

@@ -12,9 +12,9 @@ import altair as alt
 import pandas as pd
 
 from helpers.charts import (
-    AXIS_FORMAT,
     SERIES_COLOURS,
     queue_series,
+    time_x,
     with_target,
 )
 from wfm.staffing.service_level_definitions import REQUIRED_COUNTS, ServiceLevelDefinition
@@ -138,12 +138,7 @@ def interval_chart(frame: pd.DataFrame, y_title: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(strokeWidth=1.5, interpolate="step-after")
         .encode(
-            x=alt.X(
-                "time:T",
-                title="Local time",
-                scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format=AXIS_FORMAT, labelAngle=0, labelOverlap=True),
-            ),
+            x=time_x("time"),
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color(
                 "series:N",

@@ -278,12 +278,7 @@ def coverage_change_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "time:T",
-                title="Local time",
-                scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format=charts.AXIS_FORMAT, labelAngle=0, labelOverlap=True),
-            ),
+            x=charts.time_x("time"),
             x2="end:T",
             y=alt.Y("change:Q", title="Change [agents]", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(

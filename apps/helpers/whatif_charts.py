@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from helpers.charts import AXIS_FORMAT, WHEN_FORMAT, segments, wall_clock, with_target
+from helpers.charts import WHEN_FORMAT, segments, time_x, wall_clock, with_target
 from wfm.review.scenarios import Scenario
 
 #: Measures of the per-interval projection: column -> (title, axis format, tooltip format).
@@ -189,12 +189,7 @@ def projection_chart(
         alt.Chart(frame)
         .mark_line(strokeWidth=1.5)
         .encode(
-            x=alt.X(
-                "time:T",
-                title="Local time",
-                scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format=AXIS_FORMAT, labelAngle=0, labelOverlap=True),
-            ),
+            x=time_x("time"),
             y=alt.Y("value:Q", title=title, axis=alt.Axis(format=axis_format), scale=y_scale),
             color=alt.Color(
                 "scenario:N",
