@@ -393,6 +393,8 @@ else:
 
 saved_rota, export_agents = version.rota, tuple(agents)
 stem = f"rota_v{version.id}_{version.status}"
+#: MIME type of the Excel export.
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def excel_bytes() -> bytes:
@@ -414,32 +416,41 @@ with ui.friendly_errors():
             f"{stem}.csv",
             "rota_export_csv",
         )
-    columns[1].download_button(
-        "Excel, a sheet per team",
-        excel_bytes,
-        file_name=f"{stem}.xlsx",
-        icon=":material/table_view:",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="rota_export_excel",
+    exports = (
+        (
+            "Excel, a sheet per team",
+            excel_bytes,
+            ".xlsx",
+            ":material/table_view:",
+            XLSX_MIME,
+            "excel",
+        ),
+        (
+            "Calendars (.ics, zip)",
+            calendars_zip,
+            "_calendars.zip",
+            ":material/calendar_month:",
+            "application/zip",
+            "ics",
+        ),
+        (
+            "Solve summary (JSON)",
+            json.dumps(version.solve_summary, indent=2),
+            "_solve.json",
+            ":material/data_object:",
+            "application/json",
+            "solve",
+        ),
     )
-    columns[2].download_button(
-        "Calendars (.ics, zip)",
-        calendars_zip,
-        file_name=f"{stem}_calendars.zip",
-        icon=":material/calendar_month:",
-        mime="application/zip",
-        on_click="ignore",
-        key="rota_export_ics",
-    )
-    columns[3].download_button(
-        "Solve summary (JSON)",
-        json.dumps(version.solve_summary, indent=2),
-        file_name=f"{stem}_solve.json",
-        icon=":material/data_object:",
-        mime="application/json",
-        on_click="ignore",
-        key="rota_export_solve",
-    )
+    for column, (label, data, suffix, icon, mime, key) in zip(columns[1:], exports, strict=True):
+        column.download_button(
+            label,
+            data,
+            file_name=f"{stem}{suffix}",
+            icon=icon,
+            mime=mime,
+            on_click="ignore",
+            key=f"rota_export_{key}",
+        )
 if pending:
     st.caption("The exports are the saved version, without the unsaved edits.")
