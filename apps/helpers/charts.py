@@ -79,6 +79,21 @@ def time_x(field: str, title: str | None = "Local time", axis_format: str = AXIS
     )
 
 
+def interval_tooltip(
+    value_title: str,
+    value_format: str = ",.1f",
+    *,
+    value_field: str = "value",
+    series_title: str = "Series",
+) -> list[alt.Tooltip]:
+    """Tooltip of a line per series over intervals: the series, the interval, the value."""
+    return [
+        alt.Tooltip("series:N", title=series_title),
+        alt.Tooltip("when:N", title="Interval"),
+        alt.Tooltip(f"{value_field}:Q", title=value_title, format=value_format),
+    ]
+
+
 def series_colours(names: list[str]) -> list[str]:
     """One colour per series: its own (:data:`SERIES_COLOURS`) or the next unused fallback,
     so that two series of one chart never share a colour."""
@@ -201,11 +216,7 @@ def forecast_chart(frame: pd.DataFrame, measure: str = "offered") -> alt.Chart:
             y=alt.Y(f"{measure}:Q", title=titles.get(measure, measure)),
             color=_colour("series", ["history", "forecast"]),
             detail="segment:N",
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("when:N", title="Interval"),
-                alt.Tooltip(f"{measure}:Q", title=titles.get(measure, measure), format=",.1f"),
-            ],
+            tooltip=interval_tooltip(titles.get(measure, measure), value_field=measure),
         )
         .properties(height=320)
     )
@@ -297,11 +308,7 @@ def coverage_chart(frame: pd.DataFrame) -> alt.Chart:
             y=alt.Y("value:Q", title="Agents on the queue"),
             color=_colour("series", ["required", "scheduled"]),
             detail="segment:N",
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("when:N", title="Interval"),
-                alt.Tooltip("value:Q", title="Agents", format=",.1f"),
-            ],
+            tooltip=interval_tooltip("Agents"),
         )
         .properties(height=320)
     )
@@ -349,11 +356,7 @@ def service_level_chart(
             ),
             color=_colour("series", names, title="Scenario"),
             detail="segment:N",
-            tooltip=[
-                alt.Tooltip("series:N", title="Scenario"),
-                alt.Tooltip("when:N", title="Interval"),
-                alt.Tooltip("value:Q", title="Service level", format=".1%"),
-            ],
+            tooltip=interval_tooltip("Service level", ".1%", series_title="Scenario"),
         )
         .properties(height=320)
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from helpers.charts import (
     SERIES_COLOURS,
+    interval_tooltip,
     queue_series,
     time_x,
     with_target,
@@ -147,11 +148,7 @@ def interval_chart(frame: pd.DataFrame, y_title: str) -> alt.Chart:
                 scale=alt.Scale(domain=names, range=[colours.get(n, "#72b7b2") for n in names]),
             ),
             detail="segment:N",
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("when:N", title="Interval"),
-                alt.Tooltip("value:Q", title=y_title, format=",.1f"),
-            ],
+            tooltip=interval_tooltip(y_title),
         )
         .properties(height=300)
     )
