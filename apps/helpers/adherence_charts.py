@@ -11,7 +11,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import time_x, wall_clock
+from helpers.charts import share_axis, time_x, wall_clock
 from helpers.gantt_charts import ACTIVITY_COLOURS
 
 #: Colours of the agent states (wfm.data.states.STATES) in the timeline.
@@ -162,12 +162,7 @@ def adherence_bar_chart(table: pd.DataFrame, label: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar(color="#4c78a8")
         .encode(
-            x=alt.X(
-                "adherence:Q",
-                title="Adherence",
-                axis=alt.Axis(format=".0%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            x=share_axis("adherence", "Adherence", alt.X),
             y=alt.Y(
                 f"{label}:N",
                 title=None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from helpers.charts import share_axis
+
 #: Colours of the fan chart's series (the same meaning as in the HTML report).
 REQUIRED_COLOUR, SUPPLY_COLOUR, NO_HIRING_COLOUR = "#1f77b4", "#2ca02c", "#d62728"
 
@@ -100,12 +102,7 @@ def service_chart(weekly: pd.DataFrame, target: float | None) -> alt.LayerChart:
         .mark_line()
         .encode(
             x=alt.X("week:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
-            y=alt.Y(
-                "service_level:Q",
-                title="Service level",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            y=share_axis("service_level", "Service level"),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(

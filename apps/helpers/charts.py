@@ -79,6 +79,17 @@ def time_x(field: str, title: str | None = "Local time", axis_format: str = AXIS
     )
 
 
+def share_axis(field: str, title: str, channel=alt.Y, **axis) -> alt.X | alt.Y:
+    """An axis of a share from 0 to 100 % (service level, adherence, a share of contacts);
+    ``axis`` adds to its :class:`altair.Axis`."""
+    return channel(
+        f"{field}:Q",
+        title=title,
+        axis=alt.Axis(format=".0%", **axis),
+        scale=alt.Scale(domain=[0, 1]),
+    )
+
+
 def interval_tooltip(
     value_title: str,
     value_format: str = ",.1f",
@@ -348,12 +359,7 @@ def service_level_chart(
         .mark_line(strokeWidth=1.5)
         .encode(
             x=time_x("time"),
-            y=alt.Y(
-                "value:Q",
-                title="Service level",
-                axis=alt.Axis(format=".0%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            y=share_axis("value", "Service level"),
             color=_colour("series", names, title="Scenario"),
             detail="segment:N",
             tooltip=interval_tooltip("Service level", ".1%", series_title="Scenario"),

@@ -98,12 +98,7 @@ def staffing_curve_charts(
         .mark_line(point=True, strokeWidth=1.5)
         .encode(
             x=x,
-            y=alt.Y(
-                "value:Q",
-                title="Share of contacts / time",
-                axis=alt.Axis(format=".0%", minExtent=Y_AXIS_EXTENT_PX),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            y=charts.share_axis("value", "Share of contacts / time", minExtent=Y_AXIS_EXTENT_PX),
             color=alt.Color(
                 "measure:N",
                 title=None,
