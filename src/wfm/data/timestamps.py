@@ -241,20 +241,23 @@ def parse_timestamps(
         def per_row(result: pd.Series) -> pd.Series:
             return pd.Series(result.array.take(codes), index=values.index, name=values.name)
 
-        iso = distinct.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
-        if not iso.all():
-            _check_iso_dates(per_row(distinct), values, source=source, column=column)
-        has_offset = distinct.str.contains(_OFFSET_PATTERN, regex=True).to_numpy(dtype=bool)[codes]
-        if has_offset.all():
-            parsed = per_row(pd.to_datetime(distinct, utc=True, format="ISO8601", errors="coerce"))
+        def reject_unreadable(parsed: pd.Series, fix: str) -> None:
             raise_first(
                 parsed.isna().to_numpy(),
                 values,
                 problem=f"{column} is not a valid ISO 8601 timestamp",
                 source=source,
                 column=column,
-                fix=f"write it like {_ISO_EXAMPLE}",
+                fix=fix,
             )
+
+        iso = distinct.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+        if not iso.all():
+            _check_iso_dates(per_row(distinct), values, source=source, column=column)
+        has_offset = distinct.str.contains(_OFFSET_PATTERN, regex=True).to_numpy(dtype=bool)[codes]
+        if has_offset.all():
+            parsed = per_row(pd.to_datetime(distinct, utc=True, format="ISO8601", errors="coerce"))
+            reject_unreadable(parsed, f"write it like {_ISO_EXAMPLE}")
             check_offsets(
                 distinct,
                 parsed,
@@ -277,13 +280,10 @@ def parse_timestamps(
                 fix=f"write every timestamp with its offset, like {_ISO_EXAMPLE}, or none of them",
             )
         naive = per_row(pd.to_datetime(distinct, format="ISO8601", errors="coerce"))
-        raise_first(
-            naive.isna().to_numpy(),
-            values,
-            problem=f"{column} is not a valid ISO 8601 timestamp",
-            source=source,
-            column=column,
-            fix=f"write it like {_ISO_EXAMPLE}, or as local time 2026-03-02 08:00 with the time zone given separately",
+        reject_unreadable(
+            naive,
+            f"write it like {_ISO_EXAMPLE}, or as local time 2026-03-02 08:00 with the time zone "
+            "given separately",
         )
     if timezone is None:
         raise InputError(
