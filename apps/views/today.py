@@ -406,11 +406,7 @@ st.caption(
     "`wfm place-activities` places a file of sessions (see docs/intraday.md)."
 )
 with ui.friendly_errors():
-    forecast, rota = _static(str(feed), centre.timezone)
-    arrivals = read_history(
-        feed / "arrivals.csv", timezone=centre.timezone, interval_minutes=centre.interval_minutes
-    ).frame
-    day = day_of_arrivals(arrivals, centre.timezone) or min(rota["date"])
+    forecast, rota, arrivals, day, as_of = _feed_day()
     rota_today = rota[rota["date"] == day]
     with st.form("today_place_activity"):
         kind_col, who_col = st.columns([1, 3])
@@ -434,11 +430,6 @@ with ui.friendly_errors():
         from wfm.intraday.activity_placement import place_for_centre
         from wfm.intraday.replan_settings import ReplanSettings
 
-        as_of = (
-            parse_as_of(as_of_text, day, centre.timezone)
-            if as_of_text
-            else pd.Timestamp.now(tz=centre.timezone)
-        )
         agents = read_agents(centre.resolve(centre.agents), centre)
         states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
         position = centre_day_position(

@@ -28,15 +28,11 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import (
-    check_timezone,
-    match_columns,
-    parse_numbers,
-    parse_text,
-    parse_timestamps,
-    raise_first,
-)
+from wfm.data.parsing import parse_numbers, parse_text
+from wfm.data.row_errors import raise_first
+from wfm.data.timestamps import check_timezone, parse_timestamps
 from wfm.errors import InputError
 from wfm.intraday.rota_changes import (
     ATTENDEE_SEPARATOR,
