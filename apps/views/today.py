@@ -124,23 +124,29 @@ def _feed_day() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dt.date, pd.T
     return forecast, rota, arrivals, day, as_of
 
 
+def _position(forecast, rota_today, arrivals, as_of):
+    """The agents, their states so far today and the centre's position at ``as_of``."""
+    agents = read_agents(centre.resolve(centre.agents), centre)
+    states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
+    position = centre_day_position(
+        centre,
+        agents,
+        forecast=forecast,
+        rota_day=rota_today,
+        states=states,
+        arrivals=arrivals,
+        as_of=as_of,
+    )
+    return agents, states, position
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live() -> None:
     """Re-read the feed and redraw the position (runs on its own every minute)."""
     with ui.friendly_errors():
         forecast, rota, arrivals, day, as_of = _feed_day()
         rota_today = rota[rota["date"] == day]
-        states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
-        agents = read_agents(centre.resolve(centre.agents), centre)
-        position = centre_day_position(
-            centre,
-            agents,
-            forecast=forecast,
-            rota_day=rota_today,
-            states=states,
-            arrivals=arrivals,
-            as_of=as_of,
-        )
+        agents, states, position = _position(forecast, rota_today, arrivals, as_of)
         teams = {a.agent_id: a.team for a in agents}
         out = out_of_adherence_now(rota_today, states, as_of, teams=teams)
     feed_line = position.feed.describe()
@@ -430,17 +436,7 @@ with ui.friendly_errors():
         from wfm.intraday.activity_placement import place_for_centre
         from wfm.intraday.replan_settings import ReplanSettings
 
-        agents = read_agents(centre.resolve(centre.agents), centre)
-        states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
-        position = centre_day_position(
-            centre,
-            agents,
-            forecast=forecast,
-            rota_day=rota_today,
-            states=states,
-            arrivals=arrivals,
-            as_of=as_of,
-        )
+        agents, _, position = _position(forecast, rota_today, arrivals, as_of)
         window = day.isoformat() + ("" if part == "rest of the day" else f" {part}")
         notice = pd.Timedelta(minutes=ReplanSettings().notice_minutes)
         result = place_for_centre(
