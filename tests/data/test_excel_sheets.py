@@ -132,8 +132,8 @@ def test_cli_forecast_sheet_option(tmp_path, capsys):
 
 def test_uploaded_workbook_says_what_to_upload(tmp_path):
     """The app has no --sheet: an upload's message says which sheet to upload instead."""
+    from wfm.data.column_matching import match_columns
     from wfm.data.mapping import read_upload
-    from wfm.data.parsing import match_columns
 
     path = workbook(
         tmp_path / "export.xlsx",
