@@ -47,6 +47,8 @@ SCHEDULER_ENV = "WFM_DASK_SCHEDULER"
 TASK_RETRIES = 2
 #: Seconds to wait for a scheduler to answer before saying it cannot be reached.
 CONNECT_TIMEOUT_SECONDS = 10
+#: Tasks submitted ahead per worker thread (the rest wait in this process, unbuilt).
+TASKS_IN_FLIGHT_PER_THREAD = 4
 
 
 class ClusterError(WfmError):
@@ -169,8 +171,16 @@ class DaskExecutor:
         # Inputs every task shares go to the workers once, not with every task.
         # (a list of one, so that a dict or list is sent as one object, not element-wise)
         shared_futures = [self.client.scatter([value], broadcast=True)[0] for value in shared]
-        futures = [
-            self.client.submit(
+        # At most a window of tasks is submitted at a time (a few per worker thread, so no
+        # worker waits): each task's inputs are built (``LazyTasks``) and held by this
+        # process and the scheduler only while it is in flight, not all tasks' at once.
+        window = max(2, TASKS_IN_FLIGHT_PER_THREAD * self._threads())
+        waiting = iter(enumerate(tasks))
+        index: dict[str, int] = {}
+        in_flight: list = []
+
+        def submit(number: int, task: tuple):
+            future = self.client.submit(
                 _returning_wfm_errors,
                 function,
                 *task,
@@ -179,23 +189,30 @@ class DaskExecutor:
                 retries=TASK_RETRIES,
                 pure=False,
             )
-            for number, task in enumerate(tasks)
-        ]
-        index = {future.key: number for number, future in enumerate(futures)}
+            index[future.key] = number
+            in_flight.append(future)
+            return future
+
         results: list = [None] * count
         done = 0
         report(0.0, f"{what}: {count} tasks on {self.name}")
         try:
             with self.client.as_current():  # as_completed looks for the current client
-                for future in dask_completed(futures):
-                    number = index[future.key]
+                finished = dask_completed(
+                    [submit(number, task) for number, task in itertools.islice(waiting, window)]
+                )
+                for future in finished:
+                    number = index.pop(future.key)
                     result = future.result()
                     if isinstance(result, _TaskError):  # wfm's own error: not worth a retry
                         raise result.error
                     results[number] = _deliver(on_result, number, result)
                     future.release()  # the worker may drop it: it is here now
+                    in_flight.remove(future)
                     done += 1
                     report(done / count, f"{what}: {labels[number]} done")
+                    for next_number, task in itertools.islice(waiting, 1):
+                        finished.add(submit(next_number, task))
         except WfmError:
             raise
         except Exception as error:  # noqa: BLE001 - a lost task becomes one clear message
@@ -208,9 +225,14 @@ class DaskExecutor:
                 ) from None
             raise
         finally:
-            for future in futures:
+            for future in in_flight:
+                future.cancel()
                 future.release()
         return results
+
+    def _threads(self) -> int:
+        """Worker threads of the cluster now (at least 1)."""
+        return max(1, sum(self.client.nthreads().values()))
 
     def close(self) -> None:
         self.client.close()
