@@ -207,6 +207,34 @@ def solve_figures(summary: Mapping) -> dict[str, str]:
     }
 
 
+def group_table(summary: Mapping) -> pd.DataFrame | None:
+    """One row per staffing group of a stored solve summary (``groups``), formatted; ``None``
+    for a rota solved as one model."""
+    groups = summary.get("groups") or []
+    if not groups:
+        return None
+    return pd.DataFrame(
+        {
+            "Staffing group": [group.get("group") for group in groups],
+            "Agents": [ui.number(group.get("agents"), 0) for group in groups],
+            "Queues": [", ".join(group.get("queues") or []) for group in groups],
+            "Status": [status_label(group) for group in groups],
+            "Gap": [ui.percent(group.get("gap"), 2) for group in groups],
+            "Solve time": [ui.seconds(group.get("solve_seconds")) for group in groups],
+        }
+    )
+
+
+def groups_note(groups) -> str:
+    """The staffing groups of a new rota in words ("" for one model)."""
+    if not groups:
+        return ""
+    return f" {len(groups)} staffing groups, each solved as its own model: " + "; ".join(
+        f"{group.name} ({group.agent_count} agents, gap {ui.percent(group.summary.gap, 2)})"
+        for group in groups
+    )
+
+
 # --- service and coverage -------------------------------------------------------------------
 def service_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The weekly figures per queue of :func:`wfm.review.projection.summarise_service`, formatted."""

@@ -2,8 +2,8 @@
 
 The page needs the staffing requirements (Staffing page). Every rota is a stored version
 (:meth:`wfm.plan.workspace.Workspace.rota_versions`): Generate saves a draft, manual edits replace
-a draft's rows, Publish freezes it. The library does the work: :func:`wfm.plan.chain.schedule_rota`
-solves, :mod:`wfm.scheduling.edits` edits, :func:`wfm.plan.chain.review_coverage` projects the
+a draft's rows, Publish freezes it. The library does the work: :meth:`wfm.plan.workspace.Workspace.generate_rota`
+solves (one model per staffing group, as ``wfm plan``), :mod:`wfm.scheduling.edits` edits, :func:`wfm.plan.chain.review_coverage` projects the
 service level, :func:`wfm.scheduling.check_rota_frame` checks working time, and
 :mod:`wfm.scheduling.exports` writes the files. Conversions live in ``helpers/rota_charts.py``; the
 rules form in ``helpers/rota_rules_form.py``, the manual edits in ``helpers/rota_edit_form.py``.
@@ -24,7 +24,6 @@ from wfm.plan.chain import (
     coverage_days,
     load_agents,
     review_coverage,
-    schedule_rota,
     service_targets,
 )
 from wfm.scheduling import edit_coverage, rule_set_text, working_time_law_for
@@ -97,20 +96,24 @@ if st.button(
 ):
     with ui.friendly_errors():
         limit = run_centre.scheduling.time_limit_seconds
-        result, took_seconds, _ = live_progress.run_with_progress(
-            lambda progress: schedule_rota(
-                run_centre, requirements.frame, run_agents, start_date, progress=progress
+        (version_id, made), took_seconds, _ = live_progress.run_with_progress(
+            lambda progress: ws.generate_rota(
+                run_centre,
+                requirements.frame,
+                start_date,
+                agents=run_agents,
+                name=name,
+                progress=progress,
             ),
             label="Generating the rota",
             limit_seconds=limit,
         )
-        version_id = ws.save_rota(
-            result.rota, result.coverage, result.summary, name=name, start_date=start_date
-        )
+        result = made.result
         st.session_state.pop(state.ROTA_PENDING, None)
         st.session_state[state.ROTA_VERSION] = version_id
         st.session_state[state.ROTA_MESSAGE] = (
             f"Saved rota version {version_id} as a draft: {result.summary.describe()}"
+            + rc.groups_note(made.groups)
             + rc.time_limit_note(took_seconds, limit, result.summary)
         )
         st.rerun()
@@ -207,6 +210,9 @@ st.caption(
         else "."
     )
 )
+groups_of_version = rc.group_table(version.solve_summary)
+if groups_of_version is not None:
+    st.dataframe(groups_of_version, hide_index=True)
 if pending:
     st.warning(
         f"Showing {pending.count} unsaved edit(s) of this draft; save or discard them below.",

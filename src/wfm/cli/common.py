@@ -224,9 +224,12 @@ def solver_options() -> argparse.ArgumentParser:
 
 def rota_command(commands, name: str, *, help: str, description: str) -> argparse.ArgumentParser:
     """The parser of a command that builds a rota from a centre's agents (``wfm schedule``,
-    ``wfm reoptimise``): quiet and solver options and a required ``--centre``."""
+    ``wfm reoptimise``): quiet, solver and cluster options and a required ``--centre``."""
     parser = commands.add_parser(
-        name, parents=[quiet_options(), solver_options()], help=help, description=description
+        name,
+        parents=[quiet_options(), solver_options(), cluster_options()],
+        help=help,
+        description=description,
     )
     parser.add_argument(
         "--centre", required=True, help="centre TOML (agents, contracts, shifts, breaks)"
@@ -236,17 +239,20 @@ def rota_command(commands, name: str, *, help: str, description: str) -> argpars
 
 
 def rota_command_inputs(args: argparse.Namespace, requirements_path: str):
-    """What a rota command starts from: the output folder (checked first), the centre, its
-    scheduling settings with the solver options applied, the requirements read for a rota
-    (:func:`wfm.plan.chain.load_rota_requirements`) and the centre's agents."""
+    """What a rota command starts from: the output folder (checked first), the centre with
+    the solver options applied to its scheduling settings, the requirements read for a rota
+    (:func:`wfm.plan.chain.load_rota_requirements`) and the centre's staffing groups
+    (:func:`wfm.plan.groups.staffing_groups`: the agents, read and checked before any work)."""
     from wfm.config import load_centre
-    from wfm.plan.chain import load_agents, load_rota_requirements
+    from wfm.plan.centre_rota import with_settings
+    from wfm.plan.chain import load_rota_requirements
+    from wfm.plan.groups import staffing_groups
 
     out_dir = output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
-    settings = scheduling_settings(centre, args)
+    centre = with_settings(centre, scheduling_settings(centre, args))
     requirements = load_rota_requirements(requirements_path, centre)
-    return out_dir, centre, settings, requirements, load_agents(centre)
+    return out_dir, centre, requirements, staffing_groups(centre)
 
 
 def say_projected_service(summary, out_dir: Path) -> None:

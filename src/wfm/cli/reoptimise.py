@@ -8,6 +8,7 @@ import argparse
 from wfm.cli.common import (
     EXIT_OK,
     add_rota_start_option,
+    open_executor,
     progress_bar,
     rota_command,
     rota_command_inputs,
@@ -56,52 +57,46 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_rota
-    from wfm.plan.chain import load_availability, load_preferences, review_rota, rota_files
-    from wfm.scheduling.reoptimise import parse_unavailable, reoptimise_rota, unavailable_days
-    from wfm.scheduling.site import rota_site
+    from wfm.plan.centre_rota import reoptimise_centre, review_centre
+    from wfm.plan.chain import rota_files
+    from wfm.scheduling.reoptimise import parse_unavailable
 
-    out_dir, centre, settings, requirements, agents = rota_command_inputs(args, args.requirements)
+    out_dir, centre, requirements, groups = rota_command_inputs(args, args.requirements)
+    settings = centre.scheduling
     if args.change_cost is not None:
         settings = settings.model_copy(update={"change_cost_per_shift": args.change_cost})
     if args.break_change_cost is not None:
         settings = settings.model_copy(update={"change_cost_per_break": args.break_change_cost})
     published = read_rota(args.rota, centre.timezone)
     entries = [entry for text in args.unavailable for entry in parse_unavailable(text)]
-    changes = [unavailable_days(entries, centre.timezone)]
-    if args.availability:
-        changes.append(
-            read_availability(
-                args.availability, centre.timezone, [agent.agent_id for agent in agents]
-            )
-        )
     start_date = rota_start_date(args, requirements)
-    with progress_bar(not args.quiet) as progress:
-        outcome = reoptimise_rota(
+    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+        outcome, solves = reoptimise_centre(
+            centre,
             published,
             requirements,
-            rota_site(centre),
-            agents,
             start_date,
-            changes=pd.concat(changes, ignore_index=True),
-            availability=load_availability(centre, agents),
-            preferences=load_preferences(centre, agents),
+            unavailable=entries,
+            availability_file=args.availability,
             settings=settings,
+            executor=executor,
             progress=progress,
+            groups=groups,
         )
     rota = outcome.result
-    projected, summary = review_rota(centre, requirements, rota, start_date)
-    files = rota_files(centre, agents, rota, projected, summary, out_dir)
+    projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
+    agents = [agent for group in groups for agent in group.agents]
+    files = rota_files(centre, agents, rota, projected, summary, out_dir, solves)
     files[out_dir / "changes.csv"] = outcome.changes
     write_files_atomic(files)
     published_cost = (
         "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
     )
     say(f"rota: {rota.summary.describe()}")
+    for group in solves:
+        say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
     kinds = outcome.changes["activity"].value_counts()
     shifts = int(kinds.get("shift", 0))
     say(

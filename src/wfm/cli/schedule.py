@@ -7,6 +7,7 @@ import argparse
 from wfm.cli.common import (
     EXIT_OK,
     add_rota_start_option,
+    open_executor,
     progress_bar,
     rota_command,
     rota_command_inputs,
@@ -37,22 +38,27 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
-    from wfm.plan.chain import review_rota, rota_files, schedule_rota
+    from wfm.plan.centre_rota import review_centre, schedule_centre
+    from wfm.plan.chain import rota_files
 
-    out_dir, centre, settings, requirements, agents = rota_command_inputs(args, args.requirements)
+    out_dir, centre, requirements, groups = rota_command_inputs(args, args.requirements)
     start_date = rota_start_date(args, requirements)
-    with progress_bar(not args.quiet) as progress:
-        rota = schedule_rota(
+    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+        made = schedule_centre(
             centre,
             requirements,
-            agents,
             start_date,
-            settings=settings,
-            progress=progress,
             weeks=args.weeks,
+            executor=executor,
+            progress=progress,
+            groups=groups,
         )
-    projected, summary = review_rota(centre, requirements, rota, start_date)
-    write_files_atomic(rota_files(centre, agents, rota, projected, summary, out_dir))
+    rota = made.result
+    projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
+    agents = [agent for group in groups for agent in group.agents]
+    write_files_atomic(rota_files(centre, agents, rota, projected, summary, out_dir, made.groups))
     say(f"rota: {rota.summary.describe()}")
+    for group in made.groups:
+        say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
     say_projected_service(summary, out_dir)
     return EXIT_OK

@@ -33,18 +33,19 @@ from wfm.data.output_files import read_requirements
 from wfm.data.preferences import read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
-from wfm.execution import Executor, LocalExecutor
+from wfm.execution import Executor
 from wfm.forecast import forecast_history
 from wfm.forecast.calendar import start_after_history  # noqa: F401  (moved there; issue 15)
 from wfm.forecast.holiday_effects import HolidayCalendar
-from wfm.plan.groups import (
-    GroupSolve,
-    StaffingGroup,
-    concat_in_timezone,
-    merge_rotas,
-    solve_group,
-    staffing_groups,
+from wfm.plan.centre_rota import (
+    ROTA_DAYS,
+    group_requirements,
+    review_centre,
+    rota_weeks,
+    schedule_centre,
+    solve_summary_dict,
 )
+from wfm.plan.groups import GroupSolve, StaffingGroup, concat_in_timezone, staffing_groups
 from wfm.plan.report import plan_report
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
@@ -55,18 +56,6 @@ from wfm.scheduling.week import schedule_horizon
 from wfm.staffing import ServiceTarget, compute_requirements
 
 logger = logging.getLogger(__name__)
-
-#: Days in a rota week: the rota covers ``planning.horizon_days`` rounded up to whole weeks.
-ROTA_DAYS = 7
-
-
-def rota_weeks(centre: Centre) -> int:
-    """Weeks the plan schedules: ``planning.horizon_days`` rounded up to whole weeks.
-
-    The contracts' hours and days are weekly, so a rota covers whole weeks; the forecast and
-    requirements of :func:`run_plan` cover the same days.
-    """
-    return max(1, math.ceil(centre.planning.horizon_days / ROTA_DAYS))
 
 
 @dataclass(frozen=True)
@@ -318,7 +307,7 @@ def run_plan(
     clock = time.perf_counter()
     report(0.3, "staffing requirements (Erlang C)")
     if forecasts is not None:
-        group_requirements = [
+        group_requirements_list = [
             compute_requirements(
                 group_forecast,
                 service_targets(group.centre),
@@ -327,51 +316,34 @@ def run_plan(
             )
             for group, group_forecast in zip(groups, forecasts, strict=True)
         ]
-        requirements = concat_in_timezone(group_requirements, centre.timezone)
+        requirements = concat_in_timezone(group_requirements_list, centre.timezone)
     else:
         requirements = compute_requirements(
             forecast, service_targets(centre), shrinkage_by_queue(centre), centre.interval_minutes
         )
-        group_requirements = [
-            requirements[requirements["queue"].isin(group.queues)].reset_index(drop=True)
-            for group in groups
-        ]
+        group_requirements_list = group_requirements(requirements, groups)
     timings["staffing"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    solves: tuple[GroupSolve, ...] = ()
-    if len(groups) == 1 and not centre.sites:
-        rota = schedule_rota(
-            centre, requirements, agents, start_date, progress=scaled(progress, 0.32, 0.97)
-        )
-    else:
-        rota, solves = schedule_groups(
-            groups,
-            group_requirements,
-            start_date,
-            weeks,
-            timezone=centre.timezone,
-            executor=executor,
-            progress=scaled(progress, 0.32, 0.97),
-        )
+    made = schedule_centre(
+        centre,
+        requirements,
+        start_date,
+        weeks=weeks,
+        executor=executor,
+        progress=scaled(progress, 0.32, 0.97),
+        groups=groups,
+        requirements_by_group=group_requirements_list,
+    )
+    rota, solves = made.result, made.groups
     timings["schedule"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     report(0.97, "projecting service for the rota")
     if centre.sites:
-        projected = concat_in_timezone(
-            [
-                review_coverage(
-                    group.centre,
-                    group_reqs,
-                    rota.coverage[rota.coverage["queue"].isin(group.queues)],
-                    start_date,
-                )[0]
-                for group, group_reqs in zip(groups, group_requirements, strict=True)
-            ],
-            centre.timezone,
+        projected, summary = review_centre(
+            centre, requirements, rota.coverage, start_date, groups, group_requirements_list
         )
-        summary = summarise_service(projected, centre.interval_minutes, service_targets(centre))
     else:
         projected, summary = review_rota(centre, requirements, rota, start_date)
     timings["review"] = time.perf_counter() - clock
@@ -398,46 +370,6 @@ def group_history(history: History, group: StaffingGroup) -> History:
         interval_start=frame["interval_start"].dt.tz_convert(group.centre.timezone)
     )
     return History(frame, history.interval_minutes, group.centre.timezone, history.source)
-
-
-def schedule_groups(
-    groups: Sequence[StaffingGroup],
-    requirements: Sequence[pd.DataFrame],
-    start_date: dt.date,
-    weeks: int,
-    *,
-    timezone: str,
-    executor: Executor | None = None,
-    progress: ProgressCallback | None = None,
-) -> tuple[RotaResult, tuple[GroupSolve, ...]]:
-    """Each staffing group's rota as one task on ``executor`` (one model per group, built and
-    solved in the worker), merged into one rota in ``timezone`` with a summary per group."""
-    executor = executor or LocalExecutor()
-    started = time.perf_counter()
-    tasks = [
-        (
-            group.centre,
-            group_requirements,
-            group.agents,
-            group.availability,
-            group.preferences,
-            start_date,
-            weeks,
-        )
-        for group, group_requirements in zip(groups, requirements, strict=True)
-    ]
-    results = executor.map(
-        solve_group,
-        tasks,
-        labels=[group.name for group in groups],
-        progress=progress,
-        what="scheduling",
-    )
-    solves = tuple(
-        GroupSolve(group.name, group.sites, group.queues, len(group.agents), result.summary)
-        for group, result in zip(groups, results, strict=True)
-    )
-    return merge_rotas(results, timezone, time.perf_counter() - started), solves
 
 
 def schedule_rota(
@@ -523,9 +455,7 @@ def rota_files(
     ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
     ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`).
     With staffing groups, ``solve_summary.json`` adds ``groups``: one summary per group."""
-    solve = rota.summary.to_dict()
-    if groups:
-        solve["groups"] = [group.to_dict() for group in groups]
+    solve = solve_summary_dict(rota, groups)
     files: dict[Path, object] = {
         out_dir / "rota.csv": rota.rota,
         out_dir / "coverage.csv": coverage_table(projected),

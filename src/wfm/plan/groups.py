@@ -301,18 +301,35 @@ def merge_site_centres(
         for key in ("timezone", "country", "subdivision", "close_on_holidays"):
             values = {getattr(c, key) for c in centres}
             if len(values) > 1:
+                shared = shared_queues(centres) or ["a queue"]
+                each = ", ".join(
+                    f"{name}: {getattr(c, key)}"
+                    for name, c in zip(site_names, centres, strict=True)
+                )
                 raise ConfigError(
-                    f"sites {list(site_names)} share a queue, so they are scheduled together, "
-                    f"but their {key} differs ({sorted(map(str, values))})",
+                    f"sites {list(site_names)} share queue {' and '.join(map(repr, shared))}, "
+                    f"so they are scheduled together in one model, but their {key} differs "
+                    f"({each}); one model has one local clock, so wfm cannot schedule them "
+                    "together",
                     column=f"sites.{key}",
-                    fix=f"give them the same {key}, or give each site its own queue instead of "
-                    "the shared one (one model has one local clock)",
+                    fix=f"give them the same {key}, or split the shared queue into one queue per "
+                    f"site (e.g. '{shared[0]}_{site_names[-1]}' in the queues and agents of site "
+                    f"'{site_names[-1]}', with its share of the history)",
                 )
         update["name"] = f"{first.name.split(' / ')[0]} / {'+'.join(site_names)}"
         update["opening_hours"] = merged_opening_hours([c.opening_hours for c in centres])
         for key in ("contracts", "shift_templates", "break_rules"):
             update[key] = _union_by_name([getattr(c, key) for c in centres], key, site_names)
     return first.model_copy(update=update)
+
+
+def shared_queues(centres: Sequence[Centre]) -> list[str]:
+    """Queues served by more than one of ``centres`` (sites), in the first one's order."""
+    counts: dict[str, int] = {}
+    for centre in centres:
+        for queue in centre.queues:
+            counts[queue.name] = counts.get(queue.name, 0) + 1
+    return [name for name, count in counts.items() if count > 1]
 
 
 def first_queue(centres: Sequence[Centre], name: str):

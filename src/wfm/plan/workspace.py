@@ -35,8 +35,11 @@ from wfm.config import Centre, parse_centre
 from wfm.data.schemas import Agent, History
 from wfm.data.states import StateLog
 from wfm.errors import InputError
+from wfm.execution import Executor
+from wfm.plan.centre_rota import CentreRota, schedule_centre, solve_summary_dict
 from wfm.plan.chain import PlanResult
 from wfm.plan.rota_choice import SPAN_COLUMNS, applying, order_versions, rota_dates
+from wfm.progress import ProgressCallback
 from wfm.store import repository, schema
 from wfm.store.audit import audit_log, default_actor, record
 from wfm.store.migrations import init, status
@@ -310,6 +313,41 @@ class Workspace:
             actor=self.actor,
         )
 
+    def generate_rota(
+        self,
+        centre: Centre,
+        requirements: pd.DataFrame,
+        start_date: dt.date,
+        *,
+        agents: Sequence[Agent] | None = None,
+        name: str = "rota",
+        executor: Executor | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[int, CentreRota]:
+        """Make the centre's rota (:func:`wfm.plan.centre_rota.schedule_centre`: one model per
+        staffing group, as ``wfm plan`` does) and save it as a draft version whose solve
+        summary holds one summary per group; return the version id and the rota.
+
+        ``agents`` replaces the agents file of a centre without ``[[sites]]`` (a centre with
+        sites reads each site's file).
+        """
+        made = schedule_centre(
+            centre,
+            requirements,
+            start_date,
+            agents=None if centre.sites else agents,
+            executor=executor,
+            progress=progress,
+        )
+        version_id = self.save_rota(
+            made.result.rota,
+            made.result.coverage,
+            made.solve_summary(),
+            name=name,
+            start_date=start_date,
+        )
+        return version_id, made
+
     def rota_versions(self) -> pd.DataFrame:
         """Every rota version: ``id, name, status, start_date, created_at, created_by, updated_at``."""
         return repository.list_rota_versions(self.url)
@@ -434,7 +472,7 @@ class Workspace:
                     conn,
                     result.rota.rota,
                     result.rota.coverage,
-                    result.rota.summary,
+                    solve_summary_dict(result.rota, result.groups),
                     name="plan",
                     start_date=result.start_date,
                     actor=self.actor,

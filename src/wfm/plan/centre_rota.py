@@ -1,0 +1,375 @@
+"""A centre's rota from its requirements, one model per staffing group (layer 3).
+
+Every place that makes a rota for a centre (``wfm plan``, ``wfm schedule``,
+``wfm reoptimise`` and the app's Rota builder) goes through here, so a centre made of
+several staffing groups (:mod:`wfm.plan.groups`: sites, or teams who share no queue) is
+split the same way everywhere: one model per group, each group one task on an executor
+(:mod:`wfm.execution`), the groups' rotas merged into one with a solve summary per group.
+A centre of one group is one model, as before. The groups' searches stop on deterministic
+work budgets, so the rota is the same in this process and on a cluster.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from wfm.config import Centre, SchedulingSettings
+from wfm.data.availability import read_availability
+from wfm.data.schemas import Agent
+from wfm.execution import Executor, LocalExecutor
+from wfm.plan.groups import (
+    GroupSolve,
+    StaffingGroup,
+    concat_in_timezone,
+    merge_rotas,
+    solve_group,
+    staffing_groups,
+)
+from wfm.progress import ProgressCallback
+from wfm.review.projection import summarise_service
+from wfm.scheduling import RotaResult
+from wfm.scheduling.reoptimise import Reoptimisation, reoptimise_rota, unavailable_days
+from wfm.scheduling.site import rota_site
+from wfm.scheduling.week import schedule_horizon
+
+logger = logging.getLogger(__name__)
+
+#: Days in a rota week: the rota covers ``planning.horizon_days`` rounded up to whole weeks.
+ROTA_DAYS = 7
+
+
+@dataclass(frozen=True)
+class CentreRota:
+    """A centre's rota and how each staffing group's part was solved.
+
+    Attributes
+    ----------
+    result
+        The whole rota: rows, coverage, agent summary and the combined solve summary.
+    groups
+        One :class:`~wfm.plan.groups.GroupSolve` per staffing group; empty for a centre
+        solved as one model.
+    """
+
+    result: RotaResult
+    groups: tuple[GroupSolve, ...] = ()
+
+    def solve_summary(self) -> dict[str, object]:
+        """The solve summary as written to ``solve_summary.json`` and stored with a rota
+        version: the whole rota's, plus ``groups`` (one per staffing group) if several."""
+        return solve_summary_dict(self.result, self.groups)
+
+
+def solve_summary_dict(result: RotaResult, groups: Sequence[GroupSolve] = ()) -> dict[str, object]:
+    """``result``'s solve summary as a dict, with ``groups``: one summary per staffing group
+    (left out for a rota solved as one model)."""
+    solve = result.summary.to_dict()
+    if groups:
+        solve["groups"] = [group.to_dict() for group in groups]
+    return solve
+
+
+def rota_weeks(centre: Centre) -> int:
+    """Weeks the plan schedules: ``planning.horizon_days`` rounded up to whole weeks.
+
+    The contracts' hours and days are weekly, so a rota covers whole weeks; the forecast and
+    requirements of :func:`wfm.plan.chain.run_plan` cover the same days.
+    """
+    return max(1, math.ceil(centre.planning.horizon_days / ROTA_DAYS))
+
+
+def with_settings(centre: Centre, settings: SchedulingSettings | None) -> Centre:
+    """The centre with ``settings`` as its scheduling settings (itself for ``None``), so that
+    every group's centre, made from it, carries them."""
+    if settings is None or settings is centre.scheduling:
+        return centre
+    return centre.model_copy(update={"scheduling": settings})
+
+
+def is_one_model(centre: Centre, groups: Sequence[StaffingGroup]) -> bool:
+    """Whether the centre is solved as one model (one group and no ``[[sites]]``)."""
+    return len(groups) == 1 and not centre.sites
+
+
+def _groups_with(
+    centre: Centre,
+    groups: Sequence[StaffingGroup] | None,
+    settings: SchedulingSettings | None,
+    agents: Sequence[Agent] | None = None,
+) -> list[StaffingGroup]:
+    """The centre's staffing groups (``groups`` if given), each with ``settings``."""
+    groups = list(groups) if groups is not None else staffing_groups(centre, agents)
+    if settings is None:
+        return groups
+    return [
+        dataclasses.replace(group, centre=with_settings(group.centre, settings)) for group in groups
+    ]
+
+
+def group_requirements(
+    requirements: pd.DataFrame, groups: Sequence[StaffingGroup]
+) -> list[pd.DataFrame]:
+    """Each group's rows of ``requirements`` (its queues), in the group's time zone."""
+    parts = []
+    for group in groups:
+        rows = requirements[requirements["queue"].isin(group.queues)].reset_index(drop=True)
+        parts.append(concat_in_timezone([rows], group.centre.timezone))
+    return parts
+
+
+def schedule_centre(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    start_date: dt.date,
+    *,
+    agents: Sequence[Agent] | None = None,
+    weeks: int | None = None,
+    settings: SchedulingSettings | None = None,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+    groups: Sequence[StaffingGroup] | None = None,
+    requirements_by_group: Sequence[pd.DataFrame] | None = None,
+) -> CentreRota:
+    """The centre's rota over ``weeks`` weeks from ``start_date``, one model per staffing group.
+
+    Parameters
+    ----------
+    centre
+        The centre (with or without ``[[sites]]``).
+    requirements
+        Required agents per interval and queue (:func:`wfm.staffing.compute_requirements`).
+    start_date
+        First local date of the rota.
+    agents
+        Use these instead of the agents file (a centre without sites only).
+    weeks
+        Weeks in the rota; default :func:`rota_weeks`.
+    settings
+        Scheduling settings for every group; default the centre's.
+    executor
+        Where the groups run (one task each); default this process.
+    progress
+        ``progress(fraction_done, message)``: per stage for one model, per group otherwise.
+    groups, requirements_by_group
+        The staffing groups and their requirements when the caller has them already
+        (``wfm plan`` computes each group's requirements in its own time zone).
+
+    Returns
+    -------
+    CentreRota
+    """
+    centre = with_settings(centre, settings)
+    groups = _groups_with(centre, groups, settings, agents)
+    weeks = weeks or rota_weeks(centre)
+    if is_one_model(centre, groups):
+        group = groups[0]
+        result = schedule_horizon(
+            requirements,
+            rota_site(centre),
+            list(group.agents),
+            start_date,
+            weeks=weeks,
+            progress=progress,
+            settings=centre.scheduling,
+            availability=group.availability,
+            preferences=group.preferences,
+        )
+        return CentreRota(result)
+    parts = (
+        list(requirements_by_group)
+        if requirements_by_group is not None
+        else group_requirements(requirements, groups)
+    )
+    executor = executor or LocalExecutor()
+    started = time.perf_counter()
+    tasks = [
+        (
+            group.centre,
+            group_reqs,
+            group.agents,
+            group.availability,
+            group.preferences,
+            start_date,
+            weeks,
+        )
+        for group, group_reqs in zip(groups, parts, strict=True)
+    ]
+    results = executor.map(
+        solve_group,
+        tasks,
+        labels=[group.name for group in groups],
+        progress=progress,
+        what="scheduling",
+    )
+    logger.info("%s: %d staffing groups scheduled on %s", centre.name, len(groups), executor.name)
+    return CentreRota(
+        merge_rotas(results, centre.timezone, time.perf_counter() - started),
+        group_solves(groups, [result.summary for result in results]),
+    )
+
+
+def group_solves(groups: Sequence[StaffingGroup], summaries: Sequence) -> tuple[GroupSolve, ...]:
+    """One :class:`GroupSolve` per group from its solve summary."""
+    return tuple(
+        GroupSolve(group.name, group.sites, group.queues, len(group.agents), summary)
+        for group, summary in zip(groups, summaries, strict=True)
+    )
+
+
+def review_centre(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    coverage: pd.DataFrame,
+    start_date: dt.date,
+    groups: Sequence[StaffingGroup] = (),
+    requirements_by_group: Sequence[pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projected service per interval for a rota's coverage, and its summary per queue.
+
+    A centre with ``[[sites]]`` is projected per group, in each group's time zone and
+    opening hours (the weeks of a site are its local weeks), then put together in the
+    centre's time zone; any other centre in one piece
+    (:func:`wfm.plan.chain.review_coverage`).
+    """
+    from wfm.plan.chain import review_coverage, service_targets
+
+    if not centre.sites or not groups:
+        return review_coverage(centre, requirements, coverage, start_date)
+    parts = (
+        list(requirements_by_group)
+        if requirements_by_group is not None
+        else group_requirements(requirements, groups)
+    )
+    projected = concat_in_timezone(
+        [
+            review_coverage(
+                group.centre,
+                group_reqs,
+                coverage[coverage["queue"].isin(group.queues)],
+                start_date,
+            )[0]
+            for group, group_reqs in zip(groups, parts, strict=True)
+        ],
+        centre.timezone,
+    )
+    return projected, summarise_service(projected, centre.interval_minutes, service_targets(centre))
+
+
+def reoptimise_group(
+    centre: Centre,
+    published_rota: pd.DataFrame,
+    requirements: pd.DataFrame,
+    agents: tuple[Agent, ...],
+    start_date: dt.date,
+    changes: pd.DataFrame | None,
+    availability: pd.DataFrame | None,
+    preferences: pd.DataFrame | None,
+    progress: ProgressCallback | None = None,
+) -> Reoptimisation:
+    """One staffing group's rota re-optimised after a change (an executor task)."""
+    return reoptimise_rota(
+        published_rota,
+        requirements,
+        rota_site(centre),
+        list(agents),
+        start_date,
+        changes=changes,
+        availability=availability,
+        preferences=preferences,
+        settings=centre.scheduling,
+        progress=progress,
+    )
+
+
+def reoptimise_centre(
+    centre: Centre,
+    published_rota: pd.DataFrame,
+    requirements: pd.DataFrame,
+    start_date: dt.date,
+    *,
+    unavailable: Sequence[tuple[str, dt.date]] = (),
+    availability_file: str | None = None,
+    settings: SchedulingSettings | None = None,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+    groups: Sequence[StaffingGroup] | None = None,
+) -> tuple[Reoptimisation, tuple[GroupSolve, ...]]:
+    """The published rota re-optimised after a change, one model per staffing group.
+
+    Parameters
+    ----------
+    centre
+        The centre (with or without ``[[sites]]``).
+    published_rota
+        The published rota, its times in the centre's time zone.
+    requirements
+        Required agents per interval and queue.
+    start_date
+        First local date of the rota.
+    unavailable
+        ``(agent_id, date)``: whole days off, each in its agent's local time (its site's).
+    availability_file
+        An availability CSV of further changes; times without an offset are local to
+        each agent's site.
+    settings, executor, progress
+        As for :func:`schedule_centre`.
+    groups
+        The centre's staffing groups, when the caller has them already.
+
+    Returns
+    -------
+    (Reoptimisation, tuple of GroupSolve)
+        The merged re-optimisation (``published_cost`` summed over the groups, ``None``
+        if any group's is unknown) and one solve summary per group (none for one model).
+    """
+    centre = with_settings(centre, settings)
+    groups = _groups_with(centre, groups, settings)
+    all_ids = [agent.agent_id for group in groups for agent in group.agents]
+    tasks = []
+    for group in groups:
+        ids = {agent.agent_id for agent in group.agents}
+        timezone = group.centre.timezone
+        changes = [unavailable_days([e for e in unavailable if e[0] in ids], timezone)]
+        if availability_file:
+            rows = read_availability(availability_file, timezone, all_ids)
+            changes.append(rows[rows["agent_id"].astype(str).isin(ids)])
+        published = published_rota[published_rota["agent_id"].astype(str).isin(ids)]
+        tasks.append(
+            (
+                group.centre,
+                concat_in_timezone([published.reset_index(drop=True)], timezone),
+                group_requirements(requirements, [group])[0],
+                group.agents,
+                start_date,
+                pd.concat(changes, ignore_index=True),
+                group.availability,
+                group.preferences,
+            )
+        )
+    if is_one_model(centre, groups):  # in this process, with the search's own progress
+        return reoptimise_group(*tasks[0], progress=progress), ()
+    executor = executor or LocalExecutor()
+    started = time.perf_counter()
+    outcomes = executor.map(
+        reoptimise_group,
+        tasks,
+        labels=[group.name for group in groups],
+        progress=progress,
+        what="re-optimising",
+    )
+    costs = [outcome.published_cost for outcome in outcomes]
+    merged = Reoptimisation(
+        merge_rotas([o.result for o in outcomes], centre.timezone, time.perf_counter() - started),
+        pd.concat([o.changes for o in outcomes], ignore_index=True),
+        None if any(cost is None for cost in costs) else float(sum(costs)),
+        pd.concat([o.unmatched for o in outcomes], ignore_index=True),
+    )
+    return merged, group_solves(groups, [o.result.summary for o in outcomes])
