@@ -64,17 +64,23 @@ def start_cluster(workers: int) -> tuple[str, list[subprocess.Popen]]:
     address = f"tcp://127.0.0.1:{port}"
     dask = str(Path(sys.executable).parent / "dask")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    logs = Path(tempfile.gettempdir()) / f"bench_sites_dask_{port}"
+    logs.mkdir(exist_ok=True)
+    print(f"scheduler and worker logs in {logs}", flush=True)
     processes = [
         subprocess.Popen(
             [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port)]
             + ["--dashboard-address", ":0", "--no-show"],
-            **quiet,
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / "scheduler.log").open("w"),
+            env=env,
         ),
         subprocess.Popen(
             [dask, "worker", address, "--nworkers", str(workers), "--nthreads", "1"]
             + ["--no-dashboard", "--memory-limit", "2GB"],
-            **quiet,
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / "workers.log").open("w"),
+            env=env,
         ),
     ]
     deadline = time.time() + 120

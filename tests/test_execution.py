@@ -157,6 +157,47 @@ def test_a_multi_site_plan_on_a_local_cluster_writes_the_same_files(local_cluste
 
 
 @pytest.mark.slow
+def test_schedule_and_reoptimise_by_group_on_a_local_cluster_equal_the_local_ones(
+    local_cluster, tmp_path
+):
+    """`wfm schedule` and `wfm reoptimise` (wfm.plan.centre_rota) split a multi-site centre
+    into the same groups on the cluster as here and give the same rota and changes."""
+    from wfm.config import load_centre
+    from wfm.data.synthetic.sites import generate_multi_site_centre
+    from wfm.plan.centre_rota import reoptimise_centre, schedule_centre
+    from wfm.plan.chain import run_plan
+
+    path = generate_multi_site_centre(
+        tmp_path / "centre",
+        sites=3,
+        agents_per_site=4,
+        history_weeks=3,
+        forecast_model="seasonal_naive",
+    )
+    centre = load_centre(path)
+    plan = run_plan(centre)
+    local = schedule_centre(centre, plan.requirements, plan.start_date)
+    remote = schedule_centre(centre, plan.requirements, plan.start_date, executor=local_cluster)
+    assert len(remote.groups) == 2
+    pd.testing.assert_frame_equal(remote.result.rota, local.result.rota)
+    pd.testing.assert_frame_equal(remote.result.coverage, local.result.coverage)
+
+    def solves(made):
+        return [
+            (g.name, g.summary.status, g.summary.objective, g.summary.bound) for g in made.groups
+        ]
+
+    assert solves(remote) == solves(local)
+    agent = plan.rota.rota["agent_id"].iloc[0]
+    day = plan.start_date
+    args = (centre, plan.rota.rota, plan.requirements, plan.start_date)
+    here, _ = reoptimise_centre(*args, unavailable=[(agent, day)])
+    there, _ = reoptimise_centre(*args, unavailable=[(agent, day)], executor=local_cluster)
+    pd.testing.assert_frame_equal(there.result.rota, here.result.rota)
+    pd.testing.assert_frame_equal(there.changes, here.changes)
+
+
+@pytest.mark.slow
 def test_a_what_if_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
     from wfm.review.scenarios import Scenario, compare_scenarios, run_scenarios
 
@@ -261,6 +302,57 @@ def test_the_cli_by_address_against_a_scheduler_in_another_process(tmp_path):
     finally:
         for process in (worker, scheduler):
             process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_scheduler_lost_mid_run_is_one_clear_error(tmp_path):
+    """The scheduler process dies while tasks run: a ClusterError naming its address, not an
+    internal error."""
+    import threading
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).parent / "dask")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    scheduler = subprocess.Popen(
+        [
+            dask,
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-show",
+            "--dashboard-address",
+            ":0",
+        ],
+        **quiet,
+    )
+    worker = subprocess.Popen(
+        [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+        **quiet,
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                executor = connect(address, timeout_seconds=5)
+                break
+            except ClusterError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(1)
+        threading.Timer(3.0, scheduler.kill).start()
+        with pytest.raises(
+            ClusterError, match=f"lost the connection to the Dask scheduler.*{port}"
+        ):
+            executor.map(square_after, [(n, 2.0) for n in range(20)], what="forecasting")
+        executor.close()
+    finally:
+        for process in (worker, scheduler):
+            process.kill()
             process.wait(timeout=30)
 
 

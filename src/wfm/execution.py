@@ -51,6 +51,10 @@ CONNECT_TIMEOUT_SECONDS = 10
 TASKS_IN_FLIGHT_PER_THREAD = 4
 
 
+#: Exceptions of a client that lost its scheduler mid-run (by name: Dask is optional).
+_LOST_CONNECTION = ("FutureCancelledError", "CancelledError", "CommClosedError")
+
+
 class ClusterError(WfmError):
     """The cluster cannot be used: unreachable, no workers, or workers without this wfm."""
 
@@ -222,6 +226,13 @@ class DaskExecutor:
                     f"{what}: a task was lost with every worker that ran it ({error}); its "
                     "workers died (out of memory?). Give the workers more memory, or run "
                     "without --cluster"
+                ) from None
+            if name in _LOST_CONNECTION or "connection" in str(error).lower():
+                raise ClusterError(
+                    f"{what}: lost the connection to the Dask scheduler "
+                    f"({self.name.removeprefix('dask ')}) during the run ({name}: {error}); "
+                    "nothing was written. Check that the scheduler is still running and "
+                    "reachable, then run the command again"
                 ) from None
             raise
         finally:
