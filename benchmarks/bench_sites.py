@@ -63,7 +63,12 @@ def start_cluster(workers: int) -> tuple[str, list[subprocess.Popen]]:
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = str(Path(sys.executable).parent / "dask")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    # a starved scheduler is slow, not dead (docs/scaling.md, "A busy machine")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(sys.path),
+        DASK_DISTRIBUTED__COMM__TIMEOUTS__TCP="300s",
+    )
     logs = Path(tempfile.gettempdir()) / f"bench_sites_dask_{port}"
     logs.mkdir(exist_ok=True)
     print(f"scheduler and worker logs in {logs}", flush=True)

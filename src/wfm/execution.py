@@ -378,6 +378,7 @@ def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecut
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError(f'--cluster {address} needs Dask: pip install "wfm[dask]"') from None
+    _patient_comms()
     cluster = None
     if address.startswith("local:"):
         count = address.removeprefix("local:")
@@ -436,6 +437,21 @@ def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecut
         raise
     logger.info("connected to %s: %d workers", address, len(versions))
     return DaskExecutor(client, owns_cluster=cluster)
+
+
+#: Seconds a connection may stay silent before Dask drops it (Dask's default is 30 s). wfm's
+#: tasks are long and CPU-bound: on a busy machine a starved scheduler or worker can be
+#: silent longer than 30 s without being dead (seen: 38 s at load average 30 on 2 cores).
+PATIENT_TCP_TIMEOUT = "300s"
+
+
+def _patient_comms() -> None:
+    """Give this process's Dask connections (and the LocalCluster workers it starts)
+    :data:`PATIENT_TCP_TIMEOUT`, unless the user configured another timeout."""
+    import dask
+
+    if dask.config.get("distributed.comm.timeouts.tcp", "30s") == "30s":
+        dask.config.set({"distributed.comm.timeouts.tcp": PATIENT_TCP_TIMEOUT})
 
 
 def executor_for(
