@@ -109,10 +109,15 @@ def main() -> None:
                     )
                 )
                 wall[key] += time.perf_counter() - start
+            so_far = {  # CPU of each cluster's workers so far, so a cut-short run still tells
+                key: sum(ex.client.run(cpu_seconds).values()) - sum(cpu_before[key].values())
+                for key, ex in (("one", one), ("two", two))
+            }
             print(
                 f"  round {number + 1}/{len(batches)} ({len(batch)} queues): one worker "
-                f"{wall['one']:.1f} s, two workers {wall['two']:.1f} s so far; load "
-                f"{os.getloadavg()[0]:.1f}",
+                f"{wall['one']:.1f} s wall, {so_far['one']:.1f} s CPU; two workers "
+                f"{wall['two']:.1f} s wall, {so_far['two']:.1f} s CPU (both workers) so far; "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         cpu = {
