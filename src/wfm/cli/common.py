@@ -255,6 +255,20 @@ def rota_command_inputs(args: argparse.Namespace, requirements_path: str):
     return out_dir, centre, requirements, staffing_groups(centre)
 
 
+def rota_command_files(centre, groups, requirements, rota, solves, start_date, out_dir: Path):
+    """The files of a rota command's rota (:func:`wfm.plan.chain.rota_files`, reviewed per
+    staffing group) and its service summary; says the rota's and each group's solve."""
+    from wfm.plan.centre_rota import review_centre
+    from wfm.plan.chain import rota_files
+
+    projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
+    agents = [agent for group in groups for agent in group.agents]
+    say(f"rota: {rota.summary.describe()}")
+    for group in solves:
+        say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
+    return rota_files(centre, agents, rota, projected, summary, out_dir, solves), summary
+
+
 def say_projected_service(summary, out_dir: Path) -> None:
     """The last line of a rota command: the projected service over all queues and where the
     files went (``summary``: :func:`wfm.review.projection.summarise_service`)."""

@@ -11,6 +11,7 @@ from wfm.cli.common import (
     open_executor,
     progress_bar,
     rota_command,
+    rota_command_files,
     rota_command_inputs,
     rota_start_date,
     say,
@@ -59,8 +60,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_rota
-    from wfm.plan.centre_rota import reoptimise_centre, review_centre
-    from wfm.plan.chain import rota_files
+    from wfm.plan.centre_rota import reoptimise_centre
     from wfm.scheduling.reoptimise import parse_unavailable
 
     out_dir, centre, requirements, groups = rota_command_inputs(args, args.requirements)
@@ -85,18 +85,14 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             groups=groups,
         )
-    rota = outcome.result
-    projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
-    agents = [agent for group in groups for agent in group.agents]
-    files = rota_files(centre, agents, rota, projected, summary, out_dir, solves)
+    files, summary = rota_command_files(
+        centre, groups, requirements, outcome.result, solves, start_date, out_dir
+    )
     files[out_dir / "changes.csv"] = outcome.changes
     write_files_atomic(files)
     published_cost = (
         "unknown" if outcome.published_cost is None else f"{outcome.published_cost:.1f}"
     )
-    say(f"rota: {rota.summary.describe()}")
-    for group in solves:
-        say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
     kinds = outcome.changes["activity"].value_counts()
     shifts = int(kinds.get("shift", 0))
     say(

@@ -10,9 +10,9 @@ from wfm.cli.common import (
     open_executor,
     progress_bar,
     rota_command,
+    rota_command_files,
     rota_command_inputs,
     rota_start_date,
-    say,
     say_projected_service,
 )
 
@@ -38,8 +38,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
-    from wfm.plan.centre_rota import review_centre, schedule_centre
-    from wfm.plan.chain import rota_files
+    from wfm.plan.centre_rota import schedule_centre
 
     out_dir, centre, requirements, groups = rota_command_inputs(args, args.requirements)
     start_date = rota_start_date(args, requirements)
@@ -53,12 +52,9 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             groups=groups,
         )
-    rota = made.result
-    projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
-    agents = [agent for group in groups for agent in group.agents]
-    write_files_atomic(rota_files(centre, agents, rota, projected, summary, out_dir, made.groups))
-    say(f"rota: {rota.summary.describe()}")
-    for group in made.groups:
-        say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
+    files, summary = rota_command_files(
+        centre, groups, requirements, made.result, made.groups, start_date, out_dir
+    )
+    write_files_atomic(files)
     say_projected_service(summary, out_dir)
     return EXIT_OK
