@@ -173,6 +173,22 @@ def test_genesys_cloud_layout(tmp_path):
     assert result.problems.not_counted == 1  # the outbound call
 
 
+def test_genesys_abandoned_flag_neither_yes_nor_no_is_reported_not_read_as_no(tmp_path):
+    """An ``Abandoned`` cell of MAYBE is not silently "not abandoned": the row is left out and
+    reported with its line, the file's column, the value and the --outcome fix; mapped, it counts."""
+    path = write(tmp_path, "interactions.csv", GENESYS.replace(",YES,45000", ",MAYBE,45000"))
+    options = dict(layout="genesys-cloud", interval_minutes=15, timezone="America/New_York")
+    result = import_contacts(path, **options)
+    example = result.problems.examples["unknown outcome value"][0]
+    assert (example["line"], example["column"], example["value"]) == (3, "Abandoned", "MAYBE")
+    assert "--outcome" in example["fix"]
+    first = result.history.frame.iloc[0]
+    assert (first["offered"], first["abandoned"]) == (1, 0)
+    mapped = import_contacts(path, outcome_map={"MAYBE": "abandoned"}, **options)
+    first = mapped.history.frame.iloc[0]
+    assert (first["offered"], first["handled"], first["abandoned"]) == (2, 1, 1)
+
+
 def test_patience_estimator_recovers_simulated_patience():
     """Callers with exponential patience (mean 120 s) wait for an agent who would answer after
     an exponential time (mean 60 s): each wait is censored by the answer. The estimator

@@ -43,7 +43,8 @@ class ContactLayout:
         with file_line, events to carry into the next chunk or None)``; ``None`` for one row
         per contact.
     message_names
-        Canonical column -> how messages name it, for ``reduce_events`` layouts.
+        Canonical column -> how messages name it, where no file column of that name is read
+        (``reduce_events`` layouts; an outcome derived from a vendor's flag column).
     """
 
     name: str
@@ -100,7 +101,7 @@ class ContactLayout:
             column_map=mapping,
             keep_extra=self.convert is not None,
         )
-        frame, names = matched.frame, dict(matched.file_names)
+        frame, names = matched.frame, {**(self.message_names or {}), **matched.file_names}
         if self.convert is not None:
             frame = self.convert(frame, source)
             if "arrival_time" not in frame:

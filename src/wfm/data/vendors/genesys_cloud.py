@@ -46,6 +46,11 @@ FILE_COLUMNS = {
     "category": "Wrap-up",
 }
 
+#: ``Abandoned`` cells (upper-cased) read as abandoned, and as not abandoned; anything else is
+#: an outcome to map with ``--outcome`` (empty cells are not abandoned).
+ABANDONED_YES = ["YES", "Y", "TRUE", "1"]
+ABANDONED_NO = ["NO", "N", "FALSE", "0", ""]
+
 #: Seconds per unit of a numeric duration cell (the export writes milliseconds).
 DURATION_SCALE = 0.001
 
@@ -60,14 +65,20 @@ def _convert(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     abandoned_column = _column(result, FILE_COLUMNS["abandoned"])
     direction_column = _column(result, FILE_COLUMNS["direction"])
     abandoned = np.zeros(n, dtype=bool)
+    unknown = np.zeros(n, dtype=bool)
     if abandoned_column is not None:
-        flag = result[abandoned_column].astype("str").str.strip().str.upper()
-        abandoned = flag.isin(["YES", "Y", "TRUE", "1"]).to_numpy()
+        cells = result[abandoned_column]
+        flag = cells.astype("str").str.strip().str.upper()
+        abandoned = flag.isin(ABANDONED_YES).to_numpy()
+        unknown = (cells.notna() & ~flag.isin(ABANDONED_YES + ABANDONED_NO)).to_numpy()
     handle = np.zeros(n)
     if "handle_seconds" in result:
         handle = np.nan_to_num(parse_seconds(result["handle_seconds"], scale=DURATION_SCALE)[0])
     outcome = np.where(abandoned, "abandoned", np.where(handle > 0, "answered", "not_counted"))
     outcome = outcome.astype(object)
+    # Neither yes nor no: the cell goes on as the outcome, so the outcome check names its line
+    # and value and the fix (--outcome VALUE=abandoned), instead of a silent "not abandoned".
+    outcome[unknown] = result[abandoned_column].astype("str").str.strip().to_numpy()[unknown]
     if "queue" in result:
         outcome[result["queue"].isna().to_numpy()] = "not_counted"
     if direction_column is not None:
@@ -83,4 +94,5 @@ LAYOUT = ContactLayout(
     file_columns=FILE_COLUMNS,
     convert=_convert,
     duration_scale=DURATION_SCALE,
+    message_names={"outcome": FILE_COLUMNS["abandoned"]},
 )
