@@ -57,6 +57,10 @@ def test_a_catalogue_with_priced_under_staffing(tmp_path, capsys):
         ("m,2025-06-02 10:00,2025-06-02 09:00,5", "ends at or before its start"),
         ("m,2025-06-02 08:00,2025-06-02 10:00,-5", "line 2, column 'cost'"),
         ("m,2025-06-02 08:30,2025-06-02 10:30,5", "grid"),
+        (
+            "m,2025-06-02 08:00,2025-06-02 10:00,5\nn,2025-06-02 08:00,2025-06-02 10:00,4",
+            "line 3: repeats the start and end of line 2",
+        ),
     ],
 )
 def test_a_bad_catalogue_exits_2_and_names_the_problem(tmp_path, capsys, line, expected):

@@ -93,6 +93,27 @@ def test_reader_names_line_column_value_and_fix(tmp_path, line, expected):
     assert "Fix:" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "repeat", ["A01,day_off,Mon,2", "A01,start_after,9:30,1", "A01,request_off,2026-10-20 late,1"]
+)
+def test_a_repeated_preference_names_both_lines(tmp_path, repeat):
+    """The same agent, kind and value twice (however the value is written) would count the
+    weight twice: an error naming both lines, the value as one writes it, and the fix."""
+    path = tmp_path / "preferences.csv"
+    path.write_text(
+        "agent_id,kind,value,weight\nA01,day_off,mon,1\nA01,start_after,09:30,1\n"
+        "A01,request_off,2026-10-20 late,1\nA01,request_off,2026-10-20,1\n" + repeat + "\n"
+    )
+    with pytest.raises(
+        InputError, match=r"line 6: repeats the agent_id and kind and value of line [234]"
+    ) as error:
+        read_preferences(path, ["A01"])
+    assert "Fix: keep one of the two rows" in str(error.value)
+    kind, value = repeat.split(",")[1:3]
+    written = {"day_off": "mon", "start_after": "09:30"}.get(kind, value)
+    assert f"A01, {kind}, {written}" in str(error.value)
+
+
 # --- weights and pooling -----------------------------------------------------------------
 
 

@@ -160,6 +160,7 @@ def read_shift_catalogue(path: str | Path, timezone: str) -> pd.DataFrame:
         ("start", "end", "cost"),
         timestamps=("start", "end"),
         numbers={"cost": True},
+        unique=["start", "end"],  # one shift twice: a typo, or two prices for one shift
     )
     too_dear = np.flatnonzero((frame["cost"] > MAX_COST_UNITS).to_numpy())
     if too_dear.size:  # HiGHS reads 1e20 and above as infinite: an absurd cost, not a price

@@ -33,7 +33,7 @@ import pandas as pd
 
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, parse_numbers, parse_text
+from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
 from wfm.data.row_errors import raise_first
 from wfm.data.schemas import PREFERENCE_COLUMNS, PREFERENCE_KINDS, PREFERENCE_OPTIONAL
 from wfm.errors import InputError
@@ -158,8 +158,40 @@ def validate_preferences_frame(
             "line": np.arange(2, len(data) + 2, dtype=np.int64),
         }
     )
+    check_unique(
+        pd.DataFrame(
+            {
+                "agent_id": result["agent_id"],
+                "kind": result["kind"],
+                "value": _canonical_values(result),
+            }
+        ),
+        ["agent_id", "kind", "value"],
+        source=source,
+        file_names=names,
+        fix="keep one of the two rows (a repeated row would count its weight twice; "
+        "give the one row the weight you mean)",
+    )
     check_requests_agree(result, source)
     return result
+
+
+def _canonical_values(preferences: pd.DataFrame) -> list[str]:
+    """Each preference's value written one way (``mon``; ``09:30``; ``2025-06-03 late``),
+    so that rows meaning the same thing compare equal however the file wrote them."""
+    weekdays = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    texts = []
+    for kind, value, shift_type in zip(
+        preferences["kind"], preferences["value"], preferences["shift_type"], strict=True
+    ):
+        if kind in REQUEST_KINDS:
+            day = dt.date.fromordinal(int(value)).isoformat()
+            texts.append(f"{day} {shift_type}".strip())
+        elif kind == "day_off":
+            texts.append(weekdays[int(value)])
+        else:
+            texts.append(f"{int(value) // 60:02d}:{int(value) % 60:02d}")
+    return texts
 
 
 def check_requests_agree(preferences: pd.DataFrame, source: str) -> None:
