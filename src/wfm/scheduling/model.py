@@ -9,6 +9,10 @@ constraints and one plug-in per labour or contract rule (:mod:`wfm.scheduling.ru
 Each family is added as one block of rows in the order listed below (the row order HiGHS
 sees; the columns follow it, see :mod:`wfm.scheduling.linear_model`).
 
+Why this module is over 600 lines: its first 120 lines are the formulation below, in
+mathematics, beside the code that builds it; the code is about 500 lines, one function a
+family of constraints.
+
 Formulation
 -----------
 Index sets: decision units :math:`u` (one agent each in the exact model, or a pool of

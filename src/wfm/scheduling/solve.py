@@ -17,6 +17,11 @@ completes the rest, e.g. the break placement, by a sub-MIP) and then solves; the
 says "MIP start solution is feasible" and the start becomes the first incumbent. The
 attribute is private to pyomo, so when it is missing the solve goes on without the start
 and says so in the log (``SolverRun.warm_started`` is then false).
+
+Why this module is over 600 lines: it is the one solver boundary (issue 12: the solver status
+is translated once). Its three entry points (array models, pyomo models, shift selection's
+matrices) share the status translation, the limits and the summary, and splitting them
+would put HiGHS calls in more than one place.
 """
 
 from __future__ import annotations
