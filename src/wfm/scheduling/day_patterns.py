@@ -67,7 +67,8 @@ def day_pattern_plans(
 
     For unit :math:`u` with contract rules :math:`K` (most working days in a row) and
     :math:`L` (run of days off) and calendar week :math:`b`, the pattern days are the week's
-    days and the :math:`L - 1` days after them, read cyclically over the horizon (the same
+    days and the :math:`L - 1` days after them, read cyclically over the horizon unless it has
+    frozen days before it (:mod:`wfm.scheduling.history`; then cut at its end) (the same
     reading as the rows: see :func:`wfm.scheduling.rules.max_consecutive_working_days.add_max_consecutive_working_days`). A pattern is a set of
     working days among them that
 
@@ -88,6 +89,17 @@ def day_pattern_plans(
     """
     n_days = instance.grid.days
     plans: dict[tuple[int, int], DayPatternPlan] = {}
+    # With frozen days before the horizon (wfm.scheduling.history) it does not wrap round:
+    # the days after its end are the next window's, and a run of days off reaching them is
+    # cut at the end (the next window finishes it).
+    wraps = instance.history is None
+
+    def around(day: int) -> int:
+        return day % n_days if wraps else day
+
+    def seen(day: int) -> bool:
+        return wraps or day < n_days
+
     for u, unit in enumerate(workforce.units):
         mine = days_of.get(u, {})
         contract = unit.contract
@@ -103,13 +115,19 @@ def day_pattern_plans(
             first_day = week * DAYS_PER_WEEK
             own = [first_day + i for i in range(week_days)]
             extra = max(length - 1, 0) if runs_apply else 0
-            days = list(dict.fromkeys((first_day + i) % n_days for i in range(week_days + extra)))
+            days = list(
+                dict.fromkeys(
+                    around(first_day + i) for i in range(week_days + extra) if seen(first_day + i)
+                )
+            )
             slot = {d: i for i, d in enumerate(days)}
             blocked = tuple(d not in mine for d in days)
             runs: tuple[tuple[int, ...], ...] = ()
             runs_bind = False
             if runs_apply:
-                runs = tuple(tuple(slot[(d + i) % n_days] for i in range(length)) for d in own)
+                runs = tuple(
+                    tuple(slot[around(d + i)] for i in range(length) if seen(d + i)) for d in own
+                )
                 runs_bind = not any(all(blocked[s] for s in run) for run in runs)
             window_firsts: list[int] = []
             windows: list[tuple[int, ...]] = []
@@ -117,8 +135,8 @@ def day_pattern_plans(
             if windows_apply:
                 own_set = set(own)
                 for first in range(n_days):
-                    window = [(first + i) % n_days for i in range(limit + 1)]
-                    if not all(d in slot for d in window):
+                    window = [around(first + i) for i in range(limit + 1)]
+                    if not all(d in slot and seen(first + i) for i, d in enumerate(window)):
                         continue
                     window_firsts.append(first)
                     windows.append(tuple(slot[d] for d in window))

@@ -40,6 +40,7 @@ from wfm.scheduling.availability_and_preferences import (
     preference_weights,
     requested_weight,
 )
+from wfm.scheduling.history import FrozenRota, ShiftHistory, history_depth, history_from_rota
 from wfm.scheduling.shifts import (
     WeekGrid,
     break_fit_problems,
@@ -125,6 +126,9 @@ class RotaInstance:
     queue_targets
         ``{queue: QueueTarget}`` for the queues the centre file defines (service target and
         shrinkage of the weekly service-level objective).
+    history
+        The frozen shifts before the horizon (:class:`~wfm.scheduling.history.ShiftHistory`),
+        or ``None``: the rules on runs of days then read the horizon as repeating.
     """
 
     grid: WeekGrid
@@ -146,6 +150,7 @@ class RotaInstance:
     break_rules: tuple[BreakRule, ...] = ()
     shift_types: tuple[ShiftType, ...] = ()
     queue_targets: Mapping[str, QueueTarget] = field(default_factory=dict)
+    history: ShiftHistory | None = None
 
     @property
     def interval_hours(self) -> float:
@@ -268,10 +273,12 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
         zip(instance.contracts, instance.agent_group, strict=True)
     ):
         key = (contract.name, int(group), allowed.get(a, ()), weights.get(a, ()))
+        if instance.history is not None:
+            key += (instance.history.signature(a, history_depth(contract)),)
         classes.setdefault(key, []).append(a)
     units = []
     pairs = []
-    for index, ((contract_name, group, candidates, _), members) in enumerate(classes.items()):
+    for index, ((contract_name, group, candidates, *_), members) in enumerate(classes.items()):
         name = f"pool {index + 1}: {contract_name}, {'+'.join(instance.groups[group])}"
         units.append(StaffUnit(name, tuple(members), instance.contracts[members[0]], group))
         pairs.extend((index, c) for c in candidates)
@@ -288,6 +295,7 @@ def prepare_week(
     *,
     availability: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
+    history: FrozenRota | None = None,
 ) -> RotaInstance:
     """Check the inputs of a scheduling run and put them into index form.
 
@@ -310,6 +318,10 @@ def prepare_week(
         hard rules. Windows of agents not scheduled are ignored.
     preferences
         Preferences (:func:`wfm.data.preferences.read_preferences`); soft rules.
+    history
+        The rota worked before ``start_date`` (:class:`~wfm.scheduling.history.FrozenRota`),
+        frozen context for the rules on runs of days and the rotation
+        (:mod:`wfm.scheduling.history`); ``None`` reads the horizon as repeating.
 
     Raises
     ------
@@ -399,6 +411,15 @@ def prepare_week(
         break_rules=site.break_rules,
         shift_types=site.shift_types,
         queue_targets=dict(site.queue_targets),
+        history=None
+        if history is None
+        else history_from_rota(
+            history.rota,
+            agents,
+            start_date,
+            site.timezone,
+            days=(start_date - history.first_date).days,
+        ),
     )
     logger.info("rota instance: %s", instance.describe())
     return instance

@@ -24,9 +24,12 @@ state (:class:`AgentState`) and turned into that week's inputs:
   ``min_hours_per_horizon`` what is left minus what the remaining weeks can still give
   at the weekly maximum; agents with equal budgets share a contract copy for the week.
 
-The weekly rules (hours, days, the run of days off each week) are weekly anyway. Not
-carried: ``min_consecutive_working_days`` across a boundary (a run the week leaves short
-cannot be forced on into the next week through availability), and the coverage that a
+The weekly rules (hours, days, the run of days off each week) are weekly anyway. Besides,
+each week's model gets the frozen weeks before it as context (:func:`frozen_weeks`,
+:mod:`wfm.scheduling.history`): the rules on runs of working days and days off
+(``max_consecutive_working_days``, ``min_consecutive_working_days``,
+``min_days_off_run_length``) and the rotation every N weeks continue from the frozen days
+exactly, and the week is not read as repeating. Not carried: the coverage that a
 shift running past Sunday midnight gives the next week (it is not subtracted from the next
 week's requirements, a small over-staffing there). The whole rota is checked by the
 compliance checker (:func:`wfm.scheduling.compliance.check_rota`, as ``wfm check-rota``)
@@ -54,6 +57,7 @@ from wfm.config import Contract, SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.errors import SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
+from wfm.scheduling.history import FrozenRota, history_depth
 from wfm.scheduling.instance import RotaInstance, pooled_workforce
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rules.shift_types import in_window, start_windows
@@ -332,6 +336,24 @@ def horizon_bound(
 WeekSolver = Callable[..., object]
 
 
+def frozen_weeks(
+    results: Sequence, horizon_start: dt.date, week_start: dt.date, site: RotaSite
+) -> FrozenRota | None:
+    """The frozen context of the window from ``week_start`` (:mod:`wfm.scheduling.history`):
+    the rota of the windows solved so far, as far back as any contract's run rules or
+    rotation look (:func:`~wfm.scheduling.history.history_depth`); ``None`` for the first
+    window. The week's model then keeps the runs of working days and days off and the
+    rotation across the boundary exactly, without reading the week as repeating."""
+    if not results:
+        return None
+    depth = max(history_depth(contract) for contract in site.contracts)
+    first = max(horizon_start, week_start - dt.timedelta(days=depth))
+    weeks_back = -(-(week_start - first).days // DAYS_PER_WEEK)
+    rota = pd.concat([r.rota for r in results[-weeks_back:]], ignore_index=True)
+    dates = pd.to_datetime(rota["date"]).dt.date
+    return FrozenRota(rota.loc[(dates >= first).to_numpy()].reset_index(drop=True), first)
+
+
 def schedule_rolling(
     requirements: pd.DataFrame,
     site: RotaSite,
@@ -429,6 +451,7 @@ def schedule_rolling(
                 availability=week_availability,
                 preferences=preferences,
                 progress=scaled(report, week / weeks, (week + 1) / weeks),
+                history=frozen_weeks(results, start_date, week_start, site),
             )
         except SolveError as error:
             raise SolveError(
@@ -523,6 +546,7 @@ __all__ = [
     "AgentState",
     "advance_states",
     "boundary_availability",
+    "frozen_weeks",
     "horizon_bound",
     "schedule_rolling",
     "shifts_of_rota",

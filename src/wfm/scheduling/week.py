@@ -20,6 +20,7 @@ from wfm.config import SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.errors import InputError, SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
+from wfm.scheduling.history import FrozenRota
 from wfm.scheduling.instance import RotaInstance, prepare_week
 from wfm.scheduling.precheck import check_contracts_reachable
 from wfm.scheduling.rota import (
@@ -76,6 +77,7 @@ def schedule_week(
     availability: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
     weeks: int = 1,
+    history: FrozenRota | None = None,
 ) -> RotaResult:
     """Build the rota for one week (7 local days from ``start_date``), or for ``weeks``
     weeks in one model (see :func:`schedule_horizon`).
@@ -109,6 +111,10 @@ def schedule_week(
         for none.
     weeks
         Horizon length [weeks], at least 1.
+    history
+        The rota worked before ``start_date`` (:class:`~wfm.scheduling.history.FrozenRota`):
+        the rules on runs of days and the rotation continue from it, and the horizon is not
+        read as repeating; ``None`` (the default) reads it as repeating.
 
     Returns
     -------
@@ -142,6 +148,7 @@ def schedule_week(
         days=DAYS_PER_WEEK * int(weeks),
         availability=availability,
         preferences=preferences,
+        history=history,
     )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started

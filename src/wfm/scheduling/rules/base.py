@@ -195,6 +195,29 @@ class ModelContext:
         """Days in the horizon."""
         return int(self.instance.grid.days)
 
+    @property
+    def open_horizon(self) -> bool:
+        """Whether the instance has frozen days before it (:mod:`wfm.scheduling.history`):
+        the rules on runs then read them as context and do not wrap the horizon round."""
+        return self.instance.history is not None
+
+    def day_terms(self, u: int, day: int) -> tuple[list, float] | None:
+        """Unit index ``u``'s working count on day offset ``day`` as ``(shift variables,
+        constant)`` [agents]: the variables inside the horizon; before it, the agents of the
+        unit who worked that frozen day (all or none: pools keep agents with equal frozen
+        days together); ``None`` for a day nobody knows (after the horizon, or before the
+        frozen days). Without a history the horizon wraps round (``day mod T``)."""
+        history = self.instance.history
+        n_days = self.n_days
+        if history is None:
+            return self.days_of.get(u, {}).get(day % n_days, []), 0.0
+        if 0 <= day < n_days:
+            return self.days_of.get(u, {}).get(day, []), 0.0
+        if day >= n_days or not history.known(day):
+            return None
+        unit = self.workforce.units[u]
+        return [], float(unit.size) if day in history.worked(unit.agents[0]) else 0.0
+
 
 class Rule:
     """Base of the rule plug-ins: every hook does nothing until a rule overrides it.

@@ -61,6 +61,9 @@ def add_max_consecutive_working_days(
     """
     from wfm.scheduling.day_patterns import day_pattern_plans
 
+    if context.open_horizon:
+        add_open_horizon_rows(context)
+        return
     model, instance, workforce = context.model, context.instance, context.workforce
     n_days = context.n_days
     days_of = context.days_of
@@ -88,6 +91,32 @@ def add_max_consecutive_working_days(
         {key: ([1.0] * len(columns), columns, bound) for key, (columns, bound) in rows.items()},
         keep_empty=True,
     )
+
+
+def add_open_horizon_rows(context: ModelContext) -> None:
+    """The rule after frozen days (:mod:`wfm.scheduling.history`): every window of
+    :math:`K + 1` days that ends inside the horizon, from :math:`-K` on, holds a day off,
+    the frozen days counted as constants,
+    :math:`\\sum_{i=0}^{K} w_{u,d+i} \\le K m_u - \\sum_{d+i<0} h_{u,d+i}`
+    (``max_consecutive_working_days[unit_id, first_day]``); windows reaching past the last
+    day are the next window's. All windows are rows (the day patterns do not wrap then)."""
+    rows = {}
+    for u, unit in enumerate(context.workforce.units):
+        limit = limit_of(unit.contract)
+        for first in range(-limit, context.n_days - limit):
+            terms = [context.day_terms(u, first + i) for i in range(limit + 1)]
+            if any(term is None for term in terms):
+                continue
+            variables = [x for found, _ in terms for x in found]
+            constant = sum(count for _, count in terms)
+            possible = sum(1 for found, count in terms if found or count)
+            if variables and possible > limit:
+                rows[unit.unit_id, first] = (
+                    [1.0] * len(variables),
+                    variables,
+                    limit * unit.size - constant,
+                )
+    context.model.add_upper_rows("max_consecutive_working_days", rows, keep_empty=True)
 
 
 class MaxConsecutiveWorkingDays(Rule):

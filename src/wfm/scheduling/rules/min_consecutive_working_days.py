@@ -59,6 +59,9 @@ class MinConsecutiveWorkingDays(Rule):
         return problems
 
     def add_constraints(self, context: ModelContext) -> None:
+        if context.open_horizon:
+            self.add_open_horizon_rows(context)
+            return
         n_days = context.n_days
         rows = {}
         for unit, least, mine in units_bound_by(context, self.name, run_length_applies):
@@ -75,6 +78,35 @@ class MinConsecutiveWorkingDays(Rule):
                         ),
                         0.0,
                     )
+        add_upper_rows(context.model, "min_consecutive_working_days", rows)
+
+    def add_open_horizon_rows(self, context: ModelContext) -> None:
+        """After frozen days (:mod:`wfm.scheduling.history`): the same rows without wrapping
+        round, for runs starting from :math:`1 - M` on, frozen days as constants (a run the
+        frozen days leave short must go on into the horizon); the days of a run past the
+        horizon's end are the next window's."""
+        rows = {}
+        for u, unit in enumerate(context.workforce.units):
+            least = unit.contract.min_consecutive_working_days
+            if not run_length_applies(least):
+                continue
+            for d in range(1 - least, context.n_days):
+                today, before = context.day_terms(u, d), context.day_terms(u, d - 1)
+                if today is None or before is None:
+                    continue
+                for i in range(1, least):
+                    after = context.day_terms(u, d + i)
+                    if after is None:
+                        continue
+                    coefs, variables = combined(
+                        [(1.0, x) for x in today[0]] + [(-1.0, x) for x in [*before[0], *after[0]]]
+                    )
+                    if variables:
+                        rows[unit.unit_id, d, i] = (
+                            coefs,
+                            variables,
+                            before[1] + after[1] - today[1],
+                        )
         add_upper_rows(context.model, "min_consecutive_working_days", rows)
 
     def check(self, view) -> list[Violation]:

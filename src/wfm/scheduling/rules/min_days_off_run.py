@@ -68,6 +68,9 @@ class MinDaysOffRun(Rule):
         return problems
 
     def add_constraints(self, context: ModelContext) -> None:
+        if context.open_horizon:
+            self.add_open_horizon_rows(context)
+            return
         n_days = context.n_days
         rows = {}
         for unit, length, mine in units_bound_by(
@@ -89,6 +92,37 @@ class MinDaysOffRun(Rule):
                         + [(1.0, x) for x in after]
                     )
                     rows[unit.unit_id, d, i] = (coefs, variables, unit.size)
+        add_upper_rows(context.model, "min_days_off_run_length", rows)
+
+    def add_open_horizon_rows(self, context: ModelContext) -> None:
+        """After frozen days (:mod:`wfm.scheduling.history`): the same rows without wrapping
+        round, for runs of days off starting from :math:`1 - L` on (a run of days off the
+        frozen days start must last into the horizon), frozen days as constants; days past
+        the horizon's end are the next window's."""
+        rows = {}
+        for u, unit in enumerate(context.workforce.units):
+            length = unit.contract.min_days_off_run_length
+            if not run_length_applies(length):
+                continue
+            for d in range(1 - length, context.n_days):
+                today, before = context.day_terms(u, d), context.day_terms(u, d - 1)
+                if today is None or before is None or not (before[0] or before[1]):
+                    continue
+                for i in range(1, length):
+                    after = context.day_terms(u, d + i)
+                    if after is None or not (after[0] or after[1]):
+                        continue
+                    coefs, variables = combined(
+                        [(1.0, x) for x in before[0]]
+                        + [(-1.0, x) for x in today[0]]
+                        + [(1.0, x) for x in after[0]]
+                    )
+                    if variables:
+                        rows[unit.unit_id, d, i] = (
+                            coefs,
+                            variables,
+                            unit.size - before[1] + today[1] - after[1],
+                        )
         add_upper_rows(context.model, "min_days_off_run_length", rows)
 
     def check(self, view) -> list[Violation]:
