@@ -301,6 +301,7 @@ COLUMN_LABELS = {
     "forbidden_shift_sequences": "Forbidden shift sequences",
     "extra_start_time_cost": "Cost of each extra start time",
     "min_days_off_run_length": "Shortest run of days off [days]",
+    "rotation_weeks": "Rotation repeats every [weeks]",
     "asa_target_seconds": "ASA target [s]",
     "lengths_minutes": "Shift lengths [min]",
     "min_shift_minutes": "Shortest shift that gets it [min]",

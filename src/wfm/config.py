@@ -293,6 +293,15 @@ class Contract(_Frozen):
         "units); 0 (the default) turns it off.",
     )
 
+    rotation_weeks: int | None = Field(
+        None,
+        ge=1,
+        le=52,
+        description="A rotation repeating every N weeks [weeks], hard: each agent's week k is the same as week "
+        "k + N (the same shifts on the same weekdays), so over a longer horizon the team works a fixed rotating "
+        "pattern; the pattern itself is chosen by the optimisation. None (the default) for no rotation.",
+    )
+
     @field_validator("max_shifts_per_type", mode="before")
     @classmethod
     def _type_limits(cls, value):

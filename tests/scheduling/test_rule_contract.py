@@ -16,8 +16,9 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pytest
-from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
+from scheduling_synthetic import MONDAY, TIMEZONE, make_agents, make_centre, requirements_frame
 
 from wfm.config import Contract, ShiftTemplate, ShiftType
 from wfm.errors import SolveError
@@ -83,6 +84,7 @@ class Case:
     impossible_templates: tuple | None = None
     opening: dict = field(default_factory=lambda: {d: "06:00-22:00" for d in ALL_DAYS})
     impossible_opening: dict | None = None
+    impossible_days_off: tuple = ()  # days (from MONDAY) the agent is unavailable
 
 
 CASES: dict[str, Case] = {
@@ -246,7 +248,42 @@ CASES: dict[str, Case] = {
             template("day", "08:00", 480, days=("tue",)),
         ),
     ),
+    # Two weeks, demand Monday of week 1 and Tuesday of week 2. Free: those two shifts, 16.
+    # Weeks repeating every week: Mon and Tue in both weeks, 32 + 16 h over x 0.5 = 40 (Mon
+    # only in both weeks leaves Tuesday short: 16 + 4 + 80 = 100).
+    "rotation_weeks": Case(
+        free={},
+        bound={"rotation_weeks": 1},
+        free_cost=16.0,
+        bound_cost=40.0,
+        violation="contract_rotation",
+        # Unavailable on Monday of week 1 and Tuesday of week 2: each week alone has 6 days,
+        # but repeating weeks have only 5 weekdays left.
+        impossible={"rotation_weeks": 1, "min_days_per_week": 6},
+        named="leaves only 5 weekdays",
+        demand={span(0, "08:00", "16:00"): 1, span(8, "08:00", "16:00"): 1},
+        weeks=2,
+        impossible_days_off=(0, 8),
+    ),
 }
+
+
+def days_off_frame(days) -> pd.DataFrame | None:
+    """Whole days of unavailability for agent A01."""
+    if not days:
+        return None
+    rows = []
+    for day in days:
+        date = MONDAY + dt.timedelta(days=day)
+        rows.append(
+            (
+                "A01",
+                pd.Timestamp(date).tz_localize(TIMEZONE),
+                pd.Timestamp(date + dt.timedelta(days=1)).tz_localize(TIMEZONE),
+                "unavailable",
+            )
+        )
+    return pd.DataFrame(rows, columns=["agent_id", "start", "end", "kind"])
 
 
 def centre_for(case: Case, settings: dict, *, templates=None, opening=None):
@@ -308,11 +345,26 @@ def test_an_impossible_setting_is_named_before_solving(name):
     )
     agents = make_agents(1, contract="c")
     requirements = requirements_frame(centre, MONDAY, {"sales": case.demand}, days=7 * case.weeks)
-    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=7 * case.weeks)
+    days_off = days_off_frame(case.impossible_days_off)
+    instance = prepare_week(
+        requirements,
+        rota_site(centre),
+        agents,
+        MONDAY,
+        days=7 * case.weeks,
+        availability=days_off,
+    )
     problems = rule_named(case.diagnosed_by or name).diagnose(instance)
     assert any(case.named in problem for problem in problems), problems
     with pytest.raises(SolveError, match="no rota can meet every hard rule") as raised:
-        schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=case.weeks)
+        schedule_horizon(
+            requirements,
+            rota_site(centre),
+            agents,
+            MONDAY,
+            weeks=case.weeks,
+            availability=days_off,
+        )
     assert case.named in str(raised.value)
     assert "'c'" in str(raised.value) or "A01" in str(raised.value)
 

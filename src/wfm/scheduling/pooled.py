@@ -249,6 +249,10 @@ def share_out_pools(model: LinearModel, workforce: Workforce, instance: RotaInst
                 "hours' rest between shifts"
             )
             continue
+        shifts = repeat_rotation(shifts, unit.contract, instance)
+        if shifts is None:
+            unplaced[unit.unit_id] = "its rotation's repeated shifts could not be found"
+            continue
         pairs.extend(shifts)
     frame = pd.DataFrame(pairs, columns=["agent", "candidate"], dtype="int64").sort_values(
         ["agent", "candidate"], ignore_index=True
@@ -260,6 +264,36 @@ def share_out_pools(model: LinearModel, workforce: Workforce, instance: RotaInst
         len(moved_agents),
         tuple(sorted(set(moved_agents))),
     )
+
+
+def repeat_rotation(
+    shifts: list[tuple[int, int]], contract, instance: RotaInstance
+) -> list[tuple[int, int]] | None:
+    """The share-out of a pool whose contract repeats every N weeks
+    (:mod:`wfm.scheduling.rules.rotation`): each agent keeps its shifts of the first
+    :math:`7N` days and works them again every :math:`7N` days. The pooled rows make each
+    shift's count equal to its twin's, so the counts, coverage and cost are unchanged;
+    ``None`` when a twin shift is missing. Other contracts' shifts are returned as they are."""
+    from wfm.scheduling.rules.rotation import period_of
+
+    period = period_of(contract)
+    n_days = int(instance.grid.days)
+    if period is None or period >= n_days:
+        return shifts
+    keys = instance.candidates[["candidate", "day", "start_minute", "length_minutes"]]
+    shift_of = {int(c): (int(d), int(m), int(n)) for c, d, m, n in keys.itertuples(index=False)}
+    candidate_of = {key: c for c, key in shift_of.items()}
+    out = []
+    for agent, candidate in shifts:
+        day, start, length = shift_of[candidate]
+        if day >= period:
+            continue
+        for later in range(day, n_days, period):
+            twin = candidate_of.get((later, start, length))
+            if twin is None:
+                return None
+            out.append((agent, twin))
+    return out
 
 
 def _allowed_by_day_and_minutes(

@@ -18,6 +18,7 @@ from wfm.scheduling.rules import (
     min_consecutive_working_days,
     min_days_off_run,
     min_rest,
+    rotation,
     same_start_time,
     shift_types,
     weekly_hours_and_days,
@@ -38,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     shift_types.SEQUENCES,
     shift_types.LIMITS,
     same_start_time.RULE,
+    rotation.RULE,
 )
 
 

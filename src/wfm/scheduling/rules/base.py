@@ -61,6 +61,21 @@ def add_upper_rows(model: LinearModel, name: str, rows: dict) -> None:
     model.add_upper_rows(name, rows)
 
 
+def add_equal_rows(model, name: str, rows: dict) -> None:
+    """Add the constraint component ``name`` with one row ``sum(coefs * vars) == value`` per
+    key of ``rows`` (``{key: (coefs, vars, value)}``); nothing when ``rows`` is empty."""
+    if not rows:
+        return
+    import pyomo.environ as pyo
+
+    model.add_component(
+        name,
+        pyo.Constraint(
+            list(rows), rule=lambda m, *key: linear(rows[key][0], rows[key][1]) == rows[key][2]
+        ),
+    )
+
+
 def week_lengths(n_days: int) -> list[int]:
     """Days in each calendar week of a horizon of ``n_days`` days: each block of 7 days
     from the start date, the last one shorter when ``n_days`` is not a multiple of 7.

@@ -127,7 +127,8 @@ class MaxConsecutiveWorkingDays(Rule):
     description = (
         "No run of working days (consecutive local dates with a shift) is longer than "
         "max_consecutive_working_days, also across week boundaries (the horizon read as a "
-        "repeating pattern)."
+        "repeating pattern, or continuing the frozen weeks before it: a rolling horizon's "
+        "earlier windows)."
     )
     settings = (Setting.of(Contract, "max_consecutive_working_days", "days"),)
 

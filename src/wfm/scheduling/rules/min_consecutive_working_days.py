@@ -40,7 +40,8 @@ class MinConsecutiveWorkingDays(Rule):
     title = "Fewest working days in a row"
     description = (
         "Every run of working days is at least min_consecutive_working_days long (no lone "
-        "working day when 2), the horizon read as a repeating pattern."
+        "working day when 2), the horizon read as a repeating pattern or continuing the "
+        "frozen weeks before it (a rolling horizon's earlier windows)."
     )
     settings = (Setting.of(Contract, "min_consecutive_working_days", "days"),)
 

@@ -37,7 +37,8 @@ class MinDaysOffRun(Rule):
     title = "Fewest days off in a row"
     description = (
         "Every run of days off between two working days is at least min_days_off_run_length "
-        "days long (no lone day off when 2), the horizon read as a repeating pattern; stricter "
+        "days long (no lone day off when 2), the horizon read as a repeating pattern or "
+        "continuing the frozen weeks before it; stricter "
         "than the weekly run of min_consecutive_days_off."
     )
     settings = (Setting.of(Contract, "min_days_off_run_length", "days"),)
