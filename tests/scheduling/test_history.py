@@ -230,3 +230,37 @@ def schedule_horizon_days(centre, demand_days):
     requirements = requirements_frame(centre, MONDAY, {"sales": day_spans(demand_days)}, days=14)
     result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
     return result, {(pd.Timestamp(d).date() - MONDAY).days for d in result.rota["date"]}
+
+
+def test_a_frozen_short_run_that_cannot_go_on_is_named_before_solving():
+    # Runs of at least 3 days; Sunday alone worked before, and the agent is off on Tuesday:
+    # the run cannot reach 3 days.
+    from wfm.errors import SolveError
+
+    centre = centre_with(min_consecutive_working_days=3)
+    tuesday = MONDAY + dt.timedelta(days=1)
+    off = pd.DataFrame(
+        [
+            (
+                "A01",
+                pd.Timestamp(str(tuesday)).tz_localize(centre.timezone),
+                pd.Timestamp(str(tuesday + dt.timedelta(days=1))).tz_localize(centre.timezone),
+                "unavailable",
+            )
+        ],
+        columns=["agent_id", "start", "end", "kind"],
+    )
+    agents = make_agents(1, contract="c")
+    requirements = requirements_frame(centre, MONDAY, {"sales": day_spans((2,))}, days=7)
+    with pytest.raises(SolveError) as raised:
+        schedule_week(
+            requirements,
+            rota_site(centre),
+            agents,
+            MONDAY,
+            history=frozen_week(centre, (6,)),
+            availability=off,
+        )
+    message = str(raised.value)
+    assert "agent 'A01'" in message and "worked only 1 day in a row up to" in message
+    assert f"may take no shift on {tuesday}" in message

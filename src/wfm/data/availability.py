@@ -25,7 +25,7 @@ import pandas as pd
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
 from wfm.data.parsing import check_not_empty, parse_text
-from wfm.data.row_errors import raise_first
+from wfm.data.row_errors import file_lines, raise_first
 from wfm.data.schemas import AVAILABILITY_COLUMNS, AVAILABILITY_KINDS
 from wfm.data.timestamps import parse_timestamps
 
@@ -51,7 +51,8 @@ def read_availability(
     -------
     pandas.DataFrame
         Columns :data:`~wfm.data.schemas.AVAILABILITY_COLUMNS` in file order; ``start`` and
-        ``end`` tz-aware in ``timezone``.
+        ``end`` tz-aware in ``timezone``; and ``line``, each window's line in the file (for
+        messages that name it).
 
     Raises
     ------
@@ -113,6 +114,7 @@ def validate_availability_frame(
             "start": start,
             "end": end,
             "kind": kind.to_numpy(dtype=object),
+            "line": file_lines(data),
         }
     ).reset_index(drop=True)
 

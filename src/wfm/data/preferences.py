@@ -228,9 +228,69 @@ def check_requests_agree(preferences: pd.DataFrame, source: str) -> None:
     )
 
 
+def check_requests_against_time_off(
+    preferences: pd.DataFrame,
+    availability: pd.DataFrame,
+    *,
+    preferences_source: str,
+    availability_source: str,
+) -> None:
+    """Raise :class:`~wfm.errors.InputError` naming both files and lines when an agent asks
+    to work on a date (``request_on``) that their time off covers whole (an ``unavailable``
+    window from the date's local midnight to the next, or longer).
+
+    Parameters
+    ----------
+    preferences
+        :func:`read_preferences`'s frame (with ``line``).
+    availability
+        :func:`wfm.data.availability.read_availability`'s frame (tz-aware ``start`` and
+        ``end`` in the centre's zone; ``line`` when read from a file).
+    preferences_source, availability_source
+        The two files, for the message.
+    """
+    wanted = preferences[preferences["kind"] == "request_on"]
+    off = availability[availability["kind"] == "unavailable"]
+    if wanted.empty or off.empty:
+        return
+    timezone = pd.DatetimeIndex(off["start"]).tz
+    clashes = []
+    for agent_id, ordinal, line, shift_type in wanted[
+        ["agent_id", "value", "line", "shift_type"]
+    ].itertuples(index=False):
+        day = dt.date.fromordinal(int(ordinal))
+        midnight = pd.Timestamp(day).tz_localize(timezone)
+        next_midnight = pd.Timestamp(day + dt.timedelta(days=1)).tz_localize(timezone)
+        mine = off[
+            (off["agent_id"] == agent_id)
+            & (off["start"] <= midnight)
+            & (off["end"] >= next_midnight)
+        ]
+        if not mine.empty:
+            clashes.append((int(line), agent_id, day, shift_type, mine.iloc[0]))
+    if not clashes:
+        return
+    line, agent_id, day, shift_type, window = min(clashes, key=lambda clash: clash[0])
+    where = (
+        f"line {int(window['line'])} of " if "line" in window and pd.notna(window["line"]) else ""
+    )
+    what = f"a '{shift_type}' shift" if shift_type else "a shift"
+    raise InputError(
+        f"contradictory requests: line {line} asks agent '{agent_id}' to work {what} on {day}, "
+        f"but {where}{availability_source} gives them time off from "
+        f"{pd.Timestamp(window['start']):%Y-%m-%d %H:%M} to {pd.Timestamp(window['end']):%Y-%m-%d %H:%M}"
+        + (f"; {len(clashes) - 1} more such request(s)" if len(clashes) > 1 else ""),
+        source=preferences_source,
+        row=line,
+        column="value",
+        fix="drop the request to work, or the time off, whichever is wrong",
+    )
+
+
 __all__ = [
     "DEFAULT_WEIGHT",
     "REQUEST_KINDS",
+    "check_requests_against_time_off",
     "check_requests_agree",
     "read_preferences",
     "validate_preferences_frame",

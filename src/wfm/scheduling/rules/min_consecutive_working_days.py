@@ -13,6 +13,8 @@ continue outside the rota and is not reported).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from wfm.config import Contract
@@ -22,6 +24,7 @@ from wfm.scheduling.rules.base import (
     Rule,
     Setting,
     add_upper_rows,
+    agent_text,
     agents_bound_by,
     agents_of_contracts,
     combined,
@@ -56,6 +59,40 @@ class MinConsecutiveWorkingDays(Rule):
                     f"{least} days but allows at most {limit_of(contract)} working days in a row "
                     f"(max_consecutive_working_days), so its {who(agents_of[contract.name])} "
                     f"cannot work the contract's {contract.min_days_per_week} days a week"
+                )
+        return problems + self.frozen_run_problems(instance)
+
+    def frozen_run_problems(self, instance) -> list[str]:
+        """Agents whose frozen days (:mod:`wfm.scheduling.history`) end with a run shorter
+        than M that must go on into the horizon, on a day they may take no shift."""
+        history = instance.history
+        if history is None:
+            return []
+        workable: dict[int, set[int]] = {}
+        days = instance.eligible.merge(instance.candidates[["candidate", "day"]], on="candidate")
+        for a, day in zip(days["agent"], days["day"], strict=True):
+            workable.setdefault(int(a), set()).add(int(day))
+        problems = []
+        for a, (agent, contract) in enumerate(
+            zip(instance.agents, instance.contracts, strict=True)
+        ):
+            least = contract.min_consecutive_working_days
+            worked = history.worked(a)
+            run = 0
+            while -(run + 1) in worked:
+                run += 1
+            if not run_length_applies(least) or run == 0 or run >= least:
+                continue
+            if not history.known(-(run + 1)):
+                continue  # the run may have started before the frozen days
+            missing = [d for d in range(least - run) if d not in workable.get(a, set())]
+            if missing:
+                start = instance.grid.start_date
+                problems.append(
+                    f"{agent_text(agent, contract)} worked only {run} day{'s' if run > 1 else ''} "
+                    f"in a row up to {start - dt.timedelta(days=1)} (frozen rota) and must go on "
+                    f"to {least} in a row (min_consecutive_working_days), but may take no shift on "
+                    + ", ".join(str(start + dt.timedelta(days=d)) for d in missing)
                 )
         return problems
 
