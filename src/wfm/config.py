@@ -562,6 +562,12 @@ class Centre(_Frozen):
         None,
         description="Agent shift preferences CSV (agent_id, kind, value, weight), relative to the centre file.",
     )
+    shift_demand: Path | None = Field(
+        None,
+        description="Agents wanted per day and shift type CSV (day, shift_type, agents), relative to the "
+        "centre file: the rota covers it, priced like under-cover, besides (or instead of) the interval "
+        "requirements; none for none.",
+    )
     opening_hours: dict[str, str] = Field(
         default_factory=lambda: {
             day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

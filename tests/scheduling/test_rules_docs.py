@@ -26,4 +26,4 @@ def test_the_table_has_one_row_per_rule_with_each_setting():
     for line, rule in zip(lines, RULES, strict=True):
         assert line.startswith(f"| `{rule.name}`")
         for setting in rule.settings:
-            assert f"`contract.{setting.name}` [{setting.unit}]" in line
+            assert f"`{setting.table}.{setting.name}` [{setting.unit}]" in line

@@ -186,9 +186,14 @@ def add_rota_start_option(parser: argparse.ArgumentParser) -> None:
 
 def rota_start_date(args: argparse.Namespace, requirements) -> dt.date:
     """The first date of a rota: ``--start-date``, else the requirements' first date."""
-    return (
-        parse_date(args.start_date, "--start-date") or requirements["interval_start"].min().date()
-    )
+    start = parse_date(args.start_date, "--start-date")
+    if start is None and requirements.empty:
+        raise InputError(
+            "no first date for the rota: there are no interval requirements to take it from",
+            column="--start-date",
+            fix="give --start-date YYYY-MM-DD (a Monday, usually)",
+        )
+    return start or requirements["interval_start"].min().date()
 
 
 def quiet_options() -> argparse.ArgumentParser:
@@ -238,7 +243,9 @@ def rota_command(commands, name: str, *, help: str, description: str) -> argpars
     return parser
 
 
-def rota_command_inputs(args: argparse.Namespace, requirements_path: str):
+def rota_command_inputs(
+    args: argparse.Namespace, requirements_path: str | None, *, shift_demand: str | None = None
+):
     """What a rota command starts from: the output folder (checked first), the centre with
     the solver options applied to its scheduling settings, the requirements read for a rota
     (:func:`wfm.plan.chain.load_rota_requirements`) and the centre's staffing groups
@@ -248,8 +255,21 @@ def rota_command_inputs(args: argparse.Namespace, requirements_path: str):
     from wfm.plan.chain import load_rota_requirements
     from wfm.plan.groups import staffing_groups
 
+    from wfm.plan.chain import load_shift_demand
+
     out_dir = output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
+    if shift_demand is not None:  # from the command line, in place of the centre file's
+        centre = centre.model_copy(update={"shift_demand": Path(shift_demand).resolve()})
+    if requirements_path is None and centre.shift_demand is None:
+        raise InputError(
+            "no demand to schedule for",
+            column="requirements",
+            fix="give a requirements CSV (from `wfm staff`), or a demand per day and shift type "
+            "with --shift-demand FILE (or shift_demand in the centre file)",
+        )
+    if centre.shift_demand is not None:
+        load_shift_demand(centre)  # a bad file stops here, before any solve
     centre = with_settings(centre, scheduling_settings(centre, args))
     requirements = load_rota_requirements(requirements_path, centre)
     return out_dir, centre, requirements, staffing_groups(centre)
@@ -266,7 +286,15 @@ def rota_command_files(centre, groups, requirements, rota, solves, start_date, o
     say(f"rota: {rota.summary.describe()}")
     for group in solves:
         say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
-    return rota_files(centre, agents, rota, projected, summary, out_dir, solves), summary
+    files = rota_files(centre, agents, rota, projected, summary, out_dir, solves, start_date)
+    cover = files.get(out_dir / "shift_cover.csv")
+    if cover is not None:
+        covered = int(cover["agents_scheduled"].clip(upper=cover["agents_wanted"]).sum())
+        say(
+            f"shift-type demand: {covered} of {cover['agents_wanted'].sum():g} agents covered, "
+            f"{cover['agents_short'].sum():g} short"
+        )
+    return files, summary
 
 
 def say_projected_service(summary, out_dir: Path) -> None:

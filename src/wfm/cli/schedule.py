@@ -25,7 +25,18 @@ def register(commands) -> None:
         description="Build a rota for the centre's agents covering a requirements CSV; writes rota, coverage and solve "
         "summary, and the rota as rota.xlsx (a sheet per team) and calendars/<agent_id>.ics.",
     )
-    parser.add_argument("requirements", help="requirements CSV (from `wfm staff`)")
+    parser.add_argument(
+        "requirements",
+        nargs="?",
+        help="requirements CSV (from `wfm staff`); may be left out when the demand is given per "
+        "day and shift type (--shift-demand, or the centre file's shift_demand)",
+    )
+    parser.add_argument(
+        "--shift-demand",
+        help="CSV of agents wanted per day and shift type (day, shift_type, agents; see "
+        "docs/data-formats.md), covered besides or instead of the requirements (default: the "
+        "centre file's shift_demand); writes shift_cover.csv",
+    )
     add_rota_start_option(parser)
     parser.add_argument(
         "--weeks",
@@ -40,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
     from wfm.plan.centre_rota import schedule_centre
 
-    out_dir, centre, requirements, groups = rota_command_inputs(args, args.requirements)
+    out_dir, centre, requirements, groups = rota_command_inputs(
+        args, args.requirements, shift_demand=args.shift_demand
+    )
     start_date = rota_start_date(args, requirements)
     with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
         made = schedule_centre(

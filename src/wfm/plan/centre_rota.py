@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
+from wfm.errors import ConfigError
 from wfm.data.availability import read_availability
 from wfm.data.schemas import Agent
 from wfm.execution import Executor, LocalExecutor
@@ -125,6 +126,13 @@ def group_requirements(
     return parts
 
 
+def _shift_demand(centre: Centre) -> pd.DataFrame | None:
+    """The centre's shift demand (:func:`wfm.plan.chain.load_shift_demand`)."""
+    from wfm.plan.chain import load_shift_demand
+
+    return load_shift_demand(centre)
+
+
 def schedule_centre(
     centre: Centre,
     requirements: pd.DataFrame,
@@ -181,8 +189,16 @@ def schedule_centre(
             settings=centre.scheduling,
             availability=group.availability,
             preferences=group.preferences,
+            shift_demand=_shift_demand(centre),
         )
         return CentreRota(result)
+    if centre.shift_demand is not None:
+        raise ConfigError(
+            f"the centre's shift demand ({centre.shift_demand}) is for one model, but the centre "
+            f"is scheduled as {len(groups)} staffing groups or sites",
+            fix="schedule each group with its own shift demand (wfm schedule --shift-demand), or "
+            "leave shift_demand out of the centre file",
+        )
     parts = (
         list(requirements_by_group)
         if requirements_by_group is not None

@@ -30,7 +30,7 @@ from wfm.data.availability import read_availability
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
 from wfm.data.output_files import read_requirements
-from wfm.data.preferences import read_preferences
+from wfm.data.preferences import check_requests_against_time_off, read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
 from wfm.execution import Executor
@@ -51,6 +51,7 @@ from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import RotaResult
 from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
+from wfm.scheduling.rota_view import week_start_for
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 from wfm.staffing import ServiceTarget, compute_requirements
@@ -141,10 +142,31 @@ def load_history(centre: Centre) -> History:
     return fill_missing_aht(history, aht_assumption(centre))
 
 
-def load_rota_requirements(path: str | Path, centre: Centre) -> pd.DataFrame:
+def no_interval_requirements(centre: Centre) -> pd.DataFrame:
+    """An empty requirements frame in the centre's zone, for a rota whose demand is given per
+    day and shift type only."""
+    return pd.DataFrame(
+        {
+            "interval_start": pd.DatetimeIndex([], tz=centre.timezone),
+            "queue": pd.Series([], dtype=object),
+            **{
+                column: pd.Series([], dtype=float)
+                for column in ("offered", "aht_seconds", "traffic_erlangs")
+            },
+            "agents_required": pd.Series([], dtype=float),
+            "agents_scheduled_required": pd.Series([], dtype=float),
+            "shrinkage_fraction": pd.Series([], dtype=float),
+        }
+    )
+
+
+def load_rota_requirements(path: str | Path | None, centre: Centre) -> pd.DataFrame:
     """A requirements CSV (from ``wfm staff`` or ``wfm plan``) read for a rota of ``centre``:
     local times in the centre's zone, and each queue's shrinkage from the centre file where
-    the file carries none (a file written before the column existed)."""
+    the file carries none (a file written before the column existed). ``None``: no interval
+    requirements (the demand is the centre's shift demand)."""
+    if path is None:  # demand given per day and shift type only (centre.shift_demand)
+        return no_interval_requirements(centre)
     requirements = read_requirements(path, centre.timezone)
     if "shrinkage_fraction" not in requirements:
         requirements = requirements.assign(
@@ -174,6 +196,39 @@ def load_preferences(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | 
     if path is None:
         return None
     return read_preferences(path, [agent.agent_id for agent in agents])
+
+
+def load_shift_demand(centre: Centre) -> pd.DataFrame | None:
+    """Read the shift-demand CSV the centre file names (``None`` if it names none)."""
+    from wfm.data.shift_demand import read_shift_demand
+
+    path = centre.resolve(centre.shift_demand)
+    if path is None:
+        return None
+    return read_shift_demand(path, [shift_type.name for shift_type in centre.shift_types])
+
+
+def shift_cover(centre: Centre, rota: RotaResult, start_date: dt.date) -> pd.DataFrame | None:
+    """What the rota covered of the centre's shift demand per date and shift type
+    (:func:`wfm.scheduling.rules.shift_demand.shift_cover_table`), ``None`` without one."""
+    from wfm.data.shift_demand import shift_demand_by_date
+    from wfm.scheduling.rules.shift_demand import shift_cover_table
+
+    demand = load_shift_demand(centre)
+    if demand is None:
+        return None
+    days = ROTA_DAYS * max(1, rota_weeks_of(rota, start_date, centre.timezone))
+    return shift_cover_table(
+        rota.rota,
+        shift_demand_by_date(demand, start_date, days),
+        centre.shift_types,
+        centre.timezone,
+    )
+
+
+def rota_weeks_of(rota: RotaResult, start_date: dt.date, timezone: str) -> int:
+    """Whole weeks from ``start_date`` that a rota's coverage spans [weeks]."""
+    return coverage_days(rota.coverage, start_date, timezone) // ROTA_DAYS
 
 
 def forecast_centre(
@@ -384,7 +439,18 @@ def schedule_rota(
 ) -> RotaResult:
     """The rota for the centre's agents over ``weeks`` weeks from ``start_date`` (default
     :func:`rota_weeks`: the planning horizon rounded up to whole weeks), in one model, with
-    the availability and preferences its file names."""
+    the availability, preferences and shift demand its file names (a request to work on a day
+    the time off covers is refused with both files' lines:
+    :func:`~wfm.data.preferences.check_requests_against_time_off`)."""
+    availability = load_availability(centre, agents)
+    preferences = load_preferences(centre, agents)
+    if availability is not None and preferences is not None:
+        check_requests_against_time_off(
+            preferences,
+            availability,
+            preferences_source=str(centre.resolve(centre.preferences)),
+            availability_source=str(centre.resolve(centre.availability)),
+        )
     return schedule_horizon(
         requirements,
         rota_site(centre),
@@ -393,8 +459,9 @@ def schedule_rota(
         weeks=weeks or rota_weeks(centre),
         progress=progress,
         settings=settings,
-        availability=load_availability(centre, agents),
-        preferences=load_preferences(centre, agents),
+        availability=availability,
+        preferences=preferences,
+        shift_demand=load_shift_demand(centre),
     )
 
 
@@ -450,10 +517,12 @@ def rota_files(
     summary: pd.DataFrame,
     out_dir: Path,
     groups: Sequence[GroupSolve] = (),
+    start_date: dt.date | None = None,
 ) -> dict[Path, object]:
     """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
     ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
-    ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`).
+    ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`),
+    and ``shift_cover.csv`` when the centre gives a shift demand (:func:`shift_cover`).
     With staffing groups, ``solve_summary.json`` adds ``groups``: one summary per group."""
     solve = solve_summary_dict(rota, groups)
     files: dict[Path, object] = {
@@ -463,6 +532,12 @@ def rota_files(
         out_dir / "service_summary.csv": summary,
         out_dir / "solve_summary.json": json.dumps(solve, indent=2) + "\n",
     }
+    start_date = start_date or (
+        week_start_for(rota.rota, centre.timezone) if not rota.rota.empty else None
+    )
+    cover = shift_cover(centre, rota, start_date) if start_date is not None else None
+    if cover is not None:
+        files[out_dir / "shift_cover.csv"] = cover
     files.update(
         rota_export_files(
             rota.rota,
@@ -494,6 +569,7 @@ def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
             result.summary,
             out_dir,
             result.groups,
+            start_date=result.start_date,
         ),
         out_dir / "report.md": plan_report(result),
     }

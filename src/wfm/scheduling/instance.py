@@ -34,6 +34,7 @@ import pandas as pd
 
 from wfm.config import BreakRule, Contract, ShiftTemplate, ShiftType
 from wfm.data.schemas import Agent
+from wfm.data.shift_demand import shift_demand_by_date
 from wfm.errors import InputError
 from wfm.scheduling.availability_and_preferences import (
     availability_mask,
@@ -129,6 +130,11 @@ class RotaInstance:
     history
         The frozen shifts before the horizon (:class:`~wfm.scheduling.history.ShiftHistory`),
         or ``None``: the rules on runs of days then read the horizon as repeating.
+    shift_demand
+        Agents wanted per horizon day and shift type
+        (:func:`wfm.data.shift_demand.shift_demand_by_date`: ``day``, ``date``,
+        ``shift_type``, ``agents``, ``line``), or ``None``
+        (:mod:`wfm.scheduling.rules.shift_demand`).
     """
 
     grid: WeekGrid
@@ -151,6 +157,7 @@ class RotaInstance:
     shift_types: tuple[ShiftType, ...] = ()
     queue_targets: Mapping[str, QueueTarget] = field(default_factory=dict)
     history: ShiftHistory | None = None
+    shift_demand: pd.DataFrame | None = None
 
     @property
     def interval_hours(self) -> float:
@@ -296,6 +303,7 @@ def prepare_week(
     availability: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
     history: FrozenRota | None = None,
+    shift_demand: pd.DataFrame | None = None,
 ) -> RotaInstance:
     """Check the inputs of a scheduling run and put them into index form.
 
@@ -322,6 +330,9 @@ def prepare_week(
         The rota worked before ``start_date`` (:class:`~wfm.scheduling.history.FrozenRota`),
         frozen context for the rules on runs of days and the rotation
         (:mod:`wfm.scheduling.history`); ``None`` reads the horizon as repeating.
+    shift_demand
+        Agents wanted per day and shift type (:func:`wfm.data.shift_demand.read_shift_demand`),
+        as well as or instead of the requirements; ``None`` for none.
 
     Raises
     ------
@@ -389,6 +400,18 @@ def prepare_week(
     allowed &= ~candidates["length_minutes"].isin(unplaceable).to_numpy(dtype=bool)[None, :]
     eligible = eligible_pairs(candidates, contracts, allowed)
     scheduled_required, required = requirement_matrices(requirements, grid, queues)
+    demand_by_date = None
+    if shift_demand is not None:
+        known = [shift_type.name for shift_type in site.shift_types]
+        unknown = sorted(set(shift_demand["shift_type"]) - set(known))
+        if unknown:
+            raise InputError(
+                f"the shift demand names shift type '{unknown[0]}', which the centre does not define",
+                column="shift_type",
+                value=unknown[0],
+                fix=f"use one of {known} or add it to the centre file's [[shift_types]]",
+            )
+        demand_by_date = shift_demand_by_date(shift_demand, start_date, days)
     instance = RotaInstance(
         grid=grid,
         agents=agents,
@@ -420,6 +443,7 @@ def prepare_week(
             site.timezone,
             days=(start_date - history.first_date).days,
         ),
+        shift_demand=demand_by_date,
     )
     logger.info("rota instance: %s", instance.describe())
     return instance

@@ -438,6 +438,10 @@ def add_coverage(model: LinearModel, instance: RotaInstance) -> None:
         for j, q in enumerate(instance.queues)
         if (t, q) in allocated_by_queue or required[t, j] > 0
     ]
+    if instance.shift_demand is not None and not required.any():
+        # Demand given only per day and shift type (rules/shift_demand.py): no interval is
+        # under- or over-staffed against a requirement nobody gave.
+        balance_keys = []
     queue_index = {q: j for j, q in enumerate(instance.queues)}
     under = model.add_variables(
         "under",

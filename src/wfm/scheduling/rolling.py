@@ -367,12 +367,13 @@ def schedule_rolling(
     availability: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
     progress: ProgressCallback | None = None,
+    shift_demand: pd.DataFrame | None = None,
 ):
     """Solve ``weeks`` weeks one at a time (see the module docstring).
 
     Parameters
     ----------
-    requirements, site, agents, start_date, availability, preferences
+    requirements, site, agents, start_date, availability, preferences, shift_demand
         As for :func:`wfm.scheduling.week.schedule_week`.
     weeks
         Horizon length [weeks].
@@ -452,6 +453,7 @@ def schedule_rolling(
                 preferences=preferences,
                 progress=scaled(report, week / weeks, (week + 1) / weeks),
                 history=frozen_weeks(results, start_date, week_start, site),
+                shift_demand=shift_demand,
             )
         except SolveError as error:
             raise SolveError(

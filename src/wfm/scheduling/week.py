@@ -78,6 +78,7 @@ def schedule_week(
     preferences: pd.DataFrame | None = None,
     weeks: int = 1,
     history: FrozenRota | None = None,
+    shift_demand: pd.DataFrame | None = None,
 ) -> RotaResult:
     """Build the rota for one week (7 local days from ``start_date``), or for ``weeks``
     weeks in one model (see :func:`schedule_horizon`).
@@ -115,6 +116,11 @@ def schedule_week(
         The rota worked before ``start_date`` (:class:`~wfm.scheduling.history.FrozenRota`):
         the rules on runs of days and the rotation continue from it, and the horizon is not
         read as repeating; ``None`` (the default) reads it as repeating.
+    shift_demand
+        Agents wanted per day and shift type
+        (:func:`wfm.data.shift_demand.read_shift_demand`), priced like under-cover
+        (:mod:`wfm.scheduling.rules.shift_demand`), as well as or instead of
+        ``requirements`` (which may then be empty); ``None`` for none.
 
     Returns
     -------
@@ -149,6 +155,7 @@ def schedule_week(
         availability=availability,
         preferences=preferences,
         history=history,
+        shift_demand=shift_demand,
     )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
@@ -173,6 +180,7 @@ def schedule_week(
             availability=availability,
             preferences=preferences,
             progress=scaled(report, 0.05, 1.0),
+            shift_demand=shift_demand,
         )
 
     search = solve_for_objective(

@@ -20,6 +20,7 @@ from wfm.scheduling.rules import (
     min_rest,
     rotation,
     same_start_time,
+    shift_demand,
     shift_types,
     weekly_hours_and_days,
 )
@@ -40,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     shift_types.LIMITS,
     same_start_time.RULE,
     rotation.RULE,
+    shift_demand.RULE,
 )
 
 

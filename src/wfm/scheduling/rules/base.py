@@ -247,12 +247,17 @@ class Rule:
         What the rule requires, in plain words (the docs and the app).
     settings
         The centre-file settings it reads.
+    checks_agents
+        Whether it is a hard rule on each agent's rota (the rule contract test's cases).
     """
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     description: ClassVar[str] = ""
     settings: ClassVar[tuple[Setting, ...]] = ()
+    #: Whether the rule is a hard rule on each agent's rota, which a rota can break and the
+    #: check reports (``False`` for soft cover such as the demand per shift type).
+    checks_agents: ClassVar[bool] = True
 
     def diagnose(self, instance: RotaInstance) -> list[str]:
         """Problems with this rule that no rota can get round, one sentence each."""
