@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -124,3 +126,18 @@ def test_schedule_without_any_demand_is_exit_2(tmp_path, capsys):
     code = main(["schedule", "--centre", centre, "-o", str(tmp_path / "out"), "-q"])
     assert code == 2
     assert "--shift-demand" in capsys.readouterr().err
+
+
+def test_plan_refuses_a_shift_demand_before_the_long_run(tmp_path, capsys):
+    # The sample centre defines no shift types: the file cannot be read, exit 2 at once.
+    demand = tmp_path / "demand.csv"
+    demand.write_text("day,shift_type,agents\nmon,early,2\n", "utf-8")
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "centre.toml"
+    code = main(
+        ["plan", "--centre", str(sample), "--shift-demand", str(demand), "-o",
+         str(tmp_path / "out"), "-q"]
+    )  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "shift types" in err and "[[shift_types]]" in err
+    assert not (tmp_path / "out" / "rota.csv").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from wfm.cli.common import (
     EXIT_OK,
@@ -33,6 +32,12 @@ def register(commands) -> None:
     )
     parser.add_argument("-o", "--output", required=True, help="folder for the output files")
     parser.add_argument(
+        "--shift-demand",
+        help="CSV of agents wanted per day and shift type (day, shift_type, agents; see "
+        "docs/data-formats.md), covered besides the forecast's requirements (default: the "
+        "centre file's shift_demand); writes shift_cover.csv",
+    )
+    parser.add_argument(
         "--store",
         nargs="?",
         const="",
@@ -49,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
 
     output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
+    if args.shift_demand is not None:
+        from pathlib import Path
+
+        from wfm.plan.chain import load_shift_demand
+
+        centre = centre.model_copy(update={"shift_demand": Path(args.shift_demand).resolve()})
+        load_shift_demand(centre)  # a bad file stops here, before the long run
     if args.store is not None:  # fail before the long run, not after it
         from wfm.store.repository import check_store
 

@@ -64,9 +64,9 @@ GLOSSARY = (
 
 def plan_report(result: PlanResult) -> str:
     """``report.md`` of a plan (see the module docstring)."""
-    from wfm.plan.chain import rota_weeks, service_targets
+    from wfm.plan.chain import rota_weeks, service_targets, shift_cover
 
-    return planner_report(
+    text = planner_report(
         centre=result.centre,
         start_date=result.start_date,
         weeks=rota_weeks(result.centre),
@@ -81,6 +81,35 @@ def plan_report(result: PlanResult) -> str:
         timings_seconds=result.timings_seconds,
         groups=result.groups,
     )
+    cover = shift_cover(result.centre, result.rota, result.start_date)
+    return text if cover is None else text + "\n" + "\n".join(shift_cover_lines(cover)) + "\n"
+
+
+def shift_cover_lines(cover: pd.DataFrame) -> list[str]:
+    """The report's section on the demand per day and shift type
+    (:func:`wfm.plan.chain.shift_cover`): totals, then each date and type left short.
+
+    >>> import datetime as dt
+    >>> frame = pd.DataFrame({"date": [dt.date(2025, 6, 2)] * 2, "shift_type": ["early", "late"],
+    ...     "agents_wanted": [3.0, 1.0], "agents_scheduled": [2, 1], "agents_short": [1.0, 0.0]})
+    >>> print("\\n".join(shift_cover_lines(frame)))
+    ## Demand per day and shift type
+    <BLANKLINE>
+    - 3 of 4 agents wanted are on a shift of the type asked for; 1 short.
+    - 2025-06-02 early: 2 of 3 agents.
+    """
+    covered = cover["agents_scheduled"].clip(upper=cover["agents_wanted"]).sum()
+    lines = [
+        "## Demand per day and shift type",
+        "",
+        f"- {covered:g} of {cover['agents_wanted'].sum():g} agents wanted are on a shift of the "
+        f"type asked for; {cover['agents_short'].sum():g} short.",
+    ]
+    for row in cover[cover["agents_short"] > 0].itertuples(index=False):
+        lines.append(
+            f"- {row.date} {row.shift_type}: {row.agents_scheduled:g} of {row.agents_wanted:g} agents."
+        )
+    return lines
 
 
 def group_lines(groups: Sequence[GroupSolve]) -> list[str]:
