@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from wfm.cli.common import (
     EXIT_OK,
@@ -55,8 +56,6 @@ def run(args: argparse.Namespace) -> int:
     output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)
     if args.shift_demand is not None:
-        from pathlib import Path
-
         from wfm.plan.chain import load_shift_demand
 
         centre = centre.model_copy(update={"shift_demand": Path(args.shift_demand).resolve()})
