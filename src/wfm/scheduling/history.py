@@ -45,9 +45,14 @@ class ShiftHistory:
     first_day: int
     shifts: dict[int, tuple[FrozenShift, ...]]
 
+    def __post_init__(self) -> None:
+        # The models ask for an agent's worked days once per window and day: built once.
+        worked = {a: frozenset(day for day, _, _ in mine) for a, mine in self.shifts.items()}
+        object.__setattr__(self, "_worked", worked)
+
     def worked(self, agent: int) -> frozenset[int]:
         """Day offsets (< 0) on which agent index ``agent`` worked."""
-        return frozenset(day for day, _, _ in self.shifts.get(agent, ()))
+        return self._worked.get(agent, frozenset())
 
     def known(self, day: int) -> bool:
         """Whether day offset ``day`` (< 0) is among the frozen days."""
