@@ -141,3 +141,30 @@ def test_plan_refuses_a_shift_demand_before_the_long_run(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "shift types" in err and "[[shift_types]]" in err
     assert not (tmp_path / "out" / "rota.csv").exists()
+
+
+def test_schedule_continues_the_runs_of_the_previous_rota(tmp_path):
+    # At most 3 working days in a row. Last week's rota has both agents on Fri, Sat and Sun;
+    # this week wants 1 early agent on Monday. With --previous-rota neither may work Monday
+    # (a fourth day in a row): the agent goes short, 80 (without it one shift, 8).
+    centre_path = write_centre(tmp_path)
+    text = (tmp_path / "centre.toml").read_text(encoding="utf-8")
+    text = text.replace("max_consecutive_working_days = 14", "max_consecutive_working_days = 3")
+    (tmp_path / "centre.toml").write_text(text, encoding="utf-8")
+    previous = tmp_path / "previous.csv"
+    rows = ["agent_id,date,activity,start,end"]
+    for agent in ("A1", "A2"):
+        for date in ("2025-05-30", "2025-05-31", "2025-06-01"):
+            rows.append(f"{agent},{date},work,{date}T06:00:00+01:00,{date}T14:00:00+01:00")
+    previous.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    demand = tmp_path / "demand.csv"
+    demand.write_text("day,shift_type,agents\nmon,early,1\n", "utf-8")
+    out = tmp_path / "out"
+    code = main(
+        ["schedule", "--centre", centre_path, "--shift-demand", str(demand), "--start-date",
+         "2025-06-02", "--previous-rota", str(previous), "-o", str(out), "-q"]
+    )  # fmt: skip
+    assert code == 0
+    assert pd.read_csv(out / "rota.csv").empty
+    summary = pd.read_json(out / "solve_summary.json", typ="series")
+    assert summary["objective"] == pytest.approx(80.0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
 from wfm.cli.common import (
     EXIT_OK,
     add_rota_start_option,
@@ -37,6 +39,12 @@ def register(commands) -> None:
         "docs/data-formats.md), covered besides or instead of the requirements (default: the "
         "centre file's shift_demand); writes shift_cover.csv",
     )
+    parser.add_argument(
+        "--previous-rota",
+        help="rota.csv worked before the start date (e.g. last week's published rota): its last "
+        "days are fixed context, so the most and fewest working days in a row, the runs of days "
+        "off and a rotation every N weeks hold across the boundary into the new rota",
+    )
     add_rota_start_option(parser)
     parser.add_argument(
         "--weeks",
@@ -55,6 +63,14 @@ def run(args: argparse.Namespace) -> int:
         args, args.requirements, shift_demand=args.shift_demand
     )
     start_date = rota_start_date(args, requirements)
+    history = None
+    if args.previous_rota is not None:
+        from wfm.data.output_files import read_rota
+        from wfm.scheduling.history import FrozenRota
+
+        previous = read_rota(args.previous_rota, centre.timezone)
+        first = min(pd.to_datetime(previous["date"]).dt.date, default=start_date)
+        history = FrozenRota(previous, first)
     with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
         made = schedule_centre(
             centre,
@@ -64,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
             executor=executor,
             progress=progress,
             groups=groups,
+            history=history,
         )
     files, summary = rota_command_files(
         centre, groups, requirements, made.result, made.groups, start_date, out_dir

@@ -145,6 +145,7 @@ def schedule_centre(
     progress: ProgressCallback | None = None,
     groups: Sequence[StaffingGroup] | None = None,
     requirements_by_group: Sequence[pd.DataFrame] | None = None,
+    history=None,
 ) -> CentreRota:
     """The centre's rota over ``weeks`` weeks from ``start_date``, one model per staffing group.
 
@@ -169,6 +170,9 @@ def schedule_centre(
     groups, requirements_by_group
         The staffing groups and their requirements when the caller has them already
         (``wfm plan`` computes each group's requirements in its own time zone).
+    history
+        The rota worked before ``start_date`` (:class:`wfm.scheduling.history.FrozenRota`),
+        for one model: the run rules and the rotation continue from it.
 
     Returns
     -------
@@ -190,6 +194,7 @@ def schedule_centre(
             availability=group.availability,
             preferences=group.preferences,
             shift_demand=_shift_demand(centre),
+            history=history,
         )
         return CentreRota(result)
     if centre.shift_demand is not None:

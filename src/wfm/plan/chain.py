@@ -51,6 +51,7 @@ from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import RotaResult
 from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
+from wfm.scheduling.history import FrozenRota
 from wfm.scheduling.rota_view import week_start_for
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
@@ -436,12 +437,15 @@ def schedule_rota(
     settings: SchedulingSettings | None = None,
     progress: ProgressCallback | None = None,
     weeks: int | None = None,
+    history: FrozenRota | None = None,
 ) -> RotaResult:
     """The rota for the centre's agents over ``weeks`` weeks from ``start_date`` (default
     :func:`rota_weeks`: the planning horizon rounded up to whole weeks), in one model, with
     the availability, preferences and shift demand its file names (a request to work on a day
     the time off covers is refused with both files' lines:
-    :func:`~wfm.data.preferences.check_requests_against_time_off`)."""
+    :func:`~wfm.data.preferences.check_requests_against_time_off`). ``history``: the rota
+    worked before ``start_date``, fixed context for the rules on runs of days and the
+    rotation (:mod:`wfm.scheduling.history`)."""
     availability = load_availability(centre, agents)
     preferences = load_preferences(centre, agents)
     if availability is not None and preferences is not None:
@@ -462,6 +466,7 @@ def schedule_rota(
         availability=availability,
         preferences=preferences,
         shift_demand=load_shift_demand(centre),
+        history=history,
     )
 
 
