@@ -58,7 +58,13 @@ def centre_with(**contract):
 
 
 def no_requirements() -> pd.DataFrame:
-    return pd.DataFrame(columns=["interval_start", "queue", "agents_scheduled_required"])
+    return pd.DataFrame(
+        {
+            "interval_start": pd.DatetimeIndex([], tz="Europe/London"),
+            "queue": pd.Series([], dtype=object),
+            "agents_scheduled_required": pd.Series([], dtype=float),
+        }
+    )
 
 
 def write(tmp_path, text: str):
@@ -150,3 +156,29 @@ def test_a_pooled_team_covers_the_demand_too():
     assert result.summary.objective == pytest.approx(640.0)
     assert cover["agents_scheduled"].sum() == 30
     assert cover["agents_short"].sum() == pytest.approx(5.0)
+
+
+def test_the_rolling_horizon_covers_each_week_of_the_demand():
+    # Two weeks rolled one at a time, one agent; "mon,early,1" and "2025-06-10,late,2" (a
+    # Tuesday of week 2): each Monday one early shift (8 each), that Tuesday one late shift
+    # and one agent short (8 + 80): 104.
+    from wfm.config import SchedulingSettings
+
+    roll = SchedulingSettings(
+        time_limit_seconds=600, relative_gap=0.0, rolling_horizon_above_pairs=0
+    )
+    centre = centre_with().model_copy(update={"scheduling": roll})
+    demand = pd.DataFrame(
+        [("mon", "early", 1.0, 2), ("2025-06-10", "late", 2.0, 3)],
+        columns=["day", "shift_type", "agents", "line"],
+    )
+    agents = make_agents(1, contract="c")
+    result = schedule_week(
+        no_requirements(), rota_site(centre), agents, MONDAY, weeks=2, shift_demand=demand
+    )
+    assert "rolling horizon of 2 weeks" in result.summary.termination
+    assert result.summary.objective == pytest.approx(104.0)
+    cover = shift_cover_table(
+        result.rota, shift_demand_by_date(demand, MONDAY, 14), centre.shift_types, centre.timezone
+    )
+    assert cover["agents_scheduled"].tolist() == [1, 1, 1]
