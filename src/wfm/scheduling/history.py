@@ -66,10 +66,13 @@ class ShiftHistory:
                 return start, length
         return None
 
-    def signature(self, agent: int, days: int) -> tuple[FrozenShift, ...]:
-        """The agent's frozen shifts of the last ``days`` days: agents with equal signatures
-        are interchangeable for the rules (the pooled model keeps them in one pool)."""
-        return tuple(shift for shift in self.shifts.get(agent, ()) if shift[0] >= -days)
+    def signature(self, agent: int, days: int, *, shifts: bool = False) -> tuple:
+        """What the rules see of the agent's last ``days`` frozen days: the days worked, and
+        with ``shifts`` (a rotation, which repeats them) the shifts too. Agents with equal
+        signatures are interchangeable for the rules (the pooled model keeps them in one
+        pool)."""
+        mine = [shift for shift in self.shifts.get(agent, ()) if shift[0] >= -days]
+        return tuple(mine) if shifts else tuple(day for day, _, _ in mine)
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,11 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
     ):
         key = (contract.name, int(group), allowed.get(a, ()), weights.get(a, ()))
         if instance.history is not None:
-            key += (instance.history.signature(a, history_depth(contract)),)
+            key += (
+                instance.history.signature(
+                    a, history_depth(contract), shifts=contract.rotation_weeks is not None
+                ),
+            )
         classes.setdefault(key, []).append(a)
     units = []
     pairs = []
