@@ -58,6 +58,37 @@ AFTERNOON_BREAK = BreakRule(
 )
 
 
+#: Contract settings with every day rule off, so that only the rule under test binds (contract
+#: "c"; the rule tests add the rule's own setting).
+ONLY_THE_RULE = dict(
+    name="c",
+    max_days_per_week=7,
+    max_hours_per_week=60,
+    max_consecutive_working_days=14,
+    min_consecutive_days_off=0,
+    min_rest_hours=0,
+)
+ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def one_start_template(name: str, start: str, minutes: int = 480, days=ALL_DAYS) -> ShiftTemplate:
+    """A template with one start time and one length [minutes]."""
+    return ShiftTemplate(
+        name=name, days=days, earliest_start=start, latest_start=start, lengths_minutes=(minutes,)
+    )
+
+
+def rule_centre(scheduling: SchedulingSettings | None = None, **contract) -> Centre:
+    """Open 06:00-22:00 every day, one 08:00-16:00 shift a day, one contract "c" with only
+    ``contract``'s rules on (:data:`ONLY_THE_RULE`)."""
+    return make_centre(
+        opening_hours=dict.fromkeys(ALL_DAYS, "06:00-22:00"),
+        templates=(one_start_template("day", "08:00"),),
+        contracts=(Contract(**{**ONLY_THE_RULE, **contract}),),
+        scheduling=scheduling,
+    )
+
+
 def make_centre(
     *,
     opening_hours: dict[str, str] | None = None,

@@ -13,37 +13,16 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
+from scheduling_synthetic import MONDAY, make_agents, requirements_frame, rule_centre
 
-from wfm.config import Contract, SchedulingSettings, ShiftTemplate
+from wfm.config import SchedulingSettings
 from wfm.scheduling import check_rota
 from wfm.scheduling.history import FrozenRota, history_from_rota
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon, schedule_week
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY = ShiftTemplate(
-    name="day", days=DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,)
-)
-#: Every other rule off.
-BASE = dict(
-    name="c",
-    max_days_per_week=7,
-    max_hours_per_week=60,
-    max_consecutive_working_days=14,
-    min_consecutive_days_off=0,
-    min_rest_hours=0,
-)
 PREVIOUS_MONDAY = MONDAY - dt.timedelta(days=7)
-
-
-def centre_with(scheduling: SchedulingSettings | None = None, **contract):
-    return make_centre(
-        opening_hours=dict.fromkeys(DAYS, "06:00-22:00"),
-        templates=(DAY,),
-        contracts=(Contract(**{**BASE, **contract}),),
-        scheduling=scheduling,
-    )
+centre_with = rule_centre
 
 
 def day_spans(days) -> dict:

@@ -12,9 +12,15 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_frame
+from scheduling_synthetic import (
+    MONDAY,
+    ONLY_THE_RULE,
+    make_agents,
+    requirements_frame,
+    rule_centre,
+)
 
-from wfm.config import Contract, SchedulingSettings, ShiftTemplate
+from wfm.config import Contract, SchedulingSettings
 from wfm.errors import SolveError
 from wfm.scheduling import check_rota
 from wfm.scheduling.history import FrozenRota
@@ -22,28 +28,8 @@ from wfm.scheduling.rules.rotation import RULE
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_week
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY = ShiftTemplate(
-    name="day", days=DAYS, earliest_start="08:00", latest_start="08:00", lengths_minutes=(480,)
-)
-BASE = dict(
-    name="c",
-    max_days_per_week=7,
-    max_hours_per_week=60,
-    max_consecutive_working_days=14,
-    min_consecutive_days_off=0,
-    min_rest_hours=0,
-)
 ROLL = SchedulingSettings(time_limit_seconds=600, relative_gap=0.0, rolling_horizon_above_pairs=0)
-
-
-def centre_with(scheduling=None, **contract):
-    return make_centre(
-        opening_hours=dict.fromkeys(DAYS, "06:00-22:00"),
-        templates=(DAY,),
-        contracts=(Contract(**{**BASE, **contract}),),
-        scheduling=scheduling,
-    )
+centre_with = rule_centre
 
 
 def demand(days_and_agents: dict[int, int]) -> dict:
@@ -144,7 +130,7 @@ def test_a_frozen_shift_the_rotation_cannot_repeat_is_named_before_solving():
 def test_the_check_names_both_dates_and_shifts():
     centre = centre_with()
     agents, free = solve(centre, {0: 1, 8: 1})
-    contract = Contract(**{**BASE, "rotation_weeks": 1})
+    contract = Contract(**{**ONLY_THE_RULE, "rotation_weeks": 1})
     from wfm.scheduling.rota_view import read_rota_view
 
     view = read_rota_view(free.rota, centre.timezone, contract_of={"A01": contract})

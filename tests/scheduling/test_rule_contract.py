@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pytest
-from scheduling_synthetic import MONDAY, TIMEZONE, make_agents, make_centre, requirements_frame
+from scheduling_synthetic import (
+    MONDAY,
+    ONLY_THE_RULE,
+    TIMEZONE,
+    make_agents,
+    make_centre,
+    requirements_frame,
+)
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate, ShiftType
 from wfm.errors import SolveError
@@ -47,14 +54,7 @@ SHIFT_TYPES = (
 )
 
 #: Every other rule off, so that only the rule under test binds.
-BASE = dict(
-    name="c",
-    max_days_per_week=7,
-    max_hours_per_week=60,
-    max_consecutive_working_days=14,
-    min_consecutive_days_off=0,
-    min_rest_hours=0,
-)
+BASE = ONLY_THE_RULE
 
 
 def span(day: int, first: str, last: str) -> tuple[str, str]:
