@@ -243,3 +243,49 @@ def test_a_frozen_short_run_that_cannot_go_on_is_named_before_solving():
     message = str(raised.value)
     assert "agent 'A01'" in message and "worked only 1 day in a row up to" in message
     assert f"may take no shift on {tuesday}" in message
+
+
+def test_a_frozen_run_longer_than_the_limit_leaves_the_next_days_off():
+    # At most 3 days in a row, but the frozen week (a rota that broke it) ends with 5 worked
+    # days: the model stays feasible and Monday is off (80 short), Tuesday worked (8).
+    centre = centre_with(max_consecutive_working_days=3)
+    after, dates = solve(centre, (0, 1), history=frozen_week(centre, (2, 3, 4, 5, 6)))
+    assert after.summary.objective == pytest.approx(88.0)
+    assert dates == {1}
+
+
+def test_pools_after_frozen_days_give_the_exact_optimum():
+    # Six agents with different frozen weeks, three run rules at once, demand 3 agents
+    # every day: the search (pooled by the frozen runs, then shared out) proves the same
+    # optimum as the exact model with one unit per agent, solved directly by HiGHS.
+    from wfm.scheduling.instance import prepare_week
+    from wfm.scheduling.model import build_rota_model
+    from wfm.scheduling.solve import run_highs
+
+    rules = dict(
+        max_consecutive_working_days=4, min_consecutive_working_days=2, min_days_off_run_length=2
+    )
+    centre = centre_with(**rules)
+    agents = make_agents(6, contract="c")
+    worked = {"A01": (5, 6), "A02": (3, 4, 5, 6), "A03": (3, 4), "A04": (), "A05": (5, 6)}
+    rows = []
+    for agent, days in worked.items():
+        for day in days:
+            date = PREVIOUS_MONDAY + dt.timedelta(days=day)
+            start = pd.Timestamp(f"{date} 08:00").tz_localize(centre.timezone)
+            rows.append((agent, date, "work", start, start + pd.Timedelta(hours=8)))
+    frozen = FrozenRota(
+        pd.DataFrame(rows, columns=["agent_id", "date", "activity", "start", "end"]),
+        PREVIOUS_MONDAY,
+    )
+    spans = {k: 3 for k in day_spans(range(7))}
+    requirements = requirements_frame(centre, MONDAY, {"sales": spans}, days=7)
+    site = rota_site(centre)
+    result = schedule_week(requirements, site, agents, MONDAY, history=frozen)
+    instance = prepare_week(requirements, site, agents, MONDAY, history=frozen)
+    exact = build_rota_model(instance, centre.scheduling)
+    run = run_highs(exact, time_limit_seconds=600)
+    assert result.summary.status.value == "optimal"
+    assert result.summary.objective == pytest.approx(run.objective)
+    both = pd.concat([frozen.rota, result.rota], ignore_index=True)
+    assert check_rota(both, site=site, agents=agents, rules=None, week_start=PREVIOUS_MONDAY) == []

@@ -67,12 +67,31 @@ class ShiftHistory:
         return None
 
     def signature(self, agent: int, days: int, *, shifts: bool = False) -> tuple:
-        """What the rules see of the agent's last ``days`` frozen days: the days worked, and
-        with ``shifts`` (a rotation, which repeats them) the shifts too. Agents with equal
-        signatures are interchangeable for the rules (the pooled model keeps them in one
-        pool)."""
-        mine = [shift for shift in self.shifts.get(agent, ()) if shift[0] >= -days]
-        return tuple(mine) if shifts else tuple(day for day, _, _ in mine)
+        """What the rules see of the agent's frozen days: agents with equal signatures are
+        interchangeable for them (the pooled model keeps them in one pool).
+
+        The rules on runs (:mod:`wfm.scheduling.rules.max_consecutive_working_days` and the
+        shortest runs of working days and days off) can only bind through the frozen run
+        that ends on the last frozen day: whether it is worked or off, its length capped at
+        ``days`` (the longest run any of them looks at) and whether its start is among the
+        frozen days; any window reaching further back holds a change of run, which keeps
+        the rule. With ``shifts`` (a rotation, which repeats them) the frozen shifts of the
+        last ``days`` days count too.
+
+        >>> history = ShiftHistory(-7, {0: ((-3, 480, 480), (-2, 480, 480), (-1, 480, 480)),
+        ...                             1: ((-5, 480, 480), (-2, 600, 480), (-1, 480, 480))})
+        >>> history.signature(0, 6), history.signature(1, 6)
+        ((True, 3, True), (True, 2, True))
+        """
+        worked = self.worked(agent)
+        last = -1 in worked
+        run = 0
+        while run < days and self.known(-(run + 1)) and ((-(run + 1) in worked) == last):
+            run += 1
+        runs = (last, run, run < days and self.known(-(run + 1)))
+        if not shifts:
+            return runs
+        return (*runs, tuple(shift for shift in self.shifts.get(agent, ()) if shift[0] >= -days))
 
 
 @dataclass(frozen=True)
@@ -93,7 +112,12 @@ class FrozenRota:
 
 def history_depth(contract) -> int:
     """Frozen days the rules of ``contract`` look back at [days]: the longest run rule or
-    the rotation's length (at least a week)."""
+    the rotation's length (at least a week).
+
+    >>> from wfm.config import Contract
+    >>> history_depth(Contract(name="c")), history_depth(Contract(name="c", rotation_weeks=2))
+    (7, 14)
+    """
     rotation = getattr(contract, "rotation_weeks", None) or 0
     return max(
         7,

@@ -114,7 +114,9 @@ def add_open_horizon_rows(context: ModelContext) -> None:
                 rows[unit.unit_id, first] = (
                     [1.0] * len(variables),
                     variables,
-                    limit * unit.size - constant,
+                    # A frozen run already longer than K (a rota that broke the rule) leaves
+                    # the horizon's days of the window off, not an infeasible model.
+                    max(limit * unit.size - constant, 0.0),
                 )
     context.model.add_upper_rows("max_consecutive_working_days", rows, keep_empty=True)
 
