@@ -61,18 +61,17 @@ def add_upper_rows(model: LinearModel, name: str, rows: dict) -> None:
     model.add_upper_rows(name, rows)
 
 
-def add_equal_rows(model, name: str, rows: dict) -> None:
-    """Add the constraint component ``name`` with one row ``sum(coefs * vars) == value`` per
-    key of ``rows`` (``{key: (coefs, vars, value)}``); nothing when ``rows`` is empty."""
+def add_equal_rows(model: LinearModel, name: str, rows: dict) -> None:
+    """Add the row block ``name`` with one row ``sum(coefs * columns) == value`` per key of
+    ``rows`` (``{key: (coefs, columns, value)}``); nothing when ``rows`` is empty."""
     if not rows:
         return
-    import pyomo.environ as pyo
-
-    model.add_component(
+    values = [value[2] for value in rows.values()]
+    model.add_rows(
         name,
-        pyo.Constraint(
-            list(rows), rule=lambda m, *key: linear(rows[key][0], rows[key][1]) == rows[key][2]
-        ),
+        {key: (value[0], value[1]) for key, value in rows.items()},
+        lower=values,
+        upper=values,
     )
 
 

@@ -21,10 +21,9 @@ import logging
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.config import SchedulingSettings
-from wfm.scheduling.rules.base import ModelContext, Rule, Setting, linear
+from wfm.scheduling.rules.base import ModelContext, Rule, Setting
 from wfm.scheduling.rules.shift_types import candidate_types, in_window, start_windows
 
 logger = logging.getLogger(__name__)
@@ -97,27 +96,21 @@ class ShiftDemand(Rule):
     def add_cover_rows(self, context: ModelContext, prices: pd.DataFrame):
         """``shift_demand_short[d, s]`` and ``shift_demand_cover[d, s]``; returns the cost."""
         model = context.model
-        var_of: dict[int, list] = {}
-        for c, x in zip(context.shifts["candidate"], context.shifts["var"], strict=True):
-            var_of.setdefault(int(c), []).append(x)
+        columns_of: dict[int, list[int]] = {}
+        for c, column in zip(context.shifts["candidate"], context.shifts["var"], strict=True):
+            columns_of.setdefault(int(c), []).append(int(column))
         keys = [(int(d), str(s)) for d, s in zip(prices["day"], prices["shift_type"], strict=True)]
         if not keys:
             return None
-        model.shift_demand_short = pyo.Var(keys, domain=pyo.NonNegativeReals)
-        rows = {
-            key: ([x for c in ids for x in var_of.get(c, [])], agents)
-            for key, ids, agents in zip(keys, prices["candidates"], prices["agents"], strict=True)
-        }
-        model.shift_demand_cover = pyo.Constraint(
-            keys,
-            rule=lambda m, d, s: (
-                linear(
-                    [1.0] * (len(rows[d, s][0]) + 1), [*rows[d, s][0], m.shift_demand_short[d, s]]
-                )
-                >= rows[d, s][1]
-            ),
+        short = model.add_variables("shift_demand_short", keys, lower=0.0)
+        rows = {}
+        for key, ids in zip(keys, prices["candidates"], strict=True):
+            columns = [column for c in ids for column in columns_of.get(c, [])] + [short[key]]
+            rows[key] = ([1.0] * len(columns), columns)
+        model.add_rows("shift_demand_cover", rows, lower=prices["agents"].tolist())
+        return model.add_expression(
+            "shift_demand_cost", short.column_of(keys), prices["price"].tolist()
         )
-        return linear(prices["price"].tolist(), [model.shift_demand_short[key] for key in keys])
 
 
 def shift_cover_table(
