@@ -289,3 +289,16 @@ def test_pools_after_frozen_days_give_the_exact_optimum():
     assert result.summary.objective == pytest.approx(run.objective)
     both = pd.concat([frozen.rota, result.rota], ignore_index=True)
     assert check_rota(both, site=site, agents=agents, rules=None, week_start=PREVIOUS_MONDAY) == []
+
+
+def test_the_rolling_horizon_starts_from_the_frozen_weeks_given():
+    # Rolled two weeks, at most 3 days in a row, Fri-Sun worked before: as in one model,
+    # the first Monday is off (80 short); the second Monday is worked (8).
+    roll = SchedulingSettings(
+        time_limit_seconds=600, relative_gap=0.0, rolling_horizon_above_pairs=0
+    )
+    centre = centre_with(scheduling=roll, max_consecutive_working_days=3)
+    result, dates = solve(centre, (0, 7), history=frozen_week(centre, (4, 5, 6)), weeks=2)
+    assert "rolling horizon of 2 weeks" in result.summary.termination
+    assert dates == {7}
+    assert result.summary.objective == pytest.approx(88.0)

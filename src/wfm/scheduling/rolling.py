@@ -337,19 +337,28 @@ WeekSolver = Callable[..., object]
 
 
 def frozen_weeks(
-    results: Sequence, horizon_start: dt.date, week_start: dt.date, site: RotaSite
+    results: Sequence,
+    horizon_start: dt.date,
+    week_start: dt.date,
+    site: RotaSite,
+    before: FrozenRota | None = None,
 ) -> FrozenRota | None:
     """The frozen context of the window from ``week_start`` (:mod:`wfm.scheduling.history`):
-    the rota of the windows solved so far, as far back as any contract's run rules or
-    rotation look (:func:`~wfm.scheduling.history.history_depth`); ``None`` for the first
-    window. The week's model then keeps the runs of working days and days off and the
+    the rota of the windows solved so far (after ``before``, the rota worked before the
+    horizon, if given), as far back as any contract's run rules or rotation look
+    (:func:`~wfm.scheduling.history.history_depth`); ``before`` alone (or ``None``) for the
+    first window. The week's model then keeps the runs of working days and days off and the
     rotation across the boundary exactly, without reading the week as repeating."""
     if not results:
-        return None
+        return before
     depth = max(history_depth(contract) for contract in site.contracts)
-    first = max(horizon_start, week_start - dt.timedelta(days=depth))
+    earliest = horizon_start if before is None else before.first_date
+    first = max(earliest, week_start - dt.timedelta(days=depth))
     weeks_back = -(-(week_start - first).days // DAYS_PER_WEEK)
-    rota = pd.concat([r.rota for r in results[-weeks_back:]], ignore_index=True)
+    frames = [r.rota for r in results[-weeks_back:]]
+    if before is not None and first < horizon_start:
+        frames.insert(0, before.rota)
+    rota = pd.concat(frames, ignore_index=True)
     dates = pd.to_datetime(rota["date"]).dt.date
     return FrozenRota(rota.loc[(dates >= first).to_numpy()].reset_index(drop=True), first)
 
@@ -368,12 +377,13 @@ def schedule_rolling(
     preferences: pd.DataFrame | None = None,
     progress: ProgressCallback | None = None,
     shift_demand: pd.DataFrame | None = None,
+    history: FrozenRota | None = None,
 ):
     """Solve ``weeks`` weeks one at a time (see the module docstring).
 
     Parameters
     ----------
-    requirements, site, agents, start_date, availability, preferences, shift_demand
+    requirements, site, agents, start_date, availability, preferences, shift_demand, history
         As for :func:`wfm.scheduling.week.schedule_week`.
     weeks
         Horizon length [weeks].
@@ -452,7 +462,7 @@ def schedule_rolling(
                 availability=week_availability,
                 preferences=preferences,
                 progress=scaled(report, week / weeks, (week + 1) / weeks),
-                history=frozen_weeks(results, start_date, week_start, site),
+                history=frozen_weeks(results, start_date, week_start, site, history),
                 shift_demand=shift_demand,
             )
         except SolveError as error:

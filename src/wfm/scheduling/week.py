@@ -181,6 +181,7 @@ def schedule_week(
             preferences=preferences,
             progress=scaled(report, 0.05, 1.0),
             shift_demand=shift_demand,
+            history=history,
         )
 
     search = solve_for_objective(
