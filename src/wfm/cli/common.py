@@ -252,10 +252,8 @@ def rota_command_inputs(
     (:func:`wfm.plan.groups.staffing_groups`: the agents, read and checked before any work)."""
     from wfm.config import load_centre
     from wfm.plan.centre_rota import with_settings
-    from wfm.plan.chain import load_rota_requirements
+    from wfm.plan.chain import load_rota_requirements, load_shift_demand
     from wfm.plan.groups import staffing_groups
-
-    from wfm.plan.chain import load_shift_demand
 
     out_dir = output_folder(args.output, subfolders=("calendars",))
     centre = load_centre(args.centre)

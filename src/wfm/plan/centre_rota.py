@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
-from wfm.errors import ConfigError
 from wfm.data.availability import read_availability
 from wfm.data.schemas import Agent
+from wfm.errors import ConfigError
 from wfm.execution import Executor, LocalExecutor
 from wfm.plan.groups import (
     GroupSolve,
@@ -183,6 +183,15 @@ def schedule_centre(
     weeks = weeks or rota_weeks(centre)
     if is_one_model(centre, groups):
         group = groups[0]
+        if group.availability is not None and group.preferences is not None:
+            from wfm.data.preferences import check_requests_against_time_off
+
+            check_requests_against_time_off(
+                group.preferences,
+                group.availability,
+                preferences_source=str(centre.resolve(centre.preferences) or "preferences"),
+                availability_source=str(centre.resolve(centre.availability) or "availability"),
+            )
         result = schedule_horizon(
             requirements,
             rota_site(centre),
