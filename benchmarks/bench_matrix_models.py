@@ -105,7 +105,7 @@ def _timed_parts() -> dict[str, float]:
     build, pyomo's ``set_instance`` of the pyomo one), ``read`` (reading the rota back from
     the model) and ``diagnose`` (the rules' pre-solve diagnosis)."""
     import wfm.scheduling.precheck as precheck
-    import wfm.scheduling.search as search
+    import wfm.scheduling.search.staged as search  # where solve_rota builds its models
     import wfm.scheduling.week as week
 
     parts = {"build": 0.0, "pass": 0.0, "read": 0.0, "diagnose": 0.0}

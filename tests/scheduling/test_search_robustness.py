@@ -16,6 +16,7 @@ from wfm.scheduling import search
 from wfm.scheduling.budget import SearchBudget
 from wfm.scheduling.instance import pooled_workforce, prepare_week
 from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.search import staged
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import SolverRun, SolveStatus, run_highs
 
@@ -49,7 +50,7 @@ def starving_stage_two(monkeypatch):
                 return SolverRun(SolveStatus.NO_SOLUTION, "iterationLimit", None, None, 0.0)
         return run_highs(model, **options)
 
-    monkeypatch.setattr(search, "run_highs", fake_run_highs)
+    monkeypatch.setattr(staged, "run_highs", fake_run_highs)  # the stages' HiGHS calls
     return calls
 
 
