@@ -21,6 +21,7 @@ Every rota is checked by :func:`wfm.scheduling.check_rota` (the ``wfm check-rota
     python benchmarks/bench_horizon.py --agents 500 --weeks 4
     python benchmarks/bench_horizon.py --agents 2000 --weeks 4
     python benchmarks/bench_horizon.py --agents 500 --weeks 13 --time-limit 600
+    python benchmarks/bench_horizon.py --agents 500 --weeks 4 --repeats 3  (medians)
     python benchmarks/bench_horizon.py --bank --agents 800 --weeks 1
 """
 
@@ -31,6 +32,7 @@ import datetime as dt
 import json
 import logging
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -125,7 +127,14 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def worker(agents: int, weeks: int, bank: bool, time_limit: float, gap: float) -> dict:
+def worker(
+    agents: int,
+    weeks: int,
+    bank: bool,
+    time_limit: float,
+    gap: float,
+    rolling_above_pairs: int | None = None,
+) -> dict:
     """One run in this process; returns its figures."""
     load_before = load_text()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
@@ -139,6 +148,8 @@ def worker(agents: int, weeks: int, bank: bool, time_limit: float, gap: float) -
     settings = centre.scheduling.model_copy(
         update={"time_limit_seconds": time_limit, "relative_gap": gap, "threads": 1, "seed": 0}
     )
+    if rolling_above_pairs is not None:
+        settings = settings.model_copy(update={"rolling_horizon_above_pairs": rolling_above_pairs})
     cpu_before = _cpu_seconds()
     began = time.perf_counter()
     figures: dict = {"agents": agents, "weeks": weeks, "bank": bank, "load_before": load_before}
@@ -175,20 +186,56 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--agents", type=int, default=500)
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--bank", action="store_true")
-    parser.add_argument("--time-limit", type=float, default=300.0)
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=300.0,
+        help="the wall-clock safety net [s]; the search stops on its work budgets first",
+    )
     parser.add_argument("--relative-gap", type=float, default=0.01)
+    parser.add_argument("--repeats", type=int, default=1, help="runs, each a fresh process")
+    parser.add_argument(
+        "--rolling-above-pairs",
+        type=int,
+        default=None,
+        help="scheduling.rolling_horizon_above_pairs (default the centre's; 0 always rolls)",
+    )
     parser.add_argument("--worker", action="store_true")
     args = parser.parse_args(argv)
     if args.worker:
-        figures = worker(args.agents, args.weeks, args.bank, args.time_limit, args.relative_gap)
+        figures = worker(
+            args.agents,
+            args.weeks,
+            args.bank,
+            args.time_limit,
+            args.relative_gap,
+            args.rolling_above_pairs,
+        )
         print(json.dumps(figures))
         return
-    command = [sys.executable, __file__, "--worker", *(argv or sys.argv[1:])]
-    completed = subprocess.run(command, capture_output=True, text=True)
-    if completed.returncode != 0:
-        raise SystemExit(completed.stderr[-3000:])
-    figures = json.loads(completed.stdout.strip().splitlines()[-1])
-    print(json.dumps(figures, indent=1))
+    passed = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--repeats"]
+    passed = [
+        a
+        for i, a in enumerate(passed)
+        if not (i > 0 and passed[i - 1] == "--repeats") and not a.startswith("--repeats=")
+    ]
+    command = [sys.executable, __file__, "--worker", *passed]
+    runs = []
+    for _ in range(args.repeats):
+        completed = subprocess.run(command, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise SystemExit(completed.stderr[-3000:])
+        runs.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+    if len(runs) == 1:
+        print(json.dumps(runs[0], indent=1))
+        return
+    median = {
+        key: statistics.median(run[key] for run in runs)
+        for key in ("wall_seconds", "cpu_seconds", "peak_memory_mib")
+        if all(key in run for run in runs)
+    }
+    same = len({json.dumps(run.get("objective")) for run in runs}) == 1
+    print(json.dumps({"median": median, "same_objective": same, "runs": runs}, indent=1))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,13 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import Contract, ShiftTemplate
 from wfm.scheduling.day_patterns import day_pattern_plans
-from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
+from wfm.scheduling.instance import (
+    agent_workforce,
+    default_cyclic_days,
+    horizon_day,
+    pooled_workforce,
+    prepare_week,
+)
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import add_shift_variables, build_rota_model, unit_shift_table
 from wfm.scheduling.rules.base import DAYS_PER_WEEK, week_lengths, working_days
@@ -74,13 +80,15 @@ def allowed(
     if count > contract.max_days_per_week or (whole and count < contract.min_days_per_week):
         return False
     k, length = contract.max_consecutive_working_days, contract.min_consecutive_days_off
+    # A week repeats; a longer horizon is a line, the days after its last day off.
+    cyclic = default_cyclic_days(n_days)
     if k < n_days:
         for first in range(n_days):
-            window = {(first + i) % n_days for i in range(k + 1)}
-            if window <= set(days) and window <= worked:
+            window = {horizon_day(first + i, n_days, cyclic) for i in range(k + 1)}
+            if None not in window and window <= set(days) and window <= worked:
                 return False
     if 0 < length <= n_days:
-        runs = [{(d + i) % n_days for i in range(length)} for d in own]
+        runs = [{horizon_day(d + i, n_days, cyclic) for i in range(length)} - {None} for d in own]
         if not any(not (run & worked) for run in runs):
             return False
     return True
@@ -147,8 +155,8 @@ def test_patterns_are_exactly_the_sets_the_rules_allow(contract, days, open_days
 def test_model_keeps_exactly_the_working_days_the_rules_allow_over_two_weeks(open_days):
     # Brute force over (a random sample of) the 2^14 working-day sets of a two-week horizon:
     # the integer points of the model (pattern rows plus the rows left over the week
-    # boundary) are the sets that keep every rule, read cyclically over the horizon; with
-    # Sunday closed, the sets that work no Sunday.
+    # boundary) are the sets that keep every rule, read as a line of two weeks (the days
+    # after the last Sunday count as off); with Sunday closed, the sets that work no Sunday.
     contract = Contract(
         name="c",
         min_days_per_week=3,
@@ -167,11 +175,9 @@ def test_model_keeps_exactly_the_working_days_the_rules_allow_over_two_weeks(ope
             count = len([d for d in worked if d // 7 == week])
             if not 3 <= count <= 5:
                 return False
-            if not any(
-                not ({(d + 7 * week) % 14, (d + 7 * week + 1) % 14} & worked) for d in range(7)
-            ):
+            if not any(not ({d + 7 * week, d + 7 * week + 1} & worked) for d in range(7)):
                 return False
-        return all(not {(f + i) % 14 for i in range(5)} <= worked for f in range(14))
+        return all(not {f + i for i in range(5)} <= worked for f in range(14 - 4))
 
     components = [
         model.day_pattern_choice,
@@ -256,6 +262,9 @@ def with_old_rows(model, instance, workforce) -> None:
         rows[key] = (coefs, columns)
         lower[key], upper[key] = low, high
 
+    def on_horizon(index: int) -> int | None:
+        return horizon_day(index, n_days, instance.cyclic_days)
+
     for u, unit in enumerate(workforce.units):
         mine = days_of.get(u, {})
         k, length = (
@@ -264,13 +273,18 @@ def with_old_rows(model, instance, workforce) -> None:
         )
         if k < n_days:
             for first in range(n_days):
-                window = [x for i in range(k + 1) for x in mine.get((first + i) % n_days, [])]
+                if on_horizon(first + k) is None:
+                    continue  # a line: the window runs past the last day
+                window = [x for i in range(k + 1) for x in mine.get(on_horizon(first + i), [])]
                 add(("window", u, first), [1.0] * len(window), window, high=k * unit.size)
         if not 0 < length <= n_days:
             continue
         for week, week_days in enumerate(week_lengths(n_days)):
             starts = range(week * 7, week * 7 + week_days)
-            runs = {d: [(d + i) % n_days for i in range(length)] for d in starts}
+            runs = {
+                d: [on_horizon(d + i) for i in range(length) if on_horizon(d + i) is not None]
+                for d in starts
+            }
             if any(all(day not in mine for day in run) for run in runs.values()):
                 continue
             s = model.add_variables(

@@ -106,17 +106,18 @@ def test_with_frozen_days_the_horizon_is_not_read_as_repeating():
 
 def test_the_rolling_horizon_finishes_a_run_the_week_before_started():
     # Runs of at least 3 working days over 2 weeks rolled one at a time. Week 1 wants
-    # Monday, Tuesday and Sunday: read as repeating, Sun-Mon-Tue is one run of 3 (3 shifts,
-    # 24). Week 2 wants nothing, but the Sunday that week 1 ends with is a run of 1 that must
-    # go on: Monday and Tuesday of week 2 (16 paid + 16 h over x 0.5 = 24). A week 2 that
-    # did not see week 1 would leave Sunday a lone working day.
+    # Monday, Tuesday and Sunday (3 shifts, 24); week 2 wants nothing. Week 1 is solved in
+    # a window with week 2 read as a line (Mon-Tue may continue a run from before the
+    # horizon), so the lone Sunday needs two more days next to it: Sat-Sun-Mon or
+    # Sun-Mon-Tue, equally cheap (16 paid + 16 h over x 0.5 = 24). A week 2 that did not
+    # see week 1 would leave a run ending on Sunday too short.
     roll = SchedulingSettings(
         time_limit_seconds=600, relative_gap=0.0, rolling_horizon_above_pairs=0
     )
     centre = centre_with(scheduling=roll, min_consecutive_working_days=3)
     result, dates = solve(centre, (0, 1, 6), weeks=2)
     assert "rolling horizon of 2 weeks" in result.summary.termination
-    assert dates == {0, 1, 6, 7, 8}
+    assert dates in ({0, 1, 5, 6, 7}, {0, 1, 6, 7, 8})
     assert result.summary.objective == pytest.approx(48.0)
     agents = make_agents(1, contract="c")
     assert (

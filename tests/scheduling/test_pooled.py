@@ -349,9 +349,10 @@ def test_a_two_week_rota_is_shared_out_across_the_week_boundary():
             )
             hours = mine[mine["day"].isin(days)]["paid_minutes"].sum() / 60
             assert contract.min_hours_per_week - 1e-9 <= hours <= contract.max_hours_per_week + 1e-9
-            # a run of two days off starting in the week (it may end in the next, cyclically)
-            assert any(not worked[d] and not worked[(d + 1) % 14] for d in days)
-        assert not any(all(worked[(first + i) % 14] for i in range(7)) for first in range(14))
+            # a run of two days off starting in the week (it may end in the next; two weeks
+            # are a line, the day after the last counting as off)
+            assert any(not worked[d] and (d + 1 == 14 or not worked[d + 1]) for d in days)
+        assert not any(all(worked[first + i] for i in range(7)) for first in range(14 - 6))
         rests = (
             mine["start"].iloc[1:].to_numpy() - mine["end"].iloc[:-1].to_numpy()
         ) / np.timedelta64(1, "h")

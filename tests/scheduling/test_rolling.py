@@ -45,23 +45,26 @@ def shifts(result) -> pd.DataFrame:
 
 
 def test_the_rest_is_carried_across_the_week_boundary():
-    # One agent; week 1 wants only Sunday's late shift, week 2 only Monday's early one.
-    # A week-2 model that did not know of Sunday's 21:00 finish would put the agent on
-    # Monday 07:00 (10 hours' rest, the rule asks 11); carried, Monday early stays empty.
+    # One agent, three weeks (windows of weeks 1-2, week 1 frozen, then weeks 2-3); week 1
+    # wants Sunday's late shift (8 hours), week 2 Monday's early one (6 hours, so Sunday
+    # wins). The second window, which did not know of Sunday's 21:00 finish, would put the
+    # agent on Monday 07:00 (10 hours' rest, the rule asks 11); carried, Monday early stays
+    # empty.
     contract = Contract(
         name="c", max_days_per_week=7, min_consecutive_days_off=0, min_rest_hours=11
     )
     centre = early_and_late_centre(contract)
     demand = {
         "sales": {
-            (f"{SUNDAY} 15:00", f"{SUNDAY} 21:00"): 1,
+            (f"{SUNDAY} 13:00", f"{SUNDAY} 21:00"): 1,
             (f"{NEXT_MONDAY} 07:00", f"{NEXT_MONDAY} 13:00"): 1,
         }
     }
-    requirements = requirements_frame(centre, MONDAY, demand, days=14)
+    requirements = requirements_frame(centre, MONDAY, demand, days=21)
     agents = make_agents(1, contract="c")
-    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
-    assert "rolling horizon of 2 weeks" in result.summary.termination
+    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=3)
+    assert "rolling horizon of 3 weeks" in result.summary.termination
+    assert "week 1: optimal" in result.summary.termination  # frozen alone
     worked = shifts(result)
     sunday = worked[worked["date"] == SUNDAY]
     assert len(sunday) == 1 and pd.Timestamp(sunday["end"].iloc[0]).hour == 21
@@ -87,9 +90,11 @@ def test_the_rest_is_carried_across_the_week_boundary():
 
 
 def test_working_days_in_a_row_are_carried_across_the_week_boundary():
-    # At most 5 working days in a row. Week 1 wants one agent Wednesday to Sunday (5 days),
-    # week 2 every day: without the carried run the agent would work Monday too (6 in a
-    # row); carried, Monday of week 2 is a day off.
+    # At most 5 working days in a row, three weeks. Week 1 wants one agent Wednesday to
+    # Sunday for 8 hours a day (5 days), week 2 every day for 6 hours (so its days are the
+    # ones to leave short): without the carried run the second window (weeks 2-3, week 1
+    # frozen) would work Monday too (6 in a row); carried, Monday of week 2 is a day off,
+    # and week 2 one more (days 8-13 are 6): 10 days worked.
     contract = Contract(
         name="c",
         max_days_per_week=7,
@@ -102,11 +107,12 @@ def test_working_days_in_a_row_are_carried_across_the_week_boundary():
     spans = {}
     for day in range(2, 14):
         date = MONDAY + dt.timedelta(days=day)
-        spans[(f"{date} 07:00", f"{date} 15:00")] = 1
-    requirements = requirements_frame(centre, MONDAY, {"sales": spans}, days=14)
+        spans[(f"{date} 07:00", f"{date} {'15:00' if day < 7 else '13:00'}")] = 1
+    requirements = requirements_frame(centre, MONDAY, {"sales": spans}, days=21)
     agents = make_agents(1, contract="c")
-    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=2)
+    result = schedule_horizon(requirements, rota_site(centre), agents, MONDAY, weeks=3)
     dates = set(shifts(result)["date"])
+    assert len(dates) == 10
     week_one = {MONDAY + dt.timedelta(days=d) for d in range(2, 7)}
     assert week_one <= dates  # Wednesday to Sunday worked: cheaper than leaving them short
     assert NEXT_MONDAY not in dates  # the sixth day in a row

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.instance import RotaInstance, Workforce, horizon_day
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules.base import (
     DAYS_PER_WEEK,
@@ -41,8 +41,8 @@ class DayPatternPlan:
     ----------
     days
         The days of the horizon the patterns decide, in order: the week's own days, then the
-        first :math:`L - 1` days after it (cyclically), which a run of days off starting late
-        in the week reaches.
+        first :math:`L - 1` days after it (cyclically, or on a line those inside the
+        horizon), which a run of days off starting late in the week reaches.
     patterns
         Boolean array (patterns, days): the working days of each allowed pattern.
     windows
@@ -67,9 +67,10 @@ def day_pattern_plans(
 
     For unit :math:`u` with contract rules :math:`K` (most working days in a row) and
     :math:`L` (run of days off) and calendar week :math:`b`, the pattern days are the week's
-    days and the :math:`L - 1` days after them, read cyclically over the horizon unless it has
-    frozen days before it (:mod:`wfm.scheduling.history`; then cut at its end) (the same
-    reading as the rows: see :func:`wfm.scheduling.rules.max_consecutive_working_days.add_max_consecutive_working_days`). A pattern is a set of
+    days and the :math:`L - 1` days after them, read cyclically over a one-week horizon and
+    as a line over a longer one or one with frozen days before it
+    (:mod:`wfm.scheduling.history`), where the days after the last count as off
+    (:attr:`~wfm.scheduling.instance.RotaInstance.cyclic_days`; the same reading as the rows: see :func:`wfm.scheduling.rules.max_consecutive_working_days.add_max_consecutive_working_days`). A pattern is a set of
     working days among them that
 
     - works only on days on which the unit has an allowed shift;
@@ -88,18 +89,13 @@ def day_pattern_plans(
     integral vertices, so patterns would not tighten the relaxation.
     """
     n_days = instance.grid.days
+
+    def day(index: int) -> int | None:
+        return horizon_day(index, n_days, instance.cyclic_days)
+
     plans: dict[tuple[int, int], DayPatternPlan] = {}
-    # With frozen days before the horizon (wfm.scheduling.history) it does not wrap round:
-    # the days after its end are the next window's, and a run of days off reaching them is
-    # cut at the end (the next window finishes it).
-    wraps = instance.history is None
-
-    def around(day: int) -> int:
-        return day % n_days if wraps else day
-
-    def seen(day: int) -> bool:
-        return wraps or day < n_days
-
+    # With frozen days before the horizon (wfm.scheduling.history) the horizon is a line
+    # too (instance.cyclic_days is False): the days after its end are the next window's.
     for u, unit in enumerate(workforce.units):
         mine = days_of.get(u, {})
         contract = unit.contract
@@ -117,7 +113,9 @@ def day_pattern_plans(
             extra = max(length - 1, 0) if runs_apply else 0
             days = list(
                 dict.fromkeys(
-                    around(first_day + i) for i in range(week_days + extra) if seen(first_day + i)
+                    d
+                    for d in (day(first_day + i) for i in range(week_days + extra))
+                    if d is not None
                 )
             )
             slot = {d: i for i, d in enumerate(days)}
@@ -125,8 +123,10 @@ def day_pattern_plans(
             runs: tuple[tuple[int, ...], ...] = ()
             runs_bind = False
             if runs_apply:
+                # On a line, the days of a run past the last day are off (left out).
                 runs = tuple(
-                    tuple(slot[around(d + i)] for i in range(length) if seen(d + i)) for d in own
+                    tuple(slot[day(d + i)] for i in range(length) if day(d + i) is not None)
+                    for d in own
                 )
                 runs_bind = not any(all(blocked[s] for s in run) for run in runs)
             window_firsts: list[int] = []
@@ -135,8 +135,8 @@ def day_pattern_plans(
             if windows_apply:
                 own_set = set(own)
                 for first in range(n_days):
-                    window = [around(first + i) for i in range(limit + 1)]
-                    if not all(d in slot and seen(first + i) for i, d in enumerate(window)):
+                    window = [day(first + i) for i in range(limit + 1)]
+                    if not all(d is not None and d in slot for d in window):
                         continue
                     window_firsts.append(first)
                     windows.append(tuple(slot[d] for d in window))
@@ -356,9 +356,9 @@ def add_consecutive_days_off(
         w_{u,d} = \\sum_{p \\ni d} z_{u,b,p} \\quad (\\text{day_pattern_days}),
 
     the second for each day :math:`d` of the pattern with an allowed shift. A run of days
-    off may continue into the next week (from the last week into the first, the horizon
-    being read as a repeating pattern), so a week's patterns also decide the first
-    :math:`L - 1` days after it. This is the standard rule ("two consecutive days off every
+    off may continue into the next week (from the last week into the first when a one-week
+    horizon is read as a repeating pattern; past the last day, which counts as off, on a
+    line of weeks), so a week's patterns also decide the first :math:`L - 1` days after it. This is the standard rule ("two consecutive days off every
     week"), not a conditional one: with :math:`L` = 2 a contract's working days a week are
     at most 5. The patterns describe exactly the working days the rules allow, so the LP
     relaxation of one unit and week is the convex hull of its allowed working-day sets

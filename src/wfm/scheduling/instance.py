@@ -135,6 +135,13 @@ class RotaInstance:
         (:func:`wfm.data.shift_demand.shift_demand_by_date`: ``day``, ``date``,
         ``shift_type``, ``agents``, ``line``), or ``None``
         (:mod:`wfm.scheduling.rules.shift_demand`).
+    cyclic_days
+        How the rules on runs of days (most working days in a row, runs of days off, the
+        weekly run of days off) read the horizon: ``True``, as a repeating pattern (the day
+        after the last is the first: a one-week rota worked week after week); ``False``, as
+        a line of weeks (days before the first and after the last lie outside the rota: a
+        run of days off may run on past the last day, which counts as off, and no run wraps
+        round). See :func:`horizon_day`.
     """
 
     grid: WeekGrid
@@ -158,6 +165,7 @@ class RotaInstance:
     queue_targets: Mapping[str, QueueTarget] = field(default_factory=dict)
     history: ShiftHistory | None = None
     shift_demand: pd.DataFrame | None = None
+    cyclic_days: bool = True
 
     @property
     def interval_hours(self) -> float:
@@ -297,6 +305,32 @@ def pooled_workforce(instance: RotaInstance) -> Workforce:
     return Workforce(tuple(units), frame.sort_values(["unit", "candidate"], ignore_index=True))
 
 
+def default_cyclic_days(days: int) -> bool:
+    """Whether a horizon of ``days`` days is read as a repeating pattern by default: a
+    horizon of at most one week is (the week's rota is the pattern worked week after week);
+    a longer one is a line of weeks, its last week followed by the unknown, not by its
+    first week.
+
+    >>> default_cyclic_days(7), default_cyclic_days(28)
+    (True, False)
+    """
+    return days <= 7
+
+
+def horizon_day(day: int, n_days: int, cyclic: bool) -> int | None:
+    """Day ``day`` (an index from the horizon's first day, possibly outside it) read on a
+    horizon of ``n_days`` days: modulo ``n_days`` when the horizon repeats (``cyclic``),
+    else ``day`` itself inside the horizon and ``None`` outside it (a line: the days
+    before and after belong to no rota).
+
+    >>> horizon_day(8, 7, True), horizon_day(8, 7, False), horizon_day(-1, 14, False)
+    (1, None, None)
+    """
+    if cyclic:
+        return day % n_days
+    return day if 0 <= day < n_days else None
+
+
 def prepare_week(
     requirements: pd.DataFrame,
     site: RotaSite,
@@ -308,6 +342,7 @@ def prepare_week(
     preferences: pd.DataFrame | None = None,
     history: FrozenRota | None = None,
     shift_demand: pd.DataFrame | None = None,
+    cyclic_days: bool | None = None,
 ) -> RotaInstance:
     """Check the inputs of a scheduling run and put them into index form.
 
@@ -330,10 +365,15 @@ def prepare_week(
         hard rules. Windows of agents not scheduled are ignored.
     preferences
         Preferences (:func:`wfm.data.preferences.read_preferences`); soft rules.
+    cyclic_days
+        See :attr:`RotaInstance.cyclic_days`; default (``None``): a horizon of at most one
+        week without ``history`` is read as repeating, a longer one or one with ``history``
+        as a line of weeks (:func:`default_cyclic_days`). With ``history`` the horizon is
+        always a line (``True`` is an error).
     history
         The rota worked before ``start_date`` (:class:`~wfm.scheduling.history.FrozenRota`),
         frozen context for the rules on runs of days and the rotation
-        (:mod:`wfm.scheduling.history`); ``None`` reads the horizon as repeating.
+        (:mod:`wfm.scheduling.history`); the horizon is then a line of weeks after it.
     shift_demand
         Agents wanted per day and shift type (:func:`wfm.data.shift_demand.read_shift_demand`),
         as well as or instead of the requirements; ``None`` for none.
@@ -404,6 +444,13 @@ def prepare_week(
     allowed &= ~candidates["length_minutes"].isin(unplaceable).to_numpy(dtype=bool)[None, :]
     eligible = eligible_pairs(candidates, contracts, allowed)
     scheduled_required, required = requirement_matrices(requirements, grid, queues)
+    if history is not None and cyclic_days:
+        raise InputError(
+            "a horizon with frozen weeks before it cannot be read as a repeating pattern",
+            value=cyclic_days,
+            fix="leave cyclic_days unset (or False) when history is given",
+            option="cyclic_days",
+        )
     demand_by_date = None
     if shift_demand is not None:
         known = [shift_type.name for shift_type in site.shift_types]
@@ -438,6 +485,9 @@ def prepare_week(
         break_rules=site.break_rules,
         shift_types=site.shift_types,
         queue_targets=dict(site.queue_targets),
+        cyclic_days=default_cyclic_days(days) and history is None
+        if cyclic_days is None
+        else bool(cyclic_days),
         history=None
         if history is None
         else history_from_rota(

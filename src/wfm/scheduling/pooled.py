@@ -223,7 +223,14 @@ def share_out_pools(model: LinearModel, workforce: Workforce, instance: RotaInst
             pairs.extend((unit.agents[0], candidate) for candidate in mine)
             continue
         weeks = _assign_week_patterns(
-            model, unit.unit_id, unit.agents, plans, n_days, unit.contract, clashing
+            model,
+            unit.unit_id,
+            unit.agents,
+            plans,
+            n_days,
+            unit.contract,
+            clashing,
+            cyclic=instance.cyclic_days,
         )
         if weeks is None:
             unplaced[unit.unit_id] = "its week patterns could not be given out consistently"
@@ -362,6 +369,8 @@ def _assign_week_patterns(
     n_days: int,
     contract,
     clashing: list[int] | None = None,
+    *,
+    cyclic: bool = True,
 ) -> dict[int, dict[int, int]] | None:
     """Each agent's paid minutes on each working day of the horizon (``{agent: {day:
     minutes}}``), from the pool's pattern counts week by week; ``None`` when a week has no
@@ -372,7 +381,8 @@ def _assign_week_patterns(
     between agents and the pool's pattern counts, an agent and a pattern matching when the
     pattern agrees with the days earlier weeks decided and makes no run of working days too
     long. An agent left without a pattern is appended to ``clashing`` and works no day of
-    that week here (the repair model gives it its shifts)."""
+    that week here (the repair model gives it its shifts). ``cyclic``: the horizon read as
+    a repeating pattern or a line (:attr:`~wfm.scheduling.instance.RotaInstance.cyclic_days`)."""
     decided: dict[int, dict[int, bool]] = {a: {} for a in agents}  # agent -> day -> working
     paid: dict[int, dict[int, int]] = {a: {} for a in agents}
     limit = limit_of(contract)
@@ -391,7 +401,7 @@ def _assign_week_patterns(
             order,
             expanded,
             lambda agent, p, plan=plan: _compatible(
-                decided[agent], plan.days, plan.patterns[p], limit, n_days
+                decided[agent], plan.days, plan.patterns[p], limit, n_days, cyclic
             ),
         )
         for agent in order:
@@ -465,17 +475,24 @@ def _match_patterns(
 
 
 def _compatible(
-    decided: dict[int, bool], days: tuple[int, ...], pattern: np.ndarray, limit: int, n_days: int
+    decided: dict[int, bool],
+    days: tuple[int, ...],
+    pattern: np.ndarray,
+    limit: int,
+    n_days: int,
+    cyclic: bool = True,
 ) -> bool:
     """Whether ``pattern`` on ``days`` agrees with the days already ``decided`` and, with
-    them, has no run of more than ``limit`` working days (read cyclically)."""
+    them, has no run of more than ``limit`` working days (read cyclically, or as a line)."""
     merged = dict(decided)
     for slot, day in enumerate(days):
         working = bool(pattern[slot])
         if merged.get(day, working) != working:
             return False
         merged[day] = working
-    return not breaks_run({day for day, working in merged.items() if working}, n_days, limit)
+    return not breaks_run(
+        {day for day, working in merged.items() if working}, n_days, limit, cyclic
+    )
 
 
 def _assign_shifts(

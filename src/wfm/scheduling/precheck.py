@@ -45,6 +45,11 @@ def rule_problems(instance: RotaInstance) -> list[str]:
     return problems
 
 
+#: How the message of :func:`check_contracts_reachable` begins (the rolling horizon names
+#: the check as the stage that failed when it sees it).
+PRECHECK_FAILED = "no rota can meet every hard rule"
+
+
 def check_contracts_reachable(instance: RotaInstance) -> None:
     """Raise :class:`~wfm.errors.SolveError` if the hard rules conflict before solving.
 
@@ -54,7 +59,7 @@ def check_contracts_reachable(instance: RotaInstance) -> None:
     if not problems:
         return
     text = (
-        f"no rota can meet every hard rule ({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n"
+        f"{PRECHECK_FAILED} ({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n"
         + "\n".join(f"- {problem}" for problem in problems)
         + "\nFix: lower the contract's minimum hours or days, allow longer shifts (max_shift_minutes) or more "
         "templates (shift_templates), add shift templates on more days, move break windows that cannot fit, "

@@ -77,6 +77,7 @@ def schedule_week(
     availability: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
     weeks: int = 1,
+    cyclic_days: bool | None = None,
     history: FrozenRota | None = None,
     shift_demand: pd.DataFrame | None = None,
 ) -> RotaResult:
@@ -112,10 +113,16 @@ def schedule_week(
         for none.
     weeks
         Horizon length [weeks], at least 1.
+    cyclic_days
+        Read the horizon as a repeating pattern (``True``) or as a line of weeks
+        (``False``) for the rules on runs of days
+        (:attr:`wfm.scheduling.instance.RotaInstance.cyclic_days`); default: one week
+        without ``history`` repeats, several weeks are a line. The windows of a rolling
+        horizon are lines.
     history
         The rota worked before ``start_date`` (:class:`~wfm.scheduling.history.FrozenRota`):
-        the rules on runs of days and the rotation continue from it, and the horizon is not
-        read as repeating; ``None`` (the default) reads it as repeating.
+        the rules on runs of days and the rotation continue from it, and the horizon is a
+        line of weeks after it (not repeating); ``None`` (the default): see ``cyclic_days``.
     shift_demand
         Agents wanted per day and shift type
         (:func:`wfm.data.shift_demand.read_shift_demand`), priced like under-cover
@@ -154,6 +161,7 @@ def schedule_week(
         days=DAYS_PER_WEEK * int(weeks),
         availability=availability,
         preferences=preferences,
+        cyclic_days=cyclic_days,
         history=history,
         shift_demand=shift_demand,
     )
@@ -217,8 +225,10 @@ def schedule_horizon(
     Contract hours and days hold in each calendar week (each 7 days from ``start_date``);
     rest between shifts, the most working days in a row and the runs of days off hold across
     the week boundaries; a shift that starts on a Sunday evening and runs past midnight
-    covers the Monday of the next week. The horizon is read as a repeating pattern for the
-    consecutive-day rules (see :mod:`wfm.scheduling.rules.max_consecutive_working_days`).
+    covers the Monday of the next week. The horizon is a line of weeks for the
+    consecutive-day rules (:attr:`wfm.scheduling.instance.RotaInstance.cyclic_days`): a run
+    of days off started in the last week may run on past its last day, and no run wraps
+    round from the last week to the first.
     One model rather than a week-by-week (rolling) solve, so that no week is fixed before
     the next one is known: see ``docs/scheduling.md`` for the sizes and times measured.
 

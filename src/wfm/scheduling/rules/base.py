@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from wfm.scheduling.instance import horizon_day
+
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.config import SchedulingSettings
     from wfm.scheduling.instance import RotaInstance, Workforce
@@ -209,6 +211,11 @@ class ModelContext:
         """Days in the horizon."""
         return int(self.instance.grid.days)
 
+    def day(self, day: int) -> int | None:
+        """Day ``day`` read on the horizon, cyclically or as a line as the instance says
+        (:func:`wfm.scheduling.instance.horizon_day`); ``None`` outside a line."""
+        return horizon_day(day, self.n_days, self.instance.cyclic_days)
+
     @property
     def open_horizon(self) -> bool:
         """Whether the instance has frozen days before it (:mod:`wfm.scheduling.history`):
@@ -220,14 +227,16 @@ class ModelContext:
         constant)`` [agents]: the variables inside the horizon; before it, the agents of the
         unit who worked that frozen day (all or none: pools keep agents with equal frozen
         days together); ``None`` for a day nobody knows (after the horizon, or before the
-        frozen days). Without a history the horizon wraps round (``day mod T``)."""
+        frozen days, or outside a line of weeks without them). A repeating horizon
+        (:attr:`~wfm.scheduling.instance.RotaInstance.cyclic_days`) wraps round
+        (``day mod T``)."""
         history = self.instance.history
         n_days = self.n_days
-        if history is None:
+        if self.instance.cyclic_days:
             return self.days_of.get(u, {}).get(day % n_days, []), 0.0
         if 0 <= day < n_days:
             return self.days_of.get(u, {}).get(day, []), 0.0
-        if day >= n_days or not history.known(day):
+        if history is None or day >= n_days or not history.known(day):
             return None
         unit = self.workforce.units[u]
         return [], float(unit.size) if day in history.worked(unit.agents[0]) else 0.0

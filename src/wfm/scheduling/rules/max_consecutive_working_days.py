@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Contract
+from wfm.scheduling.instance import horizon_day
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import ModelContext, Rule, Setting
 
@@ -27,17 +28,22 @@ def limit_of(contract: Contract) -> int:
     return contract.max_consecutive_working_days
 
 
-def breaks_run(days: Collection[int], n_days: int, limit: int) -> bool:
-    """Whether the working days ``days`` of a horizon of ``n_days`` days, read as a
-    repeating pattern, hold more than ``limit`` working days in a row.
+def breaks_run(days: Collection[int], n_days: int, limit: int, cyclic: bool = True) -> bool:
+    """Whether the working days ``days`` of a horizon of ``n_days`` days hold more than
+    ``limit`` working days in a row, the horizon read as a repeating pattern (``cyclic``)
+    or as a line (:attr:`wfm.scheduling.instance.RotaInstance.cyclic_days`).
 
     >>> breaks_run({0, 1, 2}, 7, 2), breaks_run({0, 1, 3, 5}, 7, 2), breaks_run({5, 6, 0}, 7, 2)
     (True, False, True)
+    >>> breaks_run({5, 6, 0}, 7, 2, cyclic=False)
+    False
     """
     if limit >= n_days:
         return False
+    firsts = range(n_days) if cyclic else range(n_days - limit)
     return any(
-        all((first + i) % n_days in days for i in range(limit + 1)) for first in range(n_days)
+        all(horizon_day(first + i, n_days, cyclic) in days for i in range(limit + 1))
+        for first in firsts
     )
 
 
@@ -50,9 +56,10 @@ def add_max_consecutive_working_days(
     With :math:`w_{u,d}` the working indicator (:func:`working_days`), every window of
     :math:`K + 1` consecutive days holds a day off:
     :math:`\\sum_{i=0}^{K} w_{u,(d+i) \\bmod T} \\le K m_u` for each first day :math:`d` of a
-    horizon of :math:`T` days. The horizon is read as a repeating pattern (the day after its
-    last day is its first day), so a one-week rota also holds when it is worked week after
-    week; when :math:`K \\ge T` the horizon is too short to show a run longer than :math:`K`
+    horizon of :math:`T` days. A one-week horizon is read as a repeating pattern (the day
+    after its last day is its first day), so its rota also holds when it is worked week
+    after week; a longer one as a line of weeks (only the windows inside it, see
+    :attr:`wfm.scheduling.instance.RotaInstance.cyclic_days`); when :math:`K \\ge T` the horizon is too short to show a run longer than :math:`K`
     and the rule adds nothing. Windows with at most :math:`K` days on which the unit may work
     are implied and left out, and so are the windows that lie inside the days of a week with
     day patterns (:func:`add_consecutive_days_off`), which keep the rule there exactly. The
@@ -79,7 +86,9 @@ def add_max_consecutive_working_days(
         if limit >= n_days:
             continue  # the horizon is too short to show a longer run
         for first in range(n_days):
-            window = [(first + i) % n_days for i in range(limit + 1)]
+            window = [context.day(first + i) for i in range(limit + 1)]
+            if None in window:
+                continue  # a line: the window runs past the horizon
             if sum(1 for d in window if d in mine) <= limit or (u, first) in covered:
                 continue
             rows[unit.unit_id, first] = (
@@ -128,9 +137,9 @@ class MaxConsecutiveWorkingDays(Rule):
     title = "Most working days in a row"
     description = (
         "No run of working days (consecutive local dates with a shift) is longer than "
-        "max_consecutive_working_days, also across week boundaries (the horizon read as a "
-        "repeating pattern, or continuing the frozen weeks before it: a rolling horizon's "
-        "earlier windows)."
+        "max_consecutive_working_days, also across week boundaries (a one-week horizon read "
+        "as a repeating pattern, a longer one as a line of weeks, continuing the frozen weeks "
+        "before it when given: a rolling horizon's earlier windows)."
     )
     settings = (Setting.of(Contract, "max_consecutive_working_days", "days"),)
 

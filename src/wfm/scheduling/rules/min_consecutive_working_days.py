@@ -2,7 +2,8 @@
 
 Setting (each ``[[contracts]]``): ``min_consecutive_working_days`` [days]; 1 (the default)
 turns it off. Model, with :math:`w_{u,d}` the working indicator (agents working, for a pool)
-and the horizon read as a repeating pattern (as for the most working days in a row): a run
+and the horizon read as a repeating pattern (one week) or a line of weeks, as for the most
+working days in a row: a run
 that starts on day :math:`d` (worked, day before off) goes on for :math:`M - 1` more days,
 :math:`w_{u,d} - w_{u,d-1} - w_{u,d+i} \\le 0` for :math:`i = 1 .. M-1`
 (``min_consecutive_working_days[unit_id, d, i]``). Summed over a pool's agents the rows
@@ -43,8 +44,9 @@ class MinConsecutiveWorkingDays(Rule):
     title = "Fewest working days in a row"
     description = (
         "Every run of working days is at least min_consecutive_working_days long (no lone "
-        "working day when 2), the horizon read as a repeating pattern or continuing the "
-        "frozen weeks before it (a rolling horizon's earlier windows)."
+        "working day when 2), a one-week horizon read as a repeating pattern, a longer one "
+        "as a line of weeks, continuing the frozen weeks before it when given (a rolling "
+        "horizon's earlier windows)."
     )
     settings = (Setting.of(Contract, "min_consecutive_working_days", "days"),)
 
@@ -100,14 +102,16 @@ class MinConsecutiveWorkingDays(Rule):
         if context.open_horizon:
             self.add_open_horizon_rows(context)
             return
-        n_days = context.n_days
         rows = {}
         for unit, least, mine in units_bound_by(context, self.name, run_length_applies):
             for d in sorted(mine):
-                before = mine.get((d - 1) % n_days, [])
+                previous = context.day(d - 1)  # None: a line's first day (the run may go on)
+                if previous is None:
+                    continue
+                before = mine.get(previous, [])
                 for i in range(1, least):
-                    later = (d + i) % n_days
-                    if later == d:
+                    later = context.day(d + i)  # None: past a line's last day
+                    if later is None or later == d:
                         continue
                     after = mine.get(later, [])
                     rows[unit.unit_id, d, i] = (

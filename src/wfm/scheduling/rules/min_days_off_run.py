@@ -3,7 +3,8 @@
 Setting (each ``[[contracts]]``): ``min_days_off_run_length`` [days]; 1 (the default) turns
 it off. This is stricter than ``min_consecutive_days_off`` (one such run each week): with 2,
 no agent gets a lone day off. Model, with :math:`w_{u,d}` the working indicator and the
-horizon read as a repeating pattern: a run of days off that starts on day :math:`d` (day
+horizon read as a repeating pattern (one week) or a line of weeks
+(:attr:`wfm.scheduling.instance.RotaInstance.cyclic_days`): a run of days off that starts on day :math:`d` (day
 before worked, day :math:`d` off) lasts :math:`L` days,
 :math:`w_{u,d-1} - w_{u,d} + w_{u,d+i} \\le m_u` for :math:`i = 1 .. L-1`
 (``min_days_off_run_length[unit_id, d, i]``). A day on which the agent may take no shift
@@ -37,9 +38,9 @@ class MinDaysOffRun(Rule):
     title = "Fewest days off in a row"
     description = (
         "Every run of days off between two working days is at least min_days_off_run_length "
-        "days long (no lone day off when 2), the horizon read as a repeating pattern or "
-        "continuing the frozen weeks before it; stricter "
-        "than the weekly run of min_consecutive_days_off."
+        "days long (no lone day off when 2), a one-week horizon read as a repeating pattern, "
+        "a longer one as a line of weeks, continuing the frozen weeks before it when given; "
+        "stricter than the weekly run of min_consecutive_days_off."
     )
     settings = (Setting.of(Contract, "min_days_off_run_length", "days"),)
 
@@ -78,13 +79,14 @@ class MinDaysOffRun(Rule):
             context, "min_days_off_run_length", run_length_applies
         ):
             for d in range(n_days):
-                before = mine.get((d - 1) % n_days, [])
+                previous = context.day(d - 1)  # None: a line's first day (carried in)
+                before = mine.get(previous, []) if previous is not None else []
                 today = mine.get(d, [])
-                if not before or (d - 1) % n_days == d:
+                if not before or previous == d:
                     continue
                 for i in range(1, length):
-                    later = (d + i) % n_days
-                    if later in (d, (d - 1) % n_days) or later not in mine:
+                    later = context.day(d + i)  # None: past a line's last day
+                    if later is None or later in (d, previous) or later not in mine:
                         continue
                     after = mine[later]
                     coefs, variables = combined(

@@ -8,7 +8,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.instance import RotaInstance, Workforce, horizon_day
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 from wfm.scheduling.search.support import SUPPORT_TOLERANCE
@@ -55,7 +55,7 @@ def rounded_start(
     def runs_ok(agent: int, days: set[int], contract) -> bool:
         """No run of working days too long, and in each week a run of days off that
         leaves enough other days to reach the minimum days."""
-        if breaks_run(days, n_days, limit_of(contract)):
+        if breaks_run(days, n_days, limit_of(contract), instance.cyclic_days):
             return False
         rest_days = (
             contract.min_consecutive_days_off if contract.min_consecutive_days_off < n_days else 0
@@ -66,7 +66,17 @@ def rounded_start(
             free = {d for d in week if d not in days and d in allowed_days.get(agent, ())}
             worked = sum(1 for d in week if d in days)
             windows = (
-                [{(first + i) % n_days for i in range(rest_days)} for first in week]
+                [
+                    {
+                        d
+                        for d in (
+                            horizon_day(first + i, n_days, instance.cyclic_days)
+                            for i in range(rest_days)
+                        )
+                        if d is not None
+                    }
+                    for first in week
+                ]
                 if rest_days > 0
                 else [set()]
             )
