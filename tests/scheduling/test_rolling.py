@@ -11,7 +11,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import check_rota
-from wfm.scheduling.rolling import AgentState, boundary_availability, week_contracts
+from wfm.scheduling.week_boundary import AgentState, boundary_availability, week_contracts
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
 
