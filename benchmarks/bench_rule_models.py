@@ -23,9 +23,10 @@ from pyomo.contrib.solver.common.factory import SolverFactory
 
 from wfm.config import load_centre
 from wfm.plan.chain import load_agents, load_availability, load_preferences
-from wfm.scheduling.instance import pooled_workforce, prepare_week
+from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.site import rota_site
+from wfm.scheduling.workforce import pooled_workforce
 
 
 def fingerprint(model: pyo.ConcreteModel) -> tuple[int, str]:

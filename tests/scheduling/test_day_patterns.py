@@ -14,18 +14,13 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import Contract, ShiftTemplate
 from wfm.scheduling.day_patterns import day_pattern_plans
-from wfm.scheduling.instance import (
-    agent_workforce,
-    default_cyclic_days,
-    horizon_day,
-    pooled_workforce,
-    prepare_week,
-)
+from wfm.scheduling.instance import default_cyclic_days, horizon_day, prepare_week
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import add_shift_variables, build_rota_model, unit_shift_table
 from wfm.scheduling.rules.base import DAYS_PER_WEEK, week_lengths, working_days
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
+from wfm.scheduling.workforce import agent_workforce, pooled_workforce
 
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_SHIFT = ShiftTemplate(

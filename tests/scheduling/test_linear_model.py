@@ -17,12 +17,13 @@ import pytest
 from pyomo.contrib.solver.common.factory import SolverFactory
 from scheduling_synthetic import synthetic_agents, synthetic_centre, synthetic_requirements
 
-from wfm.scheduling.instance import pooled_workforce, prepare_week
+from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.pooled import kept_values, rounding_bounds
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import SolveStatus, run_highs
+from wfm.scheduling.workforce import pooled_workforce
 
 MONDAY = dt.date(2026, 3, 2)
 

@@ -26,13 +26,14 @@ from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import day_patterns
 from wfm.scheduling import model as rota_model
 from wfm.scheduling.day_patterns import day_pattern_plans, paid_hours_pattern_plans
-from wfm.scheduling.instance import agent_workforce, pooled_workforce, prepare_week
+from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model, unit_shift_table
 from wfm.scheduling.pooled import _assign_shifts, rounding_bounds, share_out
 from wfm.scheduling.rules.base import working_days
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
+from wfm.scheduling.workforce import agent_workforce, pooled_workforce
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 

@@ -11,9 +11,9 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling import check_rota
-from wfm.scheduling.week_boundary import AgentState, boundary_availability, week_contracts
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
+from wfm.scheduling.week_boundary import AgentState, boundary_availability, week_contracts
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NEXT_MONDAY = MONDAY + dt.timedelta(days=7)

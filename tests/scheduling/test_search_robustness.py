@@ -14,11 +14,12 @@ from scheduling_synthetic import (
 
 from wfm.scheduling import search
 from wfm.scheduling.budget import SearchBudget
-from wfm.scheduling.instance import pooled_workforce, prepare_week
+from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.search import staged
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import SolverRun, SolveStatus, run_highs
+from wfm.scheduling.workforce import pooled_workforce
 
 N_AGENTS = 20
 

@@ -12,7 +12,7 @@ from scheduling_synthetic import MONDAY, make_agents, make_centre, requirements_
 
 from wfm.config import Contract, SchedulingSettings, ShiftTemplate
 from wfm.scheduling.budget import SearchBudget
-from wfm.scheduling.instance import pooled_workforce, prepare_week
+from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.pooled import (
     _assign_shifts,
@@ -23,6 +23,7 @@ from wfm.scheduling.pooled import (
 from wfm.scheduling.search import read_pairs, solve_rota
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
+from wfm.scheduling.workforce import pooled_workforce
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 N_AGENTS = 5

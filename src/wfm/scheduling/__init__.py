@@ -19,14 +19,7 @@ from wfm.scheduling.compliance import (
     rule_set_text,
 )
 from wfm.scheduling.exports import rota_to_excel, rota_to_icalendar, write_rota_exports
-from wfm.scheduling.instance import (
-    RotaInstance,
-    StaffUnit,
-    Workforce,
-    agent_workforce,
-    pooled_workforce,
-    prepare_week,
-)
+from wfm.scheduling.instance import RotaInstance, prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.precheck import check_contracts_reachable, rule_problems
 from wfm.scheduling.rota import (
@@ -42,6 +35,7 @@ from wfm.scheduling.search import SearchResult, solve_rota
 from wfm.scheduling.site import QueueTarget, RotaSite, rota_site
 from wfm.scheduling.solve import SolveStatus, SolveSummary, run_highs
 from wfm.scheduling.week import RotaResult, schedule_horizon, schedule_week
+from wfm.scheduling.workforce import StaffUnit, Workforce, agent_workforce, pooled_workforce
 from wfm.scheduling.working_time_law import (
     EU_WORKING_TIME_DIRECTIVE,
     UK_WORKING_TIME_REGULATIONS,

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import SchedulingSettings
-from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
+from wfm.scheduling.workforce import Workforce
 
 #: Columns of :func:`published_breaks`: agent index, shift candidate, break rule, its chain
 #: and the grid position ``t`` of the break start.

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.instance import RotaInstance, Workforce, horizon_day
+from wfm.scheduling.instance import RotaInstance, horizon_day
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules.base import (
     DAYS_PER_WEEK,
@@ -29,6 +29,7 @@ from wfm.scheduling.rules.base import (
     working_days,
 )
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
+from wfm.scheduling.workforce import Workforce
 
 logger = logging.getLogger(__name__)
 

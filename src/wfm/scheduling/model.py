@@ -104,7 +104,7 @@ from wfm.scheduling.day_patterns import (  # noqa: F401 (the names model users i
     enumerate_day_patterns,
     paid_hours_pattern_plans,
 )
-from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules import RULES
 from wfm.scheduling.rules.base import (  # noqa: F401 (the names model users import)
@@ -114,6 +114,7 @@ from wfm.scheduling.rules.base import (  # noqa: F401 (the names model users imp
     week_lengths,
     working_days,
 )
+from wfm.scheduling.workforce import Workforce, agent_workforce
 from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def build_rota_model(
         Objective weights (the solver controls are used by the solve step).
     workforce
         Decision units and their allowed shifts: default one unit per agent with every
-        shift the contract allows (the exact model); :func:`~wfm.scheduling.instance.pooled_workforce`
+        shift the contract allows (the exact model); :func:`~wfm.scheduling.workforce.pooled_workforce`
         gives the pooled relaxation.
     extensions
         Further rules and costs from other modules, applied last (see
@@ -480,7 +481,7 @@ def add_preference_penalty(
     """Cost of broken preferences [cost units]: ``preference_penalty``, the sum over
     allowed shifts of ``preference_cost`` times the summed weight of the preferences the
     shift breaks for the unit's agents (all agents of a pool have the same preferences,
-    see :func:`~wfm.scheduling.instance.pooled_workforce`), times the agents on it, plus
+    see :func:`~wfm.scheduling.workforce.pooled_workforce`), times the agents on it, plus
     ``preference_cost`` times the weight of the requests to work
     (:attr:`~wfm.scheduling.instance.RotaInstance.requested_weight`), which the shifts that
     meet a request take back (their weight is negative, see

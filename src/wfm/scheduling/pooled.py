@@ -1,6 +1,6 @@
 """From the pooled model to a rota: rounding the relaxation and sharing out the pools.
 
-The pooled model (:func:`~wfm.scheduling.instance.pooled_workforce`) decides, for each pool
+The pooled model (:func:`~wfm.scheduling.workforce.pooled_workforce`) decides, for each pool
 of interchangeable agents, how many of them work each shift and each week pattern (the
 working days and the paid minutes of each day, :func:`~wfm.scheduling.model.paid_hours_pattern_plans`).
 It is small (its size does not grow with the number of agents) and free of the symmetry
@@ -48,10 +48,11 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel, VarBlock
 from wfm.scheduling.model import DAYS_PER_WEEK, DayPatternPlan, week_lengths
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
+from wfm.scheduling.workforce import Workforce
 
 #: Tolerance for reading integers from a solution [count].
 INTEGER_TOLERANCE = 1e-6

@@ -68,7 +68,7 @@ from wfm.scheduling.change_penalties import (
     keep_published_breaks,
     published_breaks,
 )
-from wfm.scheduling.instance import RotaInstance, agent_workforce, prepare_week
+from wfm.scheduling.instance import RotaInstance, prepare_week
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.precheck import check_contracts_reachable
@@ -78,6 +78,7 @@ from wfm.scheduling.service_target import weekly_service_level_extensions
 from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, run_highs
 from wfm.scheduling.week import DAYS_PER_WEEK, RotaResult, read_rota_result
+from wfm.scheduling.workforce import agent_workforce
 
 logger = logging.getLogger(__name__)
 

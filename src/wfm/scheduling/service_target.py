@@ -71,12 +71,13 @@ import pandas as pd
 from wfm.config import SchedulingSettings
 from wfm.errors import InputError
 from wfm.progress import ProgressCallback, no_progress, scaled
-from wfm.scheduling.instance import RotaInstance, Workforce, pooled_workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rota import read_assignments, scheduled_by_queue
 from wfm.scheduling.search import SearchResult, solve_rota
 from wfm.scheduling.solve import run_highs
+from wfm.scheduling.workforce import Workforce, pooled_workforce
 from wfm.staffing.erlang import service_level
 
 logger = logging.getLogger(__name__)

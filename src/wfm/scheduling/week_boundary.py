@@ -24,11 +24,12 @@ import pandas as pd
 from wfm.config import Contract, SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.scheduling.history import FrozenRota, history_depth
-from wfm.scheduling.instance import RotaInstance, pooled_workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rules.shift_types import in_window, start_windows
 from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, run_highs
+from wfm.scheduling.workforce import pooled_workforce
 
 logger = logging.getLogger(__name__)
 

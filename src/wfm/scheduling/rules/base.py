@@ -36,9 +36,10 @@ from wfm.scheduling.instance import horizon_day
 
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.config import SchedulingSettings
-    from wfm.scheduling.instance import RotaInstance, Workforce
+    from wfm.scheduling.instance import RotaInstance
     from wfm.scheduling.linear_model import LinearModel
     from wfm.scheduling.rota_view import RotaView, Violation
+    from wfm.scheduling.workforce import Workforce
 
 #: Days in a calendar week of the horizon [days].
 DAYS_PER_WEEK = 7

@@ -3,7 +3,7 @@
 Solving the exact model directly with HiGHS is slow to find a first rota: with tens of
 interchangeable agents the LP relaxation is highly degenerate and the root cut loop runs
 for tens of seconds before any heuristic. The search therefore works on the *pooled* model
-(:func:`~wfm.scheduling.instance.pooled_workforce`: interchangeable agents pooled), which
+(:func:`~wfm.scheduling.workforce.pooled_workforce`: interchangeable agents pooled), which
 is a relaxation of the exact model, small whatever the number of agents, and free of
 symmetry:
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from wfm.scheduling.budget import SearchBudget
-from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.pooled import ShareOut, rounding_bounds, share_out_pools
 from wfm.scheduling.search.outcome import run_outcome
 from wfm.scheduling.search.pairs import read_pairs, start_values
 from wfm.scheduling.search.support import shifts_used_by_group
 from wfm.scheduling.solve import relative_gap
+from wfm.scheduling.workforce import Workforce, agent_workforce
 
 logger = logging.getLogger(__name__)
 

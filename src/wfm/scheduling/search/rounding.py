@@ -8,10 +8,11 @@ import logging
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.instance import RotaInstance, Workforce, horizon_day
+from wfm.scheduling.instance import RotaInstance, horizon_day
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 from wfm.scheduling.search.support import SUPPORT_TOLERANCE
+from wfm.scheduling.workforce import Workforce
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import pandas as pd
 from wfm.config import SchedulingSettings
 from wfm.progress import ProgressCallback, no_progress
 from wfm.scheduling.budget import DEFAULT_BUDGET, SearchBudget, WallClock
-from wfm.scheduling.instance import RotaInstance, Workforce, agent_workforce, pooled_workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import ModelExtension, build_rota_model
 from wfm.scheduling.pooled import kept_values
@@ -23,6 +23,7 @@ from wfm.scheduling.search.pooled_stage import PooledOutcome, pooled_rota
 from wfm.scheduling.search.rounding import rounded_start
 from wfm.scheduling.search.support import relaxation_support, split_pools
 from wfm.scheduling.solve import SolverRun, SolveStatus, relative_gap, run_highs
+from wfm.scheduling.workforce import Workforce, agent_workforce, pooled_workforce
 
 logger = logging.getLogger(__name__)
 

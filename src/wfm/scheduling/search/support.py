@@ -10,8 +10,9 @@ from collections.abc import Hashable, Mapping
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.instance import RotaInstance, Workforce
+from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
+from wfm.scheduling.workforce import Workforce
 
 #: A shift is in the relaxation's support when its value exceeds this [shifts].
 SUPPORT_TOLERANCE = 1e-6
@@ -71,7 +72,7 @@ def split_pools(workforce: Workforce, key_of_agent: Mapping[int, Hashable]) -> W
     Parameters
     ----------
     workforce
-        Units, e.g. from :func:`~wfm.scheduling.instance.pooled_workforce`.
+        Units, e.g. from :func:`~wfm.scheduling.workforce.pooled_workforce`.
     key_of_agent
         A key per agent index (e.g. the agent's kept shifts); agents missing share ``None``.
 
