@@ -358,14 +358,7 @@ def run_highs(
             solver_options=options,
         )
     except Exception as error:  # the solver boundary: any solver failure becomes a status
-        logger.exception("the solver failed")
-        return SolverRun(
-            SolveStatus.ERROR,
-            f"{type(error).__name__}: {error}",
-            None,
-            None,
-            time.perf_counter() - started,
-        )
+        return _failed_run(error, started)
     seconds = time.perf_counter() - started
     logger.debug("HiGHS log:\n%s", getattr(results, "solver_log", ""))
     status = translate_status(results.termination_condition, results.solution_status)
@@ -393,6 +386,19 @@ def run_highs(
 
 #: HiGHS model status (by name) -> pyomo's termination condition, as pyomo's HiGHS
 #: interface maps them (so that pyomo and array models are read alike).
+def _failed_run(error: Exception, started: float) -> SolverRun:
+    """The run of a solver call that raised ``error`` (logged with its traceback); ``started``
+    is the call's :func:`time.perf_counter` reading."""
+    logger.exception("the solver failed")
+    return SolverRun(
+        SolveStatus.ERROR,
+        f"{type(error).__name__}: {error}",
+        None,
+        None,
+        time.perf_counter() - started,
+    )
+
+
 _TERMINATION_OF_STATUS = {
     "kOptimal": TerminationCondition.convergenceCriteriaSatisfied,
     "kInfeasible": TerminationCondition.provenInfeasible,
@@ -457,14 +463,7 @@ def _run_linear_model(
         highs.setOptionValue("time_limit", max(limit_seconds, 0.01))
         highs.run()
     except Exception as error:  # the solver boundary: any solver failure becomes a status
-        logger.exception("the solver failed")
-        return SolverRun(
-            SolveStatus.ERROR,
-            f"{type(error).__name__}: {error}",
-            None,
-            None,
-            time.perf_counter() - started,
-        )
+        return _failed_run(error, started)
     seconds = time.perf_counter() - started
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
