@@ -101,6 +101,23 @@ class InputError(WfmError):
     def __str__(self) -> str:
         return self.message
 
+    def at(self, source: str | None, row: int | None) -> InputError:
+        """The same problem, column, value and fix placed at ``source``, line ``row``: for a
+        reader whose cell check (a helper given one cell or part of a column) did not know
+        the file or the line.
+
+        >>> InputError("not a date", column="day", value="x", fix="write YYYY-MM-DD").at("a.csv", 7)
+        InputError(problem='not a date', source='a.csv', row=7, column='day', value='x', fix='write YYYY-MM-DD', option=None)
+        """
+        return InputError(
+            self.problem,
+            source=source,
+            row=row,
+            column=self.column,
+            value=self.value,
+            fix=self.fix,
+        )
+
 
 class ConfigError(InputError):
     """Bad centre configuration (TOML): the ``column`` field holds the key path."""

@@ -29,7 +29,13 @@ import pandas as pd
 
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
+from wfm.data.parsing import (
+    check_known,
+    check_not_empty,
+    check_unique,
+    parse_numbers,
+    parse_text,
+)
 from wfm.data.row_errors import raise_first
 from wfm.data.schemas import OFF_PHONE_ACTIVITIES
 from wfm.errors import InputError
@@ -152,13 +158,13 @@ def read_activities(path: str | Path, *, interval_minutes: int) -> pd.DataFrame:
     activity_id = parse_text(data["activity_id"], source=source, column=names["activity_id"])
     check_unique(pd.DataFrame({"activity_id": activity_id}), ["activity_id"], source=source)
     activity = parse_text(data["activity"], source=source, column=names["activity"]).str.lower()
-    raise_first(
-        ~activity.isin(OFF_PHONE_ACTIVITIES).to_numpy(),
+    check_known(
+        activity,
+        OFF_PHONE_ACTIVITIES,
         data["activity"],
         problem="not an off-phone activity",
         source=source,
         column=names["activity"],
-        fix=f"use one of {', '.join(OFF_PHONE_ACTIVITIES)}",
     )
     attendees_text = parse_text(data["attendees"], source=source, column=names["attendees"])
     attendees = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from wfm.config import Centre
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
 from wfm.data.parsing import (
+    check_known,
     check_not_empty,
     check_unique,
     clean_label,
@@ -133,8 +135,9 @@ def validate_agents_frame(
 
     if centre is not None:
         known_contracts = [item.name for item in centre.contracts]
-        raise_first(
-            ~contract.isin(known_contracts).to_numpy(),
+        check_known(
+            contract,
+            known_contracts,
             data["contract"],
             problem="unknown contract",
             source=source,
@@ -161,6 +164,28 @@ def validate_agents_frame(
     ]
 
 
+def check_known_agents(
+    agent_id: pd.Series,
+    agent_ids: Iterable[str],
+    raw: pd.Series,
+    *,
+    source: str | None,
+    column: str,
+) -> None:
+    """Raise :class:`~wfm.errors.InputError` at the first row of a per-agent file
+    (availability, preferences) whose ``agent_id`` is not one of the agents file's
+    ``agent_ids``; ``raw`` is the column as read, ``column`` its name in the file."""
+    check_known(
+        agent_id,
+        agent_ids,
+        raw,
+        problem="unknown agent",
+        source=source,
+        column=column,
+        fix="use an agent_id from the agents file",
+    )
+
+
 def _optional_text(data: pd.DataFrame, column: str, default: pd.Series) -> pd.Series:
     """Text of an optional column as :func:`~wfm.data.parsing.clean_label` keeps it (control
     characters made spaces, trimmed); empty cells (or a missing column) take ``default``."""
@@ -171,4 +196,10 @@ def _optional_text(data: pd.DataFrame, column: str, default: pd.Series) -> pd.Se
     return text.where(~empty, default.astype("str"))
 
 
-__all__ = ["DEFAULT_TEAM", "QUEUE_SEPARATORS", "read_agents", "validate_agents_frame"]
+__all__ = [
+    "DEFAULT_TEAM",
+    "QUEUE_SEPARATORS",
+    "check_known_agents",
+    "read_agents",
+    "validate_agents_frame",
+]

@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.agents import check_known_agents
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, parse_text
+from wfm.data.parsing import check_known, check_not_empty, parse_text
 from wfm.data.row_errors import file_lines, raise_first
 from wfm.data.schemas import AVAILABILITY_COLUMNS, AVAILABILITY_KINDS
 from wfm.data.timestamps import parse_timestamps
@@ -78,8 +79,9 @@ def validate_availability_frame(
     check_not_empty(data, source, what="availability")
     agent_id = parse_text(data["agent_id"], source=source, column=names["agent_id"])
     kind = parse_text(data["kind"], source=source, column=names["kind"]).str.lower()
-    raise_first(
-        ~kind.isin(AVAILABILITY_KINDS).to_numpy(),
+    check_known(
+        kind,
+        AVAILABILITY_KINDS,
         data["kind"],
         problem="unknown kind",
         source=source,
@@ -87,14 +89,8 @@ def validate_availability_frame(
         fix=f"use {' or '.join(AVAILABILITY_KINDS)}",
     )
     if agent_ids is not None:
-        known = set(agent_ids)
-        raise_first(
-            ~agent_id.isin(known).to_numpy(),
-            data["agent_id"],
-            problem="unknown agent",
-            source=source,
-            column=names["agent_id"],
-            fix="use an agent_id from the agents file",
+        check_known_agents(
+            agent_id, agent_ids, data["agent_id"], source=source, column=names["agent_id"]
         )
     start, _ = parse_timestamps(
         data["start"], source=source, column=names["start"], timezone=timezone

@@ -29,7 +29,7 @@ import pandas as pd
 
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import parse_numbers, parse_text
+from wfm.data.parsing import check_known, parse_numbers, parse_text
 from wfm.data.row_errors import raise_first
 from wfm.data.schemas import History
 from wfm.errors import InputError
@@ -140,8 +140,9 @@ def aht_profile_from_frame(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     weekday = lower.map({name: index for index, name in enumerate(WEEKDAYS)})
     numeric = pd.to_numeric(weekday_text, errors="coerce")
     weekday = weekday.where(weekday.notna(), numeric)
-    raise_first(
-        ~weekday.isin(range(7)).to_numpy(),
+    check_known(
+        weekday,
+        range(7),
         frame["weekday"],
         problem="weekday is not a day of the week",
         source=source,

@@ -22,7 +22,13 @@ from wfm.data.io import (
     read_raw_csv,
     to_iso,
 )
-from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
+from wfm.data.parsing import (
+    check_known,
+    check_not_empty,
+    check_unique,
+    parse_numbers,
+    parse_text,
+)
 from wfm.data.row_errors import FIRST_DATA_LINE, file_lines, raise_first
 from wfm.data.schemas import (
     FORECAST_COLUMNS,
@@ -206,13 +212,13 @@ def read_rota(path: str | Path, timezone: str) -> pd.DataFrame:
     )
     frame["date"] = parse_dates(frame["date"], source=source, column=names["date"])
     activity = frame["activity"].str.lower()
-    raise_first(
-        ~activity.isin(ROTA_ACTIVITIES).to_numpy(),
+    check_known(
+        activity,
+        ROTA_ACTIVITIES,
         frame["activity"],
         problem="unknown activity",
         source=source,
         column=names["activity"],
-        fix=f"use one of {', '.join(ROTA_ACTIVITIES)}",
     )
     frame["activity"] = activity
     raise_first(

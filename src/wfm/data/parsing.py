@@ -11,7 +11,8 @@ timestamps and dates with :mod:`wfm.data.timestamps`, and report the first bad r
   :func:`reject_control_characters` (identifiers are matched exactly).
 - :func:`parse_numbers` (float64, optional bounds, whole numbers, empty cells per
   :data:`MISSING_TEXTS`, decimal commas read when a column is written that way).
-- Checks: :func:`check_not_empty`, :func:`check_unique`.
+- Checks: :func:`check_not_empty`, :func:`check_known` (values from a fixed set),
+  :func:`check_unique`.
 
 Units: values are as in the file (the callers know the unit of each column); row positions
 are 0-based, line numbers 1-based.
@@ -20,7 +21,7 @@ are 0-based, line numbers 1-based.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -260,6 +261,54 @@ def _key_codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values)[0]
 
 
+def check_known(
+    values: pd.Series,
+    known: Iterable,
+    raw: pd.Series,
+    *,
+    problem: str,
+    source: str | None,
+    column: str,
+    fix: str | None = None,
+) -> None:
+    """Raise :class:`InputError` at the first row whose value is not one of ``known``.
+
+    Parameters
+    ----------
+    values
+        The parsed column (trimmed, lower-cased where the names are), compared with ``known``.
+    known
+        The values allowed (agent ids, kinds, shift types, ...).
+    raw
+        The column as read, for the message.
+    problem, source, column
+        As in :func:`~wfm.data.row_errors.raise_first`.
+    fix
+        Default: ``use one of`` the known values, in their order.
+
+    >>> check_known(
+    ...     pd.Series(["swap", "leave"]), ("leave", "swap"), pd.Series(["swap", "Leave"]),
+    ...     problem="unknown kind", source="a.csv", column="kind",
+    ... )
+    >>> check_known(
+    ...     pd.Series(["swap", "trade"]), ("leave", "swap"), pd.Series(["swap", "Trade"]),
+    ...     problem="unknown kind", source="a.csv", column="kind",
+    ... )
+    Traceback (most recent call last):
+    ...
+    wfm.errors.InputError: a.csv, line 3, column 'kind': unknown kind (value: 'Trade'). Fix: use one of leave, swap
+    """
+    known = list(known)
+    raise_first(
+        ~values.isin(set(known)).to_numpy(),
+        raw,
+        problem=problem,
+        source=source,
+        column=column,
+        fix=fix if fix is not None else f"use one of {', '.join(map(str, known))}",
+    )
+
+
 def check_unique(
     frame: pd.DataFrame,
     keys: list[str],
@@ -307,6 +356,7 @@ def check_unique(
 __all__ = [
     "CONTROL_CHARACTERS",
     "MISSING_TEXTS",
+    "check_known",
     "check_not_empty",
     "check_unique",
     "clean_label",

@@ -31,10 +31,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.data.agents import check_known_agents
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
-from wfm.data.row_errors import raise_first
+from wfm.data.parsing import (
+    check_known,
+    check_not_empty,
+    check_unique,
+    parse_numbers,
+    parse_text,
+)
 from wfm.data.schemas import PREFERENCE_COLUMNS, PREFERENCE_KINDS, PREFERENCE_OPTIONAL
 from wfm.errors import InputError
 from wfm.limits import MAX_COST_UNITS
@@ -90,22 +96,17 @@ def validate_preferences_frame(
     check_not_empty(data, source, what="preference")
     agent_id = parse_text(data["agent_id"], source=source, column=names["agent_id"])
     kind = parse_text(data["kind"], source=source, column=names["kind"]).str.lower()
-    raise_first(
-        ~kind.isin(PREFERENCE_KINDS).to_numpy(),
+    check_known(
+        kind,
+        PREFERENCE_KINDS,
         data["kind"],
         problem="unknown kind",
         source=source,
         column=names["kind"],
-        fix=f"use one of {', '.join(PREFERENCE_KINDS)}",
     )
     if agent_ids is not None:
-        raise_first(
-            ~agent_id.isin(set(agent_ids)).to_numpy(),
-            data["agent_id"],
-            problem="unknown agent",
-            source=source,
-            column=names["agent_id"],
-            fix="use an agent_id from the agents file",
+        check_known_agents(
+            agent_id, agent_ids, data["agent_id"], source=source, column=names["agent_id"]
         )
     text = parse_text(data["value"], source=source, column=names["value"])
     values = []

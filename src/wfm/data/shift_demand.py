@@ -28,7 +28,13 @@ import pandas as pd
 
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
+from wfm.data.parsing import (
+    check_known,
+    check_not_empty,
+    check_unique,
+    parse_numbers,
+    parse_text,
+)
 from wfm.data.row_errors import file_lines, raise_first
 from wfm.errors import InputError
 from wfm.timegrid import weekday_index
@@ -95,8 +101,9 @@ def validate_shift_demand_frame(
     shift_type = parse_text(
         data["shift_type"], source=source, column=names["shift_type"]
     ).str.strip()
-    raise_first(
-        ~shift_type.isin(set(shift_types)).to_numpy(),
+    check_known(
+        shift_type,
+        shift_types,
         data["shift_type"],
         problem="unknown shift type",
         source=source,

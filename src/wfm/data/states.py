@@ -277,14 +277,7 @@ def validate_agent_states_frame(
                 row = error.row
                 if row is not None and raw_end.index.name != FILE_LINE_INDEX:
                     row = line_number(np.flatnonzero(present)[row - line_number(0)])
-                raise InputError(
-                    error.problem,
-                    source=source,
-                    row=row,
-                    column=error.column,
-                    value=error.value,
-                    fix=error.fix,
-                ) from None
+                raise error.at(source, row) from None
             end[present] = parsed
     else:
         raw_end = pd.Series([None] * len(matched), index=matched.index)
