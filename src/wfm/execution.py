@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from wfm.errors import WfmError
 from wfm.progress import ProgressCallback, no_progress
@@ -59,10 +59,14 @@ class ClusterError(WfmError):
     """The cluster cannot be used: unreachable, no workers, or workers without this wfm."""
 
 
-class Executor(Protocol):
-    """Runs ``function(*task)`` for each task; results in task order."""
+class Executor:
+    """Runs ``function(*task, *shared)`` for each task; results in task order.
 
-    name: str
+    :meth:`map` is the one entry point; each kind of executor says how the tasks of one
+    call run (:meth:`_run`, given the call as a :class:`MapCall`).
+    """
+
+    name: str = "executor"
 
     def map(
         self,
@@ -77,19 +81,51 @@ class Executor(Protocol):
     ) -> list[T]:
         """``[function(*task, *shared) for task in tasks]``.
 
-        With ``on_result``, each result is handed to ``on_result(task_number, result)`` as
-        soon as its task finishes (in finishing order) and not kept: the list returned
-        holds ``None`` for it, so results can be written as they arrive.
+        ``labels`` name the tasks in progress messages (default ``task 1``, ``task 2``, ...),
+        ``what`` the work. With ``on_result``, each result is handed to
+        ``on_result(task_number, result)`` as soon as its task finishes (in finishing order)
+        and not kept: the list returned holds ``None`` for it, so results can be written as
+        they arrive.
         """
-        ...
+        call = MapCall(
+            function,
+            tasks,
+            _labels(labels, tasks),
+            tuple(shared),
+            progress or no_progress,
+            what,
+            on_result,
+        )
+        return self._run(call)
+
+    def _run(self, call: MapCall) -> list:
+        """Run every task of ``call``; results in task order (see :meth:`map`)."""
+        raise NotImplementedError
 
     def close(self) -> None:
         """Release workers the executor started (nothing for one it was given)."""
-        ...
+        return None
+
+
+@dataclass(frozen=True)
+class MapCall:
+    """One call of :meth:`Executor.map`, its defaults filled in."""
+
+    function: Callable
+    tasks: Sequence[tuple]
+    labels: list[str]
+    shared: tuple
+    report: ProgressCallback
+    what: str
+    on_result: Callable[[int, Any], None] | None
+
+    def deliver(self, number: int, result):
+        """``result``, or ``None`` once handed to ``on_result`` (which then owns it)."""
+        return _deliver(self.on_result, number, result)
 
 
 @dataclass
-class LocalExecutor:
+class LocalExecutor(Executor):
     """In this process (``workers=1``) or a pool of local worker processes.
 
     Parameters
@@ -101,43 +137,28 @@ class LocalExecutor:
     workers: int = 1
     name: str = "local"
 
-    def map(
-        self,
-        function: Callable[..., T],
-        tasks: Sequence[tuple],
-        *,
-        labels: Sequence[str] | None = None,
-        shared: tuple = (),
-        progress: ProgressCallback | None = None,
-        what: str = "working",
-        on_result: Callable[[int, T], None] | None = None,
-    ) -> list[T]:
-        report = progress or no_progress
-        labels = _labels(labels, tasks)
-        count = len(tasks)
+    def _run(self, call: MapCall) -> list:
+        count = len(call.tasks)
         if self.workers <= 1 or count < 2:
             results = []
-            for number, task in enumerate(tasks):
-                report(number / max(count, 1), f"{what} {labels[number]}")
-                results.append(_deliver(on_result, number, function(*task, *shared)))
-            report(1.0, f"{what}: done")
+            for number, task in enumerate(call.tasks):
+                call.report(number / max(count, 1), f"{call.what} {call.labels[number]}")
+                results.append(call.deliver(number, call.function(*task, *call.shared)))
+            call.report(1.0, f"{call.what}: done")
             return results
         return run_in_processes(
-            function,
-            tasks,
-            labels,
+            call.function,
+            call.tasks,
+            call.labels,
             self.workers,
-            report,
-            what,
-            shared=shared,
-            on_result=on_result,
+            call.report,
+            call.what,
+            shared=call.shared,
+            on_result=call.on_result,
         )
 
-    def close(self) -> None:
-        return None
 
-
-class DaskExecutor:
+class DaskExecutor(Executor):
     """A Dask cluster, through a ``distributed.Client``.
 
     Parameters
@@ -153,28 +174,18 @@ class DaskExecutor:
         self._cluster = owns_cluster
         self.name = f"dask {client.scheduler.address}"
 
-    def map(
-        self,
-        function: Callable[..., T],
-        tasks: Sequence[tuple],
-        *,
-        labels: Sequence[str] | None = None,
-        shared: tuple = (),
-        progress: ProgressCallback | None = None,
-        what: str = "working",
-        on_result: Callable[[int, T], None] | None = None,
-    ) -> list[T]:
+    def _run(self, call: MapCall) -> list:
         from distributed import as_completed as dask_completed
 
-        report = progress or no_progress
-        labels = _labels(labels, tasks)
+        function, tasks, labels, what = call.function, call.tasks, call.labels, call.what
+        report = call.report
         count = len(tasks)
         if count == 0:
             return []
         run = uuid.uuid4().hex[:8]
         # Inputs every task shares go to the workers once, not with every task.
         # (a list of one, so that a dict or list is sent as one object, not element-wise)
-        shared_futures = [self.client.scatter([value], broadcast=True)[0] for value in shared]
+        shared_futures = [self.client.scatter([value], broadcast=True)[0] for value in call.shared]
         # At most a window of tasks is submitted at a time (a few per worker thread, so no
         # worker waits): each task's inputs are built (``LazyTasks``) and held by this
         # process and the scheduler only while it is in flight, not all tasks' at once.
@@ -210,7 +221,7 @@ class DaskExecutor:
                     result = future.result()
                     if isinstance(result, _TaskError):  # wfm's own error: not worth a retry
                         raise result.error
-                    results[number] = _deliver(on_result, number, result)
+                    results[number] = call.deliver(number, result)
                     future.release()  # the worker may drop it: it is here now
                     in_flight.remove(future)
                     done += 1
