@@ -36,13 +36,19 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _finite_text(value: float | None, text: Callable[[float], str]) -> str:
+    """``text(value)``, or :data:`MISSING` for no value and :data:`INFINITE` for an
+    infinite one."""
+    if _missing(value):
+        return MISSING
+    if math.isinf(value):
+        return INFINITE
+    return text(value)
+
+
 def percent(fraction: float | None, digits: int = 1) -> str:
     """A fraction as a percentage: ``0.8123 -> '81.2 %'``."""
-    if _missing(fraction):
-        return MISSING
-    if math.isinf(fraction):
-        return INFINITE
-    return f"{100 * fraction:.{digits}f} %"
+    return _finite_text(fraction, lambda value: f"{100 * value:.{digits}f} %")
 
 
 def percentage_points(change: float | None, digits: int = 1) -> str:
@@ -54,11 +60,7 @@ def percentage_points(change: float | None, digits: int = 1) -> str:
 
 def seconds(value: float | None, digits: int = 1) -> str:
     """A duration [seconds]: ``7.84 -> '7.8 s'``; infinite for an unstable queue."""
-    if _missing(value):
-        return MISSING
-    if math.isinf(value):
-        return INFINITE
-    return f"{value:,.{digits}f} s"
+    return _finite_text(value, lambda value: f"{value:,.{digits}f} s")
 
 
 def hours(value: float | None, digits: int = 1) -> str:
@@ -70,11 +72,7 @@ def hours(value: float | None, digits: int = 1) -> str:
 
 def number(value: float | None, digits: int = 1) -> str:
     """A plain number with thousands separators."""
-    if _missing(value):
-        return MISSING
-    if math.isinf(value):
-        return INFINITE
-    return f"{value:,.{digits}f}"
+    return _finite_text(value, lambda value: f"{value:,.{digits}f}")
 
 
 #: Shown for an ASA over a period where some intervals have no finite wait (Erlang C).
@@ -84,10 +82,10 @@ UNBOUNDED = "unbounded"
 def compact(value: float | None, unit: str = "", digits: int = 1) -> str:
     """A figure short enough for a metric tile at 1280 px: ``23290.4, "h" -> '23.3k h'``,
     ``1580.04, "h" -> '1,580 h'``, ``2.5e6 -> '2.5M'``, ``20.84, "h" -> '20.8 h'``."""
-    if _missing(value):
-        return MISSING
-    if math.isinf(value):
-        return INFINITE
+    return _finite_text(value, lambda value: _compact_text(value, unit, digits))
+
+
+def _compact_text(value: float, unit: str, digits: int) -> str:
     size = abs(value)
     suffix = f" {unit}" if unit else ""
     for limit, letter, unit_size in ((1e9, "G", 1e9), (1e6, "M", 1e6), (1e4, "k", 1e3)):

@@ -48,6 +48,15 @@ def _covering(
     return None if saved is None else (saved.id, saved.frame)
 
 
+def _newest_covering(ws, kind: str, first: dt.date, last: dt.date, timezone: str):
+    """The newest saved ``kind`` overlapping the period: (id, frame), or None (cached on the
+    newest saved id of that kind, so a new save is seen at once)."""
+    listed = ws.datasets(kind)
+    if listed.empty:
+        return None
+    return _covering(ws, ws.url, int(listed.iloc[-1]["id"]), kind, first, last, timezone)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _rota_for(
     _ws, url: str, versions_key: str, first: dt.date, last: dt.date, timezone: str, queues: tuple
@@ -148,20 +157,7 @@ def history_review() -> None:
         # --- the forecast compared --------------------------------------------------------------
         forecast = None
         if source == SAVED:
-            forecasts = ws.forecasts()
-            found = (
-                None
-                if forecasts.empty
-                else _covering(
-                    ws,
-                    ws.url,
-                    int(forecasts.iloc[-1]["id"]),
-                    "forecast",
-                    first,
-                    last,
-                    history.timezone,
-                )
-            )
+            found = _newest_covering(ws, "forecast", first, last, history.timezone)
             if found is None:
                 st.info(
                     f"No saved forecast covers {first:%d %b} to {last:%d %b %Y} (saved forecasts are for the "
@@ -198,20 +194,7 @@ def history_review() -> None:
 
         # --- staffing of the period -------------------------------------------------------------
         requirements = None
-        listed = ws.datasets("requirements")
-        found = (
-            None
-            if listed.empty
-            else _covering(
-                ws,
-                ws.url,
-                int(listed.iloc[-1]["id"]),
-                "requirements",
-                first,
-                last,
-                history.timezone,
-            )
-        )
+        found = _newest_covering(ws, "requirements", first, last, history.timezone)
         if found is not None:
             requirements = review_charts.in_period(found[1], first, last)
             requirements = requirements if not requirements.empty else None
