@@ -29,13 +29,7 @@ import pandas as pd
 
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import (
-    check_known,
-    check_not_empty,
-    check_unique,
-    parse_numbers,
-    parse_text,
-)
+from wfm.data.parsing import check_known, check_not_empty, check_unique, parse_numbers, parse_text
 from wfm.data.row_errors import raise_first
 from wfm.data.schemas import OFF_PHONE_ACTIVITIES
 from wfm.errors import InputError

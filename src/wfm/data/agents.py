@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -164,26 +164,47 @@ def validate_agents_frame(
     ]
 
 
-def check_known_agents(
-    agent_id: pd.Series,
-    agent_ids: Iterable[str],
-    raw: pd.Series,
+def agent_and_kind(
+    data: pd.DataFrame,
+    names: Mapping[str, str],
+    kinds: Sequence[str],
+    agent_ids: Iterable[str] | None,
     *,
     source: str | None,
-    column: str,
-) -> None:
-    """Raise :class:`~wfm.errors.InputError` at the first row of a per-agent file
-    (availability, preferences) whose ``agent_id`` is not one of the agents file's
-    ``agent_ids``; ``raw`` is the column as read, ``column`` its name in the file."""
+    what: str,
+    kinds_fix: str | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """The ``agent_id`` and ``kind`` columns of a file of per-agent entries (availability,
+    preferences), checked: at least one row of ``what``; both filled in (trimmed text); the
+    kind, lower-cased, one of ``kinds`` (``kinds_fix``: the fix named when not, default
+    ``use one of`` them); the agent one of ``agent_ids`` (the agents file's) when given.
+
+    ``data`` and ``names`` are as :func:`~wfm.data.column_matching.match_columns` returns
+    them (the columns found, and each one's name in the file for messages).
+    """
+    check_not_empty(data, source, what=what)
+    agent_id = parse_text(data["agent_id"], source=source, column=names["agent_id"])
+    kind = parse_text(data["kind"], source=source, column=names["kind"]).str.lower()
     check_known(
-        agent_id,
-        agent_ids,
-        raw,
-        problem="unknown agent",
+        kind,
+        kinds,
+        data["kind"],
+        problem="unknown kind",
         source=source,
-        column=column,
-        fix="use an agent_id from the agents file",
+        column=names["kind"],
+        fix=kinds_fix,
     )
+    if agent_ids is not None:
+        check_known(
+            agent_id,
+            agent_ids,
+            data["agent_id"],
+            problem="unknown agent",
+            source=source,
+            column=names["agent_id"],
+            fix="use an agent_id from the agents file",
+        )
+    return agent_id, kind
 
 
 def _optional_text(data: pd.DataFrame, column: str, default: pd.Series) -> pd.Series:
@@ -199,7 +220,7 @@ def _optional_text(data: pd.DataFrame, column: str, default: pd.Series) -> pd.Se
 __all__ = [
     "DEFAULT_TEAM",
     "QUEUE_SEPARATORS",
-    "check_known_agents",
+    "agent_and_kind",
     "read_agents",
     "validate_agents_frame",
 ]

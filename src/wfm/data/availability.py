@@ -22,10 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.agents import check_known_agents
+from wfm.data.agents import agent_and_kind
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_known, check_not_empty, parse_text
 from wfm.data.row_errors import file_lines, raise_first
 from wfm.data.schemas import AVAILABILITY_COLUMNS, AVAILABILITY_KINDS
 from wfm.data.timestamps import parse_timestamps
@@ -76,22 +75,15 @@ def validate_availability_frame(
     """Validate a raw availability frame (row ``i`` is line ``i + 2`` of the file); see
     :func:`read_availability`. The frame is not modified."""
     data, names = match_columns(frame, AVAILABILITY_COLUMNS, source=source)
-    check_not_empty(data, source, what="availability")
-    agent_id = parse_text(data["agent_id"], source=source, column=names["agent_id"])
-    kind = parse_text(data["kind"], source=source, column=names["kind"]).str.lower()
-    check_known(
-        kind,
+    agent_id, kind = agent_and_kind(
+        data,
+        names,
         AVAILABILITY_KINDS,
-        data["kind"],
-        problem="unknown kind",
+        agent_ids,
         source=source,
-        column=names["kind"],
-        fix=f"use {' or '.join(AVAILABILITY_KINDS)}",
+        what="availability",
+        kinds_fix=f"use {' or '.join(AVAILABILITY_KINDS)}",
     )
-    if agent_ids is not None:
-        check_known_agents(
-            agent_id, agent_ids, data["agent_id"], source=source, column=names["agent_id"]
-        )
     start, _ = parse_timestamps(
         data["start"], source=source, column=names["start"], timezone=timezone
     )

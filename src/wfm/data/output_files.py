@@ -22,13 +22,7 @@ from wfm.data.io import (
     read_raw_csv,
     to_iso,
 )
-from wfm.data.parsing import (
-    check_known,
-    check_not_empty,
-    check_unique,
-    parse_numbers,
-    parse_text,
-)
+from wfm.data.parsing import check_known, check_not_empty, check_unique, parse_numbers, parse_text
 from wfm.data.row_errors import FIRST_DATA_LINE, file_lines, raise_first
 from wfm.data.schemas import (
     FORECAST_COLUMNS,

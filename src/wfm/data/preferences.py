@@ -31,16 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.data.agents import check_known_agents
+from wfm.data.agents import agent_and_kind
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import (
-    check_known,
-    check_not_empty,
-    check_unique,
-    parse_numbers,
-    parse_text,
-)
+from wfm.data.parsing import check_unique, parse_numbers, parse_text
 from wfm.data.schemas import PREFERENCE_COLUMNS, PREFERENCE_KINDS, PREFERENCE_OPTIONAL
 from wfm.errors import InputError
 from wfm.limits import MAX_COST_UNITS
@@ -93,21 +87,9 @@ def validate_preferences_frame(
     """Validate a raw preferences frame (row ``i`` is line ``i + 2`` of the file); see
     :func:`read_preferences`. The frame is not modified."""
     data, names = match_columns(frame, PREFERENCE_COLUMNS, PREFERENCE_OPTIONAL, source=source)
-    check_not_empty(data, source, what="preference")
-    agent_id = parse_text(data["agent_id"], source=source, column=names["agent_id"])
-    kind = parse_text(data["kind"], source=source, column=names["kind"]).str.lower()
-    check_known(
-        kind,
-        PREFERENCE_KINDS,
-        data["kind"],
-        problem="unknown kind",
-        source=source,
-        column=names["kind"],
+    agent_id, kind = agent_and_kind(
+        data, names, PREFERENCE_KINDS, agent_ids, source=source, what="preference"
     )
-    if agent_ids is not None:
-        check_known_agents(
-            agent_id, agent_ids, data["agent_id"], source=source, column=names["agent_id"]
-        )
     text = parse_text(data["value"], source=source, column=names["value"])
     values = []
     shift_types = []
