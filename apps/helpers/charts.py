@@ -40,6 +40,25 @@ FALLBACK_COLOURS = ("#54a24b", "#f58518", "#b279a2", "#72b7b2", "#9d755d", "#bab
 WHEN_FORMAT = "%a %d %b %H:%M"
 #: Axis labels of a time axis.
 AXIS_FORMAT = "%a %d %b %H:%M"
+#: How every chart titles and formats a service measure: column -> (title, axis format). One
+#: table, so that a measure reads the same on every page.
+MEASURE_AXES = {
+    "service_level": ("Service level", ".0%"),
+    "abandonment_rate": ("Abandoned", ".0%"),
+    "abandon_probability": ("Abandoned", ".0%"),
+    "aht_seconds": ("AHT [s]", ",.0f"),
+    "asa_seconds": ("ASA [s]", ",.0f"),
+    "occupancy": ("Occupancy", ".0%"),
+    "wape": ("Forecast WAPE", ".0%"),
+    "offered": ("Contacts offered", ",.0f"),
+}
+
+
+def measure_axes(*columns: str) -> dict[str, tuple[str, str]]:
+    """The :data:`MEASURE_AXES` of ``columns``, in that order (a chart's choice of measures)."""
+    return {column: MEASURE_AXES[column] for column in columns}
+
+
 #: Measures the requirements heat map can show: column -> title.
 REQUIREMENTS_MEASURES = {
     "agents_scheduled_required": "Scheduled agents required (after shrinkage)",

@@ -14,6 +14,7 @@ import pandas as pd
 from helpers.charts import (
     SERIES_COLOURS,
     interval_tooltip,
+    measure_axes,
     queue_series,
     time_x,
     with_target,
@@ -21,15 +22,15 @@ from helpers.charts import (
 from wfm.staffing.service_level_definitions import REQUIRED_COUNTS, ServiceLevelDefinition
 
 #: Daily KPIs the review can draw: column -> (title, axis format).
-DAILY_MEASURES = {
-    "service_level": ("Service level", ".0%"),
-    "abandonment_rate": ("Abandoned", ".0%"),
-    "aht_seconds": ("AHT [s]", ",.0f"),
-    "asa_seconds": ("ASA [s]", ",.0f"),
-    "occupancy": ("Occupancy", ".0%"),
-    "wape": ("Forecast WAPE", ".0%"),
-    "offered": ("Contacts offered", ",.0f"),
-}
+DAILY_MEASURES = measure_axes(
+    "service_level",
+    "abandonment_rate",
+    "aht_seconds",
+    "asa_seconds",
+    "occupancy",
+    "wape",
+    "offered",
+)
 #: Series of the staffing chart: column of ``KpiReview.by_interval`` -> label.
 STAFF_SERIES = {
     "agents_required": "required",

@@ -35,12 +35,9 @@ def daily_hours_chart(daily: pd.DataFrame, measure: str = "scheduled_agent_hours
 
 # --- staffing curves ------------------------------------------------------------------------
 #: Measures of the staffing curve: column -> (title, axis format).
-STAFFING_CURVE_MEASURES = {
-    "service_level": ("Service level", ".0%"),
-    "occupancy": ("Occupancy", ".0%"),
-    "abandon_probability": ("Abandoned", ".0%"),
-    "asa_seconds": ("ASA [s]", ",.0f"),
-}
+STAFFING_CURVE_MEASURES = charts.measure_axes(
+    "service_level", "occupancy", "abandon_probability", "asa_seconds"
+)
 
 
 #: Colours of the staffing curve: abandonment in red, the ASA in its own colour (not red).

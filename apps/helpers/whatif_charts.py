@@ -12,15 +12,18 @@ import math
 import altair as alt
 import pandas as pd
 
-from helpers.charts import WHEN_FORMAT, segments, time_x, wall_clock, with_target
+from helpers.charts import MEASURE_AXES, WHEN_FORMAT, segments, time_x, wall_clock, with_target
 from wfm.review.scenarios import Scenario
 
 #: Measures of the per-interval projection: column -> (title, axis format, tooltip format).
 PROJECTION_MEASURES = {
-    "service_level": ("Service level", ".0%", ".1%"),
-    "asa_seconds": ("ASA [s]", ",.0f", ",.1f"),
-    "occupancy": ("Occupancy", ".0%", ".1%"),
-    "abandon_probability": ("Abandoned", ".0%", ".1%"),
+    column: (*MEASURE_AXES[column], tooltip_format)
+    for column, tooltip_format in (
+        ("service_level", ".1%"),
+        ("asa_seconds", ",.1f"),
+        ("occupancy", ".1%"),
+        ("abandon_probability", ".1%"),
+    )
 }
 #: Names of the sensitivity inputs (:data:`wfm.review.scenarios.SENSITIVITY_INPUTS`) on the chart.
 INPUT_LABELS = {
