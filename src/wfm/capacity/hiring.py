@@ -36,6 +36,7 @@ from scipy import sparse
 from wfm.capacity.settings import CostSettings, HiringSettings
 from wfm.capacity.supply import HireCurve, class_matrix
 from wfm.errors import SolveError
+from wfm.highs_solver import new_highs
 
 logger = logging.getLogger(__name__)
 
@@ -226,8 +227,7 @@ def optimise_hiring(
     lp.integrality_ = [highspy.HighsVarType.kInteger] * (2 * n_class) + [
         highspy.HighsVarType.kContinuous
     ] * (2 * weeks)
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
+    solver = new_highs()
     solver.setOptionValue("threads", 1)
     solver.setOptionValue("random_seed", 0)
     solver.setOptionValue("mip_rel_gap", RELATIVE_GAP)

@@ -39,10 +39,10 @@ from wfm.cli.common import (
     EXIT_INTERNAL,
     EXIT_USER_ERROR,
     check_numeric_options,
-    silence_solver_banner,
     warn,
 )
 from wfm.errors import WfmError
+from wfm.highs_solver import silence_banner
 
 #: Command modules in the order `wfm --help` lists them.
 COMMAND_MODULES = (
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(debug=args.debug)
-    silence_solver_banner()
+    silence_banner()
     try:
         return args.handler(args)
     except WfmError as error:

@@ -389,34 +389,3 @@ def site_timezone(
             fix="give --centre centre.toml (its time zone) or --timezone, e.g. Europe/London",
         )
     return zone
-
-
-def silence_solver_banner() -> None:
-    """Keep HiGHS's one-off "Running HiGHS …" banner out of the command's output.
-
-    highspy prints it to the process's standard output the first time a ``Highs`` object is
-    made, before any option can turn output off; making that first object here, with file
-    descriptor 1 pointed at ``/dev/null`` for the moment, leaves the command's own lines
-    alone (later objects print nothing with ``output_flag`` off).
-    """
-    import os
-
-    try:
-        import highspy
-    except ImportError:  # pragma: no cover - highspy is a core dependency
-        return
-    if sys.stdout is not None:
-        sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no standard output to protect (a closed descriptor)
-        highspy.Highs()
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)

@@ -21,6 +21,7 @@ from scipy import sparse
 
 from wfm.config import Centre
 from wfm.errors import SolveError
+from wfm.highs_solver import new_highs
 from wfm.intraday.replan_settings import ReplanSettings
 from wfm.intraday.service_value import ValueCurves, staffing_curves
 
@@ -310,9 +311,8 @@ def solve_replan(
         + [highspy.HighsVarType.kContinuous] * n_s
         + [highspy.HighsVarType.kInteger] * n_z
     )
-    solver = highspy.Highs()
+    solver = new_highs()
     for name, value in (
-        ("output_flag", False),
         ("threads", 1),
         ("random_seed", 0),
         ("mip_rel_gap", 1e-4),

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sparse
 
+from wfm.highs_solver import new_highs
+
 logger = logging.getLogger(__name__)
 
 INF = math.inf
@@ -512,8 +514,7 @@ class LinearModel:
             lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
             lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
             lp.a_matrix_.value_ = matrix.data.astype(np.float64)
-            highs = highspy.Highs()
-            highs.setOptionValue("output_flag", False)
+            highs = new_highs()
             status = highs.passModel(lp)
             if status == highspy.HighsStatus.kError:
                 raise RuntimeError(f"HiGHS refused the model {self.name!r}")

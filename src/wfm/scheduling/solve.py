@@ -39,6 +39,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from wfm.highs_solver import new_highs
 from wfm.scheduling.linear_model import LinearModel
 
 logger = logging.getLogger(__name__)
@@ -585,8 +586,7 @@ def run_highs_matrix(
 
     started = time.perf_counter()
     matrix = sparse.csc_matrix(model.matrix)
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = new_highs()
     highs.setOptionValue("threads", int(threads))
     highs.setOptionValue("random_seed", int(seed))
     highs.setOptionValue("time_limit", max(float(time_limit_seconds), 0.01))
