@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from one_agent_brute_force import optima
 from scheduling_synthetic import (
     MONDAY,
     ONLY_THE_RULE,
@@ -87,7 +88,10 @@ def test_the_rolling_horizon_repeats_the_frozen_week():
     # demand: Monday and Tuesday both weeks, 4 shifts (32) with Tuesday of week 1 and Monday
     # of week 2 over (8 h x 0.5 each = 8): 40 in all, the two-week optimum. (Week 1 alone
     # would take Monday only and week 2, repeating it, leave Tuesday short: 8 + 12 + 80 =
-    # 100.) Week 2 repeats the frozen week 1, and the checker is silent.
+    # 100.) Week 2 repeats the frozen week 1, and the checker is silent. Enumerating every
+    # rota of the two weeks that repeats its first week confirms 40 and that it is the only
+    # optimum (Monday alone or Tuesday alone: 100; neither: 160).
+    assert optima(14, (0, 8), rotation_weeks=1) == (40.0, [frozenset({0, 1, 7, 8})])
     centre = centre_with(scheduling=ROLL, rotation_weeks=1)
     agents, result = solve(centre, {0: 1, 8: 1})
     assert "rolling horizon of 2 weeks" in result.summary.termination
