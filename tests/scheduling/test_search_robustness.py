@@ -12,6 +12,7 @@ from scheduling_synthetic import (
     synthetic_requirements,
 )
 
+from wfm.errors import SolveError
 from wfm.scheduling import search
 from wfm.scheduling.budget import SearchBudget
 from wfm.scheduling.instance import prepare_week
@@ -19,6 +20,7 @@ from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.search import staged
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import SolverRun, SolveStatus, run_highs
+from wfm.scheduling.week import schedule_week
 from wfm.scheduling.workforce import pooled_workforce
 
 N_AGENTS = 20
@@ -139,3 +141,17 @@ def test_the_time_limit_is_a_safety_net_that_says_when_it_fired(small_week):
     assert result.summary.time_limit_reached
     assert "the time limit of 0.01 s (a safety net) stopped stage 1" in result.summary.termination
     assert result.model is None and result.summary.status == SolveStatus.NO_SOLUTION
+
+
+def test_a_week_without_a_rota_names_the_stage_and_what_would_help():
+    # What the user reads (schedule_week's error, which the CLI prints): the stage the
+    # safety net stopped, and the setting that would help with its value now.
+    centre = synthetic_centre(time_limit_seconds=0.01)
+    agents = synthetic_agents(N_AGENTS, seed=1)
+    requirements = synthetic_requirements(centre, MONDAY, peak_agents=5.0)
+    with pytest.raises(SolveError) as raised:
+        schedule_week(requirements, rota_site(centre), agents, MONDAY)
+    message = str(raised.value)
+    assert message.startswith("no rota found. How each stage of the search ended: stage 1")
+    assert "stopped stage 1" in message
+    assert "Fix: raise scheduling.time_limit_seconds (now 0.01 s" in message
