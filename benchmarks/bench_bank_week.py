@@ -185,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.time_limit_seconds is not None:
             command += ["--time-limit-seconds", f"{args.time_limit_seconds:g}"]
         completed = subprocess.run(command, capture_output=True, text=True)
+        sys.stderr.write(completed.stderr)  # wfm's own log (--debug): each stage and solve
         if completed.returncode != 0:
             raise SystemExit(completed.stderr[-3000:])
         figures = json.loads(completed.stdout.strip().splitlines()[-1])
