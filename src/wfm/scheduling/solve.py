@@ -410,9 +410,9 @@ def _failed_run(error: Exception, started: float) -> SolverRun:
 def postsolve_broke_solution(
     status_name: str, has_solution: bool, relaxation: bool, options: dict
 ) -> bool:
-    """Whether a MIP call ended at its objective target or bound (so HiGHS had a solution)
-    without a feasible solution, i.e. HiGHS's postsolve made its solution infeasible, and
-    presolve was on (a call without presolve is not retried).
+    """Whether a MIP call ended at its objective target (so HiGHS had a solution) without a
+    feasible solution, i.e. HiGHS's postsolve made its solution infeasible, and presolve was
+    on (a call without presolve is not retried).
 
     >>> postsolve_broke_solution("kObjectiveTarget", False, False, {})
     True
@@ -422,7 +422,7 @@ def postsolve_broke_solution(
     False
     """
     return (
-        status_name in ("kObjectiveTarget", "kObjectiveBound")
+        status_name == "kObjectiveTarget"
         and not has_solution
         and not relaxation
         and options.get("presolve") != "off"
