@@ -174,3 +174,37 @@ def test_a_rolling_rota_passes_every_check_and_is_the_same_on_a_rerun():
     assert check_rota(first.rota, site=rota_site(centre), agents=agents, rules=None) == []
     pd.testing.assert_frame_equal(first.rota, second.rota)
     assert first.summary.bound <= first.summary.objective
+
+
+def test_the_horizon_bound_without_crossover_is_the_lp_optimum():
+    # The rolling horizon's bound is the whole horizon's pooled LP solved by the
+    # interior-point method without crossover; the vertex that crossover gives (the search's
+    # own stage 1, an independent simplex-like path from the interior point) has the same
+    # optimum.
+    from scheduling_synthetic import synthetic_agents, synthetic_centre, synthetic_requirements
+
+    from wfm.scheduling.instance import prepare_week
+    from wfm.scheduling.model import build_rota_model
+    from wfm.scheduling.solve import SolveStatus, run_highs
+    from wfm.scheduling.week_boundary import horizon_bound
+    from wfm.scheduling.workforce import pooled_workforce
+
+    centre = synthetic_centre()
+    agents = synthetic_agents(24)
+    requirements = pd.concat(
+        [
+            synthetic_requirements(centre, MONDAY, peak_agents=5.0, seed=0),
+            synthetic_requirements(centre, NEXT_MONDAY, peak_agents=5.0, seed=1),
+        ],
+        ignore_index=True,
+    )
+    instance = prepare_week(requirements, rota_site(centre), agents, MONDAY, days=14)
+    settings = centre.scheduling.model_copy(update={"threads": 1, "seed": 0})
+    bound = horizon_bound(instance, settings, 120.0)
+    vertex = run_highs(
+        build_rota_model(instance, settings, pooled_workforce(instance)),
+        relaxation=True,
+        time_limit_seconds=120.0,
+    )
+    assert vertex.status == SolveStatus.OPTIMAL
+    assert bound == pytest.approx(vertex.objective, rel=1e-7)

@@ -271,6 +271,7 @@ def run_highs(
     node_limit: int | None = None,
     deadline: float | None = None,
     tee: bool = False,
+    crossover: bool = True,
 ) -> SolverRun:
     """Solve ``model`` (or its LP relaxation) with HiGHS; load the solution if there is one.
 
@@ -310,6 +311,11 @@ def run_highs(
     tee
         Echo the solver log to the console (debugging); the log always goes to this
         module's logger at DEBUG level.
+    crossover
+        For a relaxation: run crossover after the interior-point method (a vertex
+        solution, which the search's rounding and support need); without it the call
+        gives the interior optimum, whose objective is the LP optimum to HiGHS's
+        tolerances (enough for a bound) at a fraction of the time. Ignored for a MIP.
     """
     options = {
         "random_seed": int(seed),
@@ -321,6 +327,8 @@ def run_highs(
         options["mip_heuristic_effort"] = float(heuristic_effort)
     if node_limit is not None and not relaxation:
         options["mip_max_nodes"] = int(node_limit)
+    if relaxation and not crossover:
+        options["run_crossover"] = "off"
     started = time.perf_counter()
     if isinstance(model, LinearModel):
         return _run_linear_model(
@@ -400,6 +408,28 @@ def _failed_run(error: Exception, started: float) -> SolverRun:
     )
 
 
+def postsolve_broke_solution(
+    status_name: str, has_solution: bool, relaxation: bool, options: dict
+) -> bool:
+    """Whether a MIP call ended at its objective target (so HiGHS had a solution) without a
+    feasible solution, i.e. HiGHS's postsolve made its solution infeasible, and presolve was
+    on (a call without presolve is not retried).
+
+    >>> postsolve_broke_solution("kObjectiveTarget", False, False, {})
+    True
+    >>> postsolve_broke_solution("kObjectiveTarget", True, False, {})
+    False
+    >>> postsolve_broke_solution("kObjectiveTarget", False, False, {"presolve": "off"})
+    False
+    """
+    return (
+        status_name == "kObjectiveTarget"
+        and not has_solution
+        and not relaxation
+        and options.get("presolve") != "off"
+    )
+
+
 _TERMINATION_OF_STATUS = {
     "kOptimal": TerminationCondition.convergenceCriteriaSatisfied,
     "kInfeasible": TerminationCondition.provenInfeasible,
@@ -469,6 +499,29 @@ def _run_linear_model(
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     status_name = highs.getModelStatus().name
+    if postsolve_broke_solution(status_name, has_solution, relaxation, options):
+        # HiGHS stopped at its objective target on a solution of the presolved model that
+        # its postsolve turned infeasible (logged as "untransformed violations"; seen on the
+        # pooled model of a rolling window, one row off by one agent): the same call again
+        # without presolve, whose solutions need no postsolve. Depends only on HiGHS's
+        # outcome, never on the clock, so the search stays deterministic.
+        logger.warning(
+            "HiGHS's postsolve made the solution it found (objective %s) infeasible after "
+            "%.1f s: solving again without presolve",
+            info.objective_function_value,
+            seconds,
+        )
+        retry = _run_linear_model(
+            model,
+            {**options, "presolve": "off"},
+            time_limit_seconds=time_limit_seconds,
+            relative_gap=relative_gap,
+            threads=threads,
+            relaxation=relaxation,
+            start=start,
+            deadline=deadline,
+        )
+        return dataclasses.replace(retry, seconds=retry.seconds + seconds)
     termination = _TERMINATION_OF_STATUS.get(status_name, TerminationCondition.unknown)
     if status_name == "kOptimal":
         solution = SolutionStatus.optimal
