@@ -37,7 +37,7 @@ class SearchBudget:
         Stage 2: the pooled MIP around the LP solution stops at its this-many-th improving
         solution [solutions] (``None``: only the node limit). Measured (docs/benchmarks.md,
         "Planning chain"): on the sample centre its 10 nodes took 22 s of CPU time and its
-        second solution (2 nodes) 9 s, with the same shared-out rota; at 200 agents the
+        second solution (after 1 node) 9 s, with the same shared-out rota; at 200 agents the
         second solution gave the same gap as 10 nodes; the first solution alone left the
         200-agent rota at 2 % and stage 3 then found none.
     share_out_check_nodes
