@@ -13,11 +13,11 @@ order until one gives a rota within the gap target. The model is built once; a
 neighbourhood only changes column bounds.
 
 Why one day, and no MIP start: on the sample centre (60 agents, one week of 15-minute
-intervals, one thread, docs/benchmarks.md "Planning chain") freeing two days at a time made
-HiGHS's root cut loop on each neighbourhood take 7-18 s of CPU time against 0.5-3 s for
+intervals, one thread, docs/benchmarks.md "Planning chain", 2026-12-07) freeing two days at a
+time made HiGHS's root cut loop take 7-18 s of CPU time a neighbourhood against 0.2-3 s for
 one day, and a MIP start above the target is rejected under ``objective_bound`` anyway.
-Measured there: the shared-out rota at 1.6 % was ruled out on days 1 and 2 (0.5 s each)
-and reached 0.86 % on day 3 (2.9 s), where stage 3 took 21 s.
+Measured there with the search's budgets: the shared-out rota at 1.15 % reached 0.99 % on
+day 0 in 5.6 s of CPU time, where stage 3 had taken 21 s to reach 0.64 %.
 
 References
 ----------
