@@ -269,6 +269,8 @@ def run_highs(
     start: Sequence[tuple[object, float]] | None = None,
     heuristic_effort: float | None = None,
     node_limit: int | None = None,
+    objective_bound: float | None = None,
+    solution_limit: int | None = None,
     deadline: float | None = None,
     tee: bool = False,
     crossover: bool = True,
@@ -304,6 +306,13 @@ def run_highs(
     node_limit
         HiGHS ``mip_max_nodes``: a deterministic work limit [branch-and-bound nodes];
         ``None`` for none. Ignored for a relaxation.
+    objective_bound
+        Prune every branch-and-bound node whose bound is at least this [cost units] (HiGHS
+        ``objective_bound``): the search then only looks for solutions below it and ends as
+        soon as its bound proves there are none. ``None`` for none. Ignored for a relaxation.
+    solution_limit
+        Stop at the this-many-th improving solution (HiGHS ``mip_max_improving_sols``; a
+        MIP start counts); ``None`` for none. Ignored for a relaxation.
     deadline
         A :func:`time.perf_counter` value the call must end by (the wall-clock limit of a
         whole search): the model is loaded into HiGHS first and HiGHS gets the smaller of
@@ -329,6 +338,11 @@ def run_highs(
         options["mip_max_nodes"] = int(node_limit)
     if relaxation and not crossover:
         options["run_crossover"] = "off"
+
+    if objective_bound is not None and not relaxation:
+        options["objective_bound"] = float(objective_bound)
+    if solution_limit is not None and not relaxation:
+        options["mip_max_improving_sols"] = int(solution_limit)
     started = time.perf_counter()
     if isinstance(model, LinearModel):
         return _run_linear_model(

@@ -22,7 +22,12 @@ symmetry:
    exact model in which every other agent keeps its shifts and the clashing agents choose
    among the shifts their contract and skill group use (:func:`repair_pairs`), or every
    allowed shift if that is not enough; the moved agents get the same repair when the
-   completed rota misses the gap. The whole exact model is never needed for this.
+   completed rota misses the gap. The whole exact model is never needed for this. The
+   pooled MIP stops at its second improving solution (a node budget as well); when the
+   shared-out rota misses the gap it is re-solved one day at a time
+   (:func:`~wfm.scheduling.search.improve.improve_rota`): every agent's shifts on one day
+   freed, the other days held, HiGHS's ``objective_bound`` at the target so that a day
+   that cannot reach it ends at its root, until a day reaches the target.
 3. **Exact model on the support.** If that rota misses the gap, solve the exact model
    restricted to the shifts the relaxation with plain day patterns uses for each contract
    and skill group (the relaxation-induced neighbourhood of RENS), stopping at the first
@@ -73,7 +78,8 @@ slower (a first feasible rota took 20 s instead of 3 s on 60 agents), hence the 
 Modules, one per job: :mod:`~wfm.scheduling.search.staged` runs the stages
 (:func:`solve_rota`); :mod:`~wfm.scheduling.search.support` holds the pools and the
 relaxation's support (stages 1 and 3); :mod:`~wfm.scheduling.search.pooled_stage` the
-pooled rota, its share-out and repair (stage 2); :mod:`~wfm.scheduling.search.rounding` the
+pooled rota, its share-out and repair (stage 2); :mod:`~wfm.scheduling.search.improve` its
+re-solve one day at a time (stage 2); :mod:`~wfm.scheduling.search.rounding` the
 start rota rounded from the relaxation (stage 4); :mod:`~wfm.scheduling.search.pairs` a rota
 as (agent, candidate) pairs in and out of a model; :mod:`~wfm.scheduling.search.outcome`
 the result and its summary in words.

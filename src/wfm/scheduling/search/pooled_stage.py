@@ -60,6 +60,7 @@ def pooled_rota(
             relative_gap=gap_target / 2,
             objective_target=target(bound),
             node_limit=budget.pooled_rounding_nodes,
+            solution_limit=budget.pooled_rounding_solutions,
         )
     steps.append(f"stage 2: pooled MIP around the LP solution: {run_outcome(rounded)}")
     if not rounded.status.has_solution and not rounded.time_limited:

@@ -17,6 +17,7 @@ from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import ModelExtension, build_rota_model
 from wfm.scheduling.pooled import kept_values
+from wfm.scheduling.search.improve import improve_rota
 from wfm.scheduling.search.outcome import SearchResult, run_outcome, search_summary, stage_message
 from wfm.scheduling.search.pairs import start_values
 from wfm.scheduling.search.pooled_stage import PooledOutcome, pooled_rota
@@ -227,10 +228,39 @@ def solve_rota(
                 steps,
                 gap_target,
             )
+            # The shifts the integer pooled solution uses (the neighbourhoods' shifts).
+            rounded_support = relaxation_support(relaxed_model, pooled, instance)
         if shared.model is not None:
             best_model, best_objective = shared.model, shared.objective
             start_rota, start_label = shared.pairs, shared.label
     gap = relative_gap(best_objective, bound)
+    if (
+        shared.model is not None
+        and shared.pairs is not None
+        and gap is not None
+        and gap > gap_target + 1e-12
+        and budget.improvement_nodes > 0
+        and clock.remaining() > 0
+    ):
+        # Stage 2 (cont.): re-solve the shared-out rota one day at a time.
+        report(0.35, stage_message("re-solving the rota one day at a time", "stage 2", gap))
+        support = rounded_support
+        if fits("stage 2 (improving the rota)", len(support) + len(shared.pairs)):
+            better = improve_rota(
+                instance,
+                shared.pairs,
+                shared.objective,
+                support,
+                target(bound),
+                build=build,
+                solve=solve,
+                node_limit=budget.improvement_nodes,
+                steps=steps,
+            )
+            if better.model is not None:
+                best_model, best_objective = better.model, better.objective
+                start_rota, start_label = better.pairs, "the improved rota"
+        gap = relative_gap(best_objective, bound)
     if (
         relaxed.status.has_solution
         and (gap is None or gap > gap_target + 1e-12)
