@@ -338,7 +338,6 @@ def run_highs(
         options["mip_max_nodes"] = int(node_limit)
     if relaxation and not crossover:
         options["run_crossover"] = "off"
-
     if objective_bound is not None and not relaxation:
         options["objective_bound"] = float(objective_bound)
     if solution_limit is not None and not relaxation:
