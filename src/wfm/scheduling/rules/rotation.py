@@ -29,9 +29,9 @@ from wfm.scheduling.rules.base import (
     DAYS_PER_WEEK,
     ModelContext,
     Rule,
-    Setting,
     add_equal_rows,
     agent_text,
+    contract_settings,
 )
 
 
@@ -61,7 +61,7 @@ class Rotation(Rule):
         "weeks repeat the frozen weeks before the horizon when there are any (a rolling "
         "horizon's earlier windows)."
     )
-    settings = (Setting.of(Contract, "rotation_weeks", "weeks"),)
+    settings = contract_settings(rotation_weeks="weeks")
 
     def diagnose(self, instance) -> list[str]:
         """Agents whose shifts allowed in every week of a rotation class leave fewer
