@@ -34,6 +34,7 @@ import pandas as pd
 
 from wfm.config import Contract
 from wfm.scheduling.instance import horizon_day
+from wfm.timegrid import DAYS_PER_WEEK
 
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.config import SchedulingSettings
@@ -41,9 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from wfm.scheduling.linear_model import LinearModel
     from wfm.scheduling.rota_view import RotaView, Violation
     from wfm.scheduling.workforce import Workforce
-
-#: Days in a calendar week of the horizon [days].
-DAYS_PER_WEEK = 7
 
 
 def combined(terms: Iterable[tuple[float, int]]) -> tuple[list[float], list[int]]:

@@ -18,7 +18,6 @@ from wfm.config import Contract
 from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
     agents_bound_by,
@@ -28,6 +27,7 @@ from wfm.scheduling.rules.base import (
 )
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
 from wfm.scheduling.rules.weekly_hours_and_days import in_week, whole_weeks
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def week_patterns() -> np.ndarray:

@@ -9,7 +9,8 @@ monthly-hours contract planned over several weeks).
 from __future__ import annotations
 
 from wfm.scheduling.rota_view import Violation, contract_source, duration_text, number_text
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, contract_settings
+from wfm.scheduling.rules.base import ModelContext, Rule, contract_settings
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 class HorizonPaidHours(Rule):

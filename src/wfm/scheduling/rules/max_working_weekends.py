@@ -22,13 +22,13 @@ import pandas as pd
 from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
     agents_bound_by,
     contract_settings,
     units_bound_by,
 )
+from wfm.timegrid import DAYS_PER_WEEK
 
 SATURDAY, SUNDAY = 5, 6
 

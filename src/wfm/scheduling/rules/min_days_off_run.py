@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
     add_upper_rows,
@@ -29,6 +28,7 @@ from wfm.scheduling.rules.base import (
     who,
 )
 from wfm.scheduling.rules.day_runs import gaps
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 class MinDaysOffRun(Rule):

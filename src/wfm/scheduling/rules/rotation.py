@@ -26,13 +26,13 @@ import pandas as pd
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
     add_equal_rows,
     agent_text,
     contract_settings,
 )
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def period_of(contract: Contract) -> int | None:

@@ -21,7 +21,8 @@ import itertools
 import pandas as pd
 
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, contract_settings
+from wfm.scheduling.rules.base import ModelContext, Rule, contract_settings
+from wfm.timegrid import DAYS_PER_WEEK
 
 #: Most combinations of start times the diagnosis tries per agent and week.
 MAX_COMBINATIONS = 5000

@@ -25,14 +25,13 @@ import pandas as pd
 from wfm.config import ShiftType
 from wfm.scheduling.rota_view import Violation, contract_source, span_text
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
     add_upper_rows,
     agent_text,
     contract_settings,
 )
-from wfm.timegrid import parse_clock
+from wfm.timegrid import DAYS_PER_WEEK, parse_clock
 
 
 def start_windows(shift_types: Sequence[ShiftType]) -> dict[str, tuple[int, int]]:

@@ -21,7 +21,6 @@ from wfm.scheduling.rota_view import (
     number_text,
 )
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
     agent_text,
@@ -29,6 +28,7 @@ from wfm.scheduling.rules.base import (
     grouped_rows,
     is_whole_week,
 )
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def whole_weeks(n_days: int) -> list[int]:
