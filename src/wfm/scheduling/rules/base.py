@@ -296,6 +296,29 @@ class Rule:
         return f"<rule {self.name}>"
 
 
+class ShortestRunRule(Rule):
+    """Base of the rules on the shortest run of working days or of days off: one row block
+    named after :attr:`setting`, the contract field of the shortest run :math:`L` [days],
+    with the rows of :meth:`rows_on_horizon`, or of :meth:`rows_after_frozen_days` when the
+    horizon has frozen days before it (:attr:`ModelContext.open_horizon`)."""
+
+    setting: ClassVar[str] = ""
+
+    def add_constraints(self, context: ModelContext) -> None:
+        frozen = context.open_horizon
+        rows = self.rows_after_frozen_days(context) if frozen else self.rows_on_horizon(context)
+        add_upper_rows(context.model, self.setting, rows)
+
+    def rows_on_horizon(self, context: ModelContext) -> dict:
+        """The rows ``{key: (coefs, columns, bound)}`` on a horizon read cyclically or as a
+        line (:func:`run_row_days`)."""
+        raise NotImplementedError
+
+    def rows_after_frozen_days(self, context: ModelContext) -> dict:
+        """The rows after frozen days (:func:`run_row_terms`), frozen days as constants."""
+        raise NotImplementedError
+
+
 def run_length_applies(days: int) -> bool:
     """Whether a shortest-run setting [days] binds: 1 (the default) allows every run.
 

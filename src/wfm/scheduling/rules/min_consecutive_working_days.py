@@ -21,8 +21,7 @@ import pandas as pd
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
     ModelContext,
-    Rule,
-    add_upper_rows,
+    ShortestRunRule,
     agent_text,
     agents_bound_by,
     combined,
@@ -37,7 +36,7 @@ from wfm.scheduling.rules.day_runs import runs
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
 
 
-class MinConsecutiveWorkingDays(Rule):
+class MinConsecutiveWorkingDays(ShortestRunRule):
     """Shortest run of working days."""
 
     name = "min_consecutive_working_days"
@@ -48,6 +47,7 @@ class MinConsecutiveWorkingDays(Rule):
         "as a line of weeks, continuing the frozen weeks before it when given (a rolling "
         "horizon's earlier windows)."
     )
+    setting = "min_consecutive_working_days"
     settings = contract_settings(min_consecutive_working_days="days")
 
     def diagnose(self, instance) -> list[str]:
@@ -97,12 +97,9 @@ class MinConsecutiveWorkingDays(Rule):
                 )
         return problems
 
-    def add_constraints(self, context: ModelContext) -> None:
-        if context.open_horizon:
-            self.add_open_horizon_rows(context)
-            return
+    def rows_on_horizon(self, context: ModelContext) -> dict:
         rows = {}
-        for unit, d, i, previous, later, mine in run_row_days(context, self.name):
+        for unit, d, i, previous, later, mine in run_row_days(context, self.setting):
             if d not in mine:
                 continue  # off that day: no run starts
             rows[unit.unit_id, d, i] = (
@@ -112,19 +109,17 @@ class MinConsecutiveWorkingDays(Rule):
                 ),
                 0.0,
             )
-        add_upper_rows(context.model, "min_consecutive_working_days", rows)
+        return rows
 
-    def add_open_horizon_rows(self, context: ModelContext) -> None:
-        """After frozen days (:mod:`wfm.scheduling.history`): the same rows without wrapping
-        round (:func:`~wfm.scheduling.rules.base.run_row_terms`), frozen days as constants."""
+    def rows_after_frozen_days(self, context: ModelContext) -> dict:
         rows = {}
-        for unit, d, i, before, today, after in run_row_terms(context, self.name):
+        for unit, d, i, before, today, after in run_row_terms(context, self.setting):
             coefs, variables = combined(
                 [(1.0, x) for x in today[0]] + [(-1.0, x) for x in [*before[0], *after[0]]]
             )
             if variables:
                 rows[unit.unit_id, d, i] = (coefs, variables, before[1] + after[1] - today[1])
-        add_upper_rows(context.model, "min_consecutive_working_days", rows)
+        return rows
 
     def check(self, view) -> list[Violation]:
         out = []

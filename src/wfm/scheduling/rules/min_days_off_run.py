@@ -16,8 +16,7 @@ from __future__ import annotations
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
     ModelContext,
-    Rule,
-    add_upper_rows,
+    ShortestRunRule,
     agents_bound_by,
     combined,
     contract_settings,
@@ -31,7 +30,7 @@ from wfm.scheduling.rules.day_runs import gaps
 from wfm.timegrid import DAYS_PER_WEEK
 
 
-class MinDaysOffRun(Rule):
+class MinDaysOffRun(ShortestRunRule):
     """Shortest run of days off."""
 
     name = "min_days_off_run"
@@ -42,6 +41,7 @@ class MinDaysOffRun(Rule):
         "a longer one as a line of weeks, continuing the frozen weeks before it when given; "
         "stricter than the weekly run of min_consecutive_days_off."
     )
+    setting = "min_days_off_run_length"
     settings = contract_settings(min_days_off_run_length="days")
 
     def diagnose(self, instance) -> list[str]:
@@ -68,12 +68,9 @@ class MinDaysOffRun(Rule):
                 )
         return problems
 
-    def add_constraints(self, context: ModelContext) -> None:
-        if context.open_horizon:
-            self.add_open_horizon_rows(context)
-            return
+    def rows_on_horizon(self, context: ModelContext) -> dict:
         rows = {}
-        for unit, d, i, previous, later, mine in run_row_days(context, "min_days_off_run_length"):
+        for unit, d, i, previous, later, mine in run_row_days(context, self.setting):
             before = mine.get(previous, [])
             if not before or previous == d or later == previous or later not in mine:
                 continue  # off the day before (no run of days off starts) or off day d + i
@@ -83,13 +80,11 @@ class MinDaysOffRun(Rule):
                 + [(1.0, x) for x in mine[later]]
             )
             rows[unit.unit_id, d, i] = (coefs, variables, unit.size)
-        add_upper_rows(context.model, "min_days_off_run_length", rows)
+        return rows
 
-    def add_open_horizon_rows(self, context: ModelContext) -> None:
-        """After frozen days (:mod:`wfm.scheduling.history`): the same rows without wrapping
-        round (:func:`~wfm.scheduling.rules.base.run_row_terms`), frozen days as constants."""
+    def rows_after_frozen_days(self, context: ModelContext) -> dict:
         rows = {}
-        for unit, d, i, before, today, after in run_row_terms(context, "min_days_off_run_length"):
+        for unit, d, i, before, today, after in run_row_terms(context, self.setting):
             if not (before[0] or before[1]) or not (after[0] or after[1]):
                 continue  # off the day before, or off day d + i
             coefs, variables = combined(
@@ -103,12 +98,12 @@ class MinDaysOffRun(Rule):
                     variables,
                     unit.size - before[1] + today[1] - after[1],
                 )
-        add_upper_rows(context.model, "min_days_off_run_length", rows)
+        return rows
 
     def check(self, view) -> list[Violation]:
         out = []
         for agent, contract, length, days in agents_bound_by(
-            view, "min_days_off_run_length", run_length_applies
+            view, self.setting, run_length_applies
         ):
             for first, last in gaps(days["day"]):
                 off = (last - first).days + 1
