@@ -23,6 +23,9 @@ ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (5, 6, 10, 15, 20, 30, 60)
 #: Weekday keys as used in centre files, Monday first (``Timestamp.day_of_week`` order).
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+#: Days in a week: a calendar week of a rota's horizon, the weekly seasonal lag [days].
+DAYS_PER_WEEK = 7
+
 MINUTES_PER_DAY = 24 * 60
 
 

@@ -18,8 +18,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-#: Days in a week; the weekly seasonal lag [days].
-DAYS_PER_WEEK = 7
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def wall_clock(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:

@@ -16,13 +16,14 @@ import datetime as dt
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
 from wfm.data.availability import read_availability
+from wfm.data.preferences import check_requests_against_time_off
 from wfm.data.schemas import Agent
 from wfm.errors import ConfigError
 from wfm.execution import Executor, LocalExecutor
@@ -40,11 +41,9 @@ from wfm.scheduling import RotaResult
 from wfm.scheduling.reoptimise import Reoptimisation, reoptimise_rota, unavailable_days
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.week import schedule_horizon
+from wfm.timegrid import DAYS_PER_WEEK
 
 logger = logging.getLogger(__name__)
-
-#: Days in a rota week: the rota covers ``planning.horizon_days`` rounded up to whole weeks.
-ROTA_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def rota_weeks(centre: Centre) -> int:
     The contracts' hours and days are weekly, so a rota covers whole weeks; the forecast and
     requirements of :func:`wfm.plan.chain.run_plan` cover the same days.
     """
-    return max(1, math.ceil(centre.planning.horizon_days / ROTA_DAYS))
+    return max(1, math.ceil(centre.planning.horizon_days / DAYS_PER_WEEK))
 
 
 def with_settings(centre: Centre, settings: SchedulingSettings | None) -> Centre:
@@ -131,6 +130,46 @@ def _shift_demand(centre: Centre) -> pd.DataFrame | None:
     from wfm.plan.chain import load_shift_demand
 
     return load_shift_demand(centre)
+
+
+def schedule_one_model(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    *,
+    weeks: int,
+    availability: pd.DataFrame | None,
+    preferences: pd.DataFrame | None,
+    settings: SchedulingSettings | None = None,
+    progress: ProgressCallback | None = None,
+    history=None,
+) -> RotaResult:
+    """The rota of ``agents`` over ``weeks`` weeks from ``start_date`` as one model, with the
+    centre's site and shift demand (:func:`wfm.scheduling.week.schedule_horizon`); a
+    request to work on a day the time off covers is refused first with both files' lines
+    (:func:`~wfm.data.preferences.check_requests_against_time_off`). ``settings``: default
+    the centre's; ``history``: as for :func:`schedule_centre`."""
+    if availability is not None and preferences is not None:
+        check_requests_against_time_off(
+            preferences,
+            availability,
+            preferences_source=str(centre.resolve(centre.preferences) or "preferences"),
+            availability_source=str(centre.resolve(centre.availability) or "availability"),
+        )
+    return schedule_horizon(
+        requirements,
+        rota_site(centre),
+        list(agents),
+        start_date,
+        weeks=weeks,
+        progress=progress,
+        settings=settings,
+        availability=availability,
+        preferences=preferences,
+        shift_demand=_shift_demand(centre),
+        history=history,
+    )
 
 
 def schedule_centre(
@@ -183,26 +222,16 @@ def schedule_centre(
     weeks = weeks or rota_weeks(centre)
     if is_one_model(centre, groups):
         group = groups[0]
-        if group.availability is not None and group.preferences is not None:
-            from wfm.data.preferences import check_requests_against_time_off
-
-            check_requests_against_time_off(
-                group.preferences,
-                group.availability,
-                preferences_source=str(centre.resolve(centre.preferences) or "preferences"),
-                availability_source=str(centre.resolve(centre.availability) or "availability"),
-            )
-        result = schedule_horizon(
+        result = schedule_one_model(
+            centre,
             requirements,
-            rota_site(centre),
-            list(group.agents),
+            group.agents,
             start_date,
             weeks=weeks,
-            progress=progress,
-            settings=centre.scheduling,
             availability=group.availability,
             preferences=group.preferences,
-            shift_demand=_shift_demand(centre),
+            settings=centre.scheduling,
+            progress=progress,
             history=history,
         )
         return CentreRota(result)
@@ -218,8 +247,6 @@ def schedule_centre(
         if requirements_by_group is not None
         else group_requirements(requirements, groups)
     )
-    executor = executor or LocalExecutor()
-    started = time.perf_counter()
     tasks = [
         (
             group.centre,
@@ -232,18 +259,31 @@ def schedule_centre(
         )
         for group, group_reqs in zip(groups, parts, strict=True)
     ]
-    results = executor.map(
-        solve_group,
-        tasks,
-        labels=[group.name for group in groups],
-        progress=progress,
-        what="scheduling",
-    )
-    logger.info("%s: %d staffing groups scheduled on %s", centre.name, len(groups), executor.name)
+    results, seconds = run_groups(executor, solve_group, tasks, groups, progress, "scheduling")
     return CentreRota(
-        merge_rotas(results, centre.timezone, time.perf_counter() - started),
+        merge_rotas(results, centre.timezone, seconds),
         group_solves(groups, [result.summary for result in results]),
     )
+
+
+def run_groups(
+    executor: Executor | None,
+    function: Callable[..., object],
+    tasks: Sequence[tuple],
+    groups: Sequence[StaffingGroup],
+    progress: ProgressCallback | None,
+    what: str,
+) -> tuple[list, float]:
+    """``function(*task)`` for each group's task on ``executor`` (default this process),
+    labelled with the group names; returns the results in group order and the seconds the
+    groups took [s]. ``what``: the progress verb (``"scheduling"``)."""
+    executor = executor or LocalExecutor()
+    started = time.perf_counter()
+    results = executor.map(
+        function, tasks, labels=[group.name for group in groups], progress=progress, what=what
+    )
+    logger.info("%d staffing groups: %s on %s", len(groups), what, executor.name)
+    return results, time.perf_counter() - started
 
 
 def group_solves(groups: Sequence[StaffingGroup], summaries: Sequence) -> tuple[GroupSolve, ...]:
@@ -386,18 +426,12 @@ def reoptimise_centre(
         )
     if is_one_model(centre, groups):  # in this process, with the search's own progress
         return reoptimise_group(*tasks[0], progress=progress), ()
-    executor = executor or LocalExecutor()
-    started = time.perf_counter()
-    outcomes = executor.map(
-        reoptimise_group,
-        tasks,
-        labels=[group.name for group in groups],
-        progress=progress,
-        what="re-optimising",
+    outcomes, seconds = run_groups(
+        executor, reoptimise_group, tasks, groups, progress, "re-optimising"
     )
     costs = [outcome.published_cost for outcome in outcomes]
     merged = Reoptimisation(
-        merge_rotas([o.result for o in outcomes], centre.timezone, time.perf_counter() - started),
+        merge_rotas([o.result for o in outcomes], centre.timezone, seconds),
         pd.concat([o.changes for o in outcomes], ignore_index=True),
         None if any(cost is None for cost in costs) else float(sum(costs)),
         pd.concat([o.unmatched for o in outcomes], ignore_index=True),

@@ -30,7 +30,7 @@ from wfm.data.availability import read_availability
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
 from wfm.data.output_files import read_requirements
-from wfm.data.preferences import check_requests_against_time_off, read_preferences
+from wfm.data.preferences import read_preferences
 from wfm.data.schemas import COVERAGE_COLUMNS, Agent, History
 from wfm.errors import ConfigError
 from wfm.execution import Executor
@@ -38,11 +38,11 @@ from wfm.forecast import forecast_history
 from wfm.forecast.calendar import start_after_history  # noqa: F401  (moved there; issue 15)
 from wfm.forecast.holiday_effects import HolidayCalendar
 from wfm.plan.centre_rota import (
-    ROTA_DAYS,
     group_requirements,
     review_centre,
     rota_weeks,
     schedule_centre,
+    schedule_one_model,
     solve_summary_dict,
 )
 from wfm.plan.groups import GroupSolve, StaffingGroup, concat_in_timezone, staffing_groups
@@ -53,11 +53,14 @@ from wfm.scheduling import RotaResult
 from wfm.scheduling.exports import rota_export_files, unpaid_activities_of
 from wfm.scheduling.history import FrozenRota
 from wfm.scheduling.rota_view import week_start_for
-from wfm.scheduling.site import rota_site
-from wfm.scheduling.week import schedule_horizon
 from wfm.staffing import ServiceTarget, compute_requirements
+from wfm.timegrid import DAYS_PER_WEEK
 
 logger = logging.getLogger(__name__)
+
+#: Days in a rota week, as the app's Forecast page imports it (one value:
+#: :data:`wfm.timegrid.DAYS_PER_WEEK`).
+ROTA_DAYS = DAYS_PER_WEEK
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def shift_cover(centre: Centre, rota: RotaResult, start_date: dt.date) -> pd.Dat
     demand = load_shift_demand(centre)
     if demand is None:
         return None
-    days = ROTA_DAYS * max(1, rota_weeks_of(rota, start_date, centre.timezone))
+    days = DAYS_PER_WEEK * max(1, rota_weeks_of(rota, start_date, centre.timezone))
     return shift_cover_table(
         rota.rota,
         shift_demand_by_date(demand, start_date, days),
@@ -229,7 +232,7 @@ def shift_cover(centre: Centre, rota: RotaResult, start_date: dt.date) -> pd.Dat
 
 def rota_weeks_of(rota: RotaResult, start_date: dt.date, timezone: str) -> int:
     """Whole weeks from ``start_date`` that a rota's coverage spans [weeks]."""
-    return coverage_days(rota.coverage, start_date, timezone) // ROTA_DAYS
+    return coverage_days(rota.coverage, start_date, timezone) // DAYS_PER_WEEK
 
 
 def forecast_centre(
@@ -339,7 +342,7 @@ def run_plan(
                 group.centre,
                 group_history(history, group),
                 start_date,
-                horizon_days=ROTA_DAYS * weeks,
+                horizon_days=DAYS_PER_WEEK * weeks,
                 progress=scaled(
                     progress, 0.02 + 0.28 * n / len(groups), 0.02 + 0.28 * (n + 1) / len(groups)
                 ),
@@ -353,7 +356,7 @@ def run_plan(
             centre,
             history,
             start_date,
-            horizon_days=ROTA_DAYS * weeks,
+            horizon_days=DAYS_PER_WEEK * weeks,
             progress=scaled(progress, 0.02, 0.3),
             executor=executor,
         )
@@ -446,26 +449,16 @@ def schedule_rota(
     :func:`~wfm.data.preferences.check_requests_against_time_off`). ``history``: the rota
     worked before ``start_date``, fixed context for the rules on runs of days and the
     rotation (:mod:`wfm.scheduling.history`)."""
-    availability = load_availability(centre, agents)
-    preferences = load_preferences(centre, agents)
-    if availability is not None and preferences is not None:
-        check_requests_against_time_off(
-            preferences,
-            availability,
-            preferences_source=str(centre.resolve(centre.preferences)),
-            availability_source=str(centre.resolve(centre.availability)),
-        )
-    return schedule_horizon(
+    return schedule_one_model(
+        centre,
         requirements,
-        rota_site(centre),
-        list(agents),
+        agents,
         start_date,
         weeks=weeks or rota_weeks(centre),
-        progress=progress,
+        availability=load_availability(centre, agents),
+        preferences=load_preferences(centre, agents),
         settings=settings,
-        availability=availability,
-        preferences=preferences,
-        shift_demand=load_shift_demand(centre),
+        progress=progress,
         history=history,
     )
 
@@ -480,9 +473,9 @@ def review_rota(
 def coverage_days(coverage: pd.DataFrame, start_date: dt.date, timezone: str) -> int:
     """Days of the whole weeks from ``start_date`` that a rota's coverage spans [days] (7 at least)."""
     if coverage.empty:
-        return ROTA_DAYS
+        return DAYS_PER_WEEK
     last = coverage["interval_start"].max().tz_convert(timezone).date()
-    return ROTA_DAYS * max(1, math.ceil(((last - start_date).days + 1) / ROTA_DAYS))
+    return DAYS_PER_WEEK * max(1, math.ceil(((last - start_date).days + 1) / DAYS_PER_WEEK))
 
 
 def review_coverage(

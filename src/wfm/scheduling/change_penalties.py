@@ -15,10 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wfm.config import SchedulingSettings
 from wfm.scheduling.instance import RotaInstance
-from wfm.scheduling.linear_model import LinearModel
-from wfm.scheduling.workforce import Workforce
+from wfm.scheduling.rules.base import ModelContext
 
 #: Columns of :func:`published_breaks`: agent index, shift candidate, break rule, its chain
 #: and the grid position ``t`` of the break start.
@@ -47,14 +45,8 @@ class ChangePenalty:
     published: pd.DataFrame
     cost_per_shift: float
 
-    def __call__(
-        self,
-        model: LinearModel,
-        instance: RotaInstance,
-        settings: SchedulingSettings,
-        workforce: Workforce,
-        shifts: pd.DataFrame,
-    ) -> object:
+    def __call__(self, context: ModelContext) -> object:
+        model, workforce, shifts = context.model, context.workforce, context.shifts
         cost = self.cost_per_shift
         by_agent = {
             int(a): dict(zip(group["day"].tolist(), group["candidate"].tolist(), strict=True))
@@ -183,14 +175,8 @@ class BreakChangePenalty:
     published: pd.DataFrame
     cost_per_break: float
 
-    def __call__(
-        self,
-        model: LinearModel,
-        instance: RotaInstance,
-        settings: SchedulingSettings,
-        workforce: Workforce,
-        shifts: pd.DataFrame,
-    ) -> object:
+    def __call__(self, context: ModelContext) -> object:
+        model = context.model
         index = model.y.position()
         keys: list[tuple[int, int, int]] = []
         counts: list[float] = []

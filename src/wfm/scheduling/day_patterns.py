@@ -22,14 +22,10 @@ import pandas as pd
 
 from wfm.scheduling.instance import RotaInstance, horizon_day
 from wfm.scheduling.linear_model import LinearModel
-from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
-    is_whole_week,
-    week_lengths,
-    working_days,
-)
+from wfm.scheduling.rules.base import is_whole_week, week_lengths, working_days
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
 from wfm.scheduling.workforce import Workforce
+from wfm.timegrid import DAYS_PER_WEEK
 
 logger = logging.getLogger(__name__)
 

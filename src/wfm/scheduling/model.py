@@ -168,38 +168,30 @@ def build_rota_model(
     add_group_shift_counts(model, workforce, shifts)
     add_break_placement(model, instance)
     add_coverage(model, instance)
-    add_preference_penalty(model, instance, settings, workforce, shifts)
-    add_fairness_penalty(model, instance, settings, workforce, shifts)
-    add_cost_objective(model, instance, settings, workforce, shifts)
+    add_preference_penalty(context)
+    add_fairness_penalty(context)
+    add_cost_objective(context)
     for cost in rule_costs:
         if cost is not None:
             model.add_objective_expression(cost)
-    add_extensions(model, instance, settings, workforce, shifts, extensions)
+    add_extensions(context, extensions)
     return model
 
 
-#: A further rule family from another module: called as ``extension(model, instance,
-#: settings, workforce, shifts)`` once the model is built, it adds its blocks and returns a
-#: cost :class:`~wfm.scheduling.linear_model.Expression` [cost units] for the objective, or
+#: A further rule family from another module: called as ``extension(context)`` with the
+#: :class:`~wfm.scheduling.rules.base.ModelContext` of the built model (as a rule's
+#: ``add_constraints``), it adds its blocks and returns a cost
+#: :class:`~wfm.scheduling.linear_model.Expression` [cost units] for the objective, or
 #: ``None``.
-ModelExtension = Callable[
-    [LinearModel, RotaInstance, SchedulingSettings, Workforce, pd.DataFrame], object
-]
+ModelExtension = Callable[[ModelContext], object]
 
 
-def add_extensions(
-    model: LinearModel,
-    instance: RotaInstance,
-    settings: SchedulingSettings,
-    workforce: Workforce,
-    shifts: pd.DataFrame,
-    extensions: Sequence[ModelExtension],
-) -> None:
+def add_extensions(context: ModelContext, extensions: Sequence[ModelExtension]) -> None:
     """Apply ``extensions`` in order and add the costs they return to the objective."""
     for extension in extensions:
-        term = extension(model, instance, settings, workforce, shifts)
+        term = extension(context)
         if term is not None:
-            model.add_objective_expression(term)
+            context.model.add_objective_expression(term)
 
 
 # --- variables ---------------------------------------------------------------------------
@@ -471,13 +463,7 @@ def add_coverage(model: LinearModel, instance: RotaInstance) -> None:
 # --- objective ---------------------------------------------------------------------------
 
 
-def add_preference_penalty(
-    model: LinearModel,
-    instance: RotaInstance,
-    settings: SchedulingSettings,
-    workforce: Workforce,
-    shifts: pd.DataFrame,
-) -> None:
+def add_preference_penalty(context: ModelContext) -> None:
     """Cost of broken preferences [cost units]: ``preference_penalty``, the sum over
     allowed shifts of ``preference_cost`` times the summed weight of the preferences the
     shift breaks for the unit's agents (all agents of a pool have the same preferences,
@@ -487,6 +473,8 @@ def add_preference_penalty(
     meet a request take back (their weight is negative, see
     :func:`~wfm.scheduling.availability_and_preferences.preference_weights`). Not added when no preference
     applies."""
+    model, instance, settings = context.model, context.instance, context.settings
+    workforce, shifts = context.workforce, context.shifts
     weights = instance.preference_weight
     if settings.preference_cost <= 0:
         return
@@ -540,13 +528,7 @@ def late_and_weekend_shifts(candidates: pd.DataFrame, late_shift_end: str) -> pd
     )
 
 
-def add_fairness_penalty(
-    model: LinearModel,
-    instance: RotaInstance,
-    settings: SchedulingSettings,
-    workforce: Workforce,
-    shifts: pd.DataFrame,
-) -> None:
+def add_fairness_penalty(context: ModelContext) -> None:
     r"""Spread weekend days and late shifts evenly: ``fairness_penalty`` [cost units].
 
     For each kind :math:`k` (weekend shifts, late shifts, see
@@ -559,6 +541,8 @@ def add_fairness_penalty(
     model stays a relaxation. Units that cannot take any shift of a kind get no row; a kind
     no unit can take adds nothing.
     """
+    model, instance, settings = context.model, context.instance, context.settings
+    workforce, shifts = context.workforce, context.shifts
     if settings.fairness_cost <= 0 or shifts.empty:
         return
     kinds = shifts[["unit", "candidate", "var"]].merge(
@@ -598,15 +582,11 @@ def add_fairness_penalty(
         model.add_expression("fairness_penalty", terms, [settings.fairness_cost] * len(terms))
 
 
-def add_cost_objective(
-    model: LinearModel,
-    instance: RotaInstance,
-    settings: SchedulingSettings,
-    workforce: Workforce,
-    shifts: pd.DataFrame,
-) -> None:
+def add_cost_objective(context: ModelContext) -> None:
     """Minimise paid-hour cost plus under- and over-staffing penalties plus
     ``preference_penalty`` and ``fairness_penalty`` when the model has them [cost units]."""
+    model, instance, settings = context.model, context.instance, context.settings
+    workforce, shifts = context.workforce, context.shifts
     cost_per_hour = np.array([unit.contract.cost_per_paid_hour for unit in workforce.units])
     coefs = shifts["paid_hours"].to_numpy() * cost_per_hour[shifts["unit"].to_numpy()]
     hours = instance.interval_hours

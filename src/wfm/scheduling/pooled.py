@@ -50,9 +50,10 @@ import pyomo.environ as pyo
 
 from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel, VarBlock
-from wfm.scheduling.model import DAYS_PER_WEEK, DayPatternPlan, week_lengths
+from wfm.scheduling.model import DayPatternPlan, week_lengths
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 from wfm.scheduling.workforce import Workforce
+from wfm.timegrid import DAYS_PER_WEEK
 
 #: Tolerance for reading integers from a solution [count].
 INTEGER_TOLERANCE = 1e-6

@@ -77,8 +77,9 @@ from wfm.scheduling.search import solve_rota
 from wfm.scheduling.service_target import weekly_service_level_extensions
 from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, run_highs
-from wfm.scheduling.week import DAYS_PER_WEEK, RotaResult, read_rota_result
+from wfm.scheduling.week import RotaResult, read_rota_result
 from wfm.scheduling.workforce import agent_workforce
+from wfm.timegrid import DAYS_PER_WEEK
 
 logger = logging.getLogger(__name__)
 

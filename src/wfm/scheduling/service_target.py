@@ -75,9 +75,10 @@ from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rota import read_assignments, scheduled_by_queue
+from wfm.scheduling.rules.base import ModelContext
 from wfm.scheduling.search import SearchResult, solve_rota
 from wfm.scheduling.solve import run_highs
-from wfm.scheduling.workforce import Workforce, pooled_workforce
+from wfm.scheduling.workforce import pooled_workforce
 from wfm.staffing.erlang import service_level
 
 logger = logging.getLogger(__name__)
@@ -338,14 +339,8 @@ class WeeklyServiceLevel:
             for t, j in zip(*np.nonzero(curves.offered > 0), strict=True)
         }
 
-    def __call__(
-        self,
-        model: LinearModel,
-        instance: RotaInstance,
-        settings: SchedulingSettings,
-        workforce: Workforce,
-        shifts: pd.DataFrame,
-    ) -> object:
+    def __call__(self, context: ModelContext) -> object:
+        model, instance, settings = context.model, context.instance, context.settings
         curves = self.curves
         if model.component("coverage_balance") is not None:
             model.coverage_balance.deactivate()

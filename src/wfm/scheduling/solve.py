@@ -389,16 +389,36 @@ def run_highs(
         results.solution_loader.load_vars()
         objective = results.incumbent_objective
         bound = objective if relaxation else results.objective_bound
-        if bound is not None and not math.isfinite(bound):
-            bound = None
-    run = SolverRun(
-        status, results.termination_condition.name, objective, bound, seconds, warm_started
+    return _finished_run(
+        status,
+        results.termination_condition.name,
+        objective,
+        bound,
+        seconds,
+        warm_started,
+        "LP relaxation" if relaxation else "MIP",
     )
+
+
+def _finished_run(
+    status: SolveStatus,
+    termination: str,
+    objective: float | None,
+    bound: float | None,
+    seconds: float,
+    warm_started: bool,
+    what: str,
+) -> SolverRun:
+    """The run of a solver call that returned (``what`` it solved, for the log line): a
+    bound that is not finite is no bound."""
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    run = SolverRun(status, termination, objective, bound, seconds, warm_started)
     logger.info(
         "HiGHS %s: %s (%s) objective %s bound %s in %.2f s",
-        "LP relaxation" if relaxation else "MIP",
+        what,
         status.value,
-        run.termination,
+        termination,
         objective,
         bound,
         seconds,
@@ -406,8 +426,6 @@ def run_highs(
     return run
 
 
-#: HiGHS model status (by name) -> pyomo's termination condition, as pyomo's HiGHS
-#: interface maps them (so that pyomo and array models are read alike).
 def _failed_run(error: Exception, started: float) -> SolverRun:
     """The run of a solver call that raised ``error`` (logged with its traceback); ``started``
     is the call's :func:`time.perf_counter` reading."""
@@ -443,6 +461,8 @@ def postsolve_broke_solution(
     )
 
 
+#: HiGHS model status (by name) -> pyomo's termination condition, as pyomo's HiGHS
+#: interface maps them (so that pyomo and array models are read alike).
 _TERMINATION_OF_STATUS = {
     "kOptimal": TerminationCondition.convergenceCriteriaSatisfied,
     "kInfeasible": TerminationCondition.provenInfeasible,
@@ -549,19 +569,15 @@ def _run_linear_model(
             bound = objective if (relaxation or status == SolveStatus.OPTIMAL) else None
         else:
             bound = float(info.mip_dual_bound)
-        if bound is not None and not math.isfinite(bound):
-            bound = None
-    run = SolverRun(status, termination.name, objective, bound, seconds, warm_started)
-    logger.info(
-        "HiGHS %s (arrays): %s (%s) objective %s bound %s in %.2f s",
-        "LP relaxation" if relaxation else "MIP",
-        status.value,
-        run.termination,
+    return _finished_run(
+        status,
+        termination.name,
         objective,
         bound,
         seconds,
+        warm_started,
+        "LP relaxation (arrays)" if relaxation else "MIP (arrays)",
     )
-    return run
 
 
 def _set_start(solver, model: pyo.ConcreteModel, start: Sequence[tuple[object, float]]) -> bool:

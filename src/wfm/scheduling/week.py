@@ -35,11 +35,9 @@ from wfm.scheduling.rota import (
 from wfm.scheduling.service_target import solve_for_objective
 from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, SolveSummary
+from wfm.timegrid import DAYS_PER_WEEK
 
 logger = logging.getLogger(__name__)
-
-#: Days in a planning week.
-DAYS_PER_WEEK = 7
 
 
 @dataclass(frozen=True)

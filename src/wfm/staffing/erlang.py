@@ -33,6 +33,11 @@ def _servers_and_load(
     return agents_array.astype(np.int64), traffic
 
 
+def _float_arrays(*values: ArrayLike) -> tuple[np.ndarray, ...]:
+    """``values`` as float arrays broadcast to one shape (agents may be fractional)."""
+    return tuple(np.broadcast_arrays(*(np.asarray(value, dtype=float) for value in values)))
+
+
 def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     """Blocking probability of the M/M/N/N queue (Erlang B).
 
@@ -69,19 +74,9 @@ def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
 
 
 def erlang_b_direct(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
-    """Erlang B evaluated directly as a ratio of Poisson probabilities.
-
-    Parameters
-    ----------
-    agents : array_like of int
-        Number of servers N (≥ 0).
-    traffic_erlangs : array_like of float
-        Offered load A [Erlang] (> 0).
-
-    Returns
-    -------
-    numpy.ndarray
-        B(N, A) = P(X = N) / P(X ≤ N) for X ~ Poisson(A).
+    """Erlang B evaluated directly as a ratio of Poisson probabilities: B(N, A) =
+    P(X = N) / P(X ≤ N) for X ~ Poisson(A), with the parameters and result of
+    :func:`erlang_b`.
 
     Notes
     -----
@@ -96,9 +91,7 @@ def erlang_b_direct(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray
     >>> round(float(erlang_b_direct(2, 1.0)), 12)
     0.2
     """
-    agents_array, traffic = np.broadcast_arrays(
-        np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float)
-    )
+    agents_array, traffic = _float_arrays(agents, traffic_erlangs)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         log_pmf = agents_array * np.log(traffic) - traffic - gammaln(agents_array + 1.0)
         blocking = np.exp(log_pmf) / gammaincc(agents_array + 1.0, traffic)
@@ -187,10 +180,8 @@ def service_level(
 
     Parameters
     ----------
-    agents : array_like of int
-        Productive agents N.
-    traffic_erlangs : array_like of float
-        Offered load A [Erlang].
+    agents, traffic_erlangs : array_like
+        Productive agents N (int) and offered load A [Erlang], as for :func:`erlang_c`.
     aht_seconds : array_like of float
         Average handle time [seconds] (> 0).
     answer_threshold_seconds : array_like of float
@@ -244,9 +235,7 @@ def occupancy(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     >>> round(float(occupancy(14, 10.0)), 3)
     0.714
     """
-    agents_array, traffic = np.broadcast_arrays(
-        np.asarray(agents, dtype=float), np.asarray(traffic_erlangs, dtype=float)
-    )
+    agents_array, traffic = _float_arrays(agents, traffic_erlangs)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(agents_array > 0, traffic / agents_array, np.where(traffic > 0, 1.0, 0.0))
     return np.minimum(share, 1.0)
@@ -271,11 +260,8 @@ def service_level_fractional(
     >>> bool(abs(mid - (low + high) / 2) < 1e-12)
     True
     """
-    agents_array, traffic, aht, threshold = np.broadcast_arrays(
-        np.asarray(agents, dtype=float),
-        np.asarray(traffic_erlangs, dtype=float),
-        np.asarray(aht_seconds, dtype=float),
-        np.asarray(answer_threshold_seconds, dtype=float),
+    agents_array, traffic, aht, threshold = _float_arrays(
+        agents, traffic_erlangs, aht_seconds, answer_threshold_seconds
     )
     agents_array = np.maximum(agents_array, 0.0)
     lower = np.floor(agents_array + 1e-9)

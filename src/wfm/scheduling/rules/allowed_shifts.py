@@ -15,7 +15,7 @@ import pandas as pd
 
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source, duration_text, span_text
-from wfm.scheduling.rules.base import Rule, Setting, agents_of_contracts, who
+from wfm.scheduling.rules.base import Rule, contract_settings, contracts_and_agents, who
 
 
 def allowed_mask(candidates: pd.DataFrame, contracts: Sequence[Contract]) -> np.ndarray:
@@ -87,22 +87,18 @@ class AllowedShifts(Rule):
         "shift_lengths_minutes (both empty: all), so full-time agents are kept off part-time "
         "shifts."
     )
-    settings = (
-        Setting.of(Contract, "max_shift_minutes", "minutes"),
-        Setting.of(Contract, "shift_templates", "names"),
-        Setting.of(Contract, "shift_lengths_minutes", "minutes"),
+    settings = contract_settings(
+        max_shift_minutes="minutes", shift_templates="names", shift_lengths_minutes="minutes"
     )
 
     def diagnose(self, instance) -> list[str]:
         """Contracts with a minimum of days or hours that allow no template length."""
         problems = []
-        agents_of = agents_of_contracts(instance)
         bad = unusable_contracts(instance)
-        for contract in dict.fromkeys(instance.contracts):
+        for contract, names in contracts_and_agents(instance):
             if contract.name not in bad:
                 continue
             lengths = _offered_lengths(instance, contract)
-            names = agents_of[contract.name]
             if contract.shift_templates or contract.shift_lengths_minutes:
                 problems.append(
                     f"contract '{contract.name}' allows only templates "

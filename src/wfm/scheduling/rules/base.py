@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from wfm.config import Contract
 from wfm.scheduling.instance import horizon_day
+from wfm.timegrid import DAYS_PER_WEEK
 
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.config import SchedulingSettings
@@ -40,9 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from wfm.scheduling.linear_model import LinearModel
     from wfm.scheduling.rota_view import RotaView, Violation
     from wfm.scheduling.workforce import Workforce
-
-#: Days in a calendar week of the horizon [days].
-DAYS_PER_WEEK = 7
 
 
 def combined(terms: Iterable[tuple[float, int]]) -> tuple[list[float], list[int]]:
@@ -170,6 +169,17 @@ class Setting:
         return cls(name, table, unit, default, info.description or "")
 
 
+def contract_settings(**units: str) -> tuple[Setting, ...]:
+    """The settings a rule reads from each ``[[contracts]]`` table, given as
+    ``field=unit`` in the rule's order (default and doc from the field of
+    :class:`wfm.config.Contract`).
+
+    >>> [(s.name, s.unit, s.default) for s in contract_settings(min_rest_hours="hours")]
+    [('min_rest_hours', 'hours', 11.0)]
+    """
+    return tuple(Setting.of(Contract, name, unit) for name, unit in units.items())
+
+
 @dataclass
 class ModelContext:
     """What a rule needs to add its rows to a rota model.
@@ -286,6 +296,29 @@ class Rule:
         return f"<rule {self.name}>"
 
 
+class ShortestRunRule(Rule):
+    """Base of the rules on the shortest run of working days or of days off: one row block
+    named after :attr:`setting`, the contract field of the shortest run :math:`L` [days],
+    with the rows of :meth:`rows_on_horizon`, or of :meth:`rows_after_frozen_days` when the
+    horizon has frozen days before it (:attr:`ModelContext.open_horizon`)."""
+
+    setting: ClassVar[str] = ""
+
+    def add_constraints(self, context: ModelContext) -> None:
+        frozen = context.open_horizon
+        rows = self.rows_after_frozen_days(context) if frozen else self.rows_on_horizon(context)
+        add_upper_rows(context.model, self.setting, rows)
+
+    def rows_on_horizon(self, context: ModelContext) -> dict:
+        """The rows ``{key: (coefs, columns, bound)}`` on a horizon read cyclically or as a
+        line (:func:`run_row_days`)."""
+        raise NotImplementedError
+
+    def rows_after_frozen_days(self, context: ModelContext) -> dict:
+        """The rows after frozen days (:func:`run_row_terms`), frozen days as constants."""
+        raise NotImplementedError
+
+
 def run_length_applies(days: int) -> bool:
     """Whether a shortest-run setting [days] binds: 1 (the default) allows every run.
 
@@ -324,6 +357,71 @@ def units_bound_by(
             yield unit, value, mine
 
 
+def run_row_days(
+    context: ModelContext, setting: str
+) -> Iterator[tuple[Any, int, int, int, int, dict[int, list]]]:
+    """The rows of a shortest-run rule on a horizon without frozen days: one for each day
+    :math:`d` a run may start on and each later day :math:`d + i` it must reach,
+    :math:`i = 1 .. L - 1`, the horizon read cyclically or as a line
+    (:meth:`ModelContext.day`).
+
+    Parameters
+    ----------
+    context
+        The model being built.
+    setting
+        Name of the :class:`wfm.config.Contract` field holding the shortest run :math:`L`
+        [days] (e.g. ``"min_days_off_run_length"``); units whose value is 1 are skipped.
+
+    Yields
+    ------
+    tuple
+        ``(unit, d, i, previous, later, days)``: ``previous`` and ``later`` are the days
+        :math:`d - 1` and :math:`d + i` read on the horizon and ``days`` the unit's
+        :attr:`ModelContext.days_of` entry. Pairs that leave the horizon of a line, and a
+        later day that is :math:`d` again (a cycle shorter than the run), are skipped.
+    """
+    for unit, length, days in units_bound_by(context, setting, run_length_applies):
+        for d in range(context.n_days):
+            previous = context.day(d - 1)  # None: a line's first day (the run may go on)
+            if previous is None:
+                continue
+            for i in range(1, length):
+                later = context.day(d + i)  # None: past a line's last day
+                if later is None or later == d:
+                    continue
+                yield unit, d, i, previous, later, days
+
+
+def run_row_terms(
+    context: ModelContext, setting: str
+) -> Iterator[tuple[Any, int, int, tuple, tuple, tuple]]:
+    """The rows of a shortest-run rule after frozen days (:mod:`wfm.scheduling.history`):
+    as :func:`run_row_days` without wrapping round, for runs starting from :math:`1 - L` on
+    (a run the frozen days leave short must go on into the horizon); the days of a run past
+    the horizon's end are the next window's.
+
+    Yields
+    ------
+    tuple
+        ``(unit, d, i, before, today, after)``: the unit's working count
+        (:meth:`ModelContext.day_terms`, ``(shift variables, constant)``) on the days
+        :math:`d - 1`, :math:`d` and :math:`d + i`; pairs with a day nobody knows are skipped.
+    """
+    for u, unit in enumerate(context.workforce.units):
+        length = getattr(unit.contract, setting)
+        if not run_length_applies(length):
+            continue
+        for d in range(1 - length, context.n_days):
+            today, before = context.day_terms(u, d), context.day_terms(u, d - 1)
+            if today is None or before is None:
+                continue
+            for i in range(1, length):
+                after = context.day_terms(u, d + i)
+                if after is not None:
+                    yield unit, d, i, before, today, after
+
+
 def agents_bound_by(
     view: RotaView, setting: str, applies: Callable[[Any], bool]
 ) -> Iterator[tuple[str, Any, Any, pd.DataFrame]]:
@@ -352,12 +450,13 @@ def agents_bound_by(
             yield agent, contract, value, days
 
 
-def agents_of_contracts(instance: RotaInstance) -> dict[str, list[str]]:
-    """Agent ids by contract name, in agent order."""
-    out: dict[str, list[str]] = {}
+def contracts_and_agents(instance: RotaInstance) -> list[tuple[Contract, list[str]]]:
+    """Each contract of the instance's agents (in the order agents first hold it) with the
+    ids of its agents (in agent order), for a rule's diagnosis contract by contract."""
+    agents_of: dict[str, list[str]] = {}
     for agent, contract in zip(instance.agents, instance.contracts, strict=True):
-        out.setdefault(contract.name, []).append(agent.agent_id)
-    return out
+        agents_of.setdefault(contract.name, []).append(agent.agent_id)
+    return [(contract, agents_of[contract.name]) for contract in dict.fromkeys(instance.contracts)]
 
 
 def agent_text(agent, contract) -> str:

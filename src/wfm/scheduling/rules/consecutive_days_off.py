@@ -17,9 +17,17 @@ import numpy as np
 from wfm.config import Contract
 from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting, agents_bound_by
+from wfm.scheduling.rules.base import (
+    ModelContext,
+    Rule,
+    agents_bound_by,
+    contract_settings,
+    contracts_and_agents,
+    who,
+)
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
 from wfm.scheduling.rules.weekly_hours_and_days import in_week, whole_weeks
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def week_patterns() -> np.ndarray:
@@ -72,19 +80,15 @@ def day_pattern_problems(instance) -> list[str]:
     patterns = week_patterns()
     counts = patterns.sum(axis=1)
     problems: list[str] = []
-    agents_of: dict[str, list[str]] = {}
-    for agent, contract in zip(instance.agents, instance.contracts, strict=True):
-        agents_of.setdefault(contract.name, []).append(agent.agent_id)
     broken: set[str] = set()
-    for contract in dict.fromkeys(instance.contracts):
-        names = agents_of[contract.name]
-        who = f"{len(names)} agent{'s' if len(names) > 1 else ''} ({', '.join(names)})"
+    for contract, names in contracts_and_agents(instance):
+        named = who(names)
         length = contract.min_consecutive_days_off
         if contract.min_days_per_week + length > DAYS_PER_WEEK:
             problems.append(
                 f"contract '{contract.name}' needs at least {contract.min_days_per_week} working days a week and "
                 f"{length} consecutive days off every week, {contract.min_days_per_week + length} days in all, "
-                f"more than the 7 of a week, for its {who}"
+                f"more than the 7 of a week, for its {named}"
             )
             broken.add(contract.name)
             continue
@@ -93,7 +97,7 @@ def day_pattern_problems(instance) -> list[str]:
             problems.append(
                 f"contract '{contract.name}' needs at least {contract.min_days_per_week} working days a week, but "
                 f"with at most {limit_of(contract)} working days in a row a week holds at most "
-                f"{most}, for its {who}"
+                f"{most}, for its {named}"
             )
             broken.add(contract.name)
     if instance.eligible.empty:
@@ -154,7 +158,7 @@ class ConsecutiveDaysOff(Rule):
         "days off in a row (it may continue into the next week); days after the rota's last "
         "week count as off."
     )
-    settings = (Setting.of(Contract, "min_consecutive_days_off", "days"),)
+    settings = contract_settings(min_consecutive_days_off="days")
 
     def diagnose(self, instance) -> list[str]:
         return day_pattern_problems(instance)

@@ -8,9 +8,9 @@ monthly-hours contract planned over several weeks).
 
 from __future__ import annotations
 
-from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source, duration_text, number_text
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting
+from wfm.scheduling.rules.base import ModelContext, Rule, contract_settings
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 class HorizonPaidHours(Rule):
@@ -22,10 +22,7 @@ class HorizonPaidHours(Rule):
         "An agent's paid hours over the whole horizon lie between min_hours_per_horizon and "
         "max_hours_per_horizon (each optional), besides the weekly range."
     )
-    settings = (
-        Setting.of(Contract, "min_hours_per_horizon", "hours"),
-        Setting.of(Contract, "max_hours_per_horizon", "hours"),
-    )
+    settings = contract_settings(min_hours_per_horizon="hours", max_hours_per_horizon="hours")
 
     def diagnose(self, instance) -> list[str]:
         """A horizon minimum above what the weekly maxima allow, or a horizon maximum below

@@ -20,7 +20,7 @@ import pandas as pd
 from wfm.config import Contract
 from wfm.scheduling.instance import horizon_day
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import ModelContext, Rule, Setting
+from wfm.scheduling.rules.base import ModelContext, Rule, contract_settings
 
 
 def limit_of(contract: Contract) -> int:
@@ -141,7 +141,7 @@ class MaxConsecutiveWorkingDays(Rule):
         "as a repeating pattern, a longer one as a line of weeks, continuing the frozen weeks "
         "before it when given: a rolling horizon's earlier windows)."
     )
-    settings = (Setting.of(Contract, "max_consecutive_working_days", "days"),)
+    settings = contract_settings(max_consecutive_working_days="days")
 
     def add_constraints(self, context: ModelContext) -> None:
         add_max_consecutive_working_days(context)

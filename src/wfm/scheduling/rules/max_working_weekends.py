@@ -19,17 +19,16 @@ import datetime as dt
 
 import pandas as pd
 
-from wfm.config import Contract
 from wfm.scheduling.instance import values_by_agent
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
-    Setting,
     agents_bound_by,
+    contract_settings,
     units_bound_by,
 )
+from wfm.timegrid import DAYS_PER_WEEK
 
 SATURDAY, SUNDAY = 5, 6
 
@@ -68,7 +67,7 @@ class MaxWorkingWeekends(Rule):
         "is worked when a shift starts on its Saturday or Sunday); hard, besides the fairness "
         "price."
     )
-    settings = (Setting.of(Contract, "max_working_weekends", "weekends"),)
+    settings = contract_settings(max_working_weekends="weekends")
 
     def diagnose(self, instance) -> list[str]:
         """Agents whose weekday availability cannot give the contract's minimum days in some

@@ -18,26 +18,25 @@ import datetime as dt
 
 import pandas as pd
 
-from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
     ModelContext,
-    Rule,
-    Setting,
-    add_upper_rows,
+    ShortestRunRule,
     agent_text,
     agents_bound_by,
-    agents_of_contracts,
     combined,
+    contract_settings,
+    contracts_and_agents,
     run_length_applies,
-    units_bound_by,
+    run_row_days,
+    run_row_terms,
     who,
 )
 from wfm.scheduling.rules.day_runs import runs
 from wfm.scheduling.rules.max_consecutive_working_days import limit_of
 
 
-class MinConsecutiveWorkingDays(Rule):
+class MinConsecutiveWorkingDays(ShortestRunRule):
     """Shortest run of working days."""
 
     name = "min_consecutive_working_days"
@@ -48,18 +47,18 @@ class MinConsecutiveWorkingDays(Rule):
         "as a line of weeks, continuing the frozen weeks before it when given (a rolling "
         "horizon's earlier windows)."
     )
-    settings = (Setting.of(Contract, "min_consecutive_working_days", "days"),)
+    setting = "min_consecutive_working_days"
+    settings = contract_settings(min_consecutive_working_days="days")
 
     def diagnose(self, instance) -> list[str]:
         problems = []
-        agents_of = agents_of_contracts(instance)
-        for contract in dict.fromkeys(instance.contracts):
+        for contract, names in contracts_and_agents(instance):
             least = contract.min_consecutive_working_days
             if least > limit_of(contract) and contract.min_days_per_week > 0:
                 problems.append(
                     f"contract '{contract.name}' needs every run of working days to be at least "
                     f"{least} days but allows at most {limit_of(contract)} working days in a row "
-                    f"(max_consecutive_working_days), so its {who(agents_of[contract.name])} "
+                    f"(max_consecutive_working_days), so its {who(names)} "
                     f"cannot work the contract's {contract.min_days_per_week} days a week"
                 )
         return problems + self.frozen_run_problems(instance)
@@ -98,58 +97,29 @@ class MinConsecutiveWorkingDays(Rule):
                 )
         return problems
 
-    def add_constraints(self, context: ModelContext) -> None:
-        if context.open_horizon:
-            self.add_open_horizon_rows(context)
-            return
+    def rows_on_horizon(self, context: ModelContext) -> dict:
         rows = {}
-        for unit, least, mine in units_bound_by(context, self.name, run_length_applies):
-            for d in sorted(mine):
-                previous = context.day(d - 1)  # None: a line's first day (the run may go on)
-                if previous is None:
-                    continue
-                before = mine.get(previous, [])
-                for i in range(1, least):
-                    later = context.day(d + i)  # None: past a line's last day
-                    if later is None or later == d:
-                        continue
-                    after = mine.get(later, [])
-                    rows[unit.unit_id, d, i] = (
-                        *combined(
-                            [(1.0, x) for x in mine[d]] + [(-1.0, x) for x in [*before, *after]]
-                        ),
-                        0.0,
-                    )
-        add_upper_rows(context.model, "min_consecutive_working_days", rows)
+        for unit, d, i, previous, later, mine in run_row_days(context, self.setting):
+            if d not in mine:
+                continue  # off that day: no run starts
+            rows[unit.unit_id, d, i] = (
+                *combined(
+                    [(1.0, x) for x in mine[d]]
+                    + [(-1.0, x) for x in [*mine.get(previous, []), *mine.get(later, [])]]
+                ),
+                0.0,
+            )
+        return rows
 
-    def add_open_horizon_rows(self, context: ModelContext) -> None:
-        """After frozen days (:mod:`wfm.scheduling.history`): the same rows without wrapping
-        round, for runs starting from :math:`1 - M` on, frozen days as constants (a run the
-        frozen days leave short must go on into the horizon); the days of a run past the
-        horizon's end are the next window's."""
+    def rows_after_frozen_days(self, context: ModelContext) -> dict:
         rows = {}
-        for u, unit in enumerate(context.workforce.units):
-            least = unit.contract.min_consecutive_working_days
-            if not run_length_applies(least):
-                continue
-            for d in range(1 - least, context.n_days):
-                today, before = context.day_terms(u, d), context.day_terms(u, d - 1)
-                if today is None or before is None:
-                    continue
-                for i in range(1, least):
-                    after = context.day_terms(u, d + i)
-                    if after is None:
-                        continue
-                    coefs, variables = combined(
-                        [(1.0, x) for x in today[0]] + [(-1.0, x) for x in [*before[0], *after[0]]]
-                    )
-                    if variables:
-                        rows[unit.unit_id, d, i] = (
-                            coefs,
-                            variables,
-                            before[1] + after[1] - today[1],
-                        )
-        add_upper_rows(context.model, "min_consecutive_working_days", rows)
+        for unit, d, i, before, today, after in run_row_terms(context, self.setting):
+            coefs, variables = combined(
+                [(1.0, x) for x in today[0]] + [(-1.0, x) for x in [*before[0], *after[0]]]
+            )
+            if variables:
+                rows[unit.unit_id, d, i] = (coefs, variables, before[1] + after[1] - today[1])
+        return rows
 
     def check(self, view) -> list[Violation]:
         out = []

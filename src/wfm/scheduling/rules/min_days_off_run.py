@@ -13,25 +13,24 @@ before worked, day :math:`d` off) lasts :math:`L` days,
 
 from __future__ import annotations
 
-from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
-    Rule,
-    Setting,
-    add_upper_rows,
+    ShortestRunRule,
     agents_bound_by,
-    agents_of_contracts,
     combined,
+    contract_settings,
+    contracts_and_agents,
     run_length_applies,
-    units_bound_by,
+    run_row_days,
+    run_row_terms,
     who,
 )
 from wfm.scheduling.rules.day_runs import gaps
+from wfm.timegrid import DAYS_PER_WEEK
 
 
-class MinDaysOffRun(Rule):
+class MinDaysOffRun(ShortestRunRule):
     """Shortest run of days off."""
 
     name = "min_days_off_run"
@@ -42,7 +41,8 @@ class MinDaysOffRun(Rule):
         "a longer one as a line of weeks, continuing the frozen weeks before it when given; "
         "stricter than the weekly run of min_consecutive_days_off."
     )
-    settings = (Setting.of(Contract, "min_days_off_run_length", "days"),)
+    setting = "min_days_off_run_length"
+    settings = contract_settings(min_days_off_run_length="days")
 
     def diagnose(self, instance) -> list[str]:
         """A contract that must leave days off in every week (``max_days_per_week`` below 7)
@@ -50,9 +50,8 @@ class MinDaysOffRun(Rule):
         take at most 7 - min days from a week, and from two weeks when it crosses their
         boundary."""
         problems = []
-        agents_of = agents_of_contracts(instance)
         weeks = max(1, int(instance.grid.days) // DAYS_PER_WEEK)
-        for contract in dict.fromkeys(instance.contracts):
+        for contract, names in contracts_and_agents(instance):
             length = contract.min_days_off_run_length
             off = DAYS_PER_WEEK - contract.min_days_per_week
             room = off if weeks == 1 else 2 * off
@@ -65,73 +64,46 @@ class MinDaysOffRun(Rule):
                 problems.append(
                     f"contract '{contract.name}' needs every run of days off to be at least {length} "
                     f"days, but with {contract.min_days_per_week} working days a week a run can hold "
-                    f"at most {room} days off, for its {who(agents_of[contract.name])}"
+                    f"at most {room} days off, for its {who(names)}"
                 )
         return problems
 
-    def add_constraints(self, context: ModelContext) -> None:
-        if context.open_horizon:
-            self.add_open_horizon_rows(context)
-            return
-        n_days = context.n_days
+    def rows_on_horizon(self, context: ModelContext) -> dict:
         rows = {}
-        for unit, length, mine in units_bound_by(
-            context, "min_days_off_run_length", run_length_applies
-        ):
-            for d in range(n_days):
-                previous = context.day(d - 1)  # None: a line's first day (carried in)
-                before = mine.get(previous, []) if previous is not None else []
-                today = mine.get(d, [])
-                if not before or previous == d:
-                    continue
-                for i in range(1, length):
-                    later = context.day(d + i)  # None: past a line's last day
-                    if later is None or later in (d, previous) or later not in mine:
-                        continue
-                    after = mine[later]
-                    coefs, variables = combined(
-                        [(1.0, x) for x in before]
-                        + [(-1.0, x) for x in today]
-                        + [(1.0, x) for x in after]
-                    )
-                    rows[unit.unit_id, d, i] = (coefs, variables, unit.size)
-        add_upper_rows(context.model, "min_days_off_run_length", rows)
+        for unit, d, i, previous, later, mine in run_row_days(context, self.setting):
+            before = mine.get(previous, [])
+            if not before or previous == d or later == previous or later not in mine:
+                continue  # off the day before (no run of days off starts) or off day d + i
+            coefs, variables = combined(
+                [(1.0, x) for x in before]
+                + [(-1.0, x) for x in mine.get(d, [])]
+                + [(1.0, x) for x in mine[later]]
+            )
+            rows[unit.unit_id, d, i] = (coefs, variables, unit.size)
+        return rows
 
-    def add_open_horizon_rows(self, context: ModelContext) -> None:
-        """After frozen days (:mod:`wfm.scheduling.history`): the same rows without wrapping
-        round, for runs of days off starting from :math:`1 - L` on (a run of days off the
-        frozen days start must last into the horizon), frozen days as constants; days past
-        the horizon's end are the next window's."""
+    def rows_after_frozen_days(self, context: ModelContext) -> dict:
         rows = {}
-        for u, unit in enumerate(context.workforce.units):
-            length = unit.contract.min_days_off_run_length
-            if not run_length_applies(length):
-                continue
-            for d in range(1 - length, context.n_days):
-                today, before = context.day_terms(u, d), context.day_terms(u, d - 1)
-                if today is None or before is None or not (before[0] or before[1]):
-                    continue
-                for i in range(1, length):
-                    after = context.day_terms(u, d + i)
-                    if after is None or not (after[0] or after[1]):
-                        continue
-                    coefs, variables = combined(
-                        [(1.0, x) for x in before[0]]
-                        + [(-1.0, x) for x in today[0]]
-                        + [(1.0, x) for x in after[0]]
-                    )
-                    if variables:
-                        rows[unit.unit_id, d, i] = (
-                            coefs,
-                            variables,
-                            unit.size - before[1] + today[1] - after[1],
-                        )
-        add_upper_rows(context.model, "min_days_off_run_length", rows)
+        for unit, d, i, before, today, after in run_row_terms(context, self.setting):
+            if not (before[0] or before[1]) or not (after[0] or after[1]):
+                continue  # off the day before, or off day d + i
+            coefs, variables = combined(
+                [(1.0, x) for x in before[0]]
+                + [(-1.0, x) for x in today[0]]
+                + [(1.0, x) for x in after[0]]
+            )
+            if variables:
+                rows[unit.unit_id, d, i] = (
+                    coefs,
+                    variables,
+                    unit.size - before[1] + today[1] - after[1],
+                )
+        return rows
 
     def check(self, view) -> list[Violation]:
         out = []
         for agent, contract, length, days in agents_bound_by(
-            view, "min_days_off_run_length", run_length_applies
+            view, self.setting, run_length_applies
         ):
             for first, last in gaps(days["day"]):
                 off = (last - first).days + 1

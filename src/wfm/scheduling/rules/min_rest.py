@@ -13,7 +13,6 @@ import logging
 import numpy as np
 import pandas as pd
 
-from wfm.config import Contract
 from wfm.scheduling.rota_view import (
     Violation,
     contract_source,
@@ -25,8 +24,8 @@ from wfm.scheduling.rota_view import (
 from wfm.scheduling.rules.base import (
     ModelContext,
     Rule,
-    Setting,
-    agents_of_contracts,
+    contract_settings,
+    contracts_and_agents,
     who,
 )
 
@@ -147,7 +146,7 @@ class MinRest(Rule):
         "week boundaries too; a rota check reports it where it is stricter than the law's "
         "daily rest."
     )
-    settings = (Setting.of(Contract, "min_rest_hours", "hours"),)
+    settings = contract_settings(min_rest_hours="hours")
 
     def diagnose(self, instance) -> list[str]:
         """Contracts whose rest leaves no way to work two days in a row, yet need 4 or more
@@ -155,7 +154,6 @@ class MinRest(Rule):
         repeating holds at most 3 (4 would need both Monday and Sunday, which are next to
         each other across the week boundary)."""
         problems = []
-        agents_of = agents_of_contracts(instance)
         candidates = instance.candidates
         if candidates.empty:
             return problems
@@ -165,7 +163,7 @@ class MinRest(Rule):
         end_after_start_day = (
             (end.tz_localize(None) - start.tz_localize(None).normalize()).total_seconds() / 60.0
         ).to_numpy()
-        for contract in dict.fromkeys(instance.contracts):
+        for contract, names in contracts_and_agents(instance):
             if contract.min_days_per_week < 4:
                 continue
             # Latest start (next day) minus the earliest end of any shift, in minutes.
@@ -176,7 +174,7 @@ class MinRest(Rule):
                     f"shifts, but the earliest end and the latest start of the shift templates leave "
                     f"at most {duration_text(best_gap * 60)} between two days, so its agents cannot "
                     f"work two days in a row, nor the contract's {contract.min_days_per_week} days a "
-                    f"week, for its {who(agents_of[contract.name])}"
+                    f"week, for its {who(names)}"
                 )
         return problems
 

@@ -26,13 +26,13 @@ import pandas as pd
 from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
-    Setting,
     add_equal_rows,
     agent_text,
+    contract_settings,
 )
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def period_of(contract: Contract) -> int | None:
@@ -61,7 +61,7 @@ class Rotation(Rule):
         "weeks repeat the frozen weeks before the horizon when there are any (a rolling "
         "horizon's earlier windows)."
     )
-    settings = (Setting.of(Contract, "rotation_weeks", "weeks"),)
+    settings = contract_settings(rotation_weeks="weeks")
 
     def diagnose(self, instance) -> list[str]:
         """Agents whose shifts allowed in every week of a rotation class leave fewer

@@ -20,9 +20,9 @@ import itertools
 
 import pandas as pd
 
-from wfm.config import Contract
 from wfm.scheduling.rota_view import Violation, contract_source
-from wfm.scheduling.rules.base import DAYS_PER_WEEK, ModelContext, Rule, Setting
+from wfm.scheduling.rules.base import ModelContext, Rule, contract_settings
+from wfm.timegrid import DAYS_PER_WEEK
 
 #: Most combinations of start times the diagnosis tries per agent and week.
 MAX_COMBINATIONS = 5000
@@ -38,9 +38,8 @@ class SameStartTime(Rule):
         "in each calendar week (1: the same start all week), hard; extra_start_time_cost prices "
         "each start time beyond the first instead (soft)."
     )
-    settings = (
-        Setting.of(Contract, "max_start_times_per_week", "start times"),
-        Setting.of(Contract, "extra_start_time_cost", "cost units"),
+    settings = contract_settings(
+        max_start_times_per_week="start times", extra_start_time_cost="cost units"
     )
 
     def diagnose(self, instance) -> list[str]:

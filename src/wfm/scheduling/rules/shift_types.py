@@ -22,17 +22,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from wfm.config import Contract, ShiftType
+from wfm.config import ShiftType
 from wfm.scheduling.rota_view import Violation, contract_source, span_text
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
-    Setting,
     add_upper_rows,
     agent_text,
+    contract_settings,
 )
-from wfm.timegrid import parse_clock
+from wfm.timegrid import DAYS_PER_WEEK, parse_clock
 
 
 def start_windows(shift_types: Sequence[ShiftType]) -> dict[str, tuple[int, int]]:
@@ -62,6 +61,15 @@ def candidate_types(candidates: pd.DataFrame, windows: Mapping[str, tuple[int, i
 def _shift_start_minutes(shifts: pd.DataFrame) -> np.ndarray:
     start = pd.DatetimeIndex(shifts["start"])
     return (start.hour * 60 + start.minute).to_numpy()
+
+
+def _typed_shifts(view) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """What a shift-type check reads: the rota's shifts and the local minute of the day each
+    starts at [minutes]; ``None`` when the rota has no shift or the centre no shift type."""
+    shifts = view.shifts
+    if shifts.empty or not view.shift_types:
+        return None
+    return shifts, _shift_start_minutes(shifts)
 
 
 def _allowed_by_agent(instance) -> dict[int, set[int]]:
@@ -117,7 +125,7 @@ class ForbiddenShiftSequences(Rule):
         "the next day by one of the second type (e.g. a night then an early); types are the "
         "centre's [[shift_types]] by start window."
     )
-    settings = (Setting.of(Contract, "forbidden_shift_sequences", "shift types"),)
+    settings = contract_settings(forbidden_shift_sequences="shift types")
 
     def diagnose(self, instance) -> list[str]:
         """Agents whose only shifts are of a type that may not follow itself, on a contract
@@ -161,10 +169,10 @@ class ForbiddenShiftSequences(Rule):
 
     def check(self, view) -> list[Violation]:
         out = []
-        shifts = view.shifts
-        if shifts.empty or not view.shift_types:
+        typed = _typed_shifts(view)
+        if typed is None:
             return out
-        start_minute = _shift_start_minutes(shifts)
+        shifts, start_minute = typed
         kinds = {name: in_window(start_minute, w) for name, w in view.shift_types.items()}
         for agent in view.contracted_agents():
             contract = view.contract_of[agent]
@@ -211,7 +219,7 @@ class MaxShiftsPerType(Rule):
         "An agent works at most the number given in max_shifts_per_type of each shift type "
         "over the horizon (e.g. at most 3 nights); types are the centre's [[shift_types]]."
     )
-    settings = (Setting.of(Contract, "max_shifts_per_type", "shifts"),)
+    settings = contract_settings(max_shifts_per_type="shifts")
 
     def diagnose(self, instance) -> list[str]:
         """Agents whose every allowed shift is of a limited type, on a contract whose minimum
@@ -245,10 +253,10 @@ class MaxShiftsPerType(Rule):
 
     def check(self, view) -> list[Violation]:
         out = []
-        shifts = view.shifts
-        if shifts.empty or not view.shift_types:
+        typed = _typed_shifts(view)
+        if typed is None:
             return out
-        start_minute = _shift_start_minutes(shifts)
+        shifts, start_minute = typed
         for agent in view.contracted_agents():
             contract = view.contract_of[agent]
             mine = (shifts["agent_id"] == agent).to_numpy()

@@ -21,14 +21,14 @@ from wfm.scheduling.rota_view import (
     number_text,
 )
 from wfm.scheduling.rules.base import (
-    DAYS_PER_WEEK,
     ModelContext,
     Rule,
-    Setting,
     agent_text,
+    contract_settings,
     grouped_rows,
     is_whole_week,
 )
+from wfm.timegrid import DAYS_PER_WEEK
 
 
 def whole_weeks(n_days: int) -> list[int]:
@@ -106,13 +106,24 @@ def _contract_array(workforce, field: str) -> np.ndarray:
     return np.array([getattr(u.contract, field) for u in workforce.units], dtype=np.float64)
 
 
+def _by_unit_and_week(context: ModelContext, totals: pd.Series) -> np.ndarray:
+    """``totals`` indexed by (unit, calendar week) as an array [unit, week] over every unit
+    and week of the horizon, 0 where it has no value."""
+    n_weeks = (context.n_days + DAYS_PER_WEEK - 1) // DAYS_PER_WEEK
+    out = np.zeros((len(context.workforce.units), n_weeks))
+    out[
+        totals.index.get_level_values(0).to_numpy(dtype=np.int64),
+        totals.index.get_level_values(1).to_numpy(dtype=np.int64),
+    ] = totals.to_numpy()
+    return out
+
+
 def add_contract_hours(context: ModelContext) -> None:
     """Paid hours in each calendar week within the contract's minimum and maximum (times
     the unit size): ``contract_hours[unit_id, week]``. A shorter last week gets only the
     maximum; a maximum that the unit's longest shifts on its most days cannot reach is
     left out."""
     shifts, workforce = context.shifts, context.workforce
-    n_weeks = (context.n_days + DAYS_PER_WEEK - 1) // DAYS_PER_WEEK
     # The most paid hours a unit can reach in a week: its longest shift on each day, the
     # max-days largest of those.
     longest = (
@@ -126,12 +137,9 @@ def add_contract_hours(context: ModelContext) -> None:
     rank = longest.groupby(["unit", "week"]).cumcount().to_numpy()
     units = longest["unit"].to_numpy(dtype=np.int64)
     chosen = longest[rank < most_days[units]]
-    reachable = np.zeros((len(workforce.units), n_weeks))
-    totals = chosen.groupby(["unit", "week"], sort=True)["paid_hours"].sum()
-    reachable[
-        totals.index.get_level_values(0).to_numpy(dtype=np.int64),
-        totals.index.get_level_values(1).to_numpy(dtype=np.int64),
-    ] = totals.to_numpy()
+    reachable = _by_unit_and_week(
+        context, chosen.groupby(["unit", "week"], sort=True)["paid_hours"].sum()
+    )
     add_weekly_contract_rows(
         context,
         "contract_hours",
@@ -147,7 +155,6 @@ def add_contract_days(context: ModelContext) -> None:
     the unit size): ``contract_days[unit_id, week]``. A shorter last week gets only the
     maximum."""
     shifts, workforce = context.shifts, context.workforce
-    n_weeks = (context.n_days + DAYS_PER_WEEK - 1) // DAYS_PER_WEEK
     days = (
         shifts[["unit", "day"]]
         .drop_duplicates()
@@ -155,18 +162,13 @@ def add_contract_days(context: ModelContext) -> None:
         .groupby(["unit", "week"], sort=True)
         .size()
     )
-    reachable = np.zeros((len(workforce.units), n_weeks))
-    reachable[
-        days.index.get_level_values(0).to_numpy(dtype=np.int64),
-        days.index.get_level_values(1).to_numpy(dtype=np.int64),
-    ] = days.to_numpy()
     add_weekly_contract_rows(
         context,
         "contract_days",
         np.ones(len(shifts)),
         _contract_array(workforce, "min_days_per_week"),
         _contract_array(workforce, "max_days_per_week"),
-        reachable,
+        _by_unit_and_week(context, days),
     )
 
 
@@ -226,11 +228,11 @@ class WeeklyHoursAndDays(Rule):
         "between min_hours_per_week and max_hours_per_week and their working days between "
         "min_days_per_week and max_days_per_week; a shorter last week gets only the maxima."
     )
-    settings = (
-        Setting.of(Contract, "min_hours_per_week", "hours"),
-        Setting.of(Contract, "max_hours_per_week", "hours"),
-        Setting.of(Contract, "min_days_per_week", "days"),
-        Setting.of(Contract, "max_days_per_week", "days"),
+    settings = contract_settings(
+        min_hours_per_week="hours",
+        max_hours_per_week="hours",
+        min_days_per_week="days",
+        max_days_per_week="days",
     )
 
     def add_constraints(self, context: ModelContext) -> None:
