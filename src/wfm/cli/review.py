@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_coverage, read_forecast, read_requirements
     from wfm.data.timestamps import check_timezone
-    from wfm.review.kpi import review_kpis
+    from wfm.review.kpi import PlanFigures, review_kpis
     from wfm.review.kpi_report import review_html
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition
 
@@ -162,15 +162,10 @@ def run(args: argparse.Namespace) -> int:
         if args.actual_staff
         else None
     )
-    review = review_kpis(
-        actuals,
-        history.interval_minutes,
-        definition,
-        forecast=forecast,
-        requirements=requirements,
-        coverage=coverage,
-        actual_staff=actual_staff,
+    plan = PlanFigures(
+        forecast=forecast, requirements=requirements, coverage=coverage, actual_staff=actual_staff
     )
+    review = review_kpis(actuals, history.interval_minutes, definition, plan=plan)
     targets = {q.name: q.service_level_target for q in centre.queues} if centre else {}
     title = centre.name if centre else Path(args.history).stem
     page = review_html(review, title=title, targets=targets, period=f"{period_from} to {period_to}")
