@@ -311,6 +311,21 @@ def compare_scenarios(results: list[ScenarioResult]) -> pd.DataFrame:
     return table
 
 
+def _sums_by_day(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numeric columns of ``frame`` summed per ``date`` and ``queue``, and per ``date`` as
+    queue ``all`` (after the day's queues); sorted by date."""
+    parts = []
+    for keys in (["date", "queue"], ["date"]):
+        sums = frame.groupby(keys, sort=True).sum(numeric_only=True).reset_index()
+        if "queue" not in keys:
+            sums["queue"] = "all"
+        parts.append(sums)
+    table = pd.concat(parts, ignore_index=True)
+    return table.assign(last=table["queue"] == "all").sort_values(
+        ["date", "last", "queue"], kind="stable"
+    )
+
+
 def service_by_day(result: ScenarioResult) -> pd.DataFrame:
     """Service level per site date and queue (plus ``all``) of a scenario.
 
@@ -326,21 +341,10 @@ def service_by_day(result: ScenarioResult) -> pd.DataFrame:
         date=projected["interval_start"].dt.date,
         weight=projected["service_level"] * projected["offered"],
     )
-    parts = []
-    for keys in (["date", "queue"], ["date"]):
-        sums = (
-            frame.groupby(keys, sort=True)[
-                ["offered", "weight", "agents_scheduled_required", "agents_scheduled"]
-            ]
-            .sum()
-            .reset_index()
-        )
-        if "queue" not in keys:
-            sums["queue"] = "all"
-        parts.append(sums)
-    table = pd.concat(parts, ignore_index=True)
-    table = table.assign(last=table["queue"] == "all").sort_values(
-        ["date", "last", "queue"], kind="stable"
+    table = _sums_by_day(
+        frame[
+            ["date", "queue", "offered", "weight", "agents_scheduled_required", "agents_scheduled"]
+        ]
     )
     table["service_level"] = np.where(
         table["offered"] > 0,
@@ -415,16 +419,7 @@ def projection_by_day(result: ScenarioResult, interval_minutes: int) -> pd.DataF
     with_abandonment = "abandon_probability" in projected
     if with_abandonment:
         frame["abandon_weight"] = projected["abandon_probability"].to_numpy(dtype=float) * offered
-    parts = []
-    for keys in (["date", "queue"], ["date"]):
-        sums = frame.groupby(keys, sort=True).sum(numeric_only=True).reset_index()
-        if "queue" not in keys:
-            sums["queue"] = "all"
-        parts.append(sums)
-    table = pd.concat(parts, ignore_index=True)
-    table = table.assign(last=table["queue"] == "all").sort_values(
-        ["date", "last", "queue"], kind="stable"
-    )
+    table = _sums_by_day(frame)
 
     def share(numerator: pd.Series, denominator: pd.Series, empty: float) -> np.ndarray:
         positive = denominator.to_numpy(dtype=float) > 0
