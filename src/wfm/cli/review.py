@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.cli.common import EXIT_OK, add_output_folder_option, output_folder, parse_date, say, warn
+from wfm.cli.common import (
+    EXIT_OK,
+    add_output_folder_option,
+    centre_and_file_timezone,
+    output_folder,
+    parse_date,
+    say,
+    warn,
+)
 from wfm.errors import InputError
 
 
@@ -121,17 +129,8 @@ def run(args: argparse.Namespace) -> int:
     from wfm.review.kpi_report import review_html
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition
 
-    centre = None
     out_dir = output_folder(args.output)
-    if args.centre:
-        from wfm.config import load_centre
-
-        centre = load_centre(args.centre)
-    timezone = args.timezone or (centre.timezone if centre else None)
-    if timezone is None:
-        from wfm.data.offsets import zone_from_file
-
-        timezone = zone_from_file(args.history, "interval_start")
+    centre, timezone = centre_and_file_timezone(args, args.history, "interval_start")
     check_timezone(timezone)
     definition = parse_definition(args.sl_definition or DEFAULT_DEFINITION)
     date_from, date_to = parse_date(args.date_from, "--from"), parse_date(args.date_to, "--to")
