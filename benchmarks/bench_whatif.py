@@ -20,7 +20,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from wfm.review.scenarios import Scenario, run_scenario, sensitivity
+from wfm.review.scenarios import BasePlan, Scenario, run_scenario, sensitivity
 from wfm.staffing import ServiceTarget, compute_requirements
 
 QUEUES = ("sales", "support", "billing")
@@ -72,18 +72,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     forecast, coverage = make_inputs()
+    plan = BasePlan(forecast, coverage, TARGETS, SHRINKAGE, 15)
     scenario = Scenario("busy", volume_factor=1.1)
-    run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15, scenario)  # warm up imports and caches
+    run_scenario(plan, scenario)  # warm up imports and caches
     cases = {
-        "run_scenario (+10 % volume)": lambda: run_scenario(
-            forecast, coverage, TARGETS, SHRINKAGE, 15, scenario
-        ),
+        "run_scenario (+10 % volume)": lambda: run_scenario(plan, scenario),
         "run_scenario with patience 120 s (Erlang A)": lambda: run_scenario(
-            forecast, coverage, TARGETS, SHRINKAGE, 15, scenario, patience_seconds=120.0
+            plan, scenario, patience_seconds=120.0
         ),
-        "sensitivity (21 recomputations)": lambda: sensitivity(
-            forecast, coverage, TARGETS, SHRINKAGE, 15
-        ),
+        "sensitivity (21 recomputations)": lambda: sensitivity(plan),
     }
     print(
         f"{len(forecast):,} queue-intervals ({len(QUEUES)} queues × 7 days × 96); medians of {args.repeats} runs"

@@ -111,11 +111,11 @@ def sample_week_inputs(staffed: float) -> tuple:
 
 @pytest.mark.slow
 def test_a_sensitivity_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
-    from wfm.review.scenarios import sensitivity
+    from wfm.review.scenarios import BasePlan, sensitivity
 
-    args = sample_week_inputs(staffed=0.95)
-    local = sensitivity(*args)
-    remote = sensitivity(*args, executor=local_cluster)
+    plan = BasePlan(*sample_week_inputs(staffed=0.95))
+    local = sensitivity(plan)
+    remote = sensitivity(plan, executor=local_cluster)
     pd.testing.assert_frame_equal(remote, local)
 
 
@@ -199,14 +199,16 @@ def test_schedule_and_reoptimise_by_group_on_a_local_cluster_equal_the_local_one
 
 @pytest.mark.slow
 def test_a_what_if_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
-    from wfm.review.scenarios import Scenario, compare_scenarios, run_scenarios
+    from wfm.review.scenarios import BasePlan, Scenario, compare_scenarios, run_scenarios
 
     grid = [Scenario("base")] + [
         Scenario(f"volume {factor}", volume_factor=factor) for factor in (0.9, 1.1, 1.2)
     ]
-    args = (*sample_week_inputs(staffed=1.0), grid)
-    local = compare_scenarios(run_scenarios(*args, patience_seconds=120.0))
-    remote = compare_scenarios(run_scenarios(*args, patience_seconds=120.0, executor=local_cluster))
+    plan = BasePlan(*sample_week_inputs(staffed=1.0))
+    local = compare_scenarios(run_scenarios(plan, grid, patience_seconds=120.0))
+    remote = compare_scenarios(
+        run_scenarios(plan, grid, patience_seconds=120.0, executor=local_cluster)
+    )
     pd.testing.assert_frame_equal(remote, local)
     base, lower, higher, highest = local["service_level"]  # more volume, same staff: worse
     assert lower > base > higher > highest

@@ -16,6 +16,7 @@ from helpers import data, state, ui
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 from wfm.plan.rota_choice import applying
 from wfm.review.scenarios import (
+    BasePlan,
     Scenario,
     ScenarioResult,
     projection_by_day,
@@ -30,11 +31,7 @@ BASE, WHAT_IF = "base", "what if"
 class Inputs:
     """What every scenario of the page is computed from (fixed while the sliders move)."""
 
-    forecast: pd.DataFrame
-    coverage: pd.DataFrame
-    targets: dict
-    shrinkage: dict
-    interval_minutes: int
+    plan: BasePlan
     key: tuple
     rota_agents: int
     queues: list[str]
@@ -65,25 +62,13 @@ def _covering_forecast(
 
 @st.cache_data(show_spinner="Ranking the inputs…", max_entries=16)
 def _sensitivity(_inputs: Inputs, key: tuple, base: Scenario, patience: float | None):
-    i = _inputs
-    return sensitivity(
-        i.forecast, i.coverage, i.targets, i.shrinkage, i.interval_minutes, base=base
-    )
+    return sensitivity(_inputs.plan, base=base)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _run(_inputs: Inputs, key: tuple, scenario: Scenario, patience: float | None) -> ScenarioResult:
     """One scenario, computed once per stored forecast, rota, centre and patience."""
-    i = _inputs
-    return run_scenario(
-        i.forecast,
-        i.coverage,
-        i.targets,
-        i.shrinkage,
-        i.interval_minutes,
-        scenario,
-        patience_seconds=patience,
-    )
+    return run_scenario(_inputs.plan, scenario, patience_seconds=patience)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -109,7 +94,11 @@ def result(inputs: Inputs, scenario: Scenario, patience: float | None) -> Scenar
 def by_day(inputs: Inputs, scenario: Scenario, patience: float | None) -> pd.DataFrame:
     """One scenario's projection per day and queue (cached)."""
     return _by_day(
-        result(inputs, scenario, patience), inputs.key, scenario, patience, inputs.interval_minutes
+        result(inputs, scenario, patience),
+        inputs.key,
+        scenario,
+        patience,
+        inputs.plan.interval_minutes,
     )
 
 
@@ -197,11 +186,7 @@ def load(ws, centre) -> Inputs:
         "and targets; the rota itself is not re-solved."
     )
     return Inputs(
-        forecast=forecast,
-        coverage=coverage,
-        targets=targets,
-        shrinkage=shrinkage,
-        interval_minutes=centre.interval_minutes,
+        plan=BasePlan(forecast, coverage, targets, shrinkage, centre.interval_minutes),
         key=(forecast_id, version_id, str(row["updated_at"]), centre.model_dump_json()),
         rota_agents=rota_agents,
         queues=queues,

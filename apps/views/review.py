@@ -18,7 +18,7 @@ import streamlit as st
 from helpers import data, review_charts, state, ui
 from wfm.data.io import frame_to_csv_text
 from wfm.plan.chain import forecast_centre
-from wfm.review.kpi import review_kpis
+from wfm.review.kpi import PlanFigures, review_kpis
 from wfm.review.kpi_report import review_html
 from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION
 
@@ -213,9 +213,7 @@ def history_review() -> None:
             actuals,
             history.interval_minutes,
             rule,
-            forecast=forecast,
-            requirements=requirements,
-            coverage=coverage,
+            plan=PlanFigures(forecast=forecast, requirements=requirements, coverage=coverage),
         )
         targets = {q.name: q.service_level_target for q in centre.queues}
         total = review.by_queue.set_index("queue").loc["all"]

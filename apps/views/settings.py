@@ -22,7 +22,7 @@ from wfm.config import Centre, parse_centre
 from wfm.data.io import frame_to_csv_text
 from wfm.errors import WfmError
 from wfm.store.migrations import status
-from wfm.store.privacy import purge_by_retention, purge_state_events, retention_days
+from wfm.store.privacy import purge_state_events, retention_days
 from wfm.timegrid import ALLOWED_INTERVAL_MINUTES
 
 st.title("Settings")
@@ -320,7 +320,7 @@ if purge_message:
     st.success(purge_message, icon=":material/delete:")
 if st.button("Purge now", icon=":material/delete:"):
     with ui.friendly_errors():
-        result = purge_by_retention(ws.url, centre, actor=ws.actor)
+        result = purge_state_events(ws.url, days, actor=ws.actor)
         st.session_state[state.SETTINGS_PURGE_MESSAGE] = (
             f"Purged {result.events_purged:,} agent-state events that ended before "
             f"{result.cutoff.strftime('%Y-%m-%d %H:%M UTC')}; {result.events_after:,} kept."

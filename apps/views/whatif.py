@@ -50,7 +50,7 @@ def live(inputs: Inputs) -> None:
     drawn = {BASE: base.projected, WHAT_IF: changed.projected}
     for name, other in st.session_state.get(state.WHATIF_KEPT_SCENARIOS, {}).items():
         drawn[name] = whatif_inputs.result(inputs, other, patience).projected
-    frame = whatif_charts.projection_frame(drawn, queue, measure, inputs.interval_minutes)
+    frame = whatif_charts.projection_frame(drawn, queue, measure, inputs.plan.interval_minutes)
     queue_target = float(changed.summary.set_index("queue").loc[queue, "service_level_target"])
     st.altair_chart(
         whatif_charts.projection_chart(

@@ -18,7 +18,7 @@ from wfm.config_toml import centre_toml
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import ConfigError
 from wfm.plan.workspace import Workspace
-from wfm.store.privacy import purge_by_retention, retention_days
+from wfm.store.privacy import purge_state_events, retention_days
 from wfm.store.repository import count_rows, save_state_log
 
 PAGE = "views/settings.py"
@@ -70,7 +70,8 @@ def test_purge_by_the_configured_retention_removes_exactly_the_older_events(tmp_
     url = f"sqlite:///{tmp_path / 'wfm.db'}"
     ws = Workspace.open(url)
     save_state_log(url, state_log([400, 31, 30.0001, 30, 29.9999, 1]))
-    result = purge_by_retention(url, with_retention(sample(), 30), now=NOW, actor="dpo")
+    days = retention_days(with_retention(sample(), 30))
+    result = purge_state_events(url, days, now=NOW, actor="dpo")
     assert (result.events_before, result.events_purged, result.events_after) == (6, 3, 3)
     assert result.cutoff == NOW - dt.timedelta(days=30)
     remaining = ws.agent_states(TIMEZONE).frame

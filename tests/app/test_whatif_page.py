@@ -15,7 +15,7 @@ from helpers import state, ui, whatif_charts
 from wfm.config import load_centre
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 from wfm.plan.workspace import Workspace
-from wfm.review.scenarios import Scenario, compare_scenarios, run_scenario
+from wfm.review.scenarios import BasePlan, Scenario, compare_scenarios, run_scenario
 from wfm.store import repository
 
 PAGE = "views/whatif.py"
@@ -161,15 +161,14 @@ def direct_result(store_url: str, scenario: Scenario):
     forecast = forecast[
         (forecast["interval_start"] >= start) & (forecast["interval_start"] < end)
     ].reset_index(drop=True)
-    return run_scenario(
+    plan = BasePlan(
         forecast,
         version.coverage,
         service_targets(centre),
         shrinkage_by_queue(centre),
         centre.interval_minutes,
-        scenario,
-        patience_seconds=120.0,
     )
+    return run_scenario(plan, scenario, patience_seconds=120.0)
 
 
 def metrics(app) -> dict[str, str]:

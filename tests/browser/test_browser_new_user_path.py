@@ -157,7 +157,7 @@ def what_if_service_levels(ws: Any) -> tuple[str, str]:
     """Service level of the published rota, as it stands and with 10 % more contacts, from
     the library on the stored forecast and rota (Erlang A with the page's patience)."""
     from wfm.plan.chain import service_targets, shrinkage_by_queue
-    from wfm.review.scenarios import Scenario, compare_scenarios, run_scenario
+    from wfm.review.scenarios import BasePlan, Scenario, compare_scenarios, run_scenario
 
     centre = ws.centre()
     version = ws.latest_rota("published")
@@ -168,9 +168,9 @@ def what_if_service_levels(ws: Any) -> tuple[str, str]:
     end = start + pd.Timedelta(days=7)
     times = forecast["interval_start"]
     forecast = forecast[(times >= start) & (times < end)].reset_index(drop=True)
-    args = (forecast, coverage, service_targets(centre), shrinkage_by_queue(centre), 5)
+    plan = BasePlan(forecast, coverage, service_targets(centre), shrinkage_by_queue(centre), 5)
     results = [
-        run_scenario(*args, scenario, patience_seconds=WHATIF_PATIENCE_SECONDS)
+        run_scenario(plan, scenario, patience_seconds=WHATIF_PATIENCE_SECONDS)
         for scenario in (Scenario(name="base"), Scenario(name="what if", volume_factor=1.1))
     ]
     table = compare_scenarios(results).set_index("scenario")

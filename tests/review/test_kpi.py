@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from wfm.errors import InputError
-from wfm.review.kpi import review_kpis
+from wfm.review.kpi import PlanFigures, review_kpis
 
 T0 = pd.Timestamp("2026-11-09 08:00", tz="Europe/London")
 
@@ -76,7 +76,7 @@ def test_abandonment_rate_and_occupancy_from_totals():
             "agents_productive": [1.0, 8.0, 4.0],
         }
     )
-    review = review_kpis(history(), 15, coverage=coverage)
+    review = review_kpis(history(), 15, plan=PlanFigures(coverage=coverage))
     day1 = review.by_day.iloc[0]
     assert day1["abandonment_rate"] == pytest.approx(5 / 40)
     # handle 6200 s over (1 + 8) productive agents x 900 s
@@ -90,7 +90,7 @@ def test_abandonment_rate_and_occupancy_from_totals():
 def test_forecast_accuracy_on_a_tiny_known_case():
     frame = history()
     forecast = frame[["interval_start", "queue"]].assign(offered=[12.0, 24.0, 20.0])
-    review = review_kpis(frame, 15, forecast=forecast)
+    review = review_kpis(frame, 15, plan=PlanFigures(forecast=forecast))
     total = review.by_queue.set_index("queue").loc["all"]
     # actual 10, 30, 20; forecast 12, 24, 20: |errors| 2 + 6 + 0 = 8 over 60
     assert total["wape"] == pytest.approx(8 / 60)
@@ -105,9 +105,8 @@ def test_required_scheduled_and_actual_staff_per_interval():
     requirements = keys.assign(agents_scheduled_required=[3, 12, 5])
     coverage = keys.iloc[:2].assign(agents_scheduled=[2.0, 12.0])
     actual = keys.assign(agents_actual=[2.0, 11.0, 5.0])
-    review = review_kpis(
-        frame, 15, requirements=requirements, coverage=coverage, actual_staff=actual
-    )
+    plan = PlanFigures(requirements=requirements, coverage=coverage, actual_staff=actual)
+    review = review_kpis(frame, 15, plan=plan)
     assert review.by_interval["agents_required"].tolist() == [3, 12, 5]
     assert review.by_interval["agents_scheduled"].iloc[:2].tolist() == [2.0, 12.0]
     assert np.isnan(review.by_interval["agents_scheduled"].iloc[2])

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from wfm.review.projection import project_service, summarise_service
-from wfm.review.scenarios import Scenario, compare_scenarios, run_scenario
+from wfm.review.scenarios import BasePlan, Scenario, compare_scenarios, run_scenario
 from wfm.staffing import ServiceTarget, compute_requirements, service_level
 
 TARGETS = {"sales": ServiceTarget(0.8, 20, None)}
@@ -71,12 +71,12 @@ def test_scenarios_move_the_way_theory_says():
     coverage = base_req[["interval_start", "queue"]].assign(
         agents_scheduled=base_req["agents_scheduled_required"].astype(float)
     )
-    args = (forecast, coverage, TARGETS, {"sales": 0.3}, 30)
-    base = run_scenario(*args, Scenario("base"))
-    busier = run_scenario(*args, Scenario("+10 % volume", volume_factor=1.1))
-    slower = run_scenario(*args, Scenario("+10 % AHT", aht_factor=1.1))
-    stricter = run_scenario(*args, Scenario("90/20", service_level_target=0.9))
-    leaner = run_scenario(*args, Scenario("less shrinkage", shrinkage_fraction=0.2))
+    plan = BasePlan(forecast, coverage, TARGETS, {"sales": 0.3}, 30)
+    base = run_scenario(plan, Scenario("base"))
+    busier = run_scenario(plan, Scenario("+10 % volume", volume_factor=1.1))
+    slower = run_scenario(plan, Scenario("+10 % AHT", aht_factor=1.1))
+    stricter = run_scenario(plan, Scenario("90/20", service_level_target=0.9))
+    leaner = run_scenario(plan, Scenario("less shrinkage", shrinkage_fraction=0.2))
     table = compare_scenarios([base, busier, slower, stricter, leaner]).set_index("scenario")
     assert table.loc["base", "service_level_change"] == 0
     assert table.loc["+10 % volume", "service_level"] < table.loc["base", "service_level"]

@@ -9,6 +9,7 @@ import pytest
 from wfm.errors import InputError
 from wfm.review.projection import project_service, summarise_service
 from wfm.review.scenarios import (
+    BasePlan,
     Scenario,
     ScenarioResult,
     compare_scenarios,
@@ -23,8 +24,9 @@ TARGETS = {"sales": ServiceTarget(0.8, 20.0), "support": ServiceTarget(0.8, 30.0
 SHRINKAGE = {"sales": 0.3, "support": 0.25}
 
 
-def plan_inputs(days=2, waves=3, coverage_share=0.97):
-    """Two queues over ``days`` open days of a sine-shaped forecast, staffed at a share of the need."""
+def base_plan(days=2, waves=3, coverage_share=0.97):
+    """The base plan of two queues over ``days`` open days of a sine-shaped forecast, staffed
+    at a share of the need."""
     starts = pd.date_range("2026-11-09 08:00", periods=days * 96, freq="15min", tz="Europe/London")
     starts = starts[(starts.hour >= 8) & (starts.hour < 20)]
     shape = 1 + 0.5 * np.sin(np.linspace(0, waves * np.pi, len(starts)))
@@ -53,18 +55,14 @@ def plan_inputs(days=2, waves=3, coverage_share=0.97):
     coverage = requirements[["interval_start", "queue"]].assign(
         agents_scheduled=requirements["agents_scheduled_required"] * coverage_share
     )
-    return forecast, coverage
+    return BasePlan(forecast, coverage, TARGETS, SHRINKAGE, 15)
 
 
 def test_a_scenario_of_no_change_equals_the_base():
-    forecast, coverage = plan_inputs()
-    base = run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15)
+    plan = base_plan()
+    base = run_scenario(plan)
     same = run_scenario(
-        forecast,
-        coverage,
-        TARGETS,
-        SHRINKAGE,
-        15,
+        plan,
         Scenario("zero", volume_factor=1.0, absenteeism_fraction=0.0),
     )
     pd.testing.assert_frame_equal(base.summary, same.summary)
@@ -73,12 +71,10 @@ def test_a_scenario_of_no_change_equals_the_base():
 
 
 def test_absenteeism_equals_scaling_the_coverage_computed_independently():
-    forecast, coverage = plan_inputs()
-    result = run_scenario(
-        forecast, coverage, TARGETS, SHRINKAGE, 15, Scenario("sick", absenteeism_fraction=0.1)
-    )
-    requirements = compute_requirements(forecast, TARGETS, SHRINKAGE, 15)
-    scaled = coverage.assign(agents_scheduled=coverage["agents_scheduled"] * 0.9)
+    plan = base_plan()
+    result = run_scenario(plan, Scenario("sick", absenteeism_fraction=0.1))
+    requirements = compute_requirements(plan.forecast, TARGETS, SHRINKAGE, 15)
+    scaled = plan.coverage.assign(agents_scheduled=plan.coverage["agents_scheduled"] * 0.9)
     expected = project_service(requirements, scaled, TARGETS)
     np.testing.assert_allclose(result.projected["service_level"], expected["service_level"])
     expected_summary = summarise_service(expected, 15, TARGETS)
@@ -86,17 +82,15 @@ def test_absenteeism_equals_scaling_the_coverage_computed_independently():
         expected_summary["service_level"].tolist()
     )
     # and headcount 0.9 is the same change
-    headcount = run_scenario(
-        forecast, coverage, TARGETS, SHRINKAGE, 15, Scenario("fewer", headcount_factor=0.9)
-    )
+    headcount = run_scenario(plan, Scenario("fewer", headcount_factor=0.9))
     np.testing.assert_allclose(headcount.projected["service_level"], expected["service_level"])
 
 
 def test_patience_gives_erlang_a_throughout_interpolated_between_whole_agents():
     """Regression (issue 16, item 2): with a patience, SL and ASA were Erlang C and only the
     abandonment Erlang A. Every figure is now Erlang A, interpolated between whole agents."""
-    forecast, coverage = plan_inputs(days=1)
-    result = run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15, patience_seconds=120.0)
+    plan = base_plan(days=1)
+    result = run_scenario(plan, patience_seconds=120.0)
     assert result.model == "Erlang A (patience 120 s)"
     loaded = result.projected[result.projected["traffic_erlangs"] > 0]
     row = loaded.iloc[len(loaded) // 2]
@@ -124,7 +118,7 @@ def test_patience_gives_erlang_a_throughout_interpolated_between_whole_agents():
         float((result.projected["abandon_probability"] * weights).sum() / weights.sum())
     )
     assert "abandonment_rate" in compare_scenarios([result]).columns
-    assert run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15).model == "Erlang C"
+    assert run_scenario(plan).model == "Erlang C"
 
 
 def test_more_agents_never_raise_the_asa_with_patience_or_report_it_unbounded_without():
@@ -132,16 +126,14 @@ def test_more_agents_never_raise_the_asa_with_patience_or_report_it_unbounded_wi
     because the intervals without a finite wait were left out. With a patience every interval
     has a finite wait and the ASA falls as agents are added; without, the ASA's coverage
     says over what share of contacts it is, and it never rises while that share stays 1."""
-    forecast, coverage = plan_inputs(days=1)
+    plan = base_plan(days=1)
     busy = Scenario("busy", volume_factor=1.6)
     for patience in (120.0, None):
         asas, shares = [], []
         for factor in (0.7, 0.8, 0.9, 1.0, 1.1, 1.2):
             scenario = dataclasses.replace(busy, headcount_factor=factor)
             total = (
-                run_scenario(
-                    forecast, coverage, TARGETS, SHRINKAGE, 15, scenario, patience_seconds=patience
-                )
+                run_scenario(plan, scenario, patience_seconds=patience)
                 .summary.set_index("queue")
                 .loc["all"]
             )
@@ -158,8 +150,8 @@ def test_more_agents_never_raise_the_asa_with_patience_or_report_it_unbounded_wi
 
 
 def test_service_by_day_weights_by_offered_contacts():
-    forecast, coverage = plan_inputs(days=2)
-    result = run_scenario(forecast, coverage, TARGETS, SHRINKAGE, 15)
+    plan = base_plan(days=2)
+    result = run_scenario(plan)
     daily = service_by_day(result)
     assert len(daily) == 2 * 3
     first_day = result.projected[
@@ -173,8 +165,8 @@ def test_service_by_day_weights_by_offered_contacts():
 
 
 def test_sensitivity_signs_follow_queueing_theory():
-    forecast, coverage = plan_inputs(days=1)
-    table = sensitivity(forecast, coverage, TARGETS, SHRINKAGE, 15, steps=(-0.1, 0.1))
+    plan = base_plan(days=1)
+    table = sensitivity(plan, steps=(-0.1, 0.1))
     change = table.set_index(["input", "step"])["service_level_change"]
     for name in ("volume", "aht", "shrinkage", "absenteeism"):
         assert change[(name, 0.1)] < 0 < change[(name, -0.1)], name
@@ -188,13 +180,9 @@ def test_sensitivity_signs_follow_queueing_theory():
 
 
 def test_sensitivity_volume_step_equals_the_same_scenario():
-    forecast, coverage = plan_inputs(days=1)
-    table = sensitivity(
-        forecast, coverage, TARGETS, SHRINKAGE, 15, steps=(0.05,), inputs=("volume",)
-    )
-    direct = run_scenario(
-        forecast, coverage, TARGETS, SHRINKAGE, 15, Scenario("v", volume_factor=1.05)
-    )
+    plan = base_plan(days=1)
+    table = sensitivity(plan, steps=(0.05,), inputs=("volume",))
+    direct = run_scenario(plan, Scenario("v", volume_factor=1.05))
     assert table["service_level"].iloc[0] == pytest.approx(
         direct.summary.set_index("queue").loc["all", "service_level"]
     )
@@ -207,9 +195,9 @@ def test_nonsense_changes_are_input_errors():
         Scenario(headcount_factor=-1)
     with pytest.raises(InputError):
         Scenario(shrinkage_by_queue={"sales": 1.5})
-    forecast, coverage = plan_inputs(days=1)
+    plan = base_plan(days=1)
     with pytest.raises(InputError):
-        sensitivity(forecast, coverage, TARGETS, SHRINKAGE, 15, inputs=("weather",))
+        sensitivity(plan, inputs=("weather",))
 
 
 # --- per-day figures (projection_by_day) ---------------------------------------------------
@@ -259,13 +247,9 @@ def test_day_figures_match_hand_computed_totals():
 
 
 def test_the_days_add_up_to_the_period_of_compare_scenarios():
-    forecast, coverage = plan_inputs(days=3, waves=5, coverage_share=0.95)
+    plan = base_plan(days=3, waves=5, coverage_share=0.95)
     result = run_scenario(
-        forecast,
-        coverage,
-        TARGETS,
-        SHRINKAGE,
-        15,
+        plan,
         Scenario("busier", volume_factor=1.1),
         patience_seconds=120.0,
     )
@@ -296,3 +280,12 @@ def test_without_patience_there_is_no_abandonment_column():
         result.summary,
     )
     assert "abandonment_rate" not in projection_by_day(result, 15)
+
+
+def test_a_base_plan_keeps_its_own_targets_and_shrinkage():
+    """The caller's mappings changing later does not change a plan already made."""
+    shrinkage = dict(SHRINKAGE)
+    plan = BasePlan(pd.DataFrame(), pd.DataFrame(), TARGETS, shrinkage, 15)
+    shrinkage["sales"] = 0.9
+    assert plan.shrinkage_by_queue == SHRINKAGE
+    assert plan.shrinkage_by_queue is not shrinkage

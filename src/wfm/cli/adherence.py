@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, number, output_file, say, warn
+from wfm.cli.common import EXIT_OK, centre_and_file_timezone, number, output_file, say, warn
 
 #: Agents whose adherence over the period is below this fraction are listed (DOMAIN §8).
 WARNING_ADHERENCE = 0.85
@@ -94,7 +94,6 @@ def _activity_tolerances(pairs: list[str]) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.config import load_centre
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_rota
     from wfm.data.states import parse_state_map, read_adherence_exceptions, read_agent_states
@@ -106,12 +105,7 @@ def run(args: argparse.Namespace) -> int:
         summarise_adherence,
     )
 
-    centre = load_centre(args.centre) if args.centre else None
-    timezone = args.timezone or (centre.timezone if centre else None)
-    if timezone is None:
-        from wfm.data.offsets import zone_from_file
-
-        timezone = zone_from_file(args.rota, "start")
+    centre, timezone = centre_and_file_timezone(args, args.rota, "start")
     output = output_file(args.output)
     events_out = output_file(args.events_out) if args.events_out else None
     teams = None

@@ -7,9 +7,8 @@ import argparse
 from wfm.cli.common import (
     EXIT_OK,
     cluster_options,
-    open_executor,
+    executor_and_progress,
     output_file,
-    progress_bar,
     quiet_options,
     say,
 )
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     models = (
         [name.strip() for name in args.models.split(",") if name.strip()] if args.models else None
     )
-    with open_executor(args) as executor, progress_bar(not args.quiet) as progress:
+    with executor_and_progress(args) as (executor, progress):
         result = backtest_history(
             history,
             models=models,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, output_file, parse_date, say
-
-#: Exit code when the rota breaks a rule (0: none, 1: internal error, 2: bad input).
-EXIT_VIOLATIONS = 3
+from wfm.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    centre_and_file_timezone,
+    output_file,
+    parse_date,
+    say,
+)
 
 
 def register(commands) -> None:
@@ -45,7 +49,6 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wfm.config import load_centre
     from wfm.data.io import write_csv_atomic
     from wfm.data.output_files import read_rota
     from wfm.scheduling.compliance import check_rota, rule_set_text
@@ -53,12 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.scheduling.site import rota_site
     from wfm.scheduling.working_time_law import working_time_law_for
 
-    centre = load_centre(args.centre) if args.centre else None
-    timezone = args.timezone or (centre.timezone if centre else None)
-    if timezone is None:
-        from wfm.data.offsets import zone_from_file
-
-        timezone = zone_from_file(args.rota, "start")
+    centre, timezone = centre_and_file_timezone(args, args.rota, "start")
     agents = None
     if centre is not None and centre.agents is not None:
         from wfm.plan.chain import load_agents
@@ -92,6 +90,6 @@ def run(args: argparse.Namespace) -> int:
         affected = len({violation.agent_id for violation in violations})
         found = "1 violation" if len(violations) == 1 else f"{len(violations)} violations"
         say(f"{found} of the {checked} for {affected} of {agents_text}")
-        return EXIT_VIOLATIONS
+        return EXIT_FINDINGS  # the rota breaks a rule
     say(f"no violations of the {checked} ({agents_text})")
     return EXIT_OK

@@ -13,6 +13,9 @@ from pathlib import Path
 from wfm.errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USER_ERROR = 0, 1, 2
+#: Exit code of a command that ran and wrote its output but found something to act on (a rota
+#: that breaks a rule, sessions that could not be placed); said in the command's epilog.
+EXIT_FINDINGS = 3
 
 
 def say(text: str = "") -> None:
@@ -351,6 +354,14 @@ def open_executor(args: argparse.Namespace, *, workers: int = 1, centre=None):
         executor.close()
 
 
+@contextmanager
+def executor_and_progress(args: argparse.Namespace, *, centre=None):
+    """What a command's long work runs with: the executor ``--cluster`` asks for
+    (:func:`open_executor`) and a progress bar unless ``-q`` (:func:`progress_bar`)."""
+    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+        yield executor, progress
+
+
 def centre_and_timezone(args: argparse.Namespace, path: str):
     """The centre of an optional ``--centre`` (``None`` without it) and the time zone of a
     command's output (:func:`site_timezone`, reading the input file ``path`` if needed)."""
@@ -358,6 +369,25 @@ def centre_and_timezone(args: argparse.Namespace, path: str):
 
     centre = load_centre(args.centre) if args.centre else None
     return centre, site_timezone(args.timezone, centre, path)
+
+
+def centre_and_file_timezone(args: argparse.Namespace, path: str, column: str):
+    """The centre of an optional ``--centre`` (``None`` without it) and the time zone of the
+    input file ``path``: ``--timezone``, else the centre's, else the one whole-hour UTC offset
+    every ``column`` timestamp carries (:func:`wfm.data.offsets.zone_from_file`, which asks
+    for ``--timezone`` or ``--centre`` when there is none).
+
+    Unlike :func:`centre_and_timezone`, a file that cannot be read is an error here.
+    """
+    from wfm.config import load_centre
+
+    centre = load_centre(args.centre) if args.centre else None
+    timezone = args.timezone or (centre.timezone if centre else None)
+    if timezone is None:
+        from wfm.data.offsets import zone_from_file
+
+        timezone = zone_from_file(path, column)
+    return centre, timezone
 
 
 def site_timezone(

@@ -13,11 +13,10 @@ from wfm.cli.common import (
     EXIT_OK,
     add_column_map_option,
     cluster_options,
-    open_executor,
+    executor_and_progress,
     output_file,
     parse_column_map,
     parse_date,
-    progress_bar,
     quiet_options,
     say,
     warn,
@@ -222,8 +221,7 @@ def run(args: argparse.Namespace) -> int:
 
     with (
         StreamedCsv(output, FORECAST_RESULT_COLUMNS) as sink,
-        open_executor(args, centre=centre) as executor,
-        progress_bar(not args.quiet) as progress,
+        executor_and_progress(args, centre=centre) as (executor, progress),
     ):
         forecast = forecast_history(
             history,

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, add_output_folder_option, output_folder, progress_bar, say
+from wfm.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    add_output_folder_option,
+    output_folder,
+    progress_bar,
+    quiet_options,
+    say,
+)
 
 
 def register(commands) -> None:
     parser = commands.add_parser(
         "place-activities",
+        parents=[quiet_options()],
         help="place coaching, meetings and training in a rota where service suffers least",
         description="Read off-phone sessions (activities.csv: activity_id, activity "
         "coaching|meeting|training, attendees A003|A017 or team:NAME, duration_minutes, window "
@@ -29,12 +38,7 @@ def register(commands) -> None:
     )
     parser.add_argument("--activities", required=True, help="the sessions to place (CSV)")
     add_output_folder_option(parser)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
-
-
-#: Exit code when some sessions could not be placed.
-EXIT_NOT_PLACED = 3
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,4 +78,4 @@ def run(args: argparse.Namespace) -> int:
         f"{placed.service_level_before:.1%} -> {placed.service_level_after:.1%}; "
         f"wrote {out / 'rota.csv'} and {out / 'placements.csv'}"
     )
-    return EXIT_OK if done == len(table) else EXIT_NOT_PLACED
+    return EXIT_OK if done == len(table) else EXIT_FINDINGS  # some not placed

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from wfm.cli.common import (
     EXIT_OK,
+    add_output_folder_option,
     cluster_options,
-    open_executor,
+    executor_and_progress,
     output_folder,
     parse_date,
-    progress_bar,
     quiet_options,
     say,
     scheduling_settings,
@@ -31,7 +31,7 @@ def register(commands) -> None:
         "--start-date",
         help="first date planned, YYYY-MM-DD (default: the Monday after the history)",
     )
-    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
+    add_output_folder_option(parser)
     parser.add_argument(
         "--shift-demand",
         help="CSV of agents wanted per day and shift type (day, shift_type, agents; see "
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     settings = scheduling_settings(centre, args)
     if settings is not centre.scheduling:
         centre = centre.model_copy(update={"scheduling": settings})
-    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+    with executor_and_progress(args, centre=centre) as (executor, progress):
         result = run_plan(
             centre,
             start_date=parse_date(args.start_date, "--start-date"),

@@ -8,8 +8,7 @@ import argparse
 from wfm.cli.common import (
     EXIT_OK,
     add_rota_start_option,
-    open_executor,
-    progress_bar,
+    executor_and_progress,
     rota_command,
     rota_command_files,
     rota_command_inputs,
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     published = read_rota(args.rota, centre.timezone)
     entries = [entry for text in args.unavailable for entry in parse_unavailable(text)]
     start_date = rota_start_date(args, requirements)
-    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+    with executor_and_progress(args, centre=centre) as (executor, progress):
         outcome, solves = reoptimise_centre(
             centre,
             published,

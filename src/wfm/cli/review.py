@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.cli.common import EXIT_OK, add_output_folder_option, output_folder, parse_date, say, warn
+from wfm.cli.common import (
+    EXIT_OK,
+    add_output_folder_option,
+    centre_and_file_timezone,
+    output_folder,
+    parse_date,
+    say,
+    warn,
+)
 from wfm.errors import InputError
 
 
@@ -117,21 +125,12 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_coverage, read_forecast, read_requirements
     from wfm.data.timestamps import check_timezone
-    from wfm.review.kpi import review_kpis
+    from wfm.review.kpi import PlanFigures, review_kpis
     from wfm.review.kpi_report import review_html
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition
 
-    centre = None
     out_dir = output_folder(args.output)
-    if args.centre:
-        from wfm.config import load_centre
-
-        centre = load_centre(args.centre)
-    timezone = args.timezone or (centre.timezone if centre else None)
-    if timezone is None:
-        from wfm.data.offsets import zone_from_file
-
-        timezone = zone_from_file(args.history, "interval_start")
+    centre, timezone = centre_and_file_timezone(args, args.history, "interval_start")
     check_timezone(timezone)
     definition = parse_definition(args.sl_definition or DEFAULT_DEFINITION)
     date_from, date_to = parse_date(args.date_from, "--from"), parse_date(args.date_to, "--to")
@@ -162,15 +161,10 @@ def run(args: argparse.Namespace) -> int:
         if args.actual_staff
         else None
     )
-    review = review_kpis(
-        actuals,
-        history.interval_minutes,
-        definition,
-        forecast=forecast,
-        requirements=requirements,
-        coverage=coverage,
-        actual_staff=actual_staff,
+    plan = PlanFigures(
+        forecast=forecast, requirements=requirements, coverage=coverage, actual_staff=actual_staff
     )
+    review = review_kpis(actuals, history.interval_minutes, definition, plan=plan)
     targets = {q.name: q.service_level_target for q in centre.queues} if centre else {}
     title = centre.name if centre else Path(args.history).stem
     page = review_html(review, title=title, targets=targets, period=f"{period_from} to {period_to}")

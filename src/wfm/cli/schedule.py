@@ -9,8 +9,7 @@ import pandas as pd
 from wfm.cli.common import (
     EXIT_OK,
     add_rota_start_option,
-    open_executor,
-    progress_bar,
+    executor_and_progress,
     rota_command,
     rota_command_files,
     rota_command_inputs,
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         previous = read_rota(args.previous_rota, centre.timezone)
         first = min(pd.to_datetime(previous["date"]).dt.date, default=start_date)
         history = FrozenRota(previous, first)
-    with open_executor(args, centre=centre) as executor, progress_bar(not args.quiet) as progress:
+    with executor_and_progress(args, centre=centre) as (executor, progress):
         made = schedule_centre(
             centre,
             requirements,

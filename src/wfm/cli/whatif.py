@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.output_files import read_coverage, read_forecast
     from wfm.plan.chain import service_targets, shrinkage_by_queue
     from wfm.review.scenarios import (
+        BasePlan,
         Scenario,
         compare_scenarios,
         run_scenarios,
@@ -122,8 +123,13 @@ def run(args: argparse.Namespace) -> int:
             )
     output = output_file(args.output)
     forecast = read_forecast(plan / "forecast.csv", centre.timezone)
-    coverage = read_coverage(plan / "coverage.csv", centre.timezone)
-    targets, shrinkage = service_targets(centre), shrinkage_by_queue(centre)
+    base_plan = BasePlan(
+        forecast,
+        read_coverage(plan / "coverage.csv", centre.timezone),
+        service_targets(centre),
+        shrinkage_by_queue(centre),
+        centre.interval_minutes,
+    )
     scenarios = [Scenario("base")]
     changed = Scenario(
         "change",
@@ -138,20 +144,11 @@ def run(args: argparse.Namespace) -> int:
     scenarios += [parse_scenario(text) for text in args.scenario]
     with open_executor(args, centre=centre) as executor:
         results = run_scenarios(
-            forecast,
-            coverage,
-            targets,
-            shrinkage,
-            centre.interval_minutes,
-            scenarios,
-            patience_seconds=args.patience_seconds,
-            executor=executor,
+            base_plan, scenarios, patience_seconds=args.patience_seconds, executor=executor
         )
         tornado = None
         if not args.no_sensitivity:
-            tornado = sensitivity(
-                forecast, coverage, targets, shrinkage, centre.interval_minutes, executor=executor
-            )
+            tornado = sensitivity(base_plan, executor=executor)
     table = compare_scenarios(results)
     if args.daily:
         daily = pd.concat(

@@ -127,7 +127,7 @@ def read_history(
         )
     ]
     release_free_memory()  # the parser's buffers
-    history = _validate_history(
+    history = validate_history_frame(
         raw,
         source=source,
         timezone=timezone,
@@ -152,7 +152,7 @@ def read_history(
 
 
 def validate_history_frame(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | list[pd.DataFrame],
     *,
     source: str,
     timezone: str | None = None,
@@ -166,7 +166,9 @@ def validate_history_frame(
 
     Row ``i`` of ``frame`` (by position) is taken to be line ``i + 2`` of the file. The
     input frame is not modified. Parameters are as in :func:`read_history`; ``source``
-    names the file in messages.
+    names the file in messages. ``frame`` may also be handed over in a one-element list,
+    which is emptied: once the count columns are parsed, the raw ones are no longer
+    referenced here and can be freed (:func:`read_history` does this; issue 15).
 
     Checks, in order: required columns; at least one row; non-empty queue names; counts
     are non-negative numbers; AHT is a plausible number of seconds (see
@@ -192,32 +194,8 @@ def validate_history_frame(
     aggregate, totals do. ``default_aht_seconds`` applies only when the file gives no way
     to compute AHT; empty ``aht_seconds`` cells stay NaN.
     """
-    return _validate_history(
-        [frame],
-        source=source,
-        timezone=timezone,
-        interval_minutes=interval_minutes,
-        default_queue=default_queue,
-        default_aht_seconds=default_aht_seconds,
-        column_map=column_map,
-        date_format=date_format,
-    )
-
-
-def _validate_history(
-    frames: list[pd.DataFrame],
-    *,
-    source: str,
-    timezone: str | None,
-    interval_minutes: int | None,
-    default_queue: str,
-    default_aht_seconds: float | None,
-    column_map: Mapping[str, str] | None,
-    date_format: str | None,
-) -> History:
-    """:func:`validate_history_frame` on the one frame in ``frames``, which it takes out of
-    the list: once the count columns are parsed, the raw ones are no longer referenced here."""
-    frame = frames.pop()
+    if isinstance(frame, list):
+        frame = frame.pop()
     if timezone is not None:
         check_timezone(timezone, source)
     if interval_minutes is not None:
@@ -368,15 +346,14 @@ def _aht_seconds(
     if "aht_seconds" in data:
         column = names["aht_seconds"]
         aht = parse_numbers(data["aht_seconds"], source=source, column=column, allow_missing=True)
-        raise_first(
-            aht > MAX_AHT_SECONDS,
+        _check_seconds(
+            aht,
             data["aht_seconds"],
-            problem=f"{column} is implausibly long for an average handle time (over {MAX_AHT_SECONDS:g} s)",
+            f"{column} is implausibly long for an average handle time",
             source=source,
             column=column,
             fix="give the AHT in seconds (is it in milliseconds?)",
         )
-        _check_not_minutes(aht, source=source, column=column)
         return aht
     if "total_handle_seconds" in columns and "handled" in columns:
         total = np.asarray(columns["total_handle_seconds"], dtype=np.float64)
@@ -384,17 +361,14 @@ def _aht_seconds(
         with np.errstate(divide="ignore", invalid="ignore"):
             aht = np.where(handled > 0, total / handled, np.nan)
         column = names["total_handle_seconds"]
-        too_long = aht > MAX_AHT_SECONDS
-        raise_first(
-            too_long,
+        _check_seconds(
+            aht,
             data["total_handle_seconds"],
-            problem=f"{column} / {names['handled']} gives an implausibly long average handle time "
-            f"(over {MAX_AHT_SECONDS:g} s)",
+            f"{column} / {names['handled']} gives an implausibly long average handle time",
             source=source,
             column=column,
             fix="give the total handle time in seconds (is it in milliseconds?)",
         )
-        _check_not_minutes(aht, source=source, column=column)
         logger.info("%s: aht_seconds derived as %s / %s", source, column, names["handled"])
         return aht
     if default_aht_seconds is not None:
@@ -418,6 +392,22 @@ def _aht_seconds(
         source,
     )
     return np.full(size, np.nan)
+
+
+def _check_seconds(
+    aht: np.ndarray, cells: pd.Series, problem: str, *, source: str, column: str, fix: str
+) -> None:
+    """Raise at the first AHT over :data:`MAX_AHT_SECONDS` (``problem``, with the limit, and
+    the file's ``cells`` for the line and value), or when every AHT looks like minutes."""
+    raise_first(
+        aht > MAX_AHT_SECONDS,
+        cells,
+        problem=f"{problem} (over {MAX_AHT_SECONDS:g} s)",
+        source=source,
+        column=column,
+        fix=fix,
+    )
+    _check_not_minutes(aht, source=source, column=column)
 
 
 def _check_not_minutes(aht: np.ndarray, *, source: str, column: str) -> None:

@@ -183,6 +183,7 @@ def planner_report(
         Solve summaries per staffing group (:mod:`wfm.plan.groups`), when several.
     """
     period = "Week" if weeks == 1 else f"{weeks} weeks"
+    daily = daily_service(projected, centre.interval_minutes, targets, centre.timezone)
     lines = [
         f"# Plan for {centre.name}",
         "",
@@ -196,7 +197,7 @@ def planner_report(
             targets,
             solve,
             centre.scheduling.relative_gap,
-            missed_days_lines(projected, centre.interval_minutes, targets, centre.timezone),
+            missed_days_lines(daily, targets),
         ),
         "",
         "## Targets and what decides the staffing",
@@ -209,7 +210,7 @@ def planner_report(
         "",
         "## By day",
         "",
-        *day_lines(projected, centre.interval_minutes, targets, centre.timezone),
+        *day_lines(daily, targets),
         "",
         f"## The {WORST_INTERVALS} worst intervals",
         "",
@@ -331,16 +332,11 @@ def verdict_lines(
     return lines
 
 
-def missed_days_lines(
-    projected: pd.DataFrame,
-    interval_minutes: int,
-    targets: Mapping[str, ServiceTarget],
-    timezone: str,
-) -> list[str]:
-    """A sentence per queue naming the days below its target, if any."""
-    table = daily_service(projected, interval_minutes, targets, timezone)
+def missed_days_lines(daily: pd.DataFrame, targets: Mapping[str, ServiceTarget]) -> list[str]:
+    """A sentence per queue naming the days below its target, if any (``daily``: of
+    :func:`daily_service`)."""
     lines = []
-    for queue, days in table.groupby("queue", sort=False):
+    for queue, days in daily.groupby("queue", sort=False):
         target = targets[queue].service_level_target
         if target is None:
             continue
@@ -461,34 +457,23 @@ def cost_lines(centre: Centre, solve: SolveSummary, agent_summary: pd.DataFrame)
     return lines
 
 
-def day_lines(
-    projected: pd.DataFrame,
-    interval_minutes: int,
-    targets: Mapping[str, ServiceTarget],
-    timezone: str,
-) -> list[str]:
-    """One row per local day and queue: contacts, service level against the target, agent-hours."""
-    if projected.empty:
+def day_lines(daily: pd.DataFrame, targets: Mapping[str, ServiceTarget]) -> list[str]:
+    """One row per local day and queue (``daily``: of :func:`daily_service`): contacts,
+    service level against the target, agent-hours."""
+    if daily.empty:
         return ["No intervals."]
-    dates = pd.DatetimeIndex(projected["interval_start"]).tz_convert(timezone).date
     lines = [
         "| day | queue | contacts | service level | target met | agent-hours required | scheduled | short |",
         "|---|---|---:|---:|:---:|---:|---:|---:|",
     ]
-    for date in sorted(set(dates)):
-        day = summarise_service(projected[dates == date], interval_minutes, targets)
-        for row in day[day["queue"] != "all"].itertuples():
-            target = targets[row.queue].service_level_target
-            met = (
-                ""
-                if target is None
-                else ("yes" if row.service_level + 1e-12 >= target else "**no**")
-            )
-            lines.append(
-                f"| {date:%a %d %b} | {row.queue} | {row.offered:,.0f} | "
-                f"{_percent(row.service_level)} | {met} | {row.required_agent_hours:,.1f} | "
-                f"{row.scheduled_agent_hours:,.1f} | {row.under_staffed_agent_hours:,.1f} |"
-            )
+    for row in daily.itertuples():
+        target = targets[row.queue].service_level_target
+        met = "" if target is None else ("yes" if row.service_level + 1e-12 >= target else "**no**")
+        lines.append(
+            f"| {row.date:%a %d %b} | {row.queue} | {row.offered:,.0f} | "
+            f"{_percent(row.service_level)} | {met} | {row.required_agent_hours:,.1f} | "
+            f"{row.scheduled_agent_hours:,.1f} | {row.under_staffed_agent_hours:,.1f} |"
+        )
     return lines
 
 

@@ -64,6 +64,32 @@ SUM_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, eq=False)
+class PlanFigures:
+    """What a period's actuals are set against: the plan's frames, and the staff present.
+
+    Every frame is optional; a KPI whose frame is missing is left out (and said in the
+    review's ``notes``). Each frame has one row per ``interval_start, queue``.
+
+    Attributes
+    ----------
+    forecast : pandas.DataFrame, optional
+        ``interval_start, queue, offered`` [contacts] of a stored forecast.
+    requirements : pandas.DataFrame, optional
+        ``interval_start, queue, agents_scheduled_required`` [agents].
+    coverage : pandas.DataFrame, optional
+        ``interval_start, queue, agents_scheduled`` [agents] and optionally
+        ``agents_productive`` (else scheduled agents count as productive) for occupancy.
+    actual_staff : pandas.DataFrame, optional
+        ``interval_start, queue, agents_actual`` [agents], e.g. from an adherence summary.
+    """
+
+    forecast: pd.DataFrame | None = None
+    requirements: pd.DataFrame | None = None
+    coverage: pd.DataFrame | None = None
+    actual_staff: pd.DataFrame | None = None
+
+
 @dataclass(frozen=True)
 class KpiReview:
     """KPIs of a period per interval, per day and per queue.
@@ -96,10 +122,7 @@ def interval_kpis(
     interval_minutes: int,
     definition: str | ServiceLevelDefinition | None = DEFAULT_DEFINITION,
     *,
-    forecast: pd.DataFrame | None = None,
-    requirements: pd.DataFrame | None = None,
-    coverage: pd.DataFrame | None = None,
-    actual_staff: pd.DataFrame | None = None,
+    plan: PlanFigures = PlanFigures(),
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """KPIs per interval and queue, with the totals they are made of.
 
@@ -115,15 +138,8 @@ def interval_kpis(
     definition : ServiceLevelDefinition or str or None
         Service-level counting variant; ``None`` for a history of volumes only (no answered
         counts): the service level is left out (NaN) and the other KPIs are kept.
-    forecast : pandas.DataFrame, optional
-        ``interval_start, queue, offered`` [contacts] of a stored forecast.
-    requirements : pandas.DataFrame, optional
-        ``interval_start, queue, agents_scheduled_required`` [agents].
-    coverage : pandas.DataFrame, optional
-        ``interval_start, queue, agents_scheduled`` [agents] and optionally
-        ``agents_productive`` (else scheduled agents count as productive) for occupancy.
-    actual_staff : pandas.DataFrame, optional
-        ``interval_start, queue, agents_actual`` [agents], e.g. from an adherence summary.
+    plan : PlanFigures, optional
+        Forecast, requirements, coverage and actual staff to set the actuals against.
 
     Returns
     -------
@@ -203,20 +219,20 @@ def interval_kpis(
     interval_seconds = 60.0 * interval_minutes
     frame["traffic_erlangs"] = handle / interval_seconds
 
-    frame = _join(frame, forecast, {"offered": "forecast_offered"})
-    frame = _join(frame, requirements, {"agents_scheduled_required": "agents_required"})
+    frame = _join(frame, plan.forecast, {"offered": "forecast_offered"})
+    frame = _join(frame, plan.requirements, {"agents_scheduled_required": "agents_required"})
     frame = _join(
         frame,
-        coverage,
+        plan.coverage,
         {"agents_scheduled": "agents_scheduled", "agents_productive": "agents_productive"},
     )
-    frame = _join(frame, actual_staff, {"agents_actual": "agents_actual"})
+    frame = _join(frame, plan.actual_staff, {"agents_actual": "agents_actual"})
     paired = frame["forecast_offered"].notna() & frame["offered"].notna()
     frame["forecast_offered_paired"] = frame["forecast_offered"].where(paired)
     frame["actual_offered_paired"] = frame["offered"].where(paired)
-    if forecast is None:
+    if plan.forecast is None:
         notes.append("no forecast given: forecast accuracy left out")
-    if coverage is None:
+    if plan.coverage is None:
         notes.append("no coverage given: scheduled staff and occupancy left out")
     productive = frame["agents_productive"].where(
         frame["agents_productive"].notna(), frame["agents_scheduled"]
@@ -309,10 +325,7 @@ def review_kpis(
     interval_minutes: int,
     definition: str | ServiceLevelDefinition | None = DEFAULT_DEFINITION,
     *,
-    forecast: pd.DataFrame | None = None,
-    requirements: pd.DataFrame | None = None,
-    coverage: pd.DataFrame | None = None,
-    actual_staff: pd.DataFrame | None = None,
+    plan: PlanFigures = PlanFigures(),
 ) -> KpiReview:
     """KPIs per interval, per day and queue, and per queue (plus ``all``) for a period.
 
@@ -334,15 +347,7 @@ def review_kpis(
     (0.75, 175.0, 0.1)
     """
     rule = None if definition is None else parse_definition(definition)
-    intervals, notes = interval_kpis(
-        history,
-        interval_minutes,
-        rule,
-        forecast=forecast,
-        requirements=requirements,
-        coverage=coverage,
-        actual_staff=actual_staff,
-    )
+    intervals, notes = interval_kpis(history, interval_minutes, rule, plan=plan)
     by_day = aggregate_kpis(intervals, ["date", "queue"], interval_minutes)
     by_queue = aggregate_kpis(intervals, ["queue"], interval_minutes, total_label="all")
     for note in notes:

@@ -1,7 +1,8 @@
 """What-if scenarios: change volume, handle time, target or shrinkage and see the effect.
 
-A scenario is applied to a forecast and the centre's targets; the requirements are staffed
-again and the rota in hand is projected against them. This is the layer-3 function behind
+A scenario (:class:`Scenario`) is applied to a base plan (:class:`BasePlan`: a forecast, the
+rota in hand and the centre's targets); the requirements are staffed again and the rota is
+projected against them. This is the layer-3 function behind
 the app's what-if sliders and the managers' questions ("what does +10 % volume do to our
 service level with the rota we have?").
 """
@@ -98,6 +99,40 @@ class Scenario:
         return self.headcount_factor * (1.0 - self.absenteeism_fraction)
 
 
+@dataclass(frozen=True, eq=False)
+class BasePlan:
+    """The plan every scenario changes: a forecast, the rota in hand and the targets.
+
+    The scenarios of a comparison, a what-if grid or a sensitivity table all start from one
+    base plan; a :class:`Scenario` says what changes. Compared by identity (it holds frames).
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        ``interval_start, queue, offered`` [contacts] ``, aht_seconds`` [s].
+    coverage : pandas.DataFrame
+        ``interval_start, queue, agents_scheduled`` [agents] of the rota in hand.
+    targets : mapping of queue name to ServiceTarget
+        The service targets each queue is staffed to.
+    shrinkage_by_queue : mapping of queue name to float
+        Shrinkage per queue [fraction of paid time].
+    interval_minutes : int
+        Interval length [minutes].
+    """
+
+    forecast: pd.DataFrame
+    coverage: pd.DataFrame
+    targets: Mapping[str, ServiceTarget]
+    shrinkage_by_queue: Mapping[str, float]
+    interval_minutes: int
+
+    def __post_init__(self) -> None:
+        # Own copies: the plan does not change when the caller's mappings do, and it pickles
+        # to executor workers whatever mapping type it was given.
+        object.__setattr__(self, "targets", dict(self.targets))
+        object.__setattr__(self, "shrinkage_by_queue", dict(self.shrinkage_by_queue))
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     """Requirements, projected service and the summary of one scenario.
@@ -130,11 +165,7 @@ class ScenarioResult:
 
 
 def run_scenario(
-    forecast: pd.DataFrame,
-    coverage: pd.DataFrame,
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-    interval_minutes: int,
+    plan: BasePlan,
     scenario: Scenario = Scenario(),
     *,
     patience_seconds: float | None = None,
@@ -143,14 +174,10 @@ def run_scenario(
 
     Parameters
     ----------
-    forecast : pandas.DataFrame
-        ``interval_start, queue, offered, aht_seconds``.
-    coverage : pandas.DataFrame
-        ``interval_start, queue, agents_scheduled`` of the rota in hand.
-    targets : mapping of queue name to ServiceTarget
-    shrinkage_by_queue : mapping of queue name to float
-    interval_minutes : int
+    plan : BasePlan
+        The forecast, the rota's coverage, the targets, shrinkage and interval length.
     scenario : Scenario
+        What changes (none by default).
     patience_seconds : float, optional
         Mean caller patience [s]: when given, Erlang A is used throughout: the requirements
         are staffed with it, and the projection's service level, ASA, occupancy and
@@ -161,6 +188,7 @@ def run_scenario(
     -------
     ScenarioResult
     """
+    forecast, coverage = plan.forecast, plan.coverage
     changed = forecast.assign(
         offered=forecast["offered"] * scenario.volume_factor,
         aht_seconds=forecast["aht_seconds"] * scenario.aht_factor,
@@ -169,11 +197,11 @@ def run_scenario(
         name: target
         if scenario.service_level_target is None
         else replace(target, service_level_target=scenario.service_level_target)
-        for name, target in targets.items()
+        for name, target in plan.targets.items()
     }
     shrinkage = {
         name: value if scenario.shrinkage_fraction is None else scenario.shrinkage_fraction
-        for name, value in shrinkage_by_queue.items()
+        for name, value in plan.shrinkage_by_queue.items()
     }
     shrinkage.update(scenario.shrinkage_by_queue or {})
     present = coverage
@@ -185,14 +213,14 @@ def run_scenario(
         changed,
         scenario_targets,
         shrinkage,
-        interval_minutes,
+        plan.interval_minutes,
         source=f"scenario '{scenario.name}'",
         patience_seconds=patience_seconds,
     )
     projected = project_service(
         requirements, present, scenario_targets, patience_seconds=patience_seconds
     )
-    summary = summarise_service(projected, interval_minutes, scenario_targets)
+    summary = summarise_service(projected, plan.interval_minutes, scenario_targets)
     if patience_seconds is not None:
         summary = _with_abandonment(projected, summary)
     return ScenarioResult(scenario, requirements, projected, summary, patience_seconds)
@@ -211,32 +239,14 @@ def _with_abandonment(projected: pd.DataFrame, summary: pd.DataFrame) -> pd.Data
 
 
 def _scenario_task(
-    scenario: Scenario,
-    forecast: pd.DataFrame,
-    coverage: pd.DataFrame,
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-    interval_minutes: int,
-    patience_seconds: float | None,
+    scenario: Scenario, plan: BasePlan, patience_seconds: float | None
 ) -> ScenarioResult:
     """One scenario of :func:`run_scenarios` (an executor task; shared inputs last)."""
-    return run_scenario(
-        forecast,
-        coverage,
-        targets,
-        shrinkage_by_queue,
-        interval_minutes,
-        scenario,
-        patience_seconds=patience_seconds,
-    )
+    return run_scenario(plan, scenario, patience_seconds=patience_seconds)
 
 
 def run_scenarios(
-    forecast: pd.DataFrame,
-    coverage: pd.DataFrame,
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-    interval_minutes: int,
+    plan: BasePlan,
     scenarios: Sequence[Scenario],
     *,
     patience_seconds: float | None = None,
@@ -245,23 +255,15 @@ def run_scenarios(
 ) -> list[ScenarioResult]:
     """:func:`run_scenario` for each scenario of a what-if grid, one task per scenario.
 
-    The forecast and coverage every scenario reads are sent to the workers once (``shared``);
-    results come back in scenario order and are the same whichever executor runs them
+    The base plan every scenario reads is sent to the workers once (``shared``); results come
+    back in scenario order and are the same whichever executor runs them
     (:mod:`wfm.execution`; in this process by default).
     """
-    shared = (
-        forecast,
-        coverage,
-        dict(targets),
-        dict(shrinkage_by_queue),
-        interval_minutes,
-        patience_seconds,
-    )
     return (executor or LocalExecutor()).map(
         _scenario_task,
         [(scenario,) for scenario in scenarios],
         labels=[scenario.name for scenario in scenarios],
-        shared=shared,
+        shared=(plan, patience_seconds),
         progress=progress,
         what="what-if",
     )
@@ -309,6 +311,21 @@ def compare_scenarios(results: list[ScenarioResult]) -> pd.DataFrame:
     return table
 
 
+def _sums_by_day(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numeric columns of ``frame`` summed per ``date`` and ``queue``, and per ``date`` as
+    queue ``all`` (after the day's queues); sorted by date."""
+    parts = []
+    for keys in (["date", "queue"], ["date"]):
+        sums = frame.groupby(keys, sort=True).sum(numeric_only=True).reset_index()
+        if "queue" not in keys:
+            sums["queue"] = "all"
+        parts.append(sums)
+    table = pd.concat(parts, ignore_index=True)
+    return table.assign(last=table["queue"] == "all").sort_values(
+        ["date", "last", "queue"], kind="stable"
+    )
+
+
 def service_by_day(result: ScenarioResult) -> pd.DataFrame:
     """Service level per site date and queue (plus ``all``) of a scenario.
 
@@ -324,21 +341,10 @@ def service_by_day(result: ScenarioResult) -> pd.DataFrame:
         date=projected["interval_start"].dt.date,
         weight=projected["service_level"] * projected["offered"],
     )
-    parts = []
-    for keys in (["date", "queue"], ["date"]):
-        sums = (
-            frame.groupby(keys, sort=True)[
-                ["offered", "weight", "agents_scheduled_required", "agents_scheduled"]
-            ]
-            .sum()
-            .reset_index()
-        )
-        if "queue" not in keys:
-            sums["queue"] = "all"
-        parts.append(sums)
-    table = pd.concat(parts, ignore_index=True)
-    table = table.assign(last=table["queue"] == "all").sort_values(
-        ["date", "last", "queue"], kind="stable"
+    table = _sums_by_day(
+        frame[
+            ["date", "queue", "offered", "weight", "agents_scheduled_required", "agents_scheduled"]
+        ]
     )
     table["service_level"] = np.where(
         table["offered"] > 0,
@@ -413,16 +419,7 @@ def projection_by_day(result: ScenarioResult, interval_minutes: int) -> pd.DataF
     with_abandonment = "abandon_probability" in projected
     if with_abandonment:
         frame["abandon_weight"] = projected["abandon_probability"].to_numpy(dtype=float) * offered
-    parts = []
-    for keys in (["date", "queue"], ["date"]):
-        sums = frame.groupby(keys, sort=True).sum(numeric_only=True).reset_index()
-        if "queue" not in keys:
-            sums["queue"] = "all"
-        parts.append(sums)
-    table = pd.concat(parts, ignore_index=True)
-    table = table.assign(last=table["queue"] == "all").sort_values(
-        ["date", "last", "queue"], kind="stable"
-    )
+    table = _sums_by_day(frame)
 
     def share(numerator: pd.Series, denominator: pd.Series, empty: float) -> np.ndarray:
         positive = denominator.to_numpy(dtype=float) > 0
@@ -451,13 +448,7 @@ SENSITIVITY_INPUTS = ("volume", "aht", "shrinkage", "absenteeism", "service_leve
 DEFAULT_STEPS = (-0.10, -0.05, 0.05, 0.10)
 
 
-def _stepped(
-    base: Scenario,
-    name: str,
-    step: float,
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-) -> Scenario:
+def _stepped(base: Scenario, name: str, step: float, plan: BasePlan) -> Scenario:
     """``base`` with one input moved by ``step`` (relative; absenteeism in fraction points)."""
     label = f"{name} {step:+.0%}"
     if name == "volume":
@@ -467,7 +458,7 @@ def _stepped(
     if name == "shrinkage":
         current = {
             q: base.shrinkage_fraction if base.shrinkage_fraction is not None else v
-            for q, v in shrinkage_by_queue.items()
+            for q, v in plan.shrinkage_by_queue.items()
         }
         current.update(base.shrinkage_by_queue or {})
         return replace(
@@ -483,7 +474,7 @@ def _stepped(
         levels = (
             [level]
             if level is not None
-            else [t.service_level_target for t in targets.values() if t.service_level_target]
+            else [t.service_level_target for t in plan.targets.values() if t.service_level_target]
         )
         mean_level = float(np.mean(levels)) if levels else 0.8
         return replace(
@@ -494,18 +485,13 @@ def _stepped(
     )
 
 
-def _scenario_total(scenario: Scenario, *shared) -> pd.Series:
-    """The whole period's row of one scenario's summary (one task of :func:`sensitivity`;
-    ``shared``: forecast, coverage, targets, shrinkage by queue, interval minutes)."""
-    return _scenario_task(scenario, *shared, None).summary.set_index("queue").loc["all"]
+def _scenario_total(scenario: Scenario, plan: BasePlan) -> pd.Series:
+    """The whole period's row of one scenario's summary (one task of :func:`sensitivity`)."""
+    return run_scenario(plan, scenario).summary.set_index("queue").loc["all"]
 
 
 def sensitivity(
-    forecast: pd.DataFrame,
-    coverage: pd.DataFrame,
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-    interval_minutes: int,
+    plan: BasePlan,
     steps: Sequence[float] = DEFAULT_STEPS,
     *,
     base: Scenario = Scenario(),
@@ -523,8 +509,8 @@ def sensitivity(
 
     Parameters
     ----------
-    forecast, coverage, targets, shrinkage_by_queue, interval_minutes
-        As for :func:`run_scenario`.
+    plan : BasePlan
+        The plan the scenarios change, as for :func:`run_scenario`.
     steps : sequence of float
         Relative changes (0.05 = +5 %).
     base : Scenario
@@ -544,17 +530,16 @@ def sensitivity(
         (largest first) then step.
     """
     grid = [(base, None, 0.0)] + [
-        (_stepped(base, name, float(step), targets, shrinkage_by_queue), name, float(step))
+        (_stepped(base, name, float(step), plan), name, float(step))
         for name in inputs
         for step in steps
     ]
-    shared = (forecast, coverage, dict(targets), dict(shrinkage_by_queue), interval_minutes)
-    # One task per scenario; the frames every scenario reads are sent to the workers once.
+    # One task per scenario; the plan every scenario reads is sent to the workers once.
     totals = (executor or LocalExecutor()).map(
         _scenario_total,
         [(scenario,) for scenario, _, _ in grid],
         labels=[scenario.name for scenario, _, _ in grid],
-        shared=shared,
+        shared=(plan,),
         what="sensitivity",
     )
     base_total = totals[0]

@@ -2,7 +2,7 @@
 
 Agent state events are personal data kept only for a retention period: :func:`purge_state_events`
 deletes the events that **ended** before the cutoff (``now - older_than_days``; the centre's
-``[privacy] agent_state_retention_days`` with :func:`purge_by_retention`) and records a
+``[privacy] agent_state_retention_days`` is :func:`retention_days`) and records a
 ``purge`` audit entry with the counts, in one transaction. Pseudonymised exports replace agent
 ids by :func:`pseudonym` (HMAC-SHA256 keyed with a per-install salt kept in the store's
 ``settings`` table, truncated to :data:`PSEUDONYM_HEX_CHARS` hex characters) and drop names:
@@ -123,23 +123,11 @@ def purge_state_events(
 
 
 def retention_days(centre: Centre) -> float:
-    """The centre's retention period for agent state events [days] (``[privacy]`` in the centre file)."""
-    return float(centre.privacy.agent_state_retention_days)
+    """The centre's retention period for agent state events [days] (``[privacy]`` in the centre file).
 
-
-def purge_by_retention(
-    store: str | Engine | None,
-    centre: Centre,
-    *,
-    now: dt.datetime | None = None,
-    dry_run: bool = False,
-    actor: str | None = None,
-) -> PurgeResult:
-    """Purge the agent state events older than the centre's retention (:func:`retention_days`).
-
-    Same as :func:`purge_state_events` with ``older_than_days`` from ``centre.privacy``.
+    Purge by it with ``purge_state_events(store, retention_days(centre))``.
     """
-    return purge_state_events(store, retention_days(centre), now=now, dry_run=dry_run, actor=actor)
+    return float(centre.privacy.agent_state_retention_days)
 
 
 def install_salt(conn: Connection) -> bytes:
