@@ -67,7 +67,7 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
     from wfm.data.agents import read_agents
     from wfm.data.output_files import read_rota
     from wfm.intraday.activity_placement import place_for_centre
-    from wfm.intraday.centre_day import centre_day_position
+    from wfm.intraday.centre_day import day_now, day_update_priors
     from wfm.intraday.feed import parse_as_of, read_states_today
     from wfm.intraday.sample_day import play_day
 
@@ -89,7 +89,7 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
     agents = read_agents(centre.resolve(centre.agents), centre)
     rota = read_rota(f"{folder}/rota.csv", centre.timezone)
     rota_day = rota[rota["date"] == day]
-    position = centre_day_position(
+    position = day_now(
         centre,
         agents,
         forecast=played.forecast,
@@ -97,7 +97,8 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
         states=read_states_today(f"{folder}/states.csv", timezone=centre.timezone, as_of=as_of),
         arrivals=played.arrivals,
         as_of=as_of,
-    )
+        update_by_queue=day_update_priors(centre, day, played.forecast),
+    ).position
     expected = place_for_centre(
         centre,
         agents,
