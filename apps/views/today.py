@@ -151,14 +151,14 @@ def live() -> None:
     (st.warning if position.feed.stale else st.caption)(
         f"{day:%A %d %B %Y} at {as_of:%H:%M}: {position.feed.describe()}."
     )
-    cols = st.columns(6)
-    cols[0].metric(
+    volume, service = st.columns(3), st.columns(3)
+    volume[0].metric(
         "Contacts so far",
         ui.number(total["offered_so_far"], 0),
         delta=ui.number(total["offered_so_far"] - total["forecast_so_far"], 0) + " vs forecast",
         delta_color="off",
     )
-    cols[1].metric(
+    volume[1].metric(
         "Contacts expected today",
         ui.number(total["offered_day_updated"], 0),
         delta=ui.number(total["offered_day_updated"] - total["offered_day_planned"], 0)
@@ -167,14 +167,14 @@ def live() -> None:
         help="So far plus the rest of the day re-forecast from the arrivals so far, as "
         "`wfm forecast --as-of` re-forecasts it.",
     )
-    cols[2].metric("Service level so far", ui.percent(total["service_level_so_far"]))
-    cols[3].metric("Rest of day (projected)", ui.percent(total["service_level_rest_projected"]))
-    cols[4].metric("Whole day (projected)", ui.percent(total["service_level_day_projected"]))
-    cols[5].metric(
+    volume[2].metric(
         "Out of adherence now",
         f"{len(out)}",
         help=f"absent today: {', '.join(position.absent_agents) or 'nobody'}",
     )
+    service[0].metric("Service level so far", ui.percent(total["service_level_so_far"]))
+    service[1].metric("Rest of day (projected)", ui.percent(total["service_level_rest_projected"]))
+    service[2].metric("Whole day (projected)", ui.percent(total["service_level_day_projected"]))
     intervals = position.intervals
     queue = ui.queue_picker(sorted(intervals["queue"].unique()))
     own = intervals[intervals["queue"] == queue]
