@@ -36,8 +36,7 @@ from wfm.data.agents import read_agents
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
 from wfm.data.output_files import read_forecast, read_rota
-from wfm.intraday.adherence_now import out_of_adherence_now
-from wfm.intraday.centre_day import centre_day_position
+from wfm.intraday.centre_day import day_now
 from wfm.intraday.day_replan import replan_today
 from wfm.intraday.feed import parse_as_of, read_states_today
 from wfm.intraday.replan_settings import ReplanSettings
@@ -92,7 +91,7 @@ def refresh(centre, folder: Path, agents, as_of):
         folder / "arrivals.csv", timezone=centre.timezone, interval_minutes=centre.interval_minutes
     ).frame
     states = read_states_today(folder / "states.csv", timezone=centre.timezone, as_of=as_of)
-    position = centre_day_position(
+    now = day_now(
         centre,
         agents,
         forecast=forecast,
@@ -101,10 +100,7 @@ def refresh(centre, folder: Path, agents, as_of):
         arrivals=arrivals,
         as_of=as_of,
     )
-    out = out_of_adherence_now(
-        rota_today, states, as_of, teams={a.agent_id: a.team for a in agents}
-    )
-    return forecast, rota, arrivals, states, position, out
+    return forecast, rota, arrivals, states, now.position, now.out_of_adherence
 
 
 def timed(function, repeats: int):

@@ -21,12 +21,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from helpers import data, state, ui
+from helpers import data, state, today_charts, ui
 from wfm.data.agents import read_agents
 from wfm.data.history import read_history
 from wfm.data.output_files import read_forecast, read_rota
-from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
-from wfm.intraday.centre_day import centre_day_position
+from wfm.intraday.centre_day import day_now
 from wfm.intraday.feed import day_of_arrivals, parse_as_of, read_states_today
 
 #: Seconds between refreshes of the live part.
@@ -124,11 +123,12 @@ def _feed_day() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dt.date, pd.T
     return forecast, rota, arrivals, day, as_of
 
 
-def _position(forecast, rota_today, arrivals, as_of):
-    """The agents, their states so far today and the centre's position at ``as_of``."""
+def _now(forecast, rota_today, arrivals, day, as_of):
+    """The agents, their states so far today and today at ``as_of`` (position and who is out
+    of adherence; the rest of the day updated as ``wfm forecast --as-of`` updates it)."""
     agents = read_agents(centre.resolve(centre.agents), centre)
     states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
-    position = centre_day_position(
+    now = day_now(
         centre,
         agents,
         forecast=forecast,
@@ -136,8 +136,9 @@ def _position(forecast, rota_today, arrivals, as_of):
         states=states,
         arrivals=arrivals,
         as_of=as_of,
+        update_by_queue=data.update_priors(centre, day, forecast, str(feed / "forecast.csv")),
     )
-    return agents, states, position
+    return agents, states, now
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -145,111 +146,65 @@ def live() -> None:
     """Re-read the feed and redraw the position (runs on its own every minute)."""
     with ui.friendly_errors():
         forecast, rota, arrivals, day, as_of = _feed_day()
-        rota_today = rota[rota["date"] == day]
-        agents, states, position = _position(forecast, rota_today, arrivals, as_of)
-        teams = {a.agent_id: a.team for a in agents}
-        out = out_of_adherence_now(rota_today, states, as_of, teams=teams)
-    feed_line = position.feed.describe()
+        _, _, now = _now(forecast, rota[rota["date"] == day], arrivals, day, as_of)
+    position, out, total = now.position, now.out_of_adherence, now.totals
     (st.warning if position.feed.stale else st.caption)(
-        f"{day:%A %d %B %Y} at {as_of:%H:%M}: {feed_line}."
+        f"{day:%A %d %B %Y} at {as_of:%H:%M}: {position.feed.describe()}."
     )
-    total = position.summary.set_index("queue").loc["all"]
-    cols = st.columns(5)
-    cols[0].metric(
+    volume, service = st.columns(3), st.columns(3)
+    volume[0].metric(
         "Contacts so far",
         ui.number(total["offered_so_far"], 0),
         delta=ui.number(total["offered_so_far"] - total["forecast_so_far"], 0) + " vs forecast",
         delta_color="off",
     )
-    cols[1].metric("Service level so far", ui.percent(total["service_level_so_far"]))
-    cols[2].metric("Rest of day (projected)", ui.percent(total["service_level_rest_projected"]))
-    cols[3].metric("Whole day (projected)", ui.percent(total["service_level_day_projected"]))
-    cols[4].metric(
+    volume[1].metric(
+        "Contacts expected today",
+        ui.number(total["offered_day_updated"], 0),
+        delta=ui.number(total["offered_day_updated"] - total["offered_day_planned"], 0)
+        + " vs plan",
+        delta_color="off",
+        help="So far plus the rest of the day re-forecast from the arrivals so far, as "
+        "`wfm forecast --as-of` re-forecasts it.",
+    )
+    volume[2].metric(
         "Out of adherence now",
         f"{len(out)}",
         help=f"absent today: {', '.join(position.absent_agents) or 'nobody'}",
     )
+    service[0].metric("Service level so far", ui.percent(total["service_level_so_far"]))
+    service[1].metric("Rest of day (projected)", ui.percent(total["service_level_rest_projected"]))
+    service[2].metric("Whole day (projected)", ui.percent(total["service_level_day_projected"]))
     intervals = position.intervals
     queue = ui.queue_picker(sorted(intervals["queue"].unique()))
     own = intervals[intervals["queue"] == queue]
-    long = own.melt(
-        id_vars=["interval_start"],
-        value_vars=["agents_required", "agents_scheduled", "agents_present"],
-        var_name="series",
-        value_name="agents",
-    )
-    long["series"] = long["series"].map(
-        {
-            "agents_required": "required",
-            "agents_scheduled": "scheduled",
-            "agents_present": "present (projected later)",
-        }
-    )
-    long["time"] = long["interval_start"].dt.tz_convert(centre.timezone).dt.tz_localize(None)
-    now_rule = (
-        alt.Chart(pd.DataFrame({"time": [as_of.tz_localize(None)]}))
-        .mark_rule(color="gray", strokeDash=[4, 4])
-        .encode(x="time:T")
-    )
-    chart = (
-        alt.Chart(long)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=alt.X("time:T", title=None, axis=alt.Axis(format="%H:%M")),
-            y=alt.Y("agents:Q", title="Agents"),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip("time:T", format="%H:%M"),
-                "series:N",
-                alt.Tooltip("agents:Q", format=".1f"),
-            ],
-        )
-    )
-    st.altair_chart((chart + now_rule).properties(height=260), width="stretch")
-    volume = own.melt(
-        id_vars=["interval_start"],
-        value_vars=["offered_planned", "offered_updated"],
-        var_name="series",
-        value_name="contacts",
-    )
-    volume["series"] = volume["series"].map(
-        {"offered_planned": "forecast as planned", "offered_updated": "actual, then re-forecast"}
-    )
-    volume["time"] = volume["interval_start"].dt.tz_convert(centre.timezone).dt.tz_localize(None)
+    clock = {"timezone": centre.timezone, "as_of": as_of}
     st.altair_chart(
-        (
-            alt.Chart(volume)
-            .mark_line(interpolate="step-after")
-            .encode(
-                x=alt.X("time:T", title=None, axis=alt.Axis(format="%H:%M")),
-                y=alt.Y("contacts:Q", title="Contacts per interval"),
-                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            )
-            + now_rule
-        ).properties(height=220),
+        today_charts.day_lines(own, today_charts.AGENT_SERIES, title="Agents", height=260, **clock),
+        width="stretch",
+    )
+    st.altair_chart(
+        today_charts.day_lines(
+            own,
+            today_charts.CONTACT_SERIES,
+            title="Contacts per interval",
+            height=220,
+            dashed=today_charts.CONTACT_SERIES["offered_planned"],
+            **clock,
+        ),
         width="stretch",
     )
     left, right = st.columns([3, 2])
     left.subheader("Out of adherence now")
     if len(out):
-        left.dataframe(
-            out.assign(since=out["since"].dt.strftime("%H:%M")).rename(
-                columns={
-                    "agent_id": "Agent",
-                    "team": "Team",
-                    "scheduled_activity": "Scheduled",
-                    "actual_state": "Doing",
-                    "since": "Since",
-                    "minutes": "Minutes",
-                }
-            ),
-            hide_index=True,
-        )
+        since = out["since"].dt.strftime("%H:%M")
+        shown = out.assign(since=since).rename(columns=today_charts.OUT_OF_ADHERENCE_LABELS)
+        left.dataframe(shown, hide_index=True)
     else:
         left.write("Everyone is where the rota says.")
     right.subheader("By team")
     right.dataframe(
-        count_by_team(out, teams).rename(
+        now.out_of_adherence_by_team.rename(
             columns={"team": "Team", "agents": "Agents", "out_of_adherence": "Out of adherence"}
         ),
         hide_index=True,
@@ -289,6 +244,7 @@ if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
             unavailable=read_availability(centre.resolve(centre.availability), centre.timezone)
             if centre.availability
             else None,
+            update_by_queue=data.update_priors(centre, day, forecast, str(feed / "forecast.csv")),
         )
         st.session_state[state.TODAY_REPLAN] = (str(feed), day, done)
 
@@ -436,7 +392,7 @@ with ui.friendly_errors():
         from wfm.intraday.activity_placement import place_for_centre
         from wfm.intraday.replan_settings import ReplanSettings
 
-        agents, _, position = _position(forecast, rota_today, arrivals, as_of)
+        agents, _, now = _now(forecast, rota_today, arrivals, day, as_of)
         window = day.isoformat() + ("" if part == "rest of the day" else f" {part}")
         notice = pd.Timedelta(minutes=ReplanSettings().notice_minutes)
         result = place_for_centre(
@@ -444,7 +400,7 @@ with ui.friendly_errors():
             agents,
             rota=rota_today,
             activities=one_session("session", kind, attendees, minutes, window),
-            position=position,
+            position=now.position,
             not_before=(as_of + notice).ceil(f"{centre.interval_minutes}min"),
         )
         row = result.placements.iloc[0]

@@ -31,6 +31,10 @@ def test_the_played_sample_day(app_env):
     assert set(labels) >= {"Contacts so far", "Service level so far", "Out of adherence now"}
     assert int(labels["Out of adherence now"]) >= 2  # the two absent agents at least
     assert len(app.get("vega_lite_chart")) == 2
+    # The day's expected contacts are the library's (whose rest of the day is the one
+    # `wfm forecast --as-of` gives: tests/intraday/test_day_now.py).
+    expected = _library_now(app).totals["offered_day_updated"]
+    assert labels["Contacts expected today"] == f"{expected:,.0f}"
 
 
 @pytest.mark.slow
@@ -67,7 +71,7 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
     from wfm.data.agents import read_agents
     from wfm.data.output_files import read_rota
     from wfm.intraday.activity_placement import place_for_centre
-    from wfm.intraday.centre_day import centre_day_position
+    from wfm.intraday.centre_day import day_now, day_update_priors
     from wfm.intraday.feed import parse_as_of, read_states_today
     from wfm.intraday.sample_day import play_day
 
@@ -89,7 +93,7 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
     agents = read_agents(centre.resolve(centre.agents), centre)
     rota = read_rota(f"{folder}/rota.csv", centre.timezone)
     rota_day = rota[rota["date"] == day]
-    position = centre_day_position(
+    position = day_now(
         centre,
         agents,
         forecast=played.forecast,
@@ -97,7 +101,8 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
         states=read_states_today(f"{folder}/states.csv", timezone=centre.timezone, as_of=as_of),
         arrivals=played.arrivals,
         as_of=as_of,
-    )
+        update_by_queue=day_update_priors(centre, day, played.forecast),
+    ).position
     expected = place_for_centre(
         centre,
         agents,
@@ -114,3 +119,38 @@ def test_a_meeting_is_placed_where_both_attendees_are_free(app_env):
         work = rota_day[(rota_day["agent_id"] == agent) & (rota_day["activity"] == "work")]
         assert ((work["start"] <= expected["start"]) & (work["end"] >= expected["end"])).any()
     assert len(app.get("vega_lite_chart")) == 3
+
+
+def _library_now(app):
+    """Today at 11:00 of the played sample day, computed with the library from the page's
+    feed folder."""
+    import datetime as dt
+
+    from wfm.config import load_centre
+    from wfm.data.agents import read_agents
+    from wfm.data.history import read_history
+    from wfm.data.output_files import read_forecast, read_rota
+    from wfm.intraday.centre_day import day_now, day_update_priors
+    from wfm.intraday.feed import parse_as_of, read_states_today
+
+    centre = load_centre("data/sample/centre.toml")
+    day = dt.date(2026, 10, 20)
+    as_of = parse_as_of("11:00", day, centre.timezone)
+    folder = app.session_state["today_folder_played"]
+    forecast = read_forecast(f"{folder}/forecast.csv", centre.timezone)
+    rota = read_rota(f"{folder}/rota.csv", centre.timezone)
+    arrivals = read_history(
+        f"{folder}/arrivals.csv",
+        timezone=centre.timezone,
+        interval_minutes=centre.interval_minutes,
+    ).frame
+    return day_now(
+        centre,
+        read_agents(centre.resolve(centre.agents), centre),
+        forecast=forecast,
+        rota_day=rota[rota["date"] == day],
+        states=read_states_today(f"{folder}/states.csv", timezone=centre.timezone, as_of=as_of),
+        arrivals=arrivals,
+        as_of=as_of,
+        update_by_queue=day_update_priors(centre, day, forecast),
+    )

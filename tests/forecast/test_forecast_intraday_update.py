@@ -13,12 +13,11 @@ from wfm.errors import InputError
 from wfm.forecast import forecast_history
 from wfm.forecast.intraday_update import (
     DEFAULT_UPDATE,
+    LEVEL_SD_GRID,
     UpdateParameters,
     day_factor,
     filter_day,
     fit_update_parameters,
-    fit_update_strength,
-    update_rest_of_day,
     update_rest_of_day_state,
 )
 
@@ -87,15 +86,15 @@ def test_empty_morning_leaves_the_forecast_unchanged() -> None:
 def test_update_without_any_arrival_data_is_neutral() -> None:
     index = pd.date_range("2024-04-01 08:00", periods=8, freq="15min", tz="Europe/London")
     offered = np.full(8, 10.0)
-    result, factor, so_far = update_rest_of_day(
-        offered, index, pd.Series(dtype=float), index[4], 15, 200.0
+    result, factor, so_far = update_rest_of_day_state(
+        offered, index, pd.Series(dtype=float), index[4], 15, DEFAULT_UPDATE
     )
     assert factor == 1.0 and so_far == 0.0
     np.testing.assert_array_equal(result, offered)
 
 
-def test_strength_is_learnt_from_past_days() -> None:
-    # Past days whose level varies a lot from day to day: a weak prior (small k) wins.
+def test_a_day_level_is_learnt_from_past_days_that_vary() -> None:
+    # Past days whose level varies a lot from day to day: a wide day-level prior wins.
     rng = np.random.default_rng(1)
     rows = []
     for number in range(10):
@@ -111,9 +110,9 @@ def test_strength_is_learnt_from_past_days() -> None:
                 }
             )
         )
-    strength = fit_update_strength(pd.concat(rows, ignore_index=True))
-    assert strength < 1000  # steady days would give a strength near infinity
-    assert fit_update_strength(None) == 200.0
+    prior = fit_update_parameters(pd.concat(rows, ignore_index=True))
+    # Steady days would give a level sd near 0; these vary by ±30 %.
+    assert prior.level_sd >= 0.12
 
 
 def test_as_of_on_another_day_than_the_start_is_refused() -> None:
@@ -222,6 +221,28 @@ def test_prior_is_learnt_from_the_kind_of_deviation_in_past_days() -> None:
     assert fit_update_parameters(None) == DEFAULT_UPDATE
 
 
+def _best_day_factor(past: pd.DataFrame) -> UpdateParameters:
+    """The day-level-only prior (the gamma-Poisson day factor, no fading part) with the
+    lowest rest-of-day error on ``past`` at every whole hour, by brute force."""
+    best, lowest = None, np.inf
+    for level_sd in LEVEL_SD_GRID:
+        prior = UpdateParameters(level_sd=level_sd, recent_sd=0.0, recent_minutes=60.0)
+        error = 0.0
+        for _, day in past.groupby("target_date"):
+            index = pd.DatetimeIndex(day["interval_start"]).tz_localize("UTC")
+            actual = day["actual"].to_numpy(dtype=float)
+            for cut in range(4, len(day), 4):
+                so_far = pd.Series(actual[:cut], index=index[:cut])
+                forecast = day["forecast"].to_numpy(dtype=float)
+                rest, _, _ = update_rest_of_day_state(
+                    forecast, index, so_far, index[cut], 15, prior
+                )
+                error += np.abs(actual[cut:] - rest[cut:]).sum()
+        if error < lowest:
+            best, lowest = prior, error
+    return best
+
+
 def test_fading_update_beats_the_day_factor_when_bursts_pass() -> None:
     # Days run high or low AND have bursts: the day factor reads the morning's burst as
     # a busy day; the state-space update separates the fading burst from the day level.
@@ -229,14 +250,14 @@ def test_fading_update_beats_the_day_factor_when_bursts_pass() -> None:
     errors = {"state": 0.0, "day factor": 0.0}
     for seed in range(5):
         past = _past_days(_level_and_burst, seed)
-        prior, strength = fit_update_parameters(past), fit_update_strength(past)
+        prior, level_only = fit_update_parameters(past), _best_day_factor(past)
         ratio = np.full(48, 1.15)
         ratio[2:6] *= 1.8  # a burst 08:30-09:30; the update is at 11:00
         actual = np.random.default_rng(100 + seed).poisson(400 * ratio).astype(float)
         so_far = pd.Series(actual[:12], index=index[:12])
         forecast = np.full(48, 400.0)
         state, _, _ = update_rest_of_day_state(forecast, index, so_far, index[12], 15, prior)
-        gamma, _, _ = update_rest_of_day(forecast, index, so_far, index[12], 15, strength)
+        gamma, _, _ = update_rest_of_day_state(forecast, index, so_far, index[12], 15, level_only)
         errors["state"] += np.abs(actual[12:] - state[12:]).sum()
         errors["day factor"] += np.abs(actual[12:] - gamma[12:]).sum()
     assert errors["state"] < 0.8 * errors["day factor"]

@@ -13,6 +13,7 @@ import pytest
 
 from wfm.data.activities import parse_window, read_activities
 from wfm.intraday.activity_placement import place_activities
+from wfm.intraday.position import DayOptions
 from wfm.intraday.rota_projection import RotaProjection
 from wfm.staffing.targets import ServiceTarget
 
@@ -64,10 +65,12 @@ def projection(plan: pd.DataFrame) -> RotaProjection:
     return RotaProjection.of_plan(
         forecast(),
         plan,
-        queues_by_agent={a: ("sales",) for a in AGENTS},
-        targets={"sales": ServiceTarget(0.8, THRESHOLD)},
-        shrinkage_by_queue={"sales": 0.0},
-        interval_minutes=15,
+        DayOptions(
+            queues_by_agent={a: ("sales",) for a in AGENTS},
+            targets={"sales": ServiceTarget(0.8, THRESHOLD)},
+            shrinkage_by_queue={"sales": 0.0},
+            interval_minutes=15,
+        ),
     )
 
 

@@ -39,7 +39,7 @@ def day(tmp_path_factory):
 def full_level(played, states, agents, as_of, rota):
     options = position_options(CENTRE, agents)
     return projected_day_service_level(
-        day_position(played.forecast, rota, states, played.arrivals, as_of, **options)
+        day_position(played.forecast, rota, states, played.arrivals, as_of, options)
     )
 
 
@@ -82,7 +82,7 @@ def test_gains_on_touched_intervals_equal_whole_projections(day):
     )
     changes = pd.concat([suggested, extra], ignore_index=True)
     options = position_options(CENTRE, agents)
-    projection = RotaProjection.of(done.position, **options)
+    projection = RotaProjection.of(done.position, options)
     gains = change_gains(projection, rota, changes)
     # The re-plan reports the same gains for its own suggestions.
     mine = change_gains(projection, rota, suggested)
@@ -109,8 +109,8 @@ def test_a_change_in_the_past_or_of_nobody_gains_nothing(day):
     played, states, agents, as_of = day
     rota = played.rota[played.rota["date"] == DAY]
     options = position_options(CENTRE, agents)
-    position = day_position(played.forecast, rota, states, played.arrivals, as_of, **options)
-    projection = RotaProjection.of(position, **options)
+    position = day_position(played.forecast, rota, states, played.arrivals, as_of, options)
+    projection = RotaProjection.of(position, options)
     first = rota.sort_values("start").iloc[0]
     early = pd.Timestamp(first["start"])
     # An early start of an hour before the day's first shift, an hour before the as-of time:

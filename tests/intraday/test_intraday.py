@@ -8,9 +8,10 @@ import pytest
 from wfm.cli import main
 from wfm.data.states import StateLog, StateLogReport
 from wfm.errors import InputError
+from wfm.forecast.intraday_update import UpdateParameters
 from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
 from wfm.intraday.feed import feed_status, parse_as_of, read_states_today
-from wfm.intraday.position import day_position
+from wfm.intraday.position import DayOptions, day_position
 from wfm.staffing.erlang import service_level
 from wfm.staffing.targets import ServiceTarget
 
@@ -148,15 +149,19 @@ def test_position_counts_the_past_as_it_happened_and_projects_the_rest():
         states,
         arrivals,
         grid[2],
-        queues_by_agent={f"a{n}": ("q",) for n in range(8)},
-        targets={"q": ServiceTarget(0.8, 20.0, None)},
-        shrinkage_by_queue={"q": 0.0},
-        interval_minutes=60,
-        strength_contacts=200.0,
+        DayOptions(
+            queues_by_agent={f"a{n}": ("q",) for n in range(8)},
+            targets={"q": ServiceTarget(0.8, 20.0, None)},
+            shrinkage_by_queue={"q": 0.0},
+            interval_minutes=60,
+            update_by_queue={"q": UpdateParameters(0.05, 0.0, 60.0)},
+        ),
     )
     rows = position.intervals
     assert rows["offered_updated"].tolist()[:2] == [130.0, 110.0]  # the past is frozen
-    factor = (240 + 200) / (200 + 200)  # shrunk day factor, not the raw 1.2
+    # A day level alone (no fading part) with sd 0.05 is the gamma-Poisson day factor
+    # (n + k) / (f + k) with k = 1 / 0.05² = 400 contacts: shrunk, not the raw 1.2.
+    factor = (240 + 400) / (200 + 400)
     assert rows["offered_updated"].tolist()[2:] == pytest.approx([100 * factor] * 2)
     assert rows["agents_scheduled"].tolist() == pytest.approx([8.0] * 4)
     assert rows["agents_present"].tolist() == pytest.approx([7.0, 7.0, 7.0, 7.0])

@@ -17,40 +17,32 @@ def register(commands) -> None:
         "is out of adherence now.",
     )
     actions = parser.add_subparsers(dest="intraday_command", metavar="ACTION", required=True)
-    status = actions.add_parser(
+    status = _action(
+        actions,
         "status",
-        help="today's position and real-time adherence at --as-of",
-        description="Today's position per queue and interval at --as-of, and the agents out of "
-        "adherence at that moment. Writes position.csv, summary.csv, out_of_adherence.csv.",
+        run_status,
+        "today's position and real-time adherence at --as-of",
+        "Today's position per queue and interval at --as-of (the rest of the day re-forecast "
+        "from the arrivals so far as `wfm forecast --as-of` does, its prior learnt from the "
+        "centre's history), and the agents out of adherence at that moment. Writes "
+        "position.csv, summary.csv, out_of_adherence.csv, out_of_adherence_by_team.csv.",
     )
-    status.add_argument("--centre", required=True, help="centre TOML")
-    status.add_argument("--forecast", required=True, help="the planned forecast CSV covering today")
+    _day_options(status, "the day, YYYY-MM-DD (default: the arrivals' day, else the rota's first)")
     status.add_argument("--rota", required=True, help="the published rota CSV")
-    status.add_argument(
-        "--history-today", required=True, help="today's interval history so far (arrivals)"
-    )
-    status.add_argument(
-        "--states-today", required=True, help="today's agent states so far (open events allowed)"
-    )
-    status.add_argument("--as-of", required=True, help="time of day HH:MM (or an ISO timestamp)")
-    status.add_argument("--date", help="the day, YYYY-MM-DD (default: the rota's first day)")
-    status.add_argument("-o", "--output", required=True, help="folder for the output files")
-    status.set_defaults(handler=run_status)
-    replan = actions.add_parser(
+    replan = _action(
+        actions,
         "replan",
-        help="suggest the fewest changes for the rest of the day; accept them into the store",
-        description="Re-plan the rest of the day from --as-of with the past frozen: move "
+        run_replan,
+        "suggest the fewest changes for the rest of the day; accept them into the store",
+        "Re-plan the rest of the day from --as-of with the past frozen: move "
         "breaks, lunches and off-phone activities within their windows, postpone or cancel "
         "activities, offer overtime, early starts and call-ins where the rules allow, and "
         "voluntary time off. Writes suggestions.csv (each change with its cost and its own "
         "service-level gain); with --accept, also rota.csv (the day with the accepted changes) "
         "and changes.csv, and with --store publishes them as a new rota version.",
     )
-    for option in ("--centre", "--forecast", "--history-today", "--states-today", "--as-of"):
-        replan.add_argument(option, required=True)
+    _day_options(replan, "the day, YYYY-MM-DD (default: the arrivals' day)")
     replan.add_argument("--rota", help="the published rota CSV (or take it from --store)")
-    replan.add_argument("--date", help="the day, YYYY-MM-DD (default: the arrivals' day)")
-    replan.add_argument("-o", "--output", required=True, help="folder for the output files")
     _store_options(replan)
     replan.add_argument(
         "--accept", help="changes to accept: 'all' or their ids, e.g. 1,3,4 (default: none)"
@@ -84,11 +76,12 @@ def register(commands) -> None:
     replan.add_argument(
         "--notice-minutes", type=int, default=15, help="nothing changes this soon [minutes]"
     )
-    replan.set_defaults(handler=run_replan)
-    accept = actions.add_parser(
+    accept = _action(
+        actions,
         "accept",
-        help="publish accepted suggestions as a new rota version in the store",
-        description="Read a suggestions.csv written by `wfm intraday replan --store`, check "
+        run_accept,
+        "publish accepted suggestions as a new rota version in the store",
+        "Read a suggestions.csv written by `wfm intraday replan --store`, check "
         "that it was made on the rota version still published for its day, apply the accepted "
         "changes and publish the result as a new version (audit trail: rota_generated, "
         "rota_edited with the changes, rota_published). Writes rota.csv and changes.csv.",
@@ -99,11 +92,12 @@ def register(commands) -> None:
     accept.add_argument("--note", default="", help="note for the audit trail")
     accept.add_argument("-o", "--output", required=True, help="folder for the output files")
     _store_options(accept, required=True)
-    accept.set_defaults(handler=run_accept)
-    sample = actions.add_parser(
+    sample = _action(
+        actions,
         "sample",
-        help="play a day of the sample centre up to --as-of (a spike, agents absent)",
-        description="Write the files a telephony system would have delivered by --as-of on a "
+        run_sample,
+        "play a day of the sample centre up to --as-of (a spike, agents absent)",
+        "Write the files a telephony system would have delivered by --as-of on a "
         "day of the sample centre: forecast.csv, arrivals.csv (with a volume spike), "
         "states.csv (with agents absent) and rota.csv.",
     )
@@ -115,7 +109,28 @@ def register(commands) -> None:
         "--spike", type=float, default=1.35, help="volume × this between 10:00 and 12:00"
     )
     sample.add_argument("-o", "--output", required=True, help="folder for the files")
-    sample.set_defaults(handler=run_sample)
+
+
+def _action(actions, name: str, handler, summary: str, description: str):
+    """The sub-command ``name`` of ``wfm intraday``, run by ``handler``."""
+    parser = actions.add_parser(name, help=summary, description=description)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _day_options(parser, date_help: str) -> None:
+    """The day's files and time, shared by ``status`` and ``replan``."""
+    parser.add_argument("--centre", required=True, help="centre TOML")
+    parser.add_argument("--forecast", required=True, help="the planned forecast CSV covering today")
+    parser.add_argument(
+        "--history-today", required=True, help="today's interval history so far (arrivals)"
+    )
+    parser.add_argument(
+        "--states-today", required=True, help="today's agent states so far (open events allowed)"
+    )
+    parser.add_argument("--as-of", required=True, help="time of day HH:MM (or an ISO timestamp)")
+    parser.add_argument("--date", help=date_help)
+    parser.add_argument("-o", "--output", required=True, help="folder for the output files")
 
 
 def run_sample(args: argparse.Namespace) -> int:
@@ -256,9 +271,8 @@ def run_replan(args: argparse.Namespace) -> int:
         publish_changes,
         select_changes,
     )
-    from wfm.intraday.centre_day import position_options, projected_day_service_level
+    from wfm.intraday.centre_day import day_now, day_update_priors, projected_day_service_level
     from wfm.intraday.day_replan import replan_today
-    from wfm.intraday.position import day_position
     from wfm.intraday.replan_settings import ReplanSettings
     from wfm.intraday.rota_changes import apply_changes
 
@@ -296,6 +310,7 @@ def run_replan(args: argparse.Namespace) -> int:
         if centre.availability
         else None
     )
+    priors = day_update_priors(centre, day, forecast)
     done = replan_today(
         centre,
         forecast=forecast,
@@ -308,14 +323,23 @@ def run_replan(args: argparse.Namespace) -> int:
         day=day,
         settings=settings,
         unavailable=unavailable,
+        update_by_queue=priors,
     )
     result, before, after = done.replan, done.service_level_before, done.service_level_after
     target = done.service_level_target
-    options = position_options(centre, agents)
 
     def day_service_level(candidate) -> float:
         return projected_day_service_level(
-            day_position(forecast, candidate, states, arrivals, as_of, **options)
+            day_now(
+                centre,
+                agents,
+                forecast=forecast,
+                rota_day=candidate,
+                states=states,
+                arrivals=arrivals,
+                as_of=as_of,
+                update_by_queue=priors,
+            ).position
         )
 
     suggestions = result.changes.copy()
@@ -444,11 +468,10 @@ def run_accept(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
-    from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
-    from wfm.intraday.centre_day import centre_day_position
+    from wfm.intraday.centre_day import day_now, day_update_priors
 
     centre, output, day, rota, as_of, forecast, arrivals, states, agents, *_ = _load_day(args)
-    position = centre_day_position(
+    now = day_now(
         centre,
         agents,
         forecast=forecast,
@@ -456,19 +479,19 @@ def run_status(args: argparse.Namespace) -> int:
         states=states,
         arrivals=arrivals,
         as_of=as_of,
+        update_by_queue=day_update_priors(centre, day, forecast),
     )
-    teams = {a.agent_id: a.team for a in agents}
-    now = out_of_adherence_now(rota, states, as_of, teams=teams)
+    out = now.out_of_adherence
     write_files_atomic(
         {
-            output / "position.csv": position.intervals,
-            output / "summary.csv": position.summary,
-            output / "out_of_adherence.csv": now,
-            output / "out_of_adherence_by_team.csv": count_by_team(now, teams),
+            output / "position.csv": now.position.intervals,
+            output / "summary.csv": now.position.summary,
+            output / "out_of_adherence.csv": out,
+            output / "out_of_adherence_by_team.csv": now.out_of_adherence_by_team,
         }
     )
-    total = position.summary.set_index("queue").loc["all"]
-    say(f"{centre.name}, {day} at {as_of:%H:%M} ({position.feed.describe()})")
+    total = now.totals
+    say(f"{centre.name}, {day} at {as_of:%H:%M} ({now.position.feed.describe()})")
     say(
         f"  contacts so far {total['offered_so_far']:,.0f} against {total['forecast_so_far']:,.0f} "
         f"forecast; day now expected {total['offered_day_updated']:,.0f} (planned "
@@ -478,13 +501,13 @@ def run_status(args: argparse.Namespace) -> int:
         f"  service level so far {total['service_level_so_far']:.1%}, rest of day projected "
         f"{total['service_level_rest_projected']:.1%}, whole day {total['service_level_day_projected']:.1%}"
     )
-    say(f"  absent: {', '.join(position.absent_agents) or 'nobody'}")
+    say(f"  absent: {', '.join(now.position.absent_agents) or 'nobody'}")
     say(
-        f"  out of adherence now: {len(now)} agents"
+        f"  out of adherence now: {len(out)} agents"
         + (
-            f" (longest {now.iloc[0]['agent_id']}, {now.iloc[0]['minutes']:.0f} min, {now.iloc[0]['actual_state']} "
-            f"instead of {now.iloc[0]['scheduled_activity']})"
-            if len(now)
+            f" (longest {out.iloc[0]['agent_id']}, {out.iloc[0]['minutes']:.0f} min, {out.iloc[0]['actual_state']} "
+            f"instead of {out.iloc[0]['scheduled_activity']})"
+            if len(out)
             else ""
         )
     )

@@ -2,8 +2,9 @@
 
 The entry point is :func:`forecast_history`; :func:`backtest_history` scores the models
 by rolling origin, :func:`quantile_forecast` turns a forecast into one at a quantile
-(e.g. P80 for staffing), :func:`update_rest_of_day_state` (and the simpler day factor of
-:func:`update_rest_of_day`) re-forecasts the rest of a day from its arrivals so far, and :class:`HolidayCalendar` holidays are day types whose effect
+(e.g. P80 for staffing), :func:`update_rest_of_day_state` re-forecasts the rest of a day from its arrivals so far
+(with the prior :func:`learn_update_priors` learns as the forecast does), and
+:class:`HolidayCalendar` holidays are day types whose effect
 :func:`learn_holiday_effects` learns from the history. Volume models share one contract
 (:class:`Forecaster`: ``fit(y, interval_minutes)`` then ``predict(index)``) and are listed
 by name in :data:`MODELS`; :func:`make_model` builds one by name.
@@ -23,7 +24,6 @@ from wfm.forecast.intraday_update import (
     UpdateParameters,
     day_factor,
     fit_update_parameters,
-    update_rest_of_day,
     update_rest_of_day_state,
 )
 from wfm.forecast.metrics import bias, mape, mase, wape
@@ -39,6 +39,7 @@ from wfm.forecast.quantiles import (
 from wfm.forecast.selection import ModelSelection, select_model
 from wfm.forecast.special_days import SpecialDay, apply_special_days, read_special_days
 from wfm.forecast.topdown import TopDownCalendar, WeightedSameSlotAverage
+from wfm.forecast.update_priors import learn_update_priors
 
 __all__ = [
     "BacktestResult",
@@ -51,7 +52,7 @@ __all__ = [
     "backtest_history",
     "day_factor",
     "learn_holiday_effects",
-    "update_rest_of_day",
+    "learn_update_priors",
     "update_rest_of_day_state",
     "UpdateParameters",
     "fit_update_parameters",

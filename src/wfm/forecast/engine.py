@@ -27,7 +27,7 @@ from wfm.forecast.holiday_effects import (
     holiday_factors,
     learn_holiday_effects,
 )
-from wfm.forecast.intraday_update import fit_update_parameters, update_rest_of_day_state
+from wfm.forecast.intraday_update import update_rest_of_day_state
 from wfm.forecast.overrides import apply_overrides
 from wfm.forecast.parallel import LazyTasks, map_queues, one_blas_thread
 from wfm.forecast.quantiles import (
@@ -39,6 +39,7 @@ from wfm.forecast.quantiles import (
 from wfm.forecast.selection import select_model
 from wfm.forecast.slots import wall_clock
 from wfm.forecast.special_days import SpecialDay, apply_special_days, training_mask
+from wfm.forecast.update_priors import prior_from_selection
 from wfm.progress import ProgressCallback, no_progress
 from wfm.timegrid import OpeningHours
 
@@ -423,14 +424,7 @@ def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, 
 
 def _intraday_update(names, offered, grid, selection, morning, as_of, interval_minutes, queue):
     """Re-forecast the rest of the as-of day from the arrivals so far (state-space update)."""
-    day_ahead = selection.model_for_lead(1)
-    detail = selection.detail
-    rows = (
-        detail[(detail["model"] == day_ahead) & (detail["horizon_days"] == 1)]
-        if detail is not None and not detail.empty
-        else None
-    )
-    prior = fit_update_parameters(rows)
+    prior = prior_from_selection(selection)
     morning = morning if morning is not None else pd.Series(dtype=float)
     updated, factor, so_far = update_rest_of_day_state(
         offered, grid, morning, as_of, interval_minutes, prior

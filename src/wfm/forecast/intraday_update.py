@@ -3,10 +3,10 @@ r"""Intraday update: re-forecast the rest of the day from the arrivals so far.
 By mid-morning a centre knows whether the day runs busy. Scaling the rest of the day by
 the raw ratio of arrivals so far to their forecast over-reacts early in the day, when
 the ratio rests on few contacts (about 24 % worse than no update at all on the bank
-data at 10:00). Two shrunk updates live here.
+data at 10:00). The update here is shrunk: ``wfm forecast --as-of`` and the position of
+the day (``wfm intraday status``, the Today page) both use :func:`update_rest_of_day_state`.
 
-**Day level and a fading recent deviation** (:func:`update_rest_of_day_state`, used by
-``wfm forecast --as-of``). The relative error of interval :math:`t` of the day,
+**Day level and a fading recent deviation.** The relative error of interval :math:`t` of the day,
 :math:`e_t = n_t / f_t - 1` (arrivals :math:`n_t` against forecast :math:`f_t`), is
 a state-space model with two parts:
 
@@ -34,16 +34,16 @@ updating of the factor scores by penalised least squares (Shen & Huang 2008) shr
 in the same way; the state-space form adds the fading deviation and takes the
 prior's strength from the data.
 
-**Day factor** (:func:`update_rest_of_day`, used by the intraday package's position of
-the day): the posterior mean of a day-level factor alone. With the day's rate
-:math:`G\,\mu_m`, a gamma prior :math:`G \sim \mathrm{Gamma}(k, k)` (mean 1) and
-Poisson arrivals, after :math:`n` contacts against :math:`f` forecast so far
+**The day factor as a special case.** With :math:`\omega = 0` the update is the
+posterior mean of a day-level factor alone. With the day's rate :math:`G\,\mu_m`, a gamma
+prior :math:`G \sim \mathrm{Gamma}(k, k)` (mean 1) and Poisson arrivals, after :math:`n`
+contacts against :math:`f` forecast so far
 
 .. math:: \mathrm{E}[G \mid n] = \frac{n + k}{f + k} = 1 + w\,\Bigl(\frac{n}{f} - 1\Bigr),
    \qquad w = \frac{f}{f + k},
 
-so the morning's ratio gets the weight :math:`w` of the evidence it carries (DOMAIN §12).
-The *strength* :math:`k` [contacts] is learnt per queue (:func:`fit_update_strength`).
+so the morning's ratio gets the weight :math:`w` of the evidence it carries (DOMAIN §12);
+the filter gives the same with :math:`k = 1/\tau^2` (:func:`day_factor`).
 
 References
 ----------
@@ -68,13 +68,6 @@ import pandas as pd
 from wfm.errors import InputError
 
 logger = logging.getLogger(__name__)
-
-#: Prior strengths tried by :func:`fit_update_strength` [contacts]; ``inf`` is "no update".
-STRENGTH_GRID_CONTACTS = (0.0, *np.geomspace(10.0, 1e6, 41).tolist(), np.inf)
-
-#: Strength used when the history cannot teach one [contacts]: a day-level factor with a
-#: standard deviation of about 7 %, i.e. a gamma prior with shape 1/0.07² ≈ 200.
-DEFAULT_STRENGTH_CONTACTS = 200.0
 
 #: Update times scored per past day when learning the strength: every this many
 #: minutes of the open day [minutes].
@@ -115,110 +108,6 @@ def _past_days(detail: pd.DataFrame):
         start = pd.DatetimeIndex(day["interval_start"])
         elapsed = (start - start[0]).total_seconds().to_numpy() / 60.0
         yield elapsed, day["actual"].to_numpy(dtype=float), day["forecast"].to_numpy(dtype=float)
-
-
-def fit_update_strength(detail: pd.DataFrame, step_minutes: int = UPDATE_STEP_MINUTES) -> float:
-    """The prior strength [contacts] with the lowest rest-of-day error on past days.
-
-    Parameters
-    ----------
-    detail
-        Backtest rows of one queue and model at lead 1 (``target_date``,
-        ``interval_start``, ``actual``, ``forecast``; see
-        :data:`~wfm.forecast.backtest.DETAIL_COLUMNS`).
-    step_minutes
-        Update times are every ``step_minutes`` from the first interval of each day.
-
-    Returns
-    -------
-    float
-        The strength in :data:`STRENGTH_GRID_CONTACTS` minimising the absolute error of
-        the updated rest of the day, summed over days and update times;
-        :data:`DEFAULT_STRENGTH_CONTACTS` when there is nothing to learn from.
-    """
-    if detail is None or detail.empty:
-        return DEFAULT_STRENGTH_CONTACTS
-    grid = np.asarray(STRENGTH_GRID_CONTACTS)
-    errors = np.zeros(len(grid))
-    scored = 0
-    for elapsed, actual, forecast in _past_days(detail):
-        for cut in np.arange(step_minutes, elapsed[-1] + 1e-9, step_minutes):
-            before = elapsed < cut
-            if before.all():
-                break
-            n, f = actual[before].sum(), forecast[before].sum()
-            with np.errstate(invalid="ignore", divide="ignore"):
-                factors = np.where(np.isinf(grid), 1.0, (n + grid) / (f + grid))
-            factors = np.where(np.isfinite(factors), factors, 1.0)
-            rest_actual, rest_forecast = actual[~before], forecast[~before]
-            errors += np.abs(rest_actual[None, :] - factors[:, None] * rest_forecast[None, :]).sum(
-                axis=1
-            )
-            scored += 1
-    if not scored:
-        return DEFAULT_STRENGTH_CONTACTS
-    return float(grid[int(np.argmin(errors))])
-
-
-def update_rest_of_day(
-    offered: np.ndarray,
-    interval_start: pd.DatetimeIndex,
-    actual: pd.Series,
-    as_of: pd.Timestamp,
-    interval_minutes: int,
-    strength_contacts: float,
-) -> tuple[np.ndarray, float, float]:
-    """Scale one queue's forecast for the rest of the as-of day by the day factor.
-
-    Parameters
-    ----------
-    offered
-        Forecast offered contacts [contacts] per entry of ``interval_start``.
-    interval_start
-        Tz-aware interval starts of the forecast.
-    actual
-        Offered contacts so far [contacts], indexed by tz-aware interval start (any
-        intervals; only those of the as-of day that ended by ``as_of`` count).
-    as_of
-        Tz-aware time of the update.
-    interval_minutes
-        Interval length [minutes].
-    strength_contacts
-        Prior strength :math:`k` [contacts].
-
-    Returns
-    -------
-    offered : numpy.ndarray
-        Forecast with the intervals of the as-of day starting at or after ``as_of``
-        multiplied by the factor; other intervals unchanged (a new array).
-    factor : float
-        The day factor applied (1 when the morning is empty and nothing was forecast).
-    actual_so_far : float
-        Contacts counted so far [contacts].
-    """
-    interval_start = pd.DatetimeIndex(interval_start)
-    as_of = pd.Timestamp(as_of).tz_convert(interval_start.tz)
-    day_start = as_of.normalize()
-    length = pd.Timedelta(minutes=interval_minutes)
-    today = (interval_start >= day_start) & (interval_start < day_start + pd.Timedelta(days=1))
-    elapsed = today & (interval_start + length <= as_of)
-    rest = today & (interval_start >= as_of)
-    seen = pd.DatetimeIndex(actual.index)
-    seen = (
-        seen.tz_convert(interval_start.tz)
-        if len(seen)
-        else pd.DatetimeIndex([], tz=interval_start.tz)
-    )
-    counted = (seen >= day_start) & (seen + length <= as_of)
-    values = actual.to_numpy(dtype=float)
-    actual_so_far = float(np.nansum(values[counted]))
-    # Only the forecast of intervals that were observed counts against the arrivals.
-    observed = elapsed & interval_start.isin(seen[counted & np.isfinite(values)])
-    forecast_so_far = float(np.asarray(offered, dtype=float)[observed].sum())
-    factor = day_factor(actual_so_far, forecast_so_far, strength_contacts)
-    result = np.array(offered, dtype=float)
-    result[rest] *= factor
-    return result, factor, actual_so_far
 
 
 @dataclass(frozen=True)
@@ -339,7 +228,14 @@ def fit_update_parameters(
 ) -> UpdateParameters:
     """The prior with the lowest rest-of-day error on past days (state-space update).
 
-    The arguments are those of :func:`fit_update_strength`.
+    Parameters
+    ----------
+    detail
+        Backtest rows of one queue and model at lead 1 (``target_date``,
+        ``interval_start``, ``actual``, ``forecast``; see
+        :data:`~wfm.forecast.backtest.DETAIL_COLUMNS`).
+    step_minutes
+        Update times are every ``step_minutes`` from the first interval of each day.
 
     Returns
     -------
@@ -382,11 +278,32 @@ def update_rest_of_day_state(
 ) -> tuple[np.ndarray, float, float]:
     """Re-forecast one queue's rest of the as-of day with the state-space update.
 
-    The arguments are those of :func:`update_rest_of_day` with the prior ``parameters``
-    (:class:`UpdateParameters`, e.g. from :func:`fit_update_parameters`) in place of the
-    day factor's strength. The as-of day's intervals starting at or after ``as_of`` are
-    re-forecast; the result's ``factor`` is the rest of the day's updated total over its
-    original (1 when nothing changed).
+    Parameters
+    ----------
+    offered
+        Forecast offered contacts [contacts] per entry of ``interval_start``.
+    interval_start
+        Tz-aware interval starts of the forecast.
+    actual
+        Offered contacts so far [contacts], indexed by tz-aware interval start (any
+        intervals; only those of the as-of day that ended by ``as_of`` count).
+    as_of
+        Tz-aware time of the update.
+    interval_minutes
+        Interval length [minutes].
+    parameters
+        The prior (:class:`UpdateParameters`, e.g. from :func:`fit_update_parameters`).
+
+    Returns
+    -------
+    offered : numpy.ndarray
+        The forecast with the as-of day's intervals starting at or after ``as_of``
+        re-forecast; other intervals unchanged (a new array).
+    factor : float
+        The rest of the day's updated total over its original (1 when nothing changed,
+        e.g. an empty morning).
+    actual_so_far : float
+        Contacts counted so far [contacts].
 
     Examples
     --------

@@ -282,9 +282,9 @@ def place_for_centre(
     """
     options = position_options(centre, agents)
     if position is not None:
-        projection = RotaProjection.of(position, **options)
+        projection = RotaProjection.of(position, options)
     elif forecast is not None:
-        projection = RotaProjection.of_plan(forecast, rota, **options)
+        projection = RotaProjection.of_plan(forecast, rota, options)
     else:
         raise ValueError("give the forecast (a weekly rota) or today's position")
     team_of = {a.agent_id: a.team for a in agents}

@@ -1,42 +1,109 @@
-"""Today's position for a centre: the centre's targets and shrinkage and its agents' skills.
+"""Today for a centre: the position of the day and who is out of adherence now.
 
-:func:`wfm.intraday.position.day_position` takes plain values; the CLI (``wfm intraday
-status``), the Today page, the re-plan and the benchmarks all read those values from the
-centre file and the agents file the same way, here.
+:func:`wfm.intraday.position.day_position` takes plain values (:class:`DayOptions`); the
+CLI (``wfm intraday status``), the Today page, the re-plan and the benchmarks all read those
+values from the centre file and the agents file the same way, here. :func:`day_now` is
+what the CLI and the Today page show: the position, the agents out of adherence at the
+as-of time (longest first, with the minutes they have been out) and their count per team.
+The rest of the day is re-forecast by the intraday update of ``wfm forecast --as-of``,
+with each queue's prior learnt from the centre's history as that command learns it
+(:func:`day_update_priors`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.schemas import Agent
 from wfm.data.states import StateLog
-from wfm.intraday.position import DayPosition, day_position
+from wfm.forecast.intraday_update import UpdateParameters
+from wfm.intraday.adherence_now import count_by_team, out_of_adherence_now
+from wfm.intraday.position import DayOptions, DayPosition, day_position
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 
+logger = logging.getLogger(__name__)
 
-def position_options(centre: Centre, agents: Sequence[Agent]) -> dict[str, Any]:
-    """Keyword arguments of :func:`~wfm.intraday.position.day_position` for ``centre``.
+
+def position_options(
+    centre: Centre,
+    agents: Sequence[Agent],
+    update_by_queue: Mapping[str, UpdateParameters] | None = None,
+) -> DayOptions:
+    """The :class:`~wfm.intraday.position.DayOptions` of ``centre`` and its ``agents``.
+
+    Parameters
+    ----------
+    centre, agents
+        The centre file and its agents (skills).
+    update_by_queue
+        Prior of the intraday update per queue (:func:`day_update_priors`); default
+        none learnt (each queue gets the default prior).
 
     Returns
     -------
-    dict
-        ``queues_by_agent`` (each agent's skills), ``targets`` (each queue's service target),
-        ``shrinkage_by_queue`` [fraction, 0-1] and ``interval_minutes`` [minutes].
+    DayOptions
+        Each agent's skills, each queue's service target and shrinkage [fraction, 0-1],
+        the interval length [minutes] and the priors.
     """
-    return {
-        "queues_by_agent": {a.agent_id: a.queues for a in agents},
-        "targets": service_targets(centre),
-        "shrinkage_by_queue": shrinkage_by_queue(centre),
-        "interval_minutes": centre.interval_minutes,
-    }
+    return DayOptions(
+        queues_by_agent={a.agent_id: a.queues for a in agents},
+        targets=service_targets(centre),
+        shrinkage_by_queue=shrinkage_by_queue(centre),
+        interval_minutes=centre.interval_minutes,
+        update_by_queue=dict(update_by_queue or {}),
+    )
 
 
-def centre_day_position(
+def day_update_priors(
+    centre: Centre, day: dt.date, forecast: pd.DataFrame
+) -> dict[str, UpdateParameters]:
+    """Each queue's intraday-update prior for ``day`` from the centre's history file.
+
+    :func:`wfm.forecast.update_priors.learn_update_priors` on the history before ``day``
+    with the model the planned ``forecast`` names per queue; empty (default priors) when the
+    centre names no history file or it does not exist.
+    """
+    from wfm.data.history import read_history
+    from wfm.forecast.update_priors import learn_update_priors
+
+    path = centre.resolve(centre.history) if centre.history else None
+    if path is None or not path.is_file():
+        logger.warning("no history file: the intraday update uses its default prior")
+        return {}
+    history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
+    return learn_update_priors(history, day, forecast)
+
+
+@dataclass(frozen=True)
+class DayNow:
+    """Today at the as-of time: the position and who is out of adherence.
+
+    Attributes
+    ----------
+    position : DayPosition
+    out_of_adherence : pandas.DataFrame
+        :data:`~wfm.intraday.adherence_now.NOW_COLUMNS`, longest first.
+    out_of_adherence_by_team : pandas.DataFrame
+        ``team``, ``agents``, ``out_of_adherence``.
+    """
+
+    position: DayPosition
+    out_of_adherence: pd.DataFrame
+    out_of_adherence_by_team: pd.DataFrame
+
+    @property
+    def totals(self) -> pd.Series:
+        """The position's summary over all queues."""
+        return self.position.summary.set_index("queue").loc["all"]
+
+
+def day_now(
     centre: Centre,
     agents: Sequence[Agent],
     *,
@@ -45,19 +112,25 @@ def centre_day_position(
     states: StateLog,
     arrivals: pd.DataFrame,
     as_of: pd.Timestamp,
-) -> DayPosition:
-    """Today's position per queue and interval for ``centre`` (see :func:`day_position`).
+    update_by_queue: Mapping[str, UpdateParameters] | None = None,
+) -> DayNow:
+    """The position of today at ``as_of`` and the agents out of adherence then.
 
     Parameters
     ----------
     centre, agents
-        The centre file and its agents (skills).
+        The centre file and its agents (skills and teams).
     forecast, rota_day, states, arrivals, as_of
         As :func:`~wfm.intraday.position.day_position` (``rota_day``: today's rota rows).
+    update_by_queue
+        Prior of the intraday update per queue (:func:`day_update_priors`); default the
+        default prior for every queue.
     """
-    return day_position(
-        forecast, rota_day, states, arrivals, as_of, **position_options(centre, agents)
-    )
+    options = position_options(centre, agents, update_by_queue)
+    position = day_position(forecast, rota_day, states, arrivals, as_of, options)
+    teams = {a.agent_id: a.team for a in agents}
+    out = out_of_adherence_now(rota_day, states, as_of, teams=teams)
+    return DayNow(position, out, count_by_team(out, teams))
 
 
 def projected_day_service_level(position: DayPosition) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +21,7 @@ import pandas as pd
 from wfm.config import Centre
 from wfm.data.schemas import Agent
 from wfm.data.states import StateLog
+from wfm.forecast.intraday_update import UpdateParameters
 from wfm.intraday.centre_day import position_options, projected_day_service_level
 from wfm.intraday.change_gains import change_gains
 from wfm.intraday.position import DayPosition, day_position
@@ -79,6 +80,7 @@ def replan_today(
     settings: ReplanSettings | None = None,
     unavailable: pd.DataFrame | None = None,
     measure_each: bool = True,
+    update_by_queue: Mapping[str, UpdateParameters] | None = None,
 ) -> DayReplan:
     """Re-plan the rest of ``day`` from ``as_of`` (see the module docstring).
 
@@ -98,16 +100,19 @@ def replan_today(
     measure_each : bool
         Measure each suggestion's own service-level gains, alone and in the plan
         (:func:`wfm.intraday.change_gains.change_gains`, on the intervals each touches).
+    update_by_queue : mapping, optional
+        Prior of the intraday update per queue
+        (:func:`wfm.intraday.centre_day.day_update_priors`).
     """
     settings = settings or ReplanSettings()
-    options = position_options(centre, agents)
-    targets = options["targets"]
-    position = day_position(forecast, rota_day, states, arrivals, as_of, **options)
-    projection = RotaProjection.of(position, **options)
+    options = position_options(centre, agents, update_by_queue)
+    targets = options.targets
+    position = day_position(forecast, rota_day, states, arrivals, as_of, options)
+    projection = RotaProjection.of(position, options)
 
     def day_service_level(candidate: pd.DataFrame) -> float:
         return projected_day_service_level(
-            day_position(forecast, candidate, states, arrivals, as_of, **options)
+            day_position(forecast, candidate, states, arrivals, as_of, options)
         )
 
     context = working_time_context(
@@ -133,7 +138,7 @@ def replan_today(
         value_curves=curves,
         context=context,
         absent_agents=position.absent_agents,
-        queues_by_agent=options["queues_by_agent"],
+        queues_by_agent=options.queues_by_agent,
     )
     summary = position.summary.set_index("queue").loc["all"]
     before = float(summary["service_level_day_projected"])

@@ -5,8 +5,10 @@ At the as-of time t, for each queue and interval i of the day:
 
 - ``offered_planned``: the forecast as planned; ``offered_actual``: arrivals counted so far
   (intervals ended by t); ``offered_updated``: the actual for elapsed intervals, else the
-  planned forecast × the day factor of :func:`wfm.forecast.intraday_update.update_rest_of_day`
-  (a shrunk update, not the raw morning ratio).
+  planned forecast re-forecast from the arrivals so far by the intraday update of
+  ``wfm forecast --as-of`` (:func:`wfm.forecast.intraday_update.update_rest_of_day_state`,
+  a shrunk update of the day level and of a fading recent deviation, not the raw morning
+  ratio), with each queue's prior from :attr:`DayOptions.update_by_queue`.
 - ``agents_required``: productive agents for the updated forecast (Erlang C to the queue's
   targets, :func:`wfm.staffing.requirements.compute_requirements` with no shrinkage).
 - ``agents_scheduled``: agents on shift and not on a break in the rota; ``agents_present``:
@@ -26,13 +28,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from wfm.data.states import PRODUCTIVE_STATES, StateLog
-from wfm.forecast.intraday_update import DEFAULT_STRENGTH_CONTACTS, update_rest_of_day
+from wfm.forecast.intraday_update import (
+    DEFAULT_UPDATE,
+    UpdateParameters,
+    update_rest_of_day_state,
+)
 from wfm.intraday.feed import FeedStatus, feed_status
 from wfm.staffing.erlang import service_level_fractional
 from wfm.staffing.requirements import compute_requirements
@@ -56,6 +62,39 @@ POSITION_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class DayOptions:
+    """What the position of a day needs from the centre, as plain values.
+
+    Attributes
+    ----------
+    queues_by_agent : mapping
+        Each agent's queues (skills).
+    targets : mapping
+        Each queue's :class:`~wfm.staffing.targets.ServiceTarget`.
+    shrinkage_by_queue : mapping
+        Shrinkage per queue [fraction, 0-1] the rota does not place.
+    interval_minutes : int
+        Interval length [minutes].
+    update_by_queue : mapping
+        Prior of the intraday update per queue
+        (:class:`~wfm.forecast.intraday_update.UpdateParameters`, e.g. learnt by
+        :func:`wfm.forecast.update_priors.learn_update_priors` as ``wfm forecast --as-of``
+        learns it); a queue not in it gets
+        :data:`~wfm.forecast.intraday_update.DEFAULT_UPDATE`.
+    """
+
+    queues_by_agent: Mapping[str, Sequence[str]]
+    targets: Mapping[str, ServiceTarget]
+    shrinkage_by_queue: Mapping[str, float]
+    interval_minutes: int
+    update_by_queue: Mapping[str, UpdateParameters] = field(default_factory=dict)
+
+    def update_for(self, queue: str) -> UpdateParameters:
+        """The intraday update's prior for ``queue``."""
+        return self.update_by_queue.get(queue, DEFAULT_UPDATE)
+
+
+@dataclass(frozen=True)
 class DayPosition:
     """Today's position at :attr:`as_of`.
 
@@ -65,8 +104,9 @@ class DayPosition:
     intervals : pandas.DataFrame
         :data:`POSITION_COLUMNS`, one row per queue and interval of the day.
     summary : pandas.DataFrame
-        Per queue and ``all``: contacts so far against their forecast, the day factor, the
-        service level so far, projected for the rest of the day and for the whole day, and
+        Per queue and ``all``: contacts so far against their forecast, the rest of the
+        day's updated total over its planned one (``rest_of_day_factor``), the service
+        level so far, projected for the rest of the day and for the whole day, and
         the agents absent.
     feed : FeedStatus
         Freshness of the state feed.
@@ -122,12 +162,7 @@ def day_position(
     states: StateLog,
     arrivals: pd.DataFrame,
     as_of: pd.Timestamp,
-    *,
-    queues_by_agent: Mapping[str, Sequence[str]],
-    targets: Mapping[str, ServiceTarget],
-    shrinkage_by_queue: Mapping[str, float],
-    interval_minutes: int,
-    strength_contacts: float = DEFAULT_STRENGTH_CONTACTS,
+    options: DayOptions,
 ) -> DayPosition:
     """Today's position at ``as_of`` (see the module docstring).
 
@@ -146,11 +181,12 @@ def day_position(
         ``abandoned_within_threshold``).
     as_of : pandas.Timestamp
         The time of the position (tz-aware).
-    queues_by_agent, targets, shrinkage_by_queue, interval_minutes
-        From the centre.
-    strength_contacts : float
-        Prior strength of the intraday update [contacts].
+    options : DayOptions
+        From the centre (:func:`wfm.intraday.centre_day.position_options`), with the
+        priors of the intraday update.
     """
+    interval_minutes = options.interval_minutes
+    queues_by_agent = options.queues_by_agent
     timezone = str(pd.DatetimeIndex(forecast["interval_start"]).tz)
     as_of = pd.Timestamp(as_of).tz_convert(timezone)
     day: dt.date = as_of.date()
@@ -168,8 +204,8 @@ def day_position(
         planned = own["offered"].fillna(0.0).to_numpy()
         aht = own["aht_seconds"].ffill().bfill().fillna(0.0).to_numpy()
         seen = arrivals[arrivals["queue"] == queue].set_index("interval_start")["offered"]
-        updated, factor, so_far = update_rest_of_day(
-            planned, grid, seen, as_of, interval_minutes, strength_contacts
+        updated, factor, so_far = update_rest_of_day_state(
+            planned, grid, seen, as_of, interval_minutes, options.update_for(queue)
         )
         actual = seen.reindex(grid).to_numpy(dtype=float)
         actual = np.where(elapsed, np.nan_to_num(actual, nan=0.0), np.nan)
@@ -193,7 +229,7 @@ def day_position(
         position.rename(columns={"offered_updated": "offered"})[
             ["interval_start", "queue", "offered", "aht_seconds"]
         ],
-        dict(targets),
+        dict(options.targets),
         0.0,
         interval_minutes,
     )
@@ -233,7 +269,7 @@ def day_position(
     expected = per_agent.copy()
     for agent in absent:
         expected[agent_index[agent]] = 0.0
-    shrink = np.array([shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None]
+    shrink = np.array([options.shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None]
     future = split_by_queue(expected, agents, queues_by_agent, queues, required) * (1.0 - shrink)
     now = split_by_queue(measured, agents, queues_by_agent, queues, required)
     present = np.where(elapsed[None, :], now, future)
@@ -242,7 +278,9 @@ def day_position(
 
     # Service level: measured where the arrivals say, else Erlang C on the present agents.
     traffic = position["offered_updated"] * position["aht_seconds"] / (interval_minutes * 60.0)
-    threshold = position["queue"].map({q: t.answer_threshold_seconds for q, t in targets.items()})
+    threshold = position["queue"].map(
+        {q: t.answer_threshold_seconds for q, t in options.targets.items()}
+    )
     projected = np.where(
         position["offered_updated"] > 0,
         service_level_fractional(
@@ -294,7 +332,7 @@ def _summary(position: pd.DataFrame, factors: Mapping, absent: Sequence[str]) ->
                 "queue": queue,
                 "offered_so_far": so_far,
                 "forecast_so_far": forecast_so_far,
-                "day_factor": factor,
+                "rest_of_day_factor": factor,
                 "offered_day_updated": float(weights.sum()),
                 "offered_day_planned": float(own["offered_planned"].sum()),
                 "service_level_so_far": weighted(done),

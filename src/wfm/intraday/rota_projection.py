@@ -28,10 +28,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from wfm.intraday.position import DayPosition, occupancy_matrix, split_by_queue
+from wfm.intraday.position import DayOptions, DayPosition, occupancy_matrix, split_by_queue
 from wfm.staffing.erlang import service_level_fractional
 from wfm.staffing.requirements import compute_requirements
-from wfm.staffing.targets import ServiceTarget
 
 
 @dataclass(frozen=True)
@@ -79,16 +78,8 @@ class RotaProjection:
     offered_day: float
 
     @classmethod
-    def of(
-        cls,
-        position: DayPosition,
-        *,
-        queues_by_agent: Mapping[str, Sequence[str]],
-        targets: Mapping[str, ServiceTarget],
-        shrinkage_by_queue: Mapping[str, float],
-        interval_minutes: int,
-    ) -> RotaProjection:
-        """Today's arrays from ``position`` (made with the same centre options)."""
+    def of(cls, position: DayPosition, options: DayOptions) -> RotaProjection:
+        """Today's arrays from ``position`` (made with the same ``options``)."""
         frame = position.intervals.rename(columns={"offered_updated": "offered"})
         elapsed = frame.groupby("interval_start")["elapsed"].any()
         return cls._of_frame(
@@ -96,22 +87,12 @@ class RotaProjection:
             present_column="agents_present",
             changeable=lambda grid: ~elapsed.reindex(grid).to_numpy(dtype=bool),
             absent_agents=frozenset(position.absent_agents),
-            queues_by_agent=queues_by_agent,
-            targets=targets,
-            shrinkage_by_queue=shrinkage_by_queue,
-            interval_minutes=interval_minutes,
+            options=options,
         )
 
     @classmethod
     def of_plan(
-        cls,
-        forecast: pd.DataFrame,
-        rota: pd.DataFrame,
-        *,
-        queues_by_agent: Mapping[str, Sequence[str]],
-        targets: Mapping[str, ServiceTarget],
-        shrinkage_by_queue: Mapping[str, float],
-        interval_minutes: int,
+        cls, forecast: pd.DataFrame, rota: pd.DataFrame, options: DayOptions
     ) -> RotaProjection:
         """The planned projection of ``rota`` against ``forecast`` (the forecast's intervals
         on the rota's dates): productive agents are the rota's agents on shift and not on a
@@ -124,9 +105,9 @@ class RotaProjection:
         rows = forecast[local.isin(dates)]
         required = compute_requirements(
             rows[["interval_start", "queue", "offered", "aht_seconds"]],
-            dict(targets),
+            dict(options.targets),
             0.0,
-            interval_minutes,
+            options.interval_minutes,
         )
         frame = rows[["interval_start", "queue", "offered", "aht_seconds"]].assign(
             agents_required=required["agents_required"].to_numpy(dtype=float)
@@ -136,10 +117,7 @@ class RotaProjection:
             present_column=None,
             changeable=lambda grid: np.ones(len(grid), dtype=bool),
             absent_agents=frozenset(),
-            queues_by_agent=queues_by_agent,
-            targets=targets,
-            shrinkage_by_queue=shrinkage_by_queue,
-            interval_minutes=interval_minutes,
+            options=options,
         )
         agents = sorted(set(rota["agent_id"]))
         present = empty.present_change(empty.work_by_agent(rota, agents), agents)
@@ -153,10 +131,7 @@ class RotaProjection:
         present_column: str | None,
         changeable,
         absent_agents: frozenset[str],
-        queues_by_agent: Mapping[str, Sequence[str]],
-        targets: Mapping[str, ServiceTarget],
-        shrinkage_by_queue: Mapping[str, float],
-        interval_minutes: int,
+        options: DayOptions,
     ) -> RotaProjection:
         """The arrays of a long frame (``interval_start``, ``queue``, ``offered``,
         ``aht_seconds``, ``agents_required`` and ``present_column``; none present without
@@ -170,6 +145,7 @@ class RotaProjection:
 
         offered = np.nan_to_num(table("offered"), nan=0.0)
         aht = np.nan_to_num(table("aht_seconds"), nan=0.0)
+        interval_minutes = options.interval_minutes
         return cls(
             grid=grid,
             queues=queues,
@@ -177,15 +153,15 @@ class RotaProjection:
             traffic_erlangs=offered * aht / (interval_minutes * 60.0),
             aht_seconds=np.clip(aht, 1.0, None),
             threshold_seconds=np.array(
-                [float(targets[q].answer_threshold_seconds) for q in queues]
+                [float(options.targets[q].answer_threshold_seconds) for q in queues]
             )[:, None],
             weights=np.nan_to_num(table("agents_required"), nan=0.0),
             productive_fraction=1.0
-            - np.array([shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None],
+            - np.array([options.shrinkage_by_queue.get(q, 0.0) for q in queues])[:, None],
             present=table(present_column) if present_column else np.zeros_like(offered),
             changeable=changeable(grid),
             absent_agents=absent_agents,
-            queues_by_agent=queues_by_agent,
+            queues_by_agent=options.queues_by_agent,
             interval_minutes=interval_minutes,
             offered_day=float(offered.sum()),
         )
