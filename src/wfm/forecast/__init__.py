@@ -29,6 +29,7 @@ from wfm.forecast.intraday_update import (
 from wfm.forecast.metrics import bias, mape, mase, wape
 from wfm.forecast.models import DailyTotalsETS
 from wfm.forecast.overrides import apply_overrides, read_overrides
+from wfm.forecast.root_profile import RootProfileModel
 from wfm.forecast.quantiles import (
     calibrate_dispersion,
     dispersion_by_lead,
@@ -77,6 +78,7 @@ __all__ = [
     "Forecaster",
     "ModelSelection",
     "NotFittedError",
+    "RootProfileModel",
     "SameSlotAverage",
     "SeasonalNaive",
     "TopDownCalendar",
