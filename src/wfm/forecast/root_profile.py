@@ -134,8 +134,10 @@ def shrunk_weekday_profiles(
     seen = np.isfinite(noise)
     common = np.average(means[seen], axis=0, weights=weight_sums[seen])
     deviation = means - common
-    between = float(np.nanmean(deviation[seen] ** 2)) - float(np.mean(noise[seen]))
-    between = max(between, 0.0)
+    # Each weekday's own spread beyond noise, over its many slots: a weekday like the
+    # others is shrunk to the common profile, one that differs keeps its own.
+    between = np.zeros(DAYS_PER_WEEK)
+    between[seen] = np.maximum((deviation[seen] ** 2).mean(axis=1) - noise[seen], 0.0)
     shrinkage = np.where(seen, between / (between + np.where(seen, noise, 1.0) + 1e-300), np.nan)
     profiles = whittaker_smooth(common, penalty) + whittaker_smooth(
         np.where(seen[:, None], deviation * shrinkage[:, None], 0.0), penalty

@@ -143,8 +143,10 @@ class ModelSelection:
     def make(self, label: str) -> Forecaster:
         """A new, unfitted model for a chosen label (a registry name or a combination's
         label in :data:`AUTO_COMBINATIONS`), with its measured parameters."""
-        registry = AUTO_COMBINATIONS[label][0] if label in AUTO_COMBINATIONS else label
-        return make_model(registry, **self.params.get(label, {}))
+        if label not in AUTO_COMBINATIONS:
+            return make_model(label, **self.params.get(label, {}))
+        registry, members = AUTO_COMBINATIONS[label]
+        return make_model(registry, **self.params.get(label, {"members": members}))
 
     def model_for_lead(self, lead_days: int) -> str:
         """The model chosen for a lead [days] (1: the day after the history)."""
