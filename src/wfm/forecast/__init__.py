@@ -29,7 +29,6 @@ from wfm.forecast.intraday_update import (
 from wfm.forecast.metrics import bias, mape, mase, wape
 from wfm.forecast.models import DailyTotalsETS
 from wfm.forecast.overrides import apply_overrides, read_overrides
-from wfm.forecast.root_profile import RootProfileModel
 from wfm.forecast.quantiles import (
     calibrate_dispersion,
     dispersion_by_lead,
@@ -37,6 +36,7 @@ from wfm.forecast.quantiles import (
     poisson_gamma_quantile,
     quantile_forecast,
 )
+from wfm.forecast.root_profile import RootProfileModel
 from wfm.forecast.selection import ModelSelection, select_model
 from wfm.forecast.special_days import SpecialDay, apply_special_days, read_special_days
 from wfm.forecast.topdown import TopDownCalendar, WeightedSameSlotAverage

@@ -244,7 +244,9 @@ class RootProfileModel(Forecaster):
         for day in np.unique(weekday):
             open_slots[day] = days[weekday == day].notna().any(axis=0).to_numpy()
         filled = days.fillna(days.groupby(weekday).transform("mean")).fillna(0.0)
-        counts = filled.to_numpy(dtype=float) / self.month_index_[days.index.day.to_numpy()][:, None]
+        counts = (
+            filled.to_numpy(dtype=float) / self.month_index_[days.index.day.to_numpy()][:, None]
+        )
         root = np.sqrt(counts + ROOT_OFFSET) * open_slots[weekday]
         levels = root.sum(axis=1)
         self.profiles_, self.shrinkage_ = shrunk_weekday_profiles(
