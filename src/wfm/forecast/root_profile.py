@@ -240,13 +240,18 @@ class RootProfileModel(Forecaster):
             self.fallback_reason_ = f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}"
             return
         weekday = days.index.day_of_week.to_numpy()
+        values = days.to_numpy(dtype=float)
+        seen = np.isfinite(values)
         open_slots = np.zeros((DAYS_PER_WEEK, days.shape[1]), dtype=bool)
+        filled = np.zeros_like(values)
         for day in np.unique(weekday):
-            open_slots[day] = days[weekday == day].notna().any(axis=0).to_numpy()
-        filled = days.fillna(days.groupby(weekday).transform("mean")).fillna(0.0)
-        counts = (
-            filled.to_numpy(dtype=float) / self.month_index_[days.index.day.to_numpy()][:, None]
-        )
+            rows = weekday == day
+            open_slots[day] = seen[rows].any(axis=0)
+            # A missing slot on an open day takes its weekday's mean; never-open slots 0.
+            sums = np.where(seen[rows], values[rows], 0.0).sum(axis=0)
+            mean = sums / np.maximum(seen[rows].sum(axis=0), 1)
+            filled[rows] = np.where(seen[rows], values[rows], mean)
+        counts = filled / self.month_index_[days.index.day.to_numpy()][:, None]
         root = np.sqrt(counts + ROOT_OFFSET) * open_slots[weekday]
         levels = root.sum(axis=1)
         self.profiles_, self.shrinkage_ = shrunk_weekday_profiles(
@@ -257,7 +262,7 @@ class RootProfileModel(Forecaster):
             float(self.profile_decay),
             float(self.smooth_penalty),
         )
-        self.minutes_ = np.asarray(filled.columns, dtype=np.int64)
+        self.minutes_ = np.asarray(days.columns, dtype=np.int64)
         means = np.full(DAYS_PER_WEEK, np.nan)
         for day in np.unique(weekday):
             means[day] = levels[weekday == day].mean()
