@@ -36,6 +36,7 @@ from wfm.forecast.quantiles import (
     poisson_gamma_quantile,
     quantile_forecast,
 )
+from wfm.forecast.root_profile import RootProfileModel
 from wfm.forecast.selection import ModelSelection, select_model
 from wfm.forecast.special_days import SpecialDay, apply_special_days, read_special_days
 from wfm.forecast.topdown import TopDownCalendar, WeightedSameSlotAverage
@@ -78,6 +79,7 @@ __all__ = [
     "Forecaster",
     "ModelSelection",
     "NotFittedError",
+    "RootProfileModel",
     "SameSlotAverage",
     "SeasonalNaive",
     "TopDownCalendar",

@@ -413,7 +413,7 @@ def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, 
     dispersion = np.zeros(len(grid))
     for name in pd.unique(chosen):
         rows = chosen == name
-        fitted = make_model(name, **selection.params.get(name, {})).fit(y, interval_minutes)
+        fitted = selection.make(name).fit(y, interval_minutes)
         offered[rows] = fitted.predict(grid[rows])
         dispersion[rows] = _dispersion(selection, name, queue, lead[rows])
         if getattr(fitted, "fallback_reason_", None):
