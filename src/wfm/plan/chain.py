@@ -321,8 +321,7 @@ def run_plan(
     executor : Executor, optional
         Where the queues' forecasts and the staffing groups' rotas run (:mod:`wfm.execution`).
     on_group : callable, optional
-        ``on_group(number, result)``: each staffing group's rota as it arrives
-        (:func:`~wfm.plan.centre_rota.schedule_centre`), e.g.
+        ``on_group(number, result)``: each staffing group's rota as it arrives, e.g.
         :meth:`wfm.plan.centre_rota.StreamedRota.add` to write its rows away at once.
 
     Returns
@@ -575,9 +574,8 @@ def write_plan(
     """Write the plan's files into ``out_dir``, all or nothing.
 
     Files: ``forecast.csv``, ``requirements.csv``, ``report.md`` and those of
-    :func:`rota_files` (``streamed_rota``: the groups' rota rows written during the run,
-    ``run_plan(on_group=streamed_rota.add)``). Returns the paths by file name (the calendars
-    by their folder).
+    :func:`rota_files` (with its ``streamed_rota``). Returns the paths by file name (the
+    calendars by their folder).
     """
     out_dir = Path(out_dir)
     files = {
