@@ -29,9 +29,9 @@ tells where the CPU goes. ``--json FILE`` writes every figure (and every task's)
 
 Target (issue 20): 1,000 queues at ≥ 1.8× the speed of one worker, ≤ 2 GB per worker.
 
-    python benchmarks/bench_scaling.py --queues 40 --rounds 4      # ~2 min of CPU
+    python benchmarks/bench_scaling.py --queues 40 --rounds 4      # ~5 min of CPU in all
     python benchmarks/bench_scaling.py --queues 1000 --rounds 1 --workers 2   # the target's
-    #   1,000 queues on 2 workers: wall, CPU per process, peak memory per worker (~15 min idle)
+    #   1,000 queues on 2 workers: wall, CPU per process, peak memory per worker (~12 min idle)
     python benchmarks/bench_scaling.py --queues 1000 --rounds 10   # and on 1 worker (~45 min)
 """
 

@@ -462,7 +462,7 @@ PATIENT_TCP_TIMEOUT = "300s"
 #: running task's stack every 10 ms on the worker's event loop and keeps a profile per
 #: second of the worker's life: wfm's tasks are long and CPU-bound, so it only costs CPU and
 #: memory (measured on 10 queues of a year on 2 workers: 4.1-4.3 s of worker CPU outside
-#: the tasks with it, 2.8 s without; peak 315 MiB a worker against 257 MiB; and the
+#: the tasks with it, 2.1-2.8 s without; peak 315 MiB a worker against 257 MiB; and the
 #: collector's passes over the growing profile inside the tasks: docs/benchmarks.md, "Dask:
 #: where the CPU goes"). Start a cluster of your own the same way:
 #: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False dask worker ...``.
