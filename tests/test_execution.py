@@ -110,6 +110,24 @@ def sample_week_inputs(staffed: float) -> tuple:
 
 
 @pytest.mark.slow
+def test_the_local_workers_run_one_thread_without_the_profiler(local_cluster):
+    """wfm's tasks are long and CPU-bound: one thread and one BLAS thread per worker, and no
+    Dask profiler sampling them (wfm.execution.QUIET_WORKERS)."""
+
+    def settings():
+        import dask
+
+        return (
+            dask.config.get("distributed.worker.profile.enabled"),
+            os.environ.get("OPENBLAS_NUM_THREADS"),
+            os.environ.get("OMP_NUM_THREADS"),
+        )
+
+    assert set(local_cluster.client.nthreads().values()) == {1}
+    assert set(local_cluster.client.run(settings).values()) == {(False, "1", "1")}
+
+
+@pytest.mark.slow
 def test_a_sensitivity_grid_on_a_local_cluster_equals_the_local_one(local_cluster):
     from wfm.review.scenarios import BasePlan, sensitivity
 

@@ -386,6 +386,7 @@ def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecut
 
     timeout_seconds = timeout_seconds or CONNECT_TIMEOUT_SECONDS
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError(f'--cluster {address} needs Dask: pip install "wfm[dask]"') from None
@@ -397,9 +398,10 @@ def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecut
             raise ClusterError(
                 f"--cluster {address}: write local:N with N worker processes, e.g. local:2"
             )
-        cluster = LocalCluster(
-            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        with dask.config.set(QUIET_WORKERS):  # the nannies pass it on to their workers
+            cluster = LocalCluster(
+                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+            )
         target = cluster
     else:
         if "://" not in address:
@@ -454,6 +456,17 @@ def connect(address: str, *, timeout_seconds: float | None = None) -> DaskExecut
 #: tasks are long and CPU-bound: on a busy machine a starved scheduler or worker can be
 #: silent longer than 30 s without being dead (seen: 38 s at load average 30 on 2 cores).
 PATIENT_TCP_TIMEOUT = "300s"
+
+
+#: Settings of the ``local:N`` workers wfm starts. Dask's statistical profiler samples the
+#: running task's stack every 10 ms on the worker's event loop and keeps a profile per
+#: second of the worker's life: wfm's tasks are long and CPU-bound, so it only costs CPU and
+#: memory (measured on 10 queues of a year on 2 workers: 4.1-4.3 s of worker CPU outside
+#: the tasks with it, 2.1-2.8 s without; peak 315 MiB a worker against 257 MiB; and the
+#: collector's passes over the growing profile inside the tasks: docs/benchmarks.md, "Dask:
+#: where the CPU goes"). Start a cluster of your own the same way:
+#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False dask worker ...``.
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False}
 
 
 def _patient_comms() -> None:

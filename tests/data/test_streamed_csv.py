@@ -91,3 +91,40 @@ def test_a_failure_removes_the_folders_made_for_the_file(tmp_path):
             sink.add(0, frame)
             raise RuntimeError("lost")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_joined_file_is_renamed_with_the_other_files_or_not_at_all(tmp_path, monkeypatch):
+    """StreamedCsv.join leaves the joined parts beside the target for write_files_atomic,
+    which renames it with the other files; a failed rename removes it and restores the old
+    files."""
+    from wfm.data import io
+
+    frame = pd.DataFrame({"queue": ["a", "b"], "offered": [1.0, 2.0]})
+    sink = StreamedCsv(tmp_path / "out.csv", ["queue", "offered"])
+    sink.add(1, frame.iloc[1:])
+    sink.add(0, frame.iloc[:1])
+    prepared = sink.join()
+    assert prepared.temporary.parent == tmp_path and prepared.temporary.name.startswith(".")
+    io.write_files_atomic({tmp_path / "out.csv": prepared, tmp_path / "note.txt": "one\n"})
+    assert (tmp_path / "out.csv").read_text() == io.frame_to_csv_text(frame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["note.txt", "out.csv"]
+
+    sink = StreamedCsv(tmp_path / "out.csv", ["queue", "offered"])
+    sink.add(0, frame.iloc[:1])
+    prepared = sink.join()
+    real_replace, calls = io.os.replace, []
+
+    def second_rename_fails(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        real_replace(source, target)
+
+    monkeypatch.setattr(io.os, "replace", second_rename_fails)
+    with pytest.raises(OSError, match="disk gone"):
+        io.write_files_atomic({tmp_path / "out.csv": prepared, tmp_path / "note.txt": "two\n"})
+    monkeypatch.undo()
+    sink.abort()
+    assert (tmp_path / "out.csv").read_text() == io.frame_to_csv_text(frame)  # the old one
+    assert (tmp_path / "note.txt").read_text() == "one\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["note.txt", "out.csv"]

@@ -56,7 +56,10 @@ def test_wfm_schedule_splits_the_sites_into_groups_and_makes_the_plans_rota(plan
         ]
     )
     assert code == 0
+    # written group by group as the groups arrived (wfm.plan.centre_rota.StreamedRota):
+    # the same bytes, and no spill or temporary file left
     assert (out / "rota.csv").read_bytes() == (plan_out / "rota.csv").read_bytes()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert (out / "coverage.csv").read_bytes() == (plan_out / "coverage.csv").read_bytes()
     mine = json.loads((out / "solve_summary.json").read_text())
     plans = json.loads((plan_out / "solve_summary.json").read_text())

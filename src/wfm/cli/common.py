@@ -276,9 +276,12 @@ def rota_command_inputs(
     return out_dir, centre, requirements, staffing_groups(centre)
 
 
-def rota_command_files(centre, groups, requirements, rota, solves, start_date, out_dir: Path):
+def rota_command_files(
+    centre, groups, requirements, rota, solves, start_date, out_dir: Path, streamed_rota=None
+):
     """The files of a rota command's rota (:func:`wfm.plan.chain.rota_files`, reviewed per
-    staffing group) and its service summary; says the rota's and each group's solve."""
+    staffing group; ``streamed_rota``: its rows written as the groups arrived) and its
+    service summary; says the rota's and each group's solve."""
     from wfm.plan.centre_rota import review_centre
     from wfm.plan.chain import rota_files
 
@@ -287,7 +290,9 @@ def rota_command_files(centre, groups, requirements, rota, solves, start_date, o
     say(f"rota: {rota.summary.describe()}")
     for group in solves:
         say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
-    files = rota_files(centre, agents, rota, projected, summary, out_dir, solves, start_date)
+    files = rota_files(
+        centre, agents, rota, projected, summary, out_dir, solves, start_date, streamed_rota
+    )
     cover = files.get(out_dir / "shift_cover.csv")
     if cover is not None:
         covered = int(cover["agents_scheduled"].clip(upper=cover["agents_wanted"]).sum())

@@ -51,6 +51,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
+    from wfm.plan.centre_rota import StreamedRota
     from wfm.plan.chain import run_plan, write_plan
 
     output_folder(args.output, subfolders=("calendars",))
@@ -67,14 +68,18 @@ def run(args: argparse.Namespace) -> int:
     settings = scheduling_settings(centre, args)
     if settings is not centre.scheduling:
         centre = centre.model_copy(update={"scheduling": settings})
-    with executor_and_progress(args, centre=centre) as (executor, progress):
-        result = run_plan(
-            centre,
-            start_date=parse_date(args.start_date, "--start-date"),
-            progress=progress,
-            executor=executor,
-        )
-    paths = write_plan(result, args.output)
+    # each staffing group's rota rows are written as the group's result arrives (a hidden
+    # spill in the output folder), and renamed into rota.csv with the other files at the end
+    with StreamedRota(Path(args.output) / "rota.csv", centre.timezone) as streamed_rota:
+        with executor_and_progress(args, centre=centre) as (executor, progress):
+            result = run_plan(
+                centre,
+                start_date=parse_date(args.start_date, "--start-date"),
+                progress=progress,
+                executor=executor,
+                on_group=streamed_rota.add,
+            )
+        paths = write_plan(result, args.output, streamed_rota=streamed_rota)
     total = result.summary.set_index("queue").loc["all"]
     say(f"plan for {centre.name}, week of {result.start_date}")
     say(f"  forecast      {total['offered']:,.0f} contacts")

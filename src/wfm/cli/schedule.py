@@ -56,7 +56,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
-    from wfm.plan.centre_rota import schedule_centre
+    from wfm.plan.centre_rota import StreamedRota, schedule_centre
 
     out_dir, centre, requirements, groups = rota_command_inputs(
         args, args.requirements, shift_demand=args.shift_demand
@@ -70,20 +70,30 @@ def run(args: argparse.Namespace) -> int:
         previous = read_rota(args.previous_rota, centre.timezone)
         first = min(pd.to_datetime(previous["date"]).dt.date, default=start_date)
         history = FrozenRota(previous, first)
-    with executor_and_progress(args, centre=centre) as (executor, progress):
-        made = schedule_centre(
+    # each group's rota rows are written as they arrive, renamed into rota.csv at the end
+    with StreamedRota(out_dir / "rota.csv", centre.timezone) as streamed_rota:
+        with executor_and_progress(args, centre=centre) as (executor, progress):
+            made = schedule_centre(
+                centre,
+                requirements,
+                start_date,
+                weeks=args.weeks,
+                executor=executor,
+                progress=progress,
+                groups=groups,
+                history=history,
+                on_group=streamed_rota.add,
+            )
+        files, summary = rota_command_files(
             centre,
+            groups,
             requirements,
+            made.result,
+            made.groups,
             start_date,
-            weeks=args.weeks,
-            executor=executor,
-            progress=progress,
-            groups=groups,
-            history=history,
+            out_dir,
+            streamed_rota=streamed_rota,
         )
-    files, summary = rota_command_files(
-        centre, groups, requirements, made.result, made.groups, start_date, out_dir
-    )
-    write_files_atomic(files)
+        write_files_atomic(files)
     say_projected_service(summary, out_dir)
     return EXIT_OK

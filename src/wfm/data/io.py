@@ -36,6 +36,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -414,7 +415,18 @@ def frame_to_csv_text(frame: pd.DataFrame) -> str:
     return output.to_csv(index=False, lineterminator="\n")
 
 
-def _payload_bytes(content: pd.DataFrame | str | bytes, path: Path) -> bytes:
+@dataclass(frozen=True)
+class PreparedFile:
+    """An output written in full beforehand to a hidden temporary file beside its target
+    (:meth:`wfm.data.streamed.StreamedCsv.join`): :func:`write_files_atomic` renames it into
+    place together with the other files, or removes it when the write fails."""
+
+    temporary: Path
+
+
+def _payload_bytes(content: pd.DataFrame | str | bytes, path: Path) -> bytes | PreparedFile:
+    if isinstance(content, PreparedFile):
+        return content
     if isinstance(content, pd.DataFrame):
         return frame_to_csv_text(content).encode("utf-8")
     if isinstance(content, str):
@@ -463,7 +475,9 @@ def _backup(path: Path) -> Path | None:
     return backup
 
 
-def write_files_atomic(files: Mapping[str | Path, pd.DataFrame | str | bytes]) -> list[Path]:
+def write_files_atomic(
+    files: Mapping[str | Path, pd.DataFrame | str | bytes | PreparedFile],
+) -> list[Path]:
     """Write several files all together or not at all.
 
     Every file is first written in full to a hidden temporary file in its target folder;
@@ -476,8 +490,9 @@ def write_files_atomic(files: Mapping[str | Path, pd.DataFrame | str | bytes]) -
     ----------
     files
         Target path -> content: a DataFrame (written as CSV, see :func:`frame_to_csv_text`),
-        text (written as UTF-8) or bytes. Missing folders are created, and removed again
-        if the write fails.
+        text (written as UTF-8), bytes, or a :class:`PreparedFile` (already written beside
+        its target: only renamed). Missing folders are created, and removed again if the
+        write fails.
 
     Returns
     -------
@@ -499,13 +514,21 @@ def write_files_atomic(files: Mapping[str | Path, pd.DataFrame | str | bytes]) -
     created = create_folders(dict.fromkeys(path.parent for path, _ in payloads))
     try:
         for path, data in payloads:
-            temporaries.append((path, _write_temporary(path, data)))
+            if isinstance(data, PreparedFile):
+                if path.exists():
+                    shutil.copymode(path, data.temporary)
+                temporaries.append((path, data.temporary))
+            else:
+                temporaries.append((path, _write_temporary(path, data)))
         for path, _ in temporaries:
             backups.append((path, _backup(path)))
         for (path, temporary), (_, backup) in zip(temporaries, backups, strict=True):
             os.replace(temporary, path)
             replaced.append((path, backup))
     except BaseException:
+        for _, data in payloads:  # a prepared file not renamed yet goes with the others
+            if isinstance(data, PreparedFile):
+                data.temporary.unlink(missing_ok=True)
         for path, backup in reversed(replaced):
             try:
                 if backup is None:
@@ -545,6 +568,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 __all__ = [
+    "PreparedFile",
     "frame_to_csv_text",
     "read_raw_csv",
     "to_iso",

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.data.io import _temporary_path, frame_to_csv_text
+from wfm.data.io import PreparedFile, _temporary_path, frame_to_csv_text
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class StreamedCsv:
         self.path = Path(path)
         self.columns = list(columns)
         self._spill: Path | None = None
+        self._joined: Path | None = None
         self._parts: list[int] = []
         self._made_folders: list[Path] = []
         self.rows = 0
@@ -70,34 +71,54 @@ class StreamedCsv:
         self._parts.append(number)
         self.rows += len(frame)
 
-    def finish(self) -> Path:
-        """Join the parts in order into the target, atomically; returns its path."""
+    @property
+    def parts(self) -> int:
+        """Parts written so far."""
+        return len(self._parts)
+
+    def join(self) -> PreparedFile:
+        """Join the parts in order into a hidden temporary file beside the target, not yet
+        renamed (for :func:`wfm.data.io.write_files_atomic`, which renames it together with
+        other files); the spill is removed. :meth:`abort` removes the joined file too."""
         self._make_folder()
         temporary = _temporary_path(self.path, "tmp")
         header = frame_to_csv_text(pd.DataFrame(columns=self.columns))
         try:
             with open(temporary, "xb") as out:
+                self._joined = temporary
                 out.write(header.encode("utf-8"))
                 for number in sorted(self._parts):
                     with open(self._spill / f"{number}.csv", "rb") as part:
                         shutil.copyfileobj(part, out)
                 out.flush()
                 os.fsync(out.fileno())
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            self._remove_spill()
+        return PreparedFile(temporary)
+
+    def finish(self) -> Path:
+        """Join the parts in order into the target, atomically; returns its path."""
+        temporary = self.join().temporary
+        try:
             if self.path.exists():
                 shutil.copymode(self.path, temporary)
             os.replace(temporary, self.path)
         except BaseException:
-            temporary.unlink(missing_ok=True)
-            self._remove_made_folders()
+            self.abort()
             raise
-        finally:
-            self._remove_spill()
+        self._joined = None
         logger.info("%s: %d rows from %d parts", self.path, self.rows, len(self._parts))
         return self.path
 
     def abort(self) -> None:
         """Drop everything written so far (and folders made for it); the target is untouched."""
         self._remove_spill()
+        if self._joined is not None:
+            self._joined.unlink(missing_ok=True)  # gone already if it was renamed into place
+            self._joined = None
         self._remove_made_folders()
 
     def _make_folder(self) -> None:

@@ -7,6 +7,11 @@ split the same way everywhere: one model per group, each group one task on an ex
 (:mod:`wfm.execution`), the groups' rotas merged into one with a solve summary per group.
 A centre of one group is one model, as before. The groups' searches stop on deterministic
 work budgets, so the rota is the same in this process and on a cluster.
+
+Each group's rota rows can be written away as its result arrives (:class:`StreamedRota`,
+``on_group=``): to a hidden spill beside ``rota.csv``, joined in group order and renamed into
+place with the other output files at the end, so the file is byte for byte the one written
+from the merged rota, and a run that fails part-way leaves no rota file behind.
 """
 
 from __future__ import annotations
@@ -18,13 +23,16 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
 from wfm.data.availability import read_availability
+from wfm.data.io import PreparedFile
 from wfm.data.preferences import check_requests_against_time_off
-from wfm.data.schemas import Agent
+from wfm.data.schemas import ROTA_COLUMNS, Agent
+from wfm.data.streamed import StreamedCsv
 from wfm.errors import ConfigError
 from wfm.execution import Executor, LocalExecutor
 from wfm.plan.groups import (
@@ -185,6 +193,7 @@ def schedule_centre(
     groups: Sequence[StaffingGroup] | None = None,
     requirements_by_group: Sequence[pd.DataFrame] | None = None,
     history=None,
+    on_group: Callable[[int, RotaResult], None] | None = None,
 ) -> CentreRota:
     """The centre's rota over ``weeks`` weeks from ``start_date``, one model per staffing group.
 
@@ -212,6 +221,10 @@ def schedule_centre(
     history
         The rota worked before ``start_date`` (:class:`wfm.scheduling.history.FrozenRota`),
         for one model: the run rules and the rotation continue from it.
+    on_group
+        ``on_group(number, result)`` receives each staffing group's rota as soon as its task
+        finishes (``number``: the group's place in ``groups``; finishing order varies), e.g.
+        :meth:`StreamedRota.add`; not called for a centre solved as one model.
 
     Returns
     -------
@@ -259,7 +272,9 @@ def schedule_centre(
         )
         for group, group_reqs in zip(groups, parts, strict=True)
     ]
-    results, seconds = run_groups(executor, solve_group, tasks, groups, progress, "scheduling")
+    results, seconds = run_groups(
+        executor, solve_group, tasks, groups, progress, "scheduling", on_result=on_group
+    )
     return CentreRota(
         merge_rotas(results, centre.timezone, seconds),
         group_solves(groups, [result.summary for result in results]),
@@ -273,17 +288,86 @@ def run_groups(
     groups: Sequence[StaffingGroup],
     progress: ProgressCallback | None,
     what: str,
+    on_result: Callable[[int, object], None] | None = None,
 ) -> tuple[list, float]:
     """``function(*task)`` for each group's task on ``executor`` (default this process),
     labelled with the group names; returns the results in group order and the seconds the
-    groups took [s]. ``what``: the progress verb (``"scheduling"``)."""
+    groups took [s]. ``what``: the progress verb (``"scheduling"``); ``on_result(number,
+    result)``, if given, also receives each group's result as soon as it arrives."""
     executor = executor or LocalExecutor()
     started = time.perf_counter()
-    results = executor.map(
-        function, tasks, labels=[group.name for group in groups], progress=progress, what=what
+    results: list = [None] * len(tasks)
+
+    def arrived(number: int, result: object) -> None:
+        results[number] = result
+        if on_result is not None:
+            on_result(number, result)
+
+    executor.map(
+        function,
+        tasks,
+        labels=[group.name for group in groups],
+        progress=progress,
+        what=what,
+        on_result=arrived,
     )
     logger.info("%d staffing groups: %s on %s", len(groups), what, executor.name)
     return results, time.perf_counter() - started
+
+
+class StreamedRota:
+    """A centre's ``rota.csv`` written group by group as the groups' rotas arrive.
+
+    Each group's rows (times in the centre's time zone, as :func:`~wfm.plan.groups.merge_rotas`
+    puts them) go to a hidden spill beside the file as soon as the group is solved
+    (:class:`wfm.data.streamed.StreamedCsv`); :meth:`prepared` joins them in group order into
+    a hidden temporary file that :func:`wfm.data.io.write_files_atomic` renames into place
+    with the other output files. Used as a context manager: leaving the block removes the
+    spill, and the joined file if it was not renamed into place (with any folder made for
+    it), so a failed run leaves no rota file (an older one stays as it was).
+
+    Parameters
+    ----------
+    path
+        The ``rota.csv`` to write.
+    timezone
+        The centre's time zone (IANA name).
+    """
+
+    def __init__(self, path: str | Path, timezone: str) -> None:
+        self.timezone = timezone
+        self._csv = StreamedCsv(path, ROTA_COLUMNS)
+
+    def __enter__(self) -> StreamedRota:
+        return self
+
+    def add(self, number: int, result: RotaResult) -> None:
+        """Write group ``number``'s rota rows now (an ``on_group`` callback)."""
+        self._csv.add(number, concat_in_timezone([result.rota], self.timezone))
+
+    def prepared(self, rota: pd.DataFrame, groups: int) -> PreparedFile | None:
+        """The joined file for ``rota`` (the merged rota of ``groups`` staffing groups), or
+        ``None`` when no group was streamed (a centre solved as one model).
+
+        Raises
+        ------
+        RuntimeError
+            When the streamed rows are not those of ``rota`` (a group missing or extra):
+            a fault in the caller, never an input problem.
+        """
+        if self._csv.parts == 0:
+            return None
+        if self._csv.parts != groups or self._csv.rows != len(rota):
+            raise RuntimeError(
+                f"the streamed rota has {self._csv.parts} groups and {self._csv.rows} rows, "
+                f"the merged rota {groups} groups and {len(rota)} rows"
+            )
+        return self._csv.join()
+
+    def __exit__(self, kind, error, trace) -> None:
+        # what is left: the spill, and the joined file unless it was renamed into place
+        # (then its folder is not empty and stays)
+        self._csv.abort()
 
 
 def group_solves(groups: Sequence[StaffingGroup], summaries: Sequence) -> tuple[GroupSolve, ...]:

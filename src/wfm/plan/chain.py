@@ -18,7 +18,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from wfm.forecast import forecast_history
 from wfm.forecast.calendar import start_after_history  # noqa: F401  (moved there; issue 15)
 from wfm.forecast.holiday_effects import HolidayCalendar
 from wfm.plan.centre_rota import (
+    StreamedRota,
     group_requirements,
     review_centre,
     rota_weeks,
@@ -305,6 +306,7 @@ def run_plan(
     start_date: dt.date | None = None,
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
+    on_group: Callable[[int, RotaResult], None] | None = None,
 ) -> PlanResult:
     """Run forecast → requirements → rota → review for a centre.
 
@@ -319,6 +321,11 @@ def run_plan(
         history.
     progress : callable, optional
         ``progress(fraction_done, message)``.
+    executor : Executor, optional
+        Where the queues' forecasts and the staffing groups' rotas run (:mod:`wfm.execution`).
+    on_group : callable, optional
+        ``on_group(number, result)``: each staffing group's rota as it arrives, e.g.
+        :meth:`wfm.plan.centre_rota.StreamedRota.add` to write its rows away at once.
 
     Returns
     -------
@@ -393,6 +400,7 @@ def run_plan(
         progress=scaled(progress, 0.32, 0.97),
         groups=groups,
         requirements_by_group=group_requirements_list,
+        on_group=on_group,
     )
     rota, solves = made.result, made.groups
     timings["schedule"] = time.perf_counter() - clock
@@ -516,15 +524,19 @@ def rota_files(
     out_dir: Path,
     groups: Sequence[GroupSolve] = (),
     start_date: dt.date | None = None,
+    streamed_rota: StreamedRota | None = None,
 ) -> dict[Path, object]:
     """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
     ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
     ``calendars/<agent_id>.ics`` (see :func:`wfm.scheduling.exports.rota_export_files`),
     and ``shift_cover.csv`` when the centre gives a shift demand (:func:`shift_cover`).
-    With staffing groups, ``solve_summary.json`` adds ``groups``: one summary per group."""
+    With staffing groups, ``solve_summary.json`` adds ``groups``: one summary per group.
+    ``streamed_rota``: the groups' rota rows already written as they arrived; ``rota.csv`` is
+    then its joined file (the same bytes), unless the rota was one model."""
     solve = solve_summary_dict(rota, groups)
+    prepared = streamed_rota.prepared(rota.rota, len(groups)) if streamed_rota else None
     files: dict[Path, object] = {
-        out_dir / "rota.csv": rota.rota,
+        out_dir / "rota.csv": prepared if prepared is not None else rota.rota,
         out_dir / "coverage.csv": coverage_table(projected),
         out_dir / "agent_summary.csv": rota.agent_summary,
         out_dir / "service_summary.csv": summary,
@@ -549,11 +561,14 @@ def rota_files(
     return files
 
 
-def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
+def write_plan(
+    result: PlanResult, out_dir: str | Path, *, streamed_rota: StreamedRota | None = None
+) -> dict[str, Path]:
     """Write the plan's files into ``out_dir``, all or nothing.
 
     Files: ``forecast.csv``, ``requirements.csv``, ``report.md`` and those of
-    :func:`rota_files`. Returns the paths by file name (the calendars by their folder).
+    :func:`rota_files` (with its ``streamed_rota``). Returns the paths by file name (the
+    calendars by their folder).
     """
     out_dir = Path(out_dir)
     files = {
@@ -568,6 +583,7 @@ def write_plan(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
             out_dir,
             result.groups,
             start_date=result.start_date,
+            streamed_rota=streamed_rota,
         ),
         out_dir / "report.md": plan_report(result),
     }

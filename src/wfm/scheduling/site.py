@@ -50,6 +50,11 @@ class QueueTarget:
 class RotaSite:
     """The part of a centre's configuration that the rota engine uses.
 
+    One rota model's place of work: a whole centre, or one staffing group of a centre with
+    ``[[sites]]`` (:mod:`wfm.plan.groups`), which may join several of the centre file's sites
+    (:class:`wfm.config.Site`) when they share a queue; a group's sites share one time zone
+    and opening hours, so the model sees them as one site.
+
     Parameters
     ----------
     timezone
