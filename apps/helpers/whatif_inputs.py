@@ -62,7 +62,7 @@ def _covering_forecast(
 
 @st.cache_data(show_spinner="Ranking the inputs…", max_entries=16)
 def _sensitivity(_inputs: Inputs, key: tuple, base: Scenario, patience: float | None):
-    return sensitivity(_inputs.plan, base=base)
+    return sensitivity(_inputs.plan, base=base, patience_seconds=patience)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -188,7 +188,7 @@ with ui.friendly_errors():
     )
     st.caption(
         f"Each input moved alone by ±10 % from the {'what-if scenario' if from_whatif else 'plan as it stands'} "
-        "(absenteeism: 10 % fewer or more agents present), Erlang C. "
+        f"(absenteeism: 10 % fewer or more agents present), {base.model}, as above. "
         "The target changes the agents required, not the service the rota gives, so its bar is empty; "
         "its effect is in the required agent-hours of the CSV."
     )

@@ -11,11 +11,18 @@ import pandas as pd
 import pytest
 from app_testing import SAMPLE_CENTRE, assert_no_exception, open_page
 
-from helpers import state, ui, whatif_charts
+from helpers import state, ui, whatif_charts, whatif_inputs
 from wfm.config import load_centre
 from wfm.plan.chain import service_targets, shrinkage_by_queue
 from wfm.plan.workspace import Workspace
-from wfm.review.scenarios import BasePlan, Scenario, compare_scenarios, run_scenario
+from wfm.review.scenarios import (
+    BasePlan,
+    Scenario,
+    compare_scenarios,
+    run_scenario,
+    sensitivity,
+)
+from wfm.staffing import ServiceTarget
 from wfm.store import repository
 
 PAGE = "views/whatif.py"
@@ -117,6 +124,28 @@ def test_tornado_ranks_by_swing_and_keeps_the_extreme_steps():
     spec = whatif_charts.tornado_chart(frame).to_dict()
     assert spec["encoding"]["y"]["sort"] == ["Volume", "Handle time", "Service-level target"]
     assert whatif_charts.tornado_frame(table.iloc[0:0]).empty
+
+
+def test_tornado_uses_the_page_patience():
+    """The tornado is computed with the caller patience of the rest of the page (Erlang A),
+    not Erlang C: a step equals the library's Erlang A scenario with that patience."""
+    starts = pd.date_range("2026-11-09 08:00", periods=16, freq="15min", tz="Europe/London")
+    forecast = pd.DataFrame(
+        {"interval_start": starts, "queue": "sales", "offered": 40.0, "aht_seconds": 300.0}
+    )
+    coverage = forecast[["interval_start", "queue"]].assign(agents_scheduled=13.0)
+    plan = BasePlan(forecast, coverage, {"sales": ServiceTarget(0.8, 20.0)}, {"sales": 0.0}, 15)
+    inputs = whatif_inputs.Inputs(
+        plan, ("tornado test",), 13, ["sales"], "Europe/London", 80, 0, 1, 1, (1,)
+    )
+    table = whatif_inputs.sensitivity_of(inputs, Scenario(name="base"), 90.0)
+    level = table.set_index(["input", "step"])["service_level"]
+    direct = run_scenario(plan, Scenario("v", volume_factor=1.1), patience_seconds=90.0)
+    assert level[("volume", 0.1)] == pytest.approx(
+        direct.summary.set_index("queue").loc["all", "service_level"]
+    )
+    erlang_c = sensitivity(plan, steps=(0.1,), inputs=("volume",))["service_level"].iloc[0]
+    assert level[("volume", 0.1)] > erlang_c + 0.01  # abandoning callers shorten the queue
 
 
 def test_comparison_differences_are_from_the_first_scenario():

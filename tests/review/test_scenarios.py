@@ -188,6 +188,23 @@ def test_sensitivity_volume_step_equals_the_same_scenario():
     )
 
 
+def test_sensitivity_uses_the_caller_patience_it_is_given():
+    """With a patience, every step is the Erlang A scenario of :func:`run_scenario`, as the
+    scenarios beside the tornado are; without one, Erlang C."""
+    plan = base_plan(days=1, coverage_share=0.9)
+    step = Scenario("v", volume_factor=1.05)
+    for patience in (60.0, None):
+        table = sensitivity(plan, steps=(0.05,), inputs=("volume",), patience_seconds=patience)
+        direct = run_scenario(plan, step, patience_seconds=patience)
+        assert table["service_level"].iloc[0] == pytest.approx(
+            direct.summary.set_index("queue").loc["all", "service_level"]
+        )
+    erlang_c = run_scenario(plan, step).summary.set_index("queue").loc["all", "service_level"]
+    erlang_a = sensitivity(plan, steps=(0.05,), inputs=("volume",), patience_seconds=60.0)
+    # callers who abandon leave the queue shorter: the service level differs from Erlang C
+    assert erlang_a["service_level"].iloc[0] > erlang_c + 0.01
+
+
 def test_nonsense_changes_are_input_errors():
     with pytest.raises(InputError):
         Scenario(absenteeism_fraction=1.2)

@@ -148,7 +148,9 @@ def run(args: argparse.Namespace) -> int:
         )
         tornado = None
         if not args.no_sensitivity:
-            tornado = sensitivity(base_plan, executor=executor)
+            tornado = sensitivity(
+                base_plan, patience_seconds=args.patience_seconds, executor=executor
+            )
     table = compare_scenarios(results)
     if args.daily:
         daily = pd.concat(

@@ -485,9 +485,15 @@ def _stepped(base: Scenario, name: str, step: float, plan: BasePlan) -> Scenario
     )
 
 
-def _scenario_total(scenario: Scenario, plan: BasePlan) -> pd.Series:
+def _scenario_total(
+    scenario: Scenario, plan: BasePlan, patience_seconds: float | None
+) -> pd.Series:
     """The whole period's row of one scenario's summary (one task of :func:`sensitivity`)."""
-    return run_scenario(plan, scenario).summary.set_index("queue").loc["all"]
+    return (
+        run_scenario(plan, scenario, patience_seconds=patience_seconds)
+        .summary.set_index("queue")
+        .loc["all"]
+    )
 
 
 def sensitivity(
@@ -496,6 +502,7 @@ def sensitivity(
     *,
     base: Scenario = Scenario(),
     inputs: Sequence[str] = SENSITIVITY_INPUTS,
+    patience_seconds: float | None = None,
     executor: Executor | None = None,
 ) -> pd.DataFrame:
     """A tornado table: the change in the period's service level as each input moves.
@@ -517,6 +524,9 @@ def sensitivity(
         The scenario the steps start from.
     inputs : sequence of str
         Which of :data:`SENSITIVITY_INPUTS` to vary.
+    patience_seconds : float, optional
+        Mean caller patience [s]: Erlang A for every scenario, as in :func:`run_scenario`
+        (the same model as the scenarios the table sits beside); ``None``: Erlang C.
     executor : Executor, optional
         Where the scenarios run (:mod:`wfm.execution`); in this process by default. The
         table is the same whichever runs them.
@@ -539,7 +549,7 @@ def sensitivity(
         _scenario_total,
         [(scenario,) for scenario, _, _ in grid],
         labels=[scenario.name for scenario, _, _ in grid],
-        shared=(plan,),
+        shared=(plan, patience_seconds),
         what="sensitivity",
     )
     base_total = totals[0]
