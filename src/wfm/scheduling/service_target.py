@@ -73,12 +73,10 @@ from wfm.errors import InputError
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
-from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.pooled_relaxation import solve_pooled_relaxation
 from wfm.scheduling.rota import read_assignments, scheduled_by_queue
 from wfm.scheduling.rules.base import ModelContext
 from wfm.scheduling.search import SearchResult, solve_rota
-from wfm.scheduling.solve import run_highs
-from wfm.scheduling.workforce import pooled_workforce
 from wfm.staffing.erlang import service_level
 
 logger = logging.getLogger(__name__)
@@ -461,14 +459,7 @@ def solve_for_objective(
     budget = settings.time_limit_seconds
 
     report(0.0, "the service profile of the relaxation")
-    relaxed_model = build_rota_model(instance, settings, pooled_workforce(instance), extensions)
-    relaxed = run_highs(
-        relaxed_model,
-        time_limit_seconds=budget,
-        threads=settings.threads,
-        seed=settings.seed,
-        relaxation=True,
-    )
+    relaxed_model, relaxed = solve_pooled_relaxation(instance, settings, budget, extensions)
     profiled = instance
     if relaxed.status.has_solution:
         profiled = dataclasses.replace(

@@ -25,11 +25,10 @@ from wfm.config import Contract, SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.scheduling.history import FrozenRota, history_depth
 from wfm.scheduling.instance import RotaInstance
-from wfm.scheduling.model import build_rota_model
+from wfm.scheduling.pooled_relaxation import solve_pooled_relaxation
 from wfm.scheduling.rules.shift_types import in_window, start_windows
 from wfm.scheduling.site import RotaSite
-from wfm.scheduling.solve import SolveStatus, run_highs
-from wfm.scheduling.workforce import pooled_workforce
+from wfm.scheduling.solve import SolveStatus
 
 logger = logging.getLogger(__name__)
 
@@ -294,22 +293,9 @@ def horizon_bound(
     Only the optimum is needed, not a vertex: the interior-point method without crossover
     (500 agents x 4 weeks: 8.2 s of CPU instead of 12.2 s with crossover, the same optimum
     to 1e-9; 13 weeks: 41 s, docs/benchmarks.md); should it end short of optimal, once more
-    with crossover."""
-    model = build_rota_model(instance, settings, pooled_workforce(instance))
-    for crossover in (False, True):
-        run = run_highs(
-            model,
-            relaxation=True,
-            threads=settings.threads,
-            seed=settings.seed,
-            time_limit_seconds=time_limit_seconds,
-            crossover=crossover,
-        )
-        if run.status == SolveStatus.OPTIMAL:
-            return run.bound
-        if run.time_limited:
-            break
-    return None
+    with crossover (:func:`~wfm.scheduling.pooled_relaxation.solve_pooled_relaxation`)."""
+    _, run = solve_pooled_relaxation(instance, settings, time_limit_seconds, vertex=False)
+    return run.bound if run.status == SolveStatus.OPTIMAL else None
 
 
 def frozen_weeks(
