@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, centre_and_file_timezone, number, output_file, say, warn
+from wfm.cli.common import EXIT_OK, centre_and_timezone, number, output_file, say, warn
 
 #: Agents whose adherence over the period is below this fraction are listed (DOMAIN §8).
 WARNING_ADHERENCE = 0.85
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         summarise_adherence,
     )
 
-    centre, timezone = centre_and_file_timezone(args, args.rota, "start")
+    centre, timezone = centre_and_timezone(args, args.rota, "start")
     output = output_file(args.output)
     events_out = output_file(args.events_out) if args.events_out else None
     teams = None

@@ -7,7 +7,7 @@ import argparse
 from wfm.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
-    centre_and_file_timezone,
+    centre_and_timezone,
     output_file,
     parse_date,
     say,
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.scheduling.site import rota_site
     from wfm.scheduling.working_time_law import working_time_law_for
 
-    centre, timezone = centre_and_file_timezone(args, args.rota, "start")
+    centre, timezone = centre_and_timezone(args, args.rota, "start")
     agents = None
     if centre is not None and centre.agents is not None:
         from wfm.plan.chain import load_agents

@@ -367,22 +367,22 @@ def executor_and_progress(args: argparse.Namespace, *, centre=None):
         yield executor, progress
 
 
-def centre_and_timezone(args: argparse.Namespace, path: str):
-    """The centre of an optional ``--centre`` (``None`` without it) and the time zone of a
-    command's output (:func:`site_timezone`, reading the input file ``path`` if needed)."""
-    from wfm.config import load_centre
-
-    centre = load_centre(args.centre) if args.centre else None
-    return centre, site_timezone(args.timezone, centre, path)
-
-
-def centre_and_file_timezone(args: argparse.Namespace, path: str, column: str):
+def centre_and_timezone(
+    args: argparse.Namespace,
+    path: str,
+    column: str = "interval_start",
+    *,
+    unreadable_file_ok: bool = False,
+):
     """The centre of an optional ``--centre`` (``None`` without it) and the time zone of the
     input file ``path``: ``--timezone``, else the centre's, else the one whole-hour UTC offset
     every ``column`` timestamp carries (:func:`wfm.data.offsets.zone_from_file`, which asks
     for ``--timezone`` or ``--centre`` when there is none).
 
-    Unlike :func:`centre_and_timezone`, a file that cannot be read is an error here.
+    Every wfm output carries local time of the centre with its UTC offset
+    (docs/data-formats.md, "Timestamps"). A file that cannot be read, or lacks ``column``, is
+    an error, unless ``unreadable_file_ok``: then the zone is ``UTC`` and the command's own
+    reader, which follows, names the problem.
     """
     from wfm.config import load_centre
 
@@ -391,36 +391,7 @@ def centre_and_file_timezone(args: argparse.Namespace, path: str, column: str):
     if timezone is None:
         from wfm.data.offsets import zone_from_file
 
-        timezone = zone_from_file(path, column)
-    return centre, timezone
-
-
-def site_timezone(
-    timezone: str | None, centre, path: str | None = None, column: str = "interval_start"
-) -> str:
-    """The time zone output timestamps are written in: ``--timezone``, else the centre's,
-    else the one UTC offset every ``column`` timestamp of the input file ``path`` carries.
-
-    Every wfm output carries local time of the centre with its UTC offset
-    (docs/data-formats.md, "Timestamps"); a file whose offsets change (daylight saving)
-    without a centre or ``--timezone`` is an error, not a guess.
-    """
-    zone = timezone or (centre.timezone if centre is not None else None)
-    if zone is None and path is not None:
-        import pandas as pd
-
-        from wfm.data.offsets import timezone_of_offsets
-
-        try:
-            texts = pd.read_csv(path, usecols=[column], dtype=str)[column].dropna()
-        except (OSError, ValueError):  # the reader that follows names the problem
-            return "UTC"
-        zone = timezone_of_offsets(texts)
-    if zone is None:
-        raise InputError(
-            "the time zone is unknown (the timestamps' UTC offsets change inside the file)",
-            source=path,
-            column="--timezone",
-            fix="give --centre centre.toml (its time zone) or --timezone, e.g. Europe/London",
+        timezone = zone_from_file(
+            path, column, unreadable_zone="UTC" if unreadable_file_ok else None
         )
-    return zone
+    return centre, timezone

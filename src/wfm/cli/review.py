@@ -11,7 +11,7 @@ import pandas as pd
 from wfm.cli.common import (
     EXIT_OK,
     add_output_folder_option,
-    centre_and_file_timezone,
+    centre_and_timezone,
     output_folder,
     parse_date,
     say,
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.staffing.service_level_definitions import DEFAULT_DEFINITION, parse_definition
 
     out_dir = output_folder(args.output)
-    centre, timezone = centre_and_file_timezone(args, args.history, "interval_start")
+    centre, timezone = centre_and_timezone(args, args.history, "interval_start")
     check_timezone(timezone)
     definition = parse_definition(args.sl_definition or DEFAULT_DEFINITION)
     date_from, date_to = parse_date(args.date_from, "--from"), parse_date(args.date_to, "--to")

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.staffing.service_level_definitions import parse_definition
     from wfm.staffing.simulation import simulate_requirements
 
-    centre, timezone = centre_and_timezone(args, args.requirements)
+    centre, timezone = centre_and_timezone(args, args.requirements, unreadable_file_ok=True)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     requirements = read_requirements(args.requirements, timezone)

@@ -226,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.staffing.requirements_tasks import compute_requirements_on
     from wfm.staffing.service_level_definitions import parse_definition
 
-    centre, timezone = centre_and_timezone(args, args.forecast)
+    centre, timezone = centre_and_timezone(args, args.forecast, unreadable_file_ok=True)
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     forecast = read_forecast(args.forecast, timezone)

@@ -85,14 +85,31 @@ def single_offset_zone(text: pd.Series, *, source: str | None = None) -> str | N
     return zone
 
 
-def zone_from_file(path: str | Path, column: str, *, option: str = "--timezone") -> str:
+def zone_from_file(
+    path: str | Path,
+    column: str,
+    *,
+    option: str = "--timezone",
+    unreadable_zone: str | None = None,
+) -> str:
     """The fixed-offset zone of a file's timestamp column, or an :class:`InputError` asking
-    for the zone (see :func:`single_offset_zone`)."""
+    for the zone (see :func:`single_offset_zone`).
+
+    A file that cannot be read or lacks ``column`` is an error too, unless
+    ``unreadable_zone`` is given: then that zone is returned (for a caller whose own reader
+    names the problem next)."""
     from wfm.data.io import read_raw_csv
 
     source = str(path)
-    raw = read_raw_csv(path, source=source, text_columns=(column,))
+    try:
+        raw = read_raw_csv(path, source=source, text_columns=(column,))
+    except InputError:
+        if unreadable_zone is None:
+            raise
+        return unreadable_zone
     names = [c for c in raw.columns if normalise_name(c) == column]
+    if not names and unreadable_zone is not None:
+        return unreadable_zone
     zone = single_offset_zone(raw[names[0]], source=source) if names else None
     if zone is None:
         raise InputError(
