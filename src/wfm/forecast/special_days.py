@@ -142,14 +142,7 @@ def parse_special_days(frame: pd.DataFrame, source: str = "special days") -> tup
                 fix="dates as YYYY-MM-DD, factor a number",
             ) from None
         except InputError as error:
-            raise InputError(
-                error.problem,
-                source=source,
-                row=line,
-                column=error.column,
-                value=error.value,
-                fix=error.fix,
-            ) from None
+            raise error.at(source, line) from None
     return tuple(days)
 
 

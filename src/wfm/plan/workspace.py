@@ -75,6 +75,15 @@ class SavedFrame:
     created_by: str
 
 
+def _step_row(step: str, saved: pd.DataFrame, when_column: str, describe) -> tuple:
+    """A :meth:`Workspace.steps` row from the step's saved rows (oldest first): the newest
+    one's ``when_column``, author and ``describe(newest)``; not done when there are none."""
+    if saved.empty:
+        return (step, False, None, None, "")
+    newest = saved.iloc[-1]
+    return (step, True, newest[when_column], newest["created_by"], describe(newest))
+
+
 class Workspace:
     """The latest result of each workflow step in one store.
 
@@ -507,35 +516,22 @@ class Workspace:
         rows.append(("centre", centre is not None, *centre_entry, centre.name if centre else ""))
         for step in ("history", "forecast", "requirements"):
             datasets = repository.list_datasets(self.url, step)
-            if datasets.empty:
-                rows.append((step, False, None, None, ""))
-            else:
-                newest = datasets.iloc[-1]
-                rows.append(
-                    (
-                        step,
-                        True,
-                        newest["created_at"],
-                        newest["created_by"],
-                        f"{int(newest['rows']):,} rows",
-                    )
+            rows.append(
+                _step_row(
+                    step, datasets, "created_at", lambda newest: f"{int(newest['rows']):,} rows"
                 )
+            )
         versions = self.rota_versions()
         for step, wanted in (("rota", None), ("published", "published")):
             chosen = versions if wanted is None else versions[versions["status"] == wanted]
-            if chosen.empty:
-                rows.append((step, False, None, None, ""))
-            else:
-                newest = chosen.iloc[-1]
-                rows.append(
-                    (
-                        step,
-                        True,
-                        newest["updated_at"],
-                        newest["created_by"],
-                        f"version {newest['id']} ({newest['status']})",
-                    )
+            rows.append(
+                _step_row(
+                    step,
+                    chosen,
+                    "updated_at",
+                    lambda newest: f"version {newest['id']} ({newest['status']})",
                 )
+            )
         return pd.DataFrame(rows, columns=list(STEP_COLUMNS))
 
     # --- internals ------------------------------------------------------------------------
