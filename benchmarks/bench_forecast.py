@@ -40,6 +40,7 @@ from wfm.data.history import read_history
 from wfm.data.schemas import History
 from wfm.forecast import MODELS, backtest_history, forecast_history, leaderboard
 from wfm.forecast.backtest import DEFAULT_MODELS
+from wfm.forecast.holiday_effects import HolidayCalendar
 
 REPO = Path(__file__).resolve().parents[1]
 BANK_CSV = Path(os.environ.get("WFM_BANK_CSV", "/work/shared/data/us_bank_calls_5min_2003.csv"))
@@ -228,12 +229,19 @@ def auto_only(args) -> None:
     frame = history.frame
     local = frame["interval_start"].dt.tz_convert(history.timezone).dt.tz_localize(None).dt.date
     dates = sorted(local.unique())[-args.origins :]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
+    saved = []
     for horizon in (int(h) for h in args.horizons.split(",")):
         actual, forecast, inside, chosen = [], [], [], []
         for target in dates:
+            start = target - dt.timedelta(days=horizon - 1)
+            calendar = (
+                HolidayCalendar.from_country(args.country, range(2000, start.year + 2))
+                if args.country
+                else None
+            )
             result = forecast_history(
-                history, start_date=target - dt.timedelta(days=horizon - 1), horizon_days=horizon
+                history, start_date=start, horizon_days=horizon, holidays=calendar
             )
             result = result[result["interval_start"].dt.tz_localize(None).dt.date == target]
             merged = frame[local == target][["interval_start", "queue", "offered"]].merge(
@@ -248,12 +256,17 @@ def auto_only(args) -> None:
                 ).to_numpy()
             )
             chosen += list(merged.groupby("queue")["model"].first())
+            if args.save:
+                saved.append(merged.assign(horizon_days=horizon, target_date=target))
         a, f = np.concatenate(actual), np.concatenate(forecast)
         print(
             f"{args.data}, auto, {horizon} day(s) ahead, {len(dates)} days {dates[0]} .. {dates[-1]}: "
             f"WAPE {np.abs(a - f).sum() / a.sum():.4f}, P10-P90 coverage {np.concatenate(inside).mean():.3f}, "
             f"chose {pd.Series(chosen).value_counts().to_dict()} ({time.perf_counter() - began:.0f} s)"
         )
+    if args.save:
+        pd.concat(saved, ignore_index=True).to_csv(args.save, index=False)
+    print(f"CPU time of the forecasts: {time.process_time() - cpu:.1f} s")
     load_average = os.getloadavg()
     print(
         f"load average at the end: {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f}"
@@ -356,6 +369,8 @@ def main() -> None:
     aut.add_argument("--data", choices=("bank", "sample"), default="bank")
     aut.add_argument("--origins", type=int, default=20)
     aut.add_argument("--horizons", default="1,7", help="comma-separated leads [days], e.g. 1")
+    aut.add_argument("--country", default="", help="holiday calendar of a country, e.g. US")
+    aut.add_argument("--save", default="", help="CSV file for the per-interval forecasts")
     aut.set_defaults(run=auto_only)
     day = commands.add_parser("intraday")
     day.add_argument("--data", choices=("bank", "sample"), default="bank")

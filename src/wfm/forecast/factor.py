@@ -42,6 +42,7 @@ import pandas as pd
 from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
+from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
 from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
 from wfm.forecast.topdown import MIN_DAYS_FOR_MONTH_EFFECT, month_day_factors, observed_days
 
@@ -67,9 +68,15 @@ class FactorModel(Forecaster):
     month_day_effect
         Divide by the day-of-month index before the SVD (needs
         :data:`~wfm.forecast.topdown.MIN_DAYS_FOR_MONTH_EFFECT` observed days).
+    closure_effect
+        Divide the counts of the first open days after a closure by their learnt backlog
+        effect (:func:`~wfm.forecast.closures.closure_effects`) before the SVD, so the
+        AR(1) scores do not read a backlog as a change of level.
 
     Attributes
     ----------
+    closure_effects_
+        Backlog effect per follower rank (entry 0 is 1), see ``closure_effect``.
     factors_
         Intraday factors, ``(K, slots)`` array on the root scale.
     minutes_
@@ -86,7 +93,14 @@ class FactorModel(Forecaster):
 
     name = "factor"
 
-    def __init__(self, factors: int = 4, fit_weeks: int = 30, month_day_effect: bool = True):
+    def __init__(
+        self,
+        factors: int = 4,
+        fit_weeks: int = 30,
+        month_day_effect: bool = True,
+        closure_effect: bool = True,
+    ):
+        self.closure_effect = closure_effect
         self.factors = factors
         self.fit_weeks = fit_weeks
         self.month_day_effect = month_day_effect
@@ -105,6 +119,14 @@ class FactorModel(Forecaster):
         table = slot_table(y)
         days = observed_days(table)
         self.month_index_ = np.ones(32)
+        self.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
+        if self.closure_effect and len(days):
+            # The backlog after a closure is not a change of level (wfm.forecast.closures).
+            self.closure_effects_, by_date = closure_effects(
+                days.index.to_numpy().astype("datetime64[D]"),
+                days.sum(axis=1).to_numpy(dtype=float),
+            )
+            days = days.div(by_date, axis=0)
         if self.month_day_effect and len(days) >= MIN_DAYS_FOR_MONTH_EFFECT:
             self.month_index_ = month_day_factors(days)
         if len(days):

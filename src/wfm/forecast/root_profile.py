@@ -48,6 +48,7 @@ import pandas as pd
 from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
+from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
 from wfm.forecast.factor import MIN_FACTOR_DAYS, ROOT_OFFSET, _local_level_ar
 from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
 from wfm.forecast.topdown import MIN_DAYS_FOR_MONTH_EFFECT, month_day_factors, observed_days
@@ -166,6 +167,10 @@ class RootProfileModel(Forecaster):
     month_day_effect
         Divide by the day-of-month index first (needs
         :data:`~wfm.forecast.topdown.MIN_DAYS_FOR_MONTH_EFFECT` observed days).
+    closure_effect
+        Divide the counts of the first open days after a closure by their learnt backlog
+        effect (:func:`~wfm.forecast.closures.closure_effects`) before fitting, so the
+        AR(1) day level does not read a backlog as a change of level.
 
     Attributes
     ----------
@@ -175,6 +180,8 @@ class RootProfileModel(Forecaster):
         Empirical Bayes factor :math:`c_w` per weekday.
     weekday_levels_
         Mean day level :math:`v` per weekday (root scale).
+    closure_effects_
+        Backlog effect per follower rank (entry 0 is 1), see ``closure_effect``.
     fallback_reason_
         Why :class:`~wfm.forecast.baselines.SameSlotAverage` is used instead, or ``None``.
     """
@@ -188,7 +195,9 @@ class RootProfileModel(Forecaster):
         smooth_penalty: float = 1.0,
         fit_weeks: int = 30,
         month_day_effect: bool = True,
+        closure_effect: bool = True,
     ) -> None:
+        self.closure_effect = closure_effect
         self.profile_weeks = profile_weeks
         self.profile_decay = profile_decay
         self.smooth_penalty = smooth_penalty
@@ -224,6 +233,16 @@ class RootProfileModel(Forecaster):
         self.fallback_reason_ = None
         days = observed_days(slot_table(y))
         self.month_index_ = np.ones(32)
+        self.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
+        backlog = pd.Series(1.0, index=days.index)
+        if self.closure_effect and len(days):
+            # The backlog after a closure is not a change of level (wfm.forecast.closures).
+            self.closure_effects_, by_date = closure_effects(
+                days.index.to_numpy().astype("datetime64[D]"),
+                days.sum(axis=1).to_numpy(dtype=float),
+            )
+            backlog[:] = by_date
+            days = days.div(backlog, axis=0)
         if self.month_day_effect and len(days) >= MIN_DAYS_FOR_MONTH_EFFECT:
             self.month_index_ = month_day_factors(days)
         if len(days):

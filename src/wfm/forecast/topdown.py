@@ -20,6 +20,7 @@ import pandas as pd
 from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
+from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
 from wfm.forecast.slots import DAYS_PER_WEEK, fill_from_coarser, slot_table, wall_clock, weekday_of
 
 logger = logging.getLogger(__name__)
@@ -152,11 +153,18 @@ class TopDownCalendar(Forecaster):
         against [open days].
     month_day_bandwidth
         Half-width of the circular smoothing of the day-of-month index [days].
+    closure_effect
+        Divide the totals of the first open days after a closure by their learnt backlog
+        effect (:func:`~wfm.forecast.closures.closure_effects`) before estimating
+        :math:`L`, :math:`s_w` and :math:`f_m`. Changes nothing for a history without
+        closures.
 
     Attributes
     ----------
     level_
         :math:`L` [contacts per day].
+    closure_effects_
+        Backlog effect per follower rank (entry 0 is 1), see ``closure_effect``.
     weekday_index_
         :math:`s_w`, 7 values (NaN for weekdays without history).
     month_day_index_
@@ -187,9 +195,11 @@ class TopDownCalendar(Forecaster):
         detrend_days: int = 15,
         month_day_bandwidth: int = 1,
         profile_decay: float = 0.9,
+        closure_effect: bool = True,
     ) -> None:
         self.profile_weeks = profile_weeks
         self.profile_decay = profile_decay
+        self.closure_effect = closure_effect
         self.smooth_intervals = smooth_intervals
         self.level_days = level_days
         self.weekday_weeks = weekday_weeks
@@ -222,6 +232,7 @@ class TopDownCalendar(Forecaster):
         self.level_ = 0.0
         self.weekday_index_ = np.full(DAYS_PER_WEEK, np.nan)
         self.month_day_index_ = np.ones(DAYS_PER_MONTH + 1)
+        self.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
         self.profile_ = (
             weekday_profile(days, self.profile_weeks, self.smooth_intervals, self.profile_decay)
             if len(days)
@@ -230,6 +241,12 @@ class TopDownCalendar(Forecaster):
         if days.empty:
             return
         totals = days.sum(axis=1).to_numpy(dtype=float)
+        if self.closure_effect:
+            # The backlog after a closure is not a change of level (wfm.forecast.closures).
+            self.closure_effects_, by_date = closure_effects(
+                days.index.to_numpy().astype("datetime64[D]"), totals
+            )
+            totals = totals / by_date
         weekday = days.index.day_of_week.to_numpy()
         month_day = days.index.day.to_numpy()
         recent = days.index > days.index[-1] - pd.Timedelta(weeks=self.weekday_weeks)
