@@ -12,12 +12,14 @@ the days. Speed: a backtest leaderboard of one queue with one year of 15-minute 
     python benchmarks/bench_forecast.py speed --repeats 3
     python benchmarks/bench_forecast.py auto --data bank --origins 20
     python benchmarks/bench_forecast.py auto --data sample --origins 20 --horizons 1
+    python benchmarks/bench_forecast.py auto --data bank --origins 20 --save auto.csv --country US
     python benchmarks/bench_forecast.py intraday --data bank --origins 20 --as-of 10:00
     python benchmarks/bench_forecast.py oracle --origins 20
 
 ``auto``: WAPE and P10-P90 coverage of `--model auto` alone (day- and week-ahead) and
-the models it chose, without the backtest of every model. ``intraday``: rest-of-day WAPE
-of the day-ahead `auto` forecast updated at a time of day (``forecast_history(as_of=...)``)
+the models it chose, without the backtest of every model (``--save``: the per-interval
+forecasts as CSV; ``--country``: with that country's holiday calendar). ``intraday``:
+rest-of-day WAPE of the day-ahead `auto` forecast updated at a time of day (``forecast_history(as_of=...)``)
 against no update and against scaling by the raw morning ratio. ``oracle``: WAPE of the
 sample centre's true expected demand (the generator's mean before noise) over the same
 days, the best a forecaster can expect there.

@@ -2,9 +2,10 @@ r"""The open days after a closure as day types: the backlog a closed day leaves.
 
 When a centre that is usually open on a weekday is closed (a holiday, a staff day), many
 of the contacts it would have had arrive on the next open days instead: on the US bank
-data of Weinberg, Brown & Stroud the day after Labor Day 2003 had 28 % more calls than
-an ordinary Tuesday and the day after it 16 %. Left in the history such days lift a
-recent-level estimate (a 10-day mean, an AR(1) day level) for days or weeks after them.
+data of Weinberg, Brown & Stroud the day after Labor Day 2003 had 32 % more calls than
+the mean Tuesday, and the day after it 17 % more than the mean Wednesday. Left in the
+history such days lift a recent-level estimate (a 10-day mean, an AR(1) day level) for
+days or weeks after them.
 
 This module finds the *followers* of a closure inside a history of observed open days
 (:func:`closure_followers`: 1 for the first open day after a closed usual-open weekday,
