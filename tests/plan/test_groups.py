@@ -101,16 +101,18 @@ def edit_centre(path, edit):
     return raw
 
 
-def test_sites_sharing_a_queue_across_time_zones_are_refused_with_the_fix(three_sites):
+def test_sites_sharing_a_queue_in_one_zone_with_other_holidays_are_refused_with_the_fix(
+    three_sites,
+):
     def move_site02(raw):
-        raw["sites"][1]["timezone"] = "Asia/Manila"
+        raw["sites"][1]["country"] = "IE"
 
     centre = parse_centre(edit_centre(three_sites, move_site02), base_dir=three_sites.parent)
     with pytest.raises(ConfigError) as raised:
         staffing_groups(centre)
     message = str(raised.value)
     assert "sites ['site01', 'site02'] share queue 'shared_billing'" in message
-    assert "site01: Europe/London, site02: Asia/Manila" in message
+    assert "site02: IE" in message and "country differs" in message
     assert "shared_billing_site02" in message  # the fix names a queue of its own
 
 
@@ -194,7 +196,7 @@ def test_wfm_plan_refuses_sites_that_cannot_share_a_model_and_writes_nothing(
     three_sites, tmp_path, capsys
 ):
     raw = tomllib.loads(three_sites.read_text())
-    raw["sites"][1]["timezone"] = "Asia/Manila"
+    raw["sites"][1]["country"] = "IE"
     raw["centre"]["history"] = str(three_sites.parent / "history.csv")
     for site in raw["sites"]:
         site["agents"] = str(three_sites.parent / site["agents"])

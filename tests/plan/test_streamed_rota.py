@@ -92,7 +92,7 @@ def test_a_plan_failing_midway_leaves_no_rota_file(
         solved.append(task)
         return streamed_plan[0].rota  # a rota for the first group (rows to write)
 
-    monkeypatch.setattr(centre_rota, "solve_group", second_fails)
+    monkeypatch.setattr(centre_rota, "schedule_one_model", second_fails)
     out = tmp_path / "plan"
     if older:
         out.mkdir()

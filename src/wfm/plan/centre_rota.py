@@ -40,14 +40,13 @@ from wfm.plan.groups import (
     StaffingGroup,
     concat_in_timezone,
     merge_rotas,
-    solve_group,
     staffing_groups,
 )
 from wfm.progress import ProgressCallback
 from wfm.review.projection import summarise_service
 from wfm.scheduling import RotaResult
 from wfm.scheduling.reoptimise import Reoptimisation, reoptimise_rota, unavailable_days
-from wfm.scheduling.site import rota_site
+from wfm.scheduling.site import SiteClock, rota_site
 from wfm.scheduling.week import schedule_horizon
 from wfm.timegrid import DAYS_PER_WEEK
 
@@ -144,20 +143,25 @@ def schedule_one_model(
     centre: Centre,
     requirements: pd.DataFrame,
     agents: Sequence[Agent],
-    start_date: dt.date,
-    *,
-    weeks: int,
     availability: pd.DataFrame | None,
     preferences: pd.DataFrame | None,
+    start_date: dt.date,
+    weeks: int,
+    clocks: Sequence[SiteClock] = (),
+    *,
     settings: SchedulingSettings | None = None,
     progress: ProgressCallback | None = None,
     history=None,
 ) -> RotaResult:
     """The rota of ``agents`` over ``weeks`` weeks from ``start_date`` as one model, with the
-    centre's site and shift demand (:func:`wfm.scheduling.week.schedule_horizon`); a
-    request to work on a day the time off covers is refused first with both files' lines
-    (:func:`~wfm.data.preferences.check_requests_against_time_off`). ``settings``: default
-    the centre's; ``history``: as for :func:`schedule_centre`."""
+    centre's site and shift demand (:func:`wfm.scheduling.week.schedule_horizon`): a whole
+    centre, or one staffing group (an executor task: the model is built and solved where it
+    runs, so no pyomo or HiGHS object crosses a process).
+
+    A request to work on a day the time off covers is refused first with both files' lines
+    (:func:`~wfm.data.preferences.check_requests_against_time_off`). ``clocks``: the group's
+    sites when they are in different time zones (:class:`~wfm.plan.groups.StaffingGroup`);
+    ``settings``: default the centre's; ``history``: as for :func:`schedule_centre`."""
     if availability is not None and preferences is not None:
         check_requests_against_time_off(
             preferences,
@@ -165,14 +169,17 @@ def schedule_one_model(
             preferences_source=str(centre.resolve(centre.preferences) or "preferences"),
             availability_source=str(centre.resolve(centre.availability) or "availability"),
         )
+    site = rota_site(centre)
+    if clocks:
+        site = dataclasses.replace(site, clocks=tuple(clocks))
     return schedule_horizon(
         requirements,
-        rota_site(centre),
+        site,
         list(agents),
         start_date,
         weeks=weeks,
         progress=progress,
-        settings=settings,
+        settings=settings or centre.scheduling,
         availability=availability,
         preferences=preferences,
         shift_demand=_shift_demand(centre),
@@ -239,10 +246,10 @@ def schedule_centre(
             centre,
             requirements,
             group.agents,
+            group.availability,
+            group.preferences,
             start_date,
-            weeks=weeks,
-            availability=group.availability,
-            preferences=group.preferences,
+            weeks,
             settings=centre.scheduling,
             progress=progress,
             history=history,
@@ -269,11 +276,12 @@ def schedule_centre(
             group.preferences,
             start_date,
             weeks,
+            group.clocks,
         )
         for group, group_reqs in zip(groups, parts, strict=True)
     ]
     results, seconds = run_groups(
-        executor, solve_group, tasks, groups, progress, "scheduling", on_result=on_group
+        executor, schedule_one_model, tasks, groups, progress, "scheduling", on_result=on_group
     )
     return CentreRota(
         merge_rotas(results, centre.timezone, seconds),
@@ -486,6 +494,15 @@ def reoptimise_centre(
     """
     centre = with_settings(centre, settings)
     groups = _groups_with(centre, groups, settings)
+    for group in groups:
+        if group.clocks:
+            raise ConfigError(
+                f"{group.name} joins sites in different time zones "
+                f"({', '.join(f'{c.name}: {c.timezone}' for c in group.clocks)}), and "
+                "re-optimising such a rota is not supported yet",
+                column="sites.timezone",
+                fix="plan the group again with wfm plan (or wfm schedule) after the change",
+            )
     all_ids = [agent.agent_id for group in groups for agent in group.agents]
     tasks = []
     for group in groups:

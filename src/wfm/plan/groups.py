@@ -7,15 +7,22 @@ their rotas are independent: each connected component of the agent–queue skill
 sites whose agents share a queue (a virtual queue served from several sites) land in one
 group and are solved together, in one model; sites that share nothing are solved apart.
 
-Each group is one task for an executor (:mod:`wfm.execution`): :func:`solve_group` builds
+Each group is one task for an executor (:mod:`wfm.execution`): :func:`wfm.plan.centre_rota.schedule_one_model` builds
 and solves the group's model inside the worker (no pyomo or HiGHS object crosses a process),
 with the centre's ``scheduling.threads`` (1 by default, one HiGHS thread per task). The
 groups' rotas are merged into one (:func:`merge_rotas`) with one solve summary per group
 (:class:`GroupSolve`). The search of each group stops on deterministic work budgets, so the
 merged rota is the same whichever executor runs the groups.
 
-Limits: the sites of one group must share a time zone, country and holiday rules (one model
-has one local clock); their opening hours are merged (earliest opening, latest closing).
+Sites of one group in one time zone are one site to the model: they must share a country
+and holiday rules, and their opening hours are merged (earliest opening, latest closing).
+Sites of one group in **different time zones** (a follow-the-sun queue, e.g. London and New
+York both answering ``billing``) are one model too: the shared queues' requirements and
+coverage live on one interval grid in a reference zone (:func:`reference_site`: the zone
+whose day starts first), and each site keeps its own clock (:class:`SiteClock`): its shifts,
+days, opening hours, holidays and country in its local time
+(:mod:`wfm.scheduling.site_clocks`). The group's forecast and requirements are made in the
+reference zone, open whenever one of its sites is (:func:`reference_opening_hours`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from wfm.config import Centre
@@ -35,8 +43,7 @@ from wfm.data.preferences import read_preferences
 from wfm.data.schemas import Agent
 from wfm.errors import ConfigError, InputError
 from wfm.scheduling import RotaResult, SolveStatus, SolveSummary
-from wfm.scheduling.site import rota_site
-from wfm.scheduling.week import schedule_horizon
+from wfm.scheduling.site import SiteClock
 from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
@@ -69,6 +76,10 @@ class StaffingGroup:
         The group's agents, in file order (sites in centre order).
     availability, preferences
         Rows of the group's agents, or ``None`` when no file is named.
+    clocks
+        One :class:`~wfm.scheduling.site.SiteClock` per site when the group's sites are in
+        different time zones (``centre.timezone`` is then the reference zone); empty when
+        they share one.
     """
 
     name: str
@@ -77,6 +88,7 @@ class StaffingGroup:
     agents: tuple[Agent, ...]
     availability: pd.DataFrame | None = None
     preferences: pd.DataFrame | None = None
+    clocks: tuple[SiteClock, ...] = ()
 
     @property
     def queues(self) -> tuple[str, ...]:
@@ -222,6 +234,19 @@ def staffing_groups(centre: Centre, agents: Sequence[Agent] | None = None) -> li
         site_names = tuple(name for name, *_ in members if any(owner[i] == name for i in ids))
         site_centres = [member[1] for member in members if member[0] in site_names]
         group_centre = merge_site_centres(site_centres, site_names, queues)
+        clocks = ()
+        if len({c.timezone for c in site_centres}) > 1:
+            clocks = tuple(
+                SiteClock(
+                    name,
+                    c.timezone,
+                    c.opening_hours_for,
+                    tuple(c.shift_templates),
+                    tuple(i for i in sorted(ids) if owner[i] == name),
+                    c.country,
+                )
+                for name, c in zip(site_names, site_centres, strict=True)
+            )
         groups.append(
             StaffingGroup(
                 f"group {number}: {'+'.join(site_names)}",
@@ -230,6 +255,7 @@ def staffing_groups(centre: Centre, agents: Sequence[Agent] | None = None) -> li
                 tuple(group_agents),
                 _rows_of([member[3] for member in members if member[0] in site_names], ids, centre),
                 _rows_of([member[4] for member in members if member[0] in site_names], ids, centre),
+                clocks,
             )
         )
     logger.info("%s: %d sites in %d staffing groups", centre.name, len(centre.sites), len(groups))
@@ -291,14 +317,31 @@ def merge_site_centres(
 ) -> Centre:
     """One centre for the sites of a staffing group, with the group's ``queues``.
 
-    The sites must share a time zone, country and holiday rules; opening hours are merged
-    per weekday (earliest opening, latest closing); contracts, shift templates and break
-    rules are the union of the sites' (one name, one definition).
+    Sites in one time zone must share a country and holiday rules; their opening hours are
+    merged per weekday (earliest opening, latest closing). Sites in different time zones
+    give a centre in the reference zone (:func:`reference_site`), open whenever one of them
+    is (:func:`reference_opening_hours`), closed on holidays only when every site closes on
+    the same ones (each site's own holidays close its own shifts). Contracts, shift
+    templates and break rules are the union of the sites' (one name, one definition).
     """
     first = centres[0]
     update: dict[str, object] = {"queues": tuple(first_queue(centres, name) for name in queues)}
+    if len({c.timezone for c in centres}) > 1:
+        reference = centres[reference_site(centres)]
+        same_holidays = len({(c.country, c.subdivision, c.close_on_holidays) for c in centres}) == 1
+        update.update(
+            name=f"{first.name.split(' / ')[0]} / {'+'.join(site_names)}",
+            timezone=reference.timezone,
+            country=reference.country,
+            subdivision=reference.subdivision,
+            close_on_holidays=reference.close_on_holidays and same_holidays,
+            opening_hours=reference_opening_hours(centres, reference.timezone),
+        )
+        for key in ("contracts", "shift_templates", "break_rules"):
+            update[key] = _union_by_name([getattr(c, key) for c in centres], key, site_names)
+        return first.model_copy(update=update)
     if len(centres) > 1:
-        for key in ("timezone", "country", "subdivision", "close_on_holidays"):
+        for key in ("country", "subdivision", "close_on_holidays"):
             values = {getattr(c, key) for c in centres}
             if len(values) > 1:
                 shared = shared_queues(centres) or ["a queue"]
@@ -309,8 +352,8 @@ def merge_site_centres(
                 raise ConfigError(
                     f"sites {list(site_names)} share queue {' and '.join(map(repr, shared))}, "
                     f"so they are scheduled together in one model, but their {key} differs "
-                    f"({each}); one model has one local clock, so wfm cannot schedule them "
-                    "together",
+                    f"({each}); sites in one time zone are one site to the model, so wfm "
+                    "cannot schedule them together",
                     column=f"sites.{key}",
                     fix=f"give them the same {key}, or split the shared queue into one queue per "
                     f"site (e.g. '{shared[0]}_{site_names[-1]}' in the queues and agents of site "
@@ -321,6 +364,91 @@ def merge_site_centres(
         for key in ("contracts", "shift_templates", "break_rules"):
             update[key] = _union_by_name([getattr(c, key) for c in centres], key, site_names)
     return first.model_copy(update=update)
+
+
+#: Dates on which the zones' UTC offsets are read to order them (winter and summer time).
+_OFFSET_DATES = (dt.datetime(2026, 1, 15, 12), dt.datetime(2026, 7, 15, 12))
+
+
+def _offsets_minutes(timezone: str) -> list[int]:
+    """UTC offsets of ``timezone`` on :data:`_OFFSET_DATES` [minutes]."""
+    return [
+        int(pd.Timestamp(moment).tz_localize(timezone).utcoffset().total_seconds() // 60)
+        for moment in _OFFSET_DATES
+    ]
+
+
+def _offset_differences_minutes(reference: str, timezone: str) -> set[int]:
+    """Every difference between the UTC offsets of ``reference`` and ``timezone`` over a
+    year, read at each hour of 2026 [minutes] (a week in which one zone has changed its
+    clocks and the other not yet has a difference of its own)."""
+    moments = pd.date_range("2026-01-01", "2027-01-01", freq="h", tz="UTC")
+
+    def offsets(zone: str) -> np.ndarray:
+        local = moments.tz_convert(zone).tz_localize(None)
+        return ((local - moments.tz_localize(None)) // pd.Timedelta(minutes=1)).to_numpy()
+
+    return {int(d) for d in np.unique(offsets(reference) - offsets(timezone))}
+
+
+def reference_site(centres: Sequence[Centre]) -> int:
+    """Index of the site whose zone is the group's reference: the zone whose day starts
+    first (the largest UTC offset, winter and summer added; ties: the first site).
+
+    >>> from wfm.config import parse_centre
+    >>> def site(tz):
+    ...     return parse_centre({"centre": {"name": "c", "timezone": tz}, "queues": [{"name": "q"}]})
+    >>> reference_site([site("America/New_York"), site("Europe/London")])
+    1
+    """
+    scores = [sum(_offsets_minutes(c.timezone)) for c in centres]
+    return scores.index(max(scores))
+
+
+def reference_opening_hours(centres: Sequence[Centre], timezone: str) -> dict[str, str]:
+    """Opening hours in ``timezone`` (the reference zone) open whenever one of ``centres``
+    (sites in their own zones) is: per reference weekday, from the earliest opening to the
+    latest closing of the sites' hours moved onto the reference clock by every offset the
+    zones have between them in a year (so a week in which one zone has changed its clocks
+    and the other not yet is inside). An
+    envelope: a gap between two sites' hours counts as open (requirements there are
+    reported as under-staffed if nobody can work then).
+
+    >>> from wfm.config import parse_centre
+    >>> def site(tz):
+    ...     return parse_centre({"centre": {"name": "c", "timezone": tz}, "queues": [{"name": "q"}],
+    ...                          "opening_hours": {"mon": "08:00-18:00"}})
+    >>> reference_opening_hours([site("Europe/London"), site("America/New_York")], "Europe/London")
+    {'mon': '08:00-23:00'}
+    """
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for centre in centres:
+        deltas = _offset_differences_minutes(timezone, centre.timezone)
+        for day, text in centre.opening_hours.items():
+            if str(text).strip().lower() in ("closed", ""):
+                continue
+            opens, closes = (parse_clock(part.strip()) for part in str(text).split("-"))
+            closes = closes if closes > opens else closes + 24 * 60
+            index = _WEEKDAYS.index(day[:3].lower())
+            for delta in deltas:
+                start, end = opens + delta, closes + delta
+                shift = start // (24 * 60)
+                spans.setdefault((index + shift) % 7, []).append(
+                    (start - shift * 24 * 60, end - shift * 24 * 60)
+                )
+    merged = {}
+    for index, day in enumerate(_WEEKDAYS):
+        if index not in spans:
+            continue
+        start = min(span[0] for span in spans[index])
+        end = max(span[1] for span in spans[index])
+        if end >= start + 24 * 60:
+            merged[day] = "00:00-24:00"
+        elif end <= 24 * 60:
+            merged[day] = f"{_clock(start)}-{_clock(end)}"
+        else:  # over midnight: "HH:MM-HH:MM" with the close on the next day
+            merged[day] = f"{_clock(start)}-{_clock(end - 24 * 60)}"
+    return merged
 
 
 def shared_queues(centres: Sequence[Centre]) -> list[str]:
@@ -389,28 +517,6 @@ def merged_opening_hours(specs: Sequence[dict[str, str]]) -> dict[str, str]:
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def solve_group(
-    centre: Centre,
-    requirements: pd.DataFrame,
-    agents: tuple[Agent, ...],
-    availability: pd.DataFrame | None,
-    preferences: pd.DataFrame | None,
-    start_date: dt.date,
-    weeks: int,
-) -> RotaResult:
-    """One staffing group's rota (an executor task: the model is built and solved here)."""
-    return schedule_horizon(
-        requirements,
-        rota_site(centre),
-        list(agents),
-        start_date,
-        weeks=weeks,
-        settings=centre.scheduling,
-        availability=availability,
-        preferences=preferences,
-    )
 
 
 def _in_timezone(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:

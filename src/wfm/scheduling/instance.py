@@ -52,6 +52,7 @@ from wfm.scheduling.shifts import (
     week_grid,
 )
 from wfm.scheduling.site import QueueTarget, RotaSite
+from wfm.scheduling.site_clocks import clock_candidates, clock_grid
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +291,7 @@ def prepare_week(
             )
     contracts = tuple(contracts_by_name[agent.contract] for agent in agents)
 
-    grid = week_grid(site, start_date, days)
+    grid = clock_grid(site, start_date, days) if site.clocks else week_grid(site, start_date, days)
     requirement_queues = (
         set(requirements["queue"].astype(str)) if "queue" in requirements else set()
     )
@@ -309,9 +310,17 @@ def prepare_week(
         [groups.index(tuple(sorted(set(agent.queues)))) for agent in agents], dtype=np.int64
     )
 
-    candidates = shift_candidates(site.shift_templates, site.break_rules, grid)
+    if site.clocks:  # sites in different time zones (wfm.scheduling.site_clocks)
+        if history is not None:
+            raise InputError(
+                "a rota joining sites in different time zones cannot continue from history",
+                fix="plan it without the worked weeks before it (no --history)",
+            )
+        candidates, allowed = clock_candidates(site, site.break_rules, grid, agents, availability)
+    else:
+        candidates = shift_candidates(site.shift_templates, site.break_rules, grid)
+        allowed = availability_mask(candidates, agents, availability)
     breaks = break_options(site.break_rules, candidates, site.interval_minutes)
-    allowed = availability_mask(candidates, agents, availability)
     unplaceable = {
         length
         for _, length, _ in break_fit_problems(

@@ -515,6 +515,8 @@ def late_and_weekend_shifts(candidates: pd.DataFrame, late_shift_end: str) -> pd
         Columns ``candidate``, ``weekend`` and ``late`` (booleans).
     """
     end = pd.DatetimeIndex(candidates["end"])
+    if "end_local" in candidates:  # sites on their own clocks (wfm.scheduling.site_clocks)
+        end = pd.DatetimeIndex(candidates["end_local"])
     end_minute = end.hour.to_numpy() * 60 + end.minute.to_numpy()
     start_date = pd.to_datetime(candidates["date"]).to_numpy(dtype="datetime64[D]")
     end_date = end.tz_localize(None).normalize().to_numpy(dtype="datetime64[D]")

@@ -47,13 +47,48 @@ class QueueTarget:
 
 
 @dataclass(frozen=True, eq=False)
+class SiteClock:
+    """One site's local clock inside a rota model that joins sites in different time zones.
+
+    A staffing group whose sites share a queue but not a time zone
+    (:mod:`wfm.plan.groups`) is one model on one interval grid in a reference zone (the
+    :class:`RotaSite`'s ``timezone``); each site's shifts are made on its own local clock,
+    inside its own opening hours and holidays, and then placed on that grid by their
+    instants (:mod:`wfm.scheduling.site_clocks`).
+
+    Parameters
+    ----------
+    name
+        Site name, for messages.
+    timezone
+        IANA time zone of the site.
+    opening_hours_for
+        The site's opening-hours calendar (its own holidays): ``opening_hours_for(years)``.
+    shift_templates
+        The site's shift templates (local start times).
+    agent_ids
+        The ids of the site's agents in the model.
+    country
+        The site's ISO country code (holidays; the working-time law of a rota check).
+    """
+
+    name: str
+    timezone: str
+    opening_hours_for: Callable[[Iterable[int]], OpeningHours]
+    shift_templates: tuple[ShiftTemplate, ...]
+    agent_ids: tuple[str, ...]
+    country: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class RotaSite:
     """The part of a centre's configuration that the rota engine uses.
 
     One rota model's place of work: a whole centre, or one staffing group of a centre with
     ``[[sites]]`` (:mod:`wfm.plan.groups`), which may join several of the centre file's sites
-    (:class:`wfm.config.Site`) when they share a queue; a group's sites share one time zone
-    and opening hours, so the model sees them as one site.
+    (:class:`wfm.config.Site`) when they share a queue. Sites of one time zone are seen as
+    one site (opening hours merged); sites in different time zones keep their own clocks
+    (``clocks``).
 
     Parameters
     ----------
@@ -75,6 +110,9 @@ class RotaSite:
         Objective weights and solver controls (the centre's ``[scheduling]`` table).
     country
         ISO country code, which picks the working-time law; ``None`` for none given.
+    clocks
+        For a model joining sites in different time zones: one :class:`SiteClock` per site
+        (``timezone`` is then the reference zone of the grid); empty for one local clock.
     """
 
     timezone: str
@@ -88,6 +126,7 @@ class RotaSite:
     shift_types: tuple[ShiftType, ...] = ()
     scheduling: SchedulingSettings = field(default_factory=SchedulingSettings)
     country: str | None = None
+    clocks: tuple[SiteClock, ...] = ()
 
     @property
     def queue_names(self) -> tuple[str, ...]:
@@ -136,4 +175,4 @@ def rota_site(centre: Centre) -> RotaSite:
     )
 
 
-__all__ = ["QueueTarget", "RotaSite", "rota_site"]
+__all__ = ["QueueTarget", "RotaSite", "SiteClock", "rota_site"]
