@@ -140,12 +140,12 @@ def test_a_centre_of_one_group_is_one_model_with_no_group_summaries(planned):
     assert set(made.result.rota["agent_id"].str[:6]) == {"site03"}
 
 
-def test_wfm_schedule_refuses_sites_sharing_a_queue_across_time_zones_before_any_work(
+def test_wfm_schedule_refuses_sites_sharing_a_queue_with_other_holidays_before_any_work(
     planned, tmp_path, capsys
 ):
     path, plan_out, start = planned
     raw = tomllib.loads(path.read_text())
-    raw["sites"][1]["timezone"] = "America/New_York"
+    raw["sites"][1]["country"] = "IE"  # same zone, other holidays: one clock cannot hold both
     for site in raw["sites"]:
         site["agents"] = str(path.parent / site["agents"])
     raw["centre"]["history"] = str(path.parent / raw["centre"]["history"])
@@ -167,6 +167,6 @@ def test_wfm_schedule_refuses_sites_sharing_a_queue_across_time_zones_before_any
     )
     assert code == 2
     error = capsys.readouterr().err
-    assert "share queue 'shared_billing'" in error and "site02: America/New_York" in error
+    assert "share queue 'shared_billing'" in error and "site02: IE" in error
     assert "Traceback" not in error
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
