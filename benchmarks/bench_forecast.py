@@ -14,6 +14,7 @@ the days. Speed: a backtest leaderboard of one queue with one year of 15-minute 
     python benchmarks/bench_forecast.py auto --data sample --origins 20 --horizons 1
     python benchmarks/bench_forecast.py auto --data bank --origins 20 --save auto.csv --country US
     python benchmarks/bench_forecast.py intraday --data bank --origins 20 --as-of 10:00
+    python benchmarks/bench_forecast.py intraday --data sample --as-of 10:00,12:00,14:00
     python benchmarks/bench_forecast.py oracle --origins 20
 
 ``auto``: WAPE and P10-P90 coverage of `--model auto` alone (day- and week-ahead) and
@@ -276,52 +277,64 @@ def auto_only(args) -> None:
 
 
 def intraday(args) -> None:
-    """Rest-of-day WAPE after an update at ``--as-of`` (local clock) vs none vs raw ratio."""
+    """Rest-of-day WAPE after an update at each ``--as-of`` (local clock) vs none vs raw ratio.
+
+    The day-ahead forecast without update is made once a day; each update time runs
+    ``forecast_history(as_of=...)`` (its own model choice and prior, as ``wfm forecast
+    --as-of`` would).
+    """
     history = load(args.data)
     frame = history.frame
     starts = frame["interval_start"].dt.tz_convert(history.timezone)
     local = starts.dt.tz_localize(None)
     dates = sorted(local.dt.date.unique())[-args.origins :]
-    clock = dt.time.fromisoformat(args.as_of)
+    clocks = [dt.time.fromisoformat(text.strip()) for text in args.as_of.split(",")]
     length = pd.Timedelta(minutes=history.interval_minutes)
-    errors = {"no update": 0.0, "raw morning ratio": 0.0, "shrunk update": 0.0}
-    total = 0.0
+    names = ("no update", "raw morning ratio", "shrunk update")
+    errors = {(clock, name): 0.0 for clock in clocks for name in names}
+    totals = dict.fromkeys(clocks, 0.0)
+    began = time.process_time()
     for target in dates:
-        as_of = pd.Timestamp(dt.datetime.combine(target, clock)).tz_localize(history.timezone)
-        result = forecast_history(history, as_of=as_of, horizon_days=1)
         plain_result = forecast_history(history, start_date=target, horizon_days=1)
-        merged = (
-            frame[local.dt.date == target][["interval_start", "queue", "offered"]]
-            .assign(interval_start=starts[local.dt.date == target])
-            .merge(result, on=["interval_start", "queue"], suffixes=("_actual", ""))
-            .merge(
-                plain_result[["interval_start", "queue", "offered"]].rename(
-                    columns={"offered": "offered_plain"}
-                ),
-                on=["interval_start", "queue"],
+        today = local.dt.date == target
+        for clock in clocks:
+            as_of = pd.Timestamp(dt.datetime.combine(target, clock)).tz_localize(history.timezone)
+            result = forecast_history(history, as_of=as_of, horizon_days=1)
+            merged = (
+                frame[today][["interval_start", "queue", "offered"]]
+                .assign(interval_start=starts[today])
+                .merge(result, on=["interval_start", "queue"], suffixes=("_actual", ""))
+                .merge(
+                    plain_result[["interval_start", "queue", "offered"]].rename(
+                        columns={"offered": "offered_plain"}
+                    ),
+                    on=["interval_start", "queue"],
+                )
             )
-        )
-        rest = (merged["interval_start"] >= as_of).to_numpy()
-        morning = (merged["interval_start"] + length <= as_of).to_numpy()
-        updated = merged["offered"].to_numpy()
-        plain = merged["offered_plain"].to_numpy()
-        actual = merged["offered_actual"].to_numpy()
-        for queue in merged["queue"].unique():
-            mine = (merged["queue"] == queue).to_numpy()
-            ratio = actual[mine & morning].sum() / max(plain[mine & morning].sum(), 1e-9)
-            keep = mine & rest
-            errors["no update"] += np.abs(actual[keep] - plain[keep]).sum()
-            errors["raw morning ratio"] += np.abs(actual[keep] - ratio * plain[keep]).sum()
-            errors["shrunk update"] += np.abs(actual[keep] - updated[keep]).sum()
-            total += actual[keep].sum()
-    print(
-        f"{args.data}: rest-of-day WAPE from {args.as_of}, {len(dates)} days {dates[0]} .. {dates[-1]}"
-    )
-    for name, error in errors.items():
-        print(f"| {name} | {error / total:.4f} |")
+            rest = (merged["interval_start"] >= as_of).to_numpy()
+            morning = (merged["interval_start"] + length <= as_of).to_numpy()
+            updated = merged["offered"].to_numpy()
+            plain = merged["offered_plain"].to_numpy()
+            actual = merged["offered_actual"].to_numpy()
+            for queue in merged["queue"].unique():
+                mine = (merged["queue"] == queue).to_numpy()
+                ratio = actual[mine & morning].sum() / max(plain[mine & morning].sum(), 1e-9)
+                keep = mine & rest
+                errors[clock, "no update"] += np.abs(actual[keep] - plain[keep]).sum()
+                errors[clock, "raw morning ratio"] += np.abs(
+                    actual[keep] - ratio * plain[keep]
+                ).sum()
+                errors[clock, "shrunk update"] += np.abs(actual[keep] - updated[keep]).sum()
+                totals[clock] += actual[keep].sum()
+    print(f"{args.data}: rest-of-day WAPE, {len(dates)} days {dates[0]} .. {dates[-1]}")
+    print("| update | " + " | ".join(f"from {clock:%H:%M}" for clock in clocks) + " |")
+    for name in names:
+        row = " | ".join(f"{errors[clock, name] / totals[clock]:.4f}" for clock in clocks)
+        print(f"| {name} | {row} |")
     load_average = os.getloadavg()
     print(
-        f"load average at the end: {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f}"
+        f"{time.process_time() - began:.1f} CPU-s; load average at the end: "
+        f"{load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f}"
     )
 
 
@@ -377,7 +390,9 @@ def main() -> None:
     day = commands.add_parser("intraday")
     day.add_argument("--data", choices=("bank", "sample"), default="bank")
     day.add_argument("--origins", type=int, default=20)
-    day.add_argument("--as-of", default="10:00", help="local clock time of the update, HH:MM")
+    day.add_argument(
+        "--as-of", default="10:00", help="local clock times of the update, HH:MM[,HH:MM...]"
+    )
     day.set_defaults(run=intraday)
     best = commands.add_parser("oracle")
     best.add_argument("--origins", type=int, default=20)
