@@ -124,3 +124,33 @@ def test_summary_converts_to_json_ready_values():
     values = summary.to_dict()
     assert values["status"] == "feasible" and values["gap"] is None and values["objective"] == 10.0
     assert json.loads(json.dumps(values))["n_variables"] == 4
+
+
+def test_array_status_names_are_pyomos_and_read_alike():
+    """The array path names terminations as pyomo does, without importing it: every name is
+    a member of pyomo's TerminationCondition, and :func:`status_of` agrees with
+    :func:`translate_status` on every pair of pyomo's codes."""
+    from wfm.scheduling.solve import _TERMINATION_OF_STATUS, status_of
+
+    names = {condition.name for condition in TerminationCondition}
+    assert set(_TERMINATION_OF_STATUS.values()) <= names
+    for termination in TerminationCondition:
+        for solution in SolutionStatus:
+            has_solution = solution in (SolutionStatus.optimal, SolutionStatus.feasible)
+            assert status_of(termination.name, has_solution) is translate_status(
+                termination, solution
+            )
+
+
+def test_the_plan_chain_does_not_import_pyomo():
+    """The rota models are arrays: loading the planning chain (and the search) leaves pyomo,
+    whose import costs most of a second, unloaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import wfm.cli, wfm.plan.chain, wfm.scheduling.search; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pyomo'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

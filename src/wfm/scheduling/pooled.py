@@ -43,10 +43,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel, VarBlock
@@ -54,6 +54,9 @@ from wfm.scheduling.model import DayPatternPlan, week_lengths
 from wfm.scheduling.rules.max_consecutive_working_days import breaks_run, limit_of
 from wfm.scheduling.workforce import Workforce
 from wfm.timegrid import DAYS_PER_WEEK
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
 
 #: Tolerance for reading integers from a solution [count].
 INTEGER_TOLERANCE = 1e-6
@@ -110,6 +113,8 @@ def kept_values(model: pyo.ConcreteModel | LinearModel) -> Iterator[None]:
         finally:
             model.values[:] = values
         return
+    import pyomo.environ as pyo  # a pyomo model: pyomo is loaded already
+
     variables = list(model.component_data_objects(pyo.Var, descend_into=True))
     values = [variable.value for variable in variables]
     try:

@@ -22,6 +22,12 @@ Why this module is over 600 lines: it is the one solver boundary (issue 12: the 
 is translated once). Its three entry points (array models, pyomo models, shift selection's
 matrices) share the status translation, the limits and the summary, and splitting them
 would put HiGHS calls in more than one place.
+
+pyomo is imported only when a pyomo model is solved: the rota models are arrays, and
+importing pyomo (which also imports :mod:`scipy.stats` when scipy is loaded) cost about
+0.4-0.9 s of CPU time at the start of every ``wfm plan`` (docs/benchmarks.md, "Sample plan
+time"). The termination conditions are named as pyomo names them, as text, so that both
+kinds of model read alike without the import.
 """
 
 from __future__ import annotations
@@ -33,19 +39,30 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from wfm.highs_solver import new_highs
 from wfm.scheduling.linear_model import LinearModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 logger = logging.getLogger(__name__)
 
 #: Name of the solver in pyomo's (new) solver factory.
 SOLVER_NAME = "highs"
+
+#: Termination conditions (pyomo's names) by outcome, for :func:`status_of`.
+SOLVED_TERMINATION = "convergenceCriteriaSatisfied"
+INFEASIBLE_TERMINATIONS = frozenset(
+    {"provenInfeasible", "locallyInfeasible", "infeasibleOrUnbounded"}
+)
+LIMIT_TERMINATIONS = frozenset(
+    {"maxTimeLimit", "iterationLimit", "objectiveLimit", "interrupted", SOLVED_TERMINATION}
+)
 
 
 class SolveStatus(enum.Enum):
@@ -100,7 +117,7 @@ class SolverRun:
     def time_limited(self) -> bool:
         """Whether the wall-clock limit stopped the call (the outcome then depends on the
         machine's speed)."""
-        return self.termination == TerminationCondition.maxTimeLimit.name
+        return self.termination == "maxTimeLimit"
 
 
 @dataclass(frozen=True)
@@ -217,27 +234,30 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return difference / abs(objective)
 
 
-def translate_status(termination: TerminationCondition, solution: SolutionStatus) -> SolveStatus:
-    """The project's :class:`SolveStatus` for pyomo's termination condition and solution
-    status (the only place that knows pyomo's codes)."""
-    has_solution = solution in (SolutionStatus.optimal, SolutionStatus.feasible)
-    if termination == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+def status_of(termination: str, has_solution: bool) -> SolveStatus:
+    """The project's :class:`SolveStatus` for a termination condition (pyomo's name for
+    it, e.g. ``"maxTimeLimit"``) and whether the solver holds a feasible solution.
+
+    >>> status_of("convergenceCriteriaSatisfied", True).value
+    'optimal'
+    >>> status_of("maxTimeLimit", False).value
+    'no_solution'
+    >>> status_of("error", False).value
+    'error'
+    """
+    if termination == SOLVED_TERMINATION and has_solution:
         return SolveStatus.OPTIMAL
-    if termination in (
-        TerminationCondition.provenInfeasible,
-        TerminationCondition.locallyInfeasible,
-        TerminationCondition.infeasibleOrUnbounded,
-    ):
+    if termination in INFEASIBLE_TERMINATIONS:
         return SolveStatus.INFEASIBLE
-    if termination in (
-        TerminationCondition.maxTimeLimit,
-        TerminationCondition.iterationLimit,
-        TerminationCondition.objectiveLimit,
-        TerminationCondition.interrupted,
-        TerminationCondition.convergenceCriteriaSatisfied,
-    ):
+    if termination in LIMIT_TERMINATIONS:
         return SolveStatus.FEASIBLE if has_solution else SolveStatus.NO_SOLUTION
     return SolveStatus.ERROR
+
+
+def translate_status(termination: TerminationCondition, solution: SolutionStatus) -> SolveStatus:
+    """The project's :class:`SolveStatus` for pyomo's termination condition and solution
+    status (the only place that knows pyomo's codes; :func:`status_of` by name)."""
+    return status_of(termination.name, solution.name in ("optimal", "feasible"))
 
 
 def model_size(model: pyo.ConcreteModel | LinearModel) -> tuple[int, int, int]:
@@ -245,6 +265,8 @@ def model_size(model: pyo.ConcreteModel | LinearModel) -> tuple[int, int, int]:
     excluded."""
     if isinstance(model, LinearModel):
         return model.size()
+    import pyomo.environ as pyo  # only for a pyomo model (module docstring)
+
     n_variables = n_integer = 0
     for variable in model.component_data_objects(pyo.Var, active=True, descend_into=True):
         if variable.fixed:
@@ -354,6 +376,9 @@ def run_highs(
             start=start,
             deadline=deadline,
         )
+    import pyomo.environ as pyo  # only for a pyomo model (module docstring)
+    from pyomo.contrib.solver.common.factory import SolverFactory
+
     if next(model.component_data_objects(pyo.Var, active=True, descend_into=True), None) is None:
         constant = float(
             pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr)
@@ -461,23 +486,23 @@ def postsolve_broke_solution(
     )
 
 
-#: HiGHS model status (by name) -> pyomo's termination condition, as pyomo's HiGHS
-#: interface maps them (so that pyomo and array models are read alike).
+#: HiGHS model status (by name) -> pyomo's name of the termination condition, as pyomo's
+#: HiGHS interface maps them (so that pyomo and array models are read alike).
 _TERMINATION_OF_STATUS = {
-    "kOptimal": TerminationCondition.convergenceCriteriaSatisfied,
-    "kInfeasible": TerminationCondition.provenInfeasible,
-    "kUnboundedOrInfeasible": TerminationCondition.infeasibleOrUnbounded,
-    "kUnbounded": TerminationCondition.unbounded,
-    "kObjectiveBound": TerminationCondition.objectiveLimit,
-    "kObjectiveTarget": TerminationCondition.objectiveLimit,
-    "kTimeLimit": TerminationCondition.maxTimeLimit,
-    "kIterationLimit": TerminationCondition.iterationLimit,
-    "kSolutionLimit": TerminationCondition.iterationLimit,
-    "kLoadError": TerminationCondition.error,
-    "kModelError": TerminationCondition.error,
-    "kPresolveError": TerminationCondition.error,
-    "kSolveError": TerminationCondition.error,
-    "kPostsolveError": TerminationCondition.error,
+    "kOptimal": SOLVED_TERMINATION,
+    "kInfeasible": "provenInfeasible",
+    "kUnboundedOrInfeasible": "infeasibleOrUnbounded",
+    "kUnbounded": "unbounded",
+    "kObjectiveBound": "objectiveLimit",
+    "kObjectiveTarget": "objectiveLimit",
+    "kTimeLimit": "maxTimeLimit",
+    "kIterationLimit": "iterationLimit",
+    "kSolutionLimit": "iterationLimit",
+    "kLoadError": "error",
+    "kModelError": "error",
+    "kPresolveError": "error",
+    "kSolveError": "error",
+    "kPostsolveError": "error",
 }
 
 
@@ -555,12 +580,8 @@ def _run_linear_model(
             deadline=deadline,
         )
         return dataclasses.replace(retry, seconds=retry.seconds + seconds)
-    termination = _TERMINATION_OF_STATUS.get(status_name, TerminationCondition.unknown)
-    if status_name == "kOptimal":
-        solution = SolutionStatus.optimal
-    else:
-        solution = SolutionStatus.feasible if has_solution else SolutionStatus.noSolution
-    status = translate_status(termination, solution)
+    termination = _TERMINATION_OF_STATUS.get(status_name, "unknown")
+    status = status_of(termination, status_name == "kOptimal" or has_solution)
     objective = bound = None
     if status.has_solution:
         model.load(highs.getSolution().col_value)
@@ -571,7 +592,7 @@ def _run_linear_model(
             bound = float(info.mip_dual_bound)
     return _finished_run(
         status,
-        termination.name,
+        termination,
         objective,
         bound,
         seconds,
