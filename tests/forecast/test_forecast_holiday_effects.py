@@ -123,3 +123,14 @@ def test_country_calendar_has_hebrew_calendar_holidays() -> None:
     assert types.tolist() == ["eve of Yom Kippur", "Yom Kippur"]
     festival = calendar.day_types(np.array(["2024-10-03", "2024-10-04"], dtype="datetime64[D]"))
     assert festival.tolist() == ["Rosh Hashanah", "Rosh Hashanah (day 2)"]
+
+
+def test_day_types_of_repeated_unordered_dates_match_one_date_at_a_time() -> None:
+    """Intervals repeat their date: the key of each is the key of its date asked alone."""
+    calendar = HolidayCalendar.from_country("IL", [2024])
+    days = np.arange("2024-09-28", "2024-10-28", dtype="datetime64[D]")
+    dates = np.random.default_rng(7).permutation(np.repeat(days, 3))
+    one_by_one = [calendar.day_types(np.array([date]))[0] for date in dates]
+    assert calendar.day_types(dates).tolist() == one_by_one
+    assert {"eve of Yom Kippur", "Yom Kippur", ""} <= set(one_by_one)
+    assert calendar.day_types(np.array([], dtype="datetime64[D]")).tolist() == []

@@ -116,15 +116,16 @@ class HolidayCalendar:
         """
         keys = _holiday_keys(self.names)
         lookup = {np.datetime64(date, "D"): key for date, key in keys.items()}
-        result = np.full(len(dates), "", dtype=object)
-        dates = np.asarray(dates, dtype="datetime64[D]")
+        # each distinct date once (a history has one per interval: 96 a day)
+        days, position_of = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
+        result = np.full(len(days), "", dtype=object)
         for kind, prefix in (("after", "after "), ("eve", "eve of "), ("holiday", "")):
             offset = np.timedelta64(KIND_OFFSETS[kind], "D")  # later kinds take precedence
-            for position, date in enumerate(dates):
+            for position, date in enumerate(days):
                 key = lookup.get(date - offset)
                 if key is not None:
                     result[position] = prefix + key
-        return result
+        return result[position_of.reshape(-1)]
 
 
 @dataclass(frozen=True)
