@@ -170,7 +170,7 @@ def check_offsets(
     table = pd.DataFrame(
         {
             "key": order_key.to_numpy() if order_key is not None else 0,
-            "instant": parsed.to_numpy(),
+            "instant": parsed.array,  # tz-aware as it is (to_numpy makes Timestamp objects)
             "offset": minutes,
             "position": np.arange(len(raw)),
         }
