@@ -3,6 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -115,6 +116,29 @@ def test_text_is_escaped_and_lines_fold_without_splitting_characters():
     assert all(part.startswith(" ") for part in parts[1:])
     assert "".join([parts[0]] + [part[1:] for part in parts[1:]]) == line
     assert fold_line("short") == "short"
+
+
+def fold_one_character_at_a_time(line: str) -> str:
+    """RFC 5545 folding the plain way: add characters while the line's octets fit."""
+    pieces, current, size = [], "", 0
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > (75 if not pieces else 74):
+            pieces.append(current)
+            current, size = "", 0
+        current += char
+        size += octets
+    return "\r\n ".join([*pieces, current])
+
+
+@pytest.mark.parametrize("alphabet", ["ab;, x", "ab;, xëé€😀"])
+def test_folding_matches_one_character_at_a_time(alphabet):
+    """The shortcuts (a line that fits, an ASCII line cut by slicing) fold as the walk does,
+    around every length where a piece ends."""
+    rng = np.random.default_rng(3)
+    for length in [*range(0, 80), *range(140, 230), 1000]:
+        line = "".join(rng.choice(list(alphabet), size=length))
+        assert fold_line(line) == fold_one_character_at_a_time(line)
 
 
 def test_calendar_of_an_agent_without_shifts_is_an_error(sample):

@@ -292,7 +292,20 @@ def fold_line(line: str) -> str:
     """Fold a content line to at most 75 octets per line (RFC 5545 §3.1), CRLF-joined.
 
     Continuation lines start with one space; multi-octet UTF-8 characters are never split.
+    A line that fits is returned as it is, and an ASCII line (one octet a character) is
+    cut by slicing; only other long lines are walked character by character.
+
+    >>> [len(part) for part in fold_line("D:" + "x" * 150).splitlines()]
+    [75, 75, 4]
     """
+    octets = len(line.encode("utf-8"))
+    if octets <= _MAX_LINE_OCTETS:
+        return line
+    if octets == len(line):  # ASCII: 75 characters, then 74 after each leading space
+        first, rest = _MAX_LINE_OCTETS, _MAX_LINE_OCTETS - 1
+        return "\r\n ".join(
+            [line[:first], *(line[at : at + rest] for at in range(first, len(line), rest))]
+        )
     pieces, current, size = [], [], 0
     for char in line:
         octets = len(char.encode("utf-8"))
