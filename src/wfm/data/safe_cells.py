@@ -13,7 +13,9 @@ machine ("CSV injection", [#owasp]_).
   as that number, not as a formula.
 - Excel: :func:`neutralise_workbook` marks every cell of an openpyxl workbook that openpyxl
   took as a formula as a string cell, so the text is shown as written and never evaluated.
-  wfm writes no formulas of its own.
+  The rota workbook is written row by row (write-only), so its writer marks such cells
+  itself as it writes them (:func:`wfm.scheduling.exports.rota_excel_bytes`). wfm writes
+  no formulas of its own.
 - Reading back: :func:`restore_text` removes the quote again from a text cell that starts
   with ``'`` followed by one of the trigger characters, so a queue called ``-east`` survives
   a round trip through wfm's own files.
