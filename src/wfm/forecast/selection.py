@@ -329,22 +329,35 @@ def _origin_of(detail: pd.DataFrame) -> np.ndarray:
     return target - (detail["horizon_days"].to_numpy(dtype=int) - 1).astype("timedelta64[D]")
 
 
-def _member_matrix(detail: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
-    """Members' forecasts side by side per (interval, lead); rows where all members forecast."""
-    part = detail[detail["model"].isin(members)]
-    if part.empty or set(part["model"]) != set(members):
-        return pd.DataFrame()
+def _forecast_table(detail: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every model's forecasts side by side per (interval, lead) (``NaN`` where a model has
+    none), and each (interval, lead)'s other columns (queue, target date, actual, scale:
+    the same for every model there, since the lead fixes the origin). Built once and shared
+    by all combinations (:func:`_member_matrix`)."""
+    keys = ["interval_start", "horizon_days"]
     wide = (
-        part.drop_duplicates(["interval_start", "horizon_days", "model"])
-        .set_index(["interval_start", "horizon_days", "model"])["forecast"]
+        detail.drop_duplicates([*keys, "model"])
+        .set_index([*keys, "model"])["forecast"]
         .unstack("model")
-        .dropna()
     )
-    first = part.drop_duplicates(["interval_start", "horizon_days"]).set_index(
-        ["interval_start", "horizon_days"]
-    )
-    keep = first.loc[wide.index]
-    return pd.concat([keep.drop(columns=["model", "forecast"]), wide[list(members)]], axis=1)
+    first = detail.drop_duplicates(keys).set_index(keys).drop(columns=["model", "forecast"])
+    return first, wide
+
+
+def _member_matrix(
+    detail: pd.DataFrame,
+    members: Sequence[str],
+    table: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Members' forecasts side by side per (interval, lead); rows where all members forecast.
+    ``table``: :func:`_forecast_table` of ``detail``, when already built."""
+    if detail.empty:
+        return pd.DataFrame()
+    first, wide = _forecast_table(detail) if table is None else table
+    if not set(members) <= set(wide.columns):
+        return pd.DataFrame()
+    forecasts = wide[list(members)].dropna()
+    return pd.concat([first.loc[forecasts.index], forecasts], axis=1)
 
 
 def _add_combinations(
@@ -354,8 +367,9 @@ def _add_combinations(
     if detail.empty or not combos:
         return detail
     pieces = [detail]
+    table = _forecast_table(detail)
     for name, (kind, members) in combos.items():
-        wide = _member_matrix(detail, members)
+        wide = _member_matrix(detail, members, table)
         if wide.empty:
             continue
         forecasts = wide[list(members)].to_numpy(dtype=float)
