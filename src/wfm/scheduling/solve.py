@@ -104,6 +104,10 @@ class SolverRun:
         Wall time of the call, including handing the model to the solver [seconds].
     warm_started
         Whether a start solution was handed to the solver.
+    highs_status
+        HiGHS's own model status for an array model (e.g. ``kSolutionLimit``,
+        ``kObjectiveTarget``), which ``termination`` (pyomo's names) does not always tell
+        apart; ``None`` for a pyomo model.
     """
 
     status: SolveStatus
@@ -112,6 +116,7 @@ class SolverRun:
     bound: float | None
     seconds: float
     warm_started: bool = False
+    highs_status: str | None = None
 
     @property
     def time_limited(self) -> bool:
@@ -433,17 +438,18 @@ def _finished_run(
     seconds: float,
     warm_started: bool,
     what: str,
+    highs_status: str | None = None,
 ) -> SolverRun:
     """The run of a solver call that returned (``what`` it solved, for the log line): a
     bound that is not finite is no bound."""
     if bound is not None and not math.isfinite(bound):
         bound = None
-    run = SolverRun(status, termination, objective, bound, seconds, warm_started)
+    run = SolverRun(status, termination, objective, bound, seconds, warm_started, highs_status)
     logger.info(
         "HiGHS %s: %s (%s) objective %s bound %s in %.2f s",
         what,
         status.value,
-        termination,
+        highs_status or termination,
         objective,
         bound,
         seconds,
@@ -598,6 +604,7 @@ def _run_linear_model(
         seconds,
         warm_started,
         "LP relaxation (arrays)" if relaxation else "MIP (arrays)",
+        status_name,
     )
 
 

@@ -15,7 +15,7 @@ from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.pooled import ShareOut, rounding_bounds, share_out_pools
 from wfm.scheduling.search.outcome import run_outcome
-from wfm.scheduling.search.pairs import read_pairs, start_values
+from wfm.scheduling.search.pairs import pooled_break_start, read_pairs, start_values
 from wfm.scheduling.search.support import shifts_used_by_group
 from wfm.scheduling.solve import relative_gap
 from wfm.scheduling.workforce import Workforce, agent_workforce
@@ -94,7 +94,10 @@ def pooled_rota(
         run = solve(
             exact,
             "stage 2 (completing the shared-out rota)",
-            start=start_values(exact, instance, outcome.pairs),
+            # The shifts, and the pooled group counts and break starts where the share-out
+            # kept them: every integer column, so HiGHS completes the start by an LP.
+            start=start_values(exact, instance, outcome.pairs)
+            + pooled_break_start(exact, pooled_model, instance, outcome.pairs),
             grace=True,
             relative_gap=0.0,
             objective_target=objective_target,
