@@ -88,9 +88,7 @@ def worker(centre_file: Path, output: Path, shifts_only: bool, time_limit: float
         figures.update({key: summary.get(key) for key in ("gap", "objective", "bound")})
         figures["time_limit_reached"] = summary.get("time_limit_reached")
         figures["termination"] = summary.get("termination")
-        figures["rota_sha256"] = hashlib.sha256((output / "rota.csv").read_bytes()).hexdigest()[
-            :16
-        ]
+        figures["rota_sha256"] = hashlib.sha256((output / "rota.csv").read_bytes()).hexdigest()[:16]
     return figures
 
 

@@ -35,14 +35,15 @@ def requirements_for(centre, sales_offered, support_offered):
     return compute_requirements(forecast, service_targets(centre), 0.3, 15)
 
 
-def solve_summary(gap):
+def solve_summary(gap, time_limit_reached=True):
     return SolveSummary(
         SolveStatus.FEASIBLE, "time limit", 110.0, 110.0 * (1 - gap), gap, 0.1, 1.0, 1.1,
         10, 5, 5, under_staffed_agent_hours=2.0, over_staffed_agent_hours=4.0, paid_hours=80.0,
+        time_limit_reached=time_limit_reached,
     )  # fmt: skip
 
 
-def report(centre, requirements, agents_scheduled, gap=0.005):
+def report(centre, requirements, agents_scheduled, gap=0.005, time_limit_reached=True):
     coverage = requirements[["interval_start", "queue"]].assign(
         agents_scheduled=requirements["queue"].map(agents_scheduled).astype(float)
     )
@@ -55,7 +56,7 @@ def report(centre, requirements, agents_scheduled, gap=0.005):
     text = planner_report(
         centre=centre, start_date=START, weeks=1, n_agents=2, targets=targets,
         requirements=requirements, projected=projected, summary=summary,
-        solve=solve_summary(gap), agent_summary=agent_summary,
+        solve=solve_summary(gap, time_limit_reached), agent_summary=agent_summary,
     )  # fmt: skip
     return text, summary.set_index("queue")
 
@@ -81,6 +82,17 @@ def test_the_gap_target_verdict(centre):
     assert "reached its gap target" in met and "meets every queue's service target" in met
     assert "**missed its gap target**" in missed and "up to 3.00 %" in missed
     assert "target of 1.00 %" in missed  # the sample centre's relative_gap 0.01
+
+
+def test_a_missed_gap_target_names_what_stopped_the_search(centre):
+    requirements = requirements_for(centre, 10.0, 10.0)
+    by_clock, _ = report(centre, requirements, {"sales": 40, "support": 40}, gap=0.03)
+    by_budget, _ = report(
+        centre, requirements, {"sales": 40, "support": 40}, gap=0.03, time_limit_reached=False
+    )
+    assert "It stopped at its time limit" in by_clock
+    assert "It stopped at its time limit" not in by_budget
+    assert "Its work budgets were spent before the time limit" in by_budget
 
 
 def test_costs_have_a_unit_and_add_up(centre):

@@ -118,4 +118,4 @@ def test_a_target_no_day_can_reach_leaves_the_rota_and_says_so(mismatched_rota):
         steps=steps,
     )
     assert found.model is None
-    assert "none of 7 days reached the gap target" in steps[-1]
+    assert "none of 7 days gave a cheaper rota" in steps[-1]

@@ -77,7 +77,9 @@ def test_a_chain_whose_counts_the_share_out_changed_gets_no_break_starts(shared_
     windows = instance.windows
     chains = set(windows.loc[windows["candidate"] == int(dropped["candidate"]), "chain"].tolist())
     assert chains, "the dropped shift should have a break"
-    given = {int(column) for column, _ in pooled_break_start(exact, pooled_model, instance, changed)}
+    given = {
+        int(column) for column, _ in pooled_break_start(exact, pooled_model, instance, changed)
+    }
     for (g, k, _), column in zip(exact.y.keys, exact.y.columns.tolist(), strict=True):
         assert (int(column) in given) == (not (g == group and k in chains))
     n_value = dict(pooled_break_start(exact, pooled_model, instance, changed))

@@ -317,8 +317,14 @@ def verdict_lines(
     else:
         lines.append(
             f"- The rota search **missed its gap target**: the best possible rota may cost up to "
-            f"{_percent(solve.gap, 2)} less, against a target of {_percent(gap_target, 2)}. It "
-            "stopped at its time limit; a longer `--time-limit-seconds` may find a cheaper rota."
+            f"{_percent(solve.gap, 2)} less, against a target of {_percent(gap_target, 2)}. "
+            + (
+                "It stopped at its time limit; a longer `--time-limit-seconds` may find a "
+                "cheaper rota."
+                if solve.time_limit_reached
+                else "Its work budgets were spent before the time limit (the same rota on "
+                "every run); a longer `--time-limit-seconds` would not change it."
+            )
         )
     queues = [queue for queue in targets if queue in by_queue.index]
     short = (

@@ -149,7 +149,7 @@ def improve_rota(
             node_limit=node_limit,
         )
         tried += 1
-        logger.debug("stage 2, day %s re-solved: %s", days, run_outcome(run))
+        logger.debug("stage 2, day %s re-solved: %s", days, run_outcome(run, target_objective))
         if run.status.has_solution and run.objective < objective - 1e-9:
             reached = days[0]
             break
@@ -160,9 +160,9 @@ def improve_rota(
     steps.append(
         f"stage 2: one day at a time on {len(pairs)} agent-shift pairs: "
         + (
-            f"rota within the gap target on day {reached}, cost {run.objective:.2f}"
+            f"a cheaper rota on day {reached}: {run_outcome(run, target_objective)}"
             if reached is not None
-            else f"none of {tried} days reached the gap target"
+            else f"none of {tried} days gave a cheaper rota"
         )
     )
     if reached is None:

@@ -29,18 +29,51 @@ class SearchResult:
     summary: SolveSummary
 
 
-def run_outcome(run: SolverRun) -> str:
-    """A HiGHS call's ending in words for the summary's steps."""
-    words = {
-        "iterationLimit": "node budget spent",
-        "objectiveLimit": "rota within the gap target",
-        "convergenceCriteriaSatisfied": "optimal",
-        "maxTimeLimit": "time limit reached",
-        "provenInfeasible": "infeasible",
-    }.get(run.termination, run.termination)
-    if run.status.has_solution:
-        return f"{words}, cost {run.objective:.2f}"
-    return f"{words}, no rota"
+#: HiGHS's model status -> how a call ended, in words (array models; HiGHS names the limit).
+_HIGHS_ENDINGS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kTimeLimit": "time limit reached",
+    "kIterationLimit": "node budget spent",
+    "kSolutionLimit": "solution limit reached",
+    "kObjectiveTarget": "objective target reached",
+    "kObjectiveBound": "objective bound reached",
+}
+
+#: pyomo's termination condition -> words (pyomo models, and runs made without HiGHS's status).
+_PYOMO_ENDINGS = {
+    "iterationLimit": "work limit reached",
+    "objectiveLimit": "objective limit reached",
+    "convergenceCriteriaSatisfied": "optimal",
+    "maxTimeLimit": "time limit reached",
+    "provenInfeasible": "infeasible",
+}
+
+
+def run_outcome(run: SolverRun, gap_target_objective: float | None = None) -> str:
+    """A HiGHS call's ending in words for the summary's steps: the limit that stopped it
+    (HiGHS's own status, so a solution limit is not called a node budget) and the cost of
+    its rota. With ``gap_target_objective`` (the cost within the gap target of the bound
+    [cost units]) a rota is said to be "within the gap target" only when it costs at most
+    that, and "above the gap target" otherwise.
+
+    >>> from wfm.scheduling.solve import SolverRun, SolveStatus
+    >>> run = SolverRun(SolveStatus.FEASIBLE, "iterationLimit", 10.5, 9.0, 1.0,
+    ...                 highs_status="kSolutionLimit")
+    >>> run_outcome(run, gap_target_objective=10.0)
+    'solution limit reached, cost 10.50 (above the gap target)'
+    """
+    if run.highs_status is not None:
+        words = _HIGHS_ENDINGS.get(run.highs_status, run.highs_status)
+    else:
+        words = _PYOMO_ENDINGS.get(run.termination, run.termination)
+    if not run.status.has_solution:
+        return f"{words}, no rota"
+    ending = f"{words}, cost {run.objective:.2f}"
+    if gap_target_objective is None:
+        return ending
+    within = run.objective <= gap_target_objective + 1e-9 * max(1.0, abs(gap_target_objective))
+    return f"{ending} ({'within' if within else 'above'} the gap target)"
 
 
 def stage_message(message: str, stage: str, gap: float | None) -> str:

@@ -78,9 +78,7 @@ def pooled_break_start(
     }
     changed = {key for key in pooled.keys() | shared.keys() if pooled.get(key) != shared.get(key)}
     chains = instance.windows.groupby("candidate")["chain"].unique()
-    moved_chains = {
-        (g, int(k)) for g, c in changed if c in chains.index for k in chains.loc[c]
-    }
+    moved_chains = {(g, int(k)) for g, c in changed if c in chains.index for k in chains.loc[c]}
     pooled_y = dict(zip(pooled_model.y.keys, pooled_model.y.solution().tolist(), strict=True))
     start += [
         (column, float(round(pooled_y.get(key, 0.0))))

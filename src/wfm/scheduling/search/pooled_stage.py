@@ -62,7 +62,9 @@ def pooled_rota(
             node_limit=budget.pooled_rounding_nodes,
             solution_limit=budget.pooled_rounding_solutions,
         )
-    steps.append(f"stage 2: pooled MIP around the LP solution: {run_outcome(rounded)}")
+    steps.append(
+        f"stage 2: pooled MIP around the LP solution: {run_outcome(rounded, target(bound))}"
+    )
     if not rounded.status.has_solution and not rounded.time_limited:
         # The neighbourhood of the LP solution holds no integer pooled solution (e.g. pools
         # split by carried availability): the whole pooled model is still small, whatever
@@ -76,7 +78,7 @@ def pooled_rota(
             objective_target=target(bound),
             node_limit=budget.repair_nodes,
         )
-        steps.append(f"stage 2: pooled MIP on all shifts: {run_outcome(rounded)}")
+        steps.append(f"stage 2: pooled MIP on all shifts: {run_outcome(rounded, target(bound))}")
     if not rounded.status.has_solution:
         return PooledOutcome()
     outcome = share_out_pools(pooled_model, pooled, instance)
@@ -105,7 +107,7 @@ def pooled_rota(
         )
         steps.append(
             f"stage 2: shared out to {len(outcome.pairs)} agent-shifts{moved}: exact model "
-            f"{run_outcome(run)}"
+            f"{run_outcome(run, target(bound))}"
         )
         # HiGHS may drop shifts that cost more than they cover: read back what it kept.
         pairs = read_pairs(exact, instance) if run.status.has_solution else None
@@ -184,7 +186,7 @@ def repair_share_out(
         )
         scope = "every allowed shift" if every_shift else "the shifts the pooled solution uses"
         steps.append(
-            f"stage 2: repair model on {len(allowed)} agent-shift pairs ({scope}): {run_outcome(run)}"
+            f"stage 2: repair model on {len(allowed)} agent-shift pairs ({scope}): {run_outcome(run, target(bound))}"
         )
         if run.status.has_solution:
             return PooledOutcome(

@@ -302,7 +302,7 @@ def solve_rota(
             )
             steps.append(
                 f"stage 3: MIP on {len(support)} agent-shift pairs of the LP support: "
-                f"{run_outcome(restricted)}"
+                f"{run_outcome(restricted, target(bound))}"
             )
             if restricted.status.has_solution and (
                 best_objective is None or restricted.objective < best_objective - 1e-9
@@ -338,7 +338,7 @@ def solve_rota(
             objective_target=target(bound),
             node_limit=budget.full_nodes,
         )
-        steps.append(f"stage 4: MIP on all shifts: {run_outcome(full)}")
+        steps.append(f"stage 4: MIP on all shifts: {run_outcome(full, target(bound))}")
         if full.status == SolveStatus.INFEASIBLE and best_model is None:
             return finish(SolveStatus.INFEASIBLE, None, None, None)
         if full.bound is not None:
@@ -360,7 +360,9 @@ def solve_rota(
             relative_gap=gap_target,
             node_limit=budget.share_out_check_nodes,
         )
-        steps.append(f"{start_label} completed in the exact model: {run_outcome(run)}")
+        steps.append(
+            f"{start_label} completed in the exact model: {run_outcome(run, target(bound))}"
+        )
         if run.status.has_solution:
             best_model, best_objective = completion, run.objective
 
