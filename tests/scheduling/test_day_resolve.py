@@ -19,6 +19,7 @@ from wfm.scheduling.instance import prepare_week
 from wfm.scheduling.model import build_rota_model
 from wfm.scheduling.rota import assign_breaks, read_assignments, read_break_starts, rota_frame
 from wfm.scheduling.search import read_pairs, solve_rota, start_values
+from wfm.scheduling.search.context import SearchContext
 from wfm.scheduling.search.improve import improve_rota
 from wfm.scheduling.site import rota_site
 from wfm.scheduling.solve import run_highs
@@ -73,17 +74,8 @@ def test_one_day_is_re_solved_to_the_target_and_the_other_days_are_kept(mismatch
     def solve(model, stage, **options):
         return run_highs(model, time_limit_seconds=SAFETY_NET_SECONDS, **options)
 
-    found = improve_rota(
-        instance,
-        rota,
-        objective,
-        support,
-        target,
-        build=build,
-        solve=solve,
-        node_limit=50,
-        steps=steps,
-    )
+    context = SearchContext(instance, SearchBudget(improvement_nodes=50), 0.0, build, solve, steps)
+    found = improve_rota(context, rota, objective, support, target)
     assert found.model is not None, steps
     assert found.objective <= target + 1e-6
     # The rota's cost is what the model says: re-solved with its shifts fixed, it is no more.
@@ -106,16 +98,20 @@ def test_a_target_no_day_can_reach_leaves_the_rota_and_says_so(mismatched_rota):
     instance, settings, rota, _site, _agents = mismatched_rota
     objective = cost_in(instance, settings, rota)
     steps: list[str] = []
-    found = improve_rota(
+    context = SearchContext(
         instance,
+        SearchBudget(improvement_nodes=5),
+        0.0,
+        lambda workforce: build_rota_model(instance, settings, workforce),
+        lambda model, stage, **o: run_highs(model, time_limit_seconds=60.0, **o),
+        steps,
+    )
+    found = improve_rota(
+        context,
         rota,
         objective,
         instance.eligible[["agent", "candidate"]],
         0.0,  # no rota costs nothing
-        build=lambda workforce: build_rota_model(instance, settings, workforce),
-        solve=lambda model, stage, **o: run_highs(model, time_limit_seconds=60.0, **o),
-        node_limit=5,
-        steps=steps,
     )
     assert found.model is None
     assert "none of 7 days gave a cheaper rota" in steps[-1]

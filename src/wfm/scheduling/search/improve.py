@@ -30,17 +30,15 @@ References
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
+from wfm.scheduling.search.context import SearchContext
 from wfm.scheduling.search.outcome import run_outcome
 from wfm.scheduling.search.pairs import read_pairs
-from wfm.scheduling.solve import SolverRun
 from wfm.scheduling.workforce import agent_workforce
 
 logger = logging.getLogger(__name__)
@@ -73,24 +71,21 @@ def day_neighbourhoods(n_days: int, cyclic: bool) -> list[tuple[int, ...]]:
 
 
 def improve_rota(
-    instance: RotaInstance,
+    context: SearchContext,
     rota: pd.DataFrame,
     objective: float,
     support: pd.DataFrame,
     target_objective: float,
-    *,
-    build: Callable[..., LinearModel],
-    solve: Callable[..., SolverRun],
-    node_limit: int,
-    steps: list[str],
 ) -> Improvement:
     """Re-solve ``rota`` (cost ``objective``) one day at a time until it is within
     ``target_objective`` (see the module docstring).
 
     Parameters
     ----------
-    instance
-        Prepared inputs.
+    context
+        The search's instance, model builder, HiGHS call and summary (one entry appended);
+        each neighbourhood gets ``context.budget.improvement_nodes`` branch-and-bound nodes
+        (a deterministic work limit).
     rota
         The rota to improve: (agent, candidate) pairs, columns ``agent`` and ``candidate``.
     objective
@@ -101,24 +96,19 @@ def improve_rota(
     target_objective
         The cost to reach [cost units] (the gap target against the bound): each
         neighbourhood's ``objective_bound`` and ``objective_target``.
-    build, solve
-        The search's model builder and HiGHS call (:func:`~wfm.scheduling.search.solve_rota`).
-    node_limit
-        Branch-and-bound nodes of each neighbourhood (a deterministic work limit).
-    steps
-        The search's summary, one entry appended.
 
     Returns
     -------
     Improvement
         The model with the rota found, or an empty one when no day reached the target.
     """
+    instance = context.instance
     pairs = (
         pd.concat([support[["agent", "candidate"]], rota[["agent", "candidate"]]])
         .drop_duplicates()
         .sort_values(["agent", "candidate"], ignore_index=True)
     )
-    model = build(agent_workforce(instance, pairs))
+    model = context.build(agent_workforce(instance, pairs))
     agent_index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
     day_of = instance.candidates.set_index("candidate")["day"].astype("int64")
     columns = model.x.columns
@@ -139,14 +129,14 @@ def improve_rota(
         free = np.isin(key_day, days)
         model.col_lower[columns] = np.where(free, lower, held)
         model.col_upper[columns] = np.where(free, upper, held)
-        run = solve(
+        run = context.solve(
             model,
             f"stage 2 (re-solving day {days[0]})",
             start=[],  # a start above the target is rejected under objective_bound
             relative_gap=0.0,
             objective_target=target_objective,
             objective_bound=target_objective,
-            node_limit=node_limit,
+            node_limit=context.budget.improvement_nodes,
         )
         tried += 1
         logger.debug("stage 2, day %s re-solved: %s", days, run_outcome(run, target_objective))
@@ -157,7 +147,7 @@ def improve_rota(
             break
     model.col_lower[columns] = lower
     model.col_upper[columns] = upper
-    steps.append(
+    context.steps.append(
         f"stage 2: one day at a time on {len(pairs)} agent-shift pairs: "
         + (
             f"a cheaper rota on day {reached}: {run_outcome(run, target_objective)}"

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wfm.scheduling.budget import SearchBudget
 from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.pooled import ShareOut, rounding_bounds, share_out_pools
+from wfm.scheduling.search.context import SearchContext
 from wfm.scheduling.search.outcome import run_outcome
 from wfm.scheduling.search.pairs import pooled_break_start, read_pairs, start_values
 from wfm.scheduling.search.support import shifts_used_by_group
@@ -35,22 +35,29 @@ class PooledOutcome:
 
 
 def pooled_rota(
-    pooled_model: LinearModel,
-    pooled: Workforce,
-    instance: RotaInstance,
-    bound: float | None,
-    solve,
-    build,
-    target,
-    budget: SearchBudget,
-    steps: list[str],
-    gap_target: float = 0.0,
+    context: SearchContext, pooled_model: LinearModel, pooled: Workforce, bound: float | None
 ) -> PooledOutcome:
     """Stage 2 of :func:`solve_rota`: round the pooled relaxation to an integer pooled
     solution (HiGHS on the pooled model with its integer variables narrowed to the integers
     next to their LP values), share it out among the agents (:mod:`wfm.scheduling.pooled`),
     repair the pools that cannot be shared out (:func:`repair_pairs`) and complete the rota
-    in the exact model."""
+    in the exact model.
+
+    Parameters
+    ----------
+    context
+        The search's instance, budgets, gap target, model builder, HiGHS call and summary.
+    pooled_model
+        The pooled model (:func:`~wfm.scheduling.workforce.pooled_workforce`) holding its LP
+        solution; it holds the integer pooled solution afterwards.
+    pooled
+        Its pools.
+    bound
+        The proven lower bound on the rota's cost [cost units], if known.
+    """
+    instance, budget, steps = context.instance, context.budget, context.steps
+    solve, build, target = context.solve, context.build, context.target
+    gap_target = context.gap_target
     stage = "stage 2 (pooled MIP around the LP solution)"
     with rounding_bounds([pooled_model.x, pooled_model.day_pattern, pooled_model.y]):
         rounded = solve(
@@ -121,17 +128,7 @@ def pooled_rota(
             steps.append(f"stage 2: repair model over the {len(outcome.moved_agents)} moved agents")
             retry = dataclasses.replace(outcome, pairs=pairs, clashing=outcome.moved_agents)
             repaired = repair_share_out(
-                retry,
-                pooled_model,
-                pooled,
-                instance,
-                bound,
-                solve,
-                build,
-                target,
-                budget,
-                steps,
-                scopes=(False,),
+                context, retry, pooled_model, pooled, bound, scopes=(False,)
             )
             if repaired.model is not None and repaired.objective < run.objective - 1e-9:
                 return repaired
@@ -148,44 +145,38 @@ def pooled_rota(
             f"{f' ({reasons})' if reasons else ''}{'; ' + clashing if clashing else ''}{moved}; "
             f"repair model over their {n_agents} agents"
         )
-        return repair_share_out(
-            outcome, pooled_model, pooled, instance, bound, solve, build, target, budget, steps
-        )
+        return repair_share_out(context, outcome, pooled_model, pooled, bound)
     if not run.status.has_solution:
         return PooledOutcome()
     return PooledOutcome(exact, run.objective, pairs)
 
 
 def repair_share_out(
+    context: SearchContext,
     outcome: ShareOut,
     pooled_model: LinearModel,
     pooled: Workforce,
-    instance: RotaInstance,
     bound: float | None,
-    solve,
-    build,
-    target,
-    budget: SearchBudget,
-    steps: list[str],
     scopes: tuple[bool, ...] = (False, True),
 ) -> PooledOutcome:
     """The repair model of stage 2 (:func:`repair_pairs`): the agents of ``outcome``'s
     unplaced pools and its clashing agents choose their shifts again, the others keep theirs;
     first among the shifts the pooled solution uses, then (``scopes``) among every allowed
-    shift."""
+    shift. ``context``, ``pooled_model``, ``pooled`` and ``bound`` as for :func:`pooled_rota`."""
+    instance, target = context.instance, context.target
     for every_shift in scopes:
         allowed = repair_pairs(outcome, pooled_model, pooled, instance, every_shift=every_shift)
-        exact = build(agent_workforce(instance, allowed))
-        run = solve(
+        exact = context.build(agent_workforce(instance, allowed))
+        run = context.solve(
             exact,
             "stage 2 (repairing the share-out)",
             start=start_values(exact, instance, outcome.pairs),
             relative_gap=0.0,
             objective_target=target(bound),
-            node_limit=budget.repair_nodes,
+            node_limit=context.budget.repair_nodes,
         )
         scope = "every allowed shift" if every_shift else "the shifts the pooled solution uses"
-        steps.append(
+        context.steps.append(
             f"stage 2: repair model on {len(allowed)} agent-shift pairs ({scope}): {run_outcome(run, target(bound))}"
         )
         if run.status.has_solution:

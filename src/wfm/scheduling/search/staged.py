@@ -17,6 +17,7 @@ from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.model import ModelExtension, build_rota_model
 from wfm.scheduling.pooled import kept_values
+from wfm.scheduling.search.context import SearchContext
 from wfm.scheduling.search.improve import improve_rota
 from wfm.scheduling.search.outcome import SearchResult, run_outcome, search_summary, stage_message
 from wfm.scheduling.search.pairs import start_values
@@ -167,10 +168,8 @@ def solve_rota(
             steps.append(f"started from {start_label}")
         return run
 
-    def target(bound: float | None) -> float | None:
-        if bound is None:
-            return None
-        return bound / (1.0 - gap_target) if bound > 0 else bound * (1.0 - gap_target)
+    context = SearchContext(instance, budget, gap_target, build, solve, steps)
+    target = context.target
 
     def finish(status: SolveStatus, objective, bound, model) -> SearchResult:
         fired = clock.describe()
@@ -216,18 +215,7 @@ def solve_rota(
             0.2, stage_message("rounding the pooled relaxation and sharing it out", "stage 2", None)
         )
         with kept_values(relaxed_model):  # stages 3 and 4 read the LP solution
-            shared = pooled_rota(
-                relaxed_model,
-                pooled,
-                instance,
-                bound,
-                solve,
-                build,
-                target,
-                budget,
-                steps,
-                gap_target,
-            )
+            shared = pooled_rota(context, relaxed_model, pooled, bound)
             # The shifts the integer pooled solution uses (the neighbourhoods' shifts).
             rounded_support = relaxation_support(relaxed_model, pooled, instance)
         if shared.model is not None:
@@ -246,17 +234,7 @@ def solve_rota(
         report(0.35, stage_message("re-solving the rota one day at a time", "stage 2", gap))
         support = rounded_support
         if fits("stage 2 (improving the rota)", len(support) + len(shared.pairs)):
-            better = improve_rota(
-                instance,
-                shared.pairs,
-                shared.objective,
-                support,
-                target(bound),
-                build=build,
-                solve=solve,
-                node_limit=budget.improvement_nodes,
-                steps=steps,
-            )
+            better = improve_rota(context, shared.pairs, shared.objective, support, target(bound))
             if better.model is not None:
                 best_model, best_objective = better.model, better.objective
                 start_rota, start_label = better.pairs, "the improved rota"
