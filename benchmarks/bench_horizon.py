@@ -160,7 +160,12 @@ def worker(
         figures.update(status="no rota", termination=str(error))
     else:
         summary = result.summary
-        problems = check_rota(result.rota, site=site, agents=people, week_start=start)
+        # The rolling horizon checked its rota already (law and contracts): reuse that.
+        problems = (
+            result.violations
+            if result.violations is not None
+            else check_rota(result.rota, site=site, agents=people, week_start=start)
+        )
         figures.update(
             status=summary.status.value,
             gap=summary.gap,

@@ -73,6 +73,15 @@ def test_the_rest_is_carried_across_the_week_boundary():
     # before 13:00 here: the late shift).
     assert monday.empty or pd.Timestamp(monday["start"].iloc[0]).hour >= 8
     assert check_rota(result.rota, site=rota_site(centre), agents=agents, rules=None) == []
+    # The horizon checked its rota once, law and contracts, as `wfm check-rota` does: the
+    # caller gets that result and need not check again.
+    assert result.violations is not None
+    law_and_contracts = check_rota(
+        result.rota, site=rota_site(centre), agents=agents, week_start=MONDAY
+    )
+    assert list(result.violations) == law_and_contracts
+    assert law_and_contracts, "a law breach (no break in an 8-hour shift) shows the law is checked"
+    assert result.summary.termination.count("breaches of the working-time law") == 1
     # The carried window itself: unavailable from Monday 00:00 to Monday 08:00 (and, the
     # contract's default of 6 days in a row with 1 worked, Saturday off: day 6 - 1).
     state = AgentState(

@@ -42,8 +42,10 @@ runs of working days and days off and the rotation continue from the frozen days
 (the window is a line of weeks either way). Not carried: the coverage that a
 shift running past Sunday midnight gives the next week (it is not subtracted from the next
 week's requirements, a small over-staffing there). The whole rota is checked by the
-compliance checker (:func:`wfm.scheduling.compliance.check_rota`, as ``wfm check-rota``)
-before it is returned; a breach is logged and listed in the summary's termination.
+compliance checker (:func:`wfm.scheduling.compliance.check_rota`, as ``wfm check-rota``:
+the law of the centre's country and the contracts) once, before it is returned; a breach is
+logged and listed in the summary's termination, and the breaches go out with the rota
+(``RotaResult.violations``).
 
 The bound is honest: the pooled LP relaxation of the *whole* horizon (stage 1 of the search
 on the one-model instance, a line of weeks as the windows are), so the reported gap
@@ -259,10 +261,16 @@ def schedule_rolling(
         bound = float(sum(r.summary.bound for r in results if r.summary.bound is not None))
     if bound > objective:
         bound = objective
-    breaches = check_rota(rota, site=site, agents=agents, rules=None, week_start=start_date)
+    # Checked once, against the law and the contracts as `wfm check-rota` checks it; the
+    # result goes out with the rota (RotaResult.violations) so that callers need not check
+    # it again.
+    breaches = check_rota(rota, site=site, agents=agents, week_start=start_date)
     if breaches:
         logger.error("rolling horizon: the rota breaks %d rules: %s", len(breaches), breaches[:5])
-        steps.append(f"{len(breaches)} rule breaches across week boundaries (see the log)")
+        steps.append(
+            f"{len(breaches)} breaches of the working-time law or the contracts in the "
+            "rolled rota (see the log)"
+        )
     gap = relative_gap(objective, bound)
     summaries = [r.summary for r in results]
     hours = instance.interval_hours
@@ -286,7 +294,13 @@ def schedule_rolling(
         time_limit_reached=any(s.time_limit_reached for s in summaries),
     )
     report(1.0, f"rolling horizon: {weeks} weeks ready")
-    return RotaResult(rota=rota, coverage=coverage, agent_summary=agent_summary, summary=summary)
+    return RotaResult(
+        rota=rota,
+        coverage=coverage,
+        agent_summary=agent_summary,
+        summary=summary,
+        violations=tuple(breaches),
+    )
 
 
 #: Weeks each window of the rolling horizon looks ahead past the week it freezes [weeks]:

@@ -32,6 +32,7 @@ from wfm.scheduling.rota import (
     rota_frame,
     scheduled_by_queue,
 )
+from wfm.scheduling.rota_view import Violation
 from wfm.scheduling.service_target import solve_for_objective
 from wfm.scheduling.site import RotaSite
 from wfm.scheduling.solve import SolveStatus, SolveSummary
@@ -56,12 +57,19 @@ class RotaResult:
         Per agent (:data:`wfm.scheduling.rota.AGENT_SUMMARY_COLUMNS`).
     summary
         Solve status, objective, bound, gap, timings and totals.
+    violations
+        The rota's breaches of the working-time law and the contracts
+        (:func:`wfm.scheduling.compliance.check_rota` with the centre's law) when the
+        scheduling run checked the rota itself (the rolling horizon does), so that a caller
+        need not check it again (at 2,000 agents over 4 weeks the check costs some 20 s of
+        CPU); ``None`` when it was not checked.
     """
 
     rota: pd.DataFrame
     coverage: pd.DataFrame
     agent_summary: pd.DataFrame
     summary: SolveSummary
+    violations: tuple[Violation, ...] | None = None
 
 
 def schedule_week(
