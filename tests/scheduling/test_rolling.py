@@ -81,7 +81,7 @@ def test_the_rest_is_carried_across_the_week_boundary():
     )
     assert list(result.violations) == law_and_contracts
     assert law_and_contracts, "a law breach (no break in an 8-hour shift) shows the law is checked"
-    assert result.summary.termination.count("breaches of the working-time law") == 1
+    assert "breaches" not in result.summary.termination  # the contracts' are counted there
     # The carried window itself: unavailable from Monday 00:00 to Monday 08:00 (and, the
     # contract's default of 6 days in a row with 1 worked, Saturday off: day 6 - 1).
     state = AgentState(

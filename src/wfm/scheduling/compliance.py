@@ -500,6 +500,25 @@ def check_rota(
     return violations
 
 
+#: The ``rule`` of each breach :func:`law_violations` reports; every other breach
+#: :func:`check_rota` reports is of a contract rule (:data:`wfm.scheduling.rules.RULES`).
+LAW_RULES = frozenset(
+    {"daily_rest", "weekly_rest", "rest_break", "average_weekly_hours", "night_work_hours"}
+)
+
+
+def contract_violations(violations: Sequence[Violation]) -> list[Violation]:
+    """The breaches of contract rules among ``violations`` (those of the law left out).
+
+    >>> from wfm.scheduling.rota_view import Violation
+    >>> found = [Violation("A1", "rest_break", "", None, None, 0.0, 20.0, "minutes", ""),
+    ...          Violation("A1", "min_rest", "", None, None, 10.0, 12.0, "hours", "")]
+    >>> [v.rule for v in contract_violations(found)]
+    ['min_rest']
+    """
+    return [violation for violation in violations if violation.rule not in LAW_RULES]
+
+
 def law_violations(
     view: RotaView, law: WorkingTimeRules, timezone: str, opted_out: Collection[str] = ()
 ) -> list[Violation]:
@@ -520,8 +539,10 @@ def check_rota_frame(rota: pd.DataFrame, **options) -> pd.DataFrame:
 
 
 __all__ = [
+    "LAW_RULES",
     "check_rota",
     "check_rota_frame",
+    "contract_violations",
     "law_violations",
     "night_workers",
     "rule_set_text",
