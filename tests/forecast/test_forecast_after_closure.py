@@ -168,3 +168,22 @@ def test_forecast_followers_of_a_24_hour_seven_day_centre() -> None:
     gap = np.timedelta64(MAX_TRAILING_CLOSURE_DAYS + 1, "D")
     later = horizon + gap
     assert not forecast_followers(observed, later, np.ones(4, bool)).any()
+
+
+def test_a_day_closed_inside_the_grid_such_as_a_closed_holiday_is_a_closure(history) -> None:
+    from wfm.forecast.after_closure import after_closure_factors
+    from wfm.forecast.calendar import forecast_grid, infer_opening_hours
+
+    y = pd.Series(
+        history.frame["offered"].to_numpy(), index=pd.DatetimeIndex(history.frame["interval_start"])
+    )
+    hours = infer_opening_hours(history.frame, 15)
+    grid = forecast_grid(dt.date(2024, 4, 22), 5, 15, "Europe/London", hours)
+    horizon = np.arange("2024-04-22", "2024-04-27", dtype="datetime64[D]")
+    factor, label = after_closure_factors(y, grid, horizon)
+    assert (factor == 1).all() and (label == "").all()
+    shut = np.asarray(grid.date == dt.date(2024, 4, 22))  # e.g. a holiday with factor 0
+    factor, label = after_closure_factors(y, grid, horizon, closed_in_grid=shut)
+    tuesday = np.asarray(grid.date == dt.date(2024, 4, 23))
+    assert factor[tuesday] == pytest.approx(shrunk(BACKLOG[0], len(CLOSED)), rel=0.04)
+    assert (label[tuesday] != "").all() and (factor[~tuesday & ~shut] != 1).sum() == 40
