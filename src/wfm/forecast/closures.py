@@ -18,9 +18,12 @@ a backlog does not pass for a change of level. A history without closures gives
 effects of exactly 1 (nothing changes); a gap of missing data inside the history reads
 as a closure, which is what it looks like to every model.
 
-The effect is learnt but only used to clean the history: a model is told which dates to
-forecast, not which of the days between them are closed, so it cannot tell a closure
-ahead from a date that was simply not asked for.
+A model is told which dates to forecast, not which of the days between them are
+closed, so it cannot tell a closure ahead from a date that was simply not asked for: the
+models only use the effect to clean the history. The forecast engine, which sees the
+whole horizon, the centre's closed dates and the history, ranks the forecast dates
+(:func:`forecast_followers`) and multiplies the followers of a closure by the learnt
+effect (:mod:`wfm.forecast.after_closure`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ NEIGHBOUR_WEEKS = 3
 
 #: Weight of the prior "no effect" in the shrunk mean of the log ratios [days].
 PRIOR_DAYS = 1.0
+
+#: Most usually-open days without data between the end of a history and the forecast
+#: start that still read as a closure (a long weekend, a Christmas break) [days].
+MAX_TRAILING_CLOSURE_DAYS = 3
 
 #: A weekday counts as usually open when at least this share of its dates in the
 #: history's span were observed.
@@ -68,7 +75,9 @@ def usual_weekmask(dates: np.ndarray) -> str:
     return mask
 
 
-def closure_followers(dates: np.ndarray, max_rank: int = MAX_FOLLOWER_RANK) -> np.ndarray:
+def closure_followers(
+    dates: np.ndarray, max_rank: int = MAX_FOLLOWER_RANK, weekmask: str | None = None
+) -> np.ndarray:
     """Follower rank of each observed date: 0 ordinary, k the k-th open day after a closure.
 
     A closure is a usually-open weekday (:func:`usual_weekmask`) inside the span of
@@ -80,6 +89,9 @@ def closure_followers(dates: np.ndarray, max_rank: int = MAX_FOLLOWER_RANK) -> n
         Sorted unique observed dates (datetime64[D]).
     max_rank
         Highest rank returned.
+    weekmask
+        The usually open weekdays (numpy weekmask); default :func:`usual_weekmask` of
+        ``dates``.
 
     Examples
     --------
@@ -91,7 +103,7 @@ def closure_followers(dates: np.ndarray, max_rank: int = MAX_FOLLOWER_RANK) -> n
     ranks = np.zeros(len(dates), dtype=int)
     if len(dates) < 2:
         return ranks
-    mask = usual_weekmask(dates)
+    mask = usual_weekmask(dates) if weekmask is None else weekmask
     if "1" not in mask:
         return ranks
     # busday_offset needs a date on the mask: roll each date back onto one first.
@@ -163,3 +175,80 @@ def closure_effects(
     for rank, values in logs.items():
         by_rank[rank] = float(np.exp(np.sum(values) / (len(values) + PRIOR_DAYS)))
     return by_rank, by_rank[ranks]
+
+
+def forecast_followers(
+    observed: np.ndarray,
+    horizon: np.ndarray,
+    horizon_open: np.ndarray,
+    closed: np.ndarray | None = None,
+    max_rank: int = MAX_FOLLOWER_RANK,
+) -> np.ndarray:
+    """Follower rank of each date of a forecast horizon (0 ordinary, k the k-th open day after a closure).
+
+    The horizon is seen whole, after the history: a usually-open day (the
+    :func:`usual_weekmask` of ``observed``) counts as closed when it is
+
+    - inside the horizon and not open (``horizon_open`` false: closed dates, closed
+      special days or closed holidays of the centre), or in ``closed``;
+    - before the horizon and inside the history's span without data (a gap, as
+      :func:`closure_followers` reads the history), or between the end of the history and
+      the horizon when there are at most :data:`MAX_TRAILING_CLOSURE_DAYS` such days (a
+      longer stretch is taken for data not yet loaded, and read as open).
+
+    A date is only ever a follower because of a day the caller states or the history
+    shows closed, never because it was not asked for: the horizon is contiguous.
+
+    Parameters
+    ----------
+    observed
+        Sorted unique dates (datetime64[D]) with data in the history, all before the
+        horizon.
+    horizon
+        Every date of the horizon, consecutive (datetime64[D]).
+    horizon_open
+        Whether the centre is open on each horizon date.
+    closed
+        Dates known to be closed (config closed dates, closed special days) [datetime64[D]].
+    max_rank
+        Highest rank returned.
+
+    Returns
+    -------
+    numpy.ndarray
+        Rank per horizon date; 0 on dates that are not open.
+
+    Examples
+    --------
+    >>> history = np.busday_offset("2024-01-01", np.arange(20), roll="forward")
+    >>> horizon = np.arange("2024-01-29", "2024-02-03", dtype="datetime64[D]")  # Mon-Fri
+    >>> forecast_followers(history, horizon, np.array([1, 0, 1, 1, 1], bool)).tolist()
+    [0, 0, 1, 2, 0]
+    >>> forecast_followers(history[:-1], horizon, np.ones(5, bool)).tolist()  # Fri 26th: no data
+    [1, 2, 0, 0, 0]
+    """
+    observed = np.asarray(observed, dtype="datetime64[D]")
+    horizon = np.asarray(horizon, dtype="datetime64[D]")
+    horizon_open = np.asarray(horizon_open, dtype=bool)
+    closed = np.asarray(() if closed is None else closed, dtype="datetime64[D]")
+    if len(observed) < 2 or not len(horizon):
+        return np.zeros(len(horizon), dtype=int)
+    mask = usual_weekmask(observed)
+    if "1" not in mask:
+        return np.zeros(len(horizon), dtype=int)
+    after_history = np.arange(
+        observed[-1] + np.timedelta64(1, "D"), horizon[0], dtype="datetime64[D]"
+    )
+    trailing = after_history[np.is_busday(after_history, weekmask=mask)]
+    trailing = trailing[~np.isin(trailing, closed)]
+    # a short trailing stretch without data is a closure; a long one is data not loaded
+    assumed_open = trailing if len(trailing) > MAX_TRAILING_CLOSURE_DAYS else trailing[:0]
+    timeline = np.union1d(
+        np.union1d(observed, assumed_open), horizon[horizon_open & ~np.isin(horizon, closed)]
+    )
+    ranks = closure_followers(timeline, max_rank, weekmask=mask)
+    position = np.searchsorted(timeline, horizon)
+    inside = (position < len(timeline)) & (
+        timeline[np.minimum(position, len(timeline) - 1)] == horizon
+    )
+    return np.where(inside, ranks[np.minimum(position, len(timeline) - 1)], 0)

@@ -18,6 +18,7 @@ from wfm.data.free_memory import release_free_memory
 from wfm.data.schemas import FORECAST_COLUMNS, History
 from wfm.errors import InputError
 from wfm.execution import Executor
+from wfm.forecast.after_closure import after_closure_factors
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
@@ -227,6 +228,7 @@ def forecast_history(
             as_of,
             morning,
             holidays,
+            tuple(special_days),
         )
 
     def finish(piece: pd.DataFrame) -> pd.DataFrame:
@@ -292,6 +294,7 @@ def _forecast_queue_task(
     as_of=None,
     morning=None,
     holidays=None,
+    special_days=(),
 ):
     with one_blas_thread():
         result = _forecast_queue(
@@ -307,6 +310,7 @@ def _forecast_queue_task(
             as_of=as_of,
             morning=morning,
             holidays=holidays,
+            special_days=special_days,
         )
     # A worker process runs many queues: its heap would otherwise keep the pages of each
     # queue's temporaries and grow by tens of MB over a large history (issue 15).
@@ -329,6 +333,7 @@ def _forecast_queue(
     as_of: pd.Timestamp | None = None,
     morning: pd.Series | None = None,
     holidays: HolidayCalendar | None = None,
+    special_days: tuple[SpecialDay, ...] = (),
 ) -> pd.DataFrame:
     """Forecast one queue from its history rows (all before ``start_date``)."""
     _check_history_length(rows, queue, start_date, source)
@@ -356,14 +361,28 @@ def _forecast_queue(
         names, offered, dispersion, selection = _model_forecast(
             train, grid, queue, start_date, horizon_days, interval_minutes, model
         )
+        holiday_factor = np.ones(len(grid))
+        holiday_day = np.zeros(len(grid), dtype=bool)
         if holidays is not None and holidays.names:
-            factor, label = holiday_factors(grid, holidays, effects, queue)
-            offered = offered * factor
-            special = label != ""
-            names[special] = [
+            holiday_factor, label = holiday_factors(grid, holidays, effects, queue)
+            offered = offered * holiday_factor
+            holiday_day = label != ""
+            names[holiday_day] = [
                 f"{n} + holiday {lab}"
-                for n, lab in zip(names[special], label[special], strict=True)
+                for n, lab in zip(names[holiday_day], label[holiday_day], strict=True)
             ]
+        names, offered = _after_closure(
+            y,
+            grid,
+            names,
+            offered,
+            start_date,
+            horizon_days,
+            hours,
+            special_days,
+            holiday_factor,
+            holiday_day,
+        )
         if as_of is not None:
             names, offered = _intraday_update(
                 names, offered, grid, selection, morning, as_of, interval_minutes, queue
@@ -420,6 +439,55 @@ def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, 
             # Say in the output which model really produced the numbers.
             names[rows] = f"{name} -> same_slot_average ({fitted.fallback_reason_})"
     return names, offered, dispersion, selection
+
+
+def _after_closure(
+    y,
+    grid,
+    names,
+    offered,
+    start_date,
+    horizon_days,
+    hours,
+    special_days,
+    holiday_factor,
+    holiday_day,
+):
+    """Multiply the open forecast days after a closure by the learnt backlog effect.
+
+    Closed: the opening hours' closed dates, closed special days, holidays the centre is
+    closed on (factor 0 all day) and usually-open days without data just before the
+    horizon (:func:`~wfm.forecast.closures.forecast_followers`). Holiday day types keep
+    their own learnt effect and are not multiplied again.
+    """
+    start = np.datetime64(start_date, "D")
+    horizon = start + np.arange(int(horizon_days))
+    closed = [np.datetime64(day, "D") for day in sorted(hours.closed_dates)]
+    open_dates = []
+    for special in special_days:
+        span = np.arange(
+            np.datetime64(special.start_date, "D"),
+            np.datetime64(special.end_date, "D") + np.timedelta64(1, "D"),
+        )
+        (closed if special.kind == "closed" else open_dates).extend(span)
+    dates, _ = wall_clock(grid)
+    day_max = pd.Series(holiday_factor).groupby(dates).transform("max").to_numpy()
+    factor, label = after_closure_factors(
+        y,
+        grid,
+        horizon,
+        closed=np.array(closed, dtype="datetime64[D]"),
+        open_dates=np.array(open_dates, dtype="datetime64[D]"),
+        closed_in_grid=day_max <= 0,
+    )
+    scaled = (label != "") & ~holiday_day
+    if not scaled.any():
+        return names, offered
+    offered = offered.copy()
+    offered[scaled] = offered[scaled] * factor[scaled]
+    names = names.copy()
+    names[scaled] = [f"{n} + {lab}" for n, lab in zip(names[scaled], label[scaled], strict=True)]
+    return names, offered
 
 
 def _intraday_update(names, offered, grid, selection, morning, as_of, interval_minutes, queue):
