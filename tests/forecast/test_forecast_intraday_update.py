@@ -223,24 +223,31 @@ def test_prior_is_learnt_from_the_kind_of_deviation_in_past_days() -> None:
 
 def _best_day_factor(past: pd.DataFrame) -> UpdateParameters:
     """The day-level-only prior (the gamma-Poisson day factor, no fading part) with the
-    lowest rest-of-day error on ``past`` at every whole hour, by brute force."""
-    best, lowest = None, np.inf
-    for level_sd in LEVEL_SD_GRID:
-        prior = UpdateParameters(level_sd=level_sd, recent_sd=0.0, recent_minutes=60.0)
-        error = 0.0
-        for _, day in past.groupby("target_date"):
-            index = pd.DatetimeIndex(day["interval_start"]).tz_localize("UTC")
-            actual = day["actual"].to_numpy(dtype=float)
-            for cut in range(4, len(day), 4):
-                so_far = pd.Series(actual[:cut], index=index[:cut])
-                forecast = day["forecast"].to_numpy(dtype=float)
-                rest, _, _ = update_rest_of_day_state(
-                    forecast, index, so_far, index[cut], 15, prior
-                )
-                error += np.abs(actual[cut:] - rest[cut:]).sum()
-        if error < lowest:
-            best, lowest = prior, error
-    return best
+    lowest rest-of-day error on ``past`` at every whole hour, by brute force over
+    :data:`LEVEL_SD_GRID`.
+
+    Every prior of the grid is filtered through each day at once (:func:`filter_day` is
+    vectorised over priors and causal: its state after interval ``k`` uses intervals up to
+    ``k`` only); the rest of the day after a cut is the forecast times 1 + the day level
+    then, as :func:`update_rest_of_day_state` computes it one prior and one cut at a time.
+    """
+    levels = np.asarray(LEVEL_SD_GRID, dtype=float)
+    errors = np.zeros(len(levels))
+    for _, day in past.groupby("target_date"):
+        actual = day["actual"].to_numpy(dtype=float)
+        forecast = day["forecast"].to_numpy(dtype=float)
+        minutes = 15.0 * np.arange(len(day))
+        level, recent = filter_day(
+            actual, forecast, minutes, levels, np.zeros_like(levels), np.full_like(levels, 60.0)
+        )
+        for cut in range(4, len(day), 4):
+            decay = np.exp(-(minutes[cut:] - minutes[cut - 1]) / 60.0)
+            factor = 1.0 + level[cut - 1][:, None] + decay[None, :] * recent[cut - 1][:, None]
+            rest = np.maximum(factor, 0.0) * forecast[None, cut:]
+            errors += np.abs(actual[None, cut:] - rest).sum(axis=1)
+    # The first lowest, as a strict "<" over the grid in order would keep.
+    return UpdateParameters(level_sd=float(levels[np.argmin(errors)]), recent_sd=0.0,
+                            recent_minutes=60.0)  # fmt: skip
 
 
 def test_fading_update_beats_the_day_factor_when_bursts_pass() -> None:

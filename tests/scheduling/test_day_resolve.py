@@ -34,8 +34,12 @@ N_AGENTS = 12
 @pytest.fixture(scope="module")
 def mismatched_rota():
     """A rota solved for one week's demand (seed 1) and the instance of another's (seed 2):
-    it keeps every hard rule there but covers the demand badly."""
-    centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.01)
+    it keeps every hard rule there but covers the demand badly.
+
+    The first week is solved to a 20 % gap only: the tests need a rota that keeps the hard
+    rules and is far from the second week's optimum, not a good one (a 1 % gap took ~35 s
+    of CPU, 20 % about 1 s)."""
+    centre = synthetic_centre(time_limit_seconds=SAFETY_NET_SECONDS, relative_gap=0.2)
     agents = synthetic_agents(N_AGENTS, seed=4)
     site = rota_site(centre)
 

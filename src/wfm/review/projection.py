@@ -155,7 +155,11 @@ def asa_weights(projected: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nda
     finite = np.isfinite(asa)
     # An interval where nobody is answered (no agents, Erlang A) does not weigh on the ASA.
     stable = finite | (offered <= 0) | (np.isnan(asa) & (answered <= 1e-12))
-    weight = np.where(finite & (answered > 0), asa * answered, 0.0)
+    # Only the finite, answered intervals are multiplied: an unbounded ASA (inf) times no
+    # answered contacts would be NaN (and warn) even though np.where then drops it.
+    weighed = finite & (answered > 0)
+    weight = np.zeros_like(asa)
+    weight[weighed] = asa[weighed] * answered[weighed]
     return np.where(stable, answered, 0.0), stable, weight
 
 
