@@ -5,6 +5,7 @@ import fcntl
 import io
 import os
 import secrets
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CENTRE = REPO / "data" / "sample" / "centre.toml"
 BANK_CALLS = REPO.parent / "shared" / "data" / "us_bank_calls_5min_2003.csv"
+
+# Keep compiled bytecode between runs even where the environment sets
+# PYTHONDONTWRITEBYTECODE=1 (as some CI images do): without the cache every test worker and
+# every `wfm` subprocess the tests start compiles the package again, about 7 s of CPU a
+# worker. The cache lives in __pycache__ folders, which git ignores.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 #: The longest test files (minutes each on 2 cores), in the order they start. pytest runs them,
