@@ -1,7 +1,8 @@
 """The grouped fast path of the rota check (issue 17) against a plain per-agent reference.
 
-:meth:`RotaView.days_of` groups the days by agent once, and the shift-length rule
-(:mod:`wfm.scheduling.rules.allowed_shifts`) checks every shift at once; the reference
+:meth:`RotaView.days_of` groups the days by agent once, and the shift-length and rest rules
+(:mod:`wfm.scheduling.rules.allowed_shifts`, :mod:`~wfm.scheduling.rules.min_rest`) check
+every shift at once; the reference
 filters the whole table per agent and checks each agent's shifts in turn, as both did before.
 On a random rota with planted breaches the two must report the same violations, field for
 field and in the same order.
@@ -21,10 +22,11 @@ from wfm.scheduling.rota_view import (
     Violation,
     contract_source,
     duration_text,
+    number_text,
     read_rota_view,
     span_text,
 )
-from wfm.scheduling.rules import allowed_shifts
+from wfm.scheduling.rules import allowed_shifts, min_rest
 from wfm.scheduling.site import rota_site
 
 TZ = "Europe/London"
@@ -132,6 +134,38 @@ def per_agent_allowed_shifts(self, view) -> list[Violation]:
     return out
 
 
+def per_agent_min_rest(self, view) -> list[Violation]:
+    """The reference: each contracted agent's days in turn."""
+    out = []
+    for agent in view.contracted_agents():
+        contract = view.contract_of[agent]
+        if view.daily_rest_hours is not None and contract.min_rest_hours <= view.daily_rest_hours:
+            continue
+        days = per_agent_days_of(view, agent)
+        following = days["start"].shift(-1)
+        for i in days.index:
+            if pd.isna(following[i]):
+                continue
+            rest = (following[i] - days.at[i, "end"]).total_seconds()
+            if rest < contract.min_rest_hours * 3600.0:
+                out.append(
+                    Violation(
+                        agent,
+                        "contract_min_rest",
+                        contract_source(contract),
+                        days.at[i, "end"],
+                        following[i],
+                        float(rest / 3600.0),
+                        contract.min_rest_hours,
+                        "hours",
+                        f"{agent}: {duration_text(rest)} rest between "
+                        f"{span_text(days.at[i, 'end'], following[i])}, contract {contract.name} "
+                        f"requires at least {number_text(contract.min_rest_hours)} h",
+                    )
+                )
+    return out
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("law", [True, False])
 def test_grouped_check_reports_what_the_per_agent_check_reports(monkeypatch, seed, law):
@@ -144,6 +178,7 @@ def test_grouped_check_reports_what_the_per_agent_check_reports(monkeypatch, see
     with monkeypatch.context() as patch:
         patch.setattr(RotaView, "days_of", per_agent_days_of)
         patch.setattr(allowed_shifts.AllowedShifts, "check", per_agent_allowed_shifts)
+        patch.setattr(min_rest.MinRest, "check", per_agent_min_rest)
         reference = check_rota(rota, **options)
     rules = {v.rule for v in reference}
     planted = {

@@ -269,6 +269,7 @@ class RotaView:
     unpaid_activities: frozenset[str] = frozenset()
     daily_rest_hours: float | None = None
     shift_types: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    _contracted: list[str] | None = field(default=None, init=False, repr=False, compare=False)
     _days_by_agent: dict[str, pd.DataFrame] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -284,8 +285,11 @@ class RotaView:
         return f"the week {self.weeks[week].date()} to {last}"
 
     def contracted_agents(self) -> list[str]:
-        """Agents in the rota that have a contract, sorted."""
-        return sorted(set(self.rows["agent_id"]) & set(self.contract_of))
+        """Agents in the rota that have a contract, sorted (worked out once and kept)."""
+        if self._contracted is None:
+            found = sorted(set(self.rows["agent_id"].unique()) & set(self.contract_of))
+            object.__setattr__(self, "_contracted", found)
+        return list(self._contracted)
 
     def paid_seconds_by_week(self) -> pd.DataFrame:
         """Paid seconds (every activity but the unpaid ones) per agent (rows) and week
