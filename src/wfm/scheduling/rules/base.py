@@ -445,8 +445,10 @@ def agents_bound_by(
     for agent in view.contracted_agents():
         contract = view.contract_of[agent]
         value = getattr(contract, setting)
+        if not applies(value):
+            continue
         days = view.days_of(agent)
-        if applies(value) and not days.empty:
+        if not days.empty:
             yield agent, contract, value, days
 
 
