@@ -74,18 +74,30 @@ class Forecaster:
         self._fit(y)
         return self
 
-    def _record_fallback(self, reason: str) -> None:
-        """Log that the model failed on this queue and keep ``reason`` in ``fallback_reason_``.
+    def _record_fallback(self, reason: str, problem: str = "failed") -> None:
+        """Log that the model cannot forecast this queue and keep ``reason`` in
+        ``fallback_reason_``.
 
-        Subclasses that can fail call this and then forecast as ``same_slot_average``.
+        Subclasses that can fail (``problem`` "failed") or need more history than they were
+        given ("has too little history") call this and then forecast as ``same_slot_average``.
         """
         logger.warning(
-            "queue %s: model %s failed (%s); using same_slot_average instead",
+            "queue %s: model %s %s (%s); using same_slot_average instead",
             self.queue_,
             self.name,
+            problem,
             reason,
         )
         self.fallback_reason_ = reason
+
+    def _fill_from_backup(self, values: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
+        """``values`` [contacts] with every non-finite entry forecast by the subclass's
+        ``backup_`` (its fitted ``same_slot_average``): the slots the model has no shape for.
+        ``values`` is filled in place and returned."""
+        missing = ~np.isfinite(values)
+        if missing.any():
+            values[missing] = self.backup_.predict(index[missing])
+        return values
 
     def predict(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Forecast offered contacts for each interval start in ``index``.

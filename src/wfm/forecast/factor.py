@@ -132,7 +132,10 @@ class FactorModel(Forecaster):
         if len(days):
             days = days[days.index > days.index[-1] - pd.Timedelta(weeks=int(self.fit_weeks))]
         if len(days) < MIN_FACTOR_DAYS:
-            self._fall_back(f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}")
+            self._record_fallback(
+                f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}",
+                problem="has too little history",
+            )
             return
         weekday = days.index.day_of_week.to_numpy()
         # Slots never open on a weekday are zero there; a missing slot on an open day
@@ -168,15 +171,6 @@ class FactorModel(Forecaster):
         self.last_date_ = days.index[-1].to_datetime64().astype("datetime64[D]")
         self.root_variance_ = float(np.mean((root - one_step @ self.factors_) ** 2))
 
-    def _fall_back(self, reason: str) -> None:
-        logger.warning(
-            "queue %s: model %s has too little history (%s); using same_slot_average instead",
-            self.queue_,
-            self.name,
-            reason,
-        )
-        self.fallback_reason_ = reason
-
     def day_scores(self, dates: np.ndarray) -> np.ndarray:
         """Forecast scores ``(len(dates), K)`` for local dates after the history (datetime64[D])."""
         steps = np.busday_count(self.last_date_, dates, weekmask=self.open_weekdays_)
@@ -195,13 +189,38 @@ class FactorModel(Forecaster):
         columns = np.minimum(columns, len(self.minutes_) - 1)
         known = self.minutes_[columns] == minutes
         root = np.einsum("ik,ki->i", scores, self.factors_[:, columns])
-        values = np.maximum(root, 0.0) ** 2 + self.root_variance_ - ROOT_OFFSET
-        values = np.maximum(values, 0.0) * self.month_index_[pd.DatetimeIndex(dates).day.to_numpy()]
-        values = np.where(known & np.isfinite(values), values, np.nan)
-        missing = ~np.isfinite(values)
-        if missing.any():
-            values[missing] = self.backup_.predict(index[missing])
-        return values
+        month = self.month_index_[pd.DatetimeIndex(dates).day.to_numpy()]
+        values = counts_from_root(np.maximum(root, 0.0), self.root_variance_, month, known)
+        return self._fill_from_backup(values, index)
+
+
+def counts_from_root(
+    root: np.ndarray, root_variance: float, month_factor: np.ndarray, known: np.ndarray
+) -> np.ndarray:
+    r"""Contacts per interval from a forecast on the root scale :math:`r = \sqrt{y + c}`.
+
+    :math:`E[y] = E[r]^2 + \operatorname{Var}(r) - c` (the mean of a square), floored at 0
+    and times the day-of-month factor; NaN where ``known`` is false (slots without a shape,
+    for :meth:`~wfm.forecast.base.Forecaster._fill_from_backup`).
+
+    Parameters
+    ----------
+    root
+        Forecast :math:`E[r]`, non-negative, one per interval.
+    root_variance
+        Variance of the one-step root-scale error, :math:`\operatorname{Var}(r)`.
+    month_factor
+        Day-of-month factor of each interval's date (1 = no effect).
+    known
+        Whether the model has a shape for each interval.
+
+    Examples
+    --------
+    >>> counts_from_root(np.array([2.0, 3.0]), 0.25, np.array([1.0, 2.0]), np.array([True, False]))
+    array([ 4., nan])
+    """
+    values = np.maximum(root**2 + root_variance - ROOT_OFFSET, 0.0) * month_factor
+    return np.where(known & np.isfinite(values), values, np.nan)
 
 
 #: Smoothing constants tried for the local level of the score deviations.

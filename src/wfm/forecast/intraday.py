@@ -112,10 +112,7 @@ class _IntervalModel(Forecaster):
         ]  # 0-based step after the last value
         values[ok] = self._path(int(steps.max()) + 1)[steps] if ok.any() else values[ok]
         values[~np.isfinite(values) | (values < 0)] = np.nan
-        missing = ~np.isfinite(values)
-        if missing.any():
-            values[missing] = self.backup_.predict(index[missing])
-        return values
+        return self._fill_from_backup(values, index)
 
     def _path(self, steps: int) -> np.ndarray:
         raise NotImplementedError

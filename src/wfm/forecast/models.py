@@ -260,10 +260,7 @@ class DailyTotalsETS(Forecaster):
             np.nan,
         )
         values = totals * shares
-        missing = ~np.isfinite(values)
-        if missing.any():
-            values[missing] = self.backup_.predict(index[missing])
-        return values
+        return self._fill_from_backup(values, index)
 
     def _daily_totals(self, dates: np.ndarray) -> np.ndarray:
         """Daily totals [contacts] for local dates: fitted in sample, forecast beyond; NaN if unknown."""

@@ -49,7 +49,12 @@ from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
 from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
-from wfm.forecast.factor import MIN_FACTOR_DAYS, ROOT_OFFSET, _local_level_ar
+from wfm.forecast.factor import (
+    MIN_FACTOR_DAYS,
+    ROOT_OFFSET,
+    _local_level_ar,
+    counts_from_root,
+)
 from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
 from wfm.forecast.topdown import MIN_DAYS_FOR_MONTH_EFFECT, month_day_factors, observed_days
 
@@ -248,15 +253,10 @@ class RootProfileModel(Forecaster):
         if len(days):
             days = days[days.index > days.index[-1] - pd.Timedelta(weeks=int(self.fit_weeks))]
         if len(days) < MIN_FACTOR_DAYS:
-            logger.warning(
-                "queue %s: model %s has too little history (%d observed open days, need %d); "
-                "using same_slot_average instead",
-                self.queue_,
-                self.name,
-                len(days),
-                MIN_FACTOR_DAYS,
+            self._record_fallback(
+                f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}",
+                problem="has too little history",
             )
-            self.fallback_reason_ = f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}"
             return
         weekday = days.index.day_of_week.to_numpy()
         values = days.to_numpy(dtype=float)
@@ -313,10 +313,6 @@ class RootProfileModel(Forecaster):
         shares = self.profiles_[weekday_of(dates), columns]
         known &= np.isfinite(shares) & (shares > 0)
         root = np.maximum(levels * np.where(known, shares, 0.0), 0.0)
-        values = np.maximum(root**2 + self.root_variance_ - ROOT_OFFSET, 0.0)
-        values = values * self.month_index_[pd.DatetimeIndex(dates).day.to_numpy()]
-        values = np.where(known & np.isfinite(values), values, np.nan)
-        missing = ~np.isfinite(values)
-        if missing.any():
-            values[missing] = self.backup_.predict(index[missing])
-        return values
+        month = self.month_index_[pd.DatetimeIndex(dates).day.to_numpy()]
+        values = counts_from_root(root, self.root_variance_, month, known)
+        return self._fill_from_backup(values, index)

@@ -283,10 +283,7 @@ class TopDownCalendar(Forecaster):
             np.nan,
         )
         values = self.daily_totals(dates) * shares
-        missing = ~np.isfinite(values)
-        if missing.any():
-            values[missing] = self.backup_.predict(index[missing])
-        return values
+        return self._fill_from_backup(values, index)
 
 
 def month_day_factors(
