@@ -114,28 +114,8 @@ class FactorModel(Forecaster):
                     column=key,
                     value=value,
                 )
-        self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
-        self.fallback_reason_ = None
-        table = slot_table(y)
-        days = observed_days(table)
-        self.month_index_ = np.ones(32)
-        self.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
-        if self.closure_effect and len(days):
-            # The backlog after a closure is not a change of level (wfm.forecast.closures).
-            self.closure_effects_, by_date = closure_effects(
-                days.index.to_numpy().astype("datetime64[D]"),
-                days.sum(axis=1).to_numpy(dtype=float),
-            )
-            days = days.div(by_date, axis=0)
-        if self.month_day_effect and len(days) >= MIN_DAYS_FOR_MONTH_EFFECT:
-            self.month_index_ = month_day_factors(days)
-        if len(days):
-            days = days[days.index > days.index[-1] - pd.Timedelta(weeks=int(self.fit_weeks))]
-        if len(days) < MIN_FACTOR_DAYS:
-            self._record_fallback(
-                f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}",
-                problem="has too little history",
-            )
+        days = day_model_fit_days(self, y)
+        if days is None:
             return
         weekday = days.index.day_of_week.to_numpy()
         # Slots never open on a weekday are zero there; a missing slot on an open day
@@ -192,6 +172,42 @@ class FactorModel(Forecaster):
         month = self.month_index_[pd.DatetimeIndex(dates).day.to_numpy()]
         values = counts_from_root(np.maximum(root, 0.0), self.root_variance_, month, known)
         return self._fill_from_backup(values, index)
+
+
+def day_model_fit_days(model, y: pd.Series) -> pd.DataFrame | None:
+    """The observed open days (rows: local dates, columns: slots) a day-level model on the
+    root scale fits on (:class:`FactorModel`, ``RootProfileModel``), prepared in one way.
+
+    Sets on ``model`` its fitted ``backup_`` (``same_slot_average``), ``fallback_reason_``
+    (None), ``closure_effects_`` (the backlog after a closure, divided out of the days when
+    ``model.closure_effect``: :mod:`wfm.forecast.closures`) and ``month_index_`` (the
+    day-of-month factors when ``model.month_day_effect``, else ones), then keeps the last
+    ``model.fit_weeks`` weeks. Returns None, after recording the fallback with a warning
+    naming queue and model, when fewer than :data:`MIN_FACTOR_DAYS` days remain.
+    """
+    model.backup_ = SameSlotAverage().fit(y, model.interval_minutes_)
+    model.fallback_reason_ = None
+    days = observed_days(slot_table(y))
+    model.month_index_ = np.ones(32)
+    model.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
+    if model.closure_effect and len(days):
+        # The backlog after a closure is not a change of level (wfm.forecast.closures).
+        model.closure_effects_, by_date = closure_effects(
+            days.index.to_numpy().astype("datetime64[D]"),
+            days.sum(axis=1).to_numpy(dtype=float),
+        )
+        days = days.div(by_date, axis=0)
+    if model.month_day_effect and len(days) >= MIN_DAYS_FOR_MONTH_EFFECT:
+        model.month_index_ = month_day_factors(days)
+    if len(days):
+        days = days[days.index > days.index[-1] - pd.Timedelta(weeks=int(model.fit_weeks))]
+    if len(days) < MIN_FACTOR_DAYS:
+        model._record_fallback(
+            f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}",
+            problem="has too little history",
+        )
+        return None
+    return days
 
 
 def counts_from_root(

@@ -47,16 +47,13 @@ import pandas as pd
 
 from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
-from wfm.forecast.baselines import SameSlotAverage
-from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
 from wfm.forecast.factor import (
-    MIN_FACTOR_DAYS,
     ROOT_OFFSET,
     _local_level_ar,
     counts_from_root,
+    day_model_fit_days,
 )
-from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
-from wfm.forecast.topdown import MIN_DAYS_FOR_MONTH_EFFECT, month_day_factors, observed_days
+from wfm.forecast.slots import DAYS_PER_WEEK, wall_clock, weekday_of
 
 logger = logging.getLogger(__name__)
 
@@ -234,29 +231,8 @@ class RootProfileModel(Forecaster):
 
     def _fit(self, y: pd.Series) -> None:
         self._check_params()
-        self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
-        self.fallback_reason_ = None
-        days = observed_days(slot_table(y))
-        self.month_index_ = np.ones(32)
-        self.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
-        backlog = pd.Series(1.0, index=days.index)
-        if self.closure_effect and len(days):
-            # The backlog after a closure is not a change of level (wfm.forecast.closures).
-            self.closure_effects_, by_date = closure_effects(
-                days.index.to_numpy().astype("datetime64[D]"),
-                days.sum(axis=1).to_numpy(dtype=float),
-            )
-            backlog[:] = by_date
-            days = days.div(backlog, axis=0)
-        if self.month_day_effect and len(days) >= MIN_DAYS_FOR_MONTH_EFFECT:
-            self.month_index_ = month_day_factors(days)
-        if len(days):
-            days = days[days.index > days.index[-1] - pd.Timedelta(weeks=int(self.fit_weeks))]
-        if len(days) < MIN_FACTOR_DAYS:
-            self._record_fallback(
-                f"{len(days)} observed open days, need {MIN_FACTOR_DAYS}",
-                problem="has too little history",
-            )
+        days = day_model_fit_days(self, y)
+        if days is None:
             return
         weekday = days.index.day_of_week.to_numpy()
         values = days.to_numpy(dtype=float)
