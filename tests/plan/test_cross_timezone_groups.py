@@ -13,6 +13,7 @@ import json
 import tomllib
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 import tomli_w
@@ -22,7 +23,7 @@ from wfm.config import load_centre
 from wfm.data.synthetic.sites import SHARED_QUEUE, generate_multi_site_centre
 from wfm.errors import ConfigError
 from wfm.plan.centre_rota import schedule_centre
-from wfm.plan.groups import staffing_groups
+from wfm.plan.groups import agent_site_timezones, staffing_groups
 from wfm.timegrid import parse_clock
 
 SUNDAY_HOURS = "10:00-16:00"
@@ -214,6 +215,7 @@ def test_wfm_plan_on_two_zones_writes_one_rota_that_covers_the_requirements(two_
     for column in ("start", "end"):
         rota[column] = pd.to_datetime(rota[column], utc=True)
     check_each_agent_on_its_own_clock(centre, rota)
+    check_workbook_in_site_zones(out / "rota.xlsx", rota, centre)
     coverage = pd.read_csv(out / "coverage.csv")
     coverage["interval_start"] = pd.to_datetime(coverage["interval_start"], utc=True)
     requirements = pd.read_csv(out / "requirements.csv")
@@ -230,6 +232,52 @@ def test_wfm_plan_on_two_zones_writes_one_rota_that_covers_the_requirements(two_
     late = ~site_open(centre, "site01", shared.index) & site_open(centre, "site02", shared.index)
     assert shared.loc[late, "agents_scheduled"].sum() > 0  # New York answers London's evening
     assert "site01+site02" in (out / "report.md").read_text()
+
+
+def test_each_agent_has_its_sites_time_zone(two_zones):
+    centre = load_centre(two_zones)
+    zones = agent_site_timezones(staffing_groups(centre))
+    for site in centre.sites:
+        ids = pd.read_csv(centre.site_centre(site.name).resolve(site.agents), dtype=str)
+        assert ids["agent_id"].size > 0
+        for agent_id in ids["agent_id"]:
+            assert zones[agent_id] == centre.site_centre(site.name).timezone, agent_id
+    assert set(zones.values()) == {"Europe/London", "America/New_York"}
+
+
+def check_workbook_in_site_zones(path, rota, centre):
+    """Every team-sheet row of rota.xlsx reads its agent's site's wall-clock times: the
+    instants of rota.csv, converted here to the site's zone (row order: agent, start)."""
+    book = openpyxl.load_workbook(path)
+    zone_of = {}
+    for site in centre.sites:
+        local = centre.site_centre(site.name)
+        for agent_id in pd.read_csv(local.resolve(site.agents), dtype=str)["agent_id"]:
+            zone_of[agent_id] = local.timezone
+    assert "each agent's own time zone" in book.properties.description
+    rows = []
+    for sheet in book.worksheets[1:]:
+        header, *body = sheet.iter_rows(values_only=True)
+        assert header == (
+            "agent_id",
+            "name",
+            "date",
+            "activity",
+            "start",
+            "end",
+            "timezone",
+            "paid_hours",
+        )
+        rows += [dict(zip(header, row, strict=True)) for row in body]
+    assert len(rows) == len(rota)
+    expected = rota.sort_values(["agent_id", "start"], kind="stable")
+    got = pd.DataFrame(rows).sort_values(["agent_id", "start"], kind="stable")
+    for want, row in zip(expected.itertuples(), got.itertuples(), strict=True):
+        zone = zone_of[want.agent_id]
+        assert (row.agent_id, row.timezone) == (want.agent_id, zone)
+        assert row.start == want.start.tz_convert(zone).tz_localize(None).to_pydatetime()
+        assert row.end == want.end.tz_convert(zone).tz_localize(None).to_pydatetime()
+        assert str(row.date.date()) == str(want.date)  # rota.csv's date: the local one
 
 
 def test_reference_opening_hours_hold_every_site_hour_on_the_reference_clock(two_zones):

@@ -284,6 +284,7 @@ def rota_command_files(
     service summary; says the rota's and each group's solve."""
     from wfm.plan.centre_rota import review_centre
     from wfm.plan.chain import rota_files
+    from wfm.plan.groups import agent_site_timezones
 
     projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
     agents = [agent for group in groups for agent in group.agents]
@@ -291,7 +292,16 @@ def rota_command_files(
     for group in solves:
         say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
     files = rota_files(
-        centre, agents, rota, projected, summary, out_dir, solves, start_date, streamed_rota
+        centre,
+        agents,
+        rota,
+        projected,
+        summary,
+        out_dir,
+        solves,
+        start_date,
+        streamed_rota,
+        agent_timezones=agent_site_timezones(groups),
     )
     cover = files.get(out_dir / "shift_cover.csv")
     if cover is not None:

@@ -18,7 +18,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +46,13 @@ from wfm.plan.centre_rota import (
     schedule_one_model,
     solve_summary_dict,
 )
-from wfm.plan.groups import GroupSolve, StaffingGroup, concat_in_timezone, staffing_groups
+from wfm.plan.groups import (
+    GroupSolve,
+    StaffingGroup,
+    agent_site_timezones,
+    concat_in_timezone,
+    staffing_groups,
+)
 from wfm.plan.report import plan_report
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
@@ -89,6 +95,9 @@ class PlanResult:
     groups
         One solve summary per staffing group when the rota was solved as several models
         (:mod:`wfm.plan.groups`); empty for one model.
+    agent_timezones
+        Each agent's time zone (its site's), by agent id
+        (:func:`wfm.plan.groups.agent_site_timezones`); empty means the centre's zone.
     """
 
     centre: Centre
@@ -102,6 +111,7 @@ class PlanResult:
     summary: pd.DataFrame
     timings_seconds: dict[str, float] = field(default_factory=dict)
     groups: tuple[GroupSolve, ...] = ()
+    agent_timezones: dict[str, str] = field(default_factory=dict)
 
 
 def service_targets(centre: Centre) -> dict[str, ServiceTarget]:
@@ -427,6 +437,7 @@ def run_plan(
         summary,
         timings,
         solves,
+        agent_site_timezones(groups),
     )
 
 
@@ -525,6 +536,7 @@ def rota_files(
     groups: Sequence[GroupSolve] = (),
     start_date: dt.date | None = None,
     streamed_rota: StreamedRota | None = None,
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> dict[Path, object]:
     """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
     ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
@@ -532,7 +544,9 @@ def rota_files(
     and ``shift_cover.csv`` when the centre gives a shift demand (:func:`shift_cover`).
     With staffing groups, ``solve_summary.json`` adds ``groups``: one summary per group.
     ``streamed_rota``: the groups' rota rows already written as they arrived; ``rota.csv`` is
-    then its joined file (the same bytes), unless the rota was one model."""
+    then its joined file (the same bytes), unless the rota was one model.
+    ``agent_timezones``: each agent's zone (:func:`wfm.plan.groups.agent_site_timezones`), for
+    the workbook's and calendars' local times."""
     solve = solve_summary_dict(rota, groups)
     prepared = streamed_rota.prepared(rota.rota, len(groups)) if streamed_rota else None
     files: dict[Path, object] = {
@@ -556,6 +570,7 @@ def rota_files(
             timezone=centre.timezone,
             summary=rota.agent_summary,
             unpaid_activities=unpaid_activities_of(centre),
+            agent_timezones=agent_timezones,
         )
     )
     return files
@@ -584,6 +599,7 @@ def write_plan(
             result.groups,
             start_date=result.start_date,
             streamed_rota=streamed_rota,
+            agent_timezones=result.agent_timezones,
         ),
         out_dir / "report.md": plan_report(result),
     }

@@ -519,6 +519,17 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def agent_site_timezones(groups: Sequence[StaffingGroup]) -> dict[str, str]:
+    """Each agent's time zone, by agent id: its site's (the clock of its site in a group
+    whose sites are in different zones, else its group's zone). The rota workbook and
+    calendars show an agent's times in it (:func:`wfm.scheduling.exports.rota_to_excel`)."""
+    zones = {agent.agent_id: group.centre.timezone for group in groups for agent in group.agents}
+    for group in groups:
+        for clock in group.clocks:
+            zones.update(dict.fromkeys(clock.agent_ids, clock.timezone))
+    return zones
+
+
 def _in_timezone(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:

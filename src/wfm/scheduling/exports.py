@@ -77,40 +77,94 @@ def _local(rota: pd.DataFrame, timezone: str | None) -> tuple[pd.DataFrame, str]
     return frame.sort_values(["agent_id", "start"], kind="stable", ignore_index=True), timezone
 
 
+#: Column added to the workbook's sheets when its agents work in more than one time zone.
+TIMEZONE_COLUMN = "timezone"
+
+
+def agent_zones(
+    rota: pd.DataFrame, timezone: str, agent_timezones: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The time zone of each rota agent: its entry of ``agent_timezones`` (e.g. its site's
+    zone), else ``timezone``.
+
+    >>> rota = pd.DataFrame({"agent_id": ["a1", "a2", "a1"]})
+    >>> agent_zones(rota, "Europe/London", {"a2": "America/New_York"})
+    {'a1': 'Europe/London', 'a2': 'America/New_York'}
+    """
+    timezones = agent_timezones or {}
+    ids = sorted(set(rota["agent_id"].astype(str)))
+    return {agent_id: timezones.get(agent_id, timezone) for agent_id in ids}
+
+
+def _local_shifts(
+    rota: pd.DataFrame, timezone: str, agent_timezones: Mapping[str, str] | None
+) -> tuple[pd.DataFrame, str | None]:
+    """:func:`label_shifts` with each agent's times in its own zone (tz-naive when the
+    agents are in several zones, tz-aware otherwise) and the one zone, or ``None`` and a
+    ``timezone`` column when there are several."""
+    zones = agent_zones(rota, timezone, agent_timezones)
+    distinct = sorted(set(zones.values()))
+    if len(distinct) <= 1:
+        return label_shifts(rota, distinct[0] if distinct else timezone), (
+            distinct[0] if distinct else timezone
+        )
+    ids = rota["agent_id"].astype(str)
+    parts = []
+    for zone in distinct:
+        mine = label_shifts(rota[ids.map(zones).eq(zone).to_numpy()], zone)
+        mine["start"] = mine["start"].dt.tz_localize(None)
+        mine["end"] = mine["end"].dt.tz_localize(None)
+        mine[TIMEZONE_COLUMN] = zone
+        parts.append(mine)
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.sort_values("agent_id", kind="stable", ignore_index=True), None
+
+
 def rota_table(
     rota: pd.DataFrame,
     agents: Sequence[Agent],
     *,
     timezone: str | None = None,
     unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The rota as planners read it: local wall-clock times and paid hours per activity.
+
+    ``agent_timezones``: agent id -> IANA zone (e.g. of the agent's site); an agent not in
+    it is in ``timezone``. When the rota's agents are in more than one zone, each agent's
+    times are in its own zone and a column ``timezone`` (after ``end``) names it.
 
     Returns
     -------
     pandas.DataFrame
         :data:`TEAM_SHEET_COLUMNS` plus ``team``; ``start`` and ``end`` are tz-naive local
-        times in ``timezone`` (default: the rota's), ``date`` the local date of the shift
-        start, ``paid_hours`` the activity's length [hours] (0 for unpaid activities).
+        times in the agent's zone (default: the rota's), ``date`` the local date of the
+        shift start, ``paid_hours`` the activity's length [hours] (0 for unpaid activities).
     """
     timezone = timezone or rota_timezone(rota)
-    frame = label_shifts(rota, timezone)
+    frame, one_zone = _local_shifts(rota, timezone, agent_timezones)
+    if one_zone is not None:
+        frame["start"] = frame["start"].dt.tz_localize(None)
+        frame["end"] = frame["end"].dt.tz_localize(None)
     by_id = {agent.agent_id: agent for agent in agents}
-    seconds = (frame["end"] - frame["start"]).dt.total_seconds()
-    return pd.DataFrame(
+    seconds = frame["seconds"].astype(float)
+    table = pd.DataFrame(
         {
             "agent_id": frame["agent_id"],
             "name": [by_id[a].name if a in by_id else a for a in frame["agent_id"]],
             "team": [by_id[a].team if a in by_id else UNKNOWN_TEAM for a in frame["agent_id"]],
             "date": frame["day"],
             "activity": frame["activity"],
-            "start": frame["start"].dt.tz_localize(None),
-            "end": frame["end"].dt.tz_localize(None),
+            "start": frame["start"],
+            "end": frame["end"],
             "paid_hours": (
                 seconds.where(~frame["activity"].isin(list(unpaid_activities)), 0.0) / 3600.0
             ).round(6),
         }
     )
+    if one_zone is None:
+        table.insert(table.columns.get_loc("end") + 1, TIMEZONE_COLUMN, frame[TIMEZONE_COLUMN])
+    return table
 
 
 def agent_summary_from_rota(
@@ -120,6 +174,7 @@ def agent_summary_from_rota(
     timezone: str | None = None,
     unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
     late_shift_end: str = DEFAULT_LATE_SHIFT_END,
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Days worked, paid hours, weekend days and late shifts per agent, from any rota.
 
@@ -127,9 +182,16 @@ def agent_summary_from_rota(
     (:data:`SUMMARY_COLUMNS`); use that one when the rota comes from the scheduler. Agents
     of ``agents`` without shifts get zeros; rota agents missing from ``agents`` are added.
     A shift (an agent's activities on one start date) is late when its last activity ends
-    at or after the local time ``late_shift_end`` or on a later date.
+    at or after the local time ``late_shift_end`` or on a later date. Dates and local times
+    are the agent's own: those of its zone in ``agent_timezones`` (see :func:`rota_table`).
     """
-    table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
+    table = rota_table(
+        rota,
+        agents,
+        timezone=timezone,
+        unpaid_activities=unpaid_activities,
+        agent_timezones=agent_timezones,
+    )
     days = table.groupby("agent_id")["date"].agg(lambda dates: len(set(dates)))
     weekend = table.groupby("agent_id")["date"].agg(
         lambda dates: sum(d.weekday() >= 5 for d in set(dates))
@@ -260,6 +322,7 @@ def rota_excel_bytes(
     timezone: str | None = None,
     summary: pd.DataFrame | None = None,
     unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> bytes:
     """The workbook of :func:`rota_to_excel` as bytes (to write atomically with others).
 
@@ -272,26 +335,47 @@ def rota_excel_bytes(
         raise WfmError(
             "the Excel export needs the openpyxl package: pip install openpyxl"
         ) from None
-    table = rota_table(rota, agents, timezone=timezone, unpaid_activities=unpaid_activities)
     timezone = timezone or rota_timezone(rota)
+    table = rota_table(
+        rota,
+        agents,
+        timezone=timezone,
+        unpaid_activities=unpaid_activities,
+        agent_timezones=agent_timezones,
+    )
     if summary is None:
         summary = agent_summary_from_rota(
-            rota, agents, timezone=timezone, unpaid_activities=unpaid_activities
+            rota,
+            agents,
+            timezone=timezone,
+            unpaid_activities=unpaid_activities,
+            agent_timezones=agent_timezones,
         )
+    summary = summary[[column for column in SUMMARY_COLUMNS if column in summary.columns]]
+    team_columns = list(TEAM_SHEET_COLUMNS)
+    if TIMEZONE_COLUMN in table.columns:
+        zones = {a.agent_id: (agent_timezones or {}).get(a.agent_id, timezone) for a in agents}
+        zones |= agent_zones(rota, timezone, agent_timezones)
+        summary = summary.copy()
+        summary.insert(
+            summary.columns.get_loc("team") + 1 if "team" in summary.columns else 1,
+            TIMEZONE_COLUMN,
+            summary["agent_id"].astype(str).map(zones).fillna(timezone),
+        )
+        team_columns.insert(team_columns.index("end") + 1, TIMEZONE_COLUMN)
+        where = f"each agent's own time zone (column {TIMEZONE_COLUMN})"
+    else:
+        where = agent_zones(rota, timezone, agent_timezones).popitem()[1] if len(rota) else timezone
     teams = sorted({agent.team for agent in agents} | set(table["team"]))
     names = sheet_names(teams)
     book = openpyxl.Workbook(write_only=True)
     book.properties.title = "Rota"
     book.properties.description = (
-        f"Times are local wall-clock times in {timezone}; paid_hours in hours."
+        f"Times are local wall-clock times in {where}; paid_hours in hours."
     )
-    _write_sheet(
-        book,
-        SUMMARY_SHEET,
-        summary[[column for column in SUMMARY_COLUMNS if column in summary.columns]],
-    )
+    _write_sheet(book, SUMMARY_SHEET, summary)
     for team in teams:
-        _write_sheet(book, names[team], table.loc[table["team"] == team, list(TEAM_SHEET_COLUMNS)])
+        _write_sheet(book, names[team], table.loc[table["team"] == team, team_columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -305,6 +389,7 @@ def rota_to_excel(
     timezone: str | None = None,
     summary: pd.DataFrame | None = None,
     unpaid_activities: Collection[str] = DEFAULT_UNPAID_ACTIVITIES,
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the rota as an .xlsx workbook: a sheet per team and a summary sheet.
 
@@ -326,6 +411,11 @@ def rota_to_excel(
         :func:`agent_summary_from_rota`.
     unpaid_activities
         Activities not paid (default ``lunch``; see :func:`unpaid_activities_of`).
+    agent_timezones
+        Agent id -> IANA time zone (e.g. of the agent's site, for a centre whose sites are
+        in several zones); agents not in it are in ``timezone``. When the agents are in
+        more than one zone, each agent's times are its own zone's wall-clock times, every
+        sheet gets a column ``timezone`` and the description says so.
 
     Returns
     -------
@@ -333,7 +423,12 @@ def rota_to_excel(
         The file written.
     """
     data = rota_excel_bytes(
-        rota, agents, timezone=timezone, summary=summary, unpaid_activities=unpaid_activities
+        rota,
+        agents,
+        timezone=timezone,
+        summary=summary,
+        unpaid_activities=unpaid_activities,
+        agent_timezones=agent_timezones,
     )
     return write_files_atomic({Path(path): data})[0]
 
@@ -550,12 +645,16 @@ def rota_export_files(
     include_breaks: bool = True,
     dtstamp: dt.datetime | pd.Timestamp | None = None,
     excel: bool | None = None,
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> dict[Path, bytes | str]:
     """The export files of a rota, path -> content, ready for :func:`write_files_atomic`.
 
     ``out_dir/rota.xlsx`` (see :func:`rota_to_excel`) and ``out_dir/calendars/<agent>.ics``
     for every agent with a shift (see :func:`rota_to_icalendar`). ``excel=None`` writes the
     workbook when openpyxl is installed and logs a warning otherwise; ``True`` requires it.
+    ``agent_timezones`` (agent id -> zone, see :func:`rota_to_excel`): the zone of each
+    agent's workbook rows and of the local times its calendar's event texts name (the
+    events themselves are UTC instants either way).
     """
     out_dir = Path(out_dir)
     timezone = timezone or rota_timezone(rota)
@@ -570,12 +669,26 @@ def rota_export_files(
             excel = False
     if excel:
         files[out_dir / "rota.xlsx"] = rota_excel_bytes(
-            rota, agents, timezone=timezone, summary=summary, unpaid_activities=unpaid_activities
+            rota,
+            agents,
+            timezone=timezone,
+            summary=summary,
+            unpaid_activities=unpaid_activities,
+            agent_timezones=agent_timezones,
         )
     stamp = pd.Timestamp.now(tz="UTC").floor("s") if dtstamp is None else pd.Timestamp(dtstamp)
-    rows = label_shifts(rota, timezone)
+    zones = agent_zones(rota, timezone, agent_timezones)
+    ids = rota["agent_id"].astype(str)
+    by_agent = {
+        agent_id: mine
+        for zone in sorted(set(zones.values()))
+        for agent_id, mine in label_shifts(rota[ids.map(zones).eq(zone).to_numpy()], zone).groupby(
+            "agent_id", sort=True
+        )
+    }
     names: dict[str, str] = {}
-    for agent_id, mine in rows.groupby("agent_id", sort=True):
+    for agent_id in sorted(by_agent):
+        mine = by_agent[agent_id]
         name = calendar_file_name(agent_id)
         if name in names:
             raise WfmError(
@@ -584,7 +697,7 @@ def rota_export_files(
             )
         names[name] = agent_id
         files[out_dir / "calendars" / name] = _calendar(
-            mine, agent_id, timezone, include_breaks, stamp, None, "wfm.invalid"
+            mine, agent_id, zones[agent_id], include_breaks, stamp, None, "wfm.invalid"
         )
     return files
 
@@ -608,8 +721,10 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "SUMMARY_SHEET",
     "TEAM_SHEET_COLUMNS",
+    "TIMEZONE_COLUMN",
     "UNKNOWN_TEAM",
     "agent_summary_from_rota",
+    "agent_zones",
     "calendar_file_name",
     "escape_text",
     "fold_line",
