@@ -20,10 +20,12 @@ import tomli_w
 
 from wfm.cli import main
 from wfm.config import load_centre
+from wfm.data.output_files import read_rota
 from wfm.data.synthetic.sites import SHARED_QUEUE, generate_multi_site_centre
 from wfm.errors import ConfigError
 from wfm.plan.centre_rota import schedule_centre
 from wfm.plan.groups import agent_site_timezones, staffing_groups
+from wfm.scheduling.exports import agent_summary_from_rota, unpaid_activities_of
 from wfm.timegrid import parse_clock
 
 SUNDAY_HOURS = "10:00-16:00"
@@ -216,6 +218,18 @@ def test_wfm_plan_on_two_zones_writes_one_rota_that_covers_the_requirements(two_
         rota[column] = pd.to_datetime(rota[column], utc=True)
     check_each_agent_on_its_own_clock(centre, rota)
     check_workbook_in_site_zones(out / "rota.xlsx", rota, centre)
+    # agent_summary.csv (the scheduler's counts) is the rota's summary on each site's clock
+    groups = staffing_groups(centre)
+    recounted = agent_summary_from_rota(
+        read_rota(out / "rota.csv", centre.timezone),
+        [agent for group in groups for agent in group.agents],
+        agent_timezones=agent_site_timezones(groups),
+        unpaid_activities=unpaid_activities_of(centre),
+        late_shift_end=centre.scheduling.late_shift_end,
+    )
+    written = pd.read_csv(out / "agent_summary.csv", dtype={"agent_id": str})
+    counts = ["agent_id", "days_worked", "weekend_days", "late_shifts"]
+    pd.testing.assert_frame_equal(recounted[counts], written[counts], check_dtype=False)
     coverage = pd.read_csv(out / "coverage.csv")
     coverage["interval_start"] = pd.to_datetime(coverage["interval_start"], utc=True)
     requirements = pd.read_csv(out / "requirements.csv")
