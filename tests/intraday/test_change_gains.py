@@ -43,6 +43,7 @@ def full_level(played, states, agents, as_of, rota):
     )
 
 
+@pytest.mark.slow  # about 7 s of CPU: a whole projection per change
 def test_gains_on_touched_intervals_equal_whole_projections(day):
     played, states, agents, as_of = day
     rota = played.rota[played.rota["date"] == DAY]

@@ -185,6 +185,7 @@ def test_a_rolling_rota_passes_every_check_and_is_the_same_on_a_rerun():
     assert first.summary.bound <= first.summary.objective
 
 
+@pytest.mark.slow  # about 4 s of CPU: two LP solves of a 4-week horizon
 def test_the_horizon_bound_without_crossover_is_the_lp_optimum():
     # The rolling horizon's bound is the whole horizon's pooled LP solved by the
     # interior-point method without crossover; the vertex that crossover gives (the search's
