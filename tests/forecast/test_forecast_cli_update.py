@@ -98,14 +98,23 @@ def test_country_holiday_is_open_when_the_history_was_open_on_holidays(
     assert 2000 < result["offered"].sum() < 3000
 
 
-def test_country_holiday_closed_in_the_history_is_forecast_closed(bank_calls_path, tmp_path):
+def test_a_new_holiday_does_not_borrow_the_closure_of_past_holidays(
+    bank_calls_path, tmp_path, caplog
+):
     """The bank was closed on Memorial Day, 4 July and Labor Day 2003 (absent from the
-    data); Columbus Day 2003, not yet seen, borrows their closure and is written as 0."""
+    data) but open on Columbus Day 2003 (13 October, in the data). Not yet seen, Columbus
+    Day is forecast as an ordinary day with a warning that names the closed holidays and
+    the fix, not closed: a closure borrowed from other holidays would leave an open day
+    without staff."""
     out = tmp_path / "forecast.csv"
+    history = pd.read_csv(bank_calls_path, usecols=["datetime", "calls"])
+    cut = history[history["datetime"] < "2003-10-13"]
+    cut_path = tmp_path / "bank_to_10_12.csv"
+    cut.to_csv(cut_path, index=False)
     code = main(
         [
             "forecast",
-            str(bank_calls_path),
+            str(cut_path),
             *BANK_OPTIONS,
             "--country",
             "US",
@@ -117,17 +126,22 @@ def test_country_holiday_closed_in_the_history_is_forecast_closed(bank_calls_pat
             "2",
             "-o",
             str(out),
-            "-q",
         ]
     )
     assert code == 0
     result = pd.read_csv(out)
     day = result["interval_start"].str[:10]
     holiday = result[day == "2003-10-13"]
-    assert len(holiday) == 169 and (holiday["offered"] == 0).all()
-    assert holiday["model"].str.contains("borrowed: closed on 3 past holiday").all()
+    actual = history.loc[history["datetime"].str[:10] == "2003-10-13", "calls"].sum()
+    assert len(holiday) == 169
+    assert 0.85 * actual < holiday["offered"].sum() < 1.15 * actual
+    assert holiday["model"].str.contains("closure of 3 past holiday day type").all()
+    warning = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert "Columbus Day" in warning and "Labor Day" in warning
+    assert "close_on_holidays" in warning
     after = result[day == "2003-10-14"]
-    assert len(after) == 169 and after["offered"].sum() > 20_000
+    # The day after an open holiday borrows nothing from the backlogs after closed ones.
+    assert after["model"].str.contains("after Columbus Day: x1.00").all()
 
 
 def test_leaderboard_says_what_auto_chose_and_why(history_csv, tmp_path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -114,6 +115,29 @@ def test_an_unseen_holiday_borrows_with_a_stated_source(history_frame) -> None:
     assert "Festival" in third_day.source
     nothing = borrow_effect("Founders Day", {})
     assert nothing.day_ratio == 1.0 and "ordinary" in nothing.source
+
+
+def test_a_closure_is_borrowed_from_the_same_holiday_but_not_from_others(caplog) -> None:
+    """Closed on two past days of "Closing day": its unseen third day is closed, but a new
+    holiday is an ordinary day with a warning (a closure is not inferred from others)."""
+    closed_days = (dt.date(2024, 2, 7), dt.date(2024, 4, 10))
+    frame = synthetic_frame(first_date=FIRST_DATE, days=DAYS, missing_dates=closed_days, seed=4)
+    names = {day: "Closing day" for day in closed_days}
+    effects = learn_holiday_effects(as_series(frame), HolidayCalendar(names))
+    assert borrow_effect("Closing day (day 2)", effects).day_ratio == 0.0
+    new = borrow_effect("Founders Day", effects, queue="sales")
+    assert new.day_ratio == 1.0 and "not borrowed" in new.source
+    warning = caplog.records[-1].getMessage()
+    assert "sales" in warning and "Founders Day" in warning and "Closing day" in warning
+    # The day after an open (ordinary) holiday borrows nothing from the day after a closed one.
+    after_closed = effects["after Closing day"]
+    assert after_closed.occurrences == 2
+    after_new = borrow_effect("after Founders Day", effects)
+    assert after_new.day_ratio == 1.0 and after_new.source.startswith("ordinary")
+    # A new holiday beside open ones takes their mean, still not the closure.
+    open_ = dict(effects, Festival=dataclasses.replace(after_closed, key="Festival"))
+    mixed = borrow_effect("Founders Day", open_, warn=False)
+    assert mixed.day_ratio == pytest.approx(after_closed.day_ratio)
 
 
 def test_country_calendar_has_hebrew_calendar_holidays() -> None:

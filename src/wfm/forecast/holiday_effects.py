@@ -25,10 +25,10 @@ otherwise open counts as closed (observed 0): a day is closed only when the hist
 it closed (or the centre's calendar or special days say so).
 
 A day type the history has never seen *borrows* (stated in :attr:`HolidayEffect.source`):
-first from the same holiday's other days, then from the past days of the same kind
-(holiday, eve, day after): closed if the centre closed on most of them, else their mean
-effect; without any past holiday in the history it is treated as an ordinary day, with a
-warning.
+first from the same holiday's other days, then from the past *open* days of the same kind
+(holiday, eve, day after); a closure is never borrowed from other holidays (a day forecast
+closed gets no staff; the centre's file or a special day says a known closure), and
+without an open past example it is treated as an ordinary day, with a warning.
 
 Holiday dates come from the ``holidays`` package (:meth:`HolidayCalendar.from_country`),
 which computes Hebrew and Islamic calendar holidays for the countries that keep them
@@ -328,29 +328,62 @@ def holiday_factors(
 
 
 def borrow_effect(
-    key: str, effects: Mapping[str, HolidayEffect], queue: str = "?"
+    key: str, effects: Mapping[str, HolidayEffect], queue: str = "?", warn: bool = True
 ) -> HolidayEffect:
     """The effect of a day type never seen: from the same holiday, else its kind, else none.
 
-    1. other days of the same holiday and kind (e.g. day 1 of a festival for day 3);
-    2. the learned day types of the same kind (holiday, eve, after): closed when the
-       centre closed on most of their past occurrences, else the occurrence-weighted
-       mean effect of the open ones (a mean of closed and open days would be neither);
+    1. other days of the same holiday and kind (e.g. day 1 of a festival for day 3),
+       closed when they were;
+    2. the learned *open* day types of the same kind (holiday, eve, after): their
+       occurrence-weighted mean effect. A closure is never borrowed from other holidays: a
+       centre that closed on its past holidays may open on a new one (the US bank data
+       shows it open on Columbus Day 2003 after closing on Memorial Day, 4 July and Labor
+       Day), and a day forecast closed gets no staff. A closure the centre knows of is
+       said in its file (``close_on_holidays``) or as a special day; the warning says so.
+       An eve or day after borrows only from the eves or days after of holidays with the
+       same status (open or closed) as its own holiday: the backlog after a closed
+       holiday is not the day after an open one;
     3. an ordinary day (ratio 1), with a warning.
+
+    ``warn=False`` logs nothing (for a status looked up on the way).
     """
     kind, name = _kind(key), _holiday_of(key)
     same = [e for k, e in effects.items() if _kind(k) == kind and _holiday_of(k) == name]
     if same:
         return _pool(key, same, f"borrowed from {', '.join(e.key for e in same)}")
-    similar = [e for k, e in effects.items() if _kind(k) == kind]
-    if similar:
-        closed = [e for e in similar if e.day_ratio < CLOSED_RATIO]
-        open_ = [e for e in similar if e.day_ratio >= CLOSED_RATIO]
-        weight = sum(max(e.occurrences, 1) for e in closed)
-        if weight > sum(max(e.occurrences, 1) for e in open_):
-            return _pool(key, closed, f"borrowed: closed on {len(closed)} past {kind} day type(s)")
+    similar = {k: e for k, e in effects.items() if _kind(k) == kind}
+    if kind != "holiday":
+        own = effects.get(name) or borrow_effect(name, effects, queue, warn=False)
+        holiday_closed = _closed(own)
+        similar = {
+            k: e
+            for k, e in similar.items()
+            if _holiday_of(k) in effects and _closed(effects[_holiday_of(k)]) == holiday_closed
+        }
+    open_ = [e for e in similar.values() if not _closed(e)]
+    closed = [e for e in similar.values() if _closed(e)]
+    if closed and kind == "holiday" and warn:
+        logger.warning(
+            "queue %s: %s is not in the history; the centre closed on %d past holiday(s) "
+            "(%s) but a closure is not borrowed: forecast %s (set close_on_holidays in the "
+            "centre file, or add a closed special day, if the centre closes on it)",
+            queue,
+            key,
+            len(closed),
+            ", ".join(e.key for e in closed),
+            "as the mean of the open ones" if open_ else "as an ordinary day",
+        )
+    if open_:
         return _pool(key, open_, f"borrowed: mean of {len(open_)} past open {kind} day type(s)")
-    if kind == "holiday":
+    if closed and kind == "holiday":
+        return HolidayEffect(
+            key,
+            pd.Series(dtype=float),
+            1.0,
+            0,
+            f"ordinary day: not seen, closure of {len(closed)} past holiday day type(s) not borrowed",
+        )
+    if kind == "holiday" and warn:
         logger.warning(
             "queue %s: %s is not in the history and no other holiday is; forecast as an "
             "ordinary day (add a special day if the centre closes)",
@@ -358,6 +391,11 @@ def borrow_effect(
             key,
         )
     return HolidayEffect(key, pd.Series(dtype=float), 1.0, 0, "ordinary day: no past example")
+
+
+def _closed(effect: HolidayEffect) -> bool:
+    """Whether a day type's volume is so low it is a closure (:data:`CLOSED_RATIO`)."""
+    return effect.day_ratio < CLOSED_RATIO
 
 
 def _pool(key: str, pool: list[HolidayEffect], source: str) -> HolidayEffect:
