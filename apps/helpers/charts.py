@@ -328,13 +328,14 @@ def coverage_frame(coverage: pd.DataFrame, queue: str, interval_minutes: int) ->
     )
 
 
-def coverage_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Step chart of scheduled agents against the scheduled requirement per interval."""
+def coverage_chart(frame: pd.DataFrame, time_title: str = "Local time") -> alt.Chart:
+    """Step chart of scheduled agents against the scheduled requirement per interval;
+    ``time_title`` names the time axis's clock."""
     return (
         alt.Chart(frame)
         .mark_line(interpolate="step-after", strokeWidth=1.5)
         .encode(
-            x=time_x("time"),
+            x=time_x("time", title=time_title),
             y=alt.Y("value:Q", title="Agents on the queue"),
             color=_colour("series", ["required", "scheduled"]),
             detail="segment:N",
@@ -369,15 +370,16 @@ def service_level_frame(
 
 
 def service_level_chart(
-    frame: pd.DataFrame, target: float | None = None
+    frame: pd.DataFrame, target: float | None = None, time_title: str = "Local time"
 ) -> alt.Chart | alt.LayerChart:
-    """Service level per interval per scenario, with the target as a dashed rule."""
+    """Service level per interval per scenario, with the target as a dashed rule;
+    ``time_title`` names the time axis's clock."""
     names = list(dict.fromkeys(frame["series"]))
     lines = (
         alt.Chart(frame)
         .mark_line(strokeWidth=1.5)
         .encode(
-            x=time_x("time"),
+            x=time_x("time", title=time_title),
             y=share_axis("value", "Service level"),
             color=_colour("series", names, title="Scenario"),
             detail="segment:N",

@@ -30,9 +30,11 @@ import streamlit as st
 
 from helpers import ui
 from helpers.pages import page_path
+from helpers.site_zones import SiteZones
 from wfm.config import Centre, load_centre
 from wfm.errors import ConfigError
-from wfm.plan.chain import review_coverage
+from wfm.plan.chain import load_agents, review_coverage
+from wfm.plan.site_agents import agent_sites, site_agents
 from wfm.plan.workspace import Workspace
 from wfm.store.audit import default_actor
 from wfm.store.engine import URL_ENV, resolve_url
@@ -178,6 +180,36 @@ def app_centre() -> Centre:
     """
     saved = workspace().centre()
     return _with_time_limit(saved) if saved is not None else file_centre()
+
+
+def centre_agents(centre: Centre) -> list:
+    """The centre's agents from its files: the agents file, or every site's of a centre with
+    ``[[sites]]`` (pages use the workspace's saved agents first)."""
+    if centre.sites:
+        return [
+            agent for _, agents in _site_agents(_centre_key(centre), centre) for agent in agents
+        ]
+    return load_agents(centre)
+
+
+def site_zones(centre: Centre) -> SiteZones:
+    """Each agent's site and zone (:class:`helpers.site_zones.SiteZones`); no sites for a
+    centre without ``[[sites]]``. The sites' agents files are read once per centre."""
+    if not centre.sites:
+        return SiteZones(centre.timezone)
+    return SiteZones(centre.timezone, agent_sites(_site_agents(_centre_key(centre), centre)))
+
+
+def _centre_key(centre: Centre) -> str:
+    """The centre's settings, folder and its sites' agents files' times (a cache key)."""
+    files = [centre.resolve(site.agents) for site in centre.sites]
+    stamps = [f"{path}@{path.stat().st_mtime_ns if path.is_file() else None}" for path in files]
+    return "|".join([centre.model_dump_json(), str(centre.base_dir), *stamps])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _site_agents(centre_key: str, _centre: Centre):
+    return site_agents(_centre)
 
 
 def _with_time_limit(centre: Centre) -> Centre:

@@ -341,10 +341,15 @@ def new_violations(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 # --- exports -----------------------------------------------------------------------------------
 def calendars_zip(
-    rota: pd.DataFrame, agents: Sequence[Agent], timezone: str, unpaid_activities: Sequence[str]
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    timezone: str,
+    unpaid_activities: Sequence[str],
+    agent_timezones: Mapping[str, str] | None = None,
 ) -> bytes:
     """A zip of one iCalendar file per agent with a shift
-    (:func:`wfm.scheduling.exports.rota_export_files`), named ``<agent_id>.ics``."""
+    (:func:`wfm.scheduling.exports.rota_export_files`), named ``<agent_id>.ics``;
+    ``agent_timezones`` (agent id -> zone) for the local times the events' texts name."""
     files = rota_export_files(
         rota,
         agents,
@@ -352,6 +357,7 @@ def calendars_zip(
         timezone=timezone,
         excel=False,
         unpaid_activities=unpaid_activities,
+        agent_timezones=agent_timezones,
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

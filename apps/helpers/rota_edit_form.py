@@ -17,6 +17,7 @@ import streamlit as st
 
 from helpers import rota_charts as rc
 from helpers import state, ui
+from helpers.site_zones import SiteZones, in_agent_zone, in_centre_zone
 from wfm.config import Centre
 from wfm.errors import WfmError
 from wfm.scheduling import check_rota_frame, edit_coverage, edits, rota_shifts, rota_site
@@ -54,8 +55,41 @@ def violations(rota: pd.DataFrame, centre: Centre, agents, week_start: dt.date) 
     )
 
 
-def _apply(version, pending, edited: pd.DataFrame, note: str) -> None:
-    """Keep an edit as unsaved and redraw the page with it."""
+def agent_rules(centre: Centre, agent_id: str, zones: SiteZones | None) -> Centre:
+    """The rules an edit of ``agent_id``'s shifts keeps: its site's (zone, opening hours,
+    shift templates, break rules: :meth:`wfm.config.Centre.site_centre`) when its site is on
+    a clock of its own, else the centre's."""
+    site = zones.sites.get(agent_id) if zones is not None and zones.on_own_clocks else None
+    return centre.site_centre(site.name) if site is not None else centre
+
+
+def edit_summary(
+    before: pd.DataFrame, after: pd.DataFrame, zones: SiteZones | None
+) -> pd.DataFrame:
+    """:func:`wfm.scheduling.edit_coverage.edit_summary` with each agent's shift times on its
+    own site's clock and a column ``site`` naming it (agents on their own clocks), else as is."""
+    if zones is None or not zones.on_own_clocks:
+        return edit_coverage.edit_summary(before, after)
+    parts = []
+    for zone in sorted(
+        {zones.timezone_of(a) for a in set(before["agent_id"]) | set(after["agent_id"])}
+    ):
+        mine = [
+            frame[frame["agent_id"].map(zones.timezone_of) == zone] for frame in (before, after)
+        ]
+        local = [
+            in_agent_zone(frame, frame["agent_id"].iloc[0], zones) if len(frame) else frame
+            for frame in mine
+        ]
+        parts.append(edit_coverage.edit_summary(*local))
+    table = pd.concat(parts, ignore_index=True).sort_values(["agent_id", "date"], ignore_index=True)
+    table.insert(1, "site", table["agent_id"].map(zones.label_of))
+    return table
+
+
+def _apply(version, pending, edited: pd.DataFrame, note: str, zones=None) -> None:
+    """Keep an edit as unsaved (back on the centre's clock) and redraw the page with it."""
+    edited = in_centre_zone(edited, zones)
     edits_so_far = pending or PendingEdits.start(version.id, version.updated_at)
     st.session_state[state.ROTA_PENDING] = edits_so_far.add(edited, note)
     st.rerun()
@@ -75,8 +109,12 @@ def edit_section(
     service: pd.DataFrame,
     queue: str,
     found: pd.DataFrame,
+    zones: SiteZones | None = None,
 ) -> None:
-    """The "Edit" section of the chosen version (read-only when it is published)."""
+    """The "Edit" section of the chosen version (read-only when it is published).
+
+    With agents on their own sites' clocks (``zones``), the chosen agent's shift is shown,
+    and the times typed are read, in its site's zone (named), under its site's rules."""
     st.header("Edit")
     if version.status == "published":
         st.info(
@@ -110,15 +148,22 @@ def edit_section(
             "Day", day_options, format_func=lambda d: f"{d:%A %d %B}", key=state.ROTA_EDIT_DAY
         )
         action = right.selectbox("Edit", EDIT_ACTIONS, key=state.ROTA_EDIT_ACTION)
+        # The agent's shifts on its own clock, and the rules of its site: what it reads, it types.
+        agent_rota = in_agent_zone(rota, agent_id, zones)
+        rules = agent_rules(centre, agent_id, zones)
+        zone_note = (
+            f" (times in {zones.label_of(agent_id)})" if zones and zones.on_own_clocks else ""
+        )
         try:
-            shift = rota_shifts.shift_of(rota, agent_id, edit_day)
+            shift = rota_shifts.shift_of(agent_rota, agent_id, edit_day)
         except WfmError:
             shift = None
         st.caption(
             f"Now: {shift.start:%H:%M}–{shift.end:%H:%M}"
             + "".join(f", {activity} {s:%H:%M}–{e:%H:%M}" for activity, s, e in shift.breaks)
+            + zone_note
             if shift
-            else "Now: no shift that day."
+            else "Now: no shift that day." + zone_note
         )
         step = dt.timedelta(minutes=centre.interval_minutes)
         key_suffix = f"{agent_id}_{edit_day}"
@@ -140,13 +185,14 @@ def edit_section(
                 if st.button("Apply edit", icon=":material/schedule:"):
                     new_start = pd.Timestamp(dt.datetime.combine(edit_day, new_time))
                     edited = edits.move_shift(
-                        rota, rota_site(centre), agent_id, edit_day, new_start, breaks=mode
+                        agent_rota, rota_site(rules), agent_id, edit_day, new_start, breaks=mode
                     )
                     _apply(
                         version,
                         pending,
                         edited,
                         f"moved {agent_id}'s shift of {edit_day:%a %d %b} to {new_time:%H:%M}",
+                        zones,
                     )
             elif action == "Move a break" and shift:
                 if not shift.breaks:
@@ -169,7 +215,7 @@ def edit_section(
                     if st.button("Apply edit", icon=":material/free_breakfast:"):
                         new_start = time_in_shift(shift, new_time)  # a break after midnight too
                         edited = edits.move_break(
-                            rota, rota_site(centre), agent_id, edit_day, break_start, new_start
+                            agent_rota, rota_site(rules), agent_id, edit_day, break_start, new_start
                         )
                         _apply(
                             version,
@@ -177,14 +223,16 @@ def edit_section(
                             edited,
                             f"moved {agent_id}'s {choices[picked].split()[0]} of {edit_day:%a %d %b} to "
                             f"{new_time:%H:%M}",
+                            zones,
                         )
             elif action == "Remove the shift" and shift:
                 if st.button("Apply edit", icon=":material/event_busy:"):
                     _apply(
                         version,
                         pending,
-                        edits.remove_shift(rota, agent_id, edit_day),
+                        edits.remove_shift(agent_rota, agent_id, edit_day),
                         f"removed {agent_id}'s shift of {edit_day:%a %d %b}",
+                        zones,
                     )
             elif action == "Add a shift":
                 if shift:
@@ -192,7 +240,7 @@ def edit_section(
                 else:
                     names = [
                         t.name
-                        for t in centre.shift_templates
+                        for t in rules.shift_templates
                         if edit_day.weekday() in t.weekday_indices()
                     ]
                     if not names:
@@ -202,9 +250,7 @@ def edit_section(
                         template_name = columns[0].selectbox(
                             "Template", names, key=state.ROTA_EDIT_TEMPLATE
                         )
-                        template = next(
-                            t for t in centre.shift_templates if t.name == template_name
-                        )
+                        template = next(t for t in rules.shift_templates if t.name == template_name)
                         starts = [f"{m // 60:02d}:{m % 60:02d}" for m in template.start_minutes()]
                         start_text = columns[1].selectbox(
                             "Start", starts, key=f"rota_edit_add_start_{template_name}"
@@ -217,8 +263,8 @@ def edit_section(
                         )
                         if st.button("Apply edit", icon=":material/event_available:"):
                             edited = edits.add_shift(
-                                rota,
-                                rota_site(centre),
+                                agent_rota,
+                                rota_site(rules),
                                 agent_id,
                                 edit_day,
                                 start_text,
@@ -230,6 +276,7 @@ def edit_section(
                                 pending,
                                 edited,
                                 f"added a {template_name} shift for {agent_id} on {edit_day:%a %d %b} at {start_text}",
+                                zones,
                             )
             elif not shift:
                 st.info("The agent has no shift that day: pick another day, or add a shift.")
@@ -239,7 +286,7 @@ def edit_section(
         if pending:
             with ui.friendly_errors():
                 st.subheader("Unsaved edits")
-                st.dataframe(edit_coverage.edit_summary(version.rota, rota), hide_index=True)
+                st.dataframe(edit_summary(version.rota, rota, zones), hide_index=True)
                 change = rc.service_change(saved_service, service)
                 columns = st.columns(len(change))
                 for column, row in zip(columns, change.to_dict("records"), strict=True):

@@ -22,7 +22,6 @@ from helpers import rota_charts as rc
 from helpers.rota_edit_form import edit_section, violations
 from wfm.plan.chain import (
     coverage_days,
-    load_agents,
     review_coverage,
     service_targets,
 )
@@ -43,7 +42,9 @@ requirements = data.require_step("requirements", "build a rota for")
 with ui.friendly_errors():
     ws = data.workspace()
     centre = data.app_centre()
-    saved_agents = list(ws.agents()) or load_agents(centre)
+    saved_agents = list(ws.agents()) or data.centre_agents(centre)
+    zones = data.site_zones(centre)
+    agent_timezones = zones.agent_timezones()  # None: every agent on the centre's clock
     start_date = (
         dt.date.fromisoformat(requirements.meta["start_date"])
         if requirements.meta.get("start_date")
@@ -193,7 +194,12 @@ with ui.friendly_errors():
         timezone=centre.timezone,
         unpaid_activities=unpaid,
         late_shift_end=centre.scheduling.late_shift_end,
+        agent_timezones=agent_timezones,
     )
+    if zones.on_own_clocks:
+        summary.insert(
+            summary.columns.get_loc("team") + 1, "site", summary["agent_id"].map(zones.label_of)
+        )
 
 status_text = "published: read-only" if version.status == "published" else "draft: editable"
 st.caption(
@@ -219,6 +225,14 @@ if pending:
         icon=":material/edit_note:",
     )
 
+# The queues' intervals are the centre's: sites in several zones share them, so their
+# charts stay on the centre's clock and say so (each agent's shifts are on its own clock).
+axis_title = f"Time in {centre.timezone} (the centre's)" if zones.on_own_clocks else "Local time"
+centre_clock_note = (
+    f" Times on the centre's clock ({centre.timezone}): the sites share the queue's intervals."
+    if zones.on_own_clocks
+    else ""
+)
 shifts_tab, coverage_tab, service_tab, agents_tab, compliance_tab = st.tabs(
     ["Shifts", "Coverage", "Service level", "Hours per agent", "Compliance"]
 )
@@ -232,7 +246,7 @@ with shifts_tab, ui.friendly_errors():
         "Find an agent", key=state.ROTA_SEARCH, placeholder="name, agent id or team"
     )
     gantt = gantt_charts.gantt_frame(
-        rota, summary, team=None if team == ALL_TEAMS else team, day=days.get(day)
+        rota, summary, team=None if team == ALL_TEAMS else team, day=days.get(day), zones=zones
     )
     _, matching, pages = gantt_charts.gantt_page(gantt, search=search)
     page_number = 1
@@ -254,13 +268,25 @@ with shifts_tab, ui.friendly_errors():
         )
     else:
         st.altair_chart(gantt_charts.gantt_chart(shown), width="stretch")
+        if zones.on_own_clocks:
+            st.caption(
+                zones.caption()
+                + " One panel per site, each on its own clock (a shared axis would draw "
+                "different clocks side by side); the days are each agent's local days."
+            )
         if pages > 1:
             low = (page_number - 1) * gantt_charts.GANTT_PAGE_AGENTS + 1
             st.caption(
                 f"Agents {low}–{min(page_number * gantt_charts.GANTT_PAGE_AGENTS, matching)} of {matching}. "
                 "Pick a team or a day, or find an agent, to see fewer."
             )
-    table = rota_table(rota, agents, timezone=centre.timezone, unpaid_activities=unpaid)
+    table = rota_table(
+        rota,
+        agents,
+        timezone=centre.timezone,
+        unpaid_activities=unpaid,
+        agent_timezones=agent_timezones,
+    )
     ui.csv_download("Download the rota (CSV)", table, f"rota_v{version.id}.csv", "rota_csv_shifts")
 
 with coverage_tab, ui.friendly_errors():
@@ -278,12 +304,15 @@ with coverage_tab, ui.friendly_errors():
         delta_color="inverse",
     )
     st.altair_chart(
-        charts.coverage_chart(charts.coverage_frame(coverage, queue, centre.interval_minutes)),
+        charts.coverage_chart(
+            charts.coverage_frame(coverage, queue, centre.interval_minutes), time_title=axis_title
+        ),
         width="stretch",
     )
     st.caption(
         "Agents on the queue per interval (on shift, not on a break) against the requirement after shrinkage. "
         "Multi-skilled agents count on the queue the solver (or, after an edit, the queue shortest of agents) gave them."
+        + centre_clock_note
     )
     ui.csv_download(
         "Download coverage (CSV)", coverage, f"coverage_v{version.id}.csv", "rota_csv_coverage"
@@ -297,9 +326,12 @@ with service_tab, ui.friendly_errors():
     )
     frame = charts.service_level_frame(series, queue, centre.interval_minutes)
     target = targets[queue].service_level_target if queue in targets else None
-    st.altair_chart(charts.service_level_chart(frame, target), width="stretch")
+    st.altair_chart(
+        charts.service_level_chart(frame, target, time_title=axis_title), width="stretch"
+    )
     st.caption(
         f"Projected service level of {queue} per interval (Erlang C on the scheduled agents after shrinkage)."
+        + centre_clock_note
     )
     st.subheader("The week")
     st.dataframe(rc.service_table(service), hide_index=True)
@@ -318,6 +350,7 @@ with agents_tab, ui.friendly_errors():
             "agent_id": "Agent",
             "name": "Name",
             "team": "Team",
+            "site": "Site (time zone)",
             "contract": "Contract",
             "days_worked": st.column_config.NumberColumn("Days worked", format="%d"),
             "paid_hours": st.column_config.NumberColumn("Paid hours", format="%.1f h"),
@@ -375,6 +408,7 @@ edit_section(
     service,
     queue,
     found,
+    zones,
 )
 
 # --- 5. publish and export ------------------------------------------------------------------
@@ -405,12 +439,16 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def excel_bytes() -> bytes:
     return rota_excel_bytes(
-        saved_rota, export_agents, timezone=centre.timezone, unpaid_activities=unpaid
+        saved_rota,
+        export_agents,
+        timezone=centre.timezone,
+        unpaid_activities=unpaid,
+        agent_timezones=agent_timezones,
     )
 
 
 def calendars_zip() -> bytes:
-    return rc.calendars_zip(saved_rota, export_agents, centre.timezone, unpaid)
+    return rc.calendars_zip(saved_rota, export_agents, centre.timezone, unpaid, agent_timezones)
 
 
 with ui.friendly_errors():
@@ -418,7 +456,13 @@ with ui.friendly_errors():
     with columns[0]:
         ui.csv_download(
             "Rota (CSV)",
-            rota_table(saved_rota, agents, timezone=centre.timezone, unpaid_activities=unpaid),
+            rota_table(
+                saved_rota,
+                agents,
+                timezone=centre.timezone,
+                unpaid_activities=unpaid,
+                agent_timezones=agent_timezones,
+            ),
             f"{stem}.csv",
             "rota_export_csv",
         )
