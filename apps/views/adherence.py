@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import adherence_charts, data, state, ui
+from helpers.site_zones import in_agent_zone, wall_clock_by_agent
 from wfm.data.io import frame_to_csv_text
 from wfm.data.output_files import read_rota
 from wfm.data.states import StateLog
@@ -74,6 +75,7 @@ st.title("Adherence")
 with ui.friendly_errors():
     ws = data.workspace()
     centre = data.app_centre()
+    zones = data.site_zones(centre)  # each agent's site clock (the centre's for one zone)
     states = ws.agent_states(centre.timezone)
     if states is None:
         ui.go_to_data(
@@ -355,28 +357,38 @@ with ui.friendly_errors():
             key="adherence_timeline_day",
         )
     if agent_day is not None:
-        timeline = adherence_charts.timeline_frame(window, states.frame, agent, agent_day)
+        timeline = adherence_charts.timeline_frame(
+            in_agent_zone(window, agent, zones), states.frame, agent, agent_day
+        )
         st.altair_chart(adherence_charts.timeline_chart(timeline), width="stretch")
+        clock = zones.label_of(agent) if zones.on_own_clocks else centre.timezone
         st.caption(
-            f"Local time ({centre.timezone}). Top: the rota's activities; bottom: the states the agent was in."
+            f"Local time ({clock}). Top: the rota's activities; bottom: the states the agent was in."
         )
 
     # --- events -----------------------------------------------------------------------------------
     st.subheader("Out-of-adherence events")
     events = keep(result.events)
+    event_start, event_end = events["start"], events["end"]
+    if zones.on_own_clocks:  # each agent's events on its site's clock
+        event_start = wall_clock_by_agent(event_start, events["agent_id"], zones)
+        event_end = wall_clock_by_agent(event_end, events["agent_id"], zones)
     shown_events = pd.DataFrame(
         {
             "Agent": events["agent_id"],
             "Date": events["date"],
             "Scheduled": events["scheduled_activity"],
             "Actual": events["actual_state"],
-            "From": events["start"].dt.strftime("%a %d %b %H:%M:%S"),
-            "To": events["end"].dt.strftime("%H:%M:%S"),
+            "From": event_start.dt.strftime("%a %d %b %H:%M:%S"),
+            "To": event_end.dt.strftime("%H:%M:%S"),
             "Minutes": (events["seconds"] / 60).map(lambda v: ui.number(v, 1)),
         }
     )
+    if zones.on_own_clocks:
+        shown_events.insert(1, "Site", events["agent_id"].map(zones.label_of))
     st.caption(
         f"{len(events):,} events after the tolerance; `no_event` is time with no state logged."
+        + (f" {zones.caption()}" if zones.on_own_clocks else "")
     )
     st.dataframe(shown_events, hide_index=True)
     st.download_button(

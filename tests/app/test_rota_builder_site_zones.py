@@ -184,3 +184,45 @@ def test_a_one_zone_centre_shows_the_rota_as_before(planned_store):
         assert (bars["start"].min(), bars["end"].max()) == (shift.start, shift.end)
     hours = next(f for f in app.dataframe if "days_worked" in f.value.columns).value
     assert "site" not in hours.columns
+
+
+def test_adherence_shows_the_new_york_agents_events_and_timeline_on_its_clock(
+    two_zone_store, tmp_path
+):
+    """The agents follow the rota, except a New York agent who logs in 20 minutes late on
+    the first day: its late start is listed, and drawn, at New York wall-clock time."""
+    from wfm.data.states import read_agent_states
+
+    ws = workspace(two_zone_store)
+    rota = ws.rota(1).rota
+    late = local_shifts(rota[rota["agent_id"].str.startswith("site02")], NEW_YORK).iloc[0]
+    first = rota[(rota["agent_id"] == late.agent_id) & (rota["date"] == late.date)]["start"].min()
+    states = rota.assign(state=rota["activity"].map({"work": "available"}).fillna(rota["activity"]))
+    states = states[["agent_id", "state", "start", "end"]].copy()
+    minutes_late = pd.Timedelta(minutes=20)
+    states.loc[(states["agent_id"] == late.agent_id) & (states["start"] == first), "start"] += (
+        minutes_late
+    )
+    csv = tmp_path / "states.csv"
+    states.assign(
+        start=states["start"].map(pd.Timestamp.isoformat),
+        end=states["end"].map(pd.Timestamp.isoformat),
+    ).to_csv(csv, index=False)
+    ws.save_agent_states(read_agent_states(csv, timezone=LONDON))
+
+    app = open_page("views/adherence.py", WORK_TIMEOUT_SECONDS)
+    app.selectbox(key=state.ADHERENCE_AGENT).set_value(late.agent_id).run()
+    app.selectbox(key="adherence_timeline_day").set_value(late.date).run()
+    assert_no_exception(app)
+    assert not app.error, [e.value for e in app.error]
+    events = next(f.value for f in app.dataframe if "Actual" in f.value.columns)
+    mine = events[events["Agent"] == late.agent_id]
+    assert len(mine) == 1 and set(mine["Site"]) == {"site02 (America/New_York)"}
+    assert mine["From"].iloc[0] == f"{late.start:%a %d %b %H:%M:%S}"  # New York wall clock
+    assert mine["To"].iloc[0] == f"{late.start + minutes_late:%H:%M:%S}"
+    captions = " ".join(c.value for c in app.caption)
+    assert ZONE_CAPTION in captions and "Local time (site02 (America/New_York))" in captions
+    chart = app.get("vega_lite_chart")[1]  # the timeline
+    rows = pd.concat([pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets])
+    scheduled = rows[rows["row"] == "Scheduled"]
+    assert scheduled["start"].min() == late.start and scheduled["end"].max() == late.end
