@@ -300,13 +300,13 @@ def coverage_change_frame(
     )
 
 
-def coverage_change_chart(frame: pd.DataFrame) -> alt.Chart:
+def coverage_change_chart(frame: pd.DataFrame, time_title: str = "Local time") -> alt.Chart:
     """Bars of the change in scheduled agents per interval (above zero: more agents)."""
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=charts.time_x("time"),
+            x=charts.time_x("time", title=time_title),
             x2="end:T",
             y=alt.Y("change:Q", title="Change [agents]", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(

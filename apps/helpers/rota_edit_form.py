@@ -151,9 +151,9 @@ def edit_section(
         # The agent's shifts on its own clock, and the rules of its site: what it reads, it types.
         agent_rota = in_agent_zone(rota, agent_id, zones)
         rules = agent_rules(centre, agent_id, zones)
-        zone_note = (
-            f" (times in {zones.label_of(agent_id)})" if zones and zones.on_own_clocks else ""
-        )
+        own_clock = zones is not None and zones.on_own_clocks
+        zone_note = f" (times in {zones.label_of(agent_id)})" if own_clock else ""
+        clock = f" {zones.timezone_of(agent_id)}" if own_clock else ""  # in the audit note
         try:
             shift = rota_shifts.shift_of(agent_rota, agent_id, edit_day)
         except WfmError:
@@ -191,7 +191,7 @@ def edit_section(
                         version,
                         pending,
                         edited,
-                        f"moved {agent_id}'s shift of {edit_day:%a %d %b} to {new_time:%H:%M}",
+                        f"moved {agent_id}'s shift of {edit_day:%a %d %b} to {new_time:%H:%M}{clock}",
                         zones,
                     )
             elif action == "Move a break" and shift:
@@ -222,7 +222,7 @@ def edit_section(
                             pending,
                             edited,
                             f"moved {agent_id}'s {choices[picked].split()[0]} of {edit_day:%a %d %b} to "
-                            f"{new_time:%H:%M}",
+                            f"{new_time:%H:%M}{clock}",
                             zones,
                         )
             elif action == "Remove the shift" and shift:
@@ -275,7 +275,7 @@ def edit_section(
                                 version,
                                 pending,
                                 edited,
-                                f"added a {template_name} shift for {agent_id} on {edit_day:%a %d %b} at {start_text}",
+                                f"added a {template_name} shift for {agent_id} on {edit_day:%a %d %b} at {start_text}{clock}",
                                 zones,
                             )
             elif not shift:
@@ -321,7 +321,15 @@ def edit_section(
                     st.caption(f"The edits do not change the agents on {queue}.")
                 else:
                     st.caption(f"Change in agents on {queue} per interval:")
-                    st.altair_chart(rc.coverage_change_chart(moved), width="stretch")
+                    st.altair_chart(
+                        rc.coverage_change_chart(
+                            moved,
+                            f"Time in {centre.timezone} (the centre's)"
+                            if zones is not None and zones.on_own_clocks
+                            else "Local time",
+                        ),
+                        width="stretch",
+                    )
                 added = rc.new_violations(
                     violations(version.rota, centre, agents, week_start), found
                 )
