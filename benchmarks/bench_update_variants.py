@@ -3,23 +3,35 @@
 ``cache`` runs ``forecast_history(as_of=...)`` (``auto``, day-ahead) for each of the last
 ``--days`` days of a history and keeps, per day and queue, what the update sees: the
 forecast before the update, the backtest rows its prior is learnt from
-(:func:`wfm.forecast.update_priors.prior_from_selection`) and the day's arrivals. ``score``
-then re-runs the update at several clock times with variants of the prior and the filter
-(a general k-state filter that reduces to :func:`wfm.forecast.intraday_update.filter_day`
-and is checked against it first) and prints the rest-of-day WAPE per period:
+(:func:`wfm.forecast.update_priors.prior_from_selection`) and the day's arrivals
+(``--models``: also each named model's day-ahead forecast and every model's backtest rows,
+in ``OUT.models``). ``score`` then re-runs the update at several clock times with variants
+of the prior and the filter (a general k-state filter that reduces to
+:func:`wfm.forecast.intraday_update.filter_day` and is checked against it first) and prints
+the rest-of-day WAPE per period; ``score-models`` updates several models' forecasts:
 
     python benchmarks/bench_update_variants.py cache --data bank --days 60 --out /tmp/bank60.pkl
     python benchmarks/bench_update_variants.py score /tmp/bank60.pkl --test 20
-    python benchmarks/bench_update_variants.py cache --data sample --days 20 --out /tmp/s20.pkl
-    python benchmarks/bench_update_variants.py score /tmp/s20.pkl --test 20
+    python benchmarks/bench_update_variants.py cache --data sample --days 60 --out /tmp/s60.pkl
+    python benchmarks/bench_update_variants.py score /tmp/s60.pkl --test 20
+    python benchmarks/bench_update_variants.py cache --data bank --days 60 --out /tmp/b.pkl \
+        --models top_down,root_profile,factor,weighted_same_slot
+    python benchmarks/bench_update_variants.py score-models /tmp/b.pkl --test 20
 
 ``wfm`` (argmin over the grid, every hour) reproduces ``bench_forecast.py intraday``.
 Variants: the prior learnt at the update's clock time only (alone, or plus the every-hour
-error), priors averaged with weights ``exp(-(E - E_min) / (tau E_min))`` over the grid
-(E: past days' rest-of-day error), the square-root scale of Weinberg et al. (2007),
-innovations clipped at 2.5 standard deviations (bursts), a second, short fading deviation,
-a prior mean of the day level from the backtest's bias, and the *true* rest-of-day total
-spread by the forecast's profile (an oracle, not usable).
+error), no update when the learnt prior's gain over no update *held out* (each past day
+scored with the prior chosen on the others, :func:`held_out_gain`) is at or below a margin
+(measured over all hours, at the update time, up to it, or within an hour of it), the
+weakest prior within a margin of the best, priors averaged with weights
+``exp(-(E - E_min) / (tau E_min))`` over the grid (E: past days' rest-of-day error), the
+square-root scale of Weinberg et al. (2007), innovations clipped at 2.5 standard
+deviations (bursts), a second, short fading deviation, an extra observation variance
+(overdispersion: a negative-binomial noise instead of Poisson), the past days' errors at
+the same clock time (day level removed) as a shape correction, a prior mean of the day
+level from the backtest's bias, and the *true* rest-of-day total spread by the forecast's
+profile (an oracle, not usable). ``--only`` scores the variants whose names contain one
+of the given words.
 """
 
 from __future__ import annotations
@@ -44,8 +56,11 @@ from wfm.forecast.intraday_update import (  # noqa: E402
     LEVEL_SD_GRID,
     RECENT_MINUTES_GRID,
     RECENT_SD_GRID,
+    UPDATE_STEP_MINUTES,
+    UpdateParameters,
     _past_days,
     filter_day,
+    update_rest_of_day_state,
 )
 
 CLOCKS = (dt.time(10), dt.time(12), dt.time(14))
@@ -64,6 +79,128 @@ TWO = np.array(
         )
     )
 )
+
+#: BASE with an extra observation variance (overdispersion, negative binomial): column 6.
+OVERDISPERSED = np.array(
+    [(*p, 0.0, 60.0, extra) for p in BASE[:, :3] for extra in (0.0, 0.002, 0.005, 0.01, 0.02)]
+)
+
+
+def past_day_errors(
+    detail: pd.DataFrame, grid: np.ndarray, step_minutes: int = UPDATE_STEP_MINUTES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rest-of-day absolute error of each prior on each past day, per update time [contacts].
+
+    Parameters
+    ----------
+    detail
+        Backtest rows (as :func:`fit_update_parameters`).
+    grid
+        ``(P, 3)`` priors: level sd, recent sd, recent minutes.
+    step_minutes
+        Update times are every ``step_minutes`` from the first interval of each day.
+
+    Returns
+    -------
+    errors : numpy.ndarray
+        ``(D, C, P)``: for each past day with at least one update time, each update time
+        and each prior, the absolute error of the updated rest of the day (0 where a day
+        has no such update time).
+    update_minutes : numpy.ndarray
+        ``(C,)`` the update times [minutes after the day's first interval].
+    """
+    days = list(_past_days(detail))
+    longest = max((elapsed[-1] for elapsed, _, _ in days), default=0.0)
+    cuts = np.arange(step_minutes, longest + 1e-9, step_minutes, dtype=float)
+    rows = []
+    for elapsed, actual, forecast in days:
+        levels, recents = filter_day(actual, forecast, elapsed, *grid.T)
+        errors = np.zeros((len(cuts), len(grid)))
+        scored = False
+        for number, cut in enumerate(cuts):
+            seen = int(np.searchsorted(elapsed, cut, side="left"))
+            if seen >= len(elapsed):
+                break
+            ahead = elapsed[seen:] - elapsed[seen - 1]
+            decay = np.exp(-ahead[None, :] / grid[:, 2:3])
+            factor = 1.0 + levels[seen - 1][:, None] + decay * recents[seen - 1][:, None]
+            rest = np.maximum(factor, 0.0) * forecast[None, seen:]
+            errors[number] = np.nansum(np.abs(actual[None, seen:] - rest), axis=1)
+            scored = True
+        if scored:
+            rows.append(errors)
+    return np.array(rows).reshape(len(rows), len(cuts), len(grid)), cuts
+
+
+def held_out_gain(day_errors: np.ndarray, scored: np.ndarray | None = None) -> float:
+    """Relative gain of the learnt prior over no update, each past day held out in turn.
+
+    For each past day the prior is chosen on the *other* days (lowest error summed over
+    all update times) and scored on that day; the gain is ``1 - (sum of those scores) /
+    (no update's error on the same days)``. Choosing the best of a grid on the same days
+    it is scored on always beats no update; held out, a queue whose mornings carry no
+    information about its afternoons scores about as well as no update, or worse.
+
+    Parameters
+    ----------
+    day_errors
+        ``(D, C, P)`` from :func:`past_day_errors` (or ``(D, P)``: one update time);
+        prior 0 must be no update.
+    scored
+        Boolean mask of the update times the gain is measured at (all by default).
+
+    Returns
+    -------
+    float
+        The gain [fraction of no update's error]; 0 with fewer than 2 days or no error.
+
+    Examples
+    --------
+    Two priors (no update, an update) on three days. An update that wins every day
+    keeps its gain held out; one that wins in sample (27 against 30) through one lucky
+    day loses held out:
+
+    >>> float(round(held_out_gain(np.array([[10.0, 8.0], [10.0, 9.0], [10.0, 9.0]])), 3))
+    0.133
+    >>> float(round(held_out_gain(np.array([[10.0, 5.0], [10.0, 11.0], [10.0, 11.0]])), 3))
+    -0.067
+    """
+    day_errors = np.asarray(day_errors, dtype=float)
+    if day_errors.ndim == 2:
+        day_errors = day_errors[:, None, :]
+    if len(day_errors) < 2:
+        return 0.0
+    if scored is None:
+        scored = np.ones(day_errors.shape[1], dtype=bool)
+    per_day = day_errors.sum(axis=1)
+    total = per_day.sum(axis=0)
+    held_out = sum(
+        day_errors[d, scored, int(np.argmin(total - per_day[d]))].sum()
+        for d in range(len(day_errors))
+    )
+    none = day_errors[:, scored, 0].sum()
+    return float(1.0 - held_out / none) if none > 0 else 0.0
+
+
+def shape_correction(rows: pd.DataFrame, minutes_of_day: np.ndarray, window: float) -> np.ndarray:
+    """Relative error of the past days' forecasts at each clock time, day level removed.
+
+    ``rows``: backtest rows at lead 1 (the past days); each day's forecast is first scaled
+    to its actual total, then the ratio of summed actuals to summed forecasts within
+    ``window`` minutes either side of each clock time, minus 1.
+    """
+    starts = pd.DatetimeIndex(rows["interval_start"])
+    clock = (starts - starts.normalize()).total_seconds().to_numpy() / 60
+    actual = rows["actual"].to_numpy(float)
+    forecast = rows["forecast"].to_numpy(float)
+    day = rows["target_date"].to_numpy()
+    scale = pd.Series(actual).groupby(day).transform("sum") / pd.Series(forecast).groupby(
+        day
+    ).transform("sum")
+    level_free = forecast * scale.to_numpy()
+    near = np.abs(minutes_of_day[:, None] - clock[None, :]) <= window
+    bottom = near @ level_free
+    return np.where(bottom > 0, (near @ np.nan_to_num(actual)) / np.maximum(bottom, 1e-9) - 1, 0.0)
 
 
 def cache(args) -> None:
@@ -84,13 +221,23 @@ def cache(args) -> None:
         return update(offered, grid, morning, as_of, minutes, parameters)
 
     engine.prior_from_selection, engine.update_rest_of_day_state = keep_selection, keep_forecast
-    days = {}
+    days, models = {}, {}
     began = time.process_time()
     for target in dates:
         seen.update(selection=[], forecast=[])
         as_of = pd.Timestamp(dt.datetime.combine(target, dt.time(10))).tz_localize(history.timezone)
         engine.forecast_history(history, as_of=as_of, horizon_days=1, workers=1)
         today = frame[local == target].assign(interval_start=starts[local == target])
+        singles = {}
+        for name in args.models.split(",") if args.models else ():
+            single = engine.forecast_history(
+                history, start_date=target, horizon_days=1, model=name, workers=1
+            )
+            for queue, part in single.groupby("queue"):
+                singles.setdefault(str(queue), {})[name] = part.set_index("interval_start")[
+                    "offered"
+                ]
+        models[target] = {}
         queues = []
         for selection, (offered, grid) in zip(seen["selection"], seen["forecast"], strict=True):
             rows = selection.detail
@@ -103,15 +250,26 @@ def cache(args) -> None:
             queues.append(
                 (grid[mine], offered[mine], actual.reindex(grid[mine]).to_numpy(float), rows)
             )
+            every = selection.detail[selection.detail["horizon_days"] == 1]
+            models[target][queue] = (
+                every,
+                {
+                    n: f.reindex(grid[mine]).to_numpy(float)
+                    for n, f in singles.get(queue, {}).items()
+                },
+            )
         days[target] = queues
     print(f"cached {len(dates)} days in {time.process_time() - began:.0f} CPU-s")
     Path(args.out).write_bytes(pickle.dumps(days))
+    if args.models:
+        Path(args.out + ".models").write_bytes(pickle.dumps(models))
 
 
 def kalman(seen, forecast, minutes, grid, root=False, clip=None):
     """Posterior means (T, P, 3) of day level, fading and short fading deviation."""
     count = len(grid)
-    level, recent, recent_min, short, short_min = grid.T
+    level, recent, recent_min, short, short_min = grid.T[:5]
+    extra = grid[:, 5] if grid.shape[1] > 5 else np.zeros(count)
     x = np.zeros((count, 3))
     cov = np.zeros((count, 3, 3))
     noise = np.stack([np.zeros(count), recent**2, short**2], 1)
@@ -136,7 +294,7 @@ def kalman(seen, forecast, minutes, grid, root=False, clip=None):
                     loading / 2,
                 )
             else:
-                error, variance = seen[t] / forecast[t] - 1, 1 / forecast[t]
+                error, variance = seen[t] / forecast[t] - 1, 1 / forecast[t] + extra
             spread = cov @ loading
             total = spread @ loading + variance
             innovation = error - x @ loading
@@ -190,16 +348,32 @@ def score(args) -> None:
         "wfm (every hour, best prior)": dict(),
         "prior for the clock time only": dict(clock=0.0),
         "clock time + every hour": dict(clock=1.0),
+        **{
+            f"wfm, none if held-out gain {scope} <= {margin}": dict(margin=margin, scope=scope)
+            for scope in ("all hours", "at the time", "up to the time", "within 1 h")
+            for margin in (-0.005, -0.0025, 0.0, 0.005, 0.01)
+        },
+        **{
+            f"wfm, weakest prior within {m:.1%} of the best": dict(weak=m)
+            for m in (0.001, 0.002, 0.005, 0.01)
+        },
         "priors averaged, tau 0.02": dict(tau=0.02),
         "priors averaged, tau 0.1": dict(tau=0.1),
         "square-root scale": dict(root=True),
         "innovations clipped at 2.5 sd": dict(clip=2.5),
         "+ short fading deviation": dict(grid=TWO),
+        "overdispersion learnt (extra variance 0-0.02)": dict(grid=OVERDISPERSED),
+        "past days' same-clock errors, x0.5, +-30 min": dict(shape=0.5, window=30.0),
+        "past days' same-clock errors, x1, +-30 min": dict(shape=1.0, window=30.0),
+        "past days' same-clock errors, x0.5, +-60 min": dict(shape=0.5, window=60.0),
         "day level's prior mean = backtest bias": dict(bias=1.0),
         "oracle: true rest-of-day total": "oracle",
     }
+    if args.only:
+        variants = {k: v for k, v in variants.items() if any(w in k for w in args.only.split(","))}
     began = time.process_time()
     sums = {(v, p, c): [0.0, 0.0] for v in variants for p in periods for c in CLOCKS}
+    gains: dict = {}
     for period, chosen in periods.items():
         for target in chosen:
             for grid_index, forecast, actual, rows in days[target]:
@@ -208,6 +382,8 @@ def score(args) -> None:
                 opening = grid_index[0]
                 elapsed = (grid_index - opening).total_seconds().to_numpy() / 60
                 fits: dict = {}
+                day_errors, cuts = past_day_errors(rows, BASE[:, :3])
+                gains.setdefault(period, []).append(held_out_gain(day_errors))
                 for name, spec in variants.items():
                     for clock in CLOCKS:
                         as_of = pd.Timestamp(dt.datetime.combine(target, clock)).tz_localize(
@@ -215,7 +391,17 @@ def score(args) -> None:
                         )
                         ended = np.asarray(grid_index + (grid_index[1] - grid_index[0]) <= as_of)
                         rest = np.asarray(grid_index >= as_of)
-                        if spec is None:
+                        cut = (as_of - grid_index[0]).total_seconds() / 60
+                        scope = spec.get("scope") if isinstance(spec, dict) else None
+                        if scope is not None:
+                            scored = {
+                                "all hours": np.ones(len(cuts), dtype=bool),
+                                "at the time": np.isclose(cuts, cut),
+                                "up to the time": cuts <= cut + 1e-9,
+                                "within 1 h": np.abs(cuts - cut) <= 60 + 1e-9,
+                            }[scope]
+                            gain = held_out_gain(day_errors, scored)
+                        if spec is None or (scope is not None and gain <= spec["margin"]):
                             new = forecast[rest]
                         elif spec == "oracle":
                             new = forecast[rest] * np.nansum(actual[rest]) / forecast[rest].sum()
@@ -238,12 +424,25 @@ def score(args) -> None:
                                 weight = np.exp(
                                     -(error - error.min()) / (spec["tau"] * error.min())
                                 )
+                            elif "weak" in spec:
+                                near = np.flatnonzero(error <= (1 + spec["weak"]) * error.min())
+                                strength = g[near, 0] ** 2 + g[near, 1] ** 2
+                                weight = np.zeros(len(g))
+                                weight[near[np.lexsort((g[near, 2], strength))[0]]] = 1.0
                             else:
                                 weight = np.zeros(len(g))
                                 weight[int(np.argmin(error))] = 1.0
                             used = weight > 1e-6
                             weight = weight[used] / weight[used].sum()
                             base = forecast * (1 + spec.get("bias", 0.0) * bias)
+                            if "shape" in spec:
+                                clock_minutes = (
+                                    grid_index - grid_index.normalize()
+                                ).total_seconds().to_numpy() / 60
+                                tilt = 1 + spec["shape"] * shape_correction(
+                                    rows, clock_minutes, spec["window"]
+                                )
+                                base = base * tilt * base.sum() / (base * tilt).sum()
                             last = np.flatnonzero(ended)[-1]
                             states = kalman(
                                 np.where(ended, actual, np.nan),
@@ -268,6 +467,97 @@ def score(args) -> None:
     for name in variants:
         cells = [sums[name, p, c] for p in periods for c in CLOCKS]
         print(f"| {name} | " + " | ".join(f"{e / n:.4f}" if n else "" for e, n in cells) + " |")
+    for period, values in gains.items():
+        values = np.sort(values)
+        print(
+            f"held-out gain over no update, {period} ({len(values)} queue-days): "
+            f"min {values[0]:.4f}, quartiles {np.quantile(values, 0.25):.4f} "
+            f"{np.median(values):.4f} {np.quantile(values, 0.75):.4f}, max {values[-1]:.4f}"
+        )
+    print(f"{time.process_time() - began:.0f} CPU-s")
+
+
+def _learnt(rows: pd.DataFrame) -> tuple[UpdateParameters, float]:
+    """Best prior on ``rows`` (every hour) and its rest-of-day WAPE there (in sample)."""
+    errors, _ = past_day_errors(rows, BASE[:, :3])
+    total = errors.sum(axis=(0, 1))
+    best = int(np.argmin(total))
+    prior = UpdateParameters(*(float(v) for v in BASE[best, :3]))
+    return prior, float(total[best])
+
+
+def score_models(args) -> None:
+    """Several models' day-ahead forecasts, each updated, then combined or chosen."""
+    days = pickle.loads(Path(args.cache).read_bytes())
+    models = pickle.loads(Path(args.cache + ".models").read_bytes())
+    dates = sorted(days)
+    periods = {"earlier": dates[: -args.test], "test": dates[-args.test :]}
+    names = ("top_down", "root_profile", "factor")
+    candidates = [(n,) for n in names] + [
+        ("top_down", "root_profile"),
+        ("factor", "root_profile"),
+        ("top_down", "factor", "root_profile"),
+    ]
+    began = time.process_time()
+    sums: dict = {}
+    for period, chosen in periods.items():
+        for target in chosen:
+            for grid_index, forecast, actual, rows in days[target]:
+                queue = str(rows["queue"].iloc[0])
+                every, singles = models[target][queue]
+                keyed = {
+                    n: every[every["model"] == n].set_index(["target_date", "interval_start"])
+                    for n in names
+                }
+                own = {}
+                for members in candidates:
+                    past = keyed[members[0]][["actual"]].copy()
+                    past["forecast"] = np.mean([keyed[m]["forecast"] for m in members], axis=0)
+                    prior, error = _learnt(past.reset_index())
+                    today = np.mean([singles[m] for m in members], axis=0)
+                    own[members] = (prior, error / past["actual"].sum(), today)
+                wfm_prior = _learnt(rows)[0]
+                pick = min(candidates, key=lambda c: own[c][1])
+                for clock in CLOCKS:
+                    as_of = pd.Timestamp(dt.datetime.combine(target, clock)).tz_localize(
+                        grid_index.tz
+                    )
+                    morning = pd.Series(actual, index=grid_index)
+                    rest = np.asarray(grid_index >= as_of)
+
+                    minutes = int((grid_index[1] - grid_index[0]).total_seconds() // 60)
+                    rows_out = {
+                        "no update (auto)": forecast,
+                        "wfm (auto updated)": update_rest_of_day_state(
+                            forecast, grid_index, morning, as_of, minutes, wfm_prior
+                        )[0],
+                    }
+                    each = {}
+                    for members in candidates:
+                        prior, _, today = own[members]
+                        each[members] = update_rest_of_day_state(
+                            today, grid_index, morning, as_of, minutes, prior
+                        )[0]
+                        rows_out["+".join(members) + " updated"] = each[members]
+                    rows_out["top_down, root_profile each updated, then averaged"] = np.mean(
+                        [each[("top_down",)], each[("root_profile",)]], axis=0
+                    )
+                    rows_out["all three each updated, then averaged"] = np.mean(
+                        [each[(n,)] for n in names], axis=0
+                    )
+                    rows_out["chosen on past updated error (lead 0)"] = each[pick]
+                    rows_out["auto's update factor on the chosen one"] = own[pick][2] * (
+                        rows_out["wfm (auto updated)"] / np.where(forecast > 0, forecast, 1)
+                    )
+                    for name, new in rows_out.items():
+                        entry = sums.setdefault((name, period, clock), [0.0, 0.0])
+                        entry[0] += np.nansum(np.abs(actual[rest] - new[rest]))
+                        entry[1] += np.nansum(actual[rest])
+    heads = [f"{p} {c:%H:%M}" for p in periods for c in CLOCKS]
+    print("| variant | " + " | ".join(heads) + " |")
+    for name in dict.fromkeys(k[0] for k in sums):
+        cells = [sums.get((name, p, c), [0, 0]) for p in periods for c in CLOCKS]
+        print(f"| {name} | " + " | ".join(f"{e / n:.4f}" if n else "" for e, n in cells) + " |")
     print(f"{time.process_time() - began:.0f} CPU-s")
 
 
@@ -280,11 +570,19 @@ def main() -> None:
     make.add_argument("--data", choices=("bank", "sample"), default="bank")
     make.add_argument("--days", type=int, default=60)
     make.add_argument("--out", required=True)
+    make.add_argument(
+        "--models", default="", help="also cache these models' forecasts (OUT.models)"
+    )
     make.set_defaults(run=cache)
     test = commands.add_parser("score")
     test.add_argument("cache")
     test.add_argument("--test", type=int, default=20, help="last days scored as the test period")
+    test.add_argument("--only", default="", help="variants whose name contains one of these")
     test.set_defaults(run=score)
+    several = commands.add_parser("score-models")
+    several.add_argument("cache")
+    several.add_argument("--test", type=int, default=20)
+    several.set_defaults(run=score_models)
     args = parser.parse_args()
     args.run(args)
 
