@@ -30,6 +30,7 @@ from wfm.config import Centre, SchedulingSettings, parse_centre
 from wfm.data.agents import validate_agents_frame
 from wfm.data.schemas import Agent
 from wfm.scheduling.exports import rota_export_files
+from wfm.scheduling.working_time_law import working_time_law_for
 
 #: Where errors in the page's rule tables come from.
 RULES_SOURCE = "the rota builder's rules"
@@ -328,10 +329,34 @@ def coverage_change_chart(frame: pd.DataFrame, time_title: str = "Local time") -
 
 def violations_table(violations: pd.DataFrame) -> pd.DataFrame:
     """Violations of :func:`wfm.scheduling.check_rota_frame` for display: agent, rule,
-    regulation and the message."""
-    return violations[["agent_id", "rule", "regulation", "message"]].rename(
-        columns={"agent_id": "Agent", "rule": "Rule", "regulation": "Source", "message": "What"}
+    regulation and the message; and the agent's site and zone when checked per site
+    (:func:`wfm.plan.site_compliance.site_violations_frame`)."""
+    columns = ["agent_id", "site", "rule", "regulation", "message"]
+    return violations[[c for c in columns if c in violations.columns]].rename(
+        columns={
+            "agent_id": "Agent",
+            "site": "Site (time zone)",
+            "rule": "Rule",
+            "regulation": "Source",
+            "message": "What",
+        }
     )
+
+
+def site_rule_sets(centre: Centre) -> list[tuple[str, str, bool]]:
+    """Per site of ``centre``: its label ``"site (zone)"``, what its agents are checked
+    against in plain words, and whether wfm has a working-time law table for its country."""
+    out = []
+    for site in centre.sites:
+        local = centre.site_centre(site.name)
+        law = working_time_law_for(local.country)
+        rules = (
+            f"{law.name} and the site's contracts"
+            if law is not None
+            else f"the site's contracts only (no working-time law table for country {local.country!r})"
+        )
+        out.append((f"{site.name} ({local.timezone})", rules, law is not None))
+    return out
 
 
 def new_violations(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

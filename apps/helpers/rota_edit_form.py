@@ -20,6 +20,7 @@ from helpers import state, ui
 from helpers.site_zones import SiteZones, in_agent_zone, in_centre_zone
 from wfm.config import Centre
 from wfm.errors import WfmError
+from wfm.plan.site_compliance import check_rota_by_site, site_violations_frame
 from wfm.scheduling import check_rota_frame, edit_coverage, edits, rota_shifts, rota_site
 from wfm.scheduling.edit_session import PendingEdits, time_in_shift
 
@@ -36,12 +37,26 @@ def violations_of(
     centre_json: str,
     agents_key: tuple,
     week_start: dt.date,
+    sites_key: tuple,
     _centre: Centre,
     _agents,
 ) -> pd.DataFrame:
-    """Violations of the working-time law of the centre's country and of its contracts."""
-    return check_rota_frame(
-        rota, site=rota_site(_centre), agents=list(_agents), week_start=week_start
+    """Violations of the working-time law and of the contracts: of the centre's country and
+    contracts for a centre without sites (``check_rota_frame``), else each agent's site's
+    (:func:`wfm.plan.site_compliance.check_rota_by_site`, with a ``site`` column and the
+    times in each site's zone)."""
+    if not _centre.sites:
+        return check_rota_frame(
+            rota, site=rota_site(_centre), agents=list(_agents), week_start=week_start
+        )
+    return site_violations_frame(
+        check_rota_by_site(
+            rota,
+            _centre,
+            list(_agents),
+            site_of=dict(sites_key) if sites_key else None,
+            week_start=week_start,
+        )
     )
 
 
@@ -49,9 +64,28 @@ def agents_key(agents) -> tuple:
     return tuple((a.agent_id, a.contract, a.team, a.queues) for a in agents)
 
 
-def violations(rota: pd.DataFrame, centre: Centre, agents, week_start: dt.date) -> pd.DataFrame:
+def violations(
+    rota: pd.DataFrame,
+    centre: Centre,
+    agents,
+    week_start: dt.date,
+    zones: SiteZones | None = None,
+) -> pd.DataFrame:
+    """The rota's violations (see :func:`violations_of`); ``zones`` says each agent's site
+    (a centre with ``[[sites]]``; without it, the sites' agents files are read)."""
+    sites_key = (
+        tuple(sorted((agent_id, site.name) for agent_id, site in zones.sites.items()))
+        if zones is not None
+        else ()
+    )
     return violations_of(
-        rota, centre.model_dump_json(), agents_key(agents), week_start, centre, tuple(agents)
+        rota,
+        centre.model_dump_json(),
+        agents_key(agents),
+        week_start,
+        sites_key,
+        centre,
+        tuple(agents),
     )
 
 
@@ -331,7 +365,7 @@ def edit_section(
                         width="stretch",
                     )
                 added = rc.new_violations(
-                    violations(version.rota, centre, agents, week_start), found
+                    violations(version.rota, centre, agents, week_start, zones), found
                 )
                 if added.empty:
                     st.success(

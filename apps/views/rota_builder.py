@@ -370,24 +370,49 @@ with agents_tab, ui.friendly_errors():
     )
 
 with compliance_tab, ui.friendly_errors():
-    found = violations(rota, centre, agents, week_start)
-    law = working_time_law_for(centre.country)
-    rule_set = law.name if law is not None else "the centre's contracts"
-    if law is None:
-        st.info(rule_set_text(None, centre.country), icon=":material/info:")
+    found = violations(rota, centre, agents, week_start, zones)
+    if centre.sites:
+        rule_sets = rc.site_rule_sets(centre)
+        st.caption(
+            "Each agent is checked on its site's clock under its site's rules: "
+            + "; ".join(f"{label}: {rules}" for label, rules, _ in rule_sets)
+            + "."
+        )
+        without_law = [label for label, _, has_law in rule_sets if not has_law]
+        if without_law:
+            st.info(
+                f"wfm has no working-time law table for {', '.join(without_law)}: only the contract "
+                "rules are checked there (rest, breaks and weekly-hours law are not); check the local "
+                "law yourself.",
+                icon=":material/info:",
+            )
+    else:
+        law = working_time_law_for(centre.country)
+        rule_set = law.name if law is not None else "the centre's contracts"
+        if law is None:
+            st.info(rule_set_text(None, centre.country), icon=":material/info:")
     if found.empty:
         st.success(
-            f"No violations of the {rule_set}"
+            "No violations of the working-time law or the contracts of each agent's site."
+            if centre.sites
+            else f"No violations of the {rule_set}"
             + (" or of the centre's contracts." if law is not None else "."),
             icon=":material/verified:",
         )
     else:
         st.error(
-            f"{len(found)} violation(s) of the {rule_set}"
+            f"{len(found)} violation(s) of the working-time law or the contracts of each agent's site."
+            if centre.sites
+            else f"{len(found)} violation(s) of the {rule_set}"
             + (" or the contracts." if law is not None else "."),
             icon=":material/gavel:",
         )
         st.dataframe(rc.violations_table(found), hide_index=True)
+    if zones.on_own_clocks:
+        st.caption(
+            zones.caption()
+            + " Each agent's working days, weeks, night time and rest are read on its site's clock."
+        )
     ui.csv_download(
         "Download violations (CSV)", found, f"violations_v{version.id}.csv", "rota_csv_violations"
     )

@@ -93,3 +93,41 @@ def planned_store(app_env: Path, planned_template: Path) -> Path:
     """The app's store holding a copy of the planned sample week; returns the file's path."""
     shutil.copyfile(planned_template, app_env)
     return app_env
+
+
+@pytest.fixture(scope="session")
+def two_zone_template(tmp_path_factory) -> Path:
+    """A store holding the planned week of a centre whose sites are in two zones sharing a
+    queue: the synthetic two-site centre with site02 moved to New York (country US), the
+    rota stored on London's clock (settings, agents, rota). About 5 s of CPU, once per
+    session (per pytest-xdist worker)."""
+    import tomllib
+
+    import tomli_w
+
+    from wfm.config import load_centre
+    from wfm.data.synthetic.sites import generate_multi_site_centre
+    from wfm.plan.chain import run_plan
+    from wfm.plan.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("two_zone_app")
+    path = generate_multi_site_centre(
+        folder, sites=2, agents_per_site=5, history_weeks=3, forecast_model="seasonal_naive"
+    )
+    raw = tomllib.loads(path.read_text())
+    raw["sites"][1].update(timezone="America/New_York", country="US")
+    raw["scheduling"].update(relative_gap=0.05, time_limit_seconds=120)
+    centre_file = folder / "centre_two_zones.toml"
+    centre_file.write_text(tomli_w.dumps(raw))
+    store = folder / "template.db"
+    Workspace.open(f"sqlite:///{store}", actor="test-planner").save_plan(
+        run_plan(load_centre(centre_file))
+    )
+    return store
+
+
+@pytest.fixture
+def two_zone_store(app_env: Path, two_zone_template: Path) -> Path:
+    """The app's store holding a copy of the two-zone centre's planned week."""
+    shutil.copyfile(two_zone_template, app_env)
+    return app_env

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import tomllib
 
 import pandas as pd
 import pyarrow as pa
 import pytest
-import tomli_w
 from app_testing import WORK_TIMEOUT_SECONDS, assert_no_exception, open_page
 
 from helpers import state
-from wfm.config import load_centre
-from wfm.data.synthetic.sites import generate_multi_site_centre
-from wfm.plan.chain import run_plan
 from wfm.plan.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # plans a two-site week (about 5 s of CPU)
@@ -31,31 +25,6 @@ pytestmark = pytest.mark.slow  # plans a two-site week (about 5 s of CPU)
 PAGE = "views/rota_builder.py"
 LONDON, NEW_YORK = "Europe/London", "America/New_York"
 ZONE_CAPTION = "Times in each agent's site zone: site01 (Europe/London), site02 (America/New_York)."
-
-
-@pytest.fixture(scope="module")
-def two_zone_template(tmp_path_factory):
-    """A store holding the planned week of the two-zone centre (settings, agents, rota)."""
-    folder = tmp_path_factory.mktemp("two_zone_app")
-    path = generate_multi_site_centre(
-        folder, sites=2, agents_per_site=5, history_weeks=3, forecast_model="seasonal_naive"
-    )
-    raw = tomllib.loads(path.read_text())
-    raw["sites"][1].update(timezone=NEW_YORK, country="US")
-    raw["scheduling"].update(relative_gap=0.05, time_limit_seconds=120)
-    centre_file = folder / "centre_two_zones.toml"
-    centre_file.write_text(tomli_w.dumps(raw))
-    store = folder / "template.db"
-    Workspace.open(f"sqlite:///{store}", actor="test-planner").save_plan(
-        run_plan(load_centre(centre_file))
-    )
-    return store
-
-
-@pytest.fixture
-def two_zone_store(app_env, two_zone_template):
-    shutil.copyfile(two_zone_template, app_env)
-    return app_env
 
 
 def workspace(path) -> Workspace:
