@@ -9,6 +9,12 @@ them, with the day's ``forecast.csv`` and ``rota.csv``; "Play the sample day" wr
 folder from the sample centre (a volume spike, two agents absent). The live part of the page
 re-reads the feed and recomputes the position every minute on its own (``st.fragment`` with
 ``run_every``), without rerunning the rest of the page.
+
+A centre with ``[[sites]]`` reads its agents from the sites' agents files. The position is
+the queues' and stays on the centre's clock (the sites share the queues' intervals); when the
+sites are in several time zones, each agent's times (out of adherence since, the re-plan's
+changes) are shown in its own site's zone, the zones named. The sample day is the sample
+centre's: another centre gives its own feed folder.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import data, state, today_charts, ui
-from wfm.data.agents import read_agents
+from helpers.site_zones import wall_clock_by_agent
 from wfm.data.history import read_history
 from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.centre_day import day_now
@@ -63,7 +69,17 @@ with ui.friendly_errors():
         key=state.TODAY_FOLDER,
         help="The folder your telephony export writes to; or play the sample day below.",
     )
-    if st.button("Play the sample day", icon=":material/play_arrow:"):
+    sample_rota = centre.base_dir / "published_rota.csv"
+    playable = sample_rota.is_file() and centre.agent_states is not None and not centre.sites
+    if not playable:
+        st.caption(
+            f"“Play the sample day” plays the sample centre's published rota and agent states "
+            f"({sample_rota.name} and the agent states file beside its centre file); "
+            f"{centre.name} has "
+            + ("sites, each with its own agents file" if centre.sites else "none")
+            + ", so give the folder of its own day's feed."
+        )
+    if st.button("Play the sample day", icon=":material/play_arrow:", disabled=not playable):
         from wfm.intraday.sample_day import play_day, write_played_day
 
         day = dt.date(2026, 10, 20)
@@ -73,7 +89,7 @@ with ui.friendly_errors():
                 centre,
                 day,
                 parse_as_of("11:00", day, centre.timezone),
-                rota_path=centre.base_dir / "published_rota.csv",
+                rota_path=sample_rota,
             )
             write_played_day(played, target)
             _publish_sample_rota(data.workspace(), centre, day)
@@ -96,6 +112,13 @@ with ui.friendly_errors():
     as_of_text = st.text_input(
         "Time (HH:MM; empty for now)", key=state.TODAY_AS_OF, help="The time of the position."
     )
+    zones = data.site_zones(centre)
+    if zones.on_own_clocks:
+        st.caption(
+            f"The position and its charts are on the centre's clock ({centre.timezone}): the sites "
+            "share the queues' intervals. "
+            + zones.caption().replace("Times in", "Each agent's times are in")
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -126,7 +149,7 @@ def _feed_day() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dt.date, pd.T
 def _now(forecast, rota_today, arrivals, day, as_of):
     """The agents, their states so far today and today at ``as_of`` (position and who is out
     of adherence; the rest of the day updated as ``wfm forecast --as-of`` updates it)."""
-    agents = read_agents(centre.resolve(centre.agents), centre)
+    agents = data.centre_agents(centre)
     states = read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of)
     now = day_now(
         centre,
@@ -197,8 +220,13 @@ def live() -> None:
     left, right = st.columns([3, 2])
     left.subheader("Out of adherence now")
     if len(out):
-        since = out["since"].dt.strftime("%H:%M")
-        shown = out.assign(since=since).rename(columns=today_charts.OUT_OF_ADHERENCE_LABELS)
+        since = wall_clock_by_agent(out["since"], out["agent_id"], zones).dt.strftime("%H:%M")
+        shown = out.assign(since=since)
+        if zones.on_own_clocks:
+            shown.insert(1, "site", shown["agent_id"].map(zones.label_of))
+        shown = shown.rename(
+            columns={**today_charts.OUT_OF_ADHERENCE_LABELS, "site": "Site (time zone)"}
+        )
         left.dataframe(shown, hide_index=True)
     else:
         left.write("Everyone is where the rota says.")
@@ -239,7 +267,7 @@ if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
             states=read_states_today(feed / "states.csv", timezone=centre.timezone, as_of=as_of),
             arrivals=arrivals,
             as_of=as_of,
-            agents=read_agents(centre.resolve(centre.agents), centre),
+            agents=data.centre_agents(centre),
             day=day,
             unavailable=read_availability(centre.resolve(centre.availability), centre.timezone)
             if centre.availability
@@ -269,6 +297,12 @@ if saved is not None and saved[0] == str(feed):
     if changes.empty:
         st.info("No change is worth its cost now.", icon=":material/check_circle:")
     elif not accepted_already:
+        clock = {
+            column: wall_clock_by_agent(changes[column], changes["agent_id"], zones).dt.strftime(
+                "%H:%M"
+            )
+            for column in ("old_start", "old_end", "new_start", "new_end")
+        }
         table = pd.DataFrame(
             {
                 "accept": True,
@@ -276,21 +310,24 @@ if saved is not None and saved[0] == str(feed):
                 "agent": changes["agent_id"],
                 "change": changes["kind"].str.replace("_", " "),
                 "activity": changes["activity"],
-                "from": (
-                    changes["old_start"].dt.strftime("%H:%M")
-                    + "–"
-                    + changes["old_end"].dt.strftime("%H:%M")
-                ).where(changes["old_start"] != changes["old_end"], "—"),
-                "to": (
-                    changes["new_start"].dt.strftime("%H:%M")
-                    + "–"
-                    + changes["new_end"].dt.strftime("%H:%M")
-                ).where(changes["new_start"] != changes["new_end"], "—"),
+                "from": (clock["old_start"] + "–" + clock["old_end"]).where(
+                    changes["old_start"] != changes["old_end"], "—"
+                ),
+                "to": (clock["new_start"] + "–" + clock["new_end"]).where(
+                    changes["new_start"] != changes["new_end"], "—"
+                ),
                 "cost": changes["cost"],
                 "service level (alone)": changes["service_level_gain"] * 100,
                 "service level (in the plan)": changes["service_level_gain_in_plan"] * 100,
             }
         )
+        if zones.on_own_clocks:
+            table.insert(3, "site", changes["agent_id"].map(zones.label_of).to_numpy())
+            st.caption(
+                zones.caption()
+                + " The re-plan reads the day on the centre's clock with the centre's break rules "
+                "and contracts."
+            )
         edited = st.data_editor(
             table,
             hide_index=True,
@@ -327,7 +364,7 @@ if saved is not None and saved[0] == str(feed):
                         icon=":material/error:",
                     )
                     st.stop()
-                agents = read_agents(centre.resolve(centre.agents), centre)
+                agents = data.centre_agents(centre)
                 published = publish_changes(
                     ws.url,
                     base,
@@ -352,12 +389,15 @@ if saved is not None and saved[0] == str(feed):
         for agent in published.changes["agent_id"]:
             changed.update(str(agent).split("|"))
         shown = published.rota_day[published.rota_day["agent_id"].isin(changed)]
-        st.dataframe(
-            shown.assign(
-                start=shown["start"].dt.strftime("%H:%M"), end=shown["end"].dt.strftime("%H:%M")
-            )[["agent_id", "activity", "start", "end"]],
-            hide_index=True,
-        )
+        shown = shown.assign(
+            start=wall_clock_by_agent(shown["start"], shown["agent_id"], zones).dt.strftime(
+                "%H:%M"
+            ),
+            end=wall_clock_by_agent(shown["end"], shown["agent_id"], zones).dt.strftime("%H:%M"),
+        )[["agent_id", "activity", "start", "end"]]
+        if zones.on_own_clocks:
+            shown.insert(1, "site", shown["agent_id"].map(zones.label_of))
+        st.dataframe(shown, hide_index=True)
 
 
 # --- place an off-phone activity -------------------------------------------------------------
@@ -410,7 +450,9 @@ with ui.friendly_errors():
             start = row["start"].tz_convert(centre.timezone)
             end = row["end"].tz_convert(centre.timezone)
             st.success(
-                f"{kind.capitalize()} for {', '.join(attendees)}: **{start:%H:%M}–{end:%H:%M}**, "
+                f"{kind.capitalize()} for {', '.join(attendees)}: **{start:%H:%M}–{end:%H:%M}**"
+                + (f" ({centre.timezone}, the centre's clock)" if zones.on_own_clocks else "")
+                + ", "
                 f"costing {row['service_level_loss'] * 100:.3f} points of the day's projected "
                 f"service level (the best of {row['candidates']} possible starts).",
                 icon=":material/event_available:",
