@@ -11,15 +11,6 @@ AGENT_SERIES = {
     "agents_scheduled": "scheduled",
     "agents_present": "present (projected later)",
 }
-#: Column labels of the table of agents out of adherence now.
-OUT_OF_ADHERENCE_LABELS = {
-    "agent_id": "Agent",
-    "team": "Team",
-    "scheduled_activity": "Scheduled",
-    "actual_state": "Doing",
-    "since": "Since",
-    "minutes": "Minutes",
-}
 #: Contact series of the position and their legend labels.
 CONTACT_SERIES = {
     "offered_planned": "forecast as planned",

@@ -27,8 +27,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from helpers import data, state, today_charts, ui
-from helpers.site_zones import wall_clock_by_agent
+from helpers import data, state, today_charts, today_tables, ui
 from wfm.data.history import read_history
 from wfm.data.output_files import read_forecast, read_rota
 from wfm.intraday.centre_day import day_now
@@ -220,14 +219,7 @@ def live() -> None:
     left, right = st.columns([3, 2])
     left.subheader("Out of adherence now")
     if len(out):
-        since = wall_clock_by_agent(out["since"], out["agent_id"], zones).dt.strftime("%H:%M")
-        shown = out.assign(since=since)
-        if zones.on_own_clocks:
-            shown.insert(1, "site", shown["agent_id"].map(zones.label_of))
-        shown = shown.rename(
-            columns={**today_charts.OUT_OF_ADHERENCE_LABELS, "site": "Site (time zone)"}
-        )
-        left.dataframe(shown, hide_index=True)
+        left.dataframe(today_tables.out_of_adherence_table(out, zones), hide_index=True)
     else:
         left.write("Everyone is where the rota says.")
     right.subheader("By team")
@@ -297,32 +289,8 @@ if saved is not None and saved[0] == str(feed):
     if changes.empty:
         st.info("No change is worth its cost now.", icon=":material/check_circle:")
     elif not accepted_already:
-        clock = {
-            column: wall_clock_by_agent(changes[column], changes["agent_id"], zones).dt.strftime(
-                "%H:%M"
-            )
-            for column in ("old_start", "old_end", "new_start", "new_end")
-        }
-        table = pd.DataFrame(
-            {
-                "accept": True,
-                "id": changes["change_id"],
-                "agent": changes["agent_id"],
-                "change": changes["kind"].str.replace("_", " "),
-                "activity": changes["activity"],
-                "from": (clock["old_start"] + "–" + clock["old_end"]).where(
-                    changes["old_start"] != changes["old_end"], "—"
-                ),
-                "to": (clock["new_start"] + "–" + clock["new_end"]).where(
-                    changes["new_start"] != changes["new_end"], "—"
-                ),
-                "cost": changes["cost"],
-                "service level (alone)": changes["service_level_gain"] * 100,
-                "service level (in the plan)": changes["service_level_gain_in_plan"] * 100,
-            }
-        )
+        table = today_tables.replan_changes_table(changes, zones)
         if zones.on_own_clocks:
-            table.insert(3, "site", changes["agent_id"].map(zones.label_of).to_numpy())
             st.caption(
                 zones.caption()
                 + " The re-plan reads the day on the centre's clock with the centre's break rules "
@@ -389,14 +357,7 @@ if saved is not None and saved[0] == str(feed):
         for agent in published.changes["agent_id"]:
             changed.update(str(agent).split("|"))
         shown = published.rota_day[published.rota_day["agent_id"].isin(changed)]
-        shown = shown.assign(
-            start=wall_clock_by_agent(shown["start"], shown["agent_id"], zones).dt.strftime(
-                "%H:%M"
-            ),
-            end=wall_clock_by_agent(shown["end"], shown["agent_id"], zones).dt.strftime("%H:%M"),
-        )[["agent_id", "activity", "start", "end"]]
-        if zones.on_own_clocks:
-            shown.insert(1, "site", shown["agent_id"].map(zones.label_of))
+        shown = today_tables.changed_rota_table(shown, zones)
         st.dataframe(shown, hide_index=True)
 
 
