@@ -24,7 +24,9 @@ def register(commands) -> None:
         "over 17 weeks or the rota if shorter (reg. 4), night workers' 8 h average in 24 (reg. 6); the EU Working "
         "Time Directive 2003/88/EC for a centre in the EU or EEA; for another country (e.g. US) no law table, the "
         "contracts only, as the output notes. With --centre also each agent's contract rules (see the rule table "
-        "in docs/scheduling.md). Prints the rule set checked, then one line per violation.",
+        "in docs/scheduling.md). A centre with [[sites]] has each site's agents checked on the site's clock under its "
+        "own country's law and contracts (times in the site's zone; the CSV gets a site column). Prints the rule "
+        "set checked, then one line per violation.",
         epilog="Exit codes: 0 no violations, 3 violations found, 2 bad input, 1 internal error.",
     )
     parser.add_argument("rota", help="rota CSV (from `wfm schedule`, or uploaded)")
@@ -57,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from wfm.scheduling.working_time_law import working_time_law_for
 
     centre, timezone = centre_and_timezone(args, args.rota, "start")
+    if centre is not None and centre.sites:
+        return _run_by_site(args, centre, timezone)
     agents = None
     if centre is not None and centre.agents is not None:
         from wfm.plan.chain import load_agents
@@ -84,8 +88,15 @@ def run(args: argparse.Namespace) -> int:
     checked = ("working-time rules" if law is not None else "rules") + (
         " and contracts" if agents is not None else ""
     )
-    agent_count = rota["agent_id"].nunique()
-    agents_text = "1 agent" if agent_count == 1 else f"{agent_count} agents"
+    return _verdict(violations, checked, rota["agent_id"].nunique())
+
+
+def _agents_text(count: int) -> str:
+    return "1 agent" if count == 1 else f"{count} agents"
+
+
+def _verdict(violations, checked: str, agent_count: int) -> int:
+    agents_text = _agents_text(agent_count)
     if violations:
         affected = len({violation.agent_id for violation in violations})
         found = "1 violation" if len(violations) == 1 else f"{len(violations)} violations"
@@ -93,3 +104,35 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS  # the rota breaks a rule
     say(f"no violations of the {checked} ({agents_text})")
     return EXIT_OK
+
+
+def _run_by_site(args: argparse.Namespace, centre, timezone: str) -> int:
+    """A centre with ``[[sites]]``: each site's agents on its own clock, under its own law
+    and contracts (:func:`wfm.plan.site_compliance.check_rota_by_site`), times in its zone."""
+    from wfm.data.io import write_csv_atomic
+    from wfm.data.output_files import read_rota
+    from wfm.plan.site_agents import site_agents
+    from wfm.plan.site_compliance import check_rota_by_site, site_violations_frame
+
+    sites = site_agents(centre)
+    output = output_file(args.output) if args.output else None
+    rota = read_rota(args.rota, timezone)
+    checks = check_rota_by_site(
+        rota,
+        centre,
+        [agent for _, agents in sites for agent in agents],
+        site_of={agent.agent_id: place.name for place, agents in sites for agent in agents},
+        opted_out=args.opted_out,
+        week_start=parse_date(args.week_start, "--week-start"),
+    )
+    for check in checks:
+        say(
+            f"rules of {check.label}, {_agents_text(len(check.agent_ids))}: {check.rule_set()}"
+            + (" and the site's contracts" if check.law is not None else "")
+        )
+    violations = [violation for check in checks for violation in check.violations]
+    for violation in violations:
+        say(violation.message)
+    if output is not None:
+        write_csv_atomic(site_violations_frame(checks), output)
+    return _verdict(violations, "rules and contracts of each site", rota["agent_id"].nunique())
