@@ -142,9 +142,7 @@ def test_no_closure_ahead_gives_the_forecast_of_the_models_byte_for_byte(
 ) -> None:
     start = dt.date(2024, 4, 22)
     with_step = forecast_history(history, start_date=start, horizon_days=7, model="top_down")
-    monkeypatch.setattr(
-        engine, "_after_closure", lambda y, grid, names, offered, *rest: (names, offered)
-    )
+    monkeypatch.setattr(engine, "_scale_days", lambda names, offered, *rest: (names, offered))
     without = forecast_history(history, start_date=start, horizon_days=7, model="top_down")
     pd.testing.assert_frame_equal(with_step, without, check_exact=True)
     assert not with_step["model"].str.contains("after closure").any()

@@ -26,6 +26,11 @@ import pandas as pd
 from wfm.data.schemas import History
 from wfm.errors import InputError
 from wfm.execution import Executor
+from wfm.forecast.after_closure import (
+    NO_STATED_CLOSURES,
+    ClosureCalendar,
+    after_closure_factors,
+)
 from wfm.forecast.base import MODELS, make_model
 from wfm.forecast.metrics import bias, mape, mase, seasonal_naive_scale, wape
 from wfm.forecast.parallel import map_queues, one_blas_thread
@@ -232,6 +237,7 @@ def backtest_origins(
     cuts: np.ndarray,
     max_lead_days: int,
     reuse: dict[str, dict] | None = None,
+    closures: ClosureCalendar | None = NO_STATED_CLOSURES,
 ) -> pd.DataFrame:
     """Rolling-origin backtest with every lead from each origin; :data:`DETAIL_COLUMNS` frame.
 
@@ -251,6 +257,12 @@ def backtest_origins(
     scored on); what that fit learnt is stored in the dict (in place) and passed to the
     fits at the later cuts, which then only estimate the rest (for Holt–Winters: the
     initial states, not the smoothing constants).
+
+    Every forecast is then multiplied by the backlog after a closure as the forecast
+    engine delivers it from that origin (:func:`~wfm.forecast.after_closure.after_closure_factors`
+    on the history before *c*, with the horizon *c* .. *c* + ``max_lead_days`` − 1 open
+    but for ``closures``' closed dates: a day without data inside the window is not known
+    closed at the origin). ``closures=None`` scores the models' own forecasts.
     """
     queue = "?" if y.name is None else str(y.name)
     y = y[np.isfinite(y.to_numpy(dtype=float))]
@@ -266,6 +278,7 @@ def backtest_origins(
         index = y.index[window]
         lead = (dates[window] - cut).astype(int) + 1
         scale = seasonal_naive_scale(slot_table(train))
+        backlog = _after_closure(train, index, cut, int(max_lead_days), closures)
         for name in models:
             try:
                 fitted = make_model(name, **reuse.get(name, {})).fit(train, interval_minutes)
@@ -296,12 +309,29 @@ def backtest_origins(
                         "target_date": pd.DatetimeIndex(dates[window]).date,
                         "interval_start": index,
                         "actual": actual[window],
-                        "forecast": forecast,
+                        "forecast": forecast * backlog,
                         "scale": scale,
                     }
                 )
             )
     return pd.concat(pieces, ignore_index=True) if pieces else _empty_detail()
+
+
+def _after_closure(
+    train: pd.Series,
+    index: pd.DatetimeIndex,
+    cut: np.datetime64,
+    max_lead_days: int,
+    closures: ClosureCalendar | None,
+) -> np.ndarray | float:
+    """The engine's backlog multiplier per interval of a backtest window (1 without one)."""
+    if closures is None:
+        return 1.0
+    horizon = cut + np.arange(max_lead_days).astype("timedelta64[D]")
+    factor, _ = after_closure_factors(
+        train, index, horizon, closures, horizon_open=~np.isin(horizon, closures.closed)
+    )
+    return factor
 
 
 def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:

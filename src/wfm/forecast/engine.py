@@ -18,7 +18,11 @@ from wfm.data.free_memory import release_free_memory
 from wfm.data.schemas import FORECAST_COLUMNS, History
 from wfm.errors import InputError
 from wfm.execution import Executor
-from wfm.forecast.after_closure import after_closure_factors
+from wfm.forecast.after_closure import (
+    NO_STATED_CLOSURES,
+    ClosureCalendar,
+    after_closure_factors,
+)
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
@@ -358,10 +362,13 @@ def _forecast_queue(
             train = y[~holiday_dates_mask(y.index, holidays)]
             if not (train.fillna(0) > 0).any():
                 train = y
-        names, offered, dispersion, selection = _model_forecast(
-            train, grid, queue, start_date, horizon_days, interval_minutes, model
+        closures = ClosureCalendar.from_settings(
+            hours.closed_dates, special_days, open_dates=_dates_left_out(y, train)
         )
-        holiday_factor = np.ones(len(grid))
+        names, offered, dispersion, selection = _model_forecast(
+            train, grid, queue, start_date, horizon_days, interval_minutes, model, closures
+        )
+        closed_in_grid = np.zeros(len(grid), dtype=bool)
         holiday_day = np.zeros(len(grid), dtype=bool)
         if holidays is not None and holidays.names:
             holiday_factor, label = holiday_factors(grid, holidays, effects, queue)
@@ -371,18 +378,16 @@ def _forecast_queue(
                 f"{n} + holiday {lab}"
                 for n, lab in zip(names[holiday_day], label[holiday_day], strict=True)
             ]
-        names, offered = _after_closure(
-            y,
-            grid,
-            names,
-            offered,
-            start_date,
-            horizon_days,
-            hours,
-            special_days,
-            holiday_factor,
-            holiday_day,
+            dates, _ = wall_clock(grid)
+            closed_in_grid = (
+                pd.Series(holiday_factor).groupby(dates).transform("max").to_numpy() <= 0
+            )
+        horizon = np.datetime64(start_date, "D") + np.arange(int(horizon_days))
+        factor, label = after_closure_factors(
+            y, grid, horizon, closures, closed_in_grid=closed_in_grid
         )
+        # holiday day types keep their own learnt effect and are not multiplied again
+        names, offered = _scale_days(names, offered, factor, label, ~holiday_day)
         if as_of is not None:
             names, offered = _intraday_update(
                 names, offered, grid, selection, morning, as_of, interval_minutes, queue
@@ -412,14 +417,23 @@ def _forecast_queue(
     return result
 
 
-def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, model):
+def _model_forecast(
+    y, grid, queue, start_date, horizon_days, interval_minutes, model, closures=None
+):
     """``(model name, offered, dispersion)`` per grid interval of one queue.
 
     ``auto`` uses the model chosen for each interval's lead (:func:`select_model`); the
-    dispersion of the quantiles is calibrated per lead on the chosen model's backtest.
+    dispersion of the quantiles is calibrated per lead on the chosen model's backtest,
+    whose forecasts carry the backlog after a closure as this forecast will (``closures``).
     """
     candidates = None if model == "auto" else [model]
-    selection = select_model(y, interval_minutes, candidates=candidates, horizon_days=horizon_days)
+    selection = select_model(
+        y,
+        interval_minutes,
+        candidates=candidates,
+        horizon_days=horizon_days,
+        closures=NO_STATED_CLOSURES if closures is None else closures,
+    )
     dates, _ = wall_clock(grid)
     lead = (dates - np.datetime64(start_date, "D")).astype(int) + 1
     chosen = (
@@ -441,46 +455,19 @@ def _model_forecast(y, grid, queue, start_date, horizon_days, interval_minutes, 
     return names, offered, dispersion, selection
 
 
-def _after_closure(
-    y,
-    grid,
-    names,
-    offered,
-    start_date,
-    horizon_days,
-    hours,
-    special_days,
-    holiday_factor,
-    holiday_day,
-):
-    """Multiply the open forecast days after a closure by the learnt backlog effect.
+def _dates_left_out(y: pd.Series, train: pd.Series) -> np.ndarray:
+    """Dates with data in ``y`` that ``train`` leaves out (holidays): open, not closures."""
+    if len(train) == len(y):
+        return np.array([], dtype="datetime64[D]")
+    dates, _ = wall_clock(pd.DatetimeIndex(y.index))
+    kept, _ = wall_clock(pd.DatetimeIndex(train.index))
+    return np.setdiff1d(dates[np.nan_to_num(y.to_numpy(dtype=float)) > 0], kept)
 
-    Closed: the opening hours' closed dates, closed special days, holidays the centre is
-    closed on (factor 0 all day) and usually-open days without data just before the
-    horizon (:func:`~wfm.forecast.closures.forecast_followers`). Holiday day types keep
-    their own learnt effect and are not multiplied again.
-    """
-    start = np.datetime64(start_date, "D")
-    horizon = start + np.arange(int(horizon_days))
-    closed = [np.datetime64(day, "D") for day in sorted(hours.closed_dates)]
-    open_dates = []
-    for special in special_days:
-        span = np.arange(
-            np.datetime64(special.start_date, "D"),
-            np.datetime64(special.end_date, "D") + np.timedelta64(1, "D"),
-        )
-        (closed if special.kind == "closed" else open_dates).extend(span)
-    dates, _ = wall_clock(grid)
-    day_max = pd.Series(holiday_factor).groupby(dates).transform("max").to_numpy()
-    factor, label = after_closure_factors(
-        y,
-        grid,
-        horizon,
-        closed=np.array(closed, dtype="datetime64[D]"),
-        open_dates=np.array(open_dates, dtype="datetime64[D]"),
-        closed_in_grid=day_max <= 0,
-    )
-    scaled = (label != "") & ~holiday_day
+
+def _scale_days(names, offered, factor, label, where):
+    """Multiply the forecast by ``factor`` where ``where`` and a ``label`` says why; the
+    label is added to the model name (the backlog after a closure)."""
+    scaled = (label != "") & where
     if not scaled.any():
         return names, offered
     offered = offered.copy()

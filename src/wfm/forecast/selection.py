@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
 from wfm.forecast.backtest import backtest_origins, origin_dates
 from wfm.forecast.base import Forecaster, make_model
 from wfm.forecast.combination import DEFAULT_MEMBERS, combination_weights
@@ -162,6 +163,7 @@ def select_model(
     candidates: Sequence[str] | None = None,
     horizon_days: int = 7,
     origins: int = SELECTION_ORIGINS,
+    closures: ClosureCalendar | None = NO_STATED_CLOSURES,
 ) -> ModelSelection:
     """Pick per lead band the candidate with the lowest rolling-origin WAPE (module docstring).
 
@@ -178,6 +180,10 @@ def select_model(
         Days the forecast will cover [days].
     origins
         Origins scored.
+    closures
+        The centre's closed dates and dates known open: the backtest's forecasts carry
+        the backlog after a closure as the forecast engine delivers them
+        (:func:`~wfm.forecast.backtest.backtest_origins`); ``None`` scores the models' own.
 
     Returns
     -------
@@ -197,8 +203,12 @@ def select_model(
     cuts = origin_dates(y, origins, max_lead)
     cheap = [name for name in [*singles, *members] if name not in SCREENED_MODELS]
     screened = [name for name in singles if name in SCREENED_MODELS]
-    detail = backtest_origins(y, interval_minutes, models=cheap, cuts=cuts, max_lead_days=max_lead)
-    detail = _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queue)
+    detail = backtest_origins(
+        y, interval_minutes, models=cheap, cuts=cuts, max_lead_days=max_lead, closures=closures
+    )
+    detail = _screen(
+        y, interval_minutes, detail, screened, singles, cuts, max_lead, queue, closures
+    )
     detail = _add_combinations(detail, combos)
     present = set(pd.unique(detail["model"])) if not detail.empty else set()
     scored = [name for name in [*singles, *combos] if name in present]
@@ -271,7 +281,9 @@ def select_model(
     )
 
 
-def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queue) -> pd.DataFrame:
+def _screen(
+    y, interval_minutes, detail, screened, singles, cuts, max_lead, queue, closures
+) -> pd.DataFrame:
     """Add the screened candidates' backtest: recent origins first, all only if promising."""
     if not screened or not len(cuts):
         return detail
@@ -280,7 +292,13 @@ def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queu
     # reused at the later ones (never learnt from days an origin is scored on).
     learnt: dict[str, dict] = {name: {} for name in screened}
     trial = backtest_origins(
-        y, interval_minutes, models=screened, cuts=recent, max_lead_days=max_lead, reuse=learnt
+        y,
+        interval_minutes,
+        models=screened,
+        cuts=recent,
+        max_lead_days=max_lead,
+        reuse=learnt,
+        closures=closures,
     )
     origin = _origin_of(detail)
     near = detail[np.isin(origin, recent) & detail["model"].isin(singles)]
@@ -308,6 +326,7 @@ def _screen(y, interval_minutes, detail, screened, singles, cuts, max_lead, queu
                         cuts=older,
                         max_lead_days=max_lead,
                         reuse={name: {}},
+                        closures=closures,
                     )
                 )
         else:
