@@ -21,6 +21,17 @@ unrooted with the bias correction of the transform:
 :math:`\hat y = \hat x^2 + \hat\sigma^2 - 1/4`, :math:`\hat\sigma^2` the in-sample
 residual variance on the root scale.
 
+The deviation is a local level :math:`\ell` (a slow drift) plus the AR(1) remainder
+(:func:`_local_level_ar`). A drift of the level does not last: after Labor Day 2003 the
+bank's level rose for two weeks and fell back. The forecast :math:`h` open days ahead
+therefore damps the level towards the weekday means (the long-run mean of the fit
+window), :math:`\phi^h \ell_T + \rho^h (d_T - \ell_T)`, the :math:`h`-step forecast
+of a level that is itself AR(1) with coefficient :math:`\phi` =
+:data:`~wfm.forecast.topdown.LEVEL_DAMPING` (damped as Gardner & McKenzie 1985 damp a
+trend). :math:`\phi` was
+chosen on the bank data's 40 weekdays before the benchmark's test days
+(docs/benchmarks.md, "Day level damped with the lead").
+
 References
 ----------
 .. [1] H. Shen and J. Z. Huang (2005), "Analysis of call centre arrival data using
@@ -44,7 +55,12 @@ from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
 from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
 from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
-from wfm.forecast.topdown import MIN_DAYS_FOR_MONTH_EFFECT, month_day_factors, observed_days
+from wfm.forecast.topdown import (
+    LEVEL_DAMPING,
+    MIN_DAYS_FOR_MONTH_EFFECT,
+    month_day_factors,
+    observed_days,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +88,9 @@ class FactorModel(Forecaster):
         Divide the counts of the first open days after a closure by their learnt backlog
         effect (:func:`~wfm.forecast.closures.closure_effects`) before the SVD, so the
         AR(1) scores do not read a backlog as a change of level.
+    level_damping
+        :math:`\phi` in (0, 1]: the local level of the scores' deviations is damped by
+        :math:`\phi^h` at a lead of :math:`h` open days (module docstring).
 
     Attributes
     ----------
@@ -99,7 +118,9 @@ class FactorModel(Forecaster):
         fit_weeks: int = 30,
         month_day_effect: bool = True,
         closure_effect: bool = True,
+        level_damping: float = LEVEL_DAMPING,
     ):
+        self.level_damping = level_damping
         self.closure_effect = closure_effect
         self.factors = factors
         self.fit_weeks = fit_weeks
@@ -155,8 +176,13 @@ class FactorModel(Forecaster):
         """Forecast scores ``(len(dates), K)`` for local dates after the history (datetime64[D])."""
         steps = np.busday_count(self.last_date_, dates, weekmask=self.open_weekdays_)
         steps = np.maximum(steps, 1)
-        decay = self.ar_[None, :] ** steps[:, None]
-        deviation = self.level_[None, :] + decay * (self.last_deviation_ - self.level_)[None, :]
+        deviation = damped_deviation(
+            self.level_[None, :],
+            self.last_deviation_[None, :],
+            self.ar_[None, :],
+            float(self.level_damping),
+            steps[:, None],
+        )
         return self.weekday_means_[weekday_of(dates)] + deviation
 
     def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:
@@ -174,6 +200,32 @@ class FactorModel(Forecaster):
         return self._fill_from_backup(values, index)
 
 
+def damped_deviation(
+    level: np.ndarray, last: np.ndarray, ar: np.ndarray, damping: float, steps: np.ndarray
+) -> np.ndarray:
+    r"""Forecast deviation from the weekday mean :math:`h` open days ahead.
+
+    :math:`\phi^h \ell_T + \rho^h (d_T - \ell_T)`: the local level :math:`\ell_T`
+    damped by :math:`\phi` per open day, the AR(1) remainder by :math:`\rho`.
+
+    Examples
+    --------
+    >>> float(damped_deviation(np.array(2.0), np.array(3.0), np.array(0.5), 0.9, np.array(2)))
+    1.87
+    """
+    return level * damping**steps + ar**steps * (last - level)
+
+
+def _check_damping(model) -> None:
+    if not 0 < model.level_damping <= 1:
+        raise InputError(
+            f"{model.name}: level_damping must be in (0, 1]",
+            column="level_damping",
+            value=model.level_damping,
+            fix=f"e.g. {LEVEL_DAMPING}; 1 keeps the local level at every lead",
+        )
+
+
 def day_model_fit_days(model, y: pd.Series) -> pd.DataFrame | None:
     """The observed open days (rows: local dates, columns: slots) a day-level model on the
     root scale fits on (:class:`FactorModel`, ``RootProfileModel``), prepared in one way.
@@ -185,6 +237,7 @@ def day_model_fit_days(model, y: pd.Series) -> pd.DataFrame | None:
     ``model.fit_weeks`` weeks. Returns None, after recording the fallback with a warning
     naming queue and model, when fewer than :data:`MIN_FACTOR_DAYS` days remain.
     """
+    _check_damping(model)
     model.backup_ = SameSlotAverage().fit(y, model.interval_minutes_)
     model.fallback_reason_ = None
     days = observed_days(slot_table(y))
@@ -251,7 +304,7 @@ def _local_level_ar(deviation: np.ndarray) -> tuple[float, float, float, float, 
     :math:`d_t - \ell_{t-1}` is AR(1) with coefficient :math:`\rho` (least squares,
     clipped to [0, 0.99]). :math:`\alpha` minimises the one-step squared error over
     :data:`SMOOTHING_GRID`. The forecast :math:`h` open days ahead is
-    :math:`\ell_T + \rho^h (d_T - \ell_T)`.
+    :math:`\phi^h \ell_T + \rho^h (d_T - \ell_T)` (:func:`damped_deviation`).
 
     Returns
     -------

@@ -18,7 +18,9 @@ Poisson counts; :math:`f` the day-of-month index of
   squares (Whittaker) smoother with second-difference penalty ``smooth_penalty``.
 - The **day level** :math:`v_d = \sum_m x_{d,m}` is a weekday mean plus a deviation that
   follows a local level with an AR(1) remainder (WBS's AR(1) day level, with a drift;
-  :func:`~wfm.forecast.factor._local_level_ar`), so a busy yesterday lifts tomorrow.
+  :func:`~wfm.forecast.factor._local_level_ar`), so a busy yesterday lifts tomorrow; the
+  level is damped towards the weekday mean by ``level_damping`` per open day of lead
+  (:func:`~wfm.forecast.factor.damped_deviation`).
 
 The forecast unroots with the bias correction of the transform:
 :math:`\hat y = f_{m}\,(\max(\hat v\, g_w(m), 0)^2 + \hat\sigma^2 - 1/4)`,
@@ -51,9 +53,11 @@ from wfm.forecast.factor import (
     ROOT_OFFSET,
     _local_level_ar,
     counts_from_root,
+    damped_deviation,
     day_model_fit_days,
 )
 from wfm.forecast.slots import DAYS_PER_WEEK, wall_clock, weekday_of
+from wfm.forecast.topdown import LEVEL_DAMPING
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +177,9 @@ class RootProfileModel(Forecaster):
         Divide the counts of the first open days after a closure by their learnt backlog
         effect (:func:`~wfm.forecast.closures.closure_effects`) before fitting, so the
         AR(1) day level does not read a backlog as a change of level.
+    level_damping
+        :math:`\phi` in (0, 1]: the local level of the day level's deviation is damped by
+        :math:`\phi^h` at a lead of :math:`h` open days.
 
     Attributes
     ----------
@@ -198,7 +205,9 @@ class RootProfileModel(Forecaster):
         fit_weeks: int = 30,
         month_day_effect: bool = True,
         closure_effect: bool = True,
+        level_damping: float = LEVEL_DAMPING,
     ) -> None:
+        self.level_damping = level_damping
         self.closure_effect = closure_effect
         self.profile_weeks = profile_weeks
         self.profile_decay = profile_decay
@@ -275,7 +284,9 @@ class RootProfileModel(Forecaster):
     def day_levels(self, dates: np.ndarray) -> np.ndarray:
         """Forecast day levels :math:`\\hat v` (root scale) for local dates after the history."""
         steps = np.maximum(np.busday_count(self.last_date_, dates, weekmask=self.open_weekdays_), 1)
-        deviation = self.level_ + self.ar_**steps * (self.last_deviation_ - self.level_)
+        deviation = damped_deviation(
+            self.level_, self.last_deviation_, self.ar_, float(self.level_damping), steps
+        )
         return self.weekday_levels_[weekday_of(dates)] + deviation
 
     def _predict(self, index: pd.DatetimeIndex) -> np.ndarray:

@@ -41,6 +41,10 @@ SELECTION_ORIGINS = 10
 #: repeat their last week, and a longer lead only needs more history.
 MAX_SELECTION_LEAD_DAYS = 7
 
+#: Lead bands [days] whose pooled errors choose a model each: day-ahead, then the rest of
+#: the week; the last band also covers longer leads.
+LEAD_BANDS = ((1, 1), (2, MAX_SELECTION_LEAD_DAYS))
+
 #: Model used when the history is too short for a backtest.
 DEFAULT_MODEL = "same_slot_average"
 
@@ -217,7 +221,7 @@ def select_model(
             "queue %s: too little history to compare models; using %s", queue, DEFAULT_MODEL
         )
         return ModelSelection(DEFAULT_MODEL, bands=((1, max_lead, DEFAULT_MODEL),))
-    bands = [(1, 1)] + ([(2, max_lead)] if max_lead > 1 else [])
+    bands = lead_bands(max_lead)
     rows, chosen = [], []
     for first, last in bands:
         band = detail[(detail["horizon_days"] >= first) & (detail["horizon_days"] <= last)]
@@ -279,6 +283,15 @@ def select_model(
         params,
         board,
     )
+
+
+def lead_bands(max_lead: int) -> list[tuple[int, int]]:
+    """The lead bands of :data:`LEAD_BANDS` scored for a longest lead [days].
+
+    >>> lead_bands(1), lead_bands(7)
+    ([(1, 1)], [(1, 1), (2, 7)])
+    """
+    return [(first, min(last, max_lead)) for first, last in LEAD_BANDS if first <= max_lead]
 
 
 def _screen(
