@@ -123,6 +123,8 @@ def cache(args) -> None:
 
 
 SUBSTITUTE: dict[str, str] = {}
+#: Leads the choice scores at least (a day-ahead forecast scored at leads 1..N).
+MIN_SCORED_LEAD = 1
 
 
 def cached_backtest(store, with_backlog: bool):
@@ -171,16 +173,19 @@ def forecast_of(store, selection_result, label: str, cut, target) -> pd.DataFram
     return base.assign(forecast=total)
 
 
-def simulate(store, y, targets, horizons, with_backlog=True) -> pd.DataFrame:
+def simulate(store, y, targets, horizons, with_backlog=True, scored_backlog=True) -> pd.DataFrame:
     dates, _ = wall_clock(y.index)
-    selection.backtest_origins = cached_backtest(store, with_backlog)
+    selection.backtest_origins = cached_backtest(store, with_backlog and scored_backlog)
     rows = []
     for target in targets:
         for h in horizons:
             start = target - np.timedelta64(h - 1, "D")
             history = y[dates < start]
             chosen = selection.select_model(
-                history, 5, horizon_days=h, origins=selection.SELECTION_ORIGINS
+                history,
+                5,
+                horizon_days=max(h, MIN_SCORED_LEAD),
+                origins=selection.SELECTION_ORIGINS,
             )
             label = chosen.model_for_lead(h)
             part = forecast_of(store, chosen, label, start, target)
@@ -222,9 +227,18 @@ def score(args) -> None:
             tuple(int(x) for x in band.split("-")) for band in args.bands.split(",")
         )
     selection.SELECTION_ORIGINS = args.origins
+    global MIN_SCORED_LEAD
+    MIN_SCORED_LEAD = args.min_lead
     for item in filter(None, args.use.split(";")):
         SUBSTITUTE[variant(item)[0]] = item
-    result = simulate(store, y, targets, (1, 7), with_backlog=not args.no_after_closure)
+    result = simulate(
+        store,
+        y,
+        targets,
+        (1, 7),
+        with_backlog=not args.no_after_closure,
+        scored_backlog=not args.unscored_after_closure,
+    )
     report(result, targets, args.test)
     if args.save:
         result.to_pickle(args.save)
@@ -243,7 +257,13 @@ def main() -> None:
     run.add_argument("--days", type=int, default=60)
     run.add_argument("--test", type=int, default=20)
     run.add_argument("--no-after-closure", action="store_true")
+    run.add_argument(
+        "--unscored-after-closure",
+        action="store_true",
+        help="the delivered forecast has the step, the choice's backtest not (main before daylevel)",
+    )
     run.add_argument("--save", default="")
+    run.add_argument("--min-lead", type=int, default=1, help="leads the choice scores at least")
     run.add_argument("--extra", default="", help="more caches of variants, ';'-separated")
     run.add_argument("--origins", type=int, default=selection.SELECTION_ORIGINS)
     run.add_argument("--bands", default="", help="lead bands, e.g. 1-1,2-4,5-7")

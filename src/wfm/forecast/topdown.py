@@ -60,13 +60,15 @@ def observed_days(table: pd.DataFrame) -> pd.DataFrame:
     A day is kept when it has volume and at least :data:`PARTIAL_DAY_FRACTION` of the
     usual (median) number of observed intervals of its weekday.
     """
-    counts = table.notna().sum(axis=1)
-    totals = table.sum(axis=1, min_count=1)
-    weekday = table.index.day_of_week
-    usual = counts[counts > 0].groupby(weekday[counts > 0]).median().reindex(weekday).to_numpy()
-    keep = (totals > 0).to_numpy() & (
-        counts.to_numpy() >= PARTIAL_DAY_FRACTION * np.nan_to_num(usual, nan=np.inf)
-    )
+    values = table.to_numpy(dtype=float)
+    seen = np.isfinite(values)
+    counts = seen.sum(axis=1)
+    totals = np.where(seen, values, 0.0).sum(axis=1)
+    weekday = table.index.day_of_week.to_numpy()
+    usual = np.full(DAYS_PER_WEEK, np.inf)
+    for day in np.unique(weekday[counts > 0]):
+        usual[day] = np.median(counts[(weekday == day) & (counts > 0)])
+    keep = (totals > 0) & (counts >= PARTIAL_DAY_FRACTION * usual[weekday])
     return table[keep]
 
 
