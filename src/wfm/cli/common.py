@@ -280,17 +280,23 @@ def rota_command_files(
     centre, groups, requirements, rota, solves, start_date, out_dir: Path, streamed_rota=None
 ):
     """The files of a rota command's rota (:func:`wfm.plan.chain.rota_files`, reviewed per
-    staffing group; ``streamed_rota``: its rows written as the groups arrived) and its
-    service summary; says the rota's and each group's solve."""
+    staffing group; ``streamed_rota``: its rows written as the groups arrived; a centre with
+    sites adds ``violations.csv``, each site checked on its own clock,
+    :func:`wfm.plan.site_compliance.plan_checks`) and its service summary; says the rota's
+    and each group's solve."""
     from wfm.plan.centre_rota import review_centre
     from wfm.plan.chain import rota_files
     from wfm.plan.groups import agent_site_timezones
+    from wfm.plan.site_compliance import checks_text, plan_checks
 
     projected, summary = review_centre(centre, requirements, rota.coverage, start_date, groups)
     agents = [agent for group in groups for agent in group.agents]
     say(f"rota: {rota.summary.describe()}")
     for group in solves:
         say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
+    compliance = plan_checks(centre, rota.rota, agents, start_date)
+    if compliance:  # a centre with sites: each site's agents on their own clock
+        say(f"working time: {checks_text(compliance)} (violations.csv)")
     files = rota_files(
         centre,
         agents,
@@ -302,6 +308,7 @@ def rota_command_files(
         start_date,
         streamed_rota,
         agent_timezones=agent_site_timezones(groups),
+        compliance=compliance,
     )
     cover = files.get(out_dir / "shift_cover.csv")
     if cover is not None:

@@ -89,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
         f"  service       {total['service_level']:.1%} within threshold over the week, "
         f"{int(total['intervals_under_staffed'])} of {int(total['intervals'])} queue-intervals under-staffed"
     )
+    if result.compliance:  # a centre with sites: each site's agents on their own clock
+        from wfm.plan.site_compliance import checks_text
+
+        say(f"  working time  {checks_text(result.compliance)} (violations.csv)")
     say(f"  files         {', '.join(path.name for path in paths.values())} in {Path(args.output)}")
     if args.store is not None:
         from wfm.store.repository import save_plan

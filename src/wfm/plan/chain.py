@@ -54,6 +54,7 @@ from wfm.plan.groups import (
     staffing_groups,
 )
 from wfm.plan.report import plan_report
+from wfm.plan.site_compliance import SiteCheck, plan_checks, site_violations_frame
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import RotaResult
@@ -98,6 +99,11 @@ class PlanResult:
     agent_timezones
         Each agent's time zone (its site's), by agent id
         (:func:`wfm.plan.groups.agent_site_timezones`); empty means the centre's zone.
+    compliance
+        The rota's check against the working-time law and the contracts, one
+        :class:`~wfm.plan.site_compliance.SiteCheck` per site, each on its site's clock
+        (:func:`wfm.plan.site_compliance.plan_checks`); empty for a centre without sites
+        (not checked here).
     """
 
     centre: Centre
@@ -112,6 +118,7 @@ class PlanResult:
     timings_seconds: dict[str, float] = field(default_factory=dict)
     groups: tuple[GroupSolve, ...] = ()
     agent_timezones: dict[str, str] = field(default_factory=dict)
+    compliance: tuple[SiteCheck, ...] = ()
 
 
 def service_targets(centre: Centre) -> dict[str, ServiceTarget]:
@@ -424,6 +431,12 @@ def run_plan(
     else:
         projected, summary = review_rota(centre, requirements, rota, start_date)
     timings["review"] = time.perf_counter() - clock
+    compliance: tuple[SiteCheck, ...] = ()
+    if centre.sites:  # each site's agents on their own clock, law and contracts
+        clock = time.perf_counter()
+        report(0.99, "checking working time at each site")
+        compliance = plan_checks(centre, rota.rota, agents, start_date)
+        timings["compliance"] = time.perf_counter() - clock
     report(1.0, "done")
     return PlanResult(
         centre,
@@ -438,6 +451,7 @@ def run_plan(
         timings,
         solves,
         agent_site_timezones(groups),
+        compliance,
     )
 
 
@@ -537,6 +551,7 @@ def rota_files(
     start_date: dt.date | None = None,
     streamed_rota: StreamedRota | None = None,
     agent_timezones: Mapping[str, str] | None = None,
+    compliance: Sequence[SiteCheck] = (),
 ) -> dict[Path, object]:
     """The files of a rota, by path: ``rota.csv``, ``coverage.csv``, ``agent_summary.csv``,
     ``service_summary.csv``, ``solve_summary.json``, ``rota.xlsx`` and
@@ -546,7 +561,10 @@ def rota_files(
     ``streamed_rota``: the groups' rota rows already written as they arrived; ``rota.csv`` is
     then its joined file (the same bytes), unless the rota was one model.
     ``agent_timezones``: each agent's zone (:func:`wfm.plan.groups.agent_site_timezones`), for
-    the workbook's and calendars' local times."""
+    the workbook's and calendars' local times. ``compliance``: the rota's checks by site
+    (:func:`wfm.plan.site_compliance.plan_checks`), written as ``violations.csv``
+    (:func:`~wfm.plan.site_compliance.site_violations_frame`: a ``site`` column, times in each
+    site's zone) when there are any (a centre with sites), even with no violation."""
     solve = solve_summary_dict(rota, groups)
     prepared = streamed_rota.prepared(rota.rota, len(groups)) if streamed_rota else None
     files: dict[Path, object] = {
@@ -562,6 +580,8 @@ def rota_files(
     cover = shift_cover(centre, rota, start_date) if start_date is not None else None
     if cover is not None:
         files[out_dir / "shift_cover.csv"] = cover
+    if compliance:
+        files[out_dir / "violations.csv"] = site_violations_frame(compliance)
     files.update(
         rota_export_files(
             rota.rota,
@@ -582,7 +602,8 @@ def write_plan(
     """Write the plan's files into ``out_dir``, all or nothing.
 
     Files: ``forecast.csv``, ``requirements.csv``, ``report.md`` and those of
-    :func:`rota_files` (with its ``streamed_rota``). Returns the paths by file name (the
+    :func:`rota_files` (with its ``streamed_rota``, and ``violations.csv`` for a centre with
+    sites). Returns the paths by file name (the
     calendars by their folder).
     """
     out_dir = Path(out_dir)
@@ -600,6 +621,7 @@ def write_plan(
             start_date=result.start_date,
             streamed_rota=streamed_rota,
             agent_timezones=result.agent_timezones,
+            compliance=result.compliance,
         ),
         out_dir / "report.md": plan_report(result),
     }

@@ -549,7 +549,9 @@ def merge_rotas(results: Sequence[RotaResult], timezone: str, wall_seconds: floa
 
     The combined summary adds the groups' objectives, bounds, sizes and hours (so its gap
     is the gap of the whole rota) and takes the worst status; ``wall_seconds`` is the wall
-    time of the whole scheduling step.
+    time of the whole scheduling step. The groups' ``violations`` are not merged (the
+    result's are ``None``): a centre with sites is checked by its plan, each site's agents
+    on their own clock (:func:`wfm.plan.site_compliance.plan_checks`).
     """
     summaries = [result.summary for result in results]
     objectives = [s.objective for s in summaries]

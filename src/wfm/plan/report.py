@@ -30,6 +30,7 @@ from wfm.staffing.targets import BINDING_ASA, BINDING_OCCUPANCY, BINDING_SERVICE
 if TYPE_CHECKING:
     from wfm.plan.chain import PlanResult
     from wfm.plan.groups import GroupSolve
+    from wfm.plan.site_compliance import SiteCheck
 
 #: Intervals listed under "Worst intervals".
 WORST_INTERVALS = 10
@@ -80,6 +81,7 @@ def plan_report(result: PlanResult) -> str:
         forecast_models=result.forecast.groupby("queue")["model"].first().to_dict(),
         timings_seconds=result.timings_seconds,
         groups=result.groups,
+        compliance=result.compliance,
     )
     cover = shift_cover(result.centre, result.rota, result.start_date)
     return text if cover is None else text + "\n" + "\n".join(shift_cover_lines(cover)) + "\n"
@@ -110,6 +112,42 @@ def shift_cover_lines(cover: pd.DataFrame) -> list[str]:
             f"- {row.date} {row.shift_type}: {row.agents_scheduled:g} of {row.agents_wanted:g} agents."
         )
     return lines
+
+
+#: Violations quoted per site in the report (all of them are in ``violations.csv``).
+QUOTED_VIOLATIONS = 5
+
+
+def compliance_lines(checks: Sequence[SiteCheck]) -> list[str]:
+    """The report's section on working time: per site, the rules checked (its country's law
+    and its contracts, on its own clock) and its violations, the first
+    :data:`QUOTED_VIOLATIONS` quoted (times in the site's zone); empty without checks."""
+    if not checks:
+        return []
+    lines = [
+        "## Working time at each site",
+        "",
+        "Each site's agents are checked on their own site's clock (their local days, weeks "
+        "and night time) against their site's working-time law and contracts; every "
+        "violation is in `violations.csv`, its times in the site's zone.",
+        "",
+    ]
+    for check in checks:
+        found = len(check.violations)
+        agents = len({violation.agent_id for violation in check.violations})
+        verdict = (
+            "no violations"
+            if not found
+            else f"{found} violation{'s' * (found != 1)} ({agents} agent{'s' * (agents != 1)})"
+        )
+        rules = f"{check.law.name} and the contracts" if check.law else check.rule_set()
+        lines.append(
+            f"- **{check.label}**, {len(check.agent_ids)} agents: {verdict}. Checked: {rules}."
+        )
+        lines.extend(f"  - {v.message}" for v in check.violations[:QUOTED_VIOLATIONS])
+        if found > QUOTED_VIOLATIONS:
+            lines.append(f"  - ... and {found - QUOTED_VIOLATIONS} more.")
+    return [*lines, ""]
 
 
 def group_lines(groups: Sequence[GroupSolve]) -> list[str]:
@@ -157,6 +195,7 @@ def planner_report(
     forecast_models: Mapping[str, str] | None = None,
     timings_seconds: Mapping[str, float] | None = None,
     groups: Sequence[GroupSolve] = (),
+    compliance: Sequence[SiteCheck] = (),
 ) -> str:
     """The report's Markdown from its parts.
 
@@ -181,6 +220,9 @@ def planner_report(
         Forecast model per queue; time per step [seconds] (technical details).
     groups
         Solve summaries per staffing group (:mod:`wfm.plan.groups`), when several.
+    compliance
+        The rota's working-time checks by site (:func:`wfm.plan.site_compliance.plan_checks`),
+        for a centre with sites; none leaves the section out.
     """
     period = "Week" if weeks == 1 else f"{weeks} weeks"
     daily = daily_service(projected, centre.interval_minutes, targets, centre.timezone)
@@ -217,6 +259,7 @@ def planner_report(
         *worst_interval_lines(projected, centre.timezone),
         "",
         *group_lines(groups),
+        *compliance_lines(compliance),
         "## Words used here",
         "",
         *GLOSSARY,

@@ -6,10 +6,16 @@ but an agent's working days, weeks, night time and rest are those of its site's 
 and the law and contracts that bind it are its site's (:meth:`wfm.config.Centre.site_centre`:
 the site's zone, country and contracts). :func:`check_rota_by_site` therefore checks each
 site's agents on their own with :func:`wfm.scheduling.compliance.check_rota`, as
-``wfm check-rota --centre`` checks a rota against one site's centre, and each staffing group
-of ``wfm plan`` is checked in its own zone. The violations' times are in the site's zone.
+``wfm check-rota --centre`` checks a rota against one site's centre. The violations' times
+are in the site's zone.
 
 A centre without sites is checked in one piece, exactly as :func:`check_rota` does.
+
+A plan's own check (:func:`plan_checks`): ``wfm plan`` and ``wfm schedule`` check the rota of
+a centre with sites this way and write the breaches beside it (``violations.csv``, a section
+of ``report.md``), so that a staffing group joining sites in different zones (one model on
+the group's reference clock, :mod:`wfm.scheduling.site_clocks`) is judged on each agent's
+own clock and law, never on the reference zone's.
 """
 
 from __future__ import annotations
@@ -164,6 +170,52 @@ def _check(
     )
 
 
+def plan_checks(
+    centre: Centre,
+    rota: pd.DataFrame,
+    agents: Sequence[Agent],
+    start_date: dt.date,
+) -> tuple[SiteCheck, ...]:
+    """The compliance checks that go out with a planned rota of ``centre``.
+
+    A centre with ``[[sites]]``: :func:`check_rota_by_site` from ``start_date`` (each site's
+    agents on their site's clock, law and contracts, weeks from each site's local midnight).
+    A centre without sites: none (empty), so its plan's files stay as they were
+    (``wfm check-rota`` checks such a rota on the centre's clock).
+
+    Parameters
+    ----------
+    centre
+        The centre planned.
+    rota
+        The planned rota's rows (:data:`wfm.data.schemas.ROTA_COLUMNS`, any zone).
+    agents
+        The planned agents (their contracts).
+    start_date
+        First local date of the plan.
+    """
+    if not centre.sites:
+        return ()
+    return tuple(check_rota_by_site(rota, centre, agents, week_start=start_date))
+
+
+def checks_text(checks: Sequence[SiteCheck]) -> str:
+    """Each check's violations counted, in one line.
+
+    >>> checks_text([SiteCheck("york", "America/New_York", "US", None, ("n1",), ())])
+    'york (America/New_York): no violations'
+    """
+    return "; ".join(
+        f"{check.label}: "
+        + (
+            f"{len(check.violations)} violation{'s' * (len(check.violations) != 1)}"
+            if check.violations
+            else "no violations"
+        )
+        for check in checks
+    )
+
+
 def site_violations_frame(checks: Sequence[SiteCheck]) -> pd.DataFrame:
     """The checks' violations as one table (:data:`wfm.scheduling.rota_view.VIOLATION_COLUMNS`
     and ``site``, the :attr:`SiteCheck.label`), times as text in each site's zone with its
@@ -187,4 +239,4 @@ def site_violations_frame(checks: Sequence[SiteCheck]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-__all__ = ["SiteCheck", "check_rota_by_site", "site_violations_frame"]
+__all__ = ["SiteCheck", "check_rota_by_site", "checks_text", "plan_checks", "site_violations_frame"]

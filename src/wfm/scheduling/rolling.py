@@ -142,6 +142,9 @@ def schedule_rolling(
     from wfm.scheduling.compliance import check_rota, contract_violations
     from wfm.scheduling.week import RotaResult
 
+    if site.clocks:  # schedule_week refuses these: the week boundaries and the check below
+        # read one clock (a group's sites are checked on theirs by wfm.plan.site_compliance)
+        raise RuntimeError("a rolling horizon was started for sites on different clocks")
     report = progress or no_progress
     started = time.perf_counter()
     contracts = {contract.name: contract for contract in site.contracts}

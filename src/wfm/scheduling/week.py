@@ -62,7 +62,10 @@ class RotaResult:
         (:func:`wfm.scheduling.compliance.check_rota` with the centre's law) when the
         scheduling run checked the rota itself (the rolling horizon does), so that a caller
         need not check it again (at 2,000 agents over 4 weeks the check costs some 20 s of
-        CPU); ``None`` when it was not checked.
+        CPU); ``None`` when it was not checked. Only a model on one clock is checked here: a
+        model joining sites in different time zones (``site.clocks``) never rolls, and a
+        centre with sites is checked by its plan, each site's agents on their own clock
+        under their own law (:func:`wfm.plan.site_compliance.plan_checks`).
     """
 
     rota: pd.DataFrame
