@@ -209,14 +209,17 @@ def run(args: argparse.Namespace) -> int:
         start_date = as_of.date()  # the whole as-of day, updated from its arrivals so far
     elif start_date is None:
         start_date, already_history = start_after_history(history, opening_hours)
+    holidays = holiday_calendar_args(
+        args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
+    )
     models: dict[str, str] = {}
 
     def write_queue(number, piece) -> None:
         """Each queue's forecast goes to the output's spill folder as soon as it arrives."""
         if already_history is not None:  # the rest of the history's last day only
             piece = piece.loc[piece["interval_start"] > already_history].reset_index(drop=True)
-        if len(piece):
-            models[str(piece["queue"].iloc[0])] = str(piece["model"].iloc[0])
+        if len(piece):  # the model, without what the day adds (holiday, update, closure)
+            models[str(piece["queue"].iloc[0])] = str(piece["model"].iloc[0]).split(" + ")[0]
         sink.add(number, piece)
 
     with (
@@ -235,15 +238,22 @@ def run(args: argparse.Namespace) -> int:
             special_days=special_days,
             overrides=overrides,
             as_of=as_of,
-            holidays=holiday_calendar_args(
-                args, history, centre, start_date + dt.timedelta(days=args.horizon_days)
-            ),
+            holidays=holidays,
             on_queue=write_queue,
         )
         if sink.rows == 0:  # raised inside: the streamed parts are dropped, nothing written
             from wfm.errors import InputError
 
             end = start_date + dt.timedelta(days=args.horizon_days - 1)
+            if as_of is not None and args.horizon_days == 1:
+                raise InputError(
+                    f"the centre is closed on {start_date:%A %Y-%m-%d}, the --as-of day: "
+                    "there is no rest of the day to update",
+                    source=str(args.centre or args.history),
+                    column="--as-of",
+                    value=args.as_of,
+                    fix="give a time on an open day, or forecast more days (--horizon-days)",
+                )
             raise InputError(
                 f"no open interval to forecast from {start_date} to {end}: the centre is closed "
                 "on all of those days",
@@ -255,6 +265,7 @@ def run(args: argparse.Namespace) -> int:
     without_aht = queues_without_aht(history)
     if without_aht:
         warn(f"note: {missing_aht_question(without_aht)}; the forecast's aht_seconds is empty")
+    _report(args, forecast, holidays, history)
     if leaderboard is not None:
         import pandas as pd
 
@@ -272,4 +283,38 @@ def run(args: argparse.Namespace) -> int:
         f"forecast: {rows:,} intervals from {start_date} for {args.horizon_days} days ({models}; "
         f"{grid}) -> {output}"
     )
+    if leaderboard is not None:
+        say(f"model choice: every candidate's backtest WAPE and bias -> {leaderboard}")
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace, forecast, holidays, history) -> None:
+    """Say how each queue's model was chosen, what its holidays apply and what the
+    intraday update saw (:mod:`wfm.cli.forecast_report`)."""
+    from wfm.cli.forecast_report import (
+        holiday_lines,
+        intraday_lines,
+        local_clock,
+        model_choice_lines,
+    )
+
+    for line in model_choice_lines(forecast.attrs.get("model_choice", [])):
+        say(f"model choice: {line}")
+    if not args.leaderboard and len(forecast.attrs.get("model_choice", [])) > 2:
+        say("model choice: --leaderboard FILE saves every candidate's score")
+    source = holidays.source if holidays is not None else "holidays"
+    for line in holiday_lines(forecast.attrs.get("holiday_effects", []), source):
+        say(line)
+    if args.as_of is not None:
+        asked = parse_as_of(args.as_of)
+        if asked.tzinfo is not None:
+            say(
+                f"--as-of {args.as_of} is {local_clock(asked, history.timezone)} on the centre's clock"
+            )
+        lines, warnings = intraday_lines(
+            forecast.attrs.get("intraday_update", []), history.timezone
+        )
+        for line in lines:
+            say(line)
+        for line in warnings:
+            warn(line)

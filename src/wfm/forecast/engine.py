@@ -28,6 +28,7 @@ from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
 from wfm.forecast.holiday_effects import (
     HolidayCalendar,
+    borrow_effect,
     holiday_dates_mask,
     holiday_factors,
     learn_holiday_effects,
@@ -66,6 +67,10 @@ FORECAST_RESULT_COLUMNS = (
     "override",
     "offered_before_override",
 )
+
+#: What each queue's forecast tells beside its rows, as records in the result's ``attrs``
+#: (see :func:`forecast_history`).
+REPORT_ATTRS = ("model_choice", "holiday_effects", "intraday_update")
 
 #: Columns the per-queue forecast has before special days and overrides.
 _MODEL_COLUMNS = FORECAST_RESULT_COLUMNS[:9]
@@ -158,7 +163,14 @@ def forecast_history(
         ``attrs["model_choice"]`` holds the leaderboard of the model choice per queue and
         lead band as records (``pd.DataFrame(result.attrs["model_choice"])``, columns
         :data:`~wfm.forecast.selection.SELECTION_COLUMNS`; the ``chosen`` row is what was
-        used and the WAPE column why).
+        used and the WAPE column why). ``attrs["holiday_effects"]``: one record per queue
+        and forecast date that is a holiday day type (``queue``, ``date``, ``day_type``,
+        ``day_ratio``, ``occurrences``, ``source``: learned, borrowed or ordinary).
+        ``attrs["intraday_update"]``: with ``as_of``, one record per queue (``queue``,
+        ``as_of``, ``day_intervals`` [open intervals of the as-of day], ``observed_intervals``, ``observed_contacts``, ``forecast_so_far``
+        [contacts the model expected in the intervals that ended by ``as_of``],
+        ``rest_intervals``, ``rest_before``, ``rest_after`` [contacts in the rest of the
+        day before and after the update], ``factor``).
 
     Raises
     ------
@@ -242,11 +254,12 @@ def forecast_history(
             list(FORECAST_RESULT_COLUMNS)
         ]
 
-    choice: list = []
+    reports: dict[str, list] = {name: [] for name in REPORT_ATTRS}
     streamed = on_queue is not None and overrides is None
 
     def deliver(number: int, piece: pd.DataFrame) -> None:
-        choice.extend(piece.attrs.pop("model_choice", []))
+        for name in REPORT_ATTRS:
+            reports[name].extend(piece.attrs.pop(name, []))
         on_queue(number, finish(piece))
 
     release_free_memory()  # what reading and checking the history left, before the fan-out
@@ -265,14 +278,18 @@ def forecast_history(
     report(1.0, "forecast done")
     if streamed:
         empty = _empty_forecast(history.timezone)
-        # in queue order, as one call would list them (finishing order varies)
-        empty.attrs["model_choice"] = sorted(choice, key=lambda row: queues.index(row["queue"]))
+        for name, records in reports.items():
+            # in queue order, as one call would list them (finishing order varies)
+            empty.attrs[name] = sorted(records, key=lambda row: queues.index(row["queue"]))
         return empty
     if not pieces:
         return _empty_forecast(history.timezone)
-    choice = [row for piece in pieces for row in piece.attrs.pop("model_choice", [])]
+    reports = {
+        name: [row for piece in pieces for row in piece.attrs.pop(name, [])]
+        for name in REPORT_ATTRS
+    }
     result = finish(pd.concat(pieces, ignore_index=True))
-    result.attrs["model_choice"] = choice
+    result.attrs.update(reports)
     if on_queue is not None:  # overrides are checked against every queue at once
         for number, queue in enumerate(queues):
             on_queue(number, result[result["queue"] == queue].reset_index(drop=True))
@@ -352,6 +369,8 @@ def _forecast_queue(
     )
     dispersion = np.zeros(len(grid))
     selection = None
+    holiday_records: list[dict] = []
+    update_records: list[dict] = []
     if not (y.fillna(0) > 0).any():
         logger.warning("queue %s: no contacts offered in the history; forecasting zero", queue)
         names, offered = np.full(len(grid), ZERO_MODEL, dtype=object), np.zeros(len(grid))
@@ -371,6 +390,7 @@ def _forecast_queue(
         closed_in_grid = np.zeros(len(grid), dtype=bool)
         holiday_day = np.zeros(len(grid), dtype=bool)
         if holidays is not None and holidays.names:
+            effects, holiday_records = _holiday_effects_used(grid, holidays, effects, queue)
             holiday_factor, label = holiday_factors(grid, holidays, effects, queue)
             offered = offered * holiday_factor
             holiday_day = label != ""
@@ -389,7 +409,7 @@ def _forecast_queue(
         # holiday day types keep their own learnt effect and are not multiplied again
         names, offered = _scale_days(names, offered, factor, label, ~holiday_day)
         if as_of is not None:
-            names, offered = _intraday_update(
+            names, offered, update_records = _intraday_update(
                 names, offered, grid, selection, morning, as_of, interval_minutes, queue
             )
     aht_seconds = forecast_aht(rows, grid)
@@ -414,7 +434,38 @@ def _forecast_queue(
     if selection is not None and selection.leaderboard is not None:
         # Plain records, not a frame: pandas compares attrs when frames are concatenated.
         result.attrs["model_choice"] = selection.leaderboard.to_dict("records")
+    result.attrs["holiday_effects"] = holiday_records
+    result.attrs["intraday_update"] = update_records
     return result
+
+
+def _holiday_effects_used(grid, holidays, effects, queue):
+    """``(effects, records)``: the learned effects plus, for each holiday day type in the
+    horizon never seen, the effect it borrows (resolved once, so its warning is said
+    once); a record per forecast date that is a holiday day type (what it applies and
+    where it comes from: ``attrs["holiday_effects"]`` of :func:`forecast_history`)."""
+    dates, _ = wall_clock(grid)
+    days = np.unique(dates.astype("datetime64[D]"))
+    types = holidays.day_types(days)
+    resolved = dict(effects)
+    records = []
+    for day, key in zip(days, types, strict=True):
+        if not key:
+            continue
+        if key not in resolved:
+            resolved[key] = borrow_effect(key, effects, queue)
+        effect = resolved[key]
+        records.append(
+            {
+                "queue": queue,
+                "date": str(day),
+                "day_type": key,
+                "day_ratio": float(effect.day_ratio),
+                "occurrences": int(effect.occurrences),
+                "source": effect.source,
+            }
+        )
+    return resolved, records
 
 
 def _model_forecast(
@@ -498,9 +549,24 @@ def _intraday_update(names, offered, grid, selection, morning, as_of, interval_m
         prior.recent_minutes,
         factor,
     )
+    length = pd.Timedelta(minutes=interval_minutes)
+    day = np.asarray(grid.tz_localize(None).normalize() == as_of.tz_localize(None).normalize())
+    elapsed = day & np.asarray(grid + length <= as_of)
+    record = {
+        "queue": queue,
+        "as_of": as_of.isoformat(),
+        "day_intervals": int(day.sum()),
+        "observed_intervals": int(len(morning)),
+        "observed_contacts": float(so_far),
+        "forecast_so_far": float(offered[elapsed].sum()),
+        "rest_intervals": int(rest.sum()),
+        "rest_before": float(offered[rest].sum()),
+        "rest_after": float(updated[rest].sum()),
+        "factor": float(factor),
+    }
     names = names.copy()
     names[rest] = [f"{name} + intraday update x{factor:.3f}" for name in names[rest]]
-    return names, updated
+    return names, updated, [record]
 
 
 def _as_of_timestamp(as_of, timezone: str, start_date) -> pd.Timestamp:
