@@ -21,6 +21,7 @@ intervals is its own ``segment`` and lines are drawn per segment.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 #: Colours of the series compared in line charts.
@@ -235,6 +236,20 @@ def forecast_frame(
     return pd.concat(parts, ignore_index=True)
 
 
+def _headroom(values: pd.Series) -> alt.Scale:
+    """A scale from 0 to a round value above the largest, so that a flat series (an AHT
+    assumed constant) is drawn inside the plot under a labelled gridline, not on its edge.
+
+    >>> _headroom(pd.Series([240.0, 240.0])).to_dict()
+    {'domain': [0, 250.0]}
+    """
+    top = float(pd.to_numeric(values, errors="coerce").max()) if len(values) else float("nan")
+    if not np.isfinite(top) or top <= 0:
+        return alt.Scale(zero=True)
+    step = 10.0 ** np.floor(np.log10(top)) / 2  # 240 -> 50, 37 -> 5, 1,200 -> 500
+    return alt.Scale(domain=[0, float(np.floor(top / step) + 1) * step])
+
+
 def forecast_chart(frame: pd.DataFrame, measure: str = "offered") -> alt.Chart:
     """Line chart of history and forecast of ``measure`` (``offered`` or ``aht_seconds``)."""
     titles = {"offered": "Contacts offered per interval", "aht_seconds": "Average handle time [s]"}
@@ -243,7 +258,12 @@ def forecast_chart(frame: pd.DataFrame, measure: str = "offered") -> alt.Chart:
         .mark_line(strokeWidth=1.5)
         .encode(
             x=time_x("time"),
-            y=alt.Y(f"{measure}:Q", title=titles.get(measure, measure)),
+            y=alt.Y(
+                f"{measure}:Q",
+                title=titles.get(measure, measure),
+                # offered keeps the default scale: the band layered under it sets its top
+                scale=_headroom(frame[measure]) if measure == "aht_seconds" else alt.Undefined,
+            ),
             color=_colour("series", ["history", "forecast"]),
             detail="segment:N",
             tooltip=interval_tooltip(titles.get(measure, measure), value_field=measure),

@@ -64,3 +64,73 @@ def daily_totals_chart(daily: pd.DataFrame) -> alt.Chart:
         "Contacts forecast per day",
         [alt.Tooltip("aht_seconds:Q", title="AHT [s]", format=",.0f")],
     )
+
+
+def choice_frame(records: list[dict]) -> pd.DataFrame:
+    """``auto``'s leaderboard of one queue (:data:`~wfm.forecast.selection.SELECTION_COLUMNS`
+    records) with a ``leads`` label per band (``day-ahead``, ``leads 2–7 days``)."""
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        return frame
+    first, last = frame["first_lead_days"].astype(int), frame["last_lead_days"].astype(int)
+    leads = [
+        "day-ahead" if a == b == 1 else (f"lead {a} day" if a == b else f"leads {a}–{b} days")
+        for a, b in zip(first, last, strict=True)
+    ]
+    return frame.assign(leads=leads, chosen=frame["chosen"].astype(bool))
+
+
+def choice_chart(frame: pd.DataFrame) -> alt.FacetChart:
+    """Bars of backtest WAPE per candidate, one panel per lead band, best first in each; the
+    model used is dark and every bar carries its WAPE (the top candidates differ by tenths
+    of a percent, too little to see in the bars alone).
+
+    ``frame``: :func:`choice_frame`.
+    """
+    y = alt.Y("model:N", title=None, sort="x", axis=alt.Axis(labelLimit=340, labelOverlap=False))
+    bars = (
+        alt.Chart()
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "wape:Q",
+                title="Backtest WAPE (Σ|actual − forecast| / Σ actual)",
+                axis=alt.Axis(format=".0%"),
+            ),
+            y=y,
+            color=alt.Color(
+                "used:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["used", "not used"],
+                    range=[charts.SERIES_COLOURS["forecast"], "#c9d6e3"],
+                ),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("leads:N", title="Leads"),
+                alt.Tooltip("rank:O", title="Rank"),
+                alt.Tooltip("wape:Q", title="WAPE", format=".2%"),
+                alt.Tooltip("bias:Q", title="Bias", format="+.1%"),
+                alt.Tooltip("origins:Q", title="Days scored"),
+            ],
+        )
+    )
+    labels = bars.mark_text(align="left", dx=4, fontSize=11).encode(
+        text=alt.Text("wape:Q", format=".2%"), color=alt.value("#333333")
+    )
+    data = frame.assign(used=frame["chosen"].map({True: "used", False: "not used"}))
+    return (
+        alt.layer(bars, labels, data=data)
+        .properties(height=alt.Step(20))
+        .facet(
+            row=alt.Row(
+                "leads:N",
+                title=None,
+                sort=["day-ahead"],
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"),
+            )
+        )
+        .resolve_scale(y="independent")
+    )

@@ -73,3 +73,39 @@ def run_backtest(history: History, queue: str, progress: ProgressCallback) -> Ba
         origins=BACKTEST_ORIGINS,
         progress=progress,
     )
+
+
+#: What a forecast run tells beside its rows (``attrs`` of
+#: :func:`wfm.forecast.forecast_history`), kept in the saved forecast's metadata.
+REPORT_KEYS = ("model_choice", "holiday_effects", "intraday_update")
+
+
+def report_meta(frame) -> dict:
+    """The run's model choice, holiday days and intraday update as JSON-ready records.
+
+    >>> import pandas as pd, numpy as np
+    >>> frame = pd.DataFrame()
+    >>> frame.attrs["model_choice"] = [{"queue": "q", "wape": np.float64(0.07), "chosen": np.True_}]
+    >>> report_meta(frame)
+    {'model_choice': [{'queue': 'q', 'wape': 0.07, 'chosen': True}], 'holiday_effects': [], 'intraday_update': []}
+    """
+    import json
+
+    import numpy as np
+
+    def plain(value):
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+        return str(value)
+
+    records = {key: list(frame.attrs.get(key, [])) for key in REPORT_KEYS}
+    return json.loads(json.dumps(records, default=plain))
+
+
+def of_queue(records, queue: str) -> list[dict]:
+    """The records of one queue."""
+    return [row for row in records or [] if str(row.get("queue")) == queue]

@@ -16,7 +16,9 @@ import streamlit as st
 from helpers import charts, data, forecast_charts, forecast_data, state, ui
 from wfm.errors import WfmError
 from wfm.forecast import MODELS
+from wfm.forecast.explain import intraday_lines, model_choice_lines
 from wfm.forecast.quantiles import add_quantile_columns
+from wfm.forecast.selection import COMBINATION_PREFERENCE
 from wfm.plan.chain import ROTA_DAYS, default_start_date, forecast_centre, rota_weeks
 from wfm.plan.steps import override_forecast
 from wfm.review.daily_totals import forecast_daily_totals
@@ -136,6 +138,7 @@ with ui.friendly_errors():
                     "models_used": used,
                     **({"as_of": as_of.isoformat(timespec="minutes")} if as_of else {}),
                     "holidays": holiday_country.strip().upper() or "none",
+                    **forecast_data.report_meta(frame),
                 },
             )
         except WfmError as error:
@@ -186,11 +189,13 @@ with ui.friendly_errors():
     with middle:
         weeks = st.slider(
             "Weeks of history",
-            min_value=1,
+            min_value=0,
             max_value=8,
             value=3,
             key=state.HISTORY_WEEKS,
             persist_state="session",
+            help="History drawn before the forecast; 0 draws the forecast alone, wide enough "
+            "to read its band.",
         )
     with right:
         band_label = st.selectbox(
@@ -262,7 +267,58 @@ with ui.friendly_errors():
         )
 
     if "model" in forecast:  # a caption, not a tile: a model name is too long for a tile
-        st.caption(f"Model of {queue}: {', '.join(forecast['model'].astype(str).unique())}.")
+        used_models = sorted({str(name).split(" + ")[0] for name in forecast["model"].unique()})
+        st.caption(f"Model of {queue}: {', '.join(used_models)}.")
+
+    # --- what the run tells: the intraday update, the model choice, the holidays ------------
+    update_lines, update_warnings = intraday_lines(
+        forecast_data.of_queue(meta.get("intraday_update"), queue), centre.timezone
+    )
+    for line in update_lines:
+        st.info(line[0].upper() + line[1:] + ".", icon=":material/update:")
+    for line in update_warnings:
+        st.warning(line[0].upper() + line[1:] + ".", icon=":material/warning:")
+    choice = forecast_charts.choice_frame(forecast_data.of_queue(meta.get("model_choice"), queue))
+    if len(choice):
+        st.subheader("How the model was chosen")
+        st.markdown(
+            "\n".join(
+                f"- {line.split(', ', 1)[1]}"
+                for line in model_choice_lines(choice.to_dict("records"))
+            )
+        )
+        st.caption(
+            "Rolling-origin backtest on the history before the first date: each candidate "
+            "forecasts the last days from the history before each of them; the lowest WAPE per "
+            f"lead band is used (a combination within {COMBINATION_PREFERENCE:.0%} of the lowest "
+            "is preferred)."
+        )
+        st.altair_chart(forecast_charts.choice_chart(choice), width="stretch")
+    holidays_used = forecast_data.of_queue(meta.get("holiday_effects"), queue)
+    if holidays_used:
+        st.subheader("Holidays in the forecast")
+        st.dataframe(
+            pd.DataFrame(holidays_used)[["date", "day_type", "day_ratio", "source"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "date": st.column_config.TextColumn("Date"),
+                "day_type": st.column_config.TextColumn("Day type"),
+                "day_ratio": st.column_config.NumberColumn(
+                    "× an ordinary day", format="%.2f", help="0 = closed"
+                ),
+                "source": st.column_config.TextColumn("Learned, borrowed or ordinary"),
+            },
+        )
+        st.caption(
+            "Holidays, their eves and the days after are day types: learned from their past "
+            "days in the history, borrowed from similar days when never seen, or forecast as "
+            "ordinary days when the history holds no holiday at all."
+        )
+    elif meta.get("holidays") not in (None, "none"):
+        st.caption(
+            f"Holidays of {meta['holidays']}: no holiday, eve or day after in this forecast's days."
+        )
 
     quantiles = forecast_charts.BANDS[band_label]
     low = high = ""  # no band
@@ -286,7 +342,11 @@ with ui.friendly_errors():
     st.subheader("Contacts offered per interval")
     st.altair_chart(charts.forecast_band_chart(frame, band), width="stretch")
     st.caption(
-        f"Grey: the last {weeks} week(s) of history; blue: the forecast"
+        (
+            f"Grey: the last {weeks} week(s) of history; blue: the forecast"
+            if weeks
+            else "The forecast"
+        )
         + (
             f"; shaded: {band_label.split(' ')[0]} of the forecast (Poisson–gamma, dispersion fitted on a backtest "
             "of the model)."
@@ -318,8 +378,9 @@ with ui.friendly_errors():
     )
 
     # --- model leaderboard -------------------------------------------------------------
-    st.subheader("Model leaderboard")
+    st.subheader("Backtest more models")
     st.caption(
+        "Beside the choice above: every model of the library, scored on demand. "
         f"Rolling-origin backtest of queue {queue} over the last {forecast_data.BACKTEST_ORIGINS} days with volume: "
         "each model forecasts each day from the history that ends 1 or 7 days before it. "
         f"WAPE = Σ|actual − forecast| / Σ actual. Takes tens of seconds. {forecast_data.STOP_NOTE}"

@@ -280,3 +280,93 @@ def test_run_backtest_shows_the_leaderboard_of_the_queue(planned_store, monkeypa
     # kept for the session: still shown on the next run without backtesting again
     app.run()
     assert "Download leaderboard (CSV)" in {b.label for b in app.get("download_button")}
+
+
+def test_the_saved_run_shows_its_model_choice_holidays_and_update(planned_store):
+    """What the run told (model choice per lead band, holiday days, intraday update), kept in
+    the saved forecast's metadata, is shown for the queue picked."""
+    ws = Workspace.open(f"sqlite:///{planned_store}", actor="test-planner")
+    saved = ws.latest_forecast()
+    queue = sorted(saved.frame["queue"].astype(str).unique())[0]
+    board = [
+        dict(queue=queue, first_lead_days=1, last_lead_days=1, rank=rank, model=model,
+             wape=wape, bias=-0.01, origins=10, chosen=chosen)
+        for rank, model, wape, chosen in [
+            (1, "root_profile", 0.0700, False),
+            (2, "combination(top_down+root_profile)", 0.0705, True),
+        ]
+    ]  # fmt: skip
+    holidays = [
+        dict(queue=queue, date="2026-12-25", day_type="Christmas Day", day_ratio=0.0,
+             occurrences=0, source="borrowed: closed on 2 past holiday day type(s)"),
+        dict(queue="another", date="2026-12-26", day_type="Boxing Day", day_ratio=0.5,
+             occurrences=1, source="learned from 1 day(s)"),
+    ]  # fmt: skip
+    update = [
+        dict(queue=queue, as_of="2026-03-30T10:00:00+01:00", day_intervals=40,
+             observed_intervals=8, observed_contacts=410.0, forecast_so_far=400.0,
+             rest_intervals=32, rest_before=1600.0, rest_after=1640.0, factor=1.025)
+    ]  # fmt: skip
+    ws.save_forecast(
+        saved.frame,
+        meta={
+            **saved.meta,
+            "holidays": "GB",
+            "model_choice": board,
+            "holiday_effects": holidays,
+            "intraday_update": update,
+        },
+    )
+    app = open_page(PAGE)
+    app.selectbox(key=state.QUEUE).set_value(queue).run()
+    assert_no_exception(app)
+    assert "How the model was chosen" in {str(s.value) for s in app.subheader}
+    said = " ".join(str(m.value) for m in app.markdown)
+    assert "combination(top_down+root_profile), WAPE 7.05 %" in said and "ranked 2 of 2" in said
+    shown = [frame.value for frame in app.dataframe if "day_type" in frame.value.columns]
+    assert len(shown) == 1 and shown[0]["day_type"].tolist() == ["Christmas Day"]  # its queue only
+    infos = " ".join(str(info.value) for info in app.info)
+    assert "410 contacts in the 8 intervals observed" in infos and "x1.025" in infos
+    # no history drawn: the forecast alone, its band readable
+    app.slider(key=state.HISTORY_WEEKS).set_value(0).run()
+    assert_no_exception(app)
+    assert any(str(c.value).startswith("The forecast; shaded: P10–P90") for c in app.caption)
+
+
+def test_choice_chart_labels_every_candidate_and_its_wape():
+    """Each lead band has its own axis sorted by WAPE, no model label dropped for overlap,
+    the WAPE written on each bar, and the model used coloured apart."""
+    records = [
+        dict(queue="q", first_lead_days=first, last_lead_days=last, rank=rank, model=model,
+             wape=wape, bias=0.0, origins=10, chosen=rank == 1)
+        for first, last in [(1, 1), (2, 7)]
+        for rank, (model, wape) in enumerate([("a", 0.070), ("b", 0.071), ("c", 0.09)], 1)
+    ]  # fmt: skip
+    frame = forecast_charts.choice_frame(records)
+    assert frame["leads"].unique().tolist() == ["day-ahead", "leads 2–7 days"]
+    spec = forecast_charts.choice_chart(frame).to_dict()
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    bars, text = spec["spec"]["layer"]
+    assert bars["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert bars["encoding"]["y"]["sort"] == "x"
+    assert text["encoding"]["text"]["field"] == "wape"
+    used = pd.DataFrame(spec["datasets"][spec["data"]["name"]])
+    assert sorted(used.loc[used["used"] == "used", "model"]) == ["a", "a"]
+
+
+def test_aht_chart_draws_a_flat_aht_under_a_labelled_top():
+    """An AHT assumed constant (240 s) sat on the plot's top edge, above its last gridline
+    (200 s): the scale now ends at a round value above it."""
+    frame = charts.forecast_frame(
+        small_forecast(), small_forecast(), "sales", history_weeks=1, interval_minutes=15
+    )
+    spec = charts.forecast_chart(frame.assign(aht_seconds=240.0), "aht_seconds").to_dict()
+    top = spec["encoding"]["y"]["scale"]["domain"][1]
+    assert 240 < top <= 300 and top % 50 == 0
+
+
+def test_zero_weeks_of_history_draws_the_forecast_alone():
+    frame = charts.forecast_frame(
+        small_forecast(), small_forecast(), "sales", history_weeks=0, interval_minutes=15
+    )
+    assert set(frame["series"]) == {"forecast"} and len(frame) == len(small_forecast())

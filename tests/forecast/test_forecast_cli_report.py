@@ -82,7 +82,7 @@ def test_as_of_says_what_was_observed_and_the_rest_of_the_day(
     [
         ("2024-02-21T19:00", "after the day's last open interval"),  # after closing
         ("2024-03-05T12:00", "holds no interval of that day"),  # beyond the history
-        ("2024-02-24T12:00", "closed on the --as-of day"),  # a Saturday, closed
+        ("2024-02-24T12:00", "closed on the day of the update"),  # a Saturday, closed
     ],
 )
 def test_as_of_edge_cases_are_warned(history_csv, tmp_path, capsys, as_of, told) -> None:
@@ -162,7 +162,7 @@ def test_model_choice_is_said_per_lead_band(history_csv, tmp_path, capsys) -> No
     chosen = choice[choice["chosen"]]
     assert len(lines) == len(chosen) == 2
     for line, (_, row) in zip(lines, chosen.iterrows(), strict=True):
-        assert f": {row['model']}, WAPE {100 * row['wape']:.1f} %" in line
+        assert f": {row['model']}, WAPE {100 * row['wape']:.2f} %" in line
         assert ("the lowest of" in line) == (row["rank"] == 1)
     assert f"-> {board}" in said
 

@@ -290,8 +290,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, forecast, holidays, history) -> None:
     """Say how each queue's model was chosen, what its holidays apply and what the
-    intraday update saw (:mod:`wfm.cli.forecast_report`)."""
-    from wfm.cli.forecast_report import (
+    intraday update saw (:mod:`wfm.forecast.explain`)."""
+    from wfm.forecast.explain import (
         holiday_lines,
         intraday_lines,
         local_clock,
@@ -317,4 +317,4 @@ def _report(args: argparse.Namespace, forecast, holidays, history) -> None:
         for line in lines:
             say(line)
         for line in warnings:
-            warn(line)
+            warn(f"warning: {line}")

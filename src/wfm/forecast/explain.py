@@ -1,4 +1,5 @@
-"""What `wfm forecast` says beside its CSV: the model choice, the holidays, the intraday update.
+"""What a forecast tells beside its rows, as sentences: the model choice, the holidays, the
+intraday update (said by `wfm forecast` and shown on the app's Forecast page).
 
 Pure text from the records :func:`wfm.forecast.forecast_history` leaves in its result's
 ``attrs`` (``model_choice``, ``holiday_effects``, ``intraday_update``); no domain logic.
@@ -30,7 +31,7 @@ def model_choice_lines(records: Sequence[Mapping]) -> list[str]:
     ...     dict(queue="q", first_lead_days=1, last_lead_days=1, rank=2, model="b",
     ...          wape=0.08, bias=0.0, origins=10, chosen=False)]
     >>> model_choice_lines(rows)
-    ['queue q, day-ahead: a, WAPE 7.0 % (bias -1.0 %) over 10 days, the lowest of 2 models']
+    ['queue q, day-ahead: a, WAPE 7.00 % (bias -1.0 %) over 10 days, the lowest of 2 models']
     """
     bands: dict[tuple, list[Mapping]] = {}
     for row in records:
@@ -44,7 +45,7 @@ def model_choice_lines(records: Sequence[Mapping]) -> list[str]:
             continue
         text = (
             f"queue {queue}, {_leads(first, last)}: {chosen['model']}, "
-            f"WAPE {100 * float(chosen['wape']):.1f} % (bias {100 * float(chosen['bias']):+.1f} %) "
+            f"WAPE {100 * float(chosen['wape']):.2f} % (bias {100 * float(chosen['bias']):+.1f} %) "
             f"over {int(chosen['origins'])} days"
         )
         best = rows[0]
@@ -58,7 +59,7 @@ def model_choice_lines(records: Sequence[Mapping]) -> list[str]:
             text += (
                 f", ranked {int(chosen['rank'])} of {len(rows)}: within "
                 f"{100 * COMBINATION_PREFERENCE:.0f} % of the lowest ({best['model']}, "
-                f"{100 * float(best['wape']):.1f} %), and a combination's error varies less "
+                f"{100 * float(best['wape']):.2f} %), and a combination's error varies less "
                 "out of sample, so it is preferred"
             )
         else:
@@ -138,22 +139,22 @@ def intraday_lines(records: Iterable[Mapping], timezone: str) -> tuple[list, lis
         observed, expected = float(row["observed_contacts"]), float(row["forecast_so_far"])
         if int(row.get("day_intervals", 1)) == 0:
             warnings.append(
-                f"warning: queue {queue}: the centre is closed on the --as-of day "
-                f"({when}): nothing to update; the forecast starts on the next open day"
+                f"queue {queue}: the centre is closed on the day of the update ({when}): "
+                "nothing to update; the forecast starts on the next open day"
             )
             continue
         if int(row["rest_intervals"]) == 0:
             warnings.append(
-                f"warning: queue {queue}: --as-of {when} is after the day's last open interval: "
+                f"queue {queue}: the update time {when} is after the day's last open interval: "
                 "nothing is left to update; the rows are the model's forecast of that day"
             )
             continue
         if int(row["observed_intervals"]) == 0:
             if expected > 0:
                 warnings.append(
-                    f"warning: queue {queue}: the history holds no interval of that day before "
-                    f"--as-of {when}: nothing to update from (the forecast is the model's); "
-                    "give a history that runs up to the as-of time"
+                    f"queue {queue}: the history holds no interval of that day before the "
+                    f"update time {when}: nothing to update from (the forecast is the "
+                    "model's); give a history that runs up to the update time"
                 )
             else:
                 lines.append(
