@@ -87,7 +87,12 @@ def choice_chart(frame: pd.DataFrame) -> alt.FacetChart:
 
     ``frame``: :func:`choice_frame`.
     """
-    y = alt.Y("model:N", title=None, sort="x", axis=alt.Axis(labelLimit=340, labelOverlap=False))
+    y = alt.Y(
+        "model:N",
+        title=None,
+        sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
+        axis=alt.Axis(labelLimit=340, labelOverlap=False),
+    )
     bars = (
         alt.Chart()
         .mark_bar()

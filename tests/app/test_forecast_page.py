@@ -348,7 +348,7 @@ def test_choice_chart_labels_every_candidate_and_its_wape():
     assert spec["resolve"]["scale"]["y"] == "independent"
     bars, text = spec["spec"]["layer"]
     assert bars["encoding"]["y"]["axis"]["labelOverlap"] is False
-    assert bars["encoding"]["y"]["sort"] == "x"
+    assert bars["encoding"]["y"]["sort"] == {"field": "rank", "op": "min", "order": "ascending"}
     assert text["encoding"]["text"]["field"] == "wape"
     used = pd.DataFrame(spec["datasets"][spec["data"]["name"]])
     assert sorted(used.loc[used["used"] == "used", "model"]) == ["a", "a"]
