@@ -41,6 +41,7 @@ from wfm.cli.common import (
     check_numeric_options,
     warn,
 )
+from wfm.cli.log_repeats import said_once
 from wfm.errors import WfmError
 from wfm.highs_solver import silence_banner
 
@@ -114,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(debug=args.debug)
+    repeats = None if args.debug else said_once()
     silence_banner()
     try:
         return args.handler(args)
@@ -132,3 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"wfm {args.command}: internal error: {type(error).__name__}: {error}. Run with --debug for the traceback."
         )
         return EXIT_INTERNAL
+    finally:
+        if repeats is not None and repeats.repeats:
+            warn(
+                f"({repeats.repeats} more warning(s) like those above not repeated; "
+                "--debug shows every one)"
+            )
