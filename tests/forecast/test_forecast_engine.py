@@ -232,6 +232,23 @@ def test_auto_on_a_short_history_uses_the_default() -> None:
     )
 
 
+@pytest.mark.parametrize("model", ["holt_winters", "daily_totals_ets"])
+def test_a_screened_model_skipped_at_every_cut_off_falls_back_without_a_crash(
+    model: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two weeks and a day of a six-day week: the screened model is skipped at each of
+    the choice's cut-offs (it crashed with "No objects to concatenate"); the forecast
+    falls back with a warning naming the queue and the model, and has no NaN."""
+    frame = synthetic_frame(
+        first_date=FIRST_DATE, days=15, weekdays=(0, 1, 2, 3, 4, 5), seed=5, queue="sales"
+    )
+    with caplog.at_level(logging.WARNING):
+        result = forecast_history(as_history(frame), horizon_days=7, model=model)
+    assert len(result) > 0 and np.isfinite(result["offered"]).all()
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("sales" in message and model in message for message in warned)
+
+
 def test_intraday_shape_is_positive() -> None:  # guards the synthetic generator the tests rely on
     assert (intraday_shape(np.arange(0, 1440, 15.0)) > 0).all()
 

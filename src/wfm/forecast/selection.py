@@ -352,7 +352,8 @@ def _screen(
                 benchmark,
             )
             pieces[1] = pieces[1][pieces[1]["model"] != name]
-    return pd.concat([piece for piece in pieces if not piece.empty], ignore_index=True)
+    kept = [piece for piece in pieces if not piece.empty]
+    return pd.concat(kept, ignore_index=True) if kept else detail
 
 
 def _origin_of(detail: pd.DataFrame) -> np.ndarray:
