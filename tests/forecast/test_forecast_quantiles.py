@@ -37,9 +37,9 @@ def test_quantiles_are_ordered_and_poisson_when_dispersion_is_zero() -> None:
     assert (wider >= high).all() and wider[-1] > high[-1]
     from scipy import stats
 
-    np.testing.assert_array_equal(
-        poisson_gamma_quantile(mean, 0.0, 0.8), np.where(mean > 0, stats.poisson.ppf(0.8, mean), 0)
-    )
+    # Mid-quantiles: within one contact of the integer Poisson quantile at dispersion 0.
+    integer = np.where(mean > 0, stats.poisson.ppf(0.8, mean), 0)
+    assert (np.abs(poisson_gamma_quantile(mean, 0.0, 0.8) - integer) <= 1.0).all()
     with pytest.raises(InputError):
         poisson_gamma_quantile(mean, 0.01, 1.0)
 

@@ -41,7 +41,12 @@ def test_hand_checked_values():
     assert _poisson_ppf(0.5, np.array([2.0])).tolist() == [2.0]
     assert _poisson_ppf(0.4, np.array([2.0])).tolist() == [1.0]
     assert _nbinom_ppf(0.8, np.array([1.0]), np.array([0.5])).tolist() == [2.0]
-    assert poisson_gamma_quantile([0.0, 2.0], 0.0, 0.5).tolist() == [0.0, 2.0]
+    # The mid-quantile of Poisson(2) at 0.5: F_mid(1) = e^-2 + e^-2 = 0.2707, F_mid(2) =
+    # 3e^-2 + e^-2 = 0.5413, so 1 + (0.5 - 2e^-2) / (2e^-2) = 1.847.
+    e = np.exp(-2.0)
+    assert poisson_gamma_quantile([0.0, 2.0], 0.0, 0.5).tolist() == pytest.approx(
+        [0.0, 1 + (0.5 - 2 * e) / (2 * e)], abs=1e-12
+    )
 
 
 def test_forecast_workers_import_neither_scipy_stats_nor_statsmodels():
