@@ -23,7 +23,8 @@ forecasts as CSV; ``--country``: with that country's holiday calendar). ``intrad
 rest-of-day WAPE of the day-ahead `auto` forecast updated at a time of day (``forecast_history(as_of=...)``)
 against no update and against scaling by the raw morning ratio. ``oracle``: WAPE of the
 sample centre's true expected demand (the generator's mean before noise) over the same
-days, the best a forecaster can expect there.
+days, the best a forecaster can expect there, and the P10-P90 coverage of Poisson bands
+around it (integer quantiles and wfm's mid-quantiles).
 """
 
 from __future__ import annotations
@@ -361,6 +362,26 @@ def oracle(args) -> None:
         f"sample, true expected demand as the forecast, {len(dates)} days {dates[0]} .. "
         f"{dates[-1]}: WAPE {error.sum() / merged['offered'].sum():.4f} ({len(merged)} intervals)"
     )
+    # Poisson P10-P90 bands around the true mean: integer quantiles against the mid-quantiles
+    # wfm uses (docs/benchmarks.md "Bands of small counts: mid-quantiles").
+    from wfm.forecast.quantiles import _poisson_ppf, poisson_gamma_quantile
+
+    actual, mean = merged["offered"].to_numpy(float), merged["offered_expected"].to_numpy(float)
+    positive = mean > 0
+
+    def integer_quantile(q: float) -> np.ndarray:
+        result = np.zeros_like(mean)
+        result[positive] = _poisson_ppf(q, mean[positive])
+        return result
+
+    for name, low, high in (
+        ("integer", integer_quantile(0.1), integer_quantile(0.9)),
+        ("mid", poisson_gamma_quantile(mean, 0.0, 0.1), poisson_gamma_quantile(mean, 0.0, 0.9)),
+    ):
+        print(
+            f"  Poisson P10-P90 band of the true mean, {name} quantiles: coverage "
+            f"{((actual >= low) & (actual <= high)).mean():.3f}"
+        )
 
 
 def main() -> None:

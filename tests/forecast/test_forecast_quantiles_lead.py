@@ -25,8 +25,9 @@ def test_calibrated_band_covers_80_percent_of_new_draws(dispersion) -> None:
     forecast = np.full(5000, 80.0)
     phi = calibrate_dispersion(gamma_poisson(rng, 80.0, dispersion, 5000), forecast)
     fresh = gamma_poisson(rng, 80.0, dispersion, 20000)
-    # Discrete counts: the band holds at least 80 % and not much more.
-    assert 0.78 <= band_coverage(fresh, np.full(20000, 80.0), phi) <= 0.86
+    # Mid-quantile band: 80 % within the noise of 5000 calibration draws (the integer
+    # quantiles' band held up to 0.86 here).
+    assert 0.78 <= band_coverage(fresh, np.full(20000, 80.0), phi) <= 0.83
 
 
 def test_dispersion_grows_with_the_lead_and_fills_gaps() -> None:
