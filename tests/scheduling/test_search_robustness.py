@@ -139,7 +139,9 @@ def test_the_time_limit_is_a_safety_net_that_says_when_it_fired(small_week):
     instance, settings = small_week
     result = search.solve_rota(instance, settings.model_copy(update={"time_limit_seconds": 0.01}))
     assert result.summary.time_limit_reached
-    assert "the time limit of 0.01 s (a safety net) stopped stage 1" in result.summary.termination
+    assert (
+        "the CPU-time limit of 0.01 s (a safety net) stopped stage 1" in result.summary.termination
+    )
     assert result.model is None and result.summary.status == SolveStatus.NO_SOLUTION
 
 

@@ -212,8 +212,8 @@ def solver_options() -> argparse.ArgumentParser:
     parser.add_argument(
         "--time-limit-seconds",
         type=float,
-        help="wall-clock limit of the whole rota search, model building included [s]; a safety "
-        "net: the search stops on deterministic work budgets first, so a rerun gives the same "
+        help="CPU-time limit of the whole rota search, model building included [CPU s, not wall "
+        "time]; a safety net: the search stops on deterministic work budgets first, so a rerun gives the same "
         "rota, and the summary says when this limit fired (default: centre file, 45)",
     )
     parser.add_argument(

@@ -1,4 +1,4 @@
-"""Deterministic work budgets for the rota search, and the wall-clock limit as a safety net.
+"""Deterministic work budgets for the rota search, and the CPU-time limit as a safety net.
 
 A search stage that stops on a share of the wall-clock time gives a rota that depends on how
 busy the machine was: two runs of one plan then differ. The stages of
@@ -9,17 +9,20 @@ within the gap target hands over to the next one). HiGHS with one thread and a f
 explores the same nodes in the same order on any machine, so the same inputs, settings and
 seed give the same rota, whatever the load.
 
-The wall-clock limit (``scheduling.time_limit_seconds``) stays, as a safety net on the
-whole search: every HiGHS call gets the time left as its own limit, a stage whose model
-would not be built in the time left is skipped, and when the limit stops a stage the summary
-says so (the rota then depends on the machine's speed). :class:`WallClock` keeps that
-deadline and records where it fired.
+The time limit (``scheduling.time_limit_seconds``) stays, as a safety net on the whole
+search, and counts this process's CPU time, not wall time: every HiGHS call gets the CPU
+time left as its own limit (checked by HiGHS's interrupt callbacks,
+:mod:`wfm.scheduling.cpu_interrupt`), a stage whose model would not be built in the time
+left is skipped, and when the limit stops a stage the summary says so (the rota then
+depends on the limit and the machine's speed, but not on its load). :class:`SearchClock`
+keeps that deadline and records where it fired.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
@@ -57,7 +60,7 @@ class SearchBudget:
     Notes
     -----
     A node of HiGHS's search costs more on a larger model, so these limits bound the work
-    in a way that grows with the instance; the wall-clock limit bounds the time. The
+    in a way that grows with the instance; the CPU-time limit bounds the time. The
     defaults were chosen on the sample centre and the benchmarks of
     ``benchmarks/bench_rostering.py`` (docs/benchmarks.md, "Deterministic search").
     """
@@ -86,42 +89,63 @@ DEFAULT_BUDGET = SearchBudget()
 
 
 @dataclass
-class WallClock:
-    """The wall-clock limit of one search: a deadline and where it stopped the search.
+class SearchClock:
+    """The CPU-time limit of one search (a safety net): a deadline and where it stopped the
+    search.
+
+    The clock is this process's CPU time (:func:`time.process_time`, user and system): HiGHS
+    runs in this process with one thread, so the CPU time a search spends does not depend
+    on how many other processes share the machine, and neither does where the limit fires.
 
     Parameters
     ----------
     limit_seconds
-        The limit on the whole search [seconds].
+        The limit on the whole search [CPU seconds].
+    process_time
+        The clock (a fake in tests).
     started
-        :func:`time.perf_counter` value at the start (default: now).
+        ``process_time`` value at the start (default: now).
+
+    Examples
+    --------
+    >>> ticks = iter([10.0, 12.5, 14.0])
+    >>> clock = SearchClock(5.0, process_time=lambda: next(ticks))
+    >>> clock.deadline, clock.remaining(), clock.fits(1.0)
+    (15.0, 2.5, True)
     """
 
     limit_seconds: float
-    started: float = field(default_factory=time.perf_counter)
+    process_time: Callable[[], float] = field(default=time.process_time, repr=False)
+    started: float | None = None
     fired_in: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.started is None:
+            self.started = self.process_time()
 
     @property
     def deadline(self) -> float:
-        """:func:`time.perf_counter` value at which the limit is reached."""
+        """``process_time`` value at which the limit is reached [CPU seconds]."""
         return self.started + self.limit_seconds
 
     def remaining(self) -> float:
-        """Seconds left before the limit (0 once reached)."""
-        return max(self.deadline - time.perf_counter(), 0.0)
+        """CPU seconds left before the limit (0 once reached)."""
+        return max(self.deadline - self.process_time(), 0.0)
 
     def elapsed(self) -> float:
-        """Seconds since the start."""
-        return time.perf_counter() - self.started
+        """CPU seconds since the start."""
+        return self.process_time() - self.started
 
     def fits(self, seconds: float) -> bool:
-        """Whether work expected to take ``seconds`` ends before the limit."""
+        """Whether work expected to take ``seconds`` of CPU time ends before the limit."""
         return seconds < self.remaining()
 
     def fired(self, stage: str) -> None:
         """Record that the limit stopped (or ruled out) ``stage``."""
         logger.warning(
-            "the time limit of %.0f s stopped the rota search in %s", self.limit_seconds, stage
+            "the CPU-time limit of %.0f s stopped the rota search in %s",
+            self.limit_seconds,
+            stage,
         )
         self.fired_in.append(stage)
 
@@ -130,7 +154,7 @@ class WallClock:
         if not self.fired_in:
             return None
         return (
-            f"the time limit of {self.limit_seconds:g} s (a safety net) stopped "
+            f"the CPU-time limit of {self.limit_seconds:g} s (a safety net) stopped "
             + ", ".join(self.fired_in)
-            + ": the rota depends on the machine's speed and load"
+            + ": the rota depends on the limit (and the machine's speed), not on its load"
         )

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wfm.highs_solver import new_highs
+from wfm.scheduling.cpu_interrupt import CpuInterrupt, wall_backstop_seconds
 from wfm.scheduling.linear_model import LinearModel
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,8 +121,8 @@ class SolverRun:
 
     @property
     def time_limited(self) -> bool:
-        """Whether the wall-clock limit stopped the call (the outcome then depends on the
-        machine's speed)."""
+        """Whether the time limit stopped the call (CPU time for an array model: the outcome
+        then depends on the limit, not on the load; wall time for a pyomo model)."""
         return self.termination == "maxTimeLimit"
 
 
@@ -156,8 +157,8 @@ class SolveSummary:
     paid_hours
         Paid hours in the rota [hours].
     time_limit_reached
-        Whether the wall-clock limit (a safety net) stopped a stage of the search: the
-        rota then depends on the machine's speed and load (see :mod:`wfm.scheduling.budget`).
+        Whether the CPU-time limit (a safety net) stopped a stage of the search: the rota
+        then depends on the limit and the machine's speed (see :mod:`wfm.scheduling.budget`).
     """
 
     status: SolveStatus
@@ -311,7 +312,10 @@ def run_highs(
         (:class:`~wfm.scheduling.linear_model.LinearModel`, the rota models), which goes to
         HiGHS without pyomo (:func:`_run_linear_model`).
     time_limit_seconds
-        HiGHS ``time_limit`` [seconds].
+        The limit on the call [seconds]: for an array model this process's CPU time
+        (:mod:`wfm.scheduling.cpu_interrupt`; HiGHS's wall ``time_limit`` is then only a
+        far backstop), for a pyomo model HiGHS's wall ``time_limit`` (pyomo's interface
+        does not reach HiGHS's callbacks).
     relative_gap
         HiGHS ``mip_rel_gap`` [fraction].
     threads, seed
@@ -341,9 +345,9 @@ def run_highs(
         Stop at the this-many-th improving solution (HiGHS ``mip_max_improving_sols``; a
         MIP start counts); ``None`` for none. Ignored for a relaxation.
     deadline
-        A :func:`time.perf_counter` value the call must end by (the wall-clock limit of a
+        A :func:`time.process_time` value the call must end by (the CPU-time limit of a
         whole search): the model is loaded into HiGHS first and HiGHS gets the smaller of
-        ``time_limit_seconds`` and the time then left. ``None`` for none.
+        ``time_limit_seconds`` and the CPU time then left. ``None`` for none.
     tee
         Echo the solver log to the console (debugging); the log always goes to this
         module's logger at DEBUG level.
@@ -398,7 +402,9 @@ def run_highs(
         if deadline is not None:
             if not warm_started:
                 solver.set_instance(model)  # loading counts against the deadline
-            limit_seconds = min(limit_seconds, deadline - time.perf_counter())
+            # a CPU deadline as a wall limit: wall time runs at least as fast as one
+            # thread's CPU time, so under load this fires earlier than the CPU limit would
+            limit_seconds = min(limit_seconds, deadline - time.process_time())
         results = solver.solve(
             model,
             tee=tee,
@@ -552,17 +558,23 @@ def _run_linear_model(
                 highs.setSolution(int(passed.sum()), index[passed].astype(np.int32), values[passed])
                 warm_started = True
                 logger.info("warm start: %d start values given to HiGHS", int(passed.sum()))
-        limit_seconds = float(time_limit_seconds)
+        # The limit is on this process's CPU time (HiGHS runs here, one thread), checked
+        # by HiGHS's interrupt callbacks; HiGHS's own (wall) limit is only a far backstop.
+        cpu_deadline = time.process_time() + float(time_limit_seconds)
         if deadline is not None:
-            limit_seconds = min(limit_seconds, deadline - time.perf_counter())
-        highs.setOptionValue("time_limit", max(limit_seconds, 0.01))
-        highs.run()
+            cpu_deadline = min(cpu_deadline, deadline)
+        cpu_seconds = max(cpu_deadline - time.process_time(), 0.01)
+        highs.setOptionValue("time_limit", wall_backstop_seconds(cpu_seconds))
+        with CpuInterrupt(highs, time.process_time() + cpu_seconds) as interrupt:
+            highs.run()
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         return _failed_run(error, started)
     seconds = time.perf_counter() - started
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     status_name = highs.getModelStatus().name
+    if interrupt.fired and status_name == "kInterrupt":
+        status_name = "kTimeLimit"  # our CPU-time limit, read as HiGHS's own
     if postsolve_broke_solution(status_name, has_solution, relaxation, options):
         # HiGHS stopped at its objective target on a solution of the presolved model that
         # its postsolve turned infeasible (logged as "untransformed violations"; seen on the
@@ -699,7 +711,8 @@ def run_highs_matrix(
     highs = new_highs()
     highs.setOptionValue("threads", int(threads))
     highs.setOptionValue("random_seed", int(seed))
-    highs.setOptionValue("time_limit", max(float(time_limit_seconds), 0.01))
+    cpu_seconds = max(float(time_limit_seconds), 0.01)  # CPU time, as for an array model
+    highs.setOptionValue("time_limit", wall_backstop_seconds(cpu_seconds))
     highs.setOptionValue("mip_rel_gap", float(relative_gap))
     if node_limit is not None:
         highs.setOptionValue("mip_max_nodes", int(node_limit))
@@ -722,7 +735,8 @@ def run_highs_matrix(
         ]
     try:
         highs.passModel(lp)
-        highs.run()
+        with CpuInterrupt(highs, time.process_time() + cpu_seconds) as interrupt:
+            highs.run()
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         logger.exception("the solver failed")
         return SolverRun(
@@ -730,6 +744,8 @@ def run_highs_matrix(
         ), None
     seconds = time.perf_counter() - started
     status_name = highs.getModelStatus().name
+    if interrupt.fired and status_name == "kInterrupt":
+        status_name = "kTimeLimit"  # our CPU-time limit, read as HiGHS's own
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     if status_name == "kOptimal":

@@ -29,7 +29,7 @@ class SearchContext:
         agent-shift pairs, or the pooled model; it times each build).
     solve
         ``solve(model, stage, start=None, grace=False, **options)``: the search's HiGHS call
-        (its limits, MIP start and the wall clock, see :func:`~wfm.scheduling.search.solve_rota`).
+        (its limits, MIP start and the CPU-time limit, see :func:`~wfm.scheduling.search.solve_rota`).
     steps
         The search's summary, one entry appended per stage outcome (the list is shared).
     """
