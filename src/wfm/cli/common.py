@@ -212,9 +212,10 @@ def solver_options() -> argparse.ArgumentParser:
     parser.add_argument(
         "--time-limit-seconds",
         type=float,
-        help="CPU-time limit of the whole rota search, model building included [CPU s, not wall "
-        "time]; a safety net: the search stops on deterministic work budgets first, so a rerun gives the same "
-        "rota, and the summary says when this limit fired (default: centre file, 45)",
+        help="CPU-time limit of the whole rota search, model building included [s] (this "
+        "process's CPU time, not wall time); a safety net: the search stops on deterministic "
+        "work budgets first, so a rerun gives the same rota, and the summary says when this "
+        "limit fired (default: centre file, 45)",
     )
     parser.add_argument(
         "--relative-gap", type=number, help="stop at this relative gap (default: centre file, 0.01)"
