@@ -121,6 +121,15 @@ def solve_rota(
         steps.append(f"{stage} skipped: the time limit is near")
         return False
 
+    def time_left(stage: str) -> bool:
+        """Whether any time is left for ``stage``; if not, the limit ruled it out (recorded:
+        a stage skipped for lack of time is a fired limit, like one stopped by it)."""
+        if clock.remaining() > 0:
+            return True
+        clock.fired(f"{stage} (no time left)")
+        steps.append(f"{stage} skipped: the time limit was reached")
+        return False
+
     if keep is not None:
         keep = (
             keep[["agent", "candidate"]]
@@ -210,7 +219,7 @@ def solve_rota(
     best_model: LinearModel | None = None
     best_objective: float | None = None
     shared = PooledOutcome()
-    if relaxed.status.has_solution and keep is None and clock.remaining() > 0:
+    if relaxed.status.has_solution and keep is None and time_left("stage 2"):
         # Stage 2: an integer pooled solution, shared out among the pools' agents.
         report(
             0.2, stage_message("rounding the pooled relaxation and sharing it out", "stage 2", None)
@@ -229,7 +238,7 @@ def solve_rota(
         and gap is not None
         and gap > gap_target + 1e-12
         and budget.improvement_nodes > 0
-        and clock.remaining() > 0
+        and time_left("stage 2 (improving the rota)")
     ):
         # Stage 2 (cont.): re-solve the shared-out rota one day at a time.
         report(0.35, stage_message("re-solving the rota one day at a time", "stage 2", gap))
@@ -243,7 +252,7 @@ def solve_rota(
     if (
         relaxed.status.has_solution
         and (gap is None or gap > gap_target + 1e-12)
-        and clock.remaining() > 0
+        and time_left("stage 3 (exact model on the LP support)")
     ):
         # Stage 3: the exact model on the relaxation's support (with a given rota, also its
         # shifts, and the rota as MIP start).
@@ -304,7 +313,7 @@ def solve_rota(
     gap = relative_gap(best_objective, bound)
     if (
         (gap is None or gap > gap_target + 1e-12)
-        and clock.remaining() > 0
+        and time_left("stage 4 (exact model on all shifts)")
         and fits("stage 4 (exact model on all shifts)", len(instance.eligible))
     ):
         # Stage 4: the unrestricted exact model.
