@@ -110,7 +110,7 @@ class SearchClock:
     --------
     >>> ticks = iter([10.0, 12.5, 14.0])
     >>> clock = SearchClock(5.0, process_time=lambda: next(ticks))
-    >>> clock.deadline, clock.remaining(), clock.fits(1.0)
+    >>> clock.deadline, clock.remaining(), clock.fits(0.5)  # 1 s left at the third reading
     (15.0, 2.5, True)
     """
 
