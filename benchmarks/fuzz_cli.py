@@ -7,7 +7,7 @@ input (or one option) and runs ``python -m wfm.cli COMMAND ...`` in a subprocess
 limit. Each run is classified:
 
 ``ok``
-    exit 0 (``check-rota``: also 3, rules broken, report written) and every output file clean: no cell a spreadsheet would run as a formula (starts
+    exit 0 (``check-rota``, ``place-activities``: also 3, findings written) and every output file clean: no cell a spreadsheet would run as a formula (starts
     with ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number) and no ``nan``/``inf`` text.
 ``clear``
     exit 2, no traceback, a one-line message that names a file, line, column, option or key,
@@ -66,7 +66,8 @@ BANK_OPTIONS = [
     "240",
 ]
 SECONDS_ALLOWED = 60
-EXIT_FINDINGS = 3  # check-rota: the rota breaks a rule (its report is written)
+EXIT_FINDINGS = 3  # the command ran, wrote its output and found something to act on
+FINDINGS_COMMANDS = ("check-rota", "place-activities")  # rules broken, sessions not placed
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 NAMES_SOMETHING = re.compile(
@@ -1018,7 +1019,9 @@ def run_case(case: Case, keep: bool) -> Case:
         case.outcome = "bug:hang"
     elif "Traceback" in stderr:
         case.outcome = "bug:traceback"
-    elif case.exit_code == 0 or (case.exit_code == EXIT_FINDINGS and case.command == "check-rota"):
+    elif case.exit_code == 0 or (
+        case.exit_code == EXIT_FINDINGS and case.command in FINDINGS_COMMANDS
+    ):
         case.problems = scan_outputs(out_folder)
         kinds = sorted({problem.split(":")[0] for problem in case.problems})
         bugs = [kind for kind in kinds if kind != "inf"]
