@@ -105,7 +105,7 @@ def check_overrides(frame: pd.DataFrame, source: str = "overrides") -> pd.DataFr
         ):
             if not np.isnan(number) and not 0 <= number <= maximum:
                 raise InputError(
-                    f"override {name} must be a number from 0 to {maximum:g}",
+                    f"override {name} must be 0 or more and at most {maximum:g}",
                     source=source,
                     row=line,
                     column=name,
