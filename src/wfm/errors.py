@@ -116,6 +116,7 @@ class InputError(WfmError):
             column=self.column,
             value=self.value,
             fix=self.fix,
+            option=self.option,
         )
 
 

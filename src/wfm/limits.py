@@ -24,6 +24,14 @@ MAX_AGENTS_COUNT = 1_000_000_000
 #: any numeric option; beyond it a solver takes the cost for infinite.
 MAX_COST_UNITS = 1e9
 
+#: Largest volume multiplier in a file (a special day's factor, an override's multiplier):
+#: a thousandfold is already no forecast but a typo.
+MAX_VOLUME_MULTIPLIER = 1_000.0
+
+#: Longest forecast horizon [days] (ten years); a longer one is a typo, and its interval
+#: grid would not fit in memory.
+MAX_HORIZON_DAYS = 3_660
+
 #: Longest average handle time [seconds] (one day).
 MAX_AHT_SECONDS = 86_400.0
 
@@ -90,7 +98,9 @@ __all__ = [
     "MAX_CELL_CHARACTERS",
     "MAX_COLUMNS",
     "MAX_CONTACTS_PER_INTERVAL",
+    "MAX_HORIZON_DAYS",
     "MAX_OPTION_MAGNITUDE",
+    "MAX_VOLUME_MULTIPLIER",
     "MAX_WAIT_SECONDS",
     "MAX_YEAR",
     "MIN_YEAR",

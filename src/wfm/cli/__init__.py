@@ -38,11 +38,12 @@ from wfm.cli import (
 from wfm.cli.common import (
     EXIT_INTERNAL,
     EXIT_USER_ERROR,
+    check_bounded_options,
     check_numeric_options,
     warn,
 )
 from wfm.cli.log_repeats import said_once
-from wfm.errors import WfmError
+from wfm.errors import InputError, WfmError
 from wfm.highs_solver import silence_banner
 
 #: Command modules in the order `wfm --help` lists them.
@@ -110,6 +111,33 @@ def configure_logging(debug: bool) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def check_common_options(args) -> None:
+    """Options several commands share, checked once before any file is read, so that the
+    message names the option: an unknown ``--timezone`` is the option's fault, not that of
+    the file read in it; a value out of its range (:func:`check_bounded_options`)."""
+    check_bounded_options(args)
+    definition = getattr(args, "sl_definition", None)
+    if isinstance(definition, str):
+        from wfm.staffing.service_level_definitions import parse_definition
+
+        try:
+            parse_definition(definition)
+        except InputError as error:
+            raise InputError(
+                error.problem, value=error.value, fix=error.fix, option="--sl-definition"
+            ) from None
+    timezone = getattr(args, "timezone", None)
+    if isinstance(timezone, str):
+        from wfm.data.timestamps import check_timezone
+
+        try:
+            check_timezone(timezone)
+        except InputError as error:
+            raise InputError(
+                error.problem, value=error.value, fix=error.fix, option="--timezone"
+            ) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
     parser = build_parser()
@@ -118,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeats = None if args.debug else said_once()
     silence_banner()
     try:
+        check_common_options(args)
         return args.handler(args)
     except WfmError as error:
         if args.debug:

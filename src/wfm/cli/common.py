@@ -116,9 +116,58 @@ def whole_number(text: str) -> int:
     return value
 
 
+#: Options whose values have one meaning in every command that has them, with their range:
+#: ``dest -> (lowest, highest, lowest allowed, highest allowed, what to give)``; ``None`` for
+#: :data:`~wfm.limits.MAX_HORIZON_DAYS`. :func:`check_bounded_options` checks them before a
+#: command runs, so the message names the option (the library's own check, which follows,
+#: names the quantity only).
+BOUNDED_OPTIONS = {
+    "service_level": (0.0, 1.0, False, False, "a fraction between 0 and 1, e.g. 0.8"),
+    "shrinkage": (0.0, 1.0, True, False, "a fraction from 0 to below 1, e.g. 0.3"),
+    "absenteeism": (0.0, 1.0, True, False, "a fraction from 0 to below 1, e.g. 0.05"),
+    "horizon_days": (1, None, True, True, "a number of days from 1 to {max_horizon:,}, e.g. 7"),
+}
+
+
+def check_bounded_options(args: argparse.Namespace) -> None:
+    """:class:`InputError` naming the option for a value of :data:`BOUNDED_OPTIONS` out of
+    its range, or an ``--interval-minutes`` wfm does not support (one that divides no day).
+
+    >>> check_bounded_options(argparse.Namespace(service_level=0.8, interval_minutes=15))
+    """
+    from wfm.limits import MAX_HORIZON_DAYS
+    from wfm.timegrid import ALLOWED_INTERVAL_MINUTES
+
+    for dest, (lowest, highest, lowest_ok, highest_ok, what) in BOUNDED_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        highest = MAX_HORIZON_DAYS if highest is None else highest
+        too_low = value < lowest or (value == lowest and not lowest_ok)
+        too_high = value > highest or (value == highest and not highest_ok)
+        if too_low or too_high:
+            hint = " (it looks like a percentage: divide by 100)" if 5 <= value <= 100 else ""
+            raise InputError(
+                "out of range" + (hint if highest == 1 else ""),
+                option="--" + dest.replace("_", "-"),
+                value=value,
+                fix="give " + what.format(max_horizon=MAX_HORIZON_DAYS),
+            )
+    interval = getattr(args, "interval_minutes", None)
+    if isinstance(interval, int) and interval not in ALLOWED_INTERVAL_MINUTES:
+        raise InputError(
+            "interval length not supported",
+            option="--interval-minutes",
+            value=interval,
+            fix=f"use one of {', '.join(map(str, ALLOWED_INTERVAL_MINUTES))} minutes, "
+            "each of which divides a day",
+        )
+
+
 def check_numeric_options(parser: argparse.ArgumentParser) -> None:
     """Make every ``float`` or ``int`` option of ``parser`` and its sub-commands finite and
-    bounded: the one place where numeric options are checked, whatever a command declares."""
+    bounded: the one place where numeric options are checked, whatever a command declares
+    (the ranges of :data:`BOUNDED_OPTIONS`: :func:`check_bounded_options`)."""
     for action in parser._actions:
         if action.type in (float, number):
             action.type = number

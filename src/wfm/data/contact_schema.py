@@ -229,7 +229,7 @@ def outcome_values(outcome_map: Mapping[str, str] | None) -> dict[str, str]:
         if key not in OUTCOMES:
             raise InputError(
                 "an outcome mapping names an unknown outcome",
-                column="outcome",
+                option="--outcome",
                 value=f"{value}={target}",
                 fix="map file values to answered, abandoned or not_counted, e.g. --outcome TIMEOUT=abandoned",
             )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -53,7 +55,6 @@ _RATIO_CHECKED_ABOVE_BYTES = 16 * 1024 * 1024
 
 def _check_unpacked_size(path: Path, source: str) -> None:
     """Refuse a workbook whose parts unpack to too much, before reading any of it."""
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -145,16 +146,30 @@ def read_excel_raw(
 
     source = source or str(path)
     _check_unpacked_size(Path(path), source)
+    # what a file that is not a workbook, or a damaged or truncated one, raises in openpyxl
+    unreadable = (
+        InvalidFileException,
+        OSError,
+        KeyError,
+        ValueError,
+        zipfile.BadZipFile,
+        EOFError,
+        zlib.error,
+    )
+
+    def cannot_read(error: Exception) -> InputError:
+        return InputError(
+            f"cannot read the workbook ({type(error).__name__}: {error})",
+            source=source,
+            fix="save it as an Excel workbook (.xlsx), or export the sheet as CSV UTF-8",
+        )
+
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError("file not found", source=source, fix="check the path") from None
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise InputError(
-            f"cannot read the workbook: {error}",
-            source=source,
-            fix="save it as an Excel workbook (.xlsx), or export the sheet as CSV UTF-8",
-        ) from None
+    except unreadable as error:
+        raise cannot_read(error) from None
     try:
         sheets = list(book.sheetnames)
         if sheet is not None and sheet not in sheets:
@@ -167,6 +182,8 @@ def read_excel_raw(
             )
         rows = book[sheet] if sheet is not None else book.worksheets[0]
         values = [[_text(cell) for cell in row] for row in rows.iter_rows(values_only=True)]
+    except unreadable as error:  # a damaged part shows only when its rows are read
+        raise cannot_read(error) from None
     finally:
         book.close()
     workbook = {

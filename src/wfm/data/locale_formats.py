@@ -79,7 +79,15 @@ def to_iso_dates(
     ``--date-format``. Text that is not such a date is returned unchanged.
     """
     if date_format:
-        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        try:
+            parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        except ValueError as error:  # a directive strptime does not know, e.g. '%Q'
+            raise InputError(
+                f"not a date format ({error})",
+                option="--date-format",
+                value=date_format,
+                fix="write it with strftime codes, e.g. --date-format '%d/%m/%Y %H:%M'",
+            ) from None
         bad = parsed.isna().to_numpy() & text.notna().to_numpy()
         if bad.any():
             position = int(np.argmax(bad))

@@ -32,7 +32,12 @@ from wfm.data.schemas import (
 )
 from wfm.data.timestamps import check_timezone, parse_dates, parse_timestamps
 from wfm.errors import InputError
-from wfm.limits import MAX_AGENTS_COUNT, MAX_COST_UNITS
+from wfm.limits import (
+    MAX_AGENTS_COUNT,
+    MAX_AHT_SECONDS,
+    MAX_CONTACTS_PER_INTERVAL,
+    MAX_COST_UNITS,
+)
 
 
 def _read_table(
@@ -43,14 +48,16 @@ def _read_table(
     text: tuple[str, ...] = (),
     timestamps: tuple[str, ...] = (),
     numbers: Mapping[str, bool] | None = None,
+    maxima: Mapping[str, float] | None = None,
     counts: tuple[str, ...] = (),
     unique: list[str] | None = None,
     order_key: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Read and check a wfm table: required columns, text, timestamps, numbers, counts.
 
-    ``numbers`` maps a number column to whether it may be empty; ``counts`` are
-    non-negative whole numbers stored as int64. Extra columns are kept as read.
+    ``numbers`` maps a number column to whether it may be empty (``maxima``: its largest
+    value, if limited); ``counts`` are non-negative whole numbers stored as int64. Extra
+    columns are kept as read.
     """
     source = str(path)
     check_timezone(timezone, source)
@@ -62,7 +69,11 @@ def _read_table(
         result[column] = parse_text(frame[column], source=source, column=names[column])
     for column, allow_missing in (numbers or {}).items():
         result[column] = parse_numbers(
-            frame[column], source=source, column=names[column], allow_missing=allow_missing
+            frame[column],
+            source=source,
+            column=names[column],
+            allow_missing=allow_missing,
+            maximum=(maxima or {}).get(column),
         )
     for column in counts:
         values = parse_numbers(
@@ -106,6 +117,8 @@ def read_forecast(path: str | Path, timezone: str) -> pd.DataFrame:
         text=("queue",),
         timestamps=("interval_start",),
         numbers={"offered": False, "aht_seconds": True},
+        # checked here, where the file and line are known, not first by staffing
+        maxima={"offered": MAX_CONTACTS_PER_INTERVAL, "aht_seconds": MAX_AHT_SECONDS},
         unique=["interval_start", "queue"],
         order_key="queue",
     )

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.data.io import PreparedFile, _temporary_path, frame_to_csv_text
+from wfm.data.output_paths import write_error
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +62,17 @@ class StreamedCsv:
         """Write part ``number`` (its place in the file) now."""
         if list(frame.columns) != self.columns:
             raise ValueError(f"part {number} has columns {list(frame.columns)}, not {self.columns}")
-        if self._spill is None:
-            self._make_folder()
-            self._spill = _temporary_path(self.path, "parts")
-            self._spill.mkdir()
         text = frame_to_csv_text(frame)
         body = text.split("\n", 1)[1] if "\n" in text else ""
-        (self._spill / f"{number}.csv").write_text(body, encoding="utf-8")
+        try:
+            if self._spill is None:
+                self._make_folder()
+                spill = _temporary_path(self.path, "parts")
+                spill.mkdir()
+                self._spill = spill
+            (self._spill / f"{number}.csv").write_text(body, encoding="utf-8")
+        except OSError as error:  # a place the check let through but that takes no files
+            raise write_error(error, self.path) from None
         self._parts.append(number)
         self.rows += len(frame)
 
@@ -92,6 +97,9 @@ class StreamedCsv:
                         shutil.copyfileobj(part, out)
                 out.flush()
                 os.fsync(out.fileno())
+        except OSError as error:
+            self.abort()
+            raise write_error(error, self.path) from None
         except BaseException:
             self.abort()
             raise
@@ -106,6 +114,9 @@ class StreamedCsv:
             if self.path.exists():
                 shutil.copymode(self.path, temporary)
             os.replace(temporary, self.path)
+        except OSError as error:
+            self.abort()
+            raise write_error(error, self.path) from None
         except BaseException:
             self.abort()
             raise

@@ -46,6 +46,7 @@ from wfm.forecast.selection import select_model
 from wfm.forecast.slots import wall_clock
 from wfm.forecast.special_days import SpecialDay, apply_special_days, training_mask
 from wfm.forecast.update_priors import prior_from_selection
+from wfm.limits import MAX_HORIZON_DAYS
 from wfm.progress import ProgressCallback, no_progress
 from wfm.timegrid import OpeningHours
 
@@ -180,9 +181,11 @@ def forecast_history(
     """
     if model != "auto":
         make_model(model)  # fail fast on an unknown name
-    if int(horizon_days) != horizon_days or horizon_days < 1:
+    if int(horizon_days) != horizon_days or not 1 <= horizon_days <= MAX_HORIZON_DAYS:
         raise InputError(
-            "the forecast horizon must be a whole number of days, at least 1", value=horizon_days
+            f"the forecast horizon must be a whole number of days from 1 to {MAX_HORIZON_DAYS:,}",
+            value=horizon_days,
+            option="--horizon-days",
         )
     report = progress or no_progress
     frame = history.frame

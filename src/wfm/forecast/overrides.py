@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError
+from wfm.limits import MAX_CONTACTS_PER_INTERVAL, MAX_VOLUME_MULTIPLIER
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +97,21 @@ def check_overrides(frame: pd.DataFrame, source: str = "overrides") -> pd.DataFr
                 row=line,
                 column="multiplier",
             )
-        if any(number < 0 for number in numbers if not np.isnan(number)):
-            raise InputError(
-                "override numbers must be 0 or more", source=source, row=line, value=numbers
-            )
+        for name, number, maximum in zip(
+            ("multiplier", "value"),
+            numbers,
+            (MAX_VOLUME_MULTIPLIER, MAX_CONTACTS_PER_INTERVAL),
+            strict=True,
+        ):
+            if not np.isnan(number) and not 0 <= number <= maximum:
+                raise InputError(
+                    f"override {name} must be 0 or more and at most {maximum:g}",
+                    source=source,
+                    row=line,
+                    column=name,
+                    value=number,
+                    fix="write a plain number, e.g. 1.2 (multiplier) or 40 (contacts)",
+                )
         rows.append((queue or "*", start_time, end_time, *numbers, reason or "override"))
     return pd.DataFrame(rows, columns=list(OVERRIDE_COLUMNS))
 

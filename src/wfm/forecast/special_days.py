@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError
+from wfm.limits import MAX_VOLUME_MULTIPLIER
 from wfm.timegrid import parse_clock
 
 logger = logging.getLogger(__name__)
@@ -63,11 +64,12 @@ class SpecialDay:
             raise InputError(
                 "special day ends before it starts", column="end_date", value=str(self.end_date)
             )
-        if not (np.isfinite(self.factor) and self.factor >= 0):
+        if not (np.isfinite(self.factor) and 0 <= self.factor <= MAX_VOLUME_MULTIPLIER):
             raise InputError(
-                "special-day factor must be a number of at least 0",
+                f"special-day factor must be a number from 0 to {MAX_VOLUME_MULTIPLIER:g}",
                 column="factor",
                 value=self.factor,
+                fix="write the factor as a plain number, e.g. 1.3 for 30 % more contacts",
             )
         if self.kind == "reduced_hours" and (
             self.open_minute is None

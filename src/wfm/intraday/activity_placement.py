@@ -285,6 +285,17 @@ def place_for_centre(
         projection = RotaProjection.of(position, options)
     elif forecast is not None:
         projection = RotaProjection.of_plan(forecast, rota, options)
+        if len(projection.grid) == 0:  # nothing to weigh a placement by
+            dates = pd.to_datetime(rota["date"]) if len(rota) else pd.Series([], dtype=object)
+            raise InputError(
+                "the forecast covers none of the rota's intervals",
+                column="interval_start",
+                value=f"rota {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+                if len(rota)
+                else "an empty rota",
+                fix="give the forecast made for the rota's weeks (wfm plan writes both)",
+                option="--forecast",
+            )
     else:
         raise ValueError("give the forecast (a weekly rota) or today's position")
     team_of = {a.agent_id: a.team for a in agents}

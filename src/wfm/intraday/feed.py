@@ -79,11 +79,24 @@ def parse_as_of(text: str, day: dt.date, timezone: str) -> pd.Timestamp:
                 timezone, ambiguous=False, nonexistent="shift_forward"
             )
         stamp = pd.Timestamp(text)
-    except (ValueError, TypeError):
+        if pd.isna(stamp):
+            raise ValueError
+        stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+    except (ValueError, TypeError, OverflowError):  # DST gaps and repeats are ValueErrors
         raise InputError(
-            "not a time of day", column="--as-of", value=text, fix="write HH:MM, e.g. 10:30"
+            "not a time of day (or not one that exists on the clocks of the centre)",
+            option="--as-of",
+            value=text,
+            fix="write HH:MM, e.g. 10:30",
         ) from None
-    return stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+    if stamp.date() != day:
+        raise InputError(
+            f"the time is not on the day played ({day})",
+            option="--as-of",
+            value=text,
+            fix="write HH:MM, or give --date the same day",
+        )
+    return stamp
 
 
 def read_states_today(
@@ -109,9 +122,17 @@ def read_states_today(
         start_col, agent_col = columns["start"], columns["agent_id"]
         starts = pd.to_datetime(frame[start_col], utc=True, errors="coerce", format="ISO8601")
         if starts.isna().any() and not starts.isna().all():
-            naive = pd.to_datetime(frame[start_col], errors="coerce", format="ISO8601")
-            local = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
-            starts = starts.fillna(local.dt.tz_convert("UTC"))
+            # only the cells not read with an offset: the others may be naive local times
+            # (or junk, which the state validation below names with its line)
+            missing = starts.isna()
+            try:
+                naive = pd.to_datetime(
+                    frame.loc[missing, start_col], errors="coerce", format="ISO8601"
+                )
+                local = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+                starts = starts.fillna(local.dt.tz_convert("UTC"))
+            except (TypeError, ValueError):  # aware and naive mixed in the rest: left to it
+                pass
         late = starts > as_of.tz_convert("UTC")
         if late.any():
             line = int(np.flatnonzero(late.to_numpy())[0]) + 2

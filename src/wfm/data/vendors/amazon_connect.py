@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.data.vendors import ContactLayout
+from wfm.errors import InputError
 
 #: Canonical column -> Connect's column.
 FILE_COLUMNS = {
@@ -55,7 +56,15 @@ def _convert(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     if "arrival_time" not in result:
         return result
     queued = result["arrival_time"].notna().to_numpy()
-    answered = result["answer_time"].notna().to_numpy() if "answer_time" in result else False
+    if "answer_time" not in result:  # without it every contact would count as abandoned
+        raise InputError(
+            f"not an Amazon Connect export: no {FILE_COLUMNS['answer_time']} column",
+            source=source,
+            column=FILE_COLUMNS["answer_time"],
+            fix="export the contact trace records with their answer timestamp, or use "
+            "--layout generic with --map",
+        )
+    answered = result["answer_time"].notna().to_numpy()
     outcome = np.where(answered, "answered", "abandoned").astype(object)
     outcome[~queued] = "not_counted"
     method_column = next(

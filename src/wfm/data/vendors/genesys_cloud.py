@@ -78,7 +78,8 @@ def _convert(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     outcome = outcome.astype(object)
     # Neither yes nor no: the cell goes on as the outcome, so the outcome check names its line
     # and value and the fix (--outcome VALUE=abandoned), instead of a silent "not abandoned".
-    outcome[unknown] = result[abandoned_column].astype("str").str.strip().to_numpy()[unknown]
+    if abandoned_column is not None:  # without the column (another layout's file) none is
+        outcome[unknown] = result[abandoned_column].astype("str").str.strip().to_numpy()[unknown]
     if "queue" in result:
         outcome[result["queue"].isna().to_numpy()] = "not_counted"
     if direction_column is not None:
