@@ -21,7 +21,7 @@ def own_centre():
     """The sample's settings with one queue of another name: the planner's own centre."""
     sample = load_centre(SAMPLE_CENTRE)
     queue = sample.queues[0].model_copy(update={"name": "calls"})
-    return sample.model_copy(update={"queues": [queue]})
+    return sample.model_copy(update={"queues": (queue,)})
 
 
 @pytest.fixture
