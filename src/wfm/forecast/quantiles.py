@@ -56,11 +56,6 @@ QUANTILE_COLUMNS = {0.1: "offered_p10", 0.5: "offered_p50", 0.9: "offered_p90"}
 #: about 10 % (standard deviation), typical of day-ahead call-centre forecasts.
 DEFAULT_DISPERSION = 0.01
 
-#: Largest dispersion used: a rate uncertain by 1000 % (standard deviation); larger fitted
-#: values come from one absurd count, and are capped here.
-MAX_DISPERSION = 100.0
-
-
 def fit_dispersion(actual, forecast) -> float:
     r"""Method-of-moments dispersion :math:`\phi` of actuals around forecasts.
 
@@ -93,7 +88,8 @@ def fit_dispersion(actual, forecast) -> float:
 #: Share of actuals a calibrated P10–P90 band should hold.
 TARGET_COVERAGE = 0.8
 
-#: Upper end of the dispersion search (a rate uncertain by 100 %).
+#: Largest dispersion used, and the upper end of the calibration's search: a rate uncertain
+#: by 100 % (standard deviation); larger values come from one absurd count and are capped.
 MAX_DISPERSION = 1.0
 
 #: Bisection steps of :func:`calibrate_dispersion`: the dispersion to within
