@@ -56,6 +56,7 @@ QUANTILE_COLUMNS = {0.1: "offered_p10", 0.5: "offered_p50", 0.9: "offered_p90"}
 #: about 10 % (standard deviation), typical of day-ahead call-centre forecasts.
 DEFAULT_DISPERSION = 0.01
 
+
 def fit_dispersion(actual, forecast) -> float:
     r"""Method-of-moments dispersion :math:`\phi` of actuals around forecasts.
 
