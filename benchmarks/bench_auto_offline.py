@@ -37,15 +37,8 @@ from wfm.forecast.after_closure import NO_STATED_CLOSURES  # noqa: E402
 from wfm.forecast.backtest import _after_closure, backtest_origins, origin_dates  # noqa: E402
 from wfm.forecast.slots import wall_clock  # noqa: E402
 
-SINGLES = (
-    "seasonal_naive",
-    "same_slot_average",
-    "weighted_same_slot",
-    "top_down",
-    "factor",
-    "root_profile",
-    "daily_totals_ets",
-)
+#: The single models `auto` compares, each fitted once per cut-off.
+SINGLES = selection.AUTO_CANDIDATES
 MAX_LEAD = 7
 #: Origins of the choice the cache holds fits for (at most).
 ORIGINS = 20
