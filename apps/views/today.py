@@ -293,8 +293,8 @@ if saved is not None and saved[0] == str(feed):
         if zones.on_own_clocks:
             st.caption(
                 zones.caption()
-                + " The re-plan reads the day on the centre's clock with the centre's break rules "
-                "and contracts."
+                + " The re-plan keeps each agent under its own site's break rules and "
+                "contracts."
             )
         edited = st.data_editor(
             table,

@@ -212,7 +212,12 @@ def _load_day(args: argparse.Namespace):
     as_of = parse_as_of(args.as_of, day, centre.timezone)
     forecast = read_forecast(args.forecast, centre.timezone)
     states = read_states_today(args.states_today, timezone=centre.timezone, as_of=as_of)
-    agents = read_agents(centre.resolve(centre.agents), centre, sheet=centre.agents_sheet)
+    if centre.sites:  # each site's agents file (their rules are their site's, day_replan)
+        from wfm.plan.site_agents import site_agents
+
+        agents = [agent for _, members in site_agents(centre) for agent in members]
+    else:
+        agents = read_agents(centre.resolve(centre.agents), centre, sheet=centre.agents_sheet)
     return (
         centre,
         output,

@@ -30,6 +30,7 @@ from wfm.intraday.replan_settings import ReplanSettings, point_value
 from wfm.intraday.rota_projection import RotaProjection
 from wfm.intraday.service_value import day_target, recovered_share, service_value_curves
 from wfm.intraday.working_time import working_time_context
+from wfm.plan.site_agents import agent_rule_centres
 from wfm.scheduling.exports import unpaid_activities_of
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ def replan_today(
     unavailable: pd.DataFrame | None = None,
     measure_each: bool = True,
     update_by_queue: Mapping[str, UpdateParameters] | None = None,
+    rules_of: Mapping[str, Centre] | None = None,
 ) -> DayReplan:
     """Re-plan the rest of ``day`` from ``as_of`` (see the module docstring).
 
@@ -103,6 +105,10 @@ def replan_today(
     update_by_queue : mapping, optional
         Prior of the intraday update per queue
         (:func:`wfm.intraday.centre_day.day_update_priors`).
+    rules_of : mapping, optional
+        Agent → the centre whose break rules and contracts bind them; for a centre with
+        ``[[sites]]`` each agent's site's, read from the sites' agents files by default
+        (:func:`wfm.plan.site_agents.agent_rule_centres`); a centre without sites: its own.
     """
     settings = settings or ReplanSettings()
     options = position_options(centre, agents, update_by_queue)
@@ -115,8 +121,14 @@ def replan_today(
             day_position(forecast, candidate, states, arrivals, as_of, options)
         )
 
+    if rules_of is None:
+        rules_of = agent_rule_centres(centre)
     context = working_time_context(
-        whole_rota, day, unpaid_activities=unpaid_activities_of(centre), unavailable=unavailable
+        whole_rota,
+        day,
+        unpaid_activities=unpaid_activities_of(centre),
+        unavailable=unavailable,
+        unpaid_by_agent={agent: unpaid_activities_of(own) for agent, own in rules_of.items()},
     )
     curves = service_value_curves(
         position.intervals,
@@ -139,6 +151,7 @@ def replan_today(
         context=context,
         absent_agents=position.absent_agents,
         queues_by_agent=options.queues_by_agent,
+        rules_of=rules_of,
     )
     summary = position.summary.set_index("queue").loc["all"]
     before = float(summary["service_level_day_projected"])

@@ -109,6 +109,7 @@ def replan_day(
     context: WorkingTimeContext | None = None,
     absent_agents: Sequence[str] = (),
     queues_by_agent: Mapping[str, Sequence[str]] | None = None,
+    rules_of: Mapping[str, Centre] | None = None,
 ) -> Replan:
     """Suggest the fewest changes that best cover the rest of the day.
 
@@ -123,7 +124,8 @@ def replan_day(
         it fixes the grid, and prices changes when ``value_curves`` is not given.
     as_of : pandas.Timestamp
     centre : Centre
-        Break rules, contracts, interval length, under/over-staffing prices, shrinkage.
+        Break rules and contracts (of agents not in ``rules_of``), interval length,
+        under/over-staffing prices, shrinkage.
     contract_of : mapping
         Agent → contract name, for every agent who may be changed or called in (agents in it
         but not on today's rota are the call-in candidates).
@@ -148,6 +150,11 @@ def replan_day(
         Agent → queues, for value curves per queue: an agent's change counts on their own
         queues, split in proportion to the queues' required agents (the position's routing
         assumption).
+    rules_of : mapping, optional
+        Agent → the centre whose break rules and contracts bind them: for a centre with
+        ``[[sites]]``, each agent's site's (:func:`wfm.plan.site_agents.agent_rule_centres`),
+        so that a site's own break windows, longest shift, rest and weekly hours are kept;
+        agents not in it (and every agent by default) are under ``centre``'s.
     """
     settings = settings or ReplanSettings()
     step = pd.Timedelta(minutes=centre.interval_minutes)
@@ -169,14 +176,23 @@ def replan_day(
     nexts = dict(context.next_shift_start) if context else {}
     nexts.update(next_shift_start or {})
     prevs = dict(context.previous_shift_end) if context else {}
-    contracts = {c.name: c for c in centre.contracts}
+    rules_of = rules_of or {}
+
+    def break_rules(agent: str) -> Sequence[BreakRule]:
+        return rules_of.get(agent, centre).break_rules
+
+    def contract_for(agent: str):
+        """The agent's contract, looked up by name among its own site's contracts."""
+        name = contract_of.get(agent, "")
+        return next((c for c in rules_of.get(agent, centre).contracts if c.name == name), None)
+
     cols = ReplanColumns(grid_f, step)
     base = np.zeros(n_t)  # agents on shift and not in a fixed non-work piece
     ot_minutes: dict[int, float] = {}  # column -> overtime minutes it buys
     call_ins: list[int] = []
 
     def hourly(agent: str) -> float:
-        contract = contracts.get(contract_of.get(agent, ""))
+        contract = contract_for(agent)
         return contract.cost_per_paid_hour if contract else 1.0
 
     present_rota = rota[~rota["agent_id"].isin(absent)]
@@ -196,7 +212,7 @@ def replan_day(
             if piece.activity in OFF_PHONE_ACTIVITIES:
                 sessions.setdefault((piece.activity, piece.start, piece.end), []).append(piece)
                 continue
-            rule = _matching_rule(centre.break_rules, piece.activity, length_min, taken)
+            rule = _matching_rule(break_rules(agent), piece.activity, length_min, taken)
             if rule is None:
                 fixed.setdefault(agent, []).append((piece.start, piece.end))
                 continue
@@ -299,21 +315,21 @@ def replan_day(
 
     # Shift length: overtime at the end, an early start, or VTO; at most one per agent.
     for agent, shift in shifts.iterrows():
-        contract = contracts.get(contract_of.get(agent, ""))
+        contract = contract_for(agent)
         length_min = (shift["end"] - shift["start"]).total_seconds() / 60
         pay = hourly(agent)
         group = []
         if contract is not None and settings.max_overtime_minutes > 0:
             longest = min(
                 contract.max_shift_minutes,
-                _longest_without_new_break(centre.break_rules, length_min),
+                _longest_without_new_break(break_rules(agent), length_min),
             )
             room = min(settings.max_overtime_minutes, longest - length_min)
             if context is not None:
                 # The contract's weekly paid hours: the rest of the week plus today's.
                 own = present_rota[present_rota["agent_id"] == agent]
                 unpaid = own["activity"].isin(
-                    [r.activity for r in centre.break_rules if not r.paid]
+                    [r.activity for r in break_rules(agent) if not r.paid]
                 )
                 today_paid = (own["end"] - own["start"])[~unpaid].dt.total_seconds().sum() / 60
                 room = min(
@@ -411,12 +427,12 @@ def replan_day(
 
     # Call-ins: agents not on today's rota, a short shift with no break needed.
     if context is not None and settings.max_call_ins_per_day > 0:
-        shortest_rule = min((r.min_shift_minutes for r in centre.break_rules), default=np.inf)
         on_rota = set(rota["agent_id"])
         for agent in sorted(set(contract_of) - on_rota - absent):
-            contract = contracts.get(contract_of[agent])
+            contract = contract_for(agent)
             if contract is None:
                 continue
+            shortest_rule = min((r.min_shift_minutes for r in break_rules(agent)), default=np.inf)
             rest = pd.Timedelta(hours=contract.min_rest_hours)
             week_minutes = context.week_paid_minutes.get(agent, 0.0)
             if context.week_days.get(agent, 0) >= contract.max_days_per_week:

@@ -43,11 +43,15 @@ def working_time_context(
     *,
     unpaid_activities: Sequence[str] = ("lunch",),
     unavailable: pd.DataFrame | None = None,
+    unpaid_by_agent: Mapping[str, Sequence[str]] | None = None,
 ) -> WorkingTimeContext:
     """The rest and weekly-hours context of ``day`` from a rota holding other days too.
 
-    The week is the ISO week (Monday to Sunday) of ``day``; days after ``day`` count too (they
-    are already planned).
+    The week is the ISO week (Monday to Sunday) of ``day`` in the rota's ``date`` column
+    (each shift's local date, on its agent's own site clock); days after ``day`` count too
+    (they are already planned). ``unpaid_activities`` are not paid time;
+    ``unpaid_by_agent`` overrides them per agent (a site's own unpaid break rules,
+    :func:`wfm.plan.site_agents.agent_rule_centres`).
     """
     pieces = rota[rota["date"] != day]
     shifts = pieces.groupby(["agent_id", "date"]).agg(start=("start", "min"), end=("end", "max"))
@@ -58,7 +62,16 @@ def working_time_context(
     in_week = pieces[
         np.array([pd.Timestamp(d).isocalendar()[:2] == week for d in pieces["date"]], dtype=bool)
     ]
-    paid = in_week[~in_week["activity"].isin(unpaid_activities)]
+    unpaid = in_week["activity"].isin(unpaid_activities).to_numpy()
+    if unpaid_by_agent:
+        unpaid = np.array(
+            [
+                activity in unpaid_by_agent.get(agent, unpaid_activities)
+                for agent, activity in zip(in_week["agent_id"], in_week["activity"], strict=True)
+            ],
+            dtype=bool,
+        )
+    paid = in_week[~unpaid]
     minutes = (paid["end"] - paid["start"]).dt.total_seconds() / 60
     return WorkingTimeContext(
         previous_shift_end=before.to_dict(),

@@ -44,3 +44,28 @@ def agent_sites(sites: list[tuple[AgentSite, list[Agent]]]) -> dict[str, AgentSi
     {'n1': AgentSite(name='york', timezone='America/New_York')}
     """
     return {agent.agent_id: place for place, agents in sites for agent in agents}
+
+
+def agent_rule_centres(
+    centre: Centre, sites: list[tuple[AgentSite, list[Agent]]] | None = None
+) -> dict[str, Centre]:
+    """Each agent's rules, by agent id: its site's centre (:meth:`wfm.config.Centre.site_centre`:
+    the site's break rules, contracts, zone and country, the centre's for what the site leaves
+    out); empty for a centre without ``[[sites]]`` (every agent is then under the centre's).
+
+    Parameters
+    ----------
+    centre
+        The centre.
+    sites
+        :func:`site_agents` of ``centre`` when already read; default read here.
+    """
+    if not centre.sites:
+        return {}
+    if sites is None:
+        sites = site_agents(centre)
+    rules = {}
+    for place, agents in sites:
+        local = centre.site_centre(place.name)
+        rules.update({agent.agent_id: local for agent in agents})
+    return rules
