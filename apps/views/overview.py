@@ -2,7 +2,10 @@
 
 Everything shown comes from the workspace (the store), so it is what the planner left last
 time. "Plan everything" runs the whole chain (forecast -> requirements -> rota) on the
-saved inputs in one go and saves each step, for a planner who wants a first rota now.
+saved inputs in one go and saves each step, for a planner who wants a first rota now; for a
+centre with ``[[sites]]`` it saves the rota's working-time checks by site with it (each
+site's agents on their own clock, law and contracts, as ``wfm plan`` writes them), shown
+here for the rota shown (else the newest).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from helpers import data, ui
+from helpers.site_checks_view import show_site_checks
 from wfm.plan.chain import run_plan
 
 #: Workflow steps as the planner reads them, with the page that does each.
@@ -85,7 +89,8 @@ with ui.friendly_errors():
             if st.button("Plan everything", icon=":material/play_arrow:"):
                 centre = data.app_centre()
                 history = ws.latest_history()
-                agents = ws.agents() or None
+                # a centre with sites plans each site's agents file (run_plan reads them)
+                agents = None if centre.sites else ws.agents() or None
                 bar = st.progress(0.0, text="Planning: starting")
                 result = run_plan(
                     centre,
@@ -102,6 +107,7 @@ with ui.friendly_errors():
                 )
                 st.rerun()
 
+    shown_version = None  # the rota version whose projected service is shown
     requirements = ws.latest_requirements()
     if requirements is not None and not ws.rota_versions().empty:
         centre = data.app_centre()
@@ -126,6 +132,13 @@ with ui.friendly_errors():
                 )
             else:
                 _projected_service(centre, requirements, rota)
+                shown_version = rota.id
+    versions = ws.rota_versions()
+    if shown_version is None and not versions.empty:
+        shown_version = int(versions["id"].max())
+    checks = ws.site_checks(shown_version) if shown_version is not None else None
+    if checks is not None:
+        show_site_checks(checks)
 
     st.subheader("Recent changes")
     audit = ws.audit()

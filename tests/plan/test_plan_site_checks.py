@@ -146,3 +146,48 @@ def test_a_new_york_friday_evening_is_not_a_sixth_london_day_in_the_plans_check(
     assert set(mine["site"]) == {"site02 (America/New_York)"}
     monday = f"{result.start_date.isoformat()}T00:00:00-05:00"
     assert monday in set(mine.loc[mine["rule"] == "contract_max_paid_hours", "start"])
+
+
+def test_the_plans_checks_are_saved_with_its_rota_and_read_back(planned, tmp_path):
+    """Workspace.save_plan keeps the checks with the rota version (the app's "Plan
+    everything"): the summaries and the violations read back equal the plan's own, and a
+    version made otherwise has none. A planted 13-hour New York day (no rest, a shift past
+    the contract's longest) makes the violations non-empty."""
+    import dataclasses
+
+    from wfm.plan.workspace import Workspace
+
+    centre, result = planned
+    agent_id = site_rows(result.rota.rota, "site02")["agent_id"].iloc[0]
+    day = result.start_date + dt.timedelta(days=2)
+    start = pd.Timestamp(dt.datetime.combine(day, dt.time(6))).tz_localize(NEW_YORK)
+    piece = pd.DataFrame(
+        {
+            "agent_id": [agent_id],
+            "date": [day],
+            "activity": ["work"],
+            "start": [start.tz_convert(LONDON)],
+            "end": [(start + pd.Timedelta(hours=13)).tz_convert(LONDON)],
+        }
+    )
+    rota = pd.concat([result.rota.rota, piece], ignore_index=True)
+    checks = plan_checks(centre, rota, result.agents, result.start_date)
+    assert sum(len(c.violations) for c in checks) > 0
+    planted = dataclasses.replace(
+        result, rota=dataclasses.replace(result.rota, rota=rota), compliance=checks
+    )
+    ws = Workspace.open(f"sqlite:///{tmp_path / 'plan.db'}", actor="planner")
+    ids = ws.save_plan(planted)
+    saved = ws.site_checks(ids["rota_version"])
+    assert saved is not None and saved.created_by == "planner"
+    assert [c["label"] for c in saved.checks] == [c.label for c in checks]
+    assert [c["violations"] for c in saved.checks] == [len(c.violations) for c in checks]
+    assert [c["agents"] for c in saved.checks] == [len(c.agent_ids) for c in checks]
+    expected = site_violations_frame(checks)
+    pd.testing.assert_frame_equal(
+        saved.violations[list(expected.columns)].astype(str).reset_index(drop=True),
+        expected.astype(str).reset_index(drop=True),
+    )
+    other = ws.save_rota(rota, result.rota.coverage, name="edited")
+    assert ws.site_checks(other) is None
+    assert "site_checks_saved" in set(ws.audit()["action"])

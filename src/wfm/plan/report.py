@@ -140,9 +140,9 @@ def compliance_lines(checks: Sequence[SiteCheck]) -> list[str]:
             if not found
             else f"{found} violation{'s' * (found != 1)} ({agents} agent{'s' * (agents != 1)})"
         )
-        rules = f"{check.law.name} and the contracts" if check.law else check.rule_set()
         lines.append(
-            f"- **{check.label}**, {len(check.agent_ids)} agents: {verdict}. Checked: {rules}."
+            f"- **{check.label}**, {len(check.agent_ids)} agents: {verdict}. "
+            f"Checked: {check.rules_checked()}."
         )
         lines.extend(f"  - {v.message}" for v in check.violations[:QUOTED_VIOLATIONS])
         if found > QUOTED_VIOLATIONS:

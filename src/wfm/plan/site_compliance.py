@@ -73,6 +73,27 @@ class SiteCheck:
         """What was checked, in plain words (:func:`~wfm.scheduling.compliance.rule_set_text`)."""
         return rule_set_text(self.law, self.country)
 
+    def rules_checked(self) -> str:
+        """The rules named short: the law's name and the contracts, else :meth:`rule_set`."""
+        return f"{self.law.name} and the contracts" if self.law else self.rule_set()
+
+    def summary(self) -> dict[str, object]:
+        """The check in JSON-ready values, as a plan's store keeps it beside the violations
+        (:meth:`wfm.plan.workspace.Workspace.site_checks`): ``site`` (``None`` for the
+        centre's own rules), ``label``, ``timezone``, ``country``, ``checked`` (the rules,
+        :meth:`rules_checked`), ``agents`` (agents checked), ``violations`` and
+        ``agents_in_violation`` (counts)."""
+        return {
+            "site": self.site,
+            "label": self.label,
+            "timezone": self.timezone,
+            "country": self.country,
+            "checked": self.rules_checked(),
+            "agents": len(self.agent_ids),
+            "violations": len(self.violations),
+            "agents_in_violation": len({v.agent_id for v in self.violations}),
+        }
+
 
 def check_rota_by_site(
     rota: pd.DataFrame,
@@ -199,20 +220,22 @@ def plan_checks(
     return tuple(check_rota_by_site(rota, centre, agents, week_start=start_date))
 
 
-def checks_text(checks: Sequence[SiteCheck]) -> str:
-    """Each check's violations counted, in one line.
+def checks_text(checks: Sequence[SiteCheck] | Sequence[Mapping[str, object]]) -> str:
+    """Each check's violations counted, in one line; checks or their :meth:`SiteCheck.summary`.
 
-    >>> checks_text([SiteCheck("york", "America/New_York", "US", None, ("n1",), ())])
-    'york (America/New_York): no violations'
+    >>> check = SiteCheck("york", "America/New_York", "US", None, ("n1",), ())
+    >>> checks_text([check]) == checks_text([check.summary()]) == "york (America/New_York): no violations"
+    True
     """
+    summaries = [c.summary() if isinstance(c, SiteCheck) else c for c in checks]
     return "; ".join(
-        f"{check.label}: "
+        f"{summary['label']}: "
         + (
-            f"{len(check.violations)} violation{'s' * (len(check.violations) != 1)}"
-            if check.violations
+            f"{summary['violations']} violation{'s' * (summary['violations'] != 1)}"
+            if summary["violations"]
             else "no violations"
         )
-        for check in checks
+        for summary in summaries
     )
 
 

@@ -39,6 +39,7 @@ from wfm.execution import Executor
 from wfm.plan.centre_rota import CentreRota, schedule_centre, solve_summary_dict
 from wfm.plan.chain import PlanResult
 from wfm.plan.rota_choice import SPAN_COLUMNS, applying, order_versions, rota_dates
+from wfm.plan.site_compliance import site_violations_frame
 from wfm.progress import ProgressCallback
 from wfm.store import repository, schema
 from wfm.store.audit import audit_log, default_actor, record
@@ -71,6 +72,32 @@ class SavedFrame:
     id: int
     frame: pd.DataFrame
     meta: dict
+    created_at: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class SavedSiteChecks:
+    """A plan's working-time checks by site as the store keeps them with its rota version
+    (:func:`wfm.plan.site_compliance.plan_checks`, saved by :meth:`Workspace.save_plan`).
+
+    Parameters
+    ----------
+    rota_version
+        The rota version checked (as planned; an edit makes a new version, not checked here).
+    checks
+        One :meth:`~wfm.plan.site_compliance.SiteCheck.summary` per site, in the centre
+        file's order.
+    violations
+        :func:`~wfm.plan.site_compliance.site_violations_frame`: every violation with its
+        ``site``, times as text in the site's zone (as ``violations.csv`` of ``wfm plan``).
+    created_at, created_by
+        When (UTC ISO 8601 text) and by whom they were saved.
+    """
+
+    rota_version: int
+    checks: tuple[dict, ...]
+    violations: pd.DataFrame
     created_at: str
     created_by: str
 
@@ -445,10 +472,15 @@ class Workspace:
         draft then in one transaction. Metadata: forecast ``{"start_date", "horizon_days",
         "model"}``, requirements ``{"start_date"}`` (ISO dates).
 
+        A centre with ``[[sites]]``: the plan's working-time checks by site
+        (:attr:`PlanResult.compliance`) are saved with the rota, in the same transaction
+        (:meth:`site_checks` reads them back), as ``wfm plan`` writes them beside its rota.
+
         Returns
         -------
         dict
-            ``{"history": id, "forecast": id, "requirements": id, "rota_version": id}``.
+            ``{"history": id, "forecast": id, "requirements": id, "rota_version": id}``,
+            and ``"site_checks": id`` when the plan has checks.
         """
         self.save_centre(result.centre)
         history_id = self.save_history(result.history)
@@ -487,7 +519,37 @@ class Workspace:
                     actor=self.actor,
                 ),
             }
+            if result.compliance:
+                ids["site_checks"] = repository.save_dataset(
+                    conn,
+                    "site_checks",
+                    "plan",
+                    site_violations_frame(result.compliance),
+                    {
+                        "rota_version": int(ids["rota_version"]),
+                        "start_date": start,
+                        "checks": [check.summary() for check in result.compliance],
+                    },
+                    actor=self.actor,
+                )
         return {"history": history_id, **ids}
+
+    def site_checks(self, version_id: int) -> SavedSiteChecks | None:
+        """The working-time checks by site saved with rota version ``version_id`` by
+        :meth:`save_plan` (the newest if saved twice); ``None`` when it has none (a centre
+        without sites, or a version made by an edit or another page)."""
+        saved = repository.list_datasets(self.url, "site_checks")
+        for row in saved.iloc[::-1].itertuples(index=False):
+            frame, meta = repository.load_dataset(self.url, int(row.id), "site_checks")
+            if meta.get("rota_version") == version_id:
+                return SavedSiteChecks(
+                    version_id,
+                    tuple(meta.get("checks", ())),
+                    frame,
+                    row.created_at,
+                    row.created_by,
+                )
+        return None
 
     # --- overview -------------------------------------------------------------------------
     def row_counts(self) -> dict[str, int]:

@@ -30,6 +30,7 @@ ACTIONS = (
     "forecast_run",
     "requirements_saved",
     "scenario_saved",
+    "site_checks_saved",
     "rota_generated",
     "rota_edited",
     "rota_published",

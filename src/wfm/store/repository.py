@@ -38,6 +38,7 @@ DATASET_ACTIONS = {
     "forecast": "forecast_run",
     "requirements": "requirements_saved",
     "scenario": "scenario_saved",
+    "site_checks": "site_checks_saved",
 }
 #: Statuses of a rota version.
 ROTA_STATUSES = ("draft", "published")
@@ -100,7 +101,7 @@ def save_dataset(
         Store URL or engine, or an open connection whose transaction the save joins.
     kind
         One of :data:`DATASET_ACTIONS` (``history``, ``forecast``, ``requirements``,
-        ``scenario``).
+        ``scenario``, ``site_checks``: a plan's working-time checks by site).
     name
         Free name (e.g. the queue set or scenario name).
     frame
