@@ -192,6 +192,14 @@ def centre_agents(centre: Centre) -> list:
     return load_agents(centre)
 
 
+def centre_sites(centre: Centre) -> list:
+    """The centre's sites with their agents (:func:`wfm.plan.site_agents.site_agents`, read
+    once per centre); empty for a centre without ``[[sites]]``."""
+    if not centre.sites:
+        return []
+    return _site_agents(_centre_key(centre), centre)
+
+
 def site_zones(centre: Centre) -> SiteZones:
     """Each agent's site and zone (:class:`helpers.site_zones.SiteZones`); no sites for a
     centre without ``[[sites]]``. The sites' agents files are read once per centre."""

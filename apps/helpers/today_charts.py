@@ -1,4 +1,9 @@
-"""Charts of the Today page: agents and contacts of one queue over the day, with a rule at now."""
+"""Charts of the Today page: agents and contacts of one queue over the day, with a rule at now.
+
+A centre whose sites are in several zones draws them once per site, on the site's own local
+day and clock (:func:`wfm.intraday.site_days.site_days`), with the site's own agents beside
+every site's (:func:`site_agent_series`) and the zone on the time axis.
+"""
 
 from __future__ import annotations
 
@@ -26,11 +31,15 @@ def day_lines(
     as_of: pd.Timestamp,
     title: str,
     height: int,
-    dashed: str | None = None,
+    dashed: str | tuple[str, ...] | None = None,
+    time_title: str | None = None,
 ) -> alt.LayerChart:
     """Step lines of ``series`` (column → label) of one queue's position over the day, with a
-    dashed rule at ``as_of``; times on the centre's wall clock. The series labelled
-    ``dashed`` is drawn dashed (so a line it runs under stays visible)."""
+    dashed rule at ``as_of``; times on the wall clock of ``timezone`` (the centre's, or a
+    site's for its own day), named under the axis by ``time_title`` if given. The series
+    labelled ``dashed`` (one label or several) are drawn dashed (so a line they run under
+    stays visible)."""
+    dashed_labels = (dashed,) if isinstance(dashed, str) else tuple(dashed or ())
     long = own.melt(
         id_vars=["interval_start"],
         value_vars=list(series),
@@ -48,14 +57,16 @@ def day_lines(
         alt.Chart(long)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X("time:T", title=None, axis=alt.Axis(format="%H:%M")),
+            x=alt.X("time:T", title=time_title, axis=alt.Axis(format="%H:%M")),
             y=alt.Y("value:Q", title=title),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
             strokeDash=alt.StrokeDash(
                 "series:N",
                 scale=alt.Scale(
                     domain=list(series.values()),
-                    range=[[5, 3] if label == dashed else [1, 0] for label in series.values()],
+                    range=[
+                        [5, 3] if label in dashed_labels else [1, 0] for label in series.values()
+                    ],
                 ),
                 legend=None,
             ),
@@ -67,3 +78,17 @@ def day_lines(
         )
     )
     return (lines + now_rule).properties(height=height)
+
+
+def site_agent_series(site: str) -> dict[str, str]:
+    """The agent series of a site's own day: every site's (:data:`AGENT_SERIES`, the shared
+    queue's) and the site's own scheduled and present agents.
+
+    >>> list(site_agent_series("york").values())[-2:]
+    ['scheduled at york', 'present at york']
+    """
+    return {
+        **AGENT_SERIES,
+        "agents_scheduled_site": f"scheduled at {site}",
+        "agents_present_site": f"present at {site}",
+    }

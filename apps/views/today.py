@@ -10,10 +10,12 @@ folder from the sample centre (a volume spike, two agents absent). The live part
 re-reads the feed and recomputes the position every minute on its own (``st.fragment`` with
 ``run_every``), without rerunning the rest of the page.
 
-A centre with ``[[sites]]`` reads its agents from the sites' agents files. The position is
-the queues' and stays on the centre's clock (the sites share the queues' intervals); when the
-sites are in several time zones, each agent's times (out of adherence since, the re-plan's
-changes) are shown in its own site's zone, the zones named. The sample day is the sample
+A centre with ``[[sites]]`` reads its agents from the sites' agents files. The figures are
+the queues' day on the centre's clock; when the sites are in several time zones the charts
+are drawn per site, each on the site's own local day and clock (the shared queues' agents and
+the site's own, :mod:`wfm.intraday.site_days`), each agent's times (out of adherence since,
+the re-plan's changes) are shown in its own site's zone, the zones named, and the re-plan
+keeps each agent under its own site's break rules and contracts. The sample day is the sample
 centre's: another centre gives its own feed folder.
 """
 
@@ -114,8 +116,10 @@ with ui.friendly_errors():
     zones = data.site_zones(centre)
     if zones.on_own_clocks:
         st.caption(
-            f"The position and its charts are on the centre's clock ({centre.timezone}): the sites "
-            "share the queues' intervals. "
+            f"The figures are the centre's day, on its clock ({centre.timezone}); the charts "
+            "are drawn once per site, on the site's own local day and clock (the queues' "
+            "required, scheduled and present agents of every site, since the sites share "
+            "the queues, and the site's own agents). "
             + zones.caption().replace("Times in", "Each agent's times are in")
         )
 
@@ -145,6 +149,72 @@ def _feed_day() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dt.date, pd.T
     return forecast, rota, arrivals, day, as_of
 
 
+def _site_charts(forecast, rota, arrivals, states, agents, day, as_of) -> None:
+    """The charts of a centre whose sites are in several zones: a tab per site, each on the
+    site's own local day and clock (:func:`wfm.intraday.site_days.site_days`)."""
+    from wfm.intraday.centre_day import position_options
+    from wfm.intraday.site_days import site_day_frame, site_days
+
+    options = position_options(
+        centre,
+        agents,
+        data.update_priors(centre, day, forecast, str(feed / "forecast.csv")),
+    )
+    days = site_days(
+        data.centre_sites(centre),
+        options,
+        forecast=forecast,
+        rota=rota,
+        states=states,
+        arrivals=arrivals,
+        as_of=as_of,
+    )
+    if not days:
+        st.warning("The forecast covers none of the sites' local days.", icon=":material/warning:")
+        return
+    queues = sorted(set().union(*(set(d.position.intervals["queue"]) for d in days)))
+    queue = ui.queue_picker(queues)
+    for tab, site_day in zip(st.tabs([d.label for d in days]), days, strict=True):
+        zone = site_day.site.timezone
+        own = site_day_frame(site_day, queue)
+        with tab:
+            if own.empty:
+                st.caption(f"{queue} has no interval on {site_day.label}'s day.")
+                continue
+            st.caption(
+                f"{site_day.site.name}'s local day, {site_day.day:%A %d %B} on its own clock "
+                f"({zone}), now {as_of.tz_convert(zone):%H:%M} there."
+            )
+            clock = {
+                "timezone": zone,
+                "as_of": as_of,
+                "time_title": f"{site_day.site.name} local time ({zone})",
+            }
+            series = today_charts.site_agent_series(site_day.site.name)
+            st.altair_chart(
+                today_charts.day_lines(
+                    own,
+                    series,
+                    title="Agents",
+                    height=260,
+                    dashed=tuple(list(series.values())[-2:]),
+                    **clock,
+                ),
+                width="stretch",
+            )
+            st.altair_chart(
+                today_charts.day_lines(
+                    own,
+                    today_charts.CONTACT_SERIES,
+                    title="Contacts per interval",
+                    height=220,
+                    dashed=today_charts.CONTACT_SERIES["offered_planned"],
+                    **clock,
+                ),
+                width="stretch",
+            )
+
+
 def _now(forecast, rota_today, arrivals, day, as_of):
     """The agents, their states so far today and today at ``as_of`` (position and who is out
     of adherence; the rest of the day updated as ``wfm forecast --as-of`` updates it)."""
@@ -168,7 +238,7 @@ def live() -> None:
     """Re-read the feed and redraw the position (runs on its own every minute)."""
     with ui.friendly_errors():
         forecast, rota, arrivals, day, as_of = _feed_day()
-        _, _, now = _now(forecast, rota[rota["date"] == day], arrivals, day, as_of)
+        agents, states, now = _now(forecast, rota[rota["date"] == day], arrivals, day, as_of)
     position, out, total = now.position, now.out_of_adherence, now.totals
     (st.warning if position.feed.stale else st.caption)(
         f"{day:%A %d %B %Y} at {as_of:%H:%M}: {position.feed.describe()}."
@@ -197,25 +267,31 @@ def live() -> None:
     service[0].metric("Service level so far", ui.percent(total["service_level_so_far"]))
     service[1].metric("Rest of day (projected)", ui.percent(total["service_level_rest_projected"]))
     service[2].metric("Whole day (projected)", ui.percent(total["service_level_day_projected"]))
-    intervals = position.intervals
-    queue = ui.queue_picker(sorted(intervals["queue"].unique()))
-    own = intervals[intervals["queue"] == queue]
-    clock = {"timezone": centre.timezone, "as_of": as_of}
-    st.altair_chart(
-        today_charts.day_lines(own, today_charts.AGENT_SERIES, title="Agents", height=260, **clock),
-        width="stretch",
-    )
-    st.altair_chart(
-        today_charts.day_lines(
-            own,
-            today_charts.CONTACT_SERIES,
-            title="Contacts per interval",
-            height=220,
-            dashed=today_charts.CONTACT_SERIES["offered_planned"],
-            **clock,
-        ),
-        width="stretch",
-    )
+    if zones.on_own_clocks:
+        with ui.friendly_errors():
+            _site_charts(forecast, rota, arrivals, states, agents, day, as_of)
+    else:
+        intervals = position.intervals
+        queue = ui.queue_picker(sorted(intervals["queue"].unique()))
+        own = intervals[intervals["queue"] == queue]
+        clock = {"timezone": centre.timezone, "as_of": as_of}
+        st.altair_chart(
+            today_charts.day_lines(
+                own, today_charts.AGENT_SERIES, title="Agents", height=260, **clock
+            ),
+            width="stretch",
+        )
+        st.altair_chart(
+            today_charts.day_lines(
+                own,
+                today_charts.CONTACT_SERIES,
+                title="Contacts per interval",
+                height=220,
+                dashed=today_charts.CONTACT_SERIES["offered_planned"],
+                **clock,
+            ),
+            width="stretch",
+        )
     left, right = st.columns([3, 2])
     left.subheader("Out of adherence now")
     if len(out):

@@ -58,7 +58,11 @@ def write_feed(store, folder) -> tuple[pd.DataFrame, pd.Timestamp, tuple[str, st
     rota, day = saved.rota, saved.start_date + dt.timedelta(days=1)
     as_of = pd.Timestamp(f"{day} {AS_OF}", tz=LONDON)
     forecast = ws.latest_forecast().frame
-    forecast = forecast[forecast["interval_start"].dt.tz_convert(LONDON).dt.date == day]
+    # London's day and New York's (the charts show each site's own local day)
+    forecast = forecast[
+        (forecast["interval_start"].dt.tz_convert(LONDON).dt.date == day)
+        | (forecast["interval_start"].dt.tz_convert(NEW_YORK).dt.date == day)
+    ]
     length = pd.Timedelta(minutes=15)
     arrivals = forecast[forecast["interval_start"] + length <= as_of][
         ["interval_start", "queue", "offered", "aht_seconds"]
@@ -101,8 +105,19 @@ def test_the_position_and_re_plan_of_a_two_zone_centre(two_zone_store, tmp_path,
     assert_no_exception(app)
     assert not app.error, [e.value for e in app.error]
     captions = " ".join(c.value for c in app.caption)
-    assert "on the centre's clock (Europe/London)" in captions
+    assert "the centre's day, on its clock (Europe/London)" in captions
     assert "site02 (America/New_York)" in captions
+    # the charts: a tab per site, each on its own local day and clock
+    assert [t.label for t in app.tabs] == ["site01 (Europe/London)", "site02 (America/New_York)"]
+    day = as_of.date()
+    assert (
+        f"site02's local day, {day:%A %d %B} on its own clock (America/New_York), now "
+        f"{as_of.tz_convert(NEW_YORK):%H:%M} there" in captions
+    )
+    charts = [c.proto.spec for c in app.get("vega_lite_chart")]
+    assert len(charts) == 4  # agents and contacts per site
+    assert sum("site02 local time (America/New_York)" in spec for spec in charts) == 2
+    assert sum("scheduled at site02" in spec for spec in charts) == 1
     out = next(f.value for f in app.dataframe if "Since" in f.value.columns)
     for agent, zone in zip(absent, (LONDON, NEW_YORK), strict=True):
         row = out[out["Agent"] == agent]
