@@ -34,7 +34,10 @@ and turned into that week's inputs:
   ``min_hours_per_horizon`` what is left minus what the remaining weeks can still give
   at the weekly maximum; agents with equal budgets share a contract copy for the week.
 
-The weekly rules (hours, days, the run of days off each week) are weekly anyway. Besides,
+The weekly rules (hours, days, the run of days off each week) are weekly anyway. A model joining sites in different time zones (:mod:`wfm.scheduling.site_clocks`)
+rolls on the reference zone's weeks, and each agent's state is carried on its own site's
+clock: its rest from its last shift's instant, its days off and working-day runs on its own
+local days from its own local midnight, its shift types by its local start time. Besides,
 when a contract has ``min_consecutive_working_days`` above 1 or a rotation every N weeks
 (or frozen weeks were given before the horizon), each window's model gets the frozen weeks
 before it as context (:func:`~wfm.scheduling.week_boundary.frozen_weeks`, :mod:`wfm.scheduling.history`): the rules on
@@ -43,7 +46,9 @@ runs of working days and days off and the rotation continue from the frozen days
 shift running past Sunday midnight gives the next week (it is not subtracted from the next
 week's requirements, a small over-staffing there). The whole rota is checked by the
 compliance checker (:func:`wfm.scheduling.compliance.check_rota`, as ``wfm check-rota``:
-the law of the centre's country and the contracts) once, before it is returned; the
+the law of the centre's country and the contracts) once, before it is returned (a model
+joining sites in different zones, ``site.clocks``: each site's agents on their own clock and
+country); the
 breaches go out with the rota (``RotaResult.violations``), and a contract rule's breach is
 logged and counted in the summary's termination.
 
@@ -83,6 +88,7 @@ from wfm.scheduling.solve import SolveStatus, SolveSummary, relative_gap
 from wfm.scheduling.week_boundary import (
     AgentState,
     advance_states,
+    agent_timezones,
     boundary_availability,
     frozen_weeks,
     horizon_bound,
@@ -139,12 +145,14 @@ def schedule_rolling(
         is the whole horizon's cost of the rota (:func:`rolled_cost`) and its bound the
         whole horizon's LP bound.
     """
-    from wfm.scheduling.compliance import check_rota, contract_violations
+    from wfm.scheduling.compliance import contract_violations
     from wfm.scheduling.week import RotaResult
 
-    if site.clocks:  # schedule_week refuses these: the week boundaries and the check below
-        # read one clock (a group's sites are checked on theirs by wfm.plan.site_compliance)
-        raise RuntimeError("a rolling horizon was started for sites on different clocks")
+    # A model joining sites in different zones (site.clocks): each agent's boundary (rest,
+    # days off, shift types) is carried on its own site's clock, and the check below is made
+    # per site on its clock (a centre's plan checks each site under its own law and contracts
+    # again, wfm.plan.site_compliance).
+    zones = agent_timezones(site)
     report = progress or no_progress
     started = time.perf_counter()
     cpu_started = time.process_time()  # the limit counts CPU time (wfm.scheduling.budget)
@@ -171,9 +179,11 @@ def schedule_rolling(
         week_start = start_date + dt.timedelta(days=DAYS_PER_WEEK * week)
         window_end = week_start + dt.timedelta(days=DAYS_PER_WEEK * span)
         carried = boundary_availability(
-            states, agents, contracts, week_start, site.timezone, start_date
+            states, agents, contracts, week_start, site.timezone, start_date, zones
         )
-        week_availability = _in_week(availability, week_start, site.timezone, weeks=span)
+        week_availability = _in_week(
+            availability, week_start, site.timezone, weeks=span, tail_days=1 if zones else 0
+        )
         if not carried.empty:
             week_availability = (
                 carried
@@ -270,7 +280,7 @@ def schedule_rolling(
     # it again. The summary counts the contract rules' breaches, which the windows' models
     # hold and only their boundaries can break (the law's rest breaks, say, are not modelled
     # when the centre has no break rules).
-    violations = check_rota(rota, site=site, agents=agents, week_start=start_date)
+    violations = _check_rolled(rota, site, agents, start_date)
     breaches = contract_violations(violations)
     if breaches:
         logger.error("rolling horizon: the rota breaks %d rules: %s", len(breaches), breaches[:5])
@@ -481,16 +491,44 @@ def rolling_failure_message(
     )
 
 
+def _check_rolled(
+    rota: pd.DataFrame, site: RotaSite, agents: Sequence[Agent], start_date: dt.date
+) -> list:
+    """The rolled rota checked as ``wfm check-rota`` checks it: on the site's clock, or for a
+    model joining sites in different zones each site's agents on their own site's clock and
+    country (:class:`~wfm.scheduling.site.SiteClock`), weeks from their own local midnight."""
+    from wfm.scheduling.compliance import check_rota
+
+    if not site.clocks:
+        return check_rota(rota, site=site, agents=agents, week_start=start_date)
+    violations = []
+    for clock in site.clocks:
+        ids = set(clock.agent_ids)
+        violations.extend(
+            check_rota(
+                rota[rota["agent_id"].isin(ids)],
+                site=dataclasses.replace(
+                    site, timezone=clock.timezone, country=clock.country, clocks=()
+                ),
+                agents=[agent for agent in agents if agent.agent_id in ids],
+                week_start=start_date,
+            )
+        )
+    return violations
+
+
 def _in_week(
     frame: pd.DataFrame | None,
     week_start: dt.date,
     timezone: str,
     column: str = "start",
     weeks: int = 1,
+    tail_days: int = 0,
 ) -> pd.DataFrame | None:
     """The rows of ``frame`` whose ``column`` falls in the ``weeks`` weeks from
     ``week_start``: tz-aware times (availability windows: those that overlap them), or
-    local dates (``column="date"``)."""
+    local dates (``column="date"``). ``tail_days`` more days of times are kept (the local
+    weeks of sites west of the reference zone end after its week)."""
     if frame is None:
         return None
     if column == "date":
@@ -499,7 +537,9 @@ def _in_week(
         keep = (dates >= week_start) & (dates < end_date)
         return frame.loc[keep.to_numpy()].reset_index(drop=True)
     begin = pd.Timestamp(week_start).tz_localize(timezone)
-    end = pd.Timestamp(week_start + dt.timedelta(days=DAYS_PER_WEEK * weeks)).tz_localize(timezone)
+    end = pd.Timestamp(
+        week_start + dt.timedelta(days=DAYS_PER_WEEK * weeks + tail_days)
+    ).tz_localize(timezone)
     times = pd.to_datetime(frame[column])
     if column == "start" and "end" in frame:
         keep = (times < end) & (pd.to_datetime(frame["end"]) > begin)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from wfm.config import SchedulingSettings
 from wfm.data.schemas import Agent
-from wfm.errors import ConfigError, InputError, SolveError
+from wfm.errors import InputError, SolveError
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.history import FrozenRota
 from wfm.scheduling.instance import RotaInstance, prepare_week
@@ -62,10 +62,10 @@ class RotaResult:
         (:func:`wfm.scheduling.compliance.check_rota` with the centre's law) when the
         scheduling run checked the rota itself (the rolling horizon does), so that a caller
         need not check it again (at 2,000 agents over 4 weeks the check costs some 20 s of
-        CPU); ``None`` when it was not checked. Only a model on one clock is checked here: a
-        model joining sites in different time zones (``site.clocks``) never rolls, and a
-        centre with sites is checked by its plan, each site's agents on their own clock
-        under their own law (:func:`wfm.plan.site_compliance.plan_checks`).
+        CPU); ``None`` when it was not checked. A rolled model joining sites in different
+        time zones (``site.clocks``) is checked per site on its own clock and country;
+        a centre with sites is checked again by its plan, each site's agents under their
+        own site's law and contracts (:func:`wfm.plan.site_compliance.plan_checks`).
     """
 
     rota: pd.DataFrame
@@ -177,19 +177,6 @@ def schedule_week(
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
     if weeks > 1 and len(instance.eligible) > settings.rolling_horizon_above_pairs:
-        if site.clocks:
-            raise ConfigError(
-                f"the sites {[c.name for c in site.clocks]} in different time zones "
-                f"({', '.join(c.timezone for c in site.clocks)}) have "
-                f"{len(instance.eligible)} agent-shift pairs over {weeks} weeks, more than "
-                f"scheduling.rolling_horizon_above_pairs = "
-                f"{settings.rolling_horizon_above_pairs}, and a rolling horizon does not yet "
-                "join sites on different clocks",
-                column="scheduling.rolling_horizon_above_pairs",
-                value=settings.rolling_horizon_above_pairs,
-                fix="raise scheduling.rolling_horizon_above_pairs to solve the weeks in one "
-                "model, or plan fewer weeks at a time",
-            )
         from wfm.scheduling.rolling import schedule_rolling
 
         logger.info(

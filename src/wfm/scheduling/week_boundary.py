@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -80,6 +80,13 @@ def shifts_of_rota(rota: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def agent_timezones(site: RotaSite) -> dict[str, str]:
+    """Each agent's own clock in a model joining sites in different zones (its
+    :class:`~wfm.scheduling.site.SiteClock`'s zone), by agent id; empty for a model on one
+    clock (every agent is then on ``site.timezone``)."""
+    return {agent_id: clock.timezone for clock in site.clocks for agent_id in clock.agent_ids}
+
+
 def advance_states(
     states: dict[str, AgentState],
     week_rota: pd.DataFrame,
@@ -100,7 +107,8 @@ def advance_states(
     week_summary
         The week's agent summary (``agent_id``, ``paid_hours``).
     site
-        The site (its shift types and time zone).
+        The site (its shift types and time zone; each agent's own site's zone when the
+        model joins sites on different clocks, :func:`agent_timezones`).
     horizon_start
         First local date of the horizon.
     days_done
@@ -109,13 +117,14 @@ def advance_states(
         Each agent's contract (``{agent_id: Contract}``).
     """
     windows = start_windows(site.shift_types)
+    zones = agent_timezones(site)
     shifts = shifts_of_rota(week_rota)
     paid = dict(zip(week_summary["agent_id"], week_summary["paid_hours"], strict=True))
     for agent_id, state in states.items():
         state.paid_hours += float(paid.get(agent_id, 0.0))
     for agent_id, mine in shifts.groupby("agent_id", sort=True):
         state = states[agent_id]
-        start = pd.DatetimeIndex(mine["start"]).tz_convert(site.timezone)
+        start = pd.DatetimeIndex(mine["start"]).tz_convert(zones.get(agent_id, site.timezone))
         minutes = (start.hour * 60 + start.minute).to_numpy()
         for name, window in windows.items():
             count = int(in_window(minutes, window).sum())
@@ -173,21 +182,31 @@ def boundary_availability(
     week_start: dt.date,
     timezone: str,
     horizon_start: dt.date,
+    timezone_of: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """``unavailable`` windows (:data:`wfm.data.schemas.AVAILABILITY_COLUMNS`) that carry
     the rest, the most working days in a row and the runs of days off across the boundary
-    into the week from ``week_start`` (see the module docstring)."""
-    rows: list[tuple[str, pd.Timestamp, pd.Timestamp, str]] = []
-    midnight = pd.Timestamp(week_start).tz_localize(timezone)
-    first_day = (week_start - horizon_start).days
+    into the week from ``week_start`` (see the module docstring).
 
-    def day_window(agent_id: str, offset: int) -> None:
+    The week starts at each agent's own local midnight and its days are the agent's local
+    days: ``timezone``'s, or the agent's site's in ``timezone_of`` (agent id -> IANA zone,
+    :func:`agent_timezones`) when the model joins sites on different clocks, so that a
+    New York agent's day off is New York's day, not London's. The windows' times are
+    written in ``timezone``."""
+    rows: list[tuple[str, pd.Timestamp, pd.Timestamp, str]] = []
+    first_day = (week_start - horizon_start).days
+    timezone_of = timezone_of or {}
+
+    def local_midnight(date: dt.date, zone: str) -> pd.Timestamp:
+        return pd.Timestamp(date).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
+
+    def day_window(agent_id: str, offset: int, zone: str) -> None:
         date = week_start + dt.timedelta(days=offset)
         rows.append(
             (
                 agent_id,
-                pd.Timestamp(date).tz_localize(timezone),
-                pd.Timestamp(date + dt.timedelta(days=1)).tz_localize(timezone),
+                local_midnight(date, zone),
+                local_midnight(date + dt.timedelta(days=1), zone),
                 "unavailable",
             )
         )
@@ -196,22 +215,28 @@ def boundary_availability(
         state = states.get(agent.agent_id)
         if state is None or state.last_end is None:
             continue
+        zone = timezone_of.get(agent.agent_id, timezone)
+        midnight = local_midnight(week_start, zone)
         contract = contracts[agent.contract]
         rest_until = state.last_end + pd.Timedelta(hours=contract.min_rest_hours)
         if rest_until > midnight:
             rows.append((agent.agent_id, midnight, rest_until, "unavailable"))
         for offset in range(min(state.leading_days_off, DAYS_PER_WEEK)):
-            day_window(agent.agent_id, offset)
+            day_window(agent.agent_id, offset, zone)
         run = state.trailing_working_days
         if run > 0:
             off_day = contract.max_consecutive_working_days - run
             if 0 <= off_day < DAYS_PER_WEEK:
-                day_window(agent.agent_id, off_day)
+                day_window(agent.agent_id, off_day, zone)
         else:
             days_off = first_day - 1 - state.last_work_day
             for offset in range(max(contract.min_days_off_run_length - days_off, 0)):
                 if offset < DAYS_PER_WEEK:
-                    day_window(agent.agent_id, offset)
+                    day_window(agent.agent_id, offset, zone)
+    # every window on the model's clock (``timezone``), one dtype for the column
+    rows = [
+        (a, start.tz_convert(timezone), end.tz_convert(timezone), k) for a, start, end, k in rows
+    ]
     return pd.DataFrame(rows, columns=["agent_id", "start", "end", "kind"])
 
 
