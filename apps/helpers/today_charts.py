@@ -33,12 +33,15 @@ def day_lines(
     height: int,
     dashed: str | tuple[str, ...] | None = None,
     time_title: str | None = None,
+    interval_minutes: int | None = None,
 ) -> alt.LayerChart:
     """Step lines of ``series`` (column → label) of one queue's position over the day, with a
     dashed rule at ``as_of``; times on the wall clock of ``timezone`` (the centre's, or a
     site's for its own day), named under the axis by ``time_title`` if given. The series
     labelled ``dashed`` (one label or several) are drawn dashed (so a line they run under
-    stays visible)."""
+    stays visible). With ``interval_minutes``, intervals the position lacks (a queue closed
+    between one site's evening and another's morning) break the lines instead of carrying
+    the last value across them."""
     dashed_labels = (dashed,) if isinstance(dashed, str) else tuple(dashed or ())
     long = own.melt(
         id_vars=["interval_start"],
@@ -48,6 +51,9 @@ def day_lines(
     )
     long["series"] = long["series"].map(series)
     long["time"] = long["interval_start"].dt.tz_convert(timezone).dt.tz_localize(None)
+    long["segment"] = (
+        runs(long, interval_minutes) if interval_minutes is not None and len(long) else 0
+    )
     now_rule = (
         alt.Chart(pd.DataFrame({"time": [as_of.tz_convert(timezone).tz_localize(None)]}))
         .mark_rule(color="gray", strokeDash=[4, 4])
@@ -70,6 +76,7 @@ def day_lines(
                 ),
                 legend=None,
             ),
+            detail="segment:N",  # one line per run of consecutive intervals
             tooltip=[
                 alt.Tooltip("time:T", format="%H:%M"),
                 "series:N",
@@ -92,3 +99,17 @@ def site_agent_series(site: str) -> dict[str, str]:
         "agents_scheduled_site": f"scheduled at {site}",
         "agents_present_site": f"present at {site}",
     }
+
+
+def runs(long: pd.DataFrame, interval_minutes: int) -> pd.Series:
+    """Number of each row's run of consecutive intervals [``interval_minutes``] within its
+    series, for ``long`` rows (``series``, ``interval_start``): a line is drawn per run.
+
+    >>> starts = pd.to_datetime(["2026-11-17 00:00", "2026-11-17 00:15", "2026-11-17 08:00"])
+    >>> runs(pd.DataFrame({"series": "a", "interval_start": starts}), 15).tolist()
+    [0, 0, 1]
+    """
+    step = pd.Timedelta(minutes=interval_minutes)
+    ordered = long.sort_values(["series", "interval_start"])
+    gap = ordered.groupby("series")["interval_start"].diff() > step
+    return gap.groupby(ordered["series"]).cumsum().astype(int).reindex(long.index)

@@ -189,6 +189,7 @@ def _site_charts(forecast, rota, arrivals, states, agents, day, as_of) -> None:
                 "timezone": zone,
                 "as_of": as_of,
                 "time_title": f"{site_day.site.name} local time ({zone})",
+                "interval_minutes": centre.interval_minutes,
             }
             series = today_charts.site_agent_series(site_day.site.name)
             st.altair_chart(
