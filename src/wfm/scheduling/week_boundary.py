@@ -28,6 +28,7 @@ from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.pooled_relaxation import solve_pooled_relaxation
 from wfm.scheduling.rules.shift_types import in_window, start_windows
 from wfm.scheduling.site import RotaSite
+from wfm.scheduling.site_clocks import local_midnight
 from wfm.scheduling.solve import SolveStatus
 
 logger = logging.getLogger(__name__)
@@ -197,16 +198,13 @@ def boundary_availability(
     first_day = (week_start - horizon_start).days
     timezone_of = timezone_of or {}
 
-    def local_midnight(date: dt.date, zone: str) -> pd.Timestamp:
-        return pd.Timestamp(date).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
-
     def day_window(agent_id: str, offset: int, zone: str) -> None:
         date = week_start + dt.timedelta(days=offset)
         rows.append(
             (
                 agent_id,
-                local_midnight(date, zone),
-                local_midnight(date + dt.timedelta(days=1), zone),
+                local_midnight(zone, date),
+                local_midnight(zone, date + dt.timedelta(days=1)),
                 "unavailable",
             )
         )
@@ -216,7 +214,7 @@ def boundary_availability(
         if state is None or state.last_end is None:
             continue
         zone = timezone_of.get(agent.agent_id, timezone)
-        midnight = local_midnight(week_start, zone)
+        midnight = local_midnight(zone, week_start)
         contract = contracts[agent.contract]
         rest_until = state.last_end + pd.Timedelta(hours=contract.min_rest_hours)
         if rest_until > midnight:
