@@ -22,6 +22,7 @@ import pandas as pd
 
 from wfm.capacity.inputs import CapacityInputs
 from wfm.capacity.planner import CapacityPlan, monthly_view
+from wfm.data.infinite_cells import spreadsheet_values
 from wfm.data.io import write_files_atomic
 
 #: Columns of the scenarios compared side by side (the report and the app's Capacity page).
@@ -337,6 +338,7 @@ def capacity_workbook_bytes(
     book.remove(book.active)
 
     def sheet(name: str, frame: pd.DataFrame) -> None:
+        frame = spreadsheet_values(frame)  # an infinite number: empty, with a flag column
         ws = book.create_sheet(name)
         ws.append([str(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
@@ -389,9 +391,10 @@ def _cell(value):
         return pd.Timestamp(value).to_pydatetime().replace(tzinfo=None)
     if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if value is None or isinstance(value, int | float | bool):
+    if isinstance(value, float | np.floating):
+        # NaN (and inf, which spreadsheet_values has blanked) would be an invalid <v/> cell
+        return float(value) if np.isfinite(value) else None
+    if value is None or isinstance(value, int | bool):
         return value
     return str(value)
 

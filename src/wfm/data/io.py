@@ -23,7 +23,8 @@ Writers never leave half a file behind: :func:`write_csv_atomic` and
 :func:`write_files_atomic` write to temporary files in the target folder and rename them
 into place, and a set of files is replaced all together or not at all. Tz-aware
 timestamps are written as ISO 8601 with the UTC offset (:func:`to_iso`,
-:func:`frame_to_csv_text`).
+:func:`frame_to_csv_text`); a missing or infinite number is an empty cell, an infinite one
+explained by a boolean column (:mod:`wfm.data.infinite_cells`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.data.column_matching import normalise_name
+from wfm.data.infinite_cells import spreadsheet_values
 from wfm.data.output_paths import create_folders, remove_created_folders, write_error
 from wfm.data.row_errors import FILE_LINE_INDEX, FIRST_DATA_LINE
 from wfm.data.safe_cells import neutralise_frame
@@ -396,9 +398,17 @@ def to_iso(values: pd.Series | pd.DatetimeIndex) -> pd.Series:
 
 def frame_to_csv_text(frame: pd.DataFrame) -> str:
     """CSV text of ``frame`` as wfm writes it: no index, tz-aware timestamps via :func:`to_iso`,
-    text cells a spreadsheet would run as a formula neutralised
-    (:func:`wfm.data.safe_cells.neutralise_frame`)."""
-    output = frame.copy(deep=False)
+    missing and infinite numbers as empty cells, an infinite one explained by a boolean column
+    beside it (:func:`wfm.data.infinite_cells.spreadsheet_values`), text cells a spreadsheet
+    would run as a formula neutralised (:func:`wfm.data.safe_cells.neutralise_frame`).
+
+    >>> print(frame_to_csv_text(pd.DataFrame({"asa_seconds": [4.5, np.inf, np.nan]})), end="")
+    asa_seconds,queue_unstable
+    4.5,False
+    ,True
+    ,False
+    """
+    output = spreadsheet_values(frame).copy(deep=False)
     for column in output.columns:
         if isinstance(output[column].dtype, pd.DatetimeTZDtype):
             output[column] = to_iso(output[column])

@@ -1,7 +1,8 @@
 """Readers of wfm's own output files, the contracts of :mod:`wfm.data.schemas`.
 
 :func:`read_forecast` (``offered`` [contacts], ``aht_seconds`` [s]), :func:`read_requirements`
-(``agents_required`` [agents, whole], ``asa_seconds`` [s, may be infinite]),
+(``agents_required`` [agents, whole], ``asa_seconds`` [s, may be infinite: written as an
+empty cell with ``queue_unstable`` true]),
 :func:`read_shift_catalogue`, :func:`read_rota` (shifts with tz-aware ``start`` and ``end``,
 checked for overlaps by :func:`check_rota_overlaps`) and :func:`read_coverage` (agents per
 interval, may be fractional). Timestamps are read into the centre's IANA time zone. Each
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.data.column_matching import match_columns
+from wfm.data.infinite_cells import restore_infinite
 from wfm.data.io import (
     read_raw_csv,
     to_iso,
@@ -157,6 +159,8 @@ def read_requirements(path: str | Path, timezone: str) -> pd.DataFrame:
         allow_missing=True,
         allow_infinite=True,
     )
+    # wfm writes an infinite ASA as an empty cell with queue_unstable true beside it
+    frame = restore_infinite(frame, "asa_seconds")
     return frame.reset_index(drop=True)
 
 

@@ -535,8 +535,20 @@ def review_coverage(
 
 
 def coverage_table(projected: pd.DataFrame) -> pd.DataFrame:
-    """The coverage CSV: per interval and queue, required and scheduled agents and service."""
-    extra = ["offered", "aht_seconds", "asa_seconds", "occupancy", "under_staffed", "over_staffed"]
+    """The coverage CSV: per interval and queue, required and scheduled agents and service.
+
+    ``queue_unstable`` is ``True`` where the queue has no finite wait with the agents
+    scheduled; its ``asa_seconds`` is then written as an empty cell
+    (:mod:`wfm.data.infinite_cells`)."""
+    extra = [
+        "offered",
+        "aht_seconds",
+        "asa_seconds",
+        "queue_unstable",
+        "occupancy",
+        "under_staffed",
+        "over_staffed",
+    ]
     return projected[[*COVERAGE_COLUMNS, *extra]]
 
 

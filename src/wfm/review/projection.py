@@ -57,10 +57,12 @@ def project_service(
     pandas.DataFrame
         One row per requirement row: ``interval_start, queue, offered, aht_seconds,
         traffic_erlangs, agents_required, agents_scheduled_required, agents_scheduled,
-        agents_productive, service_level, asa_seconds, occupancy, under_staffed,
-        over_staffed`` (and ``abandon_probability`` with a patience). ``asa_seconds`` is
-        infinite where the Erlang C queue has no finite wait, NaN where no contact is
-        answered (Erlang A with no agents).
+        agents_productive, service_level, asa_seconds, queue_unstable, occupancy,
+        under_staffed, over_staffed`` (and ``abandon_probability`` with a patience).
+        ``asa_seconds`` is infinite where the Erlang C queue has no finite wait (no more
+        productive agents than Erlangs), and ``queue_unstable`` is ``True`` there (a written
+        file shows the ASA as an empty cell: :mod:`wfm.data.infinite_cells`); it is NaN
+        where no contact is answered (Erlang A with no agents).
     """
     keys = ["interval_start", "queue"]
     merged = requirements.merge(coverage[[*keys, "agents_scheduled"]], on=keys, how="left")
@@ -119,16 +121,22 @@ def project_service(
                 np.minimum(traffic / productive, 1.0),
                 np.where(traffic > 0, 1.0, 0.0),
             )
+    # Erlang C with no more productive agents than Erlangs: the wait has no bound (the ASA is
+    # infinite; a written file shows an empty cell, see wfm.data.infinite_cells).
+    merged["queue_unstable"] = np.isinf(merged["asa_seconds"].to_numpy(dtype=float))
     gap = merged["agents_scheduled"] - merged["agents_scheduled_required"]
     merged["under_staffed"] = np.maximum(-gap, 0.0).where(gap < -STAFFING_TOLERANCE_AGENTS, 0.0)
     merged["over_staffed"] = np.maximum(gap, 0.0).where(gap > STAFFING_TOLERANCE_AGENTS, 0.0)
     # The requirement columns, with the scheduled and productive agents beside the required.
     beside = REQUIREMENTS_COLUMNS.index("agents_scheduled_required") + 1
+    after_asa = REQUIREMENTS_COLUMNS.index("asa_seconds") + 1
     columns = [
         *REQUIREMENTS_COLUMNS[:beside],
         "agents_scheduled",
         "agents_productive",
-        *REQUIREMENTS_COLUMNS[beside:],
+        *REQUIREMENTS_COLUMNS[beside:after_asa],
+        "queue_unstable",
+        *REQUIREMENTS_COLUMNS[after_asa:],
         "under_staffed",
         "over_staffed",
     ]

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import SchedulingSettings
+from wfm.data.infinite_cells import spreadsheet_values
 from wfm.data.io import write_files_atomic
 from wfm.data.schemas import OFF_PHONE_ACTIVITIES as OFF_PHONE
 from wfm.data.schemas import Agent
@@ -291,6 +292,7 @@ def _write_sheet(book, title: str, frame: pd.DataFrame) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
+    frame = spreadsheet_values(frame)  # an infinite number: empty, with a flag column
     sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
     headers = [str(column) for column in frame.columns]
