@@ -154,7 +154,7 @@ def test_bad_capacity_settings_name_the_key_and_the_fix(toml, expected, capsys, 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--months", "0"], "1 to 36 months"),
+        (["--months", "0"], "from 1 to 36"),
         (["--scenario", "growth"], "needs a name and at least one change"),
         (["--scenario", "x:headcount=3"], "unknown scenario change"),
         (["--scenario", "x:volume=lots"], "not a number"),

@@ -105,3 +105,21 @@ def test_parse_scenario():
     for bad in ("busy", "busy=weather:1", "busy=volume:lots"):
         with pytest.raises(InputError):
             parse_scenario(bad)
+
+
+def test_a_plan_queue_missing_from_the_centre_names_the_centre_file_queue_and_fix(tmp_path, capsys):
+    write_plan(tmp_path / "plan")
+    text = Path(CENTRE).read_text()
+    start = text.index('[[queues]]\nname = "support"')
+    end = text.index("[[", start + 2)
+    centre = tmp_path / "other_centre.toml"
+    centre.write_text(text[:start] + text[end:])
+    out = tmp_path / "whatif.csv"
+    argv = ["whatif", "--centre", str(centre), "--plan", str(tmp_path / "plan")]
+    code = main([*argv, "--no-sensitivity", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert str(centre) in err  # the file to edit
+    assert "'support'" in err and str(tmp_path / "plan" / "forecast.csv") in err
+    assert '[[queues]] entry with name = "support"' in err  # the fix
+    assert "Traceback" not in err and not out.exists()

@@ -143,7 +143,7 @@ CASES = {
             "-o",
             out,
         ],
-        ["option --max-overtime-minutes", "-5", "Fix: give 0 to 480"],
+        ["option --max-overtime-minutes", "-5", "from 0 to 480"],
     ),
     "was: init -o names a file (exit 1, after the work)": (
         lambda tmp, out: [
@@ -189,7 +189,7 @@ CASES = {
             "-o",
             out,
         ],
-        ["option --months", "(value: 0)", "Fix: give --months between 1 and 36"],
+        ["option --months", "(value: 0)", "from 1 to 36, e.g. --months 18"],
     ),
     "was: --start-date typo named no option": (
         lambda tmp, out: [

@@ -68,11 +68,7 @@ def test_a_frame_without_infinity_is_written_as_before():
     assert frame_to_csv_text(frame) == "asa_seconds,queue\n1.5,x\n,y\n"
 
 
-@given(
-    st.lists(
-        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=20
-    )
-)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=20))
 def test_no_written_number_is_text_a_spreadsheet_cannot_read(values):
     text = frame_to_csv_text(pd.DataFrame({"asa_seconds": values, "service_level": values}))
     for row in rows(text):

@@ -80,7 +80,7 @@ def parse_scenario(text: str):
     if not name or not spec.strip():
         raise InputError(
             "a --scenario needs a name and at least one change",
-            column="--scenario",
+            option="--scenario",
             value=text,
             fix="e.g. --scenario 'growth:volume=0.1,attrition=0.01'",
         )
@@ -91,7 +91,7 @@ def parse_scenario(text: str):
         if not sep or key not in SCENARIO_KEYS:
             raise InputError(
                 f"unknown scenario change '{item.strip()}'",
-                column="--scenario",
+                option="--scenario",
                 value=text,
                 fix=f"use KEY=VALUE with KEY one of {', '.join(SCENARIO_KEYS)}",
             )
@@ -102,7 +102,7 @@ def parse_scenario(text: str):
         except ValueError:
             raise InputError(
                 f"scenario change '{key}' is not a number",
-                column="--scenario",
+                option="--scenario",
                 value=value.strip(),
                 fix="write a fraction (0.1) or a percentage (10%)",
             ) from None
@@ -123,7 +123,7 @@ def parse_aht(pairs) -> dict[str, float] | None:
         if not sep or not queue.strip() or not 0 < seconds <= 4 * 3600:
             raise InputError(
                 "an --aht-seconds option must be QUEUE=SECONDS with 0 < SECONDS <= 14400",
-                column="--aht-seconds",
+                option="--aht-seconds",
                 value=pair,
                 fix="e.g. --aht-seconds sales=300",
             )
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         raise InputError(
             "two scenarios have the same name",
-            column="--scenario",
+            option="--scenario",
             value=", ".join(names),
             fix="give each scenario its own name ('base' is taken)",
         )

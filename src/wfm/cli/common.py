@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import math
 import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from wfm.errors import InputError
@@ -116,42 +118,160 @@ def whole_number(text: str) -> int:
     return value
 
 
-#: Options whose values have one meaning in every command that has them, with their range:
-#: ``dest -> (lowest, highest, lowest allowed, highest allowed, what to give)``; ``None`` for
-#: :data:`~wfm.limits.MAX_HORIZON_DAYS`. :func:`check_bounded_options` checks them before a
-#: command runs, so the message names the option (the library's own check, which follows,
-#: names the quantity only).
-BOUNDED_OPTIONS = {
-    "service_level": (0.0, 1.0, False, False, "a fraction between 0 and 1, e.g. 0.8"),
-    "shrinkage": (0.0, 1.0, True, False, "a fraction from 0 to below 1, e.g. 0.3"),
-    "absenteeism": (0.0, 1.0, True, False, "a fraction from 0 to below 1, e.g. 0.05"),
-    "horizon_days": (1, None, True, True, "a number of days from 1 to {max_horizon:,}, e.g. 7"),
-}
+@dataclass(frozen=True)
+class OptionRange:
+    """The values a numeric option accepts: ``lowest`` to ``highest`` (``None``: no bound),
+    each end included or not, and what the option is, for the fix of the message."""
+
+    lowest: float | None
+    highest: float | None
+    what: str
+    example: str
+    lowest_ok: bool = True
+    highest_ok: bool = True
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` is in the range."""
+        if self.lowest is not None and (
+            value < self.lowest or (value == self.lowest and not self.lowest_ok)
+        ):
+            return False
+        return self.highest is None or not (
+            value > self.highest or (value == self.highest and not self.highest_ok)
+        )
+
+    def describe(self) -> str:
+        """The range in words.
+
+        >>> OptionRange(0, 1, "a fraction", "0.3", highest_ok=False).describe()
+        'from 0 to below 1'
+        """
+        low = self.lowest
+        high = self.highest
+        if low is not None and high is not None:
+            first = f"from {low:,g}" if self.lowest_ok else f"more than {low:,g}"
+            second = f"to {high:,g}" if self.highest_ok else f"to below {high:,g}"
+            if not self.lowest_ok:
+                second = f"and at most {high:,g}" if self.highest_ok else f"and below {high:,g}"
+            return f"{first} {second}"
+        if low is not None:
+            return f"at least {low:,g}" if self.lowest_ok else f"more than {low:,g}"
+        return f"at most {high:,g}" if self.highest_ok else f"below {high:,g}"
+
+
+@functools.cache
+def option_ranges() -> dict[str, OptionRange]:
+    """Every numeric option of every command, by its ``dest``, with the values it accepts
+    (:class:`OptionRange`). An option has one meaning in every command that has it.
+
+    :func:`check_bounded_options` checks them before a command runs, so that the message
+    names the option (the library's own check, which follows, names the quantity only);
+    ``--interval-minutes`` is checked against the lengths wfm supports instead.
+    ``tests/cli/test_cli_option_ranges.py`` fails for a numeric option missing here. Built on
+    first use: the limits come from modules the CLI otherwise imports only when it runs.
+    """
+    from wfm.capacity.inputs import MAX_MONTHS
+    from wfm.data.handle_time import MAX_AHT_SECONDS, MIN_AHT_SECONDS
+    from wfm.limits import (
+        MAX_COST_UNITS,
+        MAX_HORIZON_DAYS,
+        MAX_OPTION_MAGNITUDE,
+        MAX_VOLUME_MULTIPLIER,
+        MAX_WAIT_SECONDS,
+    )
+
+    # a seed below HiGHS's largest (2**31 - 1) and numpy's; every option is at most 1e9
+    day_minutes, seed_max = 24 * 60, int(MAX_OPTION_MAGNITUDE)
+    wait = MAX_WAIT_SECONDS
+    R = OptionRange
+    return {
+        # service targets and queueing
+        "service_level": R(0, 1, "a fraction", "0.8", False, False),
+        "answer_seconds": R(0, wait, "the answer threshold [s]", "20"),
+        "answer_threshold_seconds": R(0, wait, "the answer threshold [s]", "20"),
+        "asa_seconds": R(0, wait, "the ASA target [s]", "30", lowest_ok=False),
+        "max_occupancy": R(0, 1, "a fraction (0 for no cap)", "0.85"),
+        "patience_seconds": R(0, wait, "the mean caller patience [s]", "120", lowest_ok=False),
+        "max_abandon": R(0, 1, "a fraction of callers", "0.05", False, False),
+        "short_abandon_seconds": R(0, wait, "seconds", "5"),
+        "aht_seconds": R(MIN_AHT_SECONDS, MAX_AHT_SECONDS, "the average handle time [s]", "240"),
+        "quantile": R(0, 1, "a fraction", "0.8", False, False),
+        "chat_concurrency": R(1, 100, "a whole number of chats", "3"),
+        "chat_slowdown": R(0, 1, "a fraction per extra chat", "0.25"),
+        "deferred_response_hours": R(0, 24 * MAX_HORIZON_DAYS, "hours", "24", lowest_ok=False),
+        # shrinkage and absence
+        "shrinkage": R(0, 1, "a fraction", "0.3", highest_ok=False),
+        "absenteeism": R(0, 1, "a fraction", "0.05", highest_ok=False),
+        # what-if changes: a factor 1 + change that stays above 0
+        "volume_change": R(-1, MAX_VOLUME_MULTIPLIER - 1, "a relative change", "0.1", False),
+        "aht_change": R(-1, MAX_VOLUME_MULTIPLIER - 1, "a relative change", "-0.05", False),
+        # horizons and counts
+        "horizon_days": R(1, MAX_HORIZON_DAYS, "a number of days", "7"),
+        "origins": R(1, MAX_HORIZON_DAYS, "a number of days", "8"),
+        "months": R(1, MAX_MONTHS, "a number of months", "18"),
+        "weeks": R(1, MAX_HORIZON_DAYS // 7, "a number of weeks", "4"),
+        "workers": R(1, 1024, "a number of processes", "2"),
+        "threads": R(1, 1024, "a number of solver threads", "1"),
+        "replications": R(1, 1_000_000, "a number of simulated days", "200"),
+        "handle_time_cv": R(0, 100, "a coefficient of variation", "1", lowest_ok=False),
+        "seed": R(0, seed_max, "a whole number", "0"),
+        "rota_version": R(1, None, "a rota version id", "3"),
+        "last": R(1, None, "a number of entries", "20"),
+        "absent": R(0, None, "a number of agents", "2"),
+        "port": R(1, 65535, "a TCP port", "8501"),
+        # solver
+        "time_limit_seconds": R(0, None, "CPU seconds", "60", lowest_ok=False),
+        "relative_gap": R(0, 1, "a fraction", "0.01", highest_ok=False),
+        # costs [cost units]
+        "change_cost": R(0, 1e6, "cost units", "4"),
+        "break_change_cost": R(0, 1e6, "cost units", "1"),
+        "value_per_point": R(0, MAX_COST_UNITS, "cost units", "50"),
+        "under_staffing_cost_per_agent_hour": R(0, MAX_COST_UNITS, "cost units", "10"),
+        "over_staffing_cost_per_agent_hour": R(0, MAX_COST_UNITS, "cost units", "0.5"),
+        # times of day and durations
+        "shift_lengths_minutes": R(1, day_minutes, "minutes", "480"),
+        "start_step_minutes": R(1, day_minutes, "minutes", "30"),
+        "tolerance_minutes": R(0, day_minutes, "minutes", "3"),
+        # intraday re-planning: a working day at most, per agent; the day's totals
+        "max_overtime_minutes": R(0, 480, "minutes per agent", "60"),
+        "max_vto_minutes": R(0, 480, "minutes per agent", "120"),
+        "notice_minutes": R(0, 480, "minutes", "15"),
+        "max_overtime_hours": R(0, 5000, "hours", "16"),
+        "max_call_ins": R(0, 500, "a number of agents", "4"),
+        "max_changes": R(0, 10_000, "a number of changes", "20"),
+        "spike": R(0, MAX_VOLUME_MULTIPLIER, "a volume multiplier", "1.35", lowest_ok=False),
+        "fcr_days": R(0, MAX_HORIZON_DAYS, "days", "7", lowest_ok=False),
+        "older_than": R(0, None, "days", "90", lowest_ok=False),
+    }
 
 
 def check_bounded_options(args: argparse.Namespace) -> None:
-    """:class:`InputError` naming the option for a value of :data:`BOUNDED_OPTIONS` out of
-    its range, or an ``--interval-minutes`` wfm does not support (one that divides no day).
+    """:class:`InputError` naming the option for a value of :func:`option_ranges` out of its
+    range, or an ``--interval-minutes`` wfm does not support (one that divides no day).
 
     >>> check_bounded_options(argparse.Namespace(service_level=0.8, interval_minutes=15))
+    >>> check_bounded_options(argparse.Namespace(patience_seconds=-5.0))
+    Traceback (most recent call last):
+    ...
+    wfm.errors.InputError: option --patience-seconds: out of range (value: -5.0). Fix: give the mean caller patience [s], more than 0 and at most 86,400, e.g. --patience-seconds 120
     """
-    from wfm.limits import MAX_HORIZON_DAYS
     from wfm.timegrid import ALLOWED_INTERVAL_MINUTES
 
-    for dest, (lowest, highest, lowest_ok, highest_ok, what) in BOUNDED_OPTIONS.items():
-        value = getattr(args, dest, None)
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
-        highest = MAX_HORIZON_DAYS if highest is None else highest
-        too_low = value < lowest or (value == lowest and not lowest_ok)
-        too_high = value > highest or (value == highest and not highest_ok)
-        if too_low or too_high:
-            hint = " (it looks like a percentage: divide by 100)" if 5 <= value <= 100 else ""
+    for dest, allowed in option_ranges().items():
+        given = getattr(args, dest, None)
+        for value in given if isinstance(given, list) else [given]:
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            if allowed.contains(value):
+                continue
+            option = "--" + dest.replace("_", "-")
+            percentage = allowed.highest == 1 and 5 <= value <= 100
             raise InputError(
-                "out of range" + (hint if highest == 1 else ""),
-                option="--" + dest.replace("_", "-"),
+                "out of range"
+                + (" (it looks like a percentage: divide by 100)" if percentage else ""),
+                option=option,
                 value=value,
-                fix="give " + what.format(max_horizon=MAX_HORIZON_DAYS),
+                fix=f"give {allowed.what}, {allowed.describe()}, e.g. {option} {allowed.example}",
             )
     interval = getattr(args, "interval_minutes", None)
     if isinstance(interval, int) and interval not in ALLOWED_INTERVAL_MINUTES:
@@ -167,7 +287,7 @@ def check_bounded_options(args: argparse.Namespace) -> None:
 def check_numeric_options(parser: argparse.ArgumentParser) -> None:
     """Make every ``float`` or ``int`` option of ``parser`` and its sub-commands finite and
     bounded: the one place where numeric options are checked, whatever a command declares
-    (the ranges of :data:`BOUNDED_OPTIONS`: :func:`check_bounded_options`)."""
+    (the ranges of :func:`option_ranges`: :func:`check_bounded_options`)."""
     for action in parser._actions:
         if action.type in (float, number):
             action.type = number
@@ -242,7 +362,7 @@ def rota_start_date(args: argparse.Namespace, requirements) -> dt.date:
     if start is None and requirements.empty:
         raise InputError(
             "no first date for the rota: there are no interval requirements to take it from",
-            column="--start-date",
+            option="--start-date",
             fix="give --start-date YYYY-MM-DD (a Monday, usually)",
         )
     return start or requirements["interval_start"].min().date()
@@ -462,3 +582,36 @@ def centre_and_timezone(
             path, column, unreadable_zone="UTC" if unreadable_file_ok else None
         )
     return centre, timezone
+
+
+def check_queues_in_centre(queues, centre, centre_path: str | Path, file: str | Path) -> None:
+    """:class:`InputError` when ``file`` has queues the centre file does not define.
+
+    The one check of every command that reads a file of queues (a forecast, a plan's
+    coverage) against ``--centre``: the queue's targets and shrinkage come from the centre
+    file, so the message names both files, the queues and the fix.
+
+    >>> from types import SimpleNamespace
+    >>> centre = SimpleNamespace(queues=[SimpleNamespace(name="sales")])
+    >>> check_queues_in_centre(["sales"], centre, "centre.toml", "forecast.csv")
+    >>> check_queues_in_centre(["sales", "support"], centre, "centre.toml", "plan/forecast.csv")
+    Traceback (most recent call last):
+    ...
+    wfm.errors.InputError: centre.toml: queue 'support' of plan/forecast.csv is not in the centre file, which has 'sales' (value: 'support'). Fix: add a [[queues]] entry with name = "support" (its targets and shrinkage) to centre.toml, or give --centre the centre file the file was made with
+    """
+    known = [queue.name for queue in centre.queues]
+    missing = sorted(set(map(str, queues)) - set(known))
+    if not missing:
+        return
+    names = ", ".join(f"'{name}'" for name in missing)
+    has = ", ".join(f"'{name}'" for name in known) or "no queues"
+    plural = len(missing) > 1
+    raise InputError(
+        f"queue{'s' if plural else ''} {names} of {file} {'are' if plural else 'is'} not in "
+        f"the centre file, which has {has}",
+        source=str(centre_path),
+        value=", ".join(missing),
+        fix=f'add a [[queues]] entry with name = "{missing[0]}" (its targets and shrinkage)'
+        + (" for each" if plural else "")
+        + f" to {centre_path}, or give --centre the centre file the file was made with",
+    )

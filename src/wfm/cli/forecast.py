@@ -84,6 +84,8 @@ def read_history_args(args: argparse.Namespace):
 
         centre = load_centre(args.centre)
         timezone = timezone or centre.timezone
+    # the options first: a bad --aht-seconds is said before a long history is read
+    assumption = aht_assumption(centre, values=args.aht_seconds, profile_path=args.aht_profile)
     history = read_history(
         args.history,
         column_map=parse_column_map(args.map),
@@ -93,7 +95,6 @@ def read_history_args(args: argparse.Namespace):
         date_format=args.date_format,
         sheet=args.sheet,
     )
-    assumption = aht_assumption(centre, values=args.aht_seconds, profile_path=args.aht_profile)
     return fill_missing_aht(history, assumption), centre
 
 
@@ -130,7 +131,7 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         raise InputError(
-            "not a date and time", column="--as-of", value=text, fix="write it as 2003-10-20T10:00"
+            "not a date and time", option="--as-of", value=text, fix="write it as 2003-10-20T10:00"
         ) from None
 
 
@@ -250,7 +251,7 @@ def run(args: argparse.Namespace) -> int:
                     f"the centre is closed on {start_date:%A %Y-%m-%d}, the --as-of day: "
                     "there is no rest of the day to update",
                     source=str(args.centre or args.history),
-                    column="--as-of",
+                    option="--as-of",
                     value=args.as_of,
                     fix="give a time on an open day, or forecast more days (--horizon-days)",
                 )
@@ -258,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
                 f"no open interval to forecast from {start_date} to {end}: the centre is closed "
                 "on all of those days",
                 source=str(args.centre or args.history),
-                column="--horizon-days",
+                option="--horizon-days",
                 value=args.horizon_days,
                 fix="forecast more days (--horizon-days), or choose another --start-date",
             )

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         if args.answer_threshold_seconds < 0:
             raise InputError(
                 "the answer threshold is negative",
-                column="--answer-threshold-seconds",
+                option="--answer-threshold-seconds",
                 value=args.answer_threshold_seconds,
                 fix="give seconds, e.g. 20",
             )

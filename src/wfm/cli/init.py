@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.plan.proposal import propose_centre, write_proposal
 
     output = output_folder(args.output)  # before any work: a file there is a clear error
+    aht = aht_assumption(values=args.aht_seconds, profile_path=args.aht_profile)
     history = read_history(
         args.history,
         column_map=parse_column_map(args.map),
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         history,
         timezone=args.timezone,
         name=args.name,
-        aht=aht_assumption(values=args.aht_seconds, profile_path=args.aht_profile),
+        aht=aht,
         country=args.country,
     )
     paths = write_proposal(proposal, output)

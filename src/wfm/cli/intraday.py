@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wfm.cli.common import EXIT_OK, output_folder, parse_date, say
+from wfm.cli.common import EXIT_OK, check_queues_in_centre, output_folder, parse_date, say
 from wfm.errors import InputError
 
 
@@ -145,7 +145,7 @@ def run_sample(args: argparse.Namespace) -> int:
     if not 1.0 <= args.spike <= 5.0 or not 0 <= args.absent <= 50:
         raise InputError(
             "--spike must be 1 to 5 and --absent 0 to 50",
-            column="--spike/--absent",
+            option="--spike/--absent",
             value=f"{args.spike}/{args.absent}",
         )
     rota_path = centre.base_dir / "published_rota.csv"
@@ -211,6 +211,7 @@ def _load_day(args: argparse.Namespace):
         )
     as_of = parse_as_of(args.as_of, day, centre.timezone)
     forecast = read_forecast(args.forecast, centre.timezone)
+    check_queues_in_centre(forecast["queue"].unique(), centre, args.centre, args.forecast)
     states = read_states_today(args.states_today, timezone=centre.timezone, as_of=as_of)
     if centre.sites:  # each site's agents file (their rules are their site's, day_replan)
         from wfm.plan.site_agents import site_agents
@@ -281,20 +282,7 @@ def run_replan(args: argparse.Namespace) -> int:
     from wfm.intraday.replan_settings import ReplanSettings
     from wfm.intraday.rota_changes import apply_changes
 
-    for option, value, top in (
-        ("--max-overtime-minutes", args.max_overtime_minutes, 480),
-        ("--max-vto-minutes", args.max_vto_minutes, 480),
-        ("--max-call-ins", args.max_call_ins, 500),
-        ("--max-overtime-hours", args.max_overtime_hours, 5000),
-        ("--change-cost", args.change_cost, 1e6),
-        ("--notice-minutes", args.notice_minutes, 480),
-        ("--max-changes", 0 if args.max_changes is None else args.max_changes, 10000),
-        ("--value-per-point", 0 if args.value_per_point is None else args.value_per_point, 1e9),
-    ):
-        if not (value == value and 0 <= value <= top):  # NaN fails too
-            raise InputError(
-                f"must be 0 to {top:g}", option=option, value=value, fix=f"give 0 to {top:g}"
-            )
+    # the limits of --max-overtime-minutes and the others: wfm.cli.common.option_ranges
     if args.accept:
         parse_change_ids(args.accept)  # a typo fails now, not after the re-plan
     (centre, output, day, rota, as_of, forecast, arrivals, states, agents, whole, base_version) = (

@@ -9,6 +9,7 @@ from wfm.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     add_output_folder_option,
+    check_queues_in_centre,
     output_folder,
     progress_bar,
     quiet_options,
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     agents = load_agents(centre)
     rota = read_rota(args.rota, centre.timezone)
     forecast = read_forecast(args.forecast, centre.timezone)
+    check_queues_in_centre(forecast["queue"].unique(), centre, args.centre, args.forecast)
     activities = read_activities(args.activities, interval_minutes=centre.interval_minutes)
     with progress_bar(not args.quiet) as progress:
         placed = place_for_centre(

@@ -77,7 +77,7 @@ def run_purge(args: argparse.Namespace) -> int:
     else:
         raise InputError(
             "no retention period given",
-            column="--older-than",
+            option="--older-than",
             fix="give --older-than DAYS, or --centre centre.toml to use its [privacy] agent_state_retention_days",
         )
     result = purge_state_events(args.url, days, dry_run=args.dry_run, actor=args.actor)

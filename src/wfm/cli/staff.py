@@ -8,6 +8,7 @@ from wfm.cli.common import (
     EXIT_OK,
     add_interval_minutes_option,
     centre_and_timezone,
+    check_queues_in_centre,
     cluster_options,
     interval_minutes_of,
     number,
@@ -160,7 +161,6 @@ def service_targets_for(args: argparse.Namespace, centre, queues):
     the options and the defaults without a centre."""
     import dataclasses
 
-    from wfm.errors import InputError
     from wfm.plan.chain import service_targets
     from wfm.staffing import ServiceTarget
 
@@ -168,15 +168,8 @@ def service_targets_for(args: argparse.Namespace, centre, queues):
     if centre is None:
         target = ServiceTarget(**{**DEFAULT_TARGET_OPTIONS, **overrides})
         return dict.fromkeys(queues, target)
+    check_queues_in_centre(queues, centre, args.centre, args.forecast)
     by_queue = service_targets(centre)
-    missing = sorted(set(queues) - set(by_queue))
-    if missing:
-        raise InputError(
-            f"queue(s) {', '.join(missing)} of the forecast are not in the centre file",
-            source=str(args.centre),
-            value=", ".join(missing),
-            fix="add a [[queues]] entry for each, or staff without --centre",
-        )
     return {queue: dataclasses.replace(by_queue[queue], **overrides) for queue in queues}
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wfm.cli.common import EXIT_OK, cluster_options, number, open_executor, output_file, say
+from wfm.cli.common import (
+    EXIT_OK,
+    check_queues_in_centre,
+    cluster_options,
+    number,
+    open_executor,
+    output_file,
+    say,
+)
 from wfm.errors import InputError
 
 #: Keys of a ``--scenario NAME=key:value,...`` option and the Scenario field each sets.
@@ -80,20 +88,34 @@ def parse_scenario(text: str):
         + ", ".join(SCENARIO_KEYS)
     )
     if "=" not in text:
-        raise InputError("a --scenario needs a name", value=text, fix=fix)
+        raise InputError("a scenario needs a name", option="--scenario", value=text, fix=fix)
     name, body = text.split("=", 1)
     changes = {}
     for item in filter(None, (part.strip() for part in body.split(","))):
         key, _, value = item.partition(":")
         if key.strip() not in SCENARIO_KEYS:
-            raise InputError("unknown --scenario key", value=key, fix=fix)
+            raise InputError("unknown scenario key", option="--scenario", value=key, fix=fix)
         try:
             amount = float(value)
         except ValueError:
-            raise InputError("a --scenario value is not a number", value=item, fix=fix) from None
+            raise InputError(
+                "a scenario value is not a number", option="--scenario", value=item, fix=fix
+            ) from None
         field = SCENARIO_KEYS[key.strip()]
         changes[field] = 1.0 + amount if field in ("volume_factor", "aht_factor") else amount
-    return Scenario(name=name.strip() or "scenario", **changes)
+    try:
+        return Scenario(name=name.strip() or "scenario", **changes)
+    except InputError as error:  # the library names the quantity; the user wrote the option
+        raise InputError(
+            error.problem,
+            option="--scenario",
+            value=text,
+            fix=f"{error.fix}; volume and aht are relative changes above -1 (0.1 is +10 %), "
+            "service_level, shrinkage and absenteeism fractions below 1"
+            if error.fix
+            else "volume and aht are relative changes above -1 (0.1 is +10 %), "
+            "service_level, shrinkage and absenteeism fractions below 1",
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -123,9 +145,12 @@ def run(args: argparse.Namespace) -> int:
             )
     output = output_file(args.output)
     forecast = read_forecast(plan / "forecast.csv", centre.timezone)
+    coverage = read_coverage(plan / "coverage.csv", centre.timezone)
+    for name, frame in (("forecast.csv", forecast), ("coverage.csv", coverage)):
+        check_queues_in_centre(frame["queue"].unique(), centre, args.centre, plan / name)
     base_plan = BasePlan(
         forecast,
-        read_coverage(plan / "coverage.csv", centre.timezone),
+        coverage,
         service_targets(centre),
         shrinkage_by_queue(centre),
         centre.interval_minutes,

@@ -107,21 +107,32 @@ def parse_aht_values(values: Sequence[str] | None) -> AhtAssumption:
     Raises
     ------
     InputError
-        A value that is not a number of seconds.
+        A value that is not a number of seconds from :data:`MIN_AHT_SECONDS` to
+        :data:`MAX_AHT_SECONDS`, naming the option.
+
+    >>> parse_aht_values(["-5"])
+    Traceback (most recent call last):
+    ...
+    wfm.errors.InputError: option --aht-seconds: not a plausible average handle time (value: '-5'). Fix: give the average handle time in seconds, from 1 to 14400: e.g. --aht-seconds 300, or per queue --aht-seconds sales=300
     """
     overall: float | None = None
     by_queue: dict[str, float] = {}
+    fix = (
+        f"give the average handle time in seconds, from {MIN_AHT_SECONDS:g} to "
+        f"{MAX_AHT_SECONDS:g}: e.g. --aht-seconds 300, or per queue --aht-seconds sales=300"
+    )
     for text in values or ():
         queue, _, number = str(text).rpartition("=")
         try:
             seconds = float(number)
         except ValueError:
             raise InputError(
-                "--aht-seconds is not a number of seconds",
-                column="--aht-seconds",
-                value=text,
-                fix="give e.g. --aht-seconds 300, or per queue --aht-seconds sales=300",
+                "not a number of seconds", option="--aht-seconds", value=text, fix=fix
             ) from None
+        if not MIN_AHT_SECONDS <= seconds <= MAX_AHT_SECONDS:  # NaN is outside too
+            raise InputError(
+                "not a plausible average handle time", option="--aht-seconds", value=text, fix=fix
+            )
         if queue.strip():
             by_queue[queue.strip()] = seconds
         else:

@@ -184,18 +184,18 @@ def parse_unavailable(text: str) -> list[tuple[str, dt.date]]:
     fix = "write AGENT:YYYY-MM-DD or AGENT:YYYY-MM-DD..YYYY-MM-DD, e.g. A07:2026-11-17"
     if match is None:
         raise InputError(
-            "cannot read the unavailability", column="--unavailable", value=text, fix=fix
+            "cannot read the unavailability", option="--unavailable", value=text, fix=fix
         )
     try:
         first = dt.date.fromisoformat(match["first"])
         last = dt.date.fromisoformat(match["last"]) if match["last"] else first
     except ValueError:
         raise InputError(
-            "not a calendar date", column="--unavailable", value=text, fix=fix
+            "not a calendar date", option="--unavailable", value=text, fix=fix
         ) from None
     if last < first:
         raise InputError(
-            "the last date is before the first", column="--unavailable", value=text, fix=fix
+            "the last date is before the first", option="--unavailable", value=text, fix=fix
         )
     return [(match["agent"], first + dt.timedelta(days=k)) for k in range((last - first).days + 1)]
 

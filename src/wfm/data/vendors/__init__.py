@@ -137,7 +137,7 @@ def contact_layout(name: str) -> ContactLayout:
     if name not in layouts:
         raise InputError(
             "unknown contact layout",
-            column="--layout",
+            option="--layout",
             value=name,
             fix=f"use one of {', '.join(layouts)}",
         )
