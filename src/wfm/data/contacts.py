@@ -153,6 +153,8 @@ def read_contacts(
     outcomes = outcome_values(outcome_map)
     problems = ContactProblems(source)
     header, _ = read_header(path, source)
+    if hasattr(layout, "check_header"):
+        layout.check_header(header, column_map, source)  # another layout's file: say which
     wanted = layout.columns(header, column_map, extras=extras)
     details: list[pd.DataFrame] = []
     total_lines = path.stat().st_size / _bytes_per_line(path)

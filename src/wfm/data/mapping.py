@@ -209,16 +209,18 @@ def read_states_upload(
 
     See :func:`~wfm.data.states.read_agent_states`; ``column_map`` applies to wfm's layout only.
     """
-    from wfm.data.state_vendors import vendor_layout
+    from wfm.data.state_vendors import check_state_layout, vendor_layout
 
     if vendor is None:
         raw = read_upload(data, name, text_columns=AGENT_STATE_COLUMNS, column_map=column_map)
+        check_state_layout(list(raw.columns), None, name, column_map)
         frame, file_names = _renamed(raw, column_map)
         return validate_agent_states_frame(
             frame, timezone=timezone, source=name, state_map=state_map, file_names=file_names
         )
     layout = vendor_layout(vendor)
     raw = read_upload(data, name, text_columns=layout.text_columns)
+    check_state_layout(list(raw.columns), vendor, name)
     frame, file_names = layout.to_canonical(raw, name)
     mapping = dict(layout.state_map) | {
         str(k).strip().lower(): str(v).strip().lower() for k, v in (state_map or {}).items()

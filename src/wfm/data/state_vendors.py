@@ -32,7 +32,7 @@ Vendor state names are matched case-insensitively through :data:`VendorLayout.st
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,6 +181,63 @@ VENDORS: dict[str, VendorLayout] = {
 }
 
 
+#: The columns each agent-state layout cannot do without (``generic``: wfm's contract), and
+#: what its files are called: a file of one layout given as another is refused with the
+#: layout it looks like (:func:`check_state_layout`).
+STATE_SIGNATURES = {
+    "generic": (("agent_id",), ("state",), ("start",)),
+    "amazon-connect": (
+        ("EventType",),
+        ("EventTimestamp",),
+        ("CurrentAgentSnapshot.AgentStatus.Name",),
+    ),
+    "injixo": (("User",), ("Status",), ("Start",)),
+}
+STATE_TITLES = {
+    "generic": "wfm agent-state file (agent_id, state, start, end)",
+    "amazon-connect": "Amazon Connect agent event stream",
+    "injixo": "injixo state report",
+}
+
+
+def check_state_layout(
+    columns: list[str],
+    vendor: str | None,
+    source: str,
+    column_map: Mapping[str, str] | None = None,
+) -> None:
+    """Refuse an agent-state file whose columns lack those of ``vendor`` (``None``: wfm's
+    contract) when they are another layout's, naming it
+    (:func:`wfm.data.layout_guess.check_layout`); a column mapped with ``column_map``
+    counts. Otherwise the reader's own message about the missing column follows."""
+    from wfm.data.layout_guess import check_layout
+
+    layout = "generic" if vendor is None else vendor_layout(vendor).name
+    present = {normalise_name(c) for c in columns}
+    mapped = {
+        normalise_name(target)
+        for column, target in (column_map or {}).items()
+        if normalise_name(column) in present
+    }
+    satisfied = [
+        index
+        for index, group in enumerate(STATE_SIGNATURES[layout])
+        if any(normalise_name(c) in mapped for c in group)
+    ]
+    check_layout(
+        columns,
+        layout,
+        STATE_SIGNATURES,
+        source=source,
+        option="--vendor",
+        what=STATE_TITLES[layout],
+        satisfied=satisfied,
+        otherwise=None,
+        titles=STATE_TITLES,
+        named=vendor is not None,
+    )
+
+
 def vendor_layout(name: str) -> VendorLayout:
     """The :class:`VendorLayout` called ``name`` (case-insensitive)."""
     key = str(name).strip().lower()
@@ -248,4 +305,13 @@ def to_injixo(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
     )
 
 
-__all__ = ["VENDORS", "VendorLayout", "to_amazon_connect", "to_injixo", "vendor_layout"]
+__all__ = [
+    "STATE_SIGNATURES",
+    "STATE_TITLES",
+    "VENDORS",
+    "VendorLayout",
+    "check_state_layout",
+    "to_amazon_connect",
+    "to_injixo",
+    "vendor_layout",
+]

@@ -433,17 +433,19 @@ def read_agent_states(
     StateLog
         See :func:`validate_agent_states_frame`.
     """
-    from wfm.data.state_vendors import vendor_layout
+    from wfm.data.state_vendors import check_state_layout, vendor_layout
 
     source = str(path)
     check_timezone(timezone, source)
     if vendor is None:
         raw = read_raw_csv(path, source=source, text_columns=AGENT_STATE_COLUMNS)
+        check_state_layout(list(raw.columns), None, source)
         return validate_agent_states_frame(
             raw, timezone=timezone, source=source, state_map=state_map
         )
     layout = vendor_layout(vendor)
     raw = read_raw_csv(path, source=source, text_columns=layout.text_columns)
+    check_state_layout(list(raw.columns), vendor, source)
     frame, names = layout.to_canonical(raw, source)
     mapping = dict(layout.state_map) | {
         str(k).strip().lower(): str(v).strip().lower() for k, v in (state_map or {}).items()

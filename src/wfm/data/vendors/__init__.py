@@ -45,6 +45,13 @@ class ContactLayout:
     message_names
         Canonical column -> how messages name it, where no file column of that name is read
         (``reduce_events`` layouts; an outcome derived from a vendor's flag column).
+    title
+        What a file of the layout is called in messages ("Genesys Cloud export").
+    signature
+        File columns the layout cannot do without, as groups of alternatives: a file
+        without them is refused before it is read, with the layout it looks like
+        (:func:`wfm.data.layout_guess.check_layout`); a column mapped with ``--map`` onto
+        the same canonical column counts.
     """
 
     name: str
@@ -56,6 +63,45 @@ class ContactLayout:
         Callable[[pd.DataFrame, bool, str], tuple[pd.DataFrame, pd.DataFrame | None]] | None
     ) = None
     message_names: Mapping[str, str] | None = None
+    title: str = "contact file"
+    signature: tuple[tuple[str, ...], ...] = (("arrival_time",),)
+
+    def check_header(
+        self, header: list[str], column_map: Mapping[str, str] | None, source: str
+    ) -> None:
+        """Refuse a file whose header lacks this layout's :attr:`signature`, naming the
+        layout it looks like (:func:`wfm.data.layout_guess.check_layout`)."""
+        from wfm.data.layout_guess import check_layout
+
+        canonical_of = {normalise_name(v): k for k, v in self.file_columns.items()}
+        present = {normalise_name(c) for c in header}
+        mapped = {
+            normalise_name(target)
+            for column, target in (column_map or {}).items()
+            if normalise_name(column) in present
+        }
+        satisfied = [
+            index
+            for index, group in enumerate(self.signature)
+            if any(canonical_of.get(normalise_name(c), normalise_name(c)) in mapped for c in group)
+        ]
+        names = " or ".join(f"'{c}'" for group in self.signature for c in group[:1])
+        layouts = contact_layouts()
+        check_layout(
+            header,
+            self.name,
+            {name: layout.signature for name, layout in layouts.items()},
+            titles={name: layout.title for name, layout in layouts.items()},
+            source=source,
+            option="--layout",
+            what=self.title,
+            satisfied=satisfied,
+            # the generic reader's own message lists the file's columns and the --map fix
+            otherwise=None
+            if not self.file_columns
+            else f"export the file with its {names} columns, or read it with "
+            "--layout generic and --map FILE_COLUMN=arrival_time",
+        )
 
     def columns(
         self, header: list[str], column_map: Mapping[str, str] | None, extras: bool = False
@@ -118,7 +164,10 @@ class ContactLayout:
 
 def _generic() -> ContactLayout:
     return ContactLayout(
-        "generic", "wfm's canonical column names (map others with --map FILE=WFM)", {}
+        "generic",
+        "wfm's canonical column names (map others with --map FILE=WFM)",
+        {},
+        title="wfm contact file",
     )
 
 

@@ -83,4 +83,6 @@ LAYOUT = ContactLayout(
     description="Amazon Connect contact records (CTR) flattened to CSV with dotted names",
     file_columns=FILE_COLUMNS,
     convert=_convert,
+    title="Amazon Connect export",
+    signature=((FILE_COLUMNS["arrival_time"],), (FILE_COLUMNS["answer_time"],)),
 )

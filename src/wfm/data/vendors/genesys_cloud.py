@@ -96,4 +96,10 @@ LAYOUT = ContactLayout(
     convert=_convert,
     duration_scale=DURATION_SCALE,
     message_names={"outcome": FILE_COLUMNS["abandoned"]},
+    title="Genesys Cloud export",
+    signature=(
+        (FILE_COLUMNS["arrival_time"],),
+        (FILE_COLUMNS["abandoned"],),
+        (FILE_COLUMNS["handle_seconds"],),
+    ),
 )

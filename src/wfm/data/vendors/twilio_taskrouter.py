@@ -259,4 +259,10 @@ LAYOUT = ContactLayout(
     file_columns=FILE_COLUMNS,
     reduce_events=reduce_events,
     message_names=MESSAGE_NAMES,
+    title="Twilio TaskRouter events export",
+    signature=(
+        (FILE_COLUMNS["event_type"],),
+        (FILE_COLUMNS["contact_id"],),
+        (FILE_COLUMNS["arrival_time"], FILE_COLUMNS["timestamp_ms"]),
+    ),
 )
