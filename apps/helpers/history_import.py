@@ -17,6 +17,8 @@ import streamlit as st
 from helpers import ui
 from wfm.data import mapping, upload_history
 from wfm.data.handle_time import MAX_AHT_SECONDS, AhtAssumption, aht_profile_from_frame
+from wfm.data.history import no_queue_column_note
+from wfm.data.schemas import DEFAULT_QUEUE
 from wfm.errors import WfmError
 
 #: Session key of the per-file results kept between reruns.
@@ -164,14 +166,15 @@ def history_upload_section(ws, centre, timezone: str) -> None:
         ui.show_error(error)
         st.caption("Choose the columns above; nothing is saved until the file is valid.")
         return
-    queue = "default"
+    queue = DEFAULT_QUEUE
     if not choices.get("queue"):
         queue = st.selectbox(
             "Queue of every row (the file has no queue column)",
             upload_history.queue_choices([q.name for q in centre.queues]),
             key="upload_history_queue",
             accept_new_options=True,
-            help="The centre's queues are offered; type another name to add a queue.",
+            help=f"'{DEFAULT_QUEUE}' unless you choose one of the centre's queues or type "
+            "another name to add a queue (the command line's --queue does the same).",
         )
     date_format = (
         st.text_input(
@@ -198,6 +201,9 @@ def history_upload_section(ws, centre, timezone: str) -> None:
         ui.show_error(history)
         st.caption("Nothing was saved from this file.")
         return
+    note = no_queue_column_note(history)
+    if note:
+        st.info(f"{note}. Choose another queue above to put them elsewhere.")
     missing = upload_history.needs_aht(history)
     assumption = None
     if missing:

@@ -270,3 +270,29 @@ def test_planned_store_lists_the_saved_inputs(planned_store):
     assert "Agents" in headers
     steps = app.dataframe[0].value
     assert steps.set_index("step").loc["rota", "done"]
+
+
+def test_a_history_without_a_queue_column_gets_the_neutral_queue_and_is_told(app_env):
+    """Not the sample centre's first queue ('sales', a leftover of the sample): the CLI's
+    rule, DEFAULT_QUEUE, and a note saying so (wfm.data.history.no_queue_column_note)."""
+    from wfm.data.schemas import DEFAULT_QUEUE
+
+    content, total = vendor_history_csv(days=1)
+    text = content.decode().replace(";Skill", "").replace(";sales", "")
+    app = open_page(PAGE)
+    uploader(app, "History CSV").set_value(("calls.csv", text.encode(), "text/csv"))
+    app.run()
+    assert_no_exception(app)
+    assert not errors(app), errors(app)
+    choice = app.selectbox(key="upload_history_queue")
+    assert choice.value == DEFAULT_QUEUE == "default"
+    assert choice.options[0] == DEFAULT_QUEUE and "sales" in choice.options  # still offered
+    told = [box.value for box in app.info if "no queue column" in box.value]
+    assert told == [
+        f"calls.csv has no queue column: every row is in queue '{DEFAULT_QUEUE}'. "
+        "Choose another queue above to put them elsewhere."
+    ]
+    app.button(key="save_history").click().run()
+    assert_no_exception(app)
+    history = store(app_env).latest_history()
+    assert history.queues == [DEFAULT_QUEUE] and history.frame["offered"].sum() == total

@@ -28,7 +28,9 @@ def test_bank_data_to_a_rota_in_the_app(app_env, bank_calls_path):
     assert app.selectbox(key="upload_history_map_interval_start").value == "datetime"
     assert app.selectbox(key="upload_history_map_offered").value == "calls"
     # No queue column: a queue name is asked for; no handle time: the AHT is asked for.
-    assert app.selectbox(key="upload_history_queue").value == "sales"  # the centre's first queue
+    # the neutral queue of the CLI's rule, not the sample centre's first queue, and said so
+    assert app.selectbox(key="upload_history_queue").value == "default"
+    assert any("no queue column" in box.value for box in app.info)
     assert any("no handle time" in box.value for box in app.warning)
     assert not any("Saved" in box.value for box in app.success)
     app.number_input(key="upload_history_aht_value").set_value(240.0).run()
@@ -37,7 +39,7 @@ def test_bank_data_to_a_rota_in_the_app(app_env, bank_calls_path):
     assert_no_exception(app)
     assert not errors(app), errors(app)
     history = ws.latest_history()
-    assert history.queues == ["sales"] and history.frame["aht_seconds"].eq(240).all()
+    assert history.queues == ["default"] and history.frame["aht_seconds"].eq(240).all()
 
     app.button(key="propose_centre").click().run()
     assert_no_exception(app)
@@ -47,7 +49,7 @@ def test_bank_data_to_a_rota_in_the_app(app_env, bank_calls_path):
     assert_no_exception(app)
     assert not errors(app), errors(app)
     centre = ws.centre()
-    assert [q.name for q in centre.queues] == ["sales"] and centre.interval_minutes == 5
+    assert [q.name for q in centre.queues] == ["default"] and centre.interval_minutes == 5
     assert len(ws.agents()) == 500
 
     app.switch_page("views/forecast.py").run(timeout=WORK_TIMEOUT_SECONDS)

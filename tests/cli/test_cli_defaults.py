@@ -101,3 +101,29 @@ def test_a_horizon_of_closed_days_is_an_error_not_an_empty_file(tmp_path, capsys
     )
     assert code == 2
     assert "closed" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("given", [None, "calls"])
+def test_a_history_without_a_queue_column_is_one_named_queue_and_the_user_is_told(
+    tmp_path, capsys, given
+):
+    """The same rule as the app's Data page: DEFAULT_QUEUE unless --queue names one."""
+    from wfm.data.schemas import DEFAULT_QUEUE
+
+    text = write_history(tmp_path / "h.csv", "2026-03-06", "17:00").read_text()
+    no_queue = tmp_path / "calls.csv"
+    no_queue.write_text(text.replace(",queue", "").replace(",sales", ""))
+    out = tmp_path / "f.csv"
+    options = [] if given is None else ["--queue", given]
+    code = main(["forecast", str(no_queue), "--horizon-days", "3", "-q", *options, "-o", str(out)])
+    err = capsys.readouterr().err
+    queue = given or DEFAULT_QUEUE
+    assert code == 0
+    assert (
+        f"note: {no_queue} has no queue column: every row is in queue '{queue}' "
+        "(name it with --queue NAME)"
+    ) in err
+    assert set(pd.read_csv(out)["queue"]) == {queue}
+    # a file that names its queues gets no such note
+    main(["forecast", str(tmp_path / "h.csv"), "--horizon-days", "3", "-q", "-o", str(out)])
+    assert "no queue column" not in capsys.readouterr().err

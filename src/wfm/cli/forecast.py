@@ -21,6 +21,7 @@ from wfm.cli.common import (
     say,
     warn,
 )
+from wfm.data.schemas import DEFAULT_QUEUE
 
 
 def history_options() -> argparse.ArgumentParser:
@@ -39,8 +40,8 @@ def history_options() -> argparse.ArgumentParser:
     add_column_map_option(parser)
     parser.add_argument(
         "--queue",
-        default="default",
-        help="queue name when the file has no queue column (default 'default')",
+        default=DEFAULT_QUEUE,
+        help=f"queue name when the file has no queue column (default '{DEFAULT_QUEUE}')",
     )
     parser.add_argument(
         "--aht-seconds",
@@ -75,7 +76,7 @@ def history_options() -> argparse.ArgumentParser:
 def read_history_args(args: argparse.Namespace):
     """``(history, centre or None)`` as the options of :func:`history_options` say."""
     from wfm.data.handle_time import aht_assumption, fill_missing_aht
-    from wfm.data.history import read_history
+    from wfm.data.history import no_queue_column_note, read_history
 
     centre = None
     timezone = args.timezone
@@ -95,6 +96,9 @@ def read_history_args(args: argparse.Namespace):
         date_format=args.date_format,
         sheet=args.sheet,
     )
+    note = no_queue_column_note(history)
+    if note:
+        warn(f"note: {note} (name it with --queue NAME)")
     return fill_missing_aht(history, assumption), centre
 
 

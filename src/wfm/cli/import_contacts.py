@@ -14,6 +14,7 @@ from wfm.cli.common import (
     say,
     warn,
 )
+from wfm.data.schemas import DEFAULT_QUEUE
 
 
 def register(commands) -> None:
@@ -63,7 +64,9 @@ def register(commands) -> None:
         help="T of the service level [s] for the within-threshold counts (default: centre, or 20)",
     )
     parser.add_argument(
-        "--queue", default="default", help="queue name when the file has no queue column"
+        "--queue",
+        default=DEFAULT_QUEUE,
+        help=f"queue name when the file has no queue column (default '{DEFAULT_QUEUE}')",
     )
     parser.add_argument(
         "--patience-output", help="CSV to write the mean patience per queue to (Erlang A)"

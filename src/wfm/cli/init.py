@@ -12,6 +12,7 @@ from wfm.cli.common import (
     parse_column_map,
     say,
 )
+from wfm.data.schemas import DEFAULT_QUEUE
 
 
 def register(commands) -> None:
@@ -35,7 +36,9 @@ def register(commands) -> None:
     parser.add_argument("--date-format", help="format of non-ISO dates, e.g. '%%d/%%m/%%Y %%H:%%M'")
     add_column_map_option(parser)
     parser.add_argument(
-        "--queue", default="default", help="queue name when the file has no queue column"
+        "--queue",
+        default=DEFAULT_QUEUE,
+        help=f"queue name when the file has no queue column (default '{DEFAULT_QUEUE}')",
     )
     parser.add_argument(
         "--aht-seconds",
@@ -58,7 +61,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.data.handle_time import aht_assumption
-    from wfm.data.history import read_history
+    from wfm.data.history import no_queue_column_note, read_history
     from wfm.plan.proposal import propose_centre, write_proposal
 
     output = output_folder(args.output)  # before any work: a file there is a clear error
@@ -71,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         default_queue=args.queue,
         date_format=args.date_format,
     )
+    note = no_queue_column_note(history)
+    if note:
+        say(f"note: {note} (name it with --queue NAME)")
     proposal = propose_centre(
         history,
         timezone=args.timezone,

@@ -19,6 +19,7 @@ queues still without one: the question to ask the user.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -286,7 +287,7 @@ def fill_missing_aht(history: History, assumption: AhtAssumption) -> History:
             values[:] = assumption.by_queue.get(queue, assumption.aht_seconds)
         frame.loc[rows, "aht_seconds"] = values
         logger.info("queue %s: AHT from %s", queue, assumption.describe(queue))
-    return History(frame, history.interval_minutes, history.timezone, history.source)
+    return dataclasses.replace(history, frame=frame)
 
 
 def aht_assumption(

@@ -37,7 +37,13 @@ from wfm.data.free_memory import release_free_memory
 from wfm.data.io import read_raw_csv
 from wfm.data.parsing import check_not_empty, check_unique, parse_numbers, parse_text
 from wfm.data.row_errors import raise_first
-from wfm.data.schemas import HISTORY_COUNT_COLUMNS, HISTORY_OPTIONAL, HISTORY_REQUIRED, History
+from wfm.data.schemas import (
+    DEFAULT_QUEUE,
+    HISTORY_COUNT_COLUMNS,
+    HISTORY_OPTIONAL,
+    HISTORY_REQUIRED,
+    History,
+)
 from wfm.data.timestamps import check_timezone, parse_timestamps
 from wfm.errors import InputError
 from wfm.limits import MAX_CONTACTS_PER_INTERVAL
@@ -45,8 +51,6 @@ from wfm.timegrid import ALLOWED_INTERVAL_MINUTES, check_interval_minutes, infer
 
 logger = logging.getLogger(__name__)
 
-#: Queue name used when the file has no ``queue`` column.
-DEFAULT_QUEUE = "default"
 
 #: Longest plausible average handle time [s] (4 hours); longer values are taken as a
 #: unit mistake (milliseconds) rather than data.
@@ -215,7 +219,8 @@ def validate_history_frame(
     check_not_empty(data, source, what="interval")
 
     columns: dict[str, object] = {}
-    if "queue" in data:
+    has_queue_column = "queue" in data
+    if has_queue_column:
         queue = parse_text(
             data["queue"],
             source=source,
@@ -299,8 +304,25 @@ def validate_history_frame(
         if column in columns:  # pop: each unsorted column is freed once it is taken
             result[column] = np.asarray(columns.pop(column), dtype=np.float64)[order]
     return History(
-        frame=result, interval_minutes=int(interval_minutes), timezone=timezone_used, source=source
+        frame=result,
+        interval_minutes=int(interval_minutes),
+        timezone=timezone_used,
+        source=source,
+        default_queue=None if has_queue_column else str(default_queue),
     )
+
+
+def no_queue_column_note(history: History) -> str | None:
+    """What to tell the user when the history's file has no queue column; ``None`` when it
+    names its queues. The CLI adds how to choose the name (``--queue``), the app its own.
+
+    >>> frame = pd.DataFrame({"queue": ["default"]})
+    >>> no_queue_column_note(History(frame, 15, "UTC", "calls.csv", default_queue="default"))
+    "calls.csv has no queue column: every row is in queue 'default'"
+    """
+    if history.default_queue is None:
+        return None
+    return f"{history.source} has no queue column: every row is in queue '{history.default_queue}'"
 
 
 def _wait_seconds(
@@ -485,6 +507,7 @@ __all__ = [
     "DEFAULT_QUEUE",
     "MAX_AHT_SECONDS",
     "MINUTES_SUSPECT_AHT_SECONDS",
+    "no_queue_column_note",
     "read_history",
     "validate_history_frame",
 ]

@@ -30,7 +30,14 @@ from wfm.data.agents import validate_agents_frame
 from wfm.data.column_matching import normalise_name
 from wfm.data.history import validate_history_frame
 from wfm.data.io import read_raw_csv
-from wfm.data.schemas import AGENT_COLUMNS, AGENT_STATE_COLUMNS, HISTORY_OPTIONAL, Agent, History
+from wfm.data.schemas import (
+    AGENT_COLUMNS,
+    AGENT_STATE_COLUMNS,
+    DEFAULT_QUEUE,
+    HISTORY_OPTIONAL,
+    Agent,
+    History,
+)
 from wfm.data.states import StateLog, validate_agent_states_frame
 from wfm.errors import InputError
 
@@ -163,7 +170,7 @@ def read_history_upload(
     column_map: Mapping[str, str] | None = None,
     interval_minutes: int | None = None,
     default_aht_seconds: float | None = None,
-    default_queue: str = "default",
+    default_queue: str = DEFAULT_QUEUE,
     date_format: str | None = None,
 ) -> History:
     """Validate an uploaded history CSV (see :func:`~wfm.data.history.read_history`).

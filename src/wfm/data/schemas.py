@@ -98,6 +98,12 @@ class Agent:
     queues: tuple[str, ...]
 
 
+#: Queue name of every row of a history file without a ``queue`` column when none is given:
+#: the one rule of the CLI (``--queue``) and the app's Data page, said to the user by
+#: :func:`wfm.data.history.no_queue_column_note`.
+DEFAULT_QUEUE = "default"
+
+
 @dataclass(frozen=True)
 class History:
     """Validated interval history of one or more queues.
@@ -114,12 +120,17 @@ class History:
         IANA time zone the timestamps are expressed in (the centre's).
     source
         Where the history was read from (a path), for messages.
+    default_queue
+        The queue every row was put in because the file has no queue column (see
+        :func:`wfm.data.history.no_queue_column_note`); ``None`` when the file names its
+        queues.
     """
 
     frame: pd.DataFrame
     interval_minutes: int
     timezone: str
     source: str = "history"
+    default_queue: str | None = None
 
     @property
     def queues(self) -> list[str]:

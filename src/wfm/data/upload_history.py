@@ -17,7 +17,7 @@ import pandas as pd
 from wfm.data.column_matching import normalise_name
 from wfm.data.handle_time import AhtAssumption, fill_missing_aht, queues_without_aht
 from wfm.data.mapping import read_history_upload, read_upload, wfm_columns
-from wfm.data.schemas import History
+from wfm.data.schemas import DEFAULT_QUEUE, History
 
 #: Rows shown in the previews.
 PREVIEW_ROWS = 5
@@ -125,7 +125,7 @@ def read_history_upload_with(
     *,
     timezone: str,
     column_map: Mapping[str, str] | None = None,
-    queue: str = "default",
+    queue: str = DEFAULT_QUEUE,
     aht: AhtAssumption | None = None,
     interval_minutes: int | None = None,
     date_format: str | None = None,
@@ -179,8 +179,14 @@ def centre_for_history(centre, queues: Sequence[str], aht: AhtAssumption | None 
 
 
 def queue_choices(centre_queues: Sequence[str]) -> list[str]:
-    """Queue names to offer for a file without a queue column: the centre's, else ``default``."""
-    return list(centre_queues) or ["default"]
+    """Queue names to offer for a file without a queue column: first the neutral
+    :data:`~wfm.data.schemas.DEFAULT_QUEUE` (the CLI's default too, never one of the
+    centre's queues picked for the user), then the centre's.
+
+    >>> queue_choices(["sales", "support"])
+    ['default', 'sales', 'support']
+    """
+    return [DEFAULT_QUEUE, *(q for q in centre_queues if q != DEFAULT_QUEUE)]
 
 
 __all__ = [
