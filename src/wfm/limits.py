@@ -38,6 +38,8 @@ MAX_AHT_SECONDS = 86_400.0
 #: Longest answer threshold, ASA target or patience [seconds] (one day).
 MAX_WAIT_SECONDS = 86_400.0
 
+#: Longest capacity plan [months] (three years).
+MAX_CAPACITY_MONTHS = 36
 #: Largest magnitude of any numeric command-line option.
 MAX_OPTION_MAGNITUDE = 1e9
 
@@ -94,6 +96,7 @@ def check_range(
 
 
 __all__ = [
+    "MAX_CAPACITY_MONTHS",
     "MAX_AHT_SECONDS",
     "MAX_CELL_CHARACTERS",
     "MAX_COLUMNS",

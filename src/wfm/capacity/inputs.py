@@ -26,6 +26,7 @@ from wfm.capacity.supply import (
 from wfm.config import Centre
 from wfm.data.schemas import Agent, History
 from wfm.errors import InputError
+from wfm.limits import MAX_CAPACITY_MONTHS
 from wfm.progress import ProgressCallback, no_progress
 from wfm.staffing.targets import ServiceTarget
 from wfm.timegrid import OpeningHours
@@ -33,7 +34,7 @@ from wfm.timegrid import OpeningHours
 #: Shift length a paid-break share is read for when the settings give none [minutes].
 REFERENCE_SHIFT_MINUTES = 480
 #: Longest plan [months].
-MAX_MONTHS = 36
+MAX_MONTHS = MAX_CAPACITY_MONTHS
 
 
 @dataclass(frozen=True)

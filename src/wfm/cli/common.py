@@ -168,11 +168,12 @@ def option_ranges() -> dict[str, OptionRange]:
     names the option (the library's own check, which follows, names the quantity only);
     ``--interval-minutes`` is checked against the lengths wfm supports instead.
     ``tests/cli/test_cli_option_ranges.py`` fails for a numeric option missing here. Built on
-    first use: the limits come from modules the CLI otherwise imports only when it runs.
+    first use, from light modules only (every command checks its options, and statsmodels,
+    which the capacity modules import, would add seconds to each).
     """
-    from wfm.capacity.inputs import MAX_MONTHS
     from wfm.data.handle_time import MAX_AHT_SECONDS, MIN_AHT_SECONDS
     from wfm.limits import (
+        MAX_CAPACITY_MONTHS,
         MAX_COST_UNITS,
         MAX_HORIZON_DAYS,
         MAX_OPTION_MAGNITUDE,
@@ -208,7 +209,7 @@ def option_ranges() -> dict[str, OptionRange]:
         # horizons and counts
         "horizon_days": R(1, MAX_HORIZON_DAYS, "a number of days", "7"),
         "origins": R(1, MAX_HORIZON_DAYS, "a number of days", "8"),
-        "months": R(1, MAX_MONTHS, "a number of months", "18"),
+        "months": R(1, MAX_CAPACITY_MONTHS, "a number of months", "18"),
         "weeks": R(1, MAX_HORIZON_DAYS // 7, "a number of weeks", "4"),
         "workers": R(1, 1024, "a number of processes", "2"),
         "threads": R(1, 1024, "a number of solver threads", "1"),
