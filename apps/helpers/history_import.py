@@ -92,7 +92,8 @@ def _aht_input(label: str, key: str) -> float | None:
 def _aht_inputs(queues: list[str], key: str) -> AhtAssumption | None:
     """Ask for the AHT of queues without handle time; ``None`` until it is given."""
     st.warning(
-        f"This history has no handle time for {', '.join(queues)}. What is the average handle "
+        f"This history has no handle time for queue{'s' if len(queues) > 1 else ''} "
+        f"{', '.join(repr(q) for q in queues)}. What is the average handle "
         "time (talk + hold + after-contact work)? Staffing needs it; it is saved with the "
         "centre's queues.",
         icon=":material/help:",

@@ -211,6 +211,8 @@ def test_new_user_path_from_sample_to_what_if(
         check("02 bank upload")
         text = main_text(page)
         assert "no handle time" in text and "Nothing is saved until the AHT is given" in text
+        # no queue column: the neutral queue of the CLI's rule, and the page says so
+        assert f"{path.name} has no queue column: every row is in queue 'default'" in text
         shown = selected(page, "interval_start")
         assert "datetime" in shown, f"the full timestamp column is not chosen: {shown!r}"
         fill_number(page, "AHT [seconds]", AHT_SECONDS)
@@ -243,7 +245,7 @@ def test_new_user_path_from_sample_to_what_if(
         check("05 centre used")
         assert f"saved with {team} agents" in main_text(page)
         assert len(ws.agents()) == team
-        assert [q.name for q in ws.centre().queues] == ["sales"]
+        assert [q.name for q in ws.centre().queues] == ["default"]  # the file's one queue
 
         # --- forecast ---------------------------------------------------------------------
         go_to_page(page, "Forecast")
