@@ -145,18 +145,30 @@ class OptionRange:
 
         >>> OptionRange(0, 1, "a fraction", "0.3", highest_ok=False).describe()
         'from 0 to below 1'
+        >>> OptionRange(0, 1e9, "a whole number", "0").describe()
+        'from 0 to 1,000,000,000'
         """
-        low = self.lowest
-        high = self.highest
+        low, high = self.lowest, self.highest
         if low is not None and high is not None:
-            first = f"from {low:,g}" if self.lowest_ok else f"more than {low:,g}"
-            second = f"to {high:,g}" if self.highest_ok else f"to below {high:,g}"
-            if not self.lowest_ok:
-                second = f"and at most {high:,g}" if self.highest_ok else f"and below {high:,g}"
+            if self.lowest_ok:
+                first = f"from {_plain(low)}"
+                second = f"to {_plain(high)}" if self.highest_ok else f"to below {_plain(high)}"
+            else:
+                first = f"more than {_plain(low)}"
+                second = (
+                    f"and at most {_plain(high)}"
+                    if self.highest_ok
+                    else f"and below {_plain(high)}"
+                )
             return f"{first} {second}"
         if low is not None:
-            return f"at least {low:,g}" if self.lowest_ok else f"more than {low:,g}"
-        return f"at most {high:,g}" if self.highest_ok else f"below {high:,g}"
+            return f"at least {_plain(low)}" if self.lowest_ok else f"more than {_plain(low)}"
+        return f"at most {_plain(high)}" if self.highest_ok else f"below {_plain(high)}"
+
+
+def _plain(value: float) -> str:
+    """A bound as a person writes it: ``1,000,000,000``, ``0.5``, ``-1``."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 @functools.cache
