@@ -138,3 +138,14 @@ def test_a_scenario_out_of_range_names_the_option(tmp_path, capsys):
         parse_scenario("crash=volume:-2")
     assert caught.value.option == "--scenario" and caught.value.value == "crash=volume:-2"
     assert "relative changes above -1" in caught.value.fix
+
+
+@pytest.mark.parametrize("text", ["training=-0.5", "training=1", "training=nan", "training"])
+def test_a_shrinkage_component_out_of_range_names_the_option(text):
+    from wfm.errors import InputError
+    from wfm.staffing.shrinkage import parse_components
+
+    with pytest.raises(InputError) as caught:
+        parse_components([text])
+    assert caught.value.option == "--shrinkage-component" and caught.value.value == text
+    assert "--shrinkage-component holidays=0.1" in caught.value.fix

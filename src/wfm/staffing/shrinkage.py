@@ -191,6 +191,10 @@ def parse_components(pairs: Sequence[str]) -> list[ShrinkageComponent]:
     --------
     >>> [c.shrinkage_fraction for c in parse_components(["holidays=0.1", "sickness=0.05"])]
     [0.1, 0.05]
+    >>> parse_components(["training=-0.5"])
+    Traceback (most recent call last):
+    ...
+    wfm.errors.InputError: option --shrinkage-component: shrinkage component 'training' must be a fraction in [0, 1) (value: 'training=-0.5'). Fix: give a fraction from 0 to below 1, e.g. --shrinkage-component holidays=0.1
     """
     components = []
     for pair in pairs:
@@ -202,8 +206,17 @@ def parse_components(pairs: Sequence[str]) -> list[ShrinkageComponent]:
         if not sep or not name.strip() or value is None:
             raise InputError(
                 "a shrinkage component must be NAME=FRACTION",
+                option="--shrinkage-component",
                 value=pair,
                 fix="e.g. --shrinkage-component holidays=0.1",
             )
-        components.append(ShrinkageComponent(name.strip(), value))
+        try:
+            components.append(ShrinkageComponent(name.strip(), value))
+        except InputError as error:  # the component's own check names the quantity only
+            raise InputError(
+                error.problem,
+                option="--shrinkage-component",
+                value=pair,
+                fix="give a fraction from 0 to below 1, e.g. --shrinkage-component holidays=0.1",
+            ) from None
     return components
