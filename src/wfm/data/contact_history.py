@@ -36,7 +36,7 @@ import pandas as pd
 from wfm.data.chunked_csv import CHUNK_ROWS
 from wfm.data.contact_schema import ABANDONED, ANSWERED, ContactArrays, ContactProblems
 from wfm.data.contacts import read_contacts
-from wfm.data.schemas import HISTORY_COUNT_COLUMNS, History
+from wfm.data.schemas import DEFAULT_QUEUE, HISTORY_COUNT_COLUMNS, History
 from wfm.progress import ProgressCallback, scaled
 from wfm.timegrid import check_interval_minutes
 
@@ -295,7 +295,7 @@ def import_contacts(
     timezone: str | None = None,
     interval_minutes: int = 15,
     answer_threshold_seconds: float | Mapping[str, float] = DEFAULT_ANSWER_THRESHOLD_SECONDS,
-    default_queue: str = "default",
+    default_queue: str = DEFAULT_QUEUE,
     outcome_map: Mapping[str, str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,

@@ -35,6 +35,7 @@ from wfm.data.contact_schema import (
     ContactProblems,
     outcome_values,
 )
+from wfm.data.schemas import DEFAULT_QUEUE
 from wfm.data.timestamps import check_timezone
 from wfm.errors import InputError
 from wfm.progress import ProgressCallback, no_progress
@@ -96,7 +97,7 @@ def read_contacts(
     *,
     column_map: Mapping[str, str] | None = None,
     timezone: str | None = None,
-    default_queue: str = "default",
+    default_queue: str = DEFAULT_QUEUE,
     outcome_map: Mapping[str, str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,
