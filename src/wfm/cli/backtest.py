@@ -110,11 +110,17 @@ def run(args: argparse.Namespace) -> int:
             choose=True,
         )
     if result.leaderboard.empty:
+        from wfm.forecast.backtest import MIN_TRAINING_DAYS
+
+        local = history.frame["interval_start"].dt.tz_convert(history.timezone).dt.date
+        days = (local.max() - local.min()).days + 1
         raise InputError(
-            "no queue could be backtested: every fit needs at least 14 days of history before its cut-off "
-            "and the target days need contacts",
+            f"no queue could be backtested: the history has {days} day(s), {local.min()} to "
+            f"{local.max()}; each fit needs at least {MIN_TRAINING_DAYS} days of history before "
+            f"its cut-off, and the target days need contacts",
             source=history.source,
-            fix="supply more history, or use shorter --horizons",
+            fix=f"supply at least {MIN_TRAINING_DAYS + min(horizons)} days of history with contacts "
+            f"({MIN_TRAINING_DAYS + max(horizons)} to score {max(horizons)} day(s) ahead)",
         )
     files = {output: result.leaderboard.round(5)}
     if detail_path is not None:

@@ -188,7 +188,11 @@ def backtest_series(
     observed = daily.index.to_numpy().astype("datetime64[D]")
     busy = observed[daily.to_numpy() > 0][-origins:]
     if not len(busy):
-        logger.warning("queue %s: no contacts offered in the history; nothing to backtest", queue)
+        logger.warning(
+            "queue %s: no contacts offered in the history; %s not backtested",
+            queue,
+            ", ".join(models),
+        )
         return _empty_detail()
     # a date among them with data but no contacts (a closed holiday) is scored too
     targets = observed[observed >= busy[0]]
@@ -198,9 +202,11 @@ def backtest_series(
     cuts = cuts[(cuts - dates.min()).astype(int) >= MIN_TRAINING_DAYS]
     if not len(cuts):
         logger.warning(
-            "queue %s: too little history for a backtest (need %d days before the first target)",
+            "queue %s: too little history for a backtest (need %d days before the first "
+            "target); %s not backtested",
             queue,
             MIN_TRAINING_DAYS,
+            ", ".join(models),
         )
         return _empty_detail()
     return backtest_origins(
@@ -373,12 +379,25 @@ def _delivered(
 
 
 def leaderboard(detail: pd.DataFrame) -> pd.DataFrame:
-    """Metrics per queue, horizon and model from a detail frame (:data:`LEADERBOARD_COLUMNS`)."""
+    """Metrics per queue, horizon and model from a detail frame (:data:`LEADERBOARD_COLUMNS`).
+
+    A queue, horizon and model whose target days had no contacts has no WAPE: it is left
+    out, with a warning."""
     rows = []
     for (queue, horizon, model), group in detail.groupby(
         ["queue", "horizon_days", "model"], sort=True
     ):
         actual, forecast = group["actual"].to_numpy(), group["forecast"].to_numpy()
+        if not actual.sum() > 0:
+            logger.warning(
+                "queue %s: model %s at %d day(s) ahead: no contacts on the %d target day(s) "
+                "scored, so no WAPE; left out of the leaderboard",
+                queue,
+                model,
+                horizon,
+                group["target_date"].nunique(),
+            )
+            continue
         rows.append(
             {
                 "queue": queue,

@@ -215,7 +215,7 @@ def select_model(
         scores = {}
         for name in scored:
             part = band[band["model"] == name]
-            if len(part):
+            if len(part) and part["actual"].sum() > 0:  # else no WAPE: nothing to learn
                 actual = part["actual"].to_numpy(dtype=float)
                 forecast = part["forecast"].to_numpy(dtype=float)
                 scores[name] = (
@@ -255,6 +255,13 @@ def select_model(
             ", ".join(f"{n} {scores[n][0]:.3f}" for n in order),
             best,
         )
+    if not chosen:
+        logger.info(
+            "queue %s: no contacts on the days scored to compare models; using %s",
+            queue,
+            DEFAULT_MODEL,
+        )
+        return ModelSelection(DEFAULT_MODEL, bands=((1, max_lead, DEFAULT_MODEL),))
     board = pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
     day_ahead = board[board["first_lead_days"] == 1]
     params = {
