@@ -39,7 +39,7 @@ def _queue(
     """Rows of one queue: ``days`` calendar days Mon-Fri from ``start``, 08:00-18:00."""
     rng = np.random.default_rng(len(name) * 100 + days)
     dates = pd.date_range(start.normalize(), periods=max(days, 1), freq="D")
-    dates = dates[dates.dayofweek < 5] if days > 1 else dates
+    dates = dates[dates.day_of_week < 5] if days > 1 else dates
     starts = (
         dates.repeat(SLOTS)
         + pd.to_timedelta(np.tile(8 * 60 + INTERVAL_MINUTES * np.arange(SLOTS), len(dates)), "min")
@@ -284,7 +284,7 @@ def test_the_cases_are_what_they_say() -> None:
     assert len(CASES["one_interval"]) == 1
     assert CASES["one_day"]["interval_start"].dt.date.nunique() == 1
     start = CASES["mid_week_mid_day"]["interval_start"].iloc[0]
-    assert start.dayofweek == 2 and start.hour == 13
+    assert start.day_of_week == 2 and start.hour == 13
     assert CASES["single_nonzero"]["offered"].sum() == 1
     assert CASES["all_zeros"]["offered"].sum() == 0
     sizes = (
