@@ -34,8 +34,11 @@ def register(commands) -> None:
         "backtest",
         parents=[history_options(), quiet_options(), cluster_options()],
         help="compare forecast models by rolling-origin backtest",
-        description="Fit every model on the history before each of the last ORIGINS days and score its forecast "
-        "of that day at each horizon: WAPE, MAPE (non-zero intervals), MASE and bias per queue, horizon and model.",
+        description="Fit every model on the history before each of the last ORIGINS days and score the forecast "
+        "of that day wfm would have delivered at each horizon (holiday effects, backlog after a closure, the "
+        "centre's closed dates and special days applied as `wfm forecast` applies them): WAPE, MAPE (non-zero "
+        "intervals), MASE and bias per queue, horizon and model; then the model `auto` would choose now, "
+        "with every candidate's WAPE per lead band.",
     )
     parser.add_argument(
         "--models",
@@ -53,6 +56,16 @@ def register(commands) -> None:
         help="target days per queue: the last ORIGINS days with volume (default 8)",
     )
     parser.add_argument(
+        "--special-days",
+        help="special-days CSV, as `wfm forecast --special-days` (left out of the history; closed ones "
+        "known ahead)",
+    )
+    parser.add_argument(
+        "--choice",
+        help="also write auto's model choice to this CSV: per queue and lead band, every candidate's "
+        "rolling-origin WAPE and bias, and which auto would choose",
+    )
+    parser.add_argument(
         "--workers", type=int, help="worker processes for several queues (default 2)"
     )
     parser.add_argument(
@@ -63,35 +76,57 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from wfm.cli.forecast import holiday_calendar_args, opening_hours_args
     from wfm.data.io import write_files_atomic
+    from wfm.forecast import read_special_days
     from wfm.forecast.backtest import backtest_history
+    from wfm.forecast.explain import model_choice_lines
+    from wfm.forecast.selection import DEFAULT_MODEL
 
     output = output_file(args.output)
     detail_path = output_file(args.detail) if args.detail else None
-    history, _ = read_history_args(args)
+    choice_path = output_file(args.choice) if args.choice else None
+    horizons = _horizons(args.horizons)
+    special_days = read_special_days(args.special_days) if args.special_days else ()
+    history, centre = read_history_args(args)
+    last_date = history.frame["interval_start"].max().date()
+    hours = opening_hours_args(args, history, centre, last_date)
+    holidays = holiday_calendar_args(args, history, centre, last_date)
     models = (
         [name.strip() for name in args.models.split(",") if name.strip()] if args.models else None
     )
-    with executor_and_progress(args) as (executor, progress):
+    with executor_and_progress(args, centre=centre) as (executor, progress):
         result = backtest_history(
             history,
             models=models,
-            horizons_days=_horizons(args.horizons),
+            horizons_days=horizons,
             origins=args.origins,
             workers=args.workers,
             executor=executor,
             progress=progress,
+            closed_dates=hours.closed_dates if hours is not None else (),
+            special_days=special_days,
+            holidays=holidays,
+            choose=True,
         )
     if result.leaderboard.empty:
+        from wfm.forecast.backtest import MIN_TRAINING_DAYS
+
+        local = history.frame["interval_start"].dt.tz_convert(history.timezone).dt.date
+        days = (local.max() - local.min()).days + 1
         raise InputError(
-            "no queue could be backtested: every fit needs at least 14 days of history before its cut-off "
-            "and the target days need contacts",
+            f"no queue could be backtested: the history has {days} day(s), {local.min()} to "
+            f"{local.max()}; each fit needs at least {MIN_TRAINING_DAYS} days of history before "
+            f"its cut-off, and the target days need contacts",
             source=history.source,
-            fix="supply more history, or use shorter --horizons",
+            fix=f"supply at least {MIN_TRAINING_DAYS + min(horizons)} days of history with contacts "
+            f"({MIN_TRAINING_DAYS + max(horizons)} to score {max(horizons)} day(s) ahead)",
         )
     files = {output: result.leaderboard.round(5)}
     if detail_path is not None:
         files[detail_path] = result.detail
+    if choice_path is not None:
+        files[choice_path] = result.choice.round(5)
     write_files_atomic(files)
     for (queue, horizon), rows in result.leaderboard.groupby(["queue", "horizon_days"]):
         best = rows.iloc[0]
@@ -99,5 +134,15 @@ def run(args: argparse.Namespace) -> int:
             f"{queue}, {horizon} day(s) ahead: best {best['model']} WAPE {best['wape']:.3f} over {best['days']} days; "
             + ", ".join(f"{row.model} {row.wape:.3f}" for row in rows.iloc[1:].itertuples())
         )
+    for line in model_choice_lines(result.choice.to_dict("records")):
+        say(f"auto would choose: {line}")
+    chosen = set(result.choice["queue"].astype(str))
+    for queue in history.queues:
+        if str(queue) not in chosen:
+            say(
+                f"auto would choose: queue {queue}: {DEFAULT_MODEL} (too little history to compare models)"
+            )
     say(f"leaderboard -> {output}")
+    if choice_path is not None:
+        say(f"auto's choice per lead band -> {choice_path}")
     return EXIT_OK

@@ -62,8 +62,9 @@ def forecast_aht(
     Returns
     -------
     numpy.ndarray
-        AHT [seconds] per interval; all NaN when the history has no AHT at all (the caller
-        supplies a default).
+        AHT [seconds] per interval; the plain mean of the AHTs given when no interval with
+        one has contacts; all NaN when the history has no AHT at all (the caller supplies
+        a default).
 
     Examples
     --------
@@ -89,6 +90,10 @@ def forecast_aht(
         volume = np.where(np.isfinite(handled), handled, volume)
     usable = np.isfinite(aht) & np.isfinite(volume) & (volume > 0) & (aht >= 0)
     if not usable.any():
+        stated = np.isfinite(aht) & (aht >= 0)
+        if stated.any():  # handle times given, but no contacts to weight them with
+            logger.info("no contacts with a handle time; AHT forecast: the mean of those given")
+            return np.full(len(index), float(aht[stated].mean()))
         logger.info(
             "no handle times in the history; AHT forecast left empty for the caller's default"
         )

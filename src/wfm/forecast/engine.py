@@ -18,21 +18,12 @@ from wfm.data.free_memory import release_free_memory
 from wfm.data.schemas import FORECAST_COLUMNS, History
 from wfm.errors import InputError
 from wfm.execution import Executor
-from wfm.forecast.after_closure import (
-    NO_STATED_CLOSURES,
-    ClosureCalendar,
-    after_closure_factors,
-)
+from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
-from wfm.forecast.holiday_effects import (
-    HolidayCalendar,
-    borrow_effect,
-    holiday_dates_mask,
-    holiday_factors,
-    learn_holiday_effects,
-)
+from wfm.forecast.delivered import dates_left_out, delivered_factors, holiday_training
+from wfm.forecast.holiday_effects import HolidayCalendar, borrow_effect
 from wfm.forecast.intraday_update import update_rest_of_day_state
 from wfm.forecast.overrides import apply_overrides
 from wfm.forecast.parallel import LazyTasks, map_queues, one_blas_thread
@@ -378,39 +369,20 @@ def _forecast_queue(
         logger.warning("queue %s: no contacts offered in the history; forecasting zero", queue)
         names, offered = np.full(len(grid), ZERO_MODEL, dtype=object), np.zeros(len(grid))
     else:
-        train, effects = y, {}
-        if holidays is not None and holidays.names:
-            effects = learn_holiday_effects(y, holidays)
-            train = y[~holiday_dates_mask(y.index, holidays)]
-            if not (train.fillna(0) > 0).any():
-                train = y
+        train, effects = holiday_training(y, holidays)
         closures = ClosureCalendar.from_settings(
-            hours.closed_dates, special_days, open_dates=_dates_left_out(y, train)
+            hours.closed_dates, special_days, open_dates=dates_left_out(y, train)
         )
         names, offered, dispersion, selection = _model_forecast(
             train, grid, queue, start_date, horizon_days, interval_minutes, model, closures
         )
-        closed_in_grid = np.zeros(len(grid), dtype=bool)
-        holiday_day = np.zeros(len(grid), dtype=bool)
         if holidays is not None and holidays.names:
             effects, holiday_records = _holiday_effects_used(grid, holidays, effects, queue)
-            holiday_factor, label = holiday_factors(grid, holidays, effects, queue)
-            offered = offered * holiday_factor
-            holiday_day = label != ""
-            names[holiday_day] = [
-                f"{n} + holiday {lab}"
-                for n, lab in zip(names[holiday_day], label[holiday_day], strict=True)
-            ]
-            dates, _ = wall_clock(grid)
-            closed_in_grid = (
-                pd.Series(holiday_factor).groupby(dates).transform("max").to_numpy() <= 0
-            )
         horizon = np.datetime64(start_date, "D") + np.arange(int(horizon_days))
-        factor, label = after_closure_factors(
-            y, grid, horizon, closures, closed_in_grid=closed_in_grid
+        factor, label = delivered_factors(
+            y, grid, horizon, closures, holidays=holidays, effects=effects, queue=queue
         )
-        # holiday day types keep their own learnt effect and are not multiplied again
-        names, offered = _scale_days(names, offered, factor, label, ~holiday_day)
+        names, offered = _scale_days(names, offered, factor, label)
         if as_of is not None:
             names, offered, update_records = _intraday_update(
                 names, offered, grid, selection, morning, as_of, interval_minutes, queue
@@ -509,19 +481,10 @@ def _model_forecast(
     return names, offered, dispersion, selection
 
 
-def _dates_left_out(y: pd.Series, train: pd.Series) -> np.ndarray:
-    """Dates with data in ``y`` that ``train`` leaves out (holidays): open, not closures."""
-    if len(train) == len(y):
-        return np.array([], dtype="datetime64[D]")
-    dates, _ = wall_clock(pd.DatetimeIndex(y.index))
-    kept, _ = wall_clock(pd.DatetimeIndex(train.index))
-    return np.setdiff1d(dates[np.nan_to_num(y.to_numpy(dtype=float)) > 0], kept)
-
-
-def _scale_days(names, offered, factor, label, where):
-    """Multiply the forecast by ``factor`` where ``where`` and a ``label`` says why; the
-    label is added to the model name (the backlog after a closure)."""
-    scaled = (label != "") & where
+def _scale_days(names, offered, factor, label):
+    """Multiply the forecast by ``factor`` where a ``label`` says why; the label is added to
+    the model name (a holiday day type, the backlog after a closure)."""
+    scaled = label != ""
     if not scaled.any():
         return names, offered
     offered = offered.copy()

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
-from wfm.forecast.backtest import backtest_origins, origin_dates
+from wfm.forecast.backtest import SELECTION_COLUMNS, backtest_origins, origin_dates
 from wfm.forecast.base import Forecaster, make_model
 from wfm.forecast.combination import DEFAULT_MEMBERS, combination_weights
 from wfm.forecast.metrics import wape
@@ -92,19 +92,6 @@ AUTO_COMBINATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 #: differences that small over a few origins are noise, and a combination's error varies
 #: less out of sample than its members' (Smith & Wallis 2009).
 COMBINATION_PREFERENCE = 0.02
-
-#: Columns of :attr:`ModelSelection.leaderboard`.
-SELECTION_COLUMNS = (
-    "queue",
-    "first_lead_days",
-    "last_lead_days",
-    "rank",
-    "model",
-    "wape",
-    "bias",
-    "origins",
-    "chosen",
-)
 
 
 @dataclass(frozen=True)
@@ -228,7 +215,7 @@ def select_model(
         scores = {}
         for name in scored:
             part = band[band["model"] == name]
-            if len(part):
+            if len(part) and part["actual"].sum() > 0:  # else no WAPE: nothing to learn
                 actual = part["actual"].to_numpy(dtype=float)
                 forecast = part["forecast"].to_numpy(dtype=float)
                 scores[name] = (
@@ -268,6 +255,13 @@ def select_model(
             ", ".join(f"{n} {scores[n][0]:.3f}" for n in order),
             best,
         )
+    if not chosen:
+        logger.info(
+            "queue %s: no contacts on the days scored to compare models; using %s",
+            queue,
+            DEFAULT_MODEL,
+        )
+        return ModelSelection(DEFAULT_MODEL, bands=((1, max_lead, DEFAULT_MODEL),))
     board = pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
     day_ahead = board[board["first_lead_days"] == 1]
     params = {

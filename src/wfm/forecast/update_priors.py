@@ -7,9 +7,10 @@ the model it forecasts with (:func:`prior_from_selection`). The position of the 
 arrivals, not from a forecast run: :func:`learn_update_priors` learns the same prior from
 the history before the day and the model named in the forecast's ``model`` column, so that
 the rest of the day it shows is the rest of the day ``wfm forecast --as-of`` gives for the
-same history, model and time. (The forecast run leaves holidays and special days out of
-the backtest's history; this does not know them, so with a holiday calendar or special days
-the two priors may differ.)
+same history, model and time. It takes the same calendar as the forecast: the centre's
+stated closed dates and special days (:class:`~wfm.forecast.after_closure.ClosureCalendar`,
+so a day the centre was closed is forecast closed in the backtest, not a miss) and the
+holiday calendar (holidays are left out of the backtest's history).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import numpy as np
 import pandas as pd
 
 from wfm.data.schemas import History
+from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
 from wfm.forecast.base import MODELS
+from wfm.forecast.delivered import dates_left_out, holiday_training
+from wfm.forecast.holiday_effects import HolidayCalendar
 from wfm.forecast.intraday_update import UpdateParameters, fit_update_parameters
 from wfm.forecast.selection import ModelSelection, select_model
 
@@ -70,7 +74,13 @@ def forecast_model_name(label: str) -> str | None:
 
 
 def learn_update_priors(
-    history: History, day: dt.date, forecast: pd.DataFrame, *, horizon_days: int = 1
+    history: History,
+    day: dt.date,
+    forecast: pd.DataFrame,
+    *,
+    horizon_days: int = 1,
+    closures: ClosureCalendar = NO_STATED_CLOSURES,
+    holidays: HolidayCalendar | None = None,
 ) -> dict[str, UpdateParameters]:
     """Each queue's intraday-update prior for ``day``, as ``forecast_history(as_of=...)``.
 
@@ -85,6 +95,13 @@ def learn_update_priors(
         :func:`~wfm.forecast.engine.forecast_history` writes).
     horizon_days
         Days the planned forecast covered (the model choice's horizon) [days].
+    closures
+        The centre's stated closed dates and special days
+        (:meth:`~wfm.forecast.after_closure.ClosureCalendar.from_settings`), as the
+        forecast takes them: the history's rows on its ``open_dates`` (special days that
+        were open) are left out, as the forecast leaves them out of training.
+    holidays
+        The holiday calendar the forecast used (``--country`` or the centre's), if any.
 
     Returns
     -------
@@ -99,6 +116,9 @@ def learn_update_priors(
     frame = history.frame
     local = pd.DatetimeIndex(frame["interval_start"]).tz_convert(history.timezone)
     before = np.asarray(local.tz_localize(None) < pd.Timestamp(day))
+    special = np.isin(
+        local.tz_localize(None).to_numpy().astype("datetime64[D]"), closures.open_dates
+    )
     priors: dict[str, UpdateParameters] = {}
     for queue, labels in forecast.groupby("queue", sort=True)["model"]:
         model = forecast_model_name(labels.iloc[0])
@@ -110,7 +130,7 @@ def learn_update_priors(
                 labels.iloc[0],
             )
             continue
-        mine = before & np.asarray(frame["queue"] == queue)
+        mine = before & np.asarray(frame["queue"] == queue) & ~special
         y = pd.Series(frame["offered"].to_numpy(dtype=float)[mine], index=local[mine])
         days = len(np.unique(y.index.tz_localize(None).normalize())) if len(y) else 0
         if days < MIN_PRIOR_HISTORY_DAYS or not (y.fillna(0) > 0).any():
@@ -122,8 +142,16 @@ def learn_update_priors(
                 day,
             )
             continue
+        train, _ = holiday_training(y, holidays)
+        calendar = ClosureCalendar(
+            closures.closed, np.union1d(closures.open_dates, dates_left_out(y, train))
+        )
         selection = select_model(
-            y, history.interval_minutes, candidates=[model], horizon_days=horizon_days
+            train,
+            history.interval_minutes,
+            candidates=[model],
+            horizon_days=horizon_days,
+            closures=calendar,
         )
         priors[str(queue)] = prior_from_selection(selection)
     return priors

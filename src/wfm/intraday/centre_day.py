@@ -66,10 +66,13 @@ def day_update_priors(
     """Each queue's intraday-update prior for ``day`` from the centre's history file.
 
     :func:`wfm.forecast.update_priors.learn_update_priors` on the history before ``day``
-    with the model the planned ``forecast`` names per queue; empty (default priors) when the
-    centre names no history file or it does not exist.
+    with the model the planned ``forecast`` names per queue and the centre's stated closed
+    dates (its opening hours'); empty (default priors) when the centre names no history
+    file or it does not exist. (A plan's forecast also learns the centre's holiday effects;
+    the planned forecast file does not say whether it did, so the prior does not.)
     """
     from wfm.data.history import read_history
+    from wfm.forecast.after_closure import ClosureCalendar
     from wfm.forecast.update_priors import learn_update_priors
 
     path = centre.resolve(centre.history) if centre.history else None
@@ -77,7 +80,9 @@ def day_update_priors(
         logger.warning("no history file: the intraday update uses its default prior")
         return {}
     history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
-    return learn_update_priors(history, day, forecast)
+    years = range(history.frame["interval_start"].min().year, day.year + 1)
+    closures = ClosureCalendar.from_settings(centre.opening_hours_for(years).closed_dates)
+    return learn_update_priors(history, day, forecast, closures=closures)
 
 
 @dataclass(frozen=True)
