@@ -22,6 +22,7 @@ from wfm.forecast.holiday_effects import (
     HolidayCalendar,
     HolidayEffect,
     borrow_effect,
+    complete_effects,
     holiday_dates_mask,
     holiday_factors,
     learn_holiday_effects,
@@ -37,13 +38,15 @@ def holiday_training(
 ) -> tuple[pd.Series, dict[str, HolidayEffect]]:
     """``(train, effects)``: the history the models learn from and the holiday effects.
 
-    With a holiday calendar the effects are learnt from all of ``y`` and the holidays,
-    their eves and days after are left out of ``train`` (unless nothing with volume would
-    be left); without one ``train`` is ``y`` and there are no effects.
+    With a holiday calendar the effects are learnt from all of ``y`` (the minutes of the
+    day an effect's past days never had completed from the effects it would borrow:
+    :func:`~wfm.forecast.holiday_effects.complete_effects`) and the holidays, their eves
+    and days after are left out of ``train`` (unless nothing with volume would be left);
+    without one ``train`` is ``y`` and there are no effects.
     """
     if holidays is None or not holidays.names:
         return y, {}
-    effects = learn_holiday_effects(y, holidays)
+    effects = complete_effects(learn_holiday_effects(y, holidays))
     train = y[~holiday_dates_mask(pd.DatetimeIndex(y.index), holidays)]
     if not (train.fillna(0) > 0).any():
         train = y

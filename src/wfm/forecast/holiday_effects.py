@@ -63,6 +63,16 @@ SHRINK_CONTACTS = 5.0
 #: A day type whose volume is below this share of an ordinary day's counts as closed.
 CLOSED_RATIO = 0.05
 
+#: Name of the fasting month added before each Eid al-Fitr (:func:`with_fasting_month`).
+FASTING_MONTH = "Ramadan"
+
+#: Days of the fasting month marked before the first day of Eid al-Fitr [days]: the
+#: shorter of the Islamic month's 29 or 30 days.
+FASTING_MONTH_DAYS = 29
+
+#: Holiday names that are Eid al-Fitr in the ``holidays`` package's English names.
+EID_AL_FITR = re.compile(r"eid (al|el|ul)[- ]fitr|ramadan feast|hari raya puasa|idul fitri", re.I)
+
 #: Kinds of holiday day type and their offset from the holiday [days].
 KIND_OFFSETS = {"eve": -1, "holiday": 0, "after": 1}
 
@@ -77,10 +87,14 @@ class HolidayCalendar:
         Holiday name per date.
     source
         Where the dates come from (for messages), e.g. ``"holidays package, country IL"``.
+    periods
+        Names whose consecutive days are one day type, learned from all their past days
+        together (a month such as Ramadan), not numbered day by day as a festival's are.
     """
 
     names: Mapping[dt.date, str] = field(default_factory=dict)
     source: str = "holidays"
+    periods: frozenset[str] = frozenset()
 
     @classmethod
     def from_country(
@@ -105,8 +119,9 @@ class HolidayCalendar:
                 fix="use an ISO 3166 code the holidays package supports, e.g. US, GB, IL, SA",
             ) from None
         names = {date: _base_name(name) for date, name in sorted(table.items())}
+        names, periods = with_fasting_month(names)
         where = f"{country}" + (f"-{subdivision}" if subdivision else "")
-        return cls(names, f"holidays package, country {where}")
+        return cls(names, f"holidays package, country {where}", periods)
 
     def day_types(self, dates: np.ndarray) -> np.ndarray:
         """Day-type key per local date (datetime64[D]); ``""`` for an ordinary day.
@@ -114,7 +129,7 @@ class HolidayCalendar:
         The holiday itself wins over an eve or a day after; the k-th consecutive day of a
         holiday with the same name is ``"<name> (day k)"`` for k ≥ 2.
         """
-        keys = _holiday_keys(self.names)
+        keys = _holiday_keys(self.names, self.periods)
         lookup = {np.datetime64(date, "D"): key for date, key in keys.items()}
         # each distinct date once (a history has one per interval: 96 a day)
         days, position_of = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
@@ -164,11 +179,46 @@ def _base_name(name: str) -> str:
     return re.sub(r"^\s*\*\s*", "", name).strip()
 
 
-def _holiday_keys(names: Mapping[dt.date, str]) -> dict[dt.date, str]:
-    """Date → key, numbering consecutive days of the same holiday (day 2, day 3, ...)."""
+def with_fasting_month(names: Mapping[dt.date, str]) -> tuple[dict[dt.date, str], frozenset[str]]:
+    """``names`` with :data:`FASTING_MONTH` on the days before each Eid al-Fitr, and the
+    period names (:attr:`HolidayCalendar.periods`).
+
+    A country whose calendar keeps Eid al-Fitr (a name matching :data:`EID_AL_FITR`) has
+    its Ramadan on the :data:`FASTING_MONTH_DAYS` days before the Eid's first day: Ramadan
+    has 29 or 30 days, so the shorter count never marks a day outside it (a 30th, first
+    day falls on the month's eve, a day type of its own). Contact centres there see
+    lower volumes and a later day (the evening after the fast is broken); the effect is
+    learned from the past Ramadans in the history like a holiday's, one effect for the
+    whole month. Holidays already named keep their names. Without an Eid, ``names`` is
+    returned as it is.
+
+    >>> eid = {dt.date(2025, 3, 30): "Eid al-Fitr Holiday"}
+    >>> names, periods = with_fasting_month(eid)
+    >>> sorted(periods), min(names), names[dt.date(2025, 3, 29)]
+    (['Ramadan'], datetime.date(2025, 3, 1), 'Ramadan')
+    """
+    names = dict(names)
+    eid = {date for date, name in names.items() if EID_AL_FITR.search(name)}
+    firsts = [date for date in sorted(eid) if date - dt.timedelta(days=1) not in eid]
+    if not firsts:
+        return names, frozenset()
+    for first in firsts:
+        for back in range(1, FASTING_MONTH_DAYS + 1):
+            names.setdefault(first - dt.timedelta(days=back), FASTING_MONTH)
+    return dict(sorted(names.items())), frozenset({FASTING_MONTH})
+
+
+def _holiday_keys(
+    names: Mapping[dt.date, str], periods: frozenset[str] = frozenset()
+) -> dict[dt.date, str]:
+    """Date → key, numbering consecutive days of the same holiday (day 2, day 3, ...);
+    every day of a period (``periods``) has the period's name."""
     keys: dict[dt.date, str] = {}
     for date in sorted(names):
         name = names[date]
+        if name in periods:
+            keys[date] = name
+            continue
         run = 1
         previous = date - dt.timedelta(days=1)
         while names.get(previous) == name:
@@ -225,6 +275,7 @@ def learn_holiday_effects(
     weekday_open = _open_weekdays(table, ordinary)
     observed_sums: dict[str, np.ndarray] = {}
     expected_sums: dict[str, np.ndarray] = {}
+    covered: dict[str, np.ndarray] = {}
     counts: dict[str, int] = {}
     for row in np.flatnonzero(~ordinary):
         neighbours = [
@@ -250,6 +301,7 @@ def learn_holiday_effects(
         expected_sums.setdefault(key, np.zeros(values.shape[1]))
         observed_sums[key] += np.where(both, observed, 0.0)
         expected_sums[key] += np.where(both, expected, 0.0)
+        covered[key] = covered.get(key, np.zeros(values.shape[1], dtype=bool)) | both
         counts[key] = counts.get(key, 0) + 1
     minutes = np.asarray(table.columns, dtype=np.int64)
     return {
@@ -261,6 +313,7 @@ def learn_holiday_effects(
             smooth_intervals,
             counts[key],
             f"learned from {counts[key]} day(s)",
+            covered[key],
         )
         for key in observed_sums
     }
@@ -277,7 +330,10 @@ def _open_weekdays(table: pd.DataFrame, ordinary: np.ndarray) -> np.ndarray:
     return share >= 0.5
 
 
-def _effect(key, observed, expected, minutes, smooth_intervals, occurrences, source):
+def _effect(key, observed, expected, minutes, smooth_intervals, occurrences, source, seen):
+    """The effect from pooled sums; NaN at the minutes no occurrence had (``seen`` false):
+    an eve that fell on a short Friday says nothing of a weekday's evening
+    (:func:`complete_effect` fills them)."""
     total_expected = float(expected.sum())
     day_ratio = float(observed.sum() / total_expected) if total_expected > 0 else 1.0
     width = 2 * smooth_intervals + 1
@@ -285,7 +341,44 @@ def _effect(key, observed, expected, minutes, smooth_intervals, occurrences, sou
     smooth_observed = np.convolve(observed, kernel, mode="same")
     smooth_expected = np.convolve(expected, kernel, mode="same")
     ratio = (smooth_observed + SHRINK_CONTACTS * day_ratio) / (smooth_expected + SHRINK_CONTACTS)
+    ratio = np.where(seen, ratio, np.nan)
     return HolidayEffect(key, pd.Series(ratio, index=minutes), day_ratio, occurrences, source)
+
+
+def complete_effect(
+    effect: HolidayEffect, effects: Mapping[str, HolidayEffect], queue: str = "?"
+) -> HolidayEffect:
+    """A learned effect whose past occurrences missed some minutes of the day, with those
+    minutes from the effect it would borrow (:func:`borrow_effect` without it).
+
+    A moving holiday's eve falls on another weekday each year: learned from an eve on a
+    short Friday, it knows nothing of a Wednesday evening, where the other eves say the
+    holiday begins at sunset. An effect seen at every minute, or with nothing to borrow,
+    is returned as it is.
+    """
+    unseen = effect.ratio_by_minute.isna()
+    if not unseen.any() or not unseen.size:
+        return effect
+    others = {k: e for k, e in effects.items() if k != effect.key}
+    donor = borrow_effect(effect.key, others, queue, warn=False)
+    filled = effect.ratio_by_minute.fillna(
+        donor.ratio_by_minute.reindex(effect.ratio_by_minute.index)
+    )
+    if filled.isna().all() or filled.equals(effect.ratio_by_minute):
+        return effect
+    return HolidayEffect(
+        effect.key,
+        filled,
+        effect.day_ratio,
+        effect.occurrences,
+        f"{effect.source}; {int((unseen & filled.notna()).sum())} unseen minute(s) from {donor.source}",
+    )
+
+
+def complete_effects(effects: Mapping[str, HolidayEffect]) -> dict[str, HolidayEffect]:
+    """Every effect of ``effects`` through :func:`complete_effect` (donors: the others as
+    learnt, not as completed)."""
+    return {key: complete_effect(effect, effects) for key, effect in effects.items()}
 
 
 def holiday_factors(
