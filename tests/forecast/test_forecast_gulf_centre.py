@@ -94,4 +94,6 @@ def test_auto_beats_the_same_slot_mean_over_ramadan_and_the_eids(centre) -> None
         auto.append(merged["offered_auto"].to_numpy())
         baseline.append(base.reindex(minute.to_numpy()).fillna(0.0).to_numpy())
     actual, auto, baseline = map(np.concatenate, (actual, auto, baseline))
-    assert wape(actual, auto) < 0.6 * wape(actual, baseline)
+    # measured 0.17 (docs/benchmarks.md "Centres unlike the bank"); without the Ramadan day
+    # type the month is forecast at an ordinary day's level and profile
+    assert wape(actual, auto) < 0.3 * wape(actual, baseline)

@@ -9,7 +9,7 @@ import pytest
 from forecast_synthetic import EVE_EVENING_RATIO, as_history, sun_thu_centre
 
 from wfm.forecast import forecast_history, wape
-from wfm.forecast.holiday_effects import HolidayCalendar, learn_holiday_effects
+from wfm.forecast.holiday_effects import HolidayCalendar, complete_effect, learn_holiday_effects
 
 TZ = "Asia/Jerusalem"
 
@@ -31,6 +31,21 @@ def test_holiday_and_eve_effects_are_learnt_on_a_24_hour_sun_thu_centre(centre) 
     eve = effects["eve of Yom Kippur"].ratios(np.arange(0, 1440, 15))
     assert np.median(eve[: 12 * 4]) == pytest.approx(1.0, abs=0.15)  # 00:00-12:00 ordinary
     assert np.median(eve[15 * 4 :]) == pytest.approx(EVE_EVENING_RATIO, abs=0.1)
+
+
+def test_an_eve_seen_only_on_a_short_friday_takes_its_evening_from_the_other_eves(centre) -> None:
+    """The eve of Sukkot 2023 was a Friday (closed from 14:00); in 2024 it is a Wednesday."""
+    history, calendar = centre
+    frame = history.frame
+    y = frame[frame["interval_start"] < "2024-10-01"].set_index("interval_start")["offered"]
+    effects = learn_holiday_effects(y.rename("support"), calendar)
+    eve = effects["eve of Sukkot"]
+    evening = np.arange(15 * 60, 24 * 60, 15)
+    assert eve.ratio_by_minute.reindex(evening).isna().all()  # never seen
+    completed = complete_effect(eve, effects)
+    assert np.median(completed.ratios(evening)) == pytest.approx(EVE_EVENING_RATIO, abs=0.1)
+    morning = np.arange(0, 12 * 60, 15)
+    assert np.array_equal(completed.ratios(morning), eve.ratios(morning))  # its own
 
 
 @pytest.mark.slow
