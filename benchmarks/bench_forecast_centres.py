@@ -142,21 +142,22 @@ def main() -> None:
     args = parser.parse_args()
     cpu, began = time.process_time(), time.perf_counter()
     pieces = []
-    with tempfile.TemporaryDirectory() as folder:
-        for key in args.centres.split(","):
-            pieces.append(run_centre(key, Path(folder), args.festival_days))
-            print(f"# {key} done, {time.process_time() - cpu:.0f} CPU-s", file=sys.stderr)
-    days = pd.concat(pieces, ignore_index=True)
-    if args.days:
-        days.to_csv(args.days, index=False)
     print("| centre | days | n | lead | auto WAPE | 4-week same-slot WAPE | ratio | P10–P90 |")
     print("|---|---|---|---|---|---|---|---|")
-    for (key, kind, horizon), group in days.groupby(["centre", "days", "horizon"], sort=False):
-        auto, base, ratio, cover = summary(group)
-        print(
-            f"| {key} | {kind} | {len(group)} | {horizon} d | {auto:.4f} | {base:.4f} | "
-            f"**{ratio:.3f}** | {cover:.3f} |"
-        )
+    with tempfile.TemporaryDirectory() as folder:
+        for key in args.centres.split(","):
+            days = run_centre(key, Path(folder), args.festival_days)
+            pieces.append(days)
+            for (kind, horizon), group in days.groupby(["days", "horizon"], sort=False):
+                auto, base, ratio, cover = summary(group)
+                print(
+                    f"| {key} | {kind} | {len(group)} | {horizon} d | {auto:.4f} | {base:.4f} | "
+                    f"**{ratio:.3f}** | {cover:.3f} |",
+                    flush=True,
+                )
+            print(f"# {key} done, {time.process_time() - cpu:.0f} CPU-s", file=sys.stderr)
+            if args.days:
+                pd.concat(pieces, ignore_index=True).to_csv(args.days, index=False)
     load = os.getloadavg()
     print(
         f"{time.process_time() - cpu:.0f} CPU-s, {time.perf_counter() - began:.0f} s; "
