@@ -353,25 +353,34 @@ def complete_effect(
 
     A moving holiday's eve falls on another weekday each year: learned from an eve on a
     short Friday, it knows nothing of a Wednesday evening, where the other eves say the
-    holiday begins at sunset. An effect seen at every minute, or with nothing to borrow,
-    is returned as it is.
+    holiday begins at sunset. The borrowed effect gives the *shape* of the unseen minutes,
+    the effect's own minutes its *level*: the borrowed ratios are scaled by the mean of
+    the effect's own ratios over the minutes it saw against the borrowed ones there (an
+    eve of New Year seen quiet all day on a short Sunday stays quiet in a weekday's
+    evening, though other eves are ordinary days). An effect seen at every minute, or
+    with nothing to borrow, is returned as it is.
     """
-    unseen = effect.ratio_by_minute.isna()
-    if not unseen.any() or not unseen.size:
+    own = effect.ratio_by_minute
+    unseen = own.isna()
+    if not unseen.any():
         return effect
     others = {k: e for k, e in effects.items() if k != effect.key}
     donor = borrow_effect(effect.key, others, queue, warn=False)
-    filled = effect.ratio_by_minute.fillna(
-        donor.ratio_by_minute.reindex(effect.ratio_by_minute.index)
-    )
-    if filled.isna().all() or filled.equals(effect.ratio_by_minute):
+    borrowed = donor.ratio_by_minute.reindex(own.index)
+    both = ~unseen & borrowed.notna()
+    if not both.any() or borrowed[both].mean() <= CLOSED_RATIO:
+        return effect
+    level = float(own[both].mean() / borrowed[both].mean())
+    filled = own.fillna(borrowed * level)
+    if filled.equals(own):
         return effect
     return HolidayEffect(
         effect.key,
         filled,
         effect.day_ratio,
         effect.occurrences,
-        f"{effect.source}; {int((unseen & filled.notna()).sum())} unseen minute(s) from {donor.source}",
+        f"{effect.source}; {int((unseen & filled.notna()).sum())} unseen minute(s) from "
+        f"{donor.source}, x{level:.2f}",
     )
 
 
