@@ -13,7 +13,9 @@ from forecast_synthetic import as_history, as_series, synthetic_frame
 from wfm.forecast import forecast_history
 from wfm.forecast.holiday_effects import (
     HolidayCalendar,
+    HolidayEffect,
     borrow_effect,
+    complete_effect,
     learn_holiday_effects,
 )
 
@@ -158,3 +160,19 @@ def test_day_types_of_repeated_unordered_dates_match_one_date_at_a_time() -> Non
     assert calendar.day_types(dates).tolist() == one_by_one
     assert {"eve of Yom Kippur", "Yom Kippur", ""} <= set(one_by_one)
     assert calendar.day_types(np.array([], dtype="datetime64[D]")).tolist() == []
+
+
+def test_unseen_minutes_take_the_borrowed_shape_at_the_effects_own_level() -> None:
+    minutes = np.arange(0, 8 * 60, 60)
+    seen = minutes < 4 * 60  # the eve was seen only in the morning (a short day)
+    own = HolidayEffect("eve of A", pd.Series(np.where(seen, 0.5, np.nan), minutes), 0.5, 1, "")
+    # the other eve is ordinary in the morning, a fifth in the evening
+    other = HolidayEffect("eve of B", pd.Series(np.where(seen, 1.0, 0.2), minutes), 0.6, 3, "")
+    effects = {"A": HolidayEffect("A", pd.Series(0.4, minutes), 0.4, 1, ""), "B": other}
+    effects = {**effects, "eve of A": own, "eve of B": other}
+    completed = complete_effect(own, effects)
+    assert np.allclose(completed.ratios(minutes[seen]), 0.5)  # its own minutes kept
+    assert np.allclose(completed.ratios(minutes[~seen]), 0.5 * 0.2 / 1.0)
+    assert "unseen" in completed.source
+    whole = HolidayEffect("eve of A", pd.Series(0.5, minutes), 0.5, 1, "")
+    assert complete_effect(whole, {**effects, "eve of A": whole}) is whole
