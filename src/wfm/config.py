@@ -353,6 +353,11 @@ class PlanningSettings(_Frozen):
     )
 
 
+#: Most solver threads a rota may use: more than any machine wfm runs on has cores; HiGHS
+#: starts every thread it is given, and 100,000 of them never finished.
+MAX_SOLVER_THREADS = 256
+
+
 class SchedulingSettings(_Frozen):
     """Objective weights and solver controls for the rota."""
 
@@ -378,7 +383,12 @@ class SchedulingSettings(_Frozen):
         lt=1,
         description="Stop when (objective - bound) / objective is at most this (fraction).",
     )
-    threads: int = Field(1, ge=1, description="Solver threads; 1 makes a rota reproducible.")
+    threads: int = Field(
+        1,
+        ge=1,
+        le=MAX_SOLVER_THREADS,
+        description="Solver threads, 1 to 256; 1 makes a rota reproducible.",
+    )
     rolling_horizon_above_pairs: int = Field(
         250_000,
         ge=0,
