@@ -15,7 +15,8 @@ limit. Each run is classified:
 ``note:inf``
     exit 0 with ``inf`` in an output: the documented infinite ASA of an overloaded queue.
 ``bug:*``
-    anything else: ``bug:exit1`` (internal error), ``bug:traceback``, ``bug:hang`` (time limit),
+    anything else: ``bug:device-replaced`` (a device node given as a path left as a regular
+    file, or a SQLite journal made beside it), ``bug:exit1`` (internal error), ``bug:traceback``, ``bug:hang`` (time limit),
     ``bug:formula`` / ``bug:nan`` (in an output of a successful run), ``bug:half-written``
     (output left after a failure), ``bug:vague`` (exit 2 naming nothing), ``bug:exitN``.
 
@@ -1549,6 +1550,12 @@ def run_case(case: Case, keep: bool) -> Case:
         errors[-1] if errors else stderr.strip().splitlines()[-1] if stderr.strip() else ""
     )[:400]
     outputs = [p for p in out_folder.rglob("*") if p.is_file()]
+    replaced = [  # a device node of the case that a writer renamed a file over
+        str(path)
+        for path in (Path(case.folder) / "full", Path(case.folder) / Path(case.slot).name)
+        if case.kind in ("out_dev_full", "path_dev_null") and path.is_file()
+    ]
+    beside = [str(p) for p in Path(case.folder).glob("*-journal")]  # SQLite's, beside a device
     if case.exit_code is None:
         case.outcome = "bug:hang"
     elif "Traceback" in stderr:
@@ -1571,6 +1578,8 @@ def run_case(case: Case, keep: bool) -> Case:
             case.outcome = "clear"
     else:
         case.outcome = f"bug:exit{case.exit_code}"
+    if replaced or beside:
+        case.outcome, case.problems = "bug:device-replaced", replaced + beside
     if not keep and case.outcome in ("ok", "clear"):
         shutil.rmtree(out_folder.parent, ignore_errors=True)
     return case
