@@ -354,8 +354,9 @@ class PlanningSettings(_Frozen):
 
 
 #: Most solver threads a rota may use: more than any machine wfm runs on has cores; HiGHS
-#: starts every thread it is given, and 100,000 of them never finished.
-MAX_SOLVER_THREADS = 256
+#: starts every thread it is given, and 100,000 of them never finished (the --threads
+#: option has the same range, wfm.cli.common.option_ranges).
+MAX_SOLVER_THREADS = 1024
 
 
 class SchedulingSettings(_Frozen):
@@ -387,7 +388,7 @@ class SchedulingSettings(_Frozen):
         1,
         ge=1,
         le=MAX_SOLVER_THREADS,
-        description="Solver threads, 1 to 256; 1 makes a rota reproducible.",
+        description="Solver threads, 1 to 1024; 1 makes a rota reproducible.",
     )
     rolling_horizon_above_pairs: int = Field(
         250_000,
