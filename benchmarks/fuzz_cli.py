@@ -15,7 +15,8 @@ limit. Each run is classified:
 ``note:inf``
     exit 0 with ``inf`` in an output: the documented infinite ASA of an overloaded queue.
 ``bug:*``
-    anything else: ``bug:exit1`` (internal error), ``bug:traceback``, ``bug:hang`` (time limit),
+    anything else: ``bug:device-replaced`` (a device node given as a path left as a regular
+    file, or a SQLite journal made beside it), ``bug:exit1`` (internal error), ``bug:traceback``, ``bug:hang`` (time limit),
     ``bug:formula`` / ``bug:nan`` (in an output of a successful run), ``bug:half-written``
     (output left after a failure), ``bug:vague`` (exit 2 naming nothing), ``bug:exitN``.
 
@@ -32,6 +33,22 @@ reproduced by its id alone::
 
 The summary (cases per command, outcomes, CPU time of the children, load average) is printed
 and written to ``OUT/summary.json``; every case to ``OUT/cases.jsonl`` with its command line.
+
+The extended sweep (:func:`more_targets`, ``--targets extended``) adds every command the
+first left out (``backtest``, ``simulate``, ``schedule``, ``select-shifts``, ``reoptimise``,
+``db``, ``privacy``, ``intraday sample``/``replan``, ``init`` options), every other input file
+(AHT and shrinkage profiles, shift catalogue, availability, previous rota, approved
+exceptions, the forecast, requirements, coverage, actual staff and contacts of a review, the
+plan folder's files, the store), damage of the kinds ``EXTRA_CSV_KINDS`` (year 0001, year
+9999, 10^6-character cells, every formula start in one column, shuffled rows, duplicate keys,
+1e308 everywhere), ``EXTRA_TOML_KINDS`` (100,000 levels of nesting, 10^6-element arrays,
+2 MB strings, NUL bytes, 20,000 tables), ``PATH_KINDS`` (a folder, a missing path, a dangling
+symlink, a symlink loop, a device node, a chmod-000 file: root reads it) and, for every
+command's ``-o``, ``OUTPUT_KINDS`` (a missing parent, a folder where a file goes or a file
+where a folder goes, a path inside a file, a device node like ``/dev/full``). Device nodes are
+made inside the case folder: a sweep must never hand wfm ``/dev`` itself. Each run has its own
+working folder and ``$XDG_DATA_HOME`` (the default store). The app's pages have their own
+sweep, ``fuzz_app.py``.
 """
 
 from __future__ import annotations
@@ -66,18 +83,38 @@ BANK_OPTIONS = [
     "240",
 ]
 SECONDS_ALLOWED = 60
+#: Commands that solve a rota: their time limit is CPU time of a search that, on a loaded
+#: shared machine, takes several times as long in wall time; a hang is still minutes more.
+SOLVER_COMMANDS = ("schedule", "reoptimise", "plan", "select-shifts")
 EXIT_FINDINGS = 3  # the command ran, wrote its output and found something to act on
 FINDINGS_COMMANDS = ("check-rota", "place-activities")  # rules broken, sessions not placed
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 NAMES_SOMETHING = re.compile(
     r"(line \d|row \d|column|--[a-z]|\.csv|\.toml|\.xlsx|key|file|sheet|option|argument|"
-    r"\[[a-z_]+\]|queue|agent)",
+    r"\[[a-z_]+\]|queue|agent|[a-z]+://)",  # a store URL names the store's file
     re.IGNORECASE,
 )
 
 # ---------------------------------------------------------------------------------------------
 # base inputs
+
+
+def build_contacts(path: Path) -> None:
+    """A per-contact export of 1,500 seeded contacts over five weekdays of November 2026."""
+    rng = random.Random(7)
+    lines = ["contact_id,arrival_time,queue,outcome,wait_seconds,handle_seconds,agent_id"]
+    for index in range(1500):
+        day = 9 + index % 5
+        seconds = rng.randrange(8 * 3600, 19 * 3600)
+        arrival = f"2026-11-{day:02d}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}+00:00"
+        outcome = "abandoned" if rng.random() < 0.08 else "answered"
+        lines.append(
+            f"C{index:05d},{arrival},{rng.choice(['sales', 'support'])},{outcome},"
+            f"{rng.randrange(0, 120)},{rng.randrange(60, 900) if outcome == 'answered' else ''},"
+            f"A{rng.randrange(1, 61):03d}"
+        )
+    path.write_text("\n".join(lines) + "\n")
 
 
 def build_base(base: Path) -> None:
@@ -113,19 +150,7 @@ def build_base(base: Path) -> None:
         "sales,2026-11-17T10:00,2026-11-17T12:00,1.5,,campaign\n"
         "support,2026-11-19T09:00,2026-11-19T10:00,,12,mailing\n"
     )
-    rng = random.Random(7)
-    lines = ["contact_id,arrival_time,queue,outcome,wait_seconds,handle_seconds,agent_id"]
-    for index in range(1500):
-        day = 9 + index % 5
-        seconds = rng.randrange(8 * 3600, 19 * 3600)
-        arrival = f"2026-11-{day:02d}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}+00:00"
-        outcome = "abandoned" if rng.random() < 0.08 else "answered"
-        lines.append(
-            f"C{index:05d},{arrival},{rng.choice(['sales', 'support'])},{outcome},"
-            f"{rng.randrange(0, 120)},{rng.randrange(60, 900) if outcome == 'answered' else ''},"
-            f"A{rng.randrange(1, 61):03d}"
-        )
-    (base / "contacts.csv").write_text("\n".join(lines) + "\n")
+    build_contacts(base / "contacts.csv")
     bank = pd.read_csv(BANK, dtype=str)
     bank[bank["date"] >= "2003-10-13"].to_csv(base / "bank.csv", index=False)
     env = child_env()
@@ -160,6 +185,62 @@ def build_base(base: Path) -> None:
     for name in ("history", "bank", "contacts", "rota", "agent_states"):
         frame = pd.read_csv(base / f"{name}.csv", dtype=str, keep_default_na=False)
         frame.to_excel(base / f"{name}.xlsx", index=False)
+    build_base_more(base)
+
+
+def build_base_more(base: Path) -> None:
+    """The inputs of the commands and options the first sweep left out: profiles, a shift
+    catalogue, availability, approved exceptions, actual staff and a store."""
+    import pandas as pd
+
+    (base / "aht_profile.csv").write_text(
+        "weekday,time,aht_seconds,queue\n"
+        + "".join(f"{day},08:00,300,sales\n{day},14:00,280,sales\n" for day in range(7))
+        + "".join(f"{day},08:00,420,\n" for day in range(7))
+    )
+    (base / "shrinkage_profile.csv").write_text(
+        "weekday,time,shrinkage_fraction\n"
+        + "".join(f"{day},08:00,0.3\n{day},12:00,0.35\n" for day in range(7))
+    )
+    lines = ["start,end,cost,name"]
+    for day in range(16, 23):
+        for hour in range(8, 13):
+            lines.append(f"2026-11-{day}T{hour:02d}:00,2026-11-{day}T{hour + 8:02d}:00,8,day{hour}")
+    (base / "catalogue.csv").write_text("\n".join(lines) + "\n")
+    (base / "availability.csv").write_text(
+        "agent_id,start,end,kind\n"
+        "A001,2026-11-18 00:00,2026-11-19 00:00,unavailable\n"
+        "A002,2026-11-16 08:00,2026-11-16 14:00,available_only\n"
+    )
+    (base / "exceptions.csv").write_text(
+        "agent_id,start,end,reason\n"
+        "A001,2026-11-10T09:00:00+00:00,2026-11-10T10:00:00+00:00,coaching\n"
+        "A003,2026-11-11T12:00:00+00:00,2026-11-11T12:30:00+00:00,outage\n"
+    )
+    # the plan's files moved two weeks back, into the period `wfm review` reviews
+    for name in ("forecast", "requirements", "coverage"):
+        frame = pd.read_csv(base / "plan" / f"{name}.csv", dtype=str, keep_default_na=False)
+        start = pd.to_datetime(frame["interval_start"]) - pd.Timedelta(days=14)
+        frame["interval_start"] = start.map(lambda stamp: stamp.isoformat())
+        frame.to_csv(base / f"past_{name}.csv", index=False)
+    coverage = pd.read_csv(base / "past_coverage.csv")
+    coverage.assign(agents_actual=coverage["agents_scheduled"])[
+        ["interval_start", "queue", "agents_actual"]
+    ].to_csv(base / "actual_staff.csv", index=False)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wfm.cli",
+            "db",
+            "init",
+            "--store",
+            f"sqlite:///{base / 'store.db'}",
+        ],
+        check=True,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+    )
 
 
 #: The wfm sources the runs import (``--wfm-src``: e.g. an older commit's, for a before/after).
@@ -473,6 +554,50 @@ def mutate_csv(rng: random.Random, data: bytes, kind: str) -> bytes:
             for i, cell in enumerate(row):
                 row[i] = f"  {cell} "
         return write_rows(rows).encode()
+    return mutate_csv_more(rng, rows, kind)
+
+
+def mutate_csv_more(rng: random.Random, rows: list[list[str]], kind: str) -> bytes:
+    """The CSV damage of the extended sweep (``EXTRA_CSV_KINDS``)."""
+    header, body = rows[0], rows[1:]
+    if kind in ("year_0001", "far_future"):
+        year = "0001" if kind == "year_0001" else rng.choice(["2999", "9999", "2201"])
+        columns = time_columns(rows)
+        for index in some_rows(rng, rows, rng.choice([1, 10, len(body)])):
+            for column in columns:
+                if column < len(rows[index]):
+                    rows[index][column] = re.sub(r"^\d{4}", year, rows[index][column])
+        return write_rows(rows).encode()
+    if kind == "cell_1e6":
+        for index in some_rows(rng, rows, 2):
+            column = rng.randrange(len(rows[index])) if rows[index] else 0
+            if rows[index]:
+                rows[index][column] = rng.choice(["x", "9", "=", " "]) * 1_000_000
+        return write_rows(rows).encode()
+    if kind == "formula_leading_all":  # every text cell of one column, every formula start
+        column = rng.choice(text_columns(rows))
+        for number, row in enumerate(body):
+            if column < len(row):
+                row[column] = ["=1+2", "+1-", "-x", "@A1", "\tTAB", "\rCR"][number % 6] + row[
+                    column
+                ]
+        return write_rows(rows).encode()
+    if kind == "shuffled_rows":
+        rng.shuffle(body)
+        return write_rows([header] + body).encode()
+    if kind == "duplicate_keys":  # every row twice, one with changed numbers
+        extra = [[str(float(c) * 2) if NUMBER.match(c) else c for c in row] for row in body]
+        return write_rows([header] + body + extra).encode()
+    if kind == "inf_everywhere":
+        for row in body:
+            for column in numeric_columns(rows):
+                if column < len(row):
+                    row[column] = rng.choice(["1e308", "-1e308", "inf", "1.7976931348623157e308"])
+        return write_rows(rows).encode()
+    if kind == "header_of_junk":
+        return ("\x7f\x01" + ",".join(h[::-1] for h in header) + "\n").encode() + write_rows(
+            body
+        ).encode()
     raise ValueError(kind)
 
 
@@ -644,6 +769,115 @@ TOML_KINDS = [
     "toml_empty_tables", "toml_bad_timezone", "toml_formula_names",
 ]  # fmt: skip
 
+#: The damage the extended sweep adds to every CSV input.
+EXTRA_CSV_KINDS = [
+    "year_0001", "far_future", "cell_1e6", "formula_leading_all", "shuffled_rows",
+    "duplicate_keys", "inf_everywhere", "header_of_junk", "utf16", "bom", "zero_bytes",
+    "header_only", "binary_junk", "semicolon_decimal_comma", "dst_local_times",
+]  # fmt: skip
+#: An input path that is not a readable file (root reads a chmod-000 file: then ``ok``).
+PATH_KINDS = [
+    "path_directory", "path_missing", "path_dangling_symlink", "path_symlink_loop",
+    "path_dev_null", "path_unreadable",
+]  # fmt: skip
+# Not tried: a named pipe nobody writes to. wfm waits for a writer as `cat` does (reading
+# `/dev/stdin` is the same kind of file), which is the pipe's meaning, not a hang of wfm's.
+#: An output path that cannot be written as asked.
+OUTPUT_KINDS = ["out_missing_parent", "out_is_other_kind", "out_inside_file", "out_dev_full"]
+#: Damage to a TOML file the first sweep did not try: nesting, size, control bytes.
+EXTRA_TOML_KINDS = [
+    "toml_deep_nesting", "toml_huge_array", "toml_huge_string", "toml_nul", "toml_many_tables",
+]  # fmt: skip
+#: Damage to a SQLite store file.
+STORE_KINDS = ["zero_bytes", "binary_junk", "truncate_bytes", "gzip_junk", "csv_as_store"]
+
+
+def mutate_toml_more(rng: random.Random, text: str, kind: str) -> bytes:
+    if kind == "toml_deep_nesting":
+        depth = rng.choice([1_000, 100_000])
+        return (text + "\nnested = " + "[" * depth + "]" * depth + "\n").encode()
+    if kind == "toml_huge_array":
+        return (text + "\nhuge = [" + ",".join(["1"] * 1_000_000) + "]\n").encode()
+    if kind == "toml_huge_string":
+        return text.replace('name = "', 'name = "' + "x" * 2_000_000, 1).encode()
+    if kind == "toml_nul":
+        return text.replace("\n", "\n\x00", 3).encode()
+    if kind == "toml_many_tables":
+        return (text + "".join(f'\n[[queues]]\nname = "q{i}"\n' for i in range(20_000))).encode()
+    raise ValueError(kind)
+
+
+def mutate_store(rng: random.Random, data: bytes, kind: str) -> bytes:
+    if kind == "csv_as_store":
+        return b"agent_id,name\nA001,=cmd\n"
+    if kind == "truncate_bytes":
+        return data[: rng.randrange(0, len(data))]
+    return (
+        mutate_csv(rng, b"a,b\n1,2\n", kind)
+        if kind != "gzip_junk"
+        else __import__("gzip").compress(data)
+    )
+
+
+def device_node(path: Path, minor: int) -> None:
+    """A character device like ``/dev/null`` (minor 3) or ``/dev/full`` (7) at ``path``
+    (root only; otherwise a named pipe, also not a regular file). A sweep that passed the
+    real ``/dev/full`` found a writer that renamed its output over it, as root."""
+    import stat
+
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except PermissionError:
+        os.mkfifo(path)
+
+
+def make_path(folder: Path, name: str, kind: str, real: Path) -> str:
+    """A path of kind ``kind`` where the input ``name`` would be."""
+    path = folder / name
+    path.unlink(missing_ok=True)
+    if kind == "path_directory":
+        path.mkdir()
+        (path / "inside.csv").write_text("a,b\n1,2\n")
+    elif kind == "path_missing":
+        path = folder / "no such folder" / name
+    elif kind == "path_dangling_symlink":
+        path.symlink_to(folder / "gone" / name)
+    elif kind == "path_symlink_loop":
+        path.symlink_to(path)
+    elif kind == "path_dev_null":  # a device node of our own: never point wfm at /dev itself
+        device_node(path, 3)
+    elif kind == "path_unreadable":
+        shutil.copy(real, path)
+        path.chmod(0)
+    return str(path)
+
+
+def damage_output(argv: list[str], folder: Path, kind: str) -> list[str]:
+    """``argv`` with its ``-o`` value replaced by an output path of kind ``kind``."""
+    argv = list(argv)
+    at = next((i for i, part in enumerate(argv) if part in ("-o", "--output")), None)
+    if at is None:
+        return argv
+    wanted = Path(argv[at + 1])
+    is_file = wanted.suffix in (".csv", ".xlsx", ".md", ".json")
+    if kind == "out_missing_parent":
+        argv[at + 1] = str(wanted.parent / "no" / "such" / "folder" / wanted.name)
+    elif kind == "out_is_other_kind":  # a folder where a file goes, a file where a folder goes
+        other = folder / ("obstacle" + wanted.suffix)
+        if is_file:
+            other.mkdir()
+        else:
+            other.write_text("not a folder\n")
+        argv[at + 1] = str(other)
+    elif kind == "out_inside_file":
+        (folder / "notes.txt").write_text("a file\n")
+        argv[at + 1] = str(folder / "notes.txt" / wanted.name)
+    elif kind == "out_dev_full":  # ENOSPC on every write; a node of our own, not /dev/full
+        device_node(folder / "full", 7)
+        argv[at + 1] = str(folder / "full")
+    return argv
+
+
 # ---------------------------------------------------------------------------------------------
 # hostile option values
 
@@ -706,6 +940,73 @@ HOSTILE_OPTIONS = {
     "review": [["--from", "junk"], ["--to", "2026-02-30"], ["--from", "2026-11-14", "--to", "2026-11-01"], ["--fcr-days", "-1"], ["--sl-definition", "junk"], ["--timezone", "Nowhere/City"]],
     "plan": [["--time-limit-seconds", "-1"], ["--relative-gap", "-1"], ["--threads", "0"], ["--start-date", "junk"], ["--start-date", "2026-11-17"]],
 }  # fmt: skip
+HOSTILE_OPTIONS.update({
+    "backtest": [
+        ["--models", "nosuch"], ["--models", ""], ["--models", "=cmd,factor"], ["--horizons", "0"],
+        ["--horizons", "-1"], ["--horizons", "1,,7"], ["--horizons", "nan"], ["--horizons", "100000"],
+        ["--origins", "0"], ["--origins", "-2"], ["--origins", str(10**8)], ["--workers", "0"],
+        ["--detail", "/nonexistent_dir/d.csv"], ["--interval-minutes", "7"], ["--country", "XX"],
+        ["--aht-profile", "/nonexistent.csv"], ["--sheet", "nosuch"],
+    ],
+    "simulate": [
+        ["--replications", "0"], ["--replications", "-5"], ["--replications", str(10**9)],
+        ["--handle-time-cv", "-1"], ["--handle-time-cv", "1e9"], ["--patience-seconds", "-1"],
+        ["--patience-seconds", "0"], ["--answer-seconds", "-20"], ["--answer-seconds", "1e9"],
+        ["--short-abandon-seconds", "-5"], ["--sl-definition", "junk"], ["--seed", "-1"],
+        ["--seed", str(2**70)], ["--agents-column", "nosuch"], ["--agents-column", "queue"],
+        ["--interval-minutes", "7"], ["--timezone", "Mars/Olympus"],
+    ],
+    "schedule": [
+        ["--time-limit-seconds", "0"], ["--time-limit-seconds", "-1"], ["--relative-gap", "-0.5"],
+        ["--relative-gap", "5"], ["--threads", "0"], ["--threads", "-4"], ["--threads", "100000"],
+        ["--seed", "-1"], ["--start-date", "2026-02-30"], ["--start-date", "0001-01-01"],
+        ["--start-date", "9999-12-27"], ["--weeks", "0"], ["--weeks", "-1"], ["--weeks", "10000"],
+        ["--shift-demand", "/nonexistent.csv"], ["--previous-rota", "/nonexistent.csv"],
+        ["--cluster", "tcp://256.0.0.1:1"], ["--cluster", "local:0"], ["--cluster", "junk"],
+    ],
+    "select-shifts": [
+        ["--shift-lengths-minutes", "0"], ["--shift-lengths-minutes", "-480"],
+        ["--shift-lengths-minutes", "7"], ["--shift-lengths-minutes", "100000"],
+        ["--start-step-minutes", "0"], ["--start-step-minutes", "7"], ["--start-step-minutes", "-15"],
+        ["--under-staffing-cost-per-agent-hour", "-1"], ["--under-staffing-cost-per-agent-hour", "1e9"],
+        ["--over-staffing-cost-per-agent-hour", "-5"], ["--time-limit-seconds", "0"],
+        ["--agents-column", "nosuch"], ["--agents-column", "queue"], ["--timezone", "Nowhere/City"],
+        ["--catalogue", "/nonexistent.csv"], ["--no-wrap"],
+    ],
+    "reoptimise": [
+        ["--unavailable", "junk"], ["--unavailable", "A001:2026-02-30"], ["--unavailable", "NOSUCH:2026-11-17"],
+        ["--unavailable", "A001:2026-11-20..2026-11-17"], ["--unavailable", "A001:0001-01-01..9999-12-31"],
+        ["--unavailable", "=cmd:2026-11-17"], ["--change-cost", "-1"], ["--break-change-cost", "-1"],
+        ["--change-cost", "1e9"], ["--start-date", "2026-11-18"], ["--start-date", "junk"],
+        ["--availability", "/nonexistent.csv"], ["--time-limit-seconds", "-3"],
+    ],
+    "db": [["--store", "junk"], ["--store", "sqlite:////nonexistent_dir/x.db"], ["--store", "sqlite:///"],
+           ["--store", "postgresql://nobody@256.0.0.1:1/x"], ["--store", "sqlite:////proc/version"],
+           ["--store", "sqlite:////tmp"], ["--store", "mysql://x"], ["--store", ""]],
+    "privacy": [["--older-than", "-1"], ["--older-than", "0"], ["--older-than", str(10**9)],
+                ["--store", "sqlite:////nonexistent_dir/x.db"], ["--actor", "=cmd"], ["--store", "junk"]],
+    "privacy-export": [["--rota-version", "0"], ["--rota-version", "-1"], ["--rota-version", "junk"],
+                       ["--rota-version", str(10**12)], ["--store", "junk"]],
+    "privacy-pseudonymise": [["--column", "nosuch"], ["--column", ""], ["--column", "=cmd"],
+                             ["--store", "junk"]],
+    "intraday-sample": [
+        ["--date", "2026-02-30"], ["--date", "0001-01-01"], ["--date", "9999-12-31"], ["--as-of", "junk"],
+        ["--as-of", "25:00"], ["--absent", "-1"], ["--absent", "100000"], ["--spike", "junk"],
+        ["--spike", "nan"], ["--spike", "-5"], ["--date", "2026-03-29"], ["--date", "2026-10-25"],
+    ],
+    "intraday-replan": [
+        ["--max-overtime-minutes", "-1"], ["--max-vto-minutes", "-5"], ["--max-call-ins", "-1"],
+        ["--max-overtime-hours", "-1"], ["--max-changes", "-1"], ["--max-changes", "0"],
+        ["--change-cost", "-1"], ["--value-per-point", "-1"], ["--value-per-point", "0"],
+        ["--notice-minutes", "-15"], ["--notice-minutes", "100000"], ["--accept", "junk"],
+        ["--accept", "99999"], ["--accept", "1,1,-2"], ["--as-of", "03:00"], ["--as-of", "23:59"],
+        ["--rota-version", "junk"],
+    ],
+    "init": [["--timezone", "Mars/Olympus"], ["--name", "=HYPERLINK(1)"], ["--name", "x" * 100000],
+             ["--interval-minutes", "7"], ["--country", "XX"], ["--queue", "=cmd"], ["--aht-seconds", "-1"],
+             ["--map", "nosuch=offered"], ["--date-format", "%Q"]],
+    "place-activities": [["--activities", "/nonexistent.csv"], ["--forecast", "/nonexistent.csv"]],
+})  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
 # commands: base command line, and which inputs each case may damage
@@ -718,6 +1019,8 @@ class Target:
     argv: list[str]  # with {name} for base files, {out} for the output
     kinds: list[str]
     outputs: list[str] = field(default_factory=lambda: ["{out}/out.csv"])
+    label: str = ""  # in the case id instead of the slot (several targets on one slot)
+    options: str = ""  # the HOSTILE_OPTIONS key (default: the command)
 
 
 def targets() -> list[Target]:
@@ -830,7 +1133,7 @@ def targets() -> list[Target]:
         "-o",
         "{out}/out.csv",
     ]
-    return [
+    first = [
         Target("forecast", "history.csv", forecast, csv_and_xlsx),
         Target("forecast", "bank.csv", bank, csv_and_xlsx),
         Target("forecast", "centre.toml", forecast, TOML_KINDS),
@@ -865,6 +1168,201 @@ def targets() -> list[Target]:
         Target("plan", "options", plan, ["option"]),
         Target("place-activities", "activities.csv", place, CSV_KINDS),
     ]  # fmt: skip
+    bases = dict(forecast=forecast, bank=bank, staff=staff, contacts=contacts, adherence=adherence,
+                 check=check, capacity=capacity, whatif=whatif, intraday=intraday, review=review,
+                 init=init, plan=plan, place=place)  # fmt: skip
+    BASES.update(bases)
+    return first + more_targets(bases)
+
+
+BASES: dict[str, list[str]] = {}  # the first sweep's command lines, filled by targets()
+
+
+def more_targets(bases: dict[str, list[str]]) -> list[Target]:
+    """The extended sweep: the commands the first sweep left out, every other input file of
+    every command, input paths that are not files and outputs that cannot be written."""
+    csv_and_xlsx = CSV_KINDS + XLSX_KINDS
+    more_csv = EXTRA_CSV_KINDS + PATH_KINDS
+    store = "sqlite:///{store.db}"
+    backtest = [
+        "backtest",
+        "{history.csv}",
+        "--centre",
+        "{centre.toml}",
+        "--models",
+        "seasonal_naive,same_slot_average",
+        "--horizons",
+        "1",
+        "--origins",
+        "2",
+        "--workers",
+        "1",
+        "-q",
+        "-o",
+        "{out}/out.csv",
+    ]
+    simulate = [
+        "simulate",
+        "{plan/requirements.csv}",
+        "--centre",
+        "{centre.toml}",
+        "--replications",
+        "10",
+        "-o",
+        "{out}/out.csv",
+    ]
+    schedule = [
+        "schedule",
+        "{plan/requirements.csv}",
+        "--centre",
+        "{centre.toml}",
+        "-q",
+        "--time-limit-seconds",
+        "3",
+        "-o",
+        "{out}/rota",
+    ]
+    select = [
+        "select-shifts",
+        "{plan/requirements.csv}",
+        "--timezone",
+        "Europe/London",
+        "--time-limit-seconds",
+        "10",
+        "-o",
+        "{out}/out.csv",
+    ]
+    reoptimise = [
+        "reoptimise",
+        "{plan/rota.csv}",
+        "--requirements",
+        "{plan/requirements.csv}",
+        "--centre",
+        "{centre.toml}",
+        "--unavailable",
+        "A001:2026-11-17",
+        "-q",
+        "--time-limit-seconds",
+        "3",
+        "-o",
+        "{out}/rota",
+    ]
+    db_status = ["db", "status", "--store", store]
+    db_upgrade = ["db", "upgrade", "--store", store]
+    db_audit = ["db", "audit", "--store", store, "-o", "{out}/audit.csv"]
+    purge = ["privacy", "purge", "--store", store, "--older-than", "30", "--dry-run"]
+    export = [
+        "privacy",
+        "export-rota",
+        "--store",
+        store,
+        "--rota-version",
+        "1",
+        "-o",
+        "{out}/out.csv",
+    ]
+    pseudonymise = [
+        "privacy",
+        "pseudonymise",
+        "{agents.csv}",
+        "--store",
+        store,
+        "-o",
+        "{out}/out.csv",
+    ]
+    sample = ["intraday", "sample", "--centre", "{centre.toml}", "-o", "{out}/day"]
+    replan = ["intraday", "replan", *bases["intraday"][2:-2], "-o", "{out}/day"]
+    staff, forecast, review = bases["staff"], bases["forecast"], bases["review"]
+    review_all = [
+        *review,
+        "--forecast",
+        "{past_forecast.csv}",
+        "--requirements",
+        "{past_requirements.csv}",
+        "--coverage",
+        "{past_coverage.csv}",
+        "--actual-staff",
+        "{actual_staff.csv}",
+        "--contacts",
+        "{contacts.csv}",
+        "--store",
+        store,
+    ]
+    out = OUTPUT_KINDS
+    targets = [
+        # the commands the first sweep left out
+        Target("backtest", "history.csv", backtest, csv_and_xlsx + more_csv),
+        Target("backtest", "centre.toml", backtest, TOML_KINDS + EXTRA_TOML_KINDS),
+        Target("backtest", "options", backtest, ["option"]),
+        Target("simulate", "plan/requirements.csv", simulate, CSV_KINDS + more_csv),
+        Target("simulate", "options", simulate, ["option"]),
+        Target("schedule", "plan/requirements.csv", schedule, CSV_KINDS + more_csv),
+        Target("schedule", "centre.toml", schedule, TOML_KINDS + EXTRA_TOML_KINDS),
+        Target("schedule", "agents.csv", schedule, CSV_KINDS + more_csv),
+        Target("schedule", "availability.csv", [*schedule, "--start-date", "2026-11-16"], CSV_KINDS + more_csv, label="availability"),
+        Target("schedule", "plan/rota.csv", [*schedule, "--previous-rota", "{plan/rota.csv}"], CSV_KINDS + more_csv, label="previous-rota"),
+        Target("schedule", "options", schedule, ["option"]),
+        Target("select-shifts", "plan/requirements.csv", select, CSV_KINDS + more_csv),
+        Target("select-shifts", "catalogue.csv", [*select, "--catalogue", "{catalogue.csv}"], CSV_KINDS + more_csv),
+        Target("select-shifts", "options", select, ["option"]),
+        Target("reoptimise", "plan/rota.csv", reoptimise, CSV_KINDS + more_csv),
+        Target("reoptimise", "plan/requirements.csv", reoptimise, CSV_KINDS + more_csv),
+        Target("reoptimise", "availability.csv", [*reoptimise, "--availability", "{availability.csv}"], CSV_KINDS + more_csv),
+        Target("reoptimise", "options", reoptimise, ["option"]),
+        Target("db", "store.db", db_status, STORE_KINDS + PATH_KINDS, label="status"),
+        Target("db", "store.db", db_upgrade, STORE_KINDS + PATH_KINDS, label="upgrade"),
+        Target("db", "store.db", db_audit, STORE_KINDS + PATH_KINDS, label="audit"),
+        Target("db", "options", db_status, ["option"]),
+        Target("db", "output", db_audit, out, label="audit-output"),
+        Target("privacy", "store.db", purge, STORE_KINDS + PATH_KINDS, label="purge"),
+        Target("privacy", "options", purge, ["option"]),
+        Target("privacy", "store.db", export, STORE_KINDS, label="export-rota"),
+        Target("privacy", "options", export, ["option"], label="export-options", options="privacy-export"),
+        Target("privacy", "agents.csv", pseudonymise, CSV_KINDS + more_csv, label="pseudonymise"),
+        Target("privacy", "options", pseudonymise, ["option"], label="pseudonymise-options", options="privacy-pseudonymise"),
+        Target("intraday", "options", sample, ["option"], label="sample-options", options="intraday-sample"),
+        Target("intraday", "centre.toml", sample, TOML_KINDS + EXTRA_TOML_KINDS, label="sample-centre"),
+        Target("intraday", "day/arrivals.csv", replan, CSV_KINDS + more_csv, label="replan-arrivals"),
+        Target("intraday", "day/rota.csv", replan, CSV_KINDS + more_csv, label="replan-rota"),
+        Target("intraday", "options", replan, ["option"], label="replan-options", options="intraday-replan"),
+        Target("init", "options", bases["init"], ["option"]),
+        # other input files of the covered commands
+        Target("forecast", "aht_profile.csv", [*forecast, "--aht-profile", "{aht_profile.csv}"], CSV_KINDS + more_csv),
+        Target("forecast", "history.csv", forecast, more_csv, label="history-more"),
+        Target("forecast", "centre.toml", forecast, EXTRA_TOML_KINDS + PATH_KINDS, label="centre-more"),
+        Target("staff", "shrinkage_profile.csv", [*staff, "--shrinkage-profile", "{shrinkage_profile.csv}"], CSV_KINDS + more_csv),
+        Target("staff", "history.csv", [*staff, "--history", "{history.csv}"], more_csv),
+        Target("staff", "forecast.csv", staff, more_csv, label="forecast-more"),
+        Target("adherence", "exceptions.csv", [*bases["adherence"], "--exceptions", "{exceptions.csv}"], CSV_KINDS + more_csv),
+        Target("adherence", "agent_states.csv", bases["adherence"], more_csv, label="states-more"),
+        Target("check-rota", "rota.csv", bases["check"], more_csv, label="rota-more"),
+        Target("import-contacts", "contacts.csv", bases["contacts"], more_csv, label="contacts-more"),
+        Target("review", "past_forecast.csv", review_all, CSV_KINDS + more_csv),
+        Target("review", "past_requirements.csv", review_all, CSV_KINDS + more_csv),
+        Target("review", "past_coverage.csv", review_all, CSV_KINDS + more_csv),
+        Target("review", "actual_staff.csv", review_all, CSV_KINDS + more_csv),
+        Target("review", "contacts.csv", review_all, CSV_KINDS + more_csv),
+        Target("whatif", "plan/forecast.csv", bases["whatif"], CSV_KINDS + more_csv),
+        Target("whatif", "plan/coverage.csv", bases["whatif"], CSV_KINDS + more_csv),
+        Target("capacity", "capacity.toml", bases["capacity"], EXTRA_TOML_KINDS + PATH_KINDS, label="capacity-more"),
+        Target("place-activities", "plan/rota.csv", bases["place"], CSV_KINDS + more_csv),
+        Target("place-activities", "plan/forecast.csv", bases["place"], CSV_KINDS + more_csv),
+        Target("place-activities", "options", bases["place"], ["option"]),
+        Target("init", "history.csv", bases["init"], more_csv, label="history-more"),
+        Target("check-rota", "centre.toml", bases["check"], EXTRA_TOML_KINDS, label="centre-more"),
+    ]  # fmt: skip
+    # every command's output path
+    for command, argv in [
+        ("forecast", forecast), ("backtest", backtest), ("staff", staff), ("simulate", simulate),
+        ("schedule", schedule), ("select-shifts", select), ("reoptimise", reoptimise),
+        ("check-rota", bases["check"]), ("adherence", bases["adherence"]), ("plan", bases["plan"]),
+        ("review", review), ("whatif", bases["whatif"]), ("capacity", bases["capacity"]),
+        ("intraday", bases["intraday"]), ("place-activities", bases["place"]),
+        ("privacy", pseudonymise), ("init", bases["init"]),
+        ("import-contacts", bases["contacts"]),
+    ]:  # fmt: skip
+        targets.append(Target(command, "output", argv, out))
+    return targets
 
 
 # ---------------------------------------------------------------------------------------------
@@ -888,48 +1386,84 @@ class Case:
 
 
 def prepare(target: Target, index: int, seed: int, base: Path, work: Path) -> Case:
-    case_id = f"{target.command}/{target.slot}/{index}"
+    case_id = f"{target.command}/{target.label or target.slot}/{index}"
     rng = random.Random(f"{seed}:{case_id}")
     kind = rng.choice(target.kinds)
     folder = work / case_id.replace("/", "_")
+    if folder.exists():
+        for path in folder.rglob("*"):  # a chmod-000 file of an earlier run
+            if not path.is_symlink():
+                path.chmod(0o755 if path.is_dir() else 0o644)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     files = {p.relative_to(base).as_posix(): str(p) for p in base.rglob("*") if p.is_file()}
     files["plan"] = str(base / "plan")
     extra: list[str] = []
     slot = target.slot
+    if any("{store.db}" in part for part in target.argv):  # commands may change the store
+        shutil.copy(base / "store.db", folder / "store.db")
+        files["store.db"] = str(folder / "store.db")
+    into_plan = slot.startswith("plan/") and "{plan}" in target.argv
+    if into_plan:  # the plan folder of the base, one file damaged
+        shutil.copytree(base / "plan", folder / "plan")
+        files["plan"] = str(folder / "plan")
+        (folder / slot).unlink()
+    where = folder / "plan" if into_plan else folder
+    name = Path(slot).name
     if kind == "option":
-        options = HOSTILE_OPTIONS[target.command]
+        options = HOSTILE_OPTIONS[target.options or target.command]
         extra = list(rng.choice(options))
         kind = "option " + " ".join(extra)
+        if into_plan:
+            shutil.copy(base / slot, folder / slot)
+    elif kind in OUTPUT_KINDS:
+        if into_plan:
+            shutil.copy(base / slot, folder / slot)
+    elif kind in PATH_KINDS:
+        files[slot] = make_path(where, name, kind, base / slot)
     elif slot.endswith(".toml"):
-        data = mutate_toml(rng, (base / slot).read_text(), kind)
+        text = (base / slot).read_text()
+        if kind in EXTRA_TOML_KINDS:
+            data = mutate_toml_more(rng, text, kind)
+        else:
+            data = mutate_toml(rng, text, kind)
         if slot == "capacity.toml":  # read from beside the centre file
             shutil.copy(base / "centre.toml", folder / "centre.toml")
             files["centre.toml"] = str(folder / "centre.toml")
-        (folder / Path(slot).name).write_bytes(data)
-        files[slot] = str(folder / Path(slot).name)
+        (folder / name).write_bytes(data)
+        files[slot] = str(folder / name)
+    elif slot.endswith(".db"):
+        files[slot] = str(folder / name)
+        (folder / name).write_bytes(mutate_store(rng, (base / slot).read_bytes(), kind))
     else:
-        name = Path(slot).name
         if kind.startswith("xlsx"):
             data = mutate_xlsx(rng, base / slot.replace(".csv", ".xlsx"), kind)
             name = name.replace(".csv", ".xlsx")
         else:
             data = mutate_csv(rng, (base / slot).read_bytes(), kind)
-        (folder / name).write_bytes(data)
-        files[slot] = str(folder / name)
-        if slot in ("agents.csv", "history.csv") and target.command in ("check-rota",):
-            centre = (base / "centre.toml").read_text().replace(str(base / slot), files[slot])
-            (folder / "centre.toml").write_text(centre)
-            files["centre.toml"] = str(folder / "centre.toml")
+        (where / name).write_bytes(data)
+        files[slot] = str(where / name)
+    centre_files = {"agents.csv": "agents", "availability.csv": "availability"}
+    if slot in centre_files or (slot == "history.csv" and target.command == "check-rota"):
+        centre = (base / "centre.toml").read_text()
+        if slot == "availability.csv":
+            centre = centre.replace("[centre]\n", f'[centre]\navailability = "{files[slot]}"\n', 1)
+        else:
+            centre = centre.replace(str(base / slot), files[slot])
+        (folder / "centre.toml").write_text(centre)
+        files["centre.toml"] = str(folder / "centre.toml")
     out = folder / "out"
     out.mkdir()
-    argv = [part.replace("{out}", str(out)) for part in target.argv]
-    argv = [
-        files[part[1:-1]] if part.startswith("{") and part.endswith("}") else part for part in argv
-    ]
+
+    def fill(part: str) -> str:
+        part = part.replace("{out}", str(out))
+        return re.sub(r"\{([^{}]+)\}", lambda m: files.get(m[1], m[0]), part)
+
+    argv = [fill(part) for part in target.argv]
     # a hostile option replaces the base one of the same name (the last wins in argparse anyway)
     argv = argv + extra
+    if kind in OUTPUT_KINDS:
+        argv = damage_output(argv, folder, kind)
     return Case(case_id, target.command, slot, kind, argv, str(folder))
 
 
@@ -988,8 +1522,9 @@ def run_case(case: Case, keep: bool) -> Case:
             capture_output=True,
             text=True,
             errors="replace",
-            timeout=SECONDS_ALLOWED,
-            env=child_env(),
+            timeout=SECONDS_ALLOWED * (3 if case.command in SOLVER_COMMANDS else 1),
+            env={**child_env(), "XDG_DATA_HOME": str(Path(case.folder) / "xdg")},
+            cwd=case.folder,
             stdin=subprocess.DEVNULL,
         )
         case.exit_code = done.returncode
@@ -1015,6 +1550,12 @@ def run_case(case: Case, keep: bool) -> Case:
         errors[-1] if errors else stderr.strip().splitlines()[-1] if stderr.strip() else ""
     )[:400]
     outputs = [p for p in out_folder.rglob("*") if p.is_file()]
+    replaced = [  # a device node of the case that a writer renamed a file over
+        str(path)
+        for path in (Path(case.folder) / "full", Path(case.folder) / Path(case.slot).name)
+        if case.kind in ("out_dev_full", "path_dev_null") and path.is_file()
+    ]
+    beside = [str(p) for p in Path(case.folder).glob("*-journal")]  # SQLite's, beside a device
     if case.exit_code is None:
         case.outcome = "bug:hang"
     elif "Traceback" in stderr:
@@ -1037,6 +1578,8 @@ def run_case(case: Case, keep: bool) -> Case:
             case.outcome = "clear"
     else:
         case.outcome = f"bug:exit{case.exit_code}"
+    if replaced or beside:
+        case.outcome, case.problems = "bug:device-replaced", replaced + beside
     if not keep and case.outcome in ("ok", "clear"):
         shutil.rmtree(out_folder.parent, ignore_errors=True)
     return case
@@ -1053,6 +1596,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", action="append", default=[], help="case id, or a prefix (command or command/slot)"
     )
+    parser.add_argument(
+        "--targets",
+        choices=("all", "first", "extended"),
+        default="all",
+        help="the first sweep's targets, the extended sweep's (more_targets), or both",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the folders of passing cases too")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the base inputs")
     parser.add_argument(
@@ -1068,11 +1617,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.rebuild or not (base / "plan").exists():
         shutil.rmtree(base, ignore_errors=True)
         build_base(base)
+    elif not (base / "past_coverage.csv").exists():  # a base from before the extension
+        build_base_more(base)
     work = args.out / "cases"
     cases = []
-    for target in targets():
+    chosen = targets()
+    first_count = len(chosen) - len(more_targets(BASES))
+    chosen = {"all": chosen, "first": chosen[:first_count], "extended": chosen[first_count:]}[
+        args.targets
+    ]
+    for target in chosen:
         for index in range(args.cases_per_target):
-            case_id = f"{target.command}/{target.slot}/{index}"
+            case_id = f"{target.command}/{target.label or target.slot}/{index}"
             if args.only and not any(
                 case_id == o or case_id.startswith(o.rstrip("/") + "/") for o in args.only
             ):

@@ -33,7 +33,11 @@ GENERIC_ERROR = (
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """No value: ``None``, NaN, or pandas' ``NA``/``NaT`` (an empty nullable column, e.g. FCR
+    of a period without contacts)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _finite_text(value: float | None, text: Callable[[float], str]) -> str:

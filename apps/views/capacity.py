@@ -9,8 +9,6 @@ well under half a second); "Optimise hiring for this scenario" re-runs the optim
 
 from __future__ import annotations
 
-import tomllib
-
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +23,7 @@ from wfm.capacity.report import (
     headline,
 )
 from wfm.capacity.settings import CapacitySettings, load_capacity_settings, parse_capacity_settings
+from wfm.toml_files import parse_toml
 
 MONTH_CHOICES = (6, 12, 18, 24, 36)
 
@@ -43,7 +42,8 @@ def _settings(centre) -> tuple[CapacitySettings, str]:
     """The capacity settings in use, and where they came from."""
     text = st.session_state.get(state.CAPACITY_SETTINGS_TEXT)
     if text:
-        return parse_capacity_settings(tomllib.loads(text), source="uploaded capacity file"), (
+        source = "uploaded capacity file"
+        return parse_capacity_settings(parse_toml(text, source), source=source), (
             "the uploaded capacity file"
         )
     beside = centre.base_dir / "capacity.toml"
@@ -81,8 +81,9 @@ with ui.friendly_errors():
         st.stop()
     with st.expander("Assumptions: attrition, hiring, costs, events", icon=":material/tune:"):
         upload = st.file_uploader("Use another capacity file (TOML)", type=["toml"])
-        if upload is not None:
-            st.session_state[state.CAPACITY_SETTINGS_TEXT] = upload.getvalue().decode("utf-8")
+        if upload is not None:  # kept only once it reads: a bad file is an error box
+            parse_capacity_settings(parse_toml(upload.getvalue(), upload.name), upload.name)
+            st.session_state[state.CAPACITY_SETTINGS_TEXT] = upload.getvalue()
         settings, source = _settings(centre)
         st.write(f"Using {source}.")
         hiring, attrition = settings.hiring, settings.attrition

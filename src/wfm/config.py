@@ -23,7 +23,6 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -354,6 +353,12 @@ class PlanningSettings(_Frozen):
     )
 
 
+#: Most solver threads a rota may use: more than any machine wfm runs on has cores; HiGHS
+#: starts every thread it is given, and 100,000 of them never finished (the --threads
+#: option has the same range, wfm.cli.common.option_ranges).
+MAX_SOLVER_THREADS = 1024
+
+
 class SchedulingSettings(_Frozen):
     """Objective weights and solver controls for the rota."""
 
@@ -379,7 +384,12 @@ class SchedulingSettings(_Frozen):
         lt=1,
         description="Stop when (objective - bound) / objective is at most this (fraction).",
     )
-    threads: int = Field(1, ge=1, description="Solver threads; 1 makes a rota reproducible.")
+    threads: int = Field(
+        1,
+        ge=1,
+        le=MAX_SOLVER_THREADS,
+        description="Solver threads, 1 to 1024; 1 makes a rota reproducible.",
+    )
     rolling_horizon_above_pairs: int = Field(
         250_000,
         ge=0,
@@ -776,45 +786,14 @@ def load_centre(path: str | Path) -> Centre:
         When the file is missing, is not TOML, or a field is missing or out of range; the
         message names the file, the key path and the fix.
     """
+    from wfm.toml_files import read_toml_file
+
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            "centre file not found",
-            source=str(path),
-            fix="check the path, or run `wfm sample -o DIR` for an example",
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError(
-            "is a folder, not a centre file",
-            source=str(path),
-            fix=f"give the centre TOML file itself, e.g. {path / 'centre.toml'}",
-        ) from None
-    except PermissionError:
-        raise ConfigError(
-            "cannot read the centre file (permission denied)",
-            source=str(path),
-            fix="check the file's permissions",
-        ) from None
-    except UnicodeDecodeError as error:
-        text = path.read_bytes()
-        line = text[: error.start].count(b"\n") + 1
-        raise ConfigError(
-            f"the centre file is not UTF-8 text (line {line})",
-            source=str(path),
-            fix="save it as UTF-8 (TOML files must be UTF-8); it may be in Latin-1 or Windows-1252",
-        ) from None
-    except OSError as error:
-        raise ConfigError(
-            f"cannot read the centre file ({error.strerror or type(error).__name__})",
-            source=str(path),
-            fix="check the path",
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(
-            f"not valid TOML: {error}", source=str(path), fix="check quotes, brackets and '=' signs"
-        ) from None
+    raw = read_toml_file(
+        path,
+        what="centre file",
+        missing_fix="check the path, or run `wfm sample -o DIR` for an example",
+    )
     return parse_centre(raw, source=str(path), base_dir=path.parent)
 
 

@@ -141,7 +141,7 @@ def write_capacity(tmp_path, text: str) -> str:
             "[[events]]\nname='x'\nstart=2027-03-01\nend=2027-02-01\nvolume_multiplier=1.2\n",
             "before start",
         ),
-        ("[hiring\n", "not valid UTF-8 TOML"),
+        ("[hiring\n", "not valid TOML"),
         ("[shrinkage_by_month]\n13 = 0.3\n", "month 13"),
     ],
 )

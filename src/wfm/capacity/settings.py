@@ -18,7 +18,6 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -291,23 +290,12 @@ def load_capacity_settings(path: str | Path | None) -> CapacitySettings:
     """Read a capacity TOML file; ``None`` gives the documented defaults."""
     if path is None:
         return CapacitySettings()
+    from wfm.toml_files import read_toml_file
+
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            "capacity file not found",
-            source=str(path),
-            fix="check the path, or leave --capacity out to use the defaults",
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError(
-            "is a folder, not a capacity file", source=str(path), fix="name the TOML file"
-        ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(
-            f"not valid UTF-8 TOML: {error}",
-            source=str(path),
-            fix="check quotes, brackets and '=' signs",
-        ) from None
+    raw = read_toml_file(
+        path,
+        what="capacity file",
+        missing_fix="check the path, or leave --capacity out to use the defaults",
+    )
     return parse_capacity_settings(raw, source=str(path))

@@ -523,10 +523,47 @@ def scheduling_settings(centre, args: argparse.Namespace):
             "threads": args.threads,
             "seed": args.seed,
             "objective": getattr(args, "objective", None),
+            "change_cost_per_shift": getattr(args, "change_cost", None),  # wfm reoptimise
+            "change_cost_per_break": getattr(args, "break_change_cost", None),
         }.items()
         if value is not None
     }
-    return centre.scheduling.model_copy(update=changes) if changes else centre.scheduling
+    return settings_with_options(centre.scheduling, changes)
+
+
+#: The command-line option that sets each scheduling setting (for messages).
+SCHEDULING_OPTIONS = {
+    "time_limit_seconds": "--time-limit-seconds",
+    "relative_gap": "--relative-gap",
+    "threads": "--threads",
+    "seed": "--seed",
+    "objective": "--objective",
+    "change_cost_per_shift": "--change-cost",
+    "change_cost_per_break": "--break-change-cost",
+}
+
+
+def settings_with_options(settings, changes: dict):
+    """``settings`` (a pydantic model) with the option values ``changes`` applied and checked
+    by the model's own field rules, which ``model_copy(update=...)`` skips: a value the
+    centre file could not hold (a negative cost, 0 threads) is an :class:`InputError`
+    naming the option (:data:`SCHEDULING_OPTIONS`), not a solve that misbehaves."""
+    from pydantic import ValidationError
+
+    if not changes:
+        return settings
+    try:
+        return type(settings).model_validate({**settings.model_dump(), **changes})
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        raise InputError(
+            first["msg"].lower(),
+            option=SCHEDULING_OPTIONS.get(name, "--" + name.replace("_", "-")),
+            value=changes.get(name),
+            fix="give a value the centre file's [scheduling] "
+            f"{name} accepts (docs/data-formats.md)",
+        ) from None
 
 
 def cluster_options() -> argparse.ArgumentParser:

@@ -63,11 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from wfm.scheduling.reoptimise import parse_unavailable
 
     out_dir, centre, requirements, groups = rota_command_inputs(args, args.requirements)
-    settings = centre.scheduling
-    if args.change_cost is not None:
-        settings = settings.model_copy(update={"change_cost_per_shift": args.change_cost})
-    if args.break_change_cost is not None:
-        settings = settings.model_copy(update={"change_cost_per_break": args.break_change_cost})
+    settings = centre.scheduling  # with the options applied and checked
     published = read_rota(args.rota, centre.timezone)
     entries = [entry for text in args.unavailable for entry in parse_unavailable(text)]
     start_date = rota_start_date(args, requirements)

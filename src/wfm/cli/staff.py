@@ -184,23 +184,12 @@ def _shrinkage(args: argparse.Namespace, forecast, centre):
 
             return shrinkage_by_queue(centre)
         return DEFAULT_SHRINKAGE_FRACTION
-    import pandas as pd
-
-    from wfm.data.io import read_raw_csv
+    from wfm.data.weekday_profiles import read_shrinkage_profile
     from wfm.staffing.shrinkage import ShrinkageComponent, parse_components, shrinkage_by_interval
 
     components = parse_components(args.shrinkage_component or [])
     if args.shrinkage_profile:
-        raw = read_raw_csv(
-            args.shrinkage_profile, source=args.shrinkage_profile, text_columns=("time",)
-        )
-        table = raw.assign(
-            weekday=pd.to_numeric(raw["weekday"]),
-            shrinkage_fraction=pd.to_numeric(raw["shrinkage_fraction"]),
-        )
-        profile = table.pivot_table(
-            index="weekday", columns="time", values="shrinkage_fraction", aggfunc="first"
-        )
+        profile = read_shrinkage_profile(args.shrinkage_profile)
         components.append(ShrinkageComponent("profile", 0.0, weekday_time_profile=profile))
     return shrinkage_by_interval(forecast["interval_start"], components)
 

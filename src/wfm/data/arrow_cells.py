@@ -79,7 +79,9 @@ def parse_instants_ms(
         numbers = parsed.cast(pa.int64()).to_numpy(zero_copy_only=False)
         result[~missing] = np.asarray(numbers, dtype=np.float64)[~missing]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        text = pd.Series(values.astype("str"), index=values.index)
+        # cells as written, but without surrounding spaces: " 2026-11-09T10:00+00:00 " has
+        # an offset too (pandas ignores the spaces; a test for the offset at the end must)
+        text = pd.Series(values.astype("str"), index=values.index).str.strip()
         has_offset = np.array(
             text.str.contains(r"(?:[Zz]|[+-]\d{2}:?\d{2})$", regex=True), dtype=bool
         )
@@ -92,6 +94,10 @@ def parse_instants_ms(
             result[good] = pd.DatetimeIndex(exact[good]).as_unit("ms").asi8
         naive = ~has_offset & ~missing
         local = pd.to_datetime(text.where(naive), format="ISO8601", errors="coerce")
+        if getattr(local.dt, "tz", None) is not None:  # an offset the test above missed
+            good = local.notna().to_numpy()
+            result[good] = pd.DatetimeIndex(local[good]).tz_convert("UTC").as_unit("ms").asi8
+            naive &= False
         naive &= local.notna().to_numpy()
         if naive.any():
             if timezone is None:

@@ -30,9 +30,10 @@ import pandas as pd
 
 from wfm.data.column_matching import match_columns
 from wfm.data.io import read_raw_csv
-from wfm.data.parsing import check_known, parse_numbers, parse_text
+from wfm.data.parsing import parse_numbers, parse_text
 from wfm.data.row_errors import raise_first
 from wfm.data.schemas import History
+from wfm.data.weekday_profiles import parse_clock_minutes, parse_weekdays
 from wfm.errors import InputError
 from wfm.timegrid import WEEKDAYS
 
@@ -147,31 +148,8 @@ def aht_profile_from_frame(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     frame, names = match_columns(raw, AHT_PROFILE_COLUMNS, ("queue",), source=source)
     if frame.empty:
         raise InputError("the AHT profile has no rows", source=source, fix="add rows")
-    weekday_text = parse_text(frame["weekday"], source=source, column=names["weekday"])
-    lower = weekday_text.str.lower().str[:3]
-    weekday = lower.map({name: index for index, name in enumerate(WEEKDAYS)})
-    numeric = pd.to_numeric(weekday_text, errors="coerce")
-    weekday = weekday.where(weekday.notna(), numeric)
-    check_known(
-        weekday,
-        range(7),
-        frame["weekday"],
-        problem="weekday is not a day of the week",
-        source=source,
-        column=names["weekday"],
-        fix="write mon..sun, or 0 (Monday) to 6 (Sunday)",
-    )
-    time_text = parse_text(frame["time"], source=source, column=names["time"])
-    clock = time_text.str.extract(r"^(\d{1,2}):(\d{2})$").astype("float64")
-    minute = clock[0] * 60 + clock[1]
-    raise_first(
-        (~minute.between(0, 24 * 60 - 1) | (clock[1] >= 60)).to_numpy(),
-        frame["time"],
-        problem="time is not a clock time",
-        source=source,
-        column=names["time"],
-        fix="write HH:MM, e.g. 08:30",
-    )
+    weekday = parse_weekdays(frame["weekday"], source=source, column=names["weekday"])
+    minute = parse_clock_minutes(frame["time"], source=source, column=names["time"])
     aht = parse_numbers(
         frame["aht_seconds"],
         source=source,

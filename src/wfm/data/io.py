@@ -45,7 +45,12 @@ import pandas as pd
 
 from wfm.data.column_matching import normalise_name
 from wfm.data.infinite_cells import spreadsheet_values
-from wfm.data.output_paths import create_folders, remove_created_folders, write_error
+from wfm.data.output_paths import (
+    check_not_special,
+    create_folders,
+    remove_created_folders,
+    write_error,
+)
 from wfm.data.row_errors import FILE_LINE_INDEX, FIRST_DATA_LINE
 from wfm.data.safe_cells import neutralise_frame
 from wfm.errors import InputError
@@ -521,6 +526,7 @@ def write_files_atomic(
                 source=str(path),
                 fix="move or remove the folder, or choose another output location",
             )
+        check_not_special(path, option=None)  # never rename over /dev/null or a pipe
     created = create_folders(dict.fromkeys(path.parent for path, _ in payloads))
     try:
         for path, data in payloads:

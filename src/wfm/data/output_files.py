@@ -310,13 +310,20 @@ def read_coverage(
         text=("queue",),
         timestamps=("interval_start",),
         numbers={agents_column: False},
+        maxima={agents_column: MAX_AGENTS_COUNT},
         unique=["interval_start", "queue"],
         order_key="queue",
     )
     frame = frame.reset_index(drop=True)
     for column in ("agents_productive", "agents_required", "agents_scheduled_required"):
-        if column in frame:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        if column in frame:  # checked like the agents column: 1e300 or junk is not a count
+            frame[column] = parse_numbers(
+                frame[column],
+                source=str(path),
+                column=column,
+                allow_missing=True,
+                maximum=MAX_AGENTS_COUNT,
+            )
     return frame
 
 

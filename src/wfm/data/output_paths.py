@@ -87,9 +87,11 @@ def check_output_file(path: str | Path, *, option: str = "-o") -> Path:
     Raises
     ------
     InputError
-        ``path`` is a folder, a parent of it is a file, or its folder is not writable.
+        ``path`` is a folder, a device, pipe or socket (:func:`check_not_special`), a parent
+        of it is a file, or its folder is not writable.
     """
     target = Path(path)
+    check_not_special(target, option)
     if target.is_dir():
         raise InputError(
             "the output path is a folder",
@@ -107,6 +109,32 @@ def check_output_file(path: str | Path, *, option: str = "-o") -> Path:
         )
     _check_writable(_nearest_existing(target.parent), option)
     return target
+
+
+def check_not_special(path: Path, option: str | None = "-o") -> None:
+    """:class:`InputError` if ``path`` exists and is not a regular file: a device
+    (``/dev/full``, ``/dev/stdout``), a named pipe or a socket. wfm writes a whole new file
+    beside the target and renames it into place, which would replace the device node itself
+    (run as root, ``-o /dev/null`` would leave a regular file there for every other program)
+    instead of writing into it.
+
+    >>> check_not_special(Path("no-such-file.csv"))
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # absent (or a dangling link): a new file is made
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise InputError(
+            "the output path is a device, pipe or socket, not a file: wfm writes a new file "
+            "and renames it into place, which would replace it",
+            source=str(path),
+            option=option,
+            fix=f"give the path of a file{' for ' + option if option else ''}, e.g. out.csv, "
+            "and read it from there",
+        )
 
 
 def _check_writable(folder: Path, option: str) -> None:

@@ -38,6 +38,12 @@ def _float_arrays(*values: ArrayLike) -> tuple[np.ndarray, ...]:
     return tuple(np.broadcast_arrays(*(np.asarray(value, dtype=float) for value in values)))
 
 
+#: Agents up to which :func:`erlang_b` runs its recursion; beyond, an element takes
+#: :func:`erlang_b_direct` (a queue of a billion agents, the input limit, would otherwise
+#: take a billion steps: minutes, a hang to the user).
+RECURSION_MAX_AGENTS = 20_000
+
+
 def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     """Blocking probability of the M/M/N/N queue (Erlang B).
 
@@ -56,7 +62,9 @@ def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     Notes
     -----
     The stable recursion B(0) = 1, B(n) = A·B(n−1) / (n + A·B(n−1)), run once up to the
-    largest N and read off at each element's own N; it never forms A^N or N!.
+    largest N and read off at each element's own N; it never forms A^N or N!. It stops
+    early once every pending B has underflowed to 0 (exact from there on); elements with N
+    above :data:`RECURSION_MAX_AGENTS` take :func:`erlang_b_direct`.
 
     Examples
     --------
@@ -67,9 +75,15 @@ def erlang_b(agents: ArrayLike, traffic_erlangs: ArrayLike) -> np.ndarray:
     blocking = np.ones(agents_array.shape, dtype=float)
     result = np.ones(agents_array.shape, dtype=float)
     max_agents = int(agents_array.max(initial=0))
-    for n in range(1, max_agents + 1):
+    for n in range(1, min(max_agents, RECURSION_MAX_AGENTS) + 1):
         blocking = traffic * blocking / (n + traffic * blocking)
         result = np.where(agents_array == n, blocking, result)
+        if n % 64 == 0 and not np.any(blocking[agents_array > n]):
+            # every pending B has underflowed to 0.0 and stays there: B(N, A) = 0 exactly
+            return np.where(agents_array > n, 0.0, result)
+    if max_agents > RECURSION_MAX_AGENTS:  # O(1) per element instead of a recursion of N steps
+        beyond = agents_array > RECURSION_MAX_AGENTS
+        result[beyond] = erlang_b_direct(agents_array[beyond], traffic[beyond])
     return result
 
 

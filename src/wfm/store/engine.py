@@ -130,6 +130,12 @@ def _sqlite_file_checks(path: Path, text: str) -> None:
             value=text,
             fix=f"name a file in it, e.g. sqlite:///{path / 'wfm.db'}",
         )
+    if path.exists() and not path.is_file():  # SQLite would put its journal beside it
+        raise InputError(
+            "the store URL names a device, pipe or socket, not a database file",
+            value=text,
+            fix="name a database file, e.g. sqlite:///wfm.db",
+        )
     if not path.parent.is_dir():
         problem = (
             "the store's folder is a file"

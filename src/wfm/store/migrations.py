@@ -157,7 +157,8 @@ def require_current(conn: Connection) -> None:
     """Raise :class:`SchemaError` unless the store is at :data:`SCHEMA_VERSION`."""
     version = _version(conn)
     if version != SCHEMA_VERSION:
+        url = conn.engine.url.render_as_string(hide_password=True)
         raise SchemaError(
-            f"the store is at schema version {version}, this wfm needs {SCHEMA_VERSION}; "
-            "run `wfm db init` (new store) or `wfm db upgrade`"
+            f"the store {url} is at schema version {version}, this wfm needs "
+            f"{SCHEMA_VERSION}; run `wfm db init` (new store) or `wfm db upgrade`"
         )
