@@ -24,8 +24,17 @@ from wfm.errors import SolveError
 from wfm.highs_solver import new_highs
 from wfm.intraday.replan_settings import ReplanSettings
 from wfm.intraday.service_value import ValueCurves, staffing_curves
+from wfm.highs_cpu_limit import cpu_limit
 
 logger = logging.getLogger(__name__)
+
+#: The re-plan's work limit: HiGHS's branch-and-bound nodes (deterministic: one thread and
+#: a fixed seed explore the same nodes on any machine, whatever its load) [nodes].
+MAX_NODES = 5000
+#: Safety net on one re-plan solve [CPU seconds of this process, not wall seconds:
+#: :func:`wfm.highs_cpu_limit.cpu_limit`], so that the machine's load cannot
+#: decide where it fires; HiGHS's wall limit is only a far backstop (20 times this).
+SAFETY_CPU_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -316,15 +325,15 @@ def solve_replan(
         ("threads", 1),
         ("random_seed", 0),
         ("mip_rel_gap", 1e-4),
-        # A deterministic node budget ends the search; the wall clock is only a safety net
-        # (its firing is reported in the status).
-        ("mip_max_nodes", 5000),
-        ("time_limit", 600.0),
+        # A deterministic node budget ends the search; the CPU-time limit is only a safety
+        # net (its firing is reported in the status).
+        ("mip_max_nodes", MAX_NODES),
     ):
         solver.setOptionValue(name, value)
     solver.passModel(lp)
-    solver.run()
-    status = solver.getModelStatus()
+    with cpu_limit(solver, SAFETY_CPU_SECONDS) as interrupt:
+        solver.run()
+    status = interrupt.model_status()  # the CPU-time limit firing reads as kTimeLimit
     values = np.asarray(solver.getSolution().col_value)
     if values.size != n_col or not np.isfinite(values).all():
         raise SolveError(f"the re-plan found no solution ({solver.modelStatusToString(status)})")

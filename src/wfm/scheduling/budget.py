@@ -12,7 +12,7 @@ seed give the same rota, whatever the load.
 The time limit (``scheduling.time_limit_seconds``) stays, as a safety net on the whole
 search, and counts this process's CPU time, not wall time: every HiGHS call gets the CPU
 time left as its own limit (checked by HiGHS's interrupt callbacks,
-:mod:`wfm.scheduling.cpu_interrupt`), a stage whose model would not be built in the time
+:mod:`wfm.highs_cpu_limit`), a stage whose model would not be built in the time
 left is skipped, and when the limit stops a stage the summary says so (the rota then
 depends on the limit and the machine's speed, but not on its load). :class:`SearchClock`
 keeps that deadline and records where it fired.

@@ -44,10 +44,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wfm.highs_solver import new_highs
-from wfm.scheduling.cpu_interrupt import CpuInterrupt, wall_backstop_seconds
+from wfm.highs_cpu_limit import cpu_limit
 from wfm.scheduling.linear_model import LinearModel
 
 if TYPE_CHECKING:  # pragma: no cover
+    import highspy
     import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
@@ -313,9 +314,9 @@ def run_highs(
         HiGHS without pyomo (:func:`_run_linear_model`).
     time_limit_seconds
         The limit on the call [seconds]: for an array model this process's CPU time
-        (:mod:`wfm.scheduling.cpu_interrupt`; HiGHS's wall ``time_limit`` is then only a
-        far backstop), for a pyomo model HiGHS's wall ``time_limit`` (pyomo's interface
-        does not reach HiGHS's callbacks).
+        (:func:`wfm.highs_cpu_limit.cpu_limit`; HiGHS's wall ``time_limit`` is
+        then only a far backstop), for an array and a pyomo model alike (pyomo's persistent
+        interface keeps the ``highspy.Highs`` object, whose callbacks the limit uses).
     relative_gap
         HiGHS ``mip_rel_gap`` [fraction].
     threads, seed
@@ -398,27 +399,32 @@ def run_highs(
     try:
         solver = SolverFactory(SOLVER_NAME)
         warm_started = bool(start) and not relaxation and _set_start(solver, model, start)
-        limit_seconds = float(time_limit_seconds)
+        if not warm_started:
+            # loaded here, so that the limit's callbacks reach the ``highspy.Highs`` object
+            # that solves it (pyomo's persistent interface keeps it; loading counts against
+            # the deadline)
+            solver.set_instance(model)
+        cpu_seconds = float(time_limit_seconds)
         if deadline is not None:
-            if not warm_started:
-                solver.set_instance(model)  # loading counts against the deadline
-            # a CPU deadline as a wall limit: wall time runs at least as fast as one
-            # thread's CPU time, so under load this fires earlier than the CPU limit would
-            limit_seconds = min(limit_seconds, deadline - time.process_time())
-        results = solver.solve(
-            model,
-            tee=tee,
-            time_limit=max(limit_seconds, 0.01),
-            rel_gap=relative_gap,
-            threads=threads,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-            solver_options=options,
-        )
+            cpu_seconds = min(cpu_seconds, deadline - time.process_time())
+        with cpu_limit(_pyomo_highs(solver), cpu_seconds) as interrupt:
+            results = solver.solve(
+                model,
+                tee=tee,
+                time_limit=interrupt.backstop_seconds,  # pyomo sets it again: the backstop
+                rel_gap=relative_gap,
+                threads=threads,
+                load_solutions=False,
+                raise_exception_on_nonoptimal_result=False,
+                solver_options=options,
+            )
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         return _failed_run(error, started)
     seconds = time.perf_counter() - started
     logger.debug("HiGHS log:\n%s", getattr(results, "solver_log", ""))
+    if interrupt.fired and interrupt.model_status().name == "kTimeLimit":
+        # pyomo reads HiGHS's kInterrupt as "unknown": it is our CPU-time limit
+        results.termination_condition = type(results.termination_condition).maxTimeLimit
     status = translate_status(results.termination_condition, results.solution_status)
     objective = bound = None
     if status.has_solution:
@@ -563,18 +569,14 @@ def _run_linear_model(
         cpu_deadline = time.process_time() + float(time_limit_seconds)
         if deadline is not None:
             cpu_deadline = min(cpu_deadline, deadline)
-        cpu_seconds = max(cpu_deadline - time.process_time(), 0.01)
-        highs.setOptionValue("time_limit", wall_backstop_seconds(cpu_seconds))
-        with CpuInterrupt(highs, time.process_time() + cpu_seconds) as interrupt:
+        with cpu_limit(highs, cpu_deadline - time.process_time()) as interrupt:
             highs.run()
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         return _failed_run(error, started)
     seconds = time.perf_counter() - started
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    status_name = highs.getModelStatus().name
-    if interrupt.fired and status_name == "kInterrupt":
-        status_name = "kTimeLimit"  # our CPU-time limit, read as HiGHS's own
+    status_name = interrupt.model_status().name  # our CPU-time limit read as kTimeLimit
     if postsolve_broke_solution(status_name, has_solution, relaxation, options):
         # HiGHS stopped at its objective target on a solution of the presolved model that
         # its postsolve turned infeasible (logged as "untransformed violations"; seen on the
@@ -618,6 +620,18 @@ def _run_linear_model(
         "LP relaxation (arrays)" if relaxation else "MIP (arrays)",
         status_name,
     )
+
+
+def _pyomo_highs(solver) -> highspy.Highs:
+    """The ``highspy.Highs`` object pyomo's persistent HiGHS interface loaded the model into
+    (private to pyomo, as for the warm start; checked by ``tests/scheduling/test_solve.py``)."""
+    highs = getattr(solver, "_solver_model", None)
+    if highs is None:
+        raise RuntimeError(
+            "pyomo's HiGHS interface keeps no `_solver_model`: the CPU-time limit cannot "
+            "reach HiGHS (pyomo version not supported)"
+        )
+    return highs
 
 
 def _set_start(solver, model: pyo.ConcreteModel, start: Sequence[tuple[object, float]]) -> bool:
@@ -711,8 +725,6 @@ def run_highs_matrix(
     highs = new_highs()
     highs.setOptionValue("threads", int(threads))
     highs.setOptionValue("random_seed", int(seed))
-    cpu_seconds = max(float(time_limit_seconds), 0.01)  # CPU time, as for an array model
-    highs.setOptionValue("time_limit", wall_backstop_seconds(cpu_seconds))
     highs.setOptionValue("mip_rel_gap", float(relative_gap))
     if node_limit is not None:
         highs.setOptionValue("mip_max_nodes", int(node_limit))
@@ -735,7 +747,7 @@ def run_highs_matrix(
         ]
     try:
         highs.passModel(lp)
-        with CpuInterrupt(highs, time.process_time() + cpu_seconds) as interrupt:
+        with cpu_limit(highs, time_limit_seconds) as interrupt:  # CPU time, as for arrays
             highs.run()
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         logger.exception("the solver failed")
@@ -743,9 +755,7 @@ def run_highs_matrix(
             SolveStatus.ERROR, f"{type(error).__name__}: {error}", None, None, 0.0
         ), None
     seconds = time.perf_counter() - started
-    status_name = highs.getModelStatus().name
-    if interrupt.fired and status_name == "kInterrupt":
-        status_name = "kTimeLimit"  # our CPU-time limit, read as HiGHS's own
+    status_name = interrupt.model_status().name  # our CPU-time limit read as kTimeLimit
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     if status_name == "kOptimal":

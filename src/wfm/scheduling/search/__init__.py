@@ -50,7 +50,7 @@ idle and on a loaded machine, so a rerun gives the same rota
 ``settings.time_limit_seconds`` is a safety net on the whole search, model building and
 loading included, counted in this process's CPU time, not wall time, so that the machine's
 load does not move where it fires (:class:`~wfm.scheduling.budget.SearchClock`,
-:mod:`~wfm.scheduling.cpu_interrupt`): each HiGHS call gets the CPU time left, a stage whose model would not be built in the time left is skipped, and the summary
+:mod:`~wfm.highs_cpu_limit`): each HiGHS call gets the CPU time left, a stage whose model would not be built in the time left is skipped, and the summary
 (``time_limit_reached`` and its steps) says where the limit fired. The one exception: a
 shared-out rota whose completion the limit would cut off gets up to
 ``COMPLETION_GRACE_SECONDS`` more, and so does the completion of a start rota (the given one,

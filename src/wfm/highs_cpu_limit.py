@@ -15,11 +15,17 @@ The simplex callback comes once per simplex iteration; reading the clock costs a
 microsecond, the Python callback itself more, so the clock is read every
 :data:`CHECK_EVERY_CALLS`-th call only (a simplex iteration of the rota models takes far
 longer than a microsecond, so the budget is overrun by well under a second).
+
+:func:`cpu_limit` is the one way every HiGHS call in ``src/`` gets its limit: the rota
+models (:mod:`wfm.scheduling.solve`, arrays and pyomo), the intraday re-plan
+(:mod:`wfm.intraday.replan_milp`) and the hiring optimiser (:mod:`wfm.capacity.hiring`).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +37,10 @@ WALL_BACKSTOP_FACTOR = 20.0
 
 #: The clock is read on every this-many-th callback (of each kind) [calls].
 CHECK_EVERY_CALLS = 16
+
+#: The smallest CPU budget :func:`cpu_limit` gives a call [CPU seconds] (a budget already
+#: spent still lets HiGHS load the model and return its status).
+MIN_CPU_SECONDS = 0.01
 
 
 class CpuInterrupt:
@@ -53,6 +63,8 @@ class CpuInterrupt:
         Whether the callback asked HiGHS to stop.
     calls
         Callbacks received (for measuring the overhead).
+    backstop_seconds
+        HiGHS's wall ``time_limit`` set by :func:`cpu_limit` [s] (``None`` outside it).
     """
 
     def __init__(self, highs: highspy.Highs, deadline: float, process_time=time.process_time):
@@ -61,6 +73,7 @@ class CpuInterrupt:
         self.process_time = process_time
         self.fired = False
         self.calls = 0
+        self.backstop_seconds: float | None = None
 
     def _check(self, event) -> None:
         self.calls += 1
@@ -68,6 +81,16 @@ class CpuInterrupt:
             if self.fired or self.process_time() >= self.deadline:
                 self.fired = True
                 event.interrupt()
+
+    def model_status(self, highs: highspy.Highs | None = None) -> highspy.HighsModelStatus:
+        """HiGHS's model status after the run, with the ``kInterrupt`` this callback caused
+        read as ``kTimeLimit`` (the CPU-time limit fired; any other interrupt stays)."""
+        import highspy
+
+        status = (highs or self.highs).getModelStatus()
+        if self.fired and status == highspy.HighsModelStatus.kInterrupt:
+            return highspy.HighsModelStatus.kTimeLimit
+        return status
 
     def _callbacks(self):
         return (self.highs.cbMipInterrupt, self.highs.cbIpmInterrupt, self.highs.cbSimplexInterrupt)
@@ -80,6 +103,35 @@ class CpuInterrupt:
     def __exit__(self, *exc) -> None:
         for callback in self._callbacks():
             callback.unsubscribe(self._check)
+
+
+@contextmanager
+def cpu_limit(
+    highs: highspy.Highs, cpu_seconds: float, process_time=time.process_time
+) -> Iterator[CpuInterrupt]:
+    """Limit the HiGHS runs inside the block to ``cpu_seconds`` of this process's CPU time.
+
+    Sets HiGHS's wall ``time_limit`` to the far backstop (:func:`wall_backstop_seconds`)
+    and subscribes a :class:`CpuInterrupt` with the deadline ``cpu_seconds`` from now
+    (at least :data:`MIN_CPU_SECONDS`); yields it (``fired``, :meth:`~CpuInterrupt.model_status`).
+    Code that sets HiGHS's options itself after this (pyomo's interface) must pass
+    ``interrupt.backstop_seconds`` as its time limit.
+
+    Parameters
+    ----------
+    highs
+        The ``highspy.Highs`` object that runs inside the block.
+    cpu_seconds
+        The limit [CPU seconds of this process].
+    process_time
+        The clock (a fake in tests).
+    """
+    cpu_seconds = max(float(cpu_seconds), MIN_CPU_SECONDS)
+    backstop = wall_backstop_seconds(cpu_seconds)
+    highs.setOptionValue("time_limit", backstop)
+    with CpuInterrupt(highs, process_time() + cpu_seconds, process_time) as interrupt:
+        interrupt.backstop_seconds = backstop
+        yield interrupt
 
 
 def wall_backstop_seconds(cpu_seconds: float) -> float:

@@ -1,4 +1,5 @@
-"""The rota search's time limit counts this process's CPU time, not wall time."""
+"""Every HiGHS call's time limit counts this process's CPU time, not wall time
+(:mod:`wfm.highs_cpu_limit`), and so does the rota search's (:class:`SearchClock`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from wfm.scheduling import cpu_interrupt
+from wfm import highs_cpu_limit
+from wfm.highs_cpu_limit import CpuInterrupt, cpu_limit
+from wfm.highs_solver import new_highs
 from wfm.scheduling.budget import SearchClock
-from wfm.scheduling.cpu_interrupt import CpuInterrupt
 from wfm.scheduling.linear_model import LinearModel
 from wfm.scheduling.solve import SolveStatus, run_highs
 
@@ -61,7 +63,7 @@ def test_the_callback_interrupts_once_the_cpu_deadline_passes():
     watch._check(event)  # the first call reads the clock: before the deadline
     assert not event.interrupted and not watch.fired
     cpu.now = 10.5
-    for _ in range(cpu_interrupt.CHECK_EVERY_CALLS - 2):  # not yet a call that reads the clock
+    for _ in range(highs_cpu_limit.CHECK_EVERY_CALLS - 2):  # not yet a call that reads the clock
         watch._check(event)
     assert not event.interrupted
     watch._check(event)  # the CHECK_EVERY_CALLS-th call reads it
@@ -96,7 +98,7 @@ def market_split(n_rows: int = 4, n_columns: int = 36, seed: int = 3) -> LinearM
 
 def test_a_highs_run_stops_on_its_cpu_budget(monkeypatch):
     # HiGHS's own (wall) limit pushed far away: only the CPU-time callback can stop the call.
-    monkeypatch.setattr("wfm.scheduling.solve.wall_backstop_seconds", lambda seconds: 600.0)
+    monkeypatch.setattr("wfm.highs_cpu_limit.wall_backstop_seconds", lambda seconds: 600.0)
     started = time.process_time()
     run = run_highs(market_split(), time_limit_seconds=0.5, threads=1, seed=0)
     spent = time.process_time() - started
@@ -106,8 +108,65 @@ def test_a_highs_run_stops_on_its_cpu_budget(monkeypatch):
 
 
 def test_a_search_deadline_in_cpu_time_stops_the_call(monkeypatch):
-    monkeypatch.setattr("wfm.scheduling.solve.wall_backstop_seconds", lambda seconds: 600.0)
+    monkeypatch.setattr("wfm.highs_cpu_limit.wall_backstop_seconds", lambda seconds: 600.0)
     started = time.process_time()
     run = run_highs(market_split(), time_limit_seconds=600.0, deadline=time.process_time() + 0.5)
     assert run.time_limited
     assert time.process_time() - started < 5.0
+
+
+def burn_cpu(seconds: float) -> None:
+    """Spend ``seconds`` of this process's CPU time (a busy loop)."""
+    until = time.process_time() + seconds
+    while time.process_time() < until:
+        pass
+
+
+def limited_market_split(budget_seconds: float, before_run) -> tuple[CpuInterrupt, str]:
+    """Solve a market split (node limit 200) under ``cpu_limit(budget_seconds)``, calling
+    ``before_run()`` inside the limit first; the interrupt and HiGHS's model status."""
+    model = market_split()
+    highs = model.highs()
+    highs.setOptionValue("mip_max_nodes", 200)
+    with cpu_limit(highs, budget_seconds) as interrupt:
+        assert highs.getOptionValue("time_limit")[1] == pytest.approx(
+            highs_cpu_limit.WALL_BACKSTOP_FACTOR * budget_seconds
+        )
+        before_run()
+        highs.run()
+    return interrupt, interrupt.model_status().name
+
+
+def test_a_sleeping_process_does_not_spend_the_budget_a_busy_one_does():
+    """Wall time passing while this process sleeps (as when others hold the CPU) leaves the
+    budget whole; CPU time this process spends uses it up."""
+    budget = 0.3
+    started = time.perf_counter()
+    slept, status = limited_market_split(budget, lambda: time.sleep(2 * budget))
+    assert time.perf_counter() - started >= 2 * budget  # the wall passed the budget...
+    assert not slept.fired and status != "kTimeLimit"  # ...and the limit did not fire
+    assert slept.calls > 0  # the callbacks did read the clock
+    burnt, status = limited_market_split(budget, lambda: burn_cpu(1.5 * budget))
+    assert burnt.fired and status == "kTimeLimit"
+
+
+def test_the_limit_reads_its_clock_and_only_its_own_interrupt_is_a_time_limit():
+    import highspy
+
+    highs = new_highs()
+    subscribed = len(highs.cbSimplexInterrupt.callbacks)
+    cpu = FakeClock(50.0)
+    with cpu_limit(highs, 0.0, process_time=cpu) as interrupt:  # a budget already spent
+        assert interrupt.deadline == pytest.approx(50.0 + highs_cpu_limit.MIN_CPU_SECONDS)
+        assert interrupt.backstop_seconds == highs_cpu_limit.wall_backstop_seconds(0.01)
+        assert len(highs.cbSimplexInterrupt.callbacks) == subscribed + 1
+    assert len(highs.cbSimplexInterrupt.callbacks) == subscribed  # removed on exit
+
+    class Interrupted:
+        def getModelStatus(self):
+            return highspy.HighsModelStatus.kInterrupt
+
+    other = CpuInterrupt(Interrupted(), deadline=1.0, process_time=cpu)
+    assert other.model_status() == highspy.HighsModelStatus.kInterrupt  # e.g. Ctrl+C
+    other.fired = True
+    assert other.model_status() == highspy.HighsModelStatus.kTimeLimit
