@@ -374,7 +374,7 @@ class SchedulingSettings(_Frozen):
         45.0,
         gt=0,
         description="CPU-time limit of the whole rota search, model building included [seconds of "
-        "this process's CPU time, not wall time]: a safety net (the search stops on deterministic "
+        "the searching thread's CPU time, not wall time]: a safety net (the search stops on deterministic "
         "work budgets first, so a rerun gives the same rota); when it fires, the summary says so "
         "and the rota depends on the limit and the machine's speed, not on its load.",
     )

@@ -36,8 +36,8 @@ def shift(agent: str, start: str, break_at: str, end: str) -> list[dict]:
 
 
 def burn_cpu(seconds: float) -> None:
-    until = time.process_time() + seconds
-    while time.process_time() < until:
+    until = time.thread_time() + seconds
+    while time.thread_time() < until:
         pass
 
 

@@ -37,8 +37,8 @@ from scipy import sparse
 from wfm.capacity.settings import CostSettings, HiringSettings
 from wfm.capacity.supply import HireCurve, class_matrix
 from wfm.errors import SolveError
-from wfm.highs_solver import new_highs
 from wfm.highs_cpu_limit import cpu_limit
+from wfm.highs_solver import new_highs
 
 logger = logging.getLogger(__name__)
 

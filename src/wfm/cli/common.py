@@ -395,7 +395,7 @@ def solver_options() -> argparse.ArgumentParser:
         "--time-limit-seconds",
         type=float,
         help="CPU-time limit of the whole rota search, model building included [s] (this "
-        "process's CPU time, not wall time); a safety net: the search stops on deterministic "
+        "search's CPU time, not wall time); a safety net: the search stops on deterministic "
         "work budgets first, so a rerun gives the same rota, and the summary says when this "
         "limit fired (default: centre file, 45)",
     )

@@ -21,10 +21,10 @@ from scipy import sparse
 
 from wfm.config import Centre
 from wfm.errors import SolveError
+from wfm.highs_cpu_limit import cpu_limit
 from wfm.highs_solver import new_highs
 from wfm.intraday.replan_settings import ReplanSettings
 from wfm.intraday.service_value import ValueCurves, staffing_curves
-from wfm.highs_cpu_limit import cpu_limit
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,11 @@ explores the same nodes in the same order on any machine, so the same inputs, se
 seed give the same rota, whatever the load.
 
 The time limit (``scheduling.time_limit_seconds``) stays, as a safety net on the whole
-search, and counts this process's CPU time, not wall time: every HiGHS call gets the CPU
-time left as its own limit (checked by HiGHS's interrupt callbacks,
-:mod:`wfm.highs_cpu_limit`), a stage whose model would not be built in the time
-left is skipped, and when the limit stops a stage the summary says so (the rota then
+search, and counts CPU time (of the searching thread,
+:func:`wfm.highs_cpu_limit.thread_cpu_seconds`), not wall time: every HiGHS call gets the
+CPU time left as its own limit (checked by HiGHS's interrupt callbacks,
+:mod:`wfm.highs_cpu_limit`), a stage whose model would not be built in the time left is
+skipped, and when the limit stops a stage the summary says so (the rota then
 depends on the limit and the machine's speed, but not on its load). :class:`SearchClock`
 keeps that deadline and records where it fired.
 """
@@ -21,9 +22,10 @@ keeps that deadline and records where it fired.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from wfm.highs_cpu_limit import thread_cpu_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -93,48 +95,50 @@ class SearchClock:
     """The CPU-time limit of one search (a safety net): a deadline and where it stopped the
     search.
 
-    The clock is this process's CPU time (:func:`time.process_time`, user and system): HiGHS
-    runs in this process with one thread, so the CPU time a search spends does not depend
-    on how many other processes share the machine, and neither does where the limit fires.
+    The clock is the CPU time of the searching thread
+    (:func:`wfm.highs_cpu_limit.thread_cpu_seconds`, user and system): HiGHS runs in that
+    thread (one thread), so the CPU time a search spends does not depend on how many other
+    processes, or other threads of this process, share the machine, and neither does where
+    the limit fires.
 
     Parameters
     ----------
     limit_seconds
         The limit on the whole search [CPU seconds].
-    process_time
+    cpu_clock
         The clock (a fake in tests).
     started
-        ``process_time`` value at the start (default: now).
+        ``cpu_clock`` value at the start (default: now).
 
     Examples
     --------
     >>> ticks = iter([10.0, 12.5, 14.0])
-    >>> clock = SearchClock(5.0, process_time=lambda: next(ticks))
+    >>> clock = SearchClock(5.0, cpu_clock=lambda: next(ticks))
     >>> clock.deadline, clock.remaining(), clock.fits(0.5)  # 1 s left at the third reading
     (15.0, 2.5, True)
     """
 
     limit_seconds: float
-    process_time: Callable[[], float] = field(default=time.process_time, repr=False)
+    cpu_clock: Callable[[], float] = field(default=thread_cpu_seconds, repr=False)
     started: float | None = None
     fired_in: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.started is None:
-            self.started = self.process_time()
+            self.started = self.cpu_clock()
 
     @property
     def deadline(self) -> float:
-        """``process_time`` value at which the limit is reached [CPU seconds]."""
+        """``cpu_clock`` value at which the limit is reached [CPU seconds]."""
         return self.started + self.limit_seconds
 
     def remaining(self) -> float:
         """CPU seconds left before the limit (0 once reached)."""
-        return max(self.deadline - self.process_time(), 0.0)
+        return max(self.deadline - self.cpu_clock(), 0.0)
 
     def elapsed(self) -> float:
         """CPU seconds since the start."""
-        return self.process_time() - self.started
+        return self.cpu_clock() - self.started
 
     def fits(self, seconds: float) -> bool:
         """Whether work expected to take ``seconds`` of CPU time ends before the limit."""

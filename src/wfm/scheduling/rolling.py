@@ -79,6 +79,7 @@ import pandas as pd
 from wfm.config import SchedulingSettings
 from wfm.data.schemas import Agent
 from wfm.errors import SolveError
+from wfm.highs_cpu_limit import thread_cpu_seconds
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.history import FrozenRota
 from wfm.scheduling.instance import RotaInstance
@@ -155,7 +156,7 @@ def schedule_rolling(
     zones = agent_timezones(site)
     report = progress or no_progress
     started = time.perf_counter()
-    cpu_started = time.process_time()  # the limit counts CPU time (wfm.scheduling.budget)
+    cpu_started = thread_cpu_seconds()  # the limit counts CPU time (wfm.scheduling.budget)
     contracts = {contract.name: contract for contract in site.contracts}
     contract_of = {agent.agent_id: contracts[agent.contract] for agent in agents}
     states = {agent.agent_id: AgentState() for agent in agents}
@@ -194,7 +195,7 @@ def schedule_rolling(
             states, agents, contracts, weeks - week, week + 1, window=span
         )
         week_site = dataclasses.replace(site, contracts=week_contract_set)
-        spent = time.process_time() - cpu_started
+        spent = thread_cpu_seconds() - cpu_started
         # The safety net is on the whole horizon: each window may use all the time left (the
         # windows stop on their work budgets first; a share per week fired on slow weeks), and
         # at least its share of the limit, so that a net spent by earlier weeks on a loaded

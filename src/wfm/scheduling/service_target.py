@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,6 +69,7 @@ import pandas as pd
 
 from wfm.config import SchedulingSettings
 from wfm.errors import InputError
+from wfm.highs_cpu_limit import thread_cpu_seconds
 from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.instance import RotaInstance
 from wfm.scheduling.linear_model import LinearModel
@@ -454,7 +454,7 @@ def solve_for_objective(
     if settings.objective != WEEKLY_SERVICE_LEVEL:
         return solve_rota(instance, settings, progress=progress)
     report = progress or no_progress
-    started = time.process_time()  # the limit counts CPU time (wfm.scheduling.budget)
+    started = thread_cpu_seconds()  # the limit counts CPU time (wfm.scheduling.budget)
     extensions = weekly_service_level_extensions(requirements, instance, settings)
     budget = settings.time_limit_seconds
 
@@ -470,7 +470,7 @@ def solve_for_objective(
             "objective": "cover_requirement",
             # The covering search stops on its work budgets; the time left is only its
             # safety net, so that the start rota does not depend on the machine's load.
-            "time_limit_seconds": max(budget - (time.process_time() - started), 1.0),
+            "time_limit_seconds": max(budget - (thread_cpu_seconds() - started), 1.0),
         }
     )
     report(0.1, "a rota covering the service profile")
@@ -478,7 +478,7 @@ def solve_for_objective(
         profiled, covering_settings, progress=scaled(report, 0.1, COVER_START_SHARE)
     )
     keep = read_assignments(covering.model, instance) if covering.model is not None else None
-    spent = time.process_time() - started
+    spent = thread_cpu_seconds() - started
     weekly_settings = settings.model_copy(update={"time_limit_seconds": max(budget - spent, 1.0)})
     weekly = solve_rota(
         instance,

@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wfm.highs_cpu_limit import cpu_limit, thread_cpu_seconds
 from wfm.highs_solver import new_highs
-from wfm.highs_cpu_limit import cpu_limit
 from wfm.scheduling.linear_model import LinearModel
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -313,10 +313,10 @@ def run_highs(
         (:class:`~wfm.scheduling.linear_model.LinearModel`, the rota models), which goes to
         HiGHS without pyomo (:func:`_run_linear_model`).
     time_limit_seconds
-        The limit on the call [seconds]: for an array model this process's CPU time
-        (:func:`wfm.highs_cpu_limit.cpu_limit`; HiGHS's wall ``time_limit`` is
-        then only a far backstop), for an array and a pyomo model alike (pyomo's persistent
-        interface keeps the ``highspy.Highs`` object, whose callbacks the limit uses).
+        The limit on the call [CPU seconds of the calling thread, in which HiGHS runs]
+        (:func:`wfm.highs_cpu_limit.cpu_limit`; HiGHS's wall ``time_limit`` is then only a
+        far backstop), for an array and a pyomo model alike (pyomo's persistent interface
+        keeps the ``highspy.Highs`` object, whose callbacks the limit uses).
     relative_gap
         HiGHS ``mip_rel_gap`` [fraction].
     threads, seed
@@ -346,8 +346,8 @@ def run_highs(
         Stop at the this-many-th improving solution (HiGHS ``mip_max_improving_sols``; a
         MIP start counts); ``None`` for none. Ignored for a relaxation.
     deadline
-        A :func:`time.process_time` value the call must end by (the CPU-time limit of a
-        whole search): the model is loaded into HiGHS first and HiGHS gets the smaller of
+        A :func:`~wfm.highs_cpu_limit.thread_cpu_seconds` value the call must end by (the
+        CPU-time limit of a whole search): the model is loaded into HiGHS first and HiGHS gets the smaller of
         ``time_limit_seconds`` and the CPU time then left. ``None`` for none.
     tee
         Echo the solver log to the console (debugging); the log always goes to this
@@ -406,7 +406,7 @@ def run_highs(
             solver.set_instance(model)
         cpu_seconds = float(time_limit_seconds)
         if deadline is not None:
-            cpu_seconds = min(cpu_seconds, deadline - time.process_time())
+            cpu_seconds = min(cpu_seconds, deadline - thread_cpu_seconds())
         with cpu_limit(_pyomo_highs(solver), cpu_seconds) as interrupt:
             results = solver.solve(
                 model,
@@ -564,12 +564,12 @@ def _run_linear_model(
                 highs.setSolution(int(passed.sum()), index[passed].astype(np.int32), values[passed])
                 warm_started = True
                 logger.info("warm start: %d start values given to HiGHS", int(passed.sum()))
-        # The limit is on this process's CPU time (HiGHS runs here, one thread), checked
+        # The limit is on this thread's CPU time (HiGHS runs here, one thread), checked
         # by HiGHS's interrupt callbacks; HiGHS's own (wall) limit is only a far backstop.
-        cpu_deadline = time.process_time() + float(time_limit_seconds)
+        cpu_deadline = thread_cpu_seconds() + float(time_limit_seconds)
         if deadline is not None:
             cpu_deadline = min(cpu_deadline, deadline)
-        with cpu_limit(highs, cpu_deadline - time.process_time()) as interrupt:
+        with cpu_limit(highs, cpu_deadline - thread_cpu_seconds()) as interrupt:
             highs.run()
     except Exception as error:  # the solver boundary: any solver failure becomes a status
         return _failed_run(error, started)

@@ -48,9 +48,11 @@ share of the wall-clock time. With one thread and a seed, HiGHS does the same wo
 idle and on a loaded machine, so a rerun gives the same rota
 (``tests/scheduling/test_determinism.py`` checks this beside a CPU-burning process).
 ``settings.time_limit_seconds`` is a safety net on the whole search, model building and
-loading included, counted in this process's CPU time, not wall time, so that the machine's
-load does not move where it fires (:class:`~wfm.scheduling.budget.SearchClock`,
-:mod:`~wfm.highs_cpu_limit`): each HiGHS call gets the CPU time left, a stage whose model would not be built in the time left is skipped, and the summary
+loading included, counted in the searching thread's CPU time, not wall time, so that the
+machine's load (and other work in the same process) does not move where it fires
+(:class:`~wfm.scheduling.budget.SearchClock`, :mod:`~wfm.highs_cpu_limit`): each HiGHS call
+gets the CPU time left, a stage whose model would not be built in the time left is
+skipped, and the summary
 (``time_limit_reached`` and its steps) says where the limit fired. The one exception: a
 shared-out rota whose completion the limit would cut off gets up to
 ``COMPLETION_GRACE_SECONDS`` more, and so does the completion of a start rota (the given one,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from wfm.config import SchedulingSettings
+from wfm.highs_cpu_limit import thread_cpu_seconds
 from wfm.progress import ProgressCallback, no_progress
 from wfm.scheduling.budget import DEFAULT_BUDGET, SearchBudget, SearchClock
 from wfm.scheduling.instance import RotaInstance
@@ -97,15 +98,15 @@ def solve_rota(
 
     def build(workforce: Workforce | None, paid_hours_patterns: bool = True) -> LinearModel:
         nonlocal build_seconds
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), thread_cpu_seconds()
         model = build_rota_model(
             instance, settings, workforce, extensions, paid_hours_patterns=paid_hours_patterns
         )
         build_seconds += time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_started
+        build_cpu_seconds = thread_cpu_seconds() - cpu_started
         pairs = len(workforce.eligible) if workforce is not None else len(instance.eligible)
         if pairs >= largest_build[0]:
-            largest_build[:] = [pairs, cpu_seconds]
+            largest_build[:] = [pairs, build_cpu_seconds]
         return model
 
     def fits(stage: str, n_pairs: int) -> bool:
