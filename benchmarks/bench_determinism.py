@@ -12,11 +12,12 @@ CPU-burning processes (``python -c 'while True: pass'``), on the same inputs:
 For each run it prints the CPU time of the command (user + system of the child, from
 ``getrusage``), its wall time, the 1-minute load average at its start and end, the SHA-256
 of its key file and of all its output files together, and whether every output file is
-byte-identical between the two runs. Three kinds of bytes are not results and are left out
-of the combined hash (each is listed, with how many files differ only there): the
-``DTSTAMP`` line of an iCalendar file (RFC 5545: when the file was written), the
-``docProps/core.xml`` member of an ``.xlsx`` file (openpyxl's created/modified stamps), and
-the ``*_seconds`` timings in ``solve_summary.json``.
+byte-identical between the two runs. Four kinds of bytes are not results and are left out
+of the combined hash (the files whose raw bytes differ are listed): the ``DTSTAMP`` line of
+an iCalendar file (RFC 5545: when the file was written), the ``docProps/core.xml`` member of
+an ``.xlsx`` file (openpyxl's created/modified stamps), the ``*_seconds`` timings in
+``solve_summary.json``, and in ``report.md`` the "Time taken" line and the wall time that
+ends a row of the staffing groups' table.
 
 ``--tight`` instead runs the hiring optimiser and the re-plan with their safety limit cut
 to ``--tight-factor`` times the CPU time their solve needs (measured first, in this tree),
@@ -24,8 +25,13 @@ as the machine is and beside the burners, and prints the optimiser's status and 
 hash. With ``--before-src DIR`` (e.g. an export of main's ``src``) it runs that tree the same
 way, side by side, with the same limit given to its (wall) ``time_limit``.
 
+``--threads`` measures why the clock is the calling thread's CPU time: one HiGHS solve (a
+market split, node limit 3,000, ``threads = 1``) alone and beside a busy Python thread of the same
+process, with the thread's and the process's CPU time of the solve.
+
     python benchmarks/bench_determinism.py                   # the four commands
     python benchmarks/bench_determinism.py --tight --before-src /tmp/main-src
+    python benchmarks/bench_determinism.py --threads
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -67,6 +74,8 @@ def normalised_bytes(path: Path) -> bytes:
             )
     if path.name == "solve_summary.json":
         return json.dumps(_without_timings(json.loads(data)), sort_keys=True).encode()
+    if path.name == "report.md":  # its "Time taken" line and the groups' "time" column
+        return re.sub(rb"(?m)^- Time taken: .*$|(?<=\| )[0-9.]+ s \|$", b"<wall time>", data)
     return data
 
 
@@ -335,6 +344,59 @@ def _tight_run(src: Path, which: str, limit: float, out: Path, extra: list[str])
     return {**result, "load": run["load"]}
 
 
+def thread_clock() -> None:
+    import threading
+
+    import numpy as np
+
+    from wfm.scheduling.solve import MatrixModel, run_highs_matrix
+
+    def solve() -> tuple[float, float, float, str]:
+        rng = np.random.default_rng(3)
+        a = rng.integers(0, 100, size=(4, 36)).astype(float)  # a market split (4 x 36)
+        target = np.floor(a.sum(axis=1) / 2)
+        model = MatrixModel(
+            cost=np.r_[np.zeros(36), np.ones(8)],
+            matrix=np.hstack([a, np.eye(4), -np.eye(4)]),
+            row_lower=target,
+            row_upper=target,
+            col_lower=np.zeros(44),
+            col_upper=np.r_[np.ones(36), np.full(8, np.inf)],
+            integer=np.r_[np.ones(36, bool), np.zeros(8, bool)],
+        )
+        thread, process, wall = time.thread_time(), time.process_time(), time.perf_counter()
+        run, _ = run_highs_matrix(model, time_limit_seconds=1e6, threads=1, node_limit=3000)
+        return (
+            time.thread_time() - thread,
+            time.process_time() - process,
+            time.perf_counter() - wall,
+            run.termination,
+        )
+
+    print("| solve | load (1 min) | thread CPU s | process CPU s | wall s | stopped by |")
+    print("|---|---|---|---|---|---|")
+    load = os.getloadavg()[0]
+    print("| alone | {:.1f} | {:.2f} | {:.2f} | {:.2f} | {} |".format(load, *solve()))
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            pass
+
+    neighbour = threading.Thread(target=busy)
+    neighbour.start()
+    try:
+        load = os.getloadavg()[0]
+        print(
+            "| beside a busy thread | {:.1f} | {:.2f} | {:.2f} | {:.2f} | {} |".format(
+                load, *solve()
+            )
+        )
+    finally:
+        stop.set()
+        neighbour.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--burners", type=int, default=6, help="CPU-burning processes")
@@ -346,8 +408,11 @@ def main() -> None:
     parser.add_argument("--tight", action="store_true", help="the tight-limit comparison")
     parser.add_argument("--tight-factor", type=float, default=2.0)
     parser.add_argument("--before-src", type=Path, help="another tree's src, for --tight")
+    parser.add_argument("--threads", action="store_true", help="thread against process CPU")
     args = parser.parse_args()
-    if args.tight:
+    if args.threads:
+        thread_clock()
+    elif args.tight:
         tight(args.burners, args.tight_factor, args.before_src)
     else:
         compare_commands(args.burners, set(args.only.split(",")))
