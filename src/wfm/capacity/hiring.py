@@ -42,7 +42,7 @@ from wfm.highs_solver import new_highs
 
 logger = logging.getLogger(__name__)
 
-#: Safety net for the solve [CPU seconds of this process, not wall seconds:
+#: Safety net for the solve [CPU seconds of the calling thread, not wall seconds:
 #: :func:`wfm.highs_cpu_limit.cpu_limit`, so that the machine's load cannot decide
 #: where it fires]; the model is small (a few hundred columns) and stops on its gap long
 #: before it. A plan that hits it is reported as such.

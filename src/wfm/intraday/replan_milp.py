@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 #: The re-plan's work limit: HiGHS's branch-and-bound nodes (deterministic: one thread and
 #: a fixed seed explore the same nodes on any machine, whatever its load) [nodes].
 MAX_NODES = 5000
-#: Safety net on one re-plan solve [CPU seconds of this process, not wall seconds:
+#: Safety net on one re-plan solve [CPU seconds of the calling thread, not wall seconds:
 #: :func:`wfm.highs_cpu_limit.cpu_limit`], so that the machine's load cannot
 #: decide where it fires; HiGHS's wall limit is only a far backstop (20 times this).
 SAFETY_CPU_SECONDS = 600.0

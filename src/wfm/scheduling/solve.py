@@ -347,8 +347,9 @@ def run_highs(
         MIP start counts); ``None`` for none. Ignored for a relaxation.
     deadline
         A :func:`~wfm.highs_cpu_limit.thread_cpu_seconds` value the call must end by (the
-        CPU-time limit of a whole search): the model is loaded into HiGHS first and HiGHS gets the smaller of
-        ``time_limit_seconds`` and the CPU time then left. ``None`` for none.
+        CPU-time limit of a whole search): the model is loaded into HiGHS first and HiGHS
+        gets the smaller of ``time_limit_seconds`` and the CPU time then left. ``None`` for
+        none.
     tee
         Echo the solver log to the console (debugging); the log always goes to this
         module's logger at DEBUG level.
@@ -624,7 +625,8 @@ def _run_linear_model(
 
 def _pyomo_highs(solver) -> highspy.Highs:
     """The ``highspy.Highs`` object pyomo's persistent HiGHS interface loaded the model into
-    (private to pyomo, as for the warm start; checked by ``tests/scheduling/test_solve.py``)."""
+    (private to pyomo, as for the warm start; checked by
+    ``tests/scheduling/test_pyomo_cpu_limit.py``)."""
     highs = getattr(solver, "_solver_model", None)
     if highs is None:
         raise RuntimeError(
