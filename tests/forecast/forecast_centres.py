@@ -100,9 +100,13 @@ RAMADAN_DAYS = 30
 
 
 def ramadan_dates(names: dict[dt.date, str]) -> set[dt.date]:
-    """The :data:`RAMADAN_DAYS` days before each first day of Eid al-Fitr in ``names``."""
+    """The :data:`RAMADAN_DAYS` days before each first day of Eid al-Fitr in ``names``.
+
+    A first day has no Eid day in the week before it (an observed Eid day after the
+    weekend, Saudi Arabia 14 April 2024, continues the Eid: its weekend is no Ramadan).
+    """
     eid = sorted(d for d, n in names.items() if n.startswith("Eid al-Fitr"))
-    first_days = [d for d in eid if d - dt.timedelta(days=1) not in eid]
+    first_days = [d for d in eid if not any(0 < (d - e).days <= 7 for e in eid)]
     return {f - dt.timedelta(days=k) for f in first_days for k in range(1, RAMADAN_DAYS + 1)}
 
 

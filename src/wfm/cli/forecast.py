@@ -118,11 +118,7 @@ def holiday_calendar_args(args: argparse.Namespace, history, centre, last_date: 
     from wfm.forecast.holiday_effects import HolidayCalendar
 
     years = range(history.frame["interval_start"].min().year, last_date.year + 1)
-    if getattr(args, "country", None):
-        return HolidayCalendar.from_country(args.country, years)
-    if centre is not None and centre.country:
-        return HolidayCalendar(centre.holiday_dates(years), f"centre country {centre.country}")
-    return None
+    return HolidayCalendar.for_centre(centre, years, getattr(args, "country", None) or None)
 
 
 def parse_as_of(text: str | None) -> dt.datetime | None:

@@ -42,12 +42,16 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError
 from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock
+
+if TYPE_CHECKING:
+    from wfm.config import Centre
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +76,10 @@ FASTING_MONTH_DAYS = 29
 
 #: Holiday names that are Eid al-Fitr in the ``holidays`` package's English names.
 EID_AL_FITR = re.compile(r"eid (al|el|ul)[- ]fitr|ramadan feast|hari raya puasa|idul fitri", re.I)
+
+#: Days without the festival between two of its days that keep them one run (a weekend
+#: before an observed day) [days]; see :func:`_holiday_keys`.
+MAX_RUN_GAP_DAYS = 2
 
 #: Kinds of holiday day type and their offset from the holiday [days].
 KIND_OFFSETS = {"eve": -1, "holiday": 0, "after": 1}
@@ -123,6 +131,39 @@ class HolidayCalendar:
         where = f"{country}" + (f"-{subdivision}" if subdivision else "")
         return cls(names, f"holidays package, country {where}", periods)
 
+    @classmethod
+    def for_centre(
+        cls, centre: Centre | None, years: Iterable[int], country: str | None = None
+    ) -> HolidayCalendar | None:
+        """The holiday calendar of a forecast: the one builder every path uses (``wfm
+        forecast``, ``wfm backtest``, the plan chain and the app's pages, the intraday
+        update's prior), so a centre file's country and ``--country`` give the same day
+        types for the same dates.
+
+        Parameters
+        ----------
+        centre
+            The centre (its ``country`` and ``subdivision``), or ``None``.
+        years
+            Calendar years to cover.
+        country
+            ``None``: the centre's country; an ISO code (any case): that country's
+            holidays instead (with the centre's subdivision when it is the centre's
+            country); ``""``: no holidays.
+
+        Returns
+        -------
+        HolidayCalendar or None
+            :meth:`from_country` (names without ``(observed)``, the fasting month of a
+            country keeping Eid al-Fitr); ``None`` without a country.
+        """
+        own = (centre.country or "").strip().upper() if centre is not None else ""
+        chosen = own if country is None else country.strip().upper()
+        if not chosen:
+            return None
+        subdivision = centre.subdivision if centre is not None and chosen == own else None
+        return cls.from_country(chosen, years, subdivision)
+
     def day_types(self, dates: np.ndarray) -> np.ndarray:
         """Day-type key per local date (datetime64[D]); ``""`` for an ordinary day.
 
@@ -173,6 +214,12 @@ class HolidayEffect:
         return np.where(np.isfinite(values), values, self.day_ratio)
 
 
+#: A qualifier after a festival's name naming one of its days (see :func:`festival_names`).
+_QUALIFIER = re.compile(
+    r"(\s*\([^)]*\)|\s+(holiday|holidays|(first|second|third|fourth|fifth) day))$", re.I
+)
+
+
 def _base_name(name: str) -> str:
     """A holiday name without the package's ``(observed)``/``(estimated)`` notes."""
     name = re.sub(r"\s*\((observed|estimated)[^)]*\)", "", name, flags=re.IGNORECASE)
@@ -199,7 +246,13 @@ def with_fasting_month(names: Mapping[dt.date, str]) -> tuple[dict[dt.date, str]
     """
     names = dict(names)
     eid = {date for date, name in names.items() if EID_AL_FITR.search(name)}
-    firsts = [date for date in sorted(eid) if date - dt.timedelta(days=1) not in eid]
+    # a festival's first day: no day of it in the days before (an observed day after a
+    # weekend continues the festival, :data:`MAX_RUN_GAP_DAYS`; its gap is not Ramadan)
+    firsts = [
+        date
+        for date in sorted(eid)
+        if not any(date - dt.timedelta(days=k) in eid for k in range(1, MAX_RUN_GAP_DAYS + 2))
+    ]
     if not firsts:
         return names, frozenset()
     for first in firsts:
@@ -211,21 +264,67 @@ def with_fasting_month(names: Mapping[dt.date, str]) -> tuple[dict[dt.date, str]
 def _holiday_keys(
     names: Mapping[dt.date, str], periods: frozenset[str] = frozenset()
 ) -> dict[dt.date, str]:
-    """Date → key, numbering consecutive days of the same holiday (day 2, day 3, ...);
-    every day of a period (``periods``) has the period's name."""
+    """Date → key, numbering the days of a multi-day holiday (day 2, day 3, ...); every day
+    of a period (``periods``) has the period's name.
+
+    A day continues a holiday's run when a day of the same festival (:func:`festival_names`)
+    lies at most :data:`MAX_RUN_GAP_DAYS` + 1 days before it, so a festival's observed day
+    after a weekend is its next day, not a new first day (Saudi Arabia's Eid al-Fitr 2024:
+    9-12 April and, after the weekend, 14 April observed, days 1 to 5). The day number
+    counts the festival's dates, not the calendar days between.
+
+    >>> names = {dt.date(2024, 4, d): "Eid al-Fitr Holiday" for d in (9, 10, 11, 12)}
+    >>> names[dt.date(2024, 4, 14)] = "Eid al-Fitr Holiday (observed)"
+    >>> list(_holiday_keys(names).values())[-2:]
+    ['Eid al-Fitr Holiday (day 4)', 'Eid al-Fitr Holiday (day 5)']
+    """
+    festivals = festival_names(names)
     keys: dict[dt.date, str] = {}
+    last_day: dict[str, tuple[dt.date, int]] = {}  # festival -> (its latest date, day number)
     for date in sorted(names):
-        name = names[date]
-        if name in periods:
-            keys[date] = name
+        choices = festivals[date]
+        if choices[0] in periods:
+            keys[date] = choices[0]
             continue
-        run = 1
-        previous = date - dt.timedelta(days=1)
-        while names.get(previous) == name:
-            run += 1
-            previous -= dt.timedelta(days=1)
+        gap = dt.timedelta(days=MAX_RUN_GAP_DAYS + 1)
+        running = [name for name in choices if name in last_day and date - last_day[name][0] <= gap]
+        name = running[0] if running else choices[0]
+        run = last_day[name][1] + 1 if running else 1
+        last_day[name] = (date, run)
         keys[date] = name if run == 1 else f"{name} (day {run})"
     return keys
+
+
+def festival_names(names: Mapping[dt.date, str]) -> dict[dt.date, tuple[str, ...]]:
+    """The festival (or festivals) each date's holiday belongs to, first the main one.
+
+    The ``holidays`` package names the days of one festival in several ways: ``"Eid
+    al-Fitr Holiday (observed)"``, ``"Eid al-Fitr (Second Day)"``, ``"Eid al-Fitr
+    Holiday"`` beside ``"Eid al-Fitr"`` (UAE), two holidays on one date as ``"Eid al-Adha;
+    June 30 Revolution Day"`` (Egypt). A name loses the package's notes
+    (:func:`_base_name`), is split at ``;``, and a part that is another name of the
+    calendar followed by a qualifier (``" Holiday"``, ``" Second Day"``, a bracketed note)
+    becomes that name. A name whose shorter form is nowhere in the calendar keeps its
+    qualifier (``"Spring Bank Holiday"``).
+
+    >>> days = {dt.date(2024, 4, 10): "Eid al-Fitr", dt.date(2024, 4, 11): "Eid al-Fitr Holiday"}
+    >>> festival_names(days)[dt.date(2024, 4, 11)]
+    ('Eid al-Fitr',)
+    """
+    parts = {
+        date: tuple(part.strip() for part in _base_name(name).split(";") if part.strip())
+        or (_base_name(name),)
+        for date, name in names.items()
+    }
+    known = {part for values in parts.values() for part in values}
+
+    def festival(part: str) -> str:
+        shorter = _QUALIFIER.sub("", part).strip()
+        return shorter if shorter != part and shorter in known else part
+
+    return {
+        date: tuple(dict.fromkeys(festival(p) for p in values)) for date, values in parts.items()
+    }
 
 
 def _kind(key: str) -> str:

@@ -291,17 +291,7 @@ def forecast_centre(
         history.source,
     )
     years = range(first_year, last_year + 1)
-    if holiday_country is None:
-        holiday_names = centre.holiday_dates(years)
-        calendar = (
-            HolidayCalendar(holiday_names, f"centre country {centre.country}")
-            if holiday_names
-            else None
-        )
-    elif holiday_country.strip():
-        calendar = HolidayCalendar.from_country(holiday_country.strip().upper(), years)
-    else:
-        calendar = None
+    calendar = HolidayCalendar.for_centre(centre, years, holiday_country)
     return forecast_history(
         planned,
         start_date=start_date,
