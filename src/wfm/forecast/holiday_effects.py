@@ -5,8 +5,8 @@ emergency line is busier, a retailer's lines are half as busy and close early. S
 holiday is not a closed day by default; it is a *day type* whose effect is estimated from
 the centre's own past holidays:
 
-- the holiday itself, and each day of a multi-day festival separately (the k-th
-  consecutive day with the same name, e.g. the days of Eid al-Fitr);
+- the holiday itself, and each day of a multi-day festival separately (its k-th date,
+  counted across a weekend before an observed day, e.g. the days of Eid al-Fitr);
 - its *eve* (the day before) and the *day after*: holidays of the Hebrew and Islamic
   calendars begin at sunset, so the eve's evening is quiet (or closed) while its morning
   is normal; the intraday profile of past eves carries that.
@@ -32,7 +32,10 @@ without an open past example it is treated as an ordinary day, with a warning.
 
 Holiday dates come from the ``holidays`` package (:meth:`HolidayCalendar.from_country`),
 which computes Hebrew and Islamic calendar holidays for the countries that keep them
-(e.g. IL, SA, AE, EG).
+(e.g. IL, SA, AE, EG). Every forecast path (``wfm forecast``, ``wfm backtest``, the plan
+chain and the app, the intraday prior) builds its calendar with
+:meth:`HolidayCalendar.for_centre`, so a centre file's country and ``--country`` give the
+same day types.
 """
 
 from __future__ import annotations
