@@ -34,7 +34,7 @@ from bench_forecast import load  # noqa: E402
 
 import wfm.forecast.selection as selection  # noqa: E402
 from wfm.forecast.after_closure import NO_STATED_CLOSURES  # noqa: E402
-from wfm.forecast.backtest import _after_closure, backtest_origins, origin_dates  # noqa: E402
+from wfm.forecast.backtest import _delivered, backtest_origins, origin_dates  # noqa: E402
 from wfm.forecast.slots import wall_clock  # noqa: E402
 
 #: The single models `auto` compares, each fitted once per cut-off.
@@ -106,7 +106,9 @@ def cache(args) -> None:
         if cut not in store["backlog"]:
             train = y[dates < cut]
             window = (dates >= cut) & (dates < cut + np.timedelta64(MAX_LEAD, "D"))
-            factor = _after_closure(train, y.index[window], cut, MAX_LEAD, NO_STATED_CLOSURES)
+            factor = _delivered(
+                train, y.index[window], cut, MAX_LEAD, NO_STATED_CLOSURES, None, {}, "bank"
+            )
             store["backlog"][cut] = pd.Series(
                 np.broadcast_to(factor, window.sum()), index=y.index[window]
             )
