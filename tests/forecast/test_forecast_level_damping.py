@@ -18,9 +18,10 @@ WEEKDAYS = [d for d in DAYS if d.weekday() < 5]
 
 @pytest.fixture(scope="module")
 def surge():
-    """26 weeks at one level, the last two weeks 25 % above it (a passing surge)."""
-    last = WEEKDAYS[-10:]
-    return day_history({d: 1.25 if d in last else 1.0 for d in WEEKDAYS}, seed=3)
+    """26 weeks at one level, the last four weekdays 35 % above it (a surge younger than
+    SHIFT_MIN_DAYS, so the long-run level stays: test_forecast_level_shift_anchor.py)."""
+    last = WEEKDAYS[-4:]
+    return day_history({d: 1.35 if d in last else 1.0 for d in WEEKDAYS}, seed=3)
 
 
 def open_days_after(last: dt.date, count: int) -> np.ndarray:

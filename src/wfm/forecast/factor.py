@@ -31,7 +31,9 @@ of a level that is itself AR(1) with coefficient :math:`\phi` =
 :data:`~wfm.forecast.topdown.LEVEL_DAMPING` (damped as Gardner & McKenzie 1985 damp a
 trend). :math:`\phi` was
 chosen on the bank data's 40 weekdays before the benchmark's test days
-(docs/benchmarks.md, "Day level damped with the lead").
+(docs/benchmarks.md, "Day level damped with the lead"). After a persistent step of the
+level the damping pulls towards the level after the step instead
+(:func:`~wfm.forecast.level_shift.shift_anchor`, per score series).
 
 References
 ----------
@@ -55,6 +57,7 @@ from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
 from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
+from wfm.forecast.level_shift import shift_anchor
 from wfm.forecast.slots import DAYS_PER_WEEK, slot_table, wall_clock, weekday_of
 from wfm.forecast.topdown import (
     LEVEL_DAMPING,
@@ -164,11 +167,13 @@ class FactorModel(Forecaster):
         self.ar_ = np.zeros(k)
         self.level_ = np.zeros(k)
         self.last_deviation_ = np.zeros(k)
+        self.shift_anchor_ = np.zeros(k)
         one_step = means[weekday].copy()
         for j in range(k):
             fit = _local_level_ar(deviation[:, j])
             self.smoothing_[j], self.ar_[j], self.level_[j], self.last_deviation_[j] = fit[:4]
             one_step[:, j] += fit[4]
+            self.shift_anchor_[j] = shift_anchor(deviation[:, j])
         self.open_weekdays_ = "".join("1" if d in set(weekday) else "0" for d in range(7))
         self.last_date_ = days.index[-1].to_datetime64().astype("datetime64[D]")
         self.root_variance_ = float(np.mean((root - one_step @ self.factors_) ** 2))
@@ -183,6 +188,7 @@ class FactorModel(Forecaster):
             self.ar_[None, :],
             float(self.level_damping),
             steps[:, None],
+            self.shift_anchor_[None, :],
         )
         return self.weekday_means_[weekday_of(dates)] + deviation
 
@@ -202,19 +208,26 @@ class FactorModel(Forecaster):
 
 
 def damped_deviation(
-    level: np.ndarray, last: np.ndarray, ar: np.ndarray, damping: float, steps: np.ndarray
+    level: np.ndarray,
+    last: np.ndarray,
+    ar: np.ndarray,
+    damping: float,
+    steps: np.ndarray,
+    anchor: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     r"""Forecast deviation from the weekday mean :math:`h` open days ahead.
 
-    :math:`\phi^h \ell_T + \rho^h (d_T - \ell_T)`: the local level :math:`\ell_T`
-    damped by :math:`\phi` per open day, the AR(1) remainder by :math:`\rho`.
+    :math:`a + \phi^h (\ell_T - a) + \rho^h (d_T - \ell_T)`: the local level
+    :math:`\ell_T` damped by :math:`\phi` per open day towards the long-run level
+    :math:`a` (0, or the level after a persistent shift:
+    :func:`~wfm.forecast.level_shift.shift_anchor`), the AR(1) remainder by :math:`\rho`.
 
     Examples
     --------
     >>> float(damped_deviation(np.array(2.0), np.array(3.0), np.array(0.5), 0.9, np.array(2)))
     1.87
     """
-    return level * damping**steps + ar**steps * (last - level)
+    return anchor + (level - anchor) * damping**steps + ar**steps * (last - level)
 
 
 def _check_damping(model) -> None:

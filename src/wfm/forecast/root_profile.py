@@ -56,6 +56,7 @@ from wfm.forecast.factor import (
     damped_deviation,
     day_model_fit_days,
 )
+from wfm.forecast.level_shift import shift_anchor
 from wfm.forecast.slots import DAYS_PER_WEEK, wall_clock, weekday_of
 from wfm.forecast.topdown import LEVEL_DAMPING
 
@@ -274,6 +275,7 @@ class RootProfileModel(Forecaster):
         deviation = levels - means[weekday]
         fit = _local_level_ar(deviation)
         self.smoothing_, self.ar_, self.level_, self.last_deviation_ = fit[:4]
+        self.shift_anchor_ = shift_anchor(deviation)
         one_step = means[weekday] + fit[4]
         fitted = one_step[:, None] * self.profiles_[weekday]
         residual = (root - fitted)[open_slots[weekday]]
@@ -285,7 +287,12 @@ class RootProfileModel(Forecaster):
         """Forecast day levels :math:`\\hat v` (root scale) for local dates after the history."""
         steps = np.maximum(np.busday_count(self.last_date_, dates, weekmask=self.open_weekdays_), 1)
         deviation = damped_deviation(
-            self.level_, self.last_deviation_, self.ar_, float(self.level_damping), steps
+            self.level_,
+            self.last_deviation_,
+            self.ar_,
+            float(self.level_damping),
+            steps,
+            self.shift_anchor_,
         )
         return self.weekday_levels_[weekday_of(dates)] + deviation
 

@@ -21,6 +21,7 @@ from wfm.errors import InputError
 from wfm.forecast.base import Forecaster, register
 from wfm.forecast.baselines import SameSlotAverage
 from wfm.forecast.closures import MAX_FOLLOWER_RANK, closure_effects
+from wfm.forecast.level_shift import shift_anchor
 from wfm.forecast.slots import DAYS_PER_WEEK, fill_from_coarser, slot_table, wall_clock, weekday_of
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,10 @@ class TopDownCalendar(Forecaster):
     level_
         :math:`L` [contacts per day].
     long_level_
-        :math:`\bar L` [contacts per day].
+        :math:`\bar L` [contacts per day], times :math:`1 + a` after a persistent shift.
+    shift_anchor_
+        :math:`a`, the relative level after a persistent shift of the level over the
+        ``weekday_weeks`` weeks (:func:`~wfm.forecast.level_shift.shift_anchor`; 0: none).
     closure_effects_
         Backlog effect per follower rank (entry 0 is 1), see ``closure_effect``.
     weekday_index_
@@ -256,7 +260,7 @@ class TopDownCalendar(Forecaster):
         table = slot_table(y)
         self.backup_ = SameSlotAverage().fit(y, self.interval_minutes_)
         days = observed_days(table)
-        self.level_ = self.long_level_ = 0.0
+        self.level_ = self.long_level_ = self.shift_anchor_ = 0.0
         self.weekday_index_ = np.full(DAYS_PER_WEEK, np.nan)
         self.month_day_index_ = np.ones(DAYS_PER_MONTH + 1)
         self.closure_effects_ = np.ones(MAX_FOLLOWER_RANK + 1)
@@ -290,6 +294,11 @@ class TopDownCalendar(Forecaster):
         adjusted = deseasonalised / self.month_day_index_[month_day[usable]]
         self.level_ = float(adjusted[-self.level_days :].mean()) if len(adjusted) else 0.0
         self.long_level_ = float(adjusted[recent[usable]].mean()) if len(adjusted) else 0.0
+        if self.long_level_ > 0:
+            # A persistent step moves the long-run level the damping pulls towards.
+            relative = adjusted[recent[usable]] / self.long_level_ - 1.0
+            self.shift_anchor_ = shift_anchor(relative - relative.mean())
+            self.long_level_ *= 1.0 + self.shift_anchor_
         self.last_date_ = days.index[-1].to_datetime64().astype("datetime64[D]")
         self.open_weekdays_ = "".join("1" if d in set(weekday) else "0" for d in range(7))
 
