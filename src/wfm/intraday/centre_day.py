@@ -68,13 +68,11 @@ def day_update_priors(
     :func:`wfm.forecast.update_priors.learn_update_priors` on the history before ``day``
     with the model the planned ``forecast`` names per queue and the centre's stated closed
     dates (its opening hours'); empty (default priors) when the centre names no history
-    file or it does not exist. The centre's holidays
-    (:meth:`~wfm.forecast.holiday_effects.HolidayCalendar.for_centre`, as a plan's forecast
-    and ``wfm forecast --centre`` take them) are left out of the prior's history.
+    file or it does not exist. (A plan's forecast also learns the centre's holiday effects;
+    the planned forecast file does not say whether it did, so the prior does not.)
     """
     from wfm.data.history import read_history
     from wfm.forecast.after_closure import ClosureCalendar
-    from wfm.forecast.holiday_effects import HolidayCalendar
     from wfm.forecast.update_priors import learn_update_priors
 
     path = centre.resolve(centre.history) if centre.history else None
@@ -84,8 +82,7 @@ def day_update_priors(
     history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
     years = range(history.frame["interval_start"].min().year, day.year + 1)
     closures = ClosureCalendar.from_settings(centre.opening_hours_for(years).closed_dates)
-    holidays = HolidayCalendar.for_centre(centre, years)
-    return learn_update_priors(history, day, forecast, closures=closures, holidays=holidays)
+    return learn_update_priors(history, day, forecast, closures=closures)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,6 @@ def play_day(
 ) -> PlayedDay:
     """Play ``day`` of the sample centre up to ``as_of`` (see the module docstring)."""
     from wfm.forecast import forecast_history
-    from wfm.forecast.holiday_effects import HolidayCalendar
 
     history = read_history(
         centre.resolve(centre.history),
@@ -84,7 +83,6 @@ def play_day(
         horizon_days=1,
         opening_hours=centre.opening_hours_for(range(day.year - 2, day.year + 1)),
         model=forecast_model,
-        holidays=HolidayCalendar.for_centre(centre, range(day.year - 2, day.year + 1)),
         workers=1,
     )
     length = pd.Timedelta(minutes=history.interval_minutes)
