@@ -192,28 +192,36 @@ def _site_charts(forecast, rota, arrivals, states, agents, day, as_of) -> None:
                 "interval_minutes": centre.interval_minutes,
             }
             series = today_charts.site_agent_series(site_day.site.name)
-            st.altair_chart(
-                today_charts.day_lines(
-                    own,
-                    series,
-                    title="Agents",
-                    height=260,
-                    dashed=tuple(list(series.values())[-2:]),
-                    **clock,
-                ),
-                width="stretch",
+            _agent_and_contact_charts(
+                own, series, dashed_agents=tuple(list(series.values())[-2:]), clock=clock
             )
-            st.altair_chart(
-                today_charts.day_lines(
-                    own,
-                    today_charts.CONTACT_SERIES,
-                    title="Contacts per interval",
-                    height=220,
-                    dashed=today_charts.CONTACT_SERIES["offered_planned"],
-                    **clock,
-                ),
-                width="stretch",
-            )
+
+
+def _agent_and_contact_charts(own, agent_series, dashed_agents, clock):
+    """The day's agents (``agent_series``, ``dashed_agents`` drawn dashed) and contacts per
+    interval of one queue's ``own`` intervals, on ``clock`` (time zone and now)."""
+    st.altair_chart(
+        today_charts.day_lines(
+            own,
+            agent_series,
+            title="Agents",
+            height=260,
+            dashed=dashed_agents,
+            **clock,
+        ),
+        width="stretch",
+    )
+    st.altair_chart(
+        today_charts.day_lines(
+            own,
+            today_charts.CONTACT_SERIES,
+            title="Contacts per interval",
+            height=220,
+            dashed=today_charts.CONTACT_SERIES["offered_planned"],
+            **clock,
+        ),
+        width="stretch",
+    )
 
 
 def _now(forecast, rota_today, arrivals, day, as_of):
@@ -276,23 +284,7 @@ def live() -> None:
         queue = ui.queue_picker(sorted(intervals["queue"].unique()))
         own = intervals[intervals["queue"] == queue]
         clock = {"timezone": centre.timezone, "as_of": as_of}
-        st.altair_chart(
-            today_charts.day_lines(
-                own, today_charts.AGENT_SERIES, title="Agents", height=260, **clock
-            ),
-            width="stretch",
-        )
-        st.altair_chart(
-            today_charts.day_lines(
-                own,
-                today_charts.CONTACT_SERIES,
-                title="Contacts per interval",
-                height=220,
-                dashed=today_charts.CONTACT_SERIES["offered_planned"],
-                **clock,
-            ),
-            width="stretch",
-        )
+        _agent_and_contact_charts(own, today_charts.AGENT_SERIES, dashed_agents=None, clock=clock)
     left, right = st.columns([3, 2])
     left.subheader("Out of adherence now")
     if len(out):
