@@ -36,6 +36,29 @@ def missing_groups(header: Iterable[str], signature: Signature) -> list[Sequence
     return [group for group in signature if not any(normalise_name(c) in names for c in group)]
 
 
+def mapped_groups(
+    header: Iterable[str],
+    column_map: Mapping[str, str] | None,
+    signature: Signature,
+    canonical: Mapping[str, str] | None = None,
+) -> list[int]:
+    """Indices of the ``signature`` groups a ``--map FILE_COLUMN=WFM_COLUMN`` of a column
+    present in ``header`` stands in for (names compared normalised; ``canonical`` maps a
+    layout's file column to the wfm name it is mapped to, when they differ)."""
+    canonical = canonical or {}
+    present = {normalise_name(c) for c in header}
+    mapped = {
+        normalise_name(target)
+        for column, target in (column_map or {}).items()
+        if normalise_name(column) in present
+    }
+    return [
+        index
+        for index, group in enumerate(signature)
+        if any(canonical.get(normalise_name(c), normalise_name(c)) in mapped for c in group)
+    ]
+
+
 def guess_layout(
     header: Iterable[str], signatures: Mapping[str, Signature], *, besides: str
 ) -> str | None:

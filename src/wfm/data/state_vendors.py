@@ -210,20 +210,10 @@ def check_state_layout(
     contract) when they are another layout's, naming it
     (:func:`wfm.data.layout_guess.check_layout`); a column mapped with ``column_map``
     counts. Otherwise the reader's own message about the missing column follows."""
-    from wfm.data.layout_guess import check_layout
+    from wfm.data.layout_guess import check_layout, mapped_groups
 
     layout = "generic" if vendor is None else vendor_layout(vendor).name
-    present = {normalise_name(c) for c in columns}
-    mapped = {
-        normalise_name(target)
-        for column, target in (column_map or {}).items()
-        if normalise_name(column) in present
-    }
-    satisfied = [
-        index
-        for index, group in enumerate(STATE_SIGNATURES[layout])
-        if any(normalise_name(c) in mapped for c in group)
-    ]
+    satisfied = mapped_groups(columns, column_map, STATE_SIGNATURES[layout])
     check_layout(
         columns,
         layout,

@@ -71,20 +71,10 @@ class ContactLayout:
     ) -> None:
         """Refuse a file whose header lacks this layout's :attr:`signature`, naming the
         layout it looks like (:func:`wfm.data.layout_guess.check_layout`)."""
-        from wfm.data.layout_guess import check_layout
+        from wfm.data.layout_guess import check_layout, mapped_groups
 
         canonical_of = {normalise_name(v): k for k, v in self.file_columns.items()}
-        present = {normalise_name(c) for c in header}
-        mapped = {
-            normalise_name(target)
-            for column, target in (column_map or {}).items()
-            if normalise_name(column) in present
-        }
-        satisfied = [
-            index
-            for index, group in enumerate(self.signature)
-            if any(canonical_of.get(normalise_name(c), normalise_name(c)) in mapped for c in group)
-        ]
+        satisfied = mapped_groups(header, column_map, self.signature, canonical_of)
         names = " or ".join(f"'{c}'" for group in self.signature for c in group[:1])
         layouts = contact_layouts()
         check_layout(
