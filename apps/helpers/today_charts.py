@@ -59,29 +59,33 @@ def day_lines(
         .mark_rule(color="gray", strokeDash=[4, 4])
         .encode(x="time:T")
     )
-    lines = (
-        alt.Chart(long)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=alt.X("time:T", title=time_title, axis=alt.Axis(format="%H:%M")),
-            y=alt.Y("value:Q", title=title),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(
-                    domain=list(series.values()),
-                    range=[
-                        [5, 3] if label in dashed_labels else [1, 0] for label in series.values()
-                    ],
-                ),
-                legend=None,
+    encoding = {
+        "x": alt.X("time:T", title=time_title, axis=alt.Axis(format="%H:%M")),
+        "y": alt.Y("value:Q", title=title),
+        "color": alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        "strokeDash": alt.StrokeDash(
+            "series:N",
+            scale=alt.Scale(
+                domain=list(series.values()),
+                range=[[5, 3] if label in dashed_labels else [1, 0] for label in series.values()],
             ),
-            detail="segment:N",  # one line per run of consecutive intervals
-            tooltip=[
-                alt.Tooltip("time:T", format="%H:%M"),
-                "series:N",
-                alt.Tooltip("value:Q", format=".1f", title=title),
-            ],
+            legend=None,
+        ),
+        "detail": "segment:N",  # one line per run of consecutive intervals
+        "tooltip": [
+            alt.Tooltip("time:T", format="%H:%M"),
+            "series:N",
+            alt.Tooltip("value:Q", format=".1f", title=title),
+        ],
+    }
+    # The dashed series are drawn last, on top: a forecast as planned that the re-forecast
+    # follows closely stays visible over it instead of hiding under the solid line.
+    on_top = long["series"].isin(dashed_labels)
+    lines = alt.layer(
+        *(
+            alt.Chart(part).mark_line(interpolate="step-after").encode(**encoding)
+            for part in (long[~on_top], long[on_top])
+            if len(part)
         )
     )
     return (lines + now_rule).properties(height=height)
