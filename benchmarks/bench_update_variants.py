@@ -17,6 +17,17 @@ the rest-of-day WAPE per period; ``score-models`` updates several models' foreca
     python benchmarks/bench_update_variants.py cache --data bank --days 60 --out /tmp/b.pkl \
         --models top_down,root_profile,factor,weighted_same_slot
     python benchmarks/bench_update_variants.py score-models /tmp/b.pkl --test 20
+    python benchmarks/bench_update_variants.py cache --data bank --days 100 --out /tmp/b100.pkl
+    python benchmarks/bench_update_variants.py score-shape /tmp/b100.pkl --test 20 --earlier 40
+
+``score-shape`` (branch rodshape) scores Weinberg, Brown & Stroud's within-day update with
+a full residual covariance: the day's residuals on the root scale, ``sqrt(n + 1/4) -
+sqrt(f)``, Gaussian with the covariance of the cached days before it (Ledoit–Wolf or
+oracle-approximating shrinkage, ``shape_covariance.py``), the rest of the day their
+conditional mean given the morning's (per interval or on block sums), alone, shrunk
+towards the covariance wfm's learnt prior implies, with the day before's residuals, or
+combined with wfm's update; the first ``--days`` minus ``--test`` minus ``--earlier``
+cached days are history only.
 
 ``wfm`` (argmin over the grid, every hour) reproduces ``bench_forecast.py intraday``.
 Variants: the prior learnt at the update's clock time only (alone, or plus the every-hour
@@ -50,6 +61,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_forecast  # noqa: E402
+from shape_covariance import (  # noqa: E402
+    conditional_rest,
+    ledoit_wolf,
+    oracle_approximating,
+    root_residuals,
+)
 
 import wfm.forecast.engine as engine  # noqa: E402
 from wfm.forecast.intraday_update import (  # noqa: E402
@@ -561,6 +578,292 @@ def score_models(args) -> None:
     print(f"{time.process_time() - began:.0f} CPU-s")
 
 
+def _day_table(days: dict) -> dict:
+    """Queue -> date -> (clock minutes, forecast, actual) of each cached day."""
+    table: dict = {}
+    for target in sorted(days):
+        for grid_index, forecast, actual, rows in days[target]:
+            queue = str(rows["queue"].iloc[0])
+            clock = (grid_index - grid_index.normalize()).total_seconds().to_numpy() / 60
+            table.setdefault(queue, {})[target] = (clock, forecast, actual, grid_index, rows)
+    return table
+
+
+def _shape_history(mine: dict, target, history_days: int, same_weekday: bool, clock):
+    """Root-scale residual vectors (n, p) of the cached days before ``target`` on ``clock``."""
+    earlier = [d for d in sorted(mine) if d < target]
+    if same_weekday:
+        earlier = [d for d in earlier if d.weekday() == target.weekday()]
+    vectors = []
+    for d in reversed(earlier):
+        c, f, a, _, _ = mine[d]
+        if len(c) != len(clock) or not np.array_equal(c, clock):
+            continue
+        r = root_residuals(a, f)
+        if not np.isfinite(r).all() or not (f > 0).all():
+            continue
+        vectors.append(r)
+        if len(vectors) >= history_days:
+            break
+    return np.array(vectors)
+
+
+def _with_yesterday(mine: dict, target, history_days: int, clock):
+    """``(pairs (n, 2p), yesterday (p,))``: each past day's residuals after the day before's.
+
+    ``yesterday`` is the residual vector of the cached day before ``target`` (None when it
+    is missing or on another clock grid).
+    """
+
+    def residuals(d):
+        c, f, a, _, _ = mine[d]
+        if len(c) != len(clock) or not np.array_equal(c, clock) or not (f > 0).all():
+            return None
+        r = root_residuals(a, f)
+        return r if np.isfinite(r).all() else None
+
+    ordered = sorted(d for d in mine if d <= target)
+    previous = dict(zip(ordered[1:], ordered[:-1], strict=True))
+    pairs = []
+    for d in reversed(ordered[:-1]):
+        if d not in previous:
+            continue
+        now, before = residuals(d), residuals(previous[d])
+        if now is not None and before is not None:
+            pairs.append(np.concatenate([before, now]))
+        if len(pairs) >= history_days:
+            break
+    yesterday = residuals(previous[target]) if target in previous else None
+    return np.array(pairs), yesterday
+
+
+SHAPE_VARIANTS = {
+    **{f"WBS conditional, LW, last {n} days": dict(n=n) for n in (10, 20, 30, 40)},
+    "WBS conditional, LW, last 40 days, centred": dict(n=40, centred=True),
+    "WBS conditional, OAS, last 40 days": dict(n=40, estimator="oas"),
+    "WBS conditional, OAS, last 20 days": dict(n=20, estimator="oas"),
+    "WBS conditional, LW, same weekday, last 8": dict(n=8, weekday=True),
+    **{
+        f"WBS conditional, LW, last {n} days, {b * 5}-min morning sums": dict(n=n, block=b)
+        for n in (20, 40)
+        for b in (6, 12)
+    },
+    "WBS conditional, LW, 40 days, noise x2": dict(n=40, noise=0.5),
+    "WBS conditional, LW, 40 days, 30-min sums, noise x2": dict(n=40, block=6, noise=0.5),
+    "wfm total, WBS 40-day shape": dict(n=40, shape_only=True),
+    "wfm total, WBS 40-day 30-min-sums shape": dict(n=40, block=6, shape_only=True),
+    **{
+        f"40-day covariance shrunk {w:.0%} towards wfm's prior{', 30-min sums' if b > 1 else ''}": dict(
+            n=40, towards=w, block=b
+        )
+        for w in (0.5, 0.75, 0.9)
+        for b in (1, 6)
+    },
+    "wfm's prior covariance alone (root scale)": dict(n=40, towards=1.0),
+    **{f"30-min block covariance, LW, last {n} days": dict(n=n, coarse=6) for n in (20, 40)},
+    "60-min block covariance, LW, last 40 days": dict(n=40, coarse=12),
+    **{
+        f"{b * 5}-min blocks of yesterday and this morning, LW, last 40 days": dict(
+            n=40, coarse=b, yesterday=True
+        )
+        for b in (6, 12)
+    },
+    "60-min blocks of yesterday and this morning, mean with wfm": dict(
+        n=40, coarse=12, yesterday=True, blend=0.5
+    ),
+    **{
+        f"30-min block covariance shrunk {w:.0%} towards wfm's prior": dict(
+            n=40, coarse=6, towards=w
+        )
+        for w in (0.25, 0.5, 0.75)
+    },
+    "mean of wfm and WBS 40 days": dict(n=40, blend=0.5),
+    "mean of wfm and WBS 40 days, 30-min sums": dict(n=40, block=6, blend=0.5),
+}
+
+
+def score_shape(args) -> None:
+    """Weinberg et al.'s within-day update with a full, shrunk residual covariance."""
+    days = pickle.loads(Path(args.cache).read_bytes())
+    dates = sorted(days)
+    scored = dates[-(args.test + args.earlier) :]
+    periods = {"earlier": scored[: args.earlier], "test": scored[args.earlier :]}
+    table = _day_table(days)
+    variants = {"no update": None, "wfm": "wfm", **SHAPE_VARIANTS, "oracle": "oracle"}
+    if args.only:
+        variants = {
+            k: v
+            for k, v in variants.items()
+            if k in ("no update", "wfm") or any(w in k for w in args.only.split(","))
+        }
+    began = time.process_time()
+    sums: dict = {}
+    shrink_seen: dict = {}
+    for period, chosen in periods.items():
+        for target in chosen:
+            for mine in table.values():
+                if target not in mine:
+                    continue
+                clock, forecast, actual, grid_index, rows = mine[target]
+                prior = _learnt(rows)[0]
+                minutes = int((grid_index[1] - grid_index[0]).total_seconds() // 60)
+                morning = pd.Series(actual, index=grid_index)
+                covariances: dict = {}
+                for clock_time in CLOCKS:
+                    as_of = pd.Timestamp(dt.datetime.combine(target, clock_time)).tz_localize(
+                        grid_index.tz
+                    )
+                    ended = np.asarray(grid_index + pd.Timedelta(minutes=minutes) <= as_of)
+                    rest = np.asarray(grid_index >= as_of)
+                    seen = ended & np.isfinite(actual) & (forecast > 0)
+                    wfm_new = update_rest_of_day_state(
+                        forecast, grid_index, morning, as_of, minutes, prior
+                    )[0]
+                    residual = root_residuals(actual, forecast)
+                    for name, spec in variants.items():
+                        if spec is None:
+                            new = forecast
+                        elif spec == "wfm":
+                            new = wfm_new
+                        elif spec == "oracle":
+                            new = forecast * np.nansum(actual[rest]) / forecast[rest].sum()
+                        else:
+                            key = (
+                                spec["n"],
+                                spec.get("weekday", False),
+                                spec.get("centred", False),
+                                spec.get("estimator", "lw"),
+                            )
+                            if key not in covariances:
+                                past = _shape_history(mine, target, key[0], key[1], clock)
+                                if len(past) < 2:
+                                    covariances[key] = None
+                                else:
+                                    shrink = (
+                                        oracle_approximating if key[3] == "oas" else ledoit_wolf
+                                    )
+                                    cov, rho = shrink(past, centred=key[2])
+                                    shrink_seen.setdefault(name, []).append((len(past), rho))
+                                    covariances[key] = cov
+                                    covariances[key + ("raw",)] = past.T @ past / len(past)
+                            cov = covariances[key]
+                            if cov is None:
+                                new = forecast
+                            else:
+                                noise = spec.get("noise", 0.25)
+                                signal = cov - 0.25 * np.eye(len(cov))
+                                if "towards" in spec:
+                                    # the filter's prior on the root scale: r ~ sqrt(f) e / 2
+                                    level, recent, constant = (
+                                        prior.level_sd,
+                                        prior.recent_sd,
+                                        prior.recent_minutes,
+                                    )
+                                    gap = np.abs(clock[:, None] - clock[None, :])
+                                    target_cov = (
+                                        np.sqrt(np.outer(forecast, forecast))
+                                        / 4
+                                        * (level**2 + recent**2 * np.exp(-gap / constant))
+                                    )
+                                    raw = covariances[key + ("raw",)] - 0.25 * np.eye(len(cov))
+                                    weight = spec["towards"]
+                                    signal = (1 - weight) * raw + weight * target_cov
+                                if "coarse" in spec:
+                                    size = spec["coarse"]
+                                    blocks = np.arange(len(clock)) // size
+                                    summing = np.zeros((blocks[-1] + 1, len(clock)))
+                                    summing[blocks, np.arange(len(clock))] = 1.0
+                                    past = _shape_history(mine, target, key[0], key[1], clock)
+                                    coarse = past @ summing.T
+                                    noise_c = 0.25 * summing.sum(axis=1)
+                                    if "towards" in spec:
+                                        raw_c = coarse.T @ coarse / len(coarse)
+                                        signal_c = (1 - spec["towards"]) * (
+                                            raw_c - np.diag(noise_c)
+                                        ) + spec["towards"] * (summing @ target_cov @ summing.T)
+                                    else:
+                                        signal_c = ledoit_wolf(coarse, centred=False)[0] - np.diag(
+                                            noise_c
+                                        )
+                                    seen_c = (summing @ seen) == summing.sum(axis=1)
+                                    fill = np.where(seen, residual, 0.0)
+                                    pairs, yesterday = (
+                                        _with_yesterday(mine, target, key[0], clock)
+                                        if spec.get("yesterday")
+                                        else (None, None)
+                                    )
+                                    if yesterday is not None and len(pairs) >= 2:
+                                        # total covariance (noise included) of the day
+                                        # before's blocks and the day's
+                                        q, width = len(noise_c), len(clock)
+                                        both = np.concatenate(
+                                            [
+                                                pairs[:, :width] @ summing.T,
+                                                pairs[:, width:] @ summing.T,
+                                            ],
+                                            axis=1,
+                                        )
+                                        joint = ledoit_wolf(both, centred=False)[0]
+                                        block_rest = conditional_rest(
+                                            joint,
+                                            np.concatenate([np.ones(q, bool), seen_c]),
+                                            np.concatenate(
+                                                [summing @ yesterday, (summing @ fill)[seen_c]]
+                                            ),
+                                            noise_variance=0.0,
+                                        )[q:]
+                                    else:
+                                        # noise only on the seen blocks' diagonal
+                                        block_rest = conditional_rest(
+                                            signal_c + np.diag(noise_c),
+                                            seen_c,
+                                            (summing @ fill)[seen_c],
+                                            noise_variance=0.0,
+                                        )
+                                    expected = np.where(seen, 0.0, (summing.T @ block_rest) / size)
+                                else:
+                                    expected = conditional_rest(
+                                        signal,
+                                        seen,
+                                        residual[seen],
+                                        block_size=spec.get("block", 1),
+                                        noise_variance=noise,
+                                    )
+                                wbs = np.where(
+                                    seen,
+                                    forecast,
+                                    np.maximum(np.sqrt(forecast) + expected, 0.0) ** 2,
+                                )
+                                if spec.get("shape_only"):
+                                    top = wbs[rest].sum()
+                                    new = wfm_new.copy()
+                                    if top > 0:
+                                        new[rest] = wbs[rest] * wfm_new[rest].sum() / top
+                                elif "blend" in spec:
+                                    new = (1 - spec["blend"]) * wfm_new + spec["blend"] * wbs
+                                else:
+                                    new = wbs
+                        entry = sums.setdefault((name, period, clock_time), [0.0, 0.0])
+                        entry[0] += np.nansum(np.abs(actual[rest] - new[rest]))
+                        entry[1] += np.nansum(actual[rest])
+    heads = [f"{p} {c:%H:%M}" for p in periods for c in CLOCKS]
+    print(
+        f"{args.cache}: "
+        + ", ".join(f"{p} {len(d)} days {d[0]} .. {d[-1]}" for p, d in periods.items() if d)
+    )
+    print("| variant | " + " | ".join(heads) + " |")
+    for name in variants:
+        cells = [sums.get((name, p, c), [0.0, 0.0]) for p in periods for c in CLOCKS]
+        print(f"| {name} | " + " | ".join(f"{e / n:.4f}" if n else "" for e, n in cells) + " |")
+    for name, values in shrink_seen.items():
+        counts, rhos = np.array(values).T
+        print(
+            f"{name}: {len(values)} fits, days {counts.min():.0f}-{counts.max():.0f}, "
+            f"intensity median {np.median(rhos):.3f} (min {rhos.min():.3f}, max {rhos.max():.3f})"
+        )
+    print(f"{time.process_time() - began:.0f} CPU-s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -583,6 +886,12 @@ def main() -> None:
     several.add_argument("cache")
     several.add_argument("--test", type=int, default=20)
     several.set_defaults(run=score_models)
+    shape = commands.add_parser("score-shape")
+    shape.add_argument("cache")
+    shape.add_argument("--test", type=int, default=20)
+    shape.add_argument("--earlier", type=int, default=40, help="days scored before the test")
+    shape.add_argument("--only", default="", help="variants whose name contains one of these")
+    shape.set_defaults(run=score_shape)
     args = parser.parse_args()
     args.run(args)
 
