@@ -434,11 +434,13 @@ def rota_command_inputs(
 ):
     """What a rota command starts from: the output folder (checked first), the centre with
     the solver options applied to its scheduling settings, the requirements read for a rota
-    (:func:`wfm.plan.chain.load_rota_requirements`) and the centre's staffing groups
+    (:func:`wfm.plan.chain.rota_requirements`; every queue in the centre file,
+    :func:`check_queues_in_centre`) and the centre's staffing groups
     (:func:`wfm.plan.groups.staffing_groups`: the agents, read and checked before any work)."""
     from wfm.config import load_centre
+    from wfm.data.output_files import read_requirements
     from wfm.plan.centre_rota import with_settings
-    from wfm.plan.chain import load_rota_requirements, load_shift_demand
+    from wfm.plan.chain import load_shift_demand, rota_requirements
     from wfm.plan.groups import staffing_groups
 
     out_dir = output_folder(args.output, subfolders=("calendars",))
@@ -455,7 +457,12 @@ def rota_command_inputs(
     if centre.shift_demand is not None:
         load_shift_demand(centre)  # a bad file stops here, before any solve
     centre = with_settings(centre, scheduling_settings(centre, args))
-    requirements = load_rota_requirements(requirements_path, centre)
+    read = (
+        None if requirements_path is None else read_requirements(requirements_path, centre.timezone)
+    )
+    if read is not None:  # a queue the centre lacks would drop out of the projected service
+        check_queues_in_centre(read["queue"].unique(), centre, args.centre, requirements_path)
+    requirements = rota_requirements(read, centre)
     return out_dir, centre, requirements, staffing_groups(centre)
 
 

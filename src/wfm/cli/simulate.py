@@ -8,6 +8,7 @@ from wfm.cli.common import (
     EXIT_OK,
     add_interval_minutes_option,
     centre_and_timezone,
+    check_queues_in_centre,
     interval_minutes_of,
     number,
     output_file,
@@ -94,18 +95,14 @@ DEFAULT_ANSWER_SECONDS = 20.0
 
 def answer_thresholds(answer_seconds, centre, queues) -> dict[str, float]:
     """Answer threshold per queue [seconds]: ``--answer-seconds`` for all, else each queue's
-    from the centre (the default for a queue the centre does not name), else the default."""
-    by_queue = (
-        {queue.name: float(queue.answer_threshold_seconds) for queue in centre.queues}
-        if centre is not None
-        else {}
-    )
-    return {
-        str(queue): float(answer_seconds)
-        if answer_seconds is not None
-        else by_queue.get(str(queue), DEFAULT_ANSWER_SECONDS)
-        for queue in queues
-    }
+    from the centre (which must name every queue: :func:`check_queues_in_centre`), else the
+    default."""
+    if answer_seconds is not None:
+        return {str(queue): float(answer_seconds) for queue in queues}
+    if centre is None:
+        return {str(queue): DEFAULT_ANSWER_SECONDS for queue in queues}
+    by_queue = {queue.name: float(queue.answer_threshold_seconds) for queue in centre.queues}
+    return {str(queue): by_queue[str(queue)] for queue in queues}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
     output = output_file(args.output)
     definition = parse_definition(args.sl_definition)
     requirements = read_requirements(args.requirements, timezone)
+    if centre is not None:  # each queue's threshold comes from the centre file
+        check_queues_in_centre(
+            requirements["queue"].unique(), centre, args.centre, args.requirements
+        )
     thresholds = answer_thresholds(args.answer_seconds, centre, requirements["queue"].unique())
     interval_minutes = interval_minutes_of(args, requirements, str(args.requirements))
     parts = []

@@ -183,13 +183,21 @@ def no_interval_requirements(centre: Centre) -> pd.DataFrame:
 
 
 def load_rota_requirements(path: str | Path | None, centre: Centre) -> pd.DataFrame:
-    """A requirements CSV (from ``wfm staff`` or ``wfm plan``) read for a rota of ``centre``:
-    local times in the centre's zone, and each queue's shrinkage from the centre file where
-    the file carries none (a file written before the column existed). ``None``: no interval
+    """A requirements CSV (from ``wfm staff`` or ``wfm plan``) read for a rota of ``centre``
+    (:func:`rota_requirements`); local times in the centre's zone. ``None``: no interval
     requirements (the demand is the centre's shift demand)."""
-    if path is None:  # demand given per day and shift type only (centre.shift_demand)
+    return rota_requirements(
+        None if path is None else read_requirements(path, centre.timezone), centre
+    )
+
+
+def rota_requirements(requirements: pd.DataFrame | None, centre: Centre) -> pd.DataFrame:
+    """Requirements read from a file made ready for a rota of ``centre``: each queue's
+    shrinkage from the centre file where the file carries none (a file written before the
+    column existed). ``None``: no interval requirements (the demand is the centre's shift
+    demand)."""
+    if requirements is None:  # demand given per day and shift type only (centre.shift_demand)
         return no_interval_requirements(centre)
-    requirements = read_requirements(path, centre.timezone)
     if "shrinkage_fraction" not in requirements:
         requirements = requirements.assign(
             shrinkage_fraction=requirements["queue"].map(centre.shrinkage_for)
