@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +23,7 @@ from wfm.capacity.inputs import CapacityInputs
 from wfm.capacity.planner import CapacityPlan, monthly_view
 from wfm.data.infinite_cells import spreadsheet_values
 from wfm.data.io import write_files_atomic
+from wfm.data.reproducible_files import creation_time, workbook_bytes
 
 #: Columns of the scenarios compared side by side (the report and the app's Capacity page).
 COMPARISON_COLUMNS = (
@@ -381,9 +381,8 @@ def capacity_workbook_bytes(
         lambda v: json.dumps(v, default=str) if not isinstance(v, str) else v
     )
     sheet("Assumptions", flat)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    # SOURCE_DATE_EPOCH, else the first week planned: the same plan gives the same bytes
+    return workbook_bytes(book, creation_time(pd.Timestamp(inputs.first_week, tz="UTC")))
 
 
 def _cell(value):

@@ -114,7 +114,12 @@ def configure_logging(debug: bool) -> None:
 def check_common_options(args) -> None:
     """Options several commands share, checked once before any file is read, so that the
     message names the option: an unknown ``--timezone`` is the option's fault, not that of
-    the file read in it; a value out of its range (:func:`check_bounded_options`)."""
+    the file read in it; a value out of its range (:func:`check_bounded_options`); a
+    malformed ``SOURCE_DATE_EPOCH`` (before numpy's f2py, imported with scipy, trips on it).
+    """
+    from wfm.data.reproducible_files import source_date_epoch
+
+    source_date_epoch()
     check_bounded_options(args)
     definition = getattr(args, "sl_definition", None)
     if isinstance(definition, str):

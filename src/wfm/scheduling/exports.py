@@ -7,6 +7,8 @@ mail clients import. :func:`rota_export_files` builds both for a whole rota (so 
 caller can add them to one atomic write) and :func:`write_rota_exports` writes them.
 
 Excel needs the optional ``openpyxl`` package; the calendar is plain text written here.
+Both are reproducible: the time they say they were made is ``SOURCE_DATE_EPOCH``, else the
+rota's first day (:func:`rota_creation_time`), never the clock.
 
 References
 ----------
@@ -17,7 +19,6 @@ References
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import logging
 import re
@@ -30,6 +31,7 @@ import pandas as pd
 from wfm.config import SchedulingSettings
 from wfm.data.infinite_cells import spreadsheet_values
 from wfm.data.io import write_files_atomic
+from wfm.data.reproducible_files import creation_time, first_day, workbook_bytes
 from wfm.data.schemas import OFF_PHONE_ACTIVITIES as OFF_PHONE
 from wfm.data.schemas import Agent
 from wfm.errors import WfmError
@@ -317,6 +319,13 @@ def _write_sheet(book, title: str, frame: pd.DataFrame) -> None:
         sheet.append([cell(value, number_format) for value, number_format in row])
 
 
+def rota_creation_time(rota: pd.DataFrame) -> pd.Timestamp:
+    """When a rota's files say they were made [UTC]: ``SOURCE_DATE_EPOCH`` when set, else
+    midnight UTC of the rota's first day (:mod:`wfm.data.reproducible_files`), never the
+    clock, so the same rota gives the same bytes."""
+    return creation_time(first_day(rota["start"]))
+
+
 def rota_excel_bytes(
     rota: pd.DataFrame,
     agents: Sequence[Agent],
@@ -378,9 +387,7 @@ def rota_excel_bytes(
     _write_sheet(book, SUMMARY_SHEET, summary)
     for team in teams:
         _write_sheet(book, names[team], table.loc[table["team"] == team, team_columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book, rota_creation_time(rota))
 
 
 def rota_to_excel(
@@ -515,7 +522,8 @@ def rota_to_icalendar(
         Also a VEVENT for each break and lunch (coaching, meetings and training always have
         one, and the shift's description lists them under "Activities").
     dtstamp
-        When the calendar was made (``DTSTAMP``); default now. Fix it for reproducible files.
+        When the calendar was made (``DTSTAMP``); default :func:`rota_creation_time`, so
+        the same rota gives the same file.
     calendar_name
         ``X-WR-CALNAME``; default ``Rota <agent_id>``.
     uid_domain
@@ -537,7 +545,7 @@ def rota_to_icalendar(
         raise WfmError(
             f"agent '{agent_id}' has no shifts in the rota, so there is no calendar to write"
         )
-    stamp = pd.Timestamp.now(tz="UTC") if dtstamp is None else pd.Timestamp(dtstamp)
+    stamp = rota_creation_time(rota) if dtstamp is None else pd.Timestamp(dtstamp)
     return _calendar(
         label_shifts(mine, timezone),
         str(agent_id),
@@ -678,7 +686,7 @@ def rota_export_files(
             unpaid_activities=unpaid_activities,
             agent_timezones=agent_timezones,
         )
-    stamp = pd.Timestamp.now(tz="UTC").floor("s") if dtstamp is None else pd.Timestamp(dtstamp)
+    stamp = rota_creation_time(rota) if dtstamp is None else pd.Timestamp(dtstamp)
     zones = agent_zones(rota, timezone, agent_timezones)
     ids = rota["agent_id"].astype(str)
     by_agent = {
