@@ -8,12 +8,10 @@ read) is :func:`wfm.data.contacts.read_contacts`; the measures are
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from helpers import ui
+from helpers.uploaded_files import read_uploaded
 from wfm.data.io import frame_to_csv_text
 
 
@@ -46,16 +44,15 @@ def contact_quality_section(ws, centre) -> None:
     if upload is None:
         return
     with ui.friendly_errors():
-        with tempfile.TemporaryDirectory(prefix="wfm-contacts-") as folder:
-            path = Path(folder) / upload.name
-            path.write_bytes(upload.getvalue())
-            contacts, problems = read_contacts(
-                path,
-                contact_layout(layout),
-                timezone=centre.timezone,
-                extras=True,
-                salt=store_salt(ws.url),
-            )
+        contacts, problems = read_uploaded(
+            upload.name,
+            upload.getvalue(),
+            read_contacts,
+            contact_layout(layout),
+            timezone=centre.timezone,
+            extras=True,
+            salt=store_salt(ws.url),
+        )
         for line in problems.lines():
             st.warning(line, icon=":material/warning:")
         teams = {agent.agent_id: agent.team for agent in ws.agents()}

@@ -9,12 +9,11 @@ is valid; a file that cannot become a history says why, never a green box over n
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 
 from helpers import ui
+from helpers.uploaded_files import read_uploaded
 from wfm.data import mapping, upload_history
 from wfm.data.handle_time import MAX_AHT_SECONDS, AhtAssumption, aht_profile_from_frame
 from wfm.data.history import no_queue_column_note
@@ -292,20 +291,19 @@ def contacts_upload_section(ws, centre, timezone: str) -> None:
     thresholds = {q.name: q.answer_threshold_seconds for q in centre.queues}
 
     def work():
-        with tempfile.TemporaryDirectory(prefix="wfm-contacts-") as folder:
-            path = Path(folder) / upload.name
-            path.write_bytes(content)
-            bar = st.progress(0.0, text="Counting contacts")
-            result = import_contacts(
-                path,
-                layout=layout,
-                timezone=timezone,
-                interval_minutes=centre.interval_minutes,
-                answer_threshold_seconds=thresholds or 20.0,
-                progress=lambda done, text: bar.progress(min(done, 1.0), text=text),
-            )
-            bar.empty()
-            return result
+        bar = st.progress(0.0, text="Counting contacts")
+        result = read_uploaded(
+            upload.name,
+            content,
+            import_contacts,
+            layout=layout,
+            timezone=timezone,
+            interval_minutes=centre.interval_minutes,
+            answer_threshold_seconds=thresholds or 20.0,
+            progress=lambda done, text: bar.progress(min(done, 1.0), text=text),
+        )
+        bar.empty()
+        return result
 
     key = json.dumps(["contacts", upload.file_id, layout, timezone])
     status, result = _remember(key, work)

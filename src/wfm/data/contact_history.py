@@ -299,6 +299,7 @@ def import_contacts(
     outcome_map: Mapping[str, str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,
+    source: str | None = None,
 ) -> ContactImport:
     """Read a per-contact export and turn it into an interval history with patience.
 
@@ -325,6 +326,9 @@ def import_contacts(
         Rows read at a time.
     progress
         ``progress(fraction_done, message)``.
+    source
+        The file's name in messages and in the history (default ``path``): an upload's own
+        name, not the temporary copy read.
 
     Returns
     -------
@@ -340,7 +344,8 @@ def import_contacts(
     """
     from wfm.data.vendors import contact_layout
 
-    check_interval_minutes(interval_minutes, str(path))
+    source = str(path) if source is None else source
+    check_interval_minutes(interval_minutes, source)
     contacts, problems = read_contacts(
         path,
         contact_layout(layout),
@@ -350,6 +355,7 @@ def import_contacts(
         outcome_map=outcome_map,
         chunk_rows=chunk_rows,
         progress=scaled(progress, 0.0, 0.9),
+        source=source,
     )
     frame, patience = intervals_from_contacts(
         contacts,
@@ -362,7 +368,7 @@ def import_contacts(
         frame=frame,
         interval_minutes=int(interval_minutes),
         timezone=contacts.timezone,
-        source=str(path),
+        source=source,
     )
     return ContactImport(history, patience, problems, int(len(contacts)))
 

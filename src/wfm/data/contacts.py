@@ -103,6 +103,7 @@ def read_contacts(
     progress: ProgressCallback | None = None,
     extras: bool = False,
     salt: bytes | None = None,
+    source: str | None = None,
 ) -> tuple[ContactArrays, ContactProblems]:
     """Read a per-contact file in chunks into :class:`ContactArrays`, excluding bad rows.
 
@@ -132,6 +133,9 @@ def read_contacts(
     salt
         The per-install salt (:func:`wfm.store.privacy.store_salt`); required when
         ``extras`` and the file has customer ids.
+    source
+        The file's name in messages (default ``path``): an upload's own name, not the
+        temporary copy read.
 
     Returns
     -------
@@ -147,7 +151,7 @@ def read_contacts(
         zone, or has no good contact at all.
     """
     path = Path(path)
-    source = str(path)
+    source = str(path) if source is None else source
     if timezone is not None:
         check_timezone(timezone, source)
     progress = progress or no_progress
