@@ -1,7 +1,9 @@
 """Benchmark: staffing a year of 15-minute intervals to 80/20 with an occupancy cap and shrinkage.
 
 35,040 intervals, 1–2,000 contacts per interval, AHT 120–900 s (seeded). Prints the median
-wall time of `compute_requirements` over several runs.
+wall time of `compute_requirements` over several runs, and the CPU time of Erlang B and the
+service level at the input limit of a billion agents (tests/staffing/test_erlang_many_agents.py
+counts its recursion steps; the time is measured here, not asserted in a test).
 
     python benchmarks/bench_staffing.py [--repeats 5]
 """
@@ -65,6 +67,25 @@ def main() -> None:
     print(
         f"  with per-interval shrinkage from 3 components and a weekday x time-of-day profile: "
         f"median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f})"
+    )
+    billion_agents(args.repeats)
+
+
+def billion_agents(repeats: int) -> None:
+    """CPU time [s] of Erlang B for a billion agents (the input limit, once a billion
+    recursion steps: minutes) and of the service level at that many agents."""
+    from wfm.staffing import service_level
+    from wfm.staffing.erlang import erlang_b
+
+    times = []
+    for _ in range(repeats):
+        began = time.process_time()
+        erlang_b(np.array([10**9, 10**9, 12]), np.array([5.0, 9e8, 10.0]))
+        service_level(10**9, 40.0, 300.0, 20.0)
+        times.append(time.process_time() - began)
+    print(
+        f"Erlang B and service level at 10^9 agents: median {statistics.median(times):.3f} CPU-s "
+        f"(min {min(times):.3f}, max {max(times):.3f}, {repeats} runs)"
     )
 
 
