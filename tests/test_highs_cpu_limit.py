@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from cpu_limit_helpers import burn_cpu, sleep_twice
 from wfm import highs_cpu_limit
 from wfm.highs_cpu_limit import CpuInterrupt, cpu_limit
 from wfm.highs_solver import new_highs
@@ -119,13 +120,6 @@ def test_a_search_deadline_in_cpu_time_stops_the_call(monkeypatch):
     assert time.thread_time() - started < 5.0
 
 
-def burn_cpu(seconds: float) -> None:
-    """Spend ``seconds`` of this thread's CPU time (a busy loop)."""
-    until = time.thread_time() + seconds
-    while time.thread_time() < until:
-        pass
-
-
 def limited_market_split(budget_seconds: float, before_run) -> tuple[CpuInterrupt, str]:
     """Solve a market split (node limit 200) under ``cpu_limit(budget_seconds)``, calling
     ``before_run()`` inside the limit first; the interrupt and HiGHS's model status."""
@@ -146,7 +140,7 @@ def test_a_sleeping_process_does_not_spend_the_budget_a_busy_one_does():
     budget whole; CPU time this process spends uses it up."""
     budget = 0.3
     started = time.perf_counter()
-    slept, status = limited_market_split(budget, lambda: time.sleep(2 * budget))
+    slept, status = limited_market_split(budget, sleep_twice(budget))
     assert time.perf_counter() - started >= 2 * budget  # the wall passed the budget...
     assert not slept.fired and status != "kTimeLimit"  # ...and the limit did not fire
     assert slept.calls > 0  # the callbacks did read the clock

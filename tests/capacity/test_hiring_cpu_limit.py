@@ -3,41 +3,16 @@ process kept off the CPU (here: asleep) for longer than the limit still gets its
 
 from __future__ import annotations
 
-import contextlib
-import time
-
 import numpy as np
 import pytest
 
 import wfm.capacity.hiring as hiring
+from cpu_limit_helpers import burn_cpu, limit_that_first, sleep_twice
 from wfm.capacity.settings import AttritionSettings, CostSettings, HiringSettings
 from wfm.capacity.supply import hire_curve
-from wfm.highs_cpu_limit import WALL_BACKSTOP_FACTOR, cpu_limit
+from wfm.highs_cpu_limit import WALL_BACKSTOP_FACTOR
 
 BUDGET_SECONDS = 0.3
-
-
-def burn_cpu(seconds: float) -> None:
-    until = time.thread_time() + seconds
-    while time.thread_time() < until:
-        pass
-
-
-def limit_that_first(monkeypatch, before_run) -> list:
-    """Give the optimiser a CPU budget of BUDGET_SECONDS and run ``before_run()`` inside its
-    limit, before HiGHS starts; the list receives each limit's (interrupt, wall limit)."""
-    seen = []
-
-    @contextlib.contextmanager
-    def limit(highs, cpu_seconds):
-        with cpu_limit(highs, cpu_seconds) as interrupt:
-            seen.append((interrupt, highs.getOptionValue("time_limit")[1]))
-            before_run()
-            yield interrupt
-
-    monkeypatch.setattr(hiring, "SAFETY_CPU_SECONDS", BUDGET_SECONDS)
-    monkeypatch.setattr(hiring, "cpu_limit", limit)
-    return seen
 
 
 def peak_plan() -> hiring.HiringPlan:
@@ -59,7 +34,9 @@ def peak_plan() -> hiring.HiringPlan:
 
 def test_a_sleeping_optimiser_keeps_its_budget_and_its_plan(monkeypatch):
     free = peak_plan()
-    seen = limit_that_first(monkeypatch, lambda: time.sleep(2 * BUDGET_SECONDS))
+    seen = limit_that_first(
+        monkeypatch, hiring, sleep_twice(BUDGET_SECONDS), budget_seconds=BUDGET_SECONDS
+    )
     slept = peak_plan()
     assert len(seen) == 1  # the optimiser's one solve went through the CPU-time limit
     interrupt, wall_limit = seen[0]
@@ -71,6 +48,8 @@ def test_a_sleeping_optimiser_keeps_its_budget_and_its_plan(monkeypatch):
 
 
 def test_cpu_time_spent_does_stop_the_optimiser(monkeypatch):
-    seen = limit_that_first(monkeypatch, lambda: burn_cpu(1.5 * BUDGET_SECONDS))
+    seen = limit_that_first(
+        monkeypatch, hiring, lambda: burn_cpu(1.5 * BUDGET_SECONDS), budget_seconds=BUDGET_SECONDS
+    )
     plan = peak_plan()
     assert seen[0][0].fired and plan.status == "time limit"

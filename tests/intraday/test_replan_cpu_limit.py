@@ -3,15 +3,13 @@ off the CPU (here: asleep) for longer than the limit still gets the same suggest
 
 from __future__ import annotations
 
-import contextlib
-import time
-
 import pandas as pd
 import pytest
 
 import wfm.intraday.replan_milp as replan_milp
+from cpu_limit_helpers import burn_cpu, limit_that_first, sleep_twice
 from wfm.config import load_centre
-from wfm.highs_cpu_limit import WALL_BACKSTOP_FACTOR, cpu_limit
+from wfm.highs_cpu_limit import WALL_BACKSTOP_FACTOR
 from wfm.intraday.replan import replan_day
 from wfm.intraday.replan_settings import ReplanSettings
 
@@ -35,29 +33,6 @@ def shift(agent: str, start: str, break_at: str, end: str) -> list[dict]:
     ]
 
 
-def burn_cpu(seconds: float) -> None:
-    until = time.thread_time() + seconds
-    while time.thread_time() < until:
-        pass
-
-
-def limit_that_first(monkeypatch, before_run) -> list:
-    """Give the re-plan a CPU budget of BUDGET_SECONDS and run ``before_run()`` inside its
-    limit, before HiGHS starts; the list receives each limit's (interrupt, wall limit)."""
-    seen = []
-
-    @contextlib.contextmanager
-    def limit(highs, cpu_seconds):
-        with cpu_limit(highs, cpu_seconds) as interrupt:
-            seen.append((interrupt, highs.getOptionValue("time_limit")[1]))
-            before_run()
-            yield interrupt
-
-    monkeypatch.setattr(replan_milp, "SAFETY_CPU_SECONDS", BUDGET_SECONDS)
-    monkeypatch.setattr(replan_milp, "cpu_limit", limit)
-    return seen
-
-
 def replan():
     """Two agents, a's break in a 10:00 peak of two: the re-plan moves it (test_replan.py)."""
     rota = pd.DataFrame(
@@ -78,7 +53,9 @@ def replan():
 
 def test_a_sleeping_replan_keeps_its_budget_and_its_suggestions(monkeypatch):
     free = replan()
-    seen = limit_that_first(monkeypatch, lambda: time.sleep(2 * BUDGET_SECONDS))
+    seen = limit_that_first(
+        monkeypatch, replan_milp, sleep_twice(BUDGET_SECONDS), budget_seconds=BUDGET_SECONDS
+    )
     slept = replan()
     assert seen, "the re-plan's solve did not go through the CPU-time limit"
     for interrupt, wall_limit in seen:
@@ -90,7 +67,12 @@ def test_a_sleeping_replan_keeps_its_budget_and_its_suggestions(monkeypatch):
 
 
 def test_cpu_time_spent_does_stop_the_replan(monkeypatch):
-    seen = limit_that_first(monkeypatch, lambda: burn_cpu(1.5 * BUDGET_SECONDS))
+    seen = limit_that_first(
+        monkeypatch,
+        replan_milp,
+        lambda: burn_cpu(1.5 * BUDGET_SECONDS),
+        budget_seconds=BUDGET_SECONDS,
+    )
     try:
         result = replan()
     except replan_milp.SolveError as error:  # stopped before any solution: said so

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import numpy as np
 import pyomo.environ as pyo
 
 import wfm.scheduling.solve as solve
-from wfm.highs_cpu_limit import cpu_limit
+from cpu_limit_helpers import limit_that_first, sleep_twice
 from wfm.scheduling.solve import SolveStatus, run_highs
+
+#: CPU budget of the sleeping call [s].
+BUDGET_SECONDS = 0.3
 
 
 def market_split(n_rows: int = 4, n_columns: int = 36, seed: int = 3) -> pyo.ConcreteModel:
@@ -48,16 +50,8 @@ def test_a_pyomo_run_stops_on_its_cpu_budget(monkeypatch):
 def test_a_sleeping_pyomo_call_keeps_its_budget(monkeypatch):
     """Wall time that passes while the process is off the CPU does not spend the budget:
     a call that sleeps twice its budget inside the limit still ends on its node limit."""
-    seen = []
-
-    @contextlib.contextmanager
-    def sleeping_limit(highs, cpu_seconds):
-        with cpu_limit(highs, cpu_seconds) as interrupt:
-            seen.append(interrupt)
-            time.sleep(2 * cpu_seconds)
-            yield interrupt
-
-    monkeypatch.setattr(solve, "cpu_limit", sleeping_limit)
-    run = run_highs(market_split(), time_limit_seconds=0.3, node_limit=50)
-    assert len(seen) == 1 and seen[0].calls > 0 and not seen[0].fired
+    seen = limit_that_first(monkeypatch, solve, sleep_twice(BUDGET_SECONDS))
+    run = run_highs(market_split(), time_limit_seconds=BUDGET_SECONDS, node_limit=50)
+    ((interrupt, _),) = seen
+    assert interrupt.calls > 0 and not interrupt.fired
     assert not run.time_limited and run.termination == "iterationLimit"  # the node limit
