@@ -163,6 +163,8 @@ _PLANNER_WORDS = (
     (re.compile(r"\s*\((?:see )?docs/[\w./-]+[^)]*\)"), ""),
     (re.compile(r";?\s*see docs/[\w./-]+(?: for [^.;]*)?"), ""),
     (re.compile(r"\s*\(--[\w-]+[^)]*\)"), ""),
+    # "(e.g. --map 'Start Time=arrival_time', column_map={...})": the whole example goes.
+    (re.compile(r"\s*\(e\.g\. --[\w-]+[^)]*\)"), ""),
     (re.compile(r",?\s*e\.g\. --[\w-]+(?: [^\s,;.]+)?"), ""),
     # "add it to / define it in the centre file": in the app, that is the Settings page.
     (re.compile(r"\b(to|in) the centre file\b"), r"\1 the centre settings (Settings page)"),

@@ -297,6 +297,13 @@ def test_errors_speak_of_the_app_not_of_files_docs_or_options():
     assert "--" not in said and said.endswith("in seconds")
     said = ui.planner_words("bad column. Fix: see docs/data-formats.md for every field")
     assert "docs/" not in said
+    said = ui.planner_words(  # the example of a mapping, as the column matcher writes it
+        "Fix: rename the column in the file, or map file columns to wfm names (e.g. --map "
+        "'Start Time=arrival_time', column_map={'Start Time': 'arrival_time'}); names match"
+    )
+    assert (
+        said == "Fix: rename the column in the file, or map file columns to wfm names; names match"
+    )
     assert ui.planner_words("plain words stay") == "plain words stay"
 
 
