@@ -26,7 +26,6 @@ import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
 from wfm.data.agents import read_agents
-from wfm.data.availability import read_availability
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
 from wfm.data.output_files import read_requirements
@@ -54,6 +53,7 @@ from wfm.plan.groups import (
     staffing_groups,
 )
 from wfm.plan.report import plan_report
+from wfm.plan.site_agents import read_agent_availability
 from wfm.plan.site_compliance import SiteCheck, plan_checks, site_violations_frame
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
@@ -205,11 +205,9 @@ def load_agents(centre: Centre) -> list[Agent]:
 
 
 def load_availability(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
-    """Read the availability CSV the centre file names (``None`` if it names none)."""
-    path = centre.resolve(centre.availability)
-    if path is None:
-        return None
-    return read_availability(path, centre.timezone, [agent.agent_id for agent in agents])
+    """Read the availability CSV the centre file names (``None`` if it names none;
+    :func:`wfm.plan.site_agents.read_agent_availability`)."""
+    return read_agent_availability(centre, agents)
 
 
 def load_preferences(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:

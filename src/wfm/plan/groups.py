@@ -38,10 +38,10 @@ import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.agents import read_agents
-from wfm.data.availability import read_availability
 from wfm.data.preferences import read_preferences
 from wfm.data.schemas import Agent
 from wfm.errors import ConfigError, InputError
+from wfm.plan.site_agents import read_agent_availability
 from wfm.scheduling import RotaResult, SolveStatus, SolveSummary
 from wfm.scheduling.site import SiteClock
 from wfm.timegrid import parse_clock
@@ -293,13 +293,8 @@ def _groups_of_one_site(centre: Centre, agents: Sequence[Agent] | None) -> list[
 
 def _agent_files(centre: Centre, agents: Sequence[Agent]):
     ids = [agent.agent_id for agent in agents]
-    availability_path = centre.resolve(centre.availability)
     preferences_path = centre.resolve(centre.preferences)
-    availability = (
-        None
-        if availability_path is None
-        else read_availability(availability_path, centre.timezone, ids)
-    )
+    availability = read_agent_availability(centre, agents)  # a site's own file, on its clock
     preferences = None if preferences_path is None else read_preferences(preferences_path, ids)
     return availability, preferences
 
