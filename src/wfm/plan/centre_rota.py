@@ -42,6 +42,7 @@ from wfm.plan.groups import (
     merge_rotas,
     staffing_groups,
 )
+from wfm.plan.site_compliance import SiteCheck, merged_rota_checks
 from wfm.progress import ProgressCallback
 from wfm.review.projection import summarise_service
 from wfm.scheduling import RotaResult
@@ -64,10 +65,17 @@ class CentreRota:
     groups
         One :class:`~wfm.plan.groups.GroupSolve` per staffing group; empty for a centre
         solved as one model.
+    checks
+        A centre with ``[[sites]]``: each site's working-time check of the rota, its agents on
+        their own site's clock, law and contracts
+        (:func:`wfm.plan.site_compliance.merged_rota_checks`, as ``wfm plan`` writes them in
+        ``violations.csv``); ``result.violations`` holds all of their violations. Empty for a
+        centre without sites.
     """
 
     result: RotaResult
     groups: tuple[GroupSolve, ...] = ()
+    checks: tuple[SiteCheck, ...] = ()
 
     def solve_summary(self) -> dict[str, object]:
         """The solve summary as written to ``solve_summary.json`` and stored with a rota
@@ -283,10 +291,15 @@ def schedule_centre(
     results, seconds = run_groups(
         executor, schedule_one_model, tasks, groups, progress, "scheduling", on_result=on_group
     )
-    return CentreRota(
-        merge_rotas(results, centre.timezone, seconds),
-        group_solves(groups, [result.summary for result in results]),
+    merged = merge_rotas(results, centre.timezone, seconds)
+    checks = merged_rota_checks(
+        centre, results, [agent for group in groups for agent in group.agents], start_date
     )
+    if checks:  # each site's check goes out with the rota (a rolled group's reused)
+        merged = dataclasses.replace(
+            merged, violations=tuple(v for check in checks for v in check.violations)
+        )
+    return CentreRota(merged, group_solves(groups, [result.summary for result in results]), checks)
 
 
 def run_groups(
