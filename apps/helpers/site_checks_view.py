@@ -3,8 +3,9 @@
 ``wfm plan`` checks the rota of a centre with ``[[sites]]`` per site, each site's agents on
 their own clock under their own law and contracts (:func:`wfm.plan.site_compliance.plan_checks`),
 and writes ``violations.csv`` and a section of ``report.md``; the app's "Plan everything"
-saves the same checks with the rota version (:meth:`wfm.plan.workspace.Workspace.site_checks`)
-and the Overview shows them from the store, so reopening the workspace shows them too.
+and the Rota builder's "Generate rota" save the same checks with the rota version
+(:meth:`wfm.plan.workspace.Workspace.site_checks`) and the Overview shows them from the
+store, so reopening the workspace shows them too.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def show_site_checks(saved: SavedSiteChecks) -> None:
     st.caption(
         "Each site's agents are checked on their own site's clock (their local days, weeks and "
         "night time) against their site's working-time law and contracts, as `wfm plan` checks "
-        f"them (violations.csv, report.md): {checks_text(saved.checks)}. Saved with the plan "
+        f"them (violations.csv, report.md): {checks_text(saved.checks)}. Saved with the rota "
         f"{saved.created_at[:16].replace('T', ' ')} UTC by {saved.created_by}."
     )
     st.dataframe(checks_table(saved), hide_index=True)

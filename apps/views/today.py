@@ -315,8 +315,8 @@ message = st.session_state.pop(state.TODAY_MESSAGE, None)
 if message:
     st.success(message, icon=":material/publish:")
 if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
-    from wfm.data.availability import read_availability
     from wfm.intraday.day_replan import replan_today
+    from wfm.plan.site_agents import centre_availability
 
     with ui.friendly_errors(), st.spinner("Re-planning the rest of the day…"):
         forecast, rota, arrivals, day, as_of = _feed_day()
@@ -330,9 +330,7 @@ if st.button("Re-plan now", type="primary", icon=":material/auto_fix_high:"):
             as_of=as_of,
             agents=data.centre_agents(centre),
             day=day,
-            unavailable=read_availability(centre.resolve(centre.availability), centre.timezone)
-            if centre.availability
-            else None,
+            unavailable=centre_availability(centre, data.centre_sites(centre) or None),
             update_by_queue=data.update_priors(centre, day, forecast, str(feed / "forecast.csv")),
         )
         st.session_state[state.TODAY_REPLAN] = (str(feed), day, done)

@@ -102,3 +102,39 @@ def test_replan_of_a_two_zone_centre_reads_its_sites(own_contract, tmp_path, cap
     longer = set(changes.loc[changes["kind"].isin(LONGER), "agent_id"])
     assert "site01-0001" in longer  # the centre's contract: 30 minutes more
     assert ("site02-0001" in longer) is not own_contract, changes
+
+
+def test_replan_of_a_two_zone_centre_reads_each_sites_availability(tmp_path, capsys):
+    """site02's own availability file (New York wall-clock times, no offset) rules out its
+    agent's overtime and early start, as ``wfm plan`` reads it; the centre's contract alone
+    allows both (the test above). Read on London's clock, 16:30-20:00 would be New York's
+    11:30-15:00 and leave the overtime open."""
+    centre = centre_file(tmp_path, own_contract=False)
+    raw = tomllib.loads(centre.read_text())
+    raw["sites"][1]["availability"] = "site02_availability.csv"
+    centre.write_text(tomli_w.dumps(raw))
+    pd.DataFrame(
+        {
+            "agent_id": ["site02-0001", "site02-0001"],
+            "start": [f"{DAY}T05:00:00", f"{DAY}T16:30:00"],
+            "end": [f"{DAY}T08:00:00", f"{DAY}T21:00:00"],
+            "kind": ["unavailable", "unavailable"],
+        }
+    ).to_csv(tmp_path / "site02_availability.csv", index=False)
+    write_day(tmp_path)
+    code = main(
+        [
+            "intraday", "replan", "--centre", str(centre),
+            "--forecast", str(tmp_path / "forecast.csv"),
+            "--history-today", str(tmp_path / "arrivals.csv"),
+            "--states-today", str(tmp_path / "states.csv"),
+            "--rota", str(tmp_path / "rota.csv"), "--as-of", "09:00",
+            "--change-cost", "0.5", "--max-call-ins", "0", "--max-vto-minutes", "0",
+            "--output", str(tmp_path / "out"),
+        ]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    changes = pd.read_csv(tmp_path / "out" / "suggestions.csv")
+    longer = set(changes.loc[changes["kind"].isin(LONGER), "agent_id"])
+    assert "site01-0001" in longer  # London's agent has no window: 30 minutes more
+    assert "site02-0001" not in longer, changes

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import tomllib
 
+import pandas as pd
 import pytest
 import tomli_w
 
 from wfm.config import load_centre
 from wfm.data.synthetic.sites import generate_multi_site_centre
+from wfm.errors import InputError
 from wfm.plan.groups import agent_site_timezones, staffing_groups
-from wfm.plan.site_agents import AgentSite, agent_sites, site_agents
+from wfm.plan.site_agents import AgentSite, agent_sites, centre_availability, site_agents
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +43,43 @@ def test_every_agent_has_its_sites_name_and_zone(two_zones):
 def test_a_centre_without_sites_has_none(two_zones):
     one = two_zones.model_copy(update={"sites": ()})
     assert site_agents(one) == [] and agent_sites([]) == {}
+
+
+def test_each_sites_availability_is_read_on_its_own_clock_as_the_plan_reads_it(tmp_path):
+    """The re-plan's windows (centre_availability) are the staffing groups' (wfm plan's),
+    and a New York site's wall-clock 09:00 is 14:00 UTC in November (by hand)."""
+    path = generate_multi_site_centre(
+        tmp_path, sites=2, agents_per_site=2, history_weeks=1, forecast_model="seasonal_naive"
+    )
+    raw = tomllib.loads(path.read_text())
+    raw["sites"][1].update(timezone="America/New_York", country="US", availability="york_off.csv")
+    raw["sites"][0]["availability"] = "london_off.csv"
+    (tmp_path / "york_off.csv").write_text(
+        "agent_id,start,end,kind\nsite02-0002,2026-11-17T09:00:00,2026-11-17T17:00:00,unavailable\n"
+    )
+    (tmp_path / "london_off.csv").write_text(
+        "agent_id,start,end,kind\nsite01-0001,2026-11-18T09:00:00,2026-11-18T12:00:00,unavailable\n"
+    )
+    out = tmp_path / "two_zones.toml"
+    out.write_text(tomli_w.dumps(raw))
+    centre = load_centre(out)
+    windows = centre_availability(centre)
+    assert list(windows["agent_id"]) == ["site01-0001", "site02-0002"]
+    assert str(windows["start"].dt.tz) == centre.timezone
+    utc = windows["start"].dt.tz_convert("UTC").dt.strftime("%Y-%m-%d %H:%M").tolist()
+    assert utc == ["2026-11-18 09:00", "2026-11-17 14:00"]
+    planned = pd.concat(
+        [g.availability for g in staffing_groups(centre) if g.availability is not None]
+    )
+    key = ["agent_id", "kind"]
+    merged = windows.merge(planned, on=key, suffixes=("", "_plan"))
+    assert len(merged) == 2
+    assert (merged["start"] == merged["start_plan"]).all()
+    assert (merged["end"] == merged["end_plan"]).all()
+    # a site's file naming another site's agent is refused naming the file and the line
+    (tmp_path / "york_off.csv").write_text(
+        "agent_id,start,end,kind\nsite01-0002,2026-11-17T09:00:00,2026-11-17T17:00:00,unavailable\n"
+    )
+    with pytest.raises(InputError) as raised:
+        centre_availability(centre)
+    assert "york_off.csv" in str(raised.value) and "site01-0002" in str(raised.value)

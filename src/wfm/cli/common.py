@@ -467,11 +467,20 @@ def rota_command_inputs(
 
 
 def rota_command_files(
-    centre, groups, requirements, rota, solves, start_date, out_dir: Path, streamed_rota=None
+    centre,
+    groups,
+    requirements,
+    rota,
+    solves,
+    start_date,
+    out_dir: Path,
+    streamed_rota=None,
+    checks=None,
 ):
     """The files of a rota command's rota (:func:`wfm.plan.chain.rota_files`, reviewed per
     staffing group; ``streamed_rota``: its rows written as the groups arrived; a centre with
-    sites adds ``violations.csv``, each site checked on its own clock,
+    sites adds ``violations.csv``, each site checked on its own clock: ``checks``, the
+    checks that came with the rota (:attr:`wfm.plan.centre_rota.CentreRota.checks`), else
     :func:`wfm.plan.site_compliance.plan_checks`) and its service summary; says the rota's
     and each group's solve."""
     from wfm.plan.centre_rota import review_centre
@@ -484,7 +493,7 @@ def rota_command_files(
     say(f"rota: {rota.summary.describe()}")
     for group in solves:
         say(f"  {group.name}: {group.agent_count} agents, {group.summary.describe()}")
-    compliance = plan_checks(centre, rota.rota, agents, start_date)
+    compliance = plan_checks(centre, rota.rota, agents, start_date) if checks is None else checks
     if compliance:  # a centre with sites: each site's agents on their own clock
         say(f"working time: {checks_text(compliance)} (violations.csv)")
     files = rota_files(

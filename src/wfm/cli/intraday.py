@@ -269,7 +269,6 @@ def _rota_from_store(args, centre, arrivals):
 
 
 def run_replan(args: argparse.Namespace) -> int:
-    from wfm.data.availability import read_availability
     from wfm.data.io import write_files_atomic
     from wfm.intraday.accept import (
         BASE_VERSION_COLUMN,
@@ -281,6 +280,7 @@ def run_replan(args: argparse.Namespace) -> int:
     from wfm.intraday.day_replan import replan_today
     from wfm.intraday.replan_settings import ReplanSettings
     from wfm.intraday.rota_changes import apply_changes
+    from wfm.plan.site_agents import centre_availability
 
     # the limits of --max-overtime-minutes and the others: wfm.cli.common.option_ranges
     if args.accept:
@@ -298,11 +298,8 @@ def run_replan(args: argparse.Namespace) -> int:
         value_per_point=args.value_per_point,
         max_changes=args.max_changes,
     )
-    unavailable = (
-        read_availability(centre.resolve(centre.availability), centre.timezone)
-        if centre.availability
-        else None
-    )
+    # the sites' own files for a centre with sites, as wfm plan reads them
+    unavailable = centre_availability(centre)
     priors = day_update_priors(centre, day, forecast)
     done = replan_today(
         centre,

@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
             start_date,
             out_dir,
             streamed_rota=streamed_rota,
+            checks=made.checks,
         )
         write_files_atomic(files)
     say_projected_service(summary, out_dir)

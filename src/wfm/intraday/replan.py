@@ -11,8 +11,9 @@ levers, each priced by :class:`ReplanSettings`:
   attend (same activity, start and end) moves or is cancelled as a whole;
 - **overtime**: extend a shift at its end, or **start early**, by whole intervals, only
   where the contract's longest shift and weekly paid hours, the break rules (a longer shift
-  would need another break) and the rest since the previous shift and before the next one
-  allow, at most ``max_overtime_minutes`` per agent;
+  would need another break), the rest since the previous shift and before the next one and
+  the agent's availability (time off, available-only windows) allow, at most
+  ``max_overtime_minutes`` per agent;
 - **call in** an agent not working today for a short shift (no break needed), only where
   their availability, the rest rules and the contract's weekly hours and days allow;
 - **voluntary time off (VTO)**: end a shift early (an offer the agent may decline).
@@ -355,6 +356,10 @@ def replan_day(
                 if shift["end"] < frozen_until:
                     break
                 new_end = shift["end"] + k * step
+                if context is not None and not free_of(
+                    context.unavailable, agent, shift["end"], new_end
+                ):
+                    break  # time off (or an available-only window) is hard, as in the plan
                 column = cols.add(
                     {
                         "agent_id": agent,
@@ -378,7 +383,10 @@ def replan_day(
             )
             for k in range(1, int(min(room, before) // centre.interval_minutes) + 1):
                 new_start = shift["start"] - k * step
-                if new_start < frozen_until:
+                if new_start < frozen_until or (
+                    context is not None
+                    and not free_of(context.unavailable, agent, new_start, shift["start"])
+                ):
                     break
                 column = cols.add(
                     {

@@ -42,6 +42,7 @@ from wfm.plan.groups import (
     merge_rotas,
     staffing_groups,
 )
+from wfm.plan.site_compliance import SiteCheck, merged_rota_checks
 from wfm.progress import ProgressCallback
 from wfm.review.projection import summarise_service
 from wfm.scheduling import RotaResult
@@ -64,10 +65,17 @@ class CentreRota:
     groups
         One :class:`~wfm.plan.groups.GroupSolve` per staffing group; empty for a centre
         solved as one model.
+    checks
+        A centre with ``[[sites]]``: each site's working-time check of the rota, its agents on
+        their own site's clock, law and contracts
+        (:func:`wfm.plan.site_compliance.merged_rota_checks`, as ``wfm plan`` writes them in
+        ``violations.csv``); ``result.violations`` holds all of their violations. Empty for a
+        centre without sites.
     """
 
     result: RotaResult
     groups: tuple[GroupSolve, ...] = ()
+    checks: tuple[SiteCheck, ...] = ()
 
     def solve_summary(self) -> dict[str, object]:
         """The solve summary as written to ``solve_summary.json`` and stored with a rota
@@ -283,10 +291,15 @@ def schedule_centre(
     results, seconds = run_groups(
         executor, schedule_one_model, tasks, groups, progress, "scheduling", on_result=on_group
     )
-    return CentreRota(
-        merge_rotas(results, centre.timezone, seconds),
-        group_solves(groups, [result.summary for result in results]),
+    merged = merge_rotas(results, centre.timezone, seconds)
+    checks = merged_rota_checks(
+        centre, results, [agent for group in groups for agent in group.agents], start_date
     )
+    if checks:  # each site's check goes out with the rota (a rolled group's reused)
+        merged = dataclasses.replace(
+            merged, violations=tuple(v for check in checks for v in check.violations)
+        )
+    return CentreRota(merged, group_solves(groups, [result.summary for result in results]), checks)
 
 
 def run_groups(
@@ -434,13 +447,19 @@ def reoptimise_group(
     changes: pd.DataFrame | None,
     availability: pd.DataFrame | None,
     preferences: pd.DataFrame | None,
+    clocks: Sequence[SiteClock] = (),
     progress: ProgressCallback | None = None,
 ) -> Reoptimisation:
-    """One staffing group's rota re-optimised after a change (an executor task)."""
+    """One staffing group's rota re-optimised after a change (an executor task);
+    ``clocks``: the group's sites when they are in different time zones, each agent's
+    shifts on its own site's clock as :func:`schedule_one_model` makes them."""
+    site = rota_site(centre)
+    if clocks:
+        site = dataclasses.replace(site, clocks=tuple(clocks))
     return reoptimise_rota(
         published_rota,
         requirements,
-        rota_site(centre),
+        site,
         list(agents),
         start_date,
         changes=changes,
@@ -448,6 +467,40 @@ def reoptimise_group(
         preferences=preferences,
         settings=centre.scheduling,
         progress=progress,
+    )
+
+
+def group_changes(
+    group: StaffingGroup,
+    unavailable: Sequence[tuple[str, dt.date]],
+    availability_file: str | None,
+    all_ids: Sequence[str],
+) -> pd.DataFrame:
+    """The change to one staffing group as availability windows, each agent's on its own
+    site's clock: its ``unavailable`` whole local days, and its rows of
+    ``availability_file`` (times without a UTC offset are local to the agent's site; ids
+    checked against ``all_ids``, the centre's agents), times in the group's zone.
+
+    A group joining sites in different time zones reads each site's agents' days and rows in
+    that site's zone (:attr:`StaffingGroup.clocks`); any other group in its own zone.
+    """
+    ids = {agent.agent_id for agent in group.agents}
+    clocks = [(clock.timezone, set(clock.agent_ids)) for clock in group.clocks] or [
+        (group.centre.timezone, ids)
+    ]
+    rows = None
+    if availability_file:
+        rows = {
+            zone: read_availability(availability_file, zone, all_ids)
+            for zone in dict.fromkeys(zone for zone, _ in clocks)
+        }
+    changes = []
+    for zone, mine in clocks:
+        changes.append(unavailable_days([e for e in unavailable if e[0] in mine], zone))
+        if rows is not None:
+            changes.append(rows[zone][rows[zone]["agent_id"].astype(str).isin(mine)])
+    return concat_in_timezone(
+        [frame.reset_index(drop=True) for frame in changes], group.centre.timezone
     )
 
 
@@ -477,10 +530,11 @@ def reoptimise_centre(
     start_date
         First local date of the rota.
     unavailable
-        ``(agent_id, date)``: whole days off, each in its agent's local time (its site's).
+        ``(agent_id, date)``: whole days off, each in its agent's local time (its site's,
+        also when its staffing group joins sites in different time zones).
     availability_file
         An availability CSV of further changes; times without an offset are local to
-        each agent's site.
+        each agent's site (:func:`group_changes`).
     settings, executor, progress
         As for :func:`schedule_centre`.
     groups
@@ -494,24 +548,11 @@ def reoptimise_centre(
     """
     centre = with_settings(centre, settings)
     groups = _groups_with(centre, groups, settings)
-    for group in groups:
-        if group.clocks:
-            raise ConfigError(
-                f"{group.name} joins sites in different time zones "
-                f"({', '.join(f'{c.name}: {c.timezone}' for c in group.clocks)}), and "
-                "re-optimising such a rota is not supported yet",
-                column="sites.timezone",
-                fix="plan the group again with wfm plan (or wfm schedule) after the change",
-            )
     all_ids = [agent.agent_id for group in groups for agent in group.agents]
     tasks = []
     for group in groups:
         ids = {agent.agent_id for agent in group.agents}
         timezone = group.centre.timezone
-        changes = [unavailable_days([e for e in unavailable if e[0] in ids], timezone)]
-        if availability_file:
-            rows = read_availability(availability_file, timezone, all_ids)
-            changes.append(rows[rows["agent_id"].astype(str).isin(ids)])
         published = published_rota[published_rota["agent_id"].astype(str).isin(ids)]
         tasks.append(
             (
@@ -520,9 +561,10 @@ def reoptimise_centre(
                 group_requirements(requirements, [group])[0],
                 group.agents,
                 start_date,
-                pd.concat(changes, ignore_index=True),
+                group_changes(group, unavailable, availability_file, all_ids),
                 group.availability,
                 group.preferences,
+                group.clocks,
             )
         )
     if is_one_model(centre, groups):  # in this process, with the search's own progress

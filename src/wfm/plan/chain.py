@@ -26,7 +26,6 @@ import pandas as pd
 
 from wfm.config import Centre, SchedulingSettings
 from wfm.data.agents import read_agents
-from wfm.data.availability import read_availability
 from wfm.data.history import read_history
 from wfm.data.io import write_files_atomic
 from wfm.data.output_files import read_requirements
@@ -54,7 +53,8 @@ from wfm.plan.groups import (
     staffing_groups,
 )
 from wfm.plan.report import plan_report
-from wfm.plan.site_compliance import SiteCheck, plan_checks, site_violations_frame
+from wfm.plan.site_agents import read_agent_availability
+from wfm.plan.site_compliance import SiteCheck, site_violations_frame
 from wfm.progress import ProgressCallback, scaled
 from wfm.review.projection import project_service, summarise_service
 from wfm.scheduling import RotaResult
@@ -102,8 +102,9 @@ class PlanResult:
     compliance
         The rota's check against the working-time law and the contracts, one
         :class:`~wfm.plan.site_compliance.SiteCheck` per site, each on its site's clock
-        (:func:`wfm.plan.site_compliance.plan_checks`); empty for a centre without sites
-        (not checked here).
+        (:func:`wfm.plan.site_compliance.merged_rota_checks`, made as the groups' rotas are
+        merged: :attr:`wfm.plan.centre_rota.CentreRota.checks`); empty for a centre without
+        sites (not checked here).
     """
 
     centre: Centre
@@ -213,11 +214,9 @@ def load_agents(centre: Centre) -> list[Agent]:
 
 
 def load_availability(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
-    """Read the availability CSV the centre file names (``None`` if it names none)."""
-    path = centre.resolve(centre.availability)
-    if path is None:
-        return None
-    return read_availability(path, centre.timezone, [agent.agent_id for agent in agents])
+    """Read the availability CSV the centre file names (``None`` if it names none;
+    :func:`wfm.plan.site_agents.read_agent_availability`)."""
+    return read_agent_availability(centre, agents)
 
 
 def load_preferences(centre: Centre, agents: Sequence[Agent]) -> pd.DataFrame | None:
@@ -429,12 +428,9 @@ def run_plan(
     else:
         projected, summary = review_rota(centre, requirements, rota, start_date)
     timings["review"] = time.perf_counter() - clock
-    compliance: tuple[SiteCheck, ...] = ()
-    if centre.sites:  # each site's agents on their own clock, law and contracts
-        clock = time.perf_counter()
-        report(0.99, "checking working time at each site")
-        compliance = plan_checks(centre, rota.rota, agents, start_date)
-        timings["compliance"] = time.perf_counter() - clock
+    # a centre with sites: each site's agents checked on their own clock, law and contracts
+    # as the groups' rotas were merged (schedule_centre), a rolled group's check reused
+    compliance: tuple[SiteCheck, ...] = made.checks
     report(1.0, "done")
     return PlanResult(
         centre,

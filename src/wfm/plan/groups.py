@@ -38,10 +38,10 @@ import pandas as pd
 
 from wfm.config import Centre
 from wfm.data.agents import read_agents
-from wfm.data.availability import read_availability
 from wfm.data.preferences import read_preferences
 from wfm.data.schemas import Agent
 from wfm.errors import ConfigError, InputError
+from wfm.plan.site_agents import read_agent_availability
 from wfm.scheduling import RotaResult, SolveStatus, SolveSummary
 from wfm.scheduling.site import SiteClock
 from wfm.timegrid import parse_clock
@@ -293,13 +293,8 @@ def _groups_of_one_site(centre: Centre, agents: Sequence[Agent] | None) -> list[
 
 def _agent_files(centre: Centre, agents: Sequence[Agent]):
     ids = [agent.agent_id for agent in agents]
-    availability_path = centre.resolve(centre.availability)
     preferences_path = centre.resolve(centre.preferences)
-    availability = (
-        None
-        if availability_path is None
-        else read_availability(availability_path, centre.timezone, ids)
-    )
+    availability = read_agent_availability(centre, agents)  # a site's own file, on its clock
     preferences = None if preferences_path is None else read_preferences(preferences_path, ids)
     return availability, preferences
 
@@ -549,9 +544,11 @@ def merge_rotas(results: Sequence[RotaResult], timezone: str, wall_seconds: floa
 
     The combined summary adds the groups' objectives, bounds, sizes and hours (so its gap
     is the gap of the whole rota) and takes the worst status; ``wall_seconds`` is the wall
-    time of the whole scheduling step. The groups' ``violations`` are not merged (the
-    result's are ``None``): a centre with sites is checked by its plan, each site's agents
-    on their own clock (:func:`wfm.plan.site_compliance.plan_checks`).
+    time of the whole scheduling step. The groups' ``violations`` (a rolled rota's check)
+    are put one after the other when every group has them, else the result's are ``None``;
+    a centre with sites has each site's check put on the merged rota by
+    :func:`wfm.plan.centre_rota.schedule_centre`
+    (:func:`wfm.plan.site_compliance.merged_rota_checks`).
     """
     summaries = [result.summary for result in results]
     objectives = [s.objective for s in summaries]
@@ -581,9 +578,13 @@ def merge_rotas(results: Sequence[RotaResult], timezone: str, wall_seconds: floa
         paid_hours=sum(s.paid_hours for s in summaries),
         time_limit_reached=any(s.time_limit_reached for s in summaries),
     )
+    violations = None
+    if all(r.violations is not None for r in results):
+        violations = tuple(v for r in results for v in r.violations)
     return RotaResult(
         rota=concat_in_timezone([r.rota for r in results], timezone),
         coverage=concat_in_timezone([r.coverage for r in results], timezone),
         agent_summary=concat_in_timezone([r.agent_summary for r in results], timezone),
         summary=summary,
+        violations=violations,
     )

@@ -31,6 +31,7 @@ from wfm.data.schemas import Agent
 from wfm.scheduling.compliance import check_rota, rule_set_text
 from wfm.scheduling.rota_view import Violation
 from wfm.scheduling.site import rota_site
+from wfm.scheduling.week import RotaResult
 from wfm.scheduling.working_time_law import WorkingTimeRules, working_time_law_for
 
 
@@ -220,6 +221,89 @@ def plan_checks(
     return tuple(check_rota_by_site(rota, centre, agents, week_start=start_date))
 
 
+def merged_rota_checks(
+    centre: Centre,
+    results: Sequence[RotaResult],
+    agents: Sequence[Agent],
+    start_date: dt.date,
+    *,
+    site_of: Mapping[str, str] | None = None,
+) -> tuple[SiteCheck, ...]:
+    """:func:`plan_checks` of the rota merged from staffing groups' ``results``, each site's
+    check made once.
+
+    A group's rota rolled week by week was checked already, each site's agents on their
+    own site's clock, law and contracts (``RotaResult.violations``,
+    :func:`wfm.scheduling.rolling.schedule_rolling`): its sites take their agents' share of
+    those violations. The other groups' rotas are checked here
+    (:func:`check_rota_by_site`). Either way a site's check is what
+    :func:`check_rota_by_site` finds on the merged rota, with the site's zone, country and
+    law, from ``start_date``.
+
+    Parameters
+    ----------
+    centre
+        The centre (empty result without ``[[sites]]``, as :func:`plan_checks`).
+    results
+        The staffing groups' rotas (each site's agents in one of them).
+    agents
+        Every group's agents (their contracts).
+    start_date
+        First local date of the rota.
+    site_of
+        Agent id -> site name; default read from the sites' agents files.
+
+    Returns
+    -------
+    tuple of SiteCheck
+        One per site with agents in the rota, in the centre file's order.
+    """
+    if not centre.sites:
+        return ()
+    if site_of is None:
+        from wfm.plan.site_agents import site_agents
+
+        site_of = {
+            a.agent_id: place.name for place, members in site_agents(centre) for a in members
+        }
+    checked: dict[str | None, SiteCheck] = {}
+    for result in results:
+        if result.violations is None:  # not checked yet: each of its sites now
+            checked.update(
+                (check.site, check)
+                for check in check_rota_by_site(
+                    result.rota, centre, agents, site_of=site_of, week_start=start_date
+                )
+            )
+    rolled: dict[str, list[Violation]] = {}
+    ids: dict[str, set[str]] = {}
+    for result in results:
+        if result.violations is None:
+            continue
+        for agent_id in result.rota["agent_id"].astype(str).unique():
+            ids.setdefault(site_of[agent_id], set()).add(agent_id)
+        for violation in result.violations:
+            rolled.setdefault(site_of[str(violation.agent_id)], []).append(violation)
+    checks = []
+    for site in centre.sites:
+        if site.name in checked:
+            checks.append(checked[site.name])
+        elif site.name in ids:
+            local = centre.site_centre(site.name)
+            found = sorted(rolled.get(site.name, []), key=lambda v: (v.agent_id, v.start, v.rule))
+            checks.append(
+                SiteCheck(
+                    site.name,
+                    local.timezone,
+                    local.country,
+                    working_time_law_for(local.country),
+                    tuple(sorted(ids[site.name])),
+                    tuple(found),
+                )
+            )
+    return tuple(checks)
+
+
 def checks_text(checks: Sequence[SiteCheck] | Sequence[Mapping[str, object]]) -> str:
     """Each check's violations counted, in one line; checks or their :meth:`SiteCheck.summary`.
 
@@ -262,4 +346,11 @@ def site_violations_frame(checks: Sequence[SiteCheck]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-__all__ = ["SiteCheck", "check_rota_by_site", "checks_text", "plan_checks", "site_violations_frame"]
+__all__ = [
+    "SiteCheck",
+    "check_rota_by_site",
+    "checks_text",
+    "merged_rota_checks",
+    "plan_checks",
+    "site_violations_frame",
+]

@@ -365,7 +365,9 @@ class Workspace:
         summary holds one summary per group; return the version id and the rota.
 
         ``agents`` replaces the agents file of a centre without ``[[sites]]`` (a centre with
-        sites reads each site's file).
+        sites reads each site's file). A centre with sites: the rota's working-time checks by
+        site (:attr:`~wfm.plan.centre_rota.CentreRota.checks`) are saved with the version in
+        the same transaction, as :meth:`save_plan` saves a plan's (:meth:`site_checks`).
         """
         made = schedule_centre(
             centre,
@@ -375,13 +377,18 @@ class Workspace:
             executor=executor,
             progress=progress,
         )
-        version_id = self.save_rota(
-            made.result.rota,
-            made.result.coverage,
-            made.solve_summary(),
-            name=name,
-            start_date=start_date,
-        )
+        with repository.transaction(self.url) as conn:
+            version_id = repository.save_rota(
+                conn,
+                made.result.rota,
+                made.result.coverage,
+                made.solve_summary(),
+                name=name,
+                start_date=start_date,
+                actor=self.actor,
+            )
+            if made.checks:
+                self._save_site_checks(conn, name, made.checks, version_id, start_date)
         return version_id, made
 
     def rota_versions(self) -> pd.DataFrame:
@@ -520,19 +527,28 @@ class Workspace:
                 ),
             }
             if result.compliance:
-                ids["site_checks"] = repository.save_dataset(
-                    conn,
-                    "site_checks",
-                    "plan",
-                    site_violations_frame(result.compliance),
-                    {
-                        "rota_version": int(ids["rota_version"]),
-                        "start_date": start,
-                        "checks": [check.summary() for check in result.compliance],
-                    },
-                    actor=self.actor,
+                ids["site_checks"] = self._save_site_checks(
+                    conn, "plan", result.compliance, ids["rota_version"], result.start_date
                 )
         return {"history": history_id, **ids}
+
+    def _save_site_checks(
+        self, conn, name: str, checks, version_id: int, start_date: dt.date
+    ) -> int:
+        """Save a rota version's working-time checks by site (:meth:`site_checks` reads them)
+        inside the transaction ``conn``; return the dataset id."""
+        return repository.save_dataset(
+            conn,
+            "site_checks",
+            name,
+            site_violations_frame(checks),
+            {
+                "rota_version": int(version_id),
+                "start_date": start_date.isoformat(),
+                "checks": [check.summary() for check in checks],
+            },
+            actor=self.actor,
+        )
 
     def site_checks(self, version_id: int) -> SavedSiteChecks | None:
         """The working-time checks by site saved with rota version ``version_id`` by

@@ -50,7 +50,7 @@ import datetime as dt
 import logging
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -211,7 +211,9 @@ def rota_shifts(rota: pd.DataFrame) -> pd.DataFrame:
     return shifts.reset_index()[list(SHIFT_COLUMNS)]
 
 
-def match_shifts(shifts: pd.DataFrame, instance: RotaInstance) -> tuple[pd.DataFrame, pd.DataFrame]:
+def match_shifts(
+    shifts: pd.DataFrame, instance: RotaInstance, site_of: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The candidates of a rota's shifts.
 
     Parameters
@@ -220,6 +222,11 @@ def match_shifts(shifts: pd.DataFrame, instance: RotaInstance) -> tuple[pd.DataF
         Output of :func:`rota_shifts`.
     instance
         The instance whose candidates and agents to match against.
+    site_of
+        Agent id -> site name, for an instance joining sites in different time zones
+        (:class:`~wfm.scheduling.site.SiteClock`): a shift is matched to a candidate of its
+        agent's own site (two sites' shifts may start and end at the same instants, a London
+        14:00 and a New York 09:00).
 
     Returns
     -------
@@ -231,6 +238,7 @@ def match_shifts(shifts: pd.DataFrame, instance: RotaInstance) -> tuple[pd.DataF
     """
     agent_index = {agent.agent_id: a for a, agent in enumerate(instance.agents)}
     candidates = instance.candidates
+    on = ["start_ns", "end_ns"]
     key = pd.DataFrame(
         {
             "start_ns": pd.DatetimeIndex(candidates["start"]).as_unit("ns").asi8,
@@ -239,7 +247,12 @@ def match_shifts(shifts: pd.DataFrame, instance: RotaInstance) -> tuple[pd.DataF
             "day": candidates["day"].to_numpy(dtype=np.int64),
             "paid_minutes": candidates["paid_minutes"].to_numpy(dtype=np.int64),
         }
-    ).drop_duplicates(["start_ns", "end_ns"])
+    )
+    by_site = site_of is not None and "site" in candidates
+    if by_site:
+        on = ["_site", *on]
+        key.insert(0, "_site", candidates["site"].astype(str).to_numpy())
+    key = key.drop_duplicates(on)
     known = shifts[shifts["agent_id"].astype(str).isin(agent_index)]
     dates = set(instance.grid.dates)
     known = known[[date in dates for date in known["date"]]]
@@ -247,7 +260,10 @@ def match_shifts(shifts: pd.DataFrame, instance: RotaInstance) -> tuple[pd.DataF
         agent=known["agent_id"].astype(str).map(agent_index),
         start_ns=pd.DatetimeIndex(known["start"]).as_unit("ns").asi8,
         end_ns=pd.DatetimeIndex(known["end"]).as_unit("ns").asi8,
-    ).merge(key, on=["start_ns", "end_ns"], how="left")
+    )
+    if by_site:
+        frame = frame.assign(_site=frame["agent_id"].astype(str).map(site_of))
+    frame = frame.merge(key, on=on, how="left")
     matched = frame[frame["candidate"].notna()]
     unmatched = frame[frame["candidate"].isna()][list(SHIFT_COLUMNS)].reset_index(drop=True)
     result = pd.DataFrame(
@@ -413,8 +429,9 @@ def reoptimise_rota(
         availability=combined,
         preferences=preferences,
     )
+    site_of = {agent_id: clock.name for clock in site.clocks for agent_id in clock.agent_ids}
     published_shifts = rota_shifts(published_rota)
-    published, unmatched = match_shifts(published_shifts, instance)
+    published, unmatched = match_shifts(published_shifts, instance, site_of or None)
     if not unmatched.empty:
         logger.warning(
             "%d published shifts match no shift template and cannot be kept", len(unmatched)
@@ -476,7 +493,8 @@ def reoptimise_rota(
         assign_breaks(assignments, read_break_starts(model), instance), kept_breaks, instance
     )
     result = dataclasses.replace(result, rota=rota_frame(assignments, agent_breaks, instance))
-    table = changes_table(published_rota, result.rota, instance)
+    zones = {agent_id: clock.timezone for clock in site.clocks for agent_id in clock.agent_ids}
+    table = changes_table(published_rota, result.rota, instance, zones or None)
     logger.info(
         "re-optimised rota: %s; %d shifts, breaks and lunches changed",
         result.summary.describe(),
@@ -516,16 +534,21 @@ def _label(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
-def _activity_spans(rota: pd.DataFrame, dates: set, timezone: str) -> dict:
+def _activity_spans(
+    rota: pd.DataFrame, dates: set, timezone: str, zones: Mapping[str, str] | None = None
+) -> dict:
     """``(agent_id, date, activity, n) -> (start, end)`` for each shift (activity
     :data:`SHIFT_ACTIVITY`, its first to last activity) and each break or lunch (the n-th of
-    its kind that day), local times, dates of the horizon only."""
+    its kind that day), local times (in ``zones[agent_id]``, else ``timezone``), dates of
+    the horizon only."""
+    zones = zones or {}
     spans = {}
     for a, d, start, end in rota_shifts(rota)[list(SHIFT_COLUMNS)].itertuples(index=False):
         if d in dates:
+            zone = zones.get(str(a), timezone)
             spans[str(a), d, SHIFT_ACTIVITY, 0] = (
-                pd.Timestamp(start).tz_convert(timezone),
-                pd.Timestamp(end).tz_convert(timezone),
+                pd.Timestamp(start).tz_convert(zone),
+                pd.Timestamp(end).tz_convert(zone),
             )
     if "activity" not in rota:  # shifts only (rota_shifts)
         return spans
@@ -537,36 +560,42 @@ def _activity_spans(rota: pd.DataFrame, dates: set, timezone: str) -> dict:
         strict=True,
     ):
         if d in dates:
+            zone = zones.get(str(a), timezone)
             spans[str(a), d, str(activity), int(n)] = (
-                pd.Timestamp(start).tz_convert(timezone),
-                pd.Timestamp(end).tz_convert(timezone),
+                pd.Timestamp(start).tz_convert(zone),
+                pd.Timestamp(end).tz_convert(zone),
             )
     return spans
 
 
 def changes_table(
-    published_rota: pd.DataFrame, new_rota: pd.DataFrame, instance: RotaInstance
+    published_rota: pd.DataFrame,
+    new_rota: pd.DataFrame,
+    instance: RotaInstance,
+    zones: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Every shift, break and lunch of the horizon that differs between the published rota
     and a new one (:data:`CHANGE_COLUMNS`), sorted by agent, date and time.
 
     ``activity`` is ``shift`` (the span from its first to its last activity), ``break`` or
     ``lunch`` (matched by order within the day: the first break with the first break);
-    ``old_time`` and ``new_time`` are local ``HH:MM-HH:MM`` (empty when there is none);
+    ``old_time`` and ``new_time`` are local ``HH:MM-HH:MM`` (empty when there is none), on
+    the agent's own clock: ``zones[agent_id]`` (its site's zone, for a model joining sites
+    in different time zones), else the instance's zone; ``date`` is the agent's local date;
     ``change`` is ``added``, ``removed`` or ``moved``. A removed shift lists its breaks as
     removed too: each row is something an agent is told.
     """
     dates = set(instance.grid.dates)
     timezone = instance.grid.timezone
-    old = _activity_spans(published_rota, dates, timezone)
-    new = _activity_spans(new_rota, dates, timezone)
+    old = _activity_spans(published_rota, dates, timezone, zones)
+    new = _activity_spans(new_rota, dates, timezone, zones)
     rows = []
     for key in set(old) | set(new):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
         change = "added" if before is None else "removed" if after is None else "moved"
-        when = (before or after)[0]
+        when = (before or after)[0].tz_convert("UTC")  # agents on several clocks
         rows.append(
             (
                 key[0],

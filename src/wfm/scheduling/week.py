@@ -64,8 +64,9 @@ class RotaResult:
         need not check it again (at 2,000 agents over 4 weeks the check costs some 20 s of
         CPU); ``None`` when it was not checked. A rolled model joining sites in different
         time zones (``site.clocks``) is checked per site on its own clock and country;
-        a centre with sites is checked again by its plan, each site's agents under their
-        own site's law and contracts (:func:`wfm.plan.site_compliance.plan_checks`).
+        the merged rota of a centre with sites carries each site's check, its agents under
+        their own site's law and contracts, a rolled group's reused
+        (:attr:`wfm.plan.centre_rota.CentreRota.checks`).
     """
 
     rota: pd.DataFrame
