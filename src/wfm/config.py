@@ -27,9 +27,18 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from wfm.errors import ConfigError, InputError, show_value
+from wfm.limits import MAX_OPTION_MAGNITUDE
 from wfm.timegrid import (
     ALLOWED_INTERVAL_MINUTES,
     OpeningHours,
@@ -38,8 +47,34 @@ from wfm.timegrid import (
 )
 
 
+#: Largest magnitude of any number in the centre file, as of any command-line option
+#: (:data:`wfm.limits.MAX_OPTION_MAGNITUDE`): beyond it a cost is infinite to a solver and a
+#: time overflows a timestamp.
+MAX_CENTRE_NUMBER = MAX_OPTION_MAGNITUDE
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are refused in every number of the file (TOML has `nan` and `inf`;
+    # an infinite rest was an OverflowError deep in the rota model, an infinite cost a
+    # solver failure)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _finite_magnitude(cls, value: object) -> object:
+        """Every number (and every number in a list) at most :data:`MAX_CENTRE_NUMBER` in
+        magnitude: the one bound of the centre file's numbers; fields have their own below."""
+        for number in value if isinstance(value, tuple) else (value,):
+            if (
+                isinstance(number, (int, float))
+                and not isinstance(number, bool)
+                and abs(number) > MAX_CENTRE_NUMBER
+            ):
+                raise ValueError(
+                    f"{number!r} is beyond any real centre: numbers in the centre file are at "
+                    f"most {MAX_CENTRE_NUMBER:,.0f} in magnitude"
+                )
+        return value
 
 
 class QueueConfig(_Frozen):
@@ -193,15 +228,19 @@ class ShiftType(_Frozen):
         return start_minute >= first or start_minute <= last
 
 
+#: Hours in a week: the most a contract's weekly hours or rest can be [hours].
+HOURS_PER_WEEK = 168
+
+
 class Contract(_Frozen):
     """Hours and days an agent on this contract works in a week."""
 
     name: str = Field(description="Contract name, referenced from the agents CSV.")
     min_hours_per_week: float = Field(
-        0.0, ge=0, description="Minimum paid hours in the week [hours]."
+        0.0, ge=0, le=HOURS_PER_WEEK, description="Minimum paid hours in the week [hours]."
     )
     max_hours_per_week: float = Field(
-        48.0, gt=0, description="Maximum paid hours in the week [hours]."
+        48.0, gt=0, le=HOURS_PER_WEEK, description="Maximum paid hours in the week [hours]."
     )
     min_days_per_week: int = Field(0, ge=0, le=7, description="Minimum working days in the week.")
     max_days_per_week: int = Field(5, ge=0, le=7, description="Maximum working days in the week.")
@@ -209,7 +248,7 @@ class Contract(_Frozen):
         600, gt=0, description="Longest shift, unpaid lunch included [minutes]."
     )
     min_rest_hours: float = Field(
-        11.0, ge=0, description="Minimum rest between the end of one shift and the next [hours]."
+        11.0, ge=0, le=HOURS_PER_WEEK, description="Minimum rest between the end of one shift and the next [hours]."
     )
     cost_per_paid_hour: float = Field(
         1.0, ge=0, description="Cost of one paid hour, in the centre's cost unit."
@@ -459,6 +498,7 @@ class PrivacySettings(_Frozen):
     agent_state_retention_days: float = Field(
         90.0,
         gt=0,
+        le=36_600,  # a hundred years; a timestamp that far back overflows
         description="Agent state events are kept this many days after they end [days]; `wfm privacy purge --centre` "
         "and the app's 'Purge now' delete older ones.",
     )
@@ -481,7 +521,9 @@ class Site(_Frozen):
         None, description="Country code for the site's national holidays; default: the centre's."
     )
     subdivision: str | None = Field(
-        None, description="Holiday subdivision of the site; default: the centre's."
+        None,
+        description="Holiday subdivision of the site; default: the centre's for a site in the "
+        "centre's country, none for a site in another.",
     )
     opening_hours: dict[str, str] | None = Field(
         None,
@@ -518,6 +560,27 @@ class Site(_Frozen):
     break_rules: tuple[BreakRule, ...] = Field(
         (), description="The site's break and lunch rules; empty for the centre's."
     )
+
+
+def _holiday_code(country: str | None, subdivision: str | None) -> str | None:
+    """``country`` unchanged if the holidays package has its calendar (and ``subdivision``'s);
+    a ``ValueError`` pydantic turns into the file and key otherwise. Empty: no holidays."""
+    if not country or not country.strip():
+        return country
+    from wfm.holiday_countries import check_holiday_country
+
+    try:
+        check_holiday_country(country, subdivision)
+    except InputError as error:
+        raise ValueError(f"{error.problem}; {error.fix}") from None
+    return country
+
+
+def _same_country(site_country: str | None, centre_country: str | None) -> bool:
+    """Whether a site's ``country`` (``None``: the centre's) is the centre's own."""
+    if site_country is None:
+        return True
+    return site_country.strip().upper() == (centre_country or "").strip().upper()
 
 
 def _named(items, name: str, what: str, column: str):
@@ -634,6 +697,19 @@ class Centre(_Frozen):
             ) from None
         return name
 
+    @field_validator("country")
+    @classmethod
+    def _country(cls, country: str | None) -> str | None:
+        return _holiday_code(country, None)
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, subdivision: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("country")
+        if country and subdivision is not None:
+            _holiday_code(country, subdivision)
+        return subdivision
+
     @field_validator("interval_minutes")
     @classmethod
     def _interval(cls, minutes: int) -> int:
@@ -733,6 +809,10 @@ class Centre(_Frozen):
         for key in ("timezone", "country", "subdivision", "opening_hours", "close_on_holidays"):
             if getattr(site, key) is not None:
                 data[key] = getattr(site, key)
+        if site.subdivision is None and not _same_country(site.country, self.country):
+            # the centre's subdivision is one of the centre's country (England of GB): a
+            # site in another country does not inherit it
+            data["subdivision"] = None
         for key in ("contracts", "shift_templates", "break_rules"):
             if getattr(site, key):
                 data[key] = [item.model_dump() for item in getattr(site, key)]

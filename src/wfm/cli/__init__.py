@@ -113,9 +113,10 @@ def configure_logging(debug: bool) -> None:
 
 def check_common_options(args) -> None:
     """Options several commands share, checked once before any file is read, so that the
-    message names the option: an unknown ``--timezone`` is the option's fault, not that of
-    the file read in it; a value out of its range (:func:`check_bounded_options`); a
-    malformed ``SOURCE_DATE_EPOCH`` (before numpy's f2py, imported with scipy, trips on it).
+    message names the option: an unknown ``--timezone`` or ``--country`` is the option's
+    fault, not that of the file read in it; a value out of its range
+    (:func:`check_bounded_options`); a malformed ``SOURCE_DATE_EPOCH`` (before numpy's f2py,
+    imported with scipy, trips on it).
     """
     from wfm.data.reproducible_files import source_date_epoch
 
@@ -130,6 +131,16 @@ def check_common_options(args) -> None:
         except InputError as error:
             raise InputError(
                 error.problem, value=error.value, fix=error.fix, option="--sl-definition"
+            ) from None
+    country = getattr(args, "country", None)
+    if isinstance(country, str) and country.strip():
+        from wfm.holiday_countries import check_holiday_country
+
+        try:
+            check_holiday_country(country)
+        except InputError as error:
+            raise InputError(
+                error.problem, value=error.value, fix=error.fix, option="--country"
             ) from None
     timezone = getattr(args, "timezone", None)
     if isinstance(timezone, str):

@@ -120,15 +120,18 @@ class HolidayCalendar:
         """
         import holidays
 
+        from wfm.holiday_countries import check_holiday_country
+
         try:
-            table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
-        except NotImplementedError:
+            country = check_holiday_country(country, subdivision)
+        except InputError as error:  # the centre file and --country are checked when read
             raise InputError(
-                "unknown country for holidays",
-                column="country",
-                value=country,
-                fix="use an ISO 3166 code the holidays package supports, e.g. US, GB, IL, SA",
+                error.problem,
+                column="subdivision" if "subdivision" in error.problem else "country",
+                value=error.value,
+                fix=error.fix,
             ) from None
+        table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
         names = {date: _base_name(name) for date, name in sorted(table.items())}
         names, periods = with_fasting_month(names)
         where = f"{country}" + (f"-{subdivision}" if subdivision else "")
