@@ -202,6 +202,16 @@ def run(args: argparse.Namespace) -> int:
     history, centre = read_history_args(args)
     last_date = history.frame["interval_start"].max().date()
     as_of = parse_as_of(args.as_of)
+    if as_of is not None:  # on the history's clock: a time the clocks skip or repeat is refused
+        from wfm.data.timestamps import local_instant
+        from wfm.errors import InputError
+
+        try:
+            local_instant(as_of, history.timezone)
+        except InputError as error:
+            raise InputError(
+                error.problem, option="--as-of", value=args.as_of, fix=error.fix
+            ) from None
     opening_hours = opening_hours_args(
         args, history, centre, last_date + dt.timedelta(days=args.horizon_days + 1)
     )

@@ -54,6 +54,47 @@ def check_timezone(timezone: str, source: str | None = None) -> str:
     return str(timezone)
 
 
+def local_instant(stamp, timezone: str) -> pd.Timestamp:
+    """``stamp`` (a ``datetime``, ``Timestamp`` or ISO text) as a time in ``timezone``:
+    converted when it has a UTC offset, else read as the zone's wall clock. The one place a
+    single wall-clock time given by a user (``--as-of``) is placed on a zone's clock.
+
+    A wall-clock time the zone skips (clocks going forward) or shows twice (clocks going
+    back) is an :class:`InputError` naming the value and the offset to write; the caller
+    names the option or field.
+
+    >>> local_instant("2026-11-14T10:00", "Europe/London").isoformat()
+    '2026-11-14T10:00:00+00:00'
+    >>> local_instant("2026-10-25T01:30", "Europe/London")
+    Traceback (most recent call last):
+    ...
+    wfm.errors.InputError: this local time happens twice in Europe/London (the clocks go back at that time) (value: '2026-10-25T01:30'). Fix: write it with its UTC offset, e.g. 2026-10-25T01:30+01:00 for the first or 2026-10-25T01:30+00:00 for the second
+    """
+    moment = pd.Timestamp(stamp)
+    if moment.tzinfo is not None:
+        return moment.tz_convert(timezone)
+    text = str(stamp) if isinstance(stamp, str) else moment.isoformat()
+    try:
+        return moment.tz_localize(timezone, ambiguous="raise", nonexistent="raise")
+    except Exception as error:  # pytz's NonExistent/AmbiguousTimeError, ValueError subclasses
+        if "nonexistent" in str(error).lower() or type(error).__name__.startswith("NonExist"):
+            raise InputError(
+                f"this local time does not exist in {timezone} (the clocks go forward at "
+                "that time)",
+                value=text,
+                fix="give a time after the change, or write it with a UTC offset such as "
+                f"{_ISO_EXAMPLE}",
+            ) from None
+        first = moment.tz_localize(timezone, ambiguous=True).strftime("%z")
+        second = moment.tz_localize(timezone, ambiguous=False).strftime("%z")
+        raise InputError(
+            f"this local time happens twice in {timezone} (the clocks go back at that time)",
+            value=text,
+            fix=f"write it with its UTC offset, e.g. {text}{first[:3]}:{first[3:]} for the "
+            f"first or {text}{second[:3]}:{second[3:]} for the second",
+        ) from None
+
+
 def _distinct_text(
     values: pd.Series, *, source: str | None, column: str
 ) -> tuple[np.ndarray, pd.Series]:

@@ -537,8 +537,12 @@ def _intraday_update(names, offered, grid, selection, morning, as_of, interval_m
 
 def _as_of_timestamp(as_of, timezone: str, start_date) -> pd.Timestamp:
     """The update time as a tz-aware timestamp in the centre's zone; checks ``start_date``."""
-    stamp = pd.Timestamp(as_of)
-    stamp = stamp.tz_localize(timezone) if stamp.tz is None else stamp.tz_convert(timezone)
+    from wfm.data.timestamps import local_instant
+
+    try:
+        stamp = local_instant(as_of, timezone)
+    except InputError as error:
+        raise InputError(error.problem, column="as_of", value=error.value, fix=error.fix) from None
     if start_date is not None and stamp.tz_localize(None).date() != start_date:
         raise InputError(
             "an intraday update re-forecasts the day of its as-of time",

@@ -20,6 +20,7 @@ import pandas as pd
 from wfm.data.io import read_raw_csv
 from wfm.data.schemas import AGENT_STATE_COLUMNS
 from wfm.data.states import StateLog, validate_agent_states_frame
+from wfm.data.timestamps import local_instant
 from wfm.errors import InputError
 
 #: A feed whose newest event is older than this at the as-of time is stale [minutes].
@@ -81,8 +82,10 @@ def parse_as_of(text: str, day: dt.date, timezone: str) -> pd.Timestamp:
         stamp = pd.Timestamp(text)
         if pd.isna(stamp):
             raise ValueError
-        stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
-    except (ValueError, TypeError, OverflowError):  # DST gaps and repeats are ValueErrors
+        stamp = local_instant(text, timezone)
+    except InputError as error:  # a time the clocks skip or repeat
+        raise InputError(error.problem, option="--as-of", value=text, fix=error.fix) from None
+    except (ValueError, TypeError, OverflowError):
         raise InputError(
             "not a time of day (or not one that exists on the clocks of the centre)",
             option="--as-of",
