@@ -53,6 +53,7 @@ SAMPLE = REPO / "data" / "sample"
 sys.path[:0] = [str(REPO / "benchmarks"), str(TREE / "apps"), str(TREE / "src")]
 
 import fuzz_cli  # noqa: E402  (benchmarks/ is on the path above)
+import fuzz_third  # noqa: E402
 
 SECONDS_ALLOWED = 120
 UNEXPECTED = "did not expect"  # in the app's message for an unexpected exception (helpers.ui)
@@ -90,6 +91,14 @@ def uploaders() -> list[Uploader]:
                  "capacity.toml", toml_kinds, True),
         Uploader("review/contacts", "views/review.py", "Contacts CSV for quality of service",
                  "contacts.csv", csv_kinds, True),
+        # the third sweep (fuzz_third): Excel formulas and sheets, DST and future histories,
+        # a vendor's export for the layout guess, NaN/inf and BOM/CRLF TOML
+        Uploader("upload/history-3", "views/upload.py", "History CSV", "history_short.csv",
+                 fuzz_third.XLSX_KINDS_3 + fuzz_third.HISTORY_KINDS_3, False),
+        Uploader("upload/amazon-contacts", "views/upload.py", "Contacts CSV (one row per contact)",
+                 "amazon.csv", fuzz_third.CONTACT_KINDS_3 + fuzz_cli.CSV_KINDS, False),
+        Uploader("capacity/settings-3", "views/capacity.py", "Use another capacity file (TOML)",
+                 "capacity.toml", fuzz_third.TOML_KINDS_3, True),
     ]  # fmt: skip
 
 
@@ -118,6 +127,15 @@ def damaged_upload(rng: random.Random, base: Path, uploader: Uploader, kind: str
             "name_formula": "=HYPERLINK(1).csv",
         }[kind]
         return name, data
+    if kind in fuzz_third.ALL_KINDS:
+        if kind in fuzz_third.XLSX_KINDS_3:
+            xlsx = base / (Path(uploader.file).stem + ".xlsx")
+            return name.replace(".csv", ".xlsx"), fuzz_third.mutate_xlsx_3(rng, xlsx, kind)
+        if kind in fuzz_third.HISTORY_KINDS_3:
+            return name, fuzz_third.mutate_history_3(rng, source.read_bytes(), kind)
+        if kind in fuzz_third.CONTACT_KINDS_3:
+            return name, fuzz_third.mutate_contacts_3(rng, source.read_bytes(), kind)
+        return name, fuzz_third.mutate_toml_3(rng, source.read_text(), kind)
     if kind.startswith("xlsx"):
         xlsx = base / (Path(uploader.file).stem + ".xlsx")
         return name.replace(".csv", ".xlsx"), fuzz_cli.mutate_xlsx(rng, xlsx, kind)
@@ -152,6 +170,7 @@ def build_base(base: Path) -> None:
     states = pd.read_csv(SAMPLE / "agent_states.csv", dtype=str)
     states[states["start"] >= "2026-11-09"].to_csv(base / "agent_states.csv", index=False)
     fuzz_cli.build_contacts(base / "contacts.csv")  # the CLI sweep's per-contact export
+    shutil.copy(fuzz_third.EXAMPLES / "amazon_connect_contacts.csv", base / "amazon.csv")
     centre = load_centre(SAMPLE / "centre.toml")
     scheduling = centre.scheduling.model_copy(update={"time_limit_seconds": 60})
     centre = centre.model_copy(update={"scheduling": scheduling})
@@ -235,14 +254,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/wfm-fuzz-app"))
     parser.add_argument("--only", action="append", default=[], help="case id or a prefix")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--uploaders",
+        choices=("all", "third"),
+        default="all",
+        help="every uploader, or the third sweep's (fuzz_third)",
+    )
     args = parser.parse_args(argv)
     base = args.out / "base"
     if args.rebuild or not (base / "planned.db").exists():
         shutil.rmtree(base, ignore_errors=True)
         build_base(base)
+    if not (base / "amazon.csv").exists():  # a base from before the third sweep
+        shutil.copy(fuzz_third.EXAMPLES / "amazon_connect_contacts.csv", base / "amazon.csv")
     load_before, started, cpu = os.getloadavg(), time.perf_counter(), time.process_time()
     done = []
-    for uploader in uploaders():
+    chosen = [
+        u
+        for u in uploaders()
+        if args.uploaders == "all" or u.name.endswith("-3") or u.name == "upload/amazon-contacts"
+    ]
+    for uploader in chosen:
         for index in range(args.cases_per_target):
             case_id = f"{uploader.name}/{index}"
             if args.only and not any(

@@ -48,7 +48,9 @@ command's ``-o``, ``OUTPUT_KINDS`` (a missing parent, a folder where a file goes
 where a folder goes, a path inside a file, a device node like ``/dev/full``). Device nodes are
 made inside the case folder: a sweep must never hand wfm ``/dev`` itself. Each run has its own
 working folder and ``$XDG_DATA_HOME`` (the default store). The app's pages have their own
-sweep, ``fuzz_app.py``.
+sweep, ``fuzz_app.py``. The third sweep (``--targets third``, :mod:`fuzz_third`) aims at the
+newer code: backtest's and forecast's calendar options, two-site centres, vendor layouts,
+Excel formulas and sheets, NaN/inf in TOML; output workbooks are checked for formula cells.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fuzz_third  # noqa: E402  (the third sweep's damage and targets, beside this file)
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
@@ -1008,6 +1013,8 @@ HOSTILE_OPTIONS.update({
     "place-activities": [["--activities", "/nonexistent.csv"], ["--forecast", "/nonexistent.csv"]],
 })  # fmt: skip
 
+HOSTILE_OPTIONS.update(fuzz_third.HOSTILE_OPTIONS_3)
+
 # ---------------------------------------------------------------------------------------------
 # commands: base command line, and which inputs each case may damage
 
@@ -1172,7 +1179,9 @@ def targets() -> list[Target]:
                  check=check, capacity=capacity, whatif=whatif, intraday=intraday, review=review,
                  init=init, plan=plan, place=place)  # fmt: skip
     BASES.update(bases)
-    return first + more_targets(bases)
+    from fuzz_third import third_targets
+
+    return first + more_targets(bases) + third_targets(bases, Target)
 
 
 BASES: dict[str, list[str]] = {}  # the first sweep's command lines, filled by targets()
@@ -1410,7 +1419,13 @@ def prepare(target: Target, index: int, seed: int, base: Path, work: Path) -> Ca
         (folder / slot).unlink()
     where = folder / "plan" if into_plan else folder
     name = Path(slot).name
-    if kind == "option":
+    if kind in fuzz_third.ALL_KINDS:  # the third sweep's damage (benchmarks/fuzz_third.py)
+        data = fuzz_third.mutate(rng, base, slot, kind, folder)
+        if kind.startswith("xlsx"):
+            name = name.replace(".csv", ".xlsx")
+        (where / name).write_bytes(data)
+        files[slot] = str(where / name)
+    elif kind == "option":
         options = HOSTILE_OPTIONS[target.options or target.command]
         extra = list(rng.choice(options))
         kind = "option " + " ".join(extra)
@@ -1461,7 +1476,7 @@ def prepare(target: Target, index: int, seed: int, base: Path, work: Path) -> Ca
 
     argv = [fill(part) for part in target.argv]
     # a hostile option replaces the base one of the same name (the last wins in argparse anyway)
-    argv = argv + extra
+    argv = argv + [fill(part) for part in extra]
     if kind in OUTPUT_KINDS:
         argv = damage_output(argv, folder, kind)
     return Case(case_id, target.command, slot, kind, argv, str(folder))
@@ -1474,6 +1489,8 @@ def scan_outputs(folder: Path) -> list[str]:
             continue
         if path.suffix == ".xlsx":
             import openpyxl
+
+            problems += fuzz_third.check_xlsx_formulas(path)
 
             rows = (
                 [str(c) if c is not None else "" for c in row]
@@ -1598,9 +1615,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--targets",
-        choices=("all", "first", "extended"),
+        choices=("all", "first", "extended", "third"),
         default="all",
-        help="the first sweep's targets, the extended sweep's (more_targets), or both",
+        help="the first sweep's targets, the extended sweep's (more_targets), the third's "
+        "(fuzz_third.third_targets), or all",
     )
     parser.add_argument("--keep", action="store_true", help="keep the folders of passing cases too")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the base inputs")
@@ -1619,13 +1637,19 @@ def main(argv: list[str] | None = None) -> int:
         build_base(base)
     elif not (base / "past_coverage.csv").exists():  # a base from before the extension
         build_base_more(base)
+    if not (base / "sites" / "centre.toml").exists():  # a base from before the third sweep
+        fuzz_third.build_base_third(base, child_env())
     work = args.out / "cases"
     cases = []
     chosen = targets()
-    first_count = len(chosen) - len(more_targets(BASES))
-    chosen = {"all": chosen, "first": chosen[:first_count], "extended": chosen[first_count:]}[
-        args.targets
-    ]
+    third_count = len(fuzz_third.third_targets(BASES, Target))
+    first_count = len(chosen) - len(more_targets(BASES)) - third_count
+    chosen = {
+        "all": chosen,
+        "first": chosen[:first_count],
+        "extended": chosen[first_count:-third_count],
+        "third": chosen[-third_count:],
+    }[args.targets]
     for target in chosen:
         for index in range(args.cases_per_target):
             case_id = f"{target.command}/{target.label or target.slot}/{index}"
