@@ -109,7 +109,8 @@ def parse_special_days(frame: pd.DataFrame, source: str = "special days") -> tup
                 source=source,
                 fix=f"columns: {','.join(SPECIAL_DAY_COLUMNS)}",
             )
-    days = []
+    days: list[SpecialDay] = []
+    seen: dict[tuple, int] = {}  # (start, end, kind) -> its line
     for position, row in enumerate(frame.to_dict("records")):
         line = position + 2
 
@@ -145,7 +146,29 @@ def parse_special_days(frame: pd.DataFrame, source: str = "special days") -> tup
             ) from None
         except InputError as error:
             raise error.at(source, line) from None
+        _refuse_repeat(days, seen, source, line)
     return tuple(days)
+
+
+def _refuse_repeat(days: list[SpecialDay], seen: dict, source: str, line: int) -> None:
+    """The last row of ``days`` may not repeat an earlier row's dates and kind: two uplifts
+    of one range multiply (1.3 twice is +69 %), which a copied row never meant. Ranges that
+    only overlap are combined as documented (factors multiply, closed wins, reduced hours
+    intersect)."""
+    day = days[-1]
+    key = (day.start_date, day.end_date, day.kind)
+    if key in seen:
+        raise InputError(
+            f"special day repeats line {seen[key]} ({day.kind} from {day.start_date} to "
+            f"{day.end_date})",
+            source=source,
+            row=line,
+            column="start_date",
+            value=str(day.start_date),
+            fix="delete one of the two rows; for a larger uplift give one row the combined "
+            "factor",
+        )
+    seen[key] = line
 
 
 def training_mask(
