@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from wfm.data.io import check_header, check_no_nul, sniff_delimiter
+from wfm.data.io import check_header, check_no_nul, not_utf8_error, sniff_delimiter
 from wfm.data.row_errors import FIRST_DATA_LINE
 from wfm.errors import InputError
 
@@ -46,9 +46,7 @@ def read_header(path: Path, source: str) -> tuple[list[str], str]:
             "is a folder, not a file", source=source, fix="give the CSV file"
         ) from None
     except UnicodeDecodeError:
-        raise InputError(
-            "the file is not UTF-8 text", source=source, fix="save it as CSV UTF-8"
-        ) from None
+        raise not_utf8_error(path, source) from None
     if not header_line.strip():
         raise InputError("the file is empty", source=source, fix="export it again with a header")
     delimiter = sniff_delimiter(header_line)

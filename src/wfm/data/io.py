@@ -207,7 +207,7 @@ def read_raw_csv(
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header_line = handle.readline()
     except UnicodeDecodeError:
-        raise _not_utf8(path, source) from None
+        raise not_utf8_error(path, source) from None
     except OSError as error:
         raise file_error(error, source, what="the CSV file") from None
     if not header_line.strip():
@@ -257,7 +257,7 @@ def read_raw_csv(
     except pd.errors.ParserError as error:
         raise _malformed(error, source, delimiter) from None
     except UnicodeDecodeError:
-        raise _not_utf8(path, source) from None
+        raise not_utf8_error(path, source) from None
     except OSError as error:
         raise file_error(error, source, what="the CSV file") from None
     if not isinstance(frame.index, pd.RangeIndex):
@@ -299,6 +299,34 @@ def file_error(error: OSError, source: str, *, what: str = "the file") -> InputE
         source=source,
         fix=f"check that the path names {what}",
     )
+
+
+#: First bytes of files that are not text: an Excel workbook (a zip archive), an old .xls,
+#: a gzip archive. Read as CSV, each was "not UTF-8 text (line 1)".
+_NOT_TEXT_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook or zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+def not_utf8_error(path: Path, source: str) -> InputError:
+    """The error for a CSV file that is not UTF-8, naming the first bad line and byte, or
+    what the file is when it is a workbook or an archive (every CSV reader's one message)."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        start = b""
+    for signature, what in _NOT_TEXT_SIGNATURES:
+        if start.startswith(signature):
+            return InputError(
+                f"the file is {what}, not CSV text",
+                source=source,
+                fix="this reads CSV only: save the sheet as CSV UTF-8 (in Excel: Save As > "
+                "CSV UTF-8), or unpack the archive",
+            )
+    return _not_utf8(path, source)
 
 
 def _not_utf8(path: Path, source: str) -> InputError:
