@@ -106,9 +106,11 @@ def test_the_largest_number_allowed_is_read(tmp_path):
 def test_the_commands_that_crashed_now_exit_2(tmp_path, capsys, argv):
     centre = centre_file(tmp_path, lambda raw: raw["centre"].update(country="XX"))
     out = tmp_path / "out"
-    args = [
-        part.format(history=SAMPLE / "history.csv", centre=centre) for part in argv
-    ] + ["-q", "-o", str(out / "x.csv" if argv[0] == "forecast" else out)]
+    args = [part.format(history=SAMPLE / "history.csv", centre=centre) for part in argv] + [
+        "-q",
+        "-o",
+        str(out / "x.csv" if argv[0] == "forecast" else out),
+    ]
     assert main(args) == 2
     error = capsys.readouterr().err
     assert "key 'country'" in error and "'XX'" in error and "internal error" not in error

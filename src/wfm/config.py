@@ -46,7 +46,6 @@ from wfm.timegrid import (
     weekday_index,
 )
 
-
 #: Largest magnitude of any number in the centre file, as of any command-line option
 #: (:data:`wfm.limits.MAX_OPTION_MAGNITUDE`): beyond it a cost is infinite to a solver and a
 #: time overflows a timestamp.
@@ -248,7 +247,10 @@ class Contract(_Frozen):
         600, gt=0, description="Longest shift, unpaid lunch included [minutes]."
     )
     min_rest_hours: float = Field(
-        11.0, ge=0, le=HOURS_PER_WEEK, description="Minimum rest between the end of one shift and the next [hours]."
+        11.0,
+        ge=0,
+        le=HOURS_PER_WEEK,
+        description="Minimum rest between the end of one shift and the next [hours].",
     )
     cost_per_paid_hour: float = Field(
         1.0, ge=0, description="Cost of one paid hour, in the centre's cost unit."

@@ -44,7 +44,7 @@ def test_both_readers_say_what_the_file_is(tmp_path, reader, make, what):
 
 def test_the_chunked_reader_names_the_line_of_a_latin1_byte(tmp_path):
     path = tmp_path / "latin.csv"
-    path.write_bytes("queue,offered\n".encode() + "café,1\n".encode("latin-1"))
+    path.write_bytes(b"queue,offered\n" + "café,1\n".encode("latin-1"))
     with pytest.raises(InputError, match=r"not UTF-8 text \(byte 4 of the line\)") as caught:
         read_header(path, str(path))
     assert caught.value.row == 2

@@ -165,8 +165,7 @@ def _refuse_repeat(days: list[SpecialDay], seen: dict, source: str, line: int) -
             row=line,
             column="start_date",
             value=str(day.start_date),
-            fix="delete one of the two rows; for a larger uplift give one row the combined "
-            "factor",
+            fix="delete one of the two rows; for a larger uplift give one row the combined factor",
         )
     seen[key] = line
 
