@@ -11,6 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests on a busy machine: no per-example time limit (hypothesis's default 200 ms
+# deadline and its "too slow" health check fail a correct test when other jobs hold the
+# cores) and the same examples on every run (derandomized), so that a run's result does not
+# depend on the machine's load or on the clock. Tests that set their own ``@settings`` keep
+# these for what they leave unset.
+settings.register_profile(
+    "wfm", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("wfm")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CENTRE = REPO / "data" / "sample" / "centre.toml"
