@@ -122,3 +122,48 @@ def test_interval_inference_survives_gaps_and_rejects_odd_lengths():
     ).dt.tz_localize("UTC")
     with pytest.raises(InputError, match="not a supported interval length"):
         infer_interval_minutes(odd)
+
+
+@pytest.mark.parametrize(
+    "interval_minutes,hours,named",
+    [
+        (15, "07:00-21:05", "closing time 21:05 on mon"),  # the US bank's hours, planned in 15
+        (30, "08:15-20:00", "opening time 08:15 on mon"),
+    ],
+)
+def test_opening_hours_off_the_interval_grid_are_refused(interval_minutes, hours, named):
+    # An interval is open only when all of it is: 21:05 on a 15-minute grid made the
+    # 21:00-21:15 interval silently closed, its contacts forecast and staffed nowhere.
+    spec = {
+        **MINIMAL,
+        "centre": {"timezone": "America/New_York", "interval_minutes": interval_minutes},
+        "opening_hours": {"mon": hours, "tue": "08:00-20:00"},
+    }
+    with pytest.raises(ConfigError, match=named) as caught:
+        parse_centre(spec)
+    step = interval_minutes
+    minute = int(named.split()[2][:2]) * 60 + int(named.split()[2][3:])
+    before, after = minute - minute % step, minute - minute % step + step
+    for clock in (before, after):
+        assert f"{clock // 60:02d}:{clock % 60:02d}" in str(caught.value)
+    # on the grid of a finer interval the same hours are accepted, and every open
+    # interval up to the close is planned
+    fine = parse_centre({**spec, "centre": {**spec["centre"], "interval_minutes": 5}})
+    starts = pd.date_range("2026-03-02 00:00", periods=24 * 12, freq="5min", tz="America/New_York")
+    open_minutes = 5 * int(fine.opening_hours_for([2026]).is_open(starts, 5).sum())
+    opening, closing = hours.split("-")
+    assert open_minutes == (int(closing[:2]) * 60 + int(closing[3:])) - (
+        int(opening[:2]) * 60 + int(opening[3:])
+    )
+
+
+def test_site_opening_hours_off_the_interval_grid_are_refused():
+    spec = {
+        **MINIMAL,
+        "sites": [
+            {"name": "east", "timezone": "America/New_York", "queues": ["sales"],
+             "agents": "east_agents.csv", "opening_hours": {"mon": "07:00-21:05"}},
+        ],
+    }  # fmt: skip
+    with pytest.raises(ConfigError, match="site 'east': opening_hours: closing time 21:05"):
+        parse_centre(spec)

@@ -296,8 +296,10 @@ with ui.friendly_errors():
         st.caption(
             f"Import {int(newest['id'])}, saved {newest['created_at'][:19]} UTC by {newest['created_by']}."
         )
+        # The centre afresh: "Use this centre" above may have saved a new one in this run,
+        # and the history's interval is checked against the centre planned from now on.
         table, warnings, csv_text = saved_history(
-            ws.url, int(newest["id"]), centre.interval_minutes
+            ws.url, int(newest["id"]), data.app_centre().interval_minutes
         )
         st.dataframe(table, hide_index=True, width="stretch")
         for warning in warnings:

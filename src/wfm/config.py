@@ -41,6 +41,7 @@ from wfm.errors import ConfigError, InputError, show_value
 from wfm.limits import MAX_OPTION_MAGNITUDE
 from wfm.timegrid import (
     ALLOWED_INTERVAL_MINUTES,
+    WEEKDAYS,
     OpeningHours,
     parse_clock,
     weekday_index,
@@ -50,6 +51,11 @@ from wfm.timegrid import (
 #: (:data:`wfm.limits.MAX_OPTION_MAGNITUDE`): beyond it a cost is infinite to a solver and a
 #: time overflows a timestamp.
 MAX_CENTRE_NUMBER = MAX_OPTION_MAGNITUDE
+
+
+def _clock_hhmm(minute: int) -> str:
+    """``HH:MM`` of ``minute`` minutes after local midnight (1440 is ``24:00``)."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 class _Frozen(BaseModel):
@@ -648,7 +654,8 @@ class Centre(_Frozen):
         default_factory=lambda: {
             day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
         },
-        description="Local opening hours per weekday: 'HH:MM-HH:MM' or 'closed'; a missing day is closed.",
+        description="Local opening hours per weekday: 'HH:MM-HH:MM' or 'closed'; a missing day is closed. "
+        "Opening and closing times on the interval grid (an interval is open only when all of it is).",
     )
     close_on_holidays: bool = Field(
         True, description="Whether the centre is closed on national holidays."
@@ -762,6 +769,8 @@ class Centre(_Frozen):
                     f"{sorted(type_names)}; add [[shift_types]] with a start window for it"
                 )
         self._check_sites()
+        # a site is checked as its own centre (_check_sites), with its own opening hours
+        self._check_hours_on_grid("opening_hours", self.opening_hours)
         for template in self.shift_templates:
             for length in template.lengths_minutes:
                 if length % self.interval_minutes:
@@ -770,6 +779,25 @@ class Centre(_Frozen):
                         f"interval_minutes {self.interval_minutes}"
                     )
         return self
+
+    def _check_hours_on_grid(self, where: str, spec: dict[str, str]) -> None:
+        """Opening and closing times on the interval grid: an interval is open only when all of
+        it is (:meth:`OpeningHours.is_open`), so a close at 21:05 on a 15-minute grid would
+        silently drop the 21:00 interval and its contacts."""
+        step = self.interval_minutes
+        hours = OpeningHours.from_strings(spec).minutes_by_weekday
+        for day, (open_minute, close_minute) in sorted(hours.items()):
+            for what, minute in (("opening", open_minute), ("closing", close_minute)):
+                if minute % step:
+                    before, after = minute - minute % step, minute - minute % step + step
+                    raise ValueError(
+                        f"{where}: {what} time {_clock_hhmm(minute)} on {WEEKDAYS[day]} is not on "
+                        f"the {step}-minute interval grid (interval_minutes {step}): an interval is "
+                        f"open only when all of it is, so {_clock_hhmm(before)}-{_clock_hhmm(after)} "
+                        f"would be planned as closed and its contacts left out; write "
+                        f"{_clock_hhmm(before)} or {_clock_hhmm(after)}, or plan in intervals that "
+                        "divide it"
+                    )
 
     def _check_sites(self) -> None:
         site_names = [site.name for site in self.sites]
@@ -788,7 +816,8 @@ class Centre(_Frozen):
                 first = error.errors()[0]
                 key = ".".join(str(part) for part in first["loc"])
                 message = str(first["msg"]).removeprefix("Value error, ")
-                raise ValueError(f"site '{site.name}': {key}: {message}") from None
+                where = f"{key}: " if key else ""  # a whole-model check has no key
+                raise ValueError(f"site '{site.name}': {where}{message}") from None
 
     def site(self, name: str) -> Site:
         """The site called ``name``."""

@@ -296,3 +296,31 @@ def test_a_history_without_a_queue_column_gets_the_neutral_queue_and_is_told(app
     assert_no_exception(app)
     history = store(app_env).latest_history()
     assert history.queues == [DEFAULT_QUEUE] and history.frame["offered"].sum() == total
+
+
+def test_a_proposed_centre_clears_the_interval_warning_in_the_same_run(app_env, bank_calls_path):
+    # The bank's 5-minute file against the sample's 15-minute centre is warned about; once
+    # "Use this centre" saves the proposed 5-minute centre, the Saved inputs section must
+    # check the history against it, not the centre read at the top of the run.
+    from helpers import state
+
+    lines = bank_calls_path.read_text(encoding="utf-8").splitlines()
+    content = "\n".join(lines[:1] + lines[-169 * 10 :]).encode()  # the last 10 days
+    app = open_page(PAGE)
+    app.selectbox(key=state.DATA_TIMEZONE).select("America/New_York").run()
+    uploader(app, "History CSV").set_value(("bank.csv", content, "text/csv"))
+    app.run()
+    app.number_input(key="upload_history_aht_value").set_value(240.0).run()
+    app.button(key="save_history").click().run()
+    assert_no_exception(app)
+    mismatch = "but the centre plans in 15-minute intervals"
+    # once for the file in the uploader, once for the saved import under Saved inputs
+    assert sum(mismatch in box.value for box in app.warning) == 2
+    app.button(key="propose_centre").click().run()
+    app.number_input(key="proposal_team").set_value(20).run()
+    app.button(key="use_proposal").click().run()
+    assert_no_exception(app)
+    assert store(app_env).centre().interval_minutes == 5
+    # Saved inputs no longer warns (it did, against the centre read before the save); the
+    # uploader's preview above the button was drawn before the save in this run
+    assert sum(mismatch in box.value for box in app.warning) == 1, [b.value for b in app.warning]

@@ -497,6 +497,30 @@ def test_off_grid_timestamp_is_named(tmp_path):
     assert caught.value.row == 6
 
 
+def test_a_finer_export_than_the_planning_interval_is_named_as_such(tmp_path):
+    # The US bank's 5-minute file read for a 15-minute centre: the fix named only
+    # --interval-minutes, which `wfm plan --centre` does not have.
+    rows = [
+        [f"2026-03-02T{9 + k // 12:02d}:{5 * (k % 12):02d}:00+00:00", "sales", 3, 200]
+        for k in range(24)
+    ]
+    path = write(tmp_path, csv_text(rows))
+    with pytest.raises(InputError, match="15-minute grid") as caught:
+        read_history(path, interval_minutes=15)
+    fix = caught.value.fix
+    assert "the file has 5-minute intervals" in fix and "interval_minutes = 5" in fix
+    assert "export the history in 15-minute intervals" in fix
+    with pytest.raises(InputError, match="60-minute grid") as caught:
+        read_history(path, interval_minutes=60)
+    assert "the file has 5-minute intervals" in caught.value.fix
+    # one stray row in a quarter-hour file is not a finer export
+    stray = quarter_hours(8)
+    stray[4][0] = "2026-03-02T09:05:00+00:00"
+    with pytest.raises(InputError, match="15-minute grid") as caught:
+        read_history(write(tmp_path, csv_text(stray)), interval_minutes=15)
+    assert "the file has" not in caught.value.fix
+
+
 def test_grid_is_checked_in_local_time(tmp_path):
     # 08:00 in Kolkata is 02:30 UTC: on the hourly grid locally, not in UTC.
     rows = [[f"2026-03-02T{h:02d}:30:00+00:00", "sales", 1, 200] for h in (2, 3, 4)]

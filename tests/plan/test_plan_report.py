@@ -131,3 +131,21 @@ def test_worst_intervals_are_the_lowest_service_levels():
     )
     worst = worst_intervals(projected, count=2)
     assert worst["offered"].tolist() == [7.0, 3.0]  # the empty interval is not "worst"
+
+
+def test_occupancy_cap_note_does_not_praise_a_rota_below_its_target(centre):
+    # The cap decides the requirement of every support interval, but the rota has a third
+    # of it: the projected service level is far below 80 %, and the note must not call it
+    # "far better than the target" (it did, on the US bank's 300 agents at 5.8 %).
+    requirements = requirements_for(centre, 10.0, 400.0)
+    support = requirements[requirements["queue"] == "support"]
+    assert set(support["binding_target"]) == {"occupancy"}
+    short = int(support["agents_scheduled_required"].max()) // 3
+    text, summary = report(centre, requirements, {"sales": 40, "support": short})
+    assert summary.loc["support", "service_level"] < 0.8
+    assert "the occupancy cap (85 %) decides the staffing of every interval" in text
+    support_note = next(
+        line for line in text.splitlines() if line.startswith("- **support**: the occupancy")
+    )
+    assert "far better than the target" not in support_note
+    assert "below the target all the same" in support_note

@@ -75,3 +75,27 @@ def test_volume_only_history_needs_the_aht(bank_calls_path):
     assert centre.opening_hours["mon"] == "07:00-21:05"
     assert centre.opening_hours["sun"] == "closed"
     assert len(proposal.agents) >= proposal.peak_agents_scheduled > 0
+
+
+def test_proposed_shifts_staff_every_open_minute_up_to_closing(bank_calls_path):
+    # The bank is open 07:00-21:05; 30-minute starts from 07:00 end at 21:00 at the latest,
+    # which left the 21:00-21:05 interval with no shift that could ever cover it.
+    history = read_history(
+        bank_calls_path,
+        column_map={"datetime": "interval_start", "calls": "offered"},
+        timezone="America/New_York",
+    )
+    centre = propose_centre(history, aht=AhtAssumption(aht_seconds=240)).centre
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        opening, closing = centre.opening_hours[day].split("-")
+        open_minute = int(opening[:2]) * 60 + int(opening[3:])
+        close_minute = int(closing[:2]) * 60 + int(closing[3:])
+        covered = set()
+        for template in centre.shift_templates:
+            if day not in template.days:
+                continue
+            for start in template.start_minutes():
+                for length in template.lengths_minutes:
+                    assert start >= open_minute and start + length <= close_minute
+                    covered.update(range(start, start + length))
+        assert covered == set(range(open_minute, close_minute)), day

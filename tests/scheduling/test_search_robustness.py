@@ -157,3 +157,33 @@ def test_a_week_without_a_rota_names_the_stage_and_what_would_help():
     assert message.startswith("no rota found. How each stage of the search ended: stage 1")
     assert "stopped stage 1" in message
     assert "Fix: raise scheduling.time_limit_seconds (now 0.01 s" in message
+
+
+def test_several_weeks_without_a_rota_also_name_the_rolling_horizon():
+    # 300 agents x 4 weeks of the US bank found no rota in one model within its limit and
+    # one week at a time did; the message named only the time limit.
+    import datetime as dt
+
+    import pandas as pd
+
+    centre = synthetic_centre(time_limit_seconds=0.01)
+    agents = synthetic_agents(N_AGENTS, seed=1)
+    requirements = pd.concat(
+        [
+            synthetic_requirements(centre, MONDAY, peak_agents=5.0),
+            synthetic_requirements(centre, MONDAY + dt.timedelta(days=7), peak_agents=5.0),
+        ],
+        ignore_index=True,
+    )
+    with pytest.raises(SolveError) as raised:
+        schedule_week(requirements, rota_site(centre), agents, MONDAY, weeks=2)
+    message = str(raised.value)
+    assert "Fix: raise scheduling.time_limit_seconds (now 0.01 s" in message
+    threshold = centre.scheduling.rolling_horizon_above_pairs
+    assert "or solve the 2 weeks week by week: scheduling.rolling_horizon_above_pairs" in message
+    assert f"(now {threshold:,}; 0 always rolls" in message
+    with pytest.raises(SolveError) as one_week:
+        schedule_week(
+            requirements.iloc[: len(requirements) // 2], rota_site(centre), agents, MONDAY
+        )
+    assert "week by week" not in str(one_week.value)

@@ -51,7 +51,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.plan.centre_rota import StreamedRota
+    from wfm.plan.centre_rota import StreamedRota, rota_weeks
     from wfm.plan.chain import run_plan, write_plan
 
     output_folder(args.output, subfolders=("calendars",))
@@ -81,12 +81,15 @@ def run(args: argparse.Namespace) -> int:
             )
         paths = write_plan(result, args.output, streamed_rota=streamed_rota)
     total = result.summary.set_index("queue").loc["all"]
-    say(f"plan for {centre.name}, week of {result.start_date}")
+    weeks = rota_weeks(centre)  # the days the chain forecast, staffed and scheduled
+    period = "week" if weeks == 1 else f"{weeks} weeks"
+    start = f"week of {result.start_date}" if weeks == 1 else f"{period} from {result.start_date}"
+    say(f"plan for {centre.name}, {start}")
     say(f"  forecast      {total['offered']:,.0f} contacts")
     say(f"  requirements  {total['required_agent_hours']:,.1f} scheduled agent-hours needed")
     say(f"  rota          {result.rota.summary.describe()}")
     say(
-        f"  service       {total['service_level']:.1%} within threshold over the week, "
+        f"  service       {total['service_level']:.1%} within threshold over the {period}, "
         f"{int(total['intervals_under_staffed'])} of {int(total['intervals'])} queue-intervals under-staffed"
     )
     if result.compliance:  # a centre with sites: each site's agents on their own clock

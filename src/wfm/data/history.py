@@ -492,15 +492,48 @@ def _check_on_grid(
     """Every interval must start on the grid in local time: minute of day a multiple of the length."""
     local = interval_start.dt.tz_localize(None)
     off_grid = (local != local.dt.floor(f"{interval_minutes}min")).to_numpy()
+    if not off_grid.any():
+        return
+    fix = (
+        f"interval starts must be whole multiples of {interval_minutes} minutes after local midnight; "
+        "check the time zone, or pass --interval-minutes if the length is wrong"
+    )
+    finer = _finer_file_grid(local, interval_minutes, float(off_grid.mean()))
+    if finer is not None:
+        # A finer export (5-minute data for a 15-minute centre) is not a stray row: say so,
+        # and name both ways out (the centre file has no --interval-minutes).
+        fix = (
+            f"the file has {finer}-minute intervals, finer than the {interval_minutes}-minute "
+            f"intervals asked for (the centre file's interval_minutes, or --interval-minutes): "
+            f"plan in {finer}-minute intervals (interval_minutes = {finer}; `wfm init` proposes "
+            f"a centre on the file's own grid), or export the history in "
+            f"{interval_minutes}-minute intervals"
+        )
     raise_first(
         off_grid,
         raw,
         problem=f"{column} is not on the {interval_minutes}-minute grid (local time)",
         source=source,
         column=column,
-        fix=f"interval starts must be whole multiples of {interval_minutes} minutes after local midnight; "
-        "check the time zone, or pass --interval-minutes if the length is wrong",
+        fix=fix,
     )
+
+
+def _finer_file_grid(local: pd.Series, interval_minutes: int, off_grid_share: float) -> int | None:
+    """The file's own interval length [minutes] when the file is a finer export: a supported
+    length that divides ``interval_minutes``, every start on it, and about as many starts off
+    the coarser grid as a full finer export has (a 5-minute file on a 15-minute grid has 2 in
+    3; a few stray rows are not a finer file). ``None`` otherwise."""
+    if not (local.dt.second == 0).all():
+        return None
+    minute_of_day = (local.dt.hour * 60 + local.dt.minute).to_numpy()
+    for length in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True):
+        if length >= interval_minutes or interval_minutes % length:
+            continue
+        expected_share = 1 - length / interval_minutes
+        if not (minute_of_day % length).any() and off_grid_share >= expected_share / 2:
+            return length
+    return None
 
 
 __all__ = [

@@ -160,11 +160,13 @@ def _shift_templates(opening: dict[int, tuple[int, int]], interval_minutes: int,
         if not lengths:
             lengths = [max((span // interval_minutes) * interval_minutes, interval_minutes)]
         label = "-".join(days) if len(days) <= 2 else f"{days[0]}-{days[-1]}"
+        closing = []
         for length in lengths:
             latest = open_minute + ((span - length) // step) * step
+            name = f"{label} {length // 60}h{length % 60:02d}".replace("h00", "h")
             templates.append(
                 {
-                    "name": f"{label} {length // 60}h{length % 60:02d}".replace("h00", "h"),
+                    "name": name,
                     "days": days,
                     "earliest_start": _clock(open_minute),
                     "latest_start": _clock(latest),
@@ -172,9 +174,25 @@ def _shift_templates(opening: dict[int, tuple[int, int]], interval_minutes: int,
                     "lengths_minutes": [length],
                 }
             )
+            if latest + length < close:
+                # The step grid stops short of closing time (07:00-21:05 in 30-minute
+                # steps ends at 21:00): one more start that ends at closing, or the last
+                # open intervals could never be staffed.
+                templates.append(
+                    {
+                        "name": f"{name} to close",
+                        "days": days,
+                        "earliest_start": _clock(close - length),
+                        "latest_start": _clock(close - length),
+                        "start_step_minutes": step,
+                        "lengths_minutes": [length],
+                    }
+                )
+                closing.append(f"{length} min at {_clock(close - length)}")
         notes.append(
             f"shifts on {', '.join(days)}: {' and '.join(f'{x} min' for x in lengths)} "
             f"starting {_clock(open_minute)} to {_clock(open_minute + ((span - min(lengths)) // step) * step)}"
+            + (f", and {' and '.join(closing)} to end at closing time" if closing else "")
         )
     return templates, notes
 

@@ -457,18 +457,32 @@ def target_lines(
             ]
             decided = ", ".join(parts) + " of intervals"
             occupancy_share = float(shares.loc[queue].get(BINDING_OCCUPANCY, 0.0))
+            service_level = float(row["service_level"])
+            # The cap raises the *requirement*; the projection is of the rota, which may
+            # fall short of it: "better than the target" only when the rota meets it.
+            meets = service_level >= (target.service_level_target or 0.0)
             if occupancy_share >= 1 - 1e-9 and target.max_occupancy is not None:
+                because = (
+                    f"which is why the projected service level ({_percent(service_level)}) "
+                    f"and ASA ({float(row['asa_seconds']):.1f} s) are far better than the target."
+                    if meets
+                    else f"but the rota has fewer agents than that requirement, so the projected "
+                    f"service level ({_percent(service_level)}) is below the target all the same."
+                )
                 notes.append(
                     f"- **{queue}**: the occupancy cap ({cap}) decides the staffing of every "
                     f"interval. Keeping agents at most {cap} busy needs more agents than "
-                    f"{target_text(target)} would, which is why the projected service level "
-                    f"({_percent(float(row['service_level']))}) and ASA "
-                    f"({float(row['asa_seconds']):.1f} s) are far better than the target."
+                    f"{target_text(target)} would, {because}"
                 )
             elif occupancy_share > 0.5 and target.max_occupancy is not None:
+                there = (
+                    "so service runs above the target there"
+                    if meets
+                    else "so the requirement is above what the target alone needs there"
+                )
                 notes.append(
                     f"- **{queue}**: the occupancy cap ({cap}) decides most intervals "
-                    f"({100 * occupancy_share:.0f} %), so service runs above the target there."
+                    f"({100 * occupancy_share:.0f} %), {there}."
                 )
         lines.append(
             f"| {queue} | {target_text(target)} | {cap} | "

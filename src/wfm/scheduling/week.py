@@ -209,7 +209,9 @@ def schedule_week(
         search.summary, build_seconds=search.summary.build_seconds + prepare_seconds
     )
     if search.model is None:
-        message = _no_rota_message(summary, settings)
+        message = _no_rota_message(
+            summary, settings, weeks=int(weeks), pairs=len(instance.eligible)
+        )
         logger.error("no rota for %d agents from %s: %s", len(agents), start_date, message)
         raise SolveError(message)
 
@@ -282,7 +284,9 @@ def read_rota_result(
     return RotaResult(rota=rota, coverage=coverage, agent_summary=agents, summary=summary)
 
 
-def _no_rota_message(summary: SolveSummary, settings: SchedulingSettings) -> str:
+def _no_rota_message(
+    summary: SolveSummary, settings: SchedulingSettings, *, weeks: int = 1, pairs: int = 0
+) -> str:
     if summary.status == SolveStatus.INFEASIBLE:
         return (
             "no rota satisfies every agent's contract and the rest rule together, although each contract passes "
@@ -297,6 +301,15 @@ def _no_rota_message(summary: SolveSummary, settings: SchedulingSettings) -> str
                 f"raise scheduling.time_limit_seconds (now {settings.time_limit_seconds:g} s; the "
                 "limit stopped the search before its work budgets were spent)"
             )
+            if weeks > 1:
+                # One model of several weeks was solved (pairs at most the threshold); week
+                # by week finds a rota where it did not (300 agents x 4 weeks of the US bank).
+                fix += (
+                    f", or solve the {weeks} weeks week by week: scheduling."
+                    f"rolling_horizon_above_pairs below this rota's {pairs:,} agent-shift pairs "
+                    f"(now {settings.rolling_horizon_above_pairs:,}; 0 always rolls; "
+                    "docs/scheduling.md, 'One model, then a rolling horizon')"
+                )
         else:
             fix = (
                 "relax the contracts' minimum hours and days or the minimum rest, or add shift "
