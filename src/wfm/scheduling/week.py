@@ -23,6 +23,7 @@ from wfm.progress import ProgressCallback, no_progress, scaled
 from wfm.scheduling.history import FrozenRota
 from wfm.scheduling.instance import RotaInstance, prepare_week
 from wfm.scheduling.precheck import check_contracts_reachable
+from wfm.scheduling.rolling import NEVER_ROLL_PAIRS, schedule_rolling
 from wfm.scheduling.rota import (
     agent_summary,
     assign_breaks,
@@ -177,15 +178,8 @@ def schedule_week(
     )
     check_contracts_reachable(instance)
     prepare_seconds = time.perf_counter() - started
-    if weeks > 1 and len(instance.eligible) > settings.rolling_horizon_above_pairs:
-        from wfm.scheduling.rolling import schedule_rolling
 
-        logger.info(
-            "%d agent-shift pairs over %d weeks > rolling_horizon_above_pairs = %d: rolling horizon",
-            len(instance.eligible),
-            weeks,
-            settings.rolling_horizon_above_pairs,
-        )
+    def week_by_week(progress: ProgressCallback) -> RotaResult:
         return schedule_rolling(
             requirements,
             site,
@@ -197,21 +191,52 @@ def schedule_week(
             settings=settings,
             availability=availability,
             preferences=preferences,
-            progress=scaled(report, 0.05, 1.0),
+            progress=progress,
             shift_demand=shift_demand,
             history=history,
         )
 
+    if weeks > 1 and len(instance.eligible) > settings.rolling_horizon_above_pairs:
+        logger.info(
+            "%d agent-shift pairs over %d weeks > rolling_horizon_above_pairs = %d: rolling horizon",
+            len(instance.eligible),
+            weeks,
+            settings.rolling_horizon_above_pairs,
+        )
+        return week_by_week(scaled(report, 0.05, 1.0))
+
+    one_model_share = 0.5 if weeks > 1 else 0.95  # the rest for week by week, if needed
     search = solve_for_objective(
-        instance, settings, requirements, progress=scaled(report, 0.05, 0.95)
+        instance, settings, requirements, progress=scaled(report, 0.05, one_model_share)
     )
     summary = dataclasses.replace(
         search.summary, build_seconds=search.summary.build_seconds + prepare_seconds
     )
-    if search.model is None:
-        message = _no_rota_message(
-            summary, settings, weeks=int(weeks), pairs=len(instance.eligible)
+    rolls_when_stuck = (  # never inside a window of the rolling horizon (no rolling there)
+        weeks > 1
+        and search.model is None
+        and summary.status == SolveStatus.NO_SOLUTION
+        and settings.rolling_horizon_above_pairs < NEVER_ROLL_PAIRS
+    )
+    if rolls_when_stuck:
+        # One model of several weeks spent its budgets without a rota (300 agents x 4 weeks
+        # of the US bank with 12 h rest: share-out and rounding both infeasible), where week
+        # by week, each week in a window with the next, finds one: a rota, said to be rolled.
+        logger.warning(
+            "no rota from one model of %d weeks (%s): solving week by week",
+            weeks,
+            summary.termination,
         )
+        rolled = week_by_week(scaled(report, one_model_share, 1.0))
+        termination = (
+            f"one model of the {int(weeks)} weeks found no rota ({summary.termination}), "
+            f"so they were solved week by week: {rolled.summary.termination}"
+        )
+        return dataclasses.replace(
+            rolled, summary=dataclasses.replace(rolled.summary, termination=termination)
+        )
+    if search.model is None:
+        message = _no_rota_message(summary, settings)
         logger.error("no rota for %d agents from %s: %s", len(agents), start_date, message)
         raise SolveError(message)
 
@@ -284,9 +309,7 @@ def read_rota_result(
     return RotaResult(rota=rota, coverage=coverage, agent_summary=agents, summary=summary)
 
 
-def _no_rota_message(
-    summary: SolveSummary, settings: SchedulingSettings, *, weeks: int = 1, pairs: int = 0
-) -> str:
+def _no_rota_message(summary: SolveSummary, settings: SchedulingSettings) -> str:
     if summary.status == SolveStatus.INFEASIBLE:
         return (
             "no rota satisfies every agent's contract and the rest rule together, although each contract passes "
@@ -301,15 +324,6 @@ def _no_rota_message(
                 f"raise scheduling.time_limit_seconds (now {settings.time_limit_seconds:g} s; the "
                 "limit stopped the search before its work budgets were spent)"
             )
-            if weeks > 1:
-                # One model of several weeks was solved (pairs at most the threshold); week
-                # by week finds a rota where it did not (300 agents x 4 weeks of the US bank).
-                fix += (
-                    f", or solve the {weeks} weeks week by week: scheduling."
-                    f"rolling_horizon_above_pairs below this rota's {pairs:,} agent-shift pairs "
-                    f"(now {settings.rolling_horizon_above_pairs:,}; 0 always rolls; "
-                    "docs/scheduling.md, 'One model, then a rolling horizon')"
-                )
         else:
             fix = (
                 "relax the contracts' minimum hours and days or the minimum rest, or add shift "
