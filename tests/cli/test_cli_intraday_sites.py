@@ -232,3 +232,26 @@ def test_status_of_a_two_zone_centre_counts_both_sites_agents(tmp_path, capsys):
     position = pd.read_csv(tmp_path / "out" / "position.csv", parse_dates=["interval_start"])
     at = position[position["interval_start"] == pd.Timestamp(f"{DAY}T13:30:00+00:00")]
     assert at["agents_scheduled"].tolist() == [2.0]
+
+
+@pytest.mark.parametrize("command", ["plan", "replan"])
+def test_a_centre_level_availability_in_a_centre_with_sites_is_refused(command, tmp_path, capsys):
+    """`wfm plan` and the re-plan read each site's availability file; the centre's own was
+    ignored without a word. Now the centre file is refused: exit 2, its path, the key and the
+    fix named, no output folder."""
+    centre = centre_file(tmp_path, own_contract=False)
+    raw = tomllib.loads(centre.read_text())
+    raw["centre"]["availability"] = "availability.csv"
+    centre.write_text(tomli_w.dumps(raw))
+    write_day(tmp_path)
+    out = tmp_path / "out"
+    if command == "plan":
+        args = ["plan", "--centre", str(centre), "--output", str(out)]
+    else:
+        args = ["intraday", "replan", *day_options(centre, tmp_path), "--rota",
+                str(tmp_path / "rota.csv"), "--output", str(out)]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert str(centre) in err and 'availability = "availability.csv"' in err, err
+    assert "move `availability` into each [[sites]] entry" in err and "Traceback" not in err
+    assert not out.exists()
