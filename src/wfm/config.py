@@ -638,7 +638,8 @@ class Centre(_Frozen):
     )
     availability: Path | None = Field(
         None,
-        description="Agent availability and time off CSV (agent_id, start, end, kind), relative to the centre file.",
+        description="Agent availability and time off CSV (agent_id, start, end, kind), relative to the centre file; "
+        "a centre with [[sites]] names it in each site instead.",
     )
     preferences: Path | None = Field(
         None,
@@ -806,6 +807,13 @@ class Centre(_Frozen):
         if self.sites and self.agents is not None:
             raise ValueError(
                 "a centre with [[sites]] names its agents per site: move `agents` into each site"
+            )
+        if self.sites and self.availability is not None:  # each site's own file is read
+            raise ValueError(
+                "a centre with [[sites]] names its availability per site: the centre's "
+                f'`availability = "{self.availability}"` would be ignored by `wfm plan` and '
+                "the day's re-plan; move `availability` into each [[sites]] entry (times "
+                "without an offset are the site's local time)"
             )
         for site in self.sites:
             try:

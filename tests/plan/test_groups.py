@@ -122,6 +122,10 @@ def test_sites_sharing_a_queue_in_one_zone_with_other_holidays_are_refused_with_
         (lambda raw: raw["sites"][0].update(queues=["nope"]), "site 'site01'.*no queue named"),
         (lambda raw: raw["sites"][1].update(name="site01"), "site names must be unique"),
         (lambda raw: raw["centre"].update(agents="a.csv"), "names its agents per site"),
+        (
+            lambda raw: raw["centre"].update(availability="off.csv"),
+            r'availability per site.*`availability = "off.csv"` would be ignored.*into each \[\[sites',
+        ),
         (lambda raw: raw["sites"][2].update(timezone="Mars/Base"), "site 'site03'.*time zone"),
     ],
 )

@@ -11,9 +11,15 @@ import tomli_w
 
 from wfm.config import load_centre
 from wfm.data.synthetic.sites import generate_multi_site_centre
-from wfm.errors import InputError
+from wfm.errors import ConfigError, InputError
 from wfm.plan.groups import agent_site_timezones, staffing_groups
-from wfm.plan.site_agents import AgentSite, agent_sites, centre_availability, site_agents
+from wfm.plan.site_agents import (
+    AgentSite,
+    agent_sites,
+    centre_agents,
+    centre_availability,
+    site_agents,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +49,17 @@ def test_every_agent_has_its_sites_name_and_zone(two_zones):
 def test_a_centre_without_sites_has_none(two_zones):
     one = two_zones.model_copy(update={"sites": ()})
     assert site_agents(one) == [] and agent_sites([]) == {}
+
+
+def test_a_centres_agents_are_its_staffing_groups_agents(two_zones):
+    """With sites: every site's agents, as wfm plan's staffing groups hold them; without
+    sites and without an agents file: a clear error naming the field, not a crash."""
+    ids = [agent.agent_id for agent in centre_agents(two_zones)]
+    grouped = [agent.agent_id for group in staffing_groups(two_zones) for agent in group.agents]
+    assert len(ids) == 6 and sorted(ids) == sorted(grouped)
+    one = two_zones.model_copy(update={"sites": ()})
+    with pytest.raises(ConfigError, match="names no agents file"):
+        centre_agents(one)
 
 
 def test_each_sites_availability_is_read_on_its_own_clock_as_the_plan_reads_it(tmp_path):

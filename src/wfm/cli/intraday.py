@@ -180,10 +180,10 @@ def _load_day(args: argparse.Namespace):
     """Centre, the day, today's rota (and the whole rota), as-of time, forecast, arrivals,
     states, agents and the store's base version from the options."""
     from wfm.config import load_centre
-    from wfm.data.agents import read_agents
     from wfm.data.history import read_history
     from wfm.data.output_files import read_forecast, read_rota
     from wfm.intraday.feed import parse_as_of, read_states_today
+    from wfm.plan.site_agents import centre_agents
 
     centre = load_centre(args.centre)
     output = output_folder(args.output)  # a file there, or no write access: a clear error now
@@ -213,12 +213,7 @@ def _load_day(args: argparse.Namespace):
     forecast = read_forecast(args.forecast, centre.timezone)
     check_queues_in_centre(forecast["queue"].unique(), centre, args.centre, args.forecast)
     states = read_states_today(args.states_today, timezone=centre.timezone, as_of=as_of)
-    if centre.sites:  # each site's agents file (their rules are their site's, day_replan)
-        from wfm.plan.site_agents import site_agents
-
-        agents = [agent for _, members in site_agents(centre) for agent in members]
-    else:
-        agents = read_agents(centre.resolve(centre.agents), centre, sheet=centre.agents_sheet)
+    agents = centre_agents(centre)  # a centre with sites: each site's agents file
     return (
         centre,
         output,
@@ -388,7 +383,6 @@ def describe_change(change) -> str:
 
 def run_accept(args: argparse.Namespace) -> int:
     from wfm.config import load_centre
-    from wfm.data.agents import read_agents
     from wfm.data.io import write_files_atomic
     from wfm.intraday.accept import (
         BASE_VERSION_COLUMN,
@@ -396,6 +390,7 @@ def run_accept(args: argparse.Namespace) -> int:
         read_suggestions,
         select_changes,
     )
+    from wfm.plan.site_agents import centre_agents
 
     centre = load_centre(args.centre)
     output = output_folder(args.output)  # a file there, or no write access: a clear error now
@@ -426,7 +421,7 @@ def run_accept(args: argparse.Namespace) -> int:
     accepted = select_changes(suggestions, args.accept)
     accepted = accepted.drop(columns=[BASE_VERSION_COLUMN])
     day = accepted["new_start"].min().date()
-    agents = read_agents(centre.resolve(centre.agents), centre, sheet=centre.agents_sheet)
+    agents = centre_agents(centre)  # a centre with sites: each site's agents file
     published = publish_changes(
         args.store or None,
         int(bases[0]),

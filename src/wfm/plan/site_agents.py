@@ -8,6 +8,8 @@ times in its site's zone. This module reads the sites' agents files once and say
 the site's name and IANA zone (the site's ``timezone``, else the centre's, as
 :meth:`wfm.config.Centre.site_centre` does), and reads the agents' availability files the
 way ``wfm plan`` does (:func:`read_agent_availability`, :func:`centre_availability`).
+:func:`centre_agents` is the one reader of every agent of a centre, with or without sites,
+for the day's commands (``wfm intraday status``, ``replan`` and ``accept``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,30 @@ def site_agents(centre: Centre) -> list[tuple[AgentSite, list[Agent]]]:
         agents = read_agents(local.resolve(site.agents), local, sheet=site.agents_sheet)
         sites.append((AgentSite(site.name, local.timezone), agents))
     return sites
+
+
+def centre_agents(
+    centre: Centre, sites: list[tuple[AgentSite, list[Agent]]] | None = None
+) -> list[Agent]:
+    """Every agent of ``centre``: a centre with ``[[sites]]``, each site's agents file's
+    agents, site after site in the centre file's order (the centre names no agents file of
+    its own); a centre without sites, its agents file's
+    (:func:`wfm.plan.chain.load_agents`: a clear error if it names none).
+
+    Parameters
+    ----------
+    centre
+        The centre.
+    sites
+        :func:`site_agents` of ``centre`` when already read; default read here.
+    """
+    if not centre.sites:
+        from wfm.plan.chain import load_agents  # chain reads availability here: import late
+
+        return load_agents(centre)
+    if sites is None:
+        sites = site_agents(centre)
+    return [agent for _, members in sites for agent in members]
 
 
 def agent_sites(sites: list[tuple[AgentSite, list[Agent]]]) -> dict[str, AgentSite]:
