@@ -37,7 +37,7 @@ def _days(start: dt.date, end: dt.date) -> np.ndarray:
     return np.arange(np.datetime64(start), np.datetime64(end) + 1, dtype="datetime64[D]")
 
 
-@pytest.mark.parametrize("country", ["SA", "EG", "IL", "US"])
+@pytest.mark.parametrize("country", ["SA", "EG", "IL", "US", "GB"])
 def test_the_centre_file_and_country_option_give_the_same_day_types(
     sample_centre_path, country
 ) -> None:
@@ -50,6 +50,7 @@ def test_the_centre_file_and_country_option_give_the_same_day_types(
     assert from_file is not None and from_option is not None
     assert from_file.day_types(days).tolist() == from_option.day_types(days).tolist()
     assert from_file.periods == from_option.periods
+    assert from_file.seasons == from_option.seasons
 
 
 def test_the_plan_chain_takes_the_centre_calendar_the_cli_takes(

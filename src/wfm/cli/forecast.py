@@ -59,8 +59,9 @@ def history_options() -> argparse.ArgumentParser:
     parser.add_argument(
         "--country",
         help="country code for national holidays, e.g. GB, US, IL: holidays, their eves and the "
-        "days after are day types whose effect is learned from the history (closed only where "
-        "the history shows it closed)",
+        "days after (and, where 25 December is a holiday, the four weeks before Christmas Eve "
+        "and 26-31 December) are day types whose effect is learned from the history (closed "
+        "only where the history shows it closed)",
     )
     parser.add_argument(
         "--centre", help="centre TOML: time zone, opening hours and holidays from it"

@@ -30,6 +30,14 @@ first from the same holiday's other days, then from the past *open* days of the 
 closed gets no staff; the centre's file or a special day says a known closure), and
 without an open past example it is treated as an ordinary day, with a warning.
 
+A country whose calendar has Christmas Day on 25 December also has its festive *seasons*
+(:func:`festive_seasons`): the four weeks before Christmas Eve, one day type a week, and
+the days between Christmas and New Year. A season is learned like a period (all its past
+days together) but is the lowest layer: a holiday, an eve or a day after within it keeps
+its own day type, and a season has no eve or day after. A season the history has never
+seen borrows nothing (a retailer's run-up is not a bank's): it is an ordinary day, with a
+warning naming the queue and the season.
+
 Holiday dates come from the ``holidays`` package (:meth:`HolidayCalendar.from_country`),
 which computes Hebrew and Islamic calendar holidays for the countries that keep them
 (e.g. IL, SA, AE, EG). Every forecast path (``wfm forecast``, ``wfm backtest``, the plan
@@ -84,6 +92,17 @@ EID_AL_FITR = re.compile(r"eid (al|el|ul)[- ]fitr|ramadan feast|hari raya puasa|
 #: before an observed day) [days]; see :func:`_holiday_keys`.
 MAX_RUN_GAP_DAYS = 2
 
+#: Name of the festive season's weeks before Christmas Eve (:func:`festive_seasons`).
+CHRISTMAS_RUN_UP = "Christmas run-up"
+
+#: Weeks before Christmas Eve marked as the run-up, one day type a week [weeks]: Advent's
+#: four Sundays, and the shopping season that starts after Black Friday (22–28 November);
+#: see :func:`festive_seasons`.
+RUN_UP_WEEKS = 4
+
+#: Name of the season from 26 to 31 December (:func:`festive_seasons`).
+BETWEEN_CHRISTMAS_AND_NEW_YEAR = "between Christmas and New Year"
+
 #: Kinds of holiday day type and their offset from the holiday [days].
 KIND_OFFSETS = {"eve": -1, "holiday": 0, "after": 1}
 
@@ -101,11 +120,16 @@ class HolidayCalendar:
     periods
         Names whose consecutive days are one day type, learned from all their past days
         together (a month such as Ramadan), not numbered day by day as a festival's are.
+    seasons
+        Season name per date (:func:`festive_seasons`): the day type of a date that is no
+        holiday, eve or day after; learned from all its past days together, with no eve or
+        day after of its own.
     """
 
     names: Mapping[dt.date, str] = field(default_factory=dict)
     source: str = "holidays"
     periods: frozenset[str] = frozenset()
+    seasons: Mapping[dt.date, str] = field(default_factory=dict)
 
     @classmethod
     def from_country(
@@ -135,7 +159,7 @@ class HolidayCalendar:
         names = {date: _base_name(name) for date, name in sorted(table.items())}
         names, periods = with_fasting_month(names)
         where = f"{country}" + (f"-{subdivision}" if subdivision else "")
-        return cls(names, f"holidays package, country {where}", periods)
+        return cls(names, f"holidays package, country {where}", periods, festive_seasons(names))
 
     @classmethod
     def for_centre(
@@ -161,7 +185,8 @@ class HolidayCalendar:
         -------
         HolidayCalendar or None
             :meth:`from_country` (names without ``(observed)``, the fasting month of a
-            country keeping Eid al-Fitr); ``None`` without a country.
+            country keeping Eid al-Fitr, the festive seasons of a country keeping
+            Christmas Day); ``None`` without a country.
         """
         own = (centre.country or "").strip().upper() if centre is not None else ""
         chosen = own if country is None else country.strip().upper()
@@ -173,14 +198,16 @@ class HolidayCalendar:
     def day_types(self, dates: np.ndarray) -> np.ndarray:
         """Day-type key per local date (datetime64[D]); ``""`` for an ordinary day.
 
-        The holiday itself wins over an eve or a day after; the k-th consecutive day of a
-        holiday with the same name is ``"<name> (day k)"`` for k ≥ 2.
+        The holiday itself wins over an eve or a day after, and both over a season; the
+        k-th consecutive day of a holiday with the same name is ``"<name> (day k)"`` for
+        k ≥ 2.
         """
         keys = _holiday_keys(self.names, self.periods)
         lookup = {np.datetime64(date, "D"): key for date, key in keys.items()}
+        seasons = {np.datetime64(date, "D"): name for date, name in self.seasons.items()}
         # each distinct date once (a history has one per interval: 96 a day)
         days, position_of = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
-        result = np.full(len(days), "", dtype=object)
+        result = np.array([seasons.get(date, "") for date in days], dtype=object)
         for kind, prefix in (("after", "after "), ("eve", "eve of "), ("holiday", "")):
             offset = np.timedelta64(KIND_OFFSETS[kind], "D")  # later kinds take precedence
             for position, date in enumerate(days):
@@ -265,6 +292,45 @@ def with_fasting_month(names: Mapping[dt.date, str]) -> tuple[dict[dt.date, str]
         for back in range(1, FASTING_MONTH_DAYS + 1):
             names.setdefault(first - dt.timedelta(days=back), FASTING_MONTH)
     return dict(sorted(names.items())), frozenset({FASTING_MONTH})
+
+
+def festive_seasons(names: Mapping[dt.date, str]) -> dict[dt.date, str]:
+    """The festive seasons around each Christmas Day (a holiday on 25 December) of ``names``.
+
+    - :data:`CHRISTMAS_RUN_UP`: the :data:`RUN_UP_WEEKS` weeks before Christmas Eve, one
+      day type a week (``"Christmas run-up, week -1"`` is the 7 days before the eve,
+      ``week -4`` starts 26 November): demand grows as Christmas nears (last posting
+      days, the last shopping weekends), and a whole week holds each weekday once, so its
+      ratio is not one weekday's;
+    - :data:`BETWEEN_CHRISTMAS_AND_NEW_YEAR`: 26 to 31 December (Boxing Day sales, the
+      days many offices close).
+
+    Chosen from the calendar, not from any one centre: four weeks is Advent and the
+    season that starts after Black Friday (22–28 November); the days between are those
+    the trade names (UK "Twixmas", German "zwischen den Jahren"). A season is the lowest
+    layer (:meth:`HolidayCalendar.day_types`): Boxing Day, the day after Christmas and
+    the eve of New Year keep their own day types, so the season is what is left of the
+    six days. A calendar without a holiday on 25 December (Israel, Saudi Arabia, the
+    Orthodox Christmas of 7 January) has no seasons.
+
+    >>> seasons = festive_seasons({dt.date(2024, 12, 25): "Christmas Day"})
+    >>> seasons[dt.date(2024, 11, 26)], seasons[dt.date(2024, 12, 23)], len(seasons)
+    ('Christmas run-up, week -4', 'Christmas run-up, week -1', 34)
+    """
+    seasons: dict[dt.date, str] = {}
+    for year in sorted({date.year for date in names if (date.month, date.day) == (12, 25)}):
+        eve = dt.date(year, 12, 24)
+        for back in range(1, DAYS_PER_WEEK * RUN_UP_WEEKS + 1):
+            week = (back - 1) // DAYS_PER_WEEK + 1
+            seasons[eve - dt.timedelta(days=back)] = f"{CHRISTMAS_RUN_UP}, week -{week}"
+        for day in range(26, 32):
+            seasons[dt.date(year, 12, day)] = BETWEEN_CHRISTMAS_AND_NEW_YEAR
+    return dict(sorted(seasons.items()))
+
+
+def is_season(key: str) -> bool:
+    """Whether a day-type key is a festive season's (:func:`festive_seasons`)."""
+    return key == BETWEEN_CHRISTMAS_AND_NEW_YEAR or key.startswith(CHRISTMAS_RUN_UP + ",")
 
 
 def _holiday_keys(
@@ -552,13 +618,27 @@ def borrow_effect(
        holiday is not the day after an open one;
     3. an ordinary day (ratio 1), with a warning.
 
+    A festive season (:func:`is_season`) is neither lender nor borrower: unseen, it is an
+    ordinary day, with a warning naming the queue and the season.
+
     ``warn=False`` logs nothing (for a status looked up on the way).
     """
+    if is_season(key):
+        if warn:
+            logger.warning(
+                "queue %s: the season %r is not in the history (too little history): "
+                "forecast as an ordinary day, no effect",
+                queue,
+                key,
+            )
+        return HolidayEffect(
+            key, pd.Series(dtype=float), 1.0, 0, "ordinary day: season not in the history"
+        )
     kind, name = _kind(key), _holiday_of(key)
     same = [e for k, e in effects.items() if _kind(k) == kind and _holiday_of(k) == name]
     if same:
         return _pool(key, same, f"borrowed from {', '.join(e.key for e in same)}")
-    similar = {k: e for k, e in effects.items() if _kind(k) == kind}
+    similar = {k: e for k, e in effects.items() if _kind(k) == kind and not is_season(k)}
     if kind != "holiday":
         own = effects.get(name) or borrow_effect(name, effects, queue, warn=False)
         holiday_closed = _closed(own)
