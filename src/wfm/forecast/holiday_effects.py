@@ -101,11 +101,18 @@ class HolidayCalendar:
     periods
         Names whose consecutive days are one day type, learned from all their past days
         together (a month such as Ramadan), not numbered day by day as a festival's are.
+    country, subdivision
+        The ISO country code (upper case) and subdivision the dates are of, when they come
+        from :meth:`from_country`; ``""`` and ``None`` for dates given directly. A forecast
+        records them (:mod:`wfm.forecast.calendar_record`) so that the calendar can be built
+        again for the day's intraday prior.
     """
 
     names: Mapping[dt.date, str] = field(default_factory=dict)
     source: str = "holidays"
     periods: frozenset[str] = frozenset()
+    country: str = ""
+    subdivision: str | None = None
 
     @classmethod
     def from_country(
@@ -135,7 +142,13 @@ class HolidayCalendar:
         names = {date: _base_name(name) for date, name in sorted(table.items())}
         names, periods = with_fasting_month(names)
         where = f"{country}" + (f"-{subdivision}" if subdivision else "")
-        return cls(names, f"holidays package, country {where}", periods)
+        return cls(
+            names,
+            f"holidays package, country {where}",
+            periods,
+            country=country.strip().upper(),
+            subdivision=subdivision or None,
+        )
 
     @classmethod
     def for_centre(
