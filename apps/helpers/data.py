@@ -230,19 +230,27 @@ def _with_time_limit(centre: Centre) -> Centre:
 
 def update_priors(centre: Centre, day, forecast: pd.DataFrame, forecast_file: str) -> dict:
     """Each queue's intraday-update prior for ``day`` learnt from the centre's history, as
-    ``wfm forecast --as-of`` learns it (:func:`wfm.intraday.centre_day.day_update_priors`);
+    ``wfm forecast --as-of`` learns it, with the holiday calendar the forecast file records
+    (:func:`wfm.intraday.centre_day.day_update_priors`);
     cached per centre history, day and forecast file (the learning runs a backtest)."""
     history = centre.resolve(centre.history) if centre.history else None
     stamp = history.stat().st_mtime if history is not None and history.is_file() else None
     forecast_path = Path(forecast_file)
     forecast_stamp = forecast_path.stat().st_mtime if forecast_path.is_file() else None
     return _update_priors(
-        centre, f"{history}@{stamp}", day, forecast, f"{forecast_file}@{forecast_stamp}"
+        centre,
+        f"{history}@{stamp}",
+        day,
+        forecast,
+        f"{forecast_file}@{forecast_stamp}",
+        forecast_file,
     )
 
 
 @st.cache_data(show_spinner="Learning the intraday update from the history…", max_entries=8)
-def _update_priors(_centre: Centre, history_key: str, day, _forecast, forecast_key: str) -> dict:
+def _update_priors(
+    _centre: Centre, history_key: str, day, _forecast, forecast_key: str, forecast_file: str
+) -> dict:
     from wfm.intraday.centre_day import day_update_priors
 
-    return day_update_priors(_centre, day, _forecast)
+    return day_update_priors(_centre, day, _forecast, source=forecast_file)

@@ -295,7 +295,7 @@ def run_replan(args: argparse.Namespace) -> int:
     )
     # the sites' own files for a centre with sites, as wfm plan reads them
     unavailable = centre_availability(centre)
-    priors = day_update_priors(centre, day, forecast)
+    priors = day_update_priors(centre, day, forecast, source=args.forecast)
     done = replan_today(
         centre,
         forecast=forecast,
@@ -464,7 +464,7 @@ def run_status(args: argparse.Namespace) -> int:
         states=states,
         arrivals=arrivals,
         as_of=as_of,
-        update_by_queue=day_update_priors(centre, day, forecast),
+        update_by_queue=day_update_priors(centre, day, forecast, source=args.forecast),
     )
     out = now.out_of_adherence
     write_files_atomic(

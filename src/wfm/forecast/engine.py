@@ -22,6 +22,7 @@ from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.base import make_model
 from wfm.forecast.calendar import forecast_grid, infer_opening_hours
+from wfm.forecast.calendar_record import HOLIDAYS_COLUMN, calendar_record
 from wfm.forecast.delivered import dates_left_out, delivered_factors, holiday_training
 from wfm.forecast.holiday_effects import HolidayCalendar, borrow_effect
 from wfm.forecast.intraday_update import update_rest_of_day_state
@@ -58,6 +59,7 @@ FORECAST_RESULT_COLUMNS = (
     "special_day",
     "override",
     "offered_before_override",
+    HOLIDAYS_COLUMN,
 )
 
 #: What each queue's forecast tells beside its rows, as records in the result's ``attrs``
@@ -151,7 +153,10 @@ def forecast_history(
         the prediction quantiles ``offered_p10``, ``offered_p50``, ``offered_p90``
         [contacts] and the Poisson–gamma ``dispersion`` they come from
         (:mod:`wfm.forecast.quantiles`, fitted on a backtest of the model at the
-        horizon's lead); one row per open interval and queue, sorted by queue then time.
+        horizon's lead), and ``holidays``, the calendar it learned holiday effects with
+        (:func:`~wfm.forecast.calendar_record.calendar_record`: ``US``, ``GB-ENG``, ``none``;
+        the day's intraday prior learns with it); one row per open interval and queue,
+        sorted by queue then time.
         ``attrs["model_choice"]`` holds the leaderboard of the model choice per queue and
         lead band as records (``pd.DataFrame(result.attrs["model_choice"])``, columns
         :data:`~wfm.forecast.selection.SELECTION_COLUMNS`; the ``chosen`` row is what was
@@ -241,9 +246,12 @@ def forecast_history(
             tuple(special_days),
         )
 
+    record = calendar_record(holidays)
+
     def finish(piece: pd.DataFrame) -> pd.DataFrame:
         result = apply_overrides(apply_special_days(piece, tuple(special_days)), overrides)
         result = add_quantile_columns(result)  # again: special days and overrides move the mean
+        result[HOLIDAYS_COLUMN] = record  # which calendar, for the day's intraday prior
         return result.sort_values(["queue", "interval_start"], kind="stable", ignore_index=True)[
             list(FORECAST_RESULT_COLUMNS)
         ]
@@ -600,5 +608,6 @@ def _empty_forecast(timezone: str) -> pd.DataFrame:
             **{column: pd.Series([], dtype=float) for column in FORECAST_RESULT_COLUMNS[5:]},
             "special_day": pd.Series([], dtype=object),
             "override": pd.Series([], dtype=object),
+            HOLIDAYS_COLUMN: pd.Series([], dtype=object),
         }
     )

@@ -124,12 +124,19 @@ class HolidayCalendar:
         Season name per date (:func:`festive_seasons`): the day type of a date that is no
         holiday, eve or day after; learned from all its past days together, with no eve or
         day after of its own.
+    country, subdivision
+        The ISO country code (upper case) and subdivision the dates are of, when they come
+        from :meth:`from_country`; ``""`` and ``None`` for dates given directly. A forecast
+        records them (:mod:`wfm.forecast.calendar_record`) so that the calendar can be built
+        again for the day's intraday prior.
     """
 
     names: Mapping[dt.date, str] = field(default_factory=dict)
     source: str = "holidays"
     periods: frozenset[str] = frozenset()
     seasons: Mapping[dt.date, str] = field(default_factory=dict)
+    country: str = ""
+    subdivision: str | None = None
 
     @classmethod
     def from_country(
@@ -159,7 +166,14 @@ class HolidayCalendar:
         names = {date: _base_name(name) for date, name in sorted(table.items())}
         names, periods = with_fasting_month(names)
         where = f"{country}" + (f"-{subdivision}" if subdivision else "")
-        return cls(names, f"holidays package, country {where}", periods, festive_seasons(names))
+        return cls(
+            names,
+            f"holidays package, country {where}",
+            periods,
+            festive_seasons(names),
+            country=country.strip().upper(),
+            subdivision=subdivision or None,
+        )
 
     @classmethod
     def for_centre(

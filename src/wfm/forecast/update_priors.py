@@ -10,7 +10,10 @@ the rest of the day it shows is the rest of the day ``wfm forecast --as-of`` giv
 same history, model and time. It takes the same calendar as the forecast: the centre's
 stated closed dates and special days (:class:`~wfm.forecast.after_closure.ClosureCalendar`,
 so a day the centre was closed is forecast closed in the backtest, not a miss) and the
-holiday calendar (holidays are left out of the backtest's history).
+holiday calendar (holidays are left out of the backtest's history): for the position, the
+calendar the forecast file records in its ``holidays`` column
+(:mod:`wfm.forecast.calendar_record`, read by
+:func:`wfm.intraday.centre_day.day_update_priors`).
 """
 
 from __future__ import annotations

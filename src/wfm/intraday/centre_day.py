@@ -61,18 +61,29 @@ def position_options(
 
 
 def day_update_priors(
-    centre: Centre, day: dt.date, forecast: pd.DataFrame
+    centre: Centre, day: dt.date, forecast: pd.DataFrame, *, source: str = "the forecast"
 ) -> dict[str, UpdateParameters]:
     """Each queue's intraday-update prior for ``day`` from the centre's history file.
 
     :func:`wfm.forecast.update_priors.learn_update_priors` on the history before ``day``
-    with the model the planned ``forecast`` names per queue and the centre's stated closed
-    dates (its opening hours'); empty (default priors) when the centre names no history
-    file or it does not exist. (A plan's forecast also learns the centre's holiday effects;
-    the planned forecast file does not say whether it did, so the prior does not.)
+    with the model the planned ``forecast`` names per queue, the holiday calendar it
+    records per queue (its ``holidays`` column,
+    :func:`~wfm.forecast.calendar_record.recorded_calendars`: a forecast made with the
+    centre's or ``--country`` holidays gives a prior learnt without them in the backtest,
+    as ``wfm forecast --as-of`` learns it; one made without, or a file without the column,
+    a prior learnt on every day) and the centre's stated closed dates (its opening
+    hours'); empty (default priors) when the centre names no history file or it does not
+    exist. ``source``: the forecast file, for messages.
+
+    Raises
+    ------
+    InputError
+        When the forecast's ``holidays`` record is malformed or names a country the
+        ``holidays`` package does not know (the message names ``source``).
     """
     from wfm.data.history import read_history
     from wfm.forecast.after_closure import ClosureCalendar
+    from wfm.forecast.calendar_record import calendar_record, recorded_calendars
     from wfm.forecast.update_priors import learn_update_priors
 
     path = centre.resolve(centre.history) if centre.history else None
@@ -81,8 +92,21 @@ def day_update_priors(
         return {}
     history = read_history(path, timezone=centre.timezone, interval_minutes=centre.interval_minutes)
     years = range(history.frame["interval_start"].min().year, day.year + 1)
+    calendars = recorded_calendars(forecast, years, source=source)
     closures = ClosureCalendar.from_settings(centre.opening_hours_for(years).closed_dates)
-    return learn_update_priors(history, day, forecast, closures=closures)
+    # the queues that share a calendar learn together (one pass over the history)
+    by_record: dict[str, list[str]] = {}
+    for queue, calendar in calendars.items():
+        by_record.setdefault(calendar_record(calendar), []).append(queue)
+    priors: dict[str, UpdateParameters] = {}
+    for queues in by_record.values():
+        mine = forecast[forecast["queue"].astype(str).isin(queues)]
+        priors.update(
+            learn_update_priors(
+                history, day, mine, closures=closures, holidays=calendars[queues[0]]
+            )
+        )
+    return dict(sorted(priors.items()))
 
 
 @dataclass(frozen=True)
