@@ -28,7 +28,7 @@ import pandas as pd
 
 from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
 from wfm.forecast.backtest import SELECTION_COLUMNS, backtest_origins, origin_dates
-from wfm.forecast.base import Forecaster, make_model
+from wfm.forecast.base import MODELS, Forecaster, make_model
 from wfm.forecast.combination import DEFAULT_MEMBERS, combination_weights
 from wfm.forecast.metrics import wape
 
@@ -87,6 +87,30 @@ AUTO_COMBINATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
         )
     },
 }
+
+
+def model_in_label(label: str) -> str | None:
+    """The model a forecast's ``model`` label names, ``None`` when wfm knows none.
+
+    The one parser of that label: the forecast engine writes the chosen model (a registry
+    name or a combination's label in :data:`AUTO_COMBINATIONS`), then `` + `` what the day
+    adds (holiday, closure backlog, intraday update) and `` -> `` a fallback. The result
+    is a name :func:`select_model` takes as a candidate.
+
+    Examples
+    --------
+    >>> model_in_label("combination + intraday update x1.043")
+    'combination'
+    >>> model_in_label("combination(factor+root_profile) + holiday day_after x1.26")
+    'combination(factor+root_profile)'
+    >>> model_in_label("holt_winters -> same_slot_average (too short)")
+    'holt_winters'
+    >>> model_in_label("planner's spreadsheet") is None
+    True
+    """
+    name = str(label).split(" + ")[0].split(" -> ")[0].strip()
+    return name if name in MODELS or name in AUTO_COMBINATIONS else None
+
 
 #: A combination within this share of the best candidate's WAPE is chosen over it:
 #: differences that small over a few origins are noise, and a combination's error varies

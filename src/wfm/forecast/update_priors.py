@@ -26,11 +26,10 @@ import pandas as pd
 
 from wfm.data.schemas import History
 from wfm.forecast.after_closure import NO_STATED_CLOSURES, ClosureCalendar
-from wfm.forecast.base import MODELS
 from wfm.forecast.delivered import dates_left_out, holiday_training
 from wfm.forecast.holiday_effects import HolidayCalendar
 from wfm.forecast.intraday_update import UpdateParameters, fit_update_parameters
-from wfm.forecast.selection import ModelSelection, select_model
+from wfm.forecast.selection import ModelSelection, model_in_label, select_model
 
 logger = logging.getLogger(__name__)
 
@@ -61,19 +60,18 @@ def prior_from_selection(selection: ModelSelection) -> UpdateParameters:
 
 
 def forecast_model_name(label: str) -> str | None:
-    """The registry name in a forecast's ``model`` label, ``None`` when there is none.
+    """The model (registry name or ``auto``'s combination) in a forecast's ``model`` label.
+
+    :func:`~wfm.forecast.selection.model_in_label`; ``None`` when there is none.
 
     Examples
     --------
-    >>> forecast_model_name("combination + intraday update x1.043")
-    'combination'
-    >>> forecast_model_name("holt_winters -> same_slot_average (too short)")
-    'holt_winters'
+    >>> forecast_model_name("combination(factor+root_profile) + intraday update x1.043")
+    'combination(factor+root_profile)'
     >>> forecast_model_name("planner's spreadsheet") is None
     True
     """
-    name = str(label).split(" + ")[0].split(" -> ")[0].strip()
-    return name if name in MODELS else None
+    return model_in_label(label)
 
 
 def learn_update_priors(
@@ -111,7 +109,7 @@ def learn_update_priors(
     dict
         Queue → :class:`~wfm.forecast.intraday_update.UpdateParameters`. A queue is left
         out (so the position uses the default prior) when the forecast names no model of
-        the registry, or the history before ``day`` is shorter than
+        the registry nor one of ``auto``'s combinations, or the history before ``day`` is shorter than
         :data:`MIN_PRIOR_HISTORY_DAYS` or has no contacts; each is logged with the queue.
     """
     if "model" not in forecast or forecast.empty:
