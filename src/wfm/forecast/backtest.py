@@ -306,7 +306,8 @@ def backtest_origins(
         window &= scored
         if not window.any() or before.empty:
             continue
-        train, effects = holiday_training(before, holidays)
+        stated = None if closures is None else closures.closed
+        train, effects = holiday_training(before, holidays, start=cut, closed=stated)
         index = y.index[window]
         lead = (dates[window] - cut).astype(int) + 1
         scale = seasonal_naive_scale(slot_table(train))

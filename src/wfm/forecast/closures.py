@@ -236,11 +236,7 @@ def forecast_followers(
     mask = usual_weekmask(observed)
     if "1" not in mask:
         return np.zeros(len(horizon), dtype=int)
-    after_history = np.arange(
-        observed[-1] + np.timedelta64(1, "D"), horizon[0], dtype="datetime64[D]"
-    )
-    trailing = after_history[np.is_busday(after_history, weekmask=mask)]
-    trailing = trailing[~np.isin(trailing, closed)]
+    trailing = _trailing_days(observed, horizon[0], mask, closed)
     # a short trailing stretch without data is a closure; a long one is data not loaded
     assumed_open = trailing if len(trailing) > MAX_TRAILING_CLOSURE_DAYS else trailing[:0]
     timeline = np.union1d(
@@ -252,3 +248,57 @@ def forecast_followers(
         timeline[np.minimum(position, len(timeline) - 1)] == horizon
     )
     return np.where(inside, ranks[np.minimum(position, len(timeline) - 1)], 0)
+
+
+def _trailing_days(
+    observed: np.ndarray, start: np.datetime64, mask: str, closed: np.ndarray
+) -> np.ndarray:
+    """Usually-open dates (``mask``) after the last observed date and before ``start``
+    that are not in ``closed``."""
+    after_history = np.arange(observed[-1] + np.timedelta64(1, "D"), start, dtype="datetime64[D]")
+    trailing = after_history[np.is_busday(after_history, weekmask=mask)]
+    return trailing[~np.isin(trailing, closed)]
+
+
+def trailing_closure(
+    observed: np.ndarray, start: np.datetime64, closed: np.ndarray | None = None
+) -> np.ndarray:
+    """The usually-open dates between the end of a history and a forecast start read as
+    closed: all of them when there are at most :data:`MAX_TRAILING_CLOSURE_DAYS` (a long
+    weekend: the centre was shut), none when there are more (data not yet loaded). The
+    rule :func:`forecast_followers` ranks the first forecast days by; the holiday effects
+    read a holiday in that stretch by it too
+    (:func:`~wfm.forecast.delivered.holiday_training`).
+
+    Parameters
+    ----------
+    observed
+        Sorted unique dates (datetime64[D]) with data in the history.
+    start
+        First forecast date.
+    closed
+        Dates known to be closed (not counted: they are closed anyway).
+
+    Returns
+    -------
+    numpy.ndarray
+        The dates (datetime64[D]) read as closed; empty when none.
+
+    Examples
+    --------
+    >>> history = np.busday_offset("2024-01-01", np.arange(20), roll="forward")  # to Fri 26th
+    >>> trailing_closure(history, np.datetime64("2024-01-30")).tolist()  # Mon 29th shut
+    [datetime.date(2024, 1, 29)]
+    >>> len(trailing_closure(history, np.datetime64("2024-02-06")))  # 6 days: not loaded
+    0
+    """
+    observed = np.asarray(observed, dtype="datetime64[D]")
+    closed = np.asarray(() if closed is None else closed, dtype="datetime64[D]")
+    none = np.array([], dtype="datetime64[D]")
+    if len(observed) < 2:
+        return none
+    mask = usual_weekmask(observed)
+    if "1" not in mask:
+        return none
+    trailing = _trailing_days(observed, np.datetime64(start, "D"), mask, closed)
+    return trailing if len(trailing) <= MAX_TRAILING_CLOSURE_DAYS else none

@@ -5,7 +5,10 @@ A model forecasts every date as an ordinary day. The engine
 effect learnt from the queue's history (:mod:`wfm.forecast.holiday_effects`: 0 on a
 holiday the history shows closed), the open days after a closure by the backlog they
 carry (:mod:`wfm.forecast.after_closure`), and forecasts 0 on the dates the centre states
-closed. The backtests (:func:`~wfm.forecast.backtest.backtest_origins`: ``auto``'s choice
+closed. A day that is both (the day after a closed holiday) takes the holiday effect
+alone: its learnt day-after effect already holds that holiday's backlog, measured against
+ordinary days, so the backlog after a closure is not multiplied on top; the follower ranks
+still count it (the day after it is the second open day after the closure). The backtests (:func:`~wfm.forecast.backtest.backtest_origins`: ``auto``'s choice
 and the ``wfm backtest`` leaderboard) call the same functions at each origin, so they
 score the forecast that is delivered.
 """
@@ -18,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.forecast.after_closure import ClosureCalendar, after_closure_factors
+from wfm.forecast.closures import trailing_closure
 from wfm.forecast.holiday_effects import (
     HolidayCalendar,
     HolidayEffect,
@@ -34,7 +38,11 @@ STATED_CLOSED_LABEL = "closed (stated)"
 
 
 def holiday_training(
-    y: pd.Series, holidays: HolidayCalendar | None
+    y: pd.Series,
+    holidays: HolidayCalendar | None,
+    *,
+    start: np.datetime64 | None = None,
+    closed: np.ndarray | None = None,
 ) -> tuple[pd.Series, dict[str, HolidayEffect]]:
     """``(train, effects)``: the history the models learn from and the holiday effects.
 
@@ -43,14 +51,44 @@ def holiday_training(
     :func:`~wfm.forecast.holiday_effects.complete_effects`) and the holidays, their eves
     and days after are left out of ``train`` (unless nothing with volume would be left);
     without one ``train`` is ``y`` and there are no effects.
+
+    ``start`` (the first forecast date) and ``closed`` (the centre's stated closed dates):
+    the days between the end of ``y`` and ``start`` that the forecast reads as a closure
+    (:func:`~wfm.forecast.closures.trailing_closure`, as the backlog after a closure reads
+    them, or stated closed) are closed days of the history: a holiday among them (Labor
+    Day, when the history ends the Friday before and the forecast starts on Tuesday) is
+    learnt closed, so that the first forecast day is the day after a *closed* holiday and
+    borrows the day-after effect of the holidays the centre closed on
+    (:func:`~wfm.forecast.holiday_effects.borrow_effect`).
     """
     if holidays is None or not holidays.names:
         return y, {}
-    effects = complete_effects(learn_holiday_effects(y, holidays))
+    effects = complete_effects(
+        learn_holiday_effects(y, holidays, closed_after=closed_before_start(y, start, closed))
+    )
     train = y[~holiday_dates_mask(pd.DatetimeIndex(y.index), holidays)]
     if not (train.fillna(0) > 0).any():
         train = y
     return train, effects
+
+
+def closed_before_start(
+    y: pd.Series, start: np.datetime64 | None, closed: np.ndarray | None = None
+) -> np.ndarray:
+    """The dates after the last date of ``y`` with contacts and before ``start`` read as
+    closed: :func:`~wfm.forecast.closures.trailing_closure` and the stated ``closed`` dates
+    among them; empty without ``start``."""
+    none = np.array([], dtype="datetime64[D]")
+    if start is None or not len(y):
+        return none
+    dates, _ = wall_clock(pd.DatetimeIndex(y.index))
+    observed = np.unique(dates[np.nan_to_num(y.to_numpy(dtype=float)) > 0])
+    if not len(observed):
+        return none
+    start = np.datetime64(start, "D")
+    stated = np.asarray(() if closed is None else closed, dtype="datetime64[D]")
+    stated = stated[(stated > observed[-1]) & (stated < start)]
+    return np.union1d(trailing_closure(observed, start, stated), stated)
 
 
 def dates_left_out(y: pd.Series, train: pd.Series) -> np.ndarray:

@@ -377,9 +377,12 @@ def _forecast_queue(
         logger.warning("queue %s: no contacts offered in the history; forecasting zero", queue)
         names, offered = np.full(len(grid), ZERO_MODEL, dtype=object), np.zeros(len(grid))
     else:
-        train, effects = holiday_training(y, holidays)
-        closures = ClosureCalendar.from_settings(
-            hours.closed_dates, special_days, open_dates=dates_left_out(y, train)
+        stated = ClosureCalendar.from_settings(hours.closed_dates, special_days)
+        train, effects = holiday_training(
+            y, holidays, start=np.datetime64(start_date, "D"), closed=stated.closed
+        )
+        closures = ClosureCalendar(
+            stated.closed, np.union1d(stated.open_dates, dates_left_out(y, train))
         )
         names, offered, dispersion, selection = _model_forecast(
             train, grid, queue, start_date, horizon_days, interval_minutes, model, closures

@@ -430,6 +430,7 @@ def learn_holiday_effects(
     calendar: HolidayCalendar,
     window_weeks: int = WINDOW_WEEKS,
     smooth_intervals: int = SMOOTH_INTERVALS,
+    closed_after: np.ndarray | None = None,
 ) -> dict[str, HolidayEffect]:
     """Effects of the day types that occur in the history ``y`` (module docstring).
 
@@ -443,6 +444,11 @@ def learn_holiday_effects(
         Surrounding weeks on each side giving the expected counts [weeks].
     smooth_intervals
         Half-width of the moving sums across slots [intervals].
+    closed_after
+        Dates after the end of ``y`` known closed (datetime64[D]; the days between the
+        history and the forecast start read as a closure,
+        :func:`~wfm.forecast.delivered.closed_before_start`): the history is taken to run
+        to the last of them, closed on them.
 
     Returns
     -------
@@ -453,6 +459,10 @@ def learn_holiday_effects(
     table = slot_table(y)
     if table.empty or not calendar.names:
         return {}
+    shut = np.asarray(() if closed_after is None else closed_after, dtype="datetime64[D]")
+    shut = shut[shut > table.index[-1].to_datetime64().astype("datetime64[D]")]
+    if len(shut):  # rows of NaN through the last of them, as a closed day inside y has
+        table = table.reindex(pd.date_range(table.index[0], pd.Timestamp(shut.max()), freq="D"))
     dates = table.index.to_numpy().astype("datetime64[D]")
     types = calendar.day_types(dates)
     values = table.to_numpy(dtype=float)
@@ -477,7 +487,7 @@ def learn_holiday_effects(
             continue
         observed = values[row]
         if not np.isfinite(observed).any():
-            if not weekday_open[table.index[row].day_of_week]:
+            if not weekday_open[table.index[row].day_of_week] and dates[row] not in shut:
                 continue
             observed = np.where(np.isfinite(expected), 0.0, np.nan)  # absent: closed that day
         both = np.isfinite(observed) & np.isfinite(expected)
