@@ -570,6 +570,21 @@ class Site(_Frozen):
     )
 
 
+_PER_SITE_KEYS = (
+    ("agents", "agents", " and every command that reads the centre's agents", ""),
+    (
+        "availability",
+        "availability",
+        " and the day's re-plan",
+        " (times without an offset are the site's local time)",
+    ),
+    ("preferences", "shift preferences", "", ""),
+)
+"""The files a centre with ``[[sites]]`` names per site (:class:`Site`) instead of once:
+key, what the file holds, which commands besides ``wfm plan`` would ignore the centre's,
+and a note for the fix. The centre's own is refused: each site's replaces it, silently."""
+
+
 def _holiday_code(country: str | None, subdivision: str | None) -> str | None:
     """``country`` unchanged if the holidays package has its calendar (and ``subdivision``'s);
     a ``ValueError`` pydantic turns into the file and key otherwise. Empty: no holidays."""
@@ -804,17 +819,14 @@ class Centre(_Frozen):
         site_names = [site.name for site in self.sites]
         if len(set(site_names)) != len(site_names):
             raise ValueError(f"site names must be unique, got {site_names}")
-        if self.sites and self.agents is not None:
-            raise ValueError(
-                "a centre with [[sites]] names its agents per site: move `agents` into each site"
-            )
-        if self.sites and self.availability is not None:  # each site's own file is read
-            raise ValueError(
-                "a centre with [[sites]] names its availability per site: the centre's "
-                f'`availability = "{self.availability}"` would be ignored by `wfm plan` and '
-                "the day's re-plan; move `availability` into each [[sites]] entry (times "
-                "without an offset are the site's local time)"
-            )
+        for key, what, also, note in _PER_SITE_KEYS:
+            value = getattr(self, key)
+            if self.sites and value is not None:
+                raise ValueError(
+                    f"a centre with [[sites]] names its {what} per site: the centre's "
+                    f'`{key} = "{value}"` would be ignored by `wfm plan`{also}; move '
+                    f"`{key}` into each [[sites]] entry{note}"
+                )
         for site in self.sites:
             try:
                 self.site_centre(site.name)

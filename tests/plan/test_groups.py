@@ -126,6 +126,10 @@ def test_sites_sharing_a_queue_in_one_zone_with_other_holidays_are_refused_with_
             lambda raw: raw["centre"].update(availability="off.csv"),
             r'availability per site.*`availability = "off.csv"` would be ignored.*into each \[\[sites',
         ),
+        (
+            lambda raw: raw["centre"].update(preferences="likes.csv"),
+            r'preferences per site.*`preferences = "likes.csv"` would be ignored.*into each \[\[sites',
+        ),
         (lambda raw: raw["sites"][2].update(timezone="Mars/Base"), "site 'site03'.*time zone"),
     ],
 )
