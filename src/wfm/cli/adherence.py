@@ -109,14 +109,14 @@ def run(args: argparse.Namespace) -> int:
     output = output_file(args.output)
     events_out = output_file(args.events_out) if args.events_out else None
     teams = None
-    if centre is not None and centre.agents is not None:
-        from wfm.plan.chain import load_agents
+    if centre is not None and (centre.agents is not None or centre.sites):
+        from wfm.plan.site_agents import centre_agents  # with sites: each site's agents file
 
-        teams = {agent.agent_id: agent.team for agent in load_agents(centre)}
+        teams = {agent.agent_id: agent.team for agent in centre_agents(centre)}
     if args.by == "team" and teams is None:
         raise InputError(
             "--by team needs the agents file for the teams",
-            fix='give --centre centre.toml with agents = "agents.csv"',
+            fix='give --centre centre.toml with agents = "agents.csv" (or [[sites]] naming theirs)',
         )
     rota = read_rota(args.rota, timezone)
     log = read_agent_states(

@@ -137,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
     from wfm.capacity.report import headline, write_capacity
     from wfm.capacity.settings import load_capacity_settings
     from wfm.config import load_centre
-    from wfm.plan.chain import load_agents, load_history
+    from wfm.plan.chain import load_history
+    from wfm.plan.site_agents import centre_agents
 
     # Everything the user typed is checked before the long work starts.
     scenarios = [Scenario()] + [parse_scenario(text) for text in args.scenario or ()]
@@ -160,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         capacity_path = beside if beside.is_file() else None
     settings = load_capacity_settings(capacity_path)
     history = load_history(centre)
-    agents = load_agents(centre)
+    agents = centre_agents(centre)  # a centre with sites: each site's agents file
     with progress_bar(not args.quiet) as progress:
         inputs = prepare_capacity(
             centre,

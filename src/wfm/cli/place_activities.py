@@ -48,11 +48,11 @@ def run(args: argparse.Namespace) -> int:
     from wfm.data.io import write_files_atomic
     from wfm.data.output_files import read_forecast, read_rota
     from wfm.intraday.activity_placement import place_for_centre
-    from wfm.plan.chain import load_agents
+    from wfm.plan.site_agents import centre_agents
 
     centre = load_centre(args.centre)
     out = output_folder(args.output)
-    agents = load_agents(centre)
+    agents = centre_agents(centre)  # a centre with sites: each site's agents file
     rota = read_rota(args.rota, centre.timezone)
     forecast = read_forecast(args.forecast, centre.timezone)
     check_queues_in_centre(forecast["queue"].unique(), centre, args.centre, args.forecast)

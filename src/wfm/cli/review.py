@@ -99,10 +99,10 @@ def _contact_quality(args, centre, timezone: str, out_dir: Path) -> dict:
     for line in problems.lines():
         warn(line)
     teams = None
-    if centre is not None and centre.agents is not None:
-        from wfm.plan.chain import load_agents
+    if centre is not None and (centre.agents is not None or centre.sites):
+        from wfm.plan.site_agents import centre_agents  # with sites: each site's agents file
 
-        teams = {agent.agent_id: agent.team for agent in load_agents(centre)}
+        teams = {agent.agent_id: agent.team for agent in centre_agents(centre)}
     quality = contact_quality(contact_details(contacts), fcr_days=args.fcr_days, teams=teams)
     return quality_files(quality, out_dir)
 

@@ -9,7 +9,9 @@ the site's name and IANA zone (the site's ``timezone``, else the centre's, as
 :meth:`wfm.config.Centre.site_centre` does), and reads the agents' availability files the
 way ``wfm plan`` does (:func:`read_agent_availability`, :func:`centre_availability`).
 :func:`centre_agents` is the one reader of every agent of a centre, with or without sites,
-for the day's commands (``wfm intraday status``, ``replan`` and ``accept``).
+for every command that needs the centre's agents: the day's (``wfm intraday status``,
+``replan`` and ``accept``), ``wfm capacity``, ``place-activities``, and the teams of
+``wfm review`` and ``adherence``.
 """
 
 from __future__ import annotations
