@@ -110,18 +110,7 @@ def run(args: argparse.Namespace) -> int:
             choose=True,
         )
     if result.leaderboard.empty:
-        from wfm.forecast.backtest import MIN_TRAINING_DAYS
-
-        local = history.frame["interval_start"].dt.tz_convert(history.timezone).dt.date
-        days = (local.max() - local.min()).days + 1
-        raise InputError(
-            f"no queue could be backtested: the history has {days} day(s), {local.min()} to "
-            f"{local.max()}; each fit needs at least {MIN_TRAINING_DAYS} days of history before "
-            f"its cut-off, and the target days need contacts",
-            source=history.source,
-            fix=f"supply at least {MIN_TRAINING_DAYS + min(horizons)} days of history with contacts "
-            f"({MIN_TRAINING_DAYS + max(horizons)} to score {max(horizons)} day(s) ahead)",
-        )
+        raise _too_short(history, special_days, horizons, args.special_days)
     files = {output: result.leaderboard.round(5)}
     if detail_path is not None:
         files[detail_path] = result.detail
@@ -146,3 +135,44 @@ def run(args: argparse.Namespace) -> int:
     if choice_path is not None:
         say(f"auto's choice per lead band -> {choice_path}")
     return EXIT_OK
+
+
+def _too_short(history, special_days, horizons: tuple[int, ...], special_days_path) -> InputError:
+    """The error when no queue could be backtested: the history's days, and how many of them
+    the special days left out (they are not fitted on: :func:`wfm.forecast.backtest_history`)
+    and how many of the rest had contacts, so a history closed by its special days does not
+    read as merely too short."""
+    import pandas as pd
+
+    from wfm.forecast.backtest import MIN_TRAINING_DAYS
+    from wfm.forecast.special_days import training_mask
+
+    frame = history.frame
+    starts = pd.DatetimeIndex(frame["interval_start"]).tz_convert(history.timezone)
+    local = pd.Series(starts.date)
+    days = (local.max() - local.min()).days + 1
+    keep = training_mask(starts, tuple(special_days))
+    left = local[keep]
+    busy = left[frame["offered"].to_numpy(dtype=float)[keep] > 0]
+    removed = local.nunique() - left.nunique()
+    problem = f"no queue could be backtested: the history has {days} day(s), {local.min()} to {local.max()}"
+    need = f"each fit needs at least {MIN_TRAINING_DAYS} days of history before its cut-off"
+    enough = (
+        f"at least {MIN_TRAINING_DAYS + min(horizons)} days of history with contacts "
+        f"({MIN_TRAINING_DAYS + max(horizons)} to score {max(horizons)} day(s) ahead)"
+    )
+    if removed:
+        return InputError(
+            f"{problem}, but the special days of {special_days_path} leave out {removed} of its {local.nunique()} "
+            f"dates with data (they are not fitted on), leaving {left.nunique()}, "
+            f"{busy.nunique()} with contacts; {need}",
+            source=history.source,
+            option="--special-days",
+            fix="give special days only for the dates they concern (a closure or a campaign, "
+            f"not the whole history), or leave --special-days out of the backtest; it needs {enough}",
+        )
+    return InputError(
+        f"{problem}; {need}, and the target days need contacts",
+        source=history.source,
+        fix=f"supply {enough}",
+    )
