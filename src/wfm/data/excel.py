@@ -4,13 +4,16 @@ Planners often have their exports as spreadsheets. :func:`read_excel_raw` reads 
 sheet (or a named one) with openpyxl: the first row is the header, every cell comes back as
 text (numbers written without a trailing ``.0`` when whole, dates and times as ISO 8601),
 so the readers' checks and messages (line = spreadsheet row) are the same as for a CSV.
-Formulas are read as their last computed values; nothing is ever written back.
+Formulas are read as their last computed values; nothing is ever written back. A formula
+without one (a workbook written by a program and never opened in Excel: openpyxl reads its
+cell as empty) is refused naming its cell (:func:`check_formula_values`), not read as empty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -73,6 +76,71 @@ def _check_unpacked_size(path: Path, source: str) -> None:
             source=source,
             fix="export the sheet as CSV UTF-8 (File > Save As > CSV UTF-8) and read that",
         )
+
+
+#: A cell of a sheet's XML holding a formula and no computed value: ``<c r="B2"><f>1+1</f></c>``
+#: or an empty ``<v/>`` (what openpyxl and other writers save); the cell's attributes and the
+#: value element, if any. Element names may carry a namespace prefix (``<x:c>``).
+_UNCALCULATED_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+#: How a formula element starts, with or without a namespace prefix (a quick first test).
+_FORMULA_TAGS = (b"<f", b":f")
+_CELL_REFERENCE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_STRING_RESULT = re.compile(rb'\bt="str"')
+
+
+def uncalculated_formula_cells(sheet_xml: bytes) -> list[tuple[str, int]]:
+    """``(column letters, row)`` of every cell of a worksheet's XML holding a formula without
+    a computed value, in sheet order. A formula whose saved result is the empty text
+    (``t="str"`` and an empty ``<v>``, as Excel saves ``=""``) has a value and is not listed.
+
+    >>> uncalculated_formula_cells(b'<c r="B2"><f>1+1</f><v /></c><c r="C2"><f>2</f><v>2</v></c>')
+    [('B', 2)]
+    """
+    if not any(tag in sheet_xml for tag in _FORMULA_TAGS):  # no formula: skip the slow scan
+        return []
+    cells = []
+    for match in _UNCALCULATED_CELL.finditer(sheet_xml):
+        attributes, value = match.group(1), match.group(2)
+        if value is not None and _STRING_RESULT.search(attributes):
+            continue  # an empty text computed
+        reference = _CELL_REFERENCE.search(attributes)
+        if reference is not None:
+            cells.append((reference.group(1).decode(), int(reference.group(2))))
+    return cells
+
+
+def check_formula_values(path: Path, part: str | None, sheet: str, source: str) -> None:
+    """Refuse a sheet with a formula that has no computed value (openpyxl reads it as an
+    empty cell): an error naming the file, sheet and first such cell, and the fix.
+
+    ``part`` is the sheet's XML part in the workbook (``xl/worksheets/sheet1.xml``); the
+    check is skipped if it is unknown or cannot be read (openpyxl has read it already).
+    """
+    if part is None:
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet_xml = archive.read(part.lstrip("/"))
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, zlib.error):
+        return
+    cells = uncalculated_formula_cells(sheet_xml)
+    if not cells:
+        return
+    column, row = cells[0]
+    more = len(cells) - 1
+    others = f" (and {more} more cell{'s' if more > 1 else ''})" if more else ""
+    raise InputError(
+        f"cell {column}{row} of sheet {_sheet_name(sheet)} holds a formula with no saved "
+        f"value{others}: the workbook was written by a program and never calculated, so "
+        "the cell would read as empty",
+        source=source,
+        row=row,
+        fix="open the file in Excel (or LibreOffice) and save it, which calculates the "
+        "formulas, or export the sheet as CSV",
+    )
 
 
 #: Key of ``DataFrame.attrs`` that says which sheet of which workbook a raw frame came from,
@@ -182,6 +250,7 @@ def read_excel_raw(
             )
         rows = book[sheet] if sheet is not None else book.worksheets[0]
         values = [[_text(cell) for cell in row] for row in rows.iter_rows(values_only=True)]
+        part = getattr(rows, "_worksheet_path", None)  # openpyxl's read-only sheet: its XML
     except unreadable as error:  # a damaged part shows only when its rows are read
         raise cannot_read(error) from None
     finally:
@@ -192,6 +261,8 @@ def read_excel_raw(
         "chosen": sheet is not None,
         "option": sheet_option,
     }
+    if any(cell is None for row in values for cell in row):  # an empty cell, or a formula
+        check_formula_values(Path(path), part, workbook["sheet"], source)  # never calculated
     while values and all(cell is None for cell in values[-1]):
         values.pop()
     if not values or all(cell is None for cell in values[0]):
