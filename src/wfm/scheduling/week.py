@@ -232,8 +232,15 @@ def schedule_week(
             f"one model of the {int(weeks)} weeks found no rota ({summary.termination}), "
             f"so they were solved week by week: {rolled.summary.termination}"
         )
-        return dataclasses.replace(
-            rolled, summary=dataclasses.replace(rolled.summary, termination=termination)
+        return dataclasses.replace(  # the times count the one model's attempt too
+            rolled,
+            summary=dataclasses.replace(
+                rolled.summary,
+                termination=termination,
+                build_seconds=rolled.summary.build_seconds + summary.build_seconds,
+                solve_seconds=rolled.summary.solve_seconds + summary.solve_seconds,
+                wall_seconds=time.perf_counter() - started,
+            ),
         )
     if search.model is None:
         message = _no_rota_message(summary, settings)
